@@ -1,0 +1,80 @@
+/*
+ * audit.h - the tamper-evident audit log.
+ *
+ * Every state change appends one or more entries inside the transaction
+ * that makes the change (store.h). Entries form a SHA-256 hash chain over a
+ * canonical, domain-separated encoding:
+ *
+ *   hash(n) = SHA-256("shenli.audit.v1\0" || store_id[16] || hash(n-1)
+ *                     || be64(seq) || be64(ts_ms)
+ *                     || be32(len) actor || be32(len) action
+ *                     || be32(len) object || be32(len) details)
+ *
+ * with hash(0) = 32 zero bytes. The last entry of each transaction carries
+ * the acting user's Ed25519 signature over
+ *
+ *   "shenli.audit.sig.v1\0" || store_id[16] || be64(seq) || hash(seq)
+ *
+ * which, through the chain, covers every entry of that transaction; so a
+ * transaction's entries all have one actor, and one signature each costs
+ * one sign and one verify however many entries it wrote.
+ *
+ * Users' public keys are taken from the log itself (store.init and user.add
+ * entries), never from the users table, so someone who holds the data key
+ * cannot swap in a key and forge another user's entries; verify also checks
+ * that the users table agrees with what the log says.
+ */
+#ifndef SHENLI_AUDIT_H
+#define SHENLI_AUDIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* Append an entry to the open transaction. details may be NULL ({}). */
+sl_rc sl_audit(sl_store *s, const char *action, const char *object,
+               json_t *details);
+
+/* The last committed entry: seq 0 and zero hash for an empty log. */
+sl_rc sl_audit_head(sl_store *s, int64_t *seq, uint8_t hash[SL_SHA256_LEN]);
+
+/* "SEQ:HEX64" <-> values. */
+sl_rc sl_audit_parse_anchor(const char *str, int64_t *seq,
+                            uint8_t hash[SL_SHA256_LEN]);
+void sl_audit_format_anchor(int64_t seq, const uint8_t hash[SL_SHA256_LEN],
+                            char out[96]);
+
+typedef struct {
+	int64_t entries;    /* entries checked */
+	int64_t signatures; /* signatures verified */
+	int64_t head_seq;
+	uint8_t head_hash[SL_SHA256_LEN];
+	int64_t bad_seq;    /* first bad entry, 0 if none or not an entry */
+} sl_audit_report;
+
+/* Re-check the store file's every page, the whole chain, every signature,
+ * the users table against the log and, if anchor is not NULL, that the log
+ * still extends the head written down as anchor. SL_EINTEGRITY names the
+ * first bad entry. */
+sl_rc sl_audit_verify(sl_store *s, const char *anchor, sl_audit_report *r);
+
+typedef struct {
+	int64_t seq, ts;
+	const char *actor, *action, *object, *details;
+	const uint8_t *hash;
+	int is_signed;
+} sl_audit_entry;
+
+/* Calls cb for entries with seq > since, in order; stops if cb returns
+ * non-zero. */
+sl_rc sl_audit_each(sl_store *s, int64_t since,
+                    int (*cb)(const sl_audit_entry *e, void *ud), void *ud);
+
+/* The canonical hash of one entry given its predecessor (exposed for tests,
+ * benchmarks and fuzzing). */
+void sl_audit_hash(sl_hasher *h, const uint8_t store_id[16],
+                   const uint8_t prev[SL_SHA256_LEN], const sl_audit_entry *e,
+                   uint8_t out[SL_SHA256_LEN]);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * cli.h - what the command files share: global options, unlocking, secure
+ * passphrase input, and error printing. A cmd_*.c parses its options,
+ * calls the core and prints; it decides nothing.
+ */
+#ifndef SHENLI_CLI_H
+#define SHENLI_CLI_H
+
+#include <stddef.h>
+
+#include "../err.h"
+#include "../store.h"
+
+typedef struct {
+	char *store;     /* resolved store path */
+	const char *user;
+	const char *pass_file;
+	int pass_fd;     /* -1 if not given */
+} sl_cli;
+
+/* A passphrase in locked memory; free with cli_pass_free. */
+typedef struct {
+	char *buf;
+	size_t len, cap;
+} cli_pass;
+
+void cli_pass_free(cli_pass *p);
+/* The acting user's passphrase, from --passphrase-file/-fd or the tty. */
+sl_rc cli_read_passphrase(const sl_cli *g, const char *prompt, cli_pass *out);
+/* A new passphrase: from file (checked like --passphrase-file) or asked
+ * twice on the terminal. */
+sl_rc cli_read_new_passphrase(const char *file, const char *who,
+                              cli_pass *out);
+/* Read passphrase, unlock the store as --user. */
+sl_rc cli_unlock(const sl_cli *g, sl_store **out);
+
+/* Print "shenli: <message>" for rc to stderr and return rc. */
+int cli_fail(sl_rc rc);
+/* Usage error: print msg and the usage text, return SL_EUSAGE. */
+int cli_usage_error(const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Human time from unix ms: "2026-11-22 11:22:33" (UTC). */
+void cli_fmt_time(long long ms, char out[32]);
+
+/* getopt_long over argv; "--help" prints usage and returns 0 through *done. */
+int cmd_init(int argc, char **argv, sl_cli *g);
+int cmd_user(int argc, char **argv, sl_cli *g);
+int cmd_audit(int argc, char **argv, sl_cli *g);
+
+#endif

@@ -1,0 +1,188 @@
+/*
+ * main.c - the shenli command: global options, then one command group.
+ * Each group lives in its own cmd_*.c (git's builtin/ pattern).
+ */
+#define _GNU_SOURCE
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../crypto.h"
+#include "cli.h"
+
+#define SHENLI_VERSION "0.1.0"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv, sl_cli *g);
+	const char *summary;
+} commands[] = {
+    {"init", cmd_init, N_("create a new encrypted store and its first admin")},
+    {"user", cmd_user, N_("add, list, disable users; change your passphrase")},
+    {"audit", cmd_audit, N_("verify the audit log, show it, print its head")},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, _("usage: shenli [--store PATH] [--user ID] "
+	             "[--passphrase-file PATH | --passphrase-fd N] COMMAND "
+	             "[ARGS]\n\ncommands:\n"));
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+	fprintf(f,
+	        _("\nglobal options (anywhere on the line):\n"
+	          "  --store PATH            the store (env SHENLI_STORE; default "
+	          "$XDG_DATA_HOME/shenli/store.db)\n"
+	          "  --user ID               who is acting (env SHENLI_USER)\n"
+	          "  --passphrase-file PATH  read the passphrase from the first "
+	          "line of a private file\n"
+	          "  --passphrase-fd N       read the passphrase from file "
+	          "descriptor N\n"
+	          "Without either, the passphrase is asked on the terminal.\n"
+	          "'shenli COMMAND --help' describes a command.\n"
+	          "\nexit codes: 0 done, 1 checks did not pass, 2 usage, "
+	          "3 authentication, 4 not permitted, 5 invalid input, "
+	          "6 integrity violation, 7 system error (I/O, disk full, busy)\n"));
+}
+
+int cli_fail(sl_rc rc)
+{
+	const char *m = sl_errmsg();
+	fprintf(stderr, "shenli: %s\n", *m ? m : _("failed"));
+	return rc;
+}
+
+int cli_usage_error(const char *use, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("shenli: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", use);
+	return SL_EUSAGE;
+}
+
+void cli_fmt_time(long long ms, char out[32])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%d %H:%M:%SZ", &tm);
+}
+
+/* Take a global option's value: "--opt VALUE" or "--opt=VALUE". */
+static int take(const char *opt, int *i, int argc, char **argv,
+                const char **val)
+{
+	size_t n = strlen(opt);
+	if (strncmp(argv[*i], opt, n) != 0)
+		return 0;
+	if (argv[*i][n] == '=') {
+		*val = argv[*i] + n + 1;
+		return 1;
+	}
+	if (argv[*i][n] != 0)
+		return 0;
+	if (*i + 1 >= argc) {
+		*val = NULL;
+		return 1;
+	}
+	*val = argv[++*i];
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	bindtextdomain("shenli", "/usr/share/locale");
+	textdomain("shenli");
+	umask(077); /* everything shenli creates is private */
+	sl_crypto_init();
+
+	sl_cli g = {0};
+	g.pass_fd = -1;
+	const char *store = getenv("SHENLI_STORE");
+	g.user = getenv("SHENLI_USER");
+	if (g.user && !*g.user)
+		g.user = NULL;
+
+	/* Pull the global options out of argv, wherever they stand. */
+	char **rest = calloc((size_t)argc + 1, sizeof *rest);
+	if (!rest)
+		return SL_ESYS;
+	int n = 0, dashdash = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *v = NULL;
+		if (!dashdash && strcmp(argv[i], "--") == 0) {
+			dashdash = 1;
+			rest[n++] = argv[i];
+		} else if (!dashdash && take("--store", &i, argc, argv, &v)) {
+			if (!v || !*v)
+				return cli_usage_error("", _("--store needs a path"));
+			store = v;
+		} else if (!dashdash && take("--user", &i, argc, argv, &v)) {
+			if (!v || !*v)
+				return cli_usage_error("", _("--user needs an id"));
+			g.user = v;
+		} else if (!dashdash && take("--passphrase-file", &i, argc, argv, &v)) {
+			if (!v || !*v)
+				return cli_usage_error("", _("--passphrase-file needs a path"));
+			g.pass_file = v;
+		} else if (!dashdash && take("--passphrase-fd", &i, argc, argv, &v)) {
+			char *end;
+			long fd = v ? strtol(v, &end, 10) : -1;
+			if (!v || *end || fd < 0 || fd > 1023)
+				return cli_usage_error(
+				    "", _("--passphrase-fd needs a file descriptor number"));
+			g.pass_fd = (int)fd;
+		} else {
+			rest[n++] = argv[i];
+		}
+	}
+	if (g.pass_file && g.pass_fd >= 0)
+		return cli_usage_error(
+		    "", _("give --passphrase-file or --passphrase-fd, not both"));
+	g.store = store && *store ? strdup(store) : sl_store_default_path();
+	if (!g.store) {
+		fprintf(stderr, _("shenli: no store path: give --store or set HOME\n"));
+		return SL_EUSAGE;
+	}
+
+	int rc;
+	if (n == 0) {
+		usage(stderr);
+		rc = SL_EUSAGE;
+	} else if (!strcmp(rest[0], "--help") || !strcmp(rest[0], "-h") ||
+	           !strcmp(rest[0], "help")) {
+		usage(stdout);
+		rc = SL_OK;
+	} else if (!strcmp(rest[0], "--version")) {
+		printf("shenli %s\n", SHENLI_VERSION);
+		rc = SL_OK;
+	} else {
+		rc = -1;
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			if (!strcmp(rest[0], commands[i].name)) {
+				rc = commands[i].fn(n, rest, &g);
+				break;
+			}
+		if (rc == -1) {
+			fprintf(stderr, _("shenli: unknown command '%s'\n"), rest[0]);
+			usage(stderr);
+			rc = SL_EUSAGE;
+		}
+	}
+	fflush(stdout);
+	if (ferror(stdout) && rc == SL_OK) {
+		fprintf(stderr, _("shenli: writing output failed\n"));
+		rc = SL_ESYS;
+	}
+	free(g.store);
+	free(rest);
+	return rc;
+}

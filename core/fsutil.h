@@ -1,0 +1,34 @@
+/*
+ * fsutil.h - the few file operations that must be done carefully:
+ * bounded reads, and atomic durable replacement (write temp, fsync,
+ * rename, fsync directory), so that a crash leaves the old file or the
+ * new one, never half of either.
+ */
+#ifndef SHENLI_FSUTIL_H
+#define SHENLI_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* Read a whole regular file of at most max bytes into a NUL-terminated heap
+ * buffer. SL_EINPUT if too large or not a regular file; SL_ESYS on I/O. */
+sl_rc sl_file_read(const char *path, size_t max, char **out, size_t *len);
+/* Read from an open fd the same way (e.g. "-" for stdin). */
+sl_rc sl_fd_read(int fd, const char *name, size_t max, char **out, size_t *len);
+/* Atomically replace path with data, created with mode. */
+sl_rc sl_file_write_atomic(const char *path, const void *data, size_t len,
+                           mode_t mode);
+/* Write data to a new temp file beside path (path.new), durably. */
+sl_rc sl_file_write_new(const char *path, const char *newpath,
+                        const void *data, size_t len, mode_t mode);
+/* rename(from, to) and fsync the directory. */
+sl_rc sl_file_commit_rename(const char *from, const char *to);
+/* Overwrite with zeros, fsync, unlink. Best effort on the overwrite. */
+sl_rc sl_file_shred(const char *path);
+/* mkdir -p for one level, mode; OK if it exists as a directory we own. */
+sl_rc sl_dir_ensure(const char *path, mode_t mode);
+int sl_file_exists(const char *path);
+
+#endif

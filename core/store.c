@@ -1,0 +1,641 @@
+/* store.c - SQLCipher store: create, unlock, migrate, transactions. */
+#define _GNU_SOURCE
+#define SQLITE_HAS_CODEC 1
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "fsutil.h"
+#include "schema.h"
+#include "store_priv.h"
+#include "vfs.h"
+
+#define AUTH_FAILED N_("authentication failed: unknown or disabled user, or "\
+                       "wrong passphrase")
+
+static const struct {
+	sl_role role;
+	const char *name;
+} roles[] = {
+    {SL_ROLE_ADMIN, "admin"},           {SL_ROLE_LEADER, "leader"},
+    {SL_ROLE_MEMBER, "member"},         {SL_ROLE_SPECIALIST, "specialist"},
+    {SL_ROLE_AUDITOR, "auditor"},
+};
+
+sl_role sl_role_parse(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof roles / sizeof roles[0]; i++)
+		if (strcmp(name, roles[i].name) == 0)
+			return roles[i].role;
+	return 0;
+}
+
+const char *sl_role_name(sl_role r)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (roles[i].role == r)
+			return roles[i].name;
+	return "?";
+}
+
+int sl_user_id_valid(const char *id)
+{
+	size_t n = id ? strlen(id) : 0;
+	if (n == 0 || n > SL_ID_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = id[i];
+		int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		         (i > 0 && (c == '.' || c == '_' || c == '-'));
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+int64_t sl_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+char *sl_store_default_path(void)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char *p = NULL;
+	if (xdg && *xdg == '/') {
+		if (asprintf(&p, "%s/shenli/store.db", xdg) < 0)
+			p = NULL;
+	} else if (home && *home) {
+		if (asprintf(&p, "%s/.local/share/shenli/store.db", home) < 0)
+			p = NULL;
+	}
+	return p;
+}
+
+sl_rc sl_store_slot_path(const char *store_path, const char *user,
+                         char *buf, size_t cap)
+{
+	if (!sl_user_id_valid(user))
+		return sl_error(SL_EINPUT, _("invalid user id '%s'"), user);
+	if (snprintf(buf, cap, "%s.keys/%s.slot", store_path, user) >= (int)cap)
+		return sl_error(SL_EINPUT, _("store path too long"));
+	return SL_OK;
+}
+
+sl_rc sl_sqlite_err(sqlite3 *db, int rc, const char *what)
+{
+	const char *m = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return sl_error(SL_EINTEGRITY,
+		                _("%s: the store is damaged or has been tampered "
+		                  "with (%s)"),
+		                what, m);
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return sl_error(SL_ESYS,
+		                _("%s: the store is busy (another shenli is writing); "
+		                  "nothing was changed, try again"),
+		                what);
+	case SQLITE_FULL:
+		return sl_error(SL_ESYS,
+		                _("%s: the disk is full; nothing was changed"), what);
+	case SQLITE_READONLY:
+		return sl_error(SL_ESYS,
+		                _("%s: the store is read-only; nothing was changed"),
+		                what);
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		return sl_error(SL_ESYS, _("%s: I/O error: %s"), what, m);
+	default:
+		return sl_error(SL_ESYS, _("%s: database error: %s"), what, m);
+	}
+}
+
+sl_rc sl_db_err(sl_store *s, const char *what)
+{
+	return sl_sqlite_err(s->db, sqlite3_extended_errcode(s->db), what);
+}
+
+/* Key the connection and set the per-connection pragmas SQLCipher 3 does not
+ * store: the page size must be given on every open, before the first read. */
+static sl_rc key_db(sqlite3 *db, const uint8_t key[SL_KEY_LEN])
+{
+	/* Raw key syntax x'HEX': SQLCipher uses the bytes as the AES key and
+	 * skips its own PBKDF2. Built in secure memory and wiped. */
+	const size_t klen = 3 + 2 * SL_KEY_LEN;
+	char *k = sl_secure_alloc(klen + 1);
+	if (!k)
+		return sl_error(SL_ESYS, _("out of memory"));
+	k[0] = 'x';
+	k[1] = '\'';
+	sl_hex(key, SL_KEY_LEN, k + 2);
+	k[klen - 1] = '\'';
+	int rc = sqlite3_key(db, k, (int)klen);
+	sl_secure_free(k, klen + 1);
+	if (rc != SQLITE_OK)
+		return sl_sqlite_err(db, rc, _("keying the store"));
+	rc = sqlite3_exec(db, "PRAGMA cipher_page_size = 4096;", 0, 0, 0);
+	if (rc != SQLITE_OK)
+		return sl_sqlite_err(db, rc, _("keying the store"));
+	return SL_OK;
+}
+
+static sl_rc open_db(const char *path, const uint8_t key[SL_KEY_LEN],
+                     int create, sqlite3 **out)
+{
+	sqlite3 *db = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+	            (create ? SQLITE_OPEN_CREATE : 0);
+	int rc = sl_vfs_register();
+	if (rc != SQLITE_OK)
+		return sl_error(SL_ESYS, _("cannot set up the store's file layer"));
+	rc = sqlite3_open_v2(path, &db, flags, SL_VFS_NAME);
+	if (rc != SQLITE_OK) {
+		sl_rc r = sl_sqlite_err(db, rc, path);
+		sqlite3_close(db);
+		return r;
+	}
+	sl_rc r = key_db(db, key);
+	if (r) {
+		sqlite3_close(db);
+		return r;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	/* The first read decrypts page 1: a wrong key or a damaged header
+	 * fails here. auto_vacuum must be set before the first table exists:
+	 * with FULL no free pages linger, so every page of the file is read
+	 * (and its HMAC checked) by an integrity scan. */
+	const char *setup =
+	    create ? "PRAGMA auto_vacuum = FULL; PRAGMA journal_mode = WAL;"
+	             "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+	           : "SELECT count(*) FROM sqlite_master;"
+	             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	             "PRAGMA foreign_keys = ON;";
+	rc = sqlite3_exec(db, setup, 0, 0, 0);
+	if (rc != SQLITE_OK) {
+		r = sl_sqlite_err(db, sqlite3_extended_errcode(db),
+		                  _("opening the store"));
+		if ((rc & 0xff) == SQLITE_NOTADB)
+			r = sl_error(SL_EINTEGRITY,
+			             _("the store cannot be decrypted with its key: the "
+			               "file is damaged or has been tampered with"));
+		sqlite3_close(db);
+		return r;
+	}
+	*out = db;
+	return SL_OK;
+}
+
+sl_rc sl_store_open_raw(const char *path, const uint8_t key[SL_KEY_LEN],
+                        sqlite3 **out)
+{
+	return open_db(path, key, 0, out);
+}
+
+static sl_store *store_new(const char *path)
+{
+	sl_store *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->path = strdup(path);
+	s->sec = sl_secrets_new();
+	s->sha = sl_hasher_new();
+	if (!s->path || !s->sec || !s->sha) {
+		sl_store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void sl_store_close(sl_store *s)
+{
+	if (!s)
+		return;
+	if (s->in_tx)
+		sl_tx_rollback(s);
+	sqlite3_finalize(s->audit_ins);
+	if (s->db)
+		sqlite3_close(s->db);
+	sl_sign_free(s->signkey);
+	sl_secrets_free(s->sec);
+	sl_hasher_free(s->sha);
+	free(s->path);
+	free(s);
+}
+
+sqlite3 *sl_store_db(sl_store *s) { return s->db; }
+const sl_actor *sl_store_actor(const sl_store *s) { return &s->actor; }
+const char *sl_store_path(const sl_store *s) { return s->path; }
+int sl_tx_active(const sl_store *s) { return s->in_tx; }
+
+static sl_rc begin_raw(sl_store *s)
+{
+	if (s->in_tx)
+		return sl_error(SL_ESYS, _("internal: nested transaction"));
+	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", 0, 0, 0);
+	if (rc != SQLITE_OK)
+		return sl_db_err(s, _("starting a transaction"));
+	s->in_tx = 1;
+	return SL_OK;
+}
+
+sl_rc sl_tx_begin(sl_store *s)
+{
+	sl_rc rc = begin_raw(s);
+	if (rc)
+		return rc;
+	rc = sl_audit_tx_begin(s);
+	if (rc)
+		sl_tx_rollback(s);
+	return rc;
+}
+
+sl_rc sl_tx_commit(sl_store *s)
+{
+	if (!s->in_tx)
+		return sl_error(SL_ESYS, _("internal: commit without transaction"));
+	sl_rc rc = sl_audit_tx_finish(s);
+	if (rc) {
+		sl_tx_rollback(s);
+		return rc;
+	}
+	int r = sqlite3_exec(s->db, "COMMIT", 0, 0, 0);
+	if (r != SQLITE_OK) {
+		rc = sl_db_err(s, _("committing"));
+		sl_tx_rollback(s);
+		return rc;
+	}
+	s->in_tx = 0;
+	sl_audit_tx_reset(s);
+	return SL_OK;
+}
+
+void sl_tx_rollback(sl_store *s)
+{
+	if (!s->in_tx)
+		return;
+	sqlite3_exec(s->db, "ROLLBACK", 0, 0, 0);
+	s->in_tx = 0;
+	sl_audit_tx_reset(s);
+}
+
+static sl_rc get_user_version(sl_store *s, int *v)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, 0))
+		return sl_db_err(s, _("reading schema version"));
+	int rc = sqlite3_step(st);
+	*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return sl_db_err(s, _("reading schema version"));
+	return SL_OK;
+}
+
+/* Apply migrations from+1..latest inside the open transaction. */
+static sl_rc migrate(sl_store *s, int from)
+{
+	for (int v = from + 1; v <= sl_schema_version; v++) {
+		if (sqlite3_exec(s->db, sl_schema_migrations[v], 0, 0, 0))
+			return sl_db_err(s, _("migrating the store schema"));
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", sl_schema_version);
+	if (sqlite3_exec(s->db, sql, 0, 0, 0))
+		return sl_db_err(s, _("migrating the store schema"));
+	return SL_OK;
+}
+
+static sl_rc set_identity(sl_store *s, const char *user, sl_role role)
+{
+	snprintf(s->actor.id, sizeof s->actor.id, "%s", user);
+	s->actor.role = role;
+	s->signkey = sl_sign_from_seed(s->sec->sign_seed);
+	if (!s->signkey)
+		return sl_error(SL_ESYS, _("cannot load signing key"));
+	return SL_OK;
+}
+
+static sl_rc mkparent(const char *path)
+{
+	char tmp[PATH_MAX];
+	if (strlen(path) >= sizeof tmp)
+		return sl_error(SL_EINPUT, _("store path too long"));
+	strcpy(tmp, path);
+	char *dir = dirname(tmp);
+	struct stat st;
+	if (stat(dir, &st) == 0)
+		return S_ISDIR(st.st_mode)
+		           ? SL_OK
+		           : sl_error(SL_EINPUT, _("%s: not a directory"), dir);
+	/* One level for the default ~/.local/share/shenli; deeper must exist. */
+	char tmp2[PATH_MAX];
+	strcpy(tmp2, dir);
+	char *up = dirname(tmp2);
+	if (stat(up, &st) != 0)
+		return sl_error(SL_EINPUT, _("%s: directory does not exist"), up);
+	return sl_dir_ensure(dir, 0700);
+}
+
+sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
+                      size_t plen, sl_store **out)
+{
+	sl_crypto_init();
+	if (!sl_user_id_valid(admin))
+		return sl_error(SL_EINPUT,
+		                _("invalid user id '%s': use 1-32 of a-z, 0-9, '.', "
+		                  "'_', '-', starting with a letter or digit"),
+		                admin);
+	if (sl_file_exists(path))
+		return sl_error(SL_EPERM,
+		                _("%s already exists; refusing to overwrite a store"),
+		                path);
+	char keydir[PATH_MAX], slot[PATH_MAX];
+	if (snprintf(keydir, sizeof keydir, "%s.keys", path) >= (int)sizeof keydir)
+		return sl_error(SL_EINPUT, _("store path too long"));
+	sl_rc rc = mkparent(path);
+	if (rc)
+		return rc;
+	if ((rc = sl_store_slot_path(path, admin, slot, sizeof slot)))
+		return rc;
+
+	sl_store *s = store_new(path);
+	if (!s)
+		return sl_error(SL_ESYS, _("out of memory"));
+	char *img = NULL;
+	size_t imglen = 0;
+	int created = 0, slot_written = 0;
+
+	/* Create the file ourselves so it is 0600 from the first byte. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	              0600);
+	if (fd < 0) {
+		rc = sl_error(errno == EEXIST ? SL_EPERM : SL_ESYS, _("%s: %s"), path,
+		              strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	created = 1;
+	if ((rc = sl_dir_ensure(keydir, 0700)))
+		goto fail;
+	if ((rc = sl_random_key(s->sec->data_key, SL_KEY_LEN)) ||
+	    (rc = sl_random_key(s->sec->sign_seed, SL_ED25519_SEED_LEN)) ||
+	    (rc = sl_random(s->store_id, SL_STORE_ID_LEN)))
+		goto fail;
+	if ((rc = set_identity(s, admin, SL_ROLE_ADMIN)))
+		goto fail;
+	if ((rc = open_db(path, s->sec->data_key, 1, &s->db)))
+		goto fail;
+	if ((rc = sl_keyslot_seal(admin, pass, plen, s->sec, NULL, &img, &imglen)))
+		goto fail;
+
+	if ((rc = begin_raw(s)) || (rc = migrate(s, 0)) ||
+	    (rc = sl_audit_tx_begin(s)))
+		goto fail;
+	uint8_t pub[SL_ED25519_PUB_LEN], slot_hash[SL_SHA256_LEN];
+	char hpub[2 * SL_ED25519_PUB_LEN + 1], hid[2 * SL_STORE_ID_LEN + 1];
+	if ((rc = sl_sign_pub(s->signkey, pub)) ||
+	    (rc = sl_sha256(img, imglen, slot_hash)))
+		goto fail;
+	sl_hex(pub, sizeof pub, hpub);
+	sl_hex(s->store_id, sizeof s->store_id, hid);
+
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO meta(k, v) VALUES('store_id', ?)",
+	                       -1, &st, 0) ||
+	    sqlite3_bind_blob(st, 1, s->store_id, SL_STORE_ID_LEN, SQLITE_STATIC) ||
+	    sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		rc = sl_db_err(s, _("creating the store"));
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT INTO users(id, role, pubkey, slot_sha256, "
+	                       "created_seq) VALUES(?, 'admin', ?, ?, 1)",
+	                       -1, &st, 0) ||
+	    sqlite3_bind_text(st, 1, admin, -1, SQLITE_STATIC) ||
+	    sqlite3_bind_blob(st, 2, pub, sizeof pub, SQLITE_STATIC) ||
+	    sqlite3_bind_blob(st, 3, slot_hash, sizeof slot_hash, SQLITE_STATIC) ||
+	    sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		rc = sl_db_err(s, _("creating the store"));
+		goto fail;
+	}
+	sqlite3_finalize(st);
+
+	json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:i}", "user", admin, "role",
+	                      "admin", "pubkey", hpub, "store_id", hid, "schema",
+	                      sl_schema_version);
+	rc = sl_audit(s, "store.init", admin, d);
+	json_decref(d);
+	if (rc)
+		goto fail;
+	/* The slot goes down before the commit: a crash in between leaves an
+	 * orphan slot for a store that has no users, which opens nothing. */
+	if ((rc = sl_file_write_atomic(slot, img, imglen, 0600)))
+		goto fail;
+	slot_written = 1;
+	if ((rc = sl_tx_commit(s)))
+		goto fail;
+	free(img);
+	*out = s;
+	return SL_OK;
+
+fail:
+	free(img);
+	sl_store_close(s);
+	if (slot_written)
+		unlink(slot);
+	if (created) {
+		char aux[PATH_MAX];
+		unlink(path);
+		snprintf(aux, sizeof aux, "%s-wal", path);
+		unlink(aux);
+		snprintf(aux, sizeof aux, "%s-shm", path);
+		unlink(aux);
+		rmdir(keydir);
+	}
+	return rc;
+}
+
+/* Burn the same scrypt time as a real unlock so that an unknown user is not
+ * told apart from a wrong passphrase by timing. */
+static void dummy_kdf(const char *pass, size_t plen)
+{
+	sl_kdf_params kp;
+	uint8_t salt[32] = {0}, k[SL_KEY_LEN];
+	sl_kdf_calibrate(&kp);
+	sl_scrypt(pass, plen, salt, sizeof salt, kp.N, kp.r, kp.p, k, sizeof k);
+	sl_wipe(k, sizeof k);
+}
+
+/* If a passphrase change committed but its slot rename did not happen (a
+ * crash in between), finish it now. */
+static int roll_forward_slot(const char *slot, const uint8_t want[32])
+{
+	char newp[PATH_MAX + 8];
+	char *img = NULL;
+	size_t len = 0;
+	uint8_t h[SL_SHA256_LEN];
+	snprintf(newp, sizeof newp, "%s.new", slot);
+	if (sl_file_read(newp, SL_SLOT_MAX_BYTES, &img, &len) != SL_OK)
+		return 0;
+	int ok = sl_sha256(img, len, h) == SL_OK && sl_memeq_ct(h, want, 32) == 0;
+	free(img);
+	return ok && sl_file_commit_rename(newp, slot) == SL_OK;
+}
+
+sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
+                      size_t plen, sl_store **out)
+{
+	sl_crypto_init();
+	char slot[PATH_MAX];
+	char *img = NULL;
+	size_t imglen = 0;
+	sl_rc rc;
+	if (!sl_file_exists(path))
+		return sl_error(SL_EINPUT,
+		                _("%s: no store here (create one with 'shenli init')"),
+		                path);
+	if (!sl_user_id_valid(user) ||
+	    sl_store_slot_path(path, user, slot, sizeof slot) != SL_OK ||
+	    sl_file_read(slot, SL_SLOT_MAX_BYTES, &img, &imglen) != SL_OK) {
+		dummy_kdf(pass, plen);
+		return sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+	}
+	sl_store *s = store_new(path);
+	if (!s) {
+		free(img);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
+	rc = sl_keyslot_open(user, pass, plen, img, imglen, s->sec);
+	if (rc == SL_EAUTH)
+		sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+	if (rc)
+		goto fail;
+	if ((rc = open_db(path, s->sec->data_key, 0, &s->db)))
+		goto fail;
+
+	int ver = 0;
+	if ((rc = get_user_version(s, &ver)))
+		goto fail;
+	if (ver > sl_schema_version) {
+		rc = sl_error(SL_EINPUT,
+		              _("the store has schema version %d; this shenli knows "
+		                "up to %d: upgrade shenli"),
+		              ver, sl_schema_version);
+		goto fail;
+	}
+	if (ver < 1) {
+		rc = sl_error(SL_EINTEGRITY, _("the store has no schema"));
+		goto fail;
+	}
+
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT v FROM meta WHERE k = 'store_id'",
+	                       -1, &st, 0)) {
+		rc = sl_db_err(s, _("reading the store"));
+		goto fail;
+	}
+	int step = sqlite3_step(st);
+	if (step != SQLITE_ROW || sqlite3_column_bytes(st, 0) != SL_STORE_ID_LEN) {
+		sqlite3_finalize(st);
+		rc = step == SQLITE_ROW || step == SQLITE_DONE
+		         ? sl_error(SL_EINTEGRITY, _("the store has no valid id"))
+		         : sl_db_err(s, _("reading the store"));
+		goto fail;
+	}
+	memcpy(s->store_id, sqlite3_column_blob(st, 0), SL_STORE_ID_LEN);
+	sqlite3_finalize(st);
+
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT role, pubkey, slot_sha256, disabled FROM "
+	                       "users WHERE id = ?",
+	                       -1, &st, 0)) {
+		rc = sl_db_err(s, _("reading users"));
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		rc = step == SQLITE_DONE ? sl_error(SL_EAUTH, "%s", _(AUTH_FAILED))
+		                         : sl_db_err(s, _("reading users"));
+		goto fail;
+	}
+	sl_role role = sl_role_parse((const char *)sqlite3_column_text(st, 0));
+	int disabled = sqlite3_column_int(st, 3);
+	uint8_t dbpub[32], dbslot[32], slot_hash[32], pub[32];
+	int bad = sqlite3_column_bytes(st, 1) != 32 ||
+	          sqlite3_column_bytes(st, 2) != 32 || !role;
+	if (!bad) {
+		memcpy(dbpub, sqlite3_column_blob(st, 1), 32);
+		memcpy(dbslot, sqlite3_column_blob(st, 2), 32);
+	}
+	sqlite3_finalize(st);
+	if (disabled) {
+		rc = sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+		goto fail;
+	}
+	if (bad) {
+		rc = sl_error(SL_EINTEGRITY, _("the user record of '%s' is damaged"),
+		              user);
+		goto fail;
+	}
+	if ((rc = sl_sha256(img, imglen, slot_hash)))
+		goto fail;
+	if (sl_memeq_ct(slot_hash, dbslot, 32) != 0 &&
+	    !roll_forward_slot(slot, dbslot)) {
+		rc = sl_error(SL_EINTEGRITY,
+		              _("the key slot of '%s' is not the one this store "
+		                "recorded (an old or foreign slot file?)"),
+		              user);
+		goto fail;
+	}
+	if ((rc = set_identity(s, user, role)) ||
+	    (rc = sl_sign_pub(s->signkey, pub)))
+		goto fail;
+	if (sl_memeq_ct(pub, dbpub, 32) != 0) {
+		rc = sl_error(SL_EINTEGRITY,
+		              _("the signing key of '%s' does not match the store"),
+		              user);
+		goto fail;
+	}
+
+	if (ver < sl_schema_version) {
+		if ((rc = begin_raw(s)) || (rc = migrate(s, ver)) ||
+		    (rc = sl_audit_tx_begin(s)))
+			goto fail;
+		json_t *d = json_pack("{s:i, s:i}", "from", ver, "to",
+		                      sl_schema_version);
+		rc = sl_audit(s, "store.migrate", "store", d);
+		json_decref(d);
+		if (rc || (rc = sl_tx_commit(s)))
+			goto fail;
+	}
+	free(img);
+	*out = s;
+	return SL_OK;
+
+fail:
+	free(img);
+	sl_store_close(s);
+	return rc;
+}

@@ -1,0 +1,85 @@
+/*
+ * store.h - the encrypted store: create, unlock, schema migrations, and the
+ * one transaction API through which every write goes.
+ *
+ * Layout on disk, for a store at PATH:
+ *     PATH            SQLCipher database (AES-256, HMAC per 4 KiB page)
+ *     PATH.keys/      one key slot per user (see keyslot.h), mode 0700
+ *
+ * Writes: sl_tx_begin(); change rows; sl_audit(...) one or more times;
+ * sl_tx_commit(). Commit signs the audit chain head with the acting user's
+ * key and commits change and audit entries in one SQLite transaction, so a
+ * crash at any instant leaves both or neither. A transaction with no audit
+ * entry refuses to commit.
+ */
+#ifndef SHENLI_STORE_H
+#define SHENLI_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "crypto.h"
+#include "err.h"
+
+#define SL_ID_MAX 32
+
+typedef struct sl_store sl_store;
+
+typedef enum {
+	SL_ROLE_ADMIN = 1 << 0,
+	SL_ROLE_LEADER = 1 << 1,
+	SL_ROLE_MEMBER = 1 << 2,
+	SL_ROLE_SPECIALIST = 1 << 3,
+	SL_ROLE_AUDITOR = 1 << 4,
+} sl_role;
+
+/* The authenticated user of an unlocked store. */
+typedef struct {
+	char id[SL_ID_MAX + 1];
+	sl_role role;
+} sl_actor;
+
+/* "admin" -> SL_ROLE_ADMIN; 0 if unknown. And back. */
+sl_role sl_role_parse(const char *name);
+const char *sl_role_name(sl_role r);
+/* User ids: [a-z0-9][a-z0-9._-]{0,31}. They name key slot files. */
+int sl_user_id_valid(const char *id);
+
+/* Default store path: $XDG_DATA_HOME/shenli/store.db. Caller frees. */
+char *sl_store_default_path(void);
+
+/* Create a new store with its first admin. Fails if PATH exists. */
+sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
+                      size_t plen, sl_store **out);
+/* Unlock as user. SL_EAUTH (one message for every cause) when the user is
+ * unknown or disabled or the passphrase is wrong; SL_EINTEGRITY when the
+ * store cannot be decrypted or its key slot is not the one it recorded. */
+sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
+                      size_t plen, sl_store **out);
+void sl_store_close(sl_store *s);
+
+sqlite3 *sl_store_db(sl_store *s);
+const sl_actor *sl_store_actor(const sl_store *s);
+const char *sl_store_path(const sl_store *s);
+/* PATH.keys/USER.slot */
+sl_rc sl_store_slot_path(const char *store_path, const char *user,
+                         char *buf, size_t cap);
+
+sl_rc sl_tx_begin(sl_store *s);
+sl_rc sl_tx_commit(sl_store *s);
+void sl_tx_rollback(sl_store *s);
+int sl_tx_active(const sl_store *s);
+
+/* Map the db's current error to an sl_rc with a message naming what. */
+sl_rc sl_db_err(sl_store *s, const char *what);
+sl_rc sl_sqlite_err(sqlite3 *db, int rc, const char *what);
+
+/* Open the database file with a raw data key and nothing else: no user, no
+ * audit. For tests and tools that inspect or tamper with a store. */
+sl_rc sl_store_open_raw(const char *path, const uint8_t key[SL_KEY_LEN],
+                        sqlite3 **out);
+
+/* Unix milliseconds now. */
+int64_t sl_now_ms(void);
+
+#endif

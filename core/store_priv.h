@@ -1,0 +1,44 @@
+/*
+ * store_priv.h - the store's insides, shared only by store.c, audit.c and
+ * users.c. Commands and other subsystems use store.h.
+ */
+#ifndef SHENLI_STORE_PRIV_H
+#define SHENLI_STORE_PRIV_H
+
+#include "keyslot.h"
+#include "store.h"
+
+#define SL_STORE_ID_LEN 16
+
+/* The audit entry of the open transaction that is not yet inserted: the
+ * last one is inserted at commit together with the signature. */
+typedef struct {
+	int has;
+	int64_t seq, ts;
+	char *action, *object, *details;
+	uint8_t hash[SL_SHA256_LEN];
+} sl_pending;
+
+struct sl_store {
+	sqlite3 *db;
+	char *path;
+	sl_actor actor;
+	sl_secrets *sec;      /* data key + this user's signing seed */
+	sl_signkey *signkey;  /* this user's Ed25519 key */
+	uint8_t store_id[SL_STORE_ID_LEN];
+	sl_hasher *sha;       /* reused hasher for the chain */
+	sqlite3_stmt *audit_ins; /* cached: appends are the hot path */
+	/* transaction state */
+	int in_tx;
+	int n_entries;        /* audit entries appended in this tx */
+	int64_t head_seq;
+	uint8_t head_hash[SL_SHA256_LEN];
+	sl_pending pending;
+};
+
+/* audit.c: called by store.c around a transaction. */
+sl_rc sl_audit_tx_begin(sl_store *s);
+sl_rc sl_audit_tx_finish(sl_store *s); /* inserts the last entry, signed */
+void sl_audit_tx_reset(sl_store *s);
+
+#endif

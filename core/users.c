@@ -1,0 +1,310 @@
+/* users.c - user management. See users.h. */
+#include "users.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "fsutil.h"
+#include "policy.h"
+#include "store_priv.h"
+
+int sl_code_valid(const char *code)
+{
+	size_t n = code ? strlen(code) : 0;
+	if (n == 0 || n > SL_CODE_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = code[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+sl_rc sl_passphrase_acceptable(const char *pass, size_t plen)
+{
+	if (plen < SL_PASS_MIN)
+		return sl_error(SL_EINPUT,
+		                _("passphrase too short: at least %d characters"),
+		                SL_PASS_MIN);
+	if (plen > SL_PASS_MAX)
+		return sl_error(SL_EINPUT,
+		                _("passphrase too long: at most %d bytes"), SL_PASS_MAX);
+	if (memchr(pass, 0, plen))
+		return sl_error(SL_EINPUT, _("passphrase contains a NUL byte"));
+	return SL_OK;
+}
+
+static sl_rc user_exists(sl_store *s, const char *id, int *exists)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM users WHERE id = ?", -1, &st,
+	                       0))
+		return sl_db_err(s, _("reading users"));
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sl_db_err(s, _("reading users"));
+	*exists = rc == SQLITE_ROW;
+	return SL_OK;
+}
+
+sl_rc sl_user_add(sl_store *s, const char *id, sl_role role,
+                  const char *agency, const char *zone, const char *pass,
+                  size_t plen)
+{
+	sl_rc rc = sl_policy_require(s, SL_ACT_USER_ADD, id);
+	if (rc)
+		return rc;
+	if (!sl_user_id_valid(id))
+		return sl_error(SL_EINPUT,
+		                _("invalid user id '%s': use 1-32 of a-z, 0-9, '.', "
+		                  "'_', '-', starting with a letter or digit"),
+		                id);
+	if (!sl_role_name(role) || !strcmp(sl_role_name(role), "?"))
+		return sl_error(SL_EINPUT, _("unknown role"));
+	if (agency && !sl_code_valid(agency))
+		return sl_error(SL_EINPUT, _("invalid agency code '%s'"), agency);
+	if (zone && !sl_code_valid(zone))
+		return sl_error(SL_EINPUT, _("invalid zone code '%s'"), zone);
+	if ((rc = sl_passphrase_acceptable(pass, plen)))
+		return rc;
+
+	char slot[PATH_MAX];
+	if ((rc = sl_store_slot_path(s->path, id, slot, sizeof slot)))
+		return rc;
+	int exists = 0;
+	if ((rc = user_exists(s, id, &exists)))
+		return rc;
+	if (exists)
+		return sl_error(SL_EINPUT,
+		                _("user '%s' already exists (ids are never reused)"),
+		                id);
+
+	/* The new user's secrets: the store's data key and their own fresh
+	 * signing key. */
+	sl_secrets *sec = sl_secrets_new();
+	sl_signkey *key = NULL;
+	char *img = NULL;
+	size_t imglen = 0;
+	uint8_t pub[32], slot_hash[32];
+	char hpub[65];
+	int slot_written = 0;
+	if (!sec) {
+		rc = sl_error(SL_ESYS, _("out of memory"));
+		goto out;
+	}
+	memcpy(sec->data_key, s->sec->data_key, SL_KEY_LEN);
+	if ((rc = sl_random_key(sec->sign_seed, SL_ED25519_SEED_LEN)))
+		goto out;
+	key = sl_sign_from_seed(sec->sign_seed);
+	if (!key) {
+		rc = sl_error(SL_ESYS, _("cannot create signing key"));
+		goto out;
+	}
+	if ((rc = sl_sign_pub(key, pub)) ||
+	    (rc = sl_keyslot_seal(id, pass, plen, sec, NULL, &img, &imglen)) ||
+	    (rc = sl_sha256(img, imglen, slot_hash)))
+		goto out;
+	sl_hex(pub, sizeof pub, hpub);
+
+	if ((rc = sl_tx_begin(s)))
+		goto out;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT INTO users(id, role, agency, zone, pubkey, "
+	                       "slot_sha256, created_seq) VALUES(?,?,?,?,?,?,?)",
+	                       -1, &st, 0)) {
+		rc = sl_db_err(s, _("adding user"));
+		goto rollback;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sl_role_name(role), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, agency, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, pub, sizeof pub, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, slot_hash, sizeof slot_hash, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, s->head_seq + 1);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		rc = sl_db_err(s, _("adding user"));
+		goto rollback;
+	}
+	json_t *d = json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "user", id, "role",
+	                      sl_role_name(role), "pubkey", hpub, "agency", agency,
+	                      "zone", zone);
+	rc = sl_audit(s, "user.add", id, d);
+	json_decref(d);
+	if (rc)
+		goto rollback;
+	/* Slot first, then commit: a crash between leaves a slot with no user
+	 * row, which authenticates nobody, and the id stays free to add. */
+	if ((rc = sl_file_write_atomic(slot, img, imglen, 0600)))
+		goto rollback;
+	slot_written = 1;
+	if ((rc = sl_tx_commit(s)))
+		goto unslot;
+	goto out;
+
+rollback:
+	sl_tx_rollback(s);
+unslot:
+	if (slot_written)
+		unlink(slot);
+out:
+	free(img);
+	sl_sign_free(key);
+	sl_secrets_free(sec);
+	return rc;
+}
+
+sl_rc sl_user_disable(sl_store *s, const char *id)
+{
+	sl_rc rc = sl_policy_require(s, SL_ACT_USER_DISABLE, id);
+	if (rc)
+		return rc;
+	if (!sl_user_id_valid(id))
+		return sl_error(SL_EINPUT, _("invalid user id '%s'"), id);
+	if (strcmp(id, s->actor.id) == 0)
+		return sl_error(SL_EINPUT, _("you cannot disable yourself"));
+	char slot[PATH_MAX];
+	if ((rc = sl_store_slot_path(s->path, id, slot, sizeof slot)))
+		return rc;
+	if ((rc = sl_tx_begin(s)))
+		return rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db,
+	                       "UPDATE users SET disabled = 1 WHERE id = ? AND "
+	                       "disabled = 0",
+	                       -1, &st, 0)) {
+		rc = sl_db_err(s, _("disabling user"));
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		rc = sl_db_err(s, _("disabling user"));
+		goto fail;
+	}
+	if (sqlite3_changes(s->db) != 1) {
+		rc = sl_error(SL_EINPUT, _("no enabled user '%s'"), id);
+		goto fail;
+	}
+	if ((rc = sl_audit(s, "user.disable", id, NULL)) ||
+	    (rc = sl_tx_commit(s)))
+		goto fail;
+	/* The row says disabled, which unlock enforces; removing the slot also
+	 * takes away the wrapped data key. A crash before this line leaves a
+	 * slot that no longer opens anything. */
+	if (sl_file_shred(slot) != SL_OK)
+		fprintf(stderr, _("warning: %s could not be removed: %s\n"), slot,
+		        sl_errmsg());
+	return SL_OK;
+fail:
+	sl_tx_rollback(s);
+	return rc;
+}
+
+sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
+{
+	sl_rc rc = sl_policy_require(s, SL_ACT_USER_PASSWD, s->actor.id);
+	if (rc)
+		return rc;
+	if ((rc = sl_passphrase_acceptable(newpass, plen)))
+		return rc;
+	char slot[PATH_MAX], newp[PATH_MAX + 8];
+	if ((rc = sl_store_slot_path(s->path, s->actor.id, slot, sizeof slot)))
+		return rc;
+	snprintf(newp, sizeof newp, "%s.new", slot);
+	char *img = NULL;
+	size_t imglen = 0;
+	uint8_t h[32];
+	if ((rc = sl_keyslot_seal(s->actor.id, newpass, plen, s->sec, NULL, &img,
+	                          &imglen)) ||
+	    (rc = sl_sha256(img, imglen, h)))
+		goto out;
+	/* New slot beside the old one; the commit records its hash; then the
+	 * rename. A crash after the commit is finished at the next unlock
+	 * (store.c: roll_forward_slot). */
+	if ((rc = sl_file_write_new(slot, newp, img, imglen, 0600)))
+		goto out;
+	if ((rc = sl_tx_begin(s)))
+		goto unnew;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db,
+	                       "UPDATE users SET slot_sha256 = ? WHERE id = ?", -1,
+	                       &st, 0)) {
+		rc = sl_db_err(s, _("changing passphrase"));
+		goto rollback;
+	}
+	sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->actor.id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		rc = sl_db_err(s, _("changing passphrase"));
+		goto rollback;
+	}
+	if ((rc = sl_audit(s, "user.passwd", s->actor.id, NULL)) ||
+	    (rc = sl_tx_commit(s)))
+		goto rollback;
+	rc = sl_file_commit_rename(newp, slot);
+	if (rc)
+		sl_error(rc, _("the new passphrase is recorded but its key slot "
+		               "could not be put in place (%s); it will be on the "
+		               "next unlock with the new passphrase"),
+		         sl_errmsg());
+	goto out;
+rollback:
+	sl_tx_rollback(s);
+unnew:
+	unlink(newp);
+out:
+	free(img);
+	return rc;
+}
+
+sl_rc sl_user_list(sl_store *s, int (*cb)(const sl_user_info *u, void *ud),
+                   void *ud)
+{
+	sl_rc rc = sl_policy_require(s, SL_ACT_USER_LIST, "users");
+	if (rc)
+		return rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT id, role, agency, zone, disabled, pubkey "
+	                       "FROM users ORDER BY id",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading users"));
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		sl_user_info u = {0};
+		const char *t;
+		snprintf(u.id, sizeof u.id, "%s", sqlite3_column_text(st, 0));
+		u.role = sl_role_parse((const char *)sqlite3_column_text(st, 1));
+		if ((t = (const char *)sqlite3_column_text(st, 2)))
+			snprintf(u.agency, sizeof u.agency, "%s", t);
+		if ((t = (const char *)sqlite3_column_text(st, 3)))
+			snprintf(u.zone, sizeof u.zone, "%s", t);
+		u.disabled = sqlite3_column_int(st, 4);
+		uint8_t h[32];
+		sl_sha256(sqlite3_column_blob(st, 5),
+		          (size_t)sqlite3_column_bytes(st, 5), h);
+		sl_hex(h, 8, u.fingerprint);
+		if (cb(&u, ud))
+			break;
+	}
+	rc = step == SQLITE_ROW || step == SQLITE_DONE
+	         ? SL_OK
+	         : sl_db_err(s, _("reading users"));
+	sqlite3_finalize(st);
+	return rc;
+}
