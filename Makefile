@@ -29,7 +29,7 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 demo: build
-	@sh tests/cli/demo.sh $(BUILD_DIR)/shenli
+	@sh tools/demo.sh $(BUILD_DIR)/shenli
 
 asan: deps
 	$(CMAKE) -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DSHENLI_SANITIZE=ON \

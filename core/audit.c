@@ -355,11 +355,20 @@ static sl_rc scan_pages(sl_store *s)
 	sl_rc r = SL_OK;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(st, 0);
-		if (t && strcmp(t, "ok") != 0 && !r)
+		if (t && strcmp(t, "ok") != 0 && !r) {
+			/* name the first problem; the rest is SQLite's detail */
+			const char *nl = strchr(t, '\n');
+			int len = nl ? (int)(nl - t) : (int)strlen(t);
+			if (!strncmp(t, "*** in database main ***", 24) && nl) {
+				const char *nl2 = strchr(nl + 1, '\n');
+				t = nl + 1;
+				len = nl2 ? (int)(nl2 - t) : (int)strlen(t);
+			}
 			r = sl_error(SL_EINTEGRITY,
 			             _("the store file is damaged or has been tampered "
-			               "with: %s"),
-			             t);
+			               "with: %.*s"),
+			             len > 200 ? 200 : len, t);
+		}
 	}
 	if (rc != SQLITE_DONE && !r) {
 		/* SQLCipher reports a page whose HMAC fails as an error (which one

@@ -486,29 +486,33 @@ static void dummy_kdf(const char *pass, size_t plen)
 	sl_wipe(k, sizeof k);
 }
 
-/* If a passphrase change committed but its slot rename did not happen (a
- * crash in between), finish it now. */
-static int roll_forward_slot(const char *slot, const uint8_t want[32])
+/* A slot file image and its hash. */
+typedef struct {
+	char *img;
+	size_t len;
+	uint8_t hash[SL_SHA256_LEN];
+} slot_img;
+
+static int slot_load(const char *path, slot_img *si)
 {
-	char newp[PATH_MAX + 8];
-	char *img = NULL;
-	size_t len = 0;
-	uint8_t h[SL_SHA256_LEN];
-	snprintf(newp, sizeof newp, "%s.new", slot);
-	if (sl_file_read(newp, SL_SLOT_MAX_BYTES, &img, &len) != SL_OK)
+	memset(si, 0, sizeof *si);
+	if (sl_file_read(path, SL_SLOT_MAX_BYTES, &si->img, &si->len) != SL_OK)
 		return 0;
-	int ok = sl_sha256(img, len, h) == SL_OK && sl_memeq_ct(h, want, 32) == 0;
-	free(img);
-	return ok && sl_file_commit_rename(newp, slot) == SL_OK;
+	if (sl_sha256(si->img, si->len, si->hash) != SL_OK) {
+		free(si->img);
+		si->img = NULL;
+		return 0;
+	}
+	return 1;
 }
 
 sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
                       size_t plen, sl_store **out)
 {
 	sl_crypto_init();
-	char slot[PATH_MAX];
-	char *img = NULL;
-	size_t imglen = 0;
+	char slot[PATH_MAX], newslot[PATH_MAX + 8];
+	slot_img cur = {0}, nxt = {0};
+	int using_new = 0;
 	sl_rc rc;
 	if (!sl_file_exists(path))
 		return sl_error(SL_EINPUT,
@@ -516,16 +520,28 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 		                path);
 	if (!sl_user_id_valid(user) ||
 	    sl_store_slot_path(path, user, slot, sizeof slot) != SL_OK ||
-	    sl_file_read(slot, SL_SLOT_MAX_BYTES, &img, &imglen) != SL_OK) {
+	    !slot_load(slot, &cur)) {
 		dummy_kdf(pass, plen);
 		return sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
 	}
+	/* SLOT.new exists only if a passphrase change was under way when the
+	 * process died (users.c: sl_user_passwd). Whether that change counts
+	 * is decided by the store, below. */
+	snprintf(newslot, sizeof newslot, "%s.new", slot);
+	slot_load(newslot, &nxt);
 	sl_store *s = store_new(path);
 	if (!s) {
-		free(img);
-		return sl_error(SL_ESYS, _("out of memory"));
+		rc = sl_error(SL_ESYS, _("out of memory"));
+		goto fail;
 	}
-	rc = sl_keyslot_open(user, pass, plen, img, imglen, s->sec);
+	rc = SL_EAUTH;
+	if (nxt.img && sl_keyslot_open(user, pass, plen, nxt.img, nxt.len,
+	                               s->sec) == SL_OK) {
+		using_new = 1;
+		rc = SL_OK;
+	}
+	if (!using_new)
+		rc = sl_keyslot_open(user, pass, plen, cur.img, cur.len, s->sec);
 	if (rc == SL_EAUTH)
 		sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
 	if (rc)
@@ -582,7 +598,7 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 	}
 	sl_role role = sl_role_parse((const char *)sqlite3_column_text(st, 0));
 	int disabled = sqlite3_column_int(st, 3);
-	uint8_t dbpub[32], dbslot[32], slot_hash[32], pub[32];
+	uint8_t dbpub[32], dbslot[32], pub[32];
 	int bad = sqlite3_column_bytes(st, 1) != 32 ||
 	          sqlite3_column_bytes(st, 2) != 32 || !role;
 	if (!bad) {
@@ -599,10 +615,19 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 		              user);
 		goto fail;
 	}
-	if ((rc = sl_sha256(img, imglen, slot_hash)))
+	/* The store records the hash of the user's current slot. */
+	int new_is_current = nxt.img && !sl_memeq_ct(nxt.hash, dbslot, 32);
+	int cur_is_current = !sl_memeq_ct(cur.hash, dbslot, 32);
+	if (new_is_current) /* the change committed: finish its rename */
+		sl_file_commit_rename(newslot, slot);
+	else if (nxt.img) /* the change never committed: drop it */
+		unlink(newslot);
+	if (using_new != new_is_current) {
+		/* a passphrase that was replaced, or one that never took effect */
+		rc = sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
 		goto fail;
-	if (sl_memeq_ct(slot_hash, dbslot, 32) != 0 &&
-	    !roll_forward_slot(slot, dbslot)) {
+	}
+	if (!using_new && !cur_is_current) {
 		rc = sl_error(SL_EINTEGRITY,
 		              _("the key slot of '%s' is not the one this store "
 		                "recorded (an old or foreign slot file?)"),
@@ -630,12 +655,14 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 		if (rc || (rc = sl_tx_commit(s)))
 			goto fail;
 	}
-	free(img);
+	free(cur.img);
+	free(nxt.img);
 	*out = s;
 	return SL_OK;
 
 fail:
-	free(img);
+	free(cur.img);
+	free(nxt.img);
 	sl_store_close(s);
 	return rc;
 }

@@ -1,0 +1,351 @@
+/* Unit tests: the audit chain - appends, signatures, and every kind of
+ * tampering that audit verify must catch (with the data key in hand, as an
+ * insider would have it). */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+/* */
+#include "audit.h"
+#include "users.h"
+
+#define P_ALICE "alice passphrase"
+
+/* root adds alice; root writes a 3-entry transaction; alice is denied
+ * something (an entry signed by alice). Entries: 1 init, 2 user.add,
+ * 3-5 the batch (5 signed), 6 denied by alice. */
+static sl_store *build_populated(tstore *t)
+{
+	sl_store *s = tstore_new(t);
+	assert_int_equal(sl_user_add(s, "alice", SL_ROLE_MEMBER, NULL, NULL,
+	                             P_ALICE, strlen(P_ALICE)),
+	                 SL_OK);
+	assert_int_equal(sl_tx_begin(s), SL_OK);
+	for (int i = 0; i < 3; i++) {
+		json_t *d = json_pack("{s:i, s:s}", "n", i, "note", "审理意见");
+		assert_int_equal(sl_audit(s, "test.batch", "obj", d), SL_OK);
+		json_decref(d);
+	}
+	assert_int_equal(sl_tx_commit(s), SL_OK);
+	sl_store_close(s);
+	assert_int_equal(sl_store_unlock(t->path, "alice", P_ALICE,
+	                                 strlen(P_ALICE), &s),
+	                 SL_OK);
+	assert_int_equal(sl_user_add(s, "mallory", SL_ROLE_ADMIN, NULL, NULL,
+	                             "mallory pass", 12),
+	                 SL_EPERM);
+	sl_store_close(s);
+	assert_int_equal(sl_store_unlock(t->path, "root", ADMIN_PASS,
+	                                 strlen(ADMIN_PASS), &s),
+	                 SL_OK);
+	return s;
+}
+
+/* Building the store costs several scrypt runs; build it once and give
+ * each test its own copy. */
+static tstore tpl;
+
+static int setup_template(void **st)
+{
+	(void)st;
+	sl_store_close(build_populated(&tpl));
+	return 0;
+}
+
+static int teardown_template(void **st)
+{
+	(void)st;
+	tstore_cleanup(&tpl);
+	return 0;
+}
+
+static sl_store *populated(tstore *t)
+{
+	snprintf(t->dir, sizeof t->dir, "/tmp/shenli-test-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->path, sizeof t->path, "%s/store.db", t->dir);
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "cp -a '%s/.' '%s/'", tpl.dir, t->dir);
+	assert_int_equal(system(cmd), 0);
+	sl_store *s;
+	assert_int_equal(sl_store_unlock(t->path, "root", ADMIN_PASS,
+	                                 strlen(ADMIN_PASS), &s),
+	                 SL_OK);
+	return s;
+}
+
+static sl_rc verify(tstore *t, const char *anchor, sl_audit_report *r)
+{
+	sl_store *s;
+	sl_rc rc = sl_store_unlock(t->path, "root", ADMIN_PASS,
+	                           strlen(ADMIN_PASS), &s);
+	if (rc)
+		return rc;
+	rc = sl_audit_verify(s, anchor, r);
+	sl_store_close(s);
+	return rc;
+}
+
+static void test_clean_log_verifies(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = populated(&t);
+	sl_audit_report r;
+	assert_int_equal(sl_audit_verify(s, NULL, &r), SL_OK);
+	assert_int_equal(r.entries, 6);
+	assert_int_equal(r.signatures, 4); /* one per transaction */
+	assert_int_equal(r.head_seq, 6);
+	int64_t seq;
+	uint8_t h[32];
+	assert_int_equal(sl_audit_head(s, &seq, h), SL_OK);
+	assert_int_equal(seq, 6);
+	assert_memory_equal(h, r.head_hash, 32);
+	char a[96];
+	sl_audit_format_anchor(seq, h, a);
+	assert_int_equal(sl_audit_verify(s, a, &r), SL_OK);
+	sl_store_close(s);
+	tstore_cleanup(&t);
+}
+
+static void test_change_without_audit_refused(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = tstore_new(&t);
+	assert_int_equal(sl_tx_begin(s), SL_OK);
+	assert_int_equal(sqlite3_exec(sl_store_db(s),
+	                              "UPDATE users SET agency='X' WHERE id='root'",
+	                              0, 0, 0),
+	                 SQLITE_OK);
+	assert_int_equal(sl_tx_commit(s), SL_ESYS);
+	assert_false(sl_tx_active(s));
+	sqlite3_stmt *q;
+	sqlite3_prepare_v2(sl_store_db(s),
+	                   "SELECT agency IS NULL FROM users WHERE id='root'", -1,
+	                   &q, 0);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 1); /* rolled back */
+	sqlite3_finalize(q);
+	/* and audit outside a transaction is refused */
+	assert_int_equal(sl_audit(s, "x", "y", NULL), SL_ESYS);
+	sl_store_close(s);
+	tstore_cleanup(&t);
+}
+
+static void expect_bad(tstore *t, const char *sql, int64_t bad_seq)
+{
+	tstore_raw_exec(t, sql);
+	sl_audit_report r;
+	assert_int_equal(verify(t, NULL, &r), SL_EINTEGRITY);
+	if (bad_seq != r.bad_seq)
+		fail_msg("after '%s': expected bad entry %" PRId64 ", got %" PRId64
+		         " (%s)",
+		         sql, bad_seq, r.bad_seq, sl_errmsg());
+}
+
+static void test_modified_row(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store_close(populated(&t));
+	expect_bad(&t, "UPDATE audit SET details='{\"n\":9}' WHERE seq=4", 4);
+	tstore_cleanup(&t);
+	sl_store_close(populated(&t));
+	expect_bad(&t, "UPDATE audit SET actor='alice' WHERE seq=3", 3);
+	tstore_cleanup(&t);
+	sl_store_close(populated(&t));
+	expect_bad(&t, "UPDATE audit SET ts=ts+1 WHERE seq=2", 2);
+	tstore_cleanup(&t);
+}
+
+static void test_deleted_row(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store_close(populated(&t));
+	expect_bad(&t, "DELETE FROM audit WHERE seq=3", 3);
+	tstore_cleanup(&t);
+	/* cutting a transaction in half leaves entries no signature covers */
+	sl_store_close(populated(&t));
+	expect_bad(&t, "DELETE FROM audit WHERE seq>=5", 3);
+	tstore_cleanup(&t);
+}
+
+static void test_reordered_rows(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store_close(populated(&t));
+	/* swap the contents of entries 3 and 4 (seq stays in place) */
+	expect_bad(&t,
+	           "UPDATE audit SET seq=-3 WHERE seq=3;"
+	           "UPDATE audit SET seq=3 WHERE seq=4;"
+	           "UPDATE audit SET seq=4 WHERE seq=-3;",
+	           3);
+	tstore_cleanup(&t);
+}
+
+static void test_rehashed_forgery_caught_by_signature(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = populated(&t);
+	sl_store_close(s);
+	/* An insider with the data key rewrites entry 4 and recomputes every
+	 * hash from there on: the chain is consistent again, but root's
+	 * signature on entry 5 no longer verifies. */
+	sqlite3 *db = tstore_raw(&t);
+	uint8_t id[16], prev[32], h[32];
+	sqlite3_stmt *q;
+	sqlite3_prepare_v2(db, "SELECT v FROM meta WHERE k='store_id'", -1, &q, 0);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	memcpy(id, sqlite3_column_blob(q, 0), 16);
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_exec(db,
+	                              "UPDATE audit SET details='{\"n\":99}' "
+	                              "WHERE seq=4",
+	                              0, 0, 0),
+	                 SQLITE_OK);
+	sl_hasher *hs = sl_hasher_new();
+	for (int64_t seq = 4; seq <= 6; seq++) {
+		sqlite3_prepare_v2(db, "SELECT hash FROM audit WHERE seq=?", -1, &q,
+		                   0);
+		sqlite3_bind_int64(q, 1, seq - 1);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		memcpy(prev, sqlite3_column_blob(q, 0), 32);
+		sqlite3_finalize(q);
+		sqlite3_prepare_v2(db,
+		                   "SELECT ts, actor, action, object, details FROM "
+		                   "audit WHERE seq=?",
+		                   -1, &q, 0);
+		sqlite3_bind_int64(q, 1, seq);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		sl_audit_entry e = {seq,
+		                    sqlite3_column_int64(q, 0),
+		                    (const char *)sqlite3_column_text(q, 1),
+		                    (const char *)sqlite3_column_text(q, 2),
+		                    (const char *)sqlite3_column_text(q, 3),
+		                    (const char *)sqlite3_column_text(q, 4),
+		                    NULL,
+		                    0};
+		sl_audit_hash(hs, id, prev, &e, h);
+		sqlite3_finalize(q);
+		sqlite3_prepare_v2(db, "UPDATE audit SET hash=? WHERE seq=?", -1, &q,
+		                   0);
+		sqlite3_bind_blob(q, 1, h, 32, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, seq);
+		assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+		sqlite3_finalize(q);
+	}
+	sl_hasher_free(hs);
+	sqlite3_close(db);
+	sl_audit_report r;
+	assert_int_equal(verify(&t, NULL, &r), SL_EINTEGRITY);
+	assert_int_equal(r.bad_seq, 5);
+	assert_non_null(strstr(sl_errmsg(), "signature"));
+	tstore_cleanup(&t);
+}
+
+static void test_users_table_escalation_caught(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store_close(populated(&t));
+	tstore_raw_exec(&t, "UPDATE users SET role='admin' WHERE id='alice'");
+	sl_audit_report r;
+	assert_int_equal(verify(&t, NULL, &r), SL_EINTEGRITY);
+	assert_non_null(strstr(sl_errmsg(), "alice"));
+	tstore_cleanup(&t);
+	/* a user smuggled into the table without a user.add entry */
+	sl_store_close(populated(&t));
+	tstore_raw_exec(&t, "INSERT INTO users SELECT 'eve', role, agency, zone, "
+	                    "pubkey, slot_sha256, 0, 99 FROM users WHERE "
+	                    "id='alice'");
+	assert_int_equal(verify(&t, NULL, &r), SL_EINTEGRITY);
+	assert_non_null(strstr(sl_errmsg(), "eve"));
+	tstore_cleanup(&t);
+}
+
+static void test_rollback_caught_by_anchor(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = populated(&t);
+	sl_store_close(s);
+	/* keep an old copy */
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s/old.db'", t.path, t.dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(sl_store_unlock(t.path, "root", ADMIN_PASS,
+	                                 strlen(ADMIN_PASS), &s),
+	                 SL_OK);
+	assert_int_equal(sl_user_add(s, "bob", SL_ROLE_AUDITOR, NULL, NULL,
+	                             "bob passphrase", 14),
+	                 SL_OK);
+	int64_t seq;
+	uint8_t h[32];
+	char anchor[96];
+	assert_int_equal(sl_audit_head(s, &seq, h), SL_OK);
+	sl_audit_format_anchor(seq, h, anchor);
+	sl_store_close(s);
+	sl_audit_report r;
+	assert_int_equal(verify(&t, anchor, &r), SL_OK);
+	/* roll the store back to the old copy */
+	snprintf(cmd, sizeof cmd, "cp '%s/old.db' '%s'", t.dir, t.path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(verify(&t, NULL, &r), SL_OK); /* alone it looks fine */
+	assert_int_equal(verify(&t, anchor, &r), SL_EINTEGRITY);
+	assert_non_null(strstr(sl_errmsg(), "rolled back"));
+	/* an anchor whose hash differs: the log was rewritten */
+	anchor[strlen(anchor) - 1] ^= 1;
+	assert_int_equal(verify(&t, "3:" "0000000000000000000000000000000000000000"
+	                            "000000000000000000000000",
+	                        &r),
+	                 SL_EINTEGRITY);
+	assert_int_equal(r.bad_seq, 3);
+	/* malformed anchors are input errors */
+	assert_int_equal(verify(&t, "3:abc", &r), SL_EINPUT);
+	assert_int_equal(verify(&t, "x:", &r), SL_EINPUT);
+	assert_int_equal(verify(&t, "-1:00", &r), SL_EINPUT);
+	tstore_cleanup(&t);
+}
+
+static int count(const sl_audit_entry *e, void *ud)
+{
+	(void)e;
+	(*(int *)ud)++;
+	return 0;
+}
+
+static void test_log_each(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = populated(&t);
+	int n = 0;
+	assert_int_equal(sl_audit_each(s, 2, count, &n), SL_OK);
+	assert_int_equal(n, 4);
+	sl_store_close(s);
+	tstore_cleanup(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_clean_log_verifies),
+	    cmocka_unit_test(test_change_without_audit_refused),
+	    cmocka_unit_test(test_modified_row),
+	    cmocka_unit_test(test_deleted_row),
+	    cmocka_unit_test(test_reordered_rows),
+	    cmocka_unit_test(test_rehashed_forgery_caught_by_signature),
+	    cmocka_unit_test(test_users_table_escalation_caught),
+	    cmocka_unit_test(test_rollback_caught_by_anchor),
+	    cmocka_unit_test(test_log_each),
+	};
+	return cmocka_run_group_tests(tests, setup_template, teardown_template);
+}

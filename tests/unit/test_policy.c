@@ -1,0 +1,85 @@
+/* Unit tests: the policy table, and that refusals are audited. */
+#include <string.h>
+
+#include "testutil.h"
+/* */
+#include "audit.h"
+#include "policy.h"
+#include "users.h"
+
+static void test_table(void **st)
+{
+	(void)st;
+	struct {
+		sl_role role;
+		sl_action act;
+		int allowed;
+	} cases[] = {
+	    {SL_ROLE_ADMIN, SL_ACT_USER_ADD, 1},
+	    {SL_ROLE_LEADER, SL_ACT_USER_ADD, 0},
+	    {SL_ROLE_MEMBER, SL_ACT_USER_ADD, 0},
+	    {SL_ROLE_SPECIALIST, SL_ACT_USER_ADD, 0},
+	    {SL_ROLE_AUDITOR, SL_ACT_USER_ADD, 0},
+	    {SL_ROLE_ADMIN, SL_ACT_USER_DISABLE, 1},
+	    {SL_ROLE_AUDITOR, SL_ACT_USER_DISABLE, 0},
+	    {SL_ROLE_LEADER, SL_ACT_USER_LIST, 1},
+	    {SL_ROLE_MEMBER, SL_ACT_USER_LIST, 0},
+	    {SL_ROLE_AUDITOR, SL_ACT_AUDIT_LOG, 1},
+	    {SL_ROLE_ADMIN, SL_ACT_AUDIT_LOG, 1},
+	    {SL_ROLE_LEADER, SL_ACT_AUDIT_LOG, 0},
+	    {SL_ROLE_MEMBER, SL_ACT_AUDIT_LOG, 0},
+	    {SL_ROLE_SPECIALIST, SL_ACT_AUDIT_VERIFY, 1},
+	    {SL_ROLE_AUDITOR, SL_ACT_USER_PASSWD, 0}, /* changes nothing */
+	    {SL_ROLE_MEMBER, SL_ACT_USER_PASSWD, 1},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		sl_actor a = {"x", cases[i].role};
+		if (sl_policy_allows(&a, cases[i].act) != cases[i].allowed)
+			fail_msg("%s %s: expected %d", sl_role_name(cases[i].role),
+			         sl_action_name(cases[i].act), cases[i].allowed);
+	}
+	sl_actor nobody = {"x", 0};
+	for (int a = 0; a < SL_ACT__COUNT; a++)
+		assert_false(sl_policy_allows(&nobody, (sl_action)a));
+}
+
+static int last_entry(const sl_audit_entry *e, void *ud)
+{
+	char *out = ud;
+	snprintf(out, 512, "%s|%s|%s|%s", e->actor, e->action, e->object,
+	         e->details);
+	return 0;
+}
+
+static void test_refusal_is_audited(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = tstore_new(&t);
+	assert_int_equal(sl_user_add(s, "aud", SL_ROLE_AUDITOR, NULL, NULL,
+	                             "auditor pass", 12),
+	                 SL_OK);
+	sl_store_close(s);
+	assert_int_equal(sl_store_unlock(t.path, "aud", "auditor pass", 12, &s),
+	                 SL_OK);
+	assert_int_equal(sl_user_disable(s, "root"), SL_EPERM);
+	assert_non_null(strstr(sl_errmsg(), "auditor"));
+	char last[512] = "";
+	assert_int_equal(sl_audit_each(s, 0, last_entry, last), SL_OK);
+	assert_non_null(strstr(last, "aud|denied|root|"));
+	assert_non_null(strstr(last, "user.disable"));
+	sl_audit_report r;
+	assert_int_equal(sl_audit_verify(s, NULL, &r), SL_OK);
+	assert_int_equal(r.entries, 3);
+	sl_store_close(s);
+	tstore_cleanup(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_refusal_is_audited),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,286 @@
+/* Unit tests: the encrypted store, unlocking, users, passphrase changes. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+/* */
+#include "audit.h"
+#include "fsutil.h"
+#include "users.h"
+
+#define P_ALICE "alice passphrase"
+#define P_BOB "bob passphrase!"
+
+static void add(sl_store *s, const char *id, sl_role r, const char *pass)
+{
+	assert_int_equal(
+	    sl_user_add(s, id, r, "ZRJ", "Z1", pass, strlen(pass)), SL_OK);
+}
+
+static void test_create_modes_and_no_plaintext(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = tstore_new(&t);
+	add(s, "canary-user-4711", SL_ROLE_MEMBER, P_ALICE);
+	assert_int_equal(sl_user_add(s, "canary-user-4712", SL_ROLE_LEADER,
+	                             "CANARYAGENCY", "CANARYZONE", P_BOB,
+	                             strlen(P_BOB)),
+	                 SL_OK);
+	sl_store_close(s);
+
+	struct stat sb;
+	assert_int_equal(stat(t.path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	char keys[400];
+	snprintf(keys, sizeof keys, "%s.keys", t.path);
+	assert_int_equal(stat(keys, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+
+	const char *needles[] = {"canary-user-4711", "CANARYAGENCY",
+	                         "CANARYZONE",       "user.add",
+	                         "store.init",       "SQLite format 3",
+	                         "CREATE TABLE"};
+	for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++)
+		assert_int_equal(
+		    file_contains(t.path, needles[i], strlen(needles[i])), 0);
+	tstore_cleanup(&t);
+}
+
+static void test_plain_sqlite_cannot_read(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store_close(tstore_new(&t));
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(t.path, &db, SQLITE_OPEN_READONLY, 0),
+	                 SQLITE_OK);
+	int rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", 0, 0, 0);
+	assert_int_equal(rc, SQLITE_NOTADB);
+	sqlite3_close(db);
+	/* and a wrong raw key is an integrity error, not a silent empty db */
+	uint8_t key[32] = {1};
+	assert_int_equal(sl_store_open_raw(t.path, key, &db), SL_EINTEGRITY);
+	tstore_cleanup(&t);
+}
+
+static void test_unlock_outcomes(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = tstore_new(&t);
+	add(s, "alice", SL_ROLE_MEMBER, P_ALICE);
+	add(s, "bob", SL_ROLE_LEADER, P_BOB);
+	sl_store_close(s);
+
+	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
+	                                 strlen(P_ALICE), &s),
+	                 SL_OK);
+	assert_string_equal(sl_store_actor(s)->id, "alice");
+	assert_int_equal(sl_store_actor(s)->role, SL_ROLE_MEMBER);
+	sl_store_close(s);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "bob", P_BOB, strlen(P_BOB), &s), SL_OK);
+	sl_store_close(s);
+
+	/* wrong passphrase, someone else's, unknown user, bad id: one answer */
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", P_BOB, strlen(P_BOB), &s), SL_EAUTH);
+	char msg[1024];
+	snprintf(msg, sizeof msg, "%s", sl_errmsg());
+	assert_int_equal(
+	    sl_store_unlock(t.path, "nobody", P_BOB, strlen(P_BOB), &s),
+	    SL_EAUTH);
+	assert_string_equal(msg, sl_errmsg());
+	assert_int_equal(
+	    sl_store_unlock(t.path, "../etc", P_BOB, strlen(P_BOB), &s),
+	    SL_EAUTH);
+	assert_string_equal(msg, sl_errmsg());
+	tstore_cleanup(&t);
+}
+
+static void test_swapped_slots_fail(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = tstore_new(&t);
+	add(s, "alice", SL_ROLE_MEMBER, P_ALICE);
+	add(s, "bob", SL_ROLE_MEMBER, P_BOB);
+	sl_store_close(s);
+	char a[400], b[400], tmp[420];
+	sl_store_slot_path(t.path, "alice", a, sizeof a);
+	sl_store_slot_path(t.path, "bob", b, sizeof b);
+	snprintf(tmp, sizeof tmp, "%s.x", a);
+	assert_int_equal(rename(a, tmp), 0);
+	assert_int_equal(rename(b, a), 0);
+	assert_int_equal(rename(tmp, b), 0);
+	/* each passphrase now meets the other's slot under its own name */
+	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
+	                                 strlen(P_ALICE), &s),
+	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "bob", P_BOB, strlen(P_BOB), &s), SL_EAUTH);
+	/* nor does a slot open for the name it was moved to */
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", P_BOB, strlen(P_BOB), &s), SL_EAUTH);
+	tstore_cleanup(&t);
+}
+
+static void test_disabled_cannot_unlock(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = tstore_new(&t);
+	add(s, "alice", SL_ROLE_MEMBER, P_ALICE);
+	char slot[400];
+	sl_store_slot_path(t.path, "alice", slot, sizeof slot);
+	char *img;
+	size_t len;
+	assert_int_equal(sl_file_read(slot, 4096, &img, &len), SL_OK);
+	assert_int_equal(sl_user_disable(s, "alice"), SL_OK);
+	assert_int_equal(sl_file_exists(slot), 0); /* slot removed */
+	/* cannot disable yourself, or twice */
+	assert_int_equal(sl_user_disable(s, "root"), SL_EINPUT);
+	assert_int_equal(sl_user_disable(s, "alice"), SL_EINPUT);
+	/* ids are never reused */
+	assert_int_equal(sl_user_add(s, "alice", SL_ROLE_MEMBER, NULL, NULL,
+	                             P_ALICE, strlen(P_ALICE)),
+	                 SL_EINPUT);
+	sl_store_close(s);
+	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
+	                                 strlen(P_ALICE), &s),
+	                 SL_EAUTH);
+	/* even with a copy of the old slot put back */
+	assert_int_equal(sl_file_write_atomic(slot, img, len, 0600), SL_OK);
+	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
+	                                 strlen(P_ALICE), &s),
+	                 SL_EAUTH);
+	free(img);
+	tstore_cleanup(&t);
+}
+
+static void test_bad_user_input(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = tstore_new(&t);
+	assert_int_equal(sl_user_add(s, "Alice", SL_ROLE_MEMBER, NULL, NULL,
+	                             P_ALICE, strlen(P_ALICE)),
+	                 SL_EINPUT);
+	assert_int_equal(sl_user_add(s, "a/b", SL_ROLE_MEMBER, NULL, NULL,
+	                             P_ALICE, strlen(P_ALICE)),
+	                 SL_EINPUT);
+	assert_int_equal(sl_user_add(s, "alice", SL_ROLE_MEMBER, "Z J", NULL,
+	                             P_ALICE, strlen(P_ALICE)),
+	                 SL_EINPUT);
+	assert_int_equal(
+	    sl_user_add(s, "alice", SL_ROLE_MEMBER, NULL, NULL, "short", 5),
+	    SL_EINPUT);
+	int64_t seq;
+	uint8_t h[32];
+	assert_int_equal(sl_audit_head(s, &seq, h), SL_OK);
+	assert_int_equal(seq, 1); /* nothing written */
+	sl_store_close(s);
+	/* and a second init over an existing store is refused */
+	assert_int_equal(sl_store_create(t.path, "root", ADMIN_PASS,
+	                                 strlen(ADMIN_PASS), &s),
+	                 SL_EPERM);
+	tstore_cleanup(&t);
+}
+
+static void test_passwd(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = tstore_new(&t);
+	add(s, "alice", SL_ROLE_MEMBER, P_ALICE);
+	sl_store_close(s);
+	char slot[400], old[400], newp[420];
+	sl_store_slot_path(t.path, "alice", slot, sizeof slot);
+	snprintf(old, sizeof old, "%s/old.slot", t.dir);
+	snprintf(newp, sizeof newp, "%s.new", slot);
+	char *img;
+	size_t len;
+	assert_int_equal(sl_file_read(slot, 4096, &img, &len), SL_OK);
+	assert_int_equal(sl_file_write_atomic(old, img, len, 0600), SL_OK);
+	free(img);
+
+	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
+	                                 strlen(P_ALICE), &s),
+	                 SL_OK);
+	assert_int_equal(sl_user_passwd(s, "x", 1), SL_EINPUT);
+	assert_int_equal(sl_user_passwd(s, "new alice pass", 14), SL_OK);
+	sl_store_close(s);
+	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
+	                                 strlen(P_ALICE), &s),
+	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", "new alice pass", 14, &s), SL_OK);
+	sl_store_close(s);
+
+	/* Simulate a crash after the commit but before the rename: the old
+	 * slot in place, the new one beside it. The new passphrase works (and
+	 * finishes the rename); the old one does not. */
+	assert_int_equal(rename(slot, newp), 0);
+	assert_int_equal(sl_file_read(old, 4096, &img, &len), SL_OK);
+	assert_int_equal(sl_file_write_atomic(slot, img, len, 0600), SL_OK);
+	free(img);
+	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
+	                                 strlen(P_ALICE), &s),
+	                 SL_EAUTH);
+	assert_int_equal(sl_file_exists(newp), 0); /* rename was finished */
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", "new alice pass", 14, &s), SL_OK);
+	sl_store_close(s);
+
+	/* An old slot put back by hand is not the one the store recorded. */
+	assert_int_equal(sl_file_read(old, 4096, &img, &len), SL_OK);
+	assert_int_equal(sl_file_write_atomic(slot, img, len, 0600), SL_OK);
+	free(img);
+	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
+	                                 strlen(P_ALICE), &s),
+	                 SL_EINTEGRITY);
+
+	/* A crash before the commit: a .new slot the store never recorded.
+	 * Its passphrase does not count, and it is cleaned up. */
+	assert_int_equal(sl_file_read(old, 4096, &img, &len), SL_OK);
+	assert_int_equal(sl_file_write_atomic(newp, img, len, 0600), SL_OK);
+	free(img);
+	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
+	                                 strlen(P_ALICE), &s),
+	                 SL_EAUTH);
+	assert_int_equal(sl_file_exists(newp), 0);
+	tstore_cleanup(&t);
+}
+
+static void test_newer_schema_refused(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store_close(tstore_new(&t));
+	tstore_raw_exec(&t, "PRAGMA user_version = 999");
+	sl_store *s;
+	assert_int_equal(sl_store_unlock(t.path, "root", ADMIN_PASS,
+	                                 strlen(ADMIN_PASS), &s),
+	                 SL_EINPUT);
+	tstore_cleanup(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_create_modes_and_no_plaintext),
+	    cmocka_unit_test(test_plain_sqlite_cannot_read),
+	    cmocka_unit_test(test_unlock_outcomes),
+	    cmocka_unit_test(test_swapped_slots_fail),
+	    cmocka_unit_test(test_disabled_cannot_unlock),
+	    cmocka_unit_test(test_bad_user_input),
+	    cmocka_unit_test(test_passwd),
+	    cmocka_unit_test(test_newer_schema_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
