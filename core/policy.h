@@ -19,13 +19,38 @@ typedef enum {
 	SL_ACT_AUDIT_VERIFY,
 	SL_ACT_AUDIT_LOG,
 	SL_ACT_AUDIT_HEAD,
+	SL_ACT_ORG_ADD,   /* zones and agencies */
+	SL_ACT_ORG_LIST,
+	SL_ACT_CASE_IMPORT,
+	SL_ACT_CASE_READ, /* list, show, and (later) findings and reports */
+	SL_ACT_CASE_ASSIGN,
+	SL_ACT_CASE_EXTEND,
 	SL_ACT__COUNT
 } sl_action;
+
+/* What policy needs to know about a case. */
+typedef struct {
+	const char *case_id;
+	const char *agency; /* the transferring agency */
+	const char *zone;   /* NULL or "" if the case has none */
+	int assigned;       /* is the acting user on its team? */
+} sl_case_ref;
 
 const char *sl_action_name(sl_action a);
 /* Pure decision, no side effects. */
 int sl_policy_allows(const sl_actor *who, sl_action a);
 /* Decide; on refusal audit it and return SL_EPERM with a message. */
 sl_rc sl_policy_require(sl_store *s, sl_action a, const char *object);
+
+/* Recusal (回避): the user's home agency transferred the case. */
+int sl_policy_recused(const sl_actor *who, const sl_case_ref *c);
+/* May who see this case at all? Zone, recusal, specialists' requests. */
+int sl_policy_case_visible(const sl_actor *who, const sl_case_ref *c);
+/* Role and visibility for an action on one case; refusals audited. */
+sl_rc sl_policy_require_case(sl_store *s, sl_action a, const sl_case_ref *c);
+/* Audit a refusal decided elsewhere (e.g. recusal of a reviewer named in
+ * an assignment) and return SL_EPERM with msg. */
+sl_rc sl_policy_deny(sl_store *s, sl_action a, const char *object,
+                     const char *msg);
 
 #endif

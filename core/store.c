@@ -17,6 +17,7 @@
 
 #include "audit.h"
 #include "fsutil.h"
+#include "rules.h"
 #include "schema.h"
 #include "store_priv.h"
 #include "vfs.h"
@@ -64,8 +65,14 @@ int sl_user_id_valid(const char *id)
 	return 1;
 }
 
+static int64_t (*clock_fn)(void);
+
+void sl_clock_override(int64_t (*fn)(void)) { clock_fn = fn; }
+
 int64_t sl_now_ms(void)
 {
+	if (clock_fn)
+		return clock_fn();
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -447,6 +454,10 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 	json_decref(d);
 	if (rc)
 		goto fail;
+	size_t rlen;
+	const char *rules = sl_rules_builtin(&rlen);
+	if ((rc = sl_rules_install(s, rules, rlen)))
+		goto fail;
 	/* The slot goes down before the commit: a crash in between leaves an
 	 * orphan slot for a store that has no users, which opens nothing. */
 	if ((rc = sl_file_write_atomic(slot, img, imglen, 0600)))
@@ -582,8 +593,8 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 	sqlite3_finalize(st);
 
 	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT role, pubkey, slot_sha256, disabled FROM "
-	                       "users WHERE id = ?",
+	                       "SELECT role, pubkey, slot_sha256, disabled, "
+	                       "agency, zone FROM users WHERE id = ?",
 	                       -1, &st, 0)) {
 		rc = sl_db_err(s, _("reading users"));
 		goto fail;
@@ -598,6 +609,11 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 	}
 	sl_role role = sl_role_parse((const char *)sqlite3_column_text(st, 0));
 	int disabled = sqlite3_column_int(st, 3);
+	const char *t;
+	if ((t = (const char *)sqlite3_column_text(st, 4)))
+		snprintf(s->actor.agency, sizeof s->actor.agency, "%s", t);
+	if ((t = (const char *)sqlite3_column_text(st, 5)))
+		snprintf(s->actor.zone, sizeof s->actor.zone, "%s", t);
 	uint8_t dbpub[32], dbslot[32], pub[32];
 	int bad = sqlite3_column_bytes(st, 1) != 32 ||
 	          sqlite3_column_bytes(st, 2) != 32 || !role;
@@ -652,6 +668,11 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 		                      sl_schema_version);
 		rc = sl_audit(s, "store.migrate", "store", d);
 		json_decref(d);
+		if (!rc && ver < 2) {
+			size_t rlen;
+			const char *rules = sl_rules_builtin(&rlen);
+			rc = sl_rules_install(s, rules, rlen);
+		}
 		if (rc || (rc = sl_tx_commit(s)))
 			goto fail;
 	}

@@ -37,6 +37,8 @@ typedef enum {
 typedef struct {
 	char id[SL_ID_MAX + 1];
 	sl_role role;
+	char agency[SL_ID_MAX + 1]; /* home agency, "" if none */
+	char zone[SL_ID_MAX + 1];   /* "" if none */
 } sl_actor;
 
 /* "admin" -> SL_ROLE_ADMIN; 0 if unknown. And back. */
@@ -81,5 +83,8 @@ sl_rc sl_store_open_raw(const char *path, const uint8_t key[SL_KEY_LEN],
 
 /* Unix milliseconds now. */
 int64_t sl_now_ms(void);
+/* Tests only (not reachable from the CLI): replace the clock. NULL
+ * restores the real one. */
+void sl_clock_override(int64_t (*fn)(void));
 
 #endif

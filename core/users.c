@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "fsutil.h"
+#include "org.h"
 #include "policy.h"
 #include "store_priv.h"
 
@@ -79,6 +80,17 @@ sl_rc sl_user_add(sl_store *s, const char *id, sl_role role,
 	char slot[PATH_MAX];
 	if ((rc = sl_store_slot_path(s->path, id, slot, sizeof slot)))
 		return rc;
+	/* The home agency decides recusal: it must be one we know. */
+	int found = 0;
+	char azone[SL_CODE_MAX + 1];
+	if (agency && ((rc = sl_agency_zone(s, agency, &found, azone)) || !found))
+		return rc ? rc
+		          : sl_error(SL_EINPUT, _("no agency '%s' (add it first)"),
+		                     agency);
+	if (zone && ((rc = sl_zone_exists(s, zone, &found)) || !found))
+		return rc ? rc
+		          : sl_error(SL_EINPUT, _("no zone '%s' (add it first)"),
+		                     zone);
 	int exists = 0;
 	if ((rc = user_exists(s, id, &exists)))
 		return rc;

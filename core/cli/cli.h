@@ -46,5 +46,8 @@ void cli_fmt_time(long long ms, char out[32]);
 int cmd_init(int argc, char **argv, sl_cli *g);
 int cmd_user(int argc, char **argv, sl_cli *g);
 int cmd_audit(int argc, char **argv, sl_cli *g);
+int cmd_zone(int argc, char **argv, sl_cli *g);
+int cmd_agency(int argc, char **argv, sl_cli *g);
+int cmd_case(int argc, char **argv, sl_cli *g);
 
 #endif

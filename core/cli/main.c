@@ -23,6 +23,9 @@ static const struct {
 } commands[] = {
     {"init", cmd_init, N_("create a new encrypted store and its first admin")},
     {"user", cmd_user, N_("add, list, disable users; change your passphrase")},
+    {"zone", cmd_zone, N_("add and list zones (片区)")},
+    {"agency", cmd_agency, N_("add and list agencies and their zones")},
+    {"case", cmd_case, N_("import dossiers, list, show, assign, extend")},
     {"audit", cmd_audit, N_("verify the audit log, show it, print its head")},
 };
 

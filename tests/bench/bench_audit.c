@@ -20,8 +20,9 @@
  * Defaults: --changes 100000 --entries 1000000 --sig-entries 20000;
  * --quick: 2000 / 20000 / 2000. The one-change-per-transaction mode runs
  * min(--changes, 10000) changes unless --per-tx N says otherwise: each
- * commit is an fsync of the WAL (synchronous=FULL), a few ms on a VM disk. DIR (default $TMPDIR or /tmp) holds a mkdtemp directory that is
- * removed at the end.
+ * commit is an fsync of the WAL (synchronous=FULL): 0.3-3.5 ms each on the
+ * shared VM disk it was written on. DIR (default $TMPDIR or /tmp) holds a
+ * mkdtemp directory that is removed at the end.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -152,6 +153,8 @@ static int64_t query_int(sqlite3 *db, const char *sql)
 	sqlite3_finalize(st);
 	return v;
 }
+
+static double dmin(double a, double b) { return a < b ? a : b; }
 
 static long peak_rss_kb(void)
 {
@@ -292,13 +295,15 @@ static void print_pragmas(const char *label, sqlite3 *db)
 
 /* ---- A: appends -------------------------------------------------------- */
 
-static double run_audited(sl_store *s, int64_t n, int64_t per_tx)
+/* Changes [from, n) in transactions of per_tx. */
+static double run_audited(sl_store *s, int64_t from, int64_t n,
+                          int64_t per_tx)
 {
 	sqlite3 *db = sl_store_db(s);
 	sqlite3_stmt *ins = prep(db, "INSERT INTO bench(ts, body) VALUES(?,?)");
 	char body[512], obj[64];
 	double t0 = now_s();
-	for (int64_t i = 0; i < n;) {
+	for (int64_t i = from; i < n;) {
 		check_sl(sl_tx_begin(s), "sl_tx_begin");
 		int64_t end = i + per_tx < n ? i + per_tx : n;
 		for (; i < end; i++) {
@@ -319,7 +324,7 @@ static double run_audited(sl_store *s, int64_t n, int64_t per_tx)
 	return t;
 }
 
-static double run_raw(sqlite3 *db, int64_t n, int64_t per_tx)
+static double run_raw(sqlite3 *db, int64_t from, int64_t n, int64_t per_tx)
 {
 	sqlite3_stmt *ins = prep(db, "INSERT INTO bench(ts, body) VALUES(?,?)");
 	sqlite3_stmt *aud =
@@ -330,7 +335,7 @@ static double run_raw(sqlite3 *db, int64_t n, int64_t per_tx)
 	memset(hash, 0xa5, sizeof hash);
 	memset(sig, 0x5a, sizeof sig);
 	double t0 = now_s();
-	for (int64_t i = 0; i < n;) {
+	for (int64_t i = from; i < n;) {
 		exec(db, "BEGIN IMMEDIATE");
 		int64_t end = i + per_tx < n ? i + per_tx : n;
 		for (; i < end; i++) {
@@ -548,7 +553,7 @@ static void sha_baseline(sqlite3 *db, sl_hasher *h, sha_result *r)
 
 typedef struct {
 	int64_t n, entries, sigs;
-	double build, unlock, verify, integ, scan, integ2;
+	double build, unlock, verify, integ, scan;
 	int64_t scan_rows, scan_bytes, file_bytes;
 	sha_result sha;
 } verify_result;
@@ -584,26 +589,45 @@ static void run_verify(const char *name, int64_t n, int64_t per_tx,
 	int64_t rows, bytes;
 	time_scan(db, &rows, &bytes);
 
+	/* Two rounds, alternating the order; the best of each is kept. */
 	sl_audit_report rep;
-	t0 = now_s();
-	sl_rc rc = sl_audit_verify(s, NULL, &rep);
-	v->verify = now_s() - t0;
-	check_sl(rc, "sl_audit_verify");
+	for (int round = 0; round < 2; round++) {
+		double tv, ti, ts;
+		int64_t sr, sb;
+		if (round == 0) {
+			t0 = now_s();
+			sl_rc rc = sl_audit_verify(s, NULL, &rep);
+			tv = now_s() - t0;
+			check_sl(rc, "sl_audit_verify");
+			ti = time_integrity(db);
+			ts = time_scan(db, &sr, &sb);
+		} else {
+			ts = time_scan(db, &sr, &sb);
+			ti = time_integrity(db);
+			t0 = now_s();
+			sl_rc rc = sl_audit_verify(s, NULL, &rep);
+			tv = now_s() - t0;
+			check_sl(rc, "sl_audit_verify");
+		}
+		if (rep.entries != n + 1)
+			fail("sl_audit_verify", "unexpected entry count");
+		printf("  round %d: verify %.3f s (%" PRId64 " entries, %" PRId64
+		       " signatures); integrity_check %.3f s; raw scan %.3f s "
+		       "(%" PRId64 " rows, %.1f MiB of column data)\n",
+		       round + 1, tv, rep.entries, rep.signatures, ti, ts, sr,
+		       (double)sb / 1048576.0);
+		fflush(stdout);
+		v->verify = round ? dmin(v->verify, tv) : tv;
+		v->integ = round ? dmin(v->integ, ti) : ti;
+		v->scan = round ? dmin(v->scan, ts) : ts;
+		v->scan_rows = sr;
+		v->scan_bytes = sb;
+	}
 	v->entries = rep.entries;
 	v->sigs = rep.signatures;
-	if (rep.entries != n + 1)
-		fail("sl_audit_verify", "unexpected entry count");
-	printf("  verify: %.3f s, %" PRId64 " entries, %" PRId64
-	       " signatures\n",
-	       v->verify, rep.entries, rep.signatures);
-	fflush(stdout);
-
-	v->integ = time_integrity(db);
-	v->scan = time_scan(db, &v->scan_rows, &v->scan_bytes);
-	printf("  integrity_check: %.3f s; raw scan: %.3f s (%" PRId64
-	       " rows, %.1f MiB of column data)\n",
-	       v->integ, v->scan, v->scan_rows,
-	       (double)v->scan_bytes / 1048576.0);
+	printf("  best of 2: verify %.3f s, integrity_check %.3f s, raw scan "
+	       "%.3f s\n",
+	       v->verify, v->integ, v->scan);
 	fflush(stdout);
 	if (with_sha) {
 		sl_hasher *h = sl_hasher_new();
@@ -621,10 +645,10 @@ static void run_verify(const char *name, int64_t n, int64_t per_tx,
 /* ---- component costs --------------------------------------------------- */
 
 typedef struct {
-	double sign_us, verify_us, chain_us, sha_us, json_us, head_us;
+	double sign_us, verify_us, chain_us, sha_us, json_us;
 } components;
 
-static void measure_components(int64_t iters, components *c)
+static void measure_once(int64_t iters, components *c)
 {
 	uint8_t seed[SL_ED25519_SEED_LEN], pub[SL_ED25519_PUB_LEN];
 	uint8_t msg[84], sig[SL_ED25519_SIG_LEN], h[SL_SHA256_LEN] = {0};
@@ -681,6 +705,21 @@ static void measure_components(int64_t iters, components *c)
 	c->json_us = (now_s() - t0) * 1e6 / (double)iters;
 	sl_sign_free(k);
 	sl_sign_free(vk);
+}
+
+/* Best of 3: the machine is shared, the minimum is the least disturbed. */
+static void measure_components(int64_t iters, components *c)
+{
+	measure_once(iters, c);
+	for (int r = 1; r < 3; r++) {
+		components x;
+		measure_once(iters, &x);
+		c->sign_us = dmin(c->sign_us, x.sign_us);
+		c->verify_us = dmin(c->verify_us, x.verify_us);
+		c->chain_us = dmin(c->chain_us, x.chain_us);
+		c->sha_us = dmin(c->sha_us, x.sha_us);
+		c->json_us = dmin(c->json_us, x.json_us);
+	}
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -826,12 +865,30 @@ int main(int argc, char **argv)
 			                   : "with PRAGMA + VACUUM (open_raw had "
 			                     "already written page 1 switching to WAL)");
 		}
-		modes[m].aud = run_audited(s, modes[m].n, modes[m].per_tx);
+		/* Interleave blocks (ABBA...) so that drift in disk or CPU
+		 * speed (a shared VM) falls on both sides alike. */
+		int64_t n = modes[m].n, pt = modes[m].per_tx;
+		int64_t blk = n / 10 / pt * pt;
+		if (blk < pt)
+			blk = pt;
+		int nblk = 0;
+		for (int64_t i = 0; i < n; i += blk, nblk++) {
+			int64_t e = i + blk < n ? i + blk : n;
+			if (nblk % 2 == 0) {
+				modes[m].aud += run_audited(s, i, e, pt);
+				modes[m].raw += run_raw(raw, i, e, pt);
+			} else {
+				modes[m].raw += run_raw(raw, i, e, pt);
+				modes[m].aud += run_audited(s, i, e, pt);
+			}
+		}
+		printf("  (%d interleaved blocks of %" PRId64 " changes per side, "
+		       "alternating which side goes first)\n",
+		       nblk, blk);
 		printf("  audited: %.2f s, %.0f changes/s (%.1f us/change)\n",
 		       modes[m].aud, (double)modes[m].n / modes[m].aud,
 		       modes[m].aud * 1e6 / (double)modes[m].n);
 		fflush(stdout);
-		modes[m].raw = run_raw(raw, modes[m].n, modes[m].per_tx);
 		printf("  raw:     %.2f s, %.0f changes/s (%.1f us/change)\n",
 		       modes[m].raw, (double)modes[m].n / modes[m].raw,
 		       modes[m].raw * 1e6 / (double)modes[m].n);

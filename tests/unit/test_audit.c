@@ -16,8 +16,9 @@
 #define P_ALICE "alice passphrase"
 
 /* root adds alice; root writes a 3-entry transaction; alice is denied
- * something (an entry signed by alice). Entries: 1 init, 2 user.add,
- * 3-5 the batch (5 signed), 6 denied by alice. */
+ * something (an entry signed by alice). Entries: 1 init and 2 rules.install
+ * (one transaction, 2 signed), 3 user.add, 4-6 the batch (6 signed),
+ * 7 denied by alice. */
 static sl_store *build_populated(tstore *t)
 {
 	sl_store *s = tstore_new(t);
@@ -97,13 +98,13 @@ static void test_clean_log_verifies(void **st)
 	sl_store *s = populated(&t);
 	sl_audit_report r;
 	assert_int_equal(sl_audit_verify(s, NULL, &r), SL_OK);
-	assert_int_equal(r.entries, 6);
+	assert_int_equal(r.entries, 7);
 	assert_int_equal(r.signatures, 4); /* one per transaction */
-	assert_int_equal(r.head_seq, 6);
+	assert_int_equal(r.head_seq, 7);
 	int64_t seq;
 	uint8_t h[32];
 	assert_int_equal(sl_audit_head(s, &seq, h), SL_OK);
-	assert_int_equal(seq, 6);
+	assert_int_equal(seq, 7);
 	assert_memory_equal(h, r.head_hash, 32);
 	char a[96];
 	sl_audit_format_anchor(seq, h, a);
@@ -153,13 +154,13 @@ static void test_modified_row(void **st)
 	(void)st;
 	tstore t;
 	sl_store_close(populated(&t));
-	expect_bad(&t, "UPDATE audit SET details='{\"n\":9}' WHERE seq=4", 4);
+	expect_bad(&t, "UPDATE audit SET details='{\"n\":9}' WHERE seq=5", 5);
 	tstore_cleanup(&t);
 	sl_store_close(populated(&t));
-	expect_bad(&t, "UPDATE audit SET actor='alice' WHERE seq=3", 3);
+	expect_bad(&t, "UPDATE audit SET actor='alice' WHERE seq=4", 4);
 	tstore_cleanup(&t);
 	sl_store_close(populated(&t));
-	expect_bad(&t, "UPDATE audit SET ts=ts+1 WHERE seq=2", 2);
+	expect_bad(&t, "UPDATE audit SET ts=ts+1 WHERE seq=3", 3);
 	tstore_cleanup(&t);
 }
 
@@ -168,11 +169,11 @@ static void test_deleted_row(void **st)
 	(void)st;
 	tstore t;
 	sl_store_close(populated(&t));
-	expect_bad(&t, "DELETE FROM audit WHERE seq=3", 3);
+	expect_bad(&t, "DELETE FROM audit WHERE seq=4", 4);
 	tstore_cleanup(&t);
 	/* cutting a transaction in half leaves entries no signature covers */
 	sl_store_close(populated(&t));
-	expect_bad(&t, "DELETE FROM audit WHERE seq>=5", 3);
+	expect_bad(&t, "DELETE FROM audit WHERE seq>=6", 4);
 	tstore_cleanup(&t);
 }
 
@@ -181,12 +182,12 @@ static void test_reordered_rows(void **st)
 	(void)st;
 	tstore t;
 	sl_store_close(populated(&t));
-	/* swap the contents of entries 3 and 4 (seq stays in place) */
+	/* swap the contents of entries 4 and 5 (seq stays in place) */
 	expect_bad(&t,
-	           "UPDATE audit SET seq=-3 WHERE seq=3;"
-	           "UPDATE audit SET seq=3 WHERE seq=4;"
-	           "UPDATE audit SET seq=4 WHERE seq=-3;",
-	           3);
+	           "UPDATE audit SET seq=-4 WHERE seq=4;"
+	           "UPDATE audit SET seq=4 WHERE seq=5;"
+	           "UPDATE audit SET seq=5 WHERE seq=-4;",
+	           4);
 	tstore_cleanup(&t);
 }
 
@@ -196,9 +197,9 @@ static void test_rehashed_forgery_caught_by_signature(void **st)
 	tstore t;
 	sl_store *s = populated(&t);
 	sl_store_close(s);
-	/* An insider with the data key rewrites entry 4 and recomputes every
+	/* An insider with the data key rewrites entry 5 and recomputes every
 	 * hash from there on: the chain is consistent again, but root's
-	 * signature on entry 5 no longer verifies. */
+	 * signature on entry 6 no longer verifies. */
 	sqlite3 *db = tstore_raw(&t);
 	uint8_t id[16], prev[32], h[32];
 	sqlite3_stmt *q;
@@ -208,11 +209,11 @@ static void test_rehashed_forgery_caught_by_signature(void **st)
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_exec(db,
 	                              "UPDATE audit SET details='{\"n\":99}' "
-	                              "WHERE seq=4",
+	                              "WHERE seq=5",
 	                              0, 0, 0),
 	                 SQLITE_OK);
 	sl_hasher *hs = sl_hasher_new();
-	for (int64_t seq = 4; seq <= 6; seq++) {
+	for (int64_t seq = 5; seq <= 7; seq++) {
 		sqlite3_prepare_v2(db, "SELECT hash FROM audit WHERE seq=?", -1, &q,
 		                   0);
 		sqlite3_bind_int64(q, 1, seq - 1);
@@ -246,7 +247,7 @@ static void test_rehashed_forgery_caught_by_signature(void **st)
 	sqlite3_close(db);
 	sl_audit_report r;
 	assert_int_equal(verify(&t, NULL, &r), SL_EINTEGRITY);
-	assert_int_equal(r.bad_seq, 5);
+	assert_int_equal(r.bad_seq, 6);
 	assert_non_null(strstr(sl_errmsg(), "signature"));
 	tstore_cleanup(&t);
 }
@@ -328,15 +329,49 @@ static void test_log_each(void **st)
 	tstore t;
 	sl_store *s = populated(&t);
 	int n = 0;
-	assert_int_equal(sl_audit_each(s, 2, count, &n), SL_OK);
+	assert_int_equal(sl_audit_each(s, 3, count, &n), SL_OK);
 	assert_int_equal(n, 4);
 	sl_store_close(s);
 	tstore_cleanup(&t);
 }
 
+/* The canonical encoding, pinned to answers computed independently (Python
+ * hashlib over the layout in audit.h), for a small entry (one buffer) and a
+ * large one (streamed). */
+static void test_hash_known_answers(void **st)
+{
+	(void)st;
+	uint8_t sid[16], prev[32], h[32];
+	char hex[65];
+	for (int i = 0; i < 16; i++)
+		sid[i] = (uint8_t)i;
+	memset(prev, 0xab, sizeof prev);
+	sl_hasher *hs = sl_hasher_new();
+	sl_audit_entry e = {7,       1700000000123LL, "alice", "case.intake",
+	                    "ZRJ-1", "{\"n\":\"审理\"}", NULL, 0};
+	sl_audit_hash(hs, sid, prev, &e, h);
+	sl_hex(h, 32, hex);
+	assert_string_equal(
+	    hex,
+	    "7fb07d295526225db69b3e111a4c8b27ef0b11bb43b0cfe554433f0582295399");
+	char big[3100];
+	size_t o = (size_t)snprintf(big, sizeof big, "{\"x\":\"");
+	for (int i = 0; i < 1000; i++)
+		o += (size_t)snprintf(big + o, sizeof big - o, "长");
+	snprintf(big + o, sizeof big - o, "\"}");
+	e.details = big;
+	sl_audit_hash(hs, sid, prev, &e, h);
+	sl_hex(h, 32, hex);
+	assert_string_equal(
+	    hex,
+	    "4e459028c0d69a63911123ed27de201b0ee07bc797625420dc2b210589b86ecc");
+	sl_hasher_free(hs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_hash_known_answers),
 	    cmocka_unit_test(test_clean_log_verifies),
 	    cmocka_unit_test(test_change_without_audit_refused),
 	    cmocka_unit_test(test_modified_row),

@@ -33,12 +33,12 @@ static void test_table(void **st)
 	    {SL_ROLE_MEMBER, SL_ACT_USER_PASSWD, 1},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		sl_actor a = {"x", cases[i].role};
+		sl_actor a = {"x", cases[i].role, "", ""};
 		if (sl_policy_allows(&a, cases[i].act) != cases[i].allowed)
 			fail_msg("%s %s: expected %d", sl_role_name(cases[i].role),
 			         sl_action_name(cases[i].act), cases[i].allowed);
 	}
-	sl_actor nobody = {"x", 0};
+	sl_actor nobody = {"x", 0, "", ""};
 	for (int a = 0; a < SL_ACT__COUNT; a++)
 		assert_false(sl_policy_allows(&nobody, (sl_action)a));
 }
@@ -70,7 +70,7 @@ static void test_refusal_is_audited(void **st)
 	assert_non_null(strstr(last, "user.disable"));
 	sl_audit_report r;
 	assert_int_equal(sl_audit_verify(s, NULL, &r), SL_OK);
-	assert_int_equal(r.entries, 3);
+	assert_int_equal(r.entries, 4);
 	sl_store_close(s);
 	tstore_cleanup(&t);
 }

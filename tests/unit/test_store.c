@@ -10,6 +10,7 @@
 /* */
 #include "audit.h"
 #include "fsutil.h"
+#include "org.h"
 #include "users.h"
 
 #define P_ALICE "alice passphrase"
@@ -17,8 +18,8 @@
 
 static void add(sl_store *s, const char *id, sl_role r, const char *pass)
 {
-	assert_int_equal(
-	    sl_user_add(s, id, r, "ZRJ", "Z1", pass, strlen(pass)), SL_OK);
+	assert_int_equal(sl_user_add(s, id, r, NULL, NULL, pass, strlen(pass)),
+	                 SL_OK);
 }
 
 static void test_create_modes_and_no_plaintext(void **st)
@@ -26,6 +27,10 @@ static void test_create_modes_and_no_plaintext(void **st)
 	(void)st;
 	tstore t;
 	sl_store *s = tstore_new(&t);
+	assert_int_equal(sl_zone_add(s, "CANARYZONE", "金丝雀测试片区"), SL_OK);
+	assert_int_equal(sl_agency_add(s, "CANARYAGENCY", "驻金丝雀局纪检监察组",
+	                               "CANARYZONE"),
+	                 SL_OK);
 	add(s, "canary-user-4711", SL_ROLE_MEMBER, P_ALICE);
 	assert_int_equal(sl_user_add(s, "canary-user-4712", SL_ROLE_LEADER,
 	                             "CANARYAGENCY", "CANARYZONE", P_BOB,
@@ -42,9 +47,10 @@ static void test_create_modes_and_no_plaintext(void **st)
 	assert_int_equal(sb.st_mode & 0777, 0700);
 
 	const char *needles[] = {"canary-user-4711", "CANARYAGENCY",
-	                         "CANARYZONE",       "user.add",
+	                         "CANARYZONE",       "金丝雀测试片区",
+	                         "驻金丝雀局纪检监察组", "user.add",
 	                         "store.init",       "SQLite format 3",
-	                         "CREATE TABLE"};
+	                         "CREATE TABLE",     "shenli.rules/1"};
 	for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++)
 		assert_int_equal(
 		    file_contains(t.path, needles[i], strlen(needles[i])), 0);
@@ -183,7 +189,7 @@ static void test_bad_user_input(void **st)
 	int64_t seq;
 	uint8_t h[32];
 	assert_int_equal(sl_audit_head(s, &seq, h), SL_OK);
-	assert_int_equal(seq, 1); /* nothing written */
+	assert_int_equal(seq, 2); /* nothing written since init */
 	sl_store_close(s);
 	/* and a second init over an existing store is refused */
 	assert_int_equal(sl_store_create(t.path, "root", ADMIN_PASS,

@@ -1,0 +1,985 @@
+/* cases.c - intake, listing, assignment, the review clock. See cases.h. */
+#define _GNU_SOURCE
+#include "cases.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "crypto.h"
+#include "org.h"
+#include "policy.h"
+#include "users.h"
+
+const char *sl_intake_name(sl_intake_decision d)
+{
+	return d == SL_INTAKE_ACCEPTED   ? "accepted"
+	       : d == SL_INTAKE_DEFERRED ? "deferred"
+	                                 : "refused";
+}
+
+/* ---- intake ---------------------------------------------------------- */
+
+enum { Q_AGENCY, Q_EXISTING, Q_CASE, Q_PRIOR, Q_FACT, Q_FE, Q_EV, Q_DOC,
+       Q_DOSSIER, Q__COUNT };
+
+static const char *const import_sql[Q__COUNT] = {
+    [Q_AGENCY] = "SELECT zone FROM agencies WHERE code = ?",
+    [Q_EXISTING] = "SELECT id, state FROM cases WHERE case_id = ?",
+    [Q_CASE] = "INSERT INTO cases(case_id, agency, zone, state, subject_name,"
+               " person_id, party_member, public_official, position, rank,"
+               " transferred_on, disciplines, eight_point, party_sanction,"
+               " gov_sanction, form, circumstances, received_ms, accepted_ms,"
+               " deadline_ms, intake_reasons) VALUES(?,?,?,?,?,?,?,?,?,?,?,"
+               "?,?,?,?,?,?,?,?,?,?)",
+    [Q_PRIOR] = "INSERT INTO prior_sanctions(case_ref, n, system, level,"
+                " decided_on) VALUES(?,?,?,?,?)",
+    [Q_FACT] = "INSERT INTO facts(case_ref, id, n, summary, violation,"
+               " date_from, date_to, amount_yuan) VALUES(?,?,?,?,?,?,?,?)",
+    [Q_FE] = "INSERT INTO fact_evidence(case_ref, fact_id, n, evidence_id)"
+             " VALUES(?,?,?,?)",
+    [Q_EV] = "INSERT INTO evidence(case_ref, id, n, kind, title, obtained_on,"
+             " source, tags) VALUES(?,?,?,?,?,?,?,?)",
+    [Q_DOC] = "INSERT INTO documents(case_ref, n, kind, date) VALUES(?,?,?,?)",
+    [Q_DOSSIER] = "INSERT INTO dossiers(case_ref, sha256, bytes)"
+                  " VALUES(?,?,?)",
+};
+
+struct sl_importer {
+	sl_store *s;
+	sl_rules *rules;
+	sl_dossier_limits lim;
+	sqlite3_stmt *q[Q__COUNT];
+	int in_tx;
+	char case_id[128];
+	int64_t now;
+};
+
+sl_rc sl_import_begin(sl_store *s, sl_importer **out)
+{
+	*out = NULL;
+	sl_rc rc = sl_policy_require(s, SL_ACT_CASE_IMPORT, "cases");
+	if (rc)
+		return rc;
+	sl_importer *im = calloc(1, sizeof *im);
+	if (!im)
+		return sl_error(SL_ESYS, _("out of memory"));
+	im->s = s;
+	sl_dossier_default_limits(&im->lim);
+	if ((rc = sl_rules_load(s, &im->rules))) {
+		free(im);
+		return rc;
+	}
+	for (int i = 0; i < Q__COUNT; i++)
+		if (sqlite3_prepare_v2(sl_store_db(s), import_sql[i], -1, &im->q[i],
+		                       0)) {
+			rc = sl_db_err(s, _("preparing the import"));
+			sl_import_abort(im);
+			return rc;
+		}
+	*out = im;
+	return SL_OK;
+}
+
+void sl_import_abort(sl_importer *im)
+{
+	if (!im)
+		return;
+	if (im->in_tx)
+		sl_tx_rollback(im->s);
+	for (int i = 0; i < Q__COUNT; i++)
+		sqlite3_finalize(im->q[i]);
+	sl_rules_free(im->rules);
+	free(im);
+}
+
+sl_rc sl_import_finish(sl_importer *im)
+{
+	sl_rc rc = SL_OK;
+	if (im->in_tx) {
+		rc = sl_tx_commit(im->s);
+		im->in_tx = 0;
+	}
+	sl_import_abort(im);
+	return rc;
+}
+
+__attribute__((format(printf, 2, 3))) static void reason(json_t *list,
+                                                         const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	json_array_append_new(list, json_string(buf));
+}
+
+static int has_doc(const sl_dossier *d, const char *kind)
+{
+	for (size_t i = 0; i < d->n_documents; i++)
+		if (!strcmp(d->documents[i].kind, kind))
+			return 1;
+	return 0;
+}
+
+/* The formal check of intake. Refusal reasons first: if any, the case is
+ * refused and the file is not examined further. */
+static sl_intake_decision decide(const sl_importer *im, const sl_dossier *d,
+                                 int agency_found, const char *agency_zone,
+                                 const char *dup_state, json_t *reasons)
+{
+	const sl_actor *who = sl_store_actor(im->s);
+	const sl_rules *r = im->rules;
+	if (dup_state)
+		reason(reasons, "案件编号 %s 已在审理系统中，状态为 %s (duplicate "
+		                "case_id)",
+		       d->case_id, dup_state);
+	if (!agency_found)
+		reason(reasons, "移送单位 %s 未在本系统登记 (unknown agency)",
+		       d->agency);
+	else if (!*agency_zone)
+		reason(reasons, "移送单位 %s 未划入任何片区 (agency in no zone)",
+		       d->agency);
+	else if (who->zone[0] && strcmp(who->zone, agency_zone))
+		reason(reasons,
+		       "移送单位 %s 属于片区 %s，不属本审理组（片区 %s）受理范围 "
+		       "(outside this panel's zone)",
+		       d->agency, agency_zone, who->zone);
+	if (json_array_size(reasons))
+		return SL_INTAKE_REFUSED;
+
+	for (size_t i = 0; i < sl_rules_n_required_docs(r); i++) {
+		const char *k = sl_rules_required_doc(r, i);
+		if (!has_doc(d, k))
+			reason(reasons, "缺少%s (missing document: %s)",
+			       sl_rules_doc_name(r, k), k);
+	}
+	int identity = sl_rules_n_identity_docs(r) == 0;
+	for (size_t i = 0; i < sl_rules_n_identity_docs(r) && !identity; i++)
+		identity = has_doc(d, sl_rules_identity_doc(r, i));
+	if (!identity)
+		reason(reasons, "缺少被审查调查人的身份材料（履历表、任免文件）"
+		                "(missing identity documents)");
+	for (size_t i = 0; i < d->n_facts; i++) {
+		const sl_fact *f = &d->facts[i];
+		for (size_t k = 0; k < f->n_evidence; k++)
+			if (!sl_dossier_find_evidence(d, f->evidence[k]))
+				reason(reasons,
+				       "事实 %s 引用的证据 %s 不在卷宗中 (fact %s cites "
+				       "evidence %s, which the file lacks)",
+				       f->id, f->evidence[k], f->id, f->evidence[k]);
+		if (!sl_rules_violation(r, f->violation))
+			reason(reasons,
+			       "事实 %s 的违纪类型 %s 不在规则词表中 (unknown "
+			       "violation code)",
+			       f->id, f->violation);
+	}
+	return json_array_size(reasons) ? SL_INTAKE_DEFERRED
+	                                : SL_INTAKE_ACCEPTED;
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* A JSON array of strings as compact text; caller frees. */
+static char *str_array(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	char *s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+/* Remove an earlier deferred/refused transfer of the same case. */
+static sl_rc forget_case(sl_store *s, int64_t ref)
+{
+	static const char *const tables[] = {"prior_sanctions", "fact_evidence",
+	                                     "facts",           "evidence",
+	                                     "documents",       "dossiers"};
+	char sql[128];
+	for (size_t i = 0; i <= sizeof tables / sizeof tables[0]; i++) {
+		sqlite3_stmt *st;
+		if (i < sizeof tables / sizeof tables[0])
+			snprintf(sql, sizeof sql, "DELETE FROM %s WHERE case_ref = ?",
+			         tables[i]);
+		else
+			snprintf(sql, sizeof sql, "DELETE FROM cases WHERE id = ?");
+		if (sqlite3_prepare_v2(sl_store_db(s), sql, -1, &st, 0))
+			return sl_db_err(s, _("replacing a case"));
+		sqlite3_bind_int64(st, 1, ref);
+		int ok = step_done(st);
+		sqlite3_finalize(st);
+		if (!ok)
+			return sl_db_err(s, _("replacing a case"));
+	}
+	return SL_OK;
+}
+
+static sl_rc store_case(sl_importer *im, const sl_dossier *d,
+                        const char *buf, size_t len, const char *zone,
+                        sl_intake_decision dec, json_t *reasons,
+                        const uint8_t sha[32])
+{
+	sl_store *s = im->s;
+	sqlite3_stmt *st = im->q[Q_CASE];
+	const sl_proposal *p = &d->proposal;
+	char *disc = str_array(p->disciplines, p->n_disciplines);
+	char *circ = str_array(p->circumstances, p->n_circumstances);
+	char *why = json_dumps(reasons, JSON_COMPACT);
+	sl_state state = dec == SL_INTAKE_ACCEPTED   ? SL_ST_ACCEPTED
+	                 : dec == SL_INTAKE_DEFERRED ? SL_ST_DEFERRED
+	                                             : SL_ST_REFUSED;
+	sl_rc rc = SL_OK;
+	if (!disc || !circ || !why) {
+		rc = sl_error(SL_ESYS, _("out of memory"));
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, d->case_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, d->agency, -1, SQLITE_STATIC);
+	bind_opt(st, 3, zone && *zone ? zone : NULL);
+	sqlite3_bind_text(st, 4, sl_state_name(state), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, d->subject.name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, d->subject.person_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, d->subject.party_member);
+	sqlite3_bind_int(st, 8, d->subject.public_official);
+	bind_opt(st, 9, d->subject.position);
+	bind_opt(st, 10, d->subject.rank);
+	sqlite3_bind_text(st, 11, d->transferred_on, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, disc, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 13, p->eight_point_rules);
+	bind_opt(st, 14, p->party_sanction);
+	bind_opt(st, 15, p->gov_sanction);
+	sqlite3_bind_int(st, 16, p->form);
+	sqlite3_bind_text(st, 17, circ, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 18, im->now);
+	if (state == SL_ST_ACCEPTED) {
+		sqlite3_bind_int64(st, 19, im->now);
+		sqlite3_bind_int64(st, 20,
+		                   im->now + sl_rules_limit_days(im->rules) *
+		                                 SL_DAY_MS);
+	}
+	sqlite3_bind_text(st, 21, why, -1, SQLITE_STATIC);
+	if (!step_done(st)) {
+		rc = sl_db_err(s, _("storing a case"));
+		goto out;
+	}
+	int64_t ref = sqlite3_last_insert_rowid(sl_store_db(s));
+
+	st = im->q[Q_DOSSIER];
+	sqlite3_bind_int64(st, 1, ref);
+	sqlite3_bind_blob(st, 2, sha, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, buf, (int)len, SQLITE_STATIC);
+	if (!step_done(st))
+		goto dberr;
+	for (size_t i = 0; i < d->subject.n_prior; i++) {
+		const sl_prior_sanction *ps = &d->subject.prior[i];
+		st = im->q[Q_PRIOR];
+		sqlite3_bind_int64(st, 1, ref);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_text(st, 3, ps->system, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, ps->level, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, ps->decided_on, -1, SQLITE_STATIC);
+		if (!step_done(st))
+			goto dberr;
+	}
+	for (size_t i = 0; i < d->n_facts; i++) {
+		const sl_fact *f = &d->facts[i];
+		st = im->q[Q_FACT];
+		sqlite3_bind_int64(st, 1, ref);
+		sqlite3_bind_text(st, 2, f->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, (int64_t)i);
+		sqlite3_bind_text(st, 4, f->summary, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, f->violation, -1, SQLITE_STATIC);
+		bind_opt(st, 6, f->from);
+		bind_opt(st, 7, f->to);
+		if (f->has_amount)
+			sqlite3_bind_double(st, 8, f->amount_yuan);
+		if (!step_done(st))
+			goto dberr;
+		for (size_t k = 0; k < f->n_evidence; k++) {
+			st = im->q[Q_FE];
+			sqlite3_bind_int64(st, 1, ref);
+			sqlite3_bind_text(st, 2, f->id, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, (int64_t)k);
+			sqlite3_bind_text(st, 4, f->evidence[k], -1, SQLITE_STATIC);
+			if (!step_done(st))
+				goto dberr;
+		}
+	}
+	for (size_t i = 0; i < d->n_evidence; i++) {
+		const sl_evidence *e = &d->evidence[i];
+		char *tags = str_array(e->tags, e->n_tags);
+		st = im->q[Q_EV];
+		sqlite3_bind_int64(st, 1, ref);
+		sqlite3_bind_text(st, 2, e->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, (int64_t)i);
+		sqlite3_bind_text(st, 4, e->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, e->title, -1, SQLITE_STATIC);
+		bind_opt(st, 6, e->obtained_on);
+		bind_opt(st, 7, e->source);
+		sqlite3_bind_text(st, 8, tags ? tags : "[]", -1, SQLITE_STATIC);
+		int ok = step_done(st);
+		free(tags);
+		if (!ok)
+			goto dberr;
+	}
+	for (size_t i = 0; i < d->n_documents; i++) {
+		st = im->q[Q_DOC];
+		sqlite3_bind_int64(st, 1, ref);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_text(st, 3, d->documents[i].kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, d->documents[i].date, -1, SQLITE_STATIC);
+		if (!step_done(st))
+			goto dberr;
+	}
+	goto out;
+dberr:
+	rc = sl_db_err(s, _("storing a case"));
+out:
+	free(disc);
+	free(circ);
+	free(why);
+	return rc;
+}
+
+sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
+                    const char *name, const char **case_id,
+                    sl_intake_decision *decision, json_t **reasons_out)
+{
+	sl_dossier *d = NULL;
+	sl_rc rc = sl_dossier_parse(buf, len, name, &im->lim, &d);
+	if (rc)
+		return rc; /* malformed: nothing written, not audited */
+	snprintf(im->case_id, sizeof im->case_id, "%s", d->case_id);
+	*case_id = im->case_id;
+	im->now = sl_now_ms();
+
+	/* agency and earlier transfers of the same case */
+	char zone[SL_CODE_MAX + 1] = "", dup[16] = "";
+	int agency_found = 0;
+	int64_t old_ref = 0;
+	sqlite3_stmt *st = im->q[Q_AGENCY];
+	sqlite3_bind_text(st, 1, d->agency, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		agency_found = 1;
+		const char *z = (const char *)sqlite3_column_text(st, 0);
+		snprintf(zone, sizeof zone, "%s", z ? z : "");
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = sl_db_err(im->s, _("reading agencies"));
+		goto out;
+	}
+	st = im->q[Q_EXISTING];
+	sqlite3_bind_text(st, 1, d->case_id, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const char *state = (const char *)sqlite3_column_text(st, 1);
+		int sn = sl_state_parse(state);
+		if (sn == SL_ST_DEFERRED || sn == SL_ST_REFUSED)
+			old_ref = sqlite3_column_int64(st, 0);
+		else
+			snprintf(dup, sizeof dup, "%s", state ? state : "?");
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = sl_db_err(im->s, _("reading cases"));
+		goto out;
+	}
+
+	json_t *reasons = json_array();
+	sl_intake_decision dec =
+	    decide(im, d, agency_found, zone, *dup ? dup : NULL, reasons);
+	uint8_t sha[32];
+	char hex[65];
+	sl_sha256(buf, len, sha);
+	sl_hex(sha, 32, hex);
+
+	if (!im->in_tx) {
+		if ((rc = sl_tx_begin(im->s))) {
+			json_decref(reasons);
+			goto out;
+		}
+		im->in_tx = 1;
+	}
+	/* A duplicate of a live case is refused and only audited: the case
+	 * already in the store is not touched. */
+	if (!*dup) {
+		if (old_ref && (rc = forget_case(im->s, old_ref)))
+			goto fail;
+		if ((rc = store_case(im, d, buf, len, zone, dec, reasons, sha)))
+			goto fail;
+	}
+	json_t *det = json_pack("{s:s, s:O, s:s, s:s?, s:s, s:b, s:I}",
+	                        "decision", sl_intake_name(dec), "reasons",
+	                        reasons, "agency", d->agency, "zone",
+	                        *zone ? zone : NULL, "sha256", hex, "reintake",
+	                        old_ref != 0, "rules",
+	                        (json_int_t)sl_rules_version(im->rules));
+	rc = sl_audit(im->s, "case.intake", d->case_id, det);
+	json_decref(det);
+	if (rc)
+		goto fail;
+	*decision = dec;
+	*reasons_out = reasons;
+	goto out;
+fail:
+	json_decref(reasons);
+out:
+	sl_dossier_free(d);
+	return rc;
+}
+
+/* ---- looking cases up ------------------------------------------------ */
+
+typedef struct {
+	int64_t ref;
+	char case_id[128];
+	char agency[SL_CODE_MAX + 1];
+	char zone[SL_CODE_MAX + 1];
+	sl_state state;
+	int64_t deadline_ms, paused_ms;
+	int extended_days, returns;
+	int assigned; /* the acting user is on the team */
+} case_rec;
+
+static sl_rc load_case(sl_store *s, const char *case_id, case_rec *c)
+{
+	memset(c, 0, sizeof *c);
+	if (!sl_case_id_valid(case_id))
+		return sl_error(SL_EINPUT, _("invalid case id '%s'"), case_id);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(
+	        sl_store_db(s),
+	        "SELECT id, agency, zone, state, deadline_ms, paused_ms,"
+	        " extended_days, returns, EXISTS(SELECT 1 FROM assignments a"
+	        " WHERE a.case_ref = cases.id AND a.user_id = ?)"
+	        " FROM cases WHERE case_id = ?",
+	        -1, &st, 0))
+		return sl_db_err(s, _("reading cases"));
+	sqlite3_bind_text(st, 1, sl_store_actor(s)->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, case_id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sl_rc rc = SL_OK;
+	if (step == SQLITE_ROW) {
+		const char *t;
+		c->ref = sqlite3_column_int64(st, 0);
+		snprintf(c->case_id, sizeof c->case_id, "%s", case_id);
+		snprintf(c->agency, sizeof c->agency, "%s",
+		         sqlite3_column_text(st, 1));
+		if ((t = (const char *)sqlite3_column_text(st, 2)))
+			snprintf(c->zone, sizeof c->zone, "%s", t);
+		int sn = sl_state_parse((const char *)sqlite3_column_text(st, 3));
+		c->state = sn < 0 ? SL_ST__COUNT : (sl_state)sn;
+		c->deadline_ms = sqlite3_column_int64(st, 4);
+		c->paused_ms = sqlite3_column_int64(st, 5);
+		c->extended_days = sqlite3_column_int(st, 6);
+		c->returns = sqlite3_column_int(st, 7);
+		c->assigned = sqlite3_column_int(st, 8);
+		if (sn < 0)
+			rc = sl_error(SL_EINTEGRITY, _("case %s has an unknown state"),
+			              case_id);
+	} else if (step == SQLITE_DONE) {
+		rc = sl_error(SL_EINPUT, _("no case '%s'"), case_id);
+	} else {
+		rc = sl_db_err(s, _("reading cases"));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static sl_case_ref ref_of(const case_rec *c)
+{
+	return (sl_case_ref){c->case_id, c->agency, c->zone, c->assigned};
+}
+
+/* Load the case and ask policy; unknown cases and invisible ones give the
+ * same kind of answer to people who may not see them (not permitted), so
+ * that case ids of other zones cannot be probed. */
+static sl_rc open_case(sl_store *s, sl_action a, const char *case_id,
+                       case_rec *c)
+{
+	sl_rc rc = sl_policy_require(s, a, case_id);
+	if (rc)
+		return rc;
+	rc = load_case(s, case_id, c);
+	if (rc == SL_EINPUT && sl_store_actor(s)->role != SL_ROLE_AUDITOR &&
+	    sl_case_id_valid(case_id)) {
+		char msg[256];
+		snprintf(msg, sizeof msg,
+		         _("not permitted: case %s is not visible to %s (or does "
+		           "not exist)"),
+		         case_id, sl_store_actor(s)->id);
+		return sl_policy_deny(s, a, case_id, msg);
+	}
+	if (rc)
+		return rc;
+	sl_case_ref r = ref_of(c);
+	return sl_policy_require_case(s, a, &r);
+}
+
+/* ---- listing ----------------------------------------------------------- */
+
+sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
+                   int (*cb)(const sl_case_row *r, void *ud), void *ud)
+{
+	sl_rc rc = sl_policy_require(s, SL_ACT_CASE_READ, "cases");
+	if (rc)
+		return rc;
+	if (f->state && sl_state_parse(f->state) < 0)
+		return sl_error(SL_EINPUT,
+		                _("unknown state '%s': received, accepted, deferred, "
+		                  "refused, in_review, returned, deliberated, "
+		                  "signed_off"),
+		                f->state);
+	const sl_actor *who = sl_store_actor(s);
+	char sql[2048];
+	const char *args[16];
+	int n = 0;
+	int64_t now = sl_now_ms();
+	size_t o = (size_t)snprintf(
+	    sql, sizeof sql,
+	    "SELECT c.case_id, c.agency, c.zone, c.state, c.subject_name,"
+	    " c.transferred_on, c.deadline_ms, c.paused_ms, c.returns,"
+	    " (SELECT group_concat(a.user_id) FROM assignments a"
+	    "  WHERE a.case_ref = c.id)"
+	    " FROM cases c WHERE 1");
+#define ADD(cond, val)                                                       \
+	do {                                                                 \
+		o += (size_t)snprintf(sql + o, sizeof sql - o, "%s", cond);  \
+		args[n++] = (val);                                           \
+	} while (0)
+	if (f->zone)
+		ADD(" AND c.zone = ?", f->zone);
+	if (f->state)
+		ADD(" AND c.state = ?", f->state);
+	if (f->agency)
+		ADD(" AND c.agency = ?", f->agency);
+	if (f->assignee)
+		ADD(" AND EXISTS(SELECT 1 FROM assignments a WHERE a.case_ref ="
+		    " c.id AND a.user_id = ?)",
+		    f->assignee);
+	/* what the acting user may see (policy.c: sl_policy_case_visible) */
+	if (who->role != SL_ROLE_AUDITOR) {
+		if (who->agency[0])
+			ADD(" AND c.agency != ?", who->agency);
+		if (who->role == SL_ROLE_MEMBER ||
+		    (who->role == SL_ROLE_LEADER && who->zone[0]))
+			ADD(" AND c.zone = ?", who->zone);
+		if (who->role == SL_ROLE_SPECIALIST)
+			ADD(" AND EXISTS(SELECT 1 FROM assignments a WHERE"
+			    " a.case_ref = c.id AND a.user_id = ?)",
+			    who->id);
+	}
+	if (f->overdue)
+		o += (size_t)snprintf(sql + o, sizeof sql - o,
+		                      " AND c.state IN ('accepted','in_review',"
+		                      "'deliberated') AND c.deadline_ms < ?%d",
+		                      n + 1);
+	snprintf(sql + o, sizeof sql - o, " ORDER BY c.case_id");
+#undef ADD
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s), sql, -1, &st, 0))
+		return sl_db_err(s, _("listing cases"));
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_STATIC);
+	if (f->overdue)
+		sqlite3_bind_int64(st, n + 1, now);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		sl_case_row r = {
+		    (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3),
+		    (const char *)sqlite3_column_text(st, 4),
+		    (const char *)sqlite3_column_text(st, 5),
+		    (const char *)sqlite3_column_text(st, 9),
+		    sqlite3_column_int64(st, 6),
+		    sqlite3_column_type(st, 7) != SQLITE_NULL,
+		    0,
+		    sqlite3_column_int(st, 8),
+		};
+		int sn = sl_state_parse(r.state);
+		r.overdue = sn >= 0 && sl_state_clock_runs((sl_state)sn) &&
+		            r.deadline_ms && r.deadline_ms < now;
+		if (cb(&r, ud))
+			break;
+	}
+	rc = step == SQLITE_ROW || step == SQLITE_DONE
+	         ? SL_OK
+	         : sl_db_err(s, _("listing cases"));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- showing ------------------------------------------------------------ */
+
+static json_t *team_of(sl_store *s, int64_t ref)
+{
+	json_t *a = json_array();
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT user_id FROM assignments WHERE case_ref = ?"
+	                       " ORDER BY user_id",
+	                       -1, &st, 0) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, ref);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			json_array_append_new(
+			    a, json_string((const char *)sqlite3_column_text(st, 0)));
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+static json_t *ms_date(int64_t ms)
+{
+	if (!ms)
+		return json_null();
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char buf[32];
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+sl_rc sl_case_show(sl_store *s, const char *case_id, json_t **out)
+{
+	case_rec c;
+	sl_rc rc = open_case(s, SL_ACT_CASE_READ, case_id, &c);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT c.subject_name, c.received_ms,"
+	                       " c.accepted_ms, c.intake_reasons, d.bytes,"
+	                       " d.sha256, c.transferred_on"
+	                       " FROM cases c JOIN dossiers d ON d.case_ref = c.id"
+	                       " WHERE c.id = ?",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading a case"));
+	sqlite3_bind_int64(st, 1, c.ref);
+	int step = sqlite3_step(st);
+	if (step != SQLITE_ROW) {
+		rc = step == SQLITE_DONE
+		         ? sl_error(SL_EINTEGRITY, _("case %s has no dossier"),
+		                    case_id)
+		         : sl_db_err(s, _("reading a case"));
+		sqlite3_finalize(st);
+		return rc;
+	}
+	json_error_t jerr;
+	const void *bytes = sqlite3_column_blob(st, 4);
+	size_t blen = (size_t)sqlite3_column_bytes(st, 4);
+	uint8_t h[32];
+	sl_sha256(bytes, blen, h);
+	if (sqlite3_column_bytes(st, 5) != 32 ||
+	    memcmp(h, sqlite3_column_blob(st, 5), 32)) {
+		sqlite3_finalize(st);
+		return sl_error(SL_EINTEGRITY,
+		                _("the stored dossier of %s does not match its "
+		                  "hash"),
+		                case_id);
+	}
+	json_t *dossier = json_loadb(bytes, blen, 0, &jerr);
+	json_t *why = json_loads((const char *)sqlite3_column_text(st, 3), 0,
+	                         &jerr);
+	int64_t now = sl_now_ms();
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:s?, s:s, s:s, s:o, s:i, s:o, s:o, s:o, s:o, s:b, s:b,"
+	    " s:i, s:o, s:o}",
+	    "case_id", case_id, "agency", c.agency, "zone",
+	    c.zone[0] ? c.zone : NULL, "state", sl_state_name(c.state),
+	    "subject_name", (const char *)sqlite3_column_text(st, 0), "assignees",
+	    team_of(s, c.ref), "returns", c.returns, "received_at",
+	    ms_date(sqlite3_column_int64(st, 1)), "accepted_at",
+	    ms_date(sqlite3_column_int64(st, 2)), "deadline",
+	    ms_date(c.deadline_ms), "intake_reasons",
+	    why ? why : json_array(), "clock_paused", c.paused_ms != 0,
+	    "overdue",
+	    sl_state_clock_runs(c.state) && c.deadline_ms && c.deadline_ms < now,
+	    "extended_days", c.extended_days, "dossier",
+	    dossier ? dossier : json_null(), "dossier_sha256", json_null());
+	char hex[65];
+	sl_hex(h, 32, hex);
+	json_object_set_new(o, "dossier_sha256", json_string(hex));
+	sqlite3_finalize(st);
+	*out = o;
+	return o ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
+}
+
+/* ---- assignment --------------------------------------------------------- */
+
+typedef struct {
+	char id[SL_ID_MAX + 1];
+	sl_role role;
+	char agency[SL_CODE_MAX + 1], zone[SL_CODE_MAX + 1];
+	int disabled, found;
+} user_rec;
+
+static sl_rc load_user(sl_store *s, const char *id, user_rec *u)
+{
+	memset(u, 0, sizeof *u);
+	snprintf(u->id, sizeof u->id, "%s", id);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT role, agency, zone, disabled FROM users"
+	                       " WHERE id = ?",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading users"));
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const char *t;
+		u->found = 1;
+		u->role = sl_role_parse((const char *)sqlite3_column_text(st, 0));
+		if ((t = (const char *)sqlite3_column_text(st, 1)))
+			snprintf(u->agency, sizeof u->agency, "%s", t);
+		if ((t = (const char *)sqlite3_column_text(st, 2)))
+			snprintf(u->zone, sizeof u->zone, "%s", t);
+		u->disabled = sqlite3_column_int(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return sl_db_err(s, _("reading users"));
+	return SL_OK;
+}
+
+#define MAX_TEAM 32
+
+sl_rc sl_case_assign(sl_store *s, const char *case_id,
+                     const char *const *reviewers, size_t n, size_t auto_n,
+                     json_t **team_out)
+{
+	case_rec c;
+	sl_rc rc = open_case(s, SL_ACT_CASE_ASSIGN, case_id, &c);
+	if (rc)
+		return rc;
+	sl_state next;
+	if ((rc = sl_lifecycle_next(case_id, c.state, SL_EV_ASSIGN, &next)))
+		return rc;
+	if (n + auto_n > MAX_TEAM)
+		return sl_error(SL_EINPUT, _("a team of at most %d"), MAX_TEAM);
+	sl_rules *rules;
+	if ((rc = sl_rules_load(s, &rules)))
+		return rc;
+	int min_team = sl_rules_min_team(rules);
+	sl_rules_free(rules);
+
+	char team[MAX_TEAM][SL_ID_MAX + 1];
+	size_t nt = 0;
+	char msg[384];
+	for (size_t i = 0; i < n; i++) {
+		user_rec u;
+		if (!sl_user_id_valid(reviewers[i]))
+			return sl_error(SL_EINPUT, _("invalid user id '%s'"),
+			                reviewers[i]);
+		for (size_t k = 0; k < nt; k++)
+			if (!strcmp(team[k], reviewers[i]))
+				return sl_error(SL_EINPUT, _("'%s' is named twice"),
+				                reviewers[i]);
+		if ((rc = load_user(s, reviewers[i], &u)))
+			return rc;
+		if (!u.found || u.disabled)
+			return sl_error(SL_EINPUT, _("no active user '%s'"),
+			                reviewers[i]);
+		if (u.role != SL_ROLE_MEMBER && u.role != SL_ROLE_SPECIALIST)
+			return sl_error(SL_EINPUT,
+			                _("'%s' is a %s: only members and specialists "
+			                  "review"),
+			                u.id, sl_role_name(u.role));
+		if (u.agency[0] && !strcmp(u.agency, c.agency)) {
+			snprintf(msg, sizeof msg,
+			         _("not permitted: %s must be recused from case %s: "
+			           "their home agency %s transferred it (回避)"),
+			         u.id, case_id, c.agency);
+			return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id, msg);
+		}
+		if (u.role == SL_ROLE_MEMBER && strcmp(u.zone, c.zone)) {
+			snprintf(msg, sizeof msg,
+			         _("not permitted: %s is a member in zone '%s'; case "
+			           "%s belongs to zone '%s' (name a specialist for "
+			           "cross-zone help)"),
+			         u.id, u.zone, case_id, c.zone);
+			return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id, msg);
+		}
+		snprintf(team[nt++], SL_ID_MAX + 1, "%s", u.id);
+	}
+	if (auto_n) {
+		/* eligible: active members of the case's zone, not recused, not
+		 * already named; least loaded first (open cases they are on) */
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(
+		        sl_store_db(s),
+		        "SELECT u.id FROM users u WHERE u.role = 'member'"
+		        " AND u.disabled = 0 AND u.zone = ?1"
+		        " AND (u.agency IS NULL OR u.agency != ?2)"
+		        " ORDER BY (SELECT count(*) FROM assignments a JOIN cases c"
+		        "  ON c.id = a.case_ref WHERE a.user_id = u.id AND c.state"
+		        "  IN ('accepted','in_review','returned','deliberated')),"
+		        " u.id",
+		        -1, &st, 0))
+			return sl_db_err(s, _("choosing reviewers"));
+		sqlite3_bind_text(st, 1, c.zone, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, c.agency, -1, SQLITE_STATIC);
+		size_t picked = 0;
+		while (picked < auto_n && sqlite3_step(st) == SQLITE_ROW) {
+			const char *id = (const char *)sqlite3_column_text(st, 0);
+			int dup = 0;
+			for (size_t k = 0; k < nt; k++)
+				dup |= !strcmp(team[k], id);
+			if (dup)
+				continue;
+			snprintf(team[nt++], SL_ID_MAX + 1, "%s", id);
+			picked++;
+		}
+		sqlite3_finalize(st);
+		if (picked < auto_n) {
+			snprintf(msg, sizeof msg,
+			         _("not permitted: only %zu eligible reviewers in zone "
+			           "'%s' for case %s (asked for %zu)"),
+			         picked, c.zone, case_id, auto_n);
+			return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id, msg);
+		}
+	}
+	if ((int)nt < min_team) {
+		snprintf(msg, sizeof msg,
+		         _("not permitted: a review team needs at least %d "
+		           "reviewers (审理组不少于%d人); %zu named"),
+		         min_team, min_team, nt);
+		return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id, msg);
+	}
+
+	if ((rc = sl_tx_begin(s)))
+		return rc;
+	json_t *tj = json_array(), *prev = team_of(s, c.ref);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "DELETE FROM assignments WHERE case_ref = ?", -1,
+	                       &st, 0))
+		goto dberr;
+	sqlite3_bind_int64(st, 1, c.ref);
+	if (!step_done(st))
+		goto dberr;
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "INSERT INTO assignments(case_ref, user_id)"
+	                       " VALUES(?, ?)",
+	                       -1, &st, 0))
+		goto dberr;
+	for (size_t i = 0; i < nt; i++) {
+		sqlite3_bind_int64(st, 1, c.ref);
+		sqlite3_bind_text(st, 2, team[i], -1, SQLITE_STATIC);
+		if (!step_done(st))
+			goto dberr;
+		json_array_append_new(tj, json_string(team[i]));
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "UPDATE cases SET state = ? WHERE id = ?", -1, &st,
+	                       0))
+		goto dberr;
+	sqlite3_bind_text(st, 1, sl_state_name(next), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, c.ref);
+	if (!step_done(st))
+		goto dberr;
+	sqlite3_finalize(st);
+	st = NULL;
+	json_t *d = json_pack("{s:O, s:O, s:s, s:s, s:i}", "team", tj,
+	                      "previous", prev, "from", sl_state_name(c.state),
+	                      "to", sl_state_name(next), "auto", (int)auto_n);
+	rc = sl_audit(s, "case.assign", case_id, d);
+	json_decref(d);
+	if (rc || (rc = sl_tx_commit(s)))
+		goto fail;
+	json_decref(prev);
+	if (team_out)
+		*team_out = tj;
+	else
+		json_decref(tj);
+	return SL_OK;
+dberr:
+	rc = sl_db_err(s, _("assigning reviewers"));
+	sqlite3_finalize(st);
+fail:
+	sl_tx_rollback(s);
+	json_decref(tj);
+	json_decref(prev);
+	return rc;
+}
+
+sl_rc sl_case_extend(sl_store *s, const char *case_id, int days,
+                     int64_t *deadline_out)
+{
+	case_rec c;
+	sl_rc rc = open_case(s, SL_ACT_CASE_EXTEND, case_id, &c);
+	if (rc)
+		return rc;
+	sl_state next;
+	if ((rc = sl_lifecycle_next(case_id, c.state, SL_EV_EXTEND, &next)))
+		return rc;
+	sl_rules *rules;
+	if ((rc = sl_rules_load(s, &rules)))
+		return rc;
+	int max = sl_rules_max_extension_days(rules);
+	sl_rules_free(rules);
+	if (days < 1 || c.extended_days + days > max)
+		return sl_error(SL_EINPUT,
+		                _("an extension of %d days is out of range: %d of %d "
+		                  "days allowed by the rules are already used"),
+		                days, c.extended_days, max);
+	int64_t deadline = c.deadline_ms + days * SL_DAY_MS;
+	if ((rc = sl_tx_begin(s)))
+		return rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "UPDATE cases SET deadline_ms = ?, extended_days ="
+	                       " extended_days + ? WHERE id = ?",
+	                       -1, &st, 0)) {
+		rc = sl_db_err(s, _("extending"));
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, deadline);
+	sqlite3_bind_int(st, 2, days);
+	sqlite3_bind_int64(st, 3, c.ref);
+	int ok = step_done(st);
+	sqlite3_finalize(st);
+	if (!ok) {
+		rc = sl_db_err(s, _("extending"));
+		goto fail;
+	}
+	json_t *d = json_pack("{s:i, s:o, s:o}", "days", days, "old_deadline",
+	                      ms_date(c.deadline_ms), "deadline",
+	                      ms_date(deadline));
+	rc = sl_audit(s, "case.extend", case_id, d);
+	json_decref(d);
+	if (rc || (rc = sl_tx_commit(s)))
+		goto fail;
+	if (deadline_out)
+		*deadline_out = deadline;
+	return SL_OK;
+fail:
+	sl_tx_rollback(s);
+	return rc;
+}

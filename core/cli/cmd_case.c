@@ -1,0 +1,564 @@
+/* cmd_case.c - shenli case import|list|show|assign|extend. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../cases.h"
+#include "../fsutil.h"
+#include "cli.h"
+
+static const char USAGE[] = N_(
+    "usage: shenli case import FILE.json... [--json]\n"
+    "       shenli case import --jsonl FILE|- [--json]\n"
+    "       shenli case list [--state S] [--zone Z] [--agency A]\n"
+    "                        [--assignee U] [--overdue] [--json]\n"
+    "       shenli case show ID [--json]\n"
+    "       shenli case assign ID REVIEWER... | shenli case assign ID --auto N\n"
+    "       shenli case extend ID --days N\n"
+    "\n"
+    "import (leaders) decides each dossier on its own: accepted, deferred\n"
+    "with what is missing, or refused with why; a malformed file is refused\n"
+    "before anything is written. Exit 5 if any dossier was malformed, else 1\n"
+    "if any was deferred or refused. Reviewers see only their zone's cases,\n"
+    "never a case their home agency transferred (recusal).\n");
+
+/* ---- import ------------------------------------------------------------ */
+
+struct import_ctx {
+	sl_importer *im;
+	json_t *out; /* --json */
+	long accepted, deferred, refused, malformed;
+};
+
+/* Decide one dossier; returns 0 to go on, an rc to abort. */
+static int import_buf(struct import_ctx *c, const char *buf, size_t len,
+                      const char *name)
+{
+	const char *id;
+	sl_intake_decision dec;
+	json_t *reasons = NULL;
+	sl_rc rc = sl_import_one(c->im, buf, len, name, &id, &dec, &reasons);
+	if (rc == SL_EINPUT) {
+		c->malformed++;
+		fprintf(stderr, _("shenli: malformed, refused: %s\n"), sl_errmsg());
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (dec == SL_INTAKE_ACCEPTED)
+		c->accepted++;
+	else if (dec == SL_INTAKE_DEFERRED)
+		c->deferred++;
+	else
+		c->refused++;
+	if (c->out) {
+		json_array_append_new(c->out,
+		                      json_pack("{s:s, s:s, s:O}", "case_id", id,
+		                                "decision", sl_intake_name(dec),
+		                                "reasons", reasons));
+	} else {
+		printf("%-24s %s\n", id, sl_intake_name(dec));
+		for (size_t i = 0; i < json_array_size(reasons); i++)
+			printf("    - %s\n",
+			       json_string_value(json_array_get(reasons, i)));
+	}
+	json_decref(reasons);
+	return 0;
+}
+
+/* Read one line of at most max bytes. Returns 1 with a line, 0 at EOF, -1
+ * on a read error. *too_long: the line was longer and has been skipped. */
+static int read_line(FILE *f, char **buf, size_t *cap, size_t max,
+                     size_t *len, int *too_long)
+{
+	size_t n = 0;
+	*too_long = 0;
+	for (;;) {
+		if (n + 1 >= *cap && !*too_long) {
+			size_t nc = *cap ? *cap * 2 : 65536;
+			if (nc > max + 2)
+				nc = max + 2;
+			if (n + 1 >= nc) {
+				*too_long = 1; /* keep reading to the newline */
+			} else {
+				char *nb = realloc(*buf, nc);
+				if (!nb)
+					return -1;
+				*buf = nb;
+				*cap = nc;
+			}
+		}
+		int ch = getc_unlocked(f);
+		if (ch == EOF) {
+			if (ferror(f))
+				return -1;
+			if (n == 0 && !*too_long)
+				return 0;
+			break;
+		}
+		if (ch == '\n')
+			break;
+		if (!*too_long)
+			(*buf)[n++] = (char)ch;
+		else
+			n++;
+	}
+	if (!*too_long)
+		(*buf)[n] = 0;
+	*len = n;
+	return 1;
+}
+
+static int case_import(int argc, char **argv, sl_cli *g)
+{
+	static const struct option opts[] = {
+	    {"jsonl", required_argument, 0, 'l'},
+	    {"json", no_argument, 0, 'j'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	const char *jsonl = NULL;
+	int json = 0, c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': jsonl = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		default:
+			return cli_usage_error(_(USAGE), _("case import: bad option "
+			                                   "'%s'"),
+			                       argv[optind - 1]);
+		}
+	}
+	if (jsonl ? optind != argc : optind >= argc)
+		return cli_usage_error(_(USAGE),
+		                       _("case import: give FILE.json... or "
+		                         "--jsonl FILE"));
+	FILE *in = NULL;
+	if (jsonl) {
+		in = strcmp(jsonl, "-") ? fopen(jsonl, "re") : stdin;
+		if (!in) {
+			sl_error(SL_EINPUT, "%s: %s", jsonl, strerror(errno));
+			return cli_fail(SL_EINPUT);
+		}
+	}
+	sl_store *s;
+	sl_rc rc = cli_unlock(g, &s);
+	if (rc) {
+		if (in && in != stdin)
+			fclose(in);
+		return cli_fail(rc);
+	}
+	struct import_ctx ctx = {0};
+	ctx.out = json ? json_array() : NULL;
+	rc = sl_import_begin(s, &ctx.im);
+	sl_dossier_limits lim;
+	sl_dossier_default_limits(&lim);
+	if (!rc && jsonl) {
+		char *buf = NULL, name[64];
+		size_t cap = 0, len;
+		int too_long, r;
+		long line = 0;
+		while (!rc && (r = read_line(in, &buf, &cap, lim.max_bytes, &len,
+		                             &too_long)) == 1) {
+			line++;
+			snprintf(name, sizeof name, "line %ld", line);
+			if (too_long) {
+				ctx.malformed++;
+				fprintf(stderr,
+				        _("shenli: malformed, refused: %s: larger than "
+				          "the limit of %zu bytes\n"),
+				        name, lim.max_bytes);
+				continue;
+			}
+			if (len == 0)
+				continue; /* blank lines between dossiers */
+			rc = import_buf(&ctx, buf, len, name);
+		}
+		if (!rc && r < 0)
+			rc = sl_error(SL_ESYS, _("%s: read failed"), jsonl);
+		free(buf);
+	} else if (!rc) {
+		for (int i = optind; !rc && i < argc; i++) {
+			char *buf;
+			size_t len;
+			sl_rc r = sl_file_read(argv[i], lim.max_bytes, &buf, &len);
+			if (r == SL_EINPUT) {
+				ctx.malformed++;
+				fprintf(stderr, _("shenli: malformed, refused: %s\n"),
+				        sl_errmsg());
+				continue;
+			}
+			if (r) {
+				rc = r;
+				break;
+			}
+			rc = import_buf(&ctx, buf, len, argv[i]);
+			free(buf);
+		}
+	}
+	if (in && in != stdin)
+		fclose(in);
+	if (ctx.im) {
+		if (rc)
+			sl_import_abort(ctx.im);
+		else
+			rc = sl_import_finish(ctx.im);
+	}
+	sl_store_close(s);
+	if (rc) {
+		json_decref(ctx.out);
+		if (ctx.accepted + ctx.deferred + ctx.refused)
+			fprintf(stderr, _("shenli: the import was abandoned; nothing "
+			                  "was imported\n"));
+		return cli_fail(rc);
+	}
+	if (ctx.out) {
+		json_dumpf(ctx.out, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(ctx.out);
+	}
+	fprintf(json ? stderr : stdout,
+	        _("%ld dossiers: %ld accepted, %ld deferred, %ld refused, %ld "
+	          "malformed\n"),
+	        ctx.accepted + ctx.deferred + ctx.refused + ctx.malformed,
+	        ctx.accepted, ctx.deferred, ctx.refused, ctx.malformed);
+	return ctx.malformed                  ? SL_EINPUT
+	       : ctx.deferred || ctx.refused ? SL_FAIL
+	                                      : SL_OK;
+}
+
+/* ---- list / show -------------------------------------------------------- */
+
+static void fmt_date(int64_t ms, char out[16])
+{
+	if (!ms) {
+		strcpy(out, "-");
+		return;
+	}
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+static int print_row(const sl_case_row *r, void *ud)
+{
+	json_t *arr = ud;
+	if (arr) {
+		json_t *team = json_array();
+		if (r->assignees) {
+			char *dup = strdup(r->assignees), *save = NULL;
+			for (char *t = strtok_r(dup, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save))
+				json_array_append_new(team, json_string(t));
+			free(dup);
+		}
+		char d[16];
+		fmt_date(r->deadline_ms, d);
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:o, s:i, s:s?,"
+		                   " s:b, s:b}",
+		                   "case_id", r->case_id, "agency", r->agency, "zone",
+		                   r->zone, "state", r->state, "subject_name",
+		                   r->subject_name, "transferred_on",
+		                   r->transferred_on, "assignees", team, "returns",
+		                   r->returns, "deadline",
+		                   r->deadline_ms ? d : NULL, "clock_paused",
+		                   r->paused, "overdue", r->overdue));
+		return 0;
+	}
+	char d[16];
+	fmt_date(r->deadline_ms, d);
+	printf("%-24s %-6s %-4s %-11s %-10s %s%s  %s\n", r->case_id, r->agency,
+	       r->zone ? r->zone : "-", r->state, d,
+	       r->overdue ? _("OVERDUE ") : "", r->subject_name,
+	       r->assignees ? r->assignees : "");
+	return 0;
+}
+
+static int case_list(int argc, char **argv, sl_cli *g)
+{
+	static const struct option opts[] = {
+	    {"state", required_argument, 0, 's'},
+	    {"zone", required_argument, 0, 'z'},
+	    {"agency", required_argument, 0, 'a'},
+	    {"assignee", required_argument, 0, 'u'},
+	    {"overdue", no_argument, 0, 'o'},
+	    {"json", no_argument, 0, 'j'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	sl_case_filter f = {0};
+	int json = 0, c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': f.state = optarg; break;
+		case 'z': f.zone = optarg; break;
+		case 'a': f.agency = optarg; break;
+		case 'u': f.assignee = optarg; break;
+		case 'o': f.overdue = 1; break;
+		case 'j': json = 1; break;
+		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		default:
+			return cli_usage_error(_(USAGE), _("case list: bad option '%s'"),
+			                       argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(_(USAGE), _("case list: unexpected '%s'"),
+		                       argv[optind]);
+	sl_store *s;
+	sl_rc rc = cli_unlock(g, &s);
+	if (rc)
+		return cli_fail(rc);
+	json_t *arr = json ? json_array() : NULL;
+	rc = sl_case_list(s, &f, print_row, arr);
+	sl_store_close(s);
+	if (!rc && arr) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+	json_decref(arr);
+	return rc ? cli_fail(rc) : SL_OK;
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "-";
+}
+
+/* The case in Chinese, for the panel member at the screen. */
+static void show_human(json_t *c)
+{
+	json_t *d = json_object_get(c, "dossier");
+	json_t *subj = json_object_get(d, "subject");
+	json_t *prop = json_object_get(d, "proposal");
+	size_t i;
+	json_t *v;
+	printf("案件编号  %s\n", str(c, "case_id"));
+	printf("移送单位  %s（片区 %s）  移送日期 %s\n", str(c, "agency"),
+	       str(c, "zone"), str(d, "transferred_on"));
+	printf("状态      %s%s  审理期限 %s  退回次数 %d\n", str(c, "state"),
+	       json_is_true(json_object_get(c, "clock_paused")) ? "（计时暂停）"
+	                                                          : "",
+	       str(c, "deadline"),
+	       (int)json_integer_value(json_object_get(c, "returns")));
+	printf("审理组    ");
+	json_array_foreach(json_object_get(c, "assignees"), i, v)
+	    printf("%s%s", i ? "、" : "", json_string_value(v));
+	printf("%s\n", json_array_size(json_object_get(c, "assignees")) ? ""
+	                                                                : "（未分配）");
+	json_array_foreach(json_object_get(c, "intake_reasons"), i, v)
+	    printf("受理意见  %s\n", json_string_value(v));
+	printf("\n被审查调查人  %s（%s）%s %s\n", str(subj, "name"),
+	       str(subj, "person_id"), str(subj, "position"), str(subj, "rank"));
+	json_array_foreach(json_object_get(subj, "prior_sanctions"), i, v)
+	    printf("  曾受处分: %s %s（%s）\n", str(v, "system"), str(v, "level"),
+	           str(v, "decided_on"));
+	printf("\n违纪事实\n");
+	json_array_foreach(json_object_get(d, "facts"), i, v)
+	{
+		printf("  %s  [%s] %s\n", str(v, "id"), str(v, "violation"),
+		       str(v, "summary"));
+		json_t *amt = json_object_get(v, "amount_yuan");
+		if (json_is_number(amt))
+			printf("      金额 %.2f 元\n", json_number_value(amt));
+		printf("      证据:");
+		size_t k;
+		json_t *e;
+		json_array_foreach(json_object_get(v, "evidence"), k, e)
+		    printf(" %s", json_string_value(e));
+		printf("\n");
+	}
+	printf("\n证据\n");
+	json_array_foreach(json_object_get(d, "evidence"), i, v)
+	    printf("  %-4s %-18s %s\n", str(v, "id"), str(v, "kind"),
+	           str(v, "title"));
+	printf("\n文书\n");
+	json_array_foreach(json_object_get(d, "documents"), i, v)
+	    printf("  %-26s %s\n", str(v, "kind"), str(v, "date"));
+	printf("\n移送单位意见  党纪 %s  政务 %s  形态 %d  八项规定 %s\n",
+	       str(prop, "party_sanction"), str(prop, "gov_sanction"),
+	       (int)json_integer_value(json_object_get(prop, "form")),
+	       json_is_true(json_object_get(prop, "eight_point_rules")) ? "是"
+	                                                               : "否");
+}
+
+static int case_show(int argc, char **argv, sl_cli *g)
+{
+	int json = 0;
+	const char *id = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!strcmp(argv[i], "--help")) {
+			fputs(_(USAGE), stdout);
+			return SL_OK;
+		} else if (!id && argv[i][0] != '-')
+			id = argv[i];
+		else
+			return cli_usage_error(_(USAGE), _("case show: unexpected '%s'"),
+			                       argv[i]);
+	}
+	if (!id)
+		return cli_usage_error(_(USAGE), _("case show: which case?"));
+	sl_store *s;
+	sl_rc rc = cli_unlock(g, &s);
+	if (rc)
+		return cli_fail(rc);
+	json_t *c = NULL;
+	rc = sl_case_show(s, id, &c);
+	sl_store_close(s);
+	if (rc)
+		return cli_fail(rc);
+	if (json) {
+		json_dumpf(c, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else {
+		show_human(c);
+	}
+	json_decref(c);
+	return SL_OK;
+}
+
+/* ---- assign / extend -------------------------------------------------- */
+
+static int parse_count(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || !*s || *end || v < lo || v > hi)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+static int case_assign(int argc, char **argv, sl_cli *g)
+{
+	static const struct option opts[] = {
+	    {"auto", required_argument, 0, 'a'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	long auto_n = 0;
+	int c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (!parse_count(optarg, 1, 32, &auto_n))
+				return cli_usage_error(_(USAGE),
+				                       _("--auto needs a number 1-32"));
+			break;
+		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		default:
+			return cli_usage_error(_(USAGE),
+			                       _("case assign: bad option '%s'"),
+			                       argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(_(USAGE), _("case assign: which case?"));
+	const char *id = argv[optind++];
+	if (optind == argc && !auto_n)
+		return cli_usage_error(_(USAGE),
+		                       _("case assign: name the reviewers or give "
+		                         "--auto N"));
+	sl_store *s;
+	sl_rc rc = cli_unlock(g, &s);
+	if (rc)
+		return cli_fail(rc);
+	json_t *team = NULL;
+	rc = sl_case_assign(s, id, (const char *const *)argv + optind,
+	                    (size_t)(argc - optind), (size_t)auto_n, &team);
+	sl_store_close(s);
+	if (rc)
+		return cli_fail(rc);
+	printf(_("case %s assigned to"), id);
+	size_t i;
+	json_t *v;
+	json_array_foreach(team, i, v) printf(" %s", json_string_value(v));
+	printf("\n");
+	json_decref(team);
+	return SL_OK;
+}
+
+static int case_extend(int argc, char **argv, sl_cli *g)
+{
+	static const struct option opts[] = {
+	    {"days", required_argument, 0, 'd'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	long days = 0;
+	int c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (!parse_count(optarg, 1, 3650, &days))
+				return cli_usage_error(_(USAGE),
+				                       _("--days needs a number of days"));
+			break;
+		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		default:
+			return cli_usage_error(_(USAGE),
+			                       _("case extend: bad option '%s'"),
+			                       argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1 || !days)
+		return cli_usage_error(_(USAGE),
+		                       _("case extend: give one case and --days N"));
+	sl_store *s;
+	sl_rc rc = cli_unlock(g, &s);
+	if (rc)
+		return cli_fail(rc);
+	int64_t deadline;
+	rc = sl_case_extend(s, argv[optind], (int)days, &deadline);
+	sl_store_close(s);
+	if (rc)
+		return cli_fail(rc);
+	char d[16];
+	fmt_date(deadline, d);
+	printf(_("case %s: review limit extended by %ld days, to %s\n"),
+	       argv[optind], days, d);
+	return SL_OK;
+}
+
+int cmd_case(int argc, char **argv, sl_cli *g)
+{
+	if (argc < 2)
+		return cli_usage_error(_(USAGE), _("case: which subcommand?"));
+	const char *sub = argv[1];
+	if (!strcmp(sub, "--help") || !strcmp(sub, "help")) {
+		fputs(_(USAGE), stdout);
+		return SL_OK;
+	}
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **, sl_cli *);
+	} subs[] = {
+	    {"import", case_import}, {"list", case_list},
+	    {"show", case_show},     {"assign", case_assign},
+	    {"extend", case_extend},
+	};
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+		if (!strcmp(sub, subs[i].name))
+			return subs[i].fn(argc - 1, argv + 1, g);
+	return cli_usage_error(_(USAGE), _("case: unknown subcommand '%s'"), sub);
+}

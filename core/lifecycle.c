@@ -1,0 +1,75 @@
+/* lifecycle.c - the case state machine. See lifecycle.h. */
+#include "lifecycle.h"
+
+#include <string.h>
+
+static const char *const state_names[SL_ST__COUNT] = {
+    "received",  "accepted", "deferred",    "refused",
+    "in_review", "returned", "deliberated", "signed_off",
+};
+
+static const char *const event_names[SL_EV__COUNT] = {
+    "accept", "defer",  "refuse",   "reintake",   "assign",
+    "extend", "return", "resubmit", "deliberate", "sign off",
+};
+
+/* The whole machine. Anything not listed is refused. */
+static const struct {
+	sl_state from;
+	sl_event ev;
+	sl_state to;
+} table[] = {
+    {SL_ST_RECEIVED, SL_EV_ACCEPT, SL_ST_ACCEPTED},
+    {SL_ST_RECEIVED, SL_EV_DEFER, SL_ST_DEFERRED},
+    {SL_ST_RECEIVED, SL_EV_REFUSE, SL_ST_REFUSED},
+    {SL_ST_DEFERRED, SL_EV_REINTAKE, SL_ST_RECEIVED},
+    {SL_ST_REFUSED, SL_EV_REINTAKE, SL_ST_RECEIVED},
+    {SL_ST_ACCEPTED, SL_EV_ASSIGN, SL_ST_IN_REVIEW},
+    {SL_ST_IN_REVIEW, SL_EV_ASSIGN, SL_ST_IN_REVIEW}, /* team changed */
+    {SL_ST_ACCEPTED, SL_EV_EXTEND, SL_ST_ACCEPTED},
+    {SL_ST_IN_REVIEW, SL_EV_EXTEND, SL_ST_IN_REVIEW},
+    {SL_ST_RETURNED, SL_EV_EXTEND, SL_ST_RETURNED},
+    {SL_ST_DELIBERATED, SL_EV_EXTEND, SL_ST_DELIBERATED},
+    {SL_ST_IN_REVIEW, SL_EV_RETURN, SL_ST_RETURNED},
+    {SL_ST_RETURNED, SL_EV_RESUBMIT, SL_ST_IN_REVIEW},
+    {SL_ST_IN_REVIEW, SL_EV_DELIBERATE, SL_ST_DELIBERATED},
+    {SL_ST_DELIBERATED, SL_EV_DELIBERATE, SL_ST_DELIBERATED},
+    {SL_ST_DELIBERATED, SL_EV_SIGNOFF, SL_ST_SIGNED_OFF},
+};
+
+const char *sl_state_name(sl_state s)
+{
+	return s < SL_ST__COUNT ? state_names[s] : "?";
+}
+
+int sl_state_parse(const char *name)
+{
+	for (int i = 0; name && i < SL_ST__COUNT; i++)
+		if (!strcmp(name, state_names[i]))
+			return i;
+	return -1;
+}
+
+const char *sl_event_name(sl_event e)
+{
+	return e < SL_EV__COUNT ? event_names[e] : "?";
+}
+
+sl_rc sl_lifecycle_next(const char *case_id, sl_state from, sl_event ev,
+                        sl_state *to)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].from == from && table[i].ev == ev) {
+			*to = table[i].to;
+			return SL_OK;
+		}
+	return sl_error(SL_EPERM, _("case %s is '%s': cannot %s it"),
+	                case_id ? case_id : "?", sl_state_name(from),
+	                sl_event_name(ev));
+}
+
+int sl_state_clock_runs(sl_state s)
+{
+	return s == SL_ST_ACCEPTED || s == SL_ST_IN_REVIEW ||
+	       s == SL_ST_DELIBERATED;
+}

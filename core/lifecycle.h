@@ -1,0 +1,65 @@
+/*
+ * lifecycle.h - the one state machine of a case, and its review clock.
+ *
+ *   received --accept--> accepted --assign--> in_review --return--> returned
+ *       |  \--defer--> deferred --reintake--> received      ^   <--resubmit--'
+ *       \--refuse--> refused --reintake--> received         |
+ *   in_review --deliberate--> deliberated --signoff--> signed_off
+ *
+ * Every state change of a case goes through sl_lifecycle_next(); an event
+ * that is not allowed in the current state is SL_EPERM naming the state.
+ *
+ * The review clock: the limit runs from acceptance; a return pauses it
+ * (time in supplementary investigation does not count) and a resubmission
+ * resumes it by moving the deadline on by the paused time; a leader may
+ * extend it.
+ */
+#ifndef SHENLI_LIFECYCLE_H
+#define SHENLI_LIFECYCLE_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+typedef enum {
+	SL_ST_RECEIVED,
+	SL_ST_ACCEPTED,
+	SL_ST_DEFERRED,
+	SL_ST_REFUSED,
+	SL_ST_IN_REVIEW,
+	SL_ST_RETURNED,
+	SL_ST_DELIBERATED,
+	SL_ST_SIGNED_OFF,
+	SL_ST__COUNT
+} sl_state;
+
+typedef enum {
+	SL_EV_ACCEPT,
+	SL_EV_DEFER,
+	SL_EV_REFUSE,
+	SL_EV_REINTAKE,
+	SL_EV_ASSIGN,
+	SL_EV_EXTEND,
+	SL_EV_RETURN,
+	SL_EV_RESUBMIT,
+	SL_EV_DELIBERATE,
+	SL_EV_SIGNOFF,
+	SL_EV__COUNT
+} sl_event;
+
+const char *sl_state_name(sl_state s);
+/* -1 if unknown */
+int sl_state_parse(const char *name);
+const char *sl_event_name(sl_event e);
+
+/* The state after event, or SL_EPERM ("case X is 'refused': cannot
+ * assign") if the event is not allowed in from. */
+sl_rc sl_lifecycle_next(const char *case_id, sl_state from, sl_event ev,
+                        sl_state *to);
+
+/* Is the review clock running in this state? */
+int sl_state_clock_runs(sl_state s);
+
+#define SL_DAY_MS (24LL * 3600 * 1000)
+
+#endif

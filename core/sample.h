@@ -1,0 +1,81 @@
+/*
+ * sample.h - a deterministic generator of sample dockets (shenli.case/1).
+ *
+ * The guided demo, the tests and the benchmarks need realistic dossiers in
+ * bulk, and they need the same ones everywhere: a failing test or a slow
+ * benchmark must be reproducible from (seed, index) alone. So every dossier
+ * is a pure function of (seed, index): a private splitmix64 stream, integer
+ * arithmetic only (no floating point, no libc rand(), no clock, no locale),
+ * fixed tables. The bytes are the same on every machine and compiler.
+ *
+ * About 60% of the dossiers are complete and consistent by every rule of
+ * DOMAIN.md; the rest carry exactly one planted fault, spread over the kinds
+ * below, each made unmistakable (and kept from tripping any other rule) so
+ * that a test can insist the checks find that fault and nothing else.
+ *
+ * The 36 agencies and 3 zones are the demo's fixed organisation (Xiamen's
+ * stationed discipline-inspection groups, 12 to a zone).
+ */
+#ifndef SHENLI_SAMPLE_H
+#define SHENLI_SAMPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SL_SAMPLE_ZONES 3
+#define SL_SAMPLE_AGENCIES 36
+
+typedef struct {
+	const char *code, *name; /* "Z1", "第一片区" */
+} sl_sample_zone;
+
+typedef struct {
+	const char *code, *name, *zone; /* "ZRJ", "驻市人社局纪检监察组", "Z1" */
+} sl_sample_agency;
+
+void sl_sample_zones(const sl_sample_zone **z, size_t *n);
+void sl_sample_agencies(const sl_sample_agency **a, size_t *n);
+
+typedef enum {
+	SL_FAULT_NONE = 0,
+	SL_FAULT_MISSING_DOCUMENT,    /* one required non-identity document gone */
+	SL_FAULT_NO_IDENTITY,         /* the identity document is gone */
+	SL_FAULT_DANGLING_EVIDENCE,   /* a fact cites an id not in evidence */
+	SL_FAULT_NO_EVIDENCE,         /* a (non-money) fact cites nothing */
+	SL_FAULT_CONFESSION_ONLY,     /* a fact rests on subject_statement only */
+	SL_FAULT_NO_MONEY_FLOW,       /* a money fact has no documentary evidence */
+	SL_FAULT_EIGHT_POINT_MISSED,  /* eight-point violation, flag false */
+	SL_FAULT_DISCIPLINE_MISSED,   /* a fact's discipline not proposed */
+	SL_FAULT_SANCTION_TOO_LIGHT,  /* >= 300,000 yuan, 警告 (form 2) */
+	SL_FAULT_SANCTION_TOO_HEAVY,  /* one petty fact, 开除党籍 + 开除 (form 3) */
+	SL_FAULT_FORM_MISMATCH,       /* sanctions right, form wrong */
+	SL_FAULT_PARTY_GOV_MISMATCH,  /* e.g. 警告 with 撤职 */
+	SL_FAULT_DATE_ORDER,          /* investigation_report before filing */
+	SL_FAULT_TRANSFER_BEFORE_RESPONSE, /* transfer_form before response */
+	SL_FAULT_UNKNOWN_AGENCY,      /* agency code not among the 36 */
+	SL_FAULT__COUNT
+} sl_sample_fault;
+
+/* "none", "missing_document", ...; NULL if f is out of range. */
+const char *sl_sample_fault_name(sl_sample_fault f);
+
+/* The fault sl_sample_case() plants at (seed, index), without generating. */
+sl_sample_fault sl_sample_fault_of(uint64_t seed, uint64_t index);
+
+/*
+ * One dossier as compact single-line UTF-8 JSON (no newline inside),
+ * malloc'ed and NUL-terminated; *len (if len is not NULL) is its length.
+ * The same (seed, index) gives the same bytes everywhere. case_id is
+ * "<AGENCY>-<filing year>-<index, at least 3 digits>", so it is unique per
+ * index for a given seed. *fault_out (if not NULL) says which fault was
+ * planted. NULL only if memory runs out.
+ */
+char *sl_sample_case(uint64_t seed, uint64_t index, size_t *len,
+                     sl_sample_fault *fault_out);
+
+/* The same, but planting the given fault (NONE: a complete case). NULL if
+ * fault is out of range or memory runs out. */
+char *sl_sample_case_with(uint64_t seed, uint64_t index, sl_sample_fault fault,
+                          size_t *len);
+
+#endif

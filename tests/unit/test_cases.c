@@ -1,0 +1,438 @@
+/* Unit tests: intake decisions, lifecycle, assignment with recusal,
+ * visibility, the review clock. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+/* */
+#include "audit.h"
+#include "cases.h"
+#include "lifecycle.h"
+#include "org.h"
+#include "policy.h"
+#include "users.h"
+
+#define PASS "the passphrase"
+#define PLEN 14
+
+/* A complete dossier in the format of case-format.md. */
+static char *dossier(const char *case_id, const char *agency,
+                     const char *docs, const char *fact_ev,
+                     const char *violation)
+{
+	char *s;
+	if (asprintf(&s,
+	             "{\"format\":\"shenli.case/1\",\"case_id\":\"%s\","
+	             "\"agency\":\"%s\",\"transferred_on\":\"2024-05-06\","
+	             "\"subject\":{\"name\":\"李某\",\"person_id\":\"P-0042\","
+	             "\"party_member\":true,\"public_official\":true,"
+	             "\"position\":\"分局局长\",\"rank\":\"科级\"},"
+	             "\"facts\":[{\"id\":\"F1\",\"summary\":\"违规设立小金库\","
+	             "\"violation\":\"%s\",\"amount_yuan\":86000,"
+	             "\"evidence\":[%s]}],"
+	             "\"evidence\":[{\"id\":\"E1\",\"kind\":\"subject_statement\","
+	             "\"title\":\"李某谈话笔录\"},{\"id\":\"E2\",\"kind\":"
+	             "\"documentary\",\"title\":\"转账记录\",\"tags\":"
+	             "[\"bank_record\"]}],"
+	             "\"proposal\":{\"disciplines\":[\"integrity\"],"
+	             "\"eight_point_rules\":true,\"party_sanction\":\"严重警告\","
+	             "\"gov_sanction\":\"记过\",\"form\":2},"
+	             "\"documents\":[%s],\"x_unknown\":{\"kept\":1}}",
+	             case_id, agency, violation, fact_ev, docs) < 0)
+		return NULL;
+	return s;
+}
+
+#define ALL_DOCS                                                             \
+	"{\"kind\":\"identity\",\"date\":\"2024-02-18\"},"                   \
+	"{\"kind\":\"filing_approval\",\"date\":\"2024-02-20\"},"            \
+	"{\"kind\":\"investigation_report\",\"date\":\"2024-04-28\"},"       \
+	"{\"kind\":\"fact_material\",\"date\":\"2024-04-28\"},"              \
+	"{\"kind\":\"subject_written_response\",\"date\":\"2024-04-30\"},"   \
+	"{\"kind\":\"response_explanation\",\"date\":\"2024-05-02\"},"       \
+	"{\"kind\":\"transfer_form\",\"date\":\"2024-05-06\"}"
+#define NO_TRANSFER_NO_ID                                                    \
+	"{\"kind\":\"filing_approval\",\"date\":\"2024-02-20\"},"            \
+	"{\"kind\":\"investigation_report\",\"date\":\"2024-04-28\"},"       \
+	"{\"kind\":\"fact_material\",\"date\":\"2024-04-28\"},"              \
+	"{\"kind\":\"subject_written_response\",\"date\":\"2024-04-30\"},"   \
+	"{\"kind\":\"response_explanation\",\"date\":\"2024-05-02\"}"
+
+static tstore T;
+static int64_t fake_now;
+static int64_t fake_clock(void) { return fake_now; }
+
+/* root (admin) sets up zones Z1, Z2; agencies ZRJ, JYJ in Z1, CZJ in Z2,
+ * LONE in no zone; leader lead1 (zone Z1), leader boss (no zone); members
+ * m1 (home JYJ, Z1), m2 (home ZRJ, Z1: recused from ZRJ cases), m3 (Z1, no
+ * agency), m9 (Z2); specialist sp (home CZJ, Z2); auditor aud. */
+static int setup(void **st)
+{
+	(void)st;
+	sl_store *s = tstore_new(&T);
+	assert_int_equal(sl_zone_add(s, "Z1", "第一片区"), SL_OK);
+	assert_int_equal(sl_zone_add(s, "Z2", "第二片区"), SL_OK);
+	assert_int_equal(sl_agency_add(s, "ZRJ", "驻市人社局纪检监察组", "Z1"),
+	                 SL_OK);
+	assert_int_equal(sl_agency_add(s, "JYJ", "驻市教育局纪检监察组", "Z1"),
+	                 SL_OK);
+	assert_int_equal(sl_agency_add(s, "CZJ", "驻市财政局纪检监察组", "Z2"),
+	                 SL_OK);
+	assert_int_equal(sl_agency_add(s, "LONE", "未划片单位", NULL), SL_OK);
+	struct {
+		const char *id;
+		sl_role r;
+		const char *agency, *zone;
+	} users[] = {
+	    {"lead1", SL_ROLE_LEADER, NULL, "Z1"},
+	    {"boss", SL_ROLE_LEADER, NULL, NULL},
+	    {"m1", SL_ROLE_MEMBER, "JYJ", "Z1"},
+	    {"m2", SL_ROLE_MEMBER, "ZRJ", "Z1"},
+	    {"m3", SL_ROLE_MEMBER, NULL, "Z1"},
+	    {"m9", SL_ROLE_MEMBER, NULL, "Z2"},
+	    {"sp", SL_ROLE_SPECIALIST, "CZJ", "Z2"},
+	    {"aud", SL_ROLE_AUDITOR, NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
+		assert_int_equal(sl_user_add(s, users[i].id, users[i].r,
+		                             users[i].agency, users[i].zone, PASS,
+		                             PLEN),
+		                 SL_OK);
+	/* bad references are refused */
+	assert_int_equal(sl_user_add(s, "x1", SL_ROLE_MEMBER, "NOPE", "Z1", PASS,
+	                             PLEN),
+	                 SL_EINPUT);
+	assert_int_equal(sl_agency_add(s, "AAA", "名称", "Z9"), SL_EINPUT);
+	assert_int_equal(sl_zone_add(s, "Z1", "again"), SL_EINPUT);
+	sl_store_close(s);
+	return 0;
+}
+
+static int teardown(void **st)
+{
+	(void)st;
+	sl_clock_override(NULL);
+	tstore_cleanup(&T);
+	return 0;
+}
+
+static sl_store *as(const char *user)
+{
+	sl_store *s;
+	const char *p = strcmp(user, "root") ? PASS : ADMIN_PASS;
+	assert_int_equal(sl_store_unlock(T.path, user, p, strlen(p), &s), SL_OK);
+	return s;
+}
+
+static sl_rc import(sl_store *s, char *doc, sl_intake_decision *dec,
+                    json_t **why)
+{
+	sl_importer *im;
+	sl_rc rc = sl_import_begin(s, &im);
+	if (rc) {
+		free(doc);
+		return rc;
+	}
+	const char *id;
+	json_t *r = NULL;
+	rc = sl_import_one(im, doc, strlen(doc), "test", &id, dec, &r);
+	free(doc);
+	sl_rc rc2 = rc == SL_OK || rc == SL_EINPUT ? sl_import_finish(im)
+	                                           : (sl_import_abort(im), rc);
+	if (why)
+		*why = r;
+	else
+		json_decref(r);
+	return rc ? rc : rc2;
+}
+
+static int reasons_have(json_t *why, const char *needle)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(why, i, v) if (strstr(json_string_value(v), needle))
+	    return 1;
+	return 0;
+}
+
+static const char *state_of(sl_store *s, const char *id)
+{
+	static char buf[32];
+	json_t *c;
+	assert_int_equal(sl_case_show(s, id, &c), SL_OK);
+	snprintf(buf, sizeof buf, "%s", json_string_value(json_object_get(c, "state")));
+	json_decref(c);
+	return buf;
+}
+
+static void test_intake_decisions(void **st)
+{
+	(void)st;
+	sl_store *s = as("lead1");
+	sl_intake_decision dec;
+	json_t *why;
+	assert_int_equal(import(s, dossier("ZRJ-1", "ZRJ", ALL_DOCS, "\"E1\",\"E2\"",
+	                                   "small_coffers"),
+	                        &dec, &why),
+	                 SL_OK);
+	assert_int_equal(dec, SL_INTAKE_ACCEPTED);
+	assert_int_equal(json_array_size(why), 0);
+	json_decref(why);
+
+	/* deferred, with each missing thing named */
+	assert_int_equal(import(s, dossier("ZRJ-2", "ZRJ", NO_TRANSFER_NO_ID,
+	                                   "\"E1\",\"E9\"", "no_such_violation"),
+	                        &dec, &why),
+	                 SL_OK);
+	assert_int_equal(dec, SL_INTAKE_DEFERRED);
+	assert_true(reasons_have(why, "transfer_form"));
+	assert_true(reasons_have(why, "identity"));
+	assert_true(reasons_have(why, "E9"));
+	assert_true(reasons_have(why, "no_such_violation"));
+	assert_int_equal(json_array_size(why), 4);
+	json_decref(why);
+
+	/* refused: unknown agency, agency in no zone, other zone, duplicate */
+	assert_int_equal(import(s, dossier("X-1", "NOPE", ALL_DOCS, "\"E2\"",
+	                                   "dereliction"),
+	                        &dec, &why),
+	                 SL_OK);
+	assert_int_equal(dec, SL_INTAKE_REFUSED);
+	assert_true(reasons_have(why, "unknown agency"));
+	json_decref(why);
+	assert_int_equal(import(s, dossier("L-1", "LONE", ALL_DOCS, "\"E2\"",
+	                                   "dereliction"),
+	                        &dec, &why),
+	                 SL_OK);
+	assert_int_equal(dec, SL_INTAKE_REFUSED);
+	assert_true(reasons_have(why, "no zone"));
+	json_decref(why);
+	assert_int_equal(import(s, dossier("CZJ-1", "CZJ", ALL_DOCS, "\"E2\"",
+	                                   "dereliction"),
+	                        &dec, &why),
+	                 SL_OK);
+	assert_int_equal(dec, SL_INTAKE_REFUSED);
+	assert_true(reasons_have(why, "outside"));
+	json_decref(why);
+	assert_int_equal(import(s, dossier("ZRJ-1", "ZRJ", ALL_DOCS, "\"E2\"",
+	                                   "dereliction"),
+	                        &dec, &why),
+	                 SL_OK);
+	assert_int_equal(dec, SL_INTAKE_REFUSED);
+	assert_true(reasons_have(why, "duplicate"));
+	json_decref(why);
+	assert_string_equal(state_of(s, "ZRJ-1"), "accepted"); /* untouched */
+
+	/* the deferred case comes back complete: decided afresh */
+	assert_int_equal(import(s, dossier("ZRJ-2", "ZRJ", ALL_DOCS, "\"E1\",\"E2\"",
+	                                   "small_coffers"),
+	                        &dec, &why),
+	                 SL_OK);
+	assert_int_equal(dec, SL_INTAKE_ACCEPTED);
+	json_decref(why);
+	assert_string_equal(state_of(s, "ZRJ-2"), "accepted");
+
+	/* members and admins may not import */
+	sl_store_close(s);
+	s = as("m1");
+	assert_int_equal(import(s, dossier("JYJ-9", "JYJ", ALL_DOCS, "\"E2\"",
+	                                   "dereliction"),
+	                        &dec, NULL),
+	                 SL_EPERM);
+	sl_store_close(s);
+	s = as("root");
+	assert_int_equal(import(s, dossier("JYJ-9", "JYJ", ALL_DOCS, "\"E2\"",
+	                                   "dereliction"),
+	                        &dec, NULL),
+	                 SL_EPERM);
+	sl_store_close(s);
+}
+
+static void test_malformed_changes_nothing(void **st)
+{
+	(void)st;
+	sl_store *s = as("lead1");
+	int64_t seq0, seq1;
+	uint8_t h0[32], h1[32];
+	assert_int_equal(sl_audit_head(s, &seq0, h0), SL_OK);
+	sl_intake_decision dec;
+	char *bad = strdup("{\"format\":\"shenli.case/1\",\"case_id\":42}");
+	assert_int_equal(import(s, bad, &dec, NULL), SL_EINPUT);
+	assert_non_null(strstr(sl_errmsg(), "case_id"));
+	assert_int_equal(sl_audit_head(s, &seq1, h1), SL_OK);
+	assert_int_equal(seq0, seq1);
+	assert_memory_equal(h0, h1, 32);
+	sl_store_close(s);
+}
+
+static void test_lifecycle_table(void **st)
+{
+	(void)st;
+	sl_state to;
+	assert_int_equal(sl_lifecycle_next("C", SL_ST_ACCEPTED, SL_EV_ASSIGN, &to),
+	                 SL_OK);
+	assert_int_equal(to, SL_ST_IN_REVIEW);
+	assert_int_equal(
+	    sl_lifecycle_next("C", SL_ST_RETURNED, SL_EV_RESUBMIT, &to), SL_OK);
+	assert_int_equal(to, SL_ST_IN_REVIEW);
+	assert_int_equal(
+	    sl_lifecycle_next("C", SL_ST_REFUSED, SL_EV_ASSIGN, &to), SL_EPERM);
+	assert_non_null(strstr(sl_errmsg(), "refused"));
+	assert_int_equal(
+	    sl_lifecycle_next("C", SL_ST_ACCEPTED, SL_EV_SIGNOFF, &to), SL_EPERM);
+	assert_int_equal(
+	    sl_lifecycle_next("C", SL_ST_SIGNED_OFF, SL_EV_RETURN, &to), SL_EPERM);
+	for (int i = 0; i < SL_ST__COUNT; i++)
+		assert_int_equal(sl_state_parse(sl_state_name((sl_state)i)), i);
+}
+
+static void test_assignment_and_recusal(void **st)
+{
+	(void)st;
+	sl_store *s = as("lead1");
+	json_t *team = NULL;
+	/* ZRJ-1 transferred by ZRJ: m2's home agency -> recused, audited */
+	const char *with_m2[] = {"m1", "m2"};
+	assert_int_equal(sl_case_assign(s, "ZRJ-1", with_m2, 2, 0, &team),
+	                 SL_EPERM);
+	assert_non_null(strstr(sl_errmsg(), "recused"));
+	int64_t seq;
+	uint8_t h[32];
+	assert_int_equal(sl_audit_head(s, &seq, h), SL_OK);
+	/* a team of one is refused */
+	const char *one[] = {"m1"};
+	assert_int_equal(sl_case_assign(s, "ZRJ-1", one, 1, 0, &team), SL_EPERM);
+	/* a member of another zone is refused; a specialist is welcome */
+	const char *other[] = {"m1", "m9"};
+	assert_int_equal(sl_case_assign(s, "ZRJ-1", other, 2, 0, &team),
+	                 SL_EPERM);
+	const char *leader[] = {"m1", "boss"};
+	assert_int_equal(sl_case_assign(s, "ZRJ-1", leader, 2, 0, &team),
+	                 SL_EINPUT);
+	const char *ok[] = {"m1", "sp"};
+	assert_int_equal(sl_case_assign(s, "ZRJ-1", ok, 2, 0, &team), SL_OK);
+	assert_int_equal(json_array_size(team), 2);
+	json_decref(team);
+	assert_string_equal(state_of(s, "ZRJ-1"), "in_review");
+	/* auto: eligible members of Z1 not recused from ZRJ are m1 and m3; m1
+	 * has one open case, so m3 comes first */
+	assert_int_equal(sl_case_assign(s, "ZRJ-2", NULL, 0, 2, &team), SL_OK);
+	assert_string_equal(json_string_value(json_array_get(team, 0)), "m3");
+	assert_string_equal(json_string_value(json_array_get(team, 1)), "m1");
+	json_decref(team);
+	assert_int_equal(sl_case_assign(s, "ZRJ-2", NULL, 0, 3, &team), SL_EPERM);
+	/* a refused case cannot be assigned: exit 4 naming the state */
+	sl_store_close(s);
+	s = as("boss");
+	assert_int_equal(sl_case_assign(s, "X-1", ok, 2, 0, &team), SL_EPERM);
+	assert_non_null(strstr(sl_errmsg(), "refused"));
+	sl_store_close(s);
+}
+
+static int count_rows(const sl_case_row *r, void *ud)
+{
+	(void)r;
+	(*(int *)ud)++;
+	return 0;
+}
+
+static int list_n(sl_store *s, const sl_case_filter *f)
+{
+	int n = 0;
+	assert_int_equal(sl_case_list(s, f, count_rows, &n), SL_OK);
+	return n;
+}
+
+static void test_visibility(void **st)
+{
+	(void)st;
+	sl_case_filter all = {0};
+	json_t *c = NULL;
+	/* m2 (home ZRJ) sees no ZRJ case and cannot read one */
+	sl_store *s = as("m2");
+	assert_int_equal(list_n(s, &all), 0);
+	assert_int_equal(sl_case_show(s, "ZRJ-1", &c), SL_EPERM);
+	assert_non_null(strstr(sl_errmsg(), "recused"));
+	/* an unknown id gets the same kind of answer */
+	assert_int_equal(sl_case_show(s, "NO-SUCH", &c), SL_EPERM);
+	sl_store_close(s);
+	/* m1 (Z1) sees Z1 cases, m9 (Z2) none of them */
+	s = as("m1");
+	sl_case_filter z1 = {.zone = "Z1"};
+	assert_int_equal(list_n(s, &z1), 2);
+	assert_int_equal(sl_case_show(s, "ZRJ-1", &c), SL_OK);
+	assert_string_equal(json_string_value(json_object_get(c, "zone")), "Z1");
+	json_t *d = json_object_get(c, "dossier");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(d, "subject"),
+	                                      "name")),
+	    "李某");
+	/* unknown fields are kept */
+	assert_non_null(json_object_get(d, "x_unknown"));
+	json_decref(c);
+	sl_store_close(s);
+	s = as("m9"); /* Z2: only the refused CZJ-1 */
+	assert_int_equal(list_n(s, &all), 1);
+	assert_int_equal(sl_case_show(s, "ZRJ-1", &c), SL_EPERM);
+	sl_store_close(s);
+	/* the specialist sees exactly the case they were asked to review */
+	s = as("sp");
+	assert_int_equal(list_n(s, &all), 1);
+	assert_int_equal(sl_case_show(s, "ZRJ-2", &c), SL_EPERM);
+	sl_store_close(s);
+	/* the auditor sees everything, the admin nothing */
+	s = as("aud");
+	assert_int_equal(list_n(s, &all), 5); /* the duplicate was not stored */
+	sl_case_filter refused = {.state = "refused"};
+	assert_int_equal(list_n(s, &refused), 3);
+	sl_case_filter by = {.assignee = "m3"};
+	assert_int_equal(list_n(s, &by), 1);
+	sl_store_close(s);
+	s = as("root");
+	int n = 0;
+	assert_int_equal(sl_case_list(s, &all, count_rows, &n), SL_EPERM);
+	sl_store_close(s);
+}
+
+static void test_clock(void **st)
+{
+	(void)st;
+	sl_store *s = as("boss");
+	sl_case_filter od = {.overdue = 1};
+	assert_int_equal(list_n(s, &od), 0);
+	/* 31 days on, both accepted cases are late (limit 30 days) */
+	fake_now = sl_now_ms() + 31 * SL_DAY_MS;
+	sl_clock_override(fake_clock);
+	assert_int_equal(list_n(s, &od), 2);
+	int64_t deadline;
+	assert_int_equal(sl_case_extend(s, "ZRJ-1", 5, &deadline), SL_OK);
+	assert_int_equal(list_n(s, &od), 1);
+	/* extensions are bounded by the rules (30 days in all) */
+	assert_int_equal(sl_case_extend(s, "ZRJ-1", 26, &deadline), SL_EINPUT);
+	assert_int_equal(sl_case_extend(s, "X-1", 1, &deadline), SL_EPERM);
+	sl_clock_override(NULL);
+	sl_store_close(s);
+	s = as("m1");
+	assert_int_equal(sl_case_extend(s, "ZRJ-1", 1, &deadline), SL_EPERM);
+	sl_store_close(s);
+	/* everything above left a verifiable log */
+	s = as("aud");
+	sl_audit_report r;
+	assert_int_equal(sl_audit_verify(s, NULL, &r), SL_OK);
+	sl_store_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_lifecycle_table),
+	    cmocka_unit_test(test_intake_decisions),
+	    cmocka_unit_test(test_malformed_changes_nothing),
+	    cmocka_unit_test(test_assignment_and_recusal),
+	    cmocka_unit_test(test_visibility),
+	    cmocka_unit_test(test_clock),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
