@@ -41,6 +41,7 @@ asan: deps
 
 bench: build
 	$(BUILD_DIR)/tests/bench/bench_audit
+	$(BUILD_DIR)/tests/bench/bench_import
 
 format:
 	clang-format -i core/*.c core/*.h core/cli/*.c core/cli/*.h \

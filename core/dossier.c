@@ -141,12 +141,13 @@ static size_t utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
 }
 
 /* Messages end up on a reviewer's terminal, and the text they quote comes
- * from the file: C0/C1 controls could drive the terminal, and bidi
- * controls could make a quoted value read as something else. */
+ * from the file: C0/C1 controls could drive the terminal, line separators
+ * could forge a second message, and bidi controls could make a quoted
+ * value read as something else. */
 static int unsafe_cp(unsigned long c)
 {
 	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C ||
-	       c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+	       c == 0x200E || c == 0x200F || (c >= 0x2028 && c <= 0x202E) ||
 	       (c >= 0x2066 && c <= 0x2069);
 }
 

@@ -16,50 +16,50 @@
 /* ---- organisation ------------------------------------------------------ */
 
 static const sl_sample_zone zones[SL_SAMPLE_ZONES] = {
-	{"Z1", "第一片区"},
-	{"Z2", "第二片区"},
-	{"Z3", "第三片区"},
+    {"Z1", "第一片区"},
+    {"Z2", "第二片区"},
+    {"Z3", "第三片区"},
 };
 
 static const sl_sample_agency agencies[SL_SAMPLE_AGENCIES] = {
-	{"ZRJ", "驻市人社局纪检监察组", "Z1"},
-	{"ZCJ", "驻市财政局纪检监察组", "Z1"},
-	{"ZJY", "驻市教育局纪检监察组", "Z1"},
-	{"ZWJW", "驻市卫健委纪检监察组", "Z1"},
-	{"ZMZ", "驻市民政局纪检监察组", "Z1"},
-	{"ZYB", "驻市医保局纪检监察组", "Z1"},
-	{"ZTJR", "驻市退役军人事务局纪检监察组", "Z1"},
-	{"ZSF", "驻市司法局纪检监察组", "Z1"},
-	{"ZGA", "驻市公安局纪检监察组", "Z1"},
-	{"ZTY", "驻市体育局纪检监察组", "Z1"},
-	{"ZWL", "驻市文旅局纪检监察组", "Z1"},
-	{"ZXF", "驻市信访局纪检监察组", "Z1"},
+    {"ZRJ", "驻市人社局纪检监察组", "Z1"},
+    {"ZCJ", "驻市财政局纪检监察组", "Z1"},
+    {"ZJY", "驻市教育局纪检监察组", "Z1"},
+    {"ZWJW", "驻市卫健委纪检监察组", "Z1"},
+    {"ZMZ", "驻市民政局纪检监察组", "Z1"},
+    {"ZYB", "驻市医保局纪检监察组", "Z1"},
+    {"ZTJR", "驻市退役军人事务局纪检监察组", "Z1"},
+    {"ZSF", "驻市司法局纪检监察组", "Z1"},
+    {"ZGA", "驻市公安局纪检监察组", "Z1"},
+    {"ZTY", "驻市体育局纪检监察组", "Z1"},
+    {"ZWL", "驻市文旅局纪检监察组", "Z1"},
+    {"ZXF", "驻市信访局纪检监察组", "Z1"},
 
-	{"ZJS", "驻市建设局纪检监察组", "Z2"},
-	{"ZJT", "驻市交通运输局纪检监察组", "Z2"},
-	{"ZZG", "驻市自然资源和规划局纪检监察组", "Z2"},
-	{"ZHJ", "驻市生态环境局纪检监察组", "Z2"},
-	{"ZSL", "驻市水利局纪检监察组", "Z2"},
-	{"ZNN", "驻市农业农村局纪检监察组", "Z2"},
-	{"ZSY", "驻市市政园林局纪检监察组", "Z2"},
-	{"ZHY", "驻市海洋发展局纪检监察组", "Z2"},
-	{"ZGK", "驻市港口管理局纪检监察组", "Z2"},
-	{"ZYJ", "驻市应急管理局纪检监察组", "Z2"},
-	{"ZFGW", "驻市发改委纪检监察组", "Z2"},
-	{"ZGXJ", "驻市工信局纪检监察组", "Z2"},
+    {"ZJS", "驻市建设局纪检监察组", "Z2"},
+    {"ZJT", "驻市交通运输局纪检监察组", "Z2"},
+    {"ZZG", "驻市自然资源和规划局纪检监察组", "Z2"},
+    {"ZHJ", "驻市生态环境局纪检监察组", "Z2"},
+    {"ZSL", "驻市水利局纪检监察组", "Z2"},
+    {"ZNN", "驻市农业农村局纪检监察组", "Z2"},
+    {"ZSY", "驻市市政园林局纪检监察组", "Z2"},
+    {"ZHY", "驻市海洋发展局纪检监察组", "Z2"},
+    {"ZGK", "驻市港口管理局纪检监察组", "Z2"},
+    {"ZYJ", "驻市应急管理局纪检监察组", "Z2"},
+    {"ZFGW", "驻市发改委纪检监察组", "Z2"},
+    {"ZGXJ", "驻市工信局纪检监察组", "Z2"},
 
-	{"ZSC", "驻市市场监管局纪检监察组", "Z3"},
-	{"ZSWJ", "驻市商务局纪检监察组", "Z3"},
-	{"ZKJ", "驻市科技局纪检监察组", "Z3"},
-	{"ZSJ", "驻市审计局纪检监察组", "Z3"},
-	{"ZZFB", "驻市政府办公室纪检监察组", "Z3"},
-	{"ZGZW", "驻市国资委纪检监察组", "Z3"},
-	{"ZJG", "驻市机关事务管理局纪检监察组", "Z3"},
-	{"ZJR", "驻市金融监管局纪检监察组", "Z3"},
-	{"ZZW", "驻市政务服务中心纪检监察组", "Z3"},
-	{"ZGJJ", "驻市住房公积金中心纪检监察组", "Z3"},
-	{"ZRD", "驻市人大机关纪检监察组", "Z3"},
-	{"ZZX", "驻市政协机关纪检监察组", "Z3"},
+    {"ZSC", "驻市市场监管局纪检监察组", "Z3"},
+    {"ZSWJ", "驻市商务局纪检监察组", "Z3"},
+    {"ZKJ", "驻市科技局纪检监察组", "Z3"},
+    {"ZSJ", "驻市审计局纪检监察组", "Z3"},
+    {"ZZFB", "驻市政府办公室纪检监察组", "Z3"},
+    {"ZGZW", "驻市国资委纪检监察组", "Z3"},
+    {"ZJG", "驻市机关事务管理局纪检监察组", "Z3"},
+    {"ZJR", "驻市金融监管局纪检监察组", "Z3"},
+    {"ZZW", "驻市政务服务中心纪检监察组", "Z3"},
+    {"ZGJJ", "驻市住房公积金中心纪检监察组", "Z3"},
+    {"ZRD", "驻市人大机关纪检监察组", "Z3"},
+    {"ZZX", "驻市政协机关纪检监察组", "Z3"},
 };
 
 /* The department each group is stationed in, and two of its subordinate
@@ -67,44 +67,44 @@ static const sl_sample_agency agencies[SL_SAMPLE_AGENCIES] = {
 static const struct {
 	const char *dept, *unit[2];
 } depts[SL_SAMPLE_AGENCIES] = {
-	{"市人社局", {"社会保险中心", "就业服务中心"}},
-	{"市财政局", {"国库支付中心", "财政投资评审中心"}},
-	{"市教育局", {"教育装备中心", "学生资助管理中心"}},
-	{"市卫健委", {"卫生健康监督所", "妇幼保健院"}},
-	{"市民政局", {"社会救助服务中心", "社会福利中心"}},
-	{"市医保局", {"医疗保障基金中心", "医药服务管理处"}},
-	{"市退役军人事务局", {"退役军人服务中心", "优抚褒扬处"}},
-	{"市司法局", {"法律援助中心", "社区矫正管理局"}},
-	{"市公安局", {"交通警察支队", "出入境管理支队"}},
-	{"市体育局", {"体育中心管理处", "全民健身指导中心"}},
-	{"市文旅局", {"文化市场综合执法支队", "市图书馆"}},
-	{"市信访局", {"信访接待中心", "网上信访办理处"}},
+    {"市人社局", {"社会保险中心", "就业服务中心"}},
+    {"市财政局", {"国库支付中心", "财政投资评审中心"}},
+    {"市教育局", {"教育装备中心", "学生资助管理中心"}},
+    {"市卫健委", {"卫生健康监督所", "妇幼保健院"}},
+    {"市民政局", {"社会救助服务中心", "社会福利中心"}},
+    {"市医保局", {"医疗保障基金中心", "医药服务管理处"}},
+    {"市退役军人事务局", {"退役军人服务中心", "优抚褒扬处"}},
+    {"市司法局", {"法律援助中心", "社区矫正管理局"}},
+    {"市公安局", {"交通警察支队", "出入境管理支队"}},
+    {"市体育局", {"体育中心管理处", "全民健身指导中心"}},
+    {"市文旅局", {"文化市场综合执法支队", "市图书馆"}},
+    {"市信访局", {"信访接待中心", "网上信访办理处"}},
 
-	{"市建设局", {"建设工程质量安全站", "城市建设档案馆"}},
-	{"市交通运输局", {"交通综合执法支队", "公路事业发展中心"}},
-	{"市资源规划局", {"思明分局", "湖里分局"}},
-	{"市生态环境局", {"生态环境执法支队", "环境监测站"}},
-	{"市水利局", {"水利工程管理中心", "河道管理中心"}},
-	{"市农业农村局", {"农业综合执法支队", "动物疫病预防控制中心"}},
-	{"市市政园林局", {"市政设施管理中心", "园林植物园"}},
-	{"市海洋发展局", {"海洋综合行政执法支队", "渔港管理处"}},
-	{"市港口管理局", {"港航服务中心", "港口建设处"}},
-	{"市应急管理局", {"应急管理综合执法支队", "应急指挥中心"}},
-	{"市发改委", {"价格监测中心", "重点项目服务中心"}},
-	{"市工信局", {"中小企业服务中心", "产业发展处"}},
+    {"市建设局", {"建设工程质量安全站", "城市建设档案馆"}},
+    {"市交通运输局", {"交通综合执法支队", "公路事业发展中心"}},
+    {"市资源规划局", {"思明分局", "湖里分局"}},
+    {"市生态环境局", {"生态环境执法支队", "环境监测站"}},
+    {"市水利局", {"水利工程管理中心", "河道管理中心"}},
+    {"市农业农村局", {"农业综合执法支队", "动物疫病预防控制中心"}},
+    {"市市政园林局", {"市政设施管理中心", "园林植物园"}},
+    {"市海洋发展局", {"海洋综合行政执法支队", "渔港管理处"}},
+    {"市港口管理局", {"港航服务中心", "港口建设处"}},
+    {"市应急管理局", {"应急管理综合执法支队", "应急指挥中心"}},
+    {"市发改委", {"价格监测中心", "重点项目服务中心"}},
+    {"市工信局", {"中小企业服务中心", "产业发展处"}},
 
-	{"市市场监管局", {"市场监管综合执法支队", "特种设备检验检测院"}},
-	{"市商务局", {"会展服务中心", "对外贸易发展处"}},
-	{"市科技局", {"科技成果转化中心", "高新技术企业服务中心"}},
-	{"市审计局", {"审计信息中心", "经济责任审计处"}},
-	{"市政府办公室", {"机关服务中心", "行政科"}},
-	{"市国资委", {"产权管理处", "国资监管服务中心"}},
-	{"市机关事务管理局", {"公务用车服务中心", "行政中心管理处"}},
-	{"市金融监管局", {"地方金融监测中心", "融资担保监管处"}},
-	{"市政务服务中心", {"行政审批服务处", "信息中心"}},
-	{"市住房公积金中心", {"归集管理部", "贷款管理部"}},
-	{"市人大机关", {"机关服务中心", "财务处"}},
-	{"市政协机关", {"机关服务中心", "文史资料室"}},
+    {"市市场监管局", {"市场监管综合执法支队", "特种设备检验检测院"}},
+    {"市商务局", {"会展服务中心", "对外贸易发展处"}},
+    {"市科技局", {"科技成果转化中心", "高新技术企业服务中心"}},
+    {"市审计局", {"审计信息中心", "经济责任审计处"}},
+    {"市政府办公室", {"机关服务中心", "行政科"}},
+    {"市国资委", {"产权管理处", "国资监管服务中心"}},
+    {"市机关事务管理局", {"公务用车服务中心", "行政中心管理处"}},
+    {"市金融监管局", {"地方金融监测中心", "融资担保监管处"}},
+    {"市政务服务中心", {"行政审批服务处", "信息中心"}},
+    {"市住房公积金中心", {"归集管理部", "贷款管理部"}},
+    {"市人大机关", {"机关服务中心", "财务处"}},
+    {"市政协机关", {"机关服务中心", "文史资料室"}},
 };
 
 /* Codes no zone knows (for SL_FAULT_UNKNOWN_AGENCY); test_sample checks
@@ -124,22 +124,22 @@ void sl_sample_agencies(const sl_sample_agency **a, size_t *n)
 }
 
 static const char *const fault_names[SL_FAULT__COUNT] = {
-	"none",
-	"missing_document",
-	"no_identity",
-	"dangling_evidence",
-	"no_evidence",
-	"confession_only",
-	"no_money_flow",
-	"eight_point_missed",
-	"discipline_missed",
-	"sanction_too_light",
-	"sanction_too_heavy",
-	"form_mismatch",
-	"party_gov_mismatch",
-	"date_order",
-	"transfer_before_response",
-	"unknown_agency",
+    "none",
+    "missing_document",
+    "no_identity",
+    "dangling_evidence",
+    "no_evidence",
+    "confession_only",
+    "no_money_flow",
+    "eight_point_missed",
+    "discipline_missed",
+    "sanction_too_light",
+    "sanction_too_heavy",
+    "form_mismatch",
+    "party_gov_mismatch",
+    "date_order",
+    "transfer_before_response",
+    "unknown_agency",
 };
 
 const char *sl_sample_fault_name(sl_sample_fault f)
@@ -178,7 +178,10 @@ static uint32_t between(rng *r, uint32_t lo, uint32_t hi)
 	return lo + below(r, hi - lo + 1);
 }
 
-static int chance(rng *r, uint32_t percent) { return below(r, 100) < percent; }
+static int chance(rng *r, uint32_t percent)
+{
+	return below(r, 100) < percent;
+}
 
 /* Independent streams per (seed, index, purpose): the fault choice uses its
  * own stream so that sl_sample_fault_of() needs no generation. */
@@ -256,7 +259,10 @@ static void sb_put(sbuf *s, const char *x, size_t n)
 	s->p[s->n] = '\0';
 }
 
-static void sb_str(sbuf *s, const char *x) { sb_put(s, x, strlen(x)); }
+static void sb_str(sbuf *s, const char *x)
+{
+	sb_put(s, x, strlen(x));
+}
 
 /* Decimal digits of v, at least width of them, into out (no NUL). */
 static size_t fmt_uint(char *out, uint64_t v, unsigned width)
@@ -303,24 +309,51 @@ static void sb_amount(sbuf *s, int64_t a)
 
 /* ---- the vocabulary ---------------------------------------------------- */
 
-enum disc { D_POLITICAL, D_ORGANIZATIONAL, D_INTEGRITY, D_MASS, D_WORK, D_LIFE,
-            D__COUNT };
+enum disc {
+	D_POLITICAL,
+	D_ORGANIZATIONAL,
+	D_INTEGRITY,
+	D_MASS,
+	D_WORK,
+	D_LIFE,
+	D__COUNT
+};
 static const char *const disc_names[D__COUNT] = {
     "political", "organizational", "integrity", "mass", "work", "life"};
 
-enum kind { K_PHYSICAL, K_DOCUMENTARY, K_WITNESS, K_VICTIM, K_SUBJECT,
-            K_EXPERT, K_INSPECTION, K_AUDIOVISUAL, K_ELECTRONIC };
+enum kind {
+	K_PHYSICAL,
+	K_DOCUMENTARY,
+	K_WITNESS,
+	K_VICTIM,
+	K_SUBJECT,
+	K_EXPERT,
+	K_INSPECTION,
+	K_AUDIOVISUAL,
+	K_ELECTRONIC
+};
 static const char *const kind_names[] = {
-    "physical", "documentary", "witness_testimony", "victim_statement",
-    "subject_statement", "expert_opinion", "inspection_record",
-    "audiovisual", "electronic_data"};
+    "physical",          "documentary",       "witness_testimony",
+    "victim_statement",  "subject_statement", "expert_opinion",
+    "inspection_record", "audiovisual",       "electronic_data"};
 
 enum tag { TAG_NONE, TAG_BANK, TAG_VOUCHER, TAG_AUDIT };
 static const char *const tag_names[] = {NULL, "bank_record", "voucher",
                                         "audit_report"};
 
-enum viol { V_OFFICE, V_CAR, V_BANQUET, V_GIFTS, V_ALLOW, V_COFFERS,
-            V_EMBEZZLE, V_FALSE_REPORT, V_OBSTRUCT, V_DERELICT, V__COUNT };
+enum viol {
+	V_OFFICE,
+	V_CAR,
+	V_BANQUET,
+	V_GIFTS,
+	V_ALLOW,
+	V_COFFERS,
+	V_EMBEZZLE,
+	V_FALSE_REPORT,
+	V_OBSTRUCT,
+	V_DERELICT,
+	V__COUNT
+};
 
 /* How far back a fact reaches: a period of years, a short episode, or the
  * weeks just before filing (obstruction happens during preliminary checks). */
@@ -361,8 +394,8 @@ struct violdef {
 #define N(a) (uint8_t)(sizeof(a) / sizeof(a)[0])
 
 static const struct sumtpl sum_office[] = {
-    {"%R,%S违规占用%U两间办公室,实际使用面积%M平方米,超出规定标准%K平方米",
-     0, SPAN_RANGE, 1},
+    {"%R,%S违规占用%U两间办公室,实际使用面积%M平方米,超出规定标准%K平方米", 0,
+     SPAN_RANGE, 1},
     {"%R,%S在%U办公用房调整后未按规定腾退原办公室,超标准使用办公用房%M平方米,"
      "超标%K平方米",
      0, SPAN_RANGE, 1},
@@ -378,8 +411,8 @@ static const struct sumtpl sum_car[] = {
     {"%R,%S将私家车挂靠%U,由单位承担车辆维修保养、加油等费用共计%A", 1,
      SPAN_RANGE, 0},
     {"%R,%S多次使用单位公务加油卡为私家车加油,共计%A", 1, SPAN_RANGE, 0},
-    {"%R,%S多次驾驶公务用车接送子女上下学、办理私事,累计%N次", 0,
-     SPAN_RANGE, 1},
+    {"%R,%S多次驾驶公务用车接送子女上下学、办理私事,累计%N次", 0, SPAN_RANGE,
+     1},
     {"%Z年春节期间,%S驾驶%U公务用车回外地老家探亲", 0, SPAN_SHORT, 1},
 };
 static const struct evtpl ev_car[] = {
@@ -392,12 +425,11 @@ static const struct evtpl ev_car[] = {
 };
 
 static const struct sumtpl sum_banquet[] = {
-    {"%R,%S在%U组织公款宴请%N次,以会议费、培训费名义虚列开支报销餐费共计%A",
-     1, SPAN_RANGE, 0},
-    {"%Z年,%S安排在%U内部食堂违规公务接待,使用公款购买高档酒水,费用共计%A",
-     1, SPAN_SHORT, 0},
-    {"%R,%S虚列公务接待对象,违规公款吃喝%N次,报销费用共计%A", 1,
+    {"%R,%S在%U组织公款宴请%N次,以会议费、培训费名义虚列开支报销餐费共计%A", 1,
      SPAN_RANGE, 0},
+    {"%Z年,%S安排在%U内部食堂违规公务接待,使用公款购买高档酒水,费用共计%A", 1,
+     SPAN_SHORT, 0},
+    {"%R,%S虚列公务接待对象,违规公款吃喝%N次,报销费用共计%A", 1, SPAN_RANGE, 0},
 };
 static const struct evtpl ev_banquet[] = {
     {K_DOCUMENTARY, TAG_BANK, 1, "%U公务卡消费流水", "%Q"},
@@ -410,8 +442,8 @@ static const struct evtpl ev_banquet[] = {
 static const struct sumtpl sum_gifts[] = {
     {"%R,%S在逢年过节期间多次收受管理服务对象所送购物卡、礼金共计%A", 1,
      SPAN_RANGE, 0},
-    {"%R,%S违规收受辖区企业负责人所送礼金及高档烟酒,折合共计%A", 1,
-     SPAN_RANGE, 0},
+    {"%R,%S违规收受辖区企业负责人所送礼金及高档烟酒,折合共计%A", 1, SPAN_RANGE,
+     0},
     {"%Z年,%S通过微信红包、转账方式收受下属及管理服务对象礼金共计%A", 1,
      SPAN_SHORT, 0},
 };
@@ -426,8 +458,8 @@ static const struct evtpl ev_gifts[] = {
 static const struct sumtpl sum_allow[] = {
     {"%R,%S在主持%U工作期间,以加班费、值班补助名义违规向职工发放津贴补贴共计%A",
      1, SPAN_RANGE, 0},
-    {"%R,%S决定以虚列劳务费方式套取资金,违规发放年终奖励共计%A", 1,
-     SPAN_RANGE, 0},
+    {"%R,%S决定以虚列劳务费方式套取资金,违规发放年终奖励共计%A", 1, SPAN_RANGE,
+     0},
 };
 static const struct evtpl ev_allow[] = {
     {K_DOCUMENTARY, TAG_BANK, 1, "%U银行代发明细", "%Q"},
@@ -466,8 +498,7 @@ static const struct {
 };
 
 static const struct sumtpl sum_embezzle[] = {
-    {"%R,%S利用负责%B审核发放的职务便利,截留挪用%B共计%A", 1, SPAN_RANGE,
-     0},
+    {"%R,%S利用负责%B审核发放的职务便利,截留挪用%B共计%A", 1, SPAN_RANGE, 0},
     {"%R,%S违规将%B%A挪作他用,用于弥补%U经费缺口", 1, SPAN_RANGE, 0},
     {"%R,%S虚报冒领%B,将%A转入其个人控制的账户", 1, SPAN_RANGE, 0},
 };
@@ -482,8 +513,8 @@ static const struct evtpl ev_embezzle[] = {
 static const struct sumtpl sum_false_report[] = {
     {"%Z年,%S在填报领导干部个人有关事项报告时,未如实报告本人及配偶名下房产%n套",
      0, SPAN_SHORT, 1},
-    {"%R,%S在填报个人有关事项报告时,隐瞒其配偶经商办企业情况", 0,
-     SPAN_RANGE, 1},
+    {"%R,%S在填报个人有关事项报告时,隐瞒其配偶经商办企业情况", 0, SPAN_RANGE,
+     1},
     {"%Z年,%S在填报个人有关事项报告时漏报本人持有的股票、基金情况", 0,
      SPAN_SHORT, 0},
 };
@@ -509,12 +540,13 @@ static const struct evtpl ev_obstruct[] = {
 };
 
 static const struct sumtpl sum_derelict[] = {
-    {"%R,%S作为%U负责人,对项目资金拨付审核把关不严,致使不符合条件的企业骗取补贴资金",
+    {"%R,%S作为%U负责人,对项目资金拨付审核把关不严,"
+     "致使不符合条件的企业骗取补贴资金",
      0, SPAN_RANGE, 1},
     {"%Z年,%S履行监管职责不力,对%U安全隐患排查整治不到位,造成不良影响", 0,
      SPAN_SHORT, 1},
-    {"%R,%S未认真履行工程项目监管职责,致使工程验收流于形式,造成国有资产损失",
-     0, SPAN_RANGE, 2},
+    {"%R,%S未认真履行工程项目监管职责,致使工程验收流于形式,造成国有资产损失", 0,
+     SPAN_RANGE, 2},
 };
 static const struct evtpl ev_derelict[] = {
     {K_DOCUMENTARY, 0, 0, "%U会议纪要", "%U"},
@@ -541,10 +573,10 @@ static const struct violdef viols[V__COUNT] = {
      N(sum_embezzle), ev_embezzle, N(ev_embezzle)},
     {"false_personal_report", D_ORGANIZATIONAL, 0, 0, 0, sum_false_report,
      N(sum_false_report), ev_false_report, N(ev_false_report)},
-    {"obstructing_review", D_POLITICAL, 0, 0, 0, sum_obstruct,
-     N(sum_obstruct), ev_obstruct, N(ev_obstruct)},
-    {"dereliction", D_WORK, 0, 0, 0, sum_derelict, N(sum_derelict),
-     ev_derelict, N(ev_derelict)},
+    {"obstructing_review", D_POLITICAL, 0, 0, 0, sum_obstruct, N(sum_obstruct),
+     ev_obstruct, N(ev_obstruct)},
+    {"dereliction", D_WORK, 0, 0, 0, sum_derelict, N(sum_derelict), ev_derelict,
+     N(ev_derelict)},
 };
 
 /* How often each violation turns up (out of 100). */
@@ -568,13 +600,18 @@ static const char *const gov_names[] = {"警告", "记过", "记大过",
 static uint8_t money_level(unsigned v, int64_t a)
 {
 	switch (v) {
-	case V_CAR: return a < 20000 ? 1 : 2;
-	case V_BANQUET: return a < 10000 ? 1 : a < 30000 ? 2 : 3;
-	case V_GIFTS: return a < 10000 ? 1 : a < 50000 ? 2 : a < 100000 ? 3 : 4;
-	case V_ALLOW: return a < 50000 ? 1 : a < 200000 ? 2 : 3;
-	case V_COFFERS: return a < 100000 ? 2 : a < 500000 ? 3 : 4;
+	case V_CAR: return a < 30000 ? 1 : 2;
+	case V_BANQUET: return a < 20000 ? 1 : a < 50000 ? 2 : 3;
+	case V_GIFTS: return a < 20000 ? 1 : a < 60000 ? 2 : a < 120000 ? 3 : 4;
+	case V_ALLOW: return a < 100000 ? 1 : a < 300000 ? 2 : 3;
+	case V_COFFERS:
+		return a < 100000 ? 1 : a < 300000 ? 2 : a < 600000 ? 3 : 4;
 	case V_EMBEZZLE:
-		return a < 50000 ? 2 : a < 200000 ? 3 : a < 300000 ? 4 : 6;
+		return a < 30000    ? 1
+		       : a < 100000 ? 2
+		       : a < 200000 ? 3
+		       : a < 300000 ? 4
+		                    : 6;
 	default: return 1;
 	}
 }
@@ -602,13 +639,17 @@ static const struct {
 };
 
 static const char *const banks[] = {
-    "中国工商银行厦门分行", "中国建设银行厦门分行", "中国农业银行厦门分行",
-    "中国银行厦门分行",     "厦门银行",             "兴业银行厦门分行",
+    "中国工商银行厦门分行",
+    "中国建设银行厦门分行",
+    "中国农业银行厦门分行",
+    "中国银行厦门分行",
+    "厦门银行",
+    "兴业银行厦门分行",
 };
 
 static const char *const benefits[] = {
-    "城乡低保资金",   "临时救助资金", "就业补助资金",   "高龄老人补贴",
-    "困难学生资助金", "优抚补助资金", "医疗救助资金",   "耕地地力保护补贴",
+    "城乡低保资金",   "临时救助资金", "就业补助资金", "高龄老人补贴",
+    "困难学生资助金", "优抚补助资金", "医疗救助资金", "耕地地力保护补贴",
 };
 
 /* ---- the model of one dossier ------------------------------------------ */
@@ -617,11 +658,19 @@ static const char *const benefits[] = {
 #define MAX_EV 16
 #define MAX_REFS 6
 
-enum doc { DOC_IDENTITY, DOC_FILING, DOC_REPORT, DOC_FACTS, DOC_RESPONSE,
-           DOC_EXPLANATION, DOC_TRANSFER, DOC__COUNT };
+enum doc {
+	DOC_IDENTITY,
+	DOC_FILING,
+	DOC_REPORT,
+	DOC_FACTS,
+	DOC_RESPONSE,
+	DOC_EXPLANATION,
+	DOC_TRANSFER,
+	DOC__COUNT
+};
 static const char *const doc_names[DOC__COUNT] = {
-    "identity",         "filing_approval",          "investigation_report",
-    "fact_material",    "subject_written_response", "response_explanation",
+    "identity",      "filing_approval",          "investigation_report",
+    "fact_material", "subject_written_response", "response_explanation",
     "transfer_form"};
 
 enum circ { C_CONFESSION, C_RETURNED, C_PRIOR, C_MULTIPLE, C_CRIME, C__COUNT };
@@ -761,8 +810,7 @@ static void expand_ev(struct ev *e, const struct evtpl *t, struct ctx *c)
 	rng after = *c->r;
 	*c->r = saved;
 	expand(e->source, sizeof e->source, t->source, c);
-	/* continue from the longer of the two draws */
-	*c->r = after;
+	*c->r = after; /* go on from where the title left the stream */
 }
 
 static unsigned pick_viol(rng *r, uint8_t cls, const struct model *m,
@@ -785,7 +833,8 @@ static unsigned pick_viol(rng *r, uint8_t cls, const struct model *m,
 		case CLS_BIG: v = chance(r, 60) ? V_EMBEZZLE : V_GIFTS; break;
 		default: {
 			unsigned x = below(r, 100);
-			for (v = 0; v < V__COUNT - 1 && x >= viol_weight[v]; v++)
+			for (v = 0; v < V__COUNT - 1 && x >= viol_weight[v];
+			     v++)
 				x -= viol_weight[v];
 		}
 		}
@@ -796,6 +845,23 @@ static unsigned pick_viol(rng *r, uint8_t cls, const struct model *m,
 		if (i == nfacts)
 			return v;
 	}
+}
+
+/* Roughly log-uniform in [lo, hi] (small sums are the common case, as in
+ * the statistics of seed 003): a random number of 25% steps up from lo,
+ * then uniform within the step. Integers only, so it is the same on every
+ * platform, unlike pow(). */
+static int64_t log_uniform(rng *r, uint32_t lo, uint32_t hi)
+{
+	unsigned steps = 0;
+	for (uint64_t x = lo; x * 5 / 4 < hi; x = x * 5 / 4)
+		steps++;
+	unsigned j = below(r, steps + 1);
+	uint64_t x = lo;
+	for (unsigned k = 0; k < j; k++)
+		x = x * 5 / 4;
+	uint64_t top = x * 5 / 4 < hi ? x * 5 / 4 : hi;
+	return (int64_t)(x + below(r, (uint32_t)(top - x + 1)));
 }
 
 /* Facts: violation, template, amount, period, summary. No evidence yet. */
@@ -812,7 +878,8 @@ static void make_fact(struct model *m, rng *r, uint8_t cls, unsigned i)
 	for (;;) {
 		t = below(r, d->nsum);
 		int mon = d->sum[t].money;
-		if ((cls == CLS_NONMONEY || cls == CLS_SMALL) && mon && v == V_CAR)
+		if ((cls == CLS_NONMONEY || cls == CLS_SMALL) && mon &&
+		    v == V_CAR)
 			continue;
 		if (cls == CLS_MONEY && !mon)
 			continue;
@@ -822,8 +889,15 @@ static void make_fact(struct model *m, rng *r, uint8_t cls, unsigned i)
 	f->money = d->sum[t].money;
 
 	f->benefit = (uint8_t)below(r, N(benefits));
-	struct ctx c = {m, f, r, benefits[f->benefit], NULL,
-	                between(r, 4, 36), between(r, 1, 3), 0, 0};
+	struct ctx c = {m,
+	                f,
+	                r,
+	                benefits[f->benefit],
+	                NULL,
+	                between(r, 4, 36),
+	                between(r, 1, 3),
+	                0,
+	                0};
 	f->amount = -1;
 	if (f->money) {
 		uint32_t lo = d->amin, hi = d->amax;
@@ -834,11 +908,8 @@ static void make_fact(struct model *m, rng *r, uint8_t cls, unsigned i)
 			lo = v == V_BANQUET ? 1500 : 2000;
 			hi = 4900;
 		}
-		/* the smaller of two draws: small sums are the common case */
-		uint32_t a = below(r, hi - lo + 1), b = below(r, hi - lo + 1);
-		if (cls == CLS_BIG)
-			b = a;
-		int64_t amt = lo + (a < b ? a : b);
+		int64_t amt = cls == CLS_BIG ? (int64_t)between(r, lo, hi)
+		                             : log_uniform(r, lo, hi);
 		amt = amt < 10000 ? amt / 10 * 10 : amt / 100 * 100;
 		f->amount = amt;
 		f->level = money_level(v, amt);
@@ -846,7 +917,7 @@ static void make_fact(struct model *m, rng *r, uint8_t cls, unsigned i)
 		f->level = d->sum[t].level;
 	}
 	if (v == V_OFFICE) {
-		c.excess = between(r, 4, 40);
+		c.excess = between(r, 3, 30);
 		c.area = 9 + 9 * below(r, 2) + c.excess;
 		/* a few square metres over is a matter for talks (form 1) */
 		f->level = c.excess < 10 ? 0 : 1;
@@ -894,8 +965,8 @@ static unsigned add_ev(struct model *m, rng *r, const struct fact *f,
 	return m->ne;
 }
 
-/* Choose up to k templates of violation v that pass the filter, without
- * repetition, and add them as evidence cited by fact f. */
+/* Choose up to k of the evidence templates of f's violation that pass the
+ * filter, without repetition, and add them as evidence cited by f. */
 enum evfilter { EVF_PLAIN, EVF_FLOW, EVF_NODOC };
 
 static void cite(struct model *m, rng *r, struct fact *f, unsigned k,
@@ -942,7 +1013,8 @@ static void make_evidence(struct model *m, rng *r, sl_sample_fault fault,
 		e->kind = K_SUBJECT;
 		e->tag = 0;
 		e->date = lo + (int32_t)below(r, (uint32_t)(hi - lo + 1));
-		expand(e->title, sizeof e->title, "%S关于违纪问题的自书材料", &c);
+		expand(e->title, sizeof e->title, "%S关于违纪问题的自书材料",
+		       &c);
 		expand(e->source, sizeof e->source, "%S", &c);
 		own = 2;
 	}
@@ -1068,7 +1140,7 @@ static void make_subject(struct model *m, rng *r, sl_sample_fault fault)
 /* Classification and sanction as a careful agency would propose them. */
 static void make_proposal(struct model *m, rng *r)
 {
-	unsigned level = 0, money = 0;
+	unsigned level = 0, money = 0, sanctionable = 0;
 	m->discs = 0;
 	m->eight = 0;
 	for (unsigned i = 0; i < m->nf; i++) {
@@ -1078,11 +1150,13 @@ static void make_proposal(struct model *m, rng *r)
 		money |= f->money;
 		if (f->level > level)
 			level = f->level;
+		sanctionable += f->level >= 1;
 	}
 	if (level < 6) {
-		/* 合并处理: several violations raise the heaviest by one;
-		 * prior sanctions aggravate by one more */
-		if (m->nf >= 2 && level >= 1)
+		/* 合并处理: several violations that each deserve a sanction
+		 * raise the heaviest by one; prior sanctions aggravate by one
+		 * more */
+		if (sanctionable >= 2)
 			level++;
 		if (m->nprior && level >= 1)
 			level++;
@@ -1127,7 +1201,7 @@ static void build(struct model *m, rng *r, sl_sample_fault fault)
 	make_dates(m, r);
 	make_subject_name(m, r);
 
-	static const uint8_t nf_weight[4] = {40, 30, 20, 10};
+	static const uint8_t nf_weight[4] = {60, 25, 10, 5};
 	unsigned x = below(r, 100), nf = 1;
 	for (unsigned i = 0; i < 3 && x >= nf_weight[i]; i++, nf++)
 		x -= nf_weight[i];
@@ -1165,10 +1239,10 @@ static void plant(struct model *m, rng *r, sl_sample_fault fault)
 		/* classified under a discipline other than the violation's
 		 * (seed 002: misclassification), or simply left out */
 		unsigned d = viols[m->f[below(r, m->nf)].viol].disc;
-		m->discs &= (uint8_t)~(1u << d);
+		m->discs &= (uint8_t) ~(1u << d);
 		if (!m->discs)
 			m->discs = (uint8_t)(1u << (d == D_WORK ? D_INTEGRITY
-			                                         : D_WORK));
+			                                        : D_WORK));
 		break;
 	}
 	case SL_FAULT_SANCTION_TOO_LIGHT:
@@ -1176,7 +1250,7 @@ static void plant(struct model *m, rng *r, sl_sample_fault fault)
 		m->psanc = m->party ? 0 : -1;
 		m->gsanc = m->official ? 0 : -1;
 		m->form = 2;
-		m->circs &= (uint8_t)~(1u << C_CRIME);
+		m->circs &= (uint8_t) ~(1u << C_CRIME);
 		break;
 	case SL_FAULT_SANCTION_TOO_HEAVY:
 		m->psanc = 4;
@@ -1184,9 +1258,10 @@ static void plant(struct model *m, rng *r, sl_sample_fault fault)
 		m->form = 3;
 		break;
 	case SL_FAULT_FORM_MISMATCH: {
+		/* not form 4 for 开除党籍 + 开除: only the missing crime
+		 * would tell them apart, which is not unmistakable */
 		uint8_t wrong[3], n = 0;
 		for (uint8_t f = 1; f <= 4; f++)
-			/* 开除党籍+开除 is a step from form 4: not "unmistakable" */
 			if (f != m->form && !(f == 4 && m->level == 5))
 				wrong[n++] = f;
 		m->form = wrong[below(r, n)];
@@ -1201,7 +1276,8 @@ static void plant(struct model *m, rng *r, sl_sample_fault fault)
 			m->gsanc = 0;
 		break;
 	case SL_FAULT_DATE_ORDER:
-		m->doc[DOC_REPORT] = m->doc[DOC_FILING] - (int32_t)between(r, 3, 30);
+		m->doc[DOC_REPORT] =
+		    m->doc[DOC_FILING] - (int32_t)between(r, 3, 30);
 		break;
 	case SL_FAULT_TRANSFER_BEFORE_RESPONSE:
 		m->doc[DOC_TRANSFER] =
@@ -1253,12 +1329,12 @@ static void put(obuf *b, const char *s, size_t n)
 /* Bytes a JSON string must escape: quote, backslash, control characters.
  * UTF-8 passes through. The tables hold none of them, but be safe. */
 static const uint8_t must_escape[256] = {
-	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
-	[0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1,
-	[0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
-	[0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
-	[0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
-	[0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1,
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
+    [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1,
+    [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
+    [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+    [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
+    [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1,
 };
 
 static void put_str(obuf *b, const char *s)
@@ -1272,7 +1348,11 @@ static void put_str(obuf *b, const char *s)
 		put(b, run, (size_t)(s - run));
 		if (!ch)
 			break;
-		char esc[6] = {'\\', 'u', '0', '0', "0123456789abcdef"[ch >> 4],
+		char esc[6] = {'\\',
+		               'u',
+		               '0',
+		               '0',
+		               "0123456789abcdef"[ch >> 4],
 		               "0123456789abcdef"[ch & 15]};
 		if (ch == '"' || ch == '\\') {
 			esc[1] = (char)ch;

@@ -29,30 +29,50 @@ typedef struct {
 	const char *code, *name; /* "Z1", "第一片区" */
 } sl_sample_zone;
 
+/* A stationed group: "ZRJ", "驻市人社局纪检监察组", zone "Z1". */
 typedef struct {
-	const char *code, *name, *zone; /* "ZRJ", "驻市人社局纪检监察组", "Z1" */
+	const char *code, *name, *zone;
 } sl_sample_agency;
 
 void sl_sample_zones(const sl_sample_zone **z, size_t *n);
 void sl_sample_agencies(const sl_sample_agency **a, size_t *n);
 
+/*
+ * The faults, each planted so that it is unmistakable and the only one:
+ *   MISSING_DOCUMENT   one required non-identity document is left out
+ *   NO_IDENTITY        the identity document (履历表、任免文件) is left out
+ *   DANGLING_EVIDENCE  a fact also cites an evidence id not in the file
+ *   NO_EVIDENCE        a fact without an amount cites nothing
+ *   CONFESSION_ONLY    a fact without an amount rests on subject_statement
+ *   NO_MONEY_FLOW      a money fact has testimony but no documentary evidence
+ *   EIGHT_POINT_MISSED a definite eight-point violation, flag false
+ *   DISCIPLINE_MISSED  a fact's discipline is not among those proposed
+ *   SANCTION_TOO_LIGHT >= 300,000 yuan, yet 警告 (form 2, consistent)
+ *   SANCTION_TOO_HEAVY one petty fact, no priors, yet 开除党籍 + 开除 (form 3)
+ *   FORM_MISMATCH      the sanctions are right, the form is not theirs
+ *   PARTY_GOV_MISMATCH party and gov sanction from opposite ends (警告/撤职)
+ *   DATE_ORDER         investigation_report dated before filing_approval
+ *   TRANSFER_BEFORE_RESPONSE transfer_form (= transferred_on) dated before
+ *                      subject_written_response
+ *   UNKNOWN_AGENCY     the agency code is none of the 36
+ */
 typedef enum {
 	SL_FAULT_NONE = 0,
-	SL_FAULT_MISSING_DOCUMENT,    /* one required non-identity document gone */
-	SL_FAULT_NO_IDENTITY,         /* the identity document is gone */
-	SL_FAULT_DANGLING_EVIDENCE,   /* a fact cites an id not in evidence */
-	SL_FAULT_NO_EVIDENCE,         /* a (non-money) fact cites nothing */
-	SL_FAULT_CONFESSION_ONLY,     /* a fact rests on subject_statement only */
-	SL_FAULT_NO_MONEY_FLOW,       /* a money fact has no documentary evidence */
-	SL_FAULT_EIGHT_POINT_MISSED,  /* eight-point violation, flag false */
-	SL_FAULT_DISCIPLINE_MISSED,   /* a fact's discipline not proposed */
-	SL_FAULT_SANCTION_TOO_LIGHT,  /* >= 300,000 yuan, 警告 (form 2) */
-	SL_FAULT_SANCTION_TOO_HEAVY,  /* one petty fact, 开除党籍 + 开除 (form 3) */
-	SL_FAULT_FORM_MISMATCH,       /* sanctions right, form wrong */
-	SL_FAULT_PARTY_GOV_MISMATCH,  /* e.g. 警告 with 撤职 */
-	SL_FAULT_DATE_ORDER,          /* investigation_report before filing */
-	SL_FAULT_TRANSFER_BEFORE_RESPONSE, /* transfer_form before response */
-	SL_FAULT_UNKNOWN_AGENCY,      /* agency code not among the 36 */
+	SL_FAULT_MISSING_DOCUMENT,
+	SL_FAULT_NO_IDENTITY,
+	SL_FAULT_DANGLING_EVIDENCE,
+	SL_FAULT_NO_EVIDENCE,
+	SL_FAULT_CONFESSION_ONLY,
+	SL_FAULT_NO_MONEY_FLOW,
+	SL_FAULT_EIGHT_POINT_MISSED,
+	SL_FAULT_DISCIPLINE_MISSED,
+	SL_FAULT_SANCTION_TOO_LIGHT,
+	SL_FAULT_SANCTION_TOO_HEAVY,
+	SL_FAULT_FORM_MISMATCH,
+	SL_FAULT_PARTY_GOV_MISMATCH,
+	SL_FAULT_DATE_ORDER,
+	SL_FAULT_TRANSFER_BEFORE_RESPONSE,
+	SL_FAULT_UNKNOWN_AGENCY,
 	SL_FAULT__COUNT
 } sl_sample_fault;
 

@@ -49,5 +49,6 @@ int cmd_audit(int argc, char **argv, sl_cli *g);
 int cmd_zone(int argc, char **argv, sl_cli *g);
 int cmd_agency(int argc, char **argv, sl_cli *g);
 int cmd_case(int argc, char **argv, sl_cli *g);
+int cmd_sample(int argc, char **argv, sl_cli *g);
 
 #endif

@@ -27,6 +27,7 @@ static const struct {
     {"agency", cmd_agency, N_("add and list agencies and their zones")},
     {"case", cmd_case, N_("import dossiers, list, show, assign, extend")},
     {"audit", cmd_audit, N_("verify the audit log, show it, print its head")},
+    {"sample", cmd_sample, N_("write the deterministic sample docket (no store)")},
 };
 
 static void usage(FILE *f)

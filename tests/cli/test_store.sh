@@ -15,9 +15,21 @@ check "init prints 'audit head SEQ:HEX64'" grep -Eq 'audit head [0-9]+:[0-9a-f]{
 check "store file exists, mode 600" test "$(stat -c %a "$STORE" 2>/dev/null)" = 600
 check "key dir exists, mode 700" test "$(stat -c %a "$STORE.keys" 2>/dev/null)" = 700
 
-# Put distinctive plaintext into the store: user ids, agency and zone codes,
-# role names; the commands below add action names (user.add, user.disable,
-# denied) to the audit log.
+# Put distinctive plaintext into the store: zone and agency codes and their
+# Chinese names, user ids, role names; the commands below add action names
+# (user.add, user.disable, denied) to the audit log.
+ZONE_ZH='华东测试片区甲'
+AGENCY_ZH='某某派驻纪检监察组乙'
+expect_rc 0 as admin1 zone add ZNKP0923 --name "$ZONE_ZH"
+expect_rc 0 as admin1 zone add ZNJY7702 --name 'Zone seven seven'
+expect_rc 0 as admin1 agency add AGQX4417 --name "$AGENCY_ZH" --zone ZNKP0923
+expect_rc 0 as admin1 agency add AGWV5581 --name 'Agency five five' --zone ZNJY7702
+expect_rc 0 as admin1 zone list --json
+check "zone list --json gives the Chinese name back" \
+	pyjson "[z['name'] for z in d if z['code'] == 'ZNKP0923'] == ['$ZONE_ZH']" "$OUT"
+expect_rc 0 as admin1 agency list --json
+check "agency list --json gives the Chinese name back" \
+	pyjson "[a['name'] for a in d if a['code'] == 'AGQX4417'] == ['$AGENCY_ZH']" "$OUT"
 expect_rc 0 as admin1 user add lead.zh --role leader --agency AGQX4417 --zone ZNKP0923 \
 	--new-passphrase-file "$T/pw/lead.zh"
 expect_rc 0 as admin1 user add spec.q9 --role specialist --agency AGWV5581 \
@@ -25,9 +37,8 @@ expect_rc 0 as admin1 user add spec.q9 --role specialist --agency AGWV5581 \
 expect_rc 0 as admin1 user add aud.r2 --role auditor --zone ZNJY7702 \
 	--new-passphrase-file "$T/pw/aud.r2"
 expect_rc 0 as admin1 user disable aud.r2
-# Chinese text: no field takes it yet (ids and codes are ASCII; the cases
-# work adds Chinese dossiers). The one place it lands today is the object of
-# a refusal: a specialist trying to disable "张伟测试" is denied (exit 4) and
+# Chinese text from a user's hand also lands in the log as the object of a
+# refusal: a specialist trying to disable "张伟测试" is denied (exit 4) and
 # the denial, naming its object, is audited.
 ZH='张伟测试'
 expect_rc 4 as spec.q9 user disable "$ZH"
@@ -52,14 +63,15 @@ check "the key dir holds one slot per enabled user (${#SLOTS[@]})" test "${#SLOT
 # The SQLite header and schema text would be plaintext in an unencrypted file.
 for s in 'SQLite format 3' 'CREATE TABLE' 'admin1' 'lead.zh' 'spec.q9' 'aud.r2' \
 	AGQX4417 ZNKP0923 AGWV5581 ZNJY7702 leader specialist auditor \
-	user.add user.disable store.init denied "$ZH" \
+	user.add user.disable store.init denied "$ZH" "$ZONE_ZH" "$AGENCY_ZH" '纪检监察' \
+	'Zone seven seven' 'Agency five five' \
 	Adm1n-passphrase-xq Leader-passphrase-7k Specialist-pass-88 Auditor-passphrase-3; do
 	check "store file has no plaintext '$s'" not_in_files "$s" "${STORE_FILES[@]}"
 done
 # Key slots are JSON that name their user (the id is the AEAD's associated
 # data, and the file name anyway): ids are expected there. Nothing else is.
 for s in AGQX4417 ZNKP0923 AGWV5581 ZNJY7702 leader specialist auditor \
-	user.add "$ZH" Adm1n-passphrase-xq Leader-passphrase-7k Specialist-pass-88 \
+	user.add "$ZH" "$ZONE_ZH" "$AGENCY_ZH" Adm1n-passphrase-xq Leader-passphrase-7k Specialist-pass-88 \
 	Auditor-passphrase-3; do
 	check "key slots have no plaintext '$s'" not_in_files "$s" "${SLOTS[@]}"
 done

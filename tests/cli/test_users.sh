@@ -17,6 +17,9 @@ expect_rc 0 sl --passphrase-file "$T/pw/admin1" init --admin admin1
 add() { # add ID ROLE [more options]
 	expect_rc 0 as admin1 user add "$1" --role "$2" "${@:3}" --new-passphrase-file "$T/pw/$1"
 }
+expect_rc 0 as admin1 zone add Z1 --name '第一片区'
+expect_rc 0 as admin1 agency add AG01 --name '第一派驻组' --zone Z1
+expect_rc 0 as admin1 agency add AG02 --name '第二派驻组' --zone Z1
 add lead1 leader --agency AG01 --zone Z1
 add mem1 member --agency AG01 --zone Z1
 add spec1 specialist
@@ -169,8 +172,11 @@ check "each denial names the actor's role" \
 
 # The whole history is in the log, in order.
 expect_rc 0 as admin1 audit log --json
-check "the log has store.init, 7 user.add, 1 user.disable, 4 user.passwd" \
-	pyjson "[e['action'] for e in d if e['action'] != 'denied'] == ['store.init'] + ['user.add']*7 + ['user.disable'] + ['user.passwd']*4" "$OUT"
+check "the log starts with store.init" pyjson "d[0]['action'] == 'store.init' and d[0]['actor'] == 'admin1'" "$OUT"
+check "the log has 7 user.add, 1 user.disable, 4 user.passwd, in that order" \
+	pyjson "[e['action'] for e in d if e['action'].startswith('user.')] == ['user.add']*7 + ['user.disable'] + ['user.passwd']*4" "$OUT"
+check "the log names who did each user change" \
+	pyjson "[(e['actor'], e['object']) for e in d if e['action'].startswith('user.')] == [('admin1', u) for u in ['lead1','mem1','spec1','aud1','alice','bob','gone1','gone1']] + [('mem1','mem1')]*2 + [('lead1','lead1'), ('spec1','spec1')]" "$OUT"
 check "log seqs are 1..N" pyjson "[e['seq'] for e in d] == list(range(1, len(d) + 1))" "$OUT"
 expect_rc 0 as admin1 audit verify
 

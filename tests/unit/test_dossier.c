@@ -2,15 +2,16 @@
  * field by field, and refuses each class of malformed input with
  * SL_EINPUT and a message naming the field. */
 #include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 /* cmocka needs the above first */
 #include <cmocka.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 
 #include "dossier.h"
 
@@ -1119,8 +1120,8 @@ static void test_trailing_garbage(void **st)
 static void test_messages_sanitised(void **st)
 {
 	(void)st;
-	bad_rep("\"documentary\"", "\"\\u001b[31mred\\u202e\"",
-	        "evidence[1].kind", "'?[31mred?'");
+	bad_rep("\"documentary\"", "\"\\u001b[31mred\\u202e\\u2028\"",
+	        "evidence[1].kind", "'?[31mred?\?'");
 	assert_null(strchr(sl_errmsg(), 0x1b));
 	sl_dossier *d;
 	assert_int_equal(sl_dossier_parse("[]", 2, "a\nb\x1b", NULL, &d),

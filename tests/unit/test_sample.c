@@ -43,11 +43,10 @@ static const struct {
 };
 #define NVOCAB (sizeof vocab / sizeof vocab[0])
 
-static const char *const disciplines[] = {"political", "organizational",
-                                          "integrity", "mass",
-                                          "work",      "life"};
+static const char *const disciplines[] = {
+    "political", "organizational", "integrity", "mass", "work", "life"};
 static const char *const kinds[] = {
-    "physical",          "documentary",    "witness_testimony",
+    "physical",          "documentary",       "witness_testimony",
     "victim_statement",  "subject_statement", "expert_opinion",
     "inspection_record", "audiovisual",       "electronic_data"};
 static const char *const party_ladder[] = {"警告", "严重警告", "撤销党内职务",
@@ -55,8 +54,8 @@ static const char *const party_ladder[] = {"警告", "严重警告", "撤销党�
 static const char *const gov_ladder[] = {"警告", "记过", "记大过",
                                          "降级", "撤职", "开除"};
 static const char *const doc_kinds[] = {
-    "identity",         "filing_approval",          "investigation_report",
-    "fact_material",    "subject_written_response", "response_explanation",
+    "identity",      "filing_approval",          "investigation_report",
+    "fact_material", "subject_written_response", "response_explanation",
     "transfer_form"};
 enum { D_ID, D_FA, D_IR, D_FM, D_SWR, D_RE, D_TF, D__N };
 
@@ -118,7 +117,8 @@ static json_t *parse(const char *s, size_t len)
 	json_error_t err;
 	json_t *c = json_loadb(s, len, JSON_REJECT_DUPLICATES, &err);
 	if (!c)
-		fail_msg("not JSON: %s at %d: %.200s", err.text, err.position, s);
+		fail_msg("not JSON: %s at %d: %.200s", err.text, err.position,
+		         s);
 	return c;
 }
 
@@ -178,7 +178,8 @@ static void check_schema(json_t *c)
 		const char *sys = sget(v, "system");
 		assert_non_null(sys);
 		if (strcmp(sys, "party") == 0)
-			assert_true(find(party_ladder, 5, sget(v, "level")) >= 0);
+			assert_true(find(party_ladder, 5, sget(v, "level")) >=
+			            0);
 		else if (strcmp(sys, "gov") == 0)
 			assert_true(find(gov_ladder, 6, sget(v, "level")) >= 0);
 		else
@@ -259,11 +260,11 @@ static unsigned detect(json_t *c, char *why, size_t whylen)
 {
 	unsigned m = 0;
 	why[0] = '\0';
-#define OTHER(...)                                                     \
-	do {                                                           \
-		if (!(m & BIT(X_OTHER)))                               \
-			snprintf(why, whylen, __VA_ARGS__);            \
-		m |= BIT(X_OTHER);                                     \
+#define OTHER(...)                                                             \
+	do {                                                                   \
+		if (!(m & BIT(X_OTHER)))                                       \
+			snprintf(why, whylen, __VA_ARGS__);                    \
+		m |= BIT(X_OTHER);                                             \
 	} while (0)
 
 	const char *agency = sget(c, "agency");
@@ -372,8 +373,8 @@ static unsigned detect(json_t *c, char *why, size_t whylen)
 			json_t *e = NULL;
 			json_array_foreach(ev, j, w)
 			{
-				if (strcmp(sget(w, "id"), json_string_value(r)) ==
-				    0)
+				if (strcmp(sget(w, "id"),
+				           json_string_value(r)) == 0)
 					e = w;
 			}
 			if (!e) {
@@ -426,8 +427,8 @@ static unsigned detect(json_t *c, char *why, size_t whylen)
 	if (party && official && (ps < 0) != (gs < 0))
 		OTHER("only one of party/gov sanction");
 	/* which government sanctions go with which party sanction */
-	static const unsigned pairs[5] = {
-	    BIT(0) | BIT(1), BIT(1) | BIT(2), BIT(3) | BIT(4), BIT(4), BIT(5)};
+	static const unsigned pairs[5] = {BIT(0) | BIT(1), BIT(1) | BIT(2),
+	                                  BIT(3) | BIT(4), BIT(4), BIT(5)};
 	if (ps >= 0 && gs >= 0 && !(pairs[ps] & BIT(gs)))
 		m |= BIT(SL_FAULT_PARTY_GOV_MISMATCH);
 	int crime = 0;
@@ -467,9 +468,10 @@ static void assert_exhibits(json_t *c, sl_sample_fault f, uint64_t i)
 	unsigned got = detect(c, why, sizeof why);
 	if (got != want) {
 		char *dump = json_dumps(c, JSON_COMPACT);
-		fail_msg("index %llu, planted %s: found mask %#x (want %#x) %s\n%s",
-		         (unsigned long long)i, sl_sample_fault_name(f), got,
-		         want, why, dump);
+		fail_msg(
+		    "index %llu, planted %s: found mask %#x (want %#x) %s\n%s",
+		    (unsigned long long)i, sl_sample_fault_name(f), got, want,
+		    why, dump);
 	}
 }
 
@@ -597,6 +599,7 @@ static void test_determinism(void **st)
  * so a change to the generator's output must be deliberate; update the
  * constant then.
  */
+#define GOLDEN_HASH 0xf89e465f8927e610ull
 static void test_golden(void **st)
 {
 	(void)st;
@@ -607,14 +610,14 @@ static void test_golden(void **st)
 		h = fnv1a(h, s, l);
 		free(s);
 	}
-	printf("golden hash %#llx\n", (unsigned long long)h);
-	assert_true(h == GOLDEN_HASH);
+	if (h != GOLDEN_HASH)
+		fail_msg("output changed: hash %#llx", (unsigned long long)h);
 }
 
 static void test_schema(void **st)
 {
 	(void)st;
-	for (uint64_t i = 0; i < 3000; i++) {
+	for (uint64_t i = 0; i < 1500; i++) {
 		for (int f = 0; f < SL_FAULT__COUNT; f += (i % 7) + 1) {
 			json_t *c = gen_with(99, i, (sl_sample_fault)f);
 			check_schema(c);
@@ -626,12 +629,12 @@ static void test_schema(void **st)
 static void test_complete_cases_are_clean(void **st)
 {
 	(void)st;
-	for (uint64_t i = 0; i < 4000; i++) {
+	for (uint64_t i = 0; i < 3000; i++) {
 		json_t *c = gen_with(7, i, SL_FAULT_NONE);
 		assert_exhibits(c, SL_FAULT_NONE, i);
 		/* complete means all seven documents */
-		assert_int_equal(json_array_size(json_object_get(c, "documents")),
-		                 7);
+		assert_int_equal(
+		    json_array_size(json_object_get(c, "documents")), 7);
 		json_decref(c);
 	}
 }
@@ -640,7 +643,7 @@ static void test_each_fault_is_planted_alone(void **st)
 {
 	(void)st;
 	for (int f = 1; f < SL_FAULT__COUNT; f++) {
-		for (uint64_t i = 0; i < 400; i++) {
+		for (uint64_t i = 0; i < 300; i++) {
 			json_t *c = gen_with(11, i, (sl_sample_fault)f);
 			assert_exhibits(c, (sl_sample_fault)f, i);
 			json_decref(c);
@@ -667,8 +670,8 @@ static void test_fault_mix(void **st)
 	}
 	printf("fault mix over %u cases:\n", n);
 	for (int f = 0; f < SL_FAULT__COUNT; f++)
-		printf("  %-26s %5u\n", sl_sample_fault_name((sl_sample_fault)f),
-		       count[f]);
+		printf("  %-26s %5u\n",
+		       sl_sample_fault_name((sl_sample_fault)f), count[f]);
 	assert_true(count[0] > n * 57 / 100 && count[0] < n * 63 / 100);
 	/* the expected count per fault is 10000 * 0.4 / 15 = 267 */
 	for (int f = 1; f < SL_FAULT__COUNT; f++)
@@ -728,7 +731,7 @@ static void test_variety(void **st)
 	const sl_sample_agency *ag;
 	size_t nag;
 	sl_sample_agencies(&ag, &nag);
-	for (uint64_t i = 0; i < 3000; i++) {
+	for (uint64_t i = 0; i < 2000; i++) {
 		json_t *c = gen_with(13, i, SL_FAULT_NONE);
 		size_t k;
 		json_t *v;
@@ -740,16 +743,18 @@ static void test_variety(void **st)
 				int e = json_is_true(json_object_get(
 				    json_object_get(c, "proposal"),
 				    "eight_point_rules"));
-				if (json_array_size(json_object_get(c, "facts")) ==
-				    1)
+				if (json_array_size(
+				        json_object_get(c, "facts")) == 1)
 					small_coffers_eight[e]++;
 				/* the summary says what the money paid for */
-				assert_non_null(strstr(sget(v, "summary"), "用于"));
+				assert_non_null(
+				    strstr(sget(v, "summary"), "用于"));
 			}
 		}
 		json_array_foreach(json_object_get(c, "evidence"), k, v)
 		{
-			kind |= 1u << find(kinds, NELEM(kinds), sget(v, "kind"));
+			kind |= 1u
+			        << find(kinds, NELEM(kinds), sget(v, "kind"));
 			if (json_object_get(v, "tags"))
 				bank = 1;
 		}
@@ -762,7 +767,8 @@ static void test_variety(void **st)
 			gov |= 1u << gs;
 		form |= 1u << json_integer_value(json_object_get(p, "form"));
 		json_t *s = json_object_get(c, "subject");
-		priors |= json_array_size(json_object_get(s, "prior_sanctions")) > 0;
+		priors |=
+		    json_array_size(json_object_get(s, "prior_sanctions")) > 0;
 		non_member |= json_is_false(json_object_get(s, "party_member"));
 		non_official |=
 		    json_is_false(json_object_get(s, "public_official"));

@@ -1,0 +1,164 @@
+/* cmd_sample.c - shenli sample: the deterministic sample docket (no store
+ * needed), for the demo, tests and benchmarks. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sample.h"
+#include "cli.h"
+
+static const char USAGE[] = N_(
+    "usage: shenli sample docket [--cases N] [--seed S] [--start I]\n"
+    "                            [--fault NAME]\n"
+    "       shenli sample zones|agencies [--json]\n"
+    "\n"
+    "docket writes N realistic generated dossiers (shenli.case/1), one per\n"
+    "line, to stdout: about 60%% complete and 40%% with one fault each of\n"
+    "the kinds review must catch. The same seed and index always give the\n"
+    "same bytes. --fault plants that fault in every dossier (none: all\n"
+    "complete). zones and agencies list the docket's 3 zones and 36\n"
+    "agencies.\n");
+
+static int num(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || !*s || *end || *s == '-' || v > max)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+static int docket(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"cases", required_argument, 0, 'n'},
+	    {"seed", required_argument, 0, 's'},
+	    {"start", required_argument, 0, 'i'},
+	    {"fault", required_argument, 0, 'f'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	uint64_t n = 100, seed = 1, start = 0;
+	int fault = -1, c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (!num(optarg, 10000000, &n))
+				return cli_usage_error(_(USAGE),
+				                       _("--cases: 0 to 10000000"));
+			break;
+		case 's':
+			if (!num(optarg, UINT64_MAX, &seed))
+				return cli_usage_error(_(USAGE), _("--seed: a number"));
+			break;
+		case 'i':
+			if (!num(optarg, UINT64_MAX / 2, &start))
+				return cli_usage_error(_(USAGE), _("--start: a number"));
+			break;
+		case 'f':
+			for (int k = 0; k < SL_FAULT__COUNT; k++)
+				if (!strcmp(optarg, sl_sample_fault_name((sl_sample_fault)k)))
+					fault = k;
+			if (fault < 0) {
+				fprintf(stderr, _("shenli: unknown fault '%s'; one of:"),
+				        optarg);
+				for (int k = 0; k < SL_FAULT__COUNT; k++)
+					fprintf(stderr, " %s",
+					        sl_sample_fault_name((sl_sample_fault)k));
+				fputc('\n', stderr);
+				return SL_EUSAGE;
+			}
+			break;
+		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		default:
+			return cli_usage_error(_(USAGE), _("sample: bad option '%s'"),
+			                       argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(_(USAGE), _("sample: unexpected '%s'"),
+		                       argv[optind]);
+	for (uint64_t i = start; i < start + n; i++) {
+		size_t len;
+		char *d = fault < 0 ? sl_sample_case(seed, i, &len, NULL)
+		                    : sl_sample_case_with(seed, i,
+		                                          (sl_sample_fault)fault,
+		                                          &len);
+		if (!d) {
+			fprintf(stderr, _("shenli: out of memory\n"));
+			return SL_ESYS;
+		}
+		fwrite(d, 1, len, stdout);
+		putchar('\n');
+		free(d);
+	}
+	return SL_OK;
+}
+
+static int org(int argc, char **argv, int agencies)
+{
+	int json = argc == 2 && !strcmp(argv[1], "--json");
+	if (argc > 2 || (argc == 2 && !json))
+		return cli_usage_error(_(USAGE), _("sample: unexpected '%s'"),
+		                       argv[1]);
+	json_t *arr = json ? json_array() : NULL;
+	if (agencies) {
+		const sl_sample_agency *a;
+		size_t n;
+		sl_sample_agencies(&a, &n);
+		for (size_t i = 0; i < n; i++) {
+			if (arr)
+				json_array_append_new(
+				    arr, json_pack("{s:s, s:s, s:s}", "code", a[i].code,
+				                   "name", a[i].name, "zone", a[i].zone));
+			else
+				printf("%s\t%s\t%s\n", a[i].code, a[i].zone, a[i].name);
+		}
+	} else {
+		const sl_sample_zone *z;
+		size_t n;
+		sl_sample_zones(&z, &n);
+		for (size_t i = 0; i < n; i++) {
+			if (arr)
+				json_array_append_new(arr, json_pack("{s:s, s:s}", "code",
+				                                     z[i].code, "name",
+				                                     z[i].name));
+			else
+				printf("%s\t%s\n", z[i].code, z[i].name);
+		}
+	}
+	if (arr) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(arr);
+	}
+	return SL_OK;
+}
+
+int cmd_sample(int argc, char **argv, sl_cli *g)
+{
+	(void)g;
+	if (argc < 2)
+		return cli_usage_error(_(USAGE), _("sample: which subcommand?"));
+	const char *sub = argv[1];
+	if (!strcmp(sub, "--help") || !strcmp(sub, "help")) {
+		fputs(_(USAGE), stdout);
+		return SL_OK;
+	}
+	if (!strcmp(sub, "docket"))
+		return docket(argc - 1, argv + 1);
+	if (!strcmp(sub, "zones"))
+		return org(argc - 1, argv + 1, 0);
+	if (!strcmp(sub, "agencies"))
+		return org(argc - 1, argv + 1, 1);
+	return cli_usage_error(_(USAGE), _("sample: unknown subcommand '%s'"),
+	                       sub);
+}
