@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "cases.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ const char *sl_intake_name(sl_intake_decision d)
 
 /* ---- intake ---------------------------------------------------------- */
 
-enum { Q_AGENCY, Q_EXISTING, Q_CASE, Q_PRIOR, Q_FACT, Q_FE, Q_EV, Q_DOC,
+enum { Q_AGENCY, Q_EXISTING, Q_CASE, Q_PRIOR, Q_FACT, Q_EV, Q_DOC,
        Q_DOSSIER, Q__COUNT };
 
 static const char *const import_sql[Q__COUNT] = {
@@ -38,9 +39,8 @@ static const char *const import_sql[Q__COUNT] = {
     [Q_PRIOR] = "INSERT INTO prior_sanctions(case_ref, n, system, level,"
                 " decided_on) VALUES(?,?,?,?,?)",
     [Q_FACT] = "INSERT INTO facts(case_ref, id, n, summary, violation,"
-               " date_from, date_to, amount_yuan) VALUES(?,?,?,?,?,?,?,?)",
-    [Q_FE] = "INSERT INTO fact_evidence(case_ref, fact_id, n, evidence_id)"
-             " VALUES(?,?,?,?)",
+               " date_from, date_to, amount_yuan, evidence)"
+               " VALUES(?,?,?,?,?,?,?,?,?)",
     [Q_EV] = "INSERT INTO evidence(case_ref, id, n, kind, title, obtained_on,"
              " source, tags) VALUES(?,?,?,?,?,?,?,?)",
     [Q_DOC] = "INSERT INTO documents(case_ref, n, kind, date) VALUES(?,?,?,?)",
@@ -209,12 +209,66 @@ static char *str_array(const char *const *v, size_t n)
 	return s;
 }
 
+/* A dossier with everything intake can work out without the store: the
+ * bytes' hash and the list columns. Built on the parser thread when
+ * streaming, so that the writer only decides and writes. */
+typedef struct {
+	sl_dossier *d;
+	uint8_t sha[32];
+	char hex[65];
+	char *disc, *circ; /* JSON lists */
+	char **fact_ev;    /* per fact: JSON list of evidence ids */
+	char **ev_tags;    /* per evidence item: JSON list of tags */
+} prepared;
+
+static void prepared_free(prepared *p)
+{
+	if (!p->d)
+		return;
+	for (size_t i = 0; p->fact_ev && i < p->d->n_facts; i++)
+		free(p->fact_ev[i]);
+	for (size_t i = 0; p->ev_tags && i < p->d->n_evidence; i++)
+		free(p->ev_tags[i]);
+	free(p->fact_ev);
+	free(p->ev_tags);
+	free(p->disc);
+	free(p->circ);
+	sl_dossier_free(p->d);
+	memset(p, 0, sizeof *p);
+}
+
+/* Takes d. */
+static sl_rc prepare(prepared *p, sl_dossier *d, const char *buf, size_t len)
+{
+	memset(p, 0, sizeof *p);
+	p->d = d;
+	sl_sha256(buf, len, p->sha);
+	sl_hex(p->sha, 32, p->hex);
+	p->disc = str_array(d->proposal.disciplines, d->proposal.n_disciplines);
+	p->circ = str_array(d->proposal.circumstances,
+	                    d->proposal.n_circumstances);
+	p->fact_ev = calloc(d->n_facts + 1, sizeof *p->fact_ev);
+	p->ev_tags = calloc(d->n_evidence + 1, sizeof *p->ev_tags);
+	int ok = p->disc && p->circ && p->fact_ev && p->ev_tags;
+	for (size_t i = 0; ok && i < d->n_facts; i++)
+		ok = (p->fact_ev[i] = str_array(d->facts[i].evidence,
+		                                d->facts[i].n_evidence)) != NULL;
+	for (size_t i = 0; ok && i < d->n_evidence; i++)
+		ok = (p->ev_tags[i] = str_array(d->evidence[i].tags,
+		                                d->evidence[i].n_tags)) != NULL;
+	if (!ok) {
+		prepared_free(p);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
+	return SL_OK;
+}
+
 /* Remove an earlier deferred/refused transfer of the same case. */
 static sl_rc forget_case(sl_store *s, int64_t ref)
 {
-	static const char *const tables[] = {"prior_sanctions", "fact_evidence",
-	                                     "facts",           "evidence",
-	                                     "documents",       "dossiers"};
+	static const char *const tables[] = {"prior_sanctions", "facts",
+	                                     "evidence",        "documents",
+	                                     "dossiers"};
 	char sql[128];
 	for (size_t i = 0; i <= sizeof tables / sizeof tables[0]; i++) {
 		sqlite3_stmt *st;
@@ -234,25 +288,21 @@ static sl_rc forget_case(sl_store *s, int64_t ref)
 	return SL_OK;
 }
 
-static sl_rc store_case(sl_importer *im, const sl_dossier *d,
+static sl_rc store_case(sl_importer *im, const prepared *pp,
                         const char *buf, size_t len, const char *zone,
-                        sl_intake_decision dec, json_t *reasons,
-                        const uint8_t sha[32])
+                        sl_intake_decision dec, json_t *reasons)
 {
 	sl_store *s = im->s;
+	const sl_dossier *d = pp->d;
 	sqlite3_stmt *st = im->q[Q_CASE];
 	const sl_proposal *p = &d->proposal;
-	char *disc = str_array(p->disciplines, p->n_disciplines);
-	char *circ = str_array(p->circumstances, p->n_circumstances);
 	char *why = json_dumps(reasons, JSON_COMPACT);
 	sl_state state = dec == SL_INTAKE_ACCEPTED   ? SL_ST_ACCEPTED
 	                 : dec == SL_INTAKE_DEFERRED ? SL_ST_DEFERRED
 	                                             : SL_ST_REFUSED;
 	sl_rc rc = SL_OK;
-	if (!disc || !circ || !why) {
-		rc = sl_error(SL_ESYS, _("out of memory"));
-		goto out;
-	}
+	if (!why)
+		return sl_error(SL_ESYS, _("out of memory"));
 	sqlite3_bind_text(st, 1, d->case_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, d->agency, -1, SQLITE_STATIC);
 	bind_opt(st, 3, zone && *zone ? zone : NULL);
@@ -264,12 +314,12 @@ static sl_rc store_case(sl_importer *im, const sl_dossier *d,
 	bind_opt(st, 9, d->subject.position);
 	bind_opt(st, 10, d->subject.rank);
 	sqlite3_bind_text(st, 11, d->transferred_on, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, disc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, pp->disc, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 13, p->eight_point_rules);
 	bind_opt(st, 14, p->party_sanction);
 	bind_opt(st, 15, p->gov_sanction);
 	sqlite3_bind_int(st, 16, p->form);
-	sqlite3_bind_text(st, 17, circ, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 17, pp->circ, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 18, im->now);
 	if (state == SL_ST_ACCEPTED) {
 		sqlite3_bind_int64(st, 19, im->now);
@@ -286,7 +336,7 @@ static sl_rc store_case(sl_importer *im, const sl_dossier *d,
 
 	st = im->q[Q_DOSSIER];
 	sqlite3_bind_int64(st, 1, ref);
-	sqlite3_bind_blob(st, 2, sha, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, pp->sha, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, buf, (int)len, SQLITE_STATIC);
 	if (!step_done(st))
 		goto dberr;
@@ -313,21 +363,12 @@ static sl_rc store_case(sl_importer *im, const sl_dossier *d,
 		bind_opt(st, 7, f->to);
 		if (f->has_amount)
 			sqlite3_bind_double(st, 8, f->amount_yuan);
+		sqlite3_bind_text(st, 9, pp->fact_ev[i], -1, SQLITE_STATIC);
 		if (!step_done(st))
 			goto dberr;
-		for (size_t k = 0; k < f->n_evidence; k++) {
-			st = im->q[Q_FE];
-			sqlite3_bind_int64(st, 1, ref);
-			sqlite3_bind_text(st, 2, f->id, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 3, (int64_t)k);
-			sqlite3_bind_text(st, 4, f->evidence[k], -1, SQLITE_STATIC);
-			if (!step_done(st))
-				goto dberr;
-		}
 	}
 	for (size_t i = 0; i < d->n_evidence; i++) {
 		const sl_evidence *e = &d->evidence[i];
-		char *tags = str_array(e->tags, e->n_tags);
 		st = im->q[Q_EV];
 		sqlite3_bind_int64(st, 1, ref);
 		sqlite3_bind_text(st, 2, e->id, -1, SQLITE_STATIC);
@@ -336,10 +377,8 @@ static sl_rc store_case(sl_importer *im, const sl_dossier *d,
 		sqlite3_bind_text(st, 5, e->title, -1, SQLITE_STATIC);
 		bind_opt(st, 6, e->obtained_on);
 		bind_opt(st, 7, e->source);
-		sqlite3_bind_text(st, 8, tags ? tags : "[]", -1, SQLITE_STATIC);
-		int ok = step_done(st);
-		free(tags);
-		if (!ok)
+		sqlite3_bind_text(st, 8, pp->ev_tags[i], -1, SQLITE_STATIC);
+		if (!step_done(st))
 			goto dberr;
 	}
 	for (size_t i = 0; i < d->n_documents; i++) {
@@ -355,20 +394,17 @@ static sl_rc store_case(sl_importer *im, const sl_dossier *d,
 dberr:
 	rc = sl_db_err(s, _("storing a case"));
 out:
-	free(disc);
-	free(circ);
 	free(why);
 	return rc;
 }
 
-sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
-                    const char *name, const char **case_id,
-                    sl_intake_decision *decision, json_t **reasons_out)
+/* Decide and store one prepared dossier. */
+static sl_rc import_parsed(sl_importer *im, const prepared *pp,
+                           const char *buf, size_t len, const char **case_id,
+                           sl_intake_decision *decision, json_t **reasons_out)
 {
-	sl_dossier *d = NULL;
-	sl_rc rc = sl_dossier_parse(buf, len, name, &im->lim, &d);
-	if (rc)
-		return rc; /* malformed: nothing written, not audited */
+	const sl_dossier *d = pp->d;
+	sl_rc rc = SL_OK;
 	snprintf(im->case_id, sizeof im->case_id, "%s", d->case_id);
 	*case_id = im->case_id;
 	im->now = sl_now_ms();
@@ -410,10 +446,6 @@ sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
 	json_t *reasons = json_array();
 	sl_intake_decision dec =
 	    decide(im, d, agency_found, zone, *dup ? dup : NULL, reasons);
-	uint8_t sha[32];
-	char hex[65];
-	sl_sha256(buf, len, sha);
-	sl_hex(sha, 32, hex);
 
 	if (!im->in_tx) {
 		if ((rc = sl_tx_begin(im->s))) {
@@ -427,13 +459,13 @@ sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
 	if (!*dup) {
 		if (old_ref && (rc = forget_case(im->s, old_ref)))
 			goto fail;
-		if ((rc = store_case(im, d, buf, len, zone, dec, reasons, sha)))
+		if ((rc = store_case(im, pp, buf, len, zone, dec, reasons)))
 			goto fail;
 	}
 	json_t *det = json_pack("{s:s, s:O, s:s, s:s?, s:s, s:b, s:I}",
 	                        "decision", sl_intake_name(dec), "reasons",
 	                        reasons, "agency", d->agency, "zone",
-	                        *zone ? zone : NULL, "sha256", hex, "reintake",
+	                        *zone ? zone : NULL, "sha256", pp->hex, "reintake",
 	                        old_ref != 0, "rules",
 	                        (json_int_t)sl_rules_version(im->rules));
 	rc = sl_audit(im->s, "case.intake", d->case_id, det);
@@ -446,7 +478,240 @@ sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
 fail:
 	json_decref(reasons);
 out:
-	sl_dossier_free(d);
+	return rc;
+}
+
+sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
+                    const char *name, const char **case_id,
+                    sl_intake_decision *decision, json_t **reasons)
+{
+	sl_dossier *d = NULL;
+	sl_rc rc = sl_dossier_parse(buf, len, name, &im->lim, &d);
+	if (rc)
+		return rc; /* malformed: nothing written, not audited */
+	prepared pp;
+	if ((rc = prepare(&pp, d, buf, len)))
+		return rc;
+	rc = import_parsed(im, &pp, buf, len, case_id, decision, reasons);
+	prepared_free(&pp);
+	return rc;
+}
+
+/*
+ * Streams: a second thread reads and parses lines while this one decides
+ * and writes. Parsing (jansson plus validation) is about half the work of
+ * an import and needs nothing from the store, so on two cores the two
+ * halves overlap. The queue between them is bounded in items and bytes.
+ */
+#define QCAP 64
+#define QBYTES (64u << 20)
+
+typedef struct {
+	char *buf;
+	size_t len;
+	long line;
+	prepared p; /* p.d NULL: malformed, see rc/msg */
+	sl_rc rc;
+	char msg[600];
+} qitem;
+
+typedef struct {
+	FILE *in;
+	const char *name;
+	const sl_dossier_limits *lim;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	qitem q[QCAP];
+	size_t head, n, bytes;
+	/* done items handed back to the parser thread to free, so that the
+	 * writer does not spend its time in free() */
+	qitem done[QCAP];
+	size_t ndone;
+	int eof, stop;
+	sl_rc read_rc;
+} stream;
+
+/* Read one line of at most max bytes into *buf. 1: a line; 0: end; -1: a
+ * read error. *too_long: the line was longer and has been skipped. */
+static int read_line(FILE *f, char **buf, size_t *cap, size_t max,
+                     size_t *len, int *too_long)
+{
+	size_t n = 0;
+	*too_long = 0;
+	for (;;) {
+		int ch = getc_unlocked(f);
+		if (ch == EOF) {
+			if (ferror(f))
+				return -1;
+			if (n == 0 && !*too_long)
+				return 0;
+			break;
+		}
+		if (ch == '\n')
+			break;
+		if (*too_long)
+			continue;
+		if (n + 1 >= *cap) {
+			size_t nc = *cap ? *cap * 2 : 8192;
+			if (nc > max + 2)
+				nc = max + 2;
+			if (n + 1 >= nc) {
+				*too_long = 1; /* read on to the newline */
+				continue;
+			}
+			char *nb = realloc(*buf, nc);
+			if (!nb)
+				return -1;
+			*buf = nb;
+			*cap = nc;
+		}
+		(*buf)[n++] = (char)ch;
+	}
+	*len = n;
+	if (*buf)
+		(*buf)[n] = 0;
+	return 1;
+}
+
+static void *parse_lines(void *arg)
+{
+	stream *st = arg;
+	long line = 0;
+	for (;;) {
+		qitem it = {0};
+		size_t cap = 0;
+		int too_long;
+		int r = read_line(st->in, &it.buf, &cap, st->lim->max_bytes, &it.len,
+		                  &too_long);
+		line++;
+		if (r <= 0) {
+			free(it.buf);
+			pthread_mutex_lock(&st->mu);
+			st->eof = 1;
+			if (r < 0)
+				st->read_rc = SL_ESYS;
+			pthread_cond_broadcast(&st->cv);
+			pthread_mutex_unlock(&st->mu);
+			return NULL;
+		}
+		it.line = line;
+		if (too_long) {
+			it.rc = SL_EINPUT;
+			snprintf(it.msg, sizeof it.msg,
+			         _("%s line %ld: larger than the limit of %zu bytes"),
+			         st->name, line, st->lim->max_bytes);
+		} else if (it.len == 0) {
+			free(it.buf);
+			continue; /* blank lines between dossiers */
+		} else {
+			char nm[300];
+			sl_dossier *d = NULL;
+			snprintf(nm, sizeof nm, "%s line %ld", st->name, line);
+			it.rc = sl_dossier_parse(it.buf, it.len, nm, st->lim, &d);
+			if (!it.rc)
+				it.rc = prepare(&it.p, d, it.buf, it.len);
+			if (it.rc)
+				snprintf(it.msg, sizeof it.msg, "%s", sl_errmsg());
+		}
+		pthread_mutex_lock(&st->mu);
+		while (st->ndone) { /* free what the writer is done with */
+			qitem dn = st->done[--st->ndone];
+			pthread_mutex_unlock(&st->mu);
+			prepared_free(&dn.p);
+			free(dn.buf);
+			pthread_mutex_lock(&st->mu);
+		}
+		while (!st->stop && (st->n == QCAP ||
+		                     (st->n && st->bytes + it.len > QBYTES)))
+			pthread_cond_wait(&st->cv, &st->mu);
+		if (st->stop) {
+			pthread_mutex_unlock(&st->mu);
+			prepared_free(&it.p);
+			free(it.buf);
+			return NULL;
+		}
+		st->q[(st->head + st->n) % QCAP] = it;
+		st->n++;
+		st->bytes += it.len;
+		pthread_cond_broadcast(&st->cv);
+		pthread_mutex_unlock(&st->mu);
+	}
+}
+
+sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
+                       sl_import_cb cb, void *ud)
+{
+	stream st = {.in = in, .name = name, .lim = &im->lim};
+	pthread_mutex_init(&st.mu, NULL);
+	pthread_cond_init(&st.cv, NULL);
+	pthread_t th;
+	if (pthread_create(&th, NULL, parse_lines, &st) != 0) {
+		pthread_mutex_destroy(&st.mu);
+		pthread_cond_destroy(&st.cv);
+		return sl_error(SL_ESYS, _("cannot start the reader thread"));
+	}
+	sl_rc rc = SL_OK;
+	for (;;) {
+		pthread_mutex_lock(&st.mu);
+		while (!st.n && !st.eof)
+			pthread_cond_wait(&st.cv, &st.mu);
+		if (!st.n) {
+			pthread_mutex_unlock(&st.mu);
+			break;
+		}
+		qitem it = st.q[st.head];
+		st.head = (st.head + 1) % QCAP;
+		st.n--;
+		st.bytes -= it.len;
+		pthread_cond_broadcast(&st.cv);
+		pthread_mutex_unlock(&st.mu);
+
+		sl_import_result res = {it.line, NULL, 0, NULL, it.rc};
+		if (it.rc) {
+			sl_error(it.rc, "%s", it.msg);
+		} else {
+			rc = import_parsed(im, &it.p, it.buf, it.len, &res.case_id,
+			                   &res.decision, &res.reasons);
+			res.rc = rc;
+		}
+		int stop = 0;
+		if (!rc || rc == SL_EINPUT)
+			stop = cb(&res, ud);
+		json_decref(res.reasons);
+		pthread_mutex_lock(&st.mu);
+		if (st.ndone < QCAP && !st.eof) {
+			st.done[st.ndone++] = it;
+			it.buf = NULL;
+			it.p.d = NULL;
+		}
+		pthread_mutex_unlock(&st.mu);
+		prepared_free(&it.p); /* the reader has finished: free here */
+		free(it.buf);
+		if ((rc && rc != SL_EINPUT) || stop)
+			break;
+		rc = SL_OK;
+	}
+	pthread_mutex_lock(&st.mu);
+	st.stop = 1;
+	pthread_cond_broadcast(&st.cv);
+	pthread_mutex_unlock(&st.mu);
+	pthread_join(th, NULL);
+	while (st.n) { /* what the reader queued after we stopped */
+		qitem *it = &st.q[st.head];
+		prepared_free(&it->p);
+		free(it->buf);
+		st.head = (st.head + 1) % QCAP;
+		st.n--;
+	}
+	while (st.ndone) {
+		qitem *it = &st.done[--st.ndone];
+		prepared_free(&it->p);
+		free(it->buf);
+	}
+	pthread_mutex_destroy(&st.mu);
+	pthread_cond_destroy(&st.cv);
+	if (!rc && st.read_rc)
+		rc = sl_error(SL_ESYS, _("%s: read failed"), name);
 	return rc;
 }
 

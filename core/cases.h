@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "dossier.h"
 #include "lifecycle.h"
@@ -45,6 +46,26 @@ sl_rc sl_import_begin(sl_store *s, sl_importer **out);
 sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
                     const char *name, const char **case_id,
                     sl_intake_decision *decision, json_t **reasons);
+/* What sl_import_stream reports for each dossier. rc is SL_OK (decided:
+ * case_id, decision, reasons set) or SL_EINPUT (malformed: sl_errmsg()
+ * says why; nothing was written). */
+typedef struct {
+	long line;
+	const char *case_id;
+	sl_intake_decision decision;
+	json_t *reasons; /* borrowed for the callback */
+	sl_rc rc;
+} sl_import_result;
+
+/* Return non-zero to stop early. */
+typedef int (*sl_import_cb)(const sl_import_result *r, void *ud);
+
+/* Decide every dossier of a JSON Lines stream (one dossier per line,
+ * blank lines skipped, lines over the size limit refused as malformed).
+ * Reading and parsing run on a second thread, overlapped with the
+ * writes. Returns SL_OK unless the import itself failed. */
+sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
+                       sl_import_cb cb, void *ud);
 /* Commit everything decided (nothing to commit is fine) and free. */
 sl_rc sl_import_finish(sl_importer *im);
 void sl_import_abort(sl_importer *im);

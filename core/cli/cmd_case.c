@@ -35,6 +35,9 @@ struct import_ctx {
 	long accepted, deferred, refused, malformed;
 };
 
+static void report(struct import_ctx *c, const char *id,
+                   sl_intake_decision dec, json_t *reasons);
+
 /* Decide one dossier; returns 0 to go on, an rc to abort. */
 static int import_buf(struct import_ctx *c, const char *buf, size_t len,
                       const char *name)
@@ -50,6 +53,14 @@ static int import_buf(struct import_ctx *c, const char *buf, size_t len,
 	}
 	if (rc)
 		return rc;
+	report(c, id, dec, reasons);
+	json_decref(reasons);
+	return 0;
+}
+
+static void report(struct import_ctx *c, const char *id,
+                   sl_intake_decision dec, json_t *reasons)
+{
 	if (dec == SL_INTAKE_ACCEPTED)
 		c->accepted++;
 	else if (dec == SL_INTAKE_DEFERRED)
@@ -67,51 +78,19 @@ static int import_buf(struct import_ctx *c, const char *buf, size_t len,
 			printf("    - %s\n",
 			       json_string_value(json_array_get(reasons, i)));
 	}
-	json_decref(reasons);
-	return 0;
 }
 
-/* Read one line of at most max bytes. Returns 1 with a line, 0 at EOF, -1
- * on a read error. *too_long: the line was longer and has been skipped. */
-static int read_line(FILE *f, char **buf, size_t *cap, size_t max,
-                     size_t *len, int *too_long)
+/* sl_import_stream's callback: count and print one decision. */
+static int stream_cb(const sl_import_result *r, void *ud)
 {
-	size_t n = 0;
-	*too_long = 0;
-	for (;;) {
-		if (n + 1 >= *cap && !*too_long) {
-			size_t nc = *cap ? *cap * 2 : 65536;
-			if (nc > max + 2)
-				nc = max + 2;
-			if (n + 1 >= nc) {
-				*too_long = 1; /* keep reading to the newline */
-			} else {
-				char *nb = realloc(*buf, nc);
-				if (!nb)
-					return -1;
-				*buf = nb;
-				*cap = nc;
-			}
-		}
-		int ch = getc_unlocked(f);
-		if (ch == EOF) {
-			if (ferror(f))
-				return -1;
-			if (n == 0 && !*too_long)
-				return 0;
-			break;
-		}
-		if (ch == '\n')
-			break;
-		if (!*too_long)
-			(*buf)[n++] = (char)ch;
-		else
-			n++;
+	struct import_ctx *c = ud;
+	if (r->rc == SL_EINPUT) {
+		c->malformed++;
+		fprintf(stderr, _("shenli: malformed, refused: %s\n"), sl_errmsg());
+		return 0;
 	}
-	if (!*too_long)
-		(*buf)[n] = 0;
-	*len = n;
-	return 1;
+	report(c, r->case_id, r->decision, r->reasons);
+	return 0;
 }
 
 static int case_import(int argc, char **argv, sl_cli *g)
@@ -162,29 +141,8 @@ static int case_import(int argc, char **argv, sl_cli *g)
 	sl_dossier_limits lim;
 	sl_dossier_default_limits(&lim);
 	if (!rc && jsonl) {
-		char *buf = NULL, name[64];
-		size_t cap = 0, len;
-		int too_long, r;
-		long line = 0;
-		while (!rc && (r = read_line(in, &buf, &cap, lim.max_bytes, &len,
-		                             &too_long)) == 1) {
-			line++;
-			snprintf(name, sizeof name, "line %ld", line);
-			if (too_long) {
-				ctx.malformed++;
-				fprintf(stderr,
-				        _("shenli: malformed, refused: %s: larger than "
-				          "the limit of %zu bytes\n"),
-				        name, lim.max_bytes);
-				continue;
-			}
-			if (len == 0)
-				continue; /* blank lines between dossiers */
-			rc = import_buf(&ctx, buf, len, name);
-		}
-		if (!rc && r < 0)
-			rc = sl_error(SL_ESYS, _("%s: read failed"), jsonl);
-		free(buf);
+		rc = sl_import_stream(ctx.im, in, strcmp(jsonl, "-") ? jsonl : "stdin",
+		                      stream_cb, &ctx);
 	} else if (!rc) {
 		for (int i = optind; !rc && i < argc; i++) {
 			char *buf;

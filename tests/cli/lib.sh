@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh - sourced by tests/cli/test_*.sh. Usage: bash test_X.sh /abs/path/to/shenli
 #
 # Gives:  $SHENLI $T (private temp dir, removed on exit) $STORE (= $T/store.db)

@@ -115,10 +115,10 @@ for ((i = 1; i <= ITERS; i++)); do
 		run_killed $DUR_ADD --user admin1 --passphrase-file "$T/pw/admin1" \
 			user add $u --role member --new-passphrase-file "$T/pw/$u"
 		if completed_ok "user add $u"; then
-			ADDED_OK+=($u)
-			DIS_TODO+=($u)
+			ADDED_OK+=("$u")
+			DIS_TODO+=("$u")
 		elif [ "$KRC" -eq 137 ]; then
-			ADDED_KILLED+=($u)
+			ADDED_KILLED+=("$u")
 		fi
 		what="user add $u"
 		;;
@@ -141,9 +141,9 @@ for ((i = 1; i <= ITERS; i++)); do
 		DIS_TODO=("${DIS_TODO[@]:0:$j}" "${DIS_TODO[@]:$((j + 1))}")
 		run_killed $DUR_DISABLE --user admin1 --passphrase-file "$T/pw/admin1" user disable $u
 		if completed_ok "user disable $u"; then
-			DIS_OK+=($u)
+			DIS_OK+=("$u")
 		elif [ "$KRC" -eq 137 ]; then
-			DIS_KILLED+=($u)
+			DIS_KILLED+=("$u")
 		fi
 		what="user disable $u"
 		;;

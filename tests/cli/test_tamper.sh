@@ -61,7 +61,7 @@ for ((k = 0; k < PAGES; k++)); do
 	2) x=$((b + 4064)) ;;
 	3) x=$((b + 4084)) ;;
 	esac
-	OFFSETS+=($((b + 2048)) $((b + 4095)) $x)
+	OFFSETS+=("$((b + 2048))" "$((b + 4095))" "$x")
 done
 # Each flip on its own copy; a few at a time (scrypt makes each unlock slow).
 JOBS=$(nproc 2>/dev/null || echo 2)

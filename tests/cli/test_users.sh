@@ -79,7 +79,7 @@ expect_rc 0 sl --user mem1 --passphrase-file "$NEW_PW" audit head
 expect_rc 0 sl --user mem1 --passphrase-file "$NEW_PW" user passwd --new-passphrase-file "$T/pw/mem1"
 expect_rc 3 sl --user mem1 --passphrase-file "$NEW_PW" audit head
 expect_rc 0 as mem1 audit head
-check "no leftover .new slot after passwd" test -z "$(ls "$STORE.keys" | grep -v '\.slot$')"
+check "no leftover .new slot after passwd" test -z "$(find "$STORE.keys" -type f ! -name '*.slot')"
 expect_rc 5 as mem1 user passwd --new-passphrase-file "$(pwfile short 'short12')"
 expect_rc 0 as mem1 audit head
 expect_rc 2 as mem1 user passwd bob --new-passphrase-file "$NEW_PW"
@@ -140,7 +140,7 @@ expect_rc 0 as aud1 user list --json
 cp "$OUT" "$T/users2.json"
 check "no ghost user was added" pyjson "not any(u['id'].startswith('ghost') for u in d)" "$T/users2.json"
 check "bob is still enabled" pyjson "[u['disabled'] for u in d if u['id'] == 'bob'] == [False]" "$T/users2.json"
-check "no ghost slot file" test -z "$(ls "$STORE.keys" | grep ghost)"
+check "no ghost slot file" test -z "$(find "$STORE.keys" -name 'ghost*')"
 expect_rc 0 as bob audit head
 expect_rc 0 as aud1 audit head # passwd was refused: the old passphrase still works
 
