@@ -1,7 +1,9 @@
 /* audit.c - hash chain, signatures, verification. See audit.h. */
 #include "audit.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "store_priv.h"
+#include "vfs.h"
 
 static const char TAG_ENTRY[] = "shenli.audit.v1";   /* sizeof includes NUL */
 static const char TAG_SIG[] = "shenli.audit.sig.v1";
@@ -226,8 +229,9 @@ sl_rc sl_audit_parse_anchor(const char *str, int64_t *seq,
 	char *end = NULL;
 	if (!colon || colon == str)
 		goto bad;
+	errno = 0;
 	long long v = strtoll(str, &end, 10);
-	if (end != colon || v < 1 || str[0] == '-' || str[0] == '+')
+	if (errno || end != colon || v < 1 || str[0] == '-' || str[0] == '+')
 		goto bad;
 	if (sl_unhex(colon + 1, hash, SL_SHA256_LEN) != SL_OK)
 		goto bad;
@@ -404,6 +408,35 @@ static void *scan_pages(void *arg)
 	if (ps->rc) {
 		snprintf(ps->msg, sizeof ps->msg, "%s", sl_errmsg());
 		return NULL;
+	}
+	/* The file must be exactly its pages: bytes appended after the last
+	 * page, or a cut into the last page's unauthenticated padding (which
+	 * SQLite would read back as zeros), are tampering too. A checkpoint
+	 * first puts every committed page into the file. */
+	int busy = 1, nlog = 0, nckpt = 0;
+	sqlite3_stmt *ck = NULL;
+	if (sqlite3_prepare_v2(db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &ck,
+	                       0) == SQLITE_OK &&
+	    sqlite3_step(ck) == SQLITE_ROW) {
+		busy = sqlite3_column_int(ck, 0);
+		nlog = sqlite3_column_int(ck, 1);
+		nckpt = sqlite3_column_int(ck, 2);
+	}
+	sqlite3_finalize(ck);
+	sqlite3_stmt *pc = NULL;
+	long long pages = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &pc, 0) ==
+	        SQLITE_OK &&
+	    sqlite3_step(pc) == SQLITE_ROW)
+		pages = sqlite3_column_int64(pc, 0);
+	sqlite3_finalize(pc);
+	struct stat sb;
+	if (!busy && nlog == nckpt && pages >= 0 && stat(ps->path, &sb) == 0 &&
+	    sb.st_size != pages * SL_PAGE_SIZE) {
+		ps->rc = SL_EINTEGRITY;
+		snprintf(ps->msg, sizeof ps->msg,
+		         _("the file is %lld bytes, but its %lld pages make %lld"),
+		         (long long)sb.st_size, pages, pages * SL_PAGE_SIZE);
 	}
 	int rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, 0);
 	while (rc == SQLITE_OK || rc == SQLITE_ROW) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "text.h"
 
 #define REVIEWERS (SL_ROLE_MEMBER | SL_ROLE_SPECIALIST)
 #define ALL (SL_ROLE_ADMIN | SL_ROLE_LEADER | REVIEWERS | SL_ROLE_AUDITOR)
@@ -48,8 +49,10 @@ sl_rc sl_policy_deny(sl_store *s, sl_action a, const char *object,
                      const char *msg)
 {
 	const sl_actor *who = sl_store_actor(s);
-	char keep[512];
+	char keep[512], obj[160];
 	snprintf(keep, sizeof keep, "%s", msg);
+	/* the object comes from the command line: bound it, keep it text */
+	sl_text_sanitize(object ? object : "", obj, sizeof obj);
 	if (sl_tx_active(s))
 		return sl_error(SL_ESYS, _("internal: policy check inside a "
 		                           "transaction"));
@@ -58,7 +61,7 @@ sl_rc sl_policy_deny(sl_store *s, sl_action a, const char *object,
 		json_t *d = json_pack("{s:s, s:s, s:s}", "wanted", sl_action_name(a),
 		                      "role", sl_role_name(who->role), "reason",
 		                      keep);
-		rc = sl_audit(s, "denied", object ? object : "", d);
+		rc = sl_audit(s, "denied", obj, d);
 		json_decref(d);
 		rc = rc ? rc : sl_tx_commit(s);
 		if (rc)

@@ -2,6 +2,7 @@
 #include "text.h"
 
 #include <stdint.h>
+#include <string.h>
 
 int sl_utf8_valid(const char *str, size_t n)
 {
@@ -50,4 +51,39 @@ int sl_text_printable(const char *s, size_t n)
 			return 0;
 	}
 	return sl_utf8_valid(s, n);
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t seq_len(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2
+	             : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (!len || len > n || !sl_utf8_valid((const char *)s, len))
+		return 0;
+	return len;
+}
+
+void sl_text_sanitize(const char *in, char *out, size_t cap)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t n = strlen(in), o = 0;
+	if (!cap)
+		return;
+	for (size_t i = 0; i < n;) {
+		size_t l = seq_len(s + i, n - i);
+		int ctl = l == 1 && (s[i] < 0x20 || s[i] == 0x7F);
+		size_t w = l && !ctl ? l : 1;
+		if (o + w + 4 > cap) { /* room for "..." and the NUL */
+			if (o + 4 <= cap)
+				memcpy(out + o, "...", 3), o += 3;
+			break;
+		}
+		if (l && !ctl)
+			memcpy(out + o, s + i, l);
+		else
+			out[o] = '?';
+		o += w;
+		i += l ? l : 1;
+	}
+	out[o] = 0;
 }

@@ -9,4 +9,9 @@ int sl_utf8_valid(const char *s, size_t n);
 /* Well-formed UTF-8 with no control characters (C0, DEL). */
 int sl_text_printable(const char *s, size_t n);
 
+/* Copy in to out (cap bytes with the NUL) for a log or a message: invalid
+ * UTF-8 and control characters become '?', and a long text is cut on a
+ * character boundary with "...". */
+void sl_text_sanitize(const char *in, char *out, size_t cap);
+
 #endif

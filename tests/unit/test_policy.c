@@ -71,6 +71,18 @@ static void test_refusal_is_audited(void **st)
 	sl_audit_report r;
 	assert_int_equal(sl_audit_verify(s, NULL, &r), SL_OK);
 	assert_int_equal(r.entries, 4);
+	/* a hostile object from the command line is bounded and made text */
+	char big[400];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	memcpy(big, "\xff\x01\xe5\xae", 4); /* bad byte, control, cut char */
+	assert_int_equal(sl_user_disable(s, big), SL_EPERM);
+	assert_int_equal(sl_audit_each(s, 0, last_entry, last), SL_OK);
+	const char *obj = strchr(last, '|') + 1;
+	obj = strchr(obj, '|') + 1;
+	assert_true(strncmp(obj, "??", 2) == 0);
+	assert_true(strchr(obj, '|') - obj < 160);
+	assert_non_null(strstr(obj, "...|"));
 	sl_store_close(s);
 	tstore_cleanup(&t);
 }
