@@ -1,0 +1,26 @@
+# cases_setup.sh - sourced after lib.sh: a store with the sample docket's
+# zones and agencies and a panel.
+#   admin   root
+#   leader  lead (zone Z1), boss (no zone: the review office, all zones)
+#   member  m1 (home agency ZRJ, Z1), m2 (home ZCJ, Z1), m3 (Z1), m9 (Z2)
+#   specialist sp (home agency of zone Z2)
+#   auditor aud
+for u in root lead boss m1 m2 m3 m9 sp aud; do pwfile "$u" "passphrase of $u" >/dev/null; done
+sl --passphrase-file "$T/pw/root" init --admin root >/dev/null || { fail "init"; finish; }
+"$SHENLI" sample zones | while IFS="$(printf '\t')" read -r code name; do
+	as root zone add "$code" --name "$name" >/dev/null || echo "zone add $code failed" >&2
+done
+"$SHENLI" sample agencies | while IFS="$(printf '\t')" read -r code zone name; do
+	as root agency add "$code" --name "$name" --zone "$zone" >/dev/null || echo "agency add $code failed" >&2
+done
+Z2AG=$("$SHENLI" sample agencies | awk -F'\t' '$2=="Z2"{print $1; exit}')
+adduser() { as root user add "$1" --role "$2" "${@:3}" --new-passphrase-file "$T/pw/$1" >/dev/null; }
+adduser lead leader --zone Z1
+adduser boss leader
+adduser m1 member --agency ZRJ --zone Z1
+adduser m2 member --agency ZCJ --zone Z1
+adduser m3 member --zone Z1
+adduser m9 member --zone Z2
+adduser sp specialist --agency "$Z2AG" --zone Z2
+adduser aud auditor
+EXAMPLE=$(dirname "$0")/../fixtures/dossiers/example.json

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Cases end to end: intake decisions, malformed dossiers (exit 5, nothing
+# written), recusal through every command, the lifecycle, JSON shapes.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/cases_setup.sh"
+
+head_now() { as aud audit head; }
+ncases() { as aud case list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+
+# ---- a complete dossier is accepted, Chinese intact ----
+expect_rc 0 as lead case import "$EXAMPLE"
+check "example accepted" grep -q "ZRJ-2024-013 *accepted" "$OUT"
+expect_rc 0 as lead case show ZRJ-2024-013 --json
+check "show --json has the contract's fields and Chinese text" pyjson \
+	'd["case_id"]=="ZRJ-2024-013" and d["agency"]=="ZRJ" and d["zone"]=="Z1" and d["state"]=="accepted" and d["assignees"]==[] and d["returns"]==0 and d["dossier"]["subject"]["name"]=="李某" and d["dossier"]["facts"][0]["summary"].startswith("2019年")' "$OUT"
+expect_rc 0 as lead case show ZRJ-2024-013
+check "human show is Chinese" grep -q "被审查调查人  李某" "$OUT"
+
+# ---- malformed: exit 5, the field named, nothing written ----
+H0=$(head_now); N0=$(ncases)
+M=$T/malformed; mkdir -p "$M"
+python3 - "$EXAMPLE" "$M" <<'PY'
+import json, sys, copy
+src, out = sys.argv[1], sys.argv[2]
+base = json.load(open(src))
+def w(name, obj=None, raw=None):
+    data = raw if raw is not None else json.dumps(obj, ensure_ascii=False).encode()
+    open(f"{out}/{name}", "wb").write(data)
+def mut(f):
+    d = copy.deepcopy(base); f(d); return d
+w("not_json@JSON", raw=b"{this is not json")
+w("top_array@top level", raw=b"[1,2,3]")
+w("case_id_type@case_id", mut(lambda d: d.update(case_id=42)))
+w("facts_type@facts", mut(lambda d: d.update(facts="F1")))
+w("party_member_type@party_member", mut(lambda d: d["subject"].update(party_member="yes")))
+w("form_type@form", mut(lambda d: d["proposal"].update(form="2")))
+w("missing_facts@facts", mut(lambda d: d.pop("facts")))
+w("missing_subject_name@name", mut(lambda d: d["subject"].pop("name")))
+w("missing_format@format", mut(lambda d: d.pop("format")))
+w("wrong_format@format", mut(lambda d: d.update(format="shenli.case/2")))
+w("dup_fact_ids@F1", mut(lambda d: d["facts"].append(copy.deepcopy(d["facts"][0]))))
+w("dup_evidence_ids@E1", mut(lambda d: d["evidence"].append(copy.deepcopy(d["evidence"][0]))))
+w("long_summary@summary", mut(lambda d: d["facts"][0].update(summary="长"*4000)))
+w("bad_date@transferred_on", mut(lambda d: d.update(transferred_on="2024-02-30")))
+w("bad_date2@date", mut(lambda d: d["documents"][0].update(date="24-01-01")))
+w("bad_case_id@case_id", mut(lambda d: d.update(case_id="ZRJ/2024 013")))
+w("unknown_kind@kind", mut(lambda d: d["evidence"][0].update(kind="rumour")))
+w("deep@nested", mut(lambda d: d.update(x=json.loads("["*40 + "]"*40))))
+raw = json.dumps(base, ensure_ascii=False).encode()
+w("invalid_utf8@UTF-8", raw=raw.replace("李某".encode(), b"\xff\xfe", 1))
+w("dup_key@duplicate", raw=raw.replace(b'"format"', b'"case_id": "X", "format"', 1).replace(b'{"case_id": "X", "format"', b'{"case_id": "X", "format"'))
+w("trailing@trailing", raw=raw + b" {}")
+w("nul@NUL", raw=raw.replace("李某".encode(), b"\\u0000", 1))
+big = copy.deepcopy(base); big["x_padding"] = "a" * (16 * 1024 * 1024)
+w("huge@limit", big)
+PY
+for f in "$M"/*; do
+	name=${f##*/}; want=${name#*@}
+	expect_rc 5 as lead case import "$f"
+	if grep -qi -- "$want" "$ERR"; then pass "$name: message names '$want'"; else fail "$name: message does not name '$want': $(head -c 300 "$ERR")"; fi
+done
+check "malformed imports wrote nothing: same audit head" test "$(head_now)" = "$H0"
+check "malformed imports wrote nothing: same cases" test "$(ncases)" = "$N0"
+# in a JSON Lines stream, a malformed line is refused and the rest decided
+{ "$SHENLI" sample docket --cases 3 --seed 5; echo '{"format":"shenli.case/1"'; } > "$T/mixed.jsonl"
+expect_rc 5 as boss case import --jsonl "$T/mixed.jsonl"
+check "the good lines of a mixed stream were decided" grep -q "3 dossiers\|4 dossiers: 3" "$OUT"
+
+# ---- a generated docket: every decision reported, exit 1 ----
+"$SHENLI" sample docket --cases 120 --seed 11 > "$T/d.jsonl"
+expect_rc 1 as boss case import --jsonl "$T/d.jsonl" --json
+check "import --json: 120 decisions of the contract's shape" pyjson \
+	'len(d)==120 and all(set(x)>={"case_id","decision","reasons"} and x["decision"] in ("accepted","deferred","refused") for x in d) and any(x["decision"]=="deferred" and x["reasons"] for x in d) and any(x["decision"]=="refused" for x in d)' "$OUT"
+# the same file again: every case is now a duplicate (or a re-transfer of a
+# deferred/refused one), and nothing accepted is touched
+expect_rc 1 as boss case import --jsonl "$T/d.jsonl" --json
+check "re-import refuses live duplicates" pyjson \
+	'all(x["decision"]!="accepted" or False for x in d) and any("duplicate" in r for x in d for r in x["reasons"])' "$OUT"
+# a leader of zone Z1 refuses other zones' cases
+"$SHENLI" sample docket --cases 30 --seed 12 --fault none > "$T/z.jsonl"
+expect_rc 1 as lead case import --jsonl "$T/z.jsonl" --json
+check "outside the leader's zone: refused" pyjson \
+	'any(x["decision"]=="refused" and any("outside" in r for r in x["reasons"]) for x in d)' "$OUT"
+# only leaders import
+expect_rc 4 as m3 case import "$EXAMPLE"
+expect_rc 4 as root case import "$EXAMPLE"
+expect_rc 4 as aud case import "$EXAMPLE"
+
+# ---- recusal, through every command ----
+expect_rc 4 as m1 case show ZRJ-2024-013
+check "show refusal names recusal" grep -q "recused" "$ERR"
+expect_rc 4 as m1 case show ZRJ-2024-013 --json
+expect_rc 0 as m1 case list --json
+check "the recused member's list omits the case" pyjson 'all(x["agency"]!="ZRJ" for x in d) and len(d)>0' "$OUT"
+expect_rc 0 as m1 case list --agency ZRJ --json
+check "even asked by agency" pyjson 'd==[]' "$OUT"
+expect_rc 4 as lead case assign ZRJ-2024-013 m1 m3
+check "assign refusal names recusal" grep -q "recused" "$ERR"
+expect_rc 0 as aud audit log --json
+check "the recusal refusal is audited" pyjson \
+	'any(e["action"]=="denied" and e["object"]=="ZRJ-2024-013" and "recused" in e["details"].get("reason","") for e in d)' "$OUT"
+# team rules: two at least; members of the case's zone; specialists anywhere
+expect_rc 4 as lead case assign ZRJ-2024-013 m3
+expect_rc 4 as lead case assign ZRJ-2024-013 m3 m9
+expect_rc 5 as lead case assign ZRJ-2024-013 m3 boss
+expect_rc 5 as lead case assign ZRJ-2024-013 m3 nobody
+expect_rc 4 as m3 case assign ZRJ-2024-013 m2 m3
+expect_rc 0 as lead case assign ZRJ-2024-013 m3 sp
+expect_rc 0 as lead case show ZRJ-2024-013 --json
+check "assigned: in_review with the team" pyjson 'd["state"]=="in_review" and d["assignees"]==["m3","sp"]' "$OUT"
+expect_rc 0 as sp case show ZRJ-2024-013
+expect_rc 0 as sp case list --json
+check "the specialist sees only the case asked of them" pyjson '[x["case_id"] for x in d]==["ZRJ-2024-013"]' "$OUT"
+expect_rc 0 as m9 case list --json
+check "a Z2 member sees no Z1 case" pyjson 'all(x["zone"]!="Z1" for x in d)' "$OUT"
+expect_rc 4 as m9 case show ZRJ-2024-013
+expect_rc 4 as m9 case show NO-SUCH-CASE
+expect_rc 0 as lead case assign ZRJ-2024-013 --auto 2
+check "auto-assign picks eligible Z1 members, never the recused" bash -c "grep -q 'm2' '$OUT' && grep -q 'm3' '$OUT' && ! grep -q 'm1' '$OUT'"
+expect_rc 4 as lead case assign ZRJ-2024-013 --auto 3
+
+# ---- the lifecycle: illegal transitions name the state ----
+REFUSED=$(as boss case list --state refused --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["case_id"])')
+expect_rc 4 as boss case assign "$REFUSED" m3 sp
+check "the refusal names the state" grep -q "'refused'" "$ERR"
+expect_rc 4 as boss case extend "$REFUSED" --days 3
+expect_rc 0 as lead case extend ZRJ-2024-013 --days 10
+expect_rc 5 as lead case extend ZRJ-2024-013 --days 25
+expect_rc 4 as m3 case extend ZRJ-2024-013 --days 1
+expect_rc 2 as lead case extend ZRJ-2024-013 --days x
+expect_rc 0 as boss case list --overdue --json
+check "nothing overdue yet" pyjson 'd==[]' "$OUT"
+expect_rc 5 as boss case list --state nonsense
+
+# ---- and the log still verifies ----
+expect_rc 0 as aud audit verify
+finish

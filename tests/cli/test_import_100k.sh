@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# 100k generated dossiers import in one command; peak memory stays bounded
+# (streamed, not loaded); the zone listing stays fast afterwards.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/cases_setup.sh"
+N=${SHENLI_IMPORT_N:-100000}
+"$SHENLI" sample docket --cases "$N" --seed 2026 > "$T/docket.jsonl"
+check "docket of $N lines" test "$(wc -l < "$T/docket.jsonl")" -eq "$N"
+TIMEV=
+[ -x /usr/bin/time ] && TIMEV="/usr/bin/time -v -o $T/time.txt"
+start=$(date +%s.%N)
+expect_rc 1 $TIMEV "$SHENLI" --store "$STORE" --user boss --passphrase-file "$T/pw/boss" case import --jsonl "$T/docket.jsonl"
+end=$(date +%s.%N)
+check "summary counts all $N" grep -q "^$N dossiers: " "$OUT"
+grep "^$N dossiers" "$OUT"
+python3 -c "print('import: %.1f s, %.0f dossiers/s' % ($end-$start, $N/($end-$start)))"
+if [ -n "$TIMEV" ]; then
+	rss=$(awk -F': ' '/Maximum resident/{print $2}' "$T/time.txt")
+	echo "peak RSS: $rss KiB"
+	check "peak RSS under 256 MiB ($rss KiB)" test "$rss" -lt 262144
+fi
+expect_rc 0 as boss case list --zone Z1 --json
+check "zone listing returns the zone's cases" pyjson 'len(d) > '"$((N / 4))"' and all(x["zone"]=="Z1" for x in d)' "$OUT"
+expect_rc 0 as aud audit verify
+finish
