@@ -1,7 +1,7 @@
 #!/bin/sh
 # The guided demo, in a temporary store that is removed afterwards.
-# (The full case-review demo arrives with the workflow; this shows the
-# foundation: the encrypted store, users and roles, refusals, the audit log.)
+# (The full review workflow - checks, returns, opinions, sign-off, reports -
+# arrives with later work; this shows what stands today.)
 set -eu
 SHENLI=${1:-build/shenli}
 case "$SHENLI" in /*) ;; *) SHENLI="$(pwd)/$SHENLI" ;; esac
@@ -9,48 +9,52 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 umask 077
 cd "$T"
-printf 'correct horse admin\n' > admin.pw
-printf 'leader passphrase 1\n' > leader.pw
-printf 'member passphrase 1\n' > member.pw
-printf 'auditor passphrase 1\n' > auditor.pw
+for u in admin wang li zhang chen zhao; do printf 'passphrase of %s!\n' "$u" > "$u.pw"; done
 S="$SHENLI --store $T/store.db"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ shenli %s\n' "$*"; $S "$@"; }
+as() { u=$1; shift; run --user "$u" --passphrase-file "$u.pw" "$@"; }
 
-step "1. Create an encrypted store with its first admin (scrypt-wrapped key slot)"
+step "1. An encrypted store with its first admin (scrypt-sealed key slot)"
 run --passphrase-file admin.pw init --admin admin
 
-step "2. The admin adds a panel leader, a member and an auditor"
-run --user admin --passphrase-file admin.pw user add wang --role leader --zone Z1 --new-passphrase-file leader.pw
-run --user admin --passphrase-file admin.pw user add li --role member --agency ZRJ --zone Z1 --new-passphrase-file member.pw
-run --user admin --passphrase-file admin.pw user add zhao --role auditor --new-passphrase-file auditor.pw
-run --user admin --passphrase-file admin.pw user list
+step "2. Zones and agencies of the sample docket (3 zones, 36 agencies)"
+$SHENLI sample zones | while IFS="$(printf '\t')" read -r c n; do $S --user admin --passphrase-file admin.pw zone add "$c" --name "$n" >/dev/null; done
+$SHENLI sample agencies | while IFS="$(printf '\t')" read -r c z n; do $S --user admin --passphrase-file admin.pw agency add "$c" --name "$n" --zone "$z" >/dev/null; done
+as admin agency list | head -5; echo "   ..."
 
-step "3. A member may not add users: refused (exit 4), and the refusal is audited"
-if run --user li --passphrase-file member.pw user add x --role admin --new-passphrase-file member.pw; then
-	echo "unexpected: allowed"; exit 1
-else
-	echo "(exit $?)"
+step "3. The panel of zone Z1: a leader, members (li's home agency is ZRJ), an auditor"
+as admin user add wang --role leader --zone Z1 --new-passphrase-file wang.pw
+as admin user add li --role member --agency ZRJ --zone Z1 --new-passphrase-file li.pw
+as admin user add zhang --role member --zone Z1 --new-passphrase-file zhang.pw
+as admin user add chen --role member --zone Z1 --new-passphrase-file chen.pw
+as admin user add zhao --role auditor --new-passphrase-file zhao.pw
+
+step "4. Intake: 40 generated dossiers; each accepted, deferred with what is missing, or refused"
+$SHENLI sample docket --cases 40 --seed 7 > docket.jsonl
+as wang case import --jsonl docket.jsonl | tail -12 || true
+
+step "5. A malformed dossier is refused before anything is written (exit 5)"
+echo '{"format":"shenli.case/1","case_id":42}' > bad.json
+as wang case import bad.json || echo "(exit $?)"
+
+CASE=$($S --user wang --passphrase-file wang.pw case list --agency ZRJ --state accepted --json |
+	python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["case_id"] if d else "")' 2>/dev/null || true)
+if [ -n "$CASE" ]; then
+	step "6. Assigning $CASE (from ZRJ): li must be recused (exit 4, audited)"
+	as wang case assign "$CASE" li zhang || echo "(exit $?)"
+	as wang case assign "$CASE" zhang chen
+	as zhang case show "$CASE" | head -12
+	as li case show "$CASE" || echo "(exit $?: li cannot even read it)"
 fi
 
-step "4. A wrong passphrase gets exit 3, the same answer as an unknown user"
-run --user li --passphrase-file leader.pw user list || echo "(exit $?)"
+step "7. The auditor verifies the signed, hash-chained log against its head"
+HEAD=$($S --user zhao --passphrase-file zhao.pw audit head)
+as zhao audit verify --anchor "$HEAD"
 
-step "5. The store file is ciphertext: plain sqlite3 cannot read it"
-if command -v sqlite3 >/dev/null; then sqlite3 store.db .tables || echo "(sqlite3 refused)"; fi
-
-step "6. The auditor reads the signed, hash-chained audit log"
-run --user zhao --passphrase-file auditor.pw audit log
-
-step "7. Note the head, then verify the whole chain against it"
-HEAD=$($S --user zhao --passphrase-file auditor.pw audit head)
-echo "head: $HEAD"
-run --user zhao --passphrase-file auditor.pw audit verify --anchor "$HEAD"
-
-step "8. Flip one byte of a copy of the store: verification fails with exit 6"
+step "8. One flipped byte in a copy of the store: exit 6"
 cp store.db copy.db; cp -r store.db.keys copy.db.keys
-python3 -c "f=open('copy.db','r+b'); f.seek(6000); b=f.read(1); f.seek(6000); f.write(bytes([b[0]^1]))" 2>/dev/null ||
-	printf '\001' | dd of=copy.db bs=1 seek=6000 conv=notrunc 2>/dev/null
-$SHENLI --store copy.db --user zhao --passphrase-file auditor.pw audit verify || echo "(exit $?)"
+printf '\001' | dd of=copy.db bs=1 seek=6000 conv=notrunc 2>/dev/null
+$SHENLI --store copy.db --user zhao --passphrase-file zhao.pw audit verify || echo "(exit $?)"
 echo
 echo "demo finished; the temporary store is removed."
