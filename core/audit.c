@@ -252,6 +252,23 @@ void sl_audit_format_anchor(int64_t seq, const uint8_t hash[SL_SHA256_LEN],
 	snprintf(out, 96, "%" PRId64 ":%s", seq, hex);
 }
 
+/* An entry from a row of (seq, ts, actor, action, object, details, hash,
+ * ...); hash is NULL if it is not 32 bytes. */
+static sl_audit_entry row_entry(sqlite3_stmt *st)
+{
+	return (sl_audit_entry){
+	    sqlite3_column_int64(st, 0),
+	    sqlite3_column_int64(st, 1),
+	    (const char *)sqlite3_column_text(st, 2),
+	    (const char *)sqlite3_column_text(st, 3),
+	    (const char *)sqlite3_column_text(st, 4),
+	    (const char *)sqlite3_column_text(st, 5),
+	    sqlite3_column_bytes(st, 6) == SL_SHA256_LEN ? sqlite3_column_blob(st, 6)
+	                                                 : NULL,
+	    0,
+	};
+}
+
 sl_rc sl_audit_each(sl_store *s, int64_t since,
                     int (*cb)(const sl_audit_entry *e, void *ud), void *ud)
 {
@@ -265,18 +282,8 @@ sl_rc sl_audit_each(sl_store *s, int64_t since,
 	sqlite3_bind_int64(st, 1, since);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sl_audit_entry e = {
-		    sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3),
-		    (const char *)sqlite3_column_text(st, 4),
-		    (const char *)sqlite3_column_text(st, 5),
-		    sqlite3_column_bytes(st, 6) == SL_SHA256_LEN
-		        ? sqlite3_column_blob(st, 6)
-		        : NULL,
-		    sqlite3_column_int(st, 7),
-		};
+		sl_audit_entry e = row_entry(st);
+		e.is_signed = sqlite3_column_int(st, 7);
 		if (!e.actor || !e.action || !e.object || !e.details)
 			continue;
 		if (cb(&e, ud))
@@ -554,17 +561,7 @@ sl_rc sl_audit_verify(sl_store *s, const char *anchor, sl_audit_report *r)
 	int anchor_ok = 0, step;
 	rc = SL_OK;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		sl_audit_entry e = {
-		    sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3),
-		    (const char *)sqlite3_column_text(st, 4),
-		    (const char *)sqlite3_column_text(st, 5),
-		    sqlite3_column_blob(st, 6),
-		    0,
-		};
-		int hlen = sqlite3_column_bytes(st, 6);
+		sl_audit_entry e = row_entry(st);
 		int siglen = sqlite3_column_bytes(st, 7);
 		int has_sig = sqlite3_column_type(st, 7) != SQLITE_NULL;
 		if (e.seq != expect) {
@@ -573,8 +570,7 @@ sl_rc sl_audit_verify(sl_store *s, const char *anchor, sl_audit_report *r)
 			break;
 		}
 		expect++;
-		if (!e.actor || !e.action || !e.object || !e.details ||
-		    hlen != SL_SHA256_LEN) {
+		if (!e.actor || !e.action || !e.object || !e.details || !e.hash) {
 			rc = bad(r, e.seq, "malformed");
 			break;
 		}

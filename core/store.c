@@ -339,6 +339,13 @@ static sl_rc set_identity(sl_store *s, const char *user, sl_role role)
 	return SL_OK;
 }
 
+static sl_rc install_builtin_rules(sl_store *s)
+{
+	size_t len;
+	const char *rules = sl_rules_builtin(&len);
+	return sl_rules_install(s, rules, len);
+}
+
 static sl_rc mkparent(const char *path)
 {
 	char tmp[PATH_MAX];
@@ -454,9 +461,7 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 	json_decref(d);
 	if (rc)
 		goto fail;
-	size_t rlen;
-	const char *rules = sl_rules_builtin(&rlen);
-	if ((rc = sl_rules_install(s, rules, rlen)))
+	if ((rc = install_builtin_rules(s)))
 		goto fail;
 	/* The slot goes down before the commit: a crash in between leaves an
 	 * orphan slot for a store that has no users, which opens nothing. */
@@ -668,11 +673,8 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 		                      sl_schema_version);
 		rc = sl_audit(s, "store.migrate", "store", d);
 		json_decref(d);
-		if (!rc && ver < 2) {
-			size_t rlen;
-			const char *rules = sl_rules_builtin(&rlen);
-			rc = sl_rules_install(s, rules, rlen);
-		}
+		if (!rc && ver < 2) /* schema 2 brought the rules table */
+			rc = install_builtin_rules(s);
 		if (rc || (rc = sl_tx_commit(s)))
 			goto fail;
 	}
