@@ -119,6 +119,11 @@ int main(int argc, char **argv)
 	char **rest = calloc((size_t)argc + 1, sizeof *rest);
 	if (!rest)
 		return SL_ESYS;
+#define USAGE_FAIL(...)                                                      \
+	do {                                                                 \
+		free(rest);                                                  \
+		return cli_usage_error(__VA_ARGS__);                         \
+	} while (0)
 	int n = 0, dashdash = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *v = NULL;
@@ -127,21 +132,21 @@ int main(int argc, char **argv)
 			rest[n++] = argv[i];
 		} else if (!dashdash && take("--store", &i, argc, argv, &v)) {
 			if (!v || !*v)
-				return cli_usage_error("", _("--store needs a path"));
+				USAGE_FAIL("", _("--store needs a path"));
 			store = v;
 		} else if (!dashdash && take("--user", &i, argc, argv, &v)) {
 			if (!v || !*v)
-				return cli_usage_error("", _("--user needs an id"));
+				USAGE_FAIL("", _("--user needs an id"));
 			g.user = v;
 		} else if (!dashdash && take("--passphrase-file", &i, argc, argv, &v)) {
 			if (!v || !*v)
-				return cli_usage_error("", _("--passphrase-file needs a path"));
+				USAGE_FAIL("", _("--passphrase-file needs a path"));
 			g.pass_file = v;
 		} else if (!dashdash && take("--passphrase-fd", &i, argc, argv, &v)) {
 			char *end;
 			long fd = v ? strtol(v, &end, 10) : -1;
 			if (!v || *end || fd < 0 || fd > 1023)
-				return cli_usage_error(
+				USAGE_FAIL(
 				    "", _("--passphrase-fd needs a file descriptor number"));
 			g.pass_fd = (int)fd;
 		} else {
@@ -149,11 +154,12 @@ int main(int argc, char **argv)
 		}
 	}
 	if (g.pass_file && g.pass_fd >= 0)
-		return cli_usage_error(
+		USAGE_FAIL(
 		    "", _("give --passphrase-file or --passphrase-fd, not both"));
 	g.store = store && *store ? strdup(store) : sl_store_default_path();
 	if (!g.store) {
 		fprintf(stderr, _("shenli: no store path: give --store or set HOME\n"));
+		free(rest);
 		return SL_EUSAGE;
 	}
 
