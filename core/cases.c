@@ -24,11 +24,10 @@ const char *sl_intake_name(sl_intake_decision d)
 
 /* ---- intake ---------------------------------------------------------- */
 
-enum { Q_AGENCY, Q_EXISTING, Q_CASE, Q_PRIOR, Q_FACT, Q_EV, Q_DOC,
+enum { Q_EXISTING, Q_CASE, Q_PRIOR, Q_FACT, Q_EV, Q_DOC,
        Q_DOSSIER, Q__COUNT };
 
 static const char *const import_sql[Q__COUNT] = {
-    [Q_AGENCY] = "SELECT zone FROM agencies WHERE code = ?",
     [Q_EXISTING] = "SELECT id, state FROM cases WHERE case_id = ?",
     [Q_CASE] = "INSERT INTO cases(case_id, agency, zone, state, subject_name,"
                " person_id, party_member, public_official, position, rank,"
@@ -48,9 +47,16 @@ static const char *const import_sql[Q__COUNT] = {
                   " VALUES(?,?,?)",
 };
 
+typedef struct {
+	char code[SL_CODE_MAX + 1];
+	char zone[SL_CODE_MAX + 1];
+} agency_rec;
+
 struct sl_importer {
 	sl_store *s;
 	sl_rules *rules;
+	agency_rec *agencies; /* all of them, read once: there are dozens */
+	size_t n_agencies;
 	sl_dossier_limits lim;
 	sqlite3_stmt *q[Q__COUNT];
 	int in_tx;
@@ -80,8 +86,46 @@ sl_rc sl_import_begin(sl_store *s, sl_importer **out)
 			sl_import_abort(im);
 			return rc;
 		}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT code, zone FROM agencies ORDER BY code", -1,
+	                       &st, 0)) {
+		rc = sl_db_err(s, _("reading agencies"));
+		sl_import_abort(im);
+		return rc;
+	}
+	size_t cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (im->n_agencies == cap) {
+			cap = cap ? 2 * cap : 64;
+			agency_rec *na = realloc(im->agencies, cap * sizeof *na);
+			if (!na)
+				break;
+			im->agencies = na;
+		}
+		agency_rec *a = &im->agencies[im->n_agencies++];
+		const char *z = (const char *)sqlite3_column_text(st, 1);
+		snprintf(a->code, sizeof a->code, "%s", sqlite3_column_text(st, 0));
+		snprintf(a->zone, sizeof a->zone, "%s", z ? z : "");
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		rc = step == SQLITE_ROW ? sl_error(SL_ESYS, _("out of memory"))
+		                        : sl_db_err(s, _("reading agencies"));
+		sl_import_abort(im);
+		return rc;
+	}
+	/* One import is one transaction: a larger page cache keeps its pages
+	 * from being spilled to the log and rewritten (restored at the end). */
+	sqlite3_exec(sl_store_db(s), "PRAGMA cache_size = -65536", 0, 0, 0);
 	*out = im;
 	return SL_OK;
+}
+
+static int cmp_agency(const void *k, const void *e)
+{
+	return strcmp(k, ((const agency_rec *)e)->code);
 }
 
 void sl_import_abort(sl_importer *im)
@@ -92,7 +136,9 @@ void sl_import_abort(sl_importer *im)
 		sl_tx_rollback(im->s);
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(im->q[i]);
+	sqlite3_exec(sl_store_db(im->s), "PRAGMA cache_size = -2000", 0, 0, 0);
 	sl_rules_free(im->rules);
+	free(im->agencies);
 	free(im);
 }
 
@@ -413,22 +459,15 @@ static sl_rc import_parsed(sl_importer *im, const prepared *pp,
 	char zone[SL_CODE_MAX + 1] = "", dup[16] = "";
 	int agency_found = 0;
 	int64_t old_ref = 0;
-	sqlite3_stmt *st = im->q[Q_AGENCY];
-	sqlite3_bind_text(st, 1, d->agency, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
+	const agency_rec *az = bsearch(d->agency, im->agencies, im->n_agencies,
+	                                sizeof *im->agencies, cmp_agency);
+	if (az) {
 		agency_found = 1;
-		const char *z = (const char *)sqlite3_column_text(st, 0);
-		snprintf(zone, sizeof zone, "%s", z ? z : "");
+		snprintf(zone, sizeof zone, "%s", az->zone);
 	}
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = sl_db_err(im->s, _("reading agencies"));
-		goto out;
-	}
-	st = im->q[Q_EXISTING];
+	sqlite3_stmt *st = im->q[Q_EXISTING];
 	sqlite3_bind_text(st, 1, d->case_id, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
+	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		const char *state = (const char *)sqlite3_column_text(st, 1);
 		int sn = sl_state_parse(state);
