@@ -842,6 +842,18 @@ static sl_rc open_case(sl_store *s, sl_action a, const char *case_id,
 	return sl_policy_require_case(s, a, &r);
 }
 
+sl_rc sl_case_require(sl_store *s, sl_action a, const char *case_id,
+                      int64_t *ref, sl_state *state)
+{
+	case_rec c;
+	sl_rc rc = open_case(s, a, case_id, &c);
+	if (rc)
+		return rc;
+	*ref = c.ref;
+	*state = c.state;
+	return SL_OK;
+}
+
 /* ---- listing ----------------------------------------------------------- */
 
 sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
@@ -866,7 +878,7 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
 	    "SELECT c.case_id, c.agency, c.zone, c.state, c.subject_name,"
 	    " c.transferred_on, c.deadline_ms, c.paused_ms, c.returns,"
 	    " (SELECT group_concat(a.user_id) FROM assignments a"
-	    "  WHERE a.case_ref = c.id)"
+	    "  WHERE a.case_ref = c.id), c.id"
 	    " FROM cases c WHERE 1");
 #define ADD(cond, val)                                                       \
 	do {                                                                 \
@@ -912,6 +924,7 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		sl_case_row r = {
+		    sqlite3_column_int64(st, 10),
 		    (const char *)sqlite3_column_text(st, 0),
 		    (const char *)sqlite3_column_text(st, 1),
 		    (const char *)sqlite3_column_text(st, 2),

@@ -22,6 +22,7 @@
 
 #include "dossier.h"
 #include "lifecycle.h"
+#include "policy.h"
 #include "rules.h"
 #include "store.h"
 
@@ -77,6 +78,7 @@ typedef struct {
 } sl_case_filter;
 
 typedef struct {
+	int64_t ref; /* the case's row id in the store */
 	const char *case_id, *agency, *zone, *state, *subject_name,
 	    *transferred_on, *assignees; /* comma-separated */
 	int64_t deadline_ms;             /* 0 if none */
@@ -85,6 +87,11 @@ typedef struct {
 
 sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
                    int (*cb)(const sl_case_row *r, void *ud), void *ud);
+
+/* Look a case up for an action on it: policy (role, zone, recusal) is
+ * asked and a refusal audited. */
+sl_rc sl_case_require(sl_store *s, sl_action a, const char *case_id,
+                      int64_t *ref, sl_state *state);
 
 /* The whole case as JSON (see spec/cli.md: case_id, agency, zone, state,
  * assignees, returns, dossier, plus deadline and intake reasons). */

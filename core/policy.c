@@ -33,6 +33,11 @@ static const struct {
                           SL_ROLE_LEADER | REVIEWERS | SL_ROLE_AUDITOR},
     [SL_ACT_CASE_ASSIGN] = {"case.assign", SL_ROLE_LEADER},
     [SL_ACT_CASE_EXTEND] = {"case.extend", SL_ROLE_LEADER},
+    [SL_ACT_KEYS_MANAGE] = {"keys.manage", SL_ROLE_ADMIN},
+    [SL_ACT_KEYS_LIST] = {"keys.list", ALL},
+    [SL_ACT_PKG_INSTALL] = {"package.install", SL_ROLE_ADMIN},
+    [SL_ACT_PKG_LIST] = {"package.list", ALL},
+    [SL_ACT_REVIEW_RUN] = {"review.run", SL_ROLE_LEADER | REVIEWERS},
 };
 
 const char *sl_action_name(sl_action a)

@@ -25,6 +25,11 @@ typedef enum {
 	SL_ACT_CASE_READ, /* list, show, and (later) findings and reports */
 	SL_ACT_CASE_ASSIGN,
 	SL_ACT_CASE_EXTEND,
+	SL_ACT_KEYS_MANAGE, /* trust and revoke signing keys */
+	SL_ACT_KEYS_LIST,
+	SL_ACT_PKG_INSTALL, /* plugins, scripts, rules: install and remove */
+	SL_ACT_PKG_LIST,
+	SL_ACT_REVIEW_RUN, /* run the checks on a case */
 	SL_ACT__COUNT
 } sl_action;
 

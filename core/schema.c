@@ -128,6 +128,42 @@ const char *const sl_schema_migrations[] = {
           "  PRIMARY KEY(case_ref, user_id)"
           ") WITHOUT ROWID;"
           "CREATE INDEX assignments_user ON assignments(user_id);",
+    /* 3: signed packages - trust anchors, installed packages and the
+     * version floor that survives removal, findings of review checks */
+    [3] = "CREATE TABLE trusted_keys("
+          "  id TEXT PRIMARY KEY,"
+          "  pubkey BLOB NOT NULL CHECK(length(pubkey) = 32),"
+          "  comment TEXT NOT NULL,"
+          "  revoked INTEGER NOT NULL DEFAULT 0 CHECK(revoked IN (0,1))"
+          ") WITHOUT ROWID;"
+          "CREATE TABLE packages("
+          "  name TEXT PRIMARY KEY,"
+          "  kind TEXT NOT NULL CHECK(kind IN ('plugin','script','rules')),"
+          "  version INTEGER NOT NULL,"
+          "  abi INTEGER NOT NULL,"
+          "  file TEXT NOT NULL,"
+          "  size INTEGER NOT NULL,"
+          "  sha256 BLOB NOT NULL CHECK(length(sha256) = 32),"
+          "  signer TEXT NOT NULL"
+          ") WITHOUT ROWID;"
+          "CREATE TABLE package_floor("
+          "  name TEXT PRIMARY KEY,"
+          "  max_version INTEGER NOT NULL"
+          ") WITHOUT ROWID;"
+          "CREATE TABLE findings("
+          "  case_ref INTEGER NOT NULL REFERENCES cases(id),"
+          "  n INTEGER NOT NULL,"
+          "  check_id TEXT NOT NULL,"
+          "  standard TEXT NOT NULL CHECK(standard IN ('facts','evidence',"
+          "    'classification','disposal','formalities','procedure')),"
+          "  severity TEXT NOT NULL CHECK(severity IN ('blocker','warning',"
+          "    'note')),"
+          "  code TEXT NOT NULL,"
+          "  message TEXT NOT NULL,"
+          "  refs TEXT NOT NULL,"
+          "  outline_item TEXT,"
+          "  PRIMARY KEY(case_ref, n)"
+          ") WITHOUT ROWID;",
 };
 
 const int sl_schema_version =

@@ -50,5 +50,9 @@ int cmd_zone(int argc, char **argv, sl_cli *g);
 int cmd_agency(int argc, char **argv, sl_cli *g);
 int cmd_case(int argc, char **argv, sl_cli *g);
 int cmd_sample(int argc, char **argv, sl_cli *g);
+int cmd_keys(int argc, char **argv, sl_cli *g);
+int cmd_plugin(int argc, char **argv, sl_cli *g);
+int cmd_script(int argc, char **argv, sl_cli *g);
+int cmd_review(int argc, char **argv, sl_cli *g);
 
 #endif

@@ -4,31 +4,41 @@
 #include <string.h>
 
 #include "../audit.h"
+#include "../pkgstore.h"
 #include "../users.h"
 #include "cli.h"
 
 static const char USAGE[] = N_(
-    "usage: shenli init --admin ID [--store PATH] [--passphrase-file F]\n"
+    "usage: shenli init --admin ID [--trust KEY.pub]... [--store PATH]\n"
+    "                   [--passphrase-file F]\n"
     "\n"
     "Create a new encrypted store at --store (it must not exist) with ID as\n"
     "its first admin. The admin's passphrase is asked twice on the terminal,\n"
-    "or read from --passphrase-file. Prints the audit head to write down.\n");
+    "or read from --passphrase-file. --trust makes public keys (PEM) trust\n"
+    "anchors for signed packages from the start. Prints the audit head.\n");
 
 int cmd_init(int argc, char **argv, sl_cli *g)
 {
 	static const struct option opts[] = {
 	    {"admin", required_argument, 0, 'a'},
+	    {"trust", required_argument, 0, 't'},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
-	const char *admin = NULL;
-	int c;
+	const char *admin = NULL, *trust[16];
+	int c, ntrust = 0;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			admin = optarg;
+			break;
+		case 't':
+			if (ntrust == 16)
+				return cli_usage_error(_(USAGE),
+				                       _("init: at most 16 --trust"));
+			trust[ntrust++] = optarg;
 			break;
 		case 'h':
 			fputs(_(USAGE), stdout);
@@ -58,6 +68,17 @@ int cmd_init(int argc, char **argv, sl_cli *g)
 	cli_pass_free(&p);
 	if (rc)
 		return cli_fail(rc);
+	for (int i = 0; i < ntrust && !rc; i++) {
+		char id[17];
+		if (!(rc = sl_keys_trust(s, trust[i], "init --trust", id)))
+			printf(_("trusted key %s (%s)\n"), id, trust[i]);
+	}
+	if (rc) {
+		fprintf(stderr, _("shenli: the store was created, but not every "
+		                  "key could be trusted; use 'keys trust'\n"));
+		sl_store_close(s);
+		return cli_fail(rc);
+	}
 	int64_t seq;
 	uint8_t h[32];
 	char anchor[96];

@@ -26,6 +26,10 @@ static const struct {
     {"zone", cmd_zone, N_("add and list zones (片区)")},
     {"agency", cmd_agency, N_("add and list agencies and their zones")},
     {"case", cmd_case, N_("import dossiers, list, show, assign, extend")},
+    {"review", cmd_review, N_("run the review checks, show their findings")},
+    {"keys", cmd_keys, N_("trust, list and revoke package signing keys")},
+    {"plugin", cmd_plugin, N_("install, list, remove and verify review plugins")},
+    {"script", cmd_script, N_("install, list and remove consistency scripts")},
     {"audit", cmd_audit, N_("verify the audit log, show it, print its head")},
     {"sample", cmd_sample, N_("write the deterministic sample docket (no store)")},
 };

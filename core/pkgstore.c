@@ -1,0 +1,520 @@
+/* pkgstore.c - trust anchors and installed packages. See pkgstore.h. */
+#define _GNU_SOURCE
+#include "pkgstore.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "crypto.h"
+#include "fsutil.h"
+#include "policy.h"
+#include "text.h"
+#include <shenli/plugin.h>
+
+int sl_pkg_host_abi(sl_pkg_kind kind)
+{
+	switch (kind) {
+	case SL_PKG_PLUGIN: return SHENLI_PLUGIN_ABI;
+	case SL_PKG_SCRIPT: return 1; /* the script contract of spec/cli.md */
+	case SL_PKG_RULES: return 1;  /* shenli.rules/1 */
+	}
+	return -1;
+}
+
+static sl_rc step_ok(sl_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SL_OK : sl_db_err(s, what);
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+sl_rc sl_keys_trust(sl_store *s, const char *pem_path, const char *comment,
+                    char id_out[17])
+{
+	sl_rc rc = sl_policy_require(s, SL_ACT_KEYS_MANAGE, pem_path);
+	if (rc)
+		return rc;
+	char *pem;
+	size_t len;
+	uint8_t raw[32];
+	if ((rc = sl_file_read(pem_path, 4096, &pem, &len)))
+		return rc;
+	rc = sl_pubkey_from_pem(pem, len, raw);
+	free(pem);
+	if (rc)
+		return rc;
+	char note[129];
+	sl_text_sanitize(comment ? comment : "", note, sizeof note);
+	sl_key_id(raw, id_out);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT revoked FROM trusted_keys WHERE id = ?", -1,
+	                       &st, 0))
+		return sl_db_err(s, _("reading keys"));
+	sqlite3_bind_text(st, 1, id_out, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	int revoked = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return sl_db_err(s, _("reading keys"));
+	if (revoked == 1)
+		return sl_error(SL_EPERM,
+		                _("key %s was revoked; a revoked key is never "
+		                  "trusted again"),
+		                id_out);
+	if (revoked == 0)
+		return sl_error(SL_EINPUT, _("key %s is already trusted"), id_out);
+	if ((rc = sl_tx_begin(s)))
+		return rc;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "INSERT INTO trusted_keys(id, pubkey, comment)"
+	                       " VALUES(?, ?, ?)",
+	                       -1, &st, 0)) {
+		rc = sl_db_err(s, _("trusting a key"));
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, id_out, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, raw, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+	if ((rc = step_ok(s, st, _("trusting a key"))))
+		goto fail;
+	char hex[65];
+	sl_hex(raw, 32, hex);
+	json_t *d = json_pack("{s:s, s:s}", "pubkey", hex, "comment", note);
+	rc = sl_audit(s, "keys.trust", id_out, d);
+	json_decref(d);
+	if (rc || (rc = sl_tx_commit(s)))
+		goto fail;
+	return SL_OK;
+fail:
+	sl_tx_rollback(s);
+	return rc;
+}
+
+sl_rc sl_keys_revoke(sl_store *s, const char *id)
+{
+	sl_rc rc = sl_policy_require(s, SL_ACT_KEYS_MANAGE, id);
+	if (rc)
+		return rc;
+	if ((rc = sl_tx_begin(s)))
+		return rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "UPDATE trusted_keys SET revoked = 1 WHERE id = ?"
+	                       " AND revoked = 0",
+	                       -1, &st, 0)) {
+		rc = sl_db_err(s, _("revoking a key"));
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = step_ok(s, st, _("revoking a key"))))
+		goto fail;
+	if (sqlite3_changes(sl_store_db(s)) != 1) {
+		rc = sl_error(SL_EINPUT, _("no trusted key '%s'"), id);
+		goto fail;
+	}
+	if ((rc = sl_audit(s, "keys.revoke", id, NULL)) ||
+	    (rc = sl_tx_commit(s)))
+		goto fail;
+	return SL_OK;
+fail:
+	sl_tx_rollback(s);
+	return rc;
+}
+
+sl_rc sl_keys_list(sl_store *s, int (*cb)(const sl_key_info *k, void *ud),
+                   void *ud)
+{
+	sl_rc rc = sl_policy_require(s, SL_ACT_KEYS_LIST, "keys");
+	if (rc)
+		return rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT id, comment, revoked FROM trusted_keys"
+	                       " ORDER BY id",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading keys"));
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		sl_key_info k = {0};
+		snprintf(k.id, sizeof k.id, "%s", sqlite3_column_text(st, 0));
+		snprintf(k.comment, sizeof k.comment, "%s",
+		         sqlite3_column_text(st, 1));
+		k.revoked = sqlite3_column_int(st, 2);
+		if (cb(&k, ud))
+			break;
+	}
+	rc = step == SQLITE_ROW || step == SQLITE_DONE
+	         ? SL_OK
+	         : sl_db_err(s, _("reading keys"));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The keys a package may be signed with: trusted and not revoked. */
+static sl_rc trusted(sl_store *s, sl_trusted_key **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT id, pubkey FROM trusted_keys WHERE"
+	                       " revoked = 0",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading keys"));
+	size_t cap = 0;
+	int step;
+	sl_rc rc = SL_OK;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 1) != 32)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			sl_trusted_key *nk = realloc(*out, cap * sizeof *nk);
+			if (!nk) {
+				rc = sl_error(SL_ESYS, _("out of memory"));
+				break;
+			}
+			*out = nk;
+		}
+		sl_trusted_key *k = &(*out)[(*n)++];
+		memcpy(k->raw, sqlite3_column_blob(st, 1), 32);
+		snprintf(k->id, sizeof k->id, "%s", sqlite3_column_text(st, 0));
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = sl_db_err(s, _("reading keys"));
+	sqlite3_finalize(st);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* ---- packages ------------------------------------------------------------ */
+
+sl_rc sl_pkg_path(const sl_store *s, const sl_manifest *m, char *buf,
+                  size_t cap)
+{
+	if (snprintf(buf, cap, "%s.pkg/%s@%lld/%s", sl_store_path(s), m->name,
+	             m->version, m->file) >= (int)cap)
+		return sl_error(SL_EINPUT, _("store path too long"));
+	return SL_OK;
+}
+
+/* Copy src to dst (created 0400, O_EXCL) hashing what is copied: the bytes
+ * installed are exactly the bytes whose hash the manifest signs, whatever
+ * happens to src meanwhile. */
+static sl_rc copy_verified(const char *src, const char *dst,
+                           const sl_manifest *m)
+{
+	int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (in < 0)
+		return sl_error(SL_EINTEGRITY, _("%s: %s"), src, strerror(errno));
+	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	               0400);
+	if (out < 0) {
+		int e = errno;
+		close(in);
+		return sl_error(SL_ESYS, _("%s: %s"), dst, strerror(e));
+	}
+	sl_hasher *h = sl_hasher_new();
+	sl_hasher_init(h);
+	char buf[65536];
+	long long total = 0;
+	sl_rc rc = SL_OK;
+	for (;;) {
+		ssize_t r = read(in, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = sl_error(SL_ESYS, _("%s: read failed"), src);
+			break;
+		}
+		if (r == 0)
+			break;
+		total += r;
+		if (total > m->size) {
+			rc = sl_error(SL_EINTEGRITY, _("%s grew while being installed"),
+			              src);
+			break;
+		}
+		sl_hasher_update(h, buf, (size_t)r);
+		for (ssize_t o = 0; o < r;) {
+			ssize_t w = write(out, buf + o, (size_t)(r - o));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				rc = sl_error(SL_ESYS, _("%s: write failed: %s"), dst,
+				              strerror(errno));
+				break;
+			}
+			o += w;
+		}
+		if (rc)
+			break;
+	}
+	uint8_t got[32];
+	sl_hasher_final(h, got);
+	sl_hasher_free(h);
+	if (!rc && (total != m->size || memcmp(got, m->sha256, 32)))
+		rc = sl_error(SL_EINTEGRITY,
+		              _("%s changed while being installed"), src);
+	if (!rc && fsync(out) != 0)
+		rc = sl_error(SL_ESYS, _("%s: fsync failed"), dst);
+	close(in);
+	close(out);
+	if (rc)
+		unlink(dst);
+	return rc;
+}
+
+static sl_rc floor_of(sl_store *s, const char *name, long long *floor)
+{
+	sqlite3_stmt *st;
+	*floor = 0;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT max_version FROM package_floor WHERE"
+	                       " name = ?",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading packages"));
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		*floor = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE
+	           ? SL_OK
+	           : sl_db_err(s, _("reading packages"));
+}
+
+static const char *act_name(sl_pkg_kind kind, const char *verb)
+{
+	static char buf[32];
+	snprintf(buf, sizeof buf, "%s.%s", sl_pkg_kind_name(kind), verb);
+	return buf;
+}
+
+sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
+                     sl_pkg_info *out)
+{
+	sl_rc rc = sl_policy_require(s, SL_ACT_PKG_INSTALL, dir);
+	if (rc)
+		return rc;
+	sl_trusted_key *keys;
+	size_t nkeys;
+	if ((rc = trusted(s, &keys, &nkeys)))
+		return rc;
+	sl_pkg_info pi = {0};
+	rc = sl_package_verify(dir, keys, nkeys, &pi.m, pi.signer);
+	free(keys);
+	if (rc)
+		return rc;
+	if (pi.m.kind != kind)
+		return sl_error(SL_EINPUT, _("%s is a %s package, not a %s"), dir,
+		                sl_pkg_kind_name(pi.m.kind), sl_pkg_kind_name(kind));
+	if (pi.m.abi != sl_pkg_host_abi(kind))
+		return sl_error(SL_EINPUT,
+		                _("%s: abi %d, but this shenli speaks %s abi %d"),
+		                pi.m.name, pi.m.abi, sl_pkg_kind_name(kind),
+		                sl_pkg_host_abi(kind));
+	long long floor;
+	if ((rc = floor_of(s, pi.m.name, &floor)))
+		return rc;
+	if (pi.m.version < floor)
+		return sl_error(SL_EINTEGRITY,
+		                _("%s version %lld is older than version %lld, "
+		                  "installed before: a rollback is refused"),
+		                pi.m.name, pi.m.version, floor);
+
+	/* STORE.pkg/ and STORE.pkg/NAME@VERSION/, ours and private */
+	char top[PATH_MAX], vdir[PATH_MAX], dst[PATH_MAX], src[PATH_MAX];
+	snprintf(top, sizeof top, "%s.pkg", sl_store_path(s));
+	if ((rc = sl_dir_ensure(top, 0700)))
+		return rc;
+	if ((rc = sl_pkg_path(s, &pi.m, dst, sizeof dst)))
+		return rc;
+	snprintf(vdir, sizeof vdir, "%s.pkg/%s@%lld", sl_store_path(s),
+	         pi.m.name, pi.m.version);
+	if (snprintf(src, sizeof src, "%s/%s", dir, pi.m.file) >= (int)sizeof src)
+		return sl_error(SL_EINPUT, _("path too long"));
+	if ((rc = sl_dir_ensure(vdir, 0700)))
+		return rc;
+	unlink(dst); /* an earlier, unfinished install of the same version */
+	if ((rc = copy_verified(src, dst, &pi.m)))
+		return rc;
+
+	char hex[65];
+	sl_hex(pi.m.sha256, 32, hex);
+	if ((rc = sl_tx_begin(s)))
+		goto unfile;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "INSERT OR REPLACE INTO packages(name, kind,"
+	                       " version, abi, file, size, sha256, signer)"
+	                       " VALUES(?,?,?,?,?,?,?,?)",
+	                       -1, &st, 0)) {
+		rc = sl_db_err(s, _("installing"));
+		goto rollback;
+	}
+	sqlite3_bind_text(st, 1, pi.m.name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sl_pkg_kind_name(kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, pi.m.version);
+	sqlite3_bind_int(st, 4, pi.m.abi);
+	sqlite3_bind_text(st, 5, pi.m.file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, pi.m.size);
+	sqlite3_bind_blob(st, 7, pi.m.sha256, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, pi.signer, -1, SQLITE_STATIC);
+	if ((rc = step_ok(s, st, _("installing"))))
+		goto rollback;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "INSERT OR REPLACE INTO package_floor(name,"
+	                       " max_version) VALUES(?, ?)",
+	                       -1, &st, 0)) {
+		rc = sl_db_err(s, _("installing"));
+		goto rollback;
+	}
+	sqlite3_bind_text(st, 1, pi.m.name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, pi.m.version > floor ? pi.m.version : floor);
+	if ((rc = step_ok(s, st, _("installing"))))
+		goto rollback;
+	json_t *d = json_pack("{s:I, s:i, s:s, s:I, s:s, s:s}", "version",
+	                      (json_int_t)pi.m.version, "abi", pi.m.abi, "file",
+	                      pi.m.file, "size", (json_int_t)pi.m.size, "sha256",
+	                      hex, "signer", pi.signer);
+	rc = sl_audit(s, act_name(kind, "install"), pi.m.name, d);
+	json_decref(d);
+	if (rc || (rc = sl_tx_commit(s)))
+		goto rollback;
+	if (out)
+		*out = pi;
+	return SL_OK;
+rollback:
+	sl_tx_rollback(s);
+unfile:
+	unlink(dst);
+	rmdir(vdir);
+	return rc;
+}
+
+static sl_rc get(sl_store *s, const char *name, sl_pkg_kind kind,
+                 sl_pkg_info *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT name, version, abi, file, size, sha256,"
+	                       " signer FROM packages WHERE name = ? AND kind = ?",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading packages"));
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sl_pkg_kind_name(kind), -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sl_rc rc = SL_OK;
+	if (step == SQLITE_ROW && sqlite3_column_bytes(st, 5) == 32) {
+		memset(out, 0, sizeof *out);
+		snprintf(out->m.name, sizeof out->m.name, "%s",
+		         sqlite3_column_text(st, 0));
+		out->m.kind = kind;
+		out->m.version = sqlite3_column_int64(st, 1);
+		out->m.abi = sqlite3_column_int(st, 2);
+		snprintf(out->m.file, sizeof out->m.file, "%s",
+		         sqlite3_column_text(st, 3));
+		out->m.size = sqlite3_column_int64(st, 4);
+		memcpy(out->m.sha256, sqlite3_column_blob(st, 5), 32);
+		snprintf(out->signer, sizeof out->signer, "%s",
+		         sqlite3_column_text(st, 6));
+	} else if (step == SQLITE_ROW) {
+		rc = sl_error(SL_EINTEGRITY, _("package %s: damaged record"), name);
+	} else if (step == SQLITE_DONE) {
+		rc = sl_error(SL_EINPUT, _("no %s '%s' is installed"),
+		              sl_pkg_kind_name(kind), name);
+	} else {
+		rc = sl_db_err(s, _("reading packages"));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+sl_rc sl_pkg_get(sl_store *s, const char *name, sl_pkg_kind kind,
+                 sl_pkg_info *out)
+{
+	return get(s, name, kind, out);
+}
+
+sl_rc sl_pkg_remove(sl_store *s, const char *name, sl_pkg_kind kind)
+{
+	sl_rc rc = sl_policy_require(s, SL_ACT_PKG_INSTALL, name);
+	if (rc)
+		return rc;
+	sl_pkg_info pi;
+	if ((rc = get(s, name, kind, &pi)))
+		return rc;
+	if ((rc = sl_tx_begin(s)))
+		return rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "DELETE FROM packages WHERE name = ?", -1, &st, 0)) {
+		rc = sl_db_err(s, _("removing"));
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((rc = step_ok(s, st, _("removing"))))
+		goto fail;
+	json_t *d = json_pack("{s:I}", "version", (json_int_t)pi.m.version);
+	rc = sl_audit(s, act_name(kind, "remove"), name, d);
+	json_decref(d);
+	if (rc || (rc = sl_tx_commit(s)))
+		goto fail;
+	/* the floor stays; the files go (best effort: the row is what counts) */
+	char path[PATH_MAX];
+	if (sl_pkg_path(s, &pi.m, path, sizeof path) == SL_OK) {
+		unlink(path);
+		char *slash = strrchr(path, '/');
+		if (slash) {
+			*slash = 0;
+			rmdir(path);
+		}
+	}
+	return SL_OK;
+fail:
+	sl_tx_rollback(s);
+	return rc;
+}
+
+sl_rc sl_pkg_list(sl_store *s, sl_pkg_kind kind,
+                  int (*cb)(const sl_pkg_info *p, void *ud), void *ud)
+{
+	sl_rc rc = sl_policy_require(s, SL_ACT_PKG_LIST, "packages");
+	if (rc)
+		return rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT name FROM packages WHERE kind = ?"
+	                       " ORDER BY name",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading packages"));
+	sqlite3_bind_text(st, 1, sl_pkg_kind_name(kind), -1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		sl_pkg_info pi;
+		if ((rc = get(s, (const char *)sqlite3_column_text(st, 0), kind,
+		              &pi)))
+			break;
+		if (cb(&pi, ud))
+			break;
+	}
+	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = sl_db_err(s, _("reading packages"));
+	sqlite3_finalize(st);
+	return rc;
+}

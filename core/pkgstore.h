@@ -1,0 +1,54 @@
+/*
+ * pkgstore.h - what the store trusts and what it has installed.
+ *
+ * Trust anchors are Ed25519 public keys an admin trusts (and may revoke).
+ * A package (spec/cli.md) is installed only if, in this order: its manifest
+ * is signed by a trusted, unrevoked key; its payload has the size and
+ * SHA-256 the manifest says; its abi is the one this host speaks; and its
+ * version is not below the highest version of that name ever installed
+ * (the floor is kept after removal, so a removed package cannot come back
+ * older). The payload is then copied into STORE.pkg/NAME/ (0700, owned by
+ * the store's user) and its hash recorded; loading checks it again
+ * (plugin_host.h).
+ */
+#ifndef SHENLI_PKGSTORE_H
+#define SHENLI_PKGSTORE_H
+
+#include "package.h"
+#include "store.h"
+
+typedef struct {
+	char id[17];
+	char comment[129];
+	int revoked;
+} sl_key_info;
+
+/* keys: admin only, audited. comment is free text (bounded). */
+sl_rc sl_keys_trust(sl_store *s, const char *pem_path, const char *comment,
+                    char id_out[17]);
+sl_rc sl_keys_revoke(sl_store *s, const char *id);
+sl_rc sl_keys_list(sl_store *s, int (*cb)(const sl_key_info *k, void *ud),
+                   void *ud);
+
+typedef struct {
+	sl_manifest m;
+	char signer[17];
+} sl_pkg_info;
+
+/* Install a package directory of the given kind (admin only, audited). */
+sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
+                     sl_pkg_info *out);
+sl_rc sl_pkg_remove(sl_store *s, const char *name, sl_pkg_kind kind);
+sl_rc sl_pkg_list(sl_store *s, sl_pkg_kind kind,
+                  int (*cb)(const sl_pkg_info *p, void *ud), void *ud);
+/* The installed package of that name and kind (SL_EINPUT if none). */
+sl_rc sl_pkg_get(sl_store *s, const char *name, sl_pkg_kind kind,
+                 sl_pkg_info *out);
+/* STORE.pkg/NAME@VERSION/FILE: where an installed payload lives. */
+sl_rc sl_pkg_path(const sl_store *s, const sl_manifest *m, char *buf,
+                  size_t cap);
+
+/* The ABI numbers this host speaks, per kind. */
+int sl_pkg_host_abi(sl_pkg_kind kind);
+
+#endif

@@ -1,0 +1,212 @@
+/* plugin_host.c - verified loading of review plugins. See plugin_host.h. */
+#define _GNU_SOURCE
+#include "plugin_host.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "crypto.h"
+
+struct sl_plugin {
+	void *dl;
+	char name[SL_PKG_NAME_MAX + 1];
+	shenli_check_fn check;
+	shenli_close_fn close;
+	void *state;
+};
+
+/* Record a refused load in its own transaction, then return rc. */
+static sl_rc refuse(sl_store *s, const char *name, sl_rc rc)
+{
+	char why[512];
+	snprintf(why, sizeof why, "%s", sl_errmsg());
+	if (!sl_tx_active(s) && sl_tx_begin(s) == SL_OK) {
+		json_t *d = json_pack("{s:s}", "reason", why);
+		if (sl_audit(s, "plugin.refused", name, d) != SL_OK ||
+		    sl_tx_commit(s) != SL_OK)
+			sl_tx_rollback(s);
+		json_decref(d);
+	}
+	return sl_error(rc, "%s", why);
+}
+
+/* Copy the file's bytes into a sealed memfd, hashing them on the way. */
+static sl_rc sealed_copy(const char *path, const sl_manifest *m, int *memfd)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return sl_error(SL_EINTEGRITY, _("plugin %s: %s: %s"), m->name, path,
+		                strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 022)) {
+		close(fd);
+		return sl_error(SL_EINTEGRITY,
+		                _("plugin %s: %s is not a regular file owned by us "
+		                  "and writable only by us"),
+		                m->name, path);
+	}
+	if (st.st_size != m->size) {
+		close(fd);
+		return sl_error(SL_EINTEGRITY,
+		                _("plugin %s: the installed file changed size "
+		                  "(%lld bytes, installed %lld)"),
+		                m->name, (long long)st.st_size, m->size);
+	}
+	int mfd = memfd_create("shenli-plugin", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (mfd < 0) {
+		close(fd);
+		return sl_error(SL_ESYS, _("memfd_create: %s"), strerror(errno));
+	}
+	sl_hasher *h = sl_hasher_new();
+	sl_hasher_init(h);
+	char buf[65536];
+	long long total = 0;
+	sl_rc rc = SL_OK;
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r < 0)
+				rc = sl_error(SL_ESYS, _("%s: read failed"), path);
+			break;
+		}
+		total += r;
+		if (total > m->size)
+			break;
+		sl_hasher_update(h, buf, (size_t)r);
+		for (ssize_t o = 0; !rc && o < r;) {
+			ssize_t w = write(mfd, buf + o, (size_t)(r - o));
+			if (w < 0 && errno != EINTR)
+				rc = sl_error(SL_ESYS, _("memfd write: %s"),
+				              strerror(errno));
+			else if (w > 0)
+				o += w;
+		}
+		if (rc)
+			break;
+	}
+	uint8_t got[32];
+	sl_hasher_final(h, got);
+	sl_hasher_free(h);
+	close(fd);
+	if (!rc && (total != m->size || memcmp(got, m->sha256, 32)))
+		rc = sl_error(SL_EINTEGRITY,
+		              _("plugin %s: the installed file does not match the "
+		                "hash recorded at install: it was changed"),
+		              m->name);
+	if (!rc && fcntl(mfd, F_ADD_SEALS,
+	                 F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
+	                     F_SEAL_SEAL) != 0)
+		rc = sl_error(SL_ESYS, _("sealing the plugin copy: %s"),
+		              strerror(errno));
+	if (rc) {
+		close(mfd);
+		return rc;
+	}
+	*memfd = mfd;
+	return SL_OK;
+}
+
+sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi,
+                     const char *rules_json, size_t rules_len,
+                     sl_plugin **out)
+{
+	char path[PATH_MAX];
+	sl_rc rc = sl_pkg_path(s, &pi->m, path, sizeof path);
+	if (rc)
+		return rc;
+	int mfd;
+	if ((rc = sealed_copy(path, &pi->m, &mfd)))
+		return refuse(s, pi->m.name, rc);
+	char fdpath[64];
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", mfd);
+	void *dl = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
+	close(mfd); /* the mapping stays */
+	if (!dl) {
+		sl_error(SL_EINTEGRITY, _("plugin %s: cannot be loaded: %s"),
+		         pi->m.name, dlerror());
+		return refuse(s, pi->m.name, SL_EINTEGRITY);
+	}
+	const int *abi = dlsym(dl, SHENLI_PLUGIN_ABI_SYMBOL);
+	shenli_init_fn init;
+	*(void **)&init = dlsym(dl, SHENLI_PLUGIN_INIT);
+	const shenli_dispatch *tab = NULL;
+	if (!abi || *abi != SHENLI_PLUGIN_ABI || !init ||
+	    !(tab = init(SHENLI_PLUGIN_ABI))) {
+		dlclose(dl);
+		sl_error(SL_EINPUT,
+		         _("plugin %s: does not speak plugin ABI %d (exports abi "
+		           "%d)"),
+		         pi->m.name, SHENLI_PLUGIN_ABI, abi ? *abi : -1);
+		return refuse(s, pi->m.name, SL_EINPUT);
+	}
+	sl_plugin *p = calloc(1, sizeof *p);
+	if (!p) {
+		dlclose(dl);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
+	p->dl = dl;
+	shenli_name_fn name = NULL;
+	shenli_open_fn open_fn = NULL;
+	for (size_t i = 0; tab[i].id && i < 256; i++) {
+		switch (tab[i].id) {
+		case SHENLI_FN_NAME: name = (shenli_name_fn)tab[i].fn; break;
+		case SHENLI_FN_OPEN: open_fn = (shenli_open_fn)tab[i].fn; break;
+		case SHENLI_FN_CHECK: p->check = (shenli_check_fn)tab[i].fn; break;
+		case SHENLI_FN_CLOSE: p->close = (shenli_close_fn)tab[i].fn; break;
+		default: break; /* a newer plugin: ignore what we do not know */
+		}
+	}
+	const char *n = name ? name() : NULL;
+	if (!n || !p->check || strcmp(n, pi->m.name)) {
+		sl_plugin_unload(p);
+		sl_error(SL_EINPUT,
+		         _("plugin %s: its dispatch table lacks a name or a check, "
+		           "or names itself '%s'"),
+		         pi->m.name, n ? n : "");
+		return refuse(s, pi->m.name, SL_EINPUT);
+	}
+	snprintf(p->name, sizeof p->name, "%s", n);
+	if (open_fn && !(p->state = open_fn(rules_json, rules_len))) {
+		sl_plugin_unload(p);
+		sl_error(SL_FAIL,
+		         _("plugin %s: cannot work with the rules in force"),
+		         pi->m.name);
+		return refuse(s, pi->m.name, SL_FAIL);
+	}
+	*out = p;
+	return SL_OK;
+}
+
+const char *sl_plugin_name(const sl_plugin *p) { return p->name; }
+
+sl_rc sl_plugin_check(sl_plugin *p, const shenli_case *c, shenli_emitter *e,
+                      shenli_emit_fn emit)
+{
+	if (p->check(p->state, c, e, emit) != 0)
+		return sl_error(SL_FAIL, _("plugin %s could not check case %s"),
+		                p->name, c->case_id);
+	return SL_OK;
+}
+
+void sl_plugin_unload(sl_plugin *p)
+{
+	if (!p)
+		return;
+	if (p->close && p->state)
+		p->close(p->state);
+	if (p->dl)
+		dlclose(p->dl);
+	free(p);
+}

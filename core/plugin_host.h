@@ -1,0 +1,35 @@
+/*
+ * plugin_host.h - loading a review plugin so that what runs is exactly
+ * what was signed.
+ *
+ * The installed payload (pkgstore.h) is opened with O_NOFOLLOW; it must be
+ * a regular file owned by us and writable by no one else. Its bytes are
+ * read once, hashed, and written into a sealed memfd (no write, grow or
+ * shrink can ever happen to it); if the hash is not the one recorded at
+ * install, the load is refused (SL_EINTEGRITY) and the refusal audited.
+ * Otherwise the memfd is dlopen'ed through /proc/self/fd: the code mapped
+ * is the code hashed, with no window in which to swap the file, even in
+ * place. Then the plugin's ABI number is checked and its dispatch table
+ * read (shenli/plugin.h); ids the host does not know are ignored.
+ */
+#ifndef SHENLI_PLUGIN_HOST_H
+#define SHENLI_PLUGIN_HOST_H
+
+#include <shenli/plugin.h>
+
+#include "pkgstore.h"
+#include "store.h"
+
+typedef struct sl_plugin sl_plugin;
+
+/* Load and open (with the rules document) an installed plugin. */
+sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi,
+                     const char *rules_json, size_t rules_len,
+                     sl_plugin **out);
+const char *sl_plugin_name(const sl_plugin *p);
+/* Run the check; SL_FAIL if the plugin says it could not run. */
+sl_rc sl_plugin_check(sl_plugin *p, const shenli_case *c, shenli_emitter *e,
+                      shenli_emit_fn emit);
+void sl_plugin_unload(sl_plugin *p);
+
+#endif

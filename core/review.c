@@ -1,0 +1,615 @@
+/* review.c - running checks, keeping findings. See review.h. */
+#define _GNU_SOURCE
+#include "review.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cases.h"
+#include "crypto.h"
+#include "pkgstore.h"
+#include "plugin_host.h"
+#include "policy.h"
+#include "rules.h"
+#include "text.h"
+
+/* ---- a bump allocator for one case's view ------------------------------ */
+
+typedef struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	char data[];
+} chunk;
+
+typedef struct {
+	chunk *head;
+	int failed;
+} arena;
+
+static void *arena_alloc(arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (!a->head || a->head->used + n > a->head->cap) {
+		size_t cap = n > 65536 ? n : 65536;
+		chunk *c = malloc(sizeof *c + cap);
+		if (!c) {
+			a->failed = 1;
+			return NULL;
+		}
+		c->next = a->head;
+		c->used = 0;
+		c->cap = cap;
+		a->head = c;
+	}
+	void *p = a->head->data + a->head->used;
+	a->head->used += n;
+	return p;
+}
+
+static const char *arena_str(arena *a, const unsigned char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen((const char *)s) + 1;
+	char *d = arena_alloc(a, n);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+/* Keep the first chunk for the next case; free the rest. */
+static void arena_reset(arena *a)
+{
+	while (a->head && a->head->next) {
+		chunk *n = a->head->next;
+		free(a->head);
+		a->head = n;
+	}
+	if (a->head)
+		a->head->used = 0;
+	a->failed = 0;
+}
+
+static void arena_free(arena *a)
+{
+	arena_reset(a);
+	free(a->head);
+	a->head = NULL;
+}
+
+/* A stored JSON list of strings ("[\"E1\",\"E2\"]") into the arena. */
+static const char *const *str_list(arena *a, const unsigned char *text,
+                                   size_t *n)
+{
+	*n = 0;
+	json_error_t jerr;
+	json_t *j = text ? json_loads((const char *)text, 0, &jerr) : NULL;
+	size_t k = json_is_array(j) ? json_array_size(j) : 0;
+	const char **v = arena_alloc(a, (k + 1) * sizeof *v);
+	for (size_t i = 0; v && i < k; i++) {
+		const char *s = json_string_value(json_array_get(j, i));
+		if (s)
+			v[(*n)++] = arena_str(a, (const unsigned char *)s);
+	}
+	json_decref(j);
+	return v;
+}
+
+/* ---- building the view from the normalised tables ---------------------- */
+
+enum { V_CASE, V_PRIOR, V_FACTS, V_EVIDENCE, V_DOCS, V_DEL, V_INS, V__N };
+static const char *const view_sql[V__N] = {
+    [V_CASE] = "SELECT case_id, agency, zone, state, transferred_on,"
+               " subject_name, person_id, position, rank, party_member,"
+               " public_official, disciplines, eight_point, party_sanction,"
+               " gov_sanction, form, circumstances FROM cases WHERE id = ?",
+    [V_PRIOR] = "SELECT system, level, decided_on FROM prior_sanctions"
+                " WHERE case_ref = ? ORDER BY n",
+    [V_FACTS] = "SELECT id, summary, violation, date_from, date_to,"
+                " amount_yuan, evidence FROM facts WHERE case_ref = ?"
+                " ORDER BY n",
+    [V_EVIDENCE] = "SELECT id, kind, title, obtained_on, source, tags"
+                   " FROM evidence WHERE case_ref = ? ORDER BY n",
+    [V_DOCS] = "SELECT kind, date FROM documents WHERE case_ref = ?"
+               " ORDER BY n",
+    [V_DEL] = "DELETE FROM findings WHERE case_ref = ?",
+    [V_INS] = "INSERT INTO findings(case_ref, n, check_id, standard,"
+              " severity, code, message, refs, outline_item)"
+              " VALUES(?,?,?,?,?,?,?,?,?)",
+};
+
+#define TXT(st, i) (sqlite3_column_text(st, i))
+
+/* Rows of one case into an arena array; returns the count. */
+#define COLLECT(st, type, out, n, FILL)                                      \
+	do {                                                                 \
+		size_t cap_ = 0;                                             \
+		type *v_ = NULL;                                             \
+		*(n) = 0;                                                    \
+		while (sqlite3_step(st) == SQLITE_ROW) {                     \
+			if (*(n) == cap_) {                                  \
+				size_t nc_ = cap_ ? 2 * cap_ : 8;            \
+				type *nv_ = arena_alloc(&v->mem,             \
+				                        nc_ * sizeof *nv_);  \
+				if (!nv_)                                    \
+					break;                               \
+				if (v_)                                      \
+					memcpy(nv_, v_, cap_ * sizeof *nv_); \
+				v_ = nv_;                                    \
+				cap_ = nc_;                                  \
+			}                                                    \
+			type *it = &v_[(*(n))++];                            \
+			FILL;                                                \
+		}                                                            \
+		sqlite3_reset(st);                                           \
+		(out) = v_;                                                  \
+	} while (0)
+
+typedef struct {
+	sqlite3_stmt *q[V__N];
+	arena mem;
+	shenli_case c;
+} viewer;
+
+static sl_rc build_view(sl_store *s, viewer *v, int64_t ref)
+{
+	arena_reset(&v->mem);
+	memset(&v->c, 0, sizeof v->c);
+	for (int i = V_CASE; i <= V_DOCS; i++)
+		sqlite3_bind_int64(v->q[i], 1, ref);
+	sqlite3_stmt *st = v->q[V_CASE];
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return sl_db_err(s, _("reading a case"));
+	}
+	shenli_case *c = &v->c;
+	arena *a = &v->mem;
+	c->case_id = arena_str(a, TXT(st, 0));
+	c->agency = arena_str(a, TXT(st, 1));
+	c->zone = arena_str(a, TXT(st, 2));
+	c->state = arena_str(a, TXT(st, 3));
+	c->transferred_on = arena_str(a, TXT(st, 4));
+	c->subject.name = arena_str(a, TXT(st, 5));
+	c->subject.person_id = arena_str(a, TXT(st, 6));
+	c->subject.position = arena_str(a, TXT(st, 7));
+	c->subject.rank = arena_str(a, TXT(st, 8));
+	c->subject.party_member = sqlite3_column_int(st, 9);
+	c->subject.public_official = sqlite3_column_int(st, 10);
+	c->proposal.disciplines =
+	    str_list(a, TXT(st, 11), &c->proposal.n_disciplines);
+	c->proposal.eight_point_rules = sqlite3_column_int(st, 12);
+	c->proposal.party_sanction = arena_str(a, TXT(st, 13));
+	c->proposal.gov_sanction = arena_str(a, TXT(st, 14));
+	c->proposal.form = sqlite3_column_int(st, 15);
+	c->proposal.circumstances =
+	    str_list(a, TXT(st, 16), &c->proposal.n_circumstances);
+	sqlite3_reset(st);
+
+	st = v->q[V_PRIOR];
+	COLLECT(st, shenli_prior_sanction, c->subject.prior, &c->subject.n_prior,
+	        (it->system = arena_str(a, TXT(st, 0)),
+	         it->level = arena_str(a, TXT(st, 1)),
+	         it->decided_on = arena_str(a, TXT(st, 2))));
+	st = v->q[V_FACTS];
+	COLLECT(st, shenli_fact, c->facts, &c->n_facts,
+	        (it->id = arena_str(a, TXT(st, 0)),
+	         it->summary = arena_str(a, TXT(st, 1)),
+	         it->violation = arena_str(a, TXT(st, 2)),
+	         it->from = arena_str(a, TXT(st, 3)),
+	         it->to = arena_str(a, TXT(st, 4)),
+	         it->has_amount = sqlite3_column_type(st, 5) != SQLITE_NULL,
+	         it->amount_yuan = sqlite3_column_double(st, 5),
+	         it->evidence = str_list(a, TXT(st, 6), &it->n_evidence)));
+	st = v->q[V_EVIDENCE];
+	COLLECT(st, shenli_evidence, c->evidence, &c->n_evidence,
+	        (it->id = arena_str(a, TXT(st, 0)),
+	         it->kind = arena_str(a, TXT(st, 1)),
+	         it->title = arena_str(a, TXT(st, 2)),
+	         it->obtained_on = arena_str(a, TXT(st, 3)),
+	         it->source = arena_str(a, TXT(st, 4)),
+	         it->tags = str_list(a, TXT(st, 5), &it->n_tags)));
+	st = v->q[V_DOCS];
+	COLLECT(st, shenli_document, c->documents, &c->n_documents,
+	        (it->kind = arena_str(a, TXT(st, 0)),
+	         it->date = arena_str(a, TXT(st, 1))));
+	if (a->failed)
+		return sl_error(SL_ESYS, _("out of memory"));
+	return SL_OK;
+}
+
+/* ---- findings, as the plugins emit them ------------------------------- */
+
+typedef struct {
+	char *check, *standard, *code, *message, *refs, *outline;
+	int severity;
+} finding;
+
+struct shenli_emitter {
+	const char *check; /* the plugin now running */
+	finding *v;
+	size_t n, cap;
+	int oom;
+};
+
+static const char *const STANDARDS[] = {"facts",          "evidence",
+                                        "classification", "disposal",
+                                        "formalities",    "procedure"};
+static const char *const SEVERITIES[] = {"blocker", "warning", "note"};
+
+static int is_standard(const char *s)
+{
+	for (size_t i = 0; s && i < 6; i++)
+		if (!strcmp(s, STANDARDS[i]))
+			return 1;
+	return 0;
+}
+
+static int text_ok(const char *s, size_t max)
+{
+	size_t n = s ? strnlen(s, max + 1) : 0;
+	return n > 0 && n <= max && sl_utf8_valid(s, n);
+}
+
+static void push(shenli_emitter *e, const char *standard, int severity,
+                 const char *code, const char *message, json_t *refs,
+                 const char *outline)
+{
+	if (e->n == e->cap) {
+		size_t nc = e->cap ? 2 * e->cap : 16;
+		finding *nv = realloc(e->v, nc * sizeof *nv);
+		if (!nv) {
+			e->oom = 1;
+			json_decref(refs);
+			return;
+		}
+		e->v = nv;
+		e->cap = nc;
+	}
+	finding *f = &e->v[e->n++];
+	f->check = strdup(e->check);
+	f->standard = strdup(standard);
+	f->code = strdup(code);
+	f->message = strdup(message);
+	f->refs = json_dumps(refs, JSON_COMPACT);
+	f->outline = outline ? strdup(outline) : NULL;
+	f->severity = severity;
+	json_decref(refs);
+	if (!f->check || !f->standard || !f->code || !f->message || !f->refs ||
+	    (outline && !f->outline))
+		e->oom = 1;
+}
+
+/* The plugin's findings are checked before they are kept: a malformed one
+ * becomes a blocker naming the plugin, never silently dropped. */
+static void emit(shenli_emitter *e, const shenli_finding *f)
+{
+	int ok = f && is_standard(f->standard) && f->severity >= SHENLI_BLOCKER &&
+	         f->severity <= SHENLI_NOTE && text_ok(f->code, 64) &&
+	         text_ok(f->message, 4096) && f->n_refs <= 64 &&
+	         (!f->outline_item || text_ok(f->outline_item, 4096));
+	json_t *refs = json_array();
+	for (size_t i = 0; ok && i < f->n_refs; i++) {
+		ok = text_ok(f->refs[i], 64);
+		if (ok)
+			json_array_append_new(refs, json_string(f->refs[i]));
+	}
+	if (!ok) {
+		json_decref(refs);
+		char msg[160];
+		snprintf(msg, sizeof msg, "检查插件 %s 报告了格式错误的审查意见",
+		         e->check);
+		push(e, "formalities", SHENLI_BLOCKER, "malformed_finding", msg,
+		     json_array(), NULL);
+		return;
+	}
+	push(e, f->standard, (int)f->severity, f->code, f->message, refs,
+	     f->outline_item);
+}
+
+static void emitter_clear(shenli_emitter *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		finding *f = &e->v[i];
+		free(f->check);
+		free(f->standard);
+		free(f->code);
+		free(f->message);
+		free(f->refs);
+		free(f->outline);
+	}
+	e->n = 0;
+	e->oom = 0;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+typedef struct {
+	int64_t ref;
+	char case_id[80];
+} todo;
+
+typedef struct {
+	todo *v;
+	size_t n, cap;
+	int oom;
+} todo_list;
+
+static int add_todo(const sl_case_row *r, void *ud)
+{
+	todo_list *t = ud;
+	int sn = sl_state_parse(r->state);
+	/* checks run on cases under review; not on ones not taken in, away
+	 * for supplement, or signed off */
+	if (sn != SL_ST_ACCEPTED && sn != SL_ST_IN_REVIEW &&
+	    sn != SL_ST_DELIBERATED)
+		return 0;
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? 2 * t->cap : 1024;
+		todo *nv = realloc(t->v, nc * sizeof *nv);
+		if (!nv) {
+			t->oom = 1;
+			return 1;
+		}
+		t->v = nv;
+		t->cap = nc;
+	}
+	t->v[t->n].ref = r->ref;
+	snprintf(t->v[t->n].case_id, sizeof t->v[t->n].case_id, "%s",
+	         r->case_id);
+	t->n++;
+	return 0;
+}
+
+struct plugins {
+	sl_plugin **v;
+	int64_t *versions;
+	size_t n;
+};
+
+static int collect_pkg(const sl_pkg_info *p, void *ud)
+{
+	sl_pkg_info **v = ud;
+	size_t n = 0;
+	while ((*v)[n].m.name[0])
+		n++;
+	sl_pkg_info *nv = realloc(*v, (n + 2) * sizeof *nv);
+	if (!nv)
+		return 1;
+	nv[n] = *p;
+	nv[n + 1].m.name[0] = 0;
+	*v = nv;
+	return 0;
+}
+
+static void plugins_free(struct plugins *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		sl_plugin_unload(p->v[i]);
+	free(p->v);
+	free(p->versions);
+}
+
+static sl_rc plugins_load(sl_store *s, struct plugins *out)
+{
+	memset(out, 0, sizeof *out);
+	sl_pkg_info *pk = calloc(1, sizeof *pk);
+	if (!pk)
+		return sl_error(SL_ESYS, _("out of memory"));
+	sl_rc rc = sl_pkg_list(s, SL_PKG_PLUGIN, collect_pkg, &pk);
+	sl_rules *r = NULL;
+	char *rules = NULL;
+	if (!rc && !(rc = sl_rules_load(s, &r))) {
+		rules = json_dumps(sl_rules_json(r), JSON_COMPACT);
+		sl_rules_free(r);
+		if (!rules)
+			rc = sl_error(SL_ESYS, _("out of memory"));
+	}
+	size_t n = 0;
+	while (!rc && pk[n].m.name[0])
+		n++;
+	if (!rc && n == 0)
+		rc = sl_error(SL_FAIL, _("no review plugin is installed: an admin "
+		                         "installs them with 'plugin install'"));
+	if (!rc) {
+		out->v = calloc(n, sizeof *out->v);
+		out->versions = calloc(n, sizeof *out->versions);
+		if (!out->v || !out->versions)
+			rc = sl_error(SL_ESYS, _("out of memory"));
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = sl_plugin_load(s, &pk[i], rules, strlen(rules), &out->v[i]);
+		if (!rc)
+			out->versions[out->n++] = pk[i].m.version;
+	}
+	free(rules);
+	free(pk);
+	if (rc)
+		plugins_free(out);
+	return rc;
+}
+
+/* Check one case and replace its findings, inside the open transaction. */
+static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
+                     shenli_emitter *em, const todo *t, sl_review_result *res)
+{
+	sl_rc rc = build_view(s, v, t->ref);
+	if (rc)
+		return rc;
+	emitter_clear(em);
+	for (size_t i = 0; i < pl->n; i++) {
+		em->check = sl_plugin_name(pl->v[i]);
+		if (sl_plugin_check(pl->v[i], &v->c, em, emit) != SL_OK) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "检查插件 %s 未能完成对本案的检查",
+			         em->check);
+			push(em, "formalities", SHENLI_BLOCKER, "check_failed", msg,
+			     json_array(), NULL);
+		}
+	}
+	if (em->oom)
+		return sl_error(SL_ESYS, _("out of memory"));
+	sqlite3_stmt *st = v->q[V_DEL];
+	sqlite3_bind_int64(st, 1, t->ref);
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return sl_db_err(s, _("storing findings"));
+	memset(res, 0, sizeof *res);
+	res->case_id = t->case_id;
+	sl_hasher *h = sl_hasher_new();
+	sl_hasher_init(h);
+	st = v->q[V_INS];
+	for (size_t i = 0; i < em->n; i++) {
+		finding *f = &em->v[i];
+		sqlite3_bind_int64(st, 1, t->ref);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_text(st, 3, f->check, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, f->standard, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, SEVERITIES[f->severity], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, f->code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, f->message, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, f->refs, -1, SQLITE_STATIC);
+		if (f->outline)
+			sqlite3_bind_text(st, 9, f->outline, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 9);
+		step = sqlite3_step(st);
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		if (step != SQLITE_DONE) {
+			sl_hasher_free(h);
+			return sl_db_err(s, _("storing findings"));
+		}
+		/* the audit entry commits to the findings' content */
+		const char *parts[] = {f->check, f->code, SEVERITIES[f->severity],
+		                       f->refs, f->message};
+		for (size_t k = 0; k < 5; k++)
+			sl_hasher_update(h, parts[k], strlen(parts[k]) + 1);
+		res->blockers += f->severity == SHENLI_BLOCKER;
+		res->warnings += f->severity == SHENLI_WARNING;
+		res->notes += f->severity == SHENLI_NOTE;
+	}
+	uint8_t dig[32];
+	char hex[65];
+	sl_hasher_final(h, dig);
+	sl_hasher_free(h);
+	sl_hex(dig, 32, hex);
+	json_t *plv = json_object();
+	for (size_t i = 0; i < pl->n; i++)
+		json_object_set_new(plv, sl_plugin_name(pl->v[i]),
+		                    json_integer(pl->versions[i]));
+	json_t *d = json_pack("{s:o, s:i, s:i, s:i, s:s}", "plugins", plv,
+	                      "blockers", res->blockers, "warnings",
+	                      res->warnings, "notes", res->notes, "findings_sha256",
+	                      hex);
+	rc = sl_audit(s, "review.run", t->case_id, d);
+	json_decref(d);
+	return rc;
+}
+
+sl_rc sl_review_run(sl_store *s, const char *case_id,
+                    int (*cb)(const sl_review_result *r, void *ud), void *ud)
+{
+	sl_rc rc = sl_policy_require(s, SL_ACT_REVIEW_RUN, case_id ? case_id
+	                                                           : "cases");
+	if (rc)
+		return rc;
+	todo_list todo_v = {0};
+	if (case_id) {
+		int64_t ref;
+		sl_state state;
+		if ((rc = sl_case_require(s, SL_ACT_REVIEW_RUN, case_id, &ref,
+		                          &state)))
+			return rc;
+		if (state != SL_ST_ACCEPTED && state != SL_ST_IN_REVIEW &&
+		    state != SL_ST_DELIBERATED)
+			return sl_error(SL_EPERM,
+			                _("case %s is '%s': checks run on cases "
+			                  "under review"),
+			                case_id, sl_state_name(state));
+		sl_case_row r = {.ref = ref, .case_id = case_id,
+		                 .state = sl_state_name(state)};
+		add_todo(&r, &todo_v);
+	} else {
+		sl_case_filter f = {0};
+		rc = sl_case_list(s, &f, add_todo, &todo_v);
+		if (!rc && todo_v.oom)
+			rc = sl_error(SL_ESYS, _("out of memory"));
+		if (rc) {
+			free(todo_v.v);
+			return rc;
+		}
+	}
+	struct plugins pl;
+	if ((rc = plugins_load(s, &pl))) {
+		free(todo_v.v);
+		return rc;
+	}
+	viewer v = {0};
+	shenli_emitter em = {0};
+	for (int i = 0; i < V__N && !rc; i++)
+		if (sqlite3_prepare_v2(sl_store_db(s), view_sql[i], -1, &v.q[i], 0))
+			rc = sl_db_err(s, _("preparing the review"));
+	/* one transaction, one signature, for the whole run */
+	if (!rc && todo_v.n)
+		rc = sl_tx_begin(s);
+	for (size_t i = 0; !rc && i < todo_v.n; i++) {
+		sl_review_result res;
+		rc = run_one(s, &v, &pl, &em, &todo_v.v[i], &res);
+		if (!rc && cb && cb(&res, ud))
+			break;
+	}
+	if (todo_v.n) {
+		if (!rc)
+			rc = sl_tx_commit(s);
+		else
+			sl_tx_rollback(s);
+	}
+	for (int i = 0; i < V__N; i++)
+		sqlite3_finalize(v.q[i]);
+	arena_free(&v.mem);
+	emitter_clear(&em);
+	free(em.v);
+	plugins_free(&pl);
+	free(todo_v.v);
+	return rc;
+}
+
+sl_rc sl_review_findings(sl_store *s, const char *case_id, json_t **out)
+{
+	int64_t ref;
+	sl_state state;
+	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT check_id, standard, severity, code, message,"
+	                       " refs, outline_item FROM findings WHERE"
+	                       " case_ref = ? ORDER BY n",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading findings"));
+	sqlite3_bind_int64(st, 1, ref);
+	json_t *arr = json_array();
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		json_error_t jerr;
+		json_t *refs = json_loads((const char *)TXT(st, 5), 0, &jerr);
+		json_t *f = json_pack(
+		    "{s:s, s:s, s:s, s:s, s:s, s:o, s:s?}", "check", TXT(st, 0),
+		    "standard", TXT(st, 1), "severity", TXT(st, 2), "code",
+		    TXT(st, 3), "message", TXT(st, 4), "refs",
+		    refs ? refs : json_array(), "outline_item",
+		    (const char *)TXT(st, 6));
+		json_array_append_new(arr, f);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		json_decref(arr);
+		return sl_db_err(s, _("reading findings"));
+	}
+	*out = arr;
+	return SL_OK;
+}

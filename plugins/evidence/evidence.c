@@ -1,0 +1,464 @@
+/*
+ * evidence.c - the evidence check (证据确凿, and the identity documents of a
+ * complete file). See DOMAIN.md, "Evidence".
+ *
+ * Rules, one finding each (code, standard, severity):
+ *   dangling_evidence     evidence  blocker  a fact cites an id the file lacks
+ *   no_evidence           evidence  blocker  a fact has no evidence in the file
+ *   confession_only       evidence  blocker  a fact rests only on the subject's
+ *                                            own statements (实施条例 Art. 60)
+ *   no_money_flow         evidence  blocker  an amount without documentary
+ *                                            proof of the flow of funds
+ *   evidence_requirement  evidence  per rule (default note): a violation's
+ *                                            own requirement is not met
+ *   no_identity           formalities blocker the identity documents
+ *                                            (履历表、任免文件) are missing
+ *
+ * The first four are what review exists to catch and what intake cannot
+ * judge: a case with any of them cannot be signed off, so they block. The
+ * per-violation requirements are a reviewer's checklist (seed 002's "who
+ * owned the car, was it really for official use, ..."): they carry their
+ * severity in the rules, and the default is a note with a supplement
+ * outline item, because a complete file often proves the same point with
+ * other evidence than the checklist expects.
+ *
+ * A fact with no evidence at all gets only no_evidence (its outline item
+ * asks for everything, money flow included); otherwise each rule is judged
+ * on its own, so a confession-only money fact gets both confession_only and
+ * no_money_flow: they ask for different things.
+ */
+#include "../common.h"
+
+#define MAX_NEEDS 16 /* requirements of one violation */
+/* Up to this many evidence items a case is searched linearly (no
+ * allocation); above it a sorted index is built for the case. */
+#define LINEAR_EVIDENCE 32
+
+struct need {
+	const char *need, *outline;
+	const char *kinds[PL_MAX_LIST], *tags[PL_MAX_LIST],
+	    *exclude[PL_MAX_LIST];
+	size_t n_kinds, n_tags, n_exclude;
+	int amount_only;
+	shenli_severity sev;
+};
+
+struct state {
+	json_t *root; /* every string below points into it */
+	pl_vocab vocab;
+	size_t *first, *count; /* per violation: its slice of needs[] */
+	struct need *needs;
+	size_t n_needs;
+	const char *self[PL_MAX_LIST], *flow_kinds[PL_MAX_LIST],
+	    *flow_tags[PL_MAX_LIST], *identity[PL_MAX_LIST];
+	size_t n_self, n_flow_kinds, n_flow_tags, n_identity;
+	pl_names kinds, docs;
+};
+
+static const char *ev_name(void) { return "evidence"; }
+
+static void ev_close(void *p)
+{
+	struct state *s = p;
+	if (!s)
+		return;
+	pl_vocab_free(&s->vocab);
+	free(s->first);
+	free(s->count);
+	free(s->needs);
+	json_decref(s->root);
+	free(s);
+}
+
+static int load_need(json_t *o, struct need *n)
+{
+	const char *when = json_string_value(json_object_get(o, "when"));
+	const char *sev = json_string_value(json_object_get(o, "severity"));
+	if (!json_is_object(o))
+		return -1;
+	n->need = pl_str(json_object_get(o, "need"), PL_MAX_TEXT);
+	n->outline = pl_str(json_object_get(o, "outline"), PL_MAX_TEXT);
+	if (!n->need || !n->outline ||
+	    pl_codes(json_object_get(o, "kinds"), 0, n->kinds, PL_MAX_LIST,
+	             &n->n_kinds) ||
+	    !n->n_kinds ||
+	    pl_codes(json_object_get(o, "tags"), 1, n->tags, PL_MAX_LIST,
+	             &n->n_tags) ||
+	    pl_codes(json_object_get(o, "exclude_tags"), 1, n->exclude,
+	             PL_MAX_LIST, &n->n_exclude))
+		return -1;
+	if (!when || pl_eq(when, "always"))
+		n->amount_only = 0;
+	else if (pl_eq(when, "amount"))
+		n->amount_only = 1;
+	else
+		return -1;
+	n->sev = SHENLI_NOTE;
+	if (sev && pl_severity(sev, &n->sev))
+		return -1;
+	if (!sev && json_object_get(o, "severity"))
+		return -1;
+	return 0;
+}
+
+/* evidence_requirements: {violation code: [need, ...]}, every code known. */
+static int load_needs(struct state *s)
+{
+	json_t *o = json_object_get(s->root, "evidence_requirements");
+	size_t nv = s->vocab.n;
+	s->first = calloc(nv, sizeof *s->first);
+	s->count = calloc(nv, sizeof *s->count);
+	if (!s->first || !s->count)
+		return -1;
+	if (!o)
+		return 0;
+	if (!json_is_object(o))
+		return -1;
+	size_t total = 0;
+	const char *code;
+	json_t *list;
+	json_object_foreach(o, code, list)
+	{
+		if (pl_vocab_find(&s->vocab, code) < 0 ||
+		    !json_is_array(list) || json_array_size(list) > MAX_NEEDS)
+			return -1;
+		total += json_array_size(list);
+	}
+	s->needs = calloc(total ? total : 1, sizeof *s->needs);
+	if (!s->needs)
+		return -1;
+	json_object_foreach(o, code, list)
+	{
+		size_t v = (size_t)pl_vocab_find(&s->vocab, code);
+		s->first[v] = s->n_needs;
+		s->count[v] = json_array_size(list);
+		for (size_t i = 0; i < json_array_size(list); i++)
+			if (load_need(json_array_get(list, i),
+			              &s->needs[s->n_needs++]))
+				return -1;
+	}
+	return 0;
+}
+
+static void *ev_open(const char *rules, size_t len)
+{
+	struct state *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->root = pl_load(rules, len);
+	if (!s->root || pl_vocab_load(s->root, &s->vocab))
+		goto fail;
+	json_t *er = json_object_get(s->root, "evidence_rules");
+	json_t *mf = json_object_get(er, "money_flow");
+	json_t *in = json_object_get(s->root, "intake");
+	if (!json_is_object(er) || !json_is_object(mf) ||
+	    !json_is_object(in) ||
+	    pl_codes(json_object_get(er, "self_statement_kinds"), 0, s->self,
+	             PL_MAX_LIST, &s->n_self) ||
+	    !s->n_self ||
+	    pl_codes(json_object_get(mf, "kinds"), 0, s->flow_kinds,
+	             PL_MAX_LIST, &s->n_flow_kinds) ||
+	    !s->n_flow_kinds ||
+	    pl_codes(json_object_get(mf, "tags"), 0, s->flow_tags,
+	             PL_MAX_LIST, &s->n_flow_tags) ||
+	    !s->n_flow_tags ||
+	    pl_codes(json_object_get(in, "identity_documents"), 0,
+	             s->identity, PL_MAX_LIST, &s->n_identity) ||
+	    pl_names_load(s->root, "evidence_kinds", &s->kinds) ||
+	    pl_names_load(s->root, "documents", &s->docs) || load_needs(s))
+		goto fail;
+	return s;
+fail:
+	ev_close(s);
+	return NULL;
+}
+
+/* ---- the check ---------------------------------------------------------- */
+
+/* Evidence by id: linear for small files, a sorted index for large ones
+ * (a dossier may hold 10,000 items and as many references). */
+struct index {
+	const shenli_case *c;
+	pl_key *keys; /* NULL: search linearly */
+	size_t n;
+};
+
+static int index_open(struct index *x, const shenli_case *c)
+{
+	*x = (struct index){.c = c};
+	if (c->n_evidence <= LINEAR_EVIDENCE)
+		return 0;
+	x->keys = malloc(c->n_evidence * sizeof *x->keys);
+	if (!x->keys)
+		return -1;
+	for (size_t i = 0; i < c->n_evidence; i++)
+		if (c->evidence[i].id)
+			x->keys[x->n++] = (pl_key){c->evidence[i].id, i};
+	qsort(x->keys, x->n, sizeof *x->keys, pl_key_cmp);
+	return 0;
+}
+
+static const shenli_evidence *index_find(const struct index *x,
+                                         const char *id)
+{
+	const shenli_case *c = x->c;
+	if (!id)
+		return NULL;
+	if (!x->keys) {
+		for (size_t i = 0; i < c->n_evidence; i++)
+			if (pl_eq(c->evidence[i].id, id))
+				return &c->evidence[i];
+		return NULL;
+	}
+	long i = pl_key_find(x->keys, x->n, id);
+	return i < 0 ? NULL : &c->evidence[i];
+}
+
+static int has_tag(const shenli_evidence *ev, const char *const *tags,
+                   size_t n)
+{
+	for (size_t i = 0; i < ev->n_tags; i++)
+		if (pl_in(tags, n, ev->tags[i]))
+			return 1;
+	return 0;
+}
+
+static int meets(const struct need *n, const shenli_evidence *ev)
+{
+	return pl_in(n->kinds, n->n_kinds, ev->kind) &&
+	       (!n->n_tags || has_tag(ev, n->tags, n->n_tags)) &&
+	       !has_tag(ev, n->exclude, n->n_exclude);
+}
+
+/* "F3（违规公款吃喝）" */
+static void put_fact(pl_buf *b, const struct state *s, const shenli_fact *f)
+{
+	long v = pl_vocab_find(&s->vocab, f->violation);
+	pl_printf(b, "事实%s（%s）", f->id ? f->id : "?",
+	          v >= 0 ? s->vocab.v[v].zh
+	                 : (f->violation ? f->violation : "未注明违纪类型"));
+}
+
+static const char *subject_name(const shenli_case *c)
+{
+	return c->subject.name && *c->subject.name ? c->subject.name
+	                                           : "被审查调查人";
+}
+
+struct ctx {
+	const struct state *s;
+	const shenli_case *c;
+	shenli_emitter *e;
+	shenli_emit_fn emit;
+	char msg[PL_MSG], out[PL_MSG];
+};
+
+static void dangling(struct ctx *x, const shenli_fact *f, const char *id)
+{
+	pl_buf m, o;
+	pl_refs r = {.n = 0};
+	pl_ref(&r, f->id);
+	pl_ref(&r, id);
+	pl_buf_init(&m, x->msg, sizeof x->msg);
+	put_fact(&m, x->s, f);
+	pl_printf(&m, "引用的证据%s不在卷宗中", id ? id : "（空编号）");
+	pl_buf_init(&o, x->out, sizeof x->out);
+	pl_printf(&o,
+	          "补充移送证据%s，或更正事实%s的证据引用，并说明该证据的来源"
+	          "及所证明的内容",
+	          id ? id : "", f->id ? f->id : "");
+	pl_emit(x->e, x->emit, "evidence", SHENLI_BLOCKER, "dangling_evidence",
+	        x->msg, &r, x->out);
+}
+
+static void no_evidence(struct ctx *x, const shenli_fact *f)
+{
+	pl_buf m, o;
+	pl_refs r = {.n = 0};
+	pl_ref(&r, f->id);
+	pl_buf_init(&m, x->msg, sizeof x->msg);
+	put_fact(&m, x->s, f);
+	pl_puts(&m, "没有卷宗内的任何证据支持，事实不能认定");
+	pl_buf_init(&o, x->out, sizeof x->out);
+	pl_printf(&o, "针对事实%s收集书证、证人证言、电子数据等证据", f->id);
+	if (f->has_amount)
+		pl_puts(&o, "，包括反映资金来源和流向的银行流水等书证");
+	pl_puts(&o, "，形成相互印证的证据链");
+	pl_emit(x->e, x->emit, "evidence", SHENLI_BLOCKER, "no_evidence",
+	        x->msg, &r, x->out);
+}
+
+static void confession_only(struct ctx *x, const shenli_fact *f,
+                            const pl_refs *self)
+{
+	pl_buf m, o;
+	pl_refs r = {.n = 0};
+	pl_ref(&r, f->id);
+	for (size_t i = 0; i < self->n; i++)
+		pl_ref(&r, self->v[i]);
+	pl_buf_init(&m, x->msg, sizeof x->msg);
+	put_fact(&m, x->s, f);
+	pl_printf(&m, "仅有%s（", pl_name(&x->s->kinds, x->s->self[0]));
+	for (size_t i = 0; i < self->n; i++)
+		pl_printf(&m, "%s%s", i ? "、" : "", self->v[i]);
+	pl_puts(&m, "）支持，无其他证据印证；仅有被审查调查人陈述不能定案");
+	pl_buf_init(&o, x->out, sizeof x->out);
+	pl_printf(&o,
+	          "收集能够与%s陈述相互印证的书证、证人证言、电子数据等其他"
+	          "证据，查实事实%s",
+	          subject_name(x->c), f->id);
+	pl_emit(x->e, x->emit, "evidence", SHENLI_BLOCKER, "confession_only",
+	        x->msg, &r, x->out);
+}
+
+static void no_money_flow(struct ctx *x, const shenli_fact *f)
+{
+	pl_buf m, o;
+	pl_refs r = {.n = 0};
+	pl_ref(&r, f->id);
+	pl_buf_init(&m, x->msg, sizeof x->msg);
+	put_fact(&m, x->s, f);
+	pl_puts(&m, "认定金额");
+	pl_amount(&m, f->amount_yuan);
+	pl_printf(&m, "，但所引证据中没有反映资金流向的%s（",
+	          pl_name(&x->s->kinds, x->s->flow_kinds[0]));
+	for (size_t i = 0; i < x->s->n_flow_tags; i++)
+		pl_printf(&m, "%s%s", i ? "、" : "", x->s->flow_tags[i]);
+	pl_puts(&m, "），金额认定缺乏依据");
+	pl_buf_init(&o, x->out, sizeof x->out);
+	pl_printf(&o, "调取银行流水、转账记录等书证，查明事实%s所涉", f->id);
+	pl_amount(&o, f->amount_yuan);
+	pl_puts(&o, "资金的来源、流向、收款人及最终去向");
+	pl_emit(x->e, x->emit, "evidence", SHENLI_BLOCKER,
+	        "no_money_flow", x->msg, &r, x->out);
+}
+
+static void requirement(struct ctx *x, const shenli_fact *f,
+                        const struct need *n)
+{
+	pl_buf m, o;
+	pl_refs r = {.n = 0};
+	pl_ref(&r, f->id);
+	pl_buf_init(&m, x->msg, sizeof x->msg);
+	put_fact(&m, x->s, f);
+	pl_printf(&m, "缺少%s", n->need);
+	pl_buf_init(&o, x->out, sizeof x->out);
+	pl_printf(&o, "针对事实%s：%s", f->id, n->outline);
+	pl_emit(x->e, x->emit, "evidence", n->sev, "evidence_requirement",
+	        x->msg, &r, x->out);
+}
+
+static void no_identity(struct ctx *x)
+{
+	const struct state *s = x->s;
+	pl_buf m, o;
+	pl_refs r = {.n = 0};
+	for (size_t i = 0; i < s->n_identity; i++)
+		pl_ref(&r, s->identity[i]);
+	pl_buf_init(&m, x->msg, sizeof x->msg);
+	pl_printf(&m, "卷宗缺少%s的", subject_name(x->c));
+	for (size_t i = 0; i < s->n_identity; i++)
+		pl_printf(&m, "%s%s", i ? "或" : "",
+		          pl_name(&s->docs, s->identity[i]));
+	pl_buf_init(&o, x->out, sizeof x->out);
+	pl_printf(&o,
+	          "补充%s的干部履历表、任免文件等身份材料，核实其政治面貌、"
+	          "是否公职人员及职务职级（决定可适用的处分种类）",
+	          subject_name(x->c));
+	pl_emit(x->e, x->emit, "formalities", SHENLI_BLOCKER, "no_identity",
+	        x->msg, &r, x->out);
+}
+
+static void check_fact(struct ctx *x, const struct index *ix,
+                       const shenli_fact *f)
+{
+	const struct state *s = x->s;
+	long v = pl_vocab_find(&s->vocab, f->violation);
+	const struct need *needs = v >= 0 ? &s->needs[s->first[v]] : NULL;
+	size_t n_needs = v >= 0 ? s->count[v] : 0;
+	unsigned met = 0; /* bit k: needs[k] is met */
+	size_t found = 0;
+	int corroborated = 0, flow = 0;
+	pl_refs self = {.n = 0};
+
+	for (size_t i = 0; i < f->n_evidence; i++) {
+		const char *id = f->evidence[i];
+		const shenli_evidence *ev = index_find(ix, id);
+		if (!ev) {
+			dangling(x, f, id);
+			continue;
+		}
+		found++;
+		if (pl_in(s->self, s->n_self, ev->kind))
+			pl_ref(&self, ev->id);
+		else
+			corroborated = 1;
+		if (pl_in(s->flow_kinds, s->n_flow_kinds, ev->kind) &&
+		    has_tag(ev, s->flow_tags, s->n_flow_tags))
+			flow = 1;
+		for (size_t k = 0; k < n_needs; k++)
+			if (meets(&needs[k], ev))
+				met |= 1u << k;
+	}
+	if (!found) {
+		no_evidence(x, f);
+		return;
+	}
+	if (!corroborated)
+		confession_only(x, f, &self);
+	if (f->has_amount && !flow)
+		no_money_flow(x, f);
+	for (size_t k = 0; k < n_needs; k++)
+		if (!(met & (1u << k)) &&
+		    (!needs[k].amount_only || f->has_amount))
+			requirement(x, f, &needs[k]);
+}
+
+static int has_identity(const struct state *s, const shenli_case *c)
+{
+	if (!s->n_identity) /* the rules ask for none */
+		return 1;
+	for (size_t i = 0; i < c->n_documents; i++)
+		if (pl_in(s->identity, s->n_identity, c->documents[i].kind))
+			return 1;
+	return 0;
+}
+
+static int ev_check(void *st, const shenli_case *c, shenli_emitter *e,
+                    shenli_emit_fn emit)
+{
+	const struct state *s = st;
+	if (!s || !c || !emit)
+		return -1;
+	struct index ix;
+	if (index_open(&ix, c))
+		return -1; /* out of memory: the host records that we failed */
+	/* two message buffers of a few KiB: on the stack, not cleared (each
+	 * finding writes its text from the start) */
+	struct ctx x;
+	x.s = s;
+	x.c = c;
+	x.e = e;
+	x.emit = emit;
+	for (size_t i = 0; i < c->n_facts; i++)
+		check_fact(&x, &ix, &c->facts[i]);
+	if (!has_identity(s, c))
+		no_identity(&x);
+	free(ix.keys);
+	return 0;
+}
+
+static const shenli_dispatch table[] = {
+    {SHENLI_FN_NAME, (shenli_funcptr)ev_name},
+    {SHENLI_FN_OPEN, (shenli_funcptr)ev_open},
+    {SHENLI_FN_CHECK, (shenli_funcptr)ev_check},
+    {SHENLI_FN_CLOSE, (shenli_funcptr)ev_close},
+    {0, NULL},
+};
+
+PL_EXPORT const int shenli_plugin_abi = SHENLI_PLUGIN_ABI;
+
+PL_EXPORT const shenli_dispatch *shenli_plugin_init(int host_abi)
+{
+	return host_abi == SHENLI_PLUGIN_ABI ? table : NULL;
+}

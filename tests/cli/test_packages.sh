@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Signed packages: keys, install checks in order, the version floor, and a
+# plugin file swapped after install. Packages are signed here with the
+# stock openssl CLI, as an admin would on an offline machine.
+. "$(dirname "$0")/lib.sh"
+PLUGIN_SO=${SHENLI_TEST_PLUGIN:-}
+[ -f "$PLUGIN_SO" ] || { fail "SHENLI_TEST_PLUGIN not set to the test plugin"; finish; }
+for u in root lead; do pwfile "$u" "passphrase of $u" >/dev/null; done
+K=$T/keys; mkdir -m 700 "$K"
+for k in admin other old; do
+	openssl genpkey -algorithm ed25519 -out "$K/$k.key" 2>/dev/null
+	openssl pkey -in "$K/$k.key" -pubout -out "$K/$k.pub" 2>/dev/null
+done
+
+expect_rc 0 sl --passphrase-file "$T/pw/root" init --admin root --trust "$K/admin.pub"
+check "init --trust names the key" grep -q "trusted key" "$OUT"
+as root user add lead --role leader --new-passphrase-file "$T/pw/lead" >/dev/null
+
+# mkpkg DIR NAME VERSION ABI KEY [PAYLOAD]: a plugin package signed with openssl
+mkpkg() {
+	local d=$1 name=$2 ver=$3 abi=$4 key=$5 payload=${6:-$PLUGIN_SO}
+	rm -rf "$d"; mkdir -p "$d"
+	cp "$payload" "$d/$name.so"
+	local size sha
+	size=$(stat -c %s "$d/$name.so")
+	sha=$(sha256sum "$d/$name.so" | cut -d' ' -f1)
+	printf 'name=%s\nkind=plugin\nversion=%s\nabi=%s\nfile=%s.so\nsize=%s\nsha256=%s\n' \
+		"$name" "$ver" "$abi" "$name" "$size" "$sha" > "$d/manifest"
+	[ -n "$key" ] && openssl pkeyutl -sign -rawin -inkey "$K/$key.key" -in "$d/manifest" -out "$d/manifest.sig"
+	return 0
+}
+P=$T/pkg
+
+mkpkg "$P" hello 1 1 admin
+expect_rc 0 as root plugin install "$P"
+check "a package signed with the stock openssl CLI installs" grep -q "installed plugin hello v1" "$OUT"
+expect_rc 0 as root plugin list --json
+check "list shows it with its hash and signer" pyjson 'd[0]["name"]=="hello" and d[0]["version"]==1 and len(d[0]["sha256"])==64' "$OUT"
+expect_rc 0 as root plugin verify
+check "the installed plugin loads and answers" grep -q "hello: intact" "$OUT"
+expect_rc 4 as lead plugin install "$P"
+expect_rc 0 as lead plugin list
+
+# refusals, each with the documented code
+mkpkg "$P" hello 2 1 ""
+expect_rc 6 as root plugin install "$P"                       # unsigned
+mkpkg "$P" hello 2 1 other
+expect_rc 6 as root plugin install "$P"                       # untrusted key
+expect_rc 0 as root keys trust "$K/old.pub" --comment "retired builder"
+OLD=$(grep -o '[0-9a-f]\{16\}' "$OUT")
+mkpkg "$P" hello 2 1 old
+expect_rc 0 as root keys revoke "$OLD"
+expect_rc 6 as root plugin install "$P"                       # revoked key
+expect_rc 4 as root keys trust "$K/old.pub"                    # never again
+mkpkg "$P" hello 2 1 admin
+printf '\001' | dd of="$P/hello.so" bs=1 seek=100 conv=notrunc 2>/dev/null
+expect_rc 6 as root plugin install "$P"                       # tampered payload
+mkpkg "$P" hello 2 1 admin
+sed -i 's/version=2/version=3/' "$P/manifest"
+expect_rc 6 as root plugin install "$P"                       # tampered manifest
+mkpkg "$P" hello 2 99 admin
+expect_rc 5 as root plugin install "$P"                       # wrong abi
+mkpkg "$P" hello 2 1 admin
+printf 'name=hello\nkind=plugin\n' > "$P/manifest"
+openssl pkeyutl -sign -rawin -inkey "$K/admin.key" -in "$P/manifest" -out "$P/manifest.sig"
+expect_rc 5 as root plugin install "$P"                       # malformed manifest
+mkpkg "$P" hello 3 1 admin
+expect_rc 0 as root plugin install "$P"
+mkpkg "$P" hello 2 1 admin
+expect_rc 6 as root plugin install "$P"                       # rolled back
+check "the rollback is named" grep -qi "rollback" "$ERR"
+expect_rc 0 as root plugin remove hello
+expect_rc 6 as root plugin install "$P"                       # floor kept after remove
+mkpkg "$P" hello 3 1 admin
+expect_rc 0 as root plugin install "$P"
+
+# the installed file swapped after install: refused and audited
+SO=$(ls "$STORE".pkg/hello@3/hello.so)
+chmod u+w "$SO"
+printf '\001' | dd of="$SO" bs=1 seek=200 conv=notrunc 2>/dev/null
+chmod u-w "$SO"
+expect_rc 6 as root plugin verify
+check "the refusal says the file changed" grep -q "changed" "$ERR"
+expect_rc 0 as root audit log --json
+check "the refusal is audited" pyjson 'any(e["action"]=="plugin.refused" and e["object"]=="hello" for e in d)' "$OUT"
+check "install, revoke and remove are audited" pyjson \
+	'{"plugin.install","keys.trust","keys.revoke","plugin.remove"} <= {e["action"] for e in d}' "$OUT"
+expect_rc 0 as root audit verify
+finish
