@@ -15,6 +15,7 @@
 #include "crypto.h"
 #include "fsutil.h"
 #include "policy.h"
+#include "rules.h"
 #include "text.h"
 #include <shenli/plugin.h>
 
@@ -356,8 +357,17 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 
 	char hex[65];
 	sl_hex(pi.m.sha256, 32, hex);
+	/* A rules package replaces the rules in force, in the same
+	 * transaction; its document is read back from the verified copy. */
+	char *rules = NULL;
+	size_t rules_len = 0;
+	if (kind == SL_PKG_RULES &&
+	    (rc = sl_file_read(dst, SL_RULES_MAX_BYTES, &rules, &rules_len)))
+		goto unfile;
 	if ((rc = sl_tx_begin(s)))
 		goto unfile;
+	if (rules && (rc = sl_rules_install(s, rules, rules_len)))
+		goto rollback;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
 	                       "INSERT OR REPLACE INTO packages(name, kind,"
@@ -396,12 +406,14 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 	json_decref(d);
 	if (rc || (rc = sl_tx_commit(s)))
 		goto rollback;
+	free(rules);
 	if (out)
 		*out = pi;
 	return SL_OK;
 rollback:
 	sl_tx_rollback(s);
 unfile:
+	free(rules);
 	unlink(dst);
 	rmdir(vdir);
 	return rc;

@@ -54,5 +54,6 @@ int cmd_keys(int argc, char **argv, sl_cli *g);
 int cmd_plugin(int argc, char **argv, sl_cli *g);
 int cmd_script(int argc, char **argv, sl_cli *g);
 int cmd_review(int argc, char **argv, sl_cli *g);
+int cmd_rules(int argc, char **argv, sl_cli *g);
 
 #endif

@@ -24,6 +24,15 @@ static const char PLUGIN_USAGE[] = N_(
     "verify loads installed plugins the way checks do: a file changed since\n"
     "install is refused (exit 6) and the refusal audited.\n");
 
+static const char RULES_USAGE[] = N_(
+    "usage: shenli rules install DIR\n"
+    "       shenli rules list [--json]\n"
+    "\n"
+    "A rules package (rules.json, manifest, manifest.sig) carries the\n"
+    "vocabulary, evidence requirements and sanction tables the checks use.\n"
+    "Installing one (admins) replaces the rules in force; it is checked\n"
+    "like a plugin, and its version never goes down.\n");
+
 static const char SCRIPT_USAGE[] = N_(
     "usage: shenli script install DIR\n"
     "       shenli script list [--json]\n"
@@ -96,7 +105,9 @@ static sl_rc rules_text(sl_store *s, char **out, size_t *len)
 
 static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 {
-	const char *use = kind == SL_PKG_PLUGIN ? PLUGIN_USAGE : SCRIPT_USAGE;
+	const char *use = kind == SL_PKG_PLUGIN   ? PLUGIN_USAGE
+	                  : kind == SL_PKG_RULES ? RULES_USAGE
+	                                         : SCRIPT_USAGE;
 	if (argc < 2)
 		return cli_usage_error(_(use), _("which subcommand?"));
 	const char *sub = argv[1];
@@ -118,7 +129,7 @@ static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 			return cli_usage_error(_(use), _("unexpected '%s'"), argv[i]);
 	}
 	int install = !strcmp(sub, "install"), list = !strcmp(sub, "list"),
-	    remove = !strcmp(sub, "remove"),
+	    remove = !strcmp(sub, "remove") && kind != SL_PKG_RULES,
 	    verify = !strcmp(sub, "verify") && kind == SL_PKG_PLUGIN;
 	if (!install && !list && !remove && !verify)
 		return cli_usage_error(_(use), _("unknown subcommand '%s'"), sub);
@@ -172,4 +183,9 @@ int cmd_plugin(int argc, char **argv, sl_cli *g)
 int cmd_script(int argc, char **argv, sl_cli *g)
 {
 	return pkg(argc, argv, g, SL_PKG_SCRIPT);
+}
+
+int cmd_rules(int argc, char **argv, sl_cli *g)
+{
+	return pkg(argc, argv, g, SL_PKG_RULES);
 }

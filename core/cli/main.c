@@ -29,6 +29,7 @@ static const struct {
     {"review", cmd_review, N_("run the review checks, show their findings")},
     {"keys", cmd_keys, N_("trust, list and revoke package signing keys")},
     {"plugin", cmd_plugin, N_("install, list, remove and verify review plugins")},
+    {"rules", cmd_rules, N_("install the signed rules package the checks use")},
     {"script", cmd_script, N_("install, list and remove consistency scripts")},
     {"audit", cmd_audit, N_("verify the audit log, show it, print its head")},
     {"sample", cmd_sample, N_("write the deterministic sample docket (no store)")},

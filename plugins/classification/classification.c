@@ -673,7 +673,8 @@ static int band_level(const struct vband *b, double sum)
 	return level;
 }
 
-static int raise(const struct state *s, int level, int count, int priors)
+static int aggravate(const struct state *s, int level, int count,
+                     int priors)
 {
 	if (level >= s->crime)
 		return level;
@@ -705,8 +706,8 @@ static void proportion(struct ctx *x, const struct rung *pr,
 	const struct state *s = x->s;
 	const shenli_case *c = x->c;
 	const shenli_proposal *p = &c->proposal;
-	if (x->unknown || (p->party_sanction && !pr) ||
-	    (p->gov_sanction && !gr) || !c->n_facts)
+	if (x->unknown || !c->n_facts || (p->party_sanction && !pr) ||
+	    (!p->party_sanction && p->gov_sanction && !gr))
 		return; /* the range or the proposal is unknown */
 
 	/* each violation's range, and the heaviest */
@@ -734,8 +735,8 @@ static void proportion(struct ctx *x, const struct rung *pr,
 		n_hi += a->hi >= 1;
 	}
 	int priors = c->subject.n_prior > 0;
-	int lo = raise(s, max_lo, n_lo, priors);
-	int hi = raise(s, max_hi, n_hi, priors);
+	int lo = aggravate(s, max_lo, n_lo, priors);
+	int hi = aggravate(s, max_hi, n_hi, priors);
 	int lower = 0;
 	const char *lower_zh = NULL;
 	for (size_t i = 0; i < p->n_circumstances; i++)
