@@ -42,6 +42,7 @@ asan: deps
 bench: build
 	$(BUILD_DIR)/tests/bench/bench_audit
 	$(BUILD_DIR)/tests/bench/bench_import
+	$(BUILD_DIR)/tests/bench/bench_review
 
 format:
 	clang-format -i core/*.c core/*.h core/cli/*.c core/cli/*.h \

@@ -694,9 +694,9 @@ static int at_level(const struct ctx *x, size_t i, int want)
 static void put_range(pl_buf *b, const struct state *s, int lo, int hi)
 {
 	if (lo == hi)
-		pl_printf(b, "“%s”", s->level_names[lo]);
+		pl_printf(b, "为“%s”", s->level_names[lo]);
 	else
-		pl_printf(b, "“%s”至“%s”之间", s->level_names[lo],
+		pl_printf(b, "在“%s”至“%s”之间", s->level_names[lo],
 		          s->level_names[hi]);
 }
 
@@ -748,6 +748,8 @@ static void proportion(struct ctx *x, const struct rung *pr,
 			}
 	if (lo < s->crime)
 		lo = lo > lower ? lo - lower : 0;
+	else
+		lower = 0; /* not applied: say nothing about it */
 	if (crime && hi < s->crime)
 		hi = s->crime;
 
@@ -772,7 +774,7 @@ static void proportion(struct ctx *x, const struct rung *pr,
 	else
 		pl_puts(&m, sev == SHENLI_BLOCKER ? "明显偏重（畸重）"
 		                                  : "偏重");
-	pl_puts(&m, "：按事实和情节应在");
+	pl_puts(&m, "：按事实和情节应");
 	put_range(&m, s, lo, hi);
 	pl_puts(&m, "。依据：最重的违纪行为为事实");
 	int basis = light ? max_lo : max_hi;

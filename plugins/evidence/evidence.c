@@ -52,6 +52,7 @@ struct state {
 	const char *self[PL_MAX_LIST], *flow_kinds[PL_MAX_LIST],
 	    *flow_tags[PL_MAX_LIST], *identity[PL_MAX_LIST];
 	size_t n_self, n_flow_kinds, n_flow_tags, n_identity;
+	const char *flow_zh; /* optional name of money-flow evidence */
 	pl_names kinds, docs;
 };
 
@@ -166,6 +167,9 @@ static void *ev_open(const char *rules, size_t len)
 	             s->identity, PL_MAX_LIST, &s->n_identity) ||
 	    pl_names_load(s->root, "evidence_kinds", &s->kinds) ||
 	    pl_names_load(s->root, "documents", &s->docs) || load_needs(s))
+		goto fail;
+	json_t *zh = json_object_get(mf, "zh");
+	if (zh && !(s->flow_zh = pl_str(zh, PL_MAX_TEXT)))
 		goto fail;
 	return s;
 fail:
@@ -320,11 +324,17 @@ static void no_money_flow(struct ctx *x, const shenli_fact *f)
 	put_fact(&m, x->s, f);
 	pl_puts(&m, "认定金额");
 	pl_amount(&m, f->amount_yuan);
-	pl_printf(&m, "，但所引证据中没有反映资金流向的%s（",
-	          pl_name(&x->s->kinds, x->s->flow_kinds[0]));
-	for (size_t i = 0; i < x->s->n_flow_tags; i++)
-		pl_printf(&m, "%s%s", i ? "、" : "", x->s->flow_tags[i]);
-	pl_puts(&m, "），金额认定缺乏依据");
+	if (x->s->flow_zh) {
+		pl_printf(&m, "，但所引证据中没有%s", x->s->flow_zh);
+	} else {
+		pl_printf(&m, "，但所引证据中没有反映资金流向的%s（",
+		          pl_name(&x->s->kinds, x->s->flow_kinds[0]));
+		for (size_t i = 0; i < x->s->n_flow_tags; i++)
+			pl_printf(&m, "%s%s", i ? "、" : "",
+			          x->s->flow_tags[i]);
+		pl_puts(&m, "）");
+	}
+	pl_puts(&m, "，金额认定缺乏依据");
 	pl_buf_init(&o, x->out, sizeof x->out);
 	pl_printf(&o, "调取银行流水、转账记录等书证，查明事实%s所涉", f->id);
 	pl_amount(&o, f->amount_yuan);
