@@ -18,6 +18,10 @@
 
 struct sl_plugin {
 	void *dl;
+	/* The sealed copy stays open while the plugin is loaded: dlopen knows
+	 * a library by its path, and /proc/self/fd/N names another library
+	 * as soon as N is reused. */
+	int memfd;
 	char name[SL_PKG_NAME_MAX + 1];
 	shenli_check_fn check;
 	shenli_close_fn close;
@@ -132,8 +136,8 @@ sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi,
 	char fdpath[64];
 	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", mfd);
 	void *dl = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
-	close(mfd); /* the mapping stays */
 	if (!dl) {
+		close(mfd);
 		sl_error(SL_EINTEGRITY, _("plugin %s: cannot be loaded: %s"),
 		         pi->m.name, dlerror());
 		return refuse(s, pi->m.name, SL_EINTEGRITY);
@@ -145,6 +149,7 @@ sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi,
 	if (!abi || *abi != SHENLI_PLUGIN_ABI || !init ||
 	    !(tab = init(SHENLI_PLUGIN_ABI))) {
 		dlclose(dl);
+		close(mfd);
 		sl_error(SL_EINPUT,
 		         _("plugin %s: does not speak plugin ABI %d (exports abi "
 		           "%d)"),
@@ -154,9 +159,11 @@ sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi,
 	sl_plugin *p = calloc(1, sizeof *p);
 	if (!p) {
 		dlclose(dl);
+		close(mfd);
 		return sl_error(SL_ESYS, _("out of memory"));
 	}
 	p->dl = dl;
+	p->memfd = mfd;
 	shenli_name_fn name = NULL;
 	shenli_open_fn open_fn = NULL;
 	for (size_t i = 0; tab[i].id && i < 256; i++) {
@@ -208,5 +215,6 @@ void sl_plugin_unload(sl_plugin *p)
 		p->close(p->state);
 	if (p->dl)
 		dlclose(p->dl);
+	close(p->memfd);
 	free(p);
 }

@@ -102,7 +102,9 @@ const char *const sl_schema_migrations[] = {
           "  date_to TEXT,"
           "  amount_yuan REAL,"
           "  evidence TEXT NOT NULL," /* JSON list of the evidence ids cited */
-          "  PRIMARY KEY(case_ref, id)"
+          /* in dossier order (ids are unique: dossier.c checks), so that
+           * reading a case's facts in order needs no sort */
+          "  PRIMARY KEY(case_ref, n)"
           ") WITHOUT ROWID;"
           "CREATE TABLE evidence("
           "  case_ref INTEGER NOT NULL REFERENCES cases(id),"
@@ -112,8 +114,8 @@ const char *const sl_schema_migrations[] = {
           "  title TEXT NOT NULL,"
           "  obtained_on TEXT,"
           "  source TEXT,"
-          "  tags TEXT NOT NULL," /* comma-separated */
-          "  PRIMARY KEY(case_ref, id)"
+          "  tags TEXT NOT NULL," /* JSON list */
+          "  PRIMARY KEY(case_ref, n)"
           ") WITHOUT ROWID;"
           "CREATE TABLE documents("
           "  case_ref INTEGER NOT NULL REFERENCES cases(id),"

@@ -44,11 +44,18 @@ PL_EXPORT const shenli_dispatch *shenli_plugin_init(int host_abi);
 #define PL_MSG (PL_MAX_TEXT + 1024)
 #define PL_MAX_REFS 32 /* refs of one finding; more are left out */
 
-/* ---- strings --------------------------------------------------------- */
+/* ---- strings ------------------------------------------------------------ */
 
 static inline int pl_eq(const char *a, const char *b)
 {
 	return a && b && !strcmp(a, b);
+}
+
+/* An id or name for a message: "?" when absent (printf's %s must never
+ * see NULL). */
+static inline const char *pl_id(const char *s)
+{
+	return s ? s : "?";
 }
 
 static inline int pl_in(const char *const *list, size_t n, const char *s)
@@ -88,7 +95,7 @@ static inline long pl_date(const char *s)
 	return y * 10000 + m * 100 + d;
 }
 
-/* ---- a bounded text buffer that never splits a UTF-8 character ------- */
+/* ---- a bounded text buffer that never splits a UTF-8 character ---------- */
 
 typedef struct {
 	char *p;
@@ -184,7 +191,7 @@ static inline void pl_amount(pl_buf *b, double yuan)
 	pl_printf(b, "%lld.%s万元", y / 10000, t);
 }
 
-/* ---- findings ---------------------------------------------------------- */
+/* ---- findings ----------------------------------------------------------- */
 
 /* A small list of refs for one finding; past PL_MAX_REFS they are dropped
  * (the message still names the subject of the finding). */
@@ -220,7 +227,7 @@ static inline void pl_emit(shenli_emitter *e, shenli_emit_fn emit,
 	emit(e, &f);
 }
 
-/* ---- reading the rules --------------------------------------------------- */
+/* ---- reading the rules -------------------------------------------------- */
 
 /* Parse the rules document; NULL unless it is a JSON object. */
 static inline json_t *pl_load(const char *buf, size_t len)
@@ -307,7 +314,7 @@ static inline int pl_severity(const char *s, shenli_severity *out)
 	return 0;
 }
 
-/* ---- lookup by code ------------------------------------------------------ */
+/* ---- lookup by code ----------------------------------------------------- */
 
 /* A sorted index of codes (violation codes, evidence ids) for bsearch: the
  * vocabulary may hold thousands of entries and a dossier thousands of
@@ -439,8 +446,7 @@ typedef struct {
 
 /* Optional section: absent is an empty table; present must be an object of
  * at most PL_MAX_LIST non-empty strings. */
-static inline int pl_names_load(json_t *root, const char *section,
-                                pl_names *t)
+static inline int pl_names_load(json_t *root, const char *section, pl_names *t)
 {
 	json_t *o = json_object_get(root, section);
 	t->n = 0;

@@ -2,34 +2,39 @@
  * classification.c - classification and disposal (定性准确、处理恰当). See
  * DOMAIN.md, "Classification and sanction".
  *
- * Rules, one finding each (code, standard, severity):
- *   unknown_violation          classification blocker  a fact's violation is
- *                                                 not in the vocabulary
- *   discipline_missed          classification blocker  a violation's discipline
- *                                                 is not among those proposed
- *   discipline_unsupported     classification warning  a proposed discipline no
- *                                                 fact belongs to
- *   eight_point_missed         classification blocker  an eight-point "yes"
- *                                                 violation, flag false
- *   eight_point_depends        classification note     a "depends" violation
- *                                                 (小金库), flag false
- *   eight_point_unsupported    classification warning  flag true, no eight-point
- *                                                 violation among the facts
- *   unknown_sanction           disposal blocker  not a name on the ladder
- *   party_sanction_non_member  disposal blocker  party sanction, not a member
- *   gov_sanction_non_official  disposal blocker  gov sanction, not an official
- *   sanction_one_system        disposal warning  member and official, only
- *                                                 one of the two sanctions
- *   party_gov_mismatch         disposal blocker  the two sanctions disagree
- *   form_mismatch              disposal blocker  the form is not the
- *                                                 sanction's
- *   sanction_too_light         disposal blocker when far_levels or more
- *   sanction_too_heavy                  below/above the range, else warning
- *                                                 (畸轻畸重)
- *   prior_sanctions_not_cited  disposal warning  priors, but no "prior"
- *                                                 circumstance proposed
- *   several_prior_sanctions    disposal note     the subject carries several
- *                                                 sanctions (seed 003)
+ * Rules: code, standard, severity; when the rule fires.
+ *   unknown_violation          classification  blocker
+ *       a fact's violation is not in the rules vocabulary
+ *   discipline_missed          classification  blocker
+ *       a violation's discipline is not among those proposed
+ *   discipline_unsupported     classification  warning
+ *       a proposed discipline that no fact's violation belongs to
+ *   eight_point_missed         classification  blocker
+ *       a violation with eight_point "yes", and the flag is false
+ *   eight_point_depends        classification  note
+ *       a violation with eight_point "depends" (小金库), the flag false
+ *   eight_point_unsupported    classification  warning
+ *       the flag is true, and no violation is "yes" or "depends"
+ *   unknown_sanction           disposal        blocker
+ *       a party or government sanction that is not on its ladder
+ *   party_sanction_non_member  disposal        blocker
+ *       a party sanction for a subject who is not a party member
+ *   gov_sanction_non_official  disposal        blocker
+ *       a government sanction for a subject who is not an official
+ *   sanction_one_system        disposal        warning
+ *       a member who is an official, with only one of the two sanctions
+ *   party_gov_mismatch         disposal        blocker
+ *       the pair is not in party_gov_agreement
+ *   form_mismatch              disposal        blocker
+ *       the form is not the one forms gives for the sanction
+ *   sanction_too_light         disposal        blocker / warning
+ *   sanction_too_heavy         disposal        blocker / warning
+ *       the proposal is below / above the range the case warrants
+ *       (畸轻畸重): a blocker from far_levels levels away, else a warning
+ *   prior_sanctions_not_cited  disposal        warning
+ *       prior sanctions, and no "prior" circumstance in the proposal
+ *   several_prior_sanctions    disposal        note
+ *       the subject carries several_sanctions or more (seed 003)
  *
  * Misclassification and disproportion are what a review panel exists to
  * correct (定性不准 … 处置畸轻畸重, seed 003): they block sign-off. What only
@@ -43,8 +48,10 @@
  *   amount, its "levels" range;
  *   the case: the heaviest violation, raised by merge_raise when two or more
  *   violations each deserve a sanction (合并处理), then by prior_raise when
- *   the subject has prior sanctions, capped at top_level, except that a
- *   crime-level violation stays at crime_level;
+ *   the subject has prior sanctions (any: the view does not say whether a
+ *   sanction's period of effect, 影响期, is over, so the cautious reading),
+ *   capped at top_level, except that a crime-level violation stays at
+ *   crime_level;
  *   mitigating circumstances ("lower") lower the bottom of the range (减轻,
  *   one level below the range, however many grounds), never below a crime;
  *   a suspected_crime circumstance ("crime") lifts the top of the range to
@@ -112,7 +119,10 @@ struct state {
 	size_t n_agree;
 };
 
-static const char *cl_name(void) { return "classification"; }
+static const char *cl_name(void)
+{
+	return "classification";
+}
 
 static void cl_close(void *p)
 {
@@ -125,7 +135,7 @@ static void cl_close(void *p)
 	free(s);
 }
 
-/* ---- reading the rules ------------------------------------------------- */
+/* ---- reading the rules -------------------------------------------------- */
 
 static const struct rung *rung_find(const struct rung *r, size_t n,
                                     const char *name)
@@ -145,8 +155,8 @@ static int load_ladder(const struct state *s, json_t *a, struct rung *r,
 		return -1;
 	for (size_t i = 0; i < json_array_size(a); i++) {
 		json_t *o = json_array_get(a, i);
-		struct rung x = {pl_str(json_object_get(o, "name"), PL_MAX_CODE),
-		                 0, 0};
+		struct rung x = {
+		    pl_str(json_object_get(o, "name"), PL_MAX_CODE), 0, 0};
 		if (!x.name || rung_find(r, *n, x.name) ||
 		    pl_int(o, "level", 0, 0, 1, s->top, &x.lo) ||
 		    pl_int(o, "max_level", 1, x.lo, x.lo, s->top, &x.hi))
@@ -371,8 +381,7 @@ static void put_facts(pl_buf *b, const struct ctx *x, pl_refs *r,
 		if (!pred(x, i, arg))
 			continue;
 		const shenli_fact *f = &x->c->facts[i];
-		pl_printf(b, "%s%s（%s）", k++ ? "、" : "",
-		          f->id ? f->id : "?",
+		pl_printf(b, "%s%s（%s）", k++ ? "、" : "", f->id ? f->id : "?",
 		          x->vi[i] >= 0 ? x->s->vocab.v[x->vi[i]].zh : "?");
 		pl_ref(r, f->id);
 	}
@@ -409,8 +418,9 @@ static void classify(struct ctx *x)
 			          f->id ? f->id : "?",
 			          f->violation ? f->violation : "");
 			pl_buf_init(&o, x->out, sizeof x->out);
-			pl_printf(&o, "核实事实%s的违纪行为性质，按规则词表准确"
-			              "定性",
+			pl_printf(&o,
+			          "核实事实%s的违纪行为性质，按规则词表准确"
+			          "定性",
 			          f->id ? f->id : "?");
 			pl_emit(x->e, x->emit, "classification", SHENLI_BLOCKER,
 			        "unknown_violation", x->msg, &r, x->out);
@@ -439,15 +449,17 @@ static void classify(struct ctx *x)
 			pl_puts(&o, "核实事实");
 			for (size_t i = 0; i < r.n; i++)
 				pl_printf(&o, "%s%s", i ? "、" : "", r.v[i]);
-			pl_printf(&o, "的定性，补充认定其违反%s的事实依据，在处理"
-			              "意见中准确定性",
+			pl_printf(&o,
+			          "的定性，补充认定其违反%s的事实依据，在处理"
+			          "意见中准确定性",
 			          pl_disc_zh(d));
 			pl_emit(x->e, x->emit, "classification", SHENLI_BLOCKER,
 			        "discipline_missed", x->msg, &r, x->out);
 		} else if (!(facts & (1u << d)) && (proposed & (1u << d)) &&
 		           !x->unknown) {
 			pl_buf_init(&m, x->msg, sizeof x->msg);
-			pl_printf(&m, "处理意见认定违反%s，但没有属于%s的违纪事实",
+			pl_printf(&m,
+			          "处理意见认定违反%s，但没有属于%s的违纪事实",
 			          pl_disc_zh(d), pl_disc_zh(d));
 			pl_emit(x->e, x->emit, "classification", SHENLI_WARNING,
 			        "discipline_unsupported", x->msg, &r, NULL);
@@ -464,22 +476,25 @@ static void classify(struct ctx *x)
 		pl_puts(&o, "补充认定事实");
 		for (size_t i = 0; i < r.n; i++)
 			pl_printf(&o, "%s%s", i ? "、" : "", r.v[i]);
-		pl_puts(&o, "违反中央八项规定精神的证据材料（发生时间、资金来源、"
-		            "具体情形），在定性中予以明确");
+		pl_puts(&o,
+		        "违反中央八项规定精神的证据材料（发生时间、资金来源、"
+		        "具体情形），在定性中予以明确");
 		pl_emit(x->e, x->emit, "classification", SHENLI_BLOCKER,
 		        "eight_point_missed", x->msg, &r, x->out);
 	} else if (!p->eight_point_rules && depends) {
 		pl_buf_init(&m, x->msg, sizeof x->msg);
 		pl_puts(&m, "事实");
 		put_facts(&m, x, &r, of_eight, -1);
-		pl_puts(&m, "是否违反中央八项规定精神取决于资金用途，处理意见未作"
-		            "此认定，请核实");
+		pl_puts(&m,
+		        "是否违反中央八项规定精神取决于资金用途，处理意见未作"
+		        "此认定，请核实");
 		pl_buf_init(&o, x->out, sizeof x->out);
 		pl_puts(&o, "查明事实");
 		for (size_t i = 0; i < r.n; i++)
 			pl_printf(&o, "%s%s", i ? "、" : "", r.v[i]);
-		pl_puts(&o, "所涉资金的具体用途：用于公款吃喝、发放津贴福利、租用"
-		            "车辆等的，应认定违反中央八项规定精神");
+		pl_puts(&o,
+		        "所涉资金的具体用途：用于公款吃喝、发放津贴福利、租用"
+		        "车辆等的，应认定违反中央八项规定精神");
 		pl_emit(x->e, x->emit, "classification", SHENLI_NOTE,
 		        "eight_point_depends", x->msg, &r, x->out);
 	} else if (p->eight_point_rules && !yes && !depends && !x->unknown) {
@@ -491,7 +506,7 @@ static void classify(struct ctx *x)
 	}
 }
 
-/* ---- sanctions ----------------------------------------------------------- */
+/* ---- sanctions ---------------------------------------------------------- */
 
 static void put_proposed(pl_buf *b, const shenli_proposal *p)
 {
@@ -526,8 +541,14 @@ static int cites(const struct state *s, const shenli_proposal *p,
 	return 0;
 }
 
-static int is_crime(const struct circ *c) { return c->crime; }
-static int is_prior(const struct circ *c) { return c->prior; }
+static int is_crime(const struct circ *c)
+{
+	return c->crime;
+}
+static int is_prior(const struct circ *c)
+{
+	return c->prior;
+}
 
 static void validity(struct ctx *x, const struct rung *pr,
                      const struct rung *gr)
@@ -572,8 +593,9 @@ static void validity(struct ctx *x, const struct rung *pr,
 		pl_printf(&m, "%s不是公职人员，不能给予政务处分（%s）", who,
 		          p->gov_sanction);
 		pl_buf_init(&o, x->out, sizeof x->out);
-		pl_printf(&o, "核实%s是否属于监察对象（公职人员和有关人员），"
-		              "调取其任免、聘用材料",
+		pl_printf(&o,
+		          "核实%s是否属于监察对象（公职人员和有关人员），"
+		          "调取其任免、聘用材料",
 		          who);
 		pl_emit(x->e, x->emit, "disposal", SHENLI_BLOCKER,
 		        "gov_sanction_non_official", x->msg, &none, x->out);
@@ -629,20 +651,19 @@ static void form_check(struct ctx *x, const struct rung *pr,
 	for (int pass = 0; pass < 2 && !want; pass++) {
 		for (int i = 0; i < N_FORMS; i++) {
 			const struct form *f = &s->form[i];
-			int fits =
-			    !name ? f->no_sanction
-			    : pr  ? pl_in(f->party, f->n_party, name)
-			          : pl_in(f->gov, f->n_gov, name);
+			int fits = !name ? f->no_sanction
+			           : pr  ? pl_in(f->party, f->n_party, name)
+			                 : pl_in(f->gov, f->n_gov, name);
 			/* a crime picks the crime form; when no crime form
 			 * takes this sanction, the sanction's own form (and
 			 * the proportion check says it is too light) */
-			if (fits && (pass || name == NULL ||
-			             f->crime == (crime != 0)))
+			if (fits &&
+			    (pass || name == NULL || f->crime == (crime != 0)))
 				want |= 1u << (i + 1);
 		}
 	}
-	if (!want || (p->form >= 1 && p->form <= N_FORMS &&
-	              (want & (1u << p->form))))
+	if (!want ||
+	    (p->form >= 1 && p->form <= N_FORMS && (want & (1u << p->form))))
 		return;
 	pl_refs none = {.n = 0};
 	pl_buf m;
@@ -663,7 +684,7 @@ static void form_check(struct ctx *x, const struct rung *pr,
 	        x->msg, &none, NULL);
 }
 
-/* ---- proportion (畸轻畸重) ------------------------------------------------ */
+/* ---- proportion (畸轻畸重) ---------------------------------------------- */
 
 static int band_level(const struct vband *b, double sum)
 {
@@ -673,8 +694,7 @@ static int band_level(const struct vband *b, double sum)
 	return level;
 }
 
-static int aggravate(const struct state *s, int level, int count,
-                     int priors)
+static int aggravate(const struct state *s, int level, int count, int priors)
 {
 	if (level >= s->crime)
 		return level;
@@ -688,7 +708,7 @@ static int aggravate(const struct state *s, int level, int count,
 static int at_level(const struct ctx *x, size_t i, int want)
 {
 	return x->vi[i] >= 0 && (want >= 0 ? x->acc[x->vi[i]].lo == want
-	                                    : x->acc[x->vi[i]].hi == -want - 1);
+	                                   : x->acc[x->vi[i]].hi == -want - 1);
 }
 
 static void put_range(pl_buf *b, const struct state *s, int lo, int hi)
@@ -769,11 +789,11 @@ static void proportion(struct ctx *x, const struct rung *pr,
 	put_proposed(&m, p);
 	pl_puts(&m, "）");
 	if (light)
-		pl_puts(&m, sev == SHENLI_BLOCKER ? "明显偏轻（畸轻）"
-		                                  : "偏轻");
+		pl_puts(&m,
+		        sev == SHENLI_BLOCKER ? "明显偏轻（畸轻）" : "偏轻");
 	else
-		pl_puts(&m, sev == SHENLI_BLOCKER ? "明显偏重（畸重）"
-		                                  : "偏重");
+		pl_puts(&m,
+		        sev == SHENLI_BLOCKER ? "明显偏重（畸重）" : "偏重");
 	pl_puts(&m, "：按事实和情节应");
 	put_range(&m, s, lo, hi);
 	pl_puts(&m, "。依据：最重的违纪行为为事实");
@@ -904,8 +924,8 @@ static int cl_check(void *st, const shenli_case *c, shenli_emitter *e,
 	}
 
 	const shenli_proposal *p = &c->proposal;
-	const struct rung *pr = rung_find(s->party, s->n_party,
-	                                  p->party_sanction);
+	const struct rung *pr =
+	    rung_find(s->party, s->n_party, p->party_sanction);
 	const struct rung *gr = rung_find(s->gov, s->n_gov, p->gov_sanction);
 	int crime = cites(s, p, is_crime, NULL);
 

@@ -2,17 +2,19 @@
  * evidence.c - the evidence check (证据确凿, and the identity documents of a
  * complete file). See DOMAIN.md, "Evidence".
  *
- * Rules, one finding each (code, standard, severity):
- *   dangling_evidence     evidence  blocker  a fact cites an id the file lacks
- *   no_evidence           evidence  blocker  a fact has no evidence in the file
- *   confession_only       evidence  blocker  a fact rests only on the subject's
- *                                            own statements (实施条例 Art. 60)
- *   no_money_flow         evidence  blocker  an amount without documentary
- *                                            proof of the flow of funds
- *   evidence_requirement  evidence  per rule (default note): a violation's
- *                                            own requirement is not met
- *   no_identity           formalities blocker the identity documents
- *                                            (履历表、任免文件) are missing
+ * Rules: code, standard, severity; when the rule fires.
+ *   dangling_evidence     evidence     blocker
+ *       a fact cites an evidence id the file lacks (one per id)
+ *   no_evidence           evidence     blocker
+ *       no evidence in the file supports a fact
+ *   confession_only       evidence     blocker
+ *       a fact rests only on the subject's own statements (实施条例 Art. 60)
+ *   no_money_flow         evidence     blocker
+ *       an amount without documentary proof of the flow of funds
+ *   evidence_requirement  evidence     as the rule says (default note)
+ *       a per-violation requirement (evidence_requirements) is not met
+ *   no_identity           formalities  blocker
+ *       none of the identity documents (履历表、任免文件) is in the file
  *
  * The first four are what review exists to catch and what intake cannot
  * judge: a case with any of them cannot be signed off, so they block. The
@@ -56,7 +58,10 @@ struct state {
 	pl_names kinds, docs;
 };
 
-static const char *ev_name(void) { return "evidence"; }
+static const char *ev_name(void)
+{
+	return "evidence";
+}
 
 static void ev_close(void *p)
 {
@@ -152,19 +157,18 @@ static void *ev_open(const char *rules, size_t len)
 	json_t *er = json_object_get(s->root, "evidence_rules");
 	json_t *mf = json_object_get(er, "money_flow");
 	json_t *in = json_object_get(s->root, "intake");
-	if (!json_is_object(er) || !json_is_object(mf) ||
-	    !json_is_object(in) ||
+	if (!json_is_object(er) || !json_is_object(mf) || !json_is_object(in) ||
 	    pl_codes(json_object_get(er, "self_statement_kinds"), 0, s->self,
 	             PL_MAX_LIST, &s->n_self) ||
 	    !s->n_self ||
 	    pl_codes(json_object_get(mf, "kinds"), 0, s->flow_kinds,
 	             PL_MAX_LIST, &s->n_flow_kinds) ||
 	    !s->n_flow_kinds ||
-	    pl_codes(json_object_get(mf, "tags"), 0, s->flow_tags,
-	             PL_MAX_LIST, &s->n_flow_tags) ||
+	    pl_codes(json_object_get(mf, "tags"), 0, s->flow_tags, PL_MAX_LIST,
+	             &s->n_flow_tags) ||
 	    !s->n_flow_tags ||
-	    pl_codes(json_object_get(in, "identity_documents"), 0,
-	             s->identity, PL_MAX_LIST, &s->n_identity) ||
+	    pl_codes(json_object_get(in, "identity_documents"), 0, s->identity,
+	             PL_MAX_LIST, &s->n_identity) ||
 	    pl_names_load(s->root, "evidence_kinds", &s->kinds) ||
 	    pl_names_load(s->root, "documents", &s->docs) || load_needs(s))
 		goto fail;
@@ -202,8 +206,7 @@ static int index_open(struct index *x, const shenli_case *c)
 	return 0;
 }
 
-static const shenli_evidence *index_find(const struct index *x,
-                                         const char *id)
+static const shenli_evidence *index_find(const struct index *x, const char *id)
 {
 	const shenli_case *c = x->c;
 	if (!id)
@@ -218,8 +221,7 @@ static const shenli_evidence *index_find(const struct index *x,
 	return i < 0 ? NULL : &c->evidence[i];
 }
 
-static int has_tag(const shenli_evidence *ev, const char *const *tags,
-                   size_t n)
+static int has_tag(const shenli_evidence *ev, const char *const *tags, size_t n)
 {
 	for (size_t i = 0; i < ev->n_tags; i++)
 		if (pl_in(tags, n, ev->tags[i]))
@@ -238,7 +240,7 @@ static int meets(const struct need *n, const shenli_evidence *ev)
 static void put_fact(pl_buf *b, const struct state *s, const shenli_fact *f)
 {
 	long v = pl_vocab_find(&s->vocab, f->violation);
-	pl_printf(b, "事实%s（%s）", f->id ? f->id : "?",
+	pl_printf(b, "事实%s（%s）", pl_id(f->id),
 	          v >= 0 ? s->vocab.v[v].zh
 	                 : (f->violation ? f->violation : "未注明违纪类型"));
 }
@@ -270,7 +272,7 @@ static void dangling(struct ctx *x, const shenli_fact *f, const char *id)
 	pl_printf(&o,
 	          "补充移送证据%s，或更正事实%s的证据引用，并说明该证据的来源"
 	          "及所证明的内容",
-	          id ? id : "", f->id ? f->id : "");
+	          id ? id : "（空编号）", pl_id(f->id));
 	pl_emit(x->e, x->emit, "evidence", SHENLI_BLOCKER, "dangling_evidence",
 	        x->msg, &r, x->out);
 }
@@ -284,7 +286,8 @@ static void no_evidence(struct ctx *x, const shenli_fact *f)
 	put_fact(&m, x->s, f);
 	pl_puts(&m, "没有卷宗内的任何证据支持，事实不能认定");
 	pl_buf_init(&o, x->out, sizeof x->out);
-	pl_printf(&o, "针对事实%s收集书证、证人证言、电子数据等证据", f->id);
+	pl_printf(&o, "针对事实%s收集书证、证人证言、电子数据等证据",
+	          pl_id(f->id));
 	if (f->has_amount)
 		pl_puts(&o, "，包括反映资金来源和流向的银行流水等书证");
 	pl_puts(&o, "，形成相互印证的证据链");
@@ -310,7 +313,7 @@ static void confession_only(struct ctx *x, const shenli_fact *f,
 	pl_printf(&o,
 	          "收集能够与%s陈述相互印证的书证、证人证言、电子数据等其他"
 	          "证据，查实事实%s",
-	          subject_name(x->c), f->id);
+	          subject_name(x->c), pl_id(f->id));
 	pl_emit(x->e, x->emit, "evidence", SHENLI_BLOCKER, "confession_only",
 	        x->msg, &r, x->out);
 }
@@ -336,11 +339,12 @@ static void no_money_flow(struct ctx *x, const shenli_fact *f)
 	}
 	pl_puts(&m, "，金额认定缺乏依据");
 	pl_buf_init(&o, x->out, sizeof x->out);
-	pl_printf(&o, "调取银行流水、转账记录等书证，查明事实%s所涉", f->id);
+	pl_printf(&o, "调取银行流水、转账记录等书证，查明事实%s所涉",
+	          pl_id(f->id));
 	pl_amount(&o, f->amount_yuan);
 	pl_puts(&o, "资金的来源、流向、收款人及最终去向");
-	pl_emit(x->e, x->emit, "evidence", SHENLI_BLOCKER,
-	        "no_money_flow", x->msg, &r, x->out);
+	pl_emit(x->e, x->emit, "evidence", SHENLI_BLOCKER, "no_money_flow",
+	        x->msg, &r, x->out);
 }
 
 static void requirement(struct ctx *x, const shenli_fact *f,
@@ -353,7 +357,7 @@ static void requirement(struct ctx *x, const shenli_fact *f,
 	put_fact(&m, x->s, f);
 	pl_printf(&m, "缺少%s", n->need);
 	pl_buf_init(&o, x->out, sizeof x->out);
-	pl_printf(&o, "针对事实%s：%s", f->id, n->outline);
+	pl_printf(&o, "针对事实%s：%s", pl_id(f->id), n->outline);
 	pl_emit(x->e, x->emit, "evidence", n->sev, "evidence_requirement",
 	        x->msg, &r, x->out);
 }

@@ -2,22 +2,21 @@
  * procedure.c - formalities and procedure (手续完备、程序合规). See DOMAIN.md,
  * "Procedure" and "Lifecycle and time limits".
  *
- * Rules, one finding each (code, standard, severity):
- *   missing_document          formalities blocker a required document
- *                                                 (intake.required_documents)
- *                                                 is not in the file
- *   date_order                procedure blocker   a document of the chain is
- *                                                 dated before the nearest
- *                                                 earlier one present
- *   transfer_before_response  procedure blocker   the transfer is dated before
- *                                                 the subject's written
- *                                                 response
- *   transfer_date_mismatch    procedure warning   transferred_on is not the
- *                                                 transfer form's date
- *   evidence_after_transfer   procedure warning   evidence obtained after the
- *                                                 transfer (first transfers)
- *   fact_after_transfer       facts     warning   a fact dated after transfer
- *   fact_period_inverted      facts     warning   a fact ends before it begins
+ * Rules: code, standard, severity; when the rule fires.
+ *   missing_document          formalities  blocker
+ *       a document of intake.required_documents is not in the file
+ *   date_order                procedure    blocker
+ *       a document of the chain is dated before the nearest earlier one
+ *   transfer_before_response  procedure    blocker
+ *       the transfer is dated before the subject's written response
+ *   transfer_date_mismatch    procedure    warning
+ *       transferred_on is not the transfer form's date
+ *   evidence_after_transfer   procedure    warning
+ *       evidence obtained after the transfer (first transfers only)
+ *   fact_after_transfer       facts        warning
+ *       a fact dated (from or to) after the transfer
+ *   fact_period_inverted      facts        warning
+ *       a fact ends before it begins
  *
  * Why these bounds:
  *   - The chain (rules procedure.chain) is DOMAIN.md's order; a document is
@@ -55,7 +54,10 @@ struct state {
 	pl_names docs;
 };
 
-static const char *pr_name(void) { return "procedure"; }
+static const char *pr_name(void)
+{
+	return "procedure";
+}
 
 static void pr_close(void *p)
 {
@@ -146,8 +148,7 @@ static void missing(struct ctx *x)
 	}
 }
 
-static void order(struct ctx *x, const char *code, size_t later,
-                  size_t earlier)
+static void order(struct ctx *x, const char *code, size_t later, size_t earlier)
 {
 	const struct state *s = x->s;
 	const char *a = s->chain[later], *b = s->chain[earlier];
@@ -270,9 +271,9 @@ static void times(struct ctx *x)
 		pl_ref(&r, f->id);
 		if (from > t || to > t) {
 			pl_buf_init(&m, x->msg, sizeof x->msg);
-			pl_printf(&m, "事实%s的发生时间（%s至%s）晚于移送日期%s",
-			          id, f->from ? f->from : "", f->to ? f->to : "",
-			          ttext);
+			pl_printf(
+			    &m, "事实%s的发生时间（%s至%s）晚于移送日期%s", id,
+			    f->from ? f->from : "", f->to ? f->to : "", ttext);
 			pl_buf_init(&o, x->out, sizeof x->out);
 			pl_printf(&o, "核实事实%s的起止时间及是否已经审查调查",
 			          id);

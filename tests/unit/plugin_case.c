@@ -24,7 +24,8 @@ typedef struct {
 	size_t off;
 } arena;
 
-#define ALIGN(n) (((n) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+#define ALIGN(n)                                                               \
+	(((n) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
 
 static void *take(arena *a, size_t bytes)
 {
@@ -101,9 +102,8 @@ int pc_case_from_json(json_t *d, const char *zone, const char *state,
 	json_t *pl = json_object_get(subj, "prior_sanctions");
 	for (size_t i = 0; i < np; i++) {
 		json_t *p = json_array_get(pl, i);
-		ps[i] = (shenli_prior_sanction){str(p, "system"),
-		                                str(p, "level"),
-		                                str(p, "decided_on")};
+		ps[i] = (shenli_prior_sanction){
+		    str(p, "system"), str(p, "level"), str(p, "decided_on")};
 	}
 	s->prior = ps;
 	s->n_prior = np;

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Review checks end to end, with the built-in packages as the build signed
+# them: install, run, findings per planted fault, recusal, a tampered
+# plugin refused.
+. "$(dirname "$0")/lib.sh"
+PK=${SHENLI_PACKAGES:-}
+[ -d "$PK/evidence" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] || { fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
+. "$(dirname "$0")/cases_setup.sh"
+expect_rc 0 as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key"
+expect_rc 0 as root rules install "$PK/rules"
+for p in evidence classification procedure; do
+	expect_rc 0 as root plugin install "$PK/$p"
+done
+expect_rc 4 as root review run --all                      # the admin never reviews
+expect_rc 4 as aud review run --all                       # the auditor changes nothing
+
+# one complete case and one case per planted review fault, all from ZCJ (Z1)
+D=$T/d.jsonl; : > "$D"
+i=100
+for fault in none confession_only no_money_flow dangling_evidence eight_point_missed \
+	form_mismatch party_gov_mismatch sanction_too_light date_order transfer_before_response; do
+	"$SHENLI" sample docket --cases 1 --seed 3 --start $i --fault $fault >> "$D"
+	i=$((i + 1))
+done
+python3 - "$D" > "$T/ids" <<'PY'
+import json, sys
+faults = ["none","confession_only","no_money_flow","dangling_evidence","eight_point_missed",
+          "form_mismatch","party_gov_mismatch","sanction_too_light","date_order","transfer_before_response"]
+for f, line in zip(faults, open(sys.argv[1])):
+    print(f, json.loads(line)["case_id"])
+PY
+as boss case import --jsonl "$D" >/dev/null
+idof() { awk -v f="$1" '$1==f{print $2}' "$T/ids"; }
+expect_rc 1 as boss review run --all
+check "the run reports blockers" grep -q "blocker" "$OUT"
+# the deferred one (dangling evidence) is not under review: not checked
+expect_rc 4 as boss review run "$(idof dangling_evidence)"
+check "refusal names the state" grep -q "deferred" "$ERR"
+expect_rc 0 as boss review run "$(idof none)"
+expect_rc 0 as boss review findings "$(idof none)" --json
+check "a complete case has no blocker" pyjson 'all(f["severity"]!="blocker" for f in d)' "$OUT"
+want() { # want FAULT CODE CHECK STANDARD
+	expect_rc 0 as boss review findings "$(idof "$1")" --json
+	check "$1: $3 reports $2 ($4, blocker)" pyjson \
+		'any(f["code"]=="'"$2"'" and f["check"]=="'"$3"'" and f["standard"]=="'"$4"'" and f["severity"]=="blocker" and f["message"] and isinstance(f["refs"], list) for f in d)' "$OUT"
+}
+want confession_only confession_only evidence evidence
+want no_money_flow no_money_flow evidence evidence
+want eight_point_missed eight_point_missed classification classification
+want form_mismatch form_mismatch classification disposal
+want party_gov_mismatch party_gov_mismatch classification disposal
+want sanction_too_light sanction_too_light classification disposal
+want date_order date_order procedure procedure
+want transfer_before_response transfer_before_response procedure procedure
+expect_rc 0 as boss review findings "$(idof confession_only)" --json
+check "a confession-only finding suggests what to collect" pyjson \
+	'any(f["code"]=="confession_only" and f["outline_item"] for f in d)' "$OUT"
+expect_rc 0 as boss review findings "$(idof confession_only)"
+check "human findings are Chinese" grep -q "建议补查" "$OUT"
+
+# recusal: a member whose home agency transferred the case, and a peer
+CASE=$(idof none)
+as boss case show "$CASE" --json > "$T/c.json"
+AG=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["agency"])' "$T/c.json")
+ZN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["zone"])' "$T/c.json")
+pwfile rec "passphrase of rec" >/dev/null; pwfile peer "passphrase of peer" >/dev/null
+adduser rec member --agency "$AG" --zone "$ZN"
+adduser peer member --zone "$ZN"
+expect_rc 4 as rec review run "$CASE"
+check "the refusal names recusal" grep -q "recused" "$ERR"
+expect_rc 4 as rec review findings "$CASE"
+expect_rc 0 as peer review run "$CASE"
+expect_rc 0 as peer review findings "$CASE" --json
+
+# a plugin file changed after install: refused (exit 6) and audited
+SO=$(ls "$STORE".pkg/procedure@1/procedure.so)
+chmod u+w "$SO"; printf '\001' | dd of="$SO" bs=1 seek=4096 conv=notrunc 2>/dev/null; chmod u-w "$SO"
+expect_rc 6 as boss review run --all
+expect_rc 0 as aud audit log --json
+check "the refused plugin is in the log" pyjson 'any(e["action"]=="plugin.refused" and e["object"]=="procedure" for e in d)' "$OUT"
+check "every run is audited with its plugins" pyjson \
+	'any(e["action"]=="review.run" and set(e["details"]["plugins"])=={"evidence","classification","procedure"} for e in d)' "$OUT"
+expect_rc 0 as aud audit verify
+finish
