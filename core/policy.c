@@ -34,7 +34,7 @@ static const struct {
     [SL_ACT_CASE_ASSIGN] = {"case.assign", SL_ROLE_LEADER},
     [SL_ACT_CASE_EXTEND] = {"case.extend", SL_ROLE_LEADER},
     [SL_ACT_KEYS_MANAGE] = {"keys.manage", SL_ROLE_ADMIN},
-    [SL_ACT_KEYS_LIST] = {"keys.list", ALL},
+    [SL_ACT_KEYS_LIST] = {"keys.list", SL_ROLE_ADMIN},
     [SL_ACT_PKG_INSTALL] = {"package.install", SL_ROLE_ADMIN},
     [SL_ACT_PKG_LIST] = {"package.list", ALL},
     [SL_ACT_REVIEW_RUN] = {"review.run", SL_ROLE_LEADER | REVIEWERS},

@@ -5,6 +5,7 @@
 set -eu
 SHENLI=${1:-build/shenli}
 case "$SHENLI" in /*) ;; *) SHENLI="$(pwd)/$SHENLI" ;; esac
+BUILD=$(dirname "$SHENLI")
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 umask 077
@@ -15,8 +16,12 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ shenli %s\n' "$*"; $S "$@"; }
 as() { u=$1; shift; run --user "$u" --passphrase-file "$u.pw" "$@"; }
 
-step "1. An encrypted store with its first admin (scrypt-sealed key slot)"
-run --passphrase-file admin.pw init --admin admin
+step "1. An encrypted store with its first admin, trusting the build's signing key"
+run --passphrase-file admin.pw init --admin admin --trust "$BUILD/signing/build.pub"
+
+step "1b. The admin installs the signed rules and the three built-in check plugins"
+as admin rules install "$BUILD/packages/rules"
+for p in evidence classification procedure; do as admin plugin install "$BUILD/packages/$p"; done
 
 step "2. Zones and agencies of the sample docket (3 zones, 36 agencies)"
 $SHENLI sample zones | while IFS="$(printf '\t')" read -r c n; do $S --user admin --passphrase-file admin.pw zone add "$c" --name "$n" >/dev/null; done
@@ -47,6 +52,12 @@ if [ -n "$CASE" ]; then
 	as zhang case show "$CASE" | head -12
 	as li case show "$CASE" || echo "(exit $?: li cannot even read it)"
 fi
+
+step "6b. The checks run on every case under review; one case's findings, in Chinese"
+as wang review run --all | tail -1 || true
+BAD=$($S --user wang --passphrase-file wang.pw case list --state accepted --json |
+	python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[-1]["case_id"] if d else "")' 2>/dev/null || true)
+[ -n "$BAD" ] && as wang review findings "$BAD" | head -14
 
 step "7. The auditor verifies the signed, hash-chained log against its head"
 HEAD=$($S --user zhao --passphrase-file zhao.pw audit head)
