@@ -828,3 +828,54 @@ out:
 	EVP_PKEY_free(key);
 	return rc;
 }
+
+sl_rc sl_package_copy_verified(int in_fd, int out_fd, const sl_manifest *m,
+                               const char *what)
+{
+	sl_hasher *h = sl_hasher_new();
+	if (!h)
+		return sl_error(SL_ESYS, _("out of memory"));
+	sl_hasher_init(h);
+	char buf[65536];
+	long long total = 0;
+	sl_rc rc = SL_OK;
+	for (;;) {
+		ssize_t r = read(in_fd, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = sl_error(SL_ESYS, _("%s: read failed: %s"), what,
+			              strerror(errno));
+			break;
+		}
+		if (r == 0)
+			break;
+		total += r;
+		if (total > m->size)
+			break; /* too long: reported below, never copied whole */
+		sl_hasher_update(h, buf, (size_t)r);
+		for (ssize_t o = 0; o < r;) {
+			ssize_t w = write(out_fd, buf + o, (size_t)(r - o));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				rc = sl_error(SL_ESYS, _("%s: write failed: %s"), what,
+				              strerror(errno));
+				break;
+			}
+			o += w;
+		}
+		if (rc)
+			break;
+	}
+	uint8_t got[SL_SHA256_LEN];
+	sl_hasher_final(h, got);
+	sl_hasher_free(h);
+	if (!rc && (total != m->size ||
+	            sl_memeq_ct(got, m->sha256, SL_SHA256_LEN) != 0))
+		rc = sl_error(SL_EINTEGRITY,
+		              _("%s: its bytes are not the ones the manifest "
+		                "signs (changed since it was checked)"),
+		              what);
+	return rc;
+}

@@ -229,48 +229,7 @@ static sl_rc copy_verified(const char *src, const char *dst,
 		close(in);
 		return sl_error(SL_ESYS, _("%s: %s"), dst, strerror(e));
 	}
-	sl_hasher *h = sl_hasher_new();
-	sl_hasher_init(h);
-	char buf[65536];
-	long long total = 0;
-	sl_rc rc = SL_OK;
-	for (;;) {
-		ssize_t r = read(in, buf, sizeof buf);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = sl_error(SL_ESYS, _("%s: read failed"), src);
-			break;
-		}
-		if (r == 0)
-			break;
-		total += r;
-		if (total > m->size) {
-			rc = sl_error(SL_EINTEGRITY, _("%s grew while being installed"),
-			              src);
-			break;
-		}
-		sl_hasher_update(h, buf, (size_t)r);
-		for (ssize_t o = 0; o < r;) {
-			ssize_t w = write(out, buf + o, (size_t)(r - o));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				rc = sl_error(SL_ESYS, _("%s: write failed: %s"), dst,
-				              strerror(errno));
-				break;
-			}
-			o += w;
-		}
-		if (rc)
-			break;
-	}
-	uint8_t got[32];
-	sl_hasher_final(h, got);
-	sl_hasher_free(h);
-	if (!rc && (total != m->size || memcmp(got, m->sha256, 32)))
-		rc = sl_error(SL_EINTEGRITY,
-		              _("%s changed while being installed"), src);
+	sl_rc rc = sl_package_copy_verified(in, out, m, src);
 	if (!rc && fsync(out) != 0)
 		rc = sl_error(SL_ESYS, _("%s: fsync failed"), dst);
 	close(in);

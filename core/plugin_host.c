@@ -71,40 +71,9 @@ static sl_rc sealed_copy(const char *path, const sl_manifest *m, int *memfd)
 		close(fd);
 		return sl_error(SL_ESYS, _("memfd_create: %s"), strerror(errno));
 	}
-	sl_hasher *h = sl_hasher_new();
-	sl_hasher_init(h);
-	char buf[65536];
-	long long total = 0;
-	sl_rc rc = SL_OK;
-	for (;;) {
-		ssize_t r = read(fd, buf, sizeof buf);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r < 0)
-				rc = sl_error(SL_ESYS, _("%s: read failed"), path);
-			break;
-		}
-		total += r;
-		if (total > m->size)
-			break;
-		sl_hasher_update(h, buf, (size_t)r);
-		for (ssize_t o = 0; !rc && o < r;) {
-			ssize_t w = write(mfd, buf + o, (size_t)(r - o));
-			if (w < 0 && errno != EINTR)
-				rc = sl_error(SL_ESYS, _("memfd write: %s"),
-				              strerror(errno));
-			else if (w > 0)
-				o += w;
-		}
-		if (rc)
-			break;
-	}
-	uint8_t got[32];
-	sl_hasher_final(h, got);
-	sl_hasher_free(h);
+	sl_rc rc = sl_package_copy_verified(fd, mfd, m, m->name);
 	close(fd);
-	if (!rc && (total != m->size || memcmp(got, m->sha256, 32)))
+	if (rc == SL_EINTEGRITY)
 		rc = sl_error(SL_EINTEGRITY,
 		              _("plugin %s: the installed file does not match the "
 		                "hash recorded at install: it was changed"),
@@ -130,7 +99,7 @@ sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi,
 	sl_rc rc = sl_pkg_path(s, &pi->m, path, sizeof path);
 	if (rc)
 		return rc;
-	int mfd;
+	int mfd = -1;
 	if ((rc = sealed_copy(path, &pi->m, &mfd)))
 		return refuse(s, pi->m.name, rc);
 	char fdpath[64];
