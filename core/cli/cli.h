@@ -6,6 +6,7 @@
 #ifndef SHENLI_CLI_H
 #define SHENLI_CLI_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "../err.h"
@@ -39,6 +40,13 @@ int cli_fail(sl_rc rc);
 /* Usage error: print msg and the usage text, return SL_EUSAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* One JSON document on stdout (the --json contract). */
+void cli_print_json(json_t *j);
+/* Parse "ID [--json]" (and --help) for commands on one object: 0 to go on,
+ * else the exit code (usage printed). */
+int cli_id_args(int argc, char **argv, const char *usage, const char *what,
+                const char **id, int *json);
+
 /* Human time from unix ms: "2026-11-22 11:22:33" (UTC). */
 void cli_fmt_time(long long ms, char out[32]);
 

@@ -140,8 +140,7 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		rc = sl_audit_each(s, since, print_entry, &ctx);
 	sl_store_close(s);
 	if (!rc && ctx.arr) {
-		json_dumpf(ctx.arr, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(ctx.arr);
 	}
 	json_decref(ctx.arr);
 	return rc ? cli_fail(rc) : SL_OK;

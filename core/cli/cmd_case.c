@@ -179,8 +179,7 @@ static int case_import(int argc, char **argv, sl_cli *g)
 		return cli_fail(rc);
 	}
 	if (ctx.out) {
-		json_dumpf(ctx.out, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(ctx.out);
 		json_decref(ctx.out);
 	}
 	fprintf(json ? stderr : stdout,
@@ -283,8 +282,7 @@ static int case_list(int argc, char **argv, sl_cli *g)
 	rc = sl_case_list(s, &f, print_row, arr);
 	sl_store_close(s);
 	if (!rc && arr) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(arr);
 	}
 	json_decref(arr);
 	return rc ? cli_fail(rc) : SL_OK;
@@ -355,22 +353,10 @@ static void show_human(json_t *c)
 
 static int case_show(int argc, char **argv, sl_cli *g)
 {
-	int json = 0;
-	const char *id = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--help")) {
-			fputs(_(USAGE), stdout);
-			return SL_OK;
-		} else if (!id && argv[i][0] != '-')
-			id = argv[i];
-		else
-			return cli_usage_error(_(USAGE), _("case show: unexpected '%s'"),
-			                       argv[i]);
-	}
-	if (!id)
-		return cli_usage_error(_(USAGE), _("case show: which case?"));
+	const char *id;
+	int json, r = cli_id_args(argc, argv, _(USAGE), "case show", &id, &json);
+	if (r)
+		return r < 0 ? SL_OK : r;
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -381,8 +367,7 @@ static int case_show(int argc, char **argv, sl_cli *g)
 	if (rc)
 		return cli_fail(rc);
 	if (json) {
-		json_dumpf(c, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(c);
 	} else {
 		show_human(c);
 	}

@@ -76,8 +76,7 @@ int cmd_keys(int argc, char **argv, sl_cli *g)
 		rc = sl_keys_revoke(s, arg);
 	sl_store_close(s);
 	if (!rc && arr) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(arr);
 	}
 	json_decref(arr);
 	if (rc)

@@ -118,8 +118,7 @@ static int org_list(int argc, char **argv, sl_cli *g, int agency,
 	            : sl_zone_list(s, print_org, &ctx);
 	sl_store_close(s);
 	if (!rc && ctx.arr) {
-		json_dumpf(ctx.arr, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(ctx.arr);
 	}
 	json_decref(ctx.arr);
 	return rc ? cli_fail(rc) : SL_OK;

@@ -160,8 +160,7 @@ static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 	}
 	sl_store_close(s);
 	if (!rc && arr) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(arr);
 	}
 	json_decref(arr);
 	if (rc)

@@ -75,23 +75,11 @@ static int review_run(int argc, char **argv, sl_cli *g)
 
 static int review_findings(int argc, char **argv, sl_cli *g)
 {
-	const char *id = NULL;
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--help")) {
-			fputs(_(USAGE), stdout);
-			return SL_OK;
-		} else if (!id && argv[i][0] != '-')
-			id = argv[i];
-		else
-			return cli_usage_error(_(USAGE),
-			                       _("review findings: unexpected '%s'"),
-			                       argv[i]);
-	}
-	if (!id)
-		return cli_usage_error(_(USAGE), _("review findings: which case?"));
+	const char *id;
+	int json, pr = cli_id_args(argc, argv, _(USAGE), "review findings", &id,
+	                           &json);
+	if (pr)
+		return pr < 0 ? SL_OK : pr;
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -102,8 +90,7 @@ static int review_findings(int argc, char **argv, sl_cli *g)
 	if (rc)
 		return cli_fail(rc);
 	if (json) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(arr);
 	} else {
 		size_t i, k;
 		json_t *f, *r;

@@ -136,8 +136,7 @@ static int org(int argc, char **argv, int agencies)
 		}
 	}
 	if (arr) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(arr);
 		json_decref(arr);
 	}
 	return SL_OK;

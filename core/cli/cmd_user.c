@@ -124,8 +124,7 @@ static int user_list(int argc, char **argv, sl_cli *g)
 	rc = sl_user_list(s, print_user, &ctx);
 	sl_store_close(s);
 	if (!rc && arr) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(arr);
 	}
 	json_decref(arr);
 	return rc ? cli_fail(rc) : SL_OK;

@@ -13,6 +13,7 @@
 
 #include "../crypto.h"
 #include "cli.h"
+#include <jansson.h>
 
 #define SHENLI_VERSION "0.1.0"
 
@@ -74,6 +75,35 @@ int cli_usage_error(const char *use, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n%s", use);
 	return SL_EUSAGE;
+}
+
+void cli_print_json(json_t *j)
+{
+	json_dumpf(j, stdout, JSON_INDENT(2));
+	putchar('\n');
+}
+
+int cli_id_args(int argc, char **argv, const char *usage, const char *what,
+                const char **id, int *json)
+{
+	*id = NULL;
+	*json = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			*json = 1;
+		} else if (!strcmp(argv[i], "--help")) {
+			fputs(usage, stdout);
+			return -1; /* done: exit 0 */
+		} else if (!*id && argv[i][0] != '-') {
+			*id = argv[i];
+		} else {
+			return cli_usage_error(usage, _("%s: unexpected '%s'"), what,
+			                       argv[i]);
+		}
+	}
+	if (!*id)
+		return cli_usage_error(usage, _("%s: which one?"), what);
+	return 0;
 }
 
 void cli_fmt_time(long long ms, char out[32])
