@@ -120,10 +120,9 @@ static sl_rc write_all_sync(int fd, const char *path, const void *data,
 	return SL_OK;
 }
 
-sl_rc sl_file_write_new(const char *path, const char *newpath,
+sl_rc sl_file_write_new(const char *newpath,
                         const void *data, size_t len, mode_t mode)
 {
-	(void)path;
 	int fd = open(newpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 	                           O_NOFOLLOW,
 	              mode);
@@ -158,7 +157,7 @@ sl_rc sl_file_write_atomic(const char *path, const void *data, size_t len,
 	char tmp[PATH_MAX];
 	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
 		return sl_error(SL_EINPUT, _("path too long"));
-	sl_rc rc = sl_file_write_new(path, tmp, data, len, mode);
+	sl_rc rc = sl_file_write_new(tmp, data, len, mode);
 	if (rc)
 		return rc;
 	rc = sl_file_commit_rename(tmp, path);

@@ -20,8 +20,9 @@ sl_rc sl_fd_read(int fd, const char *name, size_t max, char **out, size_t *len);
 /* Atomically replace path with data, created with mode. */
 sl_rc sl_file_write_atomic(const char *path, const void *data, size_t len,
                            mode_t mode);
-/* Write data to a new temp file beside path (path.new), durably. */
-sl_rc sl_file_write_new(const char *path, const char *newpath,
+/* Write data to newpath (created or truncated), durably; see also
+ * sl_file_commit_rename. */
+sl_rc sl_file_write_new(const char *newpath,
                         const void *data, size_t len, mode_t mode);
 /* rename(from, to) and fsync the directory. */
 sl_rc sl_file_commit_rename(const char *from, const char *to);

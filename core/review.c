@@ -374,18 +374,26 @@ struct plugins {
 	size_t n;
 };
 
+typedef struct {
+	sl_pkg_info *v;
+	size_t n, cap;
+	int oom;
+} pkg_list;
+
 static int collect_pkg(const sl_pkg_info *p, void *ud)
 {
-	sl_pkg_info **v = ud;
-	size_t n = 0;
-	while ((*v)[n].m.name[0])
-		n++;
-	sl_pkg_info *nv = realloc(*v, (n + 2) * sizeof *nv);
-	if (!nv)
-		return 1;
-	nv[n] = *p;
-	nv[n + 1].m.name[0] = 0;
-	*v = nv;
+	pkg_list *l = ud;
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? 2 * l->cap : 8;
+		sl_pkg_info *nv = realloc(l->v, nc * sizeof *nv);
+		if (!nv) {
+			l->oom = 1; /* fail the run: never check with some plugins */
+			return 1;
+		}
+		l->v = nv;
+		l->cap = nc;
+	}
+	l->v[l->n++] = *p;
 	return 0;
 }
 
@@ -400,10 +408,10 @@ static void plugins_free(struct plugins *p)
 static sl_rc plugins_load(sl_store *s, struct plugins *out)
 {
 	memset(out, 0, sizeof *out);
-	sl_pkg_info *pk = calloc(1, sizeof *pk);
-	if (!pk)
-		return sl_error(SL_ESYS, _("out of memory"));
+	pkg_list pk = {0};
 	sl_rc rc = sl_pkg_list(s, SL_PKG_PLUGIN, collect_pkg, &pk);
+	if (!rc && pk.oom)
+		rc = sl_error(SL_ESYS, _("out of memory"));
 	sl_rules *r = NULL;
 	char *rules = NULL;
 	if (!rc && !(rc = sl_rules_load(s, &r))) {
@@ -412,9 +420,7 @@ static sl_rc plugins_load(sl_store *s, struct plugins *out)
 		if (!rules)
 			rc = sl_error(SL_ESYS, _("out of memory"));
 	}
-	size_t n = 0;
-	while (!rc && pk[n].m.name[0])
-		n++;
+	size_t n = pk.n;
 	if (!rc && n == 0)
 		rc = sl_error(SL_FAIL, _("no review plugin is installed: an admin "
 		                         "installs them with 'plugin install'"));
@@ -425,12 +431,12 @@ static sl_rc plugins_load(sl_store *s, struct plugins *out)
 			rc = sl_error(SL_ESYS, _("out of memory"));
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = sl_plugin_load(s, &pk[i], rules, strlen(rules), &out->v[i]);
+		rc = sl_plugin_load(s, &pk.v[i], rules, strlen(rules), &out->v[i]);
 		if (!rc)
-			out->versions[out->n++] = pk[i].m.version;
+			out->versions[out->n++] = pk.v[i].m.version;
 	}
 	free(rules);
-	free(pk);
+	free(pk.v);
 	if (rc)
 		plugins_free(out);
 	return rc;

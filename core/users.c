@@ -246,7 +246,7 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 	/* New slot beside the old one; the commit records its hash; then the
 	 * rename. A crash after the commit is finished at the next unlock
 	 * (store.c: roll_forward_slot). */
-	if ((rc = sl_file_write_new(slot, newp, img, imglen, 0600)))
+	if ((rc = sl_file_write_new(newp, img, imglen, 0600)))
 		goto out;
 	if ((rc = sl_tx_begin(s)))
 		goto unnew;
