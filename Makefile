@@ -4,15 +4,20 @@
 #   make demo     build, then the guided demo in a temporary store
 #   make asan     the test suite under AddressSanitizer + UBSan
 #   make bench    build and run the benchmarks (prints figures)
+#   make fuzz     clang libFuzzer targets, FUZZ_SECONDS (60) each (tools/fuzz.sh)
+#   make package  build, then the .deb (CPack) for air-gapped machines
 #   make format   clang-format the sources
 
 BUILD_DIR  ?= build
 ASAN_DIR   ?= build-asan
+FUZZ_DIR   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC    ?= clang
 BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE      ?= cmake
 
-.PHONY: all deps build test demo asan bench format clean
+.PHONY: all deps build test demo package asan bench fuzz format clean
 
 all: build
 
@@ -29,7 +34,14 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 demo: build
-	@sh tools/demo.sh $(BUILD_DIR)/shenli
+	$(BUILD_DIR)/shenli demo
+
+# The .deb: binary, built-in signed packages, their public key, man page,
+# completion (see README, "Packaging for air-gapped machines").
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
+	@deb=$$(ls -t $(abspath $(BUILD_DIR))/shenli_*.deb | head -1) && \
+	  echo "package: $$deb" && echo "install offline with: dpkg -i $$deb"
 
 asan: deps
 	$(CMAKE) -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DSHENLI_SANITIZE=ON \
@@ -43,10 +55,20 @@ bench: build
 	$(BUILD_DIR)/tests/bench/bench_audit
 	$(BUILD_DIR)/tests/bench/bench_import
 	$(BUILD_DIR)/tests/bench/bench_review
+	$(BUILD_DIR)/tests/bench/bench_scripts
+
+# A separate build with the core instrumented for libFuzzer, ASan and UBSan;
+# each target runs on a copy of tests/fuzz/corpus/<target>.
+fuzz: deps
+	CC=$(FUZZ_CC) $(CMAKE) -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DSHENLI_FUZZ=ON -DSHENLI_BENCH=OFF -DBUILD_TESTING=OFF
+	$(CMAKE) --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+	sh tools/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 format:
 	clang-format -i core/*.c core/*.h core/cli/*.c core/cli/*.h \
-	  core/include/shenli/*.h tests/unit/*.c tests/bench/*.c 2>/dev/null || true
+	  core/include/shenli/*.h tests/unit/*.c tests/bench/*.c tests/fuzz/*.c \
+	  tests/fuzz/*.h 2>/dev/null || true
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -3,17 +3,17 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <sys/stat.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store_priv.h"
 #include "vfs.h"
 
-static const char TAG_ENTRY[] = "shenli.audit.v1";   /* sizeof includes NUL */
+static const char TAG_ENTRY[] = "shenli.audit.v1"; /* sizeof includes NUL */
 static const char TAG_SIG[] = "shenli.audit.sig.v1";
 
 static void be64(uint8_t *p, uint64_t v)
@@ -40,8 +40,8 @@ void sl_audit_hash(sl_hasher *h, const uint8_t store_id[16],
 	 * call: per-field updates cost more than the hashing itself. */
 	size_t la = strlen(e->actor), lc = strlen(e->action),
 	       lo = strlen(e->object), ld = strlen(e->details);
-	size_t n = sizeof TAG_ENTRY + 16 + SL_SHA256_LEN + 16 + 16 + la + lc +
-	           lo + ld;
+	size_t n =
+	    sizeof TAG_ENTRY + 16 + SL_SHA256_LEN + 16 + 16 + la + lc + lo + ld;
 	uint8_t buf[2048];
 	if (n > sizeof buf) {
 		/* A large entry: stream the same bytes (test_audit pins both
@@ -52,8 +52,10 @@ void sl_audit_hash(sl_hasher *h, const uint8_t store_id[16],
 		memcpy(hdr, TAG_ENTRY, sizeof TAG_ENTRY);
 		memcpy(hdr + sizeof TAG_ENTRY, store_id, 16);
 		memcpy(hdr + sizeof TAG_ENTRY + 16, prev, SL_SHA256_LEN);
-		be64(hdr + sizeof TAG_ENTRY + 16 + SL_SHA256_LEN, (uint64_t)e->seq);
-		be64(hdr + sizeof TAG_ENTRY + 24 + SL_SHA256_LEN, (uint64_t)e->ts);
+		be64(hdr + sizeof TAG_ENTRY + 16 + SL_SHA256_LEN,
+		     (uint64_t)e->seq);
+		be64(hdr + sizeof TAG_ENTRY + 24 + SL_SHA256_LEN,
+		     (uint64_t)e->ts);
 		sl_hasher_init(h);
 		sl_hasher_update(h, hdr, sizeof hdr);
 		for (int i = 0; i < 4; i++) {
@@ -116,8 +118,9 @@ sl_rc sl_audit_head(sl_store *s, int64_t *seq, uint8_t hash[SL_SHA256_LEN])
 	if (rc == SQLITE_ROW) {
 		*seq = sqlite3_column_int64(st, 0);
 		if (sqlite3_column_bytes(st, 1) != SL_SHA256_LEN)
-			r = sl_error(SL_EINTEGRITY,
-			             _("audit entry %" PRId64 ": malformed hash"), *seq);
+			r = sl_error(
+			    SL_EINTEGRITY,
+			    _("audit entry %" PRId64 ": malformed hash"), *seq);
 		else
 			memcpy(hash, sqlite3_column_blob(st, 1), SL_SHA256_LEN);
 	} else if (rc != SQLITE_DONE) {
@@ -151,10 +154,11 @@ static sl_rc insert_pending(sl_store *s, const uint8_t *sig)
 {
 	sl_pending *p = &s->pending;
 	if (!s->audit_ins &&
-	    sqlite3_prepare_v2(s->db,
-	                       "INSERT INTO audit(seq, ts, actor, action, object, "
-	                       "details, hash, sig) VALUES(?,?,?,?,?,?,?,?)",
-	                       -1, &s->audit_ins, 0))
+	    sqlite3_prepare_v2(
+	        s->db,
+	        "INSERT INTO audit(seq, ts, actor, action, object, "
+	        "details, hash, sig) VALUES(?,?,?,?,?,?,?,?)",
+	        -1, &s->audit_ins, 0))
 		return sl_db_err(s, _("writing the audit log"));
 	sqlite3_stmt *st = s->audit_ins;
 	sqlite3_bind_int64(st, 1, p->seq);
@@ -165,7 +169,8 @@ static sl_rc insert_pending(sl_store *s, const uint8_t *sig)
 	sqlite3_bind_text(st, 6, p->details, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 7, p->hash, SL_SHA256_LEN, SQLITE_STATIC);
 	if (sig)
-		sqlite3_bind_blob(st, 8, sig, SL_ED25519_SIG_LEN, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 8, sig, SL_ED25519_SIG_LEN,
+		                  SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 8);
 	int rc = sqlite3_step(st);
@@ -181,7 +186,8 @@ sl_rc sl_audit(sl_store *s, const char *action, const char *object,
                json_t *details)
 {
 	if (!s->in_tx)
-		return sl_error(SL_ESYS, _("internal: audit outside a transaction"));
+		return sl_error(SL_ESYS,
+		                _("internal: audit outside a transaction"));
 	if (s->pending.has) {
 		sl_rc rc = insert_pending(s, NULL);
 		if (rc)
@@ -190,16 +196,17 @@ sl_rc sl_audit(sl_store *s, const char *action, const char *object,
 	sl_pending *p = &s->pending;
 	p->action = strdup(action);
 	p->object = strdup(object ? object : "");
-	p->details = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS)
-	                     : strdup("{}");
+	p->details = details
+	                 ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS)
+	                 : strdup("{}");
 	if (!p->action || !p->object || !p->details) {
 		pending_free(p);
 		return sl_error(SL_ESYS, _("out of memory"));
 	}
 	p->seq = s->head_seq + 1;
 	p->ts = sl_now_ms();
-	sl_audit_entry e = {p->seq, p->ts, s->actor.id, p->action, p->object,
-	                    p->details, NULL, 0};
+	sl_audit_entry e = {p->seq,    p->ts,      s->actor.id, p->action,
+	                    p->object, p->details, NULL,        0};
 	sl_audit_hash(s->sha, s->store_id, s->head_hash, &e, p->hash);
 	p->has = 1;
 	s->head_seq = p->seq;
@@ -263,8 +270,9 @@ static sl_audit_entry row_entry(sqlite3_stmt *st)
 	    (const char *)sqlite3_column_text(st, 3),
 	    (const char *)sqlite3_column_text(st, 4),
 	    (const char *)sqlite3_column_text(st, 5),
-	    sqlite3_column_bytes(st, 6) == SL_SHA256_LEN ? sqlite3_column_blob(st, 6)
-	                                                 : NULL,
+	    sqlite3_column_bytes(st, 6) == SL_SHA256_LEN
+	        ? sqlite3_column_blob(st, 6)
+	        : NULL,
 	    0,
 	};
 }
@@ -273,11 +281,12 @@ sl_rc sl_audit_each(sl_store *s, int64_t since,
                     int (*cb)(const sl_audit_entry *e, void *ud), void *ud)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT seq, ts, actor, action, object, details, "
-	                       "hash, sig IS NOT NULL FROM audit WHERE seq > ? "
-	                       "ORDER BY seq",
-	                       -1, &st, 0))
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "SELECT seq, ts, actor, action, object, details, "
+	        "hash, sig IS NOT NULL FROM audit WHERE seq > ? "
+	        "ORDER BY seq",
+	        -1, &st, 0))
 		return sl_db_err(s, _("reading the audit log"));
 	sqlite3_bind_int64(st, 1, since);
 	int rc;
@@ -342,22 +351,25 @@ static sl_rc um_add(user_map *m, const char *details, int64_t seq)
 	const char *pub = json_string_value(json_object_get(d, "pubkey"));
 	known_user u = {0};
 	sl_rc rc = SL_OK;
-	if (!id || !role || !pub || !sl_user_id_valid(id) || !sl_role_parse(role) ||
-	    sl_unhex(pub, u.pub, sizeof u.pub) != SL_OK)
-		rc = sl_error(SL_EINTEGRITY,
-		              _("audit entry %" PRId64 ": malformed user record"), seq);
+	if (!id || !role || !pub || !sl_user_id_valid(id) ||
+	    !sl_role_parse(role) || sl_unhex(pub, u.pub, sizeof u.pub) != SL_OK)
+		rc = sl_error(
+		    SL_EINTEGRITY,
+		    _("audit entry %" PRId64 ": malformed user record"), seq);
 	else if (um_find(m, id))
-		rc = sl_error(SL_EINTEGRITY,
-		              _("audit entry %" PRId64 ": user '%s' added twice"), seq,
-		              id);
+		rc = sl_error(
+		    SL_EINTEGRITY,
+		    _("audit entry %" PRId64 ": user '%s' added twice"), seq,
+		    id);
 	if (!rc) {
 		snprintf(u.id, sizeof u.id, "%s", id);
 		snprintf(u.role, sizeof u.role, "%s", role);
 		u.key = sl_verifier_new(u.pub);
 		if (!u.key)
-			rc = sl_error(SL_EINTEGRITY,
-			              _("audit entry %" PRId64 ": invalid public key"),
-			              seq);
+			rc = sl_error(
+			    SL_EINTEGRITY,
+			    _("audit entry %" PRId64 ": invalid public key"),
+			    seq);
 	}
 	if (!rc && m->n == m->cap) {
 		size_t nc = m->cap ? 2 * m->cap : 16;
@@ -385,7 +397,8 @@ static sl_rc replay(user_map *m, const sl_audit_entry *e)
 		known_user *u = um_find(m, e->object);
 		if (!u)
 			return sl_error(SL_EINTEGRITY,
-			                _("audit entry %" PRId64 ": disables unknown "
+			                _("audit entry %" PRId64
+			                  ": disables unknown "
 			                  "user '%s'"),
 			                e->seq, e->object);
 		u->disabled = 1;
@@ -441,9 +454,10 @@ static void *scan_pages(void *arg)
 	if (!busy && nlog == nckpt && pages >= 0 && stat(ps->path, &sb) == 0 &&
 	    sb.st_size != pages * SL_PAGE_SIZE) {
 		ps->rc = SL_EINTEGRITY;
-		snprintf(ps->msg, sizeof ps->msg,
-		         _("the file is %lld bytes, but its %lld pages make %lld"),
-		         (long long)sb.st_size, pages, pages * SL_PAGE_SIZE);
+		snprintf(
+		    ps->msg, sizeof ps->msg,
+		    _("the file is %lld bytes, but its %lld pages make %lld"),
+		    (long long)sb.st_size, pages, pages * SL_PAGE_SIZE);
 	}
 	int rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, 0);
 	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
@@ -461,7 +475,8 @@ static void *scan_pages(void *arg)
 			len = nl2 ? (int)(nl2 - t) : (int)strlen(t);
 		}
 		ps->rc = SL_EINTEGRITY;
-		snprintf(ps->msg, sizeof ps->msg, "%.*s", len > 200 ? 200 : len, t);
+		snprintf(ps->msg, sizeof ps->msg, "%.*s", len > 200 ? 200 : len,
+		         t);
 	}
 	if (rc != SQLITE_DONE && !ps->rc) {
 		/* SQLCipher reports a page whose HMAC fails as an error (which
@@ -484,15 +499,16 @@ bad(sl_audit_report *r, int64_t seq, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return sl_error(SL_EINTEGRITY, _("audit entry %" PRId64 ": %s"), seq, msg);
+	return sl_error(SL_EINTEGRITY, _("audit entry %" PRId64 ": %s"), seq,
+	                msg);
 }
 
 static sl_rc check_users_table(sl_store *s, user_map *m)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT id, role, pubkey, disabled FROM users", -1,
-	                       &st, 0))
+	                       "SELECT id, role, pubkey, disabled FROM users",
+	                       -1, &st, 0))
 		return sl_db_err(s, _("reading users"));
 	size_t seen = 0;
 	sl_rc r = SL_OK;
@@ -502,30 +518,34 @@ static sl_rc check_users_table(sl_store *s, user_map *m)
 		const char *role = (const char *)sqlite3_column_text(st, 1);
 		known_user *u = id ? um_find(m, id) : NULL;
 		if (!u) {
-			r = sl_error(SL_EINTEGRITY,
-			             _("user '%s' is in the users table but was never "
-			               "added through the audit log"),
-			             id ? id : "?");
+			r = sl_error(
+			    SL_EINTEGRITY,
+			    _("user '%s' is in the users table but was never "
+			      "added through the audit log"),
+			    id ? id : "?");
 			break;
 		}
 		seen++;
 		if (!role || strcmp(role, u->role) != 0 ||
 		    sqlite3_column_bytes(st, 2) != SL_ED25519_PUB_LEN ||
-		    memcmp(sqlite3_column_blob(st, 2), u->pub, SL_ED25519_PUB_LEN) ||
+		    memcmp(sqlite3_column_blob(st, 2), u->pub,
+		           SL_ED25519_PUB_LEN) ||
 		    sqlite3_column_int(st, 3) != u->disabled)
-			r = sl_error(SL_EINTEGRITY,
-			             _("user '%s': role, key or status in the users "
-			               "table differs from the audit log (changed "
-			               "outside shenli)"),
-			             id);
+			r = sl_error(
+			    SL_EINTEGRITY,
+			    _("user '%s': role, key or status in the users "
+			      "table differs from the audit log (changed "
+			      "outside shenli)"),
+			    id);
 	}
 	if (!r && rc != SQLITE_DONE)
 		r = sl_db_err(s, _("reading users"));
 	sqlite3_finalize(st);
 	if (!r && seen != m->n)
-		r = sl_error(SL_EINTEGRITY,
-		             _("a user added in the audit log is missing from the "
-		               "users table"));
+		r = sl_error(
+		    SL_EINTEGRITY,
+		    _("a user added in the audit log is missing from the "
+		      "users table"));
 	return r;
 }
 
@@ -544,10 +564,11 @@ sl_rc sl_audit_verify(sl_store *s, const char *anchor, sl_audit_report *r)
 		scan_pages(&ps);
 
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT seq, ts, actor, action, object, details, "
-	                       "hash, sig FROM audit ORDER BY seq",
-	                       -1, &st, 0)) {
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "SELECT seq, ts, actor, action, object, details, "
+	        "hash, sig FROM audit ORDER BY seq",
+	        -1, &st, 0)) {
 		rc = sl_db_err(s, _("reading the audit log"));
 		if (threaded)
 			pthread_join(scanner, NULL);
@@ -566,24 +587,42 @@ sl_rc sl_audit_verify(sl_store *s, const char *anchor, sl_audit_report *r)
 		int has_sig = sqlite3_column_type(st, 7) != SQLITE_NULL;
 		if (e.seq != expect) {
 			rc = bad(r, expect, "%s",
-			         e.seq > expect ? "missing (deleted)" : "out of order");
+			         e.seq > expect ? "missing (deleted)"
+			                        : "out of order");
 			break;
 		}
 		expect++;
-		if (!e.actor || !e.action || !e.object || !e.details || !e.hash) {
+		if (!e.actor || !e.action || !e.object || !e.details ||
+		    !e.hash) {
 			rc = bad(r, e.seq, "malformed");
+			break;
+		}
+		/* The hash covers each text up to its NUL, as every reader
+		 * sees it; bytes hidden after an embedded NUL would be covered
+		 * by nothing, so a text must be exactly its C string (found by
+		 * fuzz_audit). */
+		int hidden = 0;
+		for (int c = 2; c <= 5; c++)
+			hidden |=
+			    (size_t)sqlite3_column_bytes(st, c) !=
+			    strlen((const char *)sqlite3_column_text(st, c));
+		if (hidden) {
+			rc = bad(r, e.seq, "holds bytes after an embedded NUL");
 			break;
 		}
 		sl_audit_hash(s->sha, s->store_id, prev, &e, h);
 		if (memcmp(h, e.hash, SL_SHA256_LEN) != 0) {
-			rc = bad(r, e.seq,
-			         "does not match its hash: modified, reordered or "
-			         "inserted");
+			rc = bad(
+			    r, e.seq,
+			    "does not match its hash: modified, reordered or "
+			    "inserted");
 			break;
 		}
 		if (e.seq == 1) {
 			if (strcmp(e.action, "store.init") != 0) {
-				rc = bad(r, 1, "the log does not begin with store.init");
+				rc = bad(
+				    r, 1,
+				    "the log does not begin with store.init");
 				break;
 			}
 			if ((rc = um_add(&users, e.details, 1)))
@@ -594,27 +633,32 @@ sl_rc sl_audit_verify(sl_store *s, const char *anchor, sl_audit_report *r)
 		}
 		known_user *u = um_find(&users, e.actor);
 		if (!u) {
-			rc = bad(r, e.seq, "actor '%s' has no key in the log", e.actor);
+			rc = bad(r, e.seq, "actor '%s' has no key in the log",
+			         e.actor);
 			break;
 		}
 		if (u->disabled) {
-			rc = bad(r, e.seq, "written by disabled user '%s'", e.actor);
+			rc = bad(r, e.seq, "written by disabled user '%s'",
+			         e.actor);
 			break;
 		}
 		if (run_start && strcmp(run_actor, e.actor) != 0) {
-			rc = bad(r, run_start,
-			         "not covered by a signature of '%s' (the entries "
-			         "after it are by '%s')",
-			         run_actor, e.actor);
+			rc = bad(
+			    r, run_start,
+			    "not covered by a signature of '%s' (the entries "
+			    "after it are by '%s')",
+			    run_actor, e.actor);
 			break;
 		}
 		if (has_sig) {
 			size_t n = sig_msg(s->store_id, e.seq, h, msg);
 			if (siglen != SL_ED25519_SIG_LEN ||
-			    sl_verify(u->key, msg, n, sqlite3_column_blob(st, 7)) !=
-			        SL_OK) {
-				rc = bad(r, e.seq, "the signature of '%s' does not verify",
-				         e.actor);
+			    sl_verify(u->key, msg, n,
+			              sqlite3_column_blob(st, 7)) != SL_OK) {
+				rc =
+				    bad(r, e.seq,
+				        "the signature of '%s' does not verify",
+				        e.actor);
 				break;
 			}
 			r->signatures++;
@@ -630,7 +674,8 @@ sl_rc sl_audit_verify(sl_store *s, const char *anchor, sl_audit_report *r)
 		if (e.seq == a_seq) {
 			if (memcmp(h, a_hash, SL_SHA256_LEN) != 0) {
 				rc = bad(r, e.seq,
-				         "differs from the anchor: the log was rewritten "
+				         "differs from the anchor: the log was "
+				         "rewritten "
 				         "after the anchor was noted");
 				break;
 			}
@@ -646,16 +691,18 @@ sl_rc sl_audit_verify(sl_store *s, const char *anchor, sl_audit_report *r)
 	if (!rc && r->entries == 0)
 		rc = bad(r, 1, "the log is empty");
 	if (!rc && run_start)
-		rc = bad(r, run_start,
-		         "not covered by any signature (the log was cut after it)");
+		rc = bad(
+		    r, run_start,
+		    "not covered by any signature (the log was cut after it)");
 	if (!rc && anchor && !anchor_ok) {
 		char as[96];
 		sl_audit_format_anchor(a_seq, a_hash, as);
-		rc = sl_error(SL_EINTEGRITY,
-		              _("the log ends at entry %" PRId64 " but the anchor %s "
-		                "was noted later: the store was rolled back to an "
-		                "older copy"),
-		              r->head_seq, as);
+		rc = sl_error(
+		    SL_EINTEGRITY,
+		    _("the log ends at entry %" PRId64 " but the anchor %s "
+		      "was noted later: the store was rolled back to an "
+		      "older copy"),
+		    r->head_seq, as);
 	}
 	if (!rc)
 		rc = check_users_table(s, &users);
@@ -664,10 +711,11 @@ sl_rc sl_audit_verify(sl_store *s, const char *anchor, sl_audit_report *r)
 	/* A damaged file explains everything else: report it first. */
 	if (ps.rc) {
 		r->bad_seq = 0;
-		rc = sl_error(ps.rc,
-		              _("the store file is damaged or has been tampered "
-		                "with: %s"),
-		              ps.msg);
+		rc =
+		    sl_error(ps.rc,
+		             _("the store file is damaged or has been tampered "
+		               "with: %s"),
+		             ps.msg);
 	}
 	memcpy(r->head_hash, prev, SL_SHA256_LEN);
 	um_free(&users);

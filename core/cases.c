@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "org.h"
 #include "policy.h"
+#include "text.h"
 #include "users.h"
 
 const char *sl_intake_name(sl_intake_decision d)
@@ -24,8 +25,7 @@ const char *sl_intake_name(sl_intake_decision d)
 
 /* ---- intake ---------------------------------------------------------- */
 
-enum { Q_EXISTING, Q_CASE, Q_PRIOR, Q_FACT, Q_EV, Q_DOC,
-       Q_DOSSIER, Q__COUNT };
+enum { Q_EXISTING, Q_CASE, Q_PRIOR, Q_FACT, Q_EV, Q_DOC, Q_DOSSIER, Q__COUNT };
 
 static const char *const import_sql[Q__COUNT] = {
     [Q_EXISTING] = "SELECT id, state FROM cases WHERE case_id = ?",
@@ -80,16 +80,16 @@ sl_rc sl_import_begin(sl_store *s, sl_importer **out)
 		return rc;
 	}
 	for (int i = 0; i < Q__COUNT; i++)
-		if (sqlite3_prepare_v2(sl_store_db(s), import_sql[i], -1, &im->q[i],
-		                       0)) {
+		if (sqlite3_prepare_v2(sl_store_db(s), import_sql[i], -1,
+		                       &im->q[i], 0)) {
 			rc = sl_db_err(s, _("preparing the import"));
 			sl_import_abort(im);
 			return rc;
 		}
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT code, zone FROM agencies ORDER BY code", -1,
-	                       &st, 0)) {
+	                       "SELECT code, zone FROM agencies ORDER BY code",
+	                       -1, &st, 0)) {
 		rc = sl_db_err(s, _("reading agencies"));
 		sl_import_abort(im);
 		return rc;
@@ -99,14 +99,16 @@ sl_rc sl_import_begin(sl_store *s, sl_importer **out)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (im->n_agencies == cap) {
 			cap = cap ? 2 * cap : 64;
-			agency_rec *na = realloc(im->agencies, cap * sizeof *na);
+			agency_rec *na =
+			    realloc(im->agencies, cap * sizeof *na);
 			if (!na)
 				break;
 			im->agencies = na;
 		}
 		agency_rec *a = &im->agencies[im->n_agencies++];
 		const char *z = (const char *)sqlite3_column_text(st, 1);
-		snprintf(a->code, sizeof a->code, "%s", sqlite3_column_text(st, 0));
+		snprintf(a->code, sizeof a->code, "%s",
+		         sqlite3_column_text(st, 0));
 		snprintf(a->zone, sizeof a->zone, "%s", z ? z : "");
 	}
 	sqlite3_finalize(st);
@@ -153,15 +155,24 @@ sl_rc sl_import_finish(sl_importer *im)
 	return rc;
 }
 
-__attribute__((format(printf, 2, 3))) static void reason(json_t *list,
-                                                         const char *fmt, ...)
+/* Add a reason and count it. The decision goes by the count, never by
+ * whether the text made it into the list: a reason lost to a cut UTF-8
+ * character or to memory must not turn a deferral into an acceptance
+ * (found by fuzz_intake). Texts are cut on a character boundary. */
+__attribute__((format(printf, 3, 4))) static void
+reason(json_t *list, int *count, const char *fmt, ...)
 {
-	char buf[512];
+	char buf[2048], safe[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	json_array_append_new(list, json_string(buf));
+	sl_text_sanitize(buf, safe, sizeof safe);
+	(*count)++;
+	json_t *v = json_string(safe);
+	if (!v || json_array_append_new(list, v) != 0)
+		json_array_append_new(list,
+		                      json_string("(intake reason lost)"));
 }
 
 static int has_doc(const sl_dossier *d, const char *kind)
@@ -180,52 +191,59 @@ static sl_intake_decision decide(const sl_importer *im, const sl_dossier *d,
 {
 	const sl_actor *who = sl_store_actor(im->s);
 	const sl_rules *r = im->rules;
+	int n = 0; /* reasons given */
 	if (dup_state)
-		reason(reasons, "案件编号 %s 已在审理系统中，状态为 %s (duplicate "
-		                "case_id)",
+		reason(reasons, &n,
+		       "案件编号 %s 已在审理系统中，状态为 %s (duplicate "
+		       "case_id)",
 		       d->case_id, dup_state);
 	if (!agency_found)
-		reason(reasons, "移送单位 %s 未在本系统登记 (unknown agency)",
+		reason(reasons, &n,
+		       "移送单位 %s 未在本系统登记 (unknown agency)",
 		       d->agency);
 	else if (!*agency_zone)
-		reason(reasons, "移送单位 %s 未划入任何片区 (agency in no zone)",
+		reason(reasons, &n,
+		       "移送单位 %s 未划入任何片区 (agency in no zone)",
 		       d->agency);
 	else if (who->zone[0] && strcmp(who->zone, agency_zone))
-		reason(reasons,
-		       "移送单位 %s 属于片区 %s，不属本审理组（片区 %s）受理范围 "
-		       "(outside this panel's zone)",
-		       d->agency, agency_zone, who->zone);
-	if (json_array_size(reasons))
+		reason(
+		    reasons, &n,
+		    "移送单位 %s 属于片区 %s，不属本审理组（片区 %s）受理范围 "
+		    "(outside this panel's zone)",
+		    d->agency, agency_zone, who->zone);
+	if (n)
 		return SL_INTAKE_REFUSED;
 
 	for (size_t i = 0; i < sl_rules_n_required_docs(r); i++) {
 		const char *k = sl_rules_required_doc(r, i);
 		if (!has_doc(d, k))
-			reason(reasons, "缺少%s (missing document: %s)",
+			reason(reasons, &n, "缺少%s (missing document: %s)",
 			       sl_rules_doc_name(r, k), k);
 	}
 	int identity = sl_rules_n_identity_docs(r) == 0;
 	for (size_t i = 0; i < sl_rules_n_identity_docs(r) && !identity; i++)
 		identity = has_doc(d, sl_rules_identity_doc(r, i));
 	if (!identity)
-		reason(reasons, "缺少被审查调查人的身份材料（履历表、任免文件）"
-		                "(missing identity documents)");
+		reason(reasons, &n,
+		       "缺少被审查调查人的身份材料（履历表、任免文件）"
+		       "(missing identity documents)");
 	for (size_t i = 0; i < d->n_facts; i++) {
 		const sl_fact *f = &d->facts[i];
 		for (size_t k = 0; k < f->n_evidence; k++)
 			if (!sl_dossier_find_evidence(d, f->evidence[k]))
-				reason(reasons,
-				       "事实 %s 引用的证据 %s 不在卷宗中 (fact %s cites "
+				reason(reasons, &n,
+				       "事实 %s 引用的证据 %s 不在卷宗中 (fact "
+				       "%s cites "
 				       "evidence %s, which the file lacks)",
-				       f->id, f->evidence[k], f->id, f->evidence[k]);
+				       f->id, f->evidence[k], f->id,
+				       f->evidence[k]);
 		if (!sl_rules_violation(r, f->violation))
-			reason(reasons,
+			reason(reasons, &n,
 			       "事实 %s 的违纪类型 %s 不在规则词表中 (unknown "
 			       "violation code)",
 			       f->id, f->violation);
 	}
-	return json_array_size(reasons) ? SL_INTAKE_DEFERRED
-	                                : SL_INTAKE_ACCEPTED;
+	return n ? SL_INTAKE_DEFERRED : SL_INTAKE_ACCEPTED;
 }
 
 static int step_done(sqlite3_stmt *st)
@@ -291,14 +309,15 @@ static sl_rc prepare(prepared *p, sl_dossier *d, const char *buf, size_t len)
 	sl_sha256(buf, len, p->sha);
 	sl_hex(p->sha, 32, p->hex);
 	p->disc = str_array(d->proposal.disciplines, d->proposal.n_disciplines);
-	p->circ = str_array(d->proposal.circumstances,
-	                    d->proposal.n_circumstances);
+	p->circ =
+	    str_array(d->proposal.circumstances, d->proposal.n_circumstances);
 	p->fact_ev = calloc(d->n_facts + 1, sizeof *p->fact_ev);
 	p->ev_tags = calloc(d->n_evidence + 1, sizeof *p->ev_tags);
 	int ok = p->disc && p->circ && p->fact_ev && p->ev_tags;
 	for (size_t i = 0; ok && i < d->n_facts; i++)
-		ok = (p->fact_ev[i] = str_array(d->facts[i].evidence,
-		                                d->facts[i].n_evidence)) != NULL;
+		ok =
+		    (p->fact_ev[i] = str_array(d->facts[i].evidence,
+		                               d->facts[i].n_evidence)) != NULL;
 	for (size_t i = 0; ok && i < d->n_evidence; i++)
 		ok = (p->ev_tags[i] = str_array(d->evidence[i].tags,
 		                                d->evidence[i].n_tags)) != NULL;
@@ -309,20 +328,23 @@ static sl_rc prepare(prepared *p, sl_dossier *d, const char *buf, size_t len)
 	return SL_OK;
 }
 
-/* Remove an earlier deferred/refused transfer of the same case. */
-static sl_rc forget_case(sl_store *s, int64_t ref)
+/* Remove an earlier deferred/refused transfer of the same case (whole:
+ * also the cases row), or only a case's dossier rows (for resubmission). */
+static sl_rc forget_rows(sl_store *s, int64_t ref, int whole)
 {
-	static const char *const tables[] = {"prior_sanctions", "facts",
-	                                     "evidence",        "documents",
-	                                     "dossiers"};
+	static const char *const tables[] = {
+	    "prior_sanctions", "facts", "evidence", "documents", "dossiers"};
+	const size_t n = sizeof tables / sizeof tables[0];
 	char sql[128];
-	for (size_t i = 0; i <= sizeof tables / sizeof tables[0]; i++) {
+	for (size_t i = 0; i < n + (whole ? 1 : 0); i++) {
 		sqlite3_stmt *st;
-		if (i < sizeof tables / sizeof tables[0])
-			snprintf(sql, sizeof sql, "DELETE FROM %s WHERE case_ref = ?",
+		if (i < n)
+			snprintf(sql, sizeof sql,
+			         "DELETE FROM %s WHERE case_ref = ?",
 			         tables[i]);
 		else
-			snprintf(sql, sizeof sql, "DELETE FROM cases WHERE id = ?");
+			snprintf(sql, sizeof sql,
+			         "DELETE FROM cases WHERE id = ?");
 		if (sqlite3_prepare_v2(sl_store_db(s), sql, -1, &st, 0))
 			return sl_db_err(s, _("replacing a case"));
 		sqlite3_bind_int64(st, 1, ref);
@@ -334,9 +356,12 @@ static sl_rc forget_case(sl_store *s, int64_t ref)
 	return SL_OK;
 }
 
-static sl_rc store_case(sl_importer *im, const prepared *pp,
-                        const char *buf, size_t len, const char *zone,
-                        sl_intake_decision dec, json_t *reasons)
+static sl_rc store_children(sl_store *s, sqlite3_stmt *const *q, int64_t ref,
+                            const prepared *pp, const char *buf, size_t len);
+
+static sl_rc store_case(sl_importer *im, const prepared *pp, const char *buf,
+                        size_t len, const char *zone, sl_intake_decision dec,
+                        json_t *reasons)
 {
 	sl_store *s = im->s;
 	const sl_dossier *d = pp->d;
@@ -378,28 +403,39 @@ static sl_rc store_case(sl_importer *im, const prepared *pp,
 		rc = sl_db_err(s, _("storing a case"));
 		goto out;
 	}
-	int64_t ref = sqlite3_last_insert_rowid(sl_store_db(s));
+	rc = store_children(s, im->q, sqlite3_last_insert_rowid(sl_store_db(s)),
+	                    pp, buf, len);
+out:
+	free(why);
+	return rc;
+}
 
-	st = im->q[Q_DOSSIER];
+/* The dossier's bytes and its normalised rows (everything but the cases
+ * row itself). */
+static sl_rc store_children(sl_store *s, sqlite3_stmt *const *q, int64_t ref,
+                            const prepared *pp, const char *buf, size_t len)
+{
+	const sl_dossier *d = pp->d;
+	sqlite3_stmt *st = q[Q_DOSSIER];
 	sqlite3_bind_int64(st, 1, ref);
 	sqlite3_bind_blob(st, 2, pp->sha, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, buf, (int)len, SQLITE_STATIC);
 	if (!step_done(st))
-		goto dberr;
+		return sl_db_err(s, _("storing a case"));
 	for (size_t i = 0; i < d->subject.n_prior; i++) {
 		const sl_prior_sanction *ps = &d->subject.prior[i];
-		st = im->q[Q_PRIOR];
+		st = q[Q_PRIOR];
 		sqlite3_bind_int64(st, 1, ref);
 		sqlite3_bind_int64(st, 2, (int64_t)i);
 		sqlite3_bind_text(st, 3, ps->system, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, ps->level, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, ps->decided_on, -1, SQLITE_STATIC);
 		if (!step_done(st))
-			goto dberr;
+			return sl_db_err(s, _("storing a case"));
 	}
 	for (size_t i = 0; i < d->n_facts; i++) {
 		const sl_fact *f = &d->facts[i];
-		st = im->q[Q_FACT];
+		st = q[Q_FACT];
 		sqlite3_bind_int64(st, 1, ref);
 		sqlite3_bind_text(st, 2, f->id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, (int64_t)i);
@@ -411,11 +447,11 @@ static sl_rc store_case(sl_importer *im, const prepared *pp,
 			sqlite3_bind_double(st, 8, f->amount_yuan);
 		sqlite3_bind_text(st, 9, pp->fact_ev[i], -1, SQLITE_STATIC);
 		if (!step_done(st))
-			goto dberr;
+			return sl_db_err(s, _("storing a case"));
 	}
 	for (size_t i = 0; i < d->n_evidence; i++) {
 		const sl_evidence *e = &d->evidence[i];
-		st = im->q[Q_EV];
+		st = q[Q_EV];
 		sqlite3_bind_int64(st, 1, ref);
 		sqlite3_bind_text(st, 2, e->id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, (int64_t)i);
@@ -425,28 +461,25 @@ static sl_rc store_case(sl_importer *im, const prepared *pp,
 		bind_opt(st, 7, e->source);
 		sqlite3_bind_text(st, 8, pp->ev_tags[i], -1, SQLITE_STATIC);
 		if (!step_done(st))
-			goto dberr;
+			return sl_db_err(s, _("storing a case"));
 	}
 	for (size_t i = 0; i < d->n_documents; i++) {
-		st = im->q[Q_DOC];
+		st = q[Q_DOC];
 		sqlite3_bind_int64(st, 1, ref);
 		sqlite3_bind_int64(st, 2, (int64_t)i);
-		sqlite3_bind_text(st, 3, d->documents[i].kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, d->documents[i].date, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, d->documents[i].kind, -1,
+		                  SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, d->documents[i].date, -1,
+		                  SQLITE_STATIC);
 		if (!step_done(st))
-			goto dberr;
+			return sl_db_err(s, _("storing a case"));
 	}
-	goto out;
-dberr:
-	rc = sl_db_err(s, _("storing a case"));
-out:
-	free(why);
-	return rc;
+	return SL_OK;
 }
 
 /* Decide and store one prepared dossier. */
-static sl_rc import_parsed(sl_importer *im, const prepared *pp,
-                           const char *buf, size_t len, const char **case_id,
+static sl_rc import_parsed(sl_importer *im, const prepared *pp, const char *buf,
+                           size_t len, const char **case_id,
                            sl_intake_decision *decision, json_t **reasons_out)
 {
 	const sl_dossier *d = pp->d;
@@ -460,7 +493,7 @@ static sl_rc import_parsed(sl_importer *im, const prepared *pp,
 	int agency_found = 0;
 	int64_t old_ref = 0;
 	const agency_rec *az = bsearch(d->agency, im->agencies, im->n_agencies,
-	                                sizeof *im->agencies, cmp_agency);
+	                               sizeof *im->agencies, cmp_agency);
 	if (az) {
 		agency_found = 1;
 		snprintf(zone, sizeof zone, "%s", az->zone);
@@ -496,17 +529,16 @@ static sl_rc import_parsed(sl_importer *im, const prepared *pp,
 	/* A duplicate of a live case is refused and only audited: the case
 	 * already in the store is not touched. */
 	if (!*dup) {
-		if (old_ref && (rc = forget_case(im->s, old_ref)))
+		if (old_ref && (rc = forget_rows(im->s, old_ref, 1)))
 			goto fail;
 		if ((rc = store_case(im, pp, buf, len, zone, dec, reasons)))
 			goto fail;
 	}
-	json_t *det = json_pack("{s:s, s:O, s:s, s:s?, s:s, s:b, s:I}",
-	                        "decision", sl_intake_name(dec), "reasons",
-	                        reasons, "agency", d->agency, "zone",
-	                        *zone ? zone : NULL, "sha256", pp->hex, "reintake",
-	                        old_ref != 0, "rules",
-	                        (json_int_t)sl_rules_version(im->rules));
+	json_t *det = json_pack(
+	    "{s:s, s:O, s:s, s:s?, s:s, s:b, s:I}", "decision",
+	    sl_intake_name(dec), "reasons", reasons, "agency", d->agency,
+	    "zone", *zone ? zone : NULL, "sha256", pp->hex, "reintake",
+	    old_ref != 0, "rules", (json_int_t)sl_rules_version(im->rules));
 	rc = sl_audit(im->s, "case.intake", d->case_id, det);
 	json_decref(det);
 	if (rc)
@@ -532,6 +564,65 @@ sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
 	if ((rc = prepare(&pp, d, buf, len)))
 		return rc;
 	rc = import_parsed(im, &pp, buf, len, case_id, decision, reasons);
+	prepared_free(&pp);
+	return rc;
+}
+
+sl_rc sl_case_store_dossier(sl_store *s, int64_t ref, sl_dossier *d,
+                            const char *buf, size_t len)
+{
+	if (!sl_tx_active(s)) {
+		sl_dossier_free(d);
+		return sl_error(SL_ESYS,
+		                _("internal: replacing a dossier outside "
+		                  "a transaction"));
+	}
+	prepared pp;
+	sl_rc rc = prepare(&pp, d, buf, len);
+	if (rc)
+		return rc;
+	sqlite3_stmt *q[Q__COUNT] = {0}, *up = NULL;
+	for (int i = Q_PRIOR; !rc && i <= Q_DOSSIER; i++)
+		if (sqlite3_prepare_v2(sl_store_db(s), import_sql[i], -1, &q[i],
+		                       0))
+			rc = sl_db_err(s, _("preparing a resubmission"));
+	if (!rc && sqlite3_prepare_v2(
+	               sl_store_db(s),
+	               "UPDATE cases SET subject_name = ?, person_id = ?,"
+	               " party_member = ?, public_official = ?, position = ?,"
+	               " rank = ?, transferred_on = ?, disciplines = ?,"
+	               " eight_point = ?, party_sanction = ?, gov_sanction = ?,"
+	               " form = ?, circumstances = ?, rev = rev + 1"
+	               " WHERE id = ?",
+	               -1, &up, 0))
+		rc = sl_db_err(s, _("preparing a resubmission"));
+	if (!rc) {
+		const sl_proposal *p = &d->proposal;
+		sqlite3_bind_text(up, 1, d->subject.name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 2, d->subject.person_id, -1,
+		                  SQLITE_STATIC);
+		sqlite3_bind_int(up, 3, d->subject.party_member);
+		sqlite3_bind_int(up, 4, d->subject.public_official);
+		bind_opt(up, 5, d->subject.position);
+		bind_opt(up, 6, d->subject.rank);
+		sqlite3_bind_text(up, 7, d->transferred_on, -1, SQLITE_STATIC);
+		sqlite3_bind_text(up, 8, pp.disc, -1, SQLITE_STATIC);
+		sqlite3_bind_int(up, 9, p->eight_point_rules);
+		bind_opt(up, 10, p->party_sanction);
+		bind_opt(up, 11, p->gov_sanction);
+		sqlite3_bind_int(up, 12, p->form);
+		sqlite3_bind_text(up, 13, pp.circ, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(up, 14, ref);
+		if (!step_done(up) || sqlite3_changes(sl_store_db(s)) != 1)
+			rc = sl_db_err(s, _("storing a resubmission"));
+	}
+	if (!rc)
+		rc = forget_rows(s, ref, 0);
+	if (!rc)
+		rc = store_children(s, q, ref, &pp, buf, len);
+	sqlite3_finalize(up);
+	for (int i = 0; i < Q__COUNT; i++)
+		sqlite3_finalize(q[i]);
 	prepared_free(&pp);
 	return rc;
 }
@@ -572,8 +663,8 @@ typedef struct {
 
 /* Read one line of at most max bytes into *buf. 1: a line; 0: end; -1: a
  * read error. *too_long: the line was longer and has been skipped. */
-static int read_line(FILE *f, char **buf, size_t *cap, size_t max,
-                     size_t *len, int *too_long)
+static int read_line(FILE *f, char **buf, size_t *cap, size_t max, size_t *len,
+                     int *too_long)
 {
 	size_t n = 0;
 	*too_long = 0;
@@ -620,8 +711,8 @@ static void *parse_lines(void *arg)
 		qitem it = {0};
 		size_t cap = 0;
 		int too_long;
-		int r = read_line(st->in, &it.buf, &cap, st->lim->max_bytes, &it.len,
-		                  &too_long);
+		int r = read_line(st->in, &it.buf, &cap, st->lim->max_bytes,
+		                  &it.len, &too_long);
 		line++;
 		if (r <= 0) {
 			free(it.buf);
@@ -637,7 +728,8 @@ static void *parse_lines(void *arg)
 		if (too_long) {
 			it.rc = SL_EINPUT;
 			snprintf(it.msg, sizeof it.msg,
-			         _("%s line %ld: larger than the limit of %zu bytes"),
+			         _("%s line %ld: larger than the limit of %zu "
+			           "bytes"),
 			         st->name, line, st->lim->max_bytes);
 		} else if (it.len == 0) {
 			free(it.buf);
@@ -646,11 +738,13 @@ static void *parse_lines(void *arg)
 			char nm[300];
 			sl_dossier *d = NULL;
 			snprintf(nm, sizeof nm, "%s line %ld", st->name, line);
-			it.rc = sl_dossier_parse(it.buf, it.len, nm, st->lim, &d);
+			it.rc =
+			    sl_dossier_parse(it.buf, it.len, nm, st->lim, &d);
 			if (!it.rc)
 				it.rc = prepare(&it.p, d, it.buf, it.len);
 			if (it.rc)
-				snprintf(it.msg, sizeof it.msg, "%s", sl_errmsg());
+				snprintf(it.msg, sizeof it.msg, "%s",
+				         sl_errmsg());
 		}
 		pthread_mutex_lock(&st->mu);
 		while (st->ndone) { /* free what the writer is done with */
@@ -709,8 +803,9 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 		if (it.rc) {
 			sl_error(it.rc, "%s", it.msg);
 		} else {
-			rc = import_parsed(im, &it.p, it.buf, it.len, &res.case_id,
-			                   &res.decision, &res.reasons);
+			rc = import_parsed(im, &it.p, it.buf, it.len,
+			                   &res.case_id, &res.decision,
+			                   &res.reasons);
 			res.rc = rc;
 		}
 		int stop = 0;
@@ -793,7 +888,8 @@ static sl_rc load_case(sl_store *s, const char *case_id, case_rec *c)
 		         sqlite3_column_text(st, 1));
 		if ((t = (const char *)sqlite3_column_text(st, 2)))
 			snprintf(c->zone, sizeof c->zone, "%s", t);
-		int sn = sl_state_parse((const char *)sqlite3_column_text(st, 3));
+		int sn =
+		    sl_state_parse((const char *)sqlite3_column_text(st, 3));
 		c->state = sn < 0 ? SL_ST__COUNT : (sl_state)sn;
 		c->deadline_ms = sqlite3_column_int64(st, 4);
 		c->paused_ms = sqlite3_column_int64(st, 5);
@@ -801,7 +897,8 @@ static sl_rc load_case(sl_store *s, const char *case_id, case_rec *c)
 		c->returns = sqlite3_column_int(st, 7);
 		c->assigned = sqlite3_column_int(st, 8);
 		if (sn < 0)
-			rc = sl_error(SL_EINTEGRITY, _("case %s has an unknown state"),
+			rc = sl_error(SL_EINTEGRITY,
+			              _("case %s has an unknown state"),
 			              case_id);
 	} else if (step == SQLITE_DONE) {
 		rc = sl_error(SL_EINPUT, _("no case '%s'"), case_id);
@@ -830,10 +927,11 @@ static sl_rc open_case(sl_store *s, sl_action a, const char *case_id,
 	if (rc == SL_EINPUT && sl_store_actor(s)->role != SL_ROLE_AUDITOR &&
 	    sl_case_id_valid(case_id)) {
 		char msg[256];
-		snprintf(msg, sizeof msg,
-		         _("not permitted: case %s is not visible to %s (or does "
-		           "not exist)"),
-		         case_id, sl_store_actor(s)->id);
+		snprintf(
+		    msg, sizeof msg,
+		    _("not permitted: case %s is not visible to %s (or does "
+		      "not exist)"),
+		    case_id, sl_store_actor(s)->id);
 		return sl_policy_deny(s, a, case_id, msg);
 	}
 	if (rc)
@@ -863,11 +961,12 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
 	if (rc)
 		return rc;
 	if (f->state && sl_state_parse(f->state) < 0)
-		return sl_error(SL_EINPUT,
-		                _("unknown state '%s': received, accepted, deferred, "
-		                  "refused, in_review, returned, deliberated, "
-		                  "signed_off"),
-		                f->state);
+		return sl_error(
+		    SL_EINPUT,
+		    _("unknown state '%s': received, accepted, deferred, "
+		      "refused, in_review, returned, deliberated, "
+		      "signed_off"),
+		    f->state);
 	const sl_actor *who = sl_store_actor(s);
 	char sql[2048];
 	const char *args[16];
@@ -880,10 +979,10 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
 	    " (SELECT group_concat(a.user_id) FROM assignments a"
 	    "  WHERE a.case_ref = c.id), c.id"
 	    " FROM cases c WHERE 1");
-#define ADD(cond, val)                                                       \
-	do {                                                                 \
-		o += (size_t)snprintf(sql + o, sizeof sql - o, "%s", cond);  \
-		args[n++] = (val);                                           \
+#define ADD(cond, val)                                                         \
+	do {                                                                   \
+		o += (size_t)snprintf(sql + o, sizeof sql - o, "%s", cond);    \
+		args[n++] = (val);                                             \
 	} while (0)
 	if (f->zone)
 		ADD(" AND c.zone = ?", f->zone);
@@ -956,14 +1055,16 @@ static json_t *team_of(sl_store *s, int64_t ref)
 {
 	json_t *a = json_array();
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT user_id FROM assignments WHERE case_ref = ?"
-	                       " ORDER BY user_id",
-	                       -1, &st, 0) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	        sl_store_db(s),
+	        "SELECT user_id FROM assignments WHERE case_ref = ?"
+	        " ORDER BY user_id",
+	        -1, &st, 0) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, ref);
 		while (sqlite3_step(st) == SQLITE_ROW)
 			json_array_append_new(
-			    a, json_string((const char *)sqlite3_column_text(st, 0)));
+			    a, json_string(
+			           (const char *)sqlite3_column_text(st, 0)));
 	}
 	sqlite3_finalize(st);
 	return a;
@@ -988,13 +1089,15 @@ sl_rc sl_case_show(sl_store *s, const char *case_id, json_t **out)
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT c.subject_name, c.received_ms,"
-	                       " c.accepted_ms, c.intake_reasons, d.bytes,"
-	                       " d.sha256, c.transferred_on"
-	                       " FROM cases c JOIN dossiers d ON d.case_ref = c.id"
-	                       " WHERE c.id = ?",
-	                       -1, &st, 0))
+	if (sqlite3_prepare_v2(
+	        sl_store_db(s),
+	        "SELECT c.subject_name, c.received_ms,"
+	        " c.accepted_ms, c.intake_reasons, d.bytes,"
+	        " d.sha256, c.transferred_on, c.rev,"
+	        " c.signed_head"
+	        " FROM cases c JOIN dossiers d ON d.case_ref = c.id"
+	        " WHERE c.id = ?",
+	        -1, &st, 0))
 		return sl_db_err(s, _("reading a case"));
 	sqlite3_bind_int64(st, 1, c.ref);
 	int step = sqlite3_step(st);
@@ -1020,27 +1123,34 @@ sl_rc sl_case_show(sl_store *s, const char *case_id, json_t **out)
 		                case_id);
 	}
 	json_t *dossier = json_loadb(bytes, blen, 0, &jerr);
-	json_t *why = json_loads((const char *)sqlite3_column_text(st, 3), 0,
-	                         &jerr);
+	json_t *why =
+	    json_loads((const char *)sqlite3_column_text(st, 3), 0, &jerr);
 	int64_t now = sl_now_ms();
 	json_t *o = json_pack(
 	    "{s:s, s:s, s:s?, s:s, s:s, s:o, s:i, s:o, s:o, s:o, s:o, s:b, s:b,"
 	    " s:i, s:o, s:o}",
 	    "case_id", case_id, "agency", c.agency, "zone",
 	    c.zone[0] ? c.zone : NULL, "state", sl_state_name(c.state),
-	    "subject_name", (const char *)sqlite3_column_text(st, 0), "assignees",
-	    team_of(s, c.ref), "returns", c.returns, "received_at",
+	    "subject_name", (const char *)sqlite3_column_text(st, 0),
+	    "assignees", team_of(s, c.ref), "returns", c.returns, "received_at",
 	    ms_date(sqlite3_column_int64(st, 1)), "accepted_at",
 	    ms_date(sqlite3_column_int64(st, 2)), "deadline",
-	    ms_date(c.deadline_ms), "intake_reasons",
-	    why ? why : json_array(), "clock_paused", c.paused_ms != 0,
-	    "overdue",
-	    sl_state_clock_runs(c.state) && c.deadline_ms && c.deadline_ms < now,
+	    ms_date(c.deadline_ms), "intake_reasons", why ? why : json_array(),
+	    "clock_paused", c.paused_ms != 0, "overdue",
+	    sl_state_clock_runs(c.state) && c.deadline_ms &&
+	        c.deadline_ms < now,
 	    "extended_days", c.extended_days, "dossier",
 	    dossier ? dossier : json_null(), "dossier_sha256", json_null());
 	char hex[65];
 	sl_hex(h, 32, hex);
 	json_object_set_new(o, "dossier_sha256", json_string(hex));
+	/* the dossier's version (a resubmission replaces it), and the audit
+	 * head the sign-off attests to */
+	json_object_set_new(o, "dossier_rev",
+	                    json_integer(sqlite3_column_int64(st, 7)));
+	const char *head = (const char *)sqlite3_column_text(st, 8);
+	json_object_set_new(o, "signed_head",
+	                    head ? json_string(head) : json_null());
 	sqlite3_finalize(st);
 	*out = o;
 	return o ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
@@ -1070,7 +1180,8 @@ static sl_rc load_user(sl_store *s, const char *id, user_rec *u)
 	if (step == SQLITE_ROW) {
 		const char *t;
 		u->found = 1;
-		u->role = sl_role_parse((const char *)sqlite3_column_text(st, 0));
+		u->role =
+		    sl_role_parse((const char *)sqlite3_column_text(st, 0));
 		if ((t = (const char *)sqlite3_column_text(st, 1)))
 			snprintf(u->agency, sizeof u->agency, "%s", t);
 		if ((t = (const char *)sqlite3_column_text(st, 2)))
@@ -1114,7 +1225,8 @@ sl_rc sl_case_assign(sl_store *s, const char *case_id,
 			                reviewers[i]);
 		for (size_t k = 0; k < nt; k++)
 			if (!strcmp(team[k], reviewers[i]))
-				return sl_error(SL_EINPUT, _("'%s' is named twice"),
+				return sl_error(SL_EINPUT,
+				                _("'%s' is named twice"),
 				                reviewers[i]);
 		if ((rc = load_user(s, reviewers[i], &u)))
 			return rc;
@@ -1122,24 +1234,30 @@ sl_rc sl_case_assign(sl_store *s, const char *case_id,
 			return sl_error(SL_EINPUT, _("no active user '%s'"),
 			                reviewers[i]);
 		if (u.role != SL_ROLE_MEMBER && u.role != SL_ROLE_SPECIALIST)
-			return sl_error(SL_EINPUT,
-			                _("'%s' is a %s: only members and specialists "
-			                  "review"),
-			                u.id, sl_role_name(u.role));
+			return sl_error(
+			    SL_EINPUT,
+			    _("'%s' is a %s: only members and specialists "
+			      "review"),
+			    u.id, sl_role_name(u.role));
 		if (u.agency[0] && !strcmp(u.agency, c.agency)) {
-			snprintf(msg, sizeof msg,
-			         _("not permitted: %s must be recused from case %s: "
-			           "their home agency %s transferred it (回避)"),
-			         u.id, case_id, c.agency);
-			return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id, msg);
+			snprintf(
+			    msg, sizeof msg,
+			    _("not permitted: %s must be recused from case %s: "
+			      "their home agency %s transferred it (回避)"),
+			    u.id, case_id, c.agency);
+			return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id,
+			                      msg);
 		}
 		if (u.role == SL_ROLE_MEMBER && strcmp(u.zone, c.zone)) {
-			snprintf(msg, sizeof msg,
-			         _("not permitted: %s is a member in zone '%s'; case "
-			           "%s belongs to zone '%s' (name a specialist for "
-			           "cross-zone help)"),
-			         u.id, u.zone, case_id, c.zone);
-			return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id, msg);
+			snprintf(
+			    msg, sizeof msg,
+			    _("not permitted: %s is a member in zone '%s'; "
+			      "case "
+			      "%s belongs to zone '%s' (name a specialist for "
+			      "cross-zone help)"),
+			    u.id, u.zone, case_id, c.zone);
+			return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id,
+			                      msg);
 		}
 		snprintf(team[nt++], SL_ID_MAX + 1, "%s", u.id);
 	}
@@ -1152,9 +1270,12 @@ sl_rc sl_case_assign(sl_store *s, const char *case_id,
 		        "SELECT u.id FROM users u WHERE u.role = 'member'"
 		        " AND u.disabled = 0 AND u.zone = ?1"
 		        " AND (u.agency IS NULL OR u.agency != ?2)"
-		        " ORDER BY (SELECT count(*) FROM assignments a JOIN cases c"
-		        "  ON c.id = a.case_ref WHERE a.user_id = u.id AND c.state"
-		        "  IN ('accepted','in_review','returned','deliberated')),"
+		        " ORDER BY (SELECT count(*) FROM assignments a JOIN "
+		        "cases c"
+		        "  ON c.id = a.case_ref WHERE a.user_id = u.id AND "
+		        "c.state"
+		        "  IN "
+		        "('accepted','in_review','returned','deliberated')),"
 		        " u.id",
 		        -1, &st, 0))
 			return sl_db_err(s, _("choosing reviewers"));
@@ -1162,7 +1283,8 @@ sl_rc sl_case_assign(sl_store *s, const char *case_id,
 		sqlite3_bind_text(st, 2, c.agency, -1, SQLITE_STATIC);
 		size_t picked = 0;
 		while (picked < auto_n && sqlite3_step(st) == SQLITE_ROW) {
-			const char *id = (const char *)sqlite3_column_text(st, 0);
+			const char *id =
+			    (const char *)sqlite3_column_text(st, 0);
 			int dup = 0;
 			for (size_t k = 0; k < nt; k++)
 				dup |= !strcmp(team[k], id);
@@ -1174,10 +1296,12 @@ sl_rc sl_case_assign(sl_store *s, const char *case_id,
 		sqlite3_finalize(st);
 		if (picked < auto_n) {
 			snprintf(msg, sizeof msg,
-			         _("not permitted: only %zu eligible reviewers in zone "
+			         _("not permitted: only %zu eligible reviewers "
+			           "in zone "
 			           "'%s' for case %s (asked for %zu)"),
 			         picked, c.zone, case_id, auto_n);
-			return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id, msg);
+			return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id,
+			                      msg);
 		}
 	}
 	if ((int)nt < min_team) {
@@ -1214,8 +1338,8 @@ sl_rc sl_case_assign(sl_store *s, const char *case_id,
 	}
 	sqlite3_finalize(st);
 	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "UPDATE cases SET state = ? WHERE id = ?", -1, &st,
-	                       0))
+	                       "UPDATE cases SET state = ? WHERE id = ?", -1,
+	                       &st, 0))
 		goto dberr;
 	sqlite3_bind_text(st, 1, sl_state_name(next), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, c.ref);
@@ -1262,18 +1386,20 @@ sl_rc sl_case_extend(sl_store *s, const char *case_id, int days,
 	int max = sl_rules_max_extension_days(rules);
 	sl_rules_free(rules);
 	if (days < 1 || c.extended_days + days > max)
-		return sl_error(SL_EINPUT,
-		                _("an extension of %d days is out of range: %d of %d "
-		                  "days allowed by the rules are already used"),
-		                days, c.extended_days, max);
+		return sl_error(
+		    SL_EINPUT,
+		    _("an extension of %d days is out of range: %d of %d "
+		      "days allowed by the rules are already used"),
+		    days, c.extended_days, max);
 	int64_t deadline = c.deadline_ms + days * SL_DAY_MS;
 	if ((rc = sl_tx_begin(s)))
 		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "UPDATE cases SET deadline_ms = ?, extended_days ="
-	                       " extended_days + ? WHERE id = ?",
-	                       -1, &st, 0)) {
+	if (sqlite3_prepare_v2(
+	        sl_store_db(s),
+	        "UPDATE cases SET deadline_ms = ?, extended_days ="
+	        " extended_days + ? WHERE id = ?",
+	        -1, &st, 0)) {
 		rc = sl_db_err(s, _("extending"));
 		goto fail;
 	}
@@ -1286,9 +1412,9 @@ sl_rc sl_case_extend(sl_store *s, const char *case_id, int days,
 		rc = sl_db_err(s, _("extending"));
 		goto fail;
 	}
-	json_t *d = json_pack("{s:i, s:o, s:o}", "days", days, "old_deadline",
-	                      ms_date(c.deadline_ms), "deadline",
-	                      ms_date(deadline));
+	json_t *d =
+	    json_pack("{s:i, s:o, s:o}", "days", days, "old_deadline",
+	              ms_date(c.deadline_ms), "deadline", ms_date(deadline));
 	rc = sl_audit(s, "case.extend", case_id, d);
 	json_decref(d);
 	if (rc || (rc = sl_tx_commit(s)))

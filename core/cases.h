@@ -71,6 +71,13 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 sl_rc sl_import_finish(sl_importer *im);
 void sl_import_abort(sl_importer *im);
 
+/* Replace the dossier of case ref (bytes, subject, proposal, facts,
+ * evidence, documents; rev goes up by one) with d, which it takes, inside
+ * the caller's open transaction. For resubmission (returns.h), which has
+ * checked who may do it and that d belongs to that case. */
+sl_rc sl_case_store_dossier(sl_store *s, int64_t ref, sl_dossier *d,
+                            const char *buf, size_t len);
+
 /* Listing. Only cases the acting user may see are listed. */
 typedef struct {
 	const char *state, *zone, *agency, *assignee; /* NULL: any */

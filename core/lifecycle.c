@@ -1,6 +1,9 @@
 /* lifecycle.c - the case state machine. See lifecycle.h. */
 #include "lifecycle.h"
 
+#include <stdio.h>
+#include <time.h>
+
 #include <string.h>
 
 static const char *const state_names[SL_ST__COUNT] = {
@@ -72,4 +75,12 @@ int sl_state_clock_runs(sl_state s)
 {
 	return s == SL_ST_ACCEPTED || s == SL_ST_IN_REVIEW ||
 	       s == SL_ST_DELIBERATED;
+}
+
+void sl_day_of(int64_t ms, char out[11])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	if (!localtime_r(&t, &tm) || !strftime(out, 11, "%Y-%m-%d", &tm))
+		snprintf(out, 11, "0000-00-00");
 }

@@ -62,4 +62,8 @@ int sl_state_clock_runs(sl_state s);
 
 #define SL_DAY_MS (24LL * 3600 * 1000)
 
+/* The calendar day (YYYY-MM-DD, the workstation's local time, as the
+ * dates of dossiers are) of a Unix time in ms. */
+void sl_day_of(int64_t ms, char out[11]);
+
 #endif

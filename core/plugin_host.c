@@ -29,13 +29,14 @@ struct sl_plugin {
 };
 
 /* Record a refused load in its own transaction, then return rc. */
-static sl_rc refuse(sl_store *s, const char *name, sl_rc rc)
+static sl_rc refuse_as(sl_store *s, const char *action, const char *name,
+                       sl_rc rc)
 {
 	char why[512];
 	snprintf(why, sizeof why, "%s", sl_errmsg());
 	if (!sl_tx_active(s) && sl_tx_begin(s) == SL_OK) {
 		json_t *d = json_pack("{s:s}", "reason", why);
-		if (sl_audit(s, "plugin.refused", name, d) != SL_OK ||
+		if (sl_audit(s, action, name, d) != SL_OK ||
 		    sl_tx_commit(s) != SL_OK)
 			sl_tx_rollback(s);
 		json_decref(d);
@@ -43,41 +44,49 @@ static sl_rc refuse(sl_store *s, const char *name, sl_rc rc)
 	return sl_error(rc, "%s", why);
 }
 
+static sl_rc refuse(sl_store *s, const char *name, sl_rc rc)
+{
+	return refuse_as(s, "plugin.refused", name, rc);
+}
+
 /* Copy the file's bytes into a sealed memfd, hashing them on the way. */
 static sl_rc sealed_copy(const char *path, const sl_manifest *m, int *memfd)
 {
+	const char *kind = sl_pkg_kind_name(m->kind);
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return sl_error(SL_EINTEGRITY, _("plugin %s: %s: %s"), m->name, path,
-		                strerror(errno));
+		return sl_error(SL_EINTEGRITY, _("%s %s: %s: %s"), kind,
+		                m->name, path, strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    st.st_uid != geteuid() || (st.st_mode & 022)) {
 		close(fd);
 		return sl_error(SL_EINTEGRITY,
-		                _("plugin %s: %s is not a regular file owned by us "
+		                _("%s %s: %s is not a regular file owned by us "
 		                  "and writable only by us"),
-		                m->name, path);
+		                kind, m->name, path);
 	}
 	if (st.st_size != m->size) {
 		close(fd);
 		return sl_error(SL_EINTEGRITY,
-		                _("plugin %s: the installed file changed size "
+		                _("%s %s: the installed file changed size "
 		                  "(%lld bytes, installed %lld)"),
-		                m->name, (long long)st.st_size, m->size);
+		                kind, m->name, (long long)st.st_size, m->size);
 	}
-	int mfd = memfd_create("shenli-plugin", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	int mfd =
+	    memfd_create("shenli-plugin", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mfd < 0) {
 		close(fd);
-		return sl_error(SL_ESYS, _("memfd_create: %s"), strerror(errno));
+		return sl_error(SL_ESYS, _("memfd_create: %s"),
+		                strerror(errno));
 	}
 	sl_rc rc = sl_package_copy_verified(fd, mfd, m, m->name);
 	close(fd);
 	if (rc == SL_EINTEGRITY)
 		rc = sl_error(SL_EINTEGRITY,
-		              _("plugin %s: the installed file does not match the "
+		              _("%s %s: the installed file does not match the "
 		                "hash recorded at install: it was changed"),
-		              m->name);
+		              kind, m->name);
 	if (!rc && fcntl(mfd, F_ADD_SEALS,
 	                 F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
 	                     F_SEAL_SEAL) != 0)
@@ -91,9 +100,8 @@ static sl_rc sealed_copy(const char *path, const sl_manifest *m, int *memfd)
 	return SL_OK;
 }
 
-sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi,
-                     const char *rules_json, size_t rules_len,
-                     sl_plugin **out)
+sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi, const char *rules_json,
+                     size_t rules_len, sl_plugin **out)
 {
 	char path[PATH_MAX];
 	sl_rc rc = sl_pkg_path(s, &pi->m, path, sizeof path);
@@ -119,10 +127,11 @@ sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi,
 	    !(tab = init(SHENLI_PLUGIN_ABI))) {
 		dlclose(dl);
 		close(mfd);
-		sl_error(SL_EINPUT,
-		         _("plugin %s: does not speak plugin ABI %d (exports abi "
-		           "%d)"),
-		         pi->m.name, SHENLI_PLUGIN_ABI, abi ? *abi : -1);
+		sl_error(
+		    SL_EINPUT,
+		    _("plugin %s: does not speak plugin ABI %d (exports abi "
+		      "%d)"),
+		    pi->m.name, SHENLI_PLUGIN_ABI, abi ? *abi : -1);
 		return refuse(s, pi->m.name, SL_EINPUT);
 	}
 	sl_plugin *p = calloc(1, sizeof *p);
@@ -139,18 +148,23 @@ sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi,
 		switch (tab[i].id) {
 		case SHENLI_FN_NAME: name = (shenli_name_fn)tab[i].fn; break;
 		case SHENLI_FN_OPEN: open_fn = (shenli_open_fn)tab[i].fn; break;
-		case SHENLI_FN_CHECK: p->check = (shenli_check_fn)tab[i].fn; break;
-		case SHENLI_FN_CLOSE: p->close = (shenli_close_fn)tab[i].fn; break;
+		case SHENLI_FN_CHECK:
+			p->check = (shenli_check_fn)tab[i].fn;
+			break;
+		case SHENLI_FN_CLOSE:
+			p->close = (shenli_close_fn)tab[i].fn;
+			break;
 		default: break; /* a newer plugin: ignore what we do not know */
 		}
 	}
 	const char *n = name ? name() : NULL;
 	if (!n || !p->check || strcmp(n, pi->m.name)) {
 		sl_plugin_unload(p);
-		sl_error(SL_EINPUT,
-		         _("plugin %s: its dispatch table lacks a name or a check, "
-		           "or names itself '%s'"),
-		         pi->m.name, n ? n : "");
+		sl_error(
+		    SL_EINPUT,
+		    _("plugin %s: its dispatch table lacks a name or a check, "
+		      "or names itself '%s'"),
+		    pi->m.name, n ? n : "");
 		return refuse(s, pi->m.name, SL_EINPUT);
 	}
 	snprintf(p->name, sizeof p->name, "%s", n);
@@ -165,7 +179,10 @@ sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi,
 	return SL_OK;
 }
 
-const char *sl_plugin_name(const sl_plugin *p) { return p->name; }
+const char *sl_plugin_name(const sl_plugin *p)
+{
+	return p->name;
+}
 
 sl_rc sl_plugin_check(sl_plugin *p, const shenli_case *c, shenli_emitter *e,
                       shenli_emit_fn emit)
@@ -186,4 +203,37 @@ void sl_plugin_unload(sl_plugin *p)
 		dlclose(p->dl);
 	close(p->memfd);
 	free(p);
+}
+
+sl_rc sl_script_load(sl_store *s, const sl_pkg_info *pi, char **src,
+                     size_t *len)
+{
+	*src = NULL;
+	*len = 0;
+	char path[PATH_MAX];
+	sl_rc rc = sl_pkg_path(s, &pi->m, path, sizeof path);
+	if (rc)
+		return rc;
+	if (pi->m.size > SL_SCRIPT_MAX)
+		return sl_error(SL_EINTEGRITY,
+		                _("script %s: larger than %d KiB"), pi->m.name,
+		                SL_SCRIPT_MAX / 1024);
+	/* the same sealed, hashed copy as a plugin's: what runs is exactly
+	 * what was hashed, whatever happens to the file meanwhile */
+	int mfd = -1;
+	if ((rc = sealed_copy(path, &pi->m, &mfd)))
+		return refuse_as(s, "script.refused", pi->m.name, rc);
+	size_t n = (size_t)pi->m.size;
+	char *buf = malloc(n + 1);
+	ssize_t got = buf ? pread(mfd, buf, n, 0) : -1;
+	close(mfd);
+	if (!buf || got != (ssize_t)n) {
+		free(buf);
+		return sl_error(SL_ESYS, _("script %s: cannot read its copy"),
+		                pi->m.name);
+	}
+	buf[n] = 0;
+	*src = buf;
+	*len = n;
+	return SL_OK;
 }

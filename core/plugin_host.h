@@ -27,6 +27,14 @@ sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi,
                      const char *rules_json, size_t rules_len,
                      sl_plugin **out);
 const char *sl_plugin_name(const sl_plugin *p);
+/* Read an installed script's source the same verified way (a sealed copy
+ * whose bytes are hashed and compared with the hash recorded at install;
+ * SL_EINTEGRITY, audited as script.refused, if it was changed). *src is
+ * NUL-terminated; free() it. */
+#define SL_SCRIPT_MAX (1024 * 1024)
+sl_rc sl_script_load(sl_store *s, const sl_pkg_info *pi, char **src,
+                     size_t *len);
+
 /* Run the check; SL_FAIL if the plugin says it could not run. */
 sl_rc sl_plugin_check(sl_plugin *p, const shenli_case *c, shenli_emitter *e,
                       shenli_emit_fn emit);

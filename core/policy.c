@@ -38,6 +38,13 @@ static const struct {
     [SL_ACT_PKG_INSTALL] = {"package.install", SL_ROLE_ADMIN},
     [SL_ACT_PKG_LIST] = {"package.list", ALL},
     [SL_ACT_REVIEW_RUN] = {"review.run", SL_ROLE_LEADER | REVIEWERS},
+    /* whoever is on the team; opinions.c checks that the author is */
+    [SL_ACT_REVIEW_OPINION] = {"review.opinion", SL_ROLE_LEADER | REVIEWERS},
+    [SL_ACT_REVIEW_PANEL] = {"review.panel", SL_ROLE_LEADER},
+    [SL_ACT_REVIEW_RETURN] = {"review.return", SL_ROLE_LEADER},
+    [SL_ACT_CASE_RESUBMIT] = {"case.resubmit", SL_ROLE_LEADER},
+    [SL_ACT_REVIEW_SIGNOFF] = {"review.signoff", SL_ROLE_LEADER},
+    [SL_ACT_SCRIPT_RUN] = {"script.run", SL_ROLE_LEADER | REVIEWERS},
 };
 
 const char *sl_action_name(sl_action a)

@@ -30,6 +30,12 @@ typedef enum {
 	SL_ACT_PKG_INSTALL, /* plugins, scripts, rules: install and remove */
 	SL_ACT_PKG_LIST,
 	SL_ACT_REVIEW_RUN, /* run the checks on a case */
+	SL_ACT_REVIEW_OPINION, /* a reviewer's own opinion */
+	SL_ACT_REVIEW_PANEL,   /* the panel's opinion from deliberation */
+	SL_ACT_REVIEW_RETURN,  /* return for supplement, with an outline */
+	SL_ACT_CASE_RESUBMIT,  /* take in the agency's answers to a return */
+	SL_ACT_REVIEW_SIGNOFF,
+	SL_ACT_SCRIPT_RUN, /* dry-run a consistency script on a case */
 	SL_ACT__COUNT
 } sl_action;
 

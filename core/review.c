@@ -99,7 +99,17 @@ static const char *const *str_list(arena *a, const unsigned char *text,
 
 /* ---- building the view from the normalised tables ---------------------- */
 
-enum { V_CASE, V_PRIOR, V_FACTS, V_EVIDENCE, V_DOCS, V_DEL, V_INS, V__N };
+enum {
+	V_CASE,
+	V_PRIOR,
+	V_FACTS,
+	V_EVIDENCE,
+	V_DOCS,
+	V_DEL,
+	V_INS,
+	V_REV,
+	V__N
+};
 static const char *const view_sql[V__N] = {
     [V_CASE] = "SELECT case_id, agency, zone, state, transferred_on,"
                " subject_name, person_id, position, rank, party_member,"
@@ -118,33 +128,35 @@ static const char *const view_sql[V__N] = {
     [V_INS] = "INSERT INTO findings(case_ref, n, check_id, standard,"
               " severity, code, message, refs, outline_item)"
               " VALUES(?,?,?,?,?,?,?,?,?)",
+    /* the findings now stored are those of this version of the dossier */
+    [V_REV] = "UPDATE cases SET checked_rev = rev WHERE id = ?",
 };
 
 #define TXT(st, i) (sqlite3_column_text(st, i))
 
 /* Rows of one case into an arena array; returns the count. */
-#define COLLECT(st, type, out, n, FILL)                                      \
-	do {                                                                 \
-		size_t cap_ = 0;                                             \
-		type *v_ = NULL;                                             \
-		*(n) = 0;                                                    \
-		while (sqlite3_step(st) == SQLITE_ROW) {                     \
-			if (*(n) == cap_) {                                  \
-				size_t nc_ = cap_ ? 2 * cap_ : 8;            \
-				type *nv_ = arena_alloc(&v->mem,             \
-				                        nc_ * sizeof *nv_);  \
-				if (!nv_)                                    \
-					break;                               \
-				if (v_)                                      \
-					memcpy(nv_, v_, cap_ * sizeof *nv_); \
-				v_ = nv_;                                    \
-				cap_ = nc_;                                  \
-			}                                                    \
-			type *it = &v_[(*(n))++];                            \
-			FILL;                                                \
-		}                                                            \
-		sqlite3_reset(st);                                           \
-		(out) = v_;                                                  \
+#define COLLECT(st, type, out, n, FILL)                                        \
+	do {                                                                   \
+		size_t cap_ = 0;                                               \
+		type *v_ = NULL;                                               \
+		*(n) = 0;                                                      \
+		while (sqlite3_step(st) == SQLITE_ROW) {                       \
+			if (*(n) == cap_) {                                    \
+				size_t nc_ = cap_ ? 2 * cap_ : 8;              \
+				type *nv_ =                                    \
+				    arena_alloc(&v->mem, nc_ * sizeof *nv_);   \
+				if (!nv_)                                      \
+					break;                                 \
+				if (v_)                                        \
+					memcpy(nv_, v_, cap_ * sizeof *nv_);   \
+				v_ = nv_;                                      \
+				cap_ = nc_;                                    \
+			}                                                      \
+			type *it = &v_[(*(n))++];                              \
+			FILL;                                                  \
+		}                                                              \
+		sqlite3_reset(st);                                             \
+		(out) = v_;                                                    \
 	} while (0)
 
 typedef struct {
@@ -188,7 +200,8 @@ static sl_rc build_view(sl_store *s, viewer *v, int64_t ref)
 	sqlite3_reset(st);
 
 	st = v->q[V_PRIOR];
-	COLLECT(st, shenli_prior_sanction, c->subject.prior, &c->subject.n_prior,
+	COLLECT(st, shenli_prior_sanction, c->subject.prior,
+	        &c->subject.n_prior,
 	        (it->system = arena_str(a, TXT(st, 0)),
 	         it->level = arena_str(a, TXT(st, 1)),
 	         it->decided_on = arena_str(a, TXT(st, 2))));
@@ -285,9 +298,10 @@ static void push(shenli_emitter *e, const char *standard, int severity,
  * becomes a blocker naming the plugin, never silently dropped. */
 static void emit(shenli_emitter *e, const shenli_finding *f)
 {
-	int ok = f && is_standard(f->standard) && f->severity >= SHENLI_BLOCKER &&
-	         f->severity <= SHENLI_NOTE && text_ok(f->code, 64) &&
-	         text_ok(f->message, 4096) && f->n_refs <= 64 &&
+	int ok = f && is_standard(f->standard) &&
+	         f->severity >= SHENLI_BLOCKER && f->severity <= SHENLI_NOTE &&
+	         text_ok(f->code, 64) && text_ok(f->message, 4096) &&
+	         f->n_refs <= 64 &&
 	         (!f->outline_item || text_ok(f->outline_item, 4096));
 	json_t *refs = json_array();
 	for (size_t i = 0; ok && i < f->n_refs; i++) {
@@ -298,8 +312,8 @@ static void emit(shenli_emitter *e, const shenli_finding *f)
 	if (!ok) {
 		json_decref(refs);
 		char msg[160];
-		snprintf(msg, sizeof msg, "检查插件 %s 报告了格式错误的审查意见",
-		         e->check);
+		snprintf(msg, sizeof msg,
+		         "检查插件 %s 报告了格式错误的审查意见", e->check);
 		push(e, "formalities", SHENLI_BLOCKER, "malformed_finding", msg,
 		     json_array(), NULL);
 		return;
@@ -387,7 +401,8 @@ static int collect_pkg(const sl_pkg_info *p, void *ud)
 		size_t nc = l->cap ? 2 * l->cap : 8;
 		sl_pkg_info *nv = realloc(l->v, nc * sizeof *nv);
 		if (!nv) {
-			l->oom = 1; /* fail the run: never check with some plugins */
+			l->oom =
+			    1; /* fail the run: never check with some plugins */
 			return 1;
 		}
 		l->v = nv;
@@ -422,8 +437,9 @@ static sl_rc plugins_load(sl_store *s, struct plugins *out)
 	}
 	size_t n = pk.n;
 	if (!rc && n == 0)
-		rc = sl_error(SL_FAIL, _("no review plugin is installed: an admin "
-		                         "installs them with 'plugin install'"));
+		rc = sl_error(SL_FAIL,
+		              _("no review plugin is installed: an admin "
+		                "installs them with 'plugin install'"));
 	if (!rc) {
 		out->v = calloc(n, sizeof *out->v);
 		out->versions = calloc(n, sizeof *out->versions);
@@ -431,7 +447,8 @@ static sl_rc plugins_load(sl_store *s, struct plugins *out)
 			rc = sl_error(SL_ESYS, _("out of memory"));
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = sl_plugin_load(s, &pk.v[i], rules, strlen(rules), &out->v[i]);
+		rc = sl_plugin_load(s, &pk.v[i], rules, strlen(rules),
+		                    &out->v[i]);
 		if (!rc)
 			out->versions[out->n++] = pk.v[i].m.version;
 	}
@@ -454,10 +471,10 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 		em->check = sl_plugin_name(pl->v[i]);
 		if (sl_plugin_check(pl->v[i], &v->c, em, emit) != SL_OK) {
 			char msg[160];
-			snprintf(msg, sizeof msg, "检查插件 %s 未能完成对本案的检查",
-			         em->check);
-			push(em, "formalities", SHENLI_BLOCKER, "check_failed", msg,
-			     json_array(), NULL);
+			snprintf(msg, sizeof msg,
+			         "检查插件 %s 未能完成对本案的检查", em->check);
+			push(em, "formalities", SHENLI_BLOCKER, "check_failed",
+			     msg, json_array(), NULL);
 		}
 	}
 	if (em->oom)
@@ -479,7 +496,8 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 		sqlite3_bind_int64(st, 2, (int64_t)i);
 		sqlite3_bind_text(st, 3, f->check, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, f->standard, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, SEVERITIES[f->severity], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, SEVERITIES[f->severity], -1,
+		                  SQLITE_STATIC);
 		sqlite3_bind_text(st, 6, f->code, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 7, f->message, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 8, f->refs, -1, SQLITE_STATIC);
@@ -495,13 +513,22 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 			return sl_db_err(s, _("storing findings"));
 		}
 		/* the audit entry commits to the findings' content */
-		const char *parts[] = {f->check, f->code, SEVERITIES[f->severity],
-		                       f->refs, f->message};
+		const char *parts[] = {f->check, f->code,
+		                       SEVERITIES[f->severity], f->refs,
+		                       f->message};
 		for (size_t k = 0; k < 5; k++)
 			sl_hasher_update(h, parts[k], strlen(parts[k]) + 1);
 		res->blockers += f->severity == SHENLI_BLOCKER;
 		res->warnings += f->severity == SHENLI_WARNING;
 		res->notes += f->severity == SHENLI_NOTE;
+	}
+	st = v->q[V_REV];
+	sqlite3_bind_int64(st, 1, t->ref);
+	step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		sl_hasher_free(h);
+		return sl_db_err(s, _("storing findings"));
 	}
 	uint8_t dig[32];
 	char hex[65];
@@ -512,20 +539,31 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	for (size_t i = 0; i < pl->n; i++)
 		json_object_set_new(plv, sl_plugin_name(pl->v[i]),
 		                    json_integer(pl->versions[i]));
-	json_t *d = json_pack("{s:o, s:i, s:i, s:i, s:s}", "plugins", plv,
-	                      "blockers", res->blockers, "warnings",
-	                      res->warnings, "notes", res->notes, "findings_sha256",
-	                      hex);
+	json_t *d =
+	    json_pack("{s:o, s:i, s:i, s:i, s:s}", "plugins", plv, "blockers",
+	              res->blockers, "warnings", res->warnings, "notes",
+	              res->notes, "findings_sha256", hex);
 	rc = sl_audit(s, "review.run", t->case_id, d);
 	json_decref(d);
 	return rc;
 }
 
+static sl_rc run_todo(sl_store *s, const todo_list *t, int own_tx,
+                      int (*cb)(const sl_review_result *r, void *ud), void *ud);
+
+static int keep_result(const sl_review_result *r, void *ud)
+{
+	sl_review_result **out = ud;
+	if (*out)
+		**out = *r;
+	return 0;
+}
+
 sl_rc sl_review_run(sl_store *s, const char *case_id,
                     int (*cb)(const sl_review_result *r, void *ud), void *ud)
 {
-	sl_rc rc = sl_policy_require(s, SL_ACT_REVIEW_RUN, case_id ? case_id
-	                                                           : "cases");
+	sl_rc rc = sl_policy_require(s, SL_ACT_REVIEW_RUN,
+	                             case_id ? case_id : "cases");
 	if (rc)
 		return rc;
 	todo_list todo_v = {0};
@@ -537,11 +575,13 @@ sl_rc sl_review_run(sl_store *s, const char *case_id,
 			return rc;
 		if (state != SL_ST_ACCEPTED && state != SL_ST_IN_REVIEW &&
 		    state != SL_ST_DELIBERATED)
-			return sl_error(SL_EPERM,
-			                _("case %s is '%s': checks run on cases "
-			                  "under review"),
-			                case_id, sl_state_name(state));
-		sl_case_row r = {.ref = ref, .case_id = case_id,
+			return sl_error(
+			    SL_EPERM,
+			    _("case %s is '%s': checks run on cases "
+			      "under review"),
+			    case_id, sl_state_name(state));
+		sl_case_row r = {.ref = ref,
+		                 .case_id = case_id,
 		                 .state = sl_state_name(state)};
 		add_todo(&r, &todo_v);
 	} else {
@@ -557,28 +597,40 @@ sl_rc sl_review_run(sl_store *s, const char *case_id,
 		 * read and decrypted once, not once per case (4x faster). */
 		qsort(todo_v.v, todo_v.n, sizeof *todo_v.v, by_ref);
 	}
+	rc = run_todo(s, &todo_v, 1, cb, ud);
+	free(todo_v.v);
+	return rc;
+}
+
+/* Check the cases of t; own_tx: in a transaction of its own (else in the
+ * caller's, which commits). */
+static sl_rc run_todo(sl_store *s, const todo_list *t, int own_tx,
+                      int (*cb)(const sl_review_result *r, void *ud), void *ud)
+{
 	struct plugins pl;
-	if ((rc = plugins_load(s, &pl))) {
-		free(todo_v.v);
+	sl_rc rc = plugins_load(s, &pl);
+	if (rc)
 		return rc;
-	}
 	viewer v = {0};
 	shenli_emitter em = {0};
 	for (int i = 0; i < V__N && !rc; i++)
-		if (sqlite3_prepare_v2(sl_store_db(s), view_sql[i], -1, &v.q[i], 0))
+		if (sqlite3_prepare_v2(sl_store_db(s), view_sql[i], -1, &v.q[i],
+		                       0))
 			rc = sl_db_err(s, _("preparing the review"));
 	/* one transaction, one signature, for the whole run; a larger page
 	 * cache keeps its written pages from being spilled and rewritten */
 	sqlite3_exec(sl_store_db(s), "PRAGMA cache_size = -32768", 0, 0, 0);
-	if (!rc && todo_v.n)
+	if (!rc && t->n && own_tx)
 		rc = sl_tx_begin(s);
-	for (size_t i = 0; !rc && i < todo_v.n; i++) {
+	for (size_t i = 0; !rc && i < t->n; i++) {
 		sl_review_result res;
-		rc = run_one(s, &v, &pl, &em, &todo_v.v[i], &res);
+		rc = run_one(s, &v, &pl, &em, &t->v[i], &res);
+		res.index = i + 1;
+		res.total = t->n;
 		if (!rc && cb && cb(&res, ud))
 			break;
 	}
-	if (todo_v.n) {
+	if (t->n && own_tx) {
 		if (!rc)
 			rc = sl_tx_commit(s);
 		else
@@ -591,7 +643,22 @@ sl_rc sl_review_run(sl_store *s, const char *case_id,
 	emitter_clear(&em);
 	free(em.v);
 	plugins_free(&pl);
-	free(todo_v.v);
+	return rc;
+}
+
+sl_rc sl_review_check_in_tx(sl_store *s, int64_t ref, const char *case_id,
+                            sl_review_result *res)
+{
+	if (!sl_tx_active(s))
+		return sl_error(SL_ESYS, _("internal: checks outside a "
+		                           "transaction"));
+	todo one = {.ref = ref};
+	snprintf(one.case_id, sizeof one.case_id, "%s", case_id);
+	todo_list t = {.v = &one, .n = 1, .cap = 1};
+	sl_review_result *out = res;
+	sl_rc rc = run_todo(s, &t, 0, keep_result, &out);
+	if (!rc && res)
+		res->case_id = case_id; /* not the local copy in one */
 	return rc;
 }
 
@@ -602,12 +669,18 @@ sl_rc sl_review_findings(sl_store *s, const char *case_id, json_t **out)
 	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
 	if (rc)
 		return rc;
+	return sl_review_findings_of(s, ref, out);
+}
+
+sl_rc sl_review_findings_of(sl_store *s, int64_t ref, json_t **out)
+{
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT check_id, standard, severity, code, message,"
-	                       " refs, outline_item FROM findings WHERE"
-	                       " case_ref = ? ORDER BY n",
-	                       -1, &st, 0))
+	if (sqlite3_prepare_v2(
+	        sl_store_db(s),
+	        "SELECT check_id, standard, severity, code, message,"
+	        " refs, outline_item FROM findings WHERE"
+	        " case_ref = ? ORDER BY n",
+	        -1, &st, 0))
 		return sl_db_err(s, _("reading findings"));
 	sqlite3_bind_int64(st, 1, ref);
 	json_t *arr = json_array();
@@ -615,12 +688,12 @@ sl_rc sl_review_findings(sl_store *s, const char *case_id, json_t **out)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		json_error_t jerr;
 		json_t *refs = json_loads((const char *)TXT(st, 5), 0, &jerr);
-		json_t *f = json_pack(
-		    "{s:s, s:s, s:s, s:s, s:s, s:o, s:s?}", "check", TXT(st, 0),
-		    "standard", TXT(st, 1), "severity", TXT(st, 2), "code",
-		    TXT(st, 3), "message", TXT(st, 4), "refs",
-		    refs ? refs : json_array(), "outline_item",
-		    (const char *)TXT(st, 6));
+		json_t *f =
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s?}", "check",
+		              TXT(st, 0), "standard", TXT(st, 1), "severity",
+		              TXT(st, 2), "code", TXT(st, 3), "message",
+		              TXT(st, 4), "refs", refs ? refs : json_array(),
+		              "outline_item", (const char *)TXT(st, 6));
 		json_array_append_new(arr, f);
 	}
 	sqlite3_finalize(st);

@@ -19,6 +19,7 @@
 typedef struct {
 	const char *case_id;
 	int blockers, warnings, notes;
+	size_t index, total; /* this is case index (from 1) of total */
 } sl_review_result;
 
 /* Run on one case (case_id) or on every case the acting user may see that
@@ -26,7 +27,15 @@ typedef struct {
 sl_rc sl_review_run(sl_store *s, const char *case_id,
                     int (*cb)(const sl_review_result *r, void *ud), void *ud);
 
+/* Run the checks on one case inside the caller's open transaction (a
+ * resubmission re-runs them with the new dossier). Policy is the caller's.
+ * SL_FAIL if no plugin is installed. res->case_id points into case_id. */
+sl_rc sl_review_check_in_tx(sl_store *s, int64_t ref, const char *case_id,
+                            sl_review_result *res);
+
 /* The stored findings of a case, as the JSON list of spec/cli.md. */
 sl_rc sl_review_findings(sl_store *s, const char *case_id, json_t **out);
+/* The same for case ref; policy is the caller's. */
+sl_rc sl_review_findings_of(sl_store *s, int64_t ref, json_t **out);
 
 #endif

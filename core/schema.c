@@ -166,6 +166,51 @@ const char *const sl_schema_migrations[] = {
           "  outline_item TEXT,"
           "  PRIMARY KEY(case_ref, n)"
           ") WITHOUT ROWID;",
+    /* 4: returns for supplement with their outlines, signed opinions,
+     * sign-off. rev counts versions of a case's dossier (a resubmission
+     * replaces it); checked_rev is the version the checks last ran on, so
+     * that findings of an older version cannot pass for current ones. */
+    [4] = "ALTER TABLE cases ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;"
+          "ALTER TABLE cases ADD COLUMN checked_rev INTEGER NOT NULL"
+          "  DEFAULT 0;"
+          "ALTER TABLE cases ADD COLUMN signed_head TEXT;"
+          "ALTER TABLE cases ADD COLUMN signed_ms INTEGER;"
+          "CREATE TABLE returns("
+          "  case_ref INTEGER NOT NULL REFERENCES cases(id),"
+          "  return_no INTEGER NOT NULL CHECK(return_no >= 1),"
+          "  kind TEXT NOT NULL CHECK(kind IN ('supplement','reinvestigate')),"
+          "  returned_by TEXT NOT NULL REFERENCES users(id),"
+          "  returned_ms INTEGER NOT NULL,"
+          "  resubmitted_ms INTEGER,"
+          "  PRIMARY KEY(case_ref, return_no)"
+          ") WITHOUT ROWID;"
+          /* the supplement outline (补查提纲): numbered items, each tied to
+           * facts, evidence or a classification question (refs) */
+          "CREATE TABLE outline_items("
+          "  case_ref INTEGER NOT NULL REFERENCES cases(id),"
+          "  return_no INTEGER NOT NULL,"
+          "  no INTEGER NOT NULL CHECK(no >= 1),"
+          "  text TEXT NOT NULL,"
+          "  refs TEXT NOT NULL,"   /* JSON list */
+          "  source TEXT NOT NULL," /* check/code, 'leader', or 'R.N' carried */
+          "  carried_from TEXT,"    /* 'R.N': an open item of return R */
+          "  answered_ms INTEGER,"
+          "  answer_evidence TEXT," /* JSON list */
+          "  answer_note TEXT,"
+          "  PRIMARY KEY(case_ref, return_no, no)"
+          ") WITHOUT ROWID;"
+          /* every opinion ever recorded; the latest per author (and the
+           * latest panel opinion) is the one in force */
+          "CREATE TABLE opinions("
+          "  id INTEGER PRIMARY KEY,"
+          "  case_ref INTEGER NOT NULL REFERENCES cases(id),"
+          "  author TEXT NOT NULL REFERENCES users(id),"
+          "  panel INTEGER NOT NULL CHECK(panel IN (0,1)),"
+          "  recorded_ms INTEGER NOT NULL,"
+          "  body TEXT NOT NULL,"
+          "  sig BLOB NOT NULL CHECK(length(sig) = 64)"
+          ");"
+          "CREATE INDEX opinions_case ON opinions(case_ref, panel, author);",
 };
 
 const int sl_schema_version =

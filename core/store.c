@@ -22,15 +22,16 @@
 #include "store_priv.h"
 #include "vfs.h"
 
-#define AUTH_FAILED N_("authentication failed: unknown or disabled user, or "\
-                       "wrong passphrase")
+#define AUTH_FAILED                                                            \
+	N_("authentication failed: unknown or disabled user, or "              \
+	   "wrong passphrase")
 
 static const struct {
 	sl_role role;
 	const char *name;
 } roles[] = {
-    {SL_ROLE_ADMIN, "admin"},           {SL_ROLE_LEADER, "leader"},
-    {SL_ROLE_MEMBER, "member"},         {SL_ROLE_SPECIALIST, "specialist"},
+    {SL_ROLE_ADMIN, "admin"},     {SL_ROLE_LEADER, "leader"},
+    {SL_ROLE_MEMBER, "member"},   {SL_ROLE_SPECIALIST, "specialist"},
     {SL_ROLE_AUDITOR, "auditor"},
 };
 
@@ -67,7 +68,10 @@ int sl_user_id_valid(const char *id)
 
 static int64_t (*clock_fn)(void);
 
-void sl_clock_override(int64_t (*fn)(void)) { clock_fn = fn; }
+void sl_clock_override(int64_t (*fn)(void))
+{
+	clock_fn = fn;
+}
 
 int64_t sl_now_ms(void)
 {
@@ -93,8 +97,8 @@ char *sl_store_default_path(void)
 	return p;
 }
 
-sl_rc sl_store_slot_path(const char *store_path, const char *user,
-                         char *buf, size_t cap)
+sl_rc sl_store_slot_path(const char *store_path, const char *user, char *buf,
+                         size_t cap)
 {
 	if (!sl_user_id_valid(user))
 		return sl_error(SL_EINPUT, _("invalid user id '%s'"), user);
@@ -109,28 +113,30 @@ sl_rc sl_sqlite_err(sqlite3 *db, int rc, const char *what)
 	switch (rc & 0xff) {
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
-		return sl_error(SL_EINTEGRITY,
-		                _("%s: the store is damaged or has been tampered "
-		                  "with (%s)"),
-		                what, m);
+		return sl_error(
+		    SL_EINTEGRITY,
+		    _("%s: the store is damaged or has been tampered "
+		      "with (%s)"),
+		    what, m);
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return sl_error(SL_ESYS,
-		                _("%s: the store is busy (another shenli is writing); "
-		                  "nothing was changed, try again"),
-		                what);
+		return sl_error(
+		    SL_ESYS,
+		    _("%s: the store is busy (another shenli is writing); "
+		      "nothing was changed, try again"),
+		    what);
 	case SQLITE_FULL:
 		return sl_error(SL_ESYS,
-		                _("%s: the disk is full; nothing was changed"), what);
-	case SQLITE_READONLY:
-		return sl_error(SL_ESYS,
-		                _("%s: the store is read-only; nothing was changed"),
+		                _("%s: the disk is full; nothing was changed"),
 		                what);
+	case SQLITE_READONLY:
+		return sl_error(
+		    SL_ESYS,
+		    _("%s: the store is read-only; nothing was changed"), what);
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
 		return sl_error(SL_ESYS, _("%s: I/O error: %s"), what, m);
-	default:
-		return sl_error(SL_ESYS, _("%s: database error: %s"), what, m);
+	default: return sl_error(SL_ESYS, _("%s: database error: %s"), what, m);
 	}
 }
 
@@ -171,7 +177,8 @@ static sl_rc open_db(const char *path, const uint8_t key[SL_KEY_LEN],
 	            (create ? SQLITE_OPEN_CREATE : 0);
 	int rc = sl_vfs_register();
 	if (rc != SQLITE_OK)
-		return sl_error(SL_ESYS, _("cannot set up the store's file layer"));
+		return sl_error(SL_ESYS,
+		                _("cannot set up the store's file layer"));
 	rc = sqlite3_open_v2(path, &db, flags, SL_VFS_NAME);
 	if (rc != SQLITE_OK) {
 		sl_rc r = sl_sqlite_err(db, rc, path);
@@ -199,9 +206,10 @@ static sl_rc open_db(const char *path, const uint8_t key[SL_KEY_LEN],
 		r = sl_sqlite_err(db, sqlite3_extended_errcode(db),
 		                  _("opening the store"));
 		if ((rc & 0xff) == SQLITE_NOTADB)
-			r = sl_error(SL_EINTEGRITY,
-			             _("the store cannot be decrypted with its key: the "
-			               "file is damaged or has been tampered with"));
+			r = sl_error(
+			    SL_EINTEGRITY,
+			    _("the store cannot be decrypted with its key: the "
+			      "file is damaged or has been tampered with"));
 		sqlite3_close(db);
 		return r;
 	}
@@ -246,10 +254,55 @@ void sl_store_close(sl_store *s)
 	free(s);
 }
 
-sqlite3 *sl_store_db(sl_store *s) { return s->db; }
-const sl_actor *sl_store_actor(const sl_store *s) { return &s->actor; }
-const char *sl_store_path(const sl_store *s) { return s->path; }
-int sl_tx_active(const sl_store *s) { return s->in_tx; }
+sqlite3 *sl_store_db(sl_store *s)
+{
+	return s->db;
+}
+const sl_actor *sl_store_actor(const sl_store *s)
+{
+	return &s->actor;
+}
+const char *sl_store_path(const sl_store *s)
+{
+	return s->path;
+}
+
+const uint8_t *sl_store_id(const sl_store *s)
+{
+	return s->store_id;
+}
+
+sl_rc sl_store_sign(sl_store *s, const void *msg, size_t n,
+                    uint8_t sig[SL_ED25519_SIG_LEN])
+{
+	return sl_sign(s->signkey, msg, n, sig);
+}
+
+sl_rc sl_store_user_pubkey(sl_store *s, const char *user,
+                           uint8_t pub[SL_ED25519_PUB_LEN])
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT pubkey FROM users WHERE id = ?",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading users"));
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sl_rc rc = SL_OK;
+	if (step == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 0) == SL_ED25519_PUB_LEN)
+		memcpy(pub, sqlite3_column_blob(st, 0), SL_ED25519_PUB_LEN);
+	else if (step == SQLITE_ROW || step == SQLITE_DONE)
+		rc = sl_error(SL_EINTEGRITY, _("no public key for user '%s'"),
+		              user);
+	else
+		rc = sl_db_err(s, _("reading users"));
+	sqlite3_finalize(st);
+	return rc;
+}
+int sl_tx_active(const sl_store *s)
+{
+	return s->in_tx;
+}
 
 static sl_rc begin_raw(sl_store *s)
 {
@@ -276,7 +329,8 @@ sl_rc sl_tx_begin(sl_store *s)
 sl_rc sl_tx_commit(sl_store *s)
 {
 	if (!s->in_tx)
-		return sl_error(SL_ESYS, _("internal: commit without transaction"));
+		return sl_error(SL_ESYS,
+		                _("internal: commit without transaction"));
 	sl_rc rc = sl_audit_tx_finish(s);
 	if (rc) {
 		sl_tx_rollback(s);
@@ -323,7 +377,8 @@ static sl_rc migrate(sl_store *s, int from)
 			return sl_db_err(s, _("migrating the store schema"));
 	}
 	char sql[64];
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", sl_schema_version);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
+	         sl_schema_version);
 	if (sqlite3_exec(s->db, sql, 0, 0, 0))
 		return sl_db_err(s, _("migrating the store schema"));
 	return SL_OK;
@@ -358,12 +413,14 @@ static sl_rc mkparent(const char *path)
 		return S_ISDIR(st.st_mode)
 		           ? SL_OK
 		           : sl_error(SL_EINPUT, _("%s: not a directory"), dir);
-	/* One level for the default ~/.local/share/shenli; deeper must exist. */
+	/* One level for the default ~/.local/share/shenli; deeper must exist.
+	 */
 	char tmp2[PATH_MAX];
 	strcpy(tmp2, dir);
 	char *up = dirname(tmp2);
 	if (stat(up, &st) != 0)
-		return sl_error(SL_EINPUT, _("%s: directory does not exist"), up);
+		return sl_error(SL_EINPUT, _("%s: directory does not exist"),
+		                up);
 	return sl_dir_ensure(dir, 0700);
 }
 
@@ -372,16 +429,19 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 {
 	sl_crypto_init();
 	if (!sl_user_id_valid(admin))
-		return sl_error(SL_EINPUT,
-		                _("invalid user id '%s': use 1-32 of a-z, 0-9, '.', "
-		                  "'_', '-', starting with a letter or digit"),
-		                admin);
+		return sl_error(
+		    SL_EINPUT,
+		    _("invalid user id '%s': use 1-32 of a-z, 0-9, '.', "
+		      "'_', '-', starting with a letter or digit"),
+		    admin);
 	if (sl_file_exists(path))
-		return sl_error(SL_EPERM,
-		                _("%s already exists; refusing to overwrite a store"),
-		                path);
+		return sl_error(
+		    SL_EPERM,
+		    _("%s already exists; refusing to overwrite a store"),
+		    path);
 	char keydir[PATH_MAX], slot[PATH_MAX];
-	if (snprintf(keydir, sizeof keydir, "%s.keys", path) >= (int)sizeof keydir)
+	if (snprintf(keydir, sizeof keydir, "%s.keys", path) >=
+	    (int)sizeof keydir)
 		return sl_error(SL_EINPUT, _("store path too long"));
 	sl_rc rc = mkparent(path);
 	if (rc)
@@ -397,11 +457,11 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 	int created = 0, slot_written = 0;
 
 	/* Create the file ourselves so it is 0600 from the first byte. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	              0600);
+	int fd = open(
+	    path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		rc = sl_error(errno == EEXIST ? SL_EPERM : SL_ESYS, _("%s: %s"), path,
-		              strerror(errno));
+		rc = sl_error(errno == EEXIST ? SL_EPERM : SL_ESYS, _("%s: %s"),
+		              path, strerror(errno));
 		goto fail;
 	}
 	close(fd);
@@ -416,7 +476,8 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 		goto fail;
 	if ((rc = open_db(path, s->sec->data_key, 1, &s->db)))
 		goto fail;
-	if ((rc = sl_keyslot_seal(admin, pass, plen, s->sec, NULL, &img, &imglen)))
+	if ((rc = sl_keyslot_seal(admin, pass, plen, s->sec, NULL, &img,
+	                          &imglen)))
 		goto fail;
 
 	if ((rc = begin_raw(s)) || (rc = migrate(s, 0)) ||
@@ -431,22 +492,26 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 	sl_hex(s->store_id, sizeof s->store_id, hid);
 
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO meta(k, v) VALUES('store_id', ?)",
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT INTO meta(k, v) VALUES('store_id', ?)",
 	                       -1, &st, 0) ||
-	    sqlite3_bind_blob(st, 1, s->store_id, SL_STORE_ID_LEN, SQLITE_STATIC) ||
+	    sqlite3_bind_blob(st, 1, s->store_id, SL_STORE_ID_LEN,
+	                      SQLITE_STATIC) ||
 	    sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		rc = sl_db_err(s, _("creating the store"));
 		goto fail;
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->db,
-	                       "INSERT INTO users(id, role, pubkey, slot_sha256, "
-	                       "created_seq) VALUES(?, 'admin', ?, ?, 1)",
-	                       -1, &st, 0) ||
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "INSERT INTO users(id, role, pubkey, slot_sha256, "
+	        "created_seq) VALUES(?, 'admin', ?, ?, 1)",
+	        -1, &st, 0) ||
 	    sqlite3_bind_text(st, 1, admin, -1, SQLITE_STATIC) ||
 	    sqlite3_bind_blob(st, 2, pub, sizeof pub, SQLITE_STATIC) ||
-	    sqlite3_bind_blob(st, 3, slot_hash, sizeof slot_hash, SQLITE_STATIC) ||
+	    sqlite3_bind_blob(st, 3, slot_hash, sizeof slot_hash,
+	                      SQLITE_STATIC) ||
 	    sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		rc = sl_db_err(s, _("creating the store"));
@@ -454,9 +519,9 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 	}
 	sqlite3_finalize(st);
 
-	json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:i}", "user", admin, "role",
-	                      "admin", "pubkey", hpub, "store_id", hid, "schema",
-	                      sl_schema_version);
+	json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:i}", "user", admin,
+	                      "role", "admin", "pubkey", hpub, "store_id", hid,
+	                      "schema", sl_schema_version);
 	rc = sl_audit(s, "store.init", admin, d);
 	json_decref(d);
 	if (rc)
@@ -531,9 +596,10 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 	int using_new = 0;
 	sl_rc rc;
 	if (!sl_file_exists(path))
-		return sl_error(SL_EINPUT,
-		                _("%s: no store here (create one with 'shenli init')"),
-		                path);
+		return sl_error(
+		    SL_EINPUT,
+		    _("%s: no store here (create one with 'shenli init')"),
+		    path);
 	if (!sl_user_id_valid(user) ||
 	    sl_store_slot_path(path, user, slot, sizeof slot) != SL_OK ||
 	    !slot_load(slot, &cur)) {
@@ -557,7 +623,8 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 		rc = SL_OK;
 	}
 	if (!using_new)
-		rc = sl_keyslot_open(user, pass, plen, cur.img, cur.len, s->sec);
+		rc =
+		    sl_keyslot_open(user, pass, plen, cur.img, cur.len, s->sec);
 	if (rc == SL_EAUTH)
 		sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
 	if (rc)
@@ -569,10 +636,11 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 	if ((rc = get_user_version(s, &ver)))
 		goto fail;
 	if (ver > sl_schema_version) {
-		rc = sl_error(SL_EINPUT,
-		              _("the store has schema version %d; this shenli knows "
-		                "up to %d: upgrade shenli"),
-		              ver, sl_schema_version);
+		rc = sl_error(
+		    SL_EINPUT,
+		    _("the store has schema version %d; this shenli knows "
+		      "up to %d: upgrade shenli"),
+		    ver, sl_schema_version);
 		goto fail;
 	}
 	if (ver < 1) {
@@ -587,10 +655,12 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 		goto fail;
 	}
 	int step = sqlite3_step(st);
-	if (step != SQLITE_ROW || sqlite3_column_bytes(st, 0) != SL_STORE_ID_LEN) {
+	if (step != SQLITE_ROW ||
+	    sqlite3_column_bytes(st, 0) != SL_STORE_ID_LEN) {
 		sqlite3_finalize(st);
 		rc = step == SQLITE_ROW || step == SQLITE_DONE
-		         ? sl_error(SL_EINTEGRITY, _("the store has no valid id"))
+		         ? sl_error(SL_EINTEGRITY,
+		                    _("the store has no valid id"))
 		         : sl_db_err(s, _("reading the store"));
 		goto fail;
 	}
@@ -608,8 +678,9 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 	step = sqlite3_step(st);
 	if (step != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		rc = step == SQLITE_DONE ? sl_error(SL_EAUTH, "%s", _(AUTH_FAILED))
-		                         : sl_db_err(s, _("reading users"));
+		rc = step == SQLITE_DONE
+		         ? sl_error(SL_EAUTH, "%s", _(AUTH_FAILED))
+		         : sl_db_err(s, _("reading users"));
 		goto fail;
 	}
 	sl_role role = sl_role_parse((const char *)sqlite3_column_text(st, 0));
@@ -632,8 +703,8 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 		goto fail;
 	}
 	if (bad) {
-		rc = sl_error(SL_EINTEGRITY, _("the user record of '%s' is damaged"),
-		              user);
+		rc = sl_error(SL_EINTEGRITY,
+		              _("the user record of '%s' is damaged"), user);
 		goto fail;
 	}
 	/* The store records the hash of the user's current slot. */
@@ -644,24 +715,27 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 	else if (nxt.img) /* the change never committed: drop it */
 		unlink(newslot);
 	if (using_new != new_is_current) {
-		/* a passphrase that was replaced, or one that never took effect */
+		/* a passphrase that was replaced, or one that never took effect
+		 */
 		rc = sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
 		goto fail;
 	}
 	if (!using_new && !cur_is_current) {
-		rc = sl_error(SL_EINTEGRITY,
-		              _("the key slot of '%s' is not the one this store "
-		                "recorded (an old or foreign slot file?)"),
-		              user);
+		rc =
+		    sl_error(SL_EINTEGRITY,
+		             _("the key slot of '%s' is not the one this store "
+		               "recorded (an old or foreign slot file?)"),
+		             user);
 		goto fail;
 	}
 	if ((rc = set_identity(s, user, role)) ||
 	    (rc = sl_sign_pub(s->signkey, pub)))
 		goto fail;
 	if (sl_memeq_ct(pub, dbpub, 32) != 0) {
-		rc = sl_error(SL_EINTEGRITY,
-		              _("the signing key of '%s' does not match the store"),
-		              user);
+		rc = sl_error(
+		    SL_EINTEGRITY,
+		    _("the signing key of '%s' does not match the store"),
+		    user);
 		goto fail;
 	}
 

@@ -67,6 +67,17 @@ const char *sl_store_path(const sl_store *s);
 sl_rc sl_store_slot_path(const char *store_path, const char *user,
                          char *buf, size_t cap);
 
+/* Sign msg with the acting user's own key (an opinion, say): the same key
+ * that signs the user's audit entries. */
+sl_rc sl_store_sign(sl_store *s, const void *msg, size_t n,
+                    uint8_t sig[SL_ED25519_SIG_LEN]);
+/* A user's public key as the users table holds it. audit verify checks
+ * the table against the keys the log itself introduced. */
+sl_rc sl_store_user_pubkey(sl_store *s, const char *user,
+                           uint8_t pub[SL_ED25519_PUB_LEN]);
+/* The store's random 16-byte id (binds signatures to this store). */
+const uint8_t *sl_store_id(const sl_store *s);
+
 sl_rc sl_tx_begin(sl_store *s);
 sl_rc sl_tx_commit(sl_store *s);
 void sl_tx_rollback(sl_store *s);

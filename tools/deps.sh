@@ -24,6 +24,17 @@ fi
 bin sqlite3 sqlite3
 bin sqlcipher sqlcipher
 bin openssl openssl
+# 'make package': CPack computes the .deb's Depends with dpkg-shlibdeps,
+# finding the ELF files with file(1).
+bin dpkg-shlibdeps dpkg-dev
+bin file file
+# Report rendering (tests/cli/test_report.sh): headless Chromium prints the
+# HTML report to PDF and PNG, with the CJK fonts the report asks for, and
+# poppler's pdffonts/pdftotext check the PDF. Chromium is large; the test
+# skips the rendering where it is absent.
+bin chromium chromium
+bin pdffonts poppler-utils
+fc-list 2>/dev/null | grep -qi 'Noto.*CJK' || need="$need fonts-noto-cjk"
 
 [ -z "$need" ] && exit 0
 echo "deps: installing:$need" >&2

@@ -13,10 +13,10 @@
 #include "../store.h"
 
 typedef struct {
-	char *store;     /* resolved store path */
+	char *store; /* resolved store path */
 	const char *user;
 	const char *pass_file;
-	int pass_fd;     /* -1 if not given */
+	int pass_fd; /* -1 if not given */
 } sl_cli;
 
 /* A passphrase in locked memory; free with cli_pass_free. */
@@ -30,8 +30,7 @@ void cli_pass_free(cli_pass *p);
 sl_rc cli_read_passphrase(const sl_cli *g, const char *prompt, cli_pass *out);
 /* A new passphrase: from file (checked like --passphrase-file) or asked
  * twice on the terminal. */
-sl_rc cli_read_new_passphrase(const char *file, const char *who,
-                              cli_pass *out);
+sl_rc cli_read_new_passphrase(const char *file, const char *who, cli_pass *out);
 /* Read passphrase, unlock the store as --user. */
 sl_rc cli_unlock(const sl_cli *g, sl_store **out);
 
@@ -40,6 +39,18 @@ int cli_fail(sl_rc rc);
 /* Usage error: print msg and the usage text, return SL_EUSAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A progress bar on stderr for long work (import, review run --all), drawn
+ * only when stderr is a terminal and the work is more than a few hundred
+ * items; total 0 means unknown (a counter). */
+typedef struct {
+	const char *what;
+	size_t total, shown, step;
+	int on;
+} cli_bar;
+void cli_progress_start(cli_bar *b, const char *what, size_t total,
+                        int quiet_stdout);
+void cli_progress(cli_bar *b, size_t done, int finish);
+
 /* One JSON document on stdout (the --json contract). */
 void cli_print_json(json_t *j);
 /* Parse "ID [--json]" (and --help) for commands on one object: 0 to go on,
@@ -47,8 +58,15 @@ void cli_print_json(json_t *j);
 int cli_id_args(int argc, char **argv, const char *usage, const char *what,
                 const char **id, int *json);
 
+/* The per-script results of a gate (sign-off, script run): failing
+ * scripts and their findings, or all scripts. */
+void cli_print_gate(const json_t *scripts, int all);
+
 /* Human time from unix ms: "2026-11-22 11:22:33" (UTC). */
 void cli_fmt_time(long long ms, char out[32]);
+/* A document (report, outline) to stdout, or written atomically to out
+ * (mode 0600) with its path printed. Returns the exit code. */
+int cli_write_document(const char *out, const char *data, size_t len);
 
 /* getopt_long over argv; "--help" prints usage and returns 0 through *done. */
 int cmd_init(int argc, char **argv, sl_cli *g);
@@ -63,5 +81,7 @@ int cmd_plugin(int argc, char **argv, sl_cli *g);
 int cmd_script(int argc, char **argv, sl_cli *g);
 int cmd_review(int argc, char **argv, sl_cli *g);
 int cmd_rules(int argc, char **argv, sl_cli *g);
+int cmd_demo(int argc, char **argv, sl_cli *g);
+int cmd_report(int argc, char **argv, sl_cli *g);
 
 #endif

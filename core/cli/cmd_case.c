@@ -10,6 +10,7 @@
 
 #include "../cases.h"
 #include "../fsutil.h"
+#include "../returns.h"
 #include "cli.h"
 
 static const char USAGE[] = N_(
@@ -18,14 +19,21 @@ static const char USAGE[] = N_(
     "       shenli case list [--state S] [--zone Z] [--agency A]\n"
     "                        [--assignee U] [--overdue] [--json]\n"
     "       shenli case show ID [--json]\n"
-    "       shenli case assign ID REVIEWER... | shenli case assign ID --auto N\n"
+    "       shenli case assign ID REVIEWER... | shenli case assign ID --auto "
+    "N\n"
     "       shenli case extend ID --days N\n"
+    "       shenli case resubmit ID FILE.json [--json]\n"
     "\n"
     "import (leaders) decides each dossier on its own: accepted, deferred\n"
     "with what is missing, or refused with why; a malformed file is refused\n"
     "before anything is written. Exit 5 if any dossier was malformed, else 1\n"
     "if any was deferred or refused. Reviewers see only their zone's cases,\n"
-    "never a case their home agency transferred (recusal).\n");
+    "never a case their home agency transferred (recusal).\n"
+    "resubmit (leaders) takes in the agency's answers to the latest return:\n"
+    "the full dossier again, with a \"supplement\" entry per outline item it\n"
+    "answers (citing the new evidence). Unanswered items stay open; the\n"
+    "review clock resumes and the checks run again. Exit 1 if items stay\n"
+    "open or the checks find blockers.\n");
 
 /* ---- import ------------------------------------------------------------ */
 
@@ -33,10 +41,27 @@ struct import_ctx {
 	sl_importer *im;
 	json_t *out; /* --json */
 	long accepted, deferred, refused, malformed;
+	cli_bar bar;
 };
 
-static void report(struct import_ctx *c, const char *id,
-                   sl_intake_decision dec, json_t *reasons);
+/* Lines in a file, for the progress bar's total (0 if unknown). */
+static size_t count_lines(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "re") : NULL;
+	if (!f)
+		return 0;
+	char buf[1 << 16];
+	size_t n = 0, got;
+	while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+		for (const char *p = buf;
+		     (p = memchr(p, '\n', got - (size_t)(p - buf))); p++)
+			n++;
+	fclose(f);
+	return n;
+}
+
+static void report(struct import_ctx *c, const char *id, sl_intake_decision dec,
+                   json_t *reasons);
 
 /* Decide one dossier; returns 0 to go on, an rc to abort. */
 static int import_buf(struct import_ctx *c, const char *buf, size_t len,
@@ -48,7 +73,8 @@ static int import_buf(struct import_ctx *c, const char *buf, size_t len,
 	sl_rc rc = sl_import_one(c->im, buf, len, name, &id, &dec, &reasons);
 	if (rc == SL_EINPUT) {
 		c->malformed++;
-		fprintf(stderr, _("shenli: malformed, refused: %s\n"), sl_errmsg());
+		fprintf(stderr, _("shenli: malformed, refused: %s\n"),
+		        sl_errmsg());
 		return 0;
 	}
 	if (rc)
@@ -58,8 +84,8 @@ static int import_buf(struct import_ctx *c, const char *buf, size_t len,
 	return 0;
 }
 
-static void report(struct import_ctx *c, const char *id,
-                   sl_intake_decision dec, json_t *reasons)
+static void report(struct import_ctx *c, const char *id, sl_intake_decision dec,
+                   json_t *reasons)
 {
 	if (dec == SL_INTAKE_ACCEPTED)
 		c->accepted++;
@@ -68,10 +94,10 @@ static void report(struct import_ctx *c, const char *id,
 	else
 		c->refused++;
 	if (c->out) {
-		json_array_append_new(c->out,
-		                      json_pack("{s:s, s:s, s:O}", "case_id", id,
-		                                "decision", sl_intake_name(dec),
-		                                "reasons", reasons));
+		json_array_append_new(
+		    c->out,
+		    json_pack("{s:s, s:s, s:O}", "case_id", id, "decision",
+		              sl_intake_name(dec), "reasons", reasons));
 	} else {
 		printf("%-24s %s\n", id, sl_intake_name(dec));
 		for (size_t i = 0; i < json_array_size(reasons); i++)
@@ -84,9 +110,11 @@ static void report(struct import_ctx *c, const char *id,
 static int stream_cb(const sl_import_result *r, void *ud)
 {
 	struct import_ctx *c = ud;
+	cli_progress(&c->bar, (size_t)r->line, 0);
 	if (r->rc == SL_EINPUT) {
 		c->malformed++;
-		fprintf(stderr, _("shenli: malformed, refused: %s\n"), sl_errmsg());
+		fprintf(stderr, _("shenli: malformed, refused: %s\n"),
+		        sl_errmsg());
 		return 0;
 	}
 	report(c, r->case_id, r->decision, r->reasons);
@@ -111,8 +139,9 @@ static int case_import(int argc, char **argv, sl_cli *g)
 		case 'j': json = 1; break;
 		case 'h': fputs(_(USAGE), stdout); return SL_OK;
 		default:
-			return cli_usage_error(_(USAGE), _("case import: bad option "
-			                                   "'%s'"),
+			return cli_usage_error(_(USAGE),
+			                       _("case import: bad option "
+			                         "'%s'"),
 			                       argv[optind - 1]);
 		}
 	}
@@ -141,16 +170,25 @@ static int case_import(int argc, char **argv, sl_cli *g)
 	sl_dossier_limits lim;
 	sl_dossier_default_limits(&lim);
 	if (!rc && jsonl) {
-		rc = sl_import_stream(ctx.im, in, strcmp(jsonl, "-") ? jsonl : "stdin",
+		cli_progress_start(&ctx.bar, _("importing"), count_lines(jsonl),
+		                   json);
+		rc = sl_import_stream(ctx.im, in,
+		                      strcmp(jsonl, "-") ? jsonl : "stdin",
 		                      stream_cb, &ctx);
+		if (ctx.bar.on && ctx.bar.total)
+			cli_progress(&ctx.bar, ctx.bar.total, 1);
+		else
+			cli_progress(&ctx.bar, ctx.bar.shown, 1);
 	} else if (!rc) {
 		for (int i = optind; !rc && i < argc; i++) {
 			char *buf;
 			size_t len;
-			sl_rc r = sl_file_read(argv[i], lim.max_bytes, &buf, &len);
+			sl_rc r =
+			    sl_file_read(argv[i], lim.max_bytes, &buf, &len);
 			if (r == SL_EINPUT) {
 				ctx.malformed++;
-				fprintf(stderr, _("shenli: malformed, refused: %s\n"),
+				fprintf(stderr,
+				        _("shenli: malformed, refused: %s\n"),
 				        sl_errmsg());
 				continue;
 			}
@@ -174,8 +212,9 @@ static int case_import(int argc, char **argv, sl_cli *g)
 	if (rc) {
 		json_decref(ctx.out);
 		if (ctx.accepted + ctx.deferred + ctx.refused)
-			fprintf(stderr, _("shenli: the import was abandoned; nothing "
-			                  "was imported\n"));
+			fprintf(stderr,
+			        _("shenli: the import was abandoned; nothing "
+			          "was imported\n"));
 		return cli_fail(rc);
 	}
 	if (ctx.out) {
@@ -187,9 +226,9 @@ static int case_import(int argc, char **argv, sl_cli *g)
 	          "malformed\n"),
 	        ctx.accepted + ctx.deferred + ctx.refused + ctx.malformed,
 	        ctx.accepted, ctx.deferred, ctx.refused, ctx.malformed);
-	return ctx.malformed                  ? SL_EINPUT
+	return ctx.malformed                 ? SL_EINPUT
 	       : ctx.deferred || ctx.refused ? SL_FAIL
-	                                      : SL_OK;
+	                                     : SL_OK;
 }
 
 /* ---- list / show -------------------------------------------------------- */
@@ -221,15 +260,15 @@ static int print_row(const sl_case_row *r, void *ud)
 		char d[16];
 		fmt_date(r->deadline_ms, d);
 		json_array_append_new(
-		    arr, json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:o, s:i, s:s?,"
-		                   " s:b, s:b}",
-		                   "case_id", r->case_id, "agency", r->agency, "zone",
-		                   r->zone, "state", r->state, "subject_name",
-		                   r->subject_name, "transferred_on",
-		                   r->transferred_on, "assignees", team, "returns",
-		                   r->returns, "deadline",
-		                   r->deadline_ms ? d : NULL, "clock_paused",
-		                   r->paused, "overdue", r->overdue));
+		    arr, json_pack(
+		             "{s:s, s:s, s:s?, s:s, s:s, s:s, s:o, s:i, s:s?,"
+		             " s:b, s:b}",
+		             "case_id", r->case_id, "agency", r->agency, "zone",
+		             r->zone, "state", r->state, "subject_name",
+		             r->subject_name, "transferred_on",
+		             r->transferred_on, "assignees", team, "returns",
+		             r->returns, "deadline", r->deadline_ms ? d : NULL,
+		             "clock_paused", r->paused, "overdue", r->overdue));
 		return 0;
 	}
 	char d[16];
@@ -267,13 +306,14 @@ static int case_list(int argc, char **argv, sl_cli *g)
 		case 'j': json = 1; break;
 		case 'h': fputs(_(USAGE), stdout); return SL_OK;
 		default:
-			return cli_usage_error(_(USAGE), _("case list: bad option '%s'"),
+			return cli_usage_error(_(USAGE),
+			                       _("case list: bad option '%s'"),
 			                       argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error(_(USAGE), _("case list: unexpected '%s'"),
-		                       argv[optind]);
+		return cli_usage_error(
+		    _(USAGE), _("case list: unexpected '%s'"), argv[optind]);
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -307,21 +347,23 @@ static void show_human(json_t *c)
 	       str(c, "zone"), str(d, "transferred_on"));
 	printf("状态      %s%s  审理期限 %s  退回次数 %d\n", str(c, "state"),
 	       json_is_true(json_object_get(c, "clock_paused")) ? "（计时暂停）"
-	                                                          : "",
+	                                                        : "",
 	       str(c, "deadline"),
 	       (int)json_integer_value(json_object_get(c, "returns")));
 	printf("审理组    ");
 	json_array_foreach(json_object_get(c, "assignees"), i, v)
 	    printf("%s%s", i ? "、" : "", json_string_value(v));
-	printf("%s\n", json_array_size(json_object_get(c, "assignees")) ? ""
-	                                                                : "（未分配）");
+	printf("%s\n", json_array_size(json_object_get(c, "assignees"))
+	                   ? ""
+	                   : "（未分配）");
 	json_array_foreach(json_object_get(c, "intake_reasons"), i, v)
 	    printf("受理意见  %s\n", json_string_value(v));
 	printf("\n被审查调查人  %s（%s）%s %s\n", str(subj, "name"),
-	       str(subj, "person_id"), str(subj, "position"), str(subj, "rank"));
+	       str(subj, "person_id"), str(subj, "position"),
+	       str(subj, "rank"));
 	json_array_foreach(json_object_get(subj, "prior_sanctions"), i, v)
-	    printf("  曾受处分: %s %s（%s）\n", str(v, "system"), str(v, "level"),
-	           str(v, "decided_on"));
+	    printf("  曾受处分: %s %s（%s）\n", str(v, "system"),
+	           str(v, "level"), str(v, "decided_on"));
 	printf("\n违纪事实\n");
 	json_array_foreach(json_object_get(d, "facts"), i, v)
 	{
@@ -338,9 +380,8 @@ static void show_human(json_t *c)
 		printf("\n");
 	}
 	printf("\n证据\n");
-	json_array_foreach(json_object_get(d, "evidence"), i, v)
-	    printf("  %-4s %-18s %s\n", str(v, "id"), str(v, "kind"),
-	           str(v, "title"));
+	json_array_foreach(json_object_get(d, "evidence"), i, v) printf(
+	    "  %-4s %-18s %s\n", str(v, "id"), str(v, "kind"), str(v, "title"));
 	printf("\n文书\n");
 	json_array_foreach(json_object_get(d, "documents"), i, v)
 	    printf("  %-26s %s\n", str(v, "kind"), str(v, "date"));
@@ -348,13 +389,14 @@ static void show_human(json_t *c)
 	       str(prop, "party_sanction"), str(prop, "gov_sanction"),
 	       (int)json_integer_value(json_object_get(prop, "form")),
 	       json_is_true(json_object_get(prop, "eight_point_rules")) ? "是"
-	                                                               : "否");
+	                                                                : "否");
 }
 
 static int case_show(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
-	int json, r = cli_id_args(argc, argv, _(USAGE), "case show", &id, &json);
+	int json,
+	    r = cli_id_args(argc, argv, _(USAGE), "case show", &id, &json);
 	if (r)
 		return r < 0 ? SL_OK : r;
 	sl_store *s;
@@ -403,23 +445,23 @@ static int case_assign(int argc, char **argv, sl_cli *g)
 		switch (c) {
 		case 'a':
 			if (!parse_count(optarg, 1, 32, &auto_n))
-				return cli_usage_error(_(USAGE),
-				                       _("--auto needs a number 1-32"));
+				return cli_usage_error(
+				    _(USAGE), _("--auto needs a number 1-32"));
 			break;
 		case 'h': fputs(_(USAGE), stdout); return SL_OK;
 		default:
-			return cli_usage_error(_(USAGE),
-			                       _("case assign: bad option '%s'"),
-			                       argv[optind - 1]);
+			return cli_usage_error(
+			    _(USAGE), _("case assign: bad option '%s'"),
+			    argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
 		return cli_usage_error(_(USAGE), _("case assign: which case?"));
 	const char *id = argv[optind++];
 	if (optind == argc && !auto_n)
-		return cli_usage_error(_(USAGE),
-		                       _("case assign: name the reviewers or give "
-		                         "--auto N"));
+		return cli_usage_error(
+		    _(USAGE), _("case assign: name the reviewers or give "
+		                "--auto N"));
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -454,19 +496,20 @@ static int case_extend(int argc, char **argv, sl_cli *g)
 		switch (c) {
 		case 'd':
 			if (!parse_count(optarg, 1, 3650, &days))
-				return cli_usage_error(_(USAGE),
-				                       _("--days needs a number of days"));
+				return cli_usage_error(
+				    _(USAGE),
+				    _("--days needs a number of days"));
 			break;
 		case 'h': fputs(_(USAGE), stdout); return SL_OK;
 		default:
-			return cli_usage_error(_(USAGE),
-			                       _("case extend: bad option '%s'"),
-			                       argv[optind - 1]);
+			return cli_usage_error(
+			    _(USAGE), _("case extend: bad option '%s'"),
+			    argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1 || !days)
-		return cli_usage_error(_(USAGE),
-		                       _("case extend: give one case and --days N"));
+		return cli_usage_error(
+		    _(USAGE), _("case extend: give one case and --days N"));
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -481,6 +524,83 @@ static int case_extend(int argc, char **argv, sl_cli *g)
 	printf(_("case %s: review limit extended by %ld days, to %s\n"),
 	       argv[optind], days, d);
 	return SL_OK;
+}
+
+static int case_resubmit(int argc, char **argv, sl_cli *g)
+{
+	const char *id = NULL, *file = NULL;
+	int json = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!strcmp(argv[i], "--help")) {
+			fputs(_(USAGE), stdout);
+			return SL_OK;
+		} else if (argv[i][0] != '-' && !id)
+			id = argv[i];
+		else if (argv[i][0] != '-' && !file)
+			file = argv[i];
+		else
+			return cli_usage_error(
+			    _(USAGE), _("case resubmit: unexpected '%s'"),
+			    argv[i]);
+	}
+	if (!file)
+		return cli_usage_error(
+		    _(USAGE), _("case resubmit: give the case and the file"));
+	sl_dossier_limits lim;
+	sl_dossier_default_limits(&lim);
+	char *buf;
+	size_t len;
+	sl_rc rc = sl_file_read(file, lim.max_bytes, &buf, &len);
+	if (rc)
+		return cli_fail(rc);
+	sl_store *s;
+	if ((rc = cli_unlock(g, &s))) {
+		free(buf);
+		return cli_fail(rc);
+	}
+	json_t *res = NULL;
+	rc = sl_case_resubmit(s, id, buf, len, file, &res);
+	sl_store_close(s);
+	free(buf);
+	if (rc)
+		return cli_fail(rc);
+	json_t *open = json_object_get(res, "open");
+	json_t *checks = json_object_get(res, "checks");
+	int blockers =
+	    (int)json_integer_value(json_object_get(checks, "blockers"));
+	if (json) {
+		cli_print_json(res);
+	} else {
+		size_t i;
+		json_t *v;
+		printf(_("case %s resubmitted (return %lld): %zu item(s) "
+		         "answered, "
+		         "%zu open\n"),
+		       id,
+		       json_integer_value(json_object_get(res, "return_no")),
+		       json_array_size(json_object_get(res, "answered")),
+		       json_array_size(open));
+		json_array_foreach(open, i, v)
+		    printf("  第%lld项仍未补查：%s\n",
+		           json_integer_value(json_object_get(v, "no")),
+		           json_string_value(json_object_get(v, "why")));
+		if (json_is_null(checks))
+			printf(_(
+			    "checks not run: no review plugin is installed\n"));
+		else
+			printf(_("checks: %d blocker(s), %lld warning(s), %lld "
+			         "note(s)\n"),
+			       blockers,
+			       json_integer_value(
+			           json_object_get(checks, "warnings")),
+			       json_integer_value(
+			           json_object_get(checks, "notes")));
+	}
+	int fail = json_array_size(open) > 0 || blockers > 0;
+	json_decref(res);
+	return fail ? SL_FAIL : SL_OK;
 }
 
 int cmd_case(int argc, char **argv, sl_cli *g)
@@ -498,10 +618,11 @@ int cmd_case(int argc, char **argv, sl_cli *g)
 	} subs[] = {
 	    {"import", case_import}, {"list", case_list},
 	    {"show", case_show},     {"assign", case_assign},
-	    {"extend", case_extend},
+	    {"extend", case_extend}, {"resubmit", case_resubmit},
 	};
 	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
 		if (!strcmp(sub, subs[i].name))
 			return subs[i].fn(argc - 1, argv + 1, g);
-	return cli_usage_error(_(USAGE), _("case: unknown subcommand '%s'"), sub);
+	return cli_usage_error(_(USAGE), _("case: unknown subcommand '%s'"),
+	                       sub);
 }

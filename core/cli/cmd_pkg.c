@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../plugin_host.h"
 #include "../pkgstore.h"
+#include "../plugin_host.h"
 #include "../rules.h"
+#include "../signoff.h"
 #include "cli.h"
 
 static const char PLUGIN_USAGE[] = N_(
@@ -24,22 +25,25 @@ static const char PLUGIN_USAGE[] = N_(
     "verify loads installed plugins the way checks do: a file changed since\n"
     "install is refused (exit 6) and the refusal audited.\n");
 
-static const char RULES_USAGE[] = N_(
-    "usage: shenli rules install DIR\n"
-    "       shenli rules list [--json]\n"
-    "\n"
-    "A rules package (rules.json, manifest, manifest.sig) carries the\n"
-    "vocabulary, evidence requirements and sanction tables the checks use.\n"
-    "Installing one (admins) replaces the rules in force; it is checked\n"
-    "like a plugin, and its version never goes down.\n");
+static const char RULES_USAGE[] =
+    N_("usage: shenli rules install DIR\n"
+       "       shenli rules list [--json]\n"
+       "\n"
+       "A rules package (rules.json, manifest, manifest.sig) carries the\n"
+       "vocabulary, evidence requirements and sanction tables the checks use.\n"
+       "Installing one (admins) replaces the rules in force; it is checked\n"
+       "like a plugin, and its version never goes down.\n");
 
-static const char SCRIPT_USAGE[] = N_(
-    "usage: shenli script install DIR\n"
-    "       shenli script list [--json]\n"
-    "       shenli script remove NAME\n"
-    "\n"
-    "A script package is a directory with NAME.lua, manifest and\n"
-    "manifest.sig, checked on install like a plugin.\n");
+static const char SCRIPT_USAGE[] =
+    N_("usage: shenli script install DIR\n"
+       "       shenli script list [--json]\n"
+       "       shenli script remove NAME\n"
+       "       shenli script run NAME ID [--json]\n"
+       "\n"
+       "A script package is a directory with NAME.lua, manifest and\n"
+       "manifest.sig, checked on install like a plugin. run dry-runs one\n"
+       "installed script on a case, in the sandbox sign-off uses, and writes\n"
+       "nothing; exit 1 if it reports a blocker or fails.\n");
 
 static int print_pkg(const sl_pkg_info *p, void *ud)
 {
@@ -48,14 +52,16 @@ static int print_pkg(const sl_pkg_info *p, void *ud)
 	sl_hex(p->m.sha256, 32, hex);
 	if (arr)
 		json_array_append_new(
-		    arr, json_pack("{s:s, s:I, s:i, s:s, s:I, s:s, s:s}", "name",
-		                   p->m.name, "version", (json_int_t)p->m.version,
-		                   "abi", p->m.abi, "file", p->m.file, "size",
-		                   (json_int_t)p->m.size, "sha256", hex, "signer",
-		                   p->signer));
+		    arr,
+		    json_pack("{s:s, s:I, s:i, s:s, s:I, s:s, s:s}", "name",
+		              p->m.name, "version", (json_int_t)p->m.version,
+		              "abi", p->m.abi, "file", p->m.file, "size",
+		              (json_int_t)p->m.size, "sha256", hex, "signer",
+		              p->signer));
 	else
 		printf("%-16s v%-5lld abi %-3d %s  %.16s…  signed by %s\n",
-		       p->m.name, p->m.version, p->m.abi, p->m.file, hex, p->signer);
+		       p->m.name, p->m.version, p->m.abi, p->m.file, hex,
+		       p->signer);
 	return 0;
 }
 
@@ -82,8 +88,8 @@ static int verify_one(const sl_pkg_info *p, void *ud)
 			c->rc = rc;
 		return 0;
 	}
-	printf(_("%s: intact (v%lld, loaded and answered as '%s')\n"), p->m.name,
-	       p->m.version, sl_plugin_name(pl));
+	printf(_("%s: intact (v%lld, loaded and answered as '%s')\n"),
+	       p->m.name, p->m.version, sl_plugin_name(pl));
 	sl_plugin_unload(pl);
 	return 0;
 }
@@ -103,9 +109,50 @@ static sl_rc rules_text(sl_store *s, char **out, size_t *len)
 	return SL_OK;
 }
 
+static int script_run(int argc, char **argv, sl_cli *g)
+{
+	const char *name = NULL, *id = NULL;
+	int json = 0;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!strcmp(argv[i], "--help")) {
+			fputs(_(SCRIPT_USAGE), stdout);
+			return SL_OK;
+		} else if (argv[i][0] != '-' && !name)
+			name = argv[i];
+		else if (argv[i][0] != '-' && !id)
+			id = argv[i];
+		else
+			return cli_usage_error(_(SCRIPT_USAGE),
+			                       _("script run: unexpected '%s'"),
+			                       argv[i]);
+	}
+	if (!id)
+		return cli_usage_error(
+		    _(SCRIPT_USAGE),
+		    _("script run: give the script and the case"));
+	sl_store *s;
+	sl_rc rc = cli_unlock(g, &s);
+	if (rc)
+		return cli_fail(rc);
+	sl_gate_result r;
+	rc = sl_script_dry_run(s, name, id, NULL, &r);
+	sl_store_close(s);
+	if (rc)
+		return cli_fail(rc);
+	if (json)
+		cli_print_json(json_array_get(r.scripts, 0));
+	else
+		cli_print_gate(r.scripts, 1);
+	int passed = r.passed;
+	sl_gate_result_free(&r);
+	return passed ? SL_OK : SL_FAIL;
+}
+
 static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 {
-	const char *use = kind == SL_PKG_PLUGIN   ? PLUGIN_USAGE
+	const char *use = kind == SL_PKG_PLUGIN  ? PLUGIN_USAGE
 	                  : kind == SL_PKG_RULES ? RULES_USAGE
 	                                         : SCRIPT_USAGE;
 	if (argc < 2)
@@ -115,6 +162,8 @@ static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 		fputs(_(use), stdout);
 		return SL_OK;
 	}
+	if (kind == SL_PKG_SCRIPT && !strcmp(sub, "run"))
+		return script_run(argc, argv, g);
 	int json = 0;
 	const char *arg = NULL;
 	for (int i = 2; i < argc; i++) {
@@ -126,13 +175,15 @@ static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 		} else if (!arg && argv[i][0] != '-')
 			arg = argv[i];
 		else
-			return cli_usage_error(_(use), _("unexpected '%s'"), argv[i]);
+			return cli_usage_error(_(use), _("unexpected '%s'"),
+			                       argv[i]);
 	}
 	int install = !strcmp(sub, "install"), list = !strcmp(sub, "list"),
 	    remove = !strcmp(sub, "remove") && kind != SL_PKG_RULES,
 	    verify = !strcmp(sub, "verify") && kind == SL_PKG_PLUGIN;
 	if (!install && !list && !remove && !verify)
-		return cli_usage_error(_(use), _("unknown subcommand '%s'"), sub);
+		return cli_usage_error(_(use), _("unknown subcommand '%s'"),
+		                       sub);
 	if ((install || remove) ? !arg : (list && arg))
 		return cli_usage_error(_(use), _("%s: wrong arguments"), sub);
 	sl_store *s;
@@ -153,10 +204,12 @@ static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 		if (!rc)
 			rc = vc.rc;
 		if (!rc && arg && !vc.n)
-			rc = sl_error(SL_EINPUT, _("no plugin '%s' is installed"), arg);
+			rc = sl_error(SL_EINPUT,
+			              _("no plugin '%s' is installed"), arg);
 		free(vc.rules);
 		if (vc.rc) /* already reported one by one */
-			sl_error(vc.rc, _("%s: a plugin failed verification"), sub);
+			sl_error(vc.rc, _("%s: a plugin failed verification"),
+			         sub);
 	}
 	sl_store_close(s);
 	if (!rc && arr) {
@@ -167,7 +220,8 @@ static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 		return cli_fail(rc);
 	if (install)
 		printf(_("installed %s %s v%lld (signed by %s)\n"),
-		       sl_pkg_kind_name(kind), pi.m.name, pi.m.version, pi.signer);
+		       sl_pkg_kind_name(kind), pi.m.name, pi.m.version,
+		       pi.signer);
 	else if (remove)
 		printf(_("removed %s %s (its version floor stays)\n"),
 		       sl_pkg_kind_name(kind), arg);

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../crypto.h"
+#include "../sandbox.h"
 #include "cli.h"
 #include <jansson.h>
 
@@ -28,12 +30,17 @@ static const struct {
     {"agency", cmd_agency, N_("add and list agencies and their zones")},
     {"case", cmd_case, N_("import dossiers, list, show, assign, extend")},
     {"review", cmd_review, N_("run the review checks, show their findings")},
+    {"report", cmd_report, N_("write a case's review report (审理报告)")},
     {"keys", cmd_keys, N_("trust, list and revoke package signing keys")},
-    {"plugin", cmd_plugin, N_("install, list, remove and verify review plugins")},
+    {"plugin", cmd_plugin,
+     N_("install, list, remove and verify review plugins")},
     {"rules", cmd_rules, N_("install the signed rules package the checks use")},
     {"script", cmd_script, N_("install, list and remove consistency scripts")},
     {"audit", cmd_audit, N_("verify the audit log, show it, print its head")},
-    {"sample", cmd_sample, N_("write the deterministic sample docket (no store)")},
+    {"sample", cmd_sample,
+     N_("write the deterministic sample docket (no store)")},
+    {"demo", cmd_demo,
+     N_("a guided run of the whole workflow in a temporary store")},
 };
 
 static void usage(FILE *f)
@@ -42,21 +49,24 @@ static void usage(FILE *f)
 	             "[--passphrase-file PATH | --passphrase-fd N] COMMAND "
 	             "[ARGS]\n\ncommands:\n"));
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
-	fprintf(f,
-	        _("\nglobal options (anywhere on the line):\n"
-	          "  --store PATH            the store (env SHENLI_STORE; default "
-	          "$XDG_DATA_HOME/shenli/store.db)\n"
-	          "  --user ID               who is acting (env SHENLI_USER)\n"
-	          "  --passphrase-file PATH  read the passphrase from the first "
-	          "line of a private file\n"
-	          "  --passphrase-fd N       read the passphrase from file "
-	          "descriptor N\n"
-	          "Without either, the passphrase is asked on the terminal.\n"
-	          "'shenli COMMAND --help' describes a command.\n"
-	          "\nexit codes: 0 done, 1 checks did not pass, 2 usage, "
-	          "3 authentication, 4 not permitted, 5 invalid input, "
-	          "6 integrity violation, 7 system error (I/O, disk full, busy)\n"));
+		fprintf(f, "  %-8s %s\n", commands[i].name,
+		        _(commands[i].summary));
+	fprintf(
+	    f,
+	    _("\nglobal options (anywhere on the line):\n"
+	      "  --store PATH            the store (env SHENLI_STORE; default "
+	      "$XDG_DATA_HOME/shenli/store.db)\n"
+	      "  --user ID               who is acting (env SHENLI_USER)\n"
+	      "  --passphrase-file PATH  read the passphrase from the first "
+	      "line of a private file\n"
+	      "  --passphrase-fd N       read the passphrase from file "
+	      "descriptor N\n"
+	      "Without either, the passphrase is asked on the terminal.\n"
+	      "'shenli COMMAND --help' describes a command.\n"
+	      "\nexit codes: 0 done, 1 checks did not pass, 2 usage, "
+	      "3 authentication, 4 not permitted, 5 invalid input, "
+	      "6 integrity violation, 7 system error (I/O, disk full, "
+	      "busy)\n"));
 }
 
 int cli_fail(sl_rc rc)
@@ -75,6 +85,39 @@ int cli_usage_error(const char *use, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n%s", use);
 	return SL_EUSAGE;
+}
+
+void cli_progress(cli_bar *b, size_t done, int finish)
+{
+	if (!b->on)
+		return;
+	if (!finish && done - b->shown < b->step && done != b->total)
+		return;
+	b->shown = done;
+	if (b->total) {
+		int pct = (int)(done * 100 / b->total), w = pct * 30 / 100;
+		fprintf(stderr, "\r%s [%.*s%*s] %3d%% %zu/%zu", b->what, w,
+		        "##############################", 30 - w, "", pct, done,
+		        b->total);
+	} else {
+		fprintf(stderr, "\r%s %zu", b->what, done);
+	}
+	if (finish)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+void cli_progress_start(cli_bar *b, const char *what, size_t total,
+                        int quiet_stdout)
+{
+	memset(b, 0, sizeof *b);
+	b->what = what;
+	b->total = total;
+	/* only on a terminal, only for long work, and not over lines that the
+	 * command itself prints to the same terminal */
+	b->on = isatty(2) && (total == 0 || total > 300) &&
+	        (quiet_stdout || !isatty(1));
+	b->step = total > 1000 ? total / 200 : 50;
 }
 
 void cli_print_json(json_t *j)
@@ -97,8 +140,8 @@ int cli_id_args(int argc, char **argv, const char *usage, const char *what,
 		} else if (!*id && argv[i][0] != '-') {
 			*id = argv[i];
 		} else {
-			return cli_usage_error(usage, _("%s: unexpected '%s'"), what,
-			                       argv[i]);
+			return cli_usage_error(usage, _("%s: unexpected '%s'"),
+			                       what, argv[i]);
 		}
 	}
 	if (!*id)
@@ -137,6 +180,8 @@ static int take(const char *opt, int *i, int argc, char **argv,
 
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], SL_SANDBOX_WORKER_ARG) == 0)
+		return sl_sandbox_worker_main();
 	setlocale(LC_ALL, "");
 	bindtextdomain("shenli", "/usr/share/locale");
 	textdomain("shenli");
@@ -154,10 +199,10 @@ int main(int argc, char **argv)
 	char **rest = calloc((size_t)argc + 1, sizeof *rest);
 	if (!rest)
 		return SL_ESYS;
-#define USAGE_FAIL(...)                                                      \
-	do {                                                                 \
-		free(rest);                                                  \
-		return cli_usage_error(__VA_ARGS__);                         \
+#define USAGE_FAIL(...)                                                        \
+	do {                                                                   \
+		free(rest);                                                    \
+		return cli_usage_error(__VA_ARGS__);                           \
 	} while (0)
 	int n = 0, dashdash = 0;
 	for (int i = 1; i < argc; i++) {
@@ -173,16 +218,19 @@ int main(int argc, char **argv)
 			if (!v || !*v)
 				USAGE_FAIL("", _("--user needs an id"));
 			g.user = v;
-		} else if (!dashdash && take("--passphrase-file", &i, argc, argv, &v)) {
+		} else if (!dashdash &&
+		           take("--passphrase-file", &i, argc, argv, &v)) {
 			if (!v || !*v)
-				USAGE_FAIL("", _("--passphrase-file needs a path"));
+				USAGE_FAIL("",
+				           _("--passphrase-file needs a path"));
 			g.pass_file = v;
-		} else if (!dashdash && take("--passphrase-fd", &i, argc, argv, &v)) {
+		} else if (!dashdash &&
+		           take("--passphrase-fd", &i, argc, argv, &v)) {
 			char *end;
 			long fd = v ? strtol(v, &end, 10) : -1;
 			if (!v || *end || fd < 0 || fd > 1023)
-				USAGE_FAIL(
-				    "", _("--passphrase-fd needs a file descriptor number"));
+				USAGE_FAIL("", _("--passphrase-fd needs a file "
+				                 "descriptor number"));
 			g.pass_fd = (int)fd;
 		} else {
 			rest[n++] = argv[i];
@@ -190,10 +238,12 @@ int main(int argc, char **argv)
 	}
 	if (g.pass_file && g.pass_fd >= 0)
 		USAGE_FAIL(
-		    "", _("give --passphrase-file or --passphrase-fd, not both"));
+		    "",
+		    _("give --passphrase-file or --passphrase-fd, not both"));
 	g.store = store && *store ? strdup(store) : sl_store_default_path();
 	if (!g.store) {
-		fprintf(stderr, _("shenli: no store path: give --store or set HOME\n"));
+		fprintf(stderr,
+		        _("shenli: no store path: give --store or set HOME\n"));
 		free(rest);
 		return SL_EUSAGE;
 	}
@@ -211,13 +261,15 @@ int main(int argc, char **argv)
 		rc = SL_OK;
 	} else {
 		rc = -1;
-		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0];
+		     i++)
 			if (!strcmp(rest[0], commands[i].name)) {
 				rc = commands[i].fn(n, rest, &g);
 				break;
 			}
 		if (rc == -1) {
-			fprintf(stderr, _("shenli: unknown command '%s'\n"), rest[0]);
+			fprintf(stderr, _("shenli: unknown command '%s'\n"),
+			        rest[0]);
 			usage(stderr);
 			rc = SL_EUSAGE;
 		}

@@ -132,6 +132,14 @@ expect_rc 0 as boss case list --overdue --json
 check "nothing overdue yet" pyjson 'd==[]' "$OUT"
 expect_rc 5 as boss case list --state nonsense
 
+# ---- a long intake reason is cut on a character boundary, never lost ----
+# (found by fuzz_intake: a reason over 512 bytes cut inside a character
+# used to vanish, and a file citing missing evidence was accepted)
+LONG=$(dirname "$0")/../fixtures/dossiers/long-reason.json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["case_id"]="LONG-1"; json.dump(d, open(sys.argv[2],"w"), ensure_ascii=False)' "$LONG" "$T/long.json"
+expect_rc 1 as lead case import "$T/long.json" --json
+check "a file citing missing evidence is deferred, whatever the reason's length" pyjson 'd[0]["decision"]=="deferred" and any("E" in r or "证" in r for r in d[0]["reasons"])' "$OUT"
+
 # ---- and the log still verifies ----
 expect_rc 0 as aud audit verify
 finish

@@ -10,59 +10,64 @@
 #include "audit.h"
 #include "cases.h"
 #include "lifecycle.h"
+#include "opinions.h"
 #include "org.h"
 #include "policy.h"
+#include "returns.h"
 #include "users.h"
 
 #define PASS "the passphrase"
 #define PLEN 14
 
 /* A complete dossier in the format of case-format.md. */
-static char *dossier(const char *case_id, const char *agency,
-                     const char *docs, const char *fact_ev,
-                     const char *violation)
+static char *dossier(const char *case_id, const char *agency, const char *docs,
+                     const char *fact_ev, const char *violation)
 {
 	char *s;
-	if (asprintf(&s,
-	             "{\"format\":\"shenli.case/1\",\"case_id\":\"%s\","
-	             "\"agency\":\"%s\",\"transferred_on\":\"2024-05-06\","
-	             "\"subject\":{\"name\":\"李某\",\"person_id\":\"P-0042\","
-	             "\"party_member\":true,\"public_official\":true,"
-	             "\"position\":\"分局局长\",\"rank\":\"科级\"},"
-	             "\"facts\":[{\"id\":\"F1\",\"summary\":\"违规设立小金库\","
-	             "\"violation\":\"%s\",\"amount_yuan\":86000,"
-	             "\"evidence\":[%s]}],"
-	             "\"evidence\":[{\"id\":\"E1\",\"kind\":\"subject_statement\","
-	             "\"title\":\"李某谈话笔录\"},{\"id\":\"E2\",\"kind\":"
-	             "\"documentary\",\"title\":\"转账记录\",\"tags\":"
-	             "[\"bank_record\"]}],"
-	             "\"proposal\":{\"disciplines\":[\"integrity\"],"
-	             "\"eight_point_rules\":true,\"party_sanction\":\"严重警告\","
-	             "\"gov_sanction\":\"记过\",\"form\":2},"
-	             "\"documents\":[%s],\"x_unknown\":{\"kept\":1}}",
-	             case_id, agency, violation, fact_ev, docs) < 0)
+	if (asprintf(
+	        &s,
+	        "{\"format\":\"shenli.case/1\",\"case_id\":\"%s\","
+	        "\"agency\":\"%s\",\"transferred_on\":\"2024-05-06\","
+	        "\"subject\":{\"name\":\"李某\",\"person_id\":\"P-0042\","
+	        "\"party_member\":true,\"public_official\":true,"
+	        "\"position\":\"分局局长\",\"rank\":\"科级\"},"
+	        "\"facts\":[{\"id\":\"F1\",\"summary\":\"违规设立小金库\","
+	        "\"violation\":\"%s\",\"amount_yuan\":86000,"
+	        "\"evidence\":[%s]}],"
+	        "\"evidence\":[{\"id\":\"E1\",\"kind\":\"subject_statement\","
+	        "\"title\":\"李某谈话笔录\"},{\"id\":\"E2\",\"kind\":"
+	        "\"documentary\",\"title\":\"转账记录\",\"tags\":"
+	        "[\"bank_record\"]}],"
+	        "\"proposal\":{\"disciplines\":[\"integrity\"],"
+	        "\"eight_point_rules\":true,\"party_sanction\":\"严重警告\","
+	        "\"gov_sanction\":\"记过\",\"form\":2},"
+	        "\"documents\":[%s],\"x_unknown\":{\"kept\":1}}",
+	        case_id, agency, violation, fact_ev, docs) < 0)
 		return NULL;
 	return s;
 }
 
-#define ALL_DOCS                                                             \
-	"{\"kind\":\"identity\",\"date\":\"2024-02-18\"},"                   \
-	"{\"kind\":\"filing_approval\",\"date\":\"2024-02-20\"},"            \
-	"{\"kind\":\"investigation_report\",\"date\":\"2024-04-28\"},"       \
-	"{\"kind\":\"fact_material\",\"date\":\"2024-04-28\"},"              \
-	"{\"kind\":\"subject_written_response\",\"date\":\"2024-04-30\"},"   \
-	"{\"kind\":\"response_explanation\",\"date\":\"2024-05-02\"},"       \
+#define ALL_DOCS                                                               \
+	"{\"kind\":\"identity\",\"date\":\"2024-02-18\"},"                     \
+	"{\"kind\":\"filing_approval\",\"date\":\"2024-02-20\"},"              \
+	"{\"kind\":\"investigation_report\",\"date\":\"2024-04-28\"},"         \
+	"{\"kind\":\"fact_material\",\"date\":\"2024-04-28\"},"                \
+	"{\"kind\":\"subject_written_response\",\"date\":\"2024-04-30\"},"     \
+	"{\"kind\":\"response_explanation\",\"date\":\"2024-05-02\"},"         \
 	"{\"kind\":\"transfer_form\",\"date\":\"2024-05-06\"}"
-#define NO_TRANSFER_NO_ID                                                    \
-	"{\"kind\":\"filing_approval\",\"date\":\"2024-02-20\"},"            \
-	"{\"kind\":\"investigation_report\",\"date\":\"2024-04-28\"},"       \
-	"{\"kind\":\"fact_material\",\"date\":\"2024-04-28\"},"              \
-	"{\"kind\":\"subject_written_response\",\"date\":\"2024-04-30\"},"   \
+#define NO_TRANSFER_NO_ID                                                      \
+	"{\"kind\":\"filing_approval\",\"date\":\"2024-02-20\"},"              \
+	"{\"kind\":\"investigation_report\",\"date\":\"2024-04-28\"},"         \
+	"{\"kind\":\"fact_material\",\"date\":\"2024-04-28\"},"                \
+	"{\"kind\":\"subject_written_response\",\"date\":\"2024-04-30\"},"     \
 	"{\"kind\":\"response_explanation\",\"date\":\"2024-05-02\"}"
 
 static tstore T;
 static int64_t fake_now;
-static int64_t fake_clock(void) { return fake_now; }
+static int64_t fake_clock(void)
+{
+	return fake_now;
+}
 
 /* root (admin) sets up zones Z1, Z2; agencies ZRJ, JYJ in Z1, CZJ in Z2,
  * LONE in no zone; leader lead1 (zone Z1), leader boss (no zone); members
@@ -97,13 +102,13 @@ static int setup(void **st)
 	};
 	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
 		assert_int_equal(sl_user_add(s, users[i].id, users[i].r,
-		                             users[i].agency, users[i].zone, PASS,
-		                             PLEN),
+		                             users[i].agency, users[i].zone,
+		                             PASS, PLEN),
 		                 SL_OK);
 	/* bad references are refused */
-	assert_int_equal(sl_user_add(s, "x1", SL_ROLE_MEMBER, "NOPE", "Z1", PASS,
-	                             PLEN),
-	                 SL_EINPUT);
+	assert_int_equal(
+	    sl_user_add(s, "x1", SL_ROLE_MEMBER, "NOPE", "Z1", PASS, PLEN),
+	    SL_EINPUT);
 	assert_int_equal(sl_agency_add(s, "AAA", "名称", "Z9"), SL_EINPUT);
 	assert_int_equal(sl_zone_add(s, "Z1", "again"), SL_EINPUT);
 	sl_store_close(s);
@@ -122,7 +127,8 @@ static sl_store *as(const char *user)
 {
 	sl_store *s;
 	const char *p = strcmp(user, "root") ? PASS : ADMIN_PASS;
-	assert_int_equal(sl_store_unlock(T.path, user, p, strlen(p), &s), SL_OK);
+	assert_int_equal(sl_store_unlock(T.path, user, p, strlen(p), &s),
+	                 SL_OK);
 	return s;
 }
 
@@ -152,8 +158,8 @@ static int reasons_have(json_t *why, const char *needle)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(why, i, v) if (strstr(json_string_value(v), needle))
-	    return 1;
+	json_array_foreach(
+	    why, i, v) if (strstr(json_string_value(v), needle)) return 1;
 	return 0;
 }
 
@@ -162,7 +168,8 @@ static const char *state_of(sl_store *s, const char *id)
 	static char buf[32];
 	json_t *c;
 	assert_int_equal(sl_case_show(s, id, &c), SL_OK);
-	snprintf(buf, sizeof buf, "%s", json_string_value(json_object_get(c, "state")));
+	snprintf(buf, sizeof buf, "%s",
+	         json_string_value(json_object_get(c, "state")));
 	json_decref(c);
 	return buf;
 }
@@ -173,8 +180,9 @@ static void test_intake_decisions(void **st)
 	sl_store *s = as("lead1");
 	sl_intake_decision dec;
 	json_t *why;
-	assert_int_equal(import(s, dossier("ZRJ-1", "ZRJ", ALL_DOCS, "\"E1\",\"E2\"",
-	                                   "small_coffers"),
+	assert_int_equal(import(s,
+	                        dossier("ZRJ-1", "ZRJ", ALL_DOCS,
+	                                "\"E1\",\"E2\"", "small_coffers"),
 	                        &dec, &why),
 	                 SL_OK);
 	assert_int_equal(dec, SL_INTAKE_ACCEPTED);
@@ -182,8 +190,9 @@ static void test_intake_decisions(void **st)
 	json_decref(why);
 
 	/* deferred, with each missing thing named */
-	assert_int_equal(import(s, dossier("ZRJ-2", "ZRJ", NO_TRANSFER_NO_ID,
-	                                   "\"E1\",\"E9\"", "no_such_violation"),
+	assert_int_equal(import(s,
+	                        dossier("ZRJ-2", "ZRJ", NO_TRANSFER_NO_ID,
+	                                "\"E1\",\"E9\"", "no_such_violation"),
 	                        &dec, &why),
 	                 SL_OK);
 	assert_int_equal(dec, SL_INTAKE_DEFERRED);
@@ -195,39 +204,42 @@ static void test_intake_decisions(void **st)
 	json_decref(why);
 
 	/* refused: unknown agency, agency in no zone, other zone, duplicate */
-	assert_int_equal(import(s, dossier("X-1", "NOPE", ALL_DOCS, "\"E2\"",
-	                                   "dereliction"),
-	                        &dec, &why),
-	                 SL_OK);
+	assert_int_equal(
+	    import(s, dossier("X-1", "NOPE", ALL_DOCS, "\"E2\"", "dereliction"),
+	           &dec, &why),
+	    SL_OK);
 	assert_int_equal(dec, SL_INTAKE_REFUSED);
 	assert_true(reasons_have(why, "unknown agency"));
 	json_decref(why);
-	assert_int_equal(import(s, dossier("L-1", "LONE", ALL_DOCS, "\"E2\"",
-	                                   "dereliction"),
-	                        &dec, &why),
-	                 SL_OK);
+	assert_int_equal(
+	    import(s, dossier("L-1", "LONE", ALL_DOCS, "\"E2\"", "dereliction"),
+	           &dec, &why),
+	    SL_OK);
 	assert_int_equal(dec, SL_INTAKE_REFUSED);
 	assert_true(reasons_have(why, "no zone"));
 	json_decref(why);
-	assert_int_equal(import(s, dossier("CZJ-1", "CZJ", ALL_DOCS, "\"E2\"",
-	                                   "dereliction"),
-	                        &dec, &why),
-	                 SL_OK);
+	assert_int_equal(
+	    import(s,
+	           dossier("CZJ-1", "CZJ", ALL_DOCS, "\"E2\"", "dereliction"),
+	           &dec, &why),
+	    SL_OK);
 	assert_int_equal(dec, SL_INTAKE_REFUSED);
 	assert_true(reasons_have(why, "outside"));
 	json_decref(why);
-	assert_int_equal(import(s, dossier("ZRJ-1", "ZRJ", ALL_DOCS, "\"E2\"",
-	                                   "dereliction"),
-	                        &dec, &why),
-	                 SL_OK);
+	assert_int_equal(
+	    import(s,
+	           dossier("ZRJ-1", "ZRJ", ALL_DOCS, "\"E2\"", "dereliction"),
+	           &dec, &why),
+	    SL_OK);
 	assert_int_equal(dec, SL_INTAKE_REFUSED);
 	assert_true(reasons_have(why, "duplicate"));
 	json_decref(why);
 	assert_string_equal(state_of(s, "ZRJ-1"), "accepted"); /* untouched */
 
 	/* the deferred case comes back complete: decided afresh */
-	assert_int_equal(import(s, dossier("ZRJ-2", "ZRJ", ALL_DOCS, "\"E1\",\"E2\"",
-	                                   "small_coffers"),
+	assert_int_equal(import(s,
+	                        dossier("ZRJ-2", "ZRJ", ALL_DOCS,
+	                                "\"E1\",\"E2\"", "small_coffers"),
 	                        &dec, &why),
 	                 SL_OK);
 	assert_int_equal(dec, SL_INTAKE_ACCEPTED);
@@ -237,16 +249,18 @@ static void test_intake_decisions(void **st)
 	/* members and admins may not import */
 	sl_store_close(s);
 	s = as("m1");
-	assert_int_equal(import(s, dossier("JYJ-9", "JYJ", ALL_DOCS, "\"E2\"",
-	                                   "dereliction"),
-	                        &dec, NULL),
-	                 SL_EPERM);
+	assert_int_equal(
+	    import(s,
+	           dossier("JYJ-9", "JYJ", ALL_DOCS, "\"E2\"", "dereliction"),
+	           &dec, NULL),
+	    SL_EPERM);
 	sl_store_close(s);
 	s = as("root");
-	assert_int_equal(import(s, dossier("JYJ-9", "JYJ", ALL_DOCS, "\"E2\"",
-	                                   "dereliction"),
-	                        &dec, NULL),
-	                 SL_EPERM);
+	assert_int_equal(
+	    import(s,
+	           dossier("JYJ-9", "JYJ", ALL_DOCS, "\"E2\"", "dereliction"),
+	           &dec, NULL),
+	    SL_EPERM);
 	sl_store_close(s);
 }
 
@@ -271,8 +285,8 @@ static void test_lifecycle_table(void **st)
 {
 	(void)st;
 	sl_state to;
-	assert_int_equal(sl_lifecycle_next("C", SL_ST_ACCEPTED, SL_EV_ASSIGN, &to),
-	                 SL_OK);
+	assert_int_equal(
+	    sl_lifecycle_next("C", SL_ST_ACCEPTED, SL_EV_ASSIGN, &to), SL_OK);
 	assert_int_equal(to, SL_ST_IN_REVIEW);
 	assert_int_equal(
 	    sl_lifecycle_next("C", SL_ST_RETURNED, SL_EV_RESUBMIT, &to), SL_OK);
@@ -281,9 +295,11 @@ static void test_lifecycle_table(void **st)
 	    sl_lifecycle_next("C", SL_ST_REFUSED, SL_EV_ASSIGN, &to), SL_EPERM);
 	assert_non_null(strstr(sl_errmsg(), "refused"));
 	assert_int_equal(
-	    sl_lifecycle_next("C", SL_ST_ACCEPTED, SL_EV_SIGNOFF, &to), SL_EPERM);
+	    sl_lifecycle_next("C", SL_ST_ACCEPTED, SL_EV_SIGNOFF, &to),
+	    SL_EPERM);
 	assert_int_equal(
-	    sl_lifecycle_next("C", SL_ST_SIGNED_OFF, SL_EV_RETURN, &to), SL_EPERM);
+	    sl_lifecycle_next("C", SL_ST_SIGNED_OFF, SL_EV_RETURN, &to),
+	    SL_EPERM);
 	for (int i = 0; i < SL_ST__COUNT; i++)
 		assert_int_equal(sl_state_parse(sl_state_name((sl_state)i)), i);
 }
@@ -303,7 +319,8 @@ static void test_assignment_and_recusal(void **st)
 	assert_int_equal(sl_audit_head(s, &seq, h), SL_OK);
 	/* a team of one is refused */
 	const char *one[] = {"m1"};
-	assert_int_equal(sl_case_assign(s, "ZRJ-1", one, 1, 0, &team), SL_EPERM);
+	assert_int_equal(sl_case_assign(s, "ZRJ-1", one, 1, 0, &team),
+	                 SL_EPERM);
 	/* a member of another zone is refused; a specialist is welcome */
 	const char *other[] = {"m1", "m9"};
 	assert_int_equal(sl_case_assign(s, "ZRJ-1", other, 2, 0, &team),
@@ -322,7 +339,8 @@ static void test_assignment_and_recusal(void **st)
 	assert_string_equal(json_string_value(json_array_get(team, 0)), "m3");
 	assert_string_equal(json_string_value(json_array_get(team, 1)), "m1");
 	json_decref(team);
-	assert_int_equal(sl_case_assign(s, "ZRJ-2", NULL, 0, 3, &team), SL_EPERM);
+	assert_int_equal(sl_case_assign(s, "ZRJ-2", NULL, 0, 3, &team),
+	                 SL_EPERM);
 	/* a refused case cannot be assigned: exit 4 naming the state */
 	sl_store_close(s);
 	s = as("boss");
@@ -363,12 +381,12 @@ static void test_visibility(void **st)
 	sl_case_filter z1 = {.zone = "Z1"};
 	assert_int_equal(list_n(s, &z1), 2);
 	assert_int_equal(sl_case_show(s, "ZRJ-1", &c), SL_OK);
-	assert_string_equal(json_string_value(json_object_get(c, "zone")), "Z1");
+	assert_string_equal(json_string_value(json_object_get(c, "zone")),
+	                    "Z1");
 	json_t *d = json_object_get(c, "dossier");
-	assert_string_equal(
-	    json_string_value(json_object_get(json_object_get(d, "subject"),
-	                                      "name")),
-	    "李某");
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_object_get(d, "subject"), "name")),
+	                    "李某");
 	/* unknown fields are kept */
 	assert_non_null(json_object_get(d, "x_unknown"));
 	json_decref(c);
@@ -424,6 +442,121 @@ static void test_clock(void **st)
 	sl_store_close(s);
 }
 
+static int grab_deadline(const sl_case_row *r, void *ud)
+{
+	if (!strcmp(r->case_id, "ZRJ-2"))
+		*(int64_t *)ud = r->deadline_ms;
+	return 0;
+}
+
+static int64_t deadline_of(sl_store *s)
+{
+	int64_t d = -1;
+	sl_case_filter f = {0};
+	assert_int_equal(sl_case_list(s, &f, grab_deadline, &d), SL_OK);
+	return d;
+}
+
+/* Returns pause the clock exactly for the time away; a resubmission
+ * answers items; opinions are signed and a changed one is caught. */
+static void test_return_resubmit_opinion(void **st)
+{
+	(void)st;
+	sl_store *s = as("boss");
+	int64_t t0 = sl_now_ms(), before = deadline_of(s);
+	fake_now = t0;
+	sl_clock_override(fake_clock);
+	/* an item must be tied to the case's facts or evidence */
+	sl_outline_extra bad = {"补充证人证言", "F9"};
+	assert_int_equal(
+	    sl_return_case(s, "ZRJ-2", "supplement", &bad, 1, NULL), SL_EINPUT);
+	sl_outline_extra items[] = {{"补充转账记录的来源说明", "F1,E2"},
+	                            {"补充证人证言", "F1"}};
+	json_t *o = NULL;
+	assert_int_equal(sl_return_case(s, "ZRJ-2", "supplement", items, 2, &o),
+	                 SL_OK);
+	assert_int_equal(json_array_size(json_object_get(o, "items")), 2);
+	json_decref(o);
+	assert_string_equal(state_of(s, "ZRJ-2"), "returned");
+	/* ten days away do not count against the limit */
+	fake_now = t0 + 10 * SL_DAY_MS;
+	char *doc;
+	assert_true(
+	    asprintf(
+	        &doc,
+	        "{\"format\":\"shenli.case/1\",\"case_id\":\"ZRJ-2\","
+	        "\"agency\":\"ZRJ\",\"transferred_on\":\"2024-05-06\","
+	        "\"subject\":{\"name\":\"李某\",\"person_id\":\"P-0042\","
+	        "\"party_member\":true,\"public_official\":true},"
+	        "\"facts\":[{\"id\":\"F1\",\"summary\":\"违规设立小金库\","
+	        "\"violation\":\"small_coffers\",\"amount_yuan\":86000,"
+	        "\"evidence\":[\"E1\",\"E2\",\"E3\"]}],"
+	        "\"evidence\":[{\"id\":\"E1\",\"kind\":\"subject_statement\","
+	        "\"title\":\"李某谈话笔录\"},{\"id\":\"E2\",\"kind\":"
+	        "\"documentary\",\"title\":\"转账记录\"},{\"id\":\"E3\","
+	        "\"kind\":\"documentary\",\"title\":\"资金来源说明\"}],"
+	        "\"proposal\":{\"disciplines\":[\"integrity\"],"
+	        "\"eight_point_rules\":true,\"party_sanction\":\"严重警告\","
+	        "\"gov_sanction\":\"记过\",\"form\":2},"
+	        "\"documents\":[%s],\"supplement\":[{\"item\":\"1\","
+	        "\"evidence\":[\"E3\"],\"note\":\"已补充\"},{\"item\":\"2\","
+	        "\"evidence\":[\"E2\"]}]}",
+	        ALL_DOCS) > 0);
+	json_t *res = NULL;
+	assert_int_equal(
+	    sl_case_resubmit(s, "ZRJ-2", doc, strlen(doc), "test", &res),
+	    SL_OK);
+	free(doc);
+	/* item 2 cites only evidence the case already had: it stays open */
+	assert_int_equal(json_array_size(json_object_get(res, "answered")), 1);
+	assert_int_equal(json_array_size(json_object_get(res, "open")), 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(
+	        json_array_get(json_object_get(res, "open"), 0), "no")),
+	    2);
+	assert_true(
+	    json_is_null(json_object_get(res, "checks"))); /* no plugin */
+	json_decref(res);
+	assert_string_equal(state_of(s, "ZRJ-2"), "in_review");
+	assert_int_equal(deadline_of(s), before + 10 * SL_DAY_MS);
+	sl_clock_override(NULL);
+	sl_store_close(s);
+
+	/* m3 is on the team: a signed opinion; m2 (recused) may not */
+	static const char op[] =
+	    "{\"format\":\"shenli.opinion/1\",\"case_id\":\"ZRJ-2\","
+	    "\"disciplines\":[\"integrity\"],\"eight_point_rules\":true,"
+	    "\"party_sanction\":\"严重警告\",\"gov_sanction\":\"记过\","
+	    "\"form\":2,\"reasoning\":\"事实清楚。\"}";
+	s = as("m2");
+	assert_int_equal(sl_opinion_record(s, "ZRJ-2", op, strlen(op), 0, NULL),
+	                 SL_EPERM);
+	sl_store_close(s);
+	s = as("m3");
+	assert_int_equal(sl_opinion_record(s, "ZRJ-2", op, strlen(op), 0, &o),
+	                 SL_OK);
+	assert_string_equal(json_string_value(json_object_get(o, "author")),
+	                    "m3");
+	json_decref(o);
+	int64_t ref;
+	sl_state state;
+	assert_int_equal(
+	    sl_case_require(s, SL_ACT_CASE_READ, "ZRJ-2", &ref, &state), SL_OK);
+	assert_int_equal(sl_opinions_of(s, ref, "ZRJ-2", 0, &o), SL_OK);
+	assert_int_equal(json_array_size(o), 1);
+	json_decref(o);
+	sl_store_close(s);
+	/* someone with the data key softens the sanction: the signature
+	 * no longer verifies */
+	tstore_raw_exec(&T,
+	                "UPDATE opinions SET body = replace(body, '严重警告',"
+	                " '警告')");
+	s = as("m3");
+	assert_int_equal(sl_opinions_of(s, ref, "ZRJ-2", 0, &o), SL_EINTEGRITY);
+	assert_non_null(strstr(sl_errmsg(), "does not verify"));
+	sl_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +566,7 @@ int main(void)
 	    cmocka_unit_test(test_assignment_and_recusal),
 	    cmocka_unit_test(test_visibility),
 	    cmocka_unit_test(test_clock),
+	    cmocka_unit_test(test_return_resubmit_opinion),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

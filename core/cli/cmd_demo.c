@@ -1,0 +1,610 @@
+/* cmd_demo.c - shenli demo: a guided run of the whole workflow on the
+ * sample docket, in a temporary store.
+ *
+ * Each step says in plain words what it does, prints the command a panel
+ * member would type, and runs it: the demo drives shenli itself (a child
+ * process of /proc/self/exe per command), so what it shows is exactly
+ * what the commands do. The passphrases are random, live only in files
+ * inside the private temporary directory, and go with it; the report is
+ * written next to them and its path printed at the end. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../crypto.h"
+#include "../fsutil.h"
+#include "../org.h"
+#include "../sample.h"
+#include "cli.h"
+
+static const char USAGE[] =
+    N_("usage: shenli demo [--packages DIR] [--trust KEY.pub] [--keep]\n"
+       "\n"
+       "A guided run, in a temporary store, of what a zone review panel does:\n"
+       "users, zones and agencies from the sample docket; intake; assignment\n"
+       "with recusal; the checks; a return with its supplement outline; the\n"
+       "resubmission; opinions; sign-off; the report and the audit log's\n"
+       "verification. The built-in signed packages and the key that signed\n"
+       "them are found next to the binary (the build tree) or under\n"
+       "/usr/share/shenli; --packages and --trust say where otherwise. The\n"
+       "temporary store and its passphrase files are removed at the end; with\n"
+       "--keep the report is left where the demo says.\n");
+
+typedef struct {
+	char dir[1024]; /* the private temporary directory */
+	char store[PATH_MAX];
+	const char *pk;  /* packages directory */
+	const char *pub; /* the key that signed them */
+	int step;
+} demo;
+
+static void say(demo *d, const char *zh, const char *en)
+{
+	printf("\n\033[1m%d. %s\033[0m\n   %s\n", ++d->step, zh, en);
+	fflush(stdout);
+}
+
+/* Run shenli ARGS as user (NULL: no user); capture stdout in *out if
+ * out is not NULL, else let it through. Returns the exit code. */
+static int run(demo *d, const char *user, char **out, const char *const *args)
+{
+	char pwopt[PATH_MAX + 32], storeopt[PATH_MAX + 16], useropt[64];
+	const char *argv[48];
+	size_t n = 0;
+	argv[n++] = "shenli";
+	snprintf(storeopt, sizeof storeopt, "--store=%s", d->store);
+	argv[n++] = storeopt;
+	if (user) {
+		snprintf(useropt, sizeof useropt, "--user=%s", user);
+		snprintf(pwopt, sizeof pwopt, "--passphrase-file=%s/%s.pw",
+		         d->dir, user);
+		argv[n++] = useropt;
+		argv[n++] = pwopt;
+	}
+	if (!out) {
+		printf("   $ shenli%s%s", user ? " --user " : "",
+		       user ? user : "");
+		for (size_t i = 0; args[i]; i++)
+			printf(" %s", args[i]);
+		printf("\n");
+		fflush(stdout);
+	}
+	for (size_t i = 0; args[i] && n < 47; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	int p[2] = {-1, -1};
+	if (out && pipe2(p, O_CLOEXEC) != 0)
+		return SL_ESYS;
+	pid_t pid = fork();
+	if (pid < 0)
+		return SL_ESYS;
+	if (pid == 0) {
+		if (out)
+			dup2(p[1], 1);
+		execv("/proc/self/exe", (char *const *)argv);
+		_exit(127);
+	}
+	if (out) {
+		close(p[1]);
+		size_t len = 0, cap = 4096;
+		char *buf = malloc(cap);
+		ssize_t got;
+		while (buf &&
+		       (got = read(p[0], buf + len, cap - len - 1)) != 0) {
+			if (got < 0) {
+				if (errno == EINTR)
+					continue;
+				break;
+			}
+			len += (size_t)got;
+			if (cap - len < 2) {
+				char *nb = realloc(buf, cap *= 2);
+				if (!nb)
+					break;
+				buf = nb;
+			}
+		}
+		close(p[0]);
+		if (buf)
+			buf[len] = 0;
+		*out = buf;
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	if (!out && rc)
+		printf("   (exit %d)\n", rc);
+	return rc;
+}
+
+#define RUN(d, user, ...)                                                      \
+	run(d, user, NULL, (const char *const[]){__VA_ARGS__, NULL})
+#define CAPTURE(d, user, out, ...)                                             \
+	run(d, user, out, (const char *const[]){__VA_ARGS__, NULL})
+
+/* Write a new private file in the demo directory. */
+static int put(demo *d, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", d->dir, name);
+	int fd = open(
+	    path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	size_t n = strlen(text);
+	int ok = write(fd, text, n) == (ssize_t)n;
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+static int put_json(demo *d, const char *name, json_t *j)
+{
+	char *t = json_dumps(j, JSON_COMPACT);
+	int rc = t ? put(d, name, t) : -1;
+	free(t);
+	return rc;
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+/* Where the built-in packages and their key are: next to the binary (the
+ * build tree), under ../share/shenli relative to it (an installed tree,
+ * wherever its prefix: /usr/local, or a 'dpkg -x' root), or in
+ * /usr/share/shenli. */
+static int find_packages(demo *d, char *pk, char *pub, size_t cap)
+{
+	char exe[2048];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return -1;
+	exe[n] = 0;
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = 0;
+	if (!d->pk) {
+		snprintf(pk, cap, "%s/packages", exe);
+		if (!exists(pk))
+			snprintf(pk, cap, "%s/../share/shenli/packages", exe);
+		if (!exists(pk))
+			snprintf(pk, cap, "/usr/share/shenli/packages");
+		d->pk = pk;
+	}
+	if (!d->pub) {
+		snprintf(pub, cap, "%s/signing/build.pub", exe);
+		if (!exists(pub))
+			snprintf(pub, cap, "%s/../share/shenli/keys/build.pub",
+			         exe);
+		if (!exists(pub))
+			snprintf(pub, cap, "/usr/share/shenli/keys/build.pub");
+		d->pub = pub;
+	}
+	return exists(d->pk) && exists(d->pub) ? 0 : -1;
+}
+
+/* The first sample dossier (from index) with this fault whose agency is
+ * `agency` (NULL: any agency of zone Z1 but ZRJ). */
+static char *pick(uint64_t *index, sl_sample_fault fault, const char *agency,
+                  char *case_id, size_t cap)
+{
+	const sl_sample_agency *ag;
+	size_t n_ag;
+	sl_sample_agencies(&ag, &n_ag);
+	for (uint64_t i = *index; i < *index + 5000; i++) {
+		char *doc = sl_sample_case_with(7, i, fault, NULL);
+		json_error_t jerr;
+		json_t *j = doc ? json_loads(doc, 0, &jerr) : NULL;
+		const char *a = json_string_value(json_object_get(j, "agency"));
+		int ok = 0;
+		for (size_t k = 0; a && k < n_ag; k++)
+			if (!strcmp(ag[k].code, a))
+				ok = agency ? !strcmp(a, agency)
+				            : !strcmp(ag[k].zone, "Z1") &&
+				                  strcmp(a, "ZRJ");
+		if (ok) {
+			snprintf(
+			    case_id, cap, "%s",
+			    json_string_value(json_object_get(j, "case_id")));
+			json_decref(j);
+			*index = i + 1;
+			return doc;
+		}
+		json_decref(j);
+		free(doc);
+	}
+	return NULL;
+}
+
+/* An opinion agreeing with the agency's proposal. */
+static json_t *opinion_for(const char *dossier, const char *case_id,
+                           const char *reasoning)
+{
+	json_error_t jerr;
+	json_t *d = json_loads(dossier, 0, &jerr);
+	json_t *p = json_object_get(d, "proposal");
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:O, s:O, s:O, s:O, s:O, s:s}", "format",
+	    "shenli.opinion/1", "case_id", case_id, "disciplines",
+	    json_object_get(p, "disciplines"), "eight_point_rules",
+	    json_object_get(p, "eight_point_rules"), "party_sanction",
+	    json_object_get(p, "party_sanction")
+	        ? json_object_get(p, "party_sanction")
+	        : json_null(),
+	    "gov_sanction",
+	    json_object_get(p, "gov_sanction")
+	        ? json_object_get(p, "gov_sanction")
+	        : json_null(),
+	    "form", json_object_get(p, "form"), "reasoning", reasoning);
+	json_decref(d);
+	return o;
+}
+
+/* The resubmitted dossier: the original, one new piece of evidence, and
+ * a supplement entry answering every item of the outline. */
+static json_t *resubmission(const char *dossier, const char *outline_json)
+{
+	json_error_t jerr;
+	json_t *d = json_loads(dossier, 0, &jerr);
+	json_t *o = json_loads(outline_json, 0, &jerr);
+	if (!d || !o) {
+		json_decref(d);
+		json_decref(o);
+		return NULL;
+	}
+	json_array_append_new(
+	    json_object_get(d, "evidence"),
+	    json_pack("{s:s, s:s, s:s, s:s, s:[s]}", "id", "E90", "kind",
+	              "documentary", "title",
+	              "补充调取的银行转账记录及资金去向说明", "obtained_on",
+	              json_string_value(json_object_get(d, "transferred_on")),
+	              "tags", "bank_record"));
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(d, "facts"), i, f)
+	    json_array_append_new(json_object_get(f, "evidence"),
+	                          json_string("E90"));
+	json_t *sup = json_array();
+	json_t *it;
+	json_array_foreach(json_object_get(o, "items"), i, it)
+	{
+		char no[16];
+		snprintf(
+		    no, sizeof no, "%lld",
+		    (long long)json_integer_value(json_object_get(it, "no")));
+		json_array_append_new(
+		    sup, json_pack("{s:s, s:[s], s:s}", "item", no, "evidence",
+		                   "E90", "note", "已按补查提纲补充"));
+	}
+	json_object_set_new(d, "supplement", sup);
+	json_decref(o);
+	return d;
+}
+
+/* Remove the demo's files: all of them, or all but the report. */
+static void cleanup(const demo *d, int keep_report)
+{
+	static const char *const files[] = {
+	    "store.db",         "store.db-wal", "store.db-shm", "store.db.keys",
+	    "store.db.pkg",     "docket.jsonl", "opinion.json", "panel.json",
+	    "resubmitted.json", "admin.pw",     "wang.pw",      "li.pw",
+	    "zhang.pw",         "chen.pw",      "zhao.pw",      "report.html"};
+	const char *argv[32];
+	char paths[sizeof files / sizeof files[0]][PATH_MAX + 32];
+	size_t n = 0;
+	argv[n++] = "rm";
+	argv[n++] = "-rf";
+	argv[n++] = "--";
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (keep_report && !strcmp(files[i], "report.html"))
+			continue;
+		snprintf(paths[i], sizeof paths[i], "%s/%s", d->dir, files[i]);
+		argv[n++] = paths[i];
+	}
+	if (!keep_report)
+		argv[n++] = d->dir;
+	argv[n] = NULL;
+	pid_t pid = fork();
+	if (pid == 0) {
+		execv("/bin/rm", (char *const *)argv);
+		_exit(127);
+	}
+	int st;
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+}
+
+static int demo_run(demo *d, int keep)
+{
+	const char *users[][4] = {
+	    /* id, role, agency, zone */
+	    {"wang", "leader", NULL, "Z1"},  {"li", "member", "ZRJ", "Z1"},
+	    {"zhang", "member", NULL, "Z1"}, {"chen", "member", NULL, "Z1"},
+	    {"zhao", "auditor", NULL, NULL},
+	};
+	uint8_t rnd[18];
+	char hex[40], line[80], admin_pw[80];
+	const char *all[] = {"admin", "wang", "li", "zhang", "chen", "zhao"};
+	int bad = 0;
+	for (size_t i = 0; i < 6 && !bad; i++) {
+		bad = sl_random(rnd, sizeof rnd) != SL_OK;
+		sl_hex(rnd, sizeof rnd, hex);
+		snprintf(line, sizeof line, "%s\n", hex);
+		if (i == 0)
+			snprintf(admin_pw, sizeof admin_pw, "%s", hex);
+		char name[32];
+		snprintf(name, sizeof name, "%s.pw", all[i]);
+		bad = bad || put(d, name, line) != 0;
+	}
+	sl_wipe(rnd, sizeof rnd);
+	sl_wipe(line, sizeof line);
+	sl_wipe(hex, sizeof hex);
+	if (bad) {
+		sl_wipe(admin_pw, sizeof admin_pw);
+		return sl_error(SL_ESYS, _("demo: cannot write its files"));
+	}
+
+	say(d, "建立加密库、管理员与审理组",
+	    "An encrypted store with its first admin, who trusts the key that "
+	    "signed the built-in packages and installs them; then the zones, "
+	    "agencies and the panel of zone Z1 from the sample docket.");
+	char trust[PATH_MAX + 16], pkg[PATH_MAX + 64];
+	snprintf(trust, sizeof trust, "%s", d->pub);
+	if (RUN(d, "admin", "init", "--admin", "admin", "--trust", trust)) {
+		sl_wipe(admin_pw, sizeof admin_pw);
+		return sl_error(SL_FAIL,
+		                _("demo: the store could not be made"));
+	}
+	snprintf(pkg, sizeof pkg, "%s/rules", d->pk);
+	RUN(d, "admin", "rules", "install", pkg);
+	static const char *const plugins[] = {"evidence", "classification",
+	                                      "procedure"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(pkg, sizeof pkg, "%s/%s", d->pk, plugins[i]);
+		RUN(d, "admin", "plugin", "install", pkg);
+	}
+	static const char *const scripts[] = {"gate_findings", "gate_outline",
+	                                      "gate_opinions", "gate_panel",
+	                                      "gate_dates"};
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(pkg, sizeof pkg, "%s/%s", d->pk, scripts[i]);
+		RUN(d, "admin", "script", "install", pkg);
+	}
+	/* 39 'zone add' and 'agency add' commands would each unlock the
+	 * store (a deliberately slow scrypt); the demo does them in one
+	 * unlock, through the same library calls */
+	const sl_sample_zone *z;
+	const sl_sample_agency *a;
+	size_t nz, na;
+	sl_sample_zones(&z, &nz);
+	sl_sample_agencies(&a, &na);
+	sl_store *s;
+	sl_rc rc =
+	    sl_store_unlock(d->store, "admin", admin_pw, strlen(admin_pw), &s);
+	for (size_t i = 0; !rc && i < nz; i++)
+		rc = sl_zone_add(s, z[i].code, z[i].name);
+	for (size_t i = 0; !rc && i < na; i++)
+		rc = sl_agency_add(s, a[i].code, a[i].name, a[i].zone);
+	if (!rc)
+		sl_store_close(s);
+	sl_wipe(admin_pw, sizeof admin_pw);
+	if (rc)
+		return rc;
+	printf("   (%zu zones and %zu agencies added as 'zone add' and 'agency "
+	       "add' do)\n",
+	       nz, na);
+	RUN(d, "admin", "zone", "list");
+	char pwf[PATH_MAX + 32];
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(pwf, sizeof pwf, "%s/%s.pw", d->dir, users[i][0]);
+		const char *args[12] = {"user", "add", users[i][0], "--role",
+		                        users[i][1]};
+		size_t n = 5;
+		if (users[i][2]) {
+			args[n++] = "--agency";
+			args[n++] = users[i][2];
+		}
+		if (users[i][3]) {
+			args[n++] = "--zone";
+			args[n++] = users[i][3];
+		}
+		args[n++] = "--new-passphrase-file";
+		args[n++] = pwf;
+		args[n] = NULL;
+		run(d, "admin", NULL, args);
+	}
+
+	say(d, "受理：导入移送的案件",
+	    "Intake: 24 transferred dossiers of the sample docket. Each is "
+	    "accepted, deferred with what is missing, or refused with why.");
+	uint64_t idx = 1000;
+	char ret_id[80], ok_id[80], zrj_id[80];
+	char *ret_doc =
+	    pick(&idx, SL_FAULT_CONFESSION_ONLY, NULL, ret_id, sizeof ret_id);
+	char *ok_doc = pick(&idx, SL_FAULT_NONE, NULL, ok_id, sizeof ok_id);
+	char *zrj_doc = pick(&idx, SL_FAULT_NONE, "ZRJ", zrj_id, sizeof zrj_id);
+	if (!ret_doc || !ok_doc || !zrj_doc) {
+		free(ret_doc);
+		free(ok_doc);
+		free(zrj_doc);
+		return sl_error(SL_ESYS,
+		                _("demo: no suitable sample dossiers"));
+	}
+	size_t cap = 1 << 20, len = 0;
+	char *docket = malloc(cap);
+	for (uint64_t i = 0; docket && i < 21; i++) {
+		size_t l;
+		char *c = sl_sample_case(7, i, &l, NULL);
+		if (c && len + l + 2 < cap) {
+			memcpy(docket + len, c, l);
+			len += l;
+			docket[len++] = '\n';
+		}
+		free(c);
+	}
+	const char *extra[] = {ret_doc, ok_doc, zrj_doc};
+	for (size_t i = 0; docket && i < 3; i++) {
+		size_t l = strlen(extra[i]);
+		if (len + l + 2 < cap) {
+			memcpy(docket + len, extra[i], l);
+			len += l;
+			docket[len++] = '\n';
+		}
+	}
+	if (docket)
+		docket[len] = 0;
+	int wrote = docket ? put(d, "docket.jsonl", docket) : -1;
+	free(docket);
+	char docket_path[PATH_MAX + 16];
+	snprintf(docket_path, sizeof docket_path, "%s/docket.jsonl", d->dir);
+	if (!wrote)
+		RUN(d, "wang", "case", "import", "--jsonl", docket_path);
+
+	say(d, "分配审理人员与回避",
+	    "Assignment: li's home agency is ZRJ, so li may not review a case "
+	    "ZRJ transferred (回避): refused and audited. Then a team of two.");
+	RUN(d, "wang", "case", "assign", zrj_id, "li", "zhang");
+	RUN(d, "wang", "case", "assign", zrj_id, "zhang", "chen");
+	RUN(d, "wang", "case", "assign", ret_id, "zhang", "chen");
+	RUN(d, "wang", "case", "assign", ok_id, "li", "zhang");
+
+	say(d, "运行审查检查",
+	    "The signed check plugins examine each case under review against "
+	    "the standard: facts, evidence, classification, disposal, "
+	    "procedure. A blocker keeps a case from sign-off.");
+	RUN(d, "wang", "review", "run", "--all");
+	RUN(d, "zhang", "review", "findings", ret_id);
+
+	say(d, "退回补充审查调查，出具补查提纲",
+	    "The leader returns the weak case with a supplement outline "
+	    "(补查提纲) built from the checks' suggestions plus an item of "
+	    "their own; its review clock stops.");
+	RUN(d, "wang", "review", "return", ret_id, "--kind", "supplement",
+	    "--item", "补充调取涉案资金的银行流水，查明资金去向", "--ref",
+	    "F1");
+
+	say(d, "移送单位补充后重新移送",
+	    "The agency answers every outline item with new evidence and "
+	    "transfers the case again; the clock resumes and the checks run "
+	    "again on the new file.");
+	char *outline = NULL;
+	CAPTURE(d, "wang", &outline, "review", "outline", ret_id, "--json");
+	json_t *re = outline ? resubmission(ret_doc, outline) : NULL;
+	free(outline);
+	if (re && !put_json(d, "resubmitted.json", re)) {
+		char rp[PATH_MAX + 32];
+		snprintf(rp, sizeof rp, "%s/resubmitted.json", d->dir);
+		RUN(d, "wang", "case", "resubmit", ret_id, rp);
+	}
+	json_decref(re);
+	RUN(d, "wang", "review", "outline", ret_id);
+
+	say(d, "审理人员发表意见，审理组集体审议",
+	    "Each reviewer records an opinion signed with their own key; the "
+	    "leader records the panel's opinion from the collective "
+	    "deliberation, with a dissent.");
+	char op_path[PATH_MAX + 32], panel_path[PATH_MAX + 32];
+	snprintf(op_path, sizeof op_path, "%s/opinion.json", d->dir);
+	snprintf(panel_path, sizeof panel_path, "%s/panel.json", d->dir);
+	json_t *op = opinion_for(ok_doc, ok_id,
+	                         "事实清楚，证据确实充分，定性准确，处理恰当，"
+	                         "手续完备，程序合规。");
+	json_t *panel = json_deep_copy(op);
+	json_object_set_new(
+	    panel, "dissent",
+	    json_pack("[{s:s, s:s}]", "member", "zhang", "text",
+	              "建议考虑其主动交代情节，在幅度内从轻。"));
+	json_object_set_new(panel, "property",
+	                    json_string("违纪款项已责令退赔，收缴国库。"));
+	if (!put_json(d, "opinion.json", op) &&
+	    !put_json(d, "panel.json", panel)) {
+		RUN(d, "li", "review", "opinion", ok_id, "--file", op_path);
+		RUN(d, "zhang", "review", "opinion", ok_id, "--file", op_path);
+		RUN(d, "wang", "review", "opinion", ok_id, "--file", panel_path,
+		    "--panel");
+	}
+	json_decref(op);
+	json_decref(panel);
+
+	say(d, "一致性脚本把关，签发",
+	    "Sign-off runs every installed consistency script in a sandbox "
+	    "(no open blocker, outline answered, two opinions and no recused "
+	    "reviewer, a self-consistent panel opinion, consistent dates).");
+	RUN(d, "wang", "review", "signoff", ok_id);
+
+	say(d, "审理报告与审计日志核验",
+	    "The review report (审理报告), and the auditor's check of the "
+	    "signed, hash-chained log against its head.");
+	char rep[PATH_MAX + 32];
+	snprintf(rep, sizeof rep, "%s/report.html", d->dir);
+	if (!RUN(d, "wang", "report", ok_id, "--format", "html", "--out", rep))
+		printf("   审理报告 / the report: %s%s\n", rep,
+		       keep ? "" : " (removed with the demo; use --keep)");
+	char *head = NULL;
+	CAPTURE(d, "zhao", &head, "audit", "head");
+	if (head) {
+		head[strcspn(head, "\n")] = 0;
+		RUN(d, "zhao", "audit", "verify", "--anchor", head);
+	}
+	free(head);
+	free(ret_doc);
+	free(ok_doc);
+	free(zrj_doc);
+	printf("\n%s\n",
+	       keep ? _("demo finished; the temporary store is "
+	                "removed, the report kept.")
+	            : _("demo finished; the temporary store is removed."));
+	return SL_OK;
+}
+
+int cmd_demo(int argc, char **argv, sl_cli *g)
+{
+	(void)g;
+	demo d = {0};
+	int keep = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--keep"))
+			keep = 1;
+		else if (!strcmp(argv[i], "--packages") && i + 1 < argc)
+			d.pk = argv[++i];
+		else if (!strcmp(argv[i], "--trust") && i + 1 < argc)
+			d.pub = argv[++i];
+		else if (!strcmp(argv[i], "--help")) {
+			fputs(_(USAGE), stdout);
+			return SL_OK;
+		} else
+			return cli_usage_error(
+			    _(USAGE), _("demo: unexpected '%s'"), argv[i]);
+	}
+	char pk[PATH_MAX], pub[PATH_MAX];
+	if (find_packages(&d, pk, pub, sizeof pk))
+		return cli_fail(sl_error(
+		    SL_EINPUT,
+		    _("demo: the built-in packages or their key are not found "
+		      "(looked next to the binary and in /usr/share/shenli); "
+		      "give "
+		      "--packages DIR and --trust KEY.pub")));
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || !*tmp || strlen(tmp) > 900)
+		tmp = "/tmp";
+	snprintf(d.dir, sizeof d.dir, "%s/shenli-demo.XXXXXX", tmp);
+	if (!mkdtemp(d.dir))
+		return cli_fail(
+		    sl_error(SL_ESYS, _("demo: mkdtemp: %s"), strerror(errno)));
+	snprintf(d.store, sizeof d.store, "%s/store.db", d.dir);
+	printf(_("shenli demo: a guided review workflow in %s\n"), d.dir);
+	int rc = demo_run(&d, keep);
+	cleanup(&d, keep);
+	return rc ? cli_fail((sl_rc)rc) : SL_OK;
+}

@@ -1,0 +1,53 @@
+/*
+ * signoff.h - the case as consistency scripts see it, script dry-runs,
+ * and sign-off.
+ *
+ * The case view (spec/cli.md, "The script contract") is the stored dossier
+ * exactly as transferred or resubmitted (its hash checked), plus:
+ *   state, zone, accepted_on, today, checked (the checks have run on this
+ *   version of the dossier), team [{id, role, agency}], findings (of the
+ *   last check run), opinions (in force, signatures verified; see
+ *   opinions.h) and returns (with their outlines; see returns.h).
+ * The rules in force are the scripts' global `rules`.
+ *
+ * Sign-off (leader, from 'deliberated') runs every installed script, each
+ * in a fresh sandbox in a worker process (sandbox.h). If any script fails
+ * (reports a blocker, errs, or goes over a limit), sign-off is refused
+ * (SL_FAIL) with each failing script's findings, and the refusal is
+ * audited. If all pass, the case becomes 'signed_off' and the audit head
+ * as it stood before the sign-off is recorded with the case and in the
+ * sign-off's own audit entry: the state of the log that the sign-off
+ * attests to. Sign-off without any installed script is refused: the gate
+ * must exist to be passed.
+ */
+#ifndef SHENLI_SIGNOFF_H
+#define SHENLI_SIGNOFF_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "sandbox.h"
+#include "store.h"
+
+/* The case view of case ref. Policy is the caller's. */
+sl_rc sl_case_view(sl_store *s, int64_t ref, const char *case_id, json_t **out);
+
+/* The outcome of running scripts on a case: a list of
+ * {script, version, passed, findings: [...], printed} per script. */
+typedef struct {
+	json_t *scripts;
+	int passed;    /* every script passed */
+	char head[96]; /* sign-off: the audit head recorded, "SEQ:HEX" */
+} sl_gate_result;
+
+void sl_gate_result_free(sl_gate_result *r);
+
+/* Dry-run one installed script on a case (nothing is written). SL_OK
+ * whether or not it passed: see r->passed. */
+sl_rc sl_script_dry_run(sl_store *s, const char *name, const char *case_id,
+                        const sl_sandbox_limits *lim, sl_gate_result *r);
+
+/* Sign the case off. SL_FAIL (r filled) if a script fails. */
+sl_rc sl_signoff(sl_store *s, const char *case_id, sl_gate_result *r);
+
+#endif

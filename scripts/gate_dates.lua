@@ -1,0 +1,197 @@
+-- gate_dates.lua - sign-off gate: the dates of the case agree with each
+-- other and with the course of the review.
+--
+-- Findings (all blockers, standard procedure):
+--   date_inconsistent  one per violation, naming the field and the dates:
+--     - a date that is not a real YYYY-MM-DD day in 1900-2200 (dossier:
+--       facts from/to, evidence obtained_on, documents date, prior
+--       sanctions decided_on, transferred_on; host: accepted_on, today,
+--       returns returned_on/resubmitted_on, opinions recorded_on)
+--     - a fact's from after its to
+--     - a fact date, a prior sanction or a document dated after the
+--       transfer
+--     - evidence obtained after today, or after the transfer unless a
+--       supplement entry cites it (gathered on a return)
+--     - acceptance before the transfer
+--     - a return before acceptance, a resubmission before its return
+--     - an opinion recorded before acceptance, the panel opinion before
+--       an individual one
+--
+-- Dates are compared only when both are valid (an invalid one is reported
+-- once, as such). Absent optional dates are skipped. Never errors on a
+-- well-formed view.
+
+local DAYS = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+local function list(t)
+  if type(t) == "table" then return t end
+  return {}
+end
+
+-- d is a real day in 1900-2200 written YYYY-MM-DD (as the dossier
+-- validator has it). A case repeats its dates, so each is parsed once.
+local known = {} -- date string -> is it valid?
+local function valid(d)
+  if type(d) ~= "string" then return false end
+  local ok = known[d]
+  if ok ~= nil then return ok end
+  ok = false
+  local y, m, day = d:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  if y then
+    y, m, day = tonumber(y), tonumber(m), tonumber(day)
+    local leap = (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0
+    ok = y >= 1900 and y <= 2200 and m >= 1 and m <= 12 and day >= 1
+      and day <= (m == 2 and leap and 29 or DAYS[m])
+  end
+  known[d] = ok
+  return ok
+end
+
+-- a short, printable rendering of a bad value
+local function shown(v)
+  local s = tostring(v)
+  if #s > 40 or not utf8.len(s) then return "（无法显示的值）" end
+  return s
+end
+
+local NONE = {} -- no refs
+
+-- {id} if id is a ref the host accepts, else no refs
+local function refs_of(id)
+  if type(id) == "string" and #id >= 1 and #id <= 64 then return {id} end
+  return NONE
+end
+
+local function inconsistent(message, refs)
+  finding{
+    standard = "procedure", severity = "blocker", code = "date_inconsistent",
+    message = message, refs = refs,
+  }
+end
+
+-- a date that is given (a string: absent and null ones are skipped)
+-- must be valid
+local function check_valid(what, d, refs)
+  if type(d) == "string" and not valid(d) then
+    inconsistent(string.format("%s“%s”不是有效的日期（YYYY-MM-DD）",
+      what, shown(d)), refs)
+  end
+end
+
+-- what (a) must not be later than limit (b)
+local function not_after(what, a, limit, b, refs)
+  if valid(a) and valid(b) and a > b then
+    inconsistent(string.format("%s（%s）晚于%s（%s）", what, a, limit, b),
+      refs)
+  end
+end
+
+local function label(kind, id)
+  if type(id) == "string" and #id <= 64 then return kind .. id end
+  return kind
+end
+
+function check(case)
+  local transferred, accepted = case.transferred_on, case.accepted_on
+  local today = case.today
+  local T = "移送日期transferred_on"
+  local A = "受理日期accepted_on"
+  check_valid(T, transferred, NONE)
+  check_valid(A, accepted, NONE)
+  check_valid("本次运行日期today", today, NONE)
+  not_after(T, transferred, A, accepted, NONE)
+
+  for _, f in ipairs(list(case.facts)) do
+    if type(f) == "table" then
+      local who, refs = label("事实", f.id), refs_of(f.id)
+      local from, to = f.from, f.to
+      local from_what = who .. "的起始日期from"
+      local to_what = who .. "的截止日期to"
+      check_valid(from_what, from, refs)
+      check_valid(to_what, to, refs)
+      not_after(from_what, from, to_what, to, refs)
+      not_after(from_what, from, T, transferred, refs)
+      not_after(to_what, to, T, transferred, refs)
+    end
+  end
+
+  local subject = case.subject
+  if type(subject) == "table" then
+    for i, p in ipairs(list(subject.prior_sanctions)) do
+      if type(p) == "table" then
+        local what = string.format("第%d项曾受处分的决定日期decided_on", i)
+        local on = p.decided_on
+        check_valid(what, on, NONE)
+        not_after(what, on, T, transferred, NONE)
+      end
+    end
+  end
+
+  for _, d in ipairs(list(case.documents)) do
+    if type(d) == "table" then
+      local what = label("材料", d.kind) .. "的日期date"
+      local refs, date = refs_of(d.kind), d.date
+      check_valid(what, date, refs)
+      not_after(what, date, T, transferred, refs)
+    end
+  end
+
+  -- evidence gathered on a return is cited by a supplement entry
+  local supplemented = {}
+  for _, s in ipairs(list(case.supplement)) do
+    if type(s) == "table" then
+      for _, id in ipairs(list(s.evidence)) do
+        if type(id) == "string" then supplemented[id] = true end
+      end
+    end
+  end
+  for _, e in ipairs(list(case.evidence)) do
+    if type(e) == "table" then
+      local id, on = e.id, e.obtained_on
+      local what = label("证据", id) .. "的取得日期obtained_on"
+      local refs = refs_of(id)
+      check_valid(what, on, refs)
+      not_after(what, on, "本次运行日期today", today, refs)
+      if not (type(id) == "string" and supplemented[id]) then
+        not_after(what, on, T, transferred, refs)
+      end
+    end
+  end
+
+  for i, r in ipairs(list(case.returns)) do
+    if type(r) == "table" then
+      local n = type(r.return_no) == "number" and math.tointeger(r.return_no)
+        or i
+      local ret = string.format("第%d次退回日期returned_on", n)
+      local res = string.format("第%d次退回的重新移送日期resubmitted_on", n)
+      check_valid(ret, r.returned_on, NONE)
+      check_valid(res, r.resubmitted_on, NONE)
+      not_after(A, accepted, ret, r.returned_on, NONE)
+      not_after(ret, r.returned_on, res, r.resubmitted_on, NONE)
+    end
+  end
+
+  local panel, individual = nil, {}
+  for _, op in ipairs(list(case.opinions)) do
+    if type(op) == "table" then
+      local who = type(op.author) == "string" and #op.author <= 64
+        and op.author or "?"
+      local what
+      if op.panel == true then
+        what = "集体审议意见（记录人" .. who .. "）的记录日期recorded_on"
+        panel = {op = op, what = what}
+      else
+        what = who .. "的个人审理意见的记录日期recorded_on"
+        individual[#individual + 1] = {op = op, what = what}
+      end
+      check_valid(what, op.recorded_on, NONE)
+      not_after(A, accepted, what, op.recorded_on, NONE)
+    end
+  end
+  if panel then
+    for _, ind in ipairs(individual) do
+      not_after(ind.what, ind.op.recorded_on, panel.what,
+        panel.op.recorded_on, NONE)
+    end
+  end
+end

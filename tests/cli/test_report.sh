@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# The review report (审理报告) and the outline document: one case taken
+# through the whole workflow (return with an item, resubmission, opinions,
+# the panel's opinion with a dissent and property, sign-off), then the
+# report in Markdown and HTML: every section, the dissent, the signers'
+# fingerprints, the audit heads, hostile text from the dossier escaped,
+# no external reference in the HTML. If chromium is installed the HTML is
+# rendered to PDF and PNG, and the PDF must embed a CJK font.
+. "$(dirname "$0")/lib.sh"
+PK=${SHENLI_PACKAGES:-}
+[ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] || { fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
+. "$(dirname "$0")/cases_setup.sh"
+as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
+as root rules install "$PK/rules" >/dev/null
+for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
+for s in gate_findings gate_outline gate_opinions gate_panel gate_dates; do as root script install "$PK/$s" >/dev/null; done
+
+# a zone-Z1 dossier with a planted blocker (a fact resting on a confession),
+# from an agency no reviewer calls home; then made hostile: markup in a fact
+# summary, and two prior sanctions
+Z1=" $("$SHENLI" sample agencies | awk -F'\t' '$2=="Z1"{printf "%s ", $1}')"
+D=$T/d.json
+for i in $(seq 300 900); do
+	"$SHENLI" sample docket --cases 1 --seed 5 --start "$i" --fault confession_only > "$D"
+	ag=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["agency"])' "$D")
+	case "$ag" in ZRJ|ZCJ) continue ;; esac
+	case "$Z1" in *" $ag "*) break ;; esac
+done
+HOSTILE='<script>alert(1)</script> 金额|86000|
+# 伪造标题
+- 伪造条目'
+python3 - "$D" "$HOSTILE" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["facts"][0]["summary"] += sys.argv[2]
+d["subject"]["prior_sanctions"] = [
+    {"system": "party", "level": "警告", "decided_on": "2019-03-02"},
+    {"system": "gov", "level": "记过", "decided_on": "2021-06-15"}]
+json.dump(d, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+C=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$D")
+VZH=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=json.load(open(sys.argv[2]))
+print(r["violations"][d["facts"][0]["violation"]]["zh"])' "$D" "$PK/rules/rules.json")
+expect_rc 0 as lead case import "$D"
+expect_rc 0 as lead case assign "$C" m1 m3
+as lead review run "$C" >/dev/null
+
+# the report of a case under review is a draft; who may not read the case
+# may not read its report
+expect_rc 0 as m1 report "$C"
+check "a report before sign-off is marked as a draft" grep -q "草稿" "$OUT"
+expect_rc 4 as m9 report "$C"                    # another zone
+expect_rc 4 as m9 report NO-SUCH-CASE           # the same answer
+expect_rc 4 as root report "$C"                  # admins read no case
+expect_rc 2 as lead report "$C" --format pdf
+expect_rc 2 as lead report
+
+# return with the checks' item and one of the leader's
+expect_rc 0 as lead review return "$C" --kind supplement --item "补充车主证言" --ref F1 --json
+NITEMS=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$OUT")
+check "the outline has the check's item and the leader's" pyjson \
+	'd["items"][0]["source"]=="evidence/confession_only" and d["items"][-1]["text"]=="补充车主证言"' "$OUT"
+expect_rc 0 as m1 review outline "$C" --format md
+check "outline document: a title and every item" python3 - "$OUT" "$NITEMS" <<'PY'
+import sys
+t = open(sys.argv[1]).read()
+ok = t.startswith("# 补查提纲") and "补充车主证言" in t and "待补查" in t
+ok &= all("| %d |" % n in t for n in range(1, int(sys.argv[2]) + 1))
+sys.exit(0 if ok else 1)
+PY
+expect_rc 0 as m1 review outline "$C" --format html --out "$T/outline.html"
+check "outline --out prints the path" grep -qx "$T/outline.html" "$OUT"
+check "the outline html lists the items" grep -q "<td>补充车主证言</td>" "$T/outline.html"
+check "the outline file is private (0600)" test "$(stat -c %a "$T/outline.html")" = 600
+expect_rc 2 as m1 review outline "$C" --format pdf
+expect_rc 2 as m1 review outline "$C" --format md --json
+
+# the agency answers every item with new documentary evidence
+as lead case show "$C" --json > "$T/show.json"
+python3 - "$T/show.json" "$T/r.json" "$NITEMS" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); d = c["dossier"]
+d["evidence"].append({"id": "E901", "kind": "documentary", "title": "补充调取的银行流水",
+                      "obtained_on": d["transferred_on"], "tags": ["bank_record"]})
+d["evidence"].append({"id": "E902", "kind": "witness_testimony", "title": "车主证人证言",
+                      "obtained_on": d["transferred_on"], "source": "车主"})
+d["facts"][0]["evidence"] += ["E901", "E902"]
+d["supplement"] = [{"item": str(i), "evidence": ["E901", "E902"], "note": "已补充"}
+                   for i in range(1, int(sys.argv[3]) + 1)]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+as lead case resubmit "$C" "$T/r.json" --json > "$OUT" 2> "$ERR"
+check "every item answered" pyjson 'd["open"]==[]' "$OUT"
+
+# opinions: m1 and m3, the panel's with m3's dissent and the property
+as lead case show "$C" --json > "$T/show.json"
+opinion() { # opinion FILE [extra-json]
+	python3 - "$T/show.json" "$1" "${2:-}" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); p = c["dossier"]["proposal"]
+o = {"format": "shenli.opinion/1", "case_id": c["case_id"],
+     "disciplines": p["disciplines"], "eight_point_rules": p["eight_point_rules"],
+     "party_sanction": p.get("party_sanction"), "gov_sanction": p.get("gov_sanction"),
+     "form": p["form"], "reasoning": "事实清楚，证据确实充分，定性准确，处理恰当。"}
+if sys.argv[3]:
+    o.update(json.loads(sys.argv[3]))
+json.dump(o, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+}
+opinion "$T/op.json"
+expect_rc 0 as m1 review opinion "$C" --file "$T/op.json" --json
+FP_M1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sig_key"])' "$OUT")
+expect_rc 0 as m3 review opinion "$C" --file "$T/op.json" --json
+FP_M3=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sig_key"])' "$OUT")
+opinion "$T/panel.json" '{"dissent": [{"member": "m3", "text": "建议从轻处理"}], "property": "违纪款项已全部收缴国库。"}'
+expect_rc 0 as lead review opinion "$C" --file "$T/panel.json" --panel --json
+FP_LEAD=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sig_key"])' "$OUT")
+expect_rc 0 as lead review signoff "$C" --json
+SIGNED=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["head"])' "$OUT")
+HEAD=$(as lead audit head)
+
+# the report, in both formats
+expect_rc 0 as m1 report "$C"
+cp "$OUT" "$T/r.md"
+expect_rc 0 as m1 report "$C" --format html --out "$T/r.html"
+check "report --out prints the path" grep -qx "$T/r.html" "$OUT"
+check "the report file is private (0600)" test "$(stat -c %a "$T/r.html")" = 600
+check "reading the report wrote nothing to the log" test "$(as lead audit head)" = "$HEAD"
+SECTIONS="一、被审查调查人基本情况 二、审查调查概况 三、审理查明的事实 四、定性处理 五、移送单位意见 六、审理组意见 七、审查发现及处理情况 八、退回补查情况"
+for f in r.md r.html; do
+	check "$f: every section, in order" python3 - "$T/$f" $SECTIONS <<'PY'
+import sys
+t = open(sys.argv[1]).read(); at = [t.find(s) for s in sys.argv[2:]]
+sys.exit(0 if -1 not in at and at == sorted(at) else 1)
+PY
+	for want in 审理报告 受过多次处分 "建议从轻处理" "违纪款项已全部收缴国库" 涉案财物处置 \
+		"已通过第1次退回第1项补查解决" "补充车主证言" "已补查" "E901" "书证" \
+		"$VZH" "$HEAD" "$SIGNED" "$FP_M1" "$FP_M3" "$FP_LEAD"; do
+		check "$f has $want" grep -qF -- "$want" "$T/$f"
+	done
+	check "$f: the dissent is m3's, with m3's key" grep -qE "m3.*建议从轻处理.*$FP_M3" "$T/$f"
+	check "$f: not a draft once signed off" bash -c "! grep -q 草稿 '$T/$f'"
+done
+check "md: no unescaped <script>" bash -c "! grep -qiE '(^|[^\\\\])<script' '$T/r.md'"
+check "html: no <script> at all" bash -c "! grep -qi '<script' '$T/r.html'"
+check "md: the markup in the summary is escaped" grep -qF '\<script\>alert(1)\</script\> 金额\|86000\| \# 伪造标题 - 伪造条目' "$T/r.md"
+check "md: no line of the case's text stands on its own" bash -c "! grep -qE '^(# 伪造|- 伪造)' '$T/r.md'"
+check "md: one title" test "$(grep -c '^# ' "$T/r.md")" = 1
+check "html: the markup in the summary is escaped" grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; 金额|86000|' "$T/r.html"
+check "html: nothing external (http:, https:, src=, @import, url()" bash -c \
+	"! grep -qiE 'https?:|src=|@import|url\(|<link|<script' '$T/r.html' '$T/outline.html'"
+check "html: A4, CJK fonts, headings kept with what follows" bash -c \
+	"grep -q 'size: A4' '$T/r.html' && grep -q 'Noto Serif CJK SC' '$T/r.html' && grep -q 'break-after: avoid' '$T/r.html'"
+expect_rc 0 as aud report "$C" --format html
+check "an auditor reads the report too" grep -q "八、退回补查情况" "$OUT"
+expect_rc 0 as m1 review outline "$C" --return 1 --format md
+check "the answered outline says so" grep -q "已补查" "$OUT"
+
+# rendering: headless Chromium to PDF and PNG (CI installs it: tools/deps.sh)
+if ! command -v chromium >/dev/null 2>&1; then
+	echo "skip rendering: chromium is not installed"
+else
+	render() { # render OUTFLAG: one headless run, its own profile
+		timeout -k 5 120 chromium --headless --no-sandbox --disable-gpu \
+			--user-data-dir="$T/chromium" --no-first-run --hide-scrollbars \
+			"$@" "file://$T/r.html" >"$T/chromium.log" 2>&1
+	}
+	render --no-pdf-header-footer --print-to-pdf="$T/r.pdf"
+	check "chromium renders a PDF" test "$(stat -c %s "$T/r.pdf" 2>/dev/null || echo 0)" -gt 20000
+	render --window-size=1240,1754 --screenshot="$T/r.png"
+	check "chromium renders a PNG" test -s "$T/r.png"
+	if [ -n "${SHENLI_KEEP_RENDER:-}" ]; then # for a person to look at
+		cp "$T/r.pdf" "$T/r.png" "$T/r.html" "$T/r.md" "$SHENLI_KEEP_RENDER"/ 2>/dev/null
+	fi
+	if ! fc-list 2>/dev/null | grep -qi "Noto.*CJK"; then
+		echo "skip font check: fonts-noto-cjk is not installed"
+	elif ! command -v pdffonts >/dev/null 2>&1; then
+		echo "skip font check: pdffonts (poppler-utils) is not installed"
+	else
+		# Chromium embeds the CFF outlines of Noto CJK as unnamed Type 3
+		# fonts, so pdffonts cannot name them: require that every font is
+		# embedded and that the Chinese comes back out of the PDF's text
+		check "the report's font stack resolves to Noto CJK" bash -c \
+			"fc-match 'Noto Serif CJK SC' | grep -qi 'CJK'"
+		check "the PDF embeds its fonts, all of them" bash -c \
+			"pdffonts '$T/r.pdf' | awk 'NR > 2 { n++; if (\$(NF-4) != \"yes\") bad++ } END { exit !(n > 0 && !bad) }'"
+		pdftotext "$T/r.pdf" "$T/r.txt" 2>/dev/null
+		check "the PDF's text is the Chinese of the report" python3 - "$T/r.txt" $SECTIONS 审理报告 <<'PY'
+import sys
+t = open(sys.argv[1]).read()
+sys.exit(0 if all(s in t for s in sys.argv[2:]) else 1)
+PY
+	fi
+fi
+expect_rc 0 as aud audit verify
+finish

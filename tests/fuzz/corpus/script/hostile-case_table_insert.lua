@@ -1,0 +1,4 @@
+-- the table library writes through the view
+function check(case)
+  table.insert(case.facts, {id = "F9"})
+end

@@ -1,0 +1,4 @@
+-- runs a file from disk
+function check(case)
+  dofile("/etc/passwd")
+end

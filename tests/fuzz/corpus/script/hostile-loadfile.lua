@@ -1,0 +1,4 @@
+-- compiles a file from disk
+function check(case)
+  loadfile("/etc/passwd")()
+end

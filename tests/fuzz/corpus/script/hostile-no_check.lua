@@ -1,0 +1,4 @@
+-- defines no check(case)
+function chekc(case)
+  return true
+end

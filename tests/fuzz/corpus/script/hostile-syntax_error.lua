@@ -1,0 +1,4 @@
+-- does not compile
+function check(case)
+  if then end
+end
