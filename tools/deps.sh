@@ -28,13 +28,16 @@ bin openssl openssl
 # finding the ELF files with file(1).
 bin dpkg-shlibdeps dpkg-dev
 bin file file
-# Report rendering (tests/cli/test_report.sh): headless Chromium prints the
-# HTML report to PDF and PNG, with the CJK fonts the report asks for, and
-# poppler's pdffonts/pdftotext check the PDF. Chromium is large; the test
-# skips the rendering where it is absent.
-bin chromium chromium
-bin pdffonts poppler-utils
-fc-list 2>/dev/null | grep -qi 'Noto.*CJK' || need="$need fonts-noto-cjk"
+# Report rendering, for the tests only ('deps.sh test', as 'make test' calls
+# it): headless Chromium prints the HTML report to PDF and PNG with the CJK
+# fonts the report asks for, and poppler's pdffonts/pdftotext check the PDF.
+# Chromium is large, so building or running the demo never installs it; the
+# test skips the rendering where it is absent.
+if [ "${1:-}" = test ]; then
+	bin chromium chromium
+	bin pdffonts poppler-utils
+	fc-list 2>/dev/null | grep -qi 'Noto.*CJK' || need="$need fonts-noto-cjk"
+fi
 
 [ -z "$need" ] && exit 0
 echo "deps: installing:$need" >&2
