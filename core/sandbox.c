@@ -896,21 +896,52 @@ static const char *const FORBIDDEN[] = {
     "io", "os", "package", "require", "debug", "dofile", "loadfile",
 };
 
-/* __index of the globals: a forbidden name is an error that names it, so
- * the finding says what the script reached for; any other absent global
- * is nil as usual. */
+/* Seed math.random (the math table at the top) with the run's seed. */
+static void seed_random(lua_State *L, const run_ctx *c)
+{
+	lua_getfield(L, -1, "randomseed");
+	lua_Integer seed;
+	memcpy(&seed, &c->seed, sizeof seed);
+	lua_pushinteger(L, seed);
+	lua_call(L, 1, 0);
+}
+
+/* Libraries a script gets when it first reads their name: opening all
+ * five in every state was a fifth of a run, and most scripts use two or
+ * three. Once opened, one is a global like any other. */
+static const struct {
+	const char *name;
+	lua_CFunction open;
+} LAZY[] = {{LUA_TABLIBNAME, luaopen_table},
+            {LUA_MATHLIBNAME, luaopen_math},
+            {LUA_UTF8LIBNAME, luaopen_utf8}};
+
+/* __index of the globals (the table at 1): a library not opened yet is
+ * opened and set; a forbidden name is an error that names it, so the
+ * finding says what the script reached for; any other absent global is
+ * nil as usual. */
 static int sb_global_index(lua_State *L)
 {
-	if (lua_type(L, 2) == LUA_TSTRING) {
-		const char *k = lua_tostring(L, 2);
-		for (size_t i = 0; i < sizeof FORBIDDEN / sizeof *FORBIDDEN;
-		     i++)
-			if (!strcmp(k, FORBIDDEN[i]))
-				return luaL_error(L,
-				                  "'%s' is not available to "
-				                  "scripts",
-				                  k);
+	if (lua_type(L, 2) != LUA_TSTRING)
+		return 0;
+	const char *k = lua_tostring(L, 2);
+	for (size_t i = 0; i < sizeof LAZY / sizeof *LAZY; i++) {
+		if (strcmp(k, LAZY[i].name) != 0)
+			continue;
+		lua_pushcfunction(L, LAZY[i].open);
+		lua_pushvalue(L, 2);
+		lua_call(L, 1, 1);
+		if (LAZY[i].open == luaopen_math)
+			seed_random(L, ctx_of(L));
+		lua_pushvalue(L, 2);
+		lua_pushvalue(L, -2);
+		lua_rawset(L, 1);
+		return 1;
 	}
+	for (size_t i = 0; i < sizeof FORBIDDEN / sizeof *FORBIDDEN; i++)
+		if (!strcmp(k, FORBIDDEN[i]))
+			return luaL_error(L, "'%s' is not available to scripts",
+			                  k);
 	return 0;
 }
 
@@ -1035,14 +1066,12 @@ static void setup(lua_State *L, run_ctx *c)
 	/* a presized globals table: base fills it without rehashing */
 	lua_createtable(L, 0, 48);
 	lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+	/* table, math and utf8 wait until a script asks (sb_global_index);
+	 * string is needed at once, by the strings' metatable */
 	static const struct {
 		const char *name;
 		lua_CFunction open;
-	} libs[] = {{"_G", luaopen_base},
-	            {LUA_STRLIBNAME, luaopen_string},
-	            {LUA_TABLIBNAME, luaopen_table},
-	            {LUA_MATHLIBNAME, luaopen_math},
-	            {LUA_UTF8LIBNAME, luaopen_utf8}};
+	} libs[] = {{"_G", luaopen_base}, {LUA_STRLIBNAME, luaopen_string}};
 	for (size_t i = 0; i < sizeof libs / sizeof *libs; i++) {
 		lua_pushcfunction(L, libs[i].open);
 		lua_pushstring(L, libs[i].name);
@@ -1081,14 +1110,6 @@ static void setup(lua_State *L, run_ctx *c)
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 2);
-
-	lua_getfield(L, G, LUA_MATHLIBNAME);
-	lua_getfield(L, -1, "randomseed");
-	lua_Integer seed;
-	memcpy(&seed, &c->seed, sizeof seed);
-	lua_pushinteger(L, seed);
-	lua_call(L, 1, 0);
-	lua_pop(L, 1);
 
 	/* the views: ids, their metatable, the metamethods */
 	lua_createtable(L, 16, 0);

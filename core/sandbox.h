@@ -9,9 +9,12 @@
  *   - a wall-clock deadline, checked by the hook and the allocator;
  *   - only base (no dofile, loadfile, binary chunks; collectgarbage only
  *     "count"; print captured), string (no dump; the string metatable
- *     hidden), table, math (random seeded per run) and utf8. Never io, os,
- *     package, require or debug. Source is loaded in text mode only:
- *     the script's own and any string a script passes to load().
+ *     hidden), table, math (random seeded per run) and utf8; the last
+ *     three are opened when the script first reads their global (until
+ *     then rawget(_G, "math") is nil and pairs(_G) does not list them).
+ *     Never io, os, package, require or debug. Source is loaded in text
+ *     mode only: the script's own and any string a script passes to
+ *     load().
  *   - the case and the rules as read-only tables: a write raises an error.
  *
  * A script may be compiled once and run many times (sl_script_compile,

@@ -392,6 +392,27 @@ static void test_random_seeded(void **state)
 		free(p[i]);
 }
 
+/* table, math and utf8 are opened when first read, the same libraries
+ * as ever from then on. */
+static void test_lazy_libraries(void **state)
+{
+	(void)state;
+	json_t *found = run_str(
+	    "function check(c)\n"
+	    "  assert(rawget(_G, 'math') == nil and rawget(_G, 'table') == nil"
+	    " and rawget(_G, 'utf8') == nil)\n"
+	    "  local m = math\n"
+	    "  assert(rawget(_G, 'math') == m and _G.math == m)\n"
+	    "  assert(m.floor(2.5) == 2 and m.maxinteger and m.pi)\n"
+	    "  assert(table.concat({1, 2}, ',') == '1,2')\n"
+	    "  assert(utf8.char(72, 0x4e2d) == 'H中' and utf8.len('中') == 1)\n"
+	    "  assert(('x'):rep(2) == 'xx' and string.format('%d', 3) == '3')\n"
+	    "  assert(not pcall(function() return io end))\n"
+	    "end");
+	assert_int_equal(json_array_size(found), 0);
+	json_decref(found);
+}
+
 /* Findings of a run that fails are dropped: only the blocker remains. */
 static void test_failed_run_reports_only_its_failure(void **state)
 {
@@ -1045,6 +1066,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_walk_exact),
 	    cmocka_unit_test(test_print_captured),
 	    cmocka_unit_test(test_random_seeded),
+	    cmocka_unit_test(test_lazy_libraries),
 	    cmocka_unit_test(test_failed_run_reports_only_its_failure),
 	    cmocka_unit_test(test_bad_findings),
 	    cmocka_unit_test(test_host_input),
