@@ -1196,10 +1196,13 @@ static sl_rc load_user(sl_store *s, const char *id, user_rec *u)
 
 #define MAX_TEAM 32
 
-sl_rc sl_case_assign(sl_store *s, const char *case_id,
-                     const char *const *reviewers, size_t n, size_t auto_n,
-                     json_t **team_out)
+static sl_rc assign_once(sl_store *s, const char *case_id,
+                         const char *const *reviewers, size_t n, size_t auto_n,
+                         json_t **team_out)
 {
+	sl_rc snap_rc = sl_tx_snapshot(s);
+	if (snap_rc)
+		return snap_rc;
 	case_rec c;
 	sl_rc rc = open_case(s, SL_ACT_CASE_ASSIGN, case_id, &c);
 	if (rc)
@@ -1312,7 +1315,7 @@ sl_rc sl_case_assign(sl_store *s, const char *case_id,
 		return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id, msg);
 	}
 
-	if ((rc = sl_tx_begin(s)))
+	if ((rc = sl_tx_begin_unchanged(s)))
 		return rc;
 	json_t *tj = json_array(), *prev = team_of(s, c.ref);
 	sqlite3_stmt *st = NULL;
@@ -1370,9 +1373,24 @@ fail:
 	return rc;
 }
 
-sl_rc sl_case_extend(sl_store *s, const char *case_id, int days,
-                     int64_t *deadline_out)
+sl_rc sl_case_assign(sl_store *s, const char *case_id,
+                     const char *const *reviewers, size_t n, size_t auto_n,
+                     json_t **team_out)
 {
+	int tries = 0;
+	sl_rc rc;
+	do
+		rc = assign_once(s, case_id, reviewers, n, auto_n, team_out);
+	while (sl_tx_retry(s, rc, &tries));
+	return rc;
+}
+
+static sl_rc extend_once(sl_store *s, const char *case_id, int days,
+                         int64_t *deadline_out)
+{
+	sl_rc snap_rc = sl_tx_snapshot(s);
+	if (snap_rc)
+		return snap_rc;
 	case_rec c;
 	sl_rc rc = open_case(s, SL_ACT_CASE_EXTEND, case_id, &c);
 	if (rc)
@@ -1392,7 +1410,7 @@ sl_rc sl_case_extend(sl_store *s, const char *case_id, int days,
 		      "days allowed by the rules are already used"),
 		    days, c.extended_days, max);
 	int64_t deadline = c.deadline_ms + days * SL_DAY_MS;
-	if ((rc = sl_tx_begin(s)))
+	if ((rc = sl_tx_begin_unchanged(s)))
 		return rc;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(
@@ -1424,5 +1442,16 @@ sl_rc sl_case_extend(sl_store *s, const char *case_id, int days,
 	return SL_OK;
 fail:
 	sl_tx_rollback(s);
+	return rc;
+}
+
+sl_rc sl_case_extend(sl_store *s, const char *case_id, int days,
+                     int64_t *deadline_out)
+{
+	int tries = 0;
+	sl_rc rc;
+	do
+		rc = extend_once(s, case_id, days, deadline_out);
+	while (sl_tx_retry(s, rc, &tries));
 	return rc;
 }

@@ -278,9 +278,12 @@ static uint8_t *signed_bytes(sl_store *s, const char *case_id,
 
 /* ---- recording ----------------------------------------------------------- */
 
-sl_rc sl_opinion_record(sl_store *s, const char *case_id, const char *buf,
-                        size_t len, int panel, json_t **out)
+static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
+                          size_t len, int panel, json_t **out)
 {
+	sl_rc snap_rc = sl_tx_snapshot(s);
+	if (snap_rc)
+		return snap_rc;
 	sl_action act = panel ? SL_ACT_REVIEW_PANEL : SL_ACT_REVIEW_OPINION;
 	int64_t ref;
 	sl_state state, next = SL_ST__COUNT;
@@ -331,7 +334,7 @@ sl_rc sl_opinion_record(sl_store *s, const char *case_id, const char *buf,
 		return rc;
 	}
 	sl_hex(h, sizeof h, hex);
-	if ((rc = sl_tx_begin(s))) {
+	if ((rc = sl_tx_begin_unchanged(s))) {
 		free(body);
 		return rc;
 	}
@@ -405,6 +408,17 @@ sl_rc sl_opinion_record(sl_store *s, const char *case_id, const char *buf,
 fail:
 	sl_tx_rollback(s);
 	free(body);
+	return rc;
+}
+
+sl_rc sl_opinion_record(sl_store *s, const char *case_id, const char *buf,
+                        size_t len, int panel, json_t **out)
+{
+	int tries = 0;
+	sl_rc rc;
+	do
+		rc = opinion_once(s, case_id, buf, len, panel, out);
+	while (sl_tx_retry(s, rc, &tries));
 	return rc;
 }
 

@@ -14,8 +14,8 @@ int sl_name_valid(const char *name)
 	return n > 0 && n <= SL_NAME_MAX && sl_text_printable(name, n);
 }
 
-static sl_rc exists(sl_store *s, const char *sql, const char *code,
-                    int *found, char *col, size_t cap)
+static sl_rc exists(sl_store *s, const char *sql, const char *code, int *found,
+                    char *col, size_t cap)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s), sql, -1, &st, 0))
@@ -37,33 +37,38 @@ static sl_rc exists(sl_store *s, const char *sql, const char *code,
 
 sl_rc sl_zone_exists(sl_store *s, const char *code, int *found)
 {
-	return exists(s, "SELECT 1 FROM zones WHERE code = ?", code, found, NULL,
-	              0);
+	return exists(s, "SELECT 1 FROM zones WHERE code = ?", code, found,
+	              NULL, 0);
 }
 
 sl_rc sl_agency_zone(sl_store *s, const char *code, int *found,
                      char zone[SL_CODE_MAX + 1])
 {
-	return exists(s, "SELECT zone FROM agencies WHERE code = ?", code, found,
-	              zone, SL_CODE_MAX + 1);
+	return exists(s, "SELECT zone FROM agencies WHERE code = ?", code,
+	              found, zone, SL_CODE_MAX + 1);
 }
 
-static sl_rc add(sl_store *s, const char *what, const char *code,
-                 const char *name, const char *zone)
+static sl_rc add_once(sl_store *s, const char *what, const char *code,
+                      const char *name, const char *zone)
 {
+	sl_rc snap_rc = sl_tx_snapshot(s);
+	if (snap_rc)
+		return snap_rc;
 	sl_rc rc = sl_policy_require(s, SL_ACT_ORG_ADD, code);
 	if (rc)
 		return rc;
 	if (!sl_code_valid(code))
-		return sl_error(SL_EINPUT,
-		                _("invalid %s code '%s': 1-32 of A-Z, a-z, 0-9, '_', "
-		                  "'-'"),
-		                what, code);
+		return sl_error(
+		    SL_EINPUT,
+		    _("invalid %s code '%s': 1-32 of A-Z, a-z, 0-9, '_', "
+		      "'-'"),
+		    what, code);
 	if (!sl_name_valid(name))
-		return sl_error(SL_EINPUT,
-		                _("invalid %s name: 1-%d bytes of UTF-8 text without "
-		                  "control characters"),
-		                what, SL_NAME_MAX);
+		return sl_error(
+		    SL_EINPUT,
+		    _("invalid %s name: 1-%d bytes of UTF-8 text without "
+		      "control characters"),
+		    what, SL_NAME_MAX);
 	int found = 0;
 	char z[SL_CODE_MAX + 1];
 	rc = zone ? sl_agency_zone(s, code, &found, z)
@@ -71,16 +76,20 @@ static sl_rc add(sl_store *s, const char *what, const char *code,
 	if (!rc && zone) {
 		int zf = 0;
 		if (found)
-			return sl_error(SL_EINPUT, _("agency '%s' already exists"), code);
-		if (*zone && (rc = sl_zone_exists(s, zone, &zf)) == SL_OK && !zf)
-			return sl_error(SL_EINPUT, _("no zone '%s' (add it first)"), zone);
+			return sl_error(SL_EINPUT,
+			                _("agency '%s' already exists"), code);
+		if (*zone && (rc = sl_zone_exists(s, zone, &zf)) == SL_OK &&
+		    !zf)
+			return sl_error(SL_EINPUT,
+			                _("no zone '%s' (add it first)"), zone);
 	}
 	if (rc)
 		return rc;
 	if (found)
-		return sl_error(SL_EINPUT, _("%s '%s' already exists"), what, code);
+		return sl_error(SL_EINPUT, _("%s '%s' already exists"), what,
+		                code);
 
-	if ((rc = sl_tx_begin(s)))
+	if ((rc = sl_tx_begin_unchanged(s)))
 		return rc;
 	sqlite3_stmt *st;
 	const char *sql = zone ? "INSERT INTO agencies(code, name, zone) "
@@ -113,6 +122,17 @@ fail:
 	return rc;
 }
 
+static sl_rc add(sl_store *s, const char *what, const char *code,
+                 const char *name, const char *zone)
+{
+	int tries = 0;
+	sl_rc rc;
+	do
+		rc = add_once(s, what, code, name, zone);
+	while (sl_tx_retry(s, rc, &tries));
+	return rc;
+}
+
 sl_rc sl_zone_add(sl_store *s, const char *code, const char *name)
 {
 	return add(s, "zone", code, name, NULL);
@@ -137,8 +157,10 @@ static sl_rc list(sl_store *s, const char *sql,
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		sl_org_info o = {0};
 		const char *t;
-		snprintf(o.code, sizeof o.code, "%s", sqlite3_column_text(st, 0));
-		snprintf(o.name, sizeof o.name, "%s", sqlite3_column_text(st, 1));
+		snprintf(o.code, sizeof o.code, "%s",
+		         sqlite3_column_text(st, 0));
+		snprintf(o.name, sizeof o.name, "%s",
+		         sqlite3_column_text(st, 1));
 		if ((t = (const char *)sqlite3_column_text(st, 2)))
 			snprintf(o.zone, sizeof o.zone, "%s", t);
 		if (cb(&o, ud))
@@ -161,6 +183,7 @@ sl_rc sl_zone_list(sl_store *s, int (*cb)(const sl_org_info *z, void *ud),
 sl_rc sl_agency_list(sl_store *s, int (*cb)(const sl_org_info *a, void *ud),
                      void *ud)
 {
-	return list(s, "SELECT code, name, zone FROM agencies ORDER BY zone, code",
+	return list(s,
+	            "SELECT code, name, zone FROM agencies ORDER BY zone, code",
 	            cb, ud);
 }

@@ -394,10 +394,13 @@ fail:
 	return rc;
 }
 
-sl_rc sl_return_case(sl_store *s, const char *case_id, const char *kind,
-                     const sl_outline_extra *extra, size_t n_extra,
-                     json_t **outline)
+static sl_rc return_once(sl_store *s, const char *case_id, const char *kind,
+                         const sl_outline_extra *extra, size_t n_extra,
+                         json_t **outline)
 {
+	sl_rc snap_rc = sl_tx_snapshot(s);
+	if (snap_rc)
+		return snap_rc;
 	int64_t ref;
 	sl_state state, next;
 	sl_rc rc =
@@ -455,7 +458,7 @@ sl_rc sl_return_case(sl_store *s, const char *case_id, const char *kind,
 	sl_sha256(text, strlen(text), h);
 	sl_hex(h, sizeof h, hex);
 	free(text);
-	if ((rc = sl_tx_begin(s))) {
+	if ((rc = sl_tx_begin_unchanged(s))) {
 		json_decref(items);
 		return rc;
 	}
@@ -537,6 +540,18 @@ dberr:
 fail:
 	sl_tx_rollback(s);
 	json_decref(items);
+	return rc;
+}
+
+sl_rc sl_return_case(sl_store *s, const char *case_id, const char *kind,
+                     const sl_outline_extra *extra, size_t n_extra,
+                     json_t **outline)
+{
+	int tries = 0;
+	sl_rc rc;
+	do
+		rc = return_once(s, case_id, kind, extra, n_extra, outline);
+	while (sl_tx_retry(s, rc, &tries));
 	return rc;
 }
 
@@ -715,9 +730,12 @@ static sl_rc judge(sl_store *s, int64_t ref, int r, const sl_dossier *d,
 	return SL_OK;
 }
 
-sl_rc sl_case_resubmit(sl_store *s, const char *case_id, const char *buf,
-                       size_t len, const char *name, json_t **result)
+static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
+                           size_t len, const char *name, json_t **result)
 {
+	sl_rc snap_rc = sl_tx_snapshot(s);
+	if (snap_rc)
+		return snap_rc;
 	int64_t ref;
 	sl_state state, next;
 	sl_rc rc =
@@ -781,7 +799,7 @@ sl_rc sl_case_resubmit(sl_store *s, const char *case_id, const char *buf,
 	sl_hex(h, sizeof h, hex);
 	json_t *answered = json_array(), *open = json_array(), *checks = NULL;
 	int64_t now = sl_now_ms();
-	if ((rc = sl_tx_begin(s))) {
+	if ((rc = sl_tx_begin_unchanged(s))) {
 		sl_dossier_free(d);
 		goto out;
 	}
@@ -891,5 +909,16 @@ out:
 	json_decref(answered);
 	json_decref(open);
 	free(items);
+	return rc;
+}
+
+sl_rc sl_case_resubmit(sl_store *s, const char *case_id, const char *buf,
+                       size_t len, const char *name, json_t **result)
+{
+	int tries = 0;
+	sl_rc rc;
+	do
+		rc = resubmit_once(s, case_id, buf, len, name, result);
+	while (sl_tx_retry(s, rc, &tries));
 	return rc;
 }

@@ -559,11 +559,18 @@ static int keep_result(const sl_review_result *r, void *ud)
 	return 0;
 }
 
-sl_rc sl_review_run(sl_store *s, const char *case_id,
-                    int (*cb)(const sl_review_result *r, void *ud), void *ud)
+/* The cases to check, and their states, are read before the write
+ * transaction: if another shenli commits in between (a sign-off, say),
+ * the run starts again rather than write findings on a stale list. */
+static sl_rc review_run_once(sl_store *s, const char *case_id,
+                             int (*cb)(const sl_review_result *r, void *ud),
+                             void *ud)
 {
-	sl_rc rc = sl_policy_require(s, SL_ACT_REVIEW_RUN,
-	                             case_id ? case_id : "cases");
+	sl_rc rc = sl_tx_snapshot(s);
+	if (rc)
+		return rc;
+	rc = sl_policy_require(s, SL_ACT_REVIEW_RUN,
+	                       case_id ? case_id : "cases");
 	if (rc)
 		return rc;
 	todo_list todo_v = {0};
@@ -602,6 +609,17 @@ sl_rc sl_review_run(sl_store *s, const char *case_id,
 	return rc;
 }
 
+sl_rc sl_review_run(sl_store *s, const char *case_id,
+                    int (*cb)(const sl_review_result *r, void *ud), void *ud)
+{
+	int tries = 0;
+	sl_rc rc;
+	do
+		rc = review_run_once(s, case_id, cb, ud);
+	while (sl_tx_retry(s, rc, &tries));
+	return rc;
+}
+
 /* Check the cases of t; own_tx: in a transaction of its own (else in the
  * caller's, which commits). */
 static sl_rc run_todo(sl_store *s, const todo_list *t, int own_tx,
@@ -621,7 +639,7 @@ static sl_rc run_todo(sl_store *s, const todo_list *t, int own_tx,
 	 * cache keeps its written pages from being spilled and rewritten */
 	sqlite3_exec(sl_store_db(s), "PRAGMA cache_size = -32768", 0, 0, 0);
 	if (!rc && t->n && own_tx)
-		rc = sl_tx_begin(s);
+		rc = sl_tx_begin_unchanged(s); /* see sl_review_run */
 	for (size_t i = 0; !rc && i < t->n; i++) {
 		sl_review_result res;
 		rc = run_one(s, &v, &pl, &em, &t->v[i], &res);

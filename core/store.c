@@ -323,7 +323,42 @@ sl_rc sl_tx_begin(sl_store *s)
 	rc = sl_audit_tx_begin(s);
 	if (rc)
 		sl_tx_rollback(s);
+	s->tx_base = s->head_seq;
 	return rc;
+}
+
+sl_rc sl_tx_snapshot(sl_store *s)
+{
+	uint8_t hash[SL_SHA256_LEN];
+	s->changed = 0;
+	s->snap_set = 0;
+	sl_rc rc = sl_audit_head(s, &s->snap_seq, hash);
+	s->snap_set = rc == SL_OK;
+	return rc;
+}
+
+sl_rc sl_tx_begin_unchanged(sl_store *s)
+{
+	if (!s->snap_set)
+		return sl_error(SL_ESYS, _("internal: no snapshot"));
+	sl_rc rc = sl_tx_begin(s);
+	if (rc || s->head_seq == s->snap_seq)
+		return rc;
+	sl_tx_rollback(s);
+	s->snap_set = 0;
+	s->changed = 1;
+	return sl_error(SL_ESYS,
+	                _("the store changed while this command read it "
+	                  "(another shenli wrote to it); nothing was changed, "
+	                  "try again"));
+}
+
+int sl_tx_retry(sl_store *s, sl_rc rc, int *tries)
+{
+	int again = rc == SL_ESYS && s->changed && ++*tries < SL_TX_TRIES;
+	s->changed = 0;
+	s->snap_set = 0;
+	return again;
 }
 
 sl_rc sl_tx_commit(sl_store *s)
@@ -343,6 +378,9 @@ sl_rc sl_tx_commit(sl_store *s)
 		return rc;
 	}
 	s->in_tx = 0;
+	/* our own commit does not make the snapshot stale */
+	if (s->snap_set && s->tx_base == s->snap_seq)
+		s->snap_seq = s->head_seq;
 	sl_audit_tx_reset(s);
 	return SL_OK;
 }

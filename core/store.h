@@ -64,8 +64,8 @@ sqlite3 *sl_store_db(sl_store *s);
 const sl_actor *sl_store_actor(const sl_store *s);
 const char *sl_store_path(const sl_store *s);
 /* PATH.keys/USER.slot */
-sl_rc sl_store_slot_path(const char *store_path, const char *user,
-                         char *buf, size_t cap);
+sl_rc sl_store_slot_path(const char *store_path, const char *user, char *buf,
+                         size_t cap);
 
 /* Sign msg with the acting user's own key (an opinion, say): the same key
  * that signs the user's audit entries. */
@@ -82,6 +82,31 @@ sl_rc sl_tx_begin(sl_store *s);
 sl_rc sl_tx_commit(sl_store *s);
 void sl_tx_rollback(sl_store *s);
 int sl_tx_active(const sl_store *s);
+
+/*
+ * Read-then-write operations (assign, extend, return, resubmit, opinions,
+ * review runs) decide on what they read before their write transaction:
+ * a refusal must audit itself, which takes a transaction of its own. So
+ * another shenli may commit in between, and a decision made on a stale
+ * read would be a lost update (two extensions both within the bound, two
+ * returns of one case). Every committed change appends an audit entry in
+ * its own transaction, so the audit head is the store's version:
+ *
+ *     int tries = 0;
+ *     do rc = op_once(s, ...); while (sl_tx_retry(s, rc, &tries));
+ *
+ * where op_once calls sl_tx_snapshot() before its first read and begins
+ * its write with sl_tx_begin_unchanged(). If another process committed
+ * since the snapshot, that writes nothing and fails with SL_ESYS, and
+ * sl_tx_retry says to run the whole operation again, reads and checks
+ * included; after SL_TX_TRIES attempts the SL_ESYS ("try again") stands.
+ * This process's own commits in between (an audited refusal of a plugin,
+ * say) move the snapshot with them.
+ */
+#define SL_TX_TRIES 8
+sl_rc sl_tx_snapshot(sl_store *s);
+sl_rc sl_tx_begin_unchanged(sl_store *s);
+int sl_tx_retry(sl_store *s, sl_rc rc, int *tries);
 
 /* Map the db's current error to an sl_rc with a message naming what. */
 sl_rc sl_db_err(sl_store *s, const char *what);

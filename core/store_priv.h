@@ -23,17 +23,22 @@ struct sl_store {
 	sqlite3 *db;
 	char *path;
 	sl_actor actor;
-	sl_secrets *sec;      /* data key + this user's signing seed */
-	sl_signkey *signkey;  /* this user's Ed25519 key */
+	sl_secrets *sec;     /* data key + this user's signing seed */
+	sl_signkey *signkey; /* this user's Ed25519 key */
 	uint8_t store_id[SL_STORE_ID_LEN];
-	sl_hasher *sha;       /* reused hasher for the chain */
+	sl_hasher *sha;          /* reused hasher for the chain */
 	sqlite3_stmt *audit_ins; /* cached: appends are the hot path */
 	/* transaction state */
 	int in_tx;
-	int n_entries;        /* audit entries appended in this tx */
+	int n_entries; /* audit entries appended in this tx */
 	int64_t head_seq;
 	uint8_t head_hash[SL_SHA256_LEN];
 	sl_pending pending;
+	/* sl_tx_snapshot (store.h): the audit head it saw, moved on by this
+	 * process's own commits; changed: sl_tx_begin_unchanged found another
+	 * process's commit after it */
+	int snap_set, changed;
+	int64_t snap_seq, tx_base;
 };
 
 /* audit.c: called by store.c around a transaction. */

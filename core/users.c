@@ -30,12 +30,14 @@ int sl_code_valid(const char *code)
 sl_rc sl_passphrase_acceptable(const char *pass, size_t plen)
 {
 	if (plen < SL_PASS_MIN)
-		return sl_error(SL_EINPUT,
-		                _("passphrase too short: at least %d characters"),
-		                SL_PASS_MIN);
+		return sl_error(
+		    SL_EINPUT,
+		    _("passphrase too short: at least %d characters"),
+		    SL_PASS_MIN);
 	if (plen > SL_PASS_MAX)
 		return sl_error(SL_EINPUT,
-		                _("passphrase too long: at most %d bytes"), SL_PASS_MAX);
+		                _("passphrase too long: at most %d bytes"),
+		                SL_PASS_MAX);
 	if (memchr(pass, 0, plen))
 		return sl_error(SL_EINPUT, _("passphrase contains a NUL byte"));
 	return SL_OK;
@@ -44,8 +46,8 @@ sl_rc sl_passphrase_acceptable(const char *pass, size_t plen)
 static sl_rc user_exists(sl_store *s, const char *id, int *exists)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM users WHERE id = ?", -1, &st,
-	                       0))
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM users WHERE id = ?", -1,
+	                       &st, 0))
 		return sl_db_err(s, _("reading users"));
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
@@ -56,22 +58,27 @@ static sl_rc user_exists(sl_store *s, const char *id, int *exists)
 	return SL_OK;
 }
 
-sl_rc sl_user_add(sl_store *s, const char *id, sl_role role,
-                  const char *agency, const char *zone, const char *pass,
-                  size_t plen)
+static sl_rc user_add_once(sl_store *s, const char *id, sl_role role,
+                           const char *agency, const char *zone,
+                           const char *pass, size_t plen)
 {
+	sl_rc snap_rc = sl_tx_snapshot(s);
+	if (snap_rc)
+		return snap_rc;
 	sl_rc rc = sl_policy_require(s, SL_ACT_USER_ADD, id);
 	if (rc)
 		return rc;
 	if (!sl_user_id_valid(id))
-		return sl_error(SL_EINPUT,
-		                _("invalid user id '%s': use 1-32 of a-z, 0-9, '.', "
-		                  "'_', '-', starting with a letter or digit"),
-		                id);
+		return sl_error(
+		    SL_EINPUT,
+		    _("invalid user id '%s': use 1-32 of a-z, 0-9, '.', "
+		      "'_', '-', starting with a letter or digit"),
+		    id);
 	if (!sl_role_name(role) || !strcmp(sl_role_name(role), "?"))
 		return sl_error(SL_EINPUT, _("unknown role"));
 	if (agency && !sl_code_valid(agency))
-		return sl_error(SL_EINPUT, _("invalid agency code '%s'"), agency);
+		return sl_error(SL_EINPUT, _("invalid agency code '%s'"),
+		                agency);
 	if (zone && !sl_code_valid(zone))
 		return sl_error(SL_EINPUT, _("invalid zone code '%s'"), zone);
 	if ((rc = sl_passphrase_acceptable(pass, plen)))
@@ -83,21 +90,23 @@ sl_rc sl_user_add(sl_store *s, const char *id, sl_role role,
 	/* The home agency decides recusal: it must be one we know. */
 	int found = 0;
 	char azone[SL_CODE_MAX + 1];
-	if (agency && ((rc = sl_agency_zone(s, agency, &found, azone)) || !found))
+	if (agency &&
+	    ((rc = sl_agency_zone(s, agency, &found, azone)) || !found))
 		return rc ? rc
-		          : sl_error(SL_EINPUT, _("no agency '%s' (add it first)"),
+		          : sl_error(SL_EINPUT,
+		                     _("no agency '%s' (add it first)"),
 		                     agency);
 	if (zone && ((rc = sl_zone_exists(s, zone, &found)) || !found))
 		return rc ? rc
-		          : sl_error(SL_EINPUT, _("no zone '%s' (add it first)"),
-		                     zone);
+		          : sl_error(SL_EINPUT,
+		                     _("no zone '%s' (add it first)"), zone);
 	int exists = 0;
 	if ((rc = user_exists(s, id, &exists)))
 		return rc;
 	if (exists)
-		return sl_error(SL_EINPUT,
-		                _("user '%s' already exists (ids are never reused)"),
-		                id);
+		return sl_error(
+		    SL_EINPUT,
+		    _("user '%s' already exists (ids are never reused)"), id);
 
 	/* The new user's secrets: the store's data key and their own fresh
 	 * signing key. */
@@ -126,13 +135,14 @@ sl_rc sl_user_add(sl_store *s, const char *id, sl_role role,
 		goto out;
 	sl_hex(pub, sizeof pub, hpub);
 
-	if ((rc = sl_tx_begin(s)))
+	if ((rc = sl_tx_begin_unchanged(s)))
 		goto out;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db,
-	                       "INSERT INTO users(id, role, agency, zone, pubkey, "
-	                       "slot_sha256, created_seq) VALUES(?,?,?,?,?,?,?)",
-	                       -1, &st, 0)) {
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "INSERT INTO users(id, role, agency, zone, pubkey, "
+	        "slot_sha256, created_seq) VALUES(?,?,?,?,?,?,?)",
+	        -1, &st, 0)) {
 		rc = sl_db_err(s, _("adding user"));
 		goto rollback;
 	}
@@ -150,8 +160,8 @@ sl_rc sl_user_add(sl_store *s, const char *id, sl_role role,
 		goto rollback;
 	}
 	json_t *d = json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "user", id, "role",
-	                      sl_role_name(role), "pubkey", hpub, "agency", agency,
-	                      "zone", zone);
+	                      sl_role_name(role), "pubkey", hpub, "agency",
+	                      agency, "zone", zone);
 	rc = sl_audit(s, "user.add", id, d);
 	json_decref(d);
 	if (rc)
@@ -174,6 +184,17 @@ out:
 	free(img);
 	sl_sign_free(key);
 	sl_secrets_free(sec);
+	return rc;
+}
+
+sl_rc sl_user_add(sl_store *s, const char *id, sl_role role, const char *agency,
+                  const char *zone, const char *pass, size_t plen)
+{
+	int tries = 0;
+	sl_rc rc;
+	do
+		rc = user_add_once(s, id, role, agency, zone, pass, plen);
+	while (sl_tx_retry(s, rc, &tries));
 	return rc;
 }
 
@@ -217,8 +238,8 @@ sl_rc sl_user_disable(sl_store *s, const char *id)
 	 * takes away the wrapped data key. A crash before this line leaves a
 	 * slot that no longer opens anything. */
 	if (sl_file_shred(slot) != SL_OK)
-		fprintf(stderr, _("warning: %s could not be removed: %s\n"), slot,
-		        sl_errmsg());
+		fprintf(stderr, _("warning: %s could not be removed: %s\n"),
+		        slot, sl_errmsg());
 	return SL_OK;
 fail:
 	sl_tx_rollback(s);
@@ -239,8 +260,8 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 	char *img = NULL;
 	size_t imglen = 0;
 	uint8_t h[32];
-	if ((rc = sl_keyslot_seal(s->actor.id, newpass, plen, s->sec, NULL, &img,
-	                          &imglen)) ||
+	if ((rc = sl_keyslot_seal(s->actor.id, newpass, plen, s->sec, NULL,
+	                          &img, &imglen)) ||
 	    (rc = sl_sha256(img, imglen, h)))
 		goto out;
 	/* New slot beside the old one; the commit records its hash; then the
@@ -252,8 +273,8 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 		goto unnew;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db,
-	                       "UPDATE users SET slot_sha256 = ? WHERE id = ?", -1,
-	                       &st, 0)) {
+	                       "UPDATE users SET slot_sha256 = ? WHERE id = ?",
+	                       -1, &st, 0)) {
 		rc = sl_db_err(s, _("changing passphrase"));
 		goto rollback;
 	}
@@ -270,9 +291,10 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 		goto rollback;
 	rc = sl_file_commit_rename(newp, slot);
 	if (rc)
-		sl_error(rc, _("the new passphrase is recorded but its key slot "
-		               "could not be put in place (%s); it will be on the "
-		               "next unlock with the new passphrase"),
+		sl_error(rc,
+		         _("the new passphrase is recorded but its key slot "
+		           "could not be put in place (%s); it will be on the "
+		           "next unlock with the new passphrase"),
 		         sl_errmsg());
 	goto out;
 rollback:
@@ -291,17 +313,19 @@ sl_rc sl_user_list(sl_store *s, int (*cb)(const sl_user_info *u, void *ud),
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT id, role, agency, zone, disabled, pubkey "
-	                       "FROM users ORDER BY id",
-	                       -1, &st, 0))
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "SELECT id, role, agency, zone, disabled, pubkey "
+	        "FROM users ORDER BY id",
+	        -1, &st, 0))
 		return sl_db_err(s, _("reading users"));
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		sl_user_info u = {0};
 		const char *t;
 		snprintf(u.id, sizeof u.id, "%s", sqlite3_column_text(st, 0));
-		u.role = sl_role_parse((const char *)sqlite3_column_text(st, 1));
+		u.role =
+		    sl_role_parse((const char *)sqlite3_column_text(st, 1));
 		if ((t = (const char *)sqlite3_column_text(st, 2)))
 			snprintf(u.agency, sizeof u.agency, "%s", t);
 		if ((t = (const char *)sqlite3_column_text(st, 3)))

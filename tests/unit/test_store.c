@@ -276,6 +276,73 @@ static void test_newer_schema_refused(void **st)
 	tstore_cleanup(&t);
 }
 
+/* Two connections, as two shenli processes: a commit by the other one after
+ * a snapshot makes the read-then-write stale (retried), a commit of one's
+ * own does not, and the retries are bounded. */
+static void test_snapshot_detects_other_writers(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *a = tstore_new(&t), *b = NULL;
+	assert_int_equal(sl_store_unlock(t.path, "root", ADMIN_PASS,
+	                                 strlen(ADMIN_PASS), &b),
+	                 SL_OK);
+	int64_t h0, h1;
+	uint8_t hash[32];
+	assert_int_equal(sl_audit_head(a, &h0, hash), SL_OK);
+
+	/* begin without a snapshot is a programming error, not a write */
+	assert_int_equal(sl_tx_begin_unchanged(a), SL_ESYS);
+	assert_false(sl_tx_active(a));
+
+	/* b commits after a's snapshot: a writes nothing and is told to retry */
+	assert_int_equal(sl_tx_snapshot(a), SL_OK);
+	assert_int_equal(sl_zone_add(b, "Z1", "zone one"), SL_OK);
+	assert_int_equal(sl_tx_begin_unchanged(a), SL_ESYS);
+	assert_false(sl_tx_active(a));
+	assert_non_null(strstr(sl_errmsg(), "try again"));
+	int tries = 0;
+	assert_true(sl_tx_retry(a, SL_ESYS, &tries));
+	assert_int_equal(tries, 1);
+	/* an error of another kind, or a busy store, is not retried */
+	assert_false(sl_tx_retry(a, SL_ESYS, &tries));
+	assert_false(sl_tx_retry(a, SL_EPERM, &tries));
+
+	/* a's own commit after its snapshot does not make it stale */
+	assert_int_equal(sl_tx_snapshot(a), SL_OK);
+	assert_int_equal(sl_tx_begin(a), SL_OK);
+	assert_int_equal(sl_audit(a, "test.own", "x", NULL), SL_OK);
+	assert_int_equal(sl_tx_commit(a), SL_OK);
+	assert_int_equal(sl_tx_begin_unchanged(a), SL_OK);
+	assert_int_equal(sl_audit(a, "test.own", "y", NULL), SL_OK);
+	assert_int_equal(sl_tx_commit(a), SL_OK);
+	assert_int_equal(sl_audit_head(a, &h1, hash), SL_OK);
+	assert_int_equal(h1, h0 + 3); /* the zone and a's two entries */
+
+	/* bounded: with the store changing every time, SL_TX_TRIES attempts */
+	tries = 0;
+	int attempts = 0;
+	sl_rc rc;
+	char code[16];
+	do {
+		attempts++;
+		assert_int_equal(sl_tx_snapshot(a), SL_OK);
+		snprintf(code, sizeof code, "Q%d", attempts);
+		assert_int_equal(sl_zone_add(b, code, "another zone"), SL_OK);
+		rc = sl_tx_begin_unchanged(a);
+	} while (sl_tx_retry(a, rc, &tries));
+	assert_int_equal(rc, SL_ESYS);
+	assert_int_equal(attempts, SL_TX_TRIES);
+	assert_false(sl_tx_active(a));
+
+	/* and the zone b added is there, once */
+	assert_int_equal(sl_zone_add(a, "Z1", "again"), SL_EINPUT);
+	assert_non_null(strstr(sl_errmsg(), "already exists"));
+	sl_store_close(b);
+	sl_store_close(a);
+	tstore_cleanup(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +354,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_user_input),
 	    cmocka_unit_test(test_passwd),
 	    cmocka_unit_test(test_newer_schema_refused),
+	    cmocka_unit_test(test_snapshot_detects_other_writers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
