@@ -3,6 +3,7 @@
 #   make test     build, then the whole test suite (ctest: cmocka + CLI)
 #   make demo     build, then the guided demo in a temporary store
 #   make asan     the test suite under AddressSanitizer + UBSan
+#   make valgrind unit tests and some CLI tests under valgrind memcheck (tools/valgrind.sh)
 #   make bench    build and run the benchmarks (prints figures)
 #   make fuzz     clang libFuzzer targets, FUZZ_SECONDS (60) each (tools/fuzz.sh)
 #   make package  build, then the .deb (CPack) for air-gapped machines
@@ -10,6 +11,7 @@
 
 BUILD_DIR  ?= build
 ASAN_DIR   ?= build-asan
+VALGRIND_DIR ?= build-valgrind
 FUZZ_DIR   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_CC    ?= clang
@@ -17,7 +19,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE      ?= cmake
 
-.PHONY: all deps build test demo package asan bench fuzz format clean
+.PHONY: all deps build test demo package asan valgrind bench fuzz format clean
 
 all: build
 
@@ -52,6 +54,16 @@ asan: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
+# Every unit test and the CLI tests of tools/valgrind.sh under memcheck: any
+# error or definite/indirect leak fails. Installs valgrind if it is missing.
+valgrind: deps
+	@command -v valgrind >/dev/null || { echo "valgrind: installing" >&2; \
+	  S=$$([ "$$(id -u)" -ne 0 ] && echo sudo); $$S apt-get update -qq && \
+	  $$S apt-get install -y -qq --no-install-recommends valgrind >&2; }
+	$(CMAKE) -S . -B $(VALGRIND_DIR) -DCMAKE_BUILD_TYPE=Debug -DSHENLI_BENCH=OFF
+	$(CMAKE) --build $(VALGRIND_DIR) -j $(JOBS)
+	JOBS=$(JOBS) bash tools/valgrind.sh $(VALGRIND_DIR)
+
 bench: build
 	$(BUILD_DIR)/tests/bench/bench_audit
 	$(BUILD_DIR)/tests/bench/bench_import
@@ -59,8 +71,16 @@ bench: build
 	$(BUILD_DIR)/tests/bench/bench_scripts
 
 # A separate build with the core instrumented for libFuzzer, ASan and UBSan;
-# each target runs on a copy of tests/fuzz/corpus/<target>.
+# each target runs on a copy of tests/fuzz/corpus/<target>. Installs clang
+# and its libFuzzer runtime if they are missing.
 fuzz: deps
+	@S=$$([ "$$(id -u)" -ne 0 ] && echo sudo); \
+	if ! command -v $(FUZZ_CC) >/dev/null; then echo "fuzz: installing clang" >&2; \
+	  $$S apt-get update -qq && $$S apt-get install -y -qq clang >&2; fi; \
+	if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' | \
+	  $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then \
+	  echo "fuzz: installing the libFuzzer runtime" >&2; \
+	  $$S apt-get update -qq && $$S apt-get install -y -qq libclang-rt-dev >&2; fi
 	CC=$(FUZZ_CC) $(CMAKE) -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DSHENLI_FUZZ=ON -DSHENLI_BENCH=OFF -DBUILD_TESTING=OFF
 	$(CMAKE) --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
@@ -72,4 +92,4 @@ format:
 	  tests/fuzz/*.h 2>/dev/null || true
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(VALGRIND_DIR) $(FUZZ_DIR)

@@ -5,7 +5,7 @@
 # the coverage libFuzzer reached (cov: edges, ft: features); exits 1 if
 # any target crashed, leaving the reproducer and the log where it says.
 #
-#   tools/fuzz.sh BUILD_DIR [SECONDS]
+#   tools/fuzz.sh BUILD_DIR [SECONDS]     (FUZZ_JOBS: targets at a time)
 #
 # To keep what a run found, merge its corpus back (new coverage only):
 #   BUILD_DIR/tests/fuzz/fuzz_T -merge=1 tests/fuzz/corpus/T WORK/corpus/T
@@ -39,11 +39,10 @@ dict() {
 	esac
 }
 
-failed=0
-ran=0
-for bin in "$build"/tests/fuzz/fuzz_*; do
-	[ -x "$bin" ] || continue
-	t=${bin##*/fuzz_}
+# fuzz_one TARGET BIN: one target's run; its summary -> $work/TARGET.result,
+# its exit code -> $work/TARGET.rc
+fuzz_one() {
+	t=$1 bin=$2
 	mkdir -p "$work/corpus/$t" "$work/crashes/$t"
 	if [ -d "$fz/corpus/$t" ]; then
 		cp -R "$fz/corpus/$t/." "$work/corpus/$t/"
@@ -56,23 +55,44 @@ for bin in "$build"/tests/fuzz/fuzz_*; do
 		-artifact_prefix="$work/crashes/$t/" $(dict "$t") \
 		"$work/corpus/$t" >"$log" 2>&1
 	rc=$?
-	ran=$((ran + 1))
 	after=$(find "$work/corpus/$t" -type f | wc -l)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	cov=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1 |
 		sed -E 's/.*cov: ([0-9]+) ft: ([0-9]+).*/cov \1 ft \2/')
-	printf '%-9s %10s execs %7s/s  %-18s corpus %s -> %s\n' "$t" \
-		"${execs:-?}" "${rate:-?}" "${cov:-cov ? ft ?}" "$before" "$after"
-	if [ $rc -ne 0 ]; then
-		failed=1
-		echo "  FAILED (exit $rc): log $log"
-		grep -E 'SUMMARY|invariant failed|ERROR:' "$log" | head -5 |
-			sed 's/^/    /'
-		for a in "$work/crashes/$t"/*; do
-			[ -e "$a" ] && echo "  reproducer: $a"
-		done
-	fi
+	{
+		printf '%-9s %10s execs %7s/s  %-18s corpus %s -> %s\n' "$t" \
+			"${execs:-?}" "${rate:-?}" "${cov:-cov ? ft ?}" "$before" "$after"
+		if [ $rc -ne 0 ]; then
+			echo "  FAILED (exit $rc): log $log"
+			grep -E 'SUMMARY|invariant failed|ERROR:' "$log" | head -5 |
+				sed 's/^/    /'
+			for a in "$work/crashes/$t"/*; do
+				[ -e "$a" ] && echo "  reproducer: $a"
+			done
+		fi
+	} >"$work/$t.result"
+	echo $rc >"$work/$t.rc"
+}
+
+# FUZZ_JOBS targets at a time (default: one per core); each gets its
+# SECONDS of its own
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+ran=0
+targets=
+for bin in "$build"/tests/fuzz/fuzz_*; do
+	[ -x "$bin" ] || continue
+	t=${bin##*/fuzz_}
+	targets="$targets $t"
+	fuzz_one "$t" "$bin" &
+	ran=$((ran + 1))
+	[ $((ran % jobs)) -eq 0 ] && wait
+done
+wait
+failed=0
+for t in $targets; do
+	cat "$work/$t.result"
+	[ "$(cat "$work/$t.rc")" = 0 ] || failed=1
 done
 
 if [ $ran -eq 0 ]; then

@@ -19,11 +19,27 @@ fi
 case $SHENLI in /*) ;; *) SHENLI=$PWD/$SHENLI ;; esac
 unset SHENLI_USER SHENLI_STORE
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
+# Every command unlocks: a 64 MiB scrypt. With glibc's malloc on transparent
+# huge pages (when the kernel offers them on request, Debian's default) that
+# costs half the CPU: 17k page faults become ~1k, and TLB misses drop. Same
+# N, same result; only the suite's time changes. (Sanitizers and valgrind
+# bring their own malloc and ignore it.)
+export GLIBC_TUNABLES=glibc.malloc.hugetlb=1
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/shenli-cli.XXXXXX") || exit 2
 chmod 700 "$T"
 mkdir -m 700 "$T/pw"
 STORE=$T/store.db
+# python3 resolved once, first on PATH for the test and what it starts: a
+# version manager's shim (pyenv) costs ~250 ms a call, Debian's own ~25 ms,
+# and the tests call it thousands of times. Only the standard library is used.
+mkdir -m 700 "$T/bin"
+if [ -x /usr/bin/python3 ]; then
+	ln -s /usr/bin/python3 "$T/bin/python3"
+else
+	ln -s "$(python3 -c 'import sys; print(sys.executable)')" "$T/bin/python3"
+fi
+PATH=$T/bin:$PATH
 OUT=$T/.stdout
 ERR=$T/.stderr
 : >"$OUT"
@@ -63,7 +79,57 @@ pwfile() {
 
 # Commands with a hard time limit so that a hang (e.g. a prompt on the
 # terminal) fails the test instead of blocking it.
-sl() { timeout -k 5 120 "$SHENLI" --store "$STORE" "$@" </dev/null; }
+sl() {
+	if [ -n "${SHENLI_VALGRIND:-}" ] && _vg_first "$@"; then
+		timeout -k 5 540 valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect --track-fds=no --child-silent-after-fork=yes \
+			${SHENLI_VALGRIND_SUPP:+--suppressions="$SHENLI_VALGRIND_SUPP"} \
+			--log-file="$T/.vg/%p.log" "$SHENLI" --store "$STORE" "$@" </dev/null
+		return
+	fi
+	timeout -k 5 120 "$SHENLI" --store "$STORE" "$@" </dev/null
+}
+# SHENLI_VALGRIND=1 (make valgrind): sl runs shenli under valgrind memcheck
+# the first time each form of command (user, command, subcommand, option
+# names) comes up in a test, and natively after that: an unlock costs
+# seconds under valgrind. SHENLI_VALGRIND=all: every time. finish fails the
+# test on any error or definite/indirect leak in the logs ($T/.vg).
+# `script run` and `review signoff` always run natively: their worker is
+# exec'ed from /proc/self/exe, which under valgrind is valgrind itself.
+_vg_first() {
+	local form= u= n=0 skip= a
+	for a in "$@"; do
+		if [ -n "$skip" ]; then
+			[ "$skip" = user ] && u=$a
+			skip=
+			continue
+		fi
+		case $a in
+		--user) skip=user ;;
+		--store | --passphrase-file | --passphrase-fd) skip=1 ;;
+		--*) form="$form ${a%%=*}" ;;
+		*) [ $n -lt 2 ] && form="$form $a"; n=$((n + 1)) ;;
+		esac
+	done
+	case "$form " in *" script run "* | *" review signoff "*) return 1 ;; esac
+	[ "$SHENLI_VALGRIND" = all ] && return 0
+	form="$u:$form"
+	grep -qxF -- "$form" "$T/.vg/forms" 2>/dev/null && return 1
+	printf '%s\n' "$form" >>"$T/.vg/forms"
+}
+_vg_check() { # fail on any valgrind log that reports an error
+	local f n=0 bad=0
+	for f in "$T"/.vg/*.log; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		grep -q "ERROR SUMMARY: 0 errors" "$f" && continue
+		bad=$((bad + 1))
+		fail "valgrind: $(grep -m1 "Command:" "$f" | sed 's/.*Command: //')"
+		grep -v "^==[0-9]*== *$" "$f" | sed -n '1,60s/^/       | /p'
+	done
+	echo "# valgrind: $n runs of shenli under memcheck, $bad with errors"
+}
+if [ -n "${SHENLI_VALGRIND:-}" ]; then mkdir -p "$T/.vg"; fi
 as() {
 	local u=$1
 	shift
@@ -123,6 +189,7 @@ sys.exit(0 if eval(sys.argv[1]) else 1)' "$1" "$2"
 }
 
 finish() {
+	[ -n "${SHENLI_VALGRIND:-}" ] && _vg_check
 	_FINISHED=1
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]

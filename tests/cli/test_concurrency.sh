@@ -113,7 +113,8 @@ release() { [ -n "$HOLD" ] && kill -CONT "$HOLD"; wait "$HOLDER"; HOLD=; }
 trap 'rc=$?; [ -n "$HOLD" ] && kill -KILL "$HOLD" 2>/dev/null; (exit $rc); _cleanup' EXIT
 
 # --- commands started together ---------------------------------------------------
-ROUNDS=${SHENLI_CONCURRENCY_ROUNDS:-8}
+# (3 rounds in a sanitizer build: the races below are the same)
+ROUNDS=${SHENLI_CONCURRENCY_ROUNDS:-$([ -n "${SHENLI_SANITIZED:-}" ] && echo 3 || echo 8)}
 Z1=" $("$SHENLI" sample agencies | awk -F'\t' '$2=="Z1"{printf "%s ", $1}')"
 # cases of zone Z1 for opinions and the races below: clean dossiers, not from
 # ZRJ (m1's home agency), reviewed by m1 and m3
@@ -285,8 +286,10 @@ json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 race z1 lead case resubmit "$Y" "$T/rs.json" -- z2 boss case resubmit "$Y" "$T/rs.json"
 echo "# two resubmissions at once: exits $(rc_of z1) $(rc_of z2)"
+# (done is exit 0, or 1 when the checks run on the new dossier report a
+# blocker of their own)
 check "one resubmission done, the other refused as the case is back in review (exit 4)" \
-	test "$(pair z1 z2)" = "0 4"
+	bash -c '[ "$1" = "0 4" ] || [ "$1" = "1 4" ]' _ "$(pair z1 z2)"
 expect_rc 0 as lead case show "$Y" --json
 check "the dossier replaced once" pyjson 'd["state"] == "in_review" and d["dossier_rev"] == 2' "$OUT"
 

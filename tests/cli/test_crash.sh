@@ -4,11 +4,12 @@
 # a killed command may have happened or not, but never halfway: the store
 # opens, the audit log verifies, and users are exactly as the log says.
 #
-# SHENLI_CRASH_ITERS (default 40) and SHENLI_CRASH_SEED (default: random,
-# printed) make a run repeatable.
+# SHENLI_CRASH_ITERS (default 40; 12 in a sanitizer build, SHENLI_SANITIZED:
+# a killed process reports nothing to a sanitizer, the checks after each kill
+# do) and SHENLI_CRASH_SEED (default: random, printed) make a run repeatable.
 . "$(dirname "$0")/lib.sh"
 
-ITERS=${SHENLI_CRASH_ITERS:-40}
+ITERS=${SHENLI_CRASH_ITERS:-$([ -n "${SHENLI_SANITIZED:-}" ] && echo 12 || echo 40)}
 SEED=${SHENLI_CRASH_SEED:-$(($(date +%s%N) % 32768))}
 RANDOM=$SEED
 echo "# seed $SEED (SHENLI_CRASH_SEED=$SEED to repeat), $ITERS iterations"
