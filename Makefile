@@ -89,7 +89,7 @@ fuzz: deps
 format:
 	clang-format -i core/*.c core/*.h core/cli/*.c core/cli/*.h \
 	  core/include/shenli/*.h tests/unit/*.c tests/bench/*.c tests/fuzz/*.c \
-	  tests/fuzz/*.h 2>/dev/null || true
+	  tests/fuzz/*.h tests/valgrind/*.c 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(VALGRIND_DIR) $(FUZZ_DIR)

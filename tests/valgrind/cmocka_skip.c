@@ -41,7 +41,8 @@ int _cmocka_run_group_tests(const char *group_name,
 {
 	run_fn real = (run_fn)dlsym(RTLD_NEXT, "_cmocka_run_group_tests");
 	const char *skip = getenv("SHENLI_CMOCKA_SKIP");
-	struct CMUnitTest *keep = calloc(num_tests ? num_tests : 1, sizeof *keep);
+	struct CMUnitTest *keep =
+	    calloc(num_tests ? num_tests : 1, sizeof *keep);
 	if (!real || !keep) {
 		fprintf(stderr, "cmocka_skip: cannot wrap the test runner\n");
 		free(keep);
