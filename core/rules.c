@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "crypto.h"
+#include "text.h"
 
 /* Generated at build time from plugins/rules/rules.json. */
 extern const unsigned char sl_rules_default_json[];
@@ -84,9 +85,12 @@ sl_rc sl_rules_parse(const char *buf, size_t len, sl_rules **out)
 	json_error_t jerr;
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root || !json_is_object(root)) {
+		/* jansson's message quotes the input: keep it printable */
+		char why[sizeof jerr.text];
+		sl_text_sanitize(root ? "" : jerr.text, why, sizeof why);
 		json_decref(root);
 		return sl_error(SL_EINPUT, _("rules: not a JSON object (line %d: %s)"),
-		                jerr.line, jerr.text);
+		                root ? 0 : jerr.line, why);
 	}
 	sl_rules *r = calloc(1, sizeof *r);
 	if (!r) {
@@ -148,10 +152,12 @@ sl_rc sl_rules_parse(const char *buf, size_t len, sl_rules **out)
 		         : !strcmp(e, "depends") ? -1
 		                                   : -2;
 		if (!zh || !d || !is_discipline(d) || ep == -2) {
+			char c[80]; /* a key of the file: quoted printable */
+			sl_text_sanitize(code, c, sizeof c);
 			rc = sl_error(SL_EINPUT,
 			              _("rules: violations.%s: needs zh, a discipline "
 			                "of the six, and eight_point yes|no|depends"),
-			              code);
+			              c);
 			goto fail;
 		}
 		r->viol[r->n_viol++] = (sl_violation){code, zh, d, ep};

@@ -5,6 +5,7 @@
 /* */
 #include "audit.h"
 #include "policy.h"
+#include "rules.h"
 #include "users.h"
 
 static void test_table(void **st)
@@ -87,11 +88,35 @@ static void test_refusal_is_audited(void **st)
 	tstore_cleanup(&t);
 }
 
+/* A rules file's keys and jansson's quote of bad input are untrusted text:
+ * a message never carries their control characters (terminal escapes). */
+static void test_rules_messages_are_printable(void **st)
+{
+	(void)st;
+	static const char bad_viol[] =
+	    "{\"format\": \"shenli.rules/1\", \"version\": 1,"
+	    " \"intake\": {}, \"review\": {},"
+	    " \"violations\": {\"x\\u001b[2Jy\": {\"zh\": 1}}}";
+	static const char bad_json[] = "{\"a\": \x1b[31m}";
+	const char *in[] = {bad_viol, bad_json};
+	for (size_t i = 0; i < 2; i++) {
+		sl_rules *r = NULL;
+		assert_int_equal(sl_rules_parse(in[i], strlen(in[i]), &r),
+		                 SL_EINPUT);
+		assert_null(r);
+		const char *m = sl_errmsg();
+		assert_non_null(strstr(m, "rules: "));
+		for (const char *p = m; *p; p++)
+			assert_false((unsigned char)*p < 0x20 || *p == 0x7f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table),
 	    cmocka_unit_test(test_refusal_is_audited),
+	    cmocka_unit_test(test_rules_messages_are_printable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
