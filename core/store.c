@@ -134,8 +134,26 @@ sl_rc sl_sqlite_err(sqlite3 *db, int rc, const char *what)
 		    SL_ESYS,
 		    _("%s: the store is read-only; nothing was changed"), what);
 	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
+	case SQLITE_CANTOPEN: {
+		/* the system's reason, if SQLite kept one: a full disk often
+		 * shows as an I/O error when the WAL or its index is made */
+		int e = db ? sqlite3_system_errno(db) : 0;
+		if (e == ENOSPC || e == EDQUOT)
+			return sl_error(
+			    SL_ESYS,
+			    _("%s: the disk is full; nothing was changed"),
+			    what);
+		if (e == EROFS)
+			return sl_error(
+			    SL_ESYS,
+			    _("%s: the store is on a read-only file "
+			      "system; nothing was changed"),
+			    what);
+		if (e)
+			return sl_error(SL_ESYS, _("%s: I/O error: %s (%s)"),
+			                what, m, strerror(e));
 		return sl_error(SL_ESYS, _("%s: I/O error: %s"), what, m);
+	}
 	default: return sl_error(SL_ESYS, _("%s: database error: %s"), what, m);
 	}
 }

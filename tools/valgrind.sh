@@ -27,7 +27,7 @@ set -u
 build=$(cd "${1:?usage: tools/valgrind.sh BUILD_DIR}" && pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-cli=${VALGRIND_CLI:-workflow cases review store packages tamper_edges}
+cli=${VALGRIND_CLI:-workflow review store packages tamper_edges}
 command -v valgrind >/dev/null || { echo "valgrind: not installed" >&2; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/shenli-valgrind.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT

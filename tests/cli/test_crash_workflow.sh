@@ -15,7 +15,7 @@
 # inside it (the WAL write lock held) or after the commit.
 #
 # SHENLI_CRASH_SEED (default: random, printed) repeats the random choices;
-# SHENLI_CRASH_KILLS (default 40; 8 in a sanitizer build, SHENLI_SANITIZED:
+# SHENLI_CRASH_KILLS (default 40; 3 in a sanitizer build, SHENLI_SANITIZED:
 # a killed process reports nothing to a sanitizer, the opening, recovery and
 # verification after each kill do) is the number of kills of each kind.
 . "$(dirname "$0")/lib.sh"
@@ -33,7 +33,7 @@ done
 
 SEED=${SHENLI_CRASH_SEED:-$(($(date +%s%N) % 32768))}
 RANDOM=$SEED
-KILLS=${SHENLI_CRASH_KILLS:-$([ -n "${SHENLI_SANITIZED:-}" ] && echo 8 || echo 40)}
+KILLS=${SHENLI_CRASH_KILLS:-$([ -n "${SHENLI_SANITIZED:-}" ] && echo 3 || echo 40)}
 BATCH=200 # dossiers per import
 echo "# seed $SEED (SHENLI_CRASH_SEED=$SEED to repeat), $KILLS kills of each kind"
 

@@ -6,7 +6,7 @@
 # Under the sanitizers (make asan sets SHENLI_SANITIZED) memory and time
 # mean nothing: a smaller docket, and RSS is reported, not judged.
 if [ -n "${SHENLI_SANITIZED:-}" ]; then
-	N=${SHENLI_IMPORT_N:-20000}
+	N=${SHENLI_IMPORT_N:-5000}
 else
 	N=${SHENLI_IMPORT_N:-100000}
 fi
