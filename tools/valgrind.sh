@@ -61,8 +61,14 @@ run_one() { # run_one unit|cli NAME
 			bash "$SRC/tests/cli/test_$name.sh" "$BUILD/shenli" >"$log" 2>&1
 		rc=$?
 	fi
-	printf '%s %4d s  %s %s\n' "$([ $rc -eq 0 ] && echo ok || echo "FAIL($rc)")" \
-		$((SECONDS - t0)) "$kind" "$name" | tee -a "$WORK/results"
+	local what # what ran under memcheck
+	if [ "$kind" = unit ]; then
+		what=$(sed -n 's/^\[=*\] \([0-9]*\) test(s) run.*/\1 tests/p' "$log" | tail -1)
+	else
+		what=$(sed -n 's/^# valgrind: \([0-9]*\) runs of shenli.*/\1 commands/p' "$log" | tail -1)
+	fi
+	printf '%s %4d s  %s %-13s %s\n' "$([ $rc -eq 0 ] && echo ok || echo "FAIL($rc)")" \
+		$((SECONDS - t0)) "$kind" "$name" "${what:+($what under memcheck)}" | tee -a "$WORK/results"
 }
 export -f run_one
 
