@@ -50,7 +50,7 @@ typedef struct {
 	int64_t signatures; /* signatures verified */
 	int64_t head_seq;
 	uint8_t head_hash[SL_SHA256_LEN];
-	int64_t bad_seq;    /* first bad entry, 0 if none or not an entry */
+	int64_t bad_seq; /* first bad entry, 0 if none or not an entry */
 } sl_audit_report;
 
 /* Re-check the store file's every page, the whole chain, every signature,

@@ -37,9 +37,15 @@ void sl_crypto_init(void)
 	cipher_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
 }
 
-int sl_crypto_secure_heap(void) { return secure_heap; }
+int sl_crypto_secure_heap(void)
+{
+	return secure_heap;
+}
 
-void *sl_secure_alloc(size_t n) { return OPENSSL_secure_zalloc(n); }
+void *sl_secure_alloc(size_t n)
+{
+	return OPENSSL_secure_zalloc(n);
+}
 
 void sl_secure_free(void *p, size_t n)
 {
@@ -98,7 +104,10 @@ void sl_hasher_free(sl_hasher *h)
 	OPENSSL_free(h);
 }
 
-void sl_hasher_init(sl_hasher *h) { EVP_DigestInit_ex(h->ctx, md_sha256, NULL); }
+void sl_hasher_init(sl_hasher *h)
+{
+	EVP_DigestInit_ex(h->ctx, md_sha256, NULL);
+}
 
 void sl_hasher_update(sl_hasher *h, const void *d, size_t n)
 {
@@ -120,15 +129,15 @@ sl_rc sl_sha256(const void *d, size_t n, uint8_t out[SL_SHA256_LEN])
 	return SL_OK;
 }
 
-sl_rc sl_scrypt(const char *pass, size_t plen, const uint8_t *salt,
-                size_t slen, uint64_t N, uint32_t r, uint32_t p,
-                uint8_t *out, size_t outlen)
+sl_rc sl_scrypt(const char *pass, size_t plen, const uint8_t *salt, size_t slen,
+                uint64_t N, uint32_t r, uint32_t p, uint8_t *out, size_t outlen)
 {
 	sl_crypto_init();
 	sl_rc rc = SL_OK;
 	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "SCRYPT", NULL);
 	EVP_KDF_CTX *kctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
-	/* OpenSSL refuses more than 32 MiB unless told; allow what N, r need. */
+	/* OpenSSL refuses more than 32 MiB unless told; allow what N, r need.
+	 */
 	uint64_t maxmem = 128 * N * r * (uint64_t)p + 128 * r * 256 + (1 << 20);
 	OSSL_PARAM params[] = {
 	    OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD,
@@ -150,8 +159,8 @@ sl_rc sl_scrypt(const char *pass, size_t plen, const uint8_t *salt,
 }
 
 static sl_rc aead(int enc, const uint8_t *key, const uint8_t *nonce,
-                  const void *aad, size_t aadlen, const uint8_t *in,
-                  size_t len, uint8_t *out, uint8_t *tag)
+                  const void *aad, size_t aadlen, const uint8_t *in, size_t len,
+                  uint8_t *out, uint8_t *tag)
 {
 	sl_crypto_init();
 	sl_rc rc = SL_ESYS;
@@ -165,15 +174,15 @@ static sl_rc aead(int enc, const uint8_t *key, const uint8_t *nonce,
 		goto out;
 	if (len && EVP_CipherUpdate(c, out, &n, in, (int)len) != 1)
 		goto out;
-	if (!enc && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG,
-	                                SL_GCM_TAG_LEN, tag) != 1)
+	if (!enc && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, SL_GCM_TAG_LEN,
+	                                tag) != 1)
 		goto out;
 	if (EVP_CipherFinal_ex(c, out + n, &n) != 1) {
 		rc = enc ? SL_ESYS : SL_EAUTH;
 		goto out;
 	}
-	if (enc && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG,
-	                               SL_GCM_TAG_LEN, tag) != 1)
+	if (enc && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, SL_GCM_TAG_LEN,
+	                               tag) != 1)
 		goto out;
 	rc = SL_OK;
 out:
@@ -209,7 +218,10 @@ sl_signkey *sl_sign_from_seed(const uint8_t seed[SL_ED25519_SEED_LEN])
 	                                    SL_ED25519_SEED_LEN);
 }
 
-void sl_sign_free(sl_signkey *k) { EVP_PKEY_free(k); }
+void sl_sign_free(sl_signkey *k)
+{
+	EVP_PKEY_free(k);
+}
 
 sl_rc sl_sign_pub(sl_signkey *k, uint8_t pub[SL_ED25519_PUB_LEN])
 {
@@ -226,7 +238,8 @@ sl_rc sl_sign(sl_signkey *k, const void *msg, size_t n,
 	sl_rc rc = SL_ESYS;
 	size_t siglen = SL_ED25519_SIG_LEN;
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	if (c && EVP_DigestSignInit_ex(c, NULL, NULL, NULL, NULL, k, NULL) == 1 &&
+	if (c &&
+	    EVP_DigestSignInit_ex(c, NULL, NULL, NULL, NULL, k, NULL) == 1 &&
 	    EVP_DigestSign(c, sig, &siglen, msg, n) == 1 &&
 	    siglen == SL_ED25519_SIG_LEN)
 		rc = SL_OK;
@@ -248,7 +261,8 @@ sl_rc sl_verify(sl_signkey *pub, const void *msg, size_t n,
 {
 	int ok = 0;
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	if (c && EVP_DigestVerifyInit_ex(c, NULL, NULL, NULL, NULL, pub, NULL) == 1)
+	if (c &&
+	    EVP_DigestVerifyInit_ex(c, NULL, NULL, NULL, NULL, pub, NULL) == 1)
 		ok = EVP_DigestVerify(c, sig, SL_ED25519_SIG_LEN, msg, n) == 1;
 	EVP_MD_CTX_free(c);
 	ERR_clear_error();

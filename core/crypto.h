@@ -34,7 +34,7 @@ void sl_crypto_init(void);
 /* Whether key memory is mlock'ed (secure heap active). */
 int sl_crypto_secure_heap(void);
 
-void *sl_secure_alloc(size_t n); /* zeroed; NULL on failure */
+void *sl_secure_alloc(size_t n);        /* zeroed; NULL on failure */
 void sl_secure_free(void *p, size_t n); /* wipes, then frees */
 void sl_wipe(void *p, size_t n);
 /* Constant-time compare; 0 when equal. */
@@ -43,7 +43,8 @@ int sl_memeq_ct(const void *a, const void *b, size_t n);
 sl_rc sl_random(void *buf, size_t n);
 sl_rc sl_random_key(void *buf, size_t n);
 
-/* SHA-256. The streaming form avoids a heap allocation per hash on hot paths. */
+/* SHA-256. The streaming form avoids a heap allocation per hash on hot paths.
+ */
 typedef struct sl_hasher sl_hasher;
 sl_hasher *sl_hasher_new(void);
 void sl_hasher_free(sl_hasher *h);
@@ -53,9 +54,9 @@ void sl_hasher_final(sl_hasher *h, uint8_t out[SL_SHA256_LEN]);
 sl_rc sl_sha256(const void *d, size_t n, uint8_t out[SL_SHA256_LEN]);
 
 /* scrypt(pass, salt; N, r, p) -> out. */
-sl_rc sl_scrypt(const char *pass, size_t plen, const uint8_t *salt,
-                size_t slen, uint64_t N, uint32_t r, uint32_t p,
-                uint8_t *out, size_t outlen);
+sl_rc sl_scrypt(const char *pass, size_t plen, const uint8_t *salt, size_t slen,
+                uint64_t N, uint32_t r, uint32_t p, uint8_t *out,
+                size_t outlen);
 
 /* AES-256-GCM. ct has ptlen bytes. open returns SL_EAUTH on a bad tag. */
 sl_rc sl_aead_seal(const uint8_t key[SL_KEY_LEN],

@@ -15,6 +15,12 @@ sl_rc sl_error(sl_rc rc, const char *fmt, ...)
 	return rc;
 }
 
-const char *sl_errmsg(void) { return errbuf; }
+const char *sl_errmsg(void)
+{
+	return errbuf;
+}
 
-void sl_errclear(void) { errbuf[0] = 0; }
+void sl_errclear(void)
+{
+	errbuf[0] = 0;
+}

@@ -22,9 +22,10 @@ sl_rc sl_fd_read(int fd, const char *name, size_t max, char **out, size_t *len)
 		if (n == cap) {
 			if (cap > max) {
 				free(buf);
-				return sl_error(SL_EINPUT,
-				                _("%s: larger than the limit of %zu bytes"),
-				                name, max);
+				return sl_error(
+				    SL_EINPUT,
+				    _("%s: larger than the limit of %zu bytes"),
+				    name, max);
 			}
 			cap *= 2;
 			char *nb = realloc(buf, cap + 1);
@@ -49,7 +50,8 @@ sl_rc sl_fd_read(int fd, const char *name, size_t max, char **out, size_t *len)
 	}
 	if (n > max) {
 		free(buf);
-		return sl_error(SL_EINPUT, _("%s: larger than the limit of %zu bytes"),
+		return sl_error(SL_EINPUT,
+		                _("%s: larger than the limit of %zu bytes"),
 		                name, max);
 	}
 	buf[n] = 0;
@@ -63,8 +65,8 @@ sl_rc sl_file_read(const char *path, size_t max, char **out, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		int e = errno;
-		return sl_error(e == ENOENT ? SL_EINPUT : SL_ESYS, _("%s: %s"), path,
-		                strerror(e));
+		return sl_error(e == ENOENT ? SL_EINPUT : SL_ESYS, _("%s: %s"),
+		                path, strerror(e));
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -73,7 +75,8 @@ sl_rc sl_file_read(const char *path, size_t max, char **out, size_t *len)
 	}
 	if ((size_t)st.st_size > max) {
 		close(fd);
-		return sl_error(SL_EINPUT, _("%s: larger than the limit of %zu bytes"),
+		return sl_error(SL_EINPUT,
+		                _("%s: larger than the limit of %zu bytes"),
 		                path, max);
 	}
 	sl_rc rc = sl_fd_read(fd, path, max, out, len);
@@ -89,8 +92,8 @@ static sl_rc fsync_dir_of(const char *path)
 	strcpy(tmp, path);
 	int dfd = open(dirname(tmp), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
-		return sl_error(SL_ESYS, _("%s: cannot open directory: %s"), path,
-		                strerror(errno));
+		return sl_error(SL_ESYS, _("%s: cannot open directory: %s"),
+		                path, strerror(errno));
 	int r = fsync(dfd);
 	int e = errno;
 	close(dfd);
@@ -109,8 +112,8 @@ static sl_rc write_all_sync(int fd, const char *path, const void *data,
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return sl_error(SL_ESYS, _("%s: write failed: %s"), path,
-			                strerror(errno));
+			return sl_error(SL_ESYS, _("%s: write failed: %s"),
+			                path, strerror(errno));
 		p += w;
 		len -= (size_t)w;
 	}
@@ -120,12 +123,12 @@ static sl_rc write_all_sync(int fd, const char *path, const void *data,
 	return SL_OK;
 }
 
-sl_rc sl_file_write_new(const char *newpath,
-                        const void *data, size_t len, mode_t mode)
+sl_rc sl_file_write_new(const char *newpath, const void *data, size_t len,
+                        mode_t mode)
 {
-	int fd = open(newpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	                           O_NOFOLLOW,
-	              mode);
+	int fd =
+	    open(newpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	         mode);
 	if (fd < 0)
 		return sl_error(SL_ESYS, _("%s: cannot create: %s"), newpath,
 		                strerror(errno));
@@ -175,8 +178,9 @@ sl_rc sl_file_shred(const char *path)
 			static const char zeros[4096];
 			off_t left = st.st_size;
 			while (left > 0) {
-				size_t n = left > (off_t)sizeof zeros ? sizeof zeros
-				                                       : (size_t)left;
+				size_t n = left > (off_t)sizeof zeros
+				               ? sizeof zeros
+				               : (size_t)left;
 				ssize_t w = write(fd, zeros, n);
 				if (w <= 0)
 					break;
@@ -197,16 +201,16 @@ sl_rc sl_dir_ensure(const char *path, mode_t mode)
 	if (mkdir(path, mode) == 0)
 		return fsync_dir_of(path);
 	if (errno != EEXIST)
-		return sl_error(SL_ESYS, _("%s: cannot create directory: %s"), path,
-		                strerror(errno));
+		return sl_error(SL_ESYS, _("%s: cannot create directory: %s"),
+		                path, strerror(errno));
 	struct stat st;
 	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return sl_error(SL_EINPUT, _("%s: exists and is not a directory"),
-		                path);
+		return sl_error(SL_EINPUT,
+		                _("%s: exists and is not a directory"), path);
 	if (st.st_uid != geteuid())
-		return sl_error(SL_EINTEGRITY,
-		                _("%s: owned by another user; refusing to use it"),
-		                path);
+		return sl_error(
+		    SL_EINTEGRITY,
+		    _("%s: owned by another user; refusing to use it"), path);
 	return SL_OK;
 }
 

@@ -22,8 +22,8 @@ sl_rc sl_file_write_atomic(const char *path, const void *data, size_t len,
                            mode_t mode);
 /* Write data to newpath (created or truncated), durably; see also
  * sl_file_commit_rename. */
-sl_rc sl_file_write_new(const char *newpath,
-                        const void *data, size_t len, mode_t mode);
+sl_rc sl_file_write_new(const char *newpath, const void *data, size_t len,
+                        mode_t mode);
 /* rename(from, to) and fsync the directory. */
 sl_rc sl_file_commit_rename(const char *from, const char *to);
 /* Overwrite with zeros, fsync, unlink. Best effort on the overwrite. */

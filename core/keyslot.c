@@ -14,9 +14,15 @@
 #define N_CEIL (1ull << 20)
 #define TARGET_SECONDS 0.25
 
-sl_secrets *sl_secrets_new(void) { return sl_secure_alloc(sizeof(sl_secrets)); }
+sl_secrets *sl_secrets_new(void)
+{
+	return sl_secure_alloc(sizeof(sl_secrets));
+}
 
-void sl_secrets_free(sl_secrets *s) { sl_secure_free(s, sizeof *s); }
+void sl_secrets_free(sl_secrets *s)
+{
+	sl_secure_free(s, sizeof *s);
+}
 
 static double now_s(void)
 {
@@ -32,10 +38,13 @@ void sl_kdf_calibrate(sl_kdf_params *out)
 		uint8_t salt[SALT_LEN] = {0}, k[SL_KEY_LEN];
 		uint64_t N = N_FLOOR;
 		double t0 = now_s();
-		sl_scrypt("calibrate", 9, salt, sizeof salt, N, 8, 1, k, sizeof k);
+		sl_scrypt("calibrate", 9, salt, sizeof salt, N, 8, 1, k,
+		          sizeof k);
 		double t = now_s() - t0;
-		/* scrypt time is linear in N: double while it brings us closer. */
-		while (N < N_CEIL && t > 0 && 2 * t - TARGET_SECONDS < TARGET_SECONDS - t) {
+		/* scrypt time is linear in N: double while it brings us closer.
+		 */
+		while (N < N_CEIL && t > 0 &&
+		       2 * t - TARGET_SECONDS < TARGET_SECONDS - t) {
 			N *= 2;
 			t *= 2;
 		}
@@ -59,8 +68,9 @@ static size_t make_aad(const char *user, uint8_t *aad, size_t cap)
 static int params_ok(const sl_kdf_params *p)
 {
 	/* Bounds for what we will run on an untrusted slot: at most 1 GiB. */
-	return p->N >= 1024 && p->N <= (1ull << 22) && (p->N & (p->N - 1)) == 0 &&
-	       p->r >= 1 && p->r <= 32 && p->p >= 1 && p->p <= 16 &&
+	return p->N >= 1024 && p->N <= (1ull << 22) &&
+	       (p->N & (p->N - 1)) == 0 && p->r >= 1 && p->r <= 32 &&
+	       p->p >= 1 && p->p <= 16 &&
 	       128ull * p->N * p->r * p->p <= (1ull << 30);
 }
 
@@ -93,7 +103,8 @@ sl_rc sl_keyslot_seal(const char *user, const char *pass, size_t plen,
 	rc = sl_scrypt(pass, plen, salt, sizeof salt, kp.N, kp.r, kp.p, kek,
 	               SL_KEY_LEN);
 	if (!rc)
-		rc = sl_aead_seal(kek, nonce, aad, aadlen, sec, PT_LEN, ct, tag);
+		rc =
+		    sl_aead_seal(kek, nonce, aad, aadlen, sec, PT_LEN, ct, tag);
 	sl_secure_free(kek, SL_KEY_LEN);
 	if (rc)
 		return rc;
@@ -104,12 +115,12 @@ sl_rc sl_keyslot_seal(const char *user, const char *pass, size_t plen,
 	sl_hex(nonce, sizeof nonce, hnonce);
 	sl_hex(ct, sizeof ct, hct);
 	sl_hex(tag, sizeof tag, htag);
-	json_t *j = json_pack("{s:s, s:s, s:{s:s, s:I, s:i, s:i, s:s}, s:s, s:s, "
-	                      "s:s, s:s}",
-	                      "format", SLOT_FORMAT, "user", user, "kdf", "alg",
-	                      "scrypt", "N", (json_int_t)kp.N, "r", (int)kp.r, "p",
-	                      (int)kp.p, "salt", hsalt, "aead", "aes-256-gcm",
-	                      "nonce", hnonce, "ct", hct, "tag", htag);
+	json_t *j = json_pack(
+	    "{s:s, s:s, s:{s:s, s:I, s:i, s:i, s:s}, s:s, s:s, "
+	    "s:s, s:s}",
+	    "format", SLOT_FORMAT, "user", user, "kdf", "alg", "scrypt", "N",
+	    (json_int_t)kp.N, "r", (int)kp.r, "p", (int)kp.p, "salt", hsalt,
+	    "aead", "aes-256-gcm", "nonce", hnonce, "ct", hct, "tag", htag);
 	char *s = j ? json_dumps(j, JSON_INDENT(1) | JSON_SORT_KEYS) : NULL;
 	json_decref(j);
 	if (!s)
@@ -123,8 +134,9 @@ static sl_rc get_hex(json_t *o, const char *key, uint8_t *out, size_t n)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 	if (!s || sl_unhex(s, out, n) != SL_OK)
-		return sl_error(SL_EINPUT, _("key slot: field '%s' is missing or "
-		                             "not %zu bytes of hex"),
+		return sl_error(SL_EINPUT,
+		                _("key slot: field '%s' is missing or "
+		                  "not %zu bytes of hex"),
 		                key, n);
 	return SL_OK;
 }
@@ -159,7 +171,8 @@ sl_rc sl_keyslot_open(const char *user, const char *pass, size_t plen,
 	    !json_is_integer(jr) || !json_is_integer(jp) ||
 	    json_integer_value(jN) < 0 || json_integer_value(jr) < 0 ||
 	    json_integer_value(jp) < 0) {
-		sl_error(rc, _("key slot: unsupported or malformed algorithms"));
+		sl_error(rc,
+		         _("key slot: unsupported or malformed algorithms"));
 		goto out;
 	}
 	sl_kdf_params kp = {(uint64_t)json_integer_value(jN),
@@ -188,7 +201,8 @@ sl_rc sl_keyslot_open(const char *user, const char *pass, size_t plen,
 	rc = sl_scrypt(pass, plen, salt, sizeof salt, kp.N, kp.r, kp.p, kek,
 	               SL_KEY_LEN);
 	if (!rc)
-		rc = sl_aead_open(kek, nonce, aad, aadlen, ct, sizeof ct, tag, out);
+		rc = sl_aead_open(kek, nonce, aad, aadlen, ct, sizeof ct, tag,
+		                  out);
 	sl_secure_free(kek, SL_KEY_LEN);
 	if (rc == SL_EAUTH)
 		sl_error(rc, _("key slot does not open with this passphrase"));

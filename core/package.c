@@ -852,15 +852,17 @@ sl_rc sl_package_copy_verified(int in_fd, int out_fd, const sl_manifest *m,
 			break;
 		total += r;
 		if (total > m->size)
-			break; /* too long: reported below, never copied whole */
+			break; /* too long: reported below, never copied whole
+			        */
 		sl_hasher_update(h, buf, (size_t)r);
 		for (ssize_t o = 0; o < r;) {
 			ssize_t w = write(out_fd, buf + o, (size_t)(r - o));
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0) {
-				rc = sl_error(SL_ESYS, _("%s: write failed: %s"), what,
-				              strerror(errno));
+				rc =
+				    sl_error(SL_ESYS, _("%s: write failed: %s"),
+				             what, strerror(errno));
 				break;
 			}
 			o += w;

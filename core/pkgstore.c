@@ -58,8 +58,8 @@ sl_rc sl_keys_trust(sl_store *s, const char *pem_path, const char *comment,
 	sl_key_id(raw, id_out);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT revoked FROM trusted_keys WHERE id = ?", -1,
-	                       &st, 0))
+	                       "SELECT revoked FROM trusted_keys WHERE id = ?",
+	                       -1, &st, 0))
 		return sl_db_err(s, _("reading keys"));
 	sqlite3_bind_text(st, 1, id_out, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
@@ -73,7 +73,8 @@ sl_rc sl_keys_trust(sl_store *s, const char *pem_path, const char *comment,
 		                  "trusted again"),
 		                id_out);
 	if (revoked == 0)
-		return sl_error(SL_EINPUT, _("key %s is already trusted"), id_out);
+		return sl_error(SL_EINPUT, _("key %s is already trusted"),
+		                id_out);
 	if ((rc = sl_tx_begin(s)))
 		return rc;
 	if (sqlite3_prepare_v2(sl_store_db(s),
@@ -109,10 +110,11 @@ sl_rc sl_keys_revoke(sl_store *s, const char *id)
 	if ((rc = sl_tx_begin(s)))
 		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "UPDATE trusted_keys SET revoked = 1 WHERE id = ?"
-	                       " AND revoked = 0",
-	                       -1, &st, 0)) {
+	if (sqlite3_prepare_v2(
+	        sl_store_db(s),
+	        "UPDATE trusted_keys SET revoked = 1 WHERE id = ?"
+	        " AND revoked = 0",
+	        -1, &st, 0)) {
 		rc = sl_db_err(s, _("revoking a key"));
 		goto fail;
 	}
@@ -221,9 +223,10 @@ static sl_rc copy_verified(const char *src, const char *dst,
 {
 	int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (in < 0)
-		return sl_error(SL_EINTEGRITY, _("%s: %s"), src, strerror(errno));
-	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	               0400);
+		return sl_error(SL_EINTEGRITY, _("%s: %s"), src,
+		                strerror(errno));
+	int out = open(
+	    dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
 	if (out < 0) {
 		int e = errno;
 		close(in);
@@ -281,13 +284,15 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 	if (rc)
 		return rc;
 	if (pi.m.kind != kind)
-		return sl_error(SL_EINPUT, _("%s is a %s package, not a %s"), dir,
-		                sl_pkg_kind_name(pi.m.kind), sl_pkg_kind_name(kind));
+		return sl_error(SL_EINPUT, _("%s is a %s package, not a %s"),
+		                dir, sl_pkg_kind_name(pi.m.kind),
+		                sl_pkg_kind_name(kind));
 	if (pi.m.abi != sl_pkg_host_abi(kind))
-		return sl_error(SL_EINPUT,
-		                _("%s: abi %d, but this shenli speaks %s abi %d"),
-		                pi.m.name, pi.m.abi, sl_pkg_kind_name(kind),
-		                sl_pkg_host_abi(kind));
+		return sl_error(
+		    SL_EINPUT,
+		    _("%s: abi %d, but this shenli speaks %s abi %d"),
+		    pi.m.name, pi.m.abi, sl_pkg_kind_name(kind),
+		    sl_pkg_host_abi(kind));
 	long long floor;
 	if ((rc = floor_of(s, pi.m.name, &floor)))
 		return rc;
@@ -306,7 +311,8 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 		return rc;
 	snprintf(vdir, sizeof vdir, "%s.pkg/%s@%lld", sl_store_path(s),
 	         pi.m.name, pi.m.version);
-	if (snprintf(src, sizeof src, "%s/%s", dir, pi.m.file) >= (int)sizeof src)
+	if (snprintf(src, sizeof src, "%s/%s", dir, pi.m.file) >=
+	    (int)sizeof src)
 		return sl_error(SL_EINPUT, _("path too long"));
 	if ((rc = sl_dir_ensure(vdir, 0700)))
 		return rc;
@@ -359,8 +365,8 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 		goto rollback;
 	json_t *d = json_pack("{s:I, s:i, s:s, s:I, s:s, s:s}", "version",
 	                      (json_int_t)pi.m.version, "abi", pi.m.abi, "file",
-	                      pi.m.file, "size", (json_int_t)pi.m.size, "sha256",
-	                      hex, "signer", pi.signer);
+	                      pi.m.file, "size", (json_int_t)pi.m.size,
+	                      "sha256", hex, "signer", pi.signer);
 	rc = sl_audit(s, act_name(kind, "install"), pi.m.name, d);
 	json_decref(d);
 	if (rc || (rc = sl_tx_commit(s)))
@@ -382,10 +388,11 @@ static sl_rc get(sl_store *s, const char *name, sl_pkg_kind kind,
                  sl_pkg_info *out)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT name, version, abi, file, size, sha256,"
-	                       " signer FROM packages WHERE name = ? AND kind = ?",
-	                       -1, &st, 0))
+	if (sqlite3_prepare_v2(
+	        sl_store_db(s),
+	        "SELECT name, version, abi, file, size, sha256,"
+	        " signer FROM packages WHERE name = ? AND kind = ?",
+	        -1, &st, 0))
 		return sl_db_err(s, _("reading packages"));
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, sl_pkg_kind_name(kind), -1, SQLITE_STATIC);
@@ -405,7 +412,8 @@ static sl_rc get(sl_store *s, const char *name, sl_pkg_kind kind,
 		snprintf(out->signer, sizeof out->signer, "%s",
 		         sqlite3_column_text(st, 6));
 	} else if (step == SQLITE_ROW) {
-		rc = sl_error(SL_EINTEGRITY, _("package %s: damaged record"), name);
+		rc = sl_error(SL_EINTEGRITY, _("package %s: damaged record"),
+		              name);
 	} else if (step == SQLITE_DONE) {
 		rc = sl_error(SL_EINPUT, _("no %s '%s' is installed"),
 		              sl_pkg_kind_name(kind), name);
@@ -434,7 +442,8 @@ sl_rc sl_pkg_remove(sl_store *s, const char *name, sl_pkg_kind kind)
 		return rc;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "DELETE FROM packages WHERE name = ?", -1, &st, 0)) {
+	                       "DELETE FROM packages WHERE name = ?", -1, &st,
+	                       0)) {
 		rc = sl_db_err(s, _("removing"));
 		goto fail;
 	}
@@ -446,7 +455,8 @@ sl_rc sl_pkg_remove(sl_store *s, const char *name, sl_pkg_kind kind)
 	json_decref(d);
 	if (rc || (rc = sl_tx_commit(s)))
 		goto fail;
-	/* the floor stays; the files go (best effort: the row is what counts) */
+	/* the floor stays; the files go (best effort: the row is what counts)
+	 */
 	char path[PATH_MAX];
 	if (sl_pkg_path(s, &pi.m, path, sizeof path) == SL_OK) {
 		unlink(path);

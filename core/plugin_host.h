@@ -23,9 +23,8 @@
 typedef struct sl_plugin sl_plugin;
 
 /* Load and open (with the rules document) an installed plugin. */
-sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi,
-                     const char *rules_json, size_t rules_len,
-                     sl_plugin **out);
+sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi, const char *rules_json,
+                     size_t rules_len, sl_plugin **out);
 const char *sl_plugin_name(const sl_plugin *p);
 /* Read an installed script's source the same verified way (a sealed copy
  * whose bytes are hashed and compared with the hash recorded at install;

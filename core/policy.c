@@ -70,9 +70,9 @@ sl_rc sl_policy_deny(sl_store *s, sl_action a, const char *object,
 		                           "transaction"));
 	sl_rc rc = sl_tx_begin(s);
 	if (!rc) {
-		json_t *d = json_pack("{s:s, s:s, s:s}", "wanted", sl_action_name(a),
-		                      "role", sl_role_name(who->role), "reason",
-		                      keep);
+		json_t *d =
+		    json_pack("{s:s, s:s, s:s}", "wanted", sl_action_name(a),
+		              "role", sl_role_name(who->role), "reason", keep);
 		rc = sl_audit(s, "denied", obj, d);
 		json_decref(d);
 		rc = rc ? rc : sl_tx_commit(s);
@@ -80,9 +80,10 @@ sl_rc sl_policy_deny(sl_store *s, sl_action a, const char *object,
 			sl_tx_rollback(s);
 	}
 	if (rc) /* could not even record the refusal: say so, still refuse */
-		return sl_error(SL_EPERM,
-		                _("%s (and the refusal could not be audited: %s)"),
-		                keep, sl_errmsg());
+		return sl_error(
+		    SL_EPERM,
+		    _("%s (and the refusal could not be audited: %s)"), keep,
+		    sl_errmsg());
 	return sl_error(SL_EPERM, "%s", keep);
 }
 
@@ -115,13 +116,11 @@ int sl_policy_case_visible(const sl_actor *who, const sl_case_ref *c)
 	case SL_ROLE_LEADER:
 		/* a leader without a zone heads the review office: all zones */
 		return !who->zone[0] || same_zone;
-	case SL_ROLE_MEMBER:
-		return same_zone;
+	case SL_ROLE_MEMBER: return same_zone;
 	case SL_ROLE_SPECIALIST:
 		/* pooled experts see only what they were asked to review */
 		return c->assigned;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -135,13 +134,14 @@ sl_rc sl_policy_require_case(sl_store *s, sl_action a, const sl_case_ref *c)
 		return SL_OK;
 	char msg[256];
 	if (sl_policy_recused(who, c))
-		snprintf(msg, sizeof msg,
-		         _("not permitted: %s is recused from case %s (home agency "
-		           "%s transferred it)"),
-		         who->id, c->case_id, c->agency);
+		snprintf(
+		    msg, sizeof msg,
+		    _("not permitted: %s is recused from case %s (home agency "
+		      "%s transferred it)"),
+		    who->id, c->case_id, c->agency);
 	else
 		snprintf(msg, sizeof msg,
-		         _("not permitted: case %s is not visible to %s"), c->case_id,
-		         who->id);
+		         _("not permitted: case %s is not visible to %s"),
+		         c->case_id, who->id);
 	return sl_policy_deny(s, a, c->case_id, msg);
 }

@@ -19,7 +19,7 @@ typedef enum {
 	SL_ACT_AUDIT_VERIFY,
 	SL_ACT_AUDIT_LOG,
 	SL_ACT_AUDIT_HEAD,
-	SL_ACT_ORG_ADD,   /* zones and agencies */
+	SL_ACT_ORG_ADD, /* zones and agencies */
 	SL_ACT_ORG_LIST,
 	SL_ACT_CASE_IMPORT,
 	SL_ACT_CASE_READ, /* list, show, and (later) findings and reports */
@@ -29,7 +29,7 @@ typedef enum {
 	SL_ACT_KEYS_LIST,
 	SL_ACT_PKG_INSTALL, /* plugins, scripts, rules: install and remove */
 	SL_ACT_PKG_LIST,
-	SL_ACT_REVIEW_RUN, /* run the checks on a case */
+	SL_ACT_REVIEW_RUN,     /* run the checks on a case */
 	SL_ACT_REVIEW_OPINION, /* a reviewer's own opinion */
 	SL_ACT_REVIEW_PANEL,   /* the panel's opinion from deliberation */
 	SL_ACT_REVIEW_RETURN,  /* return for supplement, with an outline */

@@ -32,9 +32,8 @@ const char *sl_rules_builtin(size_t *len)
 	return (const char *)sl_rules_default_json;
 }
 
-static const char *const DISCIPLINES[] = {"political", "organizational",
-                                          "integrity", "mass",
-                                          "work",      "life"};
+static const char *const DISCIPLINES[] = {
+    "political", "organizational", "integrity", "mass", "work", "life"};
 
 static int is_discipline(const char *s)
 {
@@ -49,14 +48,16 @@ static sl_rc str_list(json_t *o, const char *path, const char *key,
 {
 	json_t *a = json_object_get(o, key);
 	if (!json_is_array(a) || json_array_size(a) > MAX_LIST)
-		return sl_error(SL_EINPUT, _("rules: %s.%s: not a list (of at most "
-		                             "%d)"),
+		return sl_error(SL_EINPUT,
+		                _("rules: %s.%s: not a list (of at most "
+		                  "%d)"),
 		                path, key, MAX_LIST);
 	*n = 0;
 	for (size_t i = 0; i < json_array_size(a); i++) {
 		const char *s = json_string_value(json_array_get(a, i));
 		if (!s || !*s)
-			return sl_error(SL_EINPUT, _("rules: %s.%s[%zu]: not a string"),
+			return sl_error(SL_EINPUT,
+			                _("rules: %s.%s[%zu]: not a string"),
 			                path, key, i);
 		out[(*n)++] = s;
 	}
@@ -69,9 +70,10 @@ static sl_rc int_field(json_t *o, const char *path, const char *key, int lo,
 	json_t *v = json_object_get(o, key);
 	if (!json_is_integer(v) || json_integer_value(v) < lo ||
 	    json_integer_value(v) > hi)
-		return sl_error(SL_EINPUT,
-		                _("rules: %s.%s: not a whole number from %d to %d"),
-		                path, key, lo, hi);
+		return sl_error(
+		    SL_EINPUT,
+		    _("rules: %s.%s: not a whole number from %d to %d"), path,
+		    key, lo, hi);
 	*out = (int)json_integer_value(v);
 	return SL_OK;
 }
@@ -89,7 +91,8 @@ sl_rc sl_rules_parse(const char *buf, size_t len, sl_rules **out)
 		char why[sizeof jerr.text];
 		sl_text_sanitize(root ? "" : jerr.text, why, sizeof why);
 		json_decref(root);
-		return sl_error(SL_EINPUT, _("rules: not a JSON object (line %d: %s)"),
+		return sl_error(SL_EINPUT,
+		                _("rules: not a JSON object (line %d: %s)"),
 		                root ? 0 : jerr.line, why);
 	}
 	sl_rules *r = calloc(1, sizeof *r);
@@ -122,7 +125,8 @@ sl_rc sl_rules_parse(const char *buf, size_t len, sl_rules **out)
 	                   &r->n_required)) ||
 	    (rc = str_list(in, "intake", "identity_documents", r->identity,
 	                   &r->n_identity)) ||
-	    (rc = int_field(rv, "review", "limit_days", 1, 3650, &r->limit_days)) ||
+	    (rc = int_field(rv, "review", "limit_days", 1, 3650,
+	                    &r->limit_days)) ||
 	    (rc = int_field(rv, "review", "max_extension_days", 0, 3650,
 	                    &r->max_ext_days)) ||
 	    (rc = int_field(rv, "review", "max_returns", 0, 100,
@@ -131,7 +135,8 @@ sl_rc sl_rules_parse(const char *buf, size_t len, sl_rules **out)
 		goto fail;
 	size_t nv = json_object_size(vo);
 	if (nv == 0 || nv > 4096) {
-		rc = sl_error(SL_EINPUT, _("rules: violations: 1 to 4096 entries"));
+		rc = sl_error(SL_EINPUT,
+		              _("rules: violations: 1 to 4096 entries"));
 		goto fail;
 	}
 	r->viol = calloc(nv, sizeof *r->viol);
@@ -144,20 +149,23 @@ sl_rc sl_rules_parse(const char *buf, size_t len, sl_rules **out)
 	json_object_foreach(vo, code, v)
 	{
 		const char *zh = json_string_value(json_object_get(v, "zh"));
-		const char *d = json_string_value(json_object_get(v, "discipline"));
-		const char *e = json_string_value(json_object_get(v, "eight_point"));
-		int ep = !e ? -2
-		         : !strcmp(e, "yes") ? 1
-		         : !strcmp(e, "no") ? 0
+		const char *d =
+		    json_string_value(json_object_get(v, "discipline"));
+		const char *e =
+		    json_string_value(json_object_get(v, "eight_point"));
+		int ep = !e                      ? -2
+		         : !strcmp(e, "yes")     ? 1
+		         : !strcmp(e, "no")      ? 0
 		         : !strcmp(e, "depends") ? -1
-		                                   : -2;
+		                                 : -2;
 		if (!zh || !d || !is_discipline(d) || ep == -2) {
 			char c[80]; /* a key of the file: quoted printable */
 			sl_text_sanitize(code, c, sizeof c);
-			rc = sl_error(SL_EINPUT,
-			              _("rules: violations.%s: needs zh, a discipline "
-			                "of the six, and eight_point yes|no|depends"),
-			              c);
+			rc = sl_error(
+			    SL_EINPUT,
+			    _("rules: violations.%s: needs zh, a discipline "
+			      "of the six, and eight_point yes|no|depends"),
+			    c);
 			goto fail;
 		}
 		r->viol[r->n_viol++] = (sl_violation){code, zh, d, ep};
@@ -183,8 +191,8 @@ sl_rc sl_rules_load(sl_store *s, sl_rules **out)
 	sqlite3 *db = sl_store_db(s);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db,
-	                       "SELECT body FROM rules WHERE name = 'default'", -1,
-	                       &st, 0))
+	                       "SELECT body FROM rules WHERE name = 'default'",
+	                       -1, &st, 0))
 		return sl_db_err(s, _("reading rules"));
 	int rc = sqlite3_step(st);
 	sl_rc r;
@@ -192,7 +200,8 @@ sl_rc sl_rules_load(sl_store *s, sl_rules **out)
 		r = sl_rules_parse((const char *)sqlite3_column_text(st, 0),
 		                   (size_t)sqlite3_column_bytes(st, 0), out);
 	else if (rc == SQLITE_DONE)
-		r = sl_error(SL_EINTEGRITY, _("the store has no rules installed"));
+		r = sl_error(SL_EINTEGRITY,
+		             _("the store has no rules installed"));
 	else
 		r = sl_db_err(s, _("reading rules"));
 	sqlite3_finalize(st);
@@ -210,10 +219,11 @@ sl_rc sl_rules_install(sl_store *s, const char *buf, size_t len)
 	sl_sha256(buf, len, h);
 	sl_hex(h, 32, hex);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "INSERT OR REPLACE INTO rules(name, version, body, "
-	                       "sha256) VALUES('default', ?, ?, ?)",
-	                       -1, &st, 0)) {
+	if (sqlite3_prepare_v2(
+	        sl_store_db(s),
+	        "INSERT OR REPLACE INTO rules(name, version, body, "
+	        "sha256) VALUES('default', ?, ?, ?)",
+	        -1, &st, 0)) {
 		sl_rules_free(r);
 		return sl_db_err(s, _("installing rules"));
 	}
@@ -234,7 +244,10 @@ sl_rc sl_rules_install(sl_store *s, const char *buf, size_t len)
 	return rc;
 }
 
-int64_t sl_rules_version(const sl_rules *r) { return r->version; }
+int64_t sl_rules_version(const sl_rules *r)
+{
+	return r->version;
+}
 
 const sl_violation *sl_rules_violation(const sl_rules *r, const char *code)
 {
@@ -244,21 +257,42 @@ const sl_violation *sl_rules_violation(const sl_rules *r, const char *code)
 	return NULL;
 }
 
-size_t sl_rules_n_required_docs(const sl_rules *r) { return r->n_required; }
+size_t sl_rules_n_required_docs(const sl_rules *r)
+{
+	return r->n_required;
+}
 const char *sl_rules_required_doc(const sl_rules *r, size_t i)
 {
 	return i < r->n_required ? r->required[i] : NULL;
 }
-size_t sl_rules_n_identity_docs(const sl_rules *r) { return r->n_identity; }
+size_t sl_rules_n_identity_docs(const sl_rules *r)
+{
+	return r->n_identity;
+}
 const char *sl_rules_identity_doc(const sl_rules *r, size_t i)
 {
 	return i < r->n_identity ? r->identity[i] : NULL;
 }
-int sl_rules_limit_days(const sl_rules *r) { return r->limit_days; }
-int sl_rules_max_extension_days(const sl_rules *r) { return r->max_ext_days; }
-int sl_rules_max_returns(const sl_rules *r) { return r->max_returns; }
-int sl_rules_min_team(const sl_rules *r) { return r->min_team; }
-json_t *sl_rules_json(const sl_rules *r) { return r->root; }
+int sl_rules_limit_days(const sl_rules *r)
+{
+	return r->limit_days;
+}
+int sl_rules_max_extension_days(const sl_rules *r)
+{
+	return r->max_ext_days;
+}
+int sl_rules_max_returns(const sl_rules *r)
+{
+	return r->max_returns;
+}
+int sl_rules_min_team(const sl_rules *r)
+{
+	return r->min_team;
+}
+json_t *sl_rules_json(const sl_rules *r)
+{
+	return r->root;
+}
 
 static const char *name_in(const sl_rules *r, const char *table,
                            const char *kind)

@@ -56,8 +56,11 @@ int sl_text_printable(const char *s, size_t n)
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
 static size_t seq_len(const unsigned char *s, size_t n)
 {
-	size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2
-	             : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	size_t len = s[0] < 0x80             ? 1
+	             : (s[0] & 0xE0) == 0xC0 ? 2
+	             : (s[0] & 0xF0) == 0xE0 ? 3
+	             : (s[0] & 0xF8) == 0xF0 ? 4
+	                                     : 0;
 	if (!len || len > n || !sl_utf8_valid((const char *)s, len))
 		return 0;
 	return len;

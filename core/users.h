@@ -29,9 +29,8 @@ int sl_code_valid(const char *code);
 /* SL_EINPUT unless SL_PASS_MIN..SL_PASS_MAX bytes, no NUL. */
 sl_rc sl_passphrase_acceptable(const char *pass, size_t plen);
 
-sl_rc sl_user_add(sl_store *s, const char *id, sl_role role,
-                  const char *agency, const char *zone, const char *pass,
-                  size_t plen);
+sl_rc sl_user_add(sl_store *s, const char *id, sl_role role, const char *agency,
+                  const char *zone, const char *pass, size_t plen);
 sl_rc sl_user_disable(sl_store *s, const char *id);
 /* Change the acting user's own passphrase. */
 sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen);

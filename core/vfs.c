@@ -105,11 +105,25 @@ static int pad_shm_unmap(sqlite3_file *f, int del)
 
 /* Version 2: no xFetch, so SQLite never maps the file and bypasses xRead. */
 static const sqlite3_io_methods pad_io = {
-    2,          pad_close,       pad_read,       pad_write,
-    pad_truncate, pad_sync,      pad_size,       pad_lock,
-    pad_unlock, pad_check_lock,  pad_fcntl,      pad_sector,
-    pad_devchar, pad_shm_map,    pad_shm_lock,   pad_shm_barrier,
-    pad_shm_unmap, NULL,         NULL,
+    2,
+    pad_close,
+    pad_read,
+    pad_write,
+    pad_truncate,
+    pad_sync,
+    pad_size,
+    pad_lock,
+    pad_unlock,
+    pad_check_lock,
+    pad_fcntl,
+    pad_sector,
+    pad_devchar,
+    pad_shm_map,
+    pad_shm_lock,
+    pad_shm_barrier,
+    pad_shm_unmap,
+    NULL,
+    NULL,
 };
 
 static int pad_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f,
@@ -182,8 +196,9 @@ static int v_time(sqlite3_vfs *v, double *out)
 static int v_lasterr(sqlite3_vfs *v, int n, char *out)
 {
 	(void)v;
-	return REAL_VFS->xGetLastError ? REAL_VFS->xGetLastError(REAL_VFS, n, out)
-	                               : 0;
+	return REAL_VFS->xGetLastError
+	           ? REAL_VFS->xGetLastError(REAL_VFS, n, out)
+	           : 0;
 }
 static int v_time64(sqlite3_vfs *v, sqlite3_int64 *out)
 {

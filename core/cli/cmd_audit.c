@@ -37,14 +37,14 @@ static int audit_verify(int argc, char **argv, sl_cli *g)
 		case 'a': anchor = optarg; break;
 		case 'h': fputs(_(USAGE), stdout); return SL_OK;
 		default:
-			return cli_usage_error(_(USAGE),
-			                       _("audit verify: bad option '%s'"),
-			                       argv[optind - 1]);
+			return cli_usage_error(
+			    _(USAGE), _("audit verify: bad option '%s'"),
+			    argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error(_(USAGE), _("audit verify: unexpected '%s'"),
-		                       argv[optind]);
+		return cli_usage_error(
+		    _(USAGE), _("audit verify: unexpected '%s'"), argv[optind]);
 	int64_t aseq;
 	uint8_t ahash[32];
 	sl_rc rc;
@@ -86,11 +86,12 @@ static int print_entry(const sl_audit_entry *e, void *ud)
 			d = json_string(e->details);
 		sl_hex(e->hash, 32, hex);
 		json_array_append_new(
-		    c->arr, json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:b}",
-		                      "seq", (json_int_t)e->seq, "time", ts, "ts_ms",
-		                      (json_int_t)e->ts, "actor", e->actor, "action",
-		                      e->action, "object", e->object, "details", d,
-		                      "hash", hex, "signed", e->is_signed));
+		    c->arr,
+		    json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:b}",
+		              "seq", (json_int_t)e->seq, "time", ts, "ts_ms",
+		              (json_int_t)e->ts, "actor", e->actor, "action",
+		              e->action, "object", e->object, "details", d,
+		              "hash", hex, "signed", e->is_signed));
 	} else {
 		printf("%6" PRId64 "  %s  %-12s %-16s %-16s %s%s\n", e->seq, ts,
 		       e->actor, e->action, e->object, e->details,
@@ -117,19 +118,21 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		case 's':
 			since = strtoll(optarg, &end, 10);
 			if (*end || since < 0 || !*optarg)
-				return cli_usage_error(_(USAGE),
-				                       _("--since needs a sequence number"));
+				return cli_usage_error(
+				    _(USAGE),
+				    _("--since needs a sequence number"));
 			break;
 		case 'j': json = 1; break;
 		case 'h': fputs(_(USAGE), stdout); return SL_OK;
 		default:
-			return cli_usage_error(_(USAGE), _("audit log: bad option '%s'"),
+			return cli_usage_error(_(USAGE),
+			                       _("audit log: bad option '%s'"),
 			                       argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error(_(USAGE), _("audit log: unexpected '%s'"),
-		                       argv[optind]);
+		return cli_usage_error(
+		    _(USAGE), _("audit log: unexpected '%s'"), argv[optind]);
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -153,7 +156,8 @@ static int audit_head(int argc, char **argv, sl_cli *g)
 		return SL_OK;
 	}
 	if (argc != 1)
-		return cli_usage_error(_(USAGE), _("audit head takes no arguments"));
+		return cli_usage_error(_(USAGE),
+		                       _("audit head takes no arguments"));
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -187,5 +191,6 @@ int cmd_audit(int argc, char **argv, sl_cli *g)
 		return audit_log(argc - 1, argv + 1, g);
 	if (!strcmp(sub, "head"))
 		return audit_head(argc - 1, argv + 1, g);
-	return cli_usage_error(_(USAGE), _("audit: unknown subcommand '%s'"), sub);
+	return cli_usage_error(_(USAGE), _("audit: unknown subcommand '%s'"),
+	                       sub);
 }

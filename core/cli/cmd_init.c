@@ -31,20 +31,17 @@ int cmd_init(int argc, char **argv, sl_cli *g)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
-		case 'a':
-			admin = optarg;
-			break;
+		case 'a': admin = optarg; break;
 		case 't':
 			if (ntrust == 16)
-				return cli_usage_error(_(USAGE),
-				                       _("init: at most 16 --trust"));
+				return cli_usage_error(
+				    _(USAGE), _("init: at most 16 --trust"));
 			trust[ntrust++] = optarg;
 			break;
-		case 'h':
-			fputs(_(USAGE), stdout);
-			return SL_OK;
+		case 'h': fputs(_(USAGE), stdout); return SL_OK;
 		default:
-			return cli_usage_error(_(USAGE), _("init: bad option '%s'"),
+			return cli_usage_error(_(USAGE),
+			                       _("init: bad option '%s'"),
 			                       argv[optind - 1]);
 		}
 	}
@@ -52,7 +49,8 @@ int cmd_init(int argc, char **argv, sl_cli *g)
 		return cli_usage_error(_(USAGE), _("init: unexpected '%s'"),
 		                       argv[optind]);
 	if (!admin)
-		return cli_usage_error(_(USAGE), _("init: --admin ID is required"));
+		return cli_usage_error(_(USAGE),
+		                       _("init: --admin ID is required"));
 	cli_pass p = {0};
 	sl_rc rc = g->pass_file || g->pass_fd >= 0
 	               ? cli_read_passphrase(g, "", &p)
@@ -74,8 +72,9 @@ int cmd_init(int argc, char **argv, sl_cli *g)
 			printf(_("trusted key %s (%s)\n"), id, trust[i]);
 	}
 	if (rc) {
-		fprintf(stderr, _("shenli: the store was created, but not every "
-		                  "key could be trusted; use 'keys trust'\n"));
+		fprintf(stderr,
+		        _("shenli: the store was created, but not every "
+		          "key could be trusted; use 'keys trust'\n"));
 		sl_store_close(s);
 		return cli_fail(rc);
 	}

@@ -7,26 +7,26 @@
 #include "../pkgstore.h"
 #include "cli.h"
 
-static const char USAGE[] = N_(
-    "usage: shenli keys trust KEY.pub [--comment TEXT]\n"
-    "       shenli keys list [--json]\n"
-    "       shenli keys revoke KEYID\n"
-    "\n"
-    "Trust anchors: Ed25519 public keys (PEM, as 'openssl pkey -pubout'\n"
-    "writes them) whose signatures on packages the store accepts. Trusting\n"
-    "and revoking are for admins and audited; a revoked key is never\n"
-    "trusted again.\n");
+static const char USAGE[] =
+    N_("usage: shenli keys trust KEY.pub [--comment TEXT]\n"
+       "       shenli keys list [--json]\n"
+       "       shenli keys revoke KEYID\n"
+       "\n"
+       "Trust anchors: Ed25519 public keys (PEM, as 'openssl pkey -pubout'\n"
+       "writes them) whose signatures on packages the store accepts. Trusting\n"
+       "and revoking are for admins and audited; a revoked key is never\n"
+       "trusted again.\n");
 
 static int print_key(const sl_key_info *k, void *ud)
 {
 	json_t *arr = ud;
 	if (arr)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "id", k->id,
-		                                     "comment", k->comment,
-		                                     "revoked", k->revoked));
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:s, s:b}", "id", k->id, "comment",
+		                   k->comment, "revoked", k->revoked));
 	else
-		printf("%s  %-8s %s\n", k->id, k->revoked ? _("revoked") : _("trusted"),
-		       k->comment);
+		printf("%s  %-8s %s\n", k->id,
+		       k->revoked ? _("revoked") : _("trusted"), k->comment);
 	return 0;
 }
 
@@ -53,15 +53,16 @@ int cmd_keys(int argc, char **argv, sl_cli *g)
 		} else if (!arg && argv[i][0] != '-')
 			arg = argv[i];
 		else
-			return cli_usage_error(_(USAGE), _("keys: unexpected '%s'"),
-			                       argv[i]);
+			return cli_usage_error(
+			    _(USAGE), _("keys: unexpected '%s'"), argv[i]);
 	}
 	int list = !strcmp(sub, "list");
 	if (!list && strcmp(sub, "trust") && strcmp(sub, "revoke"))
-		return cli_usage_error(_(USAGE), _("keys: unknown subcommand '%s'"),
-		                       sub);
+		return cli_usage_error(_(USAGE),
+		                       _("keys: unknown subcommand '%s'"), sub);
 	if (list ? arg != NULL : arg == NULL)
-		return cli_usage_error(_(USAGE), _("keys %s: wrong arguments"), sub);
+		return cli_usage_error(_(USAGE), _("keys %s: wrong arguments"),
+		                       sub);
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)

@@ -15,13 +15,13 @@ static const char ZONE_USAGE[] = N_(
     "Zones (片区) group agencies; each zone has one review panel. Adding is\n"
     "for admins.\n");
 
-static const char AGENCY_USAGE[] = N_(
-    "usage: shenli agency add CODE --name NAME [--zone ZONE]\n"
-    "       shenli agency list [--json]\n"
-    "\n"
-    "Agencies (派驻纪检监察组) transfer cases to their zone's panel. An\n"
-    "agency without --zone is recorded, and its cases are refused until it\n"
-    "is placed in a zone. Adding is for admins.\n");
+static const char AGENCY_USAGE[] =
+    N_("usage: shenli agency add CODE --name NAME [--zone ZONE]\n"
+       "       shenli agency list [--json]\n"
+       "\n"
+       "Agencies (派驻纪检监察组) transfer cases to their zone's panel. An\n"
+       "agency without --zone is recorded, and its cases are refused until it\n"
+       "is placed in a zone. Adding is for admins.\n");
 
 static int org_add(int argc, char **argv, sl_cli *g, int agency,
                    const char *use)
@@ -41,7 +41,8 @@ static int org_add(int argc, char **argv, sl_cli *g, int agency,
 		case 'n': name = optarg; break;
 		case 'z':
 			if (!agency)
-				return cli_usage_error(_(use), _("zone add: no --zone"));
+				return cli_usage_error(
+				    _(use), _("zone add: no --zone"));
 			zone = optarg;
 			break;
 		case 'h': fputs(_(use), stdout); return SL_OK;
@@ -81,7 +82,8 @@ static int print_org(const sl_org_info *o, void *ud)
 {
 	struct list_ctx *c = ud;
 	if (c->arr) {
-		json_t *j = json_pack("{s:s, s:s}", "code", o->code, "name", o->name);
+		json_t *j =
+		    json_pack("{s:s, s:s}", "code", o->code, "name", o->name);
 		if (c->agency)
 			json_object_set_new(j, "zone",
 			                    o->zone[0] ? json_string(o->zone)
@@ -107,7 +109,8 @@ static int org_list(int argc, char **argv, sl_cli *g, int agency,
 			fputs(_(use), stdout);
 			return SL_OK;
 		} else
-			return cli_usage_error(_(use), _("unexpected '%s'"), argv[i]);
+			return cli_usage_error(_(use), _("unexpected '%s'"),
+			                       argv[i]);
 	}
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
@@ -141,7 +144,10 @@ static int org(int argc, char **argv, sl_cli *g, int agency)
 	return cli_usage_error(_(use), _("unknown subcommand '%s'"), sub);
 }
 
-int cmd_zone(int argc, char **argv, sl_cli *g) { return org(argc, argv, g, 0); }
+int cmd_zone(int argc, char **argv, sl_cli *g)
+{
+	return org(argc, argv, g, 0);
+}
 
 int cmd_agency(int argc, char **argv, sl_cli *g)
 {

@@ -11,17 +11,17 @@
 #include "../sample.h"
 #include "cli.h"
 
-static const char USAGE[] = N_(
-    "usage: shenli sample docket [--cases N] [--seed S] [--start I]\n"
-    "                            [--fault NAME]\n"
-    "       shenli sample zones|agencies [--json]\n"
-    "\n"
-    "docket writes N realistic generated dossiers (shenli.case/1), one per\n"
-    "line, to stdout: about 60%% complete and 40%% with one fault each of\n"
-    "the kinds review must catch. The same seed and index always give the\n"
-    "same bytes. --fault plants that fault in every dossier (none: all\n"
-    "complete). zones and agencies list the docket's 3 zones and 36\n"
-    "agencies.\n");
+static const char USAGE[] =
+    N_("usage: shenli sample docket [--cases N] [--seed S] [--start I]\n"
+       "                            [--fault NAME]\n"
+       "       shenli sample zones|agencies [--json]\n"
+       "\n"
+       "docket writes N realistic generated dossiers (shenli.case/1), one per\n"
+       "line, to stdout: about 60%% complete and 40%% with one fault each of\n"
+       "the kinds review must catch. The same seed and index always give the\n"
+       "same bytes. --fault plants that fault in every dossier (none: all\n"
+       "complete). zones and agencies list the docket's 3 zones and 36\n"
+       "agencies.\n");
 
 static int num(const char *s, uint64_t max, uint64_t *out)
 {
@@ -52,34 +52,41 @@ static int docket(int argc, char **argv)
 		switch (c) {
 		case 'n':
 			if (!num(optarg, 10000000, &n))
-				return cli_usage_error(_(USAGE),
-				                       _("--cases: 0 to 10000000"));
+				return cli_usage_error(
+				    _(USAGE), _("--cases: 0 to 10000000"));
 			break;
 		case 's':
 			if (!num(optarg, UINT64_MAX, &seed))
-				return cli_usage_error(_(USAGE), _("--seed: a number"));
+				return cli_usage_error(_(USAGE),
+				                       _("--seed: a number"));
 			break;
 		case 'i':
 			if (!num(optarg, UINT64_MAX / 2, &start))
-				return cli_usage_error(_(USAGE), _("--start: a number"));
+				return cli_usage_error(_(USAGE),
+				                       _("--start: a number"));
 			break;
 		case 'f':
 			for (int k = 0; k < SL_FAULT__COUNT; k++)
-				if (!strcmp(optarg, sl_sample_fault_name((sl_sample_fault)k)))
+				if (!strcmp(optarg, sl_sample_fault_name(
+				                        (sl_sample_fault)k)))
 					fault = k;
 			if (fault < 0) {
-				fprintf(stderr, _("shenli: unknown fault '%s'; one of:"),
-				        optarg);
+				fprintf(
+				    stderr,
+				    _("shenli: unknown fault '%s'; one of:"),
+				    optarg);
 				for (int k = 0; k < SL_FAULT__COUNT; k++)
 					fprintf(stderr, " %s",
-					        sl_sample_fault_name((sl_sample_fault)k));
+					        sl_sample_fault_name(
+					            (sl_sample_fault)k));
 				fputc('\n', stderr);
 				return SL_EUSAGE;
 			}
 			break;
 		case 'h': fputs(_(USAGE), stdout); return SL_OK;
 		default:
-			return cli_usage_error(_(USAGE), _("sample: bad option '%s'"),
+			return cli_usage_error(_(USAGE),
+			                       _("sample: bad option '%s'"),
 			                       argv[optind - 1]);
 		}
 	}
@@ -88,10 +95,10 @@ static int docket(int argc, char **argv)
 		                       argv[optind]);
 	for (uint64_t i = start; i < start + n; i++) {
 		size_t len;
-		char *d = fault < 0 ? sl_sample_case(seed, i, &len, NULL)
-		                    : sl_sample_case_with(seed, i,
-		                                          (sl_sample_fault)fault,
-		                                          &len);
+		char *d = fault < 0
+		              ? sl_sample_case(seed, i, &len, NULL)
+		              : sl_sample_case_with(
+		                    seed, i, (sl_sample_fault)fault, &len);
 		if (!d) {
 			fprintf(stderr, _("shenli: out of memory\n"));
 			return SL_ESYS;
@@ -117,10 +124,12 @@ static int org(int argc, char **argv, int agencies)
 		for (size_t i = 0; i < n; i++) {
 			if (arr)
 				json_array_append_new(
-				    arr, json_pack("{s:s, s:s, s:s}", "code", a[i].code,
-				                   "name", a[i].name, "zone", a[i].zone));
+				    arr, json_pack("{s:s, s:s, s:s}", "code",
+				                   a[i].code, "name", a[i].name,
+				                   "zone", a[i].zone));
 			else
-				printf("%s\t%s\t%s\n", a[i].code, a[i].zone, a[i].name);
+				printf("%s\t%s\t%s\n", a[i].code, a[i].zone,
+				       a[i].name);
 		}
 	} else {
 		const sl_sample_zone *z;
@@ -128,9 +137,10 @@ static int org(int argc, char **argv, int agencies)
 		sl_sample_zones(&z, &n);
 		for (size_t i = 0; i < n; i++) {
 			if (arr)
-				json_array_append_new(arr, json_pack("{s:s, s:s}", "code",
-				                                     z[i].code, "name",
-				                                     z[i].name));
+				json_array_append_new(
+				    arr,
+				    json_pack("{s:s, s:s}", "code", z[i].code,
+				              "name", z[i].name));
 			else
 				printf("%s\t%s\n", z[i].code, z[i].name);
 		}
@@ -146,7 +156,8 @@ int cmd_sample(int argc, char **argv, sl_cli *g)
 {
 	(void)g;
 	if (argc < 2)
-		return cli_usage_error(_(USAGE), _("sample: which subcommand?"));
+		return cli_usage_error(_(USAGE),
+		                       _("sample: which subcommand?"));
 	const char *sub = argv[1];
 	if (!strcmp(sub, "--help") || !strcmp(sub, "help")) {
 		fputs(_(USAGE), stdout);

@@ -7,17 +7,17 @@
 #include "../users.h"
 #include "cli.h"
 
-static const char USAGE[] = N_(
-    "usage: shenli user add ID --role ROLE [--agency CODE] [--zone CODE]\n"
-    "                       [--new-passphrase-file F]\n"
-    "       shenli user list [--json]\n"
-    "       shenli user passwd [--new-passphrase-file F]\n"
-    "       shenli user disable ID\n"
-    "\n"
-    "ROLE is admin, leader, member, specialist or auditor. The new user's\n"
-    "passphrase is read from the first line of F (a private file) or asked\n"
-    "twice on the terminal. Adding and disabling users is for admins;\n"
-    "passwd changes the acting user's own passphrase.\n");
+static const char USAGE[] =
+    N_("usage: shenli user add ID --role ROLE [--agency CODE] [--zone CODE]\n"
+       "                       [--new-passphrase-file F]\n"
+       "       shenli user list [--json]\n"
+       "       shenli user passwd [--new-passphrase-file F]\n"
+       "       shenli user disable ID\n"
+       "\n"
+       "ROLE is admin, leader, member, specialist or auditor. The new user's\n"
+       "passphrase is read from the first line of F (a private file) or asked\n"
+       "twice on the terminal. Adding and disabling users is for admins;\n"
+       "passwd changes the acting user's own passphrase.\n");
 
 static int user_add(int argc, char **argv, sl_cli *g)
 {
@@ -41,20 +41,24 @@ static int user_add(int argc, char **argv, sl_cli *g)
 		case 'n': newfile = optarg; break;
 		case 'h': fputs(_(USAGE), stdout); return SL_OK;
 		default:
-			return cli_usage_error(_(USAGE), _("user add: bad option '%s'"),
+			return cli_usage_error(_(USAGE),
+			                       _("user add: bad option '%s'"),
 			                       argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1)
-		return cli_usage_error(_(USAGE), _("user add: give exactly one ID"));
+		return cli_usage_error(_(USAGE),
+		                       _("user add: give exactly one ID"));
 	if (!role)
-		return cli_usage_error(_(USAGE), _("user add: --role is required"));
+		return cli_usage_error(_(USAGE),
+		                       _("user add: --role is required"));
 	sl_role r = sl_role_parse(role);
 	if (!r) {
-		sl_error(SL_EINPUT,
-		         _("unknown role '%s': admin, leader, member, specialist or "
-		           "auditor"),
-		         role);
+		sl_error(
+		    SL_EINPUT,
+		    _("unknown role '%s': admin, leader, member, specialist or "
+		      "auditor"),
+		    role);
 		return cli_fail(SL_EINPUT);
 	}
 	const char *id = argv[optind];
@@ -88,16 +92,18 @@ static int print_user(const sl_user_info *u, void *ud)
 		       _("AGENCY"), _("ZONE"), _("STATUS"), _("KEY"));
 	if (arr) {
 		json_array_append_new(
-		    arr, json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:s}", "id", u->id,
-		                   "role", sl_role_name(u->role), "agency",
-		                   *u->agency ? u->agency : NULL, "zone",
-		                   *u->zone ? u->zone : NULL, "disabled", u->disabled,
-		                   "key", u->fingerprint));
+		    arr,
+		    json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:s}", "id", u->id,
+		              "role", sl_role_name(u->role), "agency",
+		              *u->agency ? u->agency : NULL, "zone",
+		              *u->zone ? u->zone : NULL, "disabled",
+		              u->disabled, "key", u->fingerprint));
 	} else {
 		printf("%-20s %-10s %-8s %-8s %-8s %s\n", u->id,
 		       sl_role_name(u->role), *u->agency ? u->agency : "-",
 		       *u->zone ? u->zone : "-",
-		       u->disabled ? _("disabled") : _("active"), u->fingerprint);
+		       u->disabled ? _("disabled") : _("active"),
+		       u->fingerprint);
 	}
 	return 0;
 }
@@ -112,8 +118,8 @@ static int user_list(int argc, char **argv, sl_cli *g)
 			fputs(_(USAGE), stdout);
 			return SL_OK;
 		} else
-			return cli_usage_error(_(USAGE), _("user list: unexpected '%s'"),
-			                       argv[i]);
+			return cli_usage_error(
+			    _(USAGE), _("user list: unexpected '%s'"), argv[i]);
 	}
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
@@ -146,15 +152,15 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 		case 'n': newfile = optarg; break;
 		case 'h': fputs(_(USAGE), stdout); return SL_OK;
 		default:
-			return cli_usage_error(_(USAGE),
-			                       _("user passwd: bad option '%s'"),
-			                       argv[optind - 1]);
+			return cli_usage_error(
+			    _(USAGE), _("user passwd: bad option '%s'"),
+			    argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error(_(USAGE),
-		                       _("user passwd changes your own passphrase; "
-		                         "it takes no ID"));
+		return cli_usage_error(
+		    _(USAGE), _("user passwd changes your own passphrase; "
+		                "it takes no ID"));
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -209,5 +215,6 @@ int cmd_user(int argc, char **argv, sl_cli *g)
 		return user_passwd(argc - 1, argv + 1, g);
 	if (!strcmp(sub, "disable"))
 		return user_disable(argc - 1, argv + 1, g);
-	return cli_usage_error(_(USAGE), _("user: unknown subcommand '%s'"), sub);
+	return cli_usage_error(_(USAGE), _("user: unknown subcommand '%s'"),
+	                       sub);
 }

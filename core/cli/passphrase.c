@@ -40,16 +40,17 @@ static sl_rc read_line(int fd, const char *name, cli_pass *out)
 		if (r < 0) {
 			int e = errno;
 			cli_pass_free(out);
-			return sl_error(SL_EINPUT, _("%s: cannot read passphrase: %s"),
+			return sl_error(SL_EINPUT,
+			                _("%s: cannot read passphrase: %s"),
 			                name, strerror(e));
 		}
 		if (r == 0 || c == '\n')
 			break;
 		if (out->len + 1 >= CAP) {
 			cli_pass_free(out);
-			return sl_error(SL_EINPUT,
-			                _("%s: passphrase longer than %d bytes"), name,
-			                SL_PASS_MAX);
+			return sl_error(
+			    SL_EINPUT, _("%s: passphrase longer than %d bytes"),
+			    name, SL_PASS_MAX);
 		}
 		out->buf[out->len++] = c;
 	}
@@ -71,10 +72,11 @@ static sl_rc read_file(const char *path, cli_pass *out)
 	}
 	if (st.st_mode & 077) {
 		close(fd);
-		return sl_error(SL_EINPUT,
-		                _("%s: readable by group or others; a passphrase "
-		                  "file must be private (chmod 600)"),
-		                path);
+		return sl_error(
+		    SL_EINPUT,
+		    _("%s: readable by group or others; a passphrase "
+		      "file must be private (chmod 600)"),
+		    path);
 	}
 	sl_rc rc = read_line(fd, path, out);
 	close(fd);
@@ -119,8 +121,7 @@ sl_rc cli_read_passphrase(const sl_cli *g, const char *prompt, cli_pass *out)
 	return read_tty(prompt, out);
 }
 
-sl_rc cli_read_new_passphrase(const char *file, const char *who,
-                              cli_pass *out)
+sl_rc cli_read_new_passphrase(const char *file, const char *who, cli_pass *out)
 {
 	sl_rc rc;
 	if (file) {
@@ -128,17 +129,20 @@ sl_rc cli_read_new_passphrase(const char *file, const char *who,
 	} else {
 		char prompt[128];
 		cli_pass again = {0};
-		snprintf(prompt, sizeof prompt, _("New passphrase for %s: "), who);
+		snprintf(prompt, sizeof prompt, _("New passphrase for %s: "),
+		         who);
 		if ((rc = read_tty(prompt, out)))
 			return rc;
-		snprintf(prompt, sizeof prompt, _("Repeat passphrase for %s: "), who);
+		snprintf(prompt, sizeof prompt, _("Repeat passphrase for %s: "),
+		         who);
 		if ((rc = read_tty(prompt, &again))) {
 			cli_pass_free(out);
 			return rc;
 		}
 		if (again.len != out->len ||
 		    sl_memeq_ct(again.buf, out->buf, out->len) != 0)
-			rc = sl_error(SL_EINPUT, _("the passphrases do not match"));
+			rc = sl_error(SL_EINPUT,
+			              _("the passphrases do not match"));
 		cli_pass_free(&again);
 	}
 	if (!rc)
@@ -151,8 +155,9 @@ sl_rc cli_read_new_passphrase(const char *file, const char *who,
 sl_rc cli_unlock(const sl_cli *g, sl_store **out)
 {
 	if (!g->user)
-		return sl_error(SL_EUSAGE,
-		                _("who is acting? give --user ID or set SHENLI_USER"));
+		return sl_error(
+		    SL_EUSAGE,
+		    _("who is acting? give --user ID or set SHENLI_USER"));
 	char prompt[96];
 	snprintf(prompt, sizeof prompt, _("Passphrase for %s: "), g->user);
 	cli_pass p = {0};

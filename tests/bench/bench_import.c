@@ -104,8 +104,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--quick"))
 			n = 2000;
 		else {
-			fprintf(stderr, "usage: bench_import [--cases N] [--quick] "
-			                "[--keep DIR]\n");
+			fprintf(stderr,
+			        "usage: bench_import [--cases N] [--quick] "
+			        "[--keep DIR]\n");
 			return 2;
 		}
 	}
@@ -116,7 +117,8 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof path, "%s/store.db", dir);
 	snprintf(raw, sizeof raw, "%s/raw.db", dir);
 	snprintf(jsonl, sizeof jsonl, "%s/docket.jsonl", dir);
-	printf("shenli bench_import: %ld generated dossiers (seed %d)\n", n, SEED);
+	printf("shenli bench_import: %ld generated dossiers (seed %d)\n", n,
+	       SEED);
 
 	/* the docket, written once (generation timed on its own) */
 	FILE *f = fopen(jsonl, "w");
@@ -197,8 +199,9 @@ int main(int argc, char **argv)
 	sqlite3 *db;
 	if (sl_store_open_raw(raw, key, &db))
 		die("raw open");
-	sqlite3_exec(db, "PRAGMA auto_vacuum=FULL; VACUUM;"
-	                 "CREATE TABLE d(id INTEGER PRIMARY KEY, bytes BLOB);",
+	sqlite3_exec(db,
+	             "PRAGMA auto_vacuum=FULL; VACUUM;"
+	             "CREATE TABLE d(id INTEGER PRIMARY KEY, bytes BLOB);",
 	             0, 0, 0);
 	sqlite3_stmt *st;
 	sqlite3_prepare_v2(db, "INSERT INTO d(bytes) VALUES(?)", -1, &st, 0);
@@ -241,10 +244,11 @@ int main(int argc, char **argv)
 			runs[k] = now() - t0;
 		}
 		qsort(runs, 7, sizeof runs[0], cmp_d);
-		printf("  zone %s: %ld cases, first %.1f ms, median %.1f ms, best "
-		       "%.1f ms (target < 50 ms)\n",
-		       zs[z].code, rows, runs[6] * 1e3, runs[3] * 1e3,
-		       runs[0] * 1e3);
+		printf(
+		    "  zone %s: %ld cases, first %.1f ms, median %.1f ms, best "
+		    "%.1f ms (target < 50 ms)\n",
+		    zs[z].code, rows, runs[6] * 1e3, runs[3] * 1e3,
+		    runs[0] * 1e3);
 	}
 	sl_store_close(s);
 	printf("\npeak RSS (ru_maxrss): %ld KiB\n", rss_kib());

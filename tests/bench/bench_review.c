@@ -76,7 +76,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--quick"))
 			n = 2000;
 		else {
-			fprintf(stderr, "usage: bench_review [--cases N] [--quick]\n");
+			fprintf(stderr,
+			        "usage: bench_review [--cases N] [--quick]\n");
 			return 2;
 		}
 	}
@@ -109,7 +110,8 @@ int main(int argc, char **argv)
 	if (sl_pkg_install(s, pkg, SL_PKG_RULES, NULL))
 		die("install rules");
 	for (size_t i = 0; i < 3; i++) {
-		snprintf(pkg, sizeof pkg, "%s/%s", SHENLI_PACKAGES_DIR, plugins[i]);
+		snprintf(pkg, sizeof pkg, "%s/%s", SHENLI_PACKAGES_DIR,
+		         plugins[i]);
 		if (sl_pkg_install(s, pkg, SL_PKG_PLUGIN, NULL))
 			die("install a plugin");
 	}
@@ -149,15 +151,16 @@ int main(int argc, char **argv)
 	printf("  review run --all: %.2f s for %ld cases under review: %.0f "
 	       "cases/s (target >= 20000)\n",
 	       tr, t.cases, t.cases / tr);
-	printf("  findings: %ld blockers, %ld warnings, %ld notes\n", t.blockers,
-	       t.warnings, t.notes);
+	printf("  findings: %ld blockers, %ld warnings, %ld notes\n",
+	       t.blockers, t.warnings, t.notes);
 
 	/* baseline: read the same rows the views are built from */
 	sqlite3 *db = sl_store_db(s);
 	sqlite3_stmt *st;
 	static const char *const scans[] = {
-	    "SELECT * FROM cases", "SELECT * FROM facts", "SELECT * FROM evidence",
-	    "SELECT * FROM documents", "SELECT * FROM prior_sanctions"};
+	    "SELECT * FROM cases", "SELECT * FROM facts",
+	    "SELECT * FROM evidence", "SELECT * FROM documents",
+	    "SELECT * FROM prior_sanctions"};
 	t0 = now();
 	long rows = 0;
 	for (size_t i = 0; i < 5; i++) {

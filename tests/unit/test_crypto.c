@@ -36,9 +36,10 @@ static void test_scrypt_kat(void **st)
 	                           1024, 8, 16, out, 64),
 	                 SL_OK);
 	sl_hex(out, 64, hex);
-	assert_string_equal(hex, "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830"
-	                         "e77376634b3731622eaf30d92e22a3886ff109279d9830da"
-	                         "c727afb94a83ee6d8360cbdfa2cc0640");
+	assert_string_equal(hex,
+	                    "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830"
+	                    "e77376634b3731622eaf30d92e22a3886ff109279d9830da"
+	                    "c727afb94a83ee6d8360cbdfa2cc0640");
 }
 
 static void test_aead_roundtrip_and_tamper(void **st)
@@ -49,26 +50,31 @@ static void test_aead_roundtrip_and_tamper(void **st)
 	memset(nonce, 9, sizeof nonce);
 	const char msg[] = "secret 审理 msg";
 	_Static_assert(sizeof msg <= 32, "fits");
-	assert_int_equal(sl_aead_seal(key, nonce, "aad", 3, msg, sizeof msg, ct, tag),
-	                 SL_OK);
+	assert_int_equal(
+	    sl_aead_seal(key, nonce, "aad", 3, msg, sizeof msg, ct, tag),
+	    SL_OK);
 	assert_memory_not_equal(ct, msg, sizeof msg);
-	assert_int_equal(sl_aead_open(key, nonce, "aad", 3, ct, sizeof msg, tag, pt),
-	                 SL_OK);
+	assert_int_equal(
+	    sl_aead_open(key, nonce, "aad", 3, ct, sizeof msg, tag, pt), SL_OK);
 	assert_memory_equal(pt, msg, sizeof msg);
 	/* wrong AAD, flipped ciphertext, flipped tag, wrong key: all refused */
-	assert_int_equal(sl_aead_open(key, nonce, "aae", 3, ct, sizeof msg, tag, pt),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_aead_open(key, nonce, "aae", 3, ct, sizeof msg, tag, pt),
+	    SL_EAUTH);
 	ct[3] ^= 1;
-	assert_int_equal(sl_aead_open(key, nonce, "aad", 3, ct, sizeof msg, tag, pt),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_aead_open(key, nonce, "aad", 3, ct, sizeof msg, tag, pt),
+	    SL_EAUTH);
 	ct[3] ^= 1;
 	tag[0] ^= 1;
-	assert_int_equal(sl_aead_open(key, nonce, "aad", 3, ct, sizeof msg, tag, pt),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_aead_open(key, nonce, "aad", 3, ct, sizeof msg, tag, pt),
+	    SL_EAUTH);
 	tag[0] ^= 1;
 	key[0] ^= 1;
-	assert_int_equal(sl_aead_open(key, nonce, "aad", 3, ct, sizeof msg, tag, pt),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_aead_open(key, nonce, "aad", 3, ct, sizeof msg, tag, pt),
+	    SL_EAUTH);
 }
 
 static void test_ed25519_sign_verify(void **st)
@@ -96,9 +102,10 @@ static void test_ed25519_rfc8032(void **st)
 	/* RFC 8032 7.1 TEST 1: empty message. */
 	uint8_t seed[32], pub[32], sig[64], want[64];
 	assert_int_equal(
-	    sl_unhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031c"
-	             "ae7f60",
-	             seed, 32),
+	    sl_unhex(
+	        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031c"
+	        "ae7f60",
+	        seed, 32),
 	    SL_OK);
 	sl_signkey *k = sl_sign_from_seed(seed);
 	assert_int_equal(sl_sign_pub(k, pub), SL_OK);
@@ -109,11 +116,12 @@ static void test_ed25519_rfc8032(void **st)
 	    "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
 	assert_int_equal(sl_sign(k, "", 0, sig), SL_OK);
 	assert_int_equal(
-	    sl_unhex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522"
-	             "490155"
-	             "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e"
-	             "7a100b",
-	             want, 64),
+	    sl_unhex(
+	        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522"
+	        "490155"
+	        "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e"
+	        "7a100b",
+	        want, 64),
 	    SL_OK);
 	assert_memory_equal(sig, want, 64);
 	sl_sign_free(k);

@@ -31,8 +31,8 @@ static void test_roundtrip(void **st)
 	assert_null(memmem(img, len, in->data_key, 32));
 	assert_null(strstr(img, "a5a5a5a5"));
 	assert_null(strstr(img, "5a5a5a5a"));
-	assert_int_equal(sl_keyslot_open("alice", "pass word", 9, img, len, out),
-	                 SL_OK);
+	assert_int_equal(
+	    sl_keyslot_open("alice", "pass word", 9, img, len, out), SL_OK);
 	assert_memory_equal(in, out, sizeof *in);
 	free(img);
 	sl_secrets_free(in);
@@ -48,8 +48,8 @@ static void test_wrong_pass_and_user(void **st)
 	assert_int_equal(
 	    sl_keyslot_seal("alice", "pass word", 9, in, &FAST, &img, &len),
 	    SL_OK);
-	assert_int_equal(sl_keyslot_open("alice", "pass wore", 9, img, len, out),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_keyslot_open("alice", "pass wore", 9, img, len, out), SL_EAUTH);
 	/* the user id is the AAD: the same slot under bob's name fails even
 	 * with the right passphrase */
 	assert_int_equal(sl_keyslot_open("bob", "pass word", 9, img, len, out),
@@ -83,21 +83,22 @@ static void test_tampered_fields(void **st)
 	char *n = strstr(copy, "\"N\": 1024");
 	assert_non_null(n);
 	memcpy(n, "\"N\": 2048", 9);
-	assert_int_equal(sl_keyslot_open("alice", "pass word", 9, copy, len, out),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_keyslot_open("alice", "pass word", 9, copy, len, out), SL_EAUTH);
 	/* N out of range or not a power of two: refused before any work */
 	strcpy(copy, img);
 	n = strstr(copy, "\"N\": 1024");
 	memcpy(n, "\"N\": 1000", 9);
-	assert_int_equal(sl_keyslot_open("alice", "pass word", 9, copy, len, out),
-	                 SL_EINPUT);
+	assert_int_equal(
+	    sl_keyslot_open("alice", "pass word", 9, copy, len, out),
+	    SL_EINPUT);
 	/* flip a hex digit of the ciphertext */
 	strcpy(copy, img);
 	char *ct = strstr(copy, "\"ct\": \"");
 	assert_non_null(ct);
 	ct[7] = ct[7] == '0' ? '1' : '0';
-	assert_int_equal(sl_keyslot_open("alice", "pass word", 9, copy, len, out),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_keyslot_open("alice", "pass word", 9, copy, len, out), SL_EAUTH);
 	free(copy);
 	free(img);
 	sl_secrets_free(in);
@@ -116,7 +117,8 @@ static void test_malformed(void **st)
 	    "{\"format\":\"shenli.keyslot/1\"}",
 	    "{\"format\":\"shenli.keyslot/2\",\"kdf\":{}}",
 	    "{\"format\":\"shenli.keyslot/1\",\"aead\":\"aes-256-gcm\",\"kdf\":"
-	    "{\"alg\":\"scrypt\",\"N\":4194304,\"r\":32,\"p\":16,\"salt\":\"00\"}}",
+	    "{\"alg\":\"scrypt\",\"N\":4194304,\"r\":32,\"p\":16,\"salt\":"
+	    "\"00\"}}",
 	    "{\"format\":\"shenli.keyslot/1\",\"aead\":\"aes-256-gcm\",\"kdf\":"
 	    "{\"alg\":\"scrypt\",\"N\":-1,\"r\":8,\"p\":1,\"salt\":\"00\"}}",
 	    "{\"format\":\"shenli.keyslot/1\",\"aead\":\"aes-256-gcm\",\"kdf\":"
@@ -124,9 +126,9 @@ static void test_malformed(void **st)
 	    "{\"format\":\"shenli.keyslot/1\",\"format\":\"x\"}",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		assert_int_equal(
-		    sl_keyslot_open("alice", "p", 1, bad[i], strlen(bad[i]), out),
-		    SL_EINPUT);
+		assert_int_equal(sl_keyslot_open("alice", "p", 1, bad[i],
+		                                 strlen(bad[i]), out),
+		                 SL_EINPUT);
 	char *big = malloc(SL_SLOT_MAX_BYTES + 2);
 	memset(big, ' ', SL_SLOT_MAX_BYTES + 1);
 	big[SL_SLOT_MAX_BYTES + 1] = 0;

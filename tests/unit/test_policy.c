@@ -36,8 +36,9 @@ static void test_table(void **st)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		sl_actor a = {"x", cases[i].role, "", ""};
 		if (sl_policy_allows(&a, cases[i].act) != cases[i].allowed)
-			fail_msg("%s %s: expected %d", sl_role_name(cases[i].role),
-			         sl_action_name(cases[i].act), cases[i].allowed);
+			fail_msg(
+			    "%s %s: expected %d", sl_role_name(cases[i].role),
+			    sl_action_name(cases[i].act), cases[i].allowed);
 	}
 	sl_actor nobody = {"x", 0, "", ""};
 	for (int a = 0; a < SL_ACT__COUNT; a++)

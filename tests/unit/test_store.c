@@ -28,8 +28,8 @@ static void test_create_modes_and_no_plaintext(void **st)
 	tstore t;
 	sl_store *s = tstore_new(&t);
 	assert_int_equal(sl_zone_add(s, "CANARYZONE", "金丝雀测试片区"), SL_OK);
-	assert_int_equal(sl_agency_add(s, "CANARYAGENCY", "驻金丝雀局纪检监察组",
-	                               "CANARYZONE"),
+	assert_int_equal(sl_agency_add(s, "CANARYAGENCY",
+	                               "驻金丝雀局纪检监察组", "CANARYZONE"),
 	                 SL_OK);
 	add(s, "canary-user-4711", SL_ROLE_MEMBER, P_ALICE);
 	assert_int_equal(sl_user_add(s, "canary-user-4712", SL_ROLE_LEADER,
@@ -46,11 +46,11 @@ static void test_create_modes_and_no_plaintext(void **st)
 	assert_int_equal(stat(keys, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0700);
 
-	const char *needles[] = {"canary-user-4711", "CANARYAGENCY",
-	                         "CANARYZONE",       "金丝雀测试片区",
+	const char *needles[] = {"canary-user-4711",     "CANARYAGENCY",
+	                         "CANARYZONE",           "金丝雀测试片区",
 	                         "驻金丝雀局纪检监察组", "user.add",
-	                         "store.init",       "SQLite format 3",
-	                         "CREATE TABLE",     "shenli.rules/1"};
+	                         "store.init",           "SQLite format 3",
+	                         "CREATE TABLE",         "shenli.rules/1"};
 	for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++)
 		assert_int_equal(
 		    file_contains(t.path, needles[i], strlen(needles[i])), 0);
@@ -65,7 +65,8 @@ static void test_plain_sqlite_cannot_read(void **st)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open_v2(t.path, &db, SQLITE_OPEN_READONLY, 0),
 	                 SQLITE_OK);
-	int rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", 0, 0, 0);
+	int rc =
+	    sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", 0, 0, 0);
 	assert_int_equal(rc, SQLITE_NOTADB);
 	sqlite3_close(db);
 	/* and a wrong raw key is an integrity error, not a silent empty db */
@@ -83,9 +84,9 @@ static void test_unlock_outcomes(void **st)
 	add(s, "bob", SL_ROLE_LEADER, P_BOB);
 	sl_store_close(s);
 
-	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
-	                                 strlen(P_ALICE), &s),
-	                 SL_OK);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", P_ALICE, strlen(P_ALICE), &s),
+	    SL_OK);
 	assert_string_equal(sl_store_actor(s)->id, "alice");
 	assert_int_equal(sl_store_actor(s)->role, SL_ROLE_MEMBER);
 	sl_store_close(s);
@@ -95,7 +96,8 @@ static void test_unlock_outcomes(void **st)
 
 	/* wrong passphrase, someone else's, unknown user, bad id: one answer */
 	assert_int_equal(
-	    sl_store_unlock(t.path, "alice", P_BOB, strlen(P_BOB), &s), SL_EAUTH);
+	    sl_store_unlock(t.path, "alice", P_BOB, strlen(P_BOB), &s),
+	    SL_EAUTH);
 	char msg[1024];
 	snprintf(msg, sizeof msg, "%s", sl_errmsg());
 	assert_int_equal(
@@ -125,14 +127,15 @@ static void test_swapped_slots_fail(void **st)
 	assert_int_equal(rename(b, a), 0);
 	assert_int_equal(rename(tmp, b), 0);
 	/* each passphrase now meets the other's slot under its own name */
-	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
-	                                 strlen(P_ALICE), &s),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", P_ALICE, strlen(P_ALICE), &s),
+	    SL_EAUTH);
 	assert_int_equal(
 	    sl_store_unlock(t.path, "bob", P_BOB, strlen(P_BOB), &s), SL_EAUTH);
 	/* nor does a slot open for the name it was moved to */
 	assert_int_equal(
-	    sl_store_unlock(t.path, "alice", P_BOB, strlen(P_BOB), &s), SL_EAUTH);
+	    sl_store_unlock(t.path, "alice", P_BOB, strlen(P_BOB), &s),
+	    SL_EAUTH);
 	tstore_cleanup(&t);
 }
 
@@ -157,14 +160,14 @@ static void test_disabled_cannot_unlock(void **st)
 	                             P_ALICE, strlen(P_ALICE)),
 	                 SL_EINPUT);
 	sl_store_close(s);
-	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
-	                                 strlen(P_ALICE), &s),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", P_ALICE, strlen(P_ALICE), &s),
+	    SL_EAUTH);
 	/* even with a copy of the old slot put back */
 	assert_int_equal(sl_file_write_atomic(slot, img, len, 0600), SL_OK);
-	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
-	                                 strlen(P_ALICE), &s),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", P_ALICE, strlen(P_ALICE), &s),
+	    SL_EAUTH);
 	free(img);
 	tstore_cleanup(&t);
 }
@@ -192,9 +195,9 @@ static void test_bad_user_input(void **st)
 	assert_int_equal(seq, 2); /* nothing written since init */
 	sl_store_close(s);
 	/* and a second init over an existing store is refused */
-	assert_int_equal(sl_store_create(t.path, "root", ADMIN_PASS,
-	                                 strlen(ADMIN_PASS), &s),
-	                 SL_EPERM);
+	assert_int_equal(
+	    sl_store_create(t.path, "root", ADMIN_PASS, strlen(ADMIN_PASS), &s),
+	    SL_EPERM);
 	tstore_cleanup(&t);
 }
 
@@ -215,15 +218,15 @@ static void test_passwd(void **st)
 	assert_int_equal(sl_file_write_atomic(old, img, len, 0600), SL_OK);
 	free(img);
 
-	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
-	                                 strlen(P_ALICE), &s),
-	                 SL_OK);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", P_ALICE, strlen(P_ALICE), &s),
+	    SL_OK);
 	assert_int_equal(sl_user_passwd(s, "x", 1), SL_EINPUT);
 	assert_int_equal(sl_user_passwd(s, "new alice pass", 14), SL_OK);
 	sl_store_close(s);
-	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
-	                                 strlen(P_ALICE), &s),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", P_ALICE, strlen(P_ALICE), &s),
+	    SL_EAUTH);
 	assert_int_equal(
 	    sl_store_unlock(t.path, "alice", "new alice pass", 14, &s), SL_OK);
 	sl_store_close(s);
@@ -235,9 +238,9 @@ static void test_passwd(void **st)
 	assert_int_equal(sl_file_read(old, 4096, &img, &len), SL_OK);
 	assert_int_equal(sl_file_write_atomic(slot, img, len, 0600), SL_OK);
 	free(img);
-	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
-	                                 strlen(P_ALICE), &s),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", P_ALICE, strlen(P_ALICE), &s),
+	    SL_EAUTH);
 	assert_int_equal(sl_file_exists(newp), 0); /* rename was finished */
 	assert_int_equal(
 	    sl_store_unlock(t.path, "alice", "new alice pass", 14, &s), SL_OK);
@@ -247,18 +250,18 @@ static void test_passwd(void **st)
 	assert_int_equal(sl_file_read(old, 4096, &img, &len), SL_OK);
 	assert_int_equal(sl_file_write_atomic(slot, img, len, 0600), SL_OK);
 	free(img);
-	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
-	                                 strlen(P_ALICE), &s),
-	                 SL_EINTEGRITY);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", P_ALICE, strlen(P_ALICE), &s),
+	    SL_EINTEGRITY);
 
 	/* A crash before the commit: a .new slot the store never recorded.
 	 * Its passphrase does not count, and it is cleaned up. */
 	assert_int_equal(sl_file_read(old, 4096, &img, &len), SL_OK);
 	assert_int_equal(sl_file_write_atomic(newp, img, len, 0600), SL_OK);
 	free(img);
-	assert_int_equal(sl_store_unlock(t.path, "alice", P_ALICE,
-	                                 strlen(P_ALICE), &s),
-	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", P_ALICE, strlen(P_ALICE), &s),
+	    SL_EAUTH);
 	assert_int_equal(sl_file_exists(newp), 0);
 	tstore_cleanup(&t);
 }
@@ -270,9 +273,9 @@ static void test_newer_schema_refused(void **st)
 	sl_store_close(tstore_new(&t));
 	tstore_raw_exec(&t, "PRAGMA user_version = 999");
 	sl_store *s;
-	assert_int_equal(sl_store_unlock(t.path, "root", ADMIN_PASS,
-	                                 strlen(ADMIN_PASS), &s),
-	                 SL_EINPUT);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "root", ADMIN_PASS, strlen(ADMIN_PASS), &s),
+	    SL_EINPUT);
 	tstore_cleanup(&t);
 }
 
@@ -284,9 +287,9 @@ static void test_snapshot_detects_other_writers(void **st)
 	(void)st;
 	tstore t;
 	sl_store *a = tstore_new(&t), *b = NULL;
-	assert_int_equal(sl_store_unlock(t.path, "root", ADMIN_PASS,
-	                                 strlen(ADMIN_PASS), &b),
-	                 SL_OK);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "root", ADMIN_PASS, strlen(ADMIN_PASS), &b),
+	    SL_OK);
 	int64_t h0, h1;
 	uint8_t hash[32];
 	assert_int_equal(sl_audit_head(a, &h0, hash), SL_OK);
@@ -295,7 +298,8 @@ static void test_snapshot_detects_other_writers(void **st)
 	assert_int_equal(sl_tx_begin_unchanged(a), SL_ESYS);
 	assert_false(sl_tx_active(a));
 
-	/* b commits after a's snapshot: a writes nothing and is told to retry */
+	/* b commits after a's snapshot: a writes nothing and is told to retry
+	 */
 	assert_int_equal(sl_tx_snapshot(a), SL_OK);
 	assert_int_equal(sl_zone_add(b, "Z1", "zone one"), SL_OK);
 	assert_int_equal(sl_tx_begin_unchanged(a), SL_ESYS);

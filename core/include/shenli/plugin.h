@@ -28,7 +28,7 @@
 
 typedef struct {
 	const char *system; /* "party" or "gov" */
-	const char *level;  /* a ladder name: 警告, 严重警告, ... / 记过, ... */
+	const char *level; /* a ladder name: 警告, 严重警告, ... / 记过, ... */
 	const char *decided_on;
 } shenli_prior_sanction;
 
@@ -50,7 +50,7 @@ typedef struct {
 } shenli_fact;
 
 typedef struct {
-	const char *id, *kind, *title; /* kind: physical, documentary, ... */
+	const char *id, *kind, *title;    /* kind: physical, documentary, ... */
 	const char *obtained_on, *source; /* NULL if absent */
 	const char *const *tags;          /* e.g. "bank_record" */
 	size_t n_tags;
