@@ -211,11 +211,12 @@ static int case_import(int argc, char **argv, sl_cli *g)
 	sl_store_close(s);
 	if (rc) {
 		json_decref(ctx.out);
+		int r = cli_fail(rc); /* the cause first, then what it means */
 		if (ctx.accepted + ctx.deferred + ctx.refused)
 			fprintf(stderr,
 			        _("shenli: the import was abandoned; nothing "
 			          "was imported\n"));
-		return cli_fail(rc);
+		return r;
 	}
 	if (ctx.out) {
 		cli_print_json(ctx.out);

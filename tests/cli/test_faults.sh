@@ -141,7 +141,7 @@ sys.exit(1 if any(e["object"] in ids for e in json.load(open(sys.argv[1]))) else
 		fi
 	done
 	echo "# near-full writes: $NOK done, $N7 refused with exit 7; messages:"
-	printf '%s\n' "$MSGS" | tr '|' '\n' | sort | uniq -c | sed 's/^/#   /'
+	printf '%s\n' "${MSGS#|}" | tr '|' '\n' | sort | uniq -c | sed 's/^/#   /'
 	check "some writes near a full disk were refused ($N7) and some done ($NOK)" test "$N7" -gt 0 -a "$NOK" -gt 0
 	check "nothing written before is lost" ids_in "$T/have.ids" all
 fi
