@@ -19,10 +19,11 @@
  * transaction's entries all have one actor, and one signature each costs
  * one sign and one verify however many entries it wrote.
  *
- * Users' public keys are taken from the log itself (store.init and user.add
- * entries), never from the users table, so someone who holds the data key
- * cannot swap in a key and forge another user's entries; verify also checks
- * that the users table agrees with what the log says.
+ * Users' public keys are taken from the log itself (store.init and
+ * user.enrol entries), never from the users table, so someone who holds
+ * the data key cannot swap in a key and forge another user's entries.
+ * What each entry may do and what the tables must then hold is replay.h's;
+ * checking it all is verify.h's.
  */
 #ifndef SHENLI_AUDIT_H
 #define SHENLI_AUDIT_H
@@ -36,6 +37,10 @@
 sl_rc sl_audit(sl_store *s, const char *action, const char *object,
                json_t *details);
 
+/* The seq the next sl_audit() of the open transaction will get (a row
+ * that names its own entry, as an opinion does). */
+int64_t sl_audit_next_seq(const sl_store *s);
+
 /* The last committed entry: seq 0 and zero hash for an empty log. */
 sl_rc sl_audit_head(sl_store *s, int64_t *seq, uint8_t hash[SL_SHA256_LEN]);
 
@@ -45,7 +50,7 @@ sl_rc sl_audit_parse_anchor(const char *str, int64_t *seq,
 void sl_audit_format_anchor(int64_t seq, const uint8_t hash[SL_SHA256_LEN],
                             char out[96]);
 
-typedef struct {
+typedef struct sl_audit_report {
 	int64_t entries;    /* entries checked */
 	int64_t signatures; /* signatures verified */
 	int64_t head_seq;
@@ -53,11 +58,9 @@ typedef struct {
 	int64_t bad_seq; /* first bad entry, 0 if none or not an entry */
 } sl_audit_report;
 
-/* Re-check the store file's every page, the whole chain, every signature,
- * the users table against the log and, if anchor is not NULL, that the log
- * still extends the head written down as anchor. SL_EINTEGRITY names the
- * first bad entry. */
-sl_rc sl_audit_verify(sl_store *s, const char *anchor, sl_audit_report *r);
+/* The message a transaction's closing signature covers (see above). */
+size_t sl_audit_sig_msg(const uint8_t store_id[16], int64_t seq,
+                        const uint8_t hash[SL_SHA256_LEN], uint8_t out[128]);
 
 typedef struct {
 	int64_t seq, ts;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "canon.h"
 #include "crypto.h"
 #include "org.h"
 #include "policy.h"
@@ -28,7 +29,8 @@ const char *sl_intake_name(sl_intake_decision d)
 enum { Q_EXISTING, Q_CASE, Q_PRIOR, Q_FACT, Q_EV, Q_DOC, Q_DOSSIER, Q__COUNT };
 
 static const char *const import_sql[Q__COUNT] = {
-    [Q_EXISTING] = "SELECT id, state FROM cases WHERE case_id = ?",
+    [Q_EXISTING] = "SELECT id, state, agency, zone FROM cases WHERE"
+                   " case_id = ?",
     [Q_CASE] = "INSERT INTO cases(case_id, agency, zone, state, subject_name,"
                " person_id, party_member, public_official, position, rank,"
                " transferred_on, disciplines, eight_point, party_sanction,"
@@ -61,7 +63,8 @@ struct sl_importer {
 	sqlite3_stmt *q[Q__COUNT];
 	int in_tx;
 	char case_id[128];
-	int64_t now;
+	int64_t now, deadline; /* the transaction's time; a new review limit */
+	sl_hasher *sha;
 };
 
 sl_rc sl_import_begin(sl_store *s, sl_importer **out)
@@ -75,6 +78,10 @@ sl_rc sl_import_begin(sl_store *s, sl_importer **out)
 		return sl_error(SL_ESYS, _("out of memory"));
 	im->s = s;
 	sl_dossier_default_limits(&im->lim);
+	if (!(im->sha = sl_hasher_new())) {
+		free(im);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
 	if ((rc = sl_rules_load(s, &im->rules))) {
 		free(im);
 		return rc;
@@ -140,6 +147,7 @@ void sl_import_abort(sl_importer *im)
 		sqlite3_finalize(im->q[i]);
 	sqlite3_exec(sl_store_db(im->s), "PRAGMA cache_size = -2000", 0, 0, 0);
 	sl_rules_free(im->rules);
+	sl_hasher_free(im->sha);
 	free(im->agencies);
 	free(im);
 }
@@ -187,12 +195,17 @@ static int has_doc(const sl_dossier *d, const char *kind)
  * refused and the file is not examined further. */
 static sl_intake_decision decide(const sl_importer *im, const sl_dossier *d,
                                  int agency_found, const char *agency_zone,
-                                 const char *dup_state, json_t *reasons)
+                                 const char *dup_state, int hidden,
+                                 json_t *reasons)
 {
 	const sl_actor *who = sl_store_actor(im->s);
 	const sl_rules *r = im->rules;
 	int n = 0; /* reasons given */
-	if (dup_state)
+	if (dup_state && hidden)
+		reason(reasons, &n,
+		       "案件编号 %s 已被占用 (case_id already in use)",
+		       d->case_id);
+	else if (dup_state)
 		reason(reasons, &n,
 		       "案件编号 %s 已在审理系统中，状态为 %s (duplicate "
 		       "case_id)",
@@ -328,6 +341,42 @@ static sl_rc prepare(prepared *p, sl_dossier *d, const char *buf, size_t len)
 	return SL_OK;
 }
 
+/* The digest of the rows store_children() and the cases row hold, in the
+ * order replay.c reads them back (canon.h). */
+static void content_digest(const prepared *p, sl_hasher *h, char hex[65])
+{
+	const sl_dossier *d = p->d;
+	const sl_proposal *q = &d->proposal;
+	sl_canon c;
+	uint8_t out[SL_SHA256_LEN];
+	sl_canon_begin(&c, h, SL_CANON_CONTENT);
+	sl_canon_case_header(
+	    &c, d->subject.name, d->subject.person_id, d->subject.party_member,
+	    d->subject.public_official, d->subject.position, d->subject.rank,
+	    d->transferred_on, p->disc, q->eight_point_rules, q->party_sanction,
+	    q->gov_sanction, q->form, p->circ);
+	for (size_t i = 0; i < d->subject.n_prior; i++)
+		sl_canon_prior(&c, (int64_t)i, d->subject.prior[i].system,
+		               d->subject.prior[i].level,
+		               d->subject.prior[i].decided_on);
+	for (size_t i = 0; i < d->n_facts; i++) {
+		const sl_fact *f = &d->facts[i];
+		sl_canon_fact(&c, (int64_t)i, f->id, f->summary, f->violation,
+		              f->from, f->to, f->has_amount, f->amount_yuan,
+		              p->fact_ev[i]);
+	}
+	for (size_t i = 0; i < d->n_evidence; i++) {
+		const sl_evidence *e = &d->evidence[i];
+		sl_canon_evidence(&c, (int64_t)i, e->id, e->kind, e->title,
+		                  e->obtained_on, e->source, p->ev_tags[i]);
+	}
+	for (size_t i = 0; i < d->n_documents; i++)
+		sl_canon_document(&c, (int64_t)i, d->documents[i].kind,
+		                  d->documents[i].date);
+	sl_canon_end(&c, out);
+	sl_hex(out, sizeof out, hex);
+}
+
 /* Remove an earlier deferred/refused transfer of the same case (whole:
  * also the cases row), or only a case's dossier rows (for resubmission). */
 static sl_rc forget_rows(sl_store *s, int64_t ref, int whole)
@@ -394,9 +443,7 @@ static sl_rc store_case(sl_importer *im, const prepared *pp, const char *buf,
 	sqlite3_bind_int64(st, 18, im->now);
 	if (state == SL_ST_ACCEPTED) {
 		sqlite3_bind_int64(st, 19, im->now);
-		sqlite3_bind_int64(st, 20,
-		                   im->now + sl_rules_limit_days(im->rules) *
-		                                 SL_DAY_MS);
+		sqlite3_bind_int64(st, 20, im->deadline);
 	}
 	sqlite3_bind_text(st, 21, why, -1, SQLITE_STATIC);
 	if (!step_done(st)) {
@@ -486,7 +533,8 @@ static sl_rc import_parsed(sl_importer *im, const prepared *pp, const char *buf,
 	sl_rc rc = SL_OK;
 	snprintf(im->case_id, sizeof im->case_id, "%s", d->case_id);
 	*case_id = im->case_id;
-	im->now = sl_now_ms();
+	im->now = sl_tx_clock(im->s);
+	im->deadline = im->now + sl_rules_limit_days(im->rules) * SL_DAY_MS;
 
 	/* agency and earlier transfers of the same case */
 	char zone[SL_CODE_MAX + 1] = "", dup[16] = "";
@@ -501,13 +549,25 @@ static sl_rc import_parsed(sl_importer *im, const prepared *pp, const char *buf,
 	sqlite3_stmt *st = im->q[Q_EXISTING];
 	sqlite3_bind_text(st, 1, d->case_id, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
+	int hidden = 0;
 	if (step == SQLITE_ROW) {
 		const char *state = (const char *)sqlite3_column_text(st, 1);
 		int sn = sl_state_parse(state);
-		if (sn == SL_ST_DEFERRED || sn == SL_ST_REFUSED)
+		/* Another zone's case (or one the leader is recused from) is
+		 * neither shown nor touched: its id is simply taken. */
+		sl_case_ref other = {
+		    d->case_id, (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3), 0};
+		hidden = !sl_policy_case_visible(sl_store_actor(im->s), &other);
+		if (!hidden && (sn == SL_ST_DEFERRED || sn == SL_ST_REFUSED))
 			old_ref = sqlite3_column_int64(st, 0);
 		else
-			snprintf(dup, sizeof dup, "%s", state ? state : "?");
+			snprintf(dup, sizeof dup, "%s",
+			         hidden  ? ""
+			         : state ? state
+			                 : "?");
+		if (hidden)
+			dup[0] = '-';
 	}
 	sqlite3_reset(st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE) {
@@ -516,8 +576,8 @@ static sl_rc import_parsed(sl_importer *im, const prepared *pp, const char *buf,
 	}
 
 	json_t *reasons = json_array();
-	sl_intake_decision dec =
-	    decide(im, d, agency_found, zone, *dup ? dup : NULL, reasons);
+	sl_intake_decision dec = decide(im, d, agency_found, zone,
+	                                *dup ? dup : NULL, hidden, reasons);
 
 	if (!im->in_tx) {
 		if ((rc = sl_tx_begin(im->s))) {
@@ -534,11 +594,17 @@ static sl_rc import_parsed(sl_importer *im, const prepared *pp, const char *buf,
 		if ((rc = store_case(im, pp, buf, len, zone, dec, reasons)))
 			goto fail;
 	}
+	char content[65];
+	content_digest(pp, im->sha, content);
 	json_t *det = json_pack(
-	    "{s:s, s:O, s:s, s:s?, s:s, s:b, s:I}", "decision",
+	    "{s:s, s:O, s:s, s:s?, s:s, s:s, s:b, s:b, s:I}", "decision",
 	    sl_intake_name(dec), "reasons", reasons, "agency", d->agency,
-	    "zone", *zone ? zone : NULL, "sha256", pp->hex, "reintake",
-	    old_ref != 0, "rules", (json_int_t)sl_rules_version(im->rules));
+	    "zone", *zone ? zone : NULL, "sha256", pp->hex, "content", content,
+	    "reintake", old_ref != 0, "duplicate", *dup != 0, "rules",
+	    (json_int_t)sl_rules_version(im->rules));
+	if (det && dec == SL_INTAKE_ACCEPTED)
+		json_object_set_new(det, "deadline_ms",
+		                    json_integer(im->deadline));
 	rc = sl_audit(im->s, "case.intake", d->case_id, det);
 	json_decref(det);
 	if (rc)
@@ -568,8 +634,31 @@ sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
 	return rc;
 }
 
+sl_rc sl_case_claim(sl_store *s, int64_t ref, json_t *details)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT agency, zone FROM cases WHERE id = ?",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading a case"));
+	sqlite3_bind_int64(st, 1, ref);
+	sl_rc rc = SL_OK;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *z = (const char *)sqlite3_column_text(st, 1);
+		json_object_set_new(
+		    details, "agency",
+		    json_string((const char *)sqlite3_column_text(st, 0)));
+		json_object_set_new(details, "zone",
+		                    z ? json_string(z) : json_null());
+	} else {
+		rc = sl_db_err(s, _("reading a case"));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 sl_rc sl_case_store_dossier(sl_store *s, int64_t ref, sl_dossier *d,
-                            const char *buf, size_t len)
+                            const char *buf, size_t len, char content[65])
 {
 	if (!sl_tx_active(s)) {
 		sl_dossier_free(d);
@@ -620,6 +709,12 @@ sl_rc sl_case_store_dossier(sl_store *s, int64_t ref, sl_dossier *d,
 		rc = forget_rows(s, ref, 0);
 	if (!rc)
 		rc = store_children(s, q, ref, &pp, buf, len);
+	sl_hasher *h = rc ? NULL : sl_hasher_new();
+	if (!rc && !h)
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	if (!rc)
+		content_digest(&pp, h, content);
+	sl_hasher_free(h);
 	sqlite3_finalize(up);
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(q[i]);
@@ -917,27 +1012,47 @@ static sl_case_ref ref_of(const case_rec *c)
 /* Load the case and ask policy; unknown cases and invisible ones give the
  * same kind of answer to people who may not see them (not permitted), so
  * that case ids of other zones cannot be probed. */
+/*
+ * A case for an action on it. A case that does not exist, one of another
+ * zone, and one the user is recused from all get the same answer (exit 4,
+ * one message), so that nobody can learn which case ids exist elsewhere by
+ * asking. The refusal is audited with the true reason, which only admins
+ * and auditors can read in the log.
+ */
 static sl_rc open_case(sl_store *s, sl_action a, const char *case_id,
                        case_rec *c)
 {
 	sl_rc rc = sl_policy_require(s, a, case_id);
 	if (rc)
 		return rc;
+	if (!sl_case_id_valid(case_id))
+		return sl_error(SL_EINPUT, _("'%s' is not a case id"),
+		                case_id ? case_id : "");
+	const sl_actor *who = sl_store_actor(s);
 	rc = load_case(s, case_id, c);
-	if (rc == SL_EINPUT && sl_store_actor(s)->role != SL_ROLE_AUDITOR &&
-	    sl_case_id_valid(case_id)) {
-		char msg[256];
-		snprintf(
-		    msg, sizeof msg,
-		    _("not permitted: case %s is not visible to %s (or does "
-		      "not exist)"),
-		    case_id, sl_store_actor(s)->id);
-		return sl_policy_deny(s, a, case_id, msg);
-	}
-	if (rc)
+	const char *why = NULL;
+	char msg[256];
+	if (rc == SL_EINPUT) {
+		why = "no such case";
+	} else if (rc) {
 		return rc;
-	sl_case_ref r = ref_of(c);
-	return sl_policy_require_case(s, a, &r);
+	} else {
+		sl_case_ref r = ref_of(c);
+		if (!sl_policy_allows(who, a))
+			why = "role";
+		else if (sl_policy_recused(who, &r))
+			why = "recused (home agency transferred it)";
+		else if (!sl_policy_case_visible(who, &r))
+			why = "not visible (zone, or not requested)";
+	}
+	if (!why)
+		return SL_OK;
+	snprintf(msg, sizeof msg, "%s: %s", case_id, why);
+	sl_policy_deny(s, a, case_id, msg);
+	return sl_error(SL_EPERM,
+	                _("no case %s that you may see (it does not exist, or "
+	                  "it is not yours to see)"),
+	                case_id);
 }
 
 sl_rc sl_case_require(sl_store *s, sl_action a, const char *case_id,
@@ -1350,9 +1465,11 @@ static sl_rc assign_once(sl_store *s, const char *case_id,
 		goto dberr;
 	sqlite3_finalize(st);
 	st = NULL;
-	json_t *d = json_pack("{s:O, s:O, s:s, s:s, s:i}", "team", tj,
-	                      "previous", prev, "from", sl_state_name(c.state),
-	                      "to", sl_state_name(next), "auto", (int)auto_n);
+	json_t *d =
+	    json_pack("{s:O, s:O, s:s, s:s, s:i, s:s, s:s?}", "team", tj,
+	              "previous", prev, "from", sl_state_name(c.state), "to",
+	              sl_state_name(next), "auto", (int)auto_n, "agency",
+	              c.agency, "zone", c.zone[0] ? c.zone : NULL);
 	rc = sl_audit(s, "case.assign", case_id, d);
 	json_decref(d);
 	if (rc || (rc = sl_tx_commit(s)))
@@ -1431,8 +1548,10 @@ static sl_rc extend_once(sl_store *s, const char *case_id, int days,
 		goto fail;
 	}
 	json_t *d =
-	    json_pack("{s:i, s:o, s:o}", "days", days, "old_deadline",
-	              ms_date(c.deadline_ms), "deadline", ms_date(deadline));
+	    json_pack("{s:i, s:o, s:o, s:I, s:s, s:s?}", "days", days,
+	              "old_deadline", ms_date(c.deadline_ms), "deadline",
+	              ms_date(deadline), "deadline_ms", (json_int_t)deadline,
+	              "agency", c.agency, "zone", c.zone[0] ? c.zone : NULL);
 	rc = sl_audit(s, "case.extend", case_id, d);
 	json_decref(d);
 	if (rc || (rc = sl_tx_commit(s)))

@@ -74,9 +74,14 @@ void sl_import_abort(sl_importer *im);
 /* Replace the dossier of case ref (bytes, subject, proposal, facts,
  * evidence, documents; rev goes up by one) with d, which it takes, inside
  * the caller's open transaction. For resubmission (returns.h), which has
- * checked who may do it and that d belongs to that case. */
+ * checked who may do it and that d belongs to that case. content gets the
+ * digest of the rows written (canon.h), for the audit entry. */
 sl_rc sl_case_store_dossier(sl_store *s, int64_t ref, sl_dossier *d,
-                            const char *buf, size_t len);
+                            const char *buf, size_t len, char content[65]);
+
+/* Put the case's agency and zone into an audit entry's details: every
+ * entry about a case states them (replay.h checks the statement). */
+sl_rc sl_case_claim(sl_store *s, int64_t ref, json_t *details);
 
 /* Listing. Only cases the acting user may see are listed. */
 typedef struct {

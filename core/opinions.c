@@ -12,6 +12,7 @@
 #include "lifecycle.h"
 #include "package.h"
 #include "policy.h"
+#include "registry.h"
 #include "rules.h"
 #include "text.h"
 
@@ -250,19 +251,20 @@ out:
 /* ---- signing ------------------------------------------------------------- */
 
 /* What an author signs: domain, store, case, author, kind, time, body. */
-static uint8_t *signed_bytes(sl_store *s, const char *case_id,
-                             const char *author, int panel, int64_t ms,
-                             const char *body, size_t *n)
+size_t sl_opinion_message(const uint8_t store_id[16], const char *case_id,
+                          const char *author, int panel, int64_t ms,
+                          const char *body, uint8_t **out)
 {
 	static const char dom[] = "shenli.opinion/1";
 	size_t cl = strlen(case_id), al = strlen(author), bl = strlen(body);
 	size_t len = sizeof dom + 16 + cl + 1 + al + 1 + 1 + 8 + bl;
 	uint8_t *m = malloc(len), *p = m;
+	*out = m;
 	if (!m)
-		return NULL;
+		return 0;
 	memcpy(p, dom, sizeof dom);
 	p += sizeof dom;
-	memcpy(p, sl_store_id(s), 16);
+	memcpy(p, store_id, 16);
 	p += 16;
 	memcpy(p, case_id, cl + 1);
 	p += cl + 1;
@@ -272,8 +274,7 @@ static uint8_t *signed_bytes(sl_store *s, const char *case_id,
 	for (int i = 7; i >= 0; i--)
 		*p++ = (uint8_t)((uint64_t)ms >> (8 * i));
 	memcpy(p, body, bl);
-	*n = len;
-	return m;
+	return len;
 }
 
 /* ---- recording ----------------------------------------------------------- */
@@ -318,14 +319,14 @@ static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
 	json_decref(o);
 	if (!body)
 		return sl_error(SL_ESYS, _("out of memory"));
-	int64_t now = sl_now_ms();
-	size_t mlen;
-	uint8_t *msg =
-	    signed_bytes(s, case_id, me->id, panel, now, body, &mlen);
+	int64_t now = sl_tx_clock(s);
+	uint8_t *msg;
+	size_t mlen = sl_opinion_message(sl_store_id(s), case_id, me->id, panel,
+	                                 now, body, &msg);
 	uint8_t sig[SL_ED25519_SIG_LEN], h[SL_SHA256_LEN];
-	char hex[2 * SL_SHA256_LEN + 1];
-	rc = msg ? sl_store_sign(s, msg, mlen, sig)
-	         : sl_error(SL_ESYS, _("out of memory"));
+	char hex[2 * SL_SHA256_LEN + 1], hsig[2 * SL_ED25519_SIG_LEN + 1];
+	rc = mlen ? sl_store_sign(s, msg, mlen, sig)
+	          : sl_error(SL_ESYS, _("out of memory"));
 	free(msg);
 	if (!rc)
 		rc = sl_sha256(body, strlen(body), h);
@@ -334,6 +335,7 @@ static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
 		return rc;
 	}
 	sl_hex(h, sizeof h, hex);
+	sl_hex(sig, sizeof sig, hsig);
 	if ((rc = sl_tx_begin_unchanged(s))) {
 		free(body);
 		return rc;
@@ -342,7 +344,8 @@ static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
 	int64_t id = 0;
 	if (sqlite3_prepare_v2(sl_store_db(s),
 	                       "INSERT INTO opinions(case_ref, author, panel,"
-	                       " recorded_ms, body, sig) VALUES(?,?,?,?,?,?)",
+	                       " recorded_ms, body, sig, seq)"
+	                       " VALUES(?,?,?,?,?,?,?)",
 	                       -1, &st, 0)) {
 		rc = sl_db_err(s, _("recording an opinion"));
 		goto fail;
@@ -353,6 +356,7 @@ static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
 	sqlite3_bind_int64(st, 4, now);
 	sqlite3_bind_text(st, 5, body, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 6, sig, sizeof sig, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, sl_audit_next_seq(s));
 	int step = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE) {
@@ -378,9 +382,15 @@ static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
 			goto fail;
 		}
 	}
-	json_t *d = json_pack("{s:I, s:b, s:s, s:s}", "opinion", (json_int_t)id,
-	                      "panel", panel, "sha256", hex, "state",
-	                      sl_state_name(panel ? next : state));
+	json_t *d =
+	    json_pack("{s:I, s:b, s:s, s:s, s:s}", "opinion", (json_int_t)id,
+	              "panel", panel, "sha256", hex, "sig", hsig, "state",
+	              sl_state_name(panel ? next : state));
+	if (!d || (rc = sl_case_claim(s, ref, d))) {
+		json_decref(d);
+		rc = rc ? rc : sl_error(SL_ESYS, _("out of memory"));
+		goto fail;
+	}
 	rc = sl_audit(s, panel ? "review.panel" : "review.opinion", case_id, d);
 	json_decref(d);
 	if (rc || (rc = sl_tx_commit(s)))
@@ -424,92 +434,203 @@ sl_rc sl_opinion_record(sl_store *s, const char *case_id, const char *buf,
 
 /* ---- reading ------------------------------------------------------------- */
 
+/* One opinion as the log recorded it. */
+typedef struct {
+	int64_t seq;
+	char author[SL_ID_MAX + 1];
+	int panel;
+	uint8_t sha[SL_SHA256_LEN], sig[SL_ED25519_SIG_LEN];
+} logged;
+
+/*
+ * The opinions the log recorded for a case, oldest first. The log, not the
+ * opinions table, says which opinion is whose and which is the latest: a
+ * row put back or re-ordered in the table by someone holding the data key
+ * changes nothing here, and a row that differs from its entry is refused.
+ */
+static sl_rc logged_opinions(sl_store *s, const char *case_id, logged **out,
+                             size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT seq, actor, action, details FROM audit"
+	                       " WHERE object = ? AND action IN"
+	                       " ('review.opinion', 'review.panel')"
+	                       " ORDER BY seq",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading the audit log"));
+	sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	size_t cap = 0;
+	sl_rc rc = SL_OK;
+	int step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			logged *nv = realloc(*out, cap * sizeof *nv);
+			if (!nv) {
+				rc = sl_error(SL_ESYS, _("out of memory"));
+				break;
+			}
+			*out = nv;
+		}
+		logged *l = &(*out)[*n];
+		json_error_t jerr;
+		json_t *d = json_loads((const char *)sqlite3_column_text(st, 3),
+		                       0, &jerr);
+		const char *sh =
+		    json_string_value(json_object_get(d, "sha256"));
+		const char *sg = json_string_value(json_object_get(d, "sig"));
+		l->seq = sqlite3_column_int64(st, 0);
+		snprintf(l->author, sizeof l->author, "%s",
+		         sqlite3_column_text(st, 1));
+		l->panel = !strcmp((const char *)sqlite3_column_text(st, 2),
+		                   "review.panel");
+		if (!sh || !sg || sl_unhex(sh, l->sha, sizeof l->sha) ||
+		    sl_unhex(sg, l->sig, sizeof l->sig))
+			rc = sl_error(SL_EINTEGRITY,
+			              _("audit entry %lld: a malformed opinion "
+			                "record"),
+			              (long long)l->seq);
+		json_decref(d);
+		(*n)++;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = sl_db_err(s, _("reading the audit log"));
+	sqlite3_finalize(st);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* Is l the latest of its kind (its author's, or the panel's)? */
+static int in_force(const logged *v, size_t n, size_t i)
+{
+	for (size_t j = i + 1; j < n; j++)
+		if (v[j].panel == v[i].panel &&
+		    (v[i].panel || !strcmp(v[j].author, v[i].author)))
+			return 0;
+	return 1;
+}
+
+/* The opinion l as the table holds it, checked against its log entry and
+ * its author's signature; *o gets the view object. */
+static sl_rc load_opinion(sl_store *s, sqlite3_stmt *st, int64_t ref,
+                          const char *case_id, const logged *l, json_t **o)
+{
+	*o = NULL;
+	sqlite3_bind_int64(st, 1, ref);
+	sqlite3_bind_int64(st, 2, l->seq);
+	int step = sqlite3_step(st);
+	sl_rc rc = SL_OK;
+	const char *body = step == SQLITE_ROW
+	                       ? (const char *)sqlite3_column_text(st, 1)
+	                       : NULL;
+	uint8_t h[SL_SHA256_LEN];
+	if (body)
+		sl_sha256(body, strlen(body), h);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = sl_db_err(s, _("reading opinions"));
+		goto out;
+	}
+	if (!body ||
+	    strcmp((const char *)sqlite3_column_text(st, 0), l->author) ||
+	    sqlite3_column_int(st, 2) != l->panel || memcmp(h, l->sha, 32) ||
+	    sqlite3_column_bytes(st, 4) != SL_ED25519_SIG_LEN ||
+	    memcmp(sqlite3_column_blob(st, 4), l->sig, SL_ED25519_SIG_LEN)) {
+		rc = sl_error(SL_EINTEGRITY,
+		              _("the opinion of %s on case %s (audit entry "
+		                "%lld) is missing or differs from what the log "
+		                "recorded: it was altered"),
+		              l->author, case_id, (long long)l->seq);
+		goto out;
+	}
+	int64_t ms = sqlite3_column_int64(st, 3);
+	const sl_reg_user *u =
+	    sl_registry_user(sl_store_registry(s), l->author);
+	uint8_t *msg = NULL;
+	size_t mlen = sl_opinion_message(sl_store_id(s), case_id, l->author,
+	                                 l->panel, ms, body, &msg);
+	sl_signkey *vk =
+	    u && u->enrolled
+	        ? sl_registry_verifier((sl_registry *)sl_store_registry(s),
+	                               l->author)
+	        : NULL;
+	if (!mlen)
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	else if (!vk || sl_verify(vk, msg, mlen, l->sig))
+		rc = sl_error(SL_EINTEGRITY,
+		              _("opinion %lld on case %s: the signature of %s "
+		                "does not verify: it was altered"),
+		              (long long)l->seq, case_id, l->author);
+	free(msg);
+	if (rc)
+		goto out;
+	json_error_t jerr;
+	json_t *j = json_loads(body, 0, &jerr);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		rc = sl_error(SL_EINTEGRITY,
+		              _("opinion %lld on case %s is not an object"),
+		              (long long)l->seq, case_id);
+		goto out;
+	}
+	char day[11], fp[SL_KEY_ID_LEN + 1];
+	sl_day_of(ms, day);
+	sl_key_id(u->pub, fp);
+	json_object_del(j, "format");
+	json_object_del(j, "case_id");
+	if (!json_object_get(j, "dissent"))
+		json_object_set_new(j, "dissent", json_array());
+	json_object_set_new(j, "author", json_string(l->author));
+	json_object_set_new(j, "author_name",
+	                    u->name ? json_string(u->name) : json_null());
+	json_object_set_new(j, "author_agency",
+	                    u->agency[0] ? json_string(u->agency)
+	                                 : json_null());
+	json_object_set_new(j, "author_role",
+	                    json_string(sl_role_name(u->role)));
+	json_object_set_new(j, "panel", json_boolean(l->panel));
+	json_object_set_new(j, "recorded_on", json_string(day));
+	json_object_set_new(j, "recorded_ms", json_integer(ms));
+	json_object_set_new(j, "sig_key", json_string(fp));
+	*o = j;
+out:
+	sqlite3_reset(st);
+	return rc;
+}
+
 sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
                      json_t **out)
 {
 	*out = NULL;
-	static const char *const sql_force =
-	    "SELECT o.id, o.author, o.panel, o.recorded_ms, o.body, o.sig,"
-	    " u.agency, u.role, u.pubkey FROM opinions o JOIN users u"
-	    " ON u.id = o.author WHERE o.case_ref = ?1 AND (o.id IN"
-	    " (SELECT max(id) FROM opinions WHERE case_ref = ?1 AND panel = 0"
-	    " GROUP BY author) OR o.id = (SELECT max(id) FROM opinions"
-	    " WHERE case_ref = ?1 AND panel = 1)) ORDER BY o.id";
-	static const char *const sql_all =
-	    "SELECT o.id, o.author, o.panel, o.recorded_ms, o.body, o.sig,"
-	    " u.agency, u.role, u.pubkey FROM opinions o JOIN users u"
-	    " ON u.id = o.author WHERE o.case_ref = ?1 ORDER BY o.id";
+	logged *v;
+	size_t n;
+	sl_rc rc = logged_opinions(s, case_id, &v, &n);
+	if (rc)
+		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s), history ? sql_all : sql_force,
-	                       -1, &st, 0))
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT author, body, panel, recorded_ms, sig"
+	                       " FROM opinions WHERE case_ref = ? AND seq = ?",
+	                       -1, &st, 0)) {
+		free(v);
 		return sl_db_err(s, _("reading opinions"));
-	sqlite3_bind_int64(st, 1, ref);
+	}
 	json_t *list = json_array();
-	sl_rc rc = SL_OK;
-	int step = SQLITE_DONE;
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		const char *author = (const char *)sqlite3_column_text(st, 1);
-		int panel = sqlite3_column_int(st, 2);
-		int64_t ms = sqlite3_column_int64(st, 3);
-		const char *body = (const char *)sqlite3_column_text(st, 4);
-		const char *agency = (const char *)sqlite3_column_text(st, 6);
-		const char *role = (const char *)sqlite3_column_text(st, 7);
-		if (sqlite3_column_bytes(st, 5) != SL_ED25519_SIG_LEN ||
-		    sqlite3_column_bytes(st, 8) != SL_ED25519_PUB_LEN) {
-			rc = sl_error(
-			    SL_EINTEGRITY,
-			    _("opinion %lld on case %s: signature or key "
-			      "missing"),
-			    (long long)id, case_id);
-			break;
-		}
-		size_t mlen;
-		uint8_t *msg =
-		    signed_bytes(s, case_id, author, panel, ms, body, &mlen);
-		sl_signkey *vk = sl_verifier_new(sqlite3_column_blob(st, 8));
-		if (!msg || !vk)
-			rc = sl_error(SL_ESYS, _("out of memory"));
-		else if (sl_verify(vk, msg, mlen, sqlite3_column_blob(st, 5)))
-			rc = sl_error(
-			    SL_EINTEGRITY,
-			    _("opinion %lld on case %s: the signature of "
-			      "%s does not verify: it was altered"),
-			    (long long)id, case_id, author);
-		free(msg);
-		sl_sign_free(vk);
-		if (rc)
-			break;
-		json_error_t jerr;
-		json_t *o = json_loads(body, 0, &jerr);
-		if (!json_is_object(o)) {
-			json_decref(o);
-			rc = sl_error(
-			    SL_EINTEGRITY,
-			    _("opinion %lld on case %s is not an object"),
-			    (long long)id, case_id);
-			break;
-		}
-		char day[11], fp[SL_KEY_ID_LEN + 1];
-		sl_day_of(ms, day);
-		sl_key_id(sqlite3_column_blob(st, 8), fp);
-		json_object_del(o, "format");
-		json_object_del(o, "case_id");
-		if (!json_object_get(o, "dissent"))
-			json_object_set_new(o, "dissent", json_array());
-		json_object_set_new(o, "author", json_string(author));
-		json_object_set_new(o, "author_agency",
-		                    agency ? json_string(agency) : json_null());
-		json_object_set_new(o, "author_role", json_string(role));
-		json_object_set_new(o, "panel", json_boolean(panel));
-		json_object_set_new(o, "recorded_on", json_string(day));
-		json_object_set_new(o, "recorded_ms", json_integer(ms));
-		json_object_set_new(o, "sig_key", json_string(fp));
-		json_array_append_new(list, o);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (!history && !in_force(v, n, i))
+			continue;
+		json_t *o;
+		if (!(rc = load_opinion(s, st, ref, case_id, &v[i], &o)))
+			json_array_append_new(list, o);
 	}
 	sqlite3_finalize(st);
-	if (!rc && step != SQLITE_DONE)
-		rc = sl_db_err(s, _("reading opinions"));
+	free(v);
 	if (rc) {
 		json_decref(list);
 		return rc;

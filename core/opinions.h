@@ -27,6 +27,9 @@
  * opinion, are in force) and is signed with its author's Ed25519 key over
  * the store id, case, author, kind, time and the opinion's canonical
  * bytes, so that a reviewer cannot disown it and no one else can alter it.
+ * Which opinion is in force is the log's to say: the latest review.opinion
+ * entry of each author, and the latest review.panel entry (an older row
+ * put back in the table changes nothing).
  */
 #ifndef SHENLI_OPINIONS_H
 #define SHENLI_OPINIONS_H
@@ -52,5 +55,11 @@ sl_rc sl_opinion_record(sl_store *s, const char *case_id, const char *buf,
  * force. */
 sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
                      json_t **out);
+
+/* The bytes an opinion's author signs: domain, store, case, author, kind,
+ * time, body. *out is malloc'ed; 0 if out of memory. */
+size_t sl_opinion_message(const uint8_t store_id[16], const char *case_id,
+                          const char *author, int panel, int64_t ms,
+                          const char *body, uint8_t **out);
 
 #endif

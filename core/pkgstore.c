@@ -15,6 +15,7 @@
 #include "crypto.h"
 #include "fsutil.h"
 #include "policy.h"
+#include "registry.h"
 #include "rules.h"
 #include "text.h"
 #include <shenli/plugin.h>
@@ -56,17 +57,9 @@ sl_rc sl_keys_trust(sl_store *s, const char *pem_path, const char *comment,
 	char note[129];
 	sl_text_sanitize(comment ? comment : "", note, sizeof note);
 	sl_key_id(raw, id_out);
+	const sl_reg_key *known = sl_registry_key(sl_store_registry(s), id_out);
+	int revoked = known ? known->revoked : -1;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT revoked FROM trusted_keys WHERE id = ?",
-	                       -1, &st, 0))
-		return sl_db_err(s, _("reading keys"));
-	sqlite3_bind_text(st, 1, id_out, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	int revoked = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return sl_db_err(s, _("reading keys"));
 	if (revoked == 1)
 		return sl_error(SL_EPERM,
 		                _("key %s was revoked; a revoked key is never "
@@ -140,68 +133,37 @@ sl_rc sl_keys_list(sl_store *s, int (*cb)(const sl_key_info *k, void *ud),
 	sl_rc rc = sl_policy_require(s, SL_ACT_KEYS_LIST, "keys");
 	if (rc)
 		return rc;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT id, comment, revoked FROM trusted_keys"
-	                       " ORDER BY id",
-	                       -1, &st, 0))
-		return sl_db_err(s, _("reading keys"));
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	const sl_registry *g = sl_store_registry(s);
+	for (size_t i = 0; i < sl_registry_n_keys(g); i++) {
+		const sl_reg_key *r = sl_registry_key_at(g, i);
 		sl_key_info k = {0};
-		snprintf(k.id, sizeof k.id, "%s", sqlite3_column_text(st, 0));
-		snprintf(k.comment, sizeof k.comment, "%s",
-		         sqlite3_column_text(st, 1));
-		k.revoked = sqlite3_column_int(st, 2);
+		snprintf(k.id, sizeof k.id, "%s", r->id);
+		snprintf(k.comment, sizeof k.comment, "%s", r->comment);
+		k.revoked = r->revoked;
 		if (cb(&k, ud))
 			break;
 	}
-	rc = step == SQLITE_ROW || step == SQLITE_DONE
-	         ? SL_OK
-	         : sl_db_err(s, _("reading keys"));
-	sqlite3_finalize(st);
-	return rc;
+	return SL_OK;
 }
 
-/* The keys a package may be signed with: trusted and not revoked. */
+/* The keys a package may be signed with: trusted and not revoked, as the
+ * log says. */
 static sl_rc trusted(sl_store *s, sl_trusted_key **out, size_t *n)
 {
-	*out = NULL;
+	const sl_registry *g = sl_store_registry(s);
 	*n = 0;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT id, pubkey FROM trusted_keys WHERE"
-	                       " revoked = 0",
-	                       -1, &st, 0))
-		return sl_db_err(s, _("reading keys"));
-	size_t cap = 0;
-	int step;
-	sl_rc rc = SL_OK;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 1) != 32)
+	*out = calloc(sl_registry_n_keys(g) + 1, sizeof **out);
+	if (!*out)
+		return sl_error(SL_ESYS, _("out of memory"));
+	for (size_t i = 0; i < sl_registry_n_keys(g); i++) {
+		const sl_reg_key *k = sl_registry_key_at(g, i);
+		if (k->revoked)
 			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 8;
-			sl_trusted_key *nk = realloc(*out, cap * sizeof *nk);
-			if (!nk) {
-				rc = sl_error(SL_ESYS, _("out of memory"));
-				break;
-			}
-			*out = nk;
-		}
-		sl_trusted_key *k = &(*out)[(*n)++];
-		memcpy(k->raw, sqlite3_column_blob(st, 1), 32);
-		snprintf(k->id, sizeof k->id, "%s", sqlite3_column_text(st, 0));
+		memcpy((*out)[*n].raw, k->pub, 32);
+		snprintf((*out)[*n].id, sizeof(*out)[*n].id, "%s", k->id);
+		(*n)++;
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = sl_db_err(s, _("reading keys"));
-	sqlite3_finalize(st);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc;
+	return SL_OK;
 }
 
 /* ---- packages ------------------------------------------------------------ */
@@ -242,23 +204,10 @@ static sl_rc copy_verified(const char *src, const char *dst,
 	return rc;
 }
 
-static sl_rc floor_of(sl_store *s, const char *name, long long *floor)
+static long long floor_of(sl_store *s, const char *name)
 {
-	sqlite3_stmt *st;
-	*floor = 0;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT max_version FROM package_floor WHERE"
-	                       " name = ?",
-	                       -1, &st, 0))
-		return sl_db_err(s, _("reading packages"));
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		*floor = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE
-	           ? SL_OK
-	           : sl_db_err(s, _("reading packages"));
+	const sl_reg_pkg *p = sl_registry_pkg(sl_store_registry(s), name);
+	return p ? p->floor : 0;
 }
 
 static const char *act_name(sl_pkg_kind kind, const char *verb)
@@ -293,9 +242,13 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 		    _("%s: abi %d, but this shenli speaks %s abi %d"),
 		    pi.m.name, pi.m.abi, sl_pkg_kind_name(kind),
 		    sl_pkg_host_abi(kind));
-	long long floor;
-	if ((rc = floor_of(s, pi.m.name, &floor)))
-		return rc;
+	long long floor = floor_of(s, pi.m.name);
+	const sl_reg_pkg *other =
+	    sl_registry_pkg(sl_store_registry(s), pi.m.name);
+	if (other && other->installed && other->m.kind != kind)
+		return sl_error(SL_EINPUT,
+		                _("%s: a %s of that name is installed"),
+		                pi.m.name, sl_pkg_kind_name(other->m.kind));
 	if (pi.m.version < floor)
 		return sl_error(SL_EINTEGRITY,
 		                _("%s version %lld is older than version %lld, "
@@ -331,8 +284,6 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 		goto unfile;
 	if ((rc = sl_tx_begin(s)))
 		goto unfile;
-	if (rules && (rc = sl_rules_install(s, rules, rules_len)))
-		goto rollback;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
 	                       "INSERT OR REPLACE INTO packages(name, kind,"
@@ -369,6 +320,10 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 	                      "sha256", hex, "signer", pi.signer);
 	rc = sl_audit(s, act_name(kind, "install"), pi.m.name, d);
 	json_decref(d);
+	/* the package first, then the rules it carries in force: replay
+	 * accepts rules only from a package installed before them */
+	if (!rc && rules)
+		rc = sl_rules_install(s, rules, rules_len);
 	if (rc || (rc = sl_tx_commit(s)))
 		goto rollback;
 	free(rules);
@@ -384,44 +339,18 @@ unfile:
 	return rc;
 }
 
+/* An installed package as the log says it is. */
 static sl_rc get(sl_store *s, const char *name, sl_pkg_kind kind,
                  sl_pkg_info *out)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
-	        "SELECT name, version, abi, file, size, sha256,"
-	        " signer FROM packages WHERE name = ? AND kind = ?",
-	        -1, &st, 0))
-		return sl_db_err(s, _("reading packages"));
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, sl_pkg_kind_name(kind), -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	sl_rc rc = SL_OK;
-	if (step == SQLITE_ROW && sqlite3_column_bytes(st, 5) == 32) {
-		memset(out, 0, sizeof *out);
-		snprintf(out->m.name, sizeof out->m.name, "%s",
-		         sqlite3_column_text(st, 0));
-		out->m.kind = kind;
-		out->m.version = sqlite3_column_int64(st, 1);
-		out->m.abi = sqlite3_column_int(st, 2);
-		snprintf(out->m.file, sizeof out->m.file, "%s",
-		         sqlite3_column_text(st, 3));
-		out->m.size = sqlite3_column_int64(st, 4);
-		memcpy(out->m.sha256, sqlite3_column_blob(st, 5), 32);
-		snprintf(out->signer, sizeof out->signer, "%s",
-		         sqlite3_column_text(st, 6));
-	} else if (step == SQLITE_ROW) {
-		rc = sl_error(SL_EINTEGRITY, _("package %s: damaged record"),
-		              name);
-	} else if (step == SQLITE_DONE) {
-		rc = sl_error(SL_EINPUT, _("no %s '%s' is installed"),
-		              sl_pkg_kind_name(kind), name);
-	} else {
-		rc = sl_db_err(s, _("reading packages"));
-	}
-	sqlite3_finalize(st);
-	return rc;
+	const sl_reg_pkg *p = sl_registry_pkg(sl_store_registry(s), name);
+	if (!p || !p->installed || p->m.kind != kind)
+		return sl_error(SL_EINPUT, _("no %s '%s' is installed"),
+		                sl_pkg_kind_name(kind), name);
+	memset(out, 0, sizeof *out);
+	out->m = p->m;
+	snprintf(out->signer, sizeof out->signer, "%s", p->signer);
+	return SL_OK;
 }
 
 sl_rc sl_pkg_get(sl_store *s, const char *name, sl_pkg_kind kind,
@@ -478,24 +407,16 @@ sl_rc sl_pkg_list(sl_store *s, sl_pkg_kind kind,
 	sl_rc rc = sl_policy_require(s, SL_ACT_PKG_LIST, "packages");
 	if (rc)
 		return rc;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT name FROM packages WHERE kind = ?"
-	                       " ORDER BY name",
-	                       -1, &st, 0))
-		return sl_db_err(s, _("reading packages"));
-	sqlite3_bind_text(st, 1, sl_pkg_kind_name(kind), -1, SQLITE_STATIC);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		sl_pkg_info pi;
-		if ((rc = get(s, (const char *)sqlite3_column_text(st, 0), kind,
-		              &pi)))
-			break;
+	const sl_registry *g = sl_store_registry(s);
+	for (size_t i = 0; i < sl_registry_n_pkgs(g); i++) {
+		const sl_reg_pkg *p = sl_registry_pkg_at(g, i);
+		if (!p->installed || p->m.kind != kind)
+			continue;
+		sl_pkg_info pi = {0};
+		pi.m = p->m;
+		snprintf(pi.signer, sizeof pi.signer, "%s", p->signer);
 		if (cb(&pi, ud))
 			break;
 	}
-	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = sl_db_err(s, _("reading packages"));
-	sqlite3_finalize(st);
-	return rc;
+	return SL_OK;
 }

@@ -15,6 +15,8 @@
 
 #include "audit.h"
 #include "crypto.h"
+#include "registry.h"
+#include "text.h"
 
 struct sl_plugin {
 	void *dl;
@@ -100,12 +102,42 @@ static sl_rc sealed_copy(const char *path, const sl_manifest *m, int *memfd)
 	return SL_OK;
 }
 
+/*
+ * Code runs only on authority the log verified: an install entry signed by
+ * an admin names this package, version and hash (registry.h); the key that
+ * signed the package is trusted and not revoked now; and (below) the bytes
+ * are those. A row in the packages table alone never makes code run.
+ */
+static sl_rc authorised(sl_store *s, const sl_pkg_info *pi, sl_pkg_kind kind)
+{
+	const sl_reg_pkg *rp = NULL;
+	if (sl_store_unverified(s) || !sl_store_registry(s))
+		return sl_error(SL_EINTEGRITY,
+		                _("%s %s: the audit log did not verify, so no "
+		                  "code runs"),
+		                sl_pkg_kind_name(kind), pi->m.name);
+	sl_rc rc = sl_registry_pkg_runnable(sl_store_registry(s), pi->m.name,
+	                                    kind, &rp);
+	if (rc)
+		return rc;
+	if (rp->m.version != pi->m.version || rp->m.size != pi->m.size ||
+	    memcmp(rp->m.sha256, pi->m.sha256, SL_SHA256_LEN) ||
+	    strcmp(rp->m.file, pi->m.file))
+		return sl_error(SL_EINTEGRITY,
+		                _("%s %s: not the version and hash an admin "
+		                  "installed, as the audit log records it"),
+		                sl_pkg_kind_name(kind), pi->m.name);
+	return SL_OK;
+}
+
 sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi, const char *rules_json,
                      size_t rules_len, sl_plugin **out)
 {
 	char path[PATH_MAX];
-	sl_rc rc = sl_pkg_path(s, &pi->m, path, sizeof path);
+	sl_rc rc = authorised(s, pi, SL_PKG_PLUGIN);
 	if (rc)
+		return refuse(s, pi->m.name, rc);
+	if ((rc = sl_pkg_path(s, &pi->m, path, sizeof path)))
 		return rc;
 	int mfd = -1;
 	if ((rc = sealed_copy(path, &pi->m, &mfd)))
@@ -157,15 +189,21 @@ sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi, const char *rules_json,
 		default: break; /* a newer plugin: ignore what we do not know */
 		}
 	}
+	/* The name is copied out at once: it lives in the plugin's memory,
+	 * which is gone once the plugin is unloaded (a refusal below used to
+	 * read it after dlclose). */
 	const char *n = name ? name() : NULL;
+	char said[SL_PKG_NAME_MAX + 1] = "";
+	if (n)
+		sl_text_sanitize(n, said, sizeof said);
 	if (!n || !p->check || strcmp(n, pi->m.name)) {
 		sl_plugin_unload(p);
-		sl_error(
-		    SL_EINPUT,
-		    _("plugin %s: its dispatch table lacks a name or a check, "
-		      "or names itself '%s'"),
-		    pi->m.name, n ? n : "");
-		return refuse(s, pi->m.name, SL_EINPUT);
+		sl_error(SL_EINTEGRITY,
+		         _("plugin %s: its dispatch table lacks a name or a "
+		           "check, or names itself '%s': not the plugin its "
+		           "signed manifest names"),
+		         pi->m.name, said);
+		return refuse(s, pi->m.name, SL_EINTEGRITY);
 	}
 	snprintf(p->name, sizeof p->name, "%s", n);
 	if (open_fn && !(p->state = open_fn(rules_json, rules_len))) {
@@ -214,6 +252,8 @@ sl_rc sl_script_load(sl_store *s, const sl_pkg_info *pi, char **src,
 	sl_rc rc = sl_pkg_path(s, &pi->m, path, sizeof path);
 	if (rc)
 		return rc;
+	if ((rc = authorised(s, pi, SL_PKG_SCRIPT)))
+		return refuse_as(s, "script.refused", pi->m.name, rc);
 	if (pi->m.size > SL_SCRIPT_MAX)
 		return sl_error(SL_EINTEGRITY,
 		                _("script %s: larger than %d KiB"), pi->m.name,

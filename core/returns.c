@@ -447,7 +447,12 @@ static sl_rc return_once(sl_store *s, const char *case_id, const char *kind,
 	                      &carried)))
 		return rc;
 	int no = prev + 1;
-	int64_t now = sl_now_ms();
+	int64_t now = sl_tx_clock(s);
+	/* items are numbered from 1, as the outline prints them */
+	size_t k;
+	json_t *item;
+	json_array_foreach(items, k, item)
+	    json_object_set_new(item, "no", json_integer((json_int_t)k + 1));
 	char *text = json_dumps(items, JSON_COMPACT);
 	uint8_t h[SL_SHA256_LEN];
 	char hex[2 * SL_SHA256_LEN + 1];
@@ -525,10 +530,16 @@ static sl_rc return_once(sl_store *s, const char *case_id, const char *kind,
 	sqlite3_finalize(st);
 	if (!ok)
 		goto dberr;
-	json_t *d =
-	    json_pack("{s:i, s:s, s:i, s:i, s:s}", "return_no", no, "kind",
-	              kind, "items", (int)json_array_size(items), "carried",
-	              carried, "outline_sha256", hex);
+	/* the whole outline goes into the log: what the agency is asked is
+	 * part of the record, and replay derives the outline from it */
+	json_t *d = json_pack("{s:i, s:s, s:O, s:i, s:s}", "return_no", no,
+	                      "kind", kind, "items", items, "carried", carried,
+	                      "outline_sha256", hex);
+	if (!d || (rc = sl_case_claim(s, ref, d))) {
+		json_decref(d);
+		rc = rc ? rc : sl_error(SL_ESYS, _("out of memory"));
+		goto fail;
+	}
 	rc = sl_audit(s, "review.return", case_id, d);
 	json_decref(d);
 	if (rc || (rc = sl_tx_commit(s)))
@@ -798,7 +809,9 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 	sl_sha256(buf, len, h);
 	sl_hex(h, sizeof h, hex);
 	json_t *answered = json_array(), *open = json_array(), *checks = NULL;
-	int64_t now = sl_now_ms();
+	json_t *answers = json_array();
+	char content[65];
+	int64_t now = sl_tx_clock(s);
 	if ((rc = sl_tx_begin_unchanged(s))) {
 		sl_dossier_free(d);
 		goto out;
@@ -808,6 +821,7 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 	                       "UPDATE outline_items SET answered_ms = ?1,"
 	                       " answer_evidence = ?2, answer_note = ?3 WHERE"
 	                       " case_ref = ?4 AND answered_ms IS NULL AND"
+	                       " withdrawn_ms IS NULL AND"
 	                       " ((return_no = ?5 AND no = ?6) OR"
 	                       " carried_from = ?7 OR"
 	                       " (return_no || '.' || no) = ?7)",
@@ -828,12 +842,15 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 			json_array_append_new(
 			    ev, json_string(it->entry->evidence[q]));
 		char *evs = json_dumps(ev, JSON_COMPACT);
-		json_decref(ev);
 		char origin[32];
 		if (it->carried_from[0])
 			snprintf(origin, sizeof origin, "%s", it->carried_from);
 		else
 			snprintf(origin, sizeof origin, "%d.%d", r, it->no);
+		json_array_append_new(
+		    answers,
+		    json_pack("{s:i, s:s, s:o, s:s?}", "no", it->no, "origin",
+		              origin, "evidence", ev, "note", it->entry->note));
 		sqlite3_bind_int64(st, 1, now);
 		sqlite3_bind_text(st, 2, evs ? evs : "[]", -1,
 		                  SQLITE_TRANSIENT);
@@ -853,7 +870,8 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 		json_array_append_new(answered, json_integer(it->no));
 	}
 	sqlite3_finalize(st);
-	if ((rc = sl_case_store_dossier(s, ref, d, buf, len))) /* takes d */
+	if ((rc = sl_case_store_dossier(s, ref, d, buf, len,
+	                                content))) /* takes d */
 		goto fail;
 	int64_t v1[] = {now, ref, r};
 	if ((rc = exec_i64(s,
@@ -869,9 +887,15 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 	                   " deadline_ms + ?1, paused_ms = NULL WHERE id = ?2",
 	                   _("recording the resubmission"), 2, v2)))
 		goto fail;
-	json_t *det = json_pack("{s:i, s:s, s:O, s:O, s:I}", "return_no", r,
-	                        "sha256", hex, "answered", answered, "open",
-	                        open, "away_ms", (json_int_t)away);
+	json_t *det =
+	    json_pack("{s:i, s:s, s:s, s:O, s:O, s:I}", "return_no", r,
+	              "sha256", hex, "content", content, "answered", answers,
+	              "open", open, "away_ms", (json_int_t)away);
+	if (!det || (rc = sl_case_claim(s, ref, det))) {
+		json_decref(det);
+		rc = rc ? rc : sl_error(SL_ESYS, _("out of memory"));
+		goto fail;
+	}
 	rc = sl_audit(s, "case.resubmit", case_id, det);
 	json_decref(det);
 	if (rc)
@@ -907,6 +931,7 @@ fail:
 out:
 	json_decref(checks);
 	json_decref(answered);
+	json_decref(answers);
 	json_decref(open);
 	free(items);
 	return rc;

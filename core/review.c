@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "canon.h"
 #include "cases.h"
 #include "crypto.h"
 #include "pkgstore.h"
@@ -114,7 +115,8 @@ static const char *const view_sql[V__N] = {
     [V_CASE] = "SELECT case_id, agency, zone, state, transferred_on,"
                " subject_name, person_id, position, rank, party_member,"
                " public_official, disciplines, eight_point, party_sanction,"
-               " gov_sanction, form, circumstances FROM cases WHERE id = ?",
+               " gov_sanction, form, circumstances, rev FROM cases"
+               " WHERE id = ?",
     [V_PRIOR] = "SELECT system, level, decided_on FROM prior_sanctions"
                 " WHERE case_ref = ? ORDER BY n",
     [V_FACTS] = "SELECT id, summary, violation, date_from, date_to,"
@@ -163,6 +165,7 @@ typedef struct {
 	sqlite3_stmt *q[V__N];
 	arena mem;
 	shenli_case c;
+	int rev; /* the dossier's version the view shows */
 } viewer;
 
 static sl_rc build_view(sl_store *s, viewer *v, int64_t ref)
@@ -197,6 +200,7 @@ static sl_rc build_view(sl_store *s, viewer *v, int64_t ref)
 	c->proposal.form = sqlite3_column_int(st, 15);
 	c->proposal.circumstances =
 	    str_list(a, TXT(st, 16), &c->proposal.n_circumstances);
+	v->rev = sqlite3_column_int(st, 17);
 	sqlite3_reset(st);
 
 	st = v->q[V_PRIOR];
@@ -244,7 +248,13 @@ struct shenli_emitter {
 	finding *v;
 	size_t n, cap;
 	int oom;
+	size_t of_check; /* findings of this plugin on this case */
 };
+
+/* A check says what it finds on one case in a few findings; a plugin that
+ * floods (200,000 of them were once stored) gets this many and a blocker
+ * that says it went over. */
+#define SL_FINDINGS_PER_CHECK 256
 
 static const char *const STANDARDS[] = {"facts",          "evidence",
                                         "classification", "disposal",
@@ -259,10 +269,12 @@ static int is_standard(const char *s)
 	return 0;
 }
 
+/* Bounded, valid UTF-8, and nothing that could drive a terminal or turn
+ * text around (text.h): a plugin's words are shown to the panel. */
 static int text_ok(const char *s, size_t max)
 {
 	size_t n = s ? strnlen(s, max + 1) : 0;
-	return n > 0 && n <= max && sl_utf8_valid(s, n);
+	return n > 0 && n <= max && sl_text_safe(s, n);
 }
 
 static void push(shenli_emitter *e, const char *standard, int severity,
@@ -298,6 +310,18 @@ static void push(shenli_emitter *e, const char *standard, int severity,
  * becomes a blocker naming the plugin, never silently dropped. */
 static void emit(shenli_emitter *e, const shenli_finding *f)
 {
+	if (++e->of_check > SL_FINDINGS_PER_CHECK) {
+		if (e->of_check == SL_FINDINGS_PER_CHECK + 1) {
+			char msg[200];
+			snprintf(msg, sizeof msg,
+			         "检查插件 %s 对本案报告的审查意见超过 %d 条，"
+			         "其余未予记录",
+			         e->check, SL_FINDINGS_PER_CHECK);
+			push(e, "formalities", SHENLI_BLOCKER,
+			     "too_many_findings", msg, json_array(), NULL);
+		}
+		return;
+	}
 	int ok = f && is_standard(f->standard) &&
 	         f->severity >= SHENLI_BLOCKER && f->severity <= SHENLI_NOTE &&
 	         text_ok(f->code, 64) && text_ok(f->message, 4096) &&
@@ -469,6 +493,7 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	emitter_clear(em);
 	for (size_t i = 0; i < pl->n; i++) {
 		em->check = sl_plugin_name(pl->v[i]);
+		em->of_check = 0;
 		if (sl_plugin_check(pl->v[i], &v->c, em, emit) != SL_OK) {
 			char msg[160];
 			snprintf(msg, sizeof msg,
@@ -488,7 +513,10 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	memset(res, 0, sizeof *res);
 	res->case_id = t->case_id;
 	sl_hasher *h = sl_hasher_new();
-	sl_hasher_init(h);
+	if (!h)
+		return sl_error(SL_ESYS, _("out of memory"));
+	sl_canon cn;
+	sl_canon_begin(&cn, h, SL_CANON_FINDINGS);
 	st = v->q[V_INS];
 	for (size_t i = 0; i < em->n; i++) {
 		finding *f = &em->v[i];
@@ -512,12 +540,11 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 			sl_hasher_free(h);
 			return sl_db_err(s, _("storing findings"));
 		}
-		/* the audit entry commits to the findings' content */
-		const char *parts[] = {f->check, f->code,
-		                       SEVERITIES[f->severity], f->refs,
-		                       f->message};
-		for (size_t k = 0; k < 5; k++)
-			sl_hasher_update(h, parts[k], strlen(parts[k]) + 1);
+		/* the audit entry commits to every column of every finding,
+		 * as replay.c reads them back */
+		sl_canon_finding(&cn, (int64_t)i, f->check, f->standard,
+		                 SEVERITIES[f->severity], f->code, f->message,
+		                 f->refs, f->outline);
 		res->blockers += f->severity == SHENLI_BLOCKER;
 		res->warnings += f->severity == SHENLI_WARNING;
 		res->notes += f->severity == SHENLI_NOTE;
@@ -532,7 +559,7 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	}
 	uint8_t dig[32];
 	char hex[65];
-	sl_hasher_final(h, dig);
+	sl_canon_end(&cn, dig);
 	sl_hasher_free(h);
 	sl_hex(dig, 32, hex);
 	json_t *plv = json_object();
@@ -540,9 +567,10 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 		json_object_set_new(plv, sl_plugin_name(pl->v[i]),
 		                    json_integer(pl->versions[i]));
 	json_t *d =
-	    json_pack("{s:o, s:i, s:i, s:i, s:s}", "plugins", plv, "blockers",
-	              res->blockers, "warnings", res->warnings, "notes",
-	              res->notes, "findings_sha256", hex);
+	    json_pack("{s:o, s:i, s:i, s:i, s:s, s:i, s:s, s:s?}", "plugins",
+	              plv, "blockers", res->blockers, "warnings", res->warnings,
+	              "notes", res->notes, "findings_sha256", hex, "rev",
+	              v->rev, "agency", v->c.agency, "zone", v->c.zone);
 	rc = sl_audit(s, "review.run", t->case_id, d);
 	json_decref(d);
 	return rc;

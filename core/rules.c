@@ -238,7 +238,7 @@ sl_rc sl_rules_install(sl_store *s, const char *buf, size_t len)
 	}
 	json_t *d = json_pack("{s:I, s:s}", "version", (json_int_t)r->version,
 	                      "sha256", hex);
-	rc = sl_audit(s, "rules.install", "default", d);
+	rc = sl_audit(s, "rules.set", "default", d);
 	json_decref(d);
 	sl_rules_free(r);
 	return rc;

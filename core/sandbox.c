@@ -417,8 +417,9 @@ typedef struct {
 	arena mem;
 	/* memory */
 	size_t used, mem_max;
-	int mem_pending; /* the last growth was refused once */
-	int host_oom;    /* malloc itself failed: not the script's doing */
+	int mem_pending;  /* the last growth was refused once */
+	size_t pending_n; /* ...asking for this many bytes */
+	int host_oom;     /* malloc itself failed: not the script's doing */
 	unsigned nalloc;
 	/* instructions and time */
 	uint64_t instr, instr_max;
@@ -462,7 +463,11 @@ static void trip(run_ctx *c, int why)
  * allocated) against mem_max. A refused growth makes Lua run an
  * emergency full collection and ask again; only when the retry is also
  * refused is the limit hit, so that garbage a collection would have freed
- * does not count against the script. */
+ * does not count against the script. But Lua does not always ask again
+ * (no emergency collection while one cannot run): it raises "not enough
+ * memory", which pcall catches. So a refusal stays the limit hit unless
+ * the very next growth is its retry: a script that goes on after one
+ * (pcall(string.rep, "x", 2^26)) has hit the limit all the same. */
 static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
 	run_ctx *c = ud;
@@ -475,6 +480,10 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (nsize > old) {
 		if (c->tripped)
 			return NULL;
+		if (c->mem_pending && nsize != c->pending_n) {
+			trip(c, T_MEM); /* the refusal was not retried */
+			return NULL;
+		}
 		/* the clock, from inside C calls that grow (string.rep, gsub,
 		 * table.concat): every 64th growth and every large one */
 		if (((++c->nalloc & 63) == 0 || nsize >= 64 * KIB) &&
@@ -486,6 +495,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 			if (c->mem_pending)
 				trip(c, T_MEM);
 			c->mem_pending = 1;
+			c->pending_n = nsize;
 			return NULL;
 		}
 	}
@@ -1426,6 +1436,9 @@ static sl_rc run(const sl_script *s, const json_t *case_view,
 		}
 	}
 	over_time = now_ns() > c.deadline;
+	/* a refusal that was never retried, at the very end of the run */
+	if (c.mem_pending && !c.tripped)
+		c.tripped = T_MEM;
 	/* The state is let go whole, never lua_close'd: all its memory is
 	 * the arena's (sb_alloc), it holds nothing else (no file, no
 	 * finalizer: sb_setmetatable refuses __gc), and nothing of it is

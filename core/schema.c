@@ -212,6 +212,36 @@ const char *const sl_schema_migrations[] = {
           "  sig BLOB NOT NULL CHECK(length(sig) = 64)"
           ");"
           "CREATE INDEX opinions_case ON opinions(case_ref, panel, author);",
+    /* 5: the log is the truth (log format 2, replay.h). A user added by an
+     * admin is pending until they choose their own passphrase and key
+     * (user.enrol): pubkey is NULL until then and enrol_pub is the
+     * one-time key of user.add. Opinions record the audit entry that
+     * recorded them; outline items may be withdrawn with a reason. The
+     * log is indexed by object, so that one case's history is a range. A
+     * store of log format 1 is refused before it would get here. */
+    [5] = "CREATE TABLE users5("
+          "  id TEXT PRIMARY KEY,"
+          "  role TEXT NOT NULL CHECK(role IN"
+          "    ('admin','leader','member','specialist','auditor')),"
+          "  agency TEXT,"
+          "  zone TEXT,"
+          "  name TEXT,"
+          "  pubkey BLOB CHECK(pubkey IS NULL OR length(pubkey) = 32),"
+          "  enrol_pub BLOB NOT NULL CHECK(length(enrol_pub) = 32),"
+          "  slot_sha256 BLOB NOT NULL CHECK(length(slot_sha256) = 32),"
+          "  disabled INTEGER NOT NULL DEFAULT 0 CHECK(disabled IN (0,1)),"
+          "  created_seq INTEGER NOT NULL"
+          ") WITHOUT ROWID;"
+          "INSERT INTO users5 SELECT id, role, agency, zone, NULL, pubkey,"
+          "  pubkey, slot_sha256, disabled, created_seq FROM users;"
+          "DROP TABLE users;"
+          "ALTER TABLE users5 RENAME TO users;"
+          "ALTER TABLE opinions ADD COLUMN seq INTEGER;"
+          "CREATE INDEX opinions_seq ON opinions(case_ref, seq);"
+          "ALTER TABLE outline_items ADD COLUMN withdrawn_ms INTEGER;"
+          "ALTER TABLE outline_items ADD COLUMN withdrawn_by TEXT;"
+          "ALTER TABLE outline_items ADD COLUMN withdraw_reason TEXT;"
+          "CREATE INDEX audit_object ON audit(object, seq);",
 };
 
 const int sl_schema_version =

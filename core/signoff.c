@@ -371,6 +371,11 @@ sl_rc sl_signoff(sl_store *s, const char *case_id, sl_gate_result *r)
 		json_t *d = json_pack("{s:o, s:o, s:i, s:s}", "scripts",
 		                      versions, "failed", failed, "blockers",
 		                      blockers, "view_sha256", vhex);
+		if (!d || (rc = sl_case_claim(s, ref, d))) {
+			json_decref(d);
+			rc = rc ? rc : sl_error(SL_ESYS, _("out of memory"));
+			goto fail;
+		}
 		rc = sl_audit(s, "review.signoff_refused", case_id, d);
 		json_decref(d);
 		if (rc || (rc = sl_tx_commit(s)))
@@ -403,7 +408,7 @@ sl_rc sl_signoff(sl_store *s, const char *case_id, sl_gate_result *r)
 	}
 	sqlite3_bind_text(st, 1, sl_state_name(next), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->head, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, sl_now_ms());
+	sqlite3_bind_int64(st, 3, sl_tx_clock(s));
 	sqlite3_bind_int64(st, 4, ref);
 	int step = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -414,6 +419,11 @@ sl_rc sl_signoff(sl_store *s, const char *case_id, sl_gate_result *r)
 	}
 	json_t *d = json_pack("{s:s, s:o, s:s}", "head", r->head, "scripts",
 	                      versions, "view_sha256", vhex);
+	if (!d || (rc = sl_case_claim(s, ref, d))) {
+		json_decref(d);
+		rc = rc ? rc : sl_error(SL_ESYS, _("out of memory"));
+		goto fail;
+	}
 	rc = sl_audit(s, "review.signoff", case_id, d);
 	json_decref(d);
 	if (rc || (rc = sl_tx_commit(s)))

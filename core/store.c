@@ -16,10 +16,14 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "checkpoint.h"
 #include "fsutil.h"
+#include "registry.h"
+#include "replay.h"
 #include "rules.h"
 #include "schema.h"
 #include "store_priv.h"
+#include "verify.h"
 #include "vfs.h"
 
 #define AUTH_FAILED                                                            \
@@ -256,12 +260,36 @@ static sl_store *store_new(const char *path)
 	return s;
 }
 
+/* Move the user's checkpoint on to the head, checking what this command
+ * (and anyone else meanwhile) wrote, so that the next unlock starts here.
+ * Best effort: if it fails, the next unlock checks from the old one. */
+static void checkpoint_forward(sl_store *s)
+{
+	if (!s->db || !s->reg || s->unenrolled || s->unverified || s->in_tx)
+		return;
+	/* the command's own message (a refusal, say) is what it reports */
+	char keep[1024];
+	snprintf(keep, sizeof keep, "%s", sl_errmsg());
+	int64_t seq = 0;
+	uint8_t hash[SL_SHA256_LEN];
+	if (sl_audit_head(s, &seq, hash) == SL_OK &&
+	    (seq == s->ck_seq || sl_store_reverify(s) == SL_OK) &&
+	    s->ck_seq != s->ck_saved &&
+	    sl_checkpoint_save(s->path, s->actor.id, s->sec->sign_seed,
+	                       s->store_id, s->ck_seq, s->ck_hash,
+	                       s->reg) == SL_OK)
+		s->ck_saved = s->ck_seq;
+	sl_error(SL_OK, "%s", keep);
+}
+
 void sl_store_close(sl_store *s)
 {
 	if (!s)
 		return;
 	if (s->in_tx)
 		sl_tx_rollback(s);
+	checkpoint_forward(s);
+	sl_registry_free(s->reg);
 	sqlite3_finalize(s->audit_ins);
 	if (s->db)
 		sqlite3_close(s->db);
@@ -296,27 +324,30 @@ sl_rc sl_store_sign(sl_store *s, const void *msg, size_t n,
 	return sl_sign(s->signkey, msg, n, sig);
 }
 
-sl_rc sl_store_user_pubkey(sl_store *s, const char *user,
-                           uint8_t pub[SL_ED25519_PUB_LEN])
+int sl_store_pending(const sl_store *s)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "SELECT pubkey FROM users WHERE id = ?",
-	                       -1, &st, 0))
-		return sl_db_err(s, _("reading users"));
-	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	sl_rc rc = SL_OK;
-	if (step == SQLITE_ROW &&
-	    sqlite3_column_bytes(st, 0) == SL_ED25519_PUB_LEN)
-		memcpy(pub, sqlite3_column_blob(st, 0), SL_ED25519_PUB_LEN);
-	else if (step == SQLITE_ROW || step == SQLITE_DONE)
-		rc = sl_error(SL_EINTEGRITY, _("no public key for user '%s'"),
-		              user);
-	else
-		rc = sl_db_err(s, _("reading users"));
-	sqlite3_finalize(st);
-	return rc;
+	return s->unenrolled;
 }
+
+int sl_store_unverified(const sl_store *s)
+{
+	return s->unverified;
+}
+
+const struct sl_registry *sl_store_registry(const sl_store *s)
+{
+	return s->reg;
+}
+
+int64_t sl_tx_clock(sl_store *s)
+{
+	if (s->in_tx)
+		return s->tx_ms;
+	if (!s->next_tx_ms)
+		s->next_tx_ms = sl_now_ms();
+	return s->next_tx_ms;
+}
+
 int sl_tx_active(const sl_store *s)
 {
 	return s->in_tx;
@@ -330,6 +361,8 @@ static sl_rc begin_raw(sl_store *s)
 	if (rc != SQLITE_OK)
 		return sl_db_err(s, _("starting a transaction"));
 	s->in_tx = 1;
+	s->tx_ms = s->next_tx_ms ? s->next_tx_ms : sl_now_ms();
+	s->next_tx_ms = 0;
 	return SL_OK;
 }
 
@@ -400,6 +433,16 @@ sl_rc sl_tx_commit(sl_store *s)
 	if (s->snap_set && s->tx_base == s->snap_seq)
 		s->snap_seq = s->head_seq;
 	sl_audit_tx_reset(s);
+	/* What this command trusts from here on includes what it just wrote
+	 * (a key trusted, a package installed): replay it. The commit stands
+	 * either way; a log that fails here (someone else's entry in
+	 * between) leaves the store unverified, and nothing more runs code. */
+	if (s->reg && !s->unenrolled && !s->unverified) {
+		char keep[1024];
+		snprintf(keep, sizeof keep, "%s", sl_errmsg());
+		sl_store_reverify(s);
+		sl_error(SL_OK, "%s", keep);
+	}
 	return SL_OK;
 }
 
@@ -540,12 +583,14 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 	    (rc = sl_audit_tx_begin(s)))
 		goto fail;
 	uint8_t pub[SL_ED25519_PUB_LEN], slot_hash[SL_SHA256_LEN];
-	char hpub[2 * SL_ED25519_PUB_LEN + 1], hid[2 * SL_STORE_ID_LEN + 1];
+	char hpub[2 * SL_ED25519_PUB_LEN + 1], hid[2 * SL_STORE_ID_LEN + 1],
+	    hslot[2 * SL_SHA256_LEN + 1];
 	if ((rc = sl_sign_pub(s->signkey, pub)) ||
 	    (rc = sl_sha256(img, imglen, slot_hash)))
 		goto fail;
 	sl_hex(pub, sizeof pub, hpub);
 	sl_hex(s->store_id, sizeof s->store_id, hid);
+	sl_hex(slot_hash, sizeof slot_hash, hslot);
 
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(s->db,
@@ -561,8 +606,8 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 	sqlite3_finalize(st);
 	if (sqlite3_prepare_v2(
 	        s->db,
-	        "INSERT INTO users(id, role, pubkey, slot_sha256, "
-	        "created_seq) VALUES(?, 'admin', ?, ?, 1)",
+	        "INSERT INTO users(id, role, pubkey, enrol_pub, slot_sha256, "
+	        "created_seq) VALUES(?1, 'admin', ?2, ?2, ?3, 1)",
 	        -1, &st, 0) ||
 	    sqlite3_bind_text(st, 1, admin, -1, SQLITE_STATIC) ||
 	    sqlite3_bind_blob(st, 2, pub, sizeof pub, SQLITE_STATIC) ||
@@ -575,9 +620,10 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 	}
 	sqlite3_finalize(st);
 
-	json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:i}", "user", admin,
-	                      "role", "admin", "pubkey", hpub, "store_id", hid,
-	                      "schema", sl_schema_version);
+	json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s}", "user",
+	                      admin, "role", "admin", "pubkey", hpub,
+	                      "store_id", hid, "schema", sl_schema_version,
+	                      "log", SL_LOG_FORMAT, "slot", hslot);
 	rc = sl_audit(s, "store.init", admin, d);
 	json_decref(d);
 	if (rc)
@@ -592,6 +638,18 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 	if ((rc = sl_tx_commit(s)))
 		goto fail;
 	free(img);
+	/* The admin's checkpoint: the two entries just written, replayed. */
+	sl_verified v = {0};
+	if ((rc = sl_verify_open(s->db, s->store_id, &v, NULL))) {
+		sl_store_close(s);
+		return rc;
+	}
+	s->reg = v.reg;
+	s->ck_seq = v.seq;
+	memcpy(s->ck_hash, v.hash, SL_SHA256_LEN);
+	if (sl_checkpoint_save(path, admin, s->sec->sign_seed, s->store_id,
+	                       v.seq, v.hash, v.reg) == SL_OK)
+		s->ck_saved = v.seq;
 	*out = s;
 	return SL_OK;
 
@@ -643,8 +701,154 @@ static int slot_load(const char *path, slot_img *si)
 	return 1;
 }
 
-sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
-                      size_t plen, sl_store **out)
+/*
+ * Who else may touch the files. Group- or world-writable means anyone of
+ * them could have replaced a slot, a package or the store: refused. A
+ * world-readable store or slot gives nothing away without a passphrase
+ * (everything in them is encrypted) but says that someone was careless:
+ * a warning. sl_dir_ensure already refuses a key directory owned by
+ * another user.
+ */
+static sl_rc sl_store_check_modes(const char *path)
+{
+	char keys[PATH_MAX], pkg[PATH_MAX];
+	snprintf(keys, sizeof keys, "%s.keys", path);
+	snprintf(pkg, sizeof pkg, "%s.pkg", path);
+	const char *files[] = {path, keys, pkg};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		struct stat st;
+		if (lstat(files[i], &st) != 0)
+			continue;
+		if (st.st_mode & (S_IWGRP | S_IWOTH))
+			return sl_error(SL_EINTEGRITY,
+			                _("%s is writable by group or others: "
+			                  "refusing to trust it (chmod go-w "
+			                  "it, and check who changed it)"),
+			                files[i]);
+		if (st.st_mode & S_IROTH)
+			fprintf(stderr,
+			        _("shenli: warning: %s is readable by others "
+			          "(chmod o-r it)\n"),
+			        files[i]);
+	}
+	return SL_OK;
+}
+
+/* The store's id, from its meta table. */
+static sl_rc read_store_id(sl_store *s)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT v FROM meta WHERE k = 'store_id'",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading the store"));
+	int step = sqlite3_step(st);
+	sl_rc rc = SL_OK;
+	if (step == SQLITE_ROW &&
+	    sqlite3_column_bytes(st, 0) == SL_STORE_ID_LEN)
+		memcpy(s->store_id, sqlite3_column_blob(st, 0),
+		       SL_STORE_ID_LEN);
+	else
+		rc = step == SQLITE_ROW || step == SQLITE_DONE
+		         ? sl_error(SL_EINTEGRITY,
+		                    _("the store has no valid id"))
+		         : sl_db_err(s, _("reading the store"));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The log from the user's checkpoint on (verify.h). A checkpoint that
+ * does not open is no reason to stop: the whole log is checked instead,
+ * which finds the same answer, only later. */
+static sl_rc verify_at_open(sl_store *s, const char *user)
+{
+	sl_verified v = {0};
+	int unreadable = 0;
+	sl_rc rc =
+	    sl_checkpoint_load(s->path, user, s->sec->sign_seed, s->store_id,
+	                       &v.seq, v.hash, &v.reg, &unreadable);
+	if (rc)
+		return rc;
+	if (!v.reg)
+		v.seq = 0;
+	s->ck_saved = v.seq;
+	if ((rc = sl_verify_open(s->db, s->store_id, &v, NULL)))
+		return rc;
+	s->reg = v.reg;
+	s->ck_seq = v.seq;
+	memcpy(s->ck_hash, v.hash, SL_SHA256_LEN);
+	return SL_OK;
+}
+
+/* Who the user is, as the verified log says; a disabled or unknown user is
+ * SL_EAUTH like a wrong passphrase. Best effort from the users table when
+ * the log did not verify (audit verify only, which changes nothing). */
+static sl_rc identity(sl_store *s, const char *user, int *enrolled,
+                      uint8_t slot[32], uint8_t pub[32])
+{
+	if (s->reg) {
+		const sl_reg_user *u = sl_registry_user(s->reg, user);
+		if (!u || u->disabled)
+			return sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+		s->actor.role = u->role;
+		snprintf(s->actor.agency, sizeof s->actor.agency, "%s",
+		         u->agency);
+		snprintf(s->actor.zone, sizeof s->actor.zone, "%s", u->zone);
+		*enrolled = u->enrolled;
+		memcpy(slot, u->slot, 32);
+		memcpy(pub, u->enrolled ? u->pub : u->enrol_pub, 32);
+		return SL_OK;
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "SELECT role, pubkey, enrol_pub, slot_sha256,"
+	        " disabled, agency, zone FROM users WHERE id = ?",
+	        -1, &st, 0))
+		return sl_db_err(s, _("reading users"));
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	sl_rc rc = SL_OK;
+	int step = sqlite3_step(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = sl_db_err(s, _("reading users"));
+	} else if (step != SQLITE_ROW || sqlite3_column_int(st, 4) ||
+	           sqlite3_column_bytes(st, 2) != 32 ||
+	           sqlite3_column_bytes(st, 3) != 32) {
+		rc = sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+	} else {
+		const char *t;
+		s->actor.role =
+		    sl_role_parse((const char *)sqlite3_column_text(st, 0));
+		*enrolled = sqlite3_column_bytes(st, 1) == 32;
+		memcpy(pub, sqlite3_column_blob(st, *enrolled ? 1 : 2), 32);
+		memcpy(slot, sqlite3_column_blob(st, 3), 32);
+		if ((t = (const char *)sqlite3_column_text(st, 5)))
+			snprintf(s->actor.agency, sizeof s->actor.agency, "%s",
+			         t);
+		if ((t = (const char *)sqlite3_column_text(st, 6)))
+			snprintf(s->actor.zone, sizeof s->actor.zone, "%s", t);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Schema migrations of a verified store, audited by whoever unlocks. */
+static sl_rc migrate_on_open(sl_store *s, int ver)
+{
+	sl_rc rc;
+	if ((rc = begin_raw(s)) || (rc = migrate(s, ver)) ||
+	    (rc = sl_audit_tx_begin(s)))
+		return rc;
+	json_t *d =
+	    json_pack("{s:i, s:i}", "from", ver, "to", sl_schema_version);
+	rc = sl_audit(s, "store.migrate", "store", d);
+	json_decref(d);
+	if (rc || (rc = sl_tx_commit(s)))
+		sl_tx_rollback(s);
+	return rc;
+}
+
+sl_rc sl_store_open(const char *path, const char *user, const char *pass,
+                    size_t plen, unsigned flags, sl_store **out)
 {
 	sl_crypto_init();
 	char slot[PATH_MAX], newslot[PATH_MAX + 8];
@@ -656,6 +860,8 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 		    SL_EINPUT,
 		    _("%s: no store here (create one with 'shenli init')"),
 		    path);
+	if ((rc = sl_store_check_modes(path)))
+		return rc;
 	if (!sl_user_id_valid(user) ||
 	    sl_store_slot_path(path, user, slot, sizeof slot) != SL_OK ||
 	    !slot_load(slot, &cur)) {
@@ -664,7 +870,7 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 	}
 	/* SLOT.new exists only if a passphrase change was under way when the
 	 * process died (users.c: sl_user_passwd). Whether that change counts
-	 * is decided by the store, below. */
+	 * is decided by the log, below. */
 	snprintf(newslot, sizeof newslot, "%s.new", slot);
 	slot_load(newslot, &nxt);
 	sl_store *s = store_new(path);
@@ -699,73 +905,33 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 		    ver, sl_schema_version);
 		goto fail;
 	}
-	if (ver < 1) {
-		rc = sl_error(SL_EINTEGRITY, _("the store has no schema"));
+	if (ver < 5) {
+		rc = sl_error(ver < 1 ? SL_EINTEGRITY : SL_EINPUT,
+		              ver < 1
+		                  ? _("the store has no schema")
+		                  : _("the store was made by an older shenli "
+		                      "whose audit log cannot be replayed; "
+		                      "make a new store"));
 		goto fail;
 	}
-
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "SELECT v FROM meta WHERE k = 'store_id'",
-	                       -1, &st, 0)) {
-		rc = sl_db_err(s, _("reading the store"));
+	if ((rc = read_store_id(s)))
 		goto fail;
+	snprintf(s->actor.id, sizeof s->actor.id, "%s", user);
+	if ((rc = verify_at_open(s, user))) {
+		if (!(flags & SL_OPEN_UNVERIFIED))
+			goto fail;
+		s->unverified = 1;
+		snprintf(s->open_failure, sizeof s->open_failure, "%s",
+		         sl_errmsg());
+		sl_errclear();
 	}
-	int step = sqlite3_step(st);
-	if (step != SQLITE_ROW ||
-	    sqlite3_column_bytes(st, 0) != SL_STORE_ID_LEN) {
-		sqlite3_finalize(st);
-		rc = step == SQLITE_ROW || step == SQLITE_DONE
-		         ? sl_error(SL_EINTEGRITY,
-		                    _("the store has no valid id"))
-		         : sl_db_err(s, _("reading the store"));
+	int enrolled = 0;
+	uint8_t want_slot[32], want_pub[32], pub[32];
+	if ((rc = identity(s, user, &enrolled, want_slot, want_pub)))
 		goto fail;
-	}
-	memcpy(s->store_id, sqlite3_column_blob(st, 0), SL_STORE_ID_LEN);
-	sqlite3_finalize(st);
-
-	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT role, pubkey, slot_sha256, disabled, "
-	                       "agency, zone FROM users WHERE id = ?",
-	                       -1, &st, 0)) {
-		rc = sl_db_err(s, _("reading users"));
-		goto fail;
-	}
-	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		rc = step == SQLITE_DONE
-		         ? sl_error(SL_EAUTH, "%s", _(AUTH_FAILED))
-		         : sl_db_err(s, _("reading users"));
-		goto fail;
-	}
-	sl_role role = sl_role_parse((const char *)sqlite3_column_text(st, 0));
-	int disabled = sqlite3_column_int(st, 3);
-	const char *t;
-	if ((t = (const char *)sqlite3_column_text(st, 4)))
-		snprintf(s->actor.agency, sizeof s->actor.agency, "%s", t);
-	if ((t = (const char *)sqlite3_column_text(st, 5)))
-		snprintf(s->actor.zone, sizeof s->actor.zone, "%s", t);
-	uint8_t dbpub[32], dbslot[32], pub[32];
-	int bad = sqlite3_column_bytes(st, 1) != 32 ||
-	          sqlite3_column_bytes(st, 2) != 32 || !role;
-	if (!bad) {
-		memcpy(dbpub, sqlite3_column_blob(st, 1), 32);
-		memcpy(dbslot, sqlite3_column_blob(st, 2), 32);
-	}
-	sqlite3_finalize(st);
-	if (disabled) {
-		rc = sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
-		goto fail;
-	}
-	if (bad) {
-		rc = sl_error(SL_EINTEGRITY,
-		              _("the user record of '%s' is damaged"), user);
-		goto fail;
-	}
-	/* The store records the hash of the user's current slot. */
-	int new_is_current = nxt.img && !sl_memeq_ct(nxt.hash, dbslot, 32);
-	int cur_is_current = !sl_memeq_ct(cur.hash, dbslot, 32);
+	/* The log records the hash of the user's current slot. */
+	int new_is_current = nxt.img && !sl_memeq_ct(nxt.hash, want_slot, 32);
+	int cur_is_current = !sl_memeq_ct(cur.hash, want_slot, 32);
 	if (new_is_current) /* the change committed: finish its rename */
 		sl_file_commit_rename(newslot, slot);
 	else if (nxt.img) /* the change never committed: drop it */
@@ -784,30 +950,32 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
 		             user);
 		goto fail;
 	}
-	if ((rc = set_identity(s, user, role)) ||
+	if ((rc = set_identity(s, user, s->actor.role)) ||
 	    (rc = sl_sign_pub(s->signkey, pub)))
 		goto fail;
-	if (sl_memeq_ct(pub, dbpub, 32) != 0) {
+	if (sl_memeq_ct(pub, want_pub, 32) != 0) {
 		rc = sl_error(
 		    SL_EINTEGRITY,
-		    _("the signing key of '%s' does not match the store"),
+		    _("the signing key of '%s' does not match the audit log"),
 		    user);
 		goto fail;
 	}
-
-	if (ver < sl_schema_version) {
-		if ((rc = begin_raw(s)) || (rc = migrate(s, ver)) ||
-		    (rc = sl_audit_tx_begin(s)))
-			goto fail;
-		json_t *d = json_pack("{s:i, s:i}", "from", ver, "to",
-		                      sl_schema_version);
-		rc = sl_audit(s, "store.migrate", "store", d);
-		json_decref(d);
-		if (!rc && ver < 2) /* schema 2 brought the rules table */
-			rc = install_builtin_rules(s);
-		if (rc || (rc = sl_tx_commit(s)))
-			goto fail;
+	s->unenrolled = !enrolled;
+	if (s->unenrolled && !(flags & SL_OPEN_ENROL)) {
+		rc =
+		    sl_error(SL_EAUTH,
+		             _("%s: this passphrase was chosen by an admin and "
+		               "opens nothing until you choose your own: run "
+		               "'shenli user passwd' first"),
+		             user);
+		goto fail;
 	}
+	if (ver < sl_schema_version && !s->unverified && !s->unenrolled &&
+	    (rc = migrate_on_open(s, ver)))
+		goto fail;
+	/* a checkpoint for next time, if this one moved the head */
+	if (!s->unenrolled && !s->unverified)
+		checkpoint_forward(s);
 	free(cur.img);
 	free(nxt.img);
 	*out = s;
@@ -818,4 +986,66 @@ fail:
 	free(nxt.img);
 	sl_store_close(s);
 	return rc;
+}
+
+sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
+                      size_t plen, sl_store **out)
+{
+	return sl_store_open(path, user, pass, plen, 0, out);
+}
+
+sl_rc sl_store_reverify(sl_store *s)
+{
+	if (s->unverified || s->unenrolled || !s->reg)
+		return sl_error(SL_EINTEGRITY,
+		                _("the audit log did not verify at unlock"));
+	sl_verified v = {s->ck_seq, {0}, s->reg};
+	memcpy(v.hash, s->ck_hash, SL_SHA256_LEN);
+	s->reg = NULL;
+	sl_rc rc = sl_verify_open(s->db, s->store_id, &v, NULL);
+	if (rc) {
+		/* what was verified before stays true; the log past it is
+		 * what failed */
+		sl_registry_free(v.reg);
+		s->unverified = 1;
+		return rc;
+	}
+	s->reg = v.reg;
+	s->ck_seq = v.seq;
+	memcpy(s->ck_hash, v.hash, SL_SHA256_LEN);
+	return SL_OK;
+}
+
+sl_rc sl_store_verify(sl_store *s, const char *anchor, sl_audit_report *r)
+{
+	if (s->in_tx)
+		return sl_error(SL_ESYS, _("internal: verify inside a "
+		                           "transaction"));
+	sl_verified head = {0};
+	sl_rc rc = sl_verify_full(s->db, s->path, s->sec->data_key, s->store_id,
+	                          anchor, r, &head);
+	if (rc)
+		return rc;
+	/* The whole log verifies on its own, but not against what this user
+	 * verified before (a rollback or a rewrite since): that stands, and
+	 * the checkpoint is not moved back. */
+	if (s->unverified && s->open_failure[0]) {
+		sl_registry_free(head.reg);
+		return sl_error(SL_EINTEGRITY, "%s", s->open_failure);
+	}
+	/* the whole log verified: that is a checkpoint too */
+	if (!s->unenrolled) {
+		sl_registry_free(s->reg);
+		s->reg = head.reg;
+		s->ck_seq = head.seq;
+		memcpy(s->ck_hash, head.hash, SL_SHA256_LEN);
+		s->unverified = 0;
+		if (sl_checkpoint_save(s->path, s->actor.id, s->sec->sign_seed,
+		                       s->store_id, head.seq, head.hash,
+		                       s->reg) == SL_OK)
+			s->ck_saved = head.seq;
+	} else {
+		sl_registry_free(head.reg);
+	}
+	return SL_OK;
 }

@@ -53,15 +53,44 @@ char *sl_store_default_path(void);
 /* Create a new store with its first admin. Fails if PATH exists. */
 sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
                       size_t plen, sl_store **out);
-/* Unlock as user. SL_EAUTH (one message for every cause) when the user is
+/*
+ * Unlock as user. SL_EAUTH (one message for every cause) when the user is
  * unknown or disabled or the passphrase is wrong; SL_EINTEGRITY when the
- * store cannot be decrypted or its key slot is not the one it recorded. */
+ * store cannot be decrypted or its key slot is not the one it recorded.
+ *
+ * Every unlock checks the audit log from where this user last verified it
+ * (verify.h, checkpoint.h): the registry it ends with (who holds which
+ * role, key, agency and zone; which packages may run) is what the store
+ * trusts from then on, and the registry tables must agree with it. A log
+ * that does not verify is SL_EINTEGRITY naming why, unless flags hold
+ * SL_OPEN_UNVERIFIED (for audit verify, which then says why in full).
+ *
+ * A user whom an admin added is pending until they choose their own
+ * passphrase: their first passphrase opens nothing but SL_OPEN_ENROL
+ * (user passwd, which enrols them); otherwise SL_EAUTH says so.
+ */
+#define SL_OPEN_ENROL 1u
+#define SL_OPEN_UNVERIFIED 2u
+sl_rc sl_store_open(const char *path, const char *user, const char *pass,
+                    size_t plen, unsigned flags, sl_store **out);
 sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
-                      size_t plen, sl_store **out);
+                      size_t plen, sl_store **out); /* flags 0 */
+/* Close; the user's checkpoint moves on to the head (best effort). */
 void sl_store_close(sl_store *s);
+
+/* The user has not yet chosen their own passphrase (SL_OPEN_ENROL). */
+int sl_store_pending(const sl_store *s);
+/* Opened with SL_OPEN_UNVERIFIED and the log did not verify. */
+int sl_store_unverified(const sl_store *s);
 
 sqlite3 *sl_store_db(sl_store *s);
 const sl_actor *sl_store_actor(const sl_store *s);
+/* What the log has authorised, as verified at unlock (registry.h). */
+struct sl_registry;
+const struct sl_registry *sl_store_registry(const sl_store *s);
+/* Check the registry again against the log's head (after another process
+ * may have written, and before trusting it for code: plugins, scripts). */
+sl_rc sl_store_reverify(sl_store *s);
 const char *sl_store_path(const sl_store *s);
 /* PATH.keys/USER.slot */
 sl_rc sl_store_slot_path(const char *store_path, const char *user, char *buf,
@@ -71,13 +100,14 @@ sl_rc sl_store_slot_path(const char *store_path, const char *user, char *buf,
  * that signs the user's audit entries. */
 sl_rc sl_store_sign(sl_store *s, const void *msg, size_t n,
                     uint8_t sig[SL_ED25519_SIG_LEN]);
-/* A user's public key as the users table holds it. audit verify checks
- * the table against the keys the log itself introduced. */
-sl_rc sl_store_user_pubkey(sl_store *s, const char *user,
-                           uint8_t pub[SL_ED25519_PUB_LEN]);
 /* The store's random 16-byte id (binds signatures to this store). */
 const uint8_t *sl_store_id(const sl_store *s);
 
+/* The time the next (or the open) transaction carries: its audit entries'
+ * and every time it writes into the tables, so that replaying the log
+ * gives the same times. A writer that needs the time before it begins
+ * (to sign it, say) asks here first. */
+int64_t sl_tx_clock(sl_store *s);
 sl_rc sl_tx_begin(sl_store *s);
 sl_rc sl_tx_commit(sl_store *s);
 void sl_tx_rollback(sl_store *s);
@@ -111,6 +141,14 @@ int sl_tx_retry(sl_store *s, sl_rc rc, int *tries);
 /* Map the db's current error to an sl_rc with a message naming what. */
 sl_rc sl_db_err(sl_store *s, const char *what);
 sl_rc sl_sqlite_err(sqlite3 *db, int rc, const char *what);
+
+/* audit verify: every page of the file, the whole chain, every signature,
+ * every entry's authority as it stood, and every table against the log
+ * (verify.h); if anchor is not NULL, that the log still extends it.
+ * SL_EINTEGRITY names the first bad entry, or table and row. */
+struct sl_audit_report;
+sl_rc sl_store_verify(sl_store *s, const char *anchor,
+                      struct sl_audit_report *r);
 
 /* Open the database file with a raw data key and nothing else: no user, no
  * audit. For tests and tools that inspect or tamper with a store. */

@@ -6,6 +6,7 @@
 #define SHENLI_STORE_PRIV_H
 
 #include "keyslot.h"
+#include "registry.h"
 #include "store.h"
 
 #define SL_STORE_ID_LEN 16
@@ -39,6 +40,16 @@ struct sl_store {
 	 * process's commit after it */
 	int snap_set, changed;
 	int64_t snap_seq, tx_base;
+	/* the time every entry and row of the open transaction carries */
+	int64_t tx_ms, next_tx_ms;
+	/* what the log verified at unlock (verify.h): the registry policy and
+	 * the loader trust, and the head it is good to */
+	sl_registry *reg;
+	int64_t ck_seq, ck_saved; /* verified; and on disk */
+	uint8_t ck_hash[SL_SHA256_LEN];
+	int unenrolled; /* the user has not chosen their own passphrase */
+	int unverified; /* opened for audit verify only: the log failed */
+	char open_failure[512]; /* why */
 };
 
 /* audit.c: called by store.c around a transaction. */

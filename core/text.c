@@ -2,6 +2,7 @@
 #include "text.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 int sl_utf8_valid(const char *str, size_t n)
@@ -66,6 +67,52 @@ static size_t seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+static uint32_t cp_of(const unsigned char *s, size_t len)
+{
+	static const unsigned char lead[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+	uint32_t cp = s[0] & lead[len];
+	for (size_t k = 1; k < len; k++)
+		cp = cp << 6 | (s[k] & 0x3F);
+	return cp;
+}
+
+/* What must never reach a terminal or a document as itself: C0 and C1
+ * controls, DEL (escape sequences, bells, carriage returns that overwrite
+ * a line), and the bidirectional controls that make text display in
+ * another order than it is stored (a name that reads as something else). */
+static int unsafe(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
+	       cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+int sl_text_safe(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	for (size_t i = 0; i < n;) {
+		size_t l = seq_len(s + i, n - i);
+		if (!l || unsafe(cp_of(s + i, l)))
+			return 0;
+		i += l;
+	}
+	return 1;
+}
+
+void sl_text_put(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str);
+	for (size_t i = 0; i < n;) {
+		size_t l = seq_len(s + i, n - i);
+		if (l && !unsafe(cp_of(s + i, l)))
+			fwrite(s + i, 1, l, f);
+		else
+			fputc('?', f);
+		i += l ? l : 1;
+	}
+}
+
 void sl_text_sanitize(const char *in, char *out, size_t cap)
 {
 	const unsigned char *s = (const unsigned char *)in;
@@ -74,7 +121,7 @@ void sl_text_sanitize(const char *in, char *out, size_t cap)
 		return;
 	for (size_t i = 0; i < n;) {
 		size_t l = seq_len(s + i, n - i);
-		int ctl = l == 1 && (s[i] < 0x20 || s[i] == 0x7F);
+		int ctl = l && unsafe(cp_of(s + i, l));
 		size_t w = l && !ctl ? l : 1;
 		if (o + w + 4 > cap) { /* room for "..." and the NUL */
 			if (o + 4 <= cap)

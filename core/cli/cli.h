@@ -33,6 +33,8 @@ sl_rc cli_read_passphrase(const sl_cli *g, const char *prompt, cli_pass *out);
 sl_rc cli_read_new_passphrase(const char *file, const char *who, cli_pass *out);
 /* Read passphrase, unlock the store as --user. */
 sl_rc cli_unlock(const sl_cli *g, sl_store **out);
+/* The same with sl_store_open() flags (SL_OPEN_ENROL, SL_OPEN_UNVERIFIED). */
+sl_rc cli_unlock_as(const sl_cli *g, unsigned flags, sl_store **out);
 
 /* Print "shenli: <message>" for rc to stderr and return rc. */
 int cli_fail(sl_rc rc);

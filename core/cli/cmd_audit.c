@@ -51,19 +51,22 @@ static int audit_verify(int argc, char **argv, sl_cli *g)
 	if (anchor && (rc = sl_audit_parse_anchor(anchor, &aseq, ahash)))
 		return cli_fail(rc);
 	sl_store *s;
-	if ((rc = cli_unlock(g, &s)))
+	/* a store whose log does not verify serves this and nothing else */
+	if ((rc = cli_unlock_as(g, SL_OPEN_UNVERIFIED, &s)))
 		return cli_fail(rc);
 	sl_audit_report r;
 	rc = sl_policy_require(s, SL_ACT_AUDIT_VERIFY, "audit");
 	if (!rc)
-		rc = sl_audit_verify(s, anchor, &r);
+		rc = sl_store_verify(s, anchor, &r);
 	sl_store_close(s);
 	if (rc)
 		return cli_fail(rc);
 	char head[96];
 	sl_audit_format_anchor(r.head_seq, r.head_hash, head);
 	printf(_("audit log ok: %" PRId64 " entries, %" PRId64
-	         " signatures, every page of the store read\nhead %s\n"),
+	         " signatures, every page of the store read, every entry's "
+	         "authority replayed, every table equal to the log\nhead "
+	         "%s\n"),
 	       r.entries, r.signatures, head);
 	if (anchor)
 		printf(_("the log extends the anchor %s\n"), anchor);

@@ -25,9 +25,11 @@ static const char USAGE[] = N_(
     "       shenli case resubmit ID FILE.json [--json]\n"
     "\n"
     "import (leaders) decides each dossier on its own: accepted, deferred\n"
-    "with what is missing, or refused with why; a malformed file is refused\n"
-    "before anything is written. Exit 5 if any dossier was malformed, else 1\n"
-    "if any was deferred or refused. Reviewers see only their zone's cases,\n"
+    "with what is missing, or refused with why; a malformed dossier is\n"
+    "refused and nothing of it is written. Exit 5 if every dossier was\n"
+    "malformed (nothing was written); else 1 if any was malformed, deferred\n"
+    "or refused (the others were imported). Reviewers see only their zone's "
+    "cases,\n"
     "never a case their home agency transferred (recusal).\n"
     "resubmit (leaders) takes in the agency's answers to the latest return:\n"
     "the full dossier again, with a \"supplement\" entry per outline item it\n"
@@ -227,9 +229,17 @@ static int case_import(int argc, char **argv, sl_cli *g)
 	          "malformed\n"),
 	        ctx.accepted + ctx.deferred + ctx.refused + ctx.malformed,
 	        ctx.accepted, ctx.deferred, ctx.refused, ctx.malformed);
-	return ctx.malformed                 ? SL_EINPUT
-	       : ctx.deferred || ctx.refused ? SL_FAIL
-	                                     : SL_OK;
+	long decided = ctx.accepted + ctx.deferred + ctx.refused;
+	if (ctx.malformed && decided)
+		fprintf(stderr,
+		        _("shenli: %ld malformed dossiers were refused and "
+		          "nothing of them was written; the other %ld were "
+		          "imported\n"),
+		        ctx.malformed, decided);
+	/* 5 says nothing was written; a batch partly written is 1 */
+	return ctx.malformed && !decided                      ? SL_EINPUT
+	       : ctx.malformed || ctx.deferred || ctx.refused ? SL_FAIL
+	                                                      : SL_OK;
 }
 
 /* ---- list / show -------------------------------------------------------- */

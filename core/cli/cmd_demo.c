@@ -327,11 +327,13 @@ static void cleanup(const demo *d, int keep_report)
 
 static int demo_run(demo *d, int keep)
 {
-	const char *users[][4] = {
-	    /* id, role, agency, zone */
-	    {"wang", "leader", NULL, "Z1"},  {"li", "member", "ZRJ", "Z1"},
-	    {"zhang", "member", NULL, "Z1"}, {"chen", "member", NULL, "Z1"},
-	    {"zhao", "auditor", NULL, NULL},
+	const char *users[][5] = {
+	    /* id, role, agency, zone, name */
+	    {"wang", "leader", NULL, "Z1", "王建国"},
+	    {"li", "member", "ZRJ", "Z1", "李明"},
+	    {"zhang", "member", NULL, "Z1", "张华"},
+	    {"chen", "member", NULL, "Z1", "陈静"},
+	    {"zhao", "auditor", NULL, NULL, "赵敏"},
 	};
 	uint8_t rnd[18];
 	char hex[40], line[80], admin_pw[80];
@@ -408,9 +410,10 @@ static int demo_run(demo *d, int keep)
 	char pwf[PATH_MAX + 32];
 	for (size_t i = 0; i < 5; i++) {
 		snprintf(pwf, sizeof pwf, "%s/%s.pw", d->dir, users[i][0]);
-		const char *args[12] = {"user", "add", users[i][0], "--role",
-		                        users[i][1]};
-		size_t n = 5;
+		const char *args[14] = {"user",     "add",       users[i][0],
+		                        "--role",   users[i][1], "--name",
+		                        users[i][4]};
+		size_t n = 7;
 		if (users[i][2]) {
 			args[n++] = "--agency";
 			args[n++] = users[i][2];
@@ -423,6 +426,16 @@ static int demo_run(demo *d, int keep)
 		args[n++] = pwf;
 		args[n] = NULL;
 		run(d, "admin", NULL, args);
+	}
+	say(d, "首次登录：各人自设口令",
+	    "A passphrase an admin chose opens nothing but its owner's first "
+	    "'user passwd': each panel member chooses their own (here the "
+	    "same text, from their file), which makes their own signing key, "
+	    "so that no admin ever holds a key that signs as them.");
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(pwf, sizeof pwf, "%s/%s.pw", d->dir, users[i][0]);
+		RUN(d, users[i][0], "user", "passwd", "--new-passphrase-file",
+		    pwf);
 	}
 
 	say(d, "受理：导入移送的案件",

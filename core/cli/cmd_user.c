@@ -8,34 +8,40 @@
 #include "cli.h"
 
 static const char USAGE[] =
-    N_("usage: shenli user add ID --role ROLE [--agency CODE] [--zone CODE]\n"
-       "                       [--new-passphrase-file F]\n"
+    N_("usage: shenli user add ID --role ROLE [--name NAME] [--agency CODE]\n"
+       "                       [--zone CODE] [--new-passphrase-file F]\n"
        "       shenli user list [--json]\n"
        "       shenli user passwd [--new-passphrase-file F]\n"
        "       shenli user disable ID\n"
        "\n"
-       "ROLE is admin, leader, member, specialist or auditor. The new user's\n"
-       "passphrase is read from the first line of F (a private file) or asked\n"
-       "twice on the terminal. Adding and disabling users is for admins;\n"
-       "passwd changes the acting user's own passphrase.\n");
+       "ROLE is admin, leader, member, specialist or auditor. NAME is the\n"
+       "person's name as documents print it. The new user's first passphrase\n"
+       "is read from the first line of F (a private file) or asked twice on\n"
+       "the terminal; it opens nothing until the user runs 'user passwd' and\n"
+       "chooses their own, which also makes their signing key. Adding and\n"
+       "disabling users is for admins; passwd changes the acting user's own\n"
+       "passphrase.\n");
 
 static int user_add(int argc, char **argv, sl_cli *g)
 {
 	static const struct option opts[] = {
 	    {"role", required_argument, 0, 'r'},
+	    {"name", required_argument, 0, 'N'},
 	    {"agency", required_argument, 0, 'a'},
 	    {"zone", required_argument, 0, 'z'},
 	    {"new-passphrase-file", required_argument, 0, 'n'},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
-	const char *role = NULL, *agency = NULL, *zone = NULL, *newfile = NULL;
+	const char *role = NULL, *agency = NULL, *zone = NULL, *newfile = NULL,
+	           *name = NULL;
 	int c;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': role = optarg; break;
+		case 'N': name = optarg; break;
 		case 'a': agency = optarg; break;
 		case 'z': zone = optarg; break;
 		case 'n': newfile = optarg; break;
@@ -69,7 +75,7 @@ static int user_add(int argc, char **argv, sl_cli *g)
 	cli_pass p = {0};
 	rc = cli_read_new_passphrase(newfile, id, &p);
 	if (!rc)
-		rc = sl_user_add(s, id, r, agency, zone, p.buf, p.len);
+		rc = sl_user_add(s, id, r, agency, zone, name, p.buf, p.len);
 	cli_pass_free(&p);
 	sl_store_close(s);
 	if (rc)
@@ -93,17 +99,21 @@ static int print_user(const sl_user_info *u, void *ud)
 	if (arr) {
 		json_array_append_new(
 		    arr,
-		    json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:s}", "id", u->id,
-		              "role", sl_role_name(u->role), "agency",
+		    json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b, s:b, s:s?}",
+		              "id", u->id, "role", sl_role_name(u->role),
+		              "name", *u->name ? u->name : NULL, "agency",
 		              *u->agency ? u->agency : NULL, "zone",
 		              *u->zone ? u->zone : NULL, "disabled",
-		              u->disabled, "key", u->fingerprint));
+		              u->disabled, "enrolled", u->enrolled, "key",
+		              *u->fingerprint ? u->fingerprint : NULL));
 	} else {
 		printf("%-20s %-10s %-8s %-8s %-8s %s\n", u->id,
 		       sl_role_name(u->role), *u->agency ? u->agency : "-",
 		       *u->zone ? u->zone : "-",
-		       u->disabled ? _("disabled") : _("active"),
-		       u->fingerprint);
+		       u->disabled   ? _("disabled")
+		       : u->enrolled ? _("active")
+		                     : _("pending"),
+		       *u->fingerprint ? u->fingerprint : "-");
 	}
 	return 0;
 }
@@ -162,10 +172,11 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 		    _(USAGE), _("user passwd changes your own passphrase; "
 		                "it takes no ID"));
 	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
+	sl_rc rc = cli_unlock_as(g, SL_OPEN_ENROL, &s);
 	if (rc)
 		return cli_fail(rc);
 	cli_pass p = {0};
+	int enrol = sl_store_pending(s);
 	rc = cli_read_new_passphrase(newfile, g->user, &p);
 	if (!rc)
 		rc = sl_user_passwd(s, p.buf, p.len);
@@ -173,7 +184,13 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 	sl_store_close(s);
 	if (rc)
 		return cli_fail(rc);
-	printf(_("passphrase changed for '%s'\n"), g->user);
+	if (enrol)
+		printf(
+		    _("passphrase set for '%s': your own signing key is made "
+		      "and recorded; the first passphrase no longer works\n"),
+		    g->user);
+	else
+		printf(_("passphrase changed for '%s'\n"), g->user);
 	return SL_OK;
 }
 

@@ -154,6 +154,11 @@ sl_rc cli_read_new_passphrase(const char *file, const char *who, cli_pass *out)
 
 sl_rc cli_unlock(const sl_cli *g, sl_store **out)
 {
+	return cli_unlock_as(g, 0, out);
+}
+
+sl_rc cli_unlock_as(const sl_cli *g, unsigned flags, sl_store **out)
+{
 	if (!g->user)
 		return sl_error(
 		    SL_EUSAGE,
@@ -164,7 +169,7 @@ sl_rc cli_unlock(const sl_cli *g, sl_store **out)
 	sl_rc rc = cli_read_passphrase(g, prompt, &p);
 	if (rc)
 		return rc;
-	rc = sl_store_unlock(g->store, g->user, p.buf, p.len, out);
+	rc = sl_store_open(g->store, g->user, p.buf, p.len, flags, out);
 	cli_pass_free(&p);
 	return rc;
 }

@@ -611,7 +611,7 @@ static void run_verify(const char *name, int64_t n, int64_t per_tx,
 		int64_t sr, sb;
 		if (round == 0) {
 			t0 = now_s();
-			sl_rc rc = sl_audit_verify(s, NULL, &rep);
+			sl_rc rc = sl_store_verify(s, NULL, &rep);
 			tv = now_s() - t0;
 			check_sl(rc, "sl_audit_verify");
 			ti = time_integrity(db);
@@ -620,7 +620,7 @@ static void run_verify(const char *name, int64_t n, int64_t per_tx,
 			ts = time_scan(db, &sr, &sb);
 			ti = time_integrity(db);
 			t0 = now_s();
-			sl_rc rc = sl_audit_verify(s, NULL, &rep);
+			sl_rc rc = sl_store_verify(s, NULL, &rep);
 			tv = now_s() - t0;
 			check_sl(rc, "sl_audit_verify");
 		}

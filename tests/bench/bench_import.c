@@ -153,9 +153,12 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < na; i++)
 		if (sl_agency_add(s, as[i].code, as[i].name, as[i].zone))
 			die("agency add");
-	if (sl_user_add(s, "boss", SL_ROLE_LEADER, NULL, NULL, LEAD_PASS,
+	if (sl_user_add(s, "boss", SL_ROLE_LEADER, NULL, NULL, NULL, LEAD_PASS,
 	                strlen(LEAD_PASS)))
 		die("user add");
+	if (sl_user_enrol(path, "boss", LEAD_PASS, strlen(LEAD_PASS), LEAD_PASS,
+	                  strlen(LEAD_PASS)))
+		die("user enrol");
 	sl_store_close(s);
 	if (sl_store_unlock(path, "boss", LEAD_PASS, strlen(LEAD_PASS), &s))
 		die("unlock");

@@ -126,9 +126,11 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < na; i++)
 		if (sl_agency_add(s, as[i].code, as[i].name, as[i].zone))
 			die("agency add");
-	if (sl_user_add(s, "boss", SL_ROLE_LEADER, NULL, NULL, PASS,
+	if (sl_user_add(s, "boss", SL_ROLE_LEADER, NULL, NULL, NULL, PASS,
 	                strlen(PASS)))
 		die("user add");
+	if (sl_user_enrol(path, "boss", PASS, strlen(PASS), PASS, strlen(PASS)))
+		die("user enrol");
 	sl_store_close(s);
 	if (sl_store_unlock(path, "boss", PASS, strlen(PASS), &s))
 		die("unlock");

@@ -14,7 +14,7 @@ done
 	as root agency add "$code" --name "$name" --zone "$zone" >/dev/null || echo "agency add $code failed" >&2
 done
 Z2AG=$("$SHENLI" sample agencies | awk -F'\t' '$2=="Z2"{print $1; exit}')
-adduser() { as root user add "$1" --role "$2" "${@:3}" --new-passphrase-file "$T/pw/$1" >/dev/null; }
+adduser() { as root user add "$1" --role "$2" "${@:3}" --new-passphrase-file "$T/pw/$1" >/dev/null && enrol "$1"; }
 adduser lead leader --zone Z1
 adduser boss leader
 adduser m1 member --agency ZRJ --zone Z1

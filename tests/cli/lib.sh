@@ -136,6 +136,14 @@ as() {
 	sl --user "$u" --passphrase-file "$T/pw/$u" "$@"
 }
 
+# enrol USER: a user an admin added chooses their own passphrase (the
+# same as the one in $T/pw/USER) before anything else, which makes their
+# signing key; until then their first passphrase opens nothing else.
+enrol() {
+	as "$1" user passwd --new-passphrase-file "$T/pw/$1" >/dev/null ||
+		{ fail "enrol $1"; return 1; }
+}
+
 _show() { # indent a captured stream for a failure message
 	[ -s "$1" ] && sed -n '1,15s/^/       | /p' "$1"
 }

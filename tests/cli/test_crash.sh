@@ -174,7 +174,13 @@ print('absent' if not u else 'disabled' if u[0]['disabled'] else 'enabled')
 EOF
 }
 in_list() { [ "$(state "$1")" = "$2" ]; }
-login_rc() { sl --user "$1" --passphrase-file "$T/pw/$1" audit head >/dev/null 2>&1; echo $?; }
+# 0: opens; pending: the first passphrase is right but opens nothing until
+# the user chooses their own (exit 3 saying so); else the exit code
+login_rc() {
+	sl --user "$1" --passphrase-file "$T/pw/$1" audit head >/dev/null 2>"$T/login.err"
+	local rc=$?
+	if [ $rc -eq 3 ] && grep -q "user passwd" "$T/login.err"; then echo pending; else echo $rc; fi
+}
 is_in() { local x=$1; shift; for y in "$@"; do [ "$x" = "$y" ] && return 0; done; return 1; }
 
 for u in "${ADDED_OK[@]}"; do
@@ -184,12 +190,12 @@ for u in "${ADDED_OK[@]}"; do
 	elif is_in $u "${DIS_KILLED[@]}"; then
 		s=$(state $u)
 		check "$u (added, disable killed) is listed ($s)" test "$s" != absent
-		want=0
+		want=pending
 		[ "$s" = disabled ] && want=3
 		check "$u ($s after a killed disable) logs in with exit $want" test "$(login_rc $u)" = $want
 	else
 		check "$u (added) is listed, enabled" in_list $u enabled
-		check "$u (added) logs in" test "$(login_rc $u)" = 0
+		check "$u (added) opens only to choose their own passphrase" test "$(login_rc $u)" = pending
 	fi
 done
 HAPPENED=0
@@ -197,7 +203,7 @@ for u in "${ADDED_KILLED[@]}"; do
 	s=$(state $u)
 	[ "$s" = absent ] || HAPPENED=$((HAPPENED + 1))
 	case $s in
-	enabled) check "$u (add killed, but it happened) logs in" test "$(login_rc $u)" = 0 ;;
+	enabled) check "$u (add killed, but it happened) opens only to enrol" test "$(login_rc $u)" = pending ;;
 	absent) check "$u (add killed before it happened) cannot log in" test "$(login_rc $u)" = 3 ;;
 	*) fail "$u: add killed, never disabled, yet listed $s" ;;
 	esac
@@ -237,9 +243,11 @@ if any(u not in dis for u in dis_ok):
     bad.append('reported disabled but not in the log: %s' % dis_ok)
 pw = sum(1 for e in log if e['action'] == 'user.passwd' and e['actor'] == 'pwu')
 # A killed passwd is in the log exactly when its new passphrase took effect.
-# (plus the one of the setup)
-if pw != 1 + pw_ok + pw_took:
-    bad.append('%d user.passwd entries, want 1 + %d reported + %d killed that took effect'
+# (the setup's first one was pwu's enrolment)
+if [e['actor'] for e in log if e['action'] == 'user.enrol'] != ['pwu']:
+    bad.append('want exactly one user.enrol, by pwu')
+if pw != pw_ok + pw_took:
+    bad.append('%d user.passwd entries, want %d reported + %d killed that took effect'
                % (pw, pw_ok, pw_took))
 if [e['seq'] for e in log] != list(range(1, len(log) + 1)):
     bad.append('audit seqs are not 1..N')

@@ -15,8 +15,8 @@ if [ -n "${SHENLI_SANITIZED:-}" ]; then
 else
 	check "the demo needs under a minute ($cpu s of CPU)" python3 -c "import sys; sys.exit(0 if $usr + $sys < 60 else 1)"
 fi
-for step in "1. 建立加密库" "2. 受理" "3. 分配审理人员与回避" "4. 运行审查检查" "5. 退回补充审查调查" \
-	"6. 移送单位补充后重新移送" "7. 审理人员发表意见" "8. 一致性脚本把关，签发" "9. 审理报告与审计日志核验"; do
+for step in "1. 建立加密库" "2. 首次登录" "3. 受理" "4. 分配审理人员与回避" "5. 运行审查检查" "6. 退回补充审查调查" \
+	"7. 移送单位补充后重新移送" "8. 审理人员发表意见" "9. 一致性脚本把关，签发" "10. 审理报告与审计日志核验"; do
 	check "step: $step" grep -q "$step" "$OUT"
 done
 check "intake decisions are shown" grep -Eq "accepted|deferred|refused" "$OUT"

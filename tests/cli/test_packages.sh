@@ -15,6 +15,7 @@ done
 expect_rc 0 sl --passphrase-file "$T/pw/root" init --admin root --trust "$K/admin.pub"
 check "init --trust names the key" grep -q "trusted key" "$OUT"
 as root user add lead --role leader --new-passphrase-file "$T/pw/lead" >/dev/null
+enrol lead
 
 # mkpkg DIR NAME VERSION ABI KEY [PAYLOAD]: a plugin package signed with openssl
 mkpkg() {

@@ -36,6 +36,8 @@ expect_rc 0 as admin1 user add spec.q9 --role specialist --agency AGWV5581 \
 	--new-passphrase-file "$T/pw/spec.q9"
 expect_rc 0 as admin1 user add aud.r2 --role auditor --zone ZNJY7702 \
 	--new-passphrase-file "$T/pw/aud.r2"
+enrol lead.zh
+enrol spec.q9
 expect_rc 0 as admin1 user disable aud.r2
 # Chinese text from a user's hand also lands in the log as the object of a
 # refusal: a specialist trying to disable "张伟测试" is denied (exit 4) and
@@ -57,8 +59,11 @@ STORE_FILES=("$STORE")
 for f in "$STORE"-wal "$STORE"-shm "$STORE"-journal; do
 	[ -e "$f" ] && STORE_FILES+=("$f")
 done
-SLOTS=("$STORE.keys"/*)
+SLOTS=("$STORE.keys"/*.slot)
 check "the key dir holds one slot per enabled user (${#SLOTS[@]})" test "${#SLOTS[@]}" -eq 3
+# beside them each user's checkpoint (sealed under their own key), also
+# checked below for plaintext
+SLOTS=("$STORE.keys"/*)
 
 # The SQLite header and schema text would be plaintext in an unencrypted file.
 for s in 'SQLite format 3' 'CREATE TABLE' 'admin1' 'lead.zh' 'spec.q9' 'aud.r2' \

@@ -14,6 +14,7 @@ for i in 1 2 3 4 5 6; do
 	pwfile u$i "User-passphrase-0$i" >/dev/null
 	expect_rc 0 as admin1 user add u$i --role member --agency AG$i --zone Z$i \
 		--new-passphrase-file "$T/pw/u$i"
+	enrol u$i
 done
 expect_rc 0 as admin1 user disable u6
 expect_rc 4 as u1 user list # a denial, in the log too
@@ -115,6 +116,7 @@ OLD=$T/old.db
 copy_store "$STORE" "$OLD"
 pwfile u7 'User-passphrase-07' >/dev/null
 expect_rc 0 as admin1 user add u7 --role leader --new-passphrase-file "$T/pw/u7"
+enrol u7
 expect_rc 0 as u1 user passwd --new-passphrase-file "$(pwfile u1.new 'User-passphrase-1b')"
 expect_rc 0 as admin1 user disable u2
 expect_rc 0 as admin1 audit head

@@ -13,6 +13,7 @@ pwfile admin1 'Admin-passphrase-01' >/dev/null
 pwfile u1 'User-passphrase-001' >/dev/null
 expect_rc 0 sl --passphrase-file "$T/pw/admin1" init --admin admin1
 expect_rc 0 as admin1 user add u1 --role member --new-passphrase-file "$T/pw/u1"
+enrol u1
 expect_rc 0 as admin1 audit verify
 
 SIZE=$(stat -c %s "$STORE")

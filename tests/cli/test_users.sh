@@ -16,6 +16,7 @@ NEW_PW=$(pwfile mem1.new 'Member-new-passph-09')
 expect_rc 0 sl --passphrase-file "$T/pw/admin1" init --admin admin1
 add() { # add ID ROLE [more options]
 	expect_rc 0 as admin1 user add "$1" --role "$2" "${@:3}" --new-passphrase-file "$T/pw/$1"
+	enrol "$1"
 }
 expect_rc 0 as admin1 zone add Z1 --name '第一片区'
 expect_rc 0 as admin1 agency add AG01 --name '第一派驻组' --zone Z1
@@ -79,7 +80,7 @@ expect_rc 0 sl --user mem1 --passphrase-file "$NEW_PW" audit head
 expect_rc 0 sl --user mem1 --passphrase-file "$NEW_PW" user passwd --new-passphrase-file "$T/pw/mem1"
 expect_rc 3 sl --user mem1 --passphrase-file "$NEW_PW" audit head
 expect_rc 0 as mem1 audit head
-check "no leftover .new slot after passwd" test -z "$(find "$STORE.keys" -type f ! -name '*.slot')"
+check "no leftover .new slot after passwd" test -z "$(find "$STORE.keys" -type f ! -name '*.slot' ! -name '*.head')"
 expect_rc 5 as mem1 user passwd --new-passphrase-file "$(pwfile short 'short12')"
 expect_rc 0 as mem1 audit head
 expect_rc 2 as mem1 user passwd bob --new-passphrase-file "$NEW_PW"
@@ -173,10 +174,12 @@ check "each denial names the actor's role" \
 # The whole history is in the log, in order.
 expect_rc 0 as admin1 audit log --json
 check "the log starts with store.init" pyjson "d[0]['action'] == 'store.init' and d[0]['actor'] == 'admin1'" "$OUT"
-check "the log has 7 user.add, 1 user.disable, 4 user.passwd, in that order" \
-	pyjson "[e['action'] for e in d if e['action'].startswith('user.')] == ['user.add']*7 + ['user.disable'] + ['user.passwd']*4" "$OUT"
+# each user.add is followed by that user's own enrolment (user.enrol)
+ADDED="['lead1','mem1','spec1','aud1','alice','bob','gone1']"
+check "the log has 7 user.add each with its user.enrol, 1 user.disable, 4 user.passwd, in that order" \
+	pyjson "[e['action'] for e in d if e['action'].startswith('user.')] == ['user.add', 'user.enrol']*7 + ['user.disable'] + ['user.passwd']*4" "$OUT"
 check "the log names who did each user change" \
-	pyjson "[(e['actor'], e['object']) for e in d if e['action'].startswith('user.')] == [('admin1', u) for u in ['lead1','mem1','spec1','aud1','alice','bob','gone1','gone1']] + [('mem1','mem1')]*2 + [('lead1','lead1'), ('spec1','spec1')]" "$OUT"
+	pyjson "[(e['actor'], e['object']) for e in d if e['action'].startswith('user.')] == [p for u in $ADDED for p in [('admin1', u), (u, u)]] + [('admin1', 'gone1')] + [('mem1','mem1')]*2 + [('lead1','lead1'), ('spec1','spec1')]" "$OUT"
 check "log seqs are 1..N" pyjson "[e['seq'] for e in d] == list(range(1, len(d) + 1))" "$OUT"
 expect_rc 0 as admin1 audit verify
 

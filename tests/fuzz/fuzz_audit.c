@@ -305,7 +305,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		anchor_p = anchor;
 	}
 	sl_audit_report r;
-	sl_rc rc = sl_audit_verify(store, anchor_p, &r);
+	sl_rc rc = sl_store_verify(store, anchor_p, &r);
 	CHECK(rc == SL_OK || rc == SL_EINTEGRITY || rc == SL_EINPUT);
 	if (rc == SL_OK) {
 		CHECK(!must_fail && anchor_kind != 2);

@@ -74,9 +74,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	for (size_t i = 0; i < na; i++)
 		SETUP(sl_agency_add(s, a[i].code, a[i].name, a[i].zone) ==
 		      SL_OK);
-	SETUP(sl_user_add(s, "lead", SL_ROLE_LEADER, NULL, NULL, LEAD_PASS,
-	                  strlen(LEAD_PASS)) == SL_OK);
+	SETUP(sl_user_add(s, "lead", SL_ROLE_LEADER, NULL, NULL, NULL,
+	                  LEAD_PASS, strlen(LEAD_PASS)) == SL_OK);
 	sl_store_close(s);
+	SETUP(sl_user_enrol(path, "lead", LEAD_PASS, strlen(LEAD_PASS),
+	                    LEAD_PASS, strlen(LEAD_PASS)) == SL_OK);
 	SETUP(sl_store_unlock(path, "lead", LEAD_PASS, strlen(LEAD_PASS),
 	                      &store) == SL_OK);
 	SETUP(sl_rules_load(store, &rules) == SL_OK);

@@ -15,20 +15,25 @@
 
 #define P_ALICE "alice passphrase"
 
-/* root adds alice; root writes a 3-entry transaction; alice is denied
- * something (an entry signed by alice). Entries: 1 init and 2 rules.install
- * (one transaction, 2 signed), 3 user.add, 4-6 the batch (6 signed),
- * 7 denied by alice. */
+/* root adds alice, who enrols; root writes a 3-entry transaction (three
+ * refusals: entries that change nothing); alice is denied something (an
+ * entry signed by alice). Entries: 1 init and 2 rules.set (one
+ * transaction, 2 signed), 3 user.add, 4 user.enrol (by alice), 5-7 the
+ * batch (7 signed), 8 denied by alice. */
 static sl_store *build_populated(tstore *t)
 {
 	sl_store *s = tstore_new(t);
 	assert_int_equal(sl_user_add(s, "alice", SL_ROLE_MEMBER, NULL, NULL,
-	                             P_ALICE, strlen(P_ALICE)),
+	                             NULL, P_ALICE, strlen(P_ALICE)),
+	                 SL_OK);
+	assert_int_equal(sl_user_enrol(t->path, "alice", P_ALICE,
+	                               strlen(P_ALICE), P_ALICE,
+	                               strlen(P_ALICE)),
 	                 SL_OK);
 	assert_int_equal(sl_tx_begin(s), SL_OK);
 	for (int i = 0; i < 3; i++) {
 		json_t *d = json_pack("{s:i, s:s}", "n", i, "note", "审理意见");
-		assert_int_equal(sl_audit(s, "test.batch", "obj", d), SL_OK);
+		assert_int_equal(sl_audit(s, "denied", "obj", d), SL_OK);
 		json_decref(d);
 	}
 	assert_int_equal(sl_tx_commit(s), SL_OK);
@@ -37,7 +42,7 @@ static sl_store *build_populated(tstore *t)
 	    sl_store_unlock(t->path, "alice", P_ALICE, strlen(P_ALICE), &s),
 	    SL_OK);
 	assert_int_equal(sl_user_add(s, "mallory", SL_ROLE_ADMIN, NULL, NULL,
-	                             "mallory pass", 12),
+	                             NULL, "mallory pass", 12),
 	                 SL_EPERM);
 	sl_store_close(s);
 	assert_int_equal(sl_store_unlock(t->path, "root", ADMIN_PASS,
@@ -79,14 +84,15 @@ static sl_store *populated(tstore *t)
 	return s;
 }
 
+/* audit verify opens a store whose log fails the open-time check too */
 static sl_rc verify(tstore *t, const char *anchor, sl_audit_report *r)
 {
 	sl_store *s;
-	sl_rc rc = sl_store_unlock(t->path, "root", ADMIN_PASS,
-	                           strlen(ADMIN_PASS), &s);
+	sl_rc rc = sl_store_open(t->path, "root", ADMIN_PASS,
+	                         strlen(ADMIN_PASS), SL_OPEN_UNVERIFIED, &s);
 	if (rc)
 		return rc;
-	rc = sl_audit_verify(s, anchor, r);
+	rc = sl_store_verify(s, anchor, r);
 	sl_store_close(s);
 	return rc;
 }
@@ -97,18 +103,18 @@ static void test_clean_log_verifies(void **st)
 	tstore t;
 	sl_store *s = populated(&t);
 	sl_audit_report r;
-	assert_int_equal(sl_audit_verify(s, NULL, &r), SL_OK);
-	assert_int_equal(r.entries, 7);
-	assert_int_equal(r.signatures, 4); /* one per transaction */
-	assert_int_equal(r.head_seq, 7);
+	assert_int_equal(sl_store_verify(s, NULL, &r), SL_OK);
+	assert_int_equal(r.entries, 8);
+	assert_int_equal(r.signatures, 5); /* one per transaction */
+	assert_int_equal(r.head_seq, 8);
 	int64_t seq;
 	uint8_t h[32];
 	assert_int_equal(sl_audit_head(s, &seq, h), SL_OK);
-	assert_int_equal(seq, 7);
+	assert_int_equal(seq, 8);
 	assert_memory_equal(h, r.head_hash, 32);
 	char a[96];
 	sl_audit_format_anchor(seq, h, a);
-	assert_int_equal(sl_audit_verify(s, a, &r), SL_OK);
+	assert_int_equal(sl_store_verify(s, a, &r), SL_OK);
 	sl_store_close(s);
 	tstore_cleanup(&t);
 }
@@ -155,10 +161,10 @@ static void test_modified_row(void **st)
 	(void)st;
 	tstore t;
 	sl_store_close(populated(&t));
-	expect_bad(&t, "UPDATE audit SET details='{\"n\":9}' WHERE seq=5", 5);
+	expect_bad(&t, "UPDATE audit SET details='{\"n\":9}' WHERE seq=6", 6);
 	tstore_cleanup(&t);
 	sl_store_close(populated(&t));
-	expect_bad(&t, "UPDATE audit SET actor='alice' WHERE seq=4", 4);
+	expect_bad(&t, "UPDATE audit SET actor='alice' WHERE seq=5", 5);
 	tstore_cleanup(&t);
 	sl_store_close(populated(&t));
 	expect_bad(&t, "UPDATE audit SET ts=ts+1 WHERE seq=3", 3);
@@ -168,14 +174,14 @@ static void test_modified_row(void **st)
 	sl_store_close(populated(&t));
 	expect_bad(&t,
 	           "UPDATE audit SET details = details || char(0) || 'hidden'"
-	           " WHERE seq=5",
-	           5);
+	           " WHERE seq=6",
+	           6);
 	tstore_cleanup(&t);
 	sl_store_close(populated(&t));
 	expect_bad(&t,
 	           "UPDATE audit SET actor = actor || char(0) || 'x' WHERE"
-	           " seq=4",
-	           4);
+	           " seq=5",
+	           5);
 	tstore_cleanup(&t);
 }
 
@@ -184,11 +190,11 @@ static void test_deleted_row(void **st)
 	(void)st;
 	tstore t;
 	sl_store_close(populated(&t));
-	expect_bad(&t, "DELETE FROM audit WHERE seq=4", 4);
+	expect_bad(&t, "DELETE FROM audit WHERE seq=5", 5);
 	tstore_cleanup(&t);
 	/* cutting a transaction in half leaves entries no signature covers */
 	sl_store_close(populated(&t));
-	expect_bad(&t, "DELETE FROM audit WHERE seq>=6", 4);
+	expect_bad(&t, "DELETE FROM audit WHERE seq>=7", 5);
 	tstore_cleanup(&t);
 }
 
@@ -197,12 +203,12 @@ static void test_reordered_rows(void **st)
 	(void)st;
 	tstore t;
 	sl_store_close(populated(&t));
-	/* swap the contents of entries 4 and 5 (seq stays in place) */
+	/* swap the contents of entries 5 and 6 (seq stays in place) */
 	expect_bad(&t,
-	           "UPDATE audit SET seq=-4 WHERE seq=4;"
-	           "UPDATE audit SET seq=4 WHERE seq=5;"
-	           "UPDATE audit SET seq=5 WHERE seq=-4;",
-	           4);
+	           "UPDATE audit SET seq=-5 WHERE seq=5;"
+	           "UPDATE audit SET seq=5 WHERE seq=6;"
+	           "UPDATE audit SET seq=6 WHERE seq=-5;",
+	           5);
 	tstore_cleanup(&t);
 }
 
@@ -212,9 +218,9 @@ static void test_rehashed_forgery_caught_by_signature(void **st)
 	tstore t;
 	sl_store *s = populated(&t);
 	sl_store_close(s);
-	/* An insider with the data key rewrites entry 5 and recomputes every
+	/* An insider with the data key rewrites entry 6 and recomputes every
 	 * hash from there on: the chain is consistent again, but root's
-	 * signature on entry 6 no longer verifies. */
+	 * signature on entry 7 no longer verifies. */
 	sqlite3 *db = tstore_raw(&t);
 	uint8_t id[16], prev[32], h[32];
 	sqlite3_stmt *q;
@@ -225,11 +231,11 @@ static void test_rehashed_forgery_caught_by_signature(void **st)
 	sqlite3_finalize(q);
 	assert_int_equal(sqlite3_exec(db,
 	                              "UPDATE audit SET details='{\"n\":99}' "
-	                              "WHERE seq=5",
+	                              "WHERE seq=6",
 	                              0, 0, 0),
 	                 SQLITE_OK);
 	sl_hasher *hs = sl_hasher_new();
-	for (int64_t seq = 5; seq <= 7; seq++) {
+	for (int64_t seq = 6; seq <= 8; seq++) {
 		sqlite3_prepare_v2(db, "SELECT hash FROM audit WHERE seq=?", -1,
 		                   &q, 0);
 		sqlite3_bind_int64(q, 1, seq - 1);
@@ -264,7 +270,7 @@ static void test_rehashed_forgery_caught_by_signature(void **st)
 	sqlite3_close(db);
 	sl_audit_report r;
 	assert_int_equal(verify(&t, NULL, &r), SL_EINTEGRITY);
-	assert_int_equal(r.bad_seq, 6);
+	assert_int_equal(r.bad_seq, 7);
 	assert_non_null(strstr(sl_errmsg(), "signature"));
 	tstore_cleanup(&t);
 }
@@ -283,8 +289,8 @@ static void test_users_table_escalation_caught(void **st)
 	sl_store_close(populated(&t));
 	tstore_raw_exec(&t,
 	                "INSERT INTO users SELECT 'eve', role, agency, zone, "
-	                "pubkey, slot_sha256, 0, 99 FROM users WHERE "
-	                "id='alice'");
+	                "name, pubkey, enrol_pub, slot_sha256, 0, 99 FROM users"
+	                " WHERE id='alice'");
 	assert_int_equal(verify(&t, NULL, &r), SL_EINTEGRITY);
 	assert_non_null(strstr(sl_errmsg(), "eve"));
 	tstore_cleanup(&t);
@@ -304,7 +310,7 @@ static void test_rollback_caught_by_anchor(void **st)
 	    sl_store_unlock(t.path, "root", ADMIN_PASS, strlen(ADMIN_PASS), &s),
 	    SL_OK);
 	assert_int_equal(sl_user_add(s, "bob", SL_ROLE_AUDITOR, NULL, NULL,
-	                             "bob passphrase", 14),
+	                             NULL, "bob passphrase", 14),
 	                 SL_OK);
 	int64_t seq;
 	uint8_t h[32];
@@ -317,8 +323,22 @@ static void test_rollback_caught_by_anchor(void **st)
 	/* roll the store back to the old copy */
 	snprintf(cmd, sizeof cmd, "cp '%s/old.db' '%s'", t.dir, t.path);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(verify(&t, NULL, &r), SL_OK); /* alone it looks fine */
-	assert_int_equal(verify(&t, anchor, &r), SL_EINTEGRITY);
+	/* To alice, who last verified before bob was added, the copy alone
+	 * looks fine; against the anchor it is not. */
+	assert_int_equal(
+	    sl_store_unlock(t.path, "alice", P_ALICE, strlen(P_ALICE), &s),
+	    SL_OK);
+	assert_int_equal(sl_store_verify(s, NULL, &r), SL_OK);
+	assert_int_equal(sl_store_verify(s, anchor, &r), SL_EINTEGRITY);
+	assert_non_null(strstr(sl_errmsg(), "rolled back"));
+	sl_store_close(s);
+	/* root's own checkpoint remembers the newer head: no anchor needed,
+	 * at unlock or in audit verify */
+	assert_int_equal(
+	    sl_store_unlock(t.path, "root", ADMIN_PASS, strlen(ADMIN_PASS), &s),
+	    SL_EINTEGRITY);
+	assert_non_null(strstr(sl_errmsg(), "rolled back"));
+	assert_int_equal(verify(&t, NULL, &r), SL_EINTEGRITY);
 	assert_non_null(strstr(sl_errmsg(), "rolled back"));
 	/* an anchor whose hash differs: the log was rewritten */
 	anchor[strlen(anchor) - 1] ^= 1;
@@ -350,7 +370,7 @@ static void test_log_each(void **st)
 	sl_store *s = populated(&t);
 	int n = 0;
 	assert_int_equal(sl_audit_each(s, 3, count, &n), SL_OK);
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 5);
 	sl_store_close(s);
 	tstore_cleanup(&t);
 }

@@ -12,14 +12,55 @@
 #include "fsutil.h"
 #include "org.h"
 #include "users.h"
+#include "verify.h"
 
 #define P_ALICE "alice passphrase"
 #define P_BOB "bob passphrase!"
 
+/* Add a user and enrol them, choosing pass as their own. */
 static void add(sl_store *s, const char *id, sl_role r, const char *pass)
 {
-	assert_int_equal(sl_user_add(s, id, r, NULL, NULL, pass, strlen(pass)),
+	assert_int_equal(
+	    sl_user_add(s, id, r, NULL, NULL, NULL, "first pass 1", 12), SL_OK);
+	assert_int_equal(sl_user_enrol(sl_store_path(s), id, "first pass 1", 12,
+	                               pass, strlen(pass)),
 	                 SL_OK);
+}
+
+/* The passphrase an admin chose opens nothing but the user's own choice
+ * of one; that makes the user's signing key, recorded by user.enrol. */
+static void test_enrolment(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = tstore_new(&t), *u;
+	assert_int_equal(sl_user_add(s, "carol", SL_ROLE_MEMBER, NULL, NULL,
+	                             "卡萝尔", "chosen by admin", 15),
+	                 SL_OK);
+	sl_store_close(s);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "carol", "chosen by admin", 15, &u),
+	    SL_EAUTH);
+	assert_non_null(strstr(sl_errmsg(), "user passwd"));
+	assert_int_equal(sl_store_open(t.path, "carol", "chosen by admin", 15,
+	                               SL_OPEN_ENROL, &u),
+	                 SL_OK);
+	assert_true(sl_store_pending(u));
+	assert_int_equal(sl_user_passwd(u, "carol's own pass", 16), SL_OK);
+	assert_false(sl_store_pending(u));
+	sl_store_close(u);
+	/* the first passphrase is spent; a second enrolment is refused */
+	assert_int_equal(sl_user_enrol(t.path, "carol", "chosen by admin", 15,
+	                               "another pass", 12),
+	                 SL_EAUTH);
+	assert_int_equal(
+	    sl_store_unlock(t.path, "carol", "carol's own pass", 16, &u),
+	    SL_OK);
+	assert_false(sl_store_pending(u));
+	sl_audit_report r;
+	assert_int_equal(sl_store_verify(u, NULL, &r), SL_OK);
+	sl_store_close(u);
+	tstore_cleanup(&t);
 }
 
 static void test_create_modes_and_no_plaintext(void **st)
@@ -33,7 +74,7 @@ static void test_create_modes_and_no_plaintext(void **st)
 	                 SL_OK);
 	add(s, "canary-user-4711", SL_ROLE_MEMBER, P_ALICE);
 	assert_int_equal(sl_user_add(s, "canary-user-4712", SL_ROLE_LEADER,
-	                             "CANARYAGENCY", "CANARYZONE", P_BOB,
+	                             "CANARYAGENCY", "CANARYZONE", NULL, P_BOB,
 	                             strlen(P_BOB)),
 	                 SL_OK);
 	sl_store_close(s);
@@ -157,7 +198,7 @@ static void test_disabled_cannot_unlock(void **st)
 	assert_int_equal(sl_user_disable(s, "alice"), SL_EINPUT);
 	/* ids are never reused */
 	assert_int_equal(sl_user_add(s, "alice", SL_ROLE_MEMBER, NULL, NULL,
-	                             P_ALICE, strlen(P_ALICE)),
+	                             NULL, P_ALICE, strlen(P_ALICE)),
 	                 SL_EINPUT);
 	sl_store_close(s);
 	assert_int_equal(
@@ -178,17 +219,17 @@ static void test_bad_user_input(void **st)
 	tstore t;
 	sl_store *s = tstore_new(&t);
 	assert_int_equal(sl_user_add(s, "Alice", SL_ROLE_MEMBER, NULL, NULL,
-	                             P_ALICE, strlen(P_ALICE)),
+	                             NULL, P_ALICE, strlen(P_ALICE)),
 	                 SL_EINPUT);
-	assert_int_equal(sl_user_add(s, "a/b", SL_ROLE_MEMBER, NULL, NULL,
+	assert_int_equal(sl_user_add(s, "a/b", SL_ROLE_MEMBER, NULL, NULL, NULL,
 	                             P_ALICE, strlen(P_ALICE)),
 	                 SL_EINPUT);
 	assert_int_equal(sl_user_add(s, "alice", SL_ROLE_MEMBER, "Z J", NULL,
-	                             P_ALICE, strlen(P_ALICE)),
+	                             NULL, P_ALICE, strlen(P_ALICE)),
 	                 SL_EINPUT);
-	assert_int_equal(
-	    sl_user_add(s, "alice", SL_ROLE_MEMBER, NULL, NULL, "short", 5),
-	    SL_EINPUT);
+	assert_int_equal(sl_user_add(s, "alice", SL_ROLE_MEMBER, NULL, NULL,
+	                             NULL, "short", 5),
+	                 SL_EINPUT);
 	int64_t seq;
 	uint8_t h[32];
 	assert_int_equal(sl_audit_head(s, &seq, h), SL_OK);
@@ -350,6 +391,7 @@ static void test_snapshot_detects_other_writers(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_enrolment),
 	    cmocka_unit_test(test_create_modes_and_no_plaintext),
 	    cmocka_unit_test(test_plain_sqlite_cannot_read),
 	    cmocka_unit_test(test_unlock_outcomes),
