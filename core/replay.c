@@ -649,9 +649,16 @@ static sl_rc h_intake(ctx *x)
 	sl_rc rc = role_allows(x, SL_ACT_CASE_IMPORT);
 	if (rc)
 		return rc;
+	/* an intake states the dossier's agency and zone, which are the new
+	 * case's; a case of that id already there may be another's (a
+	 * duplicate refused, untouched) */
 	case_at k;
-	if ((rc = case_claims(x, &k, 0)))
-		return rc;
+	k.agency = str(x, "agency");
+	k.zone = str(x, "zone");
+	k.c = full(x) ? case_get(x->r, x->e->object) : NULL;
+	if (!k.agency || !sl_code_valid(k.agency) ||
+	    (k.zone && !sl_code_valid(k.zone)))
+		return bad(x, "%s", _("does not say the case's agency and zone"));
 	const char *dec = str(x, "decision");
 	int accepted = str_is(dec, "accepted"),
 	    deferred = str_is(dec, "deferred");

@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# Insiders: a member who holds the data key (every key slot wraps it) and
+# their own signing key, acting outside shenli: raw SQLCipher access with
+# the key from their own slot, forged entries signed with their own key,
+# planted files. Each attack of issue 12 must be refused or detected with
+# the documented exit code. The insider's tools are tests/insider/insider.c
+# ($SHENLI_INSIDER): nothing there can sign as anyone but its user.
+#
+# Every attack runs on a fresh copy of one base store, so that each
+# detection is that attack's.
+. "$(dirname "$0")/lib.sh"
+PK=${SHENLI_PACKAGES:-}
+INS=${SHENLI_INSIDER:-}
+[ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] && [ -x "$INS" ] ||
+	{ fail "SHENLI_PACKAGES, SHENLI_BUILD_PUB, SHENLI_INSIDER not set"; finish; }
+. "$(dirname "$0")/cases_setup.sh"
+pwfile lead2 "passphrase of lead2" >/dev/null
+adduser lead2 leader --zone Z2
+as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
+# a key's id: the first 8 bytes of SHA-256 of the raw public key, hex
+key_id() { openssl pkey -pubin -in "$1" -outform DER | tail -c 32 | sha256sum | cut -c1-16; }
+BUILD_KEY=$(key_id "$SHENLI_BUILD_PUB")
+ABI=$(sed -n 's/^abi=//p' "$PK/evidence/manifest")
+as root rules install "$PK/rules" >/dev/null
+for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
+for p in gate_findings gate_outline gate_opinions gate_panel gate_dates; do
+	as root script install "$PK/$p" >/dev/null
+done
+
+# Three cases of zone Z1: R from ZRJ (m1's home agency: m1 is recused), B
+# with a planted blocker, A clean; and D deferred (a document missing).
+D=$T/d.jsonl
+: >"$D"
+Z1=" $("$SHENLI" sample agencies | awk -F'\t' '$2=="Z1"{printf "%s ", $1}')"
+pick() { # pick FAULT AGENCY|"": the next generated dossier of zone Z1 that fits
+	local i line ag
+	for i in $(seq "${NEXT:-400}" 900); do
+		NEXT=$((i + 1))
+		line=$("$SHENLI" sample docket --cases 1 --seed 7 --start "$i" --fault "$1")
+		ag=$(printf '%s' "$line" | python3 -c 'import json,sys; print(json.load(sys.stdin)["agency"])')
+		case "$ag" in ZRJ | ZCJ) [ "$ag" = "$2" ] || continue ;; *) [ -z "$2" ] || continue ;; esac
+		case "$Z1" in *" $ag "*)
+			printf '%s\n' "$line" >>"$D"
+			return 0
+			;;
+		esac
+	done
+	fail "no sample dossier for $1 $2"
+}
+pick none ZRJ
+pick confession_only ""
+pick none ""
+mapfile -t IDS < <(python3 -c 'import json,sys; [print(json.loads(l)["case_id"]) for l in open(sys.argv[1])]' "$D")
+R=${IDS[0]} B=${IDS[1]} A=${IDS[2]}
+as lead case import --jsonl "$D" >/dev/null
+for c in "$R" "$B" "$A"; do as lead case assign "$c" m2 m3 >/dev/null; done
+as lead review run "$A" >/dev/null
+as lead review run "$B" >/dev/null
+# a deferred case of zone Z1: its dossier lacks the transfer form
+python3 - "$T/deferred.json" "$SHENLI" <<'PY'
+import json, subprocess, sys
+line = subprocess.run([sys.argv[2], "sample", "docket", "--cases", "1",
+                       "--seed", "9", "--start", "950"], capture_output=True,
+                      text=True).stdout
+c = json.loads(line)
+c["case_id"] = "ZRJ-2024-777"; c["agency"] = "ZRJ"
+c["documents"] = [d for d in c["documents"] if d["kind"] != "transfer_form"]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+as lead case import "$T/deferred.json" >/dev/null
+# two opinions of m2 on A, the older and the newer
+opinion() { # opinion CASE FILE REASONING
+	as lead case show "$1" --json >"$T/show.json"
+	python3 - "$T/show.json" "$2" "$3" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); p = c["dossier"]["proposal"]
+json.dump({"format": "shenli.opinion/1", "case_id": c["case_id"],
+           "disciplines": p["disciplines"], "eight_point_rules": p["eight_point_rules"],
+           "party_sanction": p.get("party_sanction"), "gov_sanction": p.get("gov_sanction"),
+           "form": p["form"], "reasoning": sys.argv[3]},
+          open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+}
+opinion "$A" "$T/o1.json" "旧意见：建议从重处理。"
+opinion "$A" "$T/o2.json" "新意见：事实清楚，处理恰当。"
+as m2 review opinion "$A" --file "$T/o1.json" >/dev/null
+as m2 review opinion "$A" --file "$T/o2.json" >/dev/null
+expect_rc 0 as aud audit verify
+
+BASE=$T/base.db
+copy_store() { # copy_store SRC DST: the file, its keys, its packages
+	rm -rf "$2" "$2.keys" "$2.pkg" "$2-wal" "$2-shm"
+	cp "$1" "$2" && cp -a "$1.keys" "$2.keys" && cp -a "$1.pkg" "$2.pkg" || return 1
+	[ ! -e "$1-wal" ] || cp "$1-wal" "$2-wal"
+}
+copy_store "$STORE" "$BASE"
+fresh() { copy_store "$BASE" "$STORE"; }
+ins() { "$INS" "$1" "$STORE" "$2" "$T/pw/$2" "${@:3}"; } # ins CMD USER ARGS...
+sql() { ins sql "$1" "$2" || fail "insider sql as $1 failed: $2"; } # sql USER SQL
+# detected ARGS: the command must exit 6 and name the problem
+detected() {
+	local what=$1
+	shift
+	expect_rc 6 "$@" && check "$what: the refusal says why" test -s "$ERR"
+}
+
+# ---- 1. a member mints an admin -----------------------------------------
+fresh
+pwfile evil "passphrase of evil" >/dev/null
+ins mkslot m3 evil "$T/pw/evil" >"$T/evil.out"
+EPUB=$(sed -n 1p "$T/evil.out")
+ESLOT=$(sed -n 2p "$T/evil.out")
+SEQ=$(ins forge m3 user.add evil \
+	"{\"user\":\"evil\",\"role\":\"admin\",\"enrol_pub\":\"$EPUB\",\"slot\":\"$ESLOT\"}")
+sql m3 "INSERT INTO users(id, role, pubkey, enrol_pub, slot_sha256, created_seq)
+        VALUES('evil', 'admin', x'$EPUB', x'$EPUB', x'$ESLOT', $SEQ)"
+detected "minted admin: their first command" as evil keys trust "$SHENLI_BUILD_PUB"
+detected "minted admin: the leader's review run" as lead review run "$A"
+detected "minted admin: audit verify" as aud audit verify
+check "audit verify names the entry and who signed it" \
+	grep -q "audit entry $SEQ (user.add by 'm3'): the role 'member' may not user.add" "$ERR"
+
+# ---- 2. a member plants code ----------------------------------------------
+# a packages row and a .so in STORE.pkg
+fresh
+SO=${SHENLI_TEST_PLUGIN}
+SOHASH=$(sha256sum "$SO" | cut -c1-64)
+SOSIZE=$(stat -c %s "$SO")
+mkdir -p "$STORE.pkg/planted@1" && cp "$SO" "$STORE.pkg/planted@1/planted.so"
+chmod -R go-w "$STORE.pkg"
+sql m3 "INSERT INTO packages(name, kind, version, abi, file, size, sha256, signer)
+        VALUES('planted', 'plugin', 1, $ABI, 'planted.so', $SOSIZE, x'$SOHASH', '$BUILD_KEY')"
+detected "planted plugin row: the leader's review run" as lead review run "$B"
+check "the packages table is named" grep -q "packages" "$ERR"
+detected "planted plugin row: plugin verify" as lead plugin verify
+detected "planted plugin row: audit verify" as aud audit verify
+# and with an install entry the member signed themselves
+fresh
+mkdir -p "$STORE.pkg/planted@1" && cp "$SO" "$STORE.pkg/planted@1/planted.so"
+chmod -R go-w "$STORE.pkg"
+SEQ=$(ins forge m3 plugin.install planted \
+	"{\"version\":1,\"abi\":$ABI,\"file\":\"planted.so\",\"size\":$SOSIZE,\"sha256\":\"$SOHASH\",\"signer\":\"$BUILD_KEY\"}")
+sql m3 "INSERT INTO packages(name, kind, version, abi, file, size, sha256, signer)
+        VALUES('planted', 'plugin', 1, $ABI, 'planted.so', $SOSIZE, x'$SOHASH', '$BUILD_KEY');
+        INSERT INTO package_floor(name, max_version) VALUES('planted', 1)"
+detected "forged install entry: the leader's review run" as lead review run "$B"
+detected "forged install entry: audit verify" as aud audit verify
+check "audit verify names the member's entry" grep -q "audit entry $SEQ (plugin.install by 'm3')" "$ERR"
+# a gate script swapped together with its recorded hash and size
+fresh
+GF=$(ls -d "$STORE.pkg"/gate_findings@*)
+printf 'function check(case) end\n' >"$T/pass.lua"
+install -m 400 "$T/pass.lua" "$GF/gate_findings.lua.new"
+mv -f "$GF/gate_findings.lua.new" "$GF/gate_findings.lua"
+NH=$(sha256sum "$T/pass.lua" | cut -c1-64)
+sql m3 "UPDATE packages SET sha256 = x'$NH', size = $(stat -c %s "$T/pass.lua") WHERE name = 'gate_findings'"
+detected "swapped gate script and hash: the leader's sign-off" as lead review signoff "$B"
+detected "swapped gate script and hash: script run" as m3 script run gate_findings "$B"
+# the same by a disabled user who kept a copy of their slot
+fresh
+cp "$STORE.keys/m9.slot" "$T/m9.slot.kept"
+expect_rc 0 as root user disable m9
+cp "$T/m9.slot.kept" "$STORE.keys/m9.slot"
+sql m9 "UPDATE packages SET sha256 = x'$NH' WHERE name = 'gate_findings'"
+detected "disabled member's plant: the leader's sign-off" as lead review signoff "$B"
+SEQ=$(ins forge m9 denied gate_findings '{"reason":"x"}')
+detected "disabled member's entry: audit verify" as aud audit verify
+check "a disabled user's entry is named" grep -q "written by a disabled user" "$ERR"
+
+# ---- 3. a member escapes recusal -----------------------------------------
+# m1 (home agency ZRJ) clears their agency to read R: their own next
+# command is refused
+fresh
+sql m1 "UPDATE users SET agency = NULL WHERE id = 'm1'"
+detected "cleared agency: the member's read" as m1 case show "$R"
+check "the users table is named" grep -q "users" "$ERR"
+# then, with a shenli of their own, an opinion on R, and the agency put
+# back: the opinion entry itself is refused to everyone
+sql m1 "UPDATE users SET agency = 'ZRJ' WHERE id = 'm1'"
+expect_rc 0 as lead audit head
+SEQ=$(ins forge m1 review.opinion "$R" \
+	"{\"agency\":\"ZRJ\",\"zone\":\"Z1\",\"opinion\":1,\"panel\":false,\"sha256\":\"$(printf x | sha256sum | cut -c1-64)\",\"sig\":\"$(printf '%0128d' 0)\",\"state\":\"in_review\"}")
+detected "opinion from a recused member: the leader's next command" as lead case show "$R"
+detected "opinion from a recused member: audit verify" as aud audit verify
+check "verify says the member was recused" grep -q "audit entry $SEQ (review.opinion by 'm1'): 'm1' is recused" "$ERR"
+
+# ---- 4. revoking a key stops its code -------------------------------------
+fresh
+expect_rc 0 as root keys revoke "$BUILD_KEY"
+detected "revoked key: review run" as lead review run "$A"
+check "review run says the key was revoked" grep -q "revoked" "$ERR"
+detected "revoked key: plugin verify" as lead plugin verify
+check "plugin verify says the key was revoked" grep -q "revoked" "$ERR"
+detected "revoked key: sign-off scripts" as m3 script run gate_findings "$A"
+expect_rc 0 as aud audit verify # a revocation is legitimate: the log is fine
+
+# ---- 5. opinion replay ------------------------------------------------------
+fresh
+sql m2 "INSERT INTO opinions(case_ref, author, panel, recorded_ms, body, sig, seq)
+        SELECT case_ref, author, panel, recorded_ms + 1000, body, sig, seq + 100000
+        FROM opinions WHERE author = 'm2' ORDER BY seq LIMIT 1"
+expect_rc 0 as lead report "$A" --format md
+check "the report still shows the newer opinion (the log's latest)" grep -q "新意见" "$OUT"
+check "and not the replayed older one" bash -c "! grep -q '旧意见' '$OUT'"
+detected "replayed opinion row: audit verify" as aud audit verify
+check "the opinions table is named" grep -q "opinions" "$ERR"
+# deleting the newer row does not bring the older one back either
+fresh
+sql m2 "DELETE FROM opinions WHERE author = 'm2' AND seq = (SELECT max(seq) FROM opinions WHERE author = 'm2')"
+expect_rc 6 as lead report "$A" --format md
+check "a missing newest opinion is named, not replaced by the older" grep -q "missing or differs" "$ERR"
+
+# ---- 6. the admin acts as a new user -------------------------------------
+fresh
+pwfile newm "chosen by the admin" >/dev/null
+expect_rc 0 as root user add newm --role member --zone Z1 --new-passphrase-file "$T/pw/newm"
+H0=$(as root audit head)
+opinion "$A" "$T/o3.json" "冒名意见"
+expect_rc 3 as newm review opinion "$A" --file "$T/o3.json"
+check "the admin's passphrase opens nothing but the user's own passwd" grep -q "user passwd" "$ERR"
+expect_rc 3 as newm case list
+check "nothing was written" test "$(as root audit head)" = "$H0"
+pwfile newm.own "newm's own passphrase" >/dev/null
+expect_rc 0 as newm user passwd --new-passphrase-file "$T/pw/newm.own"
+expect_rc 3 as newm case list # the admin's passphrase is spent
+expect_rc 0 sl --user newm --passphrase-file "$T/pw/newm.own" case list
+expect_rc 0 as aud audit log --json
+check "the log shows the enrolment, by the user" \
+	pyjson "any(e['action'] == 'user.enrol' and e['actor'] == 'newm' for e in d)" "$OUT"
+# an insider who enrols a pending user with a key of their own, without
+# the one-time key of user.add, is caught
+# (m3 replaces newp's first slot with one of their own making, holding a
+# key m3 chose, and signs newp's enrolment with it)
+fresh
+expect_rc 0 as root user add newp --role member --zone Z1 --new-passphrase-file "$T/pw/newm"
+pwfile newp.x "a key of m3's making" >/dev/null
+ins mkslot m3 newp "$T/pw/newp.x" >"$T/x.out"
+SEQ=$("$INS" forge "$STORE" newp "$T/pw/newp.x" user.enrol newp \
+	"{\"pubkey\":\"$(sed -n 1p "$T/x.out")\",\"slot\":\"$(sed -n 2p "$T/x.out")\",\"enrol_sig\":\"$(printf '%0128d' 0)\"}")
+detected "a forged enrolment: audit verify" as aud audit verify
+check "verify says who could not have enrolled the user" grep -q "audit entry $SEQ (user.enrol by 'newp').*one-time key" "$ERR"
+
+# ---- 7. no case-existence oracle ------------------------------------------
+fresh
+expect_rc 4 as m1 case show "$R"
+sed "s/$R/X/g" "$ERR" >"$T/e1"
+expect_rc 4 as m9 case show "$R"
+sed "s/$R/X/g" "$ERR" >"$T/e2"
+expect_rc 4 as m1 case show NO-SUCH-9
+sed "s/NO-SUCH-9/X/g" "$ERR" >"$T/e3"
+check "recused, other zone and missing: one message" bash -c "cmp -s '$T/e1' '$T/e2' && cmp -s '$T/e1' '$T/e3'"
+
+# ---- 8. a leader's import never shows or touches another zone's case ----
+fresh
+as boss case show ZRJ-2024-777 --json >"$T/d0.json"
+check "the deferred case is deferred" pyjson "d['state'] == 'deferred'" "$T/d0.json"
+python3 - "$T/cross.json" "$SHENLI" <<'PY'
+import json, subprocess, sys
+Z2 = [l.split("\t")[0] for l in subprocess.run([sys.argv[2], "sample", "agencies"],
+      capture_output=True, text=True).stdout.splitlines() if l.split("\t")[1] == "Z2"]
+line = subprocess.run([sys.argv[2], "sample", "docket", "--cases", "1",
+                       "--seed", "9", "--start", "951"], capture_output=True,
+                      text=True).stdout
+c = json.loads(line)
+c["case_id"] = "ZRJ-2024-777"; c["agency"] = Z2[0]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+expect_rc 1 as lead2 case import "$T/cross.json" --json
+check "the reply does not show the other zone's case" bash -c "! grep -q 'deferred\\|暂缓' '$OUT'"
+check "the dossier is refused: the id is taken" pyjson "d[0]['decision'] == 'refused'" "$OUT"
+as boss case show ZRJ-2024-777 --json >"$T/d1.json"
+check "the other zone's deferred case is untouched" cmp -s "$T/d0.json" "$T/d1.json"
+expect_rc 0 as aud audit verify
+
+# ---- 10. the lower ones ----------------------------------------------------
+# a signed plugin whose name is not its manifest's: refused, exit 6, audited
+fresh
+openssl genpkey -algorithm ed25519 -out "$T/k.key" 2>/dev/null
+openssl pkey -in "$T/k.key" -pubout -out "$T/k.pub" 2>/dev/null
+P=$T/pkg
+mkdir -p "$P" && cp "$SO" "$P/other.so"
+printf 'name=other\nkind=plugin\nversion=1\nabi=%s\nfile=other.so\nsize=%s\nsha256=%s\n' \
+	"$ABI" "$SOSIZE" "$SOHASH" >"$P/manifest"
+openssl pkeyutl -sign -rawin -inkey "$T/k.key" -in "$P/manifest" -out "$P/manifest.sig"
+expect_rc 0 as root keys trust "$T/k.pub"
+expect_rc 0 as root plugin install "$P"
+expect_rc 6 as lead review run "$A"
+check "the plugin that names itself otherwise is refused by name" grep -q "other" "$ERR"
+expect_rc 0 as aud audit log --json
+check "the refusal is audited" pyjson "any(e['action'] == 'plugin.refused' and e['object'] == 'other' for e in d)" "$OUT"
+expect_rc 0 as aud audit verify
+# permissions checked at open
+fresh
+chmod g+w "$STORE"
+expect_rc 6 as lead case list
+check "a group-writable store is refused, named" grep -q "writable by group or others" "$ERR"
+chmod g-w "$STORE"
+chmod o+r "$STORE"
+expect_rc 0 as lead case list
+check "a world-readable store is a warning" grep -q "readable by others" "$ERR"
+chmod o-r "$STORE"
+chmod o+w "$STORE.keys"
+expect_rc 6 as lead case list
+chmod o-w "$STORE.keys"
+
+finish
