@@ -212,6 +212,14 @@ const char *const sl_schema_migrations[] = {
           "  sig BLOB NOT NULL CHECK(length(sig) = 64)"
           ");"
           "CREATE INDEX opinions_case ON opinions(case_ref, panel, author);",
+    /* 5: reserved (filled on another branch) */
+    [5] = "",
+    /* 6: what a fact says the money was used for (the dossier's optional
+     * "use") and whether its amount is the value of goods ("in_kind"):
+     * the evidence check judges both */
+    [6] = "ALTER TABLE facts ADD COLUMN money_use TEXT;"
+          "ALTER TABLE facts ADD COLUMN in_kind INTEGER NOT NULL DEFAULT 0"
+          "  CHECK(in_kind IN (0,1));",
 };
 
 const int sl_schema_version =
