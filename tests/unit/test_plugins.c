@@ -1572,7 +1572,7 @@ static void test_evidence_after_transfer(void **st)
 	contains(r->msg, "李某个人银行账户流水");
 	assert_int_equal(e->n, 1);
 	/* after a return, supplementary evidence postdates the transfer */
-	t.ret[0] = (shenli_return){1, "supplement", NULL, 0};
+	t.ret[0] = (shenli_return){.return_no = 1, .kind = "supplement"};
 	t.c.n_returns = 1;
 	expect_none(run(P_PR, &t.c), "evidence_after_transfer");
 	/* negative: the transfer day itself, and before filing (初核) */
