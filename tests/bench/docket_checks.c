@@ -318,7 +318,7 @@ int main(int argc, char **argv)
 	       pct(clean_blocked, clean), clean_blocked, clean);
 	printf("  false warnings, clean cases   %6.2f%%  (%lu of %lu)\n",
 	       pct(clean_warned, clean), clean_warned, clean);
-	printf("  clean cases with notes only   %6.2f%%  (%lu of %lu)\n",
+	printf("  clean cases with a note       %6.2f%%  (%lu of %lu)\n",
 	       pct(clean_noted, clean), clean_noted, clean);
 	printf("  faulty cases with another blocker as well: %lu\n", stray);
 	printf("  per fault (caught / planted):\n");
