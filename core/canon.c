@@ -102,7 +102,8 @@ void sl_canon_prior(sl_canon *c, int64_t n, const char *system,
 
 void sl_canon_fact(sl_canon *c, int64_t n, const char *id, const char *summary,
                    const char *violation, const char *from, const char *to,
-                   int has_amount, double amount, const char *evidence)
+                   int has_amount, double amount, const char *evidence,
+                   const char *use, int in_kind)
 {
 	tag(c, 'F');
 	sl_canon_int(c, n);
@@ -113,6 +114,8 @@ void sl_canon_fact(sl_canon *c, int64_t n, const char *id, const char *summary,
 	sl_canon_str(c, to);
 	sl_canon_real(c, has_amount, amount);
 	sl_canon_str(c, evidence);
+	sl_canon_str(c, use);
+	sl_canon_int(c, in_kind != 0);
 }
 
 void sl_canon_evidence(sl_canon *c, int64_t n, const char *id, const char *kind,

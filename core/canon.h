@@ -45,7 +45,8 @@ void sl_canon_prior(sl_canon *c, int64_t n, const char *system,
                     const char *level, const char *decided_on);
 void sl_canon_fact(sl_canon *c, int64_t n, const char *id, const char *summary,
                    const char *violation, const char *from, const char *to,
-                   int has_amount, double amount, const char *evidence);
+                   int has_amount, double amount, const char *evidence,
+                   const char *use, int in_kind);
 void sl_canon_evidence(sl_canon *c, int64_t n, const char *id, const char *kind,
                        const char *title, const char *obtained_on,
                        const char *source, const char *tags);
@@ -58,7 +59,7 @@ void sl_canon_finding(sl_canon *c, int64_t n, const char *check,
                       const char *code, const char *message, const char *refs,
                       const char *outline_item);
 
-#define SL_CANON_CONTENT "shenli.content/1"
+#define SL_CANON_CONTENT "shenli.content/2"
 #define SL_CANON_FINDINGS "shenli.findings/2"
 
 #endif

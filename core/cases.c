@@ -40,8 +40,8 @@ static const char *const import_sql[Q__COUNT] = {
     [Q_PRIOR] = "INSERT INTO prior_sanctions(case_ref, n, system, level,"
                 " decided_on) VALUES(?,?,?,?,?)",
     [Q_FACT] = "INSERT INTO facts(case_ref, id, n, summary, violation,"
-               " date_from, date_to, amount_yuan, evidence)"
-               " VALUES(?,?,?,?,?,?,?,?,?)",
+               " date_from, date_to, amount_yuan, evidence, money_use,"
+               " in_kind) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
     [Q_EV] = "INSERT INTO evidence(case_ref, id, n, kind, title, obtained_on,"
              " source, tags) VALUES(?,?,?,?,?,?,?,?)",
     [Q_DOC] = "INSERT INTO documents(case_ref, n, kind, date) VALUES(?,?,?,?)",
@@ -363,7 +363,7 @@ static void content_digest(const prepared *p, sl_hasher *h, char hex[65])
 		const sl_fact *f = &d->facts[i];
 		sl_canon_fact(&c, (int64_t)i, f->id, f->summary, f->violation,
 		              f->from, f->to, f->has_amount, f->amount_yuan,
-		              p->fact_ev[i]);
+		              p->fact_ev[i], f->use, f->in_kind);
 	}
 	for (size_t i = 0; i < d->n_evidence; i++) {
 		const sl_evidence *e = &d->evidence[i];
@@ -493,6 +493,8 @@ static sl_rc store_children(sl_store *s, sqlite3_stmt *const *q, int64_t ref,
 		if (f->has_amount)
 			sqlite3_bind_double(st, 8, f->amount_yuan);
 		sqlite3_bind_text(st, 9, pp->fact_ev[i], -1, SQLITE_STATIC);
+		bind_opt(st, 10, f->use);
+		sqlite3_bind_int(st, 11, f->in_kind != 0);
 		if (!step_done(st))
 			return sl_db_err(s, _("storing a case"));
 	}

@@ -602,13 +602,14 @@ static sl_rc get_enum(const struct ctx *c, const json_t *o, const char *at,
 }
 
 static sl_rc get_bool(const struct ctx *c, const json_t *o, const char *at,
-                      const char *key, int *out)
+                      const char *key, unsigned fl, int *out)
 {
 	char p[AT_LEN];
 	const json_t *v = json_object_get(o, key);
 	path_key(p, sizeof p, at, key);
+	*out = 0;
 	if (!v)
-		return bad(c, p, _("missing"));
+		return (fl & F_REQ) ? bad(c, p, _("missing")) : SL_OK;
 	if (!json_is_boolean(v))
 		return bad(c, p, _("not a boolean (found %s)"), type_name(v));
 	*out = json_is_true(v);
@@ -788,10 +789,10 @@ static sl_rc parse_subject(const struct ctx *c, const json_t *root)
 		rc = get_str(c, o, "subject", "person_id", F_REQ | F_NONEMPTY,
 		             SL_DOSSIER_SHORT_MAX, &s->person_id);
 	if (!rc)
-		rc =
-		    get_bool(c, o, "subject", "party_member", &s->party_member);
+		rc = get_bool(c, o, "subject", "party_member", F_REQ,
+		              &s->party_member);
 	if (!rc)
-		rc = get_bool(c, o, "subject", "public_official",
+		rc = get_bool(c, o, "subject", "public_official", F_REQ,
 		              &s->public_official);
 	if (!rc)
 		rc = get_str(c, o, "subject", "position", 0, c->lim.max_string,
@@ -867,6 +868,13 @@ static sl_rc parse_fact(const struct ctx *c, const json_t *o, const char *at,
 	}
 	if (!rc)
 		rc = parse_amount(c, o, at, f);
+	/* what the money was used for (free text, bounded like a summary)
+	 * and whether the amount is the value of goods: both optional */
+	if (!rc)
+		rc = get_str(c, o, at, "use", F_NONEMPTY, c->lim.max_string,
+		             &f->use);
+	if (!rc)
+		rc = get_bool(c, o, at, "in_kind", 0, &f->in_kind);
 	/* references only: one that names no evidence is content, judged
 	 * by the evidence check, not malformation */
 	if (!rc)
@@ -973,7 +981,7 @@ static sl_rc parse_proposal(const struct ctx *c, const json_t *root)
 		seen |= 1u << k;
 	}
 	if (!rc)
-		rc = get_bool(c, o, "proposal", "eight_point_rules",
+		rc = get_bool(c, o, "proposal", "eight_point_rules", F_REQ,
 		              &p->eight_point_rules);
 	/* a ladder name or null; whether the ladder knows it is the checks'
 	 * call */

@@ -71,6 +71,8 @@ typedef struct {
 	double amount_yuan;    /* 0 .. 1e12; 0 when !has_amount */
 	const char **evidence; /* ids as written; may dangle (content) */
 	size_t n_evidence;
+	const char *use; /* what the money was used for; NULL when absent */
+	int in_kind;     /* the amount is the value of goods or services */
 } sl_fact;
 
 typedef struct {

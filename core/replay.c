@@ -1347,7 +1347,8 @@ static sl_rc cmp_content(sqlite3 *db, const by_ref *b, sl_hasher *h)
 	    "SELECT case_ref, n, system, level, decided_on FROM"
 	    " prior_sanctions ORDER BY case_ref, n",
 	    "SELECT case_ref, n, id, summary, violation, date_from, date_to,"
-	    " amount_yuan, evidence FROM facts ORDER BY case_ref, n",
+	    " amount_yuan, evidence, money_use, in_kind FROM facts"
+	    " ORDER BY case_ref, n",
 	    "SELECT case_ref, n, id, kind, title, obtained_on, source, tags"
 	    " FROM evidence ORDER BY case_ref, n",
 	    "SELECT case_ref, n, kind, date FROM documents ORDER BY"
@@ -1392,7 +1393,8 @@ static sl_rc cmp_content(sqlite3 *db, const by_ref *b, sl_hasher *h)
 					    sqlite3_column_type(q, 7) !=
 					        SQLITE_NULL,
 					    sqlite3_column_double(q, 7),
-					    col_str(q, 8));
+					    col_str(q, 8), col_str(q, 9),
+					    sqlite3_column_int(q, 10));
 				else if (i == 3)
 					sl_canon_evidence(
 					    &cn, n, col_str(q, 2),

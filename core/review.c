@@ -10,6 +10,7 @@
 #include "canon.h"
 #include "cases.h"
 #include "crypto.h"
+#include "lifecycle.h"
 #include "pkgstore.h"
 #include "plugin_host.h"
 #include "policy.h"
@@ -106,6 +107,8 @@ enum {
 	V_FACTS,
 	V_EVIDENCE,
 	V_DOCS,
+	V_RETS,
+	V_ITEMS,
 	V_DEL,
 	V_INS,
 	V_REV,
@@ -120,12 +123,19 @@ static const char *const view_sql[V__N] = {
     [V_PRIOR] = "SELECT system, level, decided_on FROM prior_sanctions"
                 " WHERE case_ref = ? ORDER BY n",
     [V_FACTS] = "SELECT id, summary, violation, date_from, date_to,"
-                " amount_yuan, evidence FROM facts WHERE case_ref = ?"
-                " ORDER BY n",
+                " amount_yuan, evidence, money_use, in_kind FROM facts"
+                " WHERE case_ref = ? ORDER BY n",
     [V_EVIDENCE] = "SELECT id, kind, title, obtained_on, source, tags"
                    " FROM evidence WHERE case_ref = ? ORDER BY n",
     [V_DOCS] = "SELECT kind, date FROM documents WHERE case_ref = ?"
                " ORDER BY n",
+    /* the returns with their outlines: a check judges what came in
+     * answer to a return by that return's dates */
+    [V_RETS] = "SELECT return_no, kind, returned_ms, resubmitted_ms"
+               " FROM returns WHERE case_ref = ? ORDER BY return_no",
+    [V_ITEMS] = "SELECT return_no, no, text, refs, answered_ms,"
+                " answer_evidence FROM outline_items WHERE case_ref = ?"
+                " ORDER BY return_no, no",
     [V_DEL] = "DELETE FROM findings WHERE case_ref = ?",
     [V_INS] = "INSERT INTO findings(case_ref, n, check_id, standard,"
               " severity, code, message, refs, outline_item)"
@@ -168,11 +178,78 @@ typedef struct {
 	int rev; /* the dossier's version the view shows */
 } viewer;
 
+/* The local calendar day of a time in ms, or NULL for a NULL column. */
+static const char *arena_day(arena *a, sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	char day[11];
+	sl_day_of(sqlite3_column_int64(st, col), day);
+	return arena_str(a, (const unsigned char *)day);
+}
+
+static const char *arena_int(arena *a, int v)
+{
+	char t[16];
+	snprintf(t, sizeof t, "%d", v);
+	return arena_str(a, (const unsigned char *)t);
+}
+
+/* An outline item with the number of its return, while reading. */
+typedef struct {
+	int return_no;
+	shenli_outline_item it;
+} item_row;
+
+/* The returns of the case (v->q[V_RETS], v->q[V_ITEMS] bound), each with
+ * its outline items. */
+static void build_returns(viewer *v)
+{
+	shenli_case *c = &v->c;
+	arena *a = &v->mem;
+	sqlite3_stmt *st = v->q[V_RETS];
+	shenli_return *rets;
+	COLLECT(st, shenli_return, rets, &c->n_returns,
+	        (it->return_no = sqlite3_column_int(st, 0),
+	         it->kind = arena_str(a, TXT(st, 1)),
+	         it->returned_on = arena_day(a, st, 2),
+	         it->resubmitted_on = arena_day(a, st, 3), it->items = NULL,
+	         it->n_items = 0));
+	c->returns = rets;
+	item_row *rows;
+	size_t n_rows;
+	st = v->q[V_ITEMS];
+	COLLECT(st, item_row, rows, &n_rows,
+	        (it->return_no = sqlite3_column_int(st, 0),
+	         it->it.no = arena_int(a, sqlite3_column_int(st, 1)),
+	         it->it.text = arena_str(a, TXT(st, 2)),
+	         it->it.refs = str_list(a, TXT(st, 3), &it->it.n_refs),
+	         it->it.answered = sqlite3_column_type(st, 4) != SQLITE_NULL,
+	         it->it.answered_on = arena_day(a, st, 4),
+	         it->it.answer_evidence =
+	             str_list(a, TXT(st, 5), &it->it.n_answer_evidence)));
+	/* rows come in return order: each return's items are one run */
+	size_t k = 0;
+	for (size_t r = 0; r < c->n_returns && !a->failed; r++) {
+		while (k < n_rows && rows[k].return_no < rets[r].return_no)
+			k++;
+		size_t first = k;
+		while (k < n_rows && rows[k].return_no == rets[r].return_no)
+			k++;
+		shenli_outline_item *items =
+		    arena_alloc(a, (k - first + 1) * sizeof *items);
+		for (size_t i = first; items && i < k; i++)
+			items[i - first] = rows[i].it;
+		rets[r].items = items;
+		rets[r].n_items = items ? k - first : 0;
+	}
+}
+
 static sl_rc build_view(sl_store *s, viewer *v, int64_t ref)
 {
 	arena_reset(&v->mem);
 	memset(&v->c, 0, sizeof v->c);
-	for (int i = V_CASE; i <= V_DOCS; i++)
+	for (int i = V_CASE; i <= V_ITEMS; i++)
 		sqlite3_bind_int64(v->q[i], 1, ref);
 	sqlite3_stmt *st = v->q[V_CASE];
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -218,7 +295,9 @@ static sl_rc build_view(sl_store *s, viewer *v, int64_t ref)
 	         it->to = arena_str(a, TXT(st, 4)),
 	         it->has_amount = sqlite3_column_type(st, 5) != SQLITE_NULL,
 	         it->amount_yuan = sqlite3_column_double(st, 5),
-	         it->evidence = str_list(a, TXT(st, 6), &it->n_evidence)));
+	         it->evidence = str_list(a, TXT(st, 6), &it->n_evidence),
+	         it->use = arena_str(a, TXT(st, 7)),
+	         it->in_kind = sqlite3_column_int(st, 8)));
 	st = v->q[V_EVIDENCE];
 	COLLECT(st, shenli_evidence, c->evidence, &c->n_evidence,
 	        (it->id = arena_str(a, TXT(st, 0)),
@@ -231,6 +310,7 @@ static sl_rc build_view(sl_store *s, viewer *v, int64_t ref)
 	COLLECT(st, shenli_document, c->documents, &c->n_documents,
 	        (it->kind = arena_str(a, TXT(st, 0)),
 	         it->date = arena_str(a, TXT(st, 1))));
+	build_returns(v);
 	if (a->failed)
 		return sl_error(SL_ESYS, _("out of memory"));
 	return SL_OK;

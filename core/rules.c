@@ -13,6 +13,7 @@ extern const unsigned char sl_rules_default_json[];
 extern const size_t sl_rules_default_json_len;
 
 #define MAX_LIST 64
+#define MAX_CIRCS 64
 
 struct sl_rules {
 	json_t *root;
@@ -24,6 +25,9 @@ struct sl_rules {
 	int limit_days, max_ext_days, max_returns, min_team;
 	sl_violation *viol;
 	size_t n_viol;
+	sl_circumstance circ[MAX_CIRCS];
+	size_t n_circ;
+	sl_calendar *calendar;
 };
 
 const char *sl_rules_builtin(size_t *len)
@@ -75,6 +79,61 @@ static sl_rc int_field(json_t *o, const char *path, const char *key, int lo,
 		    _("rules: %s.%s: not a whole number from %d to %d"), path,
 		    key, lo, hi);
 	*out = (int)json_integer_value(v);
+	return SL_OK;
+}
+
+/* circumstances (optional): {code: {zh, effect mitigating|aggravating,
+ * prior?}}. The vocabulary of case-format.md; a dossier citing a code
+ * that is not here is not wrong (it is kept and shown). Documents before
+ * version 2 gave effects as "lower" (mitigating) and flags "crime" and
+ * "prior"; those read as before. */
+static sl_rc parse_circumstances(sl_rules *r)
+{
+	json_t *o = json_object_get(r->root, "circumstances");
+	if (!o)
+		return SL_OK;
+	if (!json_is_object(o) || json_object_size(o) > MAX_CIRCS)
+		return sl_error(SL_EINPUT,
+		                _("rules: circumstances: an object of at most "
+		                  "%d"),
+		                MAX_CIRCS);
+	const char *code;
+	json_t *c;
+	json_object_foreach(o, code, c)
+	{
+		const char *zh = json_string_value(json_object_get(c, "zh"));
+		const char *eff =
+		    json_string_value(json_object_get(c, "effect"));
+		json_t *lower = json_object_get(c, "lower");
+		json_t *prior = json_object_get(c, "prior");
+		json_t *crime = json_object_get(c, "crime");
+		sl_circ_effect e = 0;
+		if (eff && !strcmp(eff, "mitigating"))
+			e = SL_CIRC_MITIGATING;
+		else if (eff && !strcmp(eff, "aggravating"))
+			e = SL_CIRC_AGGRAVATING;
+		else if (!eff && json_is_integer(lower) &&
+		         json_integer_value(lower) > 0)
+			e = SL_CIRC_MITIGATING;
+		int ok = json_is_object(c) && zh && *zh && strlen(code) <= 64 &&
+		         (!json_object_get(c, "effect") || e) &&
+		         (!lower || (json_is_integer(lower) &&
+		                     json_integer_value(lower) >= 0 &&
+		                     json_integer_value(lower) <= 3)) &&
+		         (!prior || json_is_boolean(prior)) &&
+		         (!crime || json_is_boolean(crime));
+		if (!ok) {
+			char safe[80];
+			sl_text_sanitize(code, safe, sizeof safe);
+			return sl_error(
+			    SL_EINPUT,
+			    _("rules: circumstances.%s: needs zh and an effect "
+			      "mitigating|aggravating (prior: true|false)"),
+			    safe);
+		}
+		r->circ[r->n_circ++] =
+		    (sl_circumstance){code, zh, e, json_is_true(prior)};
+	}
 	return SL_OK;
 }
 
@@ -158,18 +217,27 @@ sl_rc sl_rules_parse(const char *buf, size_t len, sl_rules **out)
 		         : !strcmp(e, "no")      ? 0
 		         : !strcmp(e, "depends") ? -1
 		                                 : -2;
-		if (!zh || !d || !is_discipline(d) || ep == -2) {
+		json_t *um = json_object_get(v, "use_matters");
+		if (!zh || !d || !is_discipline(d) || ep == -2 ||
+		    (um && !json_is_boolean(um))) {
 			char c[80]; /* a key of the file: quoted printable */
 			sl_text_sanitize(code, c, sizeof c);
 			rc = sl_error(
 			    SL_EINPUT,
 			    _("rules: violations.%s: needs zh, a discipline "
-			      "of the six, and eight_point yes|no|depends"),
+			      "of the six, eight_point yes|no|depends, and "
+			      "use_matters true|false if given"),
 			    c);
 			goto fail;
 		}
-		r->viol[r->n_viol++] = (sl_violation){code, zh, d, ep};
+		r->viol[r->n_viol++] =
+		    (sl_violation){code, zh, d, ep, json_is_true(um)};
 	}
+	if ((rc = parse_circumstances(r)))
+		goto fail;
+	json_t *cal = json_object_get(root, "calendar");
+	if (cal && (rc = sl_calendar_parse(cal, &r->calendar)))
+		goto fail;
 	*out = r;
 	return SL_OK;
 fail:
@@ -183,6 +251,7 @@ void sl_rules_free(sl_rules *r)
 		return;
 	json_decref(r->root);
 	free(r->viol);
+	sl_calendar_free(r->calendar);
 	free(r);
 }
 
@@ -292,6 +361,30 @@ int sl_rules_min_team(const sl_rules *r)
 json_t *sl_rules_json(const sl_rules *r)
 {
 	return r->root;
+}
+
+size_t sl_rules_n_circumstances(const sl_rules *r)
+{
+	return r->n_circ;
+}
+
+const sl_circumstance *sl_rules_circumstance_at(const sl_rules *r, size_t i)
+{
+	return i < r->n_circ ? &r->circ[i] : NULL;
+}
+
+const sl_circumstance *sl_rules_circumstance(const sl_rules *r,
+                                             const char *code)
+{
+	for (size_t i = 0; code && i < r->n_circ; i++)
+		if (!strcmp(r->circ[i].code, code))
+			return &r->circ[i];
+	return NULL;
+}
+
+const sl_calendar *sl_rules_calendar(const sl_rules *r)
+{
+	return r->calendar;
 }
 
 static const char *name_in(const sl_rules *r, const char *table,

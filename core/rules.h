@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "calendar.h"
 #include "store.h"
 
 #define SL_RULES_MAX_BYTES (1u << 20)
@@ -22,7 +23,22 @@ typedef struct sl_rules sl_rules;
 typedef struct {
 	const char *code, *zh, *discipline;
 	int eight_point; /* 1 yes, 0 no, -1 depends on use */
+	/* its nature depends on what the money was used for (小金库,
+	 * diverted benefit funds): a stated use needs proof */
+	int use_matters;
 } sl_violation;
+
+/* A circumstance (情节) of the proposal's vocabulary (case-format.md). */
+typedef enum {
+	SL_CIRC_MITIGATING = 1, /* 从轻、减轻 */
+	SL_CIRC_AGGRAVATING = 2 /* 从重、加重 */
+} sl_circ_effect;
+
+typedef struct {
+	const char *code, *zh;
+	sl_circ_effect effect;
+	int prior; /* the aggravation of prior sanctions (受处分后再犯) */
+} sl_circumstance;
 
 /* Parse and validate a rules document. SL_EINPUT names what is wrong. */
 sl_rc sl_rules_parse(const char *buf, size_t len, sl_rules **out);
@@ -49,6 +65,15 @@ int sl_rules_min_team(const sl_rules *r);
  * rules do not name it. */
 const char *sl_rules_doc_name(const sl_rules *r, const char *kind);
 const char *sl_rules_evidence_name(const sl_rules *r, const char *kind);
+/* The circumstance vocabulary, in document order; NULL for an unknown
+ * code (which a dossier may still cite: it is kept and shown). */
+size_t sl_rules_n_circumstances(const sl_rules *r);
+const sl_circumstance *sl_rules_circumstance_at(const sl_rules *r, size_t i);
+const sl_circumstance *sl_rules_circumstance(const sl_rules *r,
+                                             const char *code);
+/* The working-day calendar (calendar.h); NULL when the document has none
+ * (documents before version 2). Borrowed. */
+const sl_calendar *sl_rules_calendar(const sl_rules *r);
 /* The whole document, for checks that read more of it. Borrowed. */
 json_t *sl_rules_json(const sl_rules *r);
 

@@ -140,6 +140,8 @@ static const char *const fault_names[SL_FAULT__COUNT] = {
     "date_order",
     "transfer_before_response",
     "unknown_agency",
+    "use_unproven",
+    "no_valuation",
 };
 
 const char *sl_sample_fault_name(sl_sample_fault f)
@@ -198,7 +200,7 @@ static rng rng_for(uint64_t seed, uint64_t idx, uint64_t stream)
 sl_sample_fault sl_sample_fault_of(uint64_t seed, uint64_t idx)
 {
 	rng r = rng_for(seed, idx, 1);
-	/* 60% complete; the other 40% spread evenly over the 15 faults. */
+	/* 60% complete; the other 40% spread evenly over the faults. */
 	if (below(&r, 1000) < 600)
 		return SL_FAULT_NONE;
 	return (sl_sample_fault)(1 + below(&r, SL_FAULT__COUNT - 1));
@@ -337,9 +339,24 @@ static const char *const kind_names[] = {
     "victim_statement",  "subject_statement", "expert_opinion",
     "inspection_record", "audiovisual",       "electronic_data"};
 
-enum tag { TAG_NONE, TAG_BANK, TAG_VOUCHER, TAG_AUDIT };
-static const char *const tag_names[] = {NULL, "bank_record", "voucher",
-                                        "audit_report"};
+/* Evidence tags, exactly those of case-format.md. */
+enum tag {
+	TAG_NONE,
+	TAG_BANK,
+	TAG_VOUCHER,
+	TAG_INVOICE,
+	TAG_RECEIPT,
+	TAG_ACCOUNTS,
+	TAG_CONTRACT,
+	TAG_VALUATION,
+	TAG_USE,
+	TAG_DEST,
+	TAG_IDENTITY
+};
+static const char *const tag_names[] = {
+    NULL,         "bank_record", "voucher",  "invoice",
+    "receipt",    "accounts",    "contract", "valuation",
+    "use_record", "destination", "identity"};
 
 enum viol {
 	V_OFFICE,
@@ -359,25 +376,44 @@ enum viol {
  * weeks just before filing (obstruction happens during preliminary checks). */
 enum span { SPAN_RANGE, SPAN_SHORT, SPAN_NEAR };
 
+/* What a summary template says beyond its violation: the amount is the
+ * value of goods (in_kind), or it states what the money was used for. */
+enum { TPL_INKIND = 1, TPL_USE = 2 };
+
 /*
  * Summary templates. Placeholders: %R the period ("2019年至2022年" or
  * "2022年"), %Z the last year, %S the subject, %U the unit, %A the amount,
  * %N a count of occasions, %n a count of flats, %M/%K office area in m²
- * (total / over standard), %B a benefit fund, %P what a 小金库 paid for.
- * level is the fact's own weight on the sanction scale (see level_of) for
- * templates without an amount.
+ * (total / over standard), %B a benefit fund, %P what the money paid for
+ * (TPL_USE templates).
  */
 struct sumtpl {
 	const char *text;
-	uint8_t money, span, level;
+	uint8_t money, span, flags;
 };
 
-/* Evidence templates: %S subject, %U unit, %W a witness, %Q a bank, %B a
- * benefit fund. flow marks documentary proof of a flow of funds (tagged
- * bank_record): a money fact needs one. */
+/*
+ * Evidence templates: %S subject, %U unit, %W a witness, %Q a bank, %B a
+ * benefit fund. role says what a complete file uses the item for:
+ *   R_PLAIN  corroboration of the fact
+ *   R_MONEY  the record of the money (documentary: a bank record, voucher,
+ *            invoice, accounts, or an untagged documentary record)
+ *   R_GOODS  the record of goods given in kind (the goods, a list, chats)
+ *   R_VALUE  a valuation of goods (价格认定)
+ * A money fact cites one R_MONEY item; a fact in kind an R_VALUE and an
+ * R_GOODS item; a fact that states a use also its use's three items.
+ */
+enum role { R_PLAIN, R_MONEY, R_GOODS, R_VALUE };
+
 struct evtpl {
-	uint8_t kind, tag, flow;
+	uint8_t kind, tag, tag2, role;
 	const char *title, *source;
+};
+
+/* A sanction range (the scale below) from an amount on. */
+struct band {
+	uint32_t from;
+	uint8_t lo, hi;
 };
 
 struct violdef {
@@ -389,22 +425,27 @@ struct violdef {
 	uint8_t nsum;
 	const struct evtpl *ev;
 	uint8_t nev;
+	const struct evtpl *ev_kind; /* for facts in kind; NULL: none */
+	uint8_t nev_kind;
+	uint8_t lo, hi; /* the range without an amount (or below all bands) */
+	const struct band *band;
+	uint8_t nband;
 };
 
 #define N(a) (uint8_t)(sizeof(a) / sizeof(a)[0])
 
 static const struct sumtpl sum_office[] = {
     {"%R,%S违规占用%U两间办公室,实际使用面积%M平方米,超出规定标准%K平方米", 0,
-     SPAN_RANGE, 1},
+     SPAN_RANGE, 0},
     {"%R,%S在%U办公用房调整后未按规定腾退原办公室,超标准使用办公用房%M平方米,"
      "超标%K平方米",
-     0, SPAN_RANGE, 1},
+     0, SPAN_RANGE, 0},
 };
 static const struct evtpl ev_office[] = {
-    {K_INSPECTION, 0, 0, "%U办公用房现场勘验笔录", "%U"},
-    {K_EXPERT, 0, 0, "办公用房面积测绘鉴定意见", "厦门某测绘有限公司"},
-    {K_DOCUMENTARY, 0, 0, "%U办公用房分配使用台账", "%U"},
-    {K_WITNESS, 0, 0, "%W证人证言", "%W"},
+    {K_INSPECTION, 0, 0, R_PLAIN, "%U办公用房现场勘验笔录", "%U"},
+    {K_EXPERT, 0, 0, R_PLAIN, "办公用房面积测绘鉴定意见", "厦门某测绘有限公司"},
+    {K_DOCUMENTARY, 0, 0, R_PLAIN, "%U办公用房分配使用台账", "%U"},
+    {K_WITNESS, 0, 0, R_PLAIN, "%W证人证言", "%W"},
 };
 
 static const struct sumtpl sum_car[] = {
@@ -412,17 +453,21 @@ static const struct sumtpl sum_car[] = {
      SPAN_RANGE, 0},
     {"%R,%S多次使用单位公务加油卡为私家车加油,共计%A", 1, SPAN_RANGE, 0},
     {"%R,%S多次驾驶公务用车接送子女上下学、办理私事,累计%N次", 0, SPAN_RANGE,
-     1},
-    {"%Z年春节期间,%S驾驶%U公务用车回外地老家探亲", 0, SPAN_SHORT, 1},
+     0},
+    {"%Z年春节期间,%S驾驶%U公务用车回外地老家探亲", 0, SPAN_SHORT, 0},
 };
 static const struct evtpl ev_car[] = {
-    {K_DOCUMENTARY, TAG_BANK, 1, "公务加油卡充值及消费流水", "%Q"},
-    {K_DOCUMENTARY, TAG_BANK, 1, "%U向维修厂转账记录", "%Q"},
-    {K_DOCUMENTARY, 0, 0, "%U公务用车使用登记表", "%U"},
-    {K_ELECTRONIC, 0, 0, "公务用车北斗定位行驶轨迹数据", "市公务用车管理平台"},
-    {K_AUDIOVISUAL, 0, 0, "停车场出入口监控录像", "%U"},
-    {K_WITNESS, 0, 0, "驾驶员%W证人证言", "%W"},
+    {K_DOCUMENTARY, TAG_BANK, 0, R_MONEY, "公务加油卡充值及消费流水", "%Q"},
+    {K_DOCUMENTARY, TAG_BANK, 0, R_MONEY, "%U向维修厂转账记录", "%Q"},
+    {K_DOCUMENTARY, TAG_VOUCHER, 0, R_MONEY, "%U车辆维修保养费报销凭证", "%U"},
+    {K_DOCUMENTARY, 0, 0, R_MONEY, "%U车辆费用支出明细账", "%U"},
+    {K_DOCUMENTARY, 0, 0, R_PLAIN, "%U公务用车使用登记表", "%U"},
+    {K_ELECTRONIC, 0, 0, R_PLAIN, "公务用车北斗定位行驶轨迹数据",
+     "市公务用车管理平台"},
+    {K_AUDIOVISUAL, 0, 0, R_PLAIN, "停车场出入口监控录像", "%U"},
+    {K_WITNESS, 0, 0, R_PLAIN, "驾驶员%W证人证言", "%W"},
 };
+static const struct band band_car[] = {{0, 1, 2}, {30000, 2, 3}};
 
 static const struct sumtpl sum_banquet[] = {
     {"%R,%S在%U组织公款宴请%N次,以会议费、培训费名义虚列开支报销餐费共计%A", 1,
@@ -432,28 +477,52 @@ static const struct sumtpl sum_banquet[] = {
     {"%R,%S虚列公务接待对象,违规公款吃喝%N次,报销费用共计%A", 1, SPAN_RANGE, 0},
 };
 static const struct evtpl ev_banquet[] = {
-    {K_DOCUMENTARY, TAG_BANK, 1, "%U公务卡消费流水", "%Q"},
-    {K_DOCUMENTARY, TAG_VOUCHER, 0, "餐费报销凭证及发票", "%U"},
-    {K_DOCUMENTARY, 0, 0, "公务接待审批单及接待清单", "%U"},
-    {K_WITNESS, 0, 0, "同桌就餐人员%W证人证言", "%W"},
-    {K_ELECTRONIC, 0, 0, "酒店消费电子结算记录", "厦门某酒店"},
+    {K_DOCUMENTARY, TAG_BANK, 0, R_MONEY, "%U公务卡消费流水", "%Q"},
+    {K_DOCUMENTARY, TAG_VOUCHER, 0, R_MONEY, "餐费报销凭证", "%U"},
+    {K_DOCUMENTARY, TAG_INVOICE, 0, R_MONEY, "酒店开具的餐饮发票",
+     "厦门某酒店"},
+    {K_DOCUMENTARY, 0, 0, R_PLAIN, "公务接待审批单及接待清单", "%U"},
+    {K_WITNESS, 0, 0, R_PLAIN, "同桌就餐人员%W证人证言", "%W"},
+    {K_ELECTRONIC, 0, 0, R_PLAIN, "酒店消费电子结算记录", "厦门某酒店"},
 };
+static const struct band band_banquet[] = {
+    {0, 1, 2}, {20000, 2, 3}, {50000, 3, 4}};
 
 static const struct sumtpl sum_gifts[] = {
     {"%R,%S在逢年过节期间多次收受管理服务对象所送购物卡、礼金共计%A", 1,
      SPAN_RANGE, 0},
-    {"%R,%S违规收受辖区企业负责人所送礼金及高档烟酒,折合共计%A", 1, SPAN_RANGE,
-     0},
+    {"%R,%S违规收受辖区企业负责人所送礼金,共计%A", 1, SPAN_RANGE, 0},
     {"%Z年,%S通过微信红包、转账方式收受下属及管理服务对象礼金共计%A", 1,
      SPAN_SHORT, 0},
+    {"%R,%S违规收受管理服务对象所送高档烟酒、茶叶等礼品,经价格认定价值共计%A",
+     1, SPAN_RANGE, TPL_INKIND},
+    {"%Z年春节期间,%S收受辖区企业负责人所送名人字画一幅,经价格认定价值%A", 1,
+     SPAN_SHORT, TPL_INKIND},
 };
 static const struct evtpl ev_gifts[] = {
-    {K_DOCUMENTARY, TAG_BANK, 1, "%S个人银行账户流水", "%Q"},
-    {K_DOCUMENTARY, TAG_BANK, 1, "%W向%S转账记录", "%Q"},
-    {K_WITNESS, 0, 0, "送礼人%W证人证言", "%W"},
-    {K_ELECTRONIC, 0, 0, "%S微信转账及聊天记录", "%S手机"},
-    {K_PHYSICAL, 0, 0, "收缴的购物卡及高档烟酒", "%S"},
+    {K_DOCUMENTARY, TAG_BANK, 0, R_MONEY, "%S个人银行账户流水", "%Q"},
+    {K_DOCUMENTARY, TAG_BANK, 0, R_MONEY, "%W向%S转账记录", "%Q"},
+    {K_DOCUMENTARY, TAG_ACCOUNTS, 0, R_MONEY, "%S记录收受礼金情况的笔记本",
+     "%S"},
+    {K_DOCUMENTARY, 0, 0, R_MONEY, "购物卡发售及消费记录", "厦门某商场"},
+    {K_WITNESS, 0, 0, R_PLAIN, "送礼人%W证人证言", "%W"},
+    {K_ELECTRONIC, 0, 0, R_PLAIN, "%S微信转账及聊天记录", "%S手机"},
+    {K_PHYSICAL, 0, 0, R_PLAIN, "收缴的购物卡", "%S"},
 };
+/* Gifts in kind: proved by a valuation and the goods' own record, not by a
+ * flow of funds. */
+static const struct evtpl ev_gifts_kind[] = {
+    {K_EXPERT, 0, 0, R_VALUE, "涉案礼品价格认定结论书", "市价格认定中心"},
+    {K_DOCUMENTARY, TAG_VALUATION, 0, R_VALUE, "涉案礼品价格评估报告",
+     "厦门某资产评估有限公司"},
+    {K_PHYSICAL, 0, 0, R_GOODS, "收缴的涉案礼品", "%S"},
+    {K_DOCUMENTARY, TAG_INVOICE, 0, R_GOODS, "送礼人%W购买礼品的发票及清单",
+     "%W"},
+    {K_ELECTRONIC, 0, 0, R_GOODS, "%W与%S商定送礼的微信聊天记录", "%W手机"},
+    {K_WITNESS, 0, 0, R_PLAIN, "送礼人%W证人证言", "%W"},
+};
+static const struct band band_gifts[] = {
+    {0, 1, 2}, {20000, 2, 3}, {60000, 3, 4}, {120000, 4, 5}};
 
 static const struct sumtpl sum_allow[] = {
     {"%R,%S在主持%U工作期间,以加班费、值班补助名义违规向职工发放津贴补贴共计%A",
@@ -462,158 +531,230 @@ static const struct sumtpl sum_allow[] = {
      0},
 };
 static const struct evtpl ev_allow[] = {
-    {K_DOCUMENTARY, TAG_BANK, 1, "%U银行代发明细", "%Q"},
-    {K_DOCUMENTARY, 0, 0, "津贴补贴发放表", "%U"},
-    {K_DOCUMENTARY, 0, 0, "%U主任办公会议纪要", "%U"},
-    {K_DOCUMENTARY, TAG_AUDIT, 0, "市审计局审计报告", "市审计局"},
-    {K_WITNESS, 0, 0, "财务人员%W证人证言", "%W"},
+    {K_DOCUMENTARY, TAG_BANK, 0, R_MONEY, "%U银行代发明细", "%Q"},
+    {K_DOCUMENTARY, 0, 0, R_MONEY, "津贴补贴发放表", "%U"},
+    {K_DOCUMENTARY, TAG_VOUCHER, 0, R_MONEY, "劳务费支出记账凭证", "%U"},
+    {K_DOCUMENTARY, 0, 0, R_PLAIN, "%U主任办公会议纪要", "%U"},
+    {K_DOCUMENTARY, 0, 0, R_PLAIN, "市审计局审计报告", "市审计局"},
+    {K_WITNESS, 0, 0, R_PLAIN, "财务人员%W证人证言", "%W"},
 };
+static const struct band band_allow[] = {
+    {0, 1, 2}, {100000, 2, 3}, {300000, 3, 4}};
 
 static const struct sumtpl sum_coffers[] = {
     {"%R,%S授意%U将房屋出租、废旧物资变卖等收入%A未纳入单位账户核算,"
      "违规设立小金库,%P",
-     1, SPAN_RANGE, 0},
+     1, SPAN_RANGE, TPL_USE},
     {"%R,%S通过虚开会议费发票方式套取财政资金%A,违规设立小金库,%P", 1,
-     SPAN_RANGE, 0},
+     SPAN_RANGE, TPL_USE},
 };
 static const struct evtpl ev_coffers[] = {
-    {K_DOCUMENTARY, TAG_BANK, 1, "小金库资金银行流水", "%Q"},
-    {K_DOCUMENTARY, 0, 0, "账外收支登记簿", "%U"},
-    {K_DOCUMENTARY, TAG_AUDIT, 0, "专项审计报告", "市审计局"},
-    {K_WITNESS, 0, 0, "出纳%W证人证言", "%W"},
-    {K_EXPERT, 0, 0, "司法会计鉴定意见", "厦门某司法鉴定所"},
+    {K_DOCUMENTARY, TAG_BANK, 0, R_MONEY, "小金库资金银行流水", "%Q"},
+    {K_DOCUMENTARY, TAG_ACCOUNTS, 0, R_MONEY, "账外收支登记簿", "%U"},
+    {K_DOCUMENTARY, 0, 0, R_PLAIN, "专项审计报告", "市审计局"},
+    {K_WITNESS, 0, 0, R_PLAIN, "出纳%W证人证言", "%W"},
+    {K_EXPERT, 0, 0, R_PLAIN, "司法会计鉴定意见", "厦门某司法鉴定所"},
+};
+static const struct band band_coffers[] = {
+    {0, 1, 2}, {100000, 2, 3}, {300000, 3, 4}, {600000, 4, 5}};
+
+/*
+ * What the money paid for, for the templates that say so. Whether a 小金库
+ * is also an eight-point violation depends on it (feasts, perks and hired
+ * cars are; plugging a budget gap is not), and a statement of use needs
+ * proof (seed 002: who the car owner was, whether the car was really used
+ * officially, whether owner and official were related, and where the money
+ * ended up): the use itself, the counterparty and the final destination,
+ * one evidence template each.
+ */
+struct usedef {
+	const char *text;  /* in the summary */
+	const char *field; /* the dossier's "use" field, when written */
+	uint8_t eight;
+	struct evtpl ev[3]; /* use, counterparty, destination */
 };
 
-/* What a 小金库 paid for decides whether it is also an eight-point
- * violation: feasts, perks and hired cars are; plugging a budget gap is not. */
-static const struct {
-	const char *text;
-	uint8_t eight;
-} coffer_uses[] = {
-    {"主要用于公款吃喝及购买节日礼品", 1},
-    {"主要用于违规发放职工福利", 1},
-    {"主要用于租用私家车供单位负责人使用", 1},
-    {"主要用于弥补单位办公经费不足", 0},
-    {"主要用于支付编外人员劳务报酬", 0},
+static const struct usedef coffer_uses[] = {
+    {"主要用于公款吃喝及购买节日礼品",
+     "公款吃喝及购买节日礼品",
+     1,
+     {{K_DOCUMENTARY, TAG_INVOICE, TAG_USE, R_PLAIN,
+       "小金库支出的餐饮发票及礼品购货单据", "%U"},
+      {K_WITNESS, TAG_IDENTITY, 0, R_PLAIN,
+       "收款酒店经营者%W证人证言及身份信息", "%W"},
+      {K_DOCUMENTARY, TAG_BANK, TAG_DEST, R_PLAIN, "小金库支出资金去向核查流水",
+       "%Q"}}},
+    {"主要用于违规发放职工福利",
+     "违规发放职工福利",
+     1,
+     {{K_DOCUMENTARY, TAG_USE, 0, R_PLAIN, "职工福利发放签收表", "%U"},
+      {K_DOCUMENTARY, TAG_IDENTITY, 0, R_PLAIN, "领取福利职工名册及身份信息",
+       "%U"},
+      {K_DOCUMENTARY, TAG_BANK, TAG_DEST, R_PLAIN, "福利发放资金流向核查流水",
+       "%Q"}}},
+    {"主要用于租用私家车供单位负责人使用",
+     "租用私家车供单位负责人使用",
+     1,
+     {{K_DOCUMENTARY, TAG_USE, 0, R_PLAIN, "租用车辆派车单及使用登记", "%U"},
+      {K_DOCUMENTARY, TAG_CONTRACT, TAG_IDENTITY, R_PLAIN,
+       "车辆租赁协议及车主%W身份、车辆登记信息", "%W"},
+      {K_DOCUMENTARY, TAG_BANK, TAG_DEST, R_PLAIN, "车主%W收款账户资金去向流水",
+       "%Q"}}},
+    {"主要用于弥补单位办公经费不足",
+     "弥补单位办公经费不足",
+     0,
+     {{K_DOCUMENTARY, TAG_VOUCHER, TAG_USE, R_PLAIN,
+       "办公经费支出记账凭证及报销单据", "%U"},
+      {K_DOCUMENTARY, TAG_CONTRACT, 0, R_PLAIN, "办公用品采购合同", "%U"},
+      {K_EXPERT, TAG_DEST, 0, R_PLAIN, "资金去向司法会计鉴定意见",
+       "厦门某司法鉴定所"}}},
+    {"主要用于支付编外人员劳务报酬",
+     "支付编外人员劳务报酬",
+     0,
+     {{K_DOCUMENTARY, TAG_USE, 0, R_PLAIN, "编外人员劳务报酬签领表", "%U"},
+      {K_DOCUMENTARY, TAG_CONTRACT, TAG_IDENTITY, R_PLAIN,
+       "编外人员劳务合同及身份信息", "%U"},
+      {K_DOCUMENTARY, TAG_BANK, TAG_DEST, R_PLAIN, "劳务报酬发放银行流水",
+       "%Q"}}},
 };
+
+/* The one embezzlement template that states a use. */
+static const struct usedef embezzle_use = {
+    "用于弥补单位经费缺口",
+    "弥补单位经费缺口",
+    0,
+    {{K_DOCUMENTARY, TAG_VOUCHER, TAG_USE, R_PLAIN, "被挪用资金支出记账凭证",
+      "%U"},
+     {K_DOCUMENTARY, TAG_CONTRACT, 0, R_PLAIN, "相关支出合同及收款单位信息",
+      "%U"},
+     {K_DOCUMENTARY, TAG_BANK, TAG_DEST, R_PLAIN, "被挪用资金流向核查流水",
+      "%Q"}}};
 
 static const struct sumtpl sum_embezzle[] = {
     {"%R,%S利用负责%B审核发放的职务便利,截留挪用%B共计%A", 1, SPAN_RANGE, 0},
-    {"%R,%S违规将%B%A挪作他用,用于弥补%U经费缺口", 1, SPAN_RANGE, 0},
+    {"%R,%S违规将%B%A挪作他用,%P", 1, SPAN_RANGE, TPL_USE},
     {"%R,%S虚报冒领%B,将%A转入其个人控制的账户", 1, SPAN_RANGE, 0},
 };
 static const struct evtpl ev_embezzle[] = {
-    {K_DOCUMENTARY, TAG_BANK, 1, "%B专户银行流水", "%Q"},
-    {K_DOCUMENTARY, 0, 0, "%B发放花名册", "%U"},
-    {K_VICTIM, 0, 0, "应享受补助群众%W陈述", "%W"},
-    {K_EXPERT, 0, 0, "司法会计鉴定意见", "厦门某司法鉴定所"},
-    {K_WITNESS, 0, 0, "经办人%W证人证言", "%W"},
+    {K_DOCUMENTARY, TAG_BANK, 0, R_MONEY, "%B专户银行流水", "%Q"},
+    {K_DOCUMENTARY, 0, 0, R_MONEY, "%B发放花名册", "%U"},
+    {K_VICTIM, 0, 0, R_PLAIN, "应享受补助群众%W陈述", "%W"},
+    {K_EXPERT, 0, 0, R_PLAIN, "司法会计鉴定意见", "厦门某司法鉴定所"},
+    {K_WITNESS, 0, 0, R_PLAIN, "经办人%W证人证言", "%W"},
 };
+/* Above 300,000 yuan embezzling benefit funds is treated as a crime
+ * (挪用公款罪): level 6, the only band that reaches it. */
+static const struct band band_embezzle[] = {
+    {0, 1, 2}, {30000, 2, 3}, {100000, 3, 4}, {200000, 4, 5}, {300000, 6, 6}};
 
 static const struct sumtpl sum_false_report[] = {
     {"%Z年,%S在填报领导干部个人有关事项报告时,未如实报告本人及配偶名下房产%n套",
-     0, SPAN_SHORT, 1},
+     0, SPAN_SHORT, 0},
     {"%R,%S在填报个人有关事项报告时,隐瞒其配偶经商办企业情况", 0, SPAN_RANGE,
-     1},
+     0},
     {"%Z年,%S在填报个人有关事项报告时漏报本人持有的股票、基金情况", 0,
      SPAN_SHORT, 0},
 };
 static const struct evtpl ev_false_report[] = {
-    {K_DOCUMENTARY, 0, 0, "%S领导干部个人有关事项报告表", "市委组织部"},
-    {K_DOCUMENTARY, 0, 0, "不动产登记信息查询结果", "市不动产登记中心"},
-    {K_DOCUMENTARY, 0, 0, "市场主体登记信息查询结果", "市市场监管局"},
-    {K_WITNESS, 0, 0, "%W证人证言", "%W"},
+    {K_DOCUMENTARY, 0, 0, R_PLAIN, "%S领导干部个人有关事项报告表",
+     "市委组织部"},
+    {K_DOCUMENTARY, 0, 0, R_PLAIN, "不动产登记信息查询结果",
+     "市不动产登记中心"},
+    {K_DOCUMENTARY, 0, 0, R_PLAIN, "市场主体登记信息查询结果", "市市场监管局"},
+    {K_WITNESS, 0, 0, R_PLAIN, "%W证人证言", "%W"},
 };
 
 static const struct sumtpl sum_obstruct[] = {
     {"%Z年,%S在组织初核期间与相关人员串供,订立攻守同盟,对抗组织审查", 0,
-     SPAN_NEAR, 2},
+     SPAN_NEAR, 0},
     {"%Z年,%S得知被组织调查后,指使他人删除微信聊天记录,转移、隐匿相关账册,"
      "对抗组织审查",
-     0, SPAN_NEAR, 3},
+     0, SPAN_NEAR, 0},
 };
 static const struct evtpl ev_obstruct[] = {
-    {K_ELECTRONIC, 0, 0, "恢复提取的微信聊天记录", "%S手机"},
-    {K_WITNESS, 0, 0, "%W证人证言", "%W"},
-    {K_AUDIOVISUAL, 0, 0, "办公区域监控录像", "%U"},
-    {K_PHYSICAL, 0, 0, "被隐匿的会计账册", "%U"},
+    {K_ELECTRONIC, 0, 0, R_PLAIN, "恢复提取的微信聊天记录", "%S手机"},
+    {K_WITNESS, 0, 0, R_PLAIN, "%W证人证言", "%W"},
+    {K_AUDIOVISUAL, 0, 0, R_PLAIN, "办公区域监控录像", "%U"},
+    {K_PHYSICAL, 0, 0, R_PLAIN, "被隐匿的会计账册", "%U"},
 };
 
 static const struct sumtpl sum_derelict[] = {
     {"%R,%S作为%U负责人,对项目资金拨付审核把关不严,"
      "致使不符合条件的企业骗取补贴资金",
-     0, SPAN_RANGE, 1},
+     0, SPAN_RANGE, 0},
     {"%Z年,%S履行监管职责不力,对%U安全隐患排查整治不到位,造成不良影响", 0,
-     SPAN_SHORT, 1},
+     SPAN_SHORT, 0},
     {"%R,%S未认真履行工程项目监管职责,致使工程验收流于形式,造成国有资产损失", 0,
-     SPAN_RANGE, 2},
+     SPAN_RANGE, 0},
 };
 static const struct evtpl ev_derelict[] = {
-    {K_DOCUMENTARY, 0, 0, "%U会议纪要", "%U"},
-    {K_DOCUMENTARY, 0, 0, "项目审批及验收材料", "%U"},
-    {K_DOCUMENTARY, TAG_AUDIT, 0, "市审计局审计报告", "市审计局"},
-    {K_WITNESS, 0, 0, "%W证人证言", "%W"},
-    {K_INSPECTION, 0, 0, "现场检查笔录", "%U"},
+    {K_DOCUMENTARY, 0, 0, R_PLAIN, "%U会议纪要", "%U"},
+    {K_DOCUMENTARY, 0, 0, R_PLAIN, "项目审批及验收材料", "%U"},
+    {K_DOCUMENTARY, 0, 0, R_PLAIN, "市审计局审计报告", "市审计局"},
+    {K_WITNESS, 0, 0, R_PLAIN, "%W证人证言", "%W"},
+    {K_INSPECTION, 0, 0, R_PLAIN, "现场检查笔录", "%U"},
 };
 
+/*
+ * The sanction scale the generator reasons on (the rules' scale):
+ *   0 no sanction (form 1)      4 留党察看 / 撤职 (form 3)
+ *   1 警告 / 警告 (form 2)       5 开除党籍 / 开除 (form 3, or 4)
+ *   2 严重警告 / 记过|记大过      6 开除党籍 / 开除 + crime (form 4)
+ *   3 撤销党内职务 / 降级|撤职
+ * Each violation gives a range per amount band (the 条例's 情节较轻 /
+ * 较重 / 严重 read onto amounts), or one range without an amount.
+ */
+#define VD(code, disc, eight, amin, amax, sum, ev, kind, nkind, lo, hi, band,  \
+           nband)                                                              \
+	{                                                                      \
+		code, disc, eight, amin, amax, sum, N(sum), ev, N(ev), kind,   \
+		    nkind, lo, hi, band, nband                                 \
+	}
 static const struct violdef viols[V__COUNT] = {
-    {"office_space_over_standard", D_INTEGRITY, 1, 0, 0, sum_office,
-     N(sum_office), ev_office, N(ev_office)},
-    {"official_car_misuse", D_INTEGRITY, 1, 3000, 50000, sum_car, N(sum_car),
-     ev_car, N(ev_car)},
-    {"public_funds_banquet", D_INTEGRITY, 1, 1500, 60000, sum_banquet,
-     N(sum_banquet), ev_banquet, N(ev_banquet)},
-    {"gifts_and_money", D_INTEGRITY, 1, 2000, 150000, sum_gifts, N(sum_gifts),
-     ev_gifts, N(ev_gifts)},
-    {"unauthorized_allowances", D_INTEGRITY, 1, 20000, 400000, sum_allow,
-     N(sum_allow), ev_allow, N(ev_allow)},
-    {"small_coffers", D_INTEGRITY, 2, 30000, 800000, sum_coffers,
-     N(sum_coffers), ev_coffers, N(ev_coffers)},
-    {"embezzle_benefit_funds", D_MASS, 0, 10000, 400000, sum_embezzle,
-     N(sum_embezzle), ev_embezzle, N(ev_embezzle)},
-    {"false_personal_report", D_ORGANIZATIONAL, 0, 0, 0, sum_false_report,
-     N(sum_false_report), ev_false_report, N(ev_false_report)},
-    {"obstructing_review", D_POLITICAL, 0, 0, 0, sum_obstruct, N(sum_obstruct),
-     ev_obstruct, N(ev_obstruct)},
-    {"dereliction", D_WORK, 0, 0, 0, sum_derelict, N(sum_derelict), ev_derelict,
-     N(ev_derelict)},
+    VD("office_space_over_standard", D_INTEGRITY, 1, 0, 0, sum_office,
+       ev_office, NULL, 0, 0, 1, NULL, 0),
+    VD("official_car_misuse", D_INTEGRITY, 1, 3000, 50000, sum_car, ev_car,
+       NULL, 0, 1, 2, band_car, N(band_car)),
+    VD("public_funds_banquet", D_INTEGRITY, 1, 1500, 60000, sum_banquet,
+       ev_banquet, NULL, 0, 1, 2, band_banquet, N(band_banquet)),
+    VD("gifts_and_money", D_INTEGRITY, 1, 2000, 150000, sum_gifts, ev_gifts,
+       ev_gifts_kind, N(ev_gifts_kind), 1, 3, band_gifts, N(band_gifts)),
+    VD("unauthorized_allowances", D_INTEGRITY, 1, 20000, 400000, sum_allow,
+       ev_allow, NULL, 0, 1, 2, band_allow, N(band_allow)),
+    VD("small_coffers", D_INTEGRITY, 2, 30000, 800000, sum_coffers, ev_coffers,
+       NULL, 0, 1, 3, band_coffers, N(band_coffers)),
+    VD("embezzle_benefit_funds", D_MASS, 0, 10000, 400000, sum_embezzle,
+       ev_embezzle, NULL, 0, 1, 3, band_embezzle, N(band_embezzle)),
+    VD("false_personal_report", D_ORGANIZATIONAL, 0, 0, 0, sum_false_report,
+       ev_false_report, NULL, 0, 0, 1, NULL, 0),
+    VD("obstructing_review", D_POLITICAL, 0, 0, 0, sum_obstruct, ev_obstruct,
+       NULL, 0, 2, 3, NULL, 0),
+    VD("dereliction", D_WORK, 0, 0, 0, sum_derelict, ev_derelict, NULL, 0, 1, 2,
+       NULL, 0),
 };
+#undef VD
 
 /* How often each violation turns up (out of 100). */
 static const uint8_t viol_weight[V__COUNT] = {10, 10, 14, 14, 10,
                                               10, 10, 8,  4,  10};
 
-/*
- * The sanction scale the generator reasons on:
- *   0 no sanction (form 1)      4 留党察看 / 撤职 (form 3)
- *   1 警告 / 警告 (form 2)       5 开除党籍 / 开除 (form 3)
- *   2 严重警告 / 记过|记大过      6 开除党籍 / 开除 + crime (form 4)
- *   3 撤销党内职务 / 降级|撤职
- */
 static const char *const party_names[] = {"警告", "严重警告", "撤销党内职务",
                                           "留党察看", "开除党籍"};
 static const char *const gov_names[] = {"警告", "记过", "记大过",
                                         "降级", "撤职", "开除"};
 
-/* A money fact's weight by amount. Above 300,000 yuan, embezzling benefit
- * funds is treated as a crime (挪用公款罪): the only road to form 4. */
-static uint8_t money_level(unsigned v, int64_t a)
+/* A fact's range: its violation's band for the amount, else the plain
+ * range. */
+static void range_of(unsigned v, int64_t amount, uint8_t *lo, uint8_t *hi)
 {
-	switch (v) {
-	case V_CAR: return a < 30000 ? 1 : 2;
-	case V_BANQUET: return a < 20000 ? 1 : a < 50000 ? 2 : 3;
-	case V_GIFTS: return a < 20000 ? 1 : a < 60000 ? 2 : a < 120000 ? 3 : 4;
-	case V_ALLOW: return a < 100000 ? 1 : a < 300000 ? 2 : 3;
-	case V_COFFERS:
-		return a < 100000 ? 1 : a < 300000 ? 2 : a < 600000 ? 3 : 4;
-	case V_EMBEZZLE:
-		return a < 30000    ? 1
-		       : a < 100000 ? 2
-		       : a < 200000 ? 3
-		       : a < 300000 ? 4
-		                    : 6;
-	default: return 1;
-	}
+	const struct violdef *d = &viols[v];
+	*lo = d->lo;
+	*hi = d->hi;
+	for (unsigned i = 0; amount >= 0 && i < d->nband; i++)
+		if ((uint64_t)amount >= d->band[i].from) {
+			*lo = d->band[i].lo;
+			*hi = d->band[i].hi;
+		}
 }
 
 /* ---- people and places ------------------------------------------------- */
@@ -655,8 +796,8 @@ static const char *const benefits[] = {
 /* ---- the model of one dossier ------------------------------------------ */
 
 #define MAX_FACTS 4
-#define MAX_EV 16
-#define MAX_REFS 6
+#define MAX_EV 24
+#define MAX_REFS 8
 
 enum doc {
 	DOC_IDENTITY,
@@ -673,20 +814,45 @@ static const char *const doc_names[DOC__COUNT] = {
     "fact_material", "subject_written_response", "response_explanation",
     "transfer_form"};
 
-enum circ { C_CONFESSION, C_RETURNED, C_PRIOR, C_MULTIPLE, C_CRIME, C__COUNT };
-static const char *const circ_names[C__COUNT] = {
-    "voluntary_confession", "returned_funds", "prior_sanctions",
-    "multiple_violations", "suspected_crime"};
+/* The proposal's circumstances, exactly case-format.md's vocabulary:
+ * mitigating, aggravating, and the aggravation of prior sanctions. */
+enum circ {
+	C_CONFESSION,
+	C_REFUND,
+	C_COOPERATION,
+	C_MINOR,
+	C_REPEATED,
+	C_OBSTRUCTION,
+	C_AFTER_WARNING,
+	C_SERIOUS,
+	C__COUNT
+};
+static const char *const circ_names[C__COUNT] = {"voluntary_confession",
+                                                 "refund",
+                                                 "cooperation",
+                                                 "minor_consequence",
+                                                 "repeated",
+                                                 "obstruction",
+                                                 "after_warning",
+                                                 "serious_consequence"};
+#define C_MITIGATING                                                           \
+	((1u << C_CONFESSION) | (1u << C_REFUND) | (1u << C_COOPERATION) |     \
+	 (1u << C_MINOR))
+#define C_AGGRAVATING                                                          \
+	((1u << C_REPEATED) | (1u << C_OBSTRUCTION) | (1u << C_SERIOUS))
 
 struct ev {
-	uint8_t kind, tag;
+	uint8_t kind, tag, tag2;
 	int32_t date;
 	char title[128], source[64];
 };
 
 struct fact {
-	uint8_t viol, tpl, eight, level, money, nref, dangling, benefit;
-	uint8_t refs[MAX_REFS]; /* 1-based evidence numbers */
+	uint8_t viol, tpl, eight, lo, hi, money, inkind, nref, dangling,
+	    benefit;
+	uint8_t use_field;        /* the use is also in the "use" field */
+	const struct usedef *use; /* what the money paid for, if stated */
+	uint8_t refs[MAX_REFS];   /* 1-based evidence numbers */
 	int64_t amount;
 	int32_t from, to;
 	char summary[400];
@@ -713,12 +879,22 @@ struct model {
 	struct ev e[MAX_EV];
 	uint8_t ne;
 
-	uint8_t level, discs, eight, form, circs;
+	uint8_t level, discs, eight, form;
+	uint16_t circs;
 	int8_t psanc, gsanc; /* index into party_names / gov_names, -1 null */
 };
 
 /* What a fault needs of the fact that carries it. */
-enum cls { CLS_ANY, CLS_NONMONEY, CLS_MONEY, CLS_EIGHT, CLS_BIG, CLS_SMALL };
+enum cls {
+	CLS_ANY,
+	CLS_NONMONEY,
+	CLS_MONEY,
+	CLS_EIGHT,
+	CLS_BIG,
+	CLS_SMALL,
+	CLS_USE,
+	CLS_INKIND
+};
 
 static uint8_t fault_class(sl_sample_fault f)
 {
@@ -731,6 +907,8 @@ static uint8_t fault_class(sl_sample_fault f)
 	case SL_FAULT_EIGHT_POINT_MISSED: return CLS_EIGHT;
 	case SL_FAULT_SANCTION_TOO_LIGHT: return CLS_BIG;
 	case SL_FAULT_SANCTION_TOO_HEAVY: return CLS_SMALL;
+	case SL_FAULT_USE_UNPROVEN: return CLS_USE;
+	case SL_FAULT_NO_VALUATION: return CLS_INKIND;
 	default: return CLS_ANY;
 	}
 }
@@ -818,8 +996,9 @@ static unsigned pick_viol(rng *r, uint8_t cls, const struct model *m,
 {
 	static const uint8_t nonmoney[] = {V_OFFICE, V_CAR, V_FALSE_REPORT,
 	                                   V_OBSTRUCT, V_DERELICT};
-	static const uint8_t money[] = {V_CAR,   V_BANQUET, V_GIFTS,
-	                                V_ALLOW, V_COFFERS, V_EMBEZZLE};
+	/* money without a stated use: a missing money record is then the
+	 * only fault */
+	static const uint8_t money[] = {V_CAR, V_BANQUET, V_GIFTS, V_ALLOW};
 	static const uint8_t eight[] = {V_OFFICE, V_CAR, V_BANQUET, V_GIFTS,
 	                                V_ALLOW};
 	static const uint8_t small[] = {V_OFFICE, V_CAR, V_BANQUET, V_GIFTS};
@@ -831,6 +1010,8 @@ static unsigned pick_viol(rng *r, uint8_t cls, const struct model *m,
 		case CLS_EIGHT: v = eight[below(r, N(eight))]; break;
 		case CLS_SMALL: v = small[below(r, N(small))]; break;
 		case CLS_BIG: v = chance(r, 60) ? V_EMBEZZLE : V_GIFTS; break;
+		case CLS_USE: v = chance(r, 70) ? V_COFFERS : V_EMBEZZLE; break;
+		case CLS_INKIND: v = V_GIFTS; break;
 		default: {
 			unsigned x = below(r, 100);
 			for (v = 0; v < V__COUNT - 1 && x >= viol_weight[v];
@@ -846,7 +1027,6 @@ static unsigned pick_viol(rng *r, uint8_t cls, const struct model *m,
 			return v;
 	}
 }
-
 /* Roughly log-uniform in [lo, hi] (small sums are the common case, as in
  * the statistics of seed 003): a random number of 25% steps up from lo,
  * then uniform within the step. Integers only, so it is the same on every
@@ -865,6 +1045,22 @@ static int64_t log_uniform(rng *r, uint32_t lo, uint32_t hi)
 }
 
 /* Facts: violation, template, amount, period, summary. No evidence yet. */
+
+/* Does template t suit the class? */
+static int tpl_suits(unsigned v, const struct sumtpl *t, uint8_t cls)
+{
+	switch (cls) {
+	case CLS_NONMONEY: return !t->money;
+	case CLS_SMALL: return !(t->money && v == V_CAR);
+	case CLS_MONEY: return t->money && !t->flags;
+	case CLS_USE: return (t->flags & TPL_USE) != 0;
+	case CLS_INKIND: return (t->flags & TPL_INKIND) != 0;
+	default: return 1;
+	}
+}
+
+/* Facts: violation, template, amount, range, period, summary. No evidence
+ * yet. */
 static void make_fact(struct model *m, rng *r, uint8_t cls, unsigned i)
 {
 	struct fact *f = &m->f[i];
@@ -873,20 +1069,13 @@ static void make_fact(struct model *m, rng *r, uint8_t cls, unsigned i)
 	const struct violdef *d = &viols[v];
 	f->viol = (uint8_t)v;
 
-	/* a template whose money-ness fits the class */
 	unsigned t;
-	for (;;) {
+	do
 		t = below(r, d->nsum);
-		int mon = d->sum[t].money;
-		if ((cls == CLS_NONMONEY || cls == CLS_SMALL) && mon &&
-		    v == V_CAR)
-			continue;
-		if (cls == CLS_MONEY && !mon)
-			continue;
-		break;
-	}
+	while (!tpl_suits(v, &d->sum[t], cls));
 	f->tpl = (uint8_t)t;
 	f->money = d->sum[t].money;
+	f->inkind = (d->sum[t].flags & TPL_INKIND) != 0;
 
 	f->benefit = (uint8_t)below(r, N(benefits));
 	struct ctx c = {m,
@@ -912,21 +1101,21 @@ static void make_fact(struct model *m, rng *r, uint8_t cls, unsigned i)
 		                             : log_uniform(r, lo, hi);
 		amt = amt < 10000 ? amt / 10 * 10 : amt / 100 * 100;
 		f->amount = amt;
-		f->level = money_level(v, amt);
-	} else {
-		f->level = d->sum[t].level;
 	}
+	range_of(v, f->amount, &f->lo, &f->hi);
 	if (v == V_OFFICE) {
 		c.excess = between(r, 3, 30);
 		c.area = 9 + 9 * below(r, 2) + c.excess;
-		/* a few square metres over is a matter for talks (form 1) */
-		f->level = c.excess < 10 ? 0 : 1;
 	}
 	f->eight = d->eight == 1;
-	if (d->eight == 2) {
-		unsigned u = below(r, N(coffer_uses));
-		c.use = coffer_uses[u].text;
-		f->eight = coffer_uses[u].eight;
+	if (d->sum[t].flags & TPL_USE) {
+		f->use = v == V_COFFERS ? &coffer_uses[below(r, N(coffer_uses))]
+		                        : &embezzle_use;
+		c.use = f->use->text;
+		if (d->eight == 2)
+			f->eight = f->use->eight;
+		/* agencies usually write the use only in the summary */
+		f->use_field = chance(r, 40);
 	}
 
 	/* the period, ending before the case was filed */
@@ -959,27 +1148,46 @@ static unsigned add_ev(struct model *m, rng *r, const struct fact *f,
 	c.benefit = benefits[f->benefit];
 	e->kind = t->kind;
 	e->tag = t->tag;
+	e->tag2 = t->tag2;
 	int32_t lo = m->doc[DOC_FILING] + 1, hi = m->doc[DOC_REPORT] - 1;
 	e->date = lo + (int32_t)below(r, (uint32_t)(hi - lo + 1));
 	expand_ev(e, t, &c);
 	return m->ne;
 }
 
-/* Choose up to k of the evidence templates of f's violation that pass the
- * filter, without repetition, and add them as evidence cited by f. */
-enum evfilter { EVF_PLAIN, EVF_FLOW, EVF_NODOC };
+/* Choose up to k of the evidence templates of f's violation (its in-kind
+ * list for a fact in kind) that pass the filter, without repetition, and
+ * add them as evidence cited by f. */
+enum evfilter {
+	EVF_PLAIN,
+	EVF_MONEY,
+	EVF_BANK,
+	EVF_GOODS,
+	EVF_VALUE,
+	EVF_NODOC
+};
 
 static void cite(struct model *m, rng *r, struct fact *f, unsigned k,
                  enum evfilter flt)
 {
 	const struct violdef *d = &viols[f->viol];
+	const struct evtpl *list = f->inkind ? d->ev_kind : d->ev;
+	unsigned nlist = f->inkind ? d->nev_kind : d->nev;
 	uint8_t cand[8];
 	unsigned n = 0;
-	for (unsigned i = 0; i < d->nev; i++) {
-		const struct evtpl *t = &d->ev[i];
-		int ok = flt == EVF_FLOW    ? t->flow
-		         : flt == EVF_NODOC ? t->kind != K_DOCUMENTARY
-		                            : !t->flow;
+	for (unsigned i = 0; i < nlist && n < N(cand); i++) {
+		const struct evtpl *t = &list[i];
+		int ok;
+		switch (flt) {
+		case EVF_MONEY: ok = t->role == R_MONEY; break;
+		case EVF_BANK:
+			ok = t->role == R_MONEY && t->tag == TAG_BANK;
+			break;
+		case EVF_GOODS: ok = t->role == R_GOODS; break;
+		case EVF_VALUE: ok = t->role == R_VALUE; break;
+		case EVF_NODOC: ok = t->kind != K_DOCUMENTARY; break;
+		default: ok = t->role == R_PLAIN;
+		}
 		if (ok)
 			cand[n++] = (uint8_t)i;
 	}
@@ -988,7 +1196,7 @@ static void cite(struct model *m, rng *r, struct fact *f, unsigned k,
 		uint8_t tmp = cand[j];
 		cand[j] = cand[x];
 		cand[x] = tmp;
-		f->refs[f->nref++] = (uint8_t)add_ev(m, r, f, &d->ev[cand[j]]);
+		f->refs[f->nref++] = (uint8_t)add_ev(m, r, f, &list[cand[j]]);
 	}
 }
 
@@ -1003,7 +1211,7 @@ static void make_evidence(struct model *m, rng *r, sl_sample_fault fault,
 	/* E1: the interview record; sometimes E2: the subject's own account */
 	struct ev *e = &m->e[m->ne++];
 	e->kind = K_SUBJECT;
-	e->tag = 0;
+	e->tag = e->tag2 = 0;
 	e->date = lo + (int32_t)below(r, (uint32_t)(hi - lo + 1));
 	expand(e->title, sizeof e->title, "%S谈话笔录", &c);
 	expand(e->source, sizeof e->source, "%S", &c);
@@ -1011,7 +1219,7 @@ static void make_evidence(struct model *m, rng *r, sl_sample_fault fault,
 	if (chance(r, 30)) {
 		e = &m->e[m->ne++];
 		e->kind = K_SUBJECT;
-		e->tag = 0;
+		e->tag = e->tag2 = 0;
 		e->date = lo + (int32_t)below(r, (uint32_t)(hi - lo + 1));
 		expand(e->title, sizeof e->title, "%S关于违纪问题的自书材料",
 		       &c);
@@ -1031,16 +1239,31 @@ static void make_evidence(struct model *m, rng *r, sl_sample_fault fault,
 				f->refs[f->nref++] = (uint8_t)own;
 			continue;
 		}
-		if (chance(r, 85))
+		/* seed 002: the head's statement and the outflow record */
+		if (chance(r, 85) || role == SL_FAULT_USE_UNPROVEN)
 			f->refs[f->nref++] = 1;
 		if (own && i == 0)
 			f->refs[f->nref++] = (uint8_t)own;
 		if (role == SL_FAULT_NO_MONEY_FLOW) {
-			/* testimony and chats, but no bank record or voucher */
+			/* testimony and chats, but no record of the money */
 			cite(m, r, f, 1 + below(r, 2), EVF_NODOC);
+		} else if (role == SL_FAULT_USE_UNPROVEN) {
+			cite(m, r, f, 1, EVF_BANK);
+		} else if (f->inkind) {
+			/* the goods and what they are worth; no money moved */
+			if (role != SL_FAULT_NO_VALUATION)
+				cite(m, r, f, 1, EVF_VALUE);
+			cite(m, r, f, 1, EVF_GOODS);
+			cite(m, r, f, below(r, 2), EVF_PLAIN);
 		} else if (f->money) {
-			cite(m, r, f, 1, EVF_FLOW);
-			cite(m, r, f, below(r, 3), EVF_PLAIN);
+			/* one record of the money: a bank record, a voucher,
+			 * an invoice, accounts or an untagged ledger */
+			cite(m, r, f, 1, EVF_MONEY);
+			if (f->use)
+				for (unsigned k = 0; k < 3; k++)
+					f->refs[f->nref++] = (uint8_t)add_ev(
+					    m, r, f, &f->use->ev[k]);
+			cite(m, r, f, below(r, f->use ? 2 : 3), EVF_PLAIN);
 		} else {
 			cite(m, r, f, 1 + below(r, 3), EVF_PLAIN);
 		}
@@ -1048,7 +1271,6 @@ static void make_evidence(struct model *m, rng *r, sl_sample_fault fault,
 			f->dangling = (uint8_t)(1 + below(r, 3));
 	}
 }
-
 static void make_subject_name(struct model *m, rng *r)
 {
 	m->surname = (uint8_t)below(r, NSURNAMES);
@@ -1062,8 +1284,9 @@ static void make_subject_name(struct model *m, rng *r)
 	sb_put(&p, t, n);
 }
 
-/* Party and gov sanction and form for a level, on the scale above. */
-static void sanction_for(struct model *m, rng *r, unsigned level)
+/* Party and gov sanction and form for a level, on the scale above; crime:
+ * the agency transfers the case for prosecution (form 4). */
+static void sanction_for(struct model *m, rng *r, unsigned level, int crime)
 {
 	static const int8_t party[7] = {-1, 0, 1, 2, 3, 4, 4};
 	static const int8_t gov_lo[7] = {-1, 0, 1, 3, 4, 5, 5};
@@ -1074,9 +1297,8 @@ static void sanction_for(struct model *m, rng *r, unsigned level)
 	if (gov_hi[level] != g && chance(r, 50))
 		g = gov_hi[level];
 	m->gsanc = m->official ? g : -1;
-	m->form = form[level];
+	m->form = crime ? 4 : form[level];
 }
-
 /* Documents: identity, then the chain filing < report <= fact material <
  * response < explanation < transfer, all within 2023-2025. */
 static void make_dates(struct model *m, rng *r)
@@ -1108,7 +1330,7 @@ static void make_subject(struct model *m, rng *r, sl_sample_fault fault)
 	    fault == SL_FAULT_PARTY_GOV_MISMATCH)
 		m->party = m->official = 1;
 	for (unsigned i = 0; i < m->nf; i++)
-		if (m->f[i].level == 6) /* 挪用公款罪 needs a public official */
+		if (m->f[i].lo == 6) /* 挪用公款罪 needs a public official */
 			m->official = 1;
 	if (m->official) {
 		unsigned t = below(r, N(titles));
@@ -1137,10 +1359,24 @@ static void make_subject(struct model *m, rng *r, sl_sample_fault fault)
 	}
 }
 
-/* Classification and sanction as a careful agency would propose them. */
+/*
+ * Classification and sanction as a careful agency would propose them, by
+ * the range the case warrants (DOMAIN.md, "Classification and sanction"):
+ *   each violation's range by its amount band (or its plain range);
+ *   the case: the heaviest, one level up when two or more violations each
+ *   deserve a sanction (合并处理), one more for prior sanctions (capped at
+ *   5; a crime stays a crime);
+ *   an aggravating circumstance moves it up (从重: the lightest rung of a
+ *   wider range no longer; 加重: one rung above);
+ *   a mitigating one allows one level below (减轻), never below a crime;
+ * and a proposal somewhere in it. A case that cites mitigation often takes
+ * the lower sanction it allows. Form 4 (transfer for prosecution) goes
+ * with expulsion: always for a crime band, sometimes for large gifts
+ * (bribery is the agency's call).
+ */
 static void make_proposal(struct model *m, rng *r)
 {
-	unsigned level = 0, money = 0, sanctionable = 0;
+	unsigned lo = 0, hi = 0, nlo = 0, nhi = 0, money = 0, big_gift = 0;
 	m->discs = 0;
 	m->eight = 0;
 	for (unsigned i = 0; i < m->nf; i++) {
@@ -1148,39 +1384,59 @@ static void make_proposal(struct model *m, rng *r)
 		m->discs |= (uint8_t)(1u << viols[f->viol].disc);
 		m->eight |= f->eight;
 		money |= f->money;
-		if (f->level > level)
-			level = f->level;
-		sanctionable += f->level >= 1;
+		lo = f->lo > lo ? f->lo : lo;
+		hi = f->hi > hi ? f->hi : hi;
+		nlo += f->lo >= 1;
+		nhi += f->hi >= 1;
+		big_gift |= f->viol == V_GIFTS && f->amount >= 120000;
 	}
-	if (level < 6) {
-		/* 合并处理: several violations that each deserve a sanction
-		 * raise the heaviest by one; prior sanctions aggravate by one
-		 * more */
-		if (sanctionable >= 2)
-			level++;
-		if (m->nprior && level >= 1)
-			level++;
-		if (level > 5)
-			level = 5;
+	if (lo < 6) {
+		if (nlo >= 2)
+			lo++;
+		if (nhi >= 2)
+			hi++;
+		if (m->nprior) {
+			lo += lo >= 1;
+			hi += hi >= 1;
+		}
+		lo = lo > 5 ? 5 : lo;
+		hi = hi > 5 ? 5 : hi;
 	}
-	m->level = (uint8_t)level;
-	sanction_for(m, r, level);
 
 	m->circs = 0;
 	if (chance(r, 40))
 		m->circs |= 1u << C_CONFESSION;
-	if (money && chance(r, 50))
-		m->circs |= 1u << C_RETURNED;
+	if (money && chance(r, 40))
+		m->circs |= 1u << C_REFUND;
+	if (chance(r, 10))
+		m->circs |= 1u << C_COOPERATION;
+	if (lo <= 2 && chance(r, 10))
+		m->circs |= 1u << C_MINOR;
 	if (m->nprior)
-		m->circs |= 1u << C_PRIOR;
-	if (m->nf >= 2)
-		m->circs |= 1u << C_MULTIPLE;
-	if (level == 6)
-		m->circs |= 1u << C_CRIME;
+		m->circs |= 1u << C_AFTER_WARNING;
+	if (chance(r, 12)) {
+		static const uint8_t agg[] = {C_REPEATED, C_OBSTRUCTION,
+		                              C_SERIOUS};
+		m->circs |= (uint16_t)(1u << agg[below(r, N(agg))]);
+	}
+
+	if (lo < 6 && (m->circs & C_AGGRAVATING)) {
+		lo += lo < hi;
+		hi = hi < 5 ? hi + 1 : 5;
+	}
+	unsigned base = lo;
+	if (lo < 6 && (m->circs & C_MITIGATING) && lo > 0)
+		lo--;
+	unsigned level = lo == 6 ? 6 : between(r, lo, hi);
+	if (lo < base && base >= 2 && chance(r, 50))
+		level = lo; /* the mitigation is used */
+	m->level = (uint8_t)level;
+	int crime = level == 6 || (level == 5 && big_gift && chance(r, 50));
+	sanction_for(m, r, level, crime);
 }
 
 /* Does the drawn case suit the fault? (Only the sanction faults can miss:
- * a mismatch needs a real sanction short of the crime level.) */
+ * a mismatch needs a real sanction.) */
 static int suits(const struct model *m, sl_sample_fault fault)
 {
 	switch (fault) {
@@ -1250,7 +1506,6 @@ static void plant(struct model *m, rng *r, sl_sample_fault fault)
 		m->psanc = m->party ? 0 : -1;
 		m->gsanc = m->official ? 0 : -1;
 		m->form = 2;
-		m->circs &= (uint8_t) ~(1u << C_CRIME);
 		break;
 	case SL_FAULT_SANCTION_TOO_HEAVY:
 		m->psanc = 4;
@@ -1258,11 +1513,12 @@ static void plant(struct model *m, rng *r, sl_sample_fault fault)
 		m->form = 3;
 		break;
 	case SL_FAULT_FORM_MISMATCH: {
-		/* not form 4 for 开除党籍 + 开除: only the missing crime
-		 * would tell them apart, which is not unmistakable */
+		/* a form that does not take the sanction: 开除党籍 + 开除 go
+		 * with form 3 or form 4, so neither is wrong for them */
+		int expel = m->level >= 5;
 		uint8_t wrong[3], n = 0;
 		for (uint8_t f = 1; f <= 4; f++)
-			if (f != m->form && !(f == 4 && m->level == 5))
+			if (f != m->form && !(expel && f >= 3))
 				wrong[n++] = f;
 		m->form = wrong[below(r, n)];
 		break;
@@ -1476,6 +1732,12 @@ static void emit(obuf *b, const struct model *m, uint64_t idx)
 			LIT(b, ",\"amount_yuan\":");
 			put_uint(b, (uint64_t)f->amount, 1);
 		}
+		if (f->inkind)
+			LIT(b, ",\"in_kind\":true");
+		if (f->use && f->use_field) {
+			LIT(b, ",\"use\":");
+			put_str(b, f->use->field);
+		}
 		LIT(b, ",\"evidence\":[");
 		for (unsigned j = 0; j < f->nref; j++) {
 			if (j)
@@ -1512,6 +1774,10 @@ static void emit(obuf *b, const struct model *m, uint64_t idx)
 		if (e->tag) {
 			LIT(b, ",\"tags\":[");
 			put_str(b, tag_names[e->tag]);
+			if (e->tag2) {
+				LIT(b, ",");
+				put_str(b, tag_names[e->tag2]);
+			}
 			LIT(b, "]");
 		}
 		LIT(b, "}");

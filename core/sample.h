@@ -55,6 +55,18 @@ void sl_sample_agencies(const sl_sample_agency **a, size_t *n);
  *   TRANSFER_BEFORE_RESPONSE transfer_form (= transferred_on) dated before
  *                      subject_written_response
  *   UNKNOWN_AGENCY     the agency code is none of the 36
+ *   USE_UNPROVEN       a fact says what the money was used for (小金库,
+ *                      diverted benefit funds), proved only by the
+ *                      subject's statement and the outflow record (seed
+ *                      002's car-rental case)
+ *   NO_VALUATION       gifts in kind (in_kind) without a valuation
+ *
+ * Complete dossiers include the patterns a careless check mistakes for
+ * faults: a confession corroborated by a voucher alone, money proved by an
+ * untagged documentary record, gifts in kind proved by a valuation and the
+ * goods (no flow of funds), a stated use with evidence of the use, the
+ * counterparty and the destination, form 4 with expulsion, a sanction in
+ * the upper part of its range, and mitigation that lowers a sanction.
  */
 typedef enum {
 	SL_FAULT_NONE = 0,
@@ -73,6 +85,8 @@ typedef enum {
 	SL_FAULT_DATE_ORDER,
 	SL_FAULT_TRANSFER_BEFORE_RESPONSE,
 	SL_FAULT_UNKNOWN_AGENCY,
+	SL_FAULT_USE_UNPROVEN,
+	SL_FAULT_NO_VALUATION,
 	SL_FAULT__COUNT
 } sl_sample_fault;
 

@@ -242,6 +242,12 @@ const char *const sl_schema_migrations[] = {
           "ALTER TABLE outline_items ADD COLUMN withdrawn_by TEXT;"
           "ALTER TABLE outline_items ADD COLUMN withdraw_reason TEXT;"
           "CREATE INDEX audit_object ON audit(object, seq);",
+    /* 6: what a fact says the money was used for (the dossier's optional
+     * "use") and whether its amount is the value of goods ("in_kind"):
+     * the evidence check judges both */
+    [6] = "ALTER TABLE facts ADD COLUMN money_use TEXT;"
+          "ALTER TABLE facts ADD COLUMN in_kind INTEGER NOT NULL DEFAULT 0"
+          "  CHECK(in_kind IN (0,1));",
 };
 
 const int sl_schema_version =

@@ -371,8 +371,9 @@ static inline int pl_disc_index(const char *code)
 
 typedef struct {
 	const char *code, *zh;
-	int disc;  /* index of the six */
-	int eight; /* 1 yes, 0 no, -1 depends on use */
+	int disc;        /* index of the six */
+	int eight;       /* 1 yes, 0 no, -1 depends on use */
+	int use_matters; /* a stated use of the money needs proof */
 } pl_violation;
 
 typedef struct {
@@ -418,10 +419,11 @@ static inline int pl_vocab_load(json_t *root, pl_vocab *vo)
 		            : pl_eq(ep, "no")      ? 0
 		            : pl_eq(ep, "depends") ? -1
 		                                   : -2;
+		int use;
 		if (!*code || strlen(code) > PL_MAX_CODE || !zh || d < 0 ||
-		    eight == -2)
+		    eight == -2 || pl_bool(e, "use_matters", &use))
 			goto fail;
-		vo->v[vo->n] = (pl_violation){code, zh, d, eight};
+		vo->v[vo->n] = (pl_violation){code, zh, d, eight, use};
 		vo->keys[vo->n] = (pl_key){code, vo->n};
 		vo->n++;
 	}

@@ -26,15 +26,21 @@
  *   party_gov_mismatch         disposal        blocker
  *       the pair is not in party_gov_agreement
  *   form_mismatch              disposal        blocker
- *       the form is not the one forms gives for the sanction
+ *       the form is none of those forms gives for the sanction (开除党籍
+ *       and 开除 go with the third form and with the fourth, so that pair
+ *       is never flagged)
  *   sanction_too_light         disposal        blocker / warning
  *   sanction_too_heavy         disposal        blocker / warning
  *       the proposal is below / above the range the case warrants
- *       (畸轻畸重): a blocker from far_levels levels away, else a warning
+ *       (畸轻畸重), named in the message: a blocker from far_levels
+ *       levels away, else a warning; inside the range, nothing
  *   prior_sanctions_not_cited  disposal        warning
  *       prior sanctions, and no "prior" circumstance in the proposal
  *   several_prior_sanctions    disposal        note
  *       the subject carries several_sanctions or more (seed 003)
+ *   unknown_circumstance       disposal        note
+ *       the proposal cites a circumstance the rules do not know: shown,
+ *       left out of the range, never an error
  *
  * Misclassification and disproportion are what a review panel exists to
  * correct (定性不准 … 处置畸轻畸重, seed 003): they block sign-off. What only
@@ -42,24 +48,32 @@
  * one system's sanction missing, a slightly light or heavy sanction) is a
  * warning; what the panel should merely see is a note.
  *
- * The range a case warrants, on the one scale of sanction_ladders:
- *   each violation: its amount band (amounts of its facts added up: a
- *   dossier merges repeats of one violation) or, for facts without an
- *   amount, its "levels" range;
+ * The range a case warrants, on the one scale of sanction_ladders (the
+ * 条例 gives ranges: 情节较轻的，给予警告或者严重警告处分, ...):
+ *   each violation: the range of its amount band (amounts of its facts
+ *   added up: a dossier merges repeats of one violation; the value of
+ *   goods counts as money) or, for facts without an amount, its "levels"
+ *   range;
  *   the case: the heaviest violation, raised by merge_raise when two or more
  *   violations each deserve a sanction (合并处理), then by prior_raise when
  *   the subject has prior sanctions (any: the view does not say whether a
  *   sanction's period of effect, 影响期, is over, so the cautious reading),
  *   capped at top_level, except that a crime-level violation stays at
  *   crime_level;
- *   mitigating circumstances ("lower") lower the bottom of the range (减轻,
- *   one level below the range, however many grounds), never below a crime;
- *   a suspected_crime circumstance ("crime") lifts the top of the range to
- *   crime_level: the agency knows more about crimes than a vocabulary does.
+ *   an aggravating circumstance moves it up by aggravate_levels: the top
+ *   (加重) and, while it stays below the top, the bottom (从重: the
+ *   lightest sanction is no longer enough); a "prior" one (受处分后再犯)
+ *   only when no prior sanction is on record, since prior_raise counted
+ *   those;
+ *   a mitigating circumstance lowers the bottom by mitigate_levels (减轻,
+ *   however many grounds), never below a crime;
+ *   a crime form (form 4: suspected of a crime, transferred for
+ *   prosecution) lifts the top to crime_level: the agency knows more about
+ *   crimes than a vocabulary does.
  * The proposal's level: the party sanction's (else the government's) level
- * range on the ladder, the top rung reading as crime_level when the
- * proposal cites a crime. The two ranges are compared; the distance decides
- * blocker or warning.
+ * range on the ladder, the top rung reading as crime_level in a crime
+ * form. The two ranges are compared; the distance decides blocker or
+ * warning.
  */
 #include "../common.h"
 
@@ -81,13 +95,13 @@ struct rung {
 struct vband {
 	int has, lo, hi;
 	double from[MAX_BANDS];
-	int level[MAX_BANDS];
+	int blo[MAX_BANDS], bhi[MAX_BANDS];
 	size_t n;
 };
 
 struct circ {
 	const char *code, *zh;
-	int lower, crime, prior;
+	int lower, raise, crime, prior;
 };
 
 struct form {
@@ -111,7 +125,7 @@ struct state {
 	int n_levels, top, crime;
 	struct rung party[MAX_RUNGS], gov[MAX_RUNGS];
 	size_t n_party, n_gov;
-	int merge_raise, prior_raise, far, several;
+	int merge_raise, prior_raise, aggravate, mitigate, far, several;
 	struct circ circ[MAX_CIRCS];
 	size_t n_circ;
 	struct form form[N_FORMS];
@@ -188,6 +202,29 @@ static int load_ladders(struct state *s)
 	return 0;
 }
 
+/* A band's range: "levels": [lo, hi], or (rules before version 2) one
+ * "level". */
+static int load_range(const struct state *s, json_t *x, int *lo, int *hi)
+{
+	json_t *lv = json_object_get(x, "levels");
+	if (!lv) {
+		if (pl_int(x, "level", 0, 0, 0, s->crime, lo))
+			return -1;
+		*hi = *lo;
+		return 0;
+	}
+	json_t *a = json_array_get(lv, 0), *b = json_array_get(lv, 1);
+	if (json_object_get(x, "level") || !json_is_array(lv) ||
+	    json_array_size(lv) != 2 || !json_is_integer(a) ||
+	    !json_is_integer(b) || json_integer_value(a) < 0 ||
+	    json_integer_value(a) > json_integer_value(b) ||
+	    json_integer_value(b) > s->crime)
+		return -1;
+	*lo = (int)json_integer_value(a);
+	*hi = (int)json_integer_value(b);
+	return 0;
+}
+
 static int load_band(const struct state *s, json_t *o, struct vband *b)
 {
 	json_t *lv = json_object_get(o, "levels");
@@ -212,13 +249,12 @@ static int load_band(const struct state *s, json_t *o, struct vband *b)
 	for (size_t i = 0; i < json_array_size(bands); i++) {
 		json_t *x = json_array_get(bands, i);
 		json_t *from = json_object_get(x, "from");
-		int level;
-		if (!json_is_number(from) || !(json_number_value(from) >= 0) ||
+		if (!json_is_object(x) || !json_is_number(from) ||
+		    !(json_number_value(from) >= 0) ||
 		    (i && json_number_value(from) <= b->from[i - 1]) ||
-		    pl_int(x, "level", 0, 0, 0, s->crime, &level))
+		    load_range(s, x, &b->blo[i], &b->bhi[i]))
 			return -1;
 		b->from[i] = json_number_value(from);
-		b->level[i] = level;
 		b->n++;
 	}
 	return 0;
@@ -236,6 +272,8 @@ static int load_bands(struct state *s)
 	json_t *b;
 	json_object_foreach(o, code, b)
 	{
+		if (!strcmp(code, "note")) /* a comment for the admin */
+			continue;
 		long v = pl_vocab_find(&s->vocab, code);
 		if (v < 0 || load_band(s, b, &s->bands[v]))
 			return -1;
@@ -249,6 +287,8 @@ static int load_policy(struct state *s)
 	if (!json_is_object(o) ||
 	    pl_int(o, "merge_raise", 0, 0, 0, 3, &s->merge_raise) ||
 	    pl_int(o, "prior_raise", 0, 0, 0, 3, &s->prior_raise) ||
+	    pl_int(o, "aggravate_levels", 1, 1, 0, 3, &s->aggravate) ||
+	    pl_int(o, "mitigate_levels", 1, 1, 0, 3, &s->mitigate) ||
 	    pl_int(o, "far_levels", 0, 0, 1, MAX_LEVELS, &s->far) ||
 	    pl_int(o, "several_sanctions", 0, 0, 1, 1000, &s->several))
 		return -1;
@@ -267,9 +307,18 @@ static int load_circs(struct state *s)
 		struct circ *x = &s->circ[s->n_circ++];
 		x->code = code;
 		x->zh = pl_str(json_object_get(c, "zh"), PL_MAX_TEXT);
+		json_t *eff = json_object_get(c, "effect");
 		if (!x->zh || pl_int(c, "lower", 1, 0, 0, 3, &x->lower) ||
 		    pl_bool(c, "crime", &x->crime) ||
 		    pl_bool(c, "prior", &x->prior))
+			return -1;
+		/* an effect moves the range by the policy's levels; rules
+		 * before version 2 gave a circumstance its own "lower" */
+		if (pl_eq(json_string_value(eff), "mitigating"))
+			x->lower = s->mitigate;
+		else if (pl_eq(json_string_value(eff), "aggravating"))
+			x->raise = s->aggravate;
+		else if (eff)
 			return -1;
 	}
 	return 0;
@@ -638,29 +687,27 @@ static void put_form(pl_buf *b, const struct state *s, int form)
 }
 
 static void form_check(struct ctx *x, const struct rung *pr,
-                       const struct rung *gr, int crime)
+                       const struct rung *gr)
 {
 	const struct state *s = x->s;
 	const shenli_proposal *p = &x->c->proposal;
 	if ((p->party_sanction && !pr) || (!pr && p->gov_sanction && !gr))
 		return; /* unknown_sanction said it */
 	/* The party sanction decides the form when there is one: a gov
-	 * sanction that disagrees is party_gov_mismatch, not a form matter. */
+	 * sanction that disagrees is party_gov_mismatch, not a form matter.
+	 * Every form whose list takes the sanction is right: 开除党籍 with
+	 * 开除 is the third form, and the fourth when the case goes to the
+	 * prosecutors; whether the facts reach a crime is proportion's
+	 * question, not the form's. */
 	const char *name = pr ? pr->name : gr ? gr->name : NULL;
 	unsigned want = 0;
-	for (int pass = 0; pass < 2 && !want; pass++) {
-		for (int i = 0; i < N_FORMS; i++) {
-			const struct form *f = &s->form[i];
-			int fits = !name ? f->no_sanction
-			           : pr  ? pl_in(f->party, f->n_party, name)
-			                 : pl_in(f->gov, f->n_gov, name);
-			/* a crime picks the crime form; when no crime form
-			 * takes this sanction, the sanction's own form (and
-			 * the proportion check says it is too light) */
-			if (fits &&
-			    (pass || name == NULL || f->crime == (crime != 0)))
-				want |= 1u << (i + 1);
-		}
+	for (int i = 0; i < N_FORMS; i++) {
+		const struct form *f = &s->form[i];
+		int fits = !name ? f->no_sanction
+		           : pr  ? pl_in(f->party, f->n_party, name)
+		                 : pl_in(f->gov, f->n_gov, name);
+		if (fits)
+			want |= 1u << (i + 1);
 	}
 	if (!want ||
 	    (p->form >= 1 && p->form <= N_FORMS && (want & (1u << p->form))))
@@ -672,8 +719,6 @@ static void form_check(struct ctx *x, const struct rung *pr,
 	put_form(&m, s, p->form);
 	pl_puts(&m, "，但拟给予的处分（");
 	put_proposed(&m, p);
-	if (crime)
-		pl_puts(&m, "，涉嫌犯罪");
 	pl_puts(&m, "）对应");
 	for (int i = 1, k = 0; i <= N_FORMS; i++)
 		if (want & (1u << i)) {
@@ -686,12 +731,16 @@ static void form_check(struct ctx *x, const struct rung *pr,
 
 /* ---- proportion (畸轻畸重) ---------------------------------------------- */
 
-static int band_level(const struct vband *b, double sum)
+/* The range of the band sum falls in; below the first band, the
+ * violation's plain range. */
+static void band_range(const struct vband *b, double sum, int *lo, int *hi)
 {
-	int level = b->lo;
-	for (size_t i = 0; i < b->n && sum >= b->from[i]; i++)
-		level = b->level[i];
-	return level;
+	*lo = b->lo;
+	*hi = b->hi;
+	for (size_t i = 0; i < b->n && sum >= b->from[i]; i++) {
+		*lo = b->blo[i];
+		*hi = b->bhi[i];
+	}
 }
 
 static int aggravate(const struct state *s, int level, int count, int priors)
@@ -743,7 +792,7 @@ static void proportion(struct ctx *x, const struct rung *pr,
 		} else {
 			a->lo = a->hi = -1;
 			if (a->money && b->n)
-				a->lo = a->hi = band_level(b, a->sum);
+				band_range(b, a->sum, &a->lo, &a->hi);
 			if (a->plain || (a->money && !b->n)) {
 				a->lo = a->lo > b->lo ? a->lo : b->lo;
 				a->hi = a->hi > b->hi ? a->hi : b->hi;
@@ -757,19 +806,37 @@ static void proportion(struct ctx *x, const struct rung *pr,
 	int priors = c->subject.n_prior > 0;
 	int lo = aggravate(s, max_lo, n_lo, priors);
 	int hi = aggravate(s, max_hi, n_hi, priors);
-	int lower = 0;
-	const char *lower_zh = NULL;
+	/* the circumstances: the strongest of each direction, once */
+	int lower = 0, raise = 0;
+	const char *lower_zh = NULL, *raise_zh = NULL;
 	for (size_t i = 0; i < p->n_circumstances; i++)
-		for (size_t k = 0; k < s->n_circ; k++)
-			if (pl_eq(s->circ[k].code, p->circumstances[i]) &&
-			    s->circ[k].lower > lower) {
-				lower = s->circ[k].lower;
-				lower_zh = s->circ[k].zh;
+		for (size_t k = 0; k < s->n_circ; k++) {
+			const struct circ *ci = &s->circ[k];
+			if (!pl_eq(ci->code, p->circumstances[i]))
+				continue;
+			if (ci->lower > lower) {
+				lower = ci->lower;
+				lower_zh = ci->zh;
 			}
+			/* prior sanctions on record were counted already */
+			if (ci->raise > raise && !(ci->prior && priors)) {
+				raise = ci->raise;
+				raise_zh = ci->zh;
+			}
+		}
+	if (hi < s->crime && raise) {
+		/* 从重 within the range, 加重 above it */
+		lo = lo + raise <= hi ? lo + raise : hi > lo ? hi : lo;
+		hi = hi + raise < s->top ? hi + raise : s->top;
+		if (lo > hi)
+			lo = hi;
+	} else {
+		raise = 0; /* not applied: say nothing about it */
+	}
 	if (lo < s->crime)
 		lo = lo > lower ? lo - lower : 0;
 	else
-		lower = 0; /* not applied: say nothing about it */
+		lower = 0;
 	if (crime && hi < s->crime)
 		hi = s->crime;
 
@@ -810,8 +877,10 @@ static void proportion(struct ctx *x, const struct rung *pr,
 		pl_puts(&m, "；有数种应受处分的违纪行为，合并处理");
 	if (priors && s->prior_raise)
 		pl_puts(&m, "；曾受处分，从重");
+	if (raise)
+		pl_printf(&m, "；有%s情节，从重或者加重", raise_zh);
 	if (lower)
-		pl_printf(&m, "；有%s情节，可减轻", lower_zh);
+		pl_printf(&m, "；有%s情节，可从轻或者减轻", lower_zh);
 	if (crime)
 		pl_puts(&m, "；涉嫌犯罪");
 	pl_buf_init(&o, x->out, sizeof x->out);
@@ -874,6 +943,37 @@ static void priors(struct ctx *x)
 	}
 }
 
+/* Codes the rules do not know are kept and shown, never an error: the
+ * range is computed without them, and the panel should know that. */
+static void unknown_circumstances(struct ctx *x)
+{
+	const struct state *s = x->s;
+	const shenli_proposal *p = &x->c->proposal;
+	pl_refs none = {.n = 0};
+	pl_buf m;
+	pl_buf_init(&m, x->msg, sizeof x->msg);
+	int k = 0;
+	for (size_t i = 0; i < p->n_circumstances; i++) {
+		const char *code = p->circumstances[i];
+		int known = 0;
+		for (size_t j = 0; j < s->n_circ && !known; j++)
+			known = pl_eq(s->circ[j].code, code);
+		for (size_t j = 0; j < i && !known; j++)
+			known = pl_eq(p->circumstances[j], code); /* once */
+		if (!known && code)
+			pl_printf(&m, "%s“%s”", k++ ? "、" : "处理意见所列情节",
+			          code);
+	}
+	if (!k)
+		return;
+	pl_puts(&m, "不在规则的情节词表中，量纪时未予考虑；可用的情节为");
+	for (size_t j = 0; j < s->n_circ; j++)
+		pl_printf(&m, "%s%s（%s）", j ? "、" : "", s->circ[j].zh,
+		          s->circ[j].code);
+	pl_emit(x->e, x->emit, "disposal", SHENLI_NOTE, "unknown_circumstance",
+	        x->msg, &none, NULL);
+}
+
 static int cl_check(void *st, const shenli_case *c, shenli_emitter *e,
                     shenli_emit_fn emit)
 {
@@ -927,13 +1027,19 @@ static int cl_check(void *st, const shenli_case *c, shenli_emitter *e,
 	const struct rung *pr =
 	    rung_find(s->party, s->n_party, p->party_sanction);
 	const struct rung *gr = rung_find(s->gov, s->n_gov, p->gov_sanction);
-	int crime = cites(s, p, is_crime, NULL);
+	/* a crime: the proposal's form says the case goes to the
+	 * prosecutors (form 4), or (rules before version 2) a crime
+	 * circumstance says so */
+	int crime =
+	    cites(s, p, is_crime, NULL) ||
+	    (p->form >= 1 && p->form <= N_FORMS && s->form[p->form - 1].crime);
 
 	classify(&x);
 	validity(&x, pr, gr);
-	form_check(&x, pr, gr, crime);
+	form_check(&x, pr, gr);
 	proportion(&x, pr, gr, crime);
 	priors(&x);
+	unknown_circumstances(&x);
 	rc = 0;
 out:
 	if (acc != acc_stack)

@@ -10,28 +10,50 @@
  *   confession_only       evidence     blocker
  *       a fact rests only on the subject's own statements (实施条例 Art. 60)
  *   no_money_flow         evidence     blocker
- *       an amount without documentary proof of the flow of funds
+ *       an amount of money without documentary evidence of the money
+ *       (evidence_rules.money_flow: a bank record, voucher, invoice,
+ *       receipt, accounts or contract, or an untagged documentary item)
+ *   no_valuation          evidence     blocker
+ *       an amount in kind (the fact's in_kind) without a valuation
+ *       (价格认定: evidence_rules.in_kind.valuation)
+ *   no_goods_record       evidence     blocker
+ *       an amount in kind without the goods' own record (the goods, a
+ *       list or invoice, chats: evidence_rules.in_kind.record)
+ *   use_unproven          facts        as the rules say (blocker)
+ *       a fact of a violation whose nature depends on the use of the money
+ *       (use_matters) states a use, in its use field or in its summary, and
+ *       lacks evidence of the use, of the counterparty or of where the
+ *       money finally went (evidence_rules.use_claims)
  *   evidence_requirement  evidence     as the rule says (default note)
  *       a per-violation requirement (evidence_requirements) is not met
  *   no_identity           formalities  blocker
  *       none of the identity documents (履历表、任免文件) is in the file
  *
- * The first four are what review exists to catch and what intake cannot
- * judge: a case with any of them cannot be signed off, so they block. The
- * per-violation requirements are a reviewer's checklist (seed 002's "who
- * owned the car, was it really for official use, ..."): they carry their
- * severity in the rules, and the default is a note with a supplement
- * outline item, because a complete file often proves the same point with
- * other evidence than the checklist expects.
+ * The evidence rules are what review exists to catch and what intake
+ * cannot judge: a case with any of them cannot be signed off, so they
+ * block. Money is proved by documentary evidence of the money, goods by a
+ * valuation and their record (a flow of funds proves nothing about goods
+ * that changed hands), and a claim about what money paid for by evidence
+ * of that: seed 002's car-rental case (the head's statement and a transfer
+ * to the car owner) left open who the owner was, whether the car was
+ * really used officially, whether owner and official were related and
+ * where the money ended up, and the panel returned it. The per-violation
+ * requirements are a reviewer's checklist: they carry their severity in
+ * the rules, and the default is a note with a supplement outline item,
+ * because a complete file often proves the same point with other evidence
+ * than the checklist expects.
  *
  * A fact with no evidence at all gets only no_evidence (its outline item
- * asks for everything, money flow included); otherwise each rule is judged
- * on its own, so a confession-only money fact gets both confession_only and
- * no_money_flow: they ask for different things.
+ * asks for everything); otherwise each rule is judged on its own, so a
+ * confession-only money fact gets both confession_only and no_money_flow:
+ * they ask for different things.
  */
 #include "../common.h"
 
-#define MAX_NEEDS 16 /* requirements of one violation */
+#define MAX_NEEDS 16    /* requirements of one violation */
+#define MAX_USE_NEEDS 8 /* what a stated use needs proved */
+#define MAX_MARKERS 16
+#define USE_QUOTE 150 /* bytes of a use quoted from a summary */
 /* Up to this many evidence items a case is searched linearly (no
  * allocation); above it a sorted index is built for the case. */
 #define LINEAR_EVIDENCE 32
@@ -45,6 +67,20 @@ struct need {
 	shenli_severity sev;
 };
 
+/* A list of kinds and tags an item may match, with a name for messages. */
+struct match {
+	const char *kinds[PL_MAX_LIST], *tags[PL_MAX_LIST],
+	    *exclude[PL_MAX_LIST];
+	size_t n_kinds, n_tags, n_exclude;
+	const char *zh;
+};
+
+struct use_need {
+	const char *tags[PL_MAX_LIST];
+	size_t n_tags;
+	const char *zh;
+};
+
 struct state {
 	json_t *root; /* every string below points into it */
 	pl_vocab vocab;
@@ -54,7 +90,17 @@ struct state {
 	const char *self[PL_MAX_LIST], *flow_kinds[PL_MAX_LIST],
 	    *flow_tags[PL_MAX_LIST], *identity[PL_MAX_LIST];
 	size_t n_self, n_flow_kinds, n_flow_tags, n_identity;
+	int flow_untagged;   /* an untagged item of flow_kinds counts */
 	const char *flow_zh; /* optional name of money-flow evidence */
+	int has_kind;        /* in_kind rules given: goods are judged apart */
+	struct match value, goods;
+	int has_use; /* use_claims given */
+	const char *markers[MAX_MARKERS];
+	size_t n_markers;
+	struct use_need use[MAX_USE_NEEDS];
+	size_t n_use;
+	shenli_severity use_sev;
+	const char *use_outline;
 	pl_names kinds, docs;
 };
 
@@ -146,6 +192,69 @@ static int load_needs(struct state *s)
 	return 0;
 }
 
+/* {kinds, tags, exclude_tags, zh}: at least one kind or tag. */
+static int load_match(json_t *o, struct match *m)
+{
+	if (!json_is_object(o) ||
+	    pl_codes(json_object_get(o, "kinds"), 1, m->kinds, PL_MAX_LIST,
+	             &m->n_kinds) ||
+	    pl_codes(json_object_get(o, "tags"), 1, m->tags, PL_MAX_LIST,
+	             &m->n_tags) ||
+	    pl_codes(json_object_get(o, "exclude_tags"), 1, m->exclude,
+	             PL_MAX_LIST, &m->n_exclude) ||
+	    (!m->n_kinds && !m->n_tags) ||
+	    !(m->zh = pl_str(json_object_get(o, "zh"), PL_MAX_TEXT)))
+		return -1;
+	return 0;
+}
+
+/* evidence_rules.in_kind (optional): valuation and record. */
+static int load_in_kind(struct state *s, json_t *er)
+{
+	json_t *o = json_object_get(er, "in_kind");
+	if (!o)
+		return 0;
+	s->has_kind = 1;
+	if (!json_is_object(o) ||
+	    load_match(json_object_get(o, "valuation"), &s->value) ||
+	    load_match(json_object_get(o, "record"), &s->goods) ||
+	    !s->goods.n_kinds)
+		return -1;
+	return 0;
+}
+
+/* evidence_rules.use_claims (optional): markers, needs, severity,
+ * outline. */
+static int load_use(struct state *s, json_t *er)
+{
+	json_t *o = json_object_get(er, "use_claims");
+	if (!o)
+		return 0;
+	s->has_use = 1;
+	json_t *needs = json_object_get(o, "needs");
+	const char *sev = json_string_value(json_object_get(o, "severity"));
+	if (!json_is_object(o) ||
+	    pl_codes(json_object_get(o, "markers"), 0, s->markers, MAX_MARKERS,
+	             &s->n_markers) ||
+	    !json_is_array(needs) || !json_array_size(needs) ||
+	    json_array_size(needs) > MAX_USE_NEEDS || !sev ||
+	    pl_severity(sev, &s->use_sev) ||
+	    !(s->use_outline =
+	          pl_str(json_object_get(o, "outline"), PL_MAX_TEXT)))
+		return -1;
+	for (size_t i = 0; i < json_array_size(needs); i++) {
+		json_t *n = json_array_get(needs, i);
+		struct use_need *u = &s->use[s->n_use++];
+		if (!json_is_object(n) ||
+		    pl_codes(json_object_get(n, "tags"), 0, u->tags,
+		             PL_MAX_LIST, &u->n_tags) ||
+		    !u->n_tags ||
+		    !(u->zh = pl_str(json_object_get(n, "zh"), PL_MAX_TEXT)))
+			return -1;
+	}
+	return 0;
+}
+
 static void *ev_open(const char *rules, size_t len)
 {
 	struct state *s = calloc(1, sizeof *s);
@@ -170,7 +279,9 @@ static void *ev_open(const char *rules, size_t len)
 	    pl_codes(json_object_get(in, "identity_documents"), 0, s->identity,
 	             PL_MAX_LIST, &s->n_identity) ||
 	    pl_names_load(s->root, "evidence_kinds", &s->kinds) ||
-	    pl_names_load(s->root, "documents", &s->docs) || load_needs(s))
+	    pl_names_load(s->root, "documents", &s->docs) || load_needs(s) ||
+	    pl_bool(mf, "untagged", &s->flow_untagged) || load_in_kind(s, er) ||
+	    load_use(s, er))
 		goto fail;
 	json_t *zh = json_object_get(mf, "zh");
 	if (zh && !(s->flow_zh = pl_str(zh, PL_MAX_TEXT)))
@@ -236,6 +347,65 @@ static int meets(const struct need *n, const shenli_evidence *ev)
 	       !has_tag(ev, n->exclude, n->n_exclude);
 }
 
+/* Documentary evidence of the money: an item of the money kinds that
+ * says it records money (one of the tags) or says nothing (untagged: a
+ * ledger or a payment list is as much the money's record as a bank
+ * statement). */
+static int is_money(const struct state *s, const shenli_evidence *ev)
+{
+	return pl_in(s->flow_kinds, s->n_flow_kinds, ev->kind) &&
+	       (has_tag(ev, s->flow_tags, s->n_flow_tags) ||
+	        (s->flow_untagged && !ev->n_tags));
+}
+
+/* A valuation: of its kinds, or tagged as one, whatever its kind. */
+static int is_value(const struct match *m, const shenli_evidence *ev)
+{
+	return pl_in(m->kinds, m->n_kinds, ev->kind) ||
+	       has_tag(ev, m->tags, m->n_tags);
+}
+
+/* The goods' record: of its kinds, and not the valuation itself. */
+static int is_goods(const struct match *m, const shenli_evidence *ev)
+{
+	return pl_in(m->kinds, m->n_kinds, ev->kind) &&
+	       (!m->n_tags || has_tag(ev, m->tags, m->n_tags)) &&
+	       !has_tag(ev, m->exclude, m->n_exclude);
+}
+
+/* The use a fact states: its use field, else what follows the first
+ * marker in its summary up to the end of the clause (agencies write "…,
+ * 用于租用私家车"). NULL when it states none. *len: bytes to quote. */
+static const char *stated_use(const struct state *s, const shenli_fact *f,
+                              size_t *len)
+{
+	if (f->use && *f->use) {
+		*len = strlen(f->use);
+		return f->use;
+	}
+	const char *best = NULL;
+	size_t mlen = 0;
+	for (size_t i = 0; f->summary && i < s->n_markers; i++) {
+		const char *p = strstr(f->summary, s->markers[i]);
+		if (p && (!best || p < best)) {
+			best = p;
+			mlen = strlen(s->markers[i]);
+		}
+	}
+	if (!best)
+		return NULL;
+	static const char *const stops[] = {"，", ",", "。", "；", ";"};
+	const char *u = best + mlen;
+	size_t n = strlen(u);
+	for (size_t i = 0; i < PL_NELEM(stops); i++) {
+		const char *q = strstr(u, stops[i]);
+		if (q && (size_t)(q - u) < n)
+			n = (size_t)(q - u);
+	}
+	*len = n;
+	return n ? u : NULL;
+}
+
 /* "F3（违规公款吃喝）" */
 static void put_fact(pl_buf *b, const struct state *s, const shenli_fact *f)
 {
@@ -288,7 +458,9 @@ static void no_evidence(struct ctx *x, const shenli_fact *f)
 	pl_buf_init(&o, x->out, sizeof x->out);
 	pl_printf(&o, "针对事实%s收集书证、证人证言、电子数据等证据",
 	          pl_id(f->id));
-	if (f->has_amount)
+	if (f->has_amount && f->in_kind && x->s->has_kind)
+		pl_puts(&o, "，包括所涉财物的价格认定意见及财物本身的证据");
+	else if (f->has_amount)
 		pl_puts(&o, "，包括反映资金来源和流向的银行流水等书证");
 	pl_puts(&o, "，形成相互印证的证据链");
 	pl_emit(x->e, x->emit, "evidence", SHENLI_BLOCKER, "no_evidence",
@@ -339,12 +511,74 @@ static void no_money_flow(struct ctx *x, const shenli_fact *f)
 	}
 	pl_puts(&m, "，金额认定缺乏依据");
 	pl_buf_init(&o, x->out, sizeof x->out);
-	pl_printf(&o, "调取银行流水、转账记录等书证，查明事实%s所涉",
+	pl_printf(&o, "调取银行流水、记账凭证、发票等书证，查明事实%s所涉",
 	          pl_id(f->id));
 	pl_amount(&o, f->amount_yuan);
 	pl_puts(&o, "资金的来源、流向、收款人及最终去向");
 	pl_emit(x->e, x->emit, "evidence", SHENLI_BLOCKER, "no_money_flow",
 	        x->msg, &r, x->out);
+}
+
+static void no_valuation(struct ctx *x, const shenli_fact *f)
+{
+	pl_buf m, o;
+	pl_refs r = {.n = 0};
+	pl_ref(&r, f->id);
+	pl_buf_init(&m, x->msg, sizeof x->msg);
+	put_fact(&m, x->s, f);
+	pl_puts(&m, "所涉财物认定价值");
+	pl_amount(&m, f->amount_yuan);
+	pl_printf(&m, "，但所引证据中没有%s，财物价值认定缺乏依据",
+	          x->s->value.zh);
+	pl_buf_init(&o, x->out, sizeof x->out);
+	pl_printf(&o,
+	          "委托价格认定机构对事实%s所涉财物进行价格认定，出具价格认定"
+	          "结论书，查明财物的名称、数量和价值",
+	          pl_id(f->id));
+	pl_emit(x->e, x->emit, "evidence", SHENLI_BLOCKER, "no_valuation",
+	        x->msg, &r, x->out);
+}
+
+static void no_goods_record(struct ctx *x, const shenli_fact *f)
+{
+	pl_buf m, o;
+	pl_refs r = {.n = 0};
+	pl_ref(&r, f->id);
+	pl_buf_init(&m, x->msg, sizeof x->msg);
+	put_fact(&m, x->s, f);
+	pl_printf(&m, "所涉财物没有%s，财物的存在、数量和来源无从认定",
+	          x->s->goods.zh);
+	pl_buf_init(&o, x->out, sizeof x->out);
+	pl_printf(&o,
+	          "收缴或调取事实%s所涉财物，收集购货发票、清单、聊天记录等，"
+	          "查明财物的名称、数量、来源及去向",
+	          pl_id(f->id));
+	pl_emit(x->e, x->emit, "evidence", SHENLI_BLOCKER, "no_goods_record",
+	        x->msg, &r, x->out);
+}
+
+static void use_unproven(struct ctx *x, const shenli_fact *f, const char *use,
+                         size_t use_len, unsigned met)
+{
+	const struct state *s = x->s;
+	pl_buf m, o;
+	pl_refs r = {.n = 0};
+	pl_ref(&r, f->id);
+	pl_buf_init(&m, x->msg, sizeof x->msg);
+	put_fact(&m, s, f);
+	int len = use_len > USE_QUOTE ? USE_QUOTE : (int)use_len;
+	pl_printf(&m, "称资金用于“%.*s", len, use);
+	pl_utf8_trim(&m);
+	pl_puts(&m, use_len > USE_QUOTE ? "…”" : "”");
+	pl_puts(&m, "，但所引证据中没有");
+	for (size_t k = 0, j = 0; k < s->n_use; k++)
+		if (!(met & (1u << k)))
+			pl_printf(&m, "%s%s", j++ ? "、" : "", s->use[k].zh);
+	pl_puts(&m, "；资金用途及去向事实不清、证据不足");
+	pl_buf_init(&o, x->out, sizeof x->out);
+	pl_printf(&o, "针对事实%s：%s", pl_id(f->id), s->use_outline);
+	pl_emit(x->e, x->emit, "facts", s->use_sev, "use_unproven", x->msg, &r,
+	        x->out);
 }
 
 static void requirement(struct ctx *x, const shenli_fact *f,
@@ -390,9 +624,10 @@ static void check_fact(struct ctx *x, const struct index *ix,
 	long v = pl_vocab_find(&s->vocab, f->violation);
 	const struct need *needs = v >= 0 ? &s->needs[s->first[v]] : NULL;
 	size_t n_needs = v >= 0 ? s->count[v] : 0;
-	unsigned met = 0; /* bit k: needs[k] is met */
+	unsigned met = 0;     /* bit k: needs[k] is met */
+	unsigned use_met = 0; /* bit k: s->use[k] is met */
 	size_t found = 0;
-	int corroborated = 0, flow = 0;
+	int corroborated = 0, flow = 0, value = 0, goods = 0;
 	pl_refs self = {.n = 0};
 
 	for (size_t i = 0; i < f->n_evidence; i++) {
@@ -407,9 +642,14 @@ static void check_fact(struct ctx *x, const struct index *ix,
 			pl_ref(&self, ev->id);
 		else
 			corroborated = 1;
-		if (pl_in(s->flow_kinds, s->n_flow_kinds, ev->kind) &&
-		    has_tag(ev, s->flow_tags, s->n_flow_tags))
-			flow = 1;
+		flow |= is_money(s, ev);
+		if (s->has_kind) {
+			value |= is_value(&s->value, ev);
+			goods |= is_goods(&s->goods, ev);
+		}
+		for (size_t k = 0; k < s->n_use; k++)
+			if (has_tag(ev, s->use[k].tags, s->use[k].n_tags))
+				use_met |= 1u << k;
 		for (size_t k = 0; k < n_needs; k++)
 			if (meets(&needs[k], ev))
 				met |= 1u << k;
@@ -420,8 +660,21 @@ static void check_fact(struct ctx *x, const struct index *ix,
 	}
 	if (!corroborated)
 		confession_only(x, f, &self);
-	if (f->has_amount && !flow)
+	/* goods are proved by what they are worth and what they are; money
+	 * by its record (without in_kind rules, goods are judged as money) */
+	int kind = f->in_kind && s->has_kind;
+	if (f->has_amount && !kind && !flow)
 		no_money_flow(x, f);
+	if (f->has_amount && kind && !value)
+		no_valuation(x, f);
+	if (f->has_amount && kind && !goods)
+		no_goods_record(x, f);
+	size_t use_len;
+	const char *use = v >= 0 && s->vocab.v[v].use_matters && s->has_use
+	                      ? stated_use(s, f, &use_len)
+	                      : NULL;
+	if (use && use_met != (1u << s->n_use) - 1)
+		use_unproven(x, f, use, use_len, use_met);
 	for (size_t k = 0; k < n_needs; k++)
 		if (!(met & (1u << k)) &&
 		    (!needs[k].amount_only || f->has_amount))

@@ -12,7 +12,11 @@
  *   transfer_date_mismatch    procedure    warning
  *       transferred_on is not the transfer form's date
  *   evidence_after_transfer   procedure    warning
- *       evidence obtained after the transfer (first transfers only)
+ *       evidence obtained after the transfer that no answer to a return
+ *       brought in
+ *   evidence_after_answer     procedure    warning
+ *       evidence an answer to a return brought in, obtained after that
+ *       answer was sent
  *   fact_after_transfer       facts        warning
  *       a fact dated (from or to) after the transfer
  *   fact_period_inverted      facts        warning
@@ -30,10 +34,11 @@
  *     is not also reported as out of chain order.
  *   - transferred_on and the transfer form should agree; a difference is a
  *     clerical matter for the panel to see, not a procedural defect.
- *   - Evidence is gathered before the transfer; evidence dated later on a
- *     first transfer means a wrong date or material added behind the file's
- *     back. After a return, supplementary evidence is expected to postdate
- *     the first transfer, so the rule is not applied to returned cases.
+ *   - Evidence is gathered before the transfer; evidence dated later means
+ *     a wrong date or material added behind the file's back. Evidence an
+ *     agency sent in answer to a return (the outline items' answers) is
+ *     judged by that return instead: it is expected to postdate the
+ *     transfer, but not the day the answer was sent (the resubmission).
  *     Evidence obtained before filing is not a finding: material from the
  *     preliminary check (初核) is regularly used.
  *   - A fact cannot be established by an investigation that ended before
@@ -224,6 +229,30 @@ static long transfer_date(const struct ctx *x, const char **text)
 	return t;
 }
 
+/* The latest answer to a return that brought evidence id in (an item
+ * carried into a later return and answered there is recorded in both:
+ * the later answer is the one that sent it), or NULL. */
+static const shenli_outline_item *
+answer_of(const shenli_case *c, const char *id, const shenli_return **ret)
+{
+	const shenli_outline_item *best = NULL;
+	for (size_t i = 0; id && c->returns && i < c->n_returns; i++) {
+		const shenli_return *rt = &c->returns[i];
+		for (size_t k = 0; rt->items && k < rt->n_items; k++) {
+			const shenli_outline_item *it = &rt->items[k];
+			if (!it->answered || !pl_in(it->answer_evidence,
+			                            it->n_answer_evidence, id))
+				continue;
+			if (!best || pl_date(it->answered_on) >=
+			                 pl_date(best->answered_on)) {
+				best = it;
+				*ret = rt;
+			}
+		}
+	}
+	return best;
+}
+
 static void times(struct ctx *x)
 {
 	const struct state *s = x->s;
@@ -245,16 +274,42 @@ static void times(struct ctx *x)
 	long t = transfer_date(x, &ttext);
 	if (t < 0)
 		return;
-	for (size_t i = 0; i < c->n_evidence && !c->n_returns; i++) {
+	for (size_t i = 0; i < c->n_evidence; i++) {
 		const shenli_evidence *ev = &c->evidence[i];
-		if (pl_date(ev->obtained_on) <= t)
+		long got = pl_date(ev->obtained_on);
+		if (got <= t)
 			continue;
+		const shenli_return *ret = NULL;
+		const shenli_outline_item *item = answer_of(c, ev->id, &ret);
 		pl_refs r = {.n = 0};
 		pl_ref(&r, ev->id);
+		if (item) {
+			/* supplementary: judged by its return, not the
+			 * transfer */
+			long sent = pl_date(item->answered_on);
+			if (sent < 0 || got <= sent)
+				continue;
+			pl_buf_init(&m, x->msg, sizeof x->msg);
+			pl_printf(
+			    &m,
+			    "证据%s（%s）系对第%d次退回补查提纲第%s项的答复，"
+			    "但其取得日期%s晚于答复移送日期%s",
+			    pl_id(ev->id), ev->title ? ev->title : "",
+			    ret ? ret->return_no : 0, pl_id(item->no),
+			    ev->obtained_on, item->answered_on);
+			pl_buf_init(&o, x->out, sizeof x->out);
+			pl_printf(&o, "核实补充证据%s的取得时间和来源",
+			          pl_id(ev->id));
+			pl_emit(x->e, x->emit, "procedure", SHENLI_WARNING,
+			        "evidence_after_answer", x->msg, &r, x->out);
+			continue;
+		}
 		pl_buf_init(&m, x->msg, sizeof x->msg);
 		pl_printf(&m, "证据%s（%s）的取得日期%s晚于移送日期%s",
 		          ev->id ? ev->id : "?", ev->title ? ev->title : "",
 		          ev->obtained_on, ttext);
+		if (c->n_returns)
+			pl_puts(&m, "，且不是对补查提纲的答复所补充的证据");
 		pl_buf_init(&o, x->out, sizeof x->out);
 		pl_printf(&o,
 		          "核实证据%s的取得时间和来源；移送后取得的证据应作为"

@@ -17,6 +17,10 @@ check "init --trust names the key" grep -q "trusted key" "$OUT"
 as root user add lead --role leader --new-passphrase-file "$T/pw/lead" >/dev/null
 enrol lead
 
+# the plugin ABI this host speaks (core/include/shenli/plugin.h)
+ABI=$(sed -n 's/^#define SHENLI_PLUGIN_ABI \([0-9][0-9]*\).*/\1/p' \
+	"$(dirname "$0")/../../core/include/shenli/plugin.h")
+[ -n "$ABI" ] || { fail "no SHENLI_PLUGIN_ABI in plugin.h"; finish; }
 # mkpkg DIR NAME VERSION ABI KEY [PAYLOAD]: a plugin package signed with openssl
 mkpkg() {
 	local d=$1 name=$2 ver=$3 abi=$4 key=$5 payload=${6:-$PLUGIN_SO}
@@ -32,7 +36,7 @@ mkpkg() {
 }
 P=$T/pkg
 
-mkpkg "$P" hello 1 1 admin
+mkpkg "$P" hello 1 "$ABI" admin
 expect_rc 0 as root plugin install "$P"
 check "a package signed with the stock openssl CLI installs" grep -q "installed plugin hello v1" "$OUT"
 expect_rc 0 as root plugin list --json
@@ -43,36 +47,36 @@ expect_rc 4 as lead plugin install "$P"
 expect_rc 0 as lead plugin list
 
 # refusals, each with the documented code
-mkpkg "$P" hello 2 1 ""
+mkpkg "$P" hello 2 "$ABI" ""
 expect_rc 6 as root plugin install "$P"                       # unsigned
-mkpkg "$P" hello 2 1 other
+mkpkg "$P" hello 2 "$ABI" other
 expect_rc 6 as root plugin install "$P"                       # untrusted key
 expect_rc 0 as root keys trust "$K/old.pub" --comment "retired builder"
 OLD=$(grep -o '[0-9a-f]\{16\}' "$OUT")
-mkpkg "$P" hello 2 1 old
+mkpkg "$P" hello 2 "$ABI" old
 expect_rc 0 as root keys revoke "$OLD"
 expect_rc 6 as root plugin install "$P"                       # revoked key
 expect_rc 4 as root keys trust "$K/old.pub"                    # never again
-mkpkg "$P" hello 2 1 admin
+mkpkg "$P" hello 2 "$ABI" admin
 printf '\001' | dd of="$P/hello.so" bs=1 seek=100 conv=notrunc 2>/dev/null
 expect_rc 6 as root plugin install "$P"                       # tampered payload
-mkpkg "$P" hello 2 1 admin
+mkpkg "$P" hello 2 "$ABI" admin
 sed -i 's/version=2/version=3/' "$P/manifest"
 expect_rc 6 as root plugin install "$P"                       # tampered manifest
 mkpkg "$P" hello 2 99 admin
 expect_rc 5 as root plugin install "$P"                       # wrong abi
-mkpkg "$P" hello 2 1 admin
+mkpkg "$P" hello 2 "$ABI" admin
 printf 'name=hello\nkind=plugin\n' > "$P/manifest"
 openssl pkeyutl -sign -rawin -inkey "$K/admin.key" -in "$P/manifest" -out "$P/manifest.sig"
 expect_rc 5 as root plugin install "$P"                       # malformed manifest
-mkpkg "$P" hello 3 1 admin
+mkpkg "$P" hello 3 "$ABI" admin
 expect_rc 0 as root plugin install "$P"
-mkpkg "$P" hello 2 1 admin
+mkpkg "$P" hello 2 "$ABI" admin
 expect_rc 6 as root plugin install "$P"                       # rolled back
 check "the rollback is named" grep -qi "rollback" "$ERR"
 expect_rc 0 as root plugin remove hello
 expect_rc 6 as root plugin install "$P"                       # floor kept after remove
-mkpkg "$P" hello 3 1 admin
+mkpkg "$P" hello 3 "$ABI" admin
 expect_rc 0 as root plugin install "$P"
 
 # the installed file swapped after install: refused and audited

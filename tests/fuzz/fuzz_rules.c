@@ -4,6 +4,7 @@
  * JSON, and intake and the checks read the parsed rules without checking
  * them again: so every accessor is exercised on whatever was accepted.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "fuzz_common.h"
@@ -48,6 +49,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(x && !strcmp(x->code, code));
 		CHECK(x->zh && x->discipline);
 		CHECK(x->eight_point >= -1 && x->eight_point <= 1);
+		CHECK(x->use_matters == 0 || x->use_matters == 1);
+	}
+	/* the circumstance vocabulary, each found by its code */
+	for (size_t i = 0; i < sl_rules_n_circumstances(r); i++) {
+		const sl_circumstance *c = sl_rules_circumstance_at(r, i);
+		CHECK(c && c->code && c->zh && *c->zh);
+		CHECK(sl_rules_circumstance(r, c->code) != NULL);
+	}
+	CHECK(sl_rules_circumstance_at(r, sl_rules_n_circumstances(r)) == NULL);
+	/* an accepted calendar answers for every day it covers, and refuses
+	 * the days around it */
+	const sl_calendar *cal = sl_rules_calendar(r);
+	if (cal) {
+		int first = sl_calendar_first_year(cal);
+		int last = sl_calendar_last_year(cal);
+		CHECK(first >= 1900 && last <= 2200 && first <= last);
+		CHECK(sl_calendar_source(cal, first, NULL) != NULL);
+		char day[16], out[11];
+		int w, n;
+		snprintf(day, sizeof day, "%04d-01-01", first);
+		CHECK(sl_calendar_is_working_day(cal, day, &w) == SL_OK);
+		CHECK(w == 0 || w == 1);
+		snprintf(day, sizeof day, "%04d-12-31", last);
+		CHECK(sl_calendar_is_working_day(cal, day, &w) == SL_OK);
+		if (sl_calendar_add_working_days(cal, day, -5, out) == SL_OK)
+			CHECK(sl_calendar_working_days_between(cal, day, out,
+			                                       &n) == SL_OK &&
+			      n == -5);
+		if (first > 1900) {
+			snprintf(day, sizeof day, "%04d-12-31", first - 1);
+			CHECK(sl_calendar_is_working_day(cal, day, &w) ==
+			      SL_EINPUT);
+		}
 	}
 	sl_rules_free(r);
 	return 0;

@@ -120,6 +120,8 @@ int pc_case_from_json(json_t *d, const char *zone, const char *state,
 		    .to = str(o, "to"),
 		    .has_amount = json_is_number(amt),
 		    .amount_yuan = json_number_value(amt),
+		    .use = str(o, "use"),
+		    .in_kind = json_is_true(json_object_get(o, "in_kind")),
 		};
 		f[i].evidence = strings(&a, o, "evidence", &f[i].n_evidence);
 	}

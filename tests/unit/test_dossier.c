@@ -826,6 +826,50 @@ static void test_amounts(void **st)
 	free(doc);
 }
 
+/* The optional fact fields: use, bounded text like a summary, and
+ * in_kind, a boolean. */
+static void test_use_and_in_kind(void **st)
+{
+	(void)st;
+	static const char at[] = "\"amount_yuan\": 86000,";
+	char *doc = replace(EXAMPLE, at,
+	                    "\"amount_yuan\": 86000, \"use\": \"租用私家车\","
+	                    " \"in_kind\": true,");
+	sl_dossier *d = parse_ok(doc);
+	assert_string_equal(d->facts[0].use, "租用私家车");
+	assert_int_equal(d->facts[0].in_kind, 1);
+	sl_dossier_free(d);
+	free(doc);
+	/* absent: no use, not in kind */
+	d = parse_ok(EXAMPLE);
+	assert_null(d->facts[0].use);
+	assert_int_equal(d->facts[0].in_kind, 0);
+	sl_dossier_free(d);
+	ok_rep(at, "\"amount_yuan\": 86000, \"in_kind\": false,");
+	bad_rep(at, "\"amount_yuan\": 86000, \"in_kind\": 1,",
+	        "facts[0].in_kind", "not a boolean");
+	bad_rep(at, "\"amount_yuan\": 86000, \"in_kind\": null,",
+	        "facts[0].in_kind", "not a boolean");
+	bad_rep(at, "\"amount_yuan\": 86000, \"in_kind\": \"true\",",
+	        "facts[0].in_kind", "not a boolean");
+	bad_rep(at, "\"amount_yuan\": 86000, \"use\": 5,", "facts[0].use",
+	        "not a string");
+	bad_rep(at, "\"amount_yuan\": 86000, \"use\": null,", "facts[0].use",
+	        "not a string");
+	bad_rep(at, "\"amount_yuan\": 86000, \"use\": \"\",", "facts[0].use",
+	        "empty string");
+	bad_rep(at, "\"amount_yuan\": 86000, \"use\": [\"x\"],", "facts[0].use",
+	        "not a string");
+	/* as long as a summary may be, and no longer */
+	char *u = repeat('u', 8192);
+	char to[8300];
+	snprintf(to, sizeof to, "\"amount_yuan\": 86000, \"use\": \"%s\",", u);
+	ok_rep(at, to);
+	snprintf(to, sizeof to, "\"amount_yuan\": 86000, \"use\": \"%sv\",", u);
+	bad_rep(at, to, "facts[0].use", "longer than 8192");
+	free(u);
+}
+
 static void test_vocabularies(void **st)
 {
 	(void)st;
@@ -1205,6 +1249,7 @@ int main(void)
 	    cmocka_unit_test(test_dates),
 	    cmocka_unit_test(test_from_after_to),
 	    cmocka_unit_test(test_amounts),
+	    cmocka_unit_test(test_use_and_in_kind),
 	    cmocka_unit_test(test_vocabularies),
 	    cmocka_unit_test(test_form),
 	    cmocka_unit_test(test_sanctions_and_supplement),

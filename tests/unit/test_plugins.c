@@ -397,6 +397,17 @@ static void expect_clean(const shenli_case *c)
 	}
 }
 
+/* No blocker and no warning (notes are what a panel should merely see). */
+static void expect_no_alarm(const shenli_emitter *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (e->f[i].severity != SHENLI_NOTE) {
+			dump(e);
+			fail_msg("%s %s on a case without fault",
+			         sev_name[e->f[i].severity], e->f[i].code);
+		}
+}
+
 static void contains(const char *hay, const char *needle)
 {
 	if (!strstr(hay, needle))
@@ -417,7 +428,9 @@ typedef struct {
 	const char *disc[8];
 	const char *circ[8];
 	shenli_prior_sanction prior[4];
-	shenli_return ret[1];
+	shenli_return ret[2];
+	shenli_outline_item item[2][2];
+	const char *answer[2][2][4];
 } tc;
 
 static shenli_evidence *tc_ev(tc *t, const char *id, const char *kind,
@@ -569,6 +582,42 @@ static void tc_base(tc *t)
 	tc_doc(t, "transfer_form", "2024-05-06");
 }
 
+/* A return (its number: the next) on the given day, resubmitted on
+ * another (NULL: still away), with no items yet. */
+static shenli_return *tc_return(tc *t, const char *on, const char *back)
+{
+	size_t i = t->c.n_returns++;
+	assert_true(i < NELEM(t->ret));
+	t->ret[i] = (shenli_return){.return_no = (int)i + 1,
+	                            .kind = "supplement",
+	                            .items = t->item[i],
+	                            .returned_on = on,
+	                            .resubmitted_on = back};
+	return &t->ret[i];
+}
+
+/* An outline item of return r, answered on the given day (NULL: open)
+ * with the evidence ids that follow (NULL-terminated). */
+static void tc_item(tc *t, shenli_return *r, const char *answered_on, ...)
+{
+	size_t ri = (size_t)(r - t->ret), i = r->n_items++;
+	assert_true(i < NELEM(t->item[0]));
+	static const char *const nos[] = {"1", "2"};
+	shenli_outline_item *it = &t->item[ri][i];
+	*it = (shenli_outline_item){.no = nos[i],
+	                            .text = "补充证据",
+	                            .answered = answered_on != NULL,
+	                            .answered_on = answered_on,
+	                            .answer_evidence = t->answer[ri][i]};
+	va_list ap;
+	va_start(ap, answered_on);
+	for (const char *e; (e = va_arg(ap, const char *));) {
+		assert_true(it->n_answer_evidence < NELEM(t->answer[0][0]));
+		t->answer[ri][i][it->n_answer_evidence++] = e;
+	}
+	va_end(ap);
+}
+
 /* The base case with its facts and evidence removed. */
 static void tc_bare(tc *t)
 {
@@ -693,6 +742,17 @@ static void test_open_rejects_malformed_rules(void **st)
 	    {"evidence_rules.money_flow.kinds", "[\"\"]", CL | PR},
 	    {"evidence_rules.money_flow.zh", "7", CL | PR},
 	    {"evidence_rules.money_flow.zh", NULL, ALL},
+	    {"evidence_rules.money_flow.untagged", "1", CL | PR},
+	    {"evidence_rules.in_kind.valuation", NULL, CL | PR},
+	    {"evidence_rules.in_kind.record.kinds", "[]", CL | PR},
+	    {"evidence_rules.in_kind.valuation.zh", NULL, CL | PR},
+	    {"evidence_rules.in_kind.valuation.kinds", "[]", ALL},
+	    {"evidence_rules.use_claims.needs", "[]", CL | PR},
+	    {"evidence_rules.use_claims.needs.0.tags", "[]", CL | PR},
+	    {"evidence_rules.use_claims.severity", "\"fatal\"", CL | PR},
+	    {"evidence_rules.use_claims.outline", NULL, CL | PR},
+	    {"evidence_rules.use_claims.markers", "[\"\"]", CL | PR},
+	    {"violations.small_coffers.use_matters", "\"yes\"", PR},
 	    {"evidence_requirements.bribery", "[]", CL | PR},
 	    {"evidence_requirements.gifts_and_money.0.severity", "\"fatal\"",
 	     CL | PR},
@@ -715,13 +775,21 @@ static void test_open_rejects_malformed_rules(void **st)
 	    {"sanction_bands.gifts_and_money.levels", "[1]", EV | PR},
 	    {"sanction_bands.gifts_and_money.amount_bands.2.from", "100",
 	     EV | PR},
-	    {"sanction_bands.gifts_and_money.amount_bands.1.level", "99",
+	    {"sanction_bands.gifts_and_money.amount_bands.1.levels", "[3, 1]",
+	     EV | PR},
+	    {"sanction_bands.gifts_and_money.amount_bands.1.levels", "[1, 99]",
+	     EV | PR},
+	    {"sanction_bands.gifts_and_money.amount_bands.1.levels", NULL,
+	     EV | PR},
+	    {"sanction_bands.gifts_and_money.amount_bands.1.level", "2",
 	     EV | PR},
 	    {"sanction_policy.far_levels", "0", EV | PR},
 	    {"sanction_policy.merge_raise", "\"one\"", EV | PR},
+	    {"sanction_policy.mitigate_levels", "9", EV | PR},
 	    {"circumstances.voluntary_confession.lower", "\"one\"", EV | PR},
-	    {"circumstances.suspected_crime.crime", "1", EV | PR},
-	    {"circumstances.returned_funds.zh", NULL, EV | PR},
+	    {"circumstances.refund.effect", "\"lenient\"", EV | PR},
+	    {"circumstances.after_warning.prior", "1", EV | PR},
+	    {"circumstances.refund.zh", NULL, EV | PR},
 	    {"forms.3", NULL, EV | PR},
 	    {"forms.3.form", "2", EV | PR},
 	    {"forms.1.party", "[\"记大过\"]", EV | PR},
@@ -734,6 +802,17 @@ static void test_open_rejects_malformed_rules(void **st)
 	    {"documents", "[]", CL},
 	    /* additions that are still well-formed */
 	    {"evidence_requirements", NULL, ALL},
+	    {"evidence_rules.in_kind", NULL, ALL},
+	    {"evidence_rules.use_claims", NULL, ALL},
+	    {"sanction_policy.aggravate_levels", NULL, ALL},
+	    /* rules before version 2: one level per band, "lower" and
+	     * "crime" circumstances */
+	    {"sanction_bands.gifts_and_money.amount_bands.0",
+	     "{\"from\": 0, \"level\": 1}", ALL},
+	    {"circumstances.suspected_crime",
+	     "{\"zh\": \"涉嫌犯罪\", \"crime\": true}", ALL},
+	    {"circumstances.returned_funds", "{\"zh\": \"退缴\", \"lower\": 1}",
+	     ALL},
 	    {"sanction_bands.dereliction", NULL, ALL},
 	    {"party_gov_agreement.开除党籍", NULL, ALL},
 	    {"unknown_section", "{\"x\": 1}", ALL},
@@ -851,17 +930,20 @@ static void test_no_money_flow(void **st)
 	(void)st;
 	tc t;
 	tc_base(&t);
-	/* the bank record is replaced by a voucher and an electronic record
-	 * tagged bank_record: neither is documentary proof of the flow */
-	tc_ev(&t, "E4", "documentary", "voucher", "报销凭证");
-	tc_ev(&t, "E5", "electronic_data", "bank_record", "微信转账记录");
+	/* what is not documentary evidence of the money: an electronic
+	 * record tagged bank_record (not documentary), a documentary item
+	 * that records something else (the giver's identity) */
+	tc_ev(&t, "E4", "electronic_data", "bank_record", "微信转账记录");
+	tc_ev(&t, "E5", "documentary", "identity", "送礼人身份信息");
 	t.fref[0][1] = "E4";
 	tc_cite(&t, &t.f[0], "E5");
 	shenli_emitter *e = run(P_EV, &t.c);
 	const struct rec *r =
 	    expect(e, "no_money_flow", SHENLI_BLOCKER, "evidence", "F1", NULL);
 	contains(r->msg, "5000元");
-	contains(r->msg, "银行流水、转账记录等反映资金流向的书证");
+	contains(
+	    r->msg,
+	    "银行流水、记账凭证、发票、收据、账簿、合同等反映该笔资金的书证");
 	contains(r->outline, "资金的来源、流向");
 	assert_int_equal(e->n, 1);
 	/* rules without a name for such evidence: kind and tags */
@@ -872,7 +954,8 @@ static void test_no_money_flow(void **st)
 	r = expect(run_state(P_EV, state, &t.c), "no_money_flow",
 	           SHENLI_BLOCKER, "evidence", "F1", NULL);
 	P[P_EV].close(state);
-	contains(r->msg, "书证（bank_record）");
+	contains(r->msg, "书证（bank_record、voucher、invoice、receipt、"
+	                 "accounts、contract）");
 	/* amounts print as dossiers write them */
 	t.f[0].amount_yuan = 86000;
 	r = expect(run(P_EV, &t.c), "no_money_flow", SHENLI_BLOCKER, "evidence",
@@ -887,49 +970,234 @@ static void test_no_money_flow(void **st)
 	expect_none(run(P_EV, &t.c), "no_money_flow");
 }
 
-static void test_evidence_requirement(void **st)
+/* DOMAIN.md: bank records, vouchers, invoices, receipts, accounts and
+ * contracts are documentary evidence of money, and so is an untagged
+ * documentary item: any of them alone corroborates the subject's
+ * statement (a confession and a voucher) and proves the amount. */
+static void test_money_records(void **st)
+{
+	(void)st;
+	static const char *const tags[] = {"bank_record", "voucher",
+	                                   "invoice",     "receipt",
+	                                   "accounts",    "contract"};
+	tc t;
+	for (size_t i = 0; i <= NELEM(tags); i++) {
+		tc_base(&t);
+		tc_ev(&t, "E4", "documentary", i < NELEM(tags) ? tags[i] : NULL,
+		      "报销凭证");
+		t.fref[0][1] = "E4";
+		t.f[0].n_evidence = 2; /* the statement and E4, nothing else */
+		shenli_emitter *e = run_all(&t.c);
+		expect_none(e, "no_money_flow");
+		expect_none(e, "confession_only");
+		expect_no_alarm(e);
+	}
+	/* rules that do not count untagged items: an untagged ledger is then
+	 * no proof of the money */
+	tc_base(&t);
+	tc_ev(&t, "E4", "documentary", NULL, "财务账簿");
+	t.fref[0][1] = "E4";
+	t.f[0].n_evidence = 2;
+	char *rules =
+	    rules_with("evidence_rules.money_flow.untagged", json_false());
+	void *state = P[P_EV].open(rules, strlen(rules));
+	free(rules);
+	assert_non_null(state);
+	expect(run_state(P_EV, state, &t.c), "no_money_flow", SHENLI_BLOCKER,
+	       "evidence", "F1", NULL);
+	P[P_EV].close(state);
+}
+
+/* Gifts in kind: a valuation (价格认定) and the goods' own record, not a
+ * flow of funds. */
+static void test_in_kind(void **st)
 {
 	(void)st;
 	tc t;
-	/* seed 002: a 小金库 paying for hired cars, proven by the chief's
-	 * statement and a transfer record alone */
+	tc_bare(&t);
+	tc_ev(&t, "E1", "subject_statement", NULL, "李某谈话笔录");
+	tc_ev(&t, "E2", "physical", NULL, "收缴的高档烟酒");
+	tc_ev(&t, "E3", "witness_testimony", NULL, "送礼人王某证人证言");
+	shenli_fact *f =
+	    tc_fact(&t, "F1", "gifts_and_money", 38300, "E1", "E2", "E3", NULL);
+	f->in_kind = 1;
+	tc_sanction(&t, "严重警告", "记过", 2); /* 38,300 yuan: 2..3 */
+	shenli_emitter *e = run(P_EV, &t.c);
+	const struct rec *r =
+	    expect(e, "no_valuation", SHENLI_BLOCKER, "evidence", "F1", NULL);
+	contains(r->msg, "3.83万元");
+	contains(r->msg, "价格认定或评估意见");
+	contains(r->outline, "价格认定");
+	expect_none(e, "no_money_flow"); /* no money changed hands */
+	assert_int_equal(e->n, 1);
+	/* with a valuation it is proved: no flow of funds is asked */
+	tc_ev(&t, "E4", "expert_opinion", NULL, "涉案礼品价格认定结论书");
+	tc_cite(&t, f, "E4");
+	expect_no_alarm(run_all(&t.c));
+	/* a documentary valuation, tagged as one, does as well */
+	t.e[3].kind = "documentary";
+	t.etag[3][t.e[3].n_tags++] = "valuation";
+	expect_no_alarm(run_all(&t.c));
+	/* the valuation without the goods' record: a documentary valuation
+	 * is not the goods' record, testimony is not a record */
+	f->n_evidence = 0;
+	tc_cite(&t, f, "E1");
+	tc_cite(&t, f, "E3");
+	tc_cite(&t, f, "E4");
+	e = run(P_EV, &t.c);
+	r = expect(e, "no_goods_record", SHENLI_BLOCKER, "evidence", "F1",
+	           NULL);
+	contains(r->msg, "财物本身的证据");
+	contains(r->outline, "收缴或调取事实F1所涉财物");
+	expect_none(e, "no_valuation");
+	/* the invoice for the goods is their record */
+	tc_ev(&t, "E5", "documentary", "invoice", "购货发票及清单");
+	tc_cite(&t, f, "E5");
+	expect_none(run(P_EV, &t.c), "no_goods_record");
+	/* negative: in kind without an amount says nothing of value */
+	f->has_amount = 0;
+	f->n_evidence = 2; /* E1, E3 */
+	e = run(P_EV, &t.c);
+	expect_none(e, "no_valuation");
+	expect_none(e, "no_goods_record");
+	/* negative: money needs no valuation */
+	tc_base(&t);
+	expect_none(run(P_EV, &t.c), "no_valuation");
+	/* rules without in_kind: goods are judged as money */
+	tc_bare(&t);
+	tc_ev(&t, "E1", "physical", NULL, "收缴的高档烟酒");
+	tc_ev(&t, "E2", "expert_opinion", NULL, "价格认定结论书");
+	f = tc_fact(&t, "F1", "gifts_and_money", 5000, "E1", "E2", NULL);
+	f->in_kind = 1;
+	char *rules = rules_with("evidence_rules.in_kind", NULL);
+	void *state = P[P_EV].open(rules, strlen(rules));
+	free(rules);
+	assert_non_null(state);
+	e = run_state(P_EV, state, &t.c);
+	expect(e, "no_money_flow", SHENLI_BLOCKER, "evidence", "F1", NULL);
+	expect_none(e, "no_valuation");
+	P[P_EV].close(state);
+	expect_no_alarm(run(P_EV, &t.c)); /* with them: proved */
+}
+
+/* A stated use needs evidence of the use, the counterparty and the
+ * destination; seed 002's car-rental case had a statement and the
+ * outflow record alone, and the panel returned it. */
+static void test_use_unproven(void **st)
+{
+	(void)st;
+	tc t;
 	tc_bare(&t);
 	tc_ev(&t, "E1", "subject_statement", NULL, "分局负责人谈话笔录");
 	tc_ev(&t, "E2", "documentary", "bank_record", "分局向私家车主转账记录");
-	tc_fact(&t, "F1", "small_coffers", 86000, "E1", "E2", NULL);
+	shenli_fact *f =
+	    tc_fact(&t, "F1", "small_coffers", 86000, "E1", "E2", NULL);
+	f->summary = "2019年至2022年违规设立小金库,用于租用私家车";
 	shenli_emitter *e = run(P_EV, &t.c);
-	const struct rec *r = expect(e, "evidence_requirement", SHENLI_NOTE,
-	                             "evidence", "F1", NULL);
-	contains(r->msg, "资金用途及最终去向");
-	contains(r->outline, "车主");
+	const struct rec *r =
+	    expect(e, "use_unproven", SHENLI_BLOCKER, "facts", "F1", NULL);
+	contains(r->msg, "称资金用于“租用私家车”");
+	contains(r->msg, "资金实际用途的证明");
+	contains(r->msg, "收款人（交易对方）身份及其与当事人关系的证据");
+	contains(r->msg, "资金最终去向的证明");
+	contains(r->msg, "事实不清、证据不足");
+	contains(r->outline, "针对事实F1");
 	contains(r->outline, "是否确属公务使用");
 	contains(r->outline, "特殊关系");
 	contains(r->outline, "最终去向");
 	assert_int_equal(e->n, 1);
-	/* met by a witness (the cashier) */
-	tc_ev(&t, "E3", "witness_testimony", NULL, "出纳证人证言");
-	tc_cite(&t, &t.f[0], "E3");
-	expect_none(run(P_EV, &t.c), "evidence_requirement");
-	/* "when": "amount": a 小金库 fact without amount is not asked */
+	/* the use in the use field, the summary silent */
+	f->summary = "2019年至2022年违规设立小金库";
+	f->use = "租用私家车供分局负责人使用";
+	r = expect(run(P_EV, &t.c), "use_unproven", SHENLI_BLOCKER, "facts",
+	           "F1", NULL);
+	contains(r->msg, "“租用私家车供分局负责人使用”");
+	/* the use and the counterparty proved, the destination not */
+	tc_ev(&t, "E3", "documentary", "use_record", "租用车辆派车单");
+	tc_ev(&t, "E4", "documentary", "contract", "车辆租赁协议");
+	tc_cite(&t, f, "E3");
+	tc_cite(&t, f, "E4");
+	r = expect(run(P_EV, &t.c), "use_unproven", SHENLI_BLOCKER, "facts",
+	           "F1", NULL);
+	contains(r->msg, "资金最终去向的证明");
+	assert_null(strstr(r->msg, "资金实际用途的证明"));
+	assert_null(strstr(r->msg, "收款人"));
+	/* all three: nothing */
+	tc_ev(&t, "E5", "documentary", "destination", "车主收款账户流水");
+	tc_cite(&t, f, "E5");
+	expect_no_alarm(run_all(&t.c));
+	/* the counterparty's identity does as well as a contract */
+	t.etag[3][0] = "identity";
+	expect_none(run(P_EV, &t.c), "use_unproven");
+	/* "用作" is a stated use too; for diverted benefit funds as well */
 	tc_bare(&t);
 	tc_ev(&t, "E1", "subject_statement", NULL, "谈话笔录");
-	tc_ev(&t, "E2", "physical", NULL, "账外现金");
-	tc_fact(&t, "F1", "small_coffers", NO_AMOUNT, "E1", "E2", NULL);
-	expect_none(run(P_EV, &t.c), "evidence_requirement");
+	tc_ev(&t, "E2", "documentary", "bank_record", "专户银行流水");
+	f = tc_fact(&t, "F1", "embezzle_benefit_funds", 20000, "E1", "E2",
+	            NULL);
+	f->summary = "截留低保资金2万元用作单位福利";
+	r = expect(run(P_EV, &t.c), "use_unproven", SHENLI_BLOCKER, "facts",
+	           "F1", NULL);
+	contains(r->msg, "“单位福利”");
+	/* the rules decide the severity */
+	char *rules = rules_with("evidence_rules.use_claims.severity",
+	                         json_string("note"));
+	void *state = P[P_EV].open(rules, strlen(rules));
+	free(rules);
+	assert_non_null(state);
+	expect(run_state(P_EV, state, &t.c), "use_unproven", SHENLI_NOTE,
+	       "facts", "F1", NULL);
+	P[P_EV].close(state);
+	/* a long use is quoted cut on a character */
+	static char longuse[3 * 120 + 1];
+	for (int i = 0; i < 120; i++)
+		memcpy(longuse + 3 * i, "租", 3);
+	f->use = longuse;
+	r = expect(run(P_EV, &t.c), "use_unproven", SHENLI_BLOCKER, "facts",
+	           "F1", NULL);
+	contains(r->msg, "租…”");
+	/* negative: no use stated */
+	f->use = NULL;
+	f->summary = "截留低保资金2万元";
+	expect_none(run(P_EV, &t.c), "use_unproven");
+	/* negative: a violation whose nature does not depend on the use */
+	f->violation = "public_funds_banquet";
+	f->summary = "虚列会议费2万元用于公款吃喝";
+	expect_none(run(P_EV, &t.c), "use_unproven");
+}
 
+static void test_evidence_requirement(void **st)
+{
+	(void)st;
+	tc t;
 	/* a car misuse: a bank record (excluded) does not prove the use */
 	tc_bare(&t);
 	tc_ev(&t, "E1", "documentary", "bank_record", "加油卡消费流水");
 	tc_fact(&t, "F1", "official_car_misuse", 4000, "E1", NULL);
-	e = run(P_EV, &t.c);
-	r = expect(e, "evidence_requirement", SHENLI_NOTE, "evidence", "F1",
-	           NULL);
+	shenli_emitter *e = run(P_EV, &t.c);
+	const struct rec *r = expect(e, "evidence_requirement", SHENLI_NOTE,
+	                             "evidence", "F1", NULL);
+	contains(r->msg, "车辆实际使用情况");
 	contains(r->outline, "针对事实F1");
 	contains(r->outline, "车主身份");
+	assert_int_equal(e->n, 1);
 	/* the vehicle's track does */
 	tc_ev(&t, "E2", "electronic_data", NULL, "北斗定位行驶轨迹");
 	tc_cite(&t, &t.f[0], "E2");
 	expect_none(run(P_EV, &t.c), "evidence_requirement");
+	/* "when": "amount": a rule for amounts is not asked without one */
+	char *rules =
+	    rules_with("evidence_requirements.official_car_misuse.0.when",
+	               json_string("amount"));
+	void *state = P[P_EV].open(rules, strlen(rules));
+	free(rules);
+	assert_non_null(state);
+	t.f[0].n_evidence = 1;
+	expect(run_state(P_EV, state, &t.c), "evidence_requirement",
+	       SHENLI_NOTE, "evidence", "F1", NULL);
+	t.f[0].has_amount = 0;
+	expect_none(run_state(P_EV, state, &t.c), "evidence_requirement");
+	P[P_EV].close(state);
 	/* negative: the base case (the giver's testimony) */
 	tc_base(&t);
 	expect_none(run(P_EV, &t.c), "evidence_requirement");
@@ -1236,25 +1504,19 @@ static void test_form_mismatch(void **st)
 	contains(r->msg, "第一种形态");
 	t.c.proposal.form = 1;
 	assert_int_equal(run(P_CL, &t.c)->n, 0);
-	/* a suspected crime: 开除党籍 is the fourth form, not the third */
+	/* the fourth form with what is not expulsion */
 	tc_base(&t);
-	t.f[0].violation = "embezzle_benefit_funds";
-	t.f[0].amount_yuan = 450000;
-	tc_discs(&t, "mass", NULL);
-	t.c.proposal.eight_point_rules = 0;
-	tc_sanction(&t, "开除党籍", "开除", 3);
-	tc_circs(&t, "suspected_crime", NULL);
+	t.f[0].amount_yuan = 150000; /* 4..5 */
+	tc_sanction(&t, "留党察看", "撤职", 4);
 	e = run(P_CL, &t.c);
 	r = expect(e, "form_mismatch", SHENLI_BLOCKER, "disposal", NULL);
 	contains(r->msg, "第四种形态");
-	t.c.proposal.form = 4;
-	assert_int_equal(run(P_CL, &t.c)->n, 0);
-	/* the fourth form without a suspected crime */
-	t.f[0].amount_yuan = 250000; /* level 4: 留党察看 */
-	tc_circs(&t, NULL);
-	tc_sanction(&t, "开除党籍", "开除", 4);
-	e = run(P_CL, &t.c);
-	expect(e, "form_mismatch", SHENLI_BLOCKER, "disposal", NULL);
+	contains(r->msg, "第三种形态");
+	assert_int_equal(e->n, 1);
+	tc_sanction(&t, "警告", "警告", 4);
+	r = expect(run(P_CL, &t.c), "form_mismatch", SHENLI_BLOCKER, "disposal",
+	           NULL);
+	contains(r->msg, "第二种形态");
 	/* negative: the base case */
 	tc_base(&t);
 	expect_none(run(P_CL, &t.c), "form_mismatch");
@@ -1318,11 +1580,15 @@ static void test_sanction_too_heavy(void **st)
 	contains(r->msg, "畸重");
 	contains(r->msg, "3000元");
 	assert_int_equal(e->n, 1);
-	/* near */
-	tc_sanction(&t, "严重警告", "记过", 2);
+	/* near: one level above 警告 .. 严重警告 */
+	tc_sanction(&t, "撤销党内职务", "降级", 3);
 	r = expect(run(P_CL, &t.c), "sanction_too_heavy", SHENLI_WARNING,
 	           "disposal", "F1", NULL);
 	contains(r->msg, "偏重");
+	contains(r->msg, "在“警告”至“严重警告／记过、记大过”之间");
+	/* negative: the top of the range */
+	tc_sanction(&t, "严重警告", "记过", 2);
+	assert_int_equal(run(P_CL, &t.c)->n, 0);
 	/* a violation with a range (office space: 0..1) */
 	tc_bare(&t);
 	tc_ev(&t, "E1", "inspection_record", NULL, "办公用房勘验笔录");
@@ -1366,7 +1632,7 @@ static void test_merge_and_priors(void **st)
 	/* a prior sanction: one level up */
 	tc_base(&t);
 	tc_prior(&t, "party", "警告", "2021-03-02");
-	tc_circs(&t, "prior_sanctions", NULL);
+	tc_circs(&t, "after_warning", NULL);
 	r = expect(run(P_CL, &t.c), "sanction_too_light", SHENLI_WARNING,
 	           "disposal", "F1", NULL);
 	contains(r->msg, "曾受处分");
@@ -1385,16 +1651,30 @@ static void test_mitigation(void **st)
 	       "disposal", "F1", NULL);
 	tc_circs(&t, "voluntary_confession", NULL);
 	assert_int_equal(run(P_CL, &t.c)->n, 0);
+	/* each mitigating circumstance of the vocabulary; several lower the
+	 * bottom once, not once each */
+	static const char *const mit[] = {"refund", "cooperation",
+	                                  "minor_consequence"};
+	for (size_t i = 0; i < NELEM(mit); i++) {
+		tc_circs(&t, mit[i], NULL);
+		assert_int_equal(run(P_CL, &t.c)->n, 0);
+	}
+	tc_circs(&t, "voluntary_confession", "refund", "cooperation", NULL);
+	tc_sanction(&t, NULL, NULL, 1);
+	const struct rec *r = expect(run(P_CL, &t.c), "sanction_too_light",
+	                             SHENLI_WARNING, "disposal", "F1", NULL);
+	contains(r->msg, "可从轻或者减轻");
+	tc_sanction(&t, "警告", "警告", 2);
 	/* but not below a crime */
 	t.f[0].violation = "embezzle_benefit_funds";
 	t.f[0].amount_yuan = 400000;
 	tc_discs(&t, "mass", NULL);
 	t.c.proposal.eight_point_rules = 0;
 	tc_sanction(&t, "开除党籍", "开除", 3);
-	const struct rec *r = expect(run(P_CL, &t.c), "sanction_too_light",
-	                             SHENLI_WARNING, "disposal", "F1", NULL);
+	r = expect(run(P_CL, &t.c), "sanction_too_light", SHENLI_WARNING,
+	           "disposal", "F1", NULL);
 	contains(r->msg, "移送司法机关");
-	assert_null(strstr(r->msg, "可减轻"));
+	assert_null(strstr(r->msg, "减轻"));
 }
 
 /* A suspected crime cited by the agency widens the range upwards. */
@@ -1404,13 +1684,176 @@ static void test_crime(void **st)
 	tc t;
 	tc_base(&t);
 	tc_sanction(&t, "开除党籍", "开除", 4);
-	tc_circs(&t, "suspected_crime", NULL);
 	assert_int_equal(run(P_CL, &t.c)->n, 0);
-	/* without it, the same proposal is far too heavy (and mis-formed) */
-	tc_circs(&t, NULL);
+	/* the same expulsion in the third form claims no crime: far too
+	 * heavy for a 5000-yuan gift */
+	tc_sanction(&t, "开除党籍", "开除", 3);
 	shenli_emitter *e = run(P_CL, &t.c);
 	expect(e, "sanction_too_heavy", SHENLI_BLOCKER, "disposal", "F1", NULL);
-	expect(e, "form_mismatch", SHENLI_BLOCKER, "disposal", NULL);
+	expect_none(e, "form_mismatch");
+	/* rules before version 2 said so with a crime circumstance */
+	char *rules =
+	    rules_with("circumstances.suspected_crime",
+	               json_pack("{s:s, s:b}", "zh", "涉嫌犯罪", "crime", 1));
+	void *state = P[P_CL].open(rules, strlen(rules));
+	free(rules);
+	assert_non_null(state);
+	tc_circs(&t, "suspected_crime", NULL);
+	assert_int_equal(run_state(P_CL, state, &t.c)->n, 0);
+	P[P_CL].close(state);
+}
+
+/* Form 4 (suspected of a crime, transferred for prosecution) goes with
+ * 开除党籍 and 开除: that pair is never flagged, whatever the amount, for
+ * a member, an official or both. */
+static void test_form4_expulsion(void **st)
+{
+	(void)st;
+	static const double amounts[] = {3000, 30000, 150000, 250000, 450000};
+	static const char *const viol[] = {"gifts_and_money",
+	                                   "embezzle_benefit_funds"};
+	tc t;
+	for (size_t v = 0; v < NELEM(viol); v++)
+		for (size_t i = 0; i < NELEM(amounts); i++) {
+			tc_base(&t);
+			t.f[0].violation = viol[v];
+			t.f[0].amount_yuan = amounts[i];
+			if (v) {
+				tc_discs(&t, "mass", NULL);
+				t.c.proposal.eight_point_rules = 0;
+			}
+			tc_sanction(&t, "开除党籍", "开除", 4);
+			expect_no_alarm(run_all(&t.c));
+			t.c.subject.public_official = 0;
+			tc_sanction(&t, "开除党籍", NULL, 4);
+			expect_no_alarm(run(P_CL, &t.c));
+			t.c.subject.public_official = 1;
+			t.c.subject.party_member = 0;
+			tc_sanction(&t, NULL, "开除", 4);
+			expect_no_alarm(run(P_CL, &t.c));
+		}
+	/* the third form with a crime-level amount: no form finding, but the
+	 * panel hears the case may belong with the prosecutors */
+	tc_base(&t);
+	t.f[0].violation = "embezzle_benefit_funds";
+	t.f[0].amount_yuan = 450000;
+	tc_discs(&t, "mass", NULL);
+	t.c.proposal.eight_point_rules = 0;
+	tc_sanction(&t, "开除党籍", "开除", 3);
+	shenli_emitter *e = run(P_CL, &t.c);
+	expect_none(e, "form_mismatch");
+	const struct rec *r = expect(e, "sanction_too_light", SHENLI_WARNING,
+	                             "disposal", "F1", NULL);
+	contains(r->msg, "移送司法机关");
+}
+
+/* Calibration gives a range per violation and amount band: anything in
+ * it draws nothing; outside, a finding that names it. */
+static void test_calibration_range(void **st)
+{
+	(void)st;
+	tc t;
+	tc_base(&t);
+	t.f[0].amount_yuan = 30000; /* gifts from 20,000: 2..3 */
+	static const char *const fit[][2] = {{"严重警告", "记过"},
+	                                     {"严重警告", "记大过"},
+	                                     {"撤销党内职务", "降级"},
+	                                     {"撤销党内职务", "撤职"}};
+	for (size_t i = 0; i < NELEM(fit); i++) {
+		tc_sanction(&t, fit[i][0], fit[i][1], i < 2 ? 2 : 3);
+		assert_int_equal(run(P_CL, &t.c)->n, 0);
+	}
+	tc_sanction(&t, "警告", "警告", 2);
+	const struct rec *r = expect(run(P_CL, &t.c), "sanction_too_light",
+	                             SHENLI_WARNING, "disposal", "F1", NULL);
+	contains(r->msg, "按事实和情节应在“严重警告／记过、记大过”至“撤销党"
+	                 "内职务／降级、撤职”之间");
+	contains(r->msg, "3万元");
+	tc_sanction(&t, "留党察看", "撤职", 3);
+	expect(run(P_CL, &t.c), "sanction_too_heavy", SHENLI_WARNING,
+	       "disposal", "F1", NULL);
+	tc_sanction(&t, "开除党籍", "开除", 3);
+	expect(run(P_CL, &t.c), "sanction_too_heavy", SHENLI_BLOCKER,
+	       "disposal", "F1", NULL);
+	/* a band's bottom: 20,000 yuan is in it, 19,999 below it (1..2) */
+	t.f[0].amount_yuan = 20000;
+	tc_sanction(&t, "警告", "警告", 2);
+	expect(run(P_CL, &t.c), "sanction_too_light", SHENLI_WARNING,
+	       "disposal", "F1", NULL);
+	t.f[0].amount_yuan = 19999;
+	assert_int_equal(run(P_CL, &t.c)->n, 0);
+	/* goods count by their value */
+	t.f[0].in_kind = 1;
+	assert_int_equal(run(P_CL, &t.c)->n, 0);
+	t.f[0].amount_yuan = 30000;
+	expect(run(P_CL, &t.c), "sanction_too_light", SHENLI_WARNING,
+	       "disposal", "F1", NULL);
+}
+
+/* Aggravating circumstances move the range up: 从重 (the lightest rung
+ * is no longer enough) and 加重 (one rung above is allowed). */
+static void test_aggravation(void **st)
+{
+	(void)st;
+	tc t;
+	tc_base(&t); /* 5000 yuan: 警告 .. 严重警告 */
+	tc_sanction(&t, "撤销党内职务", "降级", 3);
+	expect(run(P_CL, &t.c), "sanction_too_heavy", SHENLI_WARNING,
+	       "disposal", "F1", NULL);
+	tc_circs(&t, "repeated", NULL);
+	assert_int_equal(run(P_CL, &t.c)->n, 0); /* 加重 */
+	tc_sanction(&t, "严重警告", "记过", 2);
+	assert_int_equal(run(P_CL, &t.c)->n, 0);
+	tc_sanction(&t, "警告", "警告", 2);
+	const struct rec *r = expect(run(P_CL, &t.c), "sanction_too_light",
+	                             SHENLI_WARNING, "disposal", "F1", NULL);
+	contains(r->msg, "有多次违纪情节，从重或者加重");
+	/* two of them move it once */
+	tc_circs(&t, "obstruction", "serious_consequence", NULL);
+	tc_sanction(&t, "留党察看", "撤职", 3);
+	expect(run(P_CL, &t.c), "sanction_too_heavy", SHENLI_WARNING,
+	       "disposal", "F1", NULL);
+	/* 受处分后再犯 without a prior sanction on record aggravates ... */
+	tc_circs(&t, "after_warning", NULL);
+	tc_sanction(&t, "警告", "警告", 2);
+	expect(run(P_CL, &t.c), "sanction_too_light", SHENLI_WARNING,
+	       "disposal", "F1", NULL);
+	/* ... and with one it is that prior sanction, counted once */
+	tc_prior(&t, "party", "警告", "2022-03-02");
+	tc_sanction(&t, "撤销党内职务", "降级", 3);
+	assert_int_equal(run(P_CL, &t.c)->n, 0);
+	tc_sanction(&t, "留党察看", "撤职", 3);
+	expect(run(P_CL, &t.c), "sanction_too_heavy", SHENLI_WARNING,
+	       "disposal", "F1", NULL);
+	/* aggravation never reaches a crime */
+	tc_base(&t);
+	t.f[0].amount_yuan = 150000; /* 4..5 */
+	tc_circs(&t, "repeated", NULL);
+	tc_sanction(&t, "开除党籍", "开除", 3);
+	assert_int_equal(run(P_CL, &t.c)->n, 0);
+}
+
+/* A circumstance the rules do not know is kept and shown, never an
+ * error: a note names it, and the range ignores it. */
+static void test_unknown_circumstance(void **st)
+{
+	(void)st;
+	tc t;
+	tc_base(&t);
+	tc_circs(&t, "prior_sanctions", "voluntary_confession", "幡然悔悟",
+	         "幡然悔悟", NULL);
+	shenli_emitter *e = run(P_CL, &t.c);
+	const struct rec *r =
+	    expect(e, "unknown_circumstance", SHENLI_NOTE, "disposal", NULL);
+	contains(r->msg, "“prior_sanctions”、“幡然悔悟”不在规则的情节词表中");
+	assert_null(strstr(r->msg, "“voluntary_confession”"));
+	contains(r->msg, "主动交代（voluntary_confession）");
+	assert_int_equal(e->n, 1);
+	/* negative: the vocabulary's own codes */
+	tc_circs(&t, "voluntary_confession", "refund", "cooperation",
+	         "minor_consequence", "repeated", "obstruction",
+	         "serious_consequence", NULL);
+	expect_none(run(P_CL, &t.c), "unknown_circumstance");
 }
 
 static void test_prior_sanctions_not_cited(void **st)
@@ -1425,7 +1868,7 @@ static void test_prior_sanctions_not_cited(void **st)
 	                             SHENLI_WARNING, "disposal", NULL);
 	contains(r->msg, "党纪警告（2021-03-02）");
 	assert_int_equal(e->n, 1);
-	tc_circs(&t, "prior_sanctions", NULL);
+	tc_circs(&t, "after_warning", NULL);
 	assert_int_equal(run(P_CL, &t.c)->n, 0);
 }
 
@@ -1436,7 +1879,7 @@ static void test_several_prior_sanctions(void **st)
 	tc_base(&t);
 	tc_prior(&t, "party", "警告", "2019-03-02");
 	tc_sanction(&t, "严重警告", "记过", 2);
-	tc_circs(&t, "prior_sanctions", NULL);
+	tc_circs(&t, "after_warning", NULL);
 	expect_none(run(P_CL, &t.c), "several_prior_sanctions");
 	tc_prior(&t, "gov", "记过", "2021-05-06");
 	shenli_emitter *e = run(P_CL, &t.c);
@@ -1570,16 +2013,58 @@ static void test_evidence_after_transfer(void **st)
 	const struct rec *r = expect(e, "evidence_after_transfer",
 	                             SHENLI_WARNING, "procedure", "E2", NULL);
 	contains(r->msg, "李某个人银行账户流水");
+	assert_null(strstr(r->msg, "补查提纲"));
 	assert_int_equal(e->n, 1);
-	/* after a return, supplementary evidence postdates the transfer */
-	t.ret[0] = (shenli_return){1, "supplement", NULL, 0};
-	t.c.n_returns = 1;
-	expect_none(run(P_PR, &t.c), "evidence_after_transfer");
 	/* negative: the transfer day itself, and before filing (初核) */
 	tc_base(&t);
 	t.e[1].obtained_on = "2024-05-06";
 	t.e[2].obtained_on = "2023-12-01";
 	expect_none(run(P_PR, &t.c), "evidence_after_transfer");
+}
+
+/* Evidence sent in answer to a return is judged by that return: obtained
+ * after the transfer is expected, after the answer was sent is not. */
+static void test_evidence_after_answer(void **st)
+{
+	(void)st;
+	tc t;
+	tc_base(&t);
+	tc_ev(&t, "E4", "witness_testimony", NULL, "车主证人证言");
+	t.e[3].obtained_on = "2024-06-10";
+	tc_cite(&t, &t.f[0], "E4");
+	shenli_return *r1 = tc_return(&t, "2024-05-20", "2024-06-15");
+	tc_item(&t, r1, "2024-06-15", "E4", NULL);
+	expect_no_alarm(run(P_PR, &t.c));
+	/* obtained after the answer was sent */
+	t.e[3].obtained_on = "2024-06-20";
+	shenli_emitter *e = run(P_PR, &t.c);
+	const struct rec *r = expect(e, "evidence_after_answer", SHENLI_WARNING,
+	                             "procedure", "E4", NULL);
+	contains(r->msg, "第1次退回补查提纲第1项");
+	contains(r->msg, "2024-06-20");
+	contains(r->msg, "2024-06-15");
+	expect_none(e, "evidence_after_transfer");
+	assert_int_equal(e->n, 1);
+	/* cited again in answer to a second return: the later answer is
+	 * the one that sent it */
+	shenli_return *r2 = tc_return(&t, "2024-06-25", "2024-07-20");
+	tc_item(&t, r2, "2024-07-20", "E4", NULL);
+	t.e[3].obtained_on = "2024-07-10";
+	expect_no_alarm(run(P_PR, &t.c));
+	t.e[3].obtained_on = "2024-07-21";
+	expect(run(P_PR, &t.c), "evidence_after_answer", SHENLI_WARNING,
+	       "procedure", "E4", NULL);
+	/* an open item's evidence is no answer */
+	tc_base(&t);
+	tc_ev(&t, "E4", "witness_testimony", NULL, "车主证人证言");
+	t.e[3].obtained_on = "2024-06-10";
+	r1 = tc_return(&t, "2024-05-20", "2024-06-15");
+	tc_item(&t, r1, NULL, NULL);
+	tc_item(&t, r1, "2024-06-15", "E9", NULL);
+	e = run(P_PR, &t.c);
+	r = expect(e, "evidence_after_transfer", SHENLI_WARNING, "procedure",
+	           "E4", NULL);
+	contains(r->msg, "不是对补查提纲的答复所补充的证据");
 }
 
 static void test_fact_after_transfer(void **st)
@@ -1832,6 +2317,9 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_no_evidence),
 	    cmocka_unit_test(test_confession_only),
 	    cmocka_unit_test(test_no_money_flow),
+	    cmocka_unit_test(test_money_records),
+	    cmocka_unit_test(test_in_kind),
+	    cmocka_unit_test(test_use_unproven),
 	    cmocka_unit_test(test_evidence_requirement),
 	    cmocka_unit_test(test_no_identity),
 	    cmocka_unit_test(test_large_file),
@@ -1853,6 +2341,10 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_merge_and_priors),
 	    cmocka_unit_test(test_mitigation),
 	    cmocka_unit_test(test_crime),
+	    cmocka_unit_test(test_form4_expulsion),
+	    cmocka_unit_test(test_calibration_range),
+	    cmocka_unit_test(test_aggravation),
+	    cmocka_unit_test(test_unknown_circumstance),
 	    cmocka_unit_test(test_prior_sanctions_not_cited),
 	    cmocka_unit_test(test_several_prior_sanctions),
 	    cmocka_unit_test(test_missing_document),
@@ -1860,6 +2352,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_transfer_before_response),
 	    cmocka_unit_test(test_transfer_date_mismatch),
 	    cmocka_unit_test(test_evidence_after_transfer),
+	    cmocka_unit_test(test_evidence_after_answer),
 	    cmocka_unit_test(test_fact_after_transfer),
 	    cmocka_unit_test(test_fact_period_inverted),
 	    cmocka_unit_test(test_generated_clean),

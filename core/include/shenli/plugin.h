@@ -22,7 +22,10 @@
 
 #include <stddef.h>
 
-#define SHENLI_PLUGIN_ABI 1
+/* 2: facts carry use and in_kind; returns carry their dates, and outline
+ * items the answer's date and evidence. Arrays of these structs changed
+ * size, so a plugin built for 1 cannot read a view of 2. */
+#define SHENLI_PLUGIN_ABI 2
 
 /* ---- the case, read-only ------------------------------------------------ */
 
@@ -47,6 +50,10 @@ typedef struct {
 	double amount_yuan;
 	const char *const *evidence; /* ids as written: may dangle */
 	size_t n_evidence;
+	/* what the money is said to have been used for, as the dossier's
+	 * "use" field gives it; NULL if absent (the summary may still say) */
+	const char *use;
+	int in_kind; /* the amount is the value of goods or services */
 } shenli_fact;
 
 typedef struct {
@@ -76,6 +83,11 @@ typedef struct {
 	const char *const *refs;
 	size_t n_refs;
 	int answered;
+	const char *answered_on; /* YYYY-MM-DD; NULL while open */
+	/* the evidence ids the agency's answer cited (added in answer to the
+	 * return: judge them by the return's dates, not the transfer's) */
+	const char *const *answer_evidence;
+	size_t n_answer_evidence;
 } shenli_outline_item;
 
 typedef struct {
@@ -83,6 +95,9 @@ typedef struct {
 	const char *kind; /* "supplement" or "reinvestigate" */
 	const shenli_outline_item *items;
 	size_t n_items;
+	/* YYYY-MM-DD, the workstation's local calendar as the dossier's
+	 * dates are; resubmitted_on NULL while the case is away */
+	const char *returned_on, *resubmitted_on;
 } shenli_return;
 
 typedef struct {
@@ -95,7 +110,8 @@ typedef struct {
 	const shenli_document *documents;
 	size_t n_documents;
 	shenli_proposal proposal;
-	const shenli_return *returns; /* earlier returns with their outlines */
+	/* earlier returns with their outlines, oldest first */
+	const shenli_return *returns;
 	size_t n_returns;
 } shenli_case;
 
