@@ -223,6 +223,11 @@ void sl_sign_free(sl_signkey *k)
 	EVP_PKEY_free(k);
 }
 
+sl_signkey *sl_key_ref(sl_signkey *k)
+{
+	return k && EVP_PKEY_up_ref(k) == 1 ? k : NULL;
+}
+
 sl_rc sl_sign_pub(sl_signkey *k, uint8_t pub[SL_ED25519_PUB_LEN])
 {
 	size_t len = SL_ED25519_PUB_LEN;

@@ -76,9 +76,12 @@ sl_rc sl_sign(sl_signkey *k, const void *msg, size_t n,
               uint8_t sig[SL_ED25519_SIG_LEN]);
 /* A verifier bound to one public key; reuse it for many signatures. */
 sl_signkey *sl_verifier_new(const uint8_t pub[SL_ED25519_PUB_LEN]);
-/* SL_OK if valid, SL_EINTEGRITY if not. */
+/* SL_OK if valid, SL_EINTEGRITY if not. Safe to call from several
+ * threads with the same key. */
 sl_rc sl_verify(sl_signkey *pub, const void *msg, size_t n,
                 const uint8_t sig[SL_ED25519_SIG_LEN]);
+/* One more reference to a key (free each with sl_sign_free). */
+sl_signkey *sl_key_ref(sl_signkey *k);
 
 /* Lower-case hex. out must hold 2n+1 bytes. */
 void sl_hex(const uint8_t *in, size_t n, char *out);

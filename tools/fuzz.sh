@@ -34,7 +34,7 @@ dict() {
 	case $1 in
 	dossier | intake | rules | keyslot) echo "-dict=$fz/json.dict" ;;
 	manifest) echo "-dict=$fz/manifest.dict" ;;
-	audit) echo "-dict=$fz/audit.dict" ;;
+	audit | replay) echo "-dict=$fz/audit.dict" ;;
 	script) echo "-dict=$fz/lua.dict" ;;
 	esac
 }
