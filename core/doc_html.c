@@ -213,11 +213,14 @@ static void block(sl_buf *b, const sl_doc *d, size_t i, int *in_table)
 	}
 	case SL_BLK_ANNEX: {
 		char no[128];
+		char n[16] = "";
+		if (sl_doc_nannexes(d) > 1)
+			snprintf(n, sizeof n, "%d", k->no);
 		snprintf(
 		    no, sizeof no,
-		    "<section class=\"annex\">\n<p class=\"annex-no\">附件%d"
+		    "<section class=\"annex\">\n<p class=\"annex-no\">附件%s"
 		    "</p>\n<h1 class=\"annex-title\">",
-		    k->no);
+		    n);
 		sl_buf_str(b, no);
 		cell(b, d, k->first);
 		sl_buf_str(b, "</h1>\n");

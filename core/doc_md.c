@@ -114,7 +114,10 @@ static void block(sl_buf *b, const sl_doc *d, size_t i)
 		sl_buf_str(b, "\n---\n\n");
 		{
 			char no[32];
-			snprintf(no, sizeof no, "附件%d\n\n## ", k->no);
+			if (sl_doc_nannexes(d) > 1)
+				snprintf(no, sizeof no, "附件%d\n\n## ", k->no);
+			else
+				snprintf(no, sizeof no, "附件\n\n## ");
 			sl_buf_str(b, no);
 		}
 		cell(b, d, k->first, 0);

@@ -150,6 +150,9 @@ static PangoLayout *layout(pdf *p, const char *text, size_t len,
 	pango_layout_set_indent(lay, (int)(st->indent * PANGO_SCALE));
 	pango_layout_set_text(lay, text, (int)len);
 	PangoAttrList *al = pango_attr_list_new();
+	/* a line broken inside a word gets no hyphen: a hash or an id
+	 * must read exactly as it is */
+	pango_attr_list_insert(al, pango_attr_insert_hyphens_new(FALSE));
 	if (st->letter != 0) {
 		PangoAttribute *a = pango_attr_letter_spacing_new(
 		    (int)(st->letter * PANGO_SCALE));
@@ -601,7 +604,10 @@ static void body_block(pdf *p, const sl_dblock *b)
 		if (p->y > Y0 + 0.01)
 			new_page(p);
 		char no[32];
-		snprintf(no, sizeof no, "附件%d", b->no);
+		if (sl_doc_nannexes(p->d) > 1)
+			snprintf(no, sizeof no, "附件%d", b->no);
+		else
+			snprintf(no, sizeof no, "附件");
 		style hei = {R_HEI, BODY, P, 0, PANGO_ALIGN_LEFT, 0, 0, 0};
 		text_str(p, no, &hei);
 		p->y += P;
