@@ -9,9 +9,10 @@
  * audit head and, once signed off, the head the sign-off recorded. Policy
  * (SL_ACT_CASE_READ) is checked before anything is read.
  *
- * People are printed by name, never by user id: a team entry's "name"
- * (or an opinion's "author_name"); where no name is recorded, only the
- * role ("组员") is printed, which identifies no one.
+ * People are printed by name, never by user id: a team entry's "name";
+ * where no name is recorded (or the person is not on the team, as the
+ * leader who records the panel's opinion may not be), only the role
+ * ("组员", "组长") is printed, which identifies no one.
  */
 #ifndef SHENLI_CASEDOC_H
 #define SHENLI_CASEDOC_H
