@@ -69,6 +69,7 @@ bench: build
 	$(BUILD_DIR)/tests/bench/bench_import
 	$(BUILD_DIR)/tests/bench/bench_review
 	$(BUILD_DIR)/tests/bench/bench_scripts
+	$(BUILD_DIR)/tests/bench/bench_report
 
 # A separate build with the core instrumented for libFuzzer, ASan and UBSan;
 # each target runs on a copy of tests/fuzz/corpus/<target>. Installs clang
