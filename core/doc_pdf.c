@@ -2,6 +2,7 @@
 #include "doc_pdf.h"
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -829,4 +830,10 @@ sl_rc sl_doc_pdf(const sl_doc *d, char **out, size_t *len)
 		                      : cairo_status_to_string(cs));
 	}
 	return sl_buf_finish(&b, out, len);
+}
+
+void sl_doc_pdf_cleanup(void)
+{
+	cairo_debug_reset_static_data();
+	FcFini();
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../doc_pdf.h"
 #include "../fsutil.h"
 #include "../opiniondoc.h"
 #include "../report.h"
@@ -88,5 +89,7 @@ int cmd_report(int argc, char **argv, sl_cli *g)
 		return cli_fail(rc);
 	int r = cli_write_document(out, doc, len);
 	free(doc);
+	if (!strcmp(format, "pdf"))
+		sl_doc_pdf_cleanup();
 	return r;
 }

@@ -158,7 +158,7 @@ PY
 		"! grep -qE 'confession_only|evidence/|signed_off|in_review|shenli audit' '$T/$f'"
 	check "$f: the audit heads are in the annex" python3 - "$T/$f" "$HEAD" "$SIGNED" "$FP_M3" <<'PY'
 import sys
-t = open(sys.argv[1]).read(); a = t.find("审计核验信息", t.find("附件1"))
+t = open(sys.argv[1]).read(); a = t.find("审计核验信息", t.find("附件：") + 1)
 sys.exit(0 if a > 0 and all(t.find(x) > a for x in sys.argv[2:]) else 1)
 PY
 	check "$f: not a draft once signed off" bash -c "! grep -q 草稿 '$T/$f'"
