@@ -51,6 +51,7 @@ asan: deps
 	  -DSHENLI_BENCH=OFF
 	$(CMAKE) --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && SHENLI_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
@@ -69,6 +70,7 @@ bench: build
 	$(BUILD_DIR)/tests/bench/bench_import
 	$(BUILD_DIR)/tests/bench/bench_review
 	$(BUILD_DIR)/tests/bench/bench_scripts
+	$(BUILD_DIR)/tests/bench/bench_report
 
 # A separate build with the core instrumented for libFuzzer, ASan and UBSan;
 # each target runs on a copy of tests/fuzz/corpus/<target>. Installs clang

@@ -23,7 +23,7 @@ static json_t *team_view(sl_store *s, int64_t ref, sl_rc *rc)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT a.user_id, u.role, u.agency FROM"
+	                       "SELECT a.user_id, u.role, u.agency, u.name FROM"
 	                       " assignments a JOIN users u ON u.id = a.user_id"
 	                       " WHERE a.case_ref = ? ORDER BY a.user_id",
 	                       -1, &st, 0)) {
@@ -36,10 +36,11 @@ static json_t *team_view(sl_store *s, int64_t ref, sl_rc *rc)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(
 		    a, json_pack(
-		           "{s:s, s:s, s:s?}", "id",
+		           "{s:s, s:s, s:s?, s:s?}", "id",
 		           (const char *)sqlite3_column_text(st, 0), "role",
 		           (const char *)sqlite3_column_text(st, 1), "agency",
-		           (const char *)sqlite3_column_text(st, 2)));
+		           (const char *)sqlite3_column_text(st, 2), "name",
+		           (const char *)sqlite3_column_text(st, 3)));
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE) {
 		json_decref(a);

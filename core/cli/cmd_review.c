@@ -5,9 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../doc_pdf.h"
 #include "../fsutil.h"
 #include "../opinions.h"
-#include "../report.h"
+#include "../returnletter.h"
 #include "../returns.h"
 #include "../review.h"
 #include "../signoff.h"
@@ -19,8 +20,8 @@ static const char USAGE[] = N_(
     "       shenli review opinion ID --file OPINION.json [--panel] [--json]\n"
     "       shenli review return ID --kind supplement|reinvestigate\n"
     "                            [--item TEXT [--ref F1,E2]]... [--json]\n"
-    "       shenli review outline ID [--return N] [--json | --format md|html\n"
-    "                                [--out FILE]]\n"
+    "       shenli review outline ID [--return N] [--json |\n"
+    "                                --format md|html|pdf [--out FILE]]\n"
     "       shenli review signoff ID [--json]\n"
     "\n"
     "run checks a case (or every case under review that you may see) with\n"
@@ -35,8 +36,10 @@ static const char USAGE[] = N_(
     "items you add (each tied to facts or evidence with --ref); the review\n"
     "clock stops. The rules bound the number of returns.\n"
     "outline shows a return's outline (the latest unless --return N); with\n"
-    "--format md|html it is a document to send back to the agency, on\n"
-    "stdout or written to --out FILE (mode 0600).\n"
+    "--format md|html|pdf it is the letter returning the case "
+    "(退回补充调查函)\n"
+    "with the outline as its annex and the agency's deadline, on stdout or\n"
+    "written to --out FILE (mode 0600).\n"
     "signoff (leader) runs every installed consistency script in a sandbox;\n"
     "if any fails it refuses (exit 1) and lists their findings.\n");
 
@@ -343,9 +346,10 @@ static int review_outline(int argc, char **argv, sl_cli *g)
 	if (!id)
 		return cli_usage_error(_(USAGE),
 		                       _("review outline: which case?"));
-	if (format && strcmp(format, "md") && strcmp(format, "html"))
+	if (format && strcmp(format, "md") && strcmp(format, "html") &&
+	    strcmp(format, "pdf"))
 		return cli_usage_error(
-		    _(USAGE), _("review outline: --format md or html"));
+		    _(USAGE), _("review outline: --format md, html or pdf"));
 	if ((out && !format) || (format && json) || (out && !*out))
 		return cli_usage_error(
 		    _(USAGE),
@@ -358,12 +362,15 @@ static int review_outline(int argc, char **argv, sl_cli *g)
 	if (format) { /* the outline as a document for the agency */
 		char *doc;
 		size_t len;
-		rc = sl_outline_document(s, id, (int)no, format, &doc, &len);
+		rc = sl_outline_document(s, id, (int)no, format, NULL, &doc,
+		                         &len);
 		sl_store_close(s);
 		if (rc)
 			return cli_fail(rc);
 		int r = cli_write_document(out, doc, len);
 		free(doc);
+		if (!strcmp(format, "pdf"))
+			sl_doc_pdf_cleanup();
 		return r;
 	}
 	json_t *o = NULL;

@@ -117,8 +117,9 @@ exactly "shenli --store=x.db case " assign extend import list resubmit show
 # ---- fixed values --------------------------------------------------------
 exactly "shenli review return X --kind " reinvestigate supplement
 exactly "shenli review return X --kind s" supplement
-exactly "shenli report X --format " html md
-exactly "shenli review outline X --format " html md
+exactly "shenli report X --format " html md pdf
+exactly "shenli review outline X --format " html md pdf
+exactly "shenli report X --op" --opinion
 exactly "shenli --user admin user add bob --role " admin auditor leader member specialist
 exactly "shenli case list --state in_" in_review
 offers "shenli sample docket --fault " none confession_only unknown_agency

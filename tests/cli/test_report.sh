@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# The review report (审理报告) and the outline document: one case taken
-# through the whole workflow (return with an item, resubmission, opinions,
-# the panel's opinion with a dissent and property, sign-off), then the
-# report in Markdown and HTML: every section, the dissent, the signers'
-# fingerprints, the audit heads, hostile text from the dossier escaped,
-# no external reference in the HTML. If chromium is installed the HTML is
-# rendered to PDF and PNG, and the PDF must embed a CJK font.
+# The documents of a case as 公文 (GB/T 9704): the review report (审理报告),
+# the return letter (退回补充调查函) with its outline, and the panel's
+# review opinion (审理意见). One case taken through the whole workflow
+# (return with an item, resubmission, opinions, the panel's opinion with a
+# dissent and property, sign-off), then the documents in Markdown, HTML
+# and PDF: every section, the dissent, the signers' fingerprints and the
+# audit heads in the annex, no user id, hostile text from the dossier
+# (markup, Markdown, a right-to-left override, control characters, a very
+# long line) escaped or dropped, no external reference in the HTML. Each
+# PDF embeds every font, and pdftotext finds its title, headings, "— 2 —"
+# on page 2 and the Chinese date; pdftoppm renders its pages (kept in
+# $SHENLI_KEEP_RENDER if set, for a person to look at).
 . "$(dirname "$0")/lib.sh"
 PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] || { fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
@@ -33,6 +38,10 @@ python3 - "$D" "$HOSTILE" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 d["facts"][0]["summary"] += sys.argv[2]
+# a right-to-left override, an isolate and a control character, and a
+# line of 2,000 characters without a break
+d["facts"][0]["summary"] += "\u202e反转\u2066隔离\u2069\u0007响铃" + "长" * 2000
+d["evidence"][0]["title"] = "<img src=x onerror=alert(1)>\u202e" + "证" * 80
 d["subject"]["prior_sanctions"] = [
     {"system": "party", "level": "警告", "decided_on": "2019-03-02"},
     {"system": "gov", "level": "记过", "decided_on": "2021-06-15"}]
@@ -52,7 +61,8 @@ check "a report before sign-off is marked as a draft" grep -q "草稿" "$OUT"
 expect_rc 4 as m9 report "$C"                    # another zone
 expect_rc 4 as m9 report NO-SUCH-CASE           # the same answer
 expect_rc 4 as root report "$C"                  # admins read no case
-expect_rc 2 as lead report "$C" --format pdf
+expect_rc 2 as lead report "$C" --format docx
+expect_rc 4 as m1 report "$C" --opinion          # no panel opinion yet
 expect_rc 2 as lead report
 
 # return with the checks' item and one of the leader's
@@ -61,10 +71,11 @@ NITEMS=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["it
 check "the outline has the check's item and the leader's" pyjson \
 	'd["items"][0]["source"]=="evidence/confession_only" and d["items"][-1]["text"]=="补充车主证言"' "$OUT"
 expect_rc 0 as m1 review outline "$C" --format md
-check "outline document: a title and every item" python3 - "$OUT" "$NITEMS" <<'PY'
+check "outline document: the letter, its deadline, and every item" python3 - "$OUT" "$NITEMS" <<'PY'
 import sys
 t = open(sys.argv[1]).read()
-ok = t.startswith("# 补查提纲") and "补充车主证言" in t and "待补查" in t
+ok = "\n# 关于退回" in t and "补查提纲" in t and "补充车主证言" in t and "待补查" in t
+ok &= "补查时限" in t and "前完成" in t and "supplement" not in t
 ok &= all("| %d |" % n in t for n in range(1, int(sys.argv[2]) + 1))
 sys.exit(0 if ok else 1)
 PY
@@ -72,7 +83,7 @@ expect_rc 0 as m1 review outline "$C" --format html --out "$T/outline.html"
 check "outline --out prints the path" grep -qx "$T/outline.html" "$OUT"
 check "the outline html lists the items" grep -q "<td>补充车主证言</td>" "$T/outline.html"
 check "the outline file is private (0600)" test "$(stat -c %a "$T/outline.html")" = 600
-expect_rc 2 as m1 review outline "$C" --format pdf
+expect_rc 2 as m1 review outline "$C" --format docx
 expect_rc 2 as m1 review outline "$C" --format md --json
 
 # the agency answers every item with new documentary evidence
@@ -138,17 +149,30 @@ PY
 		"$VZH" "$HEAD" "$SIGNED" "$FP_M1" "$FP_M3" "$FP_LEAD"; do
 		check "$f has $want" grep -qF -- "$want" "$T/$f"
 	done
-	check "$f: the dissent is m3's, with m3's key" grep -qE "m3.*建议从轻处理.*$FP_M3" "$T/$f"
+	check "$f: people by name or role, never by user id" python3 - "$T/$f" <<'PY'
+import re, sys
+t = re.sub(r"(?s)<style>.*</style>", "", open(sys.argv[1]).read())
+sys.exit(1 if re.search(r"(?<![\w-])(m1|m3|lead|root)(?![\w-])", t) else 0)
+PY
+	check "$f: no check code, no state code" bash -c \
+		"! grep -qE 'confession_only|evidence/|signed_off|in_review|shenli audit' '$T/$f'"
+	check "$f: the audit heads are in the annex" python3 - "$T/$f" "$HEAD" "$SIGNED" "$FP_M3" <<'PY'
+import sys
+t = open(sys.argv[1]).read(); a = t.find("审计核验信息", t.find("附件：") + 1)
+sys.exit(0 if a > 0 and all(t.find(x) > a for x in sys.argv[2:]) else 1)
+PY
 	check "$f: not a draft once signed off" bash -c "! grep -q 草稿 '$T/$f'"
 done
 check "md: no unescaped <script>" bash -c "! grep -qiE '(^|[^\\\\])<script' '$T/r.md'"
 check "html: no <script> at all" bash -c "! grep -qi '<script' '$T/r.html'"
-check "md: the markup in the summary is escaped" grep -qF '\<script\>alert(1)\</script\> 金额\|86000\| \# 伪造标题 - 伪造条目' "$T/r.md"
+check "md: the markup in the summary is escaped" grep -qF '\<script\>alert(1)\</script\> 金额\|86000\|' "$T/r.md"
+check "md: a heading and a list item of the case's text are escaped" bash -c \
+	"grep -qxF '\\# 伪造标题' '$T/r.md' && grep -qF '\\- 伪造条目' '$T/r.md'"
 check "md: no line of the case's text stands on its own" bash -c "! grep -qE '^(# 伪造|- 伪造)' '$T/r.md'"
 check "md: one title" test "$(grep -c '^# ' "$T/r.md")" = 1
 check "html: the markup in the summary is escaped" grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; 金额|86000|' "$T/r.html"
 check "html: nothing external (http:, https:, src=, @import, url()" bash -c \
-	"! grep -qiE 'https?:|src=|@import|url\(|<link|<script' '$T/r.html' '$T/outline.html'"
+	"! grep -qiE 'https?:|<[^>]* src=|@import|url\(|<link|<script|<img' '$T/r.html' '$T/outline.html'"
 check "html: A4, CJK fonts, headings kept with what follows" bash -c \
 	"grep -q 'size: A4' '$T/r.html' && grep -q 'Noto Serif CJK SC' '$T/r.html' && grep -q 'break-after: avoid' '$T/r.html'"
 expect_rc 0 as aud report "$C" --format html
@@ -156,41 +180,65 @@ check "an auditor reads the report too" grep -q "八、退回补查情况" "$OUT
 expect_rc 0 as m1 review outline "$C" --return 1 --format md
 check "the answered outline says so" grep -q "已补查" "$OUT"
 
-# rendering: headless Chromium to PDF and PNG (CI installs it: tools/deps.sh)
-if ! command -v chromium >/dev/null 2>&1; then
-	echo "skip rendering: chromium is not installed"
-else
-	render() { # render OUTFLAG: one headless run, its own profile
-		timeout -k 5 120 chromium --headless --no-sandbox --disable-gpu \
-			--user-data-dir="$T/chromium" --no-first-run --hide-scrollbars \
-			"$@" "file://$T/r.html" >"$T/chromium.log" 2>&1
-	}
-	render --no-pdf-header-footer --print-to-pdf="$T/r.pdf"
-	check "chromium renders a PDF" test "$(stat -c %s "$T/r.pdf" 2>/dev/null || echo 0)" -gt 20000
-	render --window-size=1240,1754 --screenshot="$T/r.png"
-	check "chromium renders a PNG" test -s "$T/r.png"
-	if [ -n "${SHENLI_KEEP_RENDER:-}" ]; then # for a person to look at
-		cp "$T/r.pdf" "$T/r.png" "$T/r.html" "$T/r.md" "$SHENLI_KEEP_RENDER"/ 2>/dev/null
-	fi
-	if ! fc-list 2>/dev/null | grep -qi "Noto.*CJK"; then
-		echo "skip font check: fonts-noto-cjk is not installed"
-	elif ! command -v pdffonts >/dev/null 2>&1; then
-		echo "skip font check: pdffonts (poppler-utils) is not installed"
-	else
-		# Chromium embeds the CFF outlines of Noto CJK as unnamed Type 3
-		# fonts, so pdffonts cannot name them: require that every font is
-		# embedded and that the Chinese comes back out of the PDF's text
-		check "the report's font stack resolves to Noto CJK" bash -c \
-			"fc-match 'Noto Serif CJK SC' | grep -qi 'CJK'"
-		check "the PDF embeds its fonts, all of them" bash -c \
-			"pdffonts '$T/r.pdf' | awk 'NR > 2 { n++; if (\$(NF-4) != \"yes\") bad++ } END { exit !(n > 0 && !bad) }'"
-		pdftotext "$T/r.pdf" "$T/r.txt" 2>/dev/null
-		check "the PDF's text is the Chinese of the report" python3 - "$T/r.txt" $SECTIONS 审理报告 <<'PY'
+for f in r.md r.html; do
+	check "$f: no bidirectional control or control character survives" python3 - "$T/$f" <<'PY'
 import sys
-t = open(sys.argv[1]).read()
-sys.exit(0 if all(s in t for s in sys.argv[2:]) else 1)
+t = open(sys.argv[1], encoding="utf-8").read()
+bad = [c for c in t if c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+       or (ord(c) < 32 and c not in "\n") or 0x7f <= ord(c) < 0xa0]
+sys.exit(1 if bad or "反转隔离响铃" not in t else 0)
 PY
-	fi
-fi
+done
+check "html: the evidence title's markup is escaped" grep -qF '&lt;img src=x onerror=alert(1)&gt;' "$T/r.html"
+
+# the three documents as PDF, rendered in-process (cairo + pango)
+zhdate() { python3 - "$1" <<'PY'
+import sys
+y, m, d = sys.argv[1].split("-"); D = "〇一二三四五六七八九"
+def n(x):
+    x = int(x); return D[x] if x < 10 else ("" if x // 10 == 1 else D[x // 10]) + "十" + (D[x % 10] if x % 10 else "")
+print("".join(D[int(c)] for c in y) + "年" + n(m) + "月" + n(d) + "日")
+PY
+}
+TODAY=$(date -u +%F)
+as lead case show "$C" --json > "$T/show.json"
+RETURNED=$(as m1 review outline "$C" --return 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["returned_on"])')
+RECORDED=$(as m1 report "$C" --opinion | grep -o '审理组于[0-9]*年[0-9]*月[0-9]*日' | head -1)
+KEEP=${SHENLI_KEEP_RENDER:-$T/render}
+mkdir -p "$KEEP"
+pdfdoc() { # pdfdoc NAME DATE TITLE HEADING... (the PDF is $T/NAME.pdf)
+	local name=$1 date=$2 pdf=$T/$1.pdf
+	shift 2
+	check "$name.pdf is a PDF, private" bash -c \
+		"head -c 5 '$pdf' | grep -q '%PDF-' && test \$(stat -c %a '$pdf') = 600"
+	check "$name.pdf: every font embedded" bash -c \
+		"pdffonts '$pdf' | awk 'NR > 2 { n++; if (\$(NF-4) != \"yes\") bad++ } END { exit !(n > 0 && !bad) }'"
+	pdftotext "$pdf" "$T/$name.txt" 2>/dev/null
+	pdftotext -f 2 -l 2 "$pdf" "$T/$name.p2.txt" 2>/dev/null
+	check "$name.pdf: title, headings and the Chinese date" python3 - "$T/$name.txt" "$(zhdate "$date")" "$@" <<'PY'
+import sys
+t = "".join(open(sys.argv[1]).read().split())
+missing = [s for s in sys.argv[2:] if "".join(s.split()) not in t]
+print("missing:", missing) if missing else None
+sys.exit(1 if missing else 0)
+PY
+	check "$name.pdf: \"— 2 —\" on page 2" grep -qF -- "— 2 —" "$T/$name.p2.txt"
+	check "$name.pdf: no user id, no markup" bash -c \
+		"! grep -qwE 'm1|m3|lead|<script' '$T/$name.txt'"
+	rm -f "$KEEP/$name"-*.png
+	cp "$pdf" "$KEEP/"
+	pdftoppm -r 60 -png "$pdf" "$KEEP/$name"
+	check "$name.pdf: pdftoppm renders every page" test \
+		"$(ls "$KEEP/$name"-*.png 2>/dev/null | wc -l)" = "$(pdfinfo "$pdf" | awk '/^Pages:/ { print $2 }')"
+}
+expect_rc 0 as m1 report "$C" --format pdf --out "$T/report.pdf"
+pdfdoc report "$TODAY" 审理报告 $SECTIONS 附件 审计核验信息 "$SIGNED" 印发
+expect_rc 0 as m1 review outline "$C" --return 1 --format pdf --out "$T/letter.pdf"
+pdfdoc letter "$RETURNED" 补充审查调查的函 一、补查事项 二、补查时限 三、有关要求 补查提纲 补充车主证言 抄送 印发
+expect_rc 0 as m1 report "$C" --opinion --format pdf --out "$T/opinion.pdf"
+pdfdoc opinion "$(python3 -c 'import sys,re; y,m,d=re.findall(r"\d+", sys.argv[1]); print("%s-%02d-%02d" % (y, int(m), int(d)))' "$RECORDED")" \
+	审理意见 一、基本事实 二、定性和处理意见 三、理由和依据 四、涉案财物处置 五、不同意见 建议从轻处理
+expect_rc 0 as m1 report "$C" --format pdf      # to a pipe or file (never a terminal)
+check "report --format pdf on stdout is the PDF" bash -c "head -c 5 '$OUT' | grep -q '%PDF-'"
 expect_rc 0 as aud audit verify
 finish

@@ -1,0 +1,207 @@
+/* returnletter.c - the return letter and its outline. See returnletter.h. */
+#include "returnletter.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casedoc.h"
+#include "doc.h"
+#include "zhtext.h"
+
+#define str sl_casedoc_str
+
+int sl_return_deadline(const sl_doctemplate *tpl, const char *kind,
+                       const char *returned_on, char out[11])
+{
+	const sl_tpl_doc *t = sl_doctemplate_doc(tpl, SL_DOCKIND_LETTER);
+	int days = kind && !strcmp(kind, "reinvestigate")
+	               ? t->deadline_reinvestigate
+	               : t->deadline_supplement;
+	return sl_zh_date_add(returned_on, days, out);
+}
+
+static void put_date(sl_doc *d, const char *iso)
+{
+	char b[64];
+	sl_casedoc_date(iso, b, sizeof b);
+	sl_doc_put(d, b);
+}
+
+static void outline_annex(sl_doc *d, const sl_casedoc *src, const json_t *ret)
+{
+	const json_t *v = src->view;
+	char title[512];
+	const char *name = str(json_object_get(v, "subject"), "name");
+	snprintf(title, sizeof title, "%s案补查提纲", name ? name : "");
+	sl_doc_annex(d, title);
+	sl_doc_para(d);
+	sl_doc_put(d, "请对下列事项逐项补充审查调查。重新移送时，请在卷宗的"
+	              "补查答复部分逐项注明所答事项的序号和新取得的证据；"
+	              "未作答的事项仍视为待补查。");
+	static const char *const H[] = {"序号", "补查事项", "涉及", "状态"};
+	static const double W[] = {0.6, 3.4, 1.2, 1.6};
+	sl_doc_table(d, 4, H, W);
+	size_t k;
+	json_t *it;
+	json_array_foreach(json_object_get(ret, "items"), k, it)
+	{
+		sl_doc_row(d);
+		sl_doc_cell(d);
+		sl_doc_putf(
+		    d, "%lld",
+		    (long long)json_integer_value(json_object_get(it, "no")));
+		sl_doc_cell(d);
+		sl_doc_put(d, str(it, "text"));
+		const char *cf = str(it, "carried_from");
+		int cr, cn;
+		if (cf && sscanf(cf, "%d.%d", &cr, &cn) == 2)
+			sl_doc_putf(d, "（续列第%d次退回第%d项，前次未补查）",
+			            cr, cn);
+		sl_doc_cell(d);
+		sl_casedoc_refs(src, d, json_object_get(it, "refs"));
+		sl_doc_cell(d);
+		const json_t *ans = json_object_get(it, "answer");
+		if (json_is_true(json_object_get(it, "answered"))) {
+			sl_doc_put(d, "已补查（");
+			put_date(d, str(ans, "answered_on"));
+			size_t e;
+			json_t *ev;
+			json_array_foreach(json_object_get(ans, "evidence"), e,
+			                   ev)
+			{
+				sl_doc_put(d, e ? "、" : "，新证据");
+				sl_doc_put(d, json_string_value(ev));
+			}
+			if (str(ans, "note")) {
+				sl_doc_put(d, "，");
+				sl_doc_put(d, str(ans, "note"));
+			}
+			sl_doc_put(d, "）");
+		} else {
+			sl_doc_put(d, "待补查");
+		}
+	}
+	/* the facts the items point at, so the agency need not look them up */
+	sl_doc_h1(d, "所涉事实");
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(v, "facts"), i, f)
+	{
+		sl_doc_para(d);
+		sl_doc_put(d, "事实");
+		sl_doc_put(d, str(f, "id"));
+		sl_doc_put(d, "（");
+		sl_doc_put(d, sl_casedoc_violation(src, str(f, "violation")));
+		sl_doc_put(d, "）：");
+		sl_doc_put(d, str(f, "summary"));
+	}
+}
+
+sl_rc sl_outline_document(sl_store *s, const char *case_id, int return_no,
+                          const char *format, const sl_doctemplate *tpl,
+                          char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	if (!sl_casedoc_format_ok(format))
+		return sl_error(SL_EINPUT,
+		                _("unknown format '%s': md, html or pdf"),
+		                format ? format : "");
+	sl_casedoc src;
+	sl_rc rc = sl_casedoc_load(s, case_id, tpl, &src);
+	if (rc)
+		return rc;
+	json_t *returns = json_object_get(src.view, "returns");
+	size_t n = json_array_size(returns);
+	if (n == 0 || return_no < 0 || (size_t)return_no > n) {
+		sl_casedoc_free(&src);
+		return n == 0
+		           ? sl_error(SL_EINPUT,
+		                      _("case %s has not been returned"),
+		                      case_id)
+		           : sl_error(SL_EINPUT, _("case %s has no return %d"),
+		                      case_id, return_no);
+	}
+	json_t *ret =
+	    json_array_get(returns, return_no ? (size_t)return_no - 1 : n - 1);
+	sl_doc *d = sl_doc_new();
+	if (!d) {
+		sl_casedoc_free(&src);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
+	const json_t *v = src.view, *subj = json_object_get(v, "subject");
+	const char *kind = str(ret, "kind");
+	const char *kzh = sl_casedoc_return_kind(kind);
+	const char *name = str(subj, "name");
+	char title[512], deadline[11], buf[64];
+	snprintf(title, sizeof title, "关于退回%s案%s的函", name ? name : "",
+	         kzh);
+	sl_casedoc_frame(&src, d, SL_DOCKIND_LETTER, title,
+	                 str(ret, "returned_on"), sl_casedoc_agency(&src));
+	size_t nitems = json_array_size(json_object_get(ret, "items"));
+
+	sl_doc_para(d);
+	sl_doc_put(d, "你单位于");
+	put_date(d, str(v, "transferred_on"));
+	sl_doc_put(d, "移送的");
+	sl_doc_put(d, name);
+	if (str(subj, "position")) {
+		sl_doc_put(d, "（");
+		sl_doc_put(d, str(subj, "position"));
+		sl_doc_put(d, "）");
+	}
+	sl_doc_put(d, "涉嫌违纪一案，我组");
+	if (str(v, "accepted_on")) {
+		sl_doc_put(d, "于");
+		put_date(d, str(v, "accepted_on"));
+	}
+	sl_doc_put(d, "受理。经审理，");
+	sl_doc_put(d, kind && !strcmp(kind, "reinvestigate")
+	                  ? "认为该案主要事实不清、证据不足"
+	                  : "认为该案部分事实的证据尚需补充完善");
+	sl_doc_putf(
+	    d,
+	    "，现将该案退回你单位%s（第%lld次退回）。有关事项函告如"
+	    "下：",
+	    kzh,
+	    (long long)json_integer_value(json_object_get(ret, "return_no")));
+	sl_doc_h1(d, "补查事项");
+	sl_doc_para(d);
+	sl_doc_putf(d, "请按照所附补查提纲，逐项%s，共%zu项。", kzh, nitems);
+	sl_doc_h1(d, "补查时限");
+	sl_doc_para(d);
+	if (!sl_return_deadline(src.tpl, kind, str(ret, "returned_on"),
+	                        deadline)) {
+		sl_doc_put(d, "请于");
+		sl_zh_date(deadline, 0, buf, sizeof buf);
+		sl_doc_em(d, buf);
+		sl_doc_put(d, "前完成");
+	} else {
+		sl_doc_put(d, "请尽快完成");
+	}
+	sl_doc_put(d, kzh);
+	sl_doc_put(d, "，并将补充的证据材料连同全部案卷重新移送我组。");
+	sl_doc_put(d, kind && !strcmp(kind, "reinvestigate")
+	                  ? "重新审查调查的时间不计入审理期限。"
+	                  : "补充审查调查的时间不计入审理期限。");
+	sl_doc_h1(d, "有关要求");
+	sl_doc_para(d);
+	sl_doc_put(d, "重新移送时，请对补查提纲所列事项逐项作出答复，注明所答"
+	              "事项的序号和新取得的证据；未作答的事项仍视为待补查，"
+	              "将在再次退回时续列。");
+	if (str(ret, "resubmitted_on")) {
+		sl_doc_para(d);
+		sl_doc_put(d, "（你单位已于");
+		put_date(d, str(ret, "resubmitted_on"));
+		sl_doc_put(d, "重新移送，各事项答复情况见附件1。）");
+	}
+	sl_doc_para(d);
+	sl_doc_put(d, "特此函告。");
+	outline_annex(d, &src, ret);
+	sl_casedoc_annex_verify(&src, d, 1);
+	sl_casedoc_free(&src);
+	rc = sl_casedoc_render(d, format, out, len);
+	sl_doc_free(d);
+	return rc;
+}

@@ -1,0 +1,161 @@
+/* zhtext.c - Chinese numbers, dates and amounts. See zhtext.h. */
+#include "zhtext.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const DIGIT[] = {"〇", "一", "二", "三", "四",
+                                    "五", "六", "七", "八", "九"};
+
+static void cat(char *out, size_t cap, const char *s)
+{
+	size_t n = strlen(out), m = strlen(s);
+	if (n + m < cap) {
+		memcpy(out + n, s, m + 1);
+	}
+}
+
+void sl_zh_number(int n, char *out, size_t cap)
+{
+	if (!cap)
+		return;
+	out[0] = 0;
+	if (n < 0 || n > 9999) {
+		snprintf(out, cap, "%d", n);
+		return;
+	}
+	if (n == 0) {
+		cat(out, cap, "零");
+		return;
+	}
+	static const char *const UNIT[] = {"千", "百", "十", ""};
+	int d[4] = {n / 1000, n / 100 % 10, n / 10 % 10, n % 10};
+	int started = 0, zero = 0;
+	for (int i = 0; i < 4; i++) {
+		if (!d[i]) {
+			zero = started;
+			continue;
+		}
+		if (zero)
+			cat(out, cap, "零");
+		zero = 0;
+		/* "十二", not "一十二", when ten leads */
+		if (!(i == 2 && !started && d[i] == 1))
+			cat(out, cap, DIGIT[d[i]]);
+		cat(out, cap, UNIT[i]);
+		started = 1;
+	}
+}
+
+static int leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int mdays(int y, int m)
+{
+	static const int D[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return m == 2 && leap(y) ? 29 : D[m - 1];
+}
+
+static int parse_iso(const char *iso, int *y, int *m, int *d)
+{
+	if (!iso || strlen(iso) != 10 || iso[4] != '-' || iso[7] != '-')
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (iso[i] < '0' || iso[i] > '9'))
+			return -1;
+	*y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 +
+	     (iso[2] - '0') * 10 + (iso[3] - '0');
+	*m = (iso[5] - '0') * 10 + (iso[6] - '0');
+	*d = (iso[8] - '0') * 10 + (iso[9] - '0');
+	if (*y < 1 || *m < 1 || *m > 12 || *d < 1 || *d > mdays(*y, *m))
+		return -1;
+	return 0;
+}
+
+int sl_zh_date(const char *iso, int chinese, char *out, size_t cap)
+{
+	int y, m, d;
+	if (cap)
+		out[0] = 0;
+	if (parse_iso(iso, &y, &m, &d))
+		return -1;
+	if (!chinese) {
+		snprintf(out, cap, "%d年%d月%d日", y, m, d);
+		return 0;
+	}
+	/* the year digit by digit (二〇二六), month and day as counted */
+	for (int i = 0; i < 4; i++)
+		cat(out, cap, DIGIT[iso[i] - '0']);
+	char num[40];
+	cat(out, cap, "年");
+	sl_zh_number(m, num, sizeof num);
+	cat(out, cap, num);
+	cat(out, cap, "月");
+	sl_zh_number(d, num, sizeof num);
+	cat(out, cap, num);
+	cat(out, cap, "日");
+	return 0;
+}
+
+/* Days since 0000-03-01 (H. Hinnant's days_from_civil), and back. */
+static long days_from(int y, int m, int d)
+{
+	y -= m <= 2;
+	long era = y / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe;
+}
+
+static void civil_from(long z, int *y, int *m, int *d)
+{
+	long era = z / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int sl_zh_date_add(const char *iso, int days, char out[11])
+{
+	int y, m, d;
+	out[0] = 0;
+	if (parse_iso(iso, &y, &m, &d))
+		return -1;
+	civil_from(days_from(y, m, d) + days, &y, &m, &d);
+	if (y < 1 || y > 9999)
+		return -1;
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return 0;
+}
+
+void sl_zh_amount(double yuan, char *out, size_t cap)
+{
+	if (!(yuan >= 0) || yuan > 1e15) { /* the dossier bounds it anyway */
+		snprintf(out, cap, "人民币%.2f元", yuan);
+		return;
+	}
+	long long fen = llround(yuan * 100);
+	long long whole = fen / 100, cents = fen % 100;
+	if (cents) {
+		snprintf(out, cap, "人民币%lld.%02lld元", whole, cents);
+	} else if (whole >= 10000) {
+		/* whole yuan in 万: four decimals at most, trailing zeros cut
+		 */
+		char frac[8];
+		snprintf(frac, sizeof frac, "%04lld", whole % 10000);
+		for (int i = 3; i >= 0 && frac[i] == '0'; i--)
+			frac[i] = 0;
+		snprintf(out, cap, "人民币%lld%s%s万元", whole / 10000,
+		         frac[0] ? "." : "", frac);
+	} else {
+		snprintf(out, cap, "人民币%lld元", whole);
+	}
+}

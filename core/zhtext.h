@@ -1,0 +1,34 @@
+/*
+ * zhtext.h - numbers, dates and amounts as Chinese official documents
+ * (公文) write them.
+ *
+ * GB/T 9704-2012 and GB/T 15835 want Arabic numerals in running text
+ * ("2024年3月5日", "8.6万元"); Party documents traditionally write the
+ * 成文日期 in Chinese numerals ("二〇二六年十二月四日"), which is what the
+ * documents here use unless a template says otherwise. Headings count in
+ * Chinese numerals ("一、", "（一）").
+ */
+#ifndef SHENLI_ZHTEXT_H
+#define SHENLI_ZHTEXT_H
+
+#include <stddef.h>
+
+/* n (0-9999) in Chinese numerals as counted: 1 一, 10 十, 12 十二, 21 二十一,
+ * 105 一百零五. out needs 40 bytes. Out of range: Arabic digits. */
+void sl_zh_number(int n, char *out, size_t cap);
+
+/* An ISO date "YYYY-MM-DD" in Chinese numerals ("二〇二六年十二月四日",
+ * chinese != 0) or Arabic ("2026年12月4日"). 0 on success; -1 if iso is
+ * not a valid date (out is then ""). out needs 64 bytes. */
+int sl_zh_date(const char *iso, int chinese, char *out, size_t cap);
+
+/* iso + days as "YYYY-MM-DD" (proleptic Gregorian). -1 if iso is not a
+ * valid date or the result leaves years 1-9999. */
+int sl_zh_date_add(const char *iso, int days, char out[11]);
+
+/* An amount of money: "人民币8.6万元" from 10,000 yuan up when it is a whole
+ * number of yuan (exact: at most four decimals of 万), else "人民币3500元" or
+ * "人民币1234.50元". out needs 64 bytes. */
+void sl_zh_amount(double yuan, char *out, size_t cap);
+
+#endif
