@@ -7,18 +7,6 @@
 #include "../users.h"
 #include "cli.h"
 
-static const char USAGE[] =
-    N_("usage: shenli user add ID --role ROLE [--agency CODE] [--zone CODE]\n"
-       "                       [--new-passphrase-file F]\n"
-       "       shenli user list [--json]\n"
-       "       shenli user passwd [--new-passphrase-file F]\n"
-       "       shenli user disable ID\n"
-       "\n"
-       "ROLE is admin, leader, member, specialist or auditor. The new user's\n"
-       "passphrase is read from the first line of F (a private file) or asked\n"
-       "twice on the terminal. Adding and disabling users is for admins;\n"
-       "passwd changes the acting user's own passphrase.\n");
-
 static int user_add(int argc, char **argv, sl_cli *g)
 {
 	static const struct option opts[] = {
@@ -39,19 +27,16 @@ static int user_add(int argc, char **argv, sl_cli *g)
 		case 'a': agency = optarg; break;
 		case 'z': zone = optarg; break;
 		case 'n': newfile = optarg; break;
-		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		case 'h': return cli_help();
 		default:
-			return cli_usage_error(_(USAGE),
-			                       _("user add: bad option '%s'"),
-			                       argv[optind - 1]);
+			return cli_usage(_("user add: bad option '%s'"),
+			                 argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1)
-		return cli_usage_error(_(USAGE),
-		                       _("user add: give exactly one ID"));
+		return cli_usage(_("user add: give exactly one ID"));
 	if (!role)
-		return cli_usage_error(_(USAGE),
-		                       _("user add: --role is required"));
+		return cli_usage(_("user add: --role is required"));
 	sl_role r = sl_role_parse(role);
 	if (!r) {
 		sl_error(
@@ -74,37 +59,35 @@ static int user_add(int argc, char **argv, sl_cli *g)
 	sl_store_close(s);
 	if (rc)
 		return cli_fail(rc);
-	printf(_("added %s '%s'\n"), sl_role_name(r), id);
+	printf(_("added %s '%s'\n"), cli_role_label(sl_role_name(r)),
+	       cli_txt(id));
 	return SL_OK;
 }
 
 struct list_ctx {
 	json_t *arr;
-	int rows;
+	cli_table *t;
 };
 
 static int print_user(const sl_user_info *u, void *ud)
 {
 	struct list_ctx *c = ud;
-	json_t *arr = c->arr;
-	if (!arr && c->rows++ == 0)
-		printf("%-20s %-10s %-8s %-8s %-8s %s\n", _("ID"), _("ROLE"),
-		       _("AGENCY"), _("ZONE"), _("STATUS"), _("KEY"));
-	if (arr) {
+	if (c->arr) {
 		json_array_append_new(
-		    arr,
+		    c->arr,
 		    json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:s}", "id", u->id,
 		              "role", sl_role_name(u->role), "agency",
 		              *u->agency ? u->agency : NULL, "zone",
 		              *u->zone ? u->zone : NULL, "disabled",
 		              u->disabled, "key", u->fingerprint));
-	} else {
-		printf("%-20s %-10s %-8s %-8s %-8s %s\n", u->id,
-		       sl_role_name(u->role), *u->agency ? u->agency : "-",
-		       *u->zone ? u->zone : "-",
-		       u->disabled ? _("disabled") : _("active"),
-		       u->fingerprint);
+		return 0;
 	}
+	cli_table_add(c->t, u->id);
+	cli_table_add(c->t, cli_role_label(sl_role_name(u->role)));
+	cli_table_add(c->t, u->agency);
+	cli_table_add(c->t, u->zone);
+	cli_table_add(c->t, u->disabled ? _("disabled") : _("active"));
+	cli_table_add(c->t, u->fingerprint);
 	return 0;
 }
 
@@ -115,23 +98,27 @@ static int user_list(int argc, char **argv, sl_cli *g)
 		if (!strcmp(argv[i], "--json"))
 			json = 1;
 		else if (!strcmp(argv[i], "--help")) {
-			fputs(_(USAGE), stdout);
-			return SL_OK;
+			return cli_help();
 		} else
-			return cli_usage_error(
-			    _(USAGE), _("user list: unexpected '%s'"), argv[i]);
+			return cli_usage(_("user list: unexpected '%s'"),
+			                 argv[i]);
 	}
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
 	json_t *arr = json ? json_array() : NULL;
-	struct list_ctx ctx = {arr, 0};
+	struct list_ctx ctx = {arr, NULL};
+	if (!json)
+		ctx.t = cli_table_new(6, _("ID"), _("ROLE"), _("AGENCY"),
+		                      _("ZONE"), _("STATUS"), _("KEY"));
 	rc = sl_user_list(s, print_user, &ctx);
 	sl_store_close(s);
-	if (!rc && arr) {
+	if (!rc && arr)
 		cli_print_json(arr);
-	}
+	if (!rc && ctx.t)
+		cli_table_print(ctx.t, stdout);
+	cli_table_free(ctx.t);
 	json_decref(arr);
 	return rc ? cli_fail(rc) : SL_OK;
 }
@@ -150,17 +137,15 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': newfile = optarg; break;
-		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		case 'h': return cli_help();
 		default:
-			return cli_usage_error(
-			    _(USAGE), _("user passwd: bad option '%s'"),
-			    argv[optind - 1]);
+			return cli_usage(_("user passwd: bad option '%s'"),
+			                 argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error(
-		    _(USAGE), _("user passwd changes your own passphrase; "
-		                "it takes no ID"));
+		return cli_usage(_("user passwd changes your own passphrase; "
+		                   "it takes no ID"));
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -173,19 +158,17 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 	sl_store_close(s);
 	if (rc)
 		return cli_fail(rc);
-	printf(_("passphrase changed for '%s'\n"), g->user);
+	printf(_("passphrase changed for '%s'\n"), cli_txt(g->user));
 	return SL_OK;
 }
 
 static int user_disable(int argc, char **argv, sl_cli *g)
 {
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		fputs(_(USAGE), stdout);
-		return SL_OK;
+		return cli_help();
 	}
 	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage_error(_(USAGE),
-		                       _("user disable: give exactly one ID"));
+		return cli_usage(_("user disable: give exactly one ID"));
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -194,27 +177,36 @@ static int user_disable(int argc, char **argv, sl_cli *g)
 	sl_store_close(s);
 	if (rc)
 		return cli_fail(rc);
-	printf(_("disabled '%s'\n"), argv[1]);
+	printf(_("disabled '%s'\n"), cli_txt(argv[1]));
 	return SL_OK;
 }
 
-int cmd_user(int argc, char **argv, sl_cli *g)
-{
-	if (argc < 2)
-		return cli_usage_error(_(USAGE), _("user: which subcommand?"));
-	const char *sub = argv[1];
-	if (!strcmp(sub, "--help") || !strcmp(sub, "help")) {
-		fputs(_(USAGE), stdout);
-		return SL_OK;
-	}
-	if (!strcmp(sub, "add"))
-		return user_add(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "list"))
-		return user_list(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "passwd"))
-		return user_passwd(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "disable"))
-		return user_disable(argc - 1, argv + 1, g);
-	return cli_usage_error(_(USAGE), _("user: unknown subcommand '%s'"),
-	                       sub);
-}
+static const cli_sub subs[] = {
+    {"add", user_add,
+     "shenli user add ID --role ROLE [--agency CODE] [--zone CODE]\n"
+     "                [--new-passphrase-file F]",
+     N_("add a user with a signing key and a key slot (admins)"),
+     N_("Adds the user ID (admins only) with a fresh Ed25519 signing key and\n"
+        "a key slot sealed under their passphrase. ROLE is admin, leader\n"
+        "(组长), member (组员), specialist (机动组员) or auditor. --agency is\n"
+        "the user's home agency: nobody reviews a case their home agency\n"
+        "transferred (recusal). --zone is the zone whose panel they sit on.\n"
+        "The new user's passphrase is read from the first line of F (a file\n"
+        "only its owner can read) or asked twice on the terminal.\n")},
+    {"list", user_list, "shenli user list [--json]",
+     N_("list users, roles and key fingerprints"),
+     N_("Lists every user with role, home agency, zone, status and the\n"
+        "fingerprint of their signing key (admins, leaders and auditors).\n"
+        "--json gives one JSON document.\n")},
+    {"passwd", user_passwd, "shenli user passwd [--new-passphrase-file F]",
+     N_("change your own passphrase"),
+     N_("Changes the acting user's own passphrase (everyone but auditors).\n"
+        "The new one is read from the first line of F or asked twice on the\n"
+        "terminal; the old one no longer opens the store.\n")},
+    {"disable", user_disable, "shenli user disable ID",
+     N_("disable a user and destroy their key slot (admins)"),
+     N_("Disables the user ID and destroys their key slot (admins only):\n"
+        "they can no longer unlock the store. Their past signatures stay\n"
+        "valid in the audit log.\n")},
+};
+const cli_group cli_user = {"user", subs, CLI_COUNT(subs), NULL};
