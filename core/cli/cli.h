@@ -87,6 +87,8 @@ extern const char cli_top_synopsis[];
 void cli_enter(const char *cmd, const cli_group *grp);
 /* 'shenli help [CMD [SUB]]' for a group (SUB may be NULL). */
 int cli_help_group(const cli_group *grp, const char *sub);
+/* Append word to a list of suggestions in out, quoted ("'a', 'b'"). */
+void cli_quote_append(char *out, size_t cap, const char *word);
 /* The candidates closest to word (edit distance, or a prefix of one),
  * appended to out as "'a', 'b'"; 0 if none is close. */
 int cli_suggest(const char *word, const char *const *cand, size_t n, char *out,
@@ -120,6 +122,9 @@ long long cli_parse_utc(const char *iso);
 const char *cli_state_label(const char *state);
 const char *cli_role_label(const char *role);
 const char *cli_decision_label(const char *decision);
+/* The same for any codes: ctx_ids[i] is NC_(CONTEXT, codes[i]). */
+const char *cli_label(const char *code, const char *const *codes,
+                      const char *const *ctx_ids, size_t n);
 
 /* A progress bar on stderr for long work (import, review run --all), drawn
  * only when stderr is a terminal and the work is more than a few hundred

@@ -16,6 +16,18 @@ struct list_ctx {
 	cli_table *t;
 };
 
+/* "plugin", "script", "rules" in the user's language */
+static const char *kind_label(sl_pkg_kind kind)
+{
+	static const char *const codes[] = {"plugin", "script", "rules"};
+	static const char *const ids[] = {
+	    NC_("package kind", "plugin"),
+	    NC_("package kind", "script"),
+	    NC_("package kind", "rules"),
+	};
+	return cli_label(sl_pkg_kind_name(kind), codes, ids, CLI_COUNT(codes));
+}
+
 static int print_pkg(const sl_pkg_info *p, void *ud)
 {
 	struct list_ctx *c = ud;
@@ -190,11 +202,11 @@ static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 		return cli_fail(rc);
 	if (install)
 		printf(_("installed %s %s v%lld (signed by %s)\n"),
-		       sl_pkg_kind_name(kind), cli_txt(pi.m.name), pi.m.version,
+		       kind_label(kind), cli_txt(pi.m.name), pi.m.version,
 		       cli_txt(pi.signer));
 	else if (remove)
 		printf(_("removed %s %s (its version floor stays)\n"),
-		       sl_pkg_kind_name(kind), cli_txt(arg));
+		       kind_label(kind), cli_txt(arg));
 	return SL_OK;
 }
 

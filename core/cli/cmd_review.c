@@ -108,11 +108,11 @@ static void print_findings(const char *id, json_t *arr)
 	size_t i;
 	json_t *f;
 	if (!json_array_size(arr)) {
-		printf("%s：无审查意见（尚未运行检查，或检查未发现问题）\n",
+		printf("%s：无审查发现（尚未运行检查，或检查未发现问题）\n",
 		       cli_txt(id));
 		return;
 	}
-	printf("%s：%zu 条审查意见\n", cli_txt(id), json_array_size(arr));
+	printf("%s：审查发现 %zu 条\n", cli_txt(id), json_array_size(arr));
 	cli_table *t = cli_table_new(7, "序号", "级别", "标准", "检查", "代码",
 	                             "涉及", "问题");
 	cli_table_right(t, 0);

@@ -190,6 +190,16 @@ static size_t distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
+void cli_quote_append(char *out, size_t cap, const char *word)
+{
+	size_t used = strlen(out);
+	char q[256];
+	/* TRANSLATORS: a command in a list of suggestions */
+	snprintf(q, sizeof q, _("'%s'"), word);
+	/* TRANSLATORS: between two suggestions of a list */
+	snprintf(out + used, cap - used, "%s%s", used ? _(", ") : "", q);
+}
+
 int cli_suggest(const char *word, const char *const *cand, size_t n, char *out,
                 size_t cap)
 {
@@ -214,9 +224,7 @@ int cli_suggest(const char *word, const char *const *cand, size_t n, char *out,
 		for (size_t i = 0; i < n; i++) {
 			if (d[i] != best)
 				continue;
-			size_t used = strlen(out);
-			snprintf(out + used, cap - used, "%s'%s'",
-			         found ? ", " : "", cand[i]);
+			cli_quote_append(out, cap, cand[i]);
 			found++;
 		}
 	}

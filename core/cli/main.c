@@ -94,11 +94,12 @@ static int unknown_command(const char *word)
 	for (size_t i = 0; i < NCMD; i++) {
 		const cli_group *grp = commands[i].grp;
 		for (size_t k = 0; grp && k < grp->n; k++) {
-			if (!*grp->subs[k].name || strcmp(grp->subs[k].name, word))
+			if (!*grp->subs[k].name ||
+			    strcmp(grp->subs[k].name, word))
 				continue;
-			size_t used = strlen(near);
-			snprintf(near + used, sizeof near - used, "%s'%s %s'",
-			         *near ? ", " : "", grp->name, word);
+			char both[128];
+			snprintf(both, sizeof both, "%s %s", grp->name, word);
+			cli_quote_append(near, sizeof near, both);
 		}
 	}
 	if (!*near) {

@@ -302,8 +302,8 @@ long long cli_parse_utc(const char *iso)
 /* NC_(CONTEXT, CODE): the code is the msgid, so that the C locale shows the
  * code itself (what --state and --role take), and the context keeps
  * "member" the role apart from any other "member". */
-static const char *label(const char *code, const char *const *codes,
-                         const char *const *ctx_ids, size_t n)
+const char *cli_label(const char *code, const char *const *codes,
+                      const char *const *ctx_ids, size_t n)
 {
 	if (!code)
 		return "-";
@@ -327,7 +327,7 @@ const char *cli_state_label(const char *state)
 	    NC_("case state", "in_review"),   NC_("case state", "returned"),
 	    NC_("case state", "deliberated"), NC_("case state", "signed_off"),
 	};
-	return label(state, codes, ids, CLI_COUNT(codes));
+	return cli_label(state, codes, ids, CLI_COUNT(codes));
 }
 
 const char *cli_role_label(const char *role)
@@ -340,7 +340,7 @@ const char *cli_role_label(const char *role)
 	    NC_("role", "member"),  NC_("role", "specialist"),
 	    NC_("role", "auditor"),
 	};
-	return label(role, codes, ids, CLI_COUNT(codes));
+	return cli_label(role, codes, ids, CLI_COUNT(codes));
 }
 
 const char *cli_decision_label(const char *decision)
@@ -351,5 +351,5 @@ const char *cli_decision_label(const char *decision)
 	    NC_("intake decision", "deferred"),
 	    NC_("intake decision", "refused"),
 	};
-	return label(decision, codes, ids, CLI_COUNT(codes));
+	return cli_label(decision, codes, ids, CLI_COUNT(codes));
 }

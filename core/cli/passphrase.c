@@ -266,6 +266,8 @@ sl_rc cli_read_new_passphrase(const char *file, const char *who, cli_pass *out)
 	for (int attempt = 1;; attempt++) {
 		char prompt[768];
 		cli_pass again = {0};
+		/* TRANSLATORS: the first %s is empty, or why the last try
+		 * failed ("...; try again.\n"); the second is a user id */
 		snprintf(prompt, sizeof prompt, _("%sNew passphrase for %s: "),
 		         why, cli_txt(who));
 		if ((rc = read_tty(prompt, out)))
@@ -303,6 +305,8 @@ sl_rc cli_unlock(const sl_cli *g, sl_store **out)
 	char why[512] = "";
 	for (int attempt = 1;; attempt++) {
 		char prompt[768];
+		/* TRANSLATORS: the first %s is empty, or why the last try
+		 * failed ("...; try again.\n"); the second is a user id */
 		snprintf(prompt, sizeof prompt, _("%sPassphrase for %s: "), why,
 		         cli_txt(g->user));
 		cli_pass p = {0};
