@@ -74,7 +74,7 @@ static int verify_one(const sl_pkg_info *p, void *ud)
 	sl_rc rc = sl_plugin_load(c->s, p, c->rules, c->rules_len, &pl);
 	c->n++;
 	if (rc) {
-		fprintf(stderr, "shenli: %s\n", cli_txt(sl_errmsg()));
+		fprintf(stderr, _("shenli: %s\n"), cli_txt(sl_errmsg()));
 		if (!c->rc)
 			c->rc = rc;
 		return 0;

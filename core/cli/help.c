@@ -122,7 +122,7 @@ static int vusage(const char *use, const char *fmt, va_list ap)
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	fprintf(stderr, "shenli: %s\n", cli_txt(msg));
+	fprintf(stderr, _("shenli: %s\n"), cli_txt(msg));
 	if (cur_grp) {
 		synopsis(stderr, cur_grp, cur_sub);
 	} else if (use && *use) {

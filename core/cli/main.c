@@ -208,7 +208,7 @@ static void init_locale(void)
 int cli_fail(sl_rc rc)
 {
 	const char *m = sl_errmsg();
-	fprintf(stderr, "shenli: %s\n", *m ? cli_txt(m) : _("failed"));
+	fprintf(stderr, _("shenli: %s\n"), *m ? cli_txt(m) : _("failed"));
 	return rc;
 }
 

@@ -23,7 +23,7 @@
 
 static void oom(void)
 {
-	fprintf(stderr, "shenli: %s\n", _("out of memory"));
+	fprintf(stderr, _("shenli: %s\n"), _("out of memory"));
 	exit(SL_ESYS);
 }
 
