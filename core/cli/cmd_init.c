@@ -56,7 +56,8 @@ static int init(int argc, char **argv, sl_cli *g)
 	for (int i = 0; i < ntrust && !rc; i++) {
 		char id[17];
 		if (!(rc = sl_keys_trust(s, trust[i], "init --trust", id)))
-			printf(_("trusted key %s (%s)\n"), id, trust[i]);
+			printf(_("trusted key %s (%s)\n"), id,
+			       cli_txt(trust[i]));
 	}
 	if (rc) {
 		fprintf(stderr,
@@ -73,8 +74,8 @@ static int init(int argc, char **argv, sl_cli *g)
 	if (rc)
 		return cli_fail(rc);
 	sl_audit_format_anchor(seq, h, anchor);
-	printf(_("created store %s with admin '%s'\naudit head %s\n"), g->store,
-	       admin, anchor);
+	printf(_("created store %s with admin '%s'\naudit head %s\n"),
+	       cli_txt(g->store), cli_txt(admin), anchor);
 	return SL_OK;
 }
 
