@@ -118,7 +118,8 @@ int cli_help(void)
 	return SL_OK;
 }
 
-static int vusage(const char *use, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static int
+vusage(const char *use, const char *fmt, va_list ap)
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof msg, fmt, ap);
