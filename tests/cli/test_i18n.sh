@@ -61,6 +61,16 @@ check "case show: the violation by its name in the rules" grep -q 'F1  违规设
 check "case show: kinds of evidence and documents by name" \
 	bash -c "grep -q '被审查调查人陈述和辩解' '$OUT' && grep -q '移送审理函' '$OUT'"
 check "case show: no raw codes of kinds" bash -c "! grep -q 'subject_statement\\|small_coffers\\|transfer_form' '$OUT'"
+# local time, not UTC: the review limit as the JSON has it (UTC), eight
+# hours on (a POSIX TZ, so no time zone database is needed)
+expect_rc 0 as lead case show ZRJ-2024-013 --json
+want=$(python3 -c '
+import json, sys, datetime
+d = json.load(open(sys.argv[1]))["deadline"]
+t = datetime.datetime.strptime(d, "%Y-%m-%dT%H:%M:%SZ") + datetime.timedelta(hours=8)
+print(t.strftime("%Y-%m-%d %H:%M"))' "$OUT")
+TZ=CST-8 expect_rc 0 as lead case show ZRJ-2024-013
+check "case show: the review limit in local time ($want)" grep -q "^审理期限  $want" "$OUT"
 expect_rc 0 zh as lead case list
 check "case list: headers and state in Chinese" \
 	bash -c "grep -q '^案件编号 *单位 *片区 *状态' '$OUT' && grep -q '^ZRJ-2024-013 .* 已受理 ' '$OUT'"
