@@ -8,6 +8,8 @@
 #   make fuzz     clang libFuzzer targets, FUZZ_SECONDS (60) each (tools/fuzz.sh)
 #   make package  build, then the .deb (CPack) for air-gapped machines
 #   make format   clang-format the sources
+#   make po       re-extract po/shenli.pot from the sources and merge it into
+#                 po/*.po; then translate what it lists (tools/po.sh)
 
 BUILD_DIR  ?= build
 ASAN_DIR   ?= build-asan
@@ -19,7 +21,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE      ?= cmake
 
-.PHONY: all deps build test demo package asan valgrind bench fuzz format clean
+.PHONY: all deps build test demo package asan valgrind bench fuzz format po clean
 
 all: build
 
@@ -92,6 +94,9 @@ format:
 	clang-format -i core/*.c core/*.h core/cli/*.c core/cli/*.h \
 	  core/include/shenli/*.h tests/unit/*.c tests/bench/*.c tests/fuzz/*.c \
 	  tests/fuzz/*.h tests/valgrind/*.c 2>/dev/null || true
+
+po:
+	@sh tools/po.sh update
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(VALGRIND_DIR) $(FUZZ_DIR)

@@ -10,6 +10,8 @@ bin() { command -v "$1" >/dev/null 2>&1 || need="$need $2"; }
 bin pkg-config pkg-config
 bin cmake cmake
 bin cc gcc
+# The message catalogs: xgettext and msgmerge ('make po'), msgfmt (the build).
+bin msgfmt gettext
 if command -v pkg-config >/dev/null 2>&1; then
 	pc openssl libssl-dev
 	pc sqlcipher libsqlcipher-dev
@@ -40,14 +42,51 @@ bin file file
 # The document tests check the PDFs with poppler's pdffonts, pdftotext,
 # pdftoppm and pdfinfo ('deps.sh test', as 'make test' calls it).
 if [ "${1:-}" = test ]; then
+	# The Chinese CLI test makes a zh_CN.UTF-8 locale of its own with
+	# localedef (no root, nothing system-wide) from the locales package's
+	# sources.
+	[ -e /usr/share/i18n/locales/zh_CN ] || need="$need locales"
 	bin pdffonts poppler-utils
 fi
 
 [ -z "$need" ] && exit 0
-echo "deps: installing:$need" >&2
+# Each package once, in a stable order.
+need=$(printf '%s\n' $need | sort -u | tr '\n' ' ')
+echo "deps: installing: $need" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+# Another apt or dpkg may be running (unattended-upgrades on a fresh
+# machine, a second terminal): wait for it rather than fail. Installing
+# waits by itself (DPkg::Lock::Timeout); the update step takes the lists
+# lock, for which the option does not wait everywhere, so it is retried
+# while apt says a lock is held, up to the same 10 minutes.
+WAIT=600
+apt_update() {
+	t0=$(date +%s)
+	said=
+	while :; do
+		if err=$($SUDO apt-get -o DPkg::Lock::Timeout=$WAIT update -qq 2>&1); then
+			[ -n "$err" ] && printf '%s\n' "$err" >&2
+			return 0
+		fi
+		case $err in
+		*"Could not get lock"* | *"Unable to lock"* | *"is held by process"*)
+			if [ $(($(date +%s) - t0)) -ge $WAIT ]; then
+				printf '%s\n' "$err" >&2
+				return 1
+			fi
+			[ -n "$said" ] || echo "deps: another apt or dpkg is running; waiting for its lock" >&2
+			said=1
+			sleep 5
+			;;
+		*)
+			printf '%s\n' "$err" >&2
+			return 1
+			;;
+		esac
+	done
+}
+apt_update
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $need >&2
+$SUDO apt-get -o DPkg::Lock::Timeout=$WAIT install -y -qq --no-install-recommends $need >&2

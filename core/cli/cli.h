@@ -8,9 +8,14 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../err.h"
 #include "../store.h"
+
+/* A message with a context, marked for xgettext (keyword NC_:1c,2) and
+ * looked up as gettext does with pgettext: "CONTEXT\004MSGID". */
+#define NC_(ctx, s) ctx "\004" s
 
 typedef struct {
 	char *store; /* resolved store path */
@@ -36,11 +41,93 @@ sl_rc cli_unlock(const sl_cli *g, sl_store **out);
 /* The same with sl_store_open() flags (SL_OPEN_ENROL, SL_OPEN_UNVERIFIED). */
 sl_rc cli_unlock_as(const sl_cli *g, unsigned flags, sl_store **out);
 
-/* Print "shenli: <message>" for rc to stderr and return rc. */
+/* Print "shenli: <message>" for rc to stderr (sanitised) and return rc. */
 int cli_fail(sl_rc rc);
-/* Usage error: print msg and the usage text, return SL_EUSAGE. */
-int cli_usage_error(const char *usage, const char *fmt, ...)
+
+/* ---- commands, their help and usage errors (help.c) ------------------------
+ * Each command group is a table of subcommands with their synopsis and
+ * help, so that 'shenli help CMD SUB', 'shenli CMD SUB --help' and a usage
+ * error of SUB all say the same about SUB and only about SUB. The
+ * dispatcher remembers which subcommand runs, so that its parser needs no
+ * more than cli_usage() and cli_help(). */
+typedef struct {
+	const char *name; /* "import"; "" for a command without subcommands */
+	int (*fn)(int argc, char **argv, sl_cli *g); /* argv[0] is name */
+	/* "shenli case import FILE.json...", one line per form; a line that
+	 * starts with a blank continues the form above it. Not translated:
+	 * it is what one types. */
+	const char *synopsis;
+	const char *summary; /* N_(): one line for the group's help */
+	const char *help;    /* N_(): what it does; NULL for none */
+} cli_sub;
+
+typedef struct {
+	const char *name; /* "case" */
+	const cli_sub *subs;
+	size_t n;
+	const char *note; /* N_() or NULL: after the list in the group's help */
+} cli_group;
+
+#define CLI_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Run argv[1] (a subcommand of grp; argv[0] is the group's name), or the
+ * only entry of a group without subcommands; "help", "--help" and a
+ * missing or unknown subcommand are answered here. */
+int cli_dispatch(const cli_group *grp, int argc, char **argv, sl_cli *g);
+/* Print the help of the running subcommand (or group) on stdout; SL_OK. */
+int cli_help(void);
+/* Usage error of the running subcommand: "shenli: MESSAGE", its usage
+ * lines and "try 'shenli help CMD SUB'" on stderr; SL_EUSAGE. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same for a command that keeps its own usage text (use: "usage:"
+ * lines, a blank line, the rest): only its usage lines are printed. */
+int cli_usage_error(const char *use, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* "shenli [--store PATH] ... COMMAND [ARGS]" */
+extern const char cli_top_synopsis[];
+/* For main: the command about to run (its name, its group or NULL). */
+void cli_enter(const char *cmd, const cli_group *grp);
+/* 'shenli help [CMD [SUB]]' for a group (SUB may be NULL). */
+int cli_help_group(const cli_group *grp, const char *sub);
+/* Append word to a list of suggestions in out, quoted ("'a', 'b'"). */
+void cli_quote_append(char *out, size_t cap, const char *word);
+/* The candidates closest to word (edit distance, or a prefix of one),
+ * appended to out as "'a', 'b'"; 0 if none is close. */
+int cli_suggest(const char *word, const char *const *cand, size_t n, char *out,
+                size_t cap);
+
+/* ---- what reaches the terminal (out.c) -------------------------------------
+ * Every value from the store, a dossier, a plugin or the command line
+ * goes through cli_txt before it is printed for a person: control
+ * characters (C0, DEL, C1), bidi overrides and isolates, line separators
+ * and invalid UTF-8 never reach the terminal. */
+/* A sanitised copy of s (NULL: "-"), valid until 16 more calls. Tabs and
+ * line breaks become spaces, everything else unsafe U+FFFD. */
+const char *cli_txt(const char *s);
+/* Display columns of UTF-8 text (CJK: 2 a character), as the terminal
+ * shows it. */
+size_t cli_width(const char *s);
+/* A table: a header row and rows of cells, columns aligned by display
+ * width; the last column is not padded. Cells are sanitised. */
+typedef struct cli_table cli_table;
+cli_table *cli_table_new(size_t ncols, ...);    /* ncols translated headers */
+void cli_table_right(cli_table *t, size_t col); /* right-align a column */
+void cli_table_add(cli_table *t, const char *cell); /* next cell; NULL "-" */
+void cli_table_print(cli_table *t, FILE *f);
+void cli_table_free(cli_table *t);
+/* Local time from unix ms: "2026-11-22 19:22" (sec: with seconds). */
+void cli_local_time(long long ms, int sec, char out[32]);
+/* Unix ms of "YYYY-MM-DDTHH:MM:SSZ" (the JSON times); -1 if not one. */
+long long cli_parse_utc(const char *iso);
+/* The translated name of a case state, role or intake decision ("in_review"
+ * -> "审理中"); the code itself in the C locale. */
+const char *cli_state_label(const char *state);
+const char *cli_role_label(const char *role);
+const char *cli_decision_label(const char *decision);
+/* The same for any codes: ctx_ids[i] is NC_(CONTEXT, codes[i]). */
+const char *cli_label(const char *code, const char *const *codes,
+                      const char *const *ctx_ids, size_t n);
+
 /* A progress bar on stderr for long work (import, review run --all), drawn
  * only when stderr is a terminal and the work is more than a few hundred
  * items; total 0 means unknown (a counter). */
@@ -56,7 +143,8 @@ void cli_progress(cli_bar *b, size_t done, int finish);
 /* One JSON document on stdout (the --json contract). */
 void cli_print_json(json_t *j);
 /* Parse "ID [--json]" (and --help) for commands on one object: 0 to go on,
- * else the exit code (usage printed). */
+ * -1 when help was printed, else the exit code (usage printed). usage is
+ * used only outside cli_dispatch (NULL: the running subcommand's). */
 int cli_id_args(int argc, char **argv, const char *usage, const char *what,
                 const char **id, int *json);
 
@@ -64,26 +152,18 @@ int cli_id_args(int argc, char **argv, const char *usage, const char *what,
  * scripts and their findings, or all scripts. */
 void cli_print_gate(const json_t *scripts, int all);
 
-/* Human time from unix ms: "2026-11-22 11:22:33" (UTC). */
+/* Time from unix ms for JSON: "2026-11-22 11:22:33Z" (UTC). */
 void cli_fmt_time(long long ms, char out[32]);
 /* A document (report, outline) to stdout, or written atomically to out
  * (mode 0600) with its path printed. Returns the exit code. */
 int cli_write_document(const char *out, const char *data, size_t len);
 
-/* getopt_long over argv; "--help" prints usage and returns 0 through *done. */
-int cmd_init(int argc, char **argv, sl_cli *g);
-int cmd_user(int argc, char **argv, sl_cli *g);
-int cmd_audit(int argc, char **argv, sl_cli *g);
-int cmd_zone(int argc, char **argv, sl_cli *g);
-int cmd_agency(int argc, char **argv, sl_cli *g);
-int cmd_case(int argc, char **argv, sl_cli *g);
-int cmd_sample(int argc, char **argv, sl_cli *g);
-int cmd_keys(int argc, char **argv, sl_cli *g);
-int cmd_plugin(int argc, char **argv, sl_cli *g);
-int cmd_script(int argc, char **argv, sl_cli *g);
-int cmd_review(int argc, char **argv, sl_cli *g);
-int cmd_rules(int argc, char **argv, sl_cli *g);
-int cmd_demo(int argc, char **argv, sl_cli *g);
+/* The command groups (one cmd_*.c each; zone and agency share cmd_org.c,
+ * plugin, rules and script cmd_pkg.c). */
+extern const cli_group cli_init, cli_user, cli_zone, cli_agency, cli_case,
+    cli_review, cli_keys, cli_plugin, cli_rules, cli_script, cli_audit,
+    cli_sample, cli_demo;
+/* report keeps its own parser and usage text (cli_usage_error). */
 int cmd_report(int argc, char **argv, sl_cli *g);
 
 #endif

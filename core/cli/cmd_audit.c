@@ -10,17 +10,6 @@
 #include "../policy.h"
 #include "cli.h"
 
-static const char USAGE[] = N_(
-    "usage: shenli audit verify [--anchor SEQ:HASH]\n"
-    "       shenli audit log [--since SEQ] [--json]\n"
-    "       shenli audit head\n"
-    "\n"
-    "verify re-reads every page of the store and re-checks the whole hash\n"
-    "chain and every signature; it names the first bad entry and exits 6.\n"
-    "With --anchor it also proves the log still extends a head written down\n"
-    "earlier (from 'audit head'), which a rolled-back or rewritten store\n"
-    "cannot. log is for auditors and admins.\n");
-
 static int audit_verify(int argc, char **argv, sl_cli *g)
 {
 	static const struct option opts[] = {
@@ -35,16 +24,15 @@ static int audit_verify(int argc, char **argv, sl_cli *g)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': anchor = optarg; break;
-		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		case 'h': return cli_help();
 		default:
-			return cli_usage_error(
-			    _(USAGE), _("audit verify: bad option '%s'"),
-			    argv[optind - 1]);
+			return cli_usage(_("audit verify: bad option '%s'"),
+			                 argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error(
-		    _(USAGE), _("audit verify: unexpected '%s'"), argv[optind]);
+		return cli_usage(_("audit verify: unexpected '%s'"),
+		                 argv[optind]);
 	int64_t aseq;
 	uint8_t ahash[32];
 	sl_rc rc;
@@ -69,20 +57,21 @@ static int audit_verify(int argc, char **argv, sl_cli *g)
 	         "%s\n"),
 	       r.entries, r.signatures, head);
 	if (anchor)
-		printf(_("the log extends the anchor %s\n"), anchor);
+		printf(_("the log extends the anchor %s\n"), cli_txt(anchor));
 	return SL_OK;
 }
 
 struct log_ctx {
 	json_t *arr;
+	cli_table *t;
 };
 
 static int print_entry(const sl_audit_entry *e, void *ud)
 {
 	struct log_ctx *c = ud;
-	char ts[32], hex[65];
-	cli_fmt_time(e->ts, ts);
 	if (c->arr) {
+		char ts[32], hex[65];
+		cli_fmt_time(e->ts, ts);
 		json_error_t err;
 		json_t *d = json_loads(e->details, 0, &err);
 		if (!d)
@@ -95,11 +84,18 @@ static int print_entry(const sl_audit_entry *e, void *ud)
 		              (json_int_t)e->ts, "actor", e->actor, "action",
 		              e->action, "object", e->object, "details", d,
 		              "hash", hex, "signed", e->is_signed));
-	} else {
-		printf("%6" PRId64 "  %s  %-12s %-16s %-16s %s%s\n", e->seq, ts,
-		       e->actor, e->action, e->object, e->details,
-		       e->is_signed ? "  [signed]" : "");
+		return 0;
 	}
+	char seq[24], local[32];
+	snprintf(seq, sizeof seq, "%" PRId64, e->seq);
+	cli_local_time(e->ts, 1, local);
+	cli_table_add(c->t, seq);
+	cli_table_add(c->t, local);
+	cli_table_add(c->t, e->actor);
+	cli_table_add(c->t, e->action);
+	cli_table_add(c->t, e->object);
+	cli_table_add(c->t, e->is_signed ? _("yes") : "");
+	cli_table_add(c->t, e->details);
 	return 0;
 }
 
@@ -121,33 +117,38 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		case 's':
 			since = strtoll(optarg, &end, 10);
 			if (*end || since < 0 || !*optarg)
-				return cli_usage_error(
-				    _(USAGE),
+				return cli_usage(
 				    _("--since needs a sequence number"));
 			break;
 		case 'j': json = 1; break;
-		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		case 'h': return cli_help();
 		default:
-			return cli_usage_error(_(USAGE),
-			                       _("audit log: bad option '%s'"),
-			                       argv[optind - 1]);
+			return cli_usage(_("audit log: bad option '%s'"),
+			                 argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error(
-		    _(USAGE), _("audit log: unexpected '%s'"), argv[optind]);
+		return cli_usage(_("audit log: unexpected '%s'"), argv[optind]);
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
-	struct log_ctx ctx = {json ? json_array() : NULL};
+	struct log_ctx ctx = {json ? json_array() : NULL, NULL};
+	if (!json) {
+		ctx.t = cli_table_new(7, _("SEQ"), _("TIME"), _("ACTOR"),
+		                      _("ACTION"), _("OBJECT"), _("SIGNED"),
+		                      _("DETAILS"));
+		cli_table_right(ctx.t, 0);
+	}
 	rc = sl_policy_require(s, SL_ACT_AUDIT_LOG, "audit");
 	if (!rc)
 		rc = sl_audit_each(s, since, print_entry, &ctx);
 	sl_store_close(s);
-	if (!rc && ctx.arr) {
+	if (!rc && ctx.arr)
 		cli_print_json(ctx.arr);
-	}
+	if (!rc && ctx.t)
+		cli_table_print(ctx.t, stdout);
+	cli_table_free(ctx.t);
 	json_decref(ctx.arr);
 	return rc ? cli_fail(rc) : SL_OK;
 }
@@ -155,12 +156,10 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 static int audit_head(int argc, char **argv, sl_cli *g)
 {
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		fputs(_(USAGE), stdout);
-		return SL_OK;
+		return cli_help();
 	}
 	if (argc != 1)
-		return cli_usage_error(_(USAGE),
-		                       _("audit head takes no arguments"));
+		return cli_usage(_("audit head takes no arguments"));
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -179,21 +178,28 @@ static int audit_head(int argc, char **argv, sl_cli *g)
 	return SL_OK;
 }
 
-int cmd_audit(int argc, char **argv, sl_cli *g)
-{
-	if (argc < 2)
-		return cli_usage_error(_(USAGE), _("audit: which subcommand?"));
-	const char *sub = argv[1];
-	if (!strcmp(sub, "--help") || !strcmp(sub, "help")) {
-		fputs(_(USAGE), stdout);
-		return SL_OK;
-	}
-	if (!strcmp(sub, "verify"))
-		return audit_verify(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "log"))
-		return audit_log(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "head"))
-		return audit_head(argc - 1, argv + 1, g);
-	return cli_usage_error(_(USAGE), _("audit: unknown subcommand '%s'"),
-	                       sub);
-}
+static const char AUDIT_NOTE[] =
+    N_("Every change is an entry of a hash chain signed by the user who made\n"
+       "it; 'audit head' is a short proof of the whole log to write down.\n");
+
+static const cli_sub subs[] = {
+    {"verify", audit_verify, "shenli audit verify [--anchor SEQ:HASH]",
+     N_("re-check every page, the whole chain and every signature"),
+     N_("Re-reads every page of the store and re-checks the whole hash chain\n"
+        "and every signature; it names the first bad entry and exits 6. With\n"
+        "--anchor it also proves that the log still extends a head written\n"
+        "down earlier (from 'audit head'), which a rolled-back or rewritten\n"
+        "store cannot. For everyone.\n")},
+    {"log", audit_log, "shenli audit log [--since SEQ] [--json]",
+     N_("show the audit log (admins and auditors)"),
+     N_("Shows the audit log (审计日志) from entry SEQ on: who did what to\n"
+        "which object, when (local time), and which entries close a signed\n"
+        "command. For admins and auditors. --json gives one JSON document,\n"
+        "with times in UTC.\n")},
+    {"head", audit_head, "shenli audit head",
+     N_("print the head of the log, SEQ:HASH, to write down"),
+     N_("Prints the head of the audit log as SEQ:HASH. Write it down or\n"
+        "print it on reports: 'audit verify --anchor' proves later that the\n"
+        "log still extends it.\n")},
+};
+const cli_group cli_audit = {"audit", subs, CLI_COUNT(subs), AUDIT_NOTE};

@@ -25,19 +25,6 @@
 #include "../sample.h"
 #include "cli.h"
 
-static const char USAGE[] =
-    N_("usage: shenli demo [--packages DIR] [--trust KEY.pub] [--keep]\n"
-       "\n"
-       "A guided run, in a temporary store, of what a zone review panel does:\n"
-       "users, zones and agencies from the sample docket; intake; assignment\n"
-       "with recusal; the checks; a return with its supplement outline; the\n"
-       "resubmission; opinions; sign-off; the report and the audit log's\n"
-       "verification. The built-in signed packages and the key that signed\n"
-       "them are found next to the binary (the build tree) or under\n"
-       "/usr/share/shenli; --packages and --trust say where otherwise. The\n"
-       "temporary store and its passphrase files are removed at the end; with\n"
-       "--keep the report is left where the demo says.\n");
-
 typedef struct {
 	char dir[1024]; /* the private temporary directory */
 	char store[PATH_MAX];
@@ -581,7 +568,7 @@ static int demo_run(demo *d, int keep)
 	return SL_OK;
 }
 
-int cmd_demo(int argc, char **argv, sl_cli *g)
+static int demo_main(int argc, char **argv, sl_cli *g)
 {
 	(void)g;
 	demo d = {0};
@@ -594,11 +581,9 @@ int cmd_demo(int argc, char **argv, sl_cli *g)
 		else if (!strcmp(argv[i], "--trust") && i + 1 < argc)
 			d.pub = argv[++i];
 		else if (!strcmp(argv[i], "--help")) {
-			fputs(_(USAGE), stdout);
-			return SL_OK;
+			return cli_help();
 		} else
-			return cli_usage_error(
-			    _(USAGE), _("demo: unexpected '%s'"), argv[i]);
+			return cli_usage(_("demo: unexpected '%s'"), argv[i]);
 	}
 	char pk[PATH_MAX], pub[PATH_MAX];
 	if (find_packages(&d, pk, pub, sizeof pk))
@@ -621,3 +606,18 @@ int cmd_demo(int argc, char **argv, sl_cli *g)
 	cleanup(&d, keep);
 	return rc ? cli_fail((sl_rc)rc) : SL_OK;
 }
+
+static const cli_sub subs[] = {
+    {"", demo_main, "shenli demo [--packages DIR] [--trust KEY.pub] [--keep]",
+     N_("a guided run of the whole workflow in a temporary store"),
+     N_("A guided run, in a temporary store, of what a zone review panel\n"
+        "does: users, zones and agencies from the sample docket; intake;\n"
+        "assignment with recusal; the checks; a return with its supplement\n"
+        "outline; the resubmission; opinions; sign-off; the report and the\n"
+        "audit log's verification. The built-in signed packages and the key\n"
+        "that signed them are found next to the binary (the build tree) or\n"
+        "under /usr/share/shenli; --packages and --trust say where\n"
+        "otherwise. The temporary store and its passphrase files are removed\n"
+        "at the end; with --keep the report is left where the demo says.\n")},
+};
+const cli_group cli_demo = {"demo", subs, CLI_COUNT(subs), NULL};

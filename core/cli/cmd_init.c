@@ -8,16 +8,7 @@
 #include "../users.h"
 #include "cli.h"
 
-static const char USAGE[] = N_(
-    "usage: shenli init --admin ID [--trust KEY.pub]... [--store PATH]\n"
-    "                   [--passphrase-file F]\n"
-    "\n"
-    "Create a new encrypted store at --store (it must not exist) with ID as\n"
-    "its first admin. The admin's passphrase is asked twice on the terminal,\n"
-    "or read from --passphrase-file. --trust makes public keys (PEM) trust\n"
-    "anchors for signed packages from the start. Prints the audit head.\n");
-
-int cmd_init(int argc, char **argv, sl_cli *g)
+static int init(int argc, char **argv, sl_cli *g)
 {
 	static const struct option opts[] = {
 	    {"admin", required_argument, 0, 'a'},
@@ -34,23 +25,19 @@ int cmd_init(int argc, char **argv, sl_cli *g)
 		case 'a': admin = optarg; break;
 		case 't':
 			if (ntrust == 16)
-				return cli_usage_error(
-				    _(USAGE), _("init: at most 16 --trust"));
+				return cli_usage(_("init: at most 16 --trust"));
 			trust[ntrust++] = optarg;
 			break;
-		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		case 'h': return cli_help();
 		default:
-			return cli_usage_error(_(USAGE),
-			                       _("init: bad option '%s'"),
-			                       argv[optind - 1]);
+			return cli_usage(_("init: bad option '%s'"),
+			                 argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(_(USAGE), _("init: unexpected '%s'"),
-		                       argv[optind]);
+		return cli_usage(_("init: unexpected '%s'"), argv[optind]);
 	if (!admin)
-		return cli_usage_error(_(USAGE),
-		                       _("init: --admin ID is required"));
+		return cli_usage(_("init: --admin ID is required"));
 	cli_pass p = {0};
 	sl_rc rc = g->pass_file || g->pass_fd >= 0
 	               ? cli_read_passphrase(g, "", &p)
@@ -69,7 +56,8 @@ int cmd_init(int argc, char **argv, sl_cli *g)
 	for (int i = 0; i < ntrust && !rc; i++) {
 		char id[17];
 		if (!(rc = sl_keys_trust(s, trust[i], "init --trust", id)))
-			printf(_("trusted key %s (%s)\n"), id, trust[i]);
+			printf(_("trusted key %s (%s)\n"), id,
+			       cli_txt(trust[i]));
 	}
 	if (rc) {
 		fprintf(stderr,
@@ -86,7 +74,21 @@ int cmd_init(int argc, char **argv, sl_cli *g)
 	if (rc)
 		return cli_fail(rc);
 	sl_audit_format_anchor(seq, h, anchor);
-	printf(_("created store %s with admin '%s'\naudit head %s\n"), g->store,
-	       admin, anchor);
+	printf(_("created store %s with admin '%s'\naudit head %s\n"),
+	       cli_txt(g->store), cli_txt(admin), anchor);
 	return SL_OK;
 }
+
+static const cli_sub subs[] = {
+    {"", init,
+     "shenli init --admin ID [--trust KEY.pub]... [--store PATH]\n"
+     "            [--passphrase-file F]",
+     N_("create a new encrypted store and its first admin"),
+     N_("Creates a new encrypted store at --store (it must not exist) with ID\n"
+        "as its first admin. The admin's passphrase is asked twice on the\n"
+        "terminal, or read from --passphrase-file. --trust makes public keys\n"
+        "(PEM) trust anchors for signed packages from the start. Prints the\n"
+        "audit head: write it down, so that 'shenli audit verify --anchor'\n"
+        "can later prove the log was not rolled back.\n")},
+};
+const cli_group cli_init = {"init", subs, CLI_COUNT(subs), NULL};

@@ -7,84 +7,93 @@
 #include "../pkgstore.h"
 #include "cli.h"
 
-static const char USAGE[] =
-    N_("usage: shenli keys trust KEY.pub [--comment TEXT]\n"
-       "       shenli keys list [--json]\n"
-       "       shenli keys revoke KEYID\n"
-       "\n"
-       "Trust anchors: Ed25519 public keys (PEM, as 'openssl pkey -pubout'\n"
-       "writes them) whose signatures on packages the store accepts. Trusting\n"
-       "and revoking are for admins and audited; a revoked key is never\n"
-       "trusted again.\n");
+struct list_ctx {
+	json_t *arr;
+	cli_table *t;
+};
 
 static int print_key(const sl_key_info *k, void *ud)
 {
-	json_t *arr = ud;
-	if (arr)
+	struct list_ctx *c = ud;
+	if (c->arr) {
 		json_array_append_new(
-		    arr, json_pack("{s:s, s:s, s:b}", "id", k->id, "comment",
-		                   k->comment, "revoked", k->revoked));
-	else
-		printf("%s  %-8s %s\n", k->id,
-		       k->revoked ? _("revoked") : _("trusted"), k->comment);
+		    c->arr, json_pack("{s:s, s:s, s:b}", "id", k->id, "comment",
+		                      k->comment, "revoked", k->revoked));
+		return 0;
+	}
+	cli_table_add(c->t, k->id);
+	cli_table_add(c->t, k->revoked ? _("revoked") : _("trusted"));
+	cli_table_add(c->t, k->comment);
 	return 0;
 }
 
-int cmd_keys(int argc, char **argv, sl_cli *g)
+/* One parser for the three: argv[0] is the subcommand. */
+static int keys(int argc, char **argv, sl_cli *g)
 {
-	if (argc < 2)
-		return cli_usage_error(_(USAGE), _("keys: which subcommand?"));
-	const char *sub = argv[1];
-	if (!strcmp(sub, "--help") || !strcmp(sub, "help")) {
-		fputs(_(USAGE), stdout);
-		return SL_OK;
-	}
+	const char *sub = argv[0];
 	int json = 0;
 	const char *arg = NULL, *comment = "";
-	for (int i = 2; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json") && !strcmp(sub, "list"))
 			json = 1;
 		else if (!strcmp(argv[i], "--comment") && i + 1 < argc &&
 		         !strcmp(sub, "trust"))
 			comment = argv[++i];
 		else if (!strcmp(argv[i], "--help")) {
-			fputs(_(USAGE), stdout);
-			return SL_OK;
+			return cli_help();
 		} else if (!arg && argv[i][0] != '-')
 			arg = argv[i];
 		else
-			return cli_usage_error(
-			    _(USAGE), _("keys: unexpected '%s'"), argv[i]);
+			return cli_usage(_("keys %s: unexpected '%s'"), sub,
+			                 argv[i]);
 	}
 	int list = !strcmp(sub, "list");
-	if (!list && strcmp(sub, "trust") && strcmp(sub, "revoke"))
-		return cli_usage_error(_(USAGE),
-		                       _("keys: unknown subcommand '%s'"), sub);
 	if (list ? arg != NULL : arg == NULL)
-		return cli_usage_error(_(USAGE), _("keys %s: wrong arguments"),
-		                       sub);
+		return cli_usage(_("keys %s: wrong arguments"), sub);
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
 	char id[17];
 	json_t *arr = json ? json_array() : NULL;
+	struct list_ctx ctx = {arr, NULL};
+	if (list && !json)
+		ctx.t = cli_table_new(3, _("KEY"), _("STATUS"), _("COMMENT"));
 	if (list)
-		rc = sl_keys_list(s, print_key, arr);
+		rc = sl_keys_list(s, print_key, &ctx);
 	else if (!strcmp(sub, "trust"))
 		rc = sl_keys_trust(s, arg, comment, id);
 	else
 		rc = sl_keys_revoke(s, arg);
 	sl_store_close(s);
-	if (!rc && arr) {
+	if (!rc && arr)
 		cli_print_json(arr);
-	}
+	if (!rc && ctx.t)
+		cli_table_print(ctx.t, stdout);
+	cli_table_free(ctx.t);
 	json_decref(arr);
 	if (rc)
 		return cli_fail(rc);
 	if (!strcmp(sub, "trust"))
 		printf(_("trusted key %s\n"), id);
 	else if (!strcmp(sub, "revoke"))
-		printf(_("revoked key %s\n"), arg);
+		printf(_("revoked key %s\n"), cli_txt(arg));
 	return SL_OK;
 }
+
+static const cli_sub subs[] = {
+    {"trust", keys, "shenli keys trust KEY.pub [--comment TEXT]",
+     N_("trust a package signing key (admins)"),
+     N_("Makes an Ed25519 public key (PEM, as 'openssl pkey -pubout' writes\n"
+        "it) a trust anchor: packages it signs may be installed. For admins;\n"
+        "audited. --comment says whose key it is.\n")},
+    {"list", keys, "shenli keys list [--json]",
+     N_("list the trusted and revoked keys"),
+     N_("Lists the keys with their ids, whether trusted or revoked, and their\n"
+        "comments. --json gives one JSON document.\n")},
+    {"revoke", keys, "shenli keys revoke KEYID",
+     N_("revoke a key for good (admins)"),
+     N_("Revokes a key (admins; audited): packages it signed are no longer\n"
+        "accepted, and a revoked key is never trusted again.\n")},
+};
+const cli_group cli_keys = {"keys", subs, CLI_COUNT(subs), NULL};

@@ -8,23 +8,7 @@
 #include "../org.h"
 #include "cli.h"
 
-static const char ZONE_USAGE[] = N_(
-    "usage: shenli zone add CODE --name NAME\n"
-    "       shenli zone list [--json]\n"
-    "\n"
-    "Zones (片区) group agencies; each zone has one review panel. Adding is\n"
-    "for admins.\n");
-
-static const char AGENCY_USAGE[] =
-    N_("usage: shenli agency add CODE --name NAME [--zone ZONE]\n"
-       "       shenli agency list [--json]\n"
-       "\n"
-       "Agencies (派驻纪检监察组) transfer cases to their zone's panel. An\n"
-       "agency without --zone is recorded, and its cases are refused until it\n"
-       "is placed in a zone. Adding is for admins.\n");
-
-static int org_add(int argc, char **argv, sl_cli *g, int agency,
-                   const char *use)
+static int org_add(int argc, char **argv, sl_cli *g, int agency)
 {
 	static const struct option opts[] = {
 	    {"name", required_argument, 0, 'n'},
@@ -41,20 +25,22 @@ static int org_add(int argc, char **argv, sl_cli *g, int agency,
 		case 'n': name = optarg; break;
 		case 'z':
 			if (!agency)
-				return cli_usage_error(
-				    _(use), _("zone add: no --zone"));
+				return cli_usage(_("zone add: no --zone"));
 			zone = optarg;
 			break;
-		case 'h': fputs(_(use), stdout); return SL_OK;
+		case 'h': return cli_help();
 		default:
-			return cli_usage_error(_(use), _("bad option '%s'"),
-			                       argv[optind - 1]);
+			return cli_usage(_("%s add: bad option '%s'"),
+			                 agency ? "agency" : "zone",
+			                 argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1)
-		return cli_usage_error(_(use), _("give exactly one CODE"));
+		return cli_usage(_("%s add: give exactly one CODE"),
+		                 agency ? "agency" : "zone");
 	if (!name)
-		return cli_usage_error(_(use), _("--name is required"));
+		return cli_usage(_("%s add: --name is required"),
+		                 agency ? "agency" : "zone");
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -65,16 +51,20 @@ static int org_add(int argc, char **argv, sl_cli *g, int agency,
 	sl_store_close(s);
 	if (rc)
 		return cli_fail(rc);
-	if (agency)
-		printf(_("added agency %s (%s)%s%s\n"), code, name,
-		       zone ? _(" in zone ") : "", zone ? zone : "");
+	if (agency && zone)
+		printf(_("added agency %s (%s) in zone %s\n"), cli_txt(code),
+		       cli_txt(name), cli_txt(zone));
+	else if (agency)
+		printf(_("added agency %s (%s)\n"), cli_txt(code),
+		       cli_txt(name));
 	else
-		printf(_("added zone %s (%s)\n"), code, name);
+		printf(_("added zone %s (%s)\n"), cli_txt(code), cli_txt(name));
 	return SL_OK;
 }
 
 struct list_ctx {
 	json_t *arr;
+	cli_table *t;
 	int agency;
 };
 
@@ -89,67 +79,91 @@ static int print_org(const sl_org_info *o, void *ud)
 			                    o->zone[0] ? json_string(o->zone)
 			                               : json_null());
 		json_array_append_new(c->arr, j);
-	} else if (c->agency) {
-		printf("%-8s %-6s %s\n", o->code, o->zone[0] ? o->zone : "-",
-		       o->name);
-	} else {
-		printf("%-8s %s\n", o->code, o->name);
+		return 0;
 	}
+	cli_table_add(c->t, o->code);
+	if (c->agency)
+		cli_table_add(c->t, o->zone);
+	cli_table_add(c->t, o->name);
 	return 0;
 }
 
-static int org_list(int argc, char **argv, sl_cli *g, int agency,
-                    const char *use)
+static int org_list(int argc, char **argv, sl_cli *g, int agency)
 {
 	int json = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = 1;
 		else if (!strcmp(argv[i], "--help")) {
-			fputs(_(use), stdout);
-			return SL_OK;
+			return cli_help();
 		} else
-			return cli_usage_error(_(use), _("unexpected '%s'"),
-			                       argv[i]);
+			return cli_usage(_("%s list: unexpected '%s'"),
+			                 agency ? "agency" : "zone", argv[i]);
 	}
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
-	struct list_ctx ctx = {json ? json_array() : NULL, agency};
+	struct list_ctx ctx = {json ? json_array() : NULL, NULL, agency};
+	if (!json)
+		ctx.t = agency
+		            ? cli_table_new(3, _("CODE"), _("ZONE"), _("NAME"))
+		            : cli_table_new(2, _("CODE"), _("NAME"));
 	rc = agency ? sl_agency_list(s, print_org, &ctx)
 	            : sl_zone_list(s, print_org, &ctx);
 	sl_store_close(s);
-	if (!rc && ctx.arr) {
+	if (!rc && ctx.arr)
 		cli_print_json(ctx.arr);
-	}
+	if (!rc && ctx.t)
+		cli_table_print(ctx.t, stdout);
+	cli_table_free(ctx.t);
 	json_decref(ctx.arr);
 	return rc ? cli_fail(rc) : SL_OK;
 }
 
-static int org(int argc, char **argv, sl_cli *g, int agency)
+static int zone_add(int argc, char **argv, sl_cli *g)
 {
-	const char *use = agency ? AGENCY_USAGE : ZONE_USAGE;
-	if (argc < 2)
-		return cli_usage_error(_(use), _("which subcommand?"));
-	const char *sub = argv[1];
-	if (!strcmp(sub, "--help") || !strcmp(sub, "help")) {
-		fputs(_(use), stdout);
-		return SL_OK;
-	}
-	if (!strcmp(sub, "add"))
-		return org_add(argc - 1, argv + 1, g, agency, use);
-	if (!strcmp(sub, "list"))
-		return org_list(argc - 1, argv + 1, g, agency, use);
-	return cli_usage_error(_(use), _("unknown subcommand '%s'"), sub);
+	return org_add(argc, argv, g, 0);
 }
 
-int cmd_zone(int argc, char **argv, sl_cli *g)
+static int zone_list(int argc, char **argv, sl_cli *g)
 {
-	return org(argc, argv, g, 0);
+	return org_list(argc, argv, g, 0);
 }
 
-int cmd_agency(int argc, char **argv, sl_cli *g)
+static int agency_add(int argc, char **argv, sl_cli *g)
 {
-	return org(argc, argv, g, 1);
+	return org_add(argc, argv, g, 1);
 }
+
+static int agency_list(int argc, char **argv, sl_cli *g)
+{
+	return org_list(argc, argv, g, 1);
+}
+
+static const cli_sub zone_subs[] = {
+    {"add", zone_add, "shenli zone add CODE --name NAME",
+     N_("add a zone (admins)"),
+     N_("Adds the zone CODE with its name (admins only). Zones (片区) group\n"
+        "agencies; each zone has one review panel, which takes in the cases\n"
+        "of the zone's agencies.\n")},
+    {"list", zone_list, "shenli zone list [--json]", N_("list the zones"),
+     N_("Lists the zones with their codes and names. --json gives one JSON\n"
+        "document.\n")},
+};
+const cli_group cli_zone = {"zone", zone_subs, CLI_COUNT(zone_subs), NULL};
+
+static const cli_sub agency_subs[] = {
+    {"add", agency_add, "shenli agency add CODE --name NAME [--zone ZONE]",
+     N_("add an agency and place it in a zone (admins)"),
+     N_("Adds the agency CODE with its name (admins only). Agencies\n"
+        "(派驻纪检监察组) transfer cases to their zone's panel. An agency\n"
+        "without --zone is recorded, and its cases are refused until it is\n"
+        "placed in a zone.\n")},
+    {"list", agency_list, "shenli agency list [--json]",
+     N_("list the agencies and their zones"),
+     N_("Lists the agencies with their codes, zones and names. --json gives\n"
+        "one JSON document.\n")},
+};
+const cli_group cli_agency = {"agency", agency_subs, CLI_COUNT(agency_subs),
+                              NULL};

@@ -11,57 +11,48 @@
 #include "../signoff.h"
 #include "cli.h"
 
-static const char PLUGIN_USAGE[] = N_(
-    "usage: shenli plugin install DIR\n"
-    "       shenli plugin list [--json]\n"
-    "       shenli plugin remove NAME\n"
-    "       shenli plugin verify [NAME]\n"
-    "\n"
-    "A plugin package is a directory with NAME.so, manifest and\n"
-    "manifest.sig (spec/cli.md). install (admins) checks, in order, the\n"
-    "signature against a trusted, unrevoked key (exit 6), the payload's\n"
-    "size and SHA-256 (exit 6), the abi (exit 5) and that the version never\n"
-    "goes down (exit 6), then copies it into the store's own directory.\n"
-    "verify loads installed plugins the way checks do: a file changed since\n"
-    "install is refused (exit 6) and the refusal audited.\n");
+struct list_ctx {
+	json_t *arr;
+	cli_table *t;
+};
 
-static const char RULES_USAGE[] =
-    N_("usage: shenli rules install DIR\n"
-       "       shenli rules list [--json]\n"
-       "\n"
-       "A rules package (rules.json, manifest, manifest.sig) carries the\n"
-       "vocabulary, evidence requirements and sanction tables the checks use.\n"
-       "Installing one (admins) replaces the rules in force; it is checked\n"
-       "like a plugin, and its version never goes down.\n");
-
-static const char SCRIPT_USAGE[] =
-    N_("usage: shenli script install DIR\n"
-       "       shenli script list [--json]\n"
-       "       shenli script remove NAME\n"
-       "       shenli script run NAME ID [--json]\n"
-       "\n"
-       "A script package is a directory with NAME.lua, manifest and\n"
-       "manifest.sig, checked on install like a plugin. run dry-runs one\n"
-       "installed script on a case, in the sandbox sign-off uses, and writes\n"
-       "nothing; exit 1 if it reports a blocker or fails.\n");
+/* "plugin", "script", "rules" in the user's language */
+static const char *kind_label(sl_pkg_kind kind)
+{
+	static const char *const codes[] = {"plugin", "script", "rules"};
+	static const char *const ids[] = {
+	    NC_("package kind", "plugin"),
+	    NC_("package kind", "script"),
+	    NC_("package kind", "rules"),
+	};
+	return cli_label(sl_pkg_kind_name(kind), codes, ids, CLI_COUNT(codes));
+}
 
 static int print_pkg(const sl_pkg_info *p, void *ud)
 {
-	json_t *arr = ud;
+	struct list_ctx *c = ud;
 	char hex[65];
 	sl_hex(p->m.sha256, 32, hex);
-	if (arr)
+	if (c->arr) {
 		json_array_append_new(
-		    arr,
+		    c->arr,
 		    json_pack("{s:s, s:I, s:i, s:s, s:I, s:s, s:s}", "name",
 		              p->m.name, "version", (json_int_t)p->m.version,
 		              "abi", p->m.abi, "file", p->m.file, "size",
 		              (json_int_t)p->m.size, "sha256", hex, "signer",
 		              p->signer));
-	else
-		printf("%-16s v%-5lld abi %-3d %s  %.16s…  signed by %s\n",
-		       p->m.name, p->m.version, p->m.abi, p->m.file, hex,
-		       p->signer);
+		return 0;
+	}
+	char ver[32], abi[16];
+	snprintf(ver, sizeof ver, "%lld", p->m.version);
+	snprintf(abi, sizeof abi, "%d", p->m.abi);
+	memcpy(hex + 16, "\xE2\x80\xA6", 4); /* the first 16 digits and "…" */
+	cli_table_add(c->t, p->m.name);
+	cli_table_add(c->t, ver);
+	cli_table_add(c->t, abi);
+	cli_table_add(c->t, p->m.file);
+	cli_table_add(c->t, hex);
+	cli_table_add(c->t, p->signer);
 	return 0;
 }
 
@@ -83,13 +74,13 @@ static int verify_one(const sl_pkg_info *p, void *ud)
 	sl_rc rc = sl_plugin_load(c->s, p, c->rules, c->rules_len, &pl);
 	c->n++;
 	if (rc) {
-		fprintf(stderr, "shenli: %s\n", sl_errmsg());
+		fprintf(stderr, _("shenli: %s\n"), cli_txt(sl_errmsg()));
 		if (!c->rc)
 			c->rc = rc;
 		return 0;
 	}
 	printf(_("%s: intact (v%lld, loaded and answered as '%s')\n"),
-	       p->m.name, p->m.version, sl_plugin_name(pl));
+	       cli_txt(p->m.name), p->m.version, cli_txt(sl_plugin_name(pl)));
 	sl_plugin_unload(pl);
 	return 0;
 }
@@ -113,25 +104,21 @@ static int script_run(int argc, char **argv, sl_cli *g)
 {
 	const char *name = NULL, *id = NULL;
 	int json = 0;
-	for (int i = 2; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = 1;
 		else if (!strcmp(argv[i], "--help")) {
-			fputs(_(SCRIPT_USAGE), stdout);
-			return SL_OK;
+			return cli_help();
 		} else if (argv[i][0] != '-' && !name)
 			name = argv[i];
 		else if (argv[i][0] != '-' && !id)
 			id = argv[i];
 		else
-			return cli_usage_error(_(SCRIPT_USAGE),
-			                       _("script run: unexpected '%s'"),
-			                       argv[i]);
+			return cli_usage(_("script run: unexpected '%s'"),
+			                 argv[i]);
 	}
 	if (!id)
-		return cli_usage_error(
-		    _(SCRIPT_USAGE),
-		    _("script run: give the script and the case"));
+		return cli_usage(_("script run: give the script and the case"));
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -150,47 +137,40 @@ static int script_run(int argc, char **argv, sl_cli *g)
 	return passed ? SL_OK : SL_FAIL;
 }
 
+/* install, list, remove and verify for the three kinds: argv[0] is the
+ * subcommand, which the group's table has already checked. */
 static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 {
-	const char *use = kind == SL_PKG_PLUGIN  ? PLUGIN_USAGE
-	                  : kind == SL_PKG_RULES ? RULES_USAGE
-	                                         : SCRIPT_USAGE;
-	if (argc < 2)
-		return cli_usage_error(_(use), _("which subcommand?"));
-	const char *sub = argv[1];
-	if (!strcmp(sub, "--help") || !strcmp(sub, "help")) {
-		fputs(_(use), stdout);
-		return SL_OK;
-	}
-	if (kind == SL_PKG_SCRIPT && !strcmp(sub, "run"))
-		return script_run(argc, argv, g);
+	const char *sub = argv[0];
 	int json = 0;
 	const char *arg = NULL;
-	for (int i = 2; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json") && !strcmp(sub, "list"))
 			json = 1;
 		else if (!strcmp(argv[i], "--help")) {
-			fputs(_(use), stdout);
-			return SL_OK;
+			return cli_help();
 		} else if (!arg && argv[i][0] != '-')
 			arg = argv[i];
 		else
-			return cli_usage_error(_(use), _("unexpected '%s'"),
-			                       argv[i]);
+			return cli_usage(_("%s %s: unexpected '%s'"),
+			                 sl_pkg_kind_name(kind), sub, argv[i]);
 	}
+	/* the table offers each kind only its own subcommands; what is not
+	 * install, list or remove is verify */
 	int install = !strcmp(sub, "install"), list = !strcmp(sub, "list"),
-	    remove = !strcmp(sub, "remove") && kind != SL_PKG_RULES,
-	    verify = !strcmp(sub, "verify") && kind == SL_PKG_PLUGIN;
-	if (!install && !list && !remove && !verify)
-		return cli_usage_error(_(use), _("unknown subcommand '%s'"),
-		                       sub);
+	    remove = !strcmp(sub, "remove");
 	if ((install || remove) ? !arg : (list && arg))
-		return cli_usage_error(_(use), _("%s: wrong arguments"), sub);
+		return cli_usage(_("%s %s: wrong arguments"),
+		                 sl_pkg_kind_name(kind), sub);
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
 	json_t *arr = json ? json_array() : NULL;
+	struct list_ctx ctx = {arr, NULL};
+	if (list && !json)
+		ctx.t = cli_table_new(6, _("NAME"), _("VERSION"), _("ABI"),
+		                      _("FILE"), _("SHA-256"), _("SIGNED BY"));
 	sl_pkg_info pi;
 	struct verify_ctx vc = {s, arg, NULL, 0, SL_OK, 0};
 	if (install) {
@@ -198,7 +178,7 @@ static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 	} else if (remove) {
 		rc = sl_pkg_remove(s, arg, kind);
 	} else if (list) {
-		rc = sl_pkg_list(s, kind, print_pkg, arr);
+		rc = sl_pkg_list(s, kind, print_pkg, &ctx);
 	} else if (!(rc = rules_text(s, &vc.rules, &vc.rules_len))) {
 		rc = sl_pkg_list(s, kind, verify_one, &vc);
 		if (!rc)
@@ -212,33 +192,98 @@ static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 			         sub);
 	}
 	sl_store_close(s);
-	if (!rc && arr) {
+	if (!rc && arr)
 		cli_print_json(arr);
-	}
+	if (!rc && ctx.t)
+		cli_table_print(ctx.t, stdout);
+	cli_table_free(ctx.t);
 	json_decref(arr);
 	if (rc)
 		return cli_fail(rc);
 	if (install)
 		printf(_("installed %s %s v%lld (signed by %s)\n"),
-		       sl_pkg_kind_name(kind), pi.m.name, pi.m.version,
-		       pi.signer);
+		       kind_label(kind), cli_txt(pi.m.name), pi.m.version,
+		       cli_txt(pi.signer));
 	else if (remove)
 		printf(_("removed %s %s (its version floor stays)\n"),
-		       sl_pkg_kind_name(kind), arg);
+		       kind_label(kind), cli_txt(arg));
 	return SL_OK;
 }
 
-int cmd_plugin(int argc, char **argv, sl_cli *g)
+static int plugin(int argc, char **argv, sl_cli *g)
 {
 	return pkg(argc, argv, g, SL_PKG_PLUGIN);
 }
 
-int cmd_script(int argc, char **argv, sl_cli *g)
+static int script(int argc, char **argv, sl_cli *g)
 {
 	return pkg(argc, argv, g, SL_PKG_SCRIPT);
 }
 
-int cmd_rules(int argc, char **argv, sl_cli *g)
+static int rules(int argc, char **argv, sl_cli *g)
 {
 	return pkg(argc, argv, g, SL_PKG_RULES);
 }
+
+static const cli_sub plugin_subs[] = {
+    {"install", plugin, "shenli plugin install DIR",
+     N_("install a signed check plugin (admins)"),
+     N_("Installs the plugin package in DIR (admins): a directory with\n"
+        "NAME.so, manifest and manifest.sig. Checked in order: the\n"
+        "signature against a trusted, unrevoked key (exit 6), the payload's\n"
+        "size and SHA-256 (exit 6), the abi (exit 5), and that the version\n"
+        "never goes down (exit 6); then it is copied into the store's own\n"
+        "directory. Audited.\n")},
+    {"list", plugin, "shenli plugin list [--json]",
+     N_("list the installed plugins"),
+     N_("Lists the installed plugins with version, abi, file, hash and the\n"
+        "key that signed them. --json gives one JSON document.\n")},
+    {"remove", plugin, "shenli plugin remove NAME",
+     N_("remove a plugin (admins; its version floor stays)"),
+     N_("Removes an installed plugin (admins; audited). Its version floor\n"
+        "stays: an older version cannot be installed later.\n")},
+    {"verify", plugin, "shenli plugin verify [NAME]",
+     N_("load the installed plugins as the checks do"),
+     N_("Loads the installed plugins (or only NAME) the way the checks do: a\n"
+        "file changed since it was installed is refused (exit 6) and the\n"
+        "refusal audited.\n")},
+};
+const cli_group cli_plugin = {"plugin", plugin_subs, CLI_COUNT(plugin_subs),
+                              NULL};
+
+static const cli_sub rules_subs[] = {
+    {"install", rules, "shenli rules install DIR",
+     N_("install a signed rules package (admins)"),
+     N_("Installs the rules package in DIR (admins): rules.json, manifest\n"
+        "and manifest.sig, checked like a plugin. The rules carry the\n"
+        "violation vocabulary, evidence requirements, review limits and\n"
+        "sanction tables the checks use; the new ones replace those in\n"
+        "force, and their version never goes down.\n")},
+    {"list", rules, "shenli rules list [--json]",
+     N_("show the rules package in force"),
+     N_("Shows the installed rules package with its version, hash and the\n"
+        "key that signed it. --json gives one JSON document.\n")},
+};
+const cli_group cli_rules = {"rules", rules_subs, CLI_COUNT(rules_subs), NULL};
+
+static const cli_sub script_subs[] = {
+    {"install", script, "shenli script install DIR",
+     N_("install a signed consistency script (admins)"),
+     N_("Installs the script package in DIR (admins): NAME.lua, manifest\n"
+        "and manifest.sig, checked like a plugin. Every installed script\n"
+        "must pass before a case is signed off.\n")},
+    {"list", script, "shenli script list [--json]",
+     N_("list the installed scripts"),
+     N_("Lists the installed scripts with version, file, hash and the key\n"
+        "that signed them. --json gives one JSON document.\n")},
+    {"remove", script, "shenli script remove NAME",
+     N_("remove a script (admins; its version floor stays)"),
+     N_("Removes an installed script (admins; audited). Its version floor\n"
+        "stays.\n")},
+    {"run", script_run, "shenli script run NAME ID [--json]",
+     N_("dry-run one script on a case"),
+     N_("Runs one installed script on a case, in the sandbox sign-off uses,\n"
+        "and writes nothing. Exit 1 if it reports a blocker or fails.\n")},
+};
+const cli_group cli_script = {"script", script_subs, CLI_COUNT(script_subs),
+                              NULL};

@@ -14,35 +14,6 @@
 #include "../signoff.h"
 #include "cli.h"
 
-static const char USAGE[] = N_(
-    "usage: shenli review run ID | --all\n"
-    "       shenli review findings ID [--json]\n"
-    "       shenli review opinion ID --file OPINION.json [--panel] [--json]\n"
-    "       shenli review return ID --kind supplement|reinvestigate\n"
-    "                            [--item TEXT [--ref F1,E2]]... [--json]\n"
-    "       shenli review outline ID [--return N] [--json |\n"
-    "                                --format md|html|pdf [--out FILE]]\n"
-    "       shenli review signoff ID [--json]\n"
-    "\n"
-    "run checks a case (or every case under review that you may see) with\n"
-    "every installed plugin, each loaded only if it is exactly the signed\n"
-    "file installed, and stores the findings (audited). Exit 1 if any\n"
-    "finding blocks sign-off.\n"
-    "opinion records your opinion on a case you review (shenli.opinion/1,\n"
-    "signed with your key); with --panel the leader records the panel's\n"
-    "opinion from the collective deliberation, with any dissent.\n"
-    "return (leader) sends the case back with a supplement outline built\n"
-    "from the checks' suggestions, open items of the last return, and the\n"
-    "items you add (each tied to facts or evidence with --ref); the review\n"
-    "clock stops. The rules bound the number of returns.\n"
-    "outline shows a return's outline (the latest unless --return N); with\n"
-    "--format md|html|pdf it is the letter returning the case "
-    "(退回补充调查函)\n"
-    "with the outline as its annex and the agency's deadline, on stdout or\n"
-    "written to --out FILE (mode 0600).\n"
-    "signoff (leader) runs every installed consistency script in a sandbox;\n"
-    "if any fails it refuses (exit 1) and lists their findings.\n");
-
 struct run_ctx {
 	long cases, blockers, warnings, notes;
 	int verbose, progress;
@@ -57,8 +28,8 @@ static int on_case(const sl_review_result *r, void *ud)
 	c->warnings += r->warnings;
 	c->notes += r->notes;
 	if (c->verbose)
-		printf("%-24s %d blocker(s), %d warning(s), %d note(s)\n",
-		       r->case_id, r->blockers, r->warnings, r->notes);
+		printf(_("%s: %d blocker(s), %d warning(s), %d note(s)\n"),
+		       cli_txt(r->case_id), r->blockers, r->warnings, r->notes);
 	if (c->progress) {
 		if (c->cases == 1)
 			cli_progress_start(&c->bar, _("checking"), r->total, 1);
@@ -75,18 +46,15 @@ static int review_run(int argc, char **argv, sl_cli *g)
 		if (!strcmp(argv[i], "--all"))
 			all = 1;
 		else if (!strcmp(argv[i], "--help")) {
-			fputs(_(USAGE), stdout);
-			return SL_OK;
+			return cli_help();
 		} else if (!id && argv[i][0] != '-')
 			id = argv[i];
 		else
-			return cli_usage_error(_(USAGE),
-			                       _("review run: unexpected '%s'"),
-			                       argv[i]);
+			return cli_usage(_("review run: unexpected '%s'"),
+			                 argv[i]);
 	}
 	if (!!id == all)
-		return cli_usage_error(
-		    _(USAGE), _("review run: give one case ID or --all"));
+		return cli_usage(_("review run: give one case ID or --all"));
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -102,11 +70,91 @@ static int review_run(int argc, char **argv, sl_cli *g)
 	return ctx.blockers ? SL_FAIL : SL_OK;
 }
 
+/* The six standards of the 24 characters (DOMAIN.md) and the severities,
+ * in Chinese: findings, like the case and its outline, are a Chinese view
+ * in every locale (their messages come in Chinese from the checks). */
+static const char *zh_of(const char *code)
+{
+	static const char *const m[][2] = {
+	    {"facts", "事实"},          {"evidence", "证据"},
+	    {"classification", "定性"}, {"disposal", "处理"},
+	    {"formalities", "手续"},    {"procedure", "程序"},
+	    {"blocker", "阻断"},        {"warning", "警示"},
+	    {"note", "提示"},
+	};
+	for (size_t i = 0; code && i < CLI_COUNT(m); i++)
+		if (!strcmp(code, m[i][0]))
+			return m[i][1];
+	return code;
+}
+
+/* "F1、E2" */
+static const char *refs_text(json_t *refs)
+{
+	static char buf[1024];
+	size_t i;
+	json_t *r;
+	buf[0] = 0;
+	json_array_foreach(refs, i, r)
+	{
+		size_t used = strlen(buf);
+		snprintf(buf + used, sizeof buf - used, "%s%s", i ? "、" : "",
+		         json_string_value(r) ? json_string_value(r) : "");
+	}
+	return buf;
+}
+
+static void print_findings(const char *id, json_t *arr)
+{
+	size_t i;
+	json_t *f;
+	if (!json_array_size(arr)) {
+		printf("%s：无审查发现（尚未运行检查，或检查未发现问题）\n",
+		       cli_txt(id));
+		return;
+	}
+	printf("%s：审查发现 %zu 条\n", cli_txt(id), json_array_size(arr));
+	cli_table *t = cli_table_new(7, "序号", "级别", "标准", "检查", "代码",
+	                             "涉及", "问题");
+	cli_table_right(t, 0);
+	int suggestions = 0;
+	json_array_foreach(arr, i, f)
+	{
+		char no[24];
+		snprintf(no, sizeof no, "%zu", i + 1);
+		cli_table_add(t, no);
+		cli_table_add(t, zh_of(json_string_value(
+		                     json_object_get(f, "severity"))));
+		cli_table_add(t, zh_of(json_string_value(
+		                     json_object_get(f, "standard"))));
+		cli_table_add(t,
+		              json_string_value(json_object_get(f, "check")));
+		cli_table_add(t, json_string_value(json_object_get(f, "code")));
+		cli_table_add(t, refs_text(json_object_get(f, "refs")));
+		cli_table_add(t,
+		              json_string_value(json_object_get(f, "message")));
+		suggestions += json_string_value(
+		                   json_object_get(f, "outline_item")) != NULL;
+	}
+	cli_table_print(t, stdout);
+	cli_table_free(t);
+	if (!suggestions)
+		return;
+	printf("\n建议补查（写入退回的补查提纲）\n");
+	json_array_foreach(arr, i, f)
+	{
+		const char *o =
+		    json_string_value(json_object_get(f, "outline_item"));
+		if (o)
+			printf("  %zu. %s\n", i + 1, cli_txt(o));
+	}
+}
+
 static int review_findings(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
-	int json, pr = cli_id_args(argc, argv, _(USAGE), "review findings", &id,
-	                           &json);
+	int json,
+	    pr = cli_id_args(argc, argv, NULL, "review findings", &id, &json);
 	if (pr)
 		return pr < 0 ? SL_OK : pr;
 	sl_store *s;
@@ -121,42 +169,7 @@ static int review_findings(int argc, char **argv, sl_cli *g)
 	if (json) {
 		cli_print_json(arr);
 	} else {
-		size_t i, k;
-		json_t *f, *r;
-		static const struct {
-			const char *en, *zh;
-		} sev[] = {
-		    {"blocker", "阻断"}, {"warning", "警示"}, {"note", "提示"}};
-		if (!json_array_size(arr))
-			printf("%s：无审查意见（尚未运行检查，或检查未发现问题"
-			       "）\n",
-			       id);
-		json_array_foreach(arr, i, f)
-		{
-			const char *sv =
-			    json_string_value(json_object_get(f, "severity"));
-			const char *zh = sv;
-			for (size_t j = 0; j < 3; j++)
-				if (sv && !strcmp(sv, sev[j].en))
-					zh = sev[j].zh;
-			printf(
-			    "%2zu. [%s] %s/%s %s\n    %s\n", i + 1, zh,
-			    json_string_value(json_object_get(f, "check")),
-			    json_string_value(json_object_get(f, "standard")),
-			    json_string_value(json_object_get(f, "code")),
-			    json_string_value(json_object_get(f, "message")));
-			if (json_array_size(json_object_get(f, "refs"))) {
-				printf("    涉及:");
-				json_array_foreach(json_object_get(f, "refs"),
-				                   k, r)
-				    printf(" %s", json_string_value(r));
-				printf("\n");
-			}
-			const char *o = json_string_value(
-			    json_object_get(f, "outline_item"));
-			if (o)
-				printf("    建议补查: %s\n", o);
-		}
+		print_findings(id, arr);
 	}
 	json_decref(arr);
 	return SL_OK;
@@ -176,19 +189,16 @@ static int review_opinion(int argc, char **argv, sl_cli *g)
 		else if (!strcmp(argv[i], "--file") && i + 1 < argc)
 			file = argv[++i];
 		else if (!strcmp(argv[i], "--help")) {
-			fputs(_(USAGE), stdout);
-			return SL_OK;
+			return cli_help();
 		} else if (!id && argv[i][0] != '-')
 			id = argv[i];
 		else
-			return cli_usage_error(
-			    _(USAGE), _("review opinion: unexpected '%s'"),
-			    argv[i]);
+			return cli_usage(_("review opinion: unexpected '%s'"),
+			                 argv[i]);
 	}
 	if (!id || !file)
-		return cli_usage_error(_(USAGE),
-		                       _("review opinion: give the case "
-		                         "and --file OPINION.json"));
+		return cli_usage(_("review opinion: give the case "
+		                   "and --file OPINION.json"));
 	char *buf;
 	size_t len;
 	sl_rc rc = sl_file_read(file, SL_OPINION_MAX, &buf, &len);
@@ -208,13 +218,14 @@ static int review_opinion(int argc, char **argv, sl_cli *g)
 	if (json)
 		cli_print_json(o);
 	else
-		printf(panel
-		           ? _("panel opinion on %s recorded and signed by %s "
-		               "(key %s); the case is deliberated\n")
-		           : _("opinion on %s recorded and signed by %s (key "
-		               "%s)\n"),
-		       id, json_string_value(json_object_get(o, "author")),
-		       json_string_value(json_object_get(o, "sig_key")));
+		printf(
+		    panel ? _("panel opinion on %s recorded and signed by %s "
+		              "(key %s); the case is deliberated\n")
+		          : _("opinion on %s recorded and signed by %s (key "
+		              "%s)\n"),
+		    cli_txt(id),
+		    cli_txt(json_string_value(json_object_get(o, "author"))),
+		    cli_txt(json_string_value(json_object_get(o, "sig_key"))));
 	json_decref(o);
 	return SL_OK;
 }
@@ -222,29 +233,33 @@ static int review_opinion(int argc, char **argv, sl_cli *g)
 /* ---- return and outline ---------------------------------------------------
  */
 
+/* A return's supplement outline, in Chinese like the document it is. */
 static void print_outline(const json_t *o)
 {
 	const char *kind = json_string_value(json_object_get(o, "kind"));
+	const char *on = json_string_value(json_object_get(o, "returned_on"));
+	char day[32];
+	long long ms = cli_parse_utc(on);
+	if (ms >= 0)
+		cli_local_time(ms, 0, day);
 	printf("%s 第%lld次退回（%s）补查提纲  退回日期：%s\n",
-	       json_string_value(json_object_get(o, "case_id")),
+	       cli_txt(json_string_value(json_object_get(o, "case_id"))),
 	       json_integer_value(json_object_get(o, "return_no")),
 	       kind && !strcmp(kind, "reinvestigate") ? "重新审查调查"
 	                                              : "补充审查调查",
-	       json_string_value(json_object_get(o, "returned_on")));
-	size_t i, k;
-	json_t *it, *r;
+	       ms >= 0 ? day : cli_txt(on));
+	size_t i;
+	json_t *it;
 	json_array_foreach(json_object_get(o, "items"), i, it)
 	{
 		printf("%3lld. %s%s\n",
 		       json_integer_value(json_object_get(it, "no")),
-		       json_string_value(json_object_get(it, "text")),
+		       cli_txt(json_string_value(json_object_get(it, "text"))),
 		       json_is_true(json_object_get(it, "answered"))
 		           ? "  [已补查]"
 		           : "");
-		printf("     涉及:");
-		json_array_foreach(json_object_get(it, "refs"), k, r)
-		    printf(" %s", json_string_value(r));
-		printf("\n");
+		printf("     涉及：%s\n",
+		       cli_txt(refs_text(json_object_get(it, "refs"))));
 	}
 }
 
@@ -266,29 +281,25 @@ static int review_return(int argc, char **argv, sl_cli *g)
 			items[n++].text = argv[++i];
 		else if (!strcmp(argv[i], "--ref") && i + 1 < argc) {
 			if (!n || items[n - 1].refs)
-				rc = cli_usage_error(
-				    _(USAGE),
+				rc = cli_usage(
 				    _("review return: each --ref follows "
 				      "the --item it ties"));
 			else
 				items[n - 1].refs = argv[++i];
 		} else if (!strcmp(argv[i], "--help")) {
-			fputs(_(USAGE), stdout);
 			free(items);
-			return SL_OK;
+			return cli_help();
 		} else if (!id && argv[i][0] != '-')
 			id = argv[i];
 		else
-			rc = cli_usage_error(
-			    _(USAGE), _("review return: unexpected '%s'"),
-			    argv[i]);
+			rc = cli_usage(_("review return: unexpected '%s'"),
+			               argv[i]);
 	}
 	if (!rc &&
 	    (!id || !kind ||
 	     (strcmp(kind, "supplement") && strcmp(kind, "reinvestigate"))))
-		rc = cli_usage_error(
-		    _(USAGE), _("review return: give the case and --kind "
-		                "supplement|reinvestigate"));
+		rc = cli_usage(_("review return: give the case and --kind "
+		                 "supplement|reinvestigate"));
 	if (rc) {
 		free(items);
 		return rc;
@@ -308,7 +319,8 @@ static int review_return(int argc, char **argv, sl_cli *g)
 		cli_print_json(o);
 	else {
 		print_outline(o);
-		printf(_("case %s returned; its review clock is paused\n"), id);
+		printf(_("case %s returned; its review clock is paused\n"),
+		       cli_txt(id));
 	}
 	json_decref(o);
 	return SL_OK;
@@ -330,29 +342,23 @@ static int review_outline(int argc, char **argv, sl_cli *g)
 		else if (!strcmp(argv[i], "--return") && i + 1 < argc) {
 			no = strtol(argv[++i], &end, 10);
 			if (*end || no < 1 || no > 1000)
-				return cli_usage_error(
-				    _(USAGE),
+				return cli_usage(
 				    _("--return needs a return number"));
 		} else if (!strcmp(argv[i], "--help")) {
-			fputs(_(USAGE), stdout);
-			return SL_OK;
+			return cli_help();
 		} else if (!id && argv[i][0] != '-')
 			id = argv[i];
 		else
-			return cli_usage_error(
-			    _(USAGE), _("review outline: unexpected '%s'"),
-			    argv[i]);
+			return cli_usage(_("review outline: unexpected '%s'"),
+			                 argv[i]);
 	}
 	if (!id)
-		return cli_usage_error(_(USAGE),
-		                       _("review outline: which case?"));
+		return cli_usage(_("review outline: which case?"));
 	if (format && strcmp(format, "md") && strcmp(format, "html") &&
 	    strcmp(format, "pdf"))
-		return cli_usage_error(
-		    _(USAGE), _("review outline: --format md, html or pdf"));
+		return cli_usage(_("review outline: --format md, html or pdf"));
 	if ((out && !format) || (format && json) || (out && !*out))
-		return cli_usage_error(
-		    _(USAGE),
+		return cli_usage(
 		    _("review outline: --out FILE goes with --format, "
 		      "--format not with --json"));
 	sl_store *s;
@@ -399,30 +405,33 @@ void cli_print_gate(const json_t *scripts, int all)
 		int passed = json_is_true(json_object_get(sc, "passed"));
 		if (passed && !all)
 			continue;
-		printf("%s v%lld: %s\n",
-		       json_string_value(json_object_get(sc, "script")),
-		       json_integer_value(json_object_get(sc, "version")),
-		       passed ? "通过" : "未通过");
+		printf(
+		    "%s v%lld: %s\n",
+		    cli_txt(json_string_value(json_object_get(sc, "script"))),
+		    json_integer_value(json_object_get(sc, "version")),
+		    passed ? _("passed") : _("did not pass"));
 		json_array_foreach(json_object_get(sc, "findings"), k, f)
 		{
-			printf(
-			    "  [%s] %s %s\n",
-			    json_string_value(json_object_get(f, "severity")),
-			    json_string_value(json_object_get(f, "code")),
-			    json_string_value(json_object_get(f, "message")));
+			printf("  [%s] %s %s\n",
+			       cli_txt(json_string_value(
+			           json_object_get(f, "severity"))),
+			       cli_txt(json_string_value(
+			           json_object_get(f, "code"))),
+			       cli_txt(json_string_value(
+			           json_object_get(f, "message"))));
 		}
 		const char *pr =
 		    json_string_value(json_object_get(sc, "printed"));
 		if (pr && *pr)
-			printf("  (printed) %s\n", pr);
+			printf(_("  (printed) %s\n"), cli_txt(pr));
 	}
 }
 
 static int review_signoff(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
-	int json, pr = cli_id_args(argc, argv, _(USAGE), "review signoff", &id,
-	                           &json);
+	int json,
+	    pr = cli_id_args(argc, argv, NULL, "review signoff", &id, &json);
 	if (pr)
 		return pr < 0 ? SL_OK : pr;
 	sl_store *s;
@@ -446,34 +455,56 @@ static int review_signoff(int argc, char **argv, sl_cli *g)
 			printf(
 			    _("case %s signed off: %zu consistency script(s) "
 			      "passed; audit head %s\n"),
-			    id, json_array_size(r.scripts), r.head);
+			    cli_txt(id), json_array_size(r.scripts), r.head);
 	}
 	sl_gate_result_free(&r);
 	return rc ? cli_fail(rc) : SL_OK;
 }
 
-int cmd_review(int argc, char **argv, sl_cli *g)
-{
-	if (argc < 2)
-		return cli_usage_error(_(USAGE),
-		                       _("review: which subcommand?"));
-	const char *sub = argv[1];
-	if (!strcmp(sub, "--help") || !strcmp(sub, "help")) {
-		fputs(_(USAGE), stdout);
-		return SL_OK;
-	}
-	if (!strcmp(sub, "run"))
-		return review_run(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "findings"))
-		return review_findings(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "opinion"))
-		return review_opinion(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "return"))
-		return review_return(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "outline"))
-		return review_outline(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "signoff"))
-		return review_signoff(argc - 1, argv + 1, g);
-	return cli_usage_error(_(USAGE), _("review: unknown subcommand '%s'"),
-	                       sub);
-}
+static const cli_sub subs[] = {
+    {"run", review_run, "shenli review run ID | --all",
+     N_("run every installed check on a case, or on all"),
+     N_("Checks a case (or, with --all, every case under review that you may\n"
+        "see) with every installed plugin, each loaded only if it is exactly\n"
+        "the signed file installed, and stores the findings (audited). For\n"
+        "leaders, members and specialists. Exit 1 if any finding blocks\n"
+        "sign-off.\n")},
+    {"findings", review_findings, "shenli review findings ID [--json]",
+     N_("show the findings of the checks"),
+     N_("Shows the stored findings of a case, each with its standard\n"
+        "(facts, evidence, classification, disposal, formalities,\n"
+        "procedure), its severity and the supplement-outline item the check\n"
+        "suggests. --json gives one JSON document.\n")},
+    {"opinion", review_opinion,
+     "shenli review opinion ID --file OPINION.json [--panel] [--json]",
+     N_("record your opinion, or with --panel the panel's"),
+     N_("Records your opinion on a case you review (shenli.opinion/1,\n"
+        "signed with your key). With --panel the leader records the panel's\n"
+        "opinion from the collective deliberation (集体审议), with any\n"
+        "dissent; the case becomes deliberated.\n")},
+    {"return", review_return,
+     "shenli review return ID --kind supplement|reinvestigate\n"
+     "                    [--item TEXT [--ref F1,E2]]... [--json]",
+     N_("return a case for supplementary investigation (leaders)"),
+     N_("Returns the case to its agency (退回补充调查), for leaders, with a\n"
+        "supplement outline (补查提纲) built from the checks' suggestions,\n"
+        "the open items of the last return, and the items you add, each\n"
+        "tied to facts or evidence with --ref. The review clock stops until\n"
+        "the agency resubmits. The rules bound the number of returns.\n")},
+    {"outline", review_outline,
+     "shenli review outline ID [--return N] [--json | --format md|html|pdf\n"
+     "                         [--out FILE]]",
+     N_("show a return's supplement outline"),
+     N_("Shows the supplement outline of the latest return (or of return N)\n"
+        "with what has been answered. With --format md, html or pdf it is\n"
+        "the letter returning the case (退回补充调查函) with the outline as\n"
+        "its annex and the agency's deadline, on standard output or written\n"
+        "to --out FILE (mode 0600); a PDF is never written to a terminal.\n")},
+    {"signoff", review_signoff, "shenli review signoff ID [--json]",
+     N_("sign the case off once the consistency scripts pass (leaders)"),
+     N_("Runs every installed consistency script on the case in a sandbox,\n"
+        "for leaders. If any fails, sign-off is refused (exit 1) and their\n"
+        "findings are listed; else the case is signed off (签发) with the\n"
+        "audit head recorded.\n")},
+};
+const cli_group cli_review = {"review", subs, CLI_COUNT(subs), NULL};

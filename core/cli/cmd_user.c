@@ -7,21 +7,6 @@
 #include "../users.h"
 #include "cli.h"
 
-static const char USAGE[] =
-    N_("usage: shenli user add ID --role ROLE [--name NAME] [--agency CODE]\n"
-       "                       [--zone CODE] [--new-passphrase-file F]\n"
-       "       shenli user list [--json]\n"
-       "       shenli user passwd [--new-passphrase-file F]\n"
-       "       shenli user disable ID\n"
-       "\n"
-       "ROLE is admin, leader, member, specialist or auditor. NAME is the\n"
-       "person's name as documents print it. The new user's first passphrase\n"
-       "is read from the first line of F (a private file) or asked twice on\n"
-       "the terminal; it opens nothing until the user runs 'user passwd' and\n"
-       "chooses their own, which also makes their signing key. Adding and\n"
-       "disabling users is for admins; passwd changes the acting user's own\n"
-       "passphrase.\n");
-
 static int user_add(int argc, char **argv, sl_cli *g)
 {
 	static const struct option opts[] = {
@@ -45,19 +30,16 @@ static int user_add(int argc, char **argv, sl_cli *g)
 		case 'a': agency = optarg; break;
 		case 'z': zone = optarg; break;
 		case 'n': newfile = optarg; break;
-		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		case 'h': return cli_help();
 		default:
-			return cli_usage_error(_(USAGE),
-			                       _("user add: bad option '%s'"),
-			                       argv[optind - 1]);
+			return cli_usage(_("user add: bad option '%s'"),
+			                 argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1)
-		return cli_usage_error(_(USAGE),
-		                       _("user add: give exactly one ID"));
+		return cli_usage(_("user add: give exactly one ID"));
 	if (!role)
-		return cli_usage_error(_(USAGE),
-		                       _("user add: --role is required"));
+		return cli_usage(_("user add: --role is required"));
 	sl_role r = sl_role_parse(role);
 	if (!r) {
 		sl_error(
@@ -80,25 +62,22 @@ static int user_add(int argc, char **argv, sl_cli *g)
 	sl_store_close(s);
 	if (rc)
 		return cli_fail(rc);
-	printf(_("added %s '%s'\n"), sl_role_name(r), id);
+	printf(_("added %s '%s'\n"), cli_role_label(sl_role_name(r)),
+	       cli_txt(id));
 	return SL_OK;
 }
 
 struct list_ctx {
 	json_t *arr;
-	int rows;
+	cli_table *t;
 };
 
 static int print_user(const sl_user_info *u, void *ud)
 {
 	struct list_ctx *c = ud;
-	json_t *arr = c->arr;
-	if (!arr && c->rows++ == 0)
-		printf("%-20s %-10s %-8s %-8s %-8s %s\n", _("ID"), _("ROLE"),
-		       _("AGENCY"), _("ZONE"), _("STATUS"), _("KEY"));
-	if (arr) {
+	if (c->arr) {
 		json_array_append_new(
-		    arr,
+		    c->arr,
 		    json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b, s:b, s:s?}",
 		              "id", u->id, "role", sl_role_name(u->role),
 		              "name", *u->name ? u->name : NULL, "agency",
@@ -106,15 +85,16 @@ static int print_user(const sl_user_info *u, void *ud)
 		              *u->zone ? u->zone : NULL, "disabled",
 		              u->disabled, "enrolled", u->enrolled, "key",
 		              *u->fingerprint ? u->fingerprint : NULL));
-	} else {
-		printf("%-20s %-10s %-8s %-8s %-8s %s\n", u->id,
-		       sl_role_name(u->role), *u->agency ? u->agency : "-",
-		       *u->zone ? u->zone : "-",
-		       u->disabled   ? _("disabled")
-		       : u->enrolled ? _("active")
-		                     : _("pending"),
-		       *u->fingerprint ? u->fingerprint : "-");
+		return 0;
 	}
+	cli_table_add(c->t, u->id);
+	cli_table_add(c->t, cli_role_label(sl_role_name(u->role)));
+	cli_table_add(c->t, u->agency);
+	cli_table_add(c->t, u->zone);
+	cli_table_add(c->t, u->disabled   ? _("disabled")
+	                    : u->enrolled ? _("active")
+	                                  : _("pending"));
+	cli_table_add(c->t, *u->fingerprint ? u->fingerprint : "-");
 	return 0;
 }
 
@@ -125,23 +105,27 @@ static int user_list(int argc, char **argv, sl_cli *g)
 		if (!strcmp(argv[i], "--json"))
 			json = 1;
 		else if (!strcmp(argv[i], "--help")) {
-			fputs(_(USAGE), stdout);
-			return SL_OK;
+			return cli_help();
 		} else
-			return cli_usage_error(
-			    _(USAGE), _("user list: unexpected '%s'"), argv[i]);
+			return cli_usage(_("user list: unexpected '%s'"),
+			                 argv[i]);
 	}
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
 	json_t *arr = json ? json_array() : NULL;
-	struct list_ctx ctx = {arr, 0};
+	struct list_ctx ctx = {arr, NULL};
+	if (!json)
+		ctx.t = cli_table_new(6, _("ID"), _("ROLE"), _("AGENCY"),
+		                      _("ZONE"), _("STATUS"), _("KEY"));
 	rc = sl_user_list(s, print_user, &ctx);
 	sl_store_close(s);
-	if (!rc && arr) {
+	if (!rc && arr)
 		cli_print_json(arr);
-	}
+	if (!rc && ctx.t)
+		cli_table_print(ctx.t, stdout);
+	cli_table_free(ctx.t);
 	json_decref(arr);
 	return rc ? cli_fail(rc) : SL_OK;
 }
@@ -160,17 +144,15 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': newfile = optarg; break;
-		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		case 'h': return cli_help();
 		default:
-			return cli_usage_error(
-			    _(USAGE), _("user passwd: bad option '%s'"),
-			    argv[optind - 1]);
+			return cli_usage(_("user passwd: bad option '%s'"),
+			                 argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		return cli_usage_error(
-		    _(USAGE), _("user passwd changes your own passphrase; "
-		                "it takes no ID"));
+		return cli_usage(_("user passwd changes your own passphrase; "
+		                   "it takes no ID"));
 	sl_store *s;
 	sl_rc rc = cli_unlock_as(g, SL_OPEN_ENROL, &s);
 	if (rc)
@@ -185,24 +167,21 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 	if (rc)
 		return cli_fail(rc);
 	if (enrol)
-		printf(
-		    _("passphrase set for '%s': your own signing key is made "
-		      "and recorded; the first passphrase no longer works\n"),
-		    g->user);
+		printf(_("passphrase set for '%s': your own signing key is made "
+		         "and recorded; the first passphrase no longer works\n"),
+		       cli_txt(g->user));
 	else
-		printf(_("passphrase changed for '%s'\n"), g->user);
+		printf(_("passphrase changed for '%s'\n"), cli_txt(g->user));
 	return SL_OK;
 }
 
 static int user_disable(int argc, char **argv, sl_cli *g)
 {
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		fputs(_(USAGE), stdout);
-		return SL_OK;
+		return cli_help();
 	}
 	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage_error(_(USAGE),
-		                       _("user disable: give exactly one ID"));
+		return cli_usage(_("user disable: give exactly one ID"));
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
@@ -211,27 +190,41 @@ static int user_disable(int argc, char **argv, sl_cli *g)
 	sl_store_close(s);
 	if (rc)
 		return cli_fail(rc);
-	printf(_("disabled '%s'\n"), argv[1]);
+	printf(_("disabled '%s'\n"), cli_txt(argv[1]));
 	return SL_OK;
 }
 
-int cmd_user(int argc, char **argv, sl_cli *g)
-{
-	if (argc < 2)
-		return cli_usage_error(_(USAGE), _("user: which subcommand?"));
-	const char *sub = argv[1];
-	if (!strcmp(sub, "--help") || !strcmp(sub, "help")) {
-		fputs(_(USAGE), stdout);
-		return SL_OK;
-	}
-	if (!strcmp(sub, "add"))
-		return user_add(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "list"))
-		return user_list(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "passwd"))
-		return user_passwd(argc - 1, argv + 1, g);
-	if (!strcmp(sub, "disable"))
-		return user_disable(argc - 1, argv + 1, g);
-	return cli_usage_error(_(USAGE), _("user: unknown subcommand '%s'"),
-	                       sub);
-}
+static const cli_sub subs[] = {
+    {"add", user_add,
+     "shenli user add ID --role ROLE [--name NAME] [--agency CODE]\n"
+     "                [--zone CODE] [--new-passphrase-file F]",
+     N_("add a user, who then chooses their own passphrase (admins)"),
+     N_("Adds the user ID (admins only). ROLE is admin, leader (组长),\n"
+        "member (组员), specialist (机动组员) or auditor. NAME is the\n"
+        "person's name as documents print it (documents never print user\n"
+        "ids). --agency is the user's home agency: nobody reviews a case\n"
+        "their home agency transferred (recusal). --zone is the zone whose\n"
+        "panel they sit on. The first passphrase is read from the first line\n"
+        "of F (a file only its owner can read) or asked twice on the\n"
+        "terminal. It opens nothing until the user runs 'user passwd' and\n"
+        "chooses their own, which also makes their signing key: no admin\n"
+        "ever holds a key that signs as the user.\n")},
+    {"list", user_list, "shenli user list [--json]",
+     N_("list users, roles and key fingerprints"),
+     N_("Lists every user with role, home agency, zone, status and the\n"
+        "fingerprint of their signing key (admins, leaders and auditors).\n"
+        "--json gives one JSON document.\n")},
+    {"passwd", user_passwd, "shenli user passwd [--new-passphrase-file F]",
+     N_("change your own passphrase (a new user's first command)"),
+     N_("Changes the acting user's own passphrase (everyone but auditors).\n"
+        "The new one is read from the first line of F or asked twice on the\n"
+        "terminal; the old one no longer opens the store. A new user's first\n"
+        "command: it replaces the passphrase an admin chose and makes the\n"
+        "user's own signing key, recorded in the audit log (user.enrol).\n")},
+    {"disable", user_disable, "shenli user disable ID",
+     N_("disable a user and destroy their key slot (admins)"),
+     N_("Disables the user ID and destroys their key slot (admins only):\n"
+        "they can no longer unlock the store. Their past signatures stay\n"
+        "valid in the audit log.\n")},
+};
+const cli_group cli_user = {"user", subs, CLI_COUNT(subs), NULL};

@@ -3,6 +3,7 @@
  * Each group lives in its own cmd_*.c (git's builtin/ pattern).
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,41 +19,54 @@
 #include <jansson.h>
 
 #define SHENLI_VERSION "0.1.0"
+#ifndef SHENLI_LOCALEDIR /* set by CMakeLists.txt: where 'make install' puts   \
+                            the catalogs */
+#define SHENLI_LOCALEDIR "/usr/share/locale"
+#endif
 
+/* The command groups; report keeps its own parser and usage text. */
 static const struct {
 	const char *name;
+	const cli_group *grp; /* NULL: fn */
 	int (*fn)(int argc, char **argv, sl_cli *g);
 	const char *summary;
 } commands[] = {
-    {"init", cmd_init, N_("create a new encrypted store and its first admin")},
-    {"user", cmd_user, N_("add, list, disable users; change your passphrase")},
-    {"zone", cmd_zone, N_("add and list zones (片区)")},
-    {"agency", cmd_agency, N_("add and list agencies and their zones")},
-    {"case", cmd_case, N_("import dossiers, list, show, assign, extend")},
-    {"review", cmd_review, N_("run the review checks, show their findings")},
-    {"report", cmd_report, N_("write a case's review report (审理报告)")},
-    {"keys", cmd_keys, N_("trust, list and revoke package signing keys")},
-    {"plugin", cmd_plugin,
+    {"init", &cli_init, NULL,
+     N_("create a new encrypted store and its first admin")},
+    {"user", &cli_user, NULL,
+     N_("add, list, disable users; change your passphrase")},
+    {"zone", &cli_zone, NULL, N_("add and list zones (片区)")},
+    {"agency", &cli_agency, NULL, N_("add and list agencies and their zones")},
+    {"case", &cli_case, NULL,
+     N_("import dossiers, list, show, assign, extend")},
+    {"review", &cli_review, NULL,
+     N_("run the review checks, show their findings")},
+    {"report", NULL, cmd_report, N_("write a case's review report (审理报告)")},
+    {"keys", &cli_keys, NULL,
+     N_("trust, list and revoke package signing keys")},
+    {"plugin", &cli_plugin, NULL,
      N_("install, list, remove and verify review plugins")},
-    {"rules", cmd_rules, N_("install the signed rules package the checks use")},
-    {"script", cmd_script, N_("install, list and remove consistency scripts")},
-    {"audit", cmd_audit, N_("verify the audit log, show it, print its head")},
-    {"sample", cmd_sample,
+    {"rules", &cli_rules, NULL,
+     N_("install the signed rules package the checks use")},
+    {"script", &cli_script, NULL,
+     N_("install, list and remove consistency scripts")},
+    {"audit", &cli_audit, NULL,
+     N_("verify the audit log, show it, print its head")},
+    {"sample", &cli_sample, NULL,
      N_("write the deterministic sample docket (no store)")},
-    {"demo", cmd_demo,
+    {"demo", &cli_demo, NULL,
      N_("a guided run of the whole workflow in a temporary store")},
 };
+#define NCMD CLI_COUNT(commands)
 
 static void usage(FILE *f)
 {
-	fprintf(f, _("usage: shenli [--store PATH] [--user ID] "
-	             "[--passphrase-file PATH | --passphrase-fd N] COMMAND "
-	             "[ARGS]\n\ncommands:\n"));
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+	fprintf(f, "%s%s\n\n%s\n", _("usage: "), cli_top_synopsis,
+	        _("commands:"));
+	for (size_t i = 0; i < NCMD; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name,
 		        _(commands[i].summary));
-	fprintf(
-	    f,
+	fputs(
 	    _("\nglobal options (anywhere on the line):\n"
 	      "  --store PATH            the store (env SHENLI_STORE; default "
 	      "$XDG_DATA_HOME/shenli/store.db)\n"
@@ -62,29 +76,140 @@ static void usage(FILE *f)
 	      "  --passphrase-fd N       read the passphrase from file "
 	      "descriptor N\n"
 	      "Without either, the passphrase is asked on the terminal.\n"
-	      "'shenli COMMAND --help' describes a command.\n"
+	      "'shenli help COMMAND' or 'shenli COMMAND --help' describes a "
+	      "command.\n"
 	      "\nexit codes: 0 done, 1 checks did not pass, 2 usage, "
 	      "3 authentication, 4 not permitted, 5 invalid input, "
 	      "6 integrity violation, 7 system error (I/O, disk full, "
-	      "busy)\n"));
+	      "busy)\n"),
+	    f);
+}
+
+/* An unknown command: what was probably meant (a subcommand typed without
+ * its group, "shenli import", or else a command spelt nearly so). */
+static int unknown_command(const char *word)
+{
+	fprintf(stderr, _("shenli: unknown command '%s'\n"), cli_txt(word));
+	char near[512] = "";
+	for (size_t i = 0; i < NCMD; i++) {
+		const cli_group *grp = commands[i].grp;
+		for (size_t k = 0; grp && k < grp->n; k++) {
+			if (!*grp->subs[k].name ||
+			    strcmp(grp->subs[k].name, word))
+				continue;
+			char both[128];
+			snprintf(both, sizeof both, "%s %s", grp->name, word);
+			cli_quote_append(near, sizeof near, both);
+		}
+	}
+	if (!*near) {
+		const char *names[NCMD];
+		for (size_t i = 0; i < NCMD; i++)
+			names[i] = commands[i].name;
+		cli_suggest(word, names, NCMD, near, sizeof near);
+	}
+	if (*near)
+		fprintf(stderr, _("shenli: did you mean %s?\n"), near);
+	fprintf(stderr, _("try '%s'\n"), "shenli help");
+	return SL_EUSAGE;
+}
+
+/* shenli help [COMMAND [SUBCOMMAND]] */
+static int help(int argc, char **argv, sl_cli *g)
+{
+	if (argc < 2) {
+		usage(stdout);
+		return SL_OK;
+	}
+	for (size_t i = 0; i < NCMD; i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		cli_enter(commands[i].name, commands[i].grp);
+		if (commands[i].grp)
+			return cli_help_group(commands[i].grp,
+			                      argc > 2 ? argv[2] : NULL);
+		char *args[] = {argv[1], "--help", NULL};
+		return commands[i].fn(2, args, g);
+	}
+	return unknown_command(argv[1]);
+}
+
+/* Messages in the user's language. setlocale(LC_ALL, "") takes LC_ALL,
+ * LC_MESSAGES and LANG as usual; the C locale stays English. */
+static void init_locale(void)
+{
+	if (!setlocale(LC_ALL, "")) {
+		/* The locale asked for is not installed (on Debian: not made
+		 * by locale-gen), so the C library would answer in English.
+		 * If it asked for UTF-8, take the built-in C.UTF-8 for the
+		 * characters and name the language to gettext with LANGUAGE,
+		 * which it heeds in any locale but "C": a panel member whose
+		 * LANG is zh_CN.UTF-8 reads Chinese whether or not the
+		 * machine's locales were generated. */
+		const char *want = getenv("LC_ALL");
+		if (!want || !*want)
+			want = getenv("LC_MESSAGES");
+		if (!want || !*want)
+			want = getenv("LANG");
+		const char *dot = want ? strchr(want, '.') : NULL;
+		const char *lang = getenv("LANGUAGE");
+		if (dot &&
+		    (!strncasecmp(dot, ".UTF-8", 6) ||
+		     !strncasecmp(dot, ".utf8", 5)) &&
+		    setlocale(LC_ALL, "C.UTF-8") && (!lang || !*lang)) {
+			char ll[16];
+			size_t n = (size_t)(dot - want);
+			int ok = n > 0 && n < sizeof ll;
+			for (size_t i = 0; ok && i < n; i++)
+				ok = (want[i] >= 'a' && want[i] <= 'z') ||
+				     (want[i] >= 'A' && want[i] <= 'Z') ||
+				     want[i] == '_';
+			if (ok) {
+				memcpy(ll, want, n);
+				ll[n] = 0;
+				setenv("LANGUAGE", ll, 1);
+			}
+		}
+	}
+	/* The catalog: next to the binary if there is one there, else where
+	 * 'make install' put it. The build tree keeps it in build/locale, an
+	 * installed tree (any prefix, or a 'dpkg -x' root) in ../share/locale
+	 * beside bin/: found from /proc/self/exe, so the tests use the
+	 * catalog they built without installing it, and never from the
+	 * environment, which does not get to choose the format strings this
+	 * program prints with. */
+	static char dir[PATH_MAX];
+	const char *found = SHENLI_LOCALEDIR;
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+		static const char *const rel[] = {"/locale",
+		                                  "/../share/locale"};
+		for (size_t i = 0; i < CLI_COUNT(rel); i++) {
+			char mo[PATH_MAX + 64];
+			struct stat st;
+			snprintf(dir, sizeof dir, "%s%s", exe, rel[i]);
+			snprintf(mo, sizeof mo,
+			         "%s/zh_CN/LC_MESSAGES/shenli.mo", dir);
+			if (stat(mo, &st) == 0 && S_ISREG(st.st_mode)) {
+				found = dir;
+				break;
+			}
+		}
+	}
+	bindtextdomain("shenli", found);
+	textdomain("shenli");
 }
 
 int cli_fail(sl_rc rc)
 {
 	const char *m = sl_errmsg();
-	fprintf(stderr, "shenli: %s\n", *m ? m : _("failed"));
+	fprintf(stderr, _("shenli: %s\n"), *m ? cli_txt(m) : _("failed"));
 	return rc;
-}
-
-int cli_usage_error(const char *use, const char *fmt, ...)
-{
-	va_list ap;
-	fputs("shenli: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n%s", use);
-	return SL_EUSAGE;
 }
 
 void cli_progress(cli_bar *b, size_t done, int finish)
@@ -135,7 +260,10 @@ int cli_id_args(int argc, char **argv, const char *usage, const char *what,
 		if (!strcmp(argv[i], "--json")) {
 			*json = 1;
 		} else if (!strcmp(argv[i], "--help")) {
-			fputs(usage, stdout);
+			if (usage)
+				fputs(usage, stdout);
+			else
+				cli_help();
 			return -1; /* done: exit 0 */
 		} else if (!*id && argv[i][0] != '-') {
 			*id = argv[i];
@@ -182,9 +310,7 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], SL_SANDBOX_WORKER_ARG) == 0)
 		return sl_sandbox_worker_main();
-	setlocale(LC_ALL, "");
-	bindtextdomain("shenli", "/usr/share/locale");
-	textdomain("shenli");
+	init_locale();
 	umask(077); /* everything shenli creates is private */
 	sl_crypto_init();
 
@@ -202,7 +328,7 @@ int main(int argc, char **argv)
 #define USAGE_FAIL(...)                                                        \
 	do {                                                                   \
 		free(rest);                                                    \
-		return cli_usage_error(__VA_ARGS__);                           \
+		return cli_usage(__VA_ARGS__);                                 \
 	} while (0)
 	int n = 0, dashdash = 0;
 	for (int i = 1; i < argc; i++) {
@@ -212,25 +338,24 @@ int main(int argc, char **argv)
 			rest[n++] = argv[i];
 		} else if (!dashdash && take("--store", &i, argc, argv, &v)) {
 			if (!v || !*v)
-				USAGE_FAIL("", _("--store needs a path"));
+				USAGE_FAIL(_("--store needs a path"));
 			store = v;
 		} else if (!dashdash && take("--user", &i, argc, argv, &v)) {
 			if (!v || !*v)
-				USAGE_FAIL("", _("--user needs an id"));
+				USAGE_FAIL(_("--user needs an id"));
 			g.user = v;
 		} else if (!dashdash &&
 		           take("--passphrase-file", &i, argc, argv, &v)) {
 			if (!v || !*v)
-				USAGE_FAIL("",
-				           _("--passphrase-file needs a path"));
+				USAGE_FAIL(_("--passphrase-file needs a path"));
 			g.pass_file = v;
 		} else if (!dashdash &&
 		           take("--passphrase-fd", &i, argc, argv, &v)) {
 			char *end;
 			long fd = v ? strtol(v, &end, 10) : -1;
 			if (!v || *end || fd < 0 || fd > 1023)
-				USAGE_FAIL("", _("--passphrase-fd needs a file "
-				                 "descriptor number"));
+				USAGE_FAIL(_("--passphrase-fd needs a file "
+				             "descriptor number"));
 			g.pass_fd = (int)fd;
 		} else {
 			rest[n++] = argv[i];
@@ -238,7 +363,6 @@ int main(int argc, char **argv)
 	}
 	if (g.pass_file && g.pass_fd >= 0)
 		USAGE_FAIL(
-		    "",
 		    _("give --passphrase-file or --passphrase-fd, not both"));
 	g.store = store && *store ? strdup(store) : sl_store_default_path();
 	if (!g.store) {
@@ -252,27 +376,27 @@ int main(int argc, char **argv)
 	if (n == 0) {
 		usage(stderr);
 		rc = SL_EUSAGE;
-	} else if (!strcmp(rest[0], "--help") || !strcmp(rest[0], "-h") ||
-	           !strcmp(rest[0], "help")) {
+	} else if (!strcmp(rest[0], "--help") || !strcmp(rest[0], "-h")) {
 		usage(stdout);
 		rc = SL_OK;
+	} else if (!strcmp(rest[0], "help")) {
+		rc = help(n, rest, &g);
 	} else if (!strcmp(rest[0], "--version")) {
 		printf("shenli %s\n", SHENLI_VERSION);
 		rc = SL_OK;
 	} else {
 		rc = -1;
-		for (size_t i = 0; i < sizeof commands / sizeof commands[0];
-		     i++)
+		for (size_t i = 0; i < NCMD; i++)
 			if (!strcmp(rest[0], commands[i].name)) {
-				rc = commands[i].fn(n, rest, &g);
+				cli_enter(commands[i].name, commands[i].grp);
+				rc = commands[i].grp
+				         ? cli_dispatch(commands[i].grp, n,
+				                        rest, &g)
+				         : commands[i].fn(n, rest, &g);
 				break;
 			}
-		if (rc == -1) {
-			fprintf(stderr, _("shenli: unknown command '%s'\n"),
-			        rest[0]);
-			usage(stderr);
-			rc = SL_EUSAGE;
-		}
+		if (rc == -1)
+			rc = unknown_command(rest[0]);
 	}
 	fflush(stdout);
 	if (ferror(stdout) && rc == SL_OK) {

@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -83,6 +85,85 @@ static sl_rc read_file(const char *path, cli_pass *out)
 	return rc;
 }
 
+/* ---- the terminal -------------------------------------------------------
+ * Echo is off while the passphrase is typed. A signal must not leave the
+ * terminal that way (the shell would not show what is typed next), so the
+ * signals that end or stop a process are caught while the prompt is up:
+ * the handler only notes which one came (OpenBSD's readpassphrase does the
+ * same); the reader then puts the terminal back, restores the handlers the
+ * process had, and sends itself the signal again. A fatal one then ends
+ * the process with its usual status (130 for Ctrl-C in the shell); after a
+ * stop (Ctrl-Z) and 'fg' the prompt is asked again. A signal that was
+ * ignored stays ignored. */
+
+static volatile sig_atomic_t got_sig;
+
+static void note_sig(int sig)
+{
+	got_sig = sig;
+}
+
+static const int tty_sigs[] = {SIGINT,  SIGTERM, SIGHUP, SIGQUIT,
+                               SIGTSTP, SIGTTIN, SIGTTOU};
+#define NSIG_TTY (sizeof tty_sigs / sizeof tty_sigs[0])
+
+/* Read a line from the terminal fd into out, as read_line does, but wait
+ * with the signals above blocked except inside ppoll, so that one that
+ * comes before the wait is not lost in a read that blocks on. 0 if a
+ * signal came (got_sig says which). */
+static sl_rc read_tty_line(int fd, const sigset_t *wait_mask, cli_pass *out)
+{
+	out->len = 0;
+	for (;;) {
+		if (got_sig)
+			return SL_OK;
+		struct pollfd pf = {fd, POLLIN, 0};
+		int r = ppoll(&pf, 1, NULL, wait_mask);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return sl_error(
+			    SL_EINPUT,
+			    _("terminal: cannot read passphrase: %s"),
+			    strerror(errno));
+		char c;
+		ssize_t n = read(fd, &c, 1);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			return sl_error(
+			    SL_EINPUT,
+			    _("terminal: cannot read passphrase: %s"),
+			    strerror(errno));
+		if (n == 0 || c == '\n')
+			break;
+		if (out->len + 1 >= CAP)
+			return sl_error(SL_EINPUT,
+			                _("terminal: passphrase longer than %d "
+			                  "bytes"),
+			                SL_PASS_MAX);
+		out->buf[out->len++] = c;
+	}
+	if (out->len && out->buf[out->len - 1] == '\r')
+		out->len--;
+	out->buf[out->len] = 0;
+	return SL_OK;
+}
+
+static void say_tty(int fd, const char *text)
+{
+	size_t n = strlen(text);
+	while (n) { /* best effort: the prompt is not worth failing over */
+		ssize_t w = write(fd, text, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		text += w;
+		n -= (size_t)w;
+	}
+}
+
 static sl_rc read_tty(const char *prompt, cli_pass *out)
 {
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
@@ -90,22 +171,67 @@ static sl_rc read_tty(const char *prompt, cli_pass *out)
 		return sl_error(SL_EUSAGE,
 		                _("no terminal to ask for the passphrase: use "
 		                  "--passphrase-file or --passphrase-fd"));
-	struct termios old, noecho;
-	int have_tc = tcgetattr(fd, &old) == 0;
-	if (have_tc) {
-		noecho = old;
-		noecho.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-		noecho.c_lflag |= ICANON;
-		tcsetattr(fd, TCSAFLUSH, &noecho);
+	out->cap = CAP;
+	out->buf = sl_secure_alloc(CAP);
+	out->len = 0;
+	if (!out->buf) {
+		close(fd);
+		return sl_error(SL_ESYS, _("out of memory"));
 	}
-	if (write(fd, prompt, strlen(prompt)) < 0) { /* best effort */
-	}
-	sl_rc rc = read_line(fd, "terminal", out);
-	if (have_tc)
-		tcsetattr(fd, TCSAFLUSH, &old);
-	if (write(fd, "\n", 1) < 0) {
+	sl_rc rc;
+	for (;;) {
+		struct sigaction sa, old[NSIG_TTY];
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = note_sig; /* no SA_RESTART: ppoll returns */
+		sigemptyset(&sa.sa_mask);
+		sigset_t block, saved;
+		sigemptyset(&block);
+		got_sig = 0;
+		for (size_t i = 0; i < NSIG_TTY; i++) {
+			sigaction(tty_sigs[i], NULL, &old[i]);
+			if (old[i].sa_handler == SIG_IGN)
+				continue;
+			sigaction(tty_sigs[i], &sa, NULL);
+			sigaddset(&block, tty_sigs[i]);
+		}
+		sigprocmask(SIG_BLOCK, &block, &saved);
+		struct termios old_tc, noecho;
+		int have_tc = tcgetattr(fd, &old_tc) == 0;
+		if (have_tc) {
+			noecho = old_tc;
+			noecho.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+			noecho.c_lflag |= ICANON;
+			tcsetattr(fd, TCSAFLUSH, &noecho);
+		}
+		say_tty(fd, prompt);
+		rc = read_tty_line(fd, &saved, out);
+		if (have_tc)
+			tcsetattr(fd, TCSAFLUSH, &old_tc);
+		say_tty(fd, "\n");
+		for (size_t i = 0; i < NSIG_TTY; i++)
+			sigaction(tty_sigs[i], &old[i], NULL);
+		int sig = got_sig;
+		if (sig) {
+			sl_wipe(out->buf, out->cap);
+			out->len = 0;
+			/* pending: delivered, with the old disposition, once
+			 * unblocked */
+			kill(getpid(), sig);
+		}
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		if (!sig)
+			break;
+		if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU) {
+			/* a handler of the process's own took it and returned
+			 */
+			rc = sl_error(SL_EAUTH, _("interrupted"));
+			break;
+		}
+		/* continued after a stop: ask again */
 	}
 	close(fd);
+	if (rc)
+		cli_pass_free(out);
 	return rc;
 }
 
@@ -121,20 +247,33 @@ sl_rc cli_read_passphrase(const sl_cli *g, const char *prompt, cli_pass *out)
 	return read_tty(prompt, out);
 }
 
+/* Tries on the terminal: a mistyped passphrase should not cost the
+ * whole command, and three is what sudo and ssh allow. */
+#define TRIES 3
+
 sl_rc cli_read_new_passphrase(const char *file, const char *who, cli_pass *out)
 {
 	sl_rc rc;
 	if (file) {
 		rc = read_file(file, out);
-	} else {
-		char prompt[128];
+		if (!rc)
+			rc = sl_passphrase_acceptable(out->buf, out->len);
+		if (rc)
+			cli_pass_free(out);
+		return rc;
+	}
+	char why[512] = "";
+	for (int attempt = 1;; attempt++) {
+		char prompt[768];
 		cli_pass again = {0};
-		snprintf(prompt, sizeof prompt, _("New passphrase for %s: "),
-		         who);
+		/* TRANSLATORS: the first %s is empty, or why the last try
+		 * failed ("...; try again.\n"); the second is a user id */
+		snprintf(prompt, sizeof prompt, _("%sNew passphrase for %s: "),
+		         why, cli_txt(who));
 		if ((rc = read_tty(prompt, out)))
 			return rc;
 		snprintf(prompt, sizeof prompt, _("Repeat passphrase for %s: "),
-		         who);
+		         cli_txt(who));
 		if ((rc = read_tty(prompt, &again))) {
 			cli_pass_free(out);
 			return rc;
@@ -144,12 +283,16 @@ sl_rc cli_read_new_passphrase(const char *file, const char *who, cli_pass *out)
 			rc = sl_error(SL_EINPUT,
 			              _("the passphrases do not match"));
 		cli_pass_free(&again);
-	}
-	if (!rc)
-		rc = sl_passphrase_acceptable(out->buf, out->len);
-	if (rc)
+		if (!rc)
+			rc = sl_passphrase_acceptable(out->buf, out->len);
+		if (!rc)
+			return SL_OK;
 		cli_pass_free(out);
-	return rc;
+		if (attempt == TRIES)
+			return rc;
+		snprintf(why, sizeof why, _("%s; try again.\n"),
+		         cli_txt(sl_errmsg()));
+	}
 }
 
 sl_rc cli_unlock(const sl_cli *g, sl_store **out)
@@ -163,13 +306,24 @@ sl_rc cli_unlock_as(const sl_cli *g, unsigned flags, sl_store **out)
 		return sl_error(
 		    SL_EUSAGE,
 		    _("who is acting? give --user ID or set SHENLI_USER"));
-	char prompt[96];
-	snprintf(prompt, sizeof prompt, _("Passphrase for %s: "), g->user);
-	cli_pass p = {0};
-	sl_rc rc = cli_read_passphrase(g, prompt, &p);
-	if (rc)
-		return rc;
-	rc = sl_store_open(g->store, g->user, p.buf, p.len, flags, out);
-	cli_pass_free(&p);
-	return rc;
+	int tty = !g->pass_file && g->pass_fd < 0;
+	char why[512] = "";
+	for (int attempt = 1;; attempt++) {
+		char prompt[768];
+		/* TRANSLATORS: the first %s is empty, or why the last try
+		 * failed ("...; try again.\n"); the second is a user id */
+		snprintf(prompt, sizeof prompt, _("%sPassphrase for %s: "), why,
+		         cli_txt(g->user));
+		cli_pass p = {0};
+		sl_rc rc = cli_read_passphrase(g, prompt, &p);
+		if (rc)
+			return rc;
+		rc = sl_store_open(g->store, g->user, p.buf, p.len, flags,
+		                   out);
+		cli_pass_free(&p);
+		if (rc != SL_EAUTH || !tty || attempt == TRIES)
+			return rc;
+		snprintf(why, sizeof why, _("%s; try again.\n"),
+		         cli_txt(sl_errmsg()));
+	}
 }

@@ -18,6 +18,9 @@ if [ -z "$SHENLI" ] || [ ! -x "$SHENLI" ]; then
 fi
 case $SHENLI in /*) ;; *) SHENLI=$PWD/$SHENLI ;; esac
 unset SHENLI_USER SHENLI_STORE
+# English: LANGUAGE would otherwise choose the catalog even in C.UTF-8
+# (gettext ignores it only in the plain C locale).
+unset LANGUAGE LC_MESSAGES
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
 # Every command unlocks: a 64 MiB scrypt. With glibc's malloc on transparent
 # huge pages (when the kernel offers them on request, Debian's default) that

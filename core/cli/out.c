@@ -1,0 +1,355 @@
+/*
+ * out.c - what reaches the terminal: sanitised text, display width,
+ * aligned tables, local times and the names of states and roles.
+ *
+ * Values printed for a person come from dossiers (hostile by assumption),
+ * plugins, the store and the command line. An escape sequence among them
+ * could rewrite the screen, and a bidi override could make "李某 refused"
+ * read as something else, so each goes through cli_txt on its way out.
+ * Widths are those of the terminal: a CJK character takes two columns,
+ * so padding with printf's %-10s (bytes) would push Chinese columns out
+ * of line.
+ */
+#define _GNU_SOURCE
+#include <langinfo.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "cli.h"
+
+static void oom(void)
+{
+	fprintf(stderr, _("shenli: %s\n"), _("out of memory"));
+	exit(SL_ESYS);
+}
+
+/* Decode one UTF-8 character of s (n bytes left): its length, 0 if the
+ * bytes are not a valid, shortest-form character. */
+static size_t utf8_dec(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len;
+	uint32_t c;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if ((s[0] & 0xE0) == 0xC0) {
+		len = 2;
+		c = s[0] & 0x1F;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		len = 3;
+		c = s[0] & 0x0F;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (s[k] & 0x3F);
+	}
+	if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) ||
+	    (len == 4 && c < 0x10000) || c > 0x10FFFF ||
+	    (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* What must not reach a terminal: 1 to drop for U+FFFD, 2 for a space. */
+static int unsafe(uint32_t c)
+{
+	if (c == '\t' || c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029)
+		return 2;
+	return c < 0x20 || (c >= 0x7F && c <= 0x9F) ||      /* C0, DEL, C1 */
+	       c == 0x061C || c == 0x200E || c == 0x200F || /* ALM LRM RLM */
+	       (c >= 0x202A && c <= 0x202E) ||              /* embeddings */
+	       (c >= 0x2066 && c <= 0x2069);                /* isolates */
+}
+
+const char *cli_txt(const char *s)
+{
+	/* A ring, so that one printf can take several values. */
+	static char *ring[16];
+	static size_t caps[16], next;
+	if (!s)
+		return "-";
+	size_t n = strlen(s), need = 3 * n + 1, o = 0;
+	size_t k = next++ % 16;
+	if (caps[k] < need) {
+		char *b = realloc(ring[k], need);
+		if (!b)
+			oom();
+		ring[k] = b;
+		caps[k] = need;
+	}
+	char *out = ring[k];
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		uint32_t c = 0;
+		size_t l = utf8_dec(u + i, n - i, &c);
+		int bad = l ? unsafe(c) : 1;
+		if (bad == 2) {
+			out[o++] = ' ';
+		} else if (bad) {
+			memcpy(out + o, "\xEF\xBF\xBD", 3); /* U+FFFD */
+			o += 3;
+		} else {
+			memcpy(out + o, s + i, l);
+			o += l;
+		}
+		i += l ? l : 1;
+	}
+	out[o] = 0;
+	return out;
+}
+
+/* East Asian Wide and Fullwidth, for when the C library cannot say (a
+ * locale that is not UTF-8). */
+static int wide(uint32_t c)
+{
+	static const uint32_t r[][2] = {
+	    {0x1100, 0x115F},   {0x2E80, 0x303E},   {0x3041, 0x33FF},
+	    {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},
+	    {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},   {0xFE10, 0xFE19},
+	    {0xFE30, 0xFE6F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},
+	    {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
+	};
+	for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+		if (c >= r[i][0] && c <= r[i][1])
+			return 1;
+	return 0;
+}
+
+size_t cli_width(const char *s)
+{
+	static int utf8 = -1;
+	if (utf8 < 0)
+		utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), w = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t c = 0;
+		size_t l = utf8_dec(u + i, n - i, &c);
+		if (!l) {
+			w++;
+			i++;
+			continue;
+		}
+		int cw = utf8 ? wcwidth((wchar_t)c) : -1;
+		if (cw < 0)
+			cw = (c >= 0x300 && c <= 0x36F) ? 0 : wide(c) ? 2 : 1;
+		w += (size_t)cw;
+		i += l;
+	}
+	return w;
+}
+
+/* The longest prefix of s (sanitised) that fits in cols columns. */
+static size_t fit(const char *s, size_t cols)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), w = 0, i = 0;
+	while (i < n) {
+		uint32_t c = 0;
+		size_t l = utf8_dec(u + i, n - i, &c);
+		char one[5] = {0};
+		memcpy(one, s + i, l ? l : 1);
+		size_t cw = cli_width(one);
+		if (w + cw > cols)
+			break;
+		w += cw;
+		i += l ? l : 1;
+	}
+	return i;
+}
+
+/* ---- tables -------------------------------------------------------------- */
+
+/* A column other than the last is cut at this width (with "…"), so that
+ * one long value does not push every row off the screen. */
+#define COL_MAX 48
+
+struct cli_table {
+	size_t ncols, ncells, cap;
+	char **cells; /* row-major, sanitised; the headers are row 0 */
+	size_t *w;    /* column widths */
+	unsigned char *right;
+};
+
+void cli_table_add(cli_table *t, const char *cell)
+{
+	if (t->ncells == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		char **c = realloc(t->cells, cap * sizeof *c);
+		if (!c)
+			oom();
+		t->cells = c;
+		t->cap = cap;
+	}
+	const char *safe = cli_txt(cell && *cell ? cell : "-");
+	size_t col = t->ncells % t->ncols, cw = cli_width(safe);
+	char *dup;
+	if (col + 1 < t->ncols && cw > COL_MAX) {
+		size_t keep = fit(safe, COL_MAX - 1);
+		dup = malloc(keep + 4);
+		if (dup) {
+			memcpy(dup, safe, keep);
+			memcpy(dup + keep, "\xE2\x80\xA6", 4); /* "…" */
+		}
+		cw = cli_width(dup ? dup : "");
+	} else {
+		dup = strdup(safe);
+	}
+	if (!dup)
+		oom();
+	t->cells[t->ncells++] = dup;
+	if (cw > t->w[col])
+		t->w[col] = cw;
+}
+
+cli_table *cli_table_new(size_t ncols, ...)
+{
+	cli_table *t = calloc(1, sizeof *t);
+	if (!t || !(t->w = calloc(ncols, sizeof *t->w)) ||
+	    !(t->right = calloc(ncols, 1)))
+		oom();
+	t->ncols = ncols;
+	va_list ap;
+	va_start(ap, ncols);
+	for (size_t i = 0; i < ncols; i++)
+		cli_table_add(t, va_arg(ap, const char *));
+	va_end(ap);
+	return t;
+}
+
+void cli_table_right(cli_table *t, size_t col)
+{
+	if (col < t->ncols)
+		t->right[col] = 1;
+}
+
+void cli_table_print(cli_table *t, FILE *f)
+{
+	/* an unfinished last row is completed with "-" */
+	while (t->ncells % t->ncols)
+		cli_table_add(t, NULL);
+	for (size_t i = 0; i < t->ncells; i++) {
+		size_t col = i % t->ncols;
+		int last = col + 1 == t->ncols;
+		const char *c = t->cells[i];
+		size_t pad = t->w[col] - cli_width(c);
+		if (t->right[col])
+			fprintf(f, "%*s", (int)pad, "");
+		fputs(c, f);
+		if (last)
+			fputc('\n', f);
+		else
+			fprintf(f, "%*s", (int)(t->right[col] ? 2 : pad + 2),
+			        "");
+	}
+}
+
+void cli_table_free(cli_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->ncells; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t->w);
+	free(t->right);
+	free(t);
+}
+
+/* ---- times ------------------------------------------------------------- */
+
+void cli_local_time(long long ms, int sec, char out[32])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	if (!ms || !localtime_r(&t, &tm)) {
+		strcpy(out, "-");
+		return;
+	}
+	strftime(out, 32, sec ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M", &tm);
+}
+
+long long cli_parse_utc(const char *iso)
+{
+	struct tm tm = {0};
+	char z = 0;
+	if (!iso ||
+	    sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon,
+	           &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 ||
+	    z != 'Z')
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm);
+	return t == (time_t)-1 ? -1 : (long long)t * 1000;
+}
+
+/* ---- names of codes ---------------------------------------------------- */
+
+/* NC_(CONTEXT, CODE): the code is the msgid, so that the C locale shows the
+ * code itself (what --state and --role take), and the context keeps
+ * "member" the role apart from any other "member". */
+const char *cli_label(const char *code, const char *const *codes,
+                      const char *const *ctx_ids, size_t n)
+{
+	if (!code)
+		return "-";
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(code, codes[i])) {
+			const char *t = gettext(ctx_ids[i]);
+			return t == ctx_ids[i] ? codes[i] : t;
+		}
+	return code;
+}
+
+const char *cli_state_label(const char *state)
+{
+	static const char *const codes[] = {
+	    "received",  "accepted", "deferred",    "refused",
+	    "in_review", "returned", "deliberated", "signed_off",
+	};
+	static const char *const ids[] = {
+	    NC_("case state", "received"),    NC_("case state", "accepted"),
+	    NC_("case state", "deferred"),    NC_("case state", "refused"),
+	    NC_("case state", "in_review"),   NC_("case state", "returned"),
+	    NC_("case state", "deliberated"), NC_("case state", "signed_off"),
+	};
+	return cli_label(state, codes, ids, CLI_COUNT(codes));
+}
+
+const char *cli_role_label(const char *role)
+{
+	static const char *const codes[] = {
+	    "admin", "leader", "member", "specialist", "auditor",
+	};
+	static const char *const ids[] = {
+	    NC_("role", "admin"),   NC_("role", "leader"),
+	    NC_("role", "member"),  NC_("role", "specialist"),
+	    NC_("role", "auditor"),
+	};
+	return cli_label(role, codes, ids, CLI_COUNT(codes));
+}
+
+const char *cli_decision_label(const char *decision)
+{
+	static const char *const codes[] = {"accepted", "deferred", "refused"};
+	static const char *const ids[] = {
+	    NC_("intake decision", "accepted"),
+	    NC_("intake decision", "deferred"),
+	    NC_("intake decision", "refused"),
+	};
+	return cli_label(decision, codes, ids, CLI_COUNT(codes));
+}
