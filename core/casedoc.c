@@ -132,7 +132,8 @@ void sl_casedoc_person(const sl_casedoc *src, const char *user_id,
 	const json_t *o;
 	json_array_foreach(json_object_get(src->view, "opinions"), i, o)
 	{
-		if (!name && user_id && !strcmp(user_id, str(o, "author") ? str(o, "author") : ""))
+		if (!name && user_id &&
+		    !strcmp(user_id, str(o, "author") ? str(o, "author") : ""))
 			name = str(o, "author_name");
 	}
 	if (name && *name) {

@@ -1,6 +1,8 @@
 /* doc.c - the document model of 公文. See doc.h. */
 #include "doc.h"
 
+#include "text.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -71,63 +73,6 @@ int sl_doc_failed(const sl_doc *d)
 
 /* ---- cleaning ------------------------------------------------------------ */
 
-/* Decode one UTF-8 character at s (n bytes left); *cp = U+FFFD and 1 byte
- * consumed for anything ill-formed (overlong, surrogate, > U+10FFFF,
- * truncated). */
-static size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned c = s[0];
-	size_t len;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if ((c & 0xE0) == 0xC0) {
-		len = 2, v = c & 0x1F, min = 0x80;
-	} else if ((c & 0xF0) == 0xE0) {
-		len = 3, v = c & 0x0F, min = 0x800;
-	} else if ((c & 0xF8) == 0xF0) {
-		len = 4, v = c & 0x07, min = 0x10000;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	if (len > n)
-		goto bad;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		goto bad;
-	*cp = v;
-	return len;
-bad:
-	*cp = 0xFFFD;
-	return 1;
-}
-
-/* What a character becomes: 0 drop, ' ' a space, else itself. Controls
- * (C0, DEL, C1) and the line and paragraph separators would break a line
- * or a Markdown block; the bidirectional controls (U+202A-U+202E,
- * U+2066-U+2069, marks U+200E/U+200F/U+061C) would let a string reorder
- * what is printed after it; the deprecated format characters, the
- * interlinear annotations and a BOM have no business in a document. */
-static uint32_t keep(uint32_t c)
-{
-	if (c == '\n' || c == '\r' || c == '\t' || c == 0x2028 || c == 0x2029 ||
-	    c == 0x85)
-		return ' ';
-	if (c < 0x20 || (c >= 0x7F && c < 0xA0))
-		return 0;
-	if (c == 0x061C || c == 0x200E || c == 0x200F ||
-	    (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x206F) ||
-	    c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB))
-		return 0;
-	return c;
-}
-
 static void add_bytes(sl_doc *d, const char *s, size_t n)
 {
 	if (d->oom)
@@ -149,54 +94,17 @@ static void add_bytes(sl_doc *d, const char *s, size_t n)
 	d->text[d->tn] = 0;
 }
 
-static void add_cp(sl_doc *d, uint32_t c)
-{
-	char b[4];
-	size_t n;
-	if (c < 0x80) {
-		b[0] = (char)c, n = 1;
-	} else if (c < 0x800) {
-		b[0] = (char)(0xC0 | c >> 6), b[1] = (char)(0x80 | (c & 0x3F));
-		n = 2;
-	} else if (c < 0x10000) {
-		b[0] = (char)(0xE0 | c >> 12);
-		b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (c & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (char)(0xF0 | c >> 18);
-		b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-		b[3] = (char)(0x80 | (c & 0x3F));
-		n = 4;
-	}
-	add_bytes(d, b, n);
-}
-
-/* Append text to the arena, cleaned. Plain runs are copied whole. */
+/* Append text to the arena, cleaned by the one rule of core/text.h:
+ * what is not shown as itself is dropped from a document. */
 static void add_clean(sl_doc *d, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0, run = 0;
-	while (i < n) {
-		uint32_t c, k;
-		if (p[i] >= 0x20 && p[i] < 0x7F) { /* printable ASCII */
-			i++;
-			continue;
-		}
-		size_t l = decode(p + i, n - i, &c);
-		k = c == 0xFFFD && l == 1 ? 0xFFFD : keep(c);
-		if (k == c && !(c == 0xFFFD && l == 1)) {
-			i += l;
-			continue;
-		}
-		add_bytes(d, s + run, i - run);
-		if (k)
-			add_cp(d, k);
-		i += l;
-		run = i;
+	char *c = sl_text_clean(s, "");
+	if (!c) {
+		d->oom = 1;
+		return;
 	}
-	add_bytes(d, s + run, n - run);
+	add_bytes(d, c, strlen(c));
+	free(c);
 }
 
 static char *clean_dup(const char *s)

@@ -58,31 +58,7 @@ static sl_rc bad(const char *path, const char *why)
  * controls, no BOM or other format characters. */
 static int clean_text(const char *s, size_t n)
 {
-	if (!sl_text_printable(s, n))
-		return 0;
-	const unsigned char *p = (const unsigned char *)s;
-	for (size_t i = 0; i < n;) {
-		uint32_t c = p[i];
-		size_t l = 1;
-		if (c >= 0xF0)
-			c = (c & 7) << 18 | (p[i + 1] & 63u) << 12 |
-			    (p[i + 2] & 63u) << 6 | (p[i + 3] & 63u),
-			l = 4;
-		else if (c >= 0xE0)
-			c = (c & 15) << 12 | (p[i + 1] & 63u) << 6 |
-			    (p[i + 2] & 63u),
-			l = 3;
-		else if (c >= 0xC0)
-			c = (c & 31) << 6 | (p[i + 1] & 63u), l = 2;
-		if ((c >= 0x80 && c < 0xA0) || c == 0x061C || c == 0x180E ||
-		    (c >= 0x200B && c <= 0x200F) ||
-		    (c >= 0x2028 && c <= 0x202E) ||
-		    (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
-		    (c >= 0xFFF9 && c <= 0xFFFB))
-			return 0;
-		i += l;
-	}
-	return 1;
+	return sl_text_safe(s, n); /* text.h: the one rule */
 }
 
 static sl_rc text(const json_t *v, const char *path, size_t max,

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 #define DEFAULT_MAX_BYTES ((size_t)16 << 20)
 #define DEFAULT_MAX_DEPTH 16
 #define DEFAULT_MAX_STRING 8192
@@ -110,71 +112,12 @@ int sl_agency_code_valid(const char *s)
 
 /*** messages ***/
 
-/* Length of the valid UTF-8 sequence at s[0..n), 0 if there is none. */
-static size_t utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
-{
-	unsigned long c, min;
-	size_t len;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2, c = s[0] & 0x1F, min = 0x80;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3, c = s[0] & 0x0F, min = 0x800;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4, c = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /* Messages end up on a reviewer's terminal, and the text they quote comes
- * from the file: C0/C1 controls could drive the terminal, line separators
- * could forge a second message, and bidi controls could make a quoted
- * value read as something else. */
-static int unsafe_cp(unsigned long c)
-{
-	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C ||
-	       c == 0x200E || c == 0x200F || (c >= 0x2028 && c <= 0x202E) ||
-	       (c >= 0x2066 && c <= 0x2069);
-}
-
-/* Copy s[0..n) into out[cap] (cap >= 4) for a message: valid, safe UTF-8
- * is kept, anything else becomes '?', and a long value ends in "...". */
+ * from the file: what is not shown as itself becomes '?' (text.h) and a
+ * long value ends in "...". */
 static char *clean(char *out, size_t cap, const char *s, size_t n)
 {
-	size_t o = 0, i = 0;
-	/* invariant: o + 4 <= cap, so "..." and the NUL always fit */
-	while (i < n) {
-		unsigned long c = 0;
-		size_t k = utf8_seq((const unsigned char *)s + i, n - i, &c);
-		int keep = k && !unsafe_cp(c);
-		size_t w = keep ? k : 1;
-		if (o + w + 4 > cap) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (keep)
-			memcpy(out + o, s + i, k);
-		else
-			out[o] = '?';
-		o += w;
-		i += k ? k : 1;
-	}
-	out[o] = 0;
+	sl_text_sanitize_n(s, n, out, cap);
 	return out;
 }
 

@@ -658,7 +658,8 @@ static sl_rc h_intake(ctx *x)
 	k.c = full(x) ? case_get(x->r, x->e->object) : NULL;
 	if (!k.agency || !sl_code_valid(k.agency) ||
 	    (k.zone && !sl_code_valid(k.zone)))
-		return bad(x, "%s", _("does not say the case's agency and zone"));
+		return bad(x, "%s",
+		           _("does not say the case's agency and zone"));
 	const char *dec = str(x, "decision");
 	int accepted = str_is(dec, "accepted"),
 	    deferred = str_is(dec, "deferred");

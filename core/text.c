@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int sl_utf8_valid(const char *str, size_t n)
@@ -76,15 +77,28 @@ static uint32_t cp_of(const unsigned char *s, size_t len)
 	return cp;
 }
 
-/* What must never reach a terminal or a document as itself: C0 and C1
- * controls, DEL (escape sequences, bells, carriage returns that overwrite
- * a line), and the bidirectional controls that make text display in
- * another order than it is stored (a name that reads as something else). */
-static int unsafe(uint32_t cp)
+/*
+ * What a character is in text a person reads: 0 itself; 1 a line break or
+ * a tab, which would start a line of its own (in a table, a log line, a
+ * Markdown block) and becomes a space; 2 unsafe, never shown as itself:
+ * C0 and C1 controls and DEL (escape sequences, bells, a carriage return
+ * that overwrites the line), the bidirectional controls and isolates
+ * (U+061C, U+200E/F, U+202A-E, U+2066-9) that make text display in
+ * another order than it is, the invisible ones that make two names look
+ * alike (U+180E, U+200B-D, U+2060-5), the deprecated format characters
+ * (U+206A-F), a BOM, and the interlinear annotations (U+FFF9-B).
+ */
+static int klass(uint32_t c)
 {
-	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
-	       cp == 0x061C || cp == 0x200E || cp == 0x200F ||
-	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+	if (c == '\t' || c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 ||
+	    c == 0x2029)
+		return 1;
+	if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C ||
+	    c == 0x180E || (c >= 0x200B && c <= 0x200F) ||
+	    (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) ||
+	    c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB))
+		return 2;
+	return 0;
 }
 
 int sl_text_safe(const char *str, size_t n)
@@ -92,36 +106,64 @@ int sl_text_safe(const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 	for (size_t i = 0; i < n;) {
 		size_t l = seq_len(s + i, n - i);
-		if (!l || unsafe(cp_of(s + i, l)))
+		if (!l || klass(cp_of(s + i, l)))
 			return 0;
 		i += l;
 	}
 	return 1;
 }
 
-void sl_text_put(FILE *f, const char *str)
+char *sl_text_clean(const char *str, const char *unsafe_as)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str);
+	size_t n = strlen(str), rl = strlen(unsafe_as), o = 0;
+	/* at most 3 bytes (U+FFFD) for each byte in */
+	char *out = malloc(n * (rl > 3 ? rl : 3) + 1);
+	if (!out)
+		return NULL;
 	for (size_t i = 0; i < n;) {
 		size_t l = seq_len(s + i, n - i);
-		if (l && !unsafe(cp_of(s + i, l)))
-			fwrite(s + i, 1, l, f);
-		else
-			fputc('?', f);
+		int k = l ? klass(cp_of(s + i, l)) : 3;
+		if (k == 0) {
+			memcpy(out + o, s + i, l);
+			o += l;
+		} else if (k == 1) {
+			out[o++] = ' ';
+		} else if (k == 2) {
+			memcpy(out + o, unsafe_as, rl);
+			o += rl;
+		} else { /* not UTF-8 */
+			memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+		}
 		i += l ? l : 1;
 	}
+	out[o] = 0;
+	return out;
+}
+
+void sl_text_put(FILE *f, const char *str)
+{
+	char *c = sl_text_clean(str, "\xEF\xBF\xBD");
+	if (c)
+		fputs(c, f);
+	free(c);
 }
 
 void sl_text_sanitize(const char *in, char *out, size_t cap)
 {
+	sl_text_sanitize_n(in, strlen(in), out, cap);
+}
+
+void sl_text_sanitize_n(const char *in, size_t n, char *out, size_t cap)
+{
 	const unsigned char *s = (const unsigned char *)in;
-	size_t n = strlen(in), o = 0;
+	size_t o = 0;
 	if (!cap)
 		return;
 	for (size_t i = 0; i < n;) {
 		size_t l = seq_len(s + i, n - i);
-		int ctl = l && unsafe(cp_of(s + i, l));
+		int ctl = l && klass(cp_of(s + i, l));
 		size_t w = l && !ctl ? l : 1;
 		if (o + w + 4 > cap) { /* room for "..." and the NUL */
 			if (o + 4 <= cap)

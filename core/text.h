@@ -10,20 +10,26 @@ int sl_utf8_valid(const char *s, size_t n);
 /* Well-formed UTF-8 with no control characters (C0, DEL). */
 int sl_text_printable(const char *s, size_t n);
 
-/* No control character may reach a terminal or a document as itself:
- * not C0, DEL or C1 (escape sequences, bells, carriage returns), nor a
- * bidirectional control (U+200E/F, U+202A-E, U+2066-9, U+061C) that
- * would show text in another order than it is. sl_text_safe says whether
- * s has none (and is valid UTF-8); the two below replace each with '?'.
- * Every byte of a dossier, a plugin's finding or a user's input that the
- * CLI prints goes through them. */
-int sl_text_safe(const char *s, size_t n);
+/* The one place that says what text from a dossier, a plugin, a log or a
+ * user may show as itself (text.c: klass). A line break or tab becomes a
+ * space; a control character (C0, DEL, C1), a bidirectional control or
+ * isolate, or another invisible format character never reaches a
+ * terminal or a document as itself. Every byte the CLI prints, every
+ * document (md, html, pdf) and every message goes through one of these. */
 
-/* Copy in to out (cap bytes with the NUL) for a log or a message: invalid
- * UTF-8 and unsafe characters become '?', and a long text is cut on a
- * character boundary with "...". */
-void sl_text_sanitize(const char *in, char *out, size_t cap);
-/* Write the whole of s to f, made safe the same way. */
+/* Valid UTF-8 with nothing that is not shown as itself. */
+int sl_text_safe(const char *s, size_t n);
+/* A malloc'ed copy for a person to read: breaks and tabs a space, unsafe
+ * characters unsafe_as ("" drops them, "\uFFFD" marks them), bytes that
+ * are not UTF-8 U+FFFD. NULL if out of memory. */
+char *sl_text_clean(const char *s, const char *unsafe_as);
+/* Write s to f, cleaned, unsafe characters marked U+FFFD. */
 void sl_text_put(FILE *f, const char *s);
+/* Copy in to out (cap bytes with the NUL) for a log or a message: invalid
+ * UTF-8 and characters not shown as themselves become '?', and a long
+ * text is cut on a character boundary with "...". */
+void sl_text_sanitize(const char *in, char *out, size_t cap);
+/* The same for n bytes that may hold a NUL (a value from a file). */
+void sl_text_sanitize_n(const char *in, size_t n, char *out, size_t cap);
 
 #endif

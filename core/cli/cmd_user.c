@@ -167,9 +167,10 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 	if (rc)
 		return cli_fail(rc);
 	if (enrol)
-		printf(_("passphrase set for '%s': your own signing key is made "
-		         "and recorded; the first passphrase no longer works\n"),
-		       cli_txt(g->user));
+		printf(
+		    _("passphrase set for '%s': your own signing key is made "
+		      "and recorded; the first passphrase no longer works\n"),
+		    cli_txt(g->user));
 	else
 		printf(_("passphrase changed for '%s'\n"), cli_txt(g->user));
 	return SL_OK;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <wchar.h>
 
+#include "../text.h"
 #include "cli.h"
 
 static void oom(void)
@@ -63,52 +64,19 @@ static size_t utf8_dec(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* What must not reach a terminal: 1 to drop for U+FFFD, 2 for a space. */
-static int unsafe(uint32_t c)
-{
-	if (c == '\t' || c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029)
-		return 2;
-	return c < 0x20 || (c >= 0x7F && c <= 0x9F) ||      /* C0, DEL, C1 */
-	       c == 0x061C || c == 0x200E || c == 0x200F || /* ALM LRM RLM */
-	       (c >= 0x202A && c <= 0x202E) ||              /* embeddings */
-	       (c >= 0x2066 && c <= 0x2069);                /* isolates */
-}
-
 const char *cli_txt(const char *s)
 {
 	/* A ring, so that one printf can take several values. */
 	static char *ring[16];
-	static size_t caps[16], next;
+	static size_t next;
 	if (!s)
 		return "-";
-	size_t n = strlen(s), need = 3 * n + 1, o = 0;
 	size_t k = next++ % 16;
-	if (caps[k] < need) {
-		char *b = realloc(ring[k], need);
-		if (!b)
-			oom();
-		ring[k] = b;
-		caps[k] = need;
-	}
-	char *out = ring[k];
-	const unsigned char *u = (const unsigned char *)s;
-	for (size_t i = 0; i < n;) {
-		uint32_t c = 0;
-		size_t l = utf8_dec(u + i, n - i, &c);
-		int bad = l ? unsafe(c) : 1;
-		if (bad == 2) {
-			out[o++] = ' ';
-		} else if (bad) {
-			memcpy(out + o, "\xEF\xBF\xBD", 3); /* U+FFFD */
-			o += 3;
-		} else {
-			memcpy(out + o, s + i, l);
-			o += l;
-		}
-		i += l ? l : 1;
-	}
-	out[o] = 0;
-	return out;
+	free(ring[k]);
+	/* core/text.h: the one rule for what reaches a terminal */
+	if (!(ring[k] = sl_text_clean(s, "\xEF\xBF\xBD")))
+		oom();
+	return ring[k];
 }
 
 /* East Asian Wide and Fullwidth, for when the C library cannot say (a

@@ -318,8 +318,7 @@ sl_rc cli_unlock_as(const sl_cli *g, unsigned flags, sl_store **out)
 		sl_rc rc = cli_read_passphrase(g, prompt, &p);
 		if (rc)
 			return rc;
-		rc = sl_store_open(g->store, g->user, p.buf, p.len, flags,
-		                   out);
+		rc = sl_store_open(g->store, g->user, p.buf, p.len, flags, out);
 		cli_pass_free(&p);
 		if (rc != SL_EAUTH || !tty || attempt == TRIES)
 			return rc;

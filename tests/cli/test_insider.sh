@@ -272,6 +272,50 @@ as boss case show ZRJ-2024-777 --json >"$T/d1.json"
 check "the other zone's deferred case is untouched" cmp -s "$T/d0.json" "$T/d1.json"
 expect_rc 0 as aud audit verify
 
+# ---- 9. terminal control characters from a dossier and a plugin ---------
+# ESC sequences, a bell, a carriage return and bidi overrides in the
+# subject's name, a fact and an evidence title reach no terminal and no
+# document as themselves
+fresh
+python3 - "$T/ctl.json" "$SHENLI" <<'PY'
+import json, subprocess, sys
+line = subprocess.run([sys.argv[2], "sample", "docket", "--cases", "1",
+                       "--seed", "9", "--start", "952"], capture_output=True,
+                      text=True).stdout
+c = json.loads(line)
+c["case_id"] = "ZRJ-2024-888"; c["agency"] = "ZRJ"
+evil = "\x1b[31m李某\x1b]0;pwned\x07\r\u202e\u2066\x9b1m\u200b"
+c["subject"]["name"] = evil
+c["facts"][0]["summary"] = evil + c["facts"][0]["summary"]
+c["evidence"][0]["title"] = evil
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+expect_rc 0 as lead case import "$T/ctl.json"
+no_ctl() { # no_ctl FILE: no C0 but \n and \t, no C1, no bidi or zero-width control
+	python3 - "$1" <<'PY'
+import sys, re
+t = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
+bad = re.findall("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f]", t)
+if bad:
+    print("       found:", [hex(ord(b)) for b in bad[:8]])
+sys.exit(1 if bad else 0)
+PY
+}
+expect_rc 0 as boss case list
+check "case list shows no control character" no_ctl "$OUT"
+expect_rc 0 as boss case show ZRJ-2024-888
+check "case show shows no control character" no_ctl "$OUT"
+check "case show still shows the name" grep -q "李某" "$OUT"
+as lead case assign ZRJ-2024-888 m2 m3 >/dev/null
+as lead review run ZRJ-2024-888 >/dev/null
+as boss review findings ZRJ-2024-888 >"$OUT" 2>"$ERR"
+check "review findings shows no control character" no_ctl "$OUT"
+for fmt in md html; do
+	expect_rc 0 as boss report ZRJ-2024-888 --format $fmt
+	check "the $fmt report holds no control character" no_ctl "$OUT"
+done
+expect_rc 0 as boss audit verify
+
 # ---- 10. the lower ones ----------------------------------------------------
 # a signed plugin whose name is not its manifest's: refused, exit 6, audited
 fresh
