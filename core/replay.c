@@ -968,13 +968,15 @@ static sl_rc h_withdraw(ctx *x)
 	if (rc || (rc = case_allows(x, &k, SL_ACT_REVIEW_RETURN)))
 		return rc;
 	int64_t no, item;
-	const char *reason = str(x, "reason");
+	const char *reason = str(x, "reason"), *origin = str(x, "origin");
 	if (!has_int(x, "return_no", &no) || !has_int(x, "item", &item) ||
-	    !reason || !*reason)
+	    !reason || !*reason || !origin)
 		return bad(x, "%s", _("malformed withdrawal"));
 	if (!full(x))
 		return SL_OK;
 	m_case *c = k.c;
+	if (c->state == SL_ST_SIGNED_OFF)
+		return bad(x, "%s", _("withdraws from a case signed off"));
 	if (c->n_ret == 0 || no != c->ret[c->n_ret - 1].no)
 		return bad(x, "%s",
 		           _("withdraws from a return that is not the latest"));
@@ -984,11 +986,31 @@ static sl_rc h_withdraw(ctx *x)
 	m_item *m = &rt->items[item - 1];
 	if (m->answered_ms || m->withdrawn_ms)
 		return bad(x, "%s", _("withdraws an item that is not open"));
-	m->withdrawn_ms = x->e->ts;
-	m->withdrawn_by = intern(x->r, x->e->actor);
-	m->withdraw_reason = strdup(reason);
-	return m->withdraw_reason ? SL_OK
-	                          : sl_error(SL_ESYS, _("out of memory"));
+	char want[32];
+	if (m->carried_from)
+		snprintf(want, sizeof want, "%s", m->carried_from);
+	else
+		snprintf(want, sizeof want, "%d.%d", rt->no, m->no);
+	if (strcmp(want, origin))
+		return bad(x, "%s", _("states another origin than the item's"));
+	/* the item and its copies carried from the same origin (returns.c) */
+	for (size_t r = 0; r < c->n_ret; r++)
+		for (size_t q = 0; q < c->ret[r].n_items; q++) {
+			m_item *o = &c->ret[r].items[q];
+			char self[32];
+			snprintf(self, sizeof self, "%d.%d", c->ret[r].no,
+			         o->no);
+			if (o->answered_ms || o->withdrawn_ms ||
+			    !(o == m || str_is(o->carried_from, origin) ||
+			      !strcmp(self, origin)))
+				continue;
+			o->withdrawn_ms = x->e->ts;
+			o->withdrawn_by = intern(x->r, x->e->actor);
+			free(o->withdraw_reason);
+			if (!(o->withdraw_reason = strdup(reason)))
+				return sl_error(SL_ESYS, _("out of memory"));
+		}
+	return SL_OK;
 }
 
 static sl_rc h_opinion(ctx *x)

@@ -457,8 +457,12 @@ static void put_resolution(sl_doc *d, const json_t *later, int r, int no,
 	const json_t *at = json_object_get(later, from);
 	int ar = at ? (int)json_integer_value(json_object_get(at, "r")) : r;
 	int ano = at ? (int)json_integer_value(json_object_get(at, "no")) : no;
+	const json_t *w = json_object_get(item, "withdrawn");
 	if (json_is_true(json_object_get(item, "answered")) || at)
 		sl_doc_putf(d, "已通过第%d次退回第%d项补查解决", ar, ano);
+	else if (json_is_object(w))
+		sl_doc_putf(d, "审理组已撤回该项（理由：%s）",
+		            str(w, "reason") ? str(w, "reason") : "");
 	else
 		sl_doc_putf(d, "仍未解决（第%d次退回第%d项尚未补查）", r, no);
 }
@@ -592,6 +596,18 @@ static void sec_returns(sl_doc *d, const sl_casedoc *src)
 					sl_doc_put(d, e ? "、" : "，新证据");
 					sl_doc_put(d, json_string_value(ev));
 				}
+				sl_doc_put(d, "）");
+			} else if (json_is_object(
+			               json_object_get(it, "withdrawn"))) {
+				/* settled by the leader, with a reason */
+				sl_doc_put(d, "已撤回（");
+				put_date(d,
+				         str(json_object_get(it, "withdrawn"),
+				             "withdrawn_on"));
+				sl_doc_put(d, "，理由：");
+				sl_doc_put(d,
+				           str(json_object_get(it, "withdrawn"),
+				               "reason"));
 				sl_doc_put(d, "）");
 			} else {
 				sl_doc_put(d, "待补查");

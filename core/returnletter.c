@@ -78,6 +78,11 @@ static void outline_annex(sl_doc *d, const sl_casedoc *src, const json_t *ret)
 				sl_doc_put(d, str(ans, "note"));
 			}
 			sl_doc_put(d, "）");
+		} else if (json_is_object(json_object_get(it, "withdrawn"))) {
+			sl_doc_put(d, "审理组已撤回（理由：");
+			sl_doc_put(
+			    d, str(json_object_get(it, "withdrawn"), "reason"));
+			sl_doc_put(d, "）");
 		} else {
 			sl_doc_put(d, "待补查");
 		}

@@ -95,7 +95,8 @@ static sl_rc outline_of(sl_store *s, int64_t ref, const char *case_id,
 		return sl_error(SL_ESYS, _("out of memory"));
 	if (sqlite3_prepare_v2(sl_store_db(s),
 	                       "SELECT no, text, refs, source, carried_from,"
-	                       " answered_ms, answer_evidence, answer_note"
+	                       " answered_ms, answer_evidence, answer_note,"
+	                       " withdrawn_ms, withdrawn_by, withdraw_reason"
 	                       " FROM outline_items WHERE case_ref = ? AND"
 	                       " return_no = ? ORDER BY no",
 	                       -1, &st, 0)) {
@@ -114,10 +115,17 @@ static sl_rc outline_of(sl_store *s, int64_t ref, const char *case_id,
 			    day_or_null(st, 5), "evidence",
 			    loads_or(sqlite3_column_text(st, 6), json_array()),
 			    "note", (const char *)sqlite3_column_text(st, 7));
+		json_t *withdrawn = json_null();
+		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+			withdrawn = json_pack(
+			    "{s:o, s:s, s:s}", "withdrawn_on",
+			    day_or_null(st, 8), "by",
+			    (const char *)sqlite3_column_text(st, 9), "reason",
+			    (const char *)sqlite3_column_text(st, 10));
 		json_array_append_new(
 		    items,
 		    json_pack(
-		        "{s:i, s:s, s:o, s:b, s:s, s:s?, s:o}", "no",
+		        "{s:i, s:s, s:o, s:b, s:s, s:s?, s:o, s:o}", "no",
 		        sqlite3_column_int(st, 0), "text",
 		        (const char *)sqlite3_column_text(st, 1), "refs",
 		        loads_or(sqlite3_column_text(st, 2), json_array()),
@@ -125,7 +133,8 @@ static sl_rc outline_of(sl_store *s, int64_t ref, const char *case_id,
 		        (const char *)sqlite3_column_text(st, 3),
 		        "carried_from",
 		        (const char *)sqlite3_column_text(st, 4), "answer",
-		        answer ? answer : json_null()));
+		        answer ? answer : json_null(), "withdrawn",
+		        withdrawn ? withdrawn : json_null()));
 	}
 	sqlite3_finalize(st);
 	json_object_set_new(o, "items", items);
@@ -193,12 +202,27 @@ sl_rc sl_returns_of(sl_store *s, int64_t ref, const char *case_id, json_t **out)
 
 /* ---- returning ----------------------------------------------------------- */
 
-/* Does the case have a fact or evidence item with this id? */
-static int case_has_id(sl_store *s, int64_t ref, const char *id)
+/* May an outline item name id? A fact or evidence item of the case, one
+ * of the six standards, the subject, or a document kind the rules know
+ * ("doc:identity"): an item about the identity documents concerns no
+ * fact. */
+static int ref_ok(sl_store *s, int64_t ref, const sl_rules *rules,
+                  const char *id)
 {
 	for (size_t i = 0; i < 6; i++)
 		if (!strcmp(id, STANDARDS[i]))
 			return 1;
+	if (!strcmp(id, "subject"))
+		return 1;
+	if (!strncmp(id, "doc:", 4)) {
+		for (size_t i = 0; i < sl_rules_n_required_docs(rules); i++)
+			if (!strcmp(id + 4, sl_rules_required_doc(rules, i)))
+				return 1;
+		for (size_t i = 0; i < sl_rules_n_identity_docs(rules); i++)
+			if (!strcmp(id + 4, sl_rules_identity_doc(rules, i)))
+				return 1;
+		return !strcmp(id + 4, "identity");
+	}
 	sqlite3_stmt *st;
 	int yes = 0;
 	if (sqlite3_prepare_v2(
@@ -236,8 +260,8 @@ static int has_text(json_t *items, const char *text)
 }
 
 /* The leader's item k: text and its refs, checked against the case. */
-static sl_rc extra_item(sl_store *s, int64_t ref, size_t k,
-                        const sl_outline_extra *x, json_t **out)
+static sl_rc extra_item(sl_store *s, int64_t ref, const sl_rules *rules,
+                        size_t k, const sl_outline_extra *x, json_t **out)
 {
 	*out = NULL;
 	if (!item_text_ok(x->text))
@@ -261,14 +285,15 @@ static sl_rc extra_item(sl_store *s, int64_t ref, size_t k,
 		}
 		memcpy(id, p, n);
 		id[n] = 0;
-		if (!case_has_id(s, ref, id)) {
+		if (!ref_ok(s, ref, rules, id)) {
 			char safe[80];
 			sl_text_sanitize(id, safe, sizeof safe);
 			json_decref(refs);
 			return sl_error(
 			    SL_EINPUT,
-			    _("outline item %zu: '%s' is no fact or "
-			      "evidence of this case"),
+			    _("outline item %zu: '%s' is no fact or evidence "
+			      "of this case, standard, 'subject' or "
+			      "'doc:KIND'"),
 			    k + 1, safe);
 		}
 		json_array_append_new(refs, json_string(id));
@@ -276,20 +301,120 @@ static sl_rc extra_item(sl_store *s, int64_t ref, size_t k,
 	}
 	if (json_array_size(refs) == 0) {
 		json_decref(refs);
-		return sl_error(SL_EINPUT,
-		                _("outline item %zu: tie it to the facts or "
-		                  "evidence it concerns (--ref F1,E2)"),
-		                k + 1);
+		return sl_error(
+		    SL_EINPUT,
+		    _("outline item %zu: tie it to what it concerns "
+		      "(--ref F1,E2, --ref doc:identity, --ref "
+		      "subject)"),
+		    k + 1);
 	}
 	*out = json_pack("{s:s, s:o, s:s, s:n}", "text", x->text, "refs", refs,
 	                 "source", "leader", "carried_from");
 	return *out ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
 }
 
-/* The outline of a new return: carried items, the checks' suggestions,
- * the leader's items. */
+/* Does pick "CODE" or "CODE@REF" name this finding? */
+static int picks_finding(const char *pick, const char *code, json_t *refs)
+{
+	const char *at = strchr(pick, '@');
+	size_t n = at ? (size_t)(at - pick) : strlen(pick);
+	if (strlen(code) != n || strncmp(pick, code, n))
+		return 0;
+	if (!at)
+		return 1;
+	size_t i;
+	json_t *r;
+	json_array_foreach(refs, i, r)
+	{
+		if (!strcmp(json_string_value(r) ? json_string_value(r) : "",
+		            at + 1))
+			return 1;
+	}
+	return 0;
+}
+
+/* What a pick that names no finding is told: the findings there are. */
+static sl_rc no_such_pick(sl_store *s, int64_t ref, const char *pick)
+{
+	char list[600] = "", safe[80];
+	size_t o = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT DISTINCT code FROM findings WHERE"
+	                       " case_ref = ? ORDER BY code",
+	                       -1, &st, 0) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, ref);
+		while (sqlite3_step(st) == SQLITE_ROW && o + 80 < sizeof list)
+			o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
+			                      o ? ", " : "",
+			                      sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	sl_text_sanitize(pick, safe, sizeof safe);
+	return sl_error(SL_EINPUT,
+	                _("--from-finding %s: no finding of this case has "
+	                  "that code (and ref); its findings: %s"),
+	                safe, o ? list : _("none"));
+}
+
+/* The checks' part of a new outline: every suggestion, or the findings
+ * picked (a picked finding without a suggestion gives its message). */
+static sl_rc finding_items(sl_store *s, int64_t ref, const sl_return_req *req,
+                           json_t *items)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT check_id, code, standard, refs,"
+	                       " outline_item, message FROM findings WHERE"
+	                       " case_ref = ? ORDER BY n",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("building the outline"));
+	sqlite3_bind_int64(st, 1, ref);
+	char *hit = calloc(req->n_picks + 1, 1);
+	if (!hit) {
+		sqlite3_finalize(st);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 1);
+		const char *text = (const char *)sqlite3_column_text(st, 4);
+		json_t *refs =
+		    loads_or(sqlite3_column_text(st, 3), json_array());
+		int take = !req->n_picks && text;
+		for (size_t k = 0; k < req->n_picks; k++)
+			if (picks_finding(req->picks[k], code, refs))
+				take = hit[k] = 1;
+		if (!text)
+			text = (const char *)sqlite3_column_text(st, 5);
+		if (!take || !item_text_ok(text) || has_text(items, text)) {
+			json_decref(refs);
+			continue;
+		}
+		char src[160];
+		snprintf(src, sizeof src, "%s/%s", sqlite3_column_text(st, 0),
+		         code);
+		if (json_array_size(refs) == 0)
+			json_array_append_new(
+			    refs, json_string((const char *)sqlite3_column_text(
+			              st, 2)));
+		json_array_append_new(items,
+		                      json_pack("{s:s, s:o, s:s, s:n}", "text",
+		                                text, "refs", refs, "source",
+		                                src, "carried_from"));
+	}
+	sqlite3_finalize(st);
+	sl_rc rc = SL_OK;
+	for (size_t k = 0; !rc && k < req->n_picks; k++)
+		if (!hit[k])
+			rc = no_such_pick(s, ref, req->picks[k]);
+	free(hit);
+	return rc;
+}
+
+/* The outline of a new return: carried items, the checks' part, the
+ * leader's items. */
 static sl_rc build_items(sl_store *s, int64_t ref, int prev, int current,
-                         const sl_outline_extra *extra, size_t n_extra,
+                         const sl_return_req *req, const sl_rules *rules,
                          json_t **out, int *carried)
 {
 	json_t *items = json_array();
@@ -301,8 +426,8 @@ static sl_rc build_items(sl_store *s, int64_t ref, int prev, int current,
 		        sl_store_db(s),
 		        "SELECT no, text, refs, carried_from FROM"
 		        " outline_items WHERE case_ref = ? AND"
-		        " return_no = ? AND answered_ms IS NULL"
-		        " ORDER BY no",
+		        " return_no = ? AND answered_ms IS NULL AND"
+		        " withdrawn_ms IS NULL ORDER BY no",
 		        -1, &st, 0))
 			goto dberr;
 		sqlite3_bind_int64(st, 1, ref);
@@ -332,51 +457,28 @@ static sl_rc build_items(sl_store *s, int64_t ref, int prev, int current,
 	}
 	/* the checks' suggestions count only if they are about this version
 	 * of the dossier */
-	if (current) {
-		if (sqlite3_prepare_v2(
-		        sl_store_db(s),
-		        "SELECT check_id, code, standard, refs,"
-		        " outline_item FROM findings WHERE"
-		        " case_ref = ? AND outline_item IS NOT NULL"
-		        " ORDER BY n",
-		        -1, &st, 0))
-			goto dberr;
-		sqlite3_bind_int64(st, 1, ref);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *text =
-			    (const char *)sqlite3_column_text(st, 4);
-			if (!item_text_ok(text) || has_text(items, text))
-				continue;
-			char src[160];
-			snprintf(src, sizeof src, "%s/%s",
-			         sqlite3_column_text(st, 0),
-			         sqlite3_column_text(st, 1));
-			json_t *refs =
-			    loads_or(sqlite3_column_text(st, 3), json_array());
-			if (json_array_size(refs) == 0)
-				json_array_append_new(
-				    refs, json_string(
-				              (const char *)sqlite3_column_text(
-				                  st, 2)));
-			json_array_append_new(
-			    items, json_pack("{s:s, s:o, s:s, s:n}", "text",
-			                     text, "refs", refs, "source", src,
-			                     "carried_from"));
-		}
-		sqlite3_finalize(st);
-		st = NULL;
+	if (req->n_picks && !current) {
+		rc = sl_error(SL_EPERM,
+		              _("the checks have not run on this version of "
+		                "the dossier: run 'review run' before picking "
+		                "findings"));
+		goto fail;
 	}
-	for (size_t k = 0; k < n_extra; k++) {
+	if (current && !req->no_findings &&
+	    (rc = finding_items(s, ref, req, items)))
+		goto fail;
+	for (size_t k = 0; k < req->n_extra; k++) {
 		json_t *it;
-		if ((rc = extra_item(s, ref, k, &extra[k], &it)))
+		if ((rc = extra_item(s, ref, rules, k, &req->extra[k], &it)))
 			goto fail;
 		json_array_append_new(items, it);
 	}
 	if (json_array_size(items) == 0) {
 		rc = sl_error(
 		    SL_EINPUT,
-		    _("the outline would be empty: no check suggested an "
-		      "item and none was given (--item TEXT --ref IDS)"));
+		    _("the outline would be empty: no open item is carried, no "
+		      "finding was taken, and no item was given (--item TEXT "
+		      "--ref IDS)"));
 		goto fail;
 	}
 	if (json_array_size(items) > SL_OUTLINE_MAX_ITEMS) {
@@ -394,10 +496,26 @@ fail:
 	return rc;
 }
 
-static sl_rc return_once(sl_store *s, const char *case_id, const char *kind,
-                         const sl_outline_extra *extra, size_t n_extra,
-                         json_t **outline)
+/* What --dry-run shows: the outline as it would be sent. */
+static json_t *preview(const char *case_id, int no, const char *kind,
+                       json_t *items)
 {
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		json_object_set_new(it, "answered", json_false());
+		json_object_set_new(it, "withdrawn", json_null());
+	}
+	return json_pack("{s:s, s:i, s:s, s:O, s:b}", "case_id", case_id,
+	                 "return_no", no, "kind", kind, "items", items,
+	                 "dry_run", 1);
+}
+
+static sl_rc return_once(sl_store *s, const char *case_id,
+                         const sl_return_req *req, json_t **outline)
+{
+	const char *kind = req->kind;
 	sl_rc snap_rc = sl_tx_snapshot(s);
 	if (snap_rc)
 		return snap_rc;
@@ -418,33 +536,37 @@ static sl_rc return_once(sl_store *s, const char *case_id, const char *kind,
 	if ((rc = sl_rules_load(s, &rules)))
 		return rc;
 	int max = sl_rules_max_returns(rules);
-	sl_rules_free(rules);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
 	                       "SELECT returns, rev = checked_rev FROM cases"
 	                       " WHERE id = ?",
-	                       -1, &st, 0))
+	                       -1, &st, 0)) {
+		sl_rules_free(rules);
 		return sl_db_err(s, _("reading a case"));
+	}
 	sqlite3_bind_int64(st, 1, ref);
 	int step = sqlite3_step(st);
 	int count = sqlite3_column_int(st, 0);
 	int current = sqlite3_column_int(st, 1);
 	sqlite3_finalize(st);
 	if (step != SQLITE_ROW)
-		return sl_db_err(s, _("reading a case"));
-	if (count >= max)
-		return sl_error(
-		    SL_EPERM,
-		    _("case %s has been returned %d times: the rules "
-		      "allow at most %d returns"),
-		    case_id, count, max);
-	int prev;
-	if ((rc = latest_return(s, ref, &prev)))
-		return rc;
+		rc = sl_db_err(s, _("reading a case"));
+	else if (count >= max)
+		rc = sl_error(SL_EPERM,
+		              _("case %s has been returned %d times: the rules "
+		                "allow at most %d returns (withdraw the items "
+		                "nobody can answer: review withdraw)"),
+		              case_id, count, max);
+	int prev = 0;
+	if (!rc)
+		rc = latest_return(s, ref, &prev);
 	json_t *items = NULL;
 	int carried;
-	if ((rc = build_items(s, ref, prev, current, extra, n_extra, &items,
-	                      &carried)))
+	if (!rc)
+		rc = build_items(s, ref, prev, current, req, rules, &items,
+		                 &carried);
+	sl_rules_free(rules);
+	if (rc)
 		return rc;
 	int no = prev + 1;
 	int64_t now = sl_tx_clock(s);
@@ -463,6 +585,15 @@ static sl_rc return_once(sl_store *s, const char *case_id, const char *kind,
 	sl_sha256(text, strlen(text), h);
 	sl_hex(h, sizeof h, hex);
 	free(text);
+	if (req->dry_run) { /* nothing written, nothing audited */
+		json_t *o = preview(case_id, no, kind, items);
+		json_decref(items);
+		if (outline)
+			*outline = o;
+		else
+			json_decref(o);
+		return o ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
+	}
 	if ((rc = sl_tx_begin_unchanged(s))) {
 		json_decref(items);
 		return rc;
@@ -554,14 +685,133 @@ fail:
 	return rc;
 }
 
-sl_rc sl_return_case(sl_store *s, const char *case_id, const char *kind,
-                     const sl_outline_extra *extra, size_t n_extra,
+sl_rc sl_return_case(sl_store *s, const char *case_id, const sl_return_req *req,
                      json_t **outline)
 {
 	int tries = 0;
 	sl_rc rc;
 	do
-		rc = return_once(s, case_id, kind, extra, n_extra, outline);
+		rc = return_once(s, case_id, req, outline);
+	while (sl_tx_retry(s, rc, &tries));
+	return rc;
+}
+
+/* ---- withdrawing an item ------------------------------------------------- */
+
+static sl_rc withdraw_once(sl_store *s, const char *case_id, int item,
+                           const char *reason, json_t **outline)
+{
+	sl_rc rc = sl_tx_snapshot(s);
+	if (rc)
+		return rc;
+	int64_t ref;
+	sl_state state;
+	if ((rc = sl_case_require(s, SL_ACT_REVIEW_RETURN, case_id, &ref,
+	                          &state)))
+		return rc;
+	if (!item_text_ok(reason))
+		return sl_error(
+		    SL_EINPUT,
+		    _("the reason for withdrawing an item must be 1 "
+		      "to %d bytes of printable UTF-8"),
+		    SL_OUTLINE_TEXT_MAX);
+	if (state == SL_ST_SIGNED_OFF)
+		return sl_error(SL_EPERM,
+		                _("case %s is signed off: its outline stays as "
+		                  "it is"),
+		                case_id);
+	int r;
+	if ((rc = latest_return(s, ref, &r)))
+		return rc;
+	if (r == 0)
+		return sl_error(SL_EINPUT, _("case %s has not been returned"),
+		                case_id);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT answered_ms IS NOT NULL, withdrawn_ms IS"
+	                       " NOT NULL, carried_from FROM outline_items"
+	                       " WHERE case_ref = ? AND return_no = ? AND"
+	                       " no = ?",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading an outline"));
+	sqlite3_bind_int64(st, 1, ref);
+	sqlite3_bind_int(st, 2, r);
+	sqlite3_bind_int(st, 3, item);
+	int step = sqlite3_step(st);
+	int answered = sqlite3_column_int(st, 0),
+	    withdrawn = sqlite3_column_int(st, 1);
+	char origin[32];
+	const char *cf = (const char *)sqlite3_column_text(st, 2);
+	if (cf)
+		snprintf(origin, sizeof origin, "%s", cf);
+	else
+		snprintf(origin, sizeof origin, "%d.%d", r, item);
+	sqlite3_finalize(st);
+	if (step == SQLITE_DONE)
+		return sl_error(SL_EINPUT,
+		                _("the outline of return %d of case %s has no "
+		                  "item %d"),
+		                r, case_id, item);
+	if (step != SQLITE_ROW)
+		return sl_db_err(s, _("reading an outline"));
+	if (answered || withdrawn)
+		return sl_error(SL_EPERM,
+		                _("item %d of return %d is %s already"), item,
+		                r, answered ? _("answered") : _("withdrawn"));
+	if ((rc = sl_tx_begin_unchanged(s)))
+		return rc;
+	int64_t now = sl_tx_clock(s);
+	/* the item, and every copy of it carried from the same origin: one
+	 * question, settled once (as an answer settles them, resubmit) */
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "UPDATE outline_items SET withdrawn_ms = ?1,"
+	                       " withdrawn_by = ?2, withdraw_reason = ?3"
+	                       " WHERE case_ref = ?4 AND answered_ms IS NULL"
+	                       " AND withdrawn_ms IS NULL AND"
+	                       " ((return_no = ?5 AND no = ?6) OR"
+	                       " carried_from = ?7 OR"
+	                       " (return_no || '.' || no) = ?7)",
+	                       -1, &st, 0)) {
+		rc = sl_db_err(s, _("withdrawing an item"));
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_text(st, 2, sl_store_actor(s)->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, ref);
+	sqlite3_bind_int(st, 5, r);
+	sqlite3_bind_int(st, 6, item);
+	sqlite3_bind_text(st, 7, origin, -1, SQLITE_STATIC);
+	int ok = step_done(st);
+	sqlite3_finalize(st);
+	if (!ok) {
+		rc = sl_db_err(s, _("withdrawing an item"));
+		goto fail;
+	}
+	json_t *d = json_pack("{s:i, s:i, s:s, s:s}", "return_no", r, "item",
+	                      item, "origin", origin, "reason", reason);
+	if (!d || (rc = sl_case_claim(s, ref, d))) {
+		json_decref(d);
+		rc = rc ? rc : sl_error(SL_ESYS, _("out of memory"));
+		goto fail;
+	}
+	rc = sl_audit(s, "review.withdraw", case_id, d);
+	json_decref(d);
+	if (rc || (rc = sl_tx_commit(s)))
+		goto fail;
+	return outline ? outline_of(s, ref, case_id, r, outline) : SL_OK;
+fail:
+	sl_tx_rollback(s);
+	return rc;
+}
+
+sl_rc sl_return_withdraw(sl_store *s, const char *case_id, int item,
+                         const char *reason, json_t **outline)
+{
+	int tries = 0;
+	sl_rc rc;
+	do
+		rc = withdraw_once(s, case_id, item, reason, outline);
 	while (sl_tx_retry(s, rc, &tries));
 	return rc;
 }

@@ -1,11 +1,13 @@
 -- gate_outline.lua - sign-off gate: every item of every supplement outline
--- (补查提纲) the panel sent back with a return has been answered.
+-- (补查提纲) the panel sent back with a return has been answered, or
+-- withdrawn by the leader with a written reason (review withdraw).
 --
 -- Findings (all blockers):
 --   outline_item_open  evidence  one per unanswered item, with its refs
 --
--- An item counts as answered only when its "answered" is true. Reads only
--- the view's "returns"; never errors on a well-formed view.
+-- An item counts as settled only when its "answered" is true or its
+-- "withdrawn" is an object with a non-empty reason. Reads only the view's
+-- "returns"; never errors on a well-formed view.
 
 local MAX_MESSAGE = 4096 -- bytes, the host's bound on a message
 
@@ -48,7 +50,10 @@ function check(case)
     if type(ret) == "table" then
       local n = whole(ret.return_no, ri)
       for ii, item in ipairs(list(ret.items)) do
-        if type(item) == "table" and item.answered ~= true then
+        local w = type(item) == "table" and item.withdrawn or nil
+        local withdrawn = type(w) == "table" and type(w.reason) == "string"
+                          and #w.reason > 0
+        if type(item) == "table" and item.answered ~= true and not withdrawn then
           local t = item.text
           if type(t) ~= "string" then t = "" end
           local message = string.format(

@@ -234,6 +234,8 @@ static int review_opinion(int argc, char **argv, sl_cli *g)
  */
 
 /* A return's supplement outline, in Chinese like the document it is. */
+static const char *source_text(const char *src);
+
 static void print_outline(const json_t *o)
 {
 	const char *kind = json_string_value(json_object_get(o, "kind"));
@@ -252,15 +254,35 @@ static void print_outline(const json_t *o)
 	json_t *it;
 	json_array_foreach(json_object_get(o, "items"), i, it)
 	{
+		json_t *w = json_object_get(it, "withdrawn");
 		printf("%3lld. %s%s\n",
 		       json_integer_value(json_object_get(it, "no")),
 		       cli_txt(json_string_value(json_object_get(it, "text"))),
 		       json_is_true(json_object_get(it, "answered"))
 		           ? "  [已补查]"
-		           : "");
-		printf("     涉及：%s\n",
-		       cli_txt(refs_text(json_object_get(it, "refs"))));
+		       : json_is_object(w) ? "  [已撤回]"
+		                           : "");
+		printf("     涉及：%s    来源：%s\n",
+		       cli_txt(refs_text(json_object_get(it, "refs"))),
+		       cli_txt(source_text(
+		           json_string_value(json_object_get(it, "source")))));
+		if (json_is_object(w))
+			printf("     撤回理由：%s\n",
+			       cli_txt(json_string_value(
+			           json_object_get(w, "reason"))));
 	}
+}
+
+/* Where an outline item came from, for the leader reading it. */
+static const char *source_text(const char *src)
+{
+	static char buf[200];
+	if (!src || !strcmp(src, "leader"))
+		return "组长";
+	if (!strcmp(src, "carried"))
+		return "上次退回未补查项";
+	snprintf(buf, sizeof buf, "审查发现 %s", src);
+	return buf;
 }
 
 static int review_return(int argc, char **argv, sl_cli *g)
@@ -268,13 +290,24 @@ static int review_return(int argc, char **argv, sl_cli *g)
 	const char *id = NULL, *kind = NULL;
 	int json = 0;
 	size_t n = 0;
+	sl_return_req req = {0};
 	sl_outline_extra *items = calloc((size_t)argc, sizeof *items);
-	if (!items)
+	const char **picks = calloc((size_t)argc, sizeof *picks);
+	if (!items || !picks) {
+		free(items);
+		free(picks);
 		return cli_fail(sl_error(SL_ESYS, _("out of memory")));
+	}
 	int rc = SL_OK;
 	for (int i = 1; i < argc && !rc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = 1;
+		else if (!strcmp(argv[i], "--dry-run"))
+			req.dry_run = 1;
+		else if (!strcmp(argv[i], "--no-findings"))
+			req.no_findings = 1;
+		else if (!strcmp(argv[i], "--from-finding") && i + 1 < argc)
+			picks[req.n_picks++] = argv[++i];
 		else if (!strcmp(argv[i], "--kind") && i + 1 < argc)
 			kind = argv[++i];
 		else if (!strcmp(argv[i], "--item") && i + 1 < argc)
@@ -288,6 +321,7 @@ static int review_return(int argc, char **argv, sl_cli *g)
 				items[n - 1].refs = argv[++i];
 		} else if (!strcmp(argv[i], "--help")) {
 			free(items);
+			free(picks);
 			return cli_help();
 		} else if (!id && argv[i][0] != '-')
 			id = argv[i];
@@ -300,27 +334,91 @@ static int review_return(int argc, char **argv, sl_cli *g)
 	     (strcmp(kind, "supplement") && strcmp(kind, "reinvestigate"))))
 		rc = cli_usage(_("review return: give the case and --kind "
 		                 "supplement|reinvestigate"));
+	if (!rc && req.no_findings && req.n_picks)
+		rc = cli_usage(_("review return: --no-findings or "
+		                 "--from-finding, not both"));
 	if (rc) {
 		free(items);
+		free(picks);
 		return rc;
 	}
 	sl_store *s;
 	if ((rc = cli_unlock(g, &s))) {
 		free(items);
+		free(picks);
 		return cli_fail(rc);
 	}
 	json_t *o = NULL;
-	rc = sl_return_case(s, id, kind, items, n, &o);
+	req.kind = kind;
+	req.picks = picks;
+	req.extra = items;
+	req.n_extra = n;
+	rc = sl_return_case(s, id, &req, &o);
 	sl_store_close(s);
 	free(items);
+	free(picks);
 	if (rc)
 		return cli_fail(rc);
 	if (json)
 		cli_print_json(o);
 	else {
 		print_outline(o);
-		printf(_("case %s returned; its review clock is paused\n"),
-		       cli_txt(id));
+		if (req.dry_run)
+			printf(
+			    _("(a dry run: this outline was not sent, nothing "
+			      "was written)\n"));
+		else
+			printf(_("case %s returned; its review clock is "
+			         "paused\n"),
+			       cli_txt(id));
+	}
+	json_decref(o);
+	return SL_OK;
+}
+
+static int review_withdraw(int argc, char **argv, sl_cli *g)
+{
+	const char *id = NULL, *reason = NULL, *item = NULL;
+	int json = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (!strcmp(argv[i], "--reason") && i + 1 < argc)
+			reason = argv[++i];
+		else if (!strcmp(argv[i], "--help"))
+			return cli_help();
+		else if (!id && argv[i][0] != '-')
+			id = argv[i];
+		else if (!item && argv[i][0] != '-')
+			item = argv[i];
+		else
+			return cli_usage(_("review withdraw: unexpected '%s'"),
+			                 argv[i]);
+	}
+	char *end = NULL;
+	long no = item ? strtol(item, &end, 10) : 0;
+	if (!id || !item || *end || no < 1 || no > 100000)
+		return cli_usage(
+		    _("review withdraw: give the case and the item's "
+		      "number"));
+	if (!reason)
+		return cli_usage(_("review withdraw: say why (--reason TEXT)"));
+	sl_store *s;
+	sl_rc rc = cli_unlock(g, &s);
+	if (rc)
+		return cli_fail(rc);
+	json_t *o = NULL;
+	rc = sl_return_withdraw(s, id, (int)no, reason, &o);
+	sl_store_close(s);
+	if (rc)
+		return cli_fail(rc);
+	if (json)
+		cli_print_json(o);
+	else {
+		print_outline(o);
+		printf(_("item %ld withdrawn, with its reason, signed and "
+		         "audited\n"),
+		       no);
 	}
 	json_decref(o);
 	return SL_OK;
@@ -483,14 +581,30 @@ static const cli_sub subs[] = {
         "opinion from the collective deliberation (集体审议), with any\n"
         "dissent; the case becomes deliberated.\n")},
     {"return", review_return,
-     "shenli review return ID --kind supplement|reinvestigate\n"
-     "                    [--item TEXT [--ref F1,E2]]... [--json]",
+     "shenli review return ID --kind supplement|reinvestigate [--dry-run]\n"
+     "                    [--no-findings | --from-finding CODE[@REF]]...\n"
+     "                    [--item TEXT --ref R[,R]]... [--json]",
      N_("return a case for supplementary investigation (leaders)"),
      N_("Returns the case to its agency (退回补充调查), for leaders, with a\n"
-        "supplement outline (补查提纲) built from the checks' suggestions,\n"
-        "the open items of the last return, and the items you add, each\n"
-        "tied to facts or evidence with --ref. The review clock stops until\n"
-        "the agency resubmits. The rules bound the number of returns.\n")},
+        "supplement outline (补查提纲): the open items of the last return,\n"
+        "then the checks' suggestions, then your own items. Of the checks'\n"
+        "suggestions: all of them by default, none with --no-findings, or\n"
+        "those of the findings you pick with --from-finding CODE (a finding's\n"
+        "code, CODE@F1 for the one about F1; a finding without a suggestion\n"
+        "gives its message). --item TEXT --ref R adds your own item, tied to\n"
+        "facts or evidence (F1,E2), a document (doc:identity: no fact\n"
+        "needed), the subject, or a standard. --dry-run shows the outline\n"
+        "that would be sent, numbered, with each item's source, and writes\n"
+        "nothing. The review clock stops until the agency resubmits. The\n"
+        "rules bound the number of returns.\n")},
+    {"withdraw", review_withdraw,
+     "shenli review withdraw ID ITEM --reason TEXT [--json]",
+     N_("withdraw an open item of the latest outline, with a reason (leaders)"),
+     N_("Withdraws open item ITEM of the case's latest supplement outline,\n"
+        "for leaders, with a written reason: signed and audited, shown in\n"
+        "the outline and the report, and settled for sign-off like an\n"
+        "answered item. So no case stays stuck at the limit on returns with\n"
+        "an item nobody can answer.\n")},
     {"outline", review_outline,
      "shenli review outline ID [--return N] [--json | --format md|html|pdf\n"
      "                         [--out FILE]]",

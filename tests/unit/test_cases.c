@@ -480,14 +480,24 @@ static void test_return_resubmit_opinion(void **st)
 	sl_clock_override(fake_clock);
 	/* an item must be tied to the case's facts or evidence */
 	sl_outline_extra bad = {"补充证人证言", "F9"};
-	assert_int_equal(
-	    sl_return_case(s, "ZRJ-2", "supplement", &bad, 1, NULL), SL_EINPUT);
+	sl_return_req r = {.kind = "supplement", .extra = &bad, .n_extra = 1};
+	assert_int_equal(sl_return_case(s, "ZRJ-2", &r, NULL), SL_EINPUT);
 	sl_outline_extra items[] = {{"补充转账记录的来源说明", "F1,E2"},
-	                            {"补充证人证言", "F1"}};
+	                            {"补充证人证言", "F1"},
+	                            {"补充任免文件", "doc:identity"}};
 	json_t *o = NULL;
-	assert_int_equal(sl_return_case(s, "ZRJ-2", "supplement", items, 2, &o),
-	                 SL_OK);
-	assert_int_equal(json_array_size(json_object_get(o, "items")), 2);
+	/* a dry run shows what would be sent and writes nothing */
+	r.extra = items;
+	r.n_extra = 3;
+	r.dry_run = 1;
+	assert_int_equal(sl_return_case(s, "ZRJ-2", &r, &o), SL_OK);
+	assert_int_equal(json_array_size(json_object_get(o, "items")), 3);
+	assert_true(json_is_true(json_object_get(o, "dry_run")));
+	json_decref(o);
+	assert_string_equal(state_of(s, "ZRJ-2"), "in_review");
+	r.dry_run = 0;
+	assert_int_equal(sl_return_case(s, "ZRJ-2", &r, &o), SL_OK);
+	assert_int_equal(json_array_size(json_object_get(o, "items")), 3);
 	json_decref(o);
 	assert_string_equal(state_of(s, "ZRJ-2"), "returned");
 	/* ten days away do not count against the limit */
@@ -519,9 +529,10 @@ static void test_return_resubmit_opinion(void **st)
 	    sl_case_resubmit(s, "ZRJ-2", doc, strlen(doc), "test", &res),
 	    SL_OK);
 	free(doc);
-	/* item 2 cites only evidence the case already had: it stays open */
+	/* item 2 cites only evidence the case already had: it stays open,
+	 * as does item 3, which nothing answers */
 	assert_int_equal(json_array_size(json_object_get(res, "answered")), 1);
-	assert_int_equal(json_array_size(json_object_get(res, "open")), 1);
+	assert_int_equal(json_array_size(json_object_get(res, "open")), 2);
 	assert_int_equal(
 	    json_integer_value(json_object_get(
 	        json_array_get(json_object_get(res, "open"), 0), "no")),

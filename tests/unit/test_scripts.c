@@ -423,6 +423,23 @@ static void test_outline_gate(void **st)
 	    str_at(out, "1/message"),
 	    "第2次退回的补查提纲第1项尚未补查：补充调取记账凭证");
 	json_decref(out);
+	/* an item the leader withdrew with a reason is settled; one withdrawn
+	 * without a reason is not */
+	json_object_set_new(at(v, "returns/0/items/0"), "withdrawn",
+	                    json_pack("{s:s, s:s}", "withdrawn_on",
+	                              "2024-07-01", "reason",
+	                              "车主已死亡，无法取证"));
+	json_object_set_new(at(v, "returns/1/items/0"), "withdrawn",
+	                    json_pack("{s:s, s:s}", "withdrawn_on",
+	                              "2024-07-01", "reason", ""));
+	out = expect("gate_outline", v, "blocker:outline_item_open");
+	assert_string_equal(
+	    str_at(out, "0/message"),
+	    "第2次退回的补查提纲第1项尚未补查：补充调取记账凭证");
+	json_decref(out);
+	set(v, "returns/1/items/0", "withdrawn",
+	    json_pack("{s:s}", "reason", "重复"));
+	expect_once("gate_outline", v, "");
 	json_decref(v);
 }
 

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# The review as a panel runs it (issue 13): the leader composes the
+# supplement outline (a dry run first, findings picked, items of their own,
+# one about identity documents that concerns no fact), and a case that
+# would be stuck for good at the limit on returns, with an item nobody can
+# answer, is signed off once the leader withdraws that item with a reason,
+# which the outline and the report show.
+. "$(dirname "$0")/lib.sh"
+PK=${SHENLI_PACKAGES:-}
+[ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] ||
+	{ fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
+. "$(dirname "$0")/cases_setup.sh"
+as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
+as root rules install "$PK/rules" >/dev/null
+for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
+for p in gate_findings gate_outline gate_opinions gate_panel gate_dates; do
+	as root script install "$PK/$p" >/dev/null
+done
+
+# a case of zone Z1 whose first fact rests on the subject's statement alone
+Z1=" $("$SHENLI" sample agencies | awk -F'\t' '$2=="Z1"{printf "%s ", $1}')"
+for i in $(seq 300 900); do
+	line=$("$SHENLI" sample docket --cases 1 --seed 5 --start "$i" --fault confession_only)
+	ag=$(printf '%s' "$line" | python3 -c 'import json,sys; print(json.load(sys.stdin)["agency"])')
+	case "$ag" in ZRJ | ZCJ) continue ;; esac
+	case "$Z1" in *" $ag "*) break ;; esac
+done
+printf '%s\n' "$line" >"$T/c.json"
+C=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/c.json")
+expect_rc 0 as lead case import "$T/c.json"
+expect_rc 0 as lead case assign "$C" m2 m3
+expect_rc 1 as lead review run "$C"
+expect_rc 0 as lead review findings "$C" --json
+CODE=$(python3 -c 'import json,sys; print([f["code"] for f in json.load(open(sys.argv[1])) if f["severity"] == "blocker"][0])' "$OUT")
+REF=$(python3 -c 'import json,sys; print([f["refs"][0] for f in json.load(open(sys.argv[1])) if f["severity"] == "blocker"][0])' "$OUT")
+
+# ---- composing the outline --------------------------------------------------
+H0=$(as lead audit head)
+expect_rc 2 as lead review return "$C" --kind supplement --dry-run --no-findings --from-finding "$CODE"
+expect_rc 0 as lead review return "$C" --kind supplement --dry-run --json \
+	--from-finding "$CODE@$REF" --item "补充被审查调查人的任免文件" --ref doc:identity \
+	--item "查明车主身份及其与被审查调查人的关系" --ref "$REF"
+check "the dry run numbers the items and names each one's source" pyjson \
+	"[i['no'] for i in d['items']] == [1, 2, 3] and d['items'][0]['source'].endswith('/$CODE') and d['items'][1]['source'] == 'leader' and d['items'][1]['refs'] == ['doc:identity'] and d['dry_run']" "$OUT"
+expect_rc 0 as lead review return "$C" --kind supplement --dry-run --from-finding "$CODE"
+check "the dry run is shown in Chinese with its sources" grep -q "来源：审查发现" "$OUT"
+check "a dry run writes nothing" test "$(as lead audit head)" = "$H0"
+expect_rc 0 as lead case show "$C" --json
+check "a dry run leaves the case in review" pyjson "d['state'] == 'in_review'" "$OUT"
+expect_rc 5 as lead review return "$C" --kind supplement --dry-run --from-finding no_such_code
+check "a pick of no finding lists the findings there are" grep -q "$CODE" "$ERR"
+expect_rc 5 as lead review return "$C" --kind supplement --dry-run --no-findings --item "x" --ref F999
+expect_rc 5 as lead review return "$C" --kind supplement --dry-run --no-findings --item "x" --ref doc:nonsense
+expect_rc 5 as lead review return "$C" --kind supplement --dry-run --no-findings
+check "an empty outline is refused, saying how to fill it" grep -q -- "--item" "$ERR"
+check "none of that wrote anything" test "$(as lead audit head)" = "$H0"
+
+# ---- the first return: the finding, and an item nobody will answer ---------
+expect_rc 0 as lead review return "$C" --kind supplement --from-finding "$CODE@$REF" \
+	--item "查明车主身份及其与被审查调查人的关系" --ref "$REF"
+# the agency answers the finding's item with a bank record, and not the other
+resubmit() { # resubmit ITEM_NO: the dossier again, a new bank record for F1 answering ITEM_NO
+	as lead case show "$C" --json >"$T/show.json"
+	python3 - "$T/show.json" "$T/resub.json" "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["dossier"]
+n = len(d["evidence"]) + 1
+eid = "E%d" % (90 + n)
+d["evidence"].append({"id": eid, "kind": "documentary", "title": "银行转账记录",
+                      "obtained_on": d["transferred_on"], "tags": ["bank_record"]})
+d["facts"][0].setdefault("evidence", []).append(eid)
+d["supplement"] = [{"item": sys.argv[3], "evidence": [eid], "note": "已补充"}] if sys.argv[3] != "0" else []
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+	as lead case resubmit "$C" "$T/resub.json" >"$OUT" 2>"$ERR"
+}
+resubmit 1
+check "the resubmission leaves item 2 open" grep -q "2" "$OUT"
+# ---- the second return, at the limit: the open item is carried -------------
+expect_rc 0 as lead review return "$C" --kind supplement --no-findings
+expect_rc 0 as lead review outline "$C" --json
+check "the open item was carried into the second return" pyjson \
+	"d['return_no'] == 2 and len(d['items']) == 1 and d['items'][0]['carried_from'] == '1.2'" "$OUT"
+resubmit 0
+expect_rc 4 as lead review return "$C" --kind supplement --no-findings --item x --ref "$REF"
+check "a third return is refused, pointing at withdraw" grep -q "withdraw" "$ERR"
+
+# opinions and the panel's: the case is stuck at the outline gate
+opinion() { # opinion FILE [extra json]
+	as lead case show "$C" --json >"$T/show.json"
+	python3 - "$T/show.json" "$1" "${2:-}" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); p = c["dossier"]["proposal"]
+o = {"format": "shenli.opinion/1", "case_id": c["case_id"],
+     "disciplines": p["disciplines"], "eight_point_rules": p["eight_point_rules"],
+     "party_sanction": p.get("party_sanction"), "gov_sanction": p.get("gov_sanction"),
+     "form": p["form"], "reasoning": "事实清楚，证据确实充分，定性准确，处理恰当。"}
+if sys.argv[3]:
+    o.update(json.loads(sys.argv[3]))
+json.dump(o, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+}
+opinion "$T/op.json"
+expect_rc 0 as m2 review opinion "$C" --file "$T/op.json"
+expect_rc 0 as m3 review opinion "$C" --file "$T/op.json"
+opinion "$T/panel.json"
+expect_rc 0 as lead review opinion "$C" --file "$T/panel.json" --panel
+expect_rc 1 as lead review signoff "$C"
+check "sign-off is refused for the open item" grep -q "outline_item_open\|补查" "$OUT"
+
+# ---- withdrawing it ---------------------------------------------------------
+expect_rc 4 as m2 review withdraw "$C" 1 --reason "x"   # the leader's
+expect_rc 2 as lead review withdraw "$C" 1              # a reason is required
+expect_rc 5 as lead review withdraw "$C" 9 --reason "无此项"
+REASON="车主已于二〇二三年死亡，身份及关系无从补查；其余证据已能证明事实"
+expect_rc 0 as lead review withdraw "$C" 1 --reason "$REASON"
+check "the outline shows the item withdrawn" grep -q "已撤回" "$OUT"
+expect_rc 4 as lead review withdraw "$C" 1 --reason "again"   # not open any more
+expect_rc 0 as lead review outline "$C" --json
+check "the withdrawal is in the outline, with its reason" pyjson \
+	"d['items'][0]['withdrawn']['reason'] == '$REASON'" "$OUT"
+expect_rc 0 as lead review outline "$C" --return 1 --json
+check "and in the first return's original of the item" pyjson \
+	"d['items'][1]['withdrawn'] is not None" "$OUT"
+expect_rc 0 as lead review signoff "$C"
+expect_rc 0 as lead report "$C" --format md
+check "the report shows the withdrawn item with its reason" grep -q "车主已于二〇二三年死亡" "$OUT"
+expect_rc 0 as aud audit log --json
+check "the withdrawal is signed and audited by the leader" pyjson \
+	"any(e['action'] == 'review.withdraw' and e['actor'] == 'lead' and e['signed'] and e['details']['reason'] == '$REASON' for e in d)" "$OUT"
+expect_rc 0 as aud audit verify
+
+finish
