@@ -130,12 +130,14 @@ void sl_casedoc_person(const sl_casedoc *src, const char *user_id,
 	/* the leader is on no team: their name comes with their opinion */
 	size_t i;
 	const json_t *o;
-	json_array_foreach(json_object_get(src->view, "opinions"), i, o)
-	{
-		if (!name && user_id &&
-		    !strcmp(user_id, str(o, "author") ? str(o, "author") : ""))
-			name = str(o, "author_name");
-	}
+	static const char *const lists[] = {"opinions", "opinions_reassigned"};
+	for (size_t l = 0; l < 2; l++)
+		json_array_foreach(json_object_get(src->view, lists[l]), i, o)
+		{
+			const char *a = str(o, "author");
+			if (!name && user_id && a && !strcmp(user_id, a))
+				name = str(o, "author_name");
+		}
 	if (name && *name) {
 		snprintf(out, cap, "%s", name);
 		return;

@@ -24,6 +24,10 @@
 static const char *const DISCIPLINES[] = {
     "political", "organizational", "integrity", "mass", "work", "life",
 };
+/* The six of the 纪律处分条例 (2023), as they are named in Chinese. */
+static const char *const DISCIPLINES_ZH[] = {
+    "政治纪律", "组织纪律", "廉洁纪律", "群众纪律", "工作纪律", "生活纪律",
+};
 
 /* ---- the file ------------------------------------------------------------ */
 
@@ -508,7 +512,7 @@ static sl_rc logged_opinions(sl_store *s, const char *case_id, logged **out,
 }
 
 /* Is l the latest of its kind (its author's, or the panel's)? */
-static int in_force(const logged *v, size_t n, size_t i)
+static int latest(const logged *v, size_t n, size_t i)
 {
 	for (size_t j = i + 1; j < n; j++)
 		if (v[j].panel == v[i].panel &&
@@ -623,11 +627,21 @@ sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
 	}
 	json_t *list = json_array();
 	for (size_t i = 0; !rc && i < n; i++) {
-		if (!history && !in_force(v, n, i))
+		/* a reviewer taken off the team: their opinion stays in the
+		 * history, withdrawn by the re-assignment */
+		int gone = !v[i].panel && !on_team(s, ref, v[i].author);
+		int force = latest(v, n, i) && !gone;
+		if (!history && !force)
 			continue;
 		json_t *o;
-		if (!(rc = load_opinion(s, st, ref, case_id, &v[i], &o)))
+		if (!(rc = load_opinion(s, st, ref, case_id, &v[i], &o))) {
+			if (history && !force)
+				json_object_set_new(
+				    o, "withdrawn",
+				    json_string(gone ? "reassigned"
+				                     : "superseded"));
 			json_array_append_new(list, o);
+		}
 	}
 	sqlite3_finalize(st);
 	free(v);
@@ -637,4 +651,197 @@ sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
 	}
 	*out = list;
 	return SL_OK;
+}
+
+sl_rc sl_opinions_team(sl_store *s, const char *case_id, json_t **out)
+{
+	*out = NULL;
+	int64_t ref;
+	sl_state state;
+	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
+	if (rc)
+		return rc;
+	json_t *all;
+	if ((rc = sl_opinions_of(s, ref, case_id, 0, &all)))
+		return rc;
+	const sl_actor *me = sl_store_actor(s);
+	if (me->role & (SL_ROLE_MEMBER | SL_ROLE_SPECIALIST)) {
+		int mine = 0;
+		size_t i;
+		json_t *o;
+		json_array_foreach(all, i, o)
+		{
+			const char *a =
+			    json_string_value(json_object_get(o, "author"));
+			mine |= a && !strcmp(a, me->id) &&
+			        !json_is_true(json_object_get(o, "panel"));
+		}
+		if (!mine) {
+			json_decref(all);
+			return sl_error(SL_EPERM,
+			                _("record your own opinion on case %s "
+			                  "first (review "
+			                  "opinion): the team's are shown only "
+			                  "then, so that "
+			                  "no one's view anchors another's"),
+			                case_id);
+		}
+	}
+	*out = all;
+	return SL_OK;
+}
+
+/* ---- an opinion from fields ---------------------------------------------- */
+
+static sl_rc not_allowed(const char *field, const char *value,
+                         const char *allowed)
+{
+	char v[80];
+	sl_text_sanitize(value ? value : "", v, sizeof v);
+	return sl_error(SL_EINPUT,
+	                _("opinion: %s: '%s' is not allowed; one of: %s"),
+	                field, v, allowed);
+}
+
+/* A discipline by its code, its name (廉洁纪律) or its short name (廉洁). */
+static sl_rc add_discipline(json_t *arr, const char *d)
+{
+	for (size_t j = 0; d && j < 6; j++) {
+		size_t short_len = strlen(DISCIPLINES_ZH[j]) - strlen("纪律");
+		if (!strcmp(d, DISCIPLINES[j]) ||
+		    !strcmp(d, DISCIPLINES_ZH[j]) ||
+		    (strlen(d) == short_len &&
+		     !strncmp(d, DISCIPLINES_ZH[j], short_len))) {
+			json_array_append_new(arr, json_string(DISCIPLINES[j]));
+			return SL_OK;
+		}
+	}
+	return not_allowed("discipline", d,
+	                   "political 政治纪律, organizational 组织纪律, "
+	                   "integrity 廉洁纪律, mass 群众纪律, work 工作纪律, "
+	                   "life 生活纪律");
+}
+
+/* A sanction on a ladder of the rules in force; "无" or NULL for none. */
+static sl_rc sanction(const sl_rules *r, const char *system, const char *name,
+                      json_t **out)
+{
+	*out = json_null();
+	if (!name || !*name || !strcmp(name, "无") || !strcmp(name, "none"))
+		return SL_OK;
+	json_t *l = json_object_get(
+	    json_object_get(sl_rules_json(r), "sanction_ladders"), system);
+	char allowed[512] = "无";
+	size_t o = strlen(allowed), i;
+	json_t *e;
+	json_array_foreach(l, i, e)
+	{
+		const char *n = json_string_value(json_object_get(e, "name"));
+		if (n && !strcmp(n, name)) {
+			*out = json_string(n);
+			return SL_OK;
+		}
+		if (n && o + strlen(n) + 3 < sizeof allowed)
+			o += (size_t)snprintf(allowed + o, sizeof allowed - o,
+			                      "、%s", n);
+	}
+	return not_allowed(!strcmp(system, "party") ? "party-sanction"
+	                                            : "gov-sanction",
+	                   name, allowed);
+}
+
+static sl_rc add_circumstance(const sl_rules *r, json_t *arr, const char *c)
+{
+	char allowed[1024] = "";
+	size_t o = 0;
+	for (size_t i = 0; i < sl_rules_n_circumstances(r); i++) {
+		const sl_circumstance *k = sl_rules_circumstance_at(r, i);
+		if (!strcmp(c, k->code) || (k->zh && !strcmp(c, k->zh))) {
+			json_array_append_new(arr, json_string(k->code));
+			return SL_OK;
+		}
+		if (o + 80 < sizeof allowed)
+			o += (size_t)snprintf(allowed + o, sizeof allowed - o,
+			                      "%s%s %s", o ? ", " : "", k->code,
+			                      k->zh ? k->zh : "");
+	}
+	return not_allowed("circumstance", c, allowed);
+}
+
+sl_rc sl_opinion_build(sl_store *s, const char *case_id,
+                       const sl_opinion_fields *f, int panel, char **out)
+{
+	*out = NULL;
+	sl_rules *r;
+	sl_rc rc = sl_rules_load(s, &r);
+	if (rc)
+		return rc;
+	json_t *o =
+	    json_pack("{s:s, s:s, s:b, s:i}", "format", "shenli.opinion/1",
+	              "case_id", case_id, "eight_point_rules",
+	              f->eight_point_rules != 0, "form", f->form);
+	json_t *disc = json_array(), *circ = json_array(), *ps, *gs;
+	for (size_t i = 0; !rc && i < f->n_disciplines; i++)
+		rc = add_discipline(disc, f->disciplines[i]);
+	if (!rc && !f->n_disciplines)
+		rc = sl_error(SL_EINPUT,
+		              _("opinion: give at least one --discipline"));
+	char fv[24];
+	snprintf(fv, sizeof fv, "%d", f->form);
+	if (!rc && (f->form < 1 || f->form > 4))
+		rc = not_allowed("form", fv,
+		                 "1 (批评教育), 2 (轻处分), 3 (重处分), 4 "
+		                 "(移送司法)");
+	if (!rc && !(rc = sanction(r, "party", f->party_sanction, &ps)))
+		json_object_set_new(o, "party_sanction", ps);
+	if (!rc && !(rc = sanction(r, "gov", f->gov_sanction, &gs)))
+		json_object_set_new(o, "gov_sanction", gs);
+	for (size_t i = 0; !rc && i < f->n_circumstances; i++)
+		rc = add_circumstance(r, circ, f->circumstances[i]);
+	if (!rc && (!f->reasoning || !*f->reasoning))
+		rc = sl_error(SL_EINPUT, _("opinion: say why (--reason TEXT)"));
+	if (!rc && (f->n_dissent || f->property) && !panel)
+		rc = sl_error(SL_EINPUT,
+		              _("opinion: a dissent or the disposal "
+		                "of property is the panel's (--panel)"));
+	json_t *dis = json_array();
+	for (size_t i = 0; !rc && i < f->n_dissent; i++) {
+		const char *d = f->dissent[i], *colon = strchr(d, ':');
+		char member[SL_ID_MAX + 1];
+		size_t ml = colon ? (size_t)(colon - d) : 0;
+		if (!colon || ml == 0 || ml > SL_ID_MAX) {
+			rc = sl_error(SL_EINPUT,
+			              _("opinion: a dissent is 'MEMBER: TEXT', "
+			                "MEMBER a reviewer on the team"));
+			break;
+		}
+		memcpy(member, d, ml);
+		member[ml] = 0;
+		const char *t = colon + 1;
+		while (*t == ' ')
+			t++;
+		json_array_append_new(
+		    dis, json_pack("{s:s, s:s}", "member", member, "text", t));
+	}
+	if (!rc) {
+		json_object_set_new(o, "disciplines", disc);
+		json_object_set_new(o, "circumstances", circ);
+		json_object_set_new(o, "reasoning", json_string(f->reasoning));
+		if (json_array_size(dis))
+			json_object_set_new(o, "dissent", dis);
+		else
+			json_decref(dis);
+		if (f->property)
+			json_object_set_new(o, "property",
+			                    json_string(f->property));
+		disc = circ = dis = NULL;
+		if (!(*out = json_dumps(o, JSON_COMPACT)))
+			rc = sl_error(SL_ESYS, _("out of memory"));
+	}
+	json_decref(disc);
+	json_decref(circ);
+	json_decref(dis);
+	json_decref(o);
+	sl_rules_free(r);
+	return rc;
 }

@@ -42,17 +42,50 @@
 
 #define SL_OPINION_MAX (256 * 1024)
 
+/* An opinion given field by field (the CLI's options, a form) rather than
+ * as a file. Names may be codes or Chinese: disciplines ("integrity" or
+ * 廉洁纪律), sanctions as the rules' ladder names (or NULL: none),
+ * circumstances as the rules' codes or names. Dissent (panel only): each
+ * "MEMBER: TEXT", MEMBER on the case's team. */
+typedef struct {
+	const char *const *disciplines;
+	size_t n_disciplines;
+	int eight_point_rules;
+	const char *party_sanction, *gov_sanction;
+	int form;
+	const char *const *circumstances;
+	size_t n_circumstances;
+	const char *reasoning;
+	const char *const *dissent;
+	size_t n_dissent;
+	const char *property;
+} sl_opinion_fields;
+
+/* The opinion file (shenli.opinion/1, above) those fields make; a value
+ * that is not allowed is SL_EINPUT naming the field and listing the
+ * values that are. *out is malloc'ed. */
+sl_rc sl_opinion_build(sl_store *s, const char *case_id,
+                       const sl_opinion_fields *f, int panel, char **out);
+
 /* Record an opinion read from buf (panel: the leader's record of the
  * deliberation). *out (optional) gets the stored opinion as in the view. */
 sl_rc sl_opinion_record(sl_store *s, const char *case_id, const char *buf,
                         size_t len, int panel, json_t **out);
 
+/* The team's opinions in force, for `review opinions`: to a reviewer only
+ * once they have recorded their own (so that no one anchors on the
+ * others'), to leaders and auditors always (SL_EPERM otherwise). */
+sl_rc sl_opinions_team(sl_store *s, const char *case_id, json_t **out);
+
 /* The opinions of case ref with every signature verified (SL_EINTEGRITY
  * naming the opinion if one does not verify), as a JSON list of objects:
  * the opinion's fields plus author, author_agency, author_role, panel,
  * recorded_on (and recorded_at, sig_key: the author key's fingerprint).
- * history: every opinion ever recorded, oldest first; else only those in
- * force. */
+ * history: every opinion ever recorded, oldest first, each marked
+ * "withdrawn": "superseded" (by its author's later one) or "reassigned"
+ * (its author is no longer on the team) when it is not in force; else only
+ * those in force: the latest of each author still on the team, and the
+ * panel's latest. */
 sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
                      json_t **out);
 

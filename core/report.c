@@ -421,6 +421,16 @@ static void sec_opinions(sl_doc *d, const sl_casedoc *src)
 		sl_doc_put(d, "的意见理由：");
 		sl_doc_put(d, str(o, "reasoning"));
 	}
+	/* kept in the record, but no longer in force */
+	json_array_foreach(json_object_get(v, "opinions_reassigned"), i, o)
+	{
+		sl_doc_para(d);
+		put_person(d, src, str(o, "author"), str(o, "author_role"));
+		sl_doc_put(d, "于");
+		put_date(d, str(o, "recorded_on"));
+		sl_doc_put(
+		    d, "发表的意见，因审理组调整已撤回，不计入审理组意见。");
+	}
 }
 
 /* Where each carried item was answered: "r.no" of its first return ->

@@ -114,6 +114,22 @@ sl_rc sl_case_view(sl_store *s, int64_t ref, const char *case_id, json_t **out)
 		json_object_set_new(v, "findings", part);
 	if (!rc && !(rc = sl_opinions_of(s, ref, case_id, 0, &part)))
 		json_object_set_new(v, "opinions", part);
+	/* opinions of reviewers since taken off the team: no longer in
+	 * force, but part of the record the report shows */
+	if (!rc && !(rc = sl_opinions_of(s, ref, case_id, 1, &part))) {
+		json_t *gone = json_array();
+		size_t i;
+		json_t *o;
+		json_array_foreach(part, i, o)
+		{
+			const char *w =
+			    json_string_value(json_object_get(o, "withdrawn"));
+			if (w && !strcmp(w, "reassigned"))
+				json_array_append(gone, o);
+		}
+		json_decref(part);
+		json_object_set_new(v, "opinions_reassigned", gone);
+	}
 	if (!rc && !(rc = sl_returns_of(s, ref, case_id, &part)))
 		json_object_set_new(v, "returns", part);
 	if (rc) {

@@ -218,8 +218,32 @@ sl_rc sl_user_add(sl_store *s, const char *id, sl_role role, const char *agency,
 	return rc;
 }
 
-sl_rc sl_user_disable(sl_store *s, const char *id)
+/* The open cases whose team id sits on. */
+static json_t *teams_of(sl_store *s, const char *id)
 {
+	json_t *a = json_array();
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "SELECT c.case_id FROM assignments a JOIN cases c"
+	        " ON c.id = a.case_ref WHERE a.user_id = ? AND"
+	        " c.state IN ('accepted', 'in_review',"
+	        " 'returned', 'deliberated') ORDER BY c.case_id",
+	        -1, &st, 0) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			json_array_append_new(
+			    a, json_string(
+			           (const char *)sqlite3_column_text(st, 0)));
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+sl_rc sl_user_disable(sl_store *s, const char *id, json_t **cases)
+{
+	if (cases)
+		*cases = NULL;
 	sl_rc rc = sl_policy_require(s, SL_ACT_USER_DISABLE, id);
 	if (rc)
 		return rc;
@@ -260,6 +284,8 @@ sl_rc sl_user_disable(sl_store *s, const char *id)
 	if (sl_file_shred(slot) != SL_OK)
 		fprintf(stderr, _("warning: %s could not be removed: %s\n"),
 		        slot, sl_errmsg());
+	if (cases)
+		*cases = teams_of(s, id);
 	return SL_OK;
 fail:
 	sl_tx_rollback(s);

@@ -13,6 +13,8 @@
 #ifndef SHENLI_USERS_H
 #define SHENLI_USERS_H
 
+#include <jansson.h>
+
 #include "store.h"
 
 #define SL_CODE_MAX 32
@@ -41,7 +43,9 @@ sl_rc sl_passphrase_acceptable(const char *pass, size_t plen);
 sl_rc sl_user_add(sl_store *s, const char *id, sl_role role, const char *agency,
                   const char *zone, const char *name, const char *pass,
                   size_t plen);
-sl_rc sl_user_disable(sl_store *s, const char *id);
+/* Disable a user (admin). *cases (if not NULL) gets the ids of the open
+ * cases whose team they sit on, to be re-assigned (a JSON list). */
+sl_rc sl_user_disable(sl_store *s, const char *id, json_t **cases);
 /* Change the acting user's own passphrase; for a pending user (opened
  * with SL_OPEN_ENROL), the enrolment described above. */
 sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen);

@@ -180,41 +180,85 @@ static int review_findings(int argc, char **argv, sl_cli *g)
 static int review_opinion(int argc, char **argv, sl_cli *g)
 {
 	const char *id = NULL, *file = NULL;
-	int json = 0, panel = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
+	int json = 0, panel = 0, fields = 0;
+	sl_opinion_fields f = {0};
+	const char **disc = calloc((size_t)argc, sizeof *disc),
+	           **circ = calloc((size_t)argc, sizeof *circ),
+	           **dis = calloc((size_t)argc, sizeof *dis);
+	int rc = disc && circ && dis
+	             ? SL_OK
+	             : cli_fail(sl_error(SL_ESYS, _("out of memory")));
+	for (int i = 1; i < argc && !rc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--json"))
 			json = 1;
-		else if (!strcmp(argv[i], "--panel"))
+		else if (!strcmp(a, "--panel"))
 			panel = 1;
-		else if (!strcmp(argv[i], "--file") && i + 1 < argc)
+		else if (!strcmp(a, "--file") && v)
 			file = argv[++i];
-		else if (!strcmp(argv[i], "--help")) {
-			return cli_help();
-		} else if (!id && argv[i][0] != '-')
-			id = argv[i];
+		else if (!strcmp(a, "--discipline") && v)
+			disc[f.n_disciplines++] = argv[++i], fields = 1;
+		else if (!strcmp(a, "--eight-point"))
+			f.eight_point_rules = 1, fields = 1;
+		else if (!strcmp(a, "--party-sanction") && v)
+			f.party_sanction = argv[++i], fields = 1;
+		else if (!strcmp(a, "--gov-sanction") && v)
+			f.gov_sanction = argv[++i], fields = 1;
+		else if (!strcmp(a, "--form") && v) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			f.form = *end || n < -1000 || n > 1000 ? -1 : (int)n;
+			fields = 1;
+		} else if (!strcmp(a, "--circumstance") && v)
+			circ[f.n_circumstances++] = argv[++i], fields = 1;
+		else if (!strcmp(a, "--reason") && v)
+			f.reasoning = argv[++i], fields = 1;
+		else if (!strcmp(a, "--dissent") && v)
+			dis[f.n_dissent++] = argv[++i], fields = 1;
+		else if (!strcmp(a, "--property") && v)
+			f.property = argv[++i], fields = 1;
+		else if (!strcmp(a, "--help"))
+			rc = cli_help();
+		else if (!id && a[0] != '-')
+			id = a;
 		else
-			return cli_usage(_("review opinion: unexpected '%s'"),
-			                 argv[i]);
+			rc = cli_usage(_("review opinion: unexpected '%s'"), a);
 	}
-	if (!id || !file)
-		return cli_usage(_("review opinion: give the case "
-		                   "and --file OPINION.json"));
-	char *buf;
-	size_t len;
-	sl_rc rc = sl_file_read(file, SL_OPINION_MAX, &buf, &len);
-	if (rc)
-		return cli_fail(rc);
-	sl_store *s;
-	if ((rc = cli_unlock(g, &s))) {
-		free(buf);
-		return cli_fail(rc);
+	if (!rc && (!id || (!file && !fields)))
+		rc = cli_usage(
+		    _("review opinion: give the case, and the opinion "
+		      "as options (--discipline ... --reason TEXT) or "
+		      "--file OPINION.json"));
+	if (!rc && file && fields)
+		rc = cli_usage(_("review opinion: --file or the opinion's "
+		                 "options, not both"));
+	f.disciplines = disc;
+	f.circumstances = circ;
+	f.dissent = dis;
+	char *buf = NULL;
+	size_t len = 0;
+	sl_store *s = NULL;
+	if (!rc && file &&
+	    (rc = sl_file_read(file, SL_OPINION_MAX, &buf, &len)))
+		rc = cli_fail(rc);
+	if (!rc && (rc = cli_unlock(g, &s)))
+		rc = cli_fail(rc);
+	if (!rc && fields) {
+		if ((rc = sl_opinion_build(s, id, &f, panel, &buf)))
+			rc = cli_fail(rc);
+		else
+			len = strlen(buf);
 	}
 	json_t *o = NULL;
-	rc = sl_opinion_record(s, id, buf, len, panel, &o);
+	if (!rc && (rc = sl_opinion_record(s, id, buf, len, panel, &o)))
+		rc = cli_fail(rc);
 	sl_store_close(s);
 	free(buf);
+	free(disc);
+	free(circ);
+	free(dis);
 	if (rc)
-		return cli_fail(rc);
+		return rc;
 	if (json)
 		cli_print_json(o);
 	else
@@ -227,6 +271,71 @@ static int review_opinion(int argc, char **argv, sl_cli *g)
 		    cli_txt(json_string_value(json_object_get(o, "author"))),
 		    cli_txt(json_string_value(json_object_get(o, "sig_key"))));
 	json_decref(o);
+	return SL_OK;
+}
+
+/* The team's opinions side by side (each a column would not fit a
+ * terminal's width in Chinese: one block each, the same fields in the
+ * same order, so that they read across). */
+static void print_opinion(const json_t *o)
+{
+	const char *name = json_string_value(json_object_get(o, "author_name"));
+	printf("%s%s  %s\n",
+	       json_is_true(json_object_get(o, "panel")) ? "审理组意见 " : "",
+	       cli_txt(name ? name
+	                    : json_string_value(json_object_get(o, "author"))),
+	       cli_txt(json_string_value(json_object_get(o, "recorded_on"))));
+	size_t i;
+	json_t *d;
+	printf("  违反纪律：");
+	json_array_foreach(json_object_get(o, "disciplines"), i, d)
+	    printf("%s%s", i ? "、" : "", cli_txt(json_string_value(d)));
+	printf("%s\n", json_is_true(json_object_get(o, "eight_point_rules"))
+	                   ? "（违反中央八项规定精神）"
+	                   : "");
+	const char *ps =
+	               json_string_value(json_object_get(o, "party_sanction")),
+	           *gs = json_string_value(json_object_get(o, "gov_sanction"));
+	printf("  党纪处分：%s    政务处分：%s    形态：第%lld种\n",
+	       cli_txt(ps ? ps : "无"), cli_txt(gs ? gs : "无"),
+	       json_integer_value(json_object_get(o, "form")));
+	printf("  理由：%s\n",
+	       cli_txt(json_string_value(json_object_get(o, "reasoning"))));
+	json_array_foreach(json_object_get(o, "dissent"), i, d)
+	    printf("  不同意见（%s）：%s\n",
+	           cli_txt(json_string_value(json_object_get(d, "member"))),
+	           cli_txt(json_string_value(json_object_get(d, "text"))));
+}
+
+static int review_opinions(int argc, char **argv, sl_cli *g)
+{
+	const char *id;
+	int json;
+	int r = cli_id_args(argc, argv, NULL, "review opinions", &id, &json);
+	if (r)
+		return r < 0 ? SL_OK : r;
+	sl_store *s;
+	sl_rc rc = cli_unlock(g, &s);
+	if (rc)
+		return cli_fail(rc);
+	json_t *all = NULL;
+	rc = sl_opinions_team(s, id, &all);
+	sl_store_close(s);
+	if (rc)
+		return cli_fail(rc);
+	if (json)
+		cli_print_json(all);
+	else {
+		size_t i;
+		json_t *o;
+		json_array_foreach(all, i, o)
+		{
+			if (i)
+				printf("\n");
+			print_opinion(o);
+		}
+	}
+	json_decref(all);
 	return SL_OK;
 }
 
@@ -574,12 +683,31 @@ static const cli_sub subs[] = {
         "procedure), its severity and the supplement-outline item the check\n"
         "suggests. --json gives one JSON document.\n")},
     {"opinion", review_opinion,
-     "shenli review opinion ID --file OPINION.json [--panel] [--json]",
+     "shenli review opinion ID --discipline D... [--eight-point]\n"
+     "                     [--party-sanction S] [--gov-sanction S] --form N\n"
+     "                     [--circumstance C]... --reason TEXT\n"
+     "                     [--panel [--dissent 'MEMBER: TEXT']...\n"
+     "                     [--property TEXT]] [--json]\n"
+     "       shenli review opinion ID --file OPINION.json [--panel] [--json]",
      N_("record your opinion, or with --panel the panel's"),
-     N_("Records your opinion on a case you review (shenli.opinion/1,\n"
-        "signed with your key). With --panel the leader records the panel's\n"
+     N_("Records your opinion on a case you review, signed with your key.\n"
+        "--discipline (repeatable) is one of the six, by code or Chinese\n"
+        "name (integrity or 廉洁纪律); --eight-point marks a violation of the\n"
+        "central eight-point rules; --party-sanction and --gov-sanction are\n"
+        "the rules' ladder names (严重警告, 记过; 无 for none); --form is the\n"
+        "form 1-4; --circumstance (repeatable) a circumstance by code or\n"
+        "name (主动交代); --reason says why. A value not allowed is refused\n"
+        "with the list of those that are. --file takes the same as a\n"
+        "shenli.opinion/1 file. With --panel the leader records the panel's\n"
         "opinion from the collective deliberation (集体审议), with any\n"
-        "dissent; the case becomes deliberated.\n")},
+        "dissent ('m3: 建议从轻', a member of the team) and the disposal of\n"
+        "property; the case becomes deliberated.\n")},
+    {"opinions", review_opinions, "shenli review opinions ID [--json]",
+     N_("the team's opinions, once you have recorded your own"),
+     N_("Shows the team's opinions in force on the case side by side: to a\n"
+        "reviewer only once they have recorded their own, so that no one's\n"
+        "view anchors another's; to leaders and auditors always. An opinion\n"
+        "of a reviewer taken off the team is no longer in force.\n")},
     {"return", review_return,
      "shenli review return ID --kind supplement|reinvestigate [--dry-run]\n"
      "                    [--no-findings | --from-finding CODE[@REF]]...\n"

@@ -187,11 +187,22 @@ static int user_disable(int argc, char **argv, sl_cli *g)
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
-	rc = sl_user_disable(s, argv[1]);
+	json_t *cases = NULL;
+	rc = sl_user_disable(s, argv[1], &cases);
 	sl_store_close(s);
 	if (rc)
 		return cli_fail(rc);
 	printf(_("disabled '%s'\n"), cli_txt(argv[1]));
+	if (json_array_size(cases)) {
+		printf(_("'%s' sits on the review team of %zu open cases; a "
+		         "leader re-assigns them (case assign):\n"),
+		       cli_txt(argv[1]), json_array_size(cases));
+		size_t i;
+		json_t *c;
+		json_array_foreach(cases, i, c)
+		    printf("  %s\n", cli_txt(json_string_value(c)));
+	}
+	json_decref(cases);
 	return SL_OK;
 }
 

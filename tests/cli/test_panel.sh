@@ -100,9 +100,38 @@ if sys.argv[3]:
 json.dump(o, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 }
+# ---- opinions without hand-written JSON ------------------------------------
+as lead case show "$C" --json >"$T/show.json"
+P=$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["dossier"]["proposal"]; print(p["form"], p.get("party_sanction") or "无", p.get("gov_sanction") or "无", " ".join(p["disciplines"]), "yes" if p["eight_point_rules"] else "no")' "$T/show.json")
+read -r FORM PSAN GSAN DISC EIGHT <<<"$P"
+EP=(); [ "$EIGHT" = yes ] && EP=(--eight-point)
+expect_rc 5 as m2 review opinion "$C" --discipline 贪污纪律 --form "$FORM" --reason x
+check "an unknown discipline lists the six" bash -c "grep -q '廉洁纪律' '$ERR' && grep -q 'integrity' '$ERR'"
+expect_rc 5 as m2 review opinion "$C" --discipline "$DISC" --party-sanction 罚款 --form "$FORM" --reason x
+check "a sanction not on the ladder lists the ladder" grep -q "严重警告" "$ERR"
+expect_rc 5 as m2 review opinion "$C" --discipline "$DISC" --form 7 --reason x
+check "a form out of range lists the four" grep -q "1 (批评教育)" "$ERR"
+expect_rc 5 as m2 review opinion "$C" --discipline "$DISC" --form "$FORM" --circumstance 态度很好 --reason x
+check "an unknown circumstance lists the vocabulary" grep -q "voluntary_confession 主动交代" "$ERR"
+expect_rc 2 as m2 review opinion "$C" --discipline "$DISC" --form "$FORM" --reason x --file "$T/op.json"
+# the team's opinions are shown only to a reviewer who has recorded their own
+expect_rc 4 as m2 review opinions "$C"
+check "no anchoring: record yours first" grep -q "review opinion" "$ERR"
+DZH=$(python3 -c 'import sys; print({"political":"政治纪律","organizational":"组织纪律","integrity":"廉洁纪律","mass":"群众纪律","work":"工作纪律","life":"生活纪律"}[sys.argv[1]])' "$DISC")
+expect_rc 0 as m2 review opinion "$C" --discipline "$DZH" "${EP[@]}" --party-sanction "$PSAN" \
+	--gov-sanction "$GSAN" --form "$FORM" --circumstance 主动交代 --reason "事实清楚，证据确实充分。"
+expect_rc 0 as m2 review opinions "$C" --json
+check "m2 now sees the team's opinions: their own, with the Chinese names taken as codes" \
+	pyjson "len(d) == 1 and d[0]['disciplines'] == ['$DISC'] and d[0]['circumstances'] == ['voluntary_confession']" "$OUT"
 opinion "$T/op.json"
-expect_rc 0 as m2 review opinion "$C" --file "$T/op.json"
 expect_rc 0 as m3 review opinion "$C" --file "$T/op.json"
+expect_rc 0 as m2 review opinions "$C"
+check "side by side, by name" bash -c "grep -c '违反纪律' '$OUT' | grep -qx 2"
+# re-assigning a reviewer who signed keeps the opinion in the history only
+expect_rc 0 as lead case assign "$C" m2 m1
+expect_rc 0 as lead review opinions "$C" --json
+check "m3's opinion is no longer in force" pyjson "sorted(o['author'] for o in d) == ['m2']" "$OUT"
+expect_rc 0 as m1 review opinion "$C" --file "$T/op.json"
 opinion "$T/panel.json"
 expect_rc 0 as lead review opinion "$C" --file "$T/panel.json" --panel
 expect_rc 1 as lead review signoff "$C"
@@ -125,9 +154,25 @@ check "and in the first return's original of the item" pyjson \
 expect_rc 0 as lead review signoff "$C"
 expect_rc 0 as lead report "$C" --format md
 check "the report shows the withdrawn item with its reason" grep -q "车主已于二〇二三年死亡" "$OUT"
+check "the report shows m3's opinion as withdrawn by the re-assignment" grep -q "因审理组调整已撤回" "$OUT"
 expect_rc 0 as aud audit log --json
 check "the withdrawal is signed and audited by the leader" pyjson \
 	"any(e['action'] == 'review.withdraw' and e['actor'] == 'lead' and e['signed'] and e['details']['reason'] == '$REASON' for e in d)" "$OUT"
 expect_rc 0 as aud audit verify
+
+# ---- disabling a user who sits on a team names those cases -----------------
+pwfile m4 "passphrase of m4" >/dev/null
+adduser m4 member --zone Z1
+"$SHENLI" sample docket --cases 1 --seed 5 --start 901 >"$T/d2.json"
+python3 - "$T/d2.json" "$Z1" <<'PY'
+import json, sys
+c = json.loads(open(sys.argv[1]).read())
+c["case_id"] = "ZGA-2099-001"; c["agency"] = sys.argv[2].split()[0]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+as lead case import "$T/d2.json" >/dev/null
+expect_rc 0 as lead case assign ZGA-2099-001 m2 m4
+expect_rc 0 as root user disable m4
+check "disabling m4 names the case whose team they sit on" grep -q "ZGA-2099-001" "$OUT"
 
 finish

@@ -67,7 +67,7 @@ static void test_refusal_is_audited(void **st)
 	sl_store_close(s);
 	assert_int_equal(sl_store_unlock(t.path, "aud", "auditor pass", 12, &s),
 	                 SL_OK);
-	assert_int_equal(sl_user_disable(s, "root"), SL_EPERM);
+	assert_int_equal(sl_user_disable(s, "root", NULL), SL_EPERM);
 	assert_non_null(strstr(sl_errmsg(), "auditor"));
 	char last[512] = "";
 	assert_int_equal(sl_audit_each(s, 0, last_entry, last), SL_OK);
@@ -81,7 +81,7 @@ static void test_refusal_is_audited(void **st)
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = 0;
 	memcpy(big, "\xff\x01\xe5\xae", 4); /* bad byte, control, cut char */
-	assert_int_equal(sl_user_disable(s, big), SL_EPERM);
+	assert_int_equal(sl_user_disable(s, big, NULL), SL_EPERM);
 	assert_int_equal(sl_audit_each(s, 0, last_entry, last), SL_OK);
 	const char *obj = strchr(last, '|') + 1;
 	obj = strchr(obj, '|') + 1;

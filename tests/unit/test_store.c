@@ -191,11 +191,11 @@ static void test_disabled_cannot_unlock(void **st)
 	char *img;
 	size_t len;
 	assert_int_equal(sl_file_read(slot, 4096, &img, &len), SL_OK);
-	assert_int_equal(sl_user_disable(s, "alice"), SL_OK);
+	assert_int_equal(sl_user_disable(s, "alice", NULL), SL_OK);
 	assert_int_equal(sl_file_exists(slot), 0); /* slot removed */
 	/* cannot disable yourself, or twice */
-	assert_int_equal(sl_user_disable(s, "root"), SL_EINPUT);
-	assert_int_equal(sl_user_disable(s, "alice"), SL_EINPUT);
+	assert_int_equal(sl_user_disable(s, "root", NULL), SL_EINPUT);
+	assert_int_equal(sl_user_disable(s, "alice", NULL), SL_EINPUT);
 	/* ids are never reused */
 	assert_int_equal(sl_user_add(s, "alice", SL_ROLE_MEMBER, NULL, NULL,
 	                             NULL, P_ALICE, strlen(P_ALICE)),
