@@ -11,6 +11,7 @@
 
 #include "audit.h"
 #include "canon.h"
+#include "clock.h"
 #include "crypto.h"
 #include "org.h"
 #include "policy.h"
@@ -536,7 +537,9 @@ static sl_rc import_parsed(sl_importer *im, const prepared *pp, const char *buf,
 	snprintf(im->case_id, sizeof im->case_id, "%s", d->case_id);
 	*case_id = im->case_id;
 	im->now = sl_tx_clock(im->s);
-	im->deadline = im->now + sl_rules_limit_days(im->rules) * SL_DAY_MS;
+	/* local days, to the end of a working day (clock.h) */
+	im->deadline =
+	    sl_clock_limit(im->rules, im->now, sl_rules_limit_days(im->rules));
 
 	/* agency and earlier transfers of the same case */
 	char zone[SL_CODE_MAX + 1] = "", dup[16] = "";
@@ -1528,7 +1531,11 @@ static sl_rc extend_once(sl_store *s, const char *case_id, int days,
 		    _("an extension of %d days is out of range: %d of %d "
 		      "days allowed by the rules are already used"),
 		    days, c.extended_days, max);
-	int64_t deadline = c.deadline_ms + days * SL_DAY_MS;
+	sl_rules *rl;
+	if ((rc = sl_rules_load(s, &rl)))
+		return rc;
+	int64_t deadline = sl_clock_resume(rl, c.deadline_ms, days * SL_DAY_MS);
+	sl_rules_free(rl);
 	if ((rc = sl_tx_begin_unchanged(s)))
 		return rc;
 	sqlite3_stmt *st;

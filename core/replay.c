@@ -785,7 +785,10 @@ static sl_rc h_extend(ctx *x)
 		return bad(x, "%s", _("malformed extension"));
 	if (!full(x))
 		return SL_OK;
-	if (dl != k.c->deadline + days * SL_DAY_MS)
+	/* the old limit plus the days, moved on to a working day (clock.h);
+	 * a day either way for daylight saving time */
+	if (dl < k.c->deadline + (days - 1) * SL_DAY_MS ||
+	    dl > k.c->deadline + (days + 31) * SL_DAY_MS)
 		return bad(x, "%s",
 		           _("the new limit is not the old one plus the days"));
 	k.c->deadline = dl;
@@ -891,11 +894,12 @@ static sl_rc h_resubmit(ctx *x)
 	sl_rc rc = case_claims(x, &k, 1);
 	if (rc || (rc = case_allows(x, &k, SL_ACT_CASE_RESUBMIT)))
 		return rc;
-	int64_t no, away;
+	int64_t no, away, dl;
 	json_t *ans = json_object_get(x->d, "answered");
 	uint8_t dsha[32], content[32];
 	if (!has_int(x, "return_no", &no) || !has_int(x, "away_ms", &away) ||
-	    !json_is_array(ans) || !hex32(x, "sha256", dsha) ||
+	    !has_int(x, "deadline_ms", &dl) || !json_is_array(ans) ||
+	    !hex32(x, "sha256", dsha) ||
 	    !hex32(x, "content", content))
 		return bad(x, "%s", _("malformed resubmission"));
 	if (!full(x))
@@ -953,7 +957,12 @@ static sl_rc h_resubmit(ctx *x)
 			           n);
 	}
 	rt->resubmitted_ms = x->e->ts;
-	c->deadline += away;
+	/* the limit moves on by the days away, to a working day (clock.h) */
+	if (dl < c->deadline + away - 2 * SL_DAY_MS ||
+	    dl > c->deadline + away + 31 * SL_DAY_MS)
+		return bad(x, "%s",
+		           _("the limit does not move on by the time away"));
+	c->deadline = dl;
 	c->paused = 0;
 	c->rev++;
 	memcpy(c->dossier, dsha, 32);

@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "cases.h"
+#include "clock.h"
 #include "crypto.h"
 #include "dossier.h"
 #include "lifecycle.h"
@@ -1013,7 +1014,8 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(
 	        sl_store_db(s),
-	        "SELECT agency, paused_ms FROM cases WHERE id = ?", -1, &st,
+	        "SELECT agency, paused_ms, deadline_ms FROM cases WHERE id = ?",
+	        -1, &st,
 	        0)) {
 		sl_dossier_free(d);
 		return sl_db_err(s, _("reading a case"));
@@ -1021,11 +1023,12 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 	sqlite3_bind_int64(st, 1, ref);
 	int step = sqlite3_step(st);
 	char agency[64] = "";
-	int64_t paused = 0;
+	int64_t paused = 0, deadline_was = 0;
 	if (step == SQLITE_ROW) {
 		snprintf(agency, sizeof agency, "%s",
 		         sqlite3_column_text(st, 0));
 		paused = sqlite3_column_int64(st, 1);
+		deadline_was = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_finalize(st);
 	if (step != SQLITE_ROW) {
@@ -1129,18 +1132,25 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 	                   " case_ref = ?2 AND return_no = ?3",
 	                   _("recording the resubmission"), 3, v1)))
 		goto fail;
-	/* the clock resumes: the deadline moves on by the time away */
+	/* the clock resumes: the deadline moves on by the days away, to a
+	 * working day (clock.h) */
 	int64_t away = paused && now > paused ? now - paused : 0;
-	int64_t v2[] = {away, ref};
+	sl_rules *rules = NULL;
+	if ((rc = sl_rules_load(s, &rules)))
+		goto fail;
+	int64_t deadline = sl_clock_resume(rules, deadline_was, away);
+	sl_rules_free(rules);
+	int64_t v2[] = {deadline, ref};
 	if ((rc = exec_i64(s,
 	                   "UPDATE cases SET state = 'in_review', deadline_ms ="
-	                   " deadline_ms + ?1, paused_ms = NULL WHERE id = ?2",
+	                   " ?1, paused_ms = NULL WHERE id = ?2",
 	                   _("recording the resubmission"), 2, v2)))
 		goto fail;
-	json_t *det =
-	    json_pack("{s:i, s:s, s:s, s:O, s:O, s:I}", "return_no", r,
-	              "sha256", hex, "content", content, "answered", answers,
-	              "open", open, "away_ms", (json_int_t)away);
+	json_t *det = json_pack("{s:i, s:s, s:s, s:O, s:O, s:I, s:I}",
+	                        "return_no", r, "sha256", hex, "content",
+	                        content, "answered", answers, "open", open,
+	                        "away_ms", (json_int_t)away, "deadline_ms",
+	                        (json_int_t)deadline);
 	if (!det || (rc = sl_case_claim(s, ref, det))) {
 		json_decref(det);
 		rc = rc ? rc : sl_error(SL_ESYS, _("out of memory"));

@@ -1,0 +1,37 @@
+/*
+ * clock.h - the review clock in the days the regulations count.
+ *
+ * Dates are the workstation's local calendar days (as the dossiers' are),
+ * never UTC. A limit of N days from a day ends at the end of the N-th day
+ * after it; if that is not a working day (the rules' calendar, calendar.h:
+ * holidays and 调休 make-up days), the limit runs to the end of the next
+ * working day, as Chinese time limits do (期限届满日为节假日的，顺延至节假日
+ * 后的第一个工作日). The intake limit counts working days themselves. Where
+ * the calendar does not cover a year, a limit is not moved (the strict
+ * reading) and weekends alone make days not working.
+ */
+#ifndef SHENLI_CLOCK_H
+#define SHENLI_CLOCK_H
+
+#include <stdint.h>
+
+#include "rules.h"
+
+/* The local calendar day of a time, and the end of a day (its last ms). */
+void sl_clock_day(int64_t ms, char out[11]);
+int64_t sl_clock_end_of(const char *day);
+
+/* The end of the limit of days calendar days from the day of from_ms,
+ * moved on to a working day. */
+int64_t sl_clock_limit(const sl_rules *r, int64_t from_ms, int days);
+/* A limit moved on by away_ms (time a case spent returned): by the same
+ * number of calendar days, then to a working day. */
+int64_t sl_clock_resume(const sl_rules *r, int64_t deadline_ms,
+                        int64_t away_ms);
+/* The end of the n-th working day after the day `day` ("YYYY-MM-DD"). */
+int64_t sl_clock_working_days(const sl_rules *r, const char *day, int n);
+/* Working days from today (the day of now_ms) to the deadline's day: 0 on
+ * the last day, negative once it has passed. */
+int sl_clock_days_left(const sl_rules *r, int64_t now_ms, int64_t deadline_ms);
+
+#endif
