@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "clock.h"
 #include "rules.h"
 
 static sl_rules *RULES;
@@ -397,6 +398,51 @@ static void test_rules_document(void **st)
 	json_decref(root);
 }
 
+/* The review clock (clock.h) on the built-in calendar: a limit that ends
+ * on a holiday runs to the end of the next working day; the intake limit
+ * counts working days; days left count working days too. */
+static void test_review_clock(void **st)
+{
+	(void)st;
+	size_t len;
+	const char *doc = sl_rules_builtin(&len);
+	sl_rules *r = NULL;
+	assert_int_equal(sl_rules_parse(doc, len, &r), SL_OK);
+	char day[11];
+	/* from 2026-09-24, 7 days: 2026-10-01, National Day: the limit runs
+	 * to the end of 2026-10-08, the first working day after the week */
+	int64_t from = sl_clock_end_of("2026-09-24") - 12 * 3600 * 1000LL;
+	int64_t lim = sl_clock_limit(r, from, 7);
+	sl_clock_day(lim, day);
+	assert_string_equal(day, "2026-10-08");
+	sl_clock_day(lim + 1, day);
+	assert_string_equal(day, "2026-10-09"); /* the day's very end */
+	/* a limit on a working day stays; one on the Mid-Autumn days
+	 * (09-25 to 09-27) runs to Monday */
+	sl_clock_day(sl_clock_limit(r, from, 5), day);
+	assert_string_equal(day, "2026-09-29");
+	sl_clock_day(sl_clock_limit(r, from, 1), day);
+	assert_string_equal(day, "2026-09-28");
+	/* three working days from Friday 2026-02-13: Spring Festival, then
+	 * the make-up Saturday 02-14 counts */
+	sl_clock_day(sl_clock_working_days(r, "2026-02-13", 3), day);
+	assert_string_equal(day, "2026-02-25");
+	/* resuming: ten days away from a limit of 2026-09-24 is 10-04, a
+	 * holiday: 10-08 */
+	int64_t res = sl_clock_resume(r, sl_clock_end_of("2026-09-24"),
+	                              10 * 24 * 3600 * 1000LL);
+	sl_clock_day(res, day);
+	assert_string_equal(day, "2026-10-08");
+	/* days left: on the last day 0, after it negative, in working days */
+	int64_t noon = sl_clock_end_of("2026-10-08") - 12 * 3600 * 1000LL;
+	assert_int_equal(sl_clock_days_left(r, noon, lim), 0);
+	int64_t before = sl_clock_end_of("2026-09-30") - 12 * 3600 * 1000LL;
+	assert_int_equal(sl_clock_days_left(r, before, lim), 1);
+	int64_t after = sl_clock_end_of("2026-10-12") - 12 * 3600 * 1000LL;
+	assert_int_equal(sl_clock_days_left(r, after, lim), -3);
+	sl_rules_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +455,7 @@ int main(void)
 	    cmocka_unit_test(test_add_and_between_agree),
 	    cmocka_unit_test(test_section_validation),
 	    cmocka_unit_test(test_rules_document),
+	    cmocka_unit_test(test_review_clock),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
