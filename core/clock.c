@@ -100,8 +100,7 @@ int64_t sl_clock_limit(const sl_rules *r, int64_t from_ms, int days)
 	return sl_clock_end_of(day);
 }
 
-int64_t sl_clock_resume(const sl_rules *r, int64_t deadline_ms,
-                        int64_t away_ms)
+int64_t sl_clock_resume(const sl_rules *r, int64_t deadline_ms, int64_t away_ms)
 {
 	char day[11];
 	sl_day_of(deadline_ms, day);

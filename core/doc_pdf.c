@@ -831,9 +831,3 @@ sl_rc sl_doc_pdf(const sl_doc *d, char **out, size_t *len)
 	}
 	return sl_buf_finish(&b, out, len);
 }
-
-void sl_doc_pdf_cleanup(void)
-{
-	cairo_debug_reset_static_data();
-	FcFini();
-}

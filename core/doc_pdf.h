@@ -34,10 +34,4 @@
 /* *out holds len bytes of PDF; the caller frees it. */
 sl_rc sl_doc_pdf(const sl_doc *d, char **out, size_t *len);
 
-/* Free what cairo and fontconfig keep for the whole process (font caches,
- * fontconfig's configuration), so that a leak checker sees nothing held
- * at exit. Only when no rendering runs or will run: a command calls it
- * once, after its document is written. */
-void sl_doc_pdf_cleanup(void);
-
 #endif

@@ -29,6 +29,14 @@ static const char *const DISCIPLINES_ZH[] = {
     "政治纪律", "组织纪律", "廉洁纪律", "群众纪律", "工作纪律", "生活纪律",
 };
 
+const char *sl_discipline_name(const char *code)
+{
+	for (size_t j = 0; code && j < 6; j++)
+		if (!strcmp(code, DISCIPLINES[j]))
+			return DISCIPLINES_ZH[j];
+	return code;
+}
+
 /* ---- the file ------------------------------------------------------------ */
 
 static sl_rc bad(const char *field, const char *what)

@@ -61,6 +61,10 @@ typedef struct {
 	const char *property;
 } sl_opinion_fields;
 
+/* The Chinese name of a discipline's code (廉洁纪律 for integrity); the code
+ * itself if it is not one of the six. */
+const char *sl_discipline_name(const char *code);
+
 /* The opinion file (shenli.opinion/1, above) those fields make; a value
  * that is not allowed is SL_EINPUT naming the field and listing the
  * values that are. *out is malloc'ed. */

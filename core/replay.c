@@ -899,8 +899,7 @@ static sl_rc h_resubmit(ctx *x)
 	uint8_t dsha[32], content[32];
 	if (!has_int(x, "return_no", &no) || !has_int(x, "away_ms", &away) ||
 	    !has_int(x, "deadline_ms", &dl) || !json_is_array(ans) ||
-	    !hex32(x, "sha256", dsha) ||
-	    !hex32(x, "content", content))
+	    !hex32(x, "sha256", dsha) || !hex32(x, "content", content))
 		return bad(x, "%s", _("malformed resubmission"));
 	if (!full(x))
 		return SL_OK;

@@ -1015,8 +1015,7 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 	if (sqlite3_prepare_v2(
 	        sl_store_db(s),
 	        "SELECT agency, paused_ms, deadline_ms FROM cases WHERE id = ?",
-	        -1, &st,
-	        0)) {
+	        -1, &st, 0)) {
 		sl_dossier_free(d);
 		return sl_db_err(s, _("reading a case"));
 	}
@@ -1146,11 +1145,10 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 	                   " ?1, paused_ms = NULL WHERE id = ?2",
 	                   _("recording the resubmission"), 2, v2)))
 		goto fail;
-	json_t *det = json_pack("{s:i, s:s, s:s, s:O, s:O, s:I, s:I}",
-	                        "return_no", r, "sha256", hex, "content",
-	                        content, "answered", answers, "open", open,
-	                        "away_ms", (json_int_t)away, "deadline_ms",
-	                        (json_int_t)deadline);
+	json_t *det = json_pack(
+	    "{s:i, s:s, s:s, s:O, s:O, s:I, s:I}", "return_no", r, "sha256",
+	    hex, "content", content, "answered", answers, "open", open,
+	    "away_ms", (json_int_t)away, "deadline_ms", (json_int_t)deadline);
 	if (!det || (rc = sl_case_claim(s, ref, det))) {
 		json_decref(det);
 		rc = rc ? rc : sl_error(SL_ESYS, _("out of memory"));

@@ -89,7 +89,5 @@ int cmd_report(int argc, char **argv, sl_cli *g)
 		return cli_fail(rc);
 	int r = cli_write_document(out, doc, len);
 	free(doc);
-	if (!strcmp(format, "pdf"))
-		sl_doc_pdf_cleanup();
 	return r;
 }

@@ -289,7 +289,8 @@ static void print_opinion(const json_t *o)
 	json_t *d;
 	printf("  违反纪律：");
 	json_array_foreach(json_object_get(o, "disciplines"), i, d)
-	    printf("%s%s", i ? "、" : "", cli_txt(json_string_value(d)));
+	    printf("%s%s", i ? "、" : "",
+	           cli_txt(sl_discipline_name(json_string_value(d))));
 	printf("%s\n", json_is_true(json_object_get(o, "eight_point_rules"))
 	                   ? "（违反中央八项规定精神）"
 	                   : "");
@@ -582,8 +583,6 @@ static int review_outline(int argc, char **argv, sl_cli *g)
 			return cli_fail(rc);
 		int r = cli_write_document(out, doc, len);
 		free(doc);
-		if (!strcmp(format, "pdf"))
-			sl_doc_pdf_cleanup();
 		return r;
 	}
 	json_t *o = NULL;
