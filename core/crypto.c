@@ -13,7 +13,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
-static int secure_heap;
 static EVP_MD *md_sha256; /* fetched once: implicit fetches are slow in 3.x */
 static EVP_CIPHER *cipher_gcm;
 
@@ -28,18 +27,13 @@ void sl_crypto_init(void)
 	 * (RLIMIT_MEMLOCK); OPENSSL_secure_* then fall back to the normal heap
 	 * and we still wipe on free.
 	 */
-	secure_heap = CRYPTO_secure_malloc_init(64 * 1024, 32) == 1;
+	(void)CRYPTO_secure_malloc_init(64 * 1024, 32);
 	/* Keys must not end up in a core file or be readable with ptrace. */
 	struct rlimit rl = {0, 0};
 	setrlimit(RLIMIT_CORE, &rl);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	md_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	cipher_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
-}
-
-int sl_crypto_secure_heap(void)
-{
-	return secure_heap;
 }
 
 void *sl_secure_alloc(size_t n)

@@ -31,8 +31,6 @@ typedef struct evp_pkey_st sl_signkey; /* an OpenSSL EVP_PKEY */
 
 /* Once per process: secure heap, no core dumps, not ptrace-able. */
 void sl_crypto_init(void);
-/* Whether key memory is mlock'ed (secure heap active). */
-int sl_crypto_secure_heap(void);
 
 void *sl_secure_alloc(size_t n);        /* zeroed; NULL on failure */
 void sl_secure_free(void *p, size_t n); /* wipes, then frees */

@@ -47,6 +47,8 @@ if [ "${1:-}" = test ]; then
 	# sources.
 	[ -e /usr/share/i18n/locales/zh_CN ] || need="$need locales"
 	bin pdffonts poppler-utils
+	# Peak memory of the import and bench runs: GNU time's -v.
+	[ -x /usr/bin/time ] || need="$need time"
 fi
 
 [ -z "$need" ] && exit 0
