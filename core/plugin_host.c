@@ -28,6 +28,7 @@ struct sl_plugin {
 	shenli_check_fn check;
 	shenli_close_fn close;
 	void *state;
+	int unusable; /* open() refused the rules in force */
 };
 
 /* Record a refused load in its own transaction, then return rc. */
@@ -206,13 +207,8 @@ sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi, const char *rules_json,
 		return refuse(s, pi->m.name, SL_EINTEGRITY);
 	}
 	snprintf(p->name, sizeof p->name, "%s", n);
-	if (open_fn && !(p->state = open_fn(rules_json, rules_len))) {
-		sl_plugin_unload(p);
-		sl_error(SL_FAIL,
-		         _("plugin %s: cannot work with the rules in force"),
-		         pi->m.name);
-		return refuse(s, pi->m.name, SL_FAIL);
-	}
+	if (open_fn && !(p->state = open_fn(rules_json, rules_len)))
+		p->unusable = 1;
 	*out = p;
 	return SL_OK;
 }
@@ -222,9 +218,18 @@ const char *sl_plugin_name(const sl_plugin *p)
 	return p->name;
 }
 
+int sl_plugin_usable(const sl_plugin *p)
+{
+	return !p->unusable;
+}
+
 sl_rc sl_plugin_check(sl_plugin *p, const shenli_case *c, shenli_emitter *e,
                       shenli_emit_fn emit)
 {
+	if (p->unusable)
+		return sl_error(SL_FAIL,
+		                _("plugin %s cannot work with the rules in force"),
+		                p->name);
 	if (p->check(p->state, c, e, emit) != 0)
 		return sl_error(SL_FAIL, _("plugin %s could not check case %s"),
 		                p->name, c->case_id);

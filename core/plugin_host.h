@@ -22,10 +22,14 @@
 
 typedef struct sl_plugin sl_plugin;
 
-/* Load and open (with the rules document) an installed plugin. */
+/* Load and open (with the rules document) an installed plugin. A plugin
+ * whose open() returns NULL is loaded all the same but cannot run
+ * (sl_plugin_usable 0): plugin.h promises a blocker naming it on every
+ * case it should have checked, not a run that stops. */
 sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi, const char *rules_json,
                      size_t rules_len, sl_plugin **out);
 const char *sl_plugin_name(const sl_plugin *p);
+int sl_plugin_usable(const sl_plugin *p);
 /* Read an installed script's source the same verified way (a sealed copy
  * whose bytes are hashed and compared with the hash recorded at install;
  * SL_EINTEGRITY, audited as script.refused, if it was changed). *src is
@@ -34,7 +38,8 @@ const char *sl_plugin_name(const sl_plugin *p);
 sl_rc sl_script_load(sl_store *s, const sl_pkg_info *pi, char **src,
                      size_t *len);
 
-/* Run the check; SL_FAIL if the plugin says it could not run. */
+/* Run the check; SL_FAIL if the plugin says it could not run or cannot
+ * run at all (its open() refused the rules). */
 sl_rc sl_plugin_check(sl_plugin *p, const shenli_case *c, shenli_emitter *e,
                       shenli_emit_fn emit);
 void sl_plugin_unload(sl_plugin *p);

@@ -993,7 +993,8 @@ static sl_rc judge(sl_store *s, int64_t ref, int r, const sl_dossier *d,
 }
 
 static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
-                           size_t len, const char *name, json_t **result)
+                           size_t len, const char *name, sl_checks *chk,
+                           const char *not_run, json_t **result)
 {
 	sl_rc snap_rc = sl_tx_snapshot(s);
 	if (snap_rc)
@@ -1158,15 +1159,13 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 	json_decref(det);
 	if (rc)
 		goto fail;
-	/* the checks run again, on the new dossier, in this transaction */
-	sl_review_result res;
-	rc = sl_review_check_in_tx(s, ref, case_id, &res);
-	if (rc == SL_FAIL) {
-		rc = SL_OK; /* no plugin installed: sign-off will ask for checks
-		             */
-	} else if (rc) {
-		goto fail;
-	} else {
+	/* the checks run again, on the new dossier, in this transaction; if
+	 * they cannot (none installed, one refused), the findings stay those
+	 * of the old dossier, marked stale, and sign-off asks for a run */
+	if (sl_checks_count(chk)) {
+		sl_review_result res;
+		if ((rc = sl_checks_run_in_tx(s, chk, ref, case_id, &res)))
+			goto fail;
 		checks =
 		    json_pack("{s:i, s:i, s:i}", "blockers", res.blockers,
 		              "warnings", res.warnings, "notes", res.notes);
@@ -1174,10 +1173,11 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 	if ((rc = sl_tx_commit(s)))
 		goto fail;
 	if (result)
-		*result =
-		    json_pack("{s:s, s:i, s:O, s:O, s:o}", "case_id", case_id,
-		              "return_no", r, "answered", answered, "open",
-		              open, "checks", checks ? checks : json_null());
+		*result = json_pack(
+		    "{s:s, s:i, s:O, s:O, s:o, s:s?}", "case_id", case_id,
+		    "return_no", r, "answered", answered, "open", open, "checks",
+		    checks ? checks : json_null(), "checks_not_run",
+		    checks ? NULL : not_run);
 	else
 		json_decref(checks);
 	checks = NULL;
@@ -1198,10 +1198,23 @@ out:
 sl_rc sl_case_resubmit(sl_store *s, const char *case_id, const char *buf,
                        size_t len, const char *name, json_t **result)
 {
+	/* The plugins are loaded first, outside any transaction: a refused
+	 * one is audited on its own, and the resubmission (the agency's
+	 * material, which must not be lost to a broken plugin) still
+	 * commits, saying why its checks did not run. */
+	sl_checks *chk = NULL;
+	char not_run[512] = "";
+	if (sl_checks_load(s, &chk))
+		snprintf(not_run, sizeof not_run, "%s", sl_errmsg());
+	else if (!sl_checks_count(chk))
+		snprintf(not_run, sizeof not_run, "%s",
+		         _("no review plugin is installed"));
 	int tries = 0;
 	sl_rc rc;
 	do
-		rc = resubmit_once(s, case_id, buf, len, name, result);
+		rc = resubmit_once(s, case_id, buf, len, name, chk, not_run,
+		                   result);
 	while (sl_tx_retry(s, rc, &tries));
+	sl_checks_free(chk);
 	return rc;
 }

@@ -540,11 +540,7 @@ static sl_rc plugins_load(sl_store *s, struct plugins *out)
 			rc = sl_error(SL_ESYS, _("out of memory"));
 	}
 	size_t n = pk.n;
-	if (!rc && n == 0)
-		rc = sl_error(SL_FAIL,
-		              _("no review plugin is installed: an admin "
-		                "installs them with 'plugin install'"));
-	if (!rc) {
+	if (!rc && n) {
 		out->v = calloc(n, sizeof *out->v);
 		out->versions = calloc(n, sizeof *out->versions);
 		if (!out->v || !out->versions)
@@ -558,8 +554,10 @@ static sl_rc plugins_load(sl_store *s, struct plugins *out)
 	}
 	free(rules);
 	free(pk.v);
-	if (rc)
+	if (rc) {
 		plugins_free(out);
+		memset(out, 0, sizeof *out); /* freed: the caller may free it */
+	}
 	return rc;
 }
 
@@ -574,7 +572,15 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	for (size_t i = 0; i < pl->n; i++) {
 		em->check = sl_plugin_name(pl->v[i]);
 		em->of_check = 0;
-		if (sl_plugin_check(pl->v[i], &v->c, em, emit) != SL_OK) {
+		if (!sl_plugin_usable(pl->v[i])) {
+			char msg[200];
+			snprintf(msg, sizeof msg,
+			         "检查插件 %s 不能按现行审理规则工作，本案未经其检查",
+			         em->check);
+			push(em, "formalities", SHENLI_BLOCKER, "check_failed",
+			     msg, json_array(), NULL);
+		} else if (sl_plugin_check(pl->v[i], &v->c, em, emit) !=
+		           SL_OK) {
 			char msg[160];
 			snprintf(msg, sizeof msg,
 			         "检查插件 %s 未能完成对本案的检查", em->check);
@@ -656,7 +662,8 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	return rc;
 }
 
-static sl_rc run_todo(sl_store *s, const todo_list *t, int own_tx,
+static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
+                      int own_tx,
                       int (*cb)(const sl_review_result *r, void *ud), void *ud);
 
 static int keep_result(const sl_review_result *r, void *ud)
@@ -712,7 +719,16 @@ static sl_rc review_run_once(sl_store *s, const char *case_id,
 		 * read and decrypted once, not once per case (4x faster). */
 		qsort(todo_v.v, todo_v.n, sizeof *todo_v.v, by_ref);
 	}
-	rc = run_todo(s, &todo_v, 1, cb, ud);
+	/* loaded before the write transaction, so that a refused plugin is
+	 * audited (plugin.refused) in a transaction of its own */
+	struct plugins pl;
+	if (!(rc = plugins_load(s, &pl)) && pl.n == 0)
+		rc = sl_error(SL_FAIL, _("no review plugin is installed: an "
+		                         "admin installs them with 'plugin "
+		                         "install'"));
+	if (!rc)
+		rc = run_todo(s, &pl, &todo_v, 1, cb, ud);
+	plugins_free(&pl);
 	free(todo_v.v);
 	return rc;
 }
@@ -730,13 +746,11 @@ sl_rc sl_review_run(sl_store *s, const char *case_id,
 
 /* Check the cases of t; own_tx: in a transaction of its own (else in the
  * caller's, which commits). */
-static sl_rc run_todo(sl_store *s, const todo_list *t, int own_tx,
+static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
+                      int own_tx,
                       int (*cb)(const sl_review_result *r, void *ud), void *ud)
 {
-	struct plugins pl;
-	sl_rc rc = plugins_load(s, &pl);
-	if (rc)
-		return rc;
+	sl_rc rc = SL_OK;
 	viewer v = {0};
 	shenli_emitter em = {0};
 	for (int i = 0; i < V__N && !rc; i++)
@@ -750,7 +764,7 @@ static sl_rc run_todo(sl_store *s, const todo_list *t, int own_tx,
 		rc = sl_tx_begin_unchanged(s); /* see sl_review_run */
 	for (size_t i = 0; !rc && i < t->n; i++) {
 		sl_review_result res;
-		rc = run_one(s, &v, &pl, &em, &t->v[i], &res);
+		rc = run_one(s, &v, pl, &em, &t->v[i], &res);
 		res.index = i + 1;
 		res.total = t->n;
 		if (!rc && cb && cb(&res, ud))
@@ -768,21 +782,55 @@ static sl_rc run_todo(sl_store *s, const todo_list *t, int own_tx,
 	arena_free(&v.mem);
 	emitter_clear(&em);
 	free(em.v);
-	plugins_free(&pl);
 	return rc;
 }
 
-sl_rc sl_review_check_in_tx(sl_store *s, int64_t ref, const char *case_id,
-                            sl_review_result *res)
+struct sl_checks {
+	struct plugins pl;
+};
+
+sl_rc sl_checks_load(sl_store *s, sl_checks **out)
 {
-	if (!sl_tx_active(s))
-		return sl_error(SL_ESYS, _("internal: checks outside a "
+	*out = NULL;
+	if (sl_tx_active(s))
+		return sl_error(SL_ESYS, _("internal: plugins loaded inside a "
 		                           "transaction"));
+	sl_checks *c = calloc(1, sizeof *c);
+	if (!c)
+		return sl_error(SL_ESYS, _("out of memory"));
+	sl_rc rc = plugins_load(s, &c->pl);
+	if (rc) {
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return SL_OK;
+}
+
+size_t sl_checks_count(const sl_checks *c)
+{
+	return c ? c->pl.n : 0;
+}
+
+void sl_checks_free(sl_checks *c)
+{
+	if (!c)
+		return;
+	plugins_free(&c->pl);
+	free(c);
+}
+
+sl_rc sl_checks_run_in_tx(sl_store *s, sl_checks *c, int64_t ref,
+                          const char *case_id, sl_review_result *res)
+{
+	if (!sl_tx_active(s) || !c || !c->pl.n)
+		return sl_error(SL_ESYS, _("internal: checks outside a "
+		                           "transaction or without plugins"));
 	todo one = {.ref = ref};
 	snprintf(one.case_id, sizeof one.case_id, "%s", case_id);
 	todo_list t = {.v = &one, .n = 1, .cap = 1};
 	sl_review_result *out = res;
-	sl_rc rc = run_todo(s, &t, 0, keep_result, &out);
+	sl_rc rc = run_todo(s, &c->pl, &t, 0, keep_result, &out);
 	if (!rc && res)
 		res->case_id = case_id; /* not the local copy in one */
 	return rc;

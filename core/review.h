@@ -27,11 +27,19 @@ typedef struct {
 sl_rc sl_review_run(sl_store *s, const char *case_id,
                     int (*cb)(const sl_review_result *r, void *ud), void *ud);
 
-/* Run the checks on one case inside the caller's open transaction (a
- * resubmission re-runs them with the new dossier). Policy is the caller's.
- * SL_FAIL if no plugin is installed. res->case_id points into case_id. */
-sl_rc sl_review_check_in_tx(sl_store *s, int64_t ref, const char *case_id,
-                            sl_review_result *res);
+/* The installed plugins, loaded for checks inside a caller's transaction
+ * (a resubmission re-runs them on the new dossier). Load them before the
+ * transaction begins: a refused plugin is then audited (plugin.refused)
+ * in a transaction of its own, and its error returned. None installed is
+ * not an error: sl_checks_count() is 0 and there is nothing to run. */
+typedef struct sl_checks sl_checks;
+sl_rc sl_checks_load(sl_store *s, sl_checks **out);
+size_t sl_checks_count(const sl_checks *c);
+/* Run them on one case in the open transaction; policy is the caller's.
+ * res->case_id points into case_id. */
+sl_rc sl_checks_run_in_tx(sl_store *s, sl_checks *c, int64_t ref,
+                          const char *case_id, sl_review_result *res);
+void sl_checks_free(sl_checks *c);
 
 /* The stored findings of a case, as the JSON list of spec/cli.md. */
 sl_rc sl_review_findings(sl_store *s, const char *case_id, json_t **out);

@@ -817,8 +817,9 @@ static int case_resubmit(int argc, char **argv, sl_cli *g)
 		    json_integer_value(json_object_get(v, "no")),
 		    cli_txt(json_string_value(json_object_get(v, "why"))));
 		if (json_is_null(checks))
-			printf(_(
-			    "checks not run: no review plugin is installed\n"));
+			printf(_("checks not run: %s\n"),
+			       cli_txt(json_string_value(
+			           json_object_get(res, "checks_not_run"))));
 		else
 			printf(_("checks: %d blocker(s), %lld warning(s), %lld "
 			         "note(s)\n"),
