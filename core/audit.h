@@ -37,6 +37,13 @@
 sl_rc sl_audit(sl_store *s, const char *action, const char *object,
                json_t *details);
 
+/* A refusal: one "denied" entry in a transaction of its own (the refused
+ * user signs that they asked), naming what was wanted (wanted: the
+ * action's name), by which role, and why. Must be called outside a
+ * transaction. The object is bounded and made text. */
+sl_rc sl_audit_denied(sl_store *s, const char *wanted, const char *object,
+                      const char *reason);
+
 /* The seq the next sl_audit() of the open transaction will get (a row
  * that names its own entry, as an opinion does). */
 int64_t sl_audit_next_seq(const sl_store *s);

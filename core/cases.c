@@ -14,7 +14,7 @@
 #include "clock.h"
 #include "crypto.h"
 #include "org.h"
-#include "policy.h"
+#include "guard.h"
 #include "text.h"
 #include "users.h"
 
@@ -71,7 +71,7 @@ struct sl_importer {
 sl_rc sl_import_begin(sl_store *s, sl_importer **out)
 {
 	*out = NULL;
-	sl_rc rc = sl_policy_require(s, SL_ACT_CASE_IMPORT, "cases");
+	sl_rc rc = sl_guard(s, SL_ACT_CASE_IMPORT, "cases");
 	if (rc)
 		return rc;
 	sl_importer *im = calloc(1, sizeof *im);
@@ -219,7 +219,10 @@ static sl_intake_decision decide(const sl_importer *im, const sl_dossier *d,
 		reason(reasons, &n,
 		       "移送单位 %s 未划入任何片区 (agency in no zone)",
 		       d->agency);
-	else if (who->zone[0] && strcmp(who->zone, agency_zone))
+	else if (sl_policy_case(who, SL_ACT_CASE_IMPORT,
+	                        &(sl_case_ref){d->case_id, d->agency,
+	                                       agency_zone, 0}) ==
+	         SL_DENY_ZONE)
 		reason(
 		    reasons, &n,
 		    "移送单位 %s 属于片区 %s，不属本审理组（片区 %s）受理范围 "
@@ -1027,7 +1030,7 @@ static sl_case_ref ref_of(const case_rec *c)
 static sl_rc open_case(sl_store *s, sl_action a, const char *case_id,
                        case_rec *c)
 {
-	sl_rc rc = sl_policy_require(s, a, case_id);
+	sl_rc rc = sl_guard(s, a, case_id);
 	if (rc)
 		return rc;
 	if (!sl_case_id_valid(case_id))
@@ -1043,17 +1046,17 @@ static sl_rc open_case(sl_store *s, sl_action a, const char *case_id,
 		return rc;
 	} else {
 		sl_case_ref r = ref_of(c);
-		if (!sl_policy_allows(who, a))
-			why = "role";
-		else if (sl_policy_recused(who, &r))
-			why = "recused (home agency transferred it)";
-		else if (!sl_policy_case_visible(who, &r))
-			why = "not visible (zone, or not requested)";
+		sl_verdict v = sl_policy_case(who, a, &r);
+		if (v == SL_DENY_NOT_TEAM)
+			return sl_guard_refuse(s, v, who, a, &r);
+		if (v)
+			why = sl_verdict_name(v);
 	}
 	if (!why)
 		return SL_OK;
+	/* the true reason, for those who may read the log */
 	snprintf(msg, sizeof msg, "%s: %s", case_id, why);
-	sl_policy_deny(s, a, case_id, msg);
+	sl_guard_deny(s, a, case_id, msg);
 	return sl_error(SL_EPERM,
 	                _("no case %s that you may see (it does not exist, or "
 	                  "it is not yours to see)"),
@@ -1077,7 +1080,7 @@ sl_rc sl_case_require(sl_store *s, sl_action a, const char *case_id,
 sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
                    int (*cb)(const sl_case_row *r, void *ud), void *ud)
 {
-	sl_rc rc = sl_policy_require(s, SL_ACT_CASE_READ, "cases");
+	sl_rc rc = sl_guard(s, SL_ACT_CASE_READ, "cases");
 	if (rc)
 		return rc;
 	if (f->state && sl_state_parse(f->state) < 0)
@@ -1114,18 +1117,19 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
 		ADD(" AND EXISTS(SELECT 1 FROM assignments a WHERE a.case_ref ="
 		    " c.id AND a.user_id = ?)",
 		    f->assignee);
-	/* what the acting user may see (policy.c: sl_policy_case_visible) */
-	if (who->role != SL_ROLE_AUDITOR) {
-		if (who->agency[0])
-			ADD(" AND c.agency != ?", who->agency);
-		if (who->role == SL_ROLE_MEMBER ||
-		    (who->role == SL_ROLE_LEADER && who->zone[0]))
-			ADD(" AND c.zone = ?", who->zone);
-		if (who->role == SL_ROLE_SPECIALIST)
-			ADD(" AND EXISTS(SELECT 1 FROM assignments a WHERE"
-			    " a.case_ref = c.id AND a.user_id = ?)",
-			    who->id);
-	}
+	/* what the acting user may see, as policy scopes it */
+	sl_case_scope sc;
+	sl_policy_scope(who, &sc);
+	if (sc.none)
+		o += (size_t)snprintf(sql + o, sizeof sql - o, " AND 0");
+	if (sc.zone)
+		ADD(" AND c.zone = ?", sc.zone);
+	if (sc.not_agency)
+		ADD(" AND c.agency != ?", sc.not_agency);
+	if (sc.assignee)
+		ADD(" AND EXISTS(SELECT 1 FROM assignments a WHERE"
+		    " a.case_ref = c.id AND a.user_id = ?)",
+		    sc.assignee);
 	if (f->overdue)
 		o += (size_t)snprintf(sql + o, sizeof sql - o,
 		                      " AND c.state IN ('accepted','in_review',"
@@ -1356,64 +1360,56 @@ static sl_rc assign_once(sl_store *s, const char *case_id,
 		if (!u.found || u.disabled)
 			return sl_error(SL_EINPUT, _("no active user '%s'"),
 			                reviewers[i]);
-		if (u.role != SL_ROLE_MEMBER && u.role != SL_ROLE_SPECIALIST)
-			return sl_error(
-			    SL_EINPUT,
-			    _("'%s' is a %s: only members and specialists "
-			      "review"),
-			    u.id, sl_role_name(u.role));
-		if (u.agency[0] && !strcmp(u.agency, c.agency)) {
-			snprintf(
-			    msg, sizeof msg,
-			    _("not permitted: %s must be recused from case %s: "
-			      "their home agency %s transferred it (回避)"),
-			    u.id, case_id, c.agency);
-			return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id,
-			                      msg);
+		sl_actor cand = {.role = u.role};
+		snprintf(cand.id, sizeof cand.id, "%s", u.id);
+		snprintf(cand.agency, sizeof cand.agency, "%s", u.agency);
+		snprintf(cand.zone, sizeof cand.zone, "%s", u.zone);
+		sl_case_ref cr = ref_of(&c);
+		sl_verdict v = sl_policy_candidate(&cand, &cr);
+		if (v == SL_DENY_NOT_REVIEWER) { /* a mistake, not a breach */
+			sl_policy_explain(v, &cand, SL_ACT_CASE_ASSIGN, &cr, msg,
+			                  sizeof msg);
+			return sl_error(SL_EINPUT, "%s", msg);
 		}
-		if (u.role == SL_ROLE_MEMBER && strcmp(u.zone, c.zone)) {
-			snprintf(
-			    msg, sizeof msg,
-			    _("not permitted: %s is a member in zone '%s'; "
-			      "case "
-			      "%s belongs to zone '%s' (name a specialist for "
-			      "cross-zone help)"),
-			    u.id, u.zone, case_id, c.zone);
-			return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id,
-			                      msg);
-		}
+		if (v)
+			return sl_guard_refuse(s, v, &cand, SL_ACT_CASE_ASSIGN,
+			                       &cr);
 		snprintf(team[nt++], SL_ID_MAX + 1, "%s", u.id);
 	}
 	if (auto_n) {
-		/* eligible: active members of the case's zone, not recused, not
-		 * already named; least loaded first (open cases they are on) */
+		/* eligible (policy): active members of the case's zone, not
+		 * recused, not already named; least loaded first (open cases
+		 * they are on) */
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(
 		        sl_store_db(s),
-		        "SELECT u.id FROM users u WHERE u.role = 'member'"
-		        " AND u.disabled = 0 AND u.zone = ?1"
-		        " AND (u.agency IS NULL OR u.agency != ?2)"
-		        " ORDER BY (SELECT count(*) FROM assignments a JOIN "
-		        "cases c"
-		        "  ON c.id = a.case_ref WHERE a.user_id = u.id AND "
-		        "c.state"
-		        "  IN "
-		        "('accepted','in_review','returned','deliberated')),"
+		        "SELECT u.id, u.agency, u.zone FROM users u"
+		        " WHERE u.role = 'member' AND u.disabled = 0"
+		        " ORDER BY (SELECT count(*) FROM assignments a JOIN"
+		        " cases c ON c.id = a.case_ref WHERE a.user_id = u.id"
+		        " AND c.state IN"
+		        " ('accepted','in_review','returned','deliberated')),"
 		        " u.id",
 		        -1, &st, 0))
 			return sl_db_err(s, _("choosing reviewers"));
-		sqlite3_bind_text(st, 1, c.zone, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, c.agency, -1, SQLITE_STATIC);
+		sl_case_ref cr = ref_of(&c);
 		size_t picked = 0;
 		while (picked < auto_n && sqlite3_step(st) == SQLITE_ROW) {
-			const char *id =
-			    (const char *)sqlite3_column_text(st, 0);
-			int dup = 0;
+			sl_actor cand = {.role = SL_ROLE_MEMBER};
+			const char *t;
+			snprintf(cand.id, sizeof cand.id, "%s",
+			         (const char *)sqlite3_column_text(st, 0));
+			if ((t = (const char *)sqlite3_column_text(st, 1)))
+				snprintf(cand.agency, sizeof cand.agency, "%s",
+				         t);
+			if ((t = (const char *)sqlite3_column_text(st, 2)))
+				snprintf(cand.zone, sizeof cand.zone, "%s", t);
+			int dup = sl_policy_candidate(&cand, &cr) != SL_ALLOW;
 			for (size_t k = 0; k < nt; k++)
-				dup |= !strcmp(team[k], id);
+				dup |= !strcmp(team[k], cand.id);
 			if (dup)
 				continue;
-			snprintf(team[nt++], SL_ID_MAX + 1, "%s", id);
+			snprintf(team[nt++], SL_ID_MAX + 1, "%s", cand.id);
 			picked++;
 		}
 		sqlite3_finalize(st);
@@ -1423,7 +1419,7 @@ static sl_rc assign_once(sl_store *s, const char *case_id,
 			           "in zone "
 			           "'%s' for case %s (asked for %zu)"),
 			         picked, c.zone, case_id, auto_n);
-			return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id,
+			return sl_guard_deny(s, SL_ACT_CASE_ASSIGN, case_id,
 			                      msg);
 		}
 	}
@@ -1432,7 +1428,7 @@ static sl_rc assign_once(sl_store *s, const char *case_id,
 		         _("not permitted: a review team needs at least %d "
 		           "reviewers (审理组不少于%d人); %zu named"),
 		         min_team, min_team, nt);
-		return sl_policy_deny(s, SL_ACT_CASE_ASSIGN, case_id, msg);
+		return sl_guard_deny(s, SL_ACT_CASE_ASSIGN, case_id, msg);
 	}
 
 	if ((rc = sl_tx_begin_unchanged(s)))

@@ -11,7 +11,7 @@
 #include "crypto.h"
 #include "lifecycle.h"
 #include "package.h"
-#include "policy.h"
+#include "guard.h"
 #include "registry.h"
 #include "rules.h"
 #include "text.h"
@@ -315,14 +315,7 @@ static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
 			    _("case %s is '%s': reviewers record their "
 			      "opinions while it is in review"),
 			    case_id, sl_state_name(state));
-		if (!on_team(s, ref, me->id)) {
-			char msg[256];
-			snprintf(msg, sizeof msg,
-			         _("not permitted: %s is not on the team of "
-			           "case %s"),
-			         me->id, case_id);
-			return sl_policy_deny(s, act, case_id, msg);
-		}
+		/* on the team: policy's (SL_ACT_REVIEW_OPINION) */
 	}
 	json_t *o;
 	if ((rc = parse(s, ref, case_id, buf, len, panel, &o)))
@@ -673,27 +666,20 @@ sl_rc sl_opinions_team(sl_store *s, const char *case_id, json_t **out)
 	if ((rc = sl_opinions_of(s, ref, case_id, 0, &all)))
 		return rc;
 	const sl_actor *me = sl_store_actor(s);
-	if (me->role & (SL_ROLE_MEMBER | SL_ROLE_SPECIALIST)) {
-		int mine = 0;
-		size_t i;
-		json_t *o;
-		json_array_foreach(all, i, o)
-		{
-			const char *a =
-			    json_string_value(json_object_get(o, "author"));
-			mine |= a && !strcmp(a, me->id) &&
-			        !json_is_true(json_object_get(o, "panel"));
-		}
-		if (!mine) {
-			json_decref(all);
-			return sl_error(SL_EPERM,
-			                _("record your own opinion on case %s "
-			                  "first (review "
-			                  "opinion): the team's are shown only "
-			                  "then, so that "
-			                  "no one's view anchors another's"),
-			                case_id);
-		}
+	int mine = 0;
+	size_t i;
+	json_t *o;
+	json_array_foreach(all, i, o)
+	{
+		const char *a = json_string_value(json_object_get(o, "author"));
+		mine |= a && !strcmp(a, me->id) &&
+		        !json_is_true(json_object_get(o, "panel"));
+	}
+	sl_verdict v = sl_policy_team_opinions(me, mine);
+	if (v) {
+		json_decref(all);
+		sl_case_ref c = {.case_id = case_id};
+		return sl_guard_refuse(s, v, me, SL_ACT_CASE_READ, &c);
 	}
 	*out = all;
 	return SL_OK;

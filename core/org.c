@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
-#include "policy.h"
+#include "guard.h"
 #include "text.h"
 
 int sl_name_valid(const char *name)
@@ -54,7 +54,7 @@ static sl_rc add_once(sl_store *s, const char *what, const char *code,
 	sl_rc snap_rc = sl_tx_snapshot(s);
 	if (snap_rc)
 		return snap_rc;
-	sl_rc rc = sl_policy_require(s, SL_ACT_ORG_ADD, code);
+	sl_rc rc = sl_guard(s, SL_ACT_ORG_ADD, code);
 	if (rc)
 		return rc;
 	if (!sl_code_valid(code))
@@ -147,7 +147,7 @@ sl_rc sl_agency_add(sl_store *s, const char *code, const char *name,
 static sl_rc list(sl_store *s, const char *sql,
                   int (*cb)(const sl_org_info *o, void *ud), void *ud)
 {
-	sl_rc rc = sl_policy_require(s, SL_ACT_ORG_LIST, "org");
+	sl_rc rc = sl_guard(s, SL_ACT_ORG_LIST, "org");
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;

@@ -14,7 +14,7 @@
 #include "audit.h"
 #include "crypto.h"
 #include "fsutil.h"
-#include "policy.h"
+#include "guard.h"
 #include "registry.h"
 #include "rules.h"
 #include "text.h"
@@ -42,7 +42,7 @@ static sl_rc step_ok(sl_store *s, sqlite3_stmt *st, const char *what)
 sl_rc sl_keys_trust(sl_store *s, const char *pem_path, const char *comment,
                     char id_out[17])
 {
-	sl_rc rc = sl_policy_require(s, SL_ACT_KEYS_MANAGE, pem_path);
+	sl_rc rc = sl_guard(s, SL_ACT_KEYS_MANAGE, pem_path);
 	if (rc)
 		return rc;
 	char *pem;
@@ -97,7 +97,7 @@ fail:
 
 sl_rc sl_keys_revoke(sl_store *s, const char *id)
 {
-	sl_rc rc = sl_policy_require(s, SL_ACT_KEYS_MANAGE, id);
+	sl_rc rc = sl_guard(s, SL_ACT_KEYS_MANAGE, id);
 	if (rc)
 		return rc;
 	if ((rc = sl_tx_begin(s)))
@@ -130,7 +130,7 @@ fail:
 sl_rc sl_keys_list(sl_store *s, int (*cb)(const sl_key_info *k, void *ud),
                    void *ud)
 {
-	sl_rc rc = sl_policy_require(s, SL_ACT_KEYS_LIST, "keys");
+	sl_rc rc = sl_guard(s, SL_ACT_KEYS_LIST, "keys");
 	if (rc)
 		return rc;
 	const sl_registry *g = sl_store_registry(s);
@@ -220,7 +220,7 @@ static const char *act_name(sl_pkg_kind kind, const char *verb)
 sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
                      sl_pkg_info *out)
 {
-	sl_rc rc = sl_policy_require(s, SL_ACT_PKG_INSTALL, dir);
+	sl_rc rc = sl_guard(s, SL_ACT_PKG_INSTALL, dir);
 	if (rc)
 		return rc;
 	sl_trusted_key *keys;
@@ -361,7 +361,7 @@ sl_rc sl_pkg_get(sl_store *s, const char *name, sl_pkg_kind kind,
 
 sl_rc sl_pkg_remove(sl_store *s, const char *name, sl_pkg_kind kind)
 {
-	sl_rc rc = sl_policy_require(s, SL_ACT_PKG_INSTALL, name);
+	sl_rc rc = sl_guard(s, SL_ACT_PKG_INSTALL, name);
 	if (rc)
 		return rc;
 	sl_pkg_info pi;
@@ -404,7 +404,7 @@ fail:
 sl_rc sl_pkg_list(sl_store *s, sl_pkg_kind kind,
                   int (*cb)(const sl_pkg_info *p, void *ud), void *ud)
 {
-	sl_rc rc = sl_policy_require(s, SL_ACT_PKG_LIST, "packages");
+	sl_rc rc = sl_guard(s, SL_ACT_PKG_LIST, "packages");
 	if (rc)
 		return rc;
 	const sl_registry *g = sl_store_registry(s);

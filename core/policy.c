@@ -1,19 +1,14 @@
-/* policy.c - who may do what. See policy.h. */
+/* policy.c - who may do what, to which case. Pure. See policy.h. */
 #include "policy.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
-#include "text.h"
-
 #define REVIEWERS (SL_ROLE_MEMBER | SL_ROLE_SPECIALIST)
 #define ALL (SL_ROLE_ADMIN | SL_ROLE_LEADER | REVIEWERS | SL_ROLE_AUDITOR)
 
-/* DOMAIN.md "Roles": the admin sets the workstation up and never reviews;
- * the leader takes cases in, assigns, returns and signs off; members and
- * specialists review; the auditor reads everything and changes nothing;
- * everyone may check the log's integrity and note its head. */
+/* DOMAIN.md "Roles"; everyone may check the log's integrity and note its
+ * head. */
 static const struct {
 	const char *name;
 	unsigned roles;
@@ -38,7 +33,7 @@ static const struct {
     [SL_ACT_PKG_INSTALL] = {"package.install", SL_ROLE_ADMIN},
     [SL_ACT_PKG_LIST] = {"package.list", ALL},
     [SL_ACT_REVIEW_RUN] = {"review.run", SL_ROLE_LEADER | REVIEWERS},
-    /* whoever is on the team; opinions.c checks that the author is */
+    /* whoever is on the team (sl_policy_case checks that they are) */
     [SL_ACT_REVIEW_OPINION] = {"review.opinion", SL_ROLE_LEADER | REVIEWERS},
     [SL_ACT_REVIEW_PANEL] = {"review.panel", SL_ROLE_LEADER},
     [SL_ACT_REVIEW_RETURN] = {"review.return", SL_ROLE_LEADER},
@@ -47,101 +42,203 @@ static const struct {
     [SL_ACT_SCRIPT_RUN] = {"script.run", SL_ROLE_LEADER | REVIEWERS},
 };
 
+static const char *const verdict_names[SL_DENY__COUNT] = {
+    [SL_ALLOW] = "allowed",
+    [SL_DENY_ROLE] = "role",
+    [SL_DENY_RECUSED] = "recused",
+    [SL_DENY_ZONE] = "zone",
+    [SL_DENY_NOT_ASKED] = "not requested",
+    [SL_DENY_NOT_TEAM] = "not on the team",
+    [SL_DENY_NOT_REVIEWER] = "not a reviewer",
+    [SL_DENY_ZONE_MEMBER] = "member of another zone",
+    [SL_DENY_OWN_FIRST] = "own opinion first",
+};
+
 const char *sl_action_name(sl_action a)
 {
 	return a < SL_ACT__COUNT ? table[a].name : "?";
 }
 
+const char *sl_verdict_name(sl_verdict v)
+{
+	return v < SL_DENY__COUNT ? verdict_names[v] : "?";
+}
+
+sl_verdict sl_policy_role(const sl_actor *who, sl_action a)
+{
+	return a < SL_ACT__COUNT && (table[a].roles & who->role) != 0
+	           ? SL_ALLOW
+	           : SL_DENY_ROLE;
+}
+
+static int same(const char *a, const char *b)
+{
+	return a && b && *a && !strcmp(a, b);
+}
+
+static int recused(const sl_actor *who, const sl_case_ref *c)
+{
+	return same(who->agency, c->agency);
+}
+
+/* Visibility alone, for a role that may read cases at all. */
+static sl_verdict visible(const sl_actor *who, const sl_case_ref *c)
+{
+	if (who->role == SL_ROLE_AUDITOR)
+		return SL_ALLOW; /* reads everything, changes nothing */
+	if (recused(who, c))
+		return SL_DENY_RECUSED;
+	switch (who->role) {
+	case SL_ROLE_LEADER:
+		/* a leader without a zone heads the review office */
+		return !who->zone[0] || same(who->zone, c->zone)
+		           ? SL_ALLOW
+		           : SL_DENY_ZONE;
+	case SL_ROLE_MEMBER:
+		return same(who->zone, c->zone) ? SL_ALLOW : SL_DENY_ZONE;
+	case SL_ROLE_SPECIALIST:
+		/* pooled experts see only what they were asked to review */
+		return c->assigned ? SL_ALLOW : SL_DENY_NOT_ASKED;
+	default: return SL_DENY_ROLE;
+	}
+}
+
+sl_verdict sl_policy_case(const sl_actor *who, sl_action a,
+                          const sl_case_ref *c)
+{
+	sl_verdict v = sl_policy_role(who, a);
+	if (v || (v = sl_policy_role(who, SL_ACT_CASE_READ)))
+		return v;
+	if ((v = visible(who, c)))
+		return v;
+	/* one's own opinion is a team member's, whatever the role */
+	if (a == SL_ACT_REVIEW_OPINION && !c->assigned)
+		return SL_DENY_NOT_TEAM;
+	return SL_ALLOW;
+}
+
+sl_verdict sl_policy_candidate(const sl_actor *cand, const sl_case_ref *c)
+{
+	if (cand->role != SL_ROLE_MEMBER && cand->role != SL_ROLE_SPECIALIST)
+		return SL_DENY_NOT_REVIEWER;
+	if (recused(cand, c))
+		return SL_DENY_RECUSED;
+	if (cand->role == SL_ROLE_MEMBER && !same(cand->zone, c->zone))
+		return SL_DENY_ZONE_MEMBER;
+	return SL_ALLOW;
+}
+
+sl_verdict sl_policy_team_opinions(const sl_actor *who, int own_recorded)
+{
+	if (sl_policy_role(who, SL_ACT_CASE_READ))
+		return SL_DENY_ROLE;
+	if ((who->role & REVIEWERS) && !own_recorded)
+		return SL_DENY_OWN_FIRST;
+	return SL_ALLOW;
+}
+
+void sl_policy_scope(const sl_actor *who, sl_case_scope *out)
+{
+	memset(out, 0, sizeof *out);
+	if (sl_policy_role(who, SL_ACT_CASE_READ)) {
+		out->none = 1;
+		return;
+	}
+	if (who->role == SL_ROLE_AUDITOR)
+		return;
+	if (who->agency[0])
+		out->not_agency = who->agency;
+	if (who->role == SL_ROLE_MEMBER)
+		out->zone = who->zone;
+	if (who->role == SL_ROLE_LEADER && who->zone[0])
+		out->zone = who->zone;
+	if (who->role == SL_ROLE_SPECIALIST)
+		out->assignee = who->id;
+	/* a member without a zone sees nothing: no zone matches "" */
+	if (who->role == SL_ROLE_MEMBER && !who->zone[0])
+		out->none = 1;
+}
+
+int sl_policy_in_scope(const sl_case_scope *sc, const sl_case_ref *c)
+{
+	if (sc->none)
+		return 0;
+	if (sc->zone && !same(sc->zone, c->zone))
+		return 0;
+	if (sc->not_agency && same(sc->not_agency, c->agency))
+		return 0;
+	if (sc->assignee && !c->assigned)
+		return 0;
+	return 1;
+}
+
 int sl_policy_allows(const sl_actor *who, sl_action a)
 {
-	return a < SL_ACT__COUNT && (table[a].roles & who->role) != 0;
-}
-
-sl_rc sl_policy_deny(sl_store *s, sl_action a, const char *object,
-                     const char *msg)
-{
-	const sl_actor *who = sl_store_actor(s);
-	char keep[512], obj[160];
-	snprintf(keep, sizeof keep, "%s", msg);
-	/* the object comes from the command line: bound it, keep it text */
-	sl_text_sanitize(object ? object : "", obj, sizeof obj);
-	if (sl_tx_active(s))
-		return sl_error(SL_ESYS, _("internal: policy check inside a "
-		                           "transaction"));
-	sl_rc rc = sl_tx_begin(s);
-	if (!rc) {
-		json_t *d =
-		    json_pack("{s:s, s:s, s:s}", "wanted", sl_action_name(a),
-		              "role", sl_role_name(who->role), "reason", keep);
-		rc = sl_audit(s, "denied", obj, d);
-		json_decref(d);
-		rc = rc ? rc : sl_tx_commit(s);
-		if (rc)
-			sl_tx_rollback(s);
-	}
-	if (rc) /* could not even record the refusal: say so, still refuse */
-		return sl_error(
-		    SL_EPERM,
-		    _("%s (and the refusal could not be audited: %s)"), keep,
-		    sl_errmsg());
-	return sl_error(SL_EPERM, "%s", keep);
-}
-
-sl_rc sl_policy_require(sl_store *s, sl_action a, const char *object)
-{
-	const sl_actor *who = sl_store_actor(s);
-	if (sl_policy_allows(who, a))
-		return SL_OK;
-	char msg[256];
-	snprintf(msg, sizeof msg, _("not permitted: role '%s' may not %s"),
-	         sl_role_name(who->role), sl_action_name(a));
-	return sl_policy_deny(s, a, object, msg);
+	return sl_policy_role(who, a) == SL_ALLOW;
 }
 
 int sl_policy_recused(const sl_actor *who, const sl_case_ref *c)
 {
-	return who->agency[0] && c->agency && !strcmp(who->agency, c->agency);
+	return who->role != SL_ROLE_AUDITOR && recused(who, c);
 }
 
 int sl_policy_case_visible(const sl_actor *who, const sl_case_ref *c)
 {
-	if (who->role == SL_ROLE_AUDITOR)
-		return 1;
-	if (!(who->role & (SL_ROLE_LEADER | REVIEWERS)))
-		return 0;
-	if (sl_policy_recused(who, c))
-		return 0;
-	int same_zone = who->zone[0] && c->zone && !strcmp(c->zone, who->zone);
-	switch (who->role) {
-	case SL_ROLE_LEADER:
-		/* a leader without a zone heads the review office: all zones */
-		return !who->zone[0] || same_zone;
-	case SL_ROLE_MEMBER: return same_zone;
-	case SL_ROLE_SPECIALIST:
-		/* pooled experts see only what they were asked to review */
-		return c->assigned;
-	default: return 0;
-	}
+	return sl_policy_case(who, SL_ACT_CASE_READ, c) == SL_ALLOW;
 }
 
-sl_rc sl_policy_require_case(sl_store *s, sl_action a, const sl_case_ref *c)
+void sl_policy_explain(sl_verdict v, const sl_actor *who, sl_action a,
+                       const sl_case_ref *c, char *buf, size_t n)
 {
-	const sl_actor *who = sl_store_actor(s);
-	sl_rc rc = sl_policy_require(s, a, c->case_id);
-	if (rc)
-		return rc;
-	if (sl_policy_case_visible(who, c))
-		return SL_OK;
-	char msg[256];
-	if (sl_policy_recused(who, c))
-		snprintf(
-		    msg, sizeof msg,
-		    _("not permitted: %s is recused from case %s (home agency "
-		      "%s transferred it)"),
-		    who->id, c->case_id, c->agency);
-	else
-		snprintf(msg, sizeof msg,
-		         _("not permitted: case %s is not visible to %s"),
-		         c->case_id, who->id);
-	return sl_policy_deny(s, a, c->case_id, msg);
+	const char *id = c && c->case_id ? c->case_id : "?";
+	switch (v) {
+	case SL_ALLOW: snprintf(buf, n, "%s", ""); break;
+	case SL_DENY_ROLE:
+		snprintf(buf, n, _("not permitted: role '%s' may not %s"),
+		         sl_role_name(who->role), sl_action_name(a));
+		break;
+	case SL_DENY_RECUSED:
+		if (a == SL_ACT_CASE_ASSIGN)
+			snprintf(buf, n,
+			         _("not permitted: %s must be recused from case "
+			           "%s: their home agency %s transferred it "
+			           "(回避)"),
+			         who->id, id, c ? c->agency : "?");
+		else
+			snprintf(buf, n,
+			         _("not permitted: %s is recused from case %s "
+			           "(home agency %s transferred it)"),
+			         who->id, id, c ? c->agency : "?");
+		break;
+	case SL_DENY_ZONE:
+	case SL_DENY_NOT_ASKED:
+		snprintf(buf, n, _("not permitted: case %s is not visible to %s"),
+		         id, who->id);
+		break;
+	case SL_DENY_NOT_TEAM:
+		snprintf(buf, n,
+		         _("not permitted: %s is not on the team of case %s"),
+		         who->id, id);
+		break;
+	case SL_DENY_NOT_REVIEWER:
+		snprintf(buf, n,
+		         _("'%s' is a %s: only members and specialists review"),
+		         who->id, sl_role_name(who->role));
+		break;
+	case SL_DENY_ZONE_MEMBER:
+		snprintf(buf, n,
+		         _("not permitted: %s is a member in zone '%s'; case %s "
+		           "belongs to zone '%s' (name a specialist for "
+		           "cross-zone help)"),
+		         who->id, who->zone, id, c && c->zone ? c->zone : "");
+		break;
+	case SL_DENY_OWN_FIRST:
+		snprintf(buf, n,
+		         _("record your own opinion on case %s first (review "
+		           "opinion): the team's are shown only then, so that "
+		           "no one's view anchors another's"),
+		         id);
+		break;
+	default: snprintf(buf, n, "%s", _("not permitted")); break;
+	}
 }

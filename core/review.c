@@ -13,7 +13,7 @@
 #include "lifecycle.h"
 #include "pkgstore.h"
 #include "plugin_host.h"
-#include "policy.h"
+#include "guard.h"
 #include "rules.h"
 #include "text.h"
 
@@ -684,7 +684,7 @@ static sl_rc review_run_once(sl_store *s, const char *case_id,
 	sl_rc rc = sl_tx_snapshot(s);
 	if (rc)
 		return rc;
-	rc = sl_policy_require(s, SL_ACT_REVIEW_RUN,
+	rc = sl_guard(s, SL_ACT_REVIEW_RUN,
 	                       case_id ? case_id : "cases");
 	if (rc)
 		return rc;

@@ -10,7 +10,7 @@
 #include "audit.h"
 #include "fsutil.h"
 #include "org.h"
-#include "policy.h"
+#include "guard.h"
 #include "store_priv.h"
 #include "text.h"
 
@@ -72,7 +72,7 @@ static sl_rc user_add_once(sl_store *s, const char *id, sl_role role,
 	sl_rc snap_rc = sl_tx_snapshot(s);
 	if (snap_rc)
 		return snap_rc;
-	sl_rc rc = sl_policy_require(s, SL_ACT_USER_ADD, id);
+	sl_rc rc = sl_guard(s, SL_ACT_USER_ADD, id);
 	if (rc)
 		return rc;
 	if (!sl_user_id_valid(id))
@@ -244,7 +244,7 @@ sl_rc sl_user_disable(sl_store *s, const char *id, json_t **cases)
 {
 	if (cases)
 		*cases = NULL;
-	sl_rc rc = sl_policy_require(s, SL_ACT_USER_DISABLE, id);
+	sl_rc rc = sl_guard(s, SL_ACT_USER_DISABLE, id);
 	if (rc)
 		return rc;
 	if (!sl_user_id_valid(id))
@@ -350,7 +350,7 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 	int enrol = s->unenrolled;
 	sl_rc rc = enrol
 	               ? SL_OK
-	               : sl_policy_require(s, SL_ACT_USER_PASSWD, s->actor.id);
+	               : sl_guard(s, SL_ACT_USER_PASSWD, s->actor.id);
 	if (rc)
 		return rc;
 	if ((rc = sl_passphrase_acceptable(newpass, plen)))
@@ -469,7 +469,7 @@ sl_rc sl_user_enrol(const char *path, const char *user, const char *first,
 sl_rc sl_user_list(sl_store *s, int (*cb)(const sl_user_info *u, void *ud),
                    void *ud)
 {
-	sl_rc rc = sl_policy_require(s, SL_ACT_USER_LIST, "users");
+	sl_rc rc = sl_guard(s, SL_ACT_USER_LIST, "users");
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../audit.h"
-#include "../policy.h"
+#include "../guard.h"
 #include "cli.h"
 
 static int audit_verify(int argc, char **argv, sl_cli *g)
@@ -43,7 +43,7 @@ static int audit_verify(int argc, char **argv, sl_cli *g)
 	if ((rc = cli_unlock_as(g, SL_OPEN_UNVERIFIED, &s)))
 		return cli_fail(rc);
 	sl_audit_report r;
-	rc = sl_policy_require(s, SL_ACT_AUDIT_VERIFY, "audit");
+	rc = sl_guard(s, SL_ACT_AUDIT_VERIFY, "audit");
 	if (!rc)
 		rc = sl_store_verify(s, anchor, &r);
 	sl_store_close(s);
@@ -140,7 +140,7 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		                      _("DETAILS"));
 		cli_table_right(ctx.t, 0);
 	}
-	rc = sl_policy_require(s, SL_ACT_AUDIT_LOG, "audit");
+	rc = sl_guard(s, SL_ACT_AUDIT_LOG, "audit");
 	if (!rc)
 		rc = sl_audit_each(s, since, print_entry, &ctx);
 	sl_store_close(s);
@@ -166,7 +166,7 @@ static int audit_head(int argc, char **argv, sl_cli *g)
 		return cli_fail(rc);
 	int64_t seq;
 	uint8_t h[32];
-	rc = sl_policy_require(s, SL_ACT_AUDIT_HEAD, "audit");
+	rc = sl_guard(s, SL_ACT_AUDIT_HEAD, "audit");
 	if (!rc)
 		rc = sl_audit_head(s, &seq, h);
 	sl_store_close(s);

@@ -31,11 +31,12 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "guard.h"
 #include "checkpoint.h"
 #include "fsutil.h"
 #include "keyslot.h"
 #include "org.h"
-#include "policy.h"
+#include "guard.h"
 #include "sample.h"
 #include "store.h"
 #include "users.h"
@@ -235,7 +236,7 @@ int main(int argc, char **argv)
 	if (sl_store_unlock(path, "m0", USER_PASS, strlen(USER_PASS), &m))
 		die("unlock m0");
 	for (int i = 0; i < 100; i++)
-		sl_policy_require(m, SL_ACT_USER_ADD, "bench");
+		sl_guard(m, SL_ACT_USER_ADD, "bench");
 	double plain = measure_plain(runs);
 	double v0 = 0, v100 = measure(ck0, ck0n, runs, 1, &walked);
 	int64_t w100 = walked;

@@ -19,49 +19,6 @@
 #define PASS "the passphrase"
 #define PLEN 14
 
-/* A complete dossier in the format of case-format.md. */
-static char *dossier(const char *case_id, const char *agency, const char *docs,
-                     const char *fact_ev, const char *violation)
-{
-	char *s;
-	if (asprintf(
-	        &s,
-	        "{\"format\":\"shenli.case/1\",\"case_id\":\"%s\","
-	        "\"agency\":\"%s\",\"transferred_on\":\"2024-05-06\","
-	        "\"subject\":{\"name\":\"李某\",\"person_id\":\"P-0042\","
-	        "\"party_member\":true,\"public_official\":true,"
-	        "\"position\":\"分局局长\",\"rank\":\"科级\"},"
-	        "\"facts\":[{\"id\":\"F1\",\"summary\":\"违规设立小金库\","
-	        "\"violation\":\"%s\",\"amount_yuan\":86000,"
-	        "\"evidence\":[%s]}],"
-	        "\"evidence\":[{\"id\":\"E1\",\"kind\":\"subject_statement\","
-	        "\"title\":\"李某谈话笔录\"},{\"id\":\"E2\",\"kind\":"
-	        "\"documentary\",\"title\":\"转账记录\",\"tags\":"
-	        "[\"bank_record\"]}],"
-	        "\"proposal\":{\"disciplines\":[\"integrity\"],"
-	        "\"eight_point_rules\":true,\"party_sanction\":\"严重警告\","
-	        "\"gov_sanction\":\"记过\",\"form\":2},"
-	        "\"documents\":[%s],\"x_unknown\":{\"kept\":1}}",
-	        case_id, agency, violation, fact_ev, docs) < 0)
-		return NULL;
-	return s;
-}
-
-#define ALL_DOCS                                                               \
-	"{\"kind\":\"identity\",\"date\":\"2024-02-18\"},"                     \
-	"{\"kind\":\"filing_approval\",\"date\":\"2024-02-20\"},"              \
-	"{\"kind\":\"investigation_report\",\"date\":\"2024-04-28\"},"         \
-	"{\"kind\":\"fact_material\",\"date\":\"2024-04-28\"},"                \
-	"{\"kind\":\"subject_written_response\",\"date\":\"2024-04-30\"},"     \
-	"{\"kind\":\"response_explanation\",\"date\":\"2024-05-02\"},"         \
-	"{\"kind\":\"transfer_form\",\"date\":\"2024-05-06\"}"
-#define NO_TRANSFER_NO_ID                                                      \
-	"{\"kind\":\"filing_approval\",\"date\":\"2024-02-20\"},"              \
-	"{\"kind\":\"investigation_report\",\"date\":\"2024-04-28\"},"         \
-	"{\"kind\":\"fact_material\",\"date\":\"2024-04-28\"},"                \
-	"{\"kind\":\"subject_written_response\",\"date\":\"2024-04-30\"},"     \
-	"{\"kind\":\"response_explanation\",\"date\":\"2024-05-02\"}"
-
 static tstore T;
 static int64_t fake_now;
 static int64_t fake_clock(void)
@@ -185,7 +142,7 @@ static void test_intake_decisions(void **st)
 	sl_intake_decision dec;
 	json_t *why;
 	assert_int_equal(import(s,
-	                        dossier("ZRJ-1", "ZRJ", ALL_DOCS,
+	                        tdossier("ZRJ-1", "ZRJ", ALL_DOCS,
 	                                "\"E1\",\"E2\"", "small_coffers"),
 	                        &dec, &why),
 	                 SL_OK);
@@ -195,7 +152,7 @@ static void test_intake_decisions(void **st)
 
 	/* deferred, with each missing thing named */
 	assert_int_equal(import(s,
-	                        dossier("ZRJ-2", "ZRJ", NO_TRANSFER_NO_ID,
+	                        tdossier("ZRJ-2", "ZRJ", NO_TRANSFER_NO_ID,
 	                                "\"E1\",\"E9\"", "no_such_violation"),
 	                        &dec, &why),
 	                 SL_OK);
@@ -209,14 +166,14 @@ static void test_intake_decisions(void **st)
 
 	/* refused: unknown agency, agency in no zone, other zone, duplicate */
 	assert_int_equal(
-	    import(s, dossier("X-1", "NOPE", ALL_DOCS, "\"E2\"", "dereliction"),
+	    import(s, tdossier("X-1", "NOPE", ALL_DOCS, "\"E2\"", "dereliction"),
 	           &dec, &why),
 	    SL_OK);
 	assert_int_equal(dec, SL_INTAKE_REFUSED);
 	assert_true(reasons_have(why, "unknown agency"));
 	json_decref(why);
 	assert_int_equal(
-	    import(s, dossier("L-1", "LONE", ALL_DOCS, "\"E2\"", "dereliction"),
+	    import(s, tdossier("L-1", "LONE", ALL_DOCS, "\"E2\"", "dereliction"),
 	           &dec, &why),
 	    SL_OK);
 	assert_int_equal(dec, SL_INTAKE_REFUSED);
@@ -224,7 +181,7 @@ static void test_intake_decisions(void **st)
 	json_decref(why);
 	assert_int_equal(
 	    import(s,
-	           dossier("CZJ-1", "CZJ", ALL_DOCS, "\"E2\"", "dereliction"),
+	           tdossier("CZJ-1", "CZJ", ALL_DOCS, "\"E2\"", "dereliction"),
 	           &dec, &why),
 	    SL_OK);
 	assert_int_equal(dec, SL_INTAKE_REFUSED);
@@ -232,7 +189,7 @@ static void test_intake_decisions(void **st)
 	json_decref(why);
 	assert_int_equal(
 	    import(s,
-	           dossier("ZRJ-1", "ZRJ", ALL_DOCS, "\"E2\"", "dereliction"),
+	           tdossier("ZRJ-1", "ZRJ", ALL_DOCS, "\"E2\"", "dereliction"),
 	           &dec, &why),
 	    SL_OK);
 	assert_int_equal(dec, SL_INTAKE_REFUSED);
@@ -242,7 +199,7 @@ static void test_intake_decisions(void **st)
 
 	/* the deferred case comes back complete: decided afresh */
 	assert_int_equal(import(s,
-	                        dossier("ZRJ-2", "ZRJ", ALL_DOCS,
+	                        tdossier("ZRJ-2", "ZRJ", ALL_DOCS,
 	                                "\"E1\",\"E2\"", "small_coffers"),
 	                        &dec, &why),
 	                 SL_OK);
@@ -255,14 +212,14 @@ static void test_intake_decisions(void **st)
 	s = as("m1");
 	assert_int_equal(
 	    import(s,
-	           dossier("JYJ-9", "JYJ", ALL_DOCS, "\"E2\"", "dereliction"),
+	           tdossier("JYJ-9", "JYJ", ALL_DOCS, "\"E2\"", "dereliction"),
 	           &dec, NULL),
 	    SL_EPERM);
 	sl_store_close(s);
 	s = as("root");
 	assert_int_equal(
 	    import(s,
-	           dossier("JYJ-9", "JYJ", ALL_DOCS, "\"E2\"", "dereliction"),
+	           tdossier("JYJ-9", "JYJ", ALL_DOCS, "\"E2\"", "dereliction"),
 	           &dec, NULL),
 	    SL_EPERM);
 	sl_store_close(s);

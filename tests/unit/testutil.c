@@ -73,3 +73,31 @@ int file_contains(const char *path, const void *needle, size_t n)
 	free(buf);
 	return found;
 }
+
+/* A complete dossier in the format of case-format.md. */
+char *tdossier(const char *case_id, const char *agency, const char *docs,
+                     const char *fact_ev, const char *violation)
+{
+	char *s;
+	if (asprintf(
+	        &s,
+	        "{\"format\":\"shenli.case/1\",\"case_id\":\"%s\","
+	        "\"agency\":\"%s\",\"transferred_on\":\"2024-05-06\","
+	        "\"subject\":{\"name\":\"李某\",\"person_id\":\"P-0042\","
+	        "\"party_member\":true,\"public_official\":true,"
+	        "\"position\":\"分局局长\",\"rank\":\"科级\"},"
+	        "\"facts\":[{\"id\":\"F1\",\"summary\":\"违规设立小金库\","
+	        "\"violation\":\"%s\",\"amount_yuan\":86000,"
+	        "\"evidence\":[%s]}],"
+	        "\"evidence\":[{\"id\":\"E1\",\"kind\":\"subject_statement\","
+	        "\"title\":\"李某谈话笔录\"},{\"id\":\"E2\",\"kind\":"
+	        "\"documentary\",\"title\":\"转账记录\",\"tags\":"
+	        "[\"bank_record\"]}],"
+	        "\"proposal\":{\"disciplines\":[\"integrity\"],"
+	        "\"eight_point_rules\":true,\"party_sanction\":\"严重警告\","
+	        "\"gov_sanction\":\"记过\",\"form\":2},"
+	        "\"documents\":[%s],\"x_unknown\":{\"kept\":1}}",
+	        case_id, agency, violation, fact_ev, docs) < 0)
+		return NULL;
+	return s;
+}

@@ -30,4 +30,25 @@ void tstore_raw_exec(const tstore *t, const char *sql);
 /* Does the file at path contain needle? */
 int file_contains(const char *path, const void *needle, size_t n);
 
+/* A dossier in the format of case-format.md: one fact (violation, citing
+ * fact_ev, e.g. "\"E1\",\"E2\""), two pieces of evidence, the documents
+ * docs (ALL_DOCS: a complete transfer). malloc'ed. */
+char *tdossier(const char *case_id, const char *agency, const char *docs,
+               const char *fact_ev, const char *violation);
+#define ALL_DOCS                                                               \
+	"{\"kind\":\"identity\",\"date\":\"2024-02-18\"},"                     \
+	"{\"kind\":\"filing_approval\",\"date\":\"2024-02-20\"},"              \
+	"{\"kind\":\"investigation_report\",\"date\":\"2024-04-28\"},"         \
+	"{\"kind\":\"fact_material\",\"date\":\"2024-04-28\"},"                \
+	"{\"kind\":\"subject_written_response\",\"date\":\"2024-04-30\"},"     \
+	"{\"kind\":\"response_explanation\",\"date\":\"2024-05-02\"},"         \
+	"{\"kind\":\"transfer_form\",\"date\":\"2024-05-06\"}"
+#define NO_TRANSFER_NO_ID                                                      \
+	"{\"kind\":\"filing_approval\",\"date\":\"2024-02-20\"},"              \
+	"{\"kind\":\"investigation_report\",\"date\":\"2024-04-28\"},"         \
+	"{\"kind\":\"fact_material\",\"date\":\"2024-04-28\"},"                \
+	"{\"kind\":\"subject_written_response\",\"date\":\"2024-04-30\"},"     \
+	"{\"kind\":\"response_explanation\",\"date\":\"2024-05-02\"}"
+
+
 #endif

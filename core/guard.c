@@ -1,0 +1,39 @@
+/* guard.c - policy asked, refusals audited. See guard.h. */
+#include "guard.h"
+
+#include <stdio.h>
+
+#include "audit.h"
+
+sl_rc sl_guard_deny(sl_store *s, sl_action a, const char *object,
+                    const char *msg)
+{
+	char keep[512];
+	snprintf(keep, sizeof keep, "%s", msg);
+	if (sl_audit_denied(s, sl_action_name(a), object, keep))
+		/* could not even record the refusal: say so, still refuse */
+		return sl_error(
+		    SL_EPERM,
+		    _("%s (and the refusal could not be audited: %s)"), keep,
+		    sl_errmsg());
+	return sl_error(SL_EPERM, "%s", keep);
+}
+
+sl_rc sl_guard_refuse(sl_store *s, sl_verdict v, const sl_actor *who,
+                      sl_action a, const sl_case_ref *c)
+{
+	char msg[384];
+	sl_policy_explain(v, who, a, c, msg, sizeof msg);
+	return sl_guard_deny(s, a, c && c->case_id ? c->case_id : "", msg);
+}
+
+sl_rc sl_guard(sl_store *s, sl_action a, const char *object)
+{
+	const sl_actor *who = sl_store_actor(s);
+	sl_verdict v = sl_policy_role(who, a);
+	if (v == SL_ALLOW)
+		return SL_OK;
+	char msg[256];
+	sl_policy_explain(v, who, a, NULL, msg, sizeof msg);
+	return sl_guard_deny(s, a, object, msg);
+}
