@@ -39,6 +39,11 @@ if [ "${1:-}" = test ]; then
 	fc-list 2>/dev/null | grep -qi 'Noto.*CJK' || need="$need fonts-noto-cjk"
 fi
 
+# 'make bench': bench_cli reads peak RSS from /usr/bin/time -v.
+if [ "${1:-}" = bench ]; then
+	[ -x /usr/bin/time ] || need="$need time"
+fi
+
 [ -z "$need" ] && exit 0
 echo "deps: installing:$need" >&2
 SUDO=""
