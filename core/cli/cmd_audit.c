@@ -71,7 +71,7 @@ static int audit_verify(int argc, char **argv, sl_cli *g)
 }
 
 struct log_ctx {
-	json_t *arr;
+	cli_json_array *arr; /* --json: streamed */
 };
 
 static int print_entry(const sl_audit_entry *e, void *ud)
@@ -85,7 +85,7 @@ static int print_entry(const sl_audit_entry *e, void *ud)
 		if (!d)
 			d = json_string(e->details);
 		sl_hex(e->hash, 32, hex);
-		json_array_append_new(
+		cli_json_array_add(
 		    c->arr,
 		    json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:b}",
 		              "seq", (json_int_t)e->seq, "time", ts, "ts_ms",
@@ -137,15 +137,14 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
-	struct log_ctx ctx = {json ? json_array() : NULL};
+	cli_json_array arr = {0};
+	struct log_ctx ctx = {json ? &arr : NULL};
 	rc = sl_policy_require(s, SL_ACT_AUDIT_LOG, "audit");
 	if (!rc)
 		rc = sl_audit_each(s, since, print_entry, &ctx);
 	sl_store_close(s);
-	if (!rc && ctx.arr) {
-		cli_print_json(ctx.arr);
-	}
-	json_decref(ctx.arr);
+	if (!rc && json)
+		cli_json_array_end(&arr);
 	return rc ? cli_fail(rc) : SL_OK;
 }
 

@@ -99,6 +99,12 @@ static int review_run(int argc, char **argv, sl_cli *g)
 	return ctx.blockers ? SL_FAIL : SL_OK;
 }
 
+static int stream_finding(json_t *f, void *ud)
+{
+	cli_json_array_add(ud, f);
+	return 0;
+}
+
 static int review_findings(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
@@ -111,12 +117,14 @@ static int review_findings(int argc, char **argv, sl_cli *g)
 	if (rc)
 		return cli_fail(rc);
 	json_t *arr = NULL;
-	rc = sl_review_findings(s, id, &arr);
+	cli_json_array ja = {0}; /* --json: streamed */
+	rc = json ? sl_review_findings_each(s, id, stream_finding, &ja)
+	          : sl_review_findings(s, id, &arr);
 	sl_store_close(s);
 	if (rc)
 		return cli_fail(rc);
 	if (json) {
-		cli_print_json(arr);
+		cli_json_array_end(&ja);
 	} else {
 		size_t i, k;
 		json_t *f, *r;

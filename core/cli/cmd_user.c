@@ -79,19 +79,19 @@ static int user_add(int argc, char **argv, sl_cli *g)
 }
 
 struct list_ctx {
-	json_t *arr;
+	cli_json_array *arr; /* --json: streamed */
 	int rows;
 };
 
 static int print_user(const sl_user_info *u, void *ud)
 {
 	struct list_ctx *c = ud;
-	json_t *arr = c->arr;
+	cli_json_array *arr = c->arr;
 	if (!arr && c->rows++ == 0)
 		printf("%-20s %-10s %-8s %-8s %-8s %s\n", _("ID"), _("ROLE"),
 		       _("AGENCY"), _("ZONE"), _("STATUS"), _("KEY"));
 	if (arr) {
-		json_array_append_new(
+		cli_json_array_add(
 		    arr,
 		    json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:s}", "id", u->id,
 		              "role", sl_role_name(u->role), "agency",
@@ -125,14 +125,12 @@ static int user_list(int argc, char **argv, sl_cli *g)
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
-	json_t *arr = json ? json_array() : NULL;
-	struct list_ctx ctx = {arr, 0};
+	cli_json_array arr = {0};
+	struct list_ctx ctx = {json ? &arr : NULL, 0};
 	rc = sl_user_list(s, print_user, &ctx);
 	sl_store_close(s);
-	if (!rc && arr) {
-		cli_print_json(arr);
-	}
-	json_decref(arr);
+	if (!rc && json)
+		cli_json_array_end(&arr);
 	return rc ? cli_fail(rc) : SL_OK;
 }
 
