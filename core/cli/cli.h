@@ -66,9 +66,6 @@ typedef struct {
 void cli_json_array_add(cli_json_array *a, json_t *elem);
 void cli_json_array_next(cli_json_array *a);
 void cli_json_array_end(cli_json_array *a);
-/* A string as jansson dumps it, the same bytes: the caller has checked
- * that it is UTF-8. */
-void cli_json_put_str(const char *s);
 /* Parse "ID [--json]" (and --help) for commands on one object: 0 to go on,
  * else the exit code (usage printed). */
 int cli_id_args(int argc, char **argv, const char *usage, const char *what,

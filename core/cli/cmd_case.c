@@ -252,6 +252,70 @@ static int utf8(const char *s)
 	return !s || sl_utf8_valid(s, strlen(s));
 }
 
+/* A --json row is put together here and written with one fwrite. */
+typedef struct {
+	char b[4096];
+	size_t n;
+} rowbuf;
+
+static void rb_put(rowbuf *o, const char *s, size_t n)
+{
+	if (o->n + n > sizeof o->b) {
+		fwrite(o->b, 1, o->n, stdout);
+		o->n = 0;
+		if (n > sizeof o->b) {
+			fwrite(s, 1, n, stdout);
+			return;
+		}
+	}
+	memcpy(o->b + o->n, s, n);
+	o->n += n;
+}
+
+static void rb_puts(rowbuf *o, const char *s)
+{
+	rb_put(o, s, strlen(s));
+}
+
+/* A string as jansson 2.14 dumps it, the same bytes (s is UTF-8): '"' and
+ * '\\' escaped, control characters as \b \f \n \r \t or \u00XX (upper
+ * case), everything else as it is. */
+static void rb_str(rowbuf *o, const char *s)
+{
+	const char *run = s;
+	rb_put(o, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		rb_put(o, run, (size_t)(s - run));
+		run = s + 1;
+		char esc[8];
+		switch (c) {
+		case '"': rb_puts(o, "\\\""); break;
+		case '\\': rb_puts(o, "\\\\"); break;
+		case '\b': rb_puts(o, "\\b"); break;
+		case '\f': rb_puts(o, "\\f"); break;
+		case '\n': rb_puts(o, "\\n"); break;
+		case '\r': rb_puts(o, "\\r"); break;
+		case '\t': rb_puts(o, "\\t"); break;
+		default:
+			snprintf(esc, sizeof esc, "\\u%04X", c);
+			rb_puts(o, esc);
+		}
+	}
+	rb_put(o, run, (size_t)(s - run));
+	rb_put(o, "\"", 1);
+}
+
+static void rb_str_or_null(rowbuf *o, const char *s)
+{
+	if (s)
+		rb_str(o, s);
+	else
+		rb_puts(o, "null");
+}
+
 /* One row of --json, written as cli_print_json would write it from
  * {case_id, agency, zone, state, subject_name, transferred_on, assignees,
  * returns, deadline, clock_paused, overdue}, byte for byte, without
@@ -263,25 +327,29 @@ static void json_row(cli_json_array *arr, const sl_case_row *r)
 	    !utf8(r->state) || !utf8(r->subject_name) ||
 	    !utf8(r->transferred_on))
 		return;
-	char d[16];
-	fmt_date(r->deadline_ms, d);
+	static int64_t day = -1; /* deadlines fall on few days: */
+	static char d[16];       /* strftime was a seventh of a row */
+	char num[32];
+	if (r->deadline_ms <= 0 || r->deadline_ms / 86400000 != day) {
+		fmt_date(r->deadline_ms, d);
+		day = r->deadline_ms > 0 ? r->deadline_ms / 86400000 : -1;
+	}
+	rowbuf o;
+	o.n = 0;
 	cli_json_array_next(arr);
-	fputs("{\n    \"case_id\": ", stdout);
-	cli_json_put_str(r->case_id);
-	fputs(",\n    \"agency\": ", stdout);
-	cli_json_put_str(r->agency);
-	fputs(",\n    \"zone\": ", stdout);
-	if (r->zone)
-		cli_json_put_str(r->zone);
-	else
-		fputs("null", stdout);
-	fputs(",\n    \"state\": ", stdout);
-	cli_json_put_str(r->state);
-	fputs(",\n    \"subject_name\": ", stdout);
-	cli_json_put_str(r->subject_name);
-	fputs(",\n    \"transferred_on\": ", stdout);
-	cli_json_put_str(r->transferred_on);
-	fputs(",\n    \"assignees\": [", stdout);
+	rb_puts(&o, "{\n    \"case_id\": ");
+	rb_str(&o, r->case_id);
+	rb_puts(&o, ",\n    \"agency\": ");
+	rb_str(&o, r->agency);
+	rb_puts(&o, ",\n    \"zone\": ");
+	rb_str_or_null(&o, r->zone);
+	rb_puts(&o, ",\n    \"state\": ");
+	rb_str(&o, r->state);
+	rb_puts(&o, ",\n    \"subject_name\": ");
+	rb_str(&o, r->subject_name);
+	rb_puts(&o, ",\n    \"transferred_on\": ");
+	rb_str(&o, r->transferred_on);
+	rb_puts(&o, ",\n    \"assignees\": [");
 	int n = 0;
 	for (const char *t = r->assignees; t && *t;) {
 		size_t len = strcspn(t, ",");
@@ -290,19 +358,23 @@ static void json_row(cli_json_array *arr, const sl_case_row *r)
 		/* as strtok_r skipped empty ones, json_string refused
 		 * what is not UTF-8 */
 		if (len && len < sizeof id && utf8(id)) {
-			fputs(n++ ? ",\n      " : "\n      ", stdout);
-			cli_json_put_str(id);
+			rb_puts(&o, n++ ? ",\n      " : "\n      ");
+			rb_str(&o, id);
 		}
 		t += len + (t[len] == ',');
 	}
-	fputs(n ? "\n    ]" : "]", stdout);
-	printf(",\n    \"returns\": %d,\n    \"deadline\": ", r->returns);
-	if (r->deadline_ms)
-		cli_json_put_str(d);
-	else
-		fputs("null", stdout);
-	printf(",\n    \"clock_paused\": %s,\n    \"overdue\": %s\n  }",
-	       r->paused ? "true" : "false", r->overdue ? "true" : "false");
+	rb_puts(&o, n ? "\n    ]" : "]");
+	snprintf(num, sizeof num, "%d", r->returns);
+	rb_puts(&o, ",\n    \"returns\": ");
+	rb_puts(&o, num);
+	rb_puts(&o, ",\n    \"deadline\": ");
+	rb_str_or_null(&o, r->deadline_ms ? d : NULL);
+	rb_puts(&o, ",\n    \"clock_paused\": ");
+	rb_puts(&o, r->paused ? "true" : "false");
+	rb_puts(&o, ",\n    \"overdue\": ");
+	rb_puts(&o, r->overdue ? "true" : "false");
+	rb_puts(&o, "\n  }");
+	fwrite(o.b, 1, o.n, stdout);
 }
 
 static int print_row(const sl_case_row *r, void *ud)

@@ -163,33 +163,6 @@ void cli_json_array_end(cli_json_array *a)
 	fputs(a->n ? "\n]\n" : "[]\n", stdout);
 }
 
-/* jansson 2.14's dump_string: '"' and '\\' escaped, control characters
- * as \b \f \n \r \t or \u00XX (upper case), everything else as it is */
-void cli_json_put_str(const char *s)
-{
-	const char *run = s;
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		fwrite(run, 1, (size_t)(s - run), stdout);
-		run = s + 1;
-		switch (c) {
-		case '"': fputs("\\\"", stdout); break;
-		case '\\': fputs("\\\\", stdout); break;
-		case '\b': fputs("\\b", stdout); break;
-		case '\f': fputs("\\f", stdout); break;
-		case '\n': fputs("\\n", stdout); break;
-		case '\r': fputs("\\r", stdout); break;
-		case '\t': fputs("\\t", stdout); break;
-		default: printf("\\u%04X", c); break;
-		}
-	}
-	fwrite(run, 1, (size_t)(s - run), stdout);
-	putchar('"');
-}
-
 int cli_id_args(int argc, char **argv, const char *usage, const char *what,
                 const char **id, int *json)
 {
