@@ -18,6 +18,8 @@
  *   list      case list as a leader seeing all zones, vs a scan of the
  *             covering index cases_list;
  *   listjson  case list --json, same baseline;
+ *   listcore  sl_case_list in one process, no printing, vs the same scan
+ *             (what the CLI adds is its unlock and its printing);
  *   auditlog  audit log --json over N entries vs plain audit log;
  *   userlist  user list --json over N users vs plain user list;
  *   findings  review findings ID --json, one case with N findings, vs plain;
@@ -66,6 +68,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "cases.h"
 #include "crypto.h"
 #include "schema.h"
 #include "store.h"
@@ -318,6 +321,8 @@ static res sl_ok(const char *dir, const char *user, const char *out, int pin,
 	return r;
 }
 
+static double g_helper_extra; /* a helper's second figure, if any */
+
 /* This program's own --helper KIND ARGS in a child (pinned if asked): it
  * prints the seconds its timed part took; returns them. */
 static double helper(int pin, char **args)
@@ -334,7 +339,11 @@ static double helper(int pin, char **args)
 		show_stderr();
 		die("helper %s: exit %d", args[0], r.rc);
 	}
-	double secs = atof(t);
+	double secs = 0;
+	long rows = 0;
+	g_helper_extra = 0;
+	if (sscanf(t, "%lf %ld %lf", &secs, &rows, &g_helper_extra) < 1)
+		die("helper %s: no figure", args[0]);
 	free(t);
 	unlink(out);
 	free(out);
@@ -518,6 +527,33 @@ static int h_scan_list(const char *dir, const char *user)
 	return 0;
 }
 
+static int count_row(const sl_case_row *r, void *ud)
+{
+	(void)r;
+	(*(long *)ud)++;
+	return 0;
+}
+
+/* sl_case_list as case list calls it, without printing, and the scan of
+ * the covering index, in one process: "list_s rows scan_s". */
+static int h_list_core(const char *dir, const char *user)
+{
+	sl_store *s = helper_unlock(dir, user);
+	static const char *const q[] = {"SELECT " LIST_COLS
+	                                " FROM cases INDEXED BY cases_list"};
+	double t0 = now();
+	scan(sl_store_db(s), q, 1, 0);
+	double ts = now() - t0;
+	sl_case_filter f = {0};
+	long rows = 0;
+	t0 = now();
+	if (sl_case_list(s, &f, count_row, &rows))
+		die("case list: %s", sl_errmsg());
+	printf("%.6f %ld %.6f\n", now() - t0, rows, ts);
+	sl_store_close(s);
+	return 0;
+}
+
 /* Audit entries shaped like intake entries until the log has n. */
 static int h_fill_audit(const char *dir, const char *user, long n)
 {
@@ -667,6 +703,8 @@ static int helper_main(int argc, char **argv)
 		return h_raw_insert(argv[1], argv[2]);
 	if (!strcmp(k, "scan-review") && argc == 3)
 		return h_scan_review(argv[1], argv[2]);
+	if (!strcmp(k, "list-core") && argc == 3)
+		return h_list_core(argv[1], argv[2]);
 	if (!strcmp(k, "scan-list") && argc == 3)
 		return h_scan_list(argv[1], argv[2]);
 	if (!strcmp(k, "fill-audit") && argc == 4)
@@ -1090,6 +1128,22 @@ static void op_list(long n, int json)
 	free(dir);
 }
 
+/* The listing in the core alone, against the scan, in one process: what
+ * the CLI adds on top is its unlock and its printing. */
+static void op_list_core(long n)
+{
+	char *dir = built_cases(n);
+	pair p = {0};
+	for (int i = 0; i < g_runs; i++) {
+		res r = {0};
+		r.wall = helper(0, ARGS("list-core", dir, "boss"));
+		pair_add(&p, r, g_helper_extra);
+	}
+	report("`sl_case_list` alone (in-process)", n, &p,
+	       "covering index scan", 0, 0);
+	free(dir);
+}
+
 /* A listing against its plain (human) form, both through the CLI. */
 static void op_plain_vs_json(long n, const char *what)
 {
@@ -1212,7 +1266,7 @@ static void usage(void)
 	        "usage: bench_cli [--sizes N,N,...] [--big] [--runs R]\n"
 	        "                 [--only OP,...] [--cache DIR] [--shenli "
 	        "PATH]\n"
-	        "OPs: import import1 review list listjson auditlog\n"
+	        "OPs: import import1 review list listjson listcore auditlog\n"
 	        "     userlist findings writer\n"
 	        "SHENLI_BENCH_CACHE=DIR keeps built stores between runs.\n");
 	exit(2);
@@ -1298,6 +1352,8 @@ int main(int argc, char **argv)
 			op_list(n, 0);
 		if (want(only, "listjson"))
 			op_list(n, 1);
+		if (want(only, "listcore"))
+			op_list_core(n);
 		if (want(only, "auditlog"))
 			op_plain_vs_json(n, "auditlog");
 		if (want(only, "userlist"))
