@@ -5,6 +5,7 @@
 #   make asan     the test suite under AddressSanitizer + UBSan
 #   make valgrind unit tests and some CLI tests under valgrind memcheck (tools/valgrind.sh)
 #   make bench    build and run the benchmarks (prints figures)
+#   make bench-big  the CLI benchmark (issue 18's table) at 10k, 100k and 1M
 #   make fuzz     clang libFuzzer targets, FUZZ_SECONDS (60) each (tools/fuzz.sh)
 #   make package  build, then the .deb (CPack) for air-gapped machines
 #   make format   clang-format the sources
@@ -21,7 +22,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE      ?= cmake
 
-.PHONY: all deps build test demo package asan valgrind bench fuzz format po clean
+.PHONY: all deps build test demo package asan valgrind bench bench-big fuzz format po clean
 
 all: build
 
@@ -68,11 +69,20 @@ valgrind: deps
 	JOBS=$(JOBS) bash tools/valgrind.sh $(VALGRIND_DIR)
 
 bench: build
+	@sh tools/deps.sh bench
 	$(BUILD_DIR)/tests/bench/bench_audit
 	$(BUILD_DIR)/tests/bench/bench_import
 	$(BUILD_DIR)/tests/bench/bench_review
 	$(BUILD_DIR)/tests/bench/bench_scripts
 	$(BUILD_DIR)/tests/bench/bench_report
+	$(BUILD_DIR)/tests/bench/bench_cli
+
+# The CLI end to end at 10k, 100k and 1M (tests/bench/bench_cli.c). The 1M
+# stores take several minutes to build: SHENLI_BENCH_CACHE=DIR keeps them
+# there for the next run.
+bench-big: build
+	@sh tools/deps.sh bench
+	$(BUILD_DIR)/tests/bench/bench_cli --big
 
 # A separate build with the core instrumented for libFuzzer, ASan and UBSan;
 # each target runs on a copy of tests/fuzz/corpus/<target>. Installs clang

@@ -836,17 +836,10 @@ sl_rc sl_checks_run_in_tx(sl_store *s, sl_checks *c, int64_t ref,
 	return rc;
 }
 
-sl_rc sl_review_findings(sl_store *s, const char *case_id, json_t **out)
-{
-	int64_t ref;
-	sl_state state;
-	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
-	if (rc)
-		return rc;
-	return sl_review_findings_of(s, ref, out);
-}
-
-sl_rc sl_review_findings_of(sl_store *s, int64_t ref, json_t **out)
+/* Each stored finding of case ref, in order, as a new reference for cb
+ * (non-zero from cb stops). */
+static sl_rc findings_each(sl_store *s, int64_t ref,
+                           int (*cb)(json_t *f, void *ud), void *ud)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(
@@ -857,7 +850,6 @@ sl_rc sl_review_findings_of(sl_store *s, int64_t ref, json_t **out)
 	        -1, &st, 0))
 		return sl_db_err(s, _("reading findings"));
 	sqlite3_bind_int64(st, 1, ref);
-	json_t *arr = json_array();
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		json_error_t jerr;
@@ -868,12 +860,49 @@ sl_rc sl_review_findings_of(sl_store *s, int64_t ref, json_t **out)
 		              TXT(st, 2), "code", TXT(st, 3), "message",
 		              TXT(st, 4), "refs", refs ? refs : json_array(),
 		              "outline_item", (const char *)TXT(st, 6));
-		json_array_append_new(arr, f);
+		if (cb(f, ud))
+			break;
 	}
 	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		json_decref(arr);
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
 		return sl_db_err(s, _("reading findings"));
+	return SL_OK;
+}
+
+sl_rc sl_review_findings(sl_store *s, const char *case_id, json_t **out)
+{
+	int64_t ref;
+	sl_state state;
+	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
+	if (rc)
+		return rc;
+	return sl_review_findings_of(s, ref, out);
+}
+
+sl_rc sl_review_findings_each(sl_store *s, const char *case_id,
+                              int (*cb)(json_t *f, void *ud), void *ud)
+{
+	int64_t ref;
+	sl_state state;
+	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
+	if (rc)
+		return rc;
+	return findings_each(s, ref, cb, ud);
+}
+
+static int append_finding(json_t *f, void *ud)
+{
+	json_array_append_new(ud, f);
+	return 0;
+}
+
+sl_rc sl_review_findings_of(sl_store *s, int64_t ref, json_t **out)
+{
+	json_t *arr = json_array();
+	sl_rc rc = findings_each(s, ref, append_finding, arr);
+	if (rc) {
+		json_decref(arr);
+		return rc;
 	}
 	*out = arr;
 	return SL_OK;

@@ -45,5 +45,9 @@ void sl_checks_free(sl_checks *c);
 sl_rc sl_review_findings(sl_store *s, const char *case_id, json_t **out);
 /* The same for case ref; policy is the caller's. */
 sl_rc sl_review_findings_of(sl_store *s, int64_t ref, json_t **out);
+/* The findings of a case one at a time, each a new reference that cb
+ * takes (non-zero from cb stops): any number of them in flat memory. */
+sl_rc sl_review_findings_each(sl_store *s, const char *case_id,
+                              int (*cb)(json_t *f, void *ud), void *ud);
 
 #endif

@@ -51,6 +51,11 @@ if [ "${1:-}" = test ]; then
 	[ -x /usr/bin/time ] || need="$need time"
 fi
 
+# 'make bench': bench_cli reads peak RSS from /usr/bin/time -v.
+if [ "${1:-}" = bench ]; then
+	[ -x /usr/bin/time ] || need="$need time"
+fi
+
 [ -z "$need" ] && exit 0
 # Each package once, in a stable order.
 need=$(printf '%s\n' $need | sort -u | tr '\n' ' ')

@@ -142,6 +142,19 @@ void cli_progress(cli_bar *b, size_t done, int finish);
 
 /* One JSON document on stdout (the --json contract). */
 void cli_print_json(json_t *j);
+/* A JSON array printed element by element, as cli_print_json prints the
+ * whole array, byte for byte: a listing of any length in flat memory.
+ * add takes elem's reference (NULL, a json_pack that failed, is left out
+ * as json_array_append_new leaves it out); next begins an element that
+ * the caller prints itself, one level down (two spaces after each line
+ * break); end closes the array ("[]" if empty). A listing that fails
+ * half-way leaves the document unterminated. */
+typedef struct {
+	size_t n;
+} cli_json_array;
+void cli_json_array_add(cli_json_array *a, json_t *elem);
+void cli_json_array_next(cli_json_array *a);
+void cli_json_array_end(cli_json_array *a);
 /* Parse "ID [--json]" (and --help) for commands on one object: 0 to go on,
  * -1 when help was printed, else the exit code (usage printed). usage is
  * used only outside cli_dispatch (NULL: the running subcommand's). */

@@ -62,7 +62,7 @@ static int audit_verify(int argc, char **argv, sl_cli *g)
 }
 
 struct log_ctx {
-	json_t *arr;
+	cli_json_array *arr; /* --json: streamed */
 	cli_table *t;
 };
 
@@ -77,7 +77,7 @@ static int print_entry(const sl_audit_entry *e, void *ud)
 		if (!d)
 			d = json_string(e->details);
 		sl_hex(e->hash, 32, hex);
-		json_array_append_new(
+		cli_json_array_add(
 		    c->arr,
 		    json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:b}",
 		              "seq", (json_int_t)e->seq, "time", ts, "ts_ms",
@@ -133,7 +133,8 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
-	struct log_ctx ctx = {json ? json_array() : NULL, NULL};
+	cli_json_array arr = {0};
+	struct log_ctx ctx = {json ? &arr : NULL, NULL};
 	if (!json) {
 		ctx.t = cli_table_new(7, _("SEQ"), _("TIME"), _("ACTOR"),
 		                      _("ACTION"), _("OBJECT"), _("SIGNED"),
@@ -144,12 +145,11 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 	if (!rc)
 		rc = sl_audit_each(s, since, print_entry, &ctx);
 	sl_store_close(s);
-	if (!rc && ctx.arr)
-		cli_print_json(ctx.arr);
+	if (!rc && json)
+		cli_json_array_end(&arr);
 	if (!rc && ctx.t)
 		cli_table_print(ctx.t, stdout);
 	cli_table_free(ctx.t);
-	json_decref(ctx.arr);
 	return rc ? cli_fail(rc) : SL_OK;
 }
 

@@ -238,35 +238,39 @@ static void fmt_date(int64_t ms, char out[16])
 }
 
 struct list_ctx {
-	json_t *arr;
+	cli_json_array *arr; /* --json: streamed */
 	cli_table *t;
 };
+
+static void json_row(cli_json_array *arr, const sl_case_row *r)
+{
+	json_t *team = json_array();
+	if (r->assignees) {
+		char *dup = strdup(r->assignees), *save = NULL;
+		for (char *t = strtok_r(dup, ",", &save); t;
+		     t = strtok_r(NULL, ",", &save))
+			json_array_append_new(team, json_string(t));
+		free(dup);
+	}
+	char d[16];
+	fmt_date(r->deadline_ms, d);
+	cli_json_array_add(
+	    arr, json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:o, s:i, s:s?,"
+	                   " s:b, s:b}",
+	                   "case_id", r->case_id, "agency", r->agency, "zone",
+	                   r->zone, "state", r->state, "subject_name",
+	                   r->subject_name, "transferred_on", r->transferred_on,
+	                   "assignees", team, "returns", r->returns, "deadline",
+	                   r->deadline_ms ? d : NULL, "clock_paused", r->paused,
+	                   "overdue", r->overdue));
+}
 
 static int print_row(const sl_case_row *r, void *ud)
 {
 	struct list_ctx *c = ud;
-	json_t *arr = c->arr;
+	cli_json_array *arr = c->arr;
 	if (arr) {
-		json_t *team = json_array();
-		if (r->assignees) {
-			char *dup = strdup(r->assignees), *save = NULL;
-			for (char *t = strtok_r(dup, ",", &save); t;
-			     t = strtok_r(NULL, ",", &save))
-				json_array_append_new(team, json_string(t));
-			free(dup);
-		}
-		char d[16];
-		fmt_date(r->deadline_ms, d);
-		json_array_append_new(
-		    arr, json_pack(
-		             "{s:s, s:s, s:s?, s:s, s:s, s:s, s:o, s:i, s:s?,"
-		             " s:b, s:b}",
-		             "case_id", r->case_id, "agency", r->agency, "zone",
-		             r->zone, "state", r->state, "subject_name",
-		             r->subject_name, "transferred_on",
-		             r->transferred_on, "assignees", team, "returns",
-		             r->returns, "deadline", r->deadline_ms ? d : NULL,
-		             "clock_paused", r->paused, "overdue", r->overdue));
+		json_row(arr, r);
 		return 0;
 	}
 	char d[32], due[96];
@@ -324,19 +328,19 @@ static int case_list(int argc, char **argv, sl_cli *g)
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
-	struct list_ctx ctx = {json ? json_array() : NULL, NULL};
+	cli_json_array arr = {0};
+	struct list_ctx ctx = {json ? &arr : NULL, NULL};
 	if (!json)
 		ctx.t = cli_table_new(7, _("CASE"), _("AGENCY"), _("ZONE"),
 		                      _("STATE"), _("REVIEW LIMIT"),
 		                      _("SUBJECT"), _("TEAM"));
 	rc = sl_case_list(s, &f, print_row, &ctx);
 	sl_store_close(s);
-	if (!rc && ctx.arr)
-		cli_print_json(ctx.arr);
+	if (!rc && json)
+		cli_json_array_end(&arr);
 	if (!rc && ctx.t)
 		cli_table_print(ctx.t, stdout);
 	cli_table_free(ctx.t);
-	json_decref(ctx.arr);
 	return rc ? cli_fail(rc) : SL_OK;
 }
 

@@ -150,6 +150,12 @@ static void print_findings(const char *id, json_t *arr)
 	}
 }
 
+static int stream_finding(json_t *f, void *ud)
+{
+	cli_json_array_add(ud, f);
+	return 0;
+}
+
 static int review_findings(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
@@ -162,12 +168,14 @@ static int review_findings(int argc, char **argv, sl_cli *g)
 	if (rc)
 		return cli_fail(rc);
 	json_t *arr = NULL;
-	rc = sl_review_findings(s, id, &arr);
+	cli_json_array ja = {0}; /* --json: streamed */
+	rc = json ? sl_review_findings_each(s, id, stream_finding, &ja)
+	          : sl_review_findings(s, id, &arr);
 	sl_store_close(s);
 	if (rc)
 		return cli_fail(rc);
 	if (json) {
-		cli_print_json(arr);
+		cli_json_array_end(&ja);
 	} else {
 		print_findings(id, arr);
 	}

@@ -68,7 +68,7 @@ static int user_add(int argc, char **argv, sl_cli *g)
 }
 
 struct list_ctx {
-	json_t *arr;
+	cli_json_array *arr; /* --json: streamed */
 	cli_table *t;
 };
 
@@ -76,7 +76,7 @@ static int print_user(const sl_user_info *u, void *ud)
 {
 	struct list_ctx *c = ud;
 	if (c->arr) {
-		json_array_append_new(
+		cli_json_array_add(
 		    c->arr,
 		    json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b, s:b, s:s?}",
 		              "id", u->id, "role", sl_role_name(u->role),
@@ -114,19 +114,18 @@ static int user_list(int argc, char **argv, sl_cli *g)
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
-	json_t *arr = json ? json_array() : NULL;
-	struct list_ctx ctx = {arr, NULL};
+	cli_json_array arr = {0};
+	struct list_ctx ctx = {json ? &arr : NULL, NULL};
 	if (!json)
 		ctx.t = cli_table_new(6, _("ID"), _("ROLE"), _("AGENCY"),
 		                      _("ZONE"), _("STATUS"), _("KEY"));
 	rc = sl_user_list(s, print_user, &ctx);
 	sl_store_close(s);
-	if (!rc && arr)
-		cli_print_json(arr);
+	if (!rc && json)
+		cli_json_array_end(&arr);
 	if (!rc && ctx.t)
 		cli_table_print(ctx.t, stdout);
 	cli_table_free(ctx.t);
-	json_decref(arr);
 	return rc ? cli_fail(rc) : SL_OK;
 }
 
