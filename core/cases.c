@@ -15,6 +15,7 @@
 #include "crypto.h"
 #include "org.h"
 #include "guard.h"
+#include "transition.h"
 #include "text.h"
 #include "users.h"
 
@@ -414,19 +415,24 @@ static sl_rc store_children(sl_store *s, sqlite3_stmt *const *q, int64_t ref,
 
 static sl_rc store_case(sl_importer *im, const prepared *pp, const char *buf,
                         size_t len, const char *zone, sl_intake_decision dec,
-                        json_t *reasons)
+                        sl_state old, json_t *reasons)
 {
 	sl_store *s = im->s;
 	const sl_dossier *d = pp->d;
 	sqlite3_stmt *st = im->q[Q_CASE];
 	const sl_proposal *p = &d->proposal;
 	char *why = json_dumps(reasons, JSON_COMPACT);
-	sl_state state = dec == SL_INTAKE_ACCEPTED   ? SL_ST_ACCEPTED
-	                 : dec == SL_INTAKE_DEFERRED ? SL_ST_DEFERRED
-	                                             : SL_ST_REFUSED;
-	sl_rc rc = SL_OK;
-	if (!why)
-		return sl_error(SL_ESYS, _("out of memory"));
+	/* the first state, from the machine: received, then the decision */
+	sl_state state;
+	sl_rc rc = sl_case_intake_state(d->case_id, old,
+	                                dec == SL_INTAKE_ACCEPTED   ? SL_EV_ACCEPT
+	                                : dec == SL_INTAKE_DEFERRED ? SL_EV_DEFER
+	                                                            : SL_EV_REFUSE,
+	                                &state);
+	if (rc || !why) {
+		free(why);
+		return rc ? rc : sl_error(SL_ESYS, _("out of memory"));
+	}
 	sqlite3_bind_text(st, 1, d->case_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, d->agency, -1, SQLITE_STATIC);
 	bind_opt(st, 3, zone && *zone ? zone : NULL);
@@ -548,6 +554,7 @@ static sl_rc import_parsed(sl_importer *im, const prepared *pp, const char *buf,
 	char zone[SL_CODE_MAX + 1] = "", dup[16] = "";
 	int agency_found = 0;
 	int64_t old_ref = 0;
+	sl_state old_state = SL_ST__COUNT;
 	const agency_rec *az = bsearch(d->agency, im->agencies, im->n_agencies,
 	                               sizeof *im->agencies, cmp_agency);
 	if (az) {
@@ -567,8 +574,11 @@ static sl_rc import_parsed(sl_importer *im, const prepared *pp, const char *buf,
 		    d->case_id, (const char *)sqlite3_column_text(st, 2),
 		    (const char *)sqlite3_column_text(st, 3), 0};
 		hidden = !sl_policy_case_visible(sl_store_actor(im->s), &other);
-		if (!hidden && (sn == SL_ST_DEFERRED || sn == SL_ST_REFUSED))
+		if (!hidden && sn >= 0 &&
+		    sl_lifecycle_allows((sl_state)sn, SL_EV_REINTAKE)) {
 			old_ref = sqlite3_column_int64(st, 0);
+			old_state = (sl_state)sn;
+		}
 		else
 			snprintf(dup, sizeof dup, "%s",
 			         hidden  ? ""
@@ -599,7 +609,8 @@ static sl_rc import_parsed(sl_importer *im, const prepared *pp, const char *buf,
 	if (!*dup) {
 		if (old_ref && (rc = forget_rows(im->s, old_ref, 1)))
 			goto fail;
-		if ((rc = store_case(im, pp, buf, len, zone, dec, reasons)))
+		if ((rc = store_case(im, pp, buf, len, zone, dec, old_state,
+		                     reasons)))
 			goto fail;
 	}
 	char content[65];
@@ -1908,16 +1919,10 @@ static sl_rc assign_once(sl_store *s, const char *case_id,
 		json_array_append_new(tj, json_string(team[i]));
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "UPDATE cases SET state = ? WHERE id = ?", -1,
-	                       &st, 0))
-		goto dberr;
-	sqlite3_bind_text(st, 1, sl_state_name(next), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, c.ref);
-	if (!step_done(st))
-		goto dberr;
-	sqlite3_finalize(st);
 	st = NULL;
+	if ((rc = sl_case_transition(s, c.ref, case_id, c.state, SL_EV_ASSIGN,
+	                             NULL, &next)))
+		goto fail;
 	json_t *d =
 	    json_pack("{s:O, s:O, s:s, s:s, s:i, s:s, s:s?}", "team", tj,
 	              "previous", prev, "from", sl_state_name(c.state), "to",
@@ -1972,6 +1977,8 @@ static sl_rc extend_once(sl_store *s, const char *case_id, int days,
 	if ((rc = sl_rules_load(s, &rules)))
 		return rc;
 	int max = sl_rules_max_extension_days(rules);
+	int64_t deadline =
+	    sl_clock_resume(rules, c.deadline_ms, days * SL_DAY_MS);
 	sl_rules_free(rules);
 	if (days < 1 || c.extended_days + days > max)
 		return sl_error(
@@ -1979,31 +1986,12 @@ static sl_rc extend_once(sl_store *s, const char *case_id, int days,
 		    _("an extension of %d days is out of range: %d of %d "
 		      "days allowed by the rules are already used"),
 		    days, c.extended_days, max);
-	sl_rules *rl;
-	if ((rc = sl_rules_load(s, &rl)))
-		return rc;
-	int64_t deadline = sl_clock_resume(rl, c.deadline_ms, days * SL_DAY_MS);
-	sl_rules_free(rl);
 	if ((rc = sl_tx_begin_unchanged(s)))
 		return rc;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
-	        "UPDATE cases SET deadline_ms = ?, extended_days ="
-	        " extended_days + ? WHERE id = ?",
-	        -1, &st, 0)) {
-		rc = sl_db_err(s, _("extending"));
+	sl_case_change chg = {.deadline_ms = deadline, .extend_days = days};
+	if ((rc = sl_case_transition(s, c.ref, case_id, c.state, SL_EV_EXTEND,
+	                             &chg, NULL)))
 		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, deadline);
-	sqlite3_bind_int(st, 2, days);
-	sqlite3_bind_int64(st, 3, c.ref);
-	int ok = step_done(st);
-	sqlite3_finalize(st);
-	if (!ok) {
-		rc = sl_db_err(s, _("extending"));
-		goto fail;
-	}
 	json_t *d =
 	    json_pack("{s:i, s:o, s:o, s:I, s:s, s:s?}", "days", days,
 	              "old_deadline", ms_date(c.deadline_ms), "deadline",

@@ -58,6 +58,14 @@ const char *sl_event_name(sl_event e)
 	return e < SL_EV__COUNT ? event_names[e] : "?";
 }
 
+int sl_lifecycle_allows(sl_state from, sl_event ev)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].from == from && table[i].ev == ev)
+			return 1;
+	return 0;
+}
+
 sl_rc sl_lifecycle_next(const char *case_id, sl_state from, sl_event ev,
                         sl_state *to)
 {

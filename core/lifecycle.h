@@ -8,6 +8,7 @@
  *
  * Every state change of a case goes through sl_lifecycle_next(); an event
  * that is not allowed in the current state is SL_EPERM naming the state.
+ * transition.h writes the change; this machine is pure.
  *
  * The review clock: the limit runs from acceptance; a return pauses it
  * (time in supplementary investigation does not count) and a resubmission
@@ -56,6 +57,9 @@ const char *sl_event_name(sl_event e);
  * assign") if the event is not allowed in from. */
 sl_rc sl_lifecycle_next(const char *case_id, sl_state from, sl_event ev,
                         sl_state *to);
+
+/* Does the machine allow ev in from (no message)? */
+int sl_lifecycle_allows(sl_state from, sl_event ev);
 
 /* Is the review clock running in this state? */
 int sl_state_clock_runs(sl_state s);

@@ -12,6 +12,7 @@
 #include "lifecycle.h"
 #include "package.h"
 #include "guard.h"
+#include "transition.h"
 #include "registry.h"
 #include "rules.h"
 #include "text.h"
@@ -369,24 +370,9 @@ static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
 		goto fail;
 	}
 	id = sqlite3_last_insert_rowid(sl_store_db(s));
-	if (panel && next != state) {
-		if (sqlite3_prepare_v2(
-		        sl_store_db(s),
-		        "UPDATE cases SET state = ? WHERE id = ?", -1, &st,
-		        0)) {
-			rc = sl_db_err(s, _("recording an opinion"));
-			goto fail;
-		}
-		sqlite3_bind_text(st, 1, sl_state_name(next), -1,
-		                  SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, ref);
-		step = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (step != SQLITE_DONE) {
-			rc = sl_db_err(s, _("recording an opinion"));
-			goto fail;
-		}
-	}
+	if (panel && (rc = sl_case_transition(s, ref, case_id, state,
+	                                      SL_EV_DELIBERATE, NULL, &next)))
+		goto fail;
 	json_t *d =
 	    json_pack("{s:I, s:b, s:s, s:s, s:s}", "opinion", (json_int_t)id,
 	              "panel", panel, "sha256", hex, "sig", hsig, "state",

@@ -15,6 +15,7 @@
 #include "review.h"
 #include "rules.h"
 #include "text.h"
+#include "transition.h"
 
 static const char *const STANDARDS[] = {"facts",          "evidence",
                                         "classification", "disposal",
@@ -650,18 +651,10 @@ static sl_rc return_once(sl_store *s, const char *case_id,
 	}
 	sqlite3_finalize(st);
 	/* the clock stops: time away for supplement does not count */
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "UPDATE cases SET state = ?, paused_ms = ?,"
-	                       " returns = returns + 1 WHERE id = ?",
-	                       -1, &st, 0))
-		goto dberr;
-	sqlite3_bind_text(st, 1, sl_state_name(next), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, ref);
-	ok = step_done(st);
-	sqlite3_finalize(st);
-	if (!ok)
-		goto dberr;
+	sl_case_change chg = {.paused_ms = now, .count_return = 1};
+	if ((rc = sl_case_transition(s, ref, case_id, state, SL_EV_RETURN,
+	                             &chg, &next)))
+		goto fail;
 	/* the whole outline goes into the log: what the agency is asked is
 	 * part of the record, and replay derives the outline from it */
 	json_t *d = json_pack("{s:i, s:s, s:O, s:i, s:s}", "return_no", no,
@@ -1140,11 +1133,9 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 		goto fail;
 	int64_t deadline = sl_clock_resume(rules, deadline_was, away);
 	sl_rules_free(rules);
-	int64_t v2[] = {deadline, ref};
-	if ((rc = exec_i64(s,
-	                   "UPDATE cases SET state = 'in_review', deadline_ms ="
-	                   " ?1, paused_ms = NULL WHERE id = ?2",
-	                   _("recording the resubmission"), 2, v2)))
+	sl_case_change chg = {.deadline_ms = deadline, .paused_ms = -1};
+	if ((rc = sl_case_transition(s, ref, case_id, state, SL_EV_RESUBMIT,
+	                             &chg, &next)))
 		goto fail;
 	json_t *det = json_pack(
 	    "{s:i, s:s, s:s, s:O, s:O, s:I, s:I}", "return_no", r, "sha256",

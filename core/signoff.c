@@ -15,6 +15,7 @@
 #include "policy.h"
 #include "returns.h"
 #include "review.h"
+#include "transition.h"
 #include "rules.h"
 
 /* ---- the view ------------------------------------------------------------ */
@@ -414,24 +415,11 @@ sl_rc sl_signoff(sl_store *s, const char *case_id, sl_gate_result *r)
 		goto fail;
 	}
 	sl_audit_format_anchor(seq, hh, r->head);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "UPDATE cases SET state = ?, signed_head = ?,"
-	                       " signed_ms = ? WHERE id = ?",
-	                       -1, &st, 0)) {
+	sl_case_change chg = {.signed_head = r->head,
+	                      .signed_ms = sl_tx_clock(s)};
+	if ((rc = sl_case_transition(s, ref, case_id, state, SL_EV_SIGNOFF,
+	                             &chg, &next))) {
 		json_decref(versions);
-		rc = sl_db_err(s, _("signing off"));
-		goto fail;
-	}
-	sqlite3_bind_text(st, 1, sl_state_name(next), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->head, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, sl_tx_clock(s));
-	sqlite3_bind_int64(st, 4, ref);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		json_decref(versions);
-		rc = sl_db_err(s, _("signing off"));
 		goto fail;
 	}
 	json_t *d = json_pack("{s:s, s:o, s:s}", "head", r->head, "scripts",
