@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <shenli/base.h>
+
 #include "err.h"
 
 #define SL_SHA256_LEN 32
@@ -34,11 +36,9 @@ void sl_crypto_init(void);
 
 void *sl_secure_alloc(size_t n);        /* zeroed; NULL on failure */
 void sl_secure_free(void *p, size_t n); /* wipes, then frees */
-void sl_wipe(void *p, size_t n);
 /* Constant-time compare; 0 when equal. */
 int sl_memeq_ct(const void *a, const void *b, size_t n);
 
-sl_rc sl_random(void *buf, size_t n);
 sl_rc sl_random_key(void *buf, size_t n);
 
 /* SHA-256. The streaming form avoids a heap allocation per hash on hot paths.
@@ -81,8 +81,6 @@ sl_rc sl_verify(sl_signkey *pub, const void *msg, size_t n,
 /* One more reference to a key (free each with sl_sign_free). */
 sl_signkey *sl_key_ref(sl_signkey *k);
 
-/* Lower-case hex. out must hold 2n+1 bytes. */
-void sl_hex(const uint8_t *in, size_t n, char *out);
 /* Parses exactly 2n hex digits; SL_EINPUT otherwise. */
 sl_rc sl_unhex(const char *in, uint8_t *out, size_t n);
 

@@ -10,16 +10,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <shenli/base.h>
+
 #include "err.h"
 
-/* Read a whole regular file of at most max bytes into a NUL-terminated heap
- * buffer. SL_EINPUT if too large or not a regular file; SL_ESYS on I/O. */
-sl_rc sl_file_read(const char *path, size_t max, char **out, size_t *len);
-/* Read from an open fd the same way (e.g. "-" for stdin). */
-sl_rc sl_fd_read(int fd, const char *name, size_t max, char **out, size_t *len);
-/* Atomically replace path with data, created with mode. */
-sl_rc sl_file_write_atomic(const char *path, const void *data, size_t len,
-                           mode_t mode);
 /* Write data to newpath (created or truncated), durably; see also
  * sl_file_commit_rename. */
 sl_rc sl_file_write_new(const char *newpath, const void *data, size_t len,

@@ -23,18 +23,6 @@
 #include "err.h"
 
 typedef enum {
-	SL_ST_RECEIVED,
-	SL_ST_ACCEPTED,
-	SL_ST_DEFERRED,
-	SL_ST_REFUSED,
-	SL_ST_IN_REVIEW,
-	SL_ST_RETURNED,
-	SL_ST_DELIBERATED,
-	SL_ST_SIGNED_OFF,
-	SL_ST__COUNT
-} sl_state;
-
-typedef enum {
 	SL_EV_ACCEPT,
 	SL_EV_DEFER,
 	SL_EV_REFUSE,
@@ -48,9 +36,6 @@ typedef enum {
 	SL_EV__COUNT
 } sl_event;
 
-const char *sl_state_name(sl_state s);
-/* -1 if unknown */
-int sl_state_parse(const char *name);
 const char *sl_event_name(sl_event e);
 
 /* The state after event, or SL_EPERM ("case X is 'refused': cannot

@@ -18,73 +18,12 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include <shenli/base.h>
+
 #include "crypto.h"
 #include "err.h"
 
-#define SL_ID_MAX 32
-
-typedef struct sl_store sl_store;
-
-typedef enum {
-	SL_ROLE_ADMIN = 1 << 0,
-	SL_ROLE_LEADER = 1 << 1,
-	SL_ROLE_MEMBER = 1 << 2,
-	SL_ROLE_SPECIALIST = 1 << 3,
-	SL_ROLE_AUDITOR = 1 << 4,
-} sl_role;
-
-/* The authenticated user of an unlocked store. */
-typedef struct {
-	char id[SL_ID_MAX + 1];
-	sl_role role;
-	char agency[SL_ID_MAX + 1]; /* home agency, "" if none */
-	char zone[SL_ID_MAX + 1];   /* "" if none */
-} sl_actor;
-
-/* "admin" -> SL_ROLE_ADMIN; 0 if unknown. And back. */
-sl_role sl_role_parse(const char *name);
-const char *sl_role_name(sl_role r);
-/* User ids: [a-z0-9][a-z0-9._-]{0,31}. They name key slot files. */
-int sl_user_id_valid(const char *id);
-
-/* Default store path: $XDG_DATA_HOME/shenli/store.db. Caller frees. */
-char *sl_store_default_path(void);
-
-/* Create a new store with its first admin. Fails if PATH exists. */
-sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
-                      size_t plen, sl_store **out);
-/*
- * Unlock as user. SL_EAUTH (one message for every cause) when the user is
- * unknown or disabled or the passphrase is wrong; SL_EINTEGRITY when the
- * store cannot be decrypted or its key slot is not the one it recorded.
- *
- * Every unlock checks the audit log from where this user last verified it
- * (verify.h, checkpoint.h): the registry it ends with (who holds which
- * role, key, agency and zone; which packages may run) is what the store
- * trusts from then on, and the registry tables must agree with it. A log
- * that does not verify is SL_EINTEGRITY naming why, unless flags hold
- * SL_OPEN_UNVERIFIED (for audit verify, which then says why in full).
- *
- * A user whom an admin added is pending until they choose their own
- * passphrase: their first passphrase opens nothing but SL_OPEN_ENROL
- * (user passwd, which enrols them); otherwise SL_EAUTH says so.
- */
-#define SL_OPEN_ENROL 1u
-#define SL_OPEN_UNVERIFIED 2u
-sl_rc sl_store_open(const char *path, const char *user, const char *pass,
-                    size_t plen, unsigned flags, sl_store **out);
-sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
-                      size_t plen, sl_store **out); /* flags 0 */
-/* Close; the user's checkpoint moves on to the head (best effort). */
-void sl_store_close(sl_store *s);
-
-/* The user has not yet chosen their own passphrase (SL_OPEN_ENROL). */
-int sl_store_pending(const sl_store *s);
-/* Opened with SL_OPEN_UNVERIFIED and the log did not verify. */
-int sl_store_unverified(const sl_store *s);
-
 sqlite3 *sl_store_db(sl_store *s);
-const sl_actor *sl_store_actor(const sl_store *s);
 /* What the log has authorised, as verified at unlock (registry.h). */
 struct sl_registry;
 const struct sl_registry *sl_store_registry(const sl_store *s);

@@ -22,6 +22,7 @@ typedef struct {
 	const char *user;
 	const char *pass_file;
 	int pass_fd; /* -1 if not given */
+	sl_store *s; /* opened by cli_store(), closed by the dispatcher */
 } sl_cli;
 
 /* A passphrase in locked memory; free with cli_pass_free. */
@@ -41,6 +42,12 @@ sl_rc cli_unlock(const sl_cli *g, sl_store **out);
 /* The same with sl_store_open() flags (SL_OPEN_ENROL, SL_OPEN_UNVERIFIED). */
 sl_rc cli_unlock_as(const sl_cli *g, unsigned flags, sl_store **out);
 
+/* The store, opened as --user the way the running command's table entry
+ * says (CLI_UNLOCK | flags): asks the passphrase the first time; NULL
+ * after printing why (cli_fail) if it cannot be opened, with *rc the exit
+ * code. The dispatcher closes it when the command returns. */
+sl_store *cli_store(sl_cli *g, int *rc);
+
 /* Print "shenli: <message>" for rc to stderr (sanitised) and return rc. */
 int cli_fail(sl_rc rc);
 
@@ -59,7 +66,14 @@ typedef struct {
 	const char *synopsis;
 	const char *summary; /* N_(): one line for the group's help */
 	const char *help;    /* N_(): what it does; NULL for none */
+	/* Whether it opens the store as --user, and how: CLI_NO_STORE, or
+	 * CLI_UNLOCK with sl_store_open() flags (SL_OPEN_ENROL, ...). The
+	 * command asks for it with cli_store() once its arguments are
+	 * parsed; the dispatcher closes it. */
+	unsigned unlock;
 } cli_sub;
+#define CLI_NO_STORE 0u
+#define CLI_UNLOCK 0x100u
 
 typedef struct {
 	const char *name; /* "case" */

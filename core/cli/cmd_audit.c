@@ -189,17 +189,20 @@ static const cli_sub subs[] = {
         "and every signature; it names the first bad entry and exits 6. With\n"
         "--anchor it also proves that the log still extends a head written\n"
         "down earlier (from 'audit head'), which a rolled-back or rewritten\n"
-        "store cannot. For everyone.\n")},
+        "store cannot. For everyone.\n"),
+     CLI_UNLOCK | SL_OPEN_UNVERIFIED},
     {"log", audit_log, "shenli audit log [--since SEQ] [--json]",
      N_("show the audit log (admins and auditors)"),
      N_("Shows the audit log (审计日志) from entry SEQ on: who did what to\n"
         "which object, when (local time), and which entries close a signed\n"
         "command. For admins and auditors. --json gives one JSON document,\n"
-        "with times in UTC.\n")},
+        "with times in UTC.\n"),
+     CLI_UNLOCK},
     {"head", audit_head, "shenli audit head",
      N_("print the head of the log, SEQ:HASH, to write down"),
      N_("Prints the head of the audit log as SEQ:HASH. Write it down or\n"
         "print it on reports: 'audit verify --anchor' proves later that the\n"
-        "log still extends it.\n")},
+        "log still extends it.\n"),
+     CLI_UNLOCK},
 };
 const cli_group cli_audit = {"audit", subs, CLI_COUNT(subs), AUDIT_NOTE};

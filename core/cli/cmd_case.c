@@ -849,7 +849,8 @@ static const cli_sub subs[] = {
         "anything is written. --jsonl reads one dossier a line from FILE, or\n"
         "from standard input with '-'. --json prints the decisions as one\n"
         "JSON document. Exit 5 if any dossier was malformed, else 1 if any\n"
-        "was deferred or refused.\n")},
+        "was deferred or refused.\n"),
+     CLI_UNLOCK},
     {"list", case_list,
      "shenli case list [--state S] [--zone Z] [--agency A]\n"
      "                 [--assignee U] [--overdue] [--json]",
@@ -860,30 +861,35 @@ static const cli_sub subs[] = {
         "case their home agency transferred (recusal). --state, --zone,\n"
         "--agency and --assignee narrow the list; --overdue keeps the cases\n"
         "past their review limit. States: received, accepted, deferred,\n"
-        "refused, in_review, returned, deliberated, signed_off.\n")},
+        "refused, in_review, returned, deliberated, signed_off.\n"),
+     CLI_UNLOCK},
     {"show", case_show, "shenli case show ID [--json]",
      N_("show one case with its dossier"),
      N_("Shows one case in Chinese: its state and review limit, the team,\n"
         "the subject, the facts with their evidence, the documents and the\n"
         "agency's proposal. --json gives the stored case and dossier as one\n"
-        "JSON document.\n")},
+        "JSON document.\n"),
+     CLI_UNLOCK},
     {"assign", case_assign,
      "shenli case assign ID REVIEWER... | shenli case assign ID --auto N",
      N_("name the review team (leaders)"),
      N_("Names the review team (审理组) of a case, for leaders: at least two\n"
         "reviewers, members of the case's zone or specialists, never one\n"
         "whose home agency transferred the case (recusal: exit 4). --auto N\n"
-        "picks N eligible reviewers.\n")},
+        "picks N eligible reviewers.\n"),
+     CLI_UNLOCK},
     {"extend", case_extend, "shenli case extend ID --days N",
      N_("extend the review limit (leaders)"),
      N_("Extends the review limit of a case by N days, for leaders, within\n"
-        "what the rules allow.\n")},
+        "what the rules allow.\n"),
+     CLI_UNLOCK},
     {"resubmit", case_resubmit, "shenli case resubmit ID FILE.json [--json]",
      N_("take in the agency's answers to a return (leaders)"),
      N_("Takes in the agency's answers to the latest return, for leaders:\n"
         "the full dossier again, with a \"supplement\" entry per outline item\n"
         "it answers (citing the new evidence). Unanswered items stay open;\n"
         "the review clock resumes and the checks run again. Exit 1 if items\n"
-        "stay open or the checks find blockers.\n")},
+        "stay open or the checks find blockers.\n"),
+     CLI_UNLOCK},
 };
 const cli_group cli_case = {"case", subs, CLI_COUNT(subs), NULL};

@@ -618,6 +618,7 @@ static const cli_sub subs[] = {
         "that signed them are found next to the binary (the build tree) or\n"
         "under /usr/share/shenli; --packages and --trust say where\n"
         "otherwise. The temporary store and its passphrase files are removed\n"
-        "at the end; with --keep the report is left where the demo says.\n")},
+        "at the end; with --keep the report is left where the demo says.\n"),
+     CLI_NO_STORE},
 };
 const cli_group cli_demo = {"demo", subs, CLI_COUNT(subs), NULL};

@@ -89,6 +89,7 @@ static const cli_sub subs[] = {
         "terminal, or read from --passphrase-file. --trust makes public keys\n"
         "(PEM) trust anchors for signed packages from the start. Prints the\n"
         "audit head: write it down, so that 'shenli audit verify --anchor'\n"
-        "can later prove the log was not rolled back.\n")},
+        "can later prove the log was not rolled back.\n"),
+     CLI_NO_STORE},
 };
 const cli_group cli_init = {"init", subs, CLI_COUNT(subs), NULL};

@@ -86,14 +86,17 @@ static const cli_sub subs[] = {
      N_("trust a package signing key (admins)"),
      N_("Makes an Ed25519 public key (PEM, as 'openssl pkey -pubout' writes\n"
         "it) a trust anchor: packages it signs may be installed. For admins;\n"
-        "audited. --comment says whose key it is.\n")},
+        "audited. --comment says whose key it is.\n"),
+     CLI_UNLOCK},
     {"list", keys, "shenli keys list [--json]",
      N_("list the trusted and revoked keys"),
      N_("Lists the keys with their ids, whether trusted or revoked, and their\n"
-        "comments. --json gives one JSON document.\n")},
+        "comments. --json gives one JSON document.\n"),
+     CLI_UNLOCK},
     {"revoke", keys, "shenli keys revoke KEYID",
      N_("revoke a key for good (admins)"),
      N_("Revokes a key (admins; audited): packages it signed are no longer\n"
-        "accepted, and a revoked key is never trusted again.\n")},
+        "accepted, and a revoked key is never trusted again.\n"),
+     CLI_UNLOCK},
 };
 const cli_group cli_keys = {"keys", subs, CLI_COUNT(subs), NULL};

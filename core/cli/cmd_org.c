@@ -146,10 +146,12 @@ static const cli_sub zone_subs[] = {
      N_("add a zone (admins)"),
      N_("Adds the zone CODE with its name (admins only). Zones (片区) group\n"
         "agencies; each zone has one review panel, which takes in the cases\n"
-        "of the zone's agencies.\n")},
+        "of the zone's agencies.\n"),
+     CLI_UNLOCK},
     {"list", zone_list, "shenli zone list [--json]", N_("list the zones"),
      N_("Lists the zones with their codes and names. --json gives one JSON\n"
-        "document.\n")},
+        "document.\n"),
+     CLI_UNLOCK},
 };
 const cli_group cli_zone = {"zone", zone_subs, CLI_COUNT(zone_subs), NULL};
 
@@ -159,11 +161,13 @@ static const cli_sub agency_subs[] = {
      N_("Adds the agency CODE with its name (admins only). Agencies\n"
         "(派驻纪检监察组) transfer cases to their zone's panel. An agency\n"
         "without --zone is recorded, and its cases are refused until it is\n"
-        "placed in a zone.\n")},
+        "placed in a zone.\n"),
+     CLI_UNLOCK},
     {"list", agency_list, "shenli agency list [--json]",
      N_("list the agencies and their zones"),
      N_("Lists the agencies with their codes, zones and names. --json gives\n"
-        "one JSON document.\n")},
+        "one JSON document.\n"),
+     CLI_UNLOCK},
 };
 const cli_group cli_agency = {"agency", agency_subs, CLI_COUNT(agency_subs),
                               NULL};

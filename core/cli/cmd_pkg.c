@@ -233,20 +233,24 @@ static const cli_sub plugin_subs[] = {
         "signature against a trusted, unrevoked key (exit 6), the payload's\n"
         "size and SHA-256 (exit 6), the abi (exit 5), and that the version\n"
         "never goes down (exit 6); then it is copied into the store's own\n"
-        "directory. Audited.\n")},
+        "directory. Audited.\n"),
+     CLI_UNLOCK},
     {"list", plugin, "shenli plugin list [--json]",
      N_("list the installed plugins"),
      N_("Lists the installed plugins with version, abi, file, hash and the\n"
-        "key that signed them. --json gives one JSON document.\n")},
+        "key that signed them. --json gives one JSON document.\n"),
+     CLI_UNLOCK},
     {"remove", plugin, "shenli plugin remove NAME",
      N_("remove a plugin (admins; its version floor stays)"),
      N_("Removes an installed plugin (admins; audited). Its version floor\n"
-        "stays: an older version cannot be installed later.\n")},
+        "stays: an older version cannot be installed later.\n"),
+     CLI_UNLOCK},
     {"verify", plugin, "shenli plugin verify [NAME]",
      N_("load the installed plugins as the checks do"),
      N_("Loads the installed plugins (or only NAME) the way the checks do: a\n"
         "file changed since it was installed is refused (exit 6) and the\n"
-        "refusal audited.\n")},
+        "refusal audited.\n"),
+     CLI_UNLOCK},
 };
 const cli_group cli_plugin = {"plugin", plugin_subs, CLI_COUNT(plugin_subs),
                               NULL};
@@ -258,11 +262,13 @@ static const cli_sub rules_subs[] = {
         "and manifest.sig, checked like a plugin. The rules carry the\n"
         "violation vocabulary, evidence requirements, review limits and\n"
         "sanction tables the checks use; the new ones replace those in\n"
-        "force, and their version never goes down.\n")},
+        "force, and their version never goes down.\n"),
+     CLI_UNLOCK},
     {"list", rules, "shenli rules list [--json]",
      N_("show the rules package in force"),
      N_("Shows the installed rules package with its version, hash and the\n"
-        "key that signed it. --json gives one JSON document.\n")},
+        "key that signed it. --json gives one JSON document.\n"),
+     CLI_UNLOCK},
 };
 const cli_group cli_rules = {"rules", rules_subs, CLI_COUNT(rules_subs), NULL};
 
@@ -271,19 +277,23 @@ static const cli_sub script_subs[] = {
      N_("install a signed consistency script (admins)"),
      N_("Installs the script package in DIR (admins): NAME.lua, manifest\n"
         "and manifest.sig, checked like a plugin. Every installed script\n"
-        "must pass before a case is signed off.\n")},
+        "must pass before a case is signed off.\n"),
+     CLI_UNLOCK},
     {"list", script, "shenli script list [--json]",
      N_("list the installed scripts"),
      N_("Lists the installed scripts with version, file, hash and the key\n"
-        "that signed them. --json gives one JSON document.\n")},
+        "that signed them. --json gives one JSON document.\n"),
+     CLI_UNLOCK},
     {"remove", script, "shenli script remove NAME",
      N_("remove a script (admins; its version floor stays)"),
      N_("Removes an installed script (admins; audited). Its version floor\n"
-        "stays.\n")},
+        "stays.\n"),
+     CLI_UNLOCK},
     {"run", script_run, "shenli script run NAME ID [--json]",
      N_("dry-run one script on a case"),
      N_("Runs one installed script on a case, in the sandbox sign-off uses,\n"
-        "and writes nothing. Exit 1 if it reports a blocker or fails.\n")},
+        "and writes nothing. Exit 1 if it reports a blocker or fails.\n"),
+     CLI_UNLOCK},
 };
 const cli_group cli_script = {"script", script_subs, CLI_COUNT(script_subs),
                               NULL};

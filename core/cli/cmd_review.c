@@ -682,13 +682,15 @@ static const cli_sub subs[] = {
         "see) with every installed plugin, each loaded only if it is exactly\n"
         "the signed file installed, and stores the findings (audited). For\n"
         "leaders, members and specialists. Exit 1 if any finding blocks\n"
-        "sign-off.\n")},
+        "sign-off.\n"),
+     CLI_UNLOCK},
     {"findings", review_findings, "shenli review findings ID [--json]",
      N_("show the findings of the checks"),
      N_("Shows the stored findings of a case, each with its standard\n"
         "(facts, evidence, classification, disposal, formalities,\n"
         "procedure), its severity and the supplement-outline item the check\n"
-        "suggests. --json gives one JSON document.\n")},
+        "suggests. --json gives one JSON document.\n"),
+     CLI_UNLOCK},
     {"opinion", review_opinion,
      "shenli review opinion ID --discipline D... [--eight-point]\n"
      "                     [--party-sanction S] [--gov-sanction S] --form N\n"
@@ -708,13 +710,15 @@ static const cli_sub subs[] = {
         "shenli.opinion/1 file. With --panel the leader records the panel's\n"
         "opinion from the collective deliberation (集体审议), with any\n"
         "dissent ('m3: 建议从轻', a member of the team) and the disposal of\n"
-        "property; the case becomes deliberated.\n")},
+        "property; the case becomes deliberated.\n"),
+     CLI_UNLOCK},
     {"opinions", review_opinions, "shenli review opinions ID [--json]",
      N_("the team's opinions, once you have recorded your own"),
      N_("Shows the team's opinions in force on the case side by side: to a\n"
         "reviewer only once they have recorded their own, so that no one's\n"
         "view anchors another's; to leaders and auditors always. An opinion\n"
-        "of a reviewer taken off the team is no longer in force.\n")},
+        "of a reviewer taken off the team is no longer in force.\n"),
+     CLI_UNLOCK},
     {"return", review_return,
      "shenli review return ID --kind supplement|reinvestigate [--dry-run]\n"
      "                    [--no-findings | --from-finding CODE[@REF]]...\n"
@@ -731,7 +735,8 @@ static const cli_sub subs[] = {
         "needed), the subject, or a standard. --dry-run shows the outline\n"
         "that would be sent, numbered, with each item's source, and writes\n"
         "nothing. The review clock stops until the agency resubmits. The\n"
-        "rules bound the number of returns.\n")},
+        "rules bound the number of returns.\n"),
+     CLI_UNLOCK},
     {"withdraw", review_withdraw,
      "shenli review withdraw ID ITEM --reason TEXT [--json]",
      N_("withdraw an open item of the latest outline, with a reason (leaders)"),
@@ -739,7 +744,8 @@ static const cli_sub subs[] = {
         "for leaders, with a written reason: signed and audited, shown in\n"
         "the outline and the report, and settled for sign-off like an\n"
         "answered item. So no case stays stuck at the limit on returns with\n"
-        "an item nobody can answer.\n")},
+        "an item nobody can answer.\n"),
+     CLI_UNLOCK},
     {"outline", review_outline,
      "shenli review outline ID [--return N] [--json | --format md|html|pdf\n"
      "                         [--out FILE]]",
@@ -748,12 +754,14 @@ static const cli_sub subs[] = {
         "with what has been answered. With --format md, html or pdf it is\n"
         "the letter returning the case (退回补充调查函) with the outline as\n"
         "its annex and the agency's deadline, on standard output or written\n"
-        "to --out FILE (mode 0600); a PDF is never written to a terminal.\n")},
+        "to --out FILE (mode 0600); a PDF is never written to a terminal.\n"),
+     CLI_UNLOCK},
     {"signoff", review_signoff, "shenli review signoff ID [--json]",
      N_("sign the case off once the consistency scripts pass (leaders)"),
      N_("Runs every installed consistency script on the case in a sandbox,\n"
         "for leaders. If any fails, sign-off is refused (exit 1) and their\n"
         "findings are listed; else the case is signed off (签发) with the\n"
-        "audit head recorded.\n")},
+        "audit head recorded.\n"),
+     CLI_UNLOCK},
 };
 const cli_group cli_review = {"review", subs, CLI_COUNT(subs), NULL};

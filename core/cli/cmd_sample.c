@@ -170,10 +170,13 @@ static const cli_sub subs[] = {
         "to standard output: about 60% complete and 40% with one fault each\n"
         "of the kinds review must catch. The same seed and index always give\n"
         "the same bytes. --fault plants that fault in every dossier (none:\n"
-        "all complete). No store is needed.\n")},
+        "all complete). No store is needed.\n"),
+     CLI_NO_STORE},
     {"zones", zones_cmd, "shenli sample zones|agencies [--json]",
-     N_("list the docket's zones"), ORG_HELP},
+     N_("list the docket's zones"), ORG_HELP,
+     CLI_NO_STORE},
     {"agencies", agencies_cmd, "shenli sample zones|agencies [--json]",
-     N_("list the docket's agencies"), ORG_HELP},
+     N_("list the docket's agencies"), ORG_HELP,
+     CLI_NO_STORE},
 };
 const cli_group cli_sample = {"sample", subs, CLI_COUNT(subs), NULL};

@@ -219,23 +219,27 @@ static const cli_sub subs[] = {
         "of F (a file only its owner can read) or asked twice on the\n"
         "terminal. It opens nothing until the user runs 'user passwd' and\n"
         "chooses their own, which also makes their signing key: no admin\n"
-        "ever holds a key that signs as the user.\n")},
+        "ever holds a key that signs as the user.\n"),
+     CLI_UNLOCK},
     {"list", user_list, "shenli user list [--json]",
      N_("list users, roles and key fingerprints"),
      N_("Lists every user with role, home agency, zone, status and the\n"
         "fingerprint of their signing key (admins, leaders and auditors).\n"
-        "--json gives one JSON document.\n")},
+        "--json gives one JSON document.\n"),
+     CLI_UNLOCK},
     {"passwd", user_passwd, "shenli user passwd [--new-passphrase-file F]",
      N_("change your own passphrase (a new user's first command)"),
      N_("Changes the acting user's own passphrase (everyone but auditors).\n"
         "The new one is read from the first line of F or asked twice on the\n"
         "terminal; the old one no longer opens the store. A new user's first\n"
         "command: it replaces the passphrase an admin chose and makes the\n"
-        "user's own signing key, recorded in the audit log (user.enrol).\n")},
+        "user's own signing key, recorded in the audit log (user.enrol).\n"),
+     CLI_UNLOCK | SL_OPEN_ENROL},
     {"disable", user_disable, "shenli user disable ID",
      N_("disable a user and destroy their key slot (admins)"),
      N_("Disables the user ID and destroys their key slot (admins only):\n"
         "they can no longer unlock the store. Their past signatures stay\n"
-        "valid in the audit log.\n")},
+        "valid in the audit log.\n"),
+     CLI_UNLOCK},
 };
 const cli_group cli_user = {"user", subs, CLI_COUNT(subs), NULL};

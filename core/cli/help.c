@@ -274,6 +274,38 @@ int cli_help_group(const cli_group *grp, const char *sub)
 	return unknown_sub(grp, sub);
 }
 
+/* Run a subcommand; the store it opened is closed here, whatever it
+ * returned. */
+static int run(const cli_sub *sub, int argc, char **argv, sl_cli *g)
+{
+	int rc = sub->fn(argc, argv, g);
+	if (g->s) {
+		sl_store_close(g->s);
+		g->s = NULL;
+	}
+	return rc;
+}
+
+sl_store *cli_store(sl_cli *g, int *rc)
+{
+	*rc = SL_OK;
+	if (g->s)
+		return g->s;
+	unsigned how = cur_sub ? cur_sub->unlock : 0;
+	if (!(how & CLI_UNLOCK)) {
+		*rc = cli_fail(sl_error(SL_ESYS, _("internal: '%s' does not "
+		                                   "open the store"),
+		                        cur_sub ? cur_sub->name : "?"));
+		return NULL;
+	}
+	sl_rc r = cli_unlock_as(g, how & ~CLI_UNLOCK, &g->s);
+	if (r) {
+		g->s = NULL;
+		*rc = cli_fail(r);
+	}
+	return g->s;
+}
+
 int cli_dispatch(const cli_group *grp, int argc, char **argv, sl_cli *g)
 {
 	cur_grp = grp;
@@ -283,7 +315,7 @@ int cli_dispatch(const cli_group *grp, int argc, char **argv, sl_cli *g)
 		for (int k = 1; k < argc && strcmp(argv[k], "--"); k++)
 			if (!strcmp(argv[k], "--help"))
 				return cli_help();
-		return cur_sub->fn(argc, argv, g);
+		return run(cur_sub, argc, argv, g);
 	}
 	if (argc < 2)
 		return cli_usage(_("%s: which subcommand?"), grp->name);
@@ -300,7 +332,7 @@ int cli_dispatch(const cli_group *grp, int argc, char **argv, sl_cli *g)
 		for (int k = 2; k < argc && strcmp(argv[k], "--"); k++)
 			if (!strcmp(argv[k], "--help"))
 				return cli_help();
-		return cur_sub->fn(argc - 1, argv + 1, g);
+		return run(cur_sub, argc - 1, argv + 1, g);
 	}
 	return unknown_sub(grp, sub);
 }

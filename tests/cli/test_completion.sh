@@ -109,7 +109,7 @@ exactly "shenli --st" --store
 exactly "shenli us" user
 exactly "shenli --store x.db --user wang case " assign extend import list resubmit show
 exactly "shenli case --user wang " assign extend import list resubmit show
-exactly "shenli --passphrase-fd 3 review " findings opinion outline return run signoff
+exactly "shenli --passphrase-fd 3 review " findings opinion opinions outline return run signoff withdraw
 # "--store=x.db" as readline splits it (at "=", a word break) and not
 exactly "shenli --store = x.db case " assign extend import list resubmit show
 exactly "shenli --store=x.db case " assign extend import list resubmit show

@@ -1,0 +1,171 @@
+/*
+ * shenli/base.h - what every front end of shenli shares with the core:
+ * the error type that is the exit-code table, roles, case states, opening
+ * a store as a user (a session), text that is safe to show, and the few
+ * careful file and memory operations. The operations themselves are
+ * <shenli/ops.h>'s.
+ */
+#ifndef SHENLI_BASE_H
+#define SHENLI_BASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <libintl.h>
+
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+typedef enum {
+	SL_OK = 0,         /* done */
+	SL_FAIL = 1,       /* ran; what it checks did not pass */
+	SL_EUSAGE = 2,     /* usage error */
+	SL_EAUTH = 3,      /* unknown/disabled user, wrong passphrase */
+	SL_EPERM = 4,      /* not permitted: role, recusal, state */
+	SL_EINPUT = 5,     /* invalid input */
+	SL_EINTEGRITY = 6, /* tampering detected */
+	SL_ESYS = 7,       /* the system failed us: I/O, disk full, busy */
+} sl_rc;
+
+/* Record a message for rc and return rc. printf-style. */
+sl_rc sl_error(sl_rc rc, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The last recorded message ("" if none). */
+const char *sl_errmsg(void);
+void sl_errclear(void);
+
+/* ---- users and roles ------------------------------------------------------ */
+
+#define SL_ID_MAX 32
+
+typedef enum {
+	SL_ROLE_ADMIN = 1 << 0,
+	SL_ROLE_LEADER = 1 << 1,
+	SL_ROLE_MEMBER = 1 << 2,
+	SL_ROLE_SPECIALIST = 1 << 3,
+	SL_ROLE_AUDITOR = 1 << 4,
+} sl_role;
+
+/* The authenticated user of an unlocked store. */
+typedef struct {
+	char id[SL_ID_MAX + 1];
+	sl_role role;
+	char agency[SL_ID_MAX + 1]; /* home agency, "" if none */
+	char zone[SL_ID_MAX + 1];   /* "" if none */
+} sl_actor;
+
+/* "admin" -> SL_ROLE_ADMIN; 0 if unknown. And back. */
+sl_role sl_role_parse(const char *name);
+const char *sl_role_name(sl_role r);
+/* User ids: [a-z0-9][a-z0-9._-]{0,31}. They name key slot files. */
+int sl_user_id_valid(const char *id);
+
+/* ---- case states (lifecycle.h has the machine) ---------------------------- */
+
+typedef enum {
+	SL_ST_RECEIVED,
+	SL_ST_ACCEPTED,
+	SL_ST_DEFERRED,
+	SL_ST_REFUSED,
+	SL_ST_IN_REVIEW,
+	SL_ST_RETURNED,
+	SL_ST_DELIBERATED,
+	SL_ST_SIGNED_OFF,
+	SL_ST__COUNT
+} sl_state;
+
+const char *sl_state_name(sl_state s);
+/* -1 if unknown */
+int sl_state_parse(const char *name);
+
+/* ---- a store, opened as a user -------------------------------------------- */
+
+typedef struct sl_store sl_store;
+
+/* Default store path: $XDG_DATA_HOME/shenli/store.db. Caller frees. */
+char *sl_store_default_path(void);
+
+/* Create a new store with its first admin. Fails if PATH exists. */
+sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
+                      size_t plen, sl_store **out);
+/*
+ * Unlock as user. SL_EAUTH (one message for every cause) when the user is
+ * unknown or disabled or the passphrase is wrong; SL_EINTEGRITY when the
+ * store cannot be decrypted or its key slot is not the one it recorded.
+ *
+ * Every unlock checks the audit log from where this user last verified it
+ * (verify.h, checkpoint.h): the registry it ends with (who holds which
+ * role, key, agency and zone; which packages may run) is what the store
+ * trusts from then on, and the registry tables must agree with it. A log
+ * that does not verify is SL_EINTEGRITY naming why, unless flags hold
+ * SL_OPEN_UNVERIFIED (for audit verify, which then says why in full).
+ *
+ * A user whom an admin added is pending until they choose their own
+ * passphrase: their first passphrase opens nothing but SL_OPEN_ENROL
+ * (user passwd, which enrols them); otherwise SL_EAUTH says so.
+ */
+#define SL_OPEN_ENROL 1u
+#define SL_OPEN_UNVERIFIED 2u
+sl_rc sl_store_open(const char *path, const char *user, const char *pass,
+                    size_t plen, unsigned flags, sl_store **out);
+sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
+                      size_t plen, sl_store **out); /* flags 0 */
+/* Close; the user's checkpoint moves on to the head (best effort). */
+void sl_store_close(sl_store *s);
+
+/* The user has not yet chosen their own passphrase (SL_OPEN_ENROL). */
+int sl_store_pending(const sl_store *s);
+/* Opened with SL_OPEN_UNVERIFIED and the log did not verify. */
+int sl_store_unverified(const sl_store *s);
+
+const sl_actor *sl_store_actor(const sl_store *s);
+
+/* ---- text ------------------------------------------------------------------ */
+
+/* Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+int sl_utf8_valid(const char *s, size_t n);
+/* Well-formed UTF-8 with no control characters (C0, DEL). */
+int sl_text_printable(const char *s, size_t n);
+
+/* The one place that says what text from a dossier, a plugin, a log or a
+ * user may show as itself (text.c: klass). A line break or tab becomes a
+ * space; a control character (C0, DEL, C1), a bidirectional control or
+ * isolate, or another invisible format character never reaches a
+ * terminal or a document as itself. Every byte the CLI prints, every
+ * document (md, html, pdf) and every message goes through one of these. */
+
+/* Valid UTF-8 with nothing that is not shown as itself. */
+int sl_text_safe(const char *s, size_t n);
+/* A malloc'ed copy for a person to read: breaks and tabs a space, unsafe
+ * characters unsafe_as ("" drops them, "\uFFFD" marks them), bytes that
+ * are not UTF-8 U+FFFD. NULL if out of memory. */
+char *sl_text_clean(const char *s, const char *unsafe_as);
+/* Write s to f, cleaned, unsafe characters marked U+FFFD. */
+void sl_text_put(FILE *f, const char *s);
+/* Copy in to out (cap bytes with the NUL) for a log or a message: invalid
+ * UTF-8 and characters not shown as themselves become '?', and a long
+ * text is cut on a character boundary with "...". */
+void sl_text_sanitize(const char *in, char *out, size_t cap);
+/* The same for n bytes that may hold a NUL (a value from a file). */
+void sl_text_sanitize_n(const char *in, size_t n, char *out, size_t cap);
+
+/* ---- files and memory ------------------------------------------------------ */
+
+/* Read a whole regular file of at most max bytes into a NUL-terminated heap
+ * buffer. SL_EINPUT if too large or not a regular file; SL_ESYS on I/O. */
+sl_rc sl_file_read(const char *path, size_t max, char **out, size_t *len);
+/* Read from an open fd the same way (e.g. "-" for stdin). */
+sl_rc sl_fd_read(int fd, const char *name, size_t max, char **out, size_t *len);
+/* Atomically replace path with data, created with mode. */
+sl_rc sl_file_write_atomic(const char *path, const void *data, size_t len,
+                           mode_t mode);
+/* Overwrite n bytes at p; never optimised away. */
+void sl_wipe(void *p, size_t n);
+/* n bytes from the system's random generator (OpenSSL's). */
+sl_rc sl_random(void *buf, size_t n);
+/* Lower-case hex. out must hold 2n+1 bytes. */
+void sl_hex(const uint8_t *in, size_t n, char *out);
+
+#endif
