@@ -1,0 +1,163 @@
+/*
+ * shenli/ops_case.h - the operations on cases as they arrive and wait:
+ * intake (case import), the listing, one case shown whole, the team
+ * (assign) and the review limit (extend). See <shenli/ops.h> for the
+ * shape every operation has, and doc/api.md for each JSON shape.
+ */
+#ifndef SHENLI_OPS_CASE_H
+#define SHENLI_OPS_CASE_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <shenli/base.h>
+#include <shenli/plugin.h>
+
+/* ---- intake (受理): case import ------------------------------------------
+ * Each dossier is decided on its own: refused (不予受理: unknown agency,
+ * agency in no zone, outside the leader's zone, case id taken), deferred
+ * (暂缓受理: with what is missing) or accepted (受理: the review clock
+ * starts). A malformed dossier is refused before anything is written. One
+ * import is one transaction and one signature however many dossiers. */
+typedef enum {
+	SL_INTAKE_ACCEPTED,
+	SL_INTAKE_DEFERRED,
+	SL_INTAKE_REFUSED,
+} sl_intake_decision;
+const char *sl_intake_name(sl_intake_decision d);
+
+typedef struct sl_importer sl_importer;
+sl_rc sl_import_begin(sl_store *s, sl_importer **out);
+
+/* What became of one dossier. rc SL_OK: decided (case_id, decision,
+ * reasons); SL_EINPUT: malformed, nothing written, error says why. Valid
+ * until the next dossier. */
+typedef struct {
+	long line; /* of a --jsonl stream; 0 for a file */
+	sl_rc rc;
+	const char *case_id; /* NULL if malformed */
+	sl_intake_decision decision;
+	const char *const *reasons; /* in Chinese, with the code in English */
+	size_t n_reasons;
+	const char *error; /* rc != SL_OK */
+} sl_import_res;
+/* {"case_id", "decision", "reasons"} */
+json_t *sl_import_json(const sl_import_res *r);
+
+/* Decide one dossier (buf, len: its JSON; name: for messages). Any rc but
+ * SL_OK and SL_EINPUT is a failure that aborts the import. */
+sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
+                    const char *name, sl_import_res *out);
+/* Decide every line of a JSON Lines stream; cb (may stop with non-zero)
+ * sees each. */
+typedef int (*sl_import_cb)(const sl_import_res *r, void *ud);
+sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
+                       sl_import_cb cb, void *ud);
+/* Commit what was decided (audited, signed), or throw it all away. */
+sl_rc sl_import_finish(sl_importer *im);
+void sl_import_abort(sl_importer *im);
+
+/* ---- the listing ------------------------------------------------------------
+ * The cases the acting user may see (policy decides), in case id order,
+ * one row at a time. */
+typedef struct {
+	const char *state, *zone, *agency; /* NULL: any */
+	const char *assignee;              /* NULL: any; "me": the user */
+	int overdue;                       /* only those past their limit */
+	int due_within;                    /* > 0: the limit within N days */
+} sl_case_filter;
+
+typedef struct {
+	int64_t ref; /* the case's row id in the store */
+	const char *case_id, *agency, *zone, *state, *subject_name,
+	    *transferred_on, *assignees; /* comma-separated */
+	int64_t deadline_ms;             /* 0 if none */
+	int paused, overdue, returns;
+	/* working days to the limit (0: it ends today, < 0: past it); only
+	 * while the clock runs (has_days_left) */
+	int has_days_left, days_left;
+} sl_case_row;
+
+sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
+                   int (*cb)(const sl_case_row *r, void *ud), void *ud);
+/* {"case_id", "agency", "zone", "state", "subject_name", "transferred_on",
+ *  "assignees", "returns", "deadline", "clock_paused", "overdue",
+ *  "days_left"} */
+json_t *sl_case_row_json(const sl_case_row *r);
+
+/* ---- one case, whole (the one read model: caseview) ------------------------
+ * What a person, a check, a script and a document see of a case comes
+ * from this one loader. */
+typedef struct {
+	const char *id, *role, *agency, *name; /* agency, name: NULL if none */
+} sl_team_member;
+
+typedef struct {
+	const char *case_id, *agency, *zone; /* zone NULL if none */
+	sl_state state;
+	const char *subject_name, *transferred_on;
+	int64_t received_ms, accepted_ms, deadline_ms; /* 0: none */
+	int clock_paused, overdue, extended_days, returns;
+	int has_days_left, days_left; /* as in sl_case_row */
+	int rev;     /* the dossier's version (a resubmission replaces it) */
+	int checked; /* the findings are those of this version */
+	const char *signed_head; /* the audit head a sign-off recorded */
+	const char *const *intake_reasons;
+	size_t n_intake_reasons;
+	const sl_team_member *team;
+	size_t n_team;
+	/* the dossier as the checks see it, from the normalised tables:
+	 * subject, facts, evidence, documents, proposal, and the returns with
+	 * their outlines */
+	const shenli_case *c;
+	/* the stored dossier (JSON), verified against its hash */
+	const char *dossier;
+	size_t dossier_len;
+	char dossier_sha256[65];
+} sl_caseview;
+
+sl_rc sl_case_show(sl_store *s, const char *case_id, sl_caseview **out);
+void sl_caseview_free(sl_caseview *v);
+/* The case show shape: {"case_id", "agency", "zone", "state",
+ * "subject_name", "assignees", "team", "returns", "received_at",
+ * "accepted_at", "deadline", "days_left", "intake_reasons",
+ * "clock_paused", "overdue", "extended_days", "dossier",
+ * "dossier_sha256", "dossier_rev", "signed_head"} */
+json_t *sl_case_show_json(const sl_caseview *v);
+
+/* ---- the team (审理组) ---------------------------------------------------
+ * At least the rules' minimum of reviewers; members of the case's zone or
+ * specialists; never one from the transferring agency (回避). reviewers
+ * may be empty when auto_n > 0: auto_n eligible members are picked, least
+ * loaded first. A reviewer taken off the team loses their opinion. */
+typedef struct {
+	const char *case_id;
+	const char *const *reviewers;
+	size_t n;
+	size_t auto_n;
+} sl_assign_req;
+
+typedef struct {
+	char **team, **previous;
+	size_t n_team, n_previous;
+	sl_state from, to;
+} sl_assign_res;
+
+sl_rc sl_case_assign(sl_store *s, const sl_assign_req *rq, sl_assign_res *out);
+void sl_assign_res_free(sl_assign_res *r);
+/* {"case_id", "team", "previous", "state"} */
+json_t *sl_assign_json(const char *case_id, const sl_assign_res *r);
+
+/* ---- the review limit ------------------------------------------------------ */
+typedef struct {
+	int64_t old_deadline_ms, deadline_ms;
+	int extended_days; /* in all, after this extension */
+} sl_extend_res;
+
+sl_rc sl_case_extend(sl_store *s, const char *case_id, int days,
+                     sl_extend_res *out);
+/* {"case_id", "deadline", "old_deadline", "extended_days"} */
+json_t *sl_extend_json(const char *case_id, const sl_extend_res *r);
+
+#endif
