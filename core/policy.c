@@ -91,9 +91,8 @@ static sl_verdict visible(const sl_actor *who, const sl_case_ref *c)
 	switch (who->role) {
 	case SL_ROLE_LEADER:
 		/* a leader without a zone heads the review office */
-		return !who->zone[0] || same(who->zone, c->zone)
-		           ? SL_ALLOW
-		           : SL_DENY_ZONE;
+		return !who->zone[0] || same(who->zone, c->zone) ? SL_ALLOW
+		                                                 : SL_DENY_ZONE;
 	case SL_ROLE_MEMBER:
 		return same(who->zone, c->zone) ? SL_ALLOW : SL_DENY_ZONE;
 	case SL_ROLE_SPECIALIST:
@@ -199,11 +198,12 @@ void sl_policy_explain(sl_verdict v, const sl_actor *who, sl_action a,
 		break;
 	case SL_DENY_RECUSED:
 		if (a == SL_ACT_CASE_ASSIGN)
-			snprintf(buf, n,
-			         _("not permitted: %s must be recused from case "
-			           "%s: their home agency %s transferred it "
-			           "(回避)"),
-			         who->id, id, c ? c->agency : "?");
+			snprintf(
+			    buf, n,
+			    _("not permitted: %s must be recused from case "
+			      "%s: their home agency %s transferred it "
+			      "(回避)"),
+			    who->id, id, c ? c->agency : "?");
 		else
 			snprintf(buf, n,
 			         _("not permitted: %s is recused from case %s "
@@ -212,8 +212,9 @@ void sl_policy_explain(sl_verdict v, const sl_actor *who, sl_action a,
 		break;
 	case SL_DENY_ZONE:
 	case SL_DENY_NOT_ASKED:
-		snprintf(buf, n, _("not permitted: case %s is not visible to %s"),
-		         id, who->id);
+		snprintf(buf, n,
+		         _("not permitted: case %s is not visible to %s"), id,
+		         who->id);
 		break;
 	case SL_DENY_NOT_TEAM:
 		snprintf(buf, n,
@@ -226,11 +227,12 @@ void sl_policy_explain(sl_verdict v, const sl_actor *who, sl_action a,
 		         who->id, sl_role_name(who->role));
 		break;
 	case SL_DENY_ZONE_MEMBER:
-		snprintf(buf, n,
-		         _("not permitted: %s is a member in zone '%s'; case %s "
-		           "belongs to zone '%s' (name a specialist for "
-		           "cross-zone help)"),
-		         who->id, who->zone, id, c && c->zone ? c->zone : "");
+		snprintf(
+		    buf, n,
+		    _("not permitted: %s is a member in zone '%s'; case %s "
+		      "belongs to zone '%s' (name a specialist for "
+		      "cross-zone help)"),
+		    who->id, who->zone, id, c && c->zone ? c->zone : "");
 		break;
 	case SL_DENY_OWN_FIRST:
 		snprintf(buf, n,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "caserows.h"
 #include "cases.h"
 #include "clock.h"
 #include "crypto.h"

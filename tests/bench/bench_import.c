@@ -72,7 +72,7 @@ struct counts {
 	long acc, def, ref, bad;
 };
 
-static int count_decision(const sl_import_result *r, void *ud)
+static int count_decision(const sl_import_res *r, void *ud)
 {
 	struct counts *c = ud;
 	if (r->rc)

@@ -117,7 +117,7 @@ static char *grow(uint64_t index, long k, char *case_id, size_t cap)
 	return out;
 }
 
-static int one(const sl_import_result *r, void *ud)
+static int one(const sl_import_res *r, void *ud)
 {
 	(void)ud;
 	if (r->rc)
@@ -204,11 +204,13 @@ int main(int argc, char **argv)
 		size_t bytes = 0;
 		for (int r = 0; r < runs; r++) {
 			double t0 = now();
-			json_t *c;
-			if (sl_case_show(s, ids[i], &c))
+			sl_caseview *v;
+			if (sl_case_show(s, ids[i], &v))
 				die("case show");
+			json_t *c = sl_case_show_json(v);
 			char *j = json_dumps(c, JSON_INDENT(2));
 			json_decref(c);
+			sl_caseview_free(v);
 			free(j);
 			double t1 = now();
 			char *out;

@@ -60,7 +60,7 @@ static int on_case(const sl_review_result *r, void *ud)
 	return 0;
 }
 
-static int count_decision(const sl_import_result *r, void *ud)
+static int count_decision(const sl_import_res *r, void *ud)
 {
 	(void)r;
 	(*(long *)ud)++;

@@ -1,5 +1,5 @@
 /*
- * fuzz_intake.c - intake of one transferred dossier (core/cases.c,
+ * fuzz_intake.c - intake of one transferred dossier (core/import.c,
  * sl_import_one): parsing, the formal check against the rules in force,
  * and storing the normalised rows, on a real store.
  *
@@ -133,33 +133,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	sl_importer *im = NULL;
 	SETUP(sl_import_begin(store, &im) == SL_OK);
-	const char *case_id = NULL;
-	sl_intake_decision dec = SL_INTAKE_REFUSED;
-	json_t *reasons = NULL;
-	sl_rc rc =
-	    sl_import_one(im, buf, size, "fuzz.json", &case_id, &dec, &reasons);
-	/* case_id lives in the importer */
-	CHECK(rc || (case_id && d && !strcmp(case_id, d->case_id)));
-	sl_import_abort(im); /* rolls the import back */
-
+	sl_import_res res;
+	sl_rc rc = sl_import_one(im, buf, size, "fuzz.json", &res);
+	/* the result lives in the importer: judged before it goes */
+	CHECK(rc || (res.case_id && d && !strcmp(res.case_id, d->case_id)));
 	if (prc) {
 		CHECK(rc == SL_EINPUT);
-		CHECK(reasons == NULL);
+		CHECK(res.case_id == NULL && res.n_reasons == 0);
+		sl_import_abort(im);
 		return 0;
 	}
 	CHECK(rc == SL_OK);
-	CHECK(json_is_array(reasons));
-	for (size_t i = 0; i < json_array_size(reasons); i++) {
-		const char *r = json_string_value(json_array_get(reasons, i));
+	for (size_t i = 0; i < res.n_reasons; i++) {
+		const char *r = res.reasons[i];
 		CHECK(r && *r && sl_utf8_valid(r, strlen(r)));
 	}
-	sl_intake_decision want = model(d);
+	sl_intake_decision dec = res.decision, want = model(d);
 	if (dec != want)
 		fprintf(stderr, "intake decided %s, the rules say %s\n",
 		        sl_intake_name(dec), sl_intake_name(want));
 	CHECK(dec == want);
-	CHECK((dec == SL_INTAKE_ACCEPTED) == (json_array_size(reasons) == 0));
-	json_decref(reasons);
+	CHECK((dec == SL_INTAKE_ACCEPTED) == (res.n_reasons == 0));
+	sl_import_abort(im); /* rolls the import back */
 	sl_dossier_free(d);
 	return 0;
 }

@@ -36,7 +36,8 @@ sl_rc sl_error(sl_rc rc, const char *fmt, ...)
 const char *sl_errmsg(void);
 void sl_errclear(void);
 
-/* ---- users and roles ------------------------------------------------------ */
+/* ---- users and roles ------------------------------------------------------
+ */
 
 #define SL_ID_MAX 32
 
@@ -62,7 +63,8 @@ const char *sl_role_name(sl_role r);
 /* User ids: [a-z0-9][a-z0-9._-]{0,31}. They name key slot files. */
 int sl_user_id_valid(const char *id);
 
-/* ---- case states (lifecycle.h has the machine) ---------------------------- */
+/* ---- case states (lifecycle.h has the machine) ----------------------------
+ */
 
 typedef enum {
 	SL_ST_RECEIVED,
@@ -80,7 +82,8 @@ const char *sl_state_name(sl_state s);
 /* -1 if unknown */
 int sl_state_parse(const char *name);
 
-/* ---- a store, opened as a user -------------------------------------------- */
+/* ---- a store, opened as a user --------------------------------------------
+ */
 
 typedef struct sl_store sl_store;
 
@@ -122,7 +125,8 @@ int sl_store_unverified(const sl_store *s);
 
 const sl_actor *sl_store_actor(const sl_store *s);
 
-/* ---- text ------------------------------------------------------------------ */
+/* ---- text ------------------------------------------------------------------
+ */
 
 /* Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 int sl_utf8_valid(const char *s, size_t n);
@@ -151,7 +155,8 @@ void sl_text_sanitize(const char *in, char *out, size_t cap);
 /* The same for n bytes that may hold a NUL (a value from a file). */
 void sl_text_sanitize_n(const char *in, size_t n, char *out, size_t cap);
 
-/* ---- files and memory ------------------------------------------------------ */
+/* ---- files and memory ------------------------------------------------------
+ */
 
 /* Read a whole regular file of at most max bytes into a NUL-terminated heap
  * buffer. SL_EINPUT if too large or not a regular file; SL_ESYS on I/O. */

@@ -49,6 +49,12 @@ json_t *sl_import_json(const sl_import_res *r);
  * SL_OK and SL_EINPUT is a failure that aborts the import. */
 sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
                     const char *name, sl_import_res *out);
+/* The same for the dossier in the file at path (read whole, bounded by
+ * sl_dossier_max_bytes(); too large or unreadable: SL_EINPUT, as a
+ * malformed one). */
+sl_rc sl_import_file(sl_importer *im, const char *path, sl_import_res *out);
+/* The largest dossier taken in, in bytes. */
+size_t sl_dossier_max_bytes(void);
 /* Decide every line of a JSON Lines stream; cb (may stop with non-zero)
  * sees each. */
 typedef int (*sl_import_cb)(const sl_import_res *r, void *ud);
@@ -93,6 +99,26 @@ typedef struct {
 	const char *id, *role, *agency, *name; /* agency, name: NULL if none */
 } sl_team_member;
 
+/* An entry of a resubmitted dossier's "supplement": the answer to one
+ * outline item. */
+typedef struct {
+	const char *item, *note; /* note NULL if none */
+	const char *const *evidence;
+	size_t n_evidence;
+} sl_supplement_entry;
+
+/* The Chinese names of a case's codes, from the rules in force and the
+ * registered zones and agencies (the code itself where none is given). */
+typedef struct {
+	const char *agency, *zone;       /* zone NULL if none */
+	const char *const *violation;    /* one per fact */
+	const char *const *evidence;     /* one per evidence item: its kind */
+	const char *const *document;     /* one per document: its kind */
+	const char *const *discipline;   /* one per proposed discipline */
+	const char *const *circumstance; /* one per proposed circumstance */
+	const char *form;                /* the proposed form (四种形态) */
+} sl_case_labels;
+
 typedef struct {
 	const char *case_id, *agency, *zone; /* zone NULL if none */
 	sl_state state;
@@ -111,10 +137,14 @@ typedef struct {
 	 * subject, facts, evidence, documents, proposal, and the returns with
 	 * their outlines */
 	const shenli_case *c;
-	/* the stored dossier (JSON), verified against its hash */
+	/* the stored dossier (JSON), verified against its hash, and the
+	 * answers to outline items it carries */
 	const char *dossier;
 	size_t dossier_len;
 	char dossier_sha256[65];
+	const sl_supplement_entry *supplement;
+	size_t n_supplement;
+	sl_case_labels labels;
 } sl_caseview;
 
 sl_rc sl_case_show(sl_store *s, const char *case_id, sl_caseview **out);
@@ -149,7 +179,8 @@ void sl_assign_res_free(sl_assign_res *r);
 /* {"case_id", "team", "previous", "state"} */
 json_t *sl_assign_json(const char *case_id, const sl_assign_res *r);
 
-/* ---- the review limit ------------------------------------------------------ */
+/* ---- the review limit ------------------------------------------------------
+ */
 typedef struct {
 	int64_t old_deadline_ms, deadline_ms;
 	int extended_days; /* in all, after this extension */

@@ -1,0 +1,559 @@
+/*
+ * import.c - case import: dossiers in, each decided by intake (intake.h)
+ * and stored with its rows (caserows.h), one transaction and one signature
+ * for the whole import (ops_case.h). A JSON Lines stream is parsed on a
+ * second thread while this one decides and writes.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <shenli/ops_case.h>
+
+#include "audit.h"
+#include "caserows.h"
+#include "clock.h"
+#include "guard.h"
+#include "intake.h"
+#include "transition.h"
+
+typedef struct {
+	char code[SL_CODE_MAX + 1];
+	char zone[SL_CODE_MAX + 1];
+} agency_rec;
+
+struct sl_importer {
+	sl_store *s;
+	sl_rules *rules;
+	agency_rec *agencies; /* all of them, read once: there are dozens */
+	size_t n_agencies;
+	sl_dossier_limits lim;
+	sl_rows_writer *w;
+	int in_tx;
+	char case_id[128];
+	int64_t now, deadline; /* the transaction's time; a new review limit */
+	sl_hasher *sha;
+	json_t *reasons; /* of the last dossier, until the next */
+	const char **reason_v;
+	char error[600];
+};
+
+sl_rc sl_import_begin(sl_store *s, sl_importer **out)
+{
+	*out = NULL;
+	sl_rc rc = sl_guard(s, SL_ACT_CASE_IMPORT, "cases");
+	if (rc)
+		return rc;
+	sl_importer *im = calloc(1, sizeof *im);
+	if (!im)
+		return sl_error(SL_ESYS, _("out of memory"));
+	im->s = s;
+	sl_dossier_default_limits(&im->lim);
+	if (!(im->sha = sl_hasher_new())) {
+		free(im);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
+	if ((rc = sl_rules_load(s, &im->rules))) {
+		free(im);
+		return rc;
+	}
+	if ((rc = sl_rows_writer_new(s, &im->w))) {
+		sl_import_abort(im);
+		return rc;
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT code, zone FROM agencies ORDER BY code",
+	                       -1, &st, 0)) {
+		rc = sl_db_err(s, _("reading agencies"));
+		sl_import_abort(im);
+		return rc;
+	}
+	size_t cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (im->n_agencies == cap) {
+			cap = cap ? 2 * cap : 64;
+			agency_rec *na =
+			    realloc(im->agencies, cap * sizeof *na);
+			if (!na)
+				break;
+			im->agencies = na;
+		}
+		agency_rec *a = &im->agencies[im->n_agencies++];
+		const char *z = (const char *)sqlite3_column_text(st, 1);
+		snprintf(a->code, sizeof a->code, "%s",
+		         sqlite3_column_text(st, 0));
+		snprintf(a->zone, sizeof a->zone, "%s", z ? z : "");
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		rc = step == SQLITE_ROW ? sl_error(SL_ESYS, _("out of memory"))
+		                        : sl_db_err(s, _("reading agencies"));
+		sl_import_abort(im);
+		return rc;
+	}
+	/* One import is one transaction: a larger page cache keeps its pages
+	 * from being spilled to the log and rewritten (restored at the end). */
+	sqlite3_exec(sl_store_db(s), "PRAGMA cache_size = -65536", 0, 0, 0);
+	*out = im;
+	return SL_OK;
+}
+
+static int cmp_agency(const void *k, const void *e)
+{
+	return strcmp(k, ((const agency_rec *)e)->code);
+}
+
+void sl_import_abort(sl_importer *im)
+{
+	if (!im)
+		return;
+	if (im->in_tx)
+		sl_tx_rollback(im->s);
+	sl_rows_writer_free(im->w);
+	json_decref(im->reasons);
+	free(im->reason_v);
+	sqlite3_exec(sl_store_db(im->s), "PRAGMA cache_size = -2000", 0, 0, 0);
+	sl_rules_free(im->rules);
+	sl_hasher_free(im->sha);
+	free(im->agencies);
+	free(im);
+}
+
+sl_rc sl_import_finish(sl_importer *im)
+{
+	sl_rc rc = SL_OK;
+	if (im->in_tx) {
+		rc = sl_tx_commit(im->s);
+		im->in_tx = 0;
+	}
+	sl_import_abort(im);
+	return rc;
+}
+
+/* The case, in the state the machine gives its intake event. */
+static sl_rc store(sl_importer *im, const sl_rows *pp, const char *buf,
+                   size_t len, const char *zone, sl_intake_decision dec,
+                   const sl_rows_found *old, json_t *reasons)
+{
+	sl_rc rc;
+	if (old->found && (rc = sl_rows_forget(im->s, old->ref, 1)))
+		return rc;
+	sl_rows_case hc = {zone, SL_ST__COUNT, im->now, 0, 0, NULL};
+	if ((rc = sl_case_intake_state(
+	         pp->d->case_id, old->found ? old->state : SL_ST__COUNT,
+	         dec == SL_INTAKE_ACCEPTED   ? SL_EV_ACCEPT
+	         : dec == SL_INTAKE_DEFERRED ? SL_EV_DEFER
+	                                     : SL_EV_REFUSE,
+	         &hc.state)))
+		return rc;
+	if (hc.state == SL_ST_ACCEPTED) {
+		hc.accepted_ms = im->now;
+		hc.deadline_ms = im->deadline;
+	}
+	char *why = json_dumps(reasons, JSON_COMPACT);
+	if (!why)
+		return sl_error(SL_ESYS, _("out of memory"));
+	hc.reasons_json = why;
+	rc = sl_rows_insert(im->w, pp, buf, len, &hc);
+	free(why);
+	return rc;
+}
+
+static sl_rc audit_intake(sl_importer *im, const sl_rows *pp, const char *zone,
+                          sl_intake_decision dec, int reintake, int duplicate,
+                          json_t *reasons)
+{
+	const sl_dossier *d = pp->d;
+	char content[65];
+	sl_rows_digest(pp, im->sha, content);
+	json_t *det = json_pack(
+	    "{s:s, s:O, s:s, s:s?, s:s, s:s, s:b, s:b, s:I}", "decision",
+	    sl_intake_name(dec), "reasons", reasons, "agency", d->agency,
+	    "zone", *zone ? zone : NULL, "sha256", pp->hex, "content", content,
+	    "reintake", reintake, "duplicate", duplicate, "rules",
+	    (json_int_t)sl_rules_version(im->rules));
+	if (!det)
+		return sl_error(SL_ESYS, _("out of memory"));
+	if (dec == SL_INTAKE_ACCEPTED)
+		json_object_set_new(det, "deadline_ms",
+		                    json_integer(im->deadline));
+	sl_rc rc = sl_audit(im->s, "case.intake", d->case_id, det);
+	json_decref(det);
+	return rc;
+}
+
+/* The result of one decided dossier: its reasons as strings, kept by the
+ * importer until the next one. */
+static sl_rc result(sl_importer *im, sl_intake_decision dec, json_t *reasons,
+                    sl_import_res *out)
+{
+	json_decref(im->reasons);
+	free(im->reason_v);
+	im->reasons = reasons;
+	size_t n = json_array_size(reasons);
+	im->reason_v = calloc(n + 1, sizeof *im->reason_v);
+	if (!im->reason_v)
+		return sl_error(SL_ESYS, _("out of memory"));
+	for (size_t i = 0; i < n; i++)
+		im->reason_v[i] = json_string_value(json_array_get(reasons, i));
+	out->rc = SL_OK;
+	out->case_id = im->case_id;
+	out->decision = dec;
+	out->reasons = im->reason_v;
+	out->n_reasons = n;
+	out->error = NULL;
+	return SL_OK;
+}
+
+/* What the store knows of the dossier's agency and case id. */
+static sl_rc facts_of(sl_importer *im, const sl_dossier *d, sl_intake_facts *k,
+                      char zone[SL_CODE_MAX + 1], char dup[16],
+                      sl_rows_found *old)
+{
+	const agency_rec *az = bsearch(d->agency, im->agencies, im->n_agencies,
+	                               sizeof *im->agencies, cmp_agency);
+	zone[0] = dup[0] = 0;
+	if (az)
+		snprintf(zone, SL_CODE_MAX + 1, "%s", az->zone);
+	sl_rc rc = sl_rows_find(im->w, d->case_id, old);
+	if (rc)
+		return rc;
+	int hidden = 0;
+	if (old->found) {
+		/* Another zone's case (or one the leader is recused from) is
+		 * neither shown nor touched: its id is simply taken. */
+		sl_case_ref other = {d->case_id, old->agency,
+		                     old->zone[0] ? old->zone : NULL, 0};
+		hidden = !sl_policy_case_visible(sl_store_actor(im->s), &other);
+		if (hidden)
+			snprintf(dup, 16, "-");
+		else if (!sl_lifecycle_allows(old->state, SL_EV_REINTAKE))
+			snprintf(dup, 16, "%s", sl_state_name(old->state));
+		if (*dup)
+			old->found = 0; /* not replaced: untouched */
+	}
+	*k = (sl_intake_facts){az != NULL, zone, *dup ? dup : NULL, hidden};
+	return SL_OK;
+}
+
+/* Decide and store one prepared dossier. */
+static sl_rc import_parsed(sl_importer *im, const sl_rows *pp, const char *buf,
+                           size_t len, sl_import_res *out)
+{
+	const sl_dossier *d = pp->d;
+	snprintf(im->case_id, sizeof im->case_id, "%s", d->case_id);
+	im->now = sl_tx_clock(im->s);
+	/* local days, to the end of a working day (clock.h) */
+	im->deadline =
+	    sl_clock_limit(im->rules, im->now, sl_rules_limit_days(im->rules));
+	char zone[SL_CODE_MAX + 1], dup[16];
+	sl_intake_facts k;
+	sl_rows_found old;
+	sl_rc rc = facts_of(im, d, &k, zone, dup, &old);
+	if (rc)
+		return rc;
+	json_t *reasons = json_array();
+	sl_intake_decision dec =
+	    sl_intake_decide(sl_store_actor(im->s), im->rules, d, &k, reasons);
+	if (!im->in_tx) {
+		if ((rc = sl_tx_begin(im->s))) {
+			json_decref(reasons);
+			return rc;
+		}
+		im->in_tx = 1;
+	}
+	/* A duplicate of a live case is refused and only audited: the case
+	 * already in the store is not touched. */
+	if (!*dup && (rc = store(im, pp, buf, len, zone, dec, &old, reasons))) {
+		json_decref(reasons);
+		return rc;
+	}
+	if ((rc = audit_intake(im, pp, zone, dec, old.found, *dup != 0,
+	                       reasons))) {
+		json_decref(reasons);
+		return rc;
+	}
+	return result(im, dec, reasons, out);
+}
+
+sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
+                    const char *name, sl_import_res *out)
+{
+	memset(out, 0, sizeof *out);
+	sl_dossier *d = NULL;
+	sl_rc rc = sl_dossier_parse(buf, len, name, &im->lim, &d);
+	sl_rows pp;
+	if (!rc && !(rc = sl_rows_prepare(&pp, d, buf, len))) {
+		rc = import_parsed(im, &pp, buf, len, out);
+		sl_rows_free(&pp);
+	}
+	if (rc == SL_EINPUT) { /* malformed: nothing written, not audited */
+		snprintf(im->error, sizeof im->error, "%s", sl_errmsg());
+		out->rc = rc;
+		out->error = im->error;
+	}
+	return rc;
+}
+
+size_t sl_dossier_max_bytes(void)
+{
+	sl_dossier_limits lim;
+	sl_dossier_default_limits(&lim);
+	return lim.max_bytes;
+}
+
+sl_rc sl_import_file(sl_importer *im, const char *path, sl_import_res *out)
+{
+	memset(out, 0, sizeof *out);
+	char *buf;
+	size_t len;
+	sl_rc rc = sl_file_read(path, im->lim.max_bytes, &buf, &len);
+	if (rc == SL_OK) {
+		rc = sl_import_one(im, buf, len, path, out);
+		free(buf);
+	} else if (rc == SL_EINPUT) {
+		snprintf(im->error, sizeof im->error, "%s", sl_errmsg());
+		out->rc = rc;
+		out->error = im->error;
+	}
+	return rc;
+}
+
+json_t *sl_import_json(const sl_import_res *r)
+{
+	json_t *why = json_array();
+	for (size_t i = 0; i < r->n_reasons; i++)
+		json_array_append_new(why, json_string(r->reasons[i]));
+	if (r->rc)
+		return json_pack("{s:n, s:s, s:o, s:s}", "case_id", "decision",
+		                 "malformed", "reasons", why, "error",
+		                 r->error ? r->error : "");
+	return json_pack("{s:s, s:s, s:o}", "case_id", r->case_id, "decision",
+	                 sl_intake_name(r->decision), "reasons", why);
+}
+
+/*
+ * Streams: a second thread reads and parses lines while this one decides
+ * and writes. Parsing (jansson plus validation) is about half the work of
+ * an import and needs nothing from the store, so on two cores the two
+ * halves overlap. The queue between them is bounded in items and bytes.
+ */
+#define QCAP 64
+#define QBYTES (64u << 20)
+
+typedef struct {
+	char *buf;
+	size_t len;
+	long line;
+	sl_rows p; /* p.d NULL: malformed, see rc/msg */
+	sl_rc rc;
+	char msg[600];
+} qitem;
+
+typedef struct {
+	FILE *in;
+	const char *name;
+	const sl_dossier_limits *lim;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	qitem q[QCAP];
+	size_t head, n, bytes;
+	/* done items handed back to the parser thread to free, so that the
+	 * writer does not spend its time in free() */
+	qitem done[QCAP];
+	size_t ndone;
+	int eof, stop;
+	sl_rc read_rc;
+} stream;
+
+/* Read one line of at most max bytes into *buf. 1: a line; 0: end; -1: a
+ * read error. *too_long: the line was longer and has been skipped. */
+static int read_line(FILE *f, char **buf, size_t *cap, size_t max, size_t *len,
+                     int *too_long)
+{
+	size_t n = 0;
+	*too_long = 0;
+	for (;;) {
+		int ch = getc_unlocked(f);
+		if (ch == EOF) {
+			if (ferror(f))
+				return -1;
+			if (n == 0 && !*too_long)
+				return 0;
+			break;
+		}
+		if (ch == '\n')
+			break;
+		if (*too_long)
+			continue;
+		if (n + 1 >= *cap) {
+			size_t nc = *cap ? *cap * 2 : 8192;
+			if (nc > max + 2)
+				nc = max + 2;
+			if (n + 1 >= nc) {
+				*too_long = 1; /* read on to the newline */
+				continue;
+			}
+			char *nb = realloc(*buf, nc);
+			if (!nb)
+				return -1;
+			*buf = nb;
+			*cap = nc;
+		}
+		(*buf)[n++] = (char)ch;
+	}
+	*len = n;
+	if (*buf)
+		(*buf)[n] = 0;
+	return 1;
+}
+
+static void *parse_lines(void *arg)
+{
+	stream *st = arg;
+	long line = 0;
+	for (;;) {
+		qitem it = {0};
+		size_t cap = 0;
+		int too_long;
+		int r = read_line(st->in, &it.buf, &cap, st->lim->max_bytes,
+		                  &it.len, &too_long);
+		line++;
+		if (r <= 0) {
+			free(it.buf);
+			pthread_mutex_lock(&st->mu);
+			st->eof = 1;
+			if (r < 0)
+				st->read_rc = SL_ESYS;
+			pthread_cond_broadcast(&st->cv);
+			pthread_mutex_unlock(&st->mu);
+			return NULL;
+		}
+		it.line = line;
+		if (too_long) {
+			it.rc = SL_EINPUT;
+			snprintf(it.msg, sizeof it.msg,
+			         _("%s line %ld: larger than the limit of %zu "
+			           "bytes"),
+			         st->name, line, st->lim->max_bytes);
+		} else if (it.len == 0) {
+			free(it.buf);
+			continue; /* blank lines between dossiers */
+		} else {
+			char nm[300];
+			sl_dossier *d = NULL;
+			snprintf(nm, sizeof nm, "%s line %ld", st->name, line);
+			it.rc =
+			    sl_dossier_parse(it.buf, it.len, nm, st->lim, &d);
+			if (!it.rc)
+				it.rc =
+				    sl_rows_prepare(&it.p, d, it.buf, it.len);
+			if (it.rc)
+				snprintf(it.msg, sizeof it.msg, "%s",
+				         sl_errmsg());
+		}
+		pthread_mutex_lock(&st->mu);
+		while (st->ndone) { /* free what the writer is done with */
+			qitem dn = st->done[--st->ndone];
+			pthread_mutex_unlock(&st->mu);
+			sl_rows_free(&dn.p);
+			free(dn.buf);
+			pthread_mutex_lock(&st->mu);
+		}
+		while (!st->stop && (st->n == QCAP ||
+		                     (st->n && st->bytes + it.len > QBYTES)))
+			pthread_cond_wait(&st->cv, &st->mu);
+		if (st->stop) {
+			pthread_mutex_unlock(&st->mu);
+			sl_rows_free(&it.p);
+			free(it.buf);
+			return NULL;
+		}
+		st->q[(st->head + st->n) % QCAP] = it;
+		st->n++;
+		st->bytes += it.len;
+		pthread_cond_broadcast(&st->cv);
+		pthread_mutex_unlock(&st->mu);
+	}
+}
+
+sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
+                       sl_import_cb cb, void *ud)
+{
+	stream st = {.in = in, .name = name, .lim = &im->lim};
+	pthread_mutex_init(&st.mu, NULL);
+	pthread_cond_init(&st.cv, NULL);
+	pthread_t th;
+	if (pthread_create(&th, NULL, parse_lines, &st) != 0) {
+		pthread_mutex_destroy(&st.mu);
+		pthread_cond_destroy(&st.cv);
+		return sl_error(SL_ESYS, _("cannot start the reader thread"));
+	}
+	sl_rc rc = SL_OK;
+	for (;;) {
+		pthread_mutex_lock(&st.mu);
+		while (!st.n && !st.eof)
+			pthread_cond_wait(&st.cv, &st.mu);
+		if (!st.n) {
+			pthread_mutex_unlock(&st.mu);
+			break;
+		}
+		qitem it = st.q[st.head];
+		st.head = (st.head + 1) % QCAP;
+		st.n--;
+		st.bytes -= it.len;
+		pthread_cond_broadcast(&st.cv);
+		pthread_mutex_unlock(&st.mu);
+
+		sl_import_res res = {.line = it.line, .rc = it.rc};
+		if (it.rc) {
+			sl_error(it.rc, "%s", it.msg);
+			res.error = it.msg;
+		} else {
+			rc = import_parsed(im, &it.p, it.buf, it.len, &res);
+			res.rc = rc;
+			res.line = it.line;
+		}
+		int stop = 0;
+		if (!rc || rc == SL_EINPUT)
+			stop = cb(&res, ud);
+		pthread_mutex_lock(&st.mu);
+		if (st.ndone < QCAP && !st.eof) {
+			st.done[st.ndone++] = it;
+			it.buf = NULL;
+			it.p.d = NULL;
+		}
+		pthread_mutex_unlock(&st.mu);
+		sl_rows_free(&it.p); /* the reader has finished: free here */
+		free(it.buf);
+		if ((rc && rc != SL_EINPUT) || stop)
+			break;
+		rc = SL_OK;
+	}
+	pthread_mutex_lock(&st.mu);
+	st.stop = 1;
+	pthread_cond_broadcast(&st.cv);
+	pthread_mutex_unlock(&st.mu);
+	pthread_join(th, NULL);
+	while (st.n) { /* what the reader queued after we stopped */
+		qitem *it = &st.q[st.head];
+		sl_rows_free(&it->p);
+		free(it->buf);
+		st.head = (st.head + 1) % QCAP;
+		st.n--;
+	}
+	while (st.ndone) {
+		qitem *it = &st.done[--st.ndone];
+		sl_rows_free(&it->p);
+		free(it->buf);
+	}
+	pthread_mutex_destroy(&st.mu);
+	pthread_cond_destroy(&st.cv);
+	if (!rc && st.read_rc)
+		rc = sl_error(SL_ESYS, _("%s: read failed"), name);
+	return rc;
+}
