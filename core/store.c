@@ -523,6 +523,73 @@ static sl_rc mkparent(const char *path)
 	return sl_dir_ensure(dir, 0700);
 }
 
+/* A new store's first rows and its first entry (store.init), naming the
+ * first admin, their key and slot, in the open transaction. */
+static sl_rc first_entries(sl_store *s, const char *admin, const char *img,
+                           size_t imglen)
+{
+	uint8_t pub[SL_ED25519_PUB_LEN], slot_hash[SL_SHA256_LEN];
+	char hpub[2 * SL_ED25519_PUB_LEN + 1], hid[2 * SL_STORE_ID_LEN + 1],
+	    hslot[2 * SL_SHA256_LEN + 1];
+	sl_rc rc;
+	if ((rc = sl_sign_pub(s->signkey, pub)) ||
+	    (rc = sl_sha256(img, imglen, slot_hash)))
+		return rc;
+	sl_hex(pub, sizeof pub, hpub);
+	sl_hex(s->store_id, sizeof s->store_id, hid);
+	sl_hex(slot_hash, sizeof slot_hash, hslot);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT INTO meta(k, v) VALUES('store_id', ?)",
+	                       -1, &st, 0) ||
+	    sqlite3_bind_blob(st, 1, s->store_id, SL_STORE_ID_LEN,
+	                      SQLITE_STATIC) ||
+	    sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return sl_db_err(s, _("creating the store"));
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "INSERT INTO users(id, role, pubkey, enrol_pub, slot_sha256, "
+	        "created_seq) VALUES(?1, 'admin', ?2, ?2, ?3, 1)",
+	        -1, &st, 0) ||
+	    sqlite3_bind_text(st, 1, admin, -1, SQLITE_STATIC) ||
+	    sqlite3_bind_blob(st, 2, pub, sizeof pub, SQLITE_STATIC) ||
+	    sqlite3_bind_blob(st, 3, slot_hash, sizeof slot_hash,
+	                      SQLITE_STATIC) ||
+	    sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return sl_db_err(s, _("creating the store"));
+	}
+	sqlite3_finalize(st);
+	json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s}", "user",
+	                      admin, "role", "admin", "pubkey", hpub,
+	                      "store_id", hid, "schema", sl_schema_version,
+	                      "log", SL_LOG_FORMAT, "slot", hslot);
+	rc = d ? sl_audit(s, "store.init", admin, d)
+	       : sl_error(SL_ESYS, _("out of memory"));
+	json_decref(d);
+	return rc;
+}
+
+/* Undo a store half created: its files, as if it never was. */
+static void uncreate(const char *path, const char *keydir, const char *slot,
+                     int created, int slot_written)
+{
+	if (slot_written)
+		unlink(slot);
+	if (!created)
+		return;
+	char aux[PATH_MAX];
+	unlink(path);
+	snprintf(aux, sizeof aux, "%s-wal", path);
+	unlink(aux);
+	snprintf(aux, sizeof aux, "%s-shm", path);
+	unlink(aux);
+	rmdir(keydir);
+}
+
 sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
                       size_t plen, sl_store **out)
 {
@@ -582,51 +649,7 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 	if ((rc = begin_raw(s)) || (rc = migrate(s, 0)) ||
 	    (rc = sl_audit_tx_begin(s)))
 		goto fail;
-	uint8_t pub[SL_ED25519_PUB_LEN], slot_hash[SL_SHA256_LEN];
-	char hpub[2 * SL_ED25519_PUB_LEN + 1], hid[2 * SL_STORE_ID_LEN + 1],
-	    hslot[2 * SL_SHA256_LEN + 1];
-	if ((rc = sl_sign_pub(s->signkey, pub)) ||
-	    (rc = sl_sha256(img, imglen, slot_hash)))
-		goto fail;
-	sl_hex(pub, sizeof pub, hpub);
-	sl_hex(s->store_id, sizeof s->store_id, hid);
-	sl_hex(slot_hash, sizeof slot_hash, hslot);
-
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db,
-	                       "INSERT INTO meta(k, v) VALUES('store_id', ?)",
-	                       -1, &st, 0) ||
-	    sqlite3_bind_blob(st, 1, s->store_id, SL_STORE_ID_LEN,
-	                      SQLITE_STATIC) ||
-	    sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		rc = sl_db_err(s, _("creating the store"));
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(
-	        s->db,
-	        "INSERT INTO users(id, role, pubkey, enrol_pub, slot_sha256, "
-	        "created_seq) VALUES(?1, 'admin', ?2, ?2, ?3, 1)",
-	        -1, &st, 0) ||
-	    sqlite3_bind_text(st, 1, admin, -1, SQLITE_STATIC) ||
-	    sqlite3_bind_blob(st, 2, pub, sizeof pub, SQLITE_STATIC) ||
-	    sqlite3_bind_blob(st, 3, slot_hash, sizeof slot_hash,
-	                      SQLITE_STATIC) ||
-	    sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		rc = sl_db_err(s, _("creating the store"));
-		goto fail;
-	}
-	sqlite3_finalize(st);
-
-	json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s}", "user",
-	                      admin, "role", "admin", "pubkey", hpub,
-	                      "store_id", hid, "schema", sl_schema_version,
-	                      "log", SL_LOG_FORMAT, "slot", hslot);
-	rc = sl_audit(s, "store.init", admin, d);
-	json_decref(d);
-	if (rc)
+	if ((rc = first_entries(s, admin, img, imglen)))
 		goto fail;
 	if ((rc = install_builtin_rules(s)))
 		goto fail;
@@ -656,17 +679,7 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 fail:
 	free(img);
 	sl_store_close(s);
-	if (slot_written)
-		unlink(slot);
-	if (created) {
-		char aux[PATH_MAX];
-		unlink(path);
-		snprintf(aux, sizeof aux, "%s-wal", path);
-		unlink(aux);
-		snprintf(aux, sizeof aux, "%s-shm", path);
-		unlink(aux);
-		rmdir(keydir);
-	}
+	uncreate(path, keydir, slot, created, slot_written);
 	return rc;
 }
 
@@ -847,6 +860,67 @@ static sl_rc migrate_on_open(sl_store *s, int ver)
 	return rc;
 }
 
+/* The schema of an opened store: one this shenli knows, not older than
+ * the log it can replay. */
+static sl_rc schema_known(sl_store *s, int *ver)
+{
+	sl_rc rc = get_user_version(s, ver);
+	if (rc)
+		return rc;
+	if (*ver > sl_schema_version)
+		return sl_error(
+		    SL_EINPUT,
+		    _("the store has schema version %d; this shenli "
+		      "knows up to %d: upgrade shenli"),
+		    *ver, sl_schema_version);
+	if (*ver < 5)
+		return sl_error(*ver < 1 ? SL_EINTEGRITY : SL_EINPUT,
+		                *ver < 1
+		                    ? _("the store has no schema")
+		                    : _("the store was made by an older shenli "
+		                        "whose audit log cannot be replayed; "
+		                        "make a new store"));
+	return SL_OK;
+}
+
+/* The slot that opened is the one the log records for the user, and the
+ * key it holds the one the log knows; a passphrase change that a crash
+ * interrupted is finished or dropped as the log says. */
+static sl_rc slot_is_current(sl_store *s, const char *user, const slot_img *cur,
+                             const slot_img *nxt, const char *slot,
+                             const char *newslot, int using_new, int *enrolled)
+{
+	uint8_t want_slot[32], want_pub[32], pub[32];
+	sl_rc rc = identity(s, user, enrolled, want_slot, want_pub);
+	if (rc)
+		return rc;
+	int new_is_current = nxt->img && !sl_memeq_ct(nxt->hash, want_slot, 32);
+	int cur_is_current = !sl_memeq_ct(cur->hash, want_slot, 32);
+	if (new_is_current) /* the change committed: finish its rename */
+		sl_file_commit_rename(newslot, slot);
+	else if (nxt->img) /* the change never committed: drop it */
+		unlink(newslot);
+	if (using_new != new_is_current)
+		/* a passphrase that was replaced, or one that never took
+		 * effect */
+		return sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+	if (!using_new && !cur_is_current)
+		return sl_error(SL_EINTEGRITY,
+		                _("the key slot of '%s' is not the one this "
+		                  "store recorded (an old or foreign slot "
+		                  "file?)"),
+		                user);
+	if ((rc = set_identity(s, user, s->actor.role)) ||
+	    (rc = sl_sign_pub(s->signkey, pub)))
+		return rc;
+	if (sl_memeq_ct(pub, want_pub, 32) != 0)
+		return sl_error(SL_EINTEGRITY,
+		                _("the signing key of '%s' does not match the "
+		                  "audit log"),
+		                user);
+	return SL_OK;
+}
+
 sl_rc sl_store_open(const char *path, const char *user, const char *pass,
                     size_t plen, unsigned flags, sl_store **out)
 {
@@ -895,25 +969,8 @@ sl_rc sl_store_open(const char *path, const char *user, const char *pass,
 		goto fail;
 
 	int ver = 0;
-	if ((rc = get_user_version(s, &ver)))
+	if ((rc = schema_known(s, &ver)))
 		goto fail;
-	if (ver > sl_schema_version) {
-		rc = sl_error(
-		    SL_EINPUT,
-		    _("the store has schema version %d; this shenli knows "
-		      "up to %d: upgrade shenli"),
-		    ver, sl_schema_version);
-		goto fail;
-	}
-	if (ver < 5) {
-		rc = sl_error(ver < 1 ? SL_EINTEGRITY : SL_EINPUT,
-		              ver < 1
-		                  ? _("the store has no schema")
-		                  : _("the store was made by an older shenli "
-		                      "whose audit log cannot be replayed; "
-		                      "make a new store"));
-		goto fail;
-	}
 	if ((rc = read_store_id(s)))
 		goto fail;
 	snprintf(s->actor.id, sizeof s->actor.id, "%s", user);
@@ -926,40 +983,9 @@ sl_rc sl_store_open(const char *path, const char *user, const char *pass,
 		sl_errclear();
 	}
 	int enrolled = 0;
-	uint8_t want_slot[32], want_pub[32], pub[32];
-	if ((rc = identity(s, user, &enrolled, want_slot, want_pub)))
+	if ((rc = slot_is_current(s, user, &cur, &nxt, slot, newslot, using_new,
+	                          &enrolled)))
 		goto fail;
-	/* The log records the hash of the user's current slot. */
-	int new_is_current = nxt.img && !sl_memeq_ct(nxt.hash, want_slot, 32);
-	int cur_is_current = !sl_memeq_ct(cur.hash, want_slot, 32);
-	if (new_is_current) /* the change committed: finish its rename */
-		sl_file_commit_rename(newslot, slot);
-	else if (nxt.img) /* the change never committed: drop it */
-		unlink(newslot);
-	if (using_new != new_is_current) {
-		/* a passphrase that was replaced, or one that never took effect
-		 */
-		rc = sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
-		goto fail;
-	}
-	if (!using_new && !cur_is_current) {
-		rc =
-		    sl_error(SL_EINTEGRITY,
-		             _("the key slot of '%s' is not the one this store "
-		               "recorded (an old or foreign slot file?)"),
-		             user);
-		goto fail;
-	}
-	if ((rc = set_identity(s, user, s->actor.role)) ||
-	    (rc = sl_sign_pub(s->signkey, pub)))
-		goto fail;
-	if (sl_memeq_ct(pub, want_pub, 32) != 0) {
-		rc = sl_error(
-		    SL_EINTEGRITY,
-		    _("the signing key of '%s' does not match the audit log"),
-		    user);
-		goto fail;
-	}
 	s->unenrolled = !enrolled;
 	if (s->unenrolled && !(flags & SL_OPEN_ENROL)) {
 		rc =
