@@ -258,8 +258,11 @@ read -r D0 E0 <<<"$(deadline_of "$X")"
 race x1 lead case extend "$X" --days 20 -- x2 boss case extend "$X" --days 20
 read -r D1 E1 <<<"$(deadline_of "$X")"
 echo "# two extensions by 20 days at once: exits $(rc_of x1) $(rc_of x2); extended_days $E0 -> $E1, deadline moved $(days_between "$D0" "$D1") days"
-check "the deadline moved by as many days as were recorded as extended ($E1)" \
-	test "$(days_between "$D0" "$D1")" = "$E1"
+# A deadline that lands on a rest day rolls to the next working day, so the
+# move is the days recorded, or a few more (a weekend, at most a holiday week).
+MOVED=$(days_between "$D0" "$D1")
+check "the deadline moved by as many days as were recorded as extended ($E1), rolled to a working day" \
+	test "$MOVED" -ge "$E1" -a "$MOVED" -le $((E1 + 9))
 check "the rules' 30 days are not exceeded ($E1)" test "$E1" -le 30
 check "one extension done, the other refused for the bound (exit 5)" test "$(pair x1 x2)" = "0 5"
 
