@@ -8,10 +8,8 @@
 #ifndef SHENLI_ORG_H
 #define SHENLI_ORG_H
 
+#include "names.h"
 #include "store.h"
-#include "users.h"
-
-#define SL_NAME_MAX 256
 
 typedef struct {
 	char code[SL_CODE_MAX + 1];
@@ -32,8 +30,5 @@ sl_rc sl_agency_list(sl_store *s, int (*cb)(const sl_org_info *a, void *ud),
 sl_rc sl_zone_exists(sl_store *s, const char *code, int *found);
 sl_rc sl_agency_zone(sl_store *s, const char *code, int *found,
                      char zone[SL_CODE_MAX + 1]);
-/* Valid display names: non-empty UTF-8 of at most SL_NAME_MAX bytes with no
- * control characters. */
-int sl_name_valid(const char *name);
 
 #endif

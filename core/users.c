@@ -9,30 +9,9 @@
 
 #include "audit.h"
 #include "fsutil.h"
-#include "org.h"
 #include "guard.h"
+#include "org.h"
 #include "store_priv.h"
-#include "text.h"
-
-int sl_code_valid(const char *code)
-{
-	size_t n = code ? strlen(code) : 0;
-	if (n == 0 || n > SL_CODE_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = code[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
-int sl_person_name_valid(const char *name)
-{
-	size_t n = name ? strlen(name) : 0;
-	return n >= 1 && n <= SL_PERSON_NAME_MAX && sl_text_printable(name, n);
-}
 
 sl_rc sl_passphrase_acceptable(const char *pass, size_t plen)
 {
@@ -348,9 +327,7 @@ static sl_rc enrol_entry(sl_store *s, sl_secrets *nsec, const uint8_t h[32])
 sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 {
 	int enrol = s->unenrolled;
-	sl_rc rc = enrol
-	               ? SL_OK
-	               : sl_guard(s, SL_ACT_USER_PASSWD, s->actor.id);
+	sl_rc rc = enrol ? SL_OK : sl_guard(s, SL_ACT_USER_PASSWD, s->actor.id);
 	if (rc)
 		return rc;
 	if ((rc = sl_passphrase_acceptable(newpass, plen)))

@@ -15,12 +15,11 @@
 
 #include <jansson.h>
 
+#include "names.h"
 #include "store.h"
 
-#define SL_CODE_MAX 32
 #define SL_PASS_MIN 8
 #define SL_PASS_MAX 1024
-#define SL_PERSON_NAME_MAX 128
 
 typedef struct {
 	char id[SL_ID_MAX + 1];
@@ -34,8 +33,6 @@ typedef struct {
 	char name[SL_PERSON_NAME_MAX + 1];
 } sl_user_info;
 
-/* Agency and zone codes: [A-Za-z0-9_-]{1,32}. */
-int sl_code_valid(const char *code);
 /* SL_EINPUT unless SL_PASS_MIN..SL_PASS_MAX bytes, no NUL. */
 sl_rc sl_passphrase_acceptable(const char *pass, size_t plen);
 
@@ -54,8 +51,6 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen);
  * and the tests). SL_EINPUT if they had enrolled already. */
 sl_rc sl_user_enrol(const char *path, const char *user, const char *first,
                     size_t flen, const char *pass, size_t plen);
-/* Valid person names: 1..SL_PERSON_NAME_MAX bytes of printable UTF-8. */
-int sl_person_name_valid(const char *name);
 /* What the one-time enrolment key signs (replay.c checks it). */
 size_t sl_enrol_message(const uint8_t store_id[16], const char *user,
                         const uint8_t pub[SL_ED25519_PUB_LEN],
