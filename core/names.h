@@ -9,9 +9,7 @@
 #ifndef SHENLI_NAMES_H
 #define SHENLI_NAMES_H
 
-#define SL_CODE_MAX 32         /* zone and agency codes */
-#define SL_NAME_MAX 256        /* zones' and agencies' names */
-#define SL_PERSON_NAME_MAX 128 /* a person's name (姓名) */
+#include <shenli/ops_admin.h> /* SL_CODE_MAX, SL_NAME_MAX, ... */
 
 /* Agency and zone codes: [A-Za-z0-9_-]{1,32}. */
 int sl_code_valid(const char *code);

@@ -8,22 +8,10 @@
 #ifndef SHENLI_ORG_H
 #define SHENLI_ORG_H
 
+#include <shenli/ops_admin.h> /* sl_org_info; add and list */
+
 #include "names.h"
 #include "store.h"
-
-typedef struct {
-	char code[SL_CODE_MAX + 1];
-	char name[SL_NAME_MAX + 1];
-	char zone[SL_CODE_MAX + 1]; /* agencies only; "" if none */
-} sl_org_info;
-
-sl_rc sl_zone_add(sl_store *s, const char *code, const char *name);
-sl_rc sl_zone_list(sl_store *s, int (*cb)(const sl_org_info *z, void *ud),
-                   void *ud);
-sl_rc sl_agency_add(sl_store *s, const char *code, const char *name,
-                    const char *zone);
-sl_rc sl_agency_list(sl_store *s, int (*cb)(const sl_org_info *a, void *ud),
-                     void *ud);
 
 /* Lookups without permission checks (for other core services). *found is
  * 0 if there is no such row; zone is "" for an agency in no zone. */
