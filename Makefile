@@ -101,7 +101,7 @@ fuzz: deps
 	sh tools/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 format:
-	clang-format -i core/*.c core/*.h core/cli/*.c core/cli/*.h \
+	clang-format -i core/*.c core/*.h core/cli/*.c core/cli/*.h demo/*.c demo/*.h \
 	  core/include/shenli/*.h tests/unit/*.c tests/bench/*.c tests/fuzz/*.c \
 	  tests/fuzz/*.h tests/valgrind/*.c tests/insider/*.c 2>/dev/null || true
 

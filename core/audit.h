@@ -31,6 +31,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include <shenli/ops_admin.h> /* sl_audit_entry, sl_audit_report, anchors */
+
 #include "store.h"
 
 /* Append an entry to the open transaction. details may be NULL ({}). */
@@ -48,36 +50,17 @@ sl_rc sl_audit_denied(sl_store *s, const char *wanted, const char *object,
  * that names its own entry, as an opinion does). */
 int64_t sl_audit_next_seq(const sl_store *s);
 
-/* The last committed entry: seq 0 and zero hash for an empty log. */
+/* The last committed entry: seq 0 and zero hash for an empty log. No
+ * permission asked (audit head is sl_audit_anchor, ops_admin.h). */
 sl_rc sl_audit_head(sl_store *s, int64_t *seq, uint8_t hash[SL_SHA256_LEN]);
-
-/* "SEQ:HEX64" <-> values. */
-sl_rc sl_audit_parse_anchor(const char *str, int64_t *seq,
-                            uint8_t hash[SL_SHA256_LEN]);
-void sl_audit_format_anchor(int64_t seq, const uint8_t hash[SL_SHA256_LEN],
-                            char out[96]);
-
-typedef struct sl_audit_report {
-	int64_t entries;    /* entries checked */
-	int64_t signatures; /* signatures verified */
-	int64_t head_seq;
-	uint8_t head_hash[SL_SHA256_LEN];
-	int64_t bad_seq; /* first bad entry, 0 if none or not an entry */
-} sl_audit_report;
 
 /* The message a transaction's closing signature covers (see above). */
 size_t sl_audit_sig_msg(const uint8_t store_id[16], int64_t seq,
                         const uint8_t hash[SL_SHA256_LEN], uint8_t out[128]);
 
-typedef struct {
-	int64_t seq, ts;
-	const char *actor, *action, *object, *details;
-	const uint8_t *hash;
-	int is_signed;
-} sl_audit_entry;
-
 /* Calls cb for entries with seq > since, in order; stops if cb returns
- * non-zero. */
+ * non-zero. No permission asked: the audit log operation is
+ * sl_audit_log (ops_admin.h). */
 sl_rc sl_audit_each(sl_store *s, int64_t since,
                     int (*cb)(const sl_audit_entry *e, void *ud), void *ud);
 

@@ -6,13 +6,6 @@
 
 #include "audit.h"
 #include "guard.h"
-#include "text.h"
-
-int sl_name_valid(const char *name)
-{
-	size_t n = name ? strlen(name) : 0;
-	return n > 0 && n <= SL_NAME_MAX && sl_text_printable(name, n);
-}
 
 static sl_rc exists(sl_store *s, const char *sql, const char *code, int *found,
                     char *col, size_t cap)

@@ -8,32 +8,15 @@
 #ifndef SHENLI_ORG_H
 #define SHENLI_ORG_H
 
+#include <shenli/ops_admin.h> /* sl_org_info; add and list */
+
+#include "names.h"
 #include "store.h"
-#include "users.h"
-
-#define SL_NAME_MAX 256
-
-typedef struct {
-	char code[SL_CODE_MAX + 1];
-	char name[SL_NAME_MAX + 1];
-	char zone[SL_CODE_MAX + 1]; /* agencies only; "" if none */
-} sl_org_info;
-
-sl_rc sl_zone_add(sl_store *s, const char *code, const char *name);
-sl_rc sl_zone_list(sl_store *s, int (*cb)(const sl_org_info *z, void *ud),
-                   void *ud);
-sl_rc sl_agency_add(sl_store *s, const char *code, const char *name,
-                    const char *zone);
-sl_rc sl_agency_list(sl_store *s, int (*cb)(const sl_org_info *a, void *ud),
-                     void *ud);
 
 /* Lookups without permission checks (for other core services). *found is
  * 0 if there is no such row; zone is "" for an agency in no zone. */
 sl_rc sl_zone_exists(sl_store *s, const char *code, int *found);
 sl_rc sl_agency_zone(sl_store *s, const char *code, int *found,
                      char zone[SL_CODE_MAX + 1]);
-/* Valid display names: non-empty UTF-8 of at most SL_NAME_MAX bytes with no
- * control characters. */
-int sl_name_valid(const char *name);
 
 #endif

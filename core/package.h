@@ -24,30 +24,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <shenli/ops_admin.h> /* sl_pkg_kind, sl_manifest, the bounds */
+
 #include "crypto.h"
 #include "err.h"
 
 #define SL_PKG_MAX_MANIFEST 4096
 #define SL_PKG_MAX_PAYLOAD (64u << 20)
 #define SL_PKG_MAX_PUBKEY_PEM 4096
-#define SL_PKG_NAME_MAX 64
-#define SL_PKG_FILE_MAX 128
 #define SL_KEY_ID_LEN 16 /* hex chars, without the NUL */
-
-typedef enum { SL_PKG_PLUGIN, SL_PKG_SCRIPT, SL_PKG_RULES } sl_pkg_kind;
-
-typedef struct {
-	char name[SL_PKG_NAME_MAX + 1]; /* [a-z0-9_-]{1,64} */
-	sl_pkg_kind kind;
-	long long version; /* integer >= 1 */
-	int abi;           /* integer >= 0 (plugins: must equal the host ABI;
-	                      scripts/rules: their own format number) */
-	char file[SL_PKG_FILE_MAX + 1]; /* the payload's file name: a plain
-	                                   name, [A-Za-z0-9._-]{1,128}, no
-	                                   leading '.' */
-	long long size;                 /* 0 .. SL_PKG_MAX_PAYLOAD */
-	uint8_t sha256[SL_SHA256_LEN];
-} sl_manifest;
 
 /*
  * Parse manifest text: '\n'-terminated key=value lines (the last newline
@@ -116,7 +101,6 @@ sl_rc sl_package_sign(const char *dir, const char *name, sl_pkg_kind kind,
  * source file meanwhile. */
 sl_rc sl_package_copy_verified(int in_fd, int out_fd, const sl_manifest *m,
                                const char *what);
-const char *sl_pkg_kind_name(sl_pkg_kind k); /* "plugin", "script", "rules" */
 /* The inverse of sl_pkg_kind_name; SL_EINPUT for anything else. */
 sl_rc sl_pkg_kind_parse(const char *s, sl_pkg_kind *k);
 

@@ -14,33 +14,11 @@
 #ifndef SHENLI_PKGSTORE_H
 #define SHENLI_PKGSTORE_H
 
+#include <shenli/ops_admin.h> /* the keys and packages operations */
+
 #include "package.h"
 #include "store.h"
 
-typedef struct {
-	char id[17];
-	char comment[129];
-	int revoked;
-} sl_key_info;
-
-/* keys: admin only, audited. comment is free text (bounded). */
-sl_rc sl_keys_trust(sl_store *s, const char *pem_path, const char *comment,
-                    char id_out[17]);
-sl_rc sl_keys_revoke(sl_store *s, const char *id);
-sl_rc sl_keys_list(sl_store *s, int (*cb)(const sl_key_info *k, void *ud),
-                   void *ud);
-
-typedef struct {
-	sl_manifest m;
-	char signer[17];
-} sl_pkg_info;
-
-/* Install a package directory of the given kind (admin only, audited). */
-sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
-                     sl_pkg_info *out);
-sl_rc sl_pkg_remove(sl_store *s, const char *name, sl_pkg_kind kind);
-sl_rc sl_pkg_list(sl_store *s, sl_pkg_kind kind,
-                  int (*cb)(const sl_pkg_info *p, void *ud), void *ud);
 /* The installed package of that name and kind (SL_EINPUT if none). */
 sl_rc sl_pkg_get(sl_store *s, const char *name, sl_pkg_kind kind,
                  sl_pkg_info *out);

@@ -9,30 +9,9 @@
 
 #include "audit.h"
 #include "fsutil.h"
-#include "org.h"
 #include "guard.h"
+#include "org.h"
 #include "store_priv.h"
-#include "text.h"
-
-int sl_code_valid(const char *code)
-{
-	size_t n = code ? strlen(code) : 0;
-	if (n == 0 || n > SL_CODE_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = code[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
-int sl_person_name_valid(const char *name)
-{
-	size_t n = name ? strlen(name) : 0;
-	return n >= 1 && n <= SL_PERSON_NAME_MAX && sl_text_printable(name, n);
-}
 
 sl_rc sl_passphrase_acceptable(const char *pass, size_t plen)
 {
@@ -65,77 +44,79 @@ static sl_rc user_exists(sl_store *s, const char *id, int *exists)
 	return SL_OK;
 }
 
-static sl_rc user_add_once(sl_store *s, const char *id, sl_role role,
-                           const char *agency, const char *zone,
-                           const char *name, const char *pass, size_t plen)
+/* What user add refuses before it reads anything: the role table, then
+ * the request's values. */
+static sl_rc add_invalid(sl_store *s, const sl_user_req *rq)
 {
-	sl_rc snap_rc = sl_tx_snapshot(s);
-	if (snap_rc)
-		return snap_rc;
-	sl_rc rc = sl_guard(s, SL_ACT_USER_ADD, id);
+	sl_rc rc = sl_guard(s, SL_ACT_USER_ADD, rq->id);
 	if (rc)
 		return rc;
-	if (!sl_user_id_valid(id))
+	if (!sl_user_id_valid(rq->id))
 		return sl_error(
 		    SL_EINPUT,
 		    _("invalid user id '%s': use 1-32 of a-z, 0-9, '.', "
 		      "'_', '-', starting with a letter or digit"),
-		    id);
-	if (!sl_role_name(role) || !strcmp(sl_role_name(role), "?"))
+		    rq->id);
+	if (!sl_role_name(rq->role) || !strcmp(sl_role_name(rq->role), "?"))
 		return sl_error(SL_EINPUT, _("unknown role"));
-	if (agency && !sl_code_valid(agency))
+	if (rq->agency && !sl_code_valid(rq->agency))
 		return sl_error(SL_EINPUT, _("invalid agency code '%s'"),
-		                agency);
-	if (zone && !sl_code_valid(zone))
-		return sl_error(SL_EINPUT, _("invalid zone code '%s'"), zone);
-	if (name && !sl_person_name_valid(name))
+		                rq->agency);
+	if (rq->zone && !sl_code_valid(rq->zone))
+		return sl_error(SL_EINPUT, _("invalid zone code '%s'"),
+		                rq->zone);
+	if (rq->name && !sl_person_name_valid(rq->name))
 		return sl_error(SL_EINPUT,
 		                _("invalid name: 1-%d bytes of UTF-8 text "
 		                  "without control characters"),
 		                SL_PERSON_NAME_MAX);
-	if ((rc = sl_passphrase_acceptable(pass, plen)))
-		return rc;
+	return sl_passphrase_acceptable(rq->pass, rq->plen);
+}
 
-	char slot[PATH_MAX];
-	if ((rc = sl_store_slot_path(s->path, id, slot, sizeof slot)))
-		return rc;
-	/* The home agency decides recusal: it must be one we know. */
+/* What it refuses on what the store holds: the home agency decides
+ * recusal, so it must be one we know, as must the zone; ids are never
+ * reused. */
+static sl_rc add_conflict(sl_store *s, const sl_user_req *rq)
+{
+	sl_rc rc;
 	int found = 0;
 	char azone[SL_CODE_MAX + 1];
-	if (agency &&
-	    ((rc = sl_agency_zone(s, agency, &found, azone)) || !found))
+	if (rq->agency &&
+	    ((rc = sl_agency_zone(s, rq->agency, &found, azone)) || !found))
 		return rc ? rc
 		          : sl_error(SL_EINPUT,
 		                     _("no agency '%s' (add it first)"),
-		                     agency);
-	if (zone && ((rc = sl_zone_exists(s, zone, &found)) || !found))
+		                     rq->agency);
+	if (rq->zone && ((rc = sl_zone_exists(s, rq->zone, &found)) || !found))
 		return rc ? rc
 		          : sl_error(SL_EINPUT,
-		                     _("no zone '%s' (add it first)"), zone);
+		                     _("no zone '%s' (add it first)"),
+		                     rq->zone);
 	int exists = 0;
-	if ((rc = user_exists(s, id, &exists)))
+	if ((rc = user_exists(s, rq->id, &exists)))
 		return rc;
 	if (exists)
 		return sl_error(
 		    SL_EINPUT,
-		    _("user '%s' already exists (ids are never reused)"), id);
+		    _("user '%s' already exists (ids are never reused)"),
+		    rq->id);
+	return SL_OK;
+}
 
-	/* The new user's secrets: the store's data key and a one-time
-	 * enrolment key. The admin chose this passphrase, so whatever it opens
-	 * the admin could use: it must never open a key that signs as the
-	 * user. The user's own key is made when they choose their own
-	 * passphrase (sl_user_passwd), signed over by this one-time key. */
+/* The new user's first key slot (*img, malloc'ed) and the public half of
+ * its one-time enrolment key. The admin chose this passphrase, so
+ * whatever it opens the admin could use: it must never open a key that
+ * signs as the user. So it holds the store's data key and a one-time
+ * key; the user's own key is made when they choose their own passphrase
+ * (sl_user_passwd), signed over by the one-time key. */
+static sl_rc first_slot(sl_store *s, const sl_user_req *rq, char **img,
+                        size_t *imglen, uint8_t pub[32])
+{
 	sl_secrets *sec = sl_secrets_new();
 	sl_signkey *key = NULL;
-	char *img = NULL;
-	size_t imglen = 0;
-	uint8_t pub[32], slot_hash[32];
-	char hpub[65];
-	int slot_written = 0;
-	if (!sec) {
-		rc = sl_error(SL_ESYS, _("out of memory"));
-		goto out;
-	}
+	sl_rc rc;
+	if (!sec)
+		return sl_error(SL_ESYS, _("out of memory"));
 	memcpy(sec->data_key, s->sec->data_key, SL_KEY_LEN);
 	if ((rc = sl_random_key(sec->sign_seed, SL_ED25519_SEED_LEN)))
 		goto out;
@@ -144,65 +125,104 @@ static sl_rc user_add_once(sl_store *s, const char *id, sl_role role,
 		rc = sl_error(SL_ESYS, _("cannot create signing key"));
 		goto out;
 	}
-	if ((rc = sl_sign_pub(key, pub)) ||
-	    (rc = sl_keyslot_seal(id, pass, plen, sec, NULL, &img, &imglen)) ||
-	    (rc = sl_sha256(img, imglen, slot_hash)))
-		goto out;
-	sl_hex(pub, sizeof pub, hpub);
+	if (!(rc = sl_sign_pub(key, pub)))
+		rc = sl_keyslot_seal(rq->id, rq->pass, rq->plen, sec, NULL, img,
+		                     imglen);
+out:
+	sl_sign_free(key);
+	sl_secrets_free(sec);
+	return rc;
+}
 
-	if ((rc = sl_tx_begin_unchanged(s)))
-		goto out;
+/* The users row and its user.add entry, in the open transaction. */
+static sl_rc add_row(sl_store *s, const sl_user_req *rq, const uint8_t pub[32],
+                     const uint8_t slot_hash[32])
+{
+	const char *role = sl_role_name(rq->role);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(
 	        s->db,
 	        "INSERT INTO users(id, role, agency, zone, name, enrol_pub,"
 	        " slot_sha256, created_seq) VALUES(?,?,?,?,?,?,?,?)",
-	        -1, &st, 0)) {
-		rc = sl_db_err(s, _("adding user"));
-		goto rollback;
-	}
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, sl_role_name(role), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, agency, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, zone, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 6, pub, sizeof pub, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 7, slot_hash, sizeof slot_hash, SQLITE_STATIC);
+	        -1, &st, 0))
+		return sl_db_err(s, _("adding user"));
+	sqlite3_bind_text(st, 1, rq->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, rq->agency, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, rq->zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, rq->name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, pub, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 7, slot_hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, s->head_seq + 1);
 	int step = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		rc = sl_db_err(s, _("adding user"));
-		goto rollback;
-	}
-	char hslot[65];
-	sl_hex(slot_hash, sizeof slot_hash, hslot);
+	if (step != SQLITE_DONE)
+		return sl_db_err(s, _("adding user"));
+	char hpub[65], hslot[65];
+	sl_hex(pub, 32, hpub);
+	sl_hex(slot_hash, 32, hslot);
 	json_t *d =
-	    json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?}", "user", id,
-	              "role", sl_role_name(role), "enrol_pub", hpub, "slot",
-	              hslot, "agency", agency, "zone", zone, "name", name);
-	rc = sl_audit(s, "user.add", id, d);
+	    json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?}", "user", rq->id,
+	              "role", role, "enrol_pub", hpub, "slot", hslot, "agency",
+	              rq->agency, "zone", rq->zone, "name", rq->name);
+	sl_rc rc = sl_audit(s, "user.add", rq->id, d);
 	json_decref(d);
-	if (rc)
+	return rc;
+}
+
+static sl_rc user_add_once(sl_store *s, const sl_user_req *rq)
+{
+	sl_rc rc = sl_tx_snapshot(s);
+	if (rc || (rc = add_invalid(s, rq)))
+		return rc;
+	char slot[PATH_MAX];
+	if ((rc = sl_store_slot_path(s->path, rq->id, slot, sizeof slot)) ||
+	    (rc = add_conflict(s, rq)))
+		return rc;
+	char *img = NULL;
+	size_t imglen = 0;
+	uint8_t pub[32], slot_hash[32];
+	if ((rc = first_slot(s, rq, &img, &imglen, pub)) ||
+	    (rc = sl_sha256(img, imglen, slot_hash)) ||
+	    (rc = sl_tx_begin_unchanged(s))) {
+		free(img);
+		return rc;
+	}
+	if ((rc = add_row(s, rq, pub, slot_hash)))
 		goto rollback;
 	/* Slot first, then commit: a crash between leaves a slot with no user
 	 * row, which authenticates nobody, and the id stays free to add. */
 	if ((rc = sl_file_write_atomic(slot, img, imglen, 0600)))
 		goto rollback;
-	slot_written = 1;
 	if ((rc = sl_tx_commit(s)))
-		goto unslot;
-	goto out;
-
+		unlink(slot);
+	free(img);
+	return rc;
 rollback:
 	sl_tx_rollback(s);
-unslot:
-	if (slot_written)
-		unlink(slot);
-out:
 	free(img);
-	sl_sign_free(key);
-	sl_secrets_free(sec);
+	return rc;
+}
+
+sl_rc sl_user_create(sl_store *s, const sl_user_req *rq, sl_user_info *out)
+{
+	int tries = 0;
+	sl_rc rc;
+	do
+		rc = user_add_once(s, rq);
+	while (sl_tx_retry(s, rc, &tries));
+	if (!rc && out) {
+		/* as user list reads it back: added, not yet enrolled */
+		memset(out, 0, sizeof *out);
+		snprintf(out->id, sizeof out->id, "%s", rq->id);
+		out->role = rq->role;
+		snprintf(out->agency, sizeof out->agency, "%s",
+		         rq->agency ? rq->agency : "");
+		snprintf(out->zone, sizeof out->zone, "%s",
+		         rq->zone ? rq->zone : "");
+		snprintf(out->name, sizeof out->name, "%s",
+		         rq->name ? rq->name : "");
+	}
 	return rc;
 }
 
@@ -210,19 +230,16 @@ sl_rc sl_user_add(sl_store *s, const char *id, sl_role role, const char *agency,
                   const char *zone, const char *name, const char *pass,
                   size_t plen)
 {
-	int tries = 0;
-	sl_rc rc;
-	do
-		rc = user_add_once(s, id, role, agency, zone, name, pass, plen);
-	while (sl_tx_retry(s, rc, &tries));
-	return rc;
+	sl_user_req rq = {id, role, name, agency, zone, pass, plen};
+	return sl_user_create(s, &rq, NULL);
 }
 
-/* The open cases whose team id sits on. */
-static json_t *teams_of(sl_store *s, const char *id)
+/* The open cases whose team id sits on, into out (best effort: a read
+ * that fails leaves what it had, as the disable itself is done). */
+static void teams_of(sl_store *s, const char *id, sl_user_disable_res *out)
 {
-	json_t *a = json_array();
 	sqlite3_stmt *st;
+	size_t cap = 0;
 	if (sqlite3_prepare_v2(
 	        s->db,
 	        "SELECT c.case_id FROM assignments a JOIN cases c"
@@ -231,19 +248,41 @@ static json_t *teams_of(sl_store *s, const char *id)
 	        " 'returned', 'deliberated') ORDER BY c.case_id",
 	        -1, &st, 0) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW)
-			json_array_append_new(
-			    a, json_string(
-			           (const char *)sqlite3_column_text(st, 0)));
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (out->n_open_cases == cap) {
+				size_t nc = cap ? 2 * cap : 8;
+				char **nv =
+				    realloc(out->open_cases, nc * sizeof *nv);
+				if (!nv)
+					break;
+				out->open_cases = nv;
+				cap = nc;
+			}
+			char *c =
+			    strdup((const char *)sqlite3_column_text(st, 0));
+			if (!c)
+				break;
+			out->open_cases[out->n_open_cases++] = c;
+		}
 	}
 	sqlite3_finalize(st);
-	return a;
 }
 
-sl_rc sl_user_disable(sl_store *s, const char *id, json_t **cases)
+void sl_user_disable_res_free(sl_user_disable_res *r)
 {
-	if (cases)
-		*cases = NULL;
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_open_cases; i++)
+		free(r->open_cases[i]);
+	free(r->open_cases);
+	r->open_cases = NULL;
+	r->n_open_cases = 0;
+}
+
+sl_rc sl_user_disable(sl_store *s, const char *id, sl_user_disable_res *out)
+{
+	if (out)
+		*out = (sl_user_disable_res){0};
 	sl_rc rc = sl_guard(s, SL_ACT_USER_DISABLE, id);
 	if (rc)
 		return rc;
@@ -284,8 +323,8 @@ sl_rc sl_user_disable(sl_store *s, const char *id, json_t **cases)
 	if (sl_file_shred(slot) != SL_OK)
 		fprintf(stderr, _("warning: %s could not be removed: %s\n"),
 		        slot, sl_errmsg());
-	if (cases)
-		*cases = teams_of(s, id);
+	if (out)
+		teams_of(s, id, out);
 	return SL_OK;
 fail:
 	sl_tx_rollback(s);
@@ -348,9 +387,7 @@ static sl_rc enrol_entry(sl_store *s, sl_secrets *nsec, const uint8_t h[32])
 sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 {
 	int enrol = s->unenrolled;
-	sl_rc rc = enrol
-	               ? SL_OK
-	               : sl_guard(s, SL_ACT_USER_PASSWD, s->actor.id);
+	sl_rc rc = enrol ? SL_OK : sl_guard(s, SL_ACT_USER_PASSWD, s->actor.id);
 	if (rc)
 		return rc;
 	if ((rc = sl_passphrase_acceptable(newpass, plen)))
@@ -446,6 +483,19 @@ unnew:
 out:
 	free(img);
 	sl_secrets_free(nsec);
+	return rc;
+}
+
+sl_rc sl_user_set_passphrase(sl_store *s, const char *pass, size_t plen,
+                             sl_passwd_res *out)
+{
+	int enrol = s->unenrolled;
+	sl_rc rc = sl_user_passwd(s, pass, plen);
+	if (out) {
+		memset(out, 0, sizeof *out);
+		snprintf(out->user, sizeof out->user, "%s", s->actor.id);
+		out->enrolled = !rc && enrol;
+	}
 	return rc;
 }
 

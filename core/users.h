@@ -15,52 +15,34 @@
 
 #include <jansson.h>
 
+#include <shenli/ops_admin.h> /* the users operations */
+
+#include "names.h"
 #include "store.h"
 
-#define SL_CODE_MAX 32
 #define SL_PASS_MIN 8
 #define SL_PASS_MAX 1024
-#define SL_PERSON_NAME_MAX 128
 
-typedef struct {
-	char id[SL_ID_MAX + 1];
-	sl_role role;
-	char agency[SL_CODE_MAX + 1];
-	char zone[SL_CODE_MAX + 1];
-	int disabled;
-	int enrolled;         /* has chosen their own passphrase */
-	char fingerprint[17]; /* first 8 bytes of SHA-256(pubkey), hex; "" if
-	                         not enrolled */
-	char name[SL_PERSON_NAME_MAX + 1];
-} sl_user_info;
-
-/* Agency and zone codes: [A-Za-z0-9_-]{1,32}. */
-int sl_code_valid(const char *code);
 /* SL_EINPUT unless SL_PASS_MIN..SL_PASS_MAX bytes, no NUL. */
 sl_rc sl_passphrase_acceptable(const char *pass, size_t plen);
 
-/* name: the person's name as documents print it (NULL: none). */
+/* sl_user_create with plain arguments, for the core's embedded callers
+ * (the tests, benchmarks and fuzzers build stores with it). name: the
+ * person's name as documents print it (NULL: none). */
 sl_rc sl_user_add(sl_store *s, const char *id, sl_role role, const char *agency,
                   const char *zone, const char *name, const char *pass,
                   size_t plen);
-/* Disable a user (admin). *cases (if not NULL) gets the ids of the open
- * cases whose team they sit on, to be re-assigned (a JSON list). */
-sl_rc sl_user_disable(sl_store *s, const char *id, json_t **cases);
-/* Change the acting user's own passphrase; for a pending user (opened
- * with SL_OPEN_ENROL), the enrolment described above. */
+/* sl_user_set_passphrase without its result: the acting user's own
+ * passphrase; for a pending user (opened with SL_OPEN_ENROL), the
+ * enrolment described above. */
 sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen);
 /* Open the store as a pending user with their first passphrase and enrol
  * them with pass (what 'user passwd' does, for embedded callers: the demo
  * and the tests). SL_EINPUT if they had enrolled already. */
 sl_rc sl_user_enrol(const char *path, const char *user, const char *first,
                     size_t flen, const char *pass, size_t plen);
-/* Valid person names: 1..SL_PERSON_NAME_MAX bytes of printable UTF-8. */
-int sl_person_name_valid(const char *name);
 /* What the one-time enrolment key signs (replay.c checks it). */
 size_t sl_enrol_message(const uint8_t store_id[16], const char *user,
                         const uint8_t pub[SL_ED25519_PUB_LEN],
                         uint8_t out[128]);
-sl_rc sl_user_list(sl_store *s, int (*cb)(const sl_user_info *u, void *ud),
-                   void *ud);
-
 #endif

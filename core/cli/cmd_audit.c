@@ -1,13 +1,11 @@
 /* cmd_audit.c - shenli audit verify|log|head. */
 #include <getopt.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "../audit.h"
-#include "../guard.h"
+#include <shenli/ops.h>
+
 #include "cli.h"
 
 static int audit_verify(int argc, char **argv, sl_cli *g)
@@ -18,7 +16,7 @@ static int audit_verify(int argc, char **argv, sl_cli *g)
 	    {0, 0, 0, 0},
 	};
 	const char *anchor = NULL;
-	int c;
+	int c, rc;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -33,29 +31,27 @@ static int audit_verify(int argc, char **argv, sl_cli *g)
 	if (optind != argc)
 		return cli_usage(_("audit verify: unexpected '%s'"),
 		                 argv[optind]);
+	/* the option's value is read before the passphrase is asked */
 	int64_t aseq;
 	uint8_t ahash[32];
-	sl_rc rc;
-	if (anchor && (rc = sl_audit_parse_anchor(anchor, &aseq, ahash)))
-		return cli_fail(rc);
-	sl_store *s;
-	/* a store whose log does not verify serves this and nothing else */
-	if ((rc = cli_unlock_as(g, SL_OPEN_UNVERIFIED, &s)))
-		return cli_fail(rc);
-	sl_audit_report r;
-	rc = sl_guard(s, SL_ACT_AUDIT_VERIFY, "audit");
-	if (!rc)
-		rc = sl_store_verify(s, anchor, &r);
-	sl_store_close(s);
-	if (rc)
-		return cli_fail(rc);
+	sl_rc r;
+	if (anchor && (r = sl_audit_parse_anchor(anchor, &aseq, ahash)))
+		return cli_fail(r);
+	/* a store whose log does not verify serves this and nothing else
+	 * (the table opens it SL_OPEN_UNVERIFIED) */
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_audit_report rep;
+	if ((r = sl_audit_verify(s, anchor, &rep)))
+		return cli_fail(r);
 	char head[96];
-	sl_audit_format_anchor(r.head_seq, r.head_hash, head);
+	sl_audit_format_anchor(rep.head_seq, rep.head_hash, head);
 	printf(_("audit log ok: %" PRId64 " entries, %" PRId64
 	         " signatures, every page of the store read, every entry's "
 	         "authority replayed, every table equal to the log\nhead "
 	         "%s\n"),
-	       r.entries, r.signatures, head);
+	       rep.entries, rep.signatures, head);
 	if (anchor)
 		printf(_("the log extends the anchor %s\n"), cli_txt(anchor));
 	return SL_OK;
@@ -70,20 +66,7 @@ static int print_entry(const sl_audit_entry *e, void *ud)
 {
 	struct log_ctx *c = ud;
 	if (c->arr) {
-		char ts[32], hex[65];
-		cli_fmt_time(e->ts, ts);
-		json_error_t err;
-		json_t *d = json_loads(e->details, 0, &err);
-		if (!d)
-			d = json_string(e->details);
-		sl_hex(e->hash, 32, hex);
-		cli_json_array_add(
-		    c->arr,
-		    json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:b}",
-		              "seq", (json_int_t)e->seq, "time", ts, "ts_ms",
-		              (json_int_t)e->ts, "actor", e->actor, "action",
-		              e->action, "object", e->object, "details", d,
-		              "hash", hex, "signed", e->is_signed));
+		cli_json_array_add(c->arr, sl_audit_entry_json(e));
 		return 0;
 	}
 	char seq[24], local[32];
@@ -108,7 +91,7 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 	    {0, 0, 0, 0},
 	};
 	long long since = 0;
-	int json = 0, c;
+	int json = 0, c, rc;
 	char *end;
 	optind = 0;
 	opterr = 0;
@@ -129,10 +112,9 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 	}
 	if (optind != argc)
 		return cli_usage(_("audit log: unexpected '%s'"), argv[optind]);
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
-		return cli_fail(rc);
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
 	cli_json_array arr = {0};
 	struct log_ctx ctx = {json ? &arr : NULL, NULL};
 	if (!json) {
@@ -141,40 +123,39 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		                      _("DETAILS"));
 		cli_table_right(ctx.t, 0);
 	}
-	rc = sl_guard(s, SL_ACT_AUDIT_LOG, "audit");
-	if (!rc)
-		rc = sl_audit_each(s, since, print_entry, &ctx);
-	sl_store_close(s);
-	if (!rc && json)
+	sl_rc r = sl_audit_log(s, since, print_entry, &ctx);
+	if (!r && json)
 		cli_json_array_end(&arr);
-	if (!rc && ctx.t)
+	if (!r && ctx.t)
 		cli_table_print(ctx.t, stdout);
 	cli_table_free(ctx.t);
-	return rc ? cli_fail(rc) : SL_OK;
+	return r ? cli_fail(r) : SL_OK;
 }
 
 static int audit_head(int argc, char **argv, sl_cli *g)
 {
-	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		return cli_help();
-	}
-	if (argc != 1)
+	static const struct option opts[] = {
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	int c, rc;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'h')
+			return cli_help();
 		return cli_usage(_("audit head takes no arguments"));
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
-		return cli_fail(rc);
-	int64_t seq;
-	uint8_t h[32];
-	rc = sl_guard(s, SL_ACT_AUDIT_HEAD, "audit");
-	if (!rc)
-		rc = sl_audit_head(s, &seq, h);
-	sl_store_close(s);
-	if (rc)
-		return cli_fail(rc);
-	char a[96];
-	sl_audit_format_anchor(seq, h, a);
-	puts(a);
+	}
+	if (optind != argc)
+		return cli_usage(_("audit head takes no arguments"));
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_anchor a;
+	sl_rc r = sl_audit_anchor(s, &a);
+	if (r)
+		return cli_fail(r);
+	puts(a.text);
 	return SL_OK;
 }
 

@@ -1,11 +1,9 @@
 /* cmd_init.c - shenli init: create a store and its first admin. */
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "../audit.h"
-#include "../pkgstore.h"
-#include "../users.h"
+#include <shenli/ops.h>
+
 #include "cli.h"
 
 static int init(int argc, char **argv, sl_cli *g)
@@ -16,17 +14,18 @@ static int init(int argc, char **argv, sl_cli *g)
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
-	const char *admin = NULL, *trust[16];
-	int c, ntrust = 0;
+	const char *trust[16];
+	sl_init_req rq = {.path = g->store, .trust = trust};
+	int c;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
-		case 'a': admin = optarg; break;
+		case 'a': rq.admin = optarg; break;
 		case 't':
-			if (ntrust == 16)
+			if (rq.n_trust == 16)
 				return cli_usage(_("init: at most 16 --trust"));
-			trust[ntrust++] = optarg;
+			trust[rq.n_trust++] = optarg;
 			break;
 		case 'h': return cli_help();
 		default:
@@ -36,47 +35,31 @@ static int init(int argc, char **argv, sl_cli *g)
 	}
 	if (optind < argc)
 		return cli_usage(_("init: unexpected '%s'"), argv[optind]);
-	if (!admin)
+	if (!rq.admin)
 		return cli_usage(_("init: --admin ID is required"));
 	cli_pass p = {0};
 	sl_rc rc = g->pass_file || g->pass_fd >= 0
 	               ? cli_read_passphrase(g, "", &p)
-	               : cli_read_new_passphrase(NULL, admin, &p);
-	if (!rc)
-		rc = sl_passphrase_acceptable(p.buf, p.len);
-	if (rc) {
-		cli_pass_free(&p);
-		return cli_fail(rc);
+	               : cli_read_new_passphrase(NULL, rq.admin, &p);
+	sl_init_res res = {0};
+	if (!rc) {
+		rq.pass = p.buf;
+		rq.plen = p.len;
+		rc = sl_store_init(&rq, &res);
 	}
-	sl_store *s = NULL;
-	rc = sl_store_create(g->store, admin, p.buf, p.len, &s);
 	cli_pass_free(&p);
-	if (rc)
-		return cli_fail(rc);
-	for (int i = 0; i < ntrust && !rc; i++) {
-		char id[17];
-		if (!(rc = sl_keys_trust(s, trust[i], "init --trust", id)))
-			printf(_("trusted key %s (%s)\n"), id,
-			       cli_txt(trust[i]));
-	}
-	if (rc) {
+	for (size_t i = 0; i < res.n_trusted; i++)
+		printf(_("trusted key %s (%s)\n"), res.trusted[i],
+		       cli_txt(trust[i]));
+	if (rc && res.created && res.n_trusted < rq.n_trust)
 		fprintf(stderr,
 		        _("shenli: the store was created, but not every "
 		          "key could be trusted; use 'keys trust'\n"));
-		sl_store_close(s);
-		return cli_fail(rc);
-	}
-	int64_t seq;
-	uint8_t h[32];
-	char anchor[96];
-	rc = sl_audit_head(s, &seq, h);
-	sl_store_close(s);
-	if (rc)
-		return cli_fail(rc);
-	sl_audit_format_anchor(seq, h, anchor);
-	printf(_("created store %s with admin '%s'\naudit head %s\n"),
-	       cli_txt(g->store), cli_txt(admin), anchor);
-	return SL_OK;
+	if (!rc)
+		printf(_("created store %s with admin '%s'\naudit head %s\n"),
+		       cli_txt(rq.path), cli_txt(rq.admin), res.head.text);
+	sl_init_res_free(&res);
+	return rc ? cli_fail(rc) : SL_OK;
 }
 
 static const cli_sub subs[] = {

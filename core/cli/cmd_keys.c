@@ -1,14 +1,75 @@
 /* cmd_keys.c - shenli keys trust|list|revoke. */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "../pkgstore.h"
+#include <shenli/ops.h>
+
 #include "cli.h"
 
+static const struct option trust_opts[] = {
+    {"comment", required_argument, 0, 'c'},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0},
+};
+static const struct option list_opts[] = {
+    {"json", no_argument, 0, 'j'},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0},
+};
+static const struct option revoke_opts[] = {
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0},
+};
+
+/* The options of a keys subcommand (opts: --json, --comment TEXT,
+ * --help), then one argument into *arg, or none if arg is NULL. 0 to go
+ * on, -1 when help was printed, else the exit code (usage printed). */
+static int keys_args(int argc, char **argv, const struct option *opts,
+                     const char **arg, int *json, const char **comment)
+{
+	const char *sub = argv[0];
+	int c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': *json = 1; break;
+		case 'c': *comment = optarg; break;
+		case 'h': cli_help(); return -1;
+		default:
+			return cli_usage(_("keys %s: unexpected '%s'"), sub,
+			                 argv[optind - 1]);
+		}
+	}
+	if (arg && argc - optind > 1)
+		return cli_usage(_("keys %s: unexpected '%s'"), sub,
+		                 argv[optind + 1]);
+	if (argc - optind != (arg ? 1 : 0))
+		return cli_usage(_("keys %s: wrong arguments"), sub);
+	if (arg)
+		*arg = argv[optind];
+	return 0;
+}
+
+static int keys_trust(int argc, char **argv, sl_cli *g)
+{
+	const char *pem, *comment = "";
+	int rc = keys_args(argc, argv, trust_opts, &pem, NULL, &comment);
+	if (rc)
+		return rc < 0 ? SL_OK : rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	char id[17];
+	sl_rc r = sl_keys_trust(s, pem, comment, id);
+	if (r)
+		return cli_fail(r);
+	printf(_("trusted key %s\n"), id);
+	return SL_OK;
+}
+
 struct list_ctx {
-	json_t *arr;
+	cli_json_array *arr; /* --json: streamed */
 	cli_table *t;
 };
 
@@ -16,9 +77,7 @@ static int print_key(const sl_key_info *k, void *ud)
 {
 	struct list_ctx *c = ud;
 	if (c->arr) {
-		json_array_append_new(
-		    c->arr, json_pack("{s:s, s:s, s:b}", "id", k->id, "comment",
-		                      k->comment, "revoked", k->revoked));
+		cli_json_array_add(c->arr, sl_key_json(k));
 		return 0;
 	}
 	cli_table_add(c->t, k->id);
@@ -27,73 +86,57 @@ static int print_key(const sl_key_info *k, void *ud)
 	return 0;
 }
 
-/* One parser for the three: argv[0] is the subcommand. */
-static int keys(int argc, char **argv, sl_cli *g)
+static int keys_list(int argc, char **argv, sl_cli *g)
 {
-	const char *sub = argv[0];
 	int json = 0;
-	const char *arg = NULL, *comment = "";
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json") && !strcmp(sub, "list"))
-			json = 1;
-		else if (!strcmp(argv[i], "--comment") && i + 1 < argc &&
-		         !strcmp(sub, "trust"))
-			comment = argv[++i];
-		else if (!strcmp(argv[i], "--help")) {
-			return cli_help();
-		} else if (!arg && argv[i][0] != '-')
-			arg = argv[i];
-		else
-			return cli_usage(_("keys %s: unexpected '%s'"), sub,
-			                 argv[i]);
-	}
-	int list = !strcmp(sub, "list");
-	if (list ? arg != NULL : arg == NULL)
-		return cli_usage(_("keys %s: wrong arguments"), sub);
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
+	int rc = keys_args(argc, argv, list_opts, NULL, &json, NULL);
 	if (rc)
-		return cli_fail(rc);
-	char id[17];
-	json_t *arr = json ? json_array() : NULL;
-	struct list_ctx ctx = {arr, NULL};
-	if (list && !json)
+		return rc < 0 ? SL_OK : rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	cli_json_array arr = {0};
+	struct list_ctx ctx = {json ? &arr : NULL, NULL};
+	if (!json)
 		ctx.t = cli_table_new(3, _("KEY"), _("STATUS"), _("COMMENT"));
-	if (list)
-		rc = sl_keys_list(s, print_key, &ctx);
-	else if (!strcmp(sub, "trust"))
-		rc = sl_keys_trust(s, arg, comment, id);
-	else
-		rc = sl_keys_revoke(s, arg);
-	sl_store_close(s);
-	if (!rc && arr)
-		cli_print_json(arr);
-	if (!rc && ctx.t)
+	sl_rc r = sl_keys_list(s, print_key, &ctx);
+	if (!r && json)
+		cli_json_array_end(&arr);
+	if (!r && ctx.t)
 		cli_table_print(ctx.t, stdout);
 	cli_table_free(ctx.t);
-	json_decref(arr);
+	return r ? cli_fail(r) : SL_OK;
+}
+
+static int keys_revoke(int argc, char **argv, sl_cli *g)
+{
+	const char *id;
+	int rc = keys_args(argc, argv, revoke_opts, &id, NULL, NULL);
 	if (rc)
-		return cli_fail(rc);
-	if (!strcmp(sub, "trust"))
-		printf(_("trusted key %s\n"), id);
-	else if (!strcmp(sub, "revoke"))
-		printf(_("revoked key %s\n"), cli_txt(arg));
+		return rc < 0 ? SL_OK : rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_rc r = sl_keys_revoke(s, id);
+	if (r)
+		return cli_fail(r);
+	printf(_("revoked key %s\n"), cli_txt(id));
 	return SL_OK;
 }
 
 static const cli_sub subs[] = {
-    {"trust", keys, "shenli keys trust KEY.pub [--comment TEXT]",
+    {"trust", keys_trust, "shenli keys trust KEY.pub [--comment TEXT]",
      N_("trust a package signing key (admins)"),
      N_("Makes an Ed25519 public key (PEM, as 'openssl pkey -pubout' writes\n"
         "it) a trust anchor: packages it signs may be installed. For admins;\n"
         "audited. --comment says whose key it is.\n"),
      CLI_UNLOCK},
-    {"list", keys, "shenli keys list [--json]",
+    {"list", keys_list, "shenli keys list [--json]",
      N_("list the trusted and revoked keys"),
      N_("Lists the keys with their ids, whether trusted or revoked, and their\n"
         "comments. --json gives one JSON document.\n"),
      CLI_UNLOCK},
-    {"revoke", keys, "shenli keys revoke KEYID",
+    {"revoke", keys_revoke, "shenli keys revoke KEYID",
      N_("revoke a key for good (admins)"),
      N_("Revokes a key (admins; audited): packages it signed are no longer\n"
         "accepted, and a revoked key is never trusted again.\n"),

@@ -1,11 +1,10 @@
 /* cmd_org.c - shenli zone add|list and shenli agency add|list. The two
  * groups share this file because they are the same shape. */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "../org.h"
+#include <shenli/ops.h>
+
 #include "cli.h"
 
 static int org_add(int argc, char **argv, sl_cli *g, int agency)
@@ -16,8 +15,9 @@ static int org_add(int argc, char **argv, sl_cli *g, int agency)
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
+	const char *what = agency ? "agency" : "zone";
 	const char *name = NULL, *zone = NULL;
-	int c;
+	int c, rc;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -30,27 +30,22 @@ static int org_add(int argc, char **argv, sl_cli *g, int agency)
 			break;
 		case 'h': return cli_help();
 		default:
-			return cli_usage(_("%s add: bad option '%s'"),
-			                 agency ? "agency" : "zone",
+			return cli_usage(_("%s add: bad option '%s'"), what,
 			                 argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1)
-		return cli_usage(_("%s add: give exactly one CODE"),
-		                 agency ? "agency" : "zone");
+		return cli_usage(_("%s add: give exactly one CODE"), what);
 	if (!name)
-		return cli_usage(_("%s add: --name is required"),
-		                 agency ? "agency" : "zone");
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
-		return cli_fail(rc);
+		return cli_usage(_("%s add: --name is required"), what);
 	const char *code = argv[optind];
-	rc = agency ? sl_agency_add(s, code, name, zone)
-	            : sl_zone_add(s, code, name);
-	sl_store_close(s);
-	if (rc)
-		return cli_fail(rc);
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_rc r = agency ? sl_agency_add(s, code, name, zone)
+	                 : sl_zone_add(s, code, name);
+	if (r)
+		return cli_fail(r);
 	if (agency && zone)
 		printf(_("added agency %s (%s) in zone %s\n"), cli_txt(code),
 		       cli_txt(name), cli_txt(zone));
@@ -63,7 +58,7 @@ static int org_add(int argc, char **argv, sl_cli *g, int agency)
 }
 
 struct list_ctx {
-	json_t *arr;
+	cli_json_array *arr; /* --json: streamed */
 	cli_table *t;
 	int agency;
 };
@@ -72,13 +67,8 @@ static int print_org(const sl_org_info *o, void *ud)
 {
 	struct list_ctx *c = ud;
 	if (c->arr) {
-		json_t *j =
-		    json_pack("{s:s, s:s}", "code", o->code, "name", o->name);
-		if (c->agency)
-			json_object_set_new(j, "zone",
-			                    o->zone[0] ? json_string(o->zone)
-			                               : json_null());
-		json_array_append_new(c->arr, j);
+		cli_json_array_add(c->arr, c->agency ? sl_agency_json(o)
+		                                     : sl_zone_json(o));
 		return 0;
 	}
 	cli_table_add(c->t, o->code);
@@ -90,35 +80,44 @@ static int print_org(const sl_org_info *o, void *ud)
 
 static int org_list(int argc, char **argv, sl_cli *g, int agency)
 {
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--help")) {
-			return cli_help();
-		} else
-			return cli_usage(_("%s list: unexpected '%s'"),
-			                 agency ? "agency" : "zone", argv[i]);
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	const char *what = agency ? "agency" : "zone";
+	int json = 0, c, rc;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': return cli_help();
+		default:
+			return cli_usage(_("%s list: unexpected '%s'"), what,
+			                 argv[optind - 1]);
+		}
 	}
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
-		return cli_fail(rc);
-	struct list_ctx ctx = {json ? json_array() : NULL, NULL, agency};
+	if (optind != argc)
+		return cli_usage(_("%s list: unexpected '%s'"), what,
+		                 argv[optind]);
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	cli_json_array arr = {0};
+	struct list_ctx ctx = {json ? &arr : NULL, NULL, agency};
 	if (!json)
 		ctx.t = agency
 		            ? cli_table_new(3, _("CODE"), _("ZONE"), _("NAME"))
 		            : cli_table_new(2, _("CODE"), _("NAME"));
-	rc = agency ? sl_agency_list(s, print_org, &ctx)
-	            : sl_zone_list(s, print_org, &ctx);
-	sl_store_close(s);
-	if (!rc && ctx.arr)
-		cli_print_json(ctx.arr);
-	if (!rc && ctx.t)
+	sl_rc r = agency ? sl_agency_list(s, print_org, &ctx)
+	                 : sl_zone_list(s, print_org, &ctx);
+	if (!r && json)
+		cli_json_array_end(&arr);
+	if (!r && ctx.t)
 		cli_table_print(ctx.t, stdout);
 	cli_table_free(ctx.t);
-	json_decref(ctx.arr);
-	return rc ? cli_fail(rc) : SL_OK;
+	return r ? cli_fail(r) : SL_OK;
 }
 
 static int zone_add(int argc, char **argv, sl_cli *g)

@@ -1,20 +1,15 @@
 /* cmd_pkg.c - shenli plugin|script install|list|remove (the two groups are
- * the same shape), and plugin verify. */
-#include <jansson.h>
+ * the same shape), rules install|list, and plugin verify. */
+#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "../pkgstore.h"
-#include "../plugin_host.h"
-#include "../rules.h"
+#include <shenli/ops.h>
+
+/* script run's sl_script_dry_run, until it is an operation of
+ * <shenli/ops_review.h> */
 #include "../signoff.h"
 #include "cli.h"
-
-struct list_ctx {
-	json_t *arr;
-	cli_table *t;
-};
 
 /* "plugin", "script", "rules" in the user's language */
 static const char *kind_label(sl_pkg_kind kind)
@@ -28,24 +23,51 @@ static const char *kind_label(sl_pkg_kind kind)
 	return cli_label(sl_pkg_kind_name(kind), codes, ids, CLI_COUNT(codes));
 }
 
+static int pkg_install(sl_cli *g, sl_pkg_kind kind, const char *dir)
+{
+	int rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_pkg_info pi;
+	sl_rc r = sl_pkg_install(s, dir, kind, &pi);
+	if (r)
+		return cli_fail(r);
+	printf(_("installed %s %s v%lld (signed by %s)\n"), kind_label(kind),
+	       cli_txt(pi.m.name), pi.m.version, cli_txt(pi.signer));
+	return SL_OK;
+}
+
+static int pkg_remove(sl_cli *g, sl_pkg_kind kind, const char *name)
+{
+	int rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_rc r = sl_pkg_remove(s, name, kind);
+	if (r)
+		return cli_fail(r);
+	printf(_("removed %s %s (its version floor stays)\n"), kind_label(kind),
+	       cli_txt(name));
+	return SL_OK;
+}
+
+struct list_ctx {
+	cli_json_array *arr; /* --json: streamed */
+	cli_table *t;
+};
+
 static int print_pkg(const sl_pkg_info *p, void *ud)
 {
 	struct list_ctx *c = ud;
-	char hex[65];
-	sl_hex(p->m.sha256, 32, hex);
 	if (c->arr) {
-		json_array_append_new(
-		    c->arr,
-		    json_pack("{s:s, s:I, s:i, s:s, s:I, s:s, s:s}", "name",
-		              p->m.name, "version", (json_int_t)p->m.version,
-		              "abi", p->m.abi, "file", p->m.file, "size",
-		              (json_int_t)p->m.size, "sha256", hex, "signer",
-		              p->signer));
+		cli_json_array_add(c->arr, sl_pkg_json(p));
 		return 0;
 	}
-	char ver[32], abi[16];
+	char ver[32], abi[16], hex[65];
 	snprintf(ver, sizeof ver, "%lld", p->m.version);
 	snprintf(abi, sizeof abi, "%d", p->m.abi);
+	sl_hex(p->m.sha256, 32, hex);
 	memcpy(hex + 16, "\xE2\x80\xA6", 4); /* the first 16 digits and "…" */
 	cli_table_add(c->t, p->m.name);
 	cli_table_add(c->t, ver);
@@ -56,48 +78,47 @@ static int print_pkg(const sl_pkg_info *p, void *ud)
 	return 0;
 }
 
-struct verify_ctx {
-	sl_store *s;
-	const char *only;
-	char *rules;
-	size_t rules_len;
-	sl_rc rc;
-	int n;
-};
-
-static int verify_one(const sl_pkg_info *p, void *ud)
+static int pkg_list(sl_cli *g, sl_pkg_kind kind, int json)
 {
-	struct verify_ctx *c = ud;
-	if (c->only && strcmp(c->only, p->m.name))
-		return 0;
-	sl_plugin *pl = NULL;
-	sl_rc rc = sl_plugin_load(c->s, p, c->rules, c->rules_len, &pl);
-	c->n++;
-	if (rc) {
-		fprintf(stderr, _("shenli: %s\n"), cli_txt(sl_errmsg()));
-		if (!c->rc)
-			c->rc = rc;
-		return 0;
-	}
-	printf(_("%s: intact (v%lld, loaded and answered as '%s')\n"),
-	       cli_txt(p->m.name), p->m.version, cli_txt(sl_plugin_name(pl)));
-	sl_plugin_unload(pl);
+	int rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	cli_json_array arr = {0};
+	struct list_ctx ctx = {json ? &arr : NULL, NULL};
+	if (!json)
+		ctx.t = cli_table_new(6, _("NAME"), _("VERSION"), _("ABI"),
+		                      _("FILE"), _("SHA-256"), _("SIGNED BY"));
+	sl_rc r = sl_pkg_list(s, kind, print_pkg, &ctx);
+	if (!r && json)
+		cli_json_array_end(&arr);
+	if (!r && ctx.t)
+		cli_table_print(ctx.t, stdout);
+	cli_table_free(ctx.t);
+	return r ? cli_fail(r) : SL_OK;
+}
+
+/* A plugin's verdict as it comes: refusals on stderr, one a line. */
+static int print_verified(const sl_plugin_verify_row *r, void *ud)
+{
+	(void)ud;
+	if (r->rc)
+		fprintf(stderr, _("shenli: %s\n"), cli_txt(r->error));
+	else
+		printf(_("%s: intact (v%lld, loaded and answered as '%s')\n"),
+		       cli_txt(r->pkg->m.name), r->pkg->m.version,
+		       cli_txt(r->answered));
 	return 0;
 }
 
-/* The rules document in force, as text for plugins' open(). */
-static sl_rc rules_text(sl_store *s, char **out, size_t *len)
+static int plugin_verify(sl_cli *g, const char *name)
 {
-	sl_rules *r;
-	sl_rc rc = sl_rules_load(s, &r);
-	if (rc)
+	int rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
 		return rc;
-	*out = json_dumps(sl_rules_json(r), JSON_COMPACT);
-	sl_rules_free(r);
-	if (!*out)
-		return sl_error(SL_ESYS, _("out of memory"));
-	*len = strlen(*out);
-	return SL_OK;
+	sl_rc r = sl_plugin_verify(s, name, print_verified, NULL);
+	return r ? cli_fail(r) : SL_OK;
 }
 
 static int script_run(int argc, char **argv, sl_cli *g)
@@ -138,76 +159,47 @@ static int script_run(int argc, char **argv, sl_cli *g)
 }
 
 /* install, list, remove and verify for the three kinds: argv[0] is the
- * subcommand, which the group's table has already checked. */
+ * subcommand, which the group's table has already checked (each kind is
+ * offered only its own). */
 static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 {
-	const char *sub = argv[0];
-	int json = 0;
-	const char *arg = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json") && !strcmp(sub, "list"))
-			json = 1;
-		else if (!strcmp(argv[i], "--help")) {
-			return cli_help();
-		} else if (!arg && argv[i][0] != '-')
-			arg = argv[i];
-		else
-			return cli_usage(_("%s %s: unexpected '%s'"),
-			                 sl_pkg_kind_name(kind), sub, argv[i]);
+	static const struct option list_opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	static const struct option opts[] = {
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	const char *sub = argv[0], *what = sl_pkg_kind_name(kind);
+	int list = !strcmp(sub, "list"), install = !strcmp(sub, "install"),
+	    remove = !strcmp(sub, "remove"), json = 0, c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", list ? list_opts : opts,
+	                        NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': return cli_help();
+		default:
+			return cli_usage(_("%s %s: unexpected '%s'"), what, sub,
+			                 argv[optind - 1]);
+		}
 	}
-	/* the table offers each kind only its own subcommands; what is not
-	 * install, list or remove is verify */
-	int install = !strcmp(sub, "install"), list = !strcmp(sub, "list"),
-	    remove = !strcmp(sub, "remove");
+	if (argc - optind > 1)
+		return cli_usage(_("%s %s: unexpected '%s'"), what, sub,
+		                 argv[optind + 1]);
+	const char *arg = optind < argc ? argv[optind] : NULL;
 	if ((install || remove) ? !arg : (list && arg))
-		return cli_usage(_("%s %s: wrong arguments"),
-		                 sl_pkg_kind_name(kind), sub);
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
-		return cli_fail(rc);
-	json_t *arr = json ? json_array() : NULL;
-	struct list_ctx ctx = {arr, NULL};
-	if (list && !json)
-		ctx.t = cli_table_new(6, _("NAME"), _("VERSION"), _("ABI"),
-		                      _("FILE"), _("SHA-256"), _("SIGNED BY"));
-	sl_pkg_info pi;
-	struct verify_ctx vc = {s, arg, NULL, 0, SL_OK, 0};
-	if (install) {
-		rc = sl_pkg_install(s, arg, kind, &pi);
-	} else if (remove) {
-		rc = sl_pkg_remove(s, arg, kind);
-	} else if (list) {
-		rc = sl_pkg_list(s, kind, print_pkg, &ctx);
-	} else if (!(rc = rules_text(s, &vc.rules, &vc.rules_len))) {
-		rc = sl_pkg_list(s, kind, verify_one, &vc);
-		if (!rc)
-			rc = vc.rc;
-		if (!rc && arg && !vc.n)
-			rc = sl_error(SL_EINPUT,
-			              _("no plugin '%s' is installed"), arg);
-		free(vc.rules);
-		if (vc.rc) /* already reported one by one */
-			sl_error(vc.rc, _("%s: a plugin failed verification"),
-			         sub);
-	}
-	sl_store_close(s);
-	if (!rc && arr)
-		cli_print_json(arr);
-	if (!rc && ctx.t)
-		cli_table_print(ctx.t, stdout);
-	cli_table_free(ctx.t);
-	json_decref(arr);
-	if (rc)
-		return cli_fail(rc);
+		return cli_usage(_("%s %s: wrong arguments"), what, sub);
 	if (install)
-		printf(_("installed %s %s v%lld (signed by %s)\n"),
-		       kind_label(kind), cli_txt(pi.m.name), pi.m.version,
-		       cli_txt(pi.signer));
-	else if (remove)
-		printf(_("removed %s %s (its version floor stays)\n"),
-		       kind_label(kind), cli_txt(arg));
-	return SL_OK;
+		return pkg_install(g, kind, arg);
+	if (remove)
+		return pkg_remove(g, kind, arg);
+	if (list)
+		return pkg_list(g, kind, json);
+	return plugin_verify(g, arg); /* what is not the others is verify */
 }
 
 static int plugin(int argc, char **argv, sl_cli *g)

@@ -1,10 +1,9 @@
 /* cmd_user.c - shenli user add|list|passwd|disable. */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "../users.h"
+#include <shenli/ops.h>
+
 #include "cli.h"
 
 static int user_add(int argc, char **argv, sl_cli *g)
@@ -18,17 +17,17 @@ static int user_add(int argc, char **argv, sl_cli *g)
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
-	const char *role = NULL, *agency = NULL, *zone = NULL, *newfile = NULL,
-	           *name = NULL;
-	int c;
+	const char *role = NULL, *newfile = NULL;
+	sl_user_req rq = {0};
+	int c, rc;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': role = optarg; break;
-		case 'N': name = optarg; break;
-		case 'a': agency = optarg; break;
-		case 'z': zone = optarg; break;
+		case 'N': rq.name = optarg; break;
+		case 'a': rq.agency = optarg; break;
+		case 'z': rq.zone = optarg; break;
 		case 'n': newfile = optarg; break;
 		case 'h': return cli_help();
 		default:
@@ -40,30 +39,29 @@ static int user_add(int argc, char **argv, sl_cli *g)
 		return cli_usage(_("user add: give exactly one ID"));
 	if (!role)
 		return cli_usage(_("user add: --role is required"));
-	sl_role r = sl_role_parse(role);
-	if (!r) {
-		sl_error(
+	if (!(rq.role = sl_role_parse(role)))
+		return cli_fail(sl_error(
 		    SL_EINPUT,
 		    _("unknown role '%s': admin, leader, member, specialist or "
 		      "auditor"),
-		    role);
-		return cli_fail(SL_EINPUT);
-	}
-	const char *id = argv[optind];
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
-		return cli_fail(rc);
+		    role));
+	rq.id = argv[optind];
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
 	cli_pass p = {0};
-	rc = cli_read_new_passphrase(newfile, id, &p);
-	if (!rc)
-		rc = sl_user_add(s, id, r, agency, zone, name, p.buf, p.len);
+	sl_user_info u;
+	sl_rc r = cli_read_new_passphrase(newfile, rq.id, &p);
+	if (!r) {
+		rq.pass = p.buf;
+		rq.plen = p.len;
+		r = sl_user_create(s, &rq, &u);
+	}
 	cli_pass_free(&p);
-	sl_store_close(s);
-	if (rc)
-		return cli_fail(rc);
-	printf(_("added %s '%s'\n"), cli_role_label(sl_role_name(r)),
-	       cli_txt(id));
+	if (r)
+		return cli_fail(r);
+	printf(_("added %s '%s'\n"), cli_role_label(sl_role_name(u.role)),
+	       cli_txt(u.id));
 	return SL_OK;
 }
 
@@ -76,15 +74,7 @@ static int print_user(const sl_user_info *u, void *ud)
 {
 	struct list_ctx *c = ud;
 	if (c->arr) {
-		cli_json_array_add(
-		    c->arr,
-		    json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b, s:b, s:s?}",
-		              "id", u->id, "role", sl_role_name(u->role),
-		              "name", *u->name ? u->name : NULL, "agency",
-		              *u->agency ? u->agency : NULL, "zone",
-		              *u->zone ? u->zone : NULL, "disabled",
-		              u->disabled, "enrolled", u->enrolled, "key",
-		              *u->fingerprint ? u->fingerprint : NULL));
+		cli_json_array_add(c->arr, sl_user_json(u));
 		return 0;
 	}
 	cli_table_add(c->t, u->id);
@@ -100,33 +90,40 @@ static int print_user(const sl_user_info *u, void *ud)
 
 static int user_list(int argc, char **argv, sl_cli *g)
 {
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--help")) {
-			return cli_help();
-		} else
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	int json = 0, c, rc;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': return cli_help();
+		default:
 			return cli_usage(_("user list: unexpected '%s'"),
-			                 argv[i]);
+			                 argv[optind - 1]);
+		}
 	}
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
-		return cli_fail(rc);
+	if (optind != argc)
+		return cli_usage(_("user list: unexpected '%s'"), argv[optind]);
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
 	cli_json_array arr = {0};
 	struct list_ctx ctx = {json ? &arr : NULL, NULL};
 	if (!json)
 		ctx.t = cli_table_new(6, _("ID"), _("ROLE"), _("AGENCY"),
 		                      _("ZONE"), _("STATUS"), _("KEY"));
-	rc = sl_user_list(s, print_user, &ctx);
-	sl_store_close(s);
-	if (!rc && json)
+	sl_rc r = sl_user_list(s, print_user, &ctx);
+	if (!r && json)
 		cli_json_array_end(&arr);
-	if (!rc && ctx.t)
+	if (!r && ctx.t)
 		cli_table_print(ctx.t, stdout);
 	cli_table_free(ctx.t);
-	return rc ? cli_fail(rc) : SL_OK;
+	return r ? cli_fail(r) : SL_OK;
 }
 
 static int user_passwd(int argc, char **argv, sl_cli *g)
@@ -137,7 +134,7 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 	    {0, 0, 0, 0},
 	};
 	const char *newfile = NULL;
-	int c;
+	int c, rc;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -152,56 +149,60 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 	if (optind != argc)
 		return cli_usage(_("user passwd changes your own passphrase; "
 		                   "it takes no ID"));
-	sl_store *s;
-	sl_rc rc = cli_unlock_as(g, SL_OPEN_ENROL, &s);
-	if (rc)
-		return cli_fail(rc);
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
 	cli_pass p = {0};
-	int enrol = sl_store_pending(s);
-	rc = cli_read_new_passphrase(newfile, g->user, &p);
-	if (!rc)
-		rc = sl_user_passwd(s, p.buf, p.len);
+	sl_passwd_res res;
+	sl_rc r = cli_read_new_passphrase(newfile, g->user, &p);
+	if (!r)
+		r = sl_user_set_passphrase(s, p.buf, p.len, &res);
 	cli_pass_free(&p);
-	sl_store_close(s);
-	if (rc)
-		return cli_fail(rc);
-	if (enrol)
+	if (r)
+		return cli_fail(r);
+	if (res.enrolled)
 		printf(
 		    _("passphrase set for '%s': your own signing key is made "
 		      "and recorded; the first passphrase no longer works\n"),
-		    cli_txt(g->user));
+		    cli_txt(res.user));
 	else
-		printf(_("passphrase changed for '%s'\n"), cli_txt(g->user));
+		printf(_("passphrase changed for '%s'\n"), cli_txt(res.user));
 	return SL_OK;
 }
 
 static int user_disable(int argc, char **argv, sl_cli *g)
 {
-	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		return cli_help();
-	}
-	if (argc != 2 || argv[1][0] == '-')
+	static const struct option opts[] = {
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	int c, rc;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'h')
+			return cli_help();
 		return cli_usage(_("user disable: give exactly one ID"));
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
-		return cli_fail(rc);
-	json_t *cases = NULL;
-	rc = sl_user_disable(s, argv[1], &cases);
-	sl_store_close(s);
-	if (rc)
-		return cli_fail(rc);
-	printf(_("disabled '%s'\n"), cli_txt(argv[1]));
-	if (json_array_size(cases)) {
+	}
+	if (optind != argc - 1)
+		return cli_usage(_("user disable: give exactly one ID"));
+	const char *id = argv[optind];
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_user_disable_res res;
+	sl_rc r = sl_user_disable(s, id, &res);
+	if (r)
+		return cli_fail(r);
+	printf(_("disabled '%s'\n"), cli_txt(id));
+	if (res.n_open_cases) {
 		printf(_("'%s' sits on the review team of %zu open cases; a "
 		         "leader re-assigns them (case assign):\n"),
-		       cli_txt(argv[1]), json_array_size(cases));
-		size_t i;
-		json_t *c;
-		json_array_foreach(cases, i, c)
-		    printf("  %s\n", cli_txt(json_string_value(c)));
+		       cli_txt(id), res.n_open_cases);
+		for (size_t i = 0; i < res.n_open_cases; i++)
+			printf("  %s\n", cli_txt(res.open_cases[i]));
 	}
-	json_decref(cases);
+	sl_user_disable_res_free(&res);
 	return SL_OK;
 }
 

@@ -19,11 +19,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../crypto.h"
-#include "../fsutil.h"
-#include "../org.h"
-#include "../sample.h"
+#include <shenli/ops.h>
+
 #include "cli.h"
+#include "sample.h"
 
 typedef struct {
 	char dir[1024]; /* the private temporary directory */

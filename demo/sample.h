@@ -19,6 +19,7 @@
 #ifndef SHENLI_SAMPLE_H
 #define SHENLI_SAMPLE_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,10 @@ typedef struct {
 
 void sl_sample_zones(const sl_sample_zone **z, size_t *n);
 void sl_sample_agencies(const sl_sample_agency **a, size_t *n);
+/* As 'shenli sample zones|agencies --json' prints them: {"code", "name"}
+ * and {"code", "name", "zone"}. */
+json_t *sl_sample_zone_json(const sl_sample_zone *z);
+json_t *sl_sample_agency_json(const sl_sample_agency *a);
 
 /*
  * The faults, each planted so that it is unmistakable and the only one:

@@ -1,54 +1,30 @@
 /*
- * sandbox.c - the Lua host for consistency scripts. See sandbox.h.
+ * luahost.c - the Lua host for consistency scripts. See luahost.h.
  *
- * Two layers, because neither is enough alone:
+ * A fresh lua_State per run whose allocator caps its memory, a count hook
+ * that spends an instruction budget and watches the clock, the allocator
+ * watching the clock too (so a string.rep or gsub that grows is stopped
+ * inside the C call), a trimmed library set, and the case and rules as
+ * lazy read-only views over the borrowed jansson trees. A limit, once
+ * hit, is a flag of the run: the hook then fires on every instruction and
+ * raises again, so pcall cannot swallow it, and the verdict is read from
+ * the flag. The script's source is compiled once (compile), in a state of
+ * its own, and each run loads the host's dump of it: compiling was most
+ * of a run. A run is short and small (the gates use 20 to 50 KiB): its
+ * collector starts only once it has used GC_RESUME, the cap holding all
+ * the same (a refused allocation makes Lua collect), and its state is
+ * released whole, not closed.
  *
- *   In-process (sl_sandbox_run, sl_sandbox_run_compiled): a fresh
- *   lua_State per run whose allocator caps its memory, a count hook that
- *   spends an instruction budget and watches the clock, the allocator
- *   watching the clock too (so a string.rep or gsub that grows is stopped
- *   inside the C call), a trimmed library set, and the case and rules as
- *   lazy read-only views over the borrowed jansson trees. A limit, once
- *   hit, is a flag of the run: the hook then fires on every instruction
- *   and raises again, so pcall cannot swallow it, and the verdict is read
- *   from the flag. The script's source is compiled once (compile), in a
- *   state of its own, and each run loads the host's dump of it: compiling
- *   was most of a run. A run is short and small (the gates use 20 to 50
- *   KiB): its collector starts only once it has used GC_RESUME, the cap
- *   holding all the same (a refused allocation makes Lua collect), and
- *   its state is released whole, not closed.
- *
- *   Isolated (sl_sandbox_run_isolated): what no hook can reach (a C
- *   library call that neither allocates nor returns, a crash) is handled
- *   by running the same host in a worker process, exec'd from a fresh
- *   image (none of the store's keys in its memory), with no_new_privs,
- *   rlimits and a seccomp filter, killed by the parent at the deadline.
- *   The parent trusts nothing the worker says: every line is bounded and
- *   every finding checked again.
+ * What no hook can reach (a C library call that neither allocates nor
+ * returns, a crash) is worker.c's: the same host in a confined process.
  */
-#define _GNU_SOURCE
-#include "sandbox.h"
+#include "luahost.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -56,39 +32,20 @@
 
 #include "text.h"
 
-/* AddressSanitizer reserves terabytes of address space and its leak
- * checker needs syscalls (clone, ptrace, /proc) at exit: with ASan the
- * worker skips RLIMIT_AS and the seccomp filter. Release builds have
- * both. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SB_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SB_ASAN 1
-#endif
-#endif
-
 #define KIB ((size_t)1024)
 #define MIB (1024 * KIB)
 
 enum {
-	PRINT_MAX = 64 * 1024, /* bytes of print() output kept per run */
-	FINDINGS_MAX = 1000,   /* findings per run */
-	HOOK_STEP = 1000,      /* instructions between two hook calls */
-	ERRTEXT_MAX = 1024,    /* bytes of a Lua error quoted in a message */
-	NAME_MAX_ = 64,        /* a script's name: a package name */
-	CODE_MAX = 64,         /* finding fields: spec/cli.md */
-	TEXT_MAX = 4096,       /* message and outline_item */
-	REFS_MAX = 64,         /* refs per finding */
-	GRACE_MS = 250,        /* the parent's margin over wall_ms */
-	START_MS = 10000,      /* exec, read and parse the request, confine */
-	REAP_MS = 2000,        /* a worker that is done has this to exit */
+	PRINT_MAX = SL_SCRIPT_PRINT_MAX,
+	FINDINGS_MAX = SL_SCRIPT_FINDINGS_MAX,
+	HOOK_STEP = 1000,   /* instructions between two hook calls */
+	ERRTEXT_MAX = 1024, /* bytes of a Lua error quoted in a message */
+	NAME_MAX_ = SL_SCRIPT_NAME_MAX,
+	CODE_MAX = 64, /* finding fields: spec/cli.md */
+	TEXT_MAX = SL_SCRIPT_TEXT_MAX,
+	REFS_MAX = 64, /* refs per finding */
 };
-/* Text of all findings of one run. With FINDINGS_MAX and the JSON
- * escaping of the worst case (x6), one worker line stays under LINE_MAX. */
-#define FINDINGS_BYTES MIB
-#define REQUEST_MAX (64 * MIB)
-#define LINE_MAX_ (8 * MIB)
+#define FINDINGS_BYTES SL_SCRIPT_FINDINGS_BYTES
 /* Bytes a run uses before its collector starts (at most a quarter of
  * mem_max): see sb_hook. */
 #define GC_RESUME MIB
@@ -105,7 +62,7 @@ void sl_sandbox_defaults(sl_sandbox_limits *l)
 	l->wall_ms = 2000;
 }
 
-static void limits_of(const sl_sandbox_limits *in, sl_sandbox_limits *out)
+void sl_sandbox_limits_of(const sl_sandbox_limits *in, sl_sandbox_limits *out)
 {
 	sl_sandbox_defaults(out);
 	if (in && in->mem_max)
@@ -146,12 +103,10 @@ static int str_ok(const json_t *s, size_t max, int printable)
 	return printable ? sl_text_printable(p, n) : sl_utf8_valid(p, n);
 }
 
-/* Why f is not a well-formed finding of the script check, or NULL. Used
- * on what finding{} builds and again, in the parent, on what a worker
- * returns: the same rule on both sides of the process boundary. *bytes
- * gets the size of its text. */
-static const char *finding_problem(const json_t *f, const char *check,
-                                   size_t *bytes)
+/* The same rule on both sides of the process boundary (luahost.h): on
+ * what finding{} builds and, in the parent, on what a worker returns. */
+const char *sl_script_finding_problem(const json_t *f, const char *check,
+                                      size_t *bytes)
 {
 	if (!json_is_object(f) || json_object_size(f) != 7)
 		return "a finding has exactly the fields standard, severity, "
@@ -196,24 +151,9 @@ static const char *finding_problem(const json_t *f, const char *check,
 	return NULL;
 }
 
-static int has_blocker(const json_t *findings)
-{
-	size_t i;
-	json_t *f;
-	json_array_foreach(findings, i, f)
-	{
-		if (!strcmp(json_string_value(json_object_get(f, "severity")),
-		            "blocker"))
-			return 1;
-	}
-	return 0;
-}
-
-/* The one blocker finding of a failed run. message is valid UTF-8 (its
- * parts are sanitised by the callers). */
-static json_t *blocker(const char *name, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static json_t *blocker(const char *name, const char *code, const char *fmt, ...)
+/* The one blocker finding of a failed run (luahost.h). */
+json_t *sl_script_blocker(const char *name, const char *code, const char *fmt,
+                          ...)
 {
 	char msg[TEXT_MAX + 1];
 	va_list ap;
@@ -259,7 +199,7 @@ static void fmt_bytes(size_t n, char out[32])
 		snprintf(out, 32, "%zu 字节", n);
 }
 
-static int name_ok(const char *name)
+int sl_script_name_ok(const char *name)
 {
 	size_t n = name ? strnlen(name, NAME_MAX_ + 1) : 0;
 	return n >= 1 && n <= NAME_MAX_ && sl_text_printable(name, n);
@@ -1055,7 +995,7 @@ static int sb_finding(lua_State *L)
 		return luaL_error(L, "finding: out of memory");
 	}
 	size_t bytes = 0;
-	const char *why = finding_problem(f, c->script->name, &bytes);
+	const char *why = sl_script_finding_problem(f, c->script->name, &bytes);
 	if (!why && bytes > FINDINGS_BYTES - c->found_bytes)
 		why = "the findings of one run exceed 1 MiB of text";
 	if (why) {
@@ -1235,20 +1175,20 @@ static json_t *memory_blocker(const char *name, const sl_sandbox_limits *l)
 {
 	char what[32];
 	fmt_bytes(l->mem_max, what);
-	return blocker(name, "script_memory", "脚本 %s 超出内存限制（%s）",
-	               name, what);
+	return sl_script_blocker(name, "script_memory",
+	                         "脚本 %s 超出内存限制（%s）", name, what);
 }
 
 static json_t *timeout_blocker(const char *name, int64_t wall_ms)
 {
-	return blocker(name, "script_timeout",
-	               "脚本 %s 超出时间限制（%lld 毫秒）", name,
-	               (long long)wall_ms);
+	return sl_script_blocker(name, "script_timeout",
+	                         "脚本 %s 超出时间限制（%lld 毫秒）", name,
+	                         (long long)wall_ms);
 }
 
 static int src_ok(const sl_script_src *src)
 {
-	return src && name_ok(src->name) && (src->src || !src->len);
+	return src && sl_script_name_ok(src->name) && (src->src || !src->len);
 }
 
 static sl_rc bad_src(void)
@@ -1366,15 +1306,16 @@ static sl_rc run_broken(const sl_script *s, const sl_sandbox_limits *l,
 	const char *name = s->name;
 	json_t *f;
 	if (s->broken == B_UTF8)
-		f = blocker(name, "script_error",
-		            "脚本 %s 的源码不是有效的 UTF-8 文本", name);
+		f = sl_script_blocker(name, "script_error",
+		                      "脚本 %s 的源码不是有效的 UTF-8 文本",
+		                      name);
 	else if (s->broken == B_MEM)
 		f = memory_blocker(name, l);
 	else if (s->broken == B_TIME || now_ns() > deadline)
 		f = timeout_blocker(name, l->wall_ms);
 	else
-		f = blocker(name, "script_error", "脚本 %s 无法编译：%s", name,
-		            s->err);
+		f = sl_script_blocker(name, "script_error",
+		                      "脚本 %s 无法编译：%s", name, s->err);
 	if (printed && !(*printed = strdup(""))) {
 		json_decref(f);
 		return sl_error(SL_ESYS, _("out of memory"));
@@ -1456,22 +1397,25 @@ static sl_rc run(const sl_script *s, const json_t *case_view,
 	} else if (c.tripped == T_MEM || (!c.tripped && st == LUA_ERRMEM)) {
 		f = memory_blocker(name, l);
 	} else if (c.tripped == T_INSTR) {
-		f = blocker(name, "script_instructions",
-		            "脚本 %s 超出指令数限制（%llu 条指令）", name,
-		            (unsigned long long)l->instr_max);
+		f = sl_script_blocker(name, "script_instructions",
+		                      "脚本 %s 超出指令数限制（%llu 条指令）",
+		                      name, (unsigned long long)l->instr_max);
 	} else if (c.tripped == T_TIME || over_time) {
 		f = timeout_blocker(name, l->wall_ms);
 	} else if (c.tripped == T_FINDING) {
-		f = blocker(name, "script_bad_finding",
-		            "脚本 %s 报告的审查意见格式错误：%s", name, c.why);
+		f = sl_script_blocker(name, "script_bad_finding",
+		                      "脚本 %s 报告的审查意见格式错误：%s",
+		                      name, c.why);
 	} else if (st != LUA_OK) {
-		f = blocker(name, "script_error",
-		            c.phase == PH_LOAD ? "脚本 %s 无法编译：%s"
-		                               : "脚本 %s 运行出错：%s",
-		            name, err);
+		f = sl_script_blocker(name, "script_error",
+		                      c.phase == PH_LOAD
+		                          ? "脚本 %s 无法编译：%s"
+		                          : "脚本 %s 运行出错：%s",
+		                      name, err);
 	} else if (c.no_check) {
-		f = blocker(name, "script_no_check",
-		            "脚本 %s 没有定义全局函数 check(case)", name);
+		f = sl_script_blocker(name, "script_no_check",
+		                      "脚本 %s 没有定义全局函数 check(case)",
+		                      name);
 	}
 	/* A failed run reports its failure only: what it found before is
 	 * dropped, so the outcome does not depend on how far it got. */
@@ -1497,7 +1441,7 @@ sl_rc sl_sandbox_run_compiled(const sl_script *s, const json_t *case_view,
 		                _("sandbox: a compiled script and an array "
 		                  "for the findings are needed"));
 	sl_sandbox_limits l;
-	limits_of(lim, &l);
+	sl_sandbox_limits_of(lim, &l);
 	return run(s, case_view, rules, &l, seed,
 	           now_ns() + l.wall_ms * 1000000, findings, printed);
 }
@@ -1513,7 +1457,7 @@ sl_rc sl_sandbox_run(const sl_script_src *script, const json_t *case_view,
 	if (!src_ok(script) || !json_is_array(findings))
 		return bad_src();
 	sl_sandbox_limits l;
-	limits_of(lim, &l);
+	sl_sandbox_limits_of(lim, &l);
 	int64_t deadline = now_ns() + l.wall_ms * 1000000;
 	sl_script *s;
 	sl_rc rc = compile(script, &l, deadline, &s);
@@ -1521,922 +1465,5 @@ sl_rc sl_sandbox_run(const sl_script_src *script, const json_t *case_view,
 		return rc;
 	rc = run(s, case_view, rules, &l, seed, deadline, findings, printed);
 	sl_script_free(s);
-	return rc;
-}
-
-/* ---- the worker ---------------------------------------------------------
- * Its whole conversation: one request in on fd 0, then one line out on fd
- * 1 once confined ({"ready":true}) and one per script. */
-
-#if defined(__x86_64__)
-#define SB_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define SB_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#endif
-
-#if !SB_ASAN && defined(SB_AUDIT_ARCH)
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
-#else
-#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i) + 4)
-#endif
-#define ALLOW(nr)                                                              \
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1),                       \
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
-/* nr allowed only without PROT_EXEC in its third argument */
-#define ALLOW_NOEXEC(nr)                                                       \
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 4),                       \
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)),                     \
-	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 1, 0),             \
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),                      \
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)
-
-/* What running Lua and writing results needs, and nothing else: memory
- * (never executable), the clock, writing to the result pipe, exiting.
- * No open, no socket, no fork or exec, no read (the request was read
- * before this). Anything else kills the process (SIGSYS), which the
- * parent reports as a crash of that script. Syscall numbers are those of
- * the architecture checked first; x32 and i386 calls do not match. */
-static int seccomp_install(void)
-{
-	struct sock_filter f[] = {
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-	             offsetof(struct seccomp_data, arch)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SB_AUDIT_ARCH, 1, 0),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-	             offsetof(struct seccomp_data, nr)),
-	    /* write: fd 1 (results) or 2 (/dev/null) only */
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_write, 0, 5),
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 2, 0),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 1, 0),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	    ALLOW_NOEXEC(__NR_mmap),
-	    ALLOW_NOEXEC(__NR_mprotect),
-	    ALLOW(__NR_brk),
-	    ALLOW(__NR_munmap),
-	    ALLOW(__NR_mremap),
-	    ALLOW(__NR_madvise),
-	    ALLOW(__NR_clock_gettime),
-	    ALLOW(__NR_gettimeofday),
-#ifdef __NR_time
-	    ALLOW(__NR_time),
-#endif
-	    ALLOW(__NR_futex),
-	    ALLOW(__NR_getrandom),
-	    ALLOW(__NR_rt_sigreturn),
-	    ALLOW(__NR_rt_sigprocmask),
-	    ALLOW(__NR_close),
-	    ALLOW(__NR_exit),
-	    ALLOW(__NR_exit_group),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-	};
-	struct sock_fprog prog = {.len = (unsigned short)(sizeof f / sizeof *f),
-	                          .filter = f};
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
-}
-#endif
-
-#if !SB_ASAN
-/* Bytes of address space in use now (0 if unknown). */
-static size_t vm_size(void)
-{
-	unsigned long pages = 0;
-	FILE *f = fopen("/proc/self/statm", "re");
-	if (f) {
-		if (fscanf(f, "%lu", &pages) != 1)
-			pages = 0;
-		fclose(f);
-	}
-	return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
-}
-#endif
-
-static int set_limit(int res, rlim_t soft, rlim_t hard)
-{
-	struct rlimit r = {soft, hard};
-	return setrlimit(res, &r);
-}
-
-/* Confine the worker for the n scripts to come. Fails closed: a worker
- * that cannot confine itself runs nothing. */
-static int confine(size_t n, const sl_sandbox_limits *l)
-{
-	rlim_t secs =
-	    (rlim_t)n * (rlim_t)((l->wall_ms + GRACE_MS) / 1000 + 1) + 2;
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 ||
-	    set_limit(RLIMIT_CORE, 0, 0) != 0 ||
-	    set_limit(RLIMIT_FSIZE, 0, 0) != 0 ||
-	    set_limit(RLIMIT_NOFILE, 8, 8) != 0 ||
-	    set_limit(RLIMIT_CPU, secs, secs + 1) != 0)
-		return -1;
-#if !SB_ASAN
-	/* what is mapped now (the parsed request), one state at a time
-	 * with room for the collector, the output, and the allocator's
-	 * slack */
-	size_t as = vm_size() + 4 * l->mem_max + 256 * MIB;
-	if (as < 512 * MIB)
-		as = 512 * MIB;
-	if (set_limit(RLIMIT_AS, as, as) != 0)
-		return -1;
-#endif
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		return -1;
-#if !SB_ASAN
-#ifdef SB_AUDIT_ARCH
-	if (seccomp_install() != 0)
-		return -1;
-#else
-	return -1; /* no filter for this architecture: refuse to run */
-#endif
-#endif
-	return 0;
-}
-
-static int write_all(int fd, const char *s, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, s, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		s += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-static int write_line(json_t *j)
-{
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	int rc = s ? write_all(1, s, strlen(s)) : -1;
-	if (!rc)
-		rc = write_all(1, "\n", 1);
-	free(s);
-	return rc;
-}
-
-static char *read_request(size_t *len)
-{
-	size_t cap = 64 * KIB, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (n == cap) {
-			if (cap > REQUEST_MAX)
-				break;
-			char *nb = realloc(buf, cap * 2);
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t k = read(0, buf + n, cap - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			break;
-		if (k == 0) {
-			*len = n;
-			return n <= REQUEST_MAX ? buf : (free(buf), NULL);
-		}
-		n += (size_t)k;
-	}
-	free(buf);
-	return NULL;
-}
-
-static int limit_of(const json_t *lim, const char *k, json_int_t *v)
-{
-	const json_t *j = json_object_get(lim, k);
-	if (!json_is_integer(j) || json_integer_value(j) < 1)
-		return -1;
-	*v = json_integer_value(j);
-	return 0;
-}
-
-int sl_sandbox_worker_main(void)
-{
-	size_t len;
-	char *buf = read_request(&len);
-	if (!buf)
-		return 2;
-	json_error_t jerr;
-	json_t *req = json_loadb(buf, len, JSON_ALLOW_NUL, &jerr);
-	free(buf);
-	const json_t *lim = json_object_get(req, "limits");
-	const json_t *scripts = json_object_get(req, "scripts");
-	const json_t *seed = json_object_get(req, "seed");
-	json_t *case_view = json_object_get(req, "case");
-	json_t *rules = json_object_get(req, "rules");
-	json_int_t mem, instr, wall;
-	if (!json_is_array(scripts) || !json_is_integer(seed) || !case_view ||
-	    !rules || limit_of(lim, "mem_max", &mem) ||
-	    limit_of(lim, "instr_max", &instr) ||
-	    limit_of(lim, "wall_ms", &wall)) {
-		json_decref(req);
-		return 2;
-	}
-	sl_sandbox_limits l = {(size_t)mem, (uint64_t)instr, (int64_t)wall};
-	json_int_t sv = json_integer_value(seed);
-	uint64_t s;
-	memcpy(&s, &sv, sizeof s);
-	if (confine(json_array_size(scripts), &l) != 0) {
-		json_decref(req);
-		return 3;
-	}
-	json_t *ready = json_pack("{s:b}", "ready", 1);
-	int rc = write_line(ready) ? 4 : 0;
-	json_decref(ready);
-	/* Each script is compiled once, when its turn comes (sl_sandbox_run
-	 * is compile + run): after confine(), because the compiler reads
-	 * untrusted text and belongs inside the filter and rlimits like the
-	 * rest; on the request's own limits and this script's clock, as an
-	 * uncompiled run always was; and after the ready line and the
-	 * results before it, so that a compiler crash or hang is charged by
-	 * the parent to the script that caused it and not to the start or
-	 * to another script. One run per script per request: compiling them
-	 * all up front would save nothing. */
-	size_t i;
-	json_t *sc;
-	json_array_foreach(scripts, i, sc)
-	{
-		if (rc)
-			break;
-		const json_t *src = json_object_get(sc, "src");
-		sl_script_src one = {
-		    json_string_value(json_object_get(sc, "name")),
-		    json_string_value(src), json_string_length(src)};
-		json_t *found = json_array();
-		char *printed = NULL;
-		if (!found || !one.name || !one.src ||
-		    sl_sandbox_run(&one,
-		                   json_is_null(case_view) ? NULL : case_view,
-		                   json_is_null(rules) ? NULL : rules, &l, s,
-		                   found, &printed) != SL_OK) {
-			rc = 5;
-		} else {
-			json_t *line =
-			    json_pack("{s:s, s:O, s:s}", "name", one.name,
-			              "findings", found, "printed", printed);
-			rc = write_line(line) ? 4 : 0;
-			json_decref(line);
-		}
-		json_decref(found);
-		free(printed);
-	}
-	json_decref(req);
-	return rc;
-}
-
-sl_rc sl_sandbox_self_exe(char *buf, size_t cap)
-{
-	if (cap < 2)
-		return sl_error(SL_ESYS,
-		                _("no room for the executable's path"));
-	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
-	if (n < 0 || (size_t)n >= cap - 1)
-		return sl_error(SL_ESYS,
-		                _("cannot find the running executable: "
-		                  "%s"),
-		                n < 0 ? strerror(errno) : _("path too long"));
-	buf[n] = 0;
-	return SL_OK;
-}
-
-/* ---- the parent side of the isolated run ------------------------------ */
-
-typedef struct {
-	pid_t pid;
-	int to, from; /* request pipe (write end), result pipe (read end) */
-	char *buf;    /* received, not yet consumed */
-	size_t len, cap, scanned;
-	int eof;
-} worker;
-
-enum { W_LINE = 1, W_DEAD = 0, W_TIMEOUT = -1, W_TOOLONG = -2, W_SYS = -3 };
-
-static void fd_close(int *fd)
-{
-	if (*fd >= 0) {
-		close(*fd);
-		*fd = -1;
-	}
-}
-
-static int ms_left(int64_t deadline)
-{
-	int64_t left = deadline - now_ns();
-	if (left <= 0)
-		return 0;
-	left = (left + 999999) / 1000000;
-	return left > INT_MAX ? INT_MAX : (int)left;
-}
-
-/* Wait for the worker to end (up to grace_ms, then SIGKILL); its wait
- * status, or -1 if it could not be had (SIGCHLD ignored reaps it). */
-static int worker_reap(worker *w, int grace_ms)
-{
-	fd_close(&w->to);
-	fd_close(&w->from);
-	int status = -1;
-	if (w->pid <= 0)
-		return -1;
-	int64_t until = now_ns() + (int64_t)grace_ms * 1000000;
-	for (;;) {
-		pid_t r = waitpid(w->pid, &status, WNOHANG);
-		if (r == w->pid)
-			break;
-		if (r < 0 && errno != EINTR) {
-			status = -1;
-			break;
-		}
-		if (now_ns() >= until) {
-			kill(w->pid, SIGKILL);
-			while ((r = waitpid(w->pid, &status, 0)) < 0 &&
-			       errno == EINTR)
-				;
-			if (r < 0)
-				status = -1;
-			break;
-		}
-		struct timespec ms = {0, 1000000};
-		nanosleep(&ms, NULL);
-	}
-	w->pid = -1;
-	return status;
-}
-
-static void worker_kill(worker *w)
-{
-	if (w->pid > 0)
-		kill(w->pid, SIGKILL);
-	worker_reap(w, 0);
-}
-
-/* A descriptor of the child's, at 4 or above and close-on-exec, so that
- * placing the four standard ones cannot clobber another. */
-static int high_fd(int fd)
-{
-	return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 4);
-}
-
-static sl_rc worker_start(worker *w, const char *exe, char *const envp[])
-{
-	int req[2] = {-1, -1}, res[2] = {-1, -1}, st[2] = {-1, -1};
-	int cfd[4] = {-1, -1, -1, -1}, null = -1, err = 0;
-	if (pipe2(req, O_CLOEXEC) || pipe2(res, O_CLOEXEC) ||
-	    pipe2(st, O_CLOEXEC) ||
-	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
-		err = errno;
-	if (!err) {
-		cfd[0] = high_fd(req[0]);
-		cfd[1] = high_fd(res[1]);
-#if SB_ASAN
-		cfd[2] = high_fd(2); /* the sanitizer's reports, visible */
-#else
-		cfd[2] = high_fd(null);
-#endif
-		cfd[3] = high_fd(st[1]);
-		for (int i = 0; i < 4; i++)
-			if (cfd[i] < 0)
-				err = errno;
-	}
-	char *argv[] = {(char *)(uintptr_t)exe,
-	                (char *)(uintptr_t)SL_SANDBOX_WORKER_ARG, NULL};
-	pid_t pid = err ? -1 : fork();
-	if (pid == 0) {
-		/* the child: async-signal-safe calls only, then exec */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		int e = 0, sfd = cfd[3];
-		if (dup2(cfd[0], 0) < 0 || dup2(cfd[1], 1) < 0 ||
-		    dup2(cfd[2], 2) < 0 || dup3(cfd[3], 3, O_CLOEXEC) < 0)
-			e = errno;
-		else
-			sfd = 3;
-		if (!e && close_range(4, ~0U, 0) != 0) {
-			struct rlimit r;
-			int top = getrlimit(RLIMIT_NOFILE, &r) == 0 &&
-			                  r.rlim_cur < 65536
-			              ? (int)r.rlim_cur
-			              : 65536;
-			for (int fd = 4; fd < top; fd++)
-				close(fd);
-		}
-		if (!e) {
-			execve(exe, argv, envp);
-			e = errno;
-		}
-		ssize_t wr = write(sfd, &e, sizeof e);
-		(void)wr;
-		_exit(127);
-	}
-	if (pid < 0 && !err)
-		err = errno;
-	for (int i = 0; i < 4; i++)
-		fd_close(&cfd[i]);
-	fd_close(&req[0]);
-	fd_close(&res[1]);
-	fd_close(&st[1]);
-	fd_close(&null);
-	if (!err) {
-		/* the status pipe closes on a successful exec; an errno
-		 * arrives if it failed */
-		int e = 0;
-		ssize_t k;
-		while ((k = read(st[0], &e, sizeof e)) < 0 && errno == EINTR)
-			;
-		if (k == (ssize_t)sizeof e)
-			err = e ? e : ENOEXEC;
-	}
-	fd_close(&st[0]);
-	w->pid = pid;
-	w->to = req[1];
-	w->from = res[0];
-	w->len = w->scanned = 0;
-	w->eof = 0;
-	if (!err && (fcntl(w->to, F_SETFL, O_NONBLOCK) != 0 ||
-	             fcntl(w->from, F_SETFL, O_NONBLOCK) != 0))
-		err = errno;
-	if (err) {
-		worker_kill(w); /* closes to and from */
-		return sl_error(SL_ESYS,
-		                _("cannot start the script worker %s: %s"), exe,
-		                strerror(err));
-	}
-	return SL_OK;
-}
-
-/* Read what the worker has written so far (bounded). */
-static int worker_drain(worker *w)
-{
-	while (w->len <= LINE_MAX_) { /* a longer line is refused anyway */
-		if (w->cap - w->len < 64 * KIB) {
-			size_t nc = w->cap ? 2 * w->cap : 128 * KIB;
-			char *nb = realloc(w->buf, nc);
-			if (!nb)
-				return W_SYS;
-			w->buf = nb;
-			w->cap = nc;
-		}
-		ssize_t k = read(w->from, w->buf + w->len, w->cap - w->len);
-		if (k > 0) {
-			w->len += (size_t)k;
-			continue;
-		}
-		if (k == 0) {
-			w->eof = 1;
-			return W_LINE;
-		}
-		if (errno == EINTR)
-			continue;
-		return errno == EAGAIN ? W_LINE : W_SYS;
-	}
-	return W_LINE;
-}
-
-/* Write the request while reading whatever comes back, so that neither
- * side can block the other; then close the request pipe. */
-static int worker_send(worker *w, const char *req, size_t n, int64_t deadline)
-{
-	size_t off = 0;
-	while (off < n) {
-		struct pollfd p[2] = {{w->to, POLLOUT, 0},
-		                      {w->from, POLLIN, 0}};
-		int t = ms_left(deadline);
-		if (t <= 0)
-			return W_TIMEOUT;
-		int r = poll(p, 2, t);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return W_SYS;
-		if (p[1].revents) {
-			if (w->len > LINE_MAX_)
-				return W_TOOLONG;
-			int d = worker_drain(w);
-			if (d != W_LINE)
-				return d;
-			if (w->eof)
-				return W_DEAD;
-		}
-		if (p[0].revents) {
-			ssize_t k = write(w->to, req + off, n - off);
-			if (k > 0)
-				off += (size_t)k;
-			else if (k < 0 && errno == EPIPE)
-				return W_DEAD;
-			else if (k < 0 && errno != EAGAIN && errno != EINTR)
-				return W_SYS;
-		}
-	}
-	fd_close(&w->to);
-	return W_LINE;
-}
-
-/* The next line (without its newline) into *line and *n, valid until the next
- * call. */
-static int worker_line(worker *w, int64_t deadline, const char **line,
-                       size_t *n)
-{
-	for (;;) {
-		char *nl =
-		    w->len > w->scanned
-		        ? memchr(w->buf + w->scanned, '\n', w->len - w->scanned)
-		        : NULL;
-		if (nl) {
-			*line = w->buf;
-			*n = (size_t)(nl - w->buf);
-			return W_LINE;
-		}
-		w->scanned = w->len;
-		if (w->len > LINE_MAX_)
-			return W_TOOLONG;
-		if (w->eof)
-			return W_DEAD;
-		struct pollfd p = {w->from, POLLIN, 0};
-		int t = ms_left(deadline);
-		if (t <= 0)
-			return W_TIMEOUT;
-		int r = poll(&p, 1, t);
-		if (r < 0 && errno != EINTR)
-			return W_SYS;
-		if (r > 0) {
-			int d = worker_drain(w);
-			if (d != W_LINE)
-				return d;
-		}
-	}
-}
-
-static void worker_consume(worker *w, size_t n)
-{
-	memmove(w->buf, w->buf + n + 1, w->len - n - 1);
-	w->len -= n + 1;
-	w->scanned = 0;
-}
-
-static void how_it_died(int status, char *out, size_t cap)
-{
-	if (status != -1 && WIFSIGNALED(status)) {
-		int sig = WTERMSIG(status);
-		const char *abbr = sigabbrev_np(sig);
-		snprintf(out, cap, "信号 %d，SIG%s%s", sig, abbr ? abbr : "?",
-		         sig == SIGSYS ? "：调用了安全策略不允许的系统调用"
-		         : sig == SIGXCPU ? "：超出 CPU 时间限制"
-		                          : "");
-	} else if (status != -1 && WIFEXITED(status)) {
-		snprintf(out, cap, "退出状态 %d", WEXITSTATUS(status));
-	} else {
-		snprintf(out, cap, "状态未知");
-	}
-}
-
-/* One worker line checked as untrusted: {"name", "findings", "printed"},
- * name that of the script asked for, every finding well-formed and its
- * own. NULL if all is well, else why not. */
-static const char *result_problem(const json_t *j, const char *name)
-{
-	const json_t *n = json_object_get(j, "name");
-	const json_t *f = json_object_get(j, "findings");
-	const json_t *p = json_object_get(j, "printed");
-	if (!json_is_object(j) || json_object_size(j) != 3 ||
-	    !json_is_string(n) || !json_is_array(f) || !json_is_string(p))
-		return "not a result line";
-	if (strcmp(json_string_value(n), name) != 0)
-		return "the result of another script";
-	if (json_string_length(p) > PRINT_MAX ||
-	    memchr(json_string_value(p), 0, json_string_length(p)))
-		return "printed output too long";
-	if (json_array_size(f) > FINDINGS_MAX + 1)
-		return "too many findings";
-	size_t i, total = 0, bytes;
-	json_t *x;
-	json_array_foreach(f, i, x)
-	{
-		const char *why = finding_problem(x, name, &bytes);
-		if (why)
-			return why;
-		total += bytes;
-	}
-	return total > FINDINGS_BYTES + TEXT_MAX ? "findings too large" : NULL;
-}
-
-static sl_rc result_blocker(sl_script_result *r, json_t *f)
-{
-	r->findings = json_array();
-	r->passed = 0;
-	r->printed = NULL;
-	if (!r->findings || append_new(r->findings, f) != SL_OK) {
-		json_decref(r->findings);
-		r->findings = NULL;
-		return sl_error(SL_ESYS, _("out of memory"));
-	}
-	return SL_OK;
-}
-
-void sl_script_result_free(sl_script_result *r)
-{
-	if (!r)
-		return;
-	json_decref(r->findings);
-	free(r->printed);
-	r->findings = NULL;
-	r->printed = NULL;
-}
-
-/* A seed for math.random that is the same for every run on a case. */
-static uint64_t case_seed(const json_t *case_view)
-{
-	const char *id =
-	    json_string_value(json_object_get(case_view, "case_id"));
-	uint64_t h = 1469598103934665603ULL;
-	for (const char *p = id ? id : ""; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return h;
-}
-
-typedef struct {
-	char *s;
-	size_t n, cap;
-} strbuf;
-
-static int sb_add(strbuf *b, const char *s, size_t n)
-{
-	if (n > b->cap - b->n) {
-		size_t nc = b->cap ? b->cap : 4096;
-		while (nc - b->n < n)
-			nc *= 2;
-		char *ns = realloc(b->s, nc);
-		if (!ns)
-			return -1;
-		b->s = ns;
-		b->cap = nc;
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	return 0;
-}
-
-/* The environment of the worker: nothing, but in sanitizer builds the
- * sanitizer's options. */
-static char **worker_env(void)
-{
-	static char *none[] = {NULL};
-#if SB_ASAN
-	static char *env[4];
-	static const char *const keep[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS",
-	                                   "LSAN_OPTIONS"};
-	size_t k = 0;
-	for (char **e = environ; e && *e; e++)
-		for (size_t i = 0; i < 3; i++) {
-			size_t n = strlen(keep[i]);
-			if (!strncmp(*e, keep[i], n) && (*e)[n] == '=')
-				env[k++] = *e;
-		}
-	env[k] = NULL;
-	(void)none;
-	return env;
-#else
-	return none;
-#endif
-}
-
-typedef struct {
-	const char *exe;
-	const sl_script_src *scripts;
-	const size_t *todo; /* indices of the scripts the worker runs */
-	size_t m;
-	char *const *items; /* their {"name","src"} as JSON */
-	const char *head;   /* {"limits":..,"seed":..,"rules":..,"case":.. */
-	int64_t wall_ms;
-	sl_script_result *results;
-} session;
-
-/* One worker for todo[k..m-1]: returns with *k advanced past every
- * script that has a result (at least one, unless an error is returned). */
-static sl_rc run_worker(session *s, size_t *k)
-{
-	strbuf req = {0};
-	int bad = sb_add(&req, s->head, strlen(s->head)) ||
-	          sb_add(&req, ",\"scripts\":[", 12);
-	for (size_t i = *k; !bad && i < s->m; i++)
-		bad = (i > *k && sb_add(&req, ",", 1)) ||
-		      sb_add(&req, s->items[i], strlen(s->items[i]));
-	if (bad || sb_add(&req, "]}", 2)) {
-		free(req.s);
-		return sl_error(SL_ESYS, _("out of memory"));
-	}
-	if (req.n > REQUEST_MAX) {
-		free(req.s);
-		return sl_error(SL_EINPUT,
-		                _("the case and scripts are too large for the "
-		                  "script worker (%zu bytes, at most %zu)"),
-		                req.n, (size_t)REQUEST_MAX);
-	}
-	worker w = {.pid = -1, .to = -1, .from = -1};
-	sl_rc rc = worker_start(&w, s->exe, worker_env());
-	if (rc) {
-		free(req.s);
-		return rc;
-	}
-	char how[160];
-	const char *line;
-	size_t n;
-	int64_t deadline = now_ns() + (int64_t)START_MS * 1000000;
-	int r = worker_send(&w, req.s, req.n, deadline);
-	free(req.s);
-	if (r == W_LINE)
-		r = worker_line(&w, deadline, &line, &n);
-	json_error_t jerr;
-	json_t *ready = r == W_LINE ? json_loadb(line, n, 0, &jerr) : NULL;
-	int ok = json_is_object(ready) && json_object_size(ready) == 1 &&
-	         json_is_true(json_object_get(ready, "ready"));
-	json_decref(ready);
-	if (!ok) {
-		if (r == W_TIMEOUT)
-			kill(w.pid, SIGKILL);
-		how_it_died(worker_reap(&w, r == W_DEAD ? REAP_MS : 0), how,
-		            sizeof how);
-		free(w.buf);
-		return sl_error(SL_ESYS,
-		                _("the script worker did not start (%s)"),
-		                r == W_TIMEOUT ? "timeout" : how);
-	}
-	worker_consume(&w, n);
-
-	for (; *k < s->m; ++*k) {
-		size_t i = s->todo[*k];
-		const char *name = s->scripts[i].name;
-		sl_script_result *res = &s->results[i];
-		deadline = now_ns() + (s->wall_ms + GRACE_MS) * 1000000;
-		r = worker_line(&w, deadline, &line, &n);
-		json_t *j =
-		    r == W_LINE
-		        ? json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr)
-		        : NULL;
-		const char *why =
-		    r == W_LINE ? (j ? result_problem(j, name) : "not JSON")
-		                : NULL;
-		if (r == W_LINE && !why) {
-			res->findings =
-			    json_incref(json_object_get(j, "findings"));
-			res->passed = !has_blocker(res->findings);
-			res->printed = strdup(
-			    json_string_value(json_object_get(j, "printed")));
-			json_decref(j);
-			worker_consume(&w, n);
-			if (!res->printed) {
-				rc = sl_error(SL_ESYS, _("out of memory"));
-				break;
-			}
-			continue;
-		}
-		json_decref(j);
-		/* this script's worker is done for: name the cause, start
-		 * another for the rest */
-		json_t *f;
-		if (r == W_TIMEOUT) {
-			worker_kill(&w);
-			f = blocker(name, "script_timeout",
-			            "脚本 %s 超出时间限制（%lld 毫秒）", name,
-			            (long long)s->wall_ms);
-		} else if (r == W_DEAD) {
-			how_it_died(worker_reap(&w, REAP_MS), how, sizeof how);
-			f = blocker(name, "script_crashed",
-			            "脚本 %s 的运行进程异常终止（%s）", name,
-			            how);
-		} else if (r == W_SYS) {
-			int e = errno;
-			worker_kill(&w);
-			rc = sl_error(SL_ESYS,
-			              _("reading from the script worker: %s"),
-			              strerror(e));
-			break;
-		} else {
-			worker_kill(&w);
-			f = blocker(name, "script_crashed",
-			            "脚本 %s 的运行进程输出无效（%s）", name,
-			            why ? why : "line too long");
-		}
-		rc = result_blocker(res, f);
-		++*k;
-		break;
-	}
-	if (w.pid > 0) {
-		int st = worker_reap(&w, REAP_MS);
-#if SB_ASAN
-		/* in sanitizer builds a worker's leak or error report (exit
-		 * status != 0) fails the run, so that tests see it */
-		if (!rc && st != -1 && !(WIFEXITED(st) && !WEXITSTATUS(st)))
-			rc = sl_error(SL_ESYS,
-			              _("the script worker ended badly "
-			                "(status %d)"),
-			              st);
-#else
-		(void)st;
-#endif
-	}
-	free(w.buf);
-	return rc;
-}
-
-sl_rc sl_sandbox_run_isolated(const char *worker_exe,
-                              const sl_script_src *scripts, size_t n,
-                              const json_t *case_view, const json_t *rules,
-                              const sl_sandbox_limits *lim,
-                              sl_script_result *results)
-{
-	for (size_t i = 0; i < n; i++) {
-		results[i] = (sl_script_result){0};
-		if (!name_ok(scripts[i].name) ||
-		    (!scripts[i].src && scripts[i].len))
-			return sl_error(
-			    SL_EINPUT, _("sandbox: a script needs a name of 1 "
-			                 "to 64 printable bytes and a source"));
-	}
-	sl_sandbox_limits l;
-	limits_of(lim, &l);
-	sl_rc rc = SL_OK;
-	size_t m = 0;
-	size_t *todo = calloc(n ? n : 1, sizeof *todo);
-	char **items = calloc(n ? n : 1, sizeof *items);
-	char *cs = case_view
-	               ? json_dumps(case_view, JSON_COMPACT | JSON_ENCODE_ANY)
-	               : strdup("null");
-	char *rs = rules ? json_dumps(rules, JSON_COMPACT | JSON_ENCODE_ANY)
-	                 : strdup("null");
-	strbuf head = {0};
-	if (!todo || !items || !cs || !rs)
-		rc = sl_error(SL_ESYS, _("out of memory"));
-	for (size_t i = 0; !rc && i < n; i++) {
-		const sl_script_src *sc = &scripts[i];
-		const char *src = sc->src ? sc->src : "";
-		if (!sl_utf8_valid(src, sc->len)) {
-			rc = result_blocker(
-			    &results[i],
-			    blocker(sc->name, "script_error",
-			            "脚本 %s 的源码不是有效的 UTF-8 文本",
-			            sc->name));
-			continue;
-		}
-		json_t *it = json_pack("{s:s, s:s%}", "name", sc->name, "src",
-		                       src, sc->len);
-		items[m] = it ? json_dumps(it, JSON_COMPACT) : NULL;
-		json_decref(it);
-		if (!items[m])
-			rc = sl_error(SL_ESYS, _("out of memory"));
-		todo[m++] = i;
-	}
-	if (!rc) {
-		uint64_t seed = case_seed(case_view);
-		json_int_t sv;
-		memcpy(&sv, &seed, sizeof sv);
-		char lims[160];
-		snprintf(lims, sizeof lims,
-		         "{\"limits\":{\"mem_max\":%zu,\"instr_max\":%llu,"
-		         "\"wall_ms\":%lld},\"seed\":%lld,\"rules\":",
-		         l.mem_max, (unsigned long long)l.instr_max,
-		         (long long)l.wall_ms, (long long)sv);
-		if (sb_add(&head, lims, strlen(lims)) ||
-		    sb_add(&head, rs, strlen(rs)) ||
-		    sb_add(&head, ",\"case\":", 8) ||
-		    sb_add(&head, cs, strlen(cs)) || sb_add(&head, "", 1))
-			rc = sl_error(SL_ESYS, _("out of memory"));
-	}
-	free(cs);
-	free(rs);
-
-	/* A worker that dies writing to us must not kill us: SIGPIPE is
-	 * blocked for the session, and one it raised is discarded. */
-	sigset_t pipe_set, old, pending;
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-	sigpending(&pending);
-	int was_pending = sigismember(&pending, SIGPIPE);
-	session s = {worker_exe, scripts, todo,      m,
-	             items,      head.s,  l.wall_ms, results};
-	for (size_t k = 0; !rc && k < m;)
-		rc = run_worker(&s, &k);
-	if (!was_pending && !sigismember(&old, SIGPIPE)) {
-		struct timespec zero = {0, 0};
-		while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
-			;
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-
-	for (size_t i = 0; i < m; i++)
-		free(items[i]);
-	free(items);
-	free(todo);
-	free(head.s);
-	if (rc)
-		for (size_t i = 0; i < n; i++)
-			sl_script_result_free(&results[i]);
 	return rc;
 }

@@ -3,13 +3,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sample.h"
+#include <shenli/ops.h>
+
 #include "cli.h"
+#include "sample.h"
 
 static int num(const char *s, uint64_t max, uint64_t *out)
 {
@@ -95,21 +96,34 @@ static int docket(int argc, char **argv)
 
 static int org(int argc, char **argv, int agencies)
 {
-	int json = argc == 2 && !strcmp(argv[1], "--json");
-	if (argc > 2 || (argc == 2 && !json))
-		return cli_usage(_("sample: unexpected '%s'"),
-		                 argv[strcmp(argv[1], "--json") ? 1 : 2]);
-	json_t *arr = json ? json_array() : NULL;
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	int json = 0, c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': return cli_help();
+		default:
+			return cli_usage(_("sample: unexpected '%s'"),
+			                 argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage(_("sample: unexpected '%s'"), argv[optind]);
+	cli_json_array arr = {0};
 	if (agencies) {
 		const sl_sample_agency *a;
 		size_t n;
 		sl_sample_agencies(&a, &n);
 		for (size_t i = 0; i < n; i++) {
-			if (arr)
-				json_array_append_new(
-				    arr, json_pack("{s:s, s:s, s:s}", "code",
-				                   a[i].code, "name", a[i].name,
-				                   "zone", a[i].zone));
+			if (json)
+				cli_json_array_add(
+				    &arr, sl_sample_agency_json(&a[i]));
 			else
 				printf("%s\t%s\t%s\n", a[i].code, a[i].zone,
 				       a[i].name);
@@ -119,19 +133,15 @@ static int org(int argc, char **argv, int agencies)
 		size_t n;
 		sl_sample_zones(&z, &n);
 		for (size_t i = 0; i < n; i++) {
-			if (arr)
-				json_array_append_new(
-				    arr,
-				    json_pack("{s:s, s:s}", "code", z[i].code,
-				              "name", z[i].name));
+			if (json)
+				cli_json_array_add(&arr,
+				                   sl_sample_zone_json(&z[i]));
 			else
 				printf("%s\t%s\n", z[i].code, z[i].name);
 		}
 	}
-	if (arr) {
-		cli_print_json(arr);
-		json_decref(arr);
-	}
+	if (json)
+		cli_json_array_end(&arr);
 	return SL_OK;
 }
 
@@ -173,10 +183,8 @@ static const cli_sub subs[] = {
         "all complete). No store is needed.\n"),
      CLI_NO_STORE},
     {"zones", zones_cmd, "shenli sample zones|agencies [--json]",
-     N_("list the docket's zones"), ORG_HELP,
-     CLI_NO_STORE},
+     N_("list the docket's zones"), ORG_HELP, CLI_NO_STORE},
     {"agencies", agencies_cmd, "shenli sample zones|agencies [--json]",
-     N_("list the docket's agencies"), ORG_HELP,
-     CLI_NO_STORE},
+     N_("list the docket's agencies"), ORG_HELP, CLI_NO_STORE},
 };
 const cli_group cli_sample = {"sample", subs, CLI_COUNT(subs), NULL};

@@ -123,6 +123,17 @@ void sl_sample_agencies(const sl_sample_agency **a, size_t *n)
 	*n = SL_SAMPLE_AGENCIES;
 }
 
+json_t *sl_sample_zone_json(const sl_sample_zone *z)
+{
+	return json_pack("{s:s, s:s}", "code", z->code, "name", z->name);
+}
+
+json_t *sl_sample_agency_json(const sl_sample_agency *a)
+{
+	return json_pack("{s:s, s:s, s:s}", "code", a->code, "name", a->name,
+	                 "zone", a->zone);
+}
+
 static const char *const fault_names[SL_FAULT__COUNT] = {
     "none",
     "missing_document",
@@ -1666,19 +1677,9 @@ static void put_bool(obuf *b, int v)
 		LIT(b, "false");
 }
 
-static void emit(obuf *b, const struct model *m, uint64_t idx)
+/* The subject (被审查调查人), with prior sanctions. */
+static void emit_subject(obuf *b, const struct model *m)
 {
-	LIT(b, "{\"format\":\"shenli.case/1\",\"case_id\":\"");
-	put(b, m->agency, strlen(m->agency));
-	LIT(b, "-");
-	put_uint(b, (uint64_t)year_of(m->doc[DOC_FILING]), 4);
-	LIT(b, "-");
-	put_uint(b, idx, 3);
-	LIT(b, "\",\"agency\":");
-	put_str(b, m->agency);
-	LIT(b, ",\"transferred_on\":");
-	put_date(b, m->transferred_on);
-
 	LIT(b, ",\"subject\":{\"name\":");
 	put_str(b, m->name);
 	LIT(b, ",\"person_id\":");
@@ -1712,7 +1713,11 @@ static void emit(obuf *b, const struct model *m, uint64_t idx)
 		LIT(b, "}");
 	}
 	LIT(b, "]}");
+}
 
+/* The facts, each citing its evidence (a dangling id if planted). */
+static void emit_facts(obuf *b, const struct model *m)
+{
 	LIT(b, ",\"facts\":[");
 	for (unsigned i = 0; i < m->nf; i++) {
 		const struct fact *f = &m->f[i];
@@ -1753,7 +1758,11 @@ static void emit(obuf *b, const struct model *m, uint64_t idx)
 		LIT(b, "]}");
 	}
 	LIT(b, "]");
+}
 
+/* The evidence, with kinds, sources and tags. */
+static void emit_evidence(obuf *b, const struct model *m)
+{
 	LIT(b, ",\"evidence\":[");
 	for (unsigned i = 0; i < m->ne; i++) {
 		const struct ev *e = &m->e[i];
@@ -1783,7 +1792,11 @@ static void emit(obuf *b, const struct model *m, uint64_t idx)
 		LIT(b, "}");
 	}
 	LIT(b, "]");
+}
 
+/* The agency's proposal: disciplines, sanctions, form, circumstances. */
+static void emit_proposal(obuf *b, const struct model *m)
+{
 	LIT(b, ",\"proposal\":{\"disciplines\":[");
 	for (unsigned d = 0, k = 0; d < D__COUNT; d++) {
 		if (!(m->discs & (1u << d)))
@@ -1815,7 +1828,11 @@ static void emit(obuf *b, const struct model *m, uint64_t idx)
 		put_str(b, circ_names[c]);
 	}
 	LIT(b, "]}");
+}
 
+/* The documents of the transfer, with their dates. */
+static void emit_documents(obuf *b, const struct model *m)
+{
 	LIT(b, ",\"documents\":[");
 	for (unsigned d = 0, k = 0; d < DOC__COUNT; d++) {
 		if (!m->has_doc[d])
@@ -1829,6 +1846,26 @@ static void emit(obuf *b, const struct model *m, uint64_t idx)
 		LIT(b, "}");
 	}
 	LIT(b, "]}");
+}
+
+/* One dossier as JSON text into b, in the order of case-format.md. */
+static void emit(obuf *b, const struct model *m, uint64_t idx)
+{
+	LIT(b, "{\"format\":\"shenli.case/1\",\"case_id\":\"");
+	put(b, m->agency, strlen(m->agency));
+	LIT(b, "-");
+	put_uint(b, (uint64_t)year_of(m->doc[DOC_FILING]), 4);
+	LIT(b, "-");
+	put_uint(b, idx, 3);
+	LIT(b, "\",\"agency\":");
+	put_str(b, m->agency);
+	LIT(b, ",\"transferred_on\":");
+	put_date(b, m->transferred_on);
+	emit_subject(b, m);
+	emit_facts(b, m);
+	emit_evidence(b, m);
+	emit_proposal(b, m);
+	emit_documents(b, m);
 }
 
 char *sl_sample_case_with(uint64_t seed, uint64_t idx, sl_sample_fault fault,
