@@ -1,5 +1,7 @@
 /* cmd_pkg.c - shenli plugin|script install|list|remove (the two groups are
  * the same shape), and plugin verify. */
+#define _GNU_SOURCE
+#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +10,8 @@
 #include "../pkgstore.h"
 #include "../plugin_host.h"
 #include "../rules.h"
-#include "../signoff.h"
 #include "cli.h"
+#include <shenli/ops.h>
 
 struct list_ctx {
 	json_t *arr;
@@ -102,39 +104,45 @@ static sl_rc rules_text(sl_store *s, char **out, size_t *len)
 
 static int script_run(int argc, char **argv, sl_cli *g)
 {
-	const char *name = NULL, *id = NULL;
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--help")) {
-			return cli_help();
-		} else if (argv[i][0] != '-' && !name)
-			name = argv[i];
-		else if (argv[i][0] != '-' && !id)
-			id = argv[i];
-		else
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	int json = 0, c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': return cli_help();
+		default:
 			return cli_usage(_("script run: unexpected '%s'"),
-			                 argv[i]);
+			                 argv[optind - 1]);
+		}
 	}
-	if (!id)
+	if (optind + 2 < argc)
+		return cli_usage(_("script run: unexpected '%s'"),
+		                 argv[optind + 2]);
+	if (optind + 2 != argc)
 		return cli_usage(_("script run: give the script and the case"));
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
+	sl_script_run_req rq = {argv[optind], argv[optind + 1]};
+	int rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_gate_res r;
+	rc = sl_script_run(s, &rq, &r);
+	if (!r.ran)
 		return cli_fail(rc);
-	sl_gate_result r;
-	rc = sl_script_dry_run(s, name, id, NULL, &r);
-	sl_store_close(s);
-	if (rc)
-		return cli_fail(rc);
-	if (json)
-		cli_print_json(json_array_get(r.scripts, 0));
-	else
-		cli_print_gate(r.scripts, 1);
-	int passed = r.passed;
-	sl_gate_result_free(&r);
-	return passed ? SL_OK : SL_FAIL;
+	if (json) {
+		json_t *j = sl_script_run_json(&r);
+		cli_print_json(j);
+		json_decref(j);
+	} else
+		cli_print_gate(&r, 1);
+	sl_gate_res_free(&r);
+	return rc; /* SL_FAIL: it did not pass */
 }
 
 /* install, list, remove and verify for the three kinds: argv[0] is the
