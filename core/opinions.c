@@ -9,14 +9,14 @@
 #include "audit.h"
 #include "cases.h"
 #include "crypto.h"
+#include "guard.h"
 #include "lifecycle.h"
 #include "package.h"
-#include "guard.h"
-#include "transition.h"
 #include "registry.h"
 #include "respool.h"
 #include "rules.h"
 #include "text.h"
+#include "transition.h"
 
 #define REASONING_MAX 16384
 #define TEXT_MAX 4096
@@ -238,7 +238,8 @@ static sl_rc parse(sl_store *s, int64_t ref, const char *case_id,
 		rc = bad("(top)", _("must be an object"));
 	else if (!(rc = check_keys(o)) && (!cid || strcmp(cid, case_id)))
 		rc = bad("case_id", _("does not name this case"));
-	if (!rc && !(rc = check_disciplines(json_object_get(o, "disciplines"))) &&
+	if (!rc &&
+	    !(rc = check_disciplines(json_object_get(o, "disciplines"))) &&
 	    !(rc = check_scalars(o)) &&
 	    !(rc = check_panel_parts(s, ref, o, panel)) &&
 	    !(rc = sl_rules_load(s, &r)) &&
@@ -344,10 +345,9 @@ static sl_rc store_opinion(sl_store *s, int64_t ref, const char *case_id,
 		return rc;
 	char hsig[2 * SL_ED25519_SIG_LEN + 1];
 	sl_hex(b->sig, sizeof b->sig, hsig);
-	json_t *d =
-	    json_pack("{s:I, s:b, s:s, s:s, s:s}", "opinion", (json_int_t)id,
-	              "panel", panel, "sha256", b->hex, "sig", hsig, "state",
-	              sl_state_name(next));
+	json_t *d = json_pack("{s:I, s:b, s:s, s:s, s:s}", "opinion",
+	                      (json_int_t)id, "panel", panel, "sha256", b->hex,
+	                      "sig", hsig, "state", sl_state_name(next));
 	if (!d || (rc = sl_case_claim(s, ref, d))) {
 		json_decref(d);
 		return rc ? rc : sl_error(SL_ESYS, _("out of memory"));
@@ -358,8 +358,8 @@ static sl_rc store_opinion(sl_store *s, int64_t ref, const char *case_id,
 }
 
 /* The opinion just recorded, as it now stands in force. */
-static sl_rc read_back(sl_store *s, int64_t ref, const char *case_id,
-                       int panel, sl_opinion_res *out)
+static sl_rc read_back(sl_store *s, int64_t ref, const char *case_id, int panel,
+                       sl_opinion_res *out)
 {
 	sl_opinion *v;
 	size_t n;
@@ -375,8 +375,9 @@ static sl_rc read_back(sl_store *s, int64_t ref, const char *case_id,
 			found = 1;
 		}
 	return found ? SL_OK
-	             : sl_error(SL_ESYS, _("the opinion just recorded on %s "
-	                                   "cannot be read back"),
+	             : sl_error(SL_ESYS,
+	                        _("the opinion just recorded on %s "
+	                          "cannot be read back"),
 	                        case_id);
 }
 
@@ -559,7 +560,8 @@ static const char *const *strs(sl_pool *p, const json_t *a, size_t *n)
 	*n = json_array_size(a);
 	const char **v = sl_pool_alloc(p, (*n + 1) * sizeof *v);
 	for (size_t i = 0; v && i < *n; i++)
-		v[i] = sl_pool_strdup(p, json_string_value(json_array_get(a, i)));
+		v[i] =
+		    sl_pool_strdup(p, json_string_value(json_array_get(a, i)));
 	if (!v)
 		*n = 0;
 	return v;
@@ -603,8 +605,7 @@ static void from_body(sl_pool *p, const json_t *j, sl_opinion *o)
 /* Does the row (st stepped) hold what the log recorded for l, and does
  * its author's signature verify? */
 static sl_rc verify_row(sl_store *s, sqlite3_stmt *st, const char *case_id,
-                        const logged *l, const sl_reg_user *u,
-                        const char *body)
+                        const logged *l, const sl_reg_user *u, const char *body)
 {
 	uint8_t h[SL_SHA256_LEN];
 	if (body)
@@ -614,15 +615,16 @@ static sl_rc verify_row(sl_store *s, sqlite3_stmt *st, const char *case_id,
 	    sqlite3_column_int(st, 2) != l->panel || memcmp(h, l->sha, 32) ||
 	    sqlite3_column_bytes(st, 4) != SL_ED25519_SIG_LEN ||
 	    memcmp(sqlite3_column_blob(st, 4), l->sig, SL_ED25519_SIG_LEN))
-		return sl_error(SL_EINTEGRITY,
-		                _("the opinion of %s on case %s (audit entry "
-		                  "%lld) is missing or differs from what the log "
-		                  "recorded: it was altered"),
-		                l->author, case_id, (long long)l->seq);
+		return sl_error(
+		    SL_EINTEGRITY,
+		    _("the opinion of %s on case %s (audit entry "
+		      "%lld) is missing or differs from what the log "
+		      "recorded: it was altered"),
+		    l->author, case_id, (long long)l->seq);
 	uint8_t *msg = NULL;
-	size_t mlen = sl_opinion_message(sl_store_id(s), case_id, l->author,
-	                                 l->panel, sqlite3_column_int64(st, 3),
-	                                 body, &msg);
+	size_t mlen =
+	    sl_opinion_message(sl_store_id(s), case_id, l->author, l->panel,
+	                       sqlite3_column_int64(st, 3), body, &msg);
 	sl_signkey *vk =
 	    u && u->enrolled
 	        ? sl_registry_verifier((sl_registry *)sl_store_registry(s),
@@ -716,7 +718,8 @@ sl_rc sl_opinions_load(sl_store *s, int64_t ref, const char *case_id,
 		sl_opinion *o = &list[*n];
 		if (!(rc = load_opinion(s, st, ref, case_id, &v[i], p, o))) {
 			if (history && !force)
-				o->withdrawn = gone ? "reassigned" : "superseded";
+				o->withdrawn =
+				    gone ? "reassigned" : "superseded";
 			(*n)++;
 		}
 	}
@@ -746,8 +749,7 @@ sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
 	return rc;
 }
 
-sl_rc sl_review_opinions(sl_store *s, const char *case_id,
-                         sl_opinions_res *out)
+sl_rc sl_review_opinions(sl_store *s, const char *case_id, sl_opinions_res *out)
 {
 	memset(out, 0, sizeof *out);
 	int64_t ref;

@@ -33,7 +33,8 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-/* ---- findings and the run -------------------------------------------------- */
+/* ---- findings and the run --------------------------------------------------
+ */
 
 json_t *sl_finding_json(const sl_finding *f)
 {
@@ -59,16 +60,17 @@ json_t *sl_review_run_json(const sl_review_run_res *r)
 	                 (json_int_t)r->notes);
 }
 
-/* ---- opinions ---------------------------------------------------------------- */
+/* ---- opinions
+ * ---------------------------------------------------------------- */
 
 static json_t *dissent_json(const sl_opinion *o)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < o->n_dissent; i++)
-		if (json_array_append_new(
-		        a, json_pack("{s:s, s:s}", "member",
-		                     o->dissent[i].member, "text",
-		                     o->dissent[i].text))) {
+		if (json_array_append_new(a, json_pack("{s:s, s:s}", "member",
+		                                       o->dissent[i].member,
+		                                       "text",
+		                                       o->dissent[i].text))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -149,16 +151,16 @@ void sl_opinions_res_free(sl_opinions_res *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* ---- outlines ---------------------------------------------------------------- */
+/* ---- outlines
+ * ---------------------------------------------------------------- */
 
 static json_t *answer_json(const sl_outline_answer *a)
 {
 	if (!a)
 		return json_null();
-	return json_pack("{s:o, s:o, s:s?}", "answered_on",
-	                 str_or_null(a->answered_on), "evidence",
-	                 str_array(a->evidence, a->n_evidence), "note",
-	                 a->note);
+	return json_pack(
+	    "{s:o, s:o, s:s?}", "answered_on", str_or_null(a->answered_on),
+	    "evidence", str_array(a->evidence, a->n_evidence), "note", a->note);
 }
 
 static json_t *withdrawal_json(const sl_outline_withdrawal *w)
@@ -191,8 +193,8 @@ json_t *sl_outline_json(const sl_outline_res *r)
 {
 	json_t *items = json_array();
 	for (size_t i = 0; items && i < r->n_items; i++)
-		if (json_array_append_new(items,
-		                          item_json(&r->items[i], r->dry_run))) {
+		if (json_array_append_new(
+		        items, item_json(&r->items[i], r->dry_run))) {
 			json_decref(items);
 			items = NULL;
 		}
@@ -201,8 +203,8 @@ json_t *sl_outline_json(const sl_outline_res *r)
 		                 r->case_id, "return_no", r->return_no, "kind",
 		                 r->kind, "items", items, "dry_run", 1);
 	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o}", "case_id",
-	                 r->case_id, "return_no", r->return_no, "kind",
-	                 r->kind, "returned_by", r->returned_by, "returned_on",
+	                 r->case_id, "return_no", r->return_no, "kind", r->kind,
+	                 "returned_by", r->returned_by, "returned_on",
 	                 str_or_null(r->returned_on), "resubmitted_on",
 	                 str_or_null(r->resubmitted_on), "items", items);
 }
@@ -215,7 +217,8 @@ void sl_outline_res_free(sl_outline_res *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* ---- resubmission ------------------------------------------------------------ */
+/* ---- resubmission
+ * ------------------------------------------------------------ */
 
 json_t *sl_resubmit_json(const sl_resubmit_res *r)
 {
@@ -227,17 +230,17 @@ json_t *sl_resubmit_json(const sl_resubmit_res *r)
 			answered = NULL;
 		}
 	for (size_t i = 0; open && i < r->n_open; i++)
-		if (json_array_append_new(
-		        open, json_pack("{s:i, s:s}", "no", r->open[i].no,
-		                        "why", r->open[i].why))) {
+		if (json_array_append_new(open, json_pack("{s:i, s:s}", "no",
+		                                          r->open[i].no, "why",
+		                                          r->open[i].why))) {
 			json_decref(open);
 			open = NULL;
 		}
 	json_t *checks =
-	    r->checks_ran ? json_pack("{s:i, s:i, s:i}", "blockers",
-	                              r->blockers, "warnings", r->warnings,
-	                              "notes", r->notes)
-	                  : json_null();
+	    r->checks_ran
+	        ? json_pack("{s:i, s:i, s:i}", "blockers", r->blockers,
+	                    "warnings", r->warnings, "notes", r->notes)
+	        : json_null();
 	return json_pack("{s:s, s:i, s:o, s:o, s:o, s:s?}", "case_id",
 	                 r->case_id, "return_no", r->return_no, "answered",
 	                 answered, "open", open, "checks", checks,
@@ -253,13 +256,15 @@ void sl_resubmit_res_free(sl_resubmit_res *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* ---- the gate ---------------------------------------------------------------- */
+/* ---- the gate
+ * ---------------------------------------------------------------- */
 
 json_t *sl_gate_script_json(const sl_gate_script *sc)
 {
 	json_t *f = json_array();
 	for (size_t i = 0; f && i < sc->n_findings; i++)
-		if (json_array_append_new(f, sl_finding_json(&sc->findings[i]))) {
+		if (json_array_append_new(f,
+		                          sl_finding_json(&sc->findings[i]))) {
 			json_decref(f);
 			f = NULL;
 		}
@@ -272,8 +277,8 @@ static json_t *scripts_json(const sl_gate_res *r)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < r->n_scripts; i++)
-		if (json_array_append_new(a,
-		                          sl_gate_script_json(&r->scripts[i]))) {
+		if (json_array_append_new(
+		        a, sl_gate_script_json(&r->scripts[i]))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -301,7 +306,8 @@ void sl_gate_res_free(sl_gate_res *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* ---- documents --------------------------------------------------------------- */
+/* ---- documents
+ * --------------------------------------------------------------- */
 
 static const char *media_type(const char *format)
 {

@@ -55,7 +55,8 @@ static json_t *loads_or(const unsigned char *text, json_t *dflt)
 	return dflt;
 }
 
-/* ---- typed outlines -------------------------------------------------------- */
+/* ---- typed outlines --------------------------------------------------------
+ */
 
 /* A stored JSON list of strings ("[\"F1\",\"E2\"]") into p. */
 static const char *const *refs_of(sl_pool *p, const unsigned char *text,
@@ -251,7 +252,8 @@ sl_rc sl_returns_of(sl_store *s, int64_t ref, const char *case_id, json_t **out)
 	return SL_OK;
 }
 
-/* ---- returning -------------------------------------------------------------- */
+/* ---- returning --------------------------------------------------------------
+ */
 
 /* The items of an outline being built, in a result's pool. */
 typedef struct {
@@ -472,7 +474,8 @@ static sl_rc finding_items(sl_store *s, int64_t ref, const sl_return_req *req,
 	sl_rc rc = hit ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		const char *code = COL(st, 1), *text = COL(st, 4);
-		json_t *refs = loads_or(sqlite3_column_text(st, 3), json_array());
+		json_t *refs =
+		    loads_or(sqlite3_column_text(st, 3), json_array());
 		int take = !req->n_picks && text;
 		for (size_t k = 0; k < req->n_picks; k++)
 			if (picks_finding(req->picks[k], code, refs))
@@ -519,8 +522,8 @@ static sl_rc carried_items(sl_store *s, int64_t ref, int prev, item_list *l,
 			snprintf(from, sizeof from, "%d.%d", prev,
 			         sqlite3_column_int(st, 0));
 		it->text = sl_pool_strdup(l->p, COL(st, 1));
-		it->refs = refs_of(l->p, sqlite3_column_text(st, 2),
-		                   &it->n_refs);
+		it->refs =
+		    refs_of(l->p, sqlite3_column_text(st, 2), &it->n_refs);
 		it->source = "carried";
 		it->carried_from = sl_pool_strdup(l->p, from);
 		(*carried)++;
@@ -542,10 +545,10 @@ static sl_rc build_items(sl_store *s, int64_t ref, int prev, int current,
 	/* the checks' suggestions count only if they are about this version
 	 * of the dossier */
 	if (req->n_picks && !current)
-		return sl_error(SL_EPERM,
-		                _("the checks have not run on this version of "
-		                  "the dossier: run 'review run' before picking "
-		                  "findings"));
+		return sl_error(
+		    SL_EPERM, _("the checks have not run on this version of "
+		                "the dossier: run 'review run' before picking "
+		                "findings"));
 	if (current && !req->no_findings &&
 	    (rc = finding_items(s, ref, req, l)))
 		return rc;
@@ -560,7 +563,8 @@ static sl_rc build_items(sl_store *s, int64_t ref, int prev, int current,
 		      "finding was taken, and no item was given (--item TEXT "
 		      "--ref IDS)"));
 	if (l->n > SL_OUTLINE_MAX_ITEMS)
-		return sl_error(SL_EINPUT, _("an outline holds at most %d items"),
+		return sl_error(SL_EINPUT,
+		                _("an outline holds at most %d items"),
 		                SL_OUTLINE_MAX_ITEMS);
 	for (size_t k = 0; k < l->n; k++)
 		l->v[k].no = (int)k + 1;
@@ -711,8 +715,7 @@ static sl_rc insert_return(sl_store *s, const sl_return_req *rq,
  * the agency is asked is part of the record, and replay derives the
  * outline from it. */
 static sl_rc write_return(sl_store *s, const sl_return_req *rq,
-                          const return_plan *pl, json_t *items,
-                          const char *hex)
+                          const return_plan *pl, json_t *items, const char *hex)
 {
 	int64_t now = sl_tx_clock(s);
 	sl_state next;
@@ -819,8 +822,8 @@ sl_rc sl_return_case(sl_store *s, const char *case_id, const sl_return_req *req,
 
 /* Item `item` of return r may be withdrawn: it is there, open; *origin
  * gets the question it carries ("R.N"). */
-static sl_rc withdrawable(sl_store *s, int64_t ref, const char *case_id,
-                          int r, int item, char origin[32])
+static sl_rc withdrawable(sl_store *s, int64_t ref, const char *case_id, int r,
+                          int item, char origin[32])
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
@@ -896,8 +899,8 @@ static sl_rc write_withdrawal(sl_store *s, int64_t ref,
 	return rc;
 }
 
-static sl_rc withdraw_once(sl_store *s, const sl_withdraw_req *rq,
-                           int64_t *ref, int *r)
+static sl_rc withdraw_once(sl_store *s, const sl_withdraw_req *rq, int64_t *ref,
+                           int *r)
 {
 	sl_rc rc = sl_tx_snapshot(s);
 	if (rc)
@@ -1228,7 +1231,8 @@ static sl_rc record_answers(sl_store *s, const resubmission *rs, int64_t now,
 	                       " (return_no || '.' || no) = ?7)",
 	                       -1, &st, 0))
 		return sl_db_err(s, _("recording the resubmission"));
-	int *answered = sl_pool_alloc(out->mem_, (rs->n_items + 1) * sizeof(int));
+	int *answered =
+	    sl_pool_alloc(out->mem_, (rs->n_items + 1) * sizeof(int));
 	sl_open_item *open =
 	    sl_pool_alloc(out->mem_, (rs->n_items + 1) * sizeof *open);
 	int ok = answered && open;
@@ -1280,9 +1284,9 @@ static json_t *open_logged(const sl_resubmit_res *out)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < out->n_open; i++)
-		if (json_array_append_new(
-		        a, json_pack("{s:i, s:s}", "no", out->open[i].no, "why",
-		                     out->open[i].why))) {
+		if (json_array_append_new(a, json_pack("{s:i, s:s}", "no",
+		                                       out->open[i].no, "why",
+		                                       out->open[i].why))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -1293,9 +1297,8 @@ static json_t *open_logged(const sl_resubmit_res *out)
  * deadline moves on by the days away, to a working day: clock.h), the
  * transition and the log entry; in the open transaction. rs->d is
  * taken. */
-static sl_rc take_in(sl_store *s, const sl_resubmit_req *rq,
-                     resubmission *rs, int64_t now, json_t *answers,
-                     const sl_resubmit_res *out)
+static sl_rc take_in(sl_store *s, const sl_resubmit_req *rq, resubmission *rs,
+                     int64_t now, json_t *answers, const sl_resubmit_res *out)
 {
 	char content[65];
 	sl_dossier *d = rs->d;
@@ -1319,11 +1322,11 @@ static sl_rc take_in(sl_store *s, const sl_resubmit_req *rq,
 	if ((rc = sl_case_transition(s, rs->ref, rq->case_id, rs->state,
 	                             SL_EV_RESUBMIT, &chg, &next)))
 		return rc;
-	json_t *det = json_pack(
-	    "{s:i, s:s, s:s, s:O, s:o, s:I, s:I}", "return_no", rs->r,
-	    "sha256", rs->hex, "content", content, "answered", answers, "open",
-	    open_logged(out), "away_ms", (json_int_t)away, "deadline_ms",
-	    (json_int_t)deadline);
+	json_t *det =
+	    json_pack("{s:i, s:s, s:s, s:O, s:o, s:I, s:I}", "return_no", rs->r,
+	              "sha256", rs->hex, "content", content, "answered",
+	              answers, "open", open_logged(out), "away_ms",
+	              (json_int_t)away, "deadline_ms", (json_int_t)deadline);
 	if (!det || (rc = sl_case_claim(s, rs->ref, det))) {
 		json_decref(det);
 		return det ? rc : sl_error(SL_ESYS, _("out of memory"));
@@ -1414,10 +1417,11 @@ sl_rc sl_review_resubmit(sl_store *s, const sl_resubmit_req *rq,
 	out->recorded = 1;
 	/* taken in; the verdict on it is the operation's */
 	if (out->n_open || out->blockers)
-		return sl_error(SL_FAIL,
-		                _("case %s resubmitted: %zu item(s) still open, "
-		                  "%d blocker(s)"),
-		                rq->case_id, out->n_open, out->blockers);
+		return sl_error(
+		    SL_FAIL,
+		    _("case %s resubmitted: %zu item(s) still open, "
+		      "%d blocker(s)"),
+		    rq->case_id, out->n_open, out->blockers);
 	return SL_OK;
 }
 

@@ -10,10 +10,10 @@
 #include "canon.h"
 #include "cases.h"
 #include "crypto.h"
+#include "guard.h"
 #include "lifecycle.h"
 #include "pkgstore.h"
 #include "plugin_host.h"
-#include "guard.h"
 #include "rules.h"
 #include "text.h"
 
@@ -575,7 +575,8 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 		if (!sl_plugin_usable(pl->v[i])) {
 			char msg[200];
 			snprintf(msg, sizeof msg,
-			         "检查插件 %s 不能按现行审理规则工作，本案未经其检查",
+			         "检查插件 %s "
+			         "不能按现行审理规则工作，本案未经其检查",
 			         em->check);
 			push(em, "formalities", SHENLI_BLOCKER, "check_failed",
 			     msg, json_array(), NULL);
@@ -684,8 +685,7 @@ static sl_rc review_run_once(sl_store *s, const char *case_id,
 	sl_rc rc = sl_tx_snapshot(s);
 	if (rc)
 		return rc;
-	rc = sl_guard(s, SL_ACT_REVIEW_RUN,
-	                       case_id ? case_id : "cases");
+	rc = sl_guard(s, SL_ACT_REVIEW_RUN, case_id ? case_id : "cases");
 	if (rc)
 		return rc;
 	todo_list todo_v = {0};
@@ -868,8 +868,7 @@ sl_rc sl_checks_run_in_tx(sl_store *s, sl_checks *c, int64_t ref,
 
 /* Each stored finding of case ref, in order, to cb (non-zero from cb
  * stops). The row's columns and its refs are valid during the call. */
-static sl_rc findings_each(sl_store *s, int64_t ref, sl_finding_cb cb,
-                           void *ud)
+static sl_rc findings_each(sl_store *s, int64_t ref, sl_finding_cb cb, void *ud)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(

@@ -13,11 +13,11 @@
 #include "pkgstore.h"
 #include "plugin_host.h"
 #include "policy.h"
-#include "returns.h"
 #include "respool.h"
+#include "returns.h"
 #include "review.h"
-#include "transition.h"
 #include "rules.h"
+#include "transition.h"
 
 /* ---- the view ------------------------------------------------------------ */
 
@@ -324,8 +324,7 @@ static sl_rc gate_begin(const char *case_id, sl_gate_res *out)
 	return SL_OK;
 }
 
-sl_rc sl_script_run(sl_store *s, const sl_script_run_req *rq,
-                    sl_gate_res *out)
+sl_rc sl_script_run(sl_store *s, const sl_script_run_req *rq, sl_gate_res *out)
 {
 	int64_t ref;
 	sl_state state;
@@ -399,7 +398,8 @@ static json_t *gate_versions(const sl_gate_res *r, json_t *failed,
 		if (!g->passed)
 			json_array_append_new(failed, json_string(g->script));
 		for (size_t k = 0; k < g->n_findings; k++)
-			*blockers += !strcmp(g->findings[k].severity, "blocker");
+			*blockers +=
+			    !strcmp(g->findings[k].severity, "blocker");
 	}
 	return versions;
 }
@@ -434,8 +434,8 @@ static sl_rc refuse(sl_store *s, int64_t ref, const char *case_id,
 
 /* Signed off: the head as it stood, recorded with the case and in the
  * sign-off's own entry (the state of the log it attests to). */
-static sl_rc sign(sl_store *s, int64_t ref, const char *case_id,
-                  sl_state state, sl_gate_res *r, const char *vhex)
+static sl_rc sign(sl_store *s, int64_t ref, const char *case_id, sl_state state,
+                  sl_gate_res *r, const char *vhex)
 {
 	int64_t seq;
 	uint8_t hh[SL_SHA256_LEN];
@@ -461,8 +461,7 @@ static sl_rc sign(sl_store *s, int64_t ref, const char *case_id,
 /* The gate, under the write lock (what the scripts see is what is signed
  * off: nobody changes the case meanwhile), and its outcome. */
 static sl_rc gate_and_sign(sl_store *s, int64_t ref, const char *case_id,
-                           const scripts *sc, sl_gate_res *r,
-                           size_t *n_failed)
+                           const scripts *sc, sl_gate_res *r, size_t *n_failed)
 {
 	sl_state state = SL_ST__COUNT, next;
 	json_t *view = NULL;
@@ -503,16 +502,17 @@ sl_rc sl_review_signoff(sl_store *s, const char *case_id, sl_gate_res *out)
 		goto out;
 	}
 	if (!(rc = sl_tx_begin(s))) {
-		if ((rc = gate_and_sign(s, ref, case_id, &sc, out,
-		                        &n_failed)) ||
+		if ((rc =
+		         gate_and_sign(s, ref, case_id, &sc, out, &n_failed)) ||
 		    (rc = sl_tx_commit(s)))
 			sl_tx_rollback(s);
 	}
 	if (!rc && !out->passed) /* refused, and the refusal audited */
-		rc = sl_error(SL_FAIL,
-		              _("sign-off of %s refused: %zu of %zu consistency "
-		                "scripts did not pass"),
-		              case_id, n_failed, sc.n);
+		rc =
+		    sl_error(SL_FAIL,
+		             _("sign-off of %s refused: %zu of %zu consistency "
+		               "scripts did not pass"),
+		             case_id, n_failed, sc.n);
 	out->signed_off = !rc;
 out:
 	scripts_free(&sc);

@@ -112,7 +112,8 @@ static int review_run(int argc, char **argv, sl_cli *g)
 	return rc; /* SL_FAIL: a blocker */
 }
 
-/* ---- findings -------------------------------------------------------------- */
+/* ---- findings --------------------------------------------------------------
+ */
 
 /* The six standards of the 24 characters (DOMAIN.md) and the severities,
  * in Chinese: findings, like the case and its outline, are a Chinese view
@@ -233,7 +234,8 @@ static int review_findings(int argc, char **argv, sl_cli *g)
 	return rc ? cli_fail(rc) : SL_OK;
 }
 
-/* ---- opinion ---------------------------------------------------------------- */
+/* ---- opinion ----------------------------------------------------------------
+ */
 
 static int review_opinion(int argc, char **argv, sl_cli *g)
 {
@@ -405,8 +407,8 @@ static const char *source_text(const char *src)
 /* A return's supplement outline, in Chinese like the document it is. */
 static void print_outline(const sl_outline_res *o)
 {
-	printf("%s 第%d次退回（%s）补查提纲  退回日期：%s\n", cli_txt(o->case_id),
-	       o->return_no,
+	printf("%s 第%d次退回（%s）补查提纲  退回日期：%s\n",
+	       cli_txt(o->case_id), o->return_no,
 	       o->kind && !strcmp(o->kind, "reinvestigate") ? "重新审查调查"
 	                                                    : "补充审查调查",
 	       cli_txt(o->returned_on));
@@ -483,7 +485,8 @@ static int return_args(int argc, char **argv, sl_return_req *rq,
 	rq->extra = items;
 	rq->n_extra = n;
 	if (!rq->case_id || !rq->kind ||
-	    (strcmp(rq->kind, "supplement") && strcmp(rq->kind, "reinvestigate")))
+	    (strcmp(rq->kind, "supplement") &&
+	     strcmp(rq->kind, "reinvestigate")))
 		return cli_usage(_("review return: give the case and --kind "
 		                   "supplement|reinvestigate"));
 	if (rq->no_findings && rq->n_picks)
@@ -638,7 +641,8 @@ static int review_outline(int argc, char **argv, sl_cli *g)
 	return SL_OK;
 }
 
-/* ---- sign-off ------------------------------------------------------------------
+/* ---- sign-off
+ * ------------------------------------------------------------------
  */
 
 /* Each failing script and its findings (all: every script; also used by

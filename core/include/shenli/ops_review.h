@@ -211,8 +211,8 @@ typedef struct {
 	int return_no;
 	const char *kind; /* supplement, reinvestigate */
 	int dry_run;      /* what a return would send: nothing was written */
-	const char *returned_by;   /* NULL in a dry run */
-	const char *returned_on;   /* the local day; NULL in a dry run */
+	const char *returned_by;    /* NULL in a dry run */
+	const char *returned_on;    /* the local day; NULL in a dry run */
 	const char *resubmitted_on; /* NULL: not yet */
 	sl_outline_item *items;
 	size_t n_items;
@@ -353,8 +353,7 @@ typedef struct {
 	const char *case_id;
 } sl_script_run_req;
 
-sl_rc sl_script_run(sl_store *s, const sl_script_run_req *rq,
-                    sl_gate_res *out);
+sl_rc sl_script_run(sl_store *s, const sl_script_run_req *rq, sl_gate_res *out);
 void sl_gate_res_free(sl_gate_res *r);
 /* {"script", "version", "passed", "findings", "printed"} */
 json_t *sl_gate_script_json(const sl_gate_script *sc);
