@@ -9,13 +9,14 @@
 #include "audit.h"
 #include "cases.h"
 #include "crypto.h"
+#include "guard.h"
 #include "lifecycle.h"
 #include "package.h"
-#include "guard.h"
-#include "transition.h"
 #include "registry.h"
+#include "respool.h"
 #include "rules.h"
 #include "text.h"
+#include "transition.h"
 
 #define REASONING_MAX 16384
 #define TEXT_MAX 4096
@@ -101,6 +102,120 @@ static int on_team(sl_store *s, int64_t ref, const char *id)
 	return yes;
 }
 
+static sl_rc check_keys(const json_t *o)
+{
+	static const char *const keys[] = {
+	    "format",         "case_id",
+	    "disciplines",    "eight_point_rules",
+	    "party_sanction", "gov_sanction",
+	    "form",           "reasoning",
+	    "circumstances",  "dissent",
+	    "property"};
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)o, k, v)
+	{
+		size_t i = 0;
+		while (i < sizeof keys / sizeof keys[0] && strcmp(keys[i], k))
+			i++;
+		if (i == sizeof keys / sizeof keys[0]) {
+			char key[80];
+			sl_text_sanitize(k, key, sizeof key);
+			return bad(key, _("unknown field"));
+		}
+	}
+	if (!json_is_string(json_object_get(o, "format")) ||
+	    strcmp(json_string_value(json_object_get(o, "format")),
+	           "shenli.opinion/1"))
+		return bad("format", _("must be \"shenli.opinion/1\""));
+	return SL_OK;
+}
+
+static sl_rc check_disciplines(const json_t *disc)
+{
+	if (!json_is_array(disc) || json_array_size(disc) < 1 ||
+	    json_array_size(disc) > 6)
+		return bad("disciplines", _("must list 1 to 6 disciplines"));
+	size_t i;
+	json_t *v;
+	json_array_foreach(disc, i, v)
+	{
+		const char *d = json_string_value(v);
+		size_t j = 0;
+		while (d && j < 6 && strcmp(DISCIPLINES[j], d))
+			j++;
+		if (!d || j == 6)
+			return bad("disciplines",
+			           _("not one of political, "
+			             "organizational, integrity, mass, "
+			             "work, life"));
+		for (size_t m = 0; m < i; m++)
+			if (json_equal(v, json_array_get(disc, m)))
+				return bad("disciplines", _("listed twice"));
+	}
+	return SL_OK;
+}
+
+/* eight_point_rules, form, reasoning, circumstances */
+static sl_rc check_scalars(const json_t *o)
+{
+	if (!json_is_boolean(json_object_get(o, "eight_point_rules")))
+		return bad("eight_point_rules", _("must be true or false"));
+	json_t *form = json_object_get(o, "form");
+	if (!json_is_integer(form) || json_integer_value(form) < 1 ||
+	    json_integer_value(form) > 4)
+		return bad("form", _("must be an integer from 1 to 4"));
+	if (!text_ok(json_object_get(o, "reasoning"), REASONING_MAX))
+		return bad("reasoning",
+		           _("must be UTF-8 text of 1 to 16384 bytes"));
+	json_t *circ = json_object_get(o, "circumstances"), *v;
+	size_t i;
+	if (!circ)
+		return SL_OK;
+	if (!json_is_array(circ) || json_array_size(circ) > CIRC_MAX)
+		return bad("circumstances", _("must be a list of at most 32"));
+	json_array_foreach(circ, i, v)
+	{
+		if (!text_ok(v, 64))
+			return bad("circumstances",
+			           _("each must be a short text"));
+	}
+	return SL_OK;
+}
+
+/* dissent and property: the panel's, each dissenter on the team */
+static sl_rc check_panel_parts(sl_store *s, int64_t ref, const json_t *o,
+                               int panel)
+{
+	json_t *dissent = json_object_get(o, "dissent");
+	json_t *prop = json_object_get(o, "property");
+	if (!panel && (dissent || prop))
+		return bad(dissent ? "dissent" : "property",
+		           _("only the panel's opinion (--panel) has this"));
+	if (prop && !text_ok(prop, TEXT_MAX))
+		return bad("property",
+		           _("must be UTF-8 text of 1 to 4096 bytes"));
+	if (!dissent)
+		return SL_OK;
+	if (!json_is_array(dissent) || json_array_size(dissent) > DISSENT_MAX)
+		return bad("dissent", _("must be a list of at most 16"));
+	size_t i;
+	json_t *v;
+	json_array_foreach(dissent, i, v)
+	{
+		json_t *mem = json_object_get(v, "member");
+		if (!json_is_object(v) || json_object_size(v) != 2 ||
+		    !text_ok(mem, SL_ID_MAX) ||
+		    !text_ok(json_object_get(v, "text"), TEXT_MAX))
+			return bad("dissent",
+			           _("each must be {\"member\", \"text\"}"));
+		if (!on_team(s, ref, json_string_value(mem)))
+			return bad("dissent", _("a dissenting member is not on "
+			                        "the case's team"));
+	}
+	return SL_OK;
+}
+
 /* Parse and check the file; *out is the opinion to store. */
 static sl_rc parse(sl_store *s, int64_t ref, const char *case_id,
                    const char *buf, size_t len, int panel, json_t **out)
@@ -118,144 +233,21 @@ static sl_rc parse(sl_store *s, int64_t ref, const char *case_id,
 		                jerr.line, jerr.text);
 	sl_rules *r = NULL;
 	sl_rc rc = SL_OK;
-	if (!json_is_object(o)) {
-		rc = bad("(top)", _("must be an object"));
-		goto out;
-	}
-	static const char *const keys[] = {
-	    "format",         "case_id",
-	    "disciplines",    "eight_point_rules",
-	    "party_sanction", "gov_sanction",
-	    "form",           "reasoning",
-	    "circumstances",  "dissent",
-	    "property"};
-	const char *k;
-	json_t *v;
-	json_object_foreach(o, k, v)
-	{
-		size_t i = 0;
-		while (i < sizeof keys / sizeof keys[0] && strcmp(keys[i], k))
-			i++;
-		if (i == sizeof keys / sizeof keys[0]) {
-			char key[80];
-			sl_text_sanitize(k, key, sizeof key);
-			rc = bad(key, _("unknown field"));
-			goto out;
-		}
-	}
-	if (!json_is_string(json_object_get(o, "format")) ||
-	    strcmp(json_string_value(json_object_get(o, "format")),
-	           "shenli.opinion/1")) {
-		rc = bad("format", _("must be \"shenli.opinion/1\""));
-		goto out;
-	}
 	const char *cid = json_string_value(json_object_get(o, "case_id"));
-	if (!cid || strcmp(cid, case_id)) {
+	if (!json_is_object(o))
+		rc = bad("(top)", _("must be an object"));
+	else if (!(rc = check_keys(o)) && (!cid || strcmp(cid, case_id)))
 		rc = bad("case_id", _("does not name this case"));
-		goto out;
+	if (!rc &&
+	    !(rc = check_disciplines(json_object_get(o, "disciplines"))) &&
+	    !(rc = check_scalars(o)) &&
+	    !(rc = check_panel_parts(s, ref, o, panel)) &&
+	    !(rc = sl_rules_load(s, &r)) &&
+	    !(rc = check_sanction(r, o, "party_sanction", "party")) &&
+	    !(rc = check_sanction(r, o, "gov_sanction", "gov"))) {
+		*out = o;
+		o = NULL;
 	}
-	json_t *disc = json_object_get(o, "disciplines");
-	if (!json_is_array(disc) || json_array_size(disc) < 1 ||
-	    json_array_size(disc) > 6) {
-		rc = bad("disciplines", _("must list 1 to 6 disciplines"));
-		goto out;
-	}
-	size_t i;
-	json_array_foreach(disc, i, v)
-	{
-		const char *d = json_string_value(v);
-		size_t j = 0;
-		while (d && j < 6 && strcmp(DISCIPLINES[j], d))
-			j++;
-		if (!d || j == 6) {
-			rc = bad("disciplines",
-			         _("not one of political, "
-			           "organizational, integrity, mass, "
-			           "work, life"));
-			goto out;
-		}
-		for (size_t m = 0; m < i; m++)
-			if (json_equal(v, json_array_get(disc, m))) {
-				rc = bad("disciplines", _("listed twice"));
-				goto out;
-			}
-	}
-	if (!json_is_boolean(json_object_get(o, "eight_point_rules"))) {
-		rc = bad("eight_point_rules", _("must be true or false"));
-		goto out;
-	}
-	json_t *form = json_object_get(o, "form");
-	if (!json_is_integer(form) || json_integer_value(form) < 1 ||
-	    json_integer_value(form) > 4) {
-		rc = bad("form", _("must be an integer from 1 to 4"));
-		goto out;
-	}
-	if (!text_ok(json_object_get(o, "reasoning"), REASONING_MAX)) {
-		rc = bad("reasoning",
-		         _("must be UTF-8 text of 1 to 16384 bytes"));
-		goto out;
-	}
-	json_t *circ = json_object_get(o, "circumstances");
-	if (circ) {
-		if (!json_is_array(circ) || json_array_size(circ) > CIRC_MAX) {
-			rc = bad("circumstances",
-			         _("must be a list of at most 32"));
-			goto out;
-		}
-		json_array_foreach(circ, i, v)
-		{
-			if (!text_ok(v, 64)) {
-				rc = bad("circumstances",
-				         _("each must be a short text"));
-				goto out;
-			}
-		}
-	}
-	json_t *dissent = json_object_get(o, "dissent");
-	json_t *prop = json_object_get(o, "property");
-	if (!panel && (dissent || prop)) {
-		rc = bad(dissent ? "dissent" : "property",
-		         _("only the panel's opinion (--panel) has this"));
-		goto out;
-	}
-	if (prop && !text_ok(prop, TEXT_MAX)) {
-		rc =
-		    bad("property", _("must be UTF-8 text of 1 to 4096 bytes"));
-		goto out;
-	}
-	if (dissent) {
-		if (!json_is_array(dissent) ||
-		    json_array_size(dissent) > DISSENT_MAX) {
-			rc = bad("dissent", _("must be a list of at most 16"));
-			goto out;
-		}
-		json_array_foreach(dissent, i, v)
-		{
-			json_t *mem = json_object_get(v, "member");
-			if (!json_is_object(v) || json_object_size(v) != 2 ||
-			    !text_ok(mem, SL_ID_MAX) ||
-			    !text_ok(json_object_get(v, "text"), TEXT_MAX)) {
-				rc = bad("dissent",
-				         _("each must be {\"member\", "
-				           "\"text\"}"));
-				goto out;
-			}
-			if (!on_team(s, ref, json_string_value(mem))) {
-				rc = bad("dissent", _("a dissenting member is "
-				                      "not on the case's "
-				                      "team"));
-				goto out;
-			}
-		}
-	}
-	if ((rc = sl_rules_load(s, &r)))
-		goto out;
-	if ((rc = check_sanction(r, o, "party_sanction", "party")) ||
-	    (rc = check_sanction(r, o, "gov_sanction", "gov")))
-		goto out;
-	*out = o;
-	o = NULL;
-out:
 	sl_rules_free(r);
 	json_decref(o);
 	return rc;
@@ -292,134 +284,188 @@ size_t sl_opinion_message(const uint8_t store_id[16], const char *case_id,
 
 /* ---- recording ----------------------------------------------------------- */
 
-static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
-                          size_t len, int panel, json_t **out)
+/* The body as stored and signed: its keys sorted, so that the same
+ * opinion is always the same bytes. */
+typedef struct {
+	char *body;
+	int64_t ms;
+	uint8_t sig[SL_ED25519_SIG_LEN];
+	char hex[2 * SL_SHA256_LEN + 1];
+} signed_body;
+
+static sl_rc sign_body(sl_store *s, const char *case_id, int panel, json_t *o,
+                       signed_body *b)
 {
-	sl_rc snap_rc = sl_tx_snapshot(s);
-	if (snap_rc)
-		return snap_rc;
-	sl_action act = panel ? SL_ACT_REVIEW_PANEL : SL_ACT_REVIEW_OPINION;
-	int64_t ref;
-	sl_state state, next = SL_ST__COUNT;
-	sl_rc rc = sl_case_require(s, act, case_id, &ref, &state);
-	if (rc)
-		return rc;
-	const sl_actor *me = sl_store_actor(s);
-	if (panel) {
-		if ((rc = sl_lifecycle_next(case_id, state, SL_EV_DELIBERATE,
-		                            &next)))
-			return rc;
-	} else {
-		if (state != SL_ST_IN_REVIEW)
-			return sl_error(
-			    SL_EPERM,
-			    _("case %s is '%s': reviewers record their "
-			      "opinions while it is in review"),
-			    case_id, sl_state_name(state));
-		/* on the team: policy's (SL_ACT_REVIEW_OPINION) */
-	}
-	json_t *o;
-	if ((rc = parse(s, ref, case_id, buf, len, panel, &o)))
-		return rc;
-	char *body = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
-	if (!body)
+	b->body = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!b->body)
 		return sl_error(SL_ESYS, _("out of memory"));
-	int64_t now = sl_tx_clock(s);
+	b->ms = sl_tx_clock(s);
 	uint8_t *msg;
-	size_t mlen = sl_opinion_message(sl_store_id(s), case_id, me->id, panel,
-	                                 now, body, &msg);
-	uint8_t sig[SL_ED25519_SIG_LEN], h[SL_SHA256_LEN];
-	char hex[2 * SL_SHA256_LEN + 1], hsig[2 * SL_ED25519_SIG_LEN + 1];
-	rc = mlen ? sl_store_sign(s, msg, mlen, sig)
-	          : sl_error(SL_ESYS, _("out of memory"));
+	size_t mlen =
+	    sl_opinion_message(sl_store_id(s), case_id, sl_store_actor(s)->id,
+	                       panel, b->ms, b->body, &msg);
+	uint8_t h[SL_SHA256_LEN];
+	sl_rc rc = mlen ? sl_store_sign(s, msg, mlen, b->sig)
+	                : sl_error(SL_ESYS, _("out of memory"));
 	free(msg);
 	if (!rc)
-		rc = sl_sha256(body, strlen(body), h);
-	if (rc) {
-		free(body);
-		return rc;
-	}
-	sl_hex(h, sizeof h, hex);
-	sl_hex(sig, sizeof sig, hsig);
-	if ((rc = sl_tx_begin_unchanged(s))) {
-		free(body);
-		return rc;
-	}
+		rc = sl_sha256(b->body, strlen(b->body), h);
+	if (!rc)
+		sl_hex(h, sizeof h, b->hex);
+	return rc;
+}
+
+/* The row and the entry, in the open transaction; *id: the row's. */
+static sl_rc store_opinion(sl_store *s, int64_t ref, const char *case_id,
+                           int panel, const signed_body *b, sl_state state)
+{
 	sqlite3_stmt *st = NULL;
-	int64_t id = 0;
 	if (sqlite3_prepare_v2(sl_store_db(s),
 	                       "INSERT INTO opinions(case_ref, author, panel,"
 	                       " recorded_ms, body, sig, seq)"
 	                       " VALUES(?,?,?,?,?,?,?)",
-	                       -1, &st, 0)) {
-		rc = sl_db_err(s, _("recording an opinion"));
-		goto fail;
-	}
+	                       -1, &st, 0))
+		return sl_db_err(s, _("recording an opinion"));
 	sqlite3_bind_int64(st, 1, ref);
-	sqlite3_bind_text(st, 2, me->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sl_store_actor(s)->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, panel ? 1 : 0);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_text(st, 5, body, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 6, sig, sizeof sig, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, b->ms);
+	sqlite3_bind_text(st, 5, b->body, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, b->sig, sizeof b->sig, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, sl_audit_next_seq(s));
 	int step = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		rc = sl_db_err(s, _("recording an opinion"));
-		goto fail;
-	}
-	id = sqlite3_last_insert_rowid(sl_store_db(s));
+	if (step != SQLITE_DONE)
+		return sl_db_err(s, _("recording an opinion"));
+	int64_t id = sqlite3_last_insert_rowid(sl_store_db(s));
+	sl_state next = state;
+	sl_rc rc;
 	if (panel && (rc = sl_case_transition(s, ref, case_id, state,
 	                                      SL_EV_DELIBERATE, NULL, &next)))
-		goto fail;
-	json_t *d =
-	    json_pack("{s:I, s:b, s:s, s:s, s:s}", "opinion", (json_int_t)id,
-	              "panel", panel, "sha256", hex, "sig", hsig, "state",
-	              sl_state_name(panel ? next : state));
+		return rc;
+	char hsig[2 * SL_ED25519_SIG_LEN + 1];
+	sl_hex(b->sig, sizeof b->sig, hsig);
+	json_t *d = json_pack("{s:I, s:b, s:s, s:s, s:s}", "opinion",
+	                      (json_int_t)id, "panel", panel, "sha256", b->hex,
+	                      "sig", hsig, "state", sl_state_name(next));
 	if (!d || (rc = sl_case_claim(s, ref, d))) {
 		json_decref(d);
-		rc = rc ? rc : sl_error(SL_ESYS, _("out of memory"));
-		goto fail;
+		return rc ? rc : sl_error(SL_ESYS, _("out of memory"));
 	}
 	rc = sl_audit(s, panel ? "review.panel" : "review.opinion", case_id, d);
 	json_decref(d);
-	if (rc || (rc = sl_tx_commit(s)))
-		goto fail;
-	free(body);
-	if (out) {
-		json_t *all;
-		if ((rc = sl_opinions_of(s, ref, case_id, 0, &all)))
-			return rc;
-		*out = NULL;
-		size_t i;
-		json_t *v;
-		json_array_foreach(all, i, v)
-		{
-			const char *a =
-			    json_string_value(json_object_get(v, "author"));
-			if (json_is_true(json_object_get(v, "panel")) ==
-			        (panel != 0) &&
-			    (panel || (a && !strcmp(a, me->id))))
-				*out = json_incref(v);
+	return rc;
+}
+
+/* The opinion just recorded, as it now stands in force. */
+static sl_rc read_back(sl_store *s, int64_t ref, const char *case_id, int panel,
+                       sl_opinion_res *out)
+{
+	sl_opinion *v;
+	size_t n;
+	sl_rc rc = sl_opinions_load(s, ref, case_id, 0, out->mem_, &v, &n);
+	if (rc)
+		return rc;
+	const char *me = sl_store_actor(s)->id;
+	int found = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].panel == (panel != 0) &&
+		    (panel || !strcmp(v[i].author, me))) {
+			out->opinion = v[i];
+			found = 1;
 		}
-		json_decref(all);
+	return found ? SL_OK
+	             : sl_error(SL_ESYS,
+	                        _("the opinion just recorded on %s "
+	                          "cannot be read back"),
+	                        case_id);
+}
+
+static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
+                          size_t len, int panel, int64_t *refp)
+{
+	sl_rc rc = sl_tx_snapshot(s);
+	if (rc)
+		return rc;
+	sl_action act = panel ? SL_ACT_REVIEW_PANEL : SL_ACT_REVIEW_OPINION;
+	int64_t ref;
+	sl_state state, next = SL_ST__COUNT;
+	if ((rc = sl_case_require(s, act, case_id, &ref, &state)))
+		return rc;
+	*refp = ref;
+	if (panel) {
+		if ((rc = sl_lifecycle_next(case_id, state, SL_EV_DELIBERATE,
+		                            &next)))
+			return rc;
+	} else if (state != SL_ST_IN_REVIEW) {
+		return sl_error(SL_EPERM,
+		                _("case %s is '%s': reviewers record their "
+		                  "opinions while it is in review"),
+		                case_id, sl_state_name(state));
+	} /* on the team: policy's (SL_ACT_REVIEW_OPINION) */
+	json_t *o;
+	if ((rc = parse(s, ref, case_id, buf, len, panel, &o)))
+		return rc;
+	signed_body b = {0};
+	rc = sign_body(s, case_id, panel, o, &b);
+	json_decref(o);
+	if (!rc && !(rc = sl_tx_begin_unchanged(s))) {
+		if ((rc = store_opinion(s, ref, case_id, panel, &b, state)) ||
+		    (rc = sl_tx_commit(s)))
+			sl_tx_rollback(s);
 	}
-	return SL_OK;
-fail:
-	sl_tx_rollback(s);
-	free(body);
+	free(b.body);
+	return rc;
+}
+
+sl_rc sl_review_opinion(sl_store *s, const sl_opinion_req *rq,
+                        sl_opinion_res *out)
+{
+	memset(out, 0, sizeof *out);
+	char *built = NULL;
+	const char *buf = rq->buf;
+	size_t len = rq->len;
+	sl_rc rc;
+	if (!buf) { /* field by field: the file they make */
+		if (!rq->fields)
+			return sl_error(SL_EINPUT,
+			                _("opinion: give it as a file or "
+			                  "field by field"));
+		if ((rc = sl_opinion_build(s, rq->case_id, rq->fields,
+		                           rq->panel, &built)))
+			return rc;
+		buf = built;
+		len = strlen(built);
+	}
+	if (!(out->mem_ = sl_pool_new())) {
+		free(built);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
+	int tries = 0;
+	int64_t ref = 0;
+	do
+		rc = opinion_once(s, rq->case_id, buf, len, rq->panel, &ref);
+	while (sl_tx_retry(s, rc, &tries));
+	free(built);
+	/* read back once committed: a retry never records it twice */
+	if (!rc)
+		rc = read_back(s, ref, rq->case_id, rq->panel, out);
+	if (!rc && sl_pool_failed(out->mem_))
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	if (rc)
+		sl_opinion_res_free(out);
 	return rc;
 }
 
 sl_rc sl_opinion_record(sl_store *s, const char *case_id, const char *buf,
                         size_t len, int panel, json_t **out)
 {
-	int tries = 0;
-	sl_rc rc;
-	do
-		rc = opinion_once(s, case_id, buf, len, panel, out);
-	while (sl_tx_retry(s, rc, &tries));
+	sl_opinion_req rq = {case_id, panel, buf ? buf : "", len, NULL};
+	sl_opinion_res r;
+	sl_rc rc = sl_review_opinion(s, &rq, &r);
+	if (!rc && out && !(*out = sl_opinion_json(&r.opinion)))
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	sl_opinion_res_free(&r);
 	return rc;
 }
 
@@ -508,49 +554,83 @@ static int latest(const logged *v, size_t n, size_t i)
 	return 1;
 }
 
-/* The opinion l as the table holds it, checked against its log entry and
- * its author's signature; *o gets the view object. */
-static sl_rc load_opinion(sl_store *s, sqlite3_stmt *st, int64_t ref,
-                          const char *case_id, const logged *l, json_t **o)
+/* A list of strings of the body into p. */
+static const char *const *strs(sl_pool *p, const json_t *a, size_t *n)
 {
-	*o = NULL;
-	sqlite3_bind_int64(st, 1, ref);
-	sqlite3_bind_int64(st, 2, l->seq);
-	int step = sqlite3_step(st);
-	sl_rc rc = SL_OK;
-	const char *body = step == SQLITE_ROW
-	                       ? (const char *)sqlite3_column_text(st, 1)
-	                       : NULL;
+	*n = json_array_size(a);
+	const char **v = sl_pool_alloc(p, (*n + 1) * sizeof *v);
+	for (size_t i = 0; v && i < *n; i++)
+		v[i] =
+		    sl_pool_strdup(p, json_string_value(json_array_get(a, i)));
+	if (!v)
+		*n = 0;
+	return v;
+}
+
+/* The opinion's own fields from its signed body (checked when it was
+ * recorded, signature verified since). */
+static void from_body(sl_pool *p, const json_t *j, sl_opinion *o)
+{
+	const json_t *circ = json_object_get(j, "circumstances"),
+	             *dis = json_object_get(j, "dissent");
+	o->disciplines =
+	    strs(p, json_object_get(j, "disciplines"), &o->n_disciplines);
+	o->eight_point_rules =
+	    json_is_true(json_object_get(j, "eight_point_rules"));
+	o->party_sanction = sl_pool_strdup(
+	    p, json_string_value(json_object_get(j, "party_sanction")));
+	o->gov_sanction = sl_pool_strdup(
+	    p, json_string_value(json_object_get(j, "gov_sanction")));
+	o->form = (int)json_integer_value(json_object_get(j, "form"));
+	o->reasoning = sl_pool_strdup(
+	    p, json_string_value(json_object_get(j, "reasoning")));
+	o->has_circumstances = circ != NULL;
+	o->circumstances = strs(p, circ, &o->n_circumstances);
+	o->has_dissent = dis != NULL;
+	size_t n = json_array_size(dis);
+	sl_dissent *d = sl_pool_alloc(p, (n + 1) * sizeof *d);
+	for (size_t i = 0; d && i < n; i++) {
+		const json_t *x = json_array_get(dis, i);
+		d[i].member = sl_pool_strdup(
+		    p, json_string_value(json_object_get(x, "member")));
+		d[i].text = sl_pool_strdup(
+		    p, json_string_value(json_object_get(x, "text")));
+	}
+	o->dissent = d;
+	o->n_dissent = d ? n : 0;
+	o->property = sl_pool_strdup(
+	    p, json_string_value(json_object_get(j, "property")));
+}
+
+/* Does the row (st stepped) hold what the log recorded for l, and does
+ * its author's signature verify? */
+static sl_rc verify_row(sl_store *s, sqlite3_stmt *st, const char *case_id,
+                        const logged *l, const sl_reg_user *u, const char *body)
+{
 	uint8_t h[SL_SHA256_LEN];
 	if (body)
 		sl_sha256(body, strlen(body), h);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = sl_db_err(s, _("reading opinions"));
-		goto out;
-	}
 	if (!body ||
 	    strcmp((const char *)sqlite3_column_text(st, 0), l->author) ||
 	    sqlite3_column_int(st, 2) != l->panel || memcmp(h, l->sha, 32) ||
 	    sqlite3_column_bytes(st, 4) != SL_ED25519_SIG_LEN ||
-	    memcmp(sqlite3_column_blob(st, 4), l->sig, SL_ED25519_SIG_LEN)) {
-		rc = sl_error(SL_EINTEGRITY,
-		              _("the opinion of %s on case %s (audit entry "
-		                "%lld) is missing or differs from what the log "
-		                "recorded: it was altered"),
-		              l->author, case_id, (long long)l->seq);
-		goto out;
-	}
-	int64_t ms = sqlite3_column_int64(st, 3);
-	const sl_reg_user *u =
-	    sl_registry_user(sl_store_registry(s), l->author);
+	    memcmp(sqlite3_column_blob(st, 4), l->sig, SL_ED25519_SIG_LEN))
+		return sl_error(
+		    SL_EINTEGRITY,
+		    _("the opinion of %s on case %s (audit entry "
+		      "%lld) is missing or differs from what the log "
+		      "recorded: it was altered"),
+		    l->author, case_id, (long long)l->seq);
 	uint8_t *msg = NULL;
-	size_t mlen = sl_opinion_message(sl_store_id(s), case_id, l->author,
-	                                 l->panel, ms, body, &msg);
+	size_t mlen =
+	    sl_opinion_message(sl_store_id(s), case_id, l->author, l->panel,
+	                       sqlite3_column_int64(st, 3), body, &msg);
 	sl_signkey *vk =
 	    u && u->enrolled
 	        ? sl_registry_verifier((sl_registry *)sl_store_registry(s),
 	                               l->author)
 	        : NULL;
+	sl_rc rc = SL_OK;
 	if (!mlen)
 		rc = sl_error(SL_ESYS, _("out of memory"));
 	else if (!vk || sl_verify(vk, msg, mlen, l->sig))
@@ -559,49 +639,62 @@ static sl_rc load_opinion(sl_store *s, sqlite3_stmt *st, int64_t ref,
 		                "does not verify: it was altered"),
 		              (long long)l->seq, case_id, l->author);
 	free(msg);
-	if (rc)
-		goto out;
+	return rc;
+}
+
+/* The opinion l as the table holds it, checked against its log entry and
+ * its author's signature, into *o (its strings in p). */
+static sl_rc load_opinion(sl_store *s, sqlite3_stmt *st, int64_t ref,
+                          const char *case_id, const logged *l, sl_pool *p,
+                          sl_opinion *o)
+{
+	sqlite3_bind_int64(st, 1, ref);
+	sqlite3_bind_int64(st, 2, l->seq);
+	int step = sqlite3_step(st);
+	const char *body = step == SQLITE_ROW
+	                       ? (const char *)sqlite3_column_text(st, 1)
+	                       : NULL;
+	const sl_reg_user *u =
+	    sl_registry_user(sl_store_registry(s), l->author);
+	sl_rc rc = step != SQLITE_ROW && step != SQLITE_DONE
+	               ? sl_db_err(s, _("reading opinions"))
+	               : verify_row(s, st, case_id, l, u, body);
 	json_error_t jerr;
-	json_t *j = json_loads(body, 0, &jerr);
-	if (!json_is_object(j)) {
-		json_decref(j);
+	json_t *j = rc ? NULL : json_loads(body, 0, &jerr);
+	if (!rc && !json_is_object(j))
 		rc = sl_error(SL_EINTEGRITY,
 		              _("opinion %lld on case %s is not an object"),
 		              (long long)l->seq, case_id);
-		goto out;
+	if (!rc) {
+		int64_t ms = sqlite3_column_int64(st, 3);
+		char day[11], fp[SL_KEY_ID_LEN + 1];
+		sl_day_of(ms, day);
+		sl_key_id(u->pub, fp);
+		memset(o, 0, sizeof *o);
+		from_body(p, j, o);
+		o->author = sl_pool_strdup(p, l->author);
+		o->author_name = sl_pool_strdup(p, u->name);
+		o->author_agency =
+		    u->agency[0] ? sl_pool_strdup(p, u->agency) : NULL;
+		o->author_role = sl_role_name(u->role);
+		o->panel = l->panel;
+		o->recorded_on = sl_pool_strdup(p, day);
+		o->recorded_ms = ms;
+		o->sig_key = sl_pool_strdup(p, fp);
 	}
-	char day[11], fp[SL_KEY_ID_LEN + 1];
-	sl_day_of(ms, day);
-	sl_key_id(u->pub, fp);
-	json_object_del(j, "format");
-	json_object_del(j, "case_id");
-	if (!json_object_get(j, "dissent"))
-		json_object_set_new(j, "dissent", json_array());
-	json_object_set_new(j, "author", json_string(l->author));
-	json_object_set_new(j, "author_name",
-	                    u->name ? json_string(u->name) : json_null());
-	json_object_set_new(j, "author_agency",
-	                    u->agency[0] ? json_string(u->agency)
-	                                 : json_null());
-	json_object_set_new(j, "author_role",
-	                    json_string(sl_role_name(u->role)));
-	json_object_set_new(j, "panel", json_boolean(l->panel));
-	json_object_set_new(j, "recorded_on", json_string(day));
-	json_object_set_new(j, "recorded_ms", json_integer(ms));
-	json_object_set_new(j, "sig_key", json_string(fp));
-	*o = j;
-out:
+	json_decref(j);
 	sqlite3_reset(st);
 	return rc;
 }
 
-sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
-                     json_t **out)
+sl_rc sl_opinions_load(sl_store *s, int64_t ref, const char *case_id,
+                       int history, sl_pool *p, sl_opinion **out, size_t *n)
 {
 	*out = NULL;
+	*n = 0;
 	logged *v;
-	size_t n;
-	sl_rc rc = logged_opinions(s, case_id, &v, &n);
+	size_t nv;
+	sl_rc rc = logged_opinions(s, case_id, &v, &nv);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;
@@ -612,62 +705,75 @@ sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
 		free(v);
 		return sl_db_err(s, _("reading opinions"));
 	}
-	json_t *list = json_array();
-	for (size_t i = 0; !rc && i < n; i++) {
+	sl_opinion *list = sl_pool_alloc(p, (nv + 1) * sizeof *list);
+	if (!list)
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	for (size_t i = 0; !rc && i < nv; i++) {
 		/* a reviewer taken off the team: their opinion stays in the
 		 * history, withdrawn by the re-assignment */
 		int gone = !v[i].panel && !on_team(s, ref, v[i].author);
-		int force = latest(v, n, i) && !gone;
+		int force = latest(v, nv, i) && !gone;
 		if (!history && !force)
 			continue;
-		json_t *o;
-		if (!(rc = load_opinion(s, st, ref, case_id, &v[i], &o))) {
+		sl_opinion *o = &list[*n];
+		if (!(rc = load_opinion(s, st, ref, case_id, &v[i], p, o))) {
 			if (history && !force)
-				json_object_set_new(
-				    o, "withdrawn",
-				    json_string(gone ? "reassigned"
-				                     : "superseded"));
-			json_array_append_new(list, o);
+				o->withdrawn =
+				    gone ? "reassigned" : "superseded";
+			(*n)++;
 		}
 	}
 	sqlite3_finalize(st);
 	free(v);
+	if (!rc && sl_pool_failed(p))
+		rc = sl_error(SL_ESYS, _("out of memory"));
 	if (rc) {
-		json_decref(list);
+		*n = 0;
 		return rc;
 	}
 	*out = list;
 	return SL_OK;
 }
 
-sl_rc sl_opinions_team(sl_store *s, const char *case_id, json_t **out)
+sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
+                     json_t **out)
 {
 	*out = NULL;
+	sl_opinions_res r = {NULL, 0, sl_pool_new()};
+	sl_rc rc = r.mem_ ? sl_opinions_load(s, ref, case_id, history, r.mem_,
+	                                     &r.v, &r.n)
+	                  : sl_error(SL_ESYS, _("out of memory"));
+	if (!rc && !(*out = sl_opinions_json(&r)))
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	sl_opinions_res_free(&r);
+	return rc;
+}
+
+sl_rc sl_review_opinions(sl_store *s, const char *case_id, sl_opinions_res *out)
+{
+	memset(out, 0, sizeof *out);
 	int64_t ref;
 	sl_state state;
 	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
 	if (rc)
 		return rc;
-	json_t *all;
-	if ((rc = sl_opinions_of(s, ref, case_id, 0, &all)))
+	if (!(out->mem_ = sl_pool_new()))
+		return sl_error(SL_ESYS, _("out of memory"));
+	if ((rc = sl_opinions_load(s, ref, case_id, 0, out->mem_, &out->v,
+	                           &out->n))) {
+		sl_opinions_res_free(out);
 		return rc;
+	}
 	const sl_actor *me = sl_store_actor(s);
 	int mine = 0;
-	size_t i;
-	json_t *o;
-	json_array_foreach(all, i, o)
-	{
-		const char *a = json_string_value(json_object_get(o, "author"));
-		mine |= a && !strcmp(a, me->id) &&
-		        !json_is_true(json_object_get(o, "panel"));
-	}
+	for (size_t i = 0; i < out->n; i++)
+		mine |= !strcmp(out->v[i].author, me->id) && !out->v[i].panel;
 	sl_verdict v = sl_policy_team_opinions(me, mine);
 	if (v) {
-		json_decref(all);
+		sl_opinions_res_free(out);
 		sl_case_ref c = {.case_id = case_id};
 		return sl_guard_refuse(s, v, me, SL_ACT_CASE_READ, &c);
 	}
-	*out = all;
 	return SL_OK;
 }
 

@@ -38,58 +38,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <shenli/ops_review.h>
+
 #include "store.h"
 
-#define SL_OPINION_MAX (256 * 1024)
+/* The operations (review opinion, review opinions) and the typed opinion
+ * are <shenli/ops_review.h>'s; what follows is for the other services. */
 
-/* An opinion given field by field (the CLI's options, a form) rather than
- * as a file. Names may be codes or Chinese: disciplines ("integrity" or
- * 廉洁纪律), sanctions as the rules' ladder names (or NULL: none),
- * circumstances as the rules' codes or names. Dissent (panel only): each
- * "MEMBER: TEXT", MEMBER on the case's team. */
-typedef struct {
-	const char *const *disciplines;
-	size_t n_disciplines;
-	int eight_point_rules;
-	const char *party_sanction, *gov_sanction;
-	int form;
-	const char *const *circumstances;
-	size_t n_circumstances;
-	const char *reasoning;
-	const char *const *dissent;
-	size_t n_dissent;
-	const char *property;
-} sl_opinion_fields;
-
-/* The Chinese name of a discipline's code (廉洁纪律 for integrity); the code
- * itself if it is not one of the six. */
-const char *sl_discipline_name(const char *code);
-
-/* The opinion file (shenli.opinion/1, above) those fields make; a value
+/* The opinion file (shenli.opinion/1, above) that fields make; a value
  * that is not allowed is SL_EINPUT naming the field and listing the
  * values that are. *out is malloc'ed. */
 sl_rc sl_opinion_build(sl_store *s, const char *case_id,
                        const sl_opinion_fields *f, int panel, char **out);
 
-/* Record an opinion read from buf (panel: the leader's record of the
- * deliberation). *out (optional) gets the stored opinion as in the view. */
+/* Record an opinion read from buf (sl_review_opinion); *out (optional)
+ * gets it as sl_opinion_json() shows it. */
 sl_rc sl_opinion_record(sl_store *s, const char *case_id, const char *buf,
                         size_t len, int panel, json_t **out);
 
-/* The team's opinions in force, for `review opinions`: to a reviewer only
- * once they have recorded their own (so that no one anchors on the
- * others'), to leaders and auditors always (SL_EPERM otherwise). */
-sl_rc sl_opinions_team(sl_store *s, const char *case_id, json_t **out);
-
 /* The opinions of case ref with every signature verified (SL_EINTEGRITY
- * naming the opinion if one does not verify), as a JSON list of objects:
- * the opinion's fields plus author, author_agency, author_role, panel,
- * recorded_on (and recorded_at, sig_key: the author key's fingerprint).
- * history: every opinion ever recorded, oldest first, each marked
- * "withdrawn": "superseded" (by its author's later one) or "reassigned"
- * (its author is no longer on the team) when it is not in force; else only
- * those in force: the latest of each author still on the team, and the
- * panel's latest. */
+ * naming the opinion if one does not verify), oldest first, in p. history:
+ * every opinion ever recorded, each one not in force marked withdrawn
+ * "superseded" (by its author's later one) or "reassigned" (its author is
+ * no longer on the team); else only those in force: the latest of each
+ * author still on the team, and the panel's latest. Policy is the
+ * caller's. */
+struct sl_pool;
+sl_rc sl_opinions_load(sl_store *s, int64_t ref, const char *case_id,
+                       int history, struct sl_pool *p, sl_opinion **v,
+                       size_t *n);
+/* The same as a JSON list (sl_opinion_json each), for the case view. */
 sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
                      json_t **out);
 

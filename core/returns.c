@@ -13,6 +13,7 @@
 #include "dossier.h"
 #include "lifecycle.h"
 #include "policy.h"
+#include "respool.h"
 #include "review.h"
 #include "rules.h"
 #include "text.h"
@@ -55,21 +56,100 @@ static json_t *loads_or(const unsigned char *text, json_t *dflt)
 	return dflt;
 }
 
-static json_t *day_or_null(sqlite3_stmt *st, int col)
+/* ---- typed outlines --------------------------------------------------------
+ */
+
+/* A stored JSON list of strings ("[\"F1\",\"E2\"]") into p. */
+static const char *const *refs_of(sl_pool *p, const unsigned char *text,
+                                  size_t *n)
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return json_null();
-	char day[11];
-	sl_day_of(sqlite3_column_int64(st, col), day);
-	return json_string(day);
+	json_t *j = loads_or(text, json_array());
+	size_t k = json_array_size(j);
+	const char **v = sl_pool_alloc(p, (k + 1) * sizeof *v);
+	*n = 0;
+	for (size_t i = 0; v && i < k; i++) {
+		const char *r = json_string_value(json_array_get(j, i));
+		if (r)
+			v[(*n)++] = sl_pool_strdup(p, r);
+	}
+	json_decref(j);
+	return v;
 }
 
-/* ---- reading outlines ---------------------------------------------------- */
-
-static sl_rc outline_of(sl_store *s, int64_t ref, const char *case_id,
-                        int return_no, json_t **out)
+/* The local day of a time column into p, or NULL for a NULL column. */
+static const char *day_of(sl_pool *p, sqlite3_stmt *st, int col)
 {
-	*out = NULL;
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	char day[11];
+	sl_day_of(sqlite3_column_int64(st, col), day);
+	return sl_pool_strdup(p, day);
+}
+
+#define COL(st, i) ((const char *)sqlite3_column_text(st, i))
+
+/* An outline item as stored (st: the row of outline_items). */
+static void item_row(sl_pool *p, sqlite3_stmt *st, sl_outline_item *it)
+{
+	it->no = sqlite3_column_int(st, 0);
+	it->text = sl_pool_strdup(p, COL(st, 1));
+	it->refs = refs_of(p, sqlite3_column_text(st, 2), &it->n_refs);
+	it->source = sl_pool_strdup(p, COL(st, 3));
+	it->carried_from = sl_pool_strdup(p, COL(st, 4));
+	it->answered = sqlite3_column_type(st, 5) != SQLITE_NULL;
+	if (it->answered) {
+		sl_outline_answer *a = sl_pool_alloc(p, sizeof *a);
+		if (a) {
+			a->answered_on = day_of(p, st, 5);
+			a->evidence = refs_of(p, sqlite3_column_text(st, 6),
+			                      &a->n_evidence);
+			a->note = sl_pool_strdup(p, COL(st, 7));
+		}
+		it->answer = a;
+	}
+	if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+		sl_outline_withdrawal *w = sl_pool_alloc(p, sizeof *w);
+		if (w) {
+			w->withdrawn_on = day_of(p, st, 8);
+			w->by = sl_pool_strdup(p, COL(st, 9));
+			w->reason = sl_pool_strdup(p, COL(st, 10));
+		}
+		it->withdrawn = w;
+	}
+}
+
+static sl_rc outline_items(sl_store *s, int64_t ref, sl_outline_res *o)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT no, text, refs, source, carried_from,"
+	                       " answered_ms, answer_evidence, answer_note,"
+	                       " withdrawn_ms, withdrawn_by, withdraw_reason"
+	                       " FROM outline_items WHERE case_ref = ? AND"
+	                       " return_no = ? ORDER BY no",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("reading an outline"));
+	sqlite3_bind_int64(st, 1, ref);
+	sqlite3_bind_int(st, 2, o->return_no);
+	size_t cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sl_pool_grow(o->mem_, (void **)&o->items, &cap, o->n_items,
+		                 sizeof *o->items))
+			break;
+		item_row(o->mem_, st, &o->items[o->n_items++]);
+	}
+	sqlite3_finalize(st);
+	if (sl_pool_failed(o->mem_))
+		return sl_error(SL_ESYS, _("out of memory"));
+	return step == SQLITE_DONE ? SL_OK
+	                           : sl_db_err(s, _("reading an outline"));
+}
+
+/* Return return_no of case ref into o (o->mem_ set). */
+static sl_rc outline_of(sl_store *s, int64_t ref, const char *case_id,
+                        int return_no, sl_outline_res *o)
+{
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
 	                       "SELECT kind, returned_by, returned_ms,"
@@ -87,66 +167,28 @@ static sl_rc outline_of(sl_store *s, int64_t ref, const char *case_id,
 		                      case_id, return_no)
 		           : sl_db_err(s, _("reading returns"));
 	}
-	json_t *o =
-	    json_pack("{s:s, s:i, s:s, s:s, s:o, s:o}", "case_id", case_id,
-	              "return_no", return_no, "kind",
-	              (const char *)sqlite3_column_text(st, 0), "returned_by",
-	              (const char *)sqlite3_column_text(st, 1), "returned_on",
-	              day_or_null(st, 2), "resubmitted_on", day_or_null(st, 3));
+	sl_pool *p = o->mem_;
+	o->case_id = sl_pool_strdup(p, case_id);
+	o->return_no = return_no;
+	o->kind = sl_pool_strdup(p, COL(st, 0));
+	o->returned_by = sl_pool_strdup(p, COL(st, 1));
+	o->returned_on = day_of(p, st, 2);
+	o->resubmitted_on = day_of(p, st, 3);
 	sqlite3_finalize(st);
-	if (!o)
+	return outline_items(s, ref, o);
+}
+
+/* A fresh result for return return_no of case ref. */
+static sl_rc outline_load(sl_store *s, int64_t ref, const char *case_id,
+                          int return_no, sl_outline_res *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!(out->mem_ = sl_pool_new()))
 		return sl_error(SL_ESYS, _("out of memory"));
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT no, text, refs, source, carried_from,"
-	                       " answered_ms, answer_evidence, answer_note,"
-	                       " withdrawn_ms, withdrawn_by, withdraw_reason"
-	                       " FROM outline_items WHERE case_ref = ? AND"
-	                       " return_no = ? ORDER BY no",
-	                       -1, &st, 0)) {
-		json_decref(o);
-		return sl_db_err(s, _("reading an outline"));
-	}
-	sqlite3_bind_int64(st, 1, ref);
-	sqlite3_bind_int(st, 2, return_no);
-	json_t *items = json_array();
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int answered = sqlite3_column_type(st, 5) != SQLITE_NULL;
-		json_t *answer = json_null();
-		if (answered)
-			answer = json_pack(
-			    "{s:o, s:o, s:s?}", "answered_on",
-			    day_or_null(st, 5), "evidence",
-			    loads_or(sqlite3_column_text(st, 6), json_array()),
-			    "note", (const char *)sqlite3_column_text(st, 7));
-		json_t *withdrawn = json_null();
-		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
-			withdrawn = json_pack(
-			    "{s:o, s:s, s:s}", "withdrawn_on",
-			    day_or_null(st, 8), "by",
-			    (const char *)sqlite3_column_text(st, 9), "reason",
-			    (const char *)sqlite3_column_text(st, 10));
-		json_array_append_new(
-		    items,
-		    json_pack(
-		        "{s:i, s:s, s:o, s:b, s:s, s:s?, s:o, s:o}", "no",
-		        sqlite3_column_int(st, 0), "text",
-		        (const char *)sqlite3_column_text(st, 1), "refs",
-		        loads_or(sqlite3_column_text(st, 2), json_array()),
-		        "answered", answered, "source",
-		        (const char *)sqlite3_column_text(st, 3),
-		        "carried_from",
-		        (const char *)sqlite3_column_text(st, 4), "answer",
-		        answer ? answer : json_null(), "withdrawn",
-		        withdrawn ? withdrawn : json_null()));
-	}
-	sqlite3_finalize(st);
-	json_object_set_new(o, "items", items);
-	if (step != SQLITE_DONE) {
-		json_decref(o);
-		return sl_db_err(s, _("reading an outline"));
-	}
-	*out = o;
-	return SL_OK;
+	sl_rc rc = outline_of(s, ref, case_id, return_no, out);
+	if (rc)
+		sl_outline_res_free(out);
+	return rc;
 }
 
 static sl_rc latest_return(sl_store *s, int64_t ref, int *n)
@@ -164,9 +206,10 @@ static sl_rc latest_return(sl_store *s, int64_t ref, int *n)
 	return step == SQLITE_ROW ? SL_OK : sl_db_err(s, _("reading returns"));
 }
 
-sl_rc sl_outline_get(sl_store *s, const char *case_id, int return_no,
-                     json_t **out)
+sl_rc sl_review_outline(sl_store *s, const char *case_id, int return_no,
+                        sl_outline_res *out)
 {
+	memset(out, 0, sizeof *out);
 	int64_t ref;
 	sl_state state;
 	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
@@ -180,30 +223,52 @@ sl_rc sl_outline_get(sl_store *s, const char *case_id, int return_no,
 			                _("case %s has not been returned"),
 			                case_id);
 	}
-	return outline_of(s, ref, case_id, return_no, out);
+	return outline_load(s, ref, case_id, return_no, out);
 }
 
 sl_rc sl_returns_of(sl_store *s, int64_t ref, const char *case_id, json_t **out)
 {
+	*out = NULL;
 	int n;
 	sl_rc rc = latest_return(s, ref, &n);
 	if (rc)
 		return rc;
 	json_t *list = json_array();
-	for (int r = 1; r <= n; r++) {
-		json_t *o;
-		if ((rc = outline_of(s, ref, case_id, r, &o))) {
-			json_decref(list);
-			return rc;
-		}
-		json_object_del(o, "case_id");
-		json_array_append_new(list, o);
+	for (int r = 1; !rc && r <= n; r++) {
+		sl_outline_res o;
+		if ((rc = outline_load(s, ref, case_id, r, &o)))
+			break;
+		json_t *j = sl_outline_json(&o);
+		sl_outline_res_free(&o);
+		if (j)
+			json_object_del(j, "case_id");
+		if (json_array_append_new(list, j))
+			rc = sl_error(SL_ESYS, _("out of memory"));
+	}
+	if (rc) {
+		json_decref(list);
+		return rc;
 	}
 	*out = list;
 	return SL_OK;
 }
 
-/* ---- returning ----------------------------------------------------------- */
+/* ---- returning --------------------------------------------------------------
+ */
+
+/* The items of an outline being built, in a result's pool. */
+typedef struct {
+	sl_pool *p;
+	sl_outline_item *v;
+	size_t n, cap;
+} item_list;
+
+static sl_outline_item *item_add(item_list *l)
+{
+	if (sl_pool_grow(l->p, (void **)&l->v, &l->cap, l->n, sizeof *l->v))
+		return NULL;
+	return &l->v[l->n++];
+}
 
 /* May an outline item name id? A fact or evidence item of the case, one
  * of the six standards, the subject, or a document kind the rules know
@@ -249,49 +314,43 @@ static int item_text_ok(const char *t)
 }
 
 /* Is text already an item? (the same suggestion from two findings) */
-static int has_text(json_t *items, const char *text)
+static int has_text(const item_list *l, const char *text)
 {
-	size_t i;
-	json_t *v;
-	json_array_foreach(items, i, v)
-	{
-		if (!strcmp(json_string_value(json_object_get(v, "text")),
-		            text))
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].text, text))
 			return 1;
-	}
 	return 0;
 }
 
-/* The leader's item k: text and its refs, checked against the case. */
-static sl_rc extra_item(sl_store *s, int64_t ref, const sl_rules *rules,
-                        size_t k, const sl_outline_extra *x, json_t **out)
+/* The ids of the leader's item k ("F1,E2"), each checked against the
+ * case, into it->refs. */
+static sl_rc extra_refs(sl_store *s, int64_t ref, const sl_rules *rules,
+                        size_t k, const char *list, sl_pool *p,
+                        sl_outline_item *it)
 {
-	*out = NULL;
-	if (!item_text_ok(x->text))
-		return sl_error(SL_EINPUT,
-		                _("outline item %zu: the text must be 1 to %d "
-		                  "bytes of printable UTF-8"),
-		                k + 1, SL_OUTLINE_TEXT_MAX);
-	json_t *refs = json_array();
-	const char *p = x->refs ? x->refs : "";
-	while (*p) {
-		const char *e = strchr(p, ',');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
+	const char *q = list ? list : "";
+	size_t most = 1;
+	for (const char *c = q; *c; c++)
+		most += *c == ',';
+	const char **v = sl_pool_alloc(p, most * sizeof *v);
+	if (!v)
+		return sl_error(SL_ESYS, _("out of memory"));
+	it->refs = v;
+	while (*q) {
+		const char *e = strchr(q, ',');
+		size_t n = e ? (size_t)(e - q) : strlen(q);
 		char id[72];
-		if (n == 0 || n >= sizeof id) {
-			json_decref(refs);
+		if (n == 0 || n >= sizeof id)
 			return sl_error(
 			    SL_EINPUT,
 			    _("outline item %zu: an empty or over-long "
 			      "reference"),
 			    k + 1);
-		}
-		memcpy(id, p, n);
+		memcpy(id, q, n);
 		id[n] = 0;
 		if (!ref_ok(s, ref, rules, id)) {
 			char safe[80];
 			sl_text_sanitize(id, safe, sizeof safe);
-			json_decref(refs);
 			return sl_error(
 			    SL_EINPUT,
 			    _("outline item %zu: '%s' is no fact or evidence "
@@ -299,21 +358,37 @@ static sl_rc extra_item(sl_store *s, int64_t ref, const sl_rules *rules,
 			      "'doc:KIND'"),
 			    k + 1, safe);
 		}
-		json_array_append_new(refs, json_string(id));
-		p += n + (e ? 1 : 0);
+		v[it->n_refs++] = sl_pool_strdup(p, id);
+		q += n + (e ? 1 : 0);
 	}
-	if (json_array_size(refs) == 0) {
-		json_decref(refs);
+	return SL_OK;
+}
+
+/* The leader's item k: text and its refs, checked against the case. */
+static sl_rc extra_item(sl_store *s, int64_t ref, const sl_rules *rules,
+                        size_t k, const sl_outline_extra *x, item_list *l)
+{
+	if (!item_text_ok(x->text))
+		return sl_error(SL_EINPUT,
+		                _("outline item %zu: the text must be 1 to %d "
+		                  "bytes of printable UTF-8"),
+		                k + 1, SL_OUTLINE_TEXT_MAX);
+	sl_outline_item *it = item_add(l);
+	if (!it)
+		return sl_error(SL_ESYS, _("out of memory"));
+	sl_rc rc = extra_refs(s, ref, rules, k, x->refs, l->p, it);
+	if (rc)
+		return rc;
+	if (it->n_refs == 0)
 		return sl_error(
 		    SL_EINPUT,
 		    _("outline item %zu: tie it to what it concerns "
 		      "(--ref F1,E2, --ref doc:identity, --ref "
 		      "subject)"),
 		    k + 1);
-	}
-	*out = json_pack("{s:s, s:o, s:s, s:n}", "text", x->text, "refs", refs,
-	                 "source", "leader", "carried_from");
-	return *out ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
+	it->text = sl_pool_strdup(l->p, x->text);
+	it->source = "leader";
+	return SL_OK;
 }
 
 /* Does pick "CODE" or "CODE@REF" name this finding? */
@@ -360,10 +435,33 @@ static sl_rc no_such_pick(sl_store *s, int64_t ref, const char *pick)
 	                safe, o ? list : _("none"));
 }
 
+/* A finding (st: its row) as an item: its suggestion, or its message; its
+ * refs, or its standard; its source "CHECK/CODE". */
+static sl_rc finding_item(sqlite3_stmt *st, const char *text, json_t *refs,
+                          item_list *l)
+{
+	sl_outline_item *it = item_add(l);
+	if (!it)
+		return sl_error(SL_ESYS, _("out of memory"));
+	size_t k = json_array_size(refs);
+	const char **v = sl_pool_alloc(l->p, (k + 1) * sizeof *v);
+	for (size_t i = 0; v && i < k; i++)
+		v[it->n_refs++] = sl_pool_strdup(
+		    l->p, json_string_value(json_array_get(refs, i)));
+	if (v && k == 0)
+		v[it->n_refs++] = sl_pool_strdup(l->p, COL(st, 2));
+	it->refs = v;
+	char src[160];
+	snprintf(src, sizeof src, "%s/%s", COL(st, 0), COL(st, 1));
+	it->text = sl_pool_strdup(l->p, text);
+	it->source = sl_pool_strdup(l->p, src);
+	return SL_OK;
+}
+
 /* The checks' part of a new outline: every suggestion, or the findings
  * picked (a picked finding without a suggestion gives its message). */
 static sl_rc finding_items(sl_store *s, int64_t ref, const sl_return_req *req,
-                           json_t *items)
+                           item_list *l)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
@@ -374,13 +472,9 @@ static sl_rc finding_items(sl_store *s, int64_t ref, const sl_return_req *req,
 		return sl_db_err(s, _("building the outline"));
 	sqlite3_bind_int64(st, 1, ref);
 	char *hit = calloc(req->n_picks + 1, 1);
-	if (!hit) {
-		sqlite3_finalize(st);
-		return sl_error(SL_ESYS, _("out of memory"));
-	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 1);
-		const char *text = (const char *)sqlite3_column_text(st, 4);
+	sl_rc rc = hit ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		const char *code = COL(st, 1), *text = COL(st, 4);
 		json_t *refs =
 		    loads_or(sqlite3_column_text(st, 3), json_array());
 		int take = !req->n_picks && text;
@@ -388,25 +482,12 @@ static sl_rc finding_items(sl_store *s, int64_t ref, const sl_return_req *req,
 			if (picks_finding(req->picks[k], code, refs))
 				take = hit[k] = 1;
 		if (!text)
-			text = (const char *)sqlite3_column_text(st, 5);
-		if (!take || !item_text_ok(text) || has_text(items, text)) {
-			json_decref(refs);
-			continue;
-		}
-		char src[160];
-		snprintf(src, sizeof src, "%s/%s", sqlite3_column_text(st, 0),
-		         code);
-		if (json_array_size(refs) == 0)
-			json_array_append_new(
-			    refs, json_string((const char *)sqlite3_column_text(
-			              st, 2)));
-		json_array_append_new(items,
-		                      json_pack("{s:s, s:o, s:s, s:n}", "text",
-		                                text, "refs", refs, "source",
-		                                src, "carried_from"));
+			text = COL(st, 5);
+		if (take && item_text_ok(text) && !has_text(l, text))
+			rc = finding_item(st, text, refs, l);
+		json_decref(refs);
 	}
 	sqlite3_finalize(st);
-	sl_rc rc = SL_OK;
 	for (size_t k = 0; !rc && k < req->n_picks; k++)
 		if (!hit[k])
 			rc = no_such_pick(s, ref, req->picks[k]);
@@ -414,118 +495,131 @@ static sl_rc finding_items(sl_store *s, int64_t ref, const sl_return_req *req,
 	return rc;
 }
 
+/* The open items of return prev, carried into the new outline. */
+static sl_rc carried_items(sl_store *s, int64_t ref, int prev, item_list *l,
+                           int *carried)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "SELECT no, text, refs, carried_from FROM"
+	                       " outline_items WHERE case_ref = ? AND"
+	                       " return_no = ? AND answered_ms IS NULL AND"
+	                       " withdrawn_ms IS NULL ORDER BY no",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("building the outline"));
+	sqlite3_bind_int64(st, 1, ref);
+	sqlite3_bind_int(st, 2, prev);
+	sl_rc rc = SL_OK;
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		sl_outline_item *it = item_add(l);
+		if (!it) {
+			rc = sl_error(SL_ESYS, _("out of memory"));
+			break;
+		}
+		char from[32];
+		if (COL(st, 3))
+			snprintf(from, sizeof from, "%s", COL(st, 3));
+		else
+			snprintf(from, sizeof from, "%d.%d", prev,
+			         sqlite3_column_int(st, 0));
+		it->text = sl_pool_strdup(l->p, COL(st, 1));
+		it->refs =
+		    refs_of(l->p, sqlite3_column_text(st, 2), &it->n_refs);
+		it->source = "carried";
+		it->carried_from = sl_pool_strdup(l->p, from);
+		(*carried)++;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* The outline of a new return: carried items, the checks' part, the
- * leader's items. */
+ * leader's items, numbered from 1 as the outline prints them. */
 static sl_rc build_items(sl_store *s, int64_t ref, int prev, int current,
                          const sl_return_req *req, const sl_rules *rules,
-                         json_t **out, int *carried)
+                         item_list *l, int *carried)
 {
-	json_t *items = json_array();
-	sqlite3_stmt *st = NULL;
 	sl_rc rc = SL_OK;
 	*carried = 0;
-	if (prev > 0) {
-		if (sqlite3_prepare_v2(
-		        sl_store_db(s),
-		        "SELECT no, text, refs, carried_from FROM"
-		        " outline_items WHERE case_ref = ? AND"
-		        " return_no = ? AND answered_ms IS NULL AND"
-		        " withdrawn_ms IS NULL ORDER BY no",
-		        -1, &st, 0))
-			goto dberr;
-		sqlite3_bind_int64(st, 1, ref);
-		sqlite3_bind_int(st, 2, prev);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			char from[32];
-			const char *cf =
-			    (const char *)sqlite3_column_text(st, 3);
-			if (cf)
-				snprintf(from, sizeof from, "%s", cf);
-			else
-				snprintf(from, sizeof from, "%d.%d", prev,
-				         sqlite3_column_int(st, 0));
-			json_array_append_new(
-			    items,
-			    json_pack("{s:s, s:o, s:s, s:s}", "text",
-			              (const char *)sqlite3_column_text(st, 1),
-			              "refs",
-			              loads_or(sqlite3_column_text(st, 2),
-			                       json_array()),
-			              "source", "carried", "carried_from",
-			              from));
-			(*carried)++;
-		}
-		sqlite3_finalize(st);
-		st = NULL;
-	}
+	if (prev > 0 && (rc = carried_items(s, ref, prev, l, carried)))
+		return rc;
 	/* the checks' suggestions count only if they are about this version
 	 * of the dossier */
-	if (req->n_picks && !current) {
-		rc = sl_error(SL_EPERM,
-		              _("the checks have not run on this version of "
+	if (req->n_picks && !current)
+		return sl_error(
+		    SL_EPERM, _("the checks have not run on this version of "
 		                "the dossier: run 'review run' before picking "
 		                "findings"));
-		goto fail;
-	}
 	if (current && !req->no_findings &&
-	    (rc = finding_items(s, ref, req, items)))
-		goto fail;
-	for (size_t k = 0; k < req->n_extra; k++) {
-		json_t *it;
-		if ((rc = extra_item(s, ref, rules, k, &req->extra[k], &it)))
-			goto fail;
-		json_array_append_new(items, it);
-	}
-	if (json_array_size(items) == 0) {
-		rc = sl_error(
+	    (rc = finding_items(s, ref, req, l)))
+		return rc;
+	for (size_t k = 0; !rc && k < req->n_extra; k++)
+		rc = extra_item(s, ref, rules, k, &req->extra[k], l);
+	if (rc)
+		return rc;
+	if (l->n == 0)
+		return sl_error(
 		    SL_EINPUT,
 		    _("the outline would be empty: no open item is carried, no "
 		      "finding was taken, and no item was given (--item TEXT "
 		      "--ref IDS)"));
-		goto fail;
-	}
-	if (json_array_size(items) > SL_OUTLINE_MAX_ITEMS) {
-		rc = sl_error(SL_EINPUT, _("an outline holds at most %d items"),
-		              SL_OUTLINE_MAX_ITEMS);
-		goto fail;
-	}
-	*out = items;
-	return SL_OK;
-dberr:
-	rc = sl_db_err(s, _("building the outline"));
-fail:
-	sqlite3_finalize(st);
-	json_decref(items);
-	return rc;
+	if (l->n > SL_OUTLINE_MAX_ITEMS)
+		return sl_error(SL_EINPUT,
+		                _("an outline holds at most %d items"),
+		                SL_OUTLINE_MAX_ITEMS);
+	for (size_t k = 0; k < l->n; k++)
+		l->v[k].no = (int)k + 1;
+	return sl_pool_failed(l->p) ? sl_error(SL_ESYS, _("out of memory"))
+	                            : SL_OK;
 }
 
-/* What --dry-run shows: the outline as it would be sent. */
-static json_t *preview(const char *case_id, int no, const char *kind,
-                       json_t *items)
+static json_t *refs_json(const sl_outline_item *it)
 {
-	size_t i;
-	json_t *it;
-	json_array_foreach(items, i, it)
-	{
-		json_object_set_new(it, "answered", json_false());
-		json_object_set_new(it, "withdrawn", json_null());
-	}
-	return json_pack("{s:s, s:i, s:s, s:O, s:b}", "case_id", case_id,
-	                 "return_no", no, "kind", kind, "items", items,
-	                 "dry_run", 1);
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < it->n_refs; i++)
+		if (json_array_append_new(a, json_string(it->refs[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
 }
 
-static sl_rc return_once(sl_store *s, const char *case_id,
-                         const sl_return_req *req, json_t **outline)
+/* The items as the log records them (replay derives the outline from
+ * them): [{text, refs, source, carried_from, no}]; the outline's hash is
+ * that of their compact text. */
+static json_t *items_logged(const item_list *l)
 {
-	const char *kind = req->kind;
-	sl_rc snap_rc = sl_tx_snapshot(s);
-	if (snap_rc)
-		return snap_rc;
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < l->n; i++) {
+		const sl_outline_item *it = &l->v[i];
+		if (json_array_append_new(
+		        a, json_pack("{s:s, s:o, s:s, s:s?, s:i}", "text",
+		                     it->text, "refs", refs_json(it), "source",
+		                     it->source, "carried_from",
+		                     it->carried_from, "no", it->no))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* What a return is about to do, checked and built before it writes. */
+typedef struct {
 	int64_t ref;
-	sl_state state, next;
-	sl_rc rc =
-	    sl_case_require(s, SL_ACT_REVIEW_RETURN, case_id, &ref, &state);
+	sl_state state;
+	int no; /* the new return's number */
+	int carried;
+	item_list items;
+} return_plan;
+
+/* The case may be returned once more, and the outline it would get. */
+static sl_rc plan_return(sl_store *s, const sl_return_req *rq, return_plan *pl)
+{
+	const char *case_id = rq->case_id, *kind = rq->kind;
+	sl_state next;
+	sl_rc rc = sl_case_require(s, SL_ACT_REVIEW_RETURN, case_id, &pl->ref,
+	                           &pl->state);
 	if (rc)
 		return rc;
 	if (!kind ||
@@ -533,7 +627,7 @@ static sl_rc return_once(sl_store *s, const char *case_id,
 		return sl_error(SL_EINPUT,
 		                _("the kind of a return is 'supplement' or "
 		                  "'reinvestigate'"));
-	if ((rc = sl_lifecycle_next(case_id, state, SL_EV_RETURN, &next)))
+	if ((rc = sl_lifecycle_next(case_id, pl->state, SL_EV_RETURN, &next)))
 		return rc;
 	sl_rules *rules;
 	if ((rc = sl_rules_load(s, &rules)))
@@ -547,11 +641,12 @@ static sl_rc return_once(sl_store *s, const char *case_id,
 		sl_rules_free(rules);
 		return sl_db_err(s, _("reading a case"));
 	}
-	sqlite3_bind_int64(st, 1, ref);
+	sqlite3_bind_int64(st, 1, pl->ref);
 	int step = sqlite3_step(st);
 	int count = sqlite3_column_int(st, 0);
 	int current = sqlite3_column_int(st, 1);
 	sqlite3_finalize(st);
+	int prev = 0;
 	if (step != SQLITE_ROW)
 		rc = sl_db_err(s, _("reading a case"));
 	else if (count >= max)
@@ -560,25 +655,114 @@ static sl_rc return_once(sl_store *s, const char *case_id,
 		                "allow at most %d returns (withdraw the items "
 		                "nobody can answer: review withdraw)"),
 		              case_id, count, max);
-	int prev = 0;
 	if (!rc)
-		rc = latest_return(s, ref, &prev);
-	json_t *items = NULL;
-	int carried;
+		rc = latest_return(s, pl->ref, &prev);
 	if (!rc)
-		rc = build_items(s, ref, prev, current, req, rules, &items,
-		                 &carried);
+		rc = build_items(s, pl->ref, prev, current, rq, rules,
+		                 &pl->items, &pl->carried);
 	sl_rules_free(rules);
+	pl->no = prev + 1;
+	return rc;
+}
+
+/* The return and its items, in the open transaction. */
+static sl_rc insert_return(sl_store *s, const sl_return_req *rq,
+                           const return_plan *pl, int64_t now)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sl_store_db(s),
+	                       "INSERT INTO returns(case_ref, return_no, kind,"
+	                       " returned_by, returned_ms) VALUES(?,?,?,?,?)",
+	                       -1, &st, 0))
+		return sl_db_err(s, _("recording the return"));
+	sqlite3_bind_int64(st, 1, pl->ref);
+	sqlite3_bind_int(st, 2, pl->no);
+	sqlite3_bind_text(st, 3, rq->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, sl_store_actor(s)->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
+	int ok = step_done(st);
+	sqlite3_finalize(st);
+	if (!ok || sqlite3_prepare_v2(
+	               sl_store_db(s),
+	               "INSERT INTO outline_items(case_ref, return_no, no,"
+	               " text, refs, source, carried_from)"
+	               " VALUES(?,?,?,?,?,?,?)",
+	               -1, &st, 0))
+		return sl_db_err(s, _("recording the return"));
+	for (size_t i = 0; ok && i < pl->items.n; i++) {
+		const sl_outline_item *it = &pl->items.v[i];
+		json_t *rj = refs_json(it);
+		char *refs = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
+		json_decref(rj);
+		sqlite3_bind_int64(st, 1, pl->ref);
+		sqlite3_bind_int(st, 2, pl->no);
+		sqlite3_bind_int(st, 3, it->no);
+		sqlite3_bind_text(st, 4, it->text, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, refs ? refs : "[]", -1,
+		                  SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 6, it->source, -1, SQLITE_STATIC);
+		if (it->carried_from)
+			sqlite3_bind_text(st, 7, it->carried_from, -1,
+			                  SQLITE_STATIC);
+		ok = step_done(st);
+		free(refs);
+	}
+	sqlite3_finalize(st);
+	return ok ? SL_OK : sl_db_err(s, _("recording the return"));
+}
+
+/* Write the return: rows, the transition (the clock stops: time away for
+ * supplement does not count), and the whole outline into the log: what
+ * the agency is asked is part of the record, and replay derives the
+ * outline from it. */
+static sl_rc write_return(sl_store *s, const sl_return_req *rq,
+                          const return_plan *pl, json_t *items, const char *hex)
+{
+	int64_t now = sl_tx_clock(s);
+	sl_state next;
+	sl_case_change chg = {.paused_ms = now, .count_return = 1};
+	sl_rc rc = insert_return(s, rq, pl, now);
+	if (!rc)
+		rc = sl_case_transition(s, pl->ref, rq->case_id, pl->state,
+		                        SL_EV_RETURN, &chg, &next);
 	if (rc)
 		return rc;
-	int no = prev + 1;
-	int64_t now = sl_tx_clock(s);
-	/* items are numbered from 1, as the outline prints them */
-	size_t k;
-	json_t *item;
-	json_array_foreach(items, k, item)
-	    json_object_set_new(item, "no", json_integer((json_int_t)k + 1));
-	char *text = json_dumps(items, JSON_COMPACT);
+	json_t *d = json_pack("{s:i, s:s, s:O, s:i, s:s}", "return_no", pl->no,
+	                      "kind", rq->kind, "items", items, "carried",
+	                      pl->carried, "outline_sha256", hex);
+	if (!d || (rc = sl_case_claim(s, pl->ref, d))) {
+		json_decref(d);
+		return rc ? rc : sl_error(SL_ESYS, _("out of memory"));
+	}
+	rc = sl_audit(s, "review.return", rq->case_id, d);
+	json_decref(d);
+	return rc;
+}
+
+/* A dry run's result: the outline as it would be sent. */
+static void preview(const sl_return_req *rq, const return_plan *pl,
+                    sl_outline_res *out)
+{
+	out->case_id = sl_pool_strdup(out->mem_, rq->case_id);
+	out->return_no = pl->no;
+	out->kind = sl_pool_strdup(out->mem_, rq->kind);
+	out->dry_run = 1;
+	out->items = pl->items.v;
+	out->n_items = pl->items.n;
+}
+
+static sl_rc return_once(sl_store *s, const sl_return_req *rq,
+                         sl_outline_res *out, return_plan *pl)
+{
+	sl_rc rc = sl_tx_snapshot(s);
+	if (rc)
+		return rc;
+	memset(pl, 0, sizeof *pl);
+	pl->items.p = out->mem_;
+	if ((rc = plan_return(s, rq, pl)))
+		return rc;
+	json_t *items = items_logged(&pl->items);
+	char *text = items ? json_dumps(items, JSON_COMPACT) : NULL;
 	uint8_t h[SL_SHA256_LEN];
 	char hex[2 * SL_SHA256_LEN + 1];
 	if (!text) {
@@ -588,139 +772,60 @@ static sl_rc return_once(sl_store *s, const char *case_id,
 	sl_sha256(text, strlen(text), h);
 	sl_hex(h, sizeof h, hex);
 	free(text);
-	if (req->dry_run) { /* nothing written, nothing audited */
-		json_t *o = preview(case_id, no, kind, items);
-		json_decref(items);
-		if (outline)
-			*outline = o;
-		else
-			json_decref(o);
-		return o ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
+	if (rq->dry_run) /* nothing written, nothing audited */
+		preview(rq, pl, out);
+	else if (!(rc = sl_tx_begin_unchanged(s))) {
+		if ((rc = write_return(s, rq, pl, items, hex)) ||
+		    (rc = sl_tx_commit(s)))
+			sl_tx_rollback(s);
 	}
-	if ((rc = sl_tx_begin_unchanged(s))) {
-		json_decref(items);
-		return rc;
-	}
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "INSERT INTO returns(case_ref, return_no, kind,"
-	                       " returned_by, returned_ms) VALUES(?,?,?,?,?)",
-	                       -1, &st, 0))
-		goto dberr;
-	sqlite3_bind_int64(st, 1, ref);
-	sqlite3_bind_int(st, 2, no);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, sl_store_actor(s)->id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, now);
-	int ok = step_done(st);
-	sqlite3_finalize(st);
-	if (!ok)
-		goto dberr;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
-	        "INSERT INTO outline_items(case_ref, return_no, no,"
-	        " text, refs, source, carried_from)"
-	        " VALUES(?,?,?,?,?,?,?)",
-	        -1, &st, 0))
-		goto dberr;
-	size_t i;
-	json_t *it;
-	json_array_foreach(items, i, it)
-	{
-		char *refs =
-		    json_dumps(json_object_get(it, "refs"), JSON_COMPACT);
-		const char *cf =
-		    json_string_value(json_object_get(it, "carried_from"));
-		sqlite3_bind_int64(st, 1, ref);
-		sqlite3_bind_int(st, 2, no);
-		sqlite3_bind_int(st, 3, (int)i + 1);
-		sqlite3_bind_text(
-		    st, 4, json_string_value(json_object_get(it, "text")), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, refs ? refs : "[]", -1,
-		                  SQLITE_TRANSIENT);
-		sqlite3_bind_text(
-		    st, 6, json_string_value(json_object_get(it, "source")), -1,
-		    SQLITE_STATIC);
-		if (cf)
-			sqlite3_bind_text(st, 7, cf, -1, SQLITE_STATIC);
-		ok = step_done(st);
-		free(refs);
-		if (!ok) {
-			sqlite3_finalize(st);
-			goto dberr;
-		}
-	}
-	sqlite3_finalize(st);
-	/* the clock stops: time away for supplement does not count */
-	sl_case_change chg = {.paused_ms = now, .count_return = 1};
-	if ((rc = sl_case_transition(s, ref, case_id, state, SL_EV_RETURN,
-	                             &chg, &next)))
-		goto fail;
-	/* the whole outline goes into the log: what the agency is asked is
-	 * part of the record, and replay derives the outline from it */
-	json_t *d = json_pack("{s:i, s:s, s:O, s:i, s:s}", "return_no", no,
-	                      "kind", kind, "items", items, "carried", carried,
-	                      "outline_sha256", hex);
-	if (!d || (rc = sl_case_claim(s, ref, d))) {
-		json_decref(d);
-		rc = rc ? rc : sl_error(SL_ESYS, _("out of memory"));
-		goto fail;
-	}
-	rc = sl_audit(s, "review.return", case_id, d);
-	json_decref(d);
-	if (rc || (rc = sl_tx_commit(s)))
-		goto fail;
 	json_decref(items);
-	return outline ? outline_of(s, ref, case_id, no, outline) : SL_OK;
-dberr:
-	rc = sl_db_err(s, _("recording the return"));
-fail:
-	sl_tx_rollback(s);
-	json_decref(items);
+	return rc;
+}
+
+sl_rc sl_review_return(sl_store *s, const sl_return_req *rq,
+                       sl_outline_res *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!(out->mem_ = sl_pool_new()))
+		return sl_error(SL_ESYS, _("out of memory"));
+	return_plan pl;
+	int tries = 0;
+	sl_rc rc;
+	do
+		rc = return_once(s, rq, out, &pl);
+	while (sl_tx_retry(s, rc, &tries));
+	if (!rc && !rq->dry_run) { /* the outline as it now stands */
+		sl_outline_res_free(out);
+		rc = outline_load(s, pl.ref, rq->case_id, pl.no, out);
+	}
+	if (!rc && sl_pool_failed(out->mem_))
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	if (rc)
+		sl_outline_res_free(out);
 	return rc;
 }
 
 sl_rc sl_return_case(sl_store *s, const char *case_id, const sl_return_req *req,
                      json_t **outline)
 {
-	int tries = 0;
-	sl_rc rc;
-	do
-		rc = return_once(s, case_id, req, outline);
-	while (sl_tx_retry(s, rc, &tries));
+	sl_return_req rq = *req;
+	rq.case_id = case_id;
+	sl_outline_res o;
+	sl_rc rc = sl_review_return(s, &rq, &o);
+	if (!rc && outline && !(*outline = sl_outline_json(&o)))
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	sl_outline_res_free(&o);
 	return rc;
 }
 
 /* ---- withdrawing an item ------------------------------------------------- */
 
-static sl_rc withdraw_once(sl_store *s, const char *case_id, int item,
-                           const char *reason, json_t **outline)
+/* Item `item` of return r may be withdrawn: it is there, open; *origin
+ * gets the question it carries ("R.N"). */
+static sl_rc withdrawable(sl_store *s, int64_t ref, const char *case_id, int r,
+                          int item, char origin[32])
 {
-	sl_rc rc = sl_tx_snapshot(s);
-	if (rc)
-		return rc;
-	int64_t ref;
-	sl_state state;
-	if ((rc = sl_case_require(s, SL_ACT_REVIEW_RETURN, case_id, &ref,
-	                          &state)))
-		return rc;
-	if (!item_text_ok(reason))
-		return sl_error(
-		    SL_EINPUT,
-		    _("the reason for withdrawing an item must be 1 "
-		      "to %d bytes of printable UTF-8"),
-		    SL_OUTLINE_TEXT_MAX);
-	if (state == SL_ST_SIGNED_OFF)
-		return sl_error(SL_EPERM,
-		                _("case %s is signed off: its outline stays as "
-		                  "it is"),
-		                case_id);
-	int r;
-	if ((rc = latest_return(s, ref, &r)))
-		return rc;
-	if (r == 0)
-		return sl_error(SL_EINPUT, _("case %s has not been returned"),
-		                case_id);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
 	                       "SELECT answered_ms IS NOT NULL, withdrawn_ms IS"
@@ -735,12 +840,10 @@ static sl_rc withdraw_once(sl_store *s, const char *case_id, int item,
 	int step = sqlite3_step(st);
 	int answered = sqlite3_column_int(st, 0),
 	    withdrawn = sqlite3_column_int(st, 1);
-	char origin[32];
-	const char *cf = (const char *)sqlite3_column_text(st, 2);
-	if (cf)
-		snprintf(origin, sizeof origin, "%s", cf);
+	if (COL(st, 2))
+		snprintf(origin, 32, "%s", COL(st, 2));
 	else
-		snprintf(origin, sizeof origin, "%d.%d", r, item);
+		snprintf(origin, 32, "%d.%d", r, item);
 	sqlite3_finalize(st);
 	if (step == SQLITE_DONE)
 		return sl_error(SL_EINPUT,
@@ -753,11 +856,17 @@ static sl_rc withdraw_once(sl_store *s, const char *case_id, int item,
 		return sl_error(SL_EPERM,
 		                _("item %d of return %d is %s already"), item,
 		                r, answered ? _("answered") : _("withdrawn"));
-	if ((rc = sl_tx_begin_unchanged(s)))
-		return rc;
-	int64_t now = sl_tx_clock(s);
-	/* the item, and every copy of it carried from the same origin: one
-	 * question, settled once (as an answer settles them, resubmit) */
+	return SL_OK;
+}
+
+/* The item, and every copy of it carried from the same origin: one
+ * question, settled once (as an answer settles them, resubmit); in the
+ * open transaction, audited. */
+static sl_rc write_withdrawal(sl_store *s, int64_t ref,
+                              const sl_withdraw_req *rq, int r,
+                              const char *origin)
+{
+	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
 	                       "UPDATE outline_items SET withdrawn_ms = ?1,"
 	                       " withdrawn_by = ?2, withdraw_reason = ?3"
@@ -766,49 +875,78 @@ static sl_rc withdraw_once(sl_store *s, const char *case_id, int item,
 	                       " ((return_no = ?5 AND no = ?6) OR"
 	                       " carried_from = ?7 OR"
 	                       " (return_no || '.' || no) = ?7)",
-	                       -1, &st, 0)) {
-		rc = sl_db_err(s, _("withdrawing an item"));
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, now);
+	                       -1, &st, 0))
+		return sl_db_err(s, _("withdrawing an item"));
+	sqlite3_bind_int64(st, 1, sl_tx_clock(s));
 	sqlite3_bind_text(st, 2, sl_store_actor(s)->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, rq->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, ref);
 	sqlite3_bind_int(st, 5, r);
-	sqlite3_bind_int(st, 6, item);
+	sqlite3_bind_int(st, 6, rq->item);
 	sqlite3_bind_text(st, 7, origin, -1, SQLITE_STATIC);
 	int ok = step_done(st);
 	sqlite3_finalize(st);
-	if (!ok) {
-		rc = sl_db_err(s, _("withdrawing an item"));
-		goto fail;
-	}
+	if (!ok)
+		return sl_db_err(s, _("withdrawing an item"));
 	json_t *d = json_pack("{s:i, s:i, s:s, s:s}", "return_no", r, "item",
-	                      item, "origin", origin, "reason", reason);
+	                      rq->item, "origin", origin, "reason", rq->reason);
+	sl_rc rc;
 	if (!d || (rc = sl_case_claim(s, ref, d))) {
 		json_decref(d);
-		rc = rc ? rc : sl_error(SL_ESYS, _("out of memory"));
-		goto fail;
+		return d ? rc : sl_error(SL_ESYS, _("out of memory"));
 	}
-	rc = sl_audit(s, "review.withdraw", case_id, d);
+	rc = sl_audit(s, "review.withdraw", rq->case_id, d);
 	json_decref(d);
-	if (rc || (rc = sl_tx_commit(s)))
-		goto fail;
-	return outline ? outline_of(s, ref, case_id, r, outline) : SL_OK;
-fail:
-	sl_tx_rollback(s);
 	return rc;
 }
 
-sl_rc sl_return_withdraw(sl_store *s, const char *case_id, int item,
-                         const char *reason, json_t **outline)
+static sl_rc withdraw_once(sl_store *s, const sl_withdraw_req *rq, int64_t *ref,
+                           int *r)
 {
-	int tries = 0;
+	sl_rc rc = sl_tx_snapshot(s);
+	if (rc)
+		return rc;
+	sl_state state;
+	if ((rc = sl_case_require(s, SL_ACT_REVIEW_RETURN, rq->case_id, ref,
+	                          &state)))
+		return rc;
+	if (!item_text_ok(rq->reason))
+		return sl_error(
+		    SL_EINPUT,
+		    _("the reason for withdrawing an item must be 1 "
+		      "to %d bytes of printable UTF-8"),
+		    SL_OUTLINE_TEXT_MAX);
+	if (state == SL_ST_SIGNED_OFF)
+		return sl_error(SL_EPERM,
+		                _("case %s is signed off: its outline stays as "
+		                  "it is"),
+		                rq->case_id);
+	if ((rc = latest_return(s, *ref, r)))
+		return rc;
+	if (*r == 0)
+		return sl_error(SL_EINPUT, _("case %s has not been returned"),
+		                rq->case_id);
+	char origin[32];
+	if ((rc = withdrawable(s, *ref, rq->case_id, *r, rq->item, origin)) ||
+	    (rc = sl_tx_begin_unchanged(s)))
+		return rc;
+	if ((rc = write_withdrawal(s, *ref, rq, *r, origin)) ||
+	    (rc = sl_tx_commit(s)))
+		sl_tx_rollback(s);
+	return rc;
+}
+
+sl_rc sl_review_withdraw(sl_store *s, const sl_withdraw_req *rq,
+                         sl_outline_res *out)
+{
+	memset(out, 0, sizeof *out);
+	int64_t ref = 0;
+	int r = 0, tries = 0;
 	sl_rc rc;
 	do
-		rc = withdraw_once(s, case_id, item, reason, outline);
+		rc = withdraw_once(s, rq, &ref, &r);
 	while (sl_tx_retry(s, rc, &tries));
-	return rc;
+	return rc ? rc : outline_load(s, ref, rq->case_id, r, out);
 }
 
 /* ---- resubmission -------------------------------------------------------- */
@@ -851,9 +989,9 @@ static int item_no(const char *s)
 	return n;
 }
 
-/* Judge each supplement entry against the outline of return r. */
-static sl_rc judge(sl_store *s, int64_t ref, int r, const sl_dossier *d,
-                   item_rec **out, size_t *n_out)
+/* The items of return r, each open until an entry answers it. */
+static sl_rc outline_recs(sl_store *s, int64_t ref, int r, item_rec **out,
+                          size_t *n_out)
 {
 	*out = NULL;
 	*n_out = 0;
@@ -883,9 +1021,8 @@ static sl_rc judge(sl_store *s, int64_t ref, int r, const sl_dossier *d,
 		item_rec *it = &v[n++];
 		memset(it, 0, sizeof *it);
 		it->no = sqlite3_column_int(st, 0);
-		const char *cf = (const char *)sqlite3_column_text(st, 1);
 		snprintf(it->carried_from, sizeof it->carried_from, "%s",
-		         cf ? cf : "");
+		         COL(st, 1) ? COL(st, 1) : "");
 		snprintf(it->why, sizeof it->why, "%s",
 		         "没有针对本项的补查材料");
 	}
@@ -894,35 +1031,85 @@ static sl_rc judge(sl_store *s, int64_t ref, int r, const sl_dossier *d,
 		free(v);
 		return sl_db_err(s, _("reading an outline"));
 	}
-	/* the evidence the case held before: an answer must bring new */
-	size_t n_old = 0, cap_old = 0;
-	char **old = NULL;
-	sl_rc rc = SL_OK;
+	*out = v;
+	*n_out = n;
+	return SL_OK;
+}
+
+/* The ids of the evidence the case held before: an answer must bring new
+ * evidence. */
+static sl_rc old_evidence(sl_store *s, int64_t ref, char ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
 	                       "SELECT id FROM evidence WHERE case_ref = ?", -1,
-	                       &st, 0)) {
-		free(v);
+	                       &st, 0))
 		return sl_db_err(s, _("reading evidence"));
-	}
 	sqlite3_bind_int64(st, 1, ref);
+	size_t cap = 0;
+	sl_rc rc = SL_OK;
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		if (n_old == cap_old) {
-			cap_old = cap_old ? 2 * cap_old : 32;
-			char **no = realloc(old, cap_old * sizeof *no);
-			if (!no) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 32;
+			char **nv = realloc(*out, cap * sizeof *nv);
+			if (!nv) {
 				rc = sl_error(SL_ESYS, _("out of memory"));
 				break;
 			}
-			old = no;
+			*out = nv;
 		}
-		if (!(old[n_old] =
-		          strdup((const char *)sqlite3_column_text(st, 0)))) {
+		if (!((*out)[*n] = strdup(COL(st, 0))))
 			rc = sl_error(SL_ESYS, _("out of memory"));
-			break;
-		}
-		n_old++;
+		else
+			(*n)++;
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Entry e answers it when it cites evidence the file holds, and some of
+ * it new; else it->why says why not. */
+static void judge_entry(const sl_dossier *d, const char *const *old,
+                        size_t n_old, const sl_supplement *e, item_rec *it)
+{
+	int all_held = 1, any_new = 0;
+	const char *missing = NULL;
+	it->entry = e;
+	for (size_t q = 0; q < e->n_evidence; q++) {
+		if (!dossier_has_evidence(d, e->evidence[q])) {
+			all_held = 0;
+			missing = e->evidence[q];
+		} else if (!has_id(old, n_old, e->evidence[q])) {
+			any_new = 1;
+		}
+	}
+	if (e->n_evidence == 0)
+		snprintf(it->why, sizeof it->why, "%s",
+		         "补查说明未引用任何证据");
+	else if (!all_held) {
+		char id[72];
+		sl_text_sanitize(missing, id, sizeof id);
+		snprintf(it->why, sizeof it->why,
+		         "引用的证据 %s 不在移送材料中", id);
+	} else if (!any_new)
+		snprintf(it->why, sizeof it->why, "%s", "未引用新补充的证据");
+	else
+		it->answered = 1;
+}
+
+/* Judge each supplement entry against the outline of return r. */
+static sl_rc judge(sl_store *s, int64_t ref, int r, const sl_dossier *d,
+                   item_rec **out, size_t *n_out)
+{
+	item_rec *v;
+	size_t n, n_old;
+	char **old;
+	sl_rc rc = outline_recs(s, ref, r, &v, &n);
+	if (rc)
+		return rc;
+	rc = old_evidence(s, ref, &old, &n_old);
 	for (size_t j = 0; !rc && j < d->n_supplement; j++) {
 		const sl_supplement *e = &d->supplement[j];
 		int no = item_no(e->item);
@@ -932,47 +1119,20 @@ static sl_rc judge(sl_store *s, int64_t ref, int r, const sl_dossier *d,
 				it = &v[k];
 		char safe[40];
 		sl_text_sanitize(e->item, safe, sizeof safe);
-		if (!it) {
+		if (!it)
 			rc = sl_error(
 			    SL_EINPUT,
 			    _("supplement[%zu].item: the outline of return "
 			      "%d has no item '%s'"),
 			    j, r, safe);
-			break;
-		}
-		if (it->entry) {
+		else if (it->entry)
 			rc = sl_error(
 			    SL_EINPUT,
 			    _("supplement[%zu].item: item %s is answered "
 			      "twice"),
 			    j, safe);
-			break;
-		}
-		it->entry = e;
-		int all_held = 1, any_new = 0;
-		const char *missing = NULL;
-		for (size_t q = 0; q < e->n_evidence; q++) {
-			if (!dossier_has_evidence(d, e->evidence[q])) {
-				all_held = 0;
-				missing = e->evidence[q];
-			} else if (!has_id((const char *const *)old, n_old,
-			                   e->evidence[q])) {
-				any_new = 1;
-			}
-		}
-		if (e->n_evidence == 0)
-			snprintf(it->why, sizeof it->why, "%s",
-			         "补查说明未引用任何证据");
-		else if (!all_held) {
-			char id[72];
-			sl_text_sanitize(missing, id, sizeof id);
-			snprintf(it->why, sizeof it->why,
-			         "引用的证据 %s 不在移送材料中", id);
-		} else if (!any_new)
-			snprintf(it->why, sizeof it->why, "%s",
-			         "未引用新补充的证据");
 		else
-			it->answered = 1;
+			judge_entry(d, (const char *const *)old, n_old, e, it);
 	}
 	for (size_t i = 0; i < n_old; i++)
 		free(old[i]);
@@ -986,84 +1146,82 @@ static sl_rc judge(sl_store *s, int64_t ref, int r, const sl_dossier *d,
 	return SL_OK;
 }
 
-static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
-                           size_t len, const char *name, sl_checks *chk,
-                           const char *not_run, json_t **result)
-{
-	sl_rc snap_rc = sl_tx_snapshot(s);
-	if (snap_rc)
-		return snap_rc;
+/* What a resubmission reads before it writes: the case, the file, and
+ * each item of the latest return judged against the file's answers. */
+typedef struct {
 	int64_t ref;
-	sl_state state, next;
-	sl_rc rc =
-	    sl_case_require(s, SL_ACT_CASE_RESUBMIT, case_id, &ref, &state);
-	if (rc)
-		return rc;
-	if ((rc = sl_lifecycle_next(case_id, state, SL_EV_RESUBMIT, &next)))
+	sl_state state;
+	sl_dossier *d;
+	int64_t paused, deadline_was;
+	int r; /* the latest return */
+	item_rec *items;
+	size_t n_items;
+	char hex[2 * SL_SHA256_LEN + 1]; /* of the file */
+} resubmission;
+
+static void resubmission_free(resubmission *rs)
+{
+	sl_dossier_free(rs->d);
+	free(rs->items);
+	memset(rs, 0, sizeof *rs);
+}
+
+/* The file is this case's, of its agency; its answers judged. */
+static sl_rc read_resubmission(sl_store *s, const sl_resubmit_req *rq,
+                               resubmission *rs)
+{
+	sl_state next;
+	sl_rc rc = sl_case_require(s, SL_ACT_CASE_RESUBMIT, rq->case_id,
+	                           &rs->ref, &rs->state);
+	if (rc || (rc = sl_lifecycle_next(rq->case_id, rs->state,
+	                                  SL_EV_RESUBMIT, &next)))
 		return rc;
 	sl_dossier_limits lim;
 	sl_dossier_default_limits(&lim);
-	sl_dossier *d = NULL;
-	if ((rc = sl_dossier_parse(buf, len, name, &lim, &d)))
+	if ((rc = sl_dossier_parse(rq->buf, rq->len, rq->name, &lim, &rs->d)))
 		return rc;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(
 	        sl_store_db(s),
 	        "SELECT agency, paused_ms, deadline_ms FROM cases WHERE id = ?",
-	        -1, &st, 0)) {
-		sl_dossier_free(d);
+	        -1, &st, 0))
 		return sl_db_err(s, _("reading a case"));
-	}
-	sqlite3_bind_int64(st, 1, ref);
+	sqlite3_bind_int64(st, 1, rs->ref);
 	int step = sqlite3_step(st);
 	char agency[64] = "";
-	int64_t paused = 0, deadline_was = 0;
 	if (step == SQLITE_ROW) {
-		snprintf(agency, sizeof agency, "%s",
-		         sqlite3_column_text(st, 0));
-		paused = sqlite3_column_int64(st, 1);
-		deadline_was = sqlite3_column_int64(st, 2);
+		snprintf(agency, sizeof agency, "%s", COL(st, 0));
+		rs->paused = sqlite3_column_int64(st, 1);
+		rs->deadline_was = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_finalize(st);
-	if (step != SQLITE_ROW) {
-		sl_dossier_free(d);
+	if (step != SQLITE_ROW)
 		return sl_db_err(s, _("reading a case"));
-	}
-	if (strcmp(d->case_id, case_id) || strcmp(d->agency, agency)) {
+	if (strcmp(rs->d->case_id, rq->case_id) ||
+	    strcmp(rs->d->agency, agency)) {
 		char id[80], ag[40];
-		sl_text_sanitize(d->case_id, id, sizeof id);
-		sl_text_sanitize(d->agency, ag, sizeof ag);
-		sl_dossier_free(d);
-		return sl_error(
-		    SL_EINPUT,
-		    _("%s: the file is case %s of agency %s, not case "
-		      "%s of agency %s"),
-		    name, id, ag, case_id, agency);
-	}
-	int r;
-	if ((rc = latest_return(s, ref, &r))) {
-		sl_dossier_free(d);
-		return rc;
-	}
-	item_rec *items = NULL;
-	size_t n_items = 0;
-	if ((rc = judge(s, ref, r, d, &items, &n_items))) {
-		sl_dossier_free(d);
-		return rc;
+		sl_text_sanitize(rs->d->case_id, id, sizeof id);
+		sl_text_sanitize(rs->d->agency, ag, sizeof ag);
+		return sl_error(SL_EINPUT,
+		                _("%s: the file is case %s of agency %s, not "
+		                  "case %s of agency %s"),
+		                rq->name, id, ag, rq->case_id, agency);
 	}
 	uint8_t h[SL_SHA256_LEN];
-	char hex[2 * SL_SHA256_LEN + 1];
-	sl_sha256(buf, len, h);
-	sl_hex(h, sizeof h, hex);
-	json_t *answered = json_array(), *open = json_array(), *checks = NULL;
-	json_t *answers = json_array();
-	char content[65];
-	int64_t now = sl_tx_clock(s);
-	if ((rc = sl_tx_begin_unchanged(s))) {
-		sl_dossier_free(d);
-		goto out;
-	}
-	/* record the answers before the dossier (and the entries) go */
+	sl_sha256(rq->buf, rq->len, h);
+	sl_hex(h, sizeof h, rs->hex);
+	if ((rc = latest_return(s, rs->ref, &rs->r)))
+		return rc;
+	return judge(s, rs->ref, rs->r, rs->d, &rs->items, &rs->n_items);
+}
+
+/* The answers, recorded before the dossier (and its entries) go: each
+ * answered item and every copy carried from its origin. *answers gets
+ * them for the log; out the numbers answered and the items left open. */
+static sl_rc record_answers(sl_store *s, const resubmission *rs, int64_t now,
+                            json_t *answers, sl_resubmit_res *out)
+{
+	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(sl_store_db(s),
 	                       "UPDATE outline_items SET answered_ms = ?1,"
 	                       " answer_evidence = ?2, answer_note = ?3 WHERE"
@@ -1072,16 +1230,19 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 	                       " ((return_no = ?5 AND no = ?6) OR"
 	                       " carried_from = ?7 OR"
 	                       " (return_no || '.' || no) = ?7)",
-	                       -1, &st, 0)) {
-		sl_dossier_free(d);
-		goto dberr;
-	}
-	for (size_t i = 0; i < n_items; i++) {
-		item_rec *it = &items[i];
+	                       -1, &st, 0))
+		return sl_db_err(s, _("recording the resubmission"));
+	int *answered =
+	    sl_pool_alloc(out->mem_, (rs->n_items + 1) * sizeof(int));
+	sl_open_item *open =
+	    sl_pool_alloc(out->mem_, (rs->n_items + 1) * sizeof *open);
+	int ok = answered && open;
+	for (size_t i = 0; ok && i < rs->n_items; i++) {
+		const item_rec *it = &rs->items[i];
 		if (!it->answered) {
-			json_array_append_new(open, json_pack("{s:i, s:s}",
-			                                      "no", it->no,
-			                                      "why", it->why));
+			open[out->n_open].no = it->no;
+			open[out->n_open++].why =
+			    sl_pool_strdup(out->mem_, it->why);
 			continue;
 		}
 		json_t *ev = json_array();
@@ -1093,7 +1254,7 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 		if (it->carried_from[0])
 			snprintf(origin, sizeof origin, "%s", it->carried_from);
 		else
-			snprintf(origin, sizeof origin, "%d.%d", r, it->no);
+			snprintf(origin, sizeof origin, "%d.%d", rs->r, it->no);
 		json_array_append_new(
 		    answers,
 		    json_pack("{s:i, s:s, s:o, s:s?}", "no", it->no, "origin",
@@ -1104,109 +1265,177 @@ static sl_rc resubmit_once(sl_store *s, const char *case_id, const char *buf,
 		if (it->entry->note)
 			sqlite3_bind_text(st, 3, it->entry->note, -1,
 			                  SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 4, ref);
-		sqlite3_bind_int(st, 5, r);
+		sqlite3_bind_int64(st, 4, rs->ref);
+		sqlite3_bind_int(st, 5, rs->r);
 		sqlite3_bind_int(st, 6, it->no);
 		sqlite3_bind_text(st, 7, origin, -1, SQLITE_TRANSIENT);
 		free(evs);
-		if (!step_done(st)) {
-			sqlite3_finalize(st);
-			sl_dossier_free(d);
-			goto dberr;
-		}
-		json_array_append_new(answered, json_integer(it->no));
+		if ((ok = step_done(st)))
+			answered[out->n_answered++] = it->no;
 	}
 	sqlite3_finalize(st);
-	if ((rc = sl_case_store_dossier(s, ref, d, buf, len,
-	                                content))) /* takes d */
-		goto fail;
-	int64_t v1[] = {now, ref, r};
-	if ((rc = exec_i64(s,
-	                   "UPDATE returns SET resubmitted_ms = ?1 WHERE"
-	                   " case_ref = ?2 AND return_no = ?3",
-	                   _("recording the resubmission"), 3, v1)))
-		goto fail;
-	/* the clock resumes: the deadline moves on by the days away, to a
-	 * working day (clock.h) */
-	int64_t away = paused && now > paused ? now - paused : 0;
+	out->answered = answered;
+	out->open = open;
+	if (!answered || !open)
+		return sl_error(SL_ESYS, _("out of memory"));
+	return ok ? SL_OK : sl_db_err(s, _("recording the resubmission"));
+}
+
+static json_t *open_logged(const sl_resubmit_res *out)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < out->n_open; i++)
+		if (json_array_append_new(a, json_pack("{s:i, s:s}", "no",
+		                                       out->open[i].no, "why",
+		                                       out->open[i].why))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* The new dossier, the return resubmitted, the clock resumed (the
+ * deadline moves on by the days away, to a working day: clock.h), the
+ * transition and the log entry; in the open transaction. rs->d is
+ * taken. */
+static sl_rc take_in(sl_store *s, const sl_resubmit_req *rq, resubmission *rs,
+                     int64_t now, json_t *answers, const sl_resubmit_res *out)
+{
+	char content[65];
+	sl_dossier *d = rs->d;
+	rs->d = NULL;
+	sl_rc rc = sl_case_store_dossier(s, rs->ref, d, rq->buf, rq->len,
+	                                 content); /* takes d */
+	int64_t v1[] = {now, rs->ref, rs->r};
+	if (rc || (rc = exec_i64(s,
+	                         "UPDATE returns SET resubmitted_ms = ?1 WHERE"
+	                         " case_ref = ?2 AND return_no = ?3",
+	                         _("recording the resubmission"), 3, v1)))
+		return rc;
+	int64_t away = rs->paused && now > rs->paused ? now - rs->paused : 0;
 	sl_rules *rules = NULL;
 	if ((rc = sl_rules_load(s, &rules)))
-		goto fail;
-	int64_t deadline = sl_clock_resume(rules, deadline_was, away);
+		return rc;
+	int64_t deadline = sl_clock_resume(rules, rs->deadline_was, away);
 	sl_rules_free(rules);
 	sl_case_change chg = {.deadline_ms = deadline, .paused_ms = -1};
-	if ((rc = sl_case_transition(s, ref, case_id, state, SL_EV_RESUBMIT,
-	                             &chg, &next)))
-		goto fail;
-	json_t *det = json_pack(
-	    "{s:i, s:s, s:s, s:O, s:O, s:I, s:I}", "return_no", r, "sha256",
-	    hex, "content", content, "answered", answers, "open", open,
-	    "away_ms", (json_int_t)away, "deadline_ms", (json_int_t)deadline);
-	if (!det || (rc = sl_case_claim(s, ref, det))) {
+	sl_state next;
+	if ((rc = sl_case_transition(s, rs->ref, rq->case_id, rs->state,
+	                             SL_EV_RESUBMIT, &chg, &next)))
+		return rc;
+	json_t *det =
+	    json_pack("{s:i, s:s, s:s, s:O, s:o, s:I, s:I}", "return_no", rs->r,
+	              "sha256", rs->hex, "content", content, "answered",
+	              answers, "open", open_logged(out), "away_ms",
+	              (json_int_t)away, "deadline_ms", (json_int_t)deadline);
+	if (!det || (rc = sl_case_claim(s, rs->ref, det))) {
 		json_decref(det);
-		rc = rc ? rc : sl_error(SL_ESYS, _("out of memory"));
-		goto fail;
+		return det ? rc : sl_error(SL_ESYS, _("out of memory"));
 	}
-	rc = sl_audit(s, "case.resubmit", case_id, det);
+	rc = sl_audit(s, "case.resubmit", rq->case_id, det);
 	json_decref(det);
-	if (rc)
-		goto fail;
-	/* the checks run again, on the new dossier, in this transaction; if
-	 * they cannot (none installed, one refused), the findings stay those
-	 * of the old dossier, marked stale, and sign-off asks for a run */
-	if (sl_checks_count(chk)) {
-		sl_review_result res;
-		if ((rc = sl_checks_run_in_tx(s, chk, ref, case_id, &res)))
-			goto fail;
-		checks =
-		    json_pack("{s:i, s:i, s:i}", "blockers", res.blockers,
-		              "warnings", res.warnings, "notes", res.notes);
-	}
-	if ((rc = sl_tx_commit(s)))
-		goto fail;
-	if (result)
-		*result = json_pack(
-		    "{s:s, s:i, s:O, s:O, s:o, s:s?}", "case_id", case_id,
-		    "return_no", r, "answered", answered, "open", open, "checks",
-		    checks ? checks : json_null(), "checks_not_run",
-		    checks ? NULL : not_run);
-	else
-		json_decref(checks);
-	checks = NULL;
-	goto out;
-dberr:
-	rc = sl_db_err(s, _("recording the resubmission"));
-fail:
-	sl_tx_rollback(s);
-out:
-	json_decref(checks);
-	json_decref(answered);
-	json_decref(answers);
-	json_decref(open);
-	free(items);
 	return rc;
 }
 
-sl_rc sl_case_resubmit(sl_store *s, const char *case_id, const char *buf,
-                       size_t len, const char *name, json_t **result)
+static sl_rc resubmit_once(sl_store *s, const sl_resubmit_req *rq,
+                           sl_checks *chk, sl_resubmit_res *out)
 {
+	sl_rc rc = sl_tx_snapshot(s);
+	if (rc)
+		return rc;
+	resubmission rs = {0};
+	if ((rc = read_resubmission(s, rq, &rs))) {
+		resubmission_free(&rs);
+		return rc;
+	}
+	json_t *answers = json_array();
+	int64_t now = sl_tx_clock(s);
+	out->n_answered = out->n_open = 0;
+	out->checks_ran = 0;
+	if (!(rc = sl_tx_begin_unchanged(s))) {
+		rc = record_answers(s, &rs, now, answers, out);
+		if (!rc)
+			rc = take_in(s, rq, &rs, now, answers, out);
+		/* the checks run again, on the new dossier, in this
+		 * transaction; if they cannot (none installed, one refused),
+		 * the findings stay those of the old dossier, marked stale,
+		 * and sign-off asks for a run */
+		sl_review_result res;
+		if (!rc && sl_checks_count(chk) &&
+		    !(rc = sl_checks_run_in_tx(s, chk, rs.ref, rq->case_id,
+		                               &res))) {
+			out->checks_ran = 1;
+			out->blockers = res.blockers;
+			out->warnings = res.warnings;
+			out->notes = res.notes;
+		}
+		if (rc || (rc = sl_tx_commit(s)))
+			sl_tx_rollback(s);
+	}
+	out->return_no = rs.r;
+	json_decref(answers);
+	resubmission_free(&rs);
+	return rc;
+}
+
+size_t sl_resubmit_max_bytes(void)
+{
+	sl_dossier_limits lim;
+	sl_dossier_default_limits(&lim);
+	return lim.max_bytes;
+}
+
+sl_rc sl_review_resubmit(sl_store *s, const sl_resubmit_req *rq,
+                         sl_resubmit_res *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!(out->mem_ = sl_pool_new()))
+		return sl_error(SL_ESYS, _("out of memory"));
 	/* The plugins are loaded first, outside any transaction: a refused
 	 * one is audited on its own, and the resubmission (the agency's
 	 * material, which must not be lost to a broken plugin) still
 	 * commits, saying why its checks did not run. */
 	sl_checks *chk = NULL;
-	char not_run[512] = "";
+	const char *not_run = NULL;
 	if (sl_checks_load(s, &chk))
-		snprintf(not_run, sizeof not_run, "%s", sl_errmsg());
+		not_run = sl_pool_strdup(out->mem_, sl_errmsg());
 	else if (!sl_checks_count(chk))
-		snprintf(not_run, sizeof not_run, "%s",
-		         _("no review plugin is installed"));
+		not_run = _("no review plugin is installed");
 	int tries = 0;
 	sl_rc rc;
 	do
-		rc = resubmit_once(s, case_id, buf, len, name, chk, not_run,
-		                   result);
+		rc = resubmit_once(s, rq, chk, out);
 	while (sl_tx_retry(s, rc, &tries));
 	sl_checks_free(chk);
+	out->case_id = sl_pool_strdup(out->mem_, rq->case_id);
+	out->checks_not_run = out->checks_ran ? NULL : not_run;
+	if (!rc && sl_pool_failed(out->mem_))
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	if (rc) {
+		sl_resubmit_res_free(out);
+		return rc;
+	}
+	out->recorded = 1;
+	/* taken in; the verdict on it is the operation's */
+	if (out->n_open || out->blockers)
+		return sl_error(
+		    SL_FAIL,
+		    _("case %s resubmitted: %zu item(s) still open, "
+		      "%d blocker(s)"),
+		    rq->case_id, out->n_open, out->blockers);
+	return SL_OK;
+}
+
+sl_rc sl_case_resubmit(sl_store *s, const char *case_id, const char *buf,
+                       size_t len, const char *name, json_t **result)
+{
+	sl_resubmit_req rq = {case_id, buf, len, name};
+	sl_resubmit_res r;
+	sl_rc rc = sl_review_resubmit(s, &rq, &r);
+	if (rc == SL_FAIL && r.recorded)
+		rc = SL_OK;
+	if (!rc && result && !(*result = sl_resubmit_json(&r)))
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	sl_resubmit_res_free(&r);
 	return rc;
 }

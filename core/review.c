@@ -10,10 +10,10 @@
 #include "canon.h"
 #include "cases.h"
 #include "crypto.h"
+#include "guard.h"
 #include "lifecycle.h"
 #include "pkgstore.h"
 #include "plugin_host.h"
-#include "guard.h"
 #include "rules.h"
 #include "text.h"
 
@@ -575,7 +575,8 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 		if (!sl_plugin_usable(pl->v[i])) {
 			char msg[200];
 			snprintf(msg, sizeof msg,
-			         "检查插件 %s 不能按现行审理规则工作，本案未经其检查",
+			         "检查插件 %s "
+			         "不能按现行审理规则工作，本案未经其检查",
 			         em->check);
 			push(em, "formalities", SHENLI_BLOCKER, "check_failed",
 			     msg, json_array(), NULL);
@@ -684,8 +685,7 @@ static sl_rc review_run_once(sl_store *s, const char *case_id,
 	sl_rc rc = sl_tx_snapshot(s);
 	if (rc)
 		return rc;
-	rc = sl_guard(s, SL_ACT_REVIEW_RUN,
-	                       case_id ? case_id : "cases");
+	rc = sl_guard(s, SL_ACT_REVIEW_RUN, case_id ? case_id : "cases");
 	if (rc)
 		return rc;
 	todo_list todo_v = {0};
@@ -733,15 +733,45 @@ static sl_rc review_run_once(sl_store *s, const char *case_id,
 	return rc;
 }
 
-sl_rc sl_review_run(sl_store *s, const char *case_id,
-                    int (*cb)(const sl_review_result *r, void *ud), void *ud)
+/* The run's totals, and the caller's progress, case by case. */
+struct tally {
+	const sl_review_run_req *rq;
+	sl_review_run_res *res;
+};
+
+static int tally_case(const sl_review_result *r, void *ud)
 {
+	struct tally *t = ud;
+	t->res->cases++;
+	t->res->blockers += r->blockers;
+	t->res->warnings += r->warnings;
+	t->res->notes += r->notes;
+	return t->rq->progress ? t->rq->progress(r, t->rq->ud) : 0;
+}
+
+sl_rc sl_review_run(sl_store *s, const sl_review_run_req *rq,
+                    sl_review_run_res *out)
+{
+	struct tally t = {rq, out};
 	int tries = 0;
 	sl_rc rc;
-	do
-		rc = review_run_once(s, case_id, cb, ud);
-	while (sl_tx_retry(s, rc, &tries));
-	return rc;
+	do { /* a run that starts again counts again from nothing */
+		memset(out, 0, sizeof *out);
+		rc = review_run_once(s, rq->case_id, tally_case, &t);
+	} while (sl_tx_retry(s, rc, &tries));
+	if (rc) {
+		memset(out, 0, sizeof *out);
+		return rc;
+	}
+	out->ran = 1;
+	/* the verdict is the run's, not its caller's: a blocker stops
+	 * sign-off, and that is what exit 1 says */
+	if (out->blockers)
+		return sl_error(SL_FAIL,
+		                _("the checks found %ld blocker(s) in %zu "
+		                  "case(s)"),
+		                out->blockers, out->cases);
+	return SL_OK;
 }
 
 /* Check the cases of t; own_tx: in a transaction of its own (else in the
@@ -836,10 +866,9 @@ sl_rc sl_checks_run_in_tx(sl_store *s, sl_checks *c, int64_t ref,
 	return rc;
 }
 
-/* Each stored finding of case ref, in order, as a new reference for cb
- * (non-zero from cb stops). */
-static sl_rc findings_each(sl_store *s, int64_t ref,
-                           int (*cb)(json_t *f, void *ud), void *ud)
+/* Each stored finding of case ref, in order, to cb (non-zero from cb
+ * stops). The row's columns and its refs are valid during the call. */
+static sl_rc findings_each(sl_store *s, int64_t ref, sl_finding_cb cb, void *ud)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(
@@ -850,37 +879,50 @@ static sl_rc findings_each(sl_store *s, int64_t ref,
 	        -1, &st, 0))
 		return sl_db_err(s, _("reading findings"));
 	sqlite3_bind_int64(st, 1, ref);
+	const char **refs = NULL;
+	size_t cap = 0;
+	sl_rc rc = SL_OK;
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		json_error_t jerr;
-		json_t *refs = json_loads((const char *)TXT(st, 5), 0, &jerr);
-		json_t *f =
-		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s?}", "check",
-		              TXT(st, 0), "standard", TXT(st, 1), "severity",
-		              TXT(st, 2), "code", TXT(st, 3), "message",
-		              TXT(st, 4), "refs", refs ? refs : json_array(),
-		              "outline_item", (const char *)TXT(st, 6));
-		if (cb(f, ud))
+		json_t *rj = json_loads((const char *)TXT(st, 5), 0, &jerr);
+		size_t n = 0, k = json_array_size(rj);
+		if (k > cap) {
+			const char **nv = realloc(refs, k * sizeof *nv);
+			if (!nv) {
+				json_decref(rj);
+				rc = sl_error(SL_ESYS, _("out of memory"));
+				break;
+			}
+			refs = nv;
+			cap = k;
+		}
+		for (size_t i = 0; i < k; i++) /* stored: strings only */
+			if (json_string_value(json_array_get(rj, i)))
+				refs[n++] =
+				    json_string_value(json_array_get(rj, i));
+		sl_finding f = {(const char *)TXT(st, 0),
+		                (const char *)TXT(st, 1),
+		                (const char *)TXT(st, 2),
+		                (const char *)TXT(st, 3),
+		                (const char *)TXT(st, 4),
+		                refs,
+		                n,
+		                (const char *)TXT(st, 6)};
+		int stop = cb(&f, ud);
+		json_decref(rj);
+		if (stop)
 			break;
 	}
 	sqlite3_finalize(st);
-	if (step != SQLITE_DONE && step != SQLITE_ROW)
-		return sl_db_err(s, _("reading findings"));
-	return SL_OK;
-}
-
-sl_rc sl_review_findings(sl_store *s, const char *case_id, json_t **out)
-{
-	int64_t ref;
-	sl_state state;
-	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
-	if (rc)
-		return rc;
-	return sl_review_findings_of(s, ref, out);
+	free(refs);
+	if (!rc && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = sl_db_err(s, _("reading findings"));
+	return rc;
 }
 
 sl_rc sl_review_findings_each(sl_store *s, const char *case_id,
-                              int (*cb)(json_t *f, void *ud), void *ud)
+                              sl_finding_cb cb, void *ud)
 {
 	int64_t ref;
 	sl_state state;
@@ -890,20 +932,29 @@ sl_rc sl_review_findings_each(sl_store *s, const char *case_id,
 	return findings_each(s, ref, cb, ud);
 }
 
-static int append_finding(json_t *f, void *ud)
+struct append_ctx {
+	json_t *arr;
+	int oom;
+};
+
+static int append_finding(const sl_finding *f, void *ud)
 {
-	json_array_append_new(ud, f);
-	return 0;
+	struct append_ctx *c = ud;
+	c->oom = json_array_append_new(c->arr, sl_finding_json(f)) != 0;
+	return c->oom;
 }
 
 sl_rc sl_review_findings_of(sl_store *s, int64_t ref, json_t **out)
 {
-	json_t *arr = json_array();
-	sl_rc rc = findings_each(s, ref, append_finding, arr);
+	*out = NULL;
+	struct append_ctx c = {json_array(), 0};
+	sl_rc rc = c.arr ? findings_each(s, ref, append_finding, &c) : SL_OK;
+	if (!rc && (!c.arr || c.oom))
+		rc = sl_error(SL_ESYS, _("out of memory"));
 	if (rc) {
-		json_decref(arr);
+		json_decref(c.arr);
 		return rc;
 	}
-	*out = arr;
+	*out = c.arr;
 	return SL_OK;
 }

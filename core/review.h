@@ -14,18 +14,14 @@
 
 #include <jansson.h>
 
+#include <shenli/ops_review.h>
+
 #include "store.h"
 
-typedef struct {
-	const char *case_id;
-	int blockers, warnings, notes;
-	size_t index, total; /* this is case index (from 1) of total */
-} sl_review_result;
-
-/* Run on one case (case_id) or on every case the acting user may see that
- * is under review (case_id NULL). cb is called per case (may be NULL). */
-sl_rc sl_review_run(sl_store *s, const char *case_id,
-                    int (*cb)(const sl_review_result *r, void *ud), void *ud);
+/* The operations (review run, review findings) are <shenli/ops_review.h>'s;
+ * what follows is for the other services. One case's counts, as the run
+ * reports them. */
+typedef sl_review_row sl_review_result;
 
 /* The installed plugins, loaded for checks inside a caller's transaction
  * (a resubmission re-runs them on the new dossier). Load them before the
@@ -41,13 +37,8 @@ sl_rc sl_checks_run_in_tx(sl_store *s, sl_checks *c, int64_t ref,
                           const char *case_id, sl_review_result *res);
 void sl_checks_free(sl_checks *c);
 
-/* The stored findings of a case, as the JSON list of spec/cli.md. */
-sl_rc sl_review_findings(sl_store *s, const char *case_id, json_t **out);
-/* The same for case ref; policy is the caller's. */
+/* The stored findings of case ref as the JSON list of spec/cli.md
+ * (sl_finding_json each), for the case view; policy is the caller's. */
 sl_rc sl_review_findings_of(sl_store *s, int64_t ref, json_t **out);
-/* The findings of a case one at a time, each a new reference that cb
- * takes (non-zero from cb stops): any number of them in flat memory. */
-sl_rc sl_review_findings_each(sl_store *s, const char *case_id,
-                              int (*cb)(json_t *f, void *ud), void *ud);
 
 #endif

@@ -26,28 +26,15 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include <shenli/ops_review.h>
+
 #include "sandbox.h"
 #include "store.h"
 
 /* The case view of case ref. Policy is the caller's. */
 sl_rc sl_case_view(sl_store *s, int64_t ref, const char *case_id, json_t **out);
 
-/* The outcome of running scripts on a case: a list of
- * {script, version, passed, findings: [...], printed} per script. */
-typedef struct {
-	json_t *scripts;
-	int passed;    /* every script passed */
-	char head[96]; /* sign-off: the audit head recorded, "SEQ:HEX" */
-} sl_gate_result;
-
-void sl_gate_result_free(sl_gate_result *r);
-
-/* Dry-run one installed script on a case (nothing is written). SL_OK
- * whether or not it passed: see r->passed. */
-sl_rc sl_script_dry_run(sl_store *s, const char *name, const char *case_id,
-                        const sl_sandbox_limits *lim, sl_gate_result *r);
-
-/* Sign the case off. SL_FAIL (r filled) if a script fails. */
-sl_rc sl_signoff(sl_store *s, const char *case_id, sl_gate_result *r);
+/* The operations (review signoff, script run) and the typed gate result
+ * are <shenli/ops_review.h>'s. */
 
 #endif

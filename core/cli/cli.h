@@ -177,7 +177,8 @@ int cli_id_args(int argc, char **argv, const char *usage, const char *what,
 
 /* The per-script results of a gate (sign-off, script run): failing
  * scripts and their findings, or all scripts. */
-void cli_print_gate(const json_t *scripts, int all);
+struct sl_gate_res; /* <shenli/ops_review.h> */
+void cli_print_gate(const struct sl_gate_res *r, int all);
 
 /* Time from unix ms for JSON: "2026-11-22 11:22:33Z" (UTC). */
 void cli_fmt_time(long long ms, char out[32]);

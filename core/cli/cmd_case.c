@@ -8,7 +8,6 @@
 
 #include <shenli/ops.h>
 
-#include "../returns.h"
 #include "cli.h"
 
 /* A whole number in [lo, hi]; 0 if s is not one. */
@@ -604,76 +603,67 @@ static int case_extend(int argc, char **argv, sl_cli *g)
 
 static int case_resubmit(int argc, char **argv, sl_cli *g)
 {
-	const char *id = NULL, *file = NULL;
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--help")) {
-			return cli_help();
-		} else if (argv[i][0] != '-' && !id)
-			id = argv[i];
-		else if (argv[i][0] != '-' && !file)
-			file = argv[i];
-		else
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	int json = 0, c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': return cli_help();
+		default:
 			return cli_usage(_("case resubmit: unexpected '%s'"),
-			                 argv[i]);
+			                 argv[optind - 1]);
+		}
 	}
-	if (!file)
+	if (optind + 2 < argc)
+		return cli_usage(_("case resubmit: unexpected '%s'"),
+		                 argv[optind + 2]);
+	if (optind + 2 != argc)
 		return cli_usage(
 		    _("case resubmit: give the case and the file"));
+	sl_resubmit_req rq = {argv[optind], NULL, 0, argv[optind + 1]};
 	char *buf;
-	size_t len;
-	sl_rc rc = sl_file_read(file, sl_dossier_max_bytes(), &buf, &len);
+	int rc = sl_file_read(rq.name, sl_resubmit_max_bytes(), &buf, &rq.len);
 	if (rc)
 		return cli_fail(rc);
-	sl_store *s;
-	if ((rc = cli_unlock(g, &s))) {
-		free(buf);
-		return cli_fail(rc);
-	}
-	json_t *res = NULL;
-	rc = sl_case_resubmit(s, id, buf, len, file, &res);
-	sl_store_close(s);
+	rq.buf = buf;
+	sl_store *s = cli_store(g, &rc);
+	sl_resubmit_res res = {0};
+	if (s && (rc = sl_review_resubmit(s, &rq, &res)) && !res.recorded)
+		rc = cli_fail(rc);
 	free(buf);
-	if (rc)
-		return cli_fail(rc);
-	json_t *open = json_object_get(res, "open");
-	json_t *checks = json_object_get(res, "checks");
-	int blockers =
-	    (int)json_integer_value(json_object_get(checks, "blockers"));
+	if (!res.recorded)
+		return rc;
 	if (json) {
-		cli_print_json(res);
+		json_t *j = sl_resubmit_json(&res);
+		cli_print_json(j);
+		json_decref(j);
 	} else {
-		size_t i;
-		json_t *v;
 		printf(_("case %s resubmitted (return %lld): %zu item(s) "
 		         "answered, "
 		         "%zu open\n"),
-		       cli_txt(id),
-		       json_integer_value(json_object_get(res, "return_no")),
-		       json_array_size(json_object_get(res, "answered")),
-		       json_array_size(open));
-		json_array_foreach(open, i, v) printf(
-		    _("  item %lld is still open: %s\n"),
-		    json_integer_value(json_object_get(v, "no")),
-		    cli_txt(json_string_value(json_object_get(v, "why"))));
-		if (json_is_null(checks))
+		       cli_txt(rq.case_id), (long long)res.return_no,
+		       res.n_answered, res.n_open);
+		for (size_t i = 0; i < res.n_open; i++)
+			printf(_("  item %lld is still open: %s\n"),
+			       (long long)res.open[i].no,
+			       cli_txt(res.open[i].why));
+		if (!res.checks_ran)
 			printf(_("checks not run: %s\n"),
-			       cli_txt(json_string_value(
-			           json_object_get(res, "checks_not_run"))));
+			       cli_txt(res.checks_not_run));
 		else
 			printf(_("checks: %d blocker(s), %lld warning(s), %lld "
 			         "note(s)\n"),
-			       blockers,
-			       json_integer_value(
-			           json_object_get(checks, "warnings")),
-			       json_integer_value(
-			           json_object_get(checks, "notes")));
+			       res.blockers, (long long)res.warnings,
+			       (long long)res.notes);
 	}
-	int fail = json_array_size(open) > 0 || blockers > 0;
-	json_decref(res);
-	return fail ? SL_FAIL : SL_OK;
+	sl_resubmit_res_free(&res);
+	return rc; /* SL_FAIL: items open or blockers found */
 }
 
 static const cli_sub subs[] = {

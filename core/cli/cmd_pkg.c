@@ -4,12 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <shenli/ops.h>
-
-/* script run's sl_script_dry_run, until it is an operation of
- * <shenli/ops_review.h> */
-#include "../signoff.h"
 #include "cli.h"
+#include <shenli/ops.h>
 
 /* "plugin", "script", "rules" in the user's language */
 static const char *kind_label(sl_pkg_kind kind)
@@ -123,39 +119,45 @@ static int plugin_verify(sl_cli *g, const char *name)
 
 static int script_run(int argc, char **argv, sl_cli *g)
 {
-	const char *name = NULL, *id = NULL;
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--help")) {
-			return cli_help();
-		} else if (argv[i][0] != '-' && !name)
-			name = argv[i];
-		else if (argv[i][0] != '-' && !id)
-			id = argv[i];
-		else
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	int json = 0, c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': return cli_help();
+		default:
 			return cli_usage(_("script run: unexpected '%s'"),
-			                 argv[i]);
+			                 argv[optind - 1]);
+		}
 	}
-	if (!id)
+	if (optind + 2 < argc)
+		return cli_usage(_("script run: unexpected '%s'"),
+		                 argv[optind + 2]);
+	if (optind + 2 != argc)
 		return cli_usage(_("script run: give the script and the case"));
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
+	sl_script_run_req rq = {argv[optind], argv[optind + 1]};
+	int rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_gate_res r;
+	rc = sl_script_run(s, &rq, &r);
+	if (!r.ran)
 		return cli_fail(rc);
-	sl_gate_result r;
-	rc = sl_script_dry_run(s, name, id, NULL, &r);
-	sl_store_close(s);
-	if (rc)
-		return cli_fail(rc);
-	if (json)
-		cli_print_json(json_array_get(r.scripts, 0));
-	else
-		cli_print_gate(r.scripts, 1);
-	int passed = r.passed;
-	sl_gate_result_free(&r);
-	return passed ? SL_OK : SL_FAIL;
+	if (json) {
+		json_t *j = sl_script_run_json(&r);
+		cli_print_json(j);
+		json_decref(j);
+	} else
+		cli_print_gate(&r, 1);
+	sl_gate_res_free(&r);
+	return rc; /* SL_FAIL: it did not pass */
 }
 
 /* install, list, remove and verify for the three kinds: argv[0] is the

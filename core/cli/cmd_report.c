@@ -1,15 +1,14 @@
 /* cmd_report.c - shenli report: the review report (审理报告) and the
  * panel's review opinion (审理意见) as documents. */
+#define _GNU_SOURCE
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../doc_pdf.h"
-#include "../fsutil.h"
-#include "../opiniondoc.h"
-#include "../report.h"
 #include "cli.h"
+#include <shenli/ops.h>
 
 static const char USAGE[] = N_(
     "usage: shenli report ID [--opinion] [--format md|html|pdf] [--out FILE]\n"
@@ -43,51 +42,62 @@ int cli_write_document(const char *out, const char *data, size_t len)
 	return SL_OK;
 }
 
+/* report is not one of a group's subcommands (main.c runs it itself):
+ * it keeps its own usage text and opens the store itself, and this is its
+ * one path that closes it. */
 int cmd_report(int argc, char **argv, sl_cli *g)
 {
-	const char *id = NULL, *format = "md", *out = NULL;
-	int opinion = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--format") && i + 1 < argc)
-			format = argv[++i];
-		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-			out = argv[++i];
-		else if (!strcmp(argv[i], "--opinion"))
-			opinion = 1;
-		else if (!strcmp(argv[i], "--help")) {
-			fputs(_(USAGE), stdout);
-			return SL_OK;
-		} else if (!id && argv[i][0] != '-')
-			id = argv[i];
-		else
-			return cli_usage_error(
-			    _(USAGE), _("report: unexpected '%s'"), argv[i]);
+	static const struct option opts[] = {
+	    {"format", required_argument, 0, 'f'},
+	    {"out", required_argument, 0, 'o'},
+	    {"opinion", no_argument, 0, 'O'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	sl_document_req rq = {.kind = SL_DOCUMENT_REPORT, .format = "md"};
+	const char *out = NULL;
+	int c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': rq.format = optarg; break;
+		case 'o': out = optarg; break;
+		case 'O': rq.kind = SL_DOCUMENT_OPINION; break;
+		case 'h': fputs(_(USAGE), stdout); return SL_OK;
+		default:
+			return cli_usage_error(_(USAGE),
+			                       _("report: unexpected '%s'"),
+			                       argv[optind - 1]);
+		}
 	}
-	if (!id)
+	if (optind + 1 < argc)
+		return cli_usage_error(_(USAGE), _("report: unexpected '%s'"),
+		                       argv[optind + 1]);
+	if (optind == argc)
 		return cli_usage_error(_(USAGE), _("report: which case?"));
-	if (strcmp(format, "md") && strcmp(format, "html") &&
-	    strcmp(format, "pdf"))
+	rq.case_id = argv[optind];
+	if (strcmp(rq.format, "md") && strcmp(rq.format, "html") &&
+	    strcmp(rq.format, "pdf"))
 		return cli_usage_error(_(USAGE),
 		                       _("report: --format md, html or pdf"));
 	if (out && !*out)
 		return cli_usage_error(_(USAGE),
 		                       _("report: --out needs a file"));
 	/* a PDF is binary: never onto a terminal */
-	if (!out && !strcmp(format, "pdf") && isatty(STDOUT_FILENO))
+	if (!out && !strcmp(rq.format, "pdf") && isatty(STDOUT_FILENO))
 		return cli_usage_error(
 		    _(USAGE), _("report: a PDF goes to --out FILE or a pipe"));
 	sl_store *s;
 	sl_rc rc = cli_unlock(g, &s);
 	if (rc)
 		return cli_fail(rc);
-	char *doc;
-	size_t len;
-	rc = opinion ? sl_opinion_document(s, id, format, NULL, &doc, &len)
-	             : sl_report(s, id, format, NULL, &doc, &len);
+	sl_document_res doc;
+	rc = sl_review_document(s, &rq, &doc);
 	sl_store_close(s);
 	if (rc)
 		return cli_fail(rc);
-	int r = cli_write_document(out, doc, len);
-	free(doc);
+	int r = cli_write_document(out, doc.data, doc.len);
+	sl_document_res_free(&doc);
 	return r;
 }

@@ -1,37 +1,72 @@
-/* cmd_review.c - shenli review run|findings|opinion|return|outline|signoff. */
-#include <jansson.h>
+/* cmd_review.c - shenli review run|findings|opinion|opinions|return|
+ * withdraw|outline|signoff. Each parses its options, calls one operation
+ * (<shenli/ops_review.h>) and prints its typed result: --json through the
+ * result's serialiser, else in words. */
+#define _GNU_SOURCE
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "../doc_pdf.h"
-#include "../fsutil.h"
-#include "../opinions.h"
-#include "../returnletter.h"
-#include "../returns.h"
-#include "../review.h"
-#include "../signoff.h"
 #include "cli.h"
+#include <shenli/ops.h>
+
+/* ---- options --------------------------------------------------------------
+ * getopt_long, one style for every subcommand: an option it does not know
+ * (or one missing its value) and a word too many are the same usage error
+ * as ever, "SUB: unexpected 'WORD'". */
+
+/* The word getopt_long stopped at. */
+static int unexpected(const char *what, char **argv)
+{
+	return cli_usage(_("%s: unexpected '%s'"), what, argv[optind - 1]);
+}
+
+/* "ID [--json]": 0 to go on, -1 when help was printed, else the exit
+ * code (usage printed). */
+static int id_json_args(int argc, char **argv, const char *what,
+                        const char **id, int *json)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	int c;
+	*json = 0;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': *json = 1; break;
+		case 'h': cli_help(); return -1;
+		default: return unexpected(what, argv);
+		}
+	}
+	if (optind == argc)
+		return cli_usage(_("%s: which one?"), what);
+	if (optind + 1 < argc)
+		return cli_usage(_("%s: unexpected '%s'"), what,
+		                 argv[optind + 1]);
+	*id = argv[optind];
+	return 0;
+}
+
+/* ---- run ----------------------------------------------------------------- */
 
 struct run_ctx {
-	long cases, blockers, warnings, notes;
 	int verbose, progress;
 	cli_bar bar;
 };
 
-static int on_case(const sl_review_result *r, void *ud)
+static int on_case(const sl_review_row *r, void *ud)
 {
 	struct run_ctx *c = ud;
-	c->cases++;
-	c->blockers += r->blockers;
-	c->warnings += r->warnings;
-	c->notes += r->notes;
 	if (c->verbose)
 		printf(_("%s: %d blocker(s), %d warning(s), %d note(s)\n"),
 		       cli_txt(r->case_id), r->blockers, r->warnings, r->notes);
 	if (c->progress) {
-		if (c->cases == 1)
+		if (r->index == 1)
 			cli_progress_start(&c->bar, _("checking"), r->total, 1);
 		cli_progress(&c->bar, r->index, r->index == r->total);
 	}
@@ -40,35 +75,45 @@ static int on_case(const sl_review_result *r, void *ud)
 
 static int review_run(int argc, char **argv, sl_cli *g)
 {
-	const char *id = NULL;
-	int all = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--all"))
-			all = 1;
-		else if (!strcmp(argv[i], "--help")) {
-			return cli_help();
-		} else if (!id && argv[i][0] != '-')
-			id = argv[i];
-		else
-			return cli_usage(_("review run: unexpected '%s'"),
-			                 argv[i]);
+	static const struct option opts[] = {
+	    {"all", no_argument, 0, 'a'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	int all = 0, c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': all = 1; break;
+		case 'h': return cli_help();
+		default: return unexpected("review run", argv);
+		}
 	}
+	if (optind + 1 < argc)
+		return cli_usage(_("review run: unexpected '%s'"),
+		                 argv[optind + 1]);
+	const char *id = optind < argc ? argv[optind] : NULL;
 	if (!!id == all)
 		return cli_usage(_("review run: give one case ID or --all"));
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
-		return cli_fail(rc);
-	struct run_ctx ctx = {0, 0, 0, 0, !all, all, {0}};
-	rc = sl_review_run(s, id, on_case, &ctx);
-	sl_store_close(s);
-	if (rc)
+	int rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	struct run_ctx ctx = {!all, all, {0}};
+	sl_review_run_req rq = {id, on_case, &ctx};
+	sl_review_run_res res;
+	rc = sl_review_run(s, &rq, &res);
+	if (!res.ran)
 		return cli_fail(rc);
 	printf(_("%ld case(s) checked: %ld blocker(s), %ld warning(s), %ld "
 	         "note(s)\n"),
-	       ctx.cases, ctx.blockers, ctx.warnings, ctx.notes);
-	return ctx.blockers ? SL_FAIL : SL_OK;
+	       (long)res.cases, res.blockers, res.warnings, res.notes);
+	return rc; /* SL_FAIL: a blocker */
 }
+
+/* ---- findings --------------------------------------------------------------
+ */
 
 /* The six standards of the 24 characters (DOMAIN.md) and the severities,
  * in Chinese: findings, like the case and its outline, are a Chinese view
@@ -89,150 +134,167 @@ static const char *zh_of(const char *code)
 }
 
 /* "F1、E2" */
-static const char *refs_text(json_t *refs)
+static const char *refs_text(const char *const *refs, size_t n)
 {
 	static char buf[1024];
-	size_t i;
-	json_t *r;
 	buf[0] = 0;
-	json_array_foreach(refs, i, r)
-	{
+	for (size_t i = 0; i < n; i++) {
 		size_t used = strlen(buf);
 		snprintf(buf + used, sizeof buf - used, "%s%s", i ? "、" : "",
-		         json_string_value(r) ? json_string_value(r) : "");
+		         refs[i] ? refs[i] : "");
 	}
 	return buf;
 }
 
-static void print_findings(const char *id, json_t *arr)
+/* The findings as they stream: --json element by element; else a table
+ * and the suggested outline items, printed once all are in. */
+struct findings_ctx {
+	int json;
+	cli_json_array ja;
+	cli_table *t;
+	size_t n;
+	char **suggest; /* the n findings' outline items (NULL: none) */
+	size_t cap;
+	int oom;
+};
+
+static int on_finding(const sl_finding *f, void *ud)
 {
-	size_t i;
-	json_t *f;
-	if (!json_array_size(arr)) {
+	struct findings_ctx *c = ud;
+	if (c->json) {
+		cli_json_array_add(&c->ja, sl_finding_json(f));
+		return 0;
+	}
+	if (c->n == c->cap) {
+		size_t nc = c->cap ? 2 * c->cap : 16;
+		char **nv = realloc(c->suggest, nc * sizeof *nv);
+		if (!nv)
+			return c->oom = 1;
+		c->suggest = nv;
+		c->cap = nc;
+	}
+	c->suggest[c->n] = f->outline_item ? strdup(f->outline_item) : NULL;
+	char no[24];
+	snprintf(no, sizeof no, "%zu", ++c->n);
+	cli_table_add(c->t, no);
+	cli_table_add(c->t, zh_of(f->severity));
+	cli_table_add(c->t, zh_of(f->standard));
+	cli_table_add(c->t, f->check);
+	cli_table_add(c->t, f->code);
+	cli_table_add(c->t, refs_text(f->refs, f->n_refs));
+	cli_table_add(c->t, f->message);
+	return 0;
+}
+
+static void print_findings(const char *id, struct findings_ctx *c)
+{
+	if (!c->n) {
 		printf("%s：无审查发现（尚未运行检查，或检查未发现问题）\n",
 		       cli_txt(id));
 		return;
 	}
-	printf("%s：审查发现 %zu 条\n", cli_txt(id), json_array_size(arr));
-	cli_table *t = cli_table_new(7, "序号", "级别", "标准", "检查", "代码",
-	                             "涉及", "问题");
-	cli_table_right(t, 0);
-	int suggestions = 0;
-	json_array_foreach(arr, i, f)
-	{
-		char no[24];
-		snprintf(no, sizeof no, "%zu", i + 1);
-		cli_table_add(t, no);
-		cli_table_add(t, zh_of(json_string_value(
-		                     json_object_get(f, "severity"))));
-		cli_table_add(t, zh_of(json_string_value(
-		                     json_object_get(f, "standard"))));
-		cli_table_add(t,
-		              json_string_value(json_object_get(f, "check")));
-		cli_table_add(t, json_string_value(json_object_get(f, "code")));
-		cli_table_add(t, refs_text(json_object_get(f, "refs")));
-		cli_table_add(t,
-		              json_string_value(json_object_get(f, "message")));
-		suggestions += json_string_value(
-		                   json_object_get(f, "outline_item")) != NULL;
+	printf("%s：审查发现 %zu 条\n", cli_txt(id), c->n);
+	cli_table_print(c->t, stdout);
+	int head = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->suggest[i])
+			continue;
+		if (!head++)
+			printf("\n建议补查（写入退回的补查提纲）\n");
+		printf("  %zu. %s\n", i + 1, cli_txt(c->suggest[i]));
 	}
-	cli_table_print(t, stdout);
-	cli_table_free(t);
-	if (!suggestions)
-		return;
-	printf("\n建议补查（写入退回的补查提纲）\n");
-	json_array_foreach(arr, i, f)
-	{
-		const char *o =
-		    json_string_value(json_object_get(f, "outline_item"));
-		if (o)
-			printf("  %zu. %s\n", i + 1, cli_txt(o));
-	}
-}
-
-static int stream_finding(json_t *f, void *ud)
-{
-	cli_json_array_add(ud, f);
-	return 0;
 }
 
 static int review_findings(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
-	int json,
-	    pr = cli_id_args(argc, argv, NULL, "review findings", &id, &json);
-	if (pr)
-		return pr < 0 ? SL_OK : pr;
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
+	int json, rc = id_json_args(argc, argv, "review findings", &id, &json);
 	if (rc)
-		return cli_fail(rc);
-	json_t *arr = NULL;
-	cli_json_array ja = {0}; /* --json: streamed */
-	rc = json ? sl_review_findings_each(s, id, stream_finding, &ja)
-	          : sl_review_findings(s, id, &arr);
-	sl_store_close(s);
-	if (rc)
-		return cli_fail(rc);
-	if (json) {
-		cli_json_array_end(&ja);
-	} else {
-		print_findings(id, arr);
+		return rc < 0 ? SL_OK : rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	struct findings_ctx c = {.json = json};
+	if (!json) {
+		c.t = cli_table_new(7, "序号", "级别", "标准", "检查", "代码",
+		                    "涉及", "问题");
+		cli_table_right(c.t, 0);
 	}
-	json_decref(arr);
-	return SL_OK;
+	rc = sl_review_findings_each(s, id, on_finding, &c);
+	if (!rc && c.oom)
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	if (!rc && json)
+		cli_json_array_end(&c.ja);
+	else if (!rc)
+		print_findings(id, &c);
+	for (size_t i = 0; i < c.n; i++)
+		free(c.suggest[i]);
+	free(c.suggest);
+	cli_table_free(c.t);
+	return rc ? cli_fail(rc) : SL_OK;
 }
 
-/* ---- opinion ------------------------------------------------------------ */
+/* ---- opinion ----------------------------------------------------------------
+ */
 
 static int review_opinion(int argc, char **argv, sl_cli *g)
 {
-	const char *id = NULL, *file = NULL;
-	int json = 0, panel = 0, fields = 0;
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"panel", no_argument, 0, 'p'},
+	    {"file", required_argument, 0, 'f'},
+	    {"discipline", required_argument, 0, 'd'},
+	    {"eight-point", no_argument, 0, 'e'},
+	    {"party-sanction", required_argument, 0, 'P'},
+	    {"gov-sanction", required_argument, 0, 'G'},
+	    {"form", required_argument, 0, 'F'},
+	    {"circumstance", required_argument, 0, 'c'},
+	    {"reason", required_argument, 0, 'r'},
+	    {"dissent", required_argument, 0, 'D'},
+	    {"property", required_argument, 0, 'o'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	const char *file = NULL;
+	int json = 0, fields = 0, c;
 	sl_opinion_fields f = {0};
+	sl_opinion_req rq = {0};
 	const char **disc = calloc((size_t)argc, sizeof *disc),
 	           **circ = calloc((size_t)argc, sizeof *circ),
 	           **dis = calloc((size_t)argc, sizeof *dis);
 	int rc = disc && circ && dis
 	             ? SL_OK
 	             : cli_fail(sl_error(SL_ESYS, _("out of memory")));
-	for (int i = 1; i < argc && !rc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--json"))
-			json = 1;
-		else if (!strcmp(a, "--panel"))
-			panel = 1;
-		else if (!strcmp(a, "--file") && v)
-			file = argv[++i];
-		else if (!strcmp(a, "--discipline") && v)
-			disc[f.n_disciplines++] = argv[++i], fields = 1;
-		else if (!strcmp(a, "--eight-point"))
-			f.eight_point_rules = 1, fields = 1;
-		else if (!strcmp(a, "--party-sanction") && v)
-			f.party_sanction = argv[++i], fields = 1;
-		else if (!strcmp(a, "--gov-sanction") && v)
-			f.gov_sanction = argv[++i], fields = 1;
-		else if (!strcmp(a, "--form") && v) {
+	optind = 0;
+	opterr = 0;
+	while (!rc && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		fields |= !strchr("jpfh", c);
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'p': rq.panel = 1; break;
+		case 'f': file = optarg; break;
+		case 'd': disc[f.n_disciplines++] = optarg; break;
+		case 'e': f.eight_point_rules = 1; break;
+		case 'P': f.party_sanction = optarg; break;
+		case 'G': f.gov_sanction = optarg; break;
+		case 'F': {
 			char *end;
-			long n = strtol(argv[++i], &end, 10);
+			long n = strtol(optarg, &end, 10);
 			f.form = *end || n < -1000 || n > 1000 ? -1 : (int)n;
-			fields = 1;
-		} else if (!strcmp(a, "--circumstance") && v)
-			circ[f.n_circumstances++] = argv[++i], fields = 1;
-		else if (!strcmp(a, "--reason") && v)
-			f.reasoning = argv[++i], fields = 1;
-		else if (!strcmp(a, "--dissent") && v)
-			dis[f.n_dissent++] = argv[++i], fields = 1;
-		else if (!strcmp(a, "--property") && v)
-			f.property = argv[++i], fields = 1;
-		else if (!strcmp(a, "--help"))
-			rc = cli_help();
-		else if (!id && a[0] != '-')
-			id = a;
-		else
-			rc = cli_usage(_("review opinion: unexpected '%s'"), a);
+			break;
+		}
+		case 'c': circ[f.n_circumstances++] = optarg; break;
+		case 'r': f.reasoning = optarg; break;
+		case 'D': dis[f.n_dissent++] = optarg; break;
+		case 'o': f.property = optarg; break;
+		case 'h': rc = -1; break; /* the dispatcher answers it */
+		default: rc = unexpected("review opinion", argv);
+		}
 	}
-	if (!rc && (!id || (!file && !fields)))
+	if (!rc && optind + 1 < argc)
+		rc = cli_usage(_("review opinion: unexpected '%s'"),
+		               argv[optind + 1]);
+	if (!rc && (optind == argc || (!file && !fields)))
 		rc = cli_usage(
 		    _("review opinion: give the case, and the opinion "
 		      "as options (--discipline ... --reason TEXT) or "
@@ -244,152 +306,91 @@ static int review_opinion(int argc, char **argv, sl_cli *g)
 	f.circumstances = circ;
 	f.dissent = dis;
 	char *buf = NULL;
-	size_t len = 0;
-	sl_store *s = NULL;
 	if (!rc && file &&
-	    (rc = sl_file_read(file, SL_OPINION_MAX, &buf, &len)))
+	    (rc = sl_file_read(file, SL_OPINION_MAX, &buf, &rq.len)))
 		rc = cli_fail(rc);
-	if (!rc && (rc = cli_unlock(g, &s)))
-		rc = cli_fail(rc);
-	if (!rc && fields) {
-		if ((rc = sl_opinion_build(s, id, &f, panel, &buf)))
+	sl_store *s = rc ? NULL : cli_store(g, &rc);
+	sl_opinion_res res = {0};
+	if (s) {
+		rq.case_id = argv[optind];
+		rq.buf = buf;
+		rq.fields = file ? NULL : &f;
+		if ((rc = sl_review_opinion(s, &rq, &res)))
 			rc = cli_fail(rc);
-		else
-			len = strlen(buf);
 	}
-	json_t *o = NULL;
-	if (!rc && (rc = sl_opinion_record(s, id, buf, len, panel, &o)))
-		rc = cli_fail(rc);
-	sl_store_close(s);
 	free(buf);
 	free(disc);
 	free(circ);
 	free(dis);
-	if (rc)
-		return rc;
-	if (json)
-		cli_print_json(o);
-	else
-		printf(
-		    panel ? _("panel opinion on %s recorded and signed by %s "
-		              "(key %s); the case is deliberated\n")
-		          : _("opinion on %s recorded and signed by %s (key "
-		              "%s)\n"),
-		    cli_txt(id),
-		    cli_txt(json_string_value(json_object_get(o, "author"))),
-		    cli_txt(json_string_value(json_object_get(o, "sig_key"))));
-	json_decref(o);
+	if (rc || !s)
+		return rc < 0 ? cli_help() : rc;
+	if (json) {
+		json_t *j = sl_opinion_json(&res.opinion);
+		cli_print_json(j);
+		json_decref(j);
+	} else
+		printf(res.opinion.panel
+		           ? _("panel opinion on %s recorded and signed by %s "
+		               "(key %s); the case is deliberated\n")
+		           : _("opinion on %s recorded and signed by %s (key "
+		               "%s)\n"),
+		       cli_txt(rq.case_id), cli_txt(res.opinion.author),
+		       cli_txt(res.opinion.sig_key));
+	sl_opinion_res_free(&res);
 	return SL_OK;
 }
 
 /* The team's opinions side by side (each a column would not fit a
  * terminal's width in Chinese: one block each, the same fields in the
  * same order, so that they read across). */
-static void print_opinion(const json_t *o)
+static void print_opinion(const sl_opinion *o)
 {
-	const char *name = json_string_value(json_object_get(o, "author_name"));
-	printf("%s%s  %s\n",
-	       json_is_true(json_object_get(o, "panel")) ? "审理组意见 " : "",
-	       cli_txt(name ? name
-	                    : json_string_value(json_object_get(o, "author"))),
-	       cli_txt(json_string_value(json_object_get(o, "recorded_on"))));
-	size_t i;
-	json_t *d;
+	printf("%s%s  %s\n", o->panel ? "审理组意见 " : "",
+	       cli_txt(o->author_name ? o->author_name : o->author),
+	       cli_txt(o->recorded_on));
 	printf("  违反纪律：");
-	json_array_foreach(json_object_get(o, "disciplines"), i, d)
-	    printf("%s%s", i ? "、" : "",
-	           cli_txt(sl_discipline_name(json_string_value(d))));
-	printf("%s\n", json_is_true(json_object_get(o, "eight_point_rules"))
-	                   ? "（违反中央八项规定精神）"
-	                   : "");
-	const char *ps =
-	               json_string_value(json_object_get(o, "party_sanction")),
-	           *gs = json_string_value(json_object_get(o, "gov_sanction"));
-	printf("  党纪处分：%s    政务处分：%s    形态：第%lld种\n",
-	       cli_txt(ps ? ps : "无"), cli_txt(gs ? gs : "无"),
-	       json_integer_value(json_object_get(o, "form")));
-	printf("  理由：%s\n",
-	       cli_txt(json_string_value(json_object_get(o, "reasoning"))));
-	json_array_foreach(json_object_get(o, "dissent"), i, d)
-	    printf("  不同意见（%s）：%s\n",
-	           cli_txt(json_string_value(json_object_get(d, "member"))),
-	           cli_txt(json_string_value(json_object_get(d, "text"))));
+	for (size_t i = 0; i < o->n_disciplines; i++)
+		printf("%s%s", i ? "、" : "",
+		       cli_txt(sl_discipline_name(o->disciplines[i])));
+	printf("%s\n", o->eight_point_rules ? "（违反中央八项规定精神）" : "");
+	printf("  党纪处分：%s    政务处分：%s    形态：第%d种\n",
+	       cli_txt(o->party_sanction ? o->party_sanction : "无"),
+	       cli_txt(o->gov_sanction ? o->gov_sanction : "无"), o->form);
+	printf("  理由：%s\n", cli_txt(o->reasoning));
+	for (size_t i = 0; i < o->n_dissent; i++)
+		printf("  不同意见（%s）：%s\n", cli_txt(o->dissent[i].member),
+		       cli_txt(o->dissent[i].text));
 }
 
 static int review_opinions(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
-	int json;
-	int r = cli_id_args(argc, argv, NULL, "review opinions", &id, &json);
-	if (r)
-		return r < 0 ? SL_OK : r;
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
+	int json, rc = id_json_args(argc, argv, "review opinions", &id, &json);
 	if (rc)
+		return rc < 0 ? SL_OK : rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_opinions_res res;
+	if ((rc = sl_review_opinions(s, id, &res)))
 		return cli_fail(rc);
-	json_t *all = NULL;
-	rc = sl_opinions_team(s, id, &all);
-	sl_store_close(s);
-	if (rc)
-		return cli_fail(rc);
-	if (json)
-		cli_print_json(all);
-	else {
-		size_t i;
-		json_t *o;
-		json_array_foreach(all, i, o)
-		{
+	if (json) {
+		json_t *j = sl_opinions_json(&res);
+		cli_print_json(j);
+		json_decref(j);
+	} else {
+		for (size_t i = 0; i < res.n; i++) {
 			if (i)
 				printf("\n");
-			print_opinion(o);
+			print_opinion(&res.v[i]);
 		}
 	}
-	json_decref(all);
+	sl_opinions_res_free(&res);
 	return SL_OK;
 }
 
-/* ---- return and outline ---------------------------------------------------
+/* ---- return, withdraw and outline -------------------------------------------
  */
-
-/* A return's supplement outline, in Chinese like the document it is. */
-static const char *source_text(const char *src);
-
-static void print_outline(const json_t *o)
-{
-	const char *kind = json_string_value(json_object_get(o, "kind"));
-	const char *on = json_string_value(json_object_get(o, "returned_on"));
-	char day[32];
-	long long ms = cli_parse_utc(on);
-	if (ms >= 0)
-		cli_local_time(ms, 0, day);
-	printf("%s 第%lld次退回（%s）补查提纲  退回日期：%s\n",
-	       cli_txt(json_string_value(json_object_get(o, "case_id"))),
-	       json_integer_value(json_object_get(o, "return_no")),
-	       kind && !strcmp(kind, "reinvestigate") ? "重新审查调查"
-	                                              : "补充审查调查",
-	       ms >= 0 ? day : cli_txt(on));
-	size_t i;
-	json_t *it;
-	json_array_foreach(json_object_get(o, "items"), i, it)
-	{
-		json_t *w = json_object_get(it, "withdrawn");
-		printf("%3lld. %s%s\n",
-		       json_integer_value(json_object_get(it, "no")),
-		       cli_txt(json_string_value(json_object_get(it, "text"))),
-		       json_is_true(json_object_get(it, "answered"))
-		           ? "  [已补查]"
-		       : json_is_object(w) ? "  [已撤回]"
-		                           : "");
-		printf("     涉及：%s    来源：%s\n",
-		       cli_txt(refs_text(json_object_get(it, "refs"))),
-		       cli_txt(source_text(
-		           json_string_value(json_object_get(it, "source")))));
-		if (json_is_object(w))
-			printf("     撤回理由：%s\n",
-			       cli_txt(json_string_value(
-			           json_object_get(w, "reason"))));
-	}
-}
 
 /* Where an outline item came from, for the leader reading it. */
 static const char *source_text(const char *src)
@@ -403,173 +404,215 @@ static const char *source_text(const char *src)
 	return buf;
 }
 
-static int review_return(int argc, char **argv, sl_cli *g)
+/* A return's supplement outline, in Chinese like the document it is. */
+static void print_outline(const sl_outline_res *o)
 {
-	const char *id = NULL, *kind = NULL;
-	int json = 0;
-	size_t n = 0;
-	sl_return_req req = {0};
-	sl_outline_extra *items = calloc((size_t)argc, sizeof *items);
-	const char **picks = calloc((size_t)argc, sizeof *picks);
-	if (!items || !picks) {
-		free(items);
-		free(picks);
-		return cli_fail(sl_error(SL_ESYS, _("out of memory")));
+	printf("%s 第%d次退回（%s）补查提纲  退回日期：%s\n",
+	       cli_txt(o->case_id), o->return_no,
+	       o->kind && !strcmp(o->kind, "reinvestigate") ? "重新审查调查"
+	                                                    : "补充审查调查",
+	       cli_txt(o->returned_on));
+	for (size_t i = 0; i < o->n_items; i++) {
+		const sl_outline_item *it = &o->items[i];
+		printf("%3d. %s%s\n", it->no, cli_txt(it->text),
+		       it->answered    ? "  [已补查]"
+		       : it->withdrawn ? "  [已撤回]"
+		                       : "");
+		printf("     涉及：%s    来源：%s\n",
+		       cli_txt(refs_text(it->refs, it->n_refs)),
+		       cli_txt(source_text(it->source)));
+		if (it->withdrawn)
+			printf("     撤回理由：%s\n",
+			       cli_txt(it->withdrawn->reason));
 	}
-	int rc = SL_OK;
-	for (int i = 1; i < argc && !rc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--dry-run"))
-			req.dry_run = 1;
-		else if (!strcmp(argv[i], "--no-findings"))
-			req.no_findings = 1;
-		else if (!strcmp(argv[i], "--from-finding") && i + 1 < argc)
-			picks[req.n_picks++] = argv[++i];
-		else if (!strcmp(argv[i], "--kind") && i + 1 < argc)
-			kind = argv[++i];
-		else if (!strcmp(argv[i], "--item") && i + 1 < argc)
-			items[n++].text = argv[++i];
-		else if (!strcmp(argv[i], "--ref") && i + 1 < argc) {
+}
+
+/* The outline a command ended with: --json, or in words (then the
+ * caller says what became of it). */
+static void show_outline(sl_outline_res *o, int json)
+{
+	if (json) {
+		json_t *j = sl_outline_json(o);
+		cli_print_json(j);
+		json_decref(j);
+	} else {
+		print_outline(o);
+	}
+}
+
+static int return_args(int argc, char **argv, sl_return_req *rq,
+                       sl_outline_extra *items, const char **picks, int *json)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"dry-run", no_argument, 0, 'n'},
+	    {"no-findings", no_argument, 0, 'N'},
+	    {"from-finding", required_argument, 0, 'f'},
+	    {"kind", required_argument, 0, 'k'},
+	    {"item", required_argument, 0, 'i'},
+	    {"ref", required_argument, 0, 'r'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	size_t n = 0;
+	int c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': *json = 1; break;
+		case 'n': rq->dry_run = 1; break;
+		case 'N': rq->no_findings = 1; break;
+		case 'f': picks[rq->n_picks++] = optarg; break;
+		case 'k': rq->kind = optarg; break;
+		case 'i': items[n++].text = optarg; break;
+		case 'r':
 			if (!n || items[n - 1].refs)
-				rc = cli_usage(
+				return cli_usage(
 				    _("review return: each --ref follows "
 				      "the --item it ties"));
-			else
-				items[n - 1].refs = argv[++i];
-		} else if (!strcmp(argv[i], "--help")) {
-			free(items);
-			free(picks);
-			return cli_help();
-		} else if (!id && argv[i][0] != '-')
-			id = argv[i];
-		else
-			rc = cli_usage(_("review return: unexpected '%s'"),
-			               argv[i]);
+			items[n - 1].refs = optarg;
+			break;
+		case 'h': cli_help(); return -1;
+		default: return unexpected("review return", argv);
+		}
 	}
-	if (!rc &&
-	    (!id || !kind ||
-	     (strcmp(kind, "supplement") && strcmp(kind, "reinvestigate"))))
-		rc = cli_usage(_("review return: give the case and --kind "
-		                 "supplement|reinvestigate"));
-	if (!rc && req.no_findings && req.n_picks)
-		rc = cli_usage(_("review return: --no-findings or "
-		                 "--from-finding, not both"));
-	if (rc) {
-		free(items);
-		free(picks);
-		return rc;
-	}
-	sl_store *s;
-	if ((rc = cli_unlock(g, &s))) {
-		free(items);
-		free(picks);
-		return cli_fail(rc);
-	}
-	json_t *o = NULL;
-	req.kind = kind;
-	req.picks = picks;
-	req.extra = items;
-	req.n_extra = n;
-	rc = sl_return_case(s, id, &req, &o);
-	sl_store_close(s);
+	if (optind + 1 < argc)
+		return cli_usage(_("review return: unexpected '%s'"),
+		                 argv[optind + 1]);
+	rq->case_id = optind < argc ? argv[optind] : NULL;
+	rq->picks = picks;
+	rq->extra = items;
+	rq->n_extra = n;
+	if (!rq->case_id || !rq->kind ||
+	    (strcmp(rq->kind, "supplement") &&
+	     strcmp(rq->kind, "reinvestigate")))
+		return cli_usage(_("review return: give the case and --kind "
+		                   "supplement|reinvestigate"));
+	if (rq->no_findings && rq->n_picks)
+		return cli_usage(_("review return: --no-findings or "
+		                   "--from-finding, not both"));
+	return 0;
+}
+
+static int review_return(int argc, char **argv, sl_cli *g)
+{
+	sl_return_req rq = {0};
+	int json = 0, rc;
+	sl_outline_extra *items = calloc((size_t)argc, sizeof *items);
+	const char **picks = calloc((size_t)argc, sizeof *picks);
+	if (!items || !picks)
+		rc = cli_fail(sl_error(SL_ESYS, _("out of memory")));
+	else
+		rc = return_args(argc, argv, &rq, items, picks, &json);
+	sl_store *s = rc ? NULL : cli_store(g, &rc);
+	sl_outline_res o;
+	if (s && (rc = sl_review_return(s, &rq, &o)))
+		rc = cli_fail(rc);
 	free(items);
 	free(picks);
-	if (rc)
-		return cli_fail(rc);
-	if (json)
-		cli_print_json(o);
-	else {
-		print_outline(o);
-		if (req.dry_run)
-			printf(
-			    _("(a dry run: this outline was not sent, nothing "
-			      "was written)\n"));
-		else
-			printf(_("case %s returned; its review clock is "
-			         "paused\n"),
-			       cli_txt(id));
-	}
-	json_decref(o);
+	if (rc || !s)
+		return rc < 0 ? SL_OK : rc;
+	show_outline(&o, json);
+	if (!json && o.dry_run)
+		printf(_("(a dry run: this outline was not sent, nothing "
+		         "was written)\n"));
+	else if (!json)
+		printf(_("case %s returned; its review clock is paused\n"),
+		       cli_txt(rq.case_id));
+	sl_outline_res_free(&o);
 	return SL_OK;
 }
 
 static int review_withdraw(int argc, char **argv, sl_cli *g)
 {
-	const char *id = NULL, *reason = NULL, *item = NULL;
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--reason") && i + 1 < argc)
-			reason = argv[++i];
-		else if (!strcmp(argv[i], "--help"))
-			return cli_help();
-		else if (!id && argv[i][0] != '-')
-			id = argv[i];
-		else if (!item && argv[i][0] != '-')
-			item = argv[i];
-		else
-			return cli_usage(_("review withdraw: unexpected '%s'"),
-			                 argv[i]);
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"reason", required_argument, 0, 'r'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	sl_withdraw_req rq = {0};
+	int json = 0, c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'r': rq.reason = optarg; break;
+		case 'h': return cli_help();
+		default: return unexpected("review withdraw", argv);
+		}
 	}
+	if (optind + 2 < argc)
+		return cli_usage(_("review withdraw: unexpected '%s'"),
+		                 argv[optind + 2]);
+	const char *item = optind + 1 < argc ? argv[optind + 1] : NULL;
 	char *end = NULL;
 	long no = item ? strtol(item, &end, 10) : 0;
-	if (!id || !item || *end || no < 1 || no > 100000)
+	if (!item || *end || no < 1 || no > 100000)
 		return cli_usage(
 		    _("review withdraw: give the case and the item's "
 		      "number"));
-	if (!reason)
+	if (!rq.reason)
 		return cli_usage(_("review withdraw: say why (--reason TEXT)"));
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
+	rq.case_id = argv[optind];
+	rq.item = (int)no;
+	int rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_outline_res o;
+	if ((rc = sl_review_withdraw(s, &rq, &o)))
 		return cli_fail(rc);
-	json_t *o = NULL;
-	rc = sl_return_withdraw(s, id, (int)no, reason, &o);
-	sl_store_close(s);
-	if (rc)
-		return cli_fail(rc);
-	if (json)
-		cli_print_json(o);
-	else {
-		print_outline(o);
+	show_outline(&o, json);
+	if (!json)
 		printf(_("item %ld withdrawn, with its reason, signed and "
 		         "audited\n"),
 		       no);
-	}
-	json_decref(o);
+	sl_outline_res_free(&o);
 	return SL_OK;
 }
 
 static int review_outline(int argc, char **argv, sl_cli *g)
 {
-	const char *id = NULL, *format = NULL, *out = NULL;
-	int json = 0;
-	long no = 0;
-	for (int i = 1; i < argc; i++) {
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"format", required_argument, 0, 'f'},
+	    {"out", required_argument, 0, 'o'},
+	    {"return", required_argument, 0, 'r'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	sl_document_req rq = {.kind = SL_DOCUMENT_RETURN_LETTER};
+	const char *out = NULL;
+	int json = 0, c;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		char *end;
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--format") && i + 1 < argc)
-			format = argv[++i];
-		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-			out = argv[++i];
-		else if (!strcmp(argv[i], "--return") && i + 1 < argc) {
-			no = strtol(argv[++i], &end, 10);
+		long no;
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'f': rq.format = optarg; break;
+		case 'o': out = optarg; break;
+		case 'r':
+			no = strtol(optarg, &end, 10);
 			if (*end || no < 1 || no > 1000)
 				return cli_usage(
 				    _("--return needs a return number"));
-		} else if (!strcmp(argv[i], "--help")) {
-			return cli_help();
-		} else if (!id && argv[i][0] != '-')
-			id = argv[i];
-		else
-			return cli_usage(_("review outline: unexpected '%s'"),
-			                 argv[i]);
+			rq.return_no = (int)no;
+			break;
+		case 'h': return cli_help();
+		default: return unexpected("review outline", argv);
+		}
 	}
-	if (!id)
+	if (optind + 1 < argc)
+		return cli_usage(_("review outline: unexpected '%s'"),
+		                 argv[optind + 1]);
+	if (optind == argc)
 		return cli_usage(_("review outline: which case?"));
+	const char *format = rq.format;
 	if (format && strcmp(format, "md") && strcmp(format, "html") &&
 	    strcmp(format, "pdf"))
 		return cli_usage(_("review outline: --format md, html or pdf"));
@@ -577,101 +620,78 @@ static int review_outline(int argc, char **argv, sl_cli *g)
 		return cli_usage(
 		    _("review outline: --out FILE goes with --format, "
 		      "--format not with --json"));
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
-	if (rc)
-		return cli_fail(rc);
+	rq.case_id = argv[optind];
+	int rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
 	if (format) { /* the outline as a document for the agency */
-		char *doc;
-		size_t len;
-		rc = sl_outline_document(s, id, (int)no, format, NULL, &doc,
-		                         &len);
-		sl_store_close(s);
-		if (rc)
+		sl_document_res doc;
+		if ((rc = sl_review_document(s, &rq, &doc)))
 			return cli_fail(rc);
-		int r = cli_write_document(out, doc, len);
-		free(doc);
-		return r;
+		rc = cli_write_document(out, doc.data, doc.len);
+		sl_document_res_free(&doc);
+		return rc;
 	}
-	json_t *o = NULL;
-	rc = sl_outline_get(s, id, (int)no, &o);
-	sl_store_close(s);
-	if (rc)
+	sl_outline_res o;
+	if ((rc = sl_review_outline(s, rq.case_id, rq.return_no, &o)))
 		return cli_fail(rc);
-	if (json)
-		cli_print_json(o);
-	else
-		print_outline(o);
-	json_decref(o);
+	show_outline(&o, json);
+	sl_outline_res_free(&o);
 	return SL_OK;
 }
 
-/* ---- sign-off -------------------------------------------------------------
+/* ---- sign-off
+ * ------------------------------------------------------------------
  */
 
-/* Each failing script and its findings (also used by script run). */
-void cli_print_gate(const json_t *scripts, int all)
+/* Each failing script and its findings (all: every script; also used by
+ * script run). */
+void cli_print_gate(const sl_gate_res *r, int all)
 {
-	size_t i, k;
-	json_t *sc, *f;
-	json_array_foreach(scripts, i, sc)
-	{
-		int passed = json_is_true(json_object_get(sc, "passed"));
-		if (passed && !all)
+	for (size_t i = 0; i < r->n_scripts; i++) {
+		const sl_gate_script *sc = &r->scripts[i];
+		if (sc->passed && !all)
 			continue;
-		printf(
-		    "%s v%lld: %s\n",
-		    cli_txt(json_string_value(json_object_get(sc, "script"))),
-		    json_integer_value(json_object_get(sc, "version")),
-		    passed ? _("passed") : _("did not pass"));
-		json_array_foreach(json_object_get(sc, "findings"), k, f)
-		{
-			printf("  [%s] %s %s\n",
-			       cli_txt(json_string_value(
-			           json_object_get(f, "severity"))),
-			       cli_txt(json_string_value(
-			           json_object_get(f, "code"))),
-			       cli_txt(json_string_value(
-			           json_object_get(f, "message"))));
+		printf("%s v%lld: %s\n", cli_txt(sc->script),
+		       (long long)sc->version,
+		       sc->passed ? _("passed") : _("did not pass"));
+		for (size_t k = 0; k < sc->n_findings; k++) {
+			const sl_finding *f = &sc->findings[k];
+			printf("  [%s] %s %s\n", cli_txt(f->severity),
+			       cli_txt(f->code), cli_txt(f->message));
 		}
-		const char *pr =
-		    json_string_value(json_object_get(sc, "printed"));
-		if (pr && *pr)
-			printf(_("  (printed) %s\n"), cli_txt(pr));
+		if (sc->printed && *sc->printed)
+			printf(_("  (printed) %s\n"), cli_txt(sc->printed));
 	}
 }
 
 static int review_signoff(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
-	int json,
-	    pr = cli_id_args(argc, argv, NULL, "review signoff", &id, &json);
-	if (pr)
-		return pr < 0 ? SL_OK : pr;
-	sl_store *s;
-	sl_rc rc = cli_unlock(g, &s);
+	int json, rc = id_json_args(argc, argv, "review signoff", &id, &json);
 	if (rc)
-		return cli_fail(rc);
-	sl_gate_result r;
-	rc = sl_signoff(s, id, &r);
-	sl_store_close(s);
-	if (rc && !r.scripts)
+		return rc < 0 ? SL_OK : rc;
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_gate_res r;
+	rc = sl_review_signoff(s, id, &r);
+	if (!r.ran)
 		return cli_fail(rc);
 	if (json) {
-		json_t *j = json_pack("{s:s, s:b, s:s?, s:O}", "case_id", id,
-		                      "signed_off", rc == SL_OK, "head",
-		                      rc ? NULL : r.head, "scripts", r.scripts);
+		json_t *j = sl_signoff_json(&r);
 		cli_print_json(j);
 		json_decref(j);
 	} else {
-		cli_print_gate(r.scripts, 0);
-		if (!rc)
+		cli_print_gate(&r, 0);
+		if (r.signed_off)
 			printf(
 			    _("case %s signed off: %zu consistency script(s) "
 			      "passed; audit head %s\n"),
-			    cli_txt(id), json_array_size(r.scripts), r.head);
+			    cli_txt(id), r.n_scripts, r.head);
 	}
-	sl_gate_result_free(&r);
+	sl_gate_res_free(&r);
 	return rc ? cli_fail(rc) : SL_OK;
 }
 

@@ -147,7 +147,9 @@ int main(int argc, char **argv)
 	printf("shenli bench_review: %ld generated cases, 3 plugins\n", n);
 	struct tally t = {0};
 	double t0 = now();
-	if (sl_review_run(s, NULL, on_case, &t))
+	sl_review_run_req rq = {NULL, on_case, &t};
+	sl_review_run_res res;
+	if (sl_review_run(s, &rq, &res) && !res.ran) /* SL_FAIL: blockers */
 		die("review run");
 	double tr = now() - t0;
 	printf("  review run --all: %.2f s for %ld cases under review: %.0f "

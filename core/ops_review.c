@@ -1,0 +1,353 @@
+/* ops_review.c - the review operations' results as JSON, their freeing,
+ * and the documents' one entry point. See <shenli/ops_review.h>.
+ *
+ * Each serialiser writes the shape --json has always printed, key for key
+ * and in the same order (doc/api-review.md), from the typed result alone:
+ * the services build typed results, and this is the one place that says
+ * what they look like as JSON. */
+#include <shenli/ops_review.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "opiniondoc.h"
+#include "report.h"
+#include "respool.h"
+#include "returnletter.h"
+
+/* ["a", "b"]; NULL if out of memory */
+static json_t *str_array(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string(v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* A string or null. */
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* ---- findings and the run --------------------------------------------------
+ */
+
+json_t *sl_finding_json(const sl_finding *f)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s?}", "check",
+	                 f->check, "standard", f->standard, "severity",
+	                 f->severity, "code", f->code, "message", f->message,
+	                 "refs", str_array(f->refs, f->n_refs), "outline_item",
+	                 f->outline_item);
+}
+
+json_t *sl_review_row_json(const sl_review_row *r)
+{
+	return json_pack("{s:s, s:i, s:i, s:i}", "case_id", r->case_id,
+	                 "blockers", r->blockers, "warnings", r->warnings,
+	                 "notes", r->notes);
+}
+
+json_t *sl_review_run_json(const sl_review_run_res *r)
+{
+	return json_pack("{s:I, s:I, s:I, s:I}", "cases", (json_int_t)r->cases,
+	                 "blockers", (json_int_t)r->blockers, "warnings",
+	                 (json_int_t)r->warnings, "notes",
+	                 (json_int_t)r->notes);
+}
+
+/* ---- opinions
+ * ---------------------------------------------------------------- */
+
+static json_t *dissent_json(const sl_opinion *o)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < o->n_dissent; i++)
+		if (json_array_append_new(a, json_pack("{s:s, s:s}", "member",
+		                                       o->dissent[i].member,
+		                                       "text",
+		                                       o->dissent[i].text))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* Set k to v (taken); 0, or -1 if v is NULL or out of memory. */
+static int put(json_t *o, const char *k, json_t *v)
+{
+	return v && !json_object_set_new(o, k, v) ? 0 : -1;
+}
+
+/* The opinion's own fields in the order of its signed body (its keys
+ * sorted); "dissent" is always there: an opinion without one shows [] at
+ * the end of its fields, as it has always been shown. */
+json_t *sl_opinion_json(const sl_opinion *o)
+{
+	json_t *j = json_object();
+	int bad = !j;
+	if (!bad && o->has_circumstances)
+		bad |= put(j, "circumstances",
+		           str_array(o->circumstances, o->n_circumstances));
+	bad |= bad || put(j, "disciplines",
+	                  str_array(o->disciplines, o->n_disciplines));
+	if (!bad && o->has_dissent)
+		bad |= put(j, "dissent", dissent_json(o));
+	bad |= bad ||
+	       put(j, "eight_point_rules", json_boolean(o->eight_point_rules));
+	bad |= bad || put(j, "form", json_integer(o->form));
+	bad |= bad || put(j, "gov_sanction", str_or_null(o->gov_sanction));
+	bad |= bad || put(j, "party_sanction", str_or_null(o->party_sanction));
+	if (!bad && o->property)
+		bad |= put(j, "property", json_string(o->property));
+	bad |= bad || put(j, "reasoning", json_string(o->reasoning));
+	if (!bad && !o->has_dissent)
+		bad |= put(j, "dissent", dissent_json(o));
+	bad |= bad || put(j, "author", json_string(o->author));
+	bad |= bad || put(j, "author_name", str_or_null(o->author_name));
+	bad |= bad || put(j, "author_agency", str_or_null(o->author_agency));
+	bad |= bad || put(j, "author_role", json_string(o->author_role));
+	bad |= bad || put(j, "panel", json_boolean(o->panel));
+	bad |= bad || put(j, "recorded_on", json_string(o->recorded_on));
+	bad |= bad || put(j, "recorded_ms", json_integer(o->recorded_ms));
+	bad |= bad || put(j, "sig_key", json_string(o->sig_key));
+	if (!bad && o->withdrawn)
+		bad |= put(j, "withdrawn", json_string(o->withdrawn));
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+json_t *sl_opinions_json(const sl_opinions_res *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < r->n; i++)
+		if (json_array_append_new(a, sl_opinion_json(&r->v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+void sl_opinion_res_free(sl_opinion_res *r)
+{
+	if (!r)
+		return;
+	sl_pool_free(r->mem_);
+	memset(r, 0, sizeof *r);
+}
+
+void sl_opinions_res_free(sl_opinions_res *r)
+{
+	if (!r)
+		return;
+	sl_pool_free(r->mem_);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- outlines
+ * ---------------------------------------------------------------- */
+
+static json_t *answer_json(const sl_outline_answer *a)
+{
+	if (!a)
+		return json_null();
+	return json_pack(
+	    "{s:o, s:o, s:s?}", "answered_on", str_or_null(a->answered_on),
+	    "evidence", str_array(a->evidence, a->n_evidence), "note", a->note);
+}
+
+static json_t *withdrawal_json(const sl_outline_withdrawal *w)
+{
+	if (!w)
+		return json_null();
+	return json_pack("{s:o, s:s, s:s}", "withdrawn_on",
+	                 str_or_null(w->withdrawn_on), "by", w->by, "reason",
+	                 w->reason);
+}
+
+/* An item of a stored outline, or of a dry run's (as it would be sent:
+ * numbered, nothing answered or withdrawn yet). */
+static json_t *item_json(const sl_outline_item *it, int dry_run)
+{
+	json_t *refs = str_array(it->refs, it->n_refs);
+	if (dry_run)
+		return json_pack("{s:s, s:o, s:s, s:s?, s:i, s:b, s:n}", "text",
+		                 it->text, "refs", refs, "source", it->source,
+		                 "carried_from", it->carried_from, "no", it->no,
+		                 "answered", 0, "withdrawn");
+	return json_pack("{s:i, s:s, s:o, s:b, s:s, s:s?, s:o, s:o}", "no",
+	                 it->no, "text", it->text, "refs", refs, "answered",
+	                 it->answered, "source", it->source, "carried_from",
+	                 it->carried_from, "answer", answer_json(it->answer),
+	                 "withdrawn", withdrawal_json(it->withdrawn));
+}
+
+json_t *sl_outline_json(const sl_outline_res *r)
+{
+	json_t *items = json_array();
+	for (size_t i = 0; items && i < r->n_items; i++)
+		if (json_array_append_new(
+		        items, item_json(&r->items[i], r->dry_run))) {
+			json_decref(items);
+			items = NULL;
+		}
+	if (r->dry_run)
+		return json_pack("{s:s, s:i, s:s, s:o, s:b}", "case_id",
+		                 r->case_id, "return_no", r->return_no, "kind",
+		                 r->kind, "items", items, "dry_run", 1);
+	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o}", "case_id",
+	                 r->case_id, "return_no", r->return_no, "kind", r->kind,
+	                 "returned_by", r->returned_by, "returned_on",
+	                 str_or_null(r->returned_on), "resubmitted_on",
+	                 str_or_null(r->resubmitted_on), "items", items);
+}
+
+void sl_outline_res_free(sl_outline_res *r)
+{
+	if (!r)
+		return;
+	sl_pool_free(r->mem_);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- resubmission
+ * ------------------------------------------------------------ */
+
+json_t *sl_resubmit_json(const sl_resubmit_res *r)
+{
+	json_t *answered = json_array(), *open = json_array();
+	for (size_t i = 0; answered && i < r->n_answered; i++)
+		if (json_array_append_new(answered,
+		                          json_integer(r->answered[i]))) {
+			json_decref(answered);
+			answered = NULL;
+		}
+	for (size_t i = 0; open && i < r->n_open; i++)
+		if (json_array_append_new(open, json_pack("{s:i, s:s}", "no",
+		                                          r->open[i].no, "why",
+		                                          r->open[i].why))) {
+			json_decref(open);
+			open = NULL;
+		}
+	json_t *checks =
+	    r->checks_ran
+	        ? json_pack("{s:i, s:i, s:i}", "blockers", r->blockers,
+	                    "warnings", r->warnings, "notes", r->notes)
+	        : json_null();
+	return json_pack("{s:s, s:i, s:o, s:o, s:o, s:s?}", "case_id",
+	                 r->case_id, "return_no", r->return_no, "answered",
+	                 answered, "open", open, "checks", checks,
+	                 "checks_not_run",
+	                 r->checks_ran ? NULL : r->checks_not_run);
+}
+
+void sl_resubmit_res_free(sl_resubmit_res *r)
+{
+	if (!r)
+		return;
+	sl_pool_free(r->mem_);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- the gate
+ * ---------------------------------------------------------------- */
+
+json_t *sl_gate_script_json(const sl_gate_script *sc)
+{
+	json_t *f = json_array();
+	for (size_t i = 0; f && i < sc->n_findings; i++)
+		if (json_array_append_new(f,
+		                          sl_finding_json(&sc->findings[i]))) {
+			json_decref(f);
+			f = NULL;
+		}
+	return json_pack("{s:s, s:I, s:b, s:o, s:s?}", "script", sc->script,
+	                 "version", (json_int_t)sc->version, "passed",
+	                 sc->passed, "findings", f, "printed", sc->printed);
+}
+
+static json_t *scripts_json(const sl_gate_res *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < r->n_scripts; i++)
+		if (json_array_append_new(
+		        a, sl_gate_script_json(&r->scripts[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+json_t *sl_signoff_json(const sl_gate_res *r)
+{
+	return json_pack("{s:s, s:b, s:s?, s:o}", "case_id", r->case_id,
+	                 "signed_off", r->signed_off, "head",
+	                 r->signed_off ? r->head : NULL, "scripts",
+	                 scripts_json(r));
+}
+
+json_t *sl_script_run_json(const sl_gate_res *r)
+{
+	return r->n_scripts ? sl_gate_script_json(&r->scripts[0]) : NULL;
+}
+
+void sl_gate_res_free(sl_gate_res *r)
+{
+	if (!r)
+		return;
+	sl_pool_free(r->mem_);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- documents
+ * --------------------------------------------------------------- */
+
+static const char *media_type(const char *format)
+{
+	return !strcmp(format, "pdf")    ? "application/pdf"
+	       : !strcmp(format, "html") ? "text/html; charset=utf-8"
+	                                 : "text/markdown; charset=utf-8";
+}
+
+sl_rc sl_review_document(sl_store *s, const sl_document_req *rq,
+                         sl_document_res *out)
+{
+	memset(out, 0, sizeof *out);
+	sl_rc rc;
+	switch (rq->kind) {
+	case SL_DOCUMENT_OPINION:
+		rc = sl_opinion_document(s, rq->case_id, rq->format, NULL,
+		                         &out->data, &out->len);
+		break;
+	case SL_DOCUMENT_RETURN_LETTER:
+		rc = sl_outline_document(s, rq->case_id, rq->return_no,
+		                         rq->format, NULL, &out->data,
+		                         &out->len);
+		break;
+	default:
+		rc = sl_report(s, rq->case_id, rq->format, NULL, &out->data,
+		               &out->len);
+	}
+	if (rc) {
+		free(out->data);
+		memset(out, 0, sizeof *out);
+		return rc;
+	}
+	out->media_type = media_type(rq->format);
+	return SL_OK;
+}
+
+void sl_document_res_free(sl_document_res *r)
+{
+	if (!r)
+		return;
+	free(r->data);
+	memset(r, 0, sizeof *r);
+}
