@@ -306,26 +306,3 @@ sl_rc sl_audit_each(sl_store *s, int64_t since,
 	sqlite3_finalize(st);
 	return r;
 }
-
-sl_rc sl_audit_denied(sl_store *s, const char *wanted, const char *object,
-                      const char *reason)
-{
-	char obj[160];
-	sl_text_sanitize(object ? object : "", obj, sizeof obj);
-	if (sl_tx_active(s))
-		return sl_error(SL_ESYS, _("internal: a refusal recorded inside "
-		                           "a transaction"));
-	sl_rc rc = sl_tx_begin(s);
-	if (rc)
-		return rc;
-	json_t *d = json_pack("{s:s, s:s, s:s}", "wanted", wanted, "role",
-	                      sl_role_name(sl_store_actor(s)->role), "reason",
-	                      reason);
-	rc = d ? sl_audit(s, "denied", obj, d)
-	       : sl_error(SL_ESYS, _("out of memory"));
-	json_decref(d);
-	rc = rc ? rc : sl_tx_commit(s);
-	if (rc)
-		sl_tx_rollback(s);
-	return rc;
-}

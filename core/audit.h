@@ -39,19 +39,12 @@
 sl_rc sl_audit(sl_store *s, const char *action, const char *object,
                json_t *details);
 
-/* A refusal: one "denied" entry in a transaction of its own (the refused
- * user signs that they asked), naming what was wanted (wanted: the
- * action's name), by which role, and why. Must be called outside a
- * transaction. The object is bounded and made text. */
-sl_rc sl_audit_denied(sl_store *s, const char *wanted, const char *object,
-                      const char *reason);
-
 /* The seq the next sl_audit() of the open transaction will get (a row
  * that names its own entry, as an opinion does). */
 int64_t sl_audit_next_seq(const sl_store *s);
 
 /* The last committed entry: seq 0 and zero hash for an empty log. No
- * permission asked (audit head is sl_audit_anchor, ops_admin.h). */
+ * permission asked (the guarded audit head is an admin operation). */
 sl_rc sl_audit_head(sl_store *s, int64_t *seq, uint8_t hash[SL_SHA256_LEN]);
 
 /* The message a transaction's closing signature covers (see above). */
@@ -59,8 +52,8 @@ size_t sl_audit_sig_msg(const uint8_t store_id[16], int64_t seq,
                         const uint8_t hash[SL_SHA256_LEN], uint8_t out[128]);
 
 /* Calls cb for entries with seq > since, in order; stops if cb returns
- * non-zero. No permission asked: the audit log operation is
- * sl_audit_log (ops_admin.h). */
+ * non-zero. No permission asked: the guarded listing is an
+ * admin operation. */
 sl_rc sl_audit_each(sl_store *s, int64_t since,
                     int (*cb)(const sl_audit_entry *e, void *ud), void *ud);
 

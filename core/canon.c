@@ -2,6 +2,7 @@
 #include "canon.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void be(uint8_t *p, uint64_t v, int n)
@@ -155,4 +156,48 @@ void sl_canon_finding(sl_canon *c, int64_t n, const char *check,
 	sl_canon_str(c, message);
 	sl_canon_str(c, refs);
 	sl_canon_str(c, outline_item);
+}
+
+/* ---- the bytes that are signed ---------------------------------------- */
+
+size_t sl_opinion_message(const uint8_t store_id[16], const char *case_id,
+                          const char *author, int panel, int64_t ms,
+                          const char *body, uint8_t **out)
+{
+	static const char dom[] = "shenli.opinion/1";
+	size_t cl = strlen(case_id), al = strlen(author), bl = strlen(body);
+	size_t len = sizeof dom + 16 + cl + 1 + al + 1 + 1 + 8 + bl;
+	uint8_t *m = malloc(len), *p = m;
+	*out = m;
+	if (!m)
+		return 0;
+	memcpy(p, dom, sizeof dom);
+	p += sizeof dom;
+	memcpy(p, store_id, 16);
+	p += 16;
+	memcpy(p, case_id, cl + 1);
+	p += cl + 1;
+	memcpy(p, author, al + 1);
+	p += al + 1;
+	*p++ = panel ? 1 : 0;
+	for (int i = 7; i >= 0; i--)
+		*p++ = (uint8_t)((uint64_t)ms >> (8 * i));
+	memcpy(p, body, bl);
+	return len;
+}
+
+size_t sl_enrol_message(const uint8_t store_id[16], const char *user,
+                        const uint8_t pub[SL_ED25519_PUB_LEN], uint8_t out[128])
+{
+	static const char dom[] = "shenli.enrol.v1";
+	size_t n = strlen(user), o = 0;
+	memcpy(out, dom, sizeof dom);
+	o += sizeof dom;
+	memcpy(out + o, store_id, 16);
+	o += 16;
+	out[o++] = (uint8_t)n;
+	memcpy(out + o, user, n);
+	o += n;
+	memcpy(out + o, pub, SL_ED25519_PUB_LEN);
+	return o + SL_ED25519_PUB_LEN;
 }

@@ -62,4 +62,16 @@ void sl_canon_finding(sl_canon *c, int64_t n, const char *check,
 #define SL_CANON_CONTENT "shenli.content/2"
 #define SL_CANON_FINDINGS "shenli.findings/2"
 
+/* The bytes that are signed, built here so that the writer and the
+ * verifier (replay.c) cannot disagree. An opinion: domain, store, case,
+ * author, kind, time, body; *out is malloc'ed, 0 if out of memory. */
+size_t sl_opinion_message(const uint8_t store_id[16], const char *case_id,
+                          const char *author, int panel, int64_t ms,
+                          const char *body, uint8_t **out);
+/* What a pending user's one-time enrolment key signs: domain, store, the
+ * user, their new public key. */
+size_t sl_enrol_message(const uint8_t store_id[16], const char *user,
+                        const uint8_t pub[SL_ED25519_PUB_LEN],
+                        uint8_t out[128]);
+
 #endif

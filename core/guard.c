@@ -1,16 +1,45 @@
 /* guard.c - policy asked, refusals audited. See guard.h. */
 #include "guard.h"
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "audit.h"
+#include "text.h"
+
+/* A refusal: one "denied" entry in a transaction of its own (the refused
+ * user signs that they asked), naming what was wanted, by which role, and
+ * why. The object is bounded and made text. */
+static sl_rc audit_denied(sl_store *s, const char *wanted, const char *object,
+                          const char *reason)
+{
+	char obj[160];
+	sl_text_sanitize(object ? object : "", obj, sizeof obj);
+	if (sl_tx_active(s))
+		return sl_error(SL_ESYS,
+		                _("internal: a refusal recorded inside "
+		                  "a transaction"));
+	sl_rc rc = sl_tx_begin(s);
+	if (rc)
+		return rc;
+	json_t *d =
+	    json_pack("{s:s, s:s, s:s}", "wanted", wanted, "role",
+	              sl_role_name(sl_store_actor(s)->role), "reason", reason);
+	rc = d ? sl_audit(s, "denied", obj, d)
+	       : sl_error(SL_ESYS, _("out of memory"));
+	json_decref(d);
+	rc = rc ? rc : sl_tx_commit(s);
+	if (rc)
+		sl_tx_rollback(s);
+	return rc;
+}
 
 sl_rc sl_guard_deny(sl_store *s, sl_action a, const char *object,
                     const char *msg)
 {
 	char keep[512];
 	snprintf(keep, sizeof keep, "%s", msg);
-	if (sl_audit_denied(s, sl_action_name(a), object, keep))
+	if (audit_denied(s, sl_action_name(a), object, keep))
 		/* could not even record the refusal: say so, still refuse */
 		return sl_error(
 		    SL_EPERM,

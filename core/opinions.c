@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "canon.h"
 #include "cases.h"
 #include "crypto.h"
 #include "guard.h"
@@ -256,32 +257,6 @@ static sl_rc parse(sl_store *s, int64_t ref, const char *case_id,
 /* ---- signing ------------------------------------------------------------- */
 
 /* What an author signs: domain, store, case, author, kind, time, body. */
-size_t sl_opinion_message(const uint8_t store_id[16], const char *case_id,
-                          const char *author, int panel, int64_t ms,
-                          const char *body, uint8_t **out)
-{
-	static const char dom[] = "shenli.opinion/1";
-	size_t cl = strlen(case_id), al = strlen(author), bl = strlen(body);
-	size_t len = sizeof dom + 16 + cl + 1 + al + 1 + 1 + 8 + bl;
-	uint8_t *m = malloc(len), *p = m;
-	*out = m;
-	if (!m)
-		return 0;
-	memcpy(p, dom, sizeof dom);
-	p += sizeof dom;
-	memcpy(p, store_id, 16);
-	p += 16;
-	memcpy(p, case_id, cl + 1);
-	p += cl + 1;
-	memcpy(p, author, al + 1);
-	p += al + 1;
-	*p++ = panel ? 1 : 0;
-	for (int i = 7; i >= 0; i--)
-		*p++ = (uint8_t)((uint64_t)ms >> (8 * i));
-	memcpy(p, body, bl);
-	return len;
-}
-
 /* ---- recording ----------------------------------------------------------- */
 
 /* The body as stored and signed: its keys sorted, so that the same

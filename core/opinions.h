@@ -71,10 +71,5 @@ sl_rc sl_opinions_load(sl_store *s, int64_t ref, const char *case_id,
 sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
                      json_t **out);
 
-/* The bytes an opinion's author signs: domain, store, case, author, kind,
- * time, body. *out is malloc'ed; 0 if out of memory. */
-size_t sl_opinion_message(const uint8_t store_id[16], const char *case_id,
-                          const char *author, int panel, int64_t ms,
-                          const char *body, uint8_t **out);
 
 #endif

@@ -1,19 +1,18 @@
-/* ops_review.c - the review operations' results as JSON, their freeing,
- * and the documents' one entry point. See <shenli/ops_review.h>.
+/* ops_review.c - the review operations' results as JSON and their
+ * freeing. See <shenli/ops_review.h>.
  *
  * Each serialiser writes the shape --json has always printed, key for key
  * and in the same order (doc/api-review.md), from the typed result alone:
  * the services build typed results, and this is the one place that says
- * what they look like as JSON. */
+ * what they look like as JSON. It depends on the result types alone, so
+ * the services that build them may call it; the documents' entry point,
+ * which sits above the services, is documents.c. */
 #include <shenli/ops_review.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "opiniondoc.h"
-#include "report.h"
 #include "respool.h"
-#include "returnletter.h"
 
 /* ["a", "b"]; NULL if out of memory */
 static json_t *str_array(const char *const *v, size_t n)
@@ -303,51 +302,5 @@ void sl_gate_res_free(sl_gate_res *r)
 	if (!r)
 		return;
 	sl_pool_free(r->mem_);
-	memset(r, 0, sizeof *r);
-}
-
-/* ---- documents
- * --------------------------------------------------------------- */
-
-static const char *media_type(const char *format)
-{
-	return !strcmp(format, "pdf")    ? "application/pdf"
-	       : !strcmp(format, "html") ? "text/html; charset=utf-8"
-	                                 : "text/markdown; charset=utf-8";
-}
-
-sl_rc sl_review_document(sl_store *s, const sl_document_req *rq,
-                         sl_document_res *out)
-{
-	memset(out, 0, sizeof *out);
-	sl_rc rc;
-	switch (rq->kind) {
-	case SL_DOCUMENT_OPINION:
-		rc = sl_opinion_document(s, rq->case_id, rq->format, NULL,
-		                         &out->data, &out->len);
-		break;
-	case SL_DOCUMENT_RETURN_LETTER:
-		rc = sl_outline_document(s, rq->case_id, rq->return_no,
-		                         rq->format, NULL, &out->data,
-		                         &out->len);
-		break;
-	default:
-		rc = sl_report(s, rq->case_id, rq->format, NULL, &out->data,
-		               &out->len);
-	}
-	if (rc) {
-		free(out->data);
-		memset(out, 0, sizeof *out);
-		return rc;
-	}
-	out->media_type = media_type(rq->format);
-	return SL_OK;
-}
-
-void sl_document_res_free(sl_document_res *r)
-{
-	if (!r)
-		return;
-	free(r->data);
 	memset(r, 0, sizeof *r);
 }

@@ -9,10 +9,9 @@
 
 #include "canon.h"
 #include "lifecycle.h"
-#include "opinions.h"
+#include "names.h"
 #include "policy.h"
 #include "text.h"
-#include "users.h"
 
 /* ---- the replayed cases (full mode) ------------------------------------ */
 

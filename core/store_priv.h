@@ -1,6 +1,6 @@
 /*
- * store_priv.h - the store's insides, shared only by store.c, audit.c and
- * users.c. Commands and other subsystems use store.h.
+ * store_priv.h - the store's insides, shared only by store.c, tx.c,
+ * storeopen.c, audit.c and users.c. Commands and other subsystems use store.h.
  */
 #ifndef SHENLI_STORE_PRIV_H
 #define SHENLI_STORE_PRIV_H
@@ -52,7 +52,17 @@ struct sl_store {
 	char open_failure[512]; /* why */
 };
 
-/* audit.c: called by store.c around a transaction. */
+/* store.c, for storeopen.c: a handle with nothing open yet; the
+ * connection keyed and set up (create: a new file). */
+sl_store *sl_store_alloc(const char *path);
+sl_rc sl_store_open_db(const char *path, const uint8_t key[SL_KEY_LEN],
+                       int create, sqlite3 **out);
+
+/* tx.c, for storeopen.c: BEGIN IMMEDIATE without the log's side, for
+ * the migration that makes the log's tables. */
+sl_rc sl_tx_begin_raw(sl_store *s);
+
+/* audit.c: called by tx.c around a transaction. */
 sl_rc sl_audit_tx_begin(sl_store *s);
 sl_rc sl_audit_tx_finish(sl_store *s); /* inserts the last entry, signed */
 void sl_audit_tx_reset(sl_store *s);

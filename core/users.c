@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "canon.h"
 #include "fsutil.h"
 #include "guard.h"
 #include "org.h"
@@ -333,22 +334,6 @@ fail:
 
 /* What the one-time enrolment key signs: the store, the user and the
  * user's own new public key. replay.c checks it against user.add's key. */
-size_t sl_enrol_message(const uint8_t store_id[16], const char *user,
-                        const uint8_t pub[SL_ED25519_PUB_LEN], uint8_t out[128])
-{
-	static const char dom[] = "shenli.enrol.v1";
-	size_t n = strlen(user), o = 0;
-	memcpy(out, dom, sizeof dom);
-	o += sizeof dom;
-	memcpy(out + o, store_id, 16);
-	o += 16;
-	out[o++] = (uint8_t)n;
-	memcpy(out + o, user, n);
-	o += n;
-	memcpy(out + o, pub, SL_ED25519_PUB_LEN);
-	return o + SL_ED25519_PUB_LEN;
-}
-
 /* A pending user's first passphrase change: a fresh signing key of their
  * own, vouched for by the one-time key their first slot holds, and the
  * enrolment entry signed with the new key. */

@@ -41,8 +41,4 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen);
  * and the tests). SL_EINPUT if they had enrolled already. */
 sl_rc sl_user_enrol(const char *path, const char *user, const char *first,
                     size_t flen, const char *pass, size_t plen);
-/* What the one-time enrolment key signs (replay.c checks it). */
-size_t sl_enrol_message(const uint8_t store_id[16], const char *user,
-                        const uint8_t pub[SL_ED25519_PUB_LEN],
-                        uint8_t out[128]);
 #endif

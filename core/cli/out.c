@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "../text.h"
@@ -320,4 +321,46 @@ const char *cli_decision_label(const char *decision)
 	    NC_("intake decision", "refused"),
 	};
 	return cli_label(decision, codes, ids, CLI_COUNT(codes));
+}
+
+/* ---- errors and progress, on stderr ------------------------------------ */
+
+int cli_fail(sl_rc rc)
+{
+	const char *m = sl_errmsg();
+	fprintf(stderr, _("shenli: %s\n"), *m ? cli_txt(m) : _("failed"));
+	return rc;
+}
+
+void cli_progress(cli_bar *b, size_t done, int finish)
+{
+	if (!b->on)
+		return;
+	if (!finish && done - b->shown < b->step && done != b->total)
+		return;
+	b->shown = done;
+	if (b->total) {
+		int pct = (int)(done * 100 / b->total), w = pct * 30 / 100;
+		fprintf(stderr, "\r%s [%.*s%*s] %3d%% %zu/%zu", b->what, w,
+		        "##############################", 30 - w, "", pct, done,
+		        b->total);
+	} else {
+		fprintf(stderr, "\r%s %zu", b->what, done);
+	}
+	if (finish)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+void cli_progress_start(cli_bar *b, const char *what, size_t total,
+                        int quiet_stdout)
+{
+	memset(b, 0, sizeof *b);
+	b->what = what;
+	b->total = total;
+	/* only on a terminal, only for long work, and not over lines that the
+	 * command itself prints to the same terminal */
+	b->on = isatty(2) && (total == 0 || total > 300) &&
+	        (quiet_stdout || !isatty(1));
+	b->step = total > 1000 ? total / 200 : 50;
 }

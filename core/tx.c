@@ -1,0 +1,139 @@
+/* tx.c - a transaction and the log entries it commits with it: begin
+ * (immediate, so that two writers queue rather than deadlock), the
+ * snapshot a read-then-write command starts from, commit with the closing
+ * signature, rollback; and replaying what a commit added, so that what
+ * this command trusts includes what it just wrote. See store.h. */
+#define SQLITE_HAS_CODEC 1
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "registry.h"
+#include "store_priv.h"
+#include "verify.h"
+
+sl_rc sl_tx_begin_raw(sl_store *s)
+{
+	if (s->in_tx)
+		return sl_error(SL_ESYS, _("internal: nested transaction"));
+	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", 0, 0, 0);
+	if (rc != SQLITE_OK)
+		return sl_db_err(s, _("starting a transaction"));
+	s->in_tx = 1;
+	s->tx_ms = s->next_tx_ms ? s->next_tx_ms : sl_now_ms();
+	s->next_tx_ms = 0;
+	return SL_OK;
+}
+
+sl_rc sl_tx_begin(sl_store *s)
+{
+	sl_rc rc = sl_tx_begin_raw(s);
+	if (rc)
+		return rc;
+	rc = sl_audit_tx_begin(s);
+	if (rc)
+		sl_tx_rollback(s);
+	s->tx_base = s->head_seq;
+	return rc;
+}
+
+sl_rc sl_tx_snapshot(sl_store *s)
+{
+	uint8_t hash[SL_SHA256_LEN];
+	s->changed = 0;
+	s->snap_set = 0;
+	sl_rc rc = sl_audit_head(s, &s->snap_seq, hash);
+	s->snap_set = rc == SL_OK;
+	return rc;
+}
+
+sl_rc sl_tx_begin_unchanged(sl_store *s)
+{
+	if (!s->snap_set)
+		return sl_error(SL_ESYS, _("internal: no snapshot"));
+	sl_rc rc = sl_tx_begin(s);
+	if (rc || s->head_seq == s->snap_seq)
+		return rc;
+	sl_tx_rollback(s);
+	s->snap_set = 0;
+	s->changed = 1;
+	return sl_error(SL_ESYS,
+	                _("the store changed while this command read it "
+	                  "(another shenli wrote to it); nothing was changed, "
+	                  "try again"));
+}
+
+int sl_tx_retry(sl_store *s, sl_rc rc, int *tries)
+{
+	int again = rc == SL_ESYS && s->changed && ++*tries < SL_TX_TRIES;
+	s->changed = 0;
+	s->snap_set = 0;
+	return again;
+}
+
+sl_rc sl_tx_commit(sl_store *s)
+{
+	if (!s->in_tx)
+		return sl_error(SL_ESYS,
+		                _("internal: commit without transaction"));
+	sl_rc rc = sl_audit_tx_finish(s);
+	if (rc) {
+		sl_tx_rollback(s);
+		return rc;
+	}
+	int r = sqlite3_exec(s->db, "COMMIT", 0, 0, 0);
+	if (r != SQLITE_OK) {
+		rc = sl_db_err(s, _("committing"));
+		sl_tx_rollback(s);
+		return rc;
+	}
+	s->in_tx = 0;
+	/* our own commit does not make the snapshot stale */
+	if (s->snap_set && s->tx_base == s->snap_seq)
+		s->snap_seq = s->head_seq;
+	sl_audit_tx_reset(s);
+	/* What this command trusts from here on includes what it just wrote
+	 * (a key trusted, a package installed): replay it. The commit stands
+	 * either way; a log that fails here (someone else's entry in
+	 * between) leaves the store unverified, and nothing more runs code. */
+	if (s->reg && !s->unenrolled && !s->unverified) {
+		char keep[1024];
+		snprintf(keep, sizeof keep, "%s", sl_errmsg());
+		sl_store_reverify(s);
+		sl_error(SL_OK, "%s", keep);
+	}
+	return SL_OK;
+}
+
+void sl_tx_rollback(sl_store *s)
+{
+	if (!s->in_tx)
+		return;
+	sqlite3_exec(s->db, "ROLLBACK", 0, 0, 0);
+	s->in_tx = 0;
+	sl_audit_tx_reset(s);
+}
+
+sl_rc sl_store_reverify(sl_store *s)
+{
+	if (s->unverified || s->unenrolled || !s->reg)
+		return sl_error(SL_EINTEGRITY,
+		                _("the audit log did not verify at unlock"));
+	sl_verified v = {s->ck_seq, {0}, s->reg};
+	memcpy(v.hash, s->ck_hash, SL_SHA256_LEN);
+	s->reg = NULL;
+	sl_rc rc = sl_verify_open(s->db, s->store_id, &v, NULL);
+	if (rc) {
+		/* what was verified before stays true; the log past it is
+		 * what failed */
+		sl_registry_free(v.reg);
+		s->unverified = 1;
+		return rc;
+	}
+	s->reg = v.reg;
+	s->ck_seq = v.seq;
+	memcpy(s->ck_hash, v.hash, SL_SHA256_LEN);
+	return SL_OK;
+}
