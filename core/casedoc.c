@@ -11,7 +11,7 @@
 #include "doc_md.h"
 #include "doc_pdf.h"
 #include "policy.h"
-#include "signoff.h"
+#include "caseview.h"
 #include "zhtext.h"
 
 const char *sl_casedoc_str(const json_t *o, const char *k)
@@ -213,7 +213,7 @@ static sl_rc read_all(sl_store *s, int64_t ref, const char *case_id,
                       sl_casedoc *src)
 {
 	sqlite3_stmt *st;
-	sl_rc rc = sl_case_view(s, ref, case_id, &src->view);
+	sl_rc rc = sl_caseview_script_json(s, ref, case_id, &src->view);
 	if (!rc)
 		rc = sl_rules_load(s, &src->rules);
 	if (rc)

@@ -13,8 +13,8 @@
 #include "crypto.h"
 #include "lifecycle.h"
 #include "opinions.h"
-#include "returns.h"
-#include "review.h"
+#include "outline.h"
+#include "findings.h"
 #include "rules.h"
 
 /* ---- the statements, prepared once per reader -----------------------------

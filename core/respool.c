@@ -1,6 +1,8 @@
 /* respool.c - a typed result's memory. See respool.h. */
 #include "respool.h"
 
+#include <jansson.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,4 +99,21 @@ int sl_pool_grow(sl_pool *p, void **v, size_t *cap, size_t n, size_t elem)
 	*v = nv;
 	*cap = nc;
 	return 0;
+}
+
+const char *const *sl_pool_strlist(sl_pool *p, const unsigned char *text,
+                                   size_t *n)
+{
+	json_error_t jerr;
+	json_t *j = text ? json_loads((const char *)text, 0, &jerr) : NULL;
+	size_t k = json_is_array(j) ? json_array_size(j) : 0;
+	const char **v = sl_pool_alloc(p, (k + 1) * sizeof *v);
+	*n = 0;
+	for (size_t i = 0; v && i < k; i++) {
+		const char *r = json_string_value(json_array_get(j, i));
+		if (r)
+			v[(*n)++] = sl_pool_strdup(p, r);
+	}
+	json_decref(j);
+	return v;
 }

@@ -23,6 +23,10 @@ int sl_pool_failed(const sl_pool *p);
 void *sl_pool_alloc(sl_pool *p, size_t n);
 /* A copy of s; NULL for NULL (not a failure). */
 char *sl_pool_strdup(sl_pool *p, const char *s);
+/* A stored JSON list of strings ("[\"F1\",\"E2\"]") into p, its count
+ * in *n; non-strings are skipped, and text that is not a list is empty. */
+const char *const *sl_pool_strlist(sl_pool *p, const unsigned char *text,
+                                   size_t *n);
 /* Room for element *n of an array that grows in the pool: *v is moved to
  * a block twice as large when full (*cap). 0, or -1 if out of memory. */
 int sl_pool_grow(sl_pool *p, void **v, size_t *cap, size_t n, size_t elem);

@@ -12,12 +12,15 @@
 #include "crypto.h"
 #include "dossier.h"
 #include "lifecycle.h"
+#include "outline.h"
 #include "policy.h"
 #include "respool.h"
 #include "review.h"
 #include "rules.h"
 #include "text.h"
 #include "transition.h"
+
+#define COL(st, i) ((const char *)sqlite3_column_text(st, i))
 
 static const char *const STANDARDS[] = {"facts",          "evidence",
                                         "classification", "disposal",
@@ -54,203 +57,6 @@ static json_t *loads_or(const unsigned char *text, json_t *dflt)
 		return j;
 	}
 	return dflt;
-}
-
-/* ---- typed outlines --------------------------------------------------------
- */
-
-/* A stored JSON list of strings ("[\"F1\",\"E2\"]") into p. */
-static const char *const *refs_of(sl_pool *p, const unsigned char *text,
-                                  size_t *n)
-{
-	json_t *j = loads_or(text, json_array());
-	size_t k = json_array_size(j);
-	const char **v = sl_pool_alloc(p, (k + 1) * sizeof *v);
-	*n = 0;
-	for (size_t i = 0; v && i < k; i++) {
-		const char *r = json_string_value(json_array_get(j, i));
-		if (r)
-			v[(*n)++] = sl_pool_strdup(p, r);
-	}
-	json_decref(j);
-	return v;
-}
-
-/* The local day of a time column into p, or NULL for a NULL column. */
-static const char *day_of(sl_pool *p, sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return NULL;
-	char day[11];
-	sl_day_of(sqlite3_column_int64(st, col), day);
-	return sl_pool_strdup(p, day);
-}
-
-#define COL(st, i) ((const char *)sqlite3_column_text(st, i))
-
-/* An outline item as stored (st: the row of outline_items). */
-static void item_row(sl_pool *p, sqlite3_stmt *st, sl_outline_item *it)
-{
-	it->no = sqlite3_column_int(st, 0);
-	it->text = sl_pool_strdup(p, COL(st, 1));
-	it->refs = refs_of(p, sqlite3_column_text(st, 2), &it->n_refs);
-	it->source = sl_pool_strdup(p, COL(st, 3));
-	it->carried_from = sl_pool_strdup(p, COL(st, 4));
-	it->answered = sqlite3_column_type(st, 5) != SQLITE_NULL;
-	if (it->answered) {
-		sl_outline_answer *a = sl_pool_alloc(p, sizeof *a);
-		if (a) {
-			a->answered_on = day_of(p, st, 5);
-			a->evidence = refs_of(p, sqlite3_column_text(st, 6),
-			                      &a->n_evidence);
-			a->note = sl_pool_strdup(p, COL(st, 7));
-		}
-		it->answer = a;
-	}
-	if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
-		sl_outline_withdrawal *w = sl_pool_alloc(p, sizeof *w);
-		if (w) {
-			w->withdrawn_on = day_of(p, st, 8);
-			w->by = sl_pool_strdup(p, COL(st, 9));
-			w->reason = sl_pool_strdup(p, COL(st, 10));
-		}
-		it->withdrawn = w;
-	}
-}
-
-static sl_rc outline_items(sl_store *s, int64_t ref, sl_outline_res *o)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT no, text, refs, source, carried_from,"
-	                       " answered_ms, answer_evidence, answer_note,"
-	                       " withdrawn_ms, withdrawn_by, withdraw_reason"
-	                       " FROM outline_items WHERE case_ref = ? AND"
-	                       " return_no = ? ORDER BY no",
-	                       -1, &st, 0))
-		return sl_db_err(s, _("reading an outline"));
-	sqlite3_bind_int64(st, 1, ref);
-	sqlite3_bind_int(st, 2, o->return_no);
-	size_t cap = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sl_pool_grow(o->mem_, (void **)&o->items, &cap, o->n_items,
-		                 sizeof *o->items))
-			break;
-		item_row(o->mem_, st, &o->items[o->n_items++]);
-	}
-	sqlite3_finalize(st);
-	if (sl_pool_failed(o->mem_))
-		return sl_error(SL_ESYS, _("out of memory"));
-	return step == SQLITE_DONE ? SL_OK
-	                           : sl_db_err(s, _("reading an outline"));
-}
-
-/* Return return_no of case ref into o (o->mem_ set). */
-static sl_rc outline_of(sl_store *s, int64_t ref, const char *case_id,
-                        int return_no, sl_outline_res *o)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT kind, returned_by, returned_ms,"
-	                       " resubmitted_ms FROM returns WHERE case_ref = ?"
-	                       " AND return_no = ?",
-	                       -1, &st, 0))
-		return sl_db_err(s, _("reading returns"));
-	sqlite3_bind_int64(st, 1, ref);
-	sqlite3_bind_int(st, 2, return_no);
-	int step = sqlite3_step(st);
-	if (step != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return step == SQLITE_DONE
-		           ? sl_error(SL_EINPUT, _("case %s has no return %d"),
-		                      case_id, return_no)
-		           : sl_db_err(s, _("reading returns"));
-	}
-	sl_pool *p = o->mem_;
-	o->case_id = sl_pool_strdup(p, case_id);
-	o->return_no = return_no;
-	o->kind = sl_pool_strdup(p, COL(st, 0));
-	o->returned_by = sl_pool_strdup(p, COL(st, 1));
-	o->returned_on = day_of(p, st, 2);
-	o->resubmitted_on = day_of(p, st, 3);
-	sqlite3_finalize(st);
-	return outline_items(s, ref, o);
-}
-
-/* A fresh result for return return_no of case ref. */
-static sl_rc outline_load(sl_store *s, int64_t ref, const char *case_id,
-                          int return_no, sl_outline_res *out)
-{
-	memset(out, 0, sizeof *out);
-	if (!(out->mem_ = sl_pool_new()))
-		return sl_error(SL_ESYS, _("out of memory"));
-	sl_rc rc = outline_of(s, ref, case_id, return_no, out);
-	if (rc)
-		sl_outline_res_free(out);
-	return rc;
-}
-
-static sl_rc latest_return(sl_store *s, int64_t ref, int *n)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT coalesce(max(return_no), 0) FROM returns"
-	                       " WHERE case_ref = ?",
-	                       -1, &st, 0))
-		return sl_db_err(s, _("reading returns"));
-	sqlite3_bind_int64(st, 1, ref);
-	int step = sqlite3_step(st);
-	*n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return step == SQLITE_ROW ? SL_OK : sl_db_err(s, _("reading returns"));
-}
-
-sl_rc sl_review_outline(sl_store *s, const char *case_id, int return_no,
-                        sl_outline_res *out)
-{
-	memset(out, 0, sizeof *out);
-	int64_t ref;
-	sl_state state;
-	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
-	if (rc)
-		return rc;
-	if (return_no <= 0) {
-		if ((rc = latest_return(s, ref, &return_no)))
-			return rc;
-		if (return_no == 0)
-			return sl_error(SL_EINPUT,
-			                _("case %s has not been returned"),
-			                case_id);
-	}
-	return outline_load(s, ref, case_id, return_no, out);
-}
-
-sl_rc sl_returns_of(sl_store *s, int64_t ref, const char *case_id, json_t **out)
-{
-	*out = NULL;
-	int n;
-	sl_rc rc = latest_return(s, ref, &n);
-	if (rc)
-		return rc;
-	json_t *list = json_array();
-	for (int r = 1; !rc && r <= n; r++) {
-		sl_outline_res o;
-		if ((rc = outline_load(s, ref, case_id, r, &o)))
-			break;
-		json_t *j = sl_outline_json(&o);
-		sl_outline_res_free(&o);
-		if (j)
-			json_object_del(j, "case_id");
-		if (json_array_append_new(list, j))
-			rc = sl_error(SL_ESYS, _("out of memory"));
-	}
-	if (rc) {
-		json_decref(list);
-		return rc;
-	}
-	*out = list;
-	return SL_OK;
 }
 
 /* ---- returning --------------------------------------------------------------
@@ -524,7 +330,7 @@ static sl_rc carried_items(sl_store *s, int64_t ref, int prev, item_list *l,
 			         sqlite3_column_int(st, 0));
 		it->text = sl_pool_strdup(l->p, COL(st, 1));
 		it->refs =
-		    refs_of(l->p, sqlite3_column_text(st, 2), &it->n_refs);
+		    sl_pool_strlist(l->p, sqlite3_column_text(st, 2), &it->n_refs);
 		it->source = "carried";
 		it->carried_from = sl_pool_strdup(l->p, from);
 		(*carried)++;
@@ -656,7 +462,7 @@ static sl_rc plan_return(sl_store *s, const sl_return_req *rq, return_plan *pl)
 		                "nobody can answer: review withdraw)"),
 		              case_id, count, max);
 	if (!rc)
-		rc = latest_return(s, pl->ref, &prev);
+		rc = sl_outline_latest(s, pl->ref, &prev);
 	if (!rc)
 		rc = build_items(s, pl->ref, prev, current, rq, rules,
 		                 &pl->items, &pl->carried);
@@ -797,7 +603,7 @@ sl_rc sl_review_return(sl_store *s, const sl_return_req *rq,
 	while (sl_tx_retry(s, rc, &tries));
 	if (!rc && !rq->dry_run) { /* the outline as it now stands */
 		sl_outline_res_free(out);
-		rc = outline_load(s, pl.ref, rq->case_id, pl.no, out);
+		rc = sl_outline_load(s, pl.ref, rq->case_id, pl.no, out);
 	}
 	if (!rc && sl_pool_failed(out->mem_))
 		rc = sl_error(SL_ESYS, _("out of memory"));
@@ -921,7 +727,7 @@ static sl_rc withdraw_once(sl_store *s, const sl_withdraw_req *rq, int64_t *ref,
 		                _("case %s is signed off: its outline stays as "
 		                  "it is"),
 		                rq->case_id);
-	if ((rc = latest_return(s, *ref, r)))
+	if ((rc = sl_outline_latest(s, *ref, r)))
 		return rc;
 	if (*r == 0)
 		return sl_error(SL_EINPUT, _("case %s has not been returned"),
@@ -946,7 +752,7 @@ sl_rc sl_review_withdraw(sl_store *s, const sl_withdraw_req *rq,
 	do
 		rc = withdraw_once(s, rq, &ref, &r);
 	while (sl_tx_retry(s, rc, &tries));
-	return rc ? rc : outline_load(s, ref, rq->case_id, r, out);
+	return rc ? rc : sl_outline_load(s, ref, rq->case_id, r, out);
 }
 
 /* ---- resubmission -------------------------------------------------------- */
@@ -1210,7 +1016,7 @@ static sl_rc read_resubmission(sl_store *s, const sl_resubmit_req *rq,
 	uint8_t h[SL_SHA256_LEN];
 	sl_sha256(rq->buf, rq->len, h);
 	sl_hex(h, sizeof h, rs->hex);
-	if ((rc = latest_return(s, rs->ref, &rs->r)))
+	if ((rc = sl_outline_latest(s, rs->ref, &rs->r)))
 		return rc;
 	return judge(s, rs->ref, rs->r, rs->d, &rs->items, &rs->n_items);
 }

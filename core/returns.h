@@ -39,11 +39,6 @@
 sl_rc sl_return_case(sl_store *s, const char *case_id, const sl_return_req *req,
                      json_t **outline);
 
-/* Every return of case ref with its items (sl_outline_json() each, without
- * case_id), for the case view and the documents. Policy is the caller's. */
-sl_rc sl_returns_of(sl_store *s, int64_t ref, const char *case_id,
-                    json_t **out);
-
 /* sl_review_resubmit() with its result as sl_resubmit_json() shows it
  * (*result may be NULL): SL_OK once recorded, open items or not. */
 sl_rc sl_case_resubmit(sl_store *s, const char *case_id, const char *buf,

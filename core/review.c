@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "canon.h"
 #include "cases.h"
+#include "caseview.h"
 #include "crypto.h"
 #include "guard.h"
 #include "lifecycle.h"
@@ -17,125 +18,12 @@
 #include "rules.h"
 #include "text.h"
 
-/* ---- a bump allocator for one case's view ------------------------------ */
+/* ---- the statements a run writes with --------------------------------- */
 
-typedef struct chunk {
-	struct chunk *next;
-	size_t used, cap;
-	char data[];
-} chunk;
-
-typedef struct {
-	chunk *head;
-	int failed;
-} arena;
-
-static void *arena_alloc(arena *a, size_t n)
-{
-	n = (n + 15) & ~(size_t)15;
-	if (!a->head || a->head->used + n > a->head->cap) {
-		size_t cap = n > 65536 ? n : 65536;
-		chunk *c = malloc(sizeof *c + cap);
-		if (!c) {
-			a->failed = 1;
-			return NULL;
-		}
-		c->next = a->head;
-		c->used = 0;
-		c->cap = cap;
-		a->head = c;
-	}
-	void *p = a->head->data + a->head->used;
-	a->head->used += n;
-	return p;
-}
-
-static const char *arena_str(arena *a, const unsigned char *s)
-{
-	if (!s)
-		return NULL;
-	size_t n = strlen((const char *)s) + 1;
-	char *d = arena_alloc(a, n);
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
-/* Keep the first chunk for the next case; free the rest. */
-static void arena_reset(arena *a)
-{
-	while (a->head && a->head->next) {
-		chunk *n = a->head->next;
-		free(a->head);
-		a->head = n;
-	}
-	if (a->head)
-		a->head->used = 0;
-	a->failed = 0;
-}
-
-static void arena_free(arena *a)
-{
-	arena_reset(a);
-	free(a->head);
-	a->head = NULL;
-}
-
-/* A stored JSON list of strings ("[\"E1\",\"E2\"]") into the arena. */
-static const char *const *str_list(arena *a, const unsigned char *text,
-                                   size_t *n)
-{
-	*n = 0;
-	json_error_t jerr;
-	json_t *j = text ? json_loads((const char *)text, 0, &jerr) : NULL;
-	size_t k = json_is_array(j) ? json_array_size(j) : 0;
-	const char **v = arena_alloc(a, (k + 1) * sizeof *v);
-	for (size_t i = 0; v && i < k; i++) {
-		const char *s = json_string_value(json_array_get(j, i));
-		if (s)
-			v[(*n)++] = arena_str(a, (const unsigned char *)s);
-	}
-	json_decref(j);
-	return v;
-}
-
-/* ---- building the view from the normalised tables ---------------------- */
-
-enum {
-	V_CASE,
-	V_PRIOR,
-	V_FACTS,
-	V_EVIDENCE,
-	V_DOCS,
-	V_RETS,
-	V_ITEMS,
-	V_DEL,
-	V_INS,
-	V_REV,
-	V__N
-};
+/* The case as the checks see it is caseview.c's (the one read model);
+ * a run only replaces the findings and marks the version it checked. */
+enum { V_DEL, V_INS, V_REV, V__N };
 static const char *const view_sql[V__N] = {
-    [V_CASE] = "SELECT case_id, agency, zone, state, transferred_on,"
-               " subject_name, person_id, position, rank, party_member,"
-               " public_official, disciplines, eight_point, party_sanction,"
-               " gov_sanction, form, circumstances, rev FROM cases"
-               " WHERE id = ?",
-    [V_PRIOR] = "SELECT system, level, decided_on FROM prior_sanctions"
-                " WHERE case_ref = ? ORDER BY n",
-    [V_FACTS] = "SELECT id, summary, violation, date_from, date_to,"
-                " amount_yuan, evidence, money_use, in_kind FROM facts"
-                " WHERE case_ref = ? ORDER BY n",
-    [V_EVIDENCE] = "SELECT id, kind, title, obtained_on, source, tags"
-                   " FROM evidence WHERE case_ref = ? ORDER BY n",
-    [V_DOCS] = "SELECT kind, date FROM documents WHERE case_ref = ?"
-               " ORDER BY n",
-    /* the returns with their outlines: a check judges what came in
-     * answer to a return by that return's dates */
-    [V_RETS] = "SELECT return_no, kind, returned_ms, resubmitted_ms"
-               " FROM returns WHERE case_ref = ? ORDER BY return_no",
-    [V_ITEMS] = "SELECT return_no, no, text, refs, answered_ms,"
-                " answer_evidence FROM outline_items WHERE case_ref = ?"
-                " ORDER BY return_no, no",
     [V_DEL] = "DELETE FROM findings WHERE case_ref = ?",
     [V_INS] = "INSERT INTO findings(case_ref, n, check_id, standard,"
               " severity, code, message, refs, outline_item)"
@@ -146,175 +34,11 @@ static const char *const view_sql[V__N] = {
 
 #define TXT(st, i) (sqlite3_column_text(st, i))
 
-/* Rows of one case into an arena array; returns the count. */
-#define COLLECT(st, type, out, n, FILL)                                        \
-	do {                                                                   \
-		size_t cap_ = 0;                                               \
-		type *v_ = NULL;                                               \
-		*(n) = 0;                                                      \
-		while (sqlite3_step(st) == SQLITE_ROW) {                       \
-			if (*(n) == cap_) {                                    \
-				size_t nc_ = cap_ ? 2 * cap_ : 8;              \
-				type *nv_ =                                    \
-				    arena_alloc(&v->mem, nc_ * sizeof *nv_);   \
-				if (!nv_)                                      \
-					break;                                 \
-				if (v_)                                        \
-					memcpy(nv_, v_, cap_ * sizeof *nv_);   \
-				v_ = nv_;                                      \
-				cap_ = nc_;                                    \
-			}                                                      \
-			type *it = &v_[(*(n))++];                              \
-			FILL;                                                  \
-		}                                                              \
-		sqlite3_reset(st);                                             \
-		(out) = v_;                                                    \
-	} while (0)
-
 typedef struct {
 	sqlite3_stmt *q[V__N];
-	arena mem;
-	shenli_case c;
-	int rev; /* the dossier's version the view shows */
+	sl_casereader *reader; /* reused case after case */
+	const sl_caseview *cv; /* the case being checked */
 } viewer;
-
-/* The local calendar day of a time in ms, or NULL for a NULL column. */
-static const char *arena_day(arena *a, sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return NULL;
-	char day[11];
-	sl_day_of(sqlite3_column_int64(st, col), day);
-	return arena_str(a, (const unsigned char *)day);
-}
-
-static const char *arena_int(arena *a, int v)
-{
-	char t[16];
-	snprintf(t, sizeof t, "%d", v);
-	return arena_str(a, (const unsigned char *)t);
-}
-
-/* An outline item with the number of its return, while reading. */
-typedef struct {
-	int return_no;
-	shenli_outline_item it;
-} item_row;
-
-/* The returns of the case (v->q[V_RETS], v->q[V_ITEMS] bound), each with
- * its outline items. */
-static void build_returns(viewer *v)
-{
-	shenli_case *c = &v->c;
-	arena *a = &v->mem;
-	sqlite3_stmt *st = v->q[V_RETS];
-	shenli_return *rets;
-	COLLECT(st, shenli_return, rets, &c->n_returns,
-	        (it->return_no = sqlite3_column_int(st, 0),
-	         it->kind = arena_str(a, TXT(st, 1)),
-	         it->returned_on = arena_day(a, st, 2),
-	         it->resubmitted_on = arena_day(a, st, 3), it->items = NULL,
-	         it->n_items = 0));
-	c->returns = rets;
-	item_row *rows;
-	size_t n_rows;
-	st = v->q[V_ITEMS];
-	COLLECT(st, item_row, rows, &n_rows,
-	        (it->return_no = sqlite3_column_int(st, 0),
-	         it->it.no = arena_int(a, sqlite3_column_int(st, 1)),
-	         it->it.text = arena_str(a, TXT(st, 2)),
-	         it->it.refs = str_list(a, TXT(st, 3), &it->it.n_refs),
-	         it->it.answered = sqlite3_column_type(st, 4) != SQLITE_NULL,
-	         it->it.answered_on = arena_day(a, st, 4),
-	         it->it.answer_evidence =
-	             str_list(a, TXT(st, 5), &it->it.n_answer_evidence)));
-	/* rows come in return order: each return's items are one run */
-	size_t k = 0;
-	for (size_t r = 0; r < c->n_returns && !a->failed; r++) {
-		while (k < n_rows && rows[k].return_no < rets[r].return_no)
-			k++;
-		size_t first = k;
-		while (k < n_rows && rows[k].return_no == rets[r].return_no)
-			k++;
-		shenli_outline_item *items =
-		    arena_alloc(a, (k - first + 1) * sizeof *items);
-		for (size_t i = first; items && i < k; i++)
-			items[i - first] = rows[i].it;
-		rets[r].items = items;
-		rets[r].n_items = items ? k - first : 0;
-	}
-}
-
-static sl_rc build_view(sl_store *s, viewer *v, int64_t ref)
-{
-	arena_reset(&v->mem);
-	memset(&v->c, 0, sizeof v->c);
-	for (int i = V_CASE; i <= V_ITEMS; i++)
-		sqlite3_bind_int64(v->q[i], 1, ref);
-	sqlite3_stmt *st = v->q[V_CASE];
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return sl_db_err(s, _("reading a case"));
-	}
-	shenli_case *c = &v->c;
-	arena *a = &v->mem;
-	c->case_id = arena_str(a, TXT(st, 0));
-	c->agency = arena_str(a, TXT(st, 1));
-	c->zone = arena_str(a, TXT(st, 2));
-	c->state = arena_str(a, TXT(st, 3));
-	c->transferred_on = arena_str(a, TXT(st, 4));
-	c->subject.name = arena_str(a, TXT(st, 5));
-	c->subject.person_id = arena_str(a, TXT(st, 6));
-	c->subject.position = arena_str(a, TXT(st, 7));
-	c->subject.rank = arena_str(a, TXT(st, 8));
-	c->subject.party_member = sqlite3_column_int(st, 9);
-	c->subject.public_official = sqlite3_column_int(st, 10);
-	c->proposal.disciplines =
-	    str_list(a, TXT(st, 11), &c->proposal.n_disciplines);
-	c->proposal.eight_point_rules = sqlite3_column_int(st, 12);
-	c->proposal.party_sanction = arena_str(a, TXT(st, 13));
-	c->proposal.gov_sanction = arena_str(a, TXT(st, 14));
-	c->proposal.form = sqlite3_column_int(st, 15);
-	c->proposal.circumstances =
-	    str_list(a, TXT(st, 16), &c->proposal.n_circumstances);
-	v->rev = sqlite3_column_int(st, 17);
-	sqlite3_reset(st);
-
-	st = v->q[V_PRIOR];
-	COLLECT(st, shenli_prior_sanction, c->subject.prior,
-	        &c->subject.n_prior,
-	        (it->system = arena_str(a, TXT(st, 0)),
-	         it->level = arena_str(a, TXT(st, 1)),
-	         it->decided_on = arena_str(a, TXT(st, 2))));
-	st = v->q[V_FACTS];
-	COLLECT(st, shenli_fact, c->facts, &c->n_facts,
-	        (it->id = arena_str(a, TXT(st, 0)),
-	         it->summary = arena_str(a, TXT(st, 1)),
-	         it->violation = arena_str(a, TXT(st, 2)),
-	         it->from = arena_str(a, TXT(st, 3)),
-	         it->to = arena_str(a, TXT(st, 4)),
-	         it->has_amount = sqlite3_column_type(st, 5) != SQLITE_NULL,
-	         it->amount_yuan = sqlite3_column_double(st, 5),
-	         it->evidence = str_list(a, TXT(st, 6), &it->n_evidence),
-	         it->use = arena_str(a, TXT(st, 7)),
-	         it->in_kind = sqlite3_column_int(st, 8)));
-	st = v->q[V_EVIDENCE];
-	COLLECT(st, shenli_evidence, c->evidence, &c->n_evidence,
-	        (it->id = arena_str(a, TXT(st, 0)),
-	         it->kind = arena_str(a, TXT(st, 1)),
-	         it->title = arena_str(a, TXT(st, 2)),
-	         it->obtained_on = arena_str(a, TXT(st, 3)),
-	         it->source = arena_str(a, TXT(st, 4)),
-	         it->tags = str_list(a, TXT(st, 5), &it->n_tags)));
-	st = v->q[V_DOCS];
-	COLLECT(st, shenli_document, c->documents, &c->n_documents,
-	        (it->kind = arena_str(a, TXT(st, 0)),
-	         it->date = arena_str(a, TXT(st, 1))));
-	build_returns(v);
-	if (a->failed)
-		return sl_error(SL_ESYS, _("out of memory"));
-	return SL_OK;
-}
 
 /* ---- findings, as the plugins emit them ------------------------------- */
 
@@ -565,7 +289,7 @@ static sl_rc plugins_load(sl_store *s, struct plugins *out)
 static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
                      shenli_emitter *em, const todo *t, sl_review_result *res)
 {
-	sl_rc rc = build_view(s, v, t->ref);
+	sl_rc rc = sl_casereader_load(v->reader, t->ref, SL_CV_TABLES, &v->cv);
 	if (rc)
 		return rc;
 	emitter_clear(em);
@@ -580,7 +304,7 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 			         em->check);
 			push(em, "formalities", SHENLI_BLOCKER, "check_failed",
 			     msg, json_array(), NULL);
-		} else if (sl_plugin_check(pl->v[i], &v->c, em, emit) !=
+		} else if (sl_plugin_check(pl->v[i], v->cv->c, em, emit) !=
 		           SL_OK) {
 			char msg[160];
 			snprintf(msg, sizeof msg,
@@ -657,7 +381,7 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	    json_pack("{s:o, s:i, s:i, s:i, s:s, s:i, s:s, s:s?}", "plugins",
 	              plv, "blockers", res->blockers, "warnings", res->warnings,
 	              "notes", res->notes, "findings_sha256", hex, "rev",
-	              v->rev, "agency", v->c.agency, "zone", v->c.zone);
+	              v->cv->rev, "agency", v->cv->agency, "zone", v->cv->zone);
 	rc = sl_audit(s, "review.run", t->case_id, d);
 	json_decref(d);
 	return rc;
@@ -787,6 +511,8 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 		if (sqlite3_prepare_v2(sl_store_db(s), view_sql[i], -1, &v.q[i],
 		                       0))
 			rc = sl_db_err(s, _("preparing the review"));
+	if (!rc)
+		rc = sl_casereader_new(s, &v.reader);
 	/* one transaction, one signature, for the whole run; a larger page
 	 * cache keeps its written pages from being spilled and rewritten */
 	sqlite3_exec(sl_store_db(s), "PRAGMA cache_size = -32768", 0, 0, 0);
@@ -809,7 +535,7 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 	sqlite3_exec(sl_store_db(s), "PRAGMA cache_size = -2000", 0, 0, 0);
 	for (int i = 0; i < V__N; i++)
 		sqlite3_finalize(v.q[i]);
-	arena_free(&v.mem);
+	sl_casereader_free(v.reader);
 	emitter_clear(&em);
 	free(em.v);
 	return rc;
@@ -864,97 +590,4 @@ sl_rc sl_checks_run_in_tx(sl_store *s, sl_checks *c, int64_t ref,
 	if (!rc && res)
 		res->case_id = case_id; /* not the local copy in one */
 	return rc;
-}
-
-/* Each stored finding of case ref, in order, to cb (non-zero from cb
- * stops). The row's columns and its refs are valid during the call. */
-static sl_rc findings_each(sl_store *s, int64_t ref, sl_finding_cb cb, void *ud)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
-	        "SELECT check_id, standard, severity, code, message,"
-	        " refs, outline_item FROM findings WHERE"
-	        " case_ref = ? ORDER BY n",
-	        -1, &st, 0))
-		return sl_db_err(s, _("reading findings"));
-	sqlite3_bind_int64(st, 1, ref);
-	const char **refs = NULL;
-	size_t cap = 0;
-	sl_rc rc = SL_OK;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		json_error_t jerr;
-		json_t *rj = json_loads((const char *)TXT(st, 5), 0, &jerr);
-		size_t n = 0, k = json_array_size(rj);
-		if (k > cap) {
-			const char **nv = realloc(refs, k * sizeof *nv);
-			if (!nv) {
-				json_decref(rj);
-				rc = sl_error(SL_ESYS, _("out of memory"));
-				break;
-			}
-			refs = nv;
-			cap = k;
-		}
-		for (size_t i = 0; i < k; i++) /* stored: strings only */
-			if (json_string_value(json_array_get(rj, i)))
-				refs[n++] =
-				    json_string_value(json_array_get(rj, i));
-		sl_finding f = {(const char *)TXT(st, 0),
-		                (const char *)TXT(st, 1),
-		                (const char *)TXT(st, 2),
-		                (const char *)TXT(st, 3),
-		                (const char *)TXT(st, 4),
-		                refs,
-		                n,
-		                (const char *)TXT(st, 6)};
-		int stop = cb(&f, ud);
-		json_decref(rj);
-		if (stop)
-			break;
-	}
-	sqlite3_finalize(st);
-	free(refs);
-	if (!rc && step != SQLITE_DONE && step != SQLITE_ROW)
-		rc = sl_db_err(s, _("reading findings"));
-	return rc;
-}
-
-sl_rc sl_review_findings_each(sl_store *s, const char *case_id,
-                              sl_finding_cb cb, void *ud)
-{
-	int64_t ref;
-	sl_state state;
-	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
-	if (rc)
-		return rc;
-	return findings_each(s, ref, cb, ud);
-}
-
-struct append_ctx {
-	json_t *arr;
-	int oom;
-};
-
-static int append_finding(const sl_finding *f, void *ud)
-{
-	struct append_ctx *c = ud;
-	c->oom = json_array_append_new(c->arr, sl_finding_json(f)) != 0;
-	return c->oom;
-}
-
-sl_rc sl_review_findings_of(sl_store *s, int64_t ref, json_t **out)
-{
-	*out = NULL;
-	struct append_ctx c = {json_array(), 0};
-	sl_rc rc = c.arr ? findings_each(s, ref, append_finding, &c) : SL_OK;
-	if (!rc && (!c.arr || c.oom))
-		rc = sl_error(SL_ESYS, _("out of memory"));
-	if (rc) {
-		json_decref(c.arr);
-		return rc;
-	}
-	*out = c.arr;
-	return SL_OK;
 }

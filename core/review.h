@@ -37,8 +37,4 @@ sl_rc sl_checks_run_in_tx(sl_store *s, sl_checks *c, int64_t ref,
                           const char *case_id, sl_review_result *res);
 void sl_checks_free(sl_checks *c);
 
-/* The stored findings of case ref as the JSON list of spec/cli.md
- * (sl_finding_json each), for the case view; policy is the caller's. */
-sl_rc sl_review_findings_of(sl_store *s, int64_t ref, json_t **out);
-
 #endif

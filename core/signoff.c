@@ -7,140 +7,15 @@
 
 #include "audit.h"
 #include "cases.h"
+#include "caseview.h"
 #include "crypto.h"
 #include "lifecycle.h"
-#include "opinions.h"
 #include "pkgstore.h"
 #include "plugin_host.h"
 #include "policy.h"
 #include "respool.h"
-#include "returns.h"
-#include "review.h"
 #include "rules.h"
 #include "transition.h"
-
-/* ---- the view ------------------------------------------------------------ */
-
-static json_t *team_view(sl_store *s, int64_t ref, sl_rc *rc)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT a.user_id, u.role, u.agency, u.name FROM"
-	                       " assignments a JOIN users u ON u.id = a.user_id"
-	                       " WHERE a.case_ref = ? ORDER BY a.user_id",
-	                       -1, &st, 0)) {
-		*rc = sl_db_err(s, _("reading the team"));
-		return NULL;
-	}
-	sqlite3_bind_int64(st, 1, ref);
-	json_t *a = json_array();
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(
-		    a, json_pack(
-		           "{s:s, s:s, s:s?, s:s?}", "id",
-		           (const char *)sqlite3_column_text(st, 0), "role",
-		           (const char *)sqlite3_column_text(st, 1), "agency",
-		           (const char *)sqlite3_column_text(st, 2), "name",
-		           (const char *)sqlite3_column_text(st, 3)));
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		json_decref(a);
-		*rc = sl_db_err(s, _("reading the team"));
-		return NULL;
-	}
-	return a;
-}
-
-sl_rc sl_case_view(sl_store *s, int64_t ref, const char *case_id, json_t **out)
-{
-	*out = NULL;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT c.state, c.zone, c.accepted_ms,"
-	                       " c.rev = c.checked_rev, d.bytes, d.sha256"
-	                       " FROM cases c JOIN dossiers d ON d.case_ref ="
-	                       " c.id WHERE c.id = ?",
-	                       -1, &st, 0))
-		return sl_db_err(s, _("reading a case"));
-	sqlite3_bind_int64(st, 1, ref);
-	int step = sqlite3_step(st);
-	if (step != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return step == SQLITE_DONE
-		           ? sl_error(SL_EINTEGRITY,
-		                      _("case %s has no dossier"), case_id)
-		           : sl_db_err(s, _("reading a case"));
-	}
-	const void *bytes = sqlite3_column_blob(st, 4);
-	size_t blen = (size_t)sqlite3_column_bytes(st, 4);
-	uint8_t h[SL_SHA256_LEN];
-	sl_sha256(bytes, blen, h);
-	if (sqlite3_column_bytes(st, 5) != SL_SHA256_LEN ||
-	    memcmp(h, sqlite3_column_blob(st, 5), SL_SHA256_LEN)) {
-		sqlite3_finalize(st);
-		return sl_error(SL_EINTEGRITY,
-		                _("the stored dossier of %s does not match its "
-		                  "hash"),
-		                case_id);
-	}
-	json_error_t jerr;
-	json_t *v = json_loadb(bytes, blen, 0, &jerr);
-	if (!json_is_object(v)) {
-		sqlite3_finalize(st);
-		json_decref(v);
-		return sl_error(SL_EINTEGRITY,
-		                _("the stored dossier of %s is not an object"),
-		                case_id);
-	}
-	char accepted[11], today[11];
-	int has_acc = sqlite3_column_type(st, 2) != SQLITE_NULL;
-	if (has_acc)
-		sl_day_of(sqlite3_column_int64(st, 2), accepted);
-	sl_day_of(sl_now_ms(), today);
-	const char *zone = (const char *)sqlite3_column_text(st, 1);
-	json_object_set_new(
-	    v, "state", json_string((const char *)sqlite3_column_text(st, 0)));
-	json_object_set_new(v, "zone", zone ? json_string(zone) : json_null());
-	json_object_set_new(v, "accepted_on",
-	                    has_acc ? json_string(accepted) : json_null());
-	json_object_set_new(v, "today", json_string(today));
-	json_object_set_new(v, "checked",
-	                    json_boolean(sqlite3_column_int(st, 3)));
-	sqlite3_finalize(st);
-	sl_rc rc = SL_OK;
-	json_t *part = team_view(s, ref, &rc);
-	if (part)
-		json_object_set_new(v, "team", part);
-	if (!rc && !(rc = sl_review_findings_of(s, ref, &part)))
-		json_object_set_new(v, "findings", part);
-	if (!rc && !(rc = sl_opinions_of(s, ref, case_id, 0, &part)))
-		json_object_set_new(v, "opinions", part);
-	/* opinions of reviewers since taken off the team: no longer in
-	 * force, but part of the record the report shows */
-	if (!rc && !(rc = sl_opinions_of(s, ref, case_id, 1, &part))) {
-		json_t *gone = json_array();
-		size_t i;
-		json_t *o;
-		json_array_foreach(part, i, o)
-		{
-			const char *w =
-			    json_string_value(json_object_get(o, "withdrawn"));
-			if (w && !strcmp(w, "reassigned"))
-				json_array_append(gone, o);
-		}
-		json_decref(part);
-		json_object_set_new(v, "opinions_reassigned", gone);
-	}
-	if (!rc && !(rc = sl_returns_of(s, ref, case_id, &part)))
-		json_object_set_new(v, "returns", part);
-	if (rc) {
-		json_decref(v);
-		return rc;
-	}
-	*out = v;
-	return SL_OK;
-}
 
 /* ---- running scripts ----------------------------------------------------- */
 
@@ -335,7 +210,7 @@ sl_rc sl_script_run(sl_store *s, const sl_script_run_req *rq, sl_gate_res *out)
 	    !(rc = sl_case_require(s, SL_ACT_SCRIPT_RUN, rq->case_id, &ref,
 	                           &state)) &&
 	    !(rc = scripts_load(s, rq->name, &sc)) &&
-	    !(rc = sl_case_view(s, ref, rq->case_id, &view)))
+	    !(rc = sl_caseview_script_json(s, ref, rq->case_id, &view)))
 		rc = run_gate(s, &sc, view, NULL, out);
 	json_decref(view);
 	scripts_free(&sc);
@@ -469,7 +344,7 @@ static sl_rc gate_and_sign(sl_store *s, int64_t ref, const char *case_id,
 	sl_rc rc;
 	if ((rc = current_state(s, ref, &state)) ||
 	    (rc = sl_lifecycle_next(case_id, state, SL_EV_SIGNOFF, &next)) ||
-	    (rc = sl_case_view(s, ref, case_id, &view)) ||
+	    (rc = sl_caseview_script_json(s, ref, case_id, &view)) ||
 	    (rc = run_gate(s, sc, view, NULL, r)) ||
 	    (rc = view_hash(view, vhex))) {
 		json_decref(view);

@@ -31,9 +31,6 @@
 #include "sandbox.h"
 #include "store.h"
 
-/* The case view of case ref. Policy is the caller's. */
-sl_rc sl_case_view(sl_store *s, int64_t ref, const char *case_id, json_t **out);
-
 /* The operations (review signoff, script run) and the typed gate result
  * are <shenli/ops_review.h>'s. */
 
