@@ -717,7 +717,7 @@ static const cli_sub subs[] = {
      "                     [--circumstance C]... --reason TEXT\n"
      "                     [--panel [--dissent 'MEMBER: TEXT']...\n"
      "                     [--property TEXT]] [--json]\n"
-     "       shenli review opinion ID --file OPINION.json [--panel] [--json]",
+     "shenli review opinion ID --file OPINION.json [--panel] [--json]",
      N_("record your opinion, or with --panel the panel's"),
      N_("Records your opinion on a case you review, signed with your key.\n"
         "--discipline (repeatable) is one of the six, by code or Chinese\n"
