@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "cases.h"
 #include "clock.h"
+#include "db.h"
 #include "guard.h"
 #include "rules.h"
 #include "transition.h"
@@ -41,10 +42,10 @@ static sl_rc load_user(sl_store *s, const char *id, sl_actor *u, int *found)
 	memset(u, 0, sizeof *u);
 	*found = 0;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT role, agency, zone FROM users"
-	                       " WHERE id = ? AND disabled = 0",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT role, agency, zone FROM users"
+	                  " WHERE id = ? AND disabled = 0",
+	                  &st))
 		return sl_db_err(s, _("reading users"));
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
@@ -99,16 +100,15 @@ static sl_rc name_one(sl_store *s, const sl_case_rec *c, const char *id,
 static sl_rc pick(sl_store *s, const sl_case_rec *c, size_t n, team_t *t)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
-	        "SELECT u.id, u.agency, u.zone FROM users u"
-	        " WHERE u.role = 'member' AND u.disabled = 0"
-	        " ORDER BY (SELECT count(*) FROM assignments a JOIN"
-	        " cases c ON c.id = a.case_ref WHERE a.user_id = u.id"
-	        " AND c.state IN"
-	        " ('accepted','in_review','returned','deliberated')),"
-	        " u.id",
-	        -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT u.id, u.agency, u.zone FROM users u"
+	                  " WHERE u.role = 'member' AND u.disabled = 0"
+	                  " ORDER BY (SELECT count(*) FROM assignments a JOIN"
+	                  " cases c ON c.id = a.case_ref WHERE a.user_id = u.id"
+	                  " AND c.state IN"
+	                  " ('accepted','in_review','returned','deliberated')),"
+	                  " u.id",
+	                  &st))
 		return sl_db_err(s, _("choosing reviewers"));
 	sl_case_ref cr = sl_case_ref_of(c);
 	size_t picked = 0;
@@ -171,10 +171,10 @@ static sl_rc read_team(sl_store *s, int64_t ref, team_t *t)
 {
 	t->n = 0;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT user_id FROM assignments WHERE"
-	                       " case_ref = ? ORDER BY user_id",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT user_id FROM assignments WHERE"
+	                  " case_ref = ? ORDER BY user_id",
+	                  &st))
 		return sl_db_err(s, _("reading the team"));
 	sqlite3_bind_int64(st, 1, ref);
 	int step;
@@ -191,13 +191,12 @@ static sl_rc write_team(sl_store *s, int64_t ref, const team_t *t)
 {
 	sqlite3_stmt *del = NULL, *ins = NULL;
 	sl_rc rc = SL_OK;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "DELETE FROM assignments WHERE case_ref = ?", -1,
-	                       &del, 0) ||
-	    sqlite3_prepare_v2(sl_store_db(s),
-	                       "INSERT INTO assignments(case_ref, user_id)"
-	                       " VALUES(?, ?)",
-	                       -1, &ins, 0))
+	if (sl_db_prepare(s, "DELETE FROM assignments WHERE case_ref = ?",
+	                  &del) ||
+	    sl_db_prepare(s,
+	                  "INSERT INTO assignments(case_ref, user_id)"
+	                  " VALUES(?, ?)",
+	                  &ins))
 		rc = sl_db_err(s, _("assigning reviewers"));
 	sqlite3_bind_int64(del, 1, ref);
 	if (!rc && sqlite3_step(del) != SQLITE_DONE)

@@ -7,11 +7,12 @@
 
 #include "audit.h"
 #include "cases.h"
+#include "caseview.h"
+#include "db.h"
 #include "doc_html.h"
 #include "doc_md.h"
 #include "doc_pdf.h"
 #include "policy.h"
-#include "caseview.h"
 #include "zhtext.h"
 
 const char *sl_casedoc_str(const json_t *o, const char *k)
@@ -223,12 +224,12 @@ static sl_rc read_all(sl_store *s, int64_t ref, const char *case_id,
 	if ((rc = sl_audit_head(s, &seq, h)))
 		return rc;
 	sl_audit_format_anchor(seq, h, src->head);
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT c.signed_head, a.name, z.name FROM cases"
-	                       " c LEFT JOIN agencies a ON a.code = c.agency"
-	                       " LEFT JOIN zones z ON z.code = c.zone"
-	                       " WHERE c.id = ?",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT c.signed_head, a.name, z.name FROM cases"
+	                  " c LEFT JOIN agencies a ON a.code = c.agency"
+	                  " LEFT JOIN zones z ON z.code = c.zone"
+	                  " WHERE c.id = ?",
+	                  &st))
 		return sl_db_err(s, _("reading a case"));
 	sqlite3_bind_int64(st, 1, ref);
 	int step = sqlite3_step(st);
@@ -256,15 +257,13 @@ sl_rc sl_casedoc_load(sl_store *s, const char *case_id,
 		tpl = src->own_tpl;
 	}
 	src->tpl = tpl;
-	sqlite3 *db = sl_store_db(s);
-	int own = !sl_tx_active(s) && sqlite3_get_autocommit(db);
-	if (own && sqlite3_exec(db, "BEGIN", 0, 0, 0)) {
+	int own;
+	if ((rc = sl_db_read_begin(s, &own))) {
 		sl_casedoc_free(src);
-		return sl_db_err(s, _("reading a case"));
+		return rc;
 	}
 	rc = read_all(s, ref, case_id, src);
-	if (own)
-		sqlite3_exec(db, "COMMIT", 0, 0, 0);
+	sl_db_read_end(s, own);
 	if (!rc) {
 		src->team = index_by(json_object_get(src->view, "team"), "id");
 		src->evidence =

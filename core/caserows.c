@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "canon.h"
+#include "db.h"
 
 enum { Q_EXISTING, Q_CASE, Q_PRIOR, Q_FACT, Q_EV, Q_DOC, Q_DOSSIER, Q__COUNT };
 
@@ -161,7 +162,7 @@ sl_rc sl_rows_forget(sl_store *s, int64_t ref, int whole)
 		else
 			snprintf(sql, sizeof sql,
 			         "DELETE FROM cases WHERE id = ?");
-		if (sqlite3_prepare_v2(sl_store_db(s), sql, -1, &st, 0))
+		if (sl_db_prepare(s, sql, &st))
 			return sl_db_err(s, _("replacing a case"));
 		sqlite3_bind_int64(st, 1, ref);
 		int ok = step_done(st);
@@ -256,18 +257,17 @@ sl_rc sl_case_store_dossier(sl_store *s, int64_t ref, sl_dossier *d,
 		return rc;
 	sqlite3_stmt *q[Q__COUNT] = {0}, *up = NULL;
 	for (int i = Q_PRIOR; !rc && i <= Q_DOSSIER; i++)
-		if (sqlite3_prepare_v2(sl_store_db(s), rows_sql[i], -1, &q[i],
-		                       0))
+		if (sl_db_prepare(s, rows_sql[i], &q[i]))
 			rc = sl_db_err(s, _("preparing a resubmission"));
-	if (!rc && sqlite3_prepare_v2(
-	               sl_store_db(s),
+	if (!rc && sl_db_prepare(
+	               s,
 	               "UPDATE cases SET subject_name = ?, person_id = ?,"
 	               " party_member = ?, public_official = ?, position = ?,"
 	               " rank = ?, transferred_on = ?, disciplines = ?,"
 	               " eight_point = ?, party_sanction = ?, gov_sanction = ?,"
 	               " form = ?, circumstances = ?, rev = rev + 1"
 	               " WHERE id = ?",
-	               -1, &up, 0))
+	               &up))
 		rc = sl_db_err(s, _("preparing a resubmission"));
 	if (!rc) {
 		const sl_proposal *p = &d->proposal;
@@ -286,7 +286,7 @@ sl_rc sl_case_store_dossier(sl_store *s, int64_t ref, sl_dossier *d,
 		sqlite3_bind_int(up, 12, p->form);
 		sqlite3_bind_text(up, 13, pp.circ, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(up, 14, ref);
-		if (!step_done(up) || sqlite3_changes(sl_store_db(s)) != 1)
+		if (!step_done(up) || sl_db_changes(s) != 1)
 			rc = sl_db_err(s, _("storing a resubmission"));
 	}
 	if (!rc)
@@ -338,8 +338,7 @@ sl_rc sl_rows_insert(sl_rows_writer *w, const sl_rows *pp, const char *buf,
 	sqlite3_bind_text(st, 21, hc->reasons_json, -1, SQLITE_STATIC);
 	if (!step_done(st))
 		return sl_db_err(s, _("storing a case"));
-	return store_children(
-	    s, w->q, sqlite3_last_insert_rowid(sl_store_db(s)), pp, buf, len);
+	return store_children(s, w->q, sl_db_last_rowid(s), pp, buf, len);
 }
 
 sl_rc sl_rows_find(sl_rows_writer *w, const char *case_id, sl_rows_found *out)
@@ -374,8 +373,7 @@ sl_rc sl_rows_writer_new(sl_store *s, sl_rows_writer **out)
 		return sl_error(SL_ESYS, _("out of memory"));
 	w->s = s;
 	for (int i = 0; i < Q__COUNT; i++)
-		if (sqlite3_prepare_v2(sl_store_db(s), rows_sql[i], -1,
-		                       &w->q[i], 0)) {
+		if (sl_db_prepare(s, rows_sql[i], &w->q[i])) {
 			sl_rc rc = sl_db_err(s, _("preparing the import"));
 			sl_rows_writer_free(w);
 			return rc;

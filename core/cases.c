@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db.h"
 #include "dossier.h"
 #include "guard.h"
 
@@ -13,13 +14,13 @@ static sl_rc load_case(sl_store *s, const char *case_id, sl_case_rec *c)
 	if (!sl_case_id_valid(case_id))
 		return sl_error(SL_EINPUT, _("invalid case id '%s'"), case_id);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
+	if (sl_db_prepare(
+	        s,
 	        "SELECT id, agency, zone, state, deadline_ms, paused_ms,"
 	        " extended_days, returns, EXISTS(SELECT 1 FROM assignments a"
 	        " WHERE a.case_ref = cases.id AND a.user_id = ?)"
 	        " FROM cases WHERE case_id = ?",
-	        -1, &st, 0))
+	        &st))
 		return sl_db_err(s, _("reading cases"));
 	sqlite3_bind_text(st, 1, sl_store_actor(s)->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, case_id, -1, SQLITE_STATIC);
@@ -120,9 +121,8 @@ sl_rc sl_case_require(sl_store *s, sl_action a, const char *case_id,
 sl_rc sl_case_claim(sl_store *s, int64_t ref, json_t *details)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT agency, zone FROM cases WHERE id = ?",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s, "SELECT agency, zone FROM cases WHERE id = ?",
+	                  &st))
 		return sl_db_err(s, _("reading a case"));
 	sqlite3_bind_int64(st, 1, ref);
 	sl_rc rc = SL_OK;

@@ -11,10 +11,11 @@
 #include "cases.h"
 #include "clock.h"
 #include "crypto.h"
+#include "db.h"
+#include "findings.h"
 #include "lifecycle.h"
 #include "opinions.h"
 #include "outline.h"
-#include "findings.h"
 #include "rules.h"
 
 /* ---- the statements, prepared once per reader -----------------------------
@@ -145,8 +146,7 @@ sl_rc sl_casereader_new(sl_store *s, sl_casereader **out)
 		return sl_error(SL_ESYS, _("out of memory"));
 	r->s = s;
 	for (int i = 0; i < V__N; i++)
-		if (sqlite3_prepare_v2(sl_store_db(s), view_sql[i], -1,
-		                       &r->q[i], 0)) {
+		if (sl_db_prepare(s, view_sql[i], &r->q[i])) {
 			sl_rc rc = sl_db_err(s, _("reading a case"));
 			sl_casereader_free(r);
 			return rc;

@@ -31,14 +31,6 @@
 
 typedef struct evp_pkey_st sl_signkey; /* an OpenSSL EVP_PKEY */
 
-/* Once per process: secure heap, no core dumps, not ptrace-able. */
-void sl_crypto_init(void);
-
-void *sl_secure_alloc(size_t n);        /* zeroed; NULL on failure */
-void sl_secure_free(void *p, size_t n); /* wipes, then frees */
-/* Constant-time compare; 0 when equal. */
-int sl_memeq_ct(const void *a, const void *b, size_t n);
-
 sl_rc sl_random_key(void *buf, size_t n);
 
 /* SHA-256. The streaming form avoids a heap allocation per hash on hot paths.

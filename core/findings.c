@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "cases.h"
+#include "db.h"
 
 #define TXT(st, i) (sqlite3_column_text(st, i))
 
@@ -15,12 +16,11 @@
 static sl_rc findings_each(sl_store *s, int64_t ref, sl_finding_cb cb, void *ud)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
-	        "SELECT check_id, standard, severity, code, message,"
-	        " refs, outline_item FROM findings WHERE"
-	        " case_ref = ? ORDER BY n",
-	        -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT check_id, standard, severity, code, message,"
+	                  " refs, outline_item FROM findings WHERE"
+	                  " case_ref = ? ORDER BY n",
+	                  &st))
 		return sl_db_err(s, _("reading findings"));
 	sqlite3_bind_int64(st, 1, ref);
 	const char **refs = NULL;

@@ -15,6 +15,7 @@
 #include "audit.h"
 #include "caserows.h"
 #include "clock.h"
+#include "db.h"
 #include "guard.h"
 #include "intake.h"
 #include "transition.h"
@@ -64,9 +65,8 @@ sl_rc sl_import_begin(sl_store *s, sl_importer **out)
 		return rc;
 	}
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT code, zone FROM agencies ORDER BY code",
-	                       -1, &st, 0)) {
+	if (sl_db_prepare(s, "SELECT code, zone FROM agencies ORDER BY code",
+	                  &st)) {
 		rc = sl_db_err(s, _("reading agencies"));
 		sl_import_abort(im);
 		return rc;
@@ -97,7 +97,7 @@ sl_rc sl_import_begin(sl_store *s, sl_importer **out)
 	}
 	/* One import is one transaction: a larger page cache keeps its pages
 	 * from being spilled to the log and rewritten (restored at the end). */
-	sqlite3_exec(sl_store_db(s), "PRAGMA cache_size = -65536", 0, 0, 0);
+	sl_db_cache(s, 65536);
 	*out = im;
 	return SL_OK;
 }
@@ -116,7 +116,7 @@ void sl_import_abort(sl_importer *im)
 	sl_rows_writer_free(im->w);
 	json_decref(im->reasons);
 	free(im->reason_v);
-	sqlite3_exec(sl_store_db(im->s), "PRAGMA cache_size = -2000", 0, 0, 0);
+	sl_db_cache(im->s, 0);
 	sl_rules_free(im->rules);
 	sl_hasher_free(im->sha);
 	free(im->agencies);

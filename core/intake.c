@@ -69,14 +69,26 @@ sl_intake_decision sl_intake_decide(const sl_actor *who, const sl_rules *r,
 		reason(reasons, &n,
 		       "移送单位 %s 未划入任何片区 (agency in no zone)",
 		       d->agency);
-	else if (sl_policy_case(who, SL_ACT_CASE_IMPORT,
-	                        &(sl_case_ref){d->case_id, d->agency,
-	                                       agency_zone, 0}) == SL_DENY_ZONE)
-		reason(
-		    reasons, &n,
-		    "移送单位 %s 属于片区 %s，不属本审理组（片区 %s）受理范围 "
-		    "(outside this panel's zone)",
-		    d->agency, agency_zone, who->zone);
+	else {
+		sl_verdict v = sl_policy_case(
+		    who, SL_ACT_CASE_IMPORT,
+		    &(sl_case_ref){d->case_id, d->agency, agency_zone, 0});
+		if (v == SL_DENY_ZONE)
+			reason(
+			    reasons, &n,
+			    "移送单位 %s 属于片区 %s，不属本审理组（片区 %s）"
+			    "受理范围 (outside this panel's zone)",
+			    d->agency, agency_zone, who->zone);
+		/* 回避: the transferring agency's own people take no part
+		 * in the review, intake included; another leader takes it
+		 * in (a refused case may be imported again) */
+		else if (v == SL_DENY_RECUSED)
+			reason(
+			    reasons, &n,
+			    "移送单位 %s 是您所在单位，依回避规定不由您受理，"
+			    "请交其他组长受理 (recused: your own agency)",
+			    d->agency);
+	}
 	if (n)
 		return SL_INTAKE_REFUSED;
 

@@ -8,6 +8,7 @@
 #include <shenli/ops_case.h>
 
 #include "clock.h"
+#include "db.h"
 #include "guard.h"
 #include "lifecycle.h"
 #include "rules.h"
@@ -43,7 +44,7 @@
 #define TEAM_SEEKS 4096
 
 typedef struct {
-	sqlite3 *db;
+	sl_store *s;
 	sqlite3_stmt *one; /* the team of one case */
 	long seeks;
 	int loaded;
@@ -82,10 +83,10 @@ static int team_append(char **p, size_t *len, size_t *cap, const char *s,
 static sl_rc team_load(sl_store *s, team_map *t)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(t->db,
-	                       "SELECT case_ref, user_id FROM assignments"
-	                       " ORDER BY case_ref, user_id",
-	                       -1, &st, 0))
+	if (sl_db_prepare(t->s,
+	                  "SELECT case_ref, user_id FROM assignments"
+	                  " ORDER BY case_ref, user_id",
+	                  &st))
 		return sl_db_err(s, _("listing cases"));
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -146,11 +147,10 @@ static sl_rc team_of_case(sl_store *s, team_map *t, int64_t ref,
 			*out = t->pool + t->off[lo];
 		return SL_OK;
 	}
-	if (!t->one &&
-	    sqlite3_prepare_v2(t->db,
-	                       "SELECT user_id FROM assignments"
-	                       " WHERE case_ref = ? ORDER BY user_id",
-	                       -1, &t->one, 0))
+	if (!t->one && sl_db_prepare(t->s,
+	                             "SELECT user_id FROM assignments"
+	                             " WHERE case_ref = ? ORDER BY user_id",
+	                             &t->one))
 		return sl_db_err(s, _("listing cases"));
 	sqlite3_bind_int64(t->one, 1, ref);
 	size_t len = 0;
@@ -234,19 +234,18 @@ static sl_rc group_open(lister *l, const char *zone, const char *state,
 {
 	if (l->not_agency && !strcmp(agency, l->not_agency))
 		return SL_OK;
-	sqlite3 *db = sl_store_db(l->s);
 	lgroup g = {0};
-	if (sqlite3_prepare_v2(db,
-	                       l->f->overdue
-	                           ? "SELECT " LIST_COLS " FROM cases INDEXED"
-	                             " BY cases_list WHERE zone IS ?1 AND"
-	                             " state = ?2 AND agency = ?3 AND"
-	                             " deadline_ms < ?4 ORDER BY case_id"
-	                           : "SELECT " LIST_COLS " FROM cases INDEXED"
-	                             " BY cases_list WHERE zone IS ?1 AND"
-	                             " state = ?2 AND agency = ?3"
-	                             " ORDER BY case_id",
-	                       -1, &g.st, 0))
+	if (sl_db_prepare(l->s,
+	                  l->f->overdue
+	                      ? "SELECT " LIST_COLS " FROM cases INDEXED"
+	                        " BY cases_list WHERE zone IS ?1 AND"
+	                        " state = ?2 AND agency = ?3 AND"
+	                        " deadline_ms < ?4 ORDER BY case_id"
+	                      : "SELECT " LIST_COLS " FROM cases INDEXED"
+	                        " BY cases_list WHERE zone IS ?1 AND"
+	                        " state = ?2 AND agency = ?3"
+	                        " ORDER BY case_id",
+	                  &g.st))
 		return sl_db_err(l->s, _("listing cases"));
 	g.zone = zone ? strdup(zone) : NULL;
 	g.state = strdup(state);
@@ -301,7 +300,7 @@ static sl_rc seek_next(lister *l, int level, int first, const char *zone,
 		         " %s ?1 ORDER BY %s LIMIT 1",
 		         col[level], where[level], col[level],
 		         first ? ">=" : ">", col[level]);
-		if (sqlite3_prepare_v2(sl_store_db(l->s), sql, -1, st, 0))
+		if (sl_db_prepare(l->s, sql, st))
 			return sl_db_err(l->s, _("listing cases"));
 	}
 	sqlite3_bind_text(*st, 1, first ? "" : *val, -1, SQLITE_STATIC);
@@ -426,11 +425,10 @@ static sl_rc list_groups(lister *l, const char *zone, int one_zone,
 	} else {
 		/* the cases in no zone (an agency in none), then each zone */
 		sqlite3_stmt *q;
-		if (sqlite3_prepare_v2(
-		        sl_store_db(l->s),
-		        "SELECT 1 FROM cases INDEXED BY cases_list"
-		        " WHERE zone IS NULL LIMIT 1",
-		        -1, &q, 0))
+		if (sl_db_prepare(l->s,
+		                  "SELECT 1 FROM cases INDEXED BY cases_list"
+		                  " WHERE zone IS NULL LIMIT 1",
+		                  &q))
 			return sl_db_err(l->s, _("listing cases"));
 		int step = sqlite3_step(q);
 		sqlite3_finalize(q);
@@ -501,7 +499,7 @@ static sl_rc list_assigned(lister *l, const char *user, const char *other,
 		                      "'deliberated') AND c.deadline_ms < ?7");
 	snprintf(sql + o, sizeof sql - o, " ORDER BY c.case_id");
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(l->s), sql, -1, &st, 0))
+	if (sl_db_prepare(l->s, sql, &st))
 		return sl_db_err(l->s, _("listing cases"));
 	sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
@@ -542,7 +540,7 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
 		fm.assignee = who->id; /* one's own cases */
 	f = &fm;
 	lister l = {.s = s, .f = f, .now = sl_now_ms(), .left_day = -1};
-	l.team.db = sl_store_db(s);
+	l.team.s = s;
 	/* what the acting user may see, as policy scopes it */
 	sl_case_scope sc;
 	sl_policy_scope(who, &sc);
@@ -559,10 +557,11 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
 		return SL_OK; /* recused from all of them */
 	if (sl_rules_load(s, &l.rules))
 		l.rules = NULL; /* no calendar: weekends alone (clock.h) */
-	sqlite3 *db = sl_store_db(s);
-	int own_tx = sqlite3_get_autocommit(db);
-	if (own_tx && sqlite3_exec(db, "BEGIN", 0, 0, 0))
-		return sl_db_err(s, _("listing cases"));
+	int own_tx;
+	if ((rc = sl_db_read_begin(s, &own_tx))) {
+		sl_rules_free(l.rules);
+		return rc;
+	}
 	if (f->assignee || specialist)
 		rc = list_assigned(&l, f->assignee ? f->assignee : specialist,
 		                   f->assignee ? specialist : NULL, zone, cb,
@@ -577,8 +576,7 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
 			sqlite3_finalize(l.next[i][k]);
 	team_free(&l.team);
 	sl_rules_free(l.rules);
-	if (own_tx)
-		sqlite3_exec(db, "COMMIT", 0, 0, 0);
+	sl_db_read_end(s, own_tx);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include "canon.h"
 #include "cases.h"
 #include "crypto.h"
+#include "db.h"
 #include "guard.h"
 #include "lifecycle.h"
 #include "package.h"
@@ -90,11 +91,10 @@ static int on_team(sl_store *s, int64_t ref, const char *id)
 {
 	sqlite3_stmt *st;
 	int yes = 0;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
-	        "SELECT 1 FROM assignments WHERE case_ref = ? AND"
-	        " user_id = ?",
-	        -1, &st, 0) == SQLITE_OK) {
+	if (sl_db_prepare(s,
+	                  "SELECT 1 FROM assignments WHERE case_ref = ? AND"
+	                  " user_id = ?",
+	                  &st) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, ref);
 		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
 		yes = sqlite3_step(st) == SQLITE_ROW;
@@ -295,11 +295,11 @@ static sl_rc store_opinion(sl_store *s, int64_t ref, const char *case_id,
                            int panel, const signed_body *b, sl_state state)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "INSERT INTO opinions(case_ref, author, panel,"
-	                       " recorded_ms, body, sig, seq)"
-	                       " VALUES(?,?,?,?,?,?,?)",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "INSERT INTO opinions(case_ref, author, panel,"
+	                  " recorded_ms, body, sig, seq)"
+	                  " VALUES(?,?,?,?,?,?,?)",
+	                  &st))
 		return sl_db_err(s, _("recording an opinion"));
 	sqlite3_bind_int64(st, 1, ref);
 	sqlite3_bind_text(st, 2, sl_store_actor(s)->id, -1, SQLITE_STATIC);
@@ -312,7 +312,7 @@ static sl_rc store_opinion(sl_store *s, int64_t ref, const char *case_id,
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE)
 		return sl_db_err(s, _("recording an opinion"));
-	int64_t id = sqlite3_last_insert_rowid(sl_store_db(s));
+	int64_t id = sl_db_last_rowid(s);
 	sl_state next = state;
 	sl_rc rc;
 	if (panel && (rc = sl_case_transition(s, ref, case_id, state,
@@ -466,12 +466,12 @@ static sl_rc logged_opinions(sl_store *s, const char *case_id, logged **out,
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT seq, actor, action, details FROM audit"
-	                       " WHERE object = ? AND action IN"
-	                       " ('review.opinion', 'review.panel')"
-	                       " ORDER BY seq",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT seq, actor, action, details FROM audit"
+	                  " WHERE object = ? AND action IN"
+	                  " ('review.opinion', 'review.panel')"
+	                  " ORDER BY seq",
+	                  &st))
 		return sl_db_err(s, _("reading the audit log"));
 	sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
 	size_t cap = 0;
@@ -673,10 +673,10 @@ sl_rc sl_opinions_load(sl_store *s, int64_t ref, const char *case_id,
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT author, body, panel, recorded_ms, sig"
-	                       " FROM opinions WHERE case_ref = ? AND seq = ?",
-	                       -1, &st, 0)) {
+	if (sl_db_prepare(s,
+	                  "SELECT author, body, panel, recorded_ms, sig"
+	                  " FROM opinions WHERE case_ref = ? AND seq = ?",
+	                  &st)) {
 		free(v);
 		return sl_db_err(s, _("reading opinions"));
 	}

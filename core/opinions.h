@@ -71,5 +71,4 @@ sl_rc sl_opinions_load(sl_store *s, int64_t ref, const char *case_id,
 sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
                      json_t **out);
 
-
 #endif

@@ -2,7 +2,7 @@
  * ops_admin.c - the admin operations that are more than one service's
  * call (init, plugin verify, the audit commands, which ask policy here
  * rather than in the front end), and every JSON shape of the admin group.
- * See <shenli/ops_admin.h>; doc/api-admin.md shows each shape.
+ * See <shenli/ops_admin.h>; doc/api.md shows each shape.
  *
  * The shapes are those 'shenli ... --json' printed before the operations
  * existed, key for key and in the same order (jansson keeps insertion

@@ -2,7 +2,7 @@
  * freeing. See <shenli/ops_review.h>.
  *
  * Each serialiser writes the shape --json has always printed, key for key
- * and in the same order (doc/api-review.md), from the typed result alone:
+ * and in the same order (doc/api.md), from the typed result alone:
  * the services build typed results, and this is the one place that says
  * what they look like as JSON. It depends on the result types alone, so
  * the services that build them may call it; the documents' entry point,

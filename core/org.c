@@ -5,13 +5,14 @@
 #include <string.h>
 
 #include "audit.h"
+#include "db.h"
 #include "guard.h"
 
 static sl_rc exists(sl_store *s, const char *sql, const char *code, int *found,
                     char *col, size_t cap)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s), sql, -1, &st, 0))
+	if (sl_db_prepare(s, sql, &st))
 		return sl_db_err(s, _("reading zones and agencies"));
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
@@ -88,7 +89,7 @@ static sl_rc add_once(sl_store *s, const char *what, const char *code,
 	const char *sql = zone ? "INSERT INTO agencies(code, name, zone) "
 	                         "VALUES(?, ?, ?)"
 	                       : "INSERT INTO zones(code, name) VALUES(?, ?)";
-	if (sqlite3_prepare_v2(sl_store_db(s), sql, -1, &st, 0)) {
+	if (sl_db_prepare(s, sql, &st)) {
 		rc = sl_db_err(s, what);
 		goto fail;
 	}
@@ -144,7 +145,7 @@ static sl_rc list(sl_store *s, const char *sql,
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s), sql, -1, &st, 0))
+	if (sl_db_prepare(s, sql, &st))
 		return sl_db_err(s, _("reading zones and agencies"));
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

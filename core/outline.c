@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cases.h"
+#include "db.h"
 #include "respool.h"
 
 /* ---- typed outlines --------------------------------------------------------
@@ -38,8 +39,8 @@ static void item_row(sl_pool *p, sqlite3_stmt *st, sl_outline_item *it)
 		sl_outline_answer *a = sl_pool_alloc(p, sizeof *a);
 		if (a) {
 			a->answered_on = day_of(p, st, 5);
-			a->evidence = sl_pool_strlist(p, sqlite3_column_text(st, 6),
-			                      &a->n_evidence);
+			a->evidence = sl_pool_strlist(
+			    p, sqlite3_column_text(st, 6), &a->n_evidence);
 			a->note = sl_pool_strdup(p, COL(st, 7));
 		}
 		it->answer = a;
@@ -58,13 +59,13 @@ static void item_row(sl_pool *p, sqlite3_stmt *st, sl_outline_item *it)
 static sl_rc outline_items(sl_store *s, int64_t ref, sl_outline_res *o)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT no, text, refs, source, carried_from,"
-	                       " answered_ms, answer_evidence, answer_note,"
-	                       " withdrawn_ms, withdrawn_by, withdraw_reason"
-	                       " FROM outline_items WHERE case_ref = ? AND"
-	                       " return_no = ? ORDER BY no",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT no, text, refs, source, carried_from,"
+	                  " answered_ms, answer_evidence, answer_note,"
+	                  " withdrawn_ms, withdrawn_by, withdraw_reason"
+	                  " FROM outline_items WHERE case_ref = ? AND"
+	                  " return_no = ? ORDER BY no",
+	                  &st))
 		return sl_db_err(s, _("reading an outline"));
 	sqlite3_bind_int64(st, 1, ref);
 	sqlite3_bind_int(st, 2, o->return_no);
@@ -88,11 +89,11 @@ static sl_rc outline_of(sl_store *s, int64_t ref, const char *case_id,
                         int return_no, sl_outline_res *o)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT kind, returned_by, returned_ms,"
-	                       " resubmitted_ms FROM returns WHERE case_ref = ?"
-	                       " AND return_no = ?",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT kind, returned_by, returned_ms,"
+	                  " resubmitted_ms FROM returns WHERE case_ref = ?"
+	                  " AND return_no = ?",
+	                  &st))
 		return sl_db_err(s, _("reading returns"));
 	sqlite3_bind_int64(st, 1, ref);
 	sqlite3_bind_int(st, 2, return_no);
@@ -117,7 +118,7 @@ static sl_rc outline_of(sl_store *s, int64_t ref, const char *case_id,
 
 /* A fresh result for return return_no of case ref. */
 sl_rc sl_outline_load(sl_store *s, int64_t ref, const char *case_id,
-                          int return_no, sl_outline_res *out)
+                      int return_no, sl_outline_res *out)
 {
 	memset(out, 0, sizeof *out);
 	if (!(out->mem_ = sl_pool_new()))
@@ -131,10 +132,10 @@ sl_rc sl_outline_load(sl_store *s, int64_t ref, const char *case_id,
 sl_rc sl_outline_latest(sl_store *s, int64_t ref, int *n)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT coalesce(max(return_no), 0) FROM returns"
-	                       " WHERE case_ref = ?",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT coalesce(max(return_no), 0) FROM returns"
+	                  " WHERE case_ref = ?",
+	                  &st))
 		return sl_db_err(s, _("reading returns"));
 	sqlite3_bind_int64(st, 1, ref);
 	int step = sqlite3_step(st);
@@ -189,4 +190,3 @@ sl_rc sl_returns_of(sl_store *s, int64_t ref, const char *case_id, json_t **out)
 	*out = list;
 	return SL_OK;
 }
-

@@ -13,6 +13,7 @@
 
 #include "audit.h"
 #include "crypto.h"
+#include "db.h"
 #include "fsutil.h"
 #include "guard.h"
 #include "registry.h"
@@ -70,10 +71,10 @@ sl_rc sl_keys_trust(sl_store *s, const char *pem_path, const char *comment,
 		                id_out);
 	if ((rc = sl_tx_begin(s)))
 		return rc;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "INSERT INTO trusted_keys(id, pubkey, comment)"
-	                       " VALUES(?, ?, ?)",
-	                       -1, &st, 0)) {
+	if (sl_db_prepare(s,
+	                  "INSERT INTO trusted_keys(id, pubkey, comment)"
+	                  " VALUES(?, ?, ?)",
+	                  &st)) {
 		rc = sl_db_err(s, _("trusting a key"));
 		goto fail;
 	}
@@ -103,18 +104,17 @@ sl_rc sl_keys_revoke(sl_store *s, const char *id)
 	if ((rc = sl_tx_begin(s)))
 		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
-	        "UPDATE trusted_keys SET revoked = 1 WHERE id = ?"
-	        " AND revoked = 0",
-	        -1, &st, 0)) {
+	if (sl_db_prepare(s,
+	                  "UPDATE trusted_keys SET revoked = 1 WHERE id = ?"
+	                  " AND revoked = 0",
+	                  &st)) {
 		rc = sl_db_err(s, _("revoking a key"));
 		goto fail;
 	}
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if ((rc = step_ok(s, st, _("revoking a key"))))
 		goto fail;
-	if (sqlite3_changes(sl_store_db(s)) != 1) {
+	if (sl_db_changes(s) != 1) {
 		rc = sl_error(SL_EINPUT, _("no trusted key '%s'"), id);
 		goto fail;
 	}
@@ -285,11 +285,11 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 	if ((rc = sl_tx_begin(s)))
 		goto unfile;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "INSERT OR REPLACE INTO packages(name, kind,"
-	                       " version, abi, file, size, sha256, signer)"
-	                       " VALUES(?,?,?,?,?,?,?,?)",
-	                       -1, &st, 0)) {
+	if (sl_db_prepare(s,
+	                  "INSERT OR REPLACE INTO packages(name, kind,"
+	                  " version, abi, file, size, sha256, signer)"
+	                  " VALUES(?,?,?,?,?,?,?,?)",
+	                  &st)) {
 		rc = sl_db_err(s, _("installing"));
 		goto rollback;
 	}
@@ -303,10 +303,10 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 	sqlite3_bind_text(st, 8, pi.signer, -1, SQLITE_STATIC);
 	if ((rc = step_ok(s, st, _("installing"))))
 		goto rollback;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "INSERT OR REPLACE INTO package_floor(name,"
-	                       " max_version) VALUES(?, ?)",
-	                       -1, &st, 0)) {
+	if (sl_db_prepare(s,
+	                  "INSERT OR REPLACE INTO package_floor(name,"
+	                  " max_version) VALUES(?, ?)",
+	                  &st)) {
 		rc = sl_db_err(s, _("installing"));
 		goto rollback;
 	}
@@ -370,9 +370,7 @@ sl_rc sl_pkg_remove(sl_store *s, const char *name, sl_pkg_kind kind)
 	if ((rc = sl_tx_begin(s)))
 		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "DELETE FROM packages WHERE name = ?", -1, &st,
-	                       0)) {
+	if (sl_db_prepare(s, "DELETE FROM packages WHERE name = ?", &st)) {
 		rc = sl_db_err(s, _("removing"));
 		goto fail;
 	}

@@ -227,9 +227,9 @@ sl_rc sl_plugin_check(sl_plugin *p, const shenli_case *c, shenli_emitter *e,
                       shenli_emit_fn emit)
 {
 	if (p->unusable)
-		return sl_error(SL_FAIL,
-		                _("plugin %s cannot work with the rules in force"),
-		                p->name);
+		return sl_error(
+		    SL_FAIL, _("plugin %s cannot work with the rules in force"),
+		    p->name);
 	if (p->check(p->state, c, e, emit) != 0)
 		return sl_error(SL_FAIL, _("plugin %s could not check case %s"),
 		                p->name, c->case_id);

@@ -10,6 +10,7 @@
 #include "cases.h"
 #include "clock.h"
 #include "crypto.h"
+#include "db.h"
 #include "dossier.h"
 #include "lifecycle.h"
 #include "outline.h"
@@ -39,7 +40,7 @@ static sl_rc exec_i64(sl_store *s, const char *sql, const char *what, int n,
                       const int64_t *v)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s), sql, -1, &st, 0))
+	if (sl_db_prepare(s, sql, &st))
 		return sl_db_err(s, what);
 	for (int i = 0; i < n; i++)
 		sqlite3_bind_int64(st, i + 1, v[i]);
@@ -99,12 +100,11 @@ static int ref_ok(sl_store *s, int64_t ref, const sl_rules *rules,
 	}
 	sqlite3_stmt *st;
 	int yes = 0;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
-	        "SELECT 1 FROM facts WHERE case_ref = ?1 AND id = ?2"
-	        " UNION ALL SELECT 1 FROM evidence WHERE"
-	        " case_ref = ?1 AND id = ?2",
-	        -1, &st, 0) == SQLITE_OK) {
+	if (sl_db_prepare(s,
+	                  "SELECT 1 FROM facts WHERE case_ref = ?1 AND id = ?2"
+	                  " UNION ALL SELECT 1 FROM evidence WHERE"
+	                  " case_ref = ?1 AND id = ?2",
+	                  &st) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, ref);
 		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
 		yes = sqlite3_step(st) == SQLITE_ROW;
@@ -223,10 +223,10 @@ static sl_rc no_such_pick(sl_store *s, int64_t ref, const char *pick)
 	char list[600] = "", safe[80];
 	size_t o = 0;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT DISTINCT code FROM findings WHERE"
-	                       " case_ref = ? ORDER BY code",
-	                       -1, &st, 0) == SQLITE_OK) {
+	if (sl_db_prepare(s,
+	                  "SELECT DISTINCT code FROM findings WHERE"
+	                  " case_ref = ? ORDER BY code",
+	                  &st) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, ref);
 		while (sqlite3_step(st) == SQLITE_ROW && o + 80 < sizeof list)
 			o += (size_t)snprintf(list + o, sizeof list - o, "%s%s",
@@ -270,11 +270,11 @@ static sl_rc finding_items(sl_store *s, int64_t ref, const sl_return_req *req,
                            item_list *l)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT check_id, code, standard, refs,"
-	                       " outline_item, message FROM findings WHERE"
-	                       " case_ref = ? ORDER BY n",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT check_id, code, standard, refs,"
+	                  " outline_item, message FROM findings WHERE"
+	                  " case_ref = ? ORDER BY n",
+	                  &st))
 		return sl_db_err(s, _("building the outline"));
 	sqlite3_bind_int64(st, 1, ref);
 	char *hit = calloc(req->n_picks + 1, 1);
@@ -306,12 +306,12 @@ static sl_rc carried_items(sl_store *s, int64_t ref, int prev, item_list *l,
                            int *carried)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT no, text, refs, carried_from FROM"
-	                       " outline_items WHERE case_ref = ? AND"
-	                       " return_no = ? AND answered_ms IS NULL AND"
-	                       " withdrawn_ms IS NULL ORDER BY no",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT no, text, refs, carried_from FROM"
+	                  " outline_items WHERE case_ref = ? AND"
+	                  " return_no = ? AND answered_ms IS NULL AND"
+	                  " withdrawn_ms IS NULL ORDER BY no",
+	                  &st))
 		return sl_db_err(s, _("building the outline"));
 	sqlite3_bind_int64(st, 1, ref);
 	sqlite3_bind_int(st, 2, prev);
@@ -329,8 +329,8 @@ static sl_rc carried_items(sl_store *s, int64_t ref, int prev, item_list *l,
 			snprintf(from, sizeof from, "%d.%d", prev,
 			         sqlite3_column_int(st, 0));
 		it->text = sl_pool_strdup(l->p, COL(st, 1));
-		it->refs =
-		    sl_pool_strlist(l->p, sqlite3_column_text(st, 2), &it->n_refs);
+		it->refs = sl_pool_strlist(l->p, sqlite3_column_text(st, 2),
+		                           &it->n_refs);
 		it->source = "carried";
 		it->carried_from = sl_pool_strdup(l->p, from);
 		(*carried)++;
@@ -440,10 +440,10 @@ static sl_rc plan_return(sl_store *s, const sl_return_req *rq, return_plan *pl)
 		return rc;
 	int max = sl_rules_max_returns(rules);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT returns, rev = checked_rev FROM cases"
-	                       " WHERE id = ?",
-	                       -1, &st, 0)) {
+	if (sl_db_prepare(s,
+	                  "SELECT returns, rev = checked_rev FROM cases"
+	                  " WHERE id = ?",
+	                  &st)) {
 		sl_rules_free(rules);
 		return sl_db_err(s, _("reading a case"));
 	}
@@ -476,10 +476,10 @@ static sl_rc insert_return(sl_store *s, const sl_return_req *rq,
                            const return_plan *pl, int64_t now)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "INSERT INTO returns(case_ref, return_no, kind,"
-	                       " returned_by, returned_ms) VALUES(?,?,?,?,?)",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "INSERT INTO returns(case_ref, return_no, kind,"
+	                  " returned_by, returned_ms) VALUES(?,?,?,?,?)",
+	                  &st))
 		return sl_db_err(s, _("recording the return"));
 	sqlite3_bind_int64(st, 1, pl->ref);
 	sqlite3_bind_int(st, 2, pl->no);
@@ -488,12 +488,12 @@ static sl_rc insert_return(sl_store *s, const sl_return_req *rq,
 	sqlite3_bind_int64(st, 5, now);
 	int ok = step_done(st);
 	sqlite3_finalize(st);
-	if (!ok || sqlite3_prepare_v2(
-	               sl_store_db(s),
-	               "INSERT INTO outline_items(case_ref, return_no, no,"
-	               " text, refs, source, carried_from)"
-	               " VALUES(?,?,?,?,?,?,?)",
-	               -1, &st, 0))
+	if (!ok ||
+	    sl_db_prepare(s,
+	                  "INSERT INTO outline_items(case_ref, return_no, no,"
+	                  " text, refs, source, carried_from)"
+	                  " VALUES(?,?,?,?,?,?,?)",
+	                  &st))
 		return sl_db_err(s, _("recording the return"));
 	for (size_t i = 0; ok && i < pl->items.n; i++) {
 		const sl_outline_item *it = &pl->items.v[i];
@@ -633,12 +633,12 @@ static sl_rc withdrawable(sl_store *s, int64_t ref, const char *case_id, int r,
                           int item, char origin[32])
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT answered_ms IS NOT NULL, withdrawn_ms IS"
-	                       " NOT NULL, carried_from FROM outline_items"
-	                       " WHERE case_ref = ? AND return_no = ? AND"
-	                       " no = ?",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT answered_ms IS NOT NULL, withdrawn_ms IS"
+	                  " NOT NULL, carried_from FROM outline_items"
+	                  " WHERE case_ref = ? AND return_no = ? AND"
+	                  " no = ?",
+	                  &st))
 		return sl_db_err(s, _("reading an outline"));
 	sqlite3_bind_int64(st, 1, ref);
 	sqlite3_bind_int(st, 2, r);
@@ -673,15 +673,15 @@ static sl_rc write_withdrawal(sl_store *s, int64_t ref,
                               const char *origin)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "UPDATE outline_items SET withdrawn_ms = ?1,"
-	                       " withdrawn_by = ?2, withdraw_reason = ?3"
-	                       " WHERE case_ref = ?4 AND answered_ms IS NULL"
-	                       " AND withdrawn_ms IS NULL AND"
-	                       " ((return_no = ?5 AND no = ?6) OR"
-	                       " carried_from = ?7 OR"
-	                       " (return_no || '.' || no) = ?7)",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "UPDATE outline_items SET withdrawn_ms = ?1,"
+	                  " withdrawn_by = ?2, withdraw_reason = ?3"
+	                  " WHERE case_ref = ?4 AND answered_ms IS NULL"
+	                  " AND withdrawn_ms IS NULL AND"
+	                  " ((return_no = ?5 AND no = ?6) OR"
+	                  " carried_from = ?7 OR"
+	                  " (return_no || '.' || no) = ?7)",
+	                  &st))
 		return sl_db_err(s, _("withdrawing an item"));
 	sqlite3_bind_int64(st, 1, sl_tx_clock(s));
 	sqlite3_bind_text(st, 2, sl_store_actor(s)->id, -1, SQLITE_STATIC);
@@ -802,11 +802,10 @@ static sl_rc outline_recs(sl_store *s, int64_t ref, int r, item_rec **out,
 	*out = NULL;
 	*n_out = 0;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
-	        "SELECT no, carried_from FROM outline_items WHERE"
-	        " case_ref = ? AND return_no = ? ORDER BY no",
-	        -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "SELECT no, carried_from FROM outline_items WHERE"
+	                  " case_ref = ? AND return_no = ? ORDER BY no",
+	                  &st))
 		return sl_db_err(s, _("reading an outline"));
 	sqlite3_bind_int64(st, 1, ref);
 	sqlite3_bind_int(st, 2, r);
@@ -849,9 +848,7 @@ static sl_rc old_evidence(sl_store *s, int64_t ref, char ***out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT id FROM evidence WHERE case_ref = ?", -1,
-	                       &st, 0))
+	if (sl_db_prepare(s, "SELECT id FROM evidence WHERE case_ref = ?", &st))
 		return sl_db_err(s, _("reading evidence"));
 	sqlite3_bind_int64(st, 1, ref);
 	size_t cap = 0;
@@ -987,10 +984,10 @@ static sl_rc read_resubmission(sl_store *s, const sl_resubmit_req *rq,
 	if ((rc = sl_dossier_parse(rq->buf, rq->len, rq->name, &lim, &rs->d)))
 		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
+	if (sl_db_prepare(
+	        s,
 	        "SELECT agency, paused_ms, deadline_ms FROM cases WHERE id = ?",
-	        -1, &st, 0))
+	        &st))
 		return sl_db_err(s, _("reading a case"));
 	sqlite3_bind_int64(st, 1, rs->ref);
 	int step = sqlite3_step(st);
@@ -1028,15 +1025,15 @@ static sl_rc record_answers(sl_store *s, const resubmission *rs, int64_t now,
                             json_t *answers, sl_resubmit_res *out)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "UPDATE outline_items SET answered_ms = ?1,"
-	                       " answer_evidence = ?2, answer_note = ?3 WHERE"
-	                       " case_ref = ?4 AND answered_ms IS NULL AND"
-	                       " withdrawn_ms IS NULL AND"
-	                       " ((return_no = ?5 AND no = ?6) OR"
-	                       " carried_from = ?7 OR"
-	                       " (return_no || '.' || no) = ?7)",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s,
+	                  "UPDATE outline_items SET answered_ms = ?1,"
+	                  " answer_evidence = ?2, answer_note = ?3 WHERE"
+	                  " case_ref = ?4 AND answered_ms IS NULL AND"
+	                  " withdrawn_ms IS NULL AND"
+	                  " ((return_no = ?5 AND no = ?6) OR"
+	                  " carried_from = ?7 OR"
+	                  " (return_no || '.' || no) = ?7)",
+	                  &st))
 		return sl_db_err(s, _("recording the resubmission"));
 	int *answered =
 	    sl_pool_alloc(out->mem_, (rs->n_items + 1) * sizeof(int));

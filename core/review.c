@@ -11,6 +11,7 @@
 #include "cases.h"
 #include "caseview.h"
 #include "crypto.h"
+#include "db.h"
 #include "guard.h"
 #include "lifecycle.h"
 #include "pkgstore.h"
@@ -508,14 +509,13 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 	viewer v = {0};
 	shenli_emitter em = {0};
 	for (int i = 0; i < V__N && !rc; i++)
-		if (sqlite3_prepare_v2(sl_store_db(s), view_sql[i], -1, &v.q[i],
-		                       0))
+		if (sl_db_prepare(s, view_sql[i], &v.q[i]))
 			rc = sl_db_err(s, _("preparing the review"));
 	if (!rc)
 		rc = sl_casereader_new(s, &v.reader);
 	/* one transaction, one signature, for the whole run; a larger page
 	 * cache keeps its written pages from being spilled and rewritten */
-	sqlite3_exec(sl_store_db(s), "PRAGMA cache_size = -32768", 0, 0, 0);
+	sl_db_cache(s, 32768);
 	if (!rc && t->n && own_tx)
 		rc = sl_tx_begin_unchanged(s); /* see sl_review_run */
 	for (size_t i = 0; !rc && i < t->n; i++) {
@@ -532,7 +532,7 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 		else
 			sl_tx_rollback(s);
 	}
-	sqlite3_exec(sl_store_db(s), "PRAGMA cache_size = -2000", 0, 0, 0);
+	sl_db_cache(s, 0);
 	for (int i = 0; i < V__N; i++)
 		sqlite3_finalize(v.q[i]);
 	sl_casereader_free(v.reader);

@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "crypto.h"
+#include "db.h"
 #include "text.h"
 
 /* Generated at build time from plugins/rules/rules.json. */
@@ -257,11 +258,9 @@ void sl_rules_free(sl_rules *r)
 
 sl_rc sl_rules_load(sl_store *s, sl_rules **out)
 {
-	sqlite3 *db = sl_store_db(s);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT body FROM rules WHERE name = 'default'",
-	                       -1, &st, 0))
+	if (sl_db_prepare(s, "SELECT body FROM rules WHERE name = 'default'",
+	                  &st))
 		return sl_db_err(s, _("reading rules"));
 	int rc = sqlite3_step(st);
 	sl_rc r;
@@ -288,11 +287,10 @@ sl_rc sl_rules_install(sl_store *s, const char *buf, size_t len)
 	sl_sha256(buf, len, h);
 	sl_hex(h, 32, hex);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
-	        "INSERT OR REPLACE INTO rules(name, version, body, "
-	        "sha256) VALUES('default', ?, ?, ?)",
-	        -1, &st, 0)) {
+	if (sl_db_prepare(s,
+	                  "INSERT OR REPLACE INTO rules(name, version, body, "
+	                  "sha256) VALUES('default', ?, ?, ?)",
+	                  &st)) {
 		sl_rules_free(r);
 		return sl_db_err(s, _("installing rules"));
 	}

@@ -9,6 +9,7 @@
 #include "cases.h"
 #include "caseview.h"
 #include "crypto.h"
+#include "db.h"
 #include "lifecycle.h"
 #include "pkgstore.h"
 #include "plugin_host.h"
@@ -230,9 +231,7 @@ sl_rc sl_script_run(sl_store *s, const sl_script_run_req *rq, sl_gate_res *out)
 static sl_rc current_state(sl_store *s, int64_t ref, sl_state *state)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sl_store_db(s),
-	                       "SELECT state FROM cases WHERE id = ?", -1, &st,
-	                       0))
+	if (sl_db_prepare(s, "SELECT state FROM cases WHERE id = ?", &st))
 		return sl_db_err(s, _("reading a case"));
 	sqlite3_bind_int64(st, 1, ref);
 	int step = sqlite3_step(st);

@@ -21,6 +21,7 @@
 
 #include "fsutil.h"
 #include "store_priv.h"
+#include "store_test.h" /* the hooks are defined here */
 #include "vfs.h"
 
 static const struct {

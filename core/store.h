@@ -23,7 +23,6 @@
 #include "crypto.h"
 #include "err.h"
 
-sqlite3 *sl_store_db(sl_store *s);
 /* What the log has authorised, as verified at unlock (registry.h). */
 struct sl_registry;
 const struct sl_registry *sl_store_registry(const sl_store *s);
@@ -89,15 +88,7 @@ struct sl_audit_report;
 sl_rc sl_store_verify(sl_store *s, const char *anchor,
                       struct sl_audit_report *r);
 
-/* Open the database file with a raw data key and nothing else: no user, no
- * audit. For tests and tools that inspect or tamper with a store. */
-sl_rc sl_store_open_raw(const char *path, const uint8_t key[SL_KEY_LEN],
-                        sqlite3 **out);
-
 /* Unix milliseconds now. */
 int64_t sl_now_ms(void);
-/* Tests only (not reachable from the CLI): replace the clock. NULL
- * restores the real one. */
-void sl_clock_override(int64_t (*fn)(void));
 
 #endif

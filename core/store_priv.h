@@ -52,6 +52,11 @@ struct sl_store {
 	char open_failure[512]; /* why */
 };
 
+/* Open the database file with a raw data key and nothing else: no user, no
+ * audit (verify.c reads the log this way before anyone is trusted). */
+sl_rc sl_store_open_raw(const char *path, const uint8_t key[SL_KEY_LEN],
+                        sqlite3 **out);
+
 /* store.c, for storeopen.c: a handle with nothing open yet; the
  * connection keyed and set up (create: a new file). */
 sl_store *sl_store_alloc(const char *path);

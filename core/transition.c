@@ -1,5 +1,6 @@
 /* transition.c - the one writer of cases.state. See transition.h. */
 #include "transition.h"
+#include "db.h"
 
 #include <sqlite3.h>
 
@@ -32,8 +33,8 @@ sl_rc sl_case_transition(sl_store *s, int64_t ref, const char *case_id,
 	if (!chg)
 		chg = &none;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        sl_store_db(s),
+	if (sl_db_prepare(
+	        s,
 	        "UPDATE cases SET state = ?1,"
 	        " deadline_ms = CASE WHEN ?2 > 0 THEN ?2 ELSE deadline_ms END,"
 	        " paused_ms = CASE WHEN ?3 > 0 THEN ?3 WHEN ?3 < 0 THEN NULL"
@@ -43,7 +44,7 @@ sl_rc sl_case_transition(sl_store *s, int64_t ref, const char *case_id,
 	        " signed_head = coalesce(?6, signed_head),"
 	        " signed_ms = CASE WHEN ?7 > 0 THEN ?7 ELSE signed_ms END"
 	        " WHERE id = ?8 AND state = ?9",
-	        -1, &st, 0))
+	        &st))
 		return sl_db_err(s, _("changing a case's state"));
 	sqlite3_bind_text(st, 1, sl_state_name(next), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, chg->deadline_ms);
@@ -56,7 +57,7 @@ sl_rc sl_case_transition(sl_store *s, int64_t ref, const char *case_id,
 	sqlite3_bind_int64(st, 8, ref);
 	sqlite3_bind_text(st, 9, sl_state_name(from), -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
-	int changed = sqlite3_changes(sl_store_db(s));
+	int changed = sl_db_changes(s);
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE)
 		return sl_db_err(s, _("changing a case's state"));

@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "canon.h"
+#include "db.h"
 #include "fsutil.h"
 #include "guard.h"
 #include "org.h"
@@ -33,8 +34,7 @@ sl_rc sl_passphrase_acceptable(const char *pass, size_t plen)
 static sl_rc user_exists(sl_store *s, const char *id, int *exists)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM users WHERE id = ?", -1,
-	                       &st, 0))
+	if (sl_db_prepare(s, "SELECT 1 FROM users WHERE id = ?", &st))
 		return sl_db_err(s, _("reading users"));
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
@@ -141,11 +141,11 @@ static sl_rc add_row(sl_store *s, const sl_user_req *rq, const uint8_t pub[32],
 {
 	const char *role = sl_role_name(rq->role);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        s->db,
+	if (sl_db_prepare(
+	        s,
 	        "INSERT INTO users(id, role, agency, zone, name, enrol_pub,"
 	        " slot_sha256, created_seq) VALUES(?,?,?,?,?,?,?,?)",
-	        -1, &st, 0))
+	        &st))
 		return sl_db_err(s, _("adding user"));
 	sqlite3_bind_text(st, 1, rq->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
@@ -241,13 +241,12 @@ static void teams_of(sl_store *s, const char *id, sl_user_disable_res *out)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	if (sqlite3_prepare_v2(
-	        s->db,
-	        "SELECT c.case_id FROM assignments a JOIN cases c"
-	        " ON c.id = a.case_ref WHERE a.user_id = ? AND"
-	        " c.state IN ('accepted', 'in_review',"
-	        " 'returned', 'deliberated') ORDER BY c.case_id",
-	        -1, &st, 0) == SQLITE_OK) {
+	if (sl_db_prepare(s,
+	                  "SELECT c.case_id FROM assignments a JOIN cases c"
+	                  " ON c.id = a.case_ref WHERE a.user_id = ? AND"
+	                  " c.state IN ('accepted', 'in_review',"
+	                  " 'returned', 'deliberated') ORDER BY c.case_id",
+	                  &st) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			if (out->n_open_cases == cap) {
@@ -297,10 +296,10 @@ sl_rc sl_user_disable(sl_store *s, const char *id, sl_user_disable_res *out)
 	if ((rc = sl_tx_begin(s)))
 		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db,
-	                       "UPDATE users SET disabled = 1 WHERE id = ? AND "
-	                       "disabled = 0",
-	                       -1, &st, 0)) {
+	if (sl_db_prepare(s,
+	                  "UPDATE users SET disabled = 1 WHERE id = ? AND "
+	                  "disabled = 0",
+	                  &st)) {
 		rc = sl_db_err(s, _("disabling user"));
 		goto fail;
 	}
@@ -311,7 +310,7 @@ sl_rc sl_user_disable(sl_store *s, const char *id, sl_user_disable_res *out)
 		rc = sl_db_err(s, _("disabling user"));
 		goto fail;
 	}
-	if (sqlite3_changes(s->db) != 1) {
+	if (sl_db_changes(s) != 1) {
 		rc = sl_error(SL_EINPUT, _("no enabled user '%s'"), id);
 		goto fail;
 	}
@@ -405,12 +404,12 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 	if ((rc = sl_tx_begin(s)))
 		goto unnew;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db,
-	                       enrol ? "UPDATE users SET slot_sha256 = ?1,"
-	                               " pubkey = ?3 WHERE id = ?2"
-	                             : "UPDATE users SET slot_sha256 = ?1"
-	                               " WHERE id = ?2",
-	                       -1, &st, 0)) {
+	if (sl_db_prepare(s,
+	                  enrol ? "UPDATE users SET slot_sha256 = ?1,"
+	                          " pubkey = ?3 WHERE id = ?2"
+	                        : "UPDATE users SET slot_sha256 = ?1"
+	                          " WHERE id = ?2",
+	                  &st)) {
 		rc = sl_db_err(s, _("changing passphrase"));
 		goto rollback;
 	}
@@ -508,11 +507,11 @@ sl_rc sl_user_list(sl_store *s, int (*cb)(const sl_user_info *u, void *ud),
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        s->db,
+	if (sl_db_prepare(
+	        s,
 	        "SELECT id, role, agency, zone, disabled, pubkey, name "
 	        "FROM users ORDER BY id",
-	        -1, &st, 0))
+	        &st))
 		return sl_db_err(s, _("reading users"));
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

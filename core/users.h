@@ -20,12 +20,6 @@
 #include "names.h"
 #include "store.h"
 
-#define SL_PASS_MIN 8
-#define SL_PASS_MAX 1024
-
-/* SL_EINPUT unless SL_PASS_MIN..SL_PASS_MAX bytes, no NUL. */
-sl_rc sl_passphrase_acceptable(const char *pass, size_t plen);
-
 /* sl_user_create with plain arguments, for the core's embedded callers
  * (the tests, benchmarks and fuzzers build stores with it). name: the
  * person's name as documents print it (NULL: none). */

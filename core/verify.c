@@ -11,6 +11,7 @@
 
 #include "replay.h"
 #include "store.h"
+#include "store_priv.h"
 #include "vfs.h"
 
 /* ---- the walk --------------------------------------------------------- */

@@ -43,14 +43,6 @@ sl_rc sl_sandbox_run_isolated(const char *worker_exe,
                               const sl_sandbox_limits *lim,
                               sl_script_result *results);
 
-#define SL_SANDBOX_WORKER_ARG "__sandbox-worker"
-
-/* The worker's main: reads the request on fd 0, confines itself, runs
- * the scripts, writes results on fd 1. A program that may be used as
- * worker_exe calls this first thing in main() when argv[1] is
- * SL_SANDBOX_WORKER_ARG, and returns its value. */
-int sl_sandbox_worker_main(void);
-
 /* The running executable (readlink of /proc/self/exe), for worker_exe.
  * Writes into buf; SL_ESYS if it cannot be found. */
 sl_rc sl_sandbox_self_exe(char *buf, size_t cap);

@@ -311,26 +311,43 @@ static void cleanup(const demo *d, int keep_report)
 			;
 }
 
-static int demo_run(demo *d, int keep)
+static const char *const demo_users[][5] = {
+    /* id, role, agency, zone, name */
+    {"wang", "leader", NULL, "Z1", "王建国"},
+    {"li", "member", "ZRJ", "Z1", "李明"},
+    {"zhang", "member", NULL, "Z1", "张华"},
+    {"chen", "member", NULL, "Z1", "陈静"},
+    {"zhao", "auditor", NULL, NULL, "赵敏"},
+};
+
+/* The three sample cases the walk-through follows. */
+typedef struct {
+	char *ret_doc, *ok_doc, *zrj_doc;
+	char ret_id[80], ok_id[80], zrj_id[80];
+} demo_cases;
+
+static void demo_cases_free(demo_cases *c)
 {
-	const char *users[][5] = {
-	    /* id, role, agency, zone, name */
-	    {"wang", "leader", NULL, "Z1", "王建国"},
-	    {"li", "member", "ZRJ", "Z1", "李明"},
-	    {"zhang", "member", NULL, "Z1", "张华"},
-	    {"chen", "member", NULL, "Z1", "陈静"},
-	    {"zhao", "auditor", NULL, NULL, "赵敏"},
-	};
-	uint8_t rnd[18];
-	char hex[40], line[80], admin_pw[80];
+	free(c->ret_doc);
+	free(c->ok_doc);
+	free(c->zrj_doc);
+}
+
+/* A random passphrase for the admin and each panel member, in files of
+ * the temporary directory (the demo types none); the admin's in admin_pw
+ * for the one in-process unlock. */
+static sl_rc demo_passphrases(demo *d, char admin_pw[80])
+{
 	const char *all[] = {"admin", "wang", "li", "zhang", "chen", "zhao"};
+	uint8_t rnd[18];
+	char hex[40], line[80];
 	int bad = 0;
 	for (size_t i = 0; i < 6 && !bad; i++) {
 		bad = sl_random(rnd, sizeof rnd) != SL_OK;
 		sl_hex(rnd, sizeof rnd, hex);
 		snprintf(line, sizeof line, "%s\n", hex);
 		if (i == 0)
-			snprintf(admin_pw, sizeof admin_pw, "%s", hex);
+			snprintf(admin_pw, 80, "%s", hex);
 		char name[32];
 		snprintf(name, sizeof name, "%s.pw", all[i]);
 		bad = bad || put(d, name, line) != 0;
@@ -339,10 +356,15 @@ static int demo_run(demo *d, int keep)
 	sl_wipe(line, sizeof line);
 	sl_wipe(hex, sizeof hex);
 	if (bad) {
-		sl_wipe(admin_pw, sizeof admin_pw);
+		sl_wipe(admin_pw, 80);
 		return sl_error(SL_ESYS, _("demo: cannot write its files"));
 	}
+	return SL_OK;
+}
 
+/* The store, its packages, the zones and agencies, and the panel. */
+static sl_rc demo_setup(demo *d, char admin_pw[80])
+{
 	say(d, "建立加密库、管理员与审理组",
 	    "An encrypted store with its first admin, who trusts the key that "
 	    "signed the built-in packages and installs them; then the zones, "
@@ -350,7 +372,7 @@ static int demo_run(demo *d, int keep)
 	char trust[PATH_MAX + 16], pkg[PATH_MAX + 64];
 	snprintf(trust, sizeof trust, "%s", d->pub);
 	if (RUN(d, "admin", "init", "--admin", "admin", "--trust", trust)) {
-		sl_wipe(admin_pw, sizeof admin_pw);
+		sl_wipe(admin_pw, 80);
 		return sl_error(SL_FAIL,
 		                _("demo: the store could not be made"));
 	}
@@ -386,7 +408,7 @@ static int demo_run(demo *d, int keep)
 		rc = sl_agency_add(s, a[i].code, a[i].name, a[i].zone);
 	if (!rc)
 		sl_store_close(s);
-	sl_wipe(admin_pw, sizeof admin_pw);
+	sl_wipe(admin_pw, 80);
 	if (rc)
 		return rc;
 	printf("   (%zu zones and %zu agencies added as 'zone add' and 'agency "
@@ -395,18 +417,18 @@ static int demo_run(demo *d, int keep)
 	RUN(d, "admin", "zone", "list");
 	char pwf[PATH_MAX + 32];
 	for (size_t i = 0; i < 5; i++) {
-		snprintf(pwf, sizeof pwf, "%s/%s.pw", d->dir, users[i][0]);
-		const char *args[14] = {"user",     "add",       users[i][0],
-		                        "--role",   users[i][1], "--name",
-		                        users[i][4]};
+		snprintf(pwf, sizeof pwf, "%s/%s.pw", d->dir, demo_users[i][0]);
+		const char *args[14] = {
+		    "user",           "add",    demo_users[i][0], "--role",
+		    demo_users[i][1], "--name", demo_users[i][4]};
 		size_t n = 7;
-		if (users[i][2]) {
+		if (demo_users[i][2]) {
 			args[n++] = "--agency";
-			args[n++] = users[i][2];
+			args[n++] = demo_users[i][2];
 		}
-		if (users[i][3]) {
+		if (demo_users[i][3]) {
 			args[n++] = "--zone";
-			args[n++] = users[i][3];
+			args[n++] = demo_users[i][3];
 		}
 		args[n++] = "--new-passphrase-file";
 		args[n++] = pwf;
@@ -419,40 +441,41 @@ static int demo_run(demo *d, int keep)
 	    "same text, from their file), which makes their own signing key, "
 	    "so that no admin ever holds a key that signs as them.");
 	for (size_t i = 0; i < 5; i++) {
-		snprintf(pwf, sizeof pwf, "%s/%s.pw", d->dir, users[i][0]);
-		RUN(d, users[i][0], "user", "passwd", "--new-passphrase-file",
-		    pwf);
+		snprintf(pwf, sizeof pwf, "%s/%s.pw", d->dir, demo_users[i][0]);
+		RUN(d, demo_users[i][0], "user", "passwd",
+		    "--new-passphrase-file", pwf);
 	}
+	return SL_OK;
+}
 
+/* Intake of the sample docket with the three cases followed. */
+static sl_rc demo_intake(demo *d, demo_cases *c)
+{
 	say(d, "受理：导入移送的案件",
 	    "Intake: 24 transferred dossiers of the sample docket. Each is "
 	    "accepted, deferred with what is missing, or refused with why.");
 	uint64_t idx = 1000;
-	char ret_id[80], ok_id[80], zrj_id[80];
-	char *ret_doc =
-	    pick(&idx, SL_FAULT_CONFESSION_ONLY, NULL, ret_id, sizeof ret_id);
-	char *ok_doc = pick(&idx, SL_FAULT_NONE, NULL, ok_id, sizeof ok_id);
-	char *zrj_doc = pick(&idx, SL_FAULT_NONE, "ZRJ", zrj_id, sizeof zrj_id);
-	if (!ret_doc || !ok_doc || !zrj_doc) {
-		free(ret_doc);
-		free(ok_doc);
-		free(zrj_doc);
+	c->ret_doc = pick(&idx, SL_FAULT_CONFESSION_ONLY, NULL, c->ret_id,
+	                  sizeof c->ret_id);
+	c->ok_doc = pick(&idx, SL_FAULT_NONE, NULL, c->ok_id, sizeof c->ok_id);
+	c->zrj_doc =
+	    pick(&idx, SL_FAULT_NONE, "ZRJ", c->zrj_id, sizeof c->zrj_id);
+	if (!c->ret_doc || !c->ok_doc || !c->zrj_doc)
 		return sl_error(SL_ESYS,
 		                _("demo: no suitable sample dossiers"));
-	}
 	size_t cap = 1 << 20, len = 0;
 	char *docket = malloc(cap);
 	for (uint64_t i = 0; docket && i < 21; i++) {
 		size_t l;
-		char *c = sl_sample_case(7, i, &l, NULL);
-		if (c && len + l + 2 < cap) {
-			memcpy(docket + len, c, l);
+		char *one = sl_sample_case(7, i, &l, NULL);
+		if (one && len + l + 2 < cap) {
+			memcpy(docket + len, one, l);
 			len += l;
 			docket[len++] = '\n';
 		}
-		free(c);
+		free(one);
 	}
-	const char *extra[] = {ret_doc, ok_doc, zrj_doc};
+	const char *extra[] = {c->ret_doc, c->ok_doc, c->zrj_doc};
 	for (size_t i = 0; docket && i < 3; i++) {
 		size_t l = strlen(extra[i]);
 		if (len + l + 2 < cap) {
@@ -469,27 +492,32 @@ static int demo_run(demo *d, int keep)
 	snprintf(docket_path, sizeof docket_path, "%s/docket.jsonl", d->dir);
 	if (!wrote)
 		RUN(d, "wang", "case", "import", "--jsonl", docket_path);
+	return SL_OK;
+}
 
+/* Team, checks, a return with its outline and the agency's answer. */
+static void demo_review(demo *d, const demo_cases *c)
+{
 	say(d, "分配审理人员与回避",
 	    "Assignment: li's home agency is ZRJ, so li may not review a case "
 	    "ZRJ transferred (回避): refused and audited. Then a team of two.");
-	RUN(d, "wang", "case", "assign", zrj_id, "li", "zhang");
-	RUN(d, "wang", "case", "assign", zrj_id, "zhang", "chen");
-	RUN(d, "wang", "case", "assign", ret_id, "zhang", "chen");
-	RUN(d, "wang", "case", "assign", ok_id, "li", "zhang");
+	RUN(d, "wang", "case", "assign", c->zrj_id, "li", "zhang");
+	RUN(d, "wang", "case", "assign", c->zrj_id, "zhang", "chen");
+	RUN(d, "wang", "case", "assign", c->ret_id, "zhang", "chen");
+	RUN(d, "wang", "case", "assign", c->ok_id, "li", "zhang");
 
 	say(d, "运行审查检查",
 	    "The signed check plugins examine each case under review against "
 	    "the standard: facts, evidence, classification, disposal, "
 	    "procedure. A blocker keeps a case from sign-off.");
 	RUN(d, "wang", "review", "run", "--all");
-	RUN(d, "zhang", "review", "findings", ret_id);
+	RUN(d, "zhang", "review", "findings", c->ret_id);
 
 	say(d, "退回补充审查调查，出具补查提纲",
 	    "The leader returns the weak case with a supplement outline "
 	    "(补查提纲) built from the checks' suggestions plus an item of "
 	    "their own; its review clock stops.");
-	RUN(d, "wang", "review", "return", ret_id, "--kind", "supplement",
+	RUN(d, "wang", "review", "return", c->ret_id, "--kind", "supplement",
 	    "--item", "补充调取涉案资金的银行流水，查明资金去向", "--ref",
 	    "F1");
 
@@ -498,17 +526,21 @@ static int demo_run(demo *d, int keep)
 	    "transfers the case again; the clock resumes and the checks run "
 	    "again on the new file.");
 	char *outline = NULL;
-	CAPTURE(d, "wang", &outline, "review", "outline", ret_id, "--json");
-	json_t *re = outline ? resubmission(ret_doc, outline) : NULL;
+	CAPTURE(d, "wang", &outline, "review", "outline", c->ret_id, "--json");
+	json_t *re = outline ? resubmission(c->ret_doc, outline) : NULL;
 	free(outline);
 	if (re && !put_json(d, "resubmitted.json", re)) {
 		char rp[PATH_MAX + 32];
 		snprintf(rp, sizeof rp, "%s/resubmitted.json", d->dir);
-		RUN(d, "wang", "case", "resubmit", ret_id, rp);
+		RUN(d, "wang", "case", "resubmit", c->ret_id, rp);
 	}
 	json_decref(re);
-	RUN(d, "wang", "review", "outline", ret_id);
+	RUN(d, "wang", "review", "outline", c->ret_id);
+}
 
+/* Opinions, sign-off, the report and the auditor's check. */
+static void demo_decide(demo *d, const demo_cases *c, int keep)
+{
 	say(d, "审理人员发表意见，审理组集体审议",
 	    "Each reviewer records an opinion signed with their own key; the "
 	    "leader records the panel's opinion from the collective "
@@ -516,7 +548,7 @@ static int demo_run(demo *d, int keep)
 	char op_path[PATH_MAX + 32], panel_path[PATH_MAX + 32];
 	snprintf(op_path, sizeof op_path, "%s/opinion.json", d->dir);
 	snprintf(panel_path, sizeof panel_path, "%s/panel.json", d->dir);
-	json_t *op = opinion_for(ok_doc, ok_id,
+	json_t *op = opinion_for(c->ok_doc, c->ok_id,
 	                         "事实清楚，证据确实充分，定性准确，处理恰当，"
 	                         "手续完备，程序合规。");
 	json_t *panel = json_deep_copy(op);
@@ -528,10 +560,11 @@ static int demo_run(demo *d, int keep)
 	                    json_string("违纪款项已责令退赔，收缴国库。"));
 	if (!put_json(d, "opinion.json", op) &&
 	    !put_json(d, "panel.json", panel)) {
-		RUN(d, "li", "review", "opinion", ok_id, "--file", op_path);
-		RUN(d, "zhang", "review", "opinion", ok_id, "--file", op_path);
-		RUN(d, "wang", "review", "opinion", ok_id, "--file", panel_path,
-		    "--panel");
+		RUN(d, "li", "review", "opinion", c->ok_id, "--file", op_path);
+		RUN(d, "zhang", "review", "opinion", c->ok_id, "--file",
+		    op_path);
+		RUN(d, "wang", "review", "opinion", c->ok_id, "--file",
+		    panel_path, "--panel");
 	}
 	json_decref(op);
 	json_decref(panel);
@@ -540,14 +573,15 @@ static int demo_run(demo *d, int keep)
 	    "Sign-off runs every installed consistency script in a sandbox "
 	    "(no open blocker, outline answered, two opinions and no recused "
 	    "reviewer, a self-consistent panel opinion, consistent dates).");
-	RUN(d, "wang", "review", "signoff", ok_id);
+	RUN(d, "wang", "review", "signoff", c->ok_id);
 
 	say(d, "审理报告与审计日志核验",
 	    "The review report (审理报告), and the auditor's check of the "
 	    "signed, hash-chained log against its head.");
 	char rep[PATH_MAX + 32];
 	snprintf(rep, sizeof rep, "%s/report.html", d->dir);
-	if (!RUN(d, "wang", "report", ok_id, "--format", "html", "--out", rep))
+	if (!RUN(d, "wang", "report", c->ok_id, "--format", "html", "--out",
+	         rep))
 		printf("   审理报告 / the report: %s%s\n", rep,
 		       keep ? "" : " (removed with the demo; use --keep)");
 	char *head = NULL;
@@ -557,9 +591,25 @@ static int demo_run(demo *d, int keep)
 		RUN(d, "zhao", "audit", "verify", "--anchor", head);
 	}
 	free(head);
-	free(ret_doc);
-	free(ok_doc);
-	free(zrj_doc);
+}
+
+static int demo_run(demo *d, int keep)
+{
+	char admin_pw[80];
+	sl_rc rc = demo_passphrases(d, admin_pw);
+	if (!rc)
+		rc = demo_setup(d, admin_pw);
+	sl_wipe(admin_pw, sizeof admin_pw);
+	if (rc)
+		return rc;
+	demo_cases c = {0};
+	if (!(rc = demo_intake(d, &c))) {
+		demo_review(d, &c);
+		demo_decide(d, &c, keep);
+	}
+	demo_cases_free(&c);
+	if (rc)
+		return rc;
 	printf("\n%s\n",
 	       keep ? _("demo finished; the temporary store is "
 	                "removed, the report kept.")

@@ -10,8 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../err.h"
-#include "../store.h"
+#include <shenli/base.h>
 
 /* A message with a context, marked for xgettext (keyword NC_:1c,2) and
  * looked up as gettext does with pgettext: "CONTEXT\004MSGID". */

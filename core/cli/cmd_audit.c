@@ -174,7 +174,7 @@ static const cli_sub subs[] = {
      CLI_UNLOCK | SL_OPEN_UNVERIFIED},
     {"log", audit_log, "shenli audit log [--since SEQ] [--json]",
      N_("show the audit log (admins and auditors)"),
-     N_("Shows the audit log (审计日志) from entry SEQ on: who did what to\n"
+     N_("Shows the audit log (审计日志) after entry SEQ: who did what to\n"
         "which object, when (local time), and which entries close a signed\n"
         "command. For admins and auditors. --json gives one JSON document,\n"
         "with times in UTC.\n"),

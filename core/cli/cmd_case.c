@@ -676,8 +676,8 @@ static const cli_sub subs[] = {
         "refused (不予受理) with why. A malformed file is refused before\n"
         "anything is written. --jsonl reads one dossier a line from FILE, or\n"
         "from standard input with '-'. --json prints the decisions as one\n"
-        "JSON document. Exit 5 if any dossier was malformed, else 1 if any\n"
-        "was deferred or refused.\n"),
+        "JSON document. Exit 5 if every dossier was malformed, else 1 if\n"
+        "any was malformed, deferred or refused.\n"),
      CLI_UNLOCK},
     {"list", case_list,
      "shenli case list [--state S] [--zone Z] [--agency A]\n"

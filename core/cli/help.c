@@ -293,8 +293,9 @@ sl_store *cli_store(sl_cli *g, int *rc)
 		return g->s;
 	unsigned how = cur_sub ? cur_sub->unlock : 0;
 	if (!(how & CLI_UNLOCK)) {
-		*rc = cli_fail(sl_error(SL_ESYS, _("internal: '%s' does not "
-		                                   "open the store"),
+		*rc = cli_fail(sl_error(SL_ESYS,
+		                        _("internal: '%s' does not "
+		                          "open the store"),
 		                        cur_sub ? cur_sub->name : "?"));
 		return NULL;
 	}

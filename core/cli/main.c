@@ -13,8 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../crypto.h"
-#include "../sandbox.h"
 #include "cli.h"
 #include <jansson.h>
 

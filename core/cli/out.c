@@ -20,7 +20,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "../text.h"
 #include "cli.h"
 
 static void oom(void)

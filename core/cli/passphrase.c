@@ -11,8 +11,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../crypto.h"
-#include "../users.h"
 #include "cli.h"
 
 #define CAP (SL_PASS_MAX + 2)

@@ -43,7 +43,7 @@
 
 #include "audit.h"
 #include "crypto.h"
-#include "store.h"
+#include "store_test.h"
 
 #define PASS "bench-passphrase"
 #define ADMIN "bench"

@@ -78,7 +78,7 @@
 #include "cases.h"
 #include "crypto.h"
 #include "schema.h"
-#include "store.h"
+#include "store_test.h"
 
 #define SEED "2026"
 #define STAMP_FMT "shenli bench_cli store v1 schema %d kind %s n %ld\n"

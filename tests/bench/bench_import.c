@@ -23,7 +23,7 @@
 #include "crypto.h"
 #include "org.h"
 #include "sample.h"
-#include "store.h"
+#include "store_test.h"
 #include "users.h"
 
 #define ADMIN_PASS "bench admin passphrase"

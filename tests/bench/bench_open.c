@@ -38,7 +38,7 @@
 #include "org.h"
 #include "guard.h"
 #include "sample.h"
-#include "store.h"
+#include "store_test.h"
 #include "users.h"
 #include "verify.h"
 

@@ -21,7 +21,7 @@
 #include "pkgstore.h"
 #include "review.h"
 #include "sample.h"
-#include "store.h"
+#include "store_test.h"
 #include "users.h"
 
 #define PASS "bench passphrase"

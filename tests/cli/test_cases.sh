@@ -85,6 +85,17 @@ check "re-import refuses live duplicates" pyjson \
 expect_rc 1 as lead case import --jsonl "$T/z.jsonl" --json
 check "outside the leader's zone: refused" pyjson \
 	'any(x["decision"]=="refused" and any("outside" in r for r in x["reasons"]) for x in d)' "$OUT"
+# 回避 at intake: a leader from the transferring agency does not take its
+# case in; it is refused naming why, and another leader may take it in
+pwfile lzr "passphrase of lzr" >/dev/null
+adduser lzr leader --agency ZRJ --zone Z1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["case_id"]="ZRJ-2024-777"; print(json.dumps(d, ensure_ascii=False))' "$EXAMPLE" > "$T/own.json"
+check "the example is transferred by ZRJ" grep -q '"agency": *"ZRJ"' "$T/own.json"
+expect_rc 1 as lzr case import "$T/own.json" --json
+check "own agency's case: refused for recusal" pyjson \
+	'len(d)==1 and d[0]["decision"]=="refused" and any("recused" in r for r in d[0]["reasons"])' "$OUT"
+expect_rc 0 as lead case import "$T/own.json" --json
+check "another leader takes it in" pyjson 'd[0]["decision"]=="accepted"' "$OUT"
 # only leaders import
 expect_rc 4 as m3 case import "$EXAMPLE"
 expect_rc 4 as root case import "$EXAMPLE"

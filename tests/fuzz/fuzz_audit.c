@@ -35,7 +35,7 @@
 #include "fsutil.h"
 #include "fuzz_common.h"
 #include "keyslot.h"
-#include "store.h"
+#include "store_test.h"
 
 #define ADMIN "root"
 #define PASS "fuzz admin passphrase"

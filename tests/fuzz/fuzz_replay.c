@@ -33,7 +33,7 @@
 #include "fsutil.h"
 #include "fuzz_common.h"
 #include "keyslot.h"
-#include "store.h"
+#include "store_test.h"
 #include "users.h"
 #include "verify.h"
 

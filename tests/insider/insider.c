@@ -29,7 +29,7 @@
 #include "crypto.h"
 #include "fsutil.h"
 #include "keyslot.h"
-#include "store.h"
+#include "store_test.h"
 
 static void die(const char *what)
 {

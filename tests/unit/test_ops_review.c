@@ -1,5 +1,5 @@
 /* Unit tests: the review operations' typed results serialise to the JSON
- * shapes --json has always printed (doc/api-review.md), key for key and in
+ * shapes --json has always printed (doc/api.md), key for key and in
  * the same order: a finding, a run, an opinion (in the order of its signed
  * body, as the opinions table's JSON was shown before there was a typed
  * opinion), the team's opinions, an outline stored and as a dry run shows

@@ -9,7 +9,7 @@
 /* cmocka needs the above first */
 #include <cmocka.h>
 
-#include "store.h"
+#include "store_test.h"
 
 #define ADMIN_PASS "admin passphrase 1"
 

@@ -173,4 +173,33 @@ sl_rc sl_random(void *buf, size_t n);
 /* Lower-case hex. out must hold 2n+1 bytes. */
 void sl_hex(const uint8_t *in, size_t n, char *out);
 
+/* Memory for secrets (a passphrase being typed): locked, out of core
+ * dumps, wiped when freed. */
+void *sl_secure_alloc(size_t n);        /* zeroed; NULL on failure */
+void sl_secure_free(void *p, size_t n); /* wipes, then frees */
+/* Constant-time compare; 0 when equal. */
+int sl_memeq_ct(const void *a, const void *b, size_t n);
+
+/* ---- passphrases -----------------------------------------------------------
+ */
+
+#define SL_PASS_MIN 8
+#define SL_PASS_MAX 1024
+/* SL_EINPUT unless SL_PASS_MIN..SL_PASS_MAX bytes, no NUL. */
+sl_rc sl_passphrase_acceptable(const char *pass, size_t plen);
+
+/* ---- the process -----------------------------------------------------------
+ */
+
+/* Once per process, first: secure heap, no core dumps, not ptrace-able. */
+void sl_crypto_init(void);
+
+/* The check worker: the program re-executes itself with this argument to
+ * run consistency scripts confined (seccomp, rlimits, no key, no store).
+ * A program that may be used as the worker calls sl_sandbox_worker_main
+ * first thing in main() when argv[1] is SL_SANDBOX_WORKER_ARG, and
+ * returns its value. */
+#define SL_SANDBOX_WORKER_ARG "__sandbox-worker"
+int sl_sandbox_worker_main(void);
+
 #endif

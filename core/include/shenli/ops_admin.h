@@ -2,7 +2,7 @@
  * shenli/ops_admin.h - the operations that set a workstation up and keep
  * it honest: the store, users, zones and agencies, signing keys, packages
  * (plugins, scripts, rules) and the audit log. See <shenli/ops.h> for the
- * shape every operation has, and doc/api-admin.md for each JSON shape.
+ * shape every operation has, and doc/api.md for each JSON shape.
  *
  * Every operation asks policy itself (the role table of policy.c) and
  * audits a refusal: a front end never asks first. Keys and codes in the

@@ -3,7 +3,7 @@
  * and their findings, returns with their outlines, withdrawn items,
  * resubmissions, opinions, sign-off, script dry runs and the documents.
  * See <shenli/ops.h> for the shape every operation has, and
- * doc/api-review.md for each JSON shape.
+ * doc/api.md for each JSON shape.
  *
  * Where an operation checks something (the checks on a case, the answers
  * of a resubmission, the sign-off gate, a script), SL_FAIL is its verdict
