@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -621,19 +622,29 @@ static int demo_main(int argc, char **argv, sl_cli *g)
 {
 	(void)g;
 	demo d = {0};
-	int keep = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--keep"))
-			keep = 1;
-		else if (!strcmp(argv[i], "--packages") && i + 1 < argc)
-			d.pk = argv[++i];
-		else if (!strcmp(argv[i], "--trust") && i + 1 < argc)
-			d.pub = argv[++i];
-		else if (!strcmp(argv[i], "--help")) {
-			return cli_help();
-		} else
-			return cli_usage(_("demo: unexpected '%s'"), argv[i]);
+	int keep = 0, c;
+	static const struct option opts[] = {
+	    {"keep", no_argument, 0, 'k'},
+	    {"packages", required_argument, 0, 'p'},
+	    {"trust", required_argument, 0, 't'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': keep = 1; break;
+		case 'p': d.pk = optarg; break;
+		case 't': d.pub = optarg; break;
+		case 'h': return cli_help();
+		default:
+			return cli_usage(_("demo: unexpected '%s'"),
+			                 argv[optind - 1]);
+		}
 	}
+	if (optind < argc)
+		return cli_usage(_("demo: unexpected '%s'"), argv[optind]);
 	char pk[PATH_MAX], pub[PATH_MAX];
 	if (find_packages(&d, pk, pub, sizeof pk))
 		return cli_fail(sl_error(
