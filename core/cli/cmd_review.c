@@ -54,14 +54,72 @@ static int id_json_args(int argc, char **argv, const char *what,
 
 /* ---- run ----------------------------------------------------------------- */
 
+/* A case's counts kept for --json: printed once the run has committed,
+ * never rows of a run that rolled back. Compact (a million cases take
+ * tens of MiB, not a tree of JSON objects). */
+typedef struct {
+	char *case_id;
+	int blockers, warnings, notes;
+} run_row;
+
 struct run_ctx {
-	int verbose, progress;
+	int verbose, progress, json, oom;
 	cli_bar bar;
+	run_row *rows;
+	size_t n, cap;
 };
+
+static void keep_row(struct run_ctx *c, const sl_review_row *r)
+{
+	if (c->n == c->cap) {
+		size_t nc = c->cap ? 2 * c->cap : 64;
+		run_row *nv = realloc(c->rows, nc * sizeof *nv);
+		if (!nv) {
+			c->oom = 1;
+			return;
+		}
+		c->rows = nv;
+		c->cap = nc;
+	}
+	run_row *k = &c->rows[c->n];
+	if (!(k->case_id = strdup(r->case_id))) {
+		c->oom = 1;
+		return;
+	}
+	k->blockers = r->blockers;
+	k->warnings = r->warnings;
+	k->notes = r->notes;
+	c->n++;
+}
+
+/* --json: every case checked with its counts, one streamed array. */
+static void print_rows(const struct run_ctx *c)
+{
+	cli_json_array arr = {0};
+	for (size_t i = 0; i < c->n; i++) {
+		sl_review_row r = {.case_id = c->rows[i].case_id,
+		                   .blockers = c->rows[i].blockers,
+		                   .warnings = c->rows[i].warnings,
+		                   .notes = c->rows[i].notes};
+		cli_json_array_add(&arr, sl_review_row_json(&r));
+	}
+	cli_json_array_end(&arr);
+}
+
+static void run_ctx_free(struct run_ctx *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->rows[i].case_id);
+	free(c->rows);
+}
 
 static int on_case(const sl_review_row *r, void *ud)
 {
 	struct run_ctx *c = ud;
+	if (c->json) {
+		keep_row(c, r); /* out of memory: told after the run */
+		return 0;
+	}
 	if (c->verbose)
 		printf(_("%s: %d blocker(s), %d warning(s), %d note(s)\n"),
 		       cli_txt(r->case_id), r->blockers, r->warnings, r->notes);
@@ -77,15 +135,17 @@ static int review_run(int argc, char **argv, sl_cli *g)
 {
 	static const struct option opts[] = {
 	    {"all", no_argument, 0, 'a'},
+	    {"json", no_argument, 0, 'j'},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
-	int all = 0, c;
+	int all = 0, json = 0, c;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = 1; break;
+		case 'j': json = 1; break;
 		case 'h': return cli_help();
 		default: return unexpected("review run", argv);
 		}
@@ -100,15 +160,28 @@ static int review_run(int argc, char **argv, sl_cli *g)
 	sl_store *s = cli_store(g, &rc);
 	if (!s)
 		return rc;
-	struct run_ctx ctx = {!all, all, {0}};
+	struct run_ctx ctx = {.verbose = !all, .progress = all, .json = json};
 	sl_review_run_req rq = {id, on_case, &ctx};
 	sl_review_run_res res;
 	rc = sl_review_run(s, &rq, &res);
-	if (!res.ran)
+	if (!res.ran) {
+		run_ctx_free(&ctx);
 		return cli_fail(rc);
-	printf(_("%ld case(s) checked: %ld blocker(s), %ld warning(s), %ld "
-	         "note(s)\n"),
-	       (long)res.cases, res.blockers, res.warnings, res.notes);
+	}
+	if (ctx.oom) {
+		run_ctx_free(&ctx);
+		return cli_fail(
+		    sl_error(SL_ESYS, _("the checks ran and their findings "
+		                        "are stored, but out of memory for "
+		                        "the list: see review findings")));
+	}
+	if (json)
+		print_rows(&ctx);
+	else
+		printf(_("%ld case(s) checked: %ld blocker(s), %ld "
+		         "warning(s), %ld note(s)\n"),
+		       (long)res.cases, res.blockers, res.warnings, res.notes);
+	run_ctx_free(&ctx);
 	return rc; /* SL_FAIL: a blocker */
 }
 
@@ -696,13 +769,13 @@ static int review_signoff(int argc, char **argv, sl_cli *g)
 }
 
 static const cli_sub subs[] = {
-    {"run", review_run, "shenli review run ID | --all",
+    {"run", review_run, "shenli review run ID | --all [--json]",
      N_("run every installed check on a case, or on all"),
      N_("Checks a case (or, with --all, every case under review that you may\n"
         "see) with every installed plugin, each loaded only if it is exactly\n"
         "the signed file installed, and stores the findings (audited). For\n"
-        "leaders, members and specialists. Exit 1 if any finding blocks\n"
-        "sign-off.\n"),
+        "leaders, members and specialists. --json lists every case checked\n"
+        "with its counts. Exit 1 if any finding blocks sign-off.\n"),
      CLI_UNLOCK},
     {"findings", review_findings, "shenli review findings ID [--json]",
      N_("show the findings of the checks"),

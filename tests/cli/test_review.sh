@@ -33,6 +33,18 @@ as boss case import --jsonl "$D" >/dev/null
 idof() { awk -v f="$1" '$1==f{print $2}' "$T/ids"; }
 expect_rc 1 as boss review run --all
 check "the run reports blockers" grep -q "blocker" "$OUT"
+# --json: every case checked with its counts, the clean one without blockers
+expect_rc 0 as boss case list --json
+N_REVIEW=$(python3 -c 'import json,sys; print(sum(c["state"] in ("accepted","in_review","deliberated") for c in json.load(open(sys.argv[1]))))' "$OUT")
+expect_rc 1 as boss review run --all --json
+check "review run --all --json lists every case under review ($N_REVIEW) with its counts" pyjson \
+	'len(d)=='"$N_REVIEW"' and len(d)>=8 and all(list(x)==["case_id","blockers","warnings","notes"] for x in d) and any(x["blockers"]>0 for x in d)' "$OUT"
+check "the dangling-evidence case (deferred) is not among them" pyjson \
+	"'$(idof dangling_evidence)' not in [x['case_id'] for x in d]" "$OUT"
+check "the clean case draws no blocker" pyjson \
+	"[x['blockers'] for x in d if x['case_id']=='$(idof none)']==[0]" "$OUT"
+expect_rc 0 as boss review run "$(idof none)" --json
+check "one case: a list of one" pyjson "len(d)==1 and d[0]['case_id']=='$(idof none)'" "$OUT"
 # the deferred one (dangling evidence) is not under review: not checked
 expect_rc 4 as boss review run "$(idof dangling_evidence)"
 check "refusal names the state" grep -q "deferred" "$ERR"
