@@ -96,23 +96,9 @@ static int docket(int argc, char **argv)
 
 static int org(int argc, char **argv, int agencies)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, 0, 'j'},
-	    {"help", no_argument, 0, 'h'},
-	    {0, 0, 0, 0},
-	};
-	int json = 0, c;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': return cli_help();
-		default:
-			return cli_usage(_("sample: unexpected '%s'"),
-			                 argv[optind - 1]);
-		}
-	}
+	int json, rc0 = cli_json_args(argc, argv, NULL, "sample", &json);
+	if (rc0)
+		return rc0 < 0 ? SL_OK : rc0;
 	if (optind != argc)
 		return cli_usage(_("sample: unexpected '%s'"), argv[optind]);
 	cli_json_array arr = {0};

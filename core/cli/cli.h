@@ -168,6 +168,12 @@ typedef struct {
 void cli_json_array_add(cli_json_array *a, json_t *elem);
 void cli_json_array_next(cli_json_array *a);
 void cli_json_array_end(cli_json_array *a);
+/* Parse [--json] (and --help), leaving the words from argv[optind] on:
+ * 0 to go on, -1 when help was printed, else the exit code (usage
+ * printed). usage is used only outside cli_dispatch (NULL: the running
+ * subcommand's). */
+int cli_json_args(int argc, char **argv, const char *usage, const char *what,
+                  int *json);
 /* Parse "ID [--json]" (and --help) for commands on one object: 0 to go on,
  * -1 when help was printed, else the exit code (usage printed). usage is
  * used only outside cli_dispatch (NULL: the running subcommand's). */

@@ -22,36 +22,6 @@ static int unexpected(const char *what, char **argv)
 	return cli_usage(_("%s: unexpected '%s'"), what, argv[optind - 1]);
 }
 
-/* "ID [--json]": 0 to go on, -1 when help was printed, else the exit
- * code (usage printed). */
-static int id_json_args(int argc, char **argv, const char *what,
-                        const char **id, int *json)
-{
-	static const struct option opts[] = {
-	    {"json", no_argument, 0, 'j'},
-	    {"help", no_argument, 0, 'h'},
-	    {0, 0, 0, 0},
-	};
-	int c;
-	*json = 0;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': *json = 1; break;
-		case 'h': cli_help(); return -1;
-		default: return unexpected(what, argv);
-		}
-	}
-	if (optind == argc)
-		return cli_usage(_("%s: which one?"), what);
-	if (optind + 1 < argc)
-		return cli_usage(_("%s: unexpected '%s'"), what,
-		                 argv[optind + 1]);
-	*id = argv[optind];
-	return 0;
-}
-
 /* ---- run ----------------------------------------------------------------- */
 
 /* A case's counts kept for --json: printed once the run has committed,
@@ -281,7 +251,8 @@ static void print_findings(const char *id, struct findings_ctx *c)
 static int review_findings(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
-	int json, rc = id_json_args(argc, argv, "review findings", &id, &json);
+	int json,
+	    rc = cli_id_args(argc, argv, NULL, "review findings", &id, &json);
 	if (rc)
 		return rc < 0 ? SL_OK : rc;
 	sl_store *s = cli_store(g, &rc);
@@ -438,7 +409,8 @@ static void print_opinion(const sl_opinion *o)
 static int review_opinions(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
-	int json, rc = id_json_args(argc, argv, "review opinions", &id, &json);
+	int json,
+	    rc = cli_id_args(argc, argv, NULL, "review opinions", &id, &json);
 	if (rc)
 		return rc < 0 ? SL_OK : rc;
 	sl_store *s = cli_store(g, &rc);
@@ -742,7 +714,8 @@ void cli_print_gate(const sl_gate_res *r, int all)
 static int review_signoff(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
-	int json, rc = id_json_args(argc, argv, "review signoff", &id, &json);
+	int json,
+	    rc = cli_id_args(argc, argv, NULL, "review signoff", &id, &json);
 	if (rc)
 		return rc < 0 ? SL_OK : rc;
 	sl_store *s = cli_store(g, &rc);

@@ -3,6 +3,7 @@
  * Each group lives in its own cmd_*.c (git's builtin/ pattern).
  */
 #define _GNU_SOURCE
+#include <getopt.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -246,29 +247,48 @@ void cli_json_array_end(cli_json_array *a)
 	fputs(a->n ? "\n]\n" : "[]\n", stdout);
 }
 
-int cli_id_args(int argc, char **argv, const char *usage, const char *what,
-                const char **id, int *json)
+int cli_json_args(int argc, char **argv, const char *usage, const char *what,
+                  int *json)
 {
-	*id = NULL;
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	int c;
 	*json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			*json = 1;
-		} else if (!strcmp(argv[i], "--help")) {
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': *json = 1; break;
+		case 'h':
 			if (usage)
 				fputs(usage, stdout);
 			else
 				cli_help();
 			return -1; /* done: exit 0 */
-		} else if (!*id && argv[i][0] != '-') {
-			*id = argv[i];
-		} else {
+		default:
 			return cli_usage_error(usage, _("%s: unexpected '%s'"),
-			                       what, argv[i]);
+			                       what, argv[optind - 1]);
 		}
 	}
-	if (!*id)
+	return 0;
+}
+
+int cli_id_args(int argc, char **argv, const char *usage, const char *what,
+                const char **id, int *json)
+{
+	*id = NULL;
+	int rc = cli_json_args(argc, argv, usage, what, json);
+	if (rc)
+		return rc;
+	if (optind == argc)
 		return cli_usage_error(usage, _("%s: which one?"), what);
+	if (optind + 1 < argc)
+		return cli_usage_error(usage, _("%s: unexpected '%s'"), what,
+		                       argv[optind + 1]);
+	*id = argv[optind];
 	return 0;
 }
 
