@@ -28,7 +28,7 @@ struct sl_calendar {
  * Howard Hinnant's algorithms: exact integer arithmetic, no libc, no time
  * zone, so a day is a day on every machine. */
 
-static int32_t days_from_civil(int y, unsigned m, unsigned d)
+int32_t sl_days_from_civil(int y, unsigned m, unsigned d)
 {
 	y -= m <= 2;
 	const int era = (y >= 0 ? y : y - 399) / 400;
@@ -38,7 +38,7 @@ static int32_t days_from_civil(int y, unsigned m, unsigned d)
 	return era * 146097 + (int32_t)doe - 719468;
 }
 
-static void civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d)
+void sl_civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d)
 {
 	z += 719468;
 	const int era = (z >= 0 ? z : z - 146096) / 146097;
@@ -72,7 +72,7 @@ static int parse_day(const char *s, int32_t *z, int *year)
 	        (s[3] - '0');
 	unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
 	unsigned d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
-	*z = days_from_civil(y, m, d);
+	*z = sl_days_from_civil(y, m, d);
 	*year = y;
 	return 0;
 }
@@ -81,7 +81,7 @@ static void format_day(int32_t z, char out[11])
 {
 	int y;
 	unsigned m, d;
-	civil_from_days(z, &y, &m, &d);
+	sl_civil_from_days(z, &y, &m, &d);
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u,
 	         d % 100u);
 }
@@ -236,7 +236,7 @@ static sl_rc parse_year(const json_t *o, int y, struct year *yr)
 		return sl_error(
 		    SL_EINPUT, _("rules: %s.provisional: not a boolean"), path);
 	yr->provisional = json_is_true(pv);
-	yr->jan1 = days_from_civil(y, 1, 1);
+	yr->jan1 = sl_days_from_civil(y, 1, 1);
 	memset(yr->day, DAY_PLAIN, sizeof yr->day);
 	/* holidays first: a make-up working day may not be one */
 	if ((rc = parse_list(o, path, "holidays", y, yr)) ||
@@ -360,7 +360,7 @@ static int working(const sl_calendar *c, int32_t z)
 {
 	int y;
 	unsigned m, d;
-	civil_from_days(z, &y, &m, &d);
+	sl_civil_from_days(z, &y, &m, &d);
 	if (y < c->first || y >= c->first + c->n)
 		return -1;
 	const struct year *yr = &c->y[y - c->first];

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <shenli/base.h>
+
 /*
  * The output is written as JSON text straight into one growing buffer: the
  * benchmarks import 100k dossiers at > 10k/s, so one dossier has a budget of
@@ -218,37 +220,13 @@ sl_sample_fault sl_sample_fault_of(uint64_t seed, uint64_t idx)
 }
 
 /* ---- dates (days since 1970-01-01, proleptic Gregorian) -------------------
- * Howard Hinnant's algorithms: exact integer arithmetic, no libc, no TZ. */
-
-static int32_t days_from_civil(int y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	const int era = (y >= 0 ? y : y - 399) / 400;
-	const unsigned yoe = (unsigned)(y - era * 400);
-	const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int32_t)doe - 719468;
-}
-
-static void civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d)
-{
-	z += 719468;
-	const int era = (z >= 0 ? z : z - 146096) / 146097;
-	const unsigned doe = (unsigned)(z - era * 146097);
-	const unsigned yoe =
-	    (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	const unsigned mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int)yoe + era * 400 + (*m <= 2);
-}
+ * the core's exact arithmetic (<shenli/base.h>). */
 
 static int year_of(int32_t day)
 {
 	int y;
 	unsigned m, d;
-	civil_from_days(day, &y, &m, &d);
+	sl_civil_from_days(day, &y, &m, &d);
 	return y;
 }
 
@@ -1139,7 +1117,7 @@ static void make_fact(struct model *m, rng *r, uint8_t cls, unsigned i)
 	case SPAN_SHORT: {
 		f->to = filed - (int32_t)between(r, 15, 400);
 		f->from = f->to - (int32_t)below(r, 60);
-		int32_t jan1 = days_from_civil(year_of(f->to), 1, 1);
+		int32_t jan1 = sl_days_from_civil(year_of(f->to), 1, 1);
 		if (f->from < jan1)
 			f->from = jan1;
 		break;
@@ -1316,8 +1294,8 @@ static void make_dates(struct model *m, rng *r)
 {
 	/* latest filing leaves room for the longest chain (120+2+9+5+7 days)
 	 * before 2025-12-31 */
-	int32_t first = days_from_civil(2023, 1, 25);
-	int32_t last = days_from_civil(2025, 12, 31) - 143;
+	int32_t first = sl_days_from_civil(2023, 1, 25);
+	int32_t last = sl_days_from_civil(2025, 12, 31) - 143;
 	int32_t *d = m->doc;
 	d[DOC_FILING] = first + (int32_t)below(r, (uint32_t)(last - first + 1));
 	d[DOC_IDENTITY] = d[DOC_FILING] - (int32_t)between(r, 1, 20);
@@ -1642,7 +1620,7 @@ static void put_date(obuf *b, int32_t day)
 {
 	int y;
 	unsigned mo, d;
-	civil_from_days(day, &y, &mo, &d);
+	sl_civil_from_days(day, &y, &mo, &d);
 	unsigned uy = (unsigned)y;
 	char t[12] = {'"',
 	              (char)('0' + uy / 1000 % 10),

@@ -84,31 +84,21 @@ static void die(const char *what)
 
 /* ---- dates ------------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a valid YYYY-MM-DD (H. Hinnant's algorithm). */
+/* Days since 1970-01-01 of a valid YYYY-MM-DD, and back (the core's
+ * arithmetic, <shenli/base.h>). */
 static long days_of(const char *s)
 {
-	long y = atol(s), m = atol(s + 5), d = atol(s + 8);
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	return sl_days_from_civil(atoi(s), (unsigned)atoi(s + 5),
+	                          (unsigned)atoi(s + 8));
 }
 
 static void date_of(long z, char out[11])
 {
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long y = yoe + era * 400;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	long d = doy - (153 * mp + 2) / 5 + 1;
-	long m = mp + (mp < 10 ? 3 : -9);
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y + (m <= 2)) % 10000u,
-	         (unsigned)m % 100u, (unsigned)d % 100u);
+	int y;
+	unsigned m, d;
+	sl_civil_from_days((int32_t)z, &y, &m, &d);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u,
+	         d % 100u);
 }
 
 static json_t *date_plus(const char *base, long days)

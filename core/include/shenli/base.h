@@ -173,6 +173,12 @@ sl_rc sl_random(void *buf, size_t n);
 /* Lower-case hex. out must hold 2n+1 bytes. */
 void sl_hex(const uint8_t *in, size_t n, char *out);
 
+/* Days since 1970-01-01 in the proleptic Gregorian calendar, and back:
+ * exact integer arithmetic, no libc and no time zone, so that a day is the
+ * same day on every machine (Howard Hinnant's algorithms). */
+int32_t sl_days_from_civil(int y, unsigned m, unsigned d);
+void sl_civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d);
+
 /* Memory for secrets (a passphrase being typed): locked, out of core
  * dumps, wiped when freed. */
 void *sl_secure_alloc(size_t n);        /* zeroed; NULL on failure */
