@@ -1,0 +1,347 @@
+/* runner.c - the worker that runs one client command (runner.h). */
+#define _GNU_SOURCE
+#include "runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/cli/cli.h"
+#include "../core/store.h"
+#include "argmap.h"
+#include "proto.h"
+
+#define ARGV_MAX 4096
+#define ARG_LEN_MAX 65536
+#define FILES_MAX 256
+/* memfds stand in for files at /proc/self/fd/N with N of three digits, so
+ * that no stand-in's name is a prefix of another's when output is mapped
+ * back to the names the client used */
+#define FD_FIRST 100
+
+static const char *const env_names[] = {"LC_ALL", "LC_MESSAGES", "LANG",
+                                        "LANGUAGE", "TZ"};
+
+/* A locale or time zone name: letters, digits and "._-@+:,/", no "..",
+ * not a path of its own ("/..."): the worker reads nothing it names but
+ * the system's catalogs and zone files. */
+static int env_value_ok(const char *v)
+{
+	if (!*v || strlen(v) > 127 || v[0] == '/' || v[0] == ':' ||
+	    strstr(v, ".."))
+		return 0;
+	for (const char *p = v; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("._-@+:,/", *p)))
+			return 0;
+	return 1;
+}
+
+/* A refusal: msg set, rc returned. */
+__attribute__((format(printf, 4, 5))) static int
+fail(char *msg, size_t cap, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, cap, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int sl_runner_check(const json_t *req, const sl_session *s, int *writer,
+                    char *msg, size_t cap)
+{
+	const json_t *argv = json_object_get(req, "argv");
+	size_t n = json_array_size(argv);
+	if (!json_is_array(argv) || n < 1 || n > ARGV_MAX)
+		return fail(msg, cap, SL_EINPUT, "%s",
+		            _("malformed request: argv must be a list of 1 to "
+		              "4096 words"));
+	char **av = calloc(n + 1, sizeof *av);
+	sl_arg_kind *kinds = calloc(n, sizeof *kinds);
+	int rc = 0;
+	for (size_t i = 0; !rc && av && i < n; i++) {
+		const json_t *w = json_array_get(argv, i);
+		if (!json_is_string(w) || json_string_length(w) > ARG_LEN_MAX)
+			rc = fail(msg, cap, SL_EINPUT, "%s",
+			          _("malformed request: argv holds a word that "
+			            "is not text or is too long"));
+		else
+			av[i] = (char *)json_string_value(w);
+	}
+	sl_arg_info info = {0};
+	if (!av || !kinds)
+		rc = fail(msg, cap, SL_ESYS, "%s", _("out of memory"));
+	if (!rc)
+		sl_argmap((int)n, av, kinds, &info);
+	if (!rc && info.refused)
+		rc = fail(msg, cap, SL_EUSAGE, "%s", _(info.refused));
+	/* the words the command reads as files must all have come as bytes:
+	 * no path of the client's is ever opened here */
+	const json_t *files = json_object_get(req, "files");
+	if (!rc && files &&
+	    (!json_is_object(files) || json_object_size(files) > FILES_MAX))
+		rc = fail(msg, cap, SL_EINPUT, "%s",
+		          _("malformed request: files must be an object of at "
+		            "most 256 files"));
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (kinds[i] != SL_ARG_FILE && kinds[i] != SL_ARG_FILE_EQ)
+			continue;
+		const json_t *f =
+		    json_object_get(files, sl_arg_path(av[i], kinds[i]));
+		if (!json_is_string(f) || json_string_length(f) % 4)
+			rc = fail(msg, cap, SL_EINPUT,
+			          _("malformed request: the bytes of '%s' were "
+			            "not sent"),
+			          sl_arg_path(av[i], kinds[i]));
+	}
+	const json_t *in = json_object_get(req, "stdin");
+	if (!rc && in && !json_is_string(in))
+		rc = fail(msg, cap, SL_EINPUT, "%s",
+		          _("malformed request: stdin must be base64 text"));
+	const json_t *env = json_object_get(req, "env");
+	if (!rc && env && !json_is_object(env))
+		rc = fail(msg, cap, SL_EINPUT, "%s",
+		          _("malformed request: env must be an object"));
+	for (size_t i = 0;
+	     !rc && env && i < sizeof env_names / sizeof *env_names; i++) {
+		const json_t *v = json_object_get(env, env_names[i]);
+		if (v &&
+		    (!json_is_string(v) || !env_value_ok(json_string_value(v))))
+			rc = fail(msg, cap, SL_EINPUT,
+			          _("malformed request: a bad value of %s"),
+			          env_names[i]);
+	}
+	const json_t *user = json_object_get(req, "user");
+	if (!rc && user &&
+	    (!json_is_string(user) || strcmp(json_string_value(user), s->user)))
+		rc = fail(msg, cap, SL_EAUTH,
+		          _("this session is %s's: log in as the other user "
+		            "to act as them"),
+		          s->user);
+	*writer = info.writer;
+	free(av);
+	free(kinds);
+	return rc;
+}
+
+/* ---- in the worker ---------------------------------------------------- */
+
+typedef struct {
+	char fdpath[32];  /* /proc/self/fd/NNN */
+	const char *name; /* what the client called it */
+} stand_in;
+
+static const sl_session *session;
+static json_t *outs; /* --out documents, by the client's name */
+
+static sl_rc open_session(const sl_cli *g, unsigned flags, sl_store **out)
+{
+	return sl_store_open_unwrapped(g->store, session->user, session->sec,
+	                               session->slot_hash, flags, out);
+}
+
+static sl_rc keep_out(const char *path, const char *data, size_t len)
+{
+	char *b = sl_b64_encode(data, len);
+	if (!b || json_object_set_new(outs, path, json_string(b))) {
+		free(b);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
+	free(b);
+	return SL_OK;
+}
+
+/* A private in-memory file holding data, at a descriptor >= FD_FIRST. */
+static int memfile(const char *name, const void *data, size_t len)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int hi = fcntl(fd, F_DUPFD_CLOEXEC, FD_FIRST);
+	close(fd);
+	if (hi < 0 || hi > 999 || fchmod(hi, 0600) != 0)
+		return -1;
+	const char *p = data;
+	while (len) {
+		ssize_t w = write(hi, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return hi;
+}
+
+static void apply_env(const json_t *env)
+{
+	for (size_t i = 0; i < sizeof env_names / sizeof *env_names; i++) {
+		const char *v =
+		    json_string_value(json_object_get(env, env_names[i]));
+		if (v)
+			setenv(env_names[i], v, 1);
+		else
+			unsetenv(env_names[i]);
+	}
+	cli_init_locale();
+	tzset();
+}
+
+/* The command line with every file word pointing at its stand-in. */
+static char **substitute(const json_t *req, stand_in *st, size_t *nst,
+                         int *argc)
+{
+	const json_t *argv = json_object_get(req, "argv");
+	const json_t *files = json_object_get(req, "files");
+	size_t n = json_array_size(argv);
+	char **av = calloc(n + 1, sizeof *av);
+	sl_arg_kind *kinds = calloc(n, sizeof *kinds);
+	sl_arg_info info;
+	if (!av || !kinds)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		av[i] = (char *)json_string_value(json_array_get(argv, i));
+	sl_argmap((int)n, av, kinds, &info);
+	*nst = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (kinds[i] != SL_ARG_FILE && kinds[i] != SL_ARG_FILE_EQ)
+			continue;
+		const char *name = sl_arg_path(av[i], kinds[i]);
+		unsigned char *b;
+		size_t len;
+		if (sl_wire_bytes(files, name, &b, &len) != 0)
+			return NULL; /* checked before: out of memory */
+		int fd = memfile("file", b, len);
+		sl_wipe(b, len);
+		free(b);
+		if (fd < 0)
+			return NULL;
+		stand_in *s = &st[(*nst)++];
+		snprintf(s->fdpath, sizeof s->fdpath, "/proc/self/fd/%d", fd);
+		s->name = name;
+		size_t pre =
+		    kinds[i] == SL_ARG_FILE_EQ ? (size_t)(name - av[i]) : 0;
+		char *w = malloc(pre + sizeof s->fdpath);
+		if (!w)
+			return NULL;
+		memcpy(w, av[i], pre);
+		strcpy(w + pre, s->fdpath);
+		av[i] = w;
+	}
+	free(kinds);
+	*argc = (int)n;
+	return av;
+}
+
+/* The whole of a memfd, with every stand-in's name put back as the name
+ * the client used (in messages: "a.json: ..."). */
+static char *slurp(int fd, const stand_in *st, size_t nst, size_t *len)
+{
+	char *buf = NULL;
+	if (lseek(fd, 0, SEEK_SET) != 0 ||
+	    sl_fd_read(fd, "output", SL_WIRE_MAX / 2, &buf, len) != SL_OK)
+		return NULL;
+	for (size_t k = 0; k < nst; k++) {
+		size_t fl = strlen(st[k].fdpath), nl = strlen(st[k].name);
+		char *p;
+		size_t off = 0;
+		while ((p = memmem(buf + off, *len - off, st[k].fdpath, fl))) {
+			size_t at = (size_t)(p - buf);
+			char *nb = malloc(*len - fl + nl + 1);
+			if (!nb)
+				break;
+			memcpy(nb, buf, at);
+			memcpy(nb + at, st[k].name, nl);
+			memcpy(nb + at + nl, p + fl, *len - at - fl);
+			*len = *len - fl + nl;
+			nb[*len] = 0;
+			free(buf);
+			buf = nb;
+			off = at + nl;
+		}
+	}
+	return buf;
+}
+
+static json_t *b64_string(const char *data, size_t len)
+{
+	char *b = sl_b64_encode(data, len);
+	json_t *j = b ? json_string(b) : NULL;
+	free(b);
+	return j;
+}
+
+void sl_runner_main(int fd, const json_t *req, const sl_session *s,
+                    const char *store_path)
+{
+	sigset_t all;
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	session = s;
+	sl_session_wipe_others(s);
+	apply_env(json_object_get(req, "env"));
+
+	unsigned char *in = NULL;
+	size_t inlen = 0;
+	int in_fd = sl_wire_bytes(req, "stdin", &in, &inlen) == 0
+	                ? memfile("stdin", in, inlen)
+	                : open("/dev/null", O_RDONLY | O_CLOEXEC);
+	free(in);
+	int out_fd = memfd_create("stdout", MFD_CLOEXEC);
+	int err_fd = memfd_create("stderr", MFD_CLOEXEC);
+	stand_in st[FILES_MAX + 8];
+	size_t nst = 0;
+	int argc = 0;
+	char **av = substitute(req, st, &nst, &argc);
+	outs = json_object();
+	if (in_fd >= 0)
+		lseek(in_fd, 0, SEEK_SET);
+	if (!av || !outs || in_fd < 0 || out_fd < 0 || err_fd < 0 ||
+	    dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) {
+		json_t *r = json_pack("{s:s, s:i}", "error",
+		                      _("the service could not start the "
+		                        "command"),
+		                      "rc", SL_ESYS);
+		sl_wire_send(fd, r);
+		_exit(1);
+	}
+	sl_cli g = {.store = (char *)store_path,
+	            .user = s->user,
+	            .pass_fd = -1,
+	            .open = open_session};
+	cli_out_hook = keep_out;
+	int rc = cli_run(argc, av, &g);
+	fflush(stdout);
+	fflush(stderr);
+
+	size_t olen = 0, elen = 0;
+	char *o = slurp(out_fd, st, nst, &olen);
+	char *e = slurp(err_fd, st, nst, &elen);
+	json_t *r = o && e ? json_pack("{s:i, s:o, s:o, s:O}", "rc", rc,
+	                               "stdout", b64_string(o, olen), "stderr",
+	                               b64_string(e, elen), "out", outs)
+	                   : NULL;
+	if (!r)
+		r = json_pack("{s:s, s:i}", "error",
+		              _("the command's output is larger than the "
+		                "service sends"),
+		              "rc", SL_ESYS);
+	sl_wire_send(fd, r);
+	sl_session_wipe_others(NULL);
+	_exit(0);
+}

@@ -1,0 +1,53 @@
+/*
+ * session.h - shenlid's sessions: who logged in from which OS account,
+ * holding what opens the store for them.
+ *
+ * A login unwraps the user's key slot once (the scrypt a command would
+ * otherwise pay each time) and keeps the data key and the user's signing
+ * seed in OpenSSL's secure heap (locked, kept out of core dumps; the
+ * process is not dumpable, so not ptrace-able by its own uid either). The
+ * client gets a random token, bound to the peer's uid: the same token from
+ * another uid is refused. A session idle for longer than the timeout is
+ * wiped; with the last session the data key is gone from the process.
+ */
+#ifndef SHENLID_SESSION_H
+#define SHENLID_SESSION_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../core/keyslot.h"
+#include "proto.h"
+
+#define SL_SESSIONS_MAX 64
+
+typedef struct {
+	int used;
+	uint8_t token[SL_TOKEN_LEN];
+	uid_t uid;
+	char user[SL_ID_MAX + 1];
+	sl_secrets *sec;
+	uint8_t slot_hash[SL_SHA256_LEN]; /* the slot file that was opened */
+	int64_t last_ms;                  /* last request, monotonic */
+} sl_session;
+
+/* Unwrap user's slot of the store at path with pass, as sl_store_open
+ * would (the slot of a passphrase change under way included), and start a
+ * session for uid. SL_EAUTH for an unknown user or a wrong passphrase,
+ * one message for both, and the same time. */
+sl_rc sl_session_login(const char *path, const char *user, const char *pass,
+                       size_t plen, uid_t uid, sl_session **out);
+/* The session of token; NULL if none. *wrong_uid set if it exists but
+ * belongs to another uid. */
+sl_session *sl_session_find(const char *token_hex, uid_t uid, int *wrong_uid);
+void sl_session_end(sl_session *s);
+/* Wipe the sessions idle since before now - idle_ms; the ms until the
+ * next one would expire (-1: no session). */
+int64_t sl_session_expire(int64_t now, int64_t idle_ms);
+/* In a worker: wipe every session but keep (NULL: all). */
+void sl_session_wipe_others(const sl_session *keep);
+int sl_session_count(void);
+/* Monotonic milliseconds. */
+int64_t sl_mono_ms(void);
+
+#endif
