@@ -3,6 +3,7 @@
 #include "proto.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdint.h>
@@ -10,35 +11,19 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A size header before each block, so that free knows what to wipe. */
-typedef union {
-	size_t n;
-	max_align_t align;
-} blk_hdr;
-
-static void *wiping_malloc(size_t n)
-{
-	if (n > SIZE_MAX - sizeof(blk_hdr))
-		return NULL;
-	blk_hdr *h = malloc(sizeof *h + n);
-	if (!h)
-		return NULL;
-	h->n = n;
-	return h + 1;
-}
-
+/* Blocks come from malloc itself (the core frees what json_dumps returns
+ * with free()); their usable size says how much to wipe. */
 static void wiping_free(void *p)
 {
 	if (!p)
 		return;
-	blk_hdr *h = (blk_hdr *)p - 1;
-	OPENSSL_cleanse(p, h->n);
-	free(h);
+	OPENSSL_cleanse(p, malloc_usable_size(p));
+	free(p);
 }
 
 void sl_wire_wiping_alloc(void)
 {
-	json_set_alloc_funcs(wiping_malloc, wiping_free);
+	json_set_alloc_funcs(malloc, wiping_free);
 }
 
 static sl_rc write_all(int fd, const void *p, size_t n)

@@ -57,6 +57,22 @@ fail(char *msg, size_t cap, int rc, const char *fmt, ...)
 	return rc;
 }
 
+/* Base64 by its alphabet and length (decoded in the worker). */
+static int b64_shape(const json_t *s)
+{
+	const char *p = json_string_value(s);
+	size_t n = json_string_length(s);
+	if (n % 4)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= 'A' && p[i] <= 'Z') ||
+		      (p[i] >= 'a' && p[i] <= 'z') ||
+		      (p[i] >= '0' && p[i] <= '9') || p[i] == '+' ||
+		      p[i] == '/' || (p[i] == '=' && i + 2 >= n)))
+			return 0;
+	return 1;
+}
+
 int sl_runner_check(const json_t *req, const sl_session *s, int *writer,
                     char *msg, size_t cap)
 {
@@ -98,14 +114,14 @@ int sl_runner_check(const json_t *req, const sl_session *s, int *writer,
 			continue;
 		const json_t *f =
 		    json_object_get(files, sl_arg_path(av[i], kinds[i]));
-		if (!json_is_string(f) || json_string_length(f) % 4)
+		if (!json_is_string(f) || !b64_shape(f))
 			rc = fail(msg, cap, SL_EINPUT,
 			          _("malformed request: the bytes of '%s' were "
 			            "not sent"),
 			          sl_arg_path(av[i], kinds[i]));
 	}
 	const json_t *in = json_object_get(req, "stdin");
-	if (!rc && in && !json_is_string(in))
+	if (!rc && in && (!json_is_string(in) || !b64_shape(in)))
 		rc = fail(msg, cap, SL_EINPUT, "%s",
 		          _("malformed request: stdin must be base64 text"));
 	const json_t *env = json_object_get(req, "env");
