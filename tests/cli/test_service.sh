@@ -69,6 +69,8 @@ check "status before login: running, no session" grep -q "session: none" "$OUT"
 expect_rc 3 svc boss --user boss --passphrase-file "$T/pw/m1" login
 check "a wrong passphrase: the usual message" grep -q "authentication failed" "$ERR"
 check "no token after a refused login" test ! -e "$(tokfile boss)"
+env -u XDG_RUNTIME_DIR SHENLI_SOCKET="$SOCK" "$SHENLI" --user boss --passphrase-file "$T/pw/boss" login >"$OUT" 2>"$ERR" </dev/null
+check "login without XDG_RUNTIME_DIR is refused, saying why (exit $?)" grep -q "XDG_RUNTIME_DIR is not set" "$ERR"
 expect_rc 0 login boss
 check "login says who" grep -q "logged in as boss" "$OUT"
 check "token file mode 600" test "$(stat -c %a "$(tokfile boss)")" = 600
@@ -341,6 +343,24 @@ done
 as_mem "$SHENLI" --store "$SDIR/store.db" --user boss --passphrase-file "$T/mem/pw" case list >"$OUT" 2>"$ERR"
 r=$?
 check "nor can shenli in embedded mode, holding boss's passphrase (exit $r)" test "$r" -ne 0
+# the insider suite's data-key attacks fail at their first step: the slot
+INS=${SHENLI_INSIDER:-}
+if [ -x "$INS" ]; then
+	for a in key "sql" forge mkslot; do
+		case $a in
+		key) set -- key ;;
+		sql) set -- sql "SELECT count(*) FROM cases" ;;
+		forge) set -- forge case.intake X '{}' ;;
+		mkslot) set -- mkslot evil "$T/mem/pw" ;;
+		esac
+		as_mem "$INS" "$1" "$SDIR/store.db" boss "$T/mem/pw" "${@:2}" >"$OUT" 2>"$ERR"
+		r=$?
+		check "insider $a as the member's account fails at its first step (exit $r)" \
+			eval '[ "$r" -ne 0 ] && grep -q "Permission denied" "$ERR"' || _show "$ERR"
+	done
+else
+	echo "skip: the insider attacks (SHENLI_INSIDER not set)"
+fi
 as_mem "$SHENLI" --user boss --passphrase-file "$T/mem/pw" login >"$OUT" 2>"$ERR"
 check "but the member's account logs in through the socket (exit $?)" grep -q "logged in as boss" "$OUT" || _show "$ERR"
 as_mem "$SHENLI" case list --json >"$T/mem.list" 2>"$ERR"
