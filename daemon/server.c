@@ -34,20 +34,48 @@ typedef struct {
 	uint32_t len;
 	char *body;
 	int64_t deadline;
-	json_t *queued; /* a writer's request waiting for its turn */
-	sl_session *sess;
+	json_t *queued; /* a run waiting for its turn */
+	int login_fd;   /* a login worker's answer comes here; -1: none */
+	char login_user[SL_ID_MAX + 1];
 } conn;
+
+/* What a login worker answers: in one write (below PIPE_BUF: atomic). */
+typedef struct {
+	int32_t rc;
+	char msg[512];
+	uint8_t data_key[SL_KEY_LEN];
+	uint8_t sign_seed[SL_ED25519_SEED_LEN];
+	uint8_t slot_hash[SL_SHA256_LEN];
+} login_answer;
 
 static conn conns[CONNS_MAX];
 static pid_t writer_pid; /* the writing worker, 0 if none */
 static int nworkers;
 static const sl_server_conf *conf;
-static int stop_fd = -1; /* SIGTERM, SIGINT, SIGHUP */
+static int stop_fd = -1;   /* SIGTERM, SIGINT, SIGHUP */
+static int listen_fd = -1; /* the socket */
+static int chld_fd = -1;   /* SIGCHLD */
+
+/* In a worker: none of the service's descriptors but keep's connection. */
+static void close_all_but(const conn *keep)
+{
+	close(listen_fd);
+	close(chld_fd);
+	close(stop_fd);
+	for (size_t i = 0; i < CONNS_MAX; i++) {
+		if (conns[i].login_fd >= 0)
+			close(conns[i].login_fd);
+		if (conns[i].fd >= 0 && &conns[i] != keep)
+			close(conns[i].fd);
+	}
+}
 
 static void conn_close(conn *c)
 {
 	if (c->fd >= 0)
 		close(c->fd);
+	if (c->login_fd >= 0)
+		close(c->login_fd);
 	if (c->body) {
 		sl_wipe(c->body, c->len);
 		free(c->body);
@@ -55,6 +83,7 @@ static void conn_close(conn *c)
 	json_decref(c->queued);
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
+	c->login_fd = -1;
 }
 
 static void reply_error(conn *c, int rc, const char *msg)
@@ -135,6 +164,7 @@ static void accept_one(int lfd)
 	}
 	memset(c, 0, sizeof *c);
 	c->fd = fd;
+	c->login_fd = -1;
 	c->uid = cr.uid;
 	c->pid = cr.pid;
 	c->deadline = sl_mono_ms() + REQUEST_MS;
@@ -162,37 +192,112 @@ static sl_session *session_of(conn *c, const json_t *req)
 	return s;
 }
 
+/* A login: the scrypt (~0.25 s) and the check of the store's log run in
+ * a worker of their own, so that the service goes on serving meanwhile
+ * and never parses the store in its own process. The worker answers the
+ * secrets on a pipe; the session is made here when they come. */
 static void do_login(conn *c, const json_t *req)
 {
 	const json_t *u = json_object_get(req, "user");
 	const json_t *p = json_object_get(req, "passphrase");
 	if (!json_is_string(u) || !json_is_string(p) ||
-	    json_string_length(p) > 4096) {
+	    json_string_length(p) > 4096 || json_string_length(u) > SL_ID_MAX) {
 		reply_error(c, SL_EINPUT,
 		            _("malformed request: login needs a user and a "
 		              "passphrase"));
 		return;
 	}
+	int pfd[2];
+	if (nworkers >= WORKERS_MAX || pipe2(pfd, O_CLOEXEC) != 0) {
+		reply_error(c, SL_ESYS, _("the service is busy: try again"));
+		return;
+	}
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(pfd[0]);
+		close_all_but(NULL);
+		sl_session_wipe_others(NULL);
+		login_answer a;
+		memset(&a, 0, sizeof a);
+		sl_secrets *sec = sl_secrets_new();
+		a.rc = sec ? sl_session_unwrap(
+		                 conf->store, json_string_value(u),
+		                 json_string_value(p), json_string_length(p),
+		                 sec, a.slot_hash)
+		           : SL_ESYS;
+		snprintf(a.msg, sizeof a.msg, "%s", sl_errmsg());
+		if (!a.rc) {
+			memcpy(a.data_key, sec->data_key, SL_KEY_LEN);
+			memcpy(a.sign_seed, sec->sign_seed, sizeof a.sign_seed);
+		}
+		ssize_t w = write(pfd[1], &a, sizeof a);
+		sl_wipe(&a, sizeof a);
+		sl_secrets_free(sec);
+		_exit(w == (ssize_t)sizeof a ? 0 : 1);
+	}
+	close(pfd[1]);
+	if (pid < 0) {
+		close(pfd[0]);
+		reply_error(c, SL_ESYS, _("the service cannot start a worker"));
+		return;
+	}
+	nworkers++;
+	c->login_fd = pfd[0];
+	snprintf(c->login_user, sizeof c->login_user, "%s",
+	         json_string_value(u));
+	c->deadline = sl_mono_ms() + REQUEST_MS;
+}
+
+/* The login worker's answer: the session, or why not. */
+static void login_done(conn *c)
+{
+	login_answer a;
+	ssize_t r;
+	do
+		r = read(c->login_fd, &a, sizeof a);
+	while (r < 0 && errno == EINTR);
+	close(c->login_fd);
+	c->login_fd = -1;
+	if (r != (ssize_t)sizeof a) {
+		reply_error(c, SL_ESYS, _("the login failed in the service"));
+		return;
+	}
+	a.msg[sizeof a.msg - 1] = 0;
 	sl_session *s = NULL;
-	sl_rc rc = sl_session_login(conf->store, json_string_value(u),
-	                            json_string_value(p), json_string_length(p),
-	                            c->uid, &s);
-	/* the passphrase is wiped with the request (proto.h: jansson frees
-	 * through a wiping allocator) */
+	sl_rc rc = a.rc;
+	if (!rc) {
+		sl_secrets *sec = sl_secrets_new();
+		if (!sec) {
+			rc = sl_error(SL_ESYS, _("out of memory"));
+		} else {
+			memcpy(sec->data_key, a.data_key, SL_KEY_LEN);
+			memcpy(sec->sign_seed, a.sign_seed, sizeof a.sign_seed);
+			rc = sl_session_start(c->login_user, c->uid, sec,
+			                      a.slot_hash, &s);
+			sl_secrets_free(sec);
+		}
+		if (rc)
+			snprintf(a.msg, sizeof a.msg, "%s", sl_errmsg());
+	}
+	sl_wipe(a.data_key, sizeof a.data_key);
+	sl_wipe(a.sign_seed, sizeof a.sign_seed);
+	if (rc < SL_OK || rc > SL_ESYS)
+		rc = SL_ESYS;
 	if (rc) {
-		log_line(c, "login refused", json_string_value(u));
-		reply_error(c, rc, sl_errmsg());
+		log_line(c, "login refused", c->login_user);
+		reply_error(c, rc, a.msg);
 		return;
 	}
 	log_line(c, "login", s->user);
 	char hex[SL_TOKEN_HEX + 1];
 	sl_hex(s->token, SL_TOKEN_LEN, hex);
-	json_t *r = json_pack("{s:s, s:s, s:I}", "token", hex, "user", s->user,
+	json_t *j = json_pack("{s:s, s:s, s:I}", "token", hex, "user", s->user,
 	                      "idle_timeout", (json_int_t)conf->idle_s);
 	sl_wipe(hex, sizeof hex);
-	if (r)
-		sl_wire_send(c->fd, r);
-	json_decref(r);
+	if (j)
+		sl_wire_send(c->fd, j);
+	json_decref(j);
 	conn_close(c);
 }
 
@@ -222,9 +327,9 @@ static void do_status(conn *c, const json_t *req, int logout)
 	conn_close(c);
 }
 
-static void dispatch_queue(int lfd, int sfd);
+static void dispatch_queue(void);
 
-static void do_run(conn *c, json_t *req, int lfd, int sfd)
+static void do_run(conn *c, json_t *req)
 {
 	sl_session *s = session_of(c, req);
 	if (!s)
@@ -240,10 +345,10 @@ static void do_run(conn *c, json_t *req, int lfd, int sfd)
 	c->queued = json_incref(req);
 	json_object_set_new(c->queued, "_writer", json_boolean(writer));
 	seq_of[c - conns] = ++arrivals;
-	dispatch_queue(lfd, sfd);
+	dispatch_queue();
 }
 
-static void handle(conn *c, json_t *req, int lfd, int sfd)
+static void handle(conn *c, json_t *req)
 {
 	const char *op = json_string_value(json_object_get(req, "op"));
 	if (!op)
@@ -255,13 +360,13 @@ static void handle(conn *c, json_t *req, int lfd, int sfd)
 	else if (!strcmp(op, "status"))
 		do_status(c, req, 0);
 	else if (!strcmp(op, "run"))
-		do_run(c, req, lfd, sfd);
+		do_run(c, req);
 	else
 		reply_error(c, SL_EINPUT, _("malformed request: unknown op"));
 }
 
 /* Read what has come; a whole request is handled. */
-static void read_some(conn *c, int lfd, int sfd)
+static void read_some(conn *c)
 {
 	for (;;) {
 		ssize_t r;
@@ -304,13 +409,13 @@ static void read_some(conn *c, int lfd, int sfd)
 	if (!req)
 		reply_error(c, SL_EINPUT, why);
 	else
-		handle(c, req, lfd, sfd);
+		handle(c, req);
 	json_decref(req);
 }
 
 /* ---- workers ------------------------------------------------------------ */
 
-static void spawn(conn *c, sl_session *s, int writer, int lfd, int sfd)
+static void spawn(conn *c, sl_session *s, int writer)
 {
 	fflush(stdout);
 	fflush(stderr);
@@ -320,12 +425,7 @@ static void spawn(conn *c, sl_session *s, int writer, int lfd, int sfd)
 		return;
 	}
 	if (pid == 0) {
-		close(lfd);
-		close(sfd);
-		close(stop_fd);
-		for (size_t i = 0; i < CONNS_MAX; i++)
-			if (conns[i].fd >= 0 && &conns[i] != c)
-				close(conns[i].fd);
+		close_all_but(c);
 		sl_runner_main(c->fd, c->queued, s, conf->store);
 	}
 	nworkers++;
@@ -336,7 +436,7 @@ static void spawn(conn *c, sl_session *s, int writer, int lfd, int sfd)
 
 /* Start what may start, in arrival order: a writer when no writer runs
  * (and none came before it), any reader while there is room. */
-static void dispatch_queue(int lfd, int sfd)
+static void dispatch_queue(void)
 {
 	while (nworkers < WORKERS_MAX) {
 		conn *next = NULL;
@@ -364,14 +464,14 @@ static void dispatch_queue(int lfd, int sfd)
 		/* the session may have ended while it waited */
 		sl_session *s = session_of(next, next->queued);
 		if (s)
-			spawn(next, s, w, lfd, sfd);
+			spawn(next, s, w);
 	}
 }
 
-static void reap(int sfd, int lfd)
+static void reap(void)
 {
 	struct signalfd_siginfo si;
-	while (read(sfd, &si, sizeof si) == sizeof si)
+	while (read(chld_fd, &si, sizeof si) == sizeof si)
 		; /* drained: waitpid says what ended */
 	pid_t pid;
 	int st;
@@ -384,7 +484,7 @@ static void reap(int sfd, int lfd)
 			        "shenlid: worker %d killed by signal %d\n",
 			        (int)pid, WTERMSIG(st));
 	}
-	dispatch_queue(lfd, sfd);
+	dispatch_queue();
 }
 
 /* ---- the loop ----------------------------------------------------------- */
@@ -393,7 +493,7 @@ int sl_server_run(const sl_server_conf *c)
 {
 	conf = c;
 	for (size_t i = 0; i < CONNS_MAX; i++)
-		conns[i].fd = -1;
+		conns[i].fd = conns[i].login_fd = -1;
 	signal(SIGPIPE, SIG_IGN);
 	sigset_t m;
 	sigemptyset(&m);
@@ -405,14 +505,14 @@ int sl_server_run(const sl_server_conf *c)
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	int sfd = chld_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 	sigset_t stop;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGHUP);
 	int tfd = stop_fd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
-	int lfd = listen_on(c->socket);
+	int lfd = listen_fd = listen_on(c->socket);
 	if (lfd < 0 || sfd < 0 || tfd < 0)
 		return SL_ESYS;
 	fprintf(stderr, "shenlid: serving %s on %s (idle timeout %ld s)\n",
@@ -439,7 +539,8 @@ int sl_server_run(const sl_server_conf *c)
 			if (wait < 0 || left < wait)
 				wait = left;
 			pc[n] = k;
-			pf[n++] = (struct pollfd){k->fd, POLLIN, 0};
+			pf[n++] = (struct pollfd){
+			    k->login_fd >= 0 ? k->login_fd : k->fd, POLLIN, 0};
 		}
 		int r = poll(
 		    pf, n, wait < 0 ? -1 : (int)(wait > 60000 ? 60000 : wait));
@@ -448,10 +549,15 @@ int sl_server_run(const sl_server_conf *c)
 		if (pf[2].revents)
 			break;
 		if (pf[1].revents)
-			reap(sfd, lfd);
-		for (nfds_t i = 3; i < n; i++)
-			if (pf[i].revents && pc[i]->fd >= 0 && !pc[i]->queued)
-				read_some(pc[i], lfd, sfd);
+			reap();
+		for (nfds_t i = 3; i < n; i++) {
+			if (!pf[i].revents || pc[i]->fd < 0 || pc[i]->queued)
+				continue;
+			if (pc[i]->login_fd >= 0)
+				login_done(pc[i]);
+			else
+				read_some(pc[i]);
+		}
 		if (pf[0].revents)
 			accept_one(lfd);
 	}

@@ -86,41 +86,49 @@ static sl_rc unwrap(const char *path, const char *user, const char *pass,
 	return rc;
 }
 
-sl_rc sl_session_login(const char *path, const char *user, const char *pass,
-                       size_t plen, uid_t uid, sl_session **out)
+sl_rc sl_session_unwrap(const char *path, const char *user, const char *pass,
+                        size_t plen, sl_secrets *sec,
+                        uint8_t slot_hash[SL_SHA256_LEN])
 {
-	sl_session *s = NULL;
-	for (size_t i = 0; i < SL_SESSIONS_MAX && !s; i++)
-		if (!sessions[i].used)
-			s = &sessions[i];
-	if (!s)
-		return sl_error(SL_ESYS,
-		                _("too many sessions (%d): try again "
-		                  "when one has ended"),
-		                SL_SESSIONS_MAX);
-	memset(s, 0, sizeof *s);
-	if (!(s->sec = sl_secrets_new()))
-		return sl_error(SL_ESYS, _("out of memory"));
-	sl_rc rc = unwrap(path, user, pass, plen, s->sec, s->slot_hash);
+	sl_rc rc = unwrap(path, user, pass, plen, sec, slot_hash);
 	/* the slot opened: now what an open would check (the user enabled,
 	 * the slot the log's, the signing key the user's), so that a login
 	 * says at once what every command would say */
 	sl_store *st = NULL;
 	if (!rc && !(rc = sl_store_open_unwrapped(
-	                 path, user, s->sec, s->slot_hash,
+	                 path, user, sec, slot_hash,
 	                 SL_OPEN_ENROL | SL_OPEN_UNVERIFIED, &st)))
 		sl_store_close(st);
-	if (!rc)
-		rc = sl_random_key(s->token, sizeof s->token);
-	if (rc) {
-		wipe(s);
-		return rc;
-	}
+	return rc;
+}
+
+sl_rc sl_session_start(const char *user, uid_t uid, const sl_secrets *sec,
+                       const uint8_t slot_hash[SL_SHA256_LEN], sl_session **out)
+{
+	sl_session *s = NULL;
 	/* one session per account and user: a new login replaces the old */
 	for (size_t i = 0; i < SL_SESSIONS_MAX; i++)
 		if (sessions[i].used && sessions[i].uid == uid &&
 		    !strcmp(sessions[i].user, user))
 			wipe(&sessions[i]);
+	for (size_t i = 0; i < SL_SESSIONS_MAX && !s; i++)
+		if (!sessions[i].used)
+			s = &sessions[i];
+	if (!s)
+		return sl_error(SL_ESYS,
+		                _("too many sessions (%d): try again when one "
+		                  "has ended"),
+		                SL_SESSIONS_MAX);
+	memset(s, 0, sizeof *s);
+	if (!(s->sec = sl_secrets_new()))
+		return sl_error(SL_ESYS, _("out of memory"));
+	sl_rc rc = sl_random_key(s->token, sizeof s->token);
+	if (rc) {
+		wipe(s);
+		return rc;
+	}
+	memcpy(s->sec, sec, sizeof *sec);
+	memcpy(s->slot_hash, slot_hash, SL_SHA256_LEN);
 	s->used = 1;
 	s->uid = uid;
 	snprintf(s->user, sizeof s->user, "%s", user);

@@ -32,11 +32,19 @@ typedef struct {
 } sl_session;
 
 /* Unwrap user's slot of the store at path with pass, as sl_store_open
- * would (the slot of a passphrase change under way included), and start a
- * session for uid. SL_EAUTH for an unknown user or a wrong passphrase,
- * one message for both, and the same time. */
-sl_rc sl_session_login(const char *path, const char *user, const char *pass,
-                       size_t plen, uid_t uid, sl_session **out);
+ * would (the slot of a passphrase change under way included), and check
+ * what an open checks (the user enabled, the slot and signing key the
+ * log's). SL_EAUTH for an unknown user or a wrong passphrase, one message
+ * and the same time for both. Run in a login worker: the scrypt and the
+ * store's log never run in the service's own process. */
+sl_rc sl_session_unwrap(const char *path, const char *user, const char *pass,
+                        size_t plen, sl_secrets *sec,
+                        uint8_t slot_hash[SL_SHA256_LEN]);
+/* Start a session for uid with what sl_session_unwrap gave (copied); a
+ * session of the same uid and user before it ends. */
+sl_rc sl_session_start(const char *user, uid_t uid, const sl_secrets *sec,
+                       const uint8_t slot_hash[SL_SHA256_LEN],
+                       sl_session **out);
 /* The session of token; NULL if none. *wrong_uid set if it exists but
  * belongs to another uid. */
 sl_session *sl_session_find(const char *token_hex, uid_t uid, int *wrong_uid);
