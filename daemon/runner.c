@@ -109,9 +109,16 @@ int sl_runner_check(const json_t *req, const sl_session *s, int *writer,
 		rc = fail(msg, cap, SL_EINPUT, "%s",
 		          _("malformed request: files must be an object of at "
 		            "most 256 files"));
+	size_t nfiles = 0;
 	for (size_t i = 0; !rc && i < n; i++) {
 		if (kinds[i] != SL_ARG_FILE && kinds[i] != SL_ARG_FILE_EQ)
 			continue;
+		if (++nfiles > FILES_MAX) {
+			rc = fail(msg, cap, SL_EINPUT, "%s",
+			          _("malformed request: more than 256 file "
+			            "words"));
+			break;
+		}
 		const json_t *f =
 		    json_object_get(files, sl_arg_path(av[i], kinds[i]));
 		if (!json_is_string(f) || !b64_shape(f))
@@ -310,6 +317,11 @@ void sl_runner_main(int fd, const json_t *req, const sl_session *s,
 	signal(SIGHUP, SIG_DFL);
 	session = s;
 	sl_session_wipe_others(s);
+	/* the service reads its connections without blocking; this worker
+	 * answers on its own one, blocking until the client has it all */
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	apply_env(json_object_get(req, "env"));
 
 	unsigned char *in = NULL;

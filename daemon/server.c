@@ -529,7 +529,14 @@ int sl_server_run(const sl_server_conf *c)
 		int64_t wait = sl_session_expire(now, idle_ms);
 		for (size_t i = 0; i < CONNS_MAX; i++) {
 			conn *k = &conns[i];
-			if (k->fd < 0 || k->queued)
+			if (k->fd >= 0 && k->queued) {
+				/* a run waiting for its turn: only to see
+				 * whether its client gave up (Ctrl-C) */
+				pc[n] = k;
+				pf[n++] = (struct pollfd){k->fd, POLLRDHUP, 0};
+				continue;
+			}
+			if (k->fd < 0)
 				continue;
 			if (k->deadline <= now) {
 				conn_close(k); /* too slow: a stuck client */
@@ -551,8 +558,14 @@ int sl_server_run(const sl_server_conf *c)
 		if (pf[1].revents)
 			reap();
 		for (nfds_t i = 3; i < n; i++) {
-			if (!pf[i].revents || pc[i]->fd < 0 || pc[i]->queued)
+			if (!pf[i].revents || pc[i]->fd < 0)
 				continue;
+			if (pc[i]->queued) {
+				log_line(pc[i], "dropped: gave up waiting",
+				         NULL);
+				conn_close(pc[i]);
+				continue;
+			}
 			if (pc[i]->login_fd >= 0)
 				login_done(pc[i]);
 			else

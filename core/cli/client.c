@@ -366,7 +366,9 @@ static sl_rc add_inputs(json_t *req, int n, char **rest,
 	json_t *e = json_object();
 	for (size_t i = 0; e && i < CLI_COUNT(env); i++) {
 		const char *v = getenv(env[i]);
-		if (v && *v && strlen(v) < 128)
+		/* TZ=":/etc/localtime" and the like name a file: the
+		 * service's own time zone is the machine's anyway */
+		if (v && *v && strlen(v) < 128 && *v != ':')
 			json_object_set_new(e, env[i], json_string(v));
 	}
 	if (!e || json_object_set_new(req, "env", e))

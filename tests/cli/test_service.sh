@@ -283,6 +283,30 @@ sys.exit(1 if bad else 0)
 PY
 expect_rc 0 as boss audit verify
 
+# --- a client that gives up while its write waits: the write never runs -------
+"$SHENLI" sample docket --cases 3000 --seed 4 --start 600000 >"$T/long.jsonl"
+"$SHENLI" sample docket --cases 3 --seed 4 --start 690000 >"$T/quit.jsonl"
+(svc boss case import --jsonl "$T/long.jsonl" >/dev/null 2>&1) &
+LONG=$!
+for _ in $(seq 200); do
+	[ -n "$(pgrep -P "$DPID")" ] && break
+	sleep 0.01
+done
+SHENLI_SOCKET=$SOCK XDG_RUNTIME_DIR=$T/xdg/boss "$SHENLI" case import --jsonl "$T/quit.jsonl" >/dev/null 2>&1 </dev/null &
+QUIT=$!
+sleep 0.3
+kill "$QUIT" 2>/dev/null
+wait "$QUIT" 2>/dev/null
+wait "$LONG"
+check "a queued write whose client gave up is dropped (service's log)" grep -q "dropped: gave up waiting" "$T/shenlid.log"
+expect_rc 0 as boss case list --json
+check "... and none of its dossiers was imported" python3 - "$OUT" "$T/quit.jsonl" <<'PY'
+import json, sys
+have = {c["case_id"] for c in json.load(open(sys.argv[1]))}
+quit = [json.loads(l)["case_id"] for l in open(sys.argv[2])]
+sys.exit(1 if any(q in have for q in quit) else 0)
+PY
+
 # --- kill -9 of the service and its workers mid-write -------------------------
 "$SHENLI" sample docket --cases 4000 --seed 4 --start 800000 >"$T/big.jsonl"
 (svc boss case import --jsonl "$T/big.jsonl" >"$T/big.out" 2>&1) &
@@ -319,6 +343,7 @@ trap 'for p in $(jobs -p); do kill -9 "$p" 2>/dev/null; done; userdel "$OTHER" 2
 SDIR=$T/srv
 mkdir -m 700 "$SDIR"
 cp -a "$STORE" "$STORE.keys" "$SDIR/"
+for f in "$STORE"-wal "$STORE"-shm; do [ -e "$f" ] && cp -a "$f" "$SDIR/"; done
 [ -d "$STORE.pkg" ] && cp -a "$STORE.pkg" "$SDIR/"
 chown -R "$SVC:$SVC" "$SDIR"
 chmod 711 "$T"
@@ -364,7 +389,7 @@ fi
 as_mem "$SHENLI" --user boss --passphrase-file "$T/mem/pw" login >"$OUT" 2>"$ERR"
 check "but the member's account logs in through the socket (exit $?)" grep -q "logged in as boss" "$OUT" || _show "$ERR"
 as_mem "$SHENLI" case list --json >"$T/mem.list" 2>"$ERR"
-check "and its commands work (case list --json, exit $?)" pyjson "any(c['case_id'] == '$ID' for c in d)" "$T/mem.list"
+check "and its commands work (case list --json, exit $?)" pyjson "any(c['case_id'] == '$ID' for c in d)" "$T/mem.list" || { _show "$ERR"; _show "$T/srv.log"; }
 timeout 120 "$SHENLI" --store "$SDIR/store.db" --user boss --passphrase-file "$T/pw/boss" case list --json >"$T/root.list" </dev/null
 check "... the same listing embedded mode gives the service's owner" cmp -s "$T/mem.list" "$T/root.list"
 as_mem "$SHENLI" review run "$ID" >/dev/null 2>"$ERR"
