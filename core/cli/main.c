@@ -84,6 +84,12 @@ static void usage(FILE *f)
 	      "6 integrity violation, 7 system error (I/O, disk full, "
 	      "busy)\n"),
 	    f);
+	fputs(_("\nWith the service (shenlid), whose account alone holds the "
+	        "store:\n'shenli login' asks for the passphrase once and opens "
+	        "a session; commands\nwithout --store then go through the "
+	        "service. 'shenli status' says whether it\nruns and who is "
+	        "logged in; 'shenli logout' ends the session.\n"),
+	      f);
 }
 
 /* An unknown command: what was probably meant (a subcommand typed without
