@@ -24,6 +24,11 @@
 #define CONNS_MAX 128
 #define WORKERS_MAX 32
 #define REQUEST_MS 30000 /* a request must arrive whole within this */
+/* requests being received, all connections together: a few clients each
+ * sending SL_WIRE_MAX must not take the service's memory */
+#define BUFFERED_MAX (256u << 20)
+
+static size_t buffered;
 
 typedef struct {
 	int fd;
@@ -79,6 +84,7 @@ static void conn_close(conn *c)
 	if (c->body) {
 		sl_wipe(c->body, c->len);
 		free(c->body);
+		buffered -= c->len;
 	}
 	json_decref(c->queued);
 	memset(c, 0, sizeof *c);
@@ -393,10 +399,14 @@ static void read_some(conn *c)
 				            _("malformed request: bad length"));
 				return;
 			}
-			if (!(c->body = malloc(c->len))) {
-				reply_error(c, SL_ESYS, _("out of memory"));
+			if (buffered + c->len > BUFFERED_MAX ||
+			    !(c->body = malloc(c->len))) {
+				reply_error(
+				    c, SL_ESYS,
+				    _("the service is busy: try again"));
 				return;
 			}
+			buffered += c->len;
 		}
 		if (c->got >= 4 && c->got == 4 + (size_t)c->len)
 			break;
@@ -406,6 +416,7 @@ static void read_some(conn *c)
 	sl_wipe(c->body, c->len);
 	free(c->body);
 	c->body = NULL;
+	buffered -= c->len;
 	if (!req)
 		reply_error(c, SL_EINPUT, why);
 	else

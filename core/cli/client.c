@@ -169,7 +169,7 @@ static int login(sl_cli *g)
 		    SL_EUSAGE,
 		    _("who is acting? give --user ID or set SHENLI_USER")));
 	char prompt[256];
-	snprintf(prompt, sizeof prompt, _("Passphrase for %s: "),
+	snprintf(prompt, sizeof prompt, _("%sPassphrase for %s: "), "",
 	         cli_txt(g->user));
 	cli_pass p = {0};
 	sl_rc rc = cli_read_passphrase(g, prompt, &p);

@@ -23,6 +23,7 @@ PK=${SHENLI_PACKAGES:-}
 as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
 as root rules install "$PK/rules" >/dev/null
 for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
+as root script install "$PK/gate_findings" >/dev/null
 
 mkdir -m 700 "$T/run" "$T/xdg"
 SOCK=$T/run/shenli.sock
@@ -131,6 +132,9 @@ same "case show --json" case show "$ID" --json
 expect_rc 1 svc boss review run "$ID"
 check "review run through the service: the example's blocker" grep -q "1 blocker" "$OUT"
 same "review run (again)" review run "$ID"
+# a gate script: its confined worker is exec'd from shenlid's own image
+same "script run (sandbox worker exec'd from shenlid)" script run gate_findings "$ID"
+check "script run ran the script (exit $src: 0 or 1)" test "$src" -le 1
 same "review findings --json" review findings "$ID" --json
 check "the findings are there" pyjson "len(d) > 0" "$T/s.out"
 same "audit verify" audit verify
