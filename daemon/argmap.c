@@ -132,11 +132,11 @@ static void classify(const cmd_files *c, int first, int argc, char *const *argv,
 		if (dashdash || strncmp(w, "--", 2)) {
 			if (!dashdash && w[0] == '-' && w[1])
 				continue; /* a short option: none is valid */
+			/* a positional "-" is a file named "-" (only an
+			 * option's "-" means standard input) */
 			npos++;
 			if (c->pos_files == -1 || c->pos_files == npos)
-				kinds[i] = c->stdin_ok && !strcmp(w, "-")
-				               ? SL_ARG_STDIN
-				               : SL_ARG_FILE;
+				kinds[i] = SL_ARG_FILE;
 			continue;
 		}
 		const char *eq = strchr(w + 2, '=');
