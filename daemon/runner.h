@@ -18,11 +18,6 @@
 
 #include "session.h"
 
-/* Check a run request before a worker is started for it: argv, files,
- * stdin and env well-formed and bounded, nothing refused by argmap.h.
- * 0, or the exit code with why in msg. *writer: it may write the store. */
-int sl_runner_check(const json_t *req, const sl_session *s, int *writer,
-                    char *msg, size_t cap);
 /* In the forked worker: run req for session s against the store at path,
  * answer on fd, and exit. Never returns. */
 void sl_runner_main(int fd, const json_t *req, const sl_session *s,

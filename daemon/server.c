@@ -18,6 +18,7 @@
 
 #include "../core/crypto.h"
 #include "proto.h"
+#include "request.h"
 #include "runner.h"
 #include "session.h"
 
@@ -342,7 +343,7 @@ static void do_run(conn *c, json_t *req)
 		return;
 	int writer = 1;
 	char msg[512];
-	int rc = sl_runner_check(req, s, &writer, msg, sizeof msg);
+	int rc = sl_request_check(req, s->user, &writer, msg, sizeof msg);
 	if (rc) {
 		reply_error(c, rc, msg);
 		return;
