@@ -272,6 +272,7 @@ static void login_done(conn *c)
 	}
 	a.msg[sizeof a.msg - 1] = 0;
 	sl_session *s = NULL;
+	uint8_t token[SL_TOKEN_LEN];
 	sl_rc rc = a.rc;
 	if (!rc) {
 		sl_secrets *sec = sl_secrets_new();
@@ -281,7 +282,7 @@ static void login_done(conn *c)
 			memcpy(sec->data_key, a.data_key, SL_KEY_LEN);
 			memcpy(sec->sign_seed, a.sign_seed, sizeof a.sign_seed);
 			rc = sl_session_start(c->login_user, c->uid, sec,
-			                      a.slot_hash, &s);
+			                      a.slot_hash, token, &s);
 			sl_secrets_free(sec);
 		}
 		if (rc)
@@ -298,7 +299,8 @@ static void login_done(conn *c)
 	}
 	log_line(c, "login", s->user);
 	char hex[SL_TOKEN_HEX + 1];
-	sl_hex(s->token, SL_TOKEN_LEN, hex);
+	sl_hex(token, SL_TOKEN_LEN, hex);
+	sl_wipe(token, sizeof token);
 	json_t *j = json_pack("{s:s, s:s, s:I}", "token", hex, "user", s->user,
 	                      "idle_timeout", (json_int_t)conf->idle_s);
 	sl_wipe(hex, sizeof hex);

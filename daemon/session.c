@@ -103,7 +103,8 @@ sl_rc sl_session_unwrap(const char *path, const char *user, const char *pass,
 }
 
 sl_rc sl_session_start(const char *user, uid_t uid, const sl_secrets *sec,
-                       const uint8_t slot_hash[SL_SHA256_LEN], sl_session **out)
+                       const uint8_t slot_hash[SL_SHA256_LEN],
+                       uint8_t token[SL_TOKEN_LEN], sl_session **out)
 {
 	sl_session *s = NULL;
 	/* one session per account and user: a new login replaces the old */
@@ -122,7 +123,9 @@ sl_rc sl_session_start(const char *user, uid_t uid, const sl_secrets *sec,
 	memset(s, 0, sizeof *s);
 	if (!(s->sec = sl_secrets_new()))
 		return sl_error(SL_ESYS, _("out of memory"));
-	sl_rc rc = sl_random_key(s->token, sizeof s->token);
+	sl_rc rc = sl_random_key(token, SL_TOKEN_LEN);
+	if (!rc)
+		rc = sl_sha256(token, SL_TOKEN_LEN, s->token_hash);
 	if (rc) {
 		wipe(s);
 		return rc;
@@ -157,12 +160,14 @@ sl_session *sl_session_find(const char *token_hex, uid_t uid, int *wrong_uid)
 			return NULL;
 		tok[i] = (uint8_t)(hi << 4 | lo);
 	}
-	sl_session *found = NULL;
-	for (size_t i = 0; i < SL_SESSIONS_MAX; i++)
-		if (sessions[i].used &&
-		    !sl_memeq_ct(sessions[i].token, tok, sizeof tok))
-			found = &sessions[i];
+	uint8_t h[SL_SHA256_LEN];
+	int ok = sl_sha256(tok, sizeof tok, h) == SL_OK;
 	sl_wipe(tok, sizeof tok);
+	sl_session *found = NULL;
+	for (size_t i = 0; ok && i < SL_SESSIONS_MAX; i++)
+		if (sessions[i].used &&
+		    !sl_memeq_ct(sessions[i].token_hash, h, sizeof h))
+			found = &sessions[i];
 	if (found && found->uid != uid) {
 		*wrong_uid = 1;
 		return NULL;

@@ -23,7 +23,9 @@
 
 typedef struct {
 	int used;
-	uint8_t token[SL_TOKEN_LEN];
+	/* SHA-256 of the token: the token itself is only the client's, so
+	 * that a look at this table gives no session away */
+	uint8_t token_hash[SL_SHA256_LEN];
 	uid_t uid;
 	char user[SL_ID_MAX + 1];
 	sl_secrets *sec;
@@ -41,10 +43,11 @@ sl_rc sl_session_unwrap(const char *path, const char *user, const char *pass,
                         size_t plen, sl_secrets *sec,
                         uint8_t slot_hash[SL_SHA256_LEN]);
 /* Start a session for uid with what sl_session_unwrap gave (copied); a
- * session of the same uid and user before it ends. */
+ * session of the same uid and user before it ends. token: the new
+ * session's token, for the client (wipe it after sending). */
 sl_rc sl_session_start(const char *user, uid_t uid, const sl_secrets *sec,
                        const uint8_t slot_hash[SL_SHA256_LEN],
-                       sl_session **out);
+                       uint8_t token[SL_TOKEN_LEN], sl_session **out);
 /* The session of token; NULL if none. *wrong_uid set if it exists but
  * belongs to another uid. */
 sl_session *sl_session_find(const char *token_hex, uid_t uid, int *wrong_uid);

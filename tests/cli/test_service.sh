@@ -311,19 +311,40 @@ quit = [json.loads(l)["case_id"] for l in open(sys.argv[2])]
 sys.exit(1 if any(q in have for q in quit) else 0)
 PY
 
-# --- kill -9 of the service and its workers mid-write -------------------------
-"$SHENLI" sample docket --cases 4000 --seed 4 --start 800000 >"$T/big.jsonl"
-(svc boss case import --jsonl "$T/big.jsonl" >"$T/big.out" 2>&1) &
-for _ in $(seq 200); do
-	[ -n "$(pgrep -P "$DPID")" ] && break
-	sleep 0.01
+# --- kill -9 of the service and its workers mid-write, at several moments --
+# Each time: the log verifies, and the import landed whole or not at all.
+KILLS=0
+ROUND=0
+for delay in 0.02 0.08 0.15 0.25 0.4; do
+	ROUND=$((ROUND + 1))
+	if ! kill -0 "$DPID" 2>/dev/null; then
+		start_service "$SOCK" "$T/shenlid.k$delay.log" || break
+		login boss >/dev/null || fail "login boss after a kill"
+	fi
+	"$SHENLI" sample docket --cases 3000 --seed 4 --start "$((800000 + ROUND * 10000))" >"$T/big.jsonl"
+	(svc boss case import --jsonl "$T/big.jsonl" >"$T/big.out" 2>&1) &
+	for _ in $(seq 300); do
+		[ -n "$(pgrep -P "$DPID")" ] && break
+		sleep 0.01
+	done
+	sleep "$delay"
+	KIDS=$(pgrep -P "$DPID")
+	kill -9 "$DPID" $KIDS 2>/dev/null
+	wait "$DPID" 2>/dev/null
+	wait
+	[ -n "$KIDS" ] && KILLS=$((KILLS + 1))
+	expect_rc 0 as boss audit verify
+	as boss case list --json >"$T/list.json"
+	check "killed after ${delay}s: the import landed whole or not at all" python3 - "$T/list.json" "$T/big.jsonl" <<'PY'
+import json, sys
+have = {c["case_id"] for c in json.load(open(sys.argv[1]))}
+want = [json.loads(l)["case_id"] for l in open(sys.argv[2])]
+n = sum(1 for w in want if w in have)
+print("       %d of %d there" % (n, len(want)))
+sys.exit(0 if n in (0, len(want)) else 1)
+PY
 done
-sleep 0.2
-KIDS=$(pgrep -P "$DPID")
-kill -9 "$DPID" $KIDS 2>/dev/null
-wait "$DPID" 2>/dev/null
-check "a worker was running when the service was killed" test -n "$KIDS" || _show "$T/big.out"
-expect_rc 0 as boss audit verify
+check "a worker was running at most kills ($KILLS of 5)" test "$KILLS" -ge 3
 start_service "$SOCK" "$T/shenlid2.log" || finish
 check "a new service takes over the socket the killed one left" test -S "$SOCK"
 expect_rc 3 svc boss case list
