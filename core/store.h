@@ -22,6 +22,7 @@
 
 #include "crypto.h"
 #include "err.h"
+#include "keyslot.h"
 
 /* What the log has authorised, as verified at unlock (registry.h). */
 struct sl_registry;
@@ -87,6 +88,15 @@ sl_rc sl_sqlite_err(sqlite3 *db, int rc, const char *what);
 struct sl_audit_report;
 sl_rc sl_store_verify(sl_store *s, const char *anchor,
                       struct sl_audit_report *r);
+
+/* Open as user with the secrets a passphrase unwrapped earlier from the
+ * slot whose file image hashes to slot_hash (shenlid: one scrypt per
+ * session, not per command). Every check sl_store_open makes after its
+ * unwrap is made; a slot replaced since (a new passphrase) is SL_EAUTH. */
+sl_rc sl_store_open_unwrapped(const char *path, const char *user,
+                              const sl_secrets *sec,
+                              const uint8_t slot_hash[SL_SHA256_LEN],
+                              unsigned flags, sl_store **out);
 
 /* Unix milliseconds now. */
 int64_t sl_now_ms(void);

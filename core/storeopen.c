@@ -670,3 +670,92 @@ sl_rc sl_store_verify(sl_store *s, const char *anchor, sl_audit_report *r)
 	}
 	return SL_OK;
 }
+
+/* ---- opening with secrets unwrapped before (shenlid's sessions) ----------
+ * The same checks as sl_store_open after its slot unwrap, so that a
+ * session opens exactly what the passphrase would open now: the slot the
+ * session unwrapped must still be the user's (a passphrase changed since
+ * ends the session), and the log, the user's identity and their signing
+ * key are checked as at every unlock. Kept apart from sl_store_open so
+ * that the two can be folded together later without touching its body. */
+sl_rc sl_store_open_unwrapped(const char *path, const char *user,
+                              const sl_secrets *sec,
+                              const uint8_t slot_hash[SL_SHA256_LEN],
+                              unsigned flags, sl_store **out)
+{
+	sl_crypto_init();
+	char slot[PATH_MAX], newslot[PATH_MAX + 8];
+	slot_img cur = {0}, nxt = {0};
+	sl_rc rc;
+	if (!sl_file_exists(path))
+		return sl_error(
+		    SL_EINPUT,
+		    _("%s: no store here (create one with 'shenli init')"),
+		    path);
+	if ((rc = sl_store_check_modes(path)))
+		return rc;
+	if (!sl_user_id_valid(user) ||
+	    sl_store_slot_path(path, user, slot, sizeof slot) != SL_OK ||
+	    !slot_load(slot, &cur))
+		return sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+	snprintf(newslot, sizeof newslot, "%s.new", slot);
+	slot_load(newslot, &nxt);
+	int using_new = nxt.img && !sl_memeq_ct(nxt.hash, slot_hash, 32);
+	sl_store *s = NULL;
+	if (!using_new && sl_memeq_ct(cur.hash, slot_hash, 32)) {
+		rc = sl_error(SL_EAUTH,
+		              _("%s: the key slot this session was opened with "
+		                "has been replaced (a new passphrase?): log in "
+		                "again"),
+		              user);
+		goto fail;
+	}
+	if (!(s = sl_store_alloc(path))) {
+		rc = sl_error(SL_ESYS, _("out of memory"));
+		goto fail;
+	}
+	memcpy(s->sec, sec, sizeof *sec);
+	if ((rc = sl_store_open_db(path, s->sec->data_key, 0, &s->db)))
+		goto fail;
+	int ver = 0;
+	if ((rc = schema_known(s, &ver)) || (rc = read_store_id(s)))
+		goto fail;
+	snprintf(s->actor.id, sizeof s->actor.id, "%s", user);
+	if ((rc = verify_at_open(s, user))) {
+		if (!(flags & SL_OPEN_UNVERIFIED))
+			goto fail;
+		s->unverified = 1;
+		snprintf(s->open_failure, sizeof s->open_failure, "%s",
+		         sl_errmsg());
+		sl_errclear();
+	}
+	int enrolled = 0;
+	if ((rc = slot_is_current(s, user, &cur, &nxt, slot, newslot, using_new,
+	                          &enrolled)))
+		goto fail;
+	s->unenrolled = !enrolled;
+	if (s->unenrolled && !(flags & SL_OPEN_ENROL)) {
+		rc =
+		    sl_error(SL_EAUTH,
+		             _("%s: this passphrase was chosen by an admin and "
+		               "opens nothing until you choose your own: run "
+		               "'shenli user passwd' first"),
+		             user);
+		goto fail;
+	}
+	if (ver < sl_schema_version && !s->unverified && !s->unenrolled &&
+	    (rc = migrate_on_open(s, ver)))
+		goto fail;
+	if (!s->unenrolled && !s->unverified)
+		checkpoint_forward(s);
+	free(cur.img);
+	free(nxt.img);
+	*out = s;
+	return SL_OK;
+
+fail:
+	free(cur.img);
+	free(nxt.img);
+	sl_store_close(s);
+	return rc;
+}

@@ -19,7 +19,7 @@ DOMAIN=shenli
 # The sources, in a fixed order, so that the same sources give the same
 # template byte for byte.
 sources() {
-	LC_ALL=C ls core/*.c core/cli/*.c demo/*.c | LC_ALL=C sort
+	LC_ALL=C ls core/*.c core/cli/*.c daemon/*.c demo/*.c | LC_ALL=C sort
 }
 
 # extract OUT: the template of the sources as they are now. File names but

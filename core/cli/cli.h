@@ -16,13 +16,29 @@
  * looked up as gettext does with pgettext: "CONTEXT\004MSGID". */
 #define NC_(ctx, s) ctx "\004" s
 
-typedef struct {
+typedef struct sl_cli {
 	char *store; /* resolved store path */
 	const char *user;
 	const char *pass_file;
 	int pass_fd; /* -1 if not given */
 	sl_store *s; /* opened by cli_store(), closed by the dispatcher */
+	/* In shenlid's worker: opens the store with the session's secrets
+	 * instead of asking for a passphrase (NULL: ask, as always). */
+	sl_rc (*open)(const struct sl_cli *g, unsigned flags, sl_store **out);
+	void *open_ctx;
 } sl_cli;
+
+/* The whole command line (main): embedded, or the client of shenlid. */
+int cli_main(int argc, char **argv);
+/* Run one command (rest[0] is its name) with the global options already
+ * in g: what main does after taking them out, and what shenlid's worker
+ * does for a client's command line. */
+int cli_run(int n, char **rest, sl_cli *g);
+/* Messages in the language LC_ALL/LC_MESSAGES/LANG/LANGUAGE ask for. */
+void cli_init_locale(void);
+/* In shenlid's worker: a document for --out FILE is handed here instead
+ * of written (the client writes it); NULL otherwise. */
+extern sl_rc (*cli_out_hook)(const char *path, const char *data, size_t len);
 
 /* A passphrase in locked memory; free with cli_pass_free. */
 typedef struct {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "client.h"
 #include <jansson.h>
 
 #define SHENLI_VERSION "0.1.0"
@@ -82,6 +83,12 @@ static void usage(FILE *f)
 	      "6 integrity violation, 7 system error (I/O, disk full, "
 	      "busy)\n"),
 	    f);
+	fputs(_("\nWith the service (shenlid), whose account alone holds the "
+	        "store:\n'shenli login' asks for the passphrase once and opens "
+	        "a session; commands\nwithout --store then go through the "
+	        "service. 'shenli status' says whether it\nruns and who is "
+	        "logged in; 'shenli logout' ends the session.\n"),
+	      f);
 }
 
 /* An unknown command: what was probably meant (a subcommand typed without
@@ -135,7 +142,7 @@ static int help(int argc, char **argv, sl_cli *g)
 
 /* Messages in the user's language. setlocale(LC_ALL, "") takes LC_ALL,
  * LC_MESSAGES and LANG as usual; the C locale stays English. */
-static void init_locale(void)
+void cli_init_locale(void)
 {
 	if (!setlocale(LC_ALL, "")) {
 		/* The locale asked for is not installed (on Debian: not made
@@ -321,11 +328,47 @@ static int take(const char *opt, int *i, int argc, char **argv,
 	return 1;
 }
 
-int main(int argc, char **argv)
+int cli_run(int n, char **rest, sl_cli *g)
+{
+	int rc;
+	if (n == 0) {
+		usage(stderr);
+		rc = SL_EUSAGE;
+	} else if (!strcmp(rest[0], "--help") || !strcmp(rest[0], "-h")) {
+		usage(stdout);
+		rc = SL_OK;
+	} else if (!strcmp(rest[0], "help")) {
+		rc = help(n, rest, g);
+	} else if (!strcmp(rest[0], "--version")) {
+		printf("shenli %s\n", SHENLI_VERSION);
+		rc = SL_OK;
+	} else {
+		rc = -1;
+		for (size_t i = 0; i < NCMD; i++)
+			if (!strcmp(rest[0], commands[i].name)) {
+				cli_enter(commands[i].name, commands[i].grp);
+				rc = commands[i].grp
+				         ? cli_dispatch(commands[i].grp, n,
+				                        rest, g)
+				         : commands[i].fn(n, rest, g);
+				break;
+			}
+		if (rc == -1)
+			rc = unknown_command(rest[0]);
+	}
+	fflush(stdout);
+	if (ferror(stdout) && rc == SL_OK) {
+		fprintf(stderr, _("shenli: writing output failed\n"));
+		rc = SL_ESYS;
+	}
+	return rc;
+}
+
+int cli_main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], SL_SANDBOX_WORKER_ARG) == 0)
 		return sl_sandbox_worker_main();
-	init_locale();
+	cli_init_locale();
 	umask(077); /* everything shenli creates is private */
 	sl_crypto_init();
 
@@ -379,6 +422,19 @@ int main(int argc, char **argv)
 	if (g.pass_file && g.pass_fd >= 0)
 		USAGE_FAIL(
 		    _("give --passphrase-file or --passphrase-fd, not both"));
+	/* The service: login, logout and status always talk to it; any other
+	 * command does when no store is named and this account has a
+	 * session (client.h). A named store is embedded mode, as always. */
+	if (n > 0 && cli_client_session_cmd(rest[0])) {
+		int rc = cli_client_session(n, rest, &g);
+		free(rest);
+		return rc;
+	}
+	if (!(store && *store) && cli_client_wanted(n, rest)) {
+		int rc = cli_client_run(n, rest, &g);
+		free(rest);
+		return rc;
+	}
 	g.store = store && *store ? strdup(store) : sl_store_default_path();
 	if (!g.store) {
 		fprintf(stderr,
@@ -387,37 +443,7 @@ int main(int argc, char **argv)
 		return SL_EUSAGE;
 	}
 
-	int rc;
-	if (n == 0) {
-		usage(stderr);
-		rc = SL_EUSAGE;
-	} else if (!strcmp(rest[0], "--help") || !strcmp(rest[0], "-h")) {
-		usage(stdout);
-		rc = SL_OK;
-	} else if (!strcmp(rest[0], "help")) {
-		rc = help(n, rest, &g);
-	} else if (!strcmp(rest[0], "--version")) {
-		printf("shenli %s\n", SHENLI_VERSION);
-		rc = SL_OK;
-	} else {
-		rc = -1;
-		for (size_t i = 0; i < NCMD; i++)
-			if (!strcmp(rest[0], commands[i].name)) {
-				cli_enter(commands[i].name, commands[i].grp);
-				rc = commands[i].grp
-				         ? cli_dispatch(commands[i].grp, n,
-				                        rest, &g)
-				         : commands[i].fn(n, rest, &g);
-				break;
-			}
-		if (rc == -1)
-			rc = unknown_command(rest[0]);
-	}
-	fflush(stdout);
-	if (ferror(stdout) && rc == SL_OK) {
-		fprintf(stderr, _("shenli: writing output failed\n"));
-		rc = SL_ESYS;
-	}
+	int rc = cli_run(n, rest, &g);
 	free(g.store);
 	free(rest);
 	return rc;

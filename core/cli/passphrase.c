@@ -300,6 +300,8 @@ sl_rc cli_unlock(const sl_cli *g, sl_store **out)
 
 sl_rc cli_unlock_as(const sl_cli *g, unsigned flags, sl_store **out)
 {
+	if (g->open)
+		return g->open(g, flags, out);
 	if (!g->user)
 		return sl_error(
 		    SL_EUSAGE,

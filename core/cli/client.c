@@ -1,0 +1,468 @@
+/* client.c - login, logout, status, and commands through shenlid. */
+#define _GNU_SOURCE
+#include "client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../../daemon/argmap.h"
+#include "../../daemon/proto.h"
+#include "../fsutil.h"
+
+static const char *socket_path(void)
+{
+	const char *p = getenv("SHENLI_SOCKET");
+	return p && *p ? p : SL_SOCKET_DEFAULT;
+}
+
+/* $XDG_RUNTIME_DIR/shenli[/session]; 0 if XDG_RUNTIME_DIR is not set. */
+static int token_path(char *buf, size_t cap, int dir_only)
+{
+	const char *x = getenv("XDG_RUNTIME_DIR");
+	if (!x || x[0] != '/')
+		return 0;
+	return snprintf(buf, cap, "%s/shenli%s", x,
+	                dir_only ? "" : "/session") < (int)cap;
+}
+
+/* The token, from a private file of this account's; 0 if there is none
+ * (or it is not private: then said why). */
+static int read_token(char tok[SL_TOKEN_HEX + 1], int quiet)
+{
+	char path[PATH_MAX];
+	if (!token_path(path, sizeof path, 0))
+		return 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	char buf[SL_TOKEN_HEX + 2];
+	ssize_t r = -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_uid == getuid() && !(st.st_mode & 077))
+		r = read(fd, buf, sizeof buf);
+	else if (!quiet)
+		fprintf(stderr,
+		        _("shenli: %s is not a private file of yours: "
+		          "ignored (shenli login makes a new one)\n"),
+		        path);
+	close(fd);
+	int ok = r >= SL_TOKEN_HEX &&
+	         (r == SL_TOKEN_HEX || buf[SL_TOKEN_HEX] == '\n');
+	if (ok) {
+		memcpy(tok, buf, SL_TOKEN_HEX);
+		tok[SL_TOKEN_HEX] = 0;
+	}
+	sl_wipe(buf, sizeof buf);
+	return ok;
+}
+
+static int connect_service(void)
+{
+	const char *p = socket_path();
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (strlen(p) >= sizeof a.sun_path) {
+		sl_error(SL_EUSAGE, _("%s: socket path too long"), p);
+		return -1;
+	}
+	strcpy(a.sun_path, p);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		sl_error(SL_ESYS, _("the service is not running (%s: %s)"), p,
+		         strerror(e));
+		return -1;
+	}
+	return fd;
+}
+
+/* One request, one reply; a refusal ({"error"}) becomes its exit code
+ * with the message recorded. */
+static sl_rc exchange(const json_t *req, json_t **reply)
+{
+	*reply = NULL;
+	int fd = connect_service();
+	if (fd < 0)
+		return SL_ESYS;
+	sl_rc rc = sl_wire_send(fd, req);
+	if (!rc)
+		rc = sl_wire_recv(fd, reply);
+	close(fd);
+	if (rc)
+		return rc;
+	const json_t *err = json_object_get(*reply, "error");
+	if (json_is_string(err)) {
+		json_int_t r =
+		    json_integer_value(json_object_get(*reply, "rc"));
+		rc = sl_error(r >= 1 && r <= 7 ? (sl_rc)r : SL_ESYS, "%s",
+		              json_string_value(err));
+		json_decref(*reply);
+		*reply = NULL;
+	}
+	return rc;
+}
+
+int cli_client_session_cmd(const char *cmd)
+{
+	return !strcmp(cmd, "login") || !strcmp(cmd, "logout") ||
+	       !strcmp(cmd, "status");
+}
+
+int cli_client_wanted(int n, char **rest)
+{
+	if (n < 1)
+		return 0;
+	sl_arg_kind *kinds = calloc((size_t)n, sizeof *kinds);
+	sl_arg_info info;
+	if (!kinds)
+		return 0;
+	sl_argmap(n, rest, kinds, &info);
+	free(kinds);
+	if (info.local || !strcmp(rest[0], "init"))
+		return 0;
+	struct stat st;
+	char tok[SL_TOKEN_HEX + 1];
+	if (stat(socket_path(), &st) != 0 || !S_ISSOCK(st.st_mode) ||
+	    !read_token(tok, 1))
+		return 0;
+	sl_wipe(tok, sizeof tok);
+	return 1;
+}
+
+/* ---- login, logout, status ---------------------------------------------- */
+
+static int save_token(const char *tok)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	if (!token_path(dir, sizeof dir, 1) ||
+	    !token_path(path, sizeof path, 0))
+		return cli_fail(sl_error(
+		    SL_EUSAGE, _("XDG_RUNTIME_DIR is not set: there is no "
+		                 "private place to keep the session token (log "
+		                 "in from a login session, or set it to a "
+		                 "directory of your own, mode 0700)")));
+	char line[SL_TOKEN_HEX + 2];
+	snprintf(line, sizeof line, "%s\n", tok);
+	sl_rc rc = sl_dir_ensure(dir, 0700);
+	if (!rc)
+		rc = sl_file_write_atomic(path, line, SL_TOKEN_HEX + 1, 0600);
+	sl_wipe(line, sizeof line);
+	return rc ? cli_fail(rc) : SL_OK;
+}
+
+static int login(sl_cli *g)
+{
+	char dir[PATH_MAX];
+	if (!token_path(dir, sizeof dir, 1))
+		return save_token(""); /* says why */
+	if (!g->user)
+		return cli_fail(sl_error(
+		    SL_EUSAGE,
+		    _("who is acting? give --user ID or set SHENLI_USER")));
+	char prompt[256];
+	snprintf(prompt, sizeof prompt, _("%sPassphrase for %s: "), "",
+	         cli_txt(g->user));
+	cli_pass p = {0};
+	sl_rc rc = cli_read_passphrase(g, prompt, &p);
+	if (rc)
+		return cli_fail(rc);
+	json_t *req = json_pack("{s:s, s:s, s:s%}", "op", "login", "user",
+	                        g->user, "passphrase", p.buf, p.len);
+	cli_pass_free(&p);
+	json_t *reply = NULL;
+	rc =
+	    req ? exchange(req, &reply) : sl_error(SL_ESYS, _("out of memory"));
+	json_decref(req);
+	if (rc)
+		return cli_fail(rc);
+	const char *tok = json_string_value(json_object_get(reply, "token"));
+	json_int_t idle =
+	    json_integer_value(json_object_get(reply, "idle_timeout"));
+	int r = tok && strlen(tok) == SL_TOKEN_HEX
+	            ? save_token(tok)
+	            : cli_fail(sl_error(SL_ESYS, _("the service sent no "
+	                                           "session token")));
+	if (!r)
+		printf(_("logged in as %s; the session ends after %lld s "
+		         "idle (shenli logout ends it now)\n"),
+		       cli_txt(g->user), (long long)idle);
+	json_decref(reply);
+	return r;
+}
+
+static int logout(void)
+{
+	char tok[SL_TOKEN_HEX + 1], path[PATH_MAX];
+	if (!read_token(tok, 0)) {
+		printf("%s\n", _("not logged in"));
+		return SL_OK;
+	}
+	json_t *req = json_pack("{s:s, s:s}", "op", "logout", "token", tok);
+	sl_wipe(tok, sizeof tok);
+	json_t *reply = NULL;
+	sl_rc rc = req ? exchange(req, &reply) : SL_ESYS;
+	json_decref(req);
+	json_decref(reply);
+	/* the token goes either way: a session the service no longer has
+	 * (idle, restarted) is over too */
+	if (token_path(path, sizeof path, 0))
+		unlink(path);
+	if (rc && rc != SL_EAUTH)
+		return cli_fail(rc);
+	printf("%s\n", _("logged out"));
+	return SL_OK;
+}
+
+/* The audit head through the session ("audit head"); NULL if none. */
+static char *session_head(const char *tok)
+{
+	json_t *req = json_pack("{s:s, s:s, s:[s,s]}", "op", "run", "token",
+	                        tok, "argv", "audit", "head");
+	json_t *reply = NULL;
+	char *head = NULL;
+	unsigned char *out;
+	size_t n;
+	if (req && exchange(req, &reply) == SL_OK &&
+	    json_integer_value(json_object_get(reply, "rc")) == 0 &&
+	    sl_wire_bytes(reply, "stdout", &out, &n) == 0) {
+		out[strcspn((char *)out, "\n")] = 0;
+		head = (char *)out;
+	}
+	json_decref(req);
+	json_decref(reply);
+	return head;
+}
+
+static int status(int json)
+{
+	char tok[SL_TOKEN_HEX + 1];
+	int have = read_token(tok, 0);
+	json_t *req =
+	    have ? json_pack("{s:s, s:s}", "op", "status", "token", tok)
+	         : json_pack("{s:s}", "op", "status");
+	json_t *reply = NULL;
+	sl_rc rc = req ? exchange(req, &reply) : SL_ESYS;
+	json_decref(req);
+	const char *user =
+	    reply ? json_string_value(json_object_get(reply, "user")) : NULL;
+	char *head = user && have ? session_head(tok) : NULL;
+	sl_wipe(tok, sizeof tok);
+	if (json) {
+		json_t *j = json_pack(
+		    "{s:s, s:s, s:s?, s:I, s:s?}", "service",
+		    rc == SL_ESYS ? "not running" : "running", "socket",
+		    socket_path(), "user", user, "idle_timeout",
+		    reply ? json_integer_value(
+		                json_object_get(reply, "idle_timeout"))
+		          : (json_int_t)0,
+		    "audit_head", head);
+		cli_print_json(j);
+		json_decref(j);
+	} else if (rc == SL_ESYS) {
+		printf(_("service: not running (%s)\n"), socket_path());
+	} else {
+		printf(_("service: running (%s)\n"), socket_path());
+		if (user)
+			printf(_("session: %s\n"), cli_txt(user));
+		else
+			printf("%s\n", _("session: none (shenli login)"));
+		if (head)
+			printf(_("audit head: %s\n"), cli_txt(head));
+	}
+	free(head);
+	json_decref(reply);
+	if (rc == SL_ESYS)
+		fprintf(stderr, _("shenli: %s\n"), cli_txt(sl_errmsg()));
+	return rc == SL_ESYS ? SL_ESYS : SL_OK;
+}
+
+int cli_client_session(int n, char **rest, sl_cli *g)
+{
+	sl_wire_wiping_alloc();
+	int json = 0;
+	for (int i = 1; i < n; i++) {
+		if (!strcmp(rest[i], "--help")) {
+			printf("%s\n",
+			       _("usage: shenli login | logout | status "
+			         "[--json]\n\n"
+			         "login asks for the passphrase once and "
+			         "opens a session with the service\n"
+			         "(shenlid); commands without --store then "
+			         "go through it. logout ends the\n"
+			         "session; status says whether the service "
+			         "runs, who is logged in and the\n"
+			         "audit head."));
+			return SL_OK;
+		}
+		if (!strcmp(rest[0], "status") && !strcmp(rest[i], "--json")) {
+			json = 1;
+			continue;
+		}
+		fprintf(stderr, _("shenli: %s: unexpected '%s'\n"), rest[0],
+		        cli_txt(rest[i]));
+		return SL_EUSAGE;
+	}
+	if (!strcmp(rest[0], "login"))
+		return login(g);
+	if (!strcmp(rest[0], "logout"))
+		return logout();
+	return status(json);
+}
+
+/* ---- a command through the service -------------------------------------- */
+
+/* The files the command line names, read here (the service opens no path
+ * of ours), and standard input where it is read. */
+static sl_rc add_inputs(json_t *req, int n, char **rest,
+                        const sl_arg_kind *kinds)
+{
+	json_t *files = json_object();
+	if (!files || json_object_set_new(req, "files", files))
+		return sl_error(SL_ESYS, _("out of memory"));
+	for (int i = 0; i < n; i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		sl_rc rc = SL_OK;
+		if (kinds[i] == SL_ARG_FILE || kinds[i] == SL_ARG_FILE_EQ) {
+			const char *path = sl_arg_path(rest[i], kinds[i]);
+			if (json_object_get(files, path))
+				continue;
+			if ((rc = sl_file_read(path, SL_WIRE_MAX, &buf, &len)))
+				return rc;
+			char *b = sl_b64_encode(buf, len);
+			sl_wipe(buf, len);
+			free(buf);
+			if (!b ||
+			    json_object_set_new(files, path, json_string(b)))
+				rc = sl_error(SL_ESYS, _("out of memory"));
+			free(b);
+		} else if (kinds[i] == SL_ARG_STDIN &&
+		           !json_object_get(req, "stdin")) {
+			if ((rc = sl_fd_read(0, "stdin", SL_WIRE_MAX, &buf,
+			                     &len)))
+				return rc;
+			char *b = sl_b64_encode(buf, len);
+			free(buf);
+			if (!b ||
+			    json_object_set_new(req, "stdin", json_string(b)))
+				rc = sl_error(SL_ESYS, _("out of memory"));
+			free(b);
+		}
+		if (rc)
+			return rc;
+	}
+	/* the language and time zone the output is in */
+	static const char *const env[] = {"LC_ALL", "LC_MESSAGES", "LANG",
+	                                  "LANGUAGE", "TZ"};
+	json_t *e = json_object();
+	for (size_t i = 0; e && i < CLI_COUNT(env); i++) {
+		const char *v = getenv(env[i]);
+		/* TZ=":/etc/localtime" and the like name a file: the
+		 * service's own time zone is the machine's anyway */
+		if (v && *v && strlen(v) < 128 && *v != ':')
+			json_object_set_new(e, env[i], json_string(v));
+	}
+	if (!e || json_object_set_new(req, "env", e))
+		return sl_error(SL_ESYS, _("out of memory"));
+	return SL_OK;
+}
+
+/* Is path one the command line names for output? Only those are written. */
+static int is_out(const char *path, int n, char **rest,
+                  const sl_arg_kind *kinds)
+{
+	for (int i = 0; i < n; i++)
+		if ((kinds[i] == SL_ARG_OUT || kinds[i] == SL_ARG_OUT_EQ) &&
+		    !strcmp(sl_arg_path(rest[i], kinds[i]), path))
+			return 1;
+	return 0;
+}
+
+/* The reply of a run: --out documents written, then the command's own
+ * output and its exit code. */
+static int deliver(const json_t *reply, int n, char **rest,
+                   const sl_arg_kind *kinds)
+{
+	json_int_t rc = json_integer_value(json_object_get(reply, "rc"));
+	if (!json_is_integer(json_object_get(reply, "rc")) || rc < 0 ||
+	    rc > 125)
+		return cli_fail(sl_error(SL_ESYS, _("the service's reply has "
+		                                    "no exit code")));
+	const char *path;
+	json_t *v;
+	json_object_foreach(json_object_get(reply, "out"), path, v)
+	{
+		unsigned char *doc;
+		size_t len;
+		if (!is_out(path, n, rest, kinds) || !json_is_string(v) ||
+		    sl_b64_decode(json_string_value(v), json_string_length(v),
+		                  &doc, &len))
+			return cli_fail(
+			    sl_error(SL_ESYS,
+			             _("the service sent a document "
+			               "for '%s', which this command "
+			               "did not ask for"),
+			             path));
+		sl_rc r = sl_file_write_atomic(path, doc, len, 0600);
+		free(doc);
+		if (r)
+			return cli_fail(r);
+	}
+	static const char *const streams[] = {"stdout", "stderr"};
+	for (size_t i = 0; i < 2; i++) {
+		unsigned char *b;
+		size_t len;
+		if (sl_wire_bytes(reply, streams[i], &b, &len))
+			continue;
+		fwrite(b, 1, len, i ? stderr : stdout);
+		free(b);
+	}
+	return (int)rc;
+}
+
+int cli_client_run(int n, char **rest, sl_cli *g)
+{
+	sl_wire_wiping_alloc();
+	char tok[SL_TOKEN_HEX + 1];
+	if (!read_token(tok, 0))
+		return cli_fail(sl_error(SL_EAUTH, _("not logged in: run "
+		                                     "'shenli login'")));
+	sl_arg_kind *kinds = calloc((size_t)n, sizeof *kinds);
+	json_t *argv = json_array(), *reply = NULL;
+	json_t *req = json_pack("{s:s, s:s, s:o}", "op", "run", "token", tok,
+	                        "argv", argv);
+	sl_wipe(tok, sizeof tok);
+	sl_rc rc = SL_OK;
+	sl_arg_info info;
+	if (!kinds || !argv || !req)
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	else
+		sl_argmap(n, rest, kinds, &info);
+	if (!rc && info.refused)
+		rc = sl_error(SL_EUSAGE, "%s", _(info.refused));
+	for (int i = 0; !rc && i < n; i++)
+		if (json_array_append_new(argv, json_string(rest[i])))
+			rc = sl_error(SL_EINPUT, _("'%s' is not UTF-8 text"),
+			              cli_txt(rest[i]));
+	if (!rc && g->user)
+		json_object_set_new(req, "user", json_string(g->user));
+	if (!rc)
+		rc = add_inputs(req, n, rest, kinds);
+	if (!rc)
+		rc = exchange(req, &reply);
+	json_decref(req);
+	int r = rc ? cli_fail(rc) : deliver(reply, n, rest, kinds);
+	json_decref(reply);
+	free(kinds);
+	fflush(stdout);
+	return r;
+}

@@ -1,0 +1,41 @@
+/*
+ * argmap.h - which words of a command line name files, for the service.
+ *
+ * shenlid never opens a path that a client names: the client reads the
+ * files its command line names and sends their bytes, and the service's
+ * worker puts each in a private in-memory file in place of the path. Both
+ * ends take from this one table which words those are, mirroring the
+ * commands' own getopt_long parsing (options anywhere, "--opt VALUE" or
+ * "--opt=VALUE", unique abbreviations, "--" ending the options), so that
+ * no word the command would open is left as the client wrote it. A
+ * command that takes a file must have its entry here; a command that
+ * takes a directory (package installs) or makes a store (init) does not
+ * go through the service yet.
+ */
+#ifndef SHENLID_ARGMAP_H
+#define SHENLID_ARGMAP_H
+
+typedef enum {
+	SL_ARG_PLAIN,   /* not a path */
+	SL_ARG_FILE,    /* the word is a file the command reads */
+	SL_ARG_FILE_EQ, /* --opt=FILE: the part after '=' */
+	SL_ARG_STDIN,   /* "-" where a file is read: the client's stdin */
+	SL_ARG_OUT,     /* a file the command writes (--out FILE) */
+	SL_ARG_OUT_EQ,  /* --out=FILE */
+} sl_arg_kind;
+
+typedef struct {
+	int writer;          /* it may write to the store: run one at a time */
+	int local;           /* needs no store: runs in the client itself */
+	const char *refused; /* not through the service: why (N_()) */
+} sl_arg_info;
+
+/* Classify argv[0..argc) (argv[0] is the command: "case", "report", ...);
+ * kinds has argc entries. */
+void sl_argmap(int argc, char *const *argv, sl_arg_kind *kinds,
+               sl_arg_info *info);
+
+/* The file name a FILE/FILE_EQ/OUT/OUT_EQ word names. */
+const char *sl_arg_path(const char *word, sl_arg_kind kind);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * main.c - shenlid, the service that alone holds a shenli store.
+ *
+ *   shenlid --store DIR|PATH --socket PATH [--idle-timeout SECONDS]
+ *
+ * Run as its own account, owning the store's directory (0700): users
+ * reach the store only through the socket, by logging in (server.h).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/cli/cli.h"
+#include "../core/crypto.h"
+#include "../core/sandbox.h"
+#include "proto.h"
+#include "server.h"
+
+static int usage(FILE *f, int rc)
+{
+	fputs("usage: shenlid --store DIR|PATH --socket PATH "
+	      "[--idle-timeout SECONDS]\n"
+	      "  --store         the store (a directory: its store.db)\n"
+	      "  --socket        the unix socket to listen on (made 0660)\n"
+	      "  --idle-timeout  a session idle this long is wiped "
+	      "(default 900)\n",
+	      f);
+	return rc;
+}
+
+static const char *value(int argc, char **argv, int *i, const char *opt)
+{
+	size_t n = strlen(opt);
+	if (strncmp(argv[*i], opt, n))
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] || *i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+int main(int argc, char **argv)
+{
+	/* the script worker is exec'ed from this executable too */
+	if (argc >= 2 && strcmp(argv[1], SL_SANDBOX_WORKER_ARG) == 0)
+		return sl_sandbox_worker_main();
+	const char *store = NULL, *sock = NULL, *idle = "900";
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		if (!strcmp(argv[i], "--help"))
+			return usage(stdout, 0);
+		if ((v = value(argc, argv, &i, "--store")))
+			store = v;
+		else if ((v = value(argc, argv, &i, "--socket")))
+			sock = v;
+		else if ((v = value(argc, argv, &i, "--idle-timeout")))
+			idle = v;
+		else
+			return usage(stderr, SL_EUSAGE);
+	}
+	char *end;
+	long idle_s = strtol(idle, &end, 10);
+	if (!store || !sock || !*store || !*sock || *end || idle_s < 1 ||
+	    idle_s > 7 * 24 * 3600)
+		return usage(stderr, SL_EUSAGE);
+	umask(077);
+	/* keys in the secure heap; no core dumps, no ptrace (crypto.c) */
+	sl_crypto_init();
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	sl_wire_wiping_alloc();
+	cli_init_locale();
+	char *path = NULL;
+	struct stat st;
+	if (stat(store, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (asprintf(&path, "%s/store.db", store) < 0)
+			return SL_ESYS;
+	} else if (!(path = strdup(store))) {
+		return SL_ESYS;
+	}
+	char *abs = realpath(path, NULL);
+	if (!abs) {
+		fprintf(stderr, "shenlid: %s: %s\n", path, strerror(errno));
+		free(path);
+		return SL_EINPUT;
+	}
+	free(path);
+	path = abs;
+	char *sock_abs = NULL;
+	if (sock[0] != '/') {
+		char cwd[4096];
+		if (!getcwd(cwd, sizeof cwd) ||
+		    asprintf(&sock_abs, "%s/%s", cwd, sock) < 0) {
+			free(path);
+			return SL_ESYS;
+		}
+		sock = sock_abs;
+	}
+	/* nothing a client names is ever opened, relative or not */
+	if (chdir("/") != 0) {
+		free(path);
+		free(sock_abs);
+		return SL_ESYS;
+	}
+	sl_server_conf c = {path, sock, idle_s};
+	int rc = sl_server_run(&c);
+	free(path);
+	free(sock_abs);
+	return rc;
+}

@@ -1,0 +1,56 @@
+/*
+ * proto.h - the wire between the shenli client and shenlid: one JSON
+ * object per message, framed by its length (4 bytes, big-endian), over a
+ * unix stream socket. Shared by both ends (linked into shenli and shenlid).
+ *
+ *   request  {"op": "login",  "user": ID, "passphrase": TEXT}
+ *            {"op": "logout" | "status", "token": HEX64}
+ *            {"op": "run", "token": HEX64, "argv": [ARG...],
+ *             "files": {ARG: BASE64}, "stdin": BASE64, "env": {NAME: VALUE}}
+ *   reply    {"error": MESSAGE, "rc": N}             any op refused
+ *            {"token": HEX64, "user": ID}            login
+ *            {"user": ID|null, "idle_timeout": S}    status, logout
+ *            {"rc": N, "stdout": BASE64, "stderr": BASE64,
+ *             "out": {ARG: BASE64}}                  run
+ *
+ * Everything read from the socket is bounded (SL_WIRE_MAX) and checked
+ * for type before use; a malformed message is answered, never trusted.
+ */
+#ifndef SHENLID_PROTO_H
+#define SHENLID_PROTO_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include <shenli/base.h>
+
+/* The largest message either end accepts: files and output travel whole
+ * (base64 in JSON), so this bounds a command's input and output too. */
+#define SL_WIRE_MAX (64u << 20)
+/* A session token: 32 random bytes, sent as 64 hex digits. */
+#define SL_TOKEN_LEN 32
+#define SL_TOKEN_HEX (2 * SL_TOKEN_LEN)
+
+/* Make jansson wipe every block it frees: a passphrase and the bytes of
+ * files pass through its strings and parse buffers. Once per process,
+ * before the first JSON value is made. */
+void sl_wire_wiping_alloc(void);
+
+/* Send msg as one frame (blocking; EINTR retried). */
+sl_rc sl_wire_send(int fd, const json_t *msg);
+/* Receive one frame and parse it as a JSON object (blocking). */
+sl_rc sl_wire_recv(int fd, json_t **out);
+/* Parse a received frame's body as a JSON object; NULL with a message. */
+json_t *sl_wire_parse(const char *buf, size_t len, char *why, size_t cap);
+
+/* Base64 (RFC 4648, padded). encode: a malloc'ed string, NULL if out of
+ * memory. decode: malloc'ed bytes (NUL-terminated beyond *n), -1 if s is
+ * not base64. */
+char *sl_b64_encode(const void *data, size_t n);
+int sl_b64_decode(const char *s, size_t slen, unsigned char **out, size_t *n);
+
+/* A base64 string member of obj as bytes; -1 if absent or not base64. */
+int sl_wire_bytes(const json_t *obj, const char *key, unsigned char **out,
+                  size_t *n);
+
+#endif

@@ -1,0 +1,243 @@
+/* runner.c - the worker that runs one client command (runner.h). */
+#define _GNU_SOURCE
+#include "runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/cli/cli.h"
+#include "../core/store.h"
+#include "argmap.h"
+#include "proto.h"
+#include "request.h"
+
+/* memfds stand in for files at /proc/self/fd/N with N of three digits, so
+ * that no stand-in's name is a prefix of another's when output is mapped
+ * back to the names the client used */
+#define FD_FIRST 100
+
+/* ---- in the worker ---------------------------------------------------- */
+
+typedef struct {
+	char fdpath[32];  /* /proc/self/fd/NNN */
+	const char *name; /* what the client called it */
+} stand_in;
+
+static const sl_session *session;
+static json_t *outs; /* --out documents, by the client's name */
+
+static sl_rc open_session(const sl_cli *g, unsigned flags, sl_store **out)
+{
+	return sl_store_open_unwrapped(g->store, session->user, session->sec,
+	                               session->slot_hash, flags, out);
+}
+
+static sl_rc keep_out(const char *path, const char *data, size_t len)
+{
+	char *b = sl_b64_encode(data, len);
+	if (!b || json_object_set_new(outs, path, json_string(b))) {
+		free(b);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
+	free(b);
+	return SL_OK;
+}
+
+/* A private in-memory file holding data, at a descriptor >= FD_FIRST. */
+static int memfile(const char *name, const void *data, size_t len)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int hi = fcntl(fd, F_DUPFD_CLOEXEC, FD_FIRST);
+	close(fd);
+	if (hi < 0 || hi > 999 || fchmod(hi, 0600) != 0)
+		return -1;
+	const char *p = data;
+	while (len) {
+		ssize_t w = write(hi, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return hi;
+}
+
+static void apply_env(const json_t *env)
+{
+	for (size_t i = 0; sl_request_env[i]; i++) {
+		const char *v =
+		    json_string_value(json_object_get(env, sl_request_env[i]));
+		if (v)
+			setenv(sl_request_env[i], v, 1);
+		else
+			unsetenv(sl_request_env[i]);
+	}
+	cli_init_locale();
+	tzset();
+}
+
+/* The command line with every file word pointing at its stand-in. */
+static char **substitute(const json_t *req, stand_in *st, size_t *nst,
+                         int *argc)
+{
+	const json_t *argv = json_object_get(req, "argv");
+	const json_t *files = json_object_get(req, "files");
+	size_t n = json_array_size(argv);
+	char **av = calloc(n + 1, sizeof *av);
+	sl_arg_kind *kinds = calloc(n, sizeof *kinds);
+	sl_arg_info info;
+	if (!av || !kinds)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		av[i] = (char *)json_string_value(json_array_get(argv, i));
+	sl_argmap((int)n, av, kinds, &info);
+	*nst = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (kinds[i] != SL_ARG_FILE && kinds[i] != SL_ARG_FILE_EQ)
+			continue;
+		const char *name = sl_arg_path(av[i], kinds[i]);
+		unsigned char *b;
+		size_t len;
+		if (sl_wire_bytes(files, name, &b, &len) != 0)
+			return NULL; /* checked before: out of memory */
+		int fd = memfile("file", b, len);
+		sl_wipe(b, len);
+		free(b);
+		if (fd < 0)
+			return NULL;
+		stand_in *s = &st[(*nst)++];
+		snprintf(s->fdpath, sizeof s->fdpath, "/proc/self/fd/%d", fd);
+		s->name = name;
+		size_t pre =
+		    kinds[i] == SL_ARG_FILE_EQ ? (size_t)(name - av[i]) : 0;
+		char *w = malloc(pre + sizeof s->fdpath);
+		if (!w)
+			return NULL;
+		memcpy(w, av[i], pre);
+		strcpy(w + pre, s->fdpath);
+		av[i] = w;
+	}
+	free(kinds);
+	*argc = (int)n;
+	return av;
+}
+
+/* The whole of a memfd, with every stand-in's name put back as the name
+ * the client used (in messages: "a.json: ..."). */
+static char *slurp(int fd, const stand_in *st, size_t nst, size_t *len)
+{
+	char *buf = NULL;
+	if (lseek(fd, 0, SEEK_SET) != 0 ||
+	    sl_fd_read(fd, "output", SL_WIRE_MAX / 2, &buf, len) != SL_OK)
+		return NULL;
+	for (size_t k = 0; k < nst; k++) {
+		size_t fl = strlen(st[k].fdpath), nl = strlen(st[k].name);
+		char *p;
+		size_t off = 0;
+		while ((p = memmem(buf + off, *len - off, st[k].fdpath, fl))) {
+			size_t at = (size_t)(p - buf);
+			char *nb = malloc(*len - fl + nl + 1);
+			if (!nb)
+				break;
+			memcpy(nb, buf, at);
+			memcpy(nb + at, st[k].name, nl);
+			memcpy(nb + at + nl, p + fl, *len - at - fl);
+			*len = *len - fl + nl;
+			nb[*len] = 0;
+			free(buf);
+			buf = nb;
+			off = at + nl;
+		}
+	}
+	return buf;
+}
+
+static json_t *b64_string(const char *data, size_t len)
+{
+	char *b = sl_b64_encode(data, len);
+	json_t *j = b ? json_string(b) : NULL;
+	free(b);
+	return j;
+}
+
+void sl_runner_main(int fd, const json_t *req, const sl_session *s,
+                    const char *store_path)
+{
+	sigset_t all;
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	session = s;
+	sl_session_wipe_others(s);
+	/* the service reads its connections without blocking; this worker
+	 * answers on its own one, blocking until the client has it all */
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	apply_env(json_object_get(req, "env"));
+
+	unsigned char *in = NULL;
+	size_t inlen = 0;
+	int in_fd = sl_wire_bytes(req, "stdin", &in, &inlen) == 0
+	                ? memfile("stdin", in, inlen)
+	                : open("/dev/null", O_RDONLY | O_CLOEXEC);
+	free(in);
+	int out_fd = memfd_create("stdout", MFD_CLOEXEC);
+	int err_fd = memfd_create("stderr", MFD_CLOEXEC);
+	stand_in st[SL_REQUEST_FILES_MAX + 8];
+	size_t nst = 0;
+	int argc = 0;
+	char **av = substitute(req, st, &nst, &argc);
+	outs = json_object();
+	if (in_fd >= 0)
+		lseek(in_fd, 0, SEEK_SET);
+	if (!av || !outs || in_fd < 0 || out_fd < 0 || err_fd < 0 ||
+	    dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) {
+		json_t *r = json_pack("{s:s, s:i}", "error",
+		                      _("the service could not start the "
+		                        "command"),
+		                      "rc", SL_ESYS);
+		sl_wire_send(fd, r);
+		_exit(1);
+	}
+	sl_cli g = {.store = (char *)store_path,
+	            .user = s->user,
+	            .pass_fd = -1,
+	            .open = open_session};
+	cli_out_hook = keep_out;
+	int rc = cli_run(argc, av, &g);
+	fflush(stdout);
+	fflush(stderr);
+
+	size_t olen = 0, elen = 0;
+	char *o = slurp(out_fd, st, nst, &olen);
+	char *e = slurp(err_fd, st, nst, &elen);
+	json_t *r = o && e ? json_pack("{s:i, s:o, s:o, s:O}", "rc", rc,
+	                               "stdout", b64_string(o, olen), "stderr",
+	                               b64_string(e, elen), "out", outs)
+	                   : NULL;
+	if (!r)
+		r = json_pack("{s:s, s:i}", "error",
+		              _("the command's output is larger than the "
+		                "service sends"),
+		              "rc", SL_ESYS);
+	sl_wire_send(fd, r);
+	sl_session_wipe_others(NULL);
+	_exit(0);
+}

@@ -1,0 +1,596 @@
+/* server.c - shenlid's socket, connections, sessions and workers. */
+#define _GNU_SOURCE
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../core/crypto.h"
+#include "proto.h"
+#include "request.h"
+#include "runner.h"
+#include "session.h"
+
+#define CONNS_MAX 128
+#define WORKERS_MAX 32
+#define REQUEST_MS 30000 /* a request must arrive whole within this */
+/* requests being received, all connections together: a few clients each
+ * sending SL_WIRE_MAX must not take the service's memory */
+#define BUFFERED_MAX (256u << 20)
+
+static size_t buffered;
+
+typedef struct {
+	int fd;
+	uid_t uid;
+	pid_t pid;
+	unsigned char hdr[4];
+	size_t got; /* bytes of header + body so far */
+	uint32_t len;
+	char *body;
+	int64_t deadline;
+	json_t *queued; /* a run waiting for its turn */
+	int login_fd;   /* a login worker's answer comes here; -1: none */
+	char login_user[SL_ID_MAX + 1];
+} conn;
+
+/* What a login worker answers: in one write (below PIPE_BUF: atomic). */
+typedef struct {
+	int32_t rc;
+	char msg[512];
+	uint8_t data_key[SL_KEY_LEN];
+	uint8_t sign_seed[SL_ED25519_SEED_LEN];
+	uint8_t slot_hash[SL_SHA256_LEN];
+} login_answer;
+
+static conn conns[CONNS_MAX];
+static pid_t writer_pid; /* the writing worker, 0 if none */
+static int nworkers;
+static const sl_server_conf *conf;
+static int stop_fd = -1;   /* SIGTERM, SIGINT, SIGHUP */
+static int listen_fd = -1; /* the socket */
+static int chld_fd = -1;   /* SIGCHLD */
+
+/* In a worker: none of the service's descriptors but keep's connection. */
+static void close_all_but(const conn *keep)
+{
+	close(listen_fd);
+	close(chld_fd);
+	close(stop_fd);
+	for (size_t i = 0; i < CONNS_MAX; i++) {
+		if (conns[i].login_fd >= 0)
+			close(conns[i].login_fd);
+		if (conns[i].fd >= 0 && &conns[i] != keep)
+			close(conns[i].fd);
+	}
+}
+
+static void conn_close(conn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->login_fd >= 0)
+		close(c->login_fd);
+	if (c->body) {
+		sl_wipe(c->body, c->len);
+		free(c->body);
+		buffered -= c->len;
+	}
+	json_decref(c->queued);
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	c->login_fd = -1;
+}
+
+static void reply_error(conn *c, int rc, const char *msg)
+{
+	json_t *r = json_pack("{s:s, s:i}", "error", msg, "rc", rc);
+	if (r)
+		sl_wire_send(c->fd, r);
+	json_decref(r);
+	conn_close(c);
+}
+
+static void log_line(const conn *c, const char *what, const char *user)
+{
+	fprintf(stderr, "shenlid: %s uid=%u pid=%d user=%s\n", what,
+	        (unsigned)c->uid, (int)c->pid, user ? user : "-");
+}
+
+/* ---- listening ---------------------------------------------------------- */
+
+static int listen_on(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof a.sun_path) {
+		fprintf(stderr, "shenlid: %s: socket path too long\n", path);
+		return -1;
+	}
+	strcpy(a.sun_path, path);
+	struct stat st;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			fprintf(stderr,
+			        "shenlid: %s exists and is not a socket: "
+			        "refusing to replace it\n",
+			        path);
+			return -1;
+		}
+		/* a socket left by a service that died, or a live one */
+		int t = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int live =
+		    t >= 0 && connect(t, (struct sockaddr *)&a, sizeof a) == 0;
+		if (t >= 0)
+			close(t);
+		if (live) {
+			fprintf(stderr,
+			        "shenlid: another service is listening on %s\n",
+			        path);
+			return -1;
+		}
+		unlink(path);
+	}
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	mode_t old = umask(0117); /* 0660 from the first instant */
+	int ok = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	umask(old);
+	if (!ok || chmod(path, 0660) != 0 || listen(fd, 64) != 0) {
+		fprintf(stderr, "shenlid: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void accept_one(int lfd)
+{
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
+	struct ucred cr;
+	socklen_t l = sizeof cr;
+	conn *c = NULL;
+	for (size_t i = 0; i < CONNS_MAX && !c; i++)
+		if (conns[i].fd < 0)
+			c = &conns[i];
+	if (!c || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) != 0) {
+		close(fd); /* full: the client retries or reports it */
+		return;
+	}
+	memset(c, 0, sizeof *c);
+	c->fd = fd;
+	c->login_fd = -1;
+	c->uid = cr.uid;
+	c->pid = cr.pid;
+	c->deadline = sl_mono_ms() + REQUEST_MS;
+}
+
+/* ---- requests ----------------------------------------------------------- */
+
+static uint64_t arrivals;
+static uint64_t seq_of[CONNS_MAX]; /* arrival order of queued runs */
+
+static sl_session *session_of(conn *c, const json_t *req)
+{
+	int wrong = 0;
+	sl_session *s = sl_session_find(
+	    json_string_value(json_object_get(req, "token")), c->uid, &wrong);
+	if (wrong) {
+		log_line(c, "refused: a token of another account", NULL);
+		reply_error(c, SL_EAUTH,
+		            _("this session token belongs to another account"));
+	} else if (!s) {
+		reply_error(c, SL_EAUTH,
+		            _("not logged in, or the session has ended: run "
+		              "'shenli login'"));
+	}
+	return s;
+}
+
+/* A login: the scrypt (~0.25 s) and the check of the store's log run in
+ * a worker of their own, so that the service goes on serving meanwhile
+ * and never parses the store in its own process. The worker answers the
+ * secrets on a pipe; the session is made here when they come. */
+static void do_login(conn *c, const json_t *req)
+{
+	const json_t *u = json_object_get(req, "user");
+	const json_t *p = json_object_get(req, "passphrase");
+	if (!json_is_string(u) || !json_is_string(p) ||
+	    json_string_length(p) > 4096 || json_string_length(u) > SL_ID_MAX) {
+		reply_error(c, SL_EINPUT,
+		            _("malformed request: login needs a user and a "
+		              "passphrase"));
+		return;
+	}
+	int pfd[2];
+	if (nworkers >= WORKERS_MAX || pipe2(pfd, O_CLOEXEC) != 0) {
+		reply_error(c, SL_ESYS, _("the service is busy: try again"));
+		return;
+	}
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(pfd[0]);
+		close_all_but(NULL);
+		sl_session_wipe_others(NULL);
+		login_answer a;
+		memset(&a, 0, sizeof a);
+		sl_secrets *sec = sl_secrets_new();
+		a.rc = sec ? sl_session_unwrap(
+		                 conf->store, json_string_value(u),
+		                 json_string_value(p), json_string_length(p),
+		                 sec, a.slot_hash)
+		           : SL_ESYS;
+		snprintf(a.msg, sizeof a.msg, "%s", sl_errmsg());
+		if (!a.rc) {
+			memcpy(a.data_key, sec->data_key, SL_KEY_LEN);
+			memcpy(a.sign_seed, sec->sign_seed, sizeof a.sign_seed);
+		}
+		ssize_t w = write(pfd[1], &a, sizeof a);
+		sl_wipe(&a, sizeof a);
+		sl_secrets_free(sec);
+		_exit(w == (ssize_t)sizeof a ? 0 : 1);
+	}
+	close(pfd[1]);
+	if (pid < 0) {
+		close(pfd[0]);
+		reply_error(c, SL_ESYS, _("the service cannot start a worker"));
+		return;
+	}
+	nworkers++;
+	c->login_fd = pfd[0];
+	snprintf(c->login_user, sizeof c->login_user, "%s",
+	         json_string_value(u));
+	c->deadline = sl_mono_ms() + REQUEST_MS;
+}
+
+/* The login worker's answer: the session, or why not. */
+static void login_done(conn *c)
+{
+	login_answer a;
+	ssize_t r;
+	do
+		r = read(c->login_fd, &a, sizeof a);
+	while (r < 0 && errno == EINTR);
+	close(c->login_fd);
+	c->login_fd = -1;
+	if (r != (ssize_t)sizeof a) {
+		reply_error(c, SL_ESYS, _("the login failed in the service"));
+		return;
+	}
+	a.msg[sizeof a.msg - 1] = 0;
+	sl_session *s = NULL;
+	uint8_t token[SL_TOKEN_LEN];
+	sl_rc rc = a.rc;
+	if (!rc) {
+		sl_secrets *sec = sl_secrets_new();
+		if (!sec) {
+			rc = sl_error(SL_ESYS, _("out of memory"));
+		} else {
+			memcpy(sec->data_key, a.data_key, SL_KEY_LEN);
+			memcpy(sec->sign_seed, a.sign_seed, sizeof a.sign_seed);
+			rc = sl_session_start(c->login_user, c->uid, sec,
+			                      a.slot_hash, token, &s);
+			sl_secrets_free(sec);
+		}
+		if (rc)
+			snprintf(a.msg, sizeof a.msg, "%s", sl_errmsg());
+	}
+	sl_wipe(a.data_key, sizeof a.data_key);
+	sl_wipe(a.sign_seed, sizeof a.sign_seed);
+	if (rc < SL_OK || rc > SL_ESYS)
+		rc = SL_ESYS;
+	if (rc) {
+		log_line(c, "login refused", c->login_user);
+		reply_error(c, rc, a.msg);
+		return;
+	}
+	log_line(c, "login", s->user);
+	char hex[SL_TOKEN_HEX + 1];
+	sl_hex(token, SL_TOKEN_LEN, hex);
+	sl_wipe(token, sizeof token);
+	json_t *j = json_pack("{s:s, s:s, s:I}", "token", hex, "user", s->user,
+	                      "idle_timeout", (json_int_t)conf->idle_s);
+	sl_wipe(hex, sizeof hex);
+	if (j)
+		sl_wire_send(c->fd, j);
+	json_decref(j);
+	conn_close(c);
+}
+
+static void do_status(conn *c, const json_t *req, int logout)
+{
+	sl_session *s = NULL;
+	if (logout || json_object_get(req, "token")) {
+		int wrong = 0;
+		s = sl_session_find(
+		    json_string_value(json_object_get(req, "token")), c->uid,
+		    &wrong);
+		if (logout && !s) {
+			session_of(c, req); /* says why */
+			return;
+		}
+	}
+	if (logout) {
+		log_line(c, "logout", s->user);
+		sl_session_end(s);
+		s = NULL;
+	}
+	json_t *r = json_pack("{s:s?, s:I}", "user", s ? s->user : NULL,
+	                      "idle_timeout", (json_int_t)conf->idle_s);
+	if (r)
+		sl_wire_send(c->fd, r);
+	json_decref(r);
+	conn_close(c);
+}
+
+static void dispatch_queue(void);
+
+static void do_run(conn *c, json_t *req)
+{
+	sl_session *s = session_of(c, req);
+	if (!s)
+		return;
+	int writer = 1;
+	char msg[512];
+	int rc = sl_request_check(req, s->user, &writer, msg, sizeof msg);
+	if (rc) {
+		reply_error(c, rc, msg);
+		return;
+	}
+	s->last_ms = sl_mono_ms();
+	c->queued = json_incref(req);
+	json_object_set_new(c->queued, "_writer", json_boolean(writer));
+	seq_of[c - conns] = ++arrivals;
+	dispatch_queue();
+}
+
+static void handle(conn *c, json_t *req)
+{
+	const char *op = json_string_value(json_object_get(req, "op"));
+	if (!op)
+		reply_error(c, SL_EINPUT, _("malformed request: no op"));
+	else if (!strcmp(op, "login"))
+		do_login(c, req);
+	else if (!strcmp(op, "logout"))
+		do_status(c, req, 1);
+	else if (!strcmp(op, "status"))
+		do_status(c, req, 0);
+	else if (!strcmp(op, "run"))
+		do_run(c, req);
+	else
+		reply_error(c, SL_EINPUT, _("malformed request: unknown op"));
+}
+
+/* Read what has come; a whole request is handled. */
+static void read_some(conn *c)
+{
+	for (;;) {
+		ssize_t r;
+		if (c->got < 4)
+			r = read(c->fd, c->hdr + c->got, 4 - c->got);
+		else
+			r = read(c->fd, c->body + (c->got - 4),
+			         c->len - (c->got - 4));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			return;
+		if (r <= 0) {
+			conn_close(c);
+			return;
+		}
+		c->got += (size_t)r;
+		if (c->got == 4) {
+			c->len = (uint32_t)c->hdr[0] << 24 |
+			         (uint32_t)c->hdr[1] << 16 |
+			         (uint32_t)c->hdr[2] << 8 | c->hdr[3];
+			if (c->len == 0 || c->len > SL_WIRE_MAX) {
+				reply_error(c, SL_EINPUT,
+				            _("malformed request: bad length"));
+				return;
+			}
+			if (buffered + c->len > BUFFERED_MAX ||
+			    !(c->body = malloc(c->len))) {
+				reply_error(
+				    c, SL_ESYS,
+				    _("the service is busy: try again"));
+				return;
+			}
+			buffered += c->len;
+		}
+		if (c->got >= 4 && c->got == 4 + (size_t)c->len)
+			break;
+	}
+	char why[256];
+	json_t *req = sl_wire_parse(c->body, c->len, why, sizeof why);
+	sl_wipe(c->body, c->len);
+	free(c->body);
+	c->body = NULL;
+	buffered -= c->len;
+	if (!req)
+		reply_error(c, SL_EINPUT, why);
+	else
+		handle(c, req);
+	json_decref(req);
+}
+
+/* ---- workers ------------------------------------------------------------ */
+
+static void spawn(conn *c, sl_session *s, int writer)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		reply_error(c, SL_ESYS, _("the service cannot start a worker"));
+		return;
+	}
+	if (pid == 0) {
+		close_all_but(c);
+		sl_runner_main(c->fd, c->queued, s, conf->store);
+	}
+	nworkers++;
+	if (writer)
+		writer_pid = pid;
+	conn_close(c);
+}
+
+/* Start what may start, in arrival order: a writer when no writer runs
+ * (and none came before it), any reader while there is room. */
+static void dispatch_queue(void)
+{
+	while (nworkers < WORKERS_MAX) {
+		conn *next = NULL;
+		uint64_t last = 0;
+		for (;;) { /* the queued runs in arrival order */
+			conn *m = NULL;
+			for (size_t i = 0; i < CONNS_MAX; i++)
+				if (conns[i].fd >= 0 && conns[i].queued &&
+				    seq_of[i] > last &&
+				    (!m || seq_of[i] < seq_of[m - conns]))
+					m = &conns[i];
+			if (!m)
+				break;
+			last = seq_of[m - conns];
+			int w =
+			    json_is_true(json_object_get(m->queued, "_writer"));
+			if (!w || !writer_pid) {
+				next = m;
+				break;
+			}
+		}
+		if (!next)
+			return;
+		int w = json_is_true(json_object_get(next->queued, "_writer"));
+		/* the session may have ended while it waited */
+		sl_session *s = session_of(next, next->queued);
+		if (s)
+			spawn(next, s, w);
+	}
+}
+
+static void reap(void)
+{
+	struct signalfd_siginfo si;
+	while (read(chld_fd, &si, sizeof si) == sizeof si)
+		; /* drained: waitpid says what ended */
+	pid_t pid;
+	int st;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		nworkers--;
+		if (pid == writer_pid)
+			writer_pid = 0;
+		if (WIFSIGNALED(st))
+			fprintf(stderr,
+			        "shenlid: worker %d killed by signal %d\n",
+			        (int)pid, WTERMSIG(st));
+	}
+	dispatch_queue();
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+int sl_server_run(const sl_server_conf *c)
+{
+	conf = c;
+	for (size_t i = 0; i < CONNS_MAX; i++)
+		conns[i].fd = conns[i].login_fd = -1;
+	signal(SIGPIPE, SIG_IGN);
+	sigset_t m;
+	sigemptyset(&m);
+	sigaddset(&m, SIGCHLD);
+	sigaddset(&m, SIGTERM);
+	sigaddset(&m, SIGINT);
+	sigaddset(&m, SIGHUP);
+	sigprocmask(SIG_BLOCK, &m, NULL);
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	int sfd = chld_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	int tfd = stop_fd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
+	int lfd = listen_fd = listen_on(c->socket);
+	if (lfd < 0 || sfd < 0 || tfd < 0)
+		return SL_ESYS;
+	fprintf(stderr, "shenlid: serving %s on %s (idle timeout %ld s)\n",
+	        c->store, c->socket, c->idle_s);
+	const int64_t idle_ms = (int64_t)c->idle_s * 1000;
+	for (;;) {
+		struct pollfd pf[CONNS_MAX + 3];
+		conn *pc[CONNS_MAX + 3];
+		nfds_t n = 0;
+		pf[n++] = (struct pollfd){lfd, POLLIN, 0};
+		pf[n++] = (struct pollfd){sfd, POLLIN, 0};
+		pf[n++] = (struct pollfd){tfd, POLLIN, 0};
+		int64_t now = sl_mono_ms();
+		int64_t wait = sl_session_expire(now, idle_ms);
+		for (size_t i = 0; i < CONNS_MAX; i++) {
+			conn *k = &conns[i];
+			if (k->fd >= 0 && k->queued) {
+				/* a run waiting for its turn: only to see
+				 * whether its client gave up (Ctrl-C) */
+				pc[n] = k;
+				pf[n++] = (struct pollfd){k->fd, POLLRDHUP, 0};
+				continue;
+			}
+			if (k->fd < 0)
+				continue;
+			if (k->deadline <= now) {
+				conn_close(k); /* too slow: a stuck client */
+				continue;
+			}
+			int64_t left = k->deadline - now;
+			if (wait < 0 || left < wait)
+				wait = left;
+			pc[n] = k;
+			pf[n++] = (struct pollfd){
+			    k->login_fd >= 0 ? k->login_fd : k->fd, POLLIN, 0};
+		}
+		int r = poll(
+		    pf, n, wait < 0 ? -1 : (int)(wait > 60000 ? 60000 : wait));
+		if (r < 0 && errno != EINTR)
+			break;
+		if (pf[2].revents)
+			break;
+		if (pf[1].revents)
+			reap();
+		for (nfds_t i = 3; i < n; i++) {
+			if (!pf[i].revents || pc[i]->fd < 0)
+				continue;
+			if (pc[i]->queued) {
+				log_line(pc[i], "dropped: gave up waiting",
+				         NULL);
+				conn_close(pc[i]);
+				continue;
+			}
+			if (pc[i]->login_fd >= 0)
+				login_done(pc[i]);
+			else
+				read_some(pc[i]);
+		}
+		if (pf[0].revents)
+			accept_one(lfd);
+	}
+	fprintf(stderr, "shenlid: stopping; sessions wiped\n");
+	sl_session_wipe_others(NULL);
+	unlink(c->socket);
+	close(lfd);
+	return SL_OK;
+}
