@@ -605,7 +605,7 @@ static void test_manifest_other_syntax(void **state)
 	    {t[4], "contains CR"},
 	    {t[5], "line 1: not key=value"},
 	    {t[6], "name: only a-z"},
-	    {t[7], "kind: must be plugin, script or rules"},
+	    {t[7], "kind: must be plugin, script, rules or template"},
 	    {"", "manifest: empty"},
 	};
 	check_bad(f, c, sizeof c / sizeof c[0]);
