@@ -940,6 +940,9 @@ static void test_kind_names(void **state)
 	assert_string_equal(sl_pkg_kind_name(SL_PKG_PLUGIN), "plugin");
 	assert_string_equal(sl_pkg_kind_name(SL_PKG_SCRIPT), "script");
 	assert_string_equal(sl_pkg_kind_name(SL_PKG_RULES), "rules");
+	assert_string_equal(sl_pkg_kind_name(SL_PKG_TEMPLATE), "template");
+	assert_int_equal(sl_pkg_kind_parse("template", &k), SL_OK);
+	assert_int_equal(k, SL_PKG_TEMPLATE);
 	assert_int_equal(sl_pkg_kind_parse("rules", &k), SL_OK);
 	assert_int_equal(k, SL_PKG_RULES);
 	assert_int_equal(sl_pkg_kind_parse("rule", &k), SL_EINPUT);
