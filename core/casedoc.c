@@ -13,6 +13,7 @@
 #include "doc_md.h"
 #include "doc_pdf.h"
 #include "policy.h"
+#include "templates.h"
 #include "zhtext.h"
 
 const char *sl_casedoc_str(const json_t *o, const char *k)
@@ -251,8 +252,12 @@ sl_rc sl_casedoc_load(sl_store *s, const char *case_id,
 	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
 	if (rc)
 		return rc;
+	/* the template package in force, else the built-in; one that is in
+	 * force but may not be used refuses the document (templates.h) */
 	if (!tpl) {
-		if ((rc = sl_doctemplate_builtin(&src->own_tpl)))
+		if ((rc = sl_template_in_force(s, &src->own_tpl)) ||
+		    (!src->own_tpl &&
+		     (rc = sl_doctemplate_builtin(&src->own_tpl))))
 			return rc;
 		tpl = src->own_tpl;
 	}

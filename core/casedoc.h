@@ -31,7 +31,7 @@ typedef struct {
 	json_t *facts;    /* id -> fact entry (borrowed from view) */
 	sl_rules *rules;
 	const sl_doctemplate *tpl;
-	sl_doctemplate *own_tpl; /* the built-in one, if tpl was NULL */
+	sl_doctemplate *own_tpl; /* the one in force, if tpl was NULL */
 	char head[96];
 	char *signed_head, *agency_name, *zone_name;
 	char panel[256];
@@ -39,7 +39,9 @@ typedef struct {
 
 /* Policy, then the view, the rules and the heads in one read
  * transaction, so that the audit head printed is the head of the very
- * state the document shows. tpl NULL: the built-in template. */
+ * state the document shows. tpl NULL: the template in force
+ * (templates.h: a template package, else the built-in one); a template in
+ * force that may not be used refuses the document. */
 sl_rc sl_casedoc_load(sl_store *s, const char *case_id,
                       const sl_doctemplate *tpl, sl_casedoc *src);
 void sl_casedoc_free(sl_casedoc *src);

@@ -28,7 +28,9 @@
  *   }
  * Every key but "format" is optional; what is left out keeps the built-in
  * default (templates/default.json). A letter's 主送 is always the
- * transferring agency and takes no "to".
+ * transferring agency and takes no "to". An admin installs one as a signed
+ * package of kind "template" (pkgstore.h); templates.h says which is in
+ * force.
  */
 #ifndef SHENLI_DOCTEMPLATE_H
 #define SHENLI_DOCTEMPLATE_H

@@ -34,6 +34,7 @@ static const char *const kind_names[] = {
     [SL_PKG_PLUGIN] = "plugin",
     [SL_PKG_SCRIPT] = "script",
     [SL_PKG_RULES] = "rules",
+    [SL_PKG_TEMPLATE] = "template",
 };
 
 const char *sl_pkg_kind_name(sl_pkg_kind k)
@@ -58,9 +59,9 @@ static int kind_from(const char *s, size_t n, sl_pkg_kind *k)
 sl_rc sl_pkg_kind_parse(const char *s, sl_pkg_kind *k)
 {
 	if (kind_from(s, strlen(s), k) != 0)
-		return sl_error(
-		    SL_EINPUT, _("unknown package kind (want plugin, script or "
-		                 "rules)"));
+		return sl_error(SL_EINPUT,
+		                _("unknown package kind (want plugin, script, "
+		                  "rules or template)"));
 	return SL_OK;
 }
 
@@ -198,10 +199,11 @@ static sl_rc parse_value(const char *where, int k, const char *v, size_t n,
 		return SL_OK;
 	case K_KIND:
 		if (kind_from(v, n, &m->kind) != 0)
-			return sl_error(SL_EINPUT,
-			                _("%s: kind: must be plugin, script or "
-			                  "rules"),
-			                where);
+			return sl_error(
+			    SL_EINPUT,
+			    _("%s: kind: must be plugin, script, rules "
+			      "or template"),
+			    where);
 		return SL_OK;
 	case K_VERSION:
 		return parse_num(where, "version", v, n, 1, LLONG_MAX,

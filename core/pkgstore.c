@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "crypto.h"
 #include "db.h"
+#include "doctemplate.h"
 #include "fsutil.h"
 #include "guard.h"
 #include "registry.h"
@@ -25,8 +26,9 @@ int sl_pkg_host_abi(sl_pkg_kind kind)
 {
 	switch (kind) {
 	case SL_PKG_PLUGIN: return SHENLI_PLUGIN_ABI;
-	case SL_PKG_SCRIPT: return 1; /* the script contract of spec/cli.md */
-	case SL_PKG_RULES: return 1;  /* shenli.rules/1 */
+	case SL_PKG_SCRIPT: return 1;   /* the script contract of spec/cli.md */
+	case SL_PKG_RULES: return 1;    /* shenli.rules/1 */
+	case SL_PKG_TEMPLATE: return 1; /* shenli.template/1 (doctemplate.h) */
 	}
 	return -1;
 }
@@ -217,6 +219,94 @@ static const char *act_name(sl_pkg_kind kind, const char *verb)
 	return buf;
 }
 
+/* The rows of an install and its entry, inside the caller's transaction:
+ * the package, its floor (never lowered), and kind.install. */
+static sl_rc record(sl_store *s, const sl_pkg_info *pi, long long floor)
+{
+	sqlite3_stmt *st;
+	sl_rc rc;
+	if (sl_db_prepare(s,
+	                  "INSERT OR REPLACE INTO packages(name, kind,"
+	                  " version, abi, file, size, sha256, signer)"
+	                  " VALUES(?,?,?,?,?,?,?,?)",
+	                  &st))
+		return sl_db_err(s, _("installing"));
+	sqlite3_bind_text(st, 1, pi->m.name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sl_pkg_kind_name(pi->m.kind), -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, pi->m.version);
+	sqlite3_bind_int(st, 4, pi->m.abi);
+	sqlite3_bind_text(st, 5, pi->m.file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, pi->m.size);
+	sqlite3_bind_blob(st, 7, pi->m.sha256, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, pi->signer, -1, SQLITE_STATIC);
+	if ((rc = step_ok(s, st, _("installing"))))
+		return rc;
+	if (sl_db_prepare(s,
+	                  "INSERT OR REPLACE INTO package_floor(name,"
+	                  " max_version) VALUES(?, ?)",
+	                  &st))
+		return sl_db_err(s, _("installing"));
+	sqlite3_bind_text(st, 1, pi->m.name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2,
+	                   pi->m.version > floor ? pi->m.version : floor);
+	if ((rc = step_ok(s, st, _("installing"))))
+		return rc;
+	char hex[65];
+	sl_hex(pi->m.sha256, 32, hex);
+	json_t *d =
+	    json_pack("{s:I, s:i, s:s, s:I, s:s, s:s}", "version",
+	              (json_int_t)pi->m.version, "abi", pi->m.abi, "file",
+	              pi->m.file, "size", (json_int_t)pi->m.size, "sha256", hex,
+	              "signer", pi->signer);
+	rc = sl_audit(s, act_name(pi->m.kind, "install"), pi->m.name, d);
+	json_decref(d);
+	return rc;
+}
+
+/* A template package is data the documents will print: it must be a
+ * document template the parser accepts (bounded, every key known, every
+ * string clean). Checked before anything is written, on bytes read once
+ * and matched against the signed size and hash: the copy installed later
+ * is matched against the same hash, so what was parsed is what is kept.
+ * Nothing in it runs; the renderers escape its strings. */
+static sl_rc template_ok(const char *src, const sl_manifest *m)
+{
+	if (m->size > SL_TPL_MAX_BYTES)
+		return sl_error(SL_EINPUT, _("template %s: larger than %d KiB"),
+		                m->name, SL_TPL_MAX_BYTES / 1024);
+	int fd = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return sl_error(SL_EINTEGRITY, _("%s: %s"), src,
+		                strerror(errno));
+	char *buf;
+	size_t len;
+	sl_rc rc = sl_fd_read(fd, src, SL_TPL_MAX_BYTES, &buf, &len);
+	close(fd);
+	if (rc)
+		return rc;
+	uint8_t sha[SL_SHA256_LEN];
+	if (len != (size_t)m->size || sl_sha256(buf, len, sha) ||
+	    memcmp(sha, m->sha256, SL_SHA256_LEN)) {
+		free(buf);
+		return sl_error(SL_EINTEGRITY,
+		                _("%s: not the size and SHA-256 the manifest "
+		                  "signs"),
+		                src);
+	}
+	sl_doctemplate *t = NULL;
+	rc = sl_doctemplate_parse(buf, len, &t);
+	free(buf);
+	sl_doctemplate_free(t);
+	if (!rc)
+		return SL_OK;
+	char why[512]; /* sl_error formats into the buffer sl_errmsg reads */
+	snprintf(why, sizeof why, "%s", sl_errmsg());
+	return sl_error(SL_EINPUT,
+	                _("template %s is not a document template: %s"),
+	                m->name, why);
+}
+
 sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
                      sl_pkg_info *out)
 {
@@ -255,8 +345,13 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 		                  "installed before: a rollback is refused"),
 		                pi.m.name, pi.m.version, floor);
 
-	/* STORE.pkg/ and STORE.pkg/NAME@VERSION/, ours and private */
 	char top[PATH_MAX], vdir[PATH_MAX], dst[PATH_MAX], src[PATH_MAX];
+	if (snprintf(src, sizeof src, "%s/%s", dir, pi.m.file) >=
+	    (int)sizeof src)
+		return sl_error(SL_EINPUT, _("path too long"));
+	if (kind == SL_PKG_TEMPLATE && (rc = template_ok(src, &pi.m)))
+		return rc;
+	/* STORE.pkg/ and STORE.pkg/NAME@VERSION/, ours and private */
 	snprintf(top, sizeof top, "%s.pkg", sl_store_path(s));
 	if ((rc = sl_dir_ensure(top, 0700)))
 		return rc;
@@ -264,17 +359,12 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 		return rc;
 	snprintf(vdir, sizeof vdir, "%s.pkg/%s@%lld", sl_store_path(s),
 	         pi.m.name, pi.m.version);
-	if (snprintf(src, sizeof src, "%s/%s", dir, pi.m.file) >=
-	    (int)sizeof src)
-		return sl_error(SL_EINPUT, _("path too long"));
 	if ((rc = sl_dir_ensure(vdir, 0700)))
 		return rc;
 	unlink(dst); /* an earlier, unfinished install of the same version */
 	if ((rc = copy_verified(src, dst, &pi.m)))
 		return rc;
 
-	char hex[65];
-	sl_hex(pi.m.sha256, 32, hex);
 	/* A rules package replaces the rules in force, in the same
 	 * transaction; its document is read back from the verified copy. */
 	char *rules = NULL;
@@ -284,47 +374,13 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 		goto unfile;
 	if ((rc = sl_tx_begin(s)))
 		goto unfile;
-	sqlite3_stmt *st;
-	if (sl_db_prepare(s,
-	                  "INSERT OR REPLACE INTO packages(name, kind,"
-	                  " version, abi, file, size, sha256, signer)"
-	                  " VALUES(?,?,?,?,?,?,?,?)",
-	                  &st)) {
-		rc = sl_db_err(s, _("installing"));
+	if ((rc = record(s, &pi, floor)))
 		goto rollback;
-	}
-	sqlite3_bind_text(st, 1, pi.m.name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, sl_pkg_kind_name(kind), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, pi.m.version);
-	sqlite3_bind_int(st, 4, pi.m.abi);
-	sqlite3_bind_text(st, 5, pi.m.file, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, pi.m.size);
-	sqlite3_bind_blob(st, 7, pi.m.sha256, 32, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, pi.signer, -1, SQLITE_STATIC);
-	if ((rc = step_ok(s, st, _("installing"))))
-		goto rollback;
-	if (sl_db_prepare(s,
-	                  "INSERT OR REPLACE INTO package_floor(name,"
-	                  " max_version) VALUES(?, ?)",
-	                  &st)) {
-		rc = sl_db_err(s, _("installing"));
-		goto rollback;
-	}
-	sqlite3_bind_text(st, 1, pi.m.name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, pi.m.version > floor ? pi.m.version : floor);
-	if ((rc = step_ok(s, st, _("installing"))))
-		goto rollback;
-	json_t *d = json_pack("{s:I, s:i, s:s, s:I, s:s, s:s}", "version",
-	                      (json_int_t)pi.m.version, "abi", pi.m.abi, "file",
-	                      pi.m.file, "size", (json_int_t)pi.m.size,
-	                      "sha256", hex, "signer", pi.signer);
-	rc = sl_audit(s, act_name(kind, "install"), pi.m.name, d);
-	json_decref(d);
 	/* the package first, then the rules it carries in force: replay
 	 * accepts rules only from a package installed before them */
-	if (!rc && rules)
-		rc = sl_rules_install(s, rules, rules_len);
-	if (rc || (rc = sl_tx_commit(s)))
+	if (rules && (rc = sl_rules_install(s, rules, rules_len)))
+		goto rollback;
+	if ((rc = sl_tx_commit(s)))
 		goto rollback;
 	free(rules);
 	if (out)

@@ -15,6 +15,7 @@
 
 #include "audit.h"
 #include "crypto.h"
+#include "doctemplate.h"
 #include "registry.h"
 #include "text.h"
 
@@ -248,37 +249,52 @@ void sl_plugin_unload(sl_plugin *p)
 	free(p);
 }
 
-sl_rc sl_script_load(sl_store *s, const sl_pkg_info *pi, char **src,
-                     size_t *len)
+/* A data package's payload (a script's source, a document template), read
+ * the verified way: authorised by the log, then a sealed, hashed copy, so
+ * that what is used is exactly what was hashed, whatever happens to the
+ * file meanwhile. A refusal is audited as KIND.refused. */
+static sl_rc data_load(sl_store *s, const sl_pkg_info *pi, sl_pkg_kind kind,
+                       size_t max, char **src, size_t *len)
 {
+	const char *what = sl_pkg_kind_name(kind);
+	char path[PATH_MAX], action[32];
 	*src = NULL;
 	*len = 0;
-	char path[PATH_MAX];
+	snprintf(action, sizeof action, "%s.refused", what);
 	sl_rc rc = sl_pkg_path(s, &pi->m, path, sizeof path);
 	if (rc)
 		return rc;
-	if ((rc = authorised(s, pi, SL_PKG_SCRIPT)))
-		return refuse_as(s, "script.refused", pi->m.name, rc);
-	if (pi->m.size > SL_SCRIPT_MAX)
-		return sl_error(SL_EINTEGRITY,
-		                _("script %s: larger than %d KiB"), pi->m.name,
-		                SL_SCRIPT_MAX / 1024);
-	/* the same sealed, hashed copy as a plugin's: what runs is exactly
-	 * what was hashed, whatever happens to the file meanwhile */
+	if ((rc = authorised(s, pi, kind)))
+		return refuse_as(s, action, pi->m.name, rc);
+	if (pi->m.size < 0 || (size_t)pi->m.size > max)
+		return sl_error(SL_EINTEGRITY, _("%s %s: larger than %zu KiB"),
+		                what, pi->m.name, max / 1024);
 	int mfd = -1;
 	if ((rc = sealed_copy(path, &pi->m, &mfd)))
-		return refuse_as(s, "script.refused", pi->m.name, rc);
+		return refuse_as(s, action, pi->m.name, rc);
 	size_t n = (size_t)pi->m.size;
 	char *buf = malloc(n + 1);
 	ssize_t got = buf ? pread(mfd, buf, n, 0) : -1;
 	close(mfd);
 	if (!buf || got != (ssize_t)n) {
 		free(buf);
-		return sl_error(SL_ESYS, _("script %s: cannot read its copy"),
+		return sl_error(SL_ESYS, _("%s %s: cannot read its copy"), what,
 		                pi->m.name);
 	}
 	buf[n] = 0;
 	*src = buf;
 	*len = n;
 	return SL_OK;
+}
+
+sl_rc sl_script_load(sl_store *s, const sl_pkg_info *pi, char **src,
+                     size_t *len)
+{
+	return data_load(s, pi, SL_PKG_SCRIPT, SL_SCRIPT_MAX, src, len);
+}
+
+sl_rc sl_template_load(sl_store *s, const sl_pkg_info *pi, char **src,
+                       size_t *len)
+{
+	return data_load(s, pi, SL_PKG_TEMPLATE, SL_TPL_MAX_BYTES, src, len);
 }

@@ -1,6 +1,7 @@
 /*
  * plugin_host.h - loading a review plugin so that what runs is exactly
- * what was signed.
+ * what was signed (and reading a script's or a document template's bytes
+ * the same way).
  *
  * The installed payload (pkgstore.h) is opened with O_NOFOLLOW; it must be
  * a regular file owned by us and writable by no one else. Its bytes are
@@ -37,6 +38,11 @@ int sl_plugin_usable(const sl_plugin *p);
 #define SL_SCRIPT_MAX (1024 * 1024)
 sl_rc sl_script_load(sl_store *s, const sl_pkg_info *pi, char **src,
                      size_t *len);
+/* The same for an installed document template (at most doctemplate.h's
+ * SL_TPL_MAX_BYTES; templates.h parses it), refusals audited as
+ * template.refused. */
+sl_rc sl_template_load(sl_store *s, const sl_pkg_info *pi, char **src,
+                       size_t *len);
 
 /* Run the check; SL_FAIL if the plugin says it could not run or cannot
  * run at all (its open() refused the rules). */

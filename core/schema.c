@@ -248,6 +248,23 @@ const char *const sl_schema_migrations[] = {
     [6] = "ALTER TABLE facts ADD COLUMN money_use TEXT;"
           "ALTER TABLE facts ADD COLUMN in_kind INTEGER NOT NULL DEFAULT 0"
           "  CHECK(in_kind IN (0,1));",
+    /* 7: document templates are signed packages too (kind 'template'):
+     * the kind's CHECK is part of the table, so the table is rebuilt */
+    [7] = "CREATE TABLE packages7("
+          "  name TEXT PRIMARY KEY,"
+          "  kind TEXT NOT NULL CHECK(kind IN"
+          "    ('plugin','script','rules','template')),"
+          "  version INTEGER NOT NULL,"
+          "  abi INTEGER NOT NULL,"
+          "  file TEXT NOT NULL,"
+          "  size INTEGER NOT NULL,"
+          "  sha256 BLOB NOT NULL CHECK(length(sha256) = 32),"
+          "  signer TEXT NOT NULL"
+          ") WITHOUT ROWID;"
+          "INSERT INTO packages7 SELECT name, kind, version, abi, file, size,"
+          "  sha256, signer FROM packages;"
+          "DROP TABLE packages;"
+          "ALTER TABLE packages7 RENAME TO packages;",
 };
 
 const int sl_schema_version =

@@ -30,7 +30,8 @@ static int usage(FILE *f, int rc)
 {
 	fprintf(f, _("usage: pkgsign DIR NAME KIND VERSION ABI FILE KEY.pem\n"
 	             "       pkgsign --genkey KEY.pem PUB.pem\n"
-	             "KIND is plugin, script or rules; FILE is the payload, "
+	             "KIND is plugin, script, rules or template; FILE is the "
+	             "payload, "
 	             "already in DIR.\n"));
 	return rc;
 }

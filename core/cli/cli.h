@@ -208,10 +208,10 @@ void cli_fmt_time(long long ms, char out[32]);
 int cli_write_document(const char *out, const char *data, size_t len);
 
 /* The command groups (one cmd_*.c each; zone and agency share cmd_org.c,
- * plugin, rules and script cmd_pkg.c). */
+ * plugin, rules, script and template cmd_pkg.c). */
 extern const cli_group cli_init, cli_user, cli_zone, cli_agency, cli_case,
-    cli_review, cli_keys, cli_plugin, cli_rules, cli_script, cli_audit,
-    cli_sample, cli_demo;
+    cli_review, cli_keys, cli_plugin, cli_rules, cli_script, cli_template,
+    cli_audit, cli_sample, cli_demo;
 /* report keeps its own parser and usage text (cli_usage_error). */
 int cmd_report(int argc, char **argv, sl_cli *g);
 

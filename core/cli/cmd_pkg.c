@@ -1,5 +1,5 @@
-/* cmd_pkg.c - shenli plugin|script install|list|remove (the two groups are
- * the same shape), rules install|list, and plugin verify. */
+/* cmd_pkg.c - shenli plugin|script|template install|list|remove (the three
+ * groups are the same shape), rules install|list, and plugin verify. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,14 +7,16 @@
 #include "cli.h"
 #include <shenli/ops.h>
 
-/* "plugin", "script", "rules" in the user's language */
+/* "plugin", "script", "rules", "template" in the user's language */
 static const char *kind_label(sl_pkg_kind kind)
 {
-	static const char *const codes[] = {"plugin", "script", "rules"};
+	static const char *const codes[] = {"plugin", "script", "rules",
+	                                    "template"};
 	static const char *const ids[] = {
 	    NC_("package kind", "plugin"),
 	    NC_("package kind", "script"),
 	    NC_("package kind", "rules"),
+	    NC_("package kind", "template"),
 	};
 	return cli_label(sl_pkg_kind_name(kind), codes, ids, CLI_COUNT(codes));
 }
@@ -146,7 +148,7 @@ static int script_run(int argc, char **argv, sl_cli *g)
 	return rc; /* SL_FAIL: it did not pass */
 }
 
-/* install, list, remove and verify for the three kinds: argv[0] is the
+/* install, list, remove and verify for the four kinds: argv[0] is the
  * subcommand, which the group's table has already checked (each kind is
  * offered only its own). */
 static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
@@ -203,6 +205,11 @@ static int script(int argc, char **argv, sl_cli *g)
 static int rules(int argc, char **argv, sl_cli *g)
 {
 	return pkg(argc, argv, g, SL_PKG_RULES);
+}
+
+static int template(int argc, char **argv, sl_cli *g)
+{
+	return pkg(argc, argv, g, SL_PKG_TEMPLATE);
 }
 
 static const cli_sub plugin_subs[] = {
@@ -277,3 +284,32 @@ static const cli_sub script_subs[] = {
 };
 const cli_group cli_script = {"script", script_subs, CLI_COUNT(script_subs),
                               NULL};
+
+static const cli_sub template_subs[] = {
+    {"install", template, "shenli template install DIR",
+     N_("install a signed document template (admins)"),
+     N_("Installs the template package in DIR (admins): a template JSON\n"
+        "file (shenli.template/1: agency and panel names, 密级, 紧急程度,\n"
+        "发文字号, 主送 and 版记 of each document), manifest and\n"
+        "manifest.sig, checked like a plugin. It is data only: a file that\n"
+        "is not a valid template is refused (exit 5) and nothing is\n"
+        "written. The report, the return letter and the review opinion use\n"
+        "the template in force: the only one installed, or among several\n"
+        "the one named 'default'. A template whose file changed or whose\n"
+        "key was revoked refuses every document (exit 6) until it is\n"
+        "removed or installed again.\n"),
+     CLI_UNLOCK},
+    {"list", template, "shenli template list [--json]",
+     N_("list the installed document templates"),
+     N_("Lists the installed templates with version, file, hash and the key\n"
+        "that signed them. --json gives one JSON document.\n"),
+     CLI_UNLOCK},
+    {"remove", template, "shenli template remove NAME",
+     N_("remove a document template (admins; its version floor stays)"),
+     N_("Removes an installed template (admins; audited); without one the\n"
+        "documents use the built-in template again. Its version floor\n"
+        "stays.\n"),
+     CLI_UNLOCK},
+};
+const cli_group cli_template = {"template", template_subs,
+                                CLI_COUNT(template_subs), NULL};

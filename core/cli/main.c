@@ -50,6 +50,8 @@ static const struct {
      N_("install the signed rules package the checks use")},
     {"script", &cli_script, NULL,
      N_("install, list and remove consistency scripts")},
+    {"template", &cli_template, NULL,
+     N_("install, list and remove document templates")},
     {"audit", &cli_audit, NULL,
      N_("verify the audit log, show it, print its head")},
     {"sample", &cli_sample, NULL,

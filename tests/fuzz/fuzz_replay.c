@@ -110,7 +110,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static int changes_nothing(const char *action)
 {
 	static const char *const none[] = {"denied", "store.migrate",
-	                                   "plugin.refused", "script.refused"};
+	                                   "plugin.refused", "script.refused",
+	                                   "template.refused"};
 	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
 		if (!strcmp(action, none[i]))
 			return 1;

@@ -605,7 +605,7 @@ static void test_manifest_other_syntax(void **state)
 	    {t[4], "contains CR"},
 	    {t[5], "line 1: not key=value"},
 	    {t[6], "name: only a-z"},
-	    {t[7], "kind: must be plugin, script or rules"},
+	    {t[7], "kind: must be plugin, script, rules or template"},
 	    {"", "manifest: empty"},
 	};
 	check_bad(f, c, sizeof c / sizeof c[0]);
@@ -940,6 +940,9 @@ static void test_kind_names(void **state)
 	assert_string_equal(sl_pkg_kind_name(SL_PKG_PLUGIN), "plugin");
 	assert_string_equal(sl_pkg_kind_name(SL_PKG_SCRIPT), "script");
 	assert_string_equal(sl_pkg_kind_name(SL_PKG_RULES), "rules");
+	assert_string_equal(sl_pkg_kind_name(SL_PKG_TEMPLATE), "template");
+	assert_int_equal(sl_pkg_kind_parse("template", &k), SL_OK);
+	assert_int_equal(k, SL_PKG_TEMPLATE);
 	assert_int_equal(sl_pkg_kind_parse("rules", &k), SL_OK);
 	assert_int_equal(k, SL_PKG_RULES);
 	assert_int_equal(sl_pkg_kind_parse("rule", &k), SL_EINPUT);

@@ -165,11 +165,19 @@ sl_rc sl_keys_list(sl_store *s, int (*cb)(const sl_key_info *k, void *ud),
 /* {"id", "comment", "revoked"} */
 json_t *sl_key_json(const sl_key_info *k);
 
-/* ---- packages: plugins, scripts, rules --------------------------------------
+/* ---- packages: plugins, scripts, rules, document templates -----------------
  * spec/cli.md, "Signed packages". Install and remove for admins; list for
- * everyone. A removed package's version floor stays. */
-typedef enum { SL_PKG_PLUGIN, SL_PKG_SCRIPT, SL_PKG_RULES } sl_pkg_kind;
-/* "plugin", "script", "rules" */
+ * everyone. A removed package's version floor stays. A template (data
+ * only: doctemplate.h's shenli.template/1) is checked with the document
+ * template parser before it is installed, and refused (SL_EINPUT) if it
+ * is not one. */
+typedef enum {
+	SL_PKG_PLUGIN,
+	SL_PKG_SCRIPT,
+	SL_PKG_RULES,
+	SL_PKG_TEMPLATE
+} sl_pkg_kind;
+/* "plugin", "script", "rules", "template" */
 const char *sl_pkg_kind_name(sl_pkg_kind k);
 
 #define SL_PKG_NAME_MAX 64
@@ -181,7 +189,8 @@ typedef struct {
 	sl_pkg_kind kind;
 	long long version; /* integer >= 1 */
 	int abi;           /* integer >= 0 (plugins: must equal the host ABI;
-	                      scripts/rules: their own format number) */
+	                      scripts/rules/templates: their own format
+	                      number) */
 	char file[SL_PKG_FILE_MAX + 1]; /* the payload's file name: a plain
 	                                   name, [A-Za-z0-9._-]{1,128}, no
 	                                   leading '.' */
@@ -195,8 +204,9 @@ typedef struct {
 } sl_pkg_info;
 
 /* Install the package directory dir (payload, manifest, manifest.sig) of
- * that kind: signature, size and hash, abi, version floor. *out (if not
- * NULL) gets what was installed. */
+ * that kind: signature, size and hash, abi, version floor; a template's
+ * payload must parse as a document template (SL_EINPUT, nothing written,
+ * if not). *out (if not NULL) gets what was installed. */
 sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
                      sl_pkg_info *out);
 sl_rc sl_pkg_remove(sl_store *s, const char *name, sl_pkg_kind kind);
