@@ -11,6 +11,7 @@
  * of line.
  */
 #define _GNU_SOURCE
+#include <jansson.h>
 #include <langinfo.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -362,4 +363,49 @@ void cli_progress_start(cli_bar *b, const char *what, size_t total,
 	b->on = isatty(2) && (total == 0 || total > 300) &&
 	        (quiet_stdout || !isatty(1));
 	b->step = total > 1000 ? total / 200 : 50;
+}
+
+/* ---- JSON on stdout (the --json contract) ------------------------------- */
+
+void cli_print_json(json_t *j)
+{
+	json_dumpf(j, stdout, JSON_INDENT(2));
+	putchar('\n');
+}
+
+void cli_json_array_next(cli_json_array *a)
+{
+	fputs(a->n++ ? ",\n  " : "[\n  ", stdout);
+}
+
+void cli_json_array_add(cli_json_array *a, json_t *elem)
+{
+	if (!elem)
+		return;
+	/* jansson's output for the element one level down: every line break
+	 * gains the array's two spaces (strings hold no raw '\n') */
+	char stack[4096], *buf = stack;
+	size_t n = json_dumpb(elem, stack, sizeof stack, JSON_INDENT(2));
+	if (n > sizeof stack) {
+		if (!(buf = malloc(n)))
+			buf = stack, n = 0;
+		else if (json_dumpb(elem, buf, n, JSON_INDENT(2)) != n)
+			n = 0;
+	}
+	json_decref(elem);
+	cli_json_array_next(a);
+	const char *p = buf, *end = buf + n, *nl;
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		fwrite(p, 1, (size_t)(nl - p), stdout);
+		fputs("\n  ", stdout);
+		p = nl + 1;
+	}
+	fwrite(p, 1, (size_t)(end - p), stdout);
+	if (buf != stack)
+		free(buf);
+}
+
+void cli_json_array_end(cli_json_array *a)
+{
+	fputs(a->n ? "\n]\n" : "[]\n", stdout);
 }
