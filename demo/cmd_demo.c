@@ -147,9 +147,9 @@ static int exists(const char *path)
 }
 
 /* Where the built-in packages and their key are: next to the binary (the
- * build tree), under ../share/shenli relative to it (an installed tree,
- * wherever its prefix: /usr/local, or a 'dpkg -x' root), or in
- * /usr/share/shenli. */
+ * build tree), under ../lib/shenli and ../share/shenli relative to it (an
+ * installed tree, wherever its prefix: /usr/local, or a 'dpkg -x' root), or
+ * in /usr/lib/shenli and /usr/share/shenli. */
 static int find_packages(demo *d, char *pk, char *pub, size_t cap)
 {
 	char exe[2048];
@@ -163,9 +163,9 @@ static int find_packages(demo *d, char *pk, char *pub, size_t cap)
 	if (!d->pk) {
 		snprintf(pk, cap, "%s/packages", exe);
 		if (!exists(pk))
-			snprintf(pk, cap, "%s/../share/shenli/packages", exe);
+			snprintf(pk, cap, "%s/../lib/shenli/packages", exe);
 		if (!exists(pk))
-			snprintf(pk, cap, "/usr/share/shenli/packages");
+			snprintf(pk, cap, "/usr/lib/shenli/packages");
 		d->pk = pk;
 	}
 	if (!d->pub) {
@@ -650,7 +650,8 @@ static int demo_main(int argc, char **argv, sl_cli *g)
 		return cli_fail(sl_error(
 		    SL_EINPUT,
 		    _("demo: the built-in packages or their key are not found "
-		      "(looked next to the binary and in /usr/share/shenli); "
+		      "(looked next to the binary and in /usr/lib/shenli, "
+		      "/usr/share/shenli); "
 		      "give "
 		      "--packages DIR and --trust KEY.pub")));
 	const char *tmp = getenv("TMPDIR");
@@ -676,8 +677,9 @@ static const cli_sub subs[] = {
         "outline; the resubmission; opinions; sign-off; the report and the\n"
         "audit log's verification. The built-in signed packages and the key\n"
         "that signed them are found next to the binary (the build tree) or\n"
-        "under /usr/share/shenli; --packages and --trust say where\n"
-        "otherwise. The temporary store and its passphrase files are removed\n"
+        "under /usr/lib/shenli and /usr/share/shenli; --packages and --trust\n"
+        "say where otherwise. The temporary store and its passphrase files are "
+        "removed\n"
         "at the end; with --keep the report is left where the demo says.\n"),
      CLI_NO_STORE},
 };

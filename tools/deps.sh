@@ -47,6 +47,8 @@ if [ "${1:-}" = test ]; then
 	# sources.
 	[ -e /usr/share/i18n/locales/zh_CN ] || need="$need locales"
 	bin pdffonts poppler-utils
+	# The .deb is checked as Debian checks packages (cli_test_package).
+	bin lintian lintian
 	# Peak memory of the import and bench runs: GNU time's -v.
 	[ -x /usr/bin/time ] || need="$need time"
 fi

@@ -68,12 +68,25 @@ check "staged under umask $(umask), every directory is still 0755" \
 ROOT=$T/root
 expect_rc 0 dpkg -x "$DEB" "$ROOT"
 S=$ROOT/usr/share
+L=$ROOT/usr/lib/shenli/packages
 check "usr/bin/shenli is an executable" test -x "$ROOT/usr/bin/shenli"
 for p in evidence classification procedure gate_findings gate_outline \
 	gate_opinions gate_panel gate_dates rules; do
-	check "package $p is there, signed" \
-		test -s "$S/shenli/packages/$p/manifest" -a -s "$S/shenli/packages/$p/manifest.sig"
+	check "package $p is there, under /usr/lib (it may hold shared objects), signed" \
+		test -s "$L/$p/manifest" -a -s "$L/$p/manifest.sig"
 done
+check "nothing of the packages under /usr/share" test ! -e "$S/shenli/packages"
+for p in evidence classification procedure; do
+	check "plugin $p.so is stripped" bash -c "file '$L/$p/$p.so' | grep -q ', stripped'"
+	check "plugin $p.so is the file its manifest signs" bash -c \
+		"test \"\$(sha256sum '$L/$p/$p.so' | cut -d' ' -f1)\" = \"\$(sed -n 's/^sha256=//p' '$L/$p/manifest')\""
+done
+check "Debian's copyright file" grep -q "^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" "$S/doc/shenli/copyright"
+check "the changelog (gzipped)" gzip -t "$S/doc/shenli/changelog.gz"
+check "shenlid's man page (gzipped)" gzip -t "$S/man/man8/shenlid.8.gz"
+LINTIAN=$(lintian --tag-display-limit 0 "$DEB" 2>&1 | grep -v 'running with root privileges')
+echo "$LINTIAN" | sed 's/^/# lintian: /'
+check "lintian finds nothing (no error, no warning)" test -z "$LINTIAN"
 check "the build's public key is there" test -s "$S/shenli/keys/build.pub"
 check "it is the key that signed the build's packages" \
 	cmp -s "$S/shenli/keys/build.pub" "$BUILD/signing/build.pub"
@@ -90,10 +103,13 @@ check "the bash completion" bash -c \
 check "README and SECURITY" test -s "$S/doc/shenli/README.md" -a -s "$S/doc/shenli/SECURITY.md"
 
 # ---- the unpacked binary runs its demo -------------------------------------
-# No --packages/--trust: the binary finds ../share/shenli next to itself.
+# No --packages/--trust: the binary finds ../lib/shenli and ../share/shenli
+# next to itself.
 mkdir -m 700 "$T/tmp"
 expect_rc 0 env TMPDIR="$T/tmp" timeout -k 5 150 "$ROOT/usr/bin/shenli" demo
 check "the demo used the unpacked packages" \
+	grep -qF "$ROOT/usr/bin/../lib/shenli/packages" "$OUT"
+check "and the unpacked key" \
 	grep -qF "$ROOT/usr/bin/../share/shenli/keys/build.pub" "$OUT"
 check "the demo signs the case off" grep -q "signed off" "$OUT"
 check "the demo ends with 'audit log ok'" grep -q "audit log ok" "$OUT"
