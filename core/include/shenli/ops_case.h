@@ -77,7 +77,7 @@ typedef struct {
 typedef struct {
 	int64_t ref; /* the case's row id in the store */
 	const char *case_id, *agency, *zone, *state, *subject_name,
-	    *transferred_on, *assignees; /* comma-separated */
+	    *transferred_on, *assignees; /* comma-separated; a list in JSON */
 	int64_t deadline_ms;             /* 0 if none */
 	int paused, overdue, returns;
 	/* working days to the limit (0: it ends today, < 0: past it); only
@@ -151,9 +151,9 @@ sl_rc sl_case_show(sl_store *s, const char *case_id, sl_caseview **out);
 void sl_caseview_free(sl_caseview *v);
 /* The case show shape: {"case_id", "agency", "zone", "state",
  * "subject_name", "assignees", "team", "returns", "received_at",
- * "accepted_at", "deadline", "days_left", "intake_reasons",
- * "clock_paused", "overdue", "extended_days", "dossier",
- * "dossier_sha256", "dossier_rev", "signed_head"} */
+ * "accepted_at", "deadline", "intake_reasons", "clock_paused", "overdue",
+ * "extended_days", "dossier", "dossier_sha256", "dossier_rev",
+ * "signed_head", "days_left"} (doc/api.md has an example) */
 json_t *sl_case_show_json(const sl_caseview *v);
 
 /* ---- the team (审理组) ---------------------------------------------------

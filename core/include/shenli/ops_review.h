@@ -115,7 +115,8 @@ typedef struct {
 } sl_opinion;
 
 /* The opinion's fields, then its author: {"circumstances" (if given),
- * "disciplines", "dissent", "eight_point_rules", "form", "gov_sanction",
+ * "disciplines", "dissent" (where the signed body has one; else [] after
+ * "reasoning"), "eight_point_rules", "form", "gov_sanction",
  * "party_sanction", "property" (if given), "reasoning", "author",
  * "author_name", "author_agency", "author_role", "panel", "recorded_on",
  * "recorded_ms", "sig_key"} */
