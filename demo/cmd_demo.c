@@ -678,9 +678,9 @@ static const cli_sub subs[] = {
         "audit log's verification. The built-in signed packages and the key\n"
         "that signed them are found next to the binary (the build tree) or\n"
         "under /usr/lib/shenli and /usr/share/shenli; --packages and --trust\n"
-        "say where otherwise. The temporary store and its passphrase files are "
-        "removed\n"
-        "at the end; with --keep the report is left where the demo says.\n"),
+        "say where otherwise. The temporary store and its passphrase files\n"
+        "are removed at the end; with --keep the report is left where the\n"
+        "demo says.\n"),
      CLI_NO_STORE},
 };
 const cli_group cli_demo = {"demo", subs, CLI_COUNT(subs), NULL};
