@@ -538,6 +538,50 @@ static sl_rc slot_is_current(sl_store *s, const char *user, const slot_img *cur,
 	return SL_OK;
 }
 
+/* What every open checks once the slot is unwrapped into s->sec (by the
+ * passphrase now, or by a session's login): the store keyed and known,
+ * the log verified from the user's checkpoint, the slot the log's, the
+ * user enrolled, the schema migrated, the checkpoint moved on. */
+static sl_rc opened(sl_store *s, const char *path, const char *user,
+                    unsigned flags, const slot_img *cur, const slot_img *nxt,
+                    const char *slot, const char *newslot, int using_new)
+{
+	sl_rc rc;
+	if ((rc = sl_store_open_db(path, s->sec->data_key, 0, &s->db)))
+		return rc;
+	int ver = 0;
+	if ((rc = schema_known(s, &ver)) || (rc = read_store_id(s)))
+		return rc;
+	snprintf(s->actor.id, sizeof s->actor.id, "%s", user);
+	if ((rc = verify_at_open(s, user))) {
+		if (!(flags & SL_OPEN_UNVERIFIED))
+			return rc;
+		s->unverified = 1;
+		snprintf(s->open_failure, sizeof s->open_failure, "%s",
+		         sl_errmsg());
+		sl_errclear();
+	}
+	int enrolled = 0;
+	if ((rc = slot_is_current(s, user, cur, nxt, slot, newslot, using_new,
+	                          &enrolled)))
+		return rc;
+	s->unenrolled = !enrolled;
+	if (s->unenrolled && !(flags & SL_OPEN_ENROL))
+		return sl_error(
+		    SL_EAUTH,
+		    _("%s: this passphrase was chosen by an admin and "
+		      "opens nothing until you choose your own: run "
+		      "'shenli user passwd' first"),
+		    user);
+	if (ver < sl_schema_version && !s->unverified && !s->unenrolled &&
+	    (rc = migrate_on_open(s, ver)))
+		return rc;
+	/* a checkpoint for next time, if this one moved the head */
+	if (!s->unenrolled && !s->unverified)
+		checkpoint_forward(s);
+	return SL_OK;
+}
+
 sl_rc sl_store_open(const char *path, const char *user, const char *pass,
                     size_t plen, unsigned flags, sl_store **out)
 {
@@ -582,43 +626,9 @@ sl_rc sl_store_open(const char *path, const char *user, const char *pass,
 		sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
 	if (rc)
 		goto fail;
-	if ((rc = sl_store_open_db(path, s->sec->data_key, 0, &s->db)))
+	if ((rc = opened(s, path, user, flags, &cur, &nxt, slot, newslot,
+	                 using_new)))
 		goto fail;
-
-	int ver = 0;
-	if ((rc = schema_known(s, &ver)))
-		goto fail;
-	if ((rc = read_store_id(s)))
-		goto fail;
-	snprintf(s->actor.id, sizeof s->actor.id, "%s", user);
-	if ((rc = verify_at_open(s, user))) {
-		if (!(flags & SL_OPEN_UNVERIFIED))
-			goto fail;
-		s->unverified = 1;
-		snprintf(s->open_failure, sizeof s->open_failure, "%s",
-		         sl_errmsg());
-		sl_errclear();
-	}
-	int enrolled = 0;
-	if ((rc = slot_is_current(s, user, &cur, &nxt, slot, newslot, using_new,
-	                          &enrolled)))
-		goto fail;
-	s->unenrolled = !enrolled;
-	if (s->unenrolled && !(flags & SL_OPEN_ENROL)) {
-		rc =
-		    sl_error(SL_EAUTH,
-		             _("%s: this passphrase was chosen by an admin and "
-		               "opens nothing until you choose your own: run "
-		               "'shenli user passwd' first"),
-		             user);
-		goto fail;
-	}
-	if (ver < sl_schema_version && !s->unverified && !s->unenrolled &&
-	    (rc = migrate_on_open(s, ver)))
-		goto fail;
-	/* a checkpoint for next time, if this one moved the head */
-	if (!s->unenrolled && !s->unverified)
-		checkpoint_forward(s);
 	free(cur.img);
 	free(nxt.img);
 	*out = s;
@@ -715,39 +725,9 @@ sl_rc sl_store_open_unwrapped(const char *path, const char *user,
 		goto fail;
 	}
 	memcpy(s->sec, sec, sizeof *sec);
-	if ((rc = sl_store_open_db(path, s->sec->data_key, 0, &s->db)))
+	if ((rc = opened(s, path, user, flags, &cur, &nxt, slot, newslot,
+	                 using_new)))
 		goto fail;
-	int ver = 0;
-	if ((rc = schema_known(s, &ver)) || (rc = read_store_id(s)))
-		goto fail;
-	snprintf(s->actor.id, sizeof s->actor.id, "%s", user);
-	if ((rc = verify_at_open(s, user))) {
-		if (!(flags & SL_OPEN_UNVERIFIED))
-			goto fail;
-		s->unverified = 1;
-		snprintf(s->open_failure, sizeof s->open_failure, "%s",
-		         sl_errmsg());
-		sl_errclear();
-	}
-	int enrolled = 0;
-	if ((rc = slot_is_current(s, user, &cur, &nxt, slot, newslot, using_new,
-	                          &enrolled)))
-		goto fail;
-	s->unenrolled = !enrolled;
-	if (s->unenrolled && !(flags & SL_OPEN_ENROL)) {
-		rc =
-		    sl_error(SL_EAUTH,
-		             _("%s: this passphrase was chosen by an admin and "
-		               "opens nothing until you choose your own: run "
-		               "'shenli user passwd' first"),
-		             user);
-		goto fail;
-	}
-	if (ver < sl_schema_version && !s->unverified && !s->unenrolled &&
-	    (rc = migrate_on_open(s, ver)))
-		goto fail;
-	if (!s->unenrolled && !s->unverified)
-		checkpoint_forward(s);
 	free(cur.img);
 	free(nxt.img);
 	*out = s;
