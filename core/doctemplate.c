@@ -100,8 +100,10 @@ static sl_rc integer(const json_t *v, const char *path, int lo, int hi,
 	return SL_OK;
 }
 
-static sl_rc known_keys(const json_t *o, const char *path,
-                        const char *const *keys)
+/* Is every key of o one of keys[0..n) (n: SIZE_MAX for a NULL-terminated
+ * list)? KINDS and ROLES are indexed by an enum and carry no NULL. */
+static sl_rc known_keys_n(const json_t *o, const char *path,
+                          const char *const *keys, size_t n)
 {
 	if (!json_is_object(o))
 		return bad(path, _("not an object"));
@@ -110,9 +112,9 @@ static sl_rc known_keys(const json_t *o, const char *path,
 	json_object_foreach((json_t *)o, k, v)
 	{
 		size_t i;
-		for (i = 0; keys[i] && strcmp(keys[i], k); i++)
+		for (i = 0; i < n && keys[i] && strcmp(keys[i], k); i++)
 			;
-		if (!keys[i]) {
+		if (i == n || !keys[i]) {
 			char p[300], shown[64];
 			sl_text_sanitize(k, shown, sizeof shown);
 			snprintf(p, sizeof p, "%s.%s", path, shown);
@@ -120,6 +122,12 @@ static sl_rc known_keys(const json_t *o, const char *path,
 		}
 	}
 	return SL_OK;
+}
+
+static sl_rc known_keys(const json_t *o, const char *path,
+                        const char *const *keys)
+{
+	return known_keys_n(o, path, keys, SIZE_MAX);
 }
 
 /* "1年", "6个月", "长期" or "". */
@@ -155,7 +163,7 @@ static int family_ok(const char *s)
 
 static sl_rc apply_fonts(sl_doctemplate *t, const json_t *f)
 {
-	sl_rc rc = known_keys(f, "fonts", ROLES);
+	sl_rc rc = known_keys_n(f, "fonts", ROLES, SL_FONT_N);
 	if (rc)
 		return rc;
 	for (int r = 0; r < SL_FONT_N; r++) {
@@ -335,7 +343,7 @@ static sl_rc apply(sl_doctemplate *t, json_t *root)
 	if ((v = json_object_get(root, "fonts")) && (rc = apply_fonts(t, v)))
 		return rc;
 	if ((v = json_object_get(root, "documents"))) {
-		if ((rc = known_keys(v, "documents", KINDS)))
+		if ((rc = known_keys_n(v, "documents", KINDS, SL_DOCKIND_N)))
 			return rc;
 		for (int k = 0; k < SL_DOCKIND_N; k++) {
 			json_t *o = json_object_get(v, KINDS[k]);

@@ -196,8 +196,13 @@ sl_rc sl_verify_open(sqlite3 *db, const uint8_t store_id[16], sl_verified *v,
                      int64_t *entries)
 {
 	sl_rc rc;
-	if (v->seq > 0 && (rc = check_base(db, v->seq, v->hash)))
+	if (v->seq > 0 && (rc = check_base(db, v->seq, v->hash))) {
+		/* the checkpoint's registry is the caller's only when the walk
+		 * succeeds: a base that is gone (a rollback) frees it too */
+		sl_registry_free(v->reg);
+		v->reg = NULL;
 		return rc;
+	}
 	walk w = {0};
 	w.db = db;
 	w.store_id = store_id;

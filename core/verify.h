@@ -37,6 +37,7 @@ typedef struct {
 
 /* Walk db's log from v->seq (taking v->reg) to the end; on success v holds
  * the new head and registry, and *entries how many entries were walked.
+ * v->reg is taken in every case: on failure it is freed and NULL.
  * The registry tables are compared with the registry. */
 sl_rc sl_verify_open(sqlite3 *db, const uint8_t store_id[16], sl_verified *v,
                      int64_t *entries);
