@@ -480,7 +480,9 @@ static int case_show(int argc, char **argv, sl_cli *g)
 	if ((rc = sl_case_show(s, id, &v)))
 		return cli_fail(rc);
 	if (json) {
-		cli_print_json(sl_case_show_json(v));
+		json_t *j = sl_case_show_json(v);
+		cli_print_json(j);
+		json_decref(j); /* cli_print_json only prints */
 	} else {
 		show_head(v);
 		show_subject(&v->c->subject);
@@ -537,7 +539,9 @@ static int case_assign(int argc, char **argv, sl_cli *g)
 	if ((rc = sl_case_assign(s, &rq, &r)))
 		return cli_fail(rc);
 	if (json) {
-		cli_print_json(sl_assign_json(rq.case_id, &r));
+		json_t *j = sl_assign_json(rq.case_id, &r);
+		cli_print_json(j);
+		json_decref(j); /* cli_print_json only prints */
 	} else {
 		char names[1024] = "";
 		for (size_t i = 0; i < r.n_team; i++) {
@@ -588,7 +592,9 @@ static int case_extend(int argc, char **argv, sl_cli *g)
 	if ((rc = sl_case_extend(s, argv[optind], (int)days, &r)))
 		return cli_fail(rc);
 	if (json) {
-		cli_print_json(sl_extend_json(argv[optind], &r));
+		json_t *j = sl_extend_json(argv[optind], &r);
+		cli_print_json(j);
+		json_decref(j); /* cli_print_json only prints */
 		return SL_OK;
 	}
 	char d[32];

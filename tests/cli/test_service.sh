@@ -122,7 +122,7 @@ same() { # same DESC ARGS...: svc boss ARGS and as boss ARGS agree
 	src=$?
 	as boss "$@" >"$T/e.out" 2>"$T/e.err"
 	local erc=$?
-	check "$d: exit $src, embedded $erc" test "$src" = "$erc"
+	check "$d: exit $src, embedded $erc" test "$src" = "$erc" || { _show "$T/s.err"; _show "$T/e.err"; }
 	check "$d: same stdout" cmp -s "$T/s.out" "$T/e.out" || diff "$T/s.out" "$T/e.out" | head -5
 }
 same "case list --json" case list --json
