@@ -252,6 +252,17 @@ sleep 3
 SVC_SOCK=$SOCK2 expect_rc 3 svc m2 case list --json
 check "idle past the timeout: the session is gone" grep -q "not logged in, or the session has ended" "$ERR"
 check "the service says it wiped the session" grep -q "session of m2 (uid $(id -u)) idle for 2 s: wiped" "$T/idle.log"
+# guessing passphrases through the socket: after 3 failures in a row the
+# account's next login waits (2 s, then 4, 8 ... 60)
+for k in 1 2 3; do
+	SVC_SOCK=$SOCK2 svc m3 --user m3 --passphrase-file "$T/pw/m9" login >/dev/null 2>&1
+done
+SVC_SOCK=$SOCK2 expect_rc 3 svc m3 --user m3 --passphrase-file "$T/pw/m3" login
+check "the 4th login in a row after 3 failures waits, even with the right passphrase" \
+	grep -q "too many failed logins from this account: try again in 2 s" "$ERR"
+sleep 2.2
+SVC_SOCK=$SOCK2 expect_rc 0 svc m3 --user m3 --passphrase-file "$T/pw/m3" login
+check "the service logs the throttled attempt" grep -q "login throttled uid=$(id -u)" "$T/idle.log"
 stop_service "$IDLE_PID"
 DPID=$MAIN_PID
 
