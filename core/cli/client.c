@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "client.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -320,14 +321,74 @@ int cli_client_session(int n, char **rest, sl_cli *g)
 
 /* ---- a command through the service -------------------------------------- */
 
+/* A package directory as {NAME: BASE64}: its regular files only (a
+ * package holds nothing else), read here, bounded. */
+static sl_rc read_dir(const char *path, json_t **out)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return sl_error(SL_EINPUT, _("%s: %s"), path, strerror(errno));
+	json_t *o = json_object();
+	sl_rc rc = o ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
+	struct dirent *e;
+	while (!rc && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		struct stat st;
+		char *buf = NULL;
+		size_t len = 0;
+		int fd = openat(dirfd(d), e->d_name,
+		                O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+			rc = sl_error(SL_EINPUT,
+			              _("%s/%s: not a regular file (a package "
+			                "directory holds files only)"),
+			              path, e->d_name);
+		else if (json_object_size(o) >= SL_ARG_DIR_FILES ||
+		         !sl_arg_dir_name_ok(e->d_name))
+			rc =
+			    sl_error(SL_EINPUT,
+			             _("%s: not a package directory (more than "
+			               "%d files, or a strange name)"),
+			             path, SL_ARG_DIR_FILES);
+		else
+			rc = sl_fd_read(fd, e->d_name, SL_WIRE_MAX, &buf, &len);
+		if (fd >= 0)
+			close(fd);
+		char *b = rc ? NULL : sl_b64_encode(buf, len);
+		free(buf);
+		if (!rc &&
+		    (!b || json_object_set_new(o, e->d_name, json_string(b))))
+			rc = sl_error(SL_ESYS, _("out of memory"));
+		free(b);
+	}
+	closedir(d);
+	if (rc)
+		json_decref(o);
+	else
+		*out = o;
+	return rc;
+}
+
 /* The files the command line names, read here (the service opens no path
  * of ours), and standard input where it is read. */
 static sl_rc add_inputs(json_t *req, int n, char **rest,
                         const sl_arg_kind *kinds)
 {
-	json_t *files = json_object();
-	if (!files || json_object_set_new(req, "files", files))
+	json_t *files = json_object(), *dirs = json_object();
+	if (!files || json_object_set_new(req, "files", files) || !dirs ||
+	    json_object_set_new(req, "dirs", dirs))
 		return sl_error(SL_ESYS, _("out of memory"));
+	for (int i = 0; i < n; i++) {
+		json_t *d = NULL;
+		if (kinds[i] != SL_ARG_DIR || json_object_get(dirs, rest[i]))
+			continue;
+		sl_rc rc = read_dir(rest[i], &d);
+		if (rc)
+			return rc;
+		if (json_object_set_new(dirs, rest[i], d))
+			return sl_error(SL_ESYS, _("out of memory"));
+	}
 	for (int i = 0; i < n; i++) {
 		char *buf = NULL;
 		size_t len = 0;

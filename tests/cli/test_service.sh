@@ -87,8 +87,6 @@ expect_rc 0 as boss audit head
 HEAD=$(cat "$OUT")
 expect_rc 0 svc boss status
 check "status prints the audit head embedded mode prints" grep -qxF "audit head: $HEAD" "$OUT"
-expect_rc 2 svc boss plugin install "$PK/evidence"
-check "package installs are refused through the service, saying why" grep -q "do not go through the service" "$ERR"
 
 # --- the same commands, the same answers ------------------------------------
 # An import through the service and the same import embedded into a copy of
@@ -125,6 +123,32 @@ same() { # same DESC ARGS...: svc boss ARGS and as boss ARGS agree
 	check "$d: exit $src, embedded $erc" test "$src" = "$erc" || { _show "$T/s.err"; _show "$T/e.err"; }
 	check "$d: same stdout" cmp -s "$T/s.out" "$T/e.out" || diff "$T/s.out" "$T/e.out" | head -5
 }
+# a package install through the service: the client sends the package
+# directory's files, the worker makes the directory again privately
+expect_rc 0 login root
+svc root script install "$PK/gate_dates" >"$T/s.out" 2>"$T/s.err"
+src=$?
+copy_as root script install "$PK/gate_dates" >"$T/e.out" 2>"$T/e.err"
+check "script install through the service: exit $src, embedded $?" test "$src" = 0
+check "script install: same stdout" cmp -s "$T/s.out" "$T/e.out"
+expect_rc 0 svc root script list
+check "the script is installed" grep -q "gate_dates" "$OUT"
+check "the worker's private directory is gone" eval '! ls -d "$T"/.incoming.* 2>/dev/null'
+mkdir -p "$T/badpkg"
+cp -a "$PK/gate_dates/." "$T/badpkg/"
+ln -s /etc/passwd "$T/badpkg/extra"
+expect_rc 5 svc root script install "$T/badpkg"
+check "a package directory with a symlink is refused by the client" grep -q "badpkg/extra: not a regular file" "$ERR"
+# the same package with a file changed: refused as in embedded mode, and
+# the message names the user's directory, not the worker's
+rm "$T/badpkg/extra"
+printf -- '-- changed\n' >>"$T/badpkg/$(ls "$T/badpkg" | grep '\.lua$' | head -1)"
+svc root script install "$T/badpkg" >"$T/s.out" 2>"$T/s.err"
+src=$?
+copy_as root script install "$T/badpkg" >"$T/e.out" 2>"$T/e.err"
+erc=$?
+check "a tampered package: exit $src, embedded $erc (6)" test "$src" = 6 -a "$erc" = 6
+check "a tampered package: the same message" cmp -s "$T/s.err" "$T/e.err" || { _show "$T/s.err"; _show "$T/e.err"; }
 same "case list --json" case list --json
 check "case list --json holds the imported case" grep -q "\"$ID\"" "$T/s.out"
 same "case show" case show "$ID"
