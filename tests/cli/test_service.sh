@@ -380,8 +380,11 @@ sys.exit(0 if n in (0, len(want)) else 1)
 PY
 done
 check "a worker was running at most kills ($KILLS of 5)" test "$KILLS" -ge 3
+# a package directory a killed worker left behind goes at the next start
+mkdir -m 700 "$T/.incoming.ZZZZZZ" && : >"$T/.incoming.ZZZZZZ/manifest"
 start_service "$SOCK" "$T/shenlid2.log" || finish
 check "a new service takes over the socket the killed one left" test -S "$SOCK"
+check "a new service removes what killed workers left beside the store" test ! -e "$T/.incoming.ZZZZZZ"
 expect_rc 3 svc boss case list
 check "sessions died with the service" grep -q "not logged in" "$ERR"
 expect_rc 0 login boss
