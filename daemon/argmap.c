@@ -115,7 +115,7 @@ static const cmd_files *find(int argc, char *const *argv, int *first)
 }
 
 static void classify(const cmd_files *c, int first, int argc, char *const *argv,
-                     sl_arg_kind *kinds)
+                     sl_arg_kind *kinds, int *stream)
 {
 	int npos = 0, dashdash = 0;
 	for (int i = first; i < argc; i++) {
@@ -144,6 +144,8 @@ static void classify(const cmd_files *c, int first, int argc, char *const *argv,
 				kinds[i] = c->stdin_ok && !strcmp(eq + 1, "-")
 				               ? SL_ARG_STDIN
 				               : SL_ARG_FILE_EQ;
+			if (k == O_FILE && c->stdin_ok)
+				*stream = i; /* getopt keeps the last */
 			else if (k == O_OUT)
 				kinds[i] = SL_ARG_OUT_EQ;
 			continue;
@@ -155,6 +157,8 @@ static void classify(const cmd_files *c, int first, int argc, char *const *argv,
 			kinds[i] = c->stdin_ok && !strcmp(argv[i], "-")
 			               ? SL_ARG_STDIN
 			               : SL_ARG_FILE;
+		if (k == O_FILE && c->stdin_ok)
+			*stream = i;
 		else if (k == O_OUT)
 			kinds[i] = SL_ARG_OUT;
 	}
@@ -166,6 +170,7 @@ void sl_argmap(int argc, char *const *argv, sl_arg_kind *kinds,
 	info->writer = 1;
 	info->local = 0;
 	info->refused = NULL;
+	info->stream_word = -1;
 	for (int i = 0; i < argc; i++)
 		kinds[i] = SL_ARG_PLAIN;
 	if (argc < 1)
@@ -197,7 +202,7 @@ void sl_argmap(int argc, char *const *argv, sl_arg_kind *kinds,
 	if (!c)
 		return;
 	info->writer = !c->reader;
-	classify(c, first, argc, argv, kinds);
+	classify(c, first, argc, argv, kinds, &info->stream_word);
 }
 
 const char *sl_arg_path(const char *word, sl_arg_kind kind)

@@ -36,6 +36,10 @@ typedef struct {
 	int writer;          /* it may write to the store: run one at a time */
 	int local;           /* needs no store: runs in the client itself */
 	const char *refused; /* not through the service: why (N_()) */
+	/* the word whose bytes the command reads as a stream, start to end
+	 * (case import --jsonl FILE|-): they may follow the request in
+	 * chunks rather than inside it (proto.h); -1 if none */
+	int stream_word;
 } sl_arg_info;
 
 /* Classify argv[0..argc) (argv[0] is the command: "case", "report", ...);

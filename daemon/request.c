@@ -112,6 +112,18 @@ int sl_request_check(const json_t *req, const char *session_user, int *writer,
 		rc = fail(msg, cap, SL_EINPUT, "%s",
 		          _("malformed request: files must be an object of at "
 		            "most 256 files"));
+	/* a stream names the one word argmap says may be streamed */
+	const json_t *stream = json_object_get(req, "stream");
+	json_int_t sw = -1;
+	if (!rc && stream) {
+		const json_t *w = json_object_get(stream, "word");
+		sw = json_is_integer(w) ? json_integer_value(w) : -2;
+		if (!json_is_object(stream) || sw < 0 || sw != info.stream_word)
+			rc =
+			    fail(msg, cap, SL_EINPUT, "%s",
+			         _("malformed request: a stream of a word that "
+			           "is not read as one"));
+	}
 	const json_t *dirs = json_object_get(req, "dirs");
 	size_t nfiles = 0;
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -125,7 +137,8 @@ int sl_request_check(const json_t *req, const char *session_user, int *writer,
 				          av[i]);
 			continue;
 		}
-		if (kinds[i] != SL_ARG_FILE && kinds[i] != SL_ARG_FILE_EQ)
+		if ((kinds[i] != SL_ARG_FILE && kinds[i] != SL_ARG_FILE_EQ) ||
+		    (json_int_t)i == sw)
 			continue;
 		if (++nfiles > FILES_MAX) {
 			rc = fail(msg, cap, SL_EINPUT, "%s",

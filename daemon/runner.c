@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -155,8 +156,8 @@ static void remove_private_dir(const stand_in *s)
 }
 
 /* The command line with every file word pointing at its stand-in. */
-static char **substitute(const json_t *req, const char *store_path,
-                         stand_in *st, size_t *nst, int *argc)
+static char **substitute(const json_t *req, const char *store_path, int sw,
+                         int stream_fd, stand_in *st, size_t *nst, int *argc)
 {
 	const json_t *argv = json_object_get(req, "argv");
 	const json_t *files = json_object_get(req, "files");
@@ -185,14 +186,19 @@ static char **substitute(const json_t *req, const char *store_path,
 		if (kinds[i] != SL_ARG_FILE && kinds[i] != SL_ARG_FILE_EQ)
 			continue;
 		const char *name = sl_arg_path(av[i], kinds[i]);
-		unsigned char *b;
-		size_t len;
-		if (sl_wire_bytes(files, name, &b, &len) != 0)
-			return NULL; /* checked before: out of memory */
-		int fd = memfile("file", b, len);
-		sl_wipe(b, len);
-		free(b);
-		if (fd < 0)
+		int fd;
+		if ((int)i == sw) { /* the stream's pipe */
+			fd = fcntl(stream_fd, F_DUPFD_CLOEXEC, FD_FIRST);
+		} else {
+			unsigned char *b;
+			size_t len;
+			if (sl_wire_bytes(files, name, &b, &len) != 0)
+				return NULL; /* checked: out of memory */
+			fd = memfile("file", b, len);
+			sl_wipe(b, len);
+			free(b);
+		}
+		if (fd < 0 || fd > 999)
 			return NULL;
 		stand_in *s = &st[*nst];
 		char fdpath[32];
@@ -243,6 +249,34 @@ static char *slurp(int fd, const stand_in *st, size_t nst, size_t *len)
 	return buf;
 }
 
+/* The stream that follows the request (proto.h), through a pipe: a
+ * process of its own copies the chunks from the connection into it while
+ * the command reads the other end. A stream that breaks off (the client
+ * gone, a malformed chunk) must not pass for a shorter input, so the
+ * feeder then kills the worker before the command can see the end: its
+ * transaction never commits. The read end, or -1. */
+static int start_feeder(int conn)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return -1;
+	pid_t worker = getpid(), pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		/* with the worker gone there is nobody to feed */
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (sl_wire_recv_stream(conn, p[1]) != 0 && getppid() == worker)
+			kill(worker, SIGKILL);
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return -1;
+	}
+	return p[0];
+}
+
 static json_t *b64_string(const char *data, size_t len)
 {
 	char *b = sl_b64_encode(data, len);
@@ -270,9 +304,22 @@ void sl_runner_main(int fd, const json_t *req, const sl_session *s,
 		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	apply_env(json_object_get(req, "env"));
 
+	const json_t *js = json_object_get(req, "stream");
+	int sw = js ? (int)json_integer_value(json_object_get(js, "word")) : -1;
+	int stream_fd = sw >= 0 ? start_feeder(fd) : -1;
+	/* "--jsonl -" or "--jsonl=-": the stream is the command's stdin */
+	const char *sword = sw >= 0
+	                        ? json_string_value(json_array_get(
+	                              json_object_get(req, "argv"), (size_t)sw))
+	                        : NULL;
+	size_t swl = sword ? strlen(sword) : 0;
+	int stdin_streams =
+	    sword && (!strcmp(sword, "-") ||
+	              (swl > 2 && !strcmp(sword + swl - 2, "=-")));
 	unsigned char *in = NULL;
 	size_t inlen = 0;
-	int in_fd = sl_wire_bytes(req, "stdin", &in, &inlen) == 0
+	int in_fd = stdin_streams ? stream_fd
+	            : sl_wire_bytes(req, "stdin", &in, &inlen) == 0
 	                ? memfile("stdin", in, inlen)
 	                : open("/dev/null", O_RDONLY | O_CLOEXEC);
 	free(in);
@@ -281,9 +328,12 @@ void sl_runner_main(int fd, const json_t *req, const sl_session *s,
 	stand_in *st = calloc(SL_REQUEST_FILES_MAX + 8, sizeof *st);
 	size_t nst = 0;
 	int argc = 0;
-	char **av = st ? substitute(req, store_path, st, &nst, &argc) : NULL;
+	char **av =
+	    st && (sw < 0 || stream_fd >= 0)
+	        ? substitute(req, store_path, sw, stream_fd, st, &nst, &argc)
+	        : NULL;
 	outs = json_object();
-	if (in_fd >= 0)
+	if (in_fd >= 0 && !stdin_streams)
 		lseek(in_fd, 0, SEEK_SET);
 	if (!av || !outs || in_fd < 0 || out_fd < 0 || err_fd < 0 ||
 	    dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) {

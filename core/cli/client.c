@@ -87,16 +87,30 @@ static int connect_service(void)
 }
 
 /* One request, one reply; a refusal ({"error"}) becomes its exit code
- * with the message recorded. */
-static sl_rc exchange(const json_t *req, json_t **reply)
+ * with the message recorded. stream >= 0: what the request's "stream"
+ * names follows it, read from that descriptor (proto.h). */
+static sl_rc exchange_stream(const json_t *req, int stream, const char *name,
+                             json_t **reply)
 {
 	*reply = NULL;
 	int fd = connect_service();
 	if (fd < 0)
 		return SL_ESYS;
 	sl_rc rc = sl_wire_send(fd, req);
-	if (!rc)
+	if (!rc && stream >= 0 &&
+	    (rc = sl_wire_send_stream(fd, stream, name))) {
+		/* the command may have ended without reading it all (a
+		 * usage error, say): its answer says more than a broken
+		 * stream */
+		char keep[1024];
+		snprintf(keep, sizeof keep, "%s", sl_errmsg());
+		if (sl_wire_recv(fd, reply) == SL_OK)
+			rc = SL_OK;
+		else
+			sl_error(rc, "%s", keep);
+	} else if (!rc) {
 		rc = sl_wire_recv(fd, reply);
+	}
 	close(fd);
 	if (rc)
 		return rc;
@@ -110,6 +124,11 @@ static sl_rc exchange(const json_t *req, json_t **reply)
 		*reply = NULL;
 	}
 	return rc;
+}
+
+static sl_rc exchange(const json_t *req, json_t **reply)
+{
+	return exchange_stream(req, -1, NULL, reply);
 }
 
 int cli_client_session_cmd(const char *cmd)
@@ -373,7 +392,7 @@ static sl_rc read_dir(const char *path, json_t **out)
 /* The files the command line names, read here (the service opens no path
  * of ours), and standard input where it is read. */
 static sl_rc add_inputs(json_t *req, int n, char **rest,
-                        const sl_arg_kind *kinds)
+                        const sl_arg_kind *kinds, int stream_word)
 {
 	json_t *files = json_object(), *dirs = json_object();
 	if (!files || json_object_set_new(req, "files", files) || !dirs ||
@@ -393,6 +412,8 @@ static sl_rc add_inputs(json_t *req, int n, char **rest,
 		char *buf = NULL;
 		size_t len = 0;
 		sl_rc rc = SL_OK;
+		if (i == stream_word)
+			continue; /* it follows the request (exchange_stream) */
 		if (kinds[i] == SL_ARG_FILE || kinds[i] == SL_ARG_FILE_EQ) {
 			const char *path = sl_arg_path(rest[i], kinds[i]);
 			if (json_object_get(files, path))
@@ -516,10 +537,29 @@ int cli_client_run(int n, char **rest, sl_cli *g)
 			              cli_txt(rest[i]));
 	if (!rc && g->user)
 		json_object_set_new(req, "user", json_string(g->user));
+	/* --jsonl FILE|- streams: an import of any size, never held whole */
+	int sw = rc ? -1 : info.stream_word, in = -1;
+	const char *sname = NULL;
+	if (!rc && sw >= 0) {
+		sname = kinds[sw] == SL_ARG_STDIN
+		            ? "stdin"
+		            : sl_arg_path(rest[sw], kinds[sw]);
+		in = kinds[sw] == SL_ARG_STDIN
+		         ? 0
+		         : open(sname, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (in < 0)
+			rc = sl_error(SL_EINPUT, "%s: %s", sname,
+			              strerror(errno));
+		else if (json_object_set_new(req, "stream",
+		                             json_pack("{s:i}", "word", sw)))
+			rc = sl_error(SL_ESYS, _("out of memory"));
+	}
 	if (!rc)
-		rc = add_inputs(req, n, rest, kinds);
+		rc = add_inputs(req, n, rest, kinds, sw);
 	if (!rc)
-		rc = exchange(req, &reply);
+		rc = exchange_stream(req, in, sname, &reply);
+	if (in > 0)
+		close(in);
 	json_decref(req);
 	int r = rc ? cli_fail(rc) : deliver(reply, n, rest, kinds);
 	json_decref(reply);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <shenli/ops.h>
 
@@ -79,8 +80,10 @@ static sl_rc import_all(sl_importer *im, struct import_ctx *ctx,
                         char **files)
 {
 	if (jsonl) {
+		/* counted only for a bar on a terminal: a stream (a pipe,
+		 * shenlid's) cannot be read twice */
 		cli_progress_start(&ctx->bar, _("importing"),
-		                   count_lines(jsonl), json);
+		                   isatty(2) ? count_lines(jsonl) : 0, json);
 		sl_rc rc = sl_import_stream(
 		    im, in, strcmp(jsonl, "-") ? jsonl : "stdin", report, ctx);
 		cli_progress(&ctx->bar,

@@ -221,6 +221,29 @@ for c in bad-length not-json not-object no-op argv-not-strings file-not-sent fil
 done
 check "a file word not sent is refused, and named" grep -q "bytes of '/etc/passwd' were not sent" \
 	<(python3 "$T/raw.py" "$SOCK" "$(tokfile boss)" file-not-sent)
+# a stream (case import --jsonl) that breaks off must not pass for a
+# shorter input: whole lines sent, then the client goes without the end
+"$SHENLI" sample docket --cases 4 --seed 4 --start 760000 >"$T/broken.jsonl"
+python3 - "$SOCK" "$(tokfile boss)" "$T/broken.jsonl" <<'PY'
+import json, socket, struct, sys
+sock, tokf, f = sys.argv[1:4]
+data = open(f, "rb").read()
+req = json.dumps({"op": "run", "token": open(tokf).read().strip(),
+                  "argv": ["case", "import", "--jsonl", f],
+                  "stream": {"word": 3}}).encode()
+s = socket.socket(socket.AF_UNIX); s.connect(sock)
+s.sendall(struct.pack(">I", len(req)) + req)
+s.sendall(struct.pack(">I", len(data)) + data)  # every line, no end chunk
+s.shutdown(socket.SHUT_WR)
+h = s.recv(4)
+print("reply" if h else "no reply")
+PY
+expect_rc 0 as boss case list --json
+check "a broken stream imported nothing" python3 - "$OUT" "$T/broken.jsonl" <<'PY'
+import json, sys
+have = {c["case_id"] for c in json.load(open(sys.argv[1]))}
+sys.exit(1 if any(json.loads(l)["case_id"] in have for l in open(sys.argv[2])) else 0)
+PY
 check "the service still runs after them" kill -0 "$DPID"
 expect_rc 0 svc boss case show "$ID"
 

@@ -45,6 +45,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sl_arg_info info;
 		sl_argmap((int)n, av, k, &info);
 		CHECK(!info.refused);
+		/* a stream, if any, is of the one word read as a stream */
+		const json_t *js = json_object_get(req, "stream");
+		CHECK(!js || json_integer_value(json_object_get(js, "word")) ==
+		                 info.stream_word);
+		if (!js)
+			info.stream_word = -1; /* its bytes came in "files" */
 		const json_t *files = json_object_get(req, "files");
 		const json_t *dirs = json_object_get(req, "dirs");
 		for (size_t i = 0; i < n; i++) {
@@ -66,7 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				}
 				continue;
 			}
-			if (k[i] != SL_ARG_FILE && k[i] != SL_ARG_FILE_EQ)
+			if ((k[i] != SL_ARG_FILE && k[i] != SL_ARG_FILE_EQ) ||
+			    (int)i == info.stream_word)
 				continue;
 			unsigned char *b;
 			size_t len;

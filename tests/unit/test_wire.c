@@ -77,6 +77,30 @@ static void positional_files(void **st)
 	EXPECT("...f", "user", "passwd", "--new", "p");
 }
 
+/* the word that may follow the request as a stream (proto.h) */
+static int stream_of(int argc, char **argv)
+{
+	sl_arg_kind k[32];
+	sl_arg_info info;
+	sl_argmap(argc, argv, k, &info);
+	return info.stream_word;
+}
+
+static void streams(void **st)
+{
+	(void)st;
+	char *a[] = {"case", "import", "--jsonl", "x.jsonl"};
+	assert_int_equal(stream_of(4, a), 3);
+	char *b[] = {"case", "import", "--jsonl=-"};
+	assert_int_equal(stream_of(3, b), 2);
+	char *c[] = {"case", "import", "--jsonl", "a", "--jsonl", "b"};
+	assert_int_equal(stream_of(6, c), 5); /* getopt keeps the last */
+	char *d[] = {"case", "import", "a.json"};
+	assert_int_equal(stream_of(3, d), -1); /* read whole: not a stream */
+	char *e[] = {"review", "opinion", "C-1", "--file", "o.json"};
+	assert_int_equal(stream_of(5, e), -1);
+}
+
 static void directories(void **st)
 {
 	(void)st;
@@ -191,6 +215,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(import_files),
 	    cmocka_unit_test(positional_files),
+	    cmocka_unit_test(streams),
 	    cmocka_unit_test(directories),
 	    cmocka_unit_test(outputs),
 	    cmocka_unit_test(writers_readers_refused),
