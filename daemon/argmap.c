@@ -16,6 +16,7 @@ typedef struct {
 	                             k > 0 the k-th only, 0 none */
 	int stdin_ok;             /* "-" as a file means standard input */
 	int reader;               /* never writes the store */
+	int dir;                  /* the positional files are directories */
 } cmd_files;
 
 /* Commands that read or write files, and those that never write. Every
@@ -24,28 +25,31 @@ typedef struct {
  * (so that a value is never taken for a positional); for the others the
  * file and output options are enough. */
 static const cmd_files table[] = {
-    {"case", "import", {"jsonl"}, {0}, {0}, -1, 1, 0},
-    {"case", "resubmit", {0}, {0}, {0}, 2, 0, 0},
-    {"case", "list", {0}, {0}, {0}, 0, 0, 1},
-    {"case", "show", {0}, {0}, {0}, 0, 0, 1},
-    {"review", "opinion", {"file"}, {0}, {0}, 0, 0, 0},
-    {"review", "findings", {0}, {0}, {0}, 0, 0, 1},
-    {"review", "opinions", {0}, {0}, {0}, 0, 0, 1},
-    {"review", "outline", {0}, {"out"}, {0}, 0, 0, 1},
-    {"report", NULL, {0}, {"out"}, {0}, 0, 0, 1},
-    {"keys", "trust", {0}, {0}, {"comment"}, 1, 0, 0},
-    {"keys", "list", {0}, {0}, {0}, 0, 0, 1},
-    {"user", "add", {"new-passphrase-file"}, {0}, {0}, 0, 0, 0},
-    {"user", "passwd", {"new-passphrase-file"}, {0}, {0}, 0, 0, 0},
-    {"user", "list", {0}, {0}, {0}, 0, 0, 1},
-    {"zone", "list", {0}, {0}, {0}, 0, 0, 1},
-    {"agency", "list", {0}, {0}, {0}, 0, 0, 1},
-    {"plugin", "list", {0}, {0}, {0}, 0, 0, 1},
-    {"plugin", "verify", {0}, {0}, {0}, 0, 0, 1},
-    {"script", "list", {0}, {0}, {0}, 0, 0, 1},
-    {"audit", "verify", {0}, {0}, {0}, 0, 0, 1},
-    {"audit", "log", {0}, {0}, {0}, 0, 0, 1},
-    {"audit", "head", {0}, {0}, {0}, 0, 0, 1},
+    {"case", "import", {"jsonl"}, {0}, {0}, -1, 1, 0, 0},
+    {"case", "resubmit", {0}, {0}, {0}, 2, 0, 0, 0},
+    {"case", "list", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"case", "show", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"review", "opinion", {"file"}, {0}, {0}, 0, 0, 0, 0},
+    {"review", "findings", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"review", "opinions", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"review", "outline", {0}, {"out"}, {0}, 0, 0, 1, 0},
+    {"report", NULL, {0}, {"out"}, {0}, 0, 0, 1, 0},
+    {"keys", "trust", {0}, {0}, {"comment"}, 1, 0, 0, 0},
+    {"plugin", "install", {0}, {0}, {0}, 1, 0, 0, 1},
+    {"rules", "install", {0}, {0}, {0}, 1, 0, 0, 1},
+    {"script", "install", {0}, {0}, {0}, 1, 0, 0, 1},
+    {"keys", "list", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"user", "add", {"new-passphrase-file"}, {0}, {0}, 0, 0, 0, 0},
+    {"user", "passwd", {"new-passphrase-file"}, {0}, {0}, 0, 0, 0, 0},
+    {"user", "list", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"zone", "list", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"agency", "list", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"plugin", "list", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"plugin", "verify", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"script", "list", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"audit", "verify", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"audit", "log", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"audit", "head", {0}, {0}, {0}, 0, 0, 1, 0},
 };
 
 static const struct {
@@ -54,15 +58,6 @@ static const struct {
 } refused[] = {
     {"init", NULL,
      N_("'init' makes a store of one's own: give --store (embedded mode)")},
-    {"plugin", "install",
-     N_("package installs do not go through the service yet: run them "
-        "as the service's account with --store")},
-    {"rules", "install",
-     N_("package installs do not go through the service yet: run them "
-        "as the service's account with --store")},
-    {"script", "install",
-     N_("package installs do not go through the service yet: run them "
-        "as the service's account with --store")},
 };
 
 static const char *const local_cmds[] = {"help",      "--help", "-h",
@@ -120,7 +115,7 @@ static const cmd_files *find(int argc, char *const *argv, int *first)
 }
 
 static void classify(const cmd_files *c, int first, int argc, char *const *argv,
-                     sl_arg_kind *kinds)
+                     sl_arg_kind *kinds, int *stream)
 {
 	int npos = 0, dashdash = 0;
 	for (int i = first; i < argc; i++) {
@@ -136,7 +131,7 @@ static void classify(const cmd_files *c, int first, int argc, char *const *argv,
 			 * option's "-" means standard input) */
 			npos++;
 			if (c->pos_files == -1 || c->pos_files == npos)
-				kinds[i] = SL_ARG_FILE;
+				kinds[i] = c->dir ? SL_ARG_DIR : SL_ARG_FILE;
 			continue;
 		}
 		const char *eq = strchr(w + 2, '=');
@@ -149,6 +144,8 @@ static void classify(const cmd_files *c, int first, int argc, char *const *argv,
 				kinds[i] = c->stdin_ok && !strcmp(eq + 1, "-")
 				               ? SL_ARG_STDIN
 				               : SL_ARG_FILE_EQ;
+			if (k == O_FILE && c->stdin_ok)
+				*stream = i; /* getopt keeps the last */
 			else if (k == O_OUT)
 				kinds[i] = SL_ARG_OUT_EQ;
 			continue;
@@ -160,6 +157,8 @@ static void classify(const cmd_files *c, int first, int argc, char *const *argv,
 			kinds[i] = c->stdin_ok && !strcmp(argv[i], "-")
 			               ? SL_ARG_STDIN
 			               : SL_ARG_FILE;
+		if (k == O_FILE && c->stdin_ok)
+			*stream = i;
 		else if (k == O_OUT)
 			kinds[i] = SL_ARG_OUT;
 	}
@@ -171,6 +170,7 @@ void sl_argmap(int argc, char *const *argv, sl_arg_kind *kinds,
 	info->writer = 1;
 	info->local = 0;
 	info->refused = NULL;
+	info->stream_word = -1;
 	for (int i = 0; i < argc; i++)
 		kinds[i] = SL_ARG_PLAIN;
 	if (argc < 1)
@@ -202,7 +202,7 @@ void sl_argmap(int argc, char *const *argv, sl_arg_kind *kinds,
 	if (!c)
 		return;
 	info->writer = !c->reader;
-	classify(c, first, argc, argv, kinds);
+	classify(c, first, argc, argv, kinds, &info->stream_word);
 }
 
 const char *sl_arg_path(const char *word, sl_arg_kind kind)
@@ -212,4 +212,11 @@ const char *sl_arg_path(const char *word, sl_arg_kind kind)
 		return eq ? eq + 1 : word;
 	}
 	return word;
+}
+
+int sl_arg_dir_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	return n >= 1 && n <= 255 && !strchr(name, '/') && strcmp(name, ".") &&
+	       strcmp(name, "..");
 }

@@ -8,9 +8,10 @@
  * commands' own getopt_long parsing (options anywhere, "--opt VALUE" or
  * "--opt=VALUE", unique abbreviations, "--" ending the options), so that
  * no word the command would open is left as the client wrote it. A
- * command that takes a file must have its entry here; a command that
- * takes a directory (package installs) or makes a store (init) does not
- * go through the service yet.
+ * command that takes a file must have its entry here. A package directory
+ * (plugin, rules, script install) travels as its regular files and is
+ * made again, privately, by the worker; a command that makes a store
+ * (init) does not go through the service.
  */
 #ifndef SHENLID_ARGMAP_H
 #define SHENLID_ARGMAP_H
@@ -22,12 +23,23 @@ typedef enum {
 	SL_ARG_STDIN,   /* "-" where a file is read: the client's stdin */
 	SL_ARG_OUT,     /* a file the command writes (--out FILE) */
 	SL_ARG_OUT_EQ,  /* --out=FILE */
+	SL_ARG_DIR,     /* a package directory the command reads: its files */
 } sl_arg_kind;
+
+/* A package directory sent through the service: at most this many
+ * regular files (payload, manifest, manifest.sig), named without '/'. */
+#define SL_ARG_DIR_FILES 16
+/* A file name of such a directory: 1-255 bytes, no '/', not "." or "..". */
+int sl_arg_dir_name_ok(const char *name);
 
 typedef struct {
 	int writer;          /* it may write to the store: run one at a time */
 	int local;           /* needs no store: runs in the client itself */
 	const char *refused; /* not through the service: why (N_()) */
+	/* the word whose bytes the command reads as a stream, start to end
+	 * (case import --jsonl FILE|-): they may follow the request in
+	 * chunks rather than inside it (proto.h); -1 if none */
+	int stream_word;
 } sl_arg_info;
 
 /* Classify argv[0..argc) (argv[0] is the command: "case", "report", ...);

@@ -7,7 +7,9 @@
  * reach the store only through the socket, by logging in (server.h).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,43 @@ static int usage(FILE *f, int rc)
 	      "(default 900)\n",
 	      f);
 	return rc;
+}
+
+/* Package directories that workers killed mid-install left beside the
+ * store (runner.c makes them; only this service does): removed at start.
+ * They hold packages, which are public, but should not pile up. */
+static void clean_incoming(const char *store)
+{
+	char dir[4096];
+	const char *slash = strrchr(store, '/');
+	if (!slash || snprintf(dir, sizeof dir, "%.*s", (int)(slash - store),
+	                       store) >= (int)sizeof dir)
+		return;
+	int dfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, ".incoming.", 10) ||
+		    strlen(e->d_name) != 16)
+			continue;
+		int sub =
+		    openat(dfd, e->d_name,
+		           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		DIR *sd = sub >= 0 ? fdopendir(sub) : NULL;
+		struct dirent *f;
+		while (sd && (f = readdir(sd)))
+			if (strcmp(f->d_name, ".") && strcmp(f->d_name, ".."))
+				unlinkat(sub, f->d_name, 0);
+		if (sd)
+			closedir(sd);
+		else if (sub >= 0)
+			close(sub);
+		unlinkat(dfd, e->d_name, AT_REMOVEDIR);
+	}
+	if (d)
+		closedir(d);
+	else if (dfd >= 0)
+		close(dfd);
 }
 
 static const char *value(int argc, char **argv, int *i, const char *opt)
@@ -101,6 +140,7 @@ int main(int argc, char **argv)
 		}
 		sock = sock_abs;
 	}
+	clean_incoming(path);
 	/* nothing a client names is ever opened, relative or not */
 	if (chdir("/") != 0) {
 		free(path);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 /* Blocks come from malloc itself (the core frees what json_dumps returns
@@ -30,7 +31,10 @@ static sl_rc write_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;
 	while (n) {
-		ssize_t w = write(fd, c, n);
+		/* a peer gone is an error to report, not a SIGPIPE to die of */
+		ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == ENOTSOCK)
+			w = write(fd, c, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -193,4 +197,52 @@ int sl_wire_bytes(const json_t *obj, const char *key, unsigned char **out,
 		return -1;
 	return sl_b64_decode(json_string_value(v), json_string_length(v), out,
 	                     n);
+}
+
+sl_rc sl_wire_send_stream(int sock, int fd, const char *name)
+{
+	char *buf = malloc(4 + SL_STREAM_CHUNK);
+	if (!buf)
+		return sl_error(SL_ESYS, _("out of memory"));
+	sl_rc rc = SL_OK;
+	for (;;) {
+		ssize_t r = read(fd, buf + 4, SL_STREAM_CHUNK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = sl_error(SL_EINPUT, _("%s: read failed: %s"), name,
+			              strerror(errno));
+			break;
+		}
+		buf[0] = (char)(r >> 24);
+		buf[1] = (char)(r >> 16);
+		buf[2] = (char)(r >> 8);
+		buf[3] = (char)r;
+		if ((rc = write_all(sock, buf, 4 + (size_t)r)) || r == 0)
+			break;
+	}
+	free(buf);
+	return rc;
+}
+
+int sl_wire_recv_stream(int sock, int fd)
+{
+	char *buf = malloc(SL_STREAM_CHUNK);
+	int ok = buf != NULL;
+	while (ok) {
+		unsigned char h[4];
+		if (read_all(sock, h, 4) != SL_OK) {
+			ok = 0;
+			break;
+		}
+		uint32_t n = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
+		             (uint32_t)h[2] << 8 | h[3];
+		if (n == 0)
+			break;
+		if (n > SL_STREAM_CHUNK || read_all(sock, buf, n) != SL_OK ||
+		    write_all(fd, buf, n) != SL_OK)
+			ok = 0;
+	}
+	free(buf);
+	return ok ? 0 : -1;
 }

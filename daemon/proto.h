@@ -13,6 +13,13 @@
  *            {"rc": N, "stdout": BASE64, "stderr": BASE64,
  *             "out": {ARG: BASE64}}                  run
  *
+ *
+ * A run's "stream": {"word": I} says that the bytes of argv[I] (case
+ * import --jsonl FILE|-, argmap.h) follow the request instead of being in
+ * it, as chunks: each a 4-byte big-endian length and that many bytes (at
+ * most SL_STREAM_CHUNK), ended by a chunk of length 0. So an input of any
+ * size goes through without being held whole by either end.
+ *
  * Everything read from the socket is bounded (SL_WIRE_MAX) and checked
  * for type before use; a malformed message is answered, never trusted.
  */
@@ -42,6 +49,14 @@ sl_rc sl_wire_send(int fd, const json_t *msg);
 sl_rc sl_wire_recv(int fd, json_t **out);
 /* Parse a received frame's body as a JSON object; NULL with a message. */
 json_t *sl_wire_parse(const char *buf, size_t len, char *why, size_t cap);
+
+#define SL_STREAM_CHUNK (1u << 20)
+/* Send what fd holds, to its end, as chunks ended by an empty one; name
+ * is for messages. */
+sl_rc sl_wire_send_stream(int sock, int fd, const char *name);
+/* Receive chunks from sock into fd until the empty one: 0, or -1 if the
+ * stream broke or was malformed (a chunk too long, the peer gone). */
+int sl_wire_recv_stream(int sock, int fd);
 
 /* Base64 (RFC 4648, padded). encode: a malloc'ed string, NULL if out of
  * memory. decode: malloc'ed bytes (NUL-terminated beyond *n), -1 if s is

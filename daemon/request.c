@@ -60,6 +60,22 @@ static int b64_shape(const json_t *s)
 	return n < 2 || p[n - 2] != '=' || p[n - 1] == '=';
 }
 
+/* A package directory as sent: {NAME: BASE64}, bounded, plain names. */
+static int dir_ok(const json_t *d)
+{
+	if (!json_is_object(d) || json_object_size(d) > SL_ARG_DIR_FILES)
+		return 0;
+	const char *name;
+	const json_t *v;
+	json_object_foreach((json_t *)d, name, v)
+	{
+		if (!sl_arg_dir_name_ok(name) || !json_is_string(v) ||
+		    !b64_shape(v))
+			return 0;
+	}
+	return 1;
+}
+
 int sl_request_check(const json_t *req, const char *session_user, int *writer,
                      char *msg, size_t cap)
 {
@@ -96,9 +112,33 @@ int sl_request_check(const json_t *req, const char *session_user, int *writer,
 		rc = fail(msg, cap, SL_EINPUT, "%s",
 		          _("malformed request: files must be an object of at "
 		            "most 256 files"));
+	/* a stream names the one word argmap says may be streamed */
+	const json_t *stream = json_object_get(req, "stream");
+	json_int_t sw = -1;
+	if (!rc && stream) {
+		const json_t *w = json_object_get(stream, "word");
+		sw = json_is_integer(w) ? json_integer_value(w) : -2;
+		if (!json_is_object(stream) || sw < 0 || sw != info.stream_word)
+			rc =
+			    fail(msg, cap, SL_EINPUT, "%s",
+			         _("malformed request: a stream of a word that "
+			           "is not read as one"));
+	}
+	const json_t *dirs = json_object_get(req, "dirs");
 	size_t nfiles = 0;
 	for (size_t i = 0; !rc && i < n; i++) {
-		if (kinds[i] != SL_ARG_FILE && kinds[i] != SL_ARG_FILE_EQ)
+		if (kinds[i] == SL_ARG_DIR) {
+			if (++nfiles > FILES_MAX ||
+			    !dir_ok(json_object_get(dirs, av[i])))
+				rc = fail(msg, cap, SL_EINPUT,
+				          _("malformed request: the files of "
+				            "'%s' were not sent as a package "
+				            "directory"),
+				          av[i]);
+			continue;
+		}
+		if ((kinds[i] != SL_ARG_FILE && kinds[i] != SL_ARG_FILE_EQ) ||
+		    (json_int_t)i == sw)
 			continue;
 		if (++nfiles > FILES_MAX) {
 			rc = fail(msg, cap, SL_EINPUT, "%s",

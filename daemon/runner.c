@@ -4,12 +4,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,8 +30,9 @@
 /* ---- in the worker ---------------------------------------------------- */
 
 typedef struct {
-	char fdpath[32];  /* /proc/self/fd/NNN */
-	const char *name; /* what the client called it */
+	char *path;        /* /proc/self/fd/NNN, or a private directory */
+	const char *name;  /* what the client called it */
+	const json_t *dir; /* the directory's files as sent, or NULL */
 } stand_in;
 
 static const sl_session *session;
@@ -89,12 +92,76 @@ static void apply_env(const json_t *env)
 	tzset();
 }
 
+/* A package directory made again from the files sent, in a private
+ * directory of the service's beside the store (0700, removed after the
+ * command): a package install reads a directory, and the worker opens
+ * only what it made itself. NULL if it could not be made. */
+static char *private_dir(const json_t *files, const char *store_path)
+{
+	char tmpl[PATH_MAX];
+	const char *slash = strrchr(store_path, '/');
+	int dl = slash ? (int)(slash - store_path) : 1;
+	if (snprintf(tmpl, sizeof tmpl, "%.*s/.incoming.XXXXXX", dl,
+	             slash ? store_path : ".") >= (int)sizeof tmpl ||
+	    !mkdtemp(tmpl))
+		return NULL;
+	int dfd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int ok = dfd >= 0;
+	const char *name;
+	json_t *v;
+	json_object_foreach((json_t *)files, name, v)
+	{
+		unsigned char *b = NULL;
+		size_t len = 0;
+		if (!ok || sl_b64_decode(json_string_value(v),
+		                         json_string_length(v), &b, &len)) {
+			ok = 0;
+			break;
+		}
+		int fd = openat(
+		    dfd, name,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		ok = fd >= 0 && write(fd, b, len) == (ssize_t)len;
+		if (fd >= 0 && close(fd) != 0)
+			ok = 0;
+		free(b);
+	}
+	char *path = ok ? strdup(tmpl) : NULL;
+	if (!path) { /* nothing half made stays behind */
+		json_object_foreach((json_t *)files, name, v)
+		{
+			if (dfd >= 0)
+				unlinkat(dfd, name, 0);
+		}
+		rmdir(tmpl);
+	}
+	if (dfd >= 0)
+		close(dfd);
+	return path;
+}
+
+static void remove_private_dir(const stand_in *s)
+{
+	const char *name;
+	json_t *v;
+	int dfd = open(s->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	json_object_foreach((json_t *)s->dir, name, v)
+	{
+		if (dfd >= 0)
+			unlinkat(dfd, name, 0);
+	}
+	if (dfd >= 0)
+		close(dfd);
+	rmdir(s->path);
+}
+
 /* The command line with every file word pointing at its stand-in. */
-static char **substitute(const json_t *req, stand_in *st, size_t *nst,
-                         int *argc)
+static char **substitute(const json_t *req, const char *store_path, int sw,
+                         int stream_fd, stand_in *st, size_t *nst, int *argc)
 {
 	const json_t *argv = json_object_get(req, "argv");
 	const json_t *files = json_object_get(req, "files");
+	const json_t *dirs = json_object_get(req, "dirs");
 	size_t n = json_array_size(argv);
 	char **av = calloc(n + 1, sizeof *av);
 	sl_arg_kind *kinds = calloc(n, sizeof *kinds);
@@ -106,28 +173,45 @@ static char **substitute(const json_t *req, stand_in *st, size_t *nst,
 	sl_argmap((int)n, av, kinds, &info);
 	*nst = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (kinds[i] == SL_ARG_DIR) {
+			stand_in *s = &st[*nst];
+			s->dir = json_object_get(dirs, av[i]);
+			s->name = av[i];
+			if (!(s->path = private_dir(s->dir, store_path)))
+				return NULL;
+			av[i] = s->path;
+			(*nst)++;
+			continue;
+		}
 		if (kinds[i] != SL_ARG_FILE && kinds[i] != SL_ARG_FILE_EQ)
 			continue;
 		const char *name = sl_arg_path(av[i], kinds[i]);
-		unsigned char *b;
-		size_t len;
-		if (sl_wire_bytes(files, name, &b, &len) != 0)
-			return NULL; /* checked before: out of memory */
-		int fd = memfile("file", b, len);
-		sl_wipe(b, len);
-		free(b);
-		if (fd < 0)
+		int fd;
+		if ((int)i == sw) { /* the stream's pipe */
+			fd = fcntl(stream_fd, F_DUPFD_CLOEXEC, FD_FIRST);
+		} else {
+			unsigned char *b;
+			size_t len;
+			if (sl_wire_bytes(files, name, &b, &len) != 0)
+				return NULL; /* checked: out of memory */
+			fd = memfile("file", b, len);
+			sl_wipe(b, len);
+			free(b);
+		}
+		if (fd < 0 || fd > 999)
 			return NULL;
-		stand_in *s = &st[(*nst)++];
-		snprintf(s->fdpath, sizeof s->fdpath, "/proc/self/fd/%d", fd);
-		s->name = name;
+		stand_in *s = &st[*nst];
+		char fdpath[32];
+		snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
 		size_t pre =
 		    kinds[i] == SL_ARG_FILE_EQ ? (size_t)(name - av[i]) : 0;
-		char *w = malloc(pre + sizeof s->fdpath);
-		if (!w)
+		char *w = malloc(pre + sizeof fdpath);
+		if (!w || !(s->path = strdup(fdpath)))
 			return NULL;
+		s->name = name;
+		(*nst)++;
 		memcpy(w, av[i], pre);
-		strcpy(w + pre, s->fdpath);
+		strcpy(w + pre, fdpath);
 		av[i] = w;
 	}
 	free(kinds);
@@ -144,10 +228,10 @@ static char *slurp(int fd, const stand_in *st, size_t nst, size_t *len)
 	    sl_fd_read(fd, "output", SL_WIRE_MAX / 2, &buf, len) != SL_OK)
 		return NULL;
 	for (size_t k = 0; k < nst; k++) {
-		size_t fl = strlen(st[k].fdpath), nl = strlen(st[k].name);
+		size_t fl = strlen(st[k].path), nl = strlen(st[k].name);
 		char *p;
 		size_t off = 0;
-		while ((p = memmem(buf + off, *len - off, st[k].fdpath, fl))) {
+		while ((p = memmem(buf + off, *len - off, st[k].path, fl))) {
 			size_t at = (size_t)(p - buf);
 			char *nb = malloc(*len - fl + nl + 1);
 			if (!nb)
@@ -163,6 +247,34 @@ static char *slurp(int fd, const stand_in *st, size_t nst, size_t *len)
 		}
 	}
 	return buf;
+}
+
+/* The stream that follows the request (proto.h), through a pipe: a
+ * process of its own copies the chunks from the connection into it while
+ * the command reads the other end. A stream that breaks off (the client
+ * gone, a malformed chunk) must not pass for a shorter input, so the
+ * feeder then kills the worker before the command can see the end: its
+ * transaction never commits. The read end, or -1. */
+static int start_feeder(int conn)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return -1;
+	pid_t worker = getpid(), pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		/* with the worker gone there is nobody to feed */
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (sl_wire_recv_stream(conn, p[1]) != 0 && getppid() == worker)
+			kill(worker, SIGKILL);
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return -1;
+	}
+	return p[0];
 }
 
 static json_t *b64_string(const char *data, size_t len)
@@ -192,23 +304,42 @@ void sl_runner_main(int fd, const json_t *req, const sl_session *s,
 		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	apply_env(json_object_get(req, "env"));
 
+	const json_t *js = json_object_get(req, "stream");
+	int sw = js ? (int)json_integer_value(json_object_get(js, "word")) : -1;
+	int stream_fd = sw >= 0 ? start_feeder(fd) : -1;
+	/* "--jsonl -" or "--jsonl=-": the stream is the command's stdin */
+	const char *sword = sw >= 0
+	                        ? json_string_value(json_array_get(
+	                              json_object_get(req, "argv"), (size_t)sw))
+	                        : NULL;
+	size_t swl = sword ? strlen(sword) : 0;
+	int stdin_streams =
+	    sword && (!strcmp(sword, "-") ||
+	              (swl > 2 && !strcmp(sword + swl - 2, "=-")));
 	unsigned char *in = NULL;
 	size_t inlen = 0;
-	int in_fd = sl_wire_bytes(req, "stdin", &in, &inlen) == 0
+	int in_fd = stdin_streams ? stream_fd
+	            : sl_wire_bytes(req, "stdin", &in, &inlen) == 0
 	                ? memfile("stdin", in, inlen)
 	                : open("/dev/null", O_RDONLY | O_CLOEXEC);
 	free(in);
 	int out_fd = memfd_create("stdout", MFD_CLOEXEC);
 	int err_fd = memfd_create("stderr", MFD_CLOEXEC);
-	stand_in st[SL_REQUEST_FILES_MAX + 8];
+	stand_in *st = calloc(SL_REQUEST_FILES_MAX + 8, sizeof *st);
 	size_t nst = 0;
 	int argc = 0;
-	char **av = substitute(req, st, &nst, &argc);
+	char **av =
+	    st && (sw < 0 || stream_fd >= 0)
+	        ? substitute(req, store_path, sw, stream_fd, st, &nst, &argc)
+	        : NULL;
 	outs = json_object();
-	if (in_fd >= 0)
+	if (in_fd >= 0 && !stdin_streams)
 		lseek(in_fd, 0, SEEK_SET);
 	if (!av || !outs || in_fd < 0 || out_fd < 0 || err_fd < 0 ||
 	    dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) {
+		for (size_t k = 0; st && k < nst; k++)
+			if (st[k].dir)
+				remove_private_dir(&st[k]);
 		json_t *r = json_pack("{s:s, s:i}", "error",
 		                      _("the service could not start the "
 		                        "command"),
@@ -224,6 +355,9 @@ void sl_runner_main(int fd, const json_t *req, const sl_session *s,
 	int rc = cli_run(argc, av, &g);
 	fflush(stdout);
 	fflush(stderr);
+	for (size_t k = 0; k < nst; k++)
+		if (st[k].dir)
+			remove_private_dir(&st[k]);
 
 	size_t olen = 0, elen = 0;
 	char *o = slurp(out_fd, st, nst, &olen);

@@ -203,6 +203,64 @@ static sl_session *session_of(conn *c, const json_t *req)
  * a worker of their own, so that the service goes on serving meanwhile
  * and never parses the store in its own process. The worker answers the
  * secrets on a pipe; the session is made here when they come. */
+/* ---- guessing passphrases through the socket -----------------------------
+ * Every member of the socket's group may try passphrases, each at the
+ * cost of a scrypt. An account's logins run one at a time, and after 3
+ * failed ones in a row each next one waits 2, 4, 8 ... up to 60 s. */
+#define THROTTLE_MAX 64
+#define THROTTLE_FREE 3
+
+static struct {
+	uid_t uid;
+	int used, failures;
+	int64_t until, last;
+} throttle[THROTTLE_MAX];
+
+static int throttle_slot(uid_t uid)
+{
+	int oldest = 0;
+	for (int i = 0; i < THROTTLE_MAX; i++) {
+		if (throttle[i].used && throttle[i].uid == uid)
+			return i;
+		if (!throttle[i].used ||
+		    (throttle[oldest].used &&
+		     throttle[i].last < throttle[oldest].last))
+			oldest = i;
+	}
+	memset(&throttle[oldest], 0, sizeof throttle[oldest]);
+	throttle[oldest].used = 1;
+	throttle[oldest].uid = uid;
+	return oldest;
+}
+
+/* How many seconds uid must wait before its next login; 0: go on; -1:
+ * one of its logins is under way. */
+static long login_wait(const conn *c)
+{
+	for (size_t i = 0; i < CONNS_MAX; i++)
+		if (conns[i].fd >= 0 && conns[i].login_fd >= 0 &&
+		    conns[i].uid == c->uid)
+			return -1;
+	int t = throttle_slot(c->uid);
+	int64_t left = throttle[t].until - sl_mono_ms();
+	return left > 0 ? (long)((left + 999) / 1000) : 0;
+}
+
+static void login_counted(uid_t uid, int ok)
+{
+	int t = throttle_slot(uid);
+	throttle[t].last = sl_mono_ms();
+	if (ok) {
+		throttle[t].failures = 0;
+		throttle[t].until = 0;
+		return;
+	}
+	int f = ++throttle[t].failures - THROTTLE_FREE;
+	if (f >= 0)
+		throttle[t].until =
+		    throttle[t].last + (f > 5 ? 60000 : 2000 << f);
+}
+
 static void do_login(conn *c, const json_t *req)
 {
 	const json_t *u = json_object_get(req, "user");
@@ -212,6 +270,22 @@ static void do_login(conn *c, const json_t *req)
 		reply_error(c, SL_EINPUT,
 		            _("malformed request: login needs a user and a "
 		              "passphrase"));
+		return;
+	}
+	long wait = login_wait(c);
+	if (wait) {
+		char msg[160];
+		if (wait < 0)
+			snprintf(msg, sizeof msg, "%s",
+			         _("a login from this account is under way: "
+			           "try again when it is done"));
+		else
+			snprintf(msg, sizeof msg,
+			         _("too many failed logins from this account: "
+			           "try again in %ld s"),
+			         wait);
+		log_line(c, "login throttled", json_string_value(u));
+		reply_error(c, SL_EAUTH, msg);
 		return;
 	}
 	int pfd[2];
@@ -292,6 +366,7 @@ static void login_done(conn *c)
 	sl_wipe(a.sign_seed, sizeof a.sign_seed);
 	if (rc < SL_OK || rc > SL_ESYS)
 		rc = SL_ESYS;
+	login_counted(c->uid, rc != SL_EAUTH);
 	if (rc) {
 		log_line(c, "login refused", c->login_user);
 		reply_error(c, rc, a.msg);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "client.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -86,16 +87,30 @@ static int connect_service(void)
 }
 
 /* One request, one reply; a refusal ({"error"}) becomes its exit code
- * with the message recorded. */
-static sl_rc exchange(const json_t *req, json_t **reply)
+ * with the message recorded. stream >= 0: what the request's "stream"
+ * names follows it, read from that descriptor (proto.h). */
+static sl_rc exchange_stream(const json_t *req, int stream, const char *name,
+                             json_t **reply)
 {
 	*reply = NULL;
 	int fd = connect_service();
 	if (fd < 0)
 		return SL_ESYS;
 	sl_rc rc = sl_wire_send(fd, req);
-	if (!rc)
+	if (!rc && stream >= 0 &&
+	    (rc = sl_wire_send_stream(fd, stream, name))) {
+		/* the command may have ended without reading it all (a
+		 * usage error, say): its answer says more than a broken
+		 * stream */
+		char keep[1024];
+		snprintf(keep, sizeof keep, "%s", sl_errmsg());
+		if (sl_wire_recv(fd, reply) == SL_OK)
+			rc = SL_OK;
+		else
+			sl_error(rc, "%s", keep);
+	} else if (!rc) {
 		rc = sl_wire_recv(fd, reply);
+	}
 	close(fd);
 	if (rc)
 		return rc;
@@ -109,6 +124,11 @@ static sl_rc exchange(const json_t *req, json_t **reply)
 		*reply = NULL;
 	}
 	return rc;
+}
+
+static sl_rc exchange(const json_t *req, json_t **reply)
+{
+	return exchange_stream(req, -1, NULL, reply);
 }
 
 int cli_client_session_cmd(const char *cmd)
@@ -320,18 +340,80 @@ int cli_client_session(int n, char **rest, sl_cli *g)
 
 /* ---- a command through the service -------------------------------------- */
 
+/* A package directory as {NAME: BASE64}: its regular files only (a
+ * package holds nothing else), read here, bounded. */
+static sl_rc read_dir(const char *path, json_t **out)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return sl_error(SL_EINPUT, _("%s: %s"), path, strerror(errno));
+	json_t *o = json_object();
+	sl_rc rc = o ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
+	struct dirent *e;
+	while (!rc && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		struct stat st;
+		char *buf = NULL;
+		size_t len = 0;
+		int fd = openat(dirfd(d), e->d_name,
+		                O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+			rc = sl_error(SL_EINPUT,
+			              _("%s/%s: not a regular file (a package "
+			                "directory holds files only)"),
+			              path, e->d_name);
+		else if (json_object_size(o) >= SL_ARG_DIR_FILES ||
+		         !sl_arg_dir_name_ok(e->d_name))
+			rc =
+			    sl_error(SL_EINPUT,
+			             _("%s: not a package directory (more than "
+			               "%d files, or a strange name)"),
+			             path, SL_ARG_DIR_FILES);
+		else
+			rc = sl_fd_read(fd, e->d_name, SL_WIRE_MAX, &buf, &len);
+		if (fd >= 0)
+			close(fd);
+		char *b = rc ? NULL : sl_b64_encode(buf, len);
+		free(buf);
+		if (!rc &&
+		    (!b || json_object_set_new(o, e->d_name, json_string(b))))
+			rc = sl_error(SL_ESYS, _("out of memory"));
+		free(b);
+	}
+	closedir(d);
+	if (rc)
+		json_decref(o);
+	else
+		*out = o;
+	return rc;
+}
+
 /* The files the command line names, read here (the service opens no path
  * of ours), and standard input where it is read. */
 static sl_rc add_inputs(json_t *req, int n, char **rest,
-                        const sl_arg_kind *kinds)
+                        const sl_arg_kind *kinds, int stream_word)
 {
-	json_t *files = json_object();
-	if (!files || json_object_set_new(req, "files", files))
+	json_t *files = json_object(), *dirs = json_object();
+	if (!files || json_object_set_new(req, "files", files) || !dirs ||
+	    json_object_set_new(req, "dirs", dirs))
 		return sl_error(SL_ESYS, _("out of memory"));
+	for (int i = 0; i < n; i++) {
+		json_t *d = NULL;
+		if (kinds[i] != SL_ARG_DIR || json_object_get(dirs, rest[i]))
+			continue;
+		sl_rc rc = read_dir(rest[i], &d);
+		if (rc)
+			return rc;
+		if (json_object_set_new(dirs, rest[i], d))
+			return sl_error(SL_ESYS, _("out of memory"));
+	}
 	for (int i = 0; i < n; i++) {
 		char *buf = NULL;
 		size_t len = 0;
 		sl_rc rc = SL_OK;
+		if (i == stream_word)
+			continue; /* it follows the request (exchange_stream) */
 		if (kinds[i] == SL_ARG_FILE || kinds[i] == SL_ARG_FILE_EQ) {
 			const char *path = sl_arg_path(rest[i], kinds[i]);
 			if (json_object_get(files, path))
@@ -455,10 +537,29 @@ int cli_client_run(int n, char **rest, sl_cli *g)
 			              cli_txt(rest[i]));
 	if (!rc && g->user)
 		json_object_set_new(req, "user", json_string(g->user));
+	/* --jsonl FILE|- streams: an import of any size, never held whole */
+	int sw = rc ? -1 : info.stream_word, in = -1;
+	const char *sname = NULL;
+	if (!rc && sw >= 0) {
+		sname = kinds[sw] == SL_ARG_STDIN
+		            ? "stdin"
+		            : sl_arg_path(rest[sw], kinds[sw]);
+		in = kinds[sw] == SL_ARG_STDIN
+		         ? 0
+		         : open(sname, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (in < 0)
+			rc = sl_error(SL_EINPUT, "%s: %s", sname,
+			              strerror(errno));
+		else if (json_object_set_new(req, "stream",
+		                             json_pack("{s:i}", "word", sw)))
+			rc = sl_error(SL_ESYS, _("out of memory"));
+	}
 	if (!rc)
-		rc = add_inputs(req, n, rest, kinds);
+		rc = add_inputs(req, n, rest, kinds, sw);
 	if (!rc)
-		rc = exchange(req, &reply);
+		rc = exchange_stream(req, in, sname, &reply);
+	if (in > 0)
+		close(in);
 	json_decref(req);
 	int r = rc ? cli_fail(rc) : deliver(reply, n, rest, kinds);
 	json_decref(reply);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <shenli/ops.h>
 
@@ -79,8 +80,10 @@ static sl_rc import_all(sl_importer *im, struct import_ctx *ctx,
                         char **files)
 {
 	if (jsonl) {
+		/* counted only for a bar on a terminal: a stream (a pipe,
+		 * shenlid's) cannot be read twice */
 		cli_progress_start(&ctx->bar, _("importing"),
-		                   count_lines(jsonl), json);
+		                   isatty(2) ? count_lines(jsonl) : 0, json);
 		sl_rc rc = sl_import_stream(
 		    im, in, strcmp(jsonl, "-") ? jsonl : "stdin", report, ctx);
 		cli_progress(&ctx->bar,
@@ -480,7 +483,9 @@ static int case_show(int argc, char **argv, sl_cli *g)
 	if ((rc = sl_case_show(s, id, &v)))
 		return cli_fail(rc);
 	if (json) {
-		cli_print_json(sl_case_show_json(v));
+		json_t *j = sl_case_show_json(v);
+		cli_print_json(j);
+		json_decref(j); /* cli_print_json only prints */
 	} else {
 		show_head(v);
 		show_subject(&v->c->subject);
@@ -537,7 +542,9 @@ static int case_assign(int argc, char **argv, sl_cli *g)
 	if ((rc = sl_case_assign(s, &rq, &r)))
 		return cli_fail(rc);
 	if (json) {
-		cli_print_json(sl_assign_json(rq.case_id, &r));
+		json_t *j = sl_assign_json(rq.case_id, &r);
+		cli_print_json(j);
+		json_decref(j); /* cli_print_json only prints */
 	} else {
 		char names[1024] = "";
 		for (size_t i = 0; i < r.n_team; i++) {
@@ -588,7 +595,9 @@ static int case_extend(int argc, char **argv, sl_cli *g)
 	if ((rc = sl_case_extend(s, argv[optind], (int)days, &r)))
 		return cli_fail(rc);
 	if (json) {
-		cli_print_json(sl_extend_json(argv[optind], &r));
+		json_t *j = sl_extend_json(argv[optind], &r);
+		cli_print_json(j);
+		json_decref(j); /* cli_print_json only prints */
 		return SL_OK;
 	}
 	char d[32];

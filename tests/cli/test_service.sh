@@ -87,8 +87,6 @@ expect_rc 0 as boss audit head
 HEAD=$(cat "$OUT")
 expect_rc 0 svc boss status
 check "status prints the audit head embedded mode prints" grep -qxF "audit head: $HEAD" "$OUT"
-expect_rc 2 svc boss plugin install "$PK/evidence"
-check "package installs are refused through the service, saying why" grep -q "do not go through the service" "$ERR"
 
 # --- the same commands, the same answers ------------------------------------
 # An import through the service and the same import embedded into a copy of
@@ -122,9 +120,35 @@ same() { # same DESC ARGS...: svc boss ARGS and as boss ARGS agree
 	src=$?
 	as boss "$@" >"$T/e.out" 2>"$T/e.err"
 	local erc=$?
-	check "$d: exit $src, embedded $erc" test "$src" = "$erc"
+	check "$d: exit $src, embedded $erc" test "$src" = "$erc" || { _show "$T/s.err"; _show "$T/e.err"; }
 	check "$d: same stdout" cmp -s "$T/s.out" "$T/e.out" || diff "$T/s.out" "$T/e.out" | head -5
 }
+# a package install through the service: the client sends the package
+# directory's files, the worker makes the directory again privately
+expect_rc 0 login root
+svc root script install "$PK/gate_dates" >"$T/s.out" 2>"$T/s.err"
+src=$?
+copy_as root script install "$PK/gate_dates" >"$T/e.out" 2>"$T/e.err"
+check "script install through the service: exit $src, embedded $?" test "$src" = 0
+check "script install: same stdout" cmp -s "$T/s.out" "$T/e.out"
+expect_rc 0 svc root script list
+check "the script is installed" grep -q "gate_dates" "$OUT"
+check "the worker's private directory is gone" eval '! ls -d "$T"/.incoming.* 2>/dev/null'
+mkdir -p "$T/badpkg"
+cp -a "$PK/gate_dates/." "$T/badpkg/"
+ln -s /etc/passwd "$T/badpkg/extra"
+expect_rc 5 svc root script install "$T/badpkg"
+check "a package directory with a symlink is refused by the client" grep -q "badpkg/extra: not a regular file" "$ERR"
+# the same package with a file changed: refused as in embedded mode, and
+# the message names the user's directory, not the worker's
+rm "$T/badpkg/extra"
+printf -- '-- changed\n' >>"$T/badpkg/$(ls "$T/badpkg" | grep '\.lua$' | head -1)"
+svc root script install "$T/badpkg" >"$T/s.out" 2>"$T/s.err"
+src=$?
+copy_as root script install "$T/badpkg" >"$T/e.out" 2>"$T/e.err"
+erc=$?
+check "a tampered package: exit $src, embedded $erc (6)" test "$src" = 6 -a "$erc" = 6
+check "a tampered package: the same message" cmp -s "$T/s.err" "$T/e.err" || { _show "$T/s.err"; _show "$T/e.err"; }
 same "case list --json" case list --json
 check "case list --json holds the imported case" grep -q "\"$ID\"" "$T/s.out"
 same "case show" case show "$ID"
@@ -197,6 +221,29 @@ for c in bad-length not-json not-object no-op argv-not-strings file-not-sent fil
 done
 check "a file word not sent is refused, and named" grep -q "bytes of '/etc/passwd' were not sent" \
 	<(python3 "$T/raw.py" "$SOCK" "$(tokfile boss)" file-not-sent)
+# a stream (case import --jsonl) that breaks off must not pass for a
+# shorter input: whole lines sent, then the client goes without the end
+"$SHENLI" sample docket --cases 4 --seed 4 --start 760000 >"$T/broken.jsonl"
+python3 - "$SOCK" "$(tokfile boss)" "$T/broken.jsonl" <<'PY'
+import json, socket, struct, sys
+sock, tokf, f = sys.argv[1:4]
+data = open(f, "rb").read()
+req = json.dumps({"op": "run", "token": open(tokf).read().strip(),
+                  "argv": ["case", "import", "--jsonl", f],
+                  "stream": {"word": 3}}).encode()
+s = socket.socket(socket.AF_UNIX); s.connect(sock)
+s.sendall(struct.pack(">I", len(req)) + req)
+s.sendall(struct.pack(">I", len(data)) + data)  # every line, no end chunk
+s.shutdown(socket.SHUT_WR)
+h = s.recv(4)
+print("reply" if h else "no reply")
+PY
+expect_rc 0 as boss case list --json
+check "a broken stream imported nothing" python3 - "$OUT" "$T/broken.jsonl" <<'PY'
+import json, sys
+have = {c["case_id"] for c in json.load(open(sys.argv[1]))}
+sys.exit(1 if any(json.loads(l)["case_id"] in have for l in open(sys.argv[2])) else 0)
+PY
 check "the service still runs after them" kill -0 "$DPID"
 expect_rc 0 svc boss case show "$ID"
 
@@ -252,6 +299,17 @@ sleep 3
 SVC_SOCK=$SOCK2 expect_rc 3 svc m2 case list --json
 check "idle past the timeout: the session is gone" grep -q "not logged in, or the session has ended" "$ERR"
 check "the service says it wiped the session" grep -q "session of m2 (uid $(id -u)) idle for 2 s: wiped" "$T/idle.log"
+# guessing passphrases through the socket: after 3 failures in a row the
+# account's next login waits (2 s, then 4, 8 ... 60)
+for k in 1 2 3; do
+	SVC_SOCK=$SOCK2 svc m3 --user m3 --passphrase-file "$T/pw/m9" login >/dev/null 2>&1
+done
+SVC_SOCK=$SOCK2 expect_rc 3 svc m3 --user m3 --passphrase-file "$T/pw/m3" login
+check "the 4th login in a row after 3 failures waits, even with the right passphrase" \
+	grep -q "too many failed logins from this account: try again in 2 s" "$ERR"
+sleep 2.2
+SVC_SOCK=$SOCK2 expect_rc 0 svc m3 --user m3 --passphrase-file "$T/pw/m3" login
+check "the service logs the throttled attempt" grep -q "login throttled uid=$(id -u)" "$T/idle.log"
 stop_service "$IDLE_PID"
 DPID=$MAIN_PID
 
@@ -345,8 +403,11 @@ sys.exit(0 if n in (0, len(want)) else 1)
 PY
 done
 check "a worker was running at most kills ($KILLS of 5)" test "$KILLS" -ge 3
+# a package directory a killed worker left behind goes at the next start
+mkdir -m 700 "$T/.incoming.ZZZZZZ" && : >"$T/.incoming.ZZZZZZ/manifest"
 start_service "$SOCK" "$T/shenlid2.log" || finish
 check "a new service takes over the socket the killed one left" test -S "$SOCK"
+check "a new service removes what killed workers left beside the store" test ! -e "$T/.incoming.ZZZZZZ"
 expect_rc 3 svc boss case list
 check "sessions died with the service" grep -q "not logged in" "$ERR"
 expect_rc 0 login boss

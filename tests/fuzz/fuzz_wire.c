@@ -4,7 +4,8 @@
  * argv, files, stdin, env, user) with the table of file words
  * (daemon/argmap.c), and the base64 of every file decoded as the worker
  * would. Anything may be refused; nothing may crash, and a request that
- * passes must have sent every word its command reads as a file.
+ * passes must have sent every word its command reads as a file, and the
+ * files of every package directory, under plain names.
  */
 #include <string.h>
 
@@ -44,9 +45,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sl_arg_info info;
 		sl_argmap((int)n, av, k, &info);
 		CHECK(!info.refused);
+		/* a stream, if any, is of the one word read as a stream */
+		const json_t *js = json_object_get(req, "stream");
+		CHECK(!js || json_integer_value(json_object_get(js, "word")) ==
+		                 info.stream_word);
+		if (!js)
+			info.stream_word = -1; /* its bytes came in "files" */
 		const json_t *files = json_object_get(req, "files");
+		const json_t *dirs = json_object_get(req, "dirs");
 		for (size_t i = 0; i < n; i++) {
-			if (k[i] != SL_ARG_FILE && k[i] != SL_ARG_FILE_EQ)
+			if (k[i] == SL_ARG_DIR) {
+				const json_t *d = json_object_get(dirs, av[i]);
+				const char *name;
+				json_t *v;
+				CHECK(json_is_object(d));
+				json_object_foreach((json_t *)d, name, v)
+				{
+					CHECK(sl_arg_dir_name_ok(name));
+					unsigned char *b;
+					size_t len;
+					CHECK(
+					    sl_b64_decode(json_string_value(v),
+					                  json_string_length(v),
+					                  &b, &len) == 0);
+					free(b);
+				}
+				continue;
+			}
+			if ((k[i] != SL_ARG_FILE && k[i] != SL_ARG_FILE_EQ) ||
+			    (int)i == info.stream_word)
 				continue;
 			unsigned char *b;
 			size_t len;

@@ -20,13 +20,13 @@
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* kinds of argv as a string, one letter a word: . plain, f file, e
- * --opt=file, i stdin, o out, O --out=file */
+ * --opt=file, i stdin, o out, O --out=file, d a package directory */
 static void kinds_of(int argc, char **argv, char *out, sl_arg_info *info)
 {
 	sl_arg_kind k[32];
 	sl_argmap(argc, argv, k, info);
 	for (int i = 0; i < argc; i++)
-		out[i] = ".feioO"[k[i]];
+		out[i] = ".feioOd"[k[i]];
 	out[argc] = 0;
 }
 
@@ -77,6 +77,44 @@ static void positional_files(void **st)
 	EXPECT("...f", "user", "passwd", "--new", "p");
 }
 
+/* the word that may follow the request as a stream (proto.h) */
+static int stream_of(int argc, char **argv)
+{
+	sl_arg_kind k[32];
+	sl_arg_info info;
+	sl_argmap(argc, argv, k, &info);
+	return info.stream_word;
+}
+
+static void streams(void **st)
+{
+	(void)st;
+	char *a[] = {"case", "import", "--jsonl", "x.jsonl"};
+	assert_int_equal(stream_of(4, a), 3);
+	char *b[] = {"case", "import", "--jsonl=-"};
+	assert_int_equal(stream_of(3, b), 2);
+	char *c[] = {"case", "import", "--jsonl", "a", "--jsonl", "b"};
+	assert_int_equal(stream_of(6, c), 5); /* getopt keeps the last */
+	char *d[] = {"case", "import", "a.json"};
+	assert_int_equal(stream_of(3, d), -1); /* read whole: not a stream */
+	char *e[] = {"review", "opinion", "C-1", "--file", "o.json"};
+	assert_int_equal(stream_of(5, e), -1);
+}
+
+static void directories(void **st)
+{
+	(void)st;
+	EXPECT("..d", "plugin", "install", "pkg/evidence");
+	EXPECT("..d", "rules", "install", "pkg/rules");
+	EXPECT("...d", "script", "install", "--", "pkg/gate");
+	EXPECT("...", "plugin", "remove", "evidence");
+	assert_true(sl_arg_dir_name_ok("manifest.sig"));
+	assert_false(sl_arg_dir_name_ok(".."));
+	assert_false(sl_arg_dir_name_ok("."));
+	assert_false(sl_arg_dir_name_ok("a/b"));
+	assert_false(sl_arg_dir_name_ok(""));
+}
+
 static void outputs(void **st)
 {
 	(void)st;
@@ -106,8 +144,8 @@ static void writers_readers_refused(void **st)
 	    {1, {"--version"}, 0, 1, 0},
 	    {1, {"sample"}, 0, 1, 0},
 	    {3, {"case", "show", "--help"}, 0, 1, 0},
-	    {2, {"plugin", "install"}, 1, 0, 1},
-	    {2, {"script", "install"}, 1, 0, 1},
+	    {2, {"plugin", "install"}, 1, 0, 0},
+	    {2, {"script", "install"}, 1, 0, 0},
 	    {1, {"init"}, 1, 0, 1},
 	};
 	for (int i = 0; i < N(t); i++) {
@@ -177,6 +215,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(import_files),
 	    cmocka_unit_test(positional_files),
+	    cmocka_unit_test(streams),
+	    cmocka_unit_test(directories),
 	    cmocka_unit_test(outputs),
 	    cmocka_unit_test(writers_readers_refused),
 	    cmocka_unit_test(base64),
