@@ -171,7 +171,18 @@ sl_rc sl_file_write_atomic(const char *path, const void *data, size_t len,
 
 sl_rc sl_file_shred(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* The name goes first, atomically: a kill at any later instant
+	 * leaves no half-wiped file under it (a zeroed key slot read as a
+	 * malformed one, not as a missing one). What is left under NAME.shred
+	 * by such a kill is wiped by the next shred of NAME. */
+	char gone[PATH_MAX];
+	if (snprintf(gone, sizeof gone, "%s.shred", path) >= (int)sizeof gone)
+		return sl_error(SL_EINPUT, _("%s: path too long"), path);
+	if (rename(path, gone) != 0 && errno != ENOENT)
+		return sl_error(SL_ESYS, _("%s: cannot remove: %s"), path,
+		                strerror(errno));
+	sl_rc rc = fsync_dir_of(path);
+	int fd = open(gone, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd >= 0) {
 		struct stat st;
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -190,10 +201,11 @@ sl_rc sl_file_shred(const char *path)
 		}
 		close(fd);
 	}
-	if (unlink(path) != 0 && errno != ENOENT)
-		return sl_error(SL_ESYS, _("%s: cannot remove: %s"), path,
+	if (unlink(gone) != 0 && errno != ENOENT)
+		return sl_error(SL_ESYS, _("%s: cannot remove: %s"), gone,
 		                strerror(errno));
-	return fsync_dir_of(path);
+	sl_rc rc2 = fsync_dir_of(path);
+	return rc ? rc : rc2;
 }
 
 sl_rc sl_dir_ensure(const char *path, mode_t mode)

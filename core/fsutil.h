@@ -20,7 +20,8 @@ sl_rc sl_file_write_new(const char *newpath, const void *data, size_t len,
                         mode_t mode);
 /* rename(from, to) and fsync the directory. */
 sl_rc sl_file_commit_rename(const char *from, const char *to);
-/* Overwrite with zeros, fsync, unlink. Best effort on the overwrite. */
+/* Rename to PATH.shred (so that PATH is gone at once), overwrite with
+ * zeros, fsync, unlink. Best effort on the overwrite. */
 sl_rc sl_file_shred(const char *path);
 /* mkdir -p for one level, mode; OK if it exists as a directory we own. */
 sl_rc sl_dir_ensure(const char *path, mode_t mode);
