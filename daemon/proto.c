@@ -246,3 +246,29 @@ int sl_wire_recv_stream(int sock, int fd)
 	free(buf);
 	return ok ? 0 : -1;
 }
+
+const char *sl_wire_text(const json_t *msg, const char *key)
+{
+	return json_string_value(json_object_get(msg, key));
+}
+
+long long sl_wire_int(const json_t *msg, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(msg, key));
+}
+
+int sl_wire_has(const json_t *msg, const char *key)
+{
+	return json_object_get(msg, key) != NULL;
+}
+
+int sl_wire_is_int(const json_t *msg, const char *key)
+{
+	return json_is_integer(json_object_get(msg, key));
+}
+
+json_t *sl_wire_object(const json_t *msg, const char *key)
+{
+	json_t *o = json_object_get(msg, key);
+	return json_is_object(o) ? o : NULL;
+}

@@ -64,6 +64,16 @@ int sl_wire_recv_stream(int sock, int fd);
 char *sl_b64_encode(const void *data, size_t n);
 int sl_b64_decode(const char *s, size_t slen, unsigned char **out, size_t *n);
 
+/* A message's members, read by type: the text of a string member (NULL
+ * if absent or not a string), the value of an integer member (0 if
+ * absent or not an integer), whether a member is there at all. */
+const char *sl_wire_text(const json_t *msg, const char *key);
+long long sl_wire_int(const json_t *msg, const char *key);
+int sl_wire_has(const json_t *msg, const char *key);
+int sl_wire_is_int(const json_t *msg, const char *key);
+/* An object member (NULL if absent or not an object). */
+json_t *sl_wire_object(const json_t *msg, const char *key);
+
 /* A base64 string member of obj as bytes; -1 if absent or not base64. */
 int sl_wire_bytes(const json_t *obj, const char *key, unsigned char **out,
                   size_t *n);

@@ -114,12 +114,10 @@ static sl_rc exchange_stream(const json_t *req, int stream, const char *name,
 	close(fd);
 	if (rc)
 		return rc;
-	const json_t *err = json_object_get(*reply, "error");
-	if (json_is_string(err)) {
-		json_int_t r =
-		    json_integer_value(json_object_get(*reply, "rc"));
-		rc = sl_error(r >= 1 && r <= 7 ? (sl_rc)r : SL_ESYS, "%s",
-		              json_string_value(err));
+	const char *err = sl_wire_text(*reply, "error");
+	if (err) {
+		long long r = sl_wire_int(*reply, "rc");
+		rc = sl_error(r >= 1 && r <= 7 ? (sl_rc)r : SL_ESYS, "%s", err);
 		json_decref(*reply);
 		*reply = NULL;
 	}
@@ -204,9 +202,8 @@ static int login(sl_cli *g)
 	json_decref(req);
 	if (rc)
 		return cli_fail(rc);
-	const char *tok = json_string_value(json_object_get(reply, "token"));
-	json_int_t idle =
-	    json_integer_value(json_object_get(reply, "idle_timeout"));
+	const char *tok = sl_wire_text(reply, "token");
+	long long idle = sl_wire_int(reply, "idle_timeout");
 	int r = tok && strlen(tok) == SL_TOKEN_HEX
 	            ? save_token(tok)
 	            : cli_fail(sl_error(SL_ESYS, _("the service sent no "
@@ -252,7 +249,7 @@ static char *session_head(const char *tok)
 	unsigned char *out;
 	size_t n;
 	if (req && exchange(req, &reply) == SL_OK &&
-	    json_integer_value(json_object_get(reply, "rc")) == 0 &&
+	    sl_wire_int(reply, "rc") == 0 &&
 	    sl_wire_bytes(reply, "stdout", &out, &n) == 0) {
 		out[strcspn((char *)out, "\n")] = 0;
 		head = (char *)out;
@@ -272,8 +269,7 @@ static int status(int json)
 	json_t *reply = NULL;
 	sl_rc rc = req ? exchange(req, &reply) : SL_ESYS;
 	json_decref(req);
-	const char *user =
-	    reply ? json_string_value(json_object_get(reply, "user")) : NULL;
+	const char *user = reply ? sl_wire_text(reply, "user") : NULL;
 	char *head = user && have ? session_head(tok) : NULL;
 	sl_wipe(tok, sizeof tok);
 	if (json) {
@@ -281,9 +277,8 @@ static int status(int json)
 		    "{s:s, s:s, s:s?, s:I, s:s?}", "service",
 		    rc == SL_ESYS ? "not running" : "running", "socket",
 		    socket_path(), "user", user, "idle_timeout",
-		    reply ? json_integer_value(
-		                json_object_get(reply, "idle_timeout"))
-		          : (json_int_t)0,
+		    (json_int_t)(reply ? sl_wire_int(reply, "idle_timeout")
+		                       : 0),
 		    "audit_head", head);
 		cli_print_json(j);
 		json_decref(j);
@@ -400,7 +395,7 @@ static sl_rc add_inputs(json_t *req, int n, char **rest,
 		return sl_error(SL_ESYS, _("out of memory"));
 	for (int i = 0; i < n; i++) {
 		json_t *d = NULL;
-		if (kinds[i] != SL_ARG_DIR || json_object_get(dirs, rest[i]))
+		if (kinds[i] != SL_ARG_DIR || sl_wire_has(dirs, rest[i]))
 			continue;
 		sl_rc rc = read_dir(rest[i], &d);
 		if (rc)
@@ -416,7 +411,7 @@ static sl_rc add_inputs(json_t *req, int n, char **rest,
 			continue; /* it follows the request (exchange_stream) */
 		if (kinds[i] == SL_ARG_FILE || kinds[i] == SL_ARG_FILE_EQ) {
 			const char *path = sl_arg_path(rest[i], kinds[i]);
-			if (json_object_get(files, path))
+			if (sl_wire_has(files, path))
 				continue;
 			if ((rc = sl_file_read(path, SL_WIRE_MAX, &buf, &len)))
 				return rc;
@@ -428,7 +423,7 @@ static sl_rc add_inputs(json_t *req, int n, char **rest,
 				rc = sl_error(SL_ESYS, _("out of memory"));
 			free(b);
 		} else if (kinds[i] == SL_ARG_STDIN &&
-		           !json_object_get(req, "stdin")) {
+		           !sl_wire_has(req, "stdin")) {
 			if ((rc = sl_fd_read(0, "stdin", SL_WIRE_MAX, &buf,
 			                     &len)))
 				return rc;
@@ -474,14 +469,13 @@ static int is_out(const char *path, int n, char **rest,
 static int deliver(const json_t *reply, int n, char **rest,
                    const sl_arg_kind *kinds)
 {
-	json_int_t rc = json_integer_value(json_object_get(reply, "rc"));
-	if (!json_is_integer(json_object_get(reply, "rc")) || rc < 0 ||
-	    rc > 125)
+	long long rc = sl_wire_int(reply, "rc");
+	if (!sl_wire_is_int(reply, "rc") || rc < 0 || rc > 125)
 		return cli_fail(sl_error(SL_ESYS, _("the service's reply has "
 		                                    "no exit code")));
 	const char *path;
 	json_t *v;
-	json_object_foreach(json_object_get(reply, "out"), path, v)
+	json_object_foreach(sl_wire_object(reply, "out"), path, v)
 	{
 		unsigned char *doc;
 		size_t len;
