@@ -582,63 +582,99 @@ static sl_rc opened(sl_store *s, const char *path, const char *user,
 	return SL_OK;
 }
 
-sl_rc sl_store_open(const char *path, const char *user, const char *pass,
-                    size_t plen, unsigned flags, sl_store **out)
-{
-	sl_crypto_init();
+/* The user's key slot files, as an open reads them. */
+typedef struct {
 	char slot[PATH_MAX], newslot[PATH_MAX + 8];
-	slot_img cur = {0}, nxt = {0};
-	int using_new = 0;
-	sl_rc rc;
+	slot_img cur, nxt;
+} slot_files;
+
+static void slot_files_free(slot_files *f)
+{
+	free(f->cur.img);
+	free(f->nxt.img);
+}
+
+/* What every open checks before a slot is unwrapped: a store at path, its
+ * files' modes, and user's slot (SL_EAUTH with no message when the user
+ * or the slot is not there: the caller says it as a wrong passphrase).
+ * SLOT.new exists only if a passphrase change was under way when the
+ * process died (users.c: sl_user_passwd); whether that change counts is
+ * decided by the log (slot_is_current). */
+static sl_rc slot_files_load(const char *path, const char *user, slot_files *f)
+{
+	memset(f, 0, sizeof *f);
 	if (!sl_file_exists(path))
 		return sl_error(
 		    SL_EINPUT,
 		    _("%s: no store here (create one with 'shenli init')"),
 		    path);
-	if ((rc = sl_store_check_modes(path)))
+	sl_rc rc = sl_store_check_modes(path);
+	if (rc)
 		return rc;
 	if (!sl_user_id_valid(user) ||
-	    sl_store_slot_path(path, user, slot, sizeof slot) != SL_OK ||
-	    !slot_load(slot, &cur)) {
+	    sl_store_slot_path(path, user, f->slot, sizeof f->slot) != SL_OK ||
+	    !slot_load(f->slot, &f->cur))
+		return SL_EAUTH;
+	snprintf(f->newslot, sizeof f->newslot, "%s.new", f->slot);
+	slot_load(f->newslot, &f->nxt);
+	return SL_OK;
+}
+
+/* The end of every open: opened()'s checks on s, whose secrets are set,
+ * then s handed out, or closed. Frees the slot files either way. */
+static sl_rc open_finish(sl_store *s, const char *path, const char *user,
+                         unsigned flags, slot_files *f, int using_new,
+                         sl_store **out)
+{
+	sl_rc rc = opened(s, path, user, flags, &f->cur, &f->nxt, f->slot,
+	                  f->newslot, using_new);
+	slot_files_free(f);
+	if (rc) {
+		sl_store_close(s);
+		return rc;
+	}
+	*out = s;
+	return SL_OK;
+}
+
+sl_rc sl_store_open(const char *path, const char *user, const char *pass,
+                    size_t plen, unsigned flags, sl_store **out)
+{
+	sl_crypto_init();
+	slot_files f;
+	sl_rc rc = slot_files_load(path, user, &f);
+	if (rc == SL_EAUTH) {
+		/* the same time for an unknown user as for a wrong passphrase
+		 */
 		dummy_kdf(pass, plen);
+		slot_files_free(&f);
 		return sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
 	}
-	/* SLOT.new exists only if a passphrase change was under way when the
-	 * process died (users.c: sl_user_passwd). Whether that change counts
-	 * is decided by the log, below. */
-	snprintf(newslot, sizeof newslot, "%s.new", slot);
-	slot_load(newslot, &nxt);
+	if (rc)
+		return rc;
 	sl_store *s = sl_store_alloc(path);
 	if (!s) {
-		rc = sl_error(SL_ESYS, _("out of memory"));
-		goto fail;
+		slot_files_free(&f);
+		return sl_error(SL_ESYS, _("out of memory"));
 	}
+	int using_new = 0;
 	rc = SL_EAUTH;
-	if (nxt.img && sl_keyslot_open(user, pass, plen, nxt.img, nxt.len,
-	                               s->sec) == SL_OK) {
+	if (f.nxt.img && sl_keyslot_open(user, pass, plen, f.nxt.img, f.nxt.len,
+	                                 s->sec) == SL_OK) {
 		using_new = 1;
 		rc = SL_OK;
 	}
 	if (!using_new)
-		rc =
-		    sl_keyslot_open(user, pass, plen, cur.img, cur.len, s->sec);
-	if (rc == SL_EAUTH)
-		sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
-	if (rc)
-		goto fail;
-	if ((rc = opened(s, path, user, flags, &cur, &nxt, slot, newslot,
-	                 using_new)))
-		goto fail;
-	free(cur.img);
-	free(nxt.img);
-	*out = s;
-	return SL_OK;
-
-fail:
-	free(cur.img);
-	free(nxt.img);
-	sl_store_close(s);
-	return rc;
+		rc = sl_keyslot_open(user, pass, plen, f.cur.img, f.cur.len,
+		                     s->sec);
+	if (rc) {
+		if (rc == SL_EAUTH)
+			sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+		slot_files_free(&f);
+		sl_store_close(s);
+		return rc;
+	}
+	return open_finish(s, path, user, flags, &f, using_new, out);
 }
 
 sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
@@ -682,60 +718,40 @@ sl_rc sl_store_verify(sl_store *s, const char *anchor, sl_audit_report *r)
 }
 
 /* ---- opening with secrets unwrapped before (shenlid's sessions) ----------
- * The same checks as sl_store_open after its slot unwrap, so that a
- * session opens exactly what the passphrase would open now: the slot the
- * session unwrapped must still be the user's (a passphrase changed since
- * ends the session), and the log, the user's identity and their signing
- * key are checked as at every unlock. Kept apart from sl_store_open so
- * that the two can be folded together later without touching its body. */
+ * The same checks as sl_store_open after its slot unwrap (slot_files_load
+ * and open_finish are theirs too), so that a session opens exactly what
+ * the passphrase would open now: the slot the session unwrapped must still
+ * be the user's (a passphrase changed since ends the session), and the
+ * log, the user's identity and their signing key are checked as at every
+ * unlock. */
 sl_rc sl_store_open_unwrapped(const char *path, const char *user,
                               const sl_secrets *sec,
                               const uint8_t slot_hash[SL_SHA256_LEN],
                               unsigned flags, sl_store **out)
 {
 	sl_crypto_init();
-	char slot[PATH_MAX], newslot[PATH_MAX + 8];
-	slot_img cur = {0}, nxt = {0};
-	sl_rc rc;
-	if (!sl_file_exists(path))
-		return sl_error(
-		    SL_EINPUT,
-		    _("%s: no store here (create one with 'shenli init')"),
-		    path);
-	if ((rc = sl_store_check_modes(path)))
-		return rc;
-	if (!sl_user_id_valid(user) ||
-	    sl_store_slot_path(path, user, slot, sizeof slot) != SL_OK ||
-	    !slot_load(slot, &cur))
-		return sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
-	snprintf(newslot, sizeof newslot, "%s.new", slot);
-	slot_load(newslot, &nxt);
-	int using_new = nxt.img && !sl_memeq_ct(nxt.hash, slot_hash, 32);
-	sl_store *s = NULL;
-	if (!using_new && sl_memeq_ct(cur.hash, slot_hash, 32)) {
-		rc = sl_error(SL_EAUTH,
-		              _("%s: the key slot this session was opened with "
-		                "has been replaced (a new passphrase?): log in "
-		                "again"),
-		              user);
-		goto fail;
+	slot_files f;
+	sl_rc rc = slot_files_load(path, user, &f);
+	if (rc) {
+		slot_files_free(&f);
+		return rc == SL_EAUTH ? sl_error(SL_EAUTH, "%s", _(AUTH_FAILED))
+		                      : rc;
 	}
-	if (!(s = sl_store_alloc(path))) {
-		rc = sl_error(SL_ESYS, _("out of memory"));
-		goto fail;
+	int using_new =
+	    f.nxt.img && !sl_memeq_ct(f.nxt.hash, slot_hash, SL_SHA256_LEN);
+	if (!using_new && sl_memeq_ct(f.cur.hash, slot_hash, SL_SHA256_LEN)) {
+		slot_files_free(&f);
+		return sl_error(SL_EAUTH,
+		                _("%s: the key slot this session was opened "
+		                  "with has been replaced (a new passphrase?): "
+		                  "log in again"),
+		                user);
+	}
+	sl_store *s = sl_store_alloc(path);
+	if (!s) {
+		slot_files_free(&f);
+		return sl_error(SL_ESYS, _("out of memory"));
 	}
 	memcpy(s->sec, sec, sizeof *sec);
-	if ((rc = opened(s, path, user, flags, &cur, &nxt, slot, newslot,
-	                 using_new)))
-		goto fail;
-	free(cur.img);
-	free(nxt.img);
-	*out = s;
-	return SL_OK;
-
-fail:
-	free(cur.img);
-	free(nxt.img);
-	sl_store_close(s);
-	return rc;
+	return open_finish(s, path, user, flags, &f, using_new, out);
 }
