@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <shenli/ops_case.h>
 
@@ -16,6 +15,8 @@
 #include "clock.h"
 #include "db.h"
 #include "guard.h"
+#include "jsonout.h"
+#include "lifecycle.h"
 #include "rules.h"
 #include "transition.h"
 #include "users.h"
@@ -293,37 +294,18 @@ void sl_assign_res_free(sl_assign_res *r)
 	memset(r, 0, sizeof *r);
 }
 
-static json_t *strings(char *const *v, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
-
 json_t *sl_assign_json(const char *case_id, const sl_assign_res *r)
 {
-	return json_pack("{s:s, s:o, s:o, s:s}", "case_id", case_id, "team",
-	                 strings(r->team, r->n_team), "previous",
-	                 strings(r->previous, r->n_previous), "state",
-	                 sl_state_name(r->to));
+	return json_pack(
+	    "{s:s, s:o, s:o, s:s}", "case_id", case_id, "team",
+	    sl_json_strings((const char *const *)r->team, r->n_team),
+	    "previous",
+	    sl_json_strings((const char *const *)r->previous, r->n_previous),
+	    "state", sl_state_name(r->to));
 }
 
 /* ---- the review limit
  * -------------------------------------------------------- */
-
-/* "2026-11-22T11:22:33Z", as the audit entry has it. */
-static json_t *utc(int64_t ms)
-{
-	if (!ms)
-		return json_null();
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char buf[32];
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
-}
 
 static sl_rc extend_once(sl_store *s, const char *case_id, int days,
                          sl_extend_res *out)
@@ -355,11 +337,11 @@ static sl_rc extend_once(sl_store *s, const char *case_id, int days,
 	if ((rc = sl_case_transition(s, c.ref, case_id, c.state, SL_EV_EXTEND,
 	                             &chg, NULL)))
 		goto fail;
-	json_t *d =
-	    json_pack("{s:i, s:o, s:o, s:I, s:s, s:s?}", "days", days,
-	              "old_deadline", utc(c.deadline_ms), "deadline",
-	              utc(deadline), "deadline_ms", (json_int_t)deadline,
-	              "agency", c.agency, "zone", c.zone[0] ? c.zone : NULL);
+	json_t *d = json_pack("{s:i, s:o, s:o, s:I, s:s, s:s?}", "days", days,
+	                      "old_deadline", sl_json_utc(c.deadline_ms),
+	                      "deadline", sl_json_utc(deadline), "deadline_ms",
+	                      (json_int_t)deadline, "agency", c.agency, "zone",
+	                      c.zone[0] ? c.zone : NULL);
 	rc = sl_audit(s, "case.extend", case_id, d);
 	json_decref(d);
 	if (rc || (rc = sl_tx_commit(s)))
@@ -386,12 +368,9 @@ sl_rc sl_case_extend(sl_store *s, const char *case_id, int days,
 /* A limit's day, local: the day a person reads. */
 static json_t *local_day(int64_t ms)
 {
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char buf[16];
-	localtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-	return json_string(buf);
+	char day[11];
+	sl_day_of(ms, day);
+	return json_string(day);
 }
 
 json_t *sl_extend_json(const char *case_id, const sl_extend_res *r)

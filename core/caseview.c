@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "arena.h"
 #include "cases.h"
@@ -13,6 +12,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "findings.h"
+#include "jsonout.h"
 #include "lifecycle.h"
 #include "opinions.h"
 #include "outline.h"
@@ -659,27 +659,6 @@ void sl_caseview_free(sl_caseview *v)
 	free(sh);
 }
 
-/* An instant as the JSON of case show has it: "2026-11-22T11:22:33Z". */
-static json_t *utc(int64_t ms)
-{
-	if (!ms)
-		return json_null();
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char buf[32];
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
-}
-
-static json_t *strings(const char *const *v, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
-
 json_t *sl_case_show_json(const sl_caseview *v)
 {
 	json_t *ids = json_array();
@@ -695,9 +674,10 @@ json_t *sl_case_show_json(const sl_caseview *v)
 	    "case_id", v->case_id, "agency", v->agency, "zone", v->zone,
 	    "state", sl_state_name(v->state), "subject_name", v->subject_name,
 	    "assignees", ids, "team", team_json(v), "returns", v->returns,
-	    "received_at", utc(v->received_ms), "accepted_at",
-	    utc(v->accepted_ms), "deadline", utc(v->deadline_ms),
-	    "intake_reasons", strings(v->intake_reasons, v->n_intake_reasons),
+	    "received_at", sl_json_utc(v->received_ms), "accepted_at",
+	    sl_json_utc(v->accepted_ms), "deadline",
+	    sl_json_utc(v->deadline_ms), "intake_reasons",
+	    sl_json_strings(v->intake_reasons, v->n_intake_reasons),
 	    "clock_paused", v->clock_paused, "overdue", v->overdue,
 	    "extended_days", v->extended_days, "dossier",
 	    dossier ? dossier : json_null(), "dossier_sha256",

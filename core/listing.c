@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <shenli/ops_case.h>
 
@@ -580,15 +579,6 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
 	return rc;
 }
 
-/* "2026-11-22": the day of a limit, local (the listing's JSON). */
-static void day_of(int64_t ms, char out[16])
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(out, 16, "%Y-%m-%d", &tm);
-}
-
 json_t *sl_case_row_json(const sl_case_row *r)
 {
 	json_t *team = json_array();
@@ -600,7 +590,7 @@ json_t *sl_case_row_json(const sl_case_row *r)
 	}
 	char d[16];
 	if (r->deadline_ms)
-		day_of(r->deadline_ms, d);
+		sl_day_of(r->deadline_ms, d);
 	json_t *o = json_pack(
 	    "{s:s, s:s, s:s?, s:s, s:s, s:s, s:o, s:i, s:s?, s:b, s:b}",
 	    "case_id", r->case_id, "agency", r->agency, "zone", r->zone,

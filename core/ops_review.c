@@ -12,19 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonout.h"
 #include "respool.h"
-
-/* ["a", "b"]; NULL if out of memory */
-static json_t *str_array(const char *const *v, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < n; i++)
-		if (json_array_append_new(a, json_string(v[i]))) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
 
 /* A string or null. */
 static json_t *str_or_null(const char *s)
@@ -40,8 +29,8 @@ json_t *sl_finding_json(const sl_finding *f)
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s?}", "check",
 	                 f->check, "standard", f->standard, "severity",
 	                 f->severity, "code", f->code, "message", f->message,
-	                 "refs", str_array(f->refs, f->n_refs), "outline_item",
-	                 f->outline_item);
+	                 "refs", sl_json_strings(f->refs, f->n_refs),
+	                 "outline_item", f->outline_item);
 }
 
 json_t *sl_review_row_json(const sl_review_row *r)
@@ -90,10 +79,11 @@ json_t *sl_opinion_json(const sl_opinion *o)
 	json_t *j = json_object();
 	int bad = !j;
 	if (!bad && o->has_circumstances)
-		bad |= put(j, "circumstances",
-		           str_array(o->circumstances, o->n_circumstances));
+		bad |=
+		    put(j, "circumstances",
+		        sl_json_strings(o->circumstances, o->n_circumstances));
 	bad |= bad || put(j, "disciplines",
-	                  str_array(o->disciplines, o->n_disciplines));
+	                  sl_json_strings(o->disciplines, o->n_disciplines));
 	if (!bad && o->has_dissent)
 		bad |= put(j, "dissent", dissent_json(o));
 	bad |= bad ||
@@ -157,9 +147,10 @@ static json_t *answer_json(const sl_outline_answer *a)
 {
 	if (!a)
 		return json_null();
-	return json_pack(
-	    "{s:o, s:o, s:s?}", "answered_on", str_or_null(a->answered_on),
-	    "evidence", str_array(a->evidence, a->n_evidence), "note", a->note);
+	return json_pack("{s:o, s:o, s:s?}", "answered_on",
+	                 str_or_null(a->answered_on), "evidence",
+	                 sl_json_strings(a->evidence, a->n_evidence), "note",
+	                 a->note);
 }
 
 static json_t *withdrawal_json(const sl_outline_withdrawal *w)
@@ -175,7 +166,7 @@ static json_t *withdrawal_json(const sl_outline_withdrawal *w)
  * numbered, nothing answered or withdrawn yet). */
 static json_t *item_json(const sl_outline_item *it, int dry_run)
 {
-	json_t *refs = str_array(it->refs, it->n_refs);
+	json_t *refs = sl_json_strings(it->refs, it->n_refs);
 	if (dry_run)
 		return json_pack("{s:s, s:o, s:s, s:s?, s:i, s:b, s:n}", "text",
 		                 it->text, "refs", refs, "source", it->source,
