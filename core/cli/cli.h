@@ -201,8 +201,6 @@ int cli_id_args(int argc, char **argv, const char *usage, const char *what,
 struct sl_gate_res; /* <shenli/ops_review.h> */
 void cli_print_gate(const struct sl_gate_res *r, int all);
 
-/* Time from unix ms for JSON: "2026-11-22 11:22:33Z" (UTC). */
-void cli_fmt_time(long long ms, char out[32]);
 /* A document (report, outline) to stdout, or written atomically to out
  * (mode 0600) with its path printed. Returns the exit code. */
 int cli_write_document(const char *out, const char *data, size_t len);

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -256,14 +255,6 @@ int cli_id_args(int argc, char **argv, const char *usage, const char *what,
 		                       argv[optind + 1]);
 	*id = argv[optind];
 	return 0;
-}
-
-void cli_fmt_time(long long ms, char out[32])
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%d %H:%M:%SZ", &tm);
 }
 
 /* Take a global option's value: "--opt VALUE" or "--opt=VALUE". */
