@@ -24,3 +24,18 @@ adduser m9 member --zone Z2
 adduser sp specialist --agency "$Z2AG" --zone Z2
 adduser aud auditor
 EXAMPLE=$(dirname "$0")/../fixtures/dossiers/example.json
+# The agencies of zone Z1, space-separated and padded (" A B "), and
+# z1_dossier FAULT FILE: into FILE, the first sample dossier (seed 5, from
+# index 300) with FAULT that a zone-Z1 agency none of the members m1, m2
+# comes from (ZRJ, ZCJ) transferred; 1 if there is none.
+Z1=" $("$SHENLI" sample agencies | awk -F'\t' '$2=="Z1"{printf "%s ", $1}')"
+z1_dossier() {
+	local i ag
+	for i in $(seq 300 900); do
+		"$SHENLI" sample docket --cases 1 --seed 5 --start "$i" --fault "$1" >"$2"
+		ag=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["agency"])' "$2")
+		case "$ag" in ZRJ | ZCJ) continue ;; esac
+		case "$Z1" in *" $ag "*) return 0 ;; esac
+	done
+	return 1
+}

@@ -115,7 +115,6 @@ trap 'rc=$?; [ -n "$HOLD" ] && kill -KILL "$HOLD" 2>/dev/null; (exit $rc); _clea
 # --- commands started together ---------------------------------------------------
 # (1 round in a sanitizer build: the races below are the same)
 ROUNDS=${SHENLI_CONCURRENCY_ROUNDS:-$([ -n "${SHENLI_SANITIZED:-}" ] && echo 1 || echo 8)}
-Z1=" $("$SHENLI" sample agencies | awk -F'\t' '$2=="Z1"{printf "%s ", $1}')"
 # cases of zone Z1 for opinions and the races below: clean dossiers, not from
 # ZRJ (m1's home agency), reviewed by m1 and m3
 "$SHENLI" sample docket --cases 60 --seed 4 --start 900000 --fault none | python3 -c '

@@ -205,7 +205,6 @@ setup_write() { # setup_write N as USER CMD SUB ID ...: must succeed, adding N e
 : >"$T/ops.tsv"
 
 # --- the cases ---------------------------------------------------------------
-Z1=" $("$SHENLI" sample agencies | awk -F'\t' '$2=="Z1"{printf "%s ", $1}')"
 # pool: clean dossiers of zone Z1 (not from ZRJ, m1's home agency) for the
 # returns and sign-offs; taken in uncounted, before the first review run
 "$SHENLI" sample docket --cases 150 --seed "$SEED" --start 3000000 --fault none |

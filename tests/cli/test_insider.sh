@@ -31,7 +31,6 @@ done
 # with a planted blocker, A clean; and D deferred (a document missing).
 D=$T/d.jsonl
 : >"$D"
-Z1=" $("$SHENLI" sample agencies | awk -F'\t' '$2=="Z1"{printf "%s ", $1}')"
 pick() { # pick FAULT AGENCY|"": the next generated dossier of zone Z1 that fits
 	local i line ag
 	for i in $(seq "${NEXT:-400}" 900); do

@@ -23,14 +23,8 @@ for s in gate_findings gate_outline gate_opinions gate_panel gate_dates; do as r
 # a zone-Z1 dossier with a planted blocker (a fact resting on a confession),
 # from an agency no reviewer calls home; then made hostile: markup in a fact
 # summary, and two prior sanctions
-Z1=" $("$SHENLI" sample agencies | awk -F'\t' '$2=="Z1"{printf "%s ", $1}')"
 D=$T/d.json
-for i in $(seq 300 900); do
-	"$SHENLI" sample docket --cases 1 --seed 5 --start "$i" --fault confession_only > "$D"
-	ag=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["agency"])' "$D")
-	case "$ag" in ZRJ|ZCJ) continue ;; esac
-	case "$Z1" in *" $ag "*) break ;; esac
-done
+z1_dossier confession_only "$D" || { fail "no sample dossier of zone Z1"; finish; }
 HOSTILE='<script>alert(1)</script> 金额|86000|
 # 伪造标题
 - 伪造条目'

@@ -15,7 +15,6 @@ for p in evidence classification procedure; do as root plugin install "$PK/$p" >
 # three cases of zone Z1: a clean one from ZCJ (m2's home agency, so m2 is
 # recused), two with a planted blocker from agencies no reviewer calls home
 D=$T/d.jsonl; : > "$D"
-Z1=" $("$SHENLI" sample agencies | awk -F'\t' '$2=="Z1"{printf "%s ", $1}')"
 NEXT=300
 pick() { # pick FAULT - AGENCY: the next generated dossier that fits
 	local i line ag
