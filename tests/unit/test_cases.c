@@ -34,15 +34,7 @@ static int setup(void **st)
 {
 	(void)st;
 	sl_store *s = tstore_new(&T);
-	assert_int_equal(sl_zone_add(s, "Z1", "第一片区"), SL_OK);
-	assert_int_equal(sl_zone_add(s, "Z2", "第二片区"), SL_OK);
-	assert_int_equal(sl_agency_add(s, "ZRJ", "驻市人社局纪检监察组", "Z1"),
-	                 SL_OK);
-	assert_int_equal(sl_agency_add(s, "JYJ", "驻市教育局纪检监察组", "Z1"),
-	                 SL_OK);
-	assert_int_equal(sl_agency_add(s, "CZJ", "驻市财政局纪检监察组", "Z2"),
-	                 SL_OK);
-	assert_int_equal(sl_agency_add(s, "LONE", "未划片单位", NULL), SL_OK);
+	tstore_org(s);
 	struct {
 		const char *id;
 		sl_role r;

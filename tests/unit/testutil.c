@@ -8,6 +8,7 @@
 
 #include "fsutil.h"
 #include "keyslot.h"
+#include "org.h"
 
 sl_store *tstore_new(tstore *t)
 {
@@ -76,7 +77,7 @@ int file_contains(const char *path, const void *needle, size_t n)
 
 /* A complete dossier in the format of case-format.md. */
 char *tdossier(const char *case_id, const char *agency, const char *docs,
-                     const char *fact_ev, const char *violation)
+               const char *fact_ev, const char *violation)
 {
 	char *s;
 	if (asprintf(
@@ -100,4 +101,17 @@ char *tdossier(const char *case_id, const char *agency, const char *docs,
 	        case_id, agency, violation, fact_ev, docs) < 0)
 		return NULL;
 	return s;
+}
+
+void tstore_org(sl_store *s)
+{
+	assert_int_equal(sl_zone_add(s, "Z1", "第一片区"), SL_OK);
+	assert_int_equal(sl_zone_add(s, "Z2", "第二片区"), SL_OK);
+	assert_int_equal(sl_agency_add(s, "ZRJ", "驻市人社局纪检监察组", "Z1"),
+	                 SL_OK);
+	assert_int_equal(sl_agency_add(s, "JYJ", "驻市教育局纪检监察组", "Z1"),
+	                 SL_OK);
+	assert_int_equal(sl_agency_add(s, "CZJ", "驻市财政局纪检监察组", "Z2"),
+	                 SL_OK);
+	assert_int_equal(sl_agency_add(s, "LONE", "未划片单位", NULL), SL_OK);
 }

@@ -27,6 +27,9 @@ void tstore_data_key(const tstore *t, uint8_t key[32]);
 sqlite3 *tstore_raw(const tstore *t);
 /* Run SQL on the raw database and close it. */
 void tstore_raw_exec(const tstore *t, const char *sql);
+/* The zones and agencies the policy tests share: zones Z1, Z2; agencies
+ * ZRJ and JYJ in Z1, CZJ in Z2, LONE in no zone. */
+void tstore_org(sl_store *s);
 /* Does the file at path contain needle? */
 int file_contains(const char *path, const void *needle, size_t n);
 
@@ -49,6 +52,5 @@ char *tdossier(const char *case_id, const char *agency, const char *docs,
 	"{\"kind\":\"fact_material\",\"date\":\"2024-04-28\"},"                \
 	"{\"kind\":\"subject_written_response\",\"date\":\"2024-04-30\"},"     \
 	"{\"kind\":\"response_explanation\",\"date\":\"2024-05-02\"}"
-
 
 #endif
