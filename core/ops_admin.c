@@ -167,16 +167,22 @@ static int verify_one(const sl_pkg_info *p, void *ud)
 	struct verify_ctx *c = ud;
 	if (c->only && strcmp(c->only, p->m.name))
 		return 0;
+	/* the bytes and the authority here; the ABI and the name the
+	 * plugin gives itself in the worker, where it runs */
 	sl_plugin *pl = NULL;
-	sl_rc rc = sl_plugin_load(c->s, p, c->rules, c->rules_len, &pl);
+	sl_plugrun *run = NULL;
+	sl_rc rc = sl_plugin_load(c->s, p, &pl);
+	if (!rc)
+		rc = sl_plugins_start(c->s, &pl, 1, c->rules, c->rules_len,
+		                      &run);
 	c->n++;
 	if (rc && !c->rc)
 		c->rc = rc;
 	sl_plugin_verify_row row = {p, rc, rc ? NULL : sl_plugin_name(pl),
 	                            rc ? sl_errmsg() : NULL};
 	int stop = c->cb ? c->cb(&row, c->ud) : 0;
-	if (pl)
-		sl_plugin_unload(pl);
+	sl_plugrun_end(run);
+	sl_plugin_unload(pl);
 	return stop;
 }
 

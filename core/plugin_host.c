@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "plugin_host.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -20,16 +19,8 @@
 #include "text.h"
 
 struct sl_plugin {
-	void *dl;
-	/* The sealed copy stays open while the plugin is loaded: dlopen knows
-	 * a library by its path, and /proc/self/fd/N names another library
-	 * as soon as N is reused. */
-	int memfd;
+	int memfd; /* the sealed copy, handed to the worker */
 	char name[SL_PKG_NAME_MAX + 1];
-	shenli_check_fn check;
-	shenli_close_fn close;
-	void *state;
-	int unusable; /* open() refused the rules in force */
 };
 
 /* Record a refused load in its own transaction, then return rc. */
@@ -132,8 +123,7 @@ static sl_rc authorised(sl_store *s, const sl_pkg_info *pi, sl_pkg_kind kind)
 	return SL_OK;
 }
 
-sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi, const char *rules_json,
-                     size_t rules_len, sl_plugin **out)
+sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi, sl_plugin **out)
 {
 	char path[PATH_MAX];
 	sl_rc rc = authorised(s, pi, SL_PKG_PLUGIN);
@@ -144,72 +134,13 @@ sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi, const char *rules_json,
 	int mfd = -1;
 	if ((rc = sealed_copy(path, &pi->m, &mfd)))
 		return refuse(s, pi->m.name, rc);
-	char fdpath[64];
-	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", mfd);
-	void *dl = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
-	if (!dl) {
-		close(mfd);
-		sl_error(SL_EINTEGRITY, _("plugin %s: cannot be loaded: %s"),
-		         pi->m.name, dlerror());
-		return refuse(s, pi->m.name, SL_EINTEGRITY);
-	}
-	const int *abi = dlsym(dl, SHENLI_PLUGIN_ABI_SYMBOL);
-	shenli_init_fn init;
-	*(void **)&init = dlsym(dl, SHENLI_PLUGIN_INIT);
-	const shenli_dispatch *tab = NULL;
-	if (!abi || *abi != SHENLI_PLUGIN_ABI || !init ||
-	    !(tab = init(SHENLI_PLUGIN_ABI))) {
-		dlclose(dl);
-		close(mfd);
-		sl_error(
-		    SL_EINPUT,
-		    _("plugin %s: does not speak plugin ABI %d (exports abi "
-		      "%d)"),
-		    pi->m.name, SHENLI_PLUGIN_ABI, abi ? *abi : -1);
-		return refuse(s, pi->m.name, SL_EINPUT);
-	}
 	sl_plugin *p = calloc(1, sizeof *p);
 	if (!p) {
-		dlclose(dl);
 		close(mfd);
 		return sl_error(SL_ESYS, _("out of memory"));
 	}
-	p->dl = dl;
 	p->memfd = mfd;
-	shenli_name_fn name = NULL;
-	shenli_open_fn open_fn = NULL;
-	for (size_t i = 0; tab[i].id && i < 256; i++) {
-		switch (tab[i].id) {
-		case SHENLI_FN_NAME: name = (shenli_name_fn)tab[i].fn; break;
-		case SHENLI_FN_OPEN: open_fn = (shenli_open_fn)tab[i].fn; break;
-		case SHENLI_FN_CHECK:
-			p->check = (shenli_check_fn)tab[i].fn;
-			break;
-		case SHENLI_FN_CLOSE:
-			p->close = (shenli_close_fn)tab[i].fn;
-			break;
-		default: break; /* a newer plugin: ignore what we do not know */
-		}
-	}
-	/* The name is copied out at once: it lives in the plugin's memory,
-	 * which is gone once the plugin is unloaded (a refusal below used to
-	 * read it after dlclose). */
-	const char *n = name ? name() : NULL;
-	char said[SL_PKG_NAME_MAX + 1] = "";
-	if (n)
-		sl_text_sanitize(n, said, sizeof said);
-	if (!n || !p->check || strcmp(n, pi->m.name)) {
-		sl_plugin_unload(p);
-		sl_error(SL_EINTEGRITY,
-		         _("plugin %s: its dispatch table lacks a name or a "
-		           "check, or names itself '%s': not the plugin its "
-		           "signed manifest names"),
-		         pi->m.name, said);
-		return refuse(s, pi->m.name, SL_EINTEGRITY);
-	}
-	snprintf(p->name, sizeof p->name, "%s", n);
-	if (open_fn && !(p->state = open_fn(rules_json, rules_len)))
-		p->unusable = 1;
+	snprintf(p->name, sizeof p->name, "%s", pi->m.name);
 	*out = p;
 	return SL_OK;
 }
@@ -219,34 +150,31 @@ const char *sl_plugin_name(const sl_plugin *p)
 	return p->name;
 }
 
-int sl_plugin_usable(const sl_plugin *p)
-{
-	return !p->unusable;
-}
-
-sl_rc sl_plugin_check(sl_plugin *p, const shenli_case *c, shenli_emitter *e,
-                      shenli_emit_fn emit)
-{
-	if (p->unusable)
-		return sl_error(
-		    SL_FAIL, _("plugin %s cannot work with the rules in force"),
-		    p->name);
-	if (p->check(p->state, c, e, emit) != 0)
-		return sl_error(SL_FAIL, _("plugin %s could not check case %s"),
-		                p->name, c->case_id);
-	return SL_OK;
-}
-
 void sl_plugin_unload(sl_plugin *p)
 {
 	if (!p)
 		return;
-	if (p->close && p->state)
-		p->close(p->state);
-	if (p->dl)
-		dlclose(p->dl);
 	close(p->memfd);
 	free(p);
+}
+
+sl_rc sl_plugins_start(sl_store *s, sl_plugin *const *v, size_t n,
+                       const char *rules, size_t rules_len, sl_plugrun **out)
+{
+	/* the worker is this very executable image: /proc/self/exe names
+	 * the file we run even if the path was replaced since we started */
+	static const char exe[] = "/proc/self/exe";
+	sl_plug_code *code = calloc(n ? n : 1, sizeof *code);
+	if (!code)
+		return sl_error(SL_ESYS, _("out of memory"));
+	for (size_t i = 0; i < n; i++)
+		code[i] = (sl_plug_code){v[i]->name, v[i]->memfd};
+	size_t bad = 0;
+	sl_rc rc = sl_plugrun_start(exe, code, n, rules, rules_len, out, &bad);
+	free(code);
+	if (rc == SL_EINPUT || rc == SL_EINTEGRITY)
+		return refuse(s, v[bad]->name, rc);
+	return rc;
 }
 
 /* A data package's payload (a script's source, a document template), read

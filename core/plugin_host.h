@@ -1,17 +1,17 @@
 /*
- * plugin_host.h - loading a review plugin so that what runs is exactly
- * what was signed (and reading a script's or a document template's bytes
- * the same way).
+ * plugin_host.h - a review plugin's bytes, exactly as signed, for the
+ * plugin worker (plugworker.h) to run; and a script's or a document
+ * template's bytes read the same way.
  *
  * The installed payload (pkgstore.h) is opened with O_NOFOLLOW; it must be
  * a regular file owned by us and writable by no one else. Its bytes are
  * read once, hashed, and written into a sealed memfd (no write, grow or
  * shrink can ever happen to it); if the hash is not the one recorded at
  * install, the load is refused (SL_EINTEGRITY) and the refusal audited.
- * Otherwise the memfd is dlopen'ed through /proc/self/fd: the code mapped
- * is the code hashed, with no window in which to swap the file, even in
- * place. Then the plugin's ABI number is checked and its dispatch table
- * read (shenli/plugin.h); ids the host does not know are ignored.
+ * The memfd is what the worker dlopen()s: the code mapped is the code
+ * hashed, with no window in which to swap the file, even in place. This
+ * process never maps a plugin: the worker checks its ABI number and its
+ * dispatch table, and runs it confined, away from the keys.
  */
 #ifndef SHENLI_PLUGIN_HOST_H
 #define SHENLI_PLUGIN_HOST_H
@@ -19,18 +19,26 @@
 #include <shenli/plugin.h>
 
 #include "pkgstore.h"
+#include "plugworker.h"
 #include "store.h"
 
 typedef struct sl_plugin sl_plugin;
 
-/* Load and open (with the rules document) an installed plugin. A plugin
- * whose open() returns NULL is loaded all the same but cannot run
- * (sl_plugin_usable 0): plugin.h promises a blocker naming it on every
- * case it should have checked, not a run that stops. */
-sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi, const char *rules_json,
-                     size_t rules_len, sl_plugin **out);
+/* Check an installed plugin's authority (the log) and bytes (the hash),
+ * into a sealed copy. Refusals are audited as plugin.refused. */
+sl_rc sl_plugin_load(sl_store *s, const sl_pkg_info *pi, sl_plugin **out);
 const char *sl_plugin_name(const sl_plugin *p);
-int sl_plugin_usable(const sl_plugin *p);
+void sl_plugin_unload(sl_plugin *p);
+
+/* Start the plugin worker for v[0..n-1] with the rules document in force
+ * (plugworker.h). A plugin the worker refuses (another ABI, not the
+ * plugin its manifest names) is audited as plugin.refused and refuses
+ * the start. A plugin whose open() refuses the rules is loaded all the
+ * same but cannot run (sl_plugrun_usable 0): plugin.h promises a blocker
+ * naming it on every case it should have checked, not a run that stops. */
+sl_rc sl_plugins_start(sl_store *s, sl_plugin *const *v, size_t n,
+                       const char *rules, size_t rules_len, sl_plugrun **out);
+
 /* Read an installed script's source the same verified way (a sealed copy
  * whose bytes are hashed and compared with the hash recorded at install;
  * SL_EINTEGRITY, audited as script.refused, if it was changed). *src is
@@ -43,11 +51,5 @@ sl_rc sl_script_load(sl_store *s, const sl_pkg_info *pi, char **src,
  * template.refused. */
 sl_rc sl_template_load(sl_store *s, const sl_pkg_info *pi, char **src,
                        size_t *len);
-
-/* Run the check; SL_FAIL if the plugin says it could not run or cannot
- * run at all (its open() refused the rules). */
-sl_rc sl_plugin_check(sl_plugin *p, const shenli_case *c, shenli_emitter *e,
-                      shenli_emit_fn emit);
-void sl_plugin_unload(sl_plugin *p);
 
 #endif

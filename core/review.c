@@ -215,6 +215,7 @@ struct plugins {
 	sl_plugin **v;
 	int64_t *versions;
 	size_t n;
+	sl_plugrun *run; /* the worker they run in */
 };
 
 typedef struct {
@@ -243,6 +244,7 @@ static int collect_pkg(const sl_pkg_info *p, void *ud)
 
 static void plugins_free(struct plugins *p)
 {
+	sl_plugrun_end(p->run);
 	for (size_t i = 0; i < p->n; i++)
 		sl_plugin_unload(p->v[i]);
 	free(p->v);
@@ -272,11 +274,13 @@ static sl_rc plugins_load(sl_store *s, struct plugins *out)
 			rc = sl_error(SL_ESYS, _("out of memory"));
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = sl_plugin_load(s, &pk.v[i], rules, strlen(rules),
-		                    &out->v[i]);
+		rc = sl_plugin_load(s, &pk.v[i], &out->v[i]);
 		if (!rc)
 			out->versions[out->n++] = pk.v[i].m.version;
 	}
+	if (!rc && out->n)
+		rc = sl_plugins_start(s, out->v, out->n, rules, strlen(rules),
+		                      &out->run);
 	free(rules);
 	free(pk.v);
 	if (rc) {
@@ -284,6 +288,74 @@ static sl_rc plugins_load(sl_store *s, struct plugins *out)
 		memset(out, 0, sizeof *out); /* freed: the caller may free it */
 	}
 	return rc;
+}
+
+/* ---- what the plugin worker says, as findings ---------------------------- */
+
+typedef struct {
+	shenli_emitter *em;
+	struct plugins *pl;
+	size_t at; /* the plugin whose findings come now */
+} sink_ctx;
+
+static void sink_at(sink_ctx *k, size_t i)
+{
+	if (k->at != i) {
+		k->at = i;
+		k->em->check = sl_plugin_name(k->pl->v[i]);
+		k->em->of_check = 0;
+	}
+}
+
+static void sink_finding(void *ud, size_t i, const shenli_finding *f)
+{
+	sink_ctx *k = ud;
+	sink_at(k, i);
+	emit(k->em, f);
+}
+
+/* A plugin that did not check the case is a blocker naming it. */
+static void sink_done(void *ud, size_t i, const sl_plug_outcome *o)
+{
+	sink_ctx *k = ud;
+	sink_at(k, i);
+	const char *name = k->em->check, *code = "check_failed";
+	char msg[400];
+	switch (o->status) {
+	case SL_PLUG_RAN: return;
+	case SL_PLUG_FAILED:
+		snprintf(msg, sizeof msg, "检查插件 %s 未能完成对本案的检查",
+		         name);
+		break;
+	case SL_PLUG_UNUSABLE:
+		snprintf(msg, sizeof msg,
+		         "检查插件 %s "
+		         "不能按现行审理规则工作，本案未经其检查",
+		         name);
+		break;
+	case SL_PLUG_CRASHED:
+		code = "plugin_crashed";
+		snprintf(msg, sizeof msg,
+		         "检查插件 %s 检查本案时异常终止（%s），本案未经其检查",
+		         name, o->how);
+		break;
+	case SL_PLUG_TIMEOUT:
+		code = "plugin_timeout";
+		snprintf(msg, sizeof msg,
+		         "检查插件 %s 检查本案%s仍未完成，已被终止，"
+		         "本案未经其检查",
+		         name, o->how);
+		break;
+	case SL_PLUG_GAVE_UP:
+		code = "plugin_crashed";
+		snprintf(msg, sizeof msg,
+		         "检查插件 %s 在本次检查中已多次异常终止（%s），"
+		         "未再运行，本案未经其检查",
+		         name, o->how);
+		break;
+	}
+	push(k->em, "formalities", SHENLI_BLOCKER, code, msg, json_array(),
+	     NULL);
 }
 
 /* Check one case and replace its findings, inside the open transaction. */
@@ -294,26 +366,10 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	if (rc)
 		return rc;
 	emitter_clear(em);
-	for (size_t i = 0; i < pl->n; i++) {
-		em->check = sl_plugin_name(pl->v[i]);
-		em->of_check = 0;
-		if (!sl_plugin_usable(pl->v[i])) {
-			char msg[200];
-			snprintf(msg, sizeof msg,
-			         "检查插件 %s "
-			         "不能按现行审理规则工作，本案未经其检查",
-			         em->check);
-			push(em, "formalities", SHENLI_BLOCKER, "check_failed",
-			     msg, json_array(), NULL);
-		} else if (sl_plugin_check(pl->v[i], v->cv->c, em, emit) !=
-		           SL_OK) {
-			char msg[160];
-			snprintf(msg, sizeof msg,
-			         "检查插件 %s 未能完成对本案的检查", em->check);
-			push(em, "formalities", SHENLI_BLOCKER, "check_failed",
-			     msg, json_array(), NULL);
-		}
-	}
+	sink_ctx k = {em, pl, (size_t)-1};
+	sl_plug_sink sink = {&k, sink_finding, sink_done};
+	if (pl->n && (rc = sl_plugrun_check(pl->run, v->cv->c, &sink)))
+		return rc;
 	if (em->oom)
 		return sl_error(SL_ESYS, _("out of memory"));
 	sqlite3_stmt *st = v->q[V_DEL];

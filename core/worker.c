@@ -20,18 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-
+#include "child.h"
+#include "confine.h"
 #include "text.h"
 
 /* AddressSanitizer reserves terabytes of address space and its leak
@@ -64,142 +58,38 @@ enum {
 #define LINE_MAX_ (8 * MIB)
 
 /* The same monotonic clock as the host's deadlines. */
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+#define now_ns sl_child_now_ns
+#define ms_left sl_child_ms_left
 
 /* ---- the worker ---------------------------------------------------------
  * Its whole conversation: one request in on fd 0, then one line out on fd
  * 1 once confined ({"ready":true}) and one per script. */
 
-#if defined(__x86_64__)
-#define SB_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define SB_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#endif
-
-#if !SB_ASAN && defined(SB_AUDIT_ARCH)
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
-#else
-#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i) + 4)
-#endif
-#define ALLOW(nr)                                                              \
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1),                       \
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
-/* nr allowed only without PROT_EXEC in its third argument */
-#define ALLOW_NOEXEC(nr)                                                       \
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 4),                       \
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)),                     \
-	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 1, 0),             \
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),                      \
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS)
-
-/* What running Lua and writing results needs, and nothing else: memory
- * (never executable), the clock, writing to the result pipe, exiting.
- * No open, no socket, no fork or exec, no read (the request was read
- * before this). Anything else kills the process (SIGSYS), which the
- * parent reports as a crash of that script. Syscall numbers are those of
- * the architecture checked first; x32 and i386 calls do not match. */
-static int seccomp_install(void)
-{
-	struct sock_filter f[] = {
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-	             offsetof(struct seccomp_data, arch)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SB_AUDIT_ARCH, 1, 0),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-	             offsetof(struct seccomp_data, nr)),
-	    /* write: fd 1 (results) or 2 (/dev/null) only */
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_write, 0, 5),
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 2, 0),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 1, 0),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	    ALLOW_NOEXEC(__NR_mmap),
-	    ALLOW_NOEXEC(__NR_mprotect),
-	    ALLOW(__NR_brk),
-	    ALLOW(__NR_munmap),
-	    ALLOW(__NR_mremap),
-	    ALLOW(__NR_madvise),
-	    ALLOW(__NR_clock_gettime),
-	    ALLOW(__NR_gettimeofday),
-#ifdef __NR_time
-	    ALLOW(__NR_time),
-#endif
-	    ALLOW(__NR_futex),
-	    ALLOW(__NR_getrandom),
-	    ALLOW(__NR_rt_sigreturn),
-	    ALLOW(__NR_rt_sigprocmask),
-	    ALLOW(__NR_close),
-	    ALLOW(__NR_exit),
-	    ALLOW(__NR_exit_group),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-	};
-	struct sock_fprog prog = {.len = (unsigned short)(sizeof f / sizeof *f),
-	                          .filter = f};
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
-}
-#endif
-
-#if !SB_ASAN
-/* Bytes of address space in use now (0 if unknown). */
-static size_t vm_size(void)
-{
-	unsigned long pages = 0;
-	FILE *f = fopen("/proc/self/statm", "re");
-	if (f) {
-		if (fscanf(f, "%lu", &pages) != 1)
-			pages = 0;
-		fclose(f);
-	}
-	return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
-}
-#endif
-
-static int set_limit(int res, rlim_t soft, rlim_t hard)
-{
-	struct rlimit r = {soft, hard};
-	return setrlimit(res, &r);
-}
-
 /* Confine the worker for the n scripts to come. Fails closed: a worker
  * that cannot confine itself runs nothing. */
 static int confine(size_t n, const sl_sandbox_limits *l)
 {
-	rlim_t secs =
-	    (rlim_t)n * (rlim_t)((l->wall_ms + GRACE_MS) / 1000 + 1) + 2;
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 ||
-	    set_limit(RLIMIT_CORE, 0, 0) != 0 ||
-	    set_limit(RLIMIT_FSIZE, 0, 0) != 0 ||
-	    set_limit(RLIMIT_NOFILE, 8, 8) != 0 ||
-	    set_limit(RLIMIT_CPU, secs, secs + 1) != 0)
-		return -1;
-#if !SB_ASAN
 	/* what is mapped now (the parsed request), one state at a time
 	 * with room for the collector, the output, and the allocator's
 	 * slack */
-	size_t as = vm_size() + 4 * l->mem_max + 256 * MIB;
+	size_t as = sl_confine_vm_size() + 4 * l->mem_max + 256 * MIB;
 	if (as < 512 * MIB)
 		as = 512 * MIB;
-	if (set_limit(RLIMIT_AS, as, as) != 0)
-		return -1;
-#endif
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		return -1;
-#if !SB_ASAN
-#ifdef SB_AUDIT_ARCH
-	if (seccomp_install() != 0)
-		return -1;
-#else
-	return -1; /* no filter for this architecture: refuse to run */
-#endif
-#endif
-	return 0;
+	/* results on 1; 2 is /dev/null (the sanitizers' reports in their
+	 * builds); the request was read before this: nothing to read */
+	static const int out[] = {1, 2};
+	sl_confine_spec spec = {
+	    .as_bytes = as,
+	    .cpu_s = (unsigned long)n *
+	                 (unsigned long)((l->wall_ms + GRACE_MS) / 1000 + 1) +
+	             2,
+	    .nofile = 8,
+	    .read_fd = -1,
+	    .write_fds = out,
+	    .n_write_fds = 2};
+	return sl_confine_limits(&spec) == 0 && sl_confine_filter(&spec) == 0
+	           ? 0
+	           : -1;
 }
 
 static int write_all(int fd, const char *s, size_t n)
@@ -356,6 +246,7 @@ sl_rc sl_sandbox_self_exe(char *buf, size_t cap)
 /* ---- the parent side of the isolated run ------------------------------ */
 
 typedef struct {
+	const char *exe;
 	pid_t pid;
 	int to, from; /* request pipe (write end), result pipe (read end) */
 	char *buf;    /* received, not yet consumed */
@@ -373,47 +264,11 @@ static void fd_close(int *fd)
 	}
 }
 
-static int ms_left(int64_t deadline)
-{
-	int64_t left = deadline - now_ns();
-	if (left <= 0)
-		return 0;
-	left = (left + 999999) / 1000000;
-	return left > INT_MAX ? INT_MAX : (int)left;
-}
-
-/* Wait for the worker to end (up to grace_ms, then SIGKILL); its wait
- * status, or -1 if it could not be had (SIGCHLD ignored reaps it). */
 static int worker_reap(worker *w, int grace_ms)
 {
 	fd_close(&w->to);
 	fd_close(&w->from);
-	int status = -1;
-	if (w->pid <= 0)
-		return -1;
-	int64_t until = now_ns() + (int64_t)grace_ms * 1000000;
-	for (;;) {
-		pid_t r = waitpid(w->pid, &status, WNOHANG);
-		if (r == w->pid)
-			break;
-		if (r < 0 && errno != EINTR) {
-			status = -1;
-			break;
-		}
-		if (now_ns() >= until) {
-			kill(w->pid, SIGKILL);
-			while ((r = waitpid(w->pid, &status, 0)) < 0 &&
-			       errno == EINTR)
-				;
-			if (r < 0)
-				status = -1;
-			break;
-		}
-		struct timespec ms = {0, 1000000};
-		nanosleep(&ms, NULL);
-	}
-	w->pid = -1;
-	return status;
+	return sl_child_reap(&w->pid, grace_ms);
 }
 
 static void worker_kill(worker *w)
@@ -423,99 +278,38 @@ static void worker_kill(worker *w)
 	worker_reap(w, 0);
 }
 
-/* A descriptor of the child's, at 4 or above and close-on-exec, so that
- * placing the four standard ones cannot clobber another. */
-static int high_fd(int fd)
+static sl_rc worker_start(worker *w)
 {
-	return fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 4);
-}
-
-static sl_rc worker_start(worker *w, const char *exe, char *const envp[])
-{
-	int req[2] = {-1, -1}, res[2] = {-1, -1}, st[2] = {-1, -1};
-	int cfd[4] = {-1, -1, -1, -1}, null = -1, err = 0;
+	int req[2] = {-1, -1}, res[2] = {-1, -1}, null = -1;
+	sl_rc rc = SL_OK;
+	w->pid = -1;
 	if (pipe2(req, O_CLOEXEC) || pipe2(res, O_CLOEXEC) ||
-	    pipe2(st, O_CLOEXEC) ||
 	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
-		err = errno;
-	if (!err) {
-		cfd[0] = high_fd(req[0]);
-		cfd[1] = high_fd(res[1]);
+		rc = sl_error(SL_ESYS, _("cannot start the script worker: %s"),
+		              strerror(errno));
 #if SB_ASAN
-		cfd[2] = high_fd(2); /* the sanitizer's reports, visible */
+	int err_fd = 2; /* the sanitizer's reports, visible */
 #else
-		cfd[2] = high_fd(null);
+	int err_fd = null;
 #endif
-		cfd[3] = high_fd(st[1]);
-		for (int i = 0; i < 4; i++)
-			if (cfd[i] < 0)
-				err = errno;
-	}
-	char *argv[] = {(char *)(uintptr_t)exe,
-	                (char *)(uintptr_t)SL_SANDBOX_WORKER_ARG, NULL};
-	pid_t pid = err ? -1 : fork();
-	if (pid == 0) {
-		/* the child: async-signal-safe calls only, then exec */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		int e = 0, sfd = cfd[3];
-		if (dup2(cfd[0], 0) < 0 || dup2(cfd[1], 1) < 0 ||
-		    dup2(cfd[2], 2) < 0 || dup3(cfd[3], 3, O_CLOEXEC) < 0)
-			e = errno;
-		else
-			sfd = 3;
-		if (!e && close_range(4, ~0U, 0) != 0) {
-			struct rlimit r;
-			int top = getrlimit(RLIMIT_NOFILE, &r) == 0 &&
-			                  r.rlim_cur < 65536
-			              ? (int)r.rlim_cur
-			              : 65536;
-			for (int fd = 4; fd < top; fd++)
-				close(fd);
-		}
-		if (!e) {
-			execve(exe, argv, envp);
-			e = errno;
-		}
-		ssize_t wr = write(sfd, &e, sizeof e);
-		(void)wr;
-		_exit(127);
-	}
-	if (pid < 0 && !err)
-		err = errno;
-	for (int i = 0; i < 4; i++)
-		fd_close(&cfd[i]);
+	int fds[3] = {req[0], res[1], err_fd};
+	if (!rc)
+		rc = sl_child_spawn(w->exe, SL_SANDBOX_WORKER_ARG, fds, 3,
+		                    _("the script worker"), &w->pid);
 	fd_close(&req[0]);
 	fd_close(&res[1]);
-	fd_close(&st[1]);
 	fd_close(&null);
-	if (!err) {
-		/* the status pipe closes on a successful exec; an errno
-		 * arrives if it failed */
-		int e = 0;
-		ssize_t k;
-		while ((k = read(st[0], &e, sizeof e)) < 0 && errno == EINTR)
-			;
-		if (k == (ssize_t)sizeof e)
-			err = e ? e : ENOEXEC;
-	}
-	fd_close(&st[0]);
-	w->pid = pid;
 	w->to = req[1];
 	w->from = res[0];
 	w->len = w->scanned = 0;
 	w->eof = 0;
-	if (!err && (fcntl(w->to, F_SETFL, O_NONBLOCK) != 0 ||
-	             fcntl(w->from, F_SETFL, O_NONBLOCK) != 0))
-		err = errno;
-	if (err) {
+	if (!rc && (fcntl(w->to, F_SETFL, O_NONBLOCK) != 0 ||
+	            fcntl(w->from, F_SETFL, O_NONBLOCK) != 0))
+		rc = sl_error(SL_ESYS, _("cannot start the script worker: %s"),
+		              strerror(errno));
+	if (rc)
 		worker_kill(w); /* closes to and from */
-		return sl_error(SL_ESYS,
-		                _("cannot start the script worker %s: %s"), exe,
-		                strerror(err));
-	}
-	return SL_OK;
+	return rc;
 }
 
 /* Read what the worker has written so far (bounded). */
@@ -627,21 +421,7 @@ static void worker_consume(worker *w, size_t n)
 	w->scanned = 0;
 }
 
-static void how_it_died(int status, char *out, size_t cap)
-{
-	if (status != -1 && WIFSIGNALED(status)) {
-		int sig = WTERMSIG(status);
-		const char *abbr = sigabbrev_np(sig);
-		snprintf(out, cap, "信号 %d，SIG%s%s", sig, abbr ? abbr : "?",
-		         sig == SIGSYS ? "：调用了安全策略不允许的系统调用"
-		         : sig == SIGXCPU ? "：超出 CPU 时间限制"
-		                          : "");
-	} else if (status != -1 && WIFEXITED(status)) {
-		snprintf(out, cap, "退出状态 %d", WEXITSTATUS(status));
-	} else {
-		snprintf(out, cap, "状态未知");
-	}
-}
+#define how_it_died sl_child_how
 
 /* One worker line checked as untrusted: {"name", "findings", "printed"},
  * name that of the script asked for, every finding well-formed and its
@@ -742,30 +522,6 @@ static int sb_add(strbuf *b, const char *s, size_t n)
 	return 0;
 }
 
-/* The environment of the worker: nothing, but in sanitizer builds the
- * sanitizer's options. */
-static char **worker_env(void)
-{
-	static char *none[] = {NULL};
-#if SB_ASAN
-	static char *env[4];
-	static const char *const keep[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS",
-	                                   "LSAN_OPTIONS"};
-	size_t k = 0;
-	for (char **e = environ; e && *e; e++)
-		for (size_t i = 0; i < 3; i++) {
-			size_t n = strlen(keep[i]);
-			if (!strncmp(*e, keep[i], n) && (*e)[n] == '=')
-				env[k++] = *e;
-		}
-	env[k] = NULL;
-	(void)none;
-	return env;
-#else
-	return none;
-#endif
-}
-
 typedef struct {
 	const char *exe;
 	const sl_script_src *scripts;
@@ -798,7 +554,8 @@ static sl_rc worker_open(session *s, size_t k, worker *w)
 		                  "script worker (%zu bytes, at most %zu)"),
 		                req.n, (size_t)REQUEST_MAX);
 	}
-	sl_rc rc = worker_start(w, s->exe, worker_env());
+	w->exe = s->exe;
+	sl_rc rc = worker_start(w);
 	if (rc) {
 		free(req.s);
 		return rc;
@@ -996,24 +753,13 @@ sl_rc sl_sandbox_run_isolated(const char *worker_exe,
 	free(cs);
 	free(rs);
 
-	/* A worker that dies writing to us must not kill us: SIGPIPE is
-	 * blocked for the session, and one it raised is discarded. */
-	sigset_t pipe_set, old, pending;
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-	sigpending(&pending);
-	int was_pending = sigismember(&pending, SIGPIPE);
+	sl_child_sigpipe guard;
+	sl_child_sigpipe_block(&guard);
 	session s = {worker_exe, scripts, todo,      m,
 	             items,      head.s,  l.wall_ms, results};
 	for (size_t k = 0; !rc && k < m;)
 		rc = run_worker(&s, &k);
-	if (!was_pending && !sigismember(&old, SIGPIPE)) {
-		struct timespec zero = {0, 0};
-		while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
-			;
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	sl_child_sigpipe_restore(&guard);
 
 	for (size_t i = 0; i < m; i++)
 		free(items[i]);

@@ -89,6 +89,9 @@ int main(int argc, char **argv)
 	/* the script worker is exec'ed from this executable too */
 	if (argc >= 2 && strcmp(argv[1], SL_SANDBOX_WORKER_ARG) == 0)
 		return sl_sandbox_worker_main();
+	if (argc >= 2 && strcmp(argv[1], SL_PLUGIN_WORKER_ARG) == 0)
+		return sl_plugin_worker_main();
+
 	const char *store = NULL, *sock = NULL, *idle = "900";
 	for (int i = 1; i < argc; i++) {
 		const char *v;

@@ -18,10 +18,11 @@ if command -v pkg-config >/dev/null 2>&1; then
 	pc lua5.4 liblua5.4-dev
 	pc jansson libjansson-dev
 	pc cmocka libcmocka-dev
+	pc libseccomp libseccomp-dev
 	pc pangocairo libpango1.0-dev
 	pc cairo-pdf libcairo2-dev
 else
-	need="$need libssl-dev libsqlcipher-dev liblua5.4-dev libjansson-dev libcmocka-dev"
+	need="$need libssl-dev libsqlcipher-dev liblua5.4-dev libjansson-dev libcmocka-dev libseccomp-dev"
 	need="$need libpango1.0-dev libcairo2-dev"
 fi
 # The fonts the documents are set in (README, "Fonts"): Noto CJK for the

@@ -18,9 +18,10 @@
 # Left out under valgrind, and why: unit_sandbox's test_seccomp (valgrind's
 # own system calls break a seccomp filter) and test_compiled_memory (a
 # 2-second wall-clock limit on 100 MiB of string churn), via
-# tests/valgrind/cmocka_skip.c; in the CLI suites, `script run` and `review
-# signoff` run natively: their worker is exec'ed from /proc/self/exe, which
-# under valgrind is valgrind itself. The CLI suites not named are left out
+# tests/valgrind/cmocka_skip.c; in the CLI suites, `script run`, `review
+# signoff`, `review run`, `case resubmit` and `plugin verify` run natively:
+# their script or plugin worker is exec'ed from /proc/self/exe, which under
+# valgrind is valgrind itself. The CLI suites not named are left out
 # for CI's time: kills and races (whose subject is timing), 100k-dossier
 # volume, packaging, and the rest, whose commands these suites run too.
 set -u

@@ -318,6 +318,9 @@ int cli_main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], SL_SANDBOX_WORKER_ARG) == 0)
 		return sl_sandbox_worker_main();
+	if (argc >= 2 && strcmp(argv[1], SL_PLUGIN_WORKER_ARG) == 0)
+		return sl_plugin_worker_main();
+
 	cli_init_locale();
 	umask(077); /* everything shenli creates is private */
 	sl_crypto_init();

@@ -69,6 +69,9 @@ static int count_decision(const sl_import_res *r, void *ud)
 
 int main(int argc, char **argv)
 {
+	/* the plugins run in a worker exec'ed from this very program */
+	if (argc >= 2 && strcmp(argv[1], SL_PLUGIN_WORKER_ARG) == 0)
+		return sl_plugin_worker_main();
 	long n = 100000;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--cases") && i + 1 < argc)

@@ -97,8 +97,9 @@ sl() {
 # names) comes up in a test, and natively after that: an unlock costs
 # seconds under valgrind. SHENLI_VALGRIND=all: every time. finish fails the
 # test on any error or definite/indirect leak in the logs ($T/.vg).
-# `script run` and `review signoff` always run natively: their worker is
-# exec'ed from /proc/self/exe, which under valgrind is valgrind itself.
+# `script run`, `review signoff`, `review run`, `case resubmit` and `plugin
+# verify` always run natively: their script or plugin worker is exec'ed
+# from /proc/self/exe, which under valgrind is valgrind itself.
 _vg_first() {
 	local form= u= n=0 skip= a
 	for a in "$@"; do
@@ -114,7 +115,8 @@ _vg_first() {
 		*) [ $n -lt 2 ] && form="$form $a"; n=$((n + 1)) ;;
 		esac
 	done
-	case "$form " in *" script run "* | *" review signoff "*) return 1 ;; esac
+	case "$form " in *" script run "* | *" review signoff "* | *" review run "* | \
+		*" case resubmit "* | *" plugin verify "*) return 1 ;; esac
 	[ "$SHENLI_VALGRIND" = all ] && return 0
 	form="$u:$form"
 	grep -qxF -- "$form" "$T/.vg/forms" 2>/dev/null && return 1

@@ -163,6 +163,35 @@ same "review findings --json" review findings "$ID" --json
 check "the findings are there" pyjson "len(d) > 0" "$T/s.out"
 same "audit verify" audit verify
 check "audit verify through the service passes" test "$src" = 0
+# a signed plugin that crashes (tests/fixtures/plugins/hostile.c) runs in
+# the plugin worker exec'd from shenlid's own image: a blocker naming it,
+# and the service keeps serving
+HD=${SHENLI_TEST_PLUGIN_DIR:-}
+if [ -f "$HD/testplugin_hostile_crash.so" ]; then
+	mkdir -m 700 "$T/hk" "$T/hostile_crash"
+	openssl genpkey -algorithm ed25519 -out "$T/hk/k" 2>/dev/null
+	openssl pkey -in "$T/hk/k" -pubout -out "$T/hk/k.pub" 2>/dev/null
+	cp "$HD/testplugin_hostile_crash.so" "$T/hostile_crash/hostile_crash.so"
+	printf 'name=hostile_crash\nkind=plugin\nversion=1\nabi=%s\nfile=hostile_crash.so\nsize=%s\nsha256=%s\n' \
+		"$(sed -n 's/^#define SHENLI_PLUGIN_ABI \([0-9][0-9]*\).*/\1/p' "$(dirname "$0")/../../core/include/shenli/plugin.h")" \
+		"$(stat -c %s "$T/hostile_crash/hostile_crash.so")" \
+		"$(sha256sum "$T/hostile_crash/hostile_crash.so" | cut -d' ' -f1)" >"$T/hostile_crash/manifest"
+	openssl pkeyutl -sign -rawin -inkey "$T/hk/k" -in "$T/hostile_crash/manifest" \
+		-out "$T/hostile_crash/manifest.sig"
+	expect_rc 0 svc root keys trust "$T/hk/k.pub"
+	expect_rc 0 svc root plugin install "$T/hostile_crash"
+	expect_rc 1 svc boss review run "$ID"
+	expect_rc 0 svc boss review findings "$ID" --json
+	check "a crashing plugin through the service: a blocker naming it" pyjson \
+		"any(f['check'] == 'hostile_crash' and f['code'] == 'plugin_crashed' and 'SIGSEGV' in f['message'] for f in d)" "$OUT"
+	check "and the other plugins' findings" pyjson "any(f['check'] == 'evidence' for f in d)" "$OUT"
+	expect_rc 0 svc boss status
+	check "the service keeps serving" kill -0 "$DPID"
+	expect_rc 0 svc root plugin remove hostile_crash
+	expect_rc 1 svc boss review run "$ID"
+else
+	fail "SHENLI_TEST_PLUGIN_DIR not set"
+fi
 expect_rc 0 as aud audit log --json
 check "the service's writes are signed as boss" pyjson \
 	"any(e['action'] == 'case.intake' and e['object'] == '$ID' and e['actor'] == 'boss' for e in d)" "$OUT"

@@ -207,5 +207,9 @@ void sl_crypto_init(void);
  * returns its value. */
 #define SL_SANDBOX_WORKER_ARG "__sandbox-worker"
 int sl_sandbox_worker_main(void);
+/* The same for review plugins: the program re-executes itself with this
+ * argument to run them confined, away from the keys and the store. */
+#define SL_PLUGIN_WORKER_ARG "__plugin-worker"
+int sl_plugin_worker_main(void);
 
 #endif
