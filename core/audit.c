@@ -219,11 +219,15 @@ static char *entry_details(sl_store *s, json_t *details)
 {
 	if (!details)
 		return strdup(s->os_only);
-	if (json_object_set(details, "os", s->os_json))
-		return NULL;
-	char *t = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	json_t *theirs = json_incref(json_object_get(details, "os"));
+	char *t = json_object_set(details, "os", s->os_json)
+	              ? NULL
+	              : json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
 	/* the caller's object left as it was given */
-	json_object_del(details, "os");
+	if (theirs)
+		json_object_set_new(details, "os", theirs);
+	else
+		json_object_del(details, "os");
 	return t;
 }
 

@@ -402,6 +402,14 @@ static void test_os_account(void **st)
 	json_t *d = json_pack("{s:s, s:{s:i, s:s}}", "wanted", "x", "os", "uid",
 	                      4242, "user", "mallory");
 	assert_int_equal(sl_audit(s, "denied", "obj", d), SL_OK);
+	/* and the caller's object is left as it was */
+	assert_int_equal(json_integer_value(
+	                     json_object_get(json_object_get(d, "os"), "uid")),
+	                 4242);
+	json_decref(d);
+	d = json_pack("{s:s}", "wanted", "y");
+	assert_int_equal(sl_audit(s, "denied", "obj", d), SL_OK);
+	assert_null(json_object_get(d, "os"));
 	json_decref(d);
 	assert_int_equal(sl_tx_commit(s), SL_OK);
 	assert_int_equal(sl_audit_each(s, 8, os_is_mine, name), SL_OK);
