@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "osacct.h"
 #include "store_priv.h"
 #include "text.h"
 
@@ -183,23 +184,68 @@ static sl_rc insert_pending(sl_store *s, const uint8_t *sig)
 	return SL_OK;
 }
 
+/*
+ * The OS account every entry of this store handle records (osacct.h), its
+ * name asked once. It goes in each entry's details rather than in a
+ * column or in the transaction's signature: the chain's encoding, the
+ * table, the signature, replay and the fuzzers' corpora stay as they are;
+ * details are already hashed and signed; replay reads only the keys each
+ * action needs, so an entry of an older store (no "os") verifies as
+ * before. Per entry, not per transaction: every entry then says who made
+ * it on its own, as actor does.
+ */
+static sl_rc os_ready(sl_store *s)
+{
+	if (s->os_json)
+		return SL_OK;
+	sl_os_account a;
+	sl_osacct_resolve(s->os_uid, &a);
+	json_t *o = sl_osacct_json(&a);
+	json_t *d = o ? json_pack("{s:O}", "os", o) : NULL;
+	char *only = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(d);
+	if (!only) {
+		json_decref(o);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
+	s->os_json = o;
+	s->os_only = only;
+	return SL_OK;
+}
+
+/* details as the entry holds them: the caller's, with the store's own
+ * "os" (whatever the caller put under that key), compact, keys sorted. */
+static char *entry_details(sl_store *s, json_t *details)
+{
+	if (!details)
+		return strdup(s->os_only);
+	json_t *theirs = json_incref(json_object_get(details, "os"));
+	char *t = json_object_set(details, "os", s->os_json)
+	              ? NULL
+	              : json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	/* the caller's object left as it was given */
+	if (theirs)
+		json_object_set_new(details, "os", theirs);
+	else
+		json_object_del(details, "os");
+	return t;
+}
+
 sl_rc sl_audit(sl_store *s, const char *action, const char *object,
                json_t *details)
 {
 	if (!s->in_tx)
 		return sl_error(SL_ESYS,
 		                _("internal: audit outside a transaction"));
-	if (s->pending.has) {
-		sl_rc rc = insert_pending(s, NULL);
-		if (rc)
-			return rc;
-	}
+	sl_rc rc = os_ready(s);
+	if (rc)
+		return rc;
+	if (s->pending.has && (rc = insert_pending(s, NULL)))
+		return rc;
 	sl_pending *p = &s->pending;
 	p->action = strdup(action);
 	p->object = strdup(object ? object : "");
-	p->details = details
-	                 ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS)
-	                 : strdup("{}");
+	p->details = entry_details(s, details);
 	if (!p->action || !p->object || !p->details) {
 		pending_free(p);
 		return sl_error(SL_ESYS, _("out of memory"));

@@ -35,7 +35,10 @@
 
 #include "store.h"
 
-/* Append an entry to the open transaction. details may be NULL ({}). */
+/* Append an entry to the open transaction. details may be NULL ({}); the
+ * entry's details are the caller's with the OS account of the store handle
+ * added under "os" (osacct.h), so its hash and signature cover it. The
+ * caller's object is left as it was. */
 sl_rc sl_audit(sl_store *s, const char *action, const char *object,
                json_t *details);
 

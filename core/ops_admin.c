@@ -17,6 +17,7 @@
 
 #include "audit.h"
 #include "guard.h"
+#include "osacct.h"
 #include "pkgstore.h"
 #include "plugin_host.h"
 #include "rules.h"
@@ -257,6 +258,27 @@ sl_rc sl_audit_log(sl_store *s, int64_t since,
 	return rc ? rc : sl_audit_each(s, since, cb, ud);
 }
 
+int sl_audit_entry_os(const sl_audit_entry *e, sl_os_account *out)
+{
+	json_error_t err;
+	json_t *d = json_loads(e->details, 0, &err);
+	int r = json_is_object(d) ? sl_osacct_from_details(d, out) : 0;
+	json_decref(d);
+	return r;
+}
+
+/* The entry's "os" as its own field: null if it records none (or a
+ * malformed one, which audit verify names). */
+static json_t *os_field(const json_t *details)
+{
+	sl_os_account os;
+	if (!json_is_object(details) ||
+	    sl_osacct_from_details(details, &os) != 1)
+		return json_null();
+	return json_pack("{s:I, s:s?}", "uid", (json_int_t)os.uid, "user",
+	                 os.user[0] ? os.user : NULL);
+}
+
 json_t *sl_audit_entry_json(const sl_audit_entry *e)
 {
 	char ts[32], hex[65];
@@ -269,9 +291,9 @@ json_t *sl_audit_entry_json(const sl_audit_entry *e)
 	if (!d)
 		d = json_string(e->details);
 	sl_hex(e->hash, 32, hex);
-	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:b}", "seq",
-	                 (json_int_t)e->seq, "time", ts, "ts_ms",
-	                 (json_int_t)e->ts, "actor", e->actor, "action",
-	                 e->action, "object", e->object, "details", d, "hash",
-	                 hex, "signed", e->is_signed);
+	return json_pack("{s:I, s:s, s:I, s:s, s:o, s:s, s:s, s:o, s:s, s:b}",
+	                 "seq", (json_int_t)e->seq, "time", ts, "ts_ms",
+	                 (json_int_t)e->ts, "actor", e->actor, "os",
+	                 os_field(d), "action", e->action, "object", e->object,
+	                 "details", d, "hash", hex, "signed", e->is_signed);
 }

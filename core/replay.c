@@ -10,6 +10,7 @@
 #include "canon.h"
 #include "lifecycle.h"
 #include "names.h"
+#include "osacct.h"
 #include "policy.h"
 #include "text.h"
 
@@ -1150,6 +1151,14 @@ sl_rc sl_replay_apply(sl_replay *r, const sl_audit_entry *e, int first)
 	if (!json_is_object(x.d)) {
 		json_decref(x.d);
 		return bad(&x, "%s", _("its details are not a JSON object"));
+	}
+	/* the OS account is what sl_audit writes or absent (an older
+	 * store); the chain and the signature already say it is unchanged */
+	sl_os_account os;
+	if (sl_osacct_from_details(x.d, &os) < 0) {
+		json_decref(x.d);
+		return bad(&x, "%s",
+		           _("the OS account it records is malformed"));
 	}
 	sl_rc rc = SL_OK;
 	if (fn != h_init && fn != h_user_enrol) {

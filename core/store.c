@@ -245,6 +245,7 @@ sl_store *sl_store_alloc(const char *path)
 	if (!s)
 		return NULL;
 	s->path = strdup(path);
+	s->os_uid = getuid(); /* embedded mode: what the process says */
 	s->sec = sl_secrets_new();
 	s->sha = sl_hasher_new();
 	if (!s->path || !s->sec || !s->sha) {

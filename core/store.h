@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <shenli/base.h>
 
@@ -92,11 +93,14 @@ sl_rc sl_store_verify(sl_store *s, const char *anchor,
 /* Open as user with the secrets a passphrase unwrapped earlier from the
  * slot whose file image hashes to slot_hash (shenlid: one scrypt per
  * session, not per command). Every check sl_store_open makes after its
- * unwrap is made; a slot replaced since (a new passphrase) is SL_EAUTH. */
+ * unwrap is made; a slot replaced since (a new passphrase) is SL_EAUTH.
+ * peer: the OS account the entries record (osacct.h), the uid the kernel
+ * gave for the client's connection (SO_PEERCRED), never one the client
+ * said; the other opens record the process's real uid. */
 sl_rc sl_store_open_unwrapped(const char *path, const char *user,
                               const sl_secrets *sec,
                               const uint8_t slot_hash[SL_SHA256_LEN],
-                              unsigned flags, sl_store **out);
+                              uid_t peer, unsigned flags, sl_store **out);
 
 /* Unix milliseconds now. */
 int64_t sl_now_ms(void);

@@ -5,6 +5,9 @@
 #ifndef SHENLI_STORE_PRIV_H
 #define SHENLI_STORE_PRIV_H
 
+#include <jansson.h>
+#include <sys/types.h>
+
 #include "keyslot.h"
 #include "registry.h"
 #include "store.h"
@@ -47,6 +50,15 @@ struct sl_store {
 	sl_registry *reg;
 	int64_t ck_seq, ck_saved; /* verified; and on disk */
 	uint8_t ck_hash[SL_SHA256_LEN];
+	/* the OS account every entry records beside actor (osacct.h): the
+	 * process's real uid, or the shenlid client's from SO_PEERCRED
+	 * (sl_store_open_unwrapped). Its name is asked of NSS at the first
+	 * entry and kept: once per open, not per entry (an import writes
+	 * 100k), and never for a store that only reads. */
+	uid_t os_uid;
+	json_t *os_json; /* {"uid", "user"}, NULL until the first entry */
+	char *os_only;   /* {"os":{...}}: the details of an entry with none */
+
 	int unenrolled; /* the user has not chosen their own passphrase */
 	int unverified; /* opened for audit verify only: the log failed */
 	char open_failure[512]; /* why */

@@ -68,6 +68,8 @@ void sl_store_close(sl_store *s)
 	sl_sign_free(s->signkey);
 	sl_secrets_free(s->sec);
 	sl_hasher_free(s->sha);
+	json_decref(s->os_json);
+	free(s->os_only);
 	free(s->path);
 	free(s);
 }
@@ -727,7 +729,7 @@ sl_rc sl_store_verify(sl_store *s, const char *anchor, sl_audit_report *r)
 sl_rc sl_store_open_unwrapped(const char *path, const char *user,
                               const sl_secrets *sec,
                               const uint8_t slot_hash[SL_SHA256_LEN],
-                              unsigned flags, sl_store **out)
+                              uid_t peer, unsigned flags, sl_store **out)
 {
 	sl_crypto_init();
 	slot_files f;
@@ -753,5 +755,7 @@ sl_rc sl_store_open_unwrapped(const char *path, const char *user,
 		return sl_error(SL_ESYS, _("out of memory"));
 	}
 	memcpy(s->sec, sec, sizeof *sec);
+	/* before open_finish: a migration at open writes an entry too */
+	s->os_uid = peer;
 	return open_finish(s, path, user, flags, &f, using_new, out);
 }

@@ -36,12 +36,14 @@ typedef struct {
 } stand_in;
 
 static const sl_session *session;
-static json_t *outs; /* --out documents, by the client's name */
+static uid_t peer_uid; /* the client's, from the server's SO_PEERCRED */
+static json_t *outs;   /* --out documents, by the client's name */
 
 static sl_rc open_session(const sl_cli *g, unsigned flags, sl_store **out)
 {
 	return sl_store_open_unwrapped(g->store, session->user, session->sec,
-	                               session->slot_hash, flags, out);
+	                               session->slot_hash, peer_uid, flags,
+	                               out);
 }
 
 static sl_rc keep_out(const char *path, const char *data, size_t len)
@@ -285,7 +287,7 @@ static json_t *b64_string(const char *data, size_t len)
 	return j;
 }
 
-void sl_runner_main(int fd, const json_t *req, const sl_session *s,
+void sl_runner_main(int fd, const json_t *req, const sl_session *s, uid_t peer,
                     const char *store_path)
 {
 	sigset_t all;
@@ -296,6 +298,7 @@ void sl_runner_main(int fd, const json_t *req, const sl_session *s,
 	signal(SIGINT, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	session = s;
+	peer_uid = peer;
 	sl_session_wipe_others(s);
 	/* the service reads its connections without blocking; this worker
 	 * answers on its own one, blocking until the client has it all */

@@ -15,12 +15,15 @@
 #define SHENLID_RUNNER_H
 
 #include <jansson.h>
+#include <sys/types.h>
 
 #include "session.h"
 
 /* In the forked worker: run req for session s against the store at path,
- * answer on fd, and exit. Never returns. */
-void sl_runner_main(int fd, const json_t *req, const sl_session *s,
+ * answer on fd, and exit. Never returns. peer: the uid SO_PEERCRED gave
+ * for fd, which the log records as the OS account of every entry the
+ * command writes; nothing in req can change it. */
+void sl_runner_main(int fd, const json_t *req, const sl_session *s, uid_t peer,
                     const char *store_path) __attribute__((noreturn));
 
 #endif

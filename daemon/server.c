@@ -305,7 +305,7 @@ static void do_login(conn *c, const json_t *req)
 		a.rc = sec ? sl_session_unwrap(
 		                 conf->store, json_string_value(u),
 		                 json_string_value(p), json_string_length(p),
-		                 sec, a.slot_hash)
+		                 c->uid, sec, a.slot_hash)
 		           : SL_ESYS;
 		snprintf(a.msg, sizeof a.msg, "%s", sl_errmsg());
 		if (!a.rc) {
@@ -515,7 +515,7 @@ static void spawn(conn *c, sl_session *s, int writer)
 	}
 	if (pid == 0) {
 		close_all_but(c);
-		sl_runner_main(c->fd, c->queued, s, conf->store);
+		sl_runner_main(c->fd, c->queued, s, c->uid, conf->store);
 	}
 	nworkers++;
 	if (writer)

@@ -87,7 +87,7 @@ static sl_rc unwrap(const char *path, const char *user, const char *pass,
 }
 
 sl_rc sl_session_unwrap(const char *path, const char *user, const char *pass,
-                        size_t plen, sl_secrets *sec,
+                        size_t plen, uid_t peer, sl_secrets *sec,
                         uint8_t slot_hash[SL_SHA256_LEN])
 {
 	sl_rc rc = unwrap(path, user, pass, plen, sec, slot_hash);
@@ -96,7 +96,7 @@ sl_rc sl_session_unwrap(const char *path, const char *user, const char *pass,
 	 * says at once what every command would say */
 	sl_store *st = NULL;
 	if (!rc && !(rc = sl_store_open_unwrapped(
-	                 path, user, sec, slot_hash,
+	                 path, user, sec, slot_hash, peer,
 	                 SL_OPEN_ENROL | SL_OPEN_UNVERIFIED, &st)))
 		sl_store_close(st);
 	return rc;

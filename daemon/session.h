@@ -38,9 +38,11 @@ typedef struct {
  * what an open checks (the user enabled, the slot and signing key the
  * log's). SL_EAUTH for an unknown user or a wrong passphrase, one message
  * and the same time for both. Run in a login worker: the scrypt and the
- * store's log never run in the service's own process. */
+ * store's log never run in the service's own process. peer: the client's
+ * uid (SO_PEERCRED), the OS account of an entry the open writes (a schema
+ * migration). */
 sl_rc sl_session_unwrap(const char *path, const char *user, const char *pass,
-                        size_t plen, sl_secrets *sec,
+                        size_t plen, uid_t peer, sl_secrets *sec,
                         uint8_t slot_hash[SL_SHA256_LEN]);
 /* Start a session for uid with what sl_session_unwrap gave (copied); a
  * session of the same uid and user before it ends. token: the new

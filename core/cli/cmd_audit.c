@@ -69,12 +69,24 @@ static int print_entry(const sl_audit_entry *e, void *ud)
 		cli_json_array_add(c->arr, sl_audit_entry_json(e));
 		return 0;
 	}
-	char seq[24], local[32];
+	char seq[24], local[32], who[SL_ID_MAX + SL_OS_USER_MAX + 96];
 	snprintf(seq, sizeof seq, "%" PRId64, e->seq);
 	cli_local_time(e->ts, 1, local);
+	/* the OS account beside the shenli user; an entry of an older store
+	 * records none, and shows the user alone */
+	sl_os_account os;
+	int has_os = sl_audit_entry_os(e, &os);
+	if (has_os == 1 && os.user[0])
+		snprintf(who, sizeof who, _("%s (os: %s/%" PRId64 ")"),
+		         e->actor, os.user, os.uid);
+	else if (has_os == 1)
+		snprintf(who, sizeof who, _("%s (os: uid %" PRId64 ")"),
+		         e->actor, os.uid);
+	else
+		snprintf(who, sizeof who, "%s", e->actor);
 	cli_table_add(c->t, seq);
 	cli_table_add(c->t, local);
-	cli_table_add(c->t, e->actor);
+	cli_table_add(c->t, who);
 	cli_table_add(c->t, e->action);
 	cli_table_add(c->t, e->object);
 	cli_table_add(c->t, e->is_signed ? _("yes") : "");

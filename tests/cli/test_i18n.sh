@@ -218,6 +218,8 @@ for loc in c zh; do
 	check "keys list ($loc): aligned" aligned "$OUT"
 	expect_rc 0 $loc as aud audit log --since 2
 	check "audit log ($loc): a header" grep -Eq '^(SEQ|序号) ' "$OUT"
+	check "audit log ($loc): the OS account beside the actor" \
+		grep -qF "lead$([ $loc = zh ] && echo "（系统账户：" || echo " (os: ")$(id -un)/$(id -u)" "$OUT"
 	expect_rc 0 $loc as lead review findings ZRJ-2024-013
 	check "review findings ($loc): a table with a header" grep -q '^序号  级别  标准' "$OUT"
 done

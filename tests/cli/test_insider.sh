@@ -346,4 +346,41 @@ chmod o+w "$STORE.keys"
 expect_rc 6 as lead case list
 chmod o-w "$STORE.keys"
 
+# ---- 11. the OS account an entry records ------------------------------------
+# Every entry records the OS account that made it (embedded mode: the
+# process's real uid) under its hash and its transaction's signature: an
+# insider who changes it in the table, or takes it out, breaks the chain.
+# An entry without one, as stores before it wrote them, still verifies; one
+# its signer made malformed does not.
+fresh
+MYUID=$(id -u) MYNAME=$(id -un)
+expect_rc 0 as aud audit log --json
+check "embedded mode records the process's uid and name on every entry" pyjson \
+	"all(e['os'] == {'uid': $MYUID, 'user': '$MYNAME'} for e in d)" "$OUT"
+OSEQ=$(python3 -c 'import json,sys; print([e["seq"] for e in json.load(open(sys.argv[1])) if e["action"] == "review.opinion"][-1])' "$OUT")
+# holds SEQ TEXT: entry SEQ's details hold TEXT (the query fails otherwise)
+holds() {
+	ins sql m3 "SELECT CASE WHEN EXISTS(SELECT 1 FROM audit WHERE seq = $1 AND
+	            instr(details, '$2') > 0) THEN 1 ELSE abs(-9223372036854775808) END" 2>/dev/null
+}
+for t in "\"uid\":$MYUID,|\"uid\":4242," "\"user\":\"$MYNAME\"|\"user\":\"mallory\"" \
+	",\"os\":{\"uid\":$MYUID,\"user\":\"$MYNAME\"}|"; do
+	fresh
+	check "entry $OSEQ holds ${t%%|*}" holds "$OSEQ" "${t%%|*}"
+	sql m3 "UPDATE audit SET details = replace(details, '${t%%|*}', '${t#*|}') WHERE seq = $OSEQ"
+	check "... which an insider changes in the table (to '${t#*|}')" eval '! holds "$OSEQ" "${t%%|*}"'
+	detected "... audit verify" as aud audit verify
+	check "... names the entry" grep -q "audit entry $OSEQ" "$ERR" || _show "$ERR"
+done
+fresh
+SEQ=$(ins forge m3 denied X '{"reason":"x","role":"member","wanted":"case.show"}')
+expect_rc 0 as aud audit verify
+check "an entry that records no OS account (an older store's) verifies" grep -q "audit log ok" "$OUT" || _show "$ERR"
+expect_rc 0 as aud audit log
+check "... and audit log shows its actor alone" grep -Eq "^ *$SEQ .* m3 +denied" "$OUT"
+fresh
+SEQ=$(ins forge m3 denied X '{"os":{"uid":"0"},"reason":"x","role":"member","wanted":"case.show"}')
+detected "a malformed OS account, signed by its writer: audit verify" as aud audit verify
+check "... says so" grep -q "audit entry $SEQ .*OS account it records is malformed" "$ERR" || _show "$ERR"
+
 finish

@@ -195,6 +195,12 @@ fi
 expect_rc 0 as aud audit log --json
 check "the service's writes are signed as boss" pyjson \
 	"any(e['action'] == 'case.intake' and e['object'] == '$ID' and e['actor'] == 'boss' for e in d)" "$OUT"
+# the OS account beside boss: the client's uid as SO_PEERCRED gave it
+MYUID=$(id -u) MYNAME=$(id -un)
+check "the service's writes record the client's OS account ($MYNAME/$MYUID)" pyjson \
+	"all(e['os'] == {'uid': $MYUID, 'user': '$MYNAME'} and e['details']['os'] == e['os'] for e in d if e['object'] == '$ID')" "$OUT"
+expect_rc 0 as aud audit log
+check "audit log shows it beside the actor" grep -qF "boss (os: $MYNAME/$MYUID)" "$OUT"
 # the report goes to --out: the client writes it, the service names it
 expect_rc 0 svc boss report "$ID" --out "$T/report.md"
 check "report --out: written by the client, mode 600" test "$(stat -c %a "$T/report.md" 2>/dev/null)" = 600
@@ -241,6 +247,13 @@ cases = {
  "bad-env": msg({"op": "run", "token": tok, "argv": ["case", "list"], "env": {"TZ": "../../../etc/shadow"}}),
  "forged-token": msg({"op": "run", "token": "ab" * 32, "argv": ["case", "list"]}),
 }
+if which == "forged-os":  # a write that says it comes from another account
+    d = open(sys.argv[4], "rb").read()
+    import base64
+    cases[which] = msg({"op": "run", "token": tok, "argv": ["case", "import", "os.json"],
+                        "files": {"os.json": base64.b64encode(d).decode()},
+                        "uid": 4242, "os": {"uid": 4242, "user": "mallory"},
+                        "env": {"USER": "mallory", "LOGNAME": "mallory", "SUDO_UID": "4242"}})
 r = send(cases[which])
 print(json.dumps(r))
 PY
@@ -250,6 +263,16 @@ for c in bad-length not-json not-object no-op argv-not-strings file-not-sent fil
 done
 check "a file word not sent is refused, and named" grep -q "bytes of '/etc/passwd' were not sent" \
 	<(python3 "$T/raw.py" "$SOCK" "$(tokfile boss)" file-not-sent)
+# nothing in a request sets the OS account the log records: a write whose
+# request names another uid, name and environment is recorded as the
+# connection's account, which the kernel gave
+"$SHENLI" sample docket --cases 1 --seed 4 --start 770000 >"$T/os.json"
+OSID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/os.json")
+python3 "$T/raw.py" "$SOCK" "$(tokfile boss)" forged-os "$T/os.json" >"$OUT" 2>"$ERR"
+check "a request naming another OS account runs (as boss)" pyjson "d.get('rc') in (0, 1)" "$OUT" || _show "$OUT"
+expect_rc 0 as aud audit log --json
+check "... and its entry records the connection's account, not the one it named" pyjson \
+	"[e['os'] for e in d if e['action'] == 'case.intake' and e['object'] == '$OSID'] == [{'uid': $MYUID, 'user': '$MYNAME'}]" "$OUT"
 # a stream (case import --jsonl) that breaks off must not pass for a
 # shorter input: whole lines sent, then the client goes without the end
 "$SHENLI" sample docket --cases 4 --seed 4 --start 760000 >"$T/broken.jsonl"
@@ -509,6 +532,9 @@ timeout 120 "$SHENLI" --store "$SDIR/store.db" --user boss --passphrase-file "$T
 check "... the same listing embedded mode gives the service's owner" cmp -s "$T/mem.list" "$T/root.list"
 as_mem "$SHENLI" review run "$ID" >/dev/null 2>"$ERR"
 check "a write through the socket as the member's account (exit $?)" test $? -le 1
+timeout 120 "$SHENLI" --store "$SDIR/store.db" --user aud --passphrase-file "$T/pw/aud" audit log --json >"$T/mem.log" </dev/null
+check "its entry records the member's OS account ($MEM/$MUID), the service's own is $SVC" pyjson \
+	"[e for e in d if e['action'] == 'review.run'][-1]['os'] == {'uid': $MUID, 'user': '$MEM'}" "$T/mem.log"
 check "the service's log names the member's OS account" grep -q "login uid=$MUID .* user=boss" "$T/srv.log"
 kill "$SPID"
 wait "$SPID" 2>/dev/null

@@ -3,6 +3,7 @@
  * insider would have it). */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,6 +376,78 @@ static void test_log_each(void **st)
 	tstore_cleanup(&t);
 }
 
+/* Every entry, embedded mode: the process's real uid and its name. */
+static int os_is_mine(const sl_audit_entry *e, void *ud)
+{
+	const char *name = ud;
+	sl_os_account os;
+	if (sl_audit_entry_os(e, &os) != 1)
+		fail_msg("entry %" PRId64 " records no OS account", e->seq);
+	assert_int_equal(os.uid, (int64_t)getuid());
+	assert_string_equal(os.user, name);
+	return 0;
+}
+
+static void test_os_account(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *s = populated(&t);
+	struct passwd *pw = getpwuid(getuid());
+	char name[SL_OS_USER_MAX + 1];
+	snprintf(name, sizeof name, "%s", pw ? pw->pw_name : "");
+	assert_int_equal(sl_audit_each(s, 0, os_is_mine, name), SL_OK);
+	/* whatever a caller puts under "os", the entry records the store's */
+	assert_int_equal(sl_tx_begin(s), SL_OK);
+	json_t *d = json_pack("{s:s, s:{s:i, s:s}}", "wanted", "x", "os", "uid",
+	                      4242, "user", "mallory");
+	assert_int_equal(sl_audit(s, "denied", "obj", d), SL_OK);
+	/* and the caller's object is left as it was */
+	assert_int_equal(json_integer_value(
+	                     json_object_get(json_object_get(d, "os"), "uid")),
+	                 4242);
+	json_decref(d);
+	d = json_pack("{s:s}", "wanted", "y");
+	assert_int_equal(sl_audit(s, "denied", "obj", d), SL_OK);
+	assert_null(json_object_get(d, "os"));
+	json_decref(d);
+	assert_int_equal(sl_tx_commit(s), SL_OK);
+	assert_int_equal(sl_audit_each(s, 8, os_is_mine, name), SL_OK);
+	sl_audit_report r;
+	assert_int_equal(sl_store_verify(s, NULL, &r), SL_OK);
+	sl_store_close(s);
+	/* the OS account is covered by the entry's hash: changed or taken
+	 * out, the chain breaks at that entry */
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "UPDATE audit SET details = replace(details, '\"uid\":%u', "
+	         "'\"uid\":4242') WHERE seq=6",
+	         (unsigned)getuid());
+	expect_bad(&t, sql, 6);
+	tstore_cleanup(&t);
+	sl_store_close(populated(&t));
+	/* user.add: "os" sits between other keys */
+	snprintf(sql, sizeof sql,
+	         "UPDATE audit SET details = replace(details, "
+	         "',\"os\":{\"uid\":%u,\"user\":\"%s\"}', '') WHERE seq=3 "
+	         "AND details LIKE '%%\"os\"%%'",
+	         (unsigned)getuid(), name);
+	tstore_raw_exec(&t, sql);
+	sqlite3 *db = tstore_raw(&t);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT details LIKE '%\"os\"%' "
+	                                    "FROM audit WHERE seq=3",
+	                                    -1, &q, 0),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 0); /* it was taken out */
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	expect_bad(&t, "SELECT 1", 3);
+	tstore_cleanup(&t);
+}
+
 /* The canonical encoding, pinned to answers computed independently (Python
  * hashlib over the layout in audit.h), for a small entry (one buffer) and a
  * large one (streamed). */
@@ -421,6 +494,7 @@ int main(void)
 	    cmocka_unit_test(test_users_table_escalation_caught),
 	    cmocka_unit_test(test_rollback_caught_by_anchor),
 	    cmocka_unit_test(test_log_each),
+	    cmocka_unit_test(test_os_account),
 	};
 	return cmocka_run_group_tests(tests, setup_template, teardown_template);
 }

@@ -115,23 +115,75 @@ static void test_audit_json(void **st)
 	/* 2026-12-04 21:41:46.123 UTC, whatever the local zone */
 	sl_audit_entry e = {7,    1796420506123LL,           "root", "zone.add",
 	                    "Z1", "{\"name\":\"第一片区\"}", h,      1};
+	/* an entry of a store from before the log recorded OS accounts */
 	snprintf(want, sizeof want,
 	         "{\"seq\":7,\"time\":\"2026-12-04 21:41:46Z\",\"ts_ms\":"
-	         "1796420506123,\"actor\":\"root\",\"action\":\"zone.add\","
+	         "1796420506123,\"actor\":\"root\",\"os\":null,"
+	         "\"action\":\"zone.add\","
 	         "\"object\":\"Z1\",\"details\":{\"name\":\"第一片区\"},"
 	         "\"hash\":\"%s\",\"signed\":true}",
 	         hex);
 	shape(sl_audit_entry_json(&e), want);
+	sl_os_account os;
+	assert_int_equal(sl_audit_entry_os(&e, &os), 0);
+	/* the OS account, beside the actor and in the details as written */
+	e.details = "{\"name\":\"第一片区\",\"os\":{\"uid\":1001,"
+	            "\"user\":\"alice\"}}";
+	snprintf(want, sizeof want,
+	         "{\"seq\":7,\"time\":\"2026-12-04 21:41:46Z\",\"ts_ms\":"
+	         "1796420506123,\"actor\":\"root\",\"os\":{\"uid\":1001,"
+	         "\"user\":\"alice\"},\"action\":\"zone.add\","
+	         "\"object\":\"Z1\",\"details\":{\"name\":\"第一片区\","
+	         "\"os\":{\"uid\":1001,\"user\":\"alice\"}},"
+	         "\"hash\":\"%s\",\"signed\":true}",
+	         hex);
+	shape(sl_audit_entry_json(&e), want);
+	assert_int_equal(sl_audit_entry_os(&e, &os), 1);
+	assert_int_equal(os.uid, 1001);
+	assert_string_equal(os.user, "alice");
+	/* a uid with no name: user null */
+	e.details = "{\"os\":{\"uid\":4242}}";
+	json_t *j = sl_audit_entry_json(&e);
+	assert_int_equal(json_integer_value(
+	                     json_object_get(json_object_get(j, "os"), "uid")),
+	                 4242);
+	assert_true(
+	    json_is_null(json_object_get(json_object_get(j, "os"), "user")));
+	json_decref(j);
+	assert_int_equal(sl_audit_entry_os(&e, &os), 1);
+	assert_string_equal(os.user, "");
+	/* malformed: what audit verify refuses, shown as none */
+	static const char *const bad[] = {
+	    "{\"os\":1001}",
+	    "{\"os\":{\"user\":\"alice\"}}",
+	    "{\"os\":{\"uid\":-1,\"user\":\"alice\"}}",
+	    "{\"os\":{\"uid\":4294967296}}",
+	    "{\"os\":{\"uid\":\"1001\"}}",
+	    "{\"os\":{\"uid\":1,\"user\":\"\"}}",
+	    "{\"os\":{\"uid\":1,\"user\":\"a\\u001bb\"}}",
+	    "{\"os\":{\"uid\":1,\"user\":\"a\",\"extra\":1}}",
+	    "{\"os\":{\"uid\":1,\"user\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		e.details = bad[i];
+		assert_int_equal(sl_audit_entry_os(&e, &os), -1);
+		j = sl_audit_entry_json(&e);
+		assert_true(json_is_null(json_object_get(j, "os")));
+		json_decref(j);
+	}
 	/* details that are not JSON stay a string */
 	e.details = "not json";
 	e.is_signed = 0;
 	snprintf(want, sizeof want,
 	         "{\"seq\":7,\"time\":\"2026-12-04 21:41:46Z\",\"ts_ms\":"
-	         "1796420506123,\"actor\":\"root\",\"action\":\"zone.add\","
+	         "1796420506123,\"actor\":\"root\",\"os\":null,"
+	         "\"action\":\"zone.add\","
 	         "\"object\":\"Z1\",\"details\":\"not json\",\"hash\":\"%s\","
 	         "\"signed\":false}",
 	         hex);
 	shape(sl_audit_entry_json(&e), want);
+	assert_int_equal(sl_audit_entry_os(&e, &os), 0);
 
 	sl_anchor a = {42, {0}, ""};
 	memcpy(a.hash, h, 32);

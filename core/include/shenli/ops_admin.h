@@ -264,9 +264,24 @@ typedef struct {
 } sl_audit_entry;
 sl_rc sl_audit_log(sl_store *s, int64_t since,
                    int (*cb)(const sl_audit_entry *e, void *ud), void *ud);
-/* {"seq", "time", "ts_ms", "actor", "action", "object", "details",
- *  "hash", "signed"}: time "YYYY-MM-DD HH:MM:SSZ" (UTC), details the
- * entry's JSON (a string if it is not JSON) */
+/* The OS account that made an entry's change, beside its shenli user: in
+ * service mode the client's uid as the kernel gave it (SO_PEERCRED), in
+ * embedded mode the process's real uid; user is that account's name when
+ * the change was made ("" if it had none). It is in the entry's details
+ * ("os"), so the chain and the signature cover it (doc/log.md). */
+#define SL_OS_USER_MAX 64 /* bytes of the name kept */
+typedef struct {
+	int64_t uid;
+	char user[SL_OS_USER_MAX + 1];
+} sl_os_account;
+/* 1 and *out filled if e records its OS account; 0 if it records none (an
+ * entry of a store written before the log recorded it); -1 if what it
+ * records is malformed (audit verify refuses such an entry). */
+int sl_audit_entry_os(const sl_audit_entry *e, sl_os_account *out);
+/* {"seq", "time", "ts_ms", "actor", "os", "action", "object", "details",
+ *  "hash", "signed"}: time "YYYY-MM-DD HH:MM:SSZ" (UTC), os {"uid",
+ * "user"} (user null if the account had no name; os null if the entry
+ * records none), details the entry's JSON (a string if it is not JSON) */
 json_t *sl_audit_entry_json(const sl_audit_entry *e);
 
 #endif
