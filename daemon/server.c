@@ -24,6 +24,11 @@
 
 #define CONNS_MAX 128
 #define WORKERS_MAX 32
+/* Writers run side by side and take turns in the core (turnstile.h: a
+ * long import lets them in between its batches). They are capped below
+ * the workers' limit so that readers always find room: a reader never
+ * waits for a writer. */
+#define WRITERS_MAX 16
 #define REQUEST_MS 30000 /* a request must arrive whole within this */
 /* requests being received, all connections together: a few clients each
  * sending SL_WIRE_MAX must not take the service's memory */
@@ -55,7 +60,8 @@ typedef struct {
 } login_answer;
 
 static conn conns[CONNS_MAX];
-static pid_t writer_pid; /* the writing worker, 0 if none */
+static pid_t writer_pids[WRITERS_MAX]; /* the writing workers; 0: free */
+static int nwriters;
 static int nworkers;
 static const sl_server_conf *conf;
 static int stop_fd = -1;   /* SIGTERM, SIGINT, SIGHUP */
@@ -518,13 +524,17 @@ static void spawn(conn *c, sl_session *s, int writer)
 		sl_runner_main(c->fd, c->queued, s, conf->store);
 	}
 	nworkers++;
-	if (writer)
-		writer_pid = pid;
+	for (int i = 0; writer && i < WRITERS_MAX; i++)
+		if (!writer_pids[i]) {
+			writer_pids[i] = pid;
+			nwriters++;
+			break;
+		}
 	conn_close(c);
 }
 
-/* Start what may start, in arrival order: a writer when no writer runs
- * (and none came before it), any reader while there is room. */
+/* Start what may start, in arrival order: a writer while fewer than
+ * WRITERS_MAX write, any reader while there is room. */
 static void dispatch_queue(void)
 {
 	while (nworkers < WORKERS_MAX) {
@@ -542,7 +552,7 @@ static void dispatch_queue(void)
 			last = seq_of[m - conns];
 			int w =
 			    json_is_true(json_object_get(m->queued, "_writer"));
-			if (!w || !writer_pid) {
+			if (!w || nwriters < WRITERS_MAX) {
 				next = m;
 				break;
 			}
@@ -566,8 +576,11 @@ static void reap(void)
 	int st;
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		nworkers--;
-		if (pid == writer_pid)
-			writer_pid = 0;
+		for (int i = 0; i < WRITERS_MAX; i++)
+			if (writer_pids[i] == pid) {
+				writer_pids[i] = 0;
+				nwriters--;
+			}
 		if (WIFSIGNALED(st))
 			fprintf(stderr,
 			        "shenlid: worker %d killed by signal %d\n",
