@@ -70,9 +70,8 @@ sl_rc sl_turnstile_open(const char *store_path, sl_turnstile **out)
 	if (snprintf(path, sizeof path, "%s.lock", store_path) >=
 	    (int)sizeof path)
 		return sl_error(SL_EINPUT, _("store path too long"));
-	int fd = open(path,
-	              O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-	              0600);
+	int fd = open(
+	    path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
 	if (fd < 0)
 		return sl_error(errno == ELOOP ? SL_EINTEGRITY : SL_ESYS,
 		                _("%s: %s"), path, strerror(errno));
@@ -83,15 +82,16 @@ sl_rc sl_turnstile_open(const char *store_path, sl_turnstile **out)
 	else if (!S_ISREG(st.st_mode))
 		rc = sl_error(SL_EINTEGRITY, _("%s: not a regular file"), path);
 	else if (st.st_uid != geteuid())
-		rc = sl_error(SL_EINTEGRITY,
-		              _("%s: owned by another user; refusing to use it"),
-		              path);
+		rc = sl_error(
+		    SL_EINTEGRITY,
+		    _("%s: owned by another user; refusing to use it"), path);
 	else if (st.st_mode & (S_IWGRP | S_IWOTH))
-		rc = sl_error(SL_EINTEGRITY,
-		              _("%s is writable by group or others: refusing to "
-		                "trust it (chmod go-w it, and check who changed "
-		                "it)"),
-		              path);
+		rc =
+		    sl_error(SL_EINTEGRITY,
+		             _("%s is writable by group or others: refusing to "
+		               "trust it (chmod go-w it, and check who changed "
+		               "it)"),
+		             path);
 	sl_turnstile *t = rc ? NULL : calloc(1, sizeof *t);
 	if (!rc && !t)
 		rc = sl_error(SL_ESYS, _("out of memory"));
@@ -136,10 +136,10 @@ sl_rc sl_turn_take(sl_turnstile *t)
 	int e = errno;
 	lock_now(t->fd, F_UNLCK, WANT);
 	if (r != 0)
-		return e == EAGAIN ? busy()
-		                   : sl_error(SL_ESYS, _("%s: %s"),
-		                              _("starting a transaction"),
-		                              strerror(e));
+		return e == EAGAIN
+		           ? busy()
+		           : sl_error(SL_ESYS, _("%s: %s"),
+		                      _("starting a transaction"), strerror(e));
 	t->held = 1;
 	return SL_OK;
 }

@@ -174,12 +174,13 @@ static int case_import(int argc, char **argv, sl_cli *g)
 		if (rc) {
 			rc = cli_fail(rc); /* the cause, then what it means */
 			if (kept)
-				fprintf(stderr,
-				        _("shenli: the import stopped part-way: "
-				          "the first %zu dossiers decided were "
-				          "committed and stay imported; none "
-				          "after them was imported\n"),
-				        kept);
+				fprintf(
+				    stderr,
+				    _("shenli: the import stopped part-way: "
+				      "the first %zu dossiers decided were "
+				      "committed and stay imported; none "
+				      "after them was imported\n"),
+				    kept);
 			else if (ctx.accepted + ctx.deferred + ctx.refused)
 				fprintf(stderr,
 				        _("shenli: the import was abandoned; "
