@@ -29,8 +29,10 @@
  * lets any writer waiting go first (sl_tx_yield): another user's command
  * waits for one batch at most. Not before BATCH_MIN dossiers, so that an
  * import of up to that many is one transaction, all or nothing, as a
- * handful of files should be. A dossier is never split: its rows and its
- * audit entry are in one batch.
+ * handful of files should be; only input that stalls (a pipe) has a batch
+ * closed sooner, rather than the store held while nothing is written
+ * (wait_input). A dossier is never split: its rows and its audit entry
+ * are in one batch.
  */
 #define BATCH_MS 250
 #define BATCH_MIN 500
@@ -146,8 +148,9 @@ size_t sl_import_committed(const sl_importer *im)
 	return im->committed;
 }
 
-/* The open batch committed; then whoever waits to write goes first. */
-static sl_rc batch_end(sl_importer *im)
+/* The open batch committed; then, if more is to come (more), whoever
+ * waits to write goes first. */
+static sl_rc batch_end(sl_importer *im, int more)
 {
 	if (!im->in_tx)
 		return SL_OK;
@@ -157,7 +160,8 @@ static sl_rc batch_end(sl_importer *im)
 		return rc;
 	im->committed += im->batch_n;
 	im->batch_n = 0;
-	sl_tx_yield(im->s);
+	if (more)
+		sl_tx_yield(im->s);
 	return SL_OK;
 }
 
@@ -188,7 +192,7 @@ void sl_import_abort(sl_importer *im)
 
 sl_rc sl_import_finish(sl_importer *im)
 {
-	sl_rc rc = batch_end(im);
+	sl_rc rc = batch_end(im, 0);
 	sl_import_abort(im);
 	return rc;
 }
@@ -338,7 +342,7 @@ static sl_rc import_parsed(sl_importer *im, const sl_rows *pp, const char *buf,
 		return rc;
 	}
 	im->batch_n++;
-	if (batch_due(im) && (rc = batch_end(im))) {
+	if (batch_due(im) && (rc = batch_end(im, 1))) {
 		json_decref(reasons);
 		return rc;
 	}
@@ -562,7 +566,7 @@ static sl_rc wait_input(sl_importer *im, stream *st)
 			pthread_cond_timedwait(&st->cv, &st->mu, &ts);
 		} else {
 			pthread_mutex_unlock(&st->mu);
-			sl_rc rc = batch_end(im);
+			sl_rc rc = batch_end(im, 1);
 			pthread_mutex_lock(&st->mu);
 			if (rc)
 				return rc;

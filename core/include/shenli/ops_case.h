@@ -21,9 +21,10 @@
  * starts). A malformed dossier is refused before anything is written.
  * An import is written in batches, each one transaction with one
  * signature, of whole dossiers: an import of up to 500 dossiers is one
- * batch; a longer one commits a batch about every quarter second and lets
- * other writers go between two batches, so that none waits longer. What a
- * batch committed stays if a later one fails or the process dies. */
+ * batch (unless its input stalls for a quarter second); a longer one
+ * commits a batch about every quarter second and lets other writers go
+ * between two batches, so that none waits longer. What a batch
+ * committed stays if a later one fails or the process dies. */
 typedef enum {
 	SL_INTAKE_ACCEPTED,
 	SL_INTAKE_DEFERRED,
