@@ -63,7 +63,7 @@ expect_rc 0 as lead case assign "$CID" m1 m3
 "$SHENLI" sample docket --cases 1 --seed 8 --start 690000 >"$T/one.jsonl"
 ONE=$(ids_of "$T/one.jsonl")
 # the import: long enough that the others' unlock and open fit inside it
-N=${SHENLI_BATCH_N:-$([ -n "${SHENLI_SANITIZED:-}" ] && echo 6000 || echo 16000)}
+N=${SHENLI_BATCH_N:-$([ -n "${SHENLI_SANITIZED:-}" ] && echo 10000 || echo 16000)}
 "$SHENLI" sample docket --cases "$N" --seed 8 --start 700000 >"$T/long.jsonl"
 ids_of "$T/long.jsonl" >"$T/long.ids"
 INO=$(stat -c %i "$STORE.lock")
