@@ -72,9 +72,11 @@ sl_rc sl_turnstile_open(const char *store_path, sl_turnstile **out)
 		return sl_error(SL_EINPUT, _("store path too long"));
 	int fd = open(
 	    path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0 && errno == ELOOP) /* a symbolic link: not ours to lock */
+		return sl_error(SL_EINTEGRITY, _("%s: not a regular file"),
+		                path);
 	if (fd < 0)
-		return sl_error(errno == ELOOP ? SL_EINTEGRITY : SL_ESYS,
-		                _("%s: %s"), path, strerror(errno));
+		return sl_error(SL_ESYS, _("%s: %s"), path, strerror(errno));
 	struct stat st;
 	sl_rc rc = SL_OK;
 	if (fstat(fd, &st) != 0)

@@ -137,4 +137,24 @@ sys.exit(1 if bad else 0)
 PY
 expect_rc 0 as lead case show "$CID" --json
 check "the return took" pyjson 'd["state"] == "returned" and d["returns"] == 1' "$OUT"
+
+# --- the turnstile's file: readers never touch it; only a file of ours -------
+rm -f "$STORE.lock"
+expect_rc 0 as boss case list --json
+expect_rc 0 as aud audit verify
+check "commands that only read neither make nor lock store.db.lock" test ! -e "$STORE.lock"
+expect_rc 0 as root zone add ZB2 --name "another zone"
+check "a write makes it, mode 600" test "$(stat -c %a "$STORE.lock")" = 600
+chmod 620 "$STORE.lock"
+expect_rc 6 as root zone add ZB3 --name "refused"
+check "one writable by the group is refused, saying so" grep -q "store.db.lock is writable by group or others" "$ERR"
+expect_rc 0 as boss case list --json
+rm -f "$STORE.lock"
+: >"$T/elsewhere"
+ln -s "$T/elsewhere" "$STORE.lock"
+expect_rc 6 as root zone add ZB3 --name "refused"
+check "a symbolic link is not followed" grep -q "store.db.lock: not a regular file" "$ERR"
+rm -f "$STORE.lock"
+expect_rc 0 as root zone add ZB3 --name "a zone"
+expect_rc 0 as aud audit verify
 finish
