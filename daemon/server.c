@@ -60,7 +60,18 @@ typedef struct {
 } login_answer;
 
 static conn conns[CONNS_MAX];
-static pid_t writer_pids[WRITERS_MAX]; /* the writing workers; 0: free */
+/* A writing worker, and a second descriptor of its client's connection:
+ * if the client goes (Ctrl-C) before the answer has come, the worker is
+ * stopped, as the command would be in the user's own process. What it
+ * committed stays (a long import's batches), its open transaction does
+ * not. A writer waiting for its turn is stopped before it writes. */
+typedef struct {
+	pid_t pid; /* 0: a free slot */
+	int fd;    /* -1: not watched */
+	uid_t uid;
+	pid_t client;
+} writer_slot;
+static writer_slot writers[WRITERS_MAX];
 static int nwriters;
 static int nworkers;
 static const sl_server_conf *conf;
@@ -74,6 +85,9 @@ static void close_all_but(const conn *keep)
 	close(listen_fd);
 	close(chld_fd);
 	close(stop_fd);
+	for (int i = 0; i < WRITERS_MAX; i++)
+		if (writers[i].fd >= 0)
+			close(writers[i].fd);
 	for (size_t i = 0; i < CONNS_MAX; i++) {
 		if (conns[i].login_fd >= 0)
 			close(conns[i].login_fd);
@@ -525,8 +539,10 @@ static void spawn(conn *c, sl_session *s, int writer)
 	}
 	nworkers++;
 	for (int i = 0; writer && i < WRITERS_MAX; i++)
-		if (!writer_pids[i]) {
-			writer_pids[i] = pid;
+		if (!writers[i].pid) {
+			writers[i] =
+			    (writer_slot){pid, fcntl(c->fd, F_DUPFD_CLOEXEC, 0),
+			                  c->uid, c->pid};
 			nwriters++;
 			break;
 		}
@@ -577,8 +593,10 @@ static void reap(void)
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		nworkers--;
 		for (int i = 0; i < WRITERS_MAX; i++)
-			if (writer_pids[i] == pid) {
-				writer_pids[i] = 0;
+			if (writers[i].pid == pid) {
+				if (writers[i].fd >= 0)
+					close(writers[i].fd);
+				writers[i] = (writer_slot){0, -1, 0, 0};
 				nwriters--;
 			}
 		if (WIFSIGNALED(st))
@@ -589,6 +607,40 @@ static void reap(void)
 	dispatch_queue();
 }
 
+/* The writers' connections to watch, from pf[*n] on; which writer each
+ * is, in slot[] (and its pid in pid[]: reap() may give the slot and the
+ * descriptor's number to a new writer before the answers are read). */
+static void watch_writers(struct pollfd *pf, nfds_t *n, int *slot, pid_t *pid)
+{
+	for (int i = 0; i < WRITERS_MAX; i++)
+		if (writers[i].pid && writers[i].fd >= 0) {
+			slot[*n] = i;
+			pid[*n] = writers[i].pid;
+			pf[(*n)++] =
+			    (struct pollfd){writers[i].fd, POLLRDHUP, 0};
+		}
+}
+
+/* A writer whose client went before it answered is stopped. The client
+ * reads the whole answer before it closes, so a writer that answered has
+ * ended, and reap() (called first) has freed its slot. */
+static void writers_gone(const struct pollfd *pf, nfds_t from, nfds_t n,
+                         const int *slot, const pid_t *pid)
+{
+	for (nfds_t i = from; i < n; i++) {
+		writer_slot *w = &writers[slot[i]];
+		if (!pf[i].revents || w->pid != pid[i] || w->fd < 0)
+			continue;
+		kill(w->pid, SIGKILL);
+		fprintf(stderr,
+		        "shenlid: stopped: its client gave up uid=%u pid=%d "
+		        "user=-\n",
+		        (unsigned)w->uid, (int)w->client);
+		close(w->fd);
+		w->fd = -1;
+	}
+}
+
 /* ---- the loop ----------------------------------------------------------- */
 
 int sl_server_run(const sl_server_conf *c)
@@ -596,6 +648,8 @@ int sl_server_run(const sl_server_conf *c)
 	conf = c;
 	for (size_t i = 0; i < CONNS_MAX; i++)
 		conns[i].fd = conns[i].login_fd = -1;
+	for (int i = 0; i < WRITERS_MAX; i++)
+		writers[i].fd = -1;
 	signal(SIGPIPE, SIG_IGN);
 	sigset_t m;
 	sigemptyset(&m);
@@ -621,8 +675,10 @@ int sl_server_run(const sl_server_conf *c)
 	        c->store, c->socket, c->idle_s);
 	const int64_t idle_ms = (int64_t)c->idle_s * 1000;
 	for (;;) {
-		struct pollfd pf[CONNS_MAX + 3];
+		struct pollfd pf[CONNS_MAX + 3 + WRITERS_MAX];
 		conn *pc[CONNS_MAX + 3];
+		int slot[CONNS_MAX + 3 + WRITERS_MAX];
+		pid_t wpid[CONNS_MAX + 3 + WRITERS_MAX];
 		nfds_t n = 0;
 		pf[n++] = (struct pollfd){lfd, POLLIN, 0};
 		pf[n++] = (struct pollfd){sfd, POLLIN, 0};
@@ -651,15 +707,18 @@ int sl_server_run(const sl_server_conf *c)
 			pf[n++] = (struct pollfd){
 			    k->login_fd >= 0 ? k->login_fd : k->fd, POLLIN, 0};
 		}
+		nfds_t nc = n;
+		watch_writers(pf, &n, slot, wpid);
 		int r = poll(
 		    pf, n, wait < 0 ? -1 : (int)(wait > 60000 ? 60000 : wait));
 		if (r < 0 && errno != EINTR)
 			break;
 		if (pf[2].revents)
 			break;
-		if (pf[1].revents)
+		if (pf[1].revents || nc < n)
 			reap();
-		for (nfds_t i = 3; i < n; i++) {
+		writers_gone(pf, nc, n, slot, wpid);
+		for (nfds_t i = 3; i < nc; i++) {
 			if (!pf[i].revents || pc[i]->fd < 0)
 				continue;
 			if (pc[i]->queued) {

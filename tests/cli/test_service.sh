@@ -11,8 +11,9 @@
 #     the command reads as a file is never opened by the service;
 #   - 8 clients writing at once: no busy error, every write there once;
 #   - another user's write beside a long import is done before it; a write
-#     queued in the service (17 writers at once) whose client gives up never
-#     runs, and readers are not kept waiting;
+#     whose client gives up while it waits (in the core for its turn, or in
+#     the service as the 17th writer) never runs, and readers are not kept
+#     waiting;
 #   - kill -9 of the service and its workers mid-import: audit verify passes,
 #     and what the import committed is its first dossiers, each whole;
 #   - as root: the service under an account of its own owns the store, and a
@@ -376,10 +377,12 @@ check "another user's write beside a long import through the service: done (exit
 check "... without a busy error" eval '! grep -q busy "$T/beside.err"'
 check "... before the long import was (exit $lr)" test "$e" -lt "$le" -a "$lr" -le 1
 
-# --- a write queued in the service whose client gives up: it never runs -------
+# --- a write whose client gives up while it waits: it never runs -------------
 # At most 16 writers run at once; the 17th waits in the service. The turn
 # held here (a POSIX lock on byte 1 of the lock file, which the turnstile's
-# locks respect) keeps 16 one-dossier imports waiting in the core.
+# locks respect) keeps 16 one-dossier imports waiting in the core. The
+# clients of the 16th (waiting in the core) and of the 17th (in the
+# service) give up.
 cat >"$T/holdturn.py" <<'PY'
 import fcntl, os, sys, time
 f = open(sys.argv[1], "r+")
@@ -393,9 +396,11 @@ for k in $(seq 16); do "$SHENLI" sample docket --cases 1 --seed 4 --start $((680
 python3 "$T/holdturn.py" "$LOCKF" "$T/holding" &
 HOLDER=$!
 while [ ! -e "$T/holding" ]; do sleep 0.01; done
-for k in $(seq 16); do
+for k in $(seq 15); do
 	(svc boss case import --jsonl "$T/q$k.jsonl" >/dev/null 2>"$T/q$k.err"; echo $? >"$T/q$k.rc") &
 done
+SHENLI_SOCKET=$SOCK XDG_RUNTIME_DIR=$T/xdg/boss "$SHENLI" case import --jsonl "$T/q16.jsonl" >/dev/null 2>&1 </dev/null &
+Q16=$!
 for _ in $(seq 500); do [ "$(pgrep -P "$DPID" | wc -l)" -ge 16 ] && break; sleep 0.01; done
 check "16 writers run at once, waiting for their turn" test "$(pgrep -P "$DPID" | wc -l)" -ge 16
 expect_rc 0 svc boss case list --json
@@ -405,18 +410,25 @@ QUIT=$!
 sleep 0.3
 kill "$QUIT" 2>/dev/null
 wait "$QUIT" 2>/dev/null
+# (one at a time: a slot freed by the 16th would start the 17th at once)
+for _ in $(seq 200); do grep -q "dropped: gave up waiting" "$T/shenlid.log" && break; sleep 0.01; done
+kill "$Q16" 2>/dev/null
+wait "$Q16" 2>/dev/null
+for _ in $(seq 200); do grep -q "stopped: its client gave up" "$T/shenlid.log" && break; sleep 0.01; done
 rm -f "$T/holding"
 wait "$HOLDER"
-for _ in $(seq 600); do [ "$(ls "$T"/q*.rc 2>/dev/null | wc -l)" -ge 16 ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ "$(ls "$T"/q*.rc 2>/dev/null | wc -l)" -ge 15 ] && break; sleep 0.1; done
 bad=0
-for k in $(seq 16); do
+for k in $(seq 15); do
 	r=$(cat "$T/q$k.rc" 2>/dev/null)
 	case $r in 0 | 1) ;; *) bad=$((bad + 1)); echo "       writer $k: exit $r"; _show "$T/q$k.err" ;; esac
 done
-check "the 16 writers, their turn given, all wrote" test "$bad" = 0
+check "the 15 writers whose clients waited, their turn given, all wrote" test "$bad" = 0
 check "a queued write whose client gave up is dropped (service's log)" grep -q "dropped: gave up waiting" "$T/shenlid.log"
+check "a running write whose client gave up is stopped (service's log)" grep -q "stopped: its client gave up" "$T/shenlid.log"
+cat "$T/quit.jsonl" "$T/q16.jsonl" >"$T/gone.jsonl"
 expect_rc 0 as boss case list --json
-check "... and none of its dossiers was imported" python3 - "$OUT" "$T/quit.jsonl" <<'PY'
+check "... and none of their dossiers was imported" python3 - "$OUT" "$T/gone.jsonl" <<'PY'
 import json, sys
 have = {c["case_id"] for c in json.load(open(sys.argv[1]))}
 quit = [json.loads(l)["case_id"] for l in open(sys.argv[2])]
