@@ -72,6 +72,7 @@ bench: build
 	@sh tools/deps.sh bench
 	$(BUILD_DIR)/tests/bench/bench_audit
 	$(BUILD_DIR)/tests/bench/bench_import
+	$(BUILD_DIR)/tests/bench/bench_writers
 	$(BUILD_DIR)/tests/bench/bench_review
 	$(BUILD_DIR)/tests/bench/bench_scripts
 	$(BUILD_DIR)/tests/bench/bench_report

@@ -1,14 +1,15 @@
 /*
  * import.c - case import: dossiers in, each decided by intake (intake.h)
- * and stored with its rows (caserows.h), one transaction and one signature
- * for the whole import (ops_case.h). A JSON Lines stream is parsed on a
- * second thread while this one decides and writes.
+ * and stored with its rows (caserows.h), in batches: a transaction, with
+ * its signature, of whole dossiers at a time (ops_case.h). A JSON Lines
+ * stream is parsed on a second thread while this one decides and writes.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <shenli/ops_case.h>
 
@@ -19,6 +20,23 @@
 #include "guard.h"
 #include "intake.h"
 #include "transition.h"
+
+/*
+ * Batches. The store has one writer at a time; a transaction as long as
+ * the import (13 s for 100k dossiers) would shut every other writer out
+ * for all of it. So a batch closes (commits, signed) between two dossiers
+ * once it has run BATCH_MS, or at BATCH_MAX dossiers, and the import then
+ * lets any writer waiting go first (sl_tx_yield): another user's command
+ * waits for one batch at most. Not before BATCH_MIN dossiers, so that an
+ * import of up to that many is one transaction, all or nothing, as a
+ * handful of files should be; only input that stalls (a pipe) has a batch
+ * closed sooner, rather than the store held while nothing is written
+ * (wait_input). A dossier is never split: its rows and its audit entry
+ * are in one batch.
+ */
+#define BATCH_MS 250
+#define BATCH_MIN 500
+#define BATCH_MAX 2048
 
 typedef struct {
 	char code[SL_CODE_MAX + 1];
@@ -33,6 +51,11 @@ struct sl_importer {
 	sl_dossier_limits lim;
 	sl_rows_writer *w;
 	int in_tx;
+	/* the open batch: when it began (monotonic ms), its dossiers; and
+	 * the dossiers of the batches committed before it */
+	int64_t batch_t0;
+	size_t batch_n, committed;
+	int64_t batch_ms; /* 0: the whole import is one transaction */
 	char case_id[128];
 	int64_t now, deadline; /* the transaction's time; a new review limit */
 	sl_hasher *sha;
@@ -51,6 +74,7 @@ sl_rc sl_import_begin(sl_store *s, sl_importer **out)
 	if (!im)
 		return sl_error(SL_ESYS, _("out of memory"));
 	im->s = s;
+	im->batch_ms = BATCH_MS;
 	sl_dossier_default_limits(&im->lim);
 	if (!(im->sha = sl_hasher_new())) {
 		free(im);
@@ -95,7 +119,7 @@ sl_rc sl_import_begin(sl_store *s, sl_importer **out)
 		sl_import_abort(im);
 		return rc;
 	}
-	/* One import is one transaction: a larger page cache keeps its pages
+	/* A batch is a large transaction: a larger page cache keeps its pages
 	 * from being spilled to the log and rewritten (restored at the end). */
 	sl_db_cache(s, 65536);
 	*out = im;
@@ -105,6 +129,49 @@ sl_rc sl_import_begin(sl_store *s, sl_importer **out)
 static int cmp_agency(const void *k, const void *e)
 {
 	return strcmp(k, ((const agency_rec *)e)->code);
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sl_import_set_batch(sl_importer *im, int64_t ms)
+{
+	im->batch_ms = ms;
+}
+
+size_t sl_import_committed(const sl_importer *im)
+{
+	return im->committed;
+}
+
+/* The open batch committed; then, if more is to come (more), whoever
+ * waits to write goes first. */
+static sl_rc batch_end(sl_importer *im, int more)
+{
+	if (!im->in_tx)
+		return SL_OK;
+	im->in_tx = 0;
+	sl_rc rc = sl_tx_commit(im->s);
+	if (rc)
+		return rc;
+	im->committed += im->batch_n;
+	im->batch_n = 0;
+	if (more)
+		sl_tx_yield(im->s);
+	return SL_OK;
+}
+
+/* Whether the open batch has had its share, after a dossier. */
+static int batch_due(const sl_importer *im)
+{
+	if (!im->in_tx || !im->batch_ms || im->batch_n < BATCH_MIN)
+		return 0;
+	return im->batch_n >= BATCH_MAX ||
+	       mono_ms() - im->batch_t0 >= im->batch_ms;
 }
 
 void sl_import_abort(sl_importer *im)
@@ -125,11 +192,7 @@ void sl_import_abort(sl_importer *im)
 
 sl_rc sl_import_finish(sl_importer *im)
 {
-	sl_rc rc = SL_OK;
-	if (im->in_tx) {
-		rc = sl_tx_commit(im->s);
-		im->in_tx = 0;
-	}
+	sl_rc rc = batch_end(im, 0);
 	sl_import_abort(im);
 	return rc;
 }
@@ -265,6 +328,7 @@ static sl_rc import_parsed(sl_importer *im, const sl_rows *pp, const char *buf,
 			return rc;
 		}
 		im->in_tx = 1;
+		im->batch_t0 = mono_ms();
 	}
 	/* A duplicate of a live case is refused and only audited: the case
 	 * already in the store is not touched. */
@@ -274,6 +338,11 @@ static sl_rc import_parsed(sl_importer *im, const sl_rows *pp, const char *buf,
 	}
 	if ((rc = audit_intake(im, pp, zone, dec, old.found, *dup != 0,
 	                       reasons))) {
+		json_decref(reasons);
+		return rc;
+	}
+	im->batch_n++;
+	if (batch_due(im) && (rc = batch_end(im, 1))) {
 		json_decref(reasons);
 		return rc;
 	}
@@ -481,12 +550,41 @@ static void *parse_lines(void *arg)
 	}
 }
 
+/* Wait, with st->mu held, for a line or the end. Input that is slow to
+ * come (a pipe) does not keep a batch open past its time: it is committed
+ * meanwhile, so that others are not shut out while nothing is written.
+ * SL_OK, or the commit's failure (st->mu held either way). */
+static sl_rc wait_input(sl_importer *im, stream *st)
+{
+	while (!st->n && !st->eof) {
+		int64_t due = im->batch_t0 + im->batch_ms;
+		if (!im->in_tx || !im->batch_ms) {
+			pthread_cond_wait(&st->cv, &st->mu);
+		} else if (mono_ms() < due) {
+			struct timespec ts = {(time_t)(due / 1000),
+			                      (long)(due % 1000) * 1000000};
+			pthread_cond_timedwait(&st->cv, &st->mu, &ts);
+		} else {
+			pthread_mutex_unlock(&st->mu);
+			sl_rc rc = batch_end(im, 1);
+			pthread_mutex_lock(&st->mu);
+			if (rc)
+				return rc;
+		}
+	}
+	return SL_OK;
+}
+
 sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
                        sl_import_cb cb, void *ud)
 {
 	stream st = {.in = in, .name = name, .lim = &im->lim};
 	pthread_mutex_init(&st.mu, NULL);
-	pthread_cond_init(&st.cv, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* as mono_ms */
+	pthread_cond_init(&st.cv, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_t th;
 	if (pthread_create(&th, NULL, parse_lines, &st) != 0) {
 		pthread_mutex_destroy(&st.mu);
@@ -496,9 +594,7 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 	sl_rc rc = SL_OK;
 	for (;;) {
 		pthread_mutex_lock(&st.mu);
-		while (!st.n && !st.eof)
-			pthread_cond_wait(&st.cv, &st.mu);
-		if (!st.n) {
+		if ((rc = wait_input(im, &st)) || !st.n) {
 			pthread_mutex_unlock(&st.mu);
 			break;
 		}

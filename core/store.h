@@ -11,6 +11,10 @@
  * key and commits change and audit entries in one SQLite transaction, so a
  * crash at any instant leaves both or neither. A transaction with no audit
  * entry refuses to commit.
+ *
+ * Writers take turns (turnstile.h, PATH.lock): begin waits for the turn
+ * (at most 10 s, then SL_ESYS busy), commit and rollback give it back.
+ * Readers never wait for a writer (WAL) nor touch the turnstile.
  */
 #ifndef SHENLI_STORE_H
 #define SHENLI_STORE_H
@@ -52,6 +56,10 @@ sl_rc sl_tx_begin(sl_store *s);
 sl_rc sl_tx_commit(sl_store *s);
 void sl_tx_rollback(sl_store *s);
 int sl_tx_active(const sl_store *s);
+/* For a long writer between two of its transactions (an import's
+ * batches): if other writers wait for their turn, return once they have
+ * had it, so that none waits for more than one batch. */
+void sl_tx_yield(sl_store *s);
 
 /*
  * Read-then-write operations (assign, extend, return, resubmit, opinions,
@@ -70,6 +78,9 @@ int sl_tx_active(const sl_store *s);
  * since the snapshot, that writes nothing and fails with SL_ESYS, and
  * sl_tx_retry says to run the whole operation again, reads and checks
  * included; after SL_TX_TRIES attempts the SL_ESYS ("try again") stands.
+ * The retry keeps the writer's turn it took at that begin, so no other
+ * writer can come between its reads and its write: it does not fail again
+ * for the same reason.
  * This process's own commits in between (an audited refusal of a plugin,
  * say) move the snapshot with them.
  */

@@ -43,6 +43,11 @@ struct sl_store {
 	 * process's commit after it */
 	int snap_set, changed;
 	int64_t snap_seq, tx_base;
+	/* the writers' turnstile (turnstile.h), opened at the first write;
+	 * pinned: the turn kept from a write that found the store changed
+	 * until sl_tx_retry says the operation is done */
+	struct sl_turnstile *turn;
+	int turn_pinned;
 	/* the time every entry and row of the open transaction carries */
 	int64_t tx_ms, next_tx_ms;
 	/* what the log verified at unlock (verify.h): the registry policy and

@@ -26,6 +26,7 @@
 #include "rules.h"
 #include "schema.h"
 #include "store_priv.h"
+#include "turnstile.h"
 #include "verify.h"
 
 #define AUTH_FAILED                                                            \
@@ -61,6 +62,7 @@ void sl_store_close(sl_store *s)
 	if (s->in_tx)
 		sl_tx_rollback(s);
 	checkpoint_forward(s);
+	sl_turnstile_close(s->turn);
 	sl_registry_free(s->reg);
 	sqlite3_finalize(s->audit_ins);
 	if (s->db)
@@ -205,6 +207,8 @@ static void uncreate(const char *path, const char *keydir, const char *slot,
 	snprintf(aux, sizeof aux, "%s-wal", path);
 	unlink(aux);
 	snprintf(aux, sizeof aux, "%s-shm", path);
+	unlink(aux);
+	snprintf(aux, sizeof aux, "%s.lock", path);
 	unlink(aux);
 	rmdir(keydir);
 }

@@ -1,8 +1,9 @@
 /* tx.c - a transaction and the log entries it commits with it: begin
- * (immediate, so that two writers queue rather than deadlock), the
- * snapshot a read-then-write command starts from, commit with the closing
- * signature, rollback; and replaying what a commit added, so that what
- * this command trusts includes what it just wrote. See store.h. */
+ * (the writer's turn first, turnstile.h, then immediate, so that two
+ * writers queue rather than deadlock), the snapshot a read-then-write
+ * command starts from, commit with the closing signature, rollback; and
+ * replaying what a commit added, so that what this command trusts
+ * includes what it just wrote. See store.h. */
 #define SQLITE_HAS_CODEC 1
 #include "store.h"
 
@@ -12,15 +13,40 @@
 #include "audit.h"
 #include "registry.h"
 #include "store_priv.h"
+#include "turnstile.h"
 #include "verify.h"
+
+/* The writer's turn (turnstile.h), opened at the first write: a command
+ * that only reads never opens or locks it. Kept while pinned. */
+static sl_rc turn_take(sl_store *s)
+{
+	if (!s->turn) {
+		sl_rc rc = sl_turnstile_open(s->path, &s->turn);
+		if (rc)
+			return rc;
+	}
+	return sl_turn_take(s->turn);
+}
+
+static void turn_give(sl_store *s)
+{
+	if (!s->turn_pinned)
+		sl_turn_give(s->turn);
+}
 
 sl_rc sl_tx_begin_raw(sl_store *s)
 {
 	if (s->in_tx)
 		return sl_error(SL_ESYS, _("internal: nested transaction"));
+	sl_rc trc = turn_take(s);
+	if (trc)
+		return trc;
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", 0, 0, 0);
-	if (rc != SQLITE_OK)
-		return sl_db_err(s, _("starting a transaction"));
+	if (rc != SQLITE_OK) {
+		trc = sl_db_err(s, _("starting a transaction"));
+		turn_give(s);
+		return trc;
+	}
 	s->in_tx = 1;
 	s->tx_ms = s->next_tx_ms ? s->next_tx_ms : sl_now_ms();
 	s->next_tx_ms = 0;
@@ -56,6 +82,11 @@ sl_rc sl_tx_begin_unchanged(sl_store *s)
 	sl_rc rc = sl_tx_begin(s);
 	if (rc || s->head_seq == s->snap_seq)
 		return rc;
+	/* Someone wrote after the snapshot. The turn is kept for the retry
+	 * (sl_tx_retry), so that its read and write see no other writer in
+	 * between: else a long import's next batch could land between them
+	 * every time. */
+	s->turn_pinned = 1;
 	sl_tx_rollback(s);
 	s->snap_set = 0;
 	s->changed = 1;
@@ -70,6 +101,11 @@ int sl_tx_retry(sl_store *s, sl_rc rc, int *tries)
 	int again = rc == SL_ESYS && s->changed && ++*tries < SL_TX_TRIES;
 	s->changed = 0;
 	s->snap_set = 0;
+	if (!again) {
+		s->turn_pinned = 0;
+		if (!s->in_tx)
+			turn_give(s);
+	}
 	return again;
 }
 
@@ -90,6 +126,7 @@ sl_rc sl_tx_commit(sl_store *s)
 		return rc;
 	}
 	s->in_tx = 0;
+	turn_give(s); /* before the replay below: others may go on */
 	/* our own commit does not make the snapshot stale */
 	if (s->snap_set && s->tx_base == s->snap_seq)
 		s->snap_seq = s->head_seq;
@@ -114,6 +151,13 @@ void sl_tx_rollback(sl_store *s)
 	sqlite3_exec(s->db, "ROLLBACK", 0, 0, 0);
 	s->in_tx = 0;
 	sl_audit_tx_reset(s);
+	turn_give(s);
+}
+
+void sl_tx_yield(sl_store *s)
+{
+	if (s->turn && !s->in_tx && !s->turn_pinned)
+		sl_turn_yield(s->turn);
 }
 
 sl_rc sl_store_reverify(sl_store *s)

@@ -24,6 +24,11 @@
 
 #define CONNS_MAX 128
 #define WORKERS_MAX 32
+/* Writers run side by side and take turns in the core (turnstile.h: a
+ * long import lets them in between its batches). They are capped below
+ * the workers' limit so that readers always find room: a reader never
+ * waits for a writer. */
+#define WRITERS_MAX 16
 #define REQUEST_MS 30000 /* a request must arrive whole within this */
 /* requests being received, all connections together: a few clients each
  * sending SL_WIRE_MAX must not take the service's memory */
@@ -55,7 +60,19 @@ typedef struct {
 } login_answer;
 
 static conn conns[CONNS_MAX];
-static pid_t writer_pid; /* the writing worker, 0 if none */
+/* A writing worker, and a second descriptor of its client's connection:
+ * if the client goes (Ctrl-C) before the answer has come, the worker is
+ * stopped, as the command would be in the user's own process. What it
+ * committed stays (a long import's batches), its open transaction does
+ * not. A writer waiting for its turn is stopped before it writes. */
+typedef struct {
+	pid_t pid; /* 0: a free slot */
+	int fd;    /* -1: not watched */
+	uid_t uid;
+	pid_t client;
+} writer_slot;
+static writer_slot writers[WRITERS_MAX];
+static int nwriters;
 static int nworkers;
 static const sl_server_conf *conf;
 static int stop_fd = -1;   /* SIGTERM, SIGINT, SIGHUP */
@@ -68,6 +85,9 @@ static void close_all_but(const conn *keep)
 	close(listen_fd);
 	close(chld_fd);
 	close(stop_fd);
+	for (int i = 0; i < WRITERS_MAX; i++)
+		if (writers[i].fd >= 0)
+			close(writers[i].fd);
 	for (size_t i = 0; i < CONNS_MAX; i++) {
 		if (conns[i].login_fd >= 0)
 			close(conns[i].login_fd);
@@ -518,13 +538,19 @@ static void spawn(conn *c, sl_session *s, int writer)
 		sl_runner_main(c->fd, c->queued, s, c->uid, conf->store);
 	}
 	nworkers++;
-	if (writer)
-		writer_pid = pid;
+	for (int i = 0; writer && i < WRITERS_MAX; i++)
+		if (!writers[i].pid) {
+			writers[i] =
+			    (writer_slot){pid, fcntl(c->fd, F_DUPFD_CLOEXEC, 0),
+			                  c->uid, c->pid};
+			nwriters++;
+			break;
+		}
 	conn_close(c);
 }
 
-/* Start what may start, in arrival order: a writer when no writer runs
- * (and none came before it), any reader while there is room. */
+/* Start what may start, in arrival order: a writer while fewer than
+ * WRITERS_MAX write, any reader while there is room. */
 static void dispatch_queue(void)
 {
 	while (nworkers < WORKERS_MAX) {
@@ -542,7 +568,7 @@ static void dispatch_queue(void)
 			last = seq_of[m - conns];
 			int w =
 			    json_is_true(json_object_get(m->queued, "_writer"));
-			if (!w || !writer_pid) {
+			if (!w || nwriters < WRITERS_MAX) {
 				next = m;
 				break;
 			}
@@ -566,14 +592,53 @@ static void reap(void)
 	int st;
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		nworkers--;
-		if (pid == writer_pid)
-			writer_pid = 0;
+		for (int i = 0; i < WRITERS_MAX; i++)
+			if (writers[i].pid == pid) {
+				if (writers[i].fd >= 0)
+					close(writers[i].fd);
+				writers[i] = (writer_slot){0, -1, 0, 0};
+				nwriters--;
+			}
 		if (WIFSIGNALED(st))
 			fprintf(stderr,
 			        "shenlid: worker %d killed by signal %d\n",
 			        (int)pid, WTERMSIG(st));
 	}
 	dispatch_queue();
+}
+
+/* The writers' connections to watch, from pf[*n] on; which writer each
+ * is, in slot[] (and its pid in pid[]: reap() may give the slot and the
+ * descriptor's number to a new writer before the answers are read). */
+static void watch_writers(struct pollfd *pf, nfds_t *n, int *slot, pid_t *pid)
+{
+	for (int i = 0; i < WRITERS_MAX; i++)
+		if (writers[i].pid && writers[i].fd >= 0) {
+			slot[*n] = i;
+			pid[*n] = writers[i].pid;
+			pf[(*n)++] =
+			    (struct pollfd){writers[i].fd, POLLRDHUP, 0};
+		}
+}
+
+/* A writer whose client went before it answered is stopped. The client
+ * reads the whole answer before it closes, so a writer that answered has
+ * ended, and reap() (called first) has freed its slot. */
+static void writers_gone(const struct pollfd *pf, nfds_t from, nfds_t n,
+                         const int *slot, const pid_t *pid)
+{
+	for (nfds_t i = from; i < n; i++) {
+		writer_slot *w = &writers[slot[i]];
+		if (!pf[i].revents || w->pid != pid[i] || w->fd < 0)
+			continue;
+		kill(w->pid, SIGKILL);
+		fprintf(stderr,
+		        "shenlid: stopped: its client gave up uid=%u pid=%d "
+		        "user=-\n",
+		        (unsigned)w->uid, (int)w->client);
+		close(w->fd);
+		w->fd = -1;
+	}
 }
 
 /* ---- the loop ----------------------------------------------------------- */
@@ -583,6 +648,8 @@ int sl_server_run(const sl_server_conf *c)
 	conf = c;
 	for (size_t i = 0; i < CONNS_MAX; i++)
 		conns[i].fd = conns[i].login_fd = -1;
+	for (int i = 0; i < WRITERS_MAX; i++)
+		writers[i].fd = -1;
 	signal(SIGPIPE, SIG_IGN);
 	sigset_t m;
 	sigemptyset(&m);
@@ -608,8 +675,10 @@ int sl_server_run(const sl_server_conf *c)
 	        c->store, c->socket, c->idle_s);
 	const int64_t idle_ms = (int64_t)c->idle_s * 1000;
 	for (;;) {
-		struct pollfd pf[CONNS_MAX + 3];
+		struct pollfd pf[CONNS_MAX + 3 + WRITERS_MAX];
 		conn *pc[CONNS_MAX + 3];
+		int slot[CONNS_MAX + 3 + WRITERS_MAX];
+		pid_t wpid[CONNS_MAX + 3 + WRITERS_MAX];
 		nfds_t n = 0;
 		pf[n++] = (struct pollfd){lfd, POLLIN, 0};
 		pf[n++] = (struct pollfd){sfd, POLLIN, 0};
@@ -638,15 +707,18 @@ int sl_server_run(const sl_server_conf *c)
 			pf[n++] = (struct pollfd){
 			    k->login_fd >= 0 ? k->login_fd : k->fd, POLLIN, 0};
 		}
+		nfds_t nc = n;
+		watch_writers(pf, &n, slot, wpid);
 		int r = poll(
 		    pf, n, wait < 0 ? -1 : (int)(wait > 60000 ? 60000 : wait));
 		if (r < 0 && errno != EINTR)
 			break;
 		if (pf[2].revents)
 			break;
-		if (pf[1].revents)
+		if (pf[1].revents || nc < n)
 			reap();
-		for (nfds_t i = 3; i < n; i++) {
+		writers_gone(pf, nc, n, slot, wpid);
+		for (nfds_t i = 3; i < nc; i++) {
 			if (!pf[i].revents || pc[i]->fd < 0)
 				continue;
 			if (pc[i]->queued) {

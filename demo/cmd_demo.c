@@ -282,10 +282,11 @@ static json_t *resubmission(const char *dossier, const char *outline_json)
 static void cleanup(const demo *d, int keep_report)
 {
 	static const char *const files[] = {
-	    "store.db",         "store.db-wal", "store.db-shm", "store.db.keys",
-	    "store.db.pkg",     "docket.jsonl", "opinion.json", "panel.json",
-	    "resubmitted.json", "admin.pw",     "wang.pw",      "li.pw",
-	    "zhang.pw",         "chen.pw",      "zhao.pw",      "report.html"};
+	    "store.db",     "store.db-wal",     "store.db-shm", "store.db.keys",
+	    "store.db.pkg", "store.db.lock",    "docket.jsonl", "opinion.json",
+	    "panel.json",   "resubmitted.json", "admin.pw",     "wang.pw",
+	    "li.pw",        "zhang.pw",         "chen.pw",      "zhao.pw",
+	    "report.html"};
 	const char *argv[32];
 	char paths[sizeof files / sizeof files[0]][PATH_MAX + 32];
 	size_t n = 0;

@@ -103,7 +103,9 @@ static sl_rc import_all(sl_importer *im, struct import_ctx *ctx,
 }
 
 /* What was taken in, and the exit code: 5 says nothing was written; a
- * batch partly written is 1. */
+ * batch partly written (some malformed) is 1. An import that fails
+ * part-way exits with its failure's code, having said how many dossiers
+ * its committed batches hold (case_import). */
 static int import_summary(const struct import_ctx *c, int json)
 {
 	long decided = c->accepted + c->deferred + c->refused;
@@ -163,13 +165,23 @@ static int case_import(int argc, char **argv, sl_cli *g)
 	else if (s) {
 		rc = import_all(im, &ctx, jsonl, in, json, argc - optind,
 		                argv + optind);
+		/* what earlier batches committed stays whatever happens now */
+		size_t kept = sl_import_committed(im);
 		if (rc)
 			sl_import_abort(im);
 		else
 			rc = sl_import_finish(im);
 		if (rc) {
 			rc = cli_fail(rc); /* the cause, then what it means */
-			if (ctx.accepted + ctx.deferred + ctx.refused)
+			if (kept)
+				fprintf(
+				    stderr,
+				    _("shenli: the import stopped part-way: "
+				      "the first %zu dossiers decided were "
+				      "committed and stay imported; none "
+				      "after them was imported\n"),
+				    kept);
+			else if (ctx.accepted + ctx.deferred + ctx.refused)
 				fprintf(stderr,
 				        _("shenli: the import was abandoned; "
 				          "nothing was imported\n"));

@@ -18,8 +18,13 @@
  * Each dossier is decided on its own: refused (不予受理: unknown agency,
  * agency in no zone, outside the leader's zone, case id taken), deferred
  * (暂缓受理: with what is missing) or accepted (受理: the review clock
- * starts). A malformed dossier is refused before anything is written. One
- * import is one transaction and one signature however many dossiers. */
+ * starts). A malformed dossier is refused before anything is written.
+ * An import is written in batches, each one transaction with one
+ * signature, of whole dossiers: an import of up to 500 dossiers is one
+ * batch (unless its input stalls for a quarter second); a longer one
+ * commits a batch about every quarter second and lets other writers go
+ * between two batches, so that none waits longer. What a batch
+ * committed stays if a later one fails or the process dies. */
 typedef enum {
 	SL_INTAKE_ACCEPTED,
 	SL_INTAKE_DEFERRED,
@@ -60,9 +65,16 @@ size_t sl_dossier_max_bytes(void);
 typedef int (*sl_import_cb)(const sl_import_res *r, void *ud);
 sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
                        sl_import_cb cb, void *ud);
-/* Commit what was decided (audited, signed), or throw it all away. */
+/* Commit the last batch (audited, signed), or throw it away: the batches
+ * committed before it stay either way. */
 sl_rc sl_import_finish(sl_importer *im);
 void sl_import_abort(sl_importer *im);
+/* How many decided dossiers the batches committed so far hold: after a
+ * failure, before finish or abort, the first that many decided stay. */
+size_t sl_import_committed(const sl_importer *im);
+/* A batch's time in ms (default 250); 0: the whole import in one
+ * transaction, as before batches (for the benchmark's baseline). */
+void sl_import_set_batch(sl_importer *im, int64_t ms);
 
 /* ---- the listing ------------------------------------------------------------
  * The cases the acting user may see (policy decides), in case id order,

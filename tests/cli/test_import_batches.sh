@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# A long case import commits in batches of whole dossiers and lets other
+# writers in between them (core/import.c, core/turnstile.c):
+#
+#   - a failure in a later batch (writes past the file size limit: EFBIG):
+#     exit 7, the message says how many dossiers were committed, exactly
+#     the first that many of the stream are there, each with its one intake
+#     entry, and the log verifies;
+#   - other users' writes (review return, zone add, a one-dossier import)
+#     started while an import of thousands runs: each is done, with no busy
+#     error, before the import ends, and its entry lies between the
+#     import's own in the log; the import is whole (every dossier there
+#     once, one intake entry each, more than one batch signed) and the log
+#     verifies.
+#
+# Times are printed, not judged (tests/bench/bench_writers measures them).
+. "$(dirname "$0")/lib.sh"
+[ -r /proc/locks ] || { fail "/proc/locks is needed to see the import writing"; finish; }
+. "$(dirname "$0")/cases_setup.sh"
+ids_of() { python3 -c 'import json,sys; [print(json.loads(l)["case_id"]) for l in open(sys.argv[1])]' "$1"; }
+
+# --- a later batch fails: what the earlier ones committed stays ---------------
+# A fresh store is small: with the file size limit 16 MiB above it, the
+# first batch (at most 2048 dossiers, ~10 MiB) fits and a 10000-dossier
+# import (~46 MiB) cannot.
+"$SHENLI" sample docket --cases 10000 --seed 8 --start 400000 >"$T/big.jsonl"
+ids_of "$T/big.jsonl" >"$T/big.ids"
+SZ=$(du -k "$STORE" | cut -f1)
+(ulimit -f $((SZ + 16384)) && trap '' XFSZ && exec "$SHENLI" --store "$STORE" --user boss \
+	--passphrase-file "$T/pw/boss" case import --jsonl "$T/big.jsonl" </dev/null) >"$OUT" 2>"$ERR"
+RC=$?
+sed -n '1,3s/^/       | /p' "$ERR"
+check "an import whose later batch cannot be written exits 7 ($RC)" test "$RC" = 7
+K=$(sed -n 's/.*the first \([0-9]*\) dossiers decided were committed.*/\1/p' "$ERR")
+check "it says how many dossiers its earlier batches committed (${K:-none})" \
+	test -n "$K" -a "${K:-0}" -gt 0 -a "${K:-0}" -lt 10000
+expect_rc 0 as aud audit verify
+expect_rc 0 as boss case list --json
+check "exactly the first $K dossiers of the stream are there" python3 - "$OUT" "$T/big.ids" "${K:-0}" <<'PY'
+import json, sys
+have = {c["case_id"] for c in json.load(open(sys.argv[1]))}
+ids = open(sys.argv[2]).read().split()
+k = int(sys.argv[3])
+bad = [i for i in ids[:k] if i not in have] + [i for i in ids[k:] if i in have]
+if bad: print("       %d wrong, e.g. %s" % (len(bad), bad[:3]))
+sys.exit(1 if bad else 0)
+PY
+expect_rc 0 as aud audit log --json
+check "each of them has one intake entry, the others none" python3 - "$OUT" "$T/big.ids" "${K:-0}" <<'PY'
+import collections, json, sys
+n = collections.Counter(e["object"] for e in json.load(open(sys.argv[1])) if e["action"] == "case.intake")
+ids = open(sys.argv[2]).read().split()
+k = int(sys.argv[3])
+sys.exit(0 if all(n[i] == 1 for i in ids[:k]) and not any(n[i] for i in ids[k:]) else 1)
+PY
+
+# --- other writers beside a long import ------------------------------------------
+# a case of zone Z1 in review, for lead's return
+z1_dossier none "$T/z1.json" || fail "no zone Z1 sample dossier"
+CID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/z1.json")
+expect_rc 0 as lead case import "$T/z1.json"
+expect_rc 0 as lead case assign "$CID" m1 m3
+"$SHENLI" sample docket --cases 1 --seed 8 --start 690000 >"$T/one.jsonl"
+ONE=$(ids_of "$T/one.jsonl")
+# the import: long enough that the others' unlock and open fit inside it
+N=${SHENLI_BATCH_N:-$([ -n "${SHENLI_SANITIZED:-}" ] && echo 10000 || echo 16000)}
+"$SHENLI" sample docket --cases "$N" --seed 8 --start 700000 >"$T/long.jsonl"
+ids_of "$T/long.jsonl" >"$T/long.ids"
+INO=$(stat -c %i "$STORE.lock")
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# bg NAME USER ARGS...: in the background -> $T/NAME.{out,err} and
+# $T/NAME.rc ("exit start_ms end_ms")
+bg() {
+	local n=$1
+	shift
+	(
+		s=$(now_ms)
+		as "$@" >"$T/$n.out" 2>"$T/$n.err" </dev/null
+		r=$?
+		echo "$r $s $(now_ms)" >"$T/$n.rc"
+	) &
+}
+bg imp boss case import --jsonl "$T/long.jsonl"
+# the import's turn (byte 1 of store.db.lock, locked for writing) shows
+# that it is writing: then the others start
+for _ in $(seq 3000); do
+	grep -Eq "OFDLCK +ADVISORY +WRITE .*:$INO 1 1\$" /proc/locks && break
+	[ -e "$T/imp.rc" ] && break
+	sleep 0.005
+done
+check "the others start while the import writes" test ! -e "$T/imp.rc"
+bg ret lead review return "$CID" --kind supplement --item "补充调取银行流水" --ref F1
+bg zone root zone add ZB1 --name "batch test zone"
+bg one lead case import --jsonl "$T/one.jsonl"
+wait
+read -r IRC IS IE <"$T/imp.rc"
+echo "       import of $N: exit $IRC, $((IE - IS)) ms"
+for n in ret zone one; do
+	read -r r s e <"$T/$n.rc"
+	echo "       $n: exit $r, $((e - s)) ms, done $((IE - e)) ms before the import"
+	# (the one dossier may be deferred or refused: exit 1, decided)
+	check "$n beside the import: done (exit $r)" test "$r" = 0 -o "$n$r" = one1 || _show "$T/$n.err"
+	check "$n: no busy error" eval '! grep -q busy "$T/$n.err"'
+	check "$n: done before the import was" test "$e" -lt "$IE"
+done
+check "the import: every dossier decided (exit $IRC)" test "$IRC" -le 1
+check "the import's summary counts all $N" grep -q "^$N dossiers: " "$T/imp.out"
+expect_rc 0 as aud audit verify
+expect_rc 0 as aud audit log --json
+cp "$OUT" "$T/log.json"
+check "each dossier of the import has one intake entry, and it took more than one batch" \
+	python3 - "$T/log.json" "$T/long.ids" <<'PY'
+import collections, json, sys
+log = json.load(open(sys.argv[1]))
+ids = set(open(sys.argv[2]).read().split())
+mine = [e for e in log if e["action"] == "case.intake" and e["object"] in ids]
+n = collections.Counter(e["object"] for e in mine)
+signed = sum(1 for e in mine if e["signed"])
+print("       %d intake entries, %d batches signed" % (len(mine), signed))
+sys.exit(0 if len(n) == len(ids) and set(n.values()) == {1} and signed > 1 else 1)
+PY
+check "the others' entries lie between the import's first and last" \
+	python3 - "$T/log.json" "$T/long.ids" "$CID" "$ONE" <<'PY'
+import json, sys
+log = json.load(open(sys.argv[1]))
+ids = set(open(sys.argv[2]).read().split())
+seqs = [e["seq"] for e in log if e["action"] == "case.intake" and e["object"] in ids]
+lo, hi = min(seqs), max(seqs)
+theirs = {
+    "review.return": [e["seq"] for e in log if e["action"] == "review.return" and e["object"] == sys.argv[3]],
+    "zone.add": [e["seq"] for e in log if e["action"] == "zone.add" and e["object"] == "ZB1"],
+    "case.intake": [e["seq"] for e in log if e["action"] == "case.intake" and e["object"] == sys.argv[4]],
+}
+bad = {k: v for k, v in theirs.items() if len(v) != 1 or not lo < v[0] < hi}
+if bad: print("       outside %d..%d: %s" % (lo, hi, bad))
+sys.exit(1 if bad else 0)
+PY
+expect_rc 0 as lead case show "$CID" --json
+check "the return took" pyjson 'd["state"] == "returned" and d["returns"] == 1' "$OUT"
+
+# --- the turnstile's file: readers never touch it; only a file of ours -------
+rm -f "$STORE.lock"
+expect_rc 0 as boss case list --json
+expect_rc 0 as aud audit verify
+check "commands that only read neither make nor lock store.db.lock" test ! -e "$STORE.lock"
+expect_rc 0 as root zone add ZB2 --name "another zone"
+check "a write makes it, mode 600" test "$(stat -c %a "$STORE.lock")" = 600
+chmod 620 "$STORE.lock"
+expect_rc 6 as root zone add ZB3 --name "refused"
+check "one writable by the group is refused, saying so" grep -q "store.db.lock is writable by group or others" "$ERR"
+expect_rc 0 as boss case list --json
+rm -f "$STORE.lock"
+: >"$T/elsewhere"
+ln -s "$T/elsewhere" "$STORE.lock"
+expect_rc 6 as root zone add ZB3 --name "refused"
+check "a symbolic link is not followed" grep -q "store.db.lock: not a regular file" "$ERR"
+rm -f "$STORE.lock"
+expect_rc 0 as root zone add ZB3 --name "a zone"
+expect_rc 0 as aud audit verify
+finish
