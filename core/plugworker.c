@@ -398,11 +398,12 @@ static int stop(sl_plugrun *r, int kill_now)
 	return sl_child_reap(&r->pid, kill_now ? 0 : REAP_MS);
 }
 
-static int send_all(sl_plugrun *r, const unsigned char *p, size_t n,
-                    int64_t deadline)
+/* Wait until fd is ready for events or the deadline passes: PW_OK (ready,
+ * revents in *got), PW_TIMEOUT or PW_SYS. */
+static int wait_fd(int fd, short events, int64_t deadline, short *got)
 {
-	while (n) {
-		struct pollfd q = {r->to, POLLOUT, 0};
+	for (;;) {
+		struct pollfd q = {fd, events, 0};
 		int t = sl_child_ms_left(deadline);
 		if (t <= 0)
 			return PW_TIMEOUT;
@@ -411,7 +412,22 @@ static int send_all(sl_plugrun *r, const unsigned char *p, size_t n,
 			continue;
 		if (k < 0)
 			return PW_SYS;
-		if (q.revents & (POLLERR | POLLHUP))
+		if (k > 0) {
+			*got = q.revents;
+			return PW_OK;
+		}
+	}
+}
+
+static int send_all(sl_plugrun *r, const unsigned char *p, size_t n,
+                    int64_t deadline)
+{
+	while (n) {
+		short got;
+		int k = wait_fd(r->to, POLLOUT, deadline, &got);
+		if (k != PW_OK)
+			return k;
+		if (got & (POLLERR | POLLHUP))
 			return PW_DEAD;
 		ssize_t w = write(r->to, p, n);
 		if (w > 0) {
@@ -466,17 +482,10 @@ static int recv_frame(sl_plugrun *r, int64_t deadline, uint8_t *type,
 		}
 		if (r->eof)
 			return PW_DEAD;
-		struct pollfd q = {r->from, POLLIN, 0};
-		int t = sl_child_ms_left(deadline);
-		if (t <= 0)
-			return PW_TIMEOUT;
-		int k = poll(&q, 1, t);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return PW_SYS;
-		if (!k)
-			continue;
+		short got;
+		int k = wait_fd(r->from, POLLIN, deadline, &got);
+		if (k != PW_OK)
+			return k;
 		ssize_t g =
 		    read(r->from, r->in + r->in_len, r->in_cap - r->in_len);
 		if (g > 0)
