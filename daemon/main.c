@@ -2,6 +2,7 @@
  * main.c - shenlid, the service that alone holds a shenli store.
  *
  *   shenlid --store DIR|PATH --socket PATH [--idle-timeout SECONDS]
+ *           [--http PORT]
  *
  * Run as its own account, owning the store's directory (0700): users
  * reach the store only through the socket, by logging in (server.h).
@@ -26,11 +27,13 @@
 static int usage(FILE *f, int rc)
 {
 	fputs("usage: shenlid --store DIR|PATH --socket PATH "
-	      "[--idle-timeout SECONDS]\n"
+	      "[--idle-timeout SECONDS] [--http PORT]\n"
 	      "  --store         the store (a directory: its store.db)\n"
 	      "  --socket        the unix socket to listen on (made 0660)\n"
 	      "  --idle-timeout  a session idle this long is wiped "
-	      "(default 900)\n",
+	      "(default 900)\n"
+	      "  --http          also serve the web workbench on "
+	      "127.0.0.1:PORT (and [::1])\n",
 	      f);
 	return rc;
 }
@@ -72,6 +75,23 @@ static void clean_incoming(const char *store)
 		close(dfd);
 }
 
+static char *web_program(void)
+{
+	char *self = realpath("/proc/self/exe", NULL), *web = NULL;
+	char *slash = self ? strrchr(self, '/') : NULL;
+	if (slash &&
+	    asprintf(&web, "%.*s/shenlid-web", (int)(slash - self), self) < 0)
+		web = NULL;
+	free(self);
+	if (!web || access(web, X_OK) != 0) {
+		fprintf(stderr, "shenlid: --http: no web front (%s)\n",
+		        web ? web : "shenlid-web");
+		free(web);
+		return NULL;
+	}
+	return web;
+}
+
 static const char *value(int argc, char **argv, int *i, const char *opt)
 {
 	size_t n = strlen(opt);
@@ -89,7 +109,7 @@ int main(int argc, char **argv)
 	/* the script worker is exec'ed from this executable too */
 	if (argc >= 2 && strcmp(argv[1], SL_SANDBOX_WORKER_ARG) == 0)
 		return sl_sandbox_worker_main();
-	const char *store = NULL, *sock = NULL, *idle = "900";
+	const char *store = NULL, *sock = NULL, *idle = "900", *http = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		if (!strcmp(argv[i], "--help"))
@@ -100,6 +120,8 @@ int main(int argc, char **argv)
 			sock = v;
 		else if ((v = value(argc, argv, &i, "--idle-timeout")))
 			idle = v;
+		else if ((v = value(argc, argv, &i, "--http")))
+			http = v;
 		else
 			return usage(stderr, SL_EUSAGE);
 	}
@@ -107,6 +129,9 @@ int main(int argc, char **argv)
 	long idle_s = strtol(idle, &end, 10);
 	if (!store || !sock || !*store || !*sock || *end || idle_s < 1 ||
 	    idle_s > 7 * 24 * 3600)
+		return usage(stderr, SL_EUSAGE);
+	long port = http ? strtol(http, &end, 10) : 0;
+	if (http && (*end || port < 1 || port > 65535))
 		return usage(stderr, SL_EUSAGE);
 	umask(077);
 	/* keys in the secure heap; no core dumps, no ptrace (crypto.c) */
@@ -147,9 +172,18 @@ int main(int argc, char **argv)
 		free(sock_abs);
 		return SL_ESYS;
 	}
-	sl_server_conf c = {path, sock, idle_s};
+	/* the web front is the program beside this one (build tree and
+	 * install alike), named by where this image is, not by PATH */
+	char *web = NULL;
+	if (port && !(web = web_program())) {
+		free(path);
+		free(sock_abs);
+		return SL_ESYS;
+	}
+	sl_server_conf c = {path, sock, idle_s, (int)port, web};
 	int rc = sl_server_run(&c);
 	free(path);
 	free(sock_abs);
+	free(web);
 	return rc;
 }
