@@ -8,10 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <shenli/base.h>
-
-#include "../core/casedoc.h"
-#include "../core/zhtext.h"
+#include <shenli/ops.h>
 
 const char sl_page_css[] =
     "body{font-family:\"Noto Sans CJK SC\",\"Noto Serif CJK SC\",sans-serif;"
@@ -446,12 +443,8 @@ static void fact(sl_html *h, const json_t *d, const json_t *f, findings_t *fs)
 	put(h, " 至 ");
 	jtext(h, f, "to");
 	const json_t *amt = json_object_get(f, "amount_yuan");
-	if (json_is_number(amt)) {
-		char a[64];
-		sl_zh_amount(json_number_value(amt), a, sizeof a);
-		put(h, "；金额：");
-		text(h, a);
-	}
+	if (json_is_number(amt))
+		fmt(h, "；金额：人民币%.2f元", json_number_value(amt));
 	put(h, "</p>");
 	evidence_head(h);
 	size_t i;
