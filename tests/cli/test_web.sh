@@ -98,17 +98,35 @@ check "the web front listens on loopback only" sh -c "! ss -ltnH 'sport = :$PORT
 
 # ---- the browser -------------------------------------------------------------
 cp "$(dirname "$0")/web_check.py" "$T/web_check.py"
+report() { # report FILE: web_check.py's PASS/FAIL lines as this test's
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) pass "${line#PASS }" ;;
+		"FAIL "*) fail "${line#FAIL }" ;;
+		*) echo "  $line" ;;
+		esac
+	done <"$1"
+}
+# The web front's sessions are its own, though it runs as this uid: the
+# shenli command's login of the same user does not end the browser's, and
+# the browser's sign-in does not end the command's.
+SID=$(python3 "$T/web_check.py" "$PORT" "$T/pw" signin aud)
+mkdir -p -m 700 "$T/xdg"
+cli() { SHENLI_SOCKET=$SOCK XDG_RUNTIME_DIR=$T/xdg timeout 120 "$SHENLI" "$@" </dev/null; }
+expect_rc 0 cli --user aud --passphrase-file "$T/pw/aud" login
+check "a browser session outlives a shenli login of its user" test "$(python3 "$T/web_check.py" "$PORT" "$T/pw" get "$SID" /)" = 200
+SID=$(python3 "$T/web_check.py" "$PORT" "$T/pw" signin aud)
+check "the new browser session works" test "$(python3 "$T/web_check.py" "$PORT" "$T/pw" get "$SID" /)" = 200
+expect_rc 0 cli case list
+check "a shenli session outlives a browser sign-in of its user" grep -q "$A" "$OUT"
+
 python3 "$T/web_check.py" "$PORT" "$T/pw" "$A" "$B" ${WEB_PAGE_OUT:-} >"$T/web.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	*) echo "  $line" ;;
-	esac
-done <"$T/web.out"
+report "$T/web.out"
 check "the web checks ran to their end" grep -q "^PASS all checks ran" "$T/web.out"
 check "no passphrase in the service's log" sh -c "! grep -q 'passphrase of' '$T/shenlid.log'"
 check "the sign-ins are logged with their user" grep -q "shenlid-web: sign-in user=lead" "$T/shenlid.log"
+
 kill "$DPID"
 wait "$DPID" 2>/dev/null
 check "the web front ends with the service" sh -c "! kill -0 $WEBPID 2>/dev/null"
@@ -117,13 +135,7 @@ check "the web front ends with the service" sh -c "! kill -0 $WEBPID 2>/dev/null
 PORT=$(free_port)
 start_web "$T/idle.log" "$PORT" --idle-timeout 1 || finish
 python3 "$T/web_check.py" "$PORT" "$T/pw" idle >"$T/web.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	*) echo "  $line" ;;
-	esac
-done <"$T/web.out"
+report "$T/web.out"
 kill "$DPID"
 wait "$DPID" 2>/dev/null
 finish

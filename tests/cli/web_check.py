@@ -2,6 +2,8 @@
 
     python3 web_check.py PORT PWDIR CASE_A CASE_B   the main checks
     python3 web_check.py PORT PWDIR idle            the idle timeout (1 s)
+    python3 web_check.py PORT PWDIR signin USER     prints the session id
+    python3 web_check.py PORT PWDIR get SID PATH    prints the status
 
 Only the standard library (http.client): a browser's requests, each made
 by hand, so that what the server answers to each is seen exactly.
@@ -199,6 +201,12 @@ def limit_checks():
 
 
 def main():
+    if sys.argv[3] == "signin":
+        print(sign_in(sys.argv[4])[2])
+        return
+    if sys.argv[3] == "get":
+        print(req("GET", sys.argv[5], sys.argv[4]).status)
+        return
     if sys.argv[3] == "idle":
         idle()
     else:
