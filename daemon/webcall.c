@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "webcall.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,10 @@
 #include <unistd.h>
 
 static const char *sock_path;
+/* The service runs one login of an account at a time and refuses a second
+ * meanwhile ("under way"): the browsers' sign-ins, all of the web front's
+ * account, wait their turn here instead. */
+static pthread_mutex_t login_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void sl_webcall_init(const char *socket)
 {
@@ -49,7 +54,9 @@ int sl_webcall_login(const char *user, const char *pass, size_t plen,
 	json_t *req = json_pack("{s:s, s:s, s:s%}", "op", "login", "user", user,
 	                        "passphrase", pass, plen);
 	json_t *reply = NULL;
+	pthread_mutex_lock(&login_lock);
 	int rc = req ? exchange(req, &reply) : SL_ESYS;
+	pthread_mutex_unlock(&login_lock);
 	json_decref(req); /* wiped as it is freed (sl_wire_wiping_alloc) */
 	snprintf(msg, cap, "%s", "");
 	const char *t = reply ? sl_wire_text(reply, "token") : NULL;

@@ -285,9 +285,11 @@ static enum MHD_Result post_login(struct MHD_Connection *c, request *r,
 		char tok[SL_TOKEN_HEX + 1], msg[256];
 		int rc = sl_webcall_login(user, pass, pl, tok, msg, sizeof msg);
 		OPENSSL_cleanse(pass, pl); /* before anything else is done */
-		sl_websess_signin_done(user, rc != SL_EAUTH);
+		/* EINPUT: a passphrase the service will not take (too long) */
+		int refused = rc == SL_EAUTH || rc == SL_EINPUT;
+		sl_websess_signin_done(user, !refused);
 		sl_websess n;
-		if (rc == SL_EAUTH) {
+		if (refused) {
 			logf_("sign-in refused", user);
 			res = login_form(c, 403, s, 0, "用户名或口令错误。");
 		} else if (rc) {
