@@ -130,10 +130,12 @@ check "the sign-ins are logged with their user" grep -q "shenlid-web: sign-in us
 kill "$DPID"
 wait "$DPID" 2>/dev/null
 check "the web front ends with the service" sh -c "! kill -0 $WEBPID 2>/dev/null"
+# under make asan: a leak or an error in either process is written there
+check "no sanitizer report from the service or the web front" sh -c "! grep -q Sanitizer '$T/shenlid.log'"
 
 # ---- the idle timeout ----------------------------------------------------------
 PORT=$(free_port)
-start_web "$T/idle.log" "$PORT" --idle-timeout 1 || finish
+start_web "$T/idle.log" "$PORT" --idle-timeout 2 || finish
 python3 "$T/web_check.py" "$PORT" "$T/pw" idle >"$T/web.out" 2>&1
 report "$T/web.out"
 kill "$DPID"

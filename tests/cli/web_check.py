@@ -1,7 +1,7 @@
 """web_check.py - the browser side of test_web.sh: prints PASS/FAIL lines.
 
     python3 web_check.py PORT PWDIR CASE_A CASE_B   the main checks
-    python3 web_check.py PORT PWDIR idle            the idle timeout (1 s)
+    python3 web_check.py PORT PWDIR idle            the idle timeout (2 s)
     python3 web_check.py PORT PWDIR signin USER     prints the session id
     python3 web_check.py PORT PWDIR get SID PATH    prints the status
 
@@ -91,7 +91,7 @@ def idle():
     r, _, sid = sign_in("lead")
     ok(r.status == 303 and sid, "idle: signed in")
     ok(req("GET", "/", sid).status == 200, "idle: the queue at once")
-    time.sleep(2.5)
+    time.sleep(4.5)
     r = req("GET", "/", sid)
     ok(r.status == 303 and r.header("Location") == "/login",
        "idle: a session idle past the timeout is over (303 to /login)")
@@ -200,6 +200,18 @@ def limit_checks():
     ok(r.status == 429 and "秒后再试" in r.body, "even the right passphrase waits its turn, saying so in Chinese")
 
 
+def timing(lead, a):
+    """How long a page takes (printed for a person, not checked)."""
+    for path in ("/", "/case/" + a):
+        ms = []
+        for _ in range(10):
+            t = time.monotonic()
+            req("GET", path, lead)
+            ms.append((time.monotonic() - t) * 1000)
+        ms.sort()
+        print("timing: GET %s: median %.1f ms, max %.1f ms (10 requests)" % (path, ms[5], ms[-1]))
+
+
 def main():
     if sys.argv[3] == "signin":
         print(sign_in(sys.argv[4])[2])
@@ -215,6 +227,7 @@ def main():
         _, _, m2 = sign_in("m2")
         queue_checks(lead, m2, a, b)
         case_checks(lead, a)
+        timing(lead, a)
         not_found_checks(a, b)
         token = post_checks(lead)
         css = req("GET", "/style.css")
