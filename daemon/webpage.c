@@ -270,7 +270,7 @@ void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases)
 	}
 	put(h, "<table><thead><tr><th>案件编号</th><th>被审查调查人</th>"
 	       "<th>移送机关</th><th>状态</th><th>审理期限</th>"
-	       "<th>剩余工作日</th></tr></thead><tbody>");
+	       "<th>剩余工作日</th><th>退回次数</th></tr></thead><tbody>");
 	size_t i;
 	const json_t *c;
 	json_array_foreach(cases, i, c)
@@ -287,7 +287,8 @@ void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases)
 		jtext(h, c, "deadline");
 		put(h, "</td><td>");
 		days_left(h, c);
-		put(h, "</td></tr>\n");
+		fmt(h, "</td><td>%lld</td></tr>\n",
+		    (long long)json_integer_value(json_object_get(c, "returns")));
 	}
 	put(h, "</tbody></table>");
 	foot(h);

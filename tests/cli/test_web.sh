@@ -120,6 +120,13 @@ SID=$(python3 "$T/web_check.py" "$PORT" "$T/pw" signin aud)
 check "the new browser session works" test "$(python3 "$T/web_check.py" "$PORT" "$T/pw" get "$SID" /)" = 200
 expect_rc 0 cli case list
 check "a shenli session outlives a browser sign-in of its user" grep -q "$A" "$OUT"
+# what the pages are measured against (printed, not checked): the same
+# operations through the command line in a session
+for args in "case list --json" "case show $A --json"; do
+	t0=$(date +%s%N)
+	for _ in 1 2 3 4 5 6 7 8 9 10; do cli $args >/dev/null; done
+	echo "  timing: shenli $args in a session: mean $((($(date +%s%N) - t0) / 10000000)) ms"
+done
 
 python3 "$T/web_check.py" "$PORT" "$T/pw" "$A" "$B" ${WEB_PAGE_OUT:-} >"$T/web.out" 2>&1
 report "$T/web.out"

@@ -126,7 +126,9 @@ def queue_checks(lead, m2, a, b):
     ok(r.status == 200 and "我的待办" in r.body, "the leader's queue: 我的待办")
     ok(a in r.body and b in r.body, "the leader sees both cases of the zone")
     ok("审理中" in r.body, "states in Chinese (审理中)")
-    ok(re.search(r"<td>-?\d+</td>", r.body) is not None, "working days left shown")
+    row = r.body.split('href="/case/%s"' % a, 1)[-1].split("</tr>", 1)[0]
+    ok(re.search(r"<td>-?\d+</td><td>1</td>$", row) is not None,
+       "the returned case: working days left and one return (%s)" % row[-60:])
     ok('href="/case/%s"' % a in r.body, "the queue links to the case reader")
     r = req("GET", "/", m2)
     ok(r.status == 200 and a in r.body and b not in r.body, "the member's queue: only the case they are on")
