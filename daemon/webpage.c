@@ -288,7 +288,8 @@ void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases)
 		put(h, "</td><td>");
 		days_left(h, c);
 		fmt(h, "</td><td>%lld</td></tr>\n",
-		    (long long)json_integer_value(json_object_get(c, "returns")));
+		    (long long)json_integer_value(
+		        json_object_get(c, "returns")));
 	}
 	put(h, "</tbody></table>");
 	foot(h);
