@@ -301,7 +301,15 @@ static void do_login(conn *c, const json_t *req)
 			           "try again in %ld s"),
 			         wait);
 		log_line(c, "login throttled", json_string_value(u));
-		reply_error(c, SL_EAUTH, msg);
+		/* said apart from a wrong passphrase, for the web front to
+		 * tell its user to wait, not that they mistyped */
+		json_t *r =
+		    json_pack("{s:s, s:i, s:I}", "error", msg, "rc", SL_EAUTH,
+		              "retry_after", (json_int_t)(wait < 0 ? 1 : wait));
+		if (r)
+			sl_wire_send(c->fd, r);
+		json_decref(r);
+		conn_close(c);
 		return;
 	}
 	int pfd[2];

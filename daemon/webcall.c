@@ -49,8 +49,10 @@ static int exchange(const json_t *req, json_t **reply)
 }
 
 int sl_webcall_login(const char *user, const char *pass, size_t plen,
-                     char tok[SL_TOKEN_HEX + 1], char *msg, size_t cap)
+                     char tok[SL_TOKEN_HEX + 1], long *retry, char *msg,
+                     size_t cap)
 {
+	*retry = 0;
 	json_t *req = json_pack("{s:s, s:s, s:s%}", "op", "login", "user", user,
 	                        "passphrase", pass, plen);
 	json_t *reply = NULL;
@@ -65,6 +67,8 @@ int sl_webcall_login(const char *user, const char *pass, size_t plen,
 		long long r = sl_wire_int(reply, "rc");
 		rc = r >= 1 && r <= 7 ? (int)r : SL_ESYS;
 		snprintf(msg, cap, "%s", err);
+		long long w = sl_wire_int(reply, "retry_after");
+		*retry = w > 0 && w <= 3600 ? (long)w : 0;
 	} else if (!rc && (!t || strlen(t) != SL_TOKEN_HEX)) {
 		rc = SL_ESYS;
 	} else if (!rc) {

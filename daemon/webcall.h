@@ -20,10 +20,12 @@
 void sl_webcall_init(const char *socket);
 
 /* Log user in with pass (the caller wipes it): 0 with the token in tok,
- * else the exit code (SL_EAUTH: refused or throttled) with the service's
- * message in msg. */
+ * else the exit code (SL_EAUTH: refused) with the service's message in
+ * msg; *retry > 0: the service throttled the login for that many
+ * seconds, the passphrase untried. */
 int sl_webcall_login(const char *user, const char *pass, size_t plen,
-                     char tok[SL_TOKEN_HEX + 1], char *msg, size_t cap);
+                     char tok[SL_TOKEN_HEX + 1], long *retry, char *msg,
+                     size_t cap);
 /* End the session of tok (best effort). */
 void sl_webcall_logout(const char *tok);
 /* Run argv (NULL-terminated) in the session of tok: 0 with the command's

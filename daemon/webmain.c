@@ -283,13 +283,24 @@ static enum MHD_Result post_login(struct MHD_Connection *c, request *r,
 		res = login_form(c, 429, s, 0, m);
 	} else {
 		char tok[SL_TOKEN_HEX + 1], msg[256];
-		int rc = sl_webcall_login(user, pass, pl, tok, msg, sizeof msg);
+		long retry = 0;
+		int rc = sl_webcall_login(user, pass, pl, tok, &retry, msg,
+		                          sizeof msg);
 		OPENSSL_cleanse(pass, pl); /* before anything else is done */
 		/* EINPUT: a passphrase the service will not take (too long) */
-		int refused = rc == SL_EAUTH || rc == SL_EINPUT;
-		sl_websess_signin_done(user, !refused);
+		int refused = !retry && (rc == SL_EAUTH || rc == SL_EINPUT);
+		if (!retry)
+			sl_websess_signin_done(user, !refused);
 		sl_websess n;
-		if (refused) {
+		if (retry) {
+			/* the service's limit of the web front's account: all
+			 * browsers' failures together (SECURITY.md) */
+			char m[128];
+			snprintf(m, sizeof m,
+			         "登录尝试过于频繁，请%ld秒后再试。", retry);
+			logf_("sign-in throttled by the service", user);
+			res = login_form(c, 429, s, 0, m);
+		} else if (refused) {
 			logf_("sign-in refused", user);
 			res = login_form(c, 403, s, 0, "用户名或口令错误。");
 		} else if (rc) {

@@ -200,6 +200,14 @@ def limit_checks():
     ok(codes[3] == 429, "the 4th failure in a row is rate-limited (429)")
     r = sign_in("m3")[0]
     ok(r.status == 429 and "秒后再试" in r.body, "even the right passphrase waits its turn, saying so in Chinese")
+    # m3's 3 failures reached the service, whose limit counts the web front's
+    # account as one: another user waits too, told so, not told they mistyped
+    r = sign_in("m2")[0]
+    ok(r.status == 429 and "秒后再试" in r.body,
+       "the service's own limit is shown as a wait, not as a wrong passphrase (%d)" % r.status)
+    time.sleep(2.5)
+    r, _, sid = sign_in("m2")
+    ok(r.status == 303 and req("GET", "/", sid).status == 200, "after the wait another user signs in")
 
 
 def timing(lead, a):
