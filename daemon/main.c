@@ -75,20 +75,31 @@ static void clean_incoming(const char *store)
 		close(dfd);
 }
 
+/* The web front: beside this program (the build tree), else where an
+ * installed tree at any prefix keeps it (sbin/../libexec/shenli), else
+ * where 'make install' put it; found from /proc/self/exe as the message
+ * catalogs are (core/cli/main.c), never from PATH or the environment. */
 static char *web_program(void)
 {
+	static const char *const rel[] = {"/shenlid-web",
+	                                  "/../libexec/shenli/shenlid-web"};
 	char *self = realpath("/proc/self/exe", NULL), *web = NULL;
 	char *slash = self ? strrchr(self, '/') : NULL;
-	if (slash &&
-	    asprintf(&web, "%.*s/shenlid-web", (int)(slash - self), self) < 0)
-		web = NULL;
-	free(self);
-	if (!web || access(web, X_OK) != 0) {
-		fprintf(stderr, "shenlid: --http: no web front (%s)\n",
-		        web ? web : "shenlid-web");
+	for (size_t i = 0; slash && i < 2; i++) {
+		if (asprintf(&web, "%.*s%s", (int)(slash - self), self,
+		             rel[i]) < 0)
+			web = NULL;
+		if (web && access(web, X_OK) == 0)
+			break;
 		free(web);
-		return NULL;
+		web = NULL;
 	}
+	free(self);
+	if (!web && access(SHENLID_WEB, X_OK) == 0)
+		web = strdup(SHENLID_WEB);
+	if (!web)
+		fprintf(stderr, "shenlid: --http: no web front (%s)\n",
+		        SHENLID_WEB);
 	return web;
 }
 
@@ -172,8 +183,6 @@ int main(int argc, char **argv)
 		free(sock_abs);
 		return SL_ESYS;
 	}
-	/* the web front is the program beside this one (build tree and
-	 * install alike), named by where this image is, not by PATH */
 	char *web = NULL;
 	if (port && !(web = web_program())) {
 		free(path);
