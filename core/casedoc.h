@@ -19,6 +19,8 @@
 
 #include <jansson.h>
 
+#include <shenli/ops.h>
+
 #include "doc.h"
 #include "doctemplate.h"
 #include "rules.h"
@@ -65,13 +67,9 @@ void sl_casedoc_frame(const sl_casedoc *src, sl_doc *d, sl_dockind k,
 void sl_casedoc_annex_verify(const sl_casedoc *src, sl_doc *d, int panel_only);
 
 /* Chinese for the codes of the case. Unknown codes give "—" or the
- * fallback: never a code. */
+ * fallback: never a code. (State, standard, severity, role and return
+ * kind: <shenli/ops.h>, for the front ends too.) */
 const char *sl_casedoc_discipline(const char *code);
-const char *sl_casedoc_standard(const char *code);
-const char *sl_casedoc_state(const char *code);
-const char *sl_casedoc_severity(const char *code);
-const char *sl_casedoc_role(const char *code);
-const char *sl_casedoc_return_kind(const char *code);
 const char *sl_casedoc_violation(const sl_casedoc *src, const char *code);
 const char *sl_casedoc_evidence_kind(const sl_casedoc *src, const char *k);
 const char *sl_casedoc_doc_kind(const sl_casedoc *src, const char *k);

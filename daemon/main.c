@@ -2,6 +2,7 @@
  * main.c - shenlid, the service that alone holds a shenli store.
  *
  *   shenlid --store DIR|PATH --socket PATH [--idle-timeout SECONDS]
+ *           [--http PORT]
  *
  * Run as its own account, owning the store's directory (0700): users
  * reach the store only through the socket, by logging in (server.h).
@@ -26,11 +27,13 @@
 static int usage(FILE *f, int rc)
 {
 	fputs("usage: shenlid --store DIR|PATH --socket PATH "
-	      "[--idle-timeout SECONDS]\n"
+	      "[--idle-timeout SECONDS] [--http PORT]\n"
 	      "  --store         the store (a directory: its store.db)\n"
 	      "  --socket        the unix socket to listen on (made 0660)\n"
 	      "  --idle-timeout  a session idle this long is wiped "
-	      "(default 900)\n",
+	      "(default 900)\n"
+	      "  --http          also serve the web workbench on "
+	      "127.0.0.1:PORT (and [::1])\n",
 	      f);
 	return rc;
 }
@@ -72,6 +75,34 @@ static void clean_incoming(const char *store)
 		close(dfd);
 }
 
+/* The web front: beside this program (the build tree), else where an
+ * installed tree at any prefix keeps it (sbin/../libexec/shenli), else
+ * where 'make install' put it; found from /proc/self/exe as the message
+ * catalogs are (core/cli/main.c), never from PATH or the environment. */
+static char *web_program(void)
+{
+	static const char *const rel[] = {"/shenlid-web",
+	                                  "/../libexec/shenli/shenlid-web"};
+	char *self = realpath("/proc/self/exe", NULL), *web = NULL;
+	char *slash = self ? strrchr(self, '/') : NULL;
+	for (size_t i = 0; slash && i < 2; i++) {
+		if (asprintf(&web, "%.*s%s", (int)(slash - self), self,
+		             rel[i]) < 0)
+			web = NULL;
+		if (web && access(web, X_OK) == 0)
+			break;
+		free(web);
+		web = NULL;
+	}
+	free(self);
+	if (!web && access(SHENLID_WEB, X_OK) == 0)
+		web = strdup(SHENLID_WEB);
+	if (!web)
+		fprintf(stderr, "shenlid: --http: no web front (%s)\n",
+		        SHENLID_WEB);
+	return web;
+}
+
 static const char *value(int argc, char **argv, int *i, const char *opt)
 {
 	size_t n = strlen(opt);
@@ -92,7 +123,7 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], SL_PLUGIN_WORKER_ARG) == 0)
 		return sl_plugin_worker_main();
 
-	const char *store = NULL, *sock = NULL, *idle = "900";
+	const char *store = NULL, *sock = NULL, *idle = "900", *http = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		if (!strcmp(argv[i], "--help"))
@@ -103,6 +134,8 @@ int main(int argc, char **argv)
 			sock = v;
 		else if ((v = value(argc, argv, &i, "--idle-timeout")))
 			idle = v;
+		else if ((v = value(argc, argv, &i, "--http")))
+			http = v;
 		else
 			return usage(stderr, SL_EUSAGE);
 	}
@@ -110,6 +143,9 @@ int main(int argc, char **argv)
 	long idle_s = strtol(idle, &end, 10);
 	if (!store || !sock || !*store || !*sock || *end || idle_s < 1 ||
 	    idle_s > 7 * 24 * 3600)
+		return usage(stderr, SL_EUSAGE);
+	long port = http ? strtol(http, &end, 10) : 0;
+	if (http && (*end || port < 1 || port > 65535))
 		return usage(stderr, SL_EUSAGE);
 	umask(077);
 	/* keys in the secure heap; no core dumps, no ptrace (crypto.c) */
@@ -150,9 +186,16 @@ int main(int argc, char **argv)
 		free(sock_abs);
 		return SL_ESYS;
 	}
-	sl_server_conf c = {path, sock, idle_s};
+	char *web = NULL;
+	if (port && !(web = web_program())) {
+		free(path);
+		free(sock_abs);
+		return SL_ESYS;
+	}
+	sl_server_conf c = {path, sock, idle_s, (int)port, web};
 	int rc = sl_server_run(&c);
 	free(path);
 	free(sock_abs);
+	free(web);
 	return rc;
 }

@@ -8,6 +8,7 @@
  *            {"op": "run", "token": HEX64, "argv": [ARG...],
  *             "files": {ARG: BASE64}, "stdin": BASE64, "env": {NAME: VALUE}}
  *   reply    {"error": MESSAGE, "rc": N}             any op refused
+ *            (a login throttled: also "retry_after": SECONDS)
  *            {"token": HEX64, "user": ID}            login
  *            {"user": ID|null, "idle_timeout": S}    status, logout
  *            {"rc": N, "stdout": BASE64, "stderr": BASE64,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -40,6 +41,7 @@ typedef struct {
 	int fd;
 	uid_t uid;
 	pid_t pid;
+	int web; /* the peer is the web front (server.h) */
 	unsigned char hdr[4];
 	size_t got; /* bytes of header + body so far */
 	uint32_t len;
@@ -78,6 +80,7 @@ static const sl_server_conf *conf;
 static int stop_fd = -1;   /* SIGTERM, SIGINT, SIGHUP */
 static int listen_fd = -1; /* the socket */
 static int chld_fd = -1;   /* SIGCHLD */
+static pid_t web_pid;      /* the web front (--http), 0 if none */
 
 /* In a worker: none of the service's descriptors but keep's connection. */
 static void close_all_but(const conn *keep)
@@ -194,6 +197,7 @@ static void accept_one(int lfd)
 	c->login_fd = -1;
 	c->uid = cr.uid;
 	c->pid = cr.pid;
+	c->web = web_pid > 0 && cr.pid == web_pid && cr.uid == getuid();
 	c->deadline = sl_mono_ms() + REQUEST_MS;
 }
 
@@ -202,11 +206,23 @@ static void accept_one(int lfd)
 static uint64_t arrivals;
 static uint64_t seq_of[CONNS_MAX]; /* arrival order of queued runs */
 
+/* The session of req's token, if it is c's: its uid's, and opened
+ * through the web front exactly when c is the web front. */
+static sl_session *find(const conn *c, const json_t *req, int *wrong)
+{
+	sl_session *s = sl_session_find(
+	    json_string_value(json_object_get(req, "token")), c->uid, wrong);
+	if (s && s->web != c->web) {
+		*wrong = 1;
+		s = NULL;
+	}
+	return s;
+}
+
 static sl_session *session_of(conn *c, const json_t *req)
 {
 	int wrong = 0;
-	sl_session *s = sl_session_find(
-	    json_string_value(json_object_get(req, "token")), c->uid, &wrong);
+	sl_session *s = find(c, req, &wrong);
 	if (wrong) {
 		log_line(c, "refused: a token of another account", NULL);
 		reply_error(c, SL_EAUTH,
@@ -305,7 +321,15 @@ static void do_login(conn *c, const json_t *req)
 			           "try again in %ld s"),
 			         wait);
 		log_line(c, "login throttled", json_string_value(u));
-		reply_error(c, SL_EAUTH, msg);
+		/* said apart from a wrong passphrase, for the web front to
+		 * tell its user to wait, not that they mistyped */
+		json_t *r =
+		    json_pack("{s:s, s:i, s:I}", "error", msg, "rc", SL_EAUTH,
+		              "retry_after", (json_int_t)(wait < 0 ? 1 : wait));
+		if (r)
+			sl_wire_send(c->fd, r);
+		json_decref(r);
+		conn_close(c);
 		return;
 	}
 	int pfd[2];
@@ -375,8 +399,8 @@ static void login_done(conn *c)
 		} else {
 			memcpy(sec->data_key, a.data_key, SL_KEY_LEN);
 			memcpy(sec->sign_seed, a.sign_seed, sizeof a.sign_seed);
-			rc = sl_session_start(c->login_user, c->uid, sec,
-			                      a.slot_hash, token, &s);
+			rc = sl_session_start(c->login_user, c->uid, c->web,
+			                      sec, a.slot_hash, token, &s);
 			sl_secrets_free(sec);
 		}
 		if (rc)
@@ -410,9 +434,7 @@ static void do_status(conn *c, const json_t *req, int logout)
 	sl_session *s = NULL;
 	if (logout || json_object_get(req, "token")) {
 		int wrong = 0;
-		s = sl_session_find(
-		    json_string_value(json_object_get(req, "token")), c->uid,
-		    &wrong);
+		s = find(c, req, &wrong);
 		if (logout && !s) {
 			session_of(c, req); /* says why */
 			return;
@@ -591,6 +613,17 @@ static void reap(void)
 	pid_t pid;
 	int st;
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (pid == web_pid) {
+			/* its sessions go with it: no other process may use
+			 * them, and a new web front would not know them */
+			fprintf(
+			    stderr, "shenlid: the web front ended (%s %d)\n",
+			    WIFSIGNALED(st) ? "signal" : "exit",
+			    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+			web_pid = 0;
+			sl_session_end_web();
+			continue;
+		}
 		nworkers--;
 		for (int i = 0; i < WRITERS_MAX; i++)
 			if (writers[i].pid == pid) {
@@ -639,6 +672,38 @@ static void writers_gone(const struct pollfd *pf, nfds_t from, nfds_t n,
 		close(w->fd);
 		w->fd = -1;
 	}
+
+/* ---- the web front ------------------------------------------------------ */
+
+/* Start the web front (--http): its own program, exec'ed, so that none of
+ * this process's memory (the sessions' keys) and none of its descriptors
+ * (CLOEXEC) reach it, and libmicrohttpd is never loaded where keys are.
+ * It dies with the service (PR_SET_PDEATHSIG). */
+static int start_web(const sl_server_conf *c)
+{
+	char port[16], idle[24];
+	snprintf(port, sizeof port, "%d", c->http_port);
+	snprintf(idle, sizeof idle, "%ld", c->idle_s);
+	pid_t parent = getpid();
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 ||
+		    getppid() != parent)
+			_exit(SL_ESYS);
+		execl(c->web, c->web, "--socket", c->socket, "--port", port,
+		      "--idle-timeout", idle, (char *)NULL);
+		fprintf(stderr, "shenlid: %s: %s\n", c->web, strerror(errno));
+		_exit(SL_ESYS);
+	}
+	web_pid = pid;
+	return 0;
 }
 
 /* ---- the loop ----------------------------------------------------------- */
@@ -673,6 +738,11 @@ int sl_server_run(const sl_server_conf *c)
 		return SL_ESYS;
 	fprintf(stderr, "shenlid: serving %s on %s (idle timeout %ld s)\n",
 	        c->store, c->socket, c->idle_s);
+	if (c->http_port && start_web(c) != 0) {
+		fprintf(stderr, "shenlid: cannot start the web front: %s\n",
+		        strerror(errno));
+		return SL_ESYS;
+	}
 	const int64_t idle_ms = (int64_t)c->idle_s * 1000;
 	for (;;) {
 		struct pollfd pf[CONNS_MAX + 3 + WRITERS_MAX];
@@ -736,6 +806,8 @@ int sl_server_run(const sl_server_conf *c)
 			accept_one(lfd);
 	}
 	fprintf(stderr, "shenlid: stopping; sessions wiped\n");
+	if (web_pid > 0 && kill(web_pid, SIGTERM) == 0)
+		waitpid(web_pid, NULL, 0);
 	sl_session_wipe_others(NULL);
 	unlink(c->socket);
 	close(lfd);

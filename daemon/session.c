@@ -102,7 +102,8 @@ sl_rc sl_session_unwrap(const char *path, const char *user, const char *pass,
 	return rc;
 }
 
-sl_rc sl_session_start(const char *user, uid_t uid, const sl_secrets *sec,
+sl_rc sl_session_start(const char *user, uid_t uid, int web,
+                       const sl_secrets *sec,
                        const uint8_t slot_hash[SL_SHA256_LEN],
                        uint8_t token[SL_TOKEN_LEN], sl_session **out)
 {
@@ -110,7 +111,7 @@ sl_rc sl_session_start(const char *user, uid_t uid, const sl_secrets *sec,
 	/* one session per account and user: a new login replaces the old */
 	for (size_t i = 0; i < SL_SESSIONS_MAX; i++)
 		if (sessions[i].used && sessions[i].uid == uid &&
-		    !strcmp(sessions[i].user, user))
+		    sessions[i].web == web && !strcmp(sessions[i].user, user))
 			wipe(&sessions[i]);
 	for (size_t i = 0; i < SL_SESSIONS_MAX && !s; i++)
 		if (!sessions[i].used)
@@ -134,6 +135,7 @@ sl_rc sl_session_start(const char *user, uid_t uid, const sl_secrets *sec,
 	memcpy(s->slot_hash, slot_hash, SL_SHA256_LEN);
 	s->used = 1;
 	s->uid = uid;
+	s->web = web;
 	snprintf(s->user, sizeof s->user, "%s", user);
 	s->last_ms = sl_mono_ms();
 	*out = s;
@@ -178,6 +180,13 @@ sl_session *sl_session_find(const char *token_hex, uid_t uid, int *wrong_uid)
 void sl_session_end(sl_session *s)
 {
 	wipe(s);
+}
+
+void sl_session_end_web(void)
+{
+	for (size_t i = 0; i < SL_SESSIONS_MAX; i++)
+		if (sessions[i].used && sessions[i].web)
+			wipe(&sessions[i]);
 }
 
 int64_t sl_session_expire(int64_t now, int64_t idle_ms)

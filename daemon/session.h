@@ -27,6 +27,7 @@ typedef struct {
 	 * that a look at this table gives no session away */
 	uint8_t token_hash[SL_SHA256_LEN];
 	uid_t uid;
+	int web; /* opened through the web front, usable only from it */
 	char user[SL_ID_MAX + 1];
 	sl_secrets *sec;
 	uint8_t slot_hash[SL_SHA256_LEN]; /* the slot file that was opened */
@@ -45,15 +46,18 @@ sl_rc sl_session_unwrap(const char *path, const char *user, const char *pass,
                         size_t plen, uid_t peer, sl_secrets *sec,
                         uint8_t slot_hash[SL_SHA256_LEN]);
 /* Start a session for uid with what sl_session_unwrap gave (copied); a
- * session of the same uid and user before it ends. token: the new
- * session's token, for the client (wipe it after sending). */
-sl_rc sl_session_start(const char *user, uid_t uid, const sl_secrets *sec,
+ * session of the same uid, user and web (server.h) before it ends. token: the
+ * new session's token, for the client (wipe it after sending). */
+sl_rc sl_session_start(const char *user, uid_t uid, int web,
+                       const sl_secrets *sec,
                        const uint8_t slot_hash[SL_SHA256_LEN],
                        uint8_t token[SL_TOKEN_LEN], sl_session **out);
 /* The session of token; NULL if none. *wrong_uid set if it exists but
  * belongs to another uid. */
 sl_session *sl_session_find(const char *token_hex, uid_t uid, int *wrong_uid);
 void sl_session_end(sl_session *s);
+/* Wipe the sessions opened through the web front (it has ended). */
+void sl_session_end_web(void);
 /* Wipe the sessions idle since before now - idle_ms; the ms until the
  * next one would expire (-1: no session). */
 int64_t sl_session_expire(int64_t now, int64_t idle_ms);

@@ -21,9 +21,11 @@ if command -v pkg-config >/dev/null 2>&1; then
 	pc libseccomp libseccomp-dev
 	pc pangocairo libpango1.0-dev
 	pc cairo-pdf libcairo2-dev
+	# the web front (shenlid --http, daemon/webmain.c)
+	pc libmicrohttpd libmicrohttpd-dev
 else
 	need="$need libssl-dev libsqlcipher-dev liblua5.4-dev libjansson-dev libcmocka-dev libseccomp-dev"
-	need="$need libpango1.0-dev libcairo2-dev"
+	need="$need libpango1.0-dev libcairo2-dev libmicrohttpd-dev"
 fi
 # The fonts the documents are set in (README, "Fonts"): Noto CJK for the
 # 宋 (小标宋), 仿宋 and 黑 roles, AR PL UKai for 楷. The .deb depends on them.

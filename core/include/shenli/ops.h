@@ -32,4 +32,14 @@
 #include <shenli/ops_case.h>
 #include <shenli/ops_review.h>
 
+/* The Chinese a person reads for the codes of a result (casedoc.c's
+ * tables, the ones the documents use): a case's state, a finding's
+ * standard and severity, a team member's role, a return's kind. An
+ * unknown code gives "—" (a role: "审理组成员"), never the code. */
+const char *sl_casedoc_state(const char *code);
+const char *sl_casedoc_standard(const char *code);
+const char *sl_casedoc_severity(const char *code);
+const char *sl_casedoc_role(const char *code);
+const char *sl_casedoc_return_kind(const char *code);
+
 #endif

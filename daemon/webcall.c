@@ -1,0 +1,123 @@
+/* webcall.c - the web front's requests to shenlid. */
+#define _GNU_SOURCE
+#include "webcall.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static const char *sock_path;
+/* The service runs one login of an account at a time and refuses a second
+ * meanwhile ("under way"): the browsers' sign-ins, all of the web front's
+ * account, wait their turn here instead. */
+static pthread_mutex_t login_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void sl_webcall_init(const char *socket)
+{
+	sock_path = socket;
+}
+
+/* One request, one reply, as the shenli command does (client.c). A reply
+ * that refuses ({"error"}) is returned as it is. */
+static int exchange(const json_t *req, json_t **reply)
+{
+	*reply = NULL;
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (!sock_path || strlen(sock_path) >= sizeof a.sun_path)
+		return SL_ESYS;
+	strcpy(a.sun_path, sock_path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* a stuck service must not hold a page (and its thread) forever:
+	 * a login's scrypt and a read take well under this */
+	struct timeval tv = {60, 0};
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return SL_ESYS;
+	}
+	sl_rc rc = sl_wire_send(fd, req);
+	if (!rc)
+		rc = sl_wire_recv(fd, reply);
+	close(fd);
+	return rc ? SL_ESYS : 0;
+}
+
+int sl_webcall_login(const char *user, const char *pass, size_t plen,
+                     char tok[SL_TOKEN_HEX + 1], long *retry, char *msg,
+                     size_t cap)
+{
+	*retry = 0;
+	json_t *req = json_pack("{s:s, s:s, s:s%}", "op", "login", "user", user,
+	                        "passphrase", pass, plen);
+	json_t *reply = NULL;
+	pthread_mutex_lock(&login_lock);
+	int rc = req ? exchange(req, &reply) : SL_ESYS;
+	pthread_mutex_unlock(&login_lock);
+	json_decref(req); /* wiped as it is freed (sl_wire_wiping_alloc) */
+	snprintf(msg, cap, "%s", "");
+	const char *t = reply ? sl_wire_text(reply, "token") : NULL;
+	const char *err = reply ? sl_wire_text(reply, "error") : NULL;
+	if (!rc && err) {
+		long long r = sl_wire_int(reply, "rc");
+		rc = r >= 1 && r <= 7 ? (int)r : SL_ESYS;
+		snprintf(msg, cap, "%s", err);
+		long long w = sl_wire_int(reply, "retry_after");
+		*retry = w > 0 && w <= 3600 ? (long)w : 0;
+	} else if (!rc && (!t || strlen(t) != SL_TOKEN_HEX)) {
+		rc = SL_ESYS;
+	} else if (!rc) {
+		memcpy(tok, t, SL_TOKEN_HEX + 1);
+	}
+	json_decref(reply);
+	return rc;
+}
+
+void sl_webcall_logout(const char *tok)
+{
+	json_t *req = json_pack("{s:s, s:s}", "op", "logout", "token", tok);
+	json_t *reply = NULL;
+	if (req)
+		exchange(req, &reply);
+	json_decref(req);
+	json_decref(reply);
+}
+
+int sl_webcall_run(const char *tok, const char *const *argv, json_t **out)
+{
+	*out = NULL;
+	json_t *av = json_array(), *reply = NULL;
+	for (size_t i = 0; av && argv[i]; i++)
+		json_array_append_new(av, json_string(argv[i]));
+	json_t *req =
+	    json_pack("{s:s, s:s, s:o}", "op", "run", "token", tok, "argv", av);
+	int rc = req ? exchange(req, &reply) : SL_ESYS;
+	json_decref(req);
+	if (rc) {
+		json_decref(reply);
+		return rc;
+	}
+	unsigned char *b = NULL;
+	size_t n = 0;
+	if (sl_wire_text(reply, "error")) {
+		long long r = sl_wire_int(reply, "rc");
+		rc = r == SL_EAUTH      ? SL_WEBCALL_NOSESSION
+		     : r >= 1 && r <= 7 ? (int)r
+		                        : SL_ESYS;
+	} else if (!sl_wire_is_int(reply, "rc")) {
+		rc = SL_ESYS;
+	} else if ((rc = (int)sl_wire_int(reply, "rc")) == 0) {
+		json_error_t e;
+		if (sl_wire_bytes(reply, "stdout", &b, &n) != 0 ||
+		    !(*out = json_loadb((const char *)b, n, 0, &e)))
+			rc = SL_ESYS;
+		free(b);
+	}
+	json_decref(reply);
+	return rc;
+}

@@ -1,0 +1,709 @@
+/* webpage.c - the web front's HTML. */
+#define _GNU_SOURCE
+#include "webpage.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <shenli/ops.h>
+
+const char sl_page_css[] =
+    "body{font-family:\"Noto Sans CJK SC\",\"Noto Serif CJK SC\",sans-serif;"
+    "margin:0;color:#222;background:#f6f5f2}\n"
+    "header{background:#8b1a1a;color:#fff;padding:.6em 1.2em;display:flex;"
+    "gap:1.5em;align-items:center}\n"
+    "header a{color:#fff}\nheader form{margin-left:auto}\n"
+    "main{padding:1em 1.5em;max-width:70em}\n"
+    "table{border-collapse:collapse;width:100%;background:#fff}\n"
+    "th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;"
+    "vertical-align:top}\n"
+    "th{background:#eee}\n"
+    ".flag{color:#b00;font-weight:bold}\n"
+    ".fact{background:#fff;border:1px solid #ccc;padding:.6em;"
+    "margin:.8em 0}\n"
+    ".finding{border-left:4px solid #b00;padding-left:.5em;margin:.4em 0}\n"
+    ".finding.note{border-color:#888}\n"
+    ".finding.warning{border-color:#c80}\n"
+    ".login{max-width:22em;background:#fff;padding:1em 1.5em;"
+    "border:1px solid #ccc}\n"
+    ".login label{display:block;margin:.6em 0}\n"
+    ".error{color:#b00}\ncode{font-size:90%}\n";
+
+/* ---- the buffer --------------------------------------------------------- */
+
+void sl_html_free(sl_html *h)
+{
+	free(h->buf);
+	memset(h, 0, sizeof *h);
+}
+
+static void put_n(sl_html *h, const char *s, size_t n)
+{
+	if (h->oom)
+		return;
+	if (h->len + n + 1 > h->cap) {
+		size_t cap = h->cap ? h->cap : 4096;
+		while (cap < h->len + n + 1)
+			cap *= 2;
+		char *b = realloc(h->buf, cap);
+		if (!b) {
+			h->oom = 1;
+			return;
+		}
+		h->buf = b;
+		h->cap = cap;
+	}
+	memcpy(h->buf + h->len, s, n);
+	h->len += n;
+	h->buf[h->len] = 0;
+}
+
+static void put(sl_html *h, const char *s)
+{
+	put_n(h, s, strlen(s));
+}
+
+/* Markup with values this file makes (numbers, codes it checked). */
+__attribute__((format(printf, 2, 3))) static void fmt(sl_html *h, const char *f,
+                                                      ...)
+{
+	char *s = NULL;
+	va_list ap;
+	va_start(ap, f);
+	int n = vasprintf(&s, f, ap);
+	va_end(ap);
+	if (n < 0)
+		h->oom = 1;
+	else
+		put_n(h, s, (size_t)n);
+	free(s);
+}
+
+/* Text from the store: cleaned (unsafe characters U+FFFD), escaped. */
+static void text(sl_html *h, const char *s)
+{
+	char *c = sl_text_clean(s ? s : "", "\xEF\xBF\xBD");
+	if (!c) {
+		h->oom = 1;
+		return;
+	}
+	for (const char *p = c; *p; p++) {
+		switch (*p) {
+		case '&': put(h, "&amp;"); break;
+		case '<': put(h, "&lt;"); break;
+		case '>': put(h, "&gt;"); break;
+		case '"': put(h, "&quot;"); break;
+		case '\'': put(h, "&#39;"); break;
+		default: put_n(h, p, 1);
+		}
+	}
+	free(c);
+}
+
+/* A case id in a link: every byte but [A-Za-z0-9._-] percent-encoded. */
+static void url_part(sl_html *h, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("._-", *p))
+			put_n(h, (const char *)p, 1);
+		else
+			fmt(h, "%%%02X", *p);
+	}
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static void jtext(sl_html *h, const json_t *o, const char *k)
+{
+	const char *s = str(o, k);
+	text(h, s ? s : "—");
+}
+
+/* ---- vocabulary ---------------------------------------------------------
+ * The dossier format's own enumerations (dossier.c): evidence kinds are
+ * the Supervision Law's categories, documents the transfer's (DOMAIN.md).
+ * Violation codes belong to the rules package and are shown as codes. */
+
+static const char *pick(const char *const tab[][2], const char *k)
+{
+	for (size_t i = 0; k && tab[i][0]; i++)
+		if (!strcmp(tab[i][0], k))
+			return tab[i][1];
+	return NULL;
+}
+
+static const char *const EVIDENCE[][2] = {
+    {"physical", "物证"},
+    {"documentary", "书证"},
+    {"witness_testimony", "证人证言"},
+    {"victim_statement", "被害人陈述"},
+    {"subject_statement", "被审查调查人陈述和辩解"},
+    {"expert_opinion", "鉴定意见"},
+    {"inspection_record", "勘验检查笔录"},
+    {"audiovisual", "视听资料"},
+    {"electronic_data", "电子数据"},
+    {NULL, NULL}};
+static const char *const DOCUMENTS[][2] = {
+    {"identity", "身份材料"},
+    {"filing_approval", "立案审批表"},
+    {"investigation_report", "审查调查报告"},
+    {"fact_material", "违纪事实材料"},
+    {"subject_written_response", "被审查调查人对事实材料的书面意见"},
+    {"response_explanation", "对其申辩的说明"},
+    {"transfer_form", "移送审理函"},
+    {NULL, NULL}};
+static const char *const SYSTEMS[][2] = {
+    {"party", "党纪处分"}, {"gov", "政务处分"}, {NULL, NULL}};
+
+/* A code shown in Chinese where known, else as the code it is. */
+static void label(sl_html *h, const char *const tab[][2], const char *k)
+{
+	const char *zh = pick(tab, k);
+	if (zh) {
+		put(h, zh);
+	} else {
+		put(h, "<code>");
+		text(h, k ? k : "—");
+		put(h, "</code>");
+	}
+}
+
+/* ---- the frame ---------------------------------------------------------- */
+
+static void head(sl_html *h, const sl_websess *s, const char *title)
+{
+	put(h, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head>"
+	       "<meta charset=\"utf-8\"><title>");
+	text(h, title);
+	put(h, " - 审理工作台</title>"
+	       "<link rel=\"stylesheet\" href=\"/style.css\"></head><body>"
+	       "<header><strong>划片审理工作台</strong>");
+	if (s && s->signed_in) {
+		put(h, "<a href=\"/\">我的待办</a><span>当前用户：");
+		text(h, s->user);
+		put(h, "</span><form method=\"post\" action=\"/logout\">"
+		       "<input type=\"hidden\" name=\"csrf\" value=\"");
+		put(h, s->csrf); /* hex digits this process made */
+		put(h, "\"><button type=\"submit\">退出登录</button></form>");
+	}
+	put(h, "</header><main><h1>");
+	text(h, title);
+	put(h, "</h1>\n");
+}
+
+static void foot(sl_html *h)
+{
+	put(h, "</main></body></html>\n");
+}
+
+void sl_page_message(sl_html *h, const sl_websess *s, const char *title,
+                     const char *msg)
+{
+	head(h, s, title);
+	put(h, "<p>");
+	text(h, msg);
+	put(h, "</p>");
+	if (!s || !s->signed_in)
+		put(h, "<p><a href=\"/login\">登录</a></p>");
+	foot(h);
+}
+
+void sl_page_login(sl_html *h, const char *csrf, const char *msg)
+{
+	head(h, NULL, "登录");
+	put(h, "<form class=\"login\" method=\"post\" action=\"/login\">");
+	if (msg) {
+		put(h, "<p class=\"error\">");
+		text(h, msg);
+		put(h, "</p>");
+	}
+	put(h, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	put(h, csrf);
+	put(h, "\"><label>用户名 <input name=\"user\" required "
+	       "autocomplete=\"username\" maxlength=\"32\"></label>"
+	       "<label>口令 <input name=\"passphrase\" type=\"password\" "
+	       "required autocomplete=\"current-password\"></label>"
+	       "<button type=\"submit\">登录</button></form>");
+	foot(h);
+}
+
+/* ---- 我的待办 ------------------------------------------------------------ */
+
+static void days_left(sl_html *h, const json_t *c)
+{
+	const json_t *d = json_object_get(c, "days_left");
+	if (json_is_integer(d))
+		fmt(h, "%lld", (long long)json_integer_value(d));
+	else
+		put(h, "—");
+	if (json_is_true(json_object_get(c, "clock_paused")))
+		put(h, "（计时暂停）");
+	if (json_is_true(json_object_get(c, "overdue")))
+		put(h, " <span class=\"flag\">已超期</span>");
+}
+
+static void case_link(sl_html *h, const char *id)
+{
+	put(h, "<a href=\"/case/");
+	url_part(h, id ? id : "");
+	put(h, "\">");
+	text(h, id ? id : "—");
+	put(h, "</a>");
+}
+
+void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases)
+{
+	head(h, s, "我的待办");
+	put(h, s->sees_all ? "<p>您可查看的全部案件。</p>"
+	                   : "<p>分配给您审理的案件。</p>");
+	if (!json_array_size(cases)) {
+		put(h, "<p>暂无案件。</p>");
+		foot(h);
+		return;
+	}
+	put(h, "<table><thead><tr><th>案件编号</th><th>被审查调查人</th>"
+	       "<th>移送机关</th><th>状态</th><th>审理期限</th>"
+	       "<th>剩余工作日</th><th>退回次数</th></tr></thead><tbody>");
+	size_t i;
+	const json_t *c;
+	json_array_foreach(cases, i, c)
+	{
+		put(h, "<tr><td>");
+		case_link(h, str(c, "case_id"));
+		put(h, "</td><td>");
+		jtext(h, c, "subject_name");
+		put(h, "</td><td>");
+		jtext(h, c, "agency");
+		put(h, "</td><td>");
+		text(h, sl_casedoc_state(str(c, "state")));
+		put(h, "</td><td>");
+		jtext(h, c, "deadline");
+		put(h, "</td><td>");
+		days_left(h, c);
+		fmt(h, "</td><td>%lld</td></tr>\n",
+		    (long long)json_integer_value(
+		        json_object_get(c, "returns")));
+	}
+	put(h, "</tbody></table>");
+	foot(h);
+}
+
+/* ---- 案件阅卷 ------------------------------------------------------------ */
+
+/* The findings and which of them a section has shown already. */
+typedef struct {
+	const json_t *list;
+	char *shown;
+} findings_t;
+
+static int refers(const json_t *f, const char *id)
+{
+	size_t i;
+	const json_t *r;
+	json_array_foreach(json_object_get(f, "refs"), i, r)
+	{
+		if (id && json_is_string(r) &&
+		    !strcmp(json_string_value(r), id))
+			return 1;
+	}
+	return 0;
+}
+
+static void finding(sl_html *h, const json_t *f)
+{
+	const char *sev = str(f, "severity");
+	fmt(h, "<div class=\"finding %s\">",
+	    sev && (!strcmp(sev, "note") || !strcmp(sev, "warning"))
+	        ? sev
+	        : "blocker");
+	put(h, "<strong>");
+	text(h, sl_casedoc_severity(sev));
+	put(h, "</strong>（");
+	text(h, sl_casedoc_standard(str(f, "standard")));
+	put(h, "，<code>");
+	jtext(h, f, "check");
+	put(h, "/");
+	jtext(h, f, "code");
+	put(h, "</code>）");
+	jtext(h, f, "message");
+	if (str(f, "outline_item")) {
+		put(h, "<br>建议补查：");
+		jtext(h, f, "outline_item");
+	}
+	put(h, "</div>\n");
+}
+
+/* The findings that name a or b (NULL: none), each shown once here. */
+static void findings_on(sl_html *h, findings_t *fs, const char *a,
+                        const char *b)
+{
+	size_t i;
+	const json_t *f;
+	json_array_foreach(fs->list, i, f)
+	{
+		if (refers(f, a) || refers(f, b)) {
+			finding(h, f);
+			fs->shown[i] = 1;
+		}
+	}
+}
+
+static void subject(sl_html *h, const json_t *d)
+{
+	const json_t *s = json_object_get(d, "subject");
+	const json_t *ps = json_object_get(s, "prior_sanctions");
+	put(h, "<h2>被审查调查人基本情况</h2><table>"
+	       "<tr><th>姓名</th><td>");
+	jtext(h, s, "name");
+	put(h, "</td></tr><tr><th>人员编号</th><td>");
+	jtext(h, s, "person_id");
+	put(h, "</td></tr><tr><th>职务</th><td>");
+	jtext(h, s, "position");
+	put(h, "</td></tr><tr><th>职级</th><td>");
+	jtext(h, s, "rank");
+	put(h, "</td></tr><tr><th>中共党员</th><td>");
+	put(h, json_is_true(json_object_get(s, "party_member")) ? "是" : "否");
+	put(h, "</td></tr><tr><th>公职人员</th><td>");
+	put(h,
+	    json_is_true(json_object_get(s, "public_official")) ? "是" : "否");
+	put(h, "</td></tr><tr><th>曾受处分</th><td>");
+	if (!json_array_size(ps))
+		put(h, "无");
+	size_t i;
+	const json_t *p;
+	json_array_foreach(ps, i, p)
+	{
+		label(h, SYSTEMS, str(p, "system"));
+		put(h, " ");
+		jtext(h, p, "level");
+		put(h, "（");
+		jtext(h, p, "decided_on");
+		put(h, "）<br>");
+	}
+	/* seed 003: a subject carrying several sanctions must be seen */
+	if (json_array_size(ps) >= 2)
+		put(h, "<span class=\"flag\">受过多次处分</span>");
+	put(h, "</td></tr></table>\n");
+}
+
+static const json_t *evidence_of(const json_t *d, const char *id)
+{
+	size_t i;
+	const json_t *e;
+	json_array_foreach(json_object_get(d, "evidence"), i, e)
+	{
+		if (id && str(e, "id") && !strcmp(str(e, "id"), id))
+			return e;
+	}
+	return NULL;
+}
+
+static void evidence_row(sl_html *h, const json_t *e, const char *id)
+{
+	put(h, "<tr><td>");
+	text(h, id);
+	put(h, "</td>");
+	if (!e) {
+		put(h, "<td colspan=\"4\" class=\"flag\">卷宗中无此证据</td>"
+		       "</tr>\n");
+		return;
+	}
+	put(h, "<td>");
+	label(h, EVIDENCE, str(e, "kind"));
+	put(h, "</td><td>");
+	jtext(h, e, "title");
+	put(h, "</td><td>");
+	jtext(h, e, "obtained_on");
+	put(h, "</td><td>");
+	jtext(h, e, "source");
+	put(h, "</td></tr>\n");
+}
+
+static void evidence_head(sl_html *h)
+{
+	put(h, "<table><tr><th>证据</th><th>种类</th><th>名称</th>"
+	       "<th>取得日期</th><th>来源</th></tr>\n");
+}
+
+static void fact(sl_html *h, const json_t *d, const json_t *f, findings_t *fs)
+{
+	put(h, "<div class=\"fact\"><h3>");
+	jtext(h, f, "id");
+	put(h, " ");
+	jtext(h, f, "summary");
+	put(h, "</h3><p>违纪行为：<code>");
+	jtext(h, f, "violation");
+	put(h, "</code>；时间：");
+	jtext(h, f, "from");
+	put(h, " 至 ");
+	jtext(h, f, "to");
+	const json_t *amt = json_object_get(f, "amount_yuan");
+	if (json_is_number(amt))
+		fmt(h, "；金额：人民币%.2f元", json_number_value(amt));
+	put(h, "</p>");
+	evidence_head(h);
+	size_t i;
+	const json_t *ev;
+	json_array_foreach(json_object_get(f, "evidence"), i, ev)
+	{
+		const char *id = json_string_value(ev);
+		evidence_row(h, evidence_of(d, id), id ? id : "—");
+	}
+	put(h, "</table>");
+	/* the findings on the fact or on evidence it cites, each once */
+	const json_t *x;
+	json_array_foreach(fs->list, i, x)
+	{
+		int on = refers(x, str(f, "id"));
+		size_t j;
+		json_array_foreach(json_object_get(f, "evidence"), j, ev) on =
+		    on || refers(x, json_string_value(ev));
+		if (on) {
+			finding(h, x);
+			fs->shown[i] = 1;
+		}
+	}
+	put(h, "</div>\n");
+}
+
+static int cited(const json_t *d, const char *id)
+{
+	size_t i, j;
+	const json_t *f, *ev;
+	json_array_foreach(json_object_get(d, "facts"), i, f)
+	    json_array_foreach(json_object_get(f, "evidence"), j, ev)
+	{
+		if (id && json_string_value(ev) &&
+		    !strcmp(json_string_value(ev), id))
+			return 1;
+	}
+	return 0;
+}
+
+static void facts(sl_html *h, const json_t *d, findings_t *fs)
+{
+	put(h, "<h2>违纪事实及所依据的证据</h2>\n");
+	size_t i;
+	const json_t *f, *e;
+	json_array_foreach(json_object_get(d, "facts"), i, f) fact(h, d, f, fs);
+	int any = 0;
+	json_array_foreach(json_object_get(d, "evidence"), i, e)
+	{
+		const char *id = str(e, "id");
+		if (cited(d, id))
+			continue;
+		if (!any++) {
+			put(h, "<h3>未被事实引用的证据</h3>");
+			evidence_head(h);
+		}
+		evidence_row(h, e, id ? id : "—");
+	}
+	if (any)
+		put(h, "</table>");
+	json_array_foreach(json_object_get(d, "evidence"), i, e)
+	{
+		if (!cited(d, str(e, "id")))
+			findings_on(h, fs, str(e, "id"), NULL);
+	}
+}
+
+static int by_date(const void *a, const void *b)
+{
+	const char *x = str(*(const json_t *const *)a, "date");
+	const char *y = str(*(const json_t *const *)b, "date");
+	return strcmp(x ? x : "", y ? y : "");
+}
+
+static void documents(sl_html *h, const json_t *d, findings_t *fs)
+{
+	const json_t *docs = json_object_get(d, "documents");
+	size_t n = json_array_size(docs);
+	put(h, "<h2>案卷文书（按日期）</h2>");
+	if (!n) {
+		put(h, "<p>无。</p>");
+		return;
+	}
+	const json_t **v = calloc(n, sizeof *v);
+	if (!v) {
+		h->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(docs, i);
+	qsort(v, n, sizeof *v, by_date); /* ISO dates sort as text */
+	put(h, "<table><tr><th>日期</th><th>文书</th></tr>\n");
+	for (size_t i = 0; i < n; i++) {
+		put(h, "<tr><td>");
+		jtext(h, v[i], "date");
+		put(h, "</td><td>");
+		label(h, DOCUMENTS, str(v[i], "kind"));
+		put(h, "</td></tr>\n");
+	}
+	put(h, "</table>");
+	for (size_t i = 0; i < n; i++) {
+		char ref[96];
+		const char *k = str(v[i], "kind");
+		snprintf(ref, sizeof ref, "doc:%s", k ? k : "");
+		findings_on(h, fs, ref, k);
+	}
+	free(v);
+}
+
+static void outline_item(sl_html *h, const json_t *it)
+{
+	const json_t *a = json_object_get(it, "answer");
+	const json_t *w = json_object_get(it, "withdrawn");
+	put(h, "<tr><td>");
+	fmt(h, "%lld",
+	    (long long)json_integer_value(json_object_get(it, "no")));
+	put(h, "</td><td>");
+	jtext(h, it, "text");
+	put(h, "</td><td>");
+	size_t i;
+	const json_t *r;
+	json_array_foreach(json_object_get(it, "refs"), i, r)
+	{
+		text(h, json_string_value(r));
+		put(h, " ");
+	}
+	put(h, "</td><td>");
+	if (json_is_object(a)) {
+		put(h, "已答复（");
+		jtext(h, a, "answered_on");
+		put(h, "）补充证据：");
+		json_array_foreach(json_object_get(a, "evidence"), i, r)
+		{
+			text(h, json_string_value(r));
+			put(h, " ");
+		}
+		if (str(a, "note")) {
+			put(h, "；说明：");
+			jtext(h, a, "note");
+		}
+	} else if (json_is_object(w)) {
+		put(h, "已撤回（");
+		jtext(h, w, "withdrawn_on");
+		put(h, "，");
+		jtext(h, w, "by");
+		put(h, "）：");
+		jtext(h, w, "reason");
+	} else {
+		put(h, "<span class=\"flag\">未答复</span>");
+	}
+	put(h, "</td></tr>\n");
+}
+
+static void returns(sl_html *h, const json_t *outlines)
+{
+	put(h, "<h2>退回补查及答复</h2>");
+	if (!json_array_size(outlines)) {
+		put(h, "<p>本案未退回。</p>");
+		return;
+	}
+	size_t i, j;
+	const json_t *o, *it;
+	json_array_foreach(outlines, i, o)
+	{
+		fmt(h, "<h3>第%lld次退回：",
+		    (long long)json_integer_value(
+		        json_object_get(o, "return_no")));
+		text(h, sl_casedoc_return_kind(str(o, "kind")));
+		put(h, "</h3><p>退回人：");
+		jtext(h, o, "returned_by");
+		put(h, "；退回日期：");
+		jtext(h, o, "returned_on");
+		put(h, "；重新移送日期：");
+		if (str(o, "resubmitted_on"))
+			jtext(h, o, "resubmitted_on");
+		else
+			put(h, "尚未重新移送");
+		put(h, "</p><table><tr><th>序号</th><th>补查提纲</th>"
+		       "<th>涉及</th><th>答复</th></tr>\n");
+		json_array_foreach(json_object_get(o, "items"), j, it)
+		    outline_item(h, it);
+		put(h, "</table>");
+	}
+}
+
+/* case show's deadline is an instant in UTC, the end of the limit's local
+ * day: shown as that day, as case list shows it. */
+static void local_day(sl_html *h, const char *utc)
+{
+	struct tm tm = {0};
+	const char *end = utc ? strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+	time_t t = end && !*end ? timegm(&tm) : (time_t)-1;
+	char day[16];
+	if (t != (time_t)-1 && localtime_r(&t, &tm) &&
+	    strftime(day, sizeof day, "%Y-%m-%d", &tm))
+		put(h, day);
+	else
+		text(h, utc ? utc : "—");
+}
+
+static void overview(sl_html *h, const json_t *v)
+{
+	put(h, "<table><tr><th>案件编号</th><td>");
+	jtext(h, v, "case_id");
+	put(h, "</td></tr><tr><th>移送机关</th><td>");
+	jtext(h, v, "agency");
+	put(h, "</td></tr><tr><th>片区</th><td>");
+	jtext(h, v, "zone");
+	put(h, "</td></tr><tr><th>状态</th><td>");
+	text(h, sl_casedoc_state(str(v, "state")));
+	put(h, "</td></tr><tr><th>审理期限</th><td>");
+	local_day(h, str(v, "deadline"));
+	put(h, "</td></tr><tr><th>剩余工作日</th><td>");
+	days_left(h, v);
+	put(h, "</td></tr><tr><th>审理组</th><td>");
+	size_t i;
+	const json_t *m;
+	json_array_foreach(json_object_get(v, "team"), i, m)
+	{
+		jtext(h, m, str(m, "name") ? "name" : "id");
+		put(h, "（");
+		text(h, sl_casedoc_role(str(m, "role")));
+		put(h, "） ");
+	}
+	if (!json_array_size(json_object_get(v, "team")))
+		put(h, "尚未组成");
+	put(h, "</td></tr></table>\n");
+}
+
+void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
+                  const json_t *findings, const json_t *outlines)
+{
+	const json_t *d = json_object_get(show, "dossier");
+	size_t n = json_array_size(findings);
+	findings_t fs = {findings, calloc(n ? n : 1, 1)};
+	if (!fs.shown) {
+		h->oom = 1;
+		return;
+	}
+	char title[160];
+	const char *id = str(show, "case_id"), *who = str(show, "subject_name");
+	snprintf(title, sizeof title, "案件阅卷 %s %s", id ? id : "",
+	         who ? who : "");
+	head(h, s, title);
+	overview(h, show);
+	subject(h, d);
+	facts(h, d, &fs);
+	documents(h, d, &fs);
+	returns(h, outlines);
+	put(h, "<h2>其他审查意见</h2>");
+	int other = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!fs.shown[i] && ++other)
+			finding(h, json_array_get(findings, i));
+	if (!other)
+		put(h,
+		    n ? "<p>无。</p>" : "<p>尚无审查意见（未运行检查）。</p>");
+	free(fs.shown);
+	foot(h);
+}

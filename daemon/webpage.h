@@ -1,0 +1,43 @@
+/*
+ * webpage.h - the web front's pages: whole HTML documents in Chinese,
+ * rendered on the server, with no script and no inline style (the one
+ * style sheet is sl_page_css, served as /style.css).
+ *
+ * Every text that comes from the store (a dossier, a finding, a name) goes
+ * through sl_text_clean first, so that a control, bidirectional override
+ * or other invisible character is shown as U+FFFD (as the terminal
+ * sanitiser marks it), and is then HTML-escaped. No link is made from
+ * store text: the only links are to /case/ID, the id percent-encoded.
+ */
+#ifndef SHENLID_WEBPAGE_H
+#define SHENLID_WEBPAGE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "websession.h"
+
+typedef struct {
+	char *buf;
+	size_t len, cap;
+	int oom; /* an append failed: the page is not whole */
+} sl_html;
+
+void sl_html_free(sl_html *h);
+
+extern const char sl_page_css[];
+
+/* The sign-in form; msg (NULL: none) says why the last one failed. */
+void sl_page_login(sl_html *h, const char *csrf, const char *msg);
+/* 我的待办: cases is `case list --json`. */
+void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases);
+/* 案件阅卷: `case show --json`, `review findings --json`, and the
+ * outlines of the case's returns in order (`review outline --json`). */
+void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
+                  const json_t *findings, const json_t *outlines);
+/* A page that says one thing (not found, refused, an error); s NULL
+ * when nobody is signed in. */
+void sl_page_message(sl_html *h, const sl_websess *s, const char *title,
+                     const char *text);
+
+#endif

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# The web workbench (issue 16, first slice): shenlid --http serves the
+# panel's Chinese pages on loopback through a web front that holds no key.
+#
+#   - sign-in sets a fresh HttpOnly, SameSite=Strict cookie, never the id the
+#     browser brought; a fixated or made-up id is no session; a wrong
+#     passphrase is refused, and after a few the user id is rate-limited;
+#     sign-out and the idle timeout end the session;
+#   - 我的待办 and 案件阅卷 show a leader every case of the zone and a member
+#     their own, in Chinese: states, working days left, the subject's prior
+#     sanctions (受过多次处分), facts beside their evidence and findings,
+#     documents by date, the return and its answer;
+#   - a recused member and a member of another zone get, for a case's page,
+#     the same 404 as for a case that does not exist;
+#   - a POST without or with a wrong CSRF token, or from a foreign Origin, is
+#     refused and changes nothing; a foreign Host is refused (DNS rebinding);
+#     hostile dossier text is escaped, a bidi override marked; every
+#     response carries the CSP and the other headers; an oversized body is
+#     refused;
+#   - the web front holds no store descriptor, and libmicrohttpd is not in
+#     the service's process.
+. "$(dirname "$0")/lib.sh"
+SHENLID=${SHENLID:-$(dirname "$SHENLI")/shenlid}
+[ -x "$SHENLID" ] && [ -x "$(dirname "$SHENLID")/shenlid-web" ] || { fail "no shenlid and shenlid-web beside $SHENLI"; finish; }
+PK=${SHENLI_PACKAGES:-}
+[ -d "$PK/evidence" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] || { fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
+. "$(dirname "$0")/cases_setup.sh"
+as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
+as root rules install "$PK/rules" >/dev/null
+for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
+
+# ---- the cases ---------------------------------------------------------------
+# A: zone Z1, on m2 and m3, hostile text in it, two prior sanctions, returned
+# once and answered with a bank record that cites no fact (so the
+# confession-only blocker on F1 stands). B: the example (agency ZRJ: m1 is recused), unassigned.
+z1_dossier confession_only "$T/a0.json" || { fail "no sample dossier of zone Z1"; finish; }
+python3 - "$T/a0.json" "$T/a.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["subject"]["prior_sanctions"] = [
+    {"system": "party", "level": "警告", "decided_on": "2019-03-02"},
+    {"system": "gov", "level": "记过", "decided_on": "2021-06-01"}]
+d["facts"][0]["summary"] = "<script>alert(1)</script>违规发放 javascript:alert(2) \u202egnp.exe"
+d["evidence"][0]["title"] = "<img src=x onerror=alert(3)>笔录"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+A=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/a.json")
+B=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$EXAMPLE")
+expect_rc 0 as lead case import "$T/a.json"
+expect_rc 0 as lead case import "$EXAMPLE"
+expect_rc 0 as lead case assign "$A" m2 m3
+expect_rc 1 as lead review run "$A"
+expect_rc 0 as lead review findings "$A" --json
+CODE=$(python3 -c 'import json,sys; print([f["code"] for f in json.load(open(sys.argv[1])) if f["severity"] == "blocker"][0])' "$OUT")
+expect_rc 0 as lead review return "$A" --kind supplement --from-finding "$CODE"
+as lead case show "$A" --json >"$T/show.json"
+python3 - "$T/show.json" "$T/resub.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["dossier"]
+d["evidence"].append({"id": "E99", "kind": "documentary", "title": "银行转账记录",
+                      "obtained_on": d["transferred_on"], "tags": ["bank_record"]})
+d["supplement"] = [{"item": "1", "evidence": ["E99"], "note": "已补充银行流水"}]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+# (exit 1: the resubmission's own check still finds the blocker)
+as lead case resubmit "$A" "$T/resub.json" >"$OUT" 2>"$ERR"
+expect_rc 0 as lead case show "$A" --json
+check "case A resubmitted once" pyjson "d['returns'] == 1 and d['dossier_rev'] == 2" "$OUT"
+expect_rc 0 as lead review findings "$A" --json
+check "the resubmitted case has findings to show" pyjson "len(d) > 0" "$OUT"
+
+# ---- the service with its web front ------------------------------------------
+mkdir -m 700 "$T/run"
+SOCK=$T/run/shenli.sock
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+trap 'for p in $(jobs -p); do kill "$p" 2>/dev/null; done; _cleanup' EXIT
+# start_web LOG PORT [ARGS...]: shenlid on $STORE with --http PORT; DPID
+start_web() {
+	local log=$1 port=$2
+	shift 2
+	"$SHENLID" --store "$STORE" --socket "$SOCK" --http "$port" "$@" 2>"$log" &
+	DPID=$!
+	for _ in $(seq 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$port/login" && return 0
+		sleep 0.05
+	done
+	fail "shenlid --http did not come up"
+	_show "$log"
+	return 1
+}
+PORT=$(free_port)
+start_web "$T/shenlid.log" "$PORT" || finish
+WEBPID=$(pgrep -P "$DPID" -x shenlid-web | head -1)
+check "the web front runs, a child of the service" test -n "$WEBPID"
+check "the web front holds no descriptor of the store" sh -c "! ls -l /proc/$WEBPID/fd | grep -q store.db"
+check "libmicrohttpd is not loaded in the service's process" sh -c "! grep -q microhttpd /proc/$DPID/maps"
+check "the web front listens on loopback only" sh -c "! ss -ltnH 'sport = :$PORT' | grep -v -e '127.0.0.1:' -e '\[::1\]:' | grep -q ."
+
+# ---- the browser -------------------------------------------------------------
+cp "$(dirname "$0")/web_check.py" "$T/web_check.py"
+report() { # report FILE: web_check.py's PASS/FAIL lines as this test's
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) pass "${line#PASS }" ;;
+		"FAIL "*) fail "${line#FAIL }" ;;
+		*) echo "  $line" ;;
+		esac
+	done <"$1"
+}
+# The web front's sessions are its own, though it runs as this uid: the
+# shenli command's login of the same user does not end the browser's, and
+# the browser's sign-in does not end the command's.
+SID=$(python3 "$T/web_check.py" "$PORT" "$T/pw" signin aud)
+mkdir -p -m 700 "$T/xdg"
+cli() { SHENLI_SOCKET=$SOCK XDG_RUNTIME_DIR=$T/xdg timeout 120 "$SHENLI" "$@" </dev/null; }
+expect_rc 0 cli --user aud --passphrase-file "$T/pw/aud" login
+check "a browser session outlives a shenli login of its user" test "$(python3 "$T/web_check.py" "$PORT" "$T/pw" get "$SID" /)" = 200
+SID=$(python3 "$T/web_check.py" "$PORT" "$T/pw" signin aud)
+check "the new browser session works" test "$(python3 "$T/web_check.py" "$PORT" "$T/pw" get "$SID" /)" = 200
+expect_rc 0 cli case list
+check "a shenli session outlives a browser sign-in of its user" grep -q "$A" "$OUT"
+# what the pages are measured against (printed, not checked): the same
+# operations through the command line in a session
+for args in "case list --json" "case show $A --json"; do
+	t0=$(date +%s%N)
+	for _ in 1 2 3 4 5 6 7 8 9 10; do cli $args >/dev/null; done
+	echo "  timing: shenli $args in a session: mean $((($(date +%s%N) - t0) / 10000000)) ms"
+done
+
+python3 "$T/web_check.py" "$PORT" "$T/pw" "$A" "$B" ${WEB_PAGE_OUT:-} >"$T/web.out" 2>&1
+report "$T/web.out"
+check "the web checks ran to their end" grep -q "^PASS all checks ran" "$T/web.out"
+check "no passphrase in the service's log" sh -c "! grep -q 'passphrase of' '$T/shenlid.log'"
+check "the sign-ins are logged with their user" grep -q "shenlid-web: sign-in user=lead" "$T/shenlid.log"
+
+kill "$DPID"
+wait "$DPID" 2>/dev/null
+check "the web front ends with the service" sh -c "! kill -0 $WEBPID 2>/dev/null"
+# under make asan: a leak or an error in either process is written there
+check "no sanitizer report from the service or the web front" sh -c "! grep -q Sanitizer '$T/shenlid.log'"
+
+# ---- the idle timeout ----------------------------------------------------------
+PORT=$(free_port)
+start_web "$T/idle.log" "$PORT" --idle-timeout 2 || finish
+python3 "$T/web_check.py" "$PORT" "$T/pw" idle >"$T/web.out" 2>&1
+report "$T/web.out"
+kill "$DPID"
+wait "$DPID" 2>/dev/null
+finish
