@@ -672,6 +672,7 @@ static void writers_gone(const struct pollfd *pf, nfds_t from, nfds_t n,
 		close(w->fd);
 		w->fd = -1;
 	}
+}
 
 /* ---- the web front ------------------------------------------------------ */
 
