@@ -14,24 +14,10 @@ REFUSES=${SHENLI_TEST_PLUGIN_REFUSES:-}
 [ -f "$HELLO" ] && [ -f "$REFUSES" ] ||
 	{ fail "SHENLI_TEST_PLUGIN / SHENLI_TEST_PLUGIN_REFUSES not set"; finish; }
 . "$(dirname "$0")/cases_setup.sh"
-K=$T/keys; mkdir -m 700 "$K"
-openssl genpkey -algorithm ed25519 -out "$K/admin.key" 2>/dev/null
-openssl pkey -in "$K/admin.key" -pubout -out "$K/admin.pub" 2>/dev/null
+. "$(dirname "$0")/pkgsign.sh"
 expect_rc 0 as root keys trust "$K/admin.pub"
-ABI=$(sed -n 's/^#define SHENLI_PLUGIN_ABI \([0-9][0-9]*\).*/\1/p' \
-	"$(dirname "$0")/../../core/include/shenli/plugin.h")
-# mkpkg DIR NAME SO: a plugin package signed with openssl
-mkpkg() {
-	local d=$1 name=$2 so=$3
-	rm -rf "$d"; mkdir -p "$d"
-	cp "$so" "$d/$name.so"
-	printf 'name=%s\nkind=plugin\nversion=1\nabi=%s\nfile=%s.so\nsize=%s\nsha256=%s\n' \
-		"$name" "$ABI" "$name" "$(stat -c %s "$d/$name.so")" \
-		"$(sha256sum "$d/$name.so" | cut -d' ' -f1)" >"$d/manifest"
-	openssl pkeyutl -sign -rawin -inkey "$K/admin.key" -in "$d/manifest" -out "$d/manifest.sig"
-}
-mkpkg "$T/hello" hello "$HELLO"
-mkpkg "$T/refuses" refuses "$REFUSES"
+sign_plugin "$T/hello" hello "$HELLO"
+sign_plugin "$T/refuses" refuses "$REFUSES"
 expect_rc 0 as root plugin install "$T/hello"
 expect_rc 0 as root plugin install "$T/refuses"
 

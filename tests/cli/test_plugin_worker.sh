@@ -20,21 +20,11 @@ DIR=${SHENLI_TEST_PLUGIN_DIR:-}
 [ -f "$DIR/testplugin_hello.so" ] && [ -f "$DIR/testplugin_hostile_open.so" ] ||
 	{ fail "SHENLI_TEST_PLUGIN_DIR not set"; finish; }
 . "$(dirname "$0")/cases_setup.sh"
-K=$T/keys; mkdir -m 700 "$K"
-openssl genpkey -algorithm ed25519 -out "$K/admin.key" 2>/dev/null
-openssl pkey -in "$K/admin.key" -pubout -out "$K/admin.pub" 2>/dev/null
+. "$(dirname "$0")/pkgsign.sh"
 expect_rc 0 as root keys trust "$K/admin.pub"
-ABI=$(sed -n 's/^#define SHENLI_PLUGIN_ABI \([0-9][0-9]*\).*/\1/p' \
-	"$(dirname "$0")/../../core/include/shenli/plugin.h")
-mkpkg() { # mkpkg NAME: the test plugin NAME, signed
-	local d=$T/pkg/$1
-	mkdir -p "$d"
-	cp "$DIR/testplugin_$1.so" "$d/$1.so"
-	printf 'name=%s\nkind=plugin\nversion=1\nabi=%s\nfile=%s.so\nsize=%s\nsha256=%s\n' \
-		"$1" "$ABI" "$1" "$(stat -c %s "$d/$1.so")" \
-		"$(sha256sum "$d/$1.so" | cut -d' ' -f1)" >"$d/manifest"
-	openssl pkeyutl -sign -rawin -inkey "$K/admin.key" -in "$d/manifest" -out "$d/manifest.sig"
-	expect_rc 0 as root plugin install "$d"
+mkpkg() { # mkpkg NAME: the test plugin NAME, signed and installed
+	sign_plugin "$T/pkg/$1" "$1" "$DIR/testplugin_$1.so"
+	expect_rc 0 as root plugin install "$T/pkg/$1"
 }
 FILTERED=1
 [ -n "${SHENLI_SANITIZED:-}" ] && FILTERED=

@@ -173,17 +173,9 @@ check "audit verify through the service passes" test "$src" = 0
 # and the service keeps serving
 HD=${SHENLI_TEST_PLUGIN_DIR:-}
 if [ -f "$HD/testplugin_hostile_crash.so" ]; then
-	mkdir -m 700 "$T/hk" "$T/hostile_crash"
-	openssl genpkey -algorithm ed25519 -out "$T/hk/k" 2>/dev/null
-	openssl pkey -in "$T/hk/k" -pubout -out "$T/hk/k.pub" 2>/dev/null
-	cp "$HD/testplugin_hostile_crash.so" "$T/hostile_crash/hostile_crash.so"
-	printf 'name=hostile_crash\nkind=plugin\nversion=1\nabi=%s\nfile=hostile_crash.so\nsize=%s\nsha256=%s\n' \
-		"$(sed -n 's/^#define SHENLI_PLUGIN_ABI \([0-9][0-9]*\).*/\1/p' "$(dirname "$0")/../../core/include/shenli/plugin.h")" \
-		"$(stat -c %s "$T/hostile_crash/hostile_crash.so")" \
-		"$(sha256sum "$T/hostile_crash/hostile_crash.so" | cut -d' ' -f1)" >"$T/hostile_crash/manifest"
-	openssl pkeyutl -sign -rawin -inkey "$T/hk/k" -in "$T/hostile_crash/manifest" \
-		-out "$T/hostile_crash/manifest.sig"
-	expect_rc 0 svc root keys trust "$T/hk/k.pub"
+	. "$(dirname "$0")/pkgsign.sh"
+	sign_plugin "$T/hostile_crash" hostile_crash "$HD/testplugin_hostile_crash.so"
+	expect_rc 0 svc root keys trust "$K/admin.pub"
 	expect_rc 0 svc root plugin install "$T/hostile_crash"
 	expect_rc 1 svc boss review run "$ID"
 	expect_rc 0 svc boss review findings "$ID" --json
