@@ -23,10 +23,11 @@
  * signals to other processes, writing or creating files), so that a
  * plugin's constructors, which run inside dlopen, are already fenced.
  *
- * AddressSanitizer reserves terabytes of address space and its leak
- * checker needs clone and ptrace at exit: in sanitizer builds there is no
- * RLIMIT_AS and no filter (sl_confine_enforced() says so). Release builds
- * have both.
+ * AddressSanitizer reserves terabytes of address space, its leak checker
+ * needs clone and ptrace at exit, and its reports go to stderr, which may
+ * be a file: in sanitizer builds there is no RLIMIT_AS, no RLIMIT_FSIZE
+ * and no filter (sl_confine_enforced() says so). Release builds have all
+ * three.
  */
 #ifndef SHENLI_CONFINE_H
 #define SHENLI_CONFINE_H
