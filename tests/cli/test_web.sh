@@ -17,6 +17,11 @@
 #     hostile dossier text is escaped, a bidi override marked; every
 #     response carries the CSP and the other headers; an oversized body is
 #     refused;
+#   - 组成审理组: on an accepted case a leader is offered the zone's members
+#     and the specialists, the recused (回避) and other zones' members shown
+#     disabled with why; a forged POST naming them, and a member's, is
+#     refused by the service's `case assign`, its reason shown in Chinese,
+#     and changes nothing; a case one may not see gives the same 404;
 #   - the web front holds no store descriptor, and libmicrohttpd is not in
 #     the service's process.
 . "$(dirname "$0")/lib.sh"

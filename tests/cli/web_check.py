@@ -170,6 +170,55 @@ def not_found_checks(a, b):
     ok(a not in r1.body, "the 404 does not name the case")
 
 
+def team_of(sid, case):
+    """The 审理组 row of a case's page (its overview)."""
+    body = req("GET", "/case/" + case, sid).body
+    return body.split("<th>审理组</th><td>", 1)[-1].split("</td>", 1)[0]
+
+
+def assign_checks(lead, m2, a, b):
+    """组成审理组: B (agency ZRJ, accepted, no team) and A (on m2 and m3)."""
+    r = req("GET", "/case/" + b, lead)
+    body = r.body
+    ok(r.status == 200 and "<h2>组成审理组</h2>" in body and 'action="/case/%s/assign"' % b in body,
+       "the leader sees the 组成审理组 form on an accepted case")
+    row = lambda u: body.split('value="%s"' % u, 1)[-1].split("</tr>", 1)[0]
+    ok(row("m1").startswith(" disabled") and "回避" in row("m1") and "ZRJ" in row("m1"),
+       "m1 (home agency ZRJ, which transferred B) is shown disabled: 回避")
+    ok(row("m9").startswith(" disabled") and "非本片区" in row("m9"),
+       "m9 (a member of zone Z2) is shown disabled: another zone")
+    ok(not row("m2").startswith(" disabled") and not row("m3").startswith(" disabled")
+       and not row("sp").startswith(" disabled"), "m2, m3 and the specialist sp may be picked")
+    ok('value="lead"' not in body and 'value="aud"' not in body, "leaders and auditors are not offered")
+    token = csrf_of(body)
+    r = req("POST", "/case/%s/assign" % b, lead, "reviewer=m2&reviewer=m3")
+    ok(r.status == 403, "an assignment without a CSRF token is refused (%d)" % r.status)
+    r = req("POST", "/case/%s/assign" % b, lead, "csrf=%s&reviewer=m2&reviewer=m3" % ("0" * 64))
+    ok(r.status == 403, "an assignment with a wrong CSRF token is refused")
+    ok("尚未组成" in team_of(lead, b), "the refused POSTs formed no team")
+    r = req("POST", "/case/%s/assign" % b, lead, "csrf=%s&reviewer=m1&reviewer=m2" % token)
+    ok(r.status == 403 and "必须回避" in r.body and "未作任何更改" in r.body,
+       "a forged POST naming the recused m1: refused, the service's reason in Chinese (%d)" % r.status)
+    r = req("POST", "/case/%s/assign" % b, lead, "csrf=%s&reviewer=m9&reviewer=m2" % token)
+    ok(r.status == 403 and "无权操作" in r.body, "a forged POST naming m9 of another zone: refused (%d)" % r.status)
+    ok("尚未组成" in team_of(lead, b), "the refused assignments changed nothing")
+    m2page = req("GET", "/case/" + a, m2).body
+    ok("组成审理组" not in m2page, "a member is offered no 组成审理组 form")
+    r = req("POST", "/case/%s/assign" % a, m2, "csrf=%s&reviewer=m2&reviewer=m3" % csrf_of(m2page))
+    ok(r.status == 403 and "无权操作" in r.body and "case.assign" in r.body,
+       "a member's assignment is refused by the service, in Chinese (%d)" % r.status)
+    _, _, m9 = sign_in("m9")
+    t9 = csrf_of(req("GET", "/", m9).body)
+    r1 = req("POST", "/case/%s/assign" % a, m9, "csrf=%s&reviewer=m9&reviewer=m2" % t9)
+    r2 = req("POST", "/case/ZXX-0000-0000/assign", m9, "csrf=%s&reviewer=m9&reviewer=m2" % t9)
+    ok(r1.status == 404 and r1.body == r2.body, "an assignment of a case one may not see: the same 404 as for none")
+    r = req("POST", "/case/%s/assign" % b, lead, "csrf=%s&reviewer=m3&reviewer=sp" % token)
+    ok(r.status == 303 and r.header("Location") == "/case/" + b, "the leader forms B's team of m3 and sp: 303 to the case")
+    team = team_of(lead, b)
+    ok("m3" in team or "sp" in team, "the case page shows the new team (%s)" % team)
+    ok("审理中" in req("GET", "/case/" + b, lead).body, "the case is now 审理中")
+
+
 def post_checks(lead):
     form = req("GET", "/", lead)
     token = csrf_of(form.body)
@@ -239,6 +288,7 @@ def main():
         case_checks(lead, a)
         timing(lead, a)
         not_found_checks(a, b)
+        assign_checks(lead, m2, a, b)
         token = post_checks(lead)
         css = req("GET", "/style.css")
         ok(css.status == 200 and "text/css" in (css.header("Content-Type") or ""), "the style sheet is served")
