@@ -18,7 +18,7 @@
 /* What a connection has sent of its body so far. */
 typedef struct {
 	char *body;
-	size_t len;
+	size_t len, cap;
 	int too_big;
 	size_t max; /* the bound of this request's body */
 } sl_webreq;
@@ -39,6 +39,9 @@ enum MHD_Result sl_web_refused(struct MHD_Connection *c, const sl_websess *s);
 /* The i-th value of name in an x-www-form-urlencoded body, decoded
  * (malloc'ed; NULL if there is none, it is malformed, or out of memory). */
 char *sl_web_form(const sl_webreq *r, const char *name, size_t i, size_t *n);
+/* A service's message (a run's stderr) as a person reads it: the
+ * trailing newlines and the program's name ("shenli: ") off, in place. */
+const char *sl_web_plain(char *msg);
 /* A case id as a path may carry it: never an option ("-..."). */
 int sl_web_id_ok(const char *id);
 

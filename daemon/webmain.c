@@ -13,7 +13,8 @@
  * Every request: the Host header must name this listener (a page of
  * another site, resolved to 127.0.0.1 by DNS rebinding, is refused with
  * 421); a POST must carry the session's CSRF token and, when the browser
- * sends Origin, this listener's origin; bodies are bounded (64 KiB); every
+ * sends Origin, this listener's origin; bodies are bounded (64 KiB; an
+ * intake's upload: the dossier limit, webpage_intake.h); every
  * response carries the CSP and the other headers of set_headers().
  */
 #define _GNU_SOURCE
@@ -36,6 +37,7 @@
 #include "webcall.h"
 #include "webhttp.h"
 #include "webpage.h"
+#include "webpage_intake.h"
 #include "webpage_lead.h"
 #include "websession.h"
 
@@ -453,6 +455,14 @@ static enum MHD_Result case_page(struct MHD_Connection *c, sl_websess *s,
 	return res;
 }
 
+const char *sl_web_plain(char *msg)
+{
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = 0;
+	return !strncmp(msg, "shenli: ", 8) ? msg + 8 : msg;
+}
+
 int sl_web_id_ok(const char *id)
 {
 	size_t n = strlen(id);
@@ -473,6 +483,8 @@ static enum MHD_Result post_page(struct MHD_Connection *c, const char *url,
                                  request *r, sl_websess *s)
 {
 	static const char suffix[] = "/assign";
+	if (!strcmp(url, "/intake"))
+		return sl_web_intake(c, s, r);
 	size_t n = strlen(url), sl = sizeof suffix - 1;
 	char id[72];
 	if (!strncmp(url, "/case/", 6) && n > 6 + sl &&
@@ -508,11 +520,14 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url,
 		res = have && s.signed_in ? post_page(c, url, r, &s)
 		                          : sl_web_refused(c, NULL);
 	else if (!have || !s.signed_in)
-		res = strcmp(url, "/") && strncmp(url, "/case/", 6)
+		res = strcmp(url, "/") && strncmp(url, "/case/", 6) &&
+		              strcmp(url, "/intake")
 		          ? not_found(c, NULL)
 		          : redirect(c, "/login", NULL);
 	else if (!strcmp(url, "/"))
 		res = queue(c, &s);
+	else if (!strcmp(url, "/intake"))
+		res = sl_web_intake_form(c, &s);
 	else if (!strncmp(url, "/case/", 6) && sl_web_id_ok(url + 6))
 		res = case_page(c, &s, url + 6);
 	else
@@ -534,6 +549,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		if (!(r = calloc(1, sizeof *r)))
 			return MHD_NO;
 		*ctx = r;
+		r->max = post && !strcmp(url, "/intake") ? sl_intake_body_max()
+		                                         : BODY_MAX;
 		const char *len = MHD_lookup_connection_value(
 		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (!host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -543,17 +560,24 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		if (!post && strcmp(method, "GET") && strcmp(method, "HEAD"))
 			return message(c, 405, NULL, "不支持的请求",
 			               "不支持此请求方法。");
-		if (len && strtoull(len, NULL, 10) > BODY_MAX)
+		if (len && strtoull(len, NULL, 10) > r->max)
 			return message(c, 413, NULL, "请求过大",
 			               "提交的内容过大。");
 		return MHD_YES;
 	}
 	if (*size) { /* a piece of the body: kept while within bounds */
-		if (!r->too_big && r->len + *size <= BODY_MAX) {
-			char *b = realloc(r->body, r->len + *size + 1);
+		if (!r->too_big && r->len + *size <= r->max) {
+			/* doubled as it grows: an upload of 16 MiB comes in
+			 * thousands of pieces */
+			size_t cap = r->cap ? r->cap : 4096;
+			while (cap < r->len + *size + 1)
+				cap *= 2;
+			char *b =
+			    cap == r->cap ? r->body : realloc(r->body, cap);
 			if (b) {
 				memcpy(b + r->len, data, *size);
 				r->body = b;
+				r->cap = cap;
 				r->len += *size;
 				b[r->len] = 0;
 			}

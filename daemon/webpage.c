@@ -217,7 +217,11 @@ static void head(sl_html *h, const sl_websess *s, const char *title)
 	       "<link rel=\"stylesheet\" href=\"/style.css\"></head><body>"
 	       "<header><strong>划片审理工作台</strong>");
 	if (s && s->signed_in) {
-		put(h, "<a href=\"/\">我的待办</a><span>当前用户：");
+		put(h, "<a href=\"/\">我的待办</a>");
+		/* the role's own pages; the service refuses the others */
+		if (!strcmp(s->role, "leader"))
+			put(h, "<a href=\"/intake\">受理</a>");
+		put(h, "<span>当前用户：");
 		text(h, s->user);
 		put(h, "</span><form method=\"post\" action=\"/logout\">"
 		       "<input type=\"hidden\" name=\"csrf\" value=\"");

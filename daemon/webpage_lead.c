@@ -128,15 +128,6 @@ void sl_page_team_form(sl_html *h, const sl_websess *s, const json_t *show,
 	               "</button></p></form>\n");
 }
 
-/* The service's message as a person reads it: the program's name off. */
-static const char *plain(char *msg)
-{
-	size_t n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = 0;
-	return !strncmp(msg, "shenli: ", 8) ? msg + 8 : msg;
-}
-
 /* The service refused what was posted: its message, and the way back. */
 static enum MHD_Result refusal(struct MHD_Connection *c, const sl_websess *s,
                                unsigned status, const char *title,
@@ -145,7 +136,7 @@ static enum MHD_Result refusal(struct MHD_Connection *c, const sl_websess *s,
 	sl_html h = {0};
 	sl_html_head(&h, s, title);
 	sl_html_put(&h, "<p class=\"error\">");
-	sl_html_text(&h, *msg ? plain(msg) : "审理服务拒绝了此操作。");
+	sl_html_text(&h, *msg ? sl_web_plain(msg) : "审理服务拒绝了此操作。");
 	sl_html_put(&h, "</p><p>未作任何更改。</p><p><a href=\"");
 	sl_html_put(&h, back); /* a path this file made of a checked id */
 	sl_html_put(&h, "\">返回</a></p>");

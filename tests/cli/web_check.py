@@ -9,7 +9,10 @@ Only the standard library (http.client): a browser's requests, each made
 by hand, so that what the server answers to each is seen exactly.
 """
 import http.client
+import json
+import os
 import re
+import socket
 import sys
 import time
 import urllib.parse
@@ -219,6 +222,60 @@ def assign_checks(lead, m2, a, b):
     ok("审理中" in req("GET", "/case/" + b, lead).body, "the case is now 审理中")
 
 
+def multipart(fields, files):
+    """(body, content type) of a form with fields and files [(name, bytes)]."""
+    b = "----shenli-test-boundary-7f3a"
+    out = b""
+    for k, v in fields.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (b, k, v)).encode()
+    for fn, data in files:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"dossier\"; filename=\"%s\"\r\n"
+                "Content-Type: application/json\r\n\r\n" % (b, fn)).encode() + data + b"\r\n"
+    return out + ("--%s--\r\n" % b).encode(), "multipart/form-data; boundary=" + b
+
+
+def intake_checks(lead, m2):
+    up = os.environ.get("UPLOADS", "")
+    files = [(n, open(os.path.join(up, n), "rb").read()) for n in ("ok.json", "deferred.json", "refused.json")]
+    ids = [json.loads(d)["case_id"] for _, d in files]
+    r = req("GET", "/intake", lead)
+    ok(r.status == 200 and 'enctype="multipart/form-data"' in r.body and 'type="file"' in r.body,
+       "受理: the leader's upload form")
+    ok('href="/intake"' in req("GET", "/", lead).body, "the leader's pages link to 受理")
+    token = csrf_of(r.body)
+    r = req("GET", "/intake", m2)
+    ok(r.status == 403 and 'href="/intake"' not in r.body, "a member is offered no 受理 (403)")
+    body, ctype = multipart({}, files)
+    r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
+    ok(r.status == 403, "an upload without a CSRF token is refused (%d)" % r.status)
+    body, ctype = multipart({"csrf": "0" * 64}, files)
+    r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
+    ok(r.status == 403, "an upload with a wrong CSRF token is refused")
+    ok(req("GET", "/case/" + ids[0], lead).status == 404, "the refused uploads imported nothing")
+    body, ctype = multipart({"csrf": csrf_of(req("GET", "/", m2).body)}, files[:1])
+    r = req("POST", "/intake", m2, body, headers={"Content-Type": ctype})
+    ok(r.status == 403 and "无权操作" in r.body, "a member's upload is refused by the service (%d)" % r.status)
+    body, ctype = multipart({"csrf": token}, files)
+    r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
+    rows = r.body.split("<th>理由</th></tr>", 1)[-1].split("</table>", 1)[0].split("</tr>")
+    dec = {i: re.sub("<[^>]+>", "|", row) for i in ids for row in rows if i in row}
+    ok(r.status == 200 and "受理结果" in r.body, "the upload is decided (%d)" % r.status)
+    ok("|受理|" in dec.get(ids[0], ""), "the new case of the zone: 受理 (%s)" % dec.get(ids[0], "")[:80])
+    ok("|暂缓受理|" in dec.get(ids[1], "") and "缺少" in dec.get(ids[1], ""),
+       "the case without its documents: 暂缓受理, what is missing in Chinese")
+    ok("|不予受理|" in dec.get(ids[2], "") and "不属本审理组" in dec.get(ids[2], ""),
+       "the other zone's case: 不予受理, why in Chinese")
+    ok(req("GET", "/case/" + ids[0], lead).status == 200, "the accepted case opens")
+    # over the dossier limit: refused on its headers, before it is read
+    s = socket.create_connection(("127.0.0.1", PORT), timeout=60)
+    s.sendall(("POST /intake HTTP/1.1\r\nHost: %s\r\nCookie: shenli_sid=%s\r\n"
+               "Content-Type: %s\r\nContent-Length: %d\r\n\r\n" % (HOST, lead, ctype, 17 << 20)).encode()
+              + b"x" * 4096)
+    head = s.recv(4096).decode("utf-8", "replace")
+    s.close()
+    ok(head.startswith("HTTP/1.1 413"), "an upload over the dossier limit is refused (%s)" % head[:12])
+
+
 def post_checks(lead):
     form = req("GET", "/", lead)
     token = csrf_of(form.body)
@@ -289,6 +346,7 @@ def main():
         timing(lead, a)
         not_found_checks(a, b)
         assign_checks(lead, m2, a, b)
+        intake_checks(lead, m2)
         token = post_checks(lead)
         css = req("GET", "/style.css")
         ok(css.status == 200 and "text/css" in (css.header("Content-Type") or ""), "the style sheet is served")
