@@ -37,6 +37,7 @@
 #include "webcall.h"
 #include "webhttp.h"
 #include "webpage.h"
+#include "webpage_audit.h"
 #include "webpage_intake.h"
 #include "webpage_lead.h"
 #include "websession.h"
@@ -521,13 +522,15 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url,
 		                          : sl_web_refused(c, NULL);
 	else if (!have || !s.signed_in)
 		res = strcmp(url, "/") && strncmp(url, "/case/", 6) &&
-		              strcmp(url, "/intake")
+		              strcmp(url, "/intake") && strcmp(url, "/audit")
 		          ? not_found(c, NULL)
 		          : redirect(c, "/login", NULL);
 	else if (!strcmp(url, "/"))
 		res = queue(c, &s);
 	else if (!strcmp(url, "/intake"))
 		res = sl_web_intake_form(c, &s);
+	else if (!strcmp(url, "/audit"))
+		res = sl_web_audit(c, &s);
 	else if (!strncmp(url, "/case/", 6) && sl_web_id_ok(url + 6))
 		res = case_page(c, &s, url + 6);
 	else

@@ -221,6 +221,8 @@ static void head(sl_html *h, const sl_websess *s, const char *title)
 		/* the role's own pages; the service refuses the others */
 		if (!strcmp(s->role, "leader"))
 			put(h, "<a href=\"/intake\">受理</a>");
+		if (!strcmp(s->role, "auditor") || !strcmp(s->role, "admin"))
+			put(h, "<a href=\"/audit\">审计</a>");
 		put(h, "<span>当前用户：");
 		text(h, s->user);
 		put(h, "</span><form method=\"post\" action=\"/logout\">"

@@ -27,6 +27,10 @@
 #     (受理, 暂缓受理, 不予受理) with its reasons in Chinese; a member is
 #     refused; an upload without the CSRF token imports nothing; one over
 #     the dossier limit is refused before it is read;
+#   - 审计: the auditor sees audit verify's result (head seq and hash) and
+#     the log, 100 entries a page, filtered by action, actor, object and a
+#     seq range, escaped; a member's and a leader's are refused as the
+#     service refuses them;
 #   - the web front holds no store descriptor, and libmicrohttpd is not in
 #     the service's process.
 . "$(dirname "$0")/lib.sh"
