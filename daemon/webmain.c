@@ -539,6 +539,21 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url,
 	return res;
 }
 
+/* The request comes from a signed-in leader's browser: only theirs may
+ * send an upload of the dossier limit (64 connections of anyone's at
+ * 16 MiB would be a gigabyte held). Who may import is the service's. */
+static int leader_of(struct MHD_Connection *c)
+{
+	sl_websess s;
+	memset(&s, 0, sizeof s);
+	int yes =
+	    sl_websess_get(
+	        MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE), &s) &&
+	    s.signed_in && !strcmp(s.role, "leader");
+	sl_websess_wipe(&s);
+	return yes;
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
                                const char *url, const char *method,
                                const char *version, const char *data,
@@ -552,8 +567,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		if (!(r = calloc(1, sizeof *r)))
 			return MHD_NO;
 		*ctx = r;
-		r->max = post && !strcmp(url, "/intake") ? sl_intake_body_max()
-		                                         : BODY_MAX;
+		r->max = post && !strcmp(url, "/intake") && leader_of(c)
+		             ? sl_intake_body_max()
+		             : BODY_MAX;
 		const char *len = MHD_lookup_connection_value(
 		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (!host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,

@@ -274,6 +274,14 @@ def intake_checks(lead, m2):
     head = s.recv(4096).decode("utf-8", "replace")
     s.close()
     ok(head.startswith("HTTP/1.1 413"), "an upload over the dossier limit is refused (%s)" % head[:12])
+    # a dossier's size is a leader's alone: anyone else's body stays at 64 KiB
+    r = req("POST", "/intake", m2, b"x" * (100 << 10), headers={"Content-Type": ctype})
+    ok(r.status == 413, "a member's upload of 100 KiB is refused on its size (%d)" % r.status)
+    big = files[0][1] + b" " * (1 << 20)
+    body, ctype = multipart({"csrf": token}, [("big.json", big)])
+    r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
+    ok(r.status == 200 and "不予受理" in r.body and "已在审理系统中" in r.body,
+       "the leader's upload of 1 MiB is read whole and decided (a duplicate: %d)" % r.status)
 
 
 ROW = re.compile(r"<tr><td>(\d+)</td><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>")
