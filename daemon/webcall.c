@@ -88,19 +88,28 @@ void sl_webcall_logout(const char *tok)
 	json_decref(reply);
 }
 
-int sl_webcall_run(const char *tok, const char *const *argv, json_t **out)
+int sl_webcall_exec(const char *tok, const char *const *argv,
+                    const json_t *files, int zh, sl_webcall_res *res)
 {
-	*out = NULL;
+	memset(res, 0, sizeof *res);
 	json_t *av = json_array(), *reply = NULL;
 	for (size_t i = 0; av && argv[i]; i++)
 		json_array_append_new(av, json_string(argv[i]));
 	json_t *req =
 	    json_pack("{s:s, s:s, s:o}", "op", "run", "token", tok, "argv", av);
-	int rc = req ? exchange(req, &reply) : SL_ESYS;
+	/* the service's messages in Chinese, as a panel member's shell with
+	 * LANG=zh_CN.UTF-8 gets them (cli_init_locale falls back to C.UTF-8
+	 * and LANGUAGE where the locale is not installed) */
+	int bad = req && zh &&
+	          json_object_set_new(
+	              req, "env", json_pack("{s:s}", "LANG", "zh_CN.UTF-8"));
+	bad = bad ||
+	      (req && files && json_object_set(req, "files", (json_t *)files));
+	int rc = req && !bad ? exchange(req, &reply) : SL_ESYS;
 	json_decref(req);
 	if (rc) {
 		json_decref(reply);
-		return rc;
+		return res->rc = rc;
 	}
 	unsigned char *b = NULL;
 	size_t n = 0;
@@ -109,15 +118,40 @@ int sl_webcall_run(const char *tok, const char *const *argv, json_t **out)
 		rc = r == SL_EAUTH      ? SL_WEBCALL_NOSESSION
 		     : r >= 1 && r <= 7 ? (int)r
 		                        : SL_ESYS;
-	} else if (!sl_wire_is_int(reply, "rc")) {
+		snprintf(res->err, sizeof res->err, "%s",
+		         sl_wire_text(reply, "error"));
+	} else if (!sl_wire_is_int(reply, "rc") ||
+	           sl_wire_bytes(reply, "stdout", &res->out, &res->len) != 0) {
 		rc = SL_ESYS;
-	} else if ((rc = (int)sl_wire_int(reply, "rc")) == 0) {
-		json_error_t e;
-		if (sl_wire_bytes(reply, "stdout", &b, &n) != 0 ||
-		    !(*out = json_loadb((const char *)b, n, 0, &e)))
+	} else {
+		rc = (int)sl_wire_int(reply, "rc");
+		if (rc < 0 || rc > 7)
 			rc = SL_ESYS;
+		if (sl_wire_bytes(reply, "stderr", &b, &n) == 0)
+			snprintf(
+			    res->err, sizeof res->err, "%.*s",
+			    (int)(n < sizeof res->err ? n : sizeof res->err),
+			    (const char *)b);
 		free(b);
 	}
 	json_decref(reply);
+	return res->rc = rc;
+}
+
+void sl_webcall_res_free(sl_webcall_res *res)
+{
+	free(res->out);
+	memset(res, 0, sizeof *res);
+}
+
+int sl_webcall_run(const char *tok, const char *const *argv, json_t **out)
+{
+	*out = NULL;
+	sl_webcall_res res;
+	int rc = sl_webcall_exec(tok, argv, NULL, 0, &res);
+	json_error_t e;
+	if (!rc && !(*out = json_loadb((const char *)res.out, res.len, 0, &e)))
+		rc = SL_ESYS;
+	sl_webcall_res_free(&res);
 	return rc;
 }

@@ -34,4 +34,21 @@ void sl_webcall_logout(const char *tok);
  * could not be asked or answered nonsense. */
 int sl_webcall_run(const char *tok, const char *const *argv, json_t **out);
 
+/* A run's whole answer: its exit code, standard output as it came (also
+ * when the code is not 0: an intake that deferred a dossier prints its
+ * decision and exits 1) and the start of its standard error (the
+ * service's message, shown to the user as it is). */
+typedef struct {
+	int rc;
+	unsigned char *out; /* NUL-terminated beyond len */
+	size_t len;
+	char err[1024];
+} sl_webcall_res;
+/* Run argv as sl_webcall_run does; files: the bytes of the words that
+ * name files ({WORD: BASE64}, proto.h), or NULL; zh: the messages in
+ * Chinese. Returns res->rc; free res with sl_webcall_res_free. */
+int sl_webcall_exec(const char *tok, const char *const *argv,
+                    const json_t *files, int zh, sl_webcall_res *res);
+void sl_webcall_res_free(sl_webcall_res *res);
+
 #endif

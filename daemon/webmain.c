@@ -13,7 +13,8 @@
  * Every request: the Host header must name this listener (a page of
  * another site, resolved to 127.0.0.1 by DNS rebinding, is refused with
  * 421); a POST must carry the session's CSRF token and, when the browser
- * sends Origin, this listener's origin; bodies are bounded (64 KiB); every
+ * sends Origin, this listener's origin; bodies are bounded (64 KiB; an
+ * intake's upload: the dossier limit, webpage_intake.h); every
  * response carries the CSP and the other headers of set_headers().
  */
 #define _GNU_SOURCE
@@ -34,7 +35,11 @@
 #include <shenli/base.h>
 
 #include "webcall.h"
+#include "webhttp.h"
 #include "webpage.h"
+#include "webpage_audit.h"
+#include "webpage_intake.h"
+#include "webpage_lead.h"
 #include "websession.h"
 
 #define BODY_MAX (64u << 10)
@@ -42,12 +47,7 @@
 
 static int port;
 
-/* What a connection has sent of its body so far. */
-typedef struct {
-	char *body;
-	size_t len;
-	int too_big;
-} request;
+typedef sl_webreq request;
 
 static void logf_(const char *what, const char *user)
 {
@@ -132,6 +132,35 @@ static enum MHD_Result not_found(struct MHD_Connection *c, const sl_websess *s)
 	return message(c, 404, s, "未找到", "没有您可查看的此页面或案件。");
 }
 
+enum MHD_Result sl_web_page(struct MHD_Connection *c, unsigned status,
+                            sl_html *h)
+{
+	return send_page(c, status, h, NULL);
+}
+
+enum MHD_Result sl_web_message(struct MHD_Connection *c, unsigned status,
+                               const sl_websess *s, const char *title,
+                               const char *text)
+{
+	return message(c, status, s, title, text);
+}
+
+enum MHD_Result sl_web_redirect(struct MHD_Connection *c, const char *to)
+{
+	return redirect(c, to, NULL);
+}
+
+enum MHD_Result sl_web_not_found(struct MHD_Connection *c, const sl_websess *s)
+{
+	return not_found(c, s);
+}
+
+enum MHD_Result sl_web_refused(struct MHD_Connection *c, const sl_websess *s)
+{
+	return message(c, 403, s && s->signed_in ? s : NULL, "请求无效",
+	               "请求未通过校验，未执行任何操作。");
+}
+
 /* ---- checks ------------------------------------------------------------- */
 
 /* host is this listener: 127.0.0.1:PORT, localhost:PORT, [::1]:PORT. */
@@ -163,9 +192,7 @@ static int hexval(int ch)
 	                                : -1;
 }
 
-/* The value of name in an x-www-form-urlencoded body, decoded (malloc'ed;
- * NULL if absent, malformed or out of memory). */
-static char *form_get(const request *r, const char *name, size_t *n)
+char *sl_web_form(const request *r, const char *name, size_t i, size_t *n)
 {
 	size_t nl = strlen(name);
 	const char *p = r->body, *end = r->body + r->len;
@@ -173,7 +200,7 @@ static char *form_get(const request *r, const char *name, size_t *n)
 		const char *amp = memchr(p, '&', (size_t)(end - p));
 		const char *f_end = amp ? amp : end;
 		if ((size_t)(f_end - p) > nl && !strncmp(p, name, nl) &&
-		    p[nl] == '=') {
+		    p[nl] == '=' && i-- == 0) {
 			const char *v = p + nl + 1;
 			char *out = malloc((size_t)(f_end - v) + 1), *o = out;
 			for (; out && v < f_end; v++) {
@@ -202,6 +229,12 @@ static char *form_get(const request *r, const char *name, size_t *n)
 		p = amp ? amp + 1 : NULL;
 	}
 	return NULL;
+}
+
+/* The value of name in an x-www-form-urlencoded body (the first). */
+static char *form_get(const request *r, const char *name, size_t *n)
+{
+	return sl_web_form(r, name, 0, n);
 }
 
 static void wipe_free(char *s, size_t n)
@@ -233,13 +266,15 @@ static enum MHD_Result get_login(struct MHD_Connection *c, sl_websess *s,
 	return login_form(c, 200, s, fresh, NULL);
 }
 
-/* Leaders and auditors see every case they may read; the others their
- * own. The service says who may list users: that is the role's test. */
-static int sees_all(const char *tok, const char *user)
+/* The user's role, from the service's list of users (a role that may not
+ * list them gets ""): leaders and auditors see every case they may read,
+ * the others their own; the pages offer a leader's and an auditor's
+ * forms by it, and the service refuses what the role may not do. */
+static void role_of(const char *tok, const char *user, char *role, size_t cap)
 {
 	static const char *const av[] = {"user", "list", "--json", NULL};
 	json_t *users = NULL;
-	int all = 0;
+	snprintf(role, cap, "%s", "");
 	if (sl_webcall_run(tok, av, &users) == 0) {
 		size_t i;
 		json_t *u;
@@ -247,15 +282,13 @@ static int sees_all(const char *tok, const char *user)
 		{
 			const char *id =
 			    json_string_value(json_object_get(u, "id"));
-			const char *role =
+			const char *r =
 			    json_string_value(json_object_get(u, "role"));
-			if (id && role && !strcmp(id, user))
-				all = !strcmp(role, "leader") ||
-				      !strcmp(role, "auditor");
+			if (id && r && !strcmp(id, user))
+				snprintf(role, cap, "%s", r);
 		}
 	}
 	json_decref(users);
-	return all;
 }
 
 static enum MHD_Result post_login(struct MHD_Connection *c, request *r,
@@ -282,7 +315,7 @@ static enum MHD_Result post_login(struct MHD_Connection *c, request *r,
 		logf_("sign-in throttled", user);
 		res = login_form(c, 429, s, 0, m);
 	} else {
-		char tok[SL_TOKEN_HEX + 1], msg[256];
+		char tok[SL_TOKEN_HEX + 1], msg[256], role[16];
 		long retry = 0;
 		int rc = sl_webcall_login(user, pass, pl, tok, &retry, msg,
 		                          sizeof msg);
@@ -292,6 +325,8 @@ static enum MHD_Result post_login(struct MHD_Connection *c, request *r,
 		if (!retry)
 			sl_websess_signin_done(user, !refused);
 		sl_websess n;
+		if (!rc)
+			role_of(tok, user, role, sizeof role);
 		if (retry) {
 			/* the service's limit of the web front's account: all
 			 * browsers' failures together (SECURITY.md) */
@@ -306,8 +341,8 @@ static enum MHD_Result post_login(struct MHD_Connection *c, request *r,
 		} else if (rc) {
 			res = message(c, 503, NULL, "服务暂不可用",
 			              "审理服务暂时无法登录，请稍后再试。");
-		} else if (sl_websess_sign_in(s->id, user, sees_all(tok, user),
-		                              tok, &n) != 0) {
+		} else if (sl_websess_sign_in(s->id, user, role, tok, &n) !=
+		           0) {
 			sl_webcall_logout(tok);
 			res = message(c, 503, NULL, "服务暂不可用",
 			              "同时登录的用户过多，请稍后再试。");
@@ -344,7 +379,7 @@ static enum MHD_Result post_logout(struct MHD_Connection *c, request *r,
 /* ---- pages -------------------------------------------------------------- */
 
 /* A run's outcome other than success, as a page. */
-static enum MHD_Result failed(struct MHD_Connection *c, sl_websess *s, int rc)
+enum MHD_Result sl_web_failed(struct MHD_Connection *c, sl_websess *s, int rc)
 {
 	if (rc == SL_WEBCALL_NOSESSION) {
 		sl_websess_lost(s->id);
@@ -364,7 +399,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, sl_websess *s)
 	int rc = sl_webcall_run(s->token, s->sees_all ? all : mine, &cases);
 	if (rc || !json_is_array(cases)) {
 		json_decref(cases);
-		return failed(c, s, rc ? rc : SL_ESYS);
+		return sl_web_failed(c, s, rc ? rc : SL_ESYS);
 	}
 	sl_html h = {0};
 	sl_page_queue(&h, s, cases);
@@ -407,10 +442,12 @@ static enum MHD_Result case_page(struct MHD_Connection *c, sl_websess *s,
 	if (rc == SL_EPERM || rc == SL_EINPUT) {
 		res = not_found(c, s); /* not visible, or no such id */
 	} else if (rc || !json_is_object(show) || !json_is_array(fnd)) {
-		res = failed(c, s, rc ? rc : SL_ESYS);
+		res = sl_web_failed(c, s, rc ? rc : SL_ESYS);
 	} else {
 		sl_html h = {0};
-		sl_page_case(&h, s, show, fnd, outl);
+		json_t *users = sl_lead_team_users(s, show);
+		sl_page_case(&h, s, show, fnd, outl, users);
+		json_decref(users);
 		res = send_page(c, 200, &h, NULL);
 	}
 	json_decref(show);
@@ -419,8 +456,15 @@ static enum MHD_Result case_page(struct MHD_Connection *c, sl_websess *s,
 	return res;
 }
 
-/* A case id as a path may carry it: never an option ("-..."). */
-static int id_ok(const char *id)
+const char *sl_web_plain(char *msg)
+{
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = 0;
+	return !strncmp(msg, "shenli: ", 8) ? msg + 8 : msg;
+}
+
+int sl_web_id_ok(const char *id)
 {
 	size_t n = strlen(id);
 	if (!n || n > 64 || id[0] == '-')
@@ -432,6 +476,25 @@ static int id_ok(const char *id)
 		        id[i]))
 			return 0;
 	return 1;
+}
+
+/* A signed-in user's POST other than sign-out: each handler checks the
+ * form's CSRF token before it does anything. */
+static enum MHD_Result post_page(struct MHD_Connection *c, const char *url,
+                                 request *r, sl_websess *s)
+{
+	static const char suffix[] = "/assign";
+	if (!strcmp(url, "/intake"))
+		return sl_web_intake(c, s, r);
+	size_t n = strlen(url), sl = sizeof suffix - 1;
+	char id[72];
+	if (!strncmp(url, "/case/", 6) && n > 6 + sl &&
+	    n - 6 - sl < sizeof id && !strcmp(url + n - sl, suffix)) {
+		snprintf(id, sizeof id, "%.*s", (int)(n - 6 - sl), url + 6);
+		if (sl_web_id_ok(id))
+			return sl_web_assign(c, s, id, r);
+	}
+	return sl_web_refused(c, s);
 }
 
 static enum MHD_Result route(struct MHD_Connection *c, const char *url,
@@ -455,20 +518,40 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url,
 	else if (post && !strcmp(url, "/logout"))
 		res = post_logout(c, r, &s);
 	else if (post)
-		res = message(c, 403, have && s.signed_in ? &s : NULL,
-		              "请求无效", "请求未通过校验，未执行任何操作。");
+		res = have && s.signed_in ? post_page(c, url, r, &s)
+		                          : sl_web_refused(c, NULL);
 	else if (!have || !s.signed_in)
-		res = strcmp(url, "/") && strncmp(url, "/case/", 6)
+		res = strcmp(url, "/") && strncmp(url, "/case/", 6) &&
+		              strcmp(url, "/intake") && strcmp(url, "/audit")
 		          ? not_found(c, NULL)
 		          : redirect(c, "/login", NULL);
 	else if (!strcmp(url, "/"))
 		res = queue(c, &s);
-	else if (!strncmp(url, "/case/", 6) && id_ok(url + 6))
+	else if (!strcmp(url, "/intake"))
+		res = sl_web_intake_form(c, &s);
+	else if (!strcmp(url, "/audit"))
+		res = sl_web_audit(c, &s);
+	else if (!strncmp(url, "/case/", 6) && sl_web_id_ok(url + 6))
 		res = case_page(c, &s, url + 6);
 	else
 		res = not_found(c, &s);
 	sl_websess_wipe(&s);
 	return res;
+}
+
+/* The request comes from a signed-in leader's browser: only theirs may
+ * send an upload of the dossier limit (64 connections of anyone's at
+ * 16 MiB would be a gigabyte held). Who may import is the service's. */
+static int leader_of(struct MHD_Connection *c)
+{
+	sl_websess s;
+	memset(&s, 0, sizeof s);
+	int yes =
+	    sl_websess_get(
+	        MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE), &s) &&
+	    s.signed_in && !strcmp(s.role, "leader");
+	sl_websess_wipe(&s);
+	return yes;
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
@@ -484,6 +567,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		if (!(r = calloc(1, sizeof *r)))
 			return MHD_NO;
 		*ctx = r;
+		r->max = post && !strcmp(url, "/intake") && leader_of(c)
+		             ? sl_intake_body_max()
+		             : BODY_MAX;
 		const char *len = MHD_lookup_connection_value(
 		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (!host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -493,17 +579,24 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		if (!post && strcmp(method, "GET") && strcmp(method, "HEAD"))
 			return message(c, 405, NULL, "不支持的请求",
 			               "不支持此请求方法。");
-		if (len && strtoull(len, NULL, 10) > BODY_MAX)
+		if (len && strtoull(len, NULL, 10) > r->max)
 			return message(c, 413, NULL, "请求过大",
 			               "提交的内容过大。");
 		return MHD_YES;
 	}
 	if (*size) { /* a piece of the body: kept while within bounds */
-		if (!r->too_big && r->len + *size <= BODY_MAX) {
-			char *b = realloc(r->body, r->len + *size + 1);
+		if (!r->too_big && r->len + *size <= r->max) {
+			/* doubled as it grows: an upload of 16 MiB comes in
+			 * thousands of pieces */
+			size_t cap = r->cap ? r->cap : 4096;
+			while (cap < r->len + *size + 1)
+				cap *= 2;
+			char *b =
+			    cap == r->cap ? r->body : realloc(r->body, cap);
 			if (b) {
 				memcpy(b + r->len, data, *size);
 				r->body = b;
+				r->cap = cap;
 				r->len += *size;
 				b[r->len] = 0;
 			}

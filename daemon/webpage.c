@@ -1,6 +1,7 @@
 /* webpage.c - the web front's HTML. */
 #define _GNU_SOURCE
 #include "webpage.h"
+#include "webpage_lead.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ const char sl_page_css[] =
     "th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;"
     "vertical-align:top}\n"
     "th{background:#eee}\n"
+    "header nav{display:flex;gap:1em}\n"
     ".flag{color:#b00;font-weight:bold}\n"
     ".fact{background:#fff;border:1px solid #ccc;padding:.6em;"
     "margin:.8em 0}\n"
@@ -66,20 +68,39 @@ static void put(sl_html *h, const char *s)
 	put_n(h, s, strlen(s));
 }
 
-/* Markup with values this file makes (numbers, codes it checked). */
-__attribute__((format(printf, 2, 3))) static void fmt(sl_html *h, const char *f,
-                                                      ...)
+__attribute__((format(printf, 2, 0))) static void
+vfmt(sl_html *h, const char *f, va_list ap)
 {
 	char *s = NULL;
-	va_list ap;
-	va_start(ap, f);
 	int n = vasprintf(&s, f, ap);
-	va_end(ap);
 	if (n < 0)
 		h->oom = 1;
 	else
 		put_n(h, s, (size_t)n);
 	free(s);
+}
+
+/* Markup with values this file makes (numbers, codes it checked). */
+__attribute__((format(printf, 2, 3))) static void fmt(sl_html *h, const char *f,
+                                                      ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	vfmt(h, f, ap);
+	va_end(ap);
+}
+
+void sl_html_fmt(sl_html *h, const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	vfmt(h, f, ap);
+	va_end(ap);
+}
+
+void sl_html_put(sl_html *h, const char *s)
+{
+	put(h, s);
 }
 
 /* Text from the store: cleaned (unsafe characters U+FFFD), escaped. */
@@ -124,6 +145,16 @@ static void jtext(sl_html *h, const json_t *o, const char *k)
 {
 	const char *s = str(o, k);
 	text(h, s ? s : "—");
+}
+
+void sl_html_text(sl_html *h, const char *s)
+{
+	text(h, s);
+}
+
+void sl_html_url(sl_html *h, const char *s)
+{
+	url_part(h, s);
 }
 
 /* ---- vocabulary ---------------------------------------------------------
@@ -186,7 +217,13 @@ static void head(sl_html *h, const sl_websess *s, const char *title)
 	       "<link rel=\"stylesheet\" href=\"/style.css\"></head><body>"
 	       "<header><strong>划片审理工作台</strong>");
 	if (s && s->signed_in) {
-		put(h, "<a href=\"/\">我的待办</a><span>当前用户：");
+		put(h, "<a href=\"/\">我的待办</a>");
+		/* the role's own pages; the service refuses the others */
+		if (!strcmp(s->role, "leader"))
+			put(h, "<a href=\"/intake\">受理</a>");
+		if (!strcmp(s->role, "auditor") || !strcmp(s->role, "admin"))
+			put(h, "<a href=\"/audit\">审计</a>");
+		put(h, "<span>当前用户：");
 		text(h, s->user);
 		put(h, "</span><form method=\"post\" action=\"/logout\">"
 		       "<input type=\"hidden\" name=\"csrf\" value=\"");
@@ -201,6 +238,16 @@ static void head(sl_html *h, const sl_websess *s, const char *title)
 static void foot(sl_html *h)
 {
 	put(h, "</main></body></html>\n");
+}
+
+void sl_html_head(sl_html *h, const sl_websess *s, const char *title)
+{
+	head(h, s, title);
+}
+
+void sl_html_foot(sl_html *h)
+{
+	foot(h);
 }
 
 void sl_page_message(sl_html *h, const sl_websess *s, const char *title,
@@ -677,7 +724,8 @@ static void overview(sl_html *h, const json_t *v)
 }
 
 void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
-                  const json_t *findings, const json_t *outlines)
+                  const json_t *findings, const json_t *outlines,
+                  const json_t *team_users)
 {
 	const json_t *d = json_object_get(show, "dossier");
 	size_t n = json_array_size(findings);
@@ -692,6 +740,8 @@ void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
 	         who ? who : "");
 	head(h, s, title);
 	overview(h, show);
+	if (team_users)
+		sl_page_team_form(h, s, show, team_users);
 	subject(h, d);
 	facts(h, d, &fs);
 	documents(h, d, &fs);

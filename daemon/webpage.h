@@ -32,12 +32,27 @@ void sl_page_login(sl_html *h, const char *csrf, const char *msg);
 /* 我的待办: cases is `case list --json`. */
 void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases);
 /* 案件阅卷: `case show --json`, `review findings --json`, and the
- * outlines of the case's returns in order (`review outline --json`). */
+ * outlines of the case's returns in order (`review outline --json`);
+ * team_users (NULL: none) the users of the 组成审理组 form
+ * (webpage_lead.h). */
 void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
-                  const json_t *findings, const json_t *outlines);
+                  const json_t *findings, const json_t *outlines,
+                  const json_t *team_users);
 /* A page that says one thing (not found, refused, an error); s NULL
  * when nobody is signed in. */
 void sl_page_message(sl_html *h, const sl_websess *s, const char *title,
                      const char *text);
+
+/* For the pages of the other files (webpage_lead.c, webpage_audit.c):
+ * the frame (head: the header and the <h1>; foot), markup this process
+ * made (put, fmt), text from the store or the service (cleaned and
+ * escaped) and a path segment (percent-encoded). */
+void sl_html_head(sl_html *h, const sl_websess *s, const char *title);
+void sl_html_foot(sl_html *h);
+void sl_html_put(sl_html *h, const char *s);
+__attribute__((format(printf, 2, 3))) void sl_html_fmt(sl_html *h,
+                                                       const char *f, ...);
+void sl_html_text(sl_html *h, const char *s);
+void sl_html_url(sl_html *h, const char *s);
 
 #endif

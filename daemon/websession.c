@@ -138,7 +138,7 @@ int sl_websess_anon(sl_websess *out)
 	return rc;
 }
 
-int sl_websess_sign_in(const char *old, const char *user, int sees_all,
+int sl_websess_sign_in(const char *old, const char *user, const char *role,
                        const char *token, sl_websess *out)
 {
 	pthread_mutex_lock(&lock);
@@ -154,7 +154,9 @@ int sl_websess_sign_in(const char *old, const char *user, int sees_all,
 	int rc = -1;
 	if (e) {
 		e->s.signed_in = 1;
-		e->s.sees_all = sees_all;
+		snprintf(e->s.role, sizeof e->s.role, "%s", role);
+		e->s.sees_all =
+		    !strcmp(role, "leader") || !strcmp(role, "auditor");
 		snprintf(e->s.user, sizeof e->s.user, "%s", user);
 		snprintf(e->s.token, sizeof e->s.token, "%s", token);
 		rc = start(e, out);

@@ -30,6 +30,9 @@
 typedef struct {
 	int signed_in;
 	int sees_all; /* leaders and auditors: the queue is every case */
+	/* the user's role as the service lists it ("" if it would not):
+	 * which links and forms a page offers; the service decides */
+	char role[16];
 	char id[SL_WEB_ID_HEX + 1];   /* the cookie's value */
 	char csrf[SL_WEB_ID_HEX + 1]; /* the forms' token */
 	char token[SL_TOKEN_HEX + 1]; /* shenlid's; "" if anonymous */
@@ -44,7 +47,7 @@ int sl_websess_get(const char *id, sl_websess *out);
 int sl_websess_anon(sl_websess *out);
 /* End old (if any) and start a signed-in session: 0 and a copy; -1 if
  * the table is full or out of randomness. */
-int sl_websess_sign_in(const char *old, const char *user, int sees_all,
+int sl_websess_sign_in(const char *old, const char *user, const char *role,
                        const char *token, sl_websess *out);
 /* End the session of id; 1 with its shenlid token in token if it was
  * signed in. */

@@ -17,6 +17,20 @@
 #     hostile dossier text is escaped, a bidi override marked; every
 #     response carries the CSP and the other headers; an oversized body is
 #     refused;
+#   - 组成审理组: on an accepted case a leader is offered the zone's members
+#     and the specialists, the recused (回避) and other zones' members shown
+#     disabled with why; a forged POST naming them, and a member's, is
+#     refused by the service's `case assign`, its reason shown in Chinese,
+#     and changes nothing; a case one may not see gives the same 404;
+#   - 受理: a leader uploads dossiers (multipart, no script) that go through
+#     case import as the command sends files, and sees each decision
+#     (受理, 暂缓受理, 不予受理) with its reasons in Chinese; a member is
+#     refused; an upload without the CSRF token imports nothing; one over
+#     the dossier limit is refused before it is read;
+#   - 审计: the auditor sees audit verify's result (head seq and hash) and
+#     the log, 100 entries a page, filtered by action, actor, object and a
+#     seq range, escaped; a member's and a leader's are refused as the
+#     service refuses them;
 #   - the web front holds no store descriptor, and libmicrohttpd is not in
 #     the service's process.
 . "$(dirname "$0")/lib.sh"
@@ -68,6 +82,24 @@ expect_rc 0 as lead case show "$A" --json
 check "case A resubmitted once" pyjson "d['returns'] == 1 and d['dossier_rev'] == 2" "$OUT"
 expect_rc 0 as lead review findings "$A" --json
 check "the resubmitted case has findings to show" pyjson "len(d) > 0" "$OUT"
+
+# Uploads for 受理: a new case of zone Z1 (accepted), one without its
+# documents but the identity (deferred), one of zone Z2 (refused).
+mkdir -p "$T/up"
+python3 - "$T/a.json" "$T/up" "$Z2AG" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+stem = d["case_id"].rsplit("-", 1)[0]
+d["case_id"] = stem + "-9301"
+json.dump(d, open(sys.argv[2] + "/ok.json", "w"), ensure_ascii=False)
+d["case_id"] = stem + "-9302"
+d["documents"] = [x for x in d["documents"] if x["kind"] == "identity"]
+json.dump(d, open(sys.argv[2] + "/deferred.json", "w"), ensure_ascii=False)
+d = json.load(open(sys.argv[1]))
+d["agency"] = sys.argv[3]
+d["case_id"] = sys.argv[3] + "-2024-9303"
+json.dump(d, open(sys.argv[2] + "/refused.json", "w"), ensure_ascii=False)
+PY
 
 # ---- the service with its web front ------------------------------------------
 mkdir -m 700 "$T/run"
@@ -128,7 +160,7 @@ for args in "case list --json" "case show $A --json"; do
 	echo "  timing: shenli $args in a session: mean $((($(date +%s%N) - t0) / 10000000)) ms"
 done
 
-python3 "$T/web_check.py" "$PORT" "$T/pw" "$A" "$B" ${WEB_PAGE_OUT:-} >"$T/web.out" 2>&1
+UPLOADS=$T/up python3 "$T/web_check.py" "$PORT" "$T/pw" "$A" "$B" ${WEB_PAGE_OUT:-} >"$T/web.out" 2>&1
 report "$T/web.out"
 check "the web checks ran to their end" grep -q "^PASS all checks ran" "$T/web.out"
 check "no passphrase in the service's log" sh -c "! grep -q 'passphrase of' '$T/shenlid.log'"

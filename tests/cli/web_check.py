@@ -9,7 +9,10 @@ Only the standard library (http.client): a browser's requests, each made
 by hand, so that what the server answers to each is seen exactly.
 """
 import http.client
+import json
+import os
 import re
+import socket
 import sys
 import time
 import urllib.parse
@@ -170,6 +173,157 @@ def not_found_checks(a, b):
     ok(a not in r1.body, "the 404 does not name the case")
 
 
+def team_of(sid, case):
+    """The 审理组 row of a case's page (its overview)."""
+    body = req("GET", "/case/" + case, sid).body
+    return body.split("<th>审理组</th><td>", 1)[-1].split("</td>", 1)[0]
+
+
+def assign_checks(lead, m2, a, b):
+    """组成审理组: B (agency ZRJ, accepted, no team) and A (on m2 and m3)."""
+    r = req("GET", "/case/" + b, lead)
+    body = r.body
+    ok(r.status == 200 and "<h2>组成审理组</h2>" in body and 'action="/case/%s/assign"' % b in body,
+       "the leader sees the 组成审理组 form on an accepted case")
+    row = lambda u: body.split('value="%s"' % u, 1)[-1].split("</tr>", 1)[0]
+    ok(row("m1").startswith(" disabled") and "回避" in row("m1") and "ZRJ" in row("m1"),
+       "m1 (home agency ZRJ, which transferred B) is shown disabled: 回避")
+    ok(row("m9").startswith(" disabled") and "非本片区" in row("m9"),
+       "m9 (a member of zone Z2) is shown disabled: another zone")
+    ok(not row("m2").startswith(" disabled") and not row("m3").startswith(" disabled")
+       and not row("sp").startswith(" disabled"), "m2, m3 and the specialist sp may be picked")
+    ok('value="lead"' not in body and 'value="aud"' not in body, "leaders and auditors are not offered")
+    token = csrf_of(body)
+    r = req("POST", "/case/%s/assign" % b, lead, "reviewer=m2&reviewer=m3")
+    ok(r.status == 403, "an assignment without a CSRF token is refused (%d)" % r.status)
+    r = req("POST", "/case/%s/assign" % b, lead, "csrf=%s&reviewer=m2&reviewer=m3" % ("0" * 64))
+    ok(r.status == 403, "an assignment with a wrong CSRF token is refused")
+    ok("尚未组成" in team_of(lead, b), "the refused POSTs formed no team")
+    r = req("POST", "/case/%s/assign" % b, lead, "csrf=%s&reviewer=m1&reviewer=m2" % token)
+    ok(r.status == 403 and "必须回避" in r.body and "未作任何更改" in r.body,
+       "a forged POST naming the recused m1: refused, the service's reason in Chinese (%d)" % r.status)
+    r = req("POST", "/case/%s/assign" % b, lead, "csrf=%s&reviewer=m9&reviewer=m2" % token)
+    ok(r.status == 403 and "无权操作" in r.body, "a forged POST naming m9 of another zone: refused (%d)" % r.status)
+    ok("尚未组成" in team_of(lead, b), "the refused assignments changed nothing")
+    m2page = req("GET", "/case/" + a, m2).body
+    ok("组成审理组" not in m2page, "a member is offered no 组成审理组 form")
+    r = req("POST", "/case/%s/assign" % a, m2, "csrf=%s&reviewer=m2&reviewer=m3" % csrf_of(m2page))
+    ok(r.status == 403 and "无权操作" in r.body and "case.assign" in r.body,
+       "a member's assignment is refused by the service, in Chinese (%d)" % r.status)
+    _, _, m9 = sign_in("m9")
+    t9 = csrf_of(req("GET", "/", m9).body)
+    r1 = req("POST", "/case/%s/assign" % a, m9, "csrf=%s&reviewer=m9&reviewer=m2" % t9)
+    r2 = req("POST", "/case/ZXX-0000-0000/assign", m9, "csrf=%s&reviewer=m9&reviewer=m2" % t9)
+    ok(r1.status == 404 and r1.body == r2.body, "an assignment of a case one may not see: the same 404 as for none")
+    r = req("POST", "/case/%s/assign" % b, lead, "csrf=%s&reviewer=m3&reviewer=sp" % token)
+    ok(r.status == 303 and r.header("Location") == "/case/" + b, "the leader forms B's team of m3 and sp: 303 to the case")
+    team = team_of(lead, b)
+    ok("m3" in team or "sp" in team, "the case page shows the new team (%s)" % team)
+    ok("审理中" in req("GET", "/case/" + b, lead).body, "the case is now 审理中")
+
+
+def multipart(fields, files):
+    """(body, content type) of a form with fields and files [(name, bytes)]."""
+    b = "----shenli-test-boundary-7f3a"
+    out = b""
+    for k, v in fields.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (b, k, v)).encode()
+    for fn, data in files:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"dossier\"; filename=\"%s\"\r\n"
+                "Content-Type: application/json\r\n\r\n" % (b, fn)).encode() + data + b"\r\n"
+    return out + ("--%s--\r\n" % b).encode(), "multipart/form-data; boundary=" + b
+
+
+def intake_checks(lead, m2):
+    up = os.environ.get("UPLOADS", "")
+    files = [(n, open(os.path.join(up, n), "rb").read()) for n in ("ok.json", "deferred.json", "refused.json")]
+    ids = [json.loads(d)["case_id"] for _, d in files]
+    r = req("GET", "/intake", lead)
+    ok(r.status == 200 and 'enctype="multipart/form-data"' in r.body and 'type="file"' in r.body,
+       "受理: the leader's upload form")
+    ok('href="/intake"' in req("GET", "/", lead).body, "the leader's pages link to 受理")
+    token = csrf_of(r.body)
+    r = req("GET", "/intake", m2)
+    ok(r.status == 403 and 'href="/intake"' not in r.body, "a member is offered no 受理 (403)")
+    body, ctype = multipart({}, files)
+    r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
+    ok(r.status == 403, "an upload without a CSRF token is refused (%d)" % r.status)
+    body, ctype = multipart({"csrf": "0" * 64}, files)
+    r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
+    ok(r.status == 403, "an upload with a wrong CSRF token is refused")
+    ok(req("GET", "/case/" + ids[0], lead).status == 404, "the refused uploads imported nothing")
+    body, ctype = multipart({"csrf": csrf_of(req("GET", "/", m2).body)}, files[:1])
+    r = req("POST", "/intake", m2, body, headers={"Content-Type": ctype})
+    ok(r.status == 403 and "无权操作" in r.body, "a member's upload is refused by the service (%d)" % r.status)
+    body, ctype = multipart({"csrf": token}, files)
+    r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
+    rows = r.body.split("<th>理由</th></tr>", 1)[-1].split("</table>", 1)[0].split("</tr>")
+    dec = {i: re.sub("<[^>]+>", "|", row) for i in ids for row in rows if i in row}
+    ok(r.status == 200 and "受理结果" in r.body, "the upload is decided (%d)" % r.status)
+    ok("|受理|" in dec.get(ids[0], ""), "the new case of the zone: 受理 (%s)" % dec.get(ids[0], "")[:80])
+    ok("|暂缓受理|" in dec.get(ids[1], "") and "缺少" in dec.get(ids[1], ""),
+       "the case without its documents: 暂缓受理, what is missing in Chinese")
+    ok("|不予受理|" in dec.get(ids[2], "") and "不属本审理组" in dec.get(ids[2], ""),
+       "the other zone's case: 不予受理, why in Chinese")
+    ok(req("GET", "/case/" + ids[0], lead).status == 200, "the accepted case opens")
+    # over the dossier limit: refused on its headers, before it is read
+    s = socket.create_connection(("127.0.0.1", PORT), timeout=60)
+    s.sendall(("POST /intake HTTP/1.1\r\nHost: %s\r\nCookie: shenli_sid=%s\r\n"
+               "Content-Type: %s\r\nContent-Length: %d\r\n\r\n" % (HOST, lead, ctype, 17 << 20)).encode()
+              + b"x" * 4096)
+    head = s.recv(4096).decode("utf-8", "replace")
+    s.close()
+    ok(head.startswith("HTTP/1.1 413"), "an upload over the dossier limit is refused (%s)" % head[:12])
+    # a dossier's size is a leader's alone: anyone else's body stays at 64 KiB
+    r = req("POST", "/intake", m2, b"x" * (100 << 10), headers={"Content-Type": ctype})
+    ok(r.status == 413, "a member's upload of 100 KiB is refused on its size (%d)" % r.status)
+    big = files[0][1] + b" " * (1 << 20)
+    body, ctype = multipart({"csrf": token}, [("big.json", big)])
+    r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
+    ok(r.status == 200 and "不予受理" in r.body and "已在审理系统中" in r.body,
+       "the leader's upload of 1 MiB is read whole and decided (a duplicate: %d)" % r.status)
+
+
+ROW = re.compile(r"<tr><td>(\d+)</td><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>")
+
+
+def audit_checks(lead, m2, a):
+    _, _, aud = sign_in("aud")
+    # more than a page of log: each look at a case of another zone is a
+    # denied entry
+    _, _, m9 = sign_in("m9")
+    for _ in range(30):
+        req("GET", "/case/" + a, m9)
+    ok('href="/audit"' in req("GET", "/", aud).body and 'href="/audit"' not in req("GET", "/", lead).body,
+       "审计 is linked for the auditor, not for the leader")
+    r = req("GET", "/audit", aud)
+    m = re.search(r"<th>链头序号</th><td>(\d+)</td></tr><tr><th>链头哈希</th><td><code>([0-9a-f]{64})</code>", r.body)
+    ok(r.status == 200 and "通过" in r.body and m, "the auditor: audit verify passes, head seq and hash shown")
+    rows = ROW.findall(r.body)
+    head = int(m.group(1)) if m else 0
+    ok(head > 100 and len(rows) == 100 and rows[0][0] == "1",
+       "the log's first page: 100 entries from seq 1 (%d of %d)" % (len(rows), head))
+    ok("page=2" in r.body and "下一页" in r.body, "a link to the next page")
+    r2 = req("GET", "/audit?page=2", aud)
+    rows2 = ROW.findall(r2.body)
+    ok(rows2 and rows2[0][0] == "101" and rows2[-1][0] == str(min(head, 200)) and "上一页" in r2.body,
+       "page 2: from seq 101, a link back")
+    rows = ROW.findall(req("GET", "/audit?action=denied", aud).body)
+    ok(rows and all(x[2] == "denied" for x in rows), "filtered by action: only denied entries (%d)" % len(rows))
+    rows = ROW.findall(req("GET", "/audit?actor=m2&action=denied", aud).body)
+    ok(rows and all(x[1] == "m2" and x[2] == "denied" for x in rows),
+       "filtered by actor and action: m2's refused assignment and upload are there (%d)" % len(rows))
+    rows = ROW.findall(req("GET", "/audit?from=5&to=9", aud).body)
+    ok([x[0] for x in rows] == ["5", "6", "7", "8", "9"], "a seq range: 5 to 9")
+    r = req("GET", "/audit?object=%3Cscript%3Ex%22", aud)
+    ok(r.status == 200 and "<script" not in r.body and "&lt;script&gt;x&quot;" in r.body,
+       "a filter's text is escaped where it is shown again")
+    for who, sid in (("member", m2), ("leader", lead)):
+        r = req("GET", "/audit", sid)
+        ok(r.status == 403 and "无权" in r.body and "链头" not in r.body,
+           "a %s may not see the audit page: the service's refusal (%d)" % (who, r.status))
+
+
 def post_checks(lead):
     form = req("GET", "/", lead)
     token = csrf_of(form.body)
@@ -239,6 +393,9 @@ def main():
         case_checks(lead, a)
         timing(lead, a)
         not_found_checks(a, b)
+        assign_checks(lead, m2, a, b)
+        intake_checks(lead, m2)
+        audit_checks(lead, m2, a)
         token = post_checks(lead)
         css = req("GET", "/style.css")
         ok(css.status == 200 and "text/css" in (css.header("Content-Type") or ""), "the style sheet is served")

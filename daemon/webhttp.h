@@ -1,0 +1,48 @@
+/*
+ * webhttp.h - what webmain.c lends the pages of its other files
+ * (webpage_lead.c, webpage_audit.c) to answer a request the way every page
+ * answers: the same headers (CSP and the rest), the same 404 for a case
+ * that cannot be seen as for one that does not exist, the same refusals,
+ * and the body of a POST as it came (bounded; checked for its CSRF token
+ * by the handler that reads it).
+ */
+#ifndef SHENLID_WEBHTTP_H
+#define SHENLID_WEBHTTP_H
+
+#include <microhttpd.h>
+#include <stddef.h>
+
+#include "webpage.h"
+#include "websession.h"
+
+/* What a connection has sent of its body so far. */
+typedef struct {
+	char *body;
+	size_t len, cap;
+	int too_big;
+	size_t max; /* the bound of this request's body */
+} sl_webreq;
+
+/* The page h (freed) with status. */
+enum MHD_Result sl_web_page(struct MHD_Connection *c, unsigned status,
+                            sl_html *h);
+/* A page that says one thing (s NULL: nobody signed in). */
+enum MHD_Result sl_web_message(struct MHD_Connection *c, unsigned status,
+                               const sl_websess *s, const char *title,
+                               const char *text);
+enum MHD_Result sl_web_redirect(struct MHD_Connection *c, const char *to);
+enum MHD_Result sl_web_not_found(struct MHD_Connection *c, const sl_websess *s);
+/* A run's outcome other than success (a lost session: to the sign-in). */
+enum MHD_Result sl_web_failed(struct MHD_Connection *c, sl_websess *s, int rc);
+/* A refused POST: nothing was done. */
+enum MHD_Result sl_web_refused(struct MHD_Connection *c, const sl_websess *s);
+/* The i-th value of name in an x-www-form-urlencoded body, decoded
+ * (malloc'ed; NULL if there is none, it is malformed, or out of memory). */
+char *sl_web_form(const sl_webreq *r, const char *name, size_t i, size_t *n);
+/* A service's message (a run's stderr) as a person reads it: the
+ * trailing newlines and the program's name ("shenli: ") off, in place. */
+const char *sl_web_plain(char *msg);
+/* A case id as a path may carry it: never an option ("-..."). */
+int sl_web_id_ok(const char *id);
+
+#endif

@@ -1,0 +1,285 @@
+/* webpage_intake.c - 受理 (webpage_intake.h). */
+#define _GNU_SOURCE
+#include "webpage_intake.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <shenli/ops.h>
+
+#include "webcall.h"
+
+/* The most dossiers one upload takes: a panel's day, not a bulk load
+ * (that is `case import --jsonl`). */
+#define FILES_MAX 50
+
+size_t sl_intake_body_max(void)
+{
+	return sl_dossier_max_bytes() + (64u << 10);
+}
+
+static void form(sl_html *h, const sl_websess *s)
+{
+	sl_html_put(h, "<form method=\"post\" action=\"/intake\" "
+	               "enctype=\"multipart/form-data\">"
+	               "<input type=\"hidden\" name=\"csrf\" value=\"");
+	sl_html_put(h, s->csrf); /* hex digits this process made */
+	sl_html_fmt(
+	    h,
+	    "\"><p>选择移送审理的案卷（shenli.case/1 JSON 文件，可多选，"
+	    "合计不超过 %zu MiB）：</p><p><input type=\"file\" "
+	    "name=\"dossier\" multiple required accept=\".json,"
+	    "application/json\"></p><p><button type=\"submit\">提交受理"
+	    "</button></p></form>\n",
+	    sl_dossier_max_bytes() >> 20);
+}
+
+enum MHD_Result sl_web_intake_form(struct MHD_Connection *c, sl_websess *s)
+{
+	if (strcmp(s->role, "leader"))
+		return sl_web_message(c, 403, s, "无权操作",
+		                      "只有审理组组长可以受理案件。");
+	sl_html h = {0};
+	sl_html_head(&h, s, "受理");
+	form(&h, s);
+	sl_html_foot(&h);
+	return sl_web_page(c, 200, &h);
+}
+
+/* ---- multipart/form-data (RFC 7578) --------------------------------------
+ * Only what a browser sends for this form: parts with a name (and, for a
+ * file, a filename), no nested parts; anything else is refused. */
+
+typedef struct {
+	const char *name; /* in the part's headers, up to its '"' */
+	size_t name_len;
+	const char *data;
+	size_t len;
+} part;
+
+/* The boundary of a Content-Type, into b ("--" before it); -1 if none. */
+static int boundary_of(const char *type, char *b, size_t cap)
+{
+	if (!type || strncasecmp(type, "multipart/form-data", 19))
+		return -1;
+	const char *p = strcasestr(type, "boundary=");
+	if (!p)
+		return -1;
+	p += 9;
+	int q = *p == '"';
+	p += q;
+	size_t n = q ? strcspn(p, "\"") : strcspn(p, "; \t");
+	if (!n || n > 70 || n + 3 > cap)
+		return -1;
+	snprintf(b, cap, "--%.*s", (int)n, p);
+	return 0;
+}
+
+/* The parts of body, at most max; their number, or -1 if malformed. */
+static int parts_of(const char *body, size_t len, const char *b, part *out,
+                    int max)
+{
+	size_t bl = strlen(b);
+	const char *end = body + len;
+	const char *p = memmem(body, len, b, bl);
+	int n = 0;
+	while (p) {
+		p += bl;
+		if (end - p >= 2 && !memcmp(p, "--", 2))
+			return n; /* the closing delimiter */
+		if (end - p < 2 || memcmp(p, "\r\n", 2) || n == max)
+			return -1;
+		p += 2;
+		const char *hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
+		const char *next =
+		    hend ? memmem(hend, (size_t)(end - hend), b, bl) : NULL;
+		if (!next || next - hend < 6)
+			return -1;
+		const char *nm = memmem(p, (size_t)(hend - p), "name=\"", 6);
+		if (!nm)
+			return -1;
+		nm += 6;
+		const char *q = memchr(nm, '"', (size_t)(hend - nm));
+		if (!q)
+			return -1;
+		out[n].name = nm;
+		out[n].name_len = (size_t)(q - nm);
+		out[n].data = hend + 4;
+		out[n].len = (size_t)(next - 2 - out[n].data); /* its CRLF */
+		n++;
+		p = next;
+	}
+	return -1;
+}
+
+static int named(const part *p, const char *name)
+{
+	return p->name_len == strlen(name) &&
+	       !memcmp(p->name, name, p->name_len);
+}
+
+/* ---- the decisions --------------------------------------------------------
+ */
+
+static const char *decision(const char *d)
+{
+	static const char *const tab[][2] = {{"accepted", "受理"},
+	                                     {"deferred", "暂缓受理"},
+	                                     {"refused", "不予受理"},
+	                                     {"malformed", "案卷无法读取"}};
+	for (size_t i = 0; d && i < sizeof tab / sizeof *tab; i++)
+		if (!strcmp(d, tab[i][0]))
+			return tab[i][1];
+	return d ? d : "—";
+}
+
+static void result_row(sl_html *h, const json_t *r)
+{
+	const char *id = json_string_value(json_object_get(r, "case_id"));
+	const char *d = json_string_value(json_object_get(r, "decision"));
+	const char *err = json_string_value(json_object_get(r, "error"));
+	sl_html_put(h, "<tr><td>");
+	if (id && d && !strcmp(d, "accepted")) {
+		sl_html_put(h, "<a href=\"/case/");
+		sl_html_url(h, id);
+		sl_html_put(h, "\">");
+		sl_html_text(h, id);
+		sl_html_put(h, "</a>");
+	} else {
+		sl_html_text(h, id ? id : "—");
+	}
+	sl_html_put(h, d && strcmp(d, "accepted") ? "</td><td class=\"flag\">"
+	                                          : "</td><td>");
+	sl_html_text(h, decision(d));
+	sl_html_put(h, "</td><td><ul>");
+	size_t i;
+	const json_t *why;
+	json_array_foreach(json_object_get(r, "reasons"), i, why)
+	{
+		sl_html_put(h, "<li>");
+		sl_html_text(h, json_string_value(why));
+		sl_html_put(h, "</li>");
+	}
+	if (err) {
+		sl_html_put(h, "<li>");
+		sl_html_text(h, err);
+		sl_html_put(h, "</li>");
+	}
+	sl_html_put(h, "</ul></td></tr>");
+}
+
+/* The page of an import the service ran (rc 0, 1 or 5): each dossier's
+ * decision as `case import --json` printed it, and its messages. */
+static enum MHD_Result decided(struct MHD_Connection *c, sl_websess *s,
+                               const sl_webcall_res *res)
+{
+	json_error_t e;
+	json_t *rows = json_loadb((const char *)res->out, res->len, 0, &e);
+	sl_html h = {0};
+	sl_html_head(&h, s, "受理结果");
+	sl_html_put(&h, "<table><tr><th>案件编号</th><th>受理决定</th>"
+	                "<th>理由</th></tr>");
+	size_t i;
+	const json_t *r;
+	json_array_foreach(rows, i, r) result_row(&h, r);
+	sl_html_put(&h, "</table>");
+	if (res->rc && res->err[0]) {
+		sl_html_put(&h, "<p class=\"error\">");
+		sl_html_text(&h, res->err); /* the malformed dossiers' */
+		sl_html_put(&h, "</p>");
+	}
+	sl_html_put(&h, "<h2>继续受理</h2>");
+	form(&h, s);
+	sl_html_foot(&h);
+	json_decref(rows);
+	return sl_web_page(c, 200, &h);
+}
+
+/* ---- the upload -----------------------------------------------------------
+ */
+
+/* The dossiers of the parts, as the files of `case import` (named by
+ * their place, not by the browser's file names) and its argv. */
+static int import_args(const part *ps, int n, json_t *files, const char **av,
+                       char (*names)[24])
+{
+	int k = 0;
+	av[0] = "case";
+	av[1] = "import";
+	for (int i = 0; i < n; i++) {
+		if (!named(&ps[i], "dossier") || !ps[i].len)
+			continue;
+		snprintf(names[k], sizeof names[k], "dossier-%d.json", k + 1);
+		char *b64 = sl_b64_encode(ps[i].data, ps[i].len);
+		if (!b64 ||
+		    json_object_set_new(files, names[k], json_string(b64))) {
+			free(b64);
+			return -1;
+		}
+		free(b64);
+		av[2 + k] = names[k];
+		k++;
+	}
+	av[2 + k] = "--json";
+	av[3 + k] = NULL;
+	return k;
+}
+
+static int csrf_of(const sl_websess *s, const part *ps, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (named(&ps[i], "csrf")) {
+			char tok[SL_WEB_ID_HEX + 1];
+			snprintf(tok, sizeof tok, "%.*s",
+			         (int)(ps[i].len < sizeof tok ? ps[i].len
+			                                      : sizeof tok - 1),
+			         ps[i].data);
+			return ps[i].len == SL_WEB_ID_HEX &&
+			       sl_websess_csrf_ok(s, tok);
+		}
+	return 0;
+}
+
+enum MHD_Result sl_web_intake(struct MHD_Connection *c, sl_websess *s,
+                              const sl_webreq *r)
+{
+	char b[80];
+	part ps[FILES_MAX + 2];
+	int n = boundary_of(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	                                                "Content-Type"),
+	                    b, sizeof b) == 0 &&
+	                r->body
+	            ? parts_of(r->body, r->len, b, ps, FILES_MAX + 2)
+	            : -1;
+	if (n < 0 || !csrf_of(s, ps, n))
+		return sl_web_refused(c, s); /* no token read: nothing done */
+	json_t *files = json_object();
+	const char *av[FILES_MAX + 6];
+	char names[FILES_MAX + 2][24];
+	int k = files ? import_args(ps, n, files, av, names) : -1;
+	enum MHD_Result ok;
+	if (k < 0) {
+		ok = sl_web_failed(c, s, SL_ESYS);
+	} else if (!k) {
+		ok = sl_web_message(c, 400, s, "未能受理",
+		                    "未选择案卷文件，未作任何更改。");
+	} else {
+		sl_webcall_res res;
+		int rc = sl_webcall_exec(s->token, av, files, 1, &res);
+		if (rc == SL_OK || rc == SL_FAIL || rc == SL_EINPUT)
+			ok = decided(c, s, &res);
+		else if (rc == SL_EPERM)
+			ok = sl_web_message(c, 403, s, "无权操作",
+			                    res.err[0]
+			                        ? sl_web_plain(res.err)
+			                        : "审理服务拒绝了此操作。");
+		else
+			ok = sl_web_failed(c, s, rc);
+		sl_webcall_res_free(&res);
+	}
+	json_decref(files);
+	return ok;
+}
