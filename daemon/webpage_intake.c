@@ -204,7 +204,7 @@ static enum MHD_Result decided(struct MHD_Connection *c, sl_websess *s,
 /* The dossiers of the parts, as the files of `case import` (named by
  * their place, not by the browser's file names) and its argv. */
 static int import_args(const part *ps, int n, json_t *files, const char **av,
-                       char (*names)[24])
+                       char (*names)[32])
 {
 	int k = 0;
 	av[0] = "case";
@@ -258,7 +258,7 @@ enum MHD_Result sl_web_intake(struct MHD_Connection *c, sl_websess *s,
 		return sl_web_refused(c, s); /* no token read: nothing done */
 	json_t *files = json_object();
 	const char *av[FILES_MAX + 6];
-	char names[FILES_MAX + 2][24];
+	char names[FILES_MAX + 2][32]; /* "dossier-N.json" for any int N */
 	int k = files ? import_args(ps, n, files, av, names) : -1;
 	enum MHD_Result ok;
 	if (k < 0) {
