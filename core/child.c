@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,100 @@ int sl_child_reap(pid_t *pid, int grace_ms)
 	}
 	*pid = -1;
 	return status;
+}
+
+void sl_child_fd_close(int *fd)
+{
+	if (*fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+sl_rc sl_child_start(sl_child *c, const char *exe, const char *arg,
+                     int result_fd, const int *extra, size_t n_extra,
+                     const char *what)
+{
+	int req[2] = {-1, -1}, res[2] = {-1, -1}, null = -1;
+	int fds[SPAWN_FDS_MAX];
+	sl_rc rc = SL_OK;
+	*c = (sl_child){-1, -1, -1};
+	if (result_fd < 1 || result_fd > 3 ||
+	    (size_t)result_fd + 1 + n_extra > SPAWN_FDS_MAX)
+		return sl_error(SL_ESYS, _("%s: too many descriptors"), what);
+	if (pipe2(req, O_CLOEXEC) || pipe2(res, O_CLOEXEC) ||
+	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+		rc = sl_error(SL_ESYS, _("cannot start %s: %s"), what,
+		              strerror(errno));
+	fds[0] = req[0];
+	fds[1] = null;
+#ifdef CH_ASAN
+	fds[2] = 2; /* the sanitizer's reports, visible */
+#else
+	fds[2] = null;
+#endif
+	fds[result_fd] = res[1];
+	for (size_t k = 0; k < n_extra; k++)
+		fds[result_fd + 1 + k] = extra[k];
+	if (!rc)
+		rc = sl_child_spawn(exe, arg, fds,
+		                    (size_t)result_fd + 1 + n_extra, what,
+		                    &c->pid);
+	sl_child_fd_close(&req[0]);
+	sl_child_fd_close(&res[1]);
+	sl_child_fd_close(&null);
+	c->to = req[1];
+	c->from = res[0];
+	if (!rc && (fcntl(c->to, F_SETFL, O_NONBLOCK) != 0 ||
+	            fcntl(c->from, F_SETFL, O_NONBLOCK) != 0))
+		rc = sl_error(SL_ESYS, _("cannot start %s: %s"), what,
+		              strerror(errno));
+	if (rc)
+		sl_child_stop(c, 1, 0);
+	return rc;
+}
+
+int sl_child_stop(sl_child *c, int kill_now, int grace_ms)
+{
+	sl_child_fd_close(&c->to);
+	sl_child_fd_close(&c->from);
+	if (c->pid > 0 && kill_now)
+		kill(c->pid, SIGKILL);
+	return sl_child_reap(&c->pid, kill_now ? 0 : grace_ms);
+}
+
+int sl_child_write_all(int fd, const void *p, size_t n)
+{
+	const unsigned char *q = p;
+	while (n) {
+		ssize_t k = write(fd, q, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		q += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int sl_child_wait(int fd, short events, int64_t deadline, short *got)
+{
+	for (;;) {
+		struct pollfd q = {fd, events, 0};
+		int t = sl_child_ms_left(deadline);
+		if (t <= 0)
+			return 0;
+		int k = poll(&q, 1, t);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k > 0) {
+			*got = q.revents;
+			return 1;
+		}
+	}
 }
 
 void sl_child_how(int status, char *out, size_t cap)

@@ -28,6 +28,34 @@ sl_rc sl_child_spawn(const char *exe, const char *arg, const int *fds,
  * to -1. Its wait status, or -1 if it could not be had. */
 int sl_child_reap(pid_t *pid, int grace_ms);
 
+/* A worker and its two pipes as its parent holds them: to writes the
+ * worker's descriptor 0 (its request), from reads its result descriptor;
+ * both non-blocking on our side. -1 for what is not there. */
+typedef struct {
+	pid_t pid;
+	int to, from;
+} sl_child;
+
+/* Start exe arg (sl_child_spawn) with descriptor 0 the request pipe, the
+ * result pipe at result_fd (1 or 3), /dev/null on 1 and 2 where the
+ * result is not (2 is our stderr in sanitizer builds, for their reports),
+ * and extra[k] at result_fd + 1 + k. SL_ESYS naming what if it cannot. */
+sl_rc sl_child_start(sl_child *c, const char *exe, const char *arg,
+                     int result_fd, const int *extra, size_t n_extra,
+                     const char *what);
+/* Close both pipes and reap the child: at once with SIGKILL if kill_now,
+ * else after grace_ms. Its wait status (sl_child_reap). */
+int sl_child_stop(sl_child *c, int kill_now, int grace_ms);
+
+/* Close *fd if open, and mark it closed. */
+void sl_child_fd_close(int *fd);
+/* All of p to fd, retrying interrupted writes: 0, or -1. */
+int sl_child_write_all(int fd, const void *p, size_t n);
+/* Wait until fd is ready for events, or the deadline (sl_child_now_ns)
+ * passes: 1 ready (what it is ready for in *got), 0 timed out, -1 poll
+ * failed (errno). */
+int sl_child_wait(int fd, short events, int64_t deadline, short *got);
+
 /* How a child ended, for the panel (Chinese: a finding's words). */
 void sl_child_how(int status, char *out, size_t cap);
 

@@ -21,13 +21,10 @@
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,21 +68,6 @@ static int read_full(int fd, void *p, size_t n)
 		if (k <= 0)
 			return got == 0 && k == 0 ? 1 : -1; /* 1: clean end */
 		got += (size_t)k;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const void *p, size_t n)
-{
-	const unsigned char *q = p;
-	while (n) {
-		ssize_t k = write(fd, q, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		q += k;
-		n -= (size_t)k;
 	}
 	return 0;
 }
@@ -140,7 +122,7 @@ static int frame_send(int fd, sl_wbuf *b)
 	if (b->oom)
 		return -1;
 	frame_len(b);
-	return write_full(fd, b->p, b->n);
+	return sl_child_write_all(fd, b->p, b->n);
 }
 
 typedef struct {
@@ -365,8 +347,7 @@ struct sl_plugrun {
 	plug *p;
 	char *rules;
 	size_t rules_len;
-	pid_t pid;
-	int to, from;
+	sl_child ch;       /* the worker, its request and result pipes */
 	unsigned char *in; /* received, not yet consumed */
 	size_t in_len, in_cap, in_used;
 	int eof;
@@ -378,45 +359,19 @@ struct sl_plugrun {
 
 enum { PW_OK = 0, PW_DEAD = 1, PW_TIMEOUT = 2, PW_BAD = 3, PW_SYS = 4 };
 
-static void fd_close(int *fd)
-{
-	if (*fd >= 0) {
-		close(*fd);
-		*fd = -1;
-	}
-}
-
 /* End the worker: its wait status. kill: at once, else after REAP_MS. */
 static int stop(sl_plugrun *r, int kill_now)
 {
-	fd_close(&r->to);
-	fd_close(&r->from);
 	r->in_len = r->in_used = 0;
 	r->eof = 0;
-	if (r->pid > 0 && kill_now)
-		kill(r->pid, SIGKILL);
-	return sl_child_reap(&r->pid, kill_now ? 0 : REAP_MS);
+	return sl_child_stop(&r->ch, kill_now, REAP_MS);
 }
 
-/* Wait until fd is ready for events or the deadline passes: PW_OK (ready,
- * revents in *got), PW_TIMEOUT or PW_SYS. */
+/* sl_child_wait, in this file's terms */
 static int wait_fd(int fd, short events, int64_t deadline, short *got)
 {
-	for (;;) {
-		struct pollfd q = {fd, events, 0};
-		int t = sl_child_ms_left(deadline);
-		if (t <= 0)
-			return PW_TIMEOUT;
-		int k = poll(&q, 1, t);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return PW_SYS;
-		if (k > 0) {
-			*got = q.revents;
-			return PW_OK;
-		}
-	}
+	int k = sl_child_wait(fd, events, deadline, got);
+	return k > 0 ? PW_OK : k == 0 ? PW_TIMEOUT : PW_SYS;
 }
 
 static int send_all(sl_plugrun *r, const unsigned char *p, size_t n,
@@ -424,12 +379,12 @@ static int send_all(sl_plugrun *r, const unsigned char *p, size_t n,
 {
 	while (n) {
 		short got;
-		int k = wait_fd(r->to, POLLOUT, deadline, &got);
+		int k = wait_fd(r->ch.to, POLLOUT, deadline, &got);
 		if (k != PW_OK)
 			return k;
 		if (got & (POLLERR | POLLHUP))
 			return PW_DEAD;
-		ssize_t w = write(r->to, p, n);
+		ssize_t w = write(r->ch.to, p, n);
 		if (w > 0) {
 			p += w;
 			n -= (size_t)w;
@@ -483,11 +438,11 @@ static int recv_frame(sl_plugrun *r, int64_t deadline, uint8_t *type,
 		if (r->eof)
 			return PW_DEAD;
 		short got;
-		int k = wait_fd(r->from, POLLIN, deadline, &got);
+		int k = wait_fd(r->ch.from, POLLIN, deadline, &got);
 		if (k != PW_OK)
 			return k;
 		ssize_t g =
-		    read(r->from, r->in + r->in_len, r->in_cap - r->in_len);
+		    read(r->ch.from, r->in + r->in_len, r->in_cap - r->in_len);
 		if (g > 0)
 			r->in_len += (size_t)g;
 		else if (g == 0)
@@ -523,44 +478,21 @@ static void mark_dead(plug *p, sl_plug_status st, const char *how)
 	sl_text_sanitize(how, p->dead_out.how, sizeof p->dead_out.how);
 }
 
-/* Start a worker and take it through loading and confinement. A plugin
- * that kills the worker while loading is marked dead and the worker
- * started again without it. */
 /* The worker process, its pipes and its descriptors (see the top). */
 static sl_rc start_child(sl_plugrun *r)
 {
-	int req[2] = {-1, -1}, res[2] = {-1, -1}, null = -1;
-	sl_rc rc = SL_OK;
-	if (pipe2(req, O_CLOEXEC) || pipe2(res, O_CLOEXEC) ||
-	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
-		rc = sl_error(SL_ESYS, _("cannot start the plugin worker: %s"),
-		              strerror(errno));
-	int fds[4 + PLUGINS_MAX];
-	fds[0] = req[0];
-	fds[1] = null;
-	fds[2] = sl_confine_enforced() ? null : 2; /* sanitizers */
-	fds[3] = res[1];
+	int fds[PLUGINS_MAX];
 	for (size_t i = 0; i < r->n; i++)
-		fds[4 + i] = r->p[i].fd;
-	if (!rc)
-		rc = sl_child_spawn(r->exe, SL_PLUGIN_WORKER_ARG, fds, 4 + r->n,
-		                    _("the plugin worker"), &r->pid);
-	fd_close(&req[0]);
-	fd_close(&res[1]);
-	fd_close(&null);
-	r->to = req[1];
-	r->from = res[0];
+		fds[i] = r->p[i].fd;
 	r->in_len = r->in_used = 0;
 	r->eof = 0;
-	if (!rc && (fcntl(r->to, F_SETFL, O_NONBLOCK) != 0 ||
-	            fcntl(r->from, F_SETFL, O_NONBLOCK) != 0))
-		rc = sl_error(SL_ESYS, _("cannot start the plugin worker: %s"),
-		              strerror(errno));
-	if (rc)
-		stop(r, 1);
-	return rc;
+	return sl_child_start(&r->ch, r->exe, SL_PLUGIN_WORKER_ARG, 3, fds,
+	                      r->n, _("the plugin worker"));
 }
 
+/* Start a worker and take it through loading and confinement. A plugin
+ * that kills the worker while loading is marked dead and the worker
+ * started again without it. */
 static sl_rc spawn(sl_plugrun *r, size_t *refused)
 {
 	for (;;) {
@@ -673,8 +605,7 @@ sl_rc sl_plugrun_start(const char *worker_exe, const sl_plug_code *code,
 	sl_plugrun *r = calloc(1, sizeof *r);
 	if (!r)
 		return sl_error(SL_ESYS, _("out of memory"));
-	r->pid = -1;
-	r->to = r->from = -1;
+	r->ch = (sl_child){-1, -1, -1};
 	r->n = n;
 	r->p = calloc(n ? n : 1, sizeof *r->p);
 	r->exe = strdup(worker_exe);
@@ -714,25 +645,25 @@ static int deliver(sl_plugrun *r, size_t i, sl_rbuf *body,
 	uint32_t count = sl_rbuf_u32(body);
 	if (body->bad || *failed > 1 || count > FINDINGS_SENT)
 		return -1;
-	/* checked whole before any finding is passed on, so that a garbled
+	/* read whole before any finding is passed on, so that a garbled
 	 * frame cannot leave half its findings behind */
-	size_t start = body->off;
 	sl_arena_reset(&r->arena);
-	for (int pass = 0; pass < 2; pass++) {
-		body->off = start;
-		for (uint32_t k = 0; k < count; k++) {
-			shenli_finding f;
-			int present = sl_rbuf_u8(body);
-			if (present > 1 ||
-			    (present &&
-			     sl_casewire_get_finding(body, &r->arena, &f)))
-				return -1;
-			if (pass)
-				sink->finding(sink->ud, i, present ? &f : NULL);
-		}
-		if (body->bad || body->off != body->n)
+	shenli_finding *f =
+	    count ? sl_arena_alloc(&r->arena, count * sizeof *f) : NULL;
+	unsigned char present[FINDINGS_SENT];
+	if (count && !f)
+		return -1;
+	for (uint32_t k = 0; k < count; k++) {
+		present[k] = sl_rbuf_u8(body);
+		if (present[k] > 1 ||
+		    (present[k] &&
+		     sl_casewire_get_finding(body, &r->arena, &f[k])))
 			return -1;
 	}
+	if (body->bad || body->off != body->n)
+		return -1;
+	for (uint32_t k = 0; k < count; k++)
+		sink->finding(sink->ud, i, present[k] ? &f[k] : NULL);
 	return 0;
 }
 
@@ -754,7 +685,7 @@ sl_rc sl_plugrun_check(sl_plugrun *r, const shenli_case *c,
 	size_t from = 0;
 	while (from < r->n) {
 		size_t dummy;
-		if (r->pid <= 0) {
+		if (r->ch.pid <= 0) {
 			sl_rc rc = spawn(r, &dummy);
 			if (rc)
 				return rc;
@@ -821,12 +752,8 @@ void sl_plugrun_end(sl_plugrun *r)
 {
 	if (!r)
 		return;
-	if (r->pid > 0) {
-		fd_close(&r->to); /* the end of the requests: it exits */
-		stop(r, 0);
-	}
-	fd_close(&r->to);
-	fd_close(&r->from);
+	/* the end of its requests (the pipe closed first): it exits */
+	stop(r, 0);
 	if (r->guarded)
 		sl_child_sigpipe_restore(&r->guard);
 	free(r->in);

@@ -13,7 +13,6 @@
 #include "worker.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -92,26 +91,12 @@ static int confine(size_t n, const sl_sandbox_limits *l)
 	           : -1;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, s, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		s += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static int write_line(json_t *j)
 {
 	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	int rc = s ? write_all(1, s, strlen(s)) : -1;
+	int rc = s ? sl_child_write_all(1, s, strlen(s)) : -1;
 	if (!rc)
-		rc = write_all(1, "\n", 1);
+		rc = sl_child_write_all(1, "\n", 1);
 	free(s);
 	return rc;
 }
@@ -247,69 +232,30 @@ sl_rc sl_sandbox_self_exe(char *buf, size_t cap)
 
 typedef struct {
 	const char *exe;
-	pid_t pid;
-	int to, from; /* request pipe (write end), result pipe (read end) */
-	char *buf;    /* received, not yet consumed */
+	sl_child ch; /* the process, its request and result pipes */
+	char *buf;   /* received, not yet consumed */
 	size_t len, cap, scanned;
 	int eof;
 } worker;
 
 enum { W_LINE = 1, W_DEAD = 0, W_TIMEOUT = -1, W_TOOLONG = -2, W_SYS = -3 };
 
-static void fd_close(int *fd)
-{
-	if (*fd >= 0) {
-		close(*fd);
-		*fd = -1;
-	}
-}
-
 static int worker_reap(worker *w, int grace_ms)
 {
-	fd_close(&w->to);
-	fd_close(&w->from);
-	return sl_child_reap(&w->pid, grace_ms);
+	return sl_child_stop(&w->ch, 0, grace_ms);
 }
 
 static void worker_kill(worker *w)
 {
-	if (w->pid > 0)
-		kill(w->pid, SIGKILL);
-	worker_reap(w, 0);
+	sl_child_stop(&w->ch, 1, 0);
 }
 
 static sl_rc worker_start(worker *w)
 {
-	int req[2] = {-1, -1}, res[2] = {-1, -1}, null = -1;
-	sl_rc rc = SL_OK;
-	w->pid = -1;
-	if (pipe2(req, O_CLOEXEC) || pipe2(res, O_CLOEXEC) ||
-	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
-		rc = sl_error(SL_ESYS, _("cannot start the script worker: %s"),
-		              strerror(errno));
-#if SB_ASAN
-	int err_fd = 2; /* the sanitizer's reports, visible */
-#else
-	int err_fd = null;
-#endif
-	int fds[3] = {req[0], res[1], err_fd};
-	if (!rc)
-		rc = sl_child_spawn(w->exe, SL_SANDBOX_WORKER_ARG, fds, 3,
-		                    _("the script worker"), &w->pid);
-	fd_close(&req[0]);
-	fd_close(&res[1]);
-	fd_close(&null);
-	w->to = req[1];
-	w->from = res[0];
 	w->len = w->scanned = 0;
 	w->eof = 0;
-	if (!rc && (fcntl(w->to, F_SETFL, O_NONBLOCK) != 0 ||
-	            fcntl(w->from, F_SETFL, O_NONBLOCK) != 0))
-		rc = sl_error(SL_ESYS, _("cannot start the script worker: %s"),
-		              strerror(errno));
-	if (rc)
-		worker_kill(w); /* closes to and from */
-	return rc;
+	return sl_child_start(&w->ch, w->exe, SL_SANDBOX_WORKER_ARG, 1, NULL, 0,
+	                      _("the script worker"));
 }
 
 /* Read what the worker has written so far (bounded). */
@@ -324,7 +270,7 @@ static int worker_drain(worker *w)
 			w->buf = nb;
 			w->cap = nc;
 		}
-		ssize_t k = read(w->from, w->buf + w->len, w->cap - w->len);
+		ssize_t k = read(w->ch.from, w->buf + w->len, w->cap - w->len);
 		if (k > 0) {
 			w->len += (size_t)k;
 			continue;
@@ -346,8 +292,8 @@ static int worker_send(worker *w, const char *req, size_t n, int64_t deadline)
 {
 	size_t off = 0;
 	while (off < n) {
-		struct pollfd p[2] = {{w->to, POLLOUT, 0},
-		                      {w->from, POLLIN, 0}};
+		struct pollfd p[2] = {{w->ch.to, POLLOUT, 0},
+		                      {w->ch.from, POLLIN, 0}};
 		int t = ms_left(deadline);
 		if (t <= 0)
 			return W_TIMEOUT;
@@ -366,7 +312,7 @@ static int worker_send(worker *w, const char *req, size_t n, int64_t deadline)
 				return W_DEAD;
 		}
 		if (p[0].revents) {
-			ssize_t k = write(w->to, req + off, n - off);
+			ssize_t k = write(w->ch.to, req + off, n - off);
 			if (k > 0)
 				off += (size_t)k;
 			else if (k < 0 && errno == EPIPE)
@@ -375,7 +321,7 @@ static int worker_send(worker *w, const char *req, size_t n, int64_t deadline)
 				return W_SYS;
 		}
 	}
-	fd_close(&w->to);
+	sl_child_fd_close(&w->ch.to);
 	return W_LINE;
 }
 
@@ -399,18 +345,15 @@ static int worker_line(worker *w, int64_t deadline, const char **line,
 			return W_TOOLONG;
 		if (w->eof)
 			return W_DEAD;
-		struct pollfd p = {w->from, POLLIN, 0};
-		int t = ms_left(deadline);
-		if (t <= 0)
+		short got;
+		int r = sl_child_wait(w->ch.from, POLLIN, deadline, &got);
+		if (r == 0)
 			return W_TIMEOUT;
-		int r = poll(&p, 1, t);
-		if (r < 0 && errno != EINTR)
+		if (r < 0)
 			return W_SYS;
-		if (r > 0) {
-			int d = worker_drain(w);
-			if (d != W_LINE)
-				return d;
-		}
+		int d = worker_drain(w);
+		if (d != W_LINE)
+			return d;
 	}
 }
 
@@ -575,7 +518,7 @@ static sl_rc worker_open(session *s, size_t k, worker *w)
 	json_decref(ready);
 	if (!ok) {
 		if (r == W_TIMEOUT)
-			kill(w->pid, SIGKILL);
+			kill(w->ch.pid, SIGKILL);
 		how_it_died(worker_reap(w, r == W_DEAD ? REAP_MS : 0), how,
 		            sizeof how);
 		free(w->buf);
@@ -626,7 +569,7 @@ static sl_rc script_failed(worker *w, int r, const char *why, const char *name,
  * script that has a result (at least one, unless an error is returned). */
 static sl_rc run_worker(session *s, size_t *k)
 {
-	worker w = {.pid = -1, .to = -1, .from = -1};
+	worker w = {.ch = {-1, -1, -1}};
 	sl_rc rc = worker_open(s, *k, &w);
 	if (rc)
 		return rc;
@@ -668,7 +611,7 @@ static sl_rc run_worker(session *s, size_t *k)
 			++*k;
 		break;
 	}
-	if (w.pid > 0) {
+	if (w.ch.pid > 0) {
 		int st = worker_reap(&w, REAP_MS);
 #if SB_ASAN
 		/* in sanitizer builds a worker's leak or error report (exit
