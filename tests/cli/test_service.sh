@@ -315,7 +315,21 @@ expect_rc 3 svc m1 case list
 check "after logout the old token opens nothing" grep -q "not logged in" "$ERR"
 rm -f "$(tokfile m1)"
 
+# shared_bin PATH: PATH, or a copy of it in $T that other accounts can run
+# (a checkout under a private directory, as mktemp -d makes, is not theirs
+# to reach)
+shared_bin() {
+	if setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$1" 2>/dev/null; then
+		echo "$1"
+		return
+	fi
+	mkdir -p -m 755 "$T/shared"
+	install -m 755 "$1" "$T/shared/${1##*/}"
+	echo "$T/shared/${1##*/}"
+}
 if [ "$(id -u)" = 0 ]; then
+	chmod 711 "$T"
+	SHENLI_SHARED=$(shared_bin "$SHENLI")
 	OTHER=shenlit$$
 	useradd --no-create-home --shell /usr/sbin/nologin "$OTHER" 2>/dev/null ||
 		fail "useradd $OTHER"
@@ -329,7 +343,7 @@ if [ "$(id -u)" = 0 ]; then
 	chmod 700 "$T/other" "$T/other/shenli"
 	chmod 600 "$T/other/shenli/session"
 	as_other() { setpriv --reuid="$OUID" --regid="$(id -g "$OTHER")" --clear-groups \
-		env SHENLI_SOCKET="$SOCK" XDG_RUNTIME_DIR="$T/other" timeout 60 "$SHENLI" "$@" </dev/null; }
+		env SHENLI_SOCKET="$SOCK" XDG_RUNTIME_DIR="$T/other" timeout 60 "$SHENLI_SHARED" "$@" </dev/null; }
 	expect_rc 3 as_other case list
 	check "boss's token from another OS account is refused" grep -q "belongs to another account" "$ERR"
 	check "... and the service logs the refusal with that uid" grep -q "another account uid=$OUID" "$T/shenlid.log"
@@ -547,6 +561,9 @@ chmod 711 "$T"
 mkdir -m 750 "$T/srvrun"
 chown "$SVC:$GRP" "$T/srvrun"
 SOCK3=$T/srvrun/shenli.sock
+SHENLI=$(shared_bin "$SHENLI")
+SHENLID=$(shared_bin "$SHENLID")
+[ -n "${SHENLI_INSIDER:-}" ] && SHENLI_INSIDER=$(shared_bin "$SHENLI_INSIDER")
 setpriv --reuid="$SVC" --regid="$GRP" --clear-groups "$SHENLID" --store "$SDIR" --socket "$SOCK3" 2>"$T/srv.log" &
 SPID=$!
 for _ in $(seq 100); do [ -S "$SOCK3" ] && break; sleep 0.05; done
