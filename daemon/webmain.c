@@ -40,6 +40,9 @@
 #include "webpage_audit.h"
 #include "webpage_intake.h"
 #include "webpage_lead.h"
+#include "webpage_opinion.h"
+#include "webpage_review.h"
+#include "webpage_signoff.h"
 #include "websession.h"
 
 #define BODY_MAX (64u << 10)
@@ -150,6 +153,23 @@ enum MHD_Result sl_web_redirect(struct MHD_Connection *c, const char *to)
 	return redirect(c, to, NULL);
 }
 
+enum MHD_Result sl_web_document(struct MHD_Connection *c, const char *type,
+                                const unsigned char *body, size_t len,
+                                const char *name)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	    len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	set_headers(r, type);
+	char v[160];
+	snprintf(v, sizeof v, "inline; filename=\"%s\"", name);
+	MHD_add_response_header(r, "Content-Disposition", v);
+	enum MHD_Result ok = MHD_queue_response(c, 200, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 enum MHD_Result sl_web_not_found(struct MHD_Connection *c, const sl_websess *s)
 {
 	return not_found(c, s);
@@ -229,6 +249,17 @@ char *sl_web_form(const request *r, const char *name, size_t i, size_t *n)
 		p = amp ? amp + 1 : NULL;
 	}
 	return NULL;
+}
+
+int sl_web_csrf_ok(const sl_websess *s, const request *r)
+{
+	size_t n = 0;
+	char *v = sl_web_form(r, "csrf", 0, &n);
+	int ok = s->signed_in && sl_websess_csrf_ok(s, v);
+	if (v)
+		OPENSSL_cleanse(v, n);
+	free(v);
+	return ok;
 }
 
 /* The value of name in an x-www-form-urlencoded body (the first). */
@@ -461,7 +492,10 @@ const char *sl_web_plain(char *msg)
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = 0;
-	return !strncmp(msg, "shenli: ", 8) ? msg + 8 : msg;
+	/* the Chinese catalog's colon is the full-width one */
+	return !strncmp(msg, "shenli: ", 8)             ? msg + 8
+	       : !strncmp(msg, "shenli\xEF\xBC\x9A", 9) ? msg + 9
+	                                                : msg;
 }
 
 int sl_web_id_ok(const char *id)
@@ -478,23 +512,71 @@ int sl_web_id_ok(const char *id)
 	return 1;
 }
 
+/* "/case/ID/ACTION": ID (checked) into id and ACTION's place; 0 if url is
+ * not of that form. */
+static int case_action(const char *url, char id[72], const char **action)
+{
+	if (strncmp(url, "/case/", 6))
+		return 0;
+	const char *slash = strchr(url + 6, '/');
+	size_t n = slash ? (size_t)(slash - url - 6) : 0;
+	if (!n || n >= 72)
+		return 0;
+	memcpy(id, url + 6, n);
+	id[n] = 0;
+	*action = slash + 1;
+	return sl_web_id_ok(id);
+}
+
 /* A signed-in user's POST other than sign-out: each handler checks the
  * form's CSRF token before it does anything. */
 static enum MHD_Result post_page(struct MHD_Connection *c, const char *url,
                                  request *r, sl_websess *s)
 {
-	static const char suffix[] = "/assign";
 	if (!strcmp(url, "/intake"))
 		return sl_web_intake(c, s, r);
-	size_t n = strlen(url), sl = sizeof suffix - 1;
 	char id[72];
-	if (!strncmp(url, "/case/", 6) && n > 6 + sl &&
-	    n - 6 - sl < sizeof id && !strcmp(url + n - sl, suffix)) {
-		snprintf(id, sizeof id, "%.*s", (int)(n - 6 - sl), url + 6);
-		if (sl_web_id_ok(id))
-			return sl_web_assign(c, s, id, r);
-	}
+	const char *a;
+	if (!case_action(url, id, &a))
+		return sl_web_refused(c, s);
+	if (!strcmp(a, "assign"))
+		return sl_web_assign(c, s, id, r);
+	if (!strcmp(a, "return"))
+		return sl_web_return(c, s, id, r);
+	if (!strcmp(a, "withdraw"))
+		return sl_web_withdraw(c, s, id, r);
+	if (!strcmp(a, "run"))
+		return sl_web_run(c, s, id, r);
+	if (!strcmp(a, "resubmit"))
+		return sl_web_resubmit(c, s, id, r);
+	if (!strcmp(a, "opinion"))
+		return sl_web_opinion(c, s, id, r);
+	if (!strcmp(a, "signoff"))
+		return sl_web_signoff(c, s, id, r);
 	return sl_web_refused(c, s);
+}
+
+/* GET /case/ID/ACTION. */
+static enum MHD_Result case_get(struct MHD_Connection *c, const char *url,
+                                sl_websess *s)
+{
+	char id[72];
+	const char *a;
+	if (!case_action(url, id, &a))
+		return not_found(c, s);
+	if (!strcmp(a, "return"))
+		return sl_web_return_form(c, s, id);
+	if (!strcmp(a, "opinion"))
+		return sl_web_opinion_page(c, s, id);
+	if (!strcmp(a, "signoff"))
+		return sl_web_signoff_page(c, s, id);
+	if (!strcmp(a, "report.pdf"))
+		return sl_web_report_pdf(c, s, id, 0);
+	if (!strcmp(a, "opinion.pdf"))
+		return sl_web_report_pdf(c, s, id, 1);
+	if (!strcmp(a, "outline.pdf"))
+		return sl_web_outline_pdf(c, s, id);
+	return not_found(c, s);
 }
 
 static enum MHD_Result route(struct MHD_Connection *c, const char *url,
@@ -533,6 +615,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url,
 		res = sl_web_audit(c, &s);
 	else if (!strncmp(url, "/case/", 6) && sl_web_id_ok(url + 6))
 		res = case_page(c, &s, url + 6);
+	else if (!strncmp(url, "/case/", 6))
+		res = case_get(c, url, &s);
 	else
 		res = not_found(c, &s);
 	sl_websess_wipe(&s);

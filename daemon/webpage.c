@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "webpage.h"
 #include "webpage_lead.h"
+#include "webpage_review.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,7 +33,13 @@ const char sl_page_css[] =
     ".login{max-width:22em;background:#fff;padding:1em 1.5em;"
     "border:1px solid #ccc}\n"
     ".login label{display:block;margin:.6em 0}\n"
-    ".error{color:#b00}\ncode{font-size:90%}\n";
+    ".error{color:#b00}\ncode{font-size:90%}\n"
+    "nav.actions{display:flex;gap:1em;align-items:center;margin:1em 0}\n"
+    "form.inline{display:inline}\n"
+    ".choice{margin-right:1em;white-space:nowrap}\n"
+    "fieldset{border:1px solid #ccc;background:#fff;margin:1em 0}\n"
+    ".dissent{margin:.2em 0}\n"
+    "#outline-preview li{margin:.5em 0}\n";
 
 /* ---- the buffer --------------------------------------------------------- */
 
@@ -740,6 +747,7 @@ void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
 	         who ? who : "");
 	head(h, s, title);
 	overview(h, show);
+	sl_page_case_actions(h, s, show, outlines);
 	if (team_users)
 		sl_page_team_form(h, s, show, team_users);
 	subject(h, d);
