@@ -348,6 +348,69 @@ def post_checks(lead):
     return token
 
 
+def review_checks(lead, m2, a, b):
+    """退回补查, 审理意见, 签发 and their documents: the same refusals as
+    every page (CSRF, 404 for a case one may not see), escaping, and a
+    preview that writes nothing."""
+    _, _, m1 = sign_in("m1")
+    _, _, m9 = sign_in("m9")
+    for who, sid, case in (("the recused member", m1, b), ("the other zone's member", m9, a)):
+        none = req("GET", "/case/ZXX-0000-0000/opinion", sid)
+        same = True
+        for page in ("return", "opinion", "signoff", "report.pdf", "opinion.pdf", "outline.pdf"):
+            r = req("GET", "/case/%s/%s" % (case, page), sid)
+            same = same and r.status == 404 and r.body == none.body
+        ok(same, "%s: the same 404 for the case's return, opinion, sign-off pages and documents as for none" % who)
+        page = req("GET", "/", sid)
+        r = req("POST", "/case/%s/opinion" % case, sid, {"csrf": csrf_of(page.body), "discipline": "integrity",
+                                                        "form": "2", "reason": "x"})
+        ok(r.status == 404 and r.body == none.body, "%s: posting an opinion on it is the same 404" % who)
+    returns = req("GET", "/case/" + a, lead).body.count("次退回：")
+    for action in ("return", "withdraw", "run", "opinion", "signoff", "resubmit"):
+        r = req("POST", "/case/%s/%s" % (a, action), lead, {"item": "1", "reason": "x", "action": "confirm",
+                                                          "kind": "supplement"})
+        ok(r.status == 403, "POST %s without a CSRF token is refused (%d)" % (action, r.status))
+    r = req("GET", "/case/%s/return" % a, m2)
+    ok(r.status == 403, "a member is not offered the return form (%d)" % r.status)
+    form = req("GET", "/case/%s/return" % a, lead)
+    ok(form.status == 200 and 'id="return-form"' in form.body and 'name="finding"' in form.body,
+       "the leader's return form offers the checks' suggestions")
+    token = csrf_of(form.body)
+    hostile = "<script>alert(1)</script>补查 javascript:alert(2) \u202egnp.exe"
+    r = req("POST", "/case/%s/return" % a, lead, {"csrf": token, "kind": "supplement", "action": "preview",
+                                                 "item_text": hostile, "item_refs": "F1"})
+    ok(r.status == 200 and 'id="outline-preview"' in r.body and "&lt;script&gt;alert(1)" in r.body
+       and "<script>alert" not in r.body and "\u202e" not in r.body and 'id="confirm-form"' in r.body,
+       "the preview numbers the outline, escapes the leader's text and offers to confirm")
+    ok(req("GET", "/case/" + a, lead).body.count("次退回：") == returns, "a preview returns nothing")
+    r = req("POST", "/case/%s/return" % a, lead, {"csrf": token, "kind": "supplement", "action": "preview",
+                                                 "item_text": "x", "item_refs": "F99"})
+    ok(r.status == 400 and "F99" in r.body and "未作任何更改" in r.body,
+       "an item citing what the case has not is refused with the service's reason (%d)" % r.status)
+    page = req("GET", "/case/%s/opinion" % a, m2)
+    ok(page.status == 200 and 'id="opinion-form"' in page.body and 'value="警告"' in page.body
+       and 'name="panel"' not in page.body, "the member's opinion form offers the rules' sanctions, no panel part")
+    ok('id="opinions"' not in page.body, "before one's own opinion the team's are not shown")
+    t = csrf_of(page.body)
+    r = req("POST", "/case/%s/opinion" % a, m2, {"csrf": t, "discipline": "treason", "form": "2", "reason": "x"})
+    ok(r.status == 400 and "treason" in r.body, "a discipline the rules do not have is refused (%d)" % r.status)
+    r = req("POST", "/case/%s/opinion" % a, m2, {"csrf": t, "discipline": "integrity", "form": "2", "reason": "x",
+                                                "panel": "1"})
+    ok(r.status in (400, 403) and 'id="opinions"' not in req("GET", "/case/%s/opinion" % a, m2).body,
+       "a member's forged panel opinion is refused and records nothing (%d)" % r.status)
+    r = req("POST", "/case/%s/opinion" % a, m2, {"csrf": t, "discipline": "integrity", "form": "2",
+                                                "party_sanction": "警告", "reason": hostile})
+    ok(r.status == 303, "the member records an opinion through the form (%d)" % r.status)
+    page = req("GET", "/case/%s/opinion" % a, m2)
+    ok('id="opinions"' in page.body and "&lt;script&gt;alert(1)" in page.body and "<script>alert" not in page.body,
+       "then the team's opinions are shown side by side, escaped")
+    r = req("GET", "/case/%s/signoff" % a, lead)
+    ok(r.status == 200 and 'id="gates"' in r.body and 'id="signoff-form"' not in r.body,
+       "the sign-off page shows the gates, and no sign-off before the panel's deliberation")
+    r = req("GET", "/case/%s/report.pdf" % a, lead)
+    ok(r.status == 200 and r.header("Content-Type") == "application/pdf", "the report opens as a PDF")
+
+
 def limit_checks():
     codes = [sign_in("m3", "wrong")[0].status for _ in range(4)]
     ok(codes[:3] == [403, 403, 403], "a wrong passphrase is refused (%s)" % codes)
@@ -396,6 +459,7 @@ def main():
         assign_checks(lead, m2, a, b)
         intake_checks(lead, m2)
         audit_checks(lead, m2, a)
+        review_checks(lead, m2, a, b)
         token = post_checks(lead)
         css = req("GET", "/style.css")
         ok(css.status == 200 and "text/css" in (css.header("Content-Type") or ""), "the style sheet is served")
