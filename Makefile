@@ -77,6 +77,8 @@ bench: build
 	$(BUILD_DIR)/tests/bench/bench_scripts
 	$(BUILD_DIR)/tests/bench/bench_report
 	$(BUILD_DIR)/tests/bench/bench_cli
+	$(BUILD_DIR)/tests/bench/bench_service
+	$(BUILD_DIR)/tests/bench/bench_web
 
 # The CLI end to end at 10k, 100k and 1M (tests/bench/bench_cli.c). The 1M
 # stores take several minutes to build: SHENLI_BENCH_CACHE=DIR keeps them

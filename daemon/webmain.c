@@ -421,19 +421,38 @@ enum MHD_Result sl_web_failed(struct MHD_Connection *c, sl_websess *s, int rc)
 	return message(c, 503, s, "服务暂不可用", "请稍后再试。");
 }
 
+/* The queue's page: 100 cases, from the one after ?after= (keyset: a
+ * page costs the same wherever it is, and a store of 100k cases is never
+ * sent whole to a browser). */
+#define QUEUE_PAGE 100
+
 static enum MHD_Result queue(struct MHD_Connection *c, sl_websess *s)
 {
-	const char *mine[] = {"case", "list",   "--assignee",
-	                      "me",   "--json", NULL};
-	const char *all[] = {"case", "list", "--json", NULL};
+	const char *after =
+	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+	if (after && !sl_web_id_ok(after))
+		return not_found(c, s);
+	char limit[16];
+	snprintf(limit, sizeof limit, "%d", QUEUE_PAGE + 1);
+	const char *av[12] = {"case", "list", "--json", "--limit", limit};
+	size_t n = 5;
+	if (!s->sees_all) {
+		av[n++] = "--assignee";
+		av[n++] = "me";
+	}
+	if (after) {
+		av[n++] = "--after";
+		av[n++] = after;
+	}
+	av[n] = NULL;
 	json_t *cases = NULL;
-	int rc = sl_webcall_run(s->token, s->sees_all ? all : mine, &cases);
+	int rc = sl_webcall_run(s->token, av, &cases);
 	if (rc || !json_is_array(cases)) {
 		json_decref(cases);
 		return sl_web_failed(c, s, rc ? rc : SL_ESYS);
 	}
 	sl_html h = {0};
-	sl_page_queue(&h, s, cases);
+	sl_page_queue(&h, s, cases, QUEUE_PAGE, after != NULL);
 	json_decref(cases);
 	return send_page(c, 200, &h, NULL);
 }
