@@ -114,11 +114,12 @@ static double http(const char *method, const char *path, const char *cookie,
                    const char *body, answer *a)
 {
 	char req[4096];
-	int n = snprintf(req, sizeof req,
-	                 "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
-	                 "Connection: close\r\n%s%s%s",
-	                 method, path, port, cookie ? "Cookie: shenli_sid=" : "",
-	                 cookie ? cookie : "", cookie ? "\r\n" : "");
+	int n =
+	    snprintf(req, sizeof req,
+	             "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+	             "Connection: close\r\n%s%s%s",
+	             method, path, port, cookie ? "Cookie: shenli_sid=" : "",
+	             cookie ? cookie : "", cookie ? "\r\n" : "");
 	if (body)
 		n += snprintf(req + n, sizeof req - (size_t)n,
 		              "Content-Type: application/x-www-form-urlencoded"
@@ -176,8 +177,7 @@ static int set_cookie(const answer *a, char *out, size_t cap)
 }
 
 /* Sign in as user with the passphrase in pwfile: the session id. */
-static void sign_in(const char *user, const char *pwfile, char *sid,
-                    size_t cap)
+static void sign_in(const char *user, const char *pwfile, char *sid, size_t cap)
 {
 	answer a;
 	char anon[160], csrf[80], pass[256], body[640];
@@ -293,8 +293,8 @@ static pid_t start_service(const char *sock)
 	snprintf(store, sizeof store, "%s/store.db", dir);
 	snprintf(log, sizeof log, "%s/shenlid.log", dir);
 	snprintf(p, sizeof p, "%d", port);
-	char *argv[] = {SHENLID_BIN, "--store", store, "--socket", (char *)sock,
-	                "--http",    p,         NULL};
+	char *argv[] = {SHENLID_BIN,  "--store", store, "--socket",
+	                (char *)sock, "--http",  p,     NULL};
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 2, log,
@@ -389,8 +389,8 @@ int main(int argc, char **argv)
 	snprintf(q_mid, sizeof q_mid, "/?after=%s", mid);
 	snprintf(c_path, sizeof c_path, "/case/%s", id);
 	char *ver[] = {SHENLI_BIN, "--version", NULL};
-	char *list[] = {SHENLI_BIN, "case", "list", "--limit", "101", "--json",
-	                NULL};
+	char *list[] = {SHENLI_BIN, "case",   "list", "--limit",
+	                "101",      "--json", NULL};
 	char *show[] = {SHENLI_BIN, "case", "show", id, "--json", NULL};
 	double *t[6];
 	for (int k = 0; k < 6; k++)
@@ -414,13 +414,15 @@ int main(int argc, char **argv)
 	       m[0], m[0] / m[2]);
 	printf("  GET /?after= (a page mid-store)     %8.2f  %.2fx\n", m[1],
 	       m[1] / m[2]);
-	printf("  shenli case list --limit 101 --json %8.2f  1.00x  (session)\n",
-	       m[2]);
+	printf(
+	    "  shenli case list --limit 101 --json %8.2f  1.00x  (session)\n",
+	    m[2]);
 	printf("  GET /case/ID (case page)            %8.2f  %.2fx of the "
 	       "CLI's (target <= 1.5x)\n",
 	       m[3], m[3] / m[4]);
-	printf("  shenli case show ID --json          %8.2f  1.00x  (session)\n",
-	       m[4]);
+	printf(
+	    "  shenli case show ID --json          %8.2f  1.00x  (session)\n",
+	    m[4]);
 	printf("  shenli --version (process start)    %8.2f\n", m[5]);
 	kill(svc, SIGTERM);
 	waitpid(svc, NULL, 0);

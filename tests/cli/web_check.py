@@ -303,11 +303,13 @@ def audit_checks(lead, m2, a):
     head = int(m.group(1)) if m else 0
     ok(head > 100 and len(rows) == 100 and rows[0][0] == "1",
        "the log's first page: 100 entries from seq 1 (%d of %d)" % (len(rows), head))
-    ok("page=2" in r.body and "下一页" in r.body, "a link to the next page")
-    r2 = req("GET", "/audit?page=2", aud)
+    ok("after=100" in r.body and "下一页" in r.body, "a link to the next page: after the last seq shown")
+    r2 = req("GET", "/audit?after=100", aud)
     rows2 = ROW.findall(r2.body)
-    ok(rows2 and rows2[0][0] == "101" and rows2[-1][0] == str(min(head, 200)) and "上一页" in r2.body,
-       "page 2: from seq 101, a link back")
+    ok(rows2 and rows2[0][0] == "101" and rows2[-1][0] == str(min(head, 200)) and "第一页" in r2.body,
+       "page 2: from seq 101, a link back to the first")
+    rows = ROW.findall(req("GET", "/audit?action=denied&after=%d" % head, aud).body)
+    ok(rows == [], "past the head: no entries")
     rows = ROW.findall(req("GET", "/audit?action=denied", aud).body)
     ok(rows and all(x[2] == "denied" for x in rows), "filtered by action: only denied entries (%d)" % len(rows))
     rows = ROW.findall(req("GET", "/audit?actor=m2&action=denied", aud).body)
