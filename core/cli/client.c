@@ -327,6 +327,9 @@ static void browse(const char *url)
 	pid_t pid = fork();
 	if (pid == 0) {
 		if (fork() == 0) {
+			/* its own session: the browser outlives the terminal
+			 * (no SIGHUP when it closes) */
+			setsid();
 			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 			if (null >= 0) {
 				dup2(null, 0);

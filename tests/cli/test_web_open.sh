@@ -13,6 +13,8 @@
 #     never the ticket;
 #   - only the web front may redeem a ticket (a client of the socket that
 #     is not is refused);
+#   - on a terminal with DISPLAY set, xdg-open (a fake one here) gets the URL
+#     as its one argument, and without a terminal it is not run;
 #   - without a session `shenli open` exits 3; a service without --http
 #     exits 7; the command's session goes on after the browser's sign-in.
 . "$(dirname "$0")/lib.sh"
@@ -123,6 +125,27 @@ while IFS= read -r line; do
 	esac
 done <"$T/web.out"
 check "the browser checks ran, all of them" test "$(grep -c "^PASS" "$T/web.out")" -eq 12
+
+# where a browser can be (a terminal, DISPLAY, xdg-open in PATH) the URL is
+# handed to xdg-open as one argument; otherwise (no terminal) it is not
+mkdir -m 700 "$T/fake"
+printf '#!/bin/sh\nprintf "%%s\\n" "$#" "$1" >"%s/xdg.args"\n' "$T" >"$T/fake/xdg-open"
+chmod 700 "$T/fake/xdg-open"
+PATH=$T/fake:$PATH DISPLAY=:99 cli open >/dev/null 2>&1
+sleep 0.5
+check "without a terminal, xdg-open is not run" test ! -e "$T/xdg.args"
+if command -v script >/dev/null; then
+	SHENLI_SOCKET=$SOCK XDG_RUNTIME_DIR=$T/xdg PATH=$T/fake:$PATH DISPLAY=:99 \
+		timeout 60 script -qec "$SHENLI open" /dev/null >"$T/tty.out" </dev/null 2>&1
+	for _ in $(seq 40); do [ -s "$T/xdg.args" ] && break; sleep 0.05; done
+	check "on a terminal with a display, xdg-open gets the URL as one argument" \
+		test "$(head -1 "$T/xdg.args" 2>/dev/null)" = 1
+	XURL=$(sed -n 2p "$T/xdg.args" 2>/dev/null)
+	check "the URL it gets is the one printed" sh -c \
+		"echo '$XURL' | grep -Eqx 'http://127\.0\.0\.1:$PORT/open\?t=[0-9a-f]{64}' && grep -qF '$XURL' '$T/tty.out'"
+else
+	echo "skip: no script(1) for a terminal"
+fi
 
 # only the web front redeems: this test's own client of the socket is not it
 cli open >/dev/null 2>&1
