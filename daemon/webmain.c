@@ -389,6 +389,52 @@ static enum MHD_Result post_login(struct MHD_Connection *c, request *r,
 	return res;
 }
 
+/* GET /open?t=TICKET, the URL shenli open printed: the service redeems the
+ * ticket for a session of the command's user, and the browser is signed
+ * in as a sign-in signs it in (a new id, never the one it brought), then
+ * sent to "/" so that the ticket, used up anyway, leaves the address bar.
+ * A page of another site may not spend one: the browser's Sec-Fetch-Site
+ * says where the request came from (absent: a browser too old to say, or
+ * no browser), so a user is never signed in as someone else by a link. */
+static enum MHD_Result get_open(struct MHD_Connection *c, sl_websess *s,
+                                int have)
+{
+	const char *site =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	const char *t =
+	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "t");
+	char tok[SL_TOKEN_HEX + 1], user[SL_ID_MAX + 1], role[16];
+	int rc = site && strcmp(site, "none") && strcmp(site, "same-origin")
+	             ? SL_EPERM
+	             : sl_webcall_redeem(t ? t : "", tok, user);
+	if (rc == SL_EAUTH || rc == SL_EPERM || rc == SL_EINPUT) {
+		logf_("sign-in by ticket refused", NULL);
+		return message(c, 403, NULL, "链接无效",
+		               "此一次性链接已使用、已过期或无效。请在命令行"
+		               "重新运行 shenli open。");
+	}
+	if (rc)
+		return message(c, 503, NULL, "服务暂不可用", "请稍后再试。");
+	sl_websess n;
+	role_of(tok, user, role, sizeof role);
+	enum MHD_Result res;
+	char old[SL_TOKEN_HEX + 1];
+	if (have && sl_websess_end(s->id, old)) /* signed in as another */
+		sl_webcall_logout(old);
+	OPENSSL_cleanse(old, sizeof old);
+	if (sl_websess_sign_in(NULL, user, role, tok, &n)) {
+		sl_webcall_logout(tok);
+		res = message(c, 503, NULL, "服务暂不可用",
+		              "同时登录的用户过多，请稍后再试。");
+	} else {
+		logf_("sign-in by ticket (shenli open)", user);
+		res = redirect(c, "/", n.id);
+		sl_websess_wipe(&n);
+	}
+	OPENSSL_cleanse(tok, sizeof tok);
+	return res;
+}
+
 static enum MHD_Result post_logout(struct MHD_Connection *c, request *r,
                                    sl_websess *s)
 {
@@ -618,6 +664,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url,
 		           : get_login(c, &s, have);
 	else if (post && !strcmp(url, "/logout"))
 		res = post_logout(c, r, &s);
+	else if (!post && !strcmp(url, "/open"))
+		res = get_open(c, &s, have);
 	else if (post)
 		res = have && s.signed_in ? post_page(c, url, r, &s)
 		                          : sl_web_refused(c, NULL);
