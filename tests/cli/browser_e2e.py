@@ -26,7 +26,7 @@ import time
 import traceback
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, TimeoutException
+from selenium.common.exceptions import NoSuchElementException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -127,11 +127,17 @@ def go(p):
 
 
 def click_and_load(el):
-    """Click el (a link or a submit button) and wait for the next page."""
-    old = D.find_element(By.TAG_NAME, "html")
+    """Click el (a link or a submit button) and wait for the next page: a
+    new document (the old one's mark gone), loaded."""
+    D.execute_script("window.shenliOld = true")
     el.click()
-    wait(EC.staleness_of(old), "the next page after a click")
-    loaded()
+
+    def next_page(d):
+        try:
+            return d.execute_script("return !window.shenliOld && document.readyState === 'complete'")
+        except WebDriverException:  # between the two documents
+            return False
+    wait(next_page, "the next page after a click")
 
 
 def has(css):
@@ -502,7 +508,14 @@ def main():
     os.makedirs(SHOTS, exist_ok=True)
     print("  screenshots: " + SHOTS, flush=True)
     t0 = time.monotonic()
-    D = browser()
+    try:
+        D = browser()
+    except WebDriverException as e:
+        log = WORK + "/chromedriver.log"
+        tail = open(log, errors="replace").read()[-2000:] if os.path.exists(log) else ""
+        ok(False, "headless Chromium starts: %s" % str(e).strip().splitlines()[0])
+        print(tail)
+        sys.exit(1)
     print("  %s %s, chromedriver %s" % (D.capabilities.get("browserName"), D.capabilities.get("browserVersion"),
                                        D.capabilities.get("chrome", {}).get("chromedriverVersion", "?").split()[0]))
     flow = Flow()
@@ -518,13 +531,16 @@ def main():
                 print("STEP %02d %s: ok (%.1f s)" % (i, name, time.monotonic() - t), flush=True)
             except Exception as e:  # StepFailed, or a driver error
                 broken = name
+                why = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
                 if not isinstance(e, StepFailed):
-                    ok(False, "step %s: %s" % (name, traceback.format_exc(limit=3).strip().splitlines()[-1]))
+                    why = "%s: %s" % (type(e).__name__, why.replace("Message: ", ""))
+                    ok(False, "step %s: %s" % (name, why))
+                    traceback.print_exc(limit=4)
                 try:
                     shot("FAILED-" + name)
                 except Exception:
                     pass
-                print("STEP %02d %s: FAILED: %s (at %s)" % (i, name, e, D.current_url), flush=True)
+                print("STEP %02d %s: FAILED: %s (at %s)" % (i, name, why, D.current_url), flush=True)
     finally:
         D.quit()
     print("  the flow took %.1f s" % (time.monotonic() - t0))

@@ -80,8 +80,8 @@ check "before the browser: the case is not in the store" sh -c "! grep -q '$C' '
 
 # ---- the browser -------------------------------------------------------------
 t0=$SECONDS
-SHENLI=$SHENLI SHENLI_SOCKET=$SOCK XDG_RUNTIME_DIR=$T/xdg \
-	timeout -k 10 300 /usr/bin/python3 "$(dirname "$0")/browser_e2e.py" "$PORT" "$T/pw" "$T/dossier.json" "$SHOTS" \
+SHENLI=$SHENLI SHENLI_SOCKET=$SOCK XDG_RUNTIME_DIR=$T/xdg TMPDIR=$T \
+	timeout -k 10 200 /usr/bin/python3 "$(dirname "$0")/browser_e2e.py" "$PORT" "$T/pw" "$T/dossier.json" "$SHOTS" \
 	>"$T/browser.out" 2>&1
 rc=$?
 while IFS= read -r line; do
