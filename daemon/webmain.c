@@ -68,7 +68,11 @@ static void set_headers(struct MHD_Response *r, const char *type)
 	                        "default-src 'self'; frame-ancestors 'none'; "
 	                        "form-action 'self'");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	/* not no-referrer: under it a browser's form POST carries
+	 * "Origin: null" (Fetch, serializing a request origin), which
+	 * origin_ok must refuse; same-origin names this listener and sends
+	 * no Referer anywhere else (the pages link nowhere else anyway) */
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 }

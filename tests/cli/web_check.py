@@ -467,9 +467,9 @@ def main():
         ok(css.status == 200 and "text/css" in (css.header("Content-Type") or ""), "the style sheet is served")
         bad = [n for n, r in seen if r.header("Content-Security-Policy") != CSP
                or r.header("X-Content-Type-Options") != "nosniff"
-               or r.header("Referrer-Policy") != "no-referrer"
+               or r.header("Referrer-Policy") != "same-origin"
                or r.header("Cache-Control") != "no-store"]
-        ok(not bad, "CSP, nosniff, no-referrer, no-store on every response (%d; missing: %s)" % (len(seen), bad[:3]))
+        ok(not bad, "CSP, nosniff, Referrer-Policy same-origin, no-store on every response (%d; missing: %s)" % (len(seen), bad[:3]))
         pages = [r.body for n, r in seen if r.body.startswith("<!DOCTYPE")]
         ok(all("<script" not in p and "style=" not in p and "http://" not in p and "https://" not in p
                for p in pages), "no script, inline style or external asset in any page")
