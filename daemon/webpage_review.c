@@ -169,8 +169,15 @@ void sl_page_case_actions(sl_html *h, const sl_websess *s, const json_t *show,
 	if (!id || !st)
 		return;
 	int review = same(st, "in_review"), leader = is_leader(s);
-	int reviewer =
-	    !strcmp(s->role, "member") || !strcmp(s->role, "specialist");
+	/* a reviewer is one on the case's team (a member's role is not
+	 * always known here: `user list` is not theirs to read) */
+	int reviewer = 0;
+	size_t i;
+	const json_t *a;
+	json_array_foreach(json_object_get(show, "assignees"), i, a)
+	{
+		reviewer |= same(json_string_value(a), s->user);
+	}
 	sl_html_put(h, "<nav class=\"actions\">");
 	if (review && (leader || reviewer))
 		post_button(h, s, id, "run", "运行审查");

@@ -418,7 +418,9 @@ class Flow:
             pick(f.find_element(By.NAME, "party_sanction"), party)
         f.find_element(By.NAME, "reason").send_keys(reason)
         if panel:
-            f.find_element(By.CSS_SELECTOR, 'input[name="panel"][value="1"]').click()
+            box = f.find_element(By.CSS_SELECTOR, 'input[name="panel"][value="1"]')
+            if not box.is_selected():  # the leader's form offers it ticked
+                box.click()
             pick(f.find_elements(By.NAME, "dissent_member")[0], panel["dissent"][0])
             f.find_elements(By.NAME, "dissent_text")[0].send_keys(panel["dissent"][1])
             f.find_element(By.NAME, "property").send_keys(panel["property"])
