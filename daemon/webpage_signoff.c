@@ -26,6 +26,23 @@ static int same(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
+/* What the built-in gates check, as the panel says it; a gate installed
+ * later is shown by its name. */
+static const char *gate_zh(const char *name)
+{
+	static const char *const tab[][2] = {
+	    {"gate_dates", "案卷日期前后一致"},
+	    {"gate_findings", "审查已覆盖最新案卷，阻断性发现均已解决"},
+	    {"gate_opinions", "审理组成员意见和集体审议齐备，无应回避者"},
+	    {"gate_outline", "补查提纲各项已答复或撤回"},
+	    {"gate_panel", "集体审议意见与认定事实、处分规定一致"},
+	};
+	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
+		if (!strcmp(name, tab[i][0]))
+			return tab[i][1];
+	return NULL;
+}
+
 static void gate_findings(sl_html *h, const json_t *fs)
 {
 	size_t i;
@@ -80,7 +97,14 @@ static int gates(sl_html *h, sl_websess *s, const char *id)
 		int passed = json_is_true(json_object_get(g, "passed"));
 		failed += !passed;
 		sl_html_put(h, "<tr><td>");
-		sl_html_text(h, name);
+		if (gate_zh(name)) {
+			sl_html_put(h, gate_zh(name));
+			sl_html_put(h, "<br><small>");
+			sl_html_text(h, name);
+			sl_html_put(h, "</small>");
+		} else {
+			sl_html_text(h, name);
+		}
 		sl_html_put(h, passed
 		                   ? "</td><td>通过</td><td>"
 		                   : "</td><td class=\"flag\">未通过</td><td>");
