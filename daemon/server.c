@@ -788,8 +788,13 @@ static int start_web(const sl_server_conf *c)
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 ||
 		    getppid() != parent)
 			_exit(SL_ESYS);
-		execl(c->web, c->web, "--socket", c->socket, "--port", port,
-		      "--idle-timeout", idle, (char *)NULL);
+		if (c->http_origin)
+			execl(c->web, c->web, "--socket", c->socket, "--port",
+			      port, "--idle-timeout", idle, "--origin",
+			      c->http_origin, (char *)NULL);
+		else
+			execl(c->web, c->web, "--socket", c->socket, "--port",
+			      port, "--idle-timeout", idle, (char *)NULL);
 		fprintf(stderr, "shenlid: %s: %s\n", c->web, strerror(errno));
 		_exit(SL_ESYS);
 	}

@@ -49,6 +49,10 @@
 #define COOKIE "shenli_sid"
 
 static int port;
+/* --origin (shenlid --http-origin): the https origin of a TLS reverse
+ * proxy in front of this listener, and its host as the proxy passes it
+ * on (NULL: loopback only) */
+static const char *public_origin, *public_host;
 
 typedef sl_webreq request;
 
@@ -60,6 +64,12 @@ static void logf_(const char *what, const char *user)
 }
 
 /* ---- responses ---------------------------------------------------------- */
+
+/* host is the public origin's, as the proxy passes it on. */
+static int public_host_ok(const char *host)
+{
+	return public_host && host && !strcasecmp(host, public_host);
+}
 
 static void set_headers(struct MHD_Response *r, const char *type)
 {
@@ -89,10 +99,15 @@ static enum MHD_Result send_(struct MHD_Connection *c, unsigned status,
 		return MHD_NO;
 	set_headers(r, type);
 	if (cookie) {
-		char v[160];
+		/* through the proxy the browser speaks https: the cookie is
+		 * never to be sent over plain http */
+		int tls = public_host_ok(
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host"));
+		char v[176];
 		snprintf(v, sizeof v,
-		         "%s=%s; HttpOnly; SameSite=Strict; Path=/%s", COOKIE,
-		         cookie, *cookie ? "" : "; Max-Age=0");
+		         "%s=%s; HttpOnly; SameSite=Strict; Path=/%s%s", COOKIE,
+		         cookie, *cookie ? "" : "; Max-Age=0",
+		         tls ? "; Secure" : "");
 		MHD_add_response_header(r, "Set-Cookie", v);
 		OPENSSL_cleanse(v, sizeof v);
 	}
@@ -187,11 +202,14 @@ enum MHD_Result sl_web_refused(struct MHD_Connection *c, const sl_websess *s)
 
 /* ---- checks ------------------------------------------------------------- */
 
-/* host is this listener: 127.0.0.1:PORT, localhost:PORT, [::1]:PORT. */
+/* host is this listener: 127.0.0.1:PORT, localhost:PORT, [::1]:PORT, or
+ * the public origin's host. */
 static int host_ok(const char *host)
 {
 	static const char *const names[] = {"127.0.0.1", "localhost", "[::1]"};
 	char want[64];
+	if (public_host_ok(host))
+		return 1;
 	for (size_t i = 0; host && i < 3; i++) {
 		snprintf(want, sizeof want, "%s:%d", names[i], port);
 		if (!strcasecmp(host, want))
@@ -200,12 +218,16 @@ static int host_ok(const char *host)
 	return 0;
 }
 
-/* Origin, when the browser sends one, is http:// and this listener. */
+/* Origin, when the browser sends one, is http:// and this listener, or
+ * exactly the public origin. */
 static int origin_ok(const char *origin)
 {
 	if (!origin)
 		return 1;
-	return !strncmp(origin, "http://", 7) && host_ok(origin + 7);
+	if (public_origin && !strcasecmp(origin, public_origin))
+		return 1;
+	return !strncmp(origin, "http://", 7) && host_ok(origin + 7) &&
+	       !public_host_ok(origin + 7);
 }
 
 static int hexval(int ch)
@@ -818,7 +840,13 @@ int main(int argc, char **argv)
 	const char *idle = arg(argc, argv, "--idle-timeout");
 	port = p ? atoi(p) : 0;
 	long idle_s = idle ? atol(idle) : 0;
-	if (argc != 7 || !sock || port < 1 || port > 65535 || idle_s < 1) {
+	/* checked by shenlid (main.c): https://HOST[:PORT] */
+	public_origin = arg(argc, argv, "--origin");
+	public_host = public_origin && !strncmp(public_origin, "https://", 8)
+	                  ? public_origin + 8
+	                  : NULL;
+	if ((argc != 7 && argc != 9) || (argc == 9 && !public_host) || !sock ||
+	    port < 1 || port > 65535 || idle_s < 1) {
 		fprintf(stderr,
 		        "shenlid-web: started by shenlid --http only\n");
 		return SL_EUSAGE;

@@ -90,6 +90,33 @@ def sign_in(user, pw=None):
     return r, anon, r.cookie()
 
 
+def proxy(public):
+    """shenlid --http-origin https://panel.example:8443: the host and origin
+    a TLS reverse proxy passes on are served; the cookie it sets then is
+    Secure; nothing else is."""
+    host = public[len("https://"):]
+    r = req("GET", "/login", host=host)
+    ok(r.status == 200 and csrf_of(r.body), "proxy: the public host is served (%d)" % r.status)
+    anon = r.cookie()
+    r = req("POST", "/login", anon, {"csrf": csrf_of(r.body), "user": "lead", "passphrase": passphrase("lead")},
+            host=host, origin=public)
+    c = r.header("Set-Cookie") or ""
+    ok(r.status == 303 and "; Secure" in c and "HttpOnly" in c,
+       "proxy: a sign-in through the public origin sets a Secure cookie (%d)" % r.status)
+    sid = r.cookie()
+    ok(req("GET", "/", sid, host=host).status == 200, "proxy: the queue through the public host")
+    f = req("GET", "/", sid, host=host)
+    r = req("POST", "/logout", sid, {"csrf": csrf_of(f.body)}, host=host, origin="http://" + host)
+    ok(r.status == 403, "proxy: the public host's origin over plain http is refused (%d)" % r.status)
+    r = req("POST", "/logout", sid, {"csrf": csrf_of(f.body)}, host=host, origin="https://evil.example")
+    ok(r.status == 403, "proxy: another https origin is refused (%d)" % r.status)
+    ok(req("GET", "/", sid, host="evil.example").status == 421, "proxy: another host is still refused")
+    r, _, _ = sign_in("m2")
+    ok(r.status == 303 and "Secure" not in (r.header("Set-Cookie") or ""),
+       "proxy: on loopback the cookie is not marked Secure (plain http there)")
+    ok(failed == 0, "all checks ran")
+
+
 def idle():
     r, _, sid = sign_in("lead")
     ok(r.status == 303 and sid, "idle: signed in")
@@ -447,6 +474,9 @@ def main():
         return
     if sys.argv[3] == "get":
         print(req("GET", sys.argv[5], sys.argv[4]).status)
+        return
+    if sys.argv[3] == "proxy":
+        proxy(sys.argv[4])
         return
     if sys.argv[3] == "idle":
         idle()
