@@ -326,10 +326,11 @@ static void browse(const char *url)
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
+		/* a session of its own, made before shenli can exit (it waits
+		 * for this child): the browser outlives the terminal, and no
+		 * SIGHUP of its closing reaches the grandchild before exec */
+		setsid();
 		if (fork() == 0) {
-			/* its own session: the browser outlives the terminal
-			 * (no SIGHUP when it closes) */
-			setsid();
 			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 			if (null >= 0) {
 				dup2(null, 0);
