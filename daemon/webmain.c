@@ -716,6 +716,17 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url,
 	return res;
 }
 
+/* A URL that takes a whole dossier: 受理's upload and a case's
+ * resubmission (/case/ID/resubmit). */
+static int upload_url(const char *url)
+{
+	static const char suffix[] = "/resubmit";
+	size_t n = strlen(url), k = sizeof suffix - 1;
+	return !strcmp(url, "/intake") ||
+	       (!strncmp(url, "/case/", 6) && n > 6 + k &&
+	        !strcmp(url + n - k, suffix));
+}
+
 /* The request comes from a signed-in leader's browser: only theirs may
  * send an upload of the dossier limit (64 connections of anyone's at
  * 16 MiB would be a gigabyte held). Who may import is the service's. */
@@ -744,7 +755,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		if (!(r = calloc(1, sizeof *r)))
 			return MHD_NO;
 		*ctx = r;
-		r->max = post && !strcmp(url, "/intake") && leader_of(c)
+		r->max = post && upload_url(url) && leader_of(c)
 		             ? sl_intake_body_max()
 		             : BODY_MAX;
 		const char *len = MHD_lookup_connection_value(

@@ -433,6 +433,17 @@ def review_checks(lead, m2, a, b):
     page = req("GET", "/case/%s/opinion" % a, m2)
     ok('id="opinions"' in page.body and "&lt;script&gt;alert(1)" in page.body and "<script>alert" not in page.body,
        "then the team's opinions are shown side by side, escaped")
+    # a resubmission is a whole dossier: the leader's may be larger than
+    # a form's 64 KiB (refused here by the service: the case is not
+    # returned), a member's may not
+    big = json.dumps({"pad": "x" * (200 << 10)}).encode()
+    body, ctype = multipart({"csrf": csrf_of(req("GET", "/", lead).body)}, [("big.json", big)])
+    r = req("POST", "/case/%s/resubmit" % a, lead, body, headers={"Content-Type": ctype})
+    ok(r.status in (400, 403) and "未作任何更改" in r.body and "resubmit" in r.body,
+       "the leader's 200 KiB resubmission is read and refused by the service, not by size (%d)" % r.status)
+    body, ctype = multipart({"csrf": csrf_of(req("GET", "/", m2).body)}, [("big.json", big)])
+    r = req("POST", "/case/%s/resubmit" % a, m2, body, headers={"Content-Type": ctype})
+    ok(r.status == 413, "a member's is refused by its size (%d)" % r.status)
     r = req("GET", "/case/%s/signoff" % a, lead)
     ok(r.status == 200 and 'id="gates"' in r.body and 'id="signoff-form"' not in r.body,
        "the sign-off page shows the gates, and no sign-off before the panel's deliberation")
