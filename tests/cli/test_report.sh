@@ -122,6 +122,11 @@ expect_rc 0 as lead review opinion "$C" --file "$T/panel.json" --panel --json
 FP_LEAD=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sig_key"])' "$OUT")
 expect_rc 0 as lead review signoff "$C" --json
 SIGNED=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["head"])' "$OUT")
+# case list --json gives a signed-off case its days (统计's days to sign-off):
+# accepted on import and signed off today, the same day, 0 working days
+expect_rc 0 as lead case list --json
+check "case list --json: the signed-off case's signoff, today and 0 working days" pyjson \
+	"[c['signoff'] for c in d if c['case_id'] == '$C'] == [{'accepted_on': '$(date +%F)', 'signed_on': '$(date +%F)', 'working_days': 0}]" "$OUT"
 HEAD=$(as lead audit head)
 
 # the report, in both formats

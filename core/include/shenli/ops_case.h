@@ -95,13 +95,18 @@ typedef struct {
 	/* working days to the limit (0: it ends today, < 0: past it); only
 	 * while the clock runs (has_days_left) */
 	int has_days_left, days_left;
+	/* a signed-off case's acceptance and sign-off (0 otherwise), and the
+	 * working days from the one's day to the other's */
+	int64_t accepted_ms, signed_ms;
+	int signoff_days;
 } sl_case_row;
 
 sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
                    int (*cb)(const sl_case_row *r, void *ud), void *ud);
 /* {"case_id", "agency", "zone", "state", "subject_name", "transferred_on",
  *  "assignees", "returns", "deadline", "clock_paused", "overdue",
- *  "days_left"} */
+ *  "days_left", "signoff"}; signoff: null, or for a signed-off case
+ *  {"accepted_on", "signed_on", "working_days"} */
 json_t *sl_case_row_json(const sl_case_row *r);
 
 /* ---- one case, whole (the one read model: caseview) ------------------------
