@@ -86,6 +86,32 @@ expect_rc 0 as lead case show "$A" --json
 check "case A resubmitted once" pyjson "d['returns'] == 1 and d['dossier_rev'] == 2" "$OUT"
 expect_rc 0 as lead review findings "$A" --json
 check "the resubmitted case has findings to show" pyjson "len(d) > 0" "$OUT"
+# S: a copy of the example, on m2 and m3, signed off (统计's days to
+# sign-off), its gate one script that checks the panel's opinion
+as root script install "$PK/gate_panel" >/dev/null
+python3 - "$EXAMPLE" "$T/s.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = d["case_id"].rsplit("-", 1)[0] + "-9401"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+S=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/s.json")
+expect_rc 0 as lead case import "$T/s.json"
+expect_rc 0 as lead case assign "$S" m2 m3
+as lead case show "$S" --json >"$T/show.json"
+python3 - "$T/show.json" "$T/op.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); p = c["dossier"]["proposal"]
+json.dump({"format": "shenli.opinion/1", "case_id": c["case_id"],
+           "disciplines": p["disciplines"], "eight_point_rules": p["eight_point_rules"],
+           "party_sanction": p.get("party_sanction"), "gov_sanction": p.get("gov_sanction"),
+           "form": p["form"], "reasoning": "事实清楚，证据确实充分，定性准确，处理恰当。"},
+          open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_rc 0 as m2 review opinion "$S" --file "$T/op.json"
+expect_rc 0 as m3 review opinion "$S" --file "$T/op.json"
+expect_rc 0 as lead review opinion "$S" --file "$T/op.json" --panel
+expect_rc 0 as lead review signoff "$S"
 
 # Uploads for 受理: a new case of zone Z1 (accepted), one without its
 # documents but the identity (deferred), one of zone Z2 (refused).

@@ -10,6 +10,7 @@
 Only the standard library (http.client): a browser's requests, each made
 by hand, so that what the server answers to each is seen exactly.
 """
+import datetime
 import http.client
 import json
 import os
@@ -421,8 +422,14 @@ def stats_checks(lead_list, aud_list):
     ok(re.search(r"<th>超期案件</th><td>%d</td>" % over, body) is not None, "超期案件: %d, as listed" % over)
     ok(all("signoff" in c for c in cases) and all(c["signoff"] is None for c in cases if c["state"] != "signed_off"),
        "case list --json has signoff, null for cases not signed off")
-    signed = sum(1 for c in cases if c["signoff"])
-    ok("签发用时中位数（自然日）" in body and "（%d 件）" % signed in body, "签发用时中位数 over %d signed-off cases" % signed)
+    so = [c["signoff"] for c in cases if c["signoff"]]
+    day = lambda d: datetime.date.fromisoformat(d).toordinal()
+    cal = [day(x["signed_on"]) - day(x["accepted_on"]) for x in so]
+    med = lambda v: (lambda m: ("%.0f 天" if m == int(m) else "%.1f 天") % m)(
+        sorted(v)[len(v) // 2] if len(v) % 2 else sum(sorted(v)[len(v) // 2 - 1:len(v) // 2 + 1]) / 2)
+    ok(len(so) >= 1 and "<th>签发用时中位数（自然日）</th><td>%s（%d 件）</td>" % (med(cal), len(so)) in body
+       and "<th>签发用时中位数（工作日）</th><td>%s</td>" % med([x["working_days"] for x in so]) in body,
+       "签发用时中位数: over the %d signed-off cases' signoff days (%s)" % (len(so), so[:1]))
     zones = {}
     for c in cases:
         zones[c["zone"] or ""] = zones.get(c["zone"] or "", 0) + 1
