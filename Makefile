@@ -1,7 +1,9 @@
 # A thin wrapper over CMake (as in Neovim). The real build is CMakeLists.txt.
 #   make          build (installs missing Debian build dependencies first)
 #   make test     build, then the whole test suite (ctest: cmocka + CLI)
-#   make demo     build, then the guided demo in a temporary store
+#   make demo     build, then the guided demo in a temporary store; then, on a
+#                 terminal, it offers the web workbench on the demo's store
+#                 (SERVE=1: serve it without asking; elsewhere only a hint)
 #   make asan     the test suite under AddressSanitizer + UBSan
 #   make valgrind unit tests and some CLI tests under valgrind memcheck (tools/valgrind.sh)
 #   make bench    build and run the benchmarks (prints figures)
@@ -39,8 +41,10 @@ test: build
 	@sh tools/deps.sh test
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# --offer asks "Serve the workbench?" only when stdin and stdout are a
+# terminal, so that CI never waits on it.
 demo: build
-	$(BUILD_DIR)/shenli demo
+	$(BUILD_DIR)/shenli demo $(if $(SERVE),--serve,--offer)
 
 # The .deb: binary, built-in signed packages, their public key, man page,
 # completion (see README, "Packaging for air-gapped machines").
@@ -77,6 +81,8 @@ bench: build
 	$(BUILD_DIR)/tests/bench/bench_scripts
 	$(BUILD_DIR)/tests/bench/bench_report
 	$(BUILD_DIR)/tests/bench/bench_cli
+	$(BUILD_DIR)/tests/bench/bench_service
+	$(BUILD_DIR)/tests/bench/bench_web
 
 # The CLI end to end at 10k, 100k and 1M (tests/bench/bench_cli.c). The 1M
 # stores take several minutes to build: SHENLI_BENCH_CACHE=DIR keeps them

@@ -197,6 +197,7 @@ typedef struct {
 	int64_t left_day;         /* deadlines fall on few days: the last */
 	int left;                 /* one's days left */
 	sqlite3_stmt *next[3][2]; /* seeks to the next zone, state, agency */
+	long emitted;             /* rows handed out, against f->limit */
 	lgroup *g;                /* a heap on the current case_id */
 	size_t n, cap;
 	team_map team;
@@ -240,17 +241,14 @@ static sl_rc group_open(lister *l, const char *zone, const char *state,
 	if (l->not_agency && !strcmp(agency, l->not_agency))
 		return SL_OK;
 	lgroup g = {0};
-	if (sl_db_prepare(l->s,
-	                  l->f->overdue
-	                      ? "SELECT " LIST_COLS " FROM cases INDEXED"
-	                        " BY cases_list WHERE zone IS ?1 AND"
-	                        " state = ?2 AND agency = ?3 AND"
-	                        " deadline_ms < ?4 ORDER BY case_id"
-	                      : "SELECT " LIST_COLS " FROM cases INDEXED"
-	                        " BY cases_list WHERE zone IS ?1 AND"
-	                        " state = ?2 AND agency = ?3"
-	                        " ORDER BY case_id",
-	                  &g.st))
+	char sql[384];
+	snprintf(sql, sizeof sql,
+	         "SELECT " LIST_COLS " FROM cases INDEXED BY cases_list"
+	         " WHERE zone IS ?1 AND state = ?2 AND agency = ?3%s%s"
+	         " ORDER BY case_id",
+	         l->f->overdue ? " AND deadline_ms < ?4" : "",
+	         l->f->after ? " AND case_id > ?5" : "");
+	if (sl_db_prepare(l->s, sql, &g.st))
 		return sl_db_err(l->s, _("listing cases"));
 	g.zone = zone ? strdup(zone) : NULL;
 	g.state = strdup(state);
@@ -264,6 +262,8 @@ static sl_rc group_open(lister *l, const char *zone, const char *state,
 	sqlite3_bind_text(g.st, 3, g.agency, -1, SQLITE_STATIC);
 	if (l->f->overdue)
 		sqlite3_bind_int64(g.st, 4, l->now);
+	if (l->f->after)
+		sqlite3_bind_text(g.st, 5, l->f->after, -1, SQLITE_STATIC);
 	int step = sqlite3_step(g.st);
 	if (step != SQLITE_ROW) {
 		group_free(&g);
@@ -446,7 +446,9 @@ static int emit(lister *l, sqlite3_stmt *st, const char *zone,
 		return 0;
 	if (sn == SL_ST_SIGNED_OFF && (*rc = signoff_of(l, &r)))
 		return 1;
-	return cb(&r, ud);
+	if (cb(&r, ud))
+		return 1;
+	return l->f->limit > 0 && ++l->emitted >= l->f->limit;
 }
 
 /* The merge of every group on case_id. */
@@ -531,6 +533,9 @@ static sl_rc list_assigned(lister *l, const char *user, const char *other,
 		o += (size_t)snprintf(sql + o, sizeof sql - o,
 		                      " AND c.state IN ('accepted','in_review',"
 		                      "'deliberated') AND c.deadline_ms < ?7");
+	if (f->after)
+		o += (size_t)snprintf(sql + o, sizeof sql - o,
+		                      " AND c.case_id > ?8");
 	snprintf(sql + o, sizeof sql - o, " ORDER BY c.case_id");
 	sqlite3_stmt *st;
 	if (sl_db_prepare(l->s, sql, &st))
@@ -542,6 +547,7 @@ static sl_rc list_assigned(lister *l, const char *user, const char *other,
 	sqlite3_bind_text(st, 5, l->not_agency, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, other, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, l->now);
+	sqlite3_bind_text(st, 8, f->after, -1, SQLITE_STATIC);
 	sl_rc rc = SL_OK;
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)

@@ -829,6 +829,59 @@ static sl_rc add_circumstance(const sl_rules *r, json_t *arr, const char *c)
 	return not_allowed("circumstance", c, allowed);
 }
 
+static json_t *ladder_names(const sl_rules *r, const char *system)
+{
+	json_t *out = json_array(), *e;
+	size_t i;
+	json_array_foreach(
+	    json_object_get(
+	        json_object_get(sl_rules_json(r), "sanction_ladders"), system),
+	    i, e)
+	{
+		const char *n = json_string_value(json_object_get(e, "name"));
+		if (n)
+			json_array_append_new(out, json_string(n));
+	}
+	return out;
+}
+
+sl_rc sl_opinion_vocab(sl_store *s, json_t **out)
+{
+	*out = NULL;
+	sl_rules *r;
+	sl_rc rc = sl_rules_load(s, &r);
+	if (rc)
+		return rc;
+	static const char *const FORMS[] = {"批评教育", "轻处分", "重处分",
+	                                    "移送司法"};
+	json_t *disc = json_array(), *forms = json_array(),
+	       *circ = json_array();
+	for (size_t j = 0; j < 6; j++)
+		json_array_append_new(disc, json_pack("{s:s, s:s}", "code",
+		                                      DISCIPLINES[j], "zh",
+		                                      DISCIPLINES_ZH[j]));
+	for (int j = 0; j < 4; j++)
+		json_array_append_new(forms, json_pack("{s:i, s:s}", "form",
+		                                       j + 1, "zh", FORMS[j]));
+	for (size_t i = 0; i < sl_rules_n_circumstances(r); i++) {
+		const sl_circumstance *k = sl_rules_circumstance_at(r, i);
+		json_array_append_new(circ,
+		                      json_pack("{s:s, s:s?, s:s}", "code",
+		                                k->code, "zh", k->zh, "effect",
+		                                k->effect == SL_CIRC_AGGRAVATING
+		                                    ? "aggravating"
+		                                    : "mitigating"));
+	}
+	*out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "rules_version",
+	                 (json_int_t)json_integer_value(
+	                     json_object_get(sl_rules_json(r), "version")),
+	                 "disciplines", disc, "forms", forms, "party_sanctions",
+	                 ladder_names(r, "party"), "gov_sanctions",
+	                 ladder_names(r, "gov"), "circumstances", circ);
+	sl_rules_free(r);
+	return *out ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
+}
+
 sl_rc sl_opinion_build(sl_store *s, const char *case_id,
                        const sl_opinion_fields *f, int panel, char **out)
 {

@@ -37,6 +37,7 @@ static const cmd_files table[] = {
     {"keys", "trust", {0}, {0}, {"comment"}, 1, 0, 0, 0},
     {"plugin", "install", {0}, {0}, {0}, 1, 0, 0, 1},
     {"rules", "install", {0}, {0}, {0}, 1, 0, 0, 1},
+    {"rules", "show", {0}, {0}, {0}, 0, 0, 1, 0},
     {"script", "install", {0}, {0}, {0}, 1, 0, 0, 1},
     {"keys", "list", {0}, {0}, {0}, 0, 0, 1, 0},
     {"user", "add", {"new-passphrase-file"}, {0}, {0}, 0, 0, 0, 0},

@@ -24,17 +24,46 @@
 #include "proto.h"
 #include "server.h"
 
+/* https://HOST[:PORT], HOST a DNS name or an address (letters, digits,
+ * '.', '-', or an IPv6 address in brackets), nothing after: what a
+ * browser sends as Origin for the proxy's pages. */
+static int origin_valid(const char *o)
+{
+	if (strncmp(o, "https://", 8))
+		return 0;
+	const char *h = o + 8;
+	size_t n = *h == '['
+	               ? strspn(h + 1, "0123456789abcdefABCDEF:") + 2
+	               : strspn(h, "abcdefghijklmnopqrstuvwxyz"
+	                           "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+	if (n < 1 || (*h == '[' && h[n - 1] != ']') || n > 253)
+		return 0;
+	const char *p = h + n;
+	if (*p == ':') {
+		size_t d = strspn(p + 1, "0123456789");
+		long port = d && d <= 5 ? strtol(p + 1, NULL, 10) : 0;
+		if (port < 1 || port > 65535)
+			return 0;
+		p += 1 + d;
+	}
+	return *p == 0;
+}
+
 static int usage(FILE *f, int rc)
 {
-	fputs("usage: shenlid --store DIR|PATH --socket PATH "
-	      "[--idle-timeout SECONDS] [--http PORT]\n"
-	      "  --store         the store (a directory: its store.db)\n"
-	      "  --socket        the unix socket to listen on (made 0660)\n"
-	      "  --idle-timeout  a session idle this long is wiped "
-	      "(default 900)\n"
-	      "  --http          also serve the web workbench on "
-	      "127.0.0.1:PORT (and [::1])\n",
-	      f);
+	fputs(
+	    "usage: shenlid --store DIR|PATH --socket PATH "
+	    "[--idle-timeout SECONDS] [--http PORT\n"
+	    "               [--http-origin https://HOST[:PORT]]]\n"
+	    "  --store         the store (a directory: its store.db)\n"
+	    "  --socket        the unix socket to listen on (made 0660)\n"
+	    "  --idle-timeout  a session idle this long is wiped "
+	    "(default 900)\n"
+	    "  --http          also serve the web workbench on "
+	    "127.0.0.1:PORT (and [::1])\n"
+	    "  --http-origin   also answer as that https origin, which a TLS\n"
+	    "                  reverse proxy on the LAN forwards to the port\n",
+	    f);
 	return rc;
 }
 
@@ -123,7 +152,8 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], SL_PLUGIN_WORKER_ARG) == 0)
 		return sl_plugin_worker_main();
 
-	const char *store = NULL, *sock = NULL, *idle = "900", *http = NULL;
+	const char *store = NULL, *sock = NULL, *idle = "900", *http = NULL,
+	           *origin = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		if (!strcmp(argv[i], "--help"))
@@ -136,6 +166,8 @@ int main(int argc, char **argv)
 			idle = v;
 		else if ((v = value(argc, argv, &i, "--http")))
 			http = v;
+		else if ((v = value(argc, argv, &i, "--http-origin")))
+			origin = v;
 		else
 			return usage(stderr, SL_EUSAGE);
 	}
@@ -147,6 +179,14 @@ int main(int argc, char **argv)
 	long port = http ? strtol(http, &end, 10) : 0;
 	if (http && (*end || port < 1 || port > 65535))
 		return usage(stderr, SL_EUSAGE);
+	if (origin && (!http || !origin_valid(origin))) {
+		fprintf(stderr, "shenlid: --http-origin: %s\n",
+		        http ? "give https://HOST or https://HOST:PORT (a TLS "
+		               "reverse proxy's address; plain http is never "
+		               "served beyond loopback)"
+		             : "needs --http");
+		return SL_EUSAGE;
+	}
 	umask(077);
 	/* keys in the secure heap; no core dumps, no ptrace (crypto.c) */
 	sl_crypto_init();
@@ -192,7 +232,7 @@ int main(int argc, char **argv)
 		free(sock_abs);
 		return SL_ESYS;
 	}
-	sl_server_conf c = {path, sock, idle_s, (int)port, web};
+	sl_server_conf c = {path, sock, idle_s, (int)port, web, origin};
 	int rc = sl_server_run(&c);
 	free(path);
 	free(sock_abs);

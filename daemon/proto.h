@@ -7,9 +7,12 @@
  *            {"op": "logout" | "status", "token": HEX64}
  *            {"op": "run", "token": HEX64, "argv": [ARG...],
  *             "files": {ARG: BASE64}, "stdin": BASE64, "env": {NAME: VALUE}}
+ *            {"op": "ticket", "token": HEX64}        shenli open
+ *            {"op": "redeem", "ticket": HEX64}       the web front only
  *   reply    {"error": MESSAGE, "rc": N}             any op refused
  *            (a login throttled: also "retry_after": SECONDS)
- *            {"token": HEX64, "user": ID}            login
+ *            {"token": HEX64, "user": ID}            login, redeem
+ *            {"ticket": HEX64, "port": N, "expires_in": S}   ticket
  *            {"user": ID|null, "idle_timeout": S}    status, logout
  *            {"rc": N, "stdout": BASE64, "stderr": BASE64,
  *             "out": {ARG: BASE64}}                  run

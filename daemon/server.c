@@ -453,6 +453,92 @@ static void do_status(conn *c, const json_t *req, int logout)
 	conn_close(c);
 }
 
+/* shenli open: a one-time ticket for the web front to open a browser
+ * session of this session's user (session.h), and the port to send the
+ * browser to. Only while the web front runs: without it there is nothing
+ * to open. */
+static void do_ticket(conn *c, const json_t *req)
+{
+	sl_session *s = session_of(c, req);
+	if (!s)
+		return;
+	if (s->web) { /* a browser has its session already */
+		reply_error(c, SL_EPERM,
+		            _("a web session cannot ask for a "
+		              "ticket"));
+		return;
+	}
+	if (web_pid <= 0) {
+		reply_error(c, SL_ESYS,
+		            _("this service serves no workbench (it was "
+		              "started without --http)"));
+		return;
+	}
+	uint8_t t[SL_TICKET_LEN];
+	sl_rc rc = sl_ticket_issue(s, t);
+	if (rc) {
+		reply_error(c, rc, sl_errmsg());
+		return;
+	}
+	s->last_ms = sl_mono_ms();
+	char hex[2 * SL_TICKET_LEN + 1];
+	sl_hex(t, sizeof t, hex);
+	sl_wipe(t, sizeof t);
+	log_line(c, "ticket issued (shenli open)", s->user);
+	json_t *j =
+	    json_pack("{s:s, s:i, s:i}", "ticket", hex, "port", conf->http_port,
+	              "expires_in", SL_TICKET_MS / 1000);
+	sl_wipe(hex, sizeof hex);
+	if (j)
+		sl_wire_send(c->fd, j); /* jansson wipes as it frees */
+	json_decref(j);
+	conn_close(c);
+}
+
+/* The web front redeems a ticket: a new session of the ticket's user,
+ * opened through the web front (bound to it as a sign-in's is), with the
+ * keys of the session that asked for the ticket: no passphrase passes. */
+static void do_redeem(conn *c, const json_t *req)
+{
+	if (!c->web) {
+		log_line(c,
+		         "refused: a ticket redeemed by another than the "
+		         "web front",
+		         NULL);
+		reply_error(c, SL_EPERM,
+		            _("only the web front may redeem a ticket"));
+		return;
+	}
+	sl_session *from =
+	    sl_ticket_redeem(json_string_value(json_object_get(req, "ticket")));
+	if (!from) {
+		log_line(c, "login by ticket refused", NULL);
+		reply_error(c, SL_EAUTH, _("unknown, used or expired ticket"));
+		return;
+	}
+	/* from is a command's session (web 0): sl_session_start replaces
+	 * the user's web session, never it, so its keys stay valid */
+	sl_session *s = NULL;
+	uint8_t token[SL_TOKEN_LEN];
+	sl_rc rc = sl_session_start(from->user, c->uid, 1, from->sec,
+	                            from->slot_hash, token, &s);
+	if (rc) {
+		reply_error(c, rc, sl_errmsg());
+		return;
+	}
+	log_line(c, "login by ticket (shenli open)", s->user);
+	char hex[SL_TOKEN_HEX + 1];
+	sl_hex(token, SL_TOKEN_LEN, hex);
+	sl_wipe(token, sizeof token);
+	json_t *j = json_pack("{s:s, s:s, s:I}", "token", hex, "user", s->user,
+	                      "idle_timeout", (json_int_t)conf->idle_s);
+	sl_wipe(hex, sizeof hex);
+	if (j)
+		sl_wire_send(c->fd, j);
+	json_decref(j);
+	conn_close(c);
+}
+
 static void dispatch_queue(void);
 
 static void do_run(conn *c, json_t *req)
@@ -487,6 +573,10 @@ static void handle(conn *c, json_t *req)
 		do_status(c, req, 0);
 	else if (!strcmp(op, "run"))
 		do_run(c, req);
+	else if (!strcmp(op, "ticket"))
+		do_ticket(c, req);
+	else if (!strcmp(op, "redeem"))
+		do_redeem(c, req);
 	else
 		reply_error(c, SL_EINPUT, _("malformed request: unknown op"));
 }
@@ -698,8 +788,13 @@ static int start_web(const sl_server_conf *c)
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 ||
 		    getppid() != parent)
 			_exit(SL_ESYS);
-		execl(c->web, c->web, "--socket", c->socket, "--port", port,
-		      "--idle-timeout", idle, (char *)NULL);
+		if (c->http_origin)
+			execl(c->web, c->web, "--socket", c->socket, "--port",
+			      port, "--idle-timeout", idle, "--origin",
+			      c->http_origin, (char *)NULL);
+		else
+			execl(c->web, c->web, "--socket", c->socket, "--port",
+			      port, "--idle-timeout", idle, (char *)NULL);
 		fprintf(stderr, "shenlid: %s: %s\n", c->web, strerror(errno));
 		_exit(SL_ESYS);
 	}

@@ -26,6 +26,9 @@ typedef struct {
 	long idle_s;        /* a session's idle timeout */
 	int http_port;      /* --http: the web front's port; 0: none */
 	const char *web;    /* the web front's program (shenlid-web) */
+	/* --http-origin: the https origin a TLS reverse proxy serves the
+	 * workbench at (NULL: loopback only); checked by main.c */
+	const char *http_origin;
 } sl_server_conf;
 
 /* Listen and serve until SIGTERM or SIGINT; the exit code. */

@@ -20,8 +20,11 @@ int64_t sl_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void tickets_end(const sl_session *s);
+
 static void wipe(sl_session *s)
 {
+	tickets_end(s);
 	if (s->sec)
 		sl_secrets_free(s->sec);
 	sl_wipe(s, sizeof *s);
@@ -149,27 +152,43 @@ static int hexval(char c)
 	                              : -1;
 }
 
+/* The SHA-256 of a 32-byte secret given in hex (a token, a ticket); 0 if
+ * hex is not 64 hex digits. */
+static int hash_hex(const char *hex, uint8_t h[SL_SHA256_LEN])
+{
+	uint8_t b[SL_TOKEN_LEN];
+	if (!hex || strlen(hex) != SL_TOKEN_HEX)
+		return 0;
+	for (size_t i = 0; i < SL_TOKEN_LEN; i++) {
+		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			sl_wipe(b, sizeof b);
+			return 0;
+		}
+		b[i] = (uint8_t)(hi << 4 | lo);
+	}
+	int ok = sl_sha256(b, sizeof b, h) == SL_OK;
+	sl_wipe(b, sizeof b);
+	return ok;
+}
+
+static sl_session *by_hash(const uint8_t h[SL_SHA256_LEN])
+{
+	sl_session *found = NULL;
+	for (size_t i = 0; i < SL_SESSIONS_MAX; i++)
+		if (sessions[i].used &&
+		    !sl_memeq_ct(sessions[i].token_hash, h, SL_SHA256_LEN))
+			found = &sessions[i];
+	return found;
+}
+
 sl_session *sl_session_find(const char *token_hex, uid_t uid, int *wrong_uid)
 {
 	*wrong_uid = 0;
-	uint8_t tok[SL_TOKEN_LEN];
-	if (!token_hex || strlen(token_hex) != SL_TOKEN_HEX)
-		return NULL;
-	for (size_t i = 0; i < SL_TOKEN_LEN; i++) {
-		int hi = hexval(token_hex[2 * i]),
-		    lo = hexval(token_hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return NULL;
-		tok[i] = (uint8_t)(hi << 4 | lo);
-	}
 	uint8_t h[SL_SHA256_LEN];
-	int ok = sl_sha256(tok, sizeof tok, h) == SL_OK;
-	sl_wipe(tok, sizeof tok);
-	sl_session *found = NULL;
-	for (size_t i = 0; ok && i < SL_SESSIONS_MAX; i++)
-		if (sessions[i].used &&
-		    !sl_memeq_ct(sessions[i].token_hash, h, sizeof h))
-			found = &sessions[i];
+	if (!hash_hex(token_hex, h))
+		return NULL;
+	sl_session *found = by_hash(h);
 	if (found && found->uid != uid) {
 		*wrong_uid = 1;
 		return NULL;
@@ -213,6 +232,7 @@ int64_t sl_session_expire(int64_t now, int64_t idle_ms)
 
 void sl_session_wipe_others(const sl_session *keep)
 {
+	tickets_end(NULL);
 	for (size_t i = 0; i < SL_SESSIONS_MAX; i++)
 		if (sessions[i].used && &sessions[i] != keep)
 			wipe(&sessions[i]);
@@ -224,4 +244,100 @@ int sl_session_count(void)
 	for (size_t i = 0; i < SL_SESSIONS_MAX; i++)
 		n += sessions[i].used;
 	return n;
+}
+
+/* ---- one-time tickets ---------------------------------------------------- */
+
+#define TICKETS_MAX (SL_SESSIONS_MAX * SL_TICKETS_PER_SESSION)
+/* a ticket is read back as a token is (hash_hex) */
+_Static_assert(SL_TICKET_LEN == SL_TOKEN_LEN, "ticket and token lengths");
+
+static struct {
+	int used;
+	uint8_t hash[SL_SHA256_LEN];    /* SHA-256 of the ticket */
+	uint8_t session[SL_SHA256_LEN]; /* its session's token hash */
+	int64_t issued, expires;        /* monotonic ms */
+} tickets[TICKETS_MAX];
+
+static void ticket_wipe(size_t i)
+{
+	sl_wipe(&tickets[i], sizeof tickets[i]);
+}
+
+/* A session's tickets end with it (all of them: s NULL, in a worker). */
+static void tickets_end(const sl_session *s)
+{
+	for (size_t i = 0; i < TICKETS_MAX; i++)
+		if (tickets[i].used &&
+		    (!s || !sl_memeq_ct(tickets[i].session, s->token_hash,
+		                        SL_SHA256_LEN)))
+			ticket_wipe(i);
+}
+
+sl_rc sl_ticket_issue(const sl_session *s, uint8_t ticket[SL_TICKET_LEN])
+{
+	int64_t now = sl_mono_ms();
+	size_t mine = 0, oldest = TICKETS_MAX, slot = TICKETS_MAX;
+	for (size_t i = 0; i < TICKETS_MAX; i++) {
+		if (tickets[i].used && tickets[i].expires <= now)
+			ticket_wipe(i); /* expired: gone before anything */
+		if (!tickets[i].used) {
+			if (slot == TICKETS_MAX)
+				slot = i;
+			continue;
+		}
+		if (sl_memeq_ct(tickets[i].session, s->token_hash,
+		                SL_SHA256_LEN))
+			continue;
+		mine++;
+		if (oldest == TICKETS_MAX ||
+		    tickets[i].issued < tickets[oldest].issued)
+			oldest = i;
+	}
+	/* a session asking again and again keeps only its last few: the
+	 * table cannot fill, and an old URL lying around soon opens nothing */
+	if (mine >= SL_TICKETS_PER_SESSION) {
+		ticket_wipe(oldest);
+		slot = oldest;
+	}
+	if (slot == TICKETS_MAX) /* every session's few: cannot happen */
+		return sl_error(SL_ESYS, "%s",
+		                _("the service is busy: try again"));
+	sl_rc rc = sl_random_key(ticket, SL_TICKET_LEN);
+	if (!rc)
+		rc = sl_sha256(ticket, SL_TICKET_LEN, tickets[slot].hash);
+	if (rc) {
+		sl_wipe(ticket, SL_TICKET_LEN);
+		ticket_wipe(slot);
+		return rc;
+	}
+	memcpy(tickets[slot].session, s->token_hash, SL_SHA256_LEN);
+	tickets[slot].issued = now;
+	tickets[slot].expires = now + SL_TICKET_MS;
+	tickets[slot].used = 1;
+	return SL_OK;
+}
+
+sl_session *sl_ticket_redeem(const char *ticket_hex)
+{
+	uint8_t h[SL_SHA256_LEN], session[SL_SHA256_LEN];
+	if (!hash_hex(ticket_hex, h))
+		return NULL;
+	int64_t now = sl_mono_ms();
+	int found = 0, live = 0;
+	for (size_t i = 0; i < TICKETS_MAX; i++) {
+		if (!tickets[i].used ||
+		    sl_memeq_ct(tickets[i].hash, h, sizeof h))
+			continue;
+		found = 1;
+		live = tickets[i].expires > now;
+		memcpy(session, tickets[i].session, sizeof session);
+		ticket_wipe(i); /* once, whatever comes of it */
+	}
+	sl_wipe(h, sizeof h);
+	sl_session *s = found && live ? by_hash(session) : NULL;
+	sl_wipe(session, sizeof session);
+	/* a web session's ticket cannot exist (the service refuses to issue
+	 * one), but a browser must never open another browser's session */
+	return s && !s->web ? s : NULL;
 }

@@ -64,6 +64,25 @@ int64_t sl_session_expire(int64_t now, int64_t idle_ms);
 /* In a worker: wipe every session but keep (NULL: all). */
 void sl_session_wipe_others(const sl_session *keep);
 int sl_session_count(void);
+/* ---- one-time tickets (shenli open) ---------------------------------------
+ * A ticket lets the web front open a browser session for the user of a
+ * command-line session without a passphrase: 32 random bytes, good once,
+ * for SL_TICKET_MS, for the session that asked only (it ends with it). Only
+ * its SHA-256 is kept, in memory: the ticket itself is in the URL the user
+ * got and nowhere else. A session has at most SL_TICKETS_PER_SESSION
+ * outstanding; a new one replaces its oldest. */
+#define SL_TICKET_LEN 32
+#define SL_TICKET_MS 60000
+#define SL_TICKETS_PER_SESSION 3
+
+/* A new ticket for s (not a web session): SL_OK with it in ticket (wipe it
+ * after sending). */
+sl_rc sl_ticket_issue(const sl_session *s, uint8_t ticket[SL_TICKET_LEN]);
+/* Redeem the ticket in hex: used up whatever the outcome; the session it
+ * was issued for, NULL if it is unknown, used, expired, or its session has
+ * ended. */
+sl_session *sl_ticket_redeem(const char *ticket_hex);
+
 /* Monotonic milliseconds. */
 int64_t sl_mono_ms(void);
 

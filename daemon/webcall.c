@@ -78,6 +78,29 @@ int sl_webcall_login(const char *user, const char *pass, size_t plen,
 	return rc;
 }
 
+int sl_webcall_redeem(const char *ticket, char tok[SL_TOKEN_HEX + 1],
+                      char user[SL_ID_MAX + 1])
+{
+	json_t *req = json_pack("{s:s, s:s}", "op", "redeem", "ticket", ticket);
+	json_t *reply = NULL;
+	int rc = req ? exchange(req, &reply) : SL_ESYS;
+	json_decref(req); /* wiped as it is freed */
+	const char *t = reply ? sl_wire_text(reply, "token") : NULL;
+	const char *u = reply ? sl_wire_text(reply, "user") : NULL;
+	if (!rc && sl_wire_text(reply, "error")) {
+		long long r = sl_wire_int(reply, "rc");
+		rc = r >= 1 && r <= 7 ? (int)r : SL_ESYS;
+	} else if (!rc && (!t || strlen(t) != SL_TOKEN_HEX || !u ||
+	                   !sl_user_id_valid(u))) {
+		rc = SL_ESYS;
+	} else if (!rc) {
+		memcpy(tok, t, SL_TOKEN_HEX + 1);
+		snprintf(user, SL_ID_MAX + 1, "%s", u);
+	}
+	json_decref(reply);
+	return rc;
+}
+
 void sl_webcall_logout(const char *tok)
 {
 	json_t *req = json_pack("{s:s, s:s}", "op", "logout", "token", tok);

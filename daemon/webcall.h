@@ -26,6 +26,11 @@ void sl_webcall_init(const char *socket);
 int sl_webcall_login(const char *user, const char *pass, size_t plen,
                      char tok[SL_TOKEN_HEX + 1], long *retry, char *msg,
                      size_t cap);
+/* Redeem a one-time ticket (shenli open): 0 with a new session's token in
+ * tok and its user in user, else the exit code (SL_EAUTH: an unknown,
+ * used or expired ticket). */
+int sl_webcall_redeem(const char *ticket, char tok[SL_TOKEN_HEX + 1],
+                      char user[SL_ID_MAX + 1]);
 /* End the session of tok (best effort). */
 void sl_webcall_logout(const char *tok);
 /* Run argv (NULL-terminated) in the session of tok: 0 with the command's

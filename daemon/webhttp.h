@@ -31,6 +31,14 @@ enum MHD_Result sl_web_message(struct MHD_Connection *c, unsigned status,
                                const sl_websess *s, const char *title,
                                const char *text);
 enum MHD_Result sl_web_redirect(struct MHD_Connection *c, const char *to);
+/* A document the service made (a PDF), with the same headers as a page;
+ * name: the file name a browser saves it as (made by the caller from a
+ * checked id). */
+enum MHD_Result sl_web_document(struct MHD_Connection *c, const char *type,
+                                const unsigned char *body, size_t len,
+                                const char *name);
+/* The form's CSRF token (field csrf) is the session's. */
+int sl_web_csrf_ok(const sl_websess *s, const sl_webreq *r);
 enum MHD_Result sl_web_not_found(struct MHD_Connection *c, const sl_websess *s);
 /* A run's outcome other than success (a lost session: to the sign-in). */
 enum MHD_Result sl_web_failed(struct MHD_Connection *c, sl_websess *s, int rc);

@@ -40,6 +40,9 @@
 #include "webpage_audit.h"
 #include "webpage_intake.h"
 #include "webpage_lead.h"
+#include "webpage_opinion.h"
+#include "webpage_review.h"
+#include "webpage_signoff.h"
 #include "webpage_stats.h"
 #include "websession.h"
 
@@ -47,6 +50,10 @@
 #define COOKIE "shenli_sid"
 
 static int port;
+/* --origin (shenlid --http-origin): the https origin of a TLS reverse
+ * proxy in front of this listener, and its host as the proxy passes it
+ * on (NULL: loopback only) */
+static const char *public_origin, *public_host;
 
 typedef sl_webreq request;
 
@@ -59,6 +66,12 @@ static void logf_(const char *what, const char *user)
 
 /* ---- responses ---------------------------------------------------------- */
 
+/* host is the public origin's, as the proxy passes it on. */
+static int public_host_ok(const char *host)
+{
+	return public_host && host && !strcasecmp(host, public_host);
+}
+
 static void set_headers(struct MHD_Response *r, const char *type)
 {
 	MHD_add_response_header(r, "Content-Type", type);
@@ -66,7 +79,11 @@ static void set_headers(struct MHD_Response *r, const char *type)
 	                        "default-src 'self'; frame-ancestors 'none'; "
 	                        "form-action 'self'");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	/* not no-referrer: under it a browser's form POST carries
+	 * "Origin: null" (Fetch, serializing a request origin), which
+	 * origin_ok must refuse; same-origin names this listener and sends
+	 * no Referer anywhere else (the pages link nowhere else anyway) */
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 }
@@ -83,10 +100,15 @@ static enum MHD_Result send_(struct MHD_Connection *c, unsigned status,
 		return MHD_NO;
 	set_headers(r, type);
 	if (cookie) {
-		char v[160];
+		/* through the proxy the browser speaks https: the cookie is
+		 * never to be sent over plain http */
+		int tls = public_host_ok(
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host"));
+		char v[176];
 		snprintf(v, sizeof v,
-		         "%s=%s; HttpOnly; SameSite=Strict; Path=/%s", COOKIE,
-		         cookie, *cookie ? "" : "; Max-Age=0");
+		         "%s=%s; HttpOnly; SameSite=Strict; Path=/%s%s", COOKIE,
+		         cookie, *cookie ? "" : "; Max-Age=0",
+		         tls ? "; Secure" : "");
 		MHD_add_response_header(r, "Set-Cookie", v);
 		OPENSSL_cleanse(v, sizeof v);
 	}
@@ -151,6 +173,23 @@ enum MHD_Result sl_web_redirect(struct MHD_Connection *c, const char *to)
 	return redirect(c, to, NULL);
 }
 
+enum MHD_Result sl_web_document(struct MHD_Connection *c, const char *type,
+                                const unsigned char *body, size_t len,
+                                const char *name)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	    len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	set_headers(r, type);
+	char v[160];
+	snprintf(v, sizeof v, "inline; filename=\"%s\"", name);
+	MHD_add_response_header(r, "Content-Disposition", v);
+	enum MHD_Result ok = MHD_queue_response(c, 200, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 enum MHD_Result sl_web_not_found(struct MHD_Connection *c, const sl_websess *s)
 {
 	return not_found(c, s);
@@ -164,11 +203,14 @@ enum MHD_Result sl_web_refused(struct MHD_Connection *c, const sl_websess *s)
 
 /* ---- checks ------------------------------------------------------------- */
 
-/* host is this listener: 127.0.0.1:PORT, localhost:PORT, [::1]:PORT. */
+/* host is this listener: 127.0.0.1:PORT, localhost:PORT, [::1]:PORT, or
+ * the public origin's host. */
 static int host_ok(const char *host)
 {
 	static const char *const names[] = {"127.0.0.1", "localhost", "[::1]"};
 	char want[64];
+	if (public_host_ok(host))
+		return 1;
 	for (size_t i = 0; host && i < 3; i++) {
 		snprintf(want, sizeof want, "%s:%d", names[i], port);
 		if (!strcasecmp(host, want))
@@ -177,12 +219,16 @@ static int host_ok(const char *host)
 	return 0;
 }
 
-/* Origin, when the browser sends one, is http:// and this listener. */
+/* Origin, when the browser sends one, is http:// and this listener, or
+ * exactly the public origin. */
 static int origin_ok(const char *origin)
 {
 	if (!origin)
 		return 1;
-	return !strncmp(origin, "http://", 7) && host_ok(origin + 7);
+	if (public_origin && !strcasecmp(origin, public_origin))
+		return 1;
+	return !strncmp(origin, "http://", 7) && host_ok(origin + 7) &&
+	       !public_host_ok(origin + 7);
 }
 
 static int hexval(int ch)
@@ -230,6 +276,17 @@ char *sl_web_form(const request *r, const char *name, size_t i, size_t *n)
 		p = amp ? amp + 1 : NULL;
 	}
 	return NULL;
+}
+
+int sl_web_csrf_ok(const sl_websess *s, const request *r)
+{
+	size_t n = 0;
+	char *v = sl_web_form(r, "csrf", 0, &n);
+	int ok = s->signed_in && sl_websess_csrf_ok(s, v);
+	if (v)
+		OPENSSL_cleanse(v, n);
+	free(v);
+	return ok;
 }
 
 /* The value of name in an x-www-form-urlencoded body (the first). */
@@ -359,6 +416,52 @@ static enum MHD_Result post_login(struct MHD_Connection *c, request *r,
 	return res;
 }
 
+/* GET /open?t=TICKET, the URL shenli open printed: the service redeems the
+ * ticket for a session of the command's user, and the browser is signed
+ * in as a sign-in signs it in (a new id, never the one it brought), then
+ * sent to "/" so that the ticket, used up anyway, leaves the address bar.
+ * A page of another site may not spend one: the browser's Sec-Fetch-Site
+ * says where the request came from (absent: a browser too old to say, or
+ * no browser), so a user is never signed in as someone else by a link. */
+static enum MHD_Result get_open(struct MHD_Connection *c, sl_websess *s,
+                                int have)
+{
+	const char *site =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	const char *t =
+	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "t");
+	char tok[SL_TOKEN_HEX + 1], user[SL_ID_MAX + 1], role[16];
+	int rc = site && strcmp(site, "none") && strcmp(site, "same-origin")
+	             ? SL_EPERM
+	             : sl_webcall_redeem(t ? t : "", tok, user);
+	if (rc == SL_EAUTH || rc == SL_EPERM || rc == SL_EINPUT) {
+		logf_("sign-in by ticket refused", NULL);
+		return message(c, 403, NULL, "链接无效",
+		               "此一次性链接已使用、已过期或无效。请在命令行"
+		               "重新运行 shenli open。");
+	}
+	if (rc)
+		return message(c, 503, NULL, "服务暂不可用", "请稍后再试。");
+	sl_websess n;
+	role_of(tok, user, role, sizeof role);
+	enum MHD_Result res;
+	char old[SL_TOKEN_HEX + 1];
+	if (have && sl_websess_end(s->id, old)) /* signed in as another */
+		sl_webcall_logout(old);
+	OPENSSL_cleanse(old, sizeof old);
+	if (sl_websess_sign_in(NULL, user, role, tok, &n)) {
+		sl_webcall_logout(tok);
+		res = message(c, 503, NULL, "服务暂不可用",
+		              "同时登录的用户过多，请稍后再试。");
+	} else {
+		logf_("sign-in by ticket (shenli open)", user);
+		res = redirect(c, "/", n.id);
+		sl_websess_wipe(&n);
+	}
+	OPENSSL_cleanse(tok, sizeof tok);
+	return res;
+}
+
 static enum MHD_Result post_logout(struct MHD_Connection *c, request *r,
                                    sl_websess *s)
 {
@@ -391,19 +494,38 @@ enum MHD_Result sl_web_failed(struct MHD_Connection *c, sl_websess *s, int rc)
 	return message(c, 503, s, "服务暂不可用", "请稍后再试。");
 }
 
+/* The queue's page: 100 cases, from the one after ?after= (keyset: a
+ * page costs the same wherever it is, and a store of 100k cases is never
+ * sent whole to a browser). */
+#define QUEUE_PAGE 100
+
 static enum MHD_Result queue(struct MHD_Connection *c, sl_websess *s)
 {
-	const char *mine[] = {"case", "list",   "--assignee",
-	                      "me",   "--json", NULL};
-	const char *all[] = {"case", "list", "--json", NULL};
+	const char *after =
+	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+	if (after && !sl_web_id_ok(after))
+		return not_found(c, s);
+	char limit[16];
+	snprintf(limit, sizeof limit, "%d", QUEUE_PAGE + 1);
+	const char *av[12] = {"case", "list", "--json", "--limit", limit};
+	size_t n = 5;
+	if (!s->sees_all) {
+		av[n++] = "--assignee";
+		av[n++] = "me";
+	}
+	if (after) {
+		av[n++] = "--after";
+		av[n++] = after;
+	}
+	av[n] = NULL;
 	json_t *cases = NULL;
-	int rc = sl_webcall_run(s->token, s->sees_all ? all : mine, &cases);
+	int rc = sl_webcall_run(s->token, av, &cases);
 	if (rc || !json_is_array(cases)) {
 		json_decref(cases);
 		return sl_web_failed(c, s, rc ? rc : SL_ESYS);
 	}
 	sl_html h = {0};
-	sl_page_queue(&h, s, cases);
+	sl_page_queue(&h, s, cases, QUEUE_PAGE, after != NULL);
 	json_decref(cases);
 	return send_page(c, 200, &h, NULL);
 }
@@ -462,7 +584,10 @@ const char *sl_web_plain(char *msg)
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = 0;
-	return !strncmp(msg, "shenli: ", 8) ? msg + 8 : msg;
+	/* the Chinese catalog's colon is the full-width one */
+	return !strncmp(msg, "shenli: ", 8)             ? msg + 8
+	       : !strncmp(msg, "shenli\xEF\xBC\x9A", 9) ? msg + 9
+	                                                : msg;
 }
 
 int sl_web_id_ok(const char *id)
@@ -479,23 +604,71 @@ int sl_web_id_ok(const char *id)
 	return 1;
 }
 
+/* "/case/ID/ACTION": ID (checked) into id and ACTION's place; 0 if url is
+ * not of that form. */
+static int case_action(const char *url, char id[72], const char **action)
+{
+	if (strncmp(url, "/case/", 6))
+		return 0;
+	const char *slash = strchr(url + 6, '/');
+	size_t n = slash ? (size_t)(slash - url - 6) : 0;
+	if (!n || n >= 72)
+		return 0;
+	memcpy(id, url + 6, n);
+	id[n] = 0;
+	*action = slash + 1;
+	return sl_web_id_ok(id);
+}
+
 /* A signed-in user's POST other than sign-out: each handler checks the
  * form's CSRF token before it does anything. */
 static enum MHD_Result post_page(struct MHD_Connection *c, const char *url,
                                  request *r, sl_websess *s)
 {
-	static const char suffix[] = "/assign";
 	if (!strcmp(url, "/intake"))
 		return sl_web_intake(c, s, r);
-	size_t n = strlen(url), sl = sizeof suffix - 1;
 	char id[72];
-	if (!strncmp(url, "/case/", 6) && n > 6 + sl &&
-	    n - 6 - sl < sizeof id && !strcmp(url + n - sl, suffix)) {
-		snprintf(id, sizeof id, "%.*s", (int)(n - 6 - sl), url + 6);
-		if (sl_web_id_ok(id))
-			return sl_web_assign(c, s, id, r);
-	}
+	const char *a;
+	if (!case_action(url, id, &a))
+		return sl_web_refused(c, s);
+	if (!strcmp(a, "assign"))
+		return sl_web_assign(c, s, id, r);
+	if (!strcmp(a, "return"))
+		return sl_web_return(c, s, id, r);
+	if (!strcmp(a, "withdraw"))
+		return sl_web_withdraw(c, s, id, r);
+	if (!strcmp(a, "run"))
+		return sl_web_run(c, s, id, r);
+	if (!strcmp(a, "resubmit"))
+		return sl_web_resubmit(c, s, id, r);
+	if (!strcmp(a, "opinion"))
+		return sl_web_opinion(c, s, id, r);
+	if (!strcmp(a, "signoff"))
+		return sl_web_signoff(c, s, id, r);
 	return sl_web_refused(c, s);
+}
+
+/* GET /case/ID/ACTION. */
+static enum MHD_Result case_get(struct MHD_Connection *c, const char *url,
+                                sl_websess *s)
+{
+	char id[72];
+	const char *a;
+	if (!case_action(url, id, &a))
+		return not_found(c, s);
+	if (!strcmp(a, "return"))
+		return sl_web_return_form(c, s, id);
+	if (!strcmp(a, "opinion"))
+		return sl_web_opinion_page(c, s, id);
+	if (!strcmp(a, "signoff"))
+		return sl_web_signoff_page(c, s, id);
+	if (!strcmp(a, "report.pdf"))
+		return sl_web_report_pdf(c, s, id, 0);
+	if (!strcmp(a, "opinion.pdf"))
+		return sl_web_report_pdf(c, s, id, 1);
+	if (!strcmp(a, "outline.pdf"))
+		return sl_web_outline_pdf(c, s, id);
+	return not_found(c, s);
 }
 
 static enum MHD_Result route(struct MHD_Connection *c, const char *url,
@@ -518,6 +691,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url,
 		           : get_login(c, &s, have);
 	else if (post && !strcmp(url, "/logout"))
 		res = post_logout(c, r, &s);
+	else if (!post && !strcmp(url, "/open"))
+		res = get_open(c, &s, have);
 	else if (post)
 		res = have && s.signed_in ? post_page(c, url, r, &s)
 		                          : sl_web_refused(c, NULL);
@@ -537,6 +712,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url,
 		res = sl_web_stats(c, &s);
 	else if (!strncmp(url, "/case/", 6) && sl_web_id_ok(url + 6))
 		res = case_page(c, &s, url + 6);
+	else if (!strncmp(url, "/case/", 6))
+		res = case_get(c, url, &s);
 	else
 		res = not_found(c, &s);
 	sl_websess_wipe(&s);
@@ -667,7 +844,13 @@ int main(int argc, char **argv)
 	const char *idle = arg(argc, argv, "--idle-timeout");
 	port = p ? atoi(p) : 0;
 	long idle_s = idle ? atol(idle) : 0;
-	if (argc != 7 || !sock || port < 1 || port > 65535 || idle_s < 1) {
+	/* checked by shenlid (main.c): https://HOST[:PORT] */
+	public_origin = arg(argc, argv, "--origin");
+	public_host = public_origin && !strncmp(public_origin, "https://", 8)
+	                  ? public_origin + 8
+	                  : NULL;
+	if ((argc != 7 && argc != 9) || (argc == 9 && !public_host) || !sock ||
+	    port < 1 || port > 65535 || idle_s < 1) {
 		fprintf(stderr,
 		        "shenlid-web: started by shenlid --http only\n");
 		return SL_EUSAGE;

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "webpage.h"
 #include "webpage_lead.h"
+#include "webpage_review.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,7 +38,13 @@ const char sl_page_css[] =
     "border:1px solid #ccc;margin:.6em 0;font-size:13px}\n"
     ".legend{display:flex;flex-wrap:wrap;gap:.4em 1.2em;list-style:none;"
     "padding:0}\n"
-    "table.by-state{width:auto}\n";
+    "table.by-state{width:auto}\n"
+    "nav.actions{display:flex;gap:1em;align-items:center;margin:1em 0}\n"
+    "form.inline{display:inline}\n"
+    ".choice{margin-right:1em;white-space:nowrap}\n"
+    "fieldset{border:1px solid #ccc;background:#fff;margin:1em 0}\n"
+    ".dissent{margin:.2em 0}\n"
+    "#outline-preview li{margin:.5em 0}\n";
 
 /* ---- the buffer --------------------------------------------------------- */
 
@@ -312,12 +319,14 @@ static void case_link(sl_html *h, const char *id)
 	put(h, "</a>");
 }
 
-void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases)
+void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases,
+                   size_t page, int paged)
 {
 	head(h, s, "我的待办");
-	put(h, s->sees_all ? "<p>您可查看的全部案件。</p>"
-	                   : "<p>分配给您审理的案件。</p>");
-	if (!json_array_size(cases)) {
+	put(h, s->sees_all ? "<p>您可查看的全部案件" : "<p>分配给您审理的案件");
+	put(h, paged ? "（续）。</p>" : "。</p>");
+	size_t n = json_array_size(cases), shown = n > page ? page : n;
+	if (!n) {
 		put(h, "<p>暂无案件。</p>");
 		foot(h);
 		return;
@@ -325,10 +334,8 @@ void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases)
 	put(h, "<table><thead><tr><th>案件编号</th><th>被审查调查人</th>"
 	       "<th>移送机关</th><th>状态</th><th>审理期限</th>"
 	       "<th>剩余工作日</th><th>退回次数</th></tr></thead><tbody>");
-	size_t i;
-	const json_t *c;
-	json_array_foreach(cases, i, c)
-	{
+	for (size_t i = 0; i < shown; i++) {
+		const json_t *c = json_array_get(cases, i);
 		put(h, "<tr><td>");
 		case_link(h, str(c, "case_id"));
 		put(h, "</td><td>");
@@ -345,7 +352,15 @@ void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases)
 		    (long long)json_integer_value(
 		        json_object_get(c, "returns")));
 	}
-	put(h, "</tbody></table>");
+	put(h, "</tbody></table><p class=\"pages\">");
+	if (paged)
+		put(h, "<a href=\"/\">第一页</a> ");
+	if (n > page) { /* one more than a page came: there is a next */
+		put(h, "<a id=\"next-page\" href=\"/?after=");
+		url_part(h, str(json_array_get(cases, shown - 1), "case_id"));
+		put(h, "\">下一页</a>");
+	}
+	put(h, "</p>");
 	foot(h);
 }
 
@@ -747,6 +762,7 @@ void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
 	         who ? who : "");
 	head(h, s, title);
 	overview(h, show);
+	sl_page_case_actions(h, s, show, outlines);
 	if (team_users)
 		sl_page_team_form(h, s, show, team_users);
 	subject(h, d);

@@ -29,8 +29,10 @@ extern const char sl_page_css[];
 
 /* The sign-in form; msg (NULL: none) says why the last one failed. */
 void sl_page_login(sl_html *h, const char *csrf, const char *msg);
-/* 我的待办: cases is `case list --json`. */
-void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases);
+/* 我的待办: cases is a page of `case list --json` (page of them shown;
+ * one more says there is a next page); paged: not the first page. */
+void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases,
+                   size_t page, int paged);
 /* 案件阅卷: `case show --json`, `review findings --json`, and the
  * outlines of the case's returns in order (`review outline --json`);
  * team_users (NULL: none) the users of the 组成审理组 form

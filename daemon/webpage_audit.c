@@ -13,7 +13,7 @@
 typedef struct {
 	const char *action, *actor, *object; /* NULL: any */
 	long long from, to;                  /* 0: no bound */
-	long long page;                      /* 1, 2, ... */
+	long long after; /* the page: the entries after this seq (0: first) */
 } filter;
 
 /* A query argument as given, NULL if empty or absent. */
@@ -31,21 +31,6 @@ static long long num(struct MHD_Connection *c, const char *name)
 	char *end = NULL;
 	long long n = v ? strtoll(v, &end, 10) : 0;
 	return v && *end == 0 && n > 0 && n < (1LL << 53) ? n : 0;
-}
-
-static int same(const char *want, const json_t *e, const char *k)
-{
-	const char *v = json_string_value(json_object_get(e, k));
-	return !want || (v && !strcmp(v, want));
-}
-
-static int matches(const filter *f, const json_t *e)
-{
-	long long seq = json_integer_value(json_object_get(e, "seq"));
-	const char *obj = json_string_value(json_object_get(e, "object"));
-	return same(f->action, e, "action") && same(f->actor, e, "actor") &&
-	       (!f->object || (obj && strstr(obj, f->object))) &&
-	       (!f->from || seq >= f->from) && (!f->to || seq <= f->to);
 }
 
 /* `audit verify`: passed, with the head's seq and hash, or why not. */
@@ -106,19 +91,19 @@ static void search_form(sl_html *h, struct MHD_Connection *c)
 	sl_html_put(h, "<button type=\"submit\">筛选</button></form>\n");
 }
 
-/* A link to page p of the same filter. */
-static void page_link(sl_html *h, struct MHD_Connection *c, long long p,
-                      const char *label)
+/* A link to the page after seq (0: the first) of the same filter. */
+static void page_link(sl_html *h, struct MHD_Connection *c, long long after,
+                      const char *id, const char *label)
 {
 	static const char *const keys[] = {"action", "actor", "object", "from",
 	                                   "to"};
-	sl_html_put(h, "<a href=\"/audit?");
+	sl_html_fmt(h, "<a id=\"%s\" href=\"/audit?", id);
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		sl_html_fmt(h, "%s=", keys[i]);
 		sl_html_url(h, arg(c, keys[i]) ? arg(c, keys[i]) : "");
 		sl_html_put(h, "&amp;");
 	}
-	sl_html_fmt(h, "page=%lld\">%s</a> ", p, label);
+	sl_html_fmt(h, "after=%lld\">%s</a> ", after, label);
 }
 
 static void entry_row(sl_html *h, const json_t *e)
@@ -141,42 +126,59 @@ static void entry_row(sl_html *h, const json_t *e)
 	                   : "</code></td><td>否</td></tr>");
 }
 
+/* A page of the log as the service filtered it: PER_PAGE entries, one
+ * more when there is a next page. */
 static void log_table(sl_html *h, struct MHD_Connection *c, const json_t *log,
                       const filter *f)
 {
-	size_t i, n = 0;
-	long long first = (f->page - 1) * PER_PAGE;
-	const json_t *e;
+	size_t n = json_array_size(log), shown = n > PER_PAGE ? PER_PAGE : n;
 	sl_html_put(h, "<table><tr><th>序号</th><th>时间（UTC）</th>"
 	               "<th>操作人</th><th>操作</th><th>对象</th><th>详情</th>"
 	               "<th>签名</th></tr>");
-	json_array_foreach(log, i, e)
-	{
-		if (!matches(f, e))
-			continue;
-		if ((long long)n >= first && (long long)n < first + PER_PAGE)
-			entry_row(h, e);
-		n++;
-	}
-	long long pages = ((long long)n + PER_PAGE - 1) / PER_PAGE;
-	sl_html_fmt(h, "</table><p>共 %zu 条，第 %lld / %lld 页 ", n, f->page,
-	            pages ? pages : 1);
-	if (f->page > 1)
-		page_link(h, c, f->page - 1, "上一页");
-	if (f->page < pages)
-		page_link(h, c, f->page + 1, "下一页");
+	for (size_t i = 0; i < shown; i++)
+		entry_row(h, json_array_get(log, i));
+	long long first = json_integer_value(
+	              json_object_get(json_array_get(log, 0), "seq")),
+	          last = json_integer_value(
+	              json_object_get(json_array_get(log, shown - 1), "seq"));
+	if (shown)
+		sl_html_fmt(h, "</table><p>本页 %zu 条（序号 %lld–%lld） ",
+		            shown, first, last);
+	else
+		sl_html_put(h, "</table><p>没有符合条件的记录。 ");
+	if (f->after)
+		page_link(h, c, 0, "first-page", "第一页");
+	if (n > PER_PAGE)
+		page_link(h, c, last, "next-page", "下一页");
 	sl_html_put(h, "</p>\n");
 }
 
 enum MHD_Result sl_web_audit(struct MHD_Connection *c, sl_websess *s)
 {
 	filter f = {arg(c, "action"), arg(c, "actor"), arg(c, "object"),
-	            num(c, "from"),   num(c, "to"),    num(c, "page")};
-	if (!f.page)
-		f.page = 1;
-	char since[24];
-	snprintf(since, sizeof since, "%lld", f.from > 1 ? f.from - 1 : 0);
-	const char *av[] = {"audit", "log", "--since", since, "--json", NULL};
+	            num(c, "from"),   num(c, "to"),    num(c, "after")};
+	/* the service filters and stops after a page and one more: a log of
+	 * millions of entries is never sent whole */
+	char since[24], until[24], limit[16];
+	long long from = f.from > 1 ? f.from - 1 : 0;
+	snprintf(since, sizeof since, "%lld", f.after > from ? f.after : from);
+	snprintf(until, sizeof until, "%lld", f.to);
+	snprintf(limit, sizeof limit, "%d", PER_PAGE + 1);
+	const char *av[16] = {"audit",   "log", "--since", since,
+	                      "--limit", limit, "--json"};
+	size_t n = 7;
+	if (f.to) {
+		av[n++] = "--until";
+		av[n++] = until;
+	}
+	static const char *const opt[] = {"--action", "--actor", "--object"};
+	const char *val[] = {f.action, f.actor, f.object};
+	for (size_t i = 0; i < 3; i++)
+		if (val[i]) {
+			av[n++] = opt[i];
+			av[n++] = val[i];
+		}
+	av[n] = NULL;
 	/* the log first: whether the role may read it is the service's */
 	sl_webcall_res res;
 	int rc = sl_webcall_exec(s->token, av, NULL, 1, &res);

@@ -11,6 +11,7 @@
 #include <shenli/ops.h>
 
 #include "webcall.h"
+#include "webmultipart.h"
 
 /* The most dossiers one upload takes: a panel's day, not a bulk load
  * (that is `case import --jsonl`). */
@@ -47,78 +48,6 @@ enum MHD_Result sl_web_intake_form(struct MHD_Connection *c, sl_websess *s)
 	form(&h, s);
 	sl_html_foot(&h);
 	return sl_web_page(c, 200, &h);
-}
-
-/* ---- multipart/form-data (RFC 7578) --------------------------------------
- * Only what a browser sends for this form: parts with a name (and, for a
- * file, a filename), no nested parts; anything else is refused. */
-
-typedef struct {
-	const char *name; /* in the part's headers, up to its '"' */
-	size_t name_len;
-	const char *data;
-	size_t len;
-} part;
-
-/* The boundary of a Content-Type, into b ("--" before it); -1 if none. */
-static int boundary_of(const char *type, char *b, size_t cap)
-{
-	if (!type || strncasecmp(type, "multipart/form-data", 19))
-		return -1;
-	const char *p = strcasestr(type, "boundary=");
-	if (!p)
-		return -1;
-	p += 9;
-	int q = *p == '"';
-	p += q;
-	size_t n = q ? strcspn(p, "\"") : strcspn(p, "; \t");
-	if (!n || n > 70 || n + 3 > cap)
-		return -1;
-	snprintf(b, cap, "--%.*s", (int)n, p);
-	return 0;
-}
-
-/* The parts of body, at most max; their number, or -1 if malformed. */
-static int parts_of(const char *body, size_t len, const char *b, part *out,
-                    int max)
-{
-	size_t bl = strlen(b);
-	const char *end = body + len;
-	const char *p = memmem(body, len, b, bl);
-	int n = 0;
-	while (p) {
-		p += bl;
-		if (end - p >= 2 && !memcmp(p, "--", 2))
-			return n; /* the closing delimiter */
-		if (end - p < 2 || memcmp(p, "\r\n", 2) || n == max)
-			return -1;
-		p += 2;
-		const char *hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
-		const char *next =
-		    hend ? memmem(hend, (size_t)(end - hend), b, bl) : NULL;
-		if (!next || next - hend < 6)
-			return -1;
-		const char *nm = memmem(p, (size_t)(hend - p), "name=\"", 6);
-		if (!nm)
-			return -1;
-		nm += 6;
-		const char *q = memchr(nm, '"', (size_t)(hend - nm));
-		if (!q)
-			return -1;
-		out[n].name = nm;
-		out[n].name_len = (size_t)(q - nm);
-		out[n].data = hend + 4;
-		out[n].len = (size_t)(next - 2 - out[n].data); /* its CRLF */
-		n++;
-		p = next;
-	}
-	return -1;
-}
-
-static int named(const part *p, const char *name)
-{
-	return p->name_len == strlen(name) &&
-	       !memcmp(p->name, name, p->name_len);
 }
 
 /* ---- the decisions --------------------------------------------------------
@@ -203,14 +132,14 @@ static enum MHD_Result decided(struct MHD_Connection *c, sl_websess *s,
 
 /* The dossiers of the parts, as the files of `case import` (named by
  * their place, not by the browser's file names) and its argv. */
-static int import_args(const part *ps, int n, json_t *files, const char **av,
-                       char (*names)[32])
+static int import_args(const sl_webpart *ps, int n, json_t *files,
+                       const char **av, char (*names)[32])
 {
 	int k = 0;
 	av[0] = "case";
 	av[1] = "import";
 	for (int i = 0; i < n; i++) {
-		if (!named(&ps[i], "dossier") || !ps[i].len)
+		if (!sl_web_part_named(&ps[i], "dossier") || !ps[i].len)
 			continue;
 		snprintf(names[k], sizeof names[k], "dossier-%d.json", k + 1);
 		char *b64 = sl_b64_encode(ps[i].data, ps[i].len);
@@ -228,33 +157,12 @@ static int import_args(const part *ps, int n, json_t *files, const char **av,
 	return k;
 }
 
-static int csrf_of(const sl_websess *s, const part *ps, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (named(&ps[i], "csrf")) {
-			char tok[SL_WEB_ID_HEX + 1];
-			snprintf(tok, sizeof tok, "%.*s",
-			         (int)(ps[i].len < sizeof tok ? ps[i].len
-			                                      : sizeof tok - 1),
-			         ps[i].data);
-			return ps[i].len == SL_WEB_ID_HEX &&
-			       sl_websess_csrf_ok(s, tok);
-		}
-	return 0;
-}
-
 enum MHD_Result sl_web_intake(struct MHD_Connection *c, sl_websess *s,
                               const sl_webreq *r)
 {
-	char b[80];
-	part ps[FILES_MAX + 2];
-	int n = boundary_of(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	                                                "Content-Type"),
-	                    b, sizeof b) == 0 &&
-	                r->body
-	            ? parts_of(r->body, r->len, b, ps, FILES_MAX + 2)
-	            : -1;
-	if (n < 0 || !csrf_of(s, ps, n))
+	sl_webpart ps[FILES_MAX + 2];
+	int n = sl_web_parts(c, r, ps, FILES_MAX + 2);
+	if (n < 0 || !sl_web_parts_csrf(s, ps, n))
 		return sl_web_refused(c, s); /* no token read: nothing done */
 	json_t *files = json_object();
 	const char *av[FILES_MAX + 6];

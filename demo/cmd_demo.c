@@ -6,16 +6,25 @@
  * process of /proc/self/exe per command), so what it shows is exactly
  * what the commands do. The passphrases are random, live only in files
  * inside the private temporary directory, and go with it; the report is
- * written next to them and its path printed at the end. */
+ * written next to them and its path printed at the end.
+ *
+ * --serve then hands the demo's store to the service (shenlid, a private
+ * socket in the same directory, the web workbench on a free loopback port)
+ * until Ctrl-C, so that the pages can be seen on cases the run has moved
+ * along; --offer asks first (make demo), and never where nobody can
+ * answer. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -286,7 +295,7 @@ static void cleanup(const demo *d, int keep_report)
 	    "store.db.pkg", "store.db.lock",    "docket.jsonl", "opinion.json",
 	    "panel.json",   "resubmitted.json", "admin.pw",     "wang.pw",
 	    "li.pw",        "zhang.pw",         "chen.pw",      "zhao.pw",
-	    "report.html"};
+	    "shenlid.sock", "shenlid.log",      "report.html"};
 	const char *argv[32];
 	char paths[sizeof files / sizeof files[0]][PATH_MAX + 32];
 	size_t n = 0;
@@ -595,7 +604,162 @@ static void demo_decide(demo *d, const demo_cases *c, int keep)
 	free(head);
 }
 
-static int demo_run(demo *d, int keep)
+/* ---- the workbench on the demo's store (--serve) ------------------------ */
+
+/* shenlid beside this program (the build tree), else where an installed
+ * tree at any prefix keeps it (bin/../sbin), else /usr/sbin. */
+static int find_service(char *out, size_t cap)
+{
+	char exe[2048];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return -1;
+	exe[n] = 0;
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = 0;
+	snprintf(out, cap, "%s/shenlid", exe);
+	if (access(out, X_OK) != 0)
+		snprintf(out, cap, "%s/../sbin/shenlid", exe);
+	if (access(out, X_OK) != 0)
+		snprintf(out, cap, "/usr/sbin/shenlid");
+	return access(out, X_OK) == 0 ? 0 : -1;
+}
+
+/* A loopback port nobody listens on now (the kernel's pick). */
+static int free_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t l = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int port = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+	                   getsockname(fd, (struct sockaddr *)&a, &l) == 0
+	               ? ntohs(a.sin_port)
+	               : -1;
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+/* The web front answers on port; 0 once it does, -1 if the service ended
+ * or 10 s went by. */
+static int wait_up(pid_t pid, int port)
+{
+	for (int i = 0; i < 200; i++) {
+		struct sockaddr_in a = {.sin_family = AF_INET,
+		                        .sin_port = htons((uint16_t)port),
+		                        .sin_addr.s_addr =
+		                            htonl(INADDR_LOOPBACK)};
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int up = fd >= 0 &&
+		         connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (up)
+			return 0;
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return -1;
+		usleep(50000);
+	}
+	return -1;
+}
+
+static void serve_says(const demo *d, int port)
+{
+	printf("\n\033[1m%s\033[0m\n", "审理工作台 / the workbench");
+	printf(_("   Open http://127.0.0.1:%d/ in a browser on this machine "
+	         "and sign in as\n   one of the demo's users; each one's "
+	         "passphrase is the first line of\n   %s/ID.pw (random "
+	         "test data, removed when the demo ends):\n"),
+	       port, d->dir);
+	for (size_t i = 0; i < 5; i++)
+		printf("     %-6s %-8s %s\n", demo_users[i][0],
+		       demo_users[i][1], demo_users[i][4]);
+	printf(_("   Or, signed in without typing: SHENLI_SOCKET=%s/"
+	         "shenlid.sock shenli --user wang\n   --passphrase-file %s/"
+	         "wang.pw login, then shenli open.\n"),
+	       d->dir, d->dir);
+	printf(_("   The service's log: %s/shenlid.log. Ctrl-C stops the "
+	         "service and removes the demo.\n"),
+	       d->dir);
+	fflush(stdout);
+}
+
+/* shenlid on the demo's store, with a private socket in the demo's
+ * directory and the web front on a free loopback port, until Ctrl-C (or
+ * SIGTERM, or the service ending). */
+static sl_rc demo_serve(const demo *d)
+{
+	char prog[PATH_MAX], sock[PATH_MAX], log[PATH_MAX], port_s[16];
+	int port = free_port();
+	if (find_service(prog, sizeof prog) || port < 0)
+		return sl_error(SL_ESYS, "%s",
+		                _("demo: no shenlid to serve the workbench "
+		                  "(looked beside shenli and in /usr/sbin)"));
+	snprintf(sock, sizeof sock, "%s/shenlid.sock", d->dir);
+	snprintf(log, sizeof log, "%s/shenlid.log", d->dir);
+	snprintf(port_s, sizeof port_s, "%d", port);
+	/* held until sigwaitinfo below, so that a Ctrl-C that comes while
+	 * the service starts is not lost; the service gets its own (the
+	 * terminal's process group) and stops by itself too */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		int fd =
+		    open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			dup2(fd, 2);
+		execl(prog, prog, "--store", d->store, "--socket", sock,
+		      "--http", port_s, (char *)NULL);
+		_exit(127);
+	}
+	sl_rc rc = SL_OK;
+	if (pid < 0 || wait_up(pid, port) != 0) {
+		rc = sl_error(SL_ESYS,
+		              _("demo: the service did not start (%s)"), log);
+	} else {
+		serve_says(d, port);
+		siginfo_t si;
+		while (sigwaitinfo(&set, &si) == SIGCHLD &&
+		       waitpid(pid, NULL, WNOHANG) != pid)
+			; /* another child: the service still runs */
+		printf("\n%s\n", _("stopping the service"));
+	}
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/* --offer: ask on a terminal whether to serve; elsewhere only say how. */
+static int demo_offer(void)
+{
+	if (!isatty(0) || !isatty(1)) {
+		printf("\n%s\n", _("To try the web workbench on the demo's "
+		                   "store: make demo SERVE=1 (or shenli demo "
+		                   "--serve)."));
+		return 0;
+	}
+	printf("\n打开工作台？ Serve the workbench? [y/N] ");
+	fflush(stdout);
+	char a[16] = "";
+	return fgets(a, sizeof a, stdin) && (a[0] == 'y' || a[0] == 'Y');
+}
+
+/* serve: 1 serve the workbench after the run, 2 offer to (--offer). */
+static int demo_run(demo *d, int keep, int serve)
 {
 	char admin_pw[80];
 	sl_rc rc = demo_passphrases(d, admin_pw);
@@ -612,6 +776,10 @@ static int demo_run(demo *d, int keep)
 	demo_cases_free(&c);
 	if (rc)
 		return rc;
+	if (serve == 2)
+		serve = demo_offer();
+	if (serve && (rc = demo_serve(d)))
+		return rc;
 	printf("\n%s\n",
 	       keep ? _("demo finished; the temporary store is "
 	                "removed, the report kept.")
@@ -623,9 +791,11 @@ static int demo_main(int argc, char **argv, sl_cli *g)
 {
 	(void)g;
 	demo d = {0};
-	int keep = 0, c;
+	int keep = 0, serve = 0, c;
 	static const struct option opts[] = {
 	    {"keep", no_argument, 0, 'k'},
+	    {"serve", no_argument, 0, 's'},
+	    {"offer", no_argument, 0, 'o'},
 	    {"packages", required_argument, 0, 'p'},
 	    {"trust", required_argument, 0, 't'},
 	    {"help", no_argument, 0, 'h'},
@@ -636,6 +806,8 @@ static int demo_main(int argc, char **argv, sl_cli *g)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': keep = 1; break;
+		case 's': serve = 1; break;
+		case 'o': serve = serve ? serve : 2; break;
 		case 'p': d.pk = optarg; break;
 		case 't': d.pub = optarg; break;
 		case 'h': return cli_help();
@@ -664,13 +836,15 @@ static int demo_main(int argc, char **argv, sl_cli *g)
 		    sl_error(SL_ESYS, _("demo: mkdtemp: %s"), strerror(errno)));
 	snprintf(d.store, sizeof d.store, "%s/store.db", d.dir);
 	printf(_("shenli demo: a guided review workflow in %s\n"), d.dir);
-	int rc = demo_run(&d, keep);
+	int rc = demo_run(&d, keep, serve);
 	cleanup(&d, keep);
 	return rc ? cli_fail((sl_rc)rc) : SL_OK;
 }
 
 static const cli_sub subs[] = {
-    {"", demo_main, "shenli demo [--packages DIR] [--trust KEY.pub] [--keep]",
+    {"", demo_main,
+     "shenli demo [--packages DIR] [--trust KEY.pub] [--keep] [--serve | "
+     "--offer]",
      N_("a guided run of the whole workflow in a temporary store"),
      N_("A guided run, in a temporary store, of what a zone review panel\n"
         "does: users, zones and agencies from the sample docket; intake;\n"
@@ -681,7 +855,12 @@ static const cli_sub subs[] = {
         "under /usr/lib/shenli and /usr/share/shenli; --packages and --trust\n"
         "say where otherwise. The temporary store and its passphrase files\n"
         "are removed at the end; with --keep the report is left where the\n"
-        "demo says.\n"),
+        "demo says.\n"
+        "With --serve the demo then starts the service (shenlid) on its\n"
+        "store, with the web workbench on a free loopback port, prints the\n"
+        "URL and the demo's users, and waits for Ctrl-C before it removes\n"
+        "everything. --offer asks first (on a terminal; elsewhere it only\n"
+        "says how): what 'make demo' does.\n"),
      CLI_NO_STORE},
 };
 const cli_group cli_demo = {"demo", subs, CLI_COUNT(subs), NULL};

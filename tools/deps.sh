@@ -54,6 +54,12 @@ if [ "${1:-}" = test ]; then
 	bin lintian lintian
 	# Peak memory of the import and bench runs: GNU time's -v.
 	[ -x /usr/bin/time ] || need="$need time"
+	# The web workbench in a real browser (cli_test_browser): Debian's
+	# Chromium and its WebDriver, driven by Debian's Selenium (with
+	# /usr/bin/python3, whatever python3 comes first on PATH).
+	[ -x /usr/bin/chromium ] || need="$need chromium"
+	[ -x /usr/bin/chromedriver ] || need="$need chromium-driver"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null || need="$need python3-selenium"
 fi
 
 # 'make bench': bench_cli reads peak RSS from /usr/bin/time -v.

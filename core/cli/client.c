@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../daemon/argmap.h"
@@ -132,7 +133,7 @@ static sl_rc exchange(const json_t *req, json_t **reply)
 int cli_client_session_cmd(const char *cmd)
 {
 	return !strcmp(cmd, "login") || !strcmp(cmd, "logout") ||
-	       !strcmp(cmd, "status");
+	       !strcmp(cmd, "status") || !strcmp(cmd, "open");
 }
 
 int cli_client_wanted(int n, char **rest)
@@ -300,11 +301,119 @@ static int status(int json)
 	return rc == SL_ESYS ? SL_ESYS : SL_OK;
 }
 
+/* xdg-open url, where a person would see the browser come up: a terminal,
+ * a graphical session, xdg-open in PATH. Run directly (no shell: the URL is
+ * one word whatever it holds) in a grandchild, so that shenli neither waits
+ * for the browser nor leaves a zombie. */
+static void browse(const char *url)
+{
+	const char *path = getenv("PATH");
+	char prog[PATH_MAX] = "";
+	if (!isatty(1) || !path ||
+	    !((getenv("DISPLAY") && *getenv("DISPLAY")) ||
+	      (getenv("WAYLAND_DISPLAY") && *getenv("WAYLAND_DISPLAY"))))
+		return;
+	for (const char *p = path; *p && !*prog;) {
+		size_t n = strcspn(p, ":");
+		int fits = n && snprintf(prog, sizeof prog, "%.*s/xdg-open",
+		                         (int)n, p) < (int)sizeof prog;
+		if (!fits || access(prog, X_OK) != 0)
+			*prog = 0;
+		p += n + (p[n] == ':');
+	}
+	if (!*prog)
+		return;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (fork() == 0) {
+			/* its own session: the browser outlives the terminal
+			 * (no SIGHUP when it closes) */
+			setsid();
+			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+			if (null >= 0) {
+				dup2(null, 0);
+				dup2(null, 1);
+				dup2(null, 2);
+			}
+			execl(prog, prog, url, (char *)NULL);
+			_exit(127);
+		}
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+/* shenli open: a one-time URL of the workbench, signed in as this
+ * session's user (the service's ticket, session.h: once, within a minute,
+ * on loopback); printed, and opened where a browser can be. */
+static int open_workbench(int json)
+{
+	char tok[SL_TOKEN_HEX + 1];
+	if (!read_token(tok, 0))
+		return cli_fail(sl_error(SL_EAUTH, _("not logged in: run "
+		                                     "'shenli login'")));
+	json_t *req = json_pack("{s:s, s:s}", "op", "ticket", "token", tok);
+	sl_wipe(tok, sizeof tok);
+	json_t *reply = NULL;
+	sl_rc rc = req ? exchange(req, &reply) : SL_ESYS;
+	json_decref(req);
+	if (rc)
+		return cli_fail(rc);
+	const char *t = sl_wire_text(reply, "ticket");
+	long long port = sl_wire_int(reply, "port");
+	char url[128];
+	if (!t || strlen(t) != SL_TOKEN_HEX ||
+	    strspn(t, "0123456789abcdef") != SL_TOKEN_HEX || port < 1 ||
+	    port > 65535) {
+		json_decref(reply);
+		return cli_fail(sl_error(SL_ESYS, _("the service sent no "
+		                                    "ticket")));
+	}
+	snprintf(url, sizeof url, "http://127.0.0.1:%lld/open?t=%s", port, t);
+	long long ttl = sl_wire_int(reply, "expires_in");
+	json_decref(reply); /* wiped as it is freed */
+	if (json) {
+		json_t *j = json_pack("{s:s, s:I}", "url", url, "expires_in",
+		                      (json_int_t)ttl);
+		cli_print_json(j);
+		json_decref(j);
+	} else {
+		printf("%s\n", url);
+		fprintf(
+		    stderr,
+		    _("shenli: the URL signs a browser in once, within %lld "
+		      "s; keep it to yourself\n"),
+		    ttl);
+		browse(url);
+	}
+	fflush(stdout);
+	sl_wipe(url, sizeof url);
+	return SL_OK;
+}
+
 int cli_client_session(int n, char **rest, sl_cli *g)
 {
 	sl_wire_wiping_alloc();
 	int json = 0;
 	for (int i = 1; i < n; i++) {
+		if (!strcmp(rest[i], "--help") && !strcmp(rest[0], "open")) {
+			printf("%s\n",
+			       _("usage: shenli open [--json]\n\n"
+			         "open prints a one-time URL of the web "
+			         "workbench that signs a browser in as\n"
+			         "the user logged in with 'shenli login': "
+			         "good once, within 60 s, on this\n"
+			         "machine only (127.0.0.1). On a terminal in "
+			         "a graphical session it is also\n"
+			         "opened with xdg-open. --json prints "
+			         "{\"url\": ...}.\n\n"
+			         "exit codes: 3 not logged in, 7 the service "
+			         "is not running or serves no\n"
+			         "workbench (shenlid --http)."));
+			return SL_OK;
+		}
 		if (!strcmp(rest[i], "--help")) {
 			printf("%s\n",
 			       _("usage: shenli login | logout | status "
@@ -318,7 +427,8 @@ int cli_client_session(int n, char **rest, sl_cli *g)
 			         "audit head."));
 			return SL_OK;
 		}
-		if (!strcmp(rest[0], "status") && !strcmp(rest[i], "--json")) {
+		if ((!strcmp(rest[0], "status") || !strcmp(rest[0], "open")) &&
+		    !strcmp(rest[i], "--json")) {
 			json = 1;
 			continue;
 		}
@@ -330,6 +440,8 @@ int cli_client_session(int n, char **rest, sl_cli *g)
 		return login(g);
 	if (!strcmp(rest[0], "logout"))
 		return logout();
+	if (!strcmp(rest[0], "open"))
+		return open_workbench(json);
 	return status(json);
 }
 

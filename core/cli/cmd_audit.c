@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <shenli/ops.h>
 
@@ -60,14 +61,34 @@ static int audit_verify(int argc, char **argv, sl_cli *g)
 struct log_ctx {
 	cli_json_array *arr; /* --json: streamed */
 	cli_table *t;
+	/* the filters: NULL / 0 for none (object: a part of it) */
+	const char *action, *actor, *object;
+	long long until, limit, shown;
+	int done; /* past --until or the --limit-th: stop reading */
 };
+
+/* Whether e is one --action, --actor, --object and --until keep. */
+static int kept(struct log_ctx *c, const sl_audit_entry *e)
+{
+	if (c->until && e->seq > c->until) {
+		c->done = 1; /* the log is read in seq order: no more */
+		return 0;
+	}
+	return (!c->action || !strcmp(c->action, e->action)) &&
+	       (!c->actor || !strcmp(c->actor, e->actor)) &&
+	       (!c->object || strstr(e->object, c->object));
+}
 
 static int print_entry(const sl_audit_entry *e, void *ud)
 {
 	struct log_ctx *c = ud;
+	if (!kept(c, e))
+		return c->done;
+	if (c->limit && ++c->shown >= c->limit)
+		c->done = 1;
 	if (c->arr) {
 		cli_json_array_add(c->arr, sl_audit_entry_json(e));
-		return 0;
+		return c->done;
 	}
 	char seq[24], local[32], who[SL_ID_MAX + SL_OS_USER_MAX + 96];
 	snprintf(seq, sizeof seq, "%" PRId64, e->seq);
@@ -91,30 +112,52 @@ static int print_entry(const sl_audit_entry *e, void *ud)
 	cli_table_add(c->t, e->object);
 	cli_table_add(c->t, e->is_signed ? _("yes") : "");
 	cli_table_add(c->t, e->details);
-	return 0;
+	return c->done;
+}
+
+/* A --since, --until or --limit value: a number from 0 (--limit: 1). */
+static int seq_arg(const char *v, long long lo, long long *out)
+{
+	char *end;
+	*out = strtoll(v, &end, 10);
+	return *v && !*end && *out >= lo;
 }
 
 static int audit_log(int argc, char **argv, sl_cli *g)
 {
 	static const struct option opts[] = {
 	    {"since", required_argument, 0, 's'},
+	    {"until", required_argument, 0, 'U'},
+	    {"limit", required_argument, 0, 'l'},
+	    {"action", required_argument, 0, 'a'},
+	    {"actor", required_argument, 0, 'u'},
+	    {"object", required_argument, 0, 'o'},
 	    {"json", no_argument, 0, 'j'},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
 	long long since = 0;
 	int json = 0, c, rc;
-	char *end;
+	struct log_ctx ctx = {0};
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			since = strtoll(optarg, &end, 10);
-			if (*end || since < 0 || !*optarg)
+		case 'U':
+			if (!seq_arg(optarg, 0, c == 's' ? &since : &ctx.until))
 				return cli_usage(
-				    _("--since needs a sequence number"));
+				    _("--%s needs a sequence number"),
+				    c == 's' ? "since" : "until");
 			break;
+		case 'l':
+			if (!seq_arg(optarg, 1, &ctx.limit))
+				return cli_usage(_("--limit needs a number of "
+				                   "entries from 1"));
+			break;
+		case 'a': ctx.action = optarg; break;
+		case 'u': ctx.actor = optarg; break;
+		case 'o': ctx.object = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': return cli_help();
 		default:
@@ -128,7 +171,7 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 	if (!s)
 		return rc;
 	cli_json_array arr = {0};
-	struct log_ctx ctx = {json ? &arr : NULL, NULL};
+	ctx.arr = json ? &arr : NULL;
 	if (!json) {
 		ctx.t = cli_table_new(7, _("SEQ"), _("TIME"), _("ACTOR"),
 		                      _("ACTION"), _("OBJECT"), _("SIGNED"),
@@ -184,12 +227,17 @@ static const cli_sub subs[] = {
         "down earlier (from 'audit head'), which a rolled-back or rewritten\n"
         "store cannot. For everyone.\n"),
      CLI_UNLOCK | SL_OPEN_UNVERIFIED},
-    {"log", audit_log, "shenli audit log [--since SEQ] [--json]",
+    {"log", audit_log,
+     "shenli audit log [--since SEQ] [--until SEQ] [--action A] [--actor U]\n"
+     "                 [--object TEXT] [--limit N] [--json]",
      N_("show the audit log (admins and auditors)"),
      N_("Shows the audit log (审计日志) after entry SEQ: who did what to\n"
         "which object, when (local time), and which entries close a signed\n"
-        "command. For admins and auditors. --json gives one JSON document,\n"
-        "with times in UTC.\n"),
+        "command. For admins and auditors. --until SEQ stops at that entry;\n"
+        "--action and --actor keep the entries of that action or user,\n"
+        "--object those whose object contains TEXT; --limit N stops after N\n"
+        "entries kept (the next page is --since the last one shown). --json\n"
+        "gives one JSON document, with times in UTC.\n"),
      CLI_UNLOCK},
     {"head", audit_head, "shenli audit head",
      N_("print the head of the log, SEQ:HASH, to write down"),

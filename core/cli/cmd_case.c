@@ -241,6 +241,8 @@ static int list_opts(int argc, char **argv, sl_case_filter *f, int *json)
 	    {"assignee", required_argument, 0, 'u'},
 	    {"overdue", no_argument, 0, 'o'},
 	    {"due-within", required_argument, 0, 'd'},
+	    {"after", required_argument, 0, 'A'},
+	    {"limit", required_argument, 0, 'l'},
 	    {"json", no_argument, 0, 'j'},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
@@ -262,6 +264,12 @@ static int list_opts(int argc, char **argv, sl_case_filter *f, int *json)
 				    _("--due-within needs a number "
 				      "of working days"));
 			f->due_within = (int)days + 1; /* 0 counts: today */
+			break;
+		case 'A': f->after = optarg; break;
+		case 'l':
+			if (!parse_count(optarg, 1, 1000000, &f->limit))
+				return cli_usage(_("--limit needs a number of "
+				                   "cases from 1"));
 			break;
 		case 'j': *json = 1; break;
 		case 'h': return cli_help();
@@ -689,7 +697,7 @@ static const cli_sub subs[] = {
     {"list", case_list,
      "shenli case list [--state S] [--zone Z] [--agency A]\n"
      "                 [--assignee U|me] [--overdue] [--due-within N]\n"
-     "                 [--json]",
+     "                 [--after ID] [--limit N] [--json]",
      N_("list the cases you may see"),
      N_("Lists the cases you may see, with their agency, zone, state, review\n"
         "limit, subject and team. Reviewers see only their zone's cases,\n"
@@ -698,9 +706,10 @@ static const cli_sub subs[] = {
         "--agency and --assignee narrow the list (--assignee me: your own\n"
         "cases); --overdue keeps the cases past their review limit and\n"
         "--due-within N those whose limit ends within N working days. The\n"
-        "last column counts the working days left. States: received,\n"
-        "accepted, deferred, refused, in_review, returned, deliberated,\n"
-        "signed_off.\n"),
+        "last column counts the working days left. --after ID and --limit N\n"
+        "give one page: at most N cases whose ids sort after ID. States:\n"
+        "received, accepted, deferred, refused, in_review, returned,\n"
+        "deliberated, signed_off.\n"),
      CLI_UNLOCK},
     {"show", case_show, "shenli case show ID [--json]",
      N_("show one case with its dossier"),

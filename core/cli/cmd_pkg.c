@@ -207,6 +207,61 @@ static int rules(int argc, char **argv, sl_cli *g)
 	return pkg(argc, argv, g, SL_PKG_RULES);
 }
 
+/* rules show: what an opinion may say under the rules in force. */
+static void print_names(const char *what, const json_t *a, const char *k)
+{
+	printf("%s:", what);
+	size_t i;
+	const json_t *e;
+	json_array_foreach(a, i, e)
+	{
+		const char *code = k ? json_string_value(json_object_get(e, k))
+		                     : json_string_value(e);
+		const char *zh = json_string_value(json_object_get(e, "zh"));
+		printf(" %s%s%s%s", i ? "| " : "", code ? code : "",
+		       zh ? " " : "", zh ? zh : "");
+	}
+	printf("\n");
+}
+
+static int rules_show(int argc, char **argv, sl_cli *g)
+{
+	int json, rc = cli_json_args(argc, argv, NULL, "rules show", &json);
+	if (rc)
+		return rc < 0 ? SL_OK : rc;
+	if (optind < argc)
+		return cli_usage(_("rules show: unexpected '%s'"),
+		                 argv[optind]);
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	json_t *v;
+	if ((rc = sl_opinion_vocab(s, &v)))
+		return cli_fail(rc);
+	if (json) {
+		cli_print_json(v);
+	} else {
+		print_names(_("disciplines"), json_object_get(v, "disciplines"),
+		            "code");
+		json_t *forms = json_object_get(v, "forms"), *f;
+		size_t i;
+		printf("%s:", _("forms"));
+		json_array_foreach(forms, i, f) printf(
+		    " %s%lld %s", i ? "| " : "",
+		    (long long)json_integer_value(json_object_get(f, "form")),
+		    json_string_value(json_object_get(f, "zh")));
+		printf("\n");
+		print_names(_("party sanctions"),
+		            json_object_get(v, "party_sanctions"), NULL);
+		print_names(_("government sanctions"),
+		            json_object_get(v, "gov_sanctions"), NULL);
+		print_names(_("circumstances"),
+		            json_object_get(v, "circumstances"), "code");
+	}
+	json_decref(v);
+	return SL_OK;
+}
+
 static int template(int argc, char **argv, sl_cli *g)
 {
 	return pkg(argc, argv, g, SL_PKG_TEMPLATE);
@@ -255,6 +310,13 @@ static const cli_sub rules_subs[] = {
      N_("show the rules package in force"),
      N_("Shows the installed rules package with its version, hash and the\n"
         "key that signed it. --json gives one JSON document.\n"),
+     CLI_UNLOCK},
+    {"show", rules_show, "shenli rules show [--json]",
+     N_("the values an opinion may take under the rules"),
+     N_("Lists what an opinion may say under the rules in force: the six\n"
+        "disciplines, the four forms, the party and government sanctions and\n"
+        "the circumstances, each by code and Chinese name. --json gives one\n"
+        "JSON document (the workbench's opinion form is made from it).\n"),
      CLI_UNLOCK},
 };
 const cli_group cli_rules = {"rules", rules_subs, CLI_COUNT(rules_subs), NULL};

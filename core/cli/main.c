@@ -88,7 +88,9 @@ static void usage(FILE *f)
 	        "store:\n'shenli login' asks for the passphrase once and opens "
 	        "a session; commands\nwithout --store then go through the "
 	        "service. 'shenli status' says whether it\nruns and who is "
-	        "logged in; 'shenli logout' ends the session.\n"),
+	        "logged in; 'shenli logout' ends the session. 'shenli open'\n"
+	        "prints a one-time URL of the web workbench for the logged-in "
+	        "user.\n"),
 	      f);
 }
 

@@ -153,6 +153,30 @@ expect_rc 2 as lead case extend ZRJ-2024-013 --days x
 expect_rc 0 as boss case list --overdue --json
 check "nothing overdue yet" pyjson 'd==[]' "$OUT"
 expect_rc 5 as boss case list --state nonsense
+# pages: --limit and --after partition the listing, in order, whatever
+# the page size
+as boss case list --json >"$T/all.json"
+python3 - "$T/all.json" >"$T/ids" <<'PY'
+import json, sys
+print("\n".join(c["case_id"] for c in json.load(open(sys.argv[1]))))
+PY
+for size in 1 2 3; do
+	: >"$T/paged"
+	after=()
+	while :; do
+		as boss case list --limit "$size" "${after[@]}" --json >"$T/page.json" || break
+		python3 -c 'import json,sys; [print(c["case_id"]) for c in json.load(open(sys.argv[1]))]' "$T/page.json" >"$T/page"
+		[ -s "$T/page" ] || break
+		[ "$(wc -l <"$T/page")" -le "$size" ] || { echo "page over $size" >>"$T/paged"; break; }
+		cat "$T/page" >>"$T/paged"
+		after=(--after "$(tail -1 "$T/page")")
+	done
+	check "pages of $size partition the listing in order" cmp -s "$T/ids" "$T/paged"
+done
+check "the listing has several cases to page through" test "$(wc -l <"$T/ids")" -ge 3
+expect_rc 2 as boss case list --limit 0
+expect_rc 0 as m1 case list --after ZZZ --json
+check "a page after the last case is empty" pyjson 'd==[]' "$OUT"
 
 # ---- a long intake reason is cut on a character boundary, never lost ----
 # (found by fuzz_intake: a reason over 512 bytes cut inside a character

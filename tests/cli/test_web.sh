@@ -238,4 +238,18 @@ python3 "$T/web_check.py" "$PORT" "$T/pw" idle >"$T/web.out" 2>&1
 report "$T/web.out"
 kill "$DPID"
 wait "$DPID" 2>/dev/null
+
+# ---- behind a TLS reverse proxy (--http-origin) --------------------------------
+expect_rc 2 "$SHENLID" --store "$STORE" --socket "$SOCK" --http-origin https://panel.example
+expect_rc 2 "$SHENLID" --store "$STORE" --socket "$SOCK" --http 1 --http-origin http://panel.example
+check "plain http is refused as a public origin, saying why" grep -q "https://HOST" "$ERR"
+expect_rc 2 "$SHENLID" --store "$STORE" --socket "$SOCK" --http 1 --http-origin "https://panel.example/x"
+PORT=$(free_port)
+start_web "$T/proxy.log" "$PORT" --http-origin https://panel.example:8443 || finish
+check "still on loopback only" sh -c "! ss -ltnH 'sport = :$PORT' | grep -v -e '127.0.0.1:' -e '\[::1\]:' | grep -q ."
+python3 "$T/web_check.py" "$PORT" "$T/pw" proxy https://panel.example:8443 >"$T/web.out" 2>&1
+report "$T/web.out"
+check "the proxy checks ran to their end" grep -q "^PASS all checks ran" "$T/web.out"
+kill "$DPID"
+wait "$DPID" 2>/dev/null
 finish

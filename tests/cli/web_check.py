@@ -93,6 +93,33 @@ def sign_in(user, pw=None):
     return r, anon, r.cookie()
 
 
+def proxy(public):
+    """shenlid --http-origin https://panel.example:8443: the host and origin
+    a TLS reverse proxy passes on are served; the cookie it sets then is
+    Secure; nothing else is."""
+    host = public[len("https://"):]
+    r = req("GET", "/login", host=host)
+    ok(r.status == 200 and csrf_of(r.body), "proxy: the public host is served (%d)" % r.status)
+    anon = r.cookie()
+    r = req("POST", "/login", anon, {"csrf": csrf_of(r.body), "user": "lead", "passphrase": passphrase("lead")},
+            host=host, origin=public)
+    c = r.header("Set-Cookie") or ""
+    ok(r.status == 303 and "; Secure" in c and "HttpOnly" in c,
+       "proxy: a sign-in through the public origin sets a Secure cookie (%d)" % r.status)
+    sid = r.cookie()
+    ok(req("GET", "/", sid, host=host).status == 200, "proxy: the queue through the public host")
+    f = req("GET", "/", sid, host=host)
+    r = req("POST", "/logout", sid, {"csrf": csrf_of(f.body)}, host=host, origin="http://" + host)
+    ok(r.status == 403, "proxy: the public host's origin over plain http is refused (%d)" % r.status)
+    r = req("POST", "/logout", sid, {"csrf": csrf_of(f.body)}, host=host, origin="https://evil.example")
+    ok(r.status == 403, "proxy: another https origin is refused (%d)" % r.status)
+    ok(req("GET", "/", sid, host="evil.example").status == 421, "proxy: another host is still refused")
+    r, _, _ = sign_in("m2")
+    ok(r.status == 303 and "Secure" not in (r.header("Set-Cookie") or ""),
+       "proxy: on loopback the cookie is not marked Secure (plain http there)")
+    ok(failed == 0, "all checks ran")
+
+
 def idle():
     r, _, sid = sign_in("lead")
     ok(r.status == 303 and sid, "idle: signed in")
@@ -306,11 +333,13 @@ def audit_checks(lead, m2, a):
     head = int(m.group(1)) if m else 0
     ok(head > 100 and len(rows) == 100 and rows[0][0] == "1",
        "the log's first page: 100 entries from seq 1 (%d of %d)" % (len(rows), head))
-    ok("page=2" in r.body and "下一页" in r.body, "a link to the next page")
-    r2 = req("GET", "/audit?page=2", aud)
+    ok("after=100" in r.body and "下一页" in r.body, "a link to the next page: after the last seq shown")
+    r2 = req("GET", "/audit?after=100", aud)
     rows2 = ROW.findall(r2.body)
-    ok(rows2 and rows2[0][0] == "101" and rows2[-1][0] == str(min(head, 200)) and "上一页" in r2.body,
-       "page 2: from seq 101, a link back")
+    ok(rows2 and rows2[0][0] == "101" and rows2[-1][0] == str(min(head, 200)) and "第一页" in r2.body,
+       "page 2: from seq 101, a link back to the first")
+    rows = ROW.findall(req("GET", "/audit?action=denied&after=%d" % head, aud).body)
+    ok(rows == [], "past the head: no entries")
     rows = ROW.findall(req("GET", "/audit?action=denied", aud).body)
     ok(rows and all(x[2] == "denied" for x in rows), "filtered by action: only denied entries (%d)" % len(rows))
     rows = ROW.findall(req("GET", "/audit?actor=m2&action=denied", aud).body)
@@ -349,6 +378,69 @@ def post_checks(lead):
     r = req("PUT", "/", lead, "x")
     ok(r.status == 405, "a PUT is refused")
     return token
+
+
+def review_checks(lead, m2, a, b):
+    """退回补查, 审理意见, 签发 and their documents: the same refusals as
+    every page (CSRF, 404 for a case one may not see), escaping, and a
+    preview that writes nothing."""
+    _, _, m1 = sign_in("m1")
+    _, _, m9 = sign_in("m9")
+    for who, sid, case in (("the recused member", m1, b), ("the other zone's member", m9, a)):
+        none = req("GET", "/case/ZXX-0000-0000/opinion", sid)
+        same = True
+        for page in ("return", "opinion", "signoff", "report.pdf", "opinion.pdf", "outline.pdf"):
+            r = req("GET", "/case/%s/%s" % (case, page), sid)
+            same = same and r.status == 404 and r.body == none.body
+        ok(same, "%s: the same 404 for the case's return, opinion, sign-off pages and documents as for none" % who)
+        page = req("GET", "/", sid)
+        r = req("POST", "/case/%s/opinion" % case, sid, {"csrf": csrf_of(page.body), "discipline": "integrity",
+                                                        "form": "2", "reason": "x"})
+        ok(r.status == 404 and r.body == none.body, "%s: posting an opinion on it is the same 404" % who)
+    returns = req("GET", "/case/" + a, lead).body.count("次退回：")
+    for action in ("return", "withdraw", "run", "opinion", "signoff", "resubmit"):
+        r = req("POST", "/case/%s/%s" % (a, action), lead, {"item": "1", "reason": "x", "action": "confirm",
+                                                          "kind": "supplement"})
+        ok(r.status == 403, "POST %s without a CSRF token is refused (%d)" % (action, r.status))
+    r = req("GET", "/case/%s/return" % a, m2)
+    ok(r.status == 403, "a member is not offered the return form (%d)" % r.status)
+    form = req("GET", "/case/%s/return" % a, lead)
+    ok(form.status == 200 and 'id="return-form"' in form.body and 'name="finding"' in form.body,
+       "the leader's return form offers the checks' suggestions")
+    token = csrf_of(form.body)
+    hostile = "<script>alert(1)</script>补查 javascript:alert(2) \u202egnp.exe"
+    r = req("POST", "/case/%s/return" % a, lead, {"csrf": token, "kind": "supplement", "action": "preview",
+                                                 "item_text": hostile, "item_refs": "F1"})
+    ok(r.status == 200 and 'id="outline-preview"' in r.body and "&lt;script&gt;alert(1)" in r.body
+       and "<script>alert" not in r.body and "\u202e" not in r.body and 'id="confirm-form"' in r.body,
+       "the preview numbers the outline, escapes the leader's text and offers to confirm")
+    ok(req("GET", "/case/" + a, lead).body.count("次退回：") == returns, "a preview returns nothing")
+    r = req("POST", "/case/%s/return" % a, lead, {"csrf": token, "kind": "supplement", "action": "preview",
+                                                 "item_text": "x", "item_refs": "F99"})
+    ok(r.status == 400 and "F99" in r.body and "未作任何更改" in r.body,
+       "an item citing what the case has not is refused with the service's reason (%d)" % r.status)
+    page = req("GET", "/case/%s/opinion" % a, m2)
+    ok(page.status == 200 and 'id="opinion-form"' in page.body and 'value="警告"' in page.body
+       and 'name="panel"' not in page.body, "the member's opinion form offers the rules' sanctions, no panel part")
+    ok('id="opinions"' not in page.body, "before one's own opinion the team's are not shown")
+    t = csrf_of(page.body)
+    r = req("POST", "/case/%s/opinion" % a, m2, {"csrf": t, "discipline": "treason", "form": "2", "reason": "x"})
+    ok(r.status == 400 and "treason" in r.body, "a discipline the rules do not have is refused (%d)" % r.status)
+    r = req("POST", "/case/%s/opinion" % a, m2, {"csrf": t, "discipline": "integrity", "form": "2", "reason": "x",
+                                                "panel": "1"})
+    ok(r.status in (400, 403) and 'id="opinions"' not in req("GET", "/case/%s/opinion" % a, m2).body,
+       "a member's forged panel opinion is refused and records nothing (%d)" % r.status)
+    r = req("POST", "/case/%s/opinion" % a, m2, {"csrf": t, "discipline": "integrity", "form": "2",
+                                                "party_sanction": "警告", "reason": hostile})
+    ok(r.status == 303, "the member records an opinion through the form (%d)" % r.status)
+    page = req("GET", "/case/%s/opinion" % a, m2)
+    ok('id="opinions"' in page.body and "&lt;script&gt;alert(1)" in page.body and "<script>alert" not in page.body,
+       "then the team's opinions are shown side by side, escaped")
+    r = req("GET", "/case/%s/signoff" % a, lead)
+    ok(r.status == 200 and 'id="gates"' in r.body and 'id="signoff-form"' not in r.body,
+       "the sign-off page shows the gates, and no sign-off before the panel's deliberation")
+    r = req("GET", "/case/%s/report.pdf" % a, lead)
+    ok(r.status == 200 and r.header("Content-Type") == "application/pdf", "the report opens as a PDF")
 
 
 def limit_checks():
@@ -470,6 +562,9 @@ def main():
     if sys.argv[3] == "get":
         print(req("GET", sys.argv[5], sys.argv[4]).status)
         return
+    if sys.argv[3] == "proxy":
+        proxy(sys.argv[4])
+        return
     if sys.argv[3] == "idle":
         idle()
     else:
@@ -483,14 +578,15 @@ def main():
         assign_checks(lead, m2, a, b)
         intake_checks(lead, m2)
         audit_checks(lead, m2, a)
+        review_checks(lead, m2, a, b)
         token = post_checks(lead)
         css = req("GET", "/style.css")
         ok(css.status == 200 and "text/css" in (css.header("Content-Type") or ""), "the style sheet is served")
         bad = [n for n, r in seen if r.header("Content-Security-Policy") != CSP
                or r.header("X-Content-Type-Options") != "nosniff"
-               or r.header("Referrer-Policy") != "no-referrer"
+               or r.header("Referrer-Policy") != "same-origin"
                or r.header("Cache-Control") != "no-store"]
-        ok(not bad, "CSP, nosniff, no-referrer, no-store on every response (%d; missing: %s)" % (len(seen), bad[:3]))
+        ok(not bad, "CSP, nosniff, Referrer-Policy same-origin, no-store on every response (%d; missing: %s)" % (len(seen), bad[:3]))
         pages = [r.body for n, r in seen if r.body.startswith("<!DOCTYPE")]
         ok(all("<script" not in p and "style=" not in p and "http://" not in p and "https://" not in p
                for p in pages), "no script, inline style or external asset in any page")

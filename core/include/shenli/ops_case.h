@@ -84,6 +84,11 @@ typedef struct {
 	const char *assignee;              /* NULL: any; "me": the user */
 	int overdue;                       /* only those past their limit */
 	int due_within;                    /* > 0: the limit within N days */
+	/* a page: only the cases whose id sorts after `after` (NULL: from
+	 * the first), at most limit of them (0: all). Each group of the
+	 * index seeks to it, so a page costs the same wherever it is. */
+	const char *after;
+	long limit;
 } sl_case_filter;
 
 typedef struct {

@@ -177,6 +177,14 @@ void sl_opinions_res_free(sl_opinions_res *r);
 /* [opinion, ...] */
 json_t *sl_opinions_json(const sl_opinions_res *r);
 
+/* rules show: the values an opinion may take under the rules in force, so
+ * that a form can offer them rather than refuse what a person typed:
+ * {"rules_version", "disciplines": [{"code", "zh"}], "forms": [{"form",
+ * "zh"}], "party_sanctions": [NAME], "gov_sanctions": [NAME],
+ * "circumstances": [{"code", "zh", "effect": "mitigating"|"aggravating"}]}
+ * in the rules' order. Any user who may unlock may read it. */
+sl_rc sl_opinion_vocab(sl_store *s, json_t **out);
+
 /* The Chinese name of a discipline's code (廉洁纪律 for integrity); the
  * code itself if it is not one of the six. */
 const char *sl_discipline_name(const char *code);

@@ -1,0 +1,450 @@
+/* webpage_opinion.c - 审理意见 (webpage_opinion.h). */
+#define _GNU_SOURCE
+#include "webpage_opinion.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <shenli/base.h>
+
+#include "webcall.h"
+#include "webpage_review.h"
+
+/* What one form may carry (the core's own bounds are the same or
+ * smaller: it refuses more). */
+#define DISC_MAX 6
+#define CIRC_MAX 32
+#define DISSENT_ROWS 2
+#define DISSENT_MAX 16
+/* A dissent is "MEMBER: TEXT" on the command line. */
+#define DISSENT_TEXT_MAX 4096
+
+static const char *str(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static int same(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* The Chinese name of code in a vocabulary list [{code, zh}]. */
+static const char *zh_of(const json_t *list, const char *key, const char *code)
+{
+	size_t i;
+	const json_t *e;
+	json_array_foreach(list, i, e)
+	{
+		if (same(str(e, key), code))
+			return str(e, "zh") ? str(e, "zh") : code;
+	}
+	return code;
+}
+
+/* ---- the form ------------------------------------------------------------ */
+
+static void checkboxes(sl_html *h, const char *name, const json_t *list,
+                       const char *key)
+{
+	size_t i;
+	const json_t *e;
+	json_array_foreach(list, i, e)
+	{
+		sl_html_fmt(h,
+		            "<label class=\"choice\"><input type=\"checkbox\" "
+		            "name=\"%s\" value=\"",
+		            name);
+		sl_html_text(h, str(e, key));
+		sl_html_put(h, "\"> ");
+		sl_html_text(h, str(e, "zh"));
+		sl_html_put(h, "</label> ");
+	}
+}
+
+static void sanction_select(sl_html *h, const char *name, const char *label,
+                            const json_t *names)
+{
+	sl_html_fmt(h,
+	            "<p><label>%s <select name=\"%s\"><option value=\"\">"
+	            "无</option>",
+	            label, name);
+	size_t i;
+	const json_t *e;
+	json_array_foreach(names, i, e)
+	{
+		sl_html_put(h, "<option value=\"");
+		sl_html_text(h, json_string_value(e));
+		sl_html_put(h, "\">");
+		sl_html_text(h, json_string_value(e));
+		sl_html_put(h, "</option>");
+	}
+	sl_html_put(h, "</select></label></p>");
+}
+
+/* The panel's part (a leader's): dissent of members, property. */
+static void panel_part(sl_html *h, const json_t *show)
+{
+	sl_html_put(h, "<fieldset><legend>集体审议</legend><p><label>"
+	               "<input type=\"checkbox\" name=\"panel\" value=\"1\" "
+	               "checked> 记录为审理组集体审议意见（案件转入已审议）"
+	               "</label></p><p>不同意见（如实记录，可留空）：</p>");
+	for (int r = 0; r < DISSENT_ROWS; r++) {
+		sl_html_put(h, "<p><select name=\"dissent_member\">"
+		               "<option value=\"\">（无）</option>");
+		size_t i;
+		const json_t *m;
+		json_array_foreach(json_object_get(show, "team"), i, m)
+		{
+			sl_html_put(h, "<option value=\"");
+			sl_html_text(h, str(m, "id"));
+			sl_html_put(h, "\">");
+			sl_html_text(h, str(m, "name") ? str(m, "name")
+			                               : str(m, "id"));
+			sl_html_put(h, "</option>");
+		}
+		sl_html_put(h, "</select> <textarea name=\"dissent_text\" "
+		               "rows=\"2\" cols=\"50\" maxlength=\"4000\">"
+		               "</textarea></p>");
+	}
+	sl_html_put(h, "<p><label>涉案财物处置意见<br><textarea "
+	               "name=\"property\" rows=\"2\" cols=\"70\" "
+	               "maxlength=\"4000\"></textarea></label></p></fieldset>");
+}
+
+static void opinion_form(sl_html *h, const sl_websess *s, const char *id,
+                         const json_t *show, const json_t *vocab)
+{
+	int leader = !strcmp(s->role, "leader");
+	sl_html_put(h,
+	            leader ? "<h2>审理组集体意见</h2>" : "<h2>本人意见</h2>");
+	sl_html_put(h, "<form method=\"post\" id=\"opinion-form\" "
+	               "action=\"/case/");
+	sl_html_url(h, id);
+	sl_html_fmt(h,
+	            "/opinion\"><input type=\"hidden\" name=\"csrf\" "
+	            "value=\"%s\"><p>违反纪律（可多选）：",
+	            s->csrf);
+	checkboxes(h, "discipline", json_object_get(vocab, "disciplines"),
+	           "code");
+	sl_html_put(h, "</p><p><label><input type=\"checkbox\" "
+	               "name=\"eight_point\" value=\"1\"> 违反中央八项规定精神"
+	               "</label></p><p>处理方式：");
+	size_t i;
+	const json_t *f;
+	json_array_foreach(json_object_get(vocab, "forms"), i, f)
+	{
+		sl_html_fmt(
+		    h,
+		    "<label class=\"choice\"><input type=\"radio\" "
+		    "name=\"form\" value=\"%lld\"%s> ",
+		    (long long)json_integer_value(json_object_get(f, "form")),
+		    i ? "" : " required");
+		sl_html_text(h, str(f, "zh"));
+		sl_html_put(h, "</label> ");
+	}
+	sl_html_put(h, "</p>");
+	sanction_select(h, "party_sanction", "党纪处分",
+	                json_object_get(vocab, "party_sanctions"));
+	sanction_select(h, "gov_sanction", "政务处分",
+	                json_object_get(vocab, "gov_sanctions"));
+	sl_html_put(h, "<p>情节：");
+	checkboxes(h, "circumstance", json_object_get(vocab, "circumstances"),
+	           "code");
+	sl_html_put(h, "</p><p><label>理由<br><textarea name=\"reason\" "
+	               "rows=\"6\" cols=\"80\" required maxlength=\"16000\">"
+	               "</textarea></label></p>");
+	if (leader)
+		panel_part(h, show);
+	sl_html_put(h, "<p><button type=\"submit\">提交意见</button></p>"
+	               "</form>\n");
+}
+
+/* ---- the team's opinions, side by side ---------------------------------- */
+
+static void names_row(sl_html *h, const char *th, const json_t *ops,
+                      const char *k, const json_t *vocab, const char *vk)
+{
+	sl_html_fmt(h, "<tr><th>%s</th>", th);
+	size_t i, j;
+	const json_t *o, *v;
+	json_array_foreach(ops, i, o)
+	{
+		sl_html_put(h, "<td>");
+		json_array_foreach(json_object_get(o, k), j, v)
+		{
+			if (j)
+				sl_html_put(h, "、");
+			sl_html_text(h, zh_of(json_object_get(vocab, vk),
+			                      "code", json_string_value(v)));
+		}
+		if (!json_array_size(json_object_get(o, k)))
+			sl_html_put(h, "无");
+		sl_html_put(h, "</td>");
+	}
+	sl_html_put(h, "</tr>");
+}
+
+static void text_row(sl_html *h, const char *th, const json_t *ops,
+                     const char *k)
+{
+	sl_html_fmt(h, "<tr><th>%s</th>", th);
+	size_t i;
+	const json_t *o;
+	json_array_foreach(ops, i, o)
+	{
+		sl_html_put(h, "<td>");
+		sl_html_text(h, str(o, k) ? str(o, k) : "无");
+		sl_html_put(h, "</td>");
+	}
+	sl_html_put(h, "</tr>");
+}
+
+static void dissent_row(sl_html *h, const json_t *ops)
+{
+	sl_html_put(h, "<tr><th>不同意见</th>");
+	size_t i, j;
+	const json_t *o, *d;
+	json_array_foreach(ops, i, o)
+	{
+		sl_html_put(h, "<td>");
+		json_array_foreach(json_object_get(o, "dissent"), j, d)
+		{
+			sl_html_put(h, "<p class=\"dissent\">");
+			sl_html_text(h, str(d, "member"));
+			sl_html_put(h, "：");
+			sl_html_text(h, str(d, "text"));
+			sl_html_put(h, "</p>");
+		}
+		if (!json_array_size(json_object_get(o, "dissent")))
+			sl_html_put(h, "—");
+		sl_html_put(h, "</td>");
+	}
+	sl_html_put(h, "</tr>");
+}
+
+static void opinions_table(sl_html *h, const json_t *ops, const json_t *vocab)
+{
+	sl_html_put(h, "<h2>审理组意见对照</h2><table id=\"opinions\"><tr>"
+	               "<th>意见人</th>");
+	size_t i;
+	const json_t *o;
+	json_array_foreach(ops, i, o)
+	{
+		sl_html_put(h, "<th>");
+		if (json_is_true(json_object_get(o, "panel"))) {
+			sl_html_put(h, "审理组集体意见（");
+			sl_html_text(h, str(o, "author"));
+			sl_html_put(h, "）");
+		} else {
+			sl_html_text(h, str(o, "author_name")
+			                    ? str(o, "author_name")
+			                    : str(o, "author"));
+		}
+		sl_html_put(h, "</th>");
+	}
+	sl_html_put(h, "</tr>");
+	names_row(h, "违反纪律", ops, "disciplines", vocab, "disciplines");
+	sl_html_put(h, "<tr><th>违反中央八项规定精神</th>");
+	json_array_foreach(ops, i, o)
+	    sl_html_put(h, json_is_true(json_object_get(o, "eight_point_rules"))
+	                       ? "<td>是</td>"
+	                       : "<td>否</td>");
+	sl_html_put(h, "</tr><tr><th>处理方式</th>");
+	json_array_foreach(ops, i, o)
+	{
+		long long f = json_integer_value(json_object_get(o, "form"));
+		const json_t *fe =
+		    json_array_get(json_object_get(vocab, "forms"),
+		                   f >= 1 && f <= 4 ? (size_t)(f - 1) : 99);
+		sl_html_put(h, "<td>");
+		sl_html_text(h, fe ? str(fe, "zh") : "—");
+		sl_html_put(h, "</td>");
+	}
+	sl_html_put(h, "</tr>");
+	text_row(h, "党纪处分", ops, "party_sanction");
+	text_row(h, "政务处分", ops, "gov_sanction");
+	names_row(h, "情节", ops, "circumstances", vocab, "circumstances");
+	text_row(h, "理由", ops, "reasoning");
+	dissent_row(h, ops);
+	text_row(h, "涉案财物处置", ops, "property");
+	text_row(h, "记录日期", ops, "recorded_on");
+	sl_html_put(h, "</table>\n");
+}
+
+enum MHD_Result sl_web_opinion_page(struct MHD_Connection *c, sl_websess *s,
+                                    const char *id)
+{
+	json_t *show, *vocab = NULL, *ops = NULL;
+	enum MHD_Result res;
+	if (!sl_web_case_visible(c, s, id, &show, &res))
+		return res;
+	static const char *const vav[] = {"rules", "show", "--json", NULL};
+	const char *oav[] = {"review", "opinions", id, "--json", NULL};
+	int rc = sl_webcall_run(s->token, vav, &vocab);
+	int orc = rc ? rc : sl_webcall_run(s->token, oav, &ops);
+	if (rc || (orc && orc != SL_EPERM)) {
+		json_decref(show);
+		json_decref(vocab);
+		return sl_web_failed(c, s, rc ? rc : orc);
+	}
+	sl_html h = {0};
+	char title[120];
+	snprintf(title, sizeof title, "审理意见 %s", id);
+	sl_html_head(&h, s, title);
+	sl_html_put(&h, "<p><a href=\"/case/");
+	sl_html_url(&h, id);
+	sl_html_put(&h, "\">返回案件</a></p>");
+	const char *st = str(show, "state");
+	if (same(st, "in_review"))
+		opinion_form(&h, s, id, show, vocab);
+	else if (same(st, "deliberated"))
+		sl_html_put(&h, "<p>审理组已集体审议，本案待签发。</p>");
+	else if (same(st, "signed_off"))
+		sl_html_put(&h, "<p>本案已签发。</p>");
+	else
+		sl_html_put(&h, "<p>本案当前不在审理中，不能记录意见。</p>");
+	if (orc == SL_EPERM)
+		sl_html_put(&h, "<p>记录本人意见后，可查看审理组其他成员的"
+		                "意见。</p>");
+	else if (json_array_size(ops))
+		opinions_table(&h, ops, vocab);
+	else
+		sl_html_put(&h, "<p>尚无意见。</p>");
+	sl_html_foot(&h);
+	json_decref(show);
+	json_decref(vocab);
+	json_decref(ops);
+	return sl_web_page(c, 200, &h);
+}
+
+/* ---- the post ------------------------------------------------------------ */
+
+/* Every value a form may post, each malloc'ed; the argv built from them. */
+typedef struct {
+	char *v[DISC_MAX + CIRC_MAX + 2 * DISSENT_MAX + 8];
+	size_t n;
+	const char *av[2 * (DISC_MAX + CIRC_MAX + DISSENT_MAX) + 24];
+	size_t ac;
+} posted;
+
+static void posted_free(posted *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+}
+
+/* The i-th value of name, kept in p; NULL if none, "" if empty; *bad if
+ * it holds a NUL or there are too many. */
+static const char *value(posted *p, const sl_webreq *r, const char *name,
+                         size_t i, int *bad)
+{
+	size_t n = 0;
+	char *v = sl_web_form(r, name, i, &n);
+	if (!v)
+		return NULL;
+	if (strlen(v) != n || p->n == sizeof p->v / sizeof *p->v) {
+		free(v);
+		*bad = 1;
+		return NULL;
+	}
+	return p->v[p->n++] = v;
+}
+
+static void arg(posted *p, const char *opt, const char *v)
+{
+	if (p->ac + 3 < sizeof p->av / sizeof *p->av) {
+		p->av[p->ac++] = opt;
+		if (v)
+			p->av[p->ac++] = v;
+	}
+}
+
+/* The argv of `review opinion` for what was posted; -1 if malformed. */
+static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
+{
+	int bad = 0;
+	const char *v;
+	p->av[p->ac++] = "review";
+	p->av[p->ac++] = "opinion";
+	p->av[p->ac++] = id;
+	for (size_t i = 0; i < DISC_MAX + 1 && !bad; i++)
+		if ((v = value(p, r, "discipline", i, &bad))) {
+			if (i == DISC_MAX)
+				bad = 1; /* more than the six there are */
+			else
+				arg(p, "--discipline", v);
+		}
+	if ((v = value(p, r, "eight_point", 0, &bad)) && *v)
+		arg(p, "--eight-point", NULL);
+	if ((v = value(p, r, "form", 0, &bad)))
+		arg(p, "--form", v);
+	if ((v = value(p, r, "party_sanction", 0, &bad)) && *v)
+		arg(p, "--party-sanction", v);
+	if ((v = value(p, r, "gov_sanction", 0, &bad)) && *v)
+		arg(p, "--gov-sanction", v);
+	for (size_t i = 0; i < CIRC_MAX && !bad; i++)
+		if ((v = value(p, r, "circumstance", i, &bad)))
+			arg(p, "--circumstance", v);
+	if ((v = value(p, r, "reason", 0, &bad)))
+		arg(p, "--reason", v);
+	int panel = (v = value(p, r, "panel", 0, &bad)) && same(v, "1");
+	if (panel)
+		arg(p, "--panel", NULL);
+	for (size_t i = 0; panel && i < DISSENT_MAX && !bad; i++) {
+		const char *m = value(p, r, "dissent_member", i, &bad);
+		const char *t = value(p, r, "dissent_text", i, &bad);
+		if (!m || !t || (!*m && !*t))
+			continue;
+		char *d = NULL;
+		if (!*m || !*t || strlen(t) > DISSENT_TEXT_MAX ||
+		    asprintf(&d, "%s: %s", m, t) < 0 ||
+		    p->n == sizeof p->v / sizeof *p->v) {
+			free(d);
+			return -1; /* half a dissent: say so, record nothing */
+		}
+		arg(p, "--dissent", p->v[p->n++] = d);
+	}
+	if (panel && (v = value(p, r, "property", 0, &bad)) && *v)
+		arg(p, "--property", v);
+	p->av[p->ac++] = "--json";
+	p->av[p->ac] = NULL;
+	return bad ? -1 : 0;
+}
+
+enum MHD_Result sl_web_opinion(struct MHD_Connection *c, sl_websess *s,
+                               const char *id, const sl_webreq *r)
+{
+	if (!sl_web_csrf_ok(s, r))
+		return sl_web_refused(c, s);
+	json_t *show;
+	enum MHD_Result res;
+	if (!sl_web_case_visible(c, s, id, &show, &res))
+		return res;
+	json_decref(show);
+	posted p;
+	memset(&p, 0, sizeof p);
+	if (opinion_argv(&p, r, id) != 0) {
+		posted_free(&p);
+		return sl_web_message(c, 400, s, "未能记录意见",
+		                      "提交的意见无效（不同意见须选定成员并写明"
+		                      "内容），未作任何更改。");
+	}
+	sl_webcall_res out;
+	int rc = sl_webcall_exec(s->token, p.av, NULL, 1, &out);
+	posted_free(&p);
+	if (rc == SL_OK) {
+		char to[128];
+		snprintf(to, sizeof to, "/case/%s/opinion", id);
+		res = sl_web_redirect(c, to);
+	} else if (rc == SL_EPERM || rc == SL_EINPUT || rc == SL_EUSAGE ||
+	           rc == SL_FAIL) {
+		res =
+		    sl_web_case_refusal(c, s, rc, "未能记录意见", id, out.err);
+	} else {
+		res = sl_web_failed(c, s, rc);
+	}
+	sl_webcall_res_free(&out);
+	return res;
+}

@@ -1,0 +1,623 @@
+/* webpage_review.c - the case's review actions (webpage_review.h). */
+#define _GNU_SOURCE
+#include "webpage_review.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <shenli/base.h>
+#include <shenli/ops.h>
+
+#include "webcall.h"
+#include "webmultipart.h"
+
+/* The most a composed outline takes from one form: findings picked and
+ * items of the leader's own (the core bounds the outline itself). */
+#define PICK_MAX 64
+#define ITEM_MAX 32
+/* The blank item rows a fresh form offers. */
+#define ITEM_ROWS 3
+
+static const char *str(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static int same(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+static int is_leader(const sl_websess *s)
+{
+	return !strcmp(s->role, "leader");
+}
+
+/* ---- the case, as the other pages of it need it ------------------------- */
+
+int sl_web_case_visible(struct MHD_Connection *c, sl_websess *s, const char *id,
+                        json_t **show, enum MHD_Result *res)
+{
+	const char *av[] = {"case", "show", id, "--json", NULL};
+	*show = NULL;
+	int rc = sl_webcall_run(s->token, av, show);
+	if (!rc && json_is_object(*show))
+		return 1;
+	json_decref(*show);
+	*show = NULL;
+	*res = rc == SL_EPERM || rc == SL_EINPUT
+	           ? sl_web_not_found(c, s)
+	           : sl_web_failed(c, s, rc ? rc : SL_ESYS);
+	return 0;
+}
+
+enum MHD_Result sl_web_case_refusal(struct MHD_Connection *c,
+                                    const sl_websess *s, int rc,
+                                    const char *title, const char *id,
+                                    char *msg)
+{
+	sl_html h = {0};
+	sl_html_head(&h, s, title);
+	sl_html_put(&h, "<p class=\"error\">");
+	sl_html_text(&h, *msg ? sl_web_plain(msg) : "审理服务拒绝了此操作。");
+	sl_html_put(&h, "</p><p>未作任何更改。</p><p><a href=\"/case/");
+	sl_html_url(&h, id);
+	sl_html_put(&h, "\">返回案件</a></p>");
+	sl_html_foot(&h);
+	return sl_web_page(c, rc == SL_EPERM ? 403 : 400, &h);
+}
+
+/* A run's outcome: to the case (or to next) when it ran, else the
+ * service's refusal or the failure. ran: the exit codes that mean it did
+ * what was asked (1 too, for a run whose checks found blockers). */
+static enum MHD_Result after(struct MHD_Connection *c, sl_websess *s,
+                             const char *id, const char *next,
+                             sl_webcall_res *res, int ran1, const char *title)
+{
+	enum MHD_Result ok;
+	char to[128];
+	snprintf(to, sizeof to, "/case/%s%s", id, next ? next : "");
+	if (res->rc == SL_OK || (ran1 && res->rc == SL_FAIL))
+		ok = sl_web_redirect(c, to);
+	else if (res->rc == SL_EPERM || res->rc == SL_EINPUT ||
+	         res->rc == SL_EUSAGE || res->rc == SL_FAIL)
+		ok = sl_web_case_refusal(c, s, res->rc, title, id, res->err);
+	else
+		ok = sl_web_failed(c, s, res->rc);
+	sl_webcall_res_free(res);
+	return ok;
+}
+
+/* ---- the actions on the case page --------------------------------------- */
+
+static void post_button(sl_html *h, const sl_websess *s, const char *id,
+                        const char *action, const char *label)
+{
+	sl_html_put(h,
+	            "<form method=\"post\" class=\"inline\" action=\"/case/");
+	sl_html_url(h, id);
+	sl_html_fmt(h,
+	            "/%s\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	            "<button type=\"submit\" name=\"%s\">%s</button></form>",
+	            action, s->csrf, action, label);
+}
+
+static void action_link(sl_html *h, const char *id, const char *to,
+                        const char *label)
+{
+	sl_html_put(h, "<a class=\"action\" href=\"/case/");
+	sl_html_url(h, id);
+	sl_html_fmt(h, "/%s\">%s</a>", to, label);
+}
+
+/* The open items of the latest return, each with a form to withdraw it
+ * (leader): a case is never stuck on an item the agency cannot answer. */
+static void withdraw_forms(sl_html *h, const sl_websess *s, const char *id,
+                           const json_t *outlines)
+{
+	size_t n = json_array_size(outlines), i;
+	const json_t *last = n ? json_array_get(outlines, n - 1) : NULL, *it;
+	int any = 0;
+	json_array_foreach(json_object_get(last, "items"), i, it)
+	{
+		if (json_is_true(json_object_get(it, "answered")) ||
+		    json_is_object(json_object_get(it, "answer")) ||
+		    json_is_object(json_object_get(it, "withdrawn")))
+			continue;
+		long long no = json_integer_value(json_object_get(it, "no"));
+		if (!any++)
+			sl_html_put(h,
+			            "<h3>撤回补查事项</h3><p>移送机关确实"
+			            "无法补查的事项，可写明理由后撤回。</p>");
+		sl_html_put(h, "<form method=\"post\" class=\"withdraw-form\" "
+		               "action=\"/case/");
+		sl_html_url(h, id);
+		sl_html_fmt(h,
+		            "/withdraw\"><input type=\"hidden\" name=\"csrf\" "
+		            "value=\"%s\"><input type=\"hidden\" name=\"item\" "
+		            "value=\"%lld\"><p>第%lld项：",
+		            s->csrf, no, no);
+		sl_html_text(h, str(it, "text"));
+		sl_html_put(h, "</p><p><label>撤回理由 <input type=\"text\" "
+		               "name=\"reason\" required maxlength=\"2000\" "
+		               "size=\"60\"></label> <button type=\"submit\">"
+		               "撤回此项</button></p></form>");
+	}
+}
+
+static void resubmit_form(sl_html *h, const sl_websess *s, const char *id)
+{
+	sl_html_put(h, "<h3>补充材料</h3><form method=\"post\" "
+	               "id=\"resubmit-form\" enctype=\"multipart/form-data\" "
+	               "action=\"/case/");
+	sl_html_url(h, id);
+	sl_html_fmt(
+	    h,
+	    "/resubmit\"><input type=\"hidden\" name=\"csrf\" "
+	    "value=\"%s\"><p>移送机关补充调查后重新移送的案卷（完整案卷，"
+	    "含对补查提纲各项的答复）：</p><p><input type=\"file\" "
+	    "name=\"dossier\" required accept=\".json,application/json\">"
+	    " <button type=\"submit\">上传补充材料</button></p></form>",
+	    s->csrf);
+}
+
+void sl_page_case_actions(sl_html *h, const sl_websess *s, const json_t *show,
+                          const json_t *outlines)
+{
+	const char *id = str(show, "case_id"), *st = str(show, "state");
+	if (!id || !st)
+		return;
+	int review = same(st, "in_review"), leader = is_leader(s);
+	/* a reviewer is one on the case's team (a member's role is not
+	 * always known here: `user list` is not theirs to read) */
+	int reviewer = 0;
+	size_t i;
+	const json_t *a;
+	json_array_foreach(json_object_get(show, "assignees"), i, a)
+	{
+		reviewer |= same(json_string_value(a), s->user);
+	}
+	sl_html_put(h, "<nav class=\"actions\">");
+	if (review && (leader || reviewer))
+		post_button(h, s, id, "run", "运行审查");
+	if (review && leader)
+		action_link(h, id, "return", "退回补查");
+	if ((review && (leader || reviewer)) || same(st, "deliberated") ||
+	    same(st, "signed_off"))
+		action_link(h, id, "opinion", "审理意见");
+	if (leader &&
+	    (review || same(st, "deliberated") || same(st, "signed_off")))
+		action_link(h, id, "signoff", "签发");
+	if (json_array_size(outlines))
+		action_link(h, id, "outline.pdf", "退回补充调查函（PDF）");
+	sl_html_put(h, "</nav>\n");
+	if (leader && same(st, "returned")) {
+		resubmit_form(h, s, id);
+		withdraw_forms(h, s, id, outlines);
+	} else if (leader && review) {
+		withdraw_forms(h, s, id, outlines);
+	}
+}
+
+/* ---- 退回补查 ------------------------------------------------------------ */
+
+static void kind_select(sl_html *h, const char *kind)
+{
+	int re = same(kind, "reinvestigate");
+	sl_html_fmt(h,
+	            "<p><label>退回方式 <select name=\"kind\"><option "
+	            "value=\"supplement\"%s>退回补充调查</option><option "
+	            "value=\"reinvestigate\"%s>退回重新调查</option></select>"
+	            "</label></p>",
+	            re ? "" : " selected", re ? " selected" : "");
+}
+
+/* A finding as --from-finding names it: CODE, or CODE@REF when it cites
+ * something (two findings of one code are told apart by what they cite). */
+static void finding_key(const json_t *f, char *out, size_t cap)
+{
+	const char *ref =
+	    json_string_value(json_array_get(json_object_get(f, "refs"), 0));
+	snprintf(out, cap, "%s%s%s", str(f, "code") ? str(f, "code") : "",
+	         ref ? "@" : "", ref ? ref : "");
+}
+
+static void finding_rows(sl_html *h, const json_t *findings)
+{
+	size_t i;
+	const json_t *f;
+	int any = 0;
+	json_array_foreach(findings, i, f)
+	{
+		if (!str(f, "outline_item") || !str(f, "code"))
+			continue;
+		char key[200];
+		finding_key(f, key, sizeof key);
+		if (!any++)
+			sl_html_put(h, "<h2>审查发现的建议补查事项</h2><table>"
+			               "<tr><th>选用</th><th>审查发现</th>"
+			               "<th>建议补查事项</th></tr>");
+		sl_html_put(h, "<tr><td><input type=\"checkbox\" "
+		               "name=\"finding\" checked value=\"");
+		sl_html_text(h, key);
+		sl_html_put(h, "\"></td><td>");
+		sl_html_text(h, str(f, "message"));
+		sl_html_put(h, "</td><td>");
+		sl_html_text(h, str(f, "outline_item"));
+		sl_html_put(h, "</td></tr>");
+	}
+	if (any)
+		sl_html_put(h, "</table>");
+	else
+		sl_html_put(h, "<p>审查未提出补查建议。</p>");
+}
+
+static void item_rows(sl_html *h)
+{
+	sl_html_put(h, "<h2>组长补充的补查事项</h2><p>每项写明需补查的内容，"
+	               "并注明涉及的事实、证据编号（如 F1,E2；材料写 "
+	               "doc:identity；被审查调查人写 subject）。</p><table>"
+	               "<tr><th>补查事项</th><th>涉及</th></tr>");
+	for (int i = 0; i < ITEM_ROWS; i++)
+		sl_html_put(h,
+		            "<tr><td><textarea name=\"item_text\" rows=\"2\" "
+		            "cols=\"60\" maxlength=\"2000\"></textarea></td>"
+		            "<td><input type=\"text\" name=\"item_refs\" "
+		            "size=\"16\" maxlength=\"200\"></td></tr>");
+	sl_html_put(h, "</table>");
+}
+
+enum MHD_Result sl_web_return_form(struct MHD_Connection *c, sl_websess *s,
+                                   const char *id)
+{
+	json_t *show, *fnd = NULL;
+	enum MHD_Result res;
+	if (!sl_web_case_visible(c, s, id, &show, &res))
+		return res;
+	if (!is_leader(s)) {
+		json_decref(show);
+		return sl_web_message(c, 403, s, "无权操作",
+		                      "只有审理组组长可以退回补查。");
+	}
+	const char *av[] = {"review", "findings", id, "--json", NULL};
+	int rc = sl_webcall_run(s->token, av, &fnd);
+	if (rc) {
+		json_decref(show);
+		return sl_web_failed(c, s, rc);
+	}
+	sl_html h = {0};
+	char title[120];
+	snprintf(title, sizeof title, "退回补查 %s", id);
+	sl_html_head(&h, s, title);
+	sl_html_fmt(
+	    &h,
+	    "<p>本案已退回 %lld 次。上次退回尚未补查的事项自动"
+	    "列入本次补查提纲。</p>",
+	    (long long)json_integer_value(json_object_get(show, "returns")));
+	sl_html_put(&h, "<form method=\"post\" id=\"return-form\" "
+	                "action=\"/case/");
+	sl_html_url(&h, id);
+	sl_html_fmt(&h,
+	            "/return\"><input type=\"hidden\" name=\"csrf\" "
+	            "value=\"%s\">",
+	            s->csrf);
+	kind_select(&h, "supplement");
+	finding_rows(&h, fnd);
+	item_rows(&h);
+	sl_html_put(&h, "<p><button type=\"submit\" name=\"action\" "
+	                "value=\"preview\">预览补查提纲</button></p></form>");
+	sl_html_foot(&h);
+	json_decref(show);
+	json_decref(fnd);
+	return sl_web_page(c, 200, &h);
+}
+
+/* What a return form posted, each value malloc'ed (freed by
+ * composed_free). */
+typedef struct {
+	char *kind;
+	char *finding[PICK_MAX];
+	size_t n_finding;
+	char *text[ITEM_MAX], *refs[ITEM_MAX];
+	size_t n_item;
+} composed;
+
+static void composed_free(composed *p)
+{
+	free(p->kind);
+	for (size_t i = 0; i < p->n_finding; i++)
+		free(p->finding[i]);
+	for (size_t i = 0; i < p->n_item; i++) {
+		free(p->text[i]);
+		free(p->refs[i]);
+	}
+}
+
+/* Whether v (length n) may be one word of the command: no NUL inside. */
+static int word_ok(const char *v, size_t n)
+{
+	return v && strlen(v) == n;
+}
+
+static int composed_read(const sl_webreq *r, composed *p)
+{
+	size_t n;
+	memset(p, 0, sizeof *p);
+	p->kind = sl_web_form(r, "kind", 0, &n);
+	if (!word_ok(p->kind, n) ||
+	    (!same(p->kind, "supplement") && !same(p->kind, "reinvestigate")))
+		return -1;
+	char *v;
+	while ((v = sl_web_form(r, "finding", p->n_finding, &n))) {
+		if (p->n_finding == PICK_MAX || !word_ok(v, n) || !n) {
+			free(v);
+			return -1;
+		}
+		p->finding[p->n_finding++] = v;
+	}
+	for (size_t i = 0;; i++) {
+		size_t tn = 0, rn = 0;
+		char *t = sl_web_form(r, "item_text", i, &tn);
+		char *f = sl_web_form(r, "item_refs", i, &rn);
+		if (!t && !f)
+			return 0;
+		if (!word_ok(t, tn) || !word_ok(f, rn)) {
+			free(t);
+			free(f);
+			return -1;
+		}
+		if (!tn && !rn) { /* a row left blank */
+			free(t);
+			free(f);
+			continue;
+		}
+		if (p->n_item == ITEM_MAX) {
+			free(t);
+			free(f);
+			return -1;
+		}
+		p->text[p->n_item] = t;
+		p->refs[p->n_item++] = f;
+	}
+}
+
+/* The argv of `review return` for what was posted. */
+static void return_argv(const char *id, const composed *p, int dry,
+                        const char **av)
+{
+	size_t n = 0;
+	av[n++] = "review";
+	av[n++] = "return";
+	av[n++] = id;
+	av[n++] = "--kind";
+	av[n++] = p->kind;
+	if (!p->n_finding)
+		av[n++] = "--no-findings";
+	for (size_t i = 0; i < p->n_finding; i++) {
+		av[n++] = "--from-finding";
+		av[n++] = p->finding[i];
+	}
+	for (size_t i = 0; i < p->n_item; i++) {
+		av[n++] = "--item";
+		av[n++] = p->text[i];
+		av[n++] = "--ref";
+		av[n++] = p->refs[i];
+	}
+	if (dry)
+		av[n++] = "--dry-run";
+	av[n++] = "--json";
+	av[n] = NULL;
+}
+
+static void hidden(sl_html *h, const char *name, const char *v)
+{
+	sl_html_fmt(h, "<input type=\"hidden\" name=\"%s\" value=\"", name);
+	sl_html_text(h, v);
+	sl_html_put(h, "\">");
+}
+
+static const char *source_zh(const char *src, char *buf, size_t cap)
+{
+	if (!src || same(src, "leader"))
+		return "组长";
+	if (same(src, "carried"))
+		return "上次退回未补查事项";
+	snprintf(buf, cap, "审查发现 %s", src);
+	return buf;
+}
+
+/* The dry run's outline, numbered, and the form that confirms it with the
+ * same values. */
+static enum MHD_Result preview(struct MHD_Connection *c, sl_websess *s,
+                               const char *id, const composed *p,
+                               const json_t *o)
+{
+	sl_html h = {0};
+	char title[120], buf[200];
+	snprintf(title, sizeof title, "补查提纲预览 %s", id);
+	sl_html_head(&h, s, title);
+	sl_html_fmt(
+	    &h,
+	    "<p>第%lld次退回：%s。以下为将送交移送机关的补查提纲，"
+	    "确认后退回，审理期限暂停计算。</p>"
+	    "<ol id=\"outline-preview\">",
+	    (long long)json_integer_value(json_object_get(o, "return_no")),
+	    same(p->kind, "reinvestigate") ? "退回重新调查" : "退回补充调查");
+	size_t i, j;
+	const json_t *it, *r;
+	json_array_foreach(json_object_get(o, "items"), i, it)
+	{
+		sl_html_put(&h, "<li>");
+		sl_html_text(&h, str(it, "text"));
+		sl_html_put(&h, "<br><small>涉及：");
+		json_array_foreach(json_object_get(it, "refs"), j, r)
+		{
+			sl_html_text(&h, json_string_value(r));
+			sl_html_put(&h, " ");
+		}
+		sl_html_put(&h, "；来源：");
+		sl_html_text(&h, source_zh(str(it, "source"), buf, sizeof buf));
+		sl_html_put(&h, "</small></li>");
+	}
+	sl_html_put(&h, "</ol><form method=\"post\" id=\"confirm-form\" "
+	                "action=\"/case/");
+	sl_html_url(&h, id);
+	sl_html_fmt(&h,
+	            "/return\"><input type=\"hidden\" name=\"csrf\" "
+	            "value=\"%s\">",
+	            s->csrf);
+	hidden(&h, "kind", p->kind);
+	for (i = 0; i < p->n_finding; i++)
+		hidden(&h, "finding", p->finding[i]);
+	for (i = 0; i < p->n_item; i++) {
+		hidden(&h, "item_text", p->text[i]);
+		hidden(&h, "item_refs", p->refs[i]);
+	}
+	sl_html_put(&h, "<p><button type=\"submit\" name=\"action\" "
+	                "value=\"confirm\">确认退回</button> <a href=\"/case/");
+	sl_html_url(&h, id);
+	sl_html_put(&h, "/return\">重新编辑</a></p></form>");
+	sl_html_foot(&h);
+	return sl_web_page(c, 200, &h);
+}
+
+enum MHD_Result sl_web_return(struct MHD_Connection *c, sl_websess *s,
+                              const char *id, const sl_webreq *r)
+{
+	if (!sl_web_csrf_ok(s, r))
+		return sl_web_refused(c, s);
+	json_t *show;
+	enum MHD_Result res;
+	if (!sl_web_case_visible(c, s, id, &show, &res))
+		return res;
+	json_decref(show);
+	size_t an = 0;
+	char *action = sl_web_form(r, "action", 0, &an);
+	int dry = same(action, "preview"), confirm = same(action, "confirm");
+	free(action);
+	composed p;
+	if ((!dry && !confirm) || composed_read(r, &p) != 0) {
+		if (dry || confirm)
+			composed_free(&p);
+		return sl_web_message(c, 400, s, "未能退回",
+		                      "提交的补查提纲无效，未作任何更改。");
+	}
+	const char *av[8 + 2 * PICK_MAX + 4 * ITEM_MAX];
+	return_argv(id, &p, dry, av);
+	sl_webcall_res out;
+	int rc = sl_webcall_exec(s->token, av, NULL, 1, &out);
+	if (dry && rc == SL_OK) {
+		json_error_t e;
+		json_t *o = json_loadb((const char *)out.out, out.len, 0, &e);
+		res =
+		    o ? preview(c, s, id, &p, o) : sl_web_failed(c, s, SL_ESYS);
+		json_decref(o);
+		sl_webcall_res_free(&out);
+	} else {
+		res = after(c, s, id, NULL, &out, 0, "未能退回");
+	}
+	composed_free(&p);
+	return res;
+}
+
+/* ---- withdraw, run, resubmit, the letter -------------------------------- */
+
+enum MHD_Result sl_web_withdraw(struct MHD_Connection *c, sl_websess *s,
+                                const char *id, const sl_webreq *r)
+{
+	if (!sl_web_csrf_ok(s, r))
+		return sl_web_refused(c, s);
+	json_t *show;
+	enum MHD_Result res;
+	if (!sl_web_case_visible(c, s, id, &show, &res))
+		return res;
+	json_decref(show);
+	size_t in = 0, rn = 0;
+	char *item = sl_web_form(r, "item", 0, &in);
+	char *reason = sl_web_form(r, "reason", 0, &rn);
+	if (!word_ok(item, in) || !word_ok(reason, rn) || !in ||
+	    strspn(item, "0123456789") != in) {
+		res = sl_web_message(c, 400, s, "未能撤回",
+		                     "提交的内容无效，未作任何更改。");
+	} else {
+		const char *av[] = {"review",   "withdraw", id,       item,
+		                    "--reason", reason,     "--json", NULL};
+		sl_webcall_res out;
+		sl_webcall_exec(s->token, av, NULL, 1, &out);
+		res = after(c, s, id, NULL, &out, 0, "未能撤回");
+	}
+	free(item);
+	free(reason);
+	return res;
+}
+
+enum MHD_Result sl_web_run(struct MHD_Connection *c, sl_websess *s,
+                           const char *id, const sl_webreq *r)
+{
+	if (!sl_web_csrf_ok(s, r))
+		return sl_web_refused(c, s);
+	json_t *show;
+	enum MHD_Result res;
+	if (!sl_web_case_visible(c, s, id, &show, &res))
+		return res;
+	json_decref(show);
+	const char *av[] = {"review", "run", id, "--json", NULL};
+	sl_webcall_res out;
+	sl_webcall_exec(s->token, av, NULL, 1, &out);
+	return after(c, s, id, NULL, &out, 1, "未能运行审查");
+}
+
+enum MHD_Result sl_web_resubmit(struct MHD_Connection *c, sl_websess *s,
+                                const char *id, const sl_webreq *r)
+{
+	sl_webpart ps[4];
+	int n = sl_web_parts(c, r, ps, 4);
+	if (n < 0 || !sl_web_parts_csrf(s, ps, n))
+		return sl_web_refused(c, s); /* no token read: nothing done */
+	json_t *show;
+	enum MHD_Result res;
+	if (!sl_web_case_visible(c, s, id, &show, &res))
+		return res;
+	json_decref(show);
+	const sl_webpart *file = NULL;
+	for (int i = 0; i < n; i++)
+		if (sl_web_part_named(&ps[i], "dossier") && ps[i].len)
+			file = &ps[i];
+	if (!file)
+		return sl_web_message(c, 400, s, "未能接收补充材料",
+		                      "未选择案卷文件，未作任何更改。");
+	char *b64 = sl_b64_encode(file->data, file->len);
+	json_t *files = b64 ? json_pack("{s:s}", "dossier.json", b64) : NULL;
+	free(b64);
+	if (!files)
+		return sl_web_failed(c, s, SL_ESYS);
+	const char *av[] = {"case",         "resubmit", id,
+	                    "dossier.json", "--json",   NULL};
+	sl_webcall_res out;
+	sl_webcall_exec(s->token, av, files, 1, &out);
+	json_decref(files);
+	/* 1: taken in, with items still open or blockers found: the case
+	 * page shows which */
+	return after(c, s, id, NULL, &out, 1, "未能接收补充材料");
+}
+
+enum MHD_Result sl_web_outline_pdf(struct MHD_Connection *c, sl_websess *s,
+                                   const char *id)
+{
+	const char *av[] = {"review", "outline", id, "--format", "pdf", NULL};
+	sl_webcall_res out;
+	int rc = sl_webcall_exec(s->token, av, NULL, 1, &out);
+	enum MHD_Result res;
+	char name[96];
+	snprintf(name, sizeof name, "%s-outline.pdf", id);
+	if (rc == SL_OK && out.len > 4 && !memcmp(out.out, "%PDF", 4))
+		res = sl_web_document(c, "application/pdf", out.out, out.len,
+		                      name);
+	else if (rc == SL_EPERM || rc == SL_EINPUT)
+		res = sl_web_not_found(c, s);
+	else
+		res = sl_web_failed(c, s, rc ? rc : SL_ESYS);
+	sl_webcall_res_free(&out);
+	return res;
+}

@@ -1,0 +1,57 @@
+/*
+ * webpage_review.h - the case's review actions in the browser: the checks
+ * run (运行审查), 退回补查 (a leader composes the supplement outline from
+ * the checks' suggestions, the open items carried from the last return and
+ * items of their own, previews it as the numbered outline and confirms),
+ * the withdrawal of an open item with a reason, and the agency's
+ * resubmission uploaded (补充材料).
+ *
+ * The web front decides nothing: each form becomes the argv the shenli
+ * command sends (`review run`, `review return`, `review withdraw`, `case
+ * resubmit`), each value one word of it, and the service's answer, or its
+ * refusal in Chinese, is shown as it gives it. The preview is the
+ * service's own `review return --dry-run`: what is confirmed is exactly
+ * what was previewed, sent again with the same values.
+ */
+#ifndef SHENLID_WEBPAGE_REVIEW_H
+#define SHENLID_WEBPAGE_REVIEW_H
+
+#include <jansson.h>
+
+#include "webhttp.h"
+
+/* The actions of the case page, for the user's role and the case's state
+ * (`case show --json`; outlines as sl_page_case has them). */
+void sl_page_case_actions(sl_html *h, const sl_websess *s, const json_t *show,
+                          const json_t *outlines);
+
+/* GET /case/ID/return: the composing form. */
+enum MHD_Result sl_web_return_form(struct MHD_Connection *c, sl_websess *s,
+                                   const char *id);
+/* POST /case/ID/return (action=preview|confirm), /case/ID/withdraw,
+ * /case/ID/run; /case/ID/resubmit (multipart: the dossier file). */
+enum MHD_Result sl_web_return(struct MHD_Connection *c, sl_websess *s,
+                              const char *id, const sl_webreq *r);
+enum MHD_Result sl_web_withdraw(struct MHD_Connection *c, sl_websess *s,
+                                const char *id, const sl_webreq *r);
+enum MHD_Result sl_web_run(struct MHD_Connection *c, sl_websess *s,
+                           const char *id, const sl_webreq *r);
+enum MHD_Result sl_web_resubmit(struct MHD_Connection *c, sl_websess *s,
+                                const char *id, const sl_webreq *r);
+/* GET /case/ID/outline.pdf: the return letter with the outline (公文). */
+enum MHD_Result sl_web_outline_pdf(struct MHD_Connection *c, sl_websess *s,
+                                   const char *id);
+
+/* For the other pages of a case: the case as its user may see it
+ * (`case show --json` in *show), else the response already queued in
+ * *res (the same 404 for a case not visible as for none). */
+int sl_web_case_visible(struct MHD_Connection *c, sl_websess *s, const char *id,
+                        json_t **show, enum MHD_Result *res);
+/* The service refused what was posted: its message, nothing changed, and
+ * the way back to the case. */
+enum MHD_Result sl_web_case_refusal(struct MHD_Connection *c,
+                                    const sl_websess *s, int rc,
+                                    const char *title, const char *id,
+                                    char *msg);
+
+#endif

@@ -1,0 +1,234 @@
+/* webpage_signoff.c - 签发 (webpage_signoff.h). */
+#define _GNU_SOURCE
+#include "webpage_signoff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <shenli/base.h>
+#include <shenli/ops.h>
+
+#include "webcall.h"
+#include "webpage_review.h"
+
+/* The most gates a page runs: more installed scripts than any rule set
+ * has; the sign-off itself still runs them all. */
+#define GATES_MAX 32
+
+static const char *str(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static int same(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* What the built-in gates check, as the panel says it; a gate installed
+ * later is shown by its name. */
+static const char *gate_zh(const char *name)
+{
+	static const char *const tab[][2] = {
+	    {"gate_dates", "案卷日期前后一致"},
+	    {"gate_findings", "审查已覆盖最新案卷，阻断性发现均已解决"},
+	    {"gate_opinions", "审理组成员意见和集体审议齐备，无应回避者"},
+	    {"gate_outline", "补查提纲各项已答复或撤回"},
+	    {"gate_panel", "集体审议意见与认定事实、处分规定一致"},
+	};
+	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
+		if (!strcmp(name, tab[i][0]))
+			return tab[i][1];
+	return NULL;
+}
+
+static void gate_findings(sl_html *h, const json_t *fs)
+{
+	size_t i;
+	const json_t *f;
+	if (!json_array_size(fs)) {
+		sl_html_put(h, "—");
+		return;
+	}
+	sl_html_put(h, "<ul>");
+	json_array_foreach(fs, i, f)
+	{
+		sl_html_put(h, same(str(f, "severity"), "blocker")
+		                   ? "<li class=\"flag\">"
+		                   : "<li>");
+		sl_html_text(h, str(f, "message") ? str(f, "message")
+		                                  : str(f, "code"));
+		sl_html_put(h, "</li>");
+	}
+	sl_html_put(h, "</ul>");
+}
+
+/* Each installed script's result on the case; the number that failed. */
+static int gates(sl_html *h, sl_websess *s, const char *id)
+{
+	static const char *const lav[] = {"script", "list", "--json", NULL};
+	json_t *scripts = NULL;
+	if (sl_webcall_run(s->token, lav, &scripts) != 0 ||
+	    !json_is_array(scripts)) {
+		json_decref(scripts);
+		sl_html_put(h, "<p class=\"error\">无法读取已安装的校验脚本。"
+		               "</p>");
+		return 1;
+	}
+	sl_html_put(h, "<h2>签发前校验</h2><table id=\"gates\"><tr>"
+	               "<th>校验脚本</th><th>结果</th><th>说明</th></tr>");
+	int failed = 0;
+	size_t i;
+	const json_t *sc;
+	json_array_foreach(scripts, i, sc)
+	{
+		const char *name = str(sc, "name");
+		if (!name || i == GATES_MAX)
+			break;
+		const char *av[] = {"script", "run", name, id, "--json", NULL};
+		sl_webcall_res res;
+		int rc = sl_webcall_exec(s->token, av, NULL, 1, &res);
+		json_error_t e;
+		json_t *g =
+		    rc == SL_OK || rc == SL_FAIL
+		        ? json_loadb((const char *)res.out, res.len, 0, &e)
+		        : NULL;
+		int passed = json_is_true(json_object_get(g, "passed"));
+		failed += !passed;
+		sl_html_put(h, "<tr><td>");
+		if (gate_zh(name)) {
+			sl_html_put(h, gate_zh(name));
+			sl_html_put(h, "<br><small>");
+			sl_html_text(h, name);
+			sl_html_put(h, "</small>");
+		} else {
+			sl_html_text(h, name);
+		}
+		sl_html_put(h, passed
+		                   ? "</td><td>通过</td><td>"
+		                   : "</td><td class=\"flag\">未通过</td><td>");
+		if (g)
+			gate_findings(h, json_object_get(g, "findings"));
+		else
+			sl_html_text(h, res.err[0] ? sl_web_plain(res.err)
+			                           : "未能运行");
+		sl_html_put(h, "</td></tr>");
+		json_decref(g);
+		sl_webcall_res_free(&res);
+	}
+	sl_html_put(h, "</table>");
+	json_decref(scripts);
+	return failed;
+}
+
+static void documents(sl_html *h, const char *id)
+{
+	sl_html_put(h, "<p>本案已签发。</p><p><a id=\"report-link\" "
+	               "href=\"/case/");
+	sl_html_url(h, id);
+	sl_html_put(h, "/report.pdf\">审理报告（PDF，A4）</a> · <a "
+	               "id=\"opinion-link\" href=\"/case/");
+	sl_html_url(h, id);
+	sl_html_put(h, "/opinion.pdf\">审理意见（PDF，A4）</a></p>");
+}
+
+enum MHD_Result sl_web_signoff_page(struct MHD_Connection *c, sl_websess *s,
+                                    const char *id)
+{
+	json_t *show;
+	enum MHD_Result res;
+	if (!sl_web_case_visible(c, s, id, &show, &res))
+		return res;
+	sl_html h = {0};
+	char title[120];
+	snprintf(title, sizeof title, "签发 %s", id);
+	sl_html_head(&h, s, title);
+	sl_html_put(&h, "<p><a href=\"/case/");
+	sl_html_url(&h, id);
+	sl_html_put(&h, "\">返回案件</a></p>");
+	const char *st = str(show, "state");
+	if (same(st, "signed_off")) {
+		sl_html_put(&h, "<p class=\"state\">状态：已签发</p>");
+		documents(&h, id);
+	} else if (strcmp(s->role, "leader")) {
+		sl_html_put(&h, "<p>签发由审理组组长办理。</p>");
+	} else {
+		int failed = gates(&h, s, id);
+		if (!same(st, "deliberated"))
+			sl_html_put(&h, "<p>案件须经审理组集体审议（记录集体"
+			                "意见）后方可签发。</p>");
+		else if (failed)
+			sl_html_put(&h, "<p class=\"error\">有校验未通过，"
+			                "不能签发。</p>");
+		else {
+			sl_html_put(&h, "<form method=\"post\" "
+			                "id=\"signoff-form\" action=\"/case/");
+			sl_html_url(&h, id);
+			sl_html_fmt(&h,
+			            "/signoff\"><input type=\"hidden\" "
+			            "name=\"csrf\" value=\"%s\"><p><button "
+			            "type=\"submit\">签发</button></p></form>",
+			            s->csrf);
+		}
+	}
+	sl_html_foot(&h);
+	json_decref(show);
+	return sl_web_page(c, 200, &h);
+}
+
+enum MHD_Result sl_web_signoff(struct MHD_Connection *c, sl_websess *s,
+                               const char *id, const sl_webreq *r)
+{
+	if (!sl_web_csrf_ok(s, r))
+		return sl_web_refused(c, s);
+	json_t *show;
+	enum MHD_Result res;
+	if (!sl_web_case_visible(c, s, id, &show, &res))
+		return res;
+	json_decref(show);
+	const char *av[] = {"review", "signoff", id, NULL};
+	sl_webcall_res out;
+	int rc = sl_webcall_exec(s->token, av, NULL, 1, &out);
+	if (rc == SL_OK) {
+		char to[128];
+		snprintf(to, sizeof to, "/case/%s/signoff", id);
+		res = sl_web_redirect(c, to);
+	} else if (rc == SL_FAIL || rc == SL_EPERM || rc == SL_EINPUT ||
+	           rc == SL_EUSAGE) {
+		/* refused: the scripts' findings are what it printed */
+		char msg[sizeof out.err + 704];
+		snprintf(msg, sizeof msg, "%s%s%.*s", out.err,
+		         out.err[0] && out.len ? "\n" : "",
+		         (int)(out.len < 600 ? out.len : 600),
+		         out.out ? (const char *)out.out : "");
+		res = sl_web_case_refusal(c, s, rc, "未能签发", id, msg);
+	} else {
+		res = sl_web_failed(c, s, rc);
+	}
+	sl_webcall_res_free(&out);
+	return res;
+}
+
+enum MHD_Result sl_web_report_pdf(struct MHD_Connection *c, sl_websess *s,
+                                  const char *id, int opinion)
+{
+	const char *av[] = {
+	    "report", id, "--format", "pdf", opinion ? "--opinion" : NULL,
+	    NULL};
+	sl_webcall_res out;
+	int rc = sl_webcall_exec(s->token, av, NULL, 1, &out);
+	enum MHD_Result res;
+	char name[96];
+	snprintf(name, sizeof name, "%s-%s.pdf", id,
+	         opinion ? "opinion" : "report");
+	if (rc == SL_OK && out.len > 4 && !memcmp(out.out, "%PDF", 4))
+		res = sl_web_document(c, "application/pdf", out.out, out.len,
+		                      name);
+	else if (rc == SL_EPERM || rc == SL_EINPUT)
+		res = sl_web_not_found(c, s);
+	else
+		res = sl_web_failed(c, s, rc ? rc : SL_ESYS);
+	sl_webcall_res_free(&out);
+	return res;
+}
