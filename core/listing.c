@@ -31,12 +31,14 @@
  * The teams (assignees) are looked up per case in the assignments table.
  * Once a listing has asked for more than TEAM_SEEKS of them, the whole
  * table is read once, in its own order, into a sorted array: seeks at
- * random into a large table would each decrypt a page.
+ * random into a large table would each decrypt a page. A caller that
+ * needs no team (the statistics: no_team) has none looked up.
  *
  * A signed-off case's acceptance and sign-off times (the statistics' days
- * to sign-off) are not in the index: they are read from its row, by row
- * id, for those cases alone. One seek per signed-off case was preferred
- * to widening the index, which would take a migration of every store.
+ * to sign-off) are not in the index. Only a caller that asks for them
+ * (signoff_times: sl_case_stats alone) has them read from the case's row,
+ * by row id, for the signed-off cases alone: every other listing, case
+ * list's included, reads the covering index and nothing else.
  *
  * Everything is read in one read transaction: the groups found are the
  * groups read.
@@ -201,7 +203,7 @@ typedef struct {
 	lgroup *g;                /* a heap on the current case_id */
 	size_t n, cap;
 	team_map team;
-	sqlite3_stmt *signoff; /* a signed-off case's two times */
+	sqlite3_stmt *signoff; /* signoff_times: a case's two times */
 } lister;
 
 static const char *cur_id(const lgroup *g)
@@ -380,8 +382,9 @@ static sl_rc open_zone(lister *l, const char *zone)
 	return rc;
 }
 
-/* A signed-off case's acceptance and sign-off, from its row, and the
- * working days between their days (as days_left counts them). */
+/* signoff_times: a signed-off case's acceptance and sign-off, from its
+ * row, and the working days between their days (as days_left counts
+ * them). */
 static sl_rc signoff_of(lister *l, sl_case_row *r)
 {
 	if (!l->signoff &&
@@ -426,7 +429,8 @@ static int emit(lister *l, sqlite3_stmt *st, const char *zone,
 	    .paused = sqlite3_column_type(st, 4) != SQLITE_NULL,
 	    .returns = sqlite3_column_int(st, 5),
 	};
-	if ((*rc = team_of_case(l->s, &l->team, r.ref, &r.assignees)))
+	if (!l->f->no_team &&
+	    (*rc = team_of_case(l->s, &l->team, r.ref, &r.assignees)))
 		return 1;
 	int sn = sl_state_parse(r.state);
 	int runs = sn >= 0 && sl_state_clock_runs((sl_state)sn);
@@ -444,7 +448,8 @@ static int emit(lister *l, sqlite3_stmt *st, const char *zone,
 	if (l->f->due_within > 0 &&
 	    (!r.has_days_left || r.days_left > l->f->due_within))
 		return 0;
-	if (sn == SL_ST_SIGNED_OFF && (*rc = signoff_of(l, &r)))
+	if (l->f->signoff_times && sn == SL_ST_SIGNED_OFF &&
+	    (*rc = signoff_of(l, &r)))
 		return 1;
 	if (cb(&r, ud))
 		return 1;
@@ -645,17 +650,5 @@ json_t *sl_case_row_json(const sl_case_row *r)
 		                    r->has_days_left
 		                        ? json_integer(r->days_left)
 		                        : json_null());
-	char a[16], sd[16];
-	if (r->signed_ms) {
-		sl_day_of(r->accepted_ms, a);
-		sl_day_of(r->signed_ms, sd);
-	}
-	if (o)
-		json_object_set_new(
-		    o, "signoff",
-		    r->signed_ms ? json_pack("{s:s, s:s, s:i}", "accepted_on",
-		                             a, "signed_on", sd, "working_days",
-		                             r->signoff_days)
-		                 : json_null());
 	return o;
 }

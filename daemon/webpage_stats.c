@@ -33,19 +33,18 @@ static const struct {
 #define BAR_H 18
 
 typedef struct {
-	const char *zone; /* "": in no zone; borrowed from the listing */
+	const char *zone; /* "": in no zone; borrowed from the JSON */
 	long n[NB], total, overdue, accepted, returned;
 	size_t other; /* the 其他 row: how many zones it stands for */
 } zrow;
 
 typedef struct {
 	zrow all;
-	zrow *z; /* one per zone; by size once counted */
-	size_t nz, cap;
-	json_t *index; /* zone -> its index in z */
-	/* days from acceptance to sign-off of each signed-off case */
-	double *cal, *work;
-	size_t nd;
+	zrow *z; /* one per zone, by size */
+	size_t nz;
+	/* the median days from acceptance to sign-off, and over how many */
+	long timed;
+	double cal, work;
 } stats;
 
 static size_t state_of(const char *code)
@@ -54,14 +53,6 @@ static size_t state_of(const char *code)
 		if (!strcmp(STATES[i].code, code))
 			return i;
 	return OTHER;
-}
-
-/* Accepted (受理) at some point: the return rate's denominator. */
-static int accepted(size_t st)
-{
-	return st < NST && strcmp(STATES[st].code, "received") &&
-	       strcmp(STATES[st].code, "deferred") &&
-	       strcmp(STATES[st].code, "refused");
 }
 
 static void add_row(zrow *to, const zrow *r)
@@ -74,66 +65,25 @@ static void add_row(zrow *to, const zrow *r)
 	to->returned += r->returned;
 }
 
-static void count(zrow *r, size_t st, const json_t *c)
+static long num(const json_t *o, const char *key)
 {
-	r->n[st]++;
-	r->total++;
-	if (json_is_true(json_object_get(c, "overdue")))
-		r->overdue++;
-	if (accepted(st)) {
-		r->accepted++;
-		if (json_integer_value(json_object_get(c, "returns")) > 0)
-			r->returned++;
+	return (long)json_integer_value(json_object_get(o, key));
+}
+
+/* One row of counts as case stats --json gives them (the whole, or a
+ * zone): a state this build does not know goes to 其他状态. */
+static void counts(zrow *r, const json_t *o)
+{
+	const char *st;
+	const json_t *n;
+	json_object_foreach((json_t *)json_object_get(o, "by_state"), st, n)
+	{
+		r->n[state_of(st)] += (long)json_integer_value(n);
 	}
-}
-
-/* The day number of a "YYYY-MM-DD" (days since 1970), -1 if it is not one:
- * the difference of two is the calendar days between them. */
-static long day_no(const char *d)
-{
-	struct tm tm = {0};
-	const char *end = d ? strptime(d, "%Y-%m-%d", &tm) : NULL;
-	if (!end || *end)
-		return -1;
-	time_t t = timegm(&tm);
-	return t == (time_t)-1 ? -1 : (long)(t / 86400);
-}
-
-/* A signed-off case's days, from the listing's "signoff". */
-static void signoff_days(stats *st, const json_t *c)
-{
-	const json_t *so = json_object_get(c, "signoff");
-	if (!json_is_object(so))
-		return;
-	long a = day_no(json_string_value(json_object_get(so, "accepted_on")));
-	long b = day_no(json_string_value(json_object_get(so, "signed_on")));
-	const json_t *w = json_object_get(so, "working_days");
-	if (a < 0 || b < a || !json_is_integer(w))
-		return;
-	st->cal[st->nd] = (double)(b - a);
-	st->work[st->nd++] = (double)json_integer_value(w);
-}
-
-static zrow *zone_row(stats *st, const char *zone)
-{
-	const json_t *i = json_object_get(st->index, zone);
-	if (i)
-		return &st->z[json_integer_value(i)];
-	if (st->nz == st->cap) {
-		size_t cap = st->cap ? 2 * st->cap : 16;
-		zrow *z = realloc(st->z, cap * sizeof *z);
-		if (!z)
-			return NULL;
-		st->z = z;
-		st->cap = cap;
-	}
-	if (json_object_set_new(st->index, zone,
-	                        json_integer((json_int_t)st->nz)))
-		return NULL;
-	zrow *r = &st->z[st->nz++];
-	memset(r, 0, sizeof *r);
-	r->zone = zone;
-	return r;
+	r->total = num(o, "total");
+	r->overdue = num(o, "overdue");
+	r->accepted = num(o, "accepted");
+	r->returned = num(o, "returned");
 }
 
 static int by_total(const void *a, const void *b)
@@ -144,30 +94,28 @@ static int by_total(const void *a, const void *b)
 	return strcmp(x->zone, y->zone);
 }
 
-/* Count the listing; the zones by size, the smallest beyond the bound
- * folded into one 其他 row. Returns 0, or -1 out of memory. */
-static int tally(stats *st, const json_t *cases)
+/* The figures of case stats --json; the zones by size, the smallest beyond
+ * the bound folded into one 其他 row. Returns 0, or -1 out of memory or
+ * not the shape. */
+static int tally(stats *st, const json_t *j)
 {
-	size_t n = json_array_size(cases), i;
-	st->index = json_object();
-	st->cal = calloc(n ? n : 1, sizeof *st->cal);
-	st->work = calloc(n ? n : 1, sizeof *st->work);
-	if (!st->index || !st->cal || !st->work)
+	const json_t *zones = json_object_get(j, "zones"), *z;
+	if (!json_is_object(j) || !json_is_array(zones))
 		return -1;
-	const json_t *c;
-	json_array_foreach(cases, i, c)
+	counts(&st->all, j);
+	st->timed = num(j, "median_cases");
+	st->cal = json_number_value(json_object_get(j, "median_days"));
+	st->work = json_number_value(json_object_get(j, "median_working_days"));
+	size_t n = json_array_size(zones), i;
+	if (!(st->z = calloc(n ? n : 1, sizeof *st->z)))
+		return -1;
+	json_array_foreach(zones, i, z)
 	{
-		size_t s =
-		    state_of(json_string_value(json_object_get(c, "state")));
-		const char *zone =
-		    json_string_value(json_object_get(c, "zone"));
-		zrow *z = zone_row(st, zone ? zone : "");
-		if (!z)
-			return -1;
-		count(&st->all, s, c);
-		count(z, s, c);
-		if (s < NST && !strcmp(STATES[s].code, "signed_off"))
-			signoff_days(st, c);
+		zrow *r = &st->z[st->nz++];
+		const char *code =
+		    json_string_value(json_object_get(z, "zone"));
+		r->zone = code ? code : "";
+		counts(r, z);
 	}
 	if (st->nz)
 		qsort(st->z, st->nz, sizeof *st->z, by_total);
@@ -184,27 +132,15 @@ static int tally(stats *st, const json_t *cases)
 static void stats_free(stats *st)
 {
 	free(st->z);
-	free(st->cal);
-	free(st->work);
-	json_decref(st->index);
 }
 
-static int by_value(const void *a, const void *b)
+/* A median as text: a whole number, or one half; "—" over no case. */
+static void median(sl_html *h, long n, double m)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* The median of v (sorted here) as text: a whole number, or one half. */
-static void median(sl_html *h, double *v, size_t n)
-{
-	if (!n) {
+	if (!n)
 		sl_html_put(h, "—");
-		return;
-	}
-	qsort(v, n, sizeof *v, by_value);
-	double m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	sl_html_fmt(h, m == (double)(long)m ? "%.0f 天" : "%.1f 天", m);
+	else
+		sl_html_fmt(h, m == (double)(long)m ? "%.0f 天" : "%.1f 天", m);
 }
 
 /* a / b as a percentage with its counts, "—" when b is 0. */
@@ -251,12 +187,12 @@ static void figures(sl_html *h, stats *st)
 	           "退回率 = 退回过（退回补充审查调查或重新审查调查至少一次）"
 	           "的案件 / 已受理案件。");
 	figure(h, "签发用时中位数（自然日）");
-	median(h, st->cal, st->nd);
-	sl_html_fmt(h, "（%zu 件）", st->nd);
+	median(h, st->timed, st->cal);
+	sl_html_fmt(h, "（%ld 件）", st->timed);
 	figure_end(h, "已审结签署的案件自受理之日至签署之日的自然日数的中位数"
 	              "（单位：天；含退回补查期间）。");
 	figure(h, "签发用时中位数（工作日）");
-	median(h, st->work, st->nd);
+	median(h, st->timed, st->work);
 	figure_end(h, "同上，按规则包的工作日历计算的工作日数的中位数（单位："
 	              "天；受理当日不计）。");
 	sl_html_put(h, "</table>\n");
@@ -440,12 +376,13 @@ static void stats_page(sl_html *h, const sl_websess *s, stats *st)
 
 enum MHD_Result sl_web_stats(struct MHD_Connection *c, sl_websess *s)
 {
-	static const char *const av[] = {"case", "list", "--json", NULL};
-	/* the listing first: whether the role may list is the service's */
+	static const char *const av[] = {"case", "stats", "--json", NULL};
+	/* the figures first: whether the role may see them is the service's
+	 * (case stats is refused whom case list is) */
 	sl_webcall_res res;
 	int rc = sl_webcall_exec(s->token, av, NULL, 1, &res);
 	json_error_t e;
-	json_t *cases =
+	json_t *j =
 	    rc ? NULL : json_loadb((const char *)res.out, res.len, 0, &e);
 	enum MHD_Result ok;
 	stats st = {0};
@@ -453,14 +390,14 @@ enum MHD_Result sl_web_stats(struct MHD_Connection *c, sl_websess *s)
 		ok = sl_web_message(c, 403, s, "无权查看",
 		                    res.err[0] ? sl_web_plain(res.err)
 		                               : "您的角色不能查看案件。");
-	} else if (rc || !json_is_array(cases)) {
+	} else if (rc || !json_is_object(j)) {
 		ok = sl_web_failed(c, s, rc ? rc : SL_ESYS);
 	} else if (!s->sees_all) {
-		/* a member's listing is a part (their zone, less what they
+		/* a member's cases are a part (their zone, less what they
 		 * are recused from): no figures that read as the whole */
 		ok = sl_web_message(c, 403, s, "无权查看",
 		                    "统计页面供组长和审计员查看。");
-	} else if (tally(&st, cases) != 0) {
+	} else if (tally(&st, j) != 0) {
 		ok = sl_web_message(c, 503, s, "服务暂不可用", "请稍后再试。");
 	} else {
 		sl_html h = {0};
@@ -468,7 +405,7 @@ enum MHD_Result sl_web_stats(struct MHD_Connection *c, sl_websess *s)
 		ok = sl_web_page(c, 200, &h);
 	}
 	stats_free(&st);
-	json_decref(cases);
+	json_decref(j);
 	sl_webcall_res_free(&res);
 	return ok;
 }

@@ -5,15 +5,16 @@
  * and the median days from acceptance to sign-off, each figure said in
  * Chinese beside what it counts.
  *
- * The figures come from `case list --json` only, as the shenli command
- * prints it (its "signoff" gives a signed-off case's days), so that they
- * count exactly the cases the service lets the user see. The page is the
- * leader's (and the auditor's: both see every case of their scope); a role
- * the service refuses the listing (an admin) gets its refusal, and one
- * whose listing is only its own cases (a member, a specialist: the role
- * the service lists for the user) gets 403 无权查看, since its figures
- * would describe a part as if it were the whole. Zones shown are bounded
- * (the largest STATS_ZONES_MAX, the rest as one 其他 row).
+ * The figures come from `case stats --json` only, one call a view, as the
+ * shenli command prints them (the service counts the cases as it streams
+ * them: the page never receives the listing), so that they count exactly
+ * the cases the service lets the user see. The page is the leader's (and
+ * the auditor's: both see every case of their scope); a role the service
+ * refuses the figures (an admin) gets its refusal, and one whose cases are
+ * only its own (a member, a specialist: the role the service lists for
+ * the user) gets 403 无权查看, since its figures would describe a part as
+ * if it were the whole. Zones shown are bounded (the largest
+ * STATS_ZONES_MAX, the rest as one 其他 row; the JSON has every zone).
  */
 #ifndef SHENLID_WEBPAGE_STATS_H
 #define SHENLID_WEBPAGE_STATS_H

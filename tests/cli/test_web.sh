@@ -28,9 +28,10 @@
 #     refused; an upload without the CSRF token imports nothing; one over
 #     the dossier limit is refused before it is read;
 #   - 统计: the leader's figures (cases by state and zone as SVG bars,
-#     overdue, return rate, median days to sign-off) count what `case list
-#     --json` lists; the auditor's count theirs; a member's and an admin's
-#     are refused; without a session, 303 to /login;
+#     overdue, return rate, median days to sign-off) are `case stats
+#     --json`'s and count what `case list --json` lists; the auditor's
+#     count theirs; a member's and an admin's are refused; without a
+#     session, 303 to /login;
 #   - 审计: the auditor sees audit verify's result (head seq and hash) and
 #     the log, 100 entries a page, filtered by action, actor, object and a
 #     seq range, escaped; a member's and a leader's are refused as the
@@ -219,7 +220,10 @@ lcli case import --jsonl "$T/zones.jsonl" >/dev/null 2>&1
 # 统计: its figures against `case list --json` of the leader and the auditor
 lcli case list --json >"$T/list-lead.json" || fail "case list --json as lead"
 cli case list --json >"$T/list-aud.json" || fail "case list --json as aud"
-python3 "$T/web_check.py" "$PORT" "$T/pw" stats "$T/list-lead.json" "$T/list-aud.json" >"$T/web.out" 2>&1
+lcli case stats --json >"$T/stats-lead.json" || fail "case stats --json as lead"
+cli case stats --json >"$T/stats-aud.json" || fail "case stats --json as aud"
+python3 "$T/web_check.py" "$PORT" "$T/pw" stats "$T/list-lead.json" "$T/list-aud.json" \
+	"$T/stats-lead.json" "$T/stats-aud.json" >"$T/web.out" 2>&1
 report "$T/web.out"
 check "the 统计 checks ran to their end" grep -q "^PASS all stats checks ran" "$T/web.out"
 check "no passphrase in the service's log" sh -c "! grep -q 'passphrase of' '$T/shenlid.log'"

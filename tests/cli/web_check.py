@@ -4,8 +4,9 @@
     python3 web_check.py PORT PWDIR idle            the idle timeout (2 s)
     python3 web_check.py PORT PWDIR signin USER     prints the session id
     python3 web_check.py PORT PWDIR get SID PATH    prints the status
-    python3 web_check.py PORT PWDIR stats LEAD.json AUD.json
+    python3 web_check.py PORT PWDIR stats LEAD.json AUD.json LEADSTATS.json AUDSTATS.json
                                     统计 against those `case list --json`
+                                    and `case stats --json`
 
 Only the standard library (http.client): a browser's requests, each made
 by hand, so that what the server answers to each is seen exactly.
@@ -482,9 +483,10 @@ def by_state_table(body):
     return {k: int(v) for k, v in re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", t)}
 
 
-def stats_checks(lead_list, aud_list):
-    """统计 against `case list --json` of the leader and the auditor."""
-    cases = json.load(open(lead_list))
+def stats_checks(lead_list, aud_list, lead_stats, aud_stats):
+    """统计 against `case list --json` and `case stats --json` of the leader
+    and the auditor."""
+    cases, st = json.load(open(lead_list)), json.load(open(lead_stats))
     r = req("GET", "/stats")
     ok(r.status == 303 and r.header("Location") == "/login", "统计 without a session: 303 to /login")
     _, _, lead = sign_in("lead")
@@ -512,16 +514,17 @@ def stats_checks(lead_list, aud_list):
        "退回率 = returned / accepted cases (%d / %d), said in Chinese" % (len(ret), len(acc)))
     over = sum(1 for c in cases if c["overdue"])
     ok(re.search(r"<th>超期案件</th><td>%d</td>" % over, body) is not None, "超期案件: %d, as listed" % over)
-    ok(all("signoff" in c for c in cases) and all(c["signoff"] is None for c in cases if c["state"] != "signed_off"),
-       "case list --json has signoff, null for cases not signed off")
-    so = [c["signoff"] for c in cases if c["signoff"]]
-    day = lambda d: datetime.date.fromisoformat(d).toordinal()
-    cal = [day(x["signed_on"]) - day(x["accepted_on"]) for x in so]
-    med = lambda v: (lambda m: ("%.0f 天" if m == int(m) else "%.1f 天") % m)(
-        sorted(v)[len(v) // 2] if len(v) % 2 else sum(sorted(v)[len(v) // 2 - 1:len(v) // 2 + 1]) / 2)
-    ok(len(so) >= 1 and "<th>签发用时中位数（自然日）</th><td>%s（%d 件）</td>" % (med(cal), len(so)) in body
-       and "<th>签发用时中位数（工作日）</th><td>%s</td>" % med([x["working_days"] for x in so]) in body,
-       "签发用时中位数: over the %d signed-off cases' signoff days (%s)" % (len(so), so[:1]))
+    ok(all("signoff" not in c for c in cases), "case list --json reads the listing index alone: no signoff field")
+    ok(st["by_state"] == {s: want[STATE_ZH[s]] for s in STATE_ZH} and st["total"] == len(cases)
+       and st["accepted"] == len(acc) and st["returned"] == len(ret) and st["overdue"] == over,
+       "case stats --json counts what case list --json lists")
+    signed = sum(1 for c in cases if c["state"] == "signed_off")
+    med = lambda m: ("%.0f 天" if m == int(m) else "%.1f 天") % m
+    ok(signed >= 1 and st["median_cases"] == signed
+       and "<th>签发用时中位数（自然日）</th><td>%s（%d 件）</td>" % (med(st["median_days"]), signed) in body
+       and "<th>签发用时中位数（工作日）</th><td>%s</td>" % med(st["median_working_days"]) in body,
+       "签发用时中位数: case stats --json's, over the %d signed-off cases listed (%s, %s)"
+       % (signed, st["median_days"], st["median_working_days"]))
     zones = {}
     for c in cases:
         zones[c["zone"] or ""] = zones.get(c["zone"] or "", 0) + 1
@@ -536,14 +539,18 @@ def stats_checks(lead_list, aud_list):
     _, _, aud = sign_in("aud")
     r = req("GET", "/stats", aud)
     n = len(json.load(open(aud_list)))
-    ok(r.status == 200 and sum(by_state_table(r.body).values()) == n,
-       "the auditor's 统计 counts the auditor's listing (%d)" % n)
+    ast = json.load(open(aud_stats))
+    ok(r.status == 200 and sum(by_state_table(r.body).values()) == n == ast["total"]
+       and by_state_table(r.body) == {STATE_ZH[s]: v for s, v in ast["by_state"].items()},
+       "the auditor's 统计 counts the auditor's listing and case stats (%d)" % n)
     azones = {c["zone"] or "" for c in json.load(open(aud_list))}
     zt = r.body.split('<table class="by-zone">', 1)[-1].split("</table>", 1)[0]
     rows = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td>", zt)
     svg = r.body.split("<h2>按片区</h2>", 1)[-1].split("</svg>", 1)[0]
     ok(len(azones) > 21 and len(rows) == 21 and svg.count('text-anchor="end"') == 21
-       and rows[-1][0] == "其他（%d个片区）" % (len(azones) - 20) and sum(int(x) for _, x in rows) == n,
+       and rows[-1][0] == "其他（%d个片区）" % (len(azones) - 20) and sum(int(x) for _, x in rows) == n
+       and len(ast["zones"]) == len(azones)
+       and [int(x) for _, x in rows[:20]] == [z["total"] for z in ast["zones"][:20]],
        "%d zones: the 20 largest and one 其他 row, in the chart and the table" % len(azones))
     _, _, root = sign_in("root")
     r = req("GET", "/stats", root)
@@ -553,7 +560,7 @@ def stats_checks(lead_list, aud_list):
 
 def main():
     if sys.argv[3] == "stats":
-        stats_checks(sys.argv[4], sys.argv[5])
+        stats_checks(*sys.argv[4:8])
         ok(failed == 0, "all stats checks ran")
         return
     if sys.argv[3] == "signin":
