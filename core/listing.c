@@ -31,7 +31,14 @@
  * The teams (assignees) are looked up per case in the assignments table.
  * Once a listing has asked for more than TEAM_SEEKS of them, the whole
  * table is read once, in its own order, into a sorted array: seeks at
- * random into a large table would each decrypt a page.
+ * random into a large table would each decrypt a page. A caller that
+ * needs no team (the statistics: no_team) has none looked up.
+ *
+ * A signed-off case's acceptance and sign-off times (the statistics' days
+ * to sign-off) are not in the index. Only a caller that asks for them
+ * (signoff_times: sl_case_stats alone) has them read from the case's row,
+ * by row id, for the signed-off cases alone: every other listing, case
+ * list's included, reads the covering index and nothing else.
  *
  * Everything is read in one read transaction: the groups found are the
  * groups read.
@@ -196,6 +203,7 @@ typedef struct {
 	lgroup *g;                /* a heap on the current case_id */
 	size_t n, cap;
 	team_map team;
+	sqlite3_stmt *signoff; /* signoff_times: a case's two times */
 } lister;
 
 static const char *cur_id(const lgroup *g)
@@ -374,6 +382,34 @@ static sl_rc open_zone(lister *l, const char *zone)
 	return rc;
 }
 
+/* signoff_times: a signed-off case's acceptance and sign-off, from its
+ * row, and the working days between their days (as days_left counts
+ * them). */
+static sl_rc signoff_of(lister *l, sl_case_row *r)
+{
+	if (!l->signoff &&
+	    sl_db_prepare(l->s,
+	                  "SELECT accepted_ms, signed_ms FROM cases"
+	                  " WHERE id = ?",
+	                  &l->signoff))
+		return sl_db_err(l->s, _("listing cases"));
+	sqlite3_bind_int64(l->signoff, 1, r->ref);
+	int step = sqlite3_step(l->signoff);
+	if (step == SQLITE_ROW) {
+		r->accepted_ms = sqlite3_column_int64(l->signoff, 0);
+		r->signed_ms = sqlite3_column_int64(l->signoff, 1);
+	}
+	sqlite3_reset(l->signoff);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return sl_db_err(l->s, _("listing cases"));
+	if (r->accepted_ms && r->signed_ms)
+		r->signoff_days =
+		    sl_clock_days_left(l->rules, r->accepted_ms, r->signed_ms);
+	else
+		r->accepted_ms = r->signed_ms = 0; /* not both: none */
+	return SL_OK;
+}
+
 /* Hand one row to the callback: st's columns are those of LIST_COLS;
  * zone, state and agency are its group's (or the row's). Returns non-zero
  * to stop: the callback asked to, or *rc says what failed. */
@@ -393,7 +429,8 @@ static int emit(lister *l, sqlite3_stmt *st, const char *zone,
 	    .paused = sqlite3_column_type(st, 4) != SQLITE_NULL,
 	    .returns = sqlite3_column_int(st, 5),
 	};
-	if ((*rc = team_of_case(l->s, &l->team, r.ref, &r.assignees)))
+	if (!l->f->no_team &&
+	    (*rc = team_of_case(l->s, &l->team, r.ref, &r.assignees)))
 		return 1;
 	int sn = sl_state_parse(r.state);
 	int runs = sn >= 0 && sl_state_clock_runs((sl_state)sn);
@@ -411,6 +448,9 @@ static int emit(lister *l, sqlite3_stmt *st, const char *zone,
 	if (l->f->due_within > 0 &&
 	    (!r.has_days_left || r.days_left > l->f->due_within))
 		return 0;
+	if (l->f->signoff_times && sn == SL_ST_SIGNED_OFF &&
+	    (*rc = signoff_of(l, &r)))
+		return 1;
 	if (cb(&r, ud))
 		return 1;
 	return l->f->limit > 0 && ++l->emitted >= l->f->limit;
@@ -580,6 +620,7 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
 		for (int k = 0; k < 2; k++)
 			sqlite3_finalize(l.next[i][k]);
 	team_free(&l.team);
+	sqlite3_finalize(l.signoff);
 	sl_rules_free(l.rules);
 	sl_db_read_end(s, own_tx);
 	return rc;

@@ -28,6 +28,7 @@ static const cmd_files table[] = {
     {"case", "import", {"jsonl"}, {0}, {0}, -1, 1, 0, 0},
     {"case", "resubmit", {0}, {0}, {0}, 2, 0, 0, 0},
     {"case", "list", {0}, {0}, {0}, 0, 0, 1, 0},
+    {"case", "stats", {0}, {0}, {0}, 0, 0, 1, 0},
     {"case", "show", {0}, {0}, {0}, 0, 0, 1, 0},
     {"review", "opinion", {"file"}, {0}, {0}, 0, 0, 0, 0},
     {"review", "findings", {0}, {0}, {0}, 0, 0, 1, 0},

@@ -43,6 +43,7 @@
 #include "webpage_opinion.h"
 #include "webpage_review.h"
 #include "webpage_signoff.h"
+#include "webpage_stats.h"
 #include "websession.h"
 
 #define BODY_MAX (64u << 10)
@@ -697,7 +698,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url,
 		                          : sl_web_refused(c, NULL);
 	else if (!have || !s.signed_in)
 		res = strcmp(url, "/") && strncmp(url, "/case/", 6) &&
-		              strcmp(url, "/intake") && strcmp(url, "/audit")
+		              strcmp(url, "/intake") && strcmp(url, "/audit") &&
+		              strcmp(url, "/stats")
 		          ? not_found(c, NULL)
 		          : redirect(c, "/login", NULL);
 	else if (!strcmp(url, "/"))
@@ -706,6 +708,8 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url,
 		res = sl_web_intake_form(c, &s);
 	else if (!strcmp(url, "/audit"))
 		res = sl_web_audit(c, &s);
+	else if (!strcmp(url, "/stats"))
+		res = sl_web_stats(c, &s);
 	else if (!strncmp(url, "/case/", 6) && sl_web_id_ok(url + 6))
 		res = case_page(c, &s, url + 6);
 	else if (!strncmp(url, "/case/", 6))

@@ -34,6 +34,11 @@ const char sl_page_css[] =
     "border:1px solid #ccc}\n"
     ".login label{display:block;margin:.6em 0}\n"
     ".error{color:#b00}\ncode{font-size:90%}\n"
+    "svg.chart{display:block;max-width:100%;height:auto;background:#fff;"
+    "border:1px solid #ccc;margin:.6em 0;font-size:13px}\n"
+    ".legend{display:flex;flex-wrap:wrap;gap:.4em 1.2em;list-style:none;"
+    "padding:0}\n"
+    "table.by-state{width:auto}\n"
     "nav.actions{display:flex;gap:1em;align-items:center;margin:1em 0}\n"
     "form.inline{display:inline}\n"
     ".choice{margin-right:1em;white-space:nowrap}\n"
@@ -228,6 +233,8 @@ static void head(sl_html *h, const sl_websess *s, const char *title)
 		/* the role's own pages; the service refuses the others */
 		if (!strcmp(s->role, "leader"))
 			put(h, "<a href=\"/intake\">受理</a>");
+		if (s->sees_all) /* leaders, auditors: webpage_stats.h */
+			put(h, "<a href=\"/stats\">统计</a>");
 		if (!strcmp(s->role, "auditor") || !strcmp(s->role, "admin"))
 			put(h, "<a href=\"/audit\">审计</a>");
 		put(h, "<span>当前用户：");

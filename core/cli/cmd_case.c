@@ -1,4 +1,4 @@
-/* cmd_case.c - case import, list, show, assign, extend, resubmit. */
+/* cmd_case.c - case import, list, stats, show, assign, extend, resubmit. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
@@ -305,6 +305,97 @@ static int case_list(int argc, char **argv, sl_cli *g)
 		cli_table_print(ctx.t, stdout);
 	cli_table_free(ctx.t);
 	return rc ? cli_fail(rc) : SL_OK;
+}
+
+/* ---- stats --------------------------------------------------------------- */
+
+/* A median of days: whole, or with its half. */
+static void days_text(double d, char out[32])
+{
+	snprintf(out, 32, d == (double)(long)d ? "%.0f" : "%.1f", d);
+}
+
+static void print_stats(const sl_case_stats_res *r)
+{
+	const sl_case_counts *a = &r->all;
+	printf(_("cases you may see: %ld\n"), a->total);
+	printf(_("accepted for review: %ld\n"), a->accepted);
+	printf(_("overdue: %ld\n"), a->overdue);
+	if (a->accepted)
+		printf(_("returned at least once: %ld (%.1f%% of those "
+		         "accepted)\n"),
+		       a->returned,
+		       100.0 * (double)a->returned / (double)a->accepted);
+	else
+		printf(_("returned at least once: %ld\n"), a->returned);
+	printf(_("signed off: %ld\n"), a->by_state[SL_ST_SIGNED_OFF]);
+	if (r->n_timed) {
+		char cal[32], work[32];
+		days_text(r->median_days, cal);
+		days_text(r->median_working_days, work);
+		printf(_("median days to sign-off: %s calendar, %s working "
+		         "(over %ld case(s))\n"),
+		       cal, work, r->n_timed);
+	} else {
+		printf(_("median days to sign-off: none signed off yet\n"));
+	}
+	printf("\n");
+	cli_table *t = cli_table_new(2, _("STATE"), _("CASES"));
+	cli_table_right(t, 1);
+	char n[32];
+	for (int i = 0; i < SL_ST__COUNT; i++) {
+		cli_table_add(t, cli_state_label(sl_state_name((sl_state)i)));
+		snprintf(n, sizeof n, "%ld", a->by_state[i]);
+		cli_table_add(t, n);
+	}
+	cli_table_print(t, stdout);
+	cli_table_free(t);
+	if (!r->n_zones)
+		return;
+	printf("\n");
+	t = cli_table_new(5, _("ZONE"), _("CASES"), _("ACCEPTED"), _("OVERDUE"),
+	                  _("RETURNED"));
+	for (size_t c = 1; c < 5; c++)
+		cli_table_right(t, c);
+	for (size_t i = 0; i < r->n_zones; i++) {
+		const sl_case_counts *z = &r->zones[i].n;
+		const long v[] = {z->total, z->accepted, z->overdue,
+		                  z->returned};
+		cli_table_add(t, r->zones[i].zone ? r->zones[i].zone
+		                                  : _("(no zone)"));
+		for (size_t k = 0; k < 4; k++) {
+			snprintf(n, sizeof n, "%ld", v[k]);
+			cli_table_add(t, n);
+		}
+	}
+	cli_table_print(t, stdout);
+	cli_table_free(t);
+}
+
+static int case_stats(int argc, char **argv, sl_cli *g)
+{
+	int json, rc = cli_json_args(argc, argv, NULL, "case stats", &json);
+	if (rc)
+		return rc < 0 ? SL_OK : rc;
+	if (optind < argc)
+		return cli_usage(_("case stats: unexpected '%s'"),
+		                 argv[optind]);
+	sl_store *s = cli_store(g, &rc);
+	if (!s)
+		return rc;
+	sl_case_stats_res r;
+	if ((rc = sl_case_stats(s, &r)))
+		return cli_fail(rc);
+	json_t *j = json ? sl_case_stats_json(&r) : NULL;
+	if (json && !j)
+		rc = cli_fail(sl_error(SL_ESYS, _("out of memory")));
+	else if (json)
+		cli_print_json(j);
+	else
+		print_stats(&r);
+	json_decref(j);
+	sl_case_stats_free(&r);
+	return rc;
 }
 
 /* ---- show ---------------------------------------------------------------- */
@@ -710,6 +801,16 @@ static const cli_sub subs[] = {
         "give one page: at most N cases whose ids sort after ID. States:\n"
         "received, accepted, deferred, refused, in_review, returned,\n"
         "deliberated, signed_off.\n"),
+     CLI_UNLOCK},
+    {"stats", case_stats, "shenli case stats [--json]",
+     N_("count the cases you may see: by state, by zone, days to sign-off"),
+     N_("Counts the cases you may see, as case list would list them: by\n"
+        "state and by zone, those accepted for review, overdue and returned\n"
+        "at least once (the return rate's numerator; those accepted, its\n"
+        "denominator), and the median calendar and working days from\n"
+        "acceptance to sign-off of the signed-off cases (of an even count,\n"
+        "the mean of the two middle ones). The figures of the 统计 page.\n"
+        "--json gives one JSON document.\n"),
      CLI_UNLOCK},
     {"show", case_show, "shenli case show ID [--json]",
      N_("show one case with its dossier"),

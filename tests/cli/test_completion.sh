@@ -107,12 +107,12 @@ offers "shenli --" --store --user --passphrase-file --passphrase-fd --help --ver
 offers "shenli review return X --" --store --user --passphrase-file --passphrase-fd
 exactly "shenli --st" --store
 exactly "shenli us" user
-exactly "shenli --store x.db --user wang case " assign extend import list resubmit show
-exactly "shenli case --user wang " assign extend import list resubmit show
+exactly "shenli --store x.db --user wang case " assign extend import list resubmit show stats
+exactly "shenli case --user wang " assign extend import list resubmit show stats
 exactly "shenli --passphrase-fd 3 review " findings opinion opinions outline return run signoff withdraw
 # "--store=x.db" as readline splits it (at "=", a word break) and not
-exactly "shenli --store = x.db case " assign extend import list resubmit show
-exactly "shenli --store=x.db case " assign extend import list resubmit show
+exactly "shenli --store = x.db case " assign extend import list resubmit show stats
+exactly "shenli --store=x.db case " assign extend import list resubmit show stats
 
 # ---- fixed values --------------------------------------------------------
 exactly "shenli review return X --kind " reinvestigate supplement

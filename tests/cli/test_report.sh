@@ -122,6 +122,47 @@ expect_rc 0 as lead review opinion "$C" --file "$T/panel.json" --panel --json
 FP_LEAD=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sig_key"])' "$OUT")
 expect_rc 0 as lead review signoff "$C" --json
 SIGNED=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["head"])' "$OUT")
+# case stats: the figures of 统计, counted by the service over what case list
+# lists (which reads the listing index alone: no signoff field). C was
+# accepted on import and signed off today: 0 calendar and 0 working days
+stats_vs_list() { # stats_vs_list USER: its case stats --json against its case list --json
+	expect_rc 0 as "$1" case list --json
+	cp "$OUT" "$T/list-$1.json"
+	expect_rc 0 as "$1" case stats --json
+	check "case stats --json of $1 counts what case list --json lists" python3 - "$OUT" "$T/list-$1.json" <<'PY'
+import json, sys
+st, cases = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+STATES = ["received", "accepted", "deferred", "refused", "in_review", "returned", "deliberated", "signed_off"]
+def counts(cs):
+    acc = [c for c in cs if c["state"] not in ("received", "deferred", "refused")]
+    return {"total": len(cs), "by_state": {s: sum(c["state"] == s for c in cs) for s in STATES},
+            "overdue": sum(c["overdue"] for c in cs), "accepted": len(acc),
+            "returned": sum(c["returns"] > 0 for c in acc)}
+ok = all(st[k] == v for k, v in counts(cases).items())
+ok &= st["signed_off"] == st["by_state"]["signed_off"] == st["median_cases"]
+zones = {}
+for c in cases:
+    zones.setdefault(c["zone"], []).append(c)
+got = {z["zone"]: {k: z[k] for k in ("total", "by_state", "overdue", "accepted", "returned")} for z in st["zones"]}
+ok &= got == {z: counts(cs) for z, cs in zones.items()}
+ok &= [z["total"] for z in st["zones"]] == sorted((z["total"] for z in st["zones"]), reverse=True)
+sys.exit(0 if ok else print(st, file=sys.stderr) or 1)
+PY
+}
+stats_vs_list lead
+check "case list --json reads the index alone: no signoff field" pyjson "len(d) >= 1 and all('signoff' not in c for c in d)" "$T/list-lead.json"
+check "case stats --json: C signed off today, medians 0 calendar and 0 working days over 1 case" pyjson \
+	"d['signed_off'] == 1 and d['median_cases'] == 1 and d['median_days'] == 0 and d['median_working_days'] == 0 and d['returned'] == 1" "$OUT"
+stats_vs_list m1
+stats_vs_list m9
+check "case stats --json of m9 (zone Z2): none of Z1's, no median" pyjson \
+	"d['total'] == 0 and d['zones'] == [] and d['median_cases'] == 0 and d['median_days'] is None" "$OUT"
+expect_rc 4 as root case stats --json
+expect_rc 2 as lead case stats --bogus
+expect_rc 2 as lead case stats extra
+LANGUAGE=zh_CN expect_rc 0 as lead case stats
+check "case stats in Chinese: the counts, the median and the zones" \
+	bash -c "grep -q '您可以查看的案件：' '$OUT' && grep -q '签发用时中位数：0 个自然日，0 个工作日（共 1 件）' '$OUT' && grep -q '已签发' '$OUT' && grep -q '^片区' '$OUT'"
 HEAD=$(as lead audit head)
 
 # the report, in both formats

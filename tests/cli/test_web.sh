@@ -27,6 +27,11 @@
 #     (受理, 暂缓受理, 不予受理) with its reasons in Chinese; a member is
 #     refused; an upload without the CSRF token imports nothing; one over
 #     the dossier limit is refused before it is read;
+#   - 统计: the leader's figures (cases by state and zone as SVG bars,
+#     overdue, return rate, median days to sign-off) are `case stats
+#     --json`'s and count what `case list --json` lists; the auditor's
+#     count theirs; a member's and an admin's are refused; without a
+#     session, 303 to /login;
 #   - 审计: the auditor sees audit verify's result (head seq and hash) and
 #     the log, 100 entries a page, filtered by action, actor, object and a
 #     seq range, escaped; a member's and a leader's are refused as the
@@ -82,6 +87,32 @@ expect_rc 0 as lead case show "$A" --json
 check "case A resubmitted once" pyjson "d['returns'] == 1 and d['dossier_rev'] == 2" "$OUT"
 expect_rc 0 as lead review findings "$A" --json
 check "the resubmitted case has findings to show" pyjson "len(d) > 0" "$OUT"
+# S: a copy of the example, on m2 and m3, signed off (统计's days to
+# sign-off), its gate one script that checks the panel's opinion
+as root script install "$PK/gate_panel" >/dev/null
+python3 - "$EXAMPLE" "$T/s.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = d["case_id"].rsplit("-", 1)[0] + "-9401"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+S=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/s.json")
+expect_rc 0 as lead case import "$T/s.json"
+expect_rc 0 as lead case assign "$S" m2 m3
+as lead case show "$S" --json >"$T/show.json"
+python3 - "$T/show.json" "$T/op.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); p = c["dossier"]["proposal"]
+json.dump({"format": "shenli.opinion/1", "case_id": c["case_id"],
+           "disciplines": p["disciplines"], "eight_point_rules": p["eight_point_rules"],
+           "party_sanction": p.get("party_sanction"), "gov_sanction": p.get("gov_sanction"),
+           "form": p["form"], "reasoning": "事实清楚，证据确实充分，定性准确，处理恰当。"},
+          open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_rc 0 as m2 review opinion "$S" --file "$T/op.json"
+expect_rc 0 as m3 review opinion "$S" --file "$T/op.json"
+expect_rc 0 as lead review opinion "$S" --file "$T/op.json" --panel
+expect_rc 0 as lead review signoff "$S"
 
 # Uploads for 受理: a new case of zone Z1 (accepted), one without its
 # documents but the identity (deferred), one of zone Z2 (refused).
@@ -152,6 +183,14 @@ SID=$(python3 "$T/web_check.py" "$PORT" "$T/pw" signin aud)
 check "the new browser session works" test "$(python3 "$T/web_check.py" "$PORT" "$T/pw" get "$SID" /)" = 200
 expect_rc 0 cli case list
 check "a shenli session outlives a browser sign-in of its user" grep -q "$A" "$OUT"
+# the leader's own session, for the listing 统计 is checked against (logged
+# in now: the sign-in limits the checks below trip count this account too)
+mkdir -p -m 700 "$T/xdg-lead"
+lcli() { SHENLI_SOCKET=$SOCK XDG_RUNTIME_DIR=$T/xdg-lead timeout 120 "$SHENLI" "$@" </dev/null; }
+expect_rc 0 lcli --user lead --passphrase-file "$T/pw/lead" login
+mkdir -p -m 700 "$T/xdg-root"
+rcli() { SHENLI_SOCKET=$SOCK XDG_RUNTIME_DIR=$T/xdg-root timeout 120 "$SHENLI" "$@" </dev/null; }
+expect_rc 0 rcli --user root --passphrase-file "$T/pw/root" login
 # what the pages are measured against (printed, not checked): the same
 # operations through the command line in a session
 for args in "case list --json" "case show $A --json"; do
@@ -163,6 +202,30 @@ done
 UPLOADS=$T/up python3 "$T/web_check.py" "$PORT" "$T/pw" "$A" "$B" ${WEB_PAGE_OUT:-} >"$T/web.out" 2>&1
 report "$T/web.out"
 check "the web checks ran to their end" grep -q "^PASS all checks ran" "$T/web.out"
+# 统计's bound on zones: 22 more zones, each with a case (refused: not the
+# leader's zone) that only the auditor, who sees every zone, lists
+for i in $(seq 10 31); do
+	rcli zone add "ZS$i" --name "统计片区$i" >/dev/null &&
+		rcli agency add "ZSA$i" --name "统计机关$i" --zone "ZS$i" >/dev/null || fail "zone ZS$i"
+done
+python3 - "$EXAMPLE" "$T/zones.jsonl" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+with open(sys.argv[2], "w") as f:
+    for i in range(10, 32):
+        d["agency"], d["case_id"] = "ZSA%d" % i, "ZSA%d-2024-0001" % i
+        f.write(json.dumps(d, ensure_ascii=False) + "\n")
+PY
+lcli case import --jsonl "$T/zones.jsonl" >/dev/null 2>&1
+# 统计: its figures against `case list --json` of the leader and the auditor
+lcli case list --json >"$T/list-lead.json" || fail "case list --json as lead"
+cli case list --json >"$T/list-aud.json" || fail "case list --json as aud"
+lcli case stats --json >"$T/stats-lead.json" || fail "case stats --json as lead"
+cli case stats --json >"$T/stats-aud.json" || fail "case stats --json as aud"
+python3 "$T/web_check.py" "$PORT" "$T/pw" stats "$T/list-lead.json" "$T/list-aud.json" \
+	"$T/stats-lead.json" "$T/stats-aud.json" >"$T/web.out" 2>&1
+report "$T/web.out"
+check "the 统计 checks ran to their end" grep -q "^PASS all stats checks ran" "$T/web.out"
 check "no passphrase in the service's log" sh -c "! grep -q 'passphrase of' '$T/shenlid.log'"
 check "the sign-ins are logged with their user" grep -q "shenlid-web: sign-in user=lead" "$T/shenlid.log"
 

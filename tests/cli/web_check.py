@@ -4,10 +4,14 @@
     python3 web_check.py PORT PWDIR idle            the idle timeout (2 s)
     python3 web_check.py PORT PWDIR signin USER     prints the session id
     python3 web_check.py PORT PWDIR get SID PATH    prints the status
+    python3 web_check.py PORT PWDIR stats LEAD.json AUD.json LEADSTATS.json AUDSTATS.json
+                                    统计 against those `case list --json`
+                                    and `case stats --json`
 
 Only the standard library (http.client): a browser's requests, each made
 by hand, so that what the server answers to each is seen exactly.
 """
+import datetime
 import http.client
 import json
 import os
@@ -479,7 +483,97 @@ def timing(lead, a):
         print("timing: GET %s: median %.1f ms, max %.1f ms (10 requests)" % (path, ms[5], ms[-1]))
 
 
+STATE_ZH = {"received": "已接收", "accepted": "已受理", "deferred": "暂缓受理", "refused": "不予受理",
+            "in_review": "审理中", "returned": "退回补查中", "deliberated": "已集体审议",
+            "signed_off": "已审结签署"}
+
+
+def by_state_table(body):
+    """The 按状态 table of /stats: {Chinese state: count}."""
+    t = body.split('<table class="by-state">', 1)[-1].split("</table>", 1)[0]
+    return {k: int(v) for k, v in re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", t)}
+
+
+def stats_checks(lead_list, aud_list, lead_stats, aud_stats):
+    """统计 against `case list --json` and `case stats --json` of the leader
+    and the auditor."""
+    cases, st = json.load(open(lead_list)), json.load(open(lead_stats))
+    r = req("GET", "/stats")
+    ok(r.status == 303 and r.header("Location") == "/login", "统计 without a session: 303 to /login")
+    _, _, lead = sign_in("lead")
+    ok('href="/stats"' in req("GET", "/", lead).body, "the leader's pages link to 统计")
+    r = req("GET", "/stats", lead)
+    body = r.body
+    if os.environ.get("STATS_PAGE_OUT"):  # the page, for a person to look at
+        open(os.environ["STATS_PAGE_OUT"], "w").write(body)
+    ok(r.status == 200 and "<h1>统计</h1>" in body and "<svg" in body, "the leader's 统计: 200 with an SVG chart")
+    ok("<script" not in body and "style=" not in body and "http://" not in body
+       and r.header("Content-Security-Policy") == CSP, "统计: no script, no inline style, the CSP")
+    want = {STATE_ZH[s]: sum(1 for c in cases if c["state"] == s) for s in STATE_ZH}
+    got = by_state_table(body)
+    ok(got == want and sum(got.values()) == len(cases) and len(cases) >= 4,
+       "the counts by state are case list --json's (%s)" % {k: v for k, v in got.items() if v})
+    svg = body.split("<h2>按状态</h2>", 1)[-1].split("</svg>", 1)[0]
+    bars = re.findall(r'text-anchor="end">([^<]+)</text><rect [^>]*width="(\d+)"[^>]*/><text [^>]*>(\d+)</text>', svg)
+    top = max(want.values())
+    ok(len(bars) == 8 and all(int(n) == want[s] and int(w) == max(want[s] * 400 // top, 1 if want[s] else 0)
+                              for s, w, n in bars),
+       "the state chart: a bar per state, its length and its count from the listing")
+    acc = [c for c in cases if c["state"] not in ("received", "deferred", "refused")]
+    ret = [c for c in acc if c["returns"] > 0]
+    ok(len(ret) >= 1 and "（%d / %d）" % (len(ret), len(acc)) in body and "退回率 = " in body,
+       "退回率 = returned / accepted cases (%d / %d), said in Chinese" % (len(ret), len(acc)))
+    over = sum(1 for c in cases if c["overdue"])
+    ok(re.search(r"<th>超期案件</th><td>%d</td>" % over, body) is not None, "超期案件: %d, as listed" % over)
+    ok(all("signoff" not in c for c in cases), "case list --json reads the listing index alone: no signoff field")
+    ok(st["by_state"] == {s: want[STATE_ZH[s]] for s in STATE_ZH} and st["total"] == len(cases)
+       and st["accepted"] == len(acc) and st["returned"] == len(ret) and st["overdue"] == over,
+       "case stats --json counts what case list --json lists")
+    signed = sum(1 for c in cases if c["state"] == "signed_off")
+    med = lambda m: ("%.0f 天" if m == int(m) else "%.1f 天") % m
+    ok(signed >= 1 and st["median_cases"] == signed
+       and "<th>签发用时中位数（自然日）</th><td>%s（%d 件）</td>" % (med(st["median_days"]), signed) in body
+       and "<th>签发用时中位数（工作日）</th><td>%s</td>" % med(st["median_working_days"]) in body,
+       "签发用时中位数: case stats --json's, over the %d signed-off cases listed (%s, %s)"
+       % (signed, st["median_days"], st["median_working_days"]))
+    zones = {}
+    for c in cases:
+        zones[c["zone"] or ""] = zones.get(c["zone"] or "", 0) + 1
+    zt = body.split('<table class="by-zone">', 1)[-1].split("</table>", 1)[0]
+    rows = dict((z, int(n)) for z, n in re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td>", zt))
+    ok(rows == zones and "<h2>按片区</h2>" in body and body.count("<svg") >= 2,
+       "按片区: each zone's count, and its stacked bar (%s)" % rows)
+    _, _, m2 = sign_in("m2")
+    r = req("GET", "/stats", m2)
+    ok(r.status == 403 and "无权查看" in r.body and "<svg" not in r.body, "a member's 统计 is refused (%d)" % r.status)
+    ok('href="/stats"' not in req("GET", "/", m2).body, "a member is offered no 统计 link")
+    _, _, aud = sign_in("aud")
+    r = req("GET", "/stats", aud)
+    n = len(json.load(open(aud_list)))
+    ast = json.load(open(aud_stats))
+    ok(r.status == 200 and sum(by_state_table(r.body).values()) == n == ast["total"]
+       and by_state_table(r.body) == {STATE_ZH[s]: v for s, v in ast["by_state"].items()},
+       "the auditor's 统计 counts the auditor's listing and case stats (%d)" % n)
+    azones = {c["zone"] or "" for c in json.load(open(aud_list))}
+    zt = r.body.split('<table class="by-zone">', 1)[-1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td>", zt)
+    svg = r.body.split("<h2>按片区</h2>", 1)[-1].split("</svg>", 1)[0]
+    ok(len(azones) > 21 and len(rows) == 21 and svg.count('text-anchor="end"') == 21
+       and rows[-1][0] == "其他（%d个片区）" % (len(azones) - 20) and sum(int(x) for _, x in rows) == n
+       and len(ast["zones"]) == len(azones)
+       and [int(x) for _, x in rows[:20]] == [z["total"] for z in ast["zones"][:20]],
+       "%d zones: the 20 largest and one 其他 row, in the chart and the table" % len(azones))
+    _, _, root = sign_in("root")
+    r = req("GET", "/stats", root)
+    ok(r.status == 403 and "无权" in r.body and "<svg" not in r.body,
+       "an admin's 统计: the service's refusal of case list (%d)" % r.status)
+
+
 def main():
+    if sys.argv[3] == "stats":
+        stats_checks(*sys.argv[4:8])
+        ok(failed == 0, "all stats checks ran")
+        return
     if sys.argv[3] == "signin":
         print(sign_in(sys.argv[4])[2])
         return

@@ -1,9 +1,10 @@
 /* Unit tests: intake decisions, lifecycle, assignment with recusal,
- * visibility, the review clock. */
+ * visibility, the review clock, the statistics. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "testutil.h"
 /* */
@@ -576,6 +577,112 @@ static void test_return_resubmit_opinion(void **st)
 	sl_store_close(s);
 }
 
+/* What a listing gives, counted as case stats counts it; and whether any
+ * row carried sign-off times (a listing without signoff_times: none). */
+typedef struct {
+	sl_case_counts n;
+	int times;
+} list_counts;
+
+static int count_listed(const sl_case_row *r, void *ud)
+{
+	list_counts *c = ud;
+	int st = sl_state_parse(r->state);
+	assert_true(st >= 0);
+	c->n.total++;
+	c->n.by_state[st]++;
+	c->n.overdue += r->overdue;
+	if (st != SL_ST_RECEIVED && st != SL_ST_DEFERRED &&
+	    st != SL_ST_REFUSED) {
+		c->n.accepted++;
+		c->n.returned += r->returns > 0;
+	}
+	c->times |= r->accepted_ms || r->signed_ms;
+	return 0;
+}
+
+/* case stats of user: what the user's listing lists, counted; the zones'
+ * counts add up to the whole, the largest first. */
+static void stats_as(const char *user, sl_case_stats_res *r)
+{
+	sl_store *s = as(user);
+	list_counts c = {0};
+	sl_case_filter all = {0};
+	assert_int_equal(sl_case_list(s, &all, count_listed, &c), SL_OK);
+	assert_false(c.times);
+	assert_int_equal(sl_case_stats(s, r), SL_OK);
+	sl_store_close(s);
+	assert_memory_equal(&r->all, &c.n, sizeof c.n);
+	long total = 0;
+	for (size_t i = 0; i < r->n_zones; i++) {
+		total += r->zones[i].n.total;
+		assert_true(!i ||
+		            r->zones[i].n.total <= r->zones[i - 1].n.total);
+	}
+	assert_int_equal(total, r->all.total);
+}
+
+/* case stats: the listing's counts, for every role that lists; the median
+ * days to sign-off, of an even count the mean of the two middle ones. */
+static void test_stats(void **st)
+{
+	(void)st;
+	static const char *const users[] = {"boss", "lead1", "m1", "m2",
+	                                    "m9",   "sp",    "aud"};
+	sl_case_stats_res r;
+	for (size_t i = 0; i < sizeof users / sizeof *users; i++) {
+		stats_as(users[i], &r);
+		assert_int_equal(r.n_timed, 0);
+		sl_case_stats_free(&r);
+	}
+	sl_store *s = as("root");
+	assert_int_equal(sl_case_stats(s, &r), SL_EPERM);
+	sl_store_close(s);
+	/* ZRJ-1 and ZRJ-2 signed off (by someone with the data key), both
+	 * accepted at noon on Monday 2 March 2026 and signed off 3 and 8
+	 * days later: 3 and 6 working days (no holiday in March) */
+	struct tm tm = {.tm_year = 126,
+	                .tm_mon = 2,
+	                .tm_mday = 2,
+	                .tm_hour = 12,
+	                .tm_isdst = -1};
+	long long mon = (long long)mktime(&tm) * 1000;
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "UPDATE cases SET state = 'signed_off', accepted_ms = %lld,"
+	         " signed_ms = %lld + %lld * CASE case_id WHEN 'ZRJ-1' THEN 3"
+	         " ELSE 8 END WHERE case_id IN ('ZRJ-1', 'ZRJ-2')",
+	         mon, mon, (long long)SL_DAY_MS);
+	tstore_raw_exec(&T, sql);
+	stats_as("boss", &r);
+	assert_int_equal(r.all.by_state[SL_ST_SIGNED_OFF], 2);
+	assert_int_equal(r.n_timed, 2);
+	assert_true(r.median_days == 5.5);
+	assert_true(r.median_working_days == 4.5);
+	json_t *j = sl_case_stats_json(&r);
+	assert_true(json_real_value(json_object_get(j, "median_days")) == 5.5);
+	assert_int_equal(json_integer_value(json_object_get(j, "signed_off")),
+	                 2);
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_object_get(j, "by_state"), "signed_off")),
+	                 2);
+	json_decref(j);
+	sl_case_stats_free(&r);
+	/* an odd count: the middle one (3, 8 and 9 days: 8) */
+	snprintf(sql, sizeof sql,
+	         "UPDATE cases SET state = 'signed_off', accepted_ms = %lld,"
+	         " signed_ms = %lld + 9 * %lld WHERE case_id = ("
+	         "SELECT case_id FROM cases WHERE case_id NOT IN"
+	         " ('ZRJ-1', 'ZRJ-2') ORDER BY case_id LIMIT 1)",
+	         mon, mon, (long long)SL_DAY_MS);
+	tstore_raw_exec(&T, sql);
+	stats_as("aud", &r);
+	assert_int_equal(r.n_timed, 3);
+	assert_true(r.median_days == 8);
+	assert_true(r.median_working_days == 6);
+	sl_case_stats_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +693,7 @@ int main(void)
 	    cmocka_unit_test(test_visibility),
 	    cmocka_unit_test(test_clock),
 	    cmocka_unit_test(test_return_resubmit_opinion),
+	    cmocka_unit_test(test_stats),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -89,6 +89,11 @@ typedef struct {
 	 * index seeks to it, so a page costs the same wherever it is. */
 	const char *after;
 	long limit;
+	/* For the statistics (sl_case_stats) alone. signoff_times: each
+	 * signed-off case's accepted_ms, signed_ms and signoff_days, read from
+	 * its row by row id, one seek a case (any other listing reads the
+	 * covering index only). no_team: no team looked up (assignees NULL). */
+	int signoff_times, no_team;
 } sl_case_filter;
 
 typedef struct {
@@ -100,6 +105,11 @@ typedef struct {
 	/* working days to the limit (0: it ends today, < 0: past it); only
 	 * while the clock runs (has_days_left) */
 	int has_days_left, days_left;
+	/* with signoff_times, a signed-off case's acceptance and sign-off (0
+	 * otherwise, and always without it), and the working days from the
+	 * one's day to the other's */
+	int64_t accepted_ms, signed_ms;
+	int signoff_days;
 } sl_case_row;
 
 sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
@@ -108,6 +118,43 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
  *  "assignees", "returns", "deadline", "clock_paused", "overdue",
  *  "days_left"} */
 json_t *sl_case_row_json(const sl_case_row *r);
+
+/* ---- the statistics (统计) -------------------------------------------------
+ * The cases the acting user may see (the listing's policy and guard: an
+ * admin gets SL_EPERM), counted as sl_case_list streams them: in memory
+ * that grows with the zones and the signed-off cases, never the rows.
+ * "Accepted" counts the cases taken into review at some point (every state
+ * but received, deferred and refused), "returned" those of them returned
+ * at least once; the medians are over the signed-off cases whose
+ * acceptance and sign-off are both known (an even count: the mean of the
+ * two middle ones). */
+typedef struct {
+	long total, by_state[SL_ST__COUNT], overdue, accepted, returned;
+} sl_case_counts;
+
+typedef struct {
+	char *zone; /* NULL: the cases in no zone */
+	sl_case_counts n;
+} sl_zone_stats;
+
+typedef struct {
+	sl_case_counts all;
+	sl_zone_stats *zones; /* the most cases first, then by code */
+	size_t n_zones;
+	long n_timed; /* the signed-off cases the medians are over */
+	/* from the local day of acceptance to that of sign-off: calendar
+	 * days, and working days as days_left counts them (n_timed > 0) */
+	double median_days, median_working_days;
+} sl_case_stats_res;
+
+sl_rc sl_case_stats(sl_store *s, sl_case_stats_res *out);
+void sl_case_stats_free(sl_case_stats_res *r);
+/* {"total", "by_state", "overdue", "accepted", "returned", "signed_off",
+ *  "median_cases", "median_days", "median_working_days", "zones"}; by_state
+ *  {STATE: count} for every state; a median null when median_cases is 0;
+ *  zones [{"zone", "total", "by_state", "overdue", "accepted",
+ *  "returned"}], zone null for the cases in no zone (doc/api.md) */
+json_t *sl_case_stats_json(const sl_case_stats_res *r);
 
 /* ---- one case, whole (the one read model: caseview) ------------------------
  * What a person, a check, a script and a document see of a case comes
