@@ -607,7 +607,8 @@ static int h_fill_users(const char *dir, const char *user, long n)
 	sqlite3 *db = sl_store_db(s);
 	sqlite3_stmt *st = db_prep(
 	    db, "INSERT INTO users(id, role, agency, zone, pubkey,"
-	        " slot_sha256, disabled, created_seq) VALUES(?,?,?,?,?,?,0,1)");
+	        " slot_sha256, disabled, created_seq, enrol_pub)"
+	        " VALUES(?,?,?,?,?,?,0,1,?5)");
 	double t0 = now();
 	long i = 0;
 	while (i < n) {
