@@ -498,6 +498,12 @@ class Flow:
             ok(b"/MediaBox [0 0 595.27" in pdf, "the report is A4 (MediaBox)")
         go("/")
         shot("queue-after")
+        # 统计: the leader's page, linked from the header, its charts SVG
+        click_and_load(link_to("/stats", "统计"))
+        not_an_error_page("统计")
+        must(D.find_elements(By.TAG_NAME, "svg"), "统计 draws its charts as SVG")
+        ok("签发" in main_text() or "已签发" in main_text(), "统计 counts the signed-off case")
+        shot("stats")
         sign_out()
 
 
