@@ -15,6 +15,8 @@
  *     shenli case list --limit 101 --json   (session) what the queue asks
  *     GET /case/ID                    the case page
  *     shenli case show ID --json      (session) the case itself
+ *     GET /stats                      统计, counted by the service
+ *     shenli case stats --json        (session) the same figures
  *     shenli --version                the bare process start
  * A page's time is one HTTP request on loopback, from connect to the last
  * byte of the answer (Connection: close): the server's time and the
@@ -392,8 +394,9 @@ int main(int argc, char **argv)
 	char *list[] = {SHENLI_BIN, "case",   "list", "--limit",
 	                "101",      "--json", NULL};
 	char *show[] = {SHENLI_BIN, "case", "show", id, "--json", NULL};
-	double *t[6];
-	for (int k = 0; k < 6; k++)
+	char *stats[] = {SHENLI_BIN, "case", "stats", "--json", NULL};
+	double *t[8];
+	for (int k = 0; k < 8; k++)
 		t[k] = calloc((size_t)runs, sizeof *t[k]);
 	page("/", sid); /* warm: page cache, the catalogs */
 	run_ms(list, cenv);
@@ -404,9 +407,11 @@ int main(int argc, char **argv)
 		t[3][i] = page(c_path, sid);
 		t[4][i] = run_ms(show, cenv);
 		t[5][i] = run_ms(ver, penv);
+		t[6][i] = page("/stats", sid);
+		t[7][i] = run_ms(stats, cenv);
 	}
-	double m[6];
-	for (int k = 0; k < 6; k++)
+	double m[8];
+	for (int k = 0; k < 8; k++)
 		m[k] = median(t[k], runs);
 	printf("bench_web: %ld cases, medians of %d runs (ms)\n", cases, runs);
 	printf("  GET / (queue, first 100)            %8.2f  %.2fx of the "
@@ -423,11 +428,15 @@ int main(int argc, char **argv)
 	printf(
 	    "  shenli case show ID --json          %8.2f  1.00x  (session)\n",
 	    m[4]);
+	printf("  GET /stats (统计)                   %8.2f  %.2fx\n", m[6],
+	       m[6] / m[7]);
+	printf("  shenli case stats --json            %8.2f  1.00x  (session)\n",
+	       m[7]);
 	printf("  shenli --version (process start)    %8.2f\n", m[5]);
 	kill(svc, SIGTERM);
 	waitpid(svc, NULL, 0);
 	sh("rm -rf %s", dir);
-	for (int k = 0; k < 6; k++)
+	for (int k = 0; k < 8; k++)
 		free(t[k]);
 	free(cenv);
 	free(penv);
