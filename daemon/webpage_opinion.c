@@ -416,13 +416,9 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 enum MHD_Result sl_web_opinion(struct MHD_Connection *c, sl_websess *s,
                                const char *id, const sl_webreq *r)
 {
-	if (!sl_web_csrf_ok(s, r))
-		return sl_web_refused(c, s);
-	json_t *show;
 	enum MHD_Result res;
-	if (!sl_web_case_visible(c, s, id, &show, &res))
+	if (!sl_web_case_post(c, s, id, r, &res))
 		return res;
-	json_decref(show);
 	posted p;
 	memset(&p, 0, sizeof p);
 	if (opinion_argv(&p, r, id) != 0) {
@@ -434,17 +430,6 @@ enum MHD_Result sl_web_opinion(struct MHD_Connection *c, sl_websess *s,
 	sl_webcall_res out;
 	int rc = sl_webcall_exec(s->token, p.av, NULL, 1, &out);
 	posted_free(&p);
-	if (rc == SL_OK) {
-		char to[128];
-		snprintf(to, sizeof to, "/case/%s/opinion", id);
-		res = sl_web_redirect(c, to);
-	} else if (rc == SL_EPERM || rc == SL_EINPUT || rc == SL_EUSAGE ||
-	           rc == SL_FAIL) {
-		res =
-		    sl_web_case_refusal(c, s, rc, "未能记录意见", id, out.err);
-	} else {
-		res = sl_web_failed(c, s, rc);
-	}
-	sl_webcall_res_free(&out);
-	return res;
+	(void)rc; /* out.rc says it */
+	return sl_web_case_after(c, s, id, "/opinion", &out, 0, "未能记录意见");
 }

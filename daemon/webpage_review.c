@@ -68,12 +68,24 @@ enum MHD_Result sl_web_case_refusal(struct MHD_Connection *c,
 	return sl_web_page(c, rc == SL_EPERM ? 403 : 400, &h);
 }
 
-/* A run's outcome: to the case (or to next) when it ran, else the
- * service's refusal or the failure. ran: the exit codes that mean it did
- * what was asked (1 too, for a run whose checks found blockers). */
-static enum MHD_Result after(struct MHD_Connection *c, sl_websess *s,
-                             const char *id, const char *next,
-                             sl_webcall_res *res, int ran1, const char *title)
+int sl_web_case_post(struct MHD_Connection *c, sl_websess *s, const char *id,
+                     const sl_webreq *r, enum MHD_Result *res)
+{
+	if (!sl_web_csrf_ok(s, r)) {
+		*res = sl_web_refused(c, s);
+		return 0;
+	}
+	json_t *show;
+	if (!sl_web_case_visible(c, s, id, &show, res))
+		return 0;
+	json_decref(show);
+	return 1;
+}
+
+enum MHD_Result sl_web_case_after(struct MHD_Connection *c, sl_websess *s,
+                                  const char *id, const char *next,
+                                  sl_webcall_res *res, int ran1,
+                                  const char *title)
 {
 	enum MHD_Result ok;
 	char to[128];
@@ -485,13 +497,9 @@ static enum MHD_Result preview(struct MHD_Connection *c, sl_websess *s,
 enum MHD_Result sl_web_return(struct MHD_Connection *c, sl_websess *s,
                               const char *id, const sl_webreq *r)
 {
-	if (!sl_web_csrf_ok(s, r))
-		return sl_web_refused(c, s);
-	json_t *show;
 	enum MHD_Result res;
-	if (!sl_web_case_visible(c, s, id, &show, &res))
+	if (!sl_web_case_post(c, s, id, r, &res))
 		return res;
-	json_decref(show);
 	size_t an = 0;
 	char *action = sl_web_form(r, "action", 0, &an);
 	int dry = same(action, "preview"), confirm = same(action, "confirm");
@@ -515,7 +523,7 @@ enum MHD_Result sl_web_return(struct MHD_Connection *c, sl_websess *s,
 		json_decref(o);
 		sl_webcall_res_free(&out);
 	} else {
-		res = after(c, s, id, NULL, &out, 0, "未能退回");
+		res = sl_web_case_after(c, s, id, NULL, &out, 0, "未能退回");
 	}
 	composed_free(&p);
 	return res;
@@ -526,13 +534,9 @@ enum MHD_Result sl_web_return(struct MHD_Connection *c, sl_websess *s,
 enum MHD_Result sl_web_withdraw(struct MHD_Connection *c, sl_websess *s,
                                 const char *id, const sl_webreq *r)
 {
-	if (!sl_web_csrf_ok(s, r))
-		return sl_web_refused(c, s);
-	json_t *show;
 	enum MHD_Result res;
-	if (!sl_web_case_visible(c, s, id, &show, &res))
+	if (!sl_web_case_post(c, s, id, r, &res))
 		return res;
-	json_decref(show);
 	size_t in = 0, rn = 0;
 	char *item = sl_web_form(r, "item", 0, &in);
 	char *reason = sl_web_form(r, "reason", 0, &rn);
@@ -545,7 +549,7 @@ enum MHD_Result sl_web_withdraw(struct MHD_Connection *c, sl_websess *s,
 		                    "--reason", reason,     "--json", NULL};
 		sl_webcall_res out;
 		sl_webcall_exec(s->token, av, NULL, 1, &out);
-		res = after(c, s, id, NULL, &out, 0, "未能撤回");
+		res = sl_web_case_after(c, s, id, NULL, &out, 0, "未能撤回");
 	}
 	free(item);
 	free(reason);
@@ -555,17 +559,13 @@ enum MHD_Result sl_web_withdraw(struct MHD_Connection *c, sl_websess *s,
 enum MHD_Result sl_web_run(struct MHD_Connection *c, sl_websess *s,
                            const char *id, const sl_webreq *r)
 {
-	if (!sl_web_csrf_ok(s, r))
-		return sl_web_refused(c, s);
-	json_t *show;
 	enum MHD_Result res;
-	if (!sl_web_case_visible(c, s, id, &show, &res))
+	if (!sl_web_case_post(c, s, id, r, &res))
 		return res;
-	json_decref(show);
 	const char *av[] = {"review", "run", id, "--json", NULL};
 	sl_webcall_res out;
 	sl_webcall_exec(s->token, av, NULL, 1, &out);
-	return after(c, s, id, NULL, &out, 1, "未能运行审查");
+	return sl_web_case_after(c, s, id, NULL, &out, 1, "未能运行审查");
 }
 
 enum MHD_Result sl_web_resubmit(struct MHD_Connection *c, sl_websess *s,
@@ -599,25 +599,31 @@ enum MHD_Result sl_web_resubmit(struct MHD_Connection *c, sl_websess *s,
 	json_decref(files);
 	/* 1: taken in, with items still open or blockers found: the case
 	 * page shows which */
-	return after(c, s, id, NULL, &out, 1, "未能接收补充材料");
+	return sl_web_case_after(c, s, id, NULL, &out, 1, "未能接收补充材料");
+}
+
+enum MHD_Result sl_web_case_pdf(struct MHD_Connection *c, sl_websess *s,
+                                const char *const *av, const char *name)
+{
+	sl_webcall_res out;
+	int rc = sl_webcall_exec(s->token, av, NULL, 1, &out);
+	enum MHD_Result res;
+	if (rc == SL_OK && out.len > 4 && !memcmp(out.out, "%PDF", 4))
+		res = sl_web_document(c, "application/pdf", out.out, out.len,
+		                      name);
+	else if (rc == SL_EPERM || rc == SL_EINPUT)
+		res = sl_web_not_found(c, s); /* none yet, or not theirs */
+	else
+		res = sl_web_failed(c, s, rc ? rc : SL_ESYS);
+	sl_webcall_res_free(&out);
+	return res;
 }
 
 enum MHD_Result sl_web_outline_pdf(struct MHD_Connection *c, sl_websess *s,
                                    const char *id)
 {
 	const char *av[] = {"review", "outline", id, "--format", "pdf", NULL};
-	sl_webcall_res out;
-	int rc = sl_webcall_exec(s->token, av, NULL, 1, &out);
-	enum MHD_Result res;
 	char name[96];
 	snprintf(name, sizeof name, "%s-outline.pdf", id);
-	if (rc == SL_OK && out.len > 4 && !memcmp(out.out, "%PDF", 4))
-		res = sl_web_document(c, "application/pdf", out.out, out.len,
-		                      name);
-	else if (rc == SL_EPERM || rc == SL_EINPUT)
-		res = sl_web_not_found(c, s);
-	else
-		res = sl_web_failed(c, s, rc ? rc : SL_ESYS);
-	sl_webcall_res_free(&out);
-	return res;
+	return sl_web_case_pdf(c, s, av, name);
 }

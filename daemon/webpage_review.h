@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "webcall.h"
 #include "webhttp.h"
 
 /* The actions of the case page, for the user's role and the case's state
@@ -47,6 +48,23 @@ enum MHD_Result sl_web_outline_pdf(struct MHD_Connection *c, sl_websess *s,
  * *res (the same 404 for a case not visible as for none). */
 int sl_web_case_visible(struct MHD_Connection *c, sl_websess *s, const char *id,
                         json_t **show, enum MHD_Result *res);
+/* A POST about a case: 1 if it carries the session's CSRF token and the
+ * case is one the user may see; else 0 with the response queued in *res
+ * (refused; the same 404 as for no case). */
+int sl_web_case_post(struct MHD_Connection *c, sl_websess *s, const char *id,
+                     const sl_webreq *r, enum MHD_Result *res);
+/* A command's outcome for a case page: to /case/ID+next when it did what
+ * was asked (exit 0, or 1 too when ran1: a run whose checks found
+ * blockers), else the service's refusal (title) or the failure. Frees
+ * out. */
+enum MHD_Result sl_web_case_after(struct MHD_Connection *c, sl_websess *s,
+                                  const char *id, const char *next,
+                                  sl_webcall_res *out, int ran1,
+                                  const char *title);
+/* The PDF a command (av) prints, as a document named name; the same 404
+ * as for no case when there is none or it is not the user's. */
+enum MHD_Result sl_web_case_pdf(struct MHD_Connection *c, sl_websess *s,
+                                const char *const *av, const char *name);
 /* The service refused what was posted: its message, nothing changed, and
  * the way back to the case. */
 enum MHD_Result sl_web_case_refusal(struct MHD_Connection *c,

@@ -180,13 +180,9 @@ enum MHD_Result sl_web_signoff_page(struct MHD_Connection *c, sl_websess *s,
 enum MHD_Result sl_web_signoff(struct MHD_Connection *c, sl_websess *s,
                                const char *id, const sl_webreq *r)
 {
-	if (!sl_web_csrf_ok(s, r))
-		return sl_web_refused(c, s);
-	json_t *show;
 	enum MHD_Result res;
-	if (!sl_web_case_visible(c, s, id, &show, &res))
+	if (!sl_web_case_post(c, s, id, r, &res))
 		return res;
-	json_decref(show);
 	const char *av[] = {"review", "signoff", id, NULL};
 	sl_webcall_res out;
 	int rc = sl_webcall_exec(s->token, av, NULL, 1, &out);
@@ -216,19 +212,8 @@ enum MHD_Result sl_web_report_pdf(struct MHD_Connection *c, sl_websess *s,
 	const char *av[] = {
 	    "report", id, "--format", "pdf", opinion ? "--opinion" : NULL,
 	    NULL};
-	sl_webcall_res out;
-	int rc = sl_webcall_exec(s->token, av, NULL, 1, &out);
-	enum MHD_Result res;
 	char name[96];
 	snprintf(name, sizeof name, "%s-%s.pdf", id,
 	         opinion ? "opinion" : "report");
-	if (rc == SL_OK && out.len > 4 && !memcmp(out.out, "%PDF", 4))
-		res = sl_web_document(c, "application/pdf", out.out, out.len,
-		                      name);
-	else if (rc == SL_EPERM || rc == SL_EINPUT)
-		res = sl_web_not_found(c, s);
-	else
-		res = sl_web_failed(c, s, rc ? rc : SL_ESYS);
-	sl_webcall_res_free(&out);
-	return res;
+	return sl_web_case_pdf(c, s, av, name);
 }
