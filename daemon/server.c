@@ -375,6 +375,24 @@ static void do_login(conn *c, const json_t *req)
 }
 
 /* The login worker's answer: the session, or why not. */
+
+/* A new session's answer: its token (wiped here, as every copy of it),
+ * its user and the idle timeout. */
+static void reply_session(conn *c, const sl_session *s,
+                          uint8_t token[SL_TOKEN_LEN])
+{
+	char hex[SL_TOKEN_HEX + 1];
+	sl_hex(token, SL_TOKEN_LEN, hex);
+	sl_wipe(token, SL_TOKEN_LEN);
+	json_t *j = json_pack("{s:s, s:s, s:I}", "token", hex, "user", s->user,
+	                      "idle_timeout", (json_int_t)conf->idle_s);
+	sl_wipe(hex, sizeof hex);
+	if (j)
+		sl_wire_send(c->fd, j);
+	json_decref(j);
+	conn_close(c);
+}
+
 static void login_done(conn *c)
 {
 	login_answer a;
@@ -417,16 +435,7 @@ static void login_done(conn *c)
 		return;
 	}
 	log_line(c, "login", s->user);
-	char hex[SL_TOKEN_HEX + 1];
-	sl_hex(token, SL_TOKEN_LEN, hex);
-	sl_wipe(token, sizeof token);
-	json_t *j = json_pack("{s:s, s:s, s:I}", "token", hex, "user", s->user,
-	                      "idle_timeout", (json_int_t)conf->idle_s);
-	sl_wipe(hex, sizeof hex);
-	if (j)
-		sl_wire_send(c->fd, j);
-	json_decref(j);
-	conn_close(c);
+	reply_session(c, s, token);
 }
 
 static void do_status(conn *c, const json_t *req, int logout)
@@ -527,16 +536,7 @@ static void do_redeem(conn *c, const json_t *req)
 		return;
 	}
 	log_line(c, "login by ticket (shenli open)", s->user);
-	char hex[SL_TOKEN_HEX + 1];
-	sl_hex(token, SL_TOKEN_LEN, hex);
-	sl_wipe(token, sizeof token);
-	json_t *j = json_pack("{s:s, s:s, s:I}", "token", hex, "user", s->user,
-	                      "idle_timeout", (json_int_t)conf->idle_s);
-	sl_wipe(hex, sizeof hex);
-	if (j)
-		sl_wire_send(c->fd, j);
-	json_decref(j);
-	conn_close(c);
+	reply_session(c, s, token);
 }
 
 static void dispatch_queue(void);

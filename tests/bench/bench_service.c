@@ -35,81 +35,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchproc.h"
+
 extern char **environ;
 
 static char dir[PATH_MAX];
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* A shell command for the setup; exits on failure. */
-__attribute__((format(printf, 1, 2))) static void sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "bench_service: setup failed: %s\n", cmd);
-		exit(1);
-	}
-}
-
-/* Run argv with envp, output to /dev/null: the wall time in ms. */
-static double run_ms(char *const argv[], char *const envp[])
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	double t0 = now_ms();
-	pid_t pid;
-	int st = -1;
-	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, envp) == 0)
-		waitpid(pid, &st, 0);
-	double t = now_ms() - t0;
-	posix_spawn_file_actions_destroy(&fa);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "bench_service: %s %s failed (status %d)\n",
-		        argv[0], argv[1], st);
-		exit(1);
-	}
-	return t;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* The environment with SHENLI_* and XDG_RUNTIME_DIR replaced by extra. */
-static char **env_with(char **extra)
-{
-	size_t n = 0, k = 0;
-	while (environ[n])
-		n++;
-	char **e = calloc(n + 8, sizeof *e);
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "SHENLI_", 7) &&
-		    strncmp(environ[i], "XDG_RUNTIME_DIR=", 16))
-			e[k++] = environ[i];
-	for (size_t i = 0; extra && extra[i]; i++)
-		e[k++] = extra[i];
-	return e;
-}
 
 static pid_t start_service(const char *sock)
 {
@@ -150,33 +80,36 @@ static pid_t start_service(const char *sock)
 static void setup(const char *id_out_file)
 {
 	const char *S = SHENLI_BIN;
-	sh("printf 'root passphrase 1\\n' >%s/root && printf 'boss "
-	   "passphrase 1\\n' >%s/boss && chmod 600 %s/root %s/boss",
-	   dir, dir, dir, dir);
-	sh("%s --store %s/store.db --passphrase-file %s/root init --admin root "
-	   ">/dev/null",
-	   S, dir, dir);
+	bp_sh("printf 'root passphrase 1\\n' >%s/root && printf 'boss "
+	      "passphrase 1\\n' >%s/boss && chmod 600 %s/root %s/boss",
+	      dir, dir, dir, dir);
+	bp_sh("%s --store %s/store.db --passphrase-file %s/root init --admin "
+	      "root "
+	      ">/dev/null",
+	      S, dir, dir);
 	/* one process per zone and agency would be dozens of unlocks: the
 	 * sample's zones and agencies as they come, through one admin */
-	sh("A=\"%s --store %s/store.db --user root --passphrase-file "
-	   "%s/root\"; "
-	   "%s sample zones | while IFS=\"$(printf '\\t')\" read -r c n; do "
-	   "$A zone add \"$c\" --name \"$n\" >/dev/null || exit 1; done && "
-	   "%s sample agencies | while IFS=\"$(printf '\\t')\" read -r c z n; "
-	   "do $A agency add \"$c\" --name \"$n\" --zone \"$z\" >/dev/null || "
-	   "exit 1; done && "
-	   "$A user add boss --role leader --new-passphrase-file %s/boss "
-	   ">/dev/null",
-	   S, dir, dir, S, S, dir);
-	sh("B=\"%s --store %s/store.db --user boss --passphrase-file "
-	   "%s/boss\"; "
-	   "$B user passwd --new-passphrase-file %s/boss >/dev/null && "
-	   "$B case import %s --json >%s 2>/dev/null",
-	   S, dir, dir, dir, SHENLI_EXAMPLE, id_out_file);
+	bp_sh(
+	    "A=\"%s --store %s/store.db --user root --passphrase-file "
+	    "%s/root\"; "
+	    "%s sample zones | while IFS=\"$(printf '\\t')\" read -r c n; do "
+	    "$A zone add \"$c\" --name \"$n\" >/dev/null || exit 1; done && "
+	    "%s sample agencies | while IFS=\"$(printf '\\t')\" read -r c z n; "
+	    "do $A agency add \"$c\" --name \"$n\" --zone \"$z\" >/dev/null || "
+	    "exit 1; done && "
+	    "$A user add boss --role leader --new-passphrase-file %s/boss "
+	    ">/dev/null",
+	    S, dir, dir, S, S, dir);
+	bp_sh("B=\"%s --store %s/store.db --user boss --passphrase-file "
+	      "%s/boss\"; "
+	      "$B user passwd --new-passphrase-file %s/boss >/dev/null && "
+	      "$B case import %s --json >%s 2>/dev/null",
+	      S, dir, dir, dir, SHENLI_EXAMPLE, id_out_file);
 }
 
 int main(int argc, char **argv)
 {
+	bp_name = "bench_service";
 	int runs = 21;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--runs") && i + 1 < argc)
@@ -213,13 +146,13 @@ int main(int argc, char **argv)
 	snprintf(e_sock, sizeof e_sock, "SHENLI_SOCKET=%s", sock);
 	snprintf(e_xdg, sizeof e_xdg, "XDG_RUNTIME_DIR=%s", xdg);
 	char *extra[] = {e_sock, e_xdg, NULL};
-	char **cenv = env_with(extra), **penv = env_with(NULL);
+	char **cenv = bp_env_with(extra), **penv = bp_env_with(NULL);
 	char store[PATH_MAX + 16], bosspw[PATH_MAX + 16];
 	snprintf(store, sizeof store, "%s/store.db", dir);
 	snprintf(bosspw, sizeof bosspw, "%s/boss", dir);
 	char *login[] = {SHENLI_BIN, "--user", "boss", "--passphrase-file",
 	                 bosspw,     "login",  NULL};
-	double t_login = run_ms(login, cenv);
+	double t_login = bp_run_ms(login, cenv);
 	char *ver[] = {SHENLI_BIN, "--version", NULL};
 	char *show[] = {SHENLI_BIN, "case", "show", (char *)id, NULL};
 	char *list[] = {SHENLI_BIN, "case", "list", "--json", NULL};
@@ -230,15 +163,15 @@ int main(int argc, char **argv)
 	       *ts = calloc((size_t)runs, sizeof *ts),
 	       *tl = calloc((size_t)runs, sizeof *tl),
 	       *te = calloc((size_t)runs, sizeof *te);
-	run_ms(show, cenv); /* warm: page cache, the catalogs */
+	bp_run_ms(show, cenv); /* warm: page cache, the catalogs */
 	for (int i = 0; i < runs; i++) {
-		tv[i] = run_ms(ver, penv);
-		ts[i] = run_ms(show, cenv);
-		tl[i] = run_ms(list, cenv);
-		te[i] = run_ms(emb, penv);
+		tv[i] = bp_run_ms(ver, penv);
+		ts[i] = bp_run_ms(show, cenv);
+		tl[i] = bp_run_ms(list, cenv);
+		te[i] = bp_run_ms(emb, penv);
 	}
-	double v = median(tv, runs), s = median(ts, runs), l = median(tl, runs),
-	       e = median(te, runs);
+	double v = bp_median(tv, runs), s = bp_median(ts, runs),
+	       l = bp_median(tl, runs), e = bp_median(te, runs);
 	printf("bench_service: medians of %d runs (ms)\n", runs);
 	printf("  shenli --version (process start)      %8.2f  1.0x\n", v);
 	printf("  case show, in a session (service)      %8.2f  %.1fx  "
@@ -253,7 +186,7 @@ int main(int argc, char **argv)
 	       100.0 * (1 - s / e));
 	kill(svc, SIGTERM);
 	waitpid(svc, NULL, 0);
-	sh("rm -rf %s", dir);
+	bp_sh("rm -rf %s", dir);
 	json_decref(imp);
 	free(cenv);
 	free(penv);

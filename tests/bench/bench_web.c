@@ -43,64 +43,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchproc.h"
+
 extern char **environ;
 
 static char dir[PATH_MAX];
 static int port;
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-__attribute__((format(printf, 1, 2))) static void sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "bench_web: setup failed: %s\n", cmd);
-		exit(1);
-	}
-}
-
-static double run_ms(char *const argv[], char *const envp[])
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	double t0 = now_ms();
-	pid_t pid;
-	int st = -1;
-	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, envp) == 0)
-		waitpid(pid, &st, 0);
-	double t = now_ms() - t0;
-	posix_spawn_file_actions_destroy(&fa);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "bench_web: %s %s failed (status %d)\n",
-		        argv[0], argv[1], st);
-		exit(1);
-	}
-	return t;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* ---- HTTP on loopback: one request per connection ----------------------- */
 
@@ -132,7 +80,7 @@ static double http(const char *method, const char *path, const char *cookie,
 	struct sockaddr_in sa = {.sin_family = AF_INET,
 	                         .sin_port = htons((uint16_t)port),
 	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	double t0 = now_ms();
+	double t0 = bp_now_ms();
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
 	    write(fd, req, (size_t)n) != n) {
@@ -148,7 +96,7 @@ static double http(const char *method, const char *path, const char *cookie,
 		if (len + 1 == cap)
 			buf = realloc(buf, cap *= 2);
 	}
-	double t = now_ms() - t0;
+	double t = bp_now_ms() - t0;
 	close(fd);
 	if (!buf) {
 		fprintf(stderr, "bench_web: out of memory\n");
@@ -226,54 +174,42 @@ static double page(const char *path, const char *sid)
 
 /* ---- the store and the service ------------------------------------------ */
 
-static char **env_with(char **extra)
-{
-	size_t n = 0, k = 0;
-	while (environ[n])
-		n++;
-	char **e = calloc(n + 8, sizeof *e);
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "SHENLI_", 7) &&
-		    strncmp(environ[i], "XDG_RUNTIME_DIR=", 16))
-			e[k++] = environ[i];
-	for (size_t i = 0; extra && extra[i]; i++)
-		e[k++] = extra[i];
-	return e;
-}
-
 static void setup(long n)
 {
 	const char *S = SHENLI_BIN;
-	sh("printf 'root passphrase 1\\n' >%s/root && printf 'boss "
-	   "passphrase 1\\n' >%s/boss && chmod 600 %s/root %s/boss",
-	   dir, dir, dir, dir);
-	sh("%s --store %s/store.db --passphrase-file %s/root init --admin root "
-	   ">/dev/null",
-	   S, dir, dir);
-	sh("A=\"%s --store %s/store.db --user root --passphrase-file "
-	   "%s/root\"; "
-	   "%s sample zones | while IFS=\"$(printf '\\t')\" read -r c n; do "
-	   "$A zone add \"$c\" --name \"$n\" >/dev/null || exit 1; done && "
-	   "%s sample agencies | while IFS=\"$(printf '\\t')\" read -r c z n; "
-	   "do $A agency add \"$c\" --name \"$n\" --zone \"$z\" >/dev/null || "
-	   "exit 1; done && "
-	   "$A user add boss --role leader --new-passphrase-file %s/boss "
-	   ">/dev/null",
-	   S, dir, dir, S, S, dir);
+	bp_sh("printf 'root passphrase 1\\n' >%s/root && printf 'boss "
+	      "passphrase 1\\n' >%s/boss && chmod 600 %s/root %s/boss",
+	      dir, dir, dir, dir);
+	bp_sh("%s --store %s/store.db --passphrase-file %s/root init --admin "
+	      "root "
+	      ">/dev/null",
+	      S, dir, dir);
+	bp_sh(
+	    "A=\"%s --store %s/store.db --user root --passphrase-file "
+	    "%s/root\"; "
+	    "%s sample zones | while IFS=\"$(printf '\\t')\" read -r c n; do "
+	    "$A zone add \"$c\" --name \"$n\" >/dev/null || exit 1; done && "
+	    "%s sample agencies | while IFS=\"$(printf '\\t')\" read -r c z n; "
+	    "do $A agency add \"$c\" --name \"$n\" --zone \"$z\" >/dev/null || "
+	    "exit 1; done && "
+	    "$A user add boss --role leader --new-passphrase-file %s/boss "
+	    ">/dev/null",
+	    S, dir, dir, S, S, dir);
 	/* exit 1: some sample dossiers are deferred or refused, as they
 	 * are meant to be */
-	sh("B=\"%s --store %s/store.db --user boss --passphrase-file "
-	   "%s/boss\"; "
-	   "$B user passwd --new-passphrase-file %s/boss >/dev/null && "
-	   "%s sample docket --cases %ld --seed 7 >%s/docket.jsonl && "
-	   "{ $B case import --jsonl %s/docket.jsonl >/dev/null 2>&1; "
-	   "[ $? -le 1 ]; } && "
-	   "$B case list --state accepted --limit 1 --json | sed -n "
-	   "'s/.*\"case_id\": \"\\([^\"]*\\)\".*/\\1/p' >%s/one && "
-	   "$B case list --json | sed -n "
-	   "'s/.*\"case_id\": \"\\([^\"]*\\)\".*/\\1/p' | "
-	   "awk 'NR==%ld' >%s/mid",
-	   S, dir, dir, dir, S, n, dir, dir, dir, n / 2 > 0 ? n / 2 : 1, dir);
+	bp_sh("B=\"%s --store %s/store.db --user boss --passphrase-file "
+	      "%s/boss\"; "
+	      "$B user passwd --new-passphrase-file %s/boss >/dev/null && "
+	      "%s sample docket --cases %ld --seed 7 >%s/docket.jsonl && "
+	      "{ $B case import --jsonl %s/docket.jsonl >/dev/null 2>&1; "
+	      "[ $? -le 1 ]; } && "
+	      "$B case list --state accepted --limit 1 --json | sed -n "
+	      "'s/.*\"case_id\": \"\\([^\"]*\\)\".*/\\1/p' >%s/one && "
+	      "$B case list --json | sed -n "
+	      "'s/.*\"case_id\": \"\\([^\"]*\\)\".*/\\1/p' | "
+	      "awk 'NR==%ld' >%s/mid",
+	      S, dir, dir, dir, S, n, dir, dir, dir, n / 2 > 0 ? n / 2 : 1,
+	      dir);
 }
 
 static void first_line(const char *name, char *out, size_t cap)
@@ -339,6 +275,7 @@ static int free_port(void)
 
 int main(int argc, char **argv)
 {
+	bp_name = "bench_web";
 	long cases = 100000;
 	int runs = 15;
 	for (int i = 1; i < argc; i++) {
@@ -368,23 +305,23 @@ int main(int argc, char **argv)
 	snprintf(xdg, sizeof xdg, "%s/xdg", dir);
 	snprintf(pw, sizeof pw, "%s/boss", dir);
 	mkdir(xdg, 0700);
-	double t0 = now_ms();
+	double t0 = bp_now_ms();
 	setup(cases);
 	char id[128], mid[128];
 	first_line("one", id, sizeof id);
 	first_line("mid", mid, sizeof mid);
 	fprintf(stderr, "bench_web: %ld cases made in %.1f s\n", cases,
-	        (now_ms() - t0) / 1e3);
+	        (bp_now_ms() - t0) / 1e3);
 	port = free_port();
 	pid_t svc = start_service(sock);
 	char e_sock[PATH_MAX + 32], e_xdg[PATH_MAX + 32];
 	snprintf(e_sock, sizeof e_sock, "SHENLI_SOCKET=%s", sock);
 	snprintf(e_xdg, sizeof e_xdg, "XDG_RUNTIME_DIR=%s", xdg);
 	char *extra[] = {e_sock, e_xdg, NULL};
-	char **cenv = env_with(extra), **penv = env_with(NULL);
+	char **cenv = bp_env_with(extra), **penv = bp_env_with(NULL);
 	char *login[] = {SHENLI_BIN, "--user", "boss", "--passphrase-file",
 	                 pw,         "login",  NULL};
-	run_ms(login, cenv);
+	bp_run_ms(login, cenv);
 	char sid[160];
 	sign_in("boss", pw, sid, sizeof sid);
 	char q_mid[256], c_path[256];
@@ -399,20 +336,20 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 8; k++)
 		t[k] = calloc((size_t)runs, sizeof *t[k]);
 	page("/", sid); /* warm: page cache, the catalogs */
-	run_ms(list, cenv);
+	bp_run_ms(list, cenv);
 	for (int i = 0; i < runs; i++) {
 		t[0][i] = page("/", sid);
 		t[1][i] = page(q_mid, sid);
-		t[2][i] = run_ms(list, cenv);
+		t[2][i] = bp_run_ms(list, cenv);
 		t[3][i] = page(c_path, sid);
-		t[4][i] = run_ms(show, cenv);
-		t[5][i] = run_ms(ver, penv);
+		t[4][i] = bp_run_ms(show, cenv);
+		t[5][i] = bp_run_ms(ver, penv);
 		t[6][i] = page("/stats", sid);
-		t[7][i] = run_ms(stats, cenv);
+		t[7][i] = bp_run_ms(stats, cenv);
 	}
 	double m[8];
 	for (int k = 0; k < 8; k++)
-		m[k] = median(t[k], runs);
+		m[k] = bp_median(t[k], runs);
 	printf("bench_web: %ld cases, medians of %d runs (ms)\n", cases, runs);
 	printf("  GET / (queue, first 100)            %8.2f  %.2fx of the "
 	       "CLI's (target <= 1.5x)\n",
@@ -430,12 +367,13 @@ int main(int argc, char **argv)
 	    m[4]);
 	printf("  GET /stats (统计)                   %8.2f  %.2fx\n", m[6],
 	       m[6] / m[7]);
-	printf("  shenli case stats --json            %8.2f  1.00x  (session)\n",
-	       m[7]);
+	printf(
+	    "  shenli case stats --json            %8.2f  1.00x  (session)\n",
+	    m[7]);
 	printf("  shenli --version (process start)    %8.2f\n", m[5]);
 	kill(svc, SIGTERM);
 	waitpid(svc, NULL, 0);
-	sh("rm -rf %s", dir);
+	bp_sh("rm -rf %s", dir);
 	for (int k = 0; k < 8; k++)
 		free(t[k]);
 	free(cenv);
