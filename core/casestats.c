@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <shenli/base.h>
 #include <shenli/ops_case.h>
 
 #include "lifecycle.h"
@@ -87,18 +88,12 @@ static sl_zone_stats *zone_of(tally *t, const char *zone)
 	return &nz[lo];
 }
 
-/* Calendar days since 1970-01-01 of a "YYYY-MM-DD" (the proleptic
- * Gregorian calendar; Howard Hinnant's days_from_civil). */
+/* Calendar days since 1970-01-01 of a "YYYY-MM-DD" (sl_day_of's). */
 static long day_number(const char d[11])
 {
-	long y = strtol(d, NULL, 10), m = strtol(d + 5, NULL, 10),
-	     dd = strtol(d + 8, NULL, 10);
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	return sl_days_from_civil((int)strtol(d, NULL, 10),
+	                          (unsigned)strtol(d + 5, NULL, 10),
+	                          (unsigned)strtol(d + 8, NULL, 10));
 }
 
 static int add_days(tally *t, const sl_case_row *r)
