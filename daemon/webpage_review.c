@@ -235,31 +235,74 @@ static void finding_key(const json_t *f, char *out, size_t cap)
 	         ref ? "@" : "", ref ? ref : "");
 }
 
+/* A finding's refs as --ref takes them: "F1,E2". */
+static void refs_joined(const json_t *f, char *out, size_t cap)
+{
+	size_t i, o = 0;
+	const json_t *r;
+	out[0] = 0;
+	json_array_foreach(json_object_get(f, "refs"), i, r)
+	{
+		const char *v = json_string_value(r);
+		int k =
+		    v ? snprintf(out + o, cap - o, "%s%s", o ? "," : "", v) : 0;
+		if (k < 0 || (size_t)k >= cap - o) {
+			out[o] = 0; /* what fits; the service checks them */
+			break;
+		}
+		o += (size_t)k;
+	}
+}
+
+/* The checks' suggestions, each picked by default and its text editable:
+ * row n carries the finding's key, its text as suggested and its refs, so
+ * that an edited one becomes the leader's item on the same refs. */
 static void finding_rows(sl_html *h, const json_t *findings)
 {
-	size_t i;
+	size_t i, n = 0;
 	const json_t *f;
-	int any = 0;
 	json_array_foreach(findings, i, f)
 	{
-		if (!str(f, "outline_item") || !str(f, "code"))
+		if (!str(f, "outline_item") || !str(f, "code") || n == PICK_MAX)
 			continue;
-		char key[200];
+		char key[200], refs[400];
 		finding_key(f, key, sizeof key);
-		if (!any++)
-			sl_html_put(h, "<h2>审查发现的建议补查事项</h2><table>"
-			               "<tr><th>选用</th><th>审查发现</th>"
-			               "<th>建议补查事项</th></tr>");
+		refs_joined(f, refs, sizeof refs);
+		if (!n)
+			sl_html_put(
+			    h, "<h2>审查发现的建议补查事项</h2><p>可勾选采用，"
+			       "并可修改其文字（修改后作为组长的补查事项，"
+			       "涉及范围不变）。</p><table><tr><th>选用</th>"
+			       "<th>审查发现</th><th>建议补查事项</th></tr>");
 		sl_html_put(h, "<tr><td><input type=\"checkbox\" "
 		               "name=\"finding\" checked value=\"");
 		sl_html_text(h, key);
+		sl_html_fmt(h,
+		            "\"><input type=\"hidden\" name=\"key_%zu\" "
+		            "value=\"",
+		            n);
+		sl_html_text(h, key);
+		sl_html_fmt(h,
+		            "\"><input type=\"hidden\" name=\"refs_%zu\" "
+		            "value=\"",
+		            n);
+		sl_html_text(h, refs);
+		sl_html_fmt(h,
+		            "\"><input type=\"hidden\" name=\"orig_%zu\" "
+		            "value=\"",
+		            n);
+		sl_html_text(h, str(f, "outline_item"));
 		sl_html_put(h, "\"></td><td>");
 		sl_html_text(h, str(f, "message"));
-		sl_html_put(h, "</td><td>");
+		sl_html_fmt(h,
+		            "</td><td><textarea name=\"edit_%zu\" rows=\"2\" "
+		            "cols=\"50\" maxlength=\"2000\">",
+		            n);
 		sl_html_text(h, str(f, "outline_item"));
-		sl_html_put(h, "</td></tr>");
+		sl_html_put(h, "</textarea></td></tr>");
+		n++;
 	}
-	if (any)
+	if (n)
 		sl_html_put(h, "</table>");
 	else
 		sl_html_put(h, "<p>审查未提出补查建议。</p>");
@@ -352,6 +395,62 @@ static int word_ok(const char *v, size_t n)
 	return v && strlen(v) == n;
 }
 
+/* The value of field "name_n" (malloc'ed; NULL if absent or holding a
+ * NUL). */
+static char *field_n(const sl_webreq *r, const char *name, size_t n)
+{
+	char f[32];
+	size_t len = 0;
+	snprintf(f, sizeof f, "%s_%zu", name, n);
+	char *v = sl_web_form(r, f, 0, &len);
+	if (v && !word_ok(v, len)) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* A picked suggestion whose text the leader changed leaves the picked
+ * findings and becomes an item of the leader's on the finding's refs. */
+static int edited_read(const sl_webreq *r, composed *p)
+{
+	int rc = 0;
+	for (size_t n = 0; !rc && n < PICK_MAX; n++) {
+		char *key = field_n(r, "key", n);
+		if (!key)
+			break;
+		size_t k = 0;
+		while (k < p->n_finding && strcmp(p->finding[k], key))
+			k++;
+		char *edit = k < p->n_finding ? field_n(r, "edit", n) : NULL;
+		char *orig = edit ? field_n(r, "orig", n) : NULL;
+		char *refs = orig ? field_n(r, "refs", n) : NULL;
+		/* a browser sends a textarea's line ends as CRLF */
+		if (edit && orig && strcmp(edit, orig) &&
+		    strspn(edit, " \r\n\t") < strlen(edit)) {
+			if (p->n_item == ITEM_MAX || !refs) {
+				rc = -1;
+			} else {
+				p->text[p->n_item] = edit;
+				p->refs[p->n_item++] = refs;
+				edit = refs = NULL;
+				free(p->finding[k]); /* the others keep their
+				                        order */
+				memmove(&p->finding[k], &p->finding[k + 1],
+				        (--p->n_finding - k) *
+				            sizeof *p->finding);
+			}
+		} else if (edit && orig && strcmp(edit, orig)) {
+			rc = -1; /* emptied: untick it instead */
+		}
+		free(key);
+		free(edit);
+		free(orig);
+		free(refs);
+	}
+	return rc;
+}
+
 static int composed_read(const sl_webreq *r, composed *p)
 {
 	size_t n;
@@ -368,6 +467,8 @@ static int composed_read(const sl_webreq *r, composed *p)
 		}
 		p->finding[p->n_finding++] = v;
 	}
+	if (edited_read(r, p) != 0)
+		return -1;
 	for (size_t i = 0;; i++) {
 		size_t tn = 0, rn = 0;
 		char *t = sl_web_form(r, "item_text", i, &tn);

@@ -12,6 +12,7 @@ Only the standard library (http.client): a browser's requests, each made
 by hand, so that what the server answers to each is seen exactly.
 """
 import datetime
+import html
 import http.client
 import json
 import os
@@ -416,6 +417,18 @@ def review_checks(lead, m2, a, b):
        and "<script>alert" not in r.body and "\u202e" not in r.body and 'id="confirm-form"' in r.body,
        "the preview numbers the outline, escapes the leader's text and offers to confirm")
     ok(req("GET", "/case/" + a, lead).body.count("次退回：") == returns, "a preview returns nothing")
+    # a suggestion edited: the leader's wording, on the finding's refs
+    fields = dict(re.findall(r'name="(key_0|orig_0|refs_0)" value="([^"]*)"', form.body))
+    fields = {k: html.unescape(v) for k, v in fields.items()}
+    ok(len(fields) == 3 and 'name="edit_0"' in form.body, "a suggestion's text is offered for editing")
+    r = req("POST", "/case/%s/return" % a, lead, {"csrf": token, "kind": "supplement", "action": "preview",
+                                                 "finding": fields.get("key_0", ""), "key_0": fields.get("key_0", ""),
+                                                 "orig_0": fields.get("orig_0", ""),
+                                                 "refs_0": fields.get("refs_0", ""),
+                                                 "edit_0": "改写后的补查事项：调取银行流水"})
+    prev = r.body.split('id="outline-preview"', 1)[-1].split("</ol>", 1)[0]
+    ok(r.status == 200 and "改写后的补查事项：调取银行流水" in prev and fields.get("orig_0", "?") not in prev
+       and "组长" in prev, "an edited suggestion is previewed in the leader's words, as the leader's item")
     r = req("POST", "/case/%s/return" % a, lead, {"csrf": token, "kind": "supplement", "action": "preview",
                                                  "item_text": "x", "item_refs": "F99"})
     ok(r.status == 400 and "F99" in r.body and "未作任何更改" in r.body,
