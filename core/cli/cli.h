@@ -144,6 +144,18 @@ void cli_table_right(cli_table *t, size_t col); /* right-align a column */
 void cli_table_add(cli_table *t, const char *cell); /* next cell; NULL "-" */
 void cli_table_print(cli_table *t, FILE *f);
 void cli_table_free(cli_table *t);
+/* A listing of any length in memory that does not grow with it. The
+ * table holds at most CLI_TABLE_HOLD rows (cli_table_hold: another bound);
+ * once one more comes, cli_table_full() is true and the listing stops.
+ * The caller then lists again twice: after cli_table_measure() the rows
+ * only widen the columns, after cli_table_stream() each row is printed as
+ * soon as it is whole; cli_table_print() ends it. The output is the same
+ * as a table held whole. */
+#define CLI_TABLE_HOLD 10000
+void cli_table_hold(cli_table *t, size_t rows);
+int cli_table_full(const cli_table *t);
+void cli_table_measure(cli_table *t);
+void cli_table_stream(cli_table *t, FILE *f);
 /* Local time from unix ms: "2026-11-22 19:22" (sec: with seconds). */
 void cli_local_time(long long ms, int sec, char out[32]);
 /* Unix ms of "YYYY-MM-DDTHH:MM:SSZ" (the JSON times); -1 if not one. */

@@ -112,7 +112,7 @@ static int print_entry(const sl_audit_entry *e, void *ud)
 	cli_table_add(c->t, e->object);
 	cli_table_add(c->t, e->is_signed ? _("yes") : "");
 	cli_table_add(c->t, e->details);
-	return c->done;
+	return c->done || cli_table_full(c->t);
 }
 
 /* A --since, --until or --limit value: a number from 0 (--limit: 1). */
@@ -179,6 +179,19 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		cli_table_right(ctx.t, 0);
 	}
 	sl_rc r = sl_audit_log(s, since, print_entry, &ctx);
+	if (!r && ctx.t && cli_table_full(ctx.t)) {
+		/* more entries than a table holds: read again, once for the
+		 * columns' widths, once printing each entry as it comes */
+		for (int pass = 0; !r && pass < 2; pass++) {
+			if (pass)
+				cli_table_stream(ctx.t, stdout);
+			else
+				cli_table_measure(ctx.t);
+			ctx.shown = 0;
+			ctx.done = 0;
+			r = sl_audit_log(s, since, print_entry, &ctx);
+		}
+	}
 	if (!r && json)
 		cli_json_array_end(&arr);
 	if (!r && ctx.t)

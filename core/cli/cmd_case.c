@@ -229,7 +229,7 @@ static int print_row(const sl_case_row *r, void *ud)
 	cli_table_add(c->t, left);
 	cli_table_add(c->t, r->subject_name);
 	cli_table_add(c->t, r->assignees);
-	return 0;
+	return cli_table_full(c->t); /* too long to hold: listed again */
 }
 
 static int list_opts(int argc, char **argv, sl_case_filter *f, int *json)
@@ -299,6 +299,16 @@ static int case_list(int argc, char **argv, sl_cli *g)
 		                      _("STATE"), _("REVIEW LIMIT"),
 		                      _("DAYS LEFT"), _("SUBJECT"), _("TEAM"));
 	rc = sl_case_list(s, &f, print_row, &ctx);
+	if (!rc && ctx.t && cli_table_full(ctx.t)) {
+		/* more rows than a table holds: the listing again, once for
+		 * the columns' widths, once printing each row as it comes */
+		cli_table_measure(ctx.t);
+		rc = sl_case_list(s, &f, print_row, &ctx);
+		if (!rc) {
+			cli_table_stream(ctx.t, stdout);
+			rc = sl_case_list(s, &f, print_row, &ctx);
+		}
+	}
 	if (!rc && json)
 		cli_json_array_end(&arr);
 	if (!rc && ctx.t)

@@ -146,25 +146,26 @@ static size_t fit(const char *s, size_t cols)
  * one long value does not push every row off the screen. */
 #define COL_MAX 48
 
+enum { T_HOLD, T_MEASURE, T_STREAM };
+
 struct cli_table {
 	size_t ncols, ncells, cap;
 	char **cells; /* row-major, sanitised; the headers are row 0 */
 	size_t *w;    /* column widths */
 	unsigned char *right;
+	int mode;    /* T_HOLD: every row kept; else see cli_table_hold */
+	size_t seen; /* T_MEASURE: the cells measured (for their column) */
+	size_t hold; /* the rows T_HOLD keeps before it is full */
+	FILE *out;   /* T_STREAM: where each row goes */
 };
 
-void cli_table_add(cli_table *t, const char *cell)
+/* A cell as it is shown (sanitised, a long one cut), malloc'ed, and its
+ * display width. */
+static char *cell_of(const cli_table *t, size_t col, const char *cell,
+                     size_t *width)
 {
-	if (t->ncells == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 64;
-		char **c = realloc(t->cells, cap * sizeof *c);
-		if (!c)
-			oom();
-		t->cells = c;
-		t->cap = cap;
-	}
 	const char *safe = cli_txt(cell && *cell ? cell : "-");
-	size_t col = t->ncells % t->ncols, cw = cli_width(safe);
+	size_t cw = cli_width(safe);
 	char *dup;
 	if (col + 1 < t->ncols && cw > COL_MAX) {
 		size_t keep = fit(safe, COL_MAX - 1);
@@ -179,9 +180,89 @@ void cli_table_add(cli_table *t, const char *cell)
 	}
 	if (!dup)
 		oom();
-	t->cells[t->ncells++] = dup;
-	if (cw > t->w[col])
+	*width = cw;
+	return dup;
+}
+
+/* One cell of column col printed, padded to its column. */
+static void put_cell(const cli_table *t, FILE *f, size_t col, const char *c)
+{
+	int last = col + 1 == t->ncols;
+	size_t cw = cli_width(c);
+	/* a row listed after the widths were measured may be wider */
+	size_t pad = t->w[col] > cw ? t->w[col] - cw : 0;
+	if (t->right[col])
+		fprintf(f, "%*s", (int)pad, "");
+	fputs(c, f);
+	if (last)
+		fputc('\n', f);
+	else
+		fprintf(f, "%*s", (int)(t->right[col] ? 2 : pad + 2), "");
+}
+
+static void drop_cells(cli_table *t, size_t from)
+{
+	for (size_t i = from; i < t->ncells; i++)
+		free(t->cells[i]);
+	t->ncells = from;
+}
+
+void cli_table_add(cli_table *t, const char *cell)
+{
+	size_t cw;
+	if (t->mode == T_MEASURE) { /* nothing is kept */
+		size_t col = t->seen++ % t->ncols;
+		free(cell_of(t, col, cell, &cw));
+		if (cw > t->w[col])
+			t->w[col] = cw;
+		return;
+	}
+	size_t col = t->ncells % t->ncols;
+	if (t->ncells == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		char **c = realloc(t->cells, cap * sizeof *c);
+		if (!c)
+			oom();
+		t->cells = c;
+		t->cap = cap;
+	}
+	t->cells[t->ncells++] = cell_of(t, col, cell, &cw);
+	if (t->mode == T_HOLD && cw > t->w[col])
 		t->w[col] = cw;
+	if (t->mode == T_STREAM && t->ncells == t->ncols) {
+		for (size_t i = 0; i < t->ncols; i++)
+			put_cell(t, t->out, i, t->cells[i]);
+		drop_cells(t, 0);
+	}
+}
+
+void cli_table_hold(cli_table *t, size_t rows)
+{
+	t->hold = rows;
+}
+
+int cli_table_full(const cli_table *t)
+{
+	return t->mode == T_HOLD && t->ncells / t->ncols > t->hold + 1;
+}
+
+void cli_table_measure(cli_table *t)
+{
+	drop_cells(t, t->ncols); /* the headers stay */
+	for (size_t i = 0; i < t->ncols; i++)
+		t->w[i] = cli_width(t->cells[i]);
+	t->mode = T_MEASURE;
+	t->seen = 0;
+}
+
+void cli_table_stream(cli_table *t, FILE *f)
+{
+	t->mode = T_STREAM;
+	t->out = f;
+	/* the headers (the cells measure kept), printed as the first row */
+	for (size_t i = 0; i < t->ncols; i++)
+		put_cell(t, f, i, t->cells[i]);
+	drop_cells(t, 0);
 }
 
 cli_table *cli_table_new(size_t ncols, ...)
@@ -191,6 +272,7 @@ cli_table *cli_table_new(size_t ncols, ...)
 	    !(t->right = calloc(ncols, 1)))
 		oom();
 	t->ncols = ncols;
+	t->hold = CLI_TABLE_HOLD;
 	va_list ap;
 	va_start(ap, ncols);
 	for (size_t i = 0; i < ncols; i++)
@@ -208,22 +290,12 @@ void cli_table_right(cli_table *t, size_t col)
 void cli_table_print(cli_table *t, FILE *f)
 {
 	/* an unfinished last row is completed with "-" */
-	while (t->ncells % t->ncols)
+	while (t->mode == T_MEASURE ? t->seen % t->ncols : t->ncells % t->ncols)
 		cli_table_add(t, NULL);
-	for (size_t i = 0; i < t->ncells; i++) {
-		size_t col = i % t->ncols;
-		int last = col + 1 == t->ncols;
-		const char *c = t->cells[i];
-		size_t pad = t->w[col] - cli_width(c);
-		if (t->right[col])
-			fprintf(f, "%*s", (int)pad, "");
-		fputs(c, f);
-		if (last)
-			fputc('\n', f);
-		else
-			fprintf(f, "%*s", (int)(t->right[col] ? 2 : pad + 2),
-			        "");
-	}
+	if (t->mode != T_HOLD)
+		return; /* every row is out */
+	for (size_t i = 0; i < t->ncells; i++)
+		put_cell(t, f, i % t->ncols, t->cells[i]);
 }
 
 void cli_table_free(cli_table *t)
