@@ -31,12 +31,11 @@
 #include <unistd.h>
 
 #include "audit.h"
-#include "guard.h"
 #include "checkpoint.h"
 #include "fsutil.h"
+#include "guard.h"
 #include "keyslot.h"
 #include "org.h"
-#include "guard.h"
 #include "sample.h"
 #include "store_test.h"
 #include "users.h"

@@ -19,92 +19,30 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "benchproc.h"
 
-extern char **environ;
 
 static char dir[PATH_MAX];
 
-static pid_t start_service(const char *sock)
-{
-	char store[PATH_MAX + 16], log[PATH_MAX + 16];
-	snprintf(store, sizeof store, "%s/store.db", dir);
-	snprintf(log, sizeof log, "%s/shenlid.log", dir);
-	char *argv[] = {SHENLID_BIN, "--store",    store,
-	                "--socket",  (char *)sock, NULL};
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 2, log,
-	                                 O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	pid_t pid;
-	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
-		perror("bench_service: shenlid");
-		exit(1);
-	}
-	posix_spawn_file_actions_destroy(&fa);
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	if (strlen(sock) >= sizeof a.sun_path) {
-		fprintf(stderr, "bench_service: %s: socket path too long\n",
-		        sock);
-		exit(1);
-	}
-	memcpy(a.sun_path, sock, strlen(sock) + 1);
-	for (int i = 0; i < 200; i++) {
-		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-		int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-		close(fd);
-		if (ok)
-			return pid;
-		usleep(20000);
-	}
-	fprintf(stderr, "bench_service: shenlid did not come up\n");
-	exit(1);
-}
-
+/* The base store and the example dossier imported (its result in
+ * id_out_file). */
 static void setup(const char *id_out_file)
 {
-	const char *S = SHENLI_BIN;
-	bp_sh("printf 'root passphrase 1\\n' >%s/root && printf 'boss "
-	      "passphrase 1\\n' >%s/boss && chmod 600 %s/root %s/boss",
-	      dir, dir, dir, dir);
-	bp_sh("%s --store %s/store.db --passphrase-file %s/root init --admin "
-	      "root "
-	      ">/dev/null",
-	      S, dir, dir);
-	/* one process per zone and agency would be dozens of unlocks: the
-	 * sample's zones and agencies as they come, through one admin */
-	bp_sh(
-	    "A=\"%s --store %s/store.db --user root --passphrase-file "
-	    "%s/root\"; "
-	    "%s sample zones | while IFS=\"$(printf '\\t')\" read -r c n; do "
-	    "$A zone add \"$c\" --name \"$n\" >/dev/null || exit 1; done && "
-	    "%s sample agencies | while IFS=\"$(printf '\\t')\" read -r c z n; "
-	    "do $A agency add \"$c\" --name \"$n\" --zone \"$z\" >/dev/null || "
-	    "exit 1; done && "
-	    "$A user add boss --role leader --new-passphrase-file %s/boss "
-	    ">/dev/null",
-	    S, dir, dir, S, S, dir);
-	bp_sh("B=\"%s --store %s/store.db --user boss --passphrase-file "
-	      "%s/boss\"; "
-	      "$B user passwd --new-passphrase-file %s/boss >/dev/null && "
-	      "$B case import %s --json >%s 2>/dev/null",
-	      S, dir, dir, dir, SHENLI_EXAMPLE, id_out_file);
+	bp_base_store(SHENLI_BIN, dir);
+	bp_sh("%s --store %s/store.db --user boss --passphrase-file %s/boss "
+	      "case import %s --json >%s 2>/dev/null",
+	      SHENLI_BIN, dir, dir, SHENLI_EXAMPLE, id_out_file);
 }
 
 int main(int argc, char **argv)
@@ -121,13 +59,7 @@ int main(int argc, char **argv)
 	}
 	if (runs < 1 || runs > 10000)
 		runs = 21;
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/shenli-bench-svc.XXXXXX",
-	         tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		perror("bench_service: mkdtemp");
-		return 1;
-	}
+	bp_tmpdir("shenli-bench-svc", dir, sizeof dir);
 	char idf[PATH_MAX + 16], sock[PATH_MAX + 16], xdg[PATH_MAX + 16];
 	snprintf(idf, sizeof idf, "%s/import.json", dir);
 	snprintf(sock, sizeof sock, "%s/shenli.sock", dir);
@@ -141,7 +73,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_service: the import named no case\n");
 		return 1;
 	}
-	pid_t svc = start_service(sock);
+	pid_t svc = bp_shenlid(SHENLID_BIN, dir, sock, 0);
 	char e_sock[PATH_MAX + 32], e_xdg[PATH_MAX + 32];
 	snprintf(e_sock, sizeof e_sock, "SHENLI_SOCKET=%s", sock);
 	snprintf(e_xdg, sizeof e_xdg, "XDG_RUNTIME_DIR=%s", xdg);

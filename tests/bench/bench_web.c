@@ -27,25 +27,20 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "benchproc.h"
 
-extern char **environ;
 
 static char dir[PATH_MAX];
 static int port;
@@ -177,29 +172,11 @@ static double page(const char *path, const char *sid)
 static void setup(long n)
 {
 	const char *S = SHENLI_BIN;
-	bp_sh("printf 'root passphrase 1\\n' >%s/root && printf 'boss "
-	      "passphrase 1\\n' >%s/boss && chmod 600 %s/root %s/boss",
-	      dir, dir, dir, dir);
-	bp_sh("%s --store %s/store.db --passphrase-file %s/root init --admin "
-	      "root "
-	      ">/dev/null",
-	      S, dir, dir);
-	bp_sh(
-	    "A=\"%s --store %s/store.db --user root --passphrase-file "
-	    "%s/root\"; "
-	    "%s sample zones | while IFS=\"$(printf '\\t')\" read -r c n; do "
-	    "$A zone add \"$c\" --name \"$n\" >/dev/null || exit 1; done && "
-	    "%s sample agencies | while IFS=\"$(printf '\\t')\" read -r c z n; "
-	    "do $A agency add \"$c\" --name \"$n\" --zone \"$z\" >/dev/null || "
-	    "exit 1; done && "
-	    "$A user add boss --role leader --new-passphrase-file %s/boss "
-	    ">/dev/null",
-	    S, dir, dir, S, S, dir);
+	bp_base_store(S, dir);
 	/* exit 1: some sample dossiers are deferred or refused, as they
 	 * are meant to be */
 	bp_sh("B=\"%s --store %s/store.db --user boss --passphrase-file "
 	      "%s/boss\"; "
-	      "$B user passwd --new-passphrase-file %s/boss >/dev/null && "
 	      "%s sample docket --cases %ld --seed 7 >%s/docket.jsonl && "
 	      "{ $B case import --jsonl %s/docket.jsonl >/dev/null 2>&1; "
 	      "[ $? -le 1 ]; } && "
@@ -208,8 +185,7 @@ static void setup(long n)
 	      "$B case list --json | sed -n "
 	      "'s/.*\"case_id\": \"\\([^\"]*\\)\".*/\\1/p' | "
 	      "awk 'NR==%ld' >%s/mid",
-	      S, dir, dir, dir, S, n, dir, dir, dir, n / 2 > 0 ? n / 2 : 1,
-	      dir);
+	      S, dir, dir, S, n, dir, dir, dir, n / 2 > 0 ? n / 2 : 1, dir);
 }
 
 static void first_line(const char *name, char *out, size_t cap)
@@ -223,39 +199,6 @@ static void first_line(const char *name, char *out, size_t cap)
 	}
 	fclose(f);
 	out[strcspn(out, "\n")] = 0;
-}
-
-static pid_t start_service(const char *sock)
-{
-	char store[PATH_MAX + 16], log[PATH_MAX + 16], p[16];
-	snprintf(store, sizeof store, "%s/store.db", dir);
-	snprintf(log, sizeof log, "%s/shenlid.log", dir);
-	snprintf(p, sizeof p, "%d", port);
-	char *argv[] = {SHENLID_BIN,  "--store", store, "--socket",
-	                (char *)sock, "--http",  p,     NULL};
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 2, log,
-	                                 O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	pid_t pid;
-	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
-		perror("bench_web: shenlid");
-		exit(1);
-	}
-	posix_spawn_file_actions_destroy(&fa);
-	struct sockaddr_in sa = {.sin_family = AF_INET,
-	                         .sin_port = htons((uint16_t)port),
-	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	for (int i = 0; i < 500; i++) {
-		int fd = socket(AF_INET, SOCK_STREAM, 0);
-		int ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-		close(fd);
-		if (ok)
-			return pid;
-		usleep(20000);
-	}
-	fprintf(stderr, "bench_web: shenlid --http did not come up\n");
-	exit(1);
 }
 
 static int free_port(void)
@@ -293,13 +236,7 @@ int main(int argc, char **argv)
 		runs = 15;
 	if (cases < 1 || cases > 10000000)
 		cases = 100000;
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/shenli-bench-web.XXXXXX",
-	         tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		perror("bench_web: mkdtemp");
-		return 1;
-	}
+	bp_tmpdir("shenli-bench-web", dir, sizeof dir);
 	char sock[PATH_MAX + 16], xdg[PATH_MAX + 16], pw[PATH_MAX + 16];
 	snprintf(sock, sizeof sock, "%s/shenli.sock", dir);
 	snprintf(xdg, sizeof xdg, "%s/xdg", dir);
@@ -313,7 +250,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "bench_web: %ld cases made in %.1f s\n", cases,
 	        (bp_now_ms() - t0) / 1e3);
 	port = free_port();
-	pid_t svc = start_service(sock);
+	pid_t svc = bp_shenlid(SHENLID_BIN, dir, sock, port);
 	char e_sock[PATH_MAX + 32], e_xdg[PATH_MAX + 32];
 	snprintf(e_sock, sizeof e_sock, "SHENLI_SOCKET=%s", sock);
 	snprintf(e_xdg, sizeof e_xdg, "XDG_RUNTIME_DIR=%s", xdg);

@@ -7,6 +7,9 @@
 #ifndef SHENLI_BENCHPROC_H
 #define SHENLI_BENCHPROC_H
 
+#include <stddef.h>
+#include <sys/types.h>
+
 /* The benchmark's name, for its messages ("bench_web"). */
 extern const char *bp_name;
 
@@ -22,5 +25,18 @@ double bp_median(double *v, int n);
  * (NULL-terminated; NULL for none). The array is malloc'ed; its strings
  * are borrowed. */
 char **bp_env_with(char **extra);
+
+/* A private temporary directory named after prefix into dir (under
+ * TMPDIR, else /tmp); exits if none can be made. */
+void bp_tmpdir(const char *prefix, char *dir, size_t cap);
+/* A store at DIR/store.db made with the shenli at shenli: the admin root,
+ * the sample's zones and agencies, the leader boss who sees every zone and
+ * has set their own passphrase (DIR/root, DIR/boss hold them). */
+void bp_base_store(const char *shenli, const char *dir);
+/* shenlid (the program at shenlid) on DIR/store.db, listening on sock
+ * and, if port > 0, serving the workbench there; its stderr in
+ * DIR/shenlid.log. Returns once both answer; exits if they do not. */
+pid_t bp_shenlid(const char *shenlid, const char *dir, const char *sock,
+                 int port);
 
 #endif
