@@ -148,14 +148,19 @@ static void url_part(sl_html *h, const char *s)
 	}
 }
 
-static const char *str(const json_t *o, const char *k)
+const char *sl_jstr(const json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
 }
 
+int sl_same(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
 static void jtext(sl_html *h, const json_t *o, const char *k)
 {
-	const char *s = str(o, k);
+	const char *s = sl_jstr(o, k);
 	text(h, s ? s : "—");
 }
 
@@ -259,6 +264,17 @@ void sl_html_head(sl_html *h, const sl_websess *s, const char *title)
 	head(h, s, title);
 }
 
+void sl_html_case_head(sl_html *h, const sl_websess *s, const char *what,
+                       const char *id)
+{
+	char title[160];
+	snprintf(title, sizeof title, "%s %s", what, id);
+	head(h, s, title);
+	put(h, "<p><a href=\"/case/");
+	url_part(h, id);
+	put(h, "\">返回案件</a></p>");
+}
+
 void sl_html_foot(sl_html *h)
 {
 	foot(h);
@@ -337,13 +353,13 @@ void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases,
 	for (size_t i = 0; i < shown; i++) {
 		const json_t *c = json_array_get(cases, i);
 		put(h, "<tr><td>");
-		case_link(h, str(c, "case_id"));
+		case_link(h, sl_jstr(c, "case_id"));
 		put(h, "</td><td>");
 		jtext(h, c, "subject_name");
 		put(h, "</td><td>");
 		jtext(h, c, "agency");
 		put(h, "</td><td>");
-		text(h, sl_casedoc_state(str(c, "state")));
+		text(h, sl_casedoc_state(sl_jstr(c, "state")));
 		put(h, "</td><td>");
 		jtext(h, c, "deadline");
 		put(h, "</td><td>");
@@ -357,7 +373,8 @@ void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases,
 		put(h, "<a href=\"/\">第一页</a> ");
 	if (n > page) { /* one more than a page came: there is a next */
 		put(h, "<a id=\"next-page\" href=\"/?after=");
-		url_part(h, str(json_array_get(cases, shown - 1), "case_id"));
+		url_part(h,
+		         sl_jstr(json_array_get(cases, shown - 1), "case_id"));
 		put(h, "\">下一页</a>");
 	}
 	put(h, "</p>");
@@ -387,7 +404,7 @@ static int refers(const json_t *f, const char *id)
 
 static void finding(sl_html *h, const json_t *f)
 {
-	const char *sev = str(f, "severity");
+	const char *sev = sl_jstr(f, "severity");
 	fmt(h, "<div class=\"finding %s\">",
 	    sev && (!strcmp(sev, "note") || !strcmp(sev, "warning"))
 	        ? sev
@@ -395,14 +412,14 @@ static void finding(sl_html *h, const json_t *f)
 	put(h, "<strong>");
 	text(h, sl_casedoc_severity(sev));
 	put(h, "</strong>（");
-	text(h, sl_casedoc_standard(str(f, "standard")));
+	text(h, sl_casedoc_standard(sl_jstr(f, "standard")));
 	put(h, "，<code>");
 	jtext(h, f, "check");
 	put(h, "/");
 	jtext(h, f, "code");
 	put(h, "</code>）");
 	jtext(h, f, "message");
-	if (str(f, "outline_item")) {
+	if (sl_jstr(f, "outline_item")) {
 		put(h, "<br>建议补查：");
 		jtext(h, f, "outline_item");
 	}
@@ -449,7 +466,7 @@ static void subject(sl_html *h, const json_t *d)
 	const json_t *p;
 	json_array_foreach(ps, i, p)
 	{
-		label(h, SYSTEMS, str(p, "system"));
+		label(h, SYSTEMS, sl_jstr(p, "system"));
 		put(h, " ");
 		jtext(h, p, "level");
 		put(h, "（");
@@ -468,7 +485,7 @@ static const json_t *evidence_of(const json_t *d, const char *id)
 	const json_t *e;
 	json_array_foreach(json_object_get(d, "evidence"), i, e)
 	{
-		if (id && str(e, "id") && !strcmp(str(e, "id"), id))
+		if (id && sl_jstr(e, "id") && !strcmp(sl_jstr(e, "id"), id))
 			return e;
 	}
 	return NULL;
@@ -485,7 +502,7 @@ static void evidence_row(sl_html *h, const json_t *e, const char *id)
 		return;
 	}
 	put(h, "<td>");
-	label(h, EVIDENCE, str(e, "kind"));
+	label(h, EVIDENCE, sl_jstr(e, "kind"));
 	put(h, "</td><td>");
 	jtext(h, e, "title");
 	put(h, "</td><td>");
@@ -530,7 +547,7 @@ static void fact(sl_html *h, const json_t *d, const json_t *f, findings_t *fs)
 	const json_t *x;
 	json_array_foreach(fs->list, i, x)
 	{
-		int on = refers(x, str(f, "id"));
+		int on = refers(x, sl_jstr(f, "id"));
 		size_t j;
 		json_array_foreach(json_object_get(f, "evidence"), j, ev) on =
 		    on || refers(x, json_string_value(ev));
@@ -565,7 +582,7 @@ static void facts(sl_html *h, const json_t *d, findings_t *fs)
 	int any = 0;
 	json_array_foreach(json_object_get(d, "evidence"), i, e)
 	{
-		const char *id = str(e, "id");
+		const char *id = sl_jstr(e, "id");
 		if (cited(d, id))
 			continue;
 		if (!any++) {
@@ -578,15 +595,15 @@ static void facts(sl_html *h, const json_t *d, findings_t *fs)
 		put(h, "</table>");
 	json_array_foreach(json_object_get(d, "evidence"), i, e)
 	{
-		if (!cited(d, str(e, "id")))
-			findings_on(h, fs, str(e, "id"), NULL);
+		if (!cited(d, sl_jstr(e, "id")))
+			findings_on(h, fs, sl_jstr(e, "id"), NULL);
 	}
 }
 
 static int by_date(const void *a, const void *b)
 {
-	const char *x = str(*(const json_t *const *)a, "date");
-	const char *y = str(*(const json_t *const *)b, "date");
+	const char *x = sl_jstr(*(const json_t *const *)a, "date");
+	const char *y = sl_jstr(*(const json_t *const *)b, "date");
 	return strcmp(x ? x : "", y ? y : "");
 }
 
@@ -612,13 +629,13 @@ static void documents(sl_html *h, const json_t *d, findings_t *fs)
 		put(h, "<tr><td>");
 		jtext(h, v[i], "date");
 		put(h, "</td><td>");
-		label(h, DOCUMENTS, str(v[i], "kind"));
+		label(h, DOCUMENTS, sl_jstr(v[i], "kind"));
 		put(h, "</td></tr>\n");
 	}
 	put(h, "</table>");
 	for (size_t i = 0; i < n; i++) {
 		char ref[96];
-		const char *k = str(v[i], "kind");
+		const char *k = sl_jstr(v[i], "kind");
 		snprintf(ref, sizeof ref, "doc:%s", k ? k : "");
 		findings_on(h, fs, ref, k);
 	}
@@ -652,7 +669,7 @@ static void outline_item(sl_html *h, const json_t *it)
 			text(h, json_string_value(r));
 			put(h, " ");
 		}
-		if (str(a, "note")) {
+		if (sl_jstr(a, "note")) {
 			put(h, "；说明：");
 			jtext(h, a, "note");
 		}
@@ -683,13 +700,13 @@ static void returns(sl_html *h, const json_t *outlines)
 		fmt(h, "<h3>第%lld次退回：",
 		    (long long)json_integer_value(
 		        json_object_get(o, "return_no")));
-		text(h, sl_casedoc_return_kind(str(o, "kind")));
+		text(h, sl_casedoc_return_kind(sl_jstr(o, "kind")));
 		put(h, "</h3><p>退回人：");
 		jtext(h, o, "returned_by");
 		put(h, "；退回日期：");
 		jtext(h, o, "returned_on");
 		put(h, "；重新移送日期：");
-		if (str(o, "resubmitted_on"))
+		if (sl_jstr(o, "resubmitted_on"))
 			jtext(h, o, "resubmitted_on");
 		else
 			put(h, "尚未重新移送");
@@ -725,9 +742,9 @@ static void overview(sl_html *h, const json_t *v)
 	put(h, "</td></tr><tr><th>片区</th><td>");
 	jtext(h, v, "zone");
 	put(h, "</td></tr><tr><th>状态</th><td>");
-	text(h, sl_casedoc_state(str(v, "state")));
+	text(h, sl_casedoc_state(sl_jstr(v, "state")));
 	put(h, "</td></tr><tr><th>审理期限</th><td>");
-	local_day(h, str(v, "deadline"));
+	local_day(h, sl_jstr(v, "deadline"));
 	put(h, "</td></tr><tr><th>剩余工作日</th><td>");
 	days_left(h, v);
 	put(h, "</td></tr><tr><th>审理组</th><td>");
@@ -735,9 +752,9 @@ static void overview(sl_html *h, const json_t *v)
 	const json_t *m;
 	json_array_foreach(json_object_get(v, "team"), i, m)
 	{
-		jtext(h, m, str(m, "name") ? "name" : "id");
+		jtext(h, m, sl_jstr(m, "name") ? "name" : "id");
 		put(h, "（");
-		text(h, sl_casedoc_role(str(m, "role")));
+		text(h, sl_casedoc_role(sl_jstr(m, "role")));
 		put(h, "） ");
 	}
 	if (!json_array_size(json_object_get(v, "team")))
@@ -757,7 +774,8 @@ void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
 		return;
 	}
 	char title[160];
-	const char *id = str(show, "case_id"), *who = str(show, "subject_name");
+	const char *id = sl_jstr(show, "case_id"),
+	           *who = sl_jstr(show, "subject_name");
 	snprintf(title, sizeof title, "案件阅卷 %s %s", id ? id : "",
 	         who ? who : "");
 	head(h, s, title);

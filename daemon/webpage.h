@@ -51,10 +51,17 @@ void sl_page_message(sl_html *h, const sl_websess *s, const char *title,
  * escaped) and a path segment (percent-encoded). */
 void sl_html_head(sl_html *h, const sl_websess *s, const char *title);
 void sl_html_foot(sl_html *h);
+/* The head of a page of one case ("WHAT ID"), with the way back to it. */
+void sl_html_case_head(sl_html *h, const sl_websess *s, const char *what,
+                       const char *id);
 void sl_html_put(sl_html *h, const char *s);
 __attribute__((format(printf, 2, 3))) void sl_html_fmt(sl_html *h,
                                                        const char *f, ...);
 void sl_html_text(sl_html *h, const char *s);
+/* The string at key k of a service's JSON object (NULL if none), and
+ * whether two strings, either possibly NULL, are the same. */
+const char *sl_jstr(const json_t *o, const char *k);
+int sl_same(const char *a, const char *b);
 void sl_html_url(sl_html *h, const char *s);
 
 #endif

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "webpage_lead.h"
 
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,26 +9,17 @@
 #include <shenli/base.h>
 
 #include "webcall.h"
+#include "webpage_review.h"
 
 /* The most reviewers a team may have (the core's bound, api.md): more is
  * not read from a form, and the core refuses more anyway. */
 #define TEAM_MAX 32
 
-static const char *str(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static int same(const char *a, const char *b)
-{
-	return a && b && !strcmp(a, b);
-}
-
 json_t *sl_lead_team_users(const sl_websess *s, const json_t *show)
 {
-	const char *state = str(show, "state");
+	const char *state = sl_jstr(show, "state");
 	if (strcmp(s->role, "leader") ||
-	    !(same(state, "accepted") || same(state, "in_review")))
+	    !(sl_same(state, "accepted") || sl_same(state, "in_review")))
 		return NULL;
 	static const char *const av[] = {"user", "list", "--json", NULL};
 	json_t *users = NULL;
@@ -47,14 +37,15 @@ json_t *sl_lead_team_users(const sl_websess *s, const json_t *show)
 static const char *why_not(const json_t *u, const json_t *show, char *buf,
                            size_t cap)
 {
-	const char *agency = str(u, "agency"), *zone = str(u, "zone");
+	const char *agency = sl_jstr(u, "agency"), *zone = sl_jstr(u, "zone");
 	if (json_is_true(json_object_get(u, "disabled")))
 		return "已停用";
-	if (same(agency, str(show, "agency"))) {
+	if (sl_same(agency, sl_jstr(show, "agency"))) {
 		snprintf(buf, cap, "回避：本案由其所在单位 %s 移送", agency);
 		return buf;
 	}
-	if (same(str(u, "role"), "member") && !same(zone, str(show, "zone"))) {
+	if (sl_same(sl_jstr(u, "role"), "member") &&
+	    !sl_same(zone, sl_jstr(show, "zone"))) {
 		snprintf(buf, cap, "非本片区组员（所属片区：%s）",
 		         zone ? zone : "无");
 		return buf;
@@ -68,7 +59,7 @@ static int on_team(const json_t *show, const char *id)
 	const json_t *m;
 	json_array_foreach(json_object_get(show, "team"), i, m)
 	{
-		if (same(str(m, "id"), id))
+		if (sl_same(sl_jstr(m, "id"), id))
 			return 1;
 	}
 	return 0;
@@ -77,7 +68,7 @@ static int on_team(const json_t *show, const char *id)
 static void candidate(sl_html *h, const json_t *u, const json_t *show)
 {
 	char buf[160];
-	const char *id = str(u, "id");
+	const char *id = sl_jstr(u, "id");
 	const char *why = why_not(u, show, buf, sizeof buf);
 	sl_html_put(h, "<tr><td><input type=\"checkbox\" name=\"reviewer\" "
 	               "value=\"");
@@ -90,14 +81,14 @@ static void candidate(sl_html *h, const json_t *u, const json_t *show)
 	sl_html_put(h, "></td><td>");
 	sl_html_text(h, id);
 	sl_html_put(h, "</td><td>");
-	sl_html_text(h, str(u, "name") ? str(u, "name") : "—");
+	sl_html_text(h, sl_jstr(u, "name") ? sl_jstr(u, "name") : "—");
 	sl_html_put(h, "</td><td>");
-	sl_html_put(h,
-	            same(str(u, "role"), "specialist") ? "机动组员" : "组员");
+	sl_html_put(h, sl_same(sl_jstr(u, "role"), "specialist") ? "机动组员"
+	                                                         : "组员");
 	sl_html_put(h, "</td><td>");
-	sl_html_text(h, str(u, "zone") ? str(u, "zone") : "—");
+	sl_html_text(h, sl_jstr(u, "zone") ? sl_jstr(u, "zone") : "—");
 	sl_html_put(h, "</td><td>");
-	sl_html_text(h, str(u, "agency") ? str(u, "agency") : "—");
+	sl_html_text(h, sl_jstr(u, "agency") ? sl_jstr(u, "agency") : "—");
 	sl_html_put(h, why ? "</td><td class=\"error\">不可选：" : "</td><td>");
 	sl_html_text(h, why ? why : "可选");
 	sl_html_put(h, "</td></tr>");
@@ -108,7 +99,8 @@ void sl_page_team_form(sl_html *h, const sl_websess *s, const json_t *show,
 {
 	sl_html_put(h,
 	            "<h2>组成审理组</h2><form method=\"post\" action=\"/case/");
-	sl_html_url(h, str(show, "case_id") ? str(show, "case_id") : "");
+	sl_html_url(h,
+	            sl_jstr(show, "case_id") ? sl_jstr(show, "case_id") : "");
 	sl_html_put(h, "/assign\"><input type=\"hidden\" name=\"csrf\" "
 	               "value=\"");
 	sl_html_put(h, s->csrf); /* hex digits this process made */
@@ -120,28 +112,12 @@ void sl_page_team_form(sl_html *h, const sl_websess *s, const json_t *show,
 	const json_t *u;
 	json_array_foreach(users, i, u)
 	{
-		const char *role = str(u, "role");
-		if (same(role, "member") || same(role, "specialist"))
+		const char *role = sl_jstr(u, "role");
+		if (sl_same(role, "member") || sl_same(role, "specialist"))
 			candidate(h, u, show);
 	}
 	sl_html_put(h, "</table><p><button type=\"submit\">确定审理组"
 	               "</button></p></form>\n");
-}
-
-/* The service refused what was posted: its message, and the way back. */
-static enum MHD_Result refusal(struct MHD_Connection *c, const sl_websess *s,
-                               unsigned status, const char *title,
-                               const char *back, char *msg)
-{
-	sl_html h = {0};
-	sl_html_head(&h, s, title);
-	sl_html_put(&h, "<p class=\"error\">");
-	sl_html_text(&h, *msg ? sl_web_plain(msg) : "审理服务拒绝了此操作。");
-	sl_html_put(&h, "</p><p>未作任何更改。</p><p><a href=\"");
-	sl_html_put(&h, back); /* a path this file made of a checked id */
-	sl_html_put(&h, "\">返回</a></p>");
-	sl_html_foot(&h);
-	return sl_web_page(c, status, &h);
 }
 
 /* The reviewers posted, in order; -1 if one is not a user id or there
@@ -171,45 +147,20 @@ static enum MHD_Result assign_run(struct MHD_Connection *c, sl_websess *s,
 	av[3 + n] = "--json";
 	av[4 + n] = NULL;
 	sl_webcall_res res;
-	int rc = sl_webcall_exec(s->token, av, NULL, 1, &res);
-	char back[96];
-	snprintf(back, sizeof back, "/case/%s", id);
-	enum MHD_Result ok;
-	if (!rc)
-		ok = sl_web_redirect(c, back);
-	else if (rc == SL_EPERM || rc == SL_EINPUT || rc == SL_EUSAGE)
-		ok = refusal(c, s, rc == SL_EPERM ? 403 : 400, "未能组成审理组",
-		             back, res.err);
-	else
-		ok = sl_web_failed(c, s, rc);
-	sl_webcall_res_free(&res);
-	return ok;
+	sl_webcall_exec(s->token, av, NULL, 1, &res);
+	return sl_web_case_after(c, s, id, NULL, &res, 0, "未能组成审理组");
 }
 
 enum MHD_Result sl_web_assign(struct MHD_Connection *c, sl_websess *s,
                               const char *id, const sl_webreq *r)
 {
-	size_t cl = 0;
-	char *csrf = sl_web_form(r, "csrf", 0, &cl);
-	int ok = sl_websess_csrf_ok(s, csrf);
-	if (csrf)
-		OPENSSL_cleanse(csrf, cl);
-	free(csrf);
-	if (!ok)
-		return sl_web_refused(c, s);
 	/* a case the user may not see: the same 404 as for none, whatever
 	 * was posted (assign's own refusal would say it otherwise) */
-	const char *show_av[] = {"case", "show", id, "--json", NULL};
-	json_t *show = NULL;
-	int rc = sl_webcall_run(s->token, show_av, &show);
-	json_decref(show);
-	if (rc == SL_EPERM || rc == SL_EINPUT)
-		return sl_web_not_found(c, s);
-	if (rc)
-		return sl_web_failed(c, s, rc);
+	enum MHD_Result res;
+	if (!sl_web_case_post(c, s, id, r, &res))
+		return res;
 	char *who[TEAM_MAX];
 	size_t n = 0;
-	enum MHD_Result res;
 	if (reviewers_of(r, who, &n) != 0)
 		res = sl_web_message(c, 400, s, "未能组成审理组",
 		                     "所选审理人员无效，未作任何更改。");

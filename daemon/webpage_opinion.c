@@ -20,16 +20,6 @@
 /* A dissent is "MEMBER: TEXT" on the command line. */
 #define DISSENT_TEXT_MAX 4096
 
-static const char *str(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static int same(const char *a, const char *b)
-{
-	return a && b && !strcmp(a, b);
-}
-
 /* The Chinese name of code in a vocabulary list [{code, zh}]. */
 static const char *zh_of(const json_t *list, const char *key, const char *code)
 {
@@ -37,8 +27,8 @@ static const char *zh_of(const json_t *list, const char *key, const char *code)
 	const json_t *e;
 	json_array_foreach(list, i, e)
 	{
-		if (same(str(e, key), code))
-			return str(e, "zh") ? str(e, "zh") : code;
+		if (sl_same(sl_jstr(e, key), code))
+			return sl_jstr(e, "zh") ? sl_jstr(e, "zh") : code;
 	}
 	return code;
 }
@@ -56,9 +46,9 @@ static void checkboxes(sl_html *h, const char *name, const json_t *list,
 		            "<label class=\"choice\"><input type=\"checkbox\" "
 		            "name=\"%s\" value=\"",
 		            name);
-		sl_html_text(h, str(e, key));
+		sl_html_text(h, sl_jstr(e, key));
 		sl_html_put(h, "\"> ");
-		sl_html_text(h, str(e, "zh"));
+		sl_html_text(h, sl_jstr(e, "zh"));
 		sl_html_put(h, "</label> ");
 	}
 }
@@ -98,10 +88,10 @@ static void panel_part(sl_html *h, const json_t *show)
 		json_array_foreach(json_object_get(show, "team"), i, m)
 		{
 			sl_html_put(h, "<option value=\"");
-			sl_html_text(h, str(m, "id"));
+			sl_html_text(h, sl_jstr(m, "id"));
 			sl_html_put(h, "\">");
-			sl_html_text(h, str(m, "name") ? str(m, "name")
-			                               : str(m, "id"));
+			sl_html_text(h, sl_jstr(m, "name") ? sl_jstr(m, "name")
+			                                   : sl_jstr(m, "id"));
 			sl_html_put(h, "</option>");
 		}
 		sl_html_put(h, "</select> <textarea name=\"dissent_text\" "
@@ -141,7 +131,7 @@ static void opinion_form(sl_html *h, const sl_websess *s, const char *id,
 		    "name=\"form\" value=\"%lld\"%s> ",
 		    (long long)json_integer_value(json_object_get(f, "form")),
 		    i ? "" : " required");
-		sl_html_text(h, str(f, "zh"));
+		sl_html_text(h, sl_jstr(f, "zh"));
 		sl_html_put(h, "</label> ");
 	}
 	sl_html_put(h, "</p>");
@@ -195,7 +185,7 @@ static void text_row(sl_html *h, const char *th, const json_t *ops,
 	json_array_foreach(ops, i, o)
 	{
 		sl_html_put(h, "<td>");
-		sl_html_text(h, str(o, k) ? str(o, k) : "无");
+		sl_html_text(h, sl_jstr(o, k) ? sl_jstr(o, k) : "无");
 		sl_html_put(h, "</td>");
 	}
 	sl_html_put(h, "</tr>");
@@ -212,9 +202,9 @@ static void dissent_row(sl_html *h, const json_t *ops)
 		json_array_foreach(json_object_get(o, "dissent"), j, d)
 		{
 			sl_html_put(h, "<p class=\"dissent\">");
-			sl_html_text(h, str(d, "member"));
+			sl_html_text(h, sl_jstr(d, "member"));
 			sl_html_put(h, "：");
-			sl_html_text(h, str(d, "text"));
+			sl_html_text(h, sl_jstr(d, "text"));
 			sl_html_put(h, "</p>");
 		}
 		if (!json_array_size(json_object_get(o, "dissent")))
@@ -235,12 +225,12 @@ static void opinions_table(sl_html *h, const json_t *ops, const json_t *vocab)
 		sl_html_put(h, "<th>");
 		if (json_is_true(json_object_get(o, "panel"))) {
 			sl_html_put(h, "审理组集体意见（");
-			sl_html_text(h, str(o, "author"));
+			sl_html_text(h, sl_jstr(o, "author"));
 			sl_html_put(h, "）");
 		} else {
-			sl_html_text(h, str(o, "author_name")
-			                    ? str(o, "author_name")
-			                    : str(o, "author"));
+			sl_html_text(h, sl_jstr(o, "author_name")
+			                    ? sl_jstr(o, "author_name")
+			                    : sl_jstr(o, "author"));
 		}
 		sl_html_put(h, "</th>");
 	}
@@ -259,7 +249,7 @@ static void opinions_table(sl_html *h, const json_t *ops, const json_t *vocab)
 		    json_array_get(json_object_get(vocab, "forms"),
 		                   f >= 1 && f <= 4 ? (size_t)(f - 1) : 99);
 		sl_html_put(h, "<td>");
-		sl_html_text(h, fe ? str(fe, "zh") : "—");
+		sl_html_text(h, fe ? sl_jstr(fe, "zh") : "—");
 		sl_html_put(h, "</td>");
 	}
 	sl_html_put(h, "</tr>");
@@ -290,18 +280,13 @@ enum MHD_Result sl_web_opinion_page(struct MHD_Connection *c, sl_websess *s,
 		return sl_web_failed(c, s, rc ? rc : orc);
 	}
 	sl_html h = {0};
-	char title[120];
-	snprintf(title, sizeof title, "审理意见 %s", id);
-	sl_html_head(&h, s, title);
-	sl_html_put(&h, "<p><a href=\"/case/");
-	sl_html_url(&h, id);
-	sl_html_put(&h, "\">返回案件</a></p>");
-	const char *st = str(show, "state");
-	if (same(st, "in_review"))
+	sl_html_case_head(&h, s, "审理意见", id);
+	const char *st = sl_jstr(show, "state");
+	if (sl_same(st, "in_review"))
 		opinion_form(&h, s, id, show, vocab);
-	else if (same(st, "deliberated"))
+	else if (sl_same(st, "deliberated"))
 		sl_html_put(&h, "<p>审理组已集体审议，本案待签发。</p>");
-	else if (same(st, "signed_off"))
+	else if (sl_same(st, "signed_off"))
 		sl_html_put(&h, "<p>本案已签发。</p>");
 	else
 		sl_html_put(&h, "<p>本案当前不在审理中，不能记录意见。</p>");
@@ -389,7 +374,7 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 			arg(p, "--circumstance", v);
 	if ((v = value(p, r, "reason", 0, &bad)))
 		arg(p, "--reason", v);
-	int panel = (v = value(p, r, "panel", 0, &bad)) && same(v, "1");
+	int panel = (v = value(p, r, "panel", 0, &bad)) && sl_same(v, "1");
 	if (panel)
 		arg(p, "--panel", NULL);
 	for (size_t i = 0; panel && i < DISSENT_MAX && !bad; i++) {

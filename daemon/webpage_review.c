@@ -19,16 +19,6 @@
 /* The blank item rows a fresh form offers. */
 #define ITEM_ROWS 3
 
-static const char *str(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static int same(const char *a, const char *b)
-{
-	return a && b && !strcmp(a, b);
-}
-
 static int is_leader(const sl_websess *s)
 {
 	return !strcmp(s->role, "leader");
@@ -150,7 +140,7 @@ static void withdraw_forms(sl_html *h, const sl_websess *s, const char *id,
 		            "value=\"%s\"><input type=\"hidden\" name=\"item\" "
 		            "value=\"%lld\"><p>第%lld项：",
 		            s->csrf, no, no);
-		sl_html_text(h, str(it, "text"));
+		sl_html_text(h, sl_jstr(it, "text"));
 		sl_html_put(h, "</p><p><label>撤回理由 <input type=\"text\" "
 		               "name=\"reason\" required maxlength=\"2000\" "
 		               "size=\"60\"></label> <button type=\"submit\">"
@@ -177,10 +167,10 @@ static void resubmit_form(sl_html *h, const sl_websess *s, const char *id)
 void sl_page_case_actions(sl_html *h, const sl_websess *s, const json_t *show,
                           const json_t *outlines)
 {
-	const char *id = str(show, "case_id"), *st = str(show, "state");
+	const char *id = sl_jstr(show, "case_id"), *st = sl_jstr(show, "state");
 	if (!id || !st)
 		return;
-	int review = same(st, "in_review"), leader = is_leader(s);
+	int review = sl_same(st, "in_review"), leader = is_leader(s);
 	/* a reviewer is one on the case's team (a member's role is not
 	 * always known here: `user list` is not theirs to read) */
 	int reviewer = 0;
@@ -188,23 +178,23 @@ void sl_page_case_actions(sl_html *h, const sl_websess *s, const json_t *show,
 	const json_t *a;
 	json_array_foreach(json_object_get(show, "assignees"), i, a)
 	{
-		reviewer |= same(json_string_value(a), s->user);
+		reviewer |= sl_same(json_string_value(a), s->user);
 	}
 	sl_html_put(h, "<nav class=\"actions\">");
 	if (review && (leader || reviewer))
 		post_button(h, s, id, "run", "运行审查");
 	if (review && leader)
 		action_link(h, id, "return", "退回补查");
-	if ((review && (leader || reviewer)) || same(st, "deliberated") ||
-	    same(st, "signed_off"))
+	if ((review && (leader || reviewer)) || sl_same(st, "deliberated") ||
+	    sl_same(st, "signed_off"))
 		action_link(h, id, "opinion", "审理意见");
 	if (leader &&
-	    (review || same(st, "deliberated") || same(st, "signed_off")))
+	    (review || sl_same(st, "deliberated") || sl_same(st, "signed_off")))
 		action_link(h, id, "signoff", "签发");
 	if (json_array_size(outlines))
 		action_link(h, id, "outline.pdf", "退回补充调查函（PDF）");
 	sl_html_put(h, "</nav>\n");
-	if (leader && same(st, "returned")) {
+	if (leader && sl_same(st, "returned")) {
 		resubmit_form(h, s, id);
 		withdraw_forms(h, s, id, outlines);
 	} else if (leader && review) {
@@ -216,7 +206,7 @@ void sl_page_case_actions(sl_html *h, const sl_websess *s, const json_t *show,
 
 static void kind_select(sl_html *h, const char *kind)
 {
-	int re = same(kind, "reinvestigate");
+	int re = sl_same(kind, "reinvestigate");
 	sl_html_fmt(h,
 	            "<p><label>退回方式 <select name=\"kind\"><option "
 	            "value=\"supplement\"%s>退回补充调查</option><option "
@@ -231,8 +221,9 @@ static void finding_key(const json_t *f, char *out, size_t cap)
 {
 	const char *ref =
 	    json_string_value(json_array_get(json_object_get(f, "refs"), 0));
-	snprintf(out, cap, "%s%s%s", str(f, "code") ? str(f, "code") : "",
-	         ref ? "@" : "", ref ? ref : "");
+	snprintf(out, cap, "%s%s%s",
+	         sl_jstr(f, "code") ? sl_jstr(f, "code") : "", ref ? "@" : "",
+	         ref ? ref : "");
 }
 
 /* A finding's refs as --ref takes them: "F1,E2". */
@@ -263,7 +254,8 @@ static void finding_rows(sl_html *h, const json_t *findings)
 	const json_t *f;
 	json_array_foreach(findings, i, f)
 	{
-		if (!str(f, "outline_item") || !str(f, "code") || n == PICK_MAX)
+		if (!sl_jstr(f, "outline_item") || !sl_jstr(f, "code") ||
+		    n == PICK_MAX)
 			continue;
 		char key[200], refs[400];
 		finding_key(f, key, sizeof key);
@@ -291,14 +283,14 @@ static void finding_rows(sl_html *h, const json_t *findings)
 		            "\"><input type=\"hidden\" name=\"orig_%zu\" "
 		            "value=\"",
 		            n);
-		sl_html_text(h, str(f, "outline_item"));
+		sl_html_text(h, sl_jstr(f, "outline_item"));
 		sl_html_put(h, "\"></td><td>");
-		sl_html_text(h, str(f, "message"));
+		sl_html_text(h, sl_jstr(f, "message"));
 		sl_html_fmt(h,
 		            "</td><td><textarea name=\"edit_%zu\" rows=\"2\" "
 		            "cols=\"50\" maxlength=\"2000\">",
 		            n);
-		sl_html_text(h, str(f, "outline_item"));
+		sl_html_text(h, sl_jstr(f, "outline_item"));
 		sl_html_put(h, "</textarea></td></tr>");
 		n++;
 	}
@@ -456,8 +448,8 @@ static int composed_read(const sl_webreq *r, composed *p)
 	size_t n;
 	memset(p, 0, sizeof *p);
 	p->kind = sl_web_form(r, "kind", 0, &n);
-	if (!word_ok(p->kind, n) ||
-	    (!same(p->kind, "supplement") && !same(p->kind, "reinvestigate")))
+	if (!word_ok(p->kind, n) || (!sl_same(p->kind, "supplement") &&
+	                             !sl_same(p->kind, "reinvestigate")))
 		return -1;
 	char *v;
 	while ((v = sl_web_form(r, "finding", p->n_finding, &n))) {
@@ -532,9 +524,9 @@ static void hidden(sl_html *h, const char *name, const char *v)
 
 static const char *source_zh(const char *src, char *buf, size_t cap)
 {
-	if (!src || same(src, "leader"))
+	if (!src || sl_same(src, "leader"))
 		return "组长";
-	if (same(src, "carried"))
+	if (sl_same(src, "carried"))
 		return "上次退回未补查事项";
 	snprintf(buf, cap, "审查发现 %s", src);
 	return buf;
@@ -556,13 +548,14 @@ static enum MHD_Result preview(struct MHD_Connection *c, sl_websess *s,
 	    "确认后退回，审理期限暂停计算。</p>"
 	    "<ol id=\"outline-preview\">",
 	    (long long)json_integer_value(json_object_get(o, "return_no")),
-	    same(p->kind, "reinvestigate") ? "退回重新调查" : "退回补充调查");
+	    sl_same(p->kind, "reinvestigate") ? "退回重新调查"
+	                                      : "退回补充调查");
 	size_t i, j;
 	const json_t *it, *r;
 	json_array_foreach(json_object_get(o, "items"), i, it)
 	{
 		sl_html_put(&h, "<li>");
-		sl_html_text(&h, str(it, "text"));
+		sl_html_text(&h, sl_jstr(it, "text"));
 		sl_html_put(&h, "<br><small>涉及：");
 		json_array_foreach(json_object_get(it, "refs"), j, r)
 		{
@@ -570,7 +563,8 @@ static enum MHD_Result preview(struct MHD_Connection *c, sl_websess *s,
 			sl_html_put(&h, " ");
 		}
 		sl_html_put(&h, "；来源：");
-		sl_html_text(&h, source_zh(str(it, "source"), buf, sizeof buf));
+		sl_html_text(&h,
+		             source_zh(sl_jstr(it, "source"), buf, sizeof buf));
 		sl_html_put(&h, "</small></li>");
 	}
 	sl_html_put(&h, "</ol><form method=\"post\" id=\"confirm-form\" "
@@ -603,7 +597,8 @@ enum MHD_Result sl_web_return(struct MHD_Connection *c, sl_websess *s,
 		return res;
 	size_t an = 0;
 	char *action = sl_web_form(r, "action", 0, &an);
-	int dry = same(action, "preview"), confirm = same(action, "confirm");
+	int dry = sl_same(action, "preview"),
+	    confirm = sl_same(action, "confirm");
 	free(action);
 	composed p;
 	if ((!dry && !confirm) || composed_read(r, &p) != 0) {

@@ -16,16 +16,6 @@
  * has; the sign-off itself still runs them all. */
 #define GATES_MAX 32
 
-static const char *str(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static int same(const char *a, const char *b)
-{
-	return a && b && !strcmp(a, b);
-}
-
 /* What the built-in gates check, as the panel says it; a gate installed
  * later is shown by its name. */
 static const char *gate_zh(const char *name)
@@ -54,11 +44,11 @@ static void gate_findings(sl_html *h, const json_t *fs)
 	sl_html_put(h, "<ul>");
 	json_array_foreach(fs, i, f)
 	{
-		sl_html_put(h, same(str(f, "severity"), "blocker")
+		sl_html_put(h, sl_same(sl_jstr(f, "severity"), "blocker")
 		                   ? "<li class=\"flag\">"
 		                   : "<li>");
-		sl_html_text(h, str(f, "message") ? str(f, "message")
-		                                  : str(f, "code"));
+		sl_html_text(h, sl_jstr(f, "message") ? sl_jstr(f, "message")
+		                                      : sl_jstr(f, "code"));
 		sl_html_put(h, "</li>");
 	}
 	sl_html_put(h, "</ul>");
@@ -83,7 +73,7 @@ static int gates(sl_html *h, sl_websess *s, const char *id)
 	const json_t *sc;
 	json_array_foreach(scripts, i, sc)
 	{
-		const char *name = str(sc, "name");
+		const char *name = sl_jstr(sc, "name");
 		if (!name || i == GATES_MAX)
 			break;
 		const char *av[] = {"script", "run", name, id, "--json", NULL};
@@ -141,21 +131,16 @@ enum MHD_Result sl_web_signoff_page(struct MHD_Connection *c, sl_websess *s,
 	if (!sl_web_case_visible(c, s, id, &show, &res))
 		return res;
 	sl_html h = {0};
-	char title[120];
-	snprintf(title, sizeof title, "签发 %s", id);
-	sl_html_head(&h, s, title);
-	sl_html_put(&h, "<p><a href=\"/case/");
-	sl_html_url(&h, id);
-	sl_html_put(&h, "\">返回案件</a></p>");
-	const char *st = str(show, "state");
-	if (same(st, "signed_off")) {
+	sl_html_case_head(&h, s, "签发", id);
+	const char *st = sl_jstr(show, "state");
+	if (sl_same(st, "signed_off")) {
 		sl_html_put(&h, "<p class=\"state\">状态：已签发</p>");
 		documents(&h, id);
 	} else if (strcmp(s->role, "leader")) {
 		sl_html_put(&h, "<p>签发由审理组组长办理。</p>");
 	} else {
 		int failed = gates(&h, s, id);
-		if (!same(st, "deliberated"))
+		if (!sl_same(st, "deliberated"))
 			sl_html_put(&h, "<p>案件须经审理组集体审议（记录集体"
 			                "意见）后方可签发。</p>");
 		else if (failed)
