@@ -155,6 +155,19 @@ static int exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+/* The directory of this program, into out. */
+static int exe_dir(char *out, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", out, cap - 1);
+	if (n <= 0)
+		return -1;
+	out[n] = 0;
+	char *slash = strrchr(out, '/');
+	if (slash)
+		*slash = 0;
+	return 0;
+}
+
 /* Where the built-in packages and their key are: next to the binary (the
  * build tree), under ../lib/shenli and ../share/shenli relative to it (an
  * installed tree, wherever its prefix: /usr/local, or a 'dpkg -x' root), or
@@ -162,13 +175,8 @@ static int exists(const char *path)
 static int find_packages(demo *d, char *pk, char *pub, size_t cap)
 {
 	char exe[2048];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
+	if (exe_dir(exe, sizeof exe) != 0)
 		return -1;
-	exe[n] = 0;
-	char *slash = strrchr(exe, '/');
-	if (slash)
-		*slash = 0;
 	if (!d->pk) {
 		snprintf(pk, cap, "%s/packages", exe);
 		if (!exists(pk))
@@ -611,13 +619,8 @@ static void demo_decide(demo *d, const demo_cases *c, int keep)
 static int find_service(char *out, size_t cap)
 {
 	char exe[2048];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
+	if (exe_dir(exe, sizeof exe) != 0)
 		return -1;
-	exe[n] = 0;
-	char *slash = strrchr(exe, '/');
-	if (slash)
-		*slash = 0;
 	snprintf(out, cap, "%s/shenlid", exe);
 	if (access(out, X_OK) != 0)
 		snprintf(out, cap, "%s/../sbin/shenlid", exe);
