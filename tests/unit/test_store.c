@@ -408,6 +408,50 @@ static void test_snapshot_detects_other_writers(void **st)
 	tstore_cleanup(&t);
 }
 
+/* Another command's commit between the unlock's walk of the log and its
+ * comparison of the tables must not look like a change outside shenli:
+ * both are read from one snapshot. The trace hook commits b's zone at the
+ * moment a starts reading the zones table, the instant CI once hit. */
+struct mid_commit {
+	sl_store *b;
+	int fired;
+};
+
+static int commit_midway(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)type;
+	(void)x;
+	struct mid_commit *m = ctx;
+	const char *sql = sqlite3_sql((sqlite3_stmt *)p);
+	if (!m->fired && sql && strstr(sql, "FROM zones")) {
+		m->fired = 1;
+		assert_int_equal(sl_zone_add(m->b, "MID", "zone in between"),
+		                 SL_OK);
+	}
+	return 0;
+}
+
+static void test_open_reads_one_snapshot(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store *a = tstore_new(&t), *b = NULL;
+	assert_int_equal(
+	    sl_store_unlock(t.path, "root", ADMIN_PASS, strlen(ADMIN_PASS), &b),
+	    SL_OK);
+	struct mid_commit m = {b, 0};
+	sqlite3_trace_v2(sl_store_db(a), SQLITE_TRACE_STMT, commit_midway, &m);
+	assert_int_equal(sl_store_reverify(a), SL_OK);
+	assert_true(m.fired);
+	sqlite3_trace_v2(sl_store_db(a), 0, NULL, NULL);
+	/* and the next look sees b's zone, verified */
+	assert_int_equal(sl_store_reverify(a), SL_OK);
+	assert_int_equal(sl_zone_add(a, "MID", "again"), SL_EINPUT);
+	sl_store_close(b);
+	sl_store_close(a);
+	tstore_cleanup(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +465,7 @@ int main(void)
 	    cmocka_unit_test(test_passwd),
 	    cmocka_unit_test(test_newer_schema_refused),
 	    cmocka_unit_test(test_snapshot_detects_other_writers),
+	    cmocka_unit_test(test_open_reads_one_snapshot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
