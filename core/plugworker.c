@@ -341,6 +341,20 @@ typedef struct {
 	sl_plug_outcome dead_out; /* what each case is told instead */
 } plug;
 
+/* A case posted to the worker: its CASE frame, sent while the worker
+ * checks the case before it, so that loading, checking and storing
+ * overlap. Kept whole until its results are taken: a worker that dies
+ * on an earlier case is sent it again. */
+typedef struct {
+	sl_wbuf f;
+	size_t from; /* the first plugin still to run on it */
+	size_t sent; /* bytes of f the current worker has read or got */
+	int any;     /* some plugin runs on it (set when sending starts) */
+} slot;
+
+/* Where a CASE frame's run flags are: after the length and the type. */
+#define FLAGS_AT 5
+
 struct sl_plugrun {
 	char *exe;
 	size_t n;
@@ -351,7 +365,10 @@ struct sl_plugrun {
 	unsigned char *in; /* received, not yet consumed */
 	size_t in_len, in_cap, in_used;
 	int eof;
-	sl_wbuf out;
+	int spawning; /* the INIT exchange: no case goes out */
+	/* the cases posted and not yet taken, oldest first (a ring) */
+	slot q[SL_PLUGRUN_AHEAD];
+	size_t q_head, q_n;
 	sl_arena arena;
 	sl_child_sigpipe guard;
 	int guarded;
@@ -364,7 +381,86 @@ static int stop(sl_plugrun *r, int kill_now)
 {
 	r->in_len = r->in_used = 0;
 	r->eof = 0;
+	/* a new worker has been sent nothing */
+	for (size_t k = 0; k < SL_PLUGRUN_AHEAD; k++)
+		r->q[k].sent = 0;
 	return sl_child_stop(&r->ch, kill_now, REAP_MS);
+}
+
+/* The run flags of a case frame about to go out: each plugin from
+ * q->from on that is usable and not given up on runs. */
+static void set_flags(sl_plugrun *r, slot *q)
+{
+	q->any = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		int run = i >= q->from && r->p[i].usable && !r->p[i].dead;
+		q->f.p[FLAGS_AT + i] = (unsigned char)run;
+		q->any |= run;
+	}
+}
+
+/* Write what the request pipe takes of the posted cases, in order,
+ * without waiting: PW_OK, PW_DEAD when the worker is gone (its results
+ * then end early, which the reader sees), PW_SYS. */
+static int pump(sl_plugrun *r)
+{
+	if (r->spawning || r->ch.pid <= 0)
+		return PW_OK;
+	for (size_t k = 0; k < r->q_n; k++) {
+		slot *q = &r->q[(r->q_head + k) % SL_PLUGRUN_AHEAD];
+		if (q->sent == 0) {
+			set_flags(r, q);
+			if (!q->any) {
+				q->sent = q->f.n; /* nothing to check it */
+				continue;
+			}
+		}
+		while (q->sent < q->f.n) {
+			ssize_t w = write(r->ch.to, q->f.p + q->sent,
+			                  q->f.n - q->sent);
+			if (w > 0)
+				q->sent += (size_t)w;
+			else if (w < 0 && errno == EINTR)
+				continue;
+			else if (w < 0 && errno == EAGAIN)
+				return PW_OK;
+			else if (w < 0 && errno == EPIPE)
+				return PW_DEAD;
+			else
+				return PW_SYS;
+		}
+	}
+	return PW_OK;
+}
+
+/* Wait for the result pipe to be readable, sending the posted cases
+ * meanwhile: the worker reads the next case only after writing the
+ * results of this one, and we read those results while it does. */
+static int wait_in(sl_plugrun *r, int64_t deadline)
+{
+	for (;;) {
+		int k = pump(r);
+		if (k == PW_SYS)
+			return k;
+		int sending = 0;
+		for (size_t j = 0; k == PW_OK && j < r->q_n; j++) {
+			const slot *q =
+			    &r->q[(r->q_head + j) % SL_PLUGRUN_AHEAD];
+			sending |= q->sent < q->f.n;
+		}
+		struct pollfd pf[2] = {{r->ch.from, POLLIN, 0},
+		                       {r->ch.to, POLLOUT, 0}};
+		int ms = sl_child_ms_left(deadline);
+		if (ms == 0)
+			return PW_TIMEOUT;
+		int got = poll(pf, sending && !r->spawning ? 2 : 1, ms);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return PW_SYS;
+		if (pf[0].revents)
+			return PW_OK;
+	}
 }
 
 /* sl_child_wait, in this file's terms */
@@ -437,8 +533,7 @@ static int recv_frame(sl_plugrun *r, int64_t deadline, uint8_t *type,
 		}
 		if (r->eof)
 			return PW_DEAD;
-		short got;
-		int k = wait_fd(r->ch.from, POLLIN, deadline, &got);
+		int k = wait_in(r, deadline);
 		if (k != PW_OK)
 			return k;
 		ssize_t g =
@@ -493,7 +588,17 @@ static sl_rc start_child(sl_plugrun *r)
 /* Start a worker and take it through loading and confinement. A plugin
  * that kills the worker while loading is marked dead and the worker
  * started again without it. */
+static sl_rc spawn_once(sl_plugrun *r, size_t *refused);
+
 static sl_rc spawn(sl_plugrun *r, size_t *refused)
+{
+	r->spawning = 1;
+	sl_rc rc = spawn_once(r, refused);
+	r->spawning = 0;
+	return rc;
+}
+
+static sl_rc spawn_once(sl_plugrun *r, size_t *refused)
 {
 	for (;;) {
 		sl_rc rc = start_child(r);
@@ -667,13 +772,17 @@ static int deliver(sl_plugrun *r, size_t i, sl_rbuf *body,
 	return 0;
 }
 
-sl_rc sl_plugrun_check(sl_plugrun *r, const shenli_case *c,
-                       const sl_plug_sink *sink)
+sl_rc sl_plugrun_post(sl_plugrun *r, const shenli_case *c)
 {
+	if (r->q_n >= SL_PLUGRUN_AHEAD)
+		return sl_error(SL_ESYS,
+		                _("internal: %d cases posted to the plugin "
+		                  "worker and not taken"),
+		                SL_PLUGRUN_AHEAD);
+	slot *q = &r->q[(r->q_head + r->q_n) % SL_PLUGRUN_AHEAD];
 	/* the frame: header, then a run flag per plugin, then the case */
-	sl_wbuf *b = &r->out;
+	sl_wbuf *b = &q->f;
 	frame_begin(b, F_CASE);
-	size_t flags = b->n;
 	for (size_t i = 0; i < r->n; i++)
 		sl_wbuf_u8(b, 0);
 	sl_casewire_put_case(b, c);
@@ -682,32 +791,59 @@ sl_rc sl_plugrun_check(sl_plugrun *r, const shenli_case *c,
 		                _("case %s is too large for the plugin worker"),
 		                c->case_id ? c->case_id : "?");
 	frame_len(b);
-	size_t from = 0;
-	while (from < r->n) {
+	q->from = 0;
+	q->sent = 0;
+	r->q_n++;
+	/* as much as the pipe takes now; the rest while results come */
+	if (pump(r) == PW_SYS)
+		return sl_error(SL_ESYS, _("talking to the plugin worker: %s"),
+		                strerror(errno));
+	return SL_OK;
+}
+
+/* Send the rest of the oldest case: the worker reads it before it
+ * checks anything, so this waits for nothing but the worker's reading. */
+static int flush_oldest(sl_plugrun *r, slot *q)
+{
+	if (q->sent == 0) {
+		set_flags(r, q);
+		if (!q->any)
+			q->sent = q->f.n;
+	}
+	if (q->sent >= q->f.n)
+		return PW_OK;
+	int k = send_all(r, q->f.p + q->sent, q->f.n - q->sent,
+	                 sl_child_now_ns() + SEND_MS * 1000000LL);
+	if (k == PW_OK)
+		q->sent = q->f.n;
+	return k;
+}
+
+sl_rc sl_plugrun_take(sl_plugrun *r, const sl_plug_sink *sink)
+{
+	if (!r->q_n)
+		return sl_error(SL_ESYS,
+		                _("internal: no case posted to the plugin "
+		                  "worker"));
+	slot *q = &r->q[r->q_head];
+	const unsigned char *flag = q->f.p + FLAGS_AT;
+	sl_rc rc = SL_OK;
+	while (q->from < r->n) {
 		size_t dummy;
-		if (r->ch.pid <= 0) {
-			sl_rc rc = spawn(r, &dummy);
-			if (rc)
-				return rc;
+		if (r->ch.pid <= 0 && (rc = spawn(r, &dummy)))
+			break;
+		int k = flush_oldest(r, q);
+		if (k == PW_SYS) {
+			rc = sl_error(SL_ESYS,
+			              _("talking to the plugin worker: %s"),
+			              strerror(errno));
+			break;
 		}
-		int any = 0;
-		for (size_t i = 0; i < r->n; i++) {
-			int run = i >= from && r->p[i].usable && !r->p[i].dead;
-			b->p[flags + i] = (unsigned char)run;
-			any |= run;
-		}
-		int k = any ? send_all(r, b->p, b->n,
-		                       sl_child_now_ns() + SEND_MS * 1000000LL)
-		            : PW_OK;
-		if (k == PW_SYS)
-			return sl_error(SL_ESYS,
-			                _("talking to the plugin worker: %s"),
-			                strerror(errno));
-		size_t i = from;
+		size_t i = q->from;
 		for (; i < r->n; i++) {
 			plug *p = &r->p[i];
 			sl_plug_outcome o = {SL_PLUG_RAN, ""};
-			if (!b->p[flags + i]) {
+			if (!flag[i]) {
 				if (p->dead)
 					o = p->dead_out;
 				else
@@ -727,13 +863,17 @@ sl_rc sl_plugrun_check(sl_plugrun *r, const shenli_case *c,
 			    (type != F_RESULT || sl_rbuf_u32(&body) != i ||
 			     deliver(r, i, &body, sink, &failed)))
 				k = PW_BAD;
-			if (k == PW_SYS)
-				return sl_error(
+			if (k == PW_SYS) {
+				rc = sl_error(
 				    SL_ESYS,
 				    _("talking to the plugin worker: %s"),
 				    strerror(errno));
+				break;
+			}
 			if (k != PW_OK) {
-				/* plugin i took the worker down with it */
+				/* plugin i took the worker down with it; the
+				 * cases posted after this one go to the next
+				 * worker again (stop() forgot what was sent) */
 				ended(r, k, &o);
 				if (++p->crashes >= CRASHES_MAX)
 					mark_dead(p, SL_PLUG_GAVE_UP, o.how);
@@ -743,9 +883,22 @@ sl_rc sl_plugrun_check(sl_plugrun *r, const shenli_case *c,
 			o.status = failed ? SL_PLUG_FAILED : SL_PLUG_RAN;
 			sink->done(sink->ud, i, &o);
 		}
-		from = i + 1;
+		if (rc)
+			break;
+		q->from = i + 1;
+		/* the rest of this case goes again, its flags from here on */
+		q->sent = 0;
 	}
-	return SL_OK;
+	r->q_head = (r->q_head + 1) % SL_PLUGRUN_AHEAD;
+	r->q_n--;
+	return rc;
+}
+
+sl_rc sl_plugrun_check(sl_plugrun *r, const shenli_case *c,
+                       const sl_plug_sink *sink)
+{
+	sl_rc rc = sl_plugrun_post(r, c);
+	return rc ? rc : sl_plugrun_take(r, sink);
 }
 
 void sl_plugrun_end(sl_plugrun *r)
@@ -757,7 +910,8 @@ void sl_plugrun_end(sl_plugrun *r)
 	if (r->guarded)
 		sl_child_sigpipe_restore(&r->guard);
 	free(r->in);
-	sl_wbuf_free(&r->out);
+	for (size_t k = 0; k < SL_PLUGRUN_AHEAD; k++)
+		sl_wbuf_free(&r->q[k].f);
 	sl_arena_free(&r->arena);
 	free(r->p);
 	free(r->exe);

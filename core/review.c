@@ -35,10 +35,13 @@ static const char *const view_sql[V__N] = {
 
 #define TXT(st, i) (sqlite3_column_text(st, i))
 
+/* Two readers, used in turn: case i+1 is loaded and handed to the
+ * plugin worker while the worker checks case i, whose view must live
+ * until its findings are stored. */
 typedef struct {
 	sqlite3_stmt *q[V__N];
-	sl_casereader *reader; /* reused case after case */
-	const sl_caseview *cv; /* the case being checked */
+	sl_casereader *reader[2]; /* case i is read by reader[i % 2] */
+	const sl_caseview *cv[2];
 } viewer;
 
 /* ---- findings, as the plugins emit them ------------------------------- */
@@ -358,17 +361,28 @@ static void sink_done(void *ud, size_t i, const sl_plug_outcome *o)
 	     NULL);
 }
 
-/* Check one case and replace its findings, inside the open transaction. */
-static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
-                     shenli_emitter *em, const todo *t, sl_review_result *res)
+/* Load case i of the run and hand it to the plugin worker. */
+static sl_rc load_post(viewer *v, struct plugins *pl, const todo *t, size_t i)
 {
-	sl_rc rc = sl_casereader_load(v->reader, t->ref, SL_CV_TABLES, &v->cv);
-	if (rc)
-		return rc;
+	sl_rc rc = sl_casereader_load(v->reader[i % 2], t->ref, SL_CV_TABLES,
+	                              &v->cv[i % 2]);
+	if (!rc && pl->n)
+		rc = sl_plugrun_post(pl->run, v->cv[i % 2]->c);
+	return rc;
+}
+
+/* Take the plugins' findings on case i (posted by load_post) and replace
+ * its findings, inside the open transaction. */
+static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
+                     shenli_emitter *em, const todo *t, size_t at,
+                     sl_review_result *res)
+{
+	const sl_caseview *cv = v->cv[at % 2];
+	sl_rc rc;
 	emitter_clear(em);
 	sink_ctx k = {em, pl, (size_t)-1};
 	sl_plug_sink sink = {&k, sink_finding, sink_done};
-	if (pl->n && (rc = sl_plugrun_check(pl->run, v->cv->c, &sink)))
+	if (pl->n && (rc = sl_plugrun_take(pl->run, &sink)))
 		return rc;
 	if (em->oom)
 		return sl_error(SL_ESYS, _("out of memory"));
@@ -438,7 +452,7 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	    json_pack("{s:o, s:i, s:i, s:i, s:s, s:i, s:s, s:s?}", "plugins",
 	              plv, "blockers", res->blockers, "warnings", res->warnings,
 	              "notes", res->notes, "findings_sha256", hex, "rev",
-	              v->cv->rev, "agency", v->cv->agency, "zone", v->cv->zone);
+	              cv->rev, "agency", cv->agency, "zone", cv->zone);
 	rc = sl_audit(s, "review.run", t->case_id, d);
 	json_decref(d);
 	return rc;
@@ -557,6 +571,20 @@ sl_rc sl_review_run(sl_store *s, const sl_review_run_req *rq,
 
 /* Check the cases of t; own_tx: in a transaction of its own (else in the
  * caller's, which commits). */
+static void drop_finding(void *ud, size_t plugin, const shenli_finding *f)
+{
+	(void)ud;
+	(void)plugin;
+	(void)f;
+}
+
+static void drop_done(void *ud, size_t plugin, const sl_plug_outcome *o)
+{
+	(void)ud;
+	(void)plugin;
+	(void)o;
+}
+
 static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
                       int own_tx,
                       int (*cb)(const sl_review_result *r, void *ud), void *ud)
@@ -567,20 +595,32 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 	for (int i = 0; i < V__N && !rc; i++)
 		if (sl_db_prepare(s, view_sql[i], &v.q[i]))
 			rc = sl_db_err(s, _("preparing the review"));
-	if (!rc)
-		rc = sl_casereader_new(s, &v.reader);
+	for (int k = 0; k < 2 && !rc; k++)
+		rc = sl_casereader_new(s, &v.reader[k]);
 	/* one transaction, one signature, for the whole run; a larger page
 	 * cache keeps its written pages from being spilled and rewritten */
 	sl_db_cache(s, 32768);
 	if (!rc && t->n && own_tx)
 		rc = sl_tx_begin_unchanged(s); /* see sl_review_run */
+	if (!rc && t->n)
+		rc = load_post(&v, pl, &t->v[0], 0);
 	for (size_t i = 0; !rc && i < t->n; i++) {
 		sl_review_result res;
-		rc = run_one(s, &v, pl, &em, &t->v[i], &res);
+		if (i + 1 < t->n && (rc = load_post(&v, pl, &t->v[i + 1], i + 1)))
+			break;
+		rc = run_one(s, &v, pl, &em, &t->v[i], i, &res);
 		res.index = i + 1;
 		res.total = t->n;
-		if (!rc && cb && cb(&res, ud))
+		if (!rc && cb && cb(&res, ud)) {
+			/* the next case was posted: its results are not
+			 * wanted, but the worker must be left with none */
+			if (i + 1 < t->n && pl->n) {
+				sl_plug_sink none = {NULL, drop_finding,
+				                     drop_done};
+				rc = sl_plugrun_take(pl->run, &none);
+			}
 			break;
+		}
 	}
 	if (t->n && own_tx) {
 		if (!rc)
@@ -591,7 +631,8 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 	sl_db_cache(s, 0);
 	for (int i = 0; i < V__N; i++)
 		sqlite3_finalize(v.q[i]);
-	sl_casereader_free(v.reader);
+	sl_casereader_free(v.reader[0]);
+	sl_casereader_free(v.reader[1]);
 	emitter_clear(&em);
 	free(em.v);
 	return rc;
