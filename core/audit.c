@@ -150,6 +150,7 @@ void sl_audit_tx_reset(sl_store *s)
 {
 	pending_free(&s->pending);
 	s->n_entries = 0;
+	s->tx_cases_only = 1;
 }
 
 static sl_rc insert_pending(sl_store *s, const uint8_t *sig)
@@ -250,6 +251,8 @@ sl_rc sl_audit(sl_store *s, const char *action, const char *object,
 		pending_free(p);
 		return sl_error(SL_ESYS, _("out of memory"));
 	}
+	if (strncmp(action, "case.", 5) && strncmp(action, "review.", 7))
+		s->tx_cases_only = 0;
 	p->seq = s->head_seq + 1;
 	p->ts = s->tx_ms;
 	sl_audit_entry e = {p->seq,    p->ts,      s->actor.id, p->action,

@@ -416,8 +416,8 @@ static int pump(sl_plugrun *r)
 			}
 		}
 		while (q->sent < q->f.n) {
-			ssize_t w = write(r->ch.to, q->f.p + q->sent,
-			                  q->f.n - q->sent);
+			ssize_t w =
+			    write(r->ch.to, q->f.p + q->sent, q->f.n - q->sent);
 			if (w > 0)
 				q->sent += (size_t)w;
 			else if (w < 0 && errno == EINTR)

@@ -606,7 +606,8 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 		rc = load_post(&v, pl, &t->v[0], 0);
 	for (size_t i = 0; !rc && i < t->n; i++) {
 		sl_review_result res;
-		if (i + 1 < t->n && (rc = load_post(&v, pl, &t->v[i + 1], i + 1)))
+		if (i + 1 < t->n &&
+		    (rc = load_post(&v, pl, &t->v[i + 1], i + 1)))
 			break;
 		rc = run_one(s, &v, pl, &em, &t->v[i], i, &res);
 		res.index = i + 1;

@@ -35,6 +35,9 @@ struct sl_store {
 	/* transaction state */
 	int in_tx;
 	int n_entries; /* audit entries appended in this tx */
+	/* every entry of this tx is a case's (case.*, review.*): replaying
+	 * them cannot change the registry (tx.c, after the commit) */
+	int tx_cases_only;
 	int64_t head_seq;
 	uint8_t head_hash[SL_SHA256_LEN];
 	sl_pending pending;
