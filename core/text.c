@@ -105,6 +105,10 @@ int sl_text_safe(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	for (size_t i = 0; i < n;) {
+		if (s[i] >= 0x20 && s[i] < 0x7F) {
+			i++;
+			continue;
+		}
 		size_t l = seq_len(s + i, n - i);
 		if (!l || klass(cp_of(s + i, l)))
 			return 0;
@@ -122,6 +126,11 @@ char *sl_text_clean(const char *str, const char *unsafe_as)
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < n;) {
+		/* printable ASCII, most of every listing, is itself */
+		if (s[i] >= 0x20 && s[i] < 0x7F) {
+			out[o++] = (char)s[i++];
+			continue;
+		}
 		size_t l = seq_len(s + i, n - i);
 		int k = l ? klass(cp_of(s + i, l)) : 3;
 		if (k == 0) {

@@ -166,6 +166,8 @@ const char *cli_state_label(const char *state);
 const char *cli_role_label(const char *role);
 const char *cli_decision_label(const char *decision);
 /* The same for any codes: ctx_ids[i] is NC_(CONTEXT, codes[i]). */
+/* Forget the labels looked up so far (the locale changed). */
+void cli_labels_forget(void);
 const char *cli_label(const char *code, const char *const *codes,
                       const char *const *ctx_ids, size_t n);
 

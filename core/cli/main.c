@@ -147,6 +147,7 @@ static int help(int argc, char **argv, sl_cli *g)
  * LC_MESSAGES and LANG as usual; the C locale stays English. */
 void cli_init_locale(void)
 {
+	cli_labels_forget();
 	if (!setlocale(LC_ALL, "")) {
 		/* The locale asked for is not installed (on Debian: not made
 		 * by locale-gen), so the C library would answer in English.

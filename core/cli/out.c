@@ -106,6 +106,13 @@ size_t cli_width(const char *s)
 	size_t n = strlen(s), w = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t c = 0;
+		/* ASCII is one column, whatever wcwidth would say of a
+		 * control character (sanitised away before this anyway) */
+		if (u[i] < 0x80) {
+			w++;
+			i++;
+			continue;
+		}
 		size_t l = utf8_dec(u + i, n - i, &c);
 		if (!l) {
 			w++;
@@ -343,6 +350,18 @@ long long cli_parse_utc(const char *iso)
 /* NC_(CONTEXT, CODE): the code is the msgid, so that the C locale shows the
  * code itself (what --state and --role take), and the context keeps
  * "member" the role apart from any other "member". */
+/* A listing asks for the same few labels row after row: the catalogue's
+ * answers, kept until the locale changes (cli_labels_forget). */
+static struct {
+	const char *id, *label;
+} seen[64];
+static size_t nseen;
+
+void cli_labels_forget(void)
+{
+	nseen = 0;
+}
+
 const char *cli_label(const char *code, const char *const *codes,
                       const char *const *ctx_ids, size_t n)
 {
@@ -350,8 +369,16 @@ const char *cli_label(const char *code, const char *const *codes,
 		return "-";
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(code, codes[i])) {
+			for (size_t k = 0; k < nseen; k++)
+				if (seen[k].id == ctx_ids[i])
+					return seen[k].label;
 			const char *t = gettext(ctx_ids[i]);
-			return t == ctx_ids[i] ? codes[i] : t;
+			t = t == ctx_ids[i] ? codes[i] : t;
+			if (nseen < 64) {
+				seen[nseen].id = ctx_ids[i];
+				seen[nseen++].label = t;
+			}
+			return t;
 		}
 	return code;
 }
