@@ -18,6 +18,12 @@
  *             "out": {ARG: BASE64}}                  run
  *
  *
+ * A run's "stream_out": true (sent only without "stream") asks for stdout
+ * as it is made: before the reply come messages {"stdout_chunk": BASE64},
+ * each at most SL_STREAM_CHUNK bytes of output with the names of files put
+ * back, and the reply's "stdout" is then empty. So a listing of any length
+ * goes through, and neither end holds it whole.
+ *
  * A run's "stream": {"word": I} says that the bytes of argv[I] (case
  * import --jsonl FILE|-, argmap.h) follow the request instead of being in
  * it, as chunks: each a 4-byte big-endian length and that many bytes (at
@@ -35,8 +41,9 @@
 
 #include <shenli/base.h>
 
-/* The largest message either end accepts: files and output travel whole
- * (base64 in JSON), so this bounds a command's input and output too. */
+/* The largest message either end accepts: files travel whole (base64 in
+ * JSON), so this bounds a command's input, and its output where stdout is
+ * not streamed (the web front's pages, an import that streams its input). */
 #define SL_WIRE_MAX (64u << 20)
 /* A session token: 32 random bytes, sent as 64 hex digits. */
 #define SL_TOKEN_LEN 32

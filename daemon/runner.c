@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +14,14 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../core/cli/cli.h"
 #include "../core/store.h"
 #include "argmap.h"
+#include "namemap.h"
 #include "proto.h"
 #include "request.h"
 
@@ -221,34 +224,29 @@ static char **substitute(const json_t *req, const char *store_path, int sw,
 	return av;
 }
 
+/* The stand-ins as from -> to pairs (namemap.h); NULL if out of memory. */
+static sl_namemap *name_pairs(const stand_in *st, size_t nst)
+{
+	sl_namemap *m = calloc(nst + 1, sizeof *m);
+	for (size_t k = 0; m && k < nst; k++)
+		m[k] = (sl_namemap){st[k].path, st[k].name};
+	return m;
+}
+
 /* The whole of a memfd, with every stand-in's name put back as the name
  * the client used (in messages: "a.json: ..."). */
 static char *slurp(int fd, const stand_in *st, size_t nst, size_t *len)
 {
-	char *buf = NULL;
-	if (lseek(fd, 0, SEEK_SET) != 0 ||
-	    sl_fd_read(fd, "output", SL_WIRE_MAX / 2, &buf, len) != SL_OK)
-		return NULL;
-	for (size_t k = 0; k < nst; k++) {
-		size_t fl = strlen(st[k].path), nl = strlen(st[k].name);
-		char *p;
-		size_t off = 0;
-		while ((p = memmem(buf + off, *len - off, st[k].path, fl))) {
-			size_t at = (size_t)(p - buf);
-			char *nb = malloc(*len - fl + nl + 1);
-			if (!nb)
-				break;
-			memcpy(nb, buf, at);
-			memcpy(nb + at, st[k].name, nl);
-			memcpy(nb + at + nl, p + fl, *len - at - fl);
-			*len = *len - fl + nl;
-			nb[*len] = 0;
-			free(buf);
-			buf = nb;
-			off = at + nl;
-		}
-	}
-	return buf;
+	char *buf = NULL, *named = NULL;
+	size_t n;
+	sl_namemap *m = name_pairs(st, nst);
+	if (m && lseek(fd, 0, SEEK_SET) == 0 &&
+	    sl_fd_read(fd, "output", SL_WIRE_MAX / 2, &buf, &n) == SL_OK &&
+	    sl_namemap_put(m, nst, buf, n, 1, &named, len) < 0)
+		named = NULL;
+	free(buf);
+	free(m);
+	return named;
 }
 
 /* The stream that follows the request (proto.h), through a pipe: a
@@ -285,6 +283,80 @@ static json_t *b64_string(const char *data, size_t len)
 	json_t *j = b ? json_string(b) : NULL;
 	free(b);
 	return j;
+}
+
+/* Send t[0..n) on as one chunk with the names put back; returns how many
+ * bytes at the end are held back (a name perhaps cut), unless last. */
+static size_t send_named(int conn, const sl_namemap *m, size_t nm,
+                         const char *t, size_t n, int last, int *gone)
+{
+	char *out;
+	size_t o;
+	long held = sl_namemap_put(m, nm, t, n, last, &out, &o);
+	if (held < 0) {
+		*gone = 1; /* out of memory: nothing more is sent */
+		return 0;
+	}
+	if (o && !*gone) {
+		json_t *msg = json_object();
+		if (!msg ||
+		    json_object_set_new(msg, "stdout_chunk",
+		                        b64_string(out, o)) ||
+		    sl_wire_send(conn, msg) != SL_OK)
+			*gone = 1; /* the client went: the rest is dropped */
+		json_decref(msg);
+	}
+	free(out);
+	return (size_t)held;
+}
+
+/* stdout as the command writes it, sent on while it runs (the client asked
+ * and streams no input, so nothing waits on it the other way): a pipe,
+ * read by a process of its own that sends it in chunks, each a message
+ * {"stdout_chunk": BASE64} (proto.h), with the stand-ins' names put back.
+ * A listing of any length then goes through without being held whole.
+ * Returns the pipe's write end (the command's stdout), or -1. */
+static int start_pump(int conn, const stand_in *st, size_t nst, pid_t *pump)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		signal(SIGPIPE, SIG_IGN);
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		sl_namemap *nm = name_pairs(st, nst);
+		size_t cap = SL_STREAM_CHUNK, have = 0;
+		char *buf = nm ? malloc(cap) : NULL;
+		int gone = 0, eof = 0;
+		while (buf && !eof) {
+			ssize_t r = read(p[0], buf + have, cap - have);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				eof = 1;
+			else
+				have += (size_t)r;
+			/* a chunk is sent when it is full, at the end, or
+			 * when the command pauses in its output */
+			struct pollfd pf = {p[0], POLLIN, 0};
+			if (!eof && have < cap && poll(&pf, 1, 50) > 0)
+				continue;
+			size_t held =
+			    send_named(conn, nm, nst, buf, have, eof, &gone);
+			memmove(buf, buf + have - held, held);
+			have = held;
+		}
+		_exit(buf ? 0 : 1);
+	}
+	close(p[0]);
+	if (pid < 0) {
+		close(p[1]);
+		return -1;
+	}
+	*pump = pid;
+	return p[1];
 }
 
 void sl_runner_main(int fd, const json_t *req, const sl_session *s, uid_t peer,
@@ -336,6 +408,12 @@ void sl_runner_main(int fd, const json_t *req, const sl_session *s, uid_t peer,
 	        ? substitute(req, store_path, sw, stream_fd, st, &nst, &argc)
 	        : NULL;
 	outs = json_object();
+	pid_t pump = -1;
+	if (av && sw < 0 && json_is_true(json_object_get(req, "stream_out")) &&
+	    out_fd >= 0) {
+		close(out_fd);
+		out_fd = start_pump(fd, st, nst, &pump);
+	}
 	if (in_fd >= 0 && !stdin_streams)
 		lseek(in_fd, 0, SEEK_SET);
 	if (!av || !outs || in_fd < 0 || out_fd < 0 || err_fd < 0 ||
@@ -358,12 +436,23 @@ void sl_runner_main(int fd, const json_t *req, const sl_session *s, uid_t peer,
 	int rc = cli_run(argc, av, &g);
 	fflush(stdout);
 	fflush(stderr);
+	if (pump > 0) {
+		/* the end of stdout: the pump sends the rest, then ends,
+		 * before the answer goes on the same connection */
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null < 0 || dup2(null, 1) < 0)
+			_exit(1);
+		close(null);
+		close(out_fd);
+		while (waitpid(pump, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	for (size_t k = 0; k < nst; k++)
 		if (st[k].dir)
 			remove_private_dir(&st[k]);
 
 	size_t olen = 0, elen = 0;
-	char *o = slurp(out_fd, st, nst, &olen);
+	char *o = pump > 0 ? strdup("") : slurp(out_fd, st, nst, &olen);
 	char *e = slurp(err_fd, st, nst, &elen);
 	json_t *r = o && e ? json_pack("{s:i, s:o, s:o, s:O}", "rc", rc,
 	                               "stdout", b64_string(o, olen), "stderr",

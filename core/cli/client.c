@@ -90,6 +90,31 @@ static int connect_service(void)
 /* One request, one reply; a refusal ({"error"}) becomes its exit code
  * with the message recorded. stream >= 0: what the request's "stream"
  * names follows it, read from that descriptor (proto.h). */
+/* The reply, after the chunks of stdout that come before it when the
+ * request asked for them (proto.h): each written out as it comes. */
+static sl_rc recv_reply(int fd, const json_t *req, json_t **reply)
+{
+	int chunks = json_is_true(json_object_get(req, "stream_out"));
+	for (;;) {
+		sl_rc rc = sl_wire_recv(fd, reply);
+		if (rc || !chunks || !sl_wire_has(*reply, "stdout_chunk"))
+			return rc;
+		unsigned char *b;
+		size_t len;
+		if (sl_wire_bytes(*reply, "stdout_chunk", &b, &len)) {
+			json_decref(*reply);
+			*reply = NULL;
+			return sl_error(SL_ESYS,
+			                _("the service sent output that is "
+			                  "not base64"));
+		}
+		fwrite(b, 1, len, stdout);
+		free(b);
+		json_decref(*reply);
+		*reply = NULL;
+	}
+}
+
 static sl_rc exchange_stream(const json_t *req, int stream, const char *name,
                              json_t **reply)
 {
@@ -105,12 +130,12 @@ static sl_rc exchange_stream(const json_t *req, int stream, const char *name,
 		 * stream */
 		char keep[1024];
 		snprintf(keep, sizeof keep, "%s", sl_errmsg());
-		if (sl_wire_recv(fd, reply) == SL_OK)
+		if (recv_reply(fd, req, reply) == SL_OK)
 			rc = SL_OK;
 		else
 			sl_error(rc, "%s", keep);
 	} else if (!rc) {
-		rc = sl_wire_recv(fd, reply);
+		rc = recv_reply(fd, req, reply);
 	}
 	close(fd);
 	if (rc)
@@ -661,6 +686,11 @@ int cli_client_run(int n, char **rest, sl_cli *g)
 		                             json_pack("{s:i}", "word", sw)))
 			rc = sl_error(SL_ESYS, _("out of memory"));
 	}
+	/* stdout comes as it is made, unless input streams the other way
+	 * (one side would wait on the other: runner.c) */
+	if (!rc && sw < 0 &&
+	    json_object_set_new(req, "stream_out", json_true()))
+		rc = sl_error(SL_ESYS, _("out of memory"));
 	if (!rc)
 		rc = add_inputs(req, n, rest, kinds, sw);
 	if (!rc)

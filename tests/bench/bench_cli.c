@@ -71,10 +71,12 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
+#include "benchproc.h"
 #include "cases.h"
 #include "crypto.h"
 #include "schema.h"
@@ -231,16 +233,27 @@ static pid_t spawn(char *const *argv, const char *out, int pin,
 	return pid;
 }
 
+static res ended(int st, const struct rusage *ru, double t0,
+                 const char *tfile);
+
 static res finish(pid_t pid, double t0, const char *tfile)
 {
-	res r = {0};
 	int st;
 	struct rusage ru;
 	if (wait4(pid, &st, 0, &ru) < 0)
 		die("wait: %s", strerror(errno));
+	return ended(st, &ru, t0, tfile);
+}
+
+/* What a process that ended with st and ru says: its wall time since t0,
+ * exit code and peak RSS (time -v's from tfile, else wait4's). */
+static res ended(int st, const struct rusage *ru, double t0,
+                 const char *tfile)
+{
+	res r = {0};
 	r.wall = now() - t0;
 	r.rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	r.rss_kib = ru.ru_maxrss;
+	r.rss_kib = ru->ru_maxrss;
 	if (g_have_time) {
 		char *t = read_file(tfile);
 		const char *m =
@@ -974,6 +987,158 @@ static void op_auditlog(long n)
 	free(dir);
 }
 
+/* ---- in a session: how shenlid runs the same commands ------------------- */
+
+/*
+ * In service mode (the workstation's normal one) shenlid holds the keys and
+ * a worker of its own, forked per command, runs the command on a store
+ * opened with the session's keys: no scrypt, so the worker's peak RSS is
+ * the listing's own, where an embedded command's is the unlock's 139 MiB
+ * whatever it lists. The worker's peak is read from /proc (VmHWM) while
+ * it runs, every 5 ms, in a run of its own that is not timed (the
+ * sampling costs CPU); the timed runs are not sampled.
+ */
+static long vm_hwm_kib(const char *pid)
+{
+	char *p = fmt("/proc/%s/status", pid), *t = read_file(p);
+	const char *m = t ? strstr(t, "VmHWM:") : NULL;
+	long kib = m ? atol(m + 6) : 0;
+	free(t);
+	free(p);
+	return kib;
+}
+
+/* The largest VmHWM among svc's children (its command workers) now. */
+static long workers_hwm(pid_t svc)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	long best = 0;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		char *p = fmt("/proc/%s/stat", e->d_name), *t = read_file(p);
+		free(p);
+		/* pid (comm) state ppid ...: comm may hold spaces */
+		const char *r = t ? strrchr(t, ')') : NULL;
+		long ppid = 0;
+		if (r && sscanf(r + 1, " %*c %ld", &ppid) == 1 &&
+		    ppid == (long)svc) {
+			long k = vm_hwm_kib(e->d_name);
+			if (k > best)
+				best = k;
+		}
+		free(t);
+	}
+	if (d)
+		closedir(d);
+	return best;
+}
+
+/* The client with args in the session, its worker's peak RSS sampled. */
+static long session_worker_kib(pid_t svc, char **args)
+{
+	char *tfile = fmt("%s/time.s", g_work);
+	double t0 = now();
+	pid_t pid = spawn(shenli_argv(NULL, NULL, args), NULL, 0, tfile);
+	long best = 0;
+	int st;
+	struct rusage ru;
+	for (;;) {
+		pid_t w = wait4(pid, &st, WNOHANG, &ru);
+		if (w == pid)
+			break;
+		if (w < 0)
+			die("wait: %s", strerror(errno));
+		long k = workers_hwm(svc);
+		if (k > best)
+			best = k;
+		usleep(5000);
+	}
+	res r = ended(st, &ru, t0, tfile);
+	unlink(tfile);
+	free(tfile);
+	if (r.rc != 0) {
+		show_stderr();
+		die("in a session: shenli %s %s: exit %d", args[0], args[1],
+		    r.rc);
+	}
+	return best;
+}
+
+static pid_t g_svc; /* shenlid, stopped on any exit */
+
+static void svc_stop(void)
+{
+	if (g_svc > 0) {
+		kill(g_svc, SIGTERM);
+		waitpid(g_svc, NULL, 0);
+		g_svc = 0;
+	}
+}
+
+/* Log user in to the session (logging out whoever was). */
+static void session_login(const char *dir, const char *user)
+{
+	sl(NULL, NULL, NULL, 0, ARGS("logout"));
+	char *pw = fmt("%s/%s.pw", dir, user);
+	res in = sl(NULL, NULL, NULL, 0,
+	            ARGS("--user", (char *)user, "--passphrase-file", pw,
+	                 "login"));
+	free(pw);
+	if (in.rc != 0) {
+		show_stderr();
+		die("login to shenlid as %s: exit %d", user, in.rc);
+	}
+}
+
+static void op_session(long n)
+{
+	char *dir = built_cases(n);
+	char *sock = fmt("%s/s.sock", g_work), *xdg = fmt("%s/xdg", g_work);
+	if (mkdir(xdg, 0700) && errno != EEXIST)
+		die("%s: %s", xdg, strerror(errno));
+	bp_name = "bench_cli";
+	fflush(stdout);
+	g_svc = bp_shenlid(SHENLID_BIN, dir, sock, 0);
+	atexit(svc_stop);
+	setenv("SHENLI_SOCKET", sock, 1);
+	setenv("XDG_RUNTIME_DIR", xdg, 1);
+	struct {
+		const char *op, *user;
+		char **args;
+	} ops[] = {
+	    {"`case list --json` in a session", "boss",
+	     ARGS("case", "list", "--json")},
+	    {"`case list` in a session", "boss", ARGS("case", "list")},
+	    {"`audit log --json` in a session", "admin",
+	     ARGS("audit", "log", "--json")},
+	};
+	const char *who = "";
+	for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) {
+		if (strcmp(who, ops[k].user))
+			session_login(dir, who = ops[k].user);
+		double t[MAX_RUNS];
+		for (int i = 0; i < g_runs; i++)
+			t[i] = sl(NULL, NULL, NULL, 0, ops[k].args).wall;
+		double med = median(t, g_runs);
+		long kib = session_worker_kib(g_svc, ops[k].args);
+		char nowv[64];
+		snprintf(nowv, sizeof nowv, "%.2f s", med);
+		printf("  %-40s %8.3f s  worker peak RSS %6.1f MiB\n",
+		       ops[k].op, med, (double)kib / 1024);
+		add_row(ops[k].op, n, nowv, "(RSS: shenlid's worker)", "-",
+		        kib);
+	}
+	sl(NULL, NULL, NULL, 0, ARGS("logout"));
+	unsetenv("SHENLI_SOCKET");
+	unsetenv("XDG_RUNTIME_DIR");
+	svc_stop();
+	free(sock);
+	free(xdg);
+	free(dir);
+}
+
 /* Another writer beside a long import: probes one after another. */
 static void op_writer(long n)
 {
@@ -1061,7 +1226,7 @@ static void usage(void)
 	        "                 [--only OP,...] [--cache DIR] [--shenli "
 	        "PATH]\n"
 	        "OPs: import import1 review list listjson listcore auditlog\n"
-	        "     writer\n"
+	        "     session writer\n"
 	        "SHENLI_BENCH_CACHE=DIR keeps built stores between runs.\n");
 	exit(2);
 }
@@ -1150,6 +1315,8 @@ int main(int argc, char **argv)
 			op_list_core(n);
 		if (want(only, "auditlog"))
 			op_auditlog(n);
+		if (want(only, "session"))
+			op_session(n);
 		if (want(only, "writer"))
 			op_writer(n);
 	}

@@ -3,7 +3,8 @@
 # once and their commands go over a unix socket.
 #
 #   - login, then case import / list / show, review run, audit verify through
-#     the service give what embedded mode gives, byte for byte;
+#     the service give what embedded mode gives, byte for byte; a listing
+#     longer than a chunk of stdout too (it streams);
 #   - the session token is a private file (0600 in a 0700 directory); a
 #     forged token, and (as root) a real token from another OS account, are
 #     refused; logout and the idle timeout end the session;
@@ -158,6 +159,16 @@ same "case list --json" case list --json
 check "case list --json holds the imported case" grep -q "\"$ID\"" "$T/s.out"
 same "case show" case show "$ID"
 same "case show --json" case show "$ID" --json
+# A listing longer than a chunk of stdout (1 MiB, proto.h "stream_out")
+# comes as it is made, whole and in order, the same as embedded mode's;
+# the worker never holds it (bench_cli --only session: its peak RSS).
+"$SHENLI" sample docket --cases 5000 --seed 9 --start 800000 >"$T/many.jsonl"
+as boss case import --jsonl "$T/many.jsonl" >/dev/null 2>"$ERR"
+check "5000 more imported (exit $?: 1 when some were deferred)" test $? -le 1
+same "case list --json of 5000 more" case list --json
+check "... which is more than one chunk ($(stat -c %s "$T/s.out") bytes)" test "$(stat -c %s "$T/s.out")" -gt 1100000
+same "case list of 5000 more" case list
+same "case list --state accepted --json" case list --state accepted --json
 expect_rc 1 svc boss review run "$ID"
 check "review run through the service: the example's blocker" grep -q "1 blocker" "$OUT"
 same "review run (again)" review run "$ID"

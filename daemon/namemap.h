@@ -1,0 +1,27 @@
+/*
+ * namemap.h - the names of files put back in a command's output.
+ *
+ * shenlid's worker hands a command stand-ins for the files a client named
+ * (/proc/self/fd/NNN, or a private directory: runner.c), so what the
+ * command prints names the stand-ins; the client must see its own names.
+ * Output may come in chunks (a streamed listing, proto.h): a name cut by
+ * a chunk's end is held back and put back whole with the next chunk.
+ */
+#ifndef SHENLID_NAMEMAP_H
+#define SHENLID_NAMEMAP_H
+
+#include <stddef.h>
+
+typedef struct {
+	const char *from; /* the stand-in's path */
+	const char *to;   /* the name the client used */
+} sl_namemap;
+
+/* t[0..n) with every from of m[0..nm) replaced by its to, into *out
+ * (malloc'ed, NUL-terminated) and *olen. Unless last, bytes at the end
+ * that could begin a from cut short are not consumed: returns how many
+ * (the caller puts them in front of the next chunk); -1 out of memory. */
+long sl_namemap_put(const sl_namemap *m, size_t nm, const char *t, size_t n,
+                    int last, char **out, size_t *olen);
+
+#endif
