@@ -57,6 +57,7 @@
  * that unlock's time off the command's; for tiny N they mean nothing.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -71,7 +72,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -233,8 +233,7 @@ static pid_t spawn(char *const *argv, const char *out, int pin,
 	return pid;
 }
 
-static res ended(int st, const struct rusage *ru, double t0,
-                 const char *tfile);
+static res ended(int st, const struct rusage *ru, double t0, const char *tfile);
 
 static res finish(pid_t pid, double t0, const char *tfile)
 {
@@ -247,8 +246,7 @@ static res finish(pid_t pid, double t0, const char *tfile)
 
 /* What a process that ended with st and ru says: its wall time since t0,
  * exit code and peak RSS (time -v's from tfile, else wait4's). */
-static res ended(int st, const struct rusage *ru, double t0,
-                 const char *tfile)
+static res ended(int st, const struct rusage *ru, double t0, const char *tfile)
 {
 	res r = {0};
 	r.wall = now() - t0;
@@ -1082,9 +1080,9 @@ static void session_login(const char *dir, const char *user)
 {
 	sl(NULL, NULL, NULL, 0, ARGS("logout"));
 	char *pw = fmt("%s/%s.pw", dir, user);
-	res in = sl(NULL, NULL, NULL, 0,
-	            ARGS("--user", (char *)user, "--passphrase-file", pw,
-	                 "login"));
+	res in =
+	    sl(NULL, NULL, NULL, 0,
+	       ARGS("--user", (char *)user, "--passphrase-file", pw, "login"));
 	free(pw);
 	if (in.rc != 0) {
 		show_stderr();
