@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit.h"
 #include "canon.h"
@@ -42,7 +43,23 @@ typedef struct {
 	sqlite3_stmt *q[V__N];
 	sl_casereader *reader[2]; /* case i is read by reader[i % 2] */
 	const sl_caseview *cv[2];
+	/* after the first batch, another command may have written between
+	 * two: a case no longer under review is passed over (skip) */
+	int recheck, skip[2];
 } viewer;
+
+/*
+ * A run over many cases commits in batches, as an import does (import.c),
+ * so that another writer waits for one batch, not for the whole run: a
+ * batch closes between two cases once it has run BATCH_MS (and has
+ * BATCH_MIN cases), or at BATCH_MAX. Each case's findings and its entry
+ * are in one batch. What a later batch reads is read in its own
+ * transaction, and a case that another command took out of review in
+ * between (signed off, returned) is not checked.
+ */
+#define BATCH_MS 1000
+#define BATCH_MIN 64
+#define BATCH_MAX 4096
 
 /* ---- findings, as the plugins emit them ------------------------------- */
 
@@ -366,9 +383,46 @@ static sl_rc load_post(viewer *v, struct plugins *pl, const todo *t, size_t i)
 {
 	sl_rc rc = sl_casereader_load(v->reader[i % 2], t->ref, SL_CV_TABLES,
 	                              &v->cv[i % 2]);
-	if (!rc && pl->n)
+	if (rc)
+		return rc;
+	sl_state st = v->cv[i % 2]->state;
+	v->skip[i % 2] = v->recheck && st != SL_ST_ACCEPTED &&
+	                 st != SL_ST_IN_REVIEW && st != SL_ST_DELIBERATED;
+	if (!v->skip[i % 2] && pl->n)
 		rc = sl_plugrun_post(pl->run, v->cv[i % 2]->c);
 	return rc;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The open batch committed, whoever waits to write let go first, and the
+ * next batch begun; from then on a case is checked only if it is still
+ * under review. */
+static sl_rc batch_close(sl_store *s, size_t *written)
+{
+	/* a batch of cases all passed over wrote nothing: no entry, no
+	 * commit */
+	if (!*written) {
+		sl_tx_rollback(s);
+		return SL_OK;
+	}
+	*written = 0;
+	return sl_tx_commit(s);
+}
+
+static sl_rc next_batch(sl_store *s, viewer *v, size_t *written)
+{
+	sl_rc rc = batch_close(s, written);
+	if (rc)
+		return rc;
+	sl_tx_yield(s);
+	v->recheck = 1;
+	return sl_tx_begin(s);
 }
 
 /* Take the plugins' findings on case i (posted by load_post) and replace
@@ -597,25 +651,45 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 			rc = sl_db_err(s, _("preparing the review"));
 	for (int k = 0; k < 2 && !rc; k++)
 		rc = sl_casereader_new(s, &v.reader[k]);
-	/* one transaction, one signature, for the whole run; a larger page
-	 * cache keeps its written pages from being spilled and rewritten */
+	/* a transaction and a signature a batch; a larger page cache keeps
+	 * a batch's written pages from being spilled and rewritten */
 	sl_db_cache(s, 32768);
 	if (!rc && t->n && own_tx)
 		rc = sl_tx_begin_unchanged(s); /* see sl_review_run */
 	if (!rc && t->n)
 		rc = load_post(&v, pl, &t->v[0], 0);
+	int64_t batch_t0 = mono_ms();
+	size_t batch_n = 0, written = 0;
 	for (size_t i = 0; !rc && i < t->n; i++) {
 		sl_review_result res;
-		if (i + 1 < t->n &&
+		/* a batch that ends after this case: the next case is read
+		 * after the commit, in the next batch's transaction */
+		int more = i + 1 < t->n;
+		int ends =
+		    own_tx && more && ++batch_n >= BATCH_MIN &&
+		    (batch_n >= BATCH_MAX || mono_ms() - batch_t0 >= BATCH_MS);
+		if (more && !ends &&
 		    (rc = load_post(&v, pl, &t->v[i + 1], i + 1)))
 			break;
-		rc = run_one(s, &v, pl, &em, &t->v[i], i, &res);
-		res.index = i + 1;
-		res.total = t->n;
+		int skipped = v.skip[i % 2];
+		if (!skipped) {
+			rc = run_one(s, &v, pl, &em, &t->v[i], i, &res);
+			res.index = i + 1;
+			res.total = t->n;
+			written++;
+		}
+		if (!rc && ends) {
+			if (!(rc = next_batch(s, &v, &written)))
+				rc = load_post(&v, pl, &t->v[i + 1], i + 1);
+			batch_t0 = mono_ms();
+			batch_n = 0;
+		}
+		if (skipped)
+			continue;
 		if (!rc && cb && cb(&res, ud)) {
 			/* the next case was posted: its results are not
 			 * wanted, but the worker must be left with none */
-			if (i + 1 < t->n && pl->n) {
+			if (i + 1 < t->n && pl->n && !v.skip[(i + 1) % 2]) {
 				sl_plug_sink none = {NULL, drop_finding,
 				                     drop_done};
 				rc = sl_plugrun_take(pl->run, &none);
@@ -625,7 +699,7 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 	}
 	if (t->n && own_tx) {
 		if (!rc)
-			rc = sl_tx_commit(s);
+			rc = batch_close(s, &written);
 		else
 			sl_tx_rollback(s);
 	}
