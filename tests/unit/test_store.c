@@ -339,14 +339,21 @@ static int turn_taken(const char *store)
 /* Two connections, as two shenli processes: a commit by the other one after
  * a snapshot makes the read-then-write stale (retried), a commit of one's
  * own does not, and the retry keeps the writer's turn until it is done. */
+/* The store of t opened again by root: another process's handle. */
+static sl_store *second_handle(const tstore *t)
+{
+	sl_store *b = NULL;
+	assert_int_equal(sl_store_unlock(t->path, "root", ADMIN_PASS,
+	                                 strlen(ADMIN_PASS), &b),
+	                 SL_OK);
+	return b;
+}
+
 static void test_snapshot_detects_other_writers(void **st)
 {
 	(void)st;
 	tstore t;
-	sl_store *a = tstore_new(&t), *b = NULL;
-	assert_int_equal(
-	    sl_store_unlock(t.path, "root", ADMIN_PASS, strlen(ADMIN_PASS), &b),
-	    SL_OK);
+	sl_store *a = tstore_new(&t), *b = second_handle(&t);
 	int64_t h0, h1;
 	uint8_t hash[32];
 	assert_int_equal(sl_audit_head(a, &h0, hash), SL_OK);
@@ -435,10 +442,7 @@ static void test_open_reads_one_snapshot(void **st)
 {
 	(void)st;
 	tstore t;
-	sl_store *a = tstore_new(&t), *b = NULL;
-	assert_int_equal(
-	    sl_store_unlock(t.path, "root", ADMIN_PASS, strlen(ADMIN_PASS), &b),
-	    SL_OK);
+	sl_store *a = tstore_new(&t), *b = second_handle(&t);
 	struct mid_commit m = {b, 0};
 	sqlite3_trace_v2(sl_store_db(a), SQLITE_TRACE_STMT, commit_midway, &m);
 	assert_int_equal(sl_store_reverify(a), SL_OK);
