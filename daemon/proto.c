@@ -67,6 +67,16 @@ static sl_rc read_all(int fd, void *p, size_t n)
 	return SL_OK;
 }
 
+sl_rc sl_wire_send_raw(int fd, const void *p, size_t n)
+{
+	return write_all(fd, p, n);
+}
+
+sl_rc sl_wire_recv_raw(int fd, void *p, size_t n)
+{
+	return read_all(fd, p, n);
+}
+
 sl_rc sl_wire_send(int fd, const json_t *msg)
 {
 	size_t n = json_dumpb(msg, NULL, 0, JSON_COMPACT);

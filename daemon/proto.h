@@ -19,10 +19,11 @@
  *
  *
  * A run's "stream_out": true (sent only without "stream") asks for stdout
- * as it is made: before the reply come messages {"stdout_chunk": BASE64},
- * each at most SL_STREAM_CHUNK bytes of output with the names of files put
- * back, and the reply's "stdout" is then empty. So a listing of any length
- * goes through, and neither end holds it whole.
+ * as it is made: before the reply come messages {"stdout_bytes": N}, each
+ * followed by N bytes of output (1 <= N <= SL_STREAM_CHUNK) with the names
+ * of files put back, and the reply's "stdout" is then empty. So a listing
+ * of any length goes through, neither end holds it whole, and its bytes
+ * are not encoded twice on the way.
  *
  * A run's "stream": {"word": I} says that the bytes of argv[I] (case
  * import --jsonl FILE|-, argmap.h) follow the request instead of being in
@@ -58,6 +59,9 @@ void sl_wire_wiping_alloc(void);
 sl_rc sl_wire_send(int fd, const json_t *msg);
 /* Receive one frame and parse it as a JSON object (blocking). */
 sl_rc sl_wire_recv(int fd, json_t **out);
+/* Exactly n bytes, unframed (what follows a "stdout_bytes" message). */
+sl_rc sl_wire_send_raw(int fd, const void *p, size_t n);
+sl_rc sl_wire_recv_raw(int fd, void *p, size_t n);
 /* Parse a received frame's body as a JSON object; NULL with a message. */
 json_t *sl_wire_parse(const char *buf, size_t len, char *why, size_t cap);
 

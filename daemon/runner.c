@@ -297,14 +297,16 @@ static size_t send_named(int conn, const sl_namemap *m, size_t nm,
 		*gone = 1; /* out of memory: nothing more is sent */
 		return 0;
 	}
-	if (o && !*gone) {
-		json_t *msg = json_object();
-		if (!msg ||
-		    json_object_set_new(msg, "stdout_chunk",
-		                        b64_string(out, o)) ||
-		    sl_wire_send(conn, msg) != SL_OK)
+	/* in pieces the client accepts: names put back may have made it
+	 * longer than a chunk */
+	for (size_t at = 0; at < o && !*gone;) {
+		size_t k = o - at < SL_STREAM_CHUNK ? o - at : SL_STREAM_CHUNK;
+		json_t *msg = json_pack("{s:I}", "stdout_bytes", (json_int_t)k);
+		if (!msg || sl_wire_send(conn, msg) != SL_OK ||
+		    sl_wire_send_raw(conn, out + at, k) != SL_OK)
 			*gone = 1; /* the client went: the rest is dropped */
 		json_decref(msg);
+		at += k;
 	}
 	free(out);
 	return (size_t)held;

@@ -95,24 +95,31 @@ static int connect_service(void)
 static sl_rc recv_reply(int fd, const json_t *req, json_t **reply)
 {
 	int chunks = json_is_true(json_object_get(req, "stream_out"));
+	char *buf = NULL;
+	sl_rc rc;
 	for (;;) {
-		sl_rc rc = sl_wire_recv(fd, reply);
-		if (rc || !chunks || !sl_wire_has(*reply, "stdout_chunk"))
-			return rc;
-		unsigned char *b;
-		size_t len;
-		if (sl_wire_bytes(*reply, "stdout_chunk", &b, &len)) {
-			json_decref(*reply);
-			*reply = NULL;
-			return sl_error(SL_ESYS,
-			                _("the service sent output that is "
-			                  "not base64"));
-		}
-		fwrite(b, 1, len, stdout);
-		free(b);
+		if ((rc = sl_wire_recv(fd, reply)) || !chunks ||
+		    !sl_wire_has(*reply, "stdout_bytes"))
+			break;
+		long long n = sl_wire_int(*reply, "stdout_bytes");
 		json_decref(*reply);
 		*reply = NULL;
+		if (!buf && !(buf = malloc(SL_STREAM_CHUNK))) {
+			rc = sl_error(SL_ESYS, _("out of memory"));
+			break;
+		}
+		if (n < 1 || n > SL_STREAM_CHUNK) {
+			rc = sl_error(SL_ESYS,
+			              _("the service sent a malformed chunk "
+			                "of output"));
+			break;
+		}
+		if ((rc = sl_wire_recv_raw(fd, buf, (size_t)n)))
+			break;
+		fwrite(buf, 1, (size_t)n, stdout);
 	}
+	free(buf);
+	return rc;
 }
 
 static sl_rc exchange_stream(const json_t *req, int stream, const char *name,
