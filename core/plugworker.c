@@ -349,7 +349,6 @@ typedef struct {
 	sl_wbuf f;
 	size_t from; /* the first plugin still to run on it */
 	size_t sent; /* bytes of f the current worker has read or got */
-	int any;     /* some plugin runs on it (set when sending starts) */
 } slot;
 
 /* Where a CASE frame's run flags are: after the length and the type. */
@@ -387,16 +386,24 @@ static int stop(sl_plugrun *r, int kill_now)
 	return sl_child_stop(&r->ch, kill_now, REAP_MS);
 }
 
-/* The run flags of a case frame about to go out: each plugin from
- * q->from on that is usable and not given up on runs. */
-static void set_flags(sl_plugrun *r, slot *q)
+/* Whether bytes of q remain to go to the current worker. Before its
+ * first byte the frame's run flags are set: each plugin from q->from on
+ * that is usable and not given up on runs; a case no plugin runs on is
+ * not sent at all (every byte counts as gone). */
+static int to_send(sl_plugrun *r, slot *q)
 {
-	q->any = 0;
-	for (size_t i = 0; i < r->n; i++) {
-		int run = i >= q->from && r->p[i].usable && !r->p[i].dead;
-		q->f.p[FLAGS_AT + i] = (unsigned char)run;
-		q->any |= run;
+	if (q->sent == 0) {
+		int any = 0;
+		for (size_t i = 0; i < r->n; i++) {
+			int run =
+			    i >= q->from && r->p[i].usable && !r->p[i].dead;
+			q->f.p[FLAGS_AT + i] = (unsigned char)run;
+			any |= run;
+		}
+		if (!any)
+			q->sent = q->f.n;
 	}
+	return q->sent < q->f.n;
 }
 
 /* Write what the request pipe takes of the posted cases, in order,
@@ -408,14 +415,7 @@ static int pump(sl_plugrun *r)
 		return PW_OK;
 	for (size_t k = 0; k < r->q_n; k++) {
 		slot *q = &r->q[(r->q_head + k) % SL_PLUGRUN_AHEAD];
-		if (q->sent == 0) {
-			set_flags(r, q);
-			if (!q->any) {
-				q->sent = q->f.n; /* nothing to check it */
-				continue;
-			}
-		}
-		while (q->sent < q->f.n) {
+		while (to_send(r, q)) {
 			ssize_t w =
 			    write(r->ch.to, q->f.p + q->sent, q->f.n - q->sent);
 			if (w > 0)
@@ -805,12 +805,7 @@ sl_rc sl_plugrun_post(sl_plugrun *r, const shenli_case *c)
  * checks anything, so this waits for nothing but the worker's reading. */
 static int flush_oldest(sl_plugrun *r, slot *q)
 {
-	if (q->sent == 0) {
-		set_flags(r, q);
-		if (!q->any)
-			q->sent = q->f.n;
-	}
-	if (q->sent >= q->f.n)
+	if (!to_send(r, q))
 		return PW_OK;
 	int k = send_all(r, q->f.p + q->sent, q->f.n - q->sent,
 	                 sl_child_now_ns() + SEND_MS * 1000000LL);

@@ -192,6 +192,28 @@ static sl_rc check_base(sqlite3 *db, int64_t seq, const uint8_t hash[32])
 	return rc;
 }
 
+/* The log and the tables it is compared with must be read from one
+ * snapshot: between two autocommit reads another command's commit (a zone
+ * added beside an import) would make the tables look ahead of the log,
+ * "changed outside shenli". Inside a caller's transaction that transaction
+ * is already the snapshot (*own 0). */
+static sl_rc snapshot_begin(sqlite3 *db, int *own)
+{
+	*own = sqlite3_get_autocommit(db);
+	if (*own && sqlite3_exec(db, "BEGIN", 0, 0, 0) != SQLITE_OK) {
+		*own = 0;
+		return sl_sqlite_err(db, sqlite3_errcode(db),
+		                     _("reading the audit log"));
+	}
+	return SL_OK;
+}
+
+static void snapshot_end(sqlite3 *db, int own)
+{
+	if (own && !sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "COMMIT", 0, 0, 0);
+}
+
 sl_rc sl_verify_open(sqlite3 *db, const uint8_t store_id[16], sl_verified *v,
                      int64_t *entries)
 {
@@ -217,23 +239,13 @@ sl_rc sl_verify_open(sqlite3 *db, const uint8_t store_id[16], sl_verified *v,
 		sl_replay_free(w.rp);
 		return sl_error(SL_ESYS, _("out of memory"));
 	}
-	/* The log and the tables it is compared with must be read from one
-	 * snapshot: between two autocommit reads another command's commit
-	 * (a zone added beside an import) would make the tables look ahead
-	 * of the log, "changed outside shenli". Inside a caller's transaction
-	 * that transaction is already the snapshot. */
-	int own = sqlite3_get_autocommit(db);
-	if (own && sqlite3_exec(db, "BEGIN", 0, 0, 0) != SQLITE_OK) {
-		rc = sl_sqlite_err(db, sqlite3_errcode(db),
-		                   _("reading the audit log"));
-		goto out;
-	}
-	rc = walk_log(&w);
+	int own;
+	rc = snapshot_begin(db, &own);
+	if (!rc)
+		rc = walk_log(&w);
 	if (!rc)
 		rc = sl_registry_compare(sl_replay_registry(w.rp), db);
-	if (own)
-		sqlite3_exec(db, "COMMIT", 0, 0, 0);
-out:
+	snapshot_end(db, own);
 	if (!rc) {
 		v->seq = w.head_seq;
 		memcpy(v->hash, w.prev, SL_SHA256_LEN);
@@ -352,14 +364,10 @@ sl_rc sl_verify_full(sqlite3 *db, const char *path,
 	w.store_id = store_id;
 	w.sha = sl_hasher_new();
 	w.rp = sl_replay_new(store_id, SL_REPLAY_FULL, NULL, 0, NULL);
-	/* one snapshot for the log and the tables, as in sl_verify_open */
-	int own = sqlite3_get_autocommit(db);
+	int own = 0;
 	if (!w.sha || !w.rp)
 		rc = sl_error(SL_ESYS, _("out of memory"));
-	else if (own && sqlite3_exec(db, "BEGIN", 0, 0, 0) != SQLITE_OK)
-		rc = sl_sqlite_err(db, sqlite3_errcode(db),
-		                   _("reading the audit log"));
-	else
+	else if (!(rc = snapshot_begin(db, &own)))
 		rc = walk_log(&w);
 	if (!rc && anchor && !w.anchor_ok) {
 		char as[96];
@@ -373,8 +381,7 @@ sl_rc sl_verify_full(sqlite3 *db, const char *path,
 	}
 	if (!rc)
 		rc = sl_replay_compare(w.rp, db);
-	if (own && !sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "COMMIT", 0, 0, 0);
+	snapshot_end(db, own);
 	if (threaded)
 		pthread_join(scanner, NULL);
 	/* A damaged file explains everything else: report it first. */

@@ -156,6 +156,10 @@ void cli_table_hold(cli_table *t, size_t rows);
 int cli_table_full(const cli_table *t);
 void cli_table_measure(cli_table *t);
 void cli_table_stream(cli_table *t, FILE *f);
+/* All of that: list(ud) fills t (NULL: --json, which streams itself);
+ * when t is full, list is called twice more, measuring, then printing to
+ * f. list's result (0 or an sl_rc). */
+int cli_table_list(cli_table *t, FILE *f, int (*list)(void *ud), void *ud);
 /* Local time from unix ms: "2026-11-22 19:22" (sec: with seconds). */
 void cli_local_time(long long ms, int sec, char out[32]);
 /* Unix ms of "YYYY-MM-DDTHH:MM:SSZ" (the JSON times); -1 if not one. */
@@ -165,9 +169,9 @@ long long cli_parse_utc(const char *iso);
 const char *cli_state_label(const char *state);
 const char *cli_role_label(const char *role);
 const char *cli_decision_label(const char *decision);
-/* The same for any codes: ctx_ids[i] is NC_(CONTEXT, codes[i]). */
 /* Forget the labels looked up so far (the locale changed). */
 void cli_labels_forget(void);
+/* The same for any codes: ctx_ids[i] is NC_(CONTEXT, codes[i]). */
 const char *cli_label(const char *code, const char *const *codes,
                       const char *const *ctx_ids, size_t n);
 

@@ -115,6 +115,22 @@ static int print_entry(const sl_audit_entry *e, void *ud)
 	return c->done || cli_table_full(c->t);
 }
 
+/* One reading of the log with the filters (cli_table_list may ask for
+ * three), each counting --limit from the start. */
+struct log_all {
+	sl_store *s;
+	long long since;
+	struct log_ctx *c;
+};
+
+static int log_all(void *ud)
+{
+	struct log_all *a = ud;
+	a->c->shown = 0;
+	a->c->done = 0;
+	return sl_audit_log(a->s, a->since, print_entry, a->c);
+}
+
 /* A --since, --until or --limit value: a number from 0 (--limit: 1). */
 static int seq_arg(const char *v, long long lo, long long *out)
 {
@@ -178,20 +194,8 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		                      _("DETAILS"));
 		cli_table_right(ctx.t, 0);
 	}
-	sl_rc r = sl_audit_log(s, since, print_entry, &ctx);
-	if (!r && ctx.t && cli_table_full(ctx.t)) {
-		/* more entries than a table holds: read again, once for the
-		 * columns' widths, once printing each entry as it comes */
-		for (int pass = 0; !r && pass < 2; pass++) {
-			if (pass)
-				cli_table_stream(ctx.t, stdout);
-			else
-				cli_table_measure(ctx.t);
-			ctx.shown = 0;
-			ctx.done = 0;
-			r = sl_audit_log(s, since, print_entry, &ctx);
-		}
-	}
+	struct log_all all = {s, since, &ctx};
+	sl_rc r = cli_table_list(ctx.t, stdout, log_all, &all);
 	if (!r && json)
 		cli_json_array_end(&arr);
 	if (!r && ctx.t)

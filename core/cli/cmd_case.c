@@ -232,6 +232,19 @@ static int print_row(const sl_case_row *r, void *ud)
 	return cli_table_full(c->t); /* too long to hold: listed again */
 }
 
+/* One listing of the cases (cli_table_list may ask for three). */
+struct list_all {
+	sl_store *s;
+	const sl_case_filter *f;
+	struct list_ctx *c;
+};
+
+static int list_all(void *ud)
+{
+	struct list_all *a = ud;
+	return sl_case_list(a->s, a->f, print_row, a->c);
+}
+
 static int list_opts(int argc, char **argv, sl_case_filter *f, int *json)
 {
 	static const struct option opts[] = {
@@ -298,17 +311,8 @@ static int case_list(int argc, char **argv, sl_cli *g)
 		ctx.t = cli_table_new(8, _("CASE"), _("AGENCY"), _("ZONE"),
 		                      _("STATE"), _("REVIEW LIMIT"),
 		                      _("DAYS LEFT"), _("SUBJECT"), _("TEAM"));
-	rc = sl_case_list(s, &f, print_row, &ctx);
-	if (!rc && ctx.t && cli_table_full(ctx.t)) {
-		/* more rows than a table holds: the listing again, once for
-		 * the columns' widths, once printing each row as it comes */
-		cli_table_measure(ctx.t);
-		rc = sl_case_list(s, &f, print_row, &ctx);
-		if (!rc) {
-			cli_table_stream(ctx.t, stdout);
-			rc = sl_case_list(s, &f, print_row, &ctx);
-		}
-	}
+	struct list_all all = {s, &f, &ctx};
+	rc = cli_table_list(ctx.t, stdout, list_all, &all);
 	if (!rc && json)
 		cli_json_array_end(&arr);
 	if (!rc && ctx.t)

@@ -272,6 +272,20 @@ void cli_table_stream(cli_table *t, FILE *f)
 	drop_cells(t, 0);
 }
 
+int cli_table_list(cli_table *t, FILE *f, int (*list)(void *ud), void *ud)
+{
+	int rc = list(ud);
+	if (rc || !t || !cli_table_full(t))
+		return rc;
+	/* more rows than a table holds: the listing again, once for the
+	 * columns' widths, once printing each row as it comes */
+	cli_table_measure(t);
+	if ((rc = list(ud)))
+		return rc;
+	cli_table_stream(t, f);
+	return list(ud);
+}
+
 cli_table *cli_table_new(size_t ncols, ...)
 {
 	cli_table *t = calloc(1, sizeof *t);
@@ -347,9 +361,6 @@ long long cli_parse_utc(const char *iso)
 
 /* ---- names of codes ---------------------------------------------------- */
 
-/* NC_(CONTEXT, CODE): the code is the msgid, so that the C locale shows the
- * code itself (what --state and --role take), and the context keeps
- * "member" the role apart from any other "member". */
 /* A listing asks for the same few labels row after row: the catalogue's
  * answers, kept until the locale changes (cli_labels_forget). */
 static struct {
@@ -362,6 +373,9 @@ void cli_labels_forget(void)
 	nseen = 0;
 }
 
+/* NC_(CONTEXT, CODE): the code is the msgid, so that the C locale shows the
+ * code itself (what --state and --role take), and the context keeps
+ * "member" the role apart from any other "member". */
 const char *cli_label(const char *code, const char *const *codes,
                       const char *const *ctx_ids, size_t n)
 {
