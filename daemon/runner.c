@@ -315,7 +315,8 @@ static size_t send_named(int conn, const sl_namemap *m, size_t nm,
 /* stdout as the command writes it, sent on while it runs (the client asked
  * and streams no input, so nothing waits on it the other way): a pipe,
  * read by a process of its own that sends it in chunks, each a message
- * {"stdout_chunk": BASE64} (proto.h), with the stand-ins' names put back.
+ * {"stdout_bytes": N} and N bytes (proto.h), with the stand-ins' names put
+ * back.
  * A listing of any length then goes through without being held whole.
  * Returns the pipe's write end (the command's stdout), or -1. */
 static int start_pump(int conn, const stand_in *st, size_t nst, pid_t *pump)

@@ -374,8 +374,6 @@ static void do_login(conn *c, const json_t *req)
 	c->deadline = sl_mono_ms() + REQUEST_MS;
 }
 
-/* The login worker's answer: the session, or why not. */
-
 /* A new session's answer: its token (wiped here, as every copy of it),
  * its user and the idle timeout. */
 static void reply_session(conn *c, const sl_session *s,
@@ -393,6 +391,7 @@ static void reply_session(conn *c, const sl_session *s,
 	conn_close(c);
 }
 
+/* The login worker's answer: the session, or why not. */
 static void login_done(conn *c)
 {
 	login_answer a;

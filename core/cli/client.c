@@ -87,9 +87,6 @@ static int connect_service(void)
 	return fd;
 }
 
-/* One request, one reply; a refusal ({"error"}) becomes its exit code
- * with the message recorded. stream >= 0: what the request's "stream"
- * names follows it, read from that descriptor (proto.h). */
 /* The reply, after the chunks of stdout that come before it when the
  * request asked for them (proto.h): each written out as it comes. */
 static sl_rc recv_reply(int fd, const json_t *req, json_t **reply)
@@ -122,6 +119,9 @@ static sl_rc recv_reply(int fd, const json_t *req, json_t **reply)
 	return rc;
 }
 
+/* One request, one reply; a refusal ({"error"}) becomes its exit code
+ * with the message recorded. stream >= 0: what the request's "stream"
+ * names follows it, read from that descriptor (proto.h). */
 static sl_rc exchange_stream(const json_t *req, int stream, const char *name,
                              json_t **reply)
 {
