@@ -18,6 +18,7 @@
 #include "pkgstore.h"
 #include "plugin_host.h"
 #include "rules.h"
+#include "store.h"
 #include "text.h"
 
 /* ---- the statements a run writes with --------------------------------- */
@@ -60,6 +61,15 @@ typedef struct {
 #define BATCH_MS 1000
 #define BATCH_MIN 64
 #define BATCH_MAX 4096
+
+/* What a run tells its caller: each case as it is checked (each; non-zero
+ * stops), and, after each batch commits, how many of the cases checked
+ * were in it (committed; may be NULL). */
+typedef struct {
+	int (*each)(const sl_review_result *r, void *ud);
+	void (*committed)(size_t cases, void *ud);
+	void *ud;
+} run_cbs;
 
 /* ---- findings, as the plugins emit them ------------------------------- */
 
@@ -393,17 +403,10 @@ static sl_rc load_post(viewer *v, struct plugins *pl, const todo *t, size_t i)
 	return rc;
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The open batch committed, whoever waits to write let go first, and the
  * next batch begun; from then on a case is checked only if it is still
  * under review. */
-static sl_rc batch_close(sl_store *s, size_t *written)
+static sl_rc batch_close(sl_store *s, size_t *written, const run_cbs *cbs)
 {
 	/* a batch of cases all passed over wrote nothing: no entry, no
 	 * commit */
@@ -411,13 +414,18 @@ static sl_rc batch_close(sl_store *s, size_t *written)
 		sl_tx_rollback(s);
 		return SL_OK;
 	}
+	size_t n = *written;
 	*written = 0;
-	return sl_tx_commit(s);
+	sl_rc rc = sl_tx_commit(s);
+	if (!rc && cbs->committed)
+		cbs->committed(n, cbs->ud);
+	return rc;
 }
 
-static sl_rc next_batch(sl_store *s, viewer *v, size_t *written)
+static sl_rc next_batch(sl_store *s, viewer *v, size_t *written,
+                        const run_cbs *cbs)
 {
-	sl_rc rc = batch_close(s, written);
+	sl_rc rc = batch_close(s, written, cbs);
 	if (rc)
 		return rc;
 	sl_tx_yield(s);
@@ -513,8 +521,7 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 }
 
 static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
-                      int own_tx,
-                      int (*cb)(const sl_review_result *r, void *ud), void *ud);
+                      int own_tx, const run_cbs *cbs);
 
 static int keep_result(const sl_review_result *r, void *ud)
 {
@@ -528,8 +535,7 @@ static int keep_result(const sl_review_result *r, void *ud)
  * transaction: if another shenli commits in between (a sign-off, say),
  * the run starts again rather than write findings on a stale list. */
 static sl_rc review_run_once(sl_store *s, const char *case_id,
-                             int (*cb)(const sl_review_result *r, void *ud),
-                             void *ud)
+                             const run_cbs *cbs)
 {
 	sl_rc rc = sl_tx_snapshot(s);
 	if (rc)
@@ -576,7 +582,7 @@ static sl_rc review_run_once(sl_store *s, const char *case_id,
 		                         "admin installs them with 'plugin "
 		                         "install'"));
 	if (!rc)
-		rc = run_todo(s, &pl, &todo_v, 1, cb, ud);
+		rc = run_todo(s, &pl, &todo_v, 1, cbs);
 	plugins_free(&pl);
 	free(todo_v.v);
 	return rc;
@@ -598,18 +604,31 @@ static int tally_case(const sl_review_result *r, void *ud)
 	return t->rq->progress ? t->rq->progress(r, t->rq->ud) : 0;
 }
 
+static void tally_committed(size_t cases, void *ud)
+{
+	struct tally *t = ud;
+	t->res->committed += cases;
+	if (t->rq->committed)
+		t->rq->committed(t->res->committed, t->rq->ud);
+}
+
 sl_rc sl_review_run(sl_store *s, const sl_review_run_req *rq,
                     sl_review_run_res *out)
 {
 	struct tally t = {rq, out};
+	run_cbs cbs = {tally_case, tally_committed, &t};
 	int tries = 0;
 	sl_rc rc;
-	do { /* a run that starts again counts again from nothing */
+	/* a run that starts again counts again from nothing; it starts again
+	 * only when its first batch met another writer, before any commit */
+	do {
 		memset(out, 0, sizeof *out);
-		rc = review_run_once(s, rq->case_id, tally_case, &t);
+		rc = review_run_once(s, rq->case_id, &cbs);
 	} while (sl_tx_retry(s, rc, &tries));
 	if (rc) {
+		size_t kept = out->committed;
 		memset(out, 0, sizeof *out);
+		out->committed = kept;
 		return rc;
 	}
 	out->ran = 1;
@@ -640,8 +659,7 @@ static void drop_done(void *ud, size_t plugin, const sl_plug_outcome *o)
 }
 
 static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
-                      int own_tx,
-                      int (*cb)(const sl_review_result *r, void *ud), void *ud)
+                      int own_tx, const run_cbs *cbs)
 {
 	sl_rc rc = SL_OK;
 	viewer v = {0};
@@ -658,16 +676,16 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 		rc = sl_tx_begin_unchanged(s); /* see sl_review_run */
 	if (!rc && t->n)
 		rc = load_post(&v, pl, &t->v[0], 0);
-	int64_t batch_t0 = mono_ms();
+	int64_t batch_t0 = sl_mono_ms();
 	size_t batch_n = 0, written = 0;
 	for (size_t i = 0; !rc && i < t->n; i++) {
 		sl_review_result res;
 		/* a batch that ends after this case: the next case is read
 		 * after the commit, in the next batch's transaction */
 		int more = i + 1 < t->n;
-		int ends =
-		    own_tx && more && ++batch_n >= BATCH_MIN &&
-		    (batch_n >= BATCH_MAX || mono_ms() - batch_t0 >= BATCH_MS);
+		int ends = own_tx && more && ++batch_n >= BATCH_MIN &&
+		           (batch_n >= BATCH_MAX ||
+		            sl_mono_ms() - batch_t0 >= BATCH_MS);
 		if (more && !ends &&
 		    (rc = load_post(&v, pl, &t->v[i + 1], i + 1)))
 			break;
@@ -679,14 +697,14 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 			written++;
 		}
 		if (!rc && ends) {
-			if (!(rc = next_batch(s, &v, &written)))
+			if (!(rc = next_batch(s, &v, &written, cbs)))
 				rc = load_post(&v, pl, &t->v[i + 1], i + 1);
-			batch_t0 = mono_ms();
+			batch_t0 = sl_mono_ms();
 			batch_n = 0;
 		}
 		if (skipped)
 			continue;
-		if (!rc && cb && cb(&res, ud)) {
+		if (!rc && cbs->each && cbs->each(&res, cbs->ud)) {
 			/* the next case was posted: its results are not
 			 * wanted, but the worker must be left with none */
 			if (i + 1 < t->n && pl->n && !v.skip[(i + 1) % 2]) {
@@ -699,7 +717,7 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 	}
 	if (t->n && own_tx) {
 		if (!rc)
-			rc = batch_close(s, &written);
+			rc = batch_close(s, &written, cbs);
 		else
 			sl_tx_rollback(s);
 	}
@@ -758,7 +776,8 @@ sl_rc sl_checks_run_in_tx(sl_store *s, sl_checks *c, int64_t ref,
 	snprintf(one.case_id, sizeof one.case_id, "%s", case_id);
 	todo_list t = {.v = &one, .n = 1, .cap = 1};
 	sl_review_result *out = res;
-	sl_rc rc = run_todo(s, &c->pl, &t, 0, keep_result, &out);
+	run_cbs cbs = {keep_result, NULL, &out};
+	sl_rc rc = run_todo(s, &c->pl, &t, 0, &cbs);
 	if (!rc && res)
 		res->case_id = case_id; /* not the local copy in one */
 	return rc;

@@ -24,9 +24,9 @@ static int unexpected(const char *what, char **argv)
 
 /* ---- run ----------------------------------------------------------------- */
 
-/* A case's counts kept for --json: printed once the run has committed,
- * never rows of a run that rolled back. Compact (a million cases take
- * tens of MiB, not a tree of JSON objects). */
+/* --json: each case checked with its counts, streamed as one array. A row
+ * is printed once the batch it is in has committed, never one of a batch
+ * that rolled back; so at most a batch of rows is held, whatever the run. */
 typedef struct {
 	char *case_id;
 	int blockers, warnings, notes;
@@ -35,12 +35,16 @@ typedef struct {
 struct run_ctx {
 	int verbose, progress, json, oom;
 	cli_bar bar;
-	run_row *rows;
-	size_t n, cap;
+	cli_json_array arr;
+	run_row *rows; /* rows[head..n) are held */
+	size_t head, n, cap;
+	size_t printed, committed; /* rows printed; cases committed */
 };
 
 static void keep_row(struct run_ctx *c, const sl_review_row *r)
 {
+	if (c->head == c->n)
+		c->head = c->n = 0;
 	if (c->n == c->cap) {
 		size_t nc = c->cap ? 2 * c->cap : 64;
 		run_row *nv = realloc(c->rows, nc * sizeof *nv);
@@ -62,25 +66,34 @@ static void keep_row(struct run_ctx *c, const sl_review_row *r)
 	c->n++;
 }
 
-/* --json: every case checked with its counts, one streamed array. */
-static void print_rows(const struct run_ctx *c)
+/* The held rows of committed cases out. */
+static void print_committed(struct run_ctx *c)
 {
-	cli_json_array arr = {0};
-	for (size_t i = 0; i < c->n; i++) {
-		sl_review_row r = {.case_id = c->rows[i].case_id,
-		                   .blockers = c->rows[i].blockers,
-		                   .warnings = c->rows[i].warnings,
-		                   .notes = c->rows[i].notes};
-		cli_json_array_add(&arr, sl_review_row_json(&r));
+	while (c->head < c->n && c->printed < c->committed) {
+		run_row *k = &c->rows[c->head++];
+		sl_review_row r = {.case_id = k->case_id,
+		                   .blockers = k->blockers,
+		                   .warnings = k->warnings,
+		                   .notes = k->notes};
+		cli_json_array_add(&c->arr, sl_review_row_json(&r));
+		free(k->case_id);
+		c->printed++;
 	}
-	cli_json_array_end(&arr);
 }
 
 static void run_ctx_free(struct run_ctx *c)
 {
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = c->head; i < c->n; i++)
 		free(c->rows[i].case_id);
 	free(c->rows);
+}
+
+static void on_committed(size_t cases, void *ud)
+{
+	struct run_ctx *c = ud;
+	c->committed = cases;
+	if (c->json)
+		print_committed(c);
 }
 
 static int on_case(const sl_review_row *r, void *ud)
@@ -88,6 +101,7 @@ static int on_case(const sl_review_row *r, void *ud)
 	struct run_ctx *c = ud;
 	if (c->json) {
 		keep_row(c, r); /* out of memory: told after the run */
+		print_committed(c);
 		return 0;
 	}
 	if (c->verbose)
@@ -99,6 +113,22 @@ static int on_case(const sl_review_row *r, void *ud)
 		cli_progress(&c->bar, r->index, r->index == r->total);
 	}
 	return 0;
+}
+
+/* The run stopped with an error: what earlier batches committed stays, and
+ * the user is told how much that is. */
+static int run_failed(struct run_ctx *c, sl_rc rc, size_t committed)
+{
+	if (c->json && c->printed)
+		cli_json_array_end(&c->arr); /* what was printed, whole */
+	rc = cli_fail(rc);
+	if (committed)
+		fprintf(stderr,
+		        _("shenli: the run stopped part-way: the findings of "
+		          "the first %zu case(s) checked were committed and "
+		          "stay; no case after them was changed\n"),
+		        committed);
+	return rc;
 }
 
 static int review_run(int argc, char **argv, sl_cli *g)
@@ -131,14 +161,20 @@ static int review_run(int argc, char **argv, sl_cli *g)
 	if (!s)
 		return rc;
 	struct run_ctx ctx = {.verbose = !all, .progress = all, .json = json};
-	sl_review_run_req rq = {id, on_case, &ctx};
+	sl_review_run_req rq = {.case_id = id,
+	                        .progress = on_case,
+	                        .committed = on_committed,
+	                        .ud = &ctx};
 	sl_review_run_res res;
 	rc = sl_review_run(s, &rq, &res);
 	if (!res.ran) {
+		rc = run_failed(&ctx, rc, res.committed);
 		run_ctx_free(&ctx);
-		return cli_fail(rc);
+		return rc;
 	}
 	if (ctx.oom) {
+		if (json && ctx.printed)
+			cli_json_array_end(&ctx.arr);
 		run_ctx_free(&ctx);
 		return cli_fail(
 		    sl_error(SL_ESYS, _("the checks ran and their findings "
@@ -146,7 +182,7 @@ static int review_run(int argc, char **argv, sl_cli *g)
 		                        "the list: see review findings")));
 	}
 	if (json)
-		print_rows(&ctx);
+		cli_json_array_end(&ctx.arr);
 	else
 		printf(_("%ld case(s) checked: %ld blocker(s), %ld "
 		         "warning(s), %ld note(s)\n"),

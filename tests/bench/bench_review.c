@@ -150,7 +150,7 @@ int main(int argc, char **argv)
 	printf("shenli bench_review: %ld generated cases, 3 plugins\n", n);
 	struct tally t = {0};
 	double t0 = now();
-	sl_review_run_req rq = {NULL, on_case, &t};
+	sl_review_run_req rq = {.progress = on_case, .ud = &t};
 	sl_review_run_res res;
 	if (sl_review_run(s, &rq, &res) && !res.ran) /* SL_FAIL: blockers */
 		die("review run");

@@ -15,7 +15,9 @@
 #   - review run --all over the thousands now in review commits in batches
 #     too (core/review.c): a zone add that queues while the run is stopped
 #     inside its first batch is done before the run ends, its entry between
-#     the run's, and every case is checked once.
+#     the run's, and every case is checked once; a run whose later batch
+#     cannot be written says how many cases it committed, lists exactly
+#     those with --json, and the log verifies.
 #
 # Times are printed, not judged (tests/bench/bench_writers measures them).
 . "$(dirname "$0")/lib.sh"
@@ -219,6 +221,52 @@ signed = sum(1 for e in mine if e["signed"])
 lo, hi = min(e["seq"] for e in mine), max(e["seq"] for e in mine)
 print("       %d cases checked, %d review.run entries, %d batches signed, zone add at %s in %d..%d" % (len(ids), len(mine), signed, zone, lo, hi))
 sys.exit(0 if len(ids) > 4096 and set(n) == ids and set(n.values()) == {1} and signed > 1 and len(zone) == 1 and lo < zone[0] < hi else 1)
+PY
+	# --- a review run whose later batch fails: what was committed stays ---
+	# The cases are checked again. Once the run's first rows are out (after
+	# its first commit) it is stopped, its file size limit lowered to 1 MiB
+	# (the store is far larger: a later batch cannot be written, EFBIG),
+	# and it goes on. Its message says how many cases were committed; its
+	# --json lists exactly those; the log has their entries and verifies.
+	HEAD0=$(as aud audit head | cut -d: -f1)
+	python3 - "$T" "$SHENLI" "$STORE" "$T/pw" <<'PY'
+import os, resource, signal, subprocess, sys, time
+t, shenli, store, pw = sys.argv[1:]
+o = lambda n: open(os.path.join(t, n), "w")
+def nofsz():
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead
+run = subprocess.Popen([shenli, "--store", store, "--user", "boss", "--passphrase-file", os.path.join(pw, "boss"),
+                        "review", "run", "--all", "--json"], stdout=o("rev2.out"), stderr=o("rev2.err"),
+                       stdin=subprocess.DEVNULL, preexec_fn=nofsz)
+out = os.path.join(t, "rev2.out")
+while run.poll() is None and os.path.getsize(out) == 0:
+    time.sleep(0.0005)
+stopped = run.poll() is None
+if stopped:
+    os.kill(run.pid, signal.SIGSTOP)
+    resource.prlimit(run.pid, resource.RLIMIT_FSIZE, (1 << 20, resource.RLIM_INFINITY))
+    os.kill(run.pid, signal.SIGCONT)
+o("rev2.rc").write("%d %d\n" % (run.wait(), stopped))
+PY
+	read -r RRC STOPPED <"$T/rev2.rc"
+	sed -n '1,3s/^/       | /p' "$T/rev2.err"
+	check "the second review run was stopped after its first commit" test "$STOPPED" = 1
+	check "a review run whose later batch cannot be written exits 7 ($RRC)" test "$RRC" = 7
+	K=$(sed -n 's/.*the findings of the first \([0-9]*\) case(s) checked were committed.*/\1/p' "$T/rev2.err")
+	check "it says how many cases its earlier batches committed (${K:-none})" \
+		test -n "$K" -a "${K:-0}" -gt 0
+	expect_rc 0 as aud audit verify
+	expect_rc 0 as aud audit log --json
+	check "its --json lists exactly those $K cases, each with one new review.run entry" \
+		python3 - "$OUT" "$T/rev2.out" "${K:-0}" "$HEAD0" <<'PY'
+import collections, json, sys
+log = json.load(open(sys.argv[1]))
+rows = json.load(open(sys.argv[2]))
+k, head0 = int(sys.argv[3]), int(sys.argv[4])
+ids = [r["case_id"] for r in rows]
+n = collections.Counter(e["object"] for e in log if e["action"] == "review.run" and e["seq"] > head0)
+print("       %d rows, %d new review.run entries" % (len(ids), sum(n.values())))
+sys.exit(0 if len(ids) == k and set(ids) == set(n) and set(n.values()) == {1} else 1)
 PY
 else
 	fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set: the review run's batches are not tested"

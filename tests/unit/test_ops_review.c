@@ -60,7 +60,7 @@ static void test_finding_and_run(void **st)
 	expect_json(sl_review_row_json(&row),
 	            "{\"case_id\":\"ZRJ-1\",\"blockers\":1,\"warnings\":2,"
 	            "\"notes\":3}");
-	sl_review_run_res run = {1, 5, 1, 2, 3};
+	sl_review_run_res run = {1, 5, 1, 2, 3, 5};
 	expect_json(sl_review_run_json(&run),
 	            "{\"cases\":5,\"blockers\":1,\"warnings\":2,\"notes\":3}");
 }

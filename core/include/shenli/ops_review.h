@@ -64,6 +64,10 @@ typedef struct {
 	const char *case_id; /* NULL: every case under review */
 	/* each case as it is checked (may be NULL; non-zero stops) */
 	int (*progress)(const sl_review_row *r, void *ud);
+	/* after each batch commits: how many of the cases checked so far are
+	 * committed (may be NULL). A case is reported to progress after the
+	 * batch it is in may have committed. */
+	void (*committed)(size_t cases, void *ud);
 	void *ud;
 } sl_review_run_req;
 
@@ -71,6 +75,9 @@ typedef struct {
 	int ran; /* the checks ran: the counts hold */
 	size_t cases;
 	long blockers, warnings, notes;
+	/* the cases whose findings are committed: on an error, those of the
+	 * batches committed before it (they stay) */
+	size_t committed;
 } sl_review_run_res;
 
 sl_rc sl_review_run(sl_store *s, const sl_review_run_req *rq,
