@@ -19,6 +19,7 @@
 #include "db.h"
 #include "guard.h"
 #include "intake.h"
+#include "store.h"
 #include "transition.h"
 
 /*
@@ -131,13 +132,6 @@ static int cmp_agency(const void *k, const void *e)
 	return strcmp(k, ((const agency_rec *)e)->code);
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void sl_import_set_batch(sl_importer *im, int64_t ms)
 {
 	im->batch_ms = ms;
@@ -171,7 +165,7 @@ static int batch_due(const sl_importer *im)
 	if (!im->in_tx || !im->batch_ms || im->batch_n < BATCH_MIN)
 		return 0;
 	return im->batch_n >= BATCH_MAX ||
-	       mono_ms() - im->batch_t0 >= im->batch_ms;
+	       sl_mono_ms() - im->batch_t0 >= im->batch_ms;
 }
 
 void sl_import_abort(sl_importer *im)
@@ -328,7 +322,7 @@ static sl_rc import_parsed(sl_importer *im, const sl_rows *pp, const char *buf,
 			return rc;
 		}
 		im->in_tx = 1;
-		im->batch_t0 = mono_ms();
+		im->batch_t0 = sl_mono_ms();
 	}
 	/* A duplicate of a live case is refused and only audited: the case
 	 * already in the store is not touched. */
@@ -560,7 +554,7 @@ static sl_rc wait_input(sl_importer *im, stream *st)
 		int64_t due = im->batch_t0 + im->batch_ms;
 		if (!im->in_tx || !im->batch_ms) {
 			pthread_cond_wait(&st->cv, &st->mu);
-		} else if (mono_ms() < due) {
+		} else if (sl_mono_ms() < due) {
 			struct timespec ts = {(time_t)(due / 1000),
 			                      (long)(due % 1000) * 1000000};
 			pthread_cond_timedwait(&st->cv, &st->mu, &ts);
@@ -582,7 +576,7 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 	pthread_mutex_init(&st.mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* as mono_ms */
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* as sl_mono_ms */
 	pthread_cond_init(&st.cv, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_t th;

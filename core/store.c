@@ -71,6 +71,13 @@ void sl_clock_override(int64_t (*fn)(void))
 	clock_fn = fn;
 }
 
+int64_t sl_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int64_t sl_now_ms(void)
 {
 	if (clock_fn)

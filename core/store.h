@@ -115,5 +115,8 @@ sl_rc sl_store_open_unwrapped(const char *path, const char *user,
 
 /* Unix milliseconds now. */
 int64_t sl_now_ms(void);
+/* Milliseconds on the monotonic clock: for deadlines, waits and batch
+ * lengths, which a change of the wall clock must not stretch or cut. */
+int64_t sl_mono_ms(void);
 
 #endif

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store.h"
+
 #define WANT 0 /* the lock bytes, see turnstile.h */
 #define TURN 1
 
@@ -18,13 +20,6 @@ struct sl_turnstile {
 	int fd;
 	int held; /* the turn is ours */
 };
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Set (F_RDLCK, F_WRLCK) or drop (F_UNLCK) the lock on byte at once:
  * 0, or -1 with errno (EAGAIN: another holds it). */
@@ -54,7 +49,7 @@ static int lock_until(int fd, short type, off_t byte, int64_t deadline)
 	for (;;) {
 		if (lock_now(fd, type, byte) == 0)
 			return 0;
-		if (errno != EAGAIN || mono_ms() >= deadline)
+		if (errno != EAGAIN || sl_mono_ms() >= deadline)
 			return -1;
 		struct timespec ts = {0, nap_us * 1000};
 		nanosleep(&ts, NULL);
@@ -126,7 +121,7 @@ sl_rc sl_turn_take(sl_turnstile *t)
 {
 	if (t->held)
 		return SL_OK;
-	int64_t deadline = mono_ms() + SL_TURN_WAIT_MS;
+	int64_t deadline = sl_mono_ms() + SL_TURN_WAIT_MS;
 	/* want is held exclusive only for a moment, by a long writer that
 	 * has seen everyone before it through */
 	if (lock_until(t->fd, F_RDLCK, WANT, deadline) != 0)
@@ -166,6 +161,7 @@ void sl_turn_yield(sl_turnstile *t)
 	/* want free: nobody waits. Else want exclusive is granted when the
 	 * last of those waiting now has taken the turn and let want go. */
 	if (lock_now(t->fd, F_WRLCK, WANT) != 0)
-		lock_until(t->fd, F_WRLCK, WANT, mono_ms() + SL_TURN_WAIT_MS);
+		lock_until(t->fd, F_WRLCK, WANT,
+		           sl_mono_ms() + SL_TURN_WAIT_MS);
 	lock_now(t->fd, F_UNLCK, WANT);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../core/crypto.h"
+#include "../core/store.h"
 #include "proto.h"
 #include "request.h"
 #include "runner.h"

@@ -13,13 +13,6 @@
 
 static sl_session sessions[SL_SESSIONS_MAX];
 
-int64_t sl_mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void tickets_end(const sl_session *s);
 
 static void wipe(sl_session *s)

@@ -83,7 +83,4 @@ sl_rc sl_ticket_issue(const sl_session *s, uint8_t ticket[SL_TICKET_LEN]);
  * ended. */
 sl_session *sl_ticket_redeem(const char *ticket_hex);
 
-/* Monotonic milliseconds. */
-int64_t sl_mono_ms(void);
-
 #endif

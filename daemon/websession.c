@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/store.h"
+
 #define SIGNED_MAX 64 /* the service's own limit (session.h) */
 #define ANON_MAX 128  /* sign-in forms open; the oldest goes first */
 #define USERS_MAX 64
@@ -33,13 +35,6 @@ static struct {
 } tries[USERS_MAX];
 static int64_t window_start;
 static int window_count;
-
-static int64_t now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 void sl_websess_init(long idle_s)
 {
@@ -71,7 +66,7 @@ static int random_hex(char out[SL_WEB_ID_HEX + 1])
 /* Under lock: the live entry of id; expired ones end on the way. */
 static entry *find(const char *id)
 {
-	int64_t now = now_ms();
+	int64_t now = sl_mono_ms();
 	entry *found = NULL;
 	size_t n = id ? strlen(id) : 0;
 	for (size_t i = 0; i < SIGNED_MAX + ANON_MAX; i++) {
@@ -94,7 +89,7 @@ int sl_websess_get(const char *id, sl_websess *out)
 	pthread_mutex_lock(&lock);
 	entry *e = find(id);
 	if (e) {
-		e->last_ms = now_ms();
+		e->last_ms = sl_mono_ms();
 		*out = e->s;
 	}
 	pthread_mutex_unlock(&lock);
@@ -122,7 +117,7 @@ static int start(entry *e, sl_websess *out)
 		return -1;
 	}
 	e->used = 1;
-	e->last_ms = now_ms();
+	e->last_ms = sl_mono_ms();
 	*out = e->s;
 	return 0;
 }
@@ -213,7 +208,7 @@ static int try_slot(const char *user)
 long sl_websess_signin_wait(const char *user)
 {
 	pthread_mutex_lock(&lock);
-	int64_t now = now_ms();
+	int64_t now = sl_mono_ms();
 	int t = try_slot(user);
 	tries[t].last = now;
 	long wait = 0;
@@ -233,7 +228,7 @@ void sl_websess_signin_done(const char *user, int ok)
 {
 	pthread_mutex_lock(&lock);
 	int t = try_slot(user);
-	int64_t now = tries[t].last = now_ms();
+	int64_t now = tries[t].last = sl_mono_ms();
 	if (ok) {
 		tries[t].failures = 0;
 		tries[t].until = 0;
