@@ -18,18 +18,22 @@
  *             "out": {ARG: BASE64}}                  run
  *
  *
- * A run's "stream_out": true (sent only without "stream") asks for stdout
- * as it is made: before the reply come messages {"stdout_bytes": N}, each
- * followed by N bytes of output (1 <= N <= SL_STREAM_CHUNK) with the names
- * of files put back, and the reply's "stdout" is then empty. So a listing
- * of any length goes through, neither end holds it whole, and its bytes
- * are not encoded twice on the way.
+ * A run's "stream_out": true asks for stdout as it is made: before the
+ * reply come messages {"stdout_bytes": N}, each followed by N bytes of
+ * output (1 <= N <= SL_STREAM_CHUNK) with the names of files put back, and
+ * the reply's "stdout" is then empty. So a listing of any length goes
+ * through, neither end holds it whole, and its bytes are not encoded twice
+ * on the way.
  *
  * A run's "stream": {"word": I} says that the bytes of argv[I] (case
  * import --jsonl FILE|-, argmap.h) follow the request instead of being in
  * it, as chunks: each a 4-byte big-endian length and that many bytes (at
  * most SL_STREAM_CHUNK), ended by a chunk of length 0. So an input of any
- * size goes through without being held whole by either end.
+ * size goes through without being held whole by either end. With both,
+ * the client sends the stream while it reads the chunks of stdout (an
+ * import prints as it goes), and the service reads the one while it
+ * writes the other, each in a process of its own: neither end waits on
+ * the other.
  *
  * Everything read from the socket is bounded (SL_WIRE_MAX) and checked
  * for type before use; a malformed message is answered, never trusted.
@@ -44,7 +48,7 @@
 
 /* The largest message either end accepts: files travel whole (base64 in
  * JSON), so this bounds a command's input, and its output where stdout is
- * not streamed (the web front's pages, an import that streams its input). */
+ * not streamed (the web front's pages). */
 #define SL_WIRE_MAX (64u << 20)
 /* A session token: 32 random bytes, sent as 64 hex digits. */
 #define SL_TOKEN_LEN 32

@@ -263,6 +263,10 @@ static int start_feeder(int conn)
 	pid_t worker = getpid(), pid = fork();
 	if (pid == 0) {
 		close(p[0]);
+		/* it only copies bytes: the session's keys are not its to
+		 * keep (forked before the command opens the store, so they
+		 * are the only keys it has) */
+		sl_session_wipe_others(NULL);
 		/* with the worker gone there is nobody to feed */
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		if (sl_wire_recv_stream(conn, p[1]) != 0 && getppid() == worker)
@@ -312,8 +316,9 @@ static size_t send_named(int conn, const sl_namemap *m, size_t nm,
 	return (size_t)held;
 }
 
-/* stdout as the command writes it, sent on while it runs (the client asked
- * and streams no input, so nothing waits on it the other way): a pipe,
+/* stdout as the command writes it, sent on while it runs (the client asked,
+ * and reads it while it sends any input stream: the feeder takes that in
+ * another process, so neither waits on the other): a pipe,
  * read by a process of its own that sends it in chunks, each a message
  * {"stdout_bytes": N} and N bytes (proto.h), with the stand-ins' names put
  * back.
@@ -327,6 +332,7 @@ static int start_pump(int conn, const stand_in *st, size_t nst, pid_t *pump)
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(p[1]);
+		sl_session_wipe_others(NULL); /* as the feeder's */
 		signal(SIGPIPE, SIG_IGN);
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		sl_namemap *nm = name_pairs(st, nst);
@@ -412,7 +418,7 @@ void sl_runner_main(int fd, const json_t *req, const sl_session *s, uid_t peer,
 	        : NULL;
 	outs = json_object();
 	pid_t pump = -1;
-	if (av && sw < 0 && json_is_true(json_object_get(req, "stream_out")) &&
+	if (av && json_is_true(json_object_get(req, "stream_out")) &&
 	    out_fd >= 0) {
 		close(out_fd);
 		out_fd = start_pump(fd, st, nst, &pump);

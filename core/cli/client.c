@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -119,6 +120,45 @@ static sl_rc recv_reply(int fd, const json_t *req, json_t **reply)
 	return rc;
 }
 
+/* The input stream, sent from a thread of its own. */
+struct sender {
+	int sock, fd;
+	const char *name;
+	sl_rc rc;
+	char err[1024];
+};
+
+static void *send_input(void *ud)
+{
+	struct sender *w = ud;
+	if ((w->rc = sl_wire_send_stream(w->sock, w->fd, w->name)))
+		snprintf(w->err, sizeof w->err, "%s", sl_errmsg());
+	return NULL;
+}
+
+/* The input stream goes out while stdout comes in: the command may print
+ * before it has read all its input (an import's rows as it goes), and a
+ * client that only sent, or only read, would wait on a service waiting on
+ * it. The service's side is two processes (runner.c's feeder and pump),
+ * this side two threads on the one socket. */
+static sl_rc send_while_receiving(int fd, const json_t *req, int stream,
+                                  const char *name, json_t **reply)
+{
+	struct sender w = {fd, stream, name, SL_OK, ""};
+	pthread_t th;
+	if (pthread_create(&th, NULL, send_input, &w) != 0)
+		return sl_error(SL_ESYS, _("cannot start sending the input"));
+	sl_rc rc = recv_reply(fd, req, reply);
+	/* a sender still blocked on a service that has answered */
+	shutdown(fd, SHUT_RDWR);
+	pthread_join(th, NULL);
+	/* the command may have ended without reading it all (a usage
+	 * error, say): its answer says more than a broken stream */
+	if (rc && w.rc)
+		sl_error(w.rc, "%s", w.err);
+	return rc;
+}
+
 /* One request, one reply; a refusal ({"error"}) becomes its exit code
  * with the message recorded. stream >= 0: what the request's "stream"
  * names follows it, read from that descriptor (proto.h). */
@@ -130,20 +170,10 @@ static sl_rc exchange_stream(const json_t *req, int stream, const char *name,
 	if (fd < 0)
 		return SL_ESYS;
 	sl_rc rc = sl_wire_send(fd, req);
-	if (!rc && stream >= 0 &&
-	    (rc = sl_wire_send_stream(fd, stream, name))) {
-		/* the command may have ended without reading it all (a
-		 * usage error, say): its answer says more than a broken
-		 * stream */
-		char keep[1024];
-		snprintf(keep, sizeof keep, "%s", sl_errmsg());
-		if (recv_reply(fd, req, reply) == SL_OK)
-			rc = SL_OK;
-		else
-			sl_error(rc, "%s", keep);
-	} else if (!rc) {
-		rc = recv_reply(fd, req, reply);
-	}
+	if (!rc)
+		rc = stream >= 0
+		         ? send_while_receiving(fd, req, stream, name, reply)
+		         : recv_reply(fd, req, reply);
 	close(fd);
 	if (rc)
 		return rc;
@@ -693,10 +723,9 @@ int cli_client_run(int n, char **rest, sl_cli *g)
 		                             json_pack("{s:i}", "word", sw)))
 			rc = sl_error(SL_ESYS, _("out of memory"));
 	}
-	/* stdout comes as it is made, unless input streams the other way
-	 * (one side would wait on the other: runner.c) */
-	if (!rc && sw < 0 &&
-	    json_object_set_new(req, "stream_out", json_true()))
+	/* stdout comes as it is made (with a stream of input too: it goes
+	 * out while stdout comes in, send_while_receiving) */
+	if (!rc && json_object_set_new(req, "stream_out", json_true()))
 		rc = sl_error(SL_ESYS, _("out of memory"));
 	if (!rc)
 		rc = add_inputs(req, n, rest, kinds, sw);

@@ -4,7 +4,8 @@
 #
 #   - login, then case import / list / show, review run, audit verify through
 #     the service give what embedded mode gives, byte for byte; a listing
-#     longer than a chunk of stdout too (it streams);
+#     longer than a chunk of stdout too (it streams), and an import's --json
+#     rows come while its input still streams the other way;
 #   - the session token is a private file (0600 in a 0700 directory); a
 #     forged token, and (as root) a real token from another OS account, are
 #     refused; logout and the idle timeout end the session;
@@ -162,9 +163,20 @@ same "case show --json" case show "$ID" --json
 # A listing longer than a chunk of stdout (1 MiB, proto.h "stream_out")
 # comes as it is made, whole and in order, the same as embedded mode's;
 # the worker never holds it (bench_cli --only session: its peak RSS).
+# The import itself goes through the service with --json: its rows are
+# printed as it decides, while its input still streams the other way
+# (proto.h): with either end only sending or only reading, its 5000 rows
+# (more than the socket's and the pipes' buffers) would never come.
 "$SHENLI" sample docket --cases 5000 --seed 9 --start 800000 >"$T/many.jsonl"
-as boss case import --jsonl "$T/many.jsonl" >/dev/null 2>"$ERR"
-check "5000 more imported (exit $?: 1 when some were deferred)" test $? -le 1
+svc boss case import --jsonl "$T/many.jsonl" --json >"$T/s.out" 2>"$ERR"
+check "5000 more imported through the service (exit $?: 1 when some were deferred)" test $? -le 1
+check "... its --json, one row a dossier in the stream's order ($(stat -c %s "$T/s.out") bytes)" \
+	python3 - "$T/s.out" "$T/many.jsonl" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+ids = [json.loads(l)["case_id"] for l in open(sys.argv[2])]
+sys.exit(0 if [r["case_id"] for r in rows] == ids else 1)
+PY
 same "case list --json of 5000 more" case list --json
 check "... which is more than one chunk ($(stat -c %s "$T/s.out") bytes)" test "$(stat -c %s "$T/s.out")" -gt 1100000
 same "case list of 5000 more" case list
