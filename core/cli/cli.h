@@ -169,7 +169,8 @@ long long cli_parse_utc(const char *iso);
 const char *cli_state_label(const char *state);
 const char *cli_role_label(const char *role);
 const char *cli_decision_label(const char *decision);
-/* Forget the labels looked up so far (the locale changed). */
+/* Forget the labels and local times looked up so far (the locale or the
+ * time zone changed). */
 void cli_labels_forget(void);
 /* The same for any codes: ctx_ids[i] is NC_(CONTEXT, codes[i]). */
 const char *cli_label(const char *code, const char *const *codes,

@@ -158,6 +158,7 @@ enum { T_HOLD, T_MEASURE, T_STREAM };
 struct cli_table {
 	size_t ncols, ncells, cap;
 	char **cells; /* row-major, sanitised; the headers are row 0 */
+	size_t *cw;   /* each cell's display width */
 	size_t *w;    /* column widths */
 	unsigned char *right;
 	int mode;    /* T_HOLD: every row kept; else see cli_table_hold */
@@ -171,40 +172,55 @@ struct cli_table {
 static char *cell_of(const cli_table *t, size_t col, const char *cell,
                      size_t *width)
 {
-	const char *safe = cli_txt(cell && *cell ? cell : "-");
+	/* core/text.h: the one rule for what reaches a terminal (as
+	 * cli_txt's), into the cell's own copy */
+	char *safe = sl_text_clean(cell && *cell ? cell : "-", "\xEF\xBF\xBD");
+	if (!safe)
+		oom();
 	size_t cw = cli_width(safe);
-	char *dup;
 	if (col + 1 < t->ncols && cw > COL_MAX) {
 		size_t keep = fit(safe, COL_MAX - 1);
-		dup = malloc(keep + 4);
-		if (dup) {
-			memcpy(dup, safe, keep);
-			memcpy(dup + keep, "\xE2\x80\xA6", 4); /* "…" */
-		}
-		cw = cli_width(dup ? dup : "");
-	} else {
-		dup = strdup(safe);
+		char *cut = malloc(keep + 4);
+		if (!cut)
+			oom();
+		memcpy(cut, safe, keep);
+		memcpy(cut + keep, "\xE2\x80\xA6", 4); /* "…" */
+		free(safe);
+		safe = cut;
+		cw = cli_width(safe);
 	}
-	if (!dup)
-		oom();
 	*width = cw;
-	return dup;
+	return safe;
 }
 
-/* One cell of column col printed, padded to its column. */
-static void put_cell(const cli_table *t, FILE *f, size_t col, const char *c)
+/* n spaces (padding: a row of a long listing pads eight cells, and
+ * printf's "%*s" costs more than the cells' own text) */
+static void spaces(FILE *f, size_t n)
+{
+	static char sp[64];
+	if (!sp[0])
+		memset(sp, ' ', sizeof sp);
+	for (size_t k; n; n -= k) {
+		k = n < sizeof sp ? n : sizeof sp;
+		fwrite(sp, 1, k, f);
+	}
+}
+
+/* One cell of column col, cw columns wide, printed, padded to its
+ * column. */
+static void put_cell(const cli_table *t, FILE *f, size_t col, const char *c,
+                     size_t cw)
 {
 	int last = col + 1 == t->ncols;
-	size_t cw = cli_width(c);
 	/* a row listed after the widths were measured may be wider */
 	size_t pad = t->w[col] > cw ? t->w[col] - cw : 0;
 	if (t->right[col])
-		fprintf(f, "%*s", (int)pad, "");
+		spaces(f, pad);
 	fputs(c, f);
 	if (last)
 		fputc('\n', f);
 	else
-		fprintf(f, "%*s", (int)(t->right[col] ? 2 : pad + 2), "");
+		spaces(f, t->right[col] ? 2 : pad + 2);
 }
 
 static void drop_cells(cli_table *t, size_t from)
@@ -228,17 +244,21 @@ void cli_table_add(cli_table *t, const char *cell)
 	if (t->ncells == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 64;
 		char **c = realloc(t->cells, cap * sizeof *c);
-		if (!c)
+		if (c)
+			t->cells = c;
+		size_t *w = c ? realloc(t->cw, cap * sizeof *w) : NULL;
+		if (!w)
 			oom();
-		t->cells = c;
+		t->cw = w;
 		t->cap = cap;
 	}
-	t->cells[t->ncells++] = cell_of(t, col, cell, &cw);
+	t->cells[t->ncells] = cell_of(t, col, cell, &cw);
+	t->cw[t->ncells++] = cw;
 	if (t->mode == T_HOLD && cw > t->w[col])
 		t->w[col] = cw;
 	if (t->mode == T_STREAM && t->ncells == t->ncols) {
 		for (size_t i = 0; i < t->ncols; i++)
-			put_cell(t, t->out, i, t->cells[i]);
+			put_cell(t, t->out, i, t->cells[i], t->cw[i]);
 		drop_cells(t, 0);
 	}
 }
@@ -257,7 +277,7 @@ void cli_table_measure(cli_table *t)
 {
 	drop_cells(t, t->ncols); /* the headers stay */
 	for (size_t i = 0; i < t->ncols; i++)
-		t->w[i] = cli_width(t->cells[i]);
+		t->w[i] = t->cw[i];
 	t->mode = T_MEASURE;
 	t->seen = 0;
 }
@@ -268,7 +288,7 @@ void cli_table_stream(cli_table *t, FILE *f)
 	t->out = f;
 	/* the headers (the cells measure kept), printed as the first row */
 	for (size_t i = 0; i < t->ncols; i++)
-		put_cell(t, f, i, t->cells[i]);
+		put_cell(t, f, i, t->cells[i], t->cw[i]);
 	drop_cells(t, 0);
 }
 
@@ -316,7 +336,7 @@ void cli_table_print(cli_table *t, FILE *f)
 	if (t->mode != T_HOLD)
 		return; /* every row is out */
 	for (size_t i = 0; i < t->ncells; i++)
-		put_cell(t, f, i % t->ncols, t->cells[i]);
+		put_cell(t, f, i % t->ncols, t->cells[i], t->cw[i]);
 }
 
 void cli_table_free(cli_table *t)
@@ -326,6 +346,7 @@ void cli_table_free(cli_table *t)
 	for (size_t i = 0; i < t->ncells; i++)
 		free(t->cells[i]);
 	free(t->cells);
+	free(t->cw);
 	free(t->w);
 	free(t->right);
 	free(t);
@@ -333,15 +354,38 @@ void cli_table_free(cli_table *t)
 
 /* ---- times ------------------------------------------------------------- */
 
+/* A long listing prints the same few times over and over (the deadlines of
+ * many cases end on the same days), and localtime_r takes a lock and looks
+ * at the time zone on every call: the text of each second asked for is
+ * kept, in a small direct-mapped table, until the time zone may have
+ * changed (cli_labels_forget). */
+#define TIMES 256
+static struct {
+	time_t t;
+	int sec, used;
+	char text[24];
+} times[TIMES];
+
 void cli_local_time(long long ms, int sec, char out[32])
 {
 	time_t t = (time_t)(ms / 1000);
+	size_t k = ((size_t)t * 2654435761u >> 8) % TIMES;
+	if (ms && times[k].used && times[k].t == t && times[k].sec == !!sec) {
+		memcpy(out, times[k].text, sizeof times[k].text);
+		return;
+	}
 	struct tm tm;
-	if (!ms || !localtime_r(&t, &tm)) {
+	if (!ms || !localtime_r(&t, &tm) ||
+	    !strftime(out, 32, sec ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M",
+	              &tm) ||
+	    strlen(out) >= sizeof times[k].text) {
 		strcpy(out, "-");
 		return;
 	}
-	strftime(out, 32, sec ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M", &tm);
+	times[k].t = t;
+	times[k].sec = !!sec;
+	times[k].used = 1;
+	memcpy(times[k].text, out, strlen(out) + 1);
 }
 
 long long cli_parse_utc(const char *iso)
@@ -371,6 +415,7 @@ static size_t nseen;
 void cli_labels_forget(void)
 {
 	nseen = 0;
+	memset(times, 0, sizeof times); /* the time zone, too, may change */
 }
 
 /* NC_(CONTEXT, CODE): the code is the msgid, so that the C locale shows the
