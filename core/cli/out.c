@@ -552,13 +552,22 @@ void cli_json_array_add(cli_json_array *a, json_t *elem)
 	}
 	json_decref(elem);
 	cli_json_array_next(a);
-	const char *p = buf, *end = buf + n, *nl;
-	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-		fwrite(p, 1, (size_t)(nl - p), stdout);
-		fputs("\n  ", stdout);
-		p = nl + 1;
+	/* indented into a buffer of its own and written once: a row is a
+	 * dozen lines, and a write per line cost more than the dump */
+	char out[8192];
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (o + 3 > sizeof out) {
+			fwrite(out, 1, o, stdout);
+			o = 0;
+		}
+		out[o++] = buf[i];
+		if (buf[i] == '\n') {
+			out[o++] = ' ';
+			out[o++] = ' ';
+		}
 	}
-	fwrite(p, 1, (size_t)(end - p), stdout);
+	fwrite(out, 1, o, stdout);
 	if (buf != stack)
 		free(buf);
 }
