@@ -5,7 +5,8 @@
 #   - login, then case import / list / show, review run, audit verify through
 #     the service give what embedded mode gives, byte for byte; a listing
 #     longer than a chunk of stdout too (it streams), and an import's --json
-#     rows come while its input still streams the other way;
+#     rows come while its input still streams the other way (some before
+#     its input has ended);
 #   - the session token is a private file (0600 in a 0700 directory); a
 #     forged token, and (as root) a real token from another OS account, are
 #     refused; logout and the idle timeout end the session;
@@ -172,6 +173,40 @@ svc boss case import --jsonl "$T/many.jsonl" --json >"$T/s.out" 2>"$ERR"
 check "5000 more imported through the service (exit $?: 1 when some were deferred)" test $? -le 1
 check "... its --json, one row a dossier in the stream's order ($(stat -c %s "$T/s.out") bytes)" \
 	python3 - "$T/s.out" "$T/many.jsonl" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+ids = [json.loads(l)["case_id"] for l in open(sys.argv[2])]
+sys.exit(0 if [r["case_id"] for r in rows] == ids else 1)
+PY
+# ... and they come as it decides, not at the end: the first 1500 dossiers
+# go down a pipe that then stays open; their rows must reach the client's
+# stdout while it does (with stdout held until the command ends, none
+# would), and only then does the rest follow.
+"$SHENLI" sample docket --cases 3000 --seed 10 --start 900000 >"$T/more.jsonl"
+mkdir -p -m 700 "$T/xdg/boss"
+python3 - "$SHENLI" "$SOCK" "$T/xdg/boss" "$T/more.jsonl" "$T/s.out" "$T/s.err" <<'PY' >"$T/early"
+import json, os, subprocess, sys, time
+shenli, sock, xdg, src, out, err = sys.argv[1:]
+env = dict(os.environ, SHENLI_SOCKET=sock, XDG_RUNTIME_DIR=xdg)
+lines = open(src, "rb").readlines()
+p = subprocess.Popen([shenli, "case", "import", "--jsonl", "-", "--json"], stdin=subprocess.PIPE,
+                     stdout=open(out, "wb"), stderr=open(err, "wb"), env=env)
+p.stdin.write(b"".join(lines[:1500]))
+p.stdin.flush()
+early, t0 = 0, time.monotonic()
+while time.monotonic() - t0 < 60 and p.poll() is None:
+    early = open(out, "rb").read().count(b'"case_id"')
+    if early:
+        break
+    time.sleep(0.05)
+p.stdin.write(b"".join(lines[1500:]))
+p.stdin.close()
+print(p.wait(), early)
+PY
+read -r MRC EARLY <"$T/early"
+check "3000 more through a pipe (exit $MRC: 1 when some were deferred)" test "$MRC" -le 1
+check "... rows reached stdout while the input was still open (${EARLY:-0} of the first 1500)" test "${EARLY:-0}" -gt 0
+check "... and all 3000, in order" python3 - "$T/s.out" "$T/more.jsonl" <<'PY'
 import json, sys
 rows = json.load(open(sys.argv[1]))
 ids = [json.loads(l)["case_id"] for l in open(sys.argv[2])]
