@@ -794,10 +794,8 @@ sl_rc sl_plugrun_post(sl_plugrun *r, const shenli_case *c)
 	q->from = 0;
 	q->sent = 0;
 	r->q_n++;
-	/* as much as the pipe takes now; the rest while results come */
-	if (pump(r) == PW_SYS)
-		return sl_error(SL_ESYS, _("talking to the plugin worker: %s"),
-		                strerror(errno));
+	/* nothing is written yet: the posted cases go together when one is
+	 * taken (wait_in's pump), and the worker wakes once for them */
 	return SL_OK;
 }
 

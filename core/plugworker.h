@@ -82,13 +82,15 @@ int sl_plugrun_usable(const sl_plugrun *r, size_t i);
 sl_rc sl_plugrun_check(sl_plugrun *r, const shenli_case *c,
                        const sl_plug_sink *sink);
 
-/* The same in two halves, so that a run can load and store one case
- * while the worker checks another: post hands a case over (its bytes are
- * copied: c may go at once), take waits for the results of the oldest
- * posted case. At most SL_PLUGRUN_AHEAD are posted and not taken. A
- * crash is the plugin's on the case being taken, as with check: the
- * cases posted after it go to the next worker again. */
-#define SL_PLUGRUN_AHEAD 2
+/* The same in two halves, so that a run can load and store cases while the
+ * worker checks others: post hands a case over (its bytes are copied: c
+ * may go at once), take waits for the results of the oldest posted case.
+ * At most SL_PLUGRUN_AHEAD are posted and not taken. Posted cases go out
+ * when one is taken, all that the pipe takes: so a run that posts a block
+ * of them, then takes them, wakes the worker once a block. A crash is the
+ * plugin's on the case being taken, as with check: the cases posted after
+ * it go to the next worker again. */
+#define SL_PLUGRUN_AHEAD 8
 sl_rc sl_plugrun_post(sl_plugrun *r, const shenli_case *c);
 sl_rc sl_plugrun_take(sl_plugrun *r, const sl_plug_sink *sink);
 void sl_plugrun_end(sl_plugrun *r);

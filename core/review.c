@@ -37,25 +37,29 @@ static const char *const view_sql[V__N] = {
 
 #define TXT(st, i) (sqlite3_column_text(st, i))
 
-/* Two readers, used in turn: case i+1 is loaded and handed to the
- * plugin worker while the worker checks case i, whose view must live
- * until its findings are stored. */
+/* Cases go to the plugin worker in blocks of AHEAD, loaded one after
+ * another and sent together when the first is taken (plugworker.h): the
+ * worker checks a case in microseconds, then sleeps until the next comes,
+ * and waking it (and being woken by its results) once a case cost more
+ * than its checks. A reader for each case of a block, whose view must live
+ * until the case's findings are stored. */
+#define AHEAD SL_PLUGRUN_AHEAD
 typedef struct {
 	sqlite3_stmt *q[V__N];
-	sl_casereader *reader[2]; /* case i is read by reader[i % 2] */
-	const sl_caseview *cv[2];
+	sl_casereader *reader[AHEAD]; /* case i is read by reader[i % AHEAD] */
+	const sl_caseview *cv[AHEAD];
 	/* after the first batch, another command may have written between
 	 * two: a case no longer under review is passed over (skip) */
-	int recheck, skip[2];
+	int recheck, skip[AHEAD];
 } viewer;
 
 /*
  * A run over many cases commits in batches, as an import does (import.c),
  * so that another writer waits for one batch, not for the whole run: a
- * batch closes between two cases once it has run BATCH_MS (and has
- * BATCH_MIN cases), or at BATCH_MAX. Each case's findings and its entry
- * are in one batch. What a later batch reads is read in its own
- * transaction, and a case that another command took out of review in
+ * batch closes between two blocks of cases (AHEAD, below) once it has run
+ * BATCH_MS (and has BATCH_MIN cases), or at BATCH_MAX. Each case's
+ * findings and its entry are in one batch. What a later batch reads is read in
+ * its own transaction, and a case that another command took out of review in
  * between (signed off, returned) is not checked.
  */
 #define BATCH_MS 1000
@@ -391,15 +395,16 @@ static void sink_done(void *ud, size_t i, const sl_plug_outcome *o)
 /* Load case i of the run and hand it to the plugin worker. */
 static sl_rc load_post(viewer *v, struct plugins *pl, const todo *t, size_t i)
 {
-	sl_rc rc = sl_casereader_load(v->reader[i % 2], t->ref, SL_CV_TABLES,
-	                              &v->cv[i % 2]);
+	size_t k = i % AHEAD;
+	sl_rc rc =
+	    sl_casereader_load(v->reader[k], t->ref, SL_CV_TABLES, &v->cv[k]);
 	if (rc)
 		return rc;
-	sl_state st = v->cv[i % 2]->state;
-	v->skip[i % 2] = v->recheck && st != SL_ST_ACCEPTED &&
-	                 st != SL_ST_IN_REVIEW && st != SL_ST_DELIBERATED;
-	if (!v->skip[i % 2] && pl->n)
-		rc = sl_plugrun_post(pl->run, v->cv[i % 2]->c);
+	sl_state st = v->cv[k]->state;
+	v->skip[k] = v->recheck && st != SL_ST_ACCEPTED &&
+	             st != SL_ST_IN_REVIEW && st != SL_ST_DELIBERATED;
+	if (!v->skip[k] && pl->n)
+		rc = sl_plugrun_post(pl->run, v->cv[k]->c);
 	return rc;
 }
 
@@ -439,7 +444,7 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
                      shenli_emitter *em, const todo *t, size_t at,
                      sl_review_result *res)
 {
-	const sl_caseview *cv = v->cv[at % 2];
+	const sl_caseview *cv = v->cv[at % AHEAD];
 	sl_rc rc;
 	emitter_clear(em);
 	sink_ctx k = {em, pl, (size_t)-1};
@@ -642,8 +647,7 @@ sl_rc sl_review_run(sl_store *s, const sl_review_run_req *rq,
 	return SL_OK;
 }
 
-/* Check the cases of t; own_tx: in a transaction of its own (else in the
- * caller's, which commits). */
+/* A sink for results nobody wants. */
 static void drop_finding(void *ud, size_t plugin, const shenli_finding *f)
 {
 	(void)ud;
@@ -658,6 +662,21 @@ static void drop_done(void *ud, size_t plugin, const sl_plug_outcome *o)
 	(void)o;
 }
 
+/* The results of the cases posted from i on (before end) taken and
+ * dropped: the caller stopped, and the worker must be left with none. */
+static sl_rc drop_posted(const viewer *v, struct plugins *pl, size_t i,
+                         size_t end)
+{
+	sl_plug_sink none = {NULL, drop_finding, drop_done};
+	sl_rc rc = SL_OK;
+	for (; i < end && !rc; i++)
+		if (pl->n && !v->skip[i % AHEAD])
+			rc = sl_plugrun_take(pl->run, &none);
+	return rc;
+}
+
+/* Check the cases of t; own_tx: in a transaction of its own, a batch at a
+ * time (else in the caller's, which commits). */
 static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
                       int own_tx, const run_cbs *cbs)
 {
@@ -667,52 +686,43 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 	for (int i = 0; i < V__N && !rc; i++)
 		if (sl_db_prepare(s, view_sql[i], &v.q[i]))
 			rc = sl_db_err(s, _("preparing the review"));
-	for (int k = 0; k < 2 && !rc; k++)
+	for (int k = 0; k < AHEAD && !rc; k++)
 		rc = sl_casereader_new(s, &v.reader[k]);
 	/* a transaction and a signature a batch; a larger page cache keeps
 	 * a batch's written pages from being spilled and rewritten */
 	sl_db_cache(s, 32768);
 	if (!rc && t->n && own_tx)
 		rc = sl_tx_begin_unchanged(s); /* see sl_review_run */
-	if (!rc && t->n)
-		rc = load_post(&v, pl, &t->v[0], 0);
 	int64_t batch_t0 = sl_mono_ms();
 	size_t batch_n = 0, written = 0;
-	for (size_t i = 0; !rc && i < t->n; i++) {
-		sl_review_result res;
-		/* a batch that ends after this case: the next case is read
-		 * after the commit, in the next batch's transaction */
-		int more = i + 1 < t->n;
-		int ends = own_tx && more && ++batch_n >= BATCH_MIN &&
-		           (batch_n >= BATCH_MAX ||
-		            sl_mono_ms() - batch_t0 >= BATCH_MS);
-		if (more && !ends &&
-		    (rc = load_post(&v, pl, &t->v[i + 1], i + 1)))
-			break;
-		int skipped = v.skip[i % 2];
-		if (!skipped) {
+	for (size_t i = 0; !rc && i < t->n;) {
+		size_t from = i, end = t->n - i < AHEAD ? t->n : i + AHEAD;
+		for (size_t j = from; j < end && !rc; j++)
+			rc = load_post(&v, pl, &t->v[j], j);
+		int stop = 0;
+		for (; !rc && !stop && i < end; i++) {
+			if (v.skip[i % AHEAD])
+				continue;
+			sl_review_result res;
 			rc = run_one(s, &v, pl, &em, &t->v[i], i, &res);
 			res.index = i + 1;
 			res.total = t->n;
 			written++;
+			stop = !rc && cbs->each && cbs->each(&res, cbs->ud);
 		}
-		if (!rc && ends) {
-			if (!(rc = next_batch(s, &v, &written, cbs)))
-				rc = load_post(&v, pl, &t->v[i + 1], i + 1);
+		if (stop) {
+			rc = drop_posted(&v, pl, i, end);
+			break;
+		}
+		/* a batch ends between two blocks: the next block is read
+		 * after the commit, in the next batch's transaction */
+		batch_n += end - from;
+		if (!rc && own_tx && i < t->n && batch_n >= BATCH_MIN &&
+		    (batch_n >= BATCH_MAX ||
+		     sl_mono_ms() - batch_t0 >= BATCH_MS)) {
+			rc = next_batch(s, &v, &written, cbs);
 			batch_t0 = sl_mono_ms();
 			batch_n = 0;
-		}
-		if (skipped)
-			continue;
-		if (!rc && cbs->each && cbs->each(&res, cbs->ud)) {
-			/* the next case was posted: its results are not
-			 * wanted, but the worker must be left with none */
-			if (i + 1 < t->n && pl->n && !v.skip[(i + 1) % 2]) {
-				sl_plug_sink none = {NULL, drop_finding,
-				                     drop_done};
-				rc = sl_plugrun_take(pl->run, &none);
-			}
-			break;
 		}
 	}
 	if (t->n && own_tx) {
@@ -724,8 +734,8 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 	sl_db_cache(s, 0);
 	for (int i = 0; i < V__N; i++)
 		sqlite3_finalize(v.q[i]);
-	sl_casereader_free(v.reader[0]);
-	sl_casereader_free(v.reader[1]);
+	for (int k = 0; k < AHEAD; k++)
+		sl_casereader_free(v.reader[k]);
 	emitter_clear(&em);
 	free(em.v);
 	return rc;
