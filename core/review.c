@@ -56,11 +56,11 @@ typedef struct {
 /*
  * A run over many cases commits in batches, as an import does (import.c),
  * so that another writer waits for one batch, not for the whole run: a
- * batch closes between two blocks of cases (AHEAD, below) once it has run
+ * batch closes between two blocks of cases (AHEAD, above) once it has run
  * BATCH_MS (and has BATCH_MIN cases), or at BATCH_MAX. Each case's
- * findings and its entry are in one batch. What a later batch reads is read in
- * its own transaction, and a case that another command took out of review in
- * between (signed off, returned) is not checked.
+ * findings and its entry are in one batch. What a later batch reads is
+ * read in its own transaction, and a case that another command took out
+ * of review in between (signed off, returned) is not checked.
  */
 #define BATCH_MS 1000
 #define BATCH_MIN 64
