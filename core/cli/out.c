@@ -65,6 +65,16 @@ static size_t utf8_dec(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+/* A sanitised copy of s, malloc'ed: core/text.h, the one rule for what
+ * reaches a terminal. */
+static char *clean_copy(const char *s)
+{
+	char *c = sl_text_clean(s, "\xEF\xBF\xBD");
+	if (!c)
+		oom();
+	return c;
+}
+
 const char *cli_txt(const char *s)
 {
 	/* A ring, so that one printf can take several values. */
@@ -74,10 +84,7 @@ const char *cli_txt(const char *s)
 		return "-";
 	size_t k = next++ % 16;
 	free(ring[k]);
-	/* core/text.h: the one rule for what reaches a terminal */
-	if (!(ring[k] = sl_text_clean(s, "\xEF\xBF\xBD")))
-		oom();
-	return ring[k];
+	return ring[k] = clean_copy(s);
 }
 
 /* East Asian Wide and Fullwidth, for when the C library cannot say (a
@@ -172,11 +179,7 @@ struct cli_table {
 static char *cell_of(const cli_table *t, size_t col, const char *cell,
                      size_t *width)
 {
-	/* core/text.h: the one rule for what reaches a terminal (as
-	 * cli_txt's), into the cell's own copy */
-	char *safe = sl_text_clean(cell && *cell ? cell : "-", "\xEF\xBF\xBD");
-	if (!safe)
-		oom();
+	char *safe = clean_copy(cell && *cell ? cell : "-");
 	size_t cw = cli_width(safe);
 	if (col + 1 < t->ncols && cw > COL_MAX) {
 		size_t keep = fit(safe, COL_MAX - 1);
@@ -244,9 +247,10 @@ void cli_table_add(cli_table *t, const char *cell)
 	if (t->ncells == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 64;
 		char **c = realloc(t->cells, cap * sizeof *c);
-		if (c)
-			t->cells = c;
-		size_t *w = c ? realloc(t->cw, cap * sizeof *w) : NULL;
+		if (!c)
+			oom();
+		t->cells = c;
+		size_t *w = realloc(t->cw, cap * sizeof *w);
 		if (!w)
 			oom();
 		t->cw = w;
@@ -362,30 +366,32 @@ void cli_table_free(cli_table *t)
 #define TIMES 256
 static struct {
 	time_t t;
-	int sec, used;
-	char text[24];
+	int sec;
+	char text[24]; /* "": an empty entry */
 } times[TIMES];
 
 void cli_local_time(long long ms, int sec, char out[32])
 {
 	time_t t = (time_t)(ms / 1000);
-	size_t k = ((size_t)t * 2654435761u >> 8) % TIMES;
-	if (ms && times[k].used && times[k].t == t && times[k].sec == !!sec) {
+	size_t k = ((size_t)t * 2654435761u >> 8) % TIMES, n;
+	if (ms && times[k].text[0] && times[k].t == t &&
+	    times[k].sec == !!sec) {
 		memcpy(out, times[k].text, sizeof times[k].text);
 		return;
 	}
 	struct tm tm;
 	if (!ms || !localtime_r(&t, &tm) ||
-	    !strftime(out, 32, sec ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M",
-	              &tm) ||
-	    strlen(out) >= sizeof times[k].text) {
+	    !(n = strftime(out, 32,
+	                   sec ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M",
+	                   &tm))) {
 		strcpy(out, "-");
 		return;
 	}
+	if (n >= sizeof times[k].text)
+		return; /* a year past 9999: printed, not kept */
 	times[k].t = t;
 	times[k].sec = !!sec;
-	times[k].used = 1;
-	memcpy(times[k].text, out, strlen(out) + 1);
+	memcpy(times[k].text, out, n + 1);
 }
 
 long long cli_parse_utc(const char *iso)
