@@ -115,8 +115,9 @@ static int on_case(const sl_review_row *r, void *ud)
 	return 0;
 }
 
-/* The run stopped with an error: what earlier batches committed stays, and
- * the user is told how much that is. */
+/* The command fails after rows may have gone out: they are ended as a
+ * whole array, then the failure; committed cases (an error in a later
+ * batch) stay, and the user is told how many. */
 static int run_failed(struct run_ctx *c, sl_rc rc, size_t committed)
 {
 	if (c->json && c->printed)
@@ -173,13 +174,15 @@ static int review_run(int argc, char **argv, sl_cli *g)
 		return rc;
 	}
 	if (ctx.oom) {
-		if (json && ctx.printed)
-			cli_json_array_end(&ctx.arr);
-		run_ctx_free(&ctx);
-		return cli_fail(
+		/* the run itself is whole: nothing part-way to tell */
+		rc = run_failed(
+		    &ctx,
 		    sl_error(SL_ESYS, _("the checks ran and their findings "
 		                        "are stored, but out of memory for "
-		                        "the list: see review findings")));
+		                        "the list: see review findings")),
+		    0);
+		run_ctx_free(&ctx);
+		return rc;
 	}
 	if (json)
 		cli_json_array_end(&ctx.arr);
