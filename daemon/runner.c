@@ -249,6 +249,20 @@ static char *slurp(int fd, const stand_in *st, size_t nst, size_t *len)
 	return named;
 }
 
+/* A process of the worker's own that only copies bytes between the
+ * connection and a pipe (the feeder, the pump): forked before the command
+ * opens the store, so the session's are the only keys it has, and it
+ * wipes them; it dies with the worker. fork()'s result. */
+static pid_t fork_copier(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		sl_session_wipe_others(NULL);
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	}
+	return pid;
+}
+
 /* The stream that follows the request (proto.h), through a pipe: a
  * process of its own copies the chunks from the connection into it while
  * the command reads the other end. A stream that breaks off (the client
@@ -260,15 +274,9 @@ static int start_feeder(int conn)
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return -1;
-	pid_t worker = getpid(), pid = fork();
+	pid_t worker = getpid(), pid = fork_copier();
 	if (pid == 0) {
 		close(p[0]);
-		/* it only copies bytes: the session's keys are not its to
-		 * keep (forked before the command opens the store, so they
-		 * are the only keys it has) */
-		sl_session_wipe_others(NULL);
-		/* with the worker gone there is nobody to feed */
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		if (sl_wire_recv_stream(conn, p[1]) != 0 && getppid() == worker)
 			kill(worker, SIGKILL);
 		_exit(0);
@@ -329,12 +337,10 @@ static int start_pump(int conn, const stand_in *st, size_t nst, pid_t *pump)
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return -1;
-	pid_t pid = fork();
+	pid_t pid = fork_copier();
 	if (pid == 0) {
 		close(p[1]);
-		sl_session_wipe_others(NULL); /* as the feeder's */
 		signal(SIGPIPE, SIG_IGN);
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		sl_namemap *nm = name_pairs(st, nst);
 		size_t cap = SL_STREAM_CHUNK, have = 0;
 		char *buf = nm ? malloc(cap) : NULL;
