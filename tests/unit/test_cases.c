@@ -683,6 +683,72 @@ static void test_stats(void **st)
 	sl_case_stats_free(&r);
 }
 
+/* A case's lists (here an evidence item's tags) read back from the store
+ * as jansson reads them, whatever text the column holds: the plain ones
+ * are split without it (caseview.c), every other one goes to it. */
+static void test_lists_read_back(void **st)
+{
+	(void)st;
+	static const char *const texts[] = {
+	    "[]",
+	    "[\"bank_record\"]",
+	    "[\"bank_record\",\"voucher\",\"x\"]",
+	    "[\"\"]",
+	    "[\"\",\"a\",\"\"]",
+	    "[\"含中文\",\"voucher\"]",
+	    "[\"a\\\"b\",\"c\\\\d\"]",
+	    "[\"c\\\\d\"]",
+	    "[\"\xff\"]",
+	    "[\"a\x01\"]",
+	    "[\"a\x7f\"]",
+	    "[\"a\\u0041\"]",
+	    "[\"a b\"]",
+	    "[ \"a\" , \"b\" ]",
+	    "[\"a\"] ",
+	    "[\"a\",]",
+	    "[,\"a\"]",
+	    "[\"a\"",
+	    "[\"a\"]x",
+	    "[1,\"a\",null]",
+	    "\"a\"",
+	    "{}",
+	    "",
+	    "[",
+	    "[\"a\"\"b\"]",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		char *sql = sqlite3_mprintf(
+		    "UPDATE evidence SET tags = %Q WHERE id = 'E2' AND"
+		    " case_ref = (SELECT id FROM cases WHERE case_id ="
+		    " 'ZRJ-1')",
+		    texts[i]);
+		tstore_raw_exec(&T, sql);
+		sqlite3_free(sql);
+		sl_store *s = as("boss");
+		sl_caseview *v;
+		assert_int_equal(sl_case_show(s, "ZRJ-1", &v), SL_OK);
+		const shenli_evidence *e = &v->c->evidence[1];
+		assert_string_equal(e->id, "E2");
+		json_t *want = json_loads(texts[i], 0, NULL);
+		size_t k = 0;
+		for (size_t j = 0; j < json_array_size(want); j++) {
+			const char *w =
+			    json_string_value(json_array_get(want, j));
+			if (!w)
+				continue;
+			assert_true(k < e->n_tags);
+			assert_string_equal(e->tags[k], w);
+			k++;
+		}
+		if (k != e->n_tags)
+			fail_msg("%s: %zu tags, jansson reads %zu", texts[i],
+			         e->n_tags, k);
+		json_decref(want);
+		sl_caseview_free(v);
+		sl_store_close(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -694,6 +760,7 @@ int main(void)
 	    cmocka_unit_test(test_clock),
 	    cmocka_unit_test(test_return_resubmit_opinion),
 	    cmocka_unit_test(test_stats),
+	    cmocka_unit_test(test_lists_read_back),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
