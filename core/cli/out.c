@@ -168,8 +168,9 @@ struct cli_table {
 	size_t *cw;   /* each cell's display width */
 	size_t *w;    /* column widths */
 	unsigned char *right;
-	int mode;    /* T_HOLD: every row kept; else see cli_table_hold */
-	size_t seen; /* T_MEASURE: the cells measured (for their column) */
+	int mode; /* T_HOLD: every row kept; else see cli_table_hold */
+	size_t
+	    seen; /* T_MEASURE, T_STREAM: the cells added (for their column) */
 	size_t hold; /* the rows T_HOLD keeps before it is full */
 	FILE *out;   /* T_STREAM: where each row goes */
 };
@@ -226,6 +227,26 @@ static void put_cell(const cli_table *t, FILE *f, size_t col, const char *c,
 		spaces(f, t->right[col] ? 2 : pad + 2);
 }
 
+/* A cell as cell_of shows it, without a copy where it is itself (text
+ * that is safe, not cut): a long listing measures every cell once and
+ * prints it once, and copying each was most of the table's cost. *owned
+ * says whether the caller frees what it gets. */
+static const char *cell_view(const cli_table *t, size_t col, const char *cell,
+                             size_t *width, int *owned)
+{
+	const char *c = cell && *cell ? cell : "-";
+	if (sl_text_safe(c, strlen(c))) {
+		size_t cw = cli_width(c);
+		if (col + 1 == t->ncols || cw <= COL_MAX) {
+			*width = cw;
+			*owned = 0;
+			return c;
+		}
+	}
+	*owned = 1;
+	return cell_of(t, col, cell, width);
+}
+
 static void drop_cells(cli_table *t, size_t from)
 {
 	for (size_t i = from; i < t->ncells; i++)
@@ -236,11 +257,16 @@ static void drop_cells(cli_table *t, size_t from)
 void cli_table_add(cli_table *t, const char *cell)
 {
 	size_t cw;
-	if (t->mode == T_MEASURE) { /* nothing is kept */
+	if (t->mode != T_HOLD) { /* nothing is kept */
 		size_t col = t->seen++ % t->ncols;
-		free(cell_of(t, col, cell, &cw));
-		if (cw > t->w[col])
+		int owned;
+		const char *c = cell_view(t, col, cell, &cw, &owned);
+		if (t->mode == T_STREAM)
+			put_cell(t, t->out, col, c, cw);
+		else if (cw > t->w[col])
 			t->w[col] = cw;
+		if (owned)
+			free((char *)c);
 		return;
 	}
 	size_t col = t->ncells % t->ncols;
@@ -258,13 +284,8 @@ void cli_table_add(cli_table *t, const char *cell)
 	}
 	t->cells[t->ncells] = cell_of(t, col, cell, &cw);
 	t->cw[t->ncells++] = cw;
-	if (t->mode == T_HOLD && cw > t->w[col])
+	if (cw > t->w[col])
 		t->w[col] = cw;
-	if (t->mode == T_STREAM && t->ncells == t->ncols) {
-		for (size_t i = 0; i < t->ncols; i++)
-			put_cell(t, t->out, i, t->cells[i], t->cw[i]);
-		drop_cells(t, 0);
-	}
 }
 
 void cli_table_hold(cli_table *t, size_t rows)
@@ -294,6 +315,7 @@ void cli_table_stream(cli_table *t, FILE *f)
 	for (size_t i = 0; i < t->ncols; i++)
 		put_cell(t, f, i, t->cells[i], t->cw[i]);
 	drop_cells(t, 0);
+	t->seen = 0;
 }
 
 int cli_table_list(cli_table *t, FILE *f, int (*list)(void *ud), void *ud)
@@ -335,7 +357,7 @@ void cli_table_right(cli_table *t, size_t col)
 void cli_table_print(cli_table *t, FILE *f)
 {
 	/* an unfinished last row is completed with "-" */
-	while (t->mode == T_MEASURE ? t->seen % t->ncols : t->ncells % t->ncols)
+	while (t->mode != T_HOLD ? t->seen % t->ncols : t->ncells % t->ncols)
 		cli_table_add(t, NULL);
 	if (t->mode != T_HOLD)
 		return; /* every row is out */

@@ -13,7 +13,9 @@
 
 #include "../../core/cli/cli.h"
 
-/* The rows of a listing: ids, Chinese, a long cell, an empty one. */
+/* The rows of a listing: ids, Chinese, a long cell (cut, but not in the
+ * last column), an empty one, text that is not shown as itself (a tab,
+ * an escape, a bidirectional override, bytes that are not UTF-8). */
 static void row(cli_table *t, int i)
 {
 	char id[32], n[32];
@@ -26,7 +28,11 @@ static void row(cli_table *t, int i)
 	                "很长很长很长很长很长很长很长的名字"
 	              : "陶某");
 	cli_table_add(t, i % 5 ? n : NULL);
-	cli_table_add(t, "m2,m3");
+	cli_table_add(t, i == 4   ? "m2,\tm3\x1b[31m"
+	                 : i == 5 ? "\xE2\x80\xAEm2\xff"
+	                 : i == 6 ? "m2,m3,m4,m5,m6,m7,m8,m9,m10,m11,m12,m13,"
+	                            "m14,m15,m16,m17,m18"
+	                          : "m2,m3");
 }
 
 static cli_table *table(void)
