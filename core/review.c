@@ -206,13 +206,11 @@ static void emitter_clear(shenli_emitter *e)
 
 /* ---- the run ------------------------------------------------------------ */
 
+/* The cases to check, by their row: 8 bytes a case (with each case's id
+ * as well, a run over 1M cases held 92 MB for its list); the id comes
+ * with the case's view. */
 typedef struct {
-	int64_t ref;
-	char case_id[80];
-} todo;
-
-typedef struct {
-	todo *v;
+	int64_t *v;
 	size_t n, cap;
 	int oom;
 } todo_list;
@@ -228,7 +226,7 @@ static int add_todo(const sl_case_row *r, void *ud)
 		return 0;
 	if (t->n == t->cap) {
 		size_t nc = t->cap ? 2 * t->cap : 1024;
-		todo *nv = realloc(t->v, nc * sizeof *nv);
+		int64_t *nv = realloc(t->v, nc * sizeof *nv);
 		if (!nv) {
 			t->oom = 1;
 			return 1;
@@ -236,16 +234,13 @@ static int add_todo(const sl_case_row *r, void *ud)
 		t->v = nv;
 		t->cap = nc;
 	}
-	t->v[t->n].ref = r->ref;
-	snprintf(t->v[t->n].case_id, sizeof t->v[t->n].case_id, "%s",
-	         r->case_id);
-	t->n++;
+	t->v[t->n++] = r->ref;
 	return 0;
 }
 
 static int by_ref(const void *a, const void *b)
 {
-	int64_t x = ((const todo *)a)->ref, y = ((const todo *)b)->ref;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 	return (x > y) - (x < y);
 }
 
@@ -397,11 +392,11 @@ static void sink_done(void *ud, size_t i, const sl_plug_outcome *o)
 }
 
 /* Load case i of the run and hand it to the plugin worker. */
-static sl_rc load_post(viewer *v, struct plugins *pl, const todo *t, size_t i)
+static sl_rc load_post(viewer *v, struct plugins *pl, int64_t ref, size_t i)
 {
 	size_t k = i % AHEAD;
 	sl_rc rc =
-	    sl_casereader_load(v->reader[k], t->ref, SL_CV_TABLES, &v->cv[k]);
+	    sl_casereader_load(v->reader[k], ref, SL_CV_TABLES, &v->cv[k]);
 	if (rc)
 		return rc;
 	sl_state st = v->cv[k]->state;
@@ -442,13 +437,15 @@ static sl_rc next_batch(sl_store *s, viewer *v, size_t *written,
 	return sl_tx_begin(s);
 }
 
-/* Take the plugins' findings on case i (posted by load_post) and replace
- * its findings, inside the open transaction. */
+/* Take the plugins' findings on case at (row ref, posted by load_post)
+ * and replace its findings, inside the open transaction. res->case_id is
+ * the view's: it lives until the block after this one is read. */
 static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
-                     shenli_emitter *em, const todo *t, size_t at,
+                     shenli_emitter *em, int64_t ref, size_t at,
                      sl_review_result *res)
 {
 	const sl_caseview *cv = v->cv[at % AHEAD];
+	const char *case_id = cv->c->case_id;
 	sl_rc rc;
 	emitter_clear(em);
 	sink_ctx k = {em, pl, (size_t)-1};
@@ -458,13 +455,13 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	if (em->oom)
 		return sl_error(SL_ESYS, _("out of memory"));
 	sqlite3_stmt *st = v->q[V_DEL];
-	sqlite3_bind_int64(st, 1, t->ref);
+	sqlite3_bind_int64(st, 1, ref);
 	int step = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE)
 		return sl_db_err(s, _("storing findings"));
 	memset(res, 0, sizeof *res);
-	res->case_id = t->case_id;
+	res->case_id = case_id;
 	sl_hasher *h = sl_hasher_new();
 	if (!h)
 		return sl_error(SL_ESYS, _("out of memory"));
@@ -473,7 +470,7 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	st = v->q[V_INS];
 	for (size_t i = 0; i < em->n; i++) {
 		finding *f = &em->v[i];
-		sqlite3_bind_int64(st, 1, t->ref);
+		sqlite3_bind_int64(st, 1, ref);
 		sqlite3_bind_int64(st, 2, (int64_t)i);
 		sqlite3_bind_text(st, 3, f->check, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, f->standard, -1, SQLITE_STATIC);
@@ -503,7 +500,7 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 		res->notes += f->severity == SHENLI_NOTE;
 	}
 	st = v->q[V_REV];
-	sqlite3_bind_int64(st, 1, t->ref);
+	sqlite3_bind_int64(st, 1, ref);
 	step = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE) {
@@ -524,7 +521,7 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	              plv, "blockers", res->blockers, "warnings", res->warnings,
 	              "notes", res->notes, "findings_sha256", hex, "rev",
 	              cv->rev, "agency", cv->agency, "zone", cv->zone);
-	rc = sl_audit(s, "review.run", t->case_id, d);
+	rc = sl_audit(s, "review.run", case_id, d);
 	json_decref(d);
 	return rc;
 }
@@ -569,7 +566,8 @@ static sl_rc review_run_once(sl_store *s, const char *case_id,
 		sl_case_row r = {.ref = ref,
 		                 .case_id = case_id,
 		                 .state = sl_state_name(state)};
-		add_todo(&r, &todo_v);
+		if (add_todo(&r, &todo_v))
+			return sl_error(SL_ESYS, _("out of memory"));
 	} else {
 		sl_case_filter f = {0};
 		rc = sl_case_list(s, &f, add_todo, &todo_v);
@@ -702,13 +700,13 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 	for (size_t i = 0; !rc && i < t->n;) {
 		size_t from = i, end = t->n - i < AHEAD ? t->n : i + AHEAD;
 		for (size_t j = from; j < end && !rc; j++)
-			rc = load_post(&v, pl, &t->v[j], j);
+			rc = load_post(&v, pl, t->v[j], j);
 		int stop = 0;
 		for (; !rc && !stop && i < end; i++) {
 			if (v.skip[i % AHEAD])
 				continue;
 			sl_review_result res;
-			rc = run_one(s, &v, pl, &em, &t->v[i], i, &res);
+			rc = run_one(s, &v, pl, &em, t->v[i], i, &res);
 			res.index = i + 1;
 			res.total = t->n;
 			written++;
@@ -786,13 +784,12 @@ sl_rc sl_checks_run_in_tx(sl_store *s, sl_checks *c, int64_t ref,
 	if (!sl_tx_active(s) || !c || !c->pl.n)
 		return sl_error(SL_ESYS, _("internal: checks outside a "
 		                           "transaction or without plugins"));
-	todo one = {.ref = ref};
-	snprintf(one.case_id, sizeof one.case_id, "%s", case_id);
+	int64_t one = ref;
 	todo_list t = {.v = &one, .n = 1, .cap = 1};
 	sl_review_result *out = res;
 	run_cbs cbs = {keep_result, NULL, &out};
 	sl_rc rc = run_todo(s, &c->pl, &t, 0, &cbs);
 	if (!rc && res)
-		res->case_id = case_id; /* not the local copy in one */
+		res->case_id = case_id; /* the caller's, not the run's view */
 	return rc;
 }

@@ -51,7 +51,8 @@ json_t *sl_finding_json(const sl_finding *f);
 /* ---- review run: the checks -----------------------------------------------
  * Every installed check plugin on one case under review, or on every case
  * under review that the user may see; each case's findings replace its
- * old ones, audited. One transaction and one signature for the run.
+ * old ones, audited. A run over many cases commits in batches of whole
+ * cases (a transaction and a signature each; review.c).
  * SL_FAIL (ran) if any finding blocks sign-off; SL_FAIL (not ran) when no
  * plugin is installed. */
 typedef struct {
@@ -62,7 +63,8 @@ typedef struct {
 
 typedef struct {
 	const char *case_id; /* NULL: every case under review */
-	/* each case as it is checked (may be NULL; non-zero stops) */
+	/* each case as it is checked (may be NULL; non-zero stops); r's
+	 * strings live until it returns */
 	int (*progress)(const sl_review_row *r, void *ud);
 	/* after each batch commits: how many of the cases checked so far are
 	 * committed (may be NULL). A case is reported to progress after the
