@@ -90,7 +90,10 @@ sl_rc sl_plugrun_check(sl_plugrun *r, const shenli_case *c,
  * of them, then takes them, wakes the worker once a block. A crash is the
  * plugin's on the case being taken, as with check: the cases posted after
  * it go to the next worker again. */
-#define SL_PLUGRUN_AHEAD 8
+/* 32: the worker is woken once for 32 cases; against 8, review run --all
+ * at 100k 6.8 -> 6.0 s (128: no faster). A result's deadline runs from
+ * when it is waited for, so a longer queue shortens no plugin's time. */
+#define SL_PLUGRUN_AHEAD 32
 sl_rc sl_plugrun_post(sl_plugrun *r, const shenli_case *c);
 sl_rc sl_plugrun_take(sl_plugrun *r, const sl_plug_sink *sink);
 void sl_plugrun_end(sl_plugrun *r);
