@@ -168,21 +168,26 @@ struct cli_table {
 	size_t *cw;   /* each cell's display width */
 	size_t *w;    /* column widths */
 	unsigned char *right;
-	int mode; /* T_HOLD: every row kept; else see cli_table_hold */
-	size_t
-	    seen; /* T_MEASURE, T_STREAM: the cells added (for their column) */
+	int mode;    /* T_HOLD: every row kept; else see cli_table_hold */
+	size_t seen; /* not T_HOLD: the cells added (for their column) */
 	size_t hold; /* the rows T_HOLD keeps before it is full */
 	FILE *out;   /* T_STREAM: where each row goes */
 };
 
-/* A cell as it is shown (sanitised, a long one cut), malloc'ed, and its
- * display width. */
-static char *cell_of(const cli_table *t, size_t col, const char *cell,
-                     size_t *width)
+/* Is a cell cw columns wide cut in column col? (the last is never) */
+static int cut_in(const cli_table *t, size_t col, size_t cw)
 {
-	char *safe = clean_copy(cell && *cell ? cell : "-");
+	return col + 1 < t->ncols && cw > COL_MAX;
+}
+
+/* A cell as it is shown (sanitised, a long one cut), malloc'ed, and its
+ * display width; c is the cell's text, "-" for none. */
+static char *clean_cut(const cli_table *t, size_t col, const char *c,
+                       size_t *width)
+{
+	char *safe = clean_copy(c);
 	size_t cw = cli_width(safe);
-	if (col + 1 < t->ncols && cw > COL_MAX) {
+	if (cut_in(t, col, cw)) {
 		size_t keep = fit(safe, COL_MAX - 1);
 		char *cut = malloc(keep + 4);
 		if (!cut)
@@ -227,24 +232,36 @@ static void put_cell(const cli_table *t, FILE *f, size_t col, const char *c,
 		spaces(f, t->right[col] ? 2 : pad + 2);
 }
 
-/* A cell as cell_of shows it, without a copy where it is itself (text
- * that is safe, not cut): a long listing measures every cell once and
- * prints it once, and copying each was most of the table's cost. *owned
- * says whether the caller frees what it gets. */
+/* A cell as it is shown and its display width, without a copy where it
+ * is itself (text that is safe, not cut): a long listing measures every
+ * cell once and prints it once, and copying each was most of the table's
+ * cost. *owned says whether the caller frees what it gets. */
 static const char *cell_view(const cli_table *t, size_t col, const char *cell,
                              size_t *width, int *owned)
 {
 	const char *c = cell && *cell ? cell : "-";
 	if (sl_text_safe(c, strlen(c))) {
 		size_t cw = cli_width(c);
-		if (col + 1 == t->ncols || cw <= COL_MAX) {
+		if (!cut_in(t, col, cw)) {
 			*width = cw;
 			*owned = 0;
 			return c;
 		}
 	}
 	*owned = 1;
-	return cell_of(t, col, cell, width);
+	return clean_cut(t, col, c, width);
+}
+
+/* The same, malloc'ed: a held cell outlives the caller's text. */
+static char *cell_of(const cli_table *t, size_t col, const char *cell,
+                     size_t *width)
+{
+	int owned;
+	const char *c = cell_view(t, col, cell, width, &owned);
+	char *kept = owned ? (char *)c : strdup(c);
+	if (!kept)
+		oom();
+	return kept;
 }
 
 static void drop_cells(cli_table *t, size_t from)

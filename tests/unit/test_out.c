@@ -78,6 +78,18 @@ static void test_stream_same_as_whole(void **state)
 	for (int n = 0; n < 40; n++) {
 		char *whole = printed(n, 1000), *streamed = printed(n, 3);
 		assert_string_equal(whole, streamed);
+		/* and what is not shown as itself reaches neither: no tab, no
+		 * escape, no override, no byte that is not UTF-8 */
+		assert_null(strpbrk(whole, "\t\x1b\xff"));
+		assert_null(strstr(whole, "\xE2\x80\xAE"));
+		if (n > 6)
+			assert_non_null(strstr(whole, "\xEF\xBF\xBD"));
+		/* a long cell is cut ("…"), except in the last column */
+		if (n > 7) {
+			assert_non_null(strstr(whole, "\xE2\x80\xA6"));
+			assert_null(strstr(whole, "的名字"));
+			assert_non_null(strstr(whole, "m17,m18"));
+		}
 		free(whole);
 		free(streamed);
 	}
