@@ -104,7 +104,6 @@ struct sl_casereader {
 		(out) = v_;                                                    \
 	} while (0)
 
-/* A stored JSON list of strings ("[\"E1\",\"E2\"]") into the arena. */
 /*
  * The lists a case keeps (evidence cited, tags, disciplines,
  * circumstances, reasons) are json_dumps of arrays of codes and ids: nearly
@@ -155,6 +154,7 @@ static int plain_list(sl_arena *a, const char *text, const char ***out,
 	return 1;
 }
 
+/* A stored JSON list of strings ("[\"E1\",\"E2\"]") into the arena. */
 static const char *const *str_list(sl_arena *a, const char *text, size_t *n)
 {
 	*n = 0;

@@ -716,6 +716,7 @@ static void test_lists_read_back(void **st)
 	    "[",
 	    "[\"a\"\"b\"]",
 	};
+	sl_store *s = as("boss");
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
 		char *sql = sqlite3_mprintf(
 		    "UPDATE evidence SET tags = %Q WHERE id = 'E2' AND"
@@ -724,7 +725,6 @@ static void test_lists_read_back(void **st)
 		    texts[i]);
 		tstore_raw_exec(&T, sql);
 		sqlite3_free(sql);
-		sl_store *s = as("boss");
 		sl_caseview *v;
 		assert_int_equal(sl_case_show(s, "ZRJ-1", &v), SL_OK);
 		const shenli_evidence *e = &v->c->evidence[1];
@@ -745,8 +745,8 @@ static void test_lists_read_back(void **st)
 			         e->n_tags, k);
 		json_decref(want);
 		sl_caseview_free(v);
-		sl_store_close(s);
 	}
+	sl_store_close(s);
 }
 
 int main(void)
