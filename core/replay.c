@@ -78,6 +78,13 @@ struct sl_replay {
 	/* cases: open addressing on the case id */
 	m_case **cases;
 	size_t cap, n;
+	/* full mode, a share at a time: only the cases named in share are
+	 * replayed (sharing 0: every case), and they are the rows first_row
+	 * to last_row of the cases table */
+	int sharing;
+	interns share;
+	int64_t first_row, last_row;
+	int64_t case_entries; /* entries of a replayed case applied */
 	interns in;
 	sl_hasher *h;
 };
@@ -90,11 +97,9 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
-static const char *intern(sl_replay *r, const char *s)
+/* The string equal to s in t, added if it was not there. */
+static const char *set_add(interns *t, const char *s)
 {
-	if (!s)
-		return NULL;
-	interns *t = &r->in;
 	if (2 * (t->n + 1) > t->cap) {
 		size_t nc = t->cap ? 2 * t->cap : 256;
 		char **nv = calloc(nc, sizeof *nv);
@@ -121,6 +126,30 @@ static const char *intern(sl_replay *r, const char *s)
 		return NULL;
 	t->n++;
 	return t->v[j];
+}
+
+static int set_has(const interns *t, const char *s)
+{
+	if (!t->cap)
+		return 0;
+	size_t j = hash_str(s) & (t->cap - 1);
+	for (; t->v[j]; j = (j + 1) & (t->cap - 1))
+		if (!strcmp(t->v[j], s))
+			return 1;
+	return 0;
+}
+
+static void interns_free(interns *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->v[i]);
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
+
+static const char *intern(sl_replay *r, const char *s)
+{
+	return s ? set_add(&r->in, s) : NULL;
 }
 
 static m_case **case_slot(sl_replay *r, const char *id)
@@ -229,9 +258,8 @@ void sl_replay_free(sl_replay *r)
 			free(r->cases[i]);
 		}
 	free(r->cases);
-	for (size_t i = 0; i < r->in.cap; i++)
-		free(r->in.v[i]);
-	free(r->in.v);
+	interns_free(&r->share);
+	interns_free(&r->in);
 	sl_registry_free(r->g);
 	sl_hasher_free(r->h);
 	free(r);
@@ -252,6 +280,36 @@ sl_registry *sl_replay_take_registry(sl_replay *r)
 int64_t sl_replay_cases(const sl_replay *r)
 {
 	return (int64_t)r->n;
+}
+
+sl_rc sl_replay_set_share(sl_replay *r, const char *const *ids, size_t n,
+                          int64_t first_row, int64_t last_row)
+{
+	interns_free(&r->share);
+	r->sharing = 1;
+	r->first_row = first_row;
+	r->last_row = last_row;
+	for (size_t i = 0; i < n; i++)
+		if (!set_add(&r->share, ids[i]))
+			return sl_error(SL_ESYS, _("out of memory"));
+	return SL_OK;
+}
+
+int64_t sl_replay_case_entries(const sl_replay *r)
+{
+	return r->case_entries;
+}
+
+void sl_replay_set_prev(sl_replay *r, int64_t seq,
+                        const uint8_t hash[SL_SHA256_LEN])
+{
+	r->prev_seq = seq;
+	memcpy(r->prev_hash, hash, SL_SHA256_LEN);
+}
+
+static int in_share(const sl_replay *r, const char *id)
+{
+	return !r->sharing || set_has(&r->share, id);
 }
 
 /* ---- reading an entry's details --------------------------------------- */
@@ -1091,44 +1149,61 @@ static sl_rc h_none(ctx *x)
 	return SL_OK;
 }
 
+/* per_case: the entry concerns the one case its object names, and
+ * nothing else (the replay of a share passes over other cases' entries). */
 static const struct {
 	const char *action;
 	sl_rc (*fn)(ctx *x);
+	int per_case;
 } handlers[] = {
-    {"store.init", h_init},
-    {"store.migrate", h_none},
-    {"user.add", h_user_add},
-    {"user.enrol", h_user_enrol},
-    {"user.passwd", h_user_passwd},
-    {"user.disable", h_user_disable},
-    {"zone.add", h_org_add},
-    {"agency.add", h_org_add},
-    {"keys.trust", h_keys_trust},
-    {"keys.revoke", h_keys_revoke},
-    {"plugin.install", h_pkg_install},
-    {"script.install", h_pkg_install},
-    {"rules.install", h_pkg_install},
-    {"template.install", h_pkg_install},
-    {"plugin.remove", h_pkg_remove},
-    {"script.remove", h_pkg_remove},
-    {"template.remove", h_pkg_remove},
-    {"rules.set", h_rules_set},
-    {"plugin.refused", h_none},
-    {"script.refused", h_none},
-    {"template.refused", h_none},
-    {"denied", h_none},
-    {"case.intake", h_intake},
-    {"case.assign", h_assign},
-    {"case.extend", h_extend},
-    {"review.run", h_run},
-    {"review.return", h_return},
-    {"case.resubmit", h_resubmit},
-    {"review.withdraw", h_withdraw},
-    {"review.opinion", h_opinion},
-    {"review.panel", h_opinion},
-    {"review.signoff", h_signoff},
-    {"review.signoff_refused", h_signoff},
+    {"store.init", h_init, 0},
+    {"store.migrate", h_none, 0},
+    {"user.add", h_user_add, 0},
+    {"user.enrol", h_user_enrol, 0},
+    {"user.passwd", h_user_passwd, 0},
+    {"user.disable", h_user_disable, 0},
+    {"zone.add", h_org_add, 0},
+    {"agency.add", h_org_add, 0},
+    {"keys.trust", h_keys_trust, 0},
+    {"keys.revoke", h_keys_revoke, 0},
+    {"plugin.install", h_pkg_install, 0},
+    {"script.install", h_pkg_install, 0},
+    {"rules.install", h_pkg_install, 0},
+    {"template.install", h_pkg_install, 0},
+    {"plugin.remove", h_pkg_remove, 0},
+    {"script.remove", h_pkg_remove, 0},
+    {"template.remove", h_pkg_remove, 0},
+    {"rules.set", h_rules_set, 0},
+    {"plugin.refused", h_none, 0},
+    {"script.refused", h_none, 0},
+    {"template.refused", h_none, 0},
+    {"denied", h_none, 0},
+    {"case.intake", h_intake, 1},
+    {"case.assign", h_assign, 1},
+    {"case.extend", h_extend, 1},
+    {"review.run", h_run, 1},
+    {"review.return", h_return, 1},
+    {"case.resubmit", h_resubmit, 1},
+    {"review.withdraw", h_withdraw, 1},
+    {"review.opinion", h_opinion, 1},
+    {"review.panel", h_opinion, 1},
+    {"review.signoff", h_signoff, 1},
+    {"review.signoff_refused", h_signoff, 1},
 };
+
+static int handler_of(const char *action)
+{
+	for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+		if (!strcmp(handlers[i].action, action))
+			return (int)i;
+	return -1;
+}
+
+int sl_replay_per_case(const char *action)
+{
+	int i = handler_of(action);
+	return i >= 0 && handlers[i].per_case;
+}
 
 sl_rc sl_replay_apply(sl_replay *r, const sl_audit_entry *e, int first)
 {
@@ -1137,15 +1212,22 @@ sl_rc sl_replay_apply(sl_replay *r, const sl_audit_entry *e, int first)
 		r->tx_first = e->seq;
 		r->tx_init = 0;
 	}
-	sl_rc (*fn)(ctx *) = NULL;
-	for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
-		if (!strcmp(handlers[i].action, e->action))
-			fn = handlers[i].fn;
-	if (!fn)
+	int h = handler_of(e->action);
+	if (h < 0)
 		return bad(&x, "%s", _("an action shenli never writes"));
+	sl_rc (*fn)(ctx *) = handlers[h].fn;
 	if (e->seq == 1 && fn != h_init)
 		return bad(&x, "%s",
 		           _("the log does not begin with store.init"));
+	if (r->mode == SL_REPLAY_FULL && handlers[h].per_case) {
+		if (!in_share(r, e->object)) {
+			/* another share's case: replayed, whole, with it */
+			r->prev_seq = e->seq;
+			memcpy(r->prev_hash, e->hash, SL_SHA256_LEN);
+			return SL_OK;
+		}
+		r->case_entries++;
+	}
 	json_error_t jerr;
 	x.d = json_loads(e->details, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(x.d)) {
@@ -1238,11 +1320,13 @@ static int blob_is(sqlite3_stmt *st, int i, const uint8_t *v, int n)
 	       !memcmp(sqlite3_column_blob(st, i), v, (size_t)n);
 }
 
-/* The cases in rowid order, as the cases table holds them: the child
- * tables are then merged with this list by case_ref. */
+/* The replayed cases in rowid order, as the cases table holds them: the
+ * child tables are then merged with this list by case_ref, over the rows
+ * of the share (sl_replay_set_share). */
 typedef struct {
 	m_case **v;
 	size_t n;
+	int64_t first, last; /* the share's rows */
 } by_ref;
 
 static m_case *ref_find(const by_ref *b, int64_t ref)
@@ -1260,15 +1344,29 @@ static m_case *ref_find(const by_ref *b, int64_t ref)
 	return NULL;
 }
 
+/* sql with ?1 and ?2 bound to the first and last row of the share. */
+static sl_rc prep_span(sqlite3 *db, const char *sql, const by_ref *b,
+                       sqlite3_stmt **st)
+{
+	sl_rc rc = prep(db, sql, st);
+	if (!rc) {
+		sqlite3_bind_int64(*st, 1, b->first);
+		sqlite3_bind_int64(*st, 2, b->last);
+	}
+	return rc;
+}
+
 static sl_rc cmp_cases(sl_replay *r, sqlite3 *db, by_ref *b)
 {
 	sqlite3_stmt *st;
-	sl_rc rc = prep(db,
-	                "SELECT id, case_id, agency, zone, state, rev,"
-	                " checked_rev, returns, received_ms, accepted_ms,"
-	                " deadline_ms, paused_ms, extended_days, signed_head,"
-	                " signed_ms, intake_reasons FROM cases ORDER BY id",
-	                &st);
+	sl_rc rc =
+	    prep_span(db,
+	              "SELECT id, case_id, agency, zone, state, rev,"
+	              " checked_rev, returns, received_ms, accepted_ms,"
+	              " deadline_ms, paused_ms, extended_days,"
+	              " signed_head, signed_ms, intake_reasons FROM cases"
+	              " WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+	              b, &st);
 	if (rc)
 		return rc;
 	b->v = calloc(r->n + 1, sizeof *b->v);
@@ -1328,23 +1426,26 @@ static sl_rc cmp_cases(sl_replay *r, sqlite3 *db, by_ref *b)
 static sl_rc cmp_dossiers(sqlite3 *db, const by_ref *b, sl_hasher *h)
 {
 	sqlite3_stmt *st;
-	sl_rc rc = prep(db,
-	                "SELECT case_ref, sha256, bytes FROM dossiers"
-	                " ORDER BY case_ref",
-	                &st);
+	sl_rc rc = prep_span(db,
+	                     "SELECT case_ref, sha256, bytes FROM dossiers"
+	                     " WHERE case_ref BETWEEN ?1 AND ?2"
+	                     " ORDER BY case_ref",
+	                     b, &st);
 	size_t seen = 0;
-	int s;
+	int s = SQLITE_DONE;
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		m_case *c = ref_find(b, sqlite3_column_int64(st, 0));
+		if (!c) {
+			rc = tdiff("dossiers", "?", _("a dossier of no case"));
+			break;
+		}
 		uint8_t d[32];
 		sl_hasher_init(h);
 		sl_hasher_update(h, sqlite3_column_blob(st, 2),
 		                 (size_t)sqlite3_column_bytes(st, 2));
 		sl_hasher_final(h, d);
-		if (!c)
-			rc = tdiff("dossiers", "?", _("a dossier of no case"));
-		else if (!blob_is(st, 1, c->dossier, 32) ||
-		         memcmp(d, c->dossier, 32))
+		if (!blob_is(st, 1, c->dossier, 32) ||
+		    memcmp(d, c->dossier, 32))
 			rc = tdiff("dossiers", c->id, _("the dossier's bytes"));
 		seen++;
 	}
@@ -1378,6 +1479,15 @@ static void cur_next(cursor *k)
 	k->s = sqlite3_step(k->st);
 }
 
+/* A cursor that stopped on an error, not at its end: that error explains
+ * any difference found. */
+static sl_rc cur_end(sqlite3 *db, const cursor *k, sl_rc rc)
+{
+	if (k->st && k->s != SQLITE_ROW && k->s != SQLITE_DONE)
+		return sl_sqlite_err(db, k->s, _("reading the store"));
+	return rc;
+}
+
 /* The content digest of every case, merged from five tables. */
 static sl_rc cmp_content(sqlite3 *db, const by_ref *b, sl_hasher *h)
 {
@@ -1385,26 +1495,33 @@ static sl_rc cmp_content(sqlite3 *db, const by_ref *b, sl_hasher *h)
 	    "SELECT id, subject_name, person_id, party_member,"
 	    " public_official, position, rank, transferred_on, disciplines,"
 	    " eight_point, party_sanction, gov_sanction, form, circumstances"
-	    " FROM cases ORDER BY id",
+	    " FROM cases WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
 	    "SELECT case_ref, n, system, level, decided_on FROM"
-	    " prior_sanctions ORDER BY case_ref, n",
+	    " prior_sanctions WHERE case_ref BETWEEN ?1 AND ?2"
+	    " ORDER BY case_ref, n",
 	    "SELECT case_ref, n, id, summary, violation, date_from, date_to,"
 	    " amount_yuan, evidence, money_use, in_kind FROM facts"
-	    " ORDER BY case_ref, n",
+	    " WHERE case_ref BETWEEN ?1 AND ?2 ORDER BY case_ref, n",
 	    "SELECT case_ref, n, id, kind, title, obtained_on, source, tags"
-	    " FROM evidence ORDER BY case_ref, n",
-	    "SELECT case_ref, n, kind, date FROM documents ORDER BY"
-	    " case_ref, n",
+	    " FROM evidence WHERE case_ref BETWEEN ?1 AND ?2"
+	    " ORDER BY case_ref, n",
+	    "SELECT case_ref, n, kind, date FROM documents"
+	    " WHERE case_ref BETWEEN ?1 AND ?2 ORDER BY case_ref, n",
 	};
 	cursor k[5] = {0};
 	sl_rc rc = SL_OK;
 	for (int i = 0; !rc && i < 5; i++)
-		if (!(rc = prep(db, sql[i], &k[i].st)))
+		if (!(rc = prep_span(db, sql[i], b, &k[i].st)))
 			cur_next(&k[i]);
 	while (!rc && k[0].s == SQLITE_ROW) {
 		sqlite3_stmt *c0 = k[0].st;
 		int64_t ref = sqlite3_column_int64(c0, 0);
 		m_case *c = ref_find(b, ref);
+		if (!c) {
+			rc = tdiff("cases", "?",
+			           _("a case the log never took in"));
+			break;
+		}
 		sl_canon cn;
 		sl_canon_begin(&cn, h, SL_CANON_CONTENT);
 		sl_canon_case_header(
@@ -1450,8 +1567,8 @@ static sl_rc cmp_content(sqlite3 *db, const by_ref *b, sl_hasher *h)
 		}
 		uint8_t d[32];
 		sl_canon_end(&cn, d);
-		if (!rc && (!c || memcmp(d, c->content, 32)))
-			rc = tdiff("facts/evidence/documents", c ? c->id : "?",
+		if (!rc && memcmp(d, c->content, 32))
+			rc = tdiff("facts/evidence/documents", c->id,
 			           _("the case's content"));
 		cur_next(&k[0]);
 	}
@@ -1459,19 +1576,22 @@ static sl_rc cmp_content(sqlite3 *db, const by_ref *b, sl_hasher *h)
 		if (k[i].s == SQLITE_ROW)
 			rc = tdiff("facts/evidence/documents", "?",
 			           _("rows of no case"));
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 5; i++) {
+		rc = cur_end(db, &k[i], rc);
 		sqlite3_finalize(k[i].st);
+	}
 	return rc;
 }
 
 static sl_rc cmp_findings(sqlite3 *db, const by_ref *b, sl_hasher *h)
 {
 	cursor k = {0};
-	sl_rc rc = prep(db,
-	                "SELECT case_ref, n, check_id, standard, severity,"
-	                " code, message, refs, outline_item FROM findings"
-	                " ORDER BY case_ref, n",
-	                &k.st);
+	sl_rc rc = prep_span(db,
+	                     "SELECT case_ref, n, check_id, standard, severity,"
+	                     " code, message, refs, outline_item FROM findings"
+	                     " WHERE case_ref BETWEEN ?1 AND ?2"
+	                     " ORDER BY case_ref, n",
+	                     b, &k.st);
 	if (rc)
 		return rc;
 	cur_next(&k);
@@ -1499,6 +1619,7 @@ static sl_rc cmp_findings(sqlite3 *db, const by_ref *b, sl_hasher *h)
 	}
 	if (!rc && k.s == SQLITE_ROW)
 		rc = tdiff("findings", "?", _("findings of no case"));
+	rc = cur_end(db, &k, rc);
 	sqlite3_finalize(k.st);
 	return rc;
 }
@@ -1506,10 +1627,11 @@ static sl_rc cmp_findings(sqlite3 *db, const by_ref *b, sl_hasher *h)
 static sl_rc cmp_teams(sqlite3 *db, const by_ref *b)
 {
 	cursor k = {0};
-	sl_rc rc = prep(db,
-	                "SELECT case_ref, user_id FROM assignments"
-	                " ORDER BY case_ref, user_id",
-	                &k.st);
+	sl_rc rc = prep_span(db,
+	                     "SELECT case_ref, user_id FROM assignments"
+	                     " WHERE case_ref BETWEEN ?1 AND ?2"
+	                     " ORDER BY case_ref, user_id",
+	                     b, &k.st);
 	if (rc)
 		return rc;
 	cur_next(&k);
@@ -1520,15 +1642,17 @@ static sl_rc cmp_teams(sqlite3 *db, const by_ref *b)
 			break;
 		}
 		size_t j = 0;
-		for (; !rc && cur_at(&k, c->ref); cur_next(&k), j++)
+		for (; !rc && cur_at(&k, c->ref); cur_next(&k), j++) {
 			if (j >= c->n_team ||
 			    !str_is(col_str(k.st, 1), c->team[j]))
 				rc = tdiff("assignments", c->id, _("the team"));
+		}
 		if (!rc && j != c->n_team)
 			rc = tdiff("assignments", c->id, _("the team"));
 	}
 	if (!rc && k.s == SQLITE_ROW)
 		rc = tdiff("assignments", "?", _("a team of no case"));
+	rc = cur_end(db, &k, rc);
 	sqlite3_finalize(k.st);
 	return rc;
 }
@@ -1536,19 +1660,22 @@ static sl_rc cmp_teams(sqlite3 *db, const by_ref *b)
 static sl_rc cmp_returns(sqlite3 *db, const by_ref *b)
 {
 	cursor k = {0}, q = {0};
-	sl_rc rc = prep(db,
-	                "SELECT case_ref, return_no, kind, returned_by,"
-	                " returned_ms, resubmitted_ms FROM returns"
-	                " ORDER BY case_ref, return_no",
-	                &k.st);
+	sl_rc rc = prep_span(db,
+	                     "SELECT case_ref, return_no, kind, returned_by,"
+	                     " returned_ms, resubmitted_ms FROM returns"
+	                     " WHERE case_ref BETWEEN ?1 AND ?2"
+	                     " ORDER BY case_ref, return_no",
+	                     b, &k.st);
 	if (!rc)
-		rc = prep(db,
-		          "SELECT case_ref, return_no, no, text, refs, source,"
-		          " carried_from, answered_ms, answer_evidence,"
-		          " answer_note, withdrawn_ms, withdrawn_by,"
-		          " withdraw_reason FROM outline_items"
-		          " ORDER BY case_ref, return_no, no",
-		          &q.st);
+		rc = prep_span(
+		    db,
+		    "SELECT case_ref, return_no, no, text, refs, source,"
+		    " carried_from, answered_ms, answer_evidence,"
+		    " answer_note, withdrawn_ms, withdrawn_by,"
+		    " withdraw_reason FROM outline_items"
+		    " WHERE case_ref BETWEEN ?1 AND ?2"
+		    " ORDER BY case_ref, return_no, no",
+		    b, &q.st);
 	if (!rc) {
 		cur_next(&k);
 		cur_next(&q);
@@ -1606,6 +1733,8 @@ static sl_rc cmp_returns(sqlite3 *db, const by_ref *b)
 	}
 	if (!rc && (k.s == SQLITE_ROW || q.s == SQLITE_ROW))
 		rc = tdiff("returns", "?", _("a return of no case"));
+	rc = cur_end(db, &k, rc);
+	rc = cur_end(db, &q, rc);
 	sqlite3_finalize(k.st);
 	sqlite3_finalize(q.st);
 	return rc;
@@ -1614,10 +1743,12 @@ static sl_rc cmp_returns(sqlite3 *db, const by_ref *b)
 static sl_rc cmp_opinions(sl_replay *r, sqlite3 *db, const by_ref *b)
 {
 	cursor k = {0};
-	sl_rc rc = prep(db,
-	                "SELECT case_ref, seq, author, panel, recorded_ms,"
-	                " body, sig FROM opinions ORDER BY case_ref, seq",
-	                &k.st);
+	sl_rc rc = prep_span(db,
+	                     "SELECT case_ref, seq, author, panel, recorded_ms,"
+	                     " body, sig FROM opinions"
+	                     " WHERE case_ref BETWEEN ?1 AND ?2"
+	                     " ORDER BY case_ref, seq",
+	                     b, &k.st);
 	if (rc)
 		return rc;
 	cur_next(&k);
@@ -1662,6 +1793,7 @@ static sl_rc cmp_opinions(sl_replay *r, sqlite3 *db, const by_ref *b)
 	}
 	if (!rc && k.s == SQLITE_ROW)
 		rc = tdiff("opinions", "?", _("an opinion of no case"));
+	rc = cur_end(db, &k, rc);
 	sqlite3_finalize(k.st);
 	return rc;
 }
@@ -1672,6 +1804,8 @@ sl_rc sl_replay_compare(sl_replay *r, sqlite3 *db)
 	if (rc || r->mode != SL_REPLAY_FULL)
 		return rc;
 	by_ref b = {0};
+	b.first = r->sharing ? r->first_row : INT64_MIN;
+	b.last = r->sharing ? r->last_row : INT64_MAX;
 	if (!(rc = cmp_cases(r, db, &b)) &&
 	    !(rc = cmp_dossiers(db, &b, r->h)) &&
 	    !(rc = cmp_content(db, &b, r->h)) &&
@@ -1679,5 +1813,53 @@ sl_rc sl_replay_compare(sl_replay *r, sqlite3 *db)
 	    !(rc = cmp_returns(db, &b)))
 		rc = cmp_opinions(r, db, &b);
 	free(b.v);
+	return rc;
+}
+
+sl_rc sl_replay_unshared(sqlite3 *db, int64_t *bad_seq)
+{
+	sqlite3_stmt *st, *in = NULL;
+	sl_rc rc = prep(db,
+	                "SELECT seq, actor, action, object FROM audit a WHERE"
+	                " NOT EXISTS (SELECT 1 FROM cases c WHERE"
+	                " c.case_id = a.object) ORDER BY seq",
+	                &st);
+	if (!rc)
+		rc = prep(db,
+		          "SELECT 1 FROM audit WHERE object = ?1 AND seq < ?2"
+		          " AND action = 'case.intake'",
+		          &in);
+	int s = SQLITE_DONE;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *actor = col_str(st, 1), *action = col_str(st, 2),
+		           *object = col_str(st, 3);
+		if (!actor || !action || !object || !sl_replay_per_case(action))
+			continue;
+		int64_t seq = sqlite3_column_int64(st, 0);
+		sqlite3_reset(in);
+		sqlite3_bind_text(in, 1, object, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(in, 2, seq);
+		int taken = sqlite3_step(in) == SQLITE_ROW;
+		*bad_seq = seq;
+		if (taken || !strcmp(action, "case.intake")) {
+			rc =
+			    tdiff("cases", object, _("missing from the table"));
+		} else {
+			char a[48], w[48];
+			sl_text_sanitize(actor, w, sizeof w);
+			sl_text_sanitize(action, a, sizeof a);
+			rc = sl_error(
+			    SL_EINTEGRITY,
+			    _("audit entry %" PRId64 " (%s by '%s'): %s"), seq,
+			    a, w, _("names a case never taken in"));
+		}
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = sl_sqlite_err(db, s, _("reading the audit log"));
+	sqlite3_finalize(st);
+	sqlite3_finalize(in);
+	/* every case the log names is there: then one is there twice */
+	if (!rc)
+		rc = tdiff("cases", "?", _("a case held twice"));
 	return rc;
 }

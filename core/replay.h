@@ -57,9 +57,35 @@ sl_rc sl_replay_apply(sl_replay *r, const sl_audit_entry *e, int first);
  * entry just applied. NULL (with an error set) if there is none. */
 sl_signkey *sl_replay_signer(sl_replay *r, const char *actor);
 
-/* Full mode, after the last entry: compare every table with the replay.
+/* Full mode, a share of the cases at a time: at a million cases the
+ * replayed cases would not fit in flat memory (about 330 bytes each), so
+ * audit verify replays the cases of some rows of the cases table at a
+ * time (ids: their case ids; first_row..last_row: the rowids the share
+ * spans, every row between included), each share over the same snapshot.
+ * The entries of other cases (sl_replay_per_case) are passed over; every
+ * other entry is applied in every share. Set before the first entry. */
+sl_rc sl_replay_set_share(sl_replay *r, const char *const *ids, size_t n,
+                          int64_t first_row, int64_t last_row);
+/* Whether an entry of this action concerns only the case its object
+ * names. */
+int sl_replay_per_case(const char *action);
+/* How many entries of the share's cases were applied: over all the shares,
+ * every such entry of the log exactly once. */
+int64_t sl_replay_case_entries(const sl_replay *r);
+/* The entry before the next one applied, when the walk skips entries (a
+ * sign-off records the log's head before it). */
+void sl_replay_set_prev(sl_replay *r, int64_t seq,
+                        const uint8_t hash[SL_SHA256_LEN]);
+
+/* Full mode, after the last entry: compare the registry tables, and the
+ * rows of the share (every row, without a share), with the replay.
  * SL_EINTEGRITY names the table and the row. */
 sl_rc sl_replay_compare(sl_replay *r, sqlite3 *db);
+/* When the shares did not apply each case entry once: the first entry of
+ * a case the cases table lacks (in *bad_seq), named as the entry of a case
+ * never taken in or as the case missing from the table; or else a case
+ * the table holds twice. Always SL_EINTEGRITY (or a read error). */
+sl_rc sl_replay_unshared(sqlite3 *db, int64_t *bad_seq);
 
 sl_registry *sl_replay_registry(sl_replay *r);
 /* Give the registry away (the replay keeps none). */

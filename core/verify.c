@@ -27,9 +27,30 @@ typedef struct {
 	int64_t a_seq;
 	uint8_t a_hash[SL_SHA256_LEN];
 	int anchor_ok;
+	/* full mode: the entries every share applies (those that are not one
+	 * case's), kept when there is more than one share; and how many
+	 * entries are one case's */
+	int collect;
+	int64_t *shared;
+	size_t n_shared, cap_shared;
+	int64_t case_entries;
 	/* results */
 	int64_t entries, signatures, head_seq, bad_seq;
 } walk;
+
+static int push_seq(int64_t **v, size_t *n, size_t *cap, int64_t seq)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? 2 * *cap : 256;
+		int64_t *nv = realloc(*v, nc * sizeof *nv);
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = seq;
+	return 0;
+}
 
 __attribute__((format(printf, 3, 4))) static sl_rc bad(walk *w, int64_t seq,
                                                        const char *fmt, ...)
@@ -42,6 +63,35 @@ __attribute__((format(printf, 3, 4))) static sl_rc bad(walk *w, int64_t seq,
 	va_end(ap);
 	return sl_error(SL_EINTEGRITY, _("audit entry %" PRId64 ": %s"), seq,
 	                msg);
+}
+
+/* The entry of a row whose first columns are seq, ts, actor, action,
+ * object, details and hash, whole: every text there, without bytes after
+ * an embedded NUL. */
+static sl_rc row_entry(walk *w, sqlite3_stmt *st, sl_audit_entry *e)
+{
+	sl_audit_entry r = {sqlite3_column_int64(st, 0),
+	                    sqlite3_column_int64(st, 1),
+	                    (const char *)sqlite3_column_text(st, 2),
+	                    (const char *)sqlite3_column_text(st, 3),
+	                    (const char *)sqlite3_column_text(st, 4),
+	                    (const char *)sqlite3_column_text(st, 5),
+	                    sqlite3_column_bytes(st, 6) == SL_SHA256_LEN
+	                        ? sqlite3_column_blob(st, 6)
+	                        : NULL,
+	                    0};
+	*e = r;
+	if (!e->actor || !e->action || !e->object || !e->details || !e->hash)
+		return bad(w, e->seq, "%s", _("malformed"));
+	/* The hash covers each text up to its NUL, as every reader sees it;
+	 * bytes hidden after an embedded NUL would be covered by nothing
+	 * (found by fuzz_audit). */
+	for (int c = 2; c <= 5; c++)
+		if ((size_t)sqlite3_column_bytes(st, c) !=
+		    strlen((const char *)sqlite3_column_text(st, c)))
+			return bad(w, e->seq, "%s",
+			           _("holds bytes after an embedded NUL"));
+	return SL_OK;
 }
 
 static sl_rc walk_log(walk *w)
@@ -62,42 +112,18 @@ static sl_rc walk_log(walk *w)
 	sl_rc rc = SL_OK;
 	w->head_seq = w->from;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		sl_audit_entry e = {sqlite3_column_int64(st, 0),
-		                    sqlite3_column_int64(st, 1),
-		                    (const char *)sqlite3_column_text(st, 2),
-		                    (const char *)sqlite3_column_text(st, 3),
-		                    (const char *)sqlite3_column_text(st, 4),
-		                    (const char *)sqlite3_column_text(st, 5),
-		                    sqlite3_column_bytes(st, 6) == SL_SHA256_LEN
-		                        ? sqlite3_column_blob(st, 6)
-		                        : NULL,
-		                    0};
+		sl_audit_entry e;
+		int64_t seq = sqlite3_column_int64(st, 0);
 		int has_sig = sqlite3_column_type(st, 7) != SQLITE_NULL;
-		if (e.seq != expect) {
+		if (seq != expect) {
 			rc = bad(w, expect, "%s",
-			         e.seq > expect ? _("missing (deleted)")
-			                        : _("out of order"));
+			         seq > expect ? _("missing (deleted)")
+			                      : _("out of order"));
 			break;
 		}
 		expect++;
-		if (!e.actor || !e.action || !e.object || !e.details ||
-		    !e.hash) {
-			rc = bad(w, e.seq, "%s", _("malformed"));
+		if ((rc = row_entry(w, st, &e)))
 			break;
-		}
-		/* The hash covers each text up to its NUL, as every reader
-		 * sees it; bytes hidden after an embedded NUL would be
-		 * covered by nothing (found by fuzz_audit). */
-		int hidden = 0;
-		for (int c = 2; c <= 5; c++)
-			hidden |=
-			    (size_t)sqlite3_column_bytes(st, c) !=
-			    strlen((const char *)sqlite3_column_text(st, c));
-		if (hidden) {
-			rc = bad(w, e.seq, "%s",
-			         _("holds bytes after an embedded NUL"));
-			break;
-		}
 		sl_audit_hash(w->sha, w->store_id, w->prev, &e, h);
 		if (memcmp(h, e.hash, SL_SHA256_LEN) != 0) {
 			rc = bad(
@@ -115,6 +141,13 @@ static sl_rc walk_log(walk *w)
 		}
 		if ((rc = sl_replay_apply(w->rp, &e, first))) {
 			w->bad_seq = e.seq;
+			break;
+		}
+		if (sl_replay_per_case(e.action))
+			w->case_entries++;
+		else if (w->collect && push_seq(&w->shared, &w->n_shared,
+		                                &w->cap_shared, e.seq)) {
+			rc = sl_error(SL_ESYS, _("out of memory"));
 			break;
 		}
 		if (has_sig) {
@@ -344,6 +377,151 @@ static void *scan_pages(void *arg)
 	return NULL;
 }
 
+/*
+ * The replay holds about 330 bytes per case. So that audit verify's memory
+ * does not grow with the store, the cases are replayed a share at a time:
+ * the next rows of the cases table in rowid order. The first share comes
+ * with the walk over the whole log (chain, signatures, every entry); each
+ * further share reads only its own cases' entries, found by the index on
+ * (object, seq), and the entries every share applies. So each entry is
+ * read about twice and each case table once, whatever the number of
+ * shares. The table only decides how the cases are shared out; that the
+ * shares applied every case entry of the log once is checked at the end.
+ */
+#define SL_VERIFY_SHARE_CASES 32768
+static int64_t share_cases = SL_VERIFY_SHARE_CASES;
+
+void sl_verify_share_override(int64_t cases)
+{
+	share_cases = cases > 0 ? cases : SL_VERIFY_SHARE_CASES;
+}
+
+/* The cases table in rowid order, read a share at a time, with the first
+ * row of the next share read ahead. */
+typedef struct {
+	sqlite3_stmt *st;
+	int s;
+	char **ids;
+	size_t n, cap;
+	int64_t first, last;
+} shares;
+
+static void share_clear(shares *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->ids[i]);
+	h->n = 0;
+}
+
+static sl_rc share_next(sqlite3 *db, shares *h, int first)
+{
+	share_clear(h);
+	h->first = first || h->s != SQLITE_ROW ? INT64_MIN
+	                                       : sqlite3_column_int64(h->st, 0);
+	for (int64_t rows = 0; h->s == SQLITE_ROW && rows < share_cases;
+	     rows++, h->s = sqlite3_step(h->st)) {
+		const char *id = (const char *)sqlite3_column_text(h->st, 1);
+		if (!id)
+			continue; /* the comparison names it */
+		if (h->n == h->cap) {
+			size_t nc = h->cap ? 2 * h->cap : 1024;
+			char **nv = realloc(h->ids, nc * sizeof *nv);
+			if (!nv)
+				return sl_error(SL_ESYS, _("out of memory"));
+			h->ids = nv;
+			h->cap = nc;
+		}
+		if (!(h->ids[h->n] = strdup(id)))
+			return sl_error(SL_ESYS, _("out of memory"));
+		h->n++;
+	}
+	if (h->s == SQLITE_ROW)
+		h->last = sqlite3_column_int64(h->st, 0) - 1;
+	else if (h->s == SQLITE_DONE)
+		h->last = INT64_MAX;
+	else
+		return sl_sqlite_err(db, h->s, _("reading cases"));
+	return SL_OK;
+}
+
+static int seq_order(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* A share after the first: its cases' entries and the shared ones, in log
+ * order, each given the entry before it (a transaction's start, a
+ * sign-off's head). The chain and the signatures were checked by the first
+ * share's walk, over this same snapshot. */
+static sl_rc replay_share(walk *w, sl_replay *rp, const shares *h)
+{
+	sqlite3_stmt *ix = NULL, *get = NULL;
+	int64_t *v = NULL;
+	size_t n = 0, cap = 0;
+	sl_rc rc = SL_OK;
+	int s = SQLITE_DONE;
+	if (sqlite3_prepare_v2(w->db, "SELECT seq FROM audit WHERE object = ?1",
+	                       -1, &ix, 0) ||
+	    sqlite3_prepare_v2(
+	        w->db,
+	        "SELECT a.seq, a.ts, a.actor, a.action, a.object, a.details,"
+	        " a.hash, p.hash, p.sig IS NOT NULL FROM audit a"
+	        " LEFT JOIN audit p ON p.seq = a.seq - 1 WHERE a.seq = ?1",
+	        -1, &get, 0)) {
+		rc = sl_sqlite_err(w->db, sqlite3_errcode(w->db),
+		                   _("reading the audit log"));
+		goto out;
+	}
+	for (size_t c = 0; !rc && c < h->n; c++) {
+		sqlite3_reset(ix);
+		sqlite3_bind_text(ix, 1, h->ids[c], -1, SQLITE_STATIC);
+		while ((s = sqlite3_step(ix)) == SQLITE_ROW) {
+			int64_t seq = sqlite3_column_int64(ix, 0);
+			if (seq <= w->head_seq && push_seq(&v, &n, &cap, seq)) {
+				rc = sl_error(SL_ESYS, _("out of memory"));
+				goto out;
+			}
+		}
+		if (s != SQLITE_DONE)
+			rc =
+			    sl_sqlite_err(w->db, s, _("reading the audit log"));
+	}
+	qsort(v, n, sizeof *v, seq_order);
+	size_t i = 0, j = 0;
+	while (!rc && (i < n || j < w->n_shared)) {
+		int64_t seq = i < n ? v[i] : INT64_MAX;
+		if (j < w->n_shared && w->shared[j] < seq)
+			seq = w->shared[j];
+		while (i < n && v[i] == seq)
+			i++;
+		while (j < w->n_shared && w->shared[j] == seq)
+			j++;
+		sqlite3_reset(get);
+		sqlite3_bind_int64(get, 1, seq);
+		if ((s = sqlite3_step(get)) != SQLITE_ROW) {
+			rc =
+			    sl_sqlite_err(w->db, s, _("reading the audit log"));
+			break;
+		}
+		sl_audit_entry e;
+		if ((rc = row_entry(w, get, &e)))
+			break; /* not so: the walk read these very bytes */
+		int first = sqlite3_column_type(get, 8) == SQLITE_NULL ||
+		            sqlite3_column_int(get, 8);
+		if (sqlite3_column_bytes(get, 7) == SL_SHA256_LEN)
+			sl_replay_set_prev(rp, seq - 1,
+			                   sqlite3_column_blob(get, 7));
+		if ((rc = sl_replay_apply(rp, &e, first)))
+			w->bad_seq = seq;
+	}
+out:
+	free(v);
+	sqlite3_finalize(ix);
+	sqlite3_finalize(get);
+	return rc;
+}
+
 sl_rc sl_verify_full(sqlite3 *db, const char *path,
                      const uint8_t data_key[SL_KEY_LEN],
                      const uint8_t store_id[16], const char *anchor,
@@ -363,25 +541,60 @@ sl_rc sl_verify_full(sqlite3 *db, const char *path,
 	w.db = db;
 	w.store_id = store_id;
 	w.sha = sl_hasher_new();
-	w.rp = sl_replay_new(store_id, SL_REPLAY_FULL, NULL, 0, NULL);
 	int own = 0;
-	if (!w.sha || !w.rp)
+	shares h = {0};
+	int64_t case_entries = 0;
+	if (!w.sha)
 		rc = sl_error(SL_ESYS, _("out of memory"));
-	else if (!(rc = snapshot_begin(db, &own)))
-		rc = walk_log(&w);
-	if (!rc && anchor && !w.anchor_ok) {
-		char as[96];
-		sl_audit_format_anchor(w.a_seq, w.a_hash, as);
-		rc = sl_error(
-		    SL_EINTEGRITY,
-		    _("the log ends at entry %" PRId64 " but the anchor %s "
-		      "was noted later: the store was rolled back to an "
-		      "older copy"),
-		    w.head_seq, as);
-	}
+	else if (!(rc = snapshot_begin(db, &own)) &&
+	         sqlite3_prepare_v2(db,
+	                            "SELECT id, case_id FROM cases"
+	                            " ORDER BY id",
+	                            -1, &h.st, 0))
+		rc = sl_sqlite_err(db, sqlite3_errcode(db), _("reading cases"));
 	if (!rc)
-		rc = sl_replay_compare(w.rp, db);
+		h.s = sqlite3_step(h.st);
+	for (int first = 1; !rc; first = 0) {
+		if ((rc = share_next(db, &h, first)))
+			break;
+		sl_replay_free(w.rp);
+		w.rp = sl_replay_new(store_id, SL_REPLAY_FULL, NULL, 0, NULL);
+		if (!w.rp) {
+			rc = sl_error(SL_ESYS, _("out of memory"));
+			break;
+		}
+		if ((rc = sl_replay_set_share(w.rp, (const char *const *)h.ids,
+		                              h.n, h.first, h.last)))
+			break;
+		if (first) {
+			w.collect = h.s == SQLITE_ROW;
+			rc = walk_log(&w);
+		} else {
+			rc = replay_share(&w, w.rp, &h);
+		}
+		if (!rc && first && anchor && !w.anchor_ok) {
+			char as[96];
+			sl_audit_format_anchor(w.a_seq, w.a_hash, as);
+			rc = sl_error(SL_EINTEGRITY,
+			              _("the log ends at entry %" PRId64
+			                " but the anchor %s was noted later: "
+			                "the store was rolled back to an older "
+			                "copy"),
+			              w.head_seq, as);
+		}
+		if (!rc)
+			rc = sl_replay_compare(w.rp, db);
+		case_entries += sl_replay_case_entries(w.rp);
+		if (h.s != SQLITE_ROW)
+			break;
+	}
+	if (!rc && case_entries != w.case_entries)
+		rc = sl_replay_unshared(db, &w.bad_seq);
+	sqlite3_finalize(h.st);
+	share_clear(&h);
+	free(h.ids);
 	snapshot_end(db, own);
+	free(w.shared);
 	if (threaded)
 		pthread_join(scanner, NULL);
 	/* A damaged file explains everything else: report it first. */

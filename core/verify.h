@@ -50,4 +50,8 @@ sl_rc sl_verify_full(sqlite3 *db, const char *path,
                      const uint8_t store_id[16], const char *anchor,
                      sl_audit_report *r, sl_verified *head);
 
+/* For the tests: replay shares of this many cases (0: the default), so
+ * that a small store is checked in several shares as a large one is. */
+void sl_verify_share_override(int64_t cases);
+
 #endif

@@ -23,6 +23,8 @@
  *   auditlog  audit log --json over the store of N imported dossiers
  *             (its N intake entries and more, all written by the
  *             operations) vs plain audit log;
+ *   verify    audit verify of the store of N imported dossiers vs a raw
+ *             scan of the log and every case table it compares;
  *   writer    a second writer (admin zone add) started again and again while
  *             case import --jsonl of N dossiers runs: how long it waits
  *             beyond its own time alone (target: about 1 s at most).
@@ -518,6 +520,24 @@ static int h_scan_review(const char *dir, const char *user)
 	return 0;
 }
 
+/* What audit verify reads and compares: the log and every case table. */
+static int h_scan_verify(const char *dir, const char *user)
+{
+	sl_store *s = helper_unlock(dir, user);
+	static const char *const q[] = {
+	    "SELECT * FROM audit",           "SELECT * FROM cases",
+	    "SELECT * FROM dossiers",        "SELECT * FROM facts",
+	    "SELECT * FROM evidence",        "SELECT * FROM documents",
+	    "SELECT * FROM prior_sanctions", "SELECT * FROM findings",
+	    "SELECT * FROM assignments",     "SELECT * FROM returns",
+	    "SELECT * FROM outline_items",   "SELECT * FROM opinions"};
+	double t0 = now();
+	long rows = scan(sl_store_db(s), q, sizeof q / sizeof *q, 1);
+	printf("%.6f %ld\n", now() - t0, rows);
+	sl_store_close(s);
+	return 0;
+}
+
 #define LIST_COLS                                                              \
 	"zone, state, agency, case_id, subject_name, transferred_on,"          \
 	" deadline_ms, paused_ms, returns"
@@ -585,6 +605,8 @@ static int helper_main(int argc, char **argv)
 		return h_list_core(argv[1], argv[2]);
 	if (!strcmp(k, "scan-list") && argc == 3)
 		return h_scan_list(argv[1], argv[2]);
+	if (!strcmp(k, "scan-verify") && argc == 3)
+		return h_scan_verify(argv[1], argv[2]);
 	die("unknown helper %s", k);
 }
 
@@ -985,6 +1007,23 @@ static void op_auditlog(long n)
 	free(dir);
 }
 
+/* audit verify (every page read, the whole log replayed, every case table
+ * compared) against a raw scan of the log and the case tables. */
+static void op_verify(long n)
+{
+	char *dir = built_cases(n);
+	pair p = {0};
+	for (int i = 0; i < g_runs; i++) {
+		res r =
+		    sl_ok(dir, "admin", NULL, 0, "0", ARGS("audit", "verify"));
+		double base = helper(0, ARGS("scan-verify", dir, "admin"));
+		pair_add(&p, r, base);
+	}
+	report("`audit verify`", n, &p, "scan of the log and case tables",
+	       g_unlock_admin, 0);
+	free(dir);
+}
+
 /* ---- in a session: how shenlid runs the same commands ------------------- */
 
 /*
@@ -1313,6 +1352,8 @@ int main(int argc, char **argv)
 			op_list_core(n);
 		if (want(only, "auditlog"))
 			op_auditlog(n);
+		if (want(only, "verify"))
+			op_verify(n);
 		if (want(only, "session"))
 			op_session(n);
 		if (want(only, "writer"))

@@ -83,14 +83,52 @@ pwfile() {
 # Commands with a hard time limit so that a hang (e.g. a prompt on the
 # terminal) fails the test instead of blocking it.
 sl() {
+	local rc
 	if [ -n "${SHENLI_VALGRIND:-}" ] && _vg_first "$@"; then
 		timeout -k 5 540 valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect --track-fds=no --child-silent-after-fork=yes \
 			${SHENLI_VALGRIND_SUPP:+--suppressions="$SHENLI_VALGRIND_SUPP"} \
 			--log-file="$T/.vg/%p.log" "$SHENLI" --store "$STORE" "$@" </dev/null
-		return
+	else
+		timeout -k 5 120 "$SHENLI" --store "$STORE" "$@" </dev/null
 	fi
-	timeout -k 5 120 "$SHENLI" --store "$STORE" "$@" </dev/null
+	rc=$?
+	_shares_check "$rc" "$@"
+	return "$rc"
+}
+
+# SHARES_CHECK=1 (set by a test): after each `audit verify` as a user that
+# passed (0) or caught tampering (6), the same check with the cases
+# replayed in shares of 1 and of 2 ($SHENLI_VERIFY_SHARES) must reach the
+# same verdict. A real store is replayed in shares of 32768 cases; a test's
+# store fits in one, and this makes its entries, sign-offs and rows fall
+# into different shares.
+exec 9>&1
+_shares_check() { # _shares_check RC ARGS...
+	local rc=$1 n src anchor=
+	shift
+	[ -n "${SHARES_CHECK:-}" ] && [ -x "${SHENLI_VERIFY_SHARES:-}" ] || return 0
+	[ "$rc" = 0 ] || [ "$rc" = 6 ] || return 0
+	[ $# -ge 6 ] && [ "$1" = --user ] && [ "$3" = --passphrase-file ] &&
+		[ "$5" = audit ] && [ "$6" = verify ] || return 0
+	local user=$2 pwf=$4
+	shift 6
+	case "$#:${1:-}" in
+	0:) ;;
+	1:--anchor=*) anchor=${1#--anchor=} ;;
+	2:--anchor) anchor=$2 ;;
+	*) return 0 ;;
+	esac
+	for n in 1 2; do
+		timeout -k 5 120 "$SHENLI_VERIFY_SHARES" "$STORE" "$user" "$pwf" "$n" \
+			${anchor:+"$anchor"} >/dev/null 2>"$T/.shares.err" </dev/null
+		src=$?
+		if [ "$src" != "$rc" ]; then # on the test's own output (fd 9)
+			fail "audit verify in shares of $n cases: exit $src, but $rc in one share" >&9
+			sed 's/^/       /' "$T/.shares.err" >&9
+		fi
+	done
+	return 0
 }
 # SHENLI_VALGRIND=1 (make valgrind): sl runs shenli under valgrind memcheck
 # the first time each form of command (user, command, subcommand, option

@@ -2,6 +2,7 @@
 # Cases end to end: intake decisions, malformed dossiers (exit 5, nothing
 # written), recusal through every command, the lifecycle, JSON shapes.
 . "$(dirname "$0")/lib.sh"
+SHARES_CHECK=1 # audit verify in shares too (lib.sh)
 . "$(dirname "$0")/cases_setup.sh"
 
 head_now() { as aud audit head; }

@@ -9,6 +9,7 @@
 # Every attack runs on a fresh copy of one base store, so that each
 # detection is that attack's.
 . "$(dirname "$0")/lib.sh"
+SHARES_CHECK=1 # audit verify in shares too (lib.sh)
 PK=${SHENLI_PACKAGES:-}
 INS=${SHENLI_INSIDER:-}
 [ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] && [ -x "$INS" ] ||
@@ -182,6 +183,15 @@ SEQ=$(ins forge m1 review.opinion "$R" \
 detected "opinion from a recused member: the leader's next command" as lead case show "$R"
 detected "opinion from a recused member: audit verify" as aud audit verify
 check "verify says the member was recused" grep -q "audit entry $SEQ (review.opinion by 'm1'): 'm1' is recused" "$ERR"
+
+# and an opinion on a case that was never taken in, which no table holds:
+# audit verify names the entry (the cases it replays come from the table)
+fresh
+SEQ=$(ins forge m3 review.opinion ZRJ-2099-404 \
+	"{\"agency\":\"ZRJ\",\"zone\":\"Z1\",\"opinion\":1,\"panel\":false,\"sha256\":\"$(printf x | sha256sum | cut -c1-64)\",\"sig\":\"$(printf '%0128d' 0)\",\"state\":\"in_review\"}")
+detected "opinion on a case never taken in: audit verify" as aud audit verify
+check "verify names the entry and says the case was never taken in" \
+	grep -q "audit entry $SEQ (review.opinion by 'm3'): names a case never taken in" "$ERR"
 
 # ---- 4. revoking a key stops its code -------------------------------------
 fresh

@@ -6,6 +6,7 @@
 # answer, is signed off once the leader withdraws that item with a reason,
 # which the outline and the report show.
 . "$(dirname "$0")/lib.sh"
+SHARES_CHECK=1 # audit verify in shares too (lib.sh)
 PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] ||
 	{ fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
@@ -16,6 +17,16 @@ for p in evidence classification procedure; do as root plugin install "$PK/$p" >
 for p in gate_findings gate_outline gate_opinions gate_panel gate_dates; do
 	as root script install "$PK/$p" >/dev/null
 done
+
+# a case taken in first, whose rows come before C's
+"$SHENLI" sample docket --cases 1 --seed 5 --start 960 >"$T/d0.json"
+python3 - "$T/d0.json" "$Z1" <<'PY'
+import json, sys
+c = json.loads(open(sys.argv[1]).read())
+c["case_id"] = "ZGA-2099-000"; c["agency"] = sys.argv[2].split()[0]
+json.dump(c, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+expect_rc 0 as lead case import "$T/d0.json"
 
 # a case of zone Z1 whose first fact rests on the subject's statement alone
 z1_dossier confession_only "$T/c.json" || { fail "no sample dossier of zone Z1"; finish; }
@@ -144,7 +155,14 @@ check "the withdrawal is in the outline, with its reason" pyjson \
 expect_rc 0 as lead review outline "$C" --return 1 --json
 check "and in the first return's original of the item" pyjson \
 	"d['items'][1]['withdrawn'] is not None" "$OUT"
+# another case's entry just before the sign-off, which records it as the
+# log's head: audit verify in shares (lib.sh) replays that case apart from
+# C, and must still know the entry before C's sign-off
+expect_rc 0 as lead case assign ZGA-2099-000 m2 m3
 expect_rc 0 as lead review signoff "$C"
+expect_rc 0 as aud audit log --json
+check "the sign-off comes right after the other case's assignment" pyjson \
+	"d[-1]['action'] == 'review.signoff' and d[-2]['object'] == 'ZGA-2099-000'" "$OUT"
 expect_rc 0 as lead report "$C" --format md
 check "the report shows the withdrawn item with its reason" grep -q "车主已于二〇二三年死亡" "$OUT"
 check "the report shows m3's opinion as withdrawn by the re-assignment" grep -q "因审理组调整已撤回" "$OUT"

@@ -12,6 +12,7 @@
 # on page 2 and the Chinese date; pdftoppm renders its pages (kept in
 # $SHENLI_KEEP_RENDER if set, for a person to look at).
 . "$(dirname "$0")/lib.sh"
+SHARES_CHECK=1 # audit verify in shares too (lib.sh)
 PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] || { fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
 . "$(dirname "$0")/cases_setup.sh"

@@ -3,6 +3,7 @@
 # them: install, run, findings per planted fault, recusal, a tampered
 # plugin refused.
 . "$(dirname "$0")/lib.sh"
+SHARES_CHECK=1 # audit verify in shares too (lib.sh)
 PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/evidence" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] || { fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
 . "$(dirname "$0")/cases_setup.sh"

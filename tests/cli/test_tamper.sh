@@ -3,6 +3,7 @@
 # header, body, IV/HMAC and padding) and a rollback to an older copy are
 # integrity violations (exit 6), never a crash and never "ok".
 . "$(dirname "$0")/lib.sh"
+SHARES_CHECK=1 # audit verify in shares too (lib.sh)
 
 pwfile admin1 'Admin-passphrase-01' >/dev/null
 expect_rc 0 sl --passphrase-file "$T/pw/admin1" init --admin admin1

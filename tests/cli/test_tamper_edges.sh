@@ -8,6 +8,7 @@
 #  - anchors whose SEQ does not fit in 64 bits are malformed (exit 5), not
 #    silently clamped to another anchor.
 . "$(dirname "$0")/lib.sh"
+SHARES_CHECK=1 # audit verify in shares too (lib.sh)
 
 pwfile admin1 'Admin-passphrase-01' >/dev/null
 pwfile u1 'User-passphrase-001' >/dev/null

@@ -5,6 +5,7 @@
 # panel's opinion, and sign-off gated by the consistency scripts; hostile
 # scripts fail cleanly while the host carries on.
 . "$(dirname "$0")/lib.sh"
+SHARES_CHECK=1 # audit verify in shares too (lib.sh)
 PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] || { fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
 . "$(dirname "$0")/cases_setup.sh"

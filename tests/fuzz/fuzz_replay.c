@@ -17,7 +17,8 @@
  * data key can, and the tables are left as they were.
  *
  * Invariants: nothing crashes (ASan, UBSan); the full verify (audit
- * verify) and the open-time walk answer only OK or an integrity failure;
+ * verify) and the open-time walk answer only OK or an integrity failure,
+ * the full verify the same with the cases replayed one a share;
  * and a log that verifies changed nothing: every appended entry is one of
  * those that change no table (a refusal, a migration, a refused load),
  * by an actor the log knows. Anything else that verified would be a
@@ -194,6 +195,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == SL_OK)
 		CHECK(may_verify && r.head_seq == seq);
 	sl_registry_free(head.reg);
+	/* the same verdict with the cases replayed one a share */
+	sl_verify_share_override(1);
+	sl_rc rc1 = sl_verify_full(db, path, data_key, id, NULL, &r, NULL);
+	sl_verify_share_override(0);
+	CHECK(rc1 == rc);
 	/* the walk of every unlock, from the start */
 	sl_verified v = {0};
 	rc = sl_verify_open(db, id, &v, NULL);

@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "returns.h"
 #include "users.h"
+#include "verify.h"
 
 #define PASS "the passphrase"
 #define PLEN 14
@@ -569,12 +570,18 @@ static void test_return_resubmit_opinion(void **st)
 	/* someone with the data key softens the sanction: the signature
 	 * no longer verifies */
 	tstore_raw_exec(&T,
+	                "CREATE TABLE opinions_kept AS SELECT * FROM opinions;"
 	                "UPDATE opinions SET body = replace(body, '严重警告',"
 	                " '警告')");
 	s = as("m3");
 	assert_int_equal(sl_opinions_of(s, ref, "ZRJ-2", 0, &o), SL_EINTEGRITY);
 	assert_non_null(strstr(sl_errmsg(), "altered"));
 	sl_store_close(s);
+	/* put back, for the tests after this one */
+	tstore_raw_exec(&T, "UPDATE opinions SET body = (SELECT k.body FROM"
+	                    " opinions_kept k WHERE k.case_ref ="
+	                    " opinions.case_ref AND k.seq = opinions.seq);"
+	                    "DROP TABLE opinions_kept");
 }
 
 /* What a listing gives, counted as case stats counts it; and whether any
@@ -749,6 +756,180 @@ static void test_lists_read_back(void **st)
 	sl_store_close(s);
 }
 
+static const char *const case_tables[] = {
+    "cases",    "dossiers",      "prior_sanctions", "facts",
+    "evidence", "documents",     "findings",        "assignments",
+    "returns",  "outline_items", "opinions"};
+
+/* audit verify of the store with sql (every %lld: the case's rowid)
+ * committed by an insider's raw connection (foreign keys off), and then
+ * every case table put back as it was; the rows sql changed in *changed.
+ * (Held open instead, the change would keep the file's checkpoint waiting
+ * on the writer.) */
+static sl_rc verify_with(sl_store *s, sqlite3 *db, const char *sql,
+                         long long ref, int *changed)
+{
+	/* each in one transaction: one sync, not one per statement */
+	char *keep = sqlite3_mprintf("%s", "BEGIN;"),
+	     *back = sqlite3_mprintf("%s", "BEGIN;");
+	for (size_t i = 0; i < sizeof case_tables / sizeof *case_tables; i++) {
+		const char *t = case_tables[i];
+		keep = sqlite3_mprintf(
+		    "%zCREATE TABLE kept_%s AS SELECT * FROM %s;", keep, t, t);
+		back = sqlite3_mprintf("%zDELETE FROM %s; INSERT INTO %s"
+		                       " SELECT * FROM kept_%s; DROP TABLE"
+		                       " kept_%s;",
+		                       back, t, t, t, t);
+	}
+	keep = sqlite3_mprintf("%zCOMMIT;", keep);
+	back = sqlite3_mprintf("%zCOMMIT;", back);
+	char *q = sqlite3_mprintf(sql, ref, ref, ref, ref, ref, ref, ref, ref,
+	                          ref, ref, ref);
+	sl_rc rc = SL_OK;
+	assert_int_equal(sqlite3_exec(db, keep, 0, 0, 0), SQLITE_OK);
+	int before = sqlite3_total_changes(db);
+	if (sqlite3_exec(db, q, 0, 0, 0) != SQLITE_OK)
+		fail_msg("%s: %s", q, sqlite3_errmsg(db));
+	*changed = sqlite3_total_changes(db) - before;
+	sl_audit_report r;
+	if (*changed)
+		rc = sl_store_verify(s, NULL, &r);
+	char msg[512];
+	snprintf(msg, sizeof msg, "%s", sl_errmsg());
+	assert_int_equal(sqlite3_exec(db, back, 0, 0, 0), SQLITE_OK);
+	sqlite3_free(q);
+	sqlite3_free(keep);
+	sqlite3_free(back);
+	if (rc) /* the verdict's message, for the caller */
+		sl_error(rc, "%s", msg);
+	return rc;
+}
+
+/* audit verify replays the cases a share of the cases table at a time
+ * (a million would not fit in memory at once). In shares of one, two and
+ * three cases the store verifies as in one share, and a change to the
+ * rows of any case is caught whichever share holds it: a case's row, a
+ * child row, a whole case gone (the log's case in no share), rows of no
+ * case before, between and after the shares' rows. */
+static void test_verify_in_shares(void **st)
+{
+	(void)st;
+	sl_store *s = as("aud");
+	sl_audit_report r0, r;
+	sl_verify_share_override(0);
+	if (sl_store_verify(s, NULL, &r0) != SL_OK)
+		fail_msg("%s", sl_errmsg());
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(sl_store_db(s),
+	                                    "SELECT id FROM cases ORDER BY id",
+	                                    -1, &q, 0),
+	                 SQLITE_OK);
+	long long refs[32];
+	int n = 0;
+	while (n < 32 && sqlite3_step(q) == SQLITE_ROW)
+		refs[n++] = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	assert_true(n >= 4);
+	for (int k = 1; k <= 3; k++) {
+		sl_verify_share_override(k);
+		assert_int_equal(sl_store_verify(s, NULL, &r), SL_OK);
+		assert_int_equal(r.entries, r0.entries);
+		assert_int_equal(r.head_seq, r0.head_seq);
+	}
+	static const char *const per_case[] = {
+	    "UPDATE cases SET rev = rev + 1 WHERE id = %lld",
+	    "UPDATE cases SET case_id = case_id || 'X' WHERE id = %lld",
+	    "UPDATE dossiers SET sha256 = zeroblob(32) WHERE case_ref = %lld",
+	    "DELETE FROM facts WHERE case_ref = %lld AND n ="
+	    " (SELECT min(n) FROM facts WHERE case_ref = %lld)",
+	    "UPDATE evidence SET title = title || '.' WHERE case_ref = %lld",
+	    "DELETE FROM assignments WHERE case_ref = %lld",
+	    "UPDATE outline_items SET text = text || '.' WHERE case_ref = %lld",
+	    "UPDATE opinions SET recorded_ms = recorded_ms + 1"
+	    " WHERE case_ref = %lld",
+	    "DELETE FROM prior_sanctions WHERE case_ref = %lld;"
+	    " DELETE FROM facts WHERE case_ref = %lld;"
+	    " DELETE FROM evidence WHERE case_ref = %lld;"
+	    " DELETE FROM documents WHERE case_ref = %lld;"
+	    " DELETE FROM dossiers WHERE case_ref = %lld;"
+	    " DELETE FROM assignments WHERE case_ref = %lld;"
+	    " DELETE FROM findings WHERE case_ref = %lld;"
+	    " DELETE FROM outline_items WHERE case_ref = %lld;"
+	    " DELETE FROM returns WHERE case_ref = %lld;"
+	    " DELETE FROM opinions WHERE case_ref = %lld;"
+	    " DELETE FROM cases WHERE id = %lld",
+	};
+	size_t kinds = sizeof per_case / sizeof per_case[0];
+	int applied[16] = {0};
+	/* an insider's raw connection (foreign keys off) */
+	sqlite3 *raw = tstore_raw(&T);
+	assert_int_equal(
+	    sqlite3_exec(raw, "PRAGMA foreign_keys = OFF", 0, 0, 0), SQLITE_OK);
+	/* one case a share: each case's share is the walk's (the first) or
+	 * one read by the index. Each change is made to the first case it
+	 * applies to and to the last. */
+	sl_verify_share_override(1);
+	for (size_t t = 0; t < kinds; t++)
+		for (int end = 0; end < 2; end++)
+			for (int i = 0; i < n; i++) {
+				int c = end ? n - 1 - i : i, changed;
+				sl_rc rc = verify_with(s, raw, per_case[t],
+				                       refs[c], &changed);
+				if (!changed)
+					continue;
+				applied[t]++;
+				if (rc != SL_EINTEGRITY)
+					fail_msg(
+					    "case row %lld: '%s' not caught",
+					    refs[c], per_case[t]);
+				/* the whole case gone: the log's case is
+				 * named */
+				if (t == kinds - 1 &&
+				    !strstr(sl_errmsg(), "missing"))
+					fail_msg("%s", sl_errmsg());
+				break;
+			}
+	for (size_t t = 0; t < kinds; t++)
+		if (!applied[t])
+			fail_msg("'%s' changed no case", per_case[t]);
+	/* rows of no case, before the first row, between and after */
+	static const char *const orphan[] = {
+	    "INSERT INTO documents VALUES(0, 0, 'x', '2024-01-01')",
+	    "INSERT INTO findings VALUES((SELECT max(id) FROM cases) + 9, 0,"
+	    " 'c', 'facts', 'note', 'x', 'm', '[]', NULL)",
+	    "INSERT INTO assignments VALUES((SELECT max(id) FROM cases) + 1,"
+	    " 'm1')",
+	};
+	for (int k = 1; k <= 2; k++) {
+		sl_verify_share_override(k);
+		for (size_t t = 0; t < sizeof orphan / sizeof orphan[0]; t++) {
+			int changed;
+			assert_int_equal(
+			    verify_with(s, raw, orphan[t], 0, &changed),
+			    SL_EINTEGRITY);
+			assert_int_equal(changed, 1);
+		}
+		/* a child row moved from one case to another */
+		int changed;
+		assert_int_equal(
+		    verify_with(
+		        s, raw,
+		        "UPDATE documents SET case_ref = %lld, n = n + 100 "
+		        "WHERE"
+		        " case_ref = (SELECT max(id) FROM cases) AND n ="
+		        " (SELECT max(n) FROM documents WHERE case_ref ="
+		        " (SELECT max(id) FROM cases))",
+		        refs[0], &changed),
+		    SL_EINTEGRITY);
+		assert_int_equal(changed, 1);
+	}
+	sqlite3_close(raw);
+	sl_verify_share_override(0);
+	/* nothing above was kept */
+	assert_int_equal(sl_store_verify(s, NULL, &r), SL_OK);
+	sl_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -759,6 +940,7 @@ int main(void)
 	    cmocka_unit_test(test_visibility),
 	    cmocka_unit_test(test_clock),
 	    cmocka_unit_test(test_return_resubmit_opinion),
+	    cmocka_unit_test(test_verify_in_shares),
 	    cmocka_unit_test(test_stats),
 	    cmocka_unit_test(test_lists_read_back),
 	};
