@@ -110,7 +110,7 @@ fuzz: deps
 format:
 	clang-format -i core/*.c core/*.h core/cli/*.c core/cli/*.h demo/*.c demo/*.h \
 	  core/include/shenli/*.h tests/unit/*.c tests/bench/*.c tests/fuzz/*.c \
-	  tests/fuzz/*.h tests/valgrind/*.c tests/insider/*.c 2>/dev/null || true
+	  tests/fuzz/*.h tests/valgrind/*.c tests/insider/*.c tests/tools/*.c 2>/dev/null || true
 
 po:
 	@sh tools/po.sh update

@@ -32,7 +32,6 @@
 
 #include "benchproc.h"
 
-
 static char dir[PATH_MAX];
 
 /* The base store and the example dossier imported (its result in

@@ -41,7 +41,6 @@
 
 #include "benchproc.h"
 
-
 static char dir[PATH_MAX];
 static int port;
 
