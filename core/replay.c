@@ -1506,7 +1506,8 @@ static sl_rc cmp_content(sqlite3 *db, const by_ref *b, sl_hasher *h)
 	    " FROM evidence WHERE case_ref BETWEEN ?1 AND ?2"
 	    " ORDER BY case_ref, n",
 	    "SELECT case_ref, n, kind, date FROM documents"
-	    " WHERE case_ref BETWEEN ?1 AND ?2 ORDER BY case_ref, n",
+	    " WHERE case_ref BETWEEN ?1 AND ?2"
+	    " ORDER BY case_ref, n",
 	};
 	cursor k[5] = {0};
 	sl_rc rc = SL_OK;

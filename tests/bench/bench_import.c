@@ -51,7 +51,7 @@ static long rss_kib(void)
 	return ru.ru_maxrss;
 }
 
-static void die(const char *what)
+__attribute__((noreturn)) static void die(const char *what)
 {
 	fprintf(stderr, "bench_import: %s: %s\n", what, sl_errmsg());
 	exit(1);

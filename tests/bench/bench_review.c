@@ -40,7 +40,7 @@ static long rss_kib(void)
 	return ru.ru_maxrss;
 }
 
-static void die(const char *what)
+__attribute__((noreturn)) static void die(const char *what)
 {
 	fprintf(stderr, "bench_review: %s: %s\n", what, sl_errmsg());
 	exit(1);

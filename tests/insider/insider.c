@@ -31,7 +31,7 @@
 #include "keyslot.h"
 #include "store_test.h"
 
-static void die(const char *what)
+__attribute__((noreturn)) static void die(const char *what)
 {
 	fprintf(stderr, "insider: %s%s%s\n", what, *sl_errmsg() ? ": " : "",
 	        sl_errmsg());

@@ -162,8 +162,9 @@ static void test_audit_json(void **st)
 	    "{\"os\":{\"uid\":1,\"user\":\"\"}}",
 	    "{\"os\":{\"uid\":1,\"user\":\"a\\u001bb\"}}",
 	    "{\"os\":{\"uid\":1,\"user\":\"a\",\"extra\":1}}",
-	    "{\"os\":{\"uid\":1,\"user\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}}",
+	    /* a name past 64 bytes: one literal made of two */
+	    ("{\"os\":{\"uid\":1,\"user\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}}"),
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		e.details = bad[i];
