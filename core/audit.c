@@ -310,9 +310,7 @@ void sl_audit_format_anchor(int64_t seq, const uint8_t hash[SL_SHA256_LEN],
 	snprintf(out, 96, "%" PRId64 ":%s", seq, hex);
 }
 
-/* An entry from a row of (seq, ts, actor, action, object, details, hash,
- * ...); hash is NULL if it is not 32 bytes. */
-static sl_audit_entry row_entry(sqlite3_stmt *st)
+sl_audit_entry sl_audit_row_entry(sqlite3_stmt *st)
 {
 	return (sl_audit_entry){
 	    sqlite3_column_int64(st, 0),
@@ -342,7 +340,7 @@ sl_rc sl_audit_each(sl_store *s, int64_t since,
 	sqlite3_bind_int64(st, 1, since);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sl_audit_entry e = row_entry(st);
+		sl_audit_entry e = sl_audit_row_entry(st);
 		e.is_signed = sqlite3_column_int(st, 7);
 		if (!e.actor || !e.action || !e.object || !e.details)
 			continue;

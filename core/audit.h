@@ -29,6 +29,7 @@
 #define SHENLI_AUDIT_H
 
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdint.h>
 
 #include <shenli/ops_admin.h> /* sl_audit_entry, sl_audit_report, anchors */
@@ -59,6 +60,11 @@ size_t sl_audit_sig_msg(const uint8_t store_id[16], int64_t seq,
  * admin operation. */
 sl_rc sl_audit_each(sl_store *s, int64_t since,
                     int (*cb)(const sl_audit_entry *e, void *ud), void *ud);
+
+/* The entry of a row whose first columns are seq, ts, actor, action,
+ * object, details and hash (NULL if not 32 bytes); valid until the
+ * statement steps on. */
+sl_audit_entry sl_audit_row_entry(sqlite3_stmt *st);
 
 /* The canonical hash of one entry given its predecessor (exposed for tests,
  * benchmarks and fuzzing). */

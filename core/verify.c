@@ -70,17 +70,7 @@ __attribute__((format(printf, 3, 4))) static sl_rc bad(walk *w, int64_t seq,
  * an embedded NUL. */
 static sl_rc row_entry(walk *w, sqlite3_stmt *st, sl_audit_entry *e)
 {
-	sl_audit_entry r = {sqlite3_column_int64(st, 0),
-	                    sqlite3_column_int64(st, 1),
-	                    (const char *)sqlite3_column_text(st, 2),
-	                    (const char *)sqlite3_column_text(st, 3),
-	                    (const char *)sqlite3_column_text(st, 4),
-	                    (const char *)sqlite3_column_text(st, 5),
-	                    sqlite3_column_bytes(st, 6) == SL_SHA256_LEN
-	                        ? sqlite3_column_blob(st, 6)
-	                        : NULL,
-	                    0};
-	*e = r;
+	*e = sl_audit_row_entry(st);
 	if (!e->actor || !e->action || !e->object || !e->details || !e->hash)
 		return bad(w, e->seq, "%s", _("malformed"));
 	/* The hash covers each text up to its NUL, as every reader sees it;
