@@ -477,7 +477,8 @@ static sl_rc replay_share(walk *w, sl_replay *rp, const shares *h)
 			rc =
 			    sl_sqlite_err(w->db, s, _("reading the audit log"));
 	}
-	qsort(v, n, sizeof *v, seq_order);
+	if (n) /* qsort takes no NULL, even for nothing */
+		qsort(v, n, sizeof *v, seq_order);
 	size_t i = 0, j = 0;
 	while (!rc && (i < n || j < w->n_shared)) {
 		int64_t seq = i < n ? v[i] : INT64_MAX;
