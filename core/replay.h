@@ -77,8 +77,10 @@ int64_t sl_replay_case_entries(const sl_replay *r);
 void sl_replay_set_prev(sl_replay *r, int64_t seq,
                         const uint8_t hash[SL_SHA256_LEN]);
 
-/* Full mode, after the last entry: compare the registry tables, and the
- * rows of the share (every row, without a share), with the replay.
+/* Full mode, after the last entry: compare the rows of the share (every
+ * row, without a share) of every case table with the replay. The registry
+ * tables are the caller's to compare, once (sl_registry_compare with
+ * sl_replay_registry): every share replays the same registry.
  * SL_EINTEGRITY names the table and the row. */
 sl_rc sl_replay_compare(sl_replay *r, sqlite3 *db);
 /* When the shares did not apply each case entry once: the first entry of

@@ -573,6 +573,8 @@ sl_rc sl_verify_full(sqlite3 *db, const char *path,
 			                "copy"),
 			              w.head_seq, as);
 		}
+		if (!rc && first)
+			rc = sl_registry_compare(sl_replay_registry(w.rp), db);
 		if (!rc)
 			rc = sl_replay_compare(w.rp, db);
 		case_entries += sl_replay_case_entries(w.rp);
