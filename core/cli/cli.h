@@ -144,22 +144,22 @@ void cli_table_right(cli_table *t, size_t col); /* right-align a column */
 void cli_table_add(cli_table *t, const char *cell); /* next cell; NULL "-" */
 void cli_table_print(cli_table *t, FILE *f);
 void cli_table_free(cli_table *t);
-/* A listing of any length in memory that does not grow with it. The
- * table holds at most CLI_TABLE_HOLD rows (cli_table_hold: another bound);
- * once one more comes, cli_table_full() is true and the listing stops.
- * The caller then lists again twice: after cli_table_measure() the rows
- * only widen the columns, after cli_table_stream() each row is printed as
- * soon as it is whole; cli_table_print() ends it. The output is the same
- * as a table held whole. */
+/* A listing of any length, in memory that does not grow with it and in
+ * one pass over the store (one snapshot, and its first rows out at once):
+ * cli_table_list() calls list(ud), which adds the rows to t (NULL: --json,
+ * which streams itself). The table holds CLI_TABLE_HOLD rows
+ * (cli_table_hold: another bound); when one more comes, the rows held are
+ * printed to f in the widths they need, and every later row as soon as it
+ * is whole, in the same widths: a later cell wider than its column pushes
+ * the rest of its own row right, and is never cut for it.
+ * cli_table_print() ends the table. list's result (0 or an sl_rc). */
 #define CLI_TABLE_HOLD 10000
 void cli_table_hold(cli_table *t, size_t rows);
-int cli_table_full(const cli_table *t);
-void cli_table_measure(cli_table *t);
-void cli_table_stream(cli_table *t, FILE *f);
-/* All of that: list(ud) fills t (NULL: --json, which streams itself);
- * when t is full, list is called twice more, measuring, then printing to
- * f. list's result (0 or an sl_rc). */
 int cli_table_list(cli_table *t, FILE *f, int (*list)(void *ud), void *ud);
+/* Column col is at least as wide as cell would be in it: the widest value
+ * a column can take, where it is known (a state's name, a deadline that
+ * is overdue), so that a long listing's later rows stay aligned. */
+void cli_table_fit(cli_table *t, size_t col, const char *cell);
 /* Local time from unix ms: "2026-11-22 19:22" (sec: with seconds). */
 void cli_local_time(long long ms, int sec, char out[32]);
 /* Unix ms of "YYYY-MM-DDTHH:MM:SSZ" (the JSON times); -1 if not one. */
@@ -167,6 +167,8 @@ long long cli_parse_utc(const char *iso);
 /* The translated name of a case state, role or intake decision ("in_review"
  * -> "审理中"); the code itself in the C locale. */
 const char *cli_state_label(const char *state);
+/* The i-th case state's code, NULL past the last. */
+const char *cli_state_code(size_t i);
 const char *cli_role_label(const char *role);
 const char *cli_decision_label(const char *decision);
 /* Forget the labels and local times looked up so far (the locale or the

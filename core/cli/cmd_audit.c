@@ -112,11 +112,10 @@ static int print_entry(const sl_audit_entry *e, void *ud)
 	cli_table_add(c->t, e->object);
 	cli_table_add(c->t, e->is_signed ? _("yes") : "");
 	cli_table_add(c->t, e->details);
-	return c->done || cli_table_full(c->t);
+	return c->done;
 }
 
-/* One reading of the log with the filters (cli_table_list may ask for
- * three), each counting --limit from the start. */
+/* The reading of the log with the filters, in one pass (cli_table_list). */
 struct log_all {
 	sl_store *s;
 	long long since;
@@ -193,6 +192,14 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		                      _("ACTION"), _("OBJECT"), _("SIGNED"),
 		                      _("DETAILS"));
 		cli_table_right(ctx.t, 0);
+		/* the last entry's number is the widest (a long log streams
+		 * in the widths of its first rows) */
+		sl_anchor a;
+		char seq[32];
+		if (!sl_audit_anchor(s, &a)) {
+			snprintf(seq, sizeof seq, "%" PRId64, a.seq);
+			cli_table_fit(ctx.t, 0, seq);
+		}
 	}
 	struct log_all all = {s, since, &ctx};
 	sl_rc r = cli_table_list(ctx.t, stdout, log_all, &all);

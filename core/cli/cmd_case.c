@@ -203,6 +203,23 @@ struct list_ctx {
 	cli_table *t;
 };
 
+/* n in decimal (days left: a cell of every row of a long listing) */
+static void int_text(int n, char out[32])
+{
+	char b[16];
+	size_t k = 0;
+	unsigned u = n < 0 ? 0u - (unsigned)n : (unsigned)n;
+	do
+		b[k++] = (char)('0' + u % 10);
+	while (u /= 10);
+	size_t o = 0;
+	if (n < 0)
+		out[o++] = '-';
+	while (k)
+		out[o++] = b[--k];
+	out[o] = 0;
+}
+
 static int print_row(const sl_case_row *r, void *ud)
 {
 	struct list_ctx *c = ud;
@@ -218,9 +235,9 @@ static int print_row(const sl_case_row *r, void *ud)
 	else if (r->paused && r->deadline_ms)
 		snprintf(due, sizeof due, _("%s paused"), d);
 	else
-		snprintf(due, sizeof due, "%s", d);
+		memcpy(due, d, sizeof d); /* a million rows: no printf */
 	if (r->has_days_left)
-		snprintf(left, sizeof left, "%d", r->days_left);
+		int_text(r->days_left, left);
 	cli_table_add(c->t, r->case_id);
 	cli_table_add(c->t, r->agency);
 	cli_table_add(c->t, r->zone);
@@ -229,10 +246,10 @@ static int print_row(const sl_case_row *r, void *ud)
 	cli_table_add(c->t, left);
 	cli_table_add(c->t, r->subject_name);
 	cli_table_add(c->t, r->assignees);
-	return cli_table_full(c->t); /* too long to hold: listed again */
+	return 0;
 }
 
-/* One listing of the cases (cli_table_list may ask for three). */
+/* The listing of the cases, in one pass (cli_table_list). */
 struct list_all {
 	sl_store *s;
 	const sl_case_filter *f;
@@ -296,6 +313,20 @@ static int list_opts(int argc, char **argv, sl_case_filter *f, int *json)
 	return SL_OK;
 }
 
+/* The widest a state or a review limit can be shown, known before any
+ * row: a long listing's later rows stay in line whatever their state. */
+static void fit_known(cli_table *t)
+{
+	char due[96];
+	const char *st;
+	for (size_t i = 0; (st = cli_state_code(i)); i++)
+		cli_table_fit(t, 3, cli_state_label(st));
+	snprintf(due, sizeof due, _("%s OVERDUE"), "0000-00-00");
+	cli_table_fit(t, 4, due);
+	snprintf(due, sizeof due, _("%s paused"), "0000-00-00");
+	cli_table_fit(t, 4, due);
+}
+
 static int case_list(int argc, char **argv, sl_cli *g)
 {
 	sl_case_filter f = {0};
@@ -311,6 +342,8 @@ static int case_list(int argc, char **argv, sl_cli *g)
 		ctx.t = cli_table_new(8, _("CASE"), _("AGENCY"), _("ZONE"),
 		                      _("STATE"), _("REVIEW LIMIT"),
 		                      _("DAYS LEFT"), _("SUBJECT"), _("TEAM"));
+	if (ctx.t)
+		fit_known(ctx.t);
 	struct list_all all = {s, &f, &ctx};
 	rc = cli_table_list(ctx.t, stdout, list_all, &all);
 	if (!rc && json)

@@ -160,7 +160,7 @@ static size_t fit(const char *s, size_t cols)
  * one long value does not push every row off the screen. */
 #define COL_MAX 48
 
-enum { T_HOLD, T_MEASURE, T_STREAM };
+enum { T_HOLD, T_STREAM };
 
 struct cli_table {
 	size_t ncols, ncells, cap;
@@ -168,10 +168,10 @@ struct cli_table {
 	size_t *cw;   /* each cell's display width */
 	size_t *w;    /* column widths */
 	unsigned char *right;
-	int mode;    /* T_HOLD: every row kept; else see cli_table_hold */
-	size_t seen; /* not T_HOLD: the cells added (for their column) */
-	size_t hold; /* the rows T_HOLD keeps before it is full */
-	FILE *out;   /* T_STREAM: where each row goes */
+	int mode;    /* T_HOLD: rows kept; T_STREAM: each printed as it comes */
+	size_t seen; /* T_STREAM: the cells added (for their column) */
+	size_t hold; /* the rows kept before the table streams */
+	FILE *out;   /* where it streams (cli_table_list); NULL: never */
 };
 
 /* Is a cell cw columns wide cut in column col? (the last is never) */
@@ -203,7 +203,8 @@ static char *clean_cut(const cli_table *t, size_t col, const char *c,
 }
 
 /* n spaces (padding: a row of a long listing pads eight cells, and
- * printf's "%*s" costs more than the cells' own text) */
+ * printf's "%*s" costs more than the cells' own text). The table's
+ * output is written by this thread alone: no stdio lock per cell. */
 static void spaces(FILE *f, size_t n)
 {
 	static char sp[64];
@@ -211,7 +212,7 @@ static void spaces(FILE *f, size_t n)
 		memset(sp, ' ', sizeof sp);
 	for (size_t k; n; n -= k) {
 		k = n < sizeof sp ? n : sizeof sp;
-		fwrite(sp, 1, k, f);
+		fwrite_unlocked(sp, 1, k, f);
 	}
 }
 
@@ -225,9 +226,9 @@ static void put_cell(const cli_table *t, FILE *f, size_t col, const char *c,
 	size_t pad = t->w[col] > cw ? t->w[col] - cw : 0;
 	if (t->right[col])
 		spaces(f, pad);
-	fputs(c, f);
+	fputs_unlocked(c, f);
 	if (last)
-		fputc('\n', f);
+		fputc_unlocked('\n', f);
 	else
 		spaces(f, t->right[col] ? 2 : pad + 2);
 }
@@ -240,6 +241,16 @@ static const char *cell_view(const cli_table *t, size_t col, const char *cell,
                              size_t *width, int *owned)
 {
 	const char *c = cell && *cell ? cell : "-";
+	/* printable ASCII, most cells of a long listing: safe, and as wide
+	 * as it is long */
+	size_t n = 0;
+	while ((unsigned char)c[n] >= 0x20 && (unsigned char)c[n] < 0x7F)
+		n++;
+	if (!c[n] && !cut_in(t, col, n)) {
+		*width = n;
+		*owned = 0;
+		return c;
+	}
 	if (sl_text_safe(c, strlen(c))) {
 		size_t cw = cli_width(c);
 		if (!cut_in(t, col, cw)) {
@@ -271,17 +282,26 @@ static void drop_cells(cli_table *t, size_t from)
 	t->ncells = from;
 }
 
+/* More rows than the table holds, and somewhere to print them: the rows
+ * held so far are printed, in the widths they need, and every later row
+ * as soon as it comes. */
+static void start_stream(cli_table *t)
+{
+	for (size_t i = 0; i < t->ncells; i++)
+		put_cell(t, t->out, i % t->ncols, t->cells[i], t->cw[i]);
+	drop_cells(t, 0);
+	t->mode = T_STREAM;
+	t->seen = 0;
+}
+
 void cli_table_add(cli_table *t, const char *cell)
 {
 	size_t cw;
-	if (t->mode != T_HOLD) { /* nothing is kept */
+	if (t->mode == T_STREAM) { /* nothing is kept */
 		size_t col = t->seen++ % t->ncols;
 		int owned;
 		const char *c = cell_view(t, col, cell, &cw, &owned);
-		if (t->mode == T_STREAM)
-			put_cell(t, t->out, col, c, cw);
-		else if (cw > t->w[col])
-			t->w[col] = cw;
+		put_cell(t, t->out, col, c, cw);
 		if (owned)
 			free((char *)c);
 		return;
@@ -303,6 +323,11 @@ void cli_table_add(cli_table *t, const char *cell)
 	t->cw[t->ncells++] = cw;
 	if (cw > t->w[col])
 		t->w[col] = cw;
+	/* a row is whole, one more than the table holds (the headers are
+	 * row 0) */
+	if (t->out && t->ncells % t->ncols == 0 &&
+	    t->ncells / t->ncols > t->hold + 1)
+		start_stream(t);
 }
 
 void cli_table_hold(cli_table *t, size_t rows)
@@ -310,42 +335,23 @@ void cli_table_hold(cli_table *t, size_t rows)
 	t->hold = rows;
 }
 
-int cli_table_full(const cli_table *t)
+void cli_table_fit(cli_table *t, size_t col, const char *cell)
 {
-	return t->mode == T_HOLD && t->ncells / t->ncols > t->hold + 1;
-}
-
-void cli_table_measure(cli_table *t)
-{
-	drop_cells(t, t->ncols); /* the headers stay */
-	for (size_t i = 0; i < t->ncols; i++)
-		t->w[i] = t->cw[i];
-	t->mode = T_MEASURE;
-	t->seen = 0;
-}
-
-void cli_table_stream(cli_table *t, FILE *f)
-{
-	t->mode = T_STREAM;
-	t->out = f;
-	/* the headers (the cells measure kept), printed as the first row */
-	for (size_t i = 0; i < t->ncols; i++)
-		put_cell(t, f, i, t->cells[i], t->cw[i]);
-	drop_cells(t, 0);
-	t->seen = 0;
+	size_t cw;
+	int owned;
+	if (col >= t->ncols)
+		return;
+	const char *c = cell_view(t, col, cell, &cw, &owned);
+	if (cw > t->w[col])
+		t->w[col] = cw;
+	if (owned)
+		free((char *)c);
 }
 
 int cli_table_list(cli_table *t, FILE *f, int (*list)(void *ud), void *ud)
 {
-	int rc = list(ud);
-	if (rc || !t || !cli_table_full(t))
-		return rc;
-	/* more rows than a table holds: the listing again, once for the
-	 * columns' widths, once printing each row as it comes */
-	cli_table_measure(t);
-	if ((rc = list(ud)))
-		return rc;
-	cli_table_stream(t, f);
+	if (t)
+		t->out = f;
 	return list(ud);
 }
 
@@ -374,9 +380,9 @@ void cli_table_right(cli_table *t, size_t col)
 void cli_table_print(cli_table *t, FILE *f)
 {
 	/* an unfinished last row is completed with "-" */
-	while (t->mode != T_HOLD ? t->seen % t->ncols : t->ncells % t->ncols)
+	while (t->mode == T_STREAM ? t->seen % t->ncols : t->ncells % t->ncols)
 		cli_table_add(t, NULL);
-	if (t->mode != T_HOLD)
+	if (t->mode == T_STREAM)
 		return; /* every row is out */
 	for (size_t i = 0; i < t->ncells; i++)
 		put_cell(t, f, i % t->ncols, t->cells[i], t->cw[i]);
@@ -487,19 +493,25 @@ const char *cli_label(const char *code, const char *const *codes,
 	return code;
 }
 
+static const char *const state_codes[] = {
+    "received",  "accepted", "deferred",    "refused",
+    "in_review", "returned", "deliberated", "signed_off",
+};
+
 const char *cli_state_label(const char *state)
 {
-	static const char *const codes[] = {
-	    "received",  "accepted", "deferred",    "refused",
-	    "in_review", "returned", "deliberated", "signed_off",
-	};
 	static const char *const ids[] = {
 	    NC_("case state", "received"),    NC_("case state", "accepted"),
 	    NC_("case state", "deferred"),    NC_("case state", "refused"),
 	    NC_("case state", "in_review"),   NC_("case state", "returned"),
 	    NC_("case state", "deliberated"), NC_("case state", "signed_off"),
 	};
-	return cli_label(state, codes, ids, CLI_COUNT(codes));
+	return cli_label(state, state_codes, ids, CLI_COUNT(state_codes));
+}
+
+const char *cli_state_code(size_t i)
+{
+	return i < CLI_COUNT(state_codes) ? state_codes[i] : NULL;
 }
 
 const char *cli_role_label(const char *role)

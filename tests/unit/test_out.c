@@ -1,6 +1,7 @@
 /* test_out.c - the CLI's table (core/cli/out.c): a listing too long to
- * hold is measured, then streamed, and prints exactly what the same table
- * held whole prints. */
+ * hold streams in one pass, in the widths of the rows held and of what
+ * the command knows; with the widths known it prints exactly what the
+ * same table held whole prints. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,9 +44,38 @@ static cli_table *table(void)
 	return t;
 }
 
-/* What printing rows 0..n-1 gives, held whole (hold: large) or through
- * the hold, measure and stream steps (hold: small), as the commands do. */
-static char *printed(int n, size_t hold)
+/* The widest cell of each column of rows 0..n-1 (for cli_table_fit). */
+static const char *const widest[] = {
+    "ZRJ-2024-000", "已签发",
+    "一个很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长", "999",
+    "m2"};
+
+/* A listing of rows 0..n-1, through cli_table_list as the commands call
+ * it. */
+struct listing {
+	cli_table *t;
+	int n, calls;
+	FILE *f;
+	long out_at_hold; /* what f held after row "hold" was added */
+	size_t hold;
+};
+
+static int list_rows(void *ud)
+{
+	struct listing *l = ud;
+	l->calls++;
+	for (int i = 0; i < l->n; i++) {
+		row(l->t, i);
+		if ((size_t)i == l->hold)
+			l->out_at_hold = ftell(l->f);
+	}
+	return 0;
+}
+
+/* What printing rows 0..n-1 gives, held whole (hold: large) or streamed
+ * after hold rows (hold: small); fit: every column fitted first to its
+ * widest cell. */
+static char *printed(int n, size_t hold, int fit, struct listing *l)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -53,31 +83,44 @@ static char *printed(int n, size_t hold)
 	assert_non_null(f);
 	cli_table *t = table();
 	cli_table_hold(t, hold);
-	int i = 0;
-	for (; i < n && !cli_table_full(t); i++)
-		row(t, i);
-	if (cli_table_full(t)) {
-		cli_table_measure(t);
-		for (i = 0; i < n; i++) {
-			row(t, i);
-			assert_false(cli_table_full(t));
-		}
-		cli_table_stream(t, f);
-		for (i = 0; i < n; i++)
-			row(t, i);
-	}
+	for (size_t c = 0; fit && c < 5; c++)
+		cli_table_fit(t, c, widest[c]);
+	*l = (struct listing){t, n, 0, f, -1, hold};
+	assert_int_equal(cli_table_list(t, f, list_rows, l), 0);
 	cli_table_print(t, f);
 	cli_table_free(t);
 	fclose(f);
 	return buf;
 }
 
+/* The lines of s, counted. */
+static int lines(const char *s)
+{
+	int k = 0;
+	for (; *s; s++)
+		k += *s == '\n';
+	return k;
+}
+
 static void test_stream_same_as_whole(void **state)
 {
 	(void)state;
 	for (int n = 0; n < 40; n++) {
-		char *whole = printed(n, 1000), *streamed = printed(n, 3);
+		struct listing lw, ls;
+		char *whole = printed(n, 1000, 1, &lw),
+		     *streamed = printed(n, 3, 1, &ls);
+		/* one pass each, whatever the length */
+		assert_int_equal(lw.calls, 1);
+		assert_int_equal(ls.calls, 1);
+		/* with the widths known, a streamed table is the table */
 		assert_string_equal(whole, streamed);
+		assert_int_equal(lines(whole), n + 1);
+		/* a long one was out before its listing ended: the rows held
+		 * (and the headers) as soon as one more came */
+		if (n > 3)
+			assert_true(ls.out_at_hold > 0);
+		else
+			assert_true(ls.out_at_hold <= 0);
 		/* and what is not shown as itself reaches neither: no tab, no
 		 * escape, no override, no byte that is not UTF-8 */
 		assert_null(strpbrk(whole, "\t\x1b\xff"));
@@ -95,21 +138,55 @@ static void test_stream_same_as_whole(void **state)
 	}
 }
 
-static void test_full_after_hold(void **state)
+/* Without the widths known, the rows held set them; a later wider cell
+ * pushes its own row, is not cut, and the rows after it are in line
+ * again. */
+static void test_stream_unfitted(void **state)
 {
 	(void)state;
-	cli_table *t = table();
-	cli_table_hold(t, 2);
-	row(t, 0);
-	row(t, 1);
-	assert_false(cli_table_full(t));
-	row(t, 2);
-	assert_true(cli_table_full(t));
-	cli_table_free(t);
+	struct listing l;
+	char *s = printed(12, 3, 0, &l);
+	assert_int_equal(l.calls, 1);
+	assert_int_equal(lines(s), 13);
+	/* rows 0-3 held: "陶某" sets SUBJECT's width, and the TEAM column
+	 * starts at the same column in each of them */
+	char *line[13];
+	char *p = s;
+	for (int i = 0; i < 13; i++) {
+		line[i] = p;
+		p = strchr(p, '\n');
+		*p++ = 0;
+	}
+	const char *m = strstr(line[1], "m2,m3");
+	assert_non_null(m);
+	size_t at = (size_t)(m - line[1]);
+	assert_int_equal(strstr(line[2], "m2,m3") - line[2], at);
+	assert_int_equal(strstr(line[12], "m2,m3") - line[12], at);
+	/* row 7's long name comes later: cut only at the column limit, and
+	 * the team after it is pushed right, not lost */
+	assert_non_null(strstr(line[8], "\xE2\x80\xA6"));
+	assert_null(strstr(line[8], "的名字"));
+	assert_true((size_t)(strstr(line[8], "m2,m3") - line[8]) > at);
+	free(s);
 }
 
-/* A row wider than what was measured (listed in between) is printed
- * unpadded, never with a negative pad. */
+/* A row wider than the rows held is printed unpadded, never with a
+ * negative pad; an unfinished last row is completed with "-". */
+static int wider_rows(void *ud)
+{
+	struct listing *l = ud;
+	cli_table_add(l->t, "x");
+	cli_table_add(l->t, "y");
+	assert_int_equal(ftell(l->f), 0); /* held: one row is not more */
+	cli_table_add(l->t, "x");
+	cli_table_add(l->t, "y");
+	assert_true(ftell(l->f) > 0); /* streamed from here */
+	cli_table_add(l->t, "xxxx");
+	cli_table_add(l->t, "y");
+	cli_table_add(l->t, "z"); /* a last row left unfinished */
+	return 0;
+}
+
 static void test_wider_row_streamed(void **state)
 {
 	(void)state;
@@ -117,23 +194,13 @@ static void test_wider_row_streamed(void **state)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	cli_table *t = cli_table_new(2, "A", "B");
-	cli_table_hold(t, 0);
-	cli_table_add(t, "x");
-	cli_table_add(t, "y");
-	cli_table_add(t, "x");
-	cli_table_add(t, "y");
-	assert_true(cli_table_full(t));
-	cli_table_measure(t);
-	cli_table_add(t, "x");
-	cli_table_add(t, "y");
-	cli_table_stream(t, f);
-	cli_table_add(t, "xxxx");
-	cli_table_add(t, "y");
-	cli_table_add(t, "z"); /* a last row left unfinished */
+	cli_table_hold(t, 1);
+	struct listing l = {t, 0, 0, f, -1, 1};
+	assert_int_equal(cli_table_list(t, f, wider_rows, &l), 0);
 	cli_table_print(t, f);
 	cli_table_free(t);
 	fclose(f);
-	assert_string_equal(buf, "A  B\nxxxx  y\nz  -\n");
+	assert_string_equal(buf, "A  B\nx  y\nx  y\nxxxx  y\nz  -\n");
 	free(buf);
 }
 
@@ -141,7 +208,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_stream_same_as_whole),
-	    cmocka_unit_test(test_full_after_hold),
+	    cmocka_unit_test(test_stream_unfitted),
 	    cmocka_unit_test(test_wider_row_streamed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
