@@ -446,19 +446,31 @@ static int seq_order(const void *a, const void *b)
  * share's walk, over this same snapshot. */
 static sl_rc replay_share(walk *w, sl_replay *rp, const shares *h)
 {
-	sqlite3_stmt *ix = NULL, *get = NULL;
+	sqlite3_stmt *ix = NULL, *get = NULL, *one = NULL;
 	int64_t *v = NULL;
 	size_t n = 0, cap = 0;
 	sl_rc rc = SL_OK;
 	int s = SQLITE_DONE;
+	/* the entry before: the last one applied, when it is (most are: an
+	 * import or a review run writes its cases' entries one after
+	 * another), or read with it */
+	int64_t last = -1;
+	int last_signed = 0;
+	uint8_t last_hash[SL_SHA256_LEN];
 	if (sqlite3_prepare_v2(w->db, "SELECT seq FROM audit WHERE object = ?1",
 	                       -1, &ix, 0) ||
 	    sqlite3_prepare_v2(
 	        w->db,
 	        "SELECT a.seq, a.ts, a.actor, a.action, a.object, a.details,"
-	        " a.hash, p.hash, p.sig IS NOT NULL FROM audit a"
-	        " LEFT JOIN audit p ON p.seq = a.seq - 1 WHERE a.seq = ?1",
-	        -1, &get, 0)) {
+	        " a.hash, a.sig IS NOT NULL, p.hash, p.sig IS NOT NULL"
+	        " FROM audit a LEFT JOIN audit p ON p.seq = a.seq - 1"
+	        " WHERE a.seq = ?1",
+	        -1, &get, 0) ||
+	    sqlite3_prepare_v2(
+	        w->db,
+	        "SELECT seq, ts, actor, action, object, details,"
+	        " hash, sig IS NOT NULL FROM audit WHERE seq = ?1",
+	        -1, &one, 0)) {
 		rc = sl_sqlite_err(w->db, sqlite3_errcode(w->db),
 		                   _("reading the audit log"));
 		goto out;
@@ -488,21 +500,31 @@ static sl_rc replay_share(walk *w, sl_replay *rp, const shares *h)
 			i++;
 		while (j < w->n_shared && w->shared[j] == seq)
 			j++;
-		sqlite3_reset(get);
-		sqlite3_bind_int64(get, 1, seq);
-		if ((s = sqlite3_step(get)) != SQLITE_ROW) {
+		int follows = last == seq - 1;
+		sqlite3_stmt *st = follows ? one : get;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, seq);
+		if ((s = sqlite3_step(st)) != SQLITE_ROW) {
 			rc =
 			    sl_sqlite_err(w->db, s, _("reading the audit log"));
 			break;
 		}
 		sl_audit_entry e;
-		if ((rc = row_entry(w, get, &e)))
+		if ((rc = row_entry(w, st, &e)))
 			break; /* not so: the walk read these very bytes */
-		int first = sqlite3_column_type(get, 8) == SQLITE_NULL ||
-		            sqlite3_column_int(get, 8);
-		if (sqlite3_column_bytes(get, 7) == SL_SHA256_LEN)
+		/* a transaction starts after a signed entry (or none) */
+		int first = follows
+		                ? last_signed
+		                : sqlite3_column_type(st, 9) == SQLITE_NULL ||
+		                      sqlite3_column_int(st, 9);
+		if (follows)
+			sl_replay_set_prev(rp, seq - 1, last_hash);
+		else if (sqlite3_column_bytes(st, 8) == SL_SHA256_LEN)
 			sl_replay_set_prev(rp, seq - 1,
-			                   sqlite3_column_blob(get, 7));
+			                   sqlite3_column_blob(st, 8));
+		last = seq;
+		last_signed = sqlite3_column_int(st, 7);
+		memcpy(last_hash, e.hash, SL_SHA256_LEN);
 		if ((rc = sl_replay_apply(rp, &e, first)))
 			w->bad_seq = seq;
 	}
@@ -510,6 +532,7 @@ out:
 	free(v);
 	sqlite3_finalize(ix);
 	sqlite3_finalize(get);
+	sqlite3_finalize(one);
 	return rc;
 }
 
