@@ -126,7 +126,11 @@ size_t cli_width(const char *s)
 			i++;
 			continue;
 		}
-		int cw = utf8 ? wcwidth((wchar_t)c) : -1;
+		/* the CJK ideographs (most of a Chinese listing's text) are
+		 * wide in every locale's table: no lookup for them */
+		int cw = c >= 0x4E00 && c <= 0x9FFF ? 2
+		         : utf8                     ? wcwidth((wchar_t)c)
+		                                    : -1;
 		if (cw < 0)
 			cw = (c >= 0x300 && c <= 0x36F) ? 0 : wide(c) ? 2 : 1;
 		w += (size_t)cw;
@@ -172,6 +176,8 @@ struct cli_table {
 	size_t seen; /* T_STREAM: the cells added (for their column) */
 	size_t hold; /* the rows kept before the table streams */
 	FILE *out;   /* where it streams (cli_table_list); NULL: never */
+	char *line;  /* the row being printed */
+	size_t llen, lcap;
 };
 
 /* Is a cell cw columns wide cut in column col? (the last is never) */
@@ -202,35 +208,53 @@ static char *clean_cut(const cli_table *t, size_t col, const char *c,
 	return safe;
 }
 
-/* n spaces (padding: a row of a long listing pads eight cells, and
- * printf's "%*s" costs more than the cells' own text). The table's
- * output is written by this thread alone: no stdio lock per cell. */
-static void spaces(FILE *f, size_t n)
+/* Room for n more bytes of the row being printed. */
+static char *line_room(cli_table *t, size_t n)
 {
-	static char sp[64];
-	if (!sp[0])
-		memset(sp, ' ', sizeof sp);
-	for (size_t k; n; n -= k) {
-		k = n < sizeof sp ? n : sizeof sp;
-		fwrite_unlocked(sp, 1, k, f);
+	if (t->llen + n > t->lcap) {
+		size_t cap = t->lcap ? t->lcap : 256;
+		while (t->llen + n > cap)
+			cap *= 2;
+		char *l = realloc(t->line, cap);
+		if (!l)
+			oom();
+		t->line = l;
+		t->lcap = cap;
 	}
+	return t->line + t->llen;
 }
 
-/* One cell of column col, cw columns wide, printed, padded to its
- * column. */
-static void put_cell(const cli_table *t, FILE *f, size_t col, const char *c,
+static void line_put(cli_table *t, const char *s, size_t n)
+{
+	memcpy(line_room(t, n), s, n);
+	t->llen += n;
+}
+
+static void line_spaces(cli_table *t, size_t n)
+{
+	memset(line_room(t, n), ' ', n);
+	t->llen += n;
+}
+
+/* One cell of column col, cw columns wide, padded to its column, added
+ * to the row; a row is written whole, with one call (a long listing's
+ * cells and padding, one by one through stdio, cost more than their
+ * text). */
+static void put_cell(cli_table *t, FILE *f, size_t col, const char *c,
                      size_t cw)
 {
 	int last = col + 1 == t->ncols;
-	/* a row listed after the widths were measured may be wider */
+	/* a row listed after the widths were set may be wider */
 	size_t pad = t->w[col] > cw ? t->w[col] - cw : 0;
 	if (t->right[col])
-		spaces(f, pad);
-	fputs_unlocked(c, f);
-	if (last)
-		fputc_unlocked('\n', f);
-	else
-		spaces(f, t->right[col] ? 2 : pad + 2);
+		line_spaces(t, pad);
+	line_put(t, c, strlen(c));
+	if (last) {
+		line_put(t, "\n", 1);
+		fwrite_unlocked(t->line, 1, t->llen, f);
+		t->llen = 0;
+	} else
+		line_spaces(t, t->right[col] ? 2 : pad + 2);
 }
 
 /* A cell as it is shown and its display width, without a copy where it
@@ -398,6 +422,7 @@ void cli_table_free(cli_table *t)
 	free(t->cw);
 	free(t->w);
 	free(t->right);
+	free(t->line);
 	free(t);
 }
 
