@@ -566,6 +566,38 @@ static sl_rc list_assigned(lister *l, const char *user, const char *other,
 	return rc;
 }
 
+sl_rc sl_case_list_widths(sl_store *s, sl_case_widths *w)
+{
+	static const char *const sql[3] = {
+	    /* cases_id_len: the longest is the last entry of the index */
+	    "SELECT length(case_id) FROM cases"
+	    " ORDER BY length(case_id) DESC LIMIT 1",
+	    "SELECT max(length(code)) FROM agencies",
+	    "SELECT max(length(code)) FROM zones",
+	};
+	size_t *out[3] = {&w->case_id, &w->agency, &w->zone};
+	memset(w, 0, sizeof *w);
+	sl_rc rc = sl_guard(s, SL_ACT_CASE_READ, "cases");
+	int own_tx;
+	if (rc || (rc = sl_db_read_begin(s, &own_tx)))
+		return rc;
+	for (int i = 0; !rc && i < 3; i++) {
+		sqlite3_stmt *st;
+		if (sl_db_prepare(s, sql[i], &st)) {
+			rc = sl_db_err(s, _("listing cases"));
+			break;
+		}
+		int step = sqlite3_step(st);
+		if (step == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
+			*out[i] = (size_t)sqlite3_column_int64(st, 0);
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			rc = sl_db_err(s, _("listing cases"));
+		sqlite3_finalize(st);
+	}
+	sl_db_read_end(s, own_tx);
+	return rc;
+}
+
 sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
                    int (*cb)(const sl_case_row *r, void *ud), void *ud)
 {

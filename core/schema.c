@@ -265,6 +265,10 @@ const char *const sl_schema_migrations[] = {
           "  sha256, signer FROM packages;"
           "DROP TABLE packages;"
           "ALTER TABLE packages7 RENAME TO packages;",
+    /* 8: the longest case id at a glance: a listing too long to hold
+     * streams, and its first column must be as wide as its widest id
+     * before that id comes (sl_case_list_widths) */
+    [8] = "CREATE INDEX cases_id_len ON cases(length(case_id));",
 };
 
 const int sl_schema_version =

@@ -148,18 +148,20 @@ void cli_table_free(cli_table *t);
  * one pass over the store (one snapshot, and its first rows out at once):
  * cli_table_list() calls list(ud), which adds the rows to t (NULL: --json,
  * which streams itself). The table holds CLI_TABLE_HOLD rows
- * (cli_table_hold: another bound); when one more comes, the rows held are
- * printed to f in the widths they need, and every later row as soon as it
- * is whole, in the same widths: a later cell wider than its column pushes
- * the rest of its own row right, and is never cut for it.
+ * (cli_table_hold: another bound), printed as a held table is; when one
+ * more comes, the rows held are printed to f, and every later row as soon
+ * as it is whole, in the same widths: those of the rows held, widened to
+ * what cli_table_fit() said. A later cell wider than its column pushes the
+ * rest of its own row right, and is never cut for it.
  * cli_table_print() ends the table. list's result (0 or an sl_rc). */
 #define CLI_TABLE_HOLD 10000
 void cli_table_hold(cli_table *t, size_t rows);
 int cli_table_list(cli_table *t, FILE *f, int (*list)(void *ud), void *ud);
-/* Column col is at least as wide as cell would be in it: the widest value
- * a column can take, where it is known (a state's name, a deadline that
- * is overdue), so that a long listing's later rows stay aligned. */
-void cli_table_fit(cli_table *t, size_t col, const char *cell);
+/* Once the table streams, column col is at least width columns wide: the
+ * widest the column's values can be, where the command knows it (the
+ * longest case id, a state's name), so that later rows stay in line. A
+ * table held whole has the widths of its own rows alone. */
+void cli_table_fit(cli_table *t, size_t col, size_t width);
 /* Local time from unix ms: "2026-11-22 19:22" (sec: with seconds). */
 void cli_local_time(long long ms, int sec, char out[32]);
 /* Unix ms of "YYYY-MM-DDTHH:MM:SSZ" (the JSON times); -1 if not one. */

@@ -196,10 +196,10 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		 * in the widths of its first rows) */
 		sl_anchor a;
 		char seq[32];
-		if (!sl_audit_anchor(s, &a)) {
-			snprintf(seq, sizeof seq, "%" PRId64, a.seq);
-			cli_table_fit(ctx.t, 0, seq);
-		}
+		if (!sl_audit_anchor(s, &a))
+			cli_table_fit(ctx.t, 0,
+			              (size_t)snprintf(seq, sizeof seq,
+			                               "%" PRId64, a.seq));
 	}
 	struct log_all all = {s, since, &ctx};
 	sl_rc r = cli_table_list(ctx.t, stdout, log_all, &all);

@@ -313,18 +313,25 @@ static int list_opts(int argc, char **argv, sl_case_filter *f, int *json)
 	return SL_OK;
 }
 
-/* The widest a state or a review limit can be shown, known before any
- * row: a long listing's later rows stay in line whatever their state. */
-static void fit_known(cli_table *t)
+/* The widest each column but the free text can be, known before any row:
+ * a long listing's later rows stay in line whatever their id, agency,
+ * zone, state or limit. */
+static void fit_known(cli_table *t, sl_store *s)
 {
 	char due[96];
 	const char *st;
+	sl_case_widths w;
+	if (!sl_case_list_widths(s, &w)) {
+		cli_table_fit(t, 0, w.case_id);
+		cli_table_fit(t, 1, w.agency);
+		cli_table_fit(t, 2, w.zone);
+	}
 	for (size_t i = 0; (st = cli_state_code(i)); i++)
-		cli_table_fit(t, 3, cli_state_label(st));
+		cli_table_fit(t, 3, cli_width(cli_state_label(st)));
 	snprintf(due, sizeof due, _("%s OVERDUE"), "0000-00-00");
-	cli_table_fit(t, 4, due);
+	cli_table_fit(t, 4, cli_width(due));
 	snprintf(due, sizeof due, _("%s paused"), "0000-00-00");
-	cli_table_fit(t, 4, due);
+	cli_table_fit(t, 4, cli_width(due));
 }
 
 static int case_list(int argc, char **argv, sl_cli *g)
@@ -343,7 +350,7 @@ static int case_list(int argc, char **argv, sl_cli *g)
 		                      _("STATE"), _("REVIEW LIMIT"),
 		                      _("DAYS LEFT"), _("SUBJECT"), _("TEAM"));
 	if (ctx.t)
-		fit_known(ctx.t);
+		fit_known(ctx.t, s);
 	struct list_all all = {s, &f, &ctx};
 	rc = cli_table_list(ctx.t, stdout, list_all, &all);
 	if (!rc && json)

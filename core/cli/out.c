@@ -171,6 +171,7 @@ struct cli_table {
 	char **cells; /* row-major, sanitised; the headers are row 0 */
 	size_t *cw;   /* each cell's display width */
 	size_t *w;    /* column widths */
+	size_t *fit;  /* and at least these once it streams */
 	unsigned char *right;
 	int mode;    /* T_HOLD: rows kept; T_STREAM: each printed as it comes */
 	size_t seen; /* T_STREAM: the cells added (for their column) */
@@ -311,6 +312,9 @@ static void drop_cells(cli_table *t, size_t from)
  * as soon as it comes. */
 static void start_stream(cli_table *t)
 {
+	for (size_t i = 0; i < t->ncols; i++)
+		if (t->fit[i] > t->w[i])
+			t->w[i] = t->fit[i];
 	for (size_t i = 0; i < t->ncells; i++)
 		put_cell(t, t->out, i % t->ncols, t->cells[i], t->cw[i]);
 	drop_cells(t, 0);
@@ -359,17 +363,15 @@ void cli_table_hold(cli_table *t, size_t rows)
 	t->hold = rows;
 }
 
-void cli_table_fit(cli_table *t, size_t col, const char *cell)
+void cli_table_fit(cli_table *t, size_t col, size_t width)
 {
-	size_t cw;
-	int owned;
 	if (col >= t->ncols)
 		return;
-	const char *c = cell_view(t, col, cell, &cw, &owned);
-	if (cw > t->w[col])
-		t->w[col] = cw;
-	if (owned)
-		free((char *)c);
+	/* no cell but the last column's is shown wider than COL_MAX */
+	if (cut_in(t, col, width))
+		width = COL_MAX;
+	if (width > t->fit[col])
+		t->fit[col] = width;
 }
 
 int cli_table_list(cli_table *t, FILE *f, int (*list)(void *ud), void *ud)
@@ -383,6 +385,7 @@ cli_table *cli_table_new(size_t ncols, ...)
 {
 	cli_table *t = calloc(1, sizeof *t);
 	if (!t || !(t->w = calloc(ncols, sizeof *t->w)) ||
+	    !(t->fit = calloc(ncols, sizeof *t->fit)) ||
 	    !(t->right = calloc(ncols, 1)))
 		oom();
 	t->ncols = ncols;
@@ -421,6 +424,7 @@ void cli_table_free(cli_table *t)
 	free(t->cells);
 	free(t->cw);
 	free(t->w);
+	free(t->fit);
 	free(t->right);
 	free(t->line);
 	free(t);

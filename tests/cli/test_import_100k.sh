@@ -34,8 +34,9 @@ if [ -z "${SHENLI_SANITIZED:-}" ]; then
 fi
 expect_rc 0 as boss case list --zone Z1 --json
 check "zone listing returns the zone's cases" pyjson 'len(d) > '"$((N / 4))"' and all(x["zone"]=="Z1" for x in d)' "$OUT"
-# the table of so many rows is not held (measured, then streamed:
-# unit_out checks it prints what a held table prints): the same rows, in
+# the table of so many rows is not held (streamed in one pass, in the
+# widths of its first rows and of what case list knows: unit_out checks
+# that it is the held table when those are the widths): the same rows, in
 # order, aligned; its peak RSS is printed
 python3 -c 'import json,sys; print("\n".join(x["case_id"] for x in json.load(open(sys.argv[1]))))' "$OUT" >"$T/ids"
 /usr/bin/time -v "$SHENLI" --store "$STORE" --user boss --passphrase-file "$T/pw/boss" \

@@ -415,6 +415,44 @@ static void test_visibility(void **st)
 	sl_store_close(s);
 }
 
+/* the longest id, agency and zone among the rows listed */
+static int widest_row(const sl_case_row *r, void *ud)
+{
+	sl_case_widths *w = ud;
+	if (strlen(r->case_id) > w->case_id)
+		w->case_id = strlen(r->case_id);
+	if (strlen(r->agency) > w->agency)
+		w->agency = strlen(r->agency);
+	if (r->zone && strlen(r->zone) > w->zone)
+		w->zone = strlen(r->zone);
+	return 0;
+}
+
+/* The bounds a streamed table fits its columns to: the longest case id
+ * of the store, and no row of anyone's listing wider than they say. */
+static void test_list_widths(void **st)
+{
+	(void)st;
+	sl_case_filter all = {0};
+	sl_case_widths w, rows = {0};
+	sl_store *s = as("aud"); /* sees every case */
+	assert_int_equal(sl_case_list(s, &all, widest_row, &rows), SL_OK);
+	assert_int_equal(sl_case_list_widths(s, &w), SL_OK);
+	assert_true(rows.case_id > 0);
+	assert_int_equal(w.case_id, rows.case_id);
+	assert_true(w.agency >= rows.agency && rows.agency > 0);
+	assert_true(w.zone >= rows.zone && rows.zone > 0);
+	assert_true(w.agency <= SL_CODE_MAX && w.zone <= SL_CODE_MAX);
+	sl_store_close(s);
+	s = as("m1"); /* a member: the store's bounds, wider than theirs */
+	assert_int_equal(sl_case_list_widths(s, &rows), SL_OK);
+	assert_memory_equal(&rows, &w, sizeof w);
+	sl_store_close(s);
+	s = as("root"); /* the admin lists no case */
+	assert_int_equal(sl_case_list_widths(s, &w), SL_EPERM);
+	sl_store_close(s);
+}
+
 static void test_clock(void **st)
 {
 	(void)st;
@@ -938,6 +976,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed_changes_nothing),
 	    cmocka_unit_test(test_assignment_and_recusal),
 	    cmocka_unit_test(test_visibility),
+	    cmocka_unit_test(test_list_widths),
 	    cmocka_unit_test(test_clock),
 	    cmocka_unit_test(test_return_resubmit_opinion),
 	    cmocka_unit_test(test_verify_in_shares),

@@ -17,23 +17,32 @@
 /* The rows of a listing: ids, Chinese, a long cell (cut, but not in the
  * last column), an empty one, text that is not shown as itself (a tab,
  * an escape, a bidirectional override, bytes that are not UTF-8). */
+static void cells(int i, const char *c[5], char id[32], char n[32])
+{
+	snprintf(id, 32, "ZRJ-2024-%03d", i);
+	snprintf(n, 32, "%d", i * 37 % 1000);
+	c[0] = id;
+	c[1] = i % 3 ? "审理中" : "已签发";
+	/* cut to COL_MAX columns exactly, the width cli_table_fit gives a
+	 * value too long (an "A", then two columns a character) */
+	c[2] = i == 7 ? "A一个很长很长很长很长很长很长很长很长很长很长很长"
+	                "很长很长很长很长很长很长很长的名字"
+	              : "陶某";
+	c[3] = i % 5 ? n : NULL;
+	c[4] = i == 4   ? "m2,\tm3\x1b[31m"
+	       : i == 5 ? "\xE2\x80\xAEm2\xff"
+	       : i == 6 ? "m2,m3,m4,m5,m6,m7,m8,m9,m10,m11,m12,m13,"
+	                  "m14,m15,m16,m17,m18"
+	                : "m2,m3";
+}
+
 static void row(cli_table *t, int i)
 {
+	const char *c[5];
 	char id[32], n[32];
-	snprintf(id, sizeof id, "ZRJ-2024-%03d", i);
-	snprintf(n, sizeof n, "%d", i * 37 % 1000);
-	cli_table_add(t, id);
-	cli_table_add(t, i % 3 ? "审理中" : "已签发");
-	cli_table_add(
-	    t, i == 7 ? "一个很长很长很长很长很长很长很长很长很长很长很长"
-	                "很长很长很长很长很长很长很长的名字"
-	              : "陶某");
-	cli_table_add(t, i % 5 ? n : NULL);
-	cli_table_add(t, i == 4   ? "m2,\tm3\x1b[31m"
-	                 : i == 5 ? "\xE2\x80\xAEm2\xff"
-	                 : i == 6 ? "m2,m3,m4,m5,m6,m7,m8,m9,m10,m11,m12,m13,"
-	                            "m14,m15,m16,m17,m18"
-	                          : "m2,m3");
+	cells(i, c, id, n);
+	for (int k = 0; k < 5; k++)
+		cli_table_add(t, c[k]);
 }
 
 static cli_table *table(void)
@@ -43,12 +52,6 @@ static cli_table *table(void)
 	cli_table_right(t, 3);
 	return t;
 }
-
-/* The widest cell of each column of rows 0..n-1 (for cli_table_fit). */
-static const char *const widest[] = {
-    "ZRJ-2024-000", "已签发",
-    "一个很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长", "999",
-    "m2"};
 
 /* A listing of rows 0..n-1, through cli_table_list as the commands call
  * it. */
@@ -74,7 +77,7 @@ static int list_rows(void *ud)
 
 /* What printing rows 0..n-1 gives, held whole (hold: large) or streamed
  * after hold rows (hold: small); fit: every column fitted first to its
- * widest cell. */
+ * widest cell among them. */
 static char *printed(int n, size_t hold, int fit, struct listing *l)
 {
 	char *buf = NULL;
@@ -83,8 +86,15 @@ static char *printed(int n, size_t hold, int fit, struct listing *l)
 	assert_non_null(f);
 	cli_table *t = table();
 	cli_table_hold(t, hold);
-	for (size_t c = 0; fit && c < 5; c++)
-		cli_table_fit(t, c, widest[c]);
+	/* each column fitted to its widest cell as shown (a long one is
+	 * cut in the table: cli_table_fit caps the width as the cut does) */
+	for (int i = 0; fit && i < n; i++) {
+		const char *c[5];
+		char id[32], num[32];
+		cells(i, c, id, num);
+		for (size_t k = 0; k < 5; k++)
+			cli_table_fit(t, k, cli_width(cli_txt(c[k])));
+	}
 	*l = (struct listing){t, n, 0, f, -1, hold};
 	assert_int_equal(cli_table_list(t, f, list_rows, l), 0);
 	cli_table_print(t, f);
@@ -204,12 +214,59 @@ static void test_wider_row_streamed(void **state)
 	free(buf);
 }
 
+/* A fit widens a column once the table streams, never a table held
+ * whole; a width past the cut is the cut's. */
+static int two_rows(void *ud)
+{
+	struct listing *l = ud;
+	for (int i = 0; i < 2; i++) {
+		cli_table_add(l->t, "x");
+		cli_table_add(l->t, "y");
+		cli_table_add(l->t, NULL);
+	}
+	return 0;
+}
+
+static char *fitted(size_t hold, size_t width)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	cli_table *t = cli_table_new(3, "A", "B", "C");
+	cli_table_hold(t, hold);
+	cli_table_fit(t, 0, width);
+	cli_table_fit(t, 2, width); /* the last column: never padded */
+	struct listing l = {t, 0, 0, f, -1, hold};
+	assert_int_equal(cli_table_list(t, f, two_rows, &l), 0);
+	cli_table_print(t, f);
+	cli_table_free(t);
+	fclose(f);
+	return buf;
+}
+
+static void test_fit_only_when_streaming(void **state)
+{
+	(void)state;
+	char *held = fitted(100, 4), *streamed = fitted(1, 4),
+	     *capped = fitted(1, 1000);
+	assert_string_equal(held, "A  B  C\nx  y  -\nx  y  -\n");
+	assert_string_equal(streamed, "A     B  C\nx     y  -\nx     y  -\n");
+	/* 1000 is more than any cell but the last column's is shown */
+	const char *nl = strchr(capped, '\n');
+	assert_non_null(nl);
+	assert_int_equal(nl - capped, 48 + 2 + 1 + 2 + 1);
+	free(held);
+	free(streamed);
+	free(capped);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_stream_same_as_whole),
 	    cmocka_unit_test(test_stream_unfitted),
 	    cmocka_unit_test(test_wider_row_streamed),
+	    cmocka_unit_test(test_fit_only_when_streaming),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -118,6 +118,15 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
  *  "assignees", "returns", "deadline", "clock_paused", "overdue",
  *  "days_left"} */
 json_t *sl_case_row_json(const sl_case_row *r);
+/* The widest a listing's codes can be, in characters (ASCII: columns as
+ * well), for a table that prints rows before it has seen them all: the
+ * longest case id in the store (an index, not a scan) and the longest
+ * agency and zone codes of the registry. Bounds for any user's listing,
+ * at least as wide as the rows it can show. */
+typedef struct {
+	size_t case_id, agency, zone;
+} sl_case_widths;
+sl_rc sl_case_list_widths(sl_store *s, sl_case_widths *w);
 
 /* ---- the statistics (统计) -------------------------------------------------
  * The cases the acting user may see (the listing's policy and guard: an
