@@ -162,6 +162,11 @@ int cli_table_list(cli_table *t, FILE *f, int (*list)(void *ud), void *ud);
  * longest case id, a state's name), so that later rows stay in line. A
  * table held whole has the widths of its own rows alone. */
 void cli_table_fit(cli_table *t, size_t col, size_t width);
+/* fn(t, ud) is called when the table is about to stream, to fit columns
+ * with what costs a query to know: a listing short enough to hold never
+ * asks (nor, refused, asks twice). */
+void cli_table_on_stream(cli_table *t, void (*fn)(cli_table *t, void *ud),
+                         void *ud);
 /* Local time from unix ms: "2026-11-22 19:22" (sec: with seconds). */
 void cli_local_time(long long ms, int sec, char out[32]);
 /* Unix ms of "YYYY-MM-DDTHH:MM:SSZ" (the JSON times); -1 if not one. */

@@ -313,11 +313,13 @@ static int list_opts(int argc, char **argv, sl_case_filter *f, int *json)
 	return SL_OK;
 }
 
-/* The widest each column but the free text can be, known before any row:
- * a long listing's later rows stay in line whatever their id, agency,
- * zone, state or limit. */
-static void fit_known(cli_table *t, sl_store *s)
+/* The widest each column but the free text can be, asked for when the
+ * listing is long enough to stream (its rows seen so far, the user may
+ * list): its later rows stay in line whatever their id, agency, zone,
+ * state or limit. */
+static void fit_known(cli_table *t, void *ud)
 {
+	sl_store *s = ud;
 	char due[96];
 	const char *st;
 	sl_case_widths w;
@@ -350,7 +352,7 @@ static int case_list(int argc, char **argv, sl_cli *g)
 		                      _("STATE"), _("REVIEW LIMIT"),
 		                      _("DAYS LEFT"), _("SUBJECT"), _("TEAM"));
 	if (ctx.t)
-		fit_known(ctx.t, s);
+		cli_table_on_stream(ctx.t, fit_known, s);
 	struct list_all all = {s, &f, &ctx};
 	rc = cli_table_list(ctx.t, stdout, list_all, &all);
 	if (!rc && json)

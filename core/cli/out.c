@@ -172,6 +172,8 @@ struct cli_table {
 	size_t *cw;   /* each cell's display width */
 	size_t *w;    /* column widths */
 	size_t *fit;  /* and at least these once it streams */
+	void (*on_stream)(cli_table *t, void *ud); /* asked for them then */
+	void *on_stream_ud;
 	unsigned char *right;
 	int mode;    /* T_HOLD: rows kept; T_STREAM: each printed as it comes */
 	size_t seen; /* T_STREAM: the cells added (for their column) */
@@ -312,6 +314,8 @@ static void drop_cells(cli_table *t, size_t from)
  * as soon as it comes. */
 static void start_stream(cli_table *t)
 {
+	if (t->on_stream)
+		t->on_stream(t, t->on_stream_ud);
 	for (size_t i = 0; i < t->ncols; i++)
 		if (t->fit[i] > t->w[i])
 			t->w[i] = t->fit[i];
@@ -372,6 +376,13 @@ void cli_table_fit(cli_table *t, size_t col, size_t width)
 		width = COL_MAX;
 	if (width > t->fit[col])
 		t->fit[col] = width;
+}
+
+void cli_table_on_stream(cli_table *t, void (*fn)(cli_table *t, void *ud),
+                         void *ud)
+{
+	t->on_stream = fn;
+	t->on_stream_ud = ud;
 }
 
 int cli_table_list(cli_table *t, FILE *f, int (*list)(void *ud), void *ud)
