@@ -570,8 +570,8 @@ sl_rc sl_case_list_widths(sl_store *s, sl_case_widths *w)
 {
 	static const char *const sql[3] = {
 	    /* cases_id_len: the longest is the last entry of the index */
-	    "SELECT length(case_id) FROM cases"
-	    " ORDER BY length(case_id) DESC LIMIT 1",
+	    ("SELECT length(case_id) FROM cases"
+	     " ORDER BY length(case_id) DESC LIMIT 1"),
 	    "SELECT max(length(code)) FROM agencies",
 	    "SELECT max(length(code)) FROM zones",
 	};
