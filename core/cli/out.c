@@ -214,7 +214,9 @@ static char *clean_cut(const cli_table *t, size_t col, const char *c,
 /* Room for n more bytes of the row being printed. */
 static char *line_room(cli_table *t, size_t n)
 {
-	if (t->llen + n > t->lcap) {
+	/* allocated even for nothing: memset and memcpy take no NULL,
+	 * even for 0 bytes */
+	if (!t->line || t->llen + n > t->lcap) {
 		size_t cap = t->lcap ? t->lcap : 256;
 		while (t->llen + n > cap)
 			cap *= 2;

@@ -260,6 +260,25 @@ static void test_fit_only_when_streaming(void **state)
 	free(capped);
 }
 
+/* A right-aligned first column as wide as its header: the row starts
+ * with no padding at all (nothing written, from nothing allocated). */
+static void test_right_first_column(void **state)
+{
+	(void)state;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	cli_table *t = cli_table_new(2, "SEQ", "B");
+	cli_table_right(t, 0);
+	cli_table_add(t, "7");
+	cli_table_add(t, "y");
+	cli_table_print(t, f);
+	cli_table_free(t);
+	fclose(f);
+	assert_string_equal(buf, "SEQ  B\n  7  y\n");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +286,7 @@ int main(void)
 	    cmocka_unit_test(test_stream_unfitted),
 	    cmocka_unit_test(test_wider_row_streamed),
 	    cmocka_unit_test(test_fit_only_when_streaming),
+	    cmocka_unit_test(test_right_first_column),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
