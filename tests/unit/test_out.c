@@ -45,6 +45,26 @@ static void row(cli_table *t, int i)
 		cli_table_add(t, c[k]);
 }
 
+/* A stream into memory: what a table prints, to compare. */
+static FILE *memout(char **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	FILE *f = open_memstream(buf, len);
+	assert_non_null(f);
+	return f;
+}
+
+/* The table t ended into f (from memout): it printed want. */
+static void ends_as(cli_table *t, FILE *f, char **buf, const char *want)
+{
+	cli_table_print(t, f);
+	cli_table_free(t);
+	fclose(f);
+	assert_string_equal(*buf, want);
+	free(*buf);
+}
+
 static cli_table *table(void)
 {
 	cli_table *t =
@@ -80,10 +100,9 @@ static int list_rows(void *ud)
  * widest cell among them. */
 static char *printed(int n, size_t hold, int fit, struct listing *l)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	assert_non_null(f);
+	char *buf;
+	size_t len;
+	FILE *f = memout(&buf, &len);
 	cli_table *t = table();
 	cli_table_hold(t, hold);
 	/* each column fitted to its widest cell as shown (a long one is
@@ -200,18 +219,14 @@ static int wider_rows(void *ud)
 static void test_wider_row_streamed(void **state)
 {
 	(void)state;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
+	size_t len;
+	FILE *f = memout(&buf, &len);
 	cli_table *t = cli_table_new(2, "A", "B");
 	cli_table_hold(t, 1);
 	struct listing l = {t, 0, 0, f, -1, 1};
 	assert_int_equal(cli_table_list(t, f, wider_rows, &l), 0);
-	cli_table_print(t, f);
-	cli_table_free(t);
-	fclose(f);
-	assert_string_equal(buf, "A  B\nx  y\nx  y\nxxxx  y\nz  -\n");
-	free(buf);
+	ends_as(t, f, &buf, "A  B\nx  y\nx  y\nxxxx  y\nz  -\n");
 }
 
 /* A fit widens a column once the table streams, never a table held
@@ -229,9 +244,9 @@ static int two_rows(void *ud)
 
 static char *fitted(size_t hold, size_t width)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
+	size_t len;
+	FILE *f = memout(&buf, &len);
 	cli_table *t = cli_table_new(3, "A", "B", "C");
 	cli_table_hold(t, hold);
 	cli_table_fit(t, 0, width);
@@ -265,18 +280,14 @@ static void test_fit_only_when_streaming(void **state)
 static void test_right_first_column(void **state)
 {
 	(void)state;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
+	size_t len;
+	FILE *f = memout(&buf, &len);
 	cli_table *t = cli_table_new(2, "SEQ", "B");
 	cli_table_right(t, 0);
 	cli_table_add(t, "7");
 	cli_table_add(t, "y");
-	cli_table_print(t, f);
-	cli_table_free(t);
-	fclose(f);
-	assert_string_equal(buf, "SEQ  B\n  7  y\n");
-	free(buf);
+	ends_as(t, f, &buf, "SEQ  B\n  7  y\n");
 }
 
 int main(void)
