@@ -138,6 +138,18 @@ static int seq_arg(const char *v, long long lo, long long *out)
 	return *v && !*end && *out >= lo;
 }
 
+/* The last entry's number is the widest, asked for when the log is long
+ * enough to stream (in the widths of its first rows), as case list asks
+ * for its own: a short log never queries for it. */
+static void fit_seq(cli_table *t, void *ud)
+{
+	sl_anchor a;
+	char seq[32];
+	if (!sl_audit_anchor(ud, &a))
+		cli_table_fit(
+		    t, 0, (size_t)snprintf(seq, sizeof seq, "%" PRId64, a.seq));
+}
+
 static int audit_log(int argc, char **argv, sl_cli *g)
 {
 	static const struct option opts[] = {
@@ -192,14 +204,7 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		                      _("ACTION"), _("OBJECT"), _("SIGNED"),
 		                      _("DETAILS"));
 		cli_table_right(ctx.t, 0);
-		/* the last entry's number is the widest (a long log streams
-		 * in the widths of its first rows) */
-		sl_anchor a;
-		char seq[32];
-		if (!sl_audit_anchor(s, &a))
-			cli_table_fit(ctx.t, 0,
-			              (size_t)snprintf(seq, sizeof seq,
-			                               "%" PRId64, a.seq));
+		cli_table_on_stream(ctx.t, fit_seq, s);
 	}
 	struct log_all all = {s, since, &ctx};
 	sl_rc r = cli_table_list(ctx.t, stdout, log_all, &all);

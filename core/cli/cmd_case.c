@@ -220,6 +220,20 @@ static void int_text(int n, char out[32])
 	out[o] = 0;
 }
 
+/* A review limit's cell: its day, marked when overdue or paused. */
+static void due_text(const char *day, int overdue, int paused, char out[96])
+{
+	if (overdue)
+		snprintf(out, 96, _("%s OVERDUE"), day);
+	else if (paused)
+		snprintf(out, 96, _("%s paused"), day);
+	else { /* most rows of a million: no printf */
+		size_t n = strnlen(day, 31);
+		memcpy(out, day, n);
+		out[n] = 0;
+	}
+}
+
 static int print_row(const sl_case_row *r, void *ud)
 {
 	struct list_ctx *c = ud;
@@ -230,12 +244,7 @@ static int print_row(const sl_case_row *r, void *ud)
 	char d[32], due[96], left[32] = "-";
 	cli_local_time(r->deadline_ms, 0, d);
 	d[10] = 0; /* the day is enough in a list */
-	if (r->overdue)
-		snprintf(due, sizeof due, _("%s OVERDUE"), d);
-	else if (r->paused && r->deadline_ms)
-		snprintf(due, sizeof due, _("%s paused"), d);
-	else
-		memcpy(due, d, sizeof d); /* a million rows: no printf */
+	due_text(d, r->overdue, r->paused && r->deadline_ms, due);
 	if (r->has_days_left)
 		int_text(r->days_left, left);
 	cli_table_add(c->t, r->case_id);
@@ -330,10 +339,10 @@ static void fit_known(cli_table *t, void *ud)
 	}
 	for (size_t i = 0; (st = cli_state_code(i)); i++)
 		cli_table_fit(t, 3, cli_width(cli_state_label(st)));
-	snprintf(due, sizeof due, _("%s OVERDUE"), "0000-00-00");
-	cli_table_fit(t, 4, cli_width(due));
-	snprintf(due, sizeof due, _("%s paused"), "0000-00-00");
-	cli_table_fit(t, 4, cli_width(due));
+	for (int k = 0; k < 2; k++) { /* overdue, then paused */
+		due_text("0000-00-00", !k, k, due);
+		cli_table_fit(t, 4, cli_width(due));
+	}
 }
 
 static int case_list(int argc, char **argv, sl_cli *g)
