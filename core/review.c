@@ -55,6 +55,7 @@ typedef struct {
 	/* after the first batch, another command may have written between
 	 * two: a case no longer under review is passed over (skip) */
 	int recheck, skip[AHEAD];
+	json_t *plugins; /* each plugin's version, as every entry records */
 } viewer;
 
 /*
@@ -499,9 +500,13 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 		res->warnings += f->severity == SHENLI_WARNING;
 		res->notes += f->severity == SHENLI_NOTE;
 	}
+	/* A case checked again at the version it was checked at keeps its
+	 * mark: the row is not rewritten, and a run over a store of checked
+	 * cases does not dirty every page of the case table (rev is read
+	 * with the view, in this transaction). */
 	st = v->q[V_REV];
 	sqlite3_bind_int64(st, 1, ref);
-	step = sqlite3_step(st);
+	step = cv->checked ? SQLITE_DONE : sqlite3_step(st);
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE) {
 		sl_hasher_free(h);
@@ -512,15 +517,13 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	sl_canon_end(&cn, dig);
 	sl_hasher_free(h);
 	sl_hex(dig, 32, hex);
-	json_t *plv = json_object();
-	for (size_t i = 0; i < pl->n; i++)
-		json_object_set_new(plv, sl_plugin_name(pl->v[i]),
-		                    json_integer(pl->versions[i]));
-	json_t *d =
-	    json_pack("{s:o, s:i, s:i, s:i, s:s, s:i, s:s, s:s?}", "plugins",
-	              plv, "blockers", res->blockers, "warnings", res->warnings,
-	              "notes", res->notes, "findings_sha256", hex, "rev",
-	              cv->rev, "agency", cv->agency, "zone", cv->zone);
+	json_t *d = json_pack("{s:O, s:i, s:i, s:i, s:s, s:i, s:s, s:s?}",
+	                      "plugins", v->plugins, "blockers", res->blockers,
+	                      "warnings", res->warnings, "notes", res->notes,
+	                      "findings_sha256", hex, "rev", cv->rev, "agency",
+	                      cv->agency, "zone", cv->zone);
+	if (!d) /* an entry without what the run found would still verify */
+		return sl_error(SL_ESYS, _("out of memory"));
 	rc = sl_audit(s, "review.run", case_id, d);
 	json_decref(d);
 	return rc;
@@ -690,6 +693,13 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 			rc = sl_db_err(s, _("preparing the review"));
 	for (int k = 0; k < AHEAD && !rc; k++)
 		rc = sl_casereader_new(s, &v.reader[k]);
+	/* the same for every case of the run: built once */
+	if (!rc && !(v.plugins = json_object()))
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	for (size_t i = 0; !rc && i < pl->n; i++)
+		if (json_object_set_new(v.plugins, sl_plugin_name(pl->v[i]),
+		                        json_integer(pl->versions[i])))
+			rc = sl_error(SL_ESYS, _("out of memory"));
 	/* a transaction and a signature a batch; a larger page cache keeps
 	 * a batch's written pages from being spilled and rewritten */
 	sl_db_cache(s, 32768);
@@ -738,6 +748,7 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 		sqlite3_finalize(v.q[i]);
 	for (int k = 0; k < AHEAD; k++)
 		sl_casereader_free(v.reader[k]);
+	json_decref(v.plugins);
 	emitter_clear(&em);
 	free(em.v);
 	return rc;

@@ -12,9 +12,16 @@
  *             users, zones, agencies and plugins, vs a raw SQLCipher insert
  *             of the same bytes (same key size, cipher page size, VFS, WAL,
  *             synchronous=FULL, auto_vacuum=FULL, one transaction);
+ *             and vs the floor of what it writes: the rows it wrote (every
+ *             case table and the log), read back and written raw, same
+ *             tables, indexes, settings and cache, in one transaction;
  *   import1   the same, both sides pinned to one core (taskset -c 0);
  *   review    review run --all (a copy of the store per run: it writes) vs
- *             a raw scan of the 5 tables it reads;
+ *             a raw scan of the 5 tables it reads, and vs that scan plus
+ *             the raw write of the rows it wrote (findings, its log
+ *             entries, each case's checked version) into another copy;
+ *   rerun     review run --all a second time on the same copy (every case
+ *             checked before at its version), vs the same scan;
  *   list      case list as a leader seeing all zones, vs a scan of the
  *             covering index cases_list;
  *   listjson  case list --json, same baseline;
@@ -538,6 +545,146 @@ static int h_scan_verify(const char *dir, const char *user)
 	return 0;
 }
 
+/*
+ * The physical floor of a command that writes: the rows it wrote, read back
+ * from the store it left and written again, raw, into a store with the same
+ * tables and indexes, settings and page cache, in one transaction. The
+ * copy reads as it writes; the same rows read alone are timed first and
+ * taken off ("write_s read_s copy_s"). Rows go in table by table, in key
+ * order: the most favourable order there is, so this is a floor.
+ */
+static long copy_rows(sqlite3 *src, sqlite3 *dst, const char *select,
+                      const char *table)
+{
+	sqlite3_stmt *q = db_prep(src, select);
+	int nc = sqlite3_column_count(q);
+	char *marks = calloc((size_t)nc * 2 + 1, 1);
+	if (!marks)
+		die("out of memory");
+	for (int c = 0; c < nc; c++)
+		strcat(marks, c ? ",?" : "?");
+	char *ins = fmt("INSERT INTO %s VALUES(%s)", table, marks);
+	sqlite3_stmt *w = db_prep(dst, ins);
+	long rows = 0;
+	int step;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		for (int c = 0; c < nc; c++)
+			sqlite3_bind_value(w, c + 1,
+			                   sqlite3_column_value(q, c));
+		if (sqlite3_step(w) != SQLITE_DONE)
+			die("%s: %s", ins, sqlite3_errmsg(dst));
+		sqlite3_reset(w);
+		rows++;
+	}
+	if (step != SQLITE_DONE)
+		die("%s: %s", select, sqlite3_errmsg(src));
+	sqlite3_finalize(q);
+	sqlite3_finalize(w);
+	free(ins);
+	free(marks);
+	return rows;
+}
+
+/* table's CREATE TABLE and CREATE INDEX statements, from src into dst. */
+static void copy_ddl(sqlite3 *src, sqlite3 *dst, const char *table)
+{
+	sqlite3_stmt *q = db_prep(src, "SELECT sql FROM sqlite_master WHERE"
+	                               " tbl_name = ? AND sql IS NOT NULL"
+	                               " ORDER BY type = 'index'");
+	sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+	while (sqlite3_step(q) == SQLITE_ROW)
+		db_exec(dst, (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+}
+
+/* Time reading the rows of sel[i] (every column), then copying them into
+ * tab[i] of dst, then post (may be NULL), then the commit; prints the
+ * floor. */
+static void floor_copy(sqlite3 *src, sqlite3 *dst, const char *const *sel,
+                       const char *const *tab, size_t n, const char *post)
+{
+	double t0 = now();
+	long rows = scan(src, sel, n, 0);
+	double read_s = now() - t0;
+	t0 = now();
+	db_exec(dst, "BEGIN IMMEDIATE");
+	long copied = 0;
+	for (size_t i = 0; i < n; i++)
+		copied += copy_rows(src, dst, sel[i], tab[i]);
+	if (post)
+		db_exec(dst, post);
+	db_exec(dst, "COMMIT");
+	double copy_s = now() - t0;
+	if (copied != rows)
+		die("floor: copied %ld rows of %ld", copied, rows);
+	printf("%.6f %ld %.6f\n", copy_s > read_s ? copy_s - read_s : 0, rows,
+	       read_s);
+}
+
+/* The rows case import wrote (every case table, the log), from the store
+ * in src_dir into a new store at db_path. */
+static int h_floor_import(const char *db_path, const char *src_dir,
+                          const char *user)
+{
+	static const char *const tab[] = {
+	    "cases",     "dossiers", "prior_sanctions", "facts", "evidence",
+	    "documents", "audit"};
+	enum { NT = sizeof tab / sizeof *tab };
+	sl_store *s = helper_unlock(src_dir, user);
+	unlink(db_path);
+	int fd = open(db_path, O_CREAT | O_WRONLY | O_EXCL, 0600);
+	if (fd < 0)
+		die("%s: %s", db_path, strerror(errno));
+	close(fd);
+	uint8_t key[SL_KEY_LEN];
+	sl_random_key(key, sizeof key);
+	sqlite3 *db;
+	if (sl_store_open_raw(db_path, key, &db))
+		die("raw open: %s", sl_errmsg());
+	sl_wipe(key, sizeof key);
+	db_exec(db, "PRAGMA auto_vacuum=FULL; VACUUM;"
+	            "PRAGMA cache_size = -65536"); /* import's (import.c) */
+	const char *sel[NT];
+	for (size_t i = 0; i < NT; i++) {
+		copy_ddl(sl_store_db(s), db, tab[i]);
+		sel[i] = fmt("SELECT * FROM %s", tab[i]);
+	}
+	floor_copy(sl_store_db(s), db, sel, tab, NT, NULL);
+	sqlite3_close(db);
+	sl_store_close(s);
+	char *wal = fmt("%s-wal", db_path), *shm = fmt("%s-shm", db_path);
+	unlink(db_path);
+	unlink(wal);
+	unlink(shm);
+	return 0;
+}
+
+/* The rows review run --all wrote (findings, its log entries, each case's
+ * checked version), from the store it left in src_dir into dst_dir, a copy
+ * of the store it ran on. */
+static int h_floor_review(const char *dst_dir, const char *src_dir,
+                          const char *user)
+{
+	sl_store *s = helper_unlock(src_dir, user),
+	         *d = helper_unlock(dst_dir, user);
+	sqlite3 *db = sl_store_db(d);
+	sqlite3_stmt *q = db_prep(db, "SELECT max(seq) FROM audit");
+	if (sqlite3_step(q) != SQLITE_ROW)
+		die("floor: %s", sqlite3_errmsg(db));
+	long long head = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	db_exec(db, "PRAGMA cache_size = -32768"); /* review's (review.c) */
+	const char *sel[] = {"SELECT * FROM findings",
+	                     fmt("SELECT * FROM audit WHERE seq > %lld", head)};
+	static const char *const tab[] = {"findings", "audit"};
+	floor_copy(sl_store_db(s), db, sel, tab, 2,
+	           "UPDATE cases SET checked_rev = rev WHERE state IN"
+	           " ('accepted', 'in_review', 'deliberated')");
+	sl_store_close(d);
+	sl_store_close(s);
+	return 0;
+}
+
 #define LIST_COLS                                                              \
 	"zone, state, agency, case_id, subject_name, transferred_on,"          \
 	" deadline_ms, paused_ms, returns"
@@ -599,6 +746,10 @@ static int helper_main(int argc, char **argv)
 	const char *k = argv[0];
 	if (!strcmp(k, "raw-insert") && argc == 3)
 		return h_raw_insert(argv[1], argv[2]);
+	if (!strcmp(k, "floor-import") && argc == 4)
+		return h_floor_import(argv[1], argv[2], argv[3]);
+	if (!strcmp(k, "floor-review") && argc == 4)
+		return h_floor_review(argv[1], argv[2], argv[3]);
 	if (!strcmp(k, "scan-review") && argc == 3)
 		return h_scan_review(argv[1], argv[2]);
 	if (!strcmp(k, "list-core") && argc == 3)
@@ -916,13 +1067,16 @@ static void op_import(long n, int pin)
 {
 	char *d = docket(n), *b = base_dir(), *w = fmt("%s/imp", g_work),
 	     *raw = fmt("%s/raw.db", g_work);
-	pair p = {0};
+	/* pf: the same runs against the floor of what they write */
+	pair p = {0}, pf = {0};
 	for (int i = 0; i < g_runs; i++) {
 		cp_a(b, w);
 		res r = sl_ok(w, "boss", NULL, pin, "01",
 		              ARGS("case", "import", "--jsonl", d));
 		double base = helper(pin, ARGS("raw-insert", raw, d));
 		pair_add(&p, r, base);
+		pair_add(&pf, r,
+		         helper(pin, ARGS("floor-import", raw, w, "boss")));
 		/* a store of n cases for the other operations, if not kept */
 		char *cd = cases_dir(n);
 		if (!pin && !stamp_ok(cd, "cases", n)) {
@@ -934,28 +1088,49 @@ static void op_import(long n, int pin)
 	rm_rf(w);
 	report(pin ? "`case import --jsonl`, 1 core" : "`case import --jsonl`",
 	       n, &p, "raw insert", g_unlock_boss, 0);
+	report(pin ? "`case import`, 1 core, vs its rows"
+	           : "`case import` vs its rows",
+	       n, &pf, "raw write of rows", g_unlock_boss, 0);
 	free(d);
 	free(b);
 	free(w);
 	free(raw);
 }
 
-static void op_review(long n)
+/* again: the run timed is the second on the store (every case checked
+ * before, at the same version: what a panel's daily run meets). */
+static void op_review(long n, int again)
 {
-	char *dir = built_cases(n), *w = fmt("%s/rev", g_work);
-	pair p = {0};
+	char *dir = built_cases(n), *w = fmt("%s/rev", g_work),
+	     *w0 = fmt("%s/rev0", g_work);
+	/* pf: the same runs against the scan and the raw write of the rows
+	 * the run wrote, into another copy of the store it ran on */
+	pair p = {0}, pf = {0};
 	for (int i = 0; i < g_runs; i++) {
 		cp_a(dir, w);
+		if (again)
+			sl_ok(w, "boss", NULL, 0, "01",
+			      ARGS("review", "run", "--all"));
 		res r = sl_ok(w, "boss", NULL, 0, "01",
 		              ARGS("review", "run", "--all"));
 		double base = helper(0, ARGS("scan-review", dir, "boss"));
 		pair_add(&p, r, base);
+		if (again)
+			continue;
+		cp_a(dir, w0);
+		pair_add(&pf, r,
+		         base + helper(0, ARGS("floor-review", w0, w, "boss")));
+		rm_rf(w0);
 	}
 	rm_rf(w);
-	report("`review run --all`", n, &p, "scan of 5 tables", g_unlock_boss,
-	       0);
+	report(again ? "`review run --all`, run again" : "`review run --all`",
+	       n, &p, "scan of 5 tables", g_unlock_boss, 0);
+	if (!again)
+		report("`review run` vs its rows", n, &pf, "scan + raw write",
+		       g_unlock_boss, 0);
 	free(dir);
 	free(w);
+	free(w0);
 }
 
 static void op_list(long n, int json)
@@ -1258,13 +1433,14 @@ static int want(const char *only, const char *op)
 
 static void usage(void)
 {
-	fprintf(stderr,
-	        "usage: bench_cli [--sizes N,N,...] [--big] [--runs R]\n"
-	        "                 [--only OP,...] [--cache DIR] [--shenli "
-	        "PATH]\n"
-	        "OPs: import import1 review list listjson listcore auditlog\n"
-	        "     session writer\n"
-	        "SHENLI_BENCH_CACHE=DIR keeps built stores between runs.\n");
+	fprintf(
+	    stderr,
+	    "usage: bench_cli [--sizes N,N,...] [--big] [--runs R]\n"
+	    "                 [--only OP,...] [--cache DIR] [--shenli "
+	    "PATH]\n"
+	    "OPs: import import1 review rerun list listjson listcore auditlog\n"
+	    "     session writer\n"
+	    "SHENLI_BENCH_CACHE=DIR keeps built stores between runs.\n");
 	exit(2);
 }
 
@@ -1343,7 +1519,9 @@ int main(int argc, char **argv)
 		if (want(only, "import1"))
 			op_import(n, 1);
 		if (want(only, "review"))
-			op_review(n);
+			op_review(n, 0);
+		if (want(only, "rerun"))
+			op_review(n, 1);
 		if (want(only, "list"))
 			op_list(n, 0);
 		if (want(only, "listjson"))
