@@ -246,14 +246,14 @@ static void line_spaces(cli_table *t, size_t n)
  * cells and padding, one by one through stdio, cost more than their
  * text). */
 static void put_cell(cli_table *t, FILE *f, size_t col, const char *c,
-                     size_t cw)
+                     size_t len, size_t cw)
 {
 	int last = col + 1 == t->ncols;
 	/* a row listed after the widths were set may be wider */
 	size_t pad = t->w[col] > cw ? t->w[col] - cw : 0;
 	if (t->right[col])
 		line_spaces(t, pad);
-	line_put(t, c, strlen(c));
+	line_put(t, c, len);
 	if (last) {
 		line_put(t, "\n", 1);
 		fwrite_unlocked(t->line, 1, t->llen, f);
@@ -262,34 +262,59 @@ static void put_cell(cli_table *t, FILE *f, size_t col, const char *c,
 		line_spaces(t, t->right[col] ? 2 : pad + 2);
 }
 
-/* A cell as it is shown and its display width, without a copy where it
- * is itself (text that is safe, not cut): a long listing measures every
- * cell once and prints it once, and copying each was most of the table's
- * cost. *owned says whether the caller frees what it gets. */
-static const char *cell_view(const cli_table *t, size_t col, const char *cell,
-                             size_t *width, int *owned)
+/*
+ * Whether s is only printable ASCII and CJK ideographs (U+4E00-U+9FFF),
+ * nearly every cell of a long listing: then it is safe (text.h), each
+ * character is 1 or 2 columns wide (cli_width), and one pass says so and
+ * how long and wide it is, where safe-then-measure decoded it twice.
+ */
+static int plain_cell(const char *s, size_t *len, size_t *width)
 {
-	const char *c = cell && *cell ? cell : "-";
-	/* printable ASCII, most cells of a long listing: safe, and as wide
-	 * as it is long */
-	size_t n = 0;
-	while ((unsigned char)c[n] >= 0x20 && (unsigned char)c[n] < 0x7F)
-		n++;
-	if (!c[n] && !cut_in(t, col, n)) {
-		*width = n;
-		*owned = 0;
-		return c;
-	}
-	if (sl_text_safe(c, strlen(c))) {
-		size_t cw = cli_width(c);
-		if (!cut_in(t, col, cw)) {
-			*width = cw;
-			*owned = 0;
-			return c;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, w = 0;
+	for (;;) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c < 0x7F) {
+			i++;
+			w++;
+		} else if (c >= 0xE4 && c <= 0xE9 &&
+		           (p[i + 1] & 0xC0) == 0x80 &&
+		           (c != 0xE4 || p[i + 1] >= 0xB8) &&
+		           (p[i + 2] & 0xC0) == 0x80) {
+			/* a NUL fails the continuation test: nothing past the
+			 * end is read */
+			i += 3;
+			w += 2;
+		} else {
+			break;
 		}
 	}
+	*len = i;
+	*width = w;
+	return p[i] == 0;
+}
+
+/* A cell as it is shown, its length and its display width, without a
+ * copy where it is itself (text that is safe, not cut): a long listing
+ * measures every cell once and prints it once, and copying each was most
+ * of the table's cost. *owned says whether the caller frees what it gets. */
+static const char *cell_view(const cli_table *t, size_t col, const char *cell,
+                             size_t *len, size_t *width, int *owned)
+{
+	const char *c = cell && *cell ? cell : "-";
+	*owned = 0;
+	if (plain_cell(c, len, width) && !cut_in(t, col, *width))
+		return c;
+	*len = strlen(c);
+	if (sl_text_safe(c, *len)) {
+		*width = cli_width(c);
+		if (!cut_in(t, col, *width))
+			return c;
+	}
 	*owned = 1;
-	return clean_cut(t, col, c, width);
+	c = clean_cut(t, col, c, width);
+	*len = strlen(c);
+	return c;
 }
 
 /* The same, malloc'ed: a held cell outlives the caller's text. */
@@ -297,7 +322,8 @@ static char *cell_of(const cli_table *t, size_t col, const char *cell,
                      size_t *width)
 {
 	int owned;
-	const char *c = cell_view(t, col, cell, width, &owned);
+	size_t len;
+	const char *c = cell_view(t, col, cell, &len, width, &owned);
 	char *kept = owned ? (char *)c : strdup(c);
 	if (!kept)
 		oom();
@@ -322,7 +348,8 @@ static void start_stream(cli_table *t)
 		if (t->fit[i] > t->w[i])
 			t->w[i] = t->fit[i];
 	for (size_t i = 0; i < t->ncells; i++)
-		put_cell(t, t->out, i % t->ncols, t->cells[i], t->cw[i]);
+		put_cell(t, t->out, i % t->ncols, t->cells[i],
+		         strlen(t->cells[i]), t->cw[i]);
 	drop_cells(t, 0);
 	t->mode = T_STREAM;
 	t->seen = 0;
@@ -334,8 +361,9 @@ void cli_table_add(cli_table *t, const char *cell)
 	if (t->mode == T_STREAM) { /* nothing is kept */
 		size_t col = t->seen++ % t->ncols;
 		int owned;
-		const char *c = cell_view(t, col, cell, &cw, &owned);
-		put_cell(t, t->out, col, c, cw);
+		size_t len;
+		const char *c = cell_view(t, col, cell, &len, &cw, &owned);
+		put_cell(t, t->out, col, c, len, cw);
 		if (owned)
 			free((char *)c);
 		return;
@@ -425,7 +453,8 @@ void cli_table_print(cli_table *t, FILE *f)
 	if (t->mode == T_STREAM)
 		return; /* every row is out */
 	for (size_t i = 0; i < t->ncells; i++)
-		put_cell(t, f, i % t->ncols, t->cells[i], t->cw[i]);
+		put_cell(t, f, i % t->ncols, t->cells[i], strlen(t->cells[i]),
+		         t->cw[i]);
 }
 
 void cli_table_free(cli_table *t)

@@ -290,6 +290,33 @@ static void test_right_first_column(void **state)
 	ends_as(t, f, &buf, "SEQ  B\n  7  y\n");
 }
 
+/* Cells at the edges of the one-pass measure of ASCII and ideographs:
+ * the first and last ideograph (U+4E00, U+9FFF) are two columns; a tab,
+ * bytes that are not UTF-8 and a sequence cut by the end of the text go
+ * the long way and are shown as the table shows them (a space, U+FFFD
+ * each), never read past. */
+static void test_cell_edges(void **state)
+{
+	(void)state;
+	char *buf;
+	size_t len;
+	FILE *f = memout(&buf, &len);
+	cli_table *t = cli_table_new(2, "A", "B");
+	static const char *const col0[] = {"\xE4\xB8\x80\xE9\xBF\xBF",
+	                                   "\xE4\xB8\x80\t", "a\xE4\xB8",
+	                                   "\xE4\xB8\x80\xE4"};
+	for (int i = 0; i < 4; i++) {
+		cli_table_add(t, col0[i]);
+		cli_table_add(t, "x");
+	}
+	ends_as(t, f, &buf,
+	        "A     B\n"
+	        "\xE4\xB8\x80\xE9\xBF\xBF  x\n"
+	        "\xE4\xB8\x80    x\n"
+	        "a\xEF\xBF\xBD\xEF\xBF\xBD   x\n"
+	        "\xE4\xB8\x80\xEF\xBF\xBD   x\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +325,7 @@ int main(void)
 	    cmocka_unit_test(test_wider_row_streamed),
 	    cmocka_unit_test(test_fit_only_when_streaming),
 	    cmocka_unit_test(test_right_first_column),
+	    cmocka_unit_test(test_cell_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
