@@ -260,11 +260,7 @@ sl_rc sl_audit_log(sl_store *s, int64_t since,
 
 int sl_audit_entry_os(const sl_audit_entry *e, sl_os_account *out)
 {
-	json_error_t err;
-	json_t *d = json_loads(e->details, 0, &err);
-	int r = json_is_object(d) ? sl_osacct_from_details(d, out) : 0;
-	json_decref(d);
-	return r;
+	return sl_osacct_from_text(e->details, out);
 }
 
 /* The entry's "os" as its own field: null if it records none (or a

@@ -32,7 +32,7 @@ max_len() {
 
 dict() {
 	case $1 in
-	dossier | intake | rules | keyslot | wire) echo "-dict=$fz/json.dict" ;;
+	dossier | intake | rules | keyslot | wire | osacct) echo "-dict=$fz/json.dict" ;;
 	manifest) echo "-dict=$fz/manifest.dict" ;;
 	audit | replay) echo "-dict=$fz/audit.dict" ;;
 	script) echo "-dict=$fz/lua.dict" ;;

@@ -12,6 +12,7 @@
 #include "testutil.h"
 /* */
 #include "audit.h"
+#include "osacct.h"
 #include "users.h"
 
 #define P_ALICE "alice passphrase"
@@ -448,6 +449,125 @@ static void test_os_account(void **st)
 	tstore_cleanup(&t);
 }
 
+/* What the whole details, parsed, say of the OS account (the reference
+ * sl_osacct_from_text must agree with). */
+static int os_parsed(const char *details, sl_os_account *out)
+{
+	json_error_t err;
+	json_t *d = json_loads(details, 0, &err);
+	int r = json_is_object(d) ? sl_osacct_from_details(d, out) : 0;
+	json_decref(d);
+	return r;
+}
+
+/* audit log reads the "os" of an entry's stored details without parsing
+ * all of them: whatever the text - as shenli writes it, or tampered,
+ * malformed, deep, escaped, repeated - it answers as parsing it whole
+ * does. */
+/* a name SL_OS_USER_MAX (64) bytes long */
+#define LONG_USER                                                              \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ab"
+
+static void test_os_from_text(void **st)
+{
+	(void)st;
+	static const char *const texts[] = {
+	    "{\"os\":{\"uid\":0,\"user\":\"root\"}}",
+	    "{\"agency\":\"ZFGW\",\"os\":{\"uid\":1000,\"user\":\"\xE9\x99\x88"
+	    "\"},\"rev\":1,\"zone\":\"Z2\"}",
+	    "{\"os\":{\"uid\":7}}",
+	    " {\r\n\t\"os\" : { \"uid\" : 7 , \"user\" : \"a\" } }\n",
+	    "{\"a\":\"\\\"os\\\":{\\\"uid\\\":9}\",\"b\":1}", /* in a string */
+	    "{\"a\":{\"os\":{\"uid\":9}}}",                   /* nested */
+	    "{\"a\":[{\"os\":{\"uid\":9}}],\"os\":{\"uid\":3}}",
+	    "{\"os\":{\"uid\":1},\"os\":{\"uid\":2}}", /* the last counts */
+	    "{\"os\":{\"uid\":1},\"os\":5}",
+	    "{\"o\\u0073\":{\"uid\":4}}", /* an escaped key */
+	    "{\"os\":{\"uid\":4,\"user\":\"\\u0000x\"}}",
+	    "{\"os\":{\"uid\":4,\"user\":\"a\\tb\"}}", /* not safe to show */
+	    "{\"os\":{\"uid\":-1}}",
+	    "{\"os\":{\"uid\":4294967296}}",
+	    "{\"os\":{\"uid\":99999999999999999999}}", /* too large */
+	    "{\"os\":{\"uid\":1e3}}",
+	    "{\"os\":{\"uid\":1.5}}",
+	    "{\"os\":{\"uid\":4,\"extra\":1}}",
+	    "{\"os\":\"root\"}",
+	    "{\"os\":null}",
+	    "{\"os\":[1,2]}",
+	    "{\"x\":1e999,\"os\":{\"uid\":4}}",
+	    "{\"x\":123456789012345678901,\"os\":{\"uid\":4}}",
+	    "{\"x\":-0.5,\"y\":[true,false,null,{}],\"os\":{\"uid\":4}}",
+	    "{\"os\":{\"uid\":4},}", /* a comma before the end */
+	    "{\"os\":{\"uid\":4}} x",
+	    "{\"os\":{\"uid\":4}",
+	    "{\"os\":{\"uid\":4,}}",
+	    "{\"os\":{\"uid\":04}}",
+	    "{\"os\":{\"uid\":4},\"x\":tru}",
+	    "{\"os\":{\"uid\":4},\"x\":\"\\q\"}",
+	    "{\"os\":{\"uid\":4},\"x\":\"a\tb\"}", /* a raw tab in a string */
+	    "{\"os\":{\"uid\":4},\"x\":\"\xff\"}", /* not UTF-8 */
+	    "{\"os\":{\"uid\":4},\"x\":\"\xED\xA0\x80\"}", /* a surrogate */
+	    "{\"os\":{\"uid\":4},\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}", /* deep */
+	    "[{\"os\":{\"uid\":4}}]",
+	    "\"os\"",
+	    "",
+	    "{}",
+	    "{\"os\"}",
+	    "{\"os\":}",
+	    "{,\"os\":{\"uid\":4}}",
+	    "{\"os\":{\"uid\":4}\"x\":1}",
+	    "{ \"2024-02-29\"",              /* a key, then the end */
+	    "{\"os\":{\"uid\":4},\"plu2\"}", /* a key without value */
+	    /* the shape sl_audit writes, read without jansson, and next
+	     * to it */
+	    "{\"os\":{\"uid\":4294967295,\"user\":\"a\"}}",
+	    "{\"os\":{\"uid\":4294967296,\"user\":\"a\"}}",
+	    "{\"os\":{\"uid\":12345678901}}",
+	    "{\"os\":{\"uid\":4,\"user\":\"\"}}",
+	    "{\"os\":{\"uid\":4,\"user\":\"a\\\"b\"}}",
+	    "{\"os\":{\"uid\":4,\"user\":\"a\",\"x\":1}}",
+	    "{\"os\":{\"user\":\"a\",\"uid\":4}}",
+	    "{\"os\":{\"uid\":4,\"user\":\"\xE2\x80\xAE"
+	    "a\"}}",
+	    "{\"os\":{\"uid\":4,\"user\":7}}",
+	    "{\"os\":{\"uid\":\"4\"}}",
+	    "{\"os\":{\"uid\":4,\"user\":\"" LONG_USER "\"}}",
+	    "{\"os\":{\"uid\":4,\"user\":\"" LONG_USER "x\"}}",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		sl_os_account a, b;
+		memset(&a, 0, sizeof a);
+		memset(&b, 0, sizeof b);
+		int want = os_parsed(texts[i], &a),
+		    got = sl_osacct_from_text(texts[i], &b);
+		if (got != want)
+			fail_msg("text %zu: %d, parsed whole: %d", i, got,
+			         want);
+		if (want == 1) {
+			assert_int_equal(b.uid, a.uid);
+			assert_string_equal(b.user, a.user);
+		}
+	}
+	/* and the answers themselves, for the ones that matter */
+	sl_os_account o;
+	assert_int_equal(sl_osacct_from_text(texts[1], &o), 1);
+	assert_int_equal(o.uid, 1000);
+	assert_string_equal(o.user, "\xE9\x99\x88");
+	assert_int_equal(sl_osacct_from_text(texts[6], &o), 1);
+	assert_int_equal(o.uid, 3);
+	assert_int_equal(sl_osacct_from_text(texts[7], &o), 1);
+	assert_int_equal(o.uid, 2);
+	assert_int_equal(sl_osacct_from_text(texts[4], &o), 0);
+	assert_int_equal(sl_osacct_from_text(texts[8], &o), -1);
+	assert_int_equal(sl_osacct_from_text(texts[45], &o), 1);
+	assert_int_equal(o.uid, 4294967295);
+	assert_int_equal(sl_osacct_from_text(texts[46], &o), -1);
+	assert_int_equal(sl_osacct_from_text(texts[55], &o), 1);
+	assert_int_equal(strlen(o.user), SL_OS_USER_MAX);
+	assert_int_equal(sl_osacct_from_text(texts[56], &o), -1);
+}
+
 /* The canonical encoding, pinned to answers computed independently (Python
  * hashlib over the layout in audit.h), for a small entry (one buffer) and a
  * large one (streamed). */
@@ -495,6 +615,7 @@ int main(void)
 	    cmocka_unit_test(test_rollback_caught_by_anchor),
 	    cmocka_unit_test(test_log_each),
 	    cmocka_unit_test(test_os_account),
+	    cmocka_unit_test(test_os_from_text),
 	};
 	return cmocka_run_group_tests(tests, setup_template, teardown_template);
 }
