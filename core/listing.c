@@ -188,6 +188,7 @@ static void team_free(team_map *t)
 typedef struct {
 	sqlite3_stmt *st;
 	char *zone, *state, *agency; /* zone NULL: in no zone */
+	int sn;                      /* state, parsed once for all its rows */
 	/* the current row's case_id, taken once a step: the heap compares
 	 * it a dozen times a row (1M rows: 5% of case list) */
 	const char *id;
@@ -259,6 +260,7 @@ static sl_rc group_open(lister *l, const char *zone, const char *state,
 		return sl_db_err(l->s, _("listing cases"));
 	g.zone = zone ? strdup(zone) : NULL;
 	g.state = strdup(state);
+	g.sn = sl_state_parse(state);
 	g.agency = strdup(agency);
 	if ((zone && !g.zone) || !g.state || !g.agency) {
 		group_free(&g);
@@ -422,8 +424,9 @@ static sl_rc signoff_of(lister *l, sl_case_row *r)
 /* Hand one row to the callback: st's columns are those of LIST_COLS;
  * zone, state and agency are its group's (or the row's). Returns non-zero
  * to stop: the callback asked to, or *rc says what failed. */
+/* sn: state parsed (sl_state_parse) */
 static int emit(lister *l, sqlite3_stmt *st, const char *zone,
-                const char *state, const char *agency,
+                const char *state, int sn, const char *agency,
                 int (*cb)(const sl_case_row *r, void *ud), void *ud, sl_rc *rc)
 {
 	sl_case_row r = {
@@ -441,7 +444,6 @@ static int emit(lister *l, sqlite3_stmt *st, const char *zone,
 	if (!l->f->no_team &&
 	    (*rc = team_of_case(l->s, &l->team, r.ref, &r.assignees)))
 		return 1;
-	int sn = sl_state_parse(r.state);
 	int runs = sn >= 0 && sl_state_clock_runs((sl_state)sn);
 	r.overdue = runs && r.deadline_ms && r.deadline_ms < l->now;
 	if (runs && r.deadline_ms) {
@@ -497,7 +499,8 @@ static sl_rc list_groups(lister *l, const char *zone, int one_zone,
 		heap_down(l, i);
 	while (!rc && l->n) {
 		lgroup *g = &l->g[0];
-		if (emit(l, g->st, g->zone, g->state, g->agency, cb, ud, &rc))
+		if (emit(l, g->st, g->zone, g->state, g->sn, g->agency, cb, ud,
+		         &rc))
 			break;
 		int step = sqlite3_step(g->st);
 		if (step == SQLITE_DONE) {
@@ -567,11 +570,13 @@ static sl_rc list_assigned(lister *l, const char *user, const char *other,
 	sqlite3_bind_text(st, 8, f->after, -1, SQLITE_STATIC);
 	sl_rc rc = SL_OK;
 	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if (emit(l, st, (const char *)sqlite3_column_text(st, 7),
-		         (const char *)sqlite3_column_text(st, 8),
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *state = (const char *)sqlite3_column_text(st, 8);
+		if (emit(l, st, (const char *)sqlite3_column_text(st, 7), state,
+		         sl_state_parse(state),
 		         (const char *)sqlite3_column_text(st, 9), cb, ud, &rc))
 			break;
+	}
 	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = sl_db_err(l->s, _("listing cases"));
 	sqlite3_finalize(st);

@@ -296,6 +296,8 @@ int sl_osacct_from_text(const char *details, sl_os_account *out)
 	const char *v = NULL;
 	size_t n = 0;
 	json_error_t err;
+	if (!details) /* as json_loads answers it */
+		return 0;
 	int r = scan_os(details, &v, &n);
 	if (r == 0 || r == SCAN_BAD)
 		return 0;

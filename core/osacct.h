@@ -32,7 +32,8 @@ json_t *sl_osacct_json(const sl_os_account *a);
 int sl_osacct_from_details(const json_t *details, sl_os_account *out);
 
 /* The same of details as stored (text): 0 as well if the text is not a
- * JSON object. Reads only the "os" member (audit log lists a million). */
+ * JSON object, or NULL. Reads only the "os" member (audit log lists a
+ * million). */
 int sl_osacct_from_text(const char *details, sl_os_account *out);
 
 #endif

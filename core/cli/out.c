@@ -176,7 +176,8 @@ struct cli_table {
 	void *on_stream_ud;
 	unsigned char *right;
 	int mode;    /* T_HOLD: rows kept; T_STREAM: each printed as it comes */
-	size_t seen; /* T_STREAM: the cells added (for their column) */
+	size_t col;  /* T_STREAM: the column of the next cell (no division
+	              * a cell: a million rows are nine million cells) */
 	size_t hold; /* the rows kept before the table streams */
 	FILE *out;   /* where it streams (cli_table_list); NULL: never */
 	char *line;  /* the row being printed */
@@ -352,14 +353,16 @@ static void start_stream(cli_table *t)
 		         strlen(t->cells[i]), t->cw[i]);
 	drop_cells(t, 0);
 	t->mode = T_STREAM;
-	t->seen = 0;
+	t->col = 0;
 }
 
 void cli_table_add(cli_table *t, const char *cell)
 {
 	size_t cw;
 	if (t->mode == T_STREAM) { /* nothing is kept */
-		size_t col = t->seen++ % t->ncols;
+		size_t col = t->col;
+		if (++t->col == t->ncols)
+			t->col = 0;
 		int owned;
 		size_t len;
 		const char *c = cell_view(t, col, cell, &len, &cw, &owned);
@@ -448,7 +451,7 @@ void cli_table_right(cli_table *t, size_t col)
 void cli_table_print(cli_table *t, FILE *f)
 {
 	/* an unfinished last row is completed with "-" */
-	while (t->mode == T_STREAM ? t->seen % t->ncols : t->ncells % t->ncols)
+	while (t->mode == T_STREAM ? t->col : t->ncells % t->ncols)
 		cli_table_add(t, NULL);
 	if (t->mode == T_STREAM)
 		return; /* every row is out */

@@ -434,13 +434,23 @@ static sqlite3_stmt *db_prep(sqlite3 *db, const char *sql)
 	return st;
 }
 
-/* The same bytes into one table, one transaction, same settings. */
-static int h_raw_insert(const char *db_path, const char *jsonl)
+/* db_path and its log files gone (rm: after use; else before). */
+static void raw_remove(const char *db_path)
 {
 	char *wal = fmt("%s-wal", db_path), *shm = fmt("%s-shm", db_path);
 	unlink(db_path);
 	unlink(wal);
 	unlink(shm);
+	free(wal);
+	free(shm);
+}
+
+/* A new SQLCipher database at db_path with the store's settings (key
+ * size, cipher page size, VFS, WAL, synchronous=FULL, auto_vacuum=FULL),
+ * under a random key. */
+static sqlite3 *raw_store(const char *db_path)
+{
+	raw_remove(db_path);
 	int fd = open(db_path, O_CREAT | O_WRONLY | O_EXCL, 0600);
 	if (fd < 0)
 		die("%s: %s", db_path, strerror(errno));
@@ -451,8 +461,15 @@ static int h_raw_insert(const char *db_path, const char *jsonl)
 	if (sl_store_open_raw(db_path, key, &db))
 		die("raw open: %s", sl_errmsg());
 	sl_wipe(key, sizeof key);
-	db_exec(db, "PRAGMA auto_vacuum=FULL; VACUUM;"
-	            "CREATE TABLE d(id INTEGER PRIMARY KEY, bytes BLOB);");
+	db_exec(db, "PRAGMA auto_vacuum=FULL; VACUUM;");
+	return db;
+}
+
+/* The same bytes into one table, one transaction, same settings. */
+static int h_raw_insert(const char *db_path, const char *jsonl)
+{
+	sqlite3 *db = raw_store(db_path);
+	db_exec(db, "CREATE TABLE d(id INTEGER PRIMARY KEY, bytes BLOB);");
 	sqlite3_stmt *st = db_prep(db, "INSERT INTO d(bytes) VALUES(?)");
 	FILE *f = fopen(jsonl, "re");
 	if (!f)
@@ -479,11 +496,7 @@ static int h_raw_insert(const char *db_path, const char *jsonl)
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	printf("%.6f %ld\n", t, rows);
-	unlink(db_path);
-	unlink(wal);
-	unlink(shm);
-	free(wal);
-	free(shm);
+	raw_remove(db_path);
 	return 0;
 }
 
@@ -631,31 +644,19 @@ static int h_floor_import(const char *db_path, const char *src_dir,
 	    "documents", "audit"};
 	enum { NT = sizeof tab / sizeof *tab };
 	sl_store *s = helper_unlock(src_dir, user);
-	unlink(db_path);
-	int fd = open(db_path, O_CREAT | O_WRONLY | O_EXCL, 0600);
-	if (fd < 0)
-		die("%s: %s", db_path, strerror(errno));
-	close(fd);
-	uint8_t key[SL_KEY_LEN];
-	sl_random_key(key, sizeof key);
-	sqlite3 *db;
-	if (sl_store_open_raw(db_path, key, &db))
-		die("raw open: %s", sl_errmsg());
-	sl_wipe(key, sizeof key);
-	db_exec(db, "PRAGMA auto_vacuum=FULL; VACUUM;"
-	            "PRAGMA cache_size = -65536"); /* import's (import.c) */
+	sqlite3 *db = raw_store(db_path);
+	db_exec(db, "PRAGMA cache_size = -65536"); /* import's (import.c) */
 	const char *sel[NT];
 	for (size_t i = 0; i < NT; i++) {
 		copy_ddl(sl_store_db(s), db, tab[i]);
 		sel[i] = fmt("SELECT * FROM %s", tab[i]);
 	}
 	floor_copy(sl_store_db(s), db, sel, tab, NT, NULL);
+	for (size_t i = 0; i < NT; i++)
+		free((char *)sel[i]);
 	sqlite3_close(db);
 	sl_store_close(s);
-	char *wal = fmt("%s-wal", db_path), *shm = fmt("%s-shm", db_path);
-	unlink(db_path);
-	unlink(wal);
-	unlink(shm);
+	raw_remove(db_path);
 	return 0;
 }
 
@@ -674,12 +675,13 @@ static int h_floor_review(const char *dst_dir, const char *src_dir,
 	long long head = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
 	db_exec(db, "PRAGMA cache_size = -32768"); /* review's (review.c) */
-	const char *sel[] = {"SELECT * FROM findings",
-	                     fmt("SELECT * FROM audit WHERE seq > %lld", head)};
+	char *since = fmt("SELECT * FROM audit WHERE seq > %lld", head);
+	const char *sel[] = {"SELECT * FROM findings", since};
 	static const char *const tab[] = {"findings", "audit"};
 	floor_copy(sl_store_db(s), db, sel, tab, 2,
 	           "UPDATE cases SET checked_rev = rev WHERE state IN"
 	           " ('accepted', 'in_review', 'deliberated')");
+	free(since);
 	sl_store_close(d);
 	sl_store_close(s);
 	return 0;

@@ -551,6 +551,7 @@ static void test_os_from_text(void **st)
 	}
 	/* and the answers themselves, for the ones that matter */
 	sl_os_account o;
+	assert_int_equal(sl_osacct_from_text(NULL, &o), 0);
 	assert_int_equal(sl_osacct_from_text(texts[1], &o), 1);
 	assert_int_equal(o.uid, 1000);
 	assert_string_equal(o.user, "\xE9\x99\x88");
