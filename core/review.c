@@ -55,7 +55,6 @@ typedef struct {
 	/* after the first batch, another command may have written between
 	 * two: a case no longer under review is passed over (skip) */
 	int recheck, skip[AHEAD];
-	json_t *plugins; /* each plugin's version, as every entry records */
 } viewer;
 
 /*
@@ -247,7 +246,7 @@ static int by_ref(const void *a, const void *b)
 
 struct plugins {
 	sl_plugin **v;
-	int64_t *versions;
+	json_t *versions; /* {name: version}, as every review.run records */
 	size_t n;
 	sl_plugrun *run; /* the worker they run in */
 };
@@ -282,7 +281,7 @@ static void plugins_free(struct plugins *p)
 	for (size_t i = 0; i < p->n; i++)
 		sl_plugin_unload(p->v[i]);
 	free(p->v);
-	free(p->versions);
+	json_decref(p->versions);
 }
 
 static sl_rc plugins_load(sl_store *s, struct plugins *out)
@@ -303,14 +302,19 @@ static sl_rc plugins_load(sl_store *s, struct plugins *out)
 	size_t n = pk.n;
 	if (!rc && n) {
 		out->v = calloc(n, sizeof *out->v);
-		out->versions = calloc(n, sizeof *out->versions);
+		out->versions = json_object();
 		if (!out->v || !out->versions)
 			rc = sl_error(SL_ESYS, _("out of memory"));
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
 		rc = sl_plugin_load(s, &pk.v[i], &out->v[i]);
-		if (!rc)
-			out->versions[out->n++] = pk.v[i].m.version;
+		if (rc)
+			break;
+		out->n++;
+		if (json_object_set_new(out->versions,
+		                        sl_plugin_name(out->v[i]),
+		                        json_integer(pk.v[i].m.version)))
+			rc = sl_error(SL_ESYS, _("out of memory"));
 	}
 	if (!rc && out->n)
 		rc = sl_plugins_start(s, out->v, out->n, rules, strlen(rules),
@@ -518,10 +522,10 @@ static sl_rc run_one(sl_store *s, viewer *v, struct plugins *pl,
 	sl_hasher_free(h);
 	sl_hex(dig, 32, hex);
 	json_t *d = json_pack("{s:O, s:i, s:i, s:i, s:s, s:i, s:s, s:s?}",
-	                      "plugins", v->plugins, "blockers", res->blockers,
-	                      "warnings", res->warnings, "notes", res->notes,
-	                      "findings_sha256", hex, "rev", cv->rev, "agency",
-	                      cv->agency, "zone", cv->zone);
+	                      "plugins", pl->versions, "blockers",
+	                      res->blockers, "warnings", res->warnings, "notes",
+	                      res->notes, "findings_sha256", hex, "rev",
+	                      cv->rev, "agency", cv->agency, "zone", cv->zone);
 	if (!d) /* an entry without what the run found would still verify */
 		return sl_error(SL_ESYS, _("out of memory"));
 	rc = sl_audit(s, "review.run", case_id, d);
@@ -693,13 +697,6 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 			rc = sl_db_err(s, _("preparing the review"));
 	for (int k = 0; k < AHEAD && !rc; k++)
 		rc = sl_casereader_new(s, &v.reader[k]);
-	/* the same for every case of the run: built once */
-	if (!rc && !(v.plugins = json_object()))
-		rc = sl_error(SL_ESYS, _("out of memory"));
-	for (size_t i = 0; !rc && i < pl->n; i++)
-		if (json_object_set_new(v.plugins, sl_plugin_name(pl->v[i]),
-		                        json_integer(pl->versions[i])))
-			rc = sl_error(SL_ESYS, _("out of memory"));
 	/* a transaction and a signature a batch; a larger page cache keeps
 	 * a batch's written pages from being spilled and rewritten */
 	sl_db_cache(s, 32768);
@@ -748,7 +745,6 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 		sqlite3_finalize(v.q[i]);
 	for (int k = 0; k < AHEAD; k++)
 		sl_casereader_free(v.reader[k]);
-	json_decref(v.plugins);
 	emitter_clear(&em);
 	free(em.v);
 	return rc;
