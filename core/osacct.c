@@ -51,6 +51,22 @@ json_t *sl_osacct_json(const sl_os_account *a)
 	return o;
 }
 
+/* An account read from an entry, as sl_osacct_json writes one: a uid in
+ * range and a name (n bytes, has_user: "user" was there) that is not
+ * empty, not too long and safe to print. 1 and *out filled, else -1. The
+ * one judgement of both readers below, parsed and scanned. */
+static int os_take(uint64_t uid, const char *user, size_t n, int has_user,
+                   sl_os_account *out)
+{
+	if (uid > UINT32_MAX || n > SL_OS_USER_MAX || (has_user && !n) ||
+	    !sl_text_safe(user, n))
+		return -1;
+	out->uid = (int64_t)uid;
+	memcpy(out->user, user, n);
+	out->user[n] = 0;
+	return 1;
+}
+
 int sl_osacct_from_details(const json_t *details, sl_os_account *out)
 {
 	json_t *os = json_object_get(details, "os");
@@ -60,17 +76,14 @@ int sl_osacct_from_details(const json_t *details, sl_os_account *out)
 	       *user = json_object_get(os, "user");
 	if (!json_is_object(os) || !json_is_integer(uid) ||
 	    json_object_size(os) != 1u + (user != NULL) ||
-	    json_integer_value(uid) < 0 ||
-	    json_integer_value(uid) > (json_int_t)UINT32_MAX)
+	    json_integer_value(uid) < 0)
 		return -1;
 	const char *u = user ? json_string_value(user) : "";
 	size_t n = user ? json_string_length(user) : 0;
-	if (!u || n > SL_OS_USER_MAX || (user && !n) || strlen(u) != n ||
-	    !sl_text_safe(u, n))
+	if (!u || strlen(u) != n) /* not a string, or one with a NUL */
 		return -1;
-	out->uid = (int64_t)json_integer_value(uid);
-	memcpy(out->user, u, n + 1);
-	return 1;
+	return os_take((uint64_t)json_integer_value(uid), u, n, user != NULL,
+	               out);
 }
 
 /* ---- the "os" of details as stored text ---------------------------------
@@ -117,9 +130,9 @@ static const char *scan_string(const char *p, scan_st *k)
 			k->wide = 1;
 		if (c == '\\') {
 			c = (unsigned char)*++p;
+			/* \u0000 and surrogates are jansson's to judge */
 			if (c == 'u')
-				k->unsure =
-				    1; /* \u0000, surrogates: jansson's */
+				k->unsure = 1;
 			else if (!strchr("\"\\/bfnrt", c) || !c)
 				return NULL;
 		}
@@ -269,26 +282,19 @@ static int os_canonical(const char *v, size_t n, sl_os_account *out)
 		return 0;
 	const char *user = "";
 	size_t ulen = 0;
-	if (end - p >= (ptrdiff_t)sizeof USER &&
-	    !memcmp(p, USER, sizeof USER - 1)) {
+	int has_user = end - p >= (ptrdiff_t)sizeof USER &&
+	               !memcmp(p, USER, sizeof USER - 1);
+	if (has_user) {
 		user = p += sizeof USER - 1;
 		while (p < end && *p != '"' && *p != '\\')
 			p++;
 		if (p >= end || *p != '"')
 			return 0;
 		ulen = (size_t)(p++ - user);
-		if (!ulen)
-			return -1; /* "user" is left out, never empty */
 	}
 	if (end - p != 1 || *p != '}')
 		return 0;
-	if (uid > UINT32_MAX || ulen > SL_OS_USER_MAX ||
-	    !sl_text_safe(user, ulen))
-		return -1;
-	out->uid = (int64_t)uid;
-	memcpy(out->user, user, ulen);
-	out->user[ulen] = 0;
-	return 1;
+	return os_take(uid, user, ulen, has_user, out);
 }
 
 int sl_osacct_from_text(const char *details, sl_os_account *out)

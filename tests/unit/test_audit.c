@@ -567,6 +567,16 @@ static void test_os_from_text(void **st)
 	assert_int_equal(sl_osacct_from_text(texts[55], &o), 1);
 	assert_int_equal(strlen(o.user), SL_OS_USER_MAX);
 	assert_int_equal(sl_osacct_from_text(texts[56], &o), -1);
+	/* both readers judge a name with the same check: one that turns
+	 * text around, a tab (escaped: read by jansson), an empty one */
+	static const char *const refused[] = {
+	    "{\"os\":{\"uid\":4,\"user\":\"\xE2\x80\xAE"
+	    "a\"}}",
+	    "{\"os\":{\"uid\":4,\"user\":\"a\\tb\"}}",
+	    "{\"os\":{\"uid\":4,\"user\":\"\"}}",
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+		assert_int_equal(sl_osacct_from_text(refused[i], &o), -1);
 }
 
 /* The canonical encoding, pinned to answers computed independently (Python
