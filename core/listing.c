@@ -422,9 +422,9 @@ static sl_rc signoff_of(lister *l, sl_case_row *r)
 }
 
 /* Hand one row to the callback: st's columns are those of LIST_COLS;
- * zone, state and agency are its group's (or the row's). Returns non-zero
- * to stop: the callback asked to, or *rc says what failed. */
-/* sn: state parsed (sl_state_parse) */
+ * zone, state (sn: parsed, sl_state_parse) and agency are its group's (or
+ * the row's). Returns non-zero to stop: the callback asked to, or *rc says
+ * what failed. */
 static int emit(lister *l, sqlite3_stmt *st, const char *zone,
                 const char *state, int sn, const char *agency,
                 int (*cb)(const sl_case_row *r, void *ud), void *ud, sl_rc *rc)

@@ -563,8 +563,8 @@ static int h_scan_verify(const char *dir, const char *user)
  * from the store it left and written again, raw, into a store with the same
  * tables and indexes, settings and page cache, in one transaction. The
  * copy reads as it writes; the same rows read alone are timed first and
- * taken off ("write_s read_s copy_s"). Rows go in table by table, in key
- * order: the most favourable order there is, so this is a floor.
+ * taken off (the helper prints "write_s rows read_s"). Rows go in table by
+ * table, in key order: the most favourable order there is, so this is a floor.
  */
 static long copy_rows(sqlite3 *src, sqlite3 *dst, const char *select,
                       const char *table)
