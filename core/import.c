@@ -408,9 +408,25 @@ json_t *sl_import_json(const sl_import_res *r)
  * and writes. Parsing (jansson plus validation) is about half the work of
  * an import and needs nothing from the store, so on two cores the two
  * halves overlap. The queue between them is bounded in items and bytes.
+ *
+ * How the two meet decides whether they overlap at all. Handed over one
+ * dossier at a time, through a queue of 64, they mostly took turns: each
+ * batch's commit (about 0.1 s) filled the queue and stopped the reader,
+ * and then the writer, faster than the reader, found the queue empty at
+ * every other dossier and slept, each wake-up costing about as long as a
+ * dossier. So the queue holds what the reader parses while a batch
+ * commits, and each side wakes the other only with a share to give: the
+ * reader once WAKE dossiers wait (or before it sleeps itself), the writer
+ * once the queue is down to half. A writer waiting on an empty queue still
+ * looks again after WAIT_MS, so that a dossier trickling in from a pipe is
+ * not held back; after twice that if it found nothing, and so on up to
+ * WAIT_MAX_MS, so that a pipe that stays quiet costs no busy waiting.
  */
-#define QCAP 64
+#define QCAP 1024
 #define QBYTES (64u << 20)
+#define WAKE 32
+#define WAIT_MS 2
+#define WAIT_MAX_MS 128
 
 typedef struct {
 	char *buf;
@@ -426,13 +442,16 @@ typedef struct {
 	const char *name;
 	const sl_dossier_limits *lim;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	qitem q[QCAP];
+	pthread_cond_t put_cv, take_cv; /* the reader's wait, the writer's */
+	qitem *q;                       /* QCAP */
 	size_t head, n, bytes;
 	/* done items handed back to the parser thread to free, so that the
 	 * writer does not spend its time in free() */
-	qitem done[QCAP];
+	qitem *done; /* QCAP */
 	size_t ndone;
+	/* who sleeps: the reader, for room for want bytes; the writer */
+	int put_waits, take_waits;
+	size_t want;
 	int eof, stop;
 	sl_rc read_rc;
 } stream;
@@ -479,6 +498,12 @@ static int read_line(FILE *f, char **buf, size_t *cap, size_t max, size_t *len,
 	return 1;
 }
 
+/* Whether the queue takes a line of len bytes (always, when empty). */
+static int room(const stream *st, size_t len)
+{
+	return st->n < QCAP && (!st->n || st->bytes + len <= QBYTES);
+}
+
 static void *parse_lines(void *arg)
 {
 	stream *st = arg;
@@ -496,7 +521,7 @@ static void *parse_lines(void *arg)
 			st->eof = 1;
 			if (r < 0)
 				st->read_rc = SL_ESYS;
-			pthread_cond_broadcast(&st->cv);
+			pthread_cond_signal(&st->take_cv);
 			pthread_mutex_unlock(&st->mu);
 			return NULL;
 		}
@@ -531,9 +556,15 @@ static void *parse_lines(void *arg)
 			free(dn.buf);
 			pthread_mutex_lock(&st->mu);
 		}
-		while (!st->stop && (st->n == QCAP ||
-		                     (st->n && st->bytes + it.len > QBYTES)))
-			pthread_cond_wait(&st->cv, &st->mu);
+		while (!st->stop && !room(st, it.len)) {
+			/* what is queued goes, before the reader sleeps */
+			if (st->take_waits)
+				pthread_cond_signal(&st->take_cv);
+			st->put_waits = 1;
+			st->want = it.len;
+			pthread_cond_wait(&st->put_cv, &st->mu);
+			st->put_waits = 0;
+		}
 		if (st->stop) {
 			pthread_mutex_unlock(&st->mu);
 			sl_rows_free(&it.p);
@@ -543,7 +574,8 @@ static void *parse_lines(void *arg)
 		st->q[(st->head + st->n) % QCAP] = it;
 		st->n++;
 		st->bytes += it.len;
-		pthread_cond_broadcast(&st->cv);
+		if (st->take_waits && st->n >= WAKE)
+			pthread_cond_signal(&st->take_cv);
 		pthread_mutex_unlock(&st->mu);
 	}
 }
@@ -554,23 +586,50 @@ static void *parse_lines(void *arg)
  * SL_OK, or the commit's failure (st->mu held either way). */
 static sl_rc wait_input(sl_importer *im, stream *st)
 {
-	while (!st->n && !st->eof) {
-		int64_t due = im->batch_t0 + im->batch_ms;
-		if (!im->in_tx || !im->batch_ms) {
-			pthread_cond_wait(&st->cv, &st->mu);
-		} else if (sl_mono_ms() < due) {
-			struct timespec ts = {(time_t)(due / 1000),
-			                      (long)(due % 1000) * 1000000};
-			pthread_cond_timedwait(&st->cv, &st->mu, &ts);
-		} else {
-			pthread_mutex_unlock(&st->mu);
-			sl_rc rc = batch_end(im, 1);
-			pthread_mutex_lock(&st->mu);
-			if (rc)
-				return rc;
+	for (int64_t wait = WAIT_MS; !st->n && !st->eof;) {
+		int64_t now = sl_mono_ms(), until = now + wait;
+		if (wait < WAIT_MAX_MS)
+			wait *= 2;
+		if (im->in_tx && im->batch_ms) {
+			int64_t due = im->batch_t0 + im->batch_ms;
+			if (now >= due) {
+				pthread_mutex_unlock(&st->mu);
+				sl_rc rc = batch_end(im, 1);
+				pthread_mutex_lock(&st->mu);
+				if (rc)
+					return rc;
+				continue;
+			}
+			if (due < until)
+				until = due;
 		}
+		struct timespec ts = {(time_t)(until / 1000),
+		                      (long)(until % 1000) * 1000000};
+		st->take_waits = 1;
+		pthread_cond_timedwait(&st->take_cv, &st->mu, &ts);
+		st->take_waits = 0;
 	}
 	return SL_OK;
+}
+
+static void stream_free(stream *st)
+{
+	for (; st->n; st->head = (st->head + 1) % QCAP, st->n--) {
+		/* queued after the writer stopped */
+		qitem *it = &st->q[st->head];
+		sl_rows_free(&it->p);
+		free(it->buf);
+	}
+	while (st->ndone) {
+		qitem *it = &st->done[--st->ndone];
+		sl_rows_free(&it->p);
+		free(it->buf);
+	}
+	free(st->q);
+	free(st->done);
+	pthread_mutex_destroy(&st->mu);
+	pthread_cond_destroy(&st->put_cv);
+	pthread_cond_destroy(&st->take_cv);
 }
 
 sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
@@ -581,12 +640,18 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* as sl_mono_ms */
-	pthread_cond_init(&st.cv, &ca);
+	pthread_cond_init(&st.put_cv, NULL);
+	pthread_cond_init(&st.take_cv, &ca);
 	pthread_condattr_destroy(&ca);
+	st.q = calloc(QCAP, sizeof *st.q);
+	st.done = calloc(QCAP, sizeof *st.done);
+	if (!st.q || !st.done) {
+		stream_free(&st);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
 	pthread_t th;
 	if (pthread_create(&th, NULL, parse_lines, &st) != 0) {
-		pthread_mutex_destroy(&st.mu);
-		pthread_cond_destroy(&st.cv);
+		stream_free(&st);
 		return sl_error(SL_ESYS, _("cannot start the reader thread"));
 	}
 	sl_rc rc = SL_OK;
@@ -600,7 +665,9 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 		st.head = (st.head + 1) % QCAP;
 		st.n--;
 		st.bytes -= it.len;
-		pthread_cond_broadcast(&st.cv);
+		if (st.put_waits && st.n <= QCAP / 2 &&
+		    (!st.n || st.bytes + st.want <= QBYTES))
+			pthread_cond_signal(&st.put_cv);
 		pthread_mutex_unlock(&st.mu);
 
 		sl_import_res res = {.line = it.line, .rc = it.rc};
@@ -630,24 +697,12 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 	}
 	pthread_mutex_lock(&st.mu);
 	st.stop = 1;
-	pthread_cond_broadcast(&st.cv);
+	pthread_cond_signal(&st.put_cv);
 	pthread_mutex_unlock(&st.mu);
 	pthread_join(th, NULL);
-	while (st.n) { /* what the reader queued after we stopped */
-		qitem *it = &st.q[st.head];
-		sl_rows_free(&it->p);
-		free(it->buf);
-		st.head = (st.head + 1) % QCAP;
-		st.n--;
-	}
-	while (st.ndone) {
-		qitem *it = &st.done[--st.ndone];
-		sl_rows_free(&it->p);
-		free(it->buf);
-	}
-	pthread_mutex_destroy(&st.mu);
-	pthread_cond_destroy(&st.cv);
-	if (!rc && st.read_rc)
+	sl_rc read_rc = st.read_rc;
+	stream_free(&st);
+	if (!rc && read_rc)
 		rc = sl_error(SL_ESYS, _("%s: read failed"), name);
 	return rc;
 }
