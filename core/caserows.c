@@ -83,35 +83,9 @@ void sl_rows_free(sl_rows *p)
 }
 
 /* Takes d. */
-sl_rc sl_rows_prepare(sl_rows *p, sl_dossier *d, const char *buf, size_t len)
-{
-	memset(p, 0, sizeof *p);
-	p->d = d;
-	sl_sha256(buf, len, p->sha);
-	sl_hex(p->sha, 32, p->hex);
-	p->disc = str_array(d->proposal.disciplines, d->proposal.n_disciplines);
-	p->circ =
-	    str_array(d->proposal.circumstances, d->proposal.n_circumstances);
-	p->fact_ev = calloc(d->n_facts + 1, sizeof *p->fact_ev);
-	p->ev_tags = calloc(d->n_evidence + 1, sizeof *p->ev_tags);
-	int ok = p->disc && p->circ && p->fact_ev && p->ev_tags;
-	for (size_t i = 0; ok && i < d->n_facts; i++)
-		ok =
-		    (p->fact_ev[i] = str_array(d->facts[i].evidence,
-		                               d->facts[i].n_evidence)) != NULL;
-	for (size_t i = 0; ok && i < d->n_evidence; i++)
-		ok = (p->ev_tags[i] = str_array(d->evidence[i].tags,
-		                                d->evidence[i].n_tags)) != NULL;
-	if (!ok) {
-		sl_rows_free(p);
-		return sl_error(SL_ESYS, _("out of memory"));
-	}
-	return SL_OK;
-}
-
 /* The digest of the rows store_children() and the cases row hold, in the
  * order replay.c reads them back (canon.h). */
-void sl_rows_digest(const sl_rows *p, sl_hasher *h, char hex[65])
+static void rows_digest(const sl_rows *p, sl_hasher *h, char hex[65])
 {
 	const sl_dossier *d = p->d;
 	const sl_proposal *q = &d->proposal;
@@ -143,6 +117,34 @@ void sl_rows_digest(const sl_rows *p, sl_hasher *h, char hex[65])
 		                  d->documents[i].date);
 	sl_canon_end(&c, out);
 	sl_hex(out, sizeof out, hex);
+}
+
+sl_rc sl_rows_prepare(sl_rows *p, sl_dossier *d, const char *buf, size_t len,
+                      sl_hasher *h)
+{
+	memset(p, 0, sizeof *p);
+	p->d = d;
+	sl_sha256(buf, len, p->sha);
+	sl_hex(p->sha, 32, p->hex);
+	p->disc = str_array(d->proposal.disciplines, d->proposal.n_disciplines);
+	p->circ =
+	    str_array(d->proposal.circumstances, d->proposal.n_circumstances);
+	p->fact_ev = calloc(d->n_facts + 1, sizeof *p->fact_ev);
+	p->ev_tags = calloc(d->n_evidence + 1, sizeof *p->ev_tags);
+	int ok = p->disc && p->circ && p->fact_ev && p->ev_tags;
+	for (size_t i = 0; ok && i < d->n_facts; i++)
+		ok =
+		    (p->fact_ev[i] = str_array(d->facts[i].evidence,
+		                               d->facts[i].n_evidence)) != NULL;
+	for (size_t i = 0; ok && i < d->n_evidence; i++)
+		ok = (p->ev_tags[i] = str_array(d->evidence[i].tags,
+		                                d->evidence[i].n_tags)) != NULL;
+	if (!ok) {
+		sl_rows_free(p);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
+	rows_digest(p, h, p->content);
+	return SL_OK;
 }
 
 /* Remove an earlier deferred/refused transfer of the same case (whole:
@@ -251,8 +253,14 @@ sl_rc sl_case_store_dossier(sl_store *s, int64_t ref, sl_dossier *d,
 		                _("internal: replacing a dossier outside "
 		                  "a transaction"));
 	}
+	sl_hasher *h = sl_hasher_new();
+	if (!h) {
+		sl_dossier_free(d);
+		return sl_error(SL_ESYS, _("out of memory"));
+	}
 	sl_rows pp;
-	sl_rc rc = sl_rows_prepare(&pp, d, buf, len);
+	sl_rc rc = sl_rows_prepare(&pp, d, buf, len, h);
+	sl_hasher_free(h);
 	if (rc)
 		return rc;
 	sqlite3_stmt *q[Q__COUNT] = {0}, *up = NULL;
@@ -293,12 +301,8 @@ sl_rc sl_case_store_dossier(sl_store *s, int64_t ref, sl_dossier *d,
 		rc = sl_rows_forget(s, ref, 0);
 	if (!rc)
 		rc = store_children(s, q, ref, &pp, buf, len);
-	sl_hasher *h = rc ? NULL : sl_hasher_new();
-	if (!rc && !h)
-		rc = sl_error(SL_ESYS, _("out of memory"));
 	if (!rc)
-		sl_rows_digest(&pp, h, content);
-	sl_hasher_free(h);
+		memcpy(content, pp.content, sizeof pp.content);
 	sqlite3_finalize(up);
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(q[i]);

@@ -17,8 +17,9 @@
 #include "store.h"
 
 /* A dossier with everything intake can work out without the store: the
- * bytes' hash and the list columns. Built on the parser thread when
- * streaming, so that the writer only decides and writes. */
+ * bytes' hash, the list columns and the digest of the rows. Built on the
+ * parser thread when streaming, so that the writer only decides and
+ * writes. */
 typedef struct {
 	sl_dossier *d;
 	uint8_t sha[32];
@@ -26,14 +27,16 @@ typedef struct {
 	char *disc, *circ; /* JSON lists */
 	char **fact_ev;    /* per fact: JSON list of evidence ids */
 	char **ev_tags;    /* per evidence item: JSON list of tags */
+	/* the digest of the rows, in the order replay.c reads them back
+	 * (canon.h): what the intake entry commits to */
+	char content[65];
 } sl_rows;
 
-/* Everything intake can work out without the store: the bytes' hash and
- * the list columns. Takes d (freed with the rows). */
-sl_rc sl_rows_prepare(sl_rows *p, sl_dossier *d, const char *buf, size_t len);
+/* Everything intake can work out without the store, hashing with h.
+ * Takes d (freed with the rows). */
+sl_rc sl_rows_prepare(sl_rows *p, sl_dossier *d, const char *buf, size_t len,
+                      sl_hasher *h);
 void sl_rows_free(sl_rows *p);
-/* The digest of the rows, in the order replay.c reads them back. */
-void sl_rows_digest(const sl_rows *p, sl_hasher *h, char hex[65]);
 
 /* The statements of an import, prepared once. */
 typedef struct sl_rows_writer sl_rows_writer;

@@ -225,13 +225,11 @@ static sl_rc audit_intake(sl_importer *im, const sl_rows *pp, const char *zone,
                           json_t *reasons)
 {
 	const sl_dossier *d = pp->d;
-	char content[65];
-	sl_rows_digest(pp, im->sha, content);
 	json_t *det = json_pack(
 	    "{s:s, s:O, s:s, s:s?, s:s, s:s, s:b, s:b, s:I}", "decision",
 	    sl_intake_name(dec), "reasons", reasons, "agency", d->agency,
-	    "zone", *zone ? zone : NULL, "sha256", pp->hex, "content", content,
-	    "reintake", reintake, "duplicate", duplicate, "rules",
+	    "zone", *zone ? zone : NULL, "sha256", pp->hex, "content",
+	    pp->content, "reintake", reintake, "duplicate", duplicate, "rules",
 	    (json_int_t)sl_rules_version(im->rules));
 	if (!det)
 		return sl_error(SL_ESYS, _("out of memory"));
@@ -354,7 +352,7 @@ sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
 	sl_dossier *d = NULL;
 	sl_rc rc = sl_dossier_parse(buf, len, name, &im->lim, &d);
 	sl_rows pp;
-	if (!rc && !(rc = sl_rows_prepare(&pp, d, buf, len))) {
+	if (!rc && !(rc = sl_rows_prepare(&pp, d, buf, len, im->sha))) {
 		rc = import_parsed(im, &pp, buf, len, out);
 		sl_rows_free(&pp);
 	}
@@ -441,6 +439,7 @@ typedef struct {
 	FILE *in;
 	const char *name;
 	const sl_dossier_limits *lim;
+	sl_hasher *sha; /* the reader's */
 	pthread_mutex_t mu;
 	pthread_cond_t put_cv, take_cv; /* the reader's wait, the writer's */
 	qitem *q;                       /* QCAP */
@@ -542,8 +541,8 @@ static void *parse_lines(void *arg)
 			it.rc =
 			    sl_dossier_parse(it.buf, it.len, nm, st->lim, &d);
 			if (!it.rc)
-				it.rc =
-				    sl_rows_prepare(&it.p, d, it.buf, it.len);
+				it.rc = sl_rows_prepare(&it.p, d, it.buf,
+				                        it.len, st->sha);
 			if (it.rc)
 				snprintf(it.msg, sizeof it.msg, "%s",
 				         sl_errmsg());
@@ -627,6 +626,7 @@ static void stream_free(stream *st)
 	}
 	free(st->q);
 	free(st->done);
+	sl_hasher_free(st->sha);
 	pthread_mutex_destroy(&st->mu);
 	pthread_cond_destroy(&st->put_cv);
 	pthread_cond_destroy(&st->take_cv);
@@ -645,7 +645,8 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 	pthread_condattr_destroy(&ca);
 	st.q = calloc(QCAP, sizeof *st.q);
 	st.done = calloc(QCAP, sizeof *st.done);
-	if (!st.q || !st.done) {
+	st.sha = sl_hasher_new();
+	if (!st.q || !st.done || !st.sha) {
 		stream_free(&st);
 		return sl_error(SL_ESYS, _("out of memory"));
 	}
