@@ -44,3 +44,9 @@ void sl_db_cache(sl_store *s, int kib)
 	/* a cache that cannot be resized only costs speed */
 	sqlite3_exec(s->db, sql, 0, 0, 0);
 }
+
+void sl_db_checkpoint_every(sl_store *s, int pages)
+{
+	/* as the cache: a bound that cannot be set only costs speed */
+	sqlite3_wal_autocheckpoint(s->db, pages > 0 ? pages : 1000);
+}

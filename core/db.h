@@ -35,5 +35,11 @@ void sl_db_read_end(sl_store *s, int own);
  * memory, or 0 for the default. A run that writes many pages in one
  * transaction keeps them from being spilled and written twice. */
 void sl_db_cache(sl_store *s, int kib);
+/* How many pages the write-ahead log may hold before a commit copies them
+ * into the store (a checkpoint), or 0 for the default (1000). A long run
+ * of batches that each write thousands of pages otherwise checkpoints at
+ * every commit, and the pages it rewrites batch after batch (the indexes,
+ * the tables' last pages) are copied and synced each time. */
+void sl_db_checkpoint_every(sl_store *s, int pages);
 
 #endif
