@@ -700,6 +700,7 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 	/* a transaction and a signature a batch; a larger page cache keeps
 	 * a batch's written pages from being spilled and rewritten */
 	sl_db_cache(s, 32768);
+	sl_db_checkpoint_every(s, 8192); /* as an import (import.c) */
 	if (!rc && t->n && own_tx)
 		rc = sl_tx_begin_unchanged(s); /* see sl_review_run */
 	int64_t batch_t0 = sl_mono_ms();
@@ -741,6 +742,7 @@ static sl_rc run_todo(sl_store *s, struct plugins *pl, const todo_list *t,
 			sl_tx_rollback(s);
 	}
 	sl_db_cache(s, 0);
+	sl_db_checkpoint_every(s, 0);
 	for (int i = 0; i < V__N; i++)
 		sqlite3_finalize(v.q[i]);
 	for (int k = 0; k < AHEAD; k++)
