@@ -82,7 +82,6 @@ void sl_rows_free(sl_rows *p)
 	memset(p, 0, sizeof *p);
 }
 
-/* Takes d. */
 /* The digest of the rows store_children() and the cases row hold, in the
  * order replay.c reads them back (canon.h). */
 static void rows_digest(const sl_rows *p, sl_hasher *h, char hex[65])
@@ -119,6 +118,7 @@ static void rows_digest(const sl_rows *p, sl_hasher *h, char hex[65])
 	sl_hex(out, sizeof out, hex);
 }
 
+/* Takes d. */
 sl_rc sl_rows_prepare(sl_rows *p, sl_dossier *d, const char *buf, size_t len,
                       sl_hasher *h)
 {
