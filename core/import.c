@@ -503,6 +503,12 @@ static int read_line(FILE *f, char **buf, size_t *cap, size_t max, size_t *len,
 	return 1;
 }
 
+static void qitem_free(qitem *it)
+{
+	sl_rows_free(&it->p);
+	free(it->buf);
+}
+
 /* Whether the queue takes a line of len bytes (always, when empty). */
 static int room(const stream *st, size_t len)
 {
@@ -557,8 +563,7 @@ static void *parse_lines(void *arg)
 		while (st->ndone) { /* free what the writer is done with */
 			qitem dn = st->done[--st->ndone];
 			pthread_mutex_unlock(&st->mu);
-			sl_rows_free(&dn.p);
-			free(dn.buf);
+			qitem_free(&dn);
 			pthread_mutex_lock(&st->mu);
 		}
 		while (!st->stop && !room(st, it.len)) {
@@ -572,8 +577,7 @@ static void *parse_lines(void *arg)
 		}
 		if (st->stop) {
 			pthread_mutex_unlock(&st->mu);
-			sl_rows_free(&it.p);
-			free(it.buf);
+			qitem_free(&it);
 			return NULL;
 		}
 		st->q[(st->head + st->n) % QCAP] = it;
@@ -619,17 +623,11 @@ static sl_rc wait_input(sl_importer *im, stream *st)
 
 static void stream_free(stream *st)
 {
-	for (; st->n; st->head = (st->head + 1) % QCAP, st->n--) {
-		/* queued after the writer stopped */
-		qitem *it = &st->q[st->head];
-		sl_rows_free(&it->p);
-		free(it->buf);
-	}
-	while (st->ndone) {
-		qitem *it = &st->done[--st->ndone];
-		sl_rows_free(&it->p);
-		free(it->buf);
-	}
+	/* queued after the writer stopped; done, not yet freed by the reader */
+	for (; st->n; st->head = (st->head + 1) % QCAP, st->n--)
+		qitem_free(&st->q[st->head]);
+	while (st->ndone)
+		qitem_free(&st->done[--st->ndone]);
 	free(st->q);
 	free(st->done);
 	sl_hasher_free(st->sha);
@@ -672,8 +670,7 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 		st.head = (st.head + 1) % QCAP;
 		st.n--;
 		st.bytes -= it.len;
-		if (st.put_waits && st.n <= QCAP / 2 &&
-		    (!st.n || st.bytes + st.want <= QBYTES))
+		if (st.put_waits && st.n <= QCAP / 2 && room(&st, st.want))
 			pthread_cond_signal(&st.put_cv);
 		pthread_mutex_unlock(&st.mu);
 
@@ -696,8 +693,7 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 			it.p.d = NULL;
 		}
 		pthread_mutex_unlock(&st.mu);
-		sl_rows_free(&it.p); /* the reader has finished: free here */
-		free(it.buf);
+		qitem_free(&it); /* the reader has finished: free here */
 		if ((rc && rc != SL_EINPUT) || stop)
 			break;
 		rc = SL_OK;
