@@ -14,7 +14,8 @@ void *sl_arena_alloc(sl_arena *a, size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
 	if (!a->head || a->head->used + n > a->head->cap) {
-		size_t cap = n > 65536 ? n : 65536;
+		size_t least = a->chunk ? a->chunk : 65536;
+		size_t cap = n > least ? n : least;
 		sl_arena_chunk *c = malloc(sizeof *c + cap);
 		if (!c) {
 			a->failed = 1;

@@ -13,6 +13,9 @@ typedef struct sl_arena_chunk sl_arena_chunk;
 
 typedef struct {
 	sl_arena_chunk *head;
+	/* the least a new chunk holds; 0 for 64 KiB. Set it before the
+	 * first allocation to fit what the arena is for. */
+	size_t chunk;
 	int failed;
 } sl_arena;
 

@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "arena.h"
 #include "err.h"
 
 #define SL_DOSSIER_FORMAT "shenli.case/1"
@@ -104,7 +105,7 @@ typedef struct {
 } sl_supplement;
 
 typedef struct sl_dossier {
-	json_t *root; /* owns every string below (they point into it) */
+	json_t *root; /* every string below points into it */
 	const char *case_id, *agency, *transferred_on;
 	sl_subject subject;
 	sl_fact *facts;
@@ -119,6 +120,8 @@ typedef struct sl_dossier {
 	/* private: indexes into facts[] and evidence[] sorted by id, for the
 	 * lookups below */
 	size_t *fact_order, *evidence_order;
+	/* private: holds root, all of it (jsonmem.h) */
+	sl_arena mem;
 } sl_dossier;
 
 /*
