@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "canon.h"
+#include "jsonmem.h"
 #include "lifecycle.h"
 #include "names.h"
 #include "osacct.h"
@@ -87,6 +88,11 @@ struct sl_replay {
 	int64_t case_entries; /* entries of a replayed case applied */
 	interns in;
 	sl_hasher *h;
+	/* the details of the entry being applied: parsed into this arena,
+	 * which is emptied (its first chunk kept) after each entry, so that
+	 * a log of a million entries is not a million trees malloc'd and
+	 * freed node by node (jsonmem.h) */
+	sl_arena details;
 };
 
 static uint64_t hash_str(const char *s)
@@ -237,6 +243,7 @@ sl_replay *sl_replay_new(const uint8_t store_id[16], sl_replay_mode mode,
 	memcpy(r->store_id, store_id, 16);
 	r->g = start ? start : sl_registry_new();
 	r->h = sl_hasher_new();
+	r->details.chunk = 16384; /* an entry's tree is 1-4 KiB */
 	r->prev_seq = prev_seq;
 	if (prev_hash)
 		memcpy(r->prev_hash, prev_hash, SL_SHA256_LEN);
@@ -262,6 +269,7 @@ void sl_replay_free(sl_replay *r)
 	interns_free(&r->in);
 	sl_registry_free(r->g);
 	sl_hasher_free(r->h);
+	sl_arena_free(&r->details);
 	free(r);
 }
 
@@ -1229,20 +1237,21 @@ sl_rc sl_replay_apply(sl_replay *r, const sl_audit_entry *e, int first)
 		r->case_entries++;
 	}
 	json_error_t jerr;
+	sl_jsonmem_begin(&r->details);
 	x.d = json_loads(e->details, JSON_REJECT_DUPLICATES, &jerr);
-	if (!json_is_object(x.d)) {
-		json_decref(x.d);
-		return bad(&x, "%s", _("its details are not a JSON object"));
-	}
+	sl_jsonmem_end();
 	/* the OS account is what sl_audit writes or absent (an older
 	 * store); the chain and the signature already say it is unchanged */
 	sl_os_account os;
-	if (sl_osacct_from_details(x.d, &os) < 0) {
-		json_decref(x.d);
-		return bad(&x, "%s",
-		           _("the OS account it records is malformed"));
-	}
 	sl_rc rc = SL_OK;
+	if (!json_is_object(x.d))
+		rc = bad(&x, "%s", _("its details are not a JSON object"));
+	else if (sl_osacct_from_details(x.d, &os) < 0)
+		rc = bad(&x, "%s", _("the OS account it records is malformed"));
+	if (rc) {
+		sl_arena_reset(&r->details);
+		return rc;
+	}
 	if (fn != h_init && fn != h_user_enrol) {
 		x.u = sl_registry_user(r->g, e->actor);
 		if (!x.u)
@@ -1266,7 +1275,7 @@ sl_rc sl_replay_apply(sl_replay *r, const sl_audit_entry *e, int first)
 	}
 	if (!rc)
 		rc = fn(&x);
-	json_decref(x.d);
+	sl_arena_reset(&r->details); /* x.d and all below it */
 	if (!rc) {
 		r->prev_seq = e->seq;
 		memcpy(r->prev_hash, e->hash, SL_SHA256_LEN);
