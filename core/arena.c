@@ -42,6 +42,14 @@ const char *sl_arena_str(sl_arena *a, const char *s)
 	return d;
 }
 
+size_t sl_arena_held(const sl_arena *a)
+{
+	size_t n = 0;
+	for (const sl_arena_chunk *c = a->head; c; c = c->next)
+		n += sizeof *c + c->cap;
+	return n;
+}
+
 void sl_arena_reset(sl_arena *a)
 {
 	while (a->head && a->head->next) {

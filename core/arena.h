@@ -22,6 +22,8 @@ typedef struct {
 void *sl_arena_alloc(sl_arena *a, size_t n);
 /* A copy of s (NULL for NULL). */
 const char *sl_arena_str(sl_arena *a, const char *s);
+/* The bytes its chunks hold, used or not. */
+size_t sl_arena_held(const sl_arena *a);
 /* Keep the first chunk; free the rest. */
 void sl_arena_reset(sl_arena *a);
 void sl_arena_free(sl_arena *a);

@@ -1142,6 +1142,11 @@ sl_rc sl_dossier_parse(const char *buf, size_t len, const char *name,
 	return SL_OK;
 }
 
+size_t sl_dossier_held(const sl_dossier *d)
+{
+	return d ? sl_arena_held(&d->mem) : 0;
+}
+
 void sl_dossier_free(sl_dossier *d)
 {
 	if (!d)

@@ -413,7 +413,9 @@ json_t *sl_import_json(const sl_import_res *r)
  * Streams: a second thread reads and parses lines while this one decides
  * and writes. Parsing (jansson plus validation) is about half the work of
  * an import and needs nothing from the store, so on two cores the two
- * halves overlap. The queue between them is bounded in items and bytes.
+ * halves overlap. The queue between them is bounded in items and in bytes:
+ * a dossier's line and its parsed tree (about eight times the line), so
+ * that a stream of large dossiers holds QBYTES, not QBYTES of lines.
  *
  * How the two meet decides whether they overlap at all. Handed over one
  * dossier at a time, through a queue of 64, they mostly took turns: each
@@ -421,12 +423,12 @@ json_t *sl_import_json(const sl_import_res *r)
  * and then the writer, faster than the reader, found the queue empty at
  * every other dossier and slept, each wake-up costing about as long as a
  * dossier. So the queue holds what the reader parses while a batch
- * commits (a parsed dossier of the sample's size holds about 25 KiB: the
- * queue full, 25 MiB), and each side wakes the other only with a share to give:
- * the reader once WAKE dossiers wait (or before it sleeps itself), the writer
- * once the queue is down to half. A writer waiting on an empty queue still
- * looks again after WAIT_MS, so that a dossier trickling in from a pipe is
- * not held back; after twice that if it found nothing, and so on up to
+ * commits (a dossier of the sample's size, with its tree, about 20 KiB:
+ * the queue full, 20 MiB), and each side wakes the other only with a share to
+ * give: the reader once WAKE dossiers wait (or before it sleeps itself), the
+ * writer once the queue is down to half. A writer waiting on an empty queue
+ * still looks again after WAIT_MS, so that a dossier trickling in from a pipe
+ * is not held back; after twice that if it found nothing, and so on up to
  * WAIT_MAX_MS, so that a pipe that stays quiet costs no busy waiting.
  */
 #define QCAP 1024
@@ -438,6 +440,7 @@ json_t *sl_import_json(const sl_import_res *r)
 typedef struct {
 	char *buf;
 	size_t len;
+	size_t weight; /* its line and its parsed tree: what QBYTES counts */
 	long line;
 	sl_rows p; /* p.d NULL: malformed, see rc/msg */
 	sl_rc rc;
@@ -512,10 +515,10 @@ static void qitem_free(qitem *it)
 	free(it->buf);
 }
 
-/* Whether the queue takes a line of len bytes (always, when empty). */
-static int room(const stream *st, size_t len)
+/* Whether the queue takes an item of weight bytes (always, when empty). */
+static int room(const stream *st, size_t weight)
 {
-	return st->n < QCAP && (!st->n || st->bytes + len <= QBYTES);
+	return st->n < QCAP && (!st->n || st->bytes + weight <= QBYTES);
 }
 
 static void *parse_lines(void *arg)
@@ -562,6 +565,7 @@ static void *parse_lines(void *arg)
 				snprintf(it.msg, sizeof it.msg, "%s",
 				         sl_errmsg());
 		}
+		it.weight = it.len + sl_dossier_held(it.p.d);
 		pthread_mutex_lock(&st->mu);
 		while (st->ndone) { /* free what the writer is done with */
 			qitem dn = st->done[--st->ndone];
@@ -569,12 +573,12 @@ static void *parse_lines(void *arg)
 			qitem_free(&dn);
 			pthread_mutex_lock(&st->mu);
 		}
-		while (!st->stop && !room(st, it.len)) {
+		while (!st->stop && !room(st, it.weight)) {
 			/* what is queued goes, before the reader sleeps */
 			if (st->take_waits)
 				pthread_cond_signal(&st->take_cv);
 			st->put_waits = 1;
-			st->want = it.len;
+			st->want = it.weight;
 			pthread_cond_wait(&st->put_cv, &st->mu);
 			st->put_waits = 0;
 		}
@@ -585,7 +589,7 @@ static void *parse_lines(void *arg)
 		}
 		st->q[(st->head + st->n) % QCAP] = it;
 		st->n++;
-		st->bytes += it.len;
+		st->bytes += it.weight;
 		if (st->take_waits && st->n >= WAKE)
 			pthread_cond_signal(&st->take_cv);
 		pthread_mutex_unlock(&st->mu);
@@ -672,7 +676,7 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 		qitem it = st.q[st.head];
 		st.head = (st.head + 1) % QCAP;
 		st.n--;
-		st.bytes -= it.len;
+		st.bytes -= it.weight;
 		if (st.put_waits && st.n <= QCAP / 2 && room(&st, st.want))
 			pthread_cond_signal(&st.put_cv);
 		pthread_mutex_unlock(&st.mu);

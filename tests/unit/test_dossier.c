@@ -1281,6 +1281,10 @@ static void test_parsed_on_another_thread(void **st)
 	assert_string_equal(d->case_id, "ZRJ-2024-013");
 	assert_string_equal(d->facts[0].summary,
 	                    "2019年至2022年违规设立小金库,用于租用私家车");
+	/* what the import's queue counts for it: the tree is larger than
+	 * the text it came from */
+	assert_true(sl_dossier_held(d) > strlen(EXAMPLE));
+	assert_int_equal(sl_dossier_held(NULL), 0);
 	sl_dossier_free(d);
 	/* this thread's jansson is malloc's still */
 	json_t *j = json_pack("[s]", "after");
