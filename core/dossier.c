@@ -1095,17 +1095,18 @@ sl_rc sl_dossier_parse(const char *buf, size_t len, const char *name,
 	if (rc)
 		return rc;
 
-	/* DECODE_ANY so that a top-level scalar gets our message below;
-	 * \u0000 stays refused (no JSON_ALLOW_NUL) and the EOF check refuses
-	 * trailing data. */
 	sl_dossier *d = calloc(1, sizeof *d);
 	if (!d)
 		return oom();
 	/* The tree is about eight times the text it came from (15 KiB for
 	 * 1.9 KB, the demo docket's); one chunk holds a usual dossier's
 	 * (jsonmem.h). */
-	d->mem.chunk = len > TREE_CHUNK_MAX / 8 ? TREE_CHUNK_MAX
-	                                        : (len * 8 + 1023) & ~1023ul;
+	d->mem.chunk = len > TREE_CHUNK_MAX / 8
+	                   ? TREE_CHUNK_MAX
+	                   : (len * 8 + 1023) & ~(size_t)1023;
+	/* DECODE_ANY so that a top-level scalar gets our message below;
+	 * \u0000 stays refused (no JSON_ALLOW_NUL) and the EOF check refuses
+	 * trailing data. */
 	sl_jsonmem_begin(&d->mem);
 	json_t *root = json_loadb(
 	    buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
