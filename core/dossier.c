@@ -1107,10 +1107,8 @@ sl_rc sl_dossier_parse(const char *buf, size_t len, const char *name,
 	/* DECODE_ANY so that a top-level scalar gets our message below;
 	 * \u0000 stays refused (no JSON_ALLOW_NUL) and the EOF check refuses
 	 * trailing data. */
-	sl_jsonmem_begin(&d->mem);
-	json_t *root = json_loadb(
-	    buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
-	sl_jsonmem_end();
+	json_t *root = sl_jsonmem_loadb(
+	    &d->mem, buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	d->root = root;
 	if (!root)
 		rc = load_error(&c, buf, len, &jerr);

@@ -13,9 +13,9 @@ static void *jm_malloc(size_t n)
 
 static void jm_free(void *p)
 {
-	/* Inside the pair, what jansson frees came from the arena: it is
-	 * let go with the arena. (jansson frees its temporaries and, on a
-	 * parse error, the partial tree; both are the arena's.) */
+	/* During sl_jsonmem_loadb, what jansson frees came from the arena:
+	 * it is let go with the arena. (jansson frees its temporaries and,
+	 * on a parse error, the partial tree; both are the arena's.) */
 	if (!current)
 		free(p);
 }
@@ -28,12 +28,11 @@ __attribute__((constructor)) static void jm_install(void)
 	json_set_alloc_funcs(jm_malloc, jm_free);
 }
 
-void sl_jsonmem_begin(sl_arena *a)
+json_t *sl_jsonmem_loadb(sl_arena *a, const char *buf, size_t len, size_t flags,
+                         json_error_t *error)
 {
 	current = a;
-}
-
-void sl_jsonmem_end(void)
-{
+	json_t *j = json_loadb(buf, len, flags, error);
 	current = NULL;
+	return j;
 }

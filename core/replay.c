@@ -1237,9 +1237,8 @@ sl_rc sl_replay_apply(sl_replay *r, const sl_audit_entry *e, int first)
 		r->case_entries++;
 	}
 	json_error_t jerr;
-	sl_jsonmem_begin(&r->details);
-	x.d = json_loads(e->details, JSON_REJECT_DUPLICATES, &jerr);
-	sl_jsonmem_end();
+	x.d = sl_jsonmem_loadb(&r->details, e->details, strlen(e->details),
+	                       JSON_REJECT_DUPLICATES, &jerr);
 	/* the OS account is what sl_audit writes or absent (an older
 	 * store); the chain and the signature already say it is unchanged */
 	sl_os_account os;

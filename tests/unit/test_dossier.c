@@ -1228,23 +1228,22 @@ static void test_mutations(void **st)
 	free(buf);
 }
 
-/* Inside the pair, jansson allocates from the arena: the tree goes with
- * the arena, never json_decref'd, and a parse that fails mid-way leaves
- * its partial tree there too (LSan and valgrind see a leak). Outside it,
- * before and after, jansson's values are malloc'd and free'd as ever: one
- * freed into or out of the arena by mistake aborts in free() or under
- * ASan. */
+/* sl_jsonmem_loadb parses from the arena: the tree goes with the arena,
+ * never json_decref'd, and a parse that fails mid-way leaves its partial
+ * tree there too (LSan and valgrind see a leak). Before and after,
+ * jansson's values are malloc'd and free'd as ever: one freed into or out
+ * of the arena by mistake aborts in free() or under ASan. */
 static void test_jsonmem_arena(void **st)
 {
 	(void)st;
+	static const char doc[] = "{\"a\": [1, \"two\", {\"b\": null}]}",
+	                  cut[] = "{\"a\": [1, {\"b\": ";
 	sl_arena a = {0};
 	json_error_t e;
-	json_t *before = json_pack("{s:s}", "k", "made before the pair");
-	sl_jsonmem_begin(&a);
-	json_t *t = json_loads("{\"a\": [1, \"two\", {\"b\": null}]}", 0, &e);
-	json_t *partial = json_loads("{\"a\": [1, {\"b\": ", 0, &e);
-	sl_jsonmem_end();
-	json_t *after = json_string("made after the pair");
+	json_t *before = json_pack("{s:s}", "k", "made before the parse");
+	json_t *t = sl_jsonmem_loadb(&a, doc, strlen(doc), 0, &e);
+	json_t *partial = sl_jsonmem_loadb(&a, cut, strlen(cut), 0, &e);
+	json_t *after = json_string("made after the parse");
 	assert_non_null(t);
 	assert_null(partial);
 	assert_non_null(a.head); /* the tree came from the arena */
@@ -1253,7 +1252,7 @@ static void test_jsonmem_arena(void **st)
 	    "two");
 	json_decref(before);
 	sl_arena_free(&a); /* t with it */
-	assert_string_equal(json_string_value(after), "made after the pair");
+	assert_string_equal(json_string_value(after), "made after the parse");
 	json_decref(after);
 }
 
