@@ -84,11 +84,13 @@ static sl_rc name_one(sl_store *s, const sl_case_rec *c, const char *id,
 		return sl_error(SL_EINPUT, _("no active user '%s'"), id);
 	sl_case_ref cr = sl_case_ref_of(c);
 	sl_verdict v = sl_policy_candidate(&u, &cr);
-	if (v == SL_DENY_NOT_REVIEWER) { /* a mistake, not a breach */
+	if (v == SL_DENY_NOT_REVIEWER) {
+		/* refused for the named user's role (exit 4, as spec/cli.md
+		 * has it), but a mistake, not a breach: not logged as one */
 		char msg[384];
 		sl_policy_explain(v, &u, SL_ACT_CASE_ASSIGN, &cr, msg,
 		                  sizeof msg);
-		return sl_error(SL_EINPUT, "%s", msg);
+		return sl_error(SL_EPERM, "%s", msg);
 	}
 	if (v)
 		return sl_guard_refuse(s, v, &u, SL_ACT_CASE_ASSIGN, &cr);

@@ -26,3 +26,14 @@ json_t *sl_json_strings(const char *const *v, size_t n)
 		}
 	return a;
 }
+
+json_t *sl_json_ints(const int *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_integer(v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}

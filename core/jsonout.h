@@ -14,5 +14,7 @@
 json_t *sl_json_utc(int64_t ms);
 /* ["a", "b"]; NULL if out of memory. */
 json_t *sl_json_strings(const char *const *v, size_t n);
+/* [1, 2]; NULL if out of memory. */
+json_t *sl_json_ints(const int *v, size_t n);
 
 #endif

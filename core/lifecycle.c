@@ -37,6 +37,9 @@ static const struct {
     {SL_ST_RETURNED, SL_EV_RESUBMIT, SL_ST_IN_REVIEW},
     {SL_ST_IN_REVIEW, SL_EV_DELIBERATE, SL_ST_DELIBERATED},
     {SL_ST_DELIBERATED, SL_EV_DELIBERATE, SL_ST_DELIBERATED},
+    /* the deliberation may send it back; resubmitted, it is deliberated
+     * again, on the team's opinions as they then stand */
+    {SL_ST_DELIBERATED, SL_EV_RETURN, SL_ST_RETURNED},
     {SL_ST_DELIBERATED, SL_EV_SIGNOFF, SL_ST_SIGNED_OFF},
 };
 

@@ -217,6 +217,29 @@ static sl_rc check_panel_parts(sl_store *s, int64_t ref, const json_t *o,
 	return SL_OK;
 }
 
+static sl_rc add_circumstance(const sl_rules *r, json_t *arr, const char *c);
+
+/* The file's circumstances are the rules' as the options' are (by code or
+ * Chinese name), each stored by its code. */
+static sl_rc check_circumstances(const sl_rules *r, json_t *o)
+{
+	json_t *circ = json_object_get(o, "circumstances"), *v;
+	json_t *codes = json_array();
+	size_t i;
+	sl_rc rc = codes ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
+	json_array_foreach(circ, i, v)
+	{
+		if (rc ||
+		    (rc = add_circumstance(r, codes, json_string_value(v))))
+			break;
+	}
+	if (!rc && circ &&
+	    json_object_set(o, "circumstances", codes)) /* same length */
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	json_decref(codes);
+	return rc;
+}
+
 /* Parse and check the file; *out is the opinion to store. */
 static sl_rc parse(sl_store *s, int64_t ref, const char *case_id,
                    const char *buf, size_t len, int panel, json_t **out)
@@ -245,7 +268,8 @@ static sl_rc parse(sl_store *s, int64_t ref, const char *case_id,
 	    !(rc = check_panel_parts(s, ref, o, panel)) &&
 	    !(rc = sl_rules_load(s, &r)) &&
 	    !(rc = check_sanction(r, o, "party_sanction", "party")) &&
-	    !(rc = check_sanction(r, o, "gov_sanction", "gov"))) {
+	    !(rc = check_sanction(r, o, "gov_sanction", "gov")) &&
+	    !(rc = check_circumstances(r, o))) {
 		*out = o;
 		o = NULL;
 	}
@@ -356,6 +380,50 @@ static sl_rc read_back(sl_store *s, int64_t ref, const char *case_id, int panel,
 	                        case_id);
 }
 
+/* The panel deliberates on the team's work (DOMAIN.md, lifecycle 2 and
+ * 5): the checks have run on the dossier as it stands, and at least
+ * min_team of the team have recorded their own opinions. Without them a
+ * deliberated case could never be signed off: reviewers record opinions
+ * only while it is in review. */
+static sl_rc panel_ready(sl_store *s, int64_t ref, const char *case_id)
+{
+	sl_rules *r;
+	sl_rc rc = sl_rules_load(s, &r);
+	if (rc)
+		return rc;
+	int min_team = sl_rules_min_team(r);
+	sl_rules_free(r);
+	sqlite3_stmt *st;
+	if (sl_db_prepare(s,
+	                  "SELECT checked_rev = rev, (SELECT count(DISTINCT"
+	                  " o.author) FROM opinions o JOIN assignments a ON"
+	                  " a.case_ref = o.case_ref AND a.user_id = o.author"
+	                  " WHERE o.case_ref = c.id AND o.panel = 0)"
+	                  " FROM cases c WHERE c.id = ?",
+	                  &st))
+		return sl_db_err(s, _("reading a case"));
+	sqlite3_bind_int64(st, 1, ref);
+	int step = sqlite3_step(st);
+	int checked = step == SQLITE_ROW && sqlite3_column_int(st, 0);
+	int opinions = step == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW)
+		return sl_db_err(s, _("reading a case"));
+	if (!checked)
+		return sl_error(SL_EPERM,
+		                _("case %s: the checks have not run on the "
+		                  "dossier as it stands; run 'review run' "
+		                  "before the panel deliberates"),
+		                case_id);
+	if (opinions < min_team)
+		return sl_error(SL_EPERM,
+		                _("case %s: %d of the team have recorded "
+		                  "their opinions, and the panel deliberates "
+		                  "on at least %d"),
+		                case_id, opinions, min_team);
+	return SL_OK;
+}
+
 static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
                           size_t len, int panel, int64_t *refp)
 {
@@ -370,7 +438,8 @@ static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
 	*refp = ref;
 	if (panel) {
 		if ((rc = sl_lifecycle_next(case_id, state, SL_EV_DELIBERATE,
-		                            &next)))
+		                            &next)) ||
+		    (rc = panel_ready(s, ref, case_id)))
 			return rc;
 	} else if (state != SL_ST_IN_REVIEW) {
 		return sl_error(SL_EPERM,

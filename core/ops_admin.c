@@ -57,6 +57,21 @@ sl_rc sl_store_init(const sl_init_req *rq, sl_init_res *out)
 	sl_rc rc = sl_passphrase_acceptable(rq->pass, rq->plen);
 	if (rc)
 		return rc;
+	/* every key read before the store is made: a bad one leaves nothing
+	 * behind (a store half made would refuse the next init) */
+	char ids[16][17];
+	if (rq->n_trust > 16)
+		return sl_error(SL_EINPUT, _("at most 16 keys to trust"));
+	for (size_t i = 0; i < rq->n_trust; i++) {
+		uint8_t raw[32];
+		if ((rc = sl_key_file_read(rq->trust[i], raw, ids[i])))
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(ids[i], ids[j]))
+				return sl_error(SL_EINPUT,
+				                _("key %s is given twice"),
+				                ids[i]);
+	}
 	sl_store *s = NULL;
 	if ((rc = sl_store_create(rq->path, rq->admin, rq->pass, rq->plen, &s)))
 		return rc;
@@ -231,14 +246,42 @@ json_t *sl_plugin_verify_json(const sl_plugin_verify_row *r)
 	                 r->error);
 }
 
+struct pkg_check {
+	sl_store *s;
+	sl_rc rc;
+};
+
 /* ---- the audit log
  * ----------------------------------------------------------- */
+
+static int check_pkg(const sl_pkg_info *p, void *ud)
+{
+	struct pkg_check *c = ud;
+	c->rc = sl_pkg_check(c->s, p);
+	return c->rc != SL_OK;
+}
+
+/* Every installed package's payload is the one the log says an admin
+ * installed, byte for byte: a plugin or script changed under the store is
+ * tampering as much as a changed page (spec/cli.md, exit 6). */
+static sl_rc check_packages(sl_store *s)
+{
+	static const sl_pkg_kind kinds[] = {SL_PKG_PLUGIN, SL_PKG_SCRIPT,
+	                                    SL_PKG_RULES, SL_PKG_TEMPLATE};
+	struct pkg_check c = {s, SL_OK};
+	sl_rc rc = SL_OK;
+	for (size_t i = 0; !rc && !c.rc && i < 4; i++)
+		rc = sl_pkg_list(s, kinds[i], check_pkg, &c);
+	return c.rc ? c.rc : rc;
+}
 
 sl_rc sl_audit_verify(sl_store *s, const char *anchor, sl_audit_report *out)
 {
 	memset(out, 0, sizeof *out);
 	sl_rc rc = sl_guard(s, SL_ACT_AUDIT_VERIFY, "audit");
-	return rc ? rc : sl_store_verify(s, anchor, out);
+	if (!rc)
+		rc = sl_store_verify(s, anchor, out);
+	return rc ? rc : check_packages(s);
 }
 
 json_t *sl_audit_verify_json(const sl_audit_report *r, const char *anchor)

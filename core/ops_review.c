@@ -212,13 +212,9 @@ void sl_outline_res_free(sl_outline_res *r)
 
 json_t *sl_resubmit_json(const sl_resubmit_res *r)
 {
-	json_t *answered = json_array(), *open = json_array();
-	for (size_t i = 0; answered && i < r->n_answered; i++)
-		if (json_array_append_new(answered,
-		                          json_integer(r->answered[i]))) {
-			json_decref(answered);
-			answered = NULL;
-		}
+	json_t *answered = sl_json_ints(r->answered, r->n_answered),
+	       *withdrawn = sl_json_ints(r->withdrawn, r->n_withdrawn),
+	       *open = json_array();
 	for (size_t i = 0; open && i < r->n_open; i++)
 		if (json_array_append_new(open, json_pack("{s:i, s:s}", "no",
 		                                          r->open[i].no, "why",
@@ -231,10 +227,10 @@ json_t *sl_resubmit_json(const sl_resubmit_res *r)
 	        ? json_pack("{s:i, s:i, s:i}", "blockers", r->blockers,
 	                    "warnings", r->warnings, "notes", r->notes)
 	        : json_null();
-	return json_pack("{s:s, s:i, s:o, s:o, s:o, s:s?}", "case_id",
+	return json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:s?}", "case_id",
 	                 r->case_id, "return_no", r->return_no, "answered",
-	                 answered, "open", open, "checks", checks,
-	                 "checks_not_run",
+	                 answered, "open", open, "withdrawn", withdrawn,
+	                 "checks", checks, "checks_not_run",
 	                 r->checks_ran ? NULL : r->checks_not_run);
 }
 

@@ -42,24 +42,36 @@ static sl_rc step_ok(sl_store *s, sqlite3_stmt *st, const char *what)
 
 /* ---- keys -------------------------------------------------------------- */
 
+sl_rc sl_key_file_read(const char *pem_path, uint8_t raw[32], char id_out[17])
+{
+	char *pem;
+	size_t len;
+	sl_rc rc = sl_file_read(pem_path, 4096, &pem, &len);
+	if (rc)
+		return rc;
+	rc = sl_pubkey_from_pem(pem, len, raw);
+	free(pem);
+	if (rc) {
+		char safe[256], why[256];
+		sl_text_sanitize(pem_path, safe, sizeof safe);
+		snprintf(why, sizeof why, "%s", sl_errmsg()); /* its buffer */
+		return sl_error(rc, "%s: %s", safe, why);
+	}
+	sl_key_id(raw, id_out);
+	return SL_OK;
+}
+
 sl_rc sl_keys_trust(sl_store *s, const char *pem_path, const char *comment,
                     char id_out[17])
 {
 	sl_rc rc = sl_guard(s, SL_ACT_KEYS_MANAGE, pem_path);
 	if (rc)
 		return rc;
-	char *pem;
-	size_t len;
 	uint8_t raw[32];
-	if ((rc = sl_file_read(pem_path, 4096, &pem, &len)))
-		return rc;
-	rc = sl_pubkey_from_pem(pem, len, raw);
-	free(pem);
-	if (rc)
+	if ((rc = sl_key_file_read(pem_path, raw, id_out)))
 		return rc;
 	char note[129];
 	sl_text_sanitize(comment ? comment : "", note, sizeof note);
-	sl_key_id(raw, id_out);
 	const sl_reg_key *known = sl_registry_key(sl_store_registry(s), id_out);
 	int revoked = known ? known->revoked : -1;
 	sqlite3_stmt *st;

@@ -19,6 +19,10 @@
 #include "package.h"
 #include "store.h"
 
+/* The public key in the PEM file at pem_path, and its id (SL_EINPUT,
+ * naming the file, if it holds none). */
+sl_rc sl_key_file_read(const char *pem_path, uint8_t raw[32], char id_out[17]);
+
 /* The installed package of that name and kind (SL_EINPUT if none). */
 sl_rc sl_pkg_get(sl_store *s, const char *name, sl_pkg_kind kind,
                  sl_pkg_info *out);

@@ -39,6 +39,12 @@ void sl_plugin_unload(sl_plugin *p);
 sl_rc sl_plugins_start(sl_store *s, sl_plugin *const *v, size_t n,
                        const char *rules, size_t rules_len, sl_plugrun **out);
 
+/* Check an installed package's bytes, of any kind, against the hash
+ * recorded at install, without loading it or auditing anything (audit
+ * verify: a file changed under the store is tampering, SL_EINTEGRITY
+ * naming it). */
+sl_rc sl_pkg_check(sl_store *s, const sl_pkg_info *pi);
+
 /* Read an installed script's source the same verified way (a sealed copy
  * whose bytes are hashed and compared with the hash recorded at install;
  * SL_EINTEGRITY, audited as script.refused, if it was changed). *src is

@@ -110,8 +110,12 @@ sl_verdict sl_policy_case(const sl_actor *who, sl_action a,
 		return v;
 	if ((v = visible(who, c)))
 		return v;
-	/* one's own opinion is a team member's, whatever the role */
-	if (a == SL_ACT_REVIEW_OPINION && !c->assigned)
+	/* one's own opinion is a team member's, whatever the role; and a
+	 * reviewer records findings on the cases they were assigned
+	 * (DOMAIN.md "Roles"), the leader on any case they may see */
+	if (!c->assigned &&
+	    (a == SL_ACT_REVIEW_OPINION ||
+	     (a == SL_ACT_REVIEW_RUN && (who->role & REVIEWERS))))
 		return SL_DENY_NOT_TEAM;
 	return SL_ALLOW;
 }

@@ -80,8 +80,8 @@ const char *sl_verdict_name(sl_verdict v);
 /* May who do a at all (its role)? */
 sl_verdict sl_policy_role(const sl_actor *who, sl_action a);
 /* May who do a to case c? Role, recusal, zone, a specialist's request
- * and, for one's own opinion, the team. c->assigned says whether who is
- * on c's team. */
+ * and, for one's own opinion or a reviewer's run of the checks, the team.
+ * c->assigned says whether who is on c's team. */
 sl_verdict sl_policy_case(const sl_actor *who, sl_action a,
                           const sl_case_ref *c);
 /* May cand be put on c's review team (c->assigned unused)? Members and

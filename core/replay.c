@@ -692,6 +692,8 @@ static sl_rc case_allows(ctx *x, const case_at *k, sl_action a)
 		           x->who.id, k->agency);
 	if (!sl_policy_case_visible(&x->who, &c))
 		return bad(x, _("the case is not visible to '%s'"), x->who.id);
+	if (sl_policy_case(&x->who, a, &c) == SL_DENY_NOT_TEAM)
+		return bad(x, _("'%s' is not on the case's team"), x->who.id);
 	return SL_OK;
 }
 

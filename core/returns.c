@@ -729,8 +729,8 @@ static sl_rc withdraw_once(sl_store *s, const sl_withdraw_req *rq, int64_t *ref,
 		                rq->case_id);
 	if ((rc = sl_outline_latest(s, *ref, r)))
 		return rc;
-	if (*r == 0)
-		return sl_error(SL_EINPUT, _("case %s has not been returned"),
+	if (*r == 0) /* the case's state, not the request, is wrong */
+		return sl_error(SL_EPERM, _("case %s has not been returned"),
 		                rq->case_id);
 	char origin[32];
 	if ((rc = withdrawable(s, *ref, rq->case_id, *r, rq->item, origin)) ||
@@ -761,6 +761,7 @@ typedef struct {
 	int no;
 	char carried_from[32]; /* "" if the item is its own origin */
 	int answered;          /* by this resubmission */
+	int withdrawn;         /* by the leader: settled, not to be answered */
 	const sl_supplement *entry;
 	char why[160];
 } item_rec;
@@ -803,8 +804,9 @@ static sl_rc outline_recs(sl_store *s, int64_t ref, int r, item_rec **out,
 	*n_out = 0;
 	sqlite3_stmt *st;
 	if (sl_db_prepare(s,
-	                  "SELECT no, carried_from FROM outline_items WHERE"
-	                  " case_ref = ? AND return_no = ? ORDER BY no",
+	                  "SELECT no, carried_from, withdrawn_ms IS NOT NULL"
+	                  " FROM outline_items WHERE case_ref = ? AND"
+	                  " return_no = ? ORDER BY no",
 	                  &st))
 		return sl_db_err(s, _("reading an outline"));
 	sqlite3_bind_int64(st, 1, ref);
@@ -828,6 +830,7 @@ static sl_rc outline_recs(sl_store *s, int64_t ref, int r, item_rec **out,
 		it->no = sqlite3_column_int(st, 0);
 		snprintf(it->carried_from, sizeof it->carried_from, "%s",
 		         COL(st, 1) ? COL(st, 1) : "");
+		it->withdrawn = sqlite3_column_int(st, 2);
 		snprintf(it->why, sizeof it->why, "%s",
 		         "没有针对本项的补查材料");
 	}
@@ -934,6 +937,11 @@ static sl_rc judge(sl_store *s, int64_t ref, int r, const sl_dossier *d,
 			    _("supplement[%zu].item: item %s is answered "
 			      "twice"),
 			    j, safe);
+		else if (it->withdrawn)
+			/* settled by the leader: the agency may not have known
+			 * when it answered. The answer stays in the dossier; it
+			 * answers nothing, as replay.c reads the log. */
+			it->entry = e;
 		else
 			judge_entry(d, (const char *const *)old, n_old, e, it);
 	}
@@ -1039,9 +1047,15 @@ static sl_rc record_answers(sl_store *s, const resubmission *rs, int64_t now,
 	    sl_pool_alloc(out->mem_, (rs->n_items + 1) * sizeof(int));
 	sl_open_item *open =
 	    sl_pool_alloc(out->mem_, (rs->n_items + 1) * sizeof *open);
-	int ok = answered && open;
+	int *withdrawn =
+	    sl_pool_alloc(out->mem_, (rs->n_items + 1) * sizeof(int));
+	int ok = answered && open && withdrawn;
 	for (size_t i = 0; ok && i < rs->n_items; i++) {
 		const item_rec *it = &rs->items[i];
+		if (it->withdrawn) {
+			withdrawn[out->n_withdrawn++] = it->no;
+			continue;
+		}
 		if (!it->answered) {
 			open[out->n_open].no = it->no;
 			open[out->n_open++].why =
@@ -1079,7 +1093,8 @@ static sl_rc record_answers(sl_store *s, const resubmission *rs, int64_t now,
 	sqlite3_finalize(st);
 	out->answered = answered;
 	out->open = open;
-	if (!answered || !open)
+	out->withdrawn = withdrawn;
+	if (!answered || !open || !withdrawn)
 		return sl_error(SL_ESYS, _("out of memory"));
 	return ok ? SL_OK : sl_db_err(s, _("recording the resubmission"));
 }
@@ -1153,7 +1168,7 @@ static sl_rc resubmit_once(sl_store *s, const sl_resubmit_req *rq,
 	}
 	json_t *answers = json_array();
 	int64_t now = sl_tx_clock(s);
-	out->n_answered = out->n_open = 0;
+	out->n_answered = out->n_open = out->n_withdrawn = 0;
 	out->checks_ran = 0;
 	if (!(rc = sl_tx_begin_unchanged(s))) {
 		rc = record_answers(s, &rs, now, answers, out);

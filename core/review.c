@@ -576,7 +576,11 @@ static sl_rc review_run_once(sl_store *s, const char *case_id,
 		if (add_todo(&r, &todo_v))
 			return sl_error(SL_ESYS, _("out of memory"));
 	} else {
+		/* a reviewer's run covers the cases of their teams (policy.c);
+		 * a leader's, every case they may see */
 		sl_case_filter f = {0};
+		if (sl_store_actor(s)->role != SL_ROLE_LEADER)
+			f.assignee = "me";
 		rc = sl_case_list(s, &f, add_todo, &todo_v);
 		if (!rc && todo_v.oom)
 			rc = sl_error(SL_ESYS, _("out of memory"));

@@ -183,7 +183,8 @@ void sl_page_case_actions(sl_html *h, const sl_websess *s, const json_t *show,
 	sl_html_put(h, "<nav class=\"actions\">");
 	if (review && (leader || reviewer))
 		post_button(h, s, id, "run", "运行审查");
-	if (review && leader)
+	/* the deliberation, too, may send the case back */
+	if ((review || sl_same(st, "deliberated")) && leader)
 		action_link(h, id, "return", "退回补查");
 	if ((review && (leader || reviewer)) || sl_same(st, "deliberated") ||
 	    sl_same(st, "signed_off"))

@@ -8,8 +8,15 @@
 --   open_blocker    as found      one per blocker finding of the last
 --                                 review run, with its standard and refs
 --
--- Reads only the view's "checked" and "findings"; never errors on a
--- well-formed view (absent fields read as empty).
+-- A blocker the leader settled is not open: one whose outline item (an
+-- item drawn from it, source "CHECK/CODE" with its refs, or a copy of
+-- that item carried into a later return) was withdrawn with a written
+-- reason (review withdraw). Without this a case at its limit on returns
+-- could never be signed off: the agency did not answer, the check still
+-- finds what it found, and no return is left to ask again.
+--
+-- Reads only the view's "checked", "findings" and "returns"; never errors
+-- on a well-formed view (absent fields read as empty).
 
 local MAX_MESSAGE = 4096 -- bytes, the host's bound on a message
 
@@ -53,7 +60,60 @@ local function copy_refs(refs)
   return out
 end
 
+-- v as an integer if it is a whole number, else fallback
+local function whole(v, fallback)
+  if type(v) == "number" then
+    local n = math.tointeger(v)
+    if n then return n end
+  end
+  return fallback
+end
+
+-- "CHECK/CODE|ref,ref": a finding as the outline item drawn from it names
+-- it (returns.c: its refs, or its standard if it has none)
+local function key(source, refs)
+  local r = {}
+  for _, x in ipairs(list(refs)) do
+    if type(x) == "string" then r[#r + 1] = x end
+  end
+  table.sort(r)
+  return source .. "|" .. table.concat(r, ",")
+end
+
+local function finding_key(f)
+  local refs = list(f.refs)
+  if #refs == 0 then refs = {f.standard} end
+  return key(text(f.check, "?") .. "/" .. text(f.code, "?"), refs)
+end
+
+-- the keys of the findings whose outline items were withdrawn
+local function settled(case)
+  local items, out = {}, {}
+  for ri, ret in ipairs(list(case.returns)) do
+    if type(ret) == "table" then
+      local n = whole(ret.return_no, ri)
+      for ii, item in ipairs(list(ret.items)) do
+        if type(item) == "table" then
+          items[n .. "." .. whole(item.no, ii)] = item
+        end
+      end
+    end
+  end
+  for _, item in pairs(items) do
+    local w = item.withdrawn
+    if type(w) == "table" and type(w.reason) == "string" and #w.reason > 0 then
+      local origin = item
+      if item.source == "carried" then origin = items[item.carried_from] end
+      if type(origin) == "table" and type(origin.source) == "string" then
+        out[key(origin.source, origin.refs)] = true
+      end
+    end
+  end
+  return out
+end
+
 function check(case)
+  local done = settled(case)
   if case.checked ~= true then
     finding{
       standard = "formalities", severity = "blocker",
@@ -63,7 +123,8 @@ function check(case)
     }
   end
   for _, f in ipairs(list(case.findings)) do
-    if type(f) == "table" and f.severity == "blocker" then
+    if type(f) == "table" and f.severity == "blocker" and
+       not done[finding_key(f)] then
       local standard = f.standard
       if not STANDARDS[standard] then standard = "formalities" end
       local message = string.format("尚有未解决的阻断性问题（%s/%s）：%s",

@@ -112,6 +112,14 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * lines, a blank line, the rest): only its usage lines are printed. */
 int cli_usage_error(const char *use, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* An option given a value it does not take (--format docx, --days abc):
+ * the same message and usage lines, but SL_EINPUT (exit 5: spec/cli.md
+ * counts a bad option value as invalid input). A missing value, or an
+ * option or argument that is not there to be given, stays a usage
+ * error. */
+int cli_bad_value(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_bad_value_of(const char *use, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* "shenli [--store PATH] ... COMMAND [ARGS]" */
 extern const char cli_top_synopsis[];
 /* For main: the command about to run (its name, its group or NULL). */

@@ -188,14 +188,15 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		case 's':
 		case 'U':
 			if (!seq_arg(optarg, 0, c == 's' ? &since : &ctx.until))
-				return cli_usage(
+				return cli_bad_value(
 				    _("--%s needs a sequence number"),
 				    c == 's' ? "since" : "until");
 			break;
 		case 'l':
 			if (!seq_arg(optarg, 1, &ctx.limit))
-				return cli_usage(_("--limit needs a number of "
-				                   "entries from 1"));
+				return cli_bad_value(
+				    _("--limit needs a number of "
+				      "entries from 1"));
 			break;
 		case 'a': ctx.action = optarg; break;
 		case 'u': ctx.actor = optarg; break;

@@ -299,7 +299,7 @@ static int list_opts(int argc, char **argv, sl_case_filter *f, int *json)
 		case 'o': f->overdue = 1; break;
 		case 'd':
 			if (!parse_count(optarg, 0, 3650, &days))
-				return cli_usage(
+				return cli_bad_value(
 				    _("--due-within needs a number "
 				      "of working days"));
 			f->due_within = (int)days + 1; /* 0 counts: today */
@@ -307,8 +307,9 @@ static int list_opts(int argc, char **argv, sl_case_filter *f, int *json)
 		case 'A': f->after = optarg; break;
 		case 'l':
 			if (!parse_count(optarg, 1, 1000000, &f->limit))
-				return cli_usage(_("--limit needs a number of "
-				                   "cases from 1"));
+				return cli_bad_value(
+				    _("--limit needs a number of "
+				      "cases from 1"));
 			break;
 		case 'j': *json = 1; break;
 		case 'h': return cli_help();
@@ -692,7 +693,7 @@ static int case_assign(int argc, char **argv, sl_cli *g)
 		switch (c) {
 		case 'a':
 			if (!parse_count(optarg, 1, 32, &auto_n))
-				return cli_usage(
+				return cli_bad_value(
 				    _("--auto needs a number 1-32"));
 			break;
 		case 'j': json = 1; break;
@@ -751,7 +752,7 @@ static int case_extend(int argc, char **argv, sl_cli *g)
 		switch (c) {
 		case 'd':
 			if (!parse_count(optarg, 1, 3650, &days))
-				return cli_usage(
+				return cli_bad_value(
 				    _("--days needs a number of days"));
 			break;
 		case 'j': json = 1; break;
@@ -824,6 +825,10 @@ static int case_resubmit(int argc, char **argv, sl_cli *g)
 			printf(_("  item %lld is still open: %s\n"),
 			       (long long)res.open[i].no,
 			       cli_txt(res.open[i].why));
+		for (size_t i = 0; i < res.n_withdrawn; i++)
+			printf(_("  item %lld was withdrawn by the leader: "
+			         "settled, it needs no answer\n"),
+			       (long long)res.withdrawn[i]);
 		if (!res.checks_ran)
 			printf(_("checks not run: %s\n"),
 			       cli_txt(res.checks_not_run));

@@ -82,8 +82,8 @@ int cmd_report(int argc, char **argv, sl_cli *g)
 	rq.case_id = argv[optind];
 	if (strcmp(rq.format, "md") && strcmp(rq.format, "html") &&
 	    strcmp(rq.format, "pdf"))
-		return cli_usage_error(_(USAGE),
-		                       _("report: --format md, html or pdf"));
+		return cli_bad_value_of(_(USAGE),
+		                        _("report: --format md, html or pdf"));
 	if (out && !*out)
 		return cli_usage_error(_(USAGE),
 		                       _("report: --out needs a file"));

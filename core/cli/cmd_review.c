@@ -361,9 +361,17 @@ static int review_opinion(int argc, char **argv, sl_cli *g)
 		case 'P': f.party_sanction = optarg; break;
 		case 'G': f.gov_sanction = optarg; break;
 		case 'F': {
+			/* the core says which forms there are (1-4); here only
+			 * that it is a number, named as it was given */
 			char *end;
 			long n = strtol(optarg, &end, 10);
-			f.form = *end || n < -1000 || n > 1000 ? -1 : (int)n;
+			if (!*optarg || *end || n < -1000 || n > 1000)
+				rc = cli_bad_value(
+				    _("--form needs the form's number, 1-4; "
+				      "not '%s'"),
+				    optarg);
+			else
+				f.form = (int)n;
 			break;
 		}
 		case 'c': circ[f.n_circumstances++] = optarg; break;
@@ -568,11 +576,13 @@ static int return_args(int argc, char **argv, sl_return_req *rq,
 	rq->picks = picks;
 	rq->extra = items;
 	rq->n_extra = n;
-	if (!rq->case_id || !rq->kind ||
-	    (strcmp(rq->kind, "supplement") &&
-	     strcmp(rq->kind, "reinvestigate")))
+	if (!rq->case_id || !rq->kind)
 		return cli_usage(_("review return: give the case and --kind "
 		                   "supplement|reinvestigate"));
+	if (strcmp(rq->kind, "supplement") && strcmp(rq->kind, "reinvestigate"))
+		return cli_bad_value(
+		    _("review return: give the case and --kind "
+		      "supplement|reinvestigate"));
 	if (rq->no_findings && rq->n_picks)
 		return cli_usage(_("review return: --no-findings or "
 		                   "--from-finding, not both"));
@@ -683,7 +693,7 @@ static int review_outline(int argc, char **argv, sl_cli *g)
 		case 'r':
 			no = strtol(optarg, &end, 10);
 			if (*end || no < 1 || no > 1000)
-				return cli_usage(
+				return cli_bad_value(
 				    _("--return needs a return number"));
 			rq.return_no = (int)no;
 			break;
@@ -699,7 +709,8 @@ static int review_outline(int argc, char **argv, sl_cli *g)
 	const char *format = rq.format;
 	if (format && strcmp(format, "md") && strcmp(format, "html") &&
 	    strcmp(format, "pdf"))
-		return cli_usage(_("review outline: --format md, html or pdf"));
+		return cli_bad_value(
+		    _("review outline: --format md, html or pdf"));
 	if ((out && !format) || (format && json) || (out && !*out))
 		return cli_usage(
 		    _("review outline: --out FILE goes with --format, "
@@ -786,7 +797,8 @@ static const cli_sub subs[] = {
      N_("Checks a case (or, with --all, every case under review that you may\n"
         "see) with every installed plugin, each loaded only if it is exactly\n"
         "the signed file installed, and stores the findings (audited). For\n"
-        "leaders, members and specialists. --json lists every case checked\n"
+        "leaders, and members and specialists on the case's team (their\n"
+        "--all: the cases of their teams). --json lists every case checked\n"
         "with its counts. Exit 1 if any finding blocks sign-off.\n"),
      CLI_UNLOCK},
     {"findings", review_findings, "shenli review findings ID [--json]",
@@ -815,7 +827,9 @@ static const cli_sub subs[] = {
         "shenli.opinion/1 file. With --panel the leader records the panel's\n"
         "opinion from the collective deliberation (集体审议), with any\n"
         "dissent ('m3: 建议从轻', a member of the team) and the disposal of\n"
-        "property; the case becomes deliberated.\n"),
+        "property, once the checks have run on the dossier as it stands and\n"
+        "at least min_team of the team have recorded their opinions; the\n"
+        "case becomes deliberated.\n"),
      CLI_UNLOCK},
     {"opinions", review_opinions, "shenli review opinions ID [--json]",
      N_("the team's opinions, once you have recorded your own"),
@@ -848,8 +862,9 @@ static const cli_sub subs[] = {
      N_("Withdraws open item ITEM of the case's latest supplement outline,\n"
         "for leaders, with a written reason: signed and audited, shown in\n"
         "the outline and the report, and settled for sign-off like an\n"
-        "answered item. So no case stays stuck at the limit on returns with\n"
-        "an item nobody can answer.\n"),
+        "answered item, with the blocker finding it was drawn from. So no\n"
+        "case stays stuck at the limit on returns with an item nobody can\n"
+        "answer. An answer the agency sends to it answers nothing.\n"),
      CLI_UNLOCK},
     {"outline", review_outline,
      "shenli review outline ID [--return N] [--json | --format md|html|pdf\n"

@@ -118,8 +118,8 @@ int cli_help(void)
 	return SL_OK;
 }
 
-__attribute__((format(printf, 2, 0))) static int
-vusage(const char *use, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static int
+vusage(int rc, const char *use, const char *fmt, va_list ap)
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -137,14 +137,14 @@ vusage(const char *use, const char *fmt, va_list ap)
 		fprintf(stderr, "%s%s\n", _("usage: "), cli_top_synopsis);
 	}
 	hint(stderr, cur_sub ? cur_sub->name : NULL);
-	return SL_EUSAGE;
+	return rc;
 }
 
 int cli_usage(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = vusage(NULL, fmt, ap);
+	int rc = vusage(SL_EUSAGE, NULL, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -153,7 +153,25 @@ int cli_usage_error(const char *use, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = vusage(use, fmt, ap);
+	int rc = vusage(SL_EUSAGE, use, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int cli_bad_value(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vusage(SL_EINPUT, NULL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int cli_bad_value_of(const char *use, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vusage(SL_EINPUT, use, fmt, ap);
 	va_end(ap);
 	return rc;
 }

@@ -365,11 +365,20 @@ int cli_main(int argc, char **argv)
 			g.pass_file = v;
 		} else if (!dashdash &&
 		           take("--passphrase-fd", &i, argc, argv, &v)) {
-			char *end;
-			long fd = v ? strtol(v, &end, 10) : -1;
-			if (!v || *end || fd < 0 || fd > 1023)
+			char *end = NULL;
+			/* digits only: strtol would take "" and " 0" as 0 */
+			long fd = v && *v >= '0' && *v <= '9'
+			              ? strtol(v, &end, 10)
+			              : -1;
+			if (!v)
 				USAGE_FAIL(_("--passphrase-fd needs a file "
 				             "descriptor number"));
+			if (fd < 0 || *end || fd > 1023) {
+				free(rest);
+				return cli_bad_value(
+				    _("--passphrase-fd needs a "
+				      "file descriptor number"));
+			}
 			g.pass_fd = (int)fd;
 		} else {
 			rest[n++] = argv[i];

@@ -56,7 +56,7 @@ check "the help text itself is not dumped" test "$(wc -l <"$ERR")" -le 5
 expect_rc 2 sl case assign
 check "case assign: its usage line" grep -q "^usage: shenli case assign ID REVIEWER" "$ERR"
 check "case assign: the hint" grep -qx "try 'shenli help case assign'" "$ERR"
-expect_rc 2 sl review return X --kind sideways
+expect_rc 5 sl review return X --kind sideways
 check "review return: its usage" grep -q "^usage: shenli review return" "$ERR"
 check "review return: the hint" grep -qx "try 'shenli help review return'" "$ERR"
 expect_rc 2 sl init --bogus
@@ -70,7 +70,9 @@ expect_rc 2 sl case
 check "a group without its subcommand: says so" grep -q "case: which subcommand?" "$ERR"
 check "and lists the group's usage" grep -q "shenli case resubmit" "$ERR"
 check "and the hint" grep -qx "try 'shenli help case'" "$ERR"
-expect_rc 2 sl --passphrase-fd nope audit head
+expect_rc 5 sl --passphrase-fd '' audit head   # not read as fd 0
+expect_rc 5 sl --passphrase-fd ' 0' audit head
+expect_rc 5 sl --passphrase-fd nope audit head
 check "a global option: the top-level usage and hint" \
 	bash -c "grep -q '^usage: shenli \\[--store PATH\\]' '$ERR' && grep -qx \"try 'shenli help'\" '$ERR'"
 

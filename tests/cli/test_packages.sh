@@ -90,5 +90,6 @@ expect_rc 0 as root audit log --json
 check "the refusal is audited" pyjson 'any(e["action"]=="plugin.refused" and e["object"]=="hello" for e in d)' "$OUT"
 check "install, revoke and remove are audited" pyjson \
 	'{"plugin.install","keys.trust","keys.revoke","plugin.remove"} <= {e["action"] for e in d}' "$OUT"
-expect_rc 0 as root audit verify
+expect_rc 6 as root audit verify
+check "audit verify finds the changed file too" grep -q "hello.*changed" "$ERR"
 finish

@@ -63,5 +63,7 @@ check "the refusal is audited" pyjson \
 check "and the resubmission too" pyjson 'any(e["action"] == "case.resubmit" for e in d)' "$OUT"
 expect_rc 6 as lead review run "$C"
 check "a run names the refused plugin" grep -q "hello" "$ERR"
-expect_rc 0 as aud audit verify
+# the log is whole, but a plugin changed under the store is tampering
+expect_rc 6 as aud audit verify
+check "audit verify names the changed plugin" grep -q "plugin hello" "$ERR"
 finish

@@ -56,7 +56,7 @@ check "a report before sign-off is marked as a draft" grep -q "草稿" "$OUT"
 expect_rc 4 as m9 report "$C"                    # another zone
 expect_rc 4 as m9 report NO-SUCH-CASE           # the same answer
 expect_rc 4 as root report "$C"                  # admins read no case
-expect_rc 2 as lead report "$C" --format docx
+expect_rc 5 as lead report "$C" --format docx
 expect_rc 4 as m1 report "$C" --opinion          # no panel opinion yet
 expect_rc 2 as lead report
 
@@ -78,7 +78,7 @@ expect_rc 0 as m1 review outline "$C" --format html --out "$T/outline.html"
 check "outline --out prints the path" grep -qx "$T/outline.html" "$OUT"
 check "the outline html lists the items" grep -q "<td>补充车主证言</td>" "$T/outline.html"
 check "the outline file is private (0600)" test "$(stat -c %a "$T/outline.html")" = 600
-expect_rc 2 as m1 review outline "$C" --format docx
+expect_rc 5 as m1 review outline "$C" --format docx
 expect_rc 2 as m1 review outline "$C" --format md --json
 
 # the agency answers every item with new documentary evidence

@@ -89,7 +89,9 @@ check "the refusal is the one a missing case gets" \
 expect_rc 0 as aud audit log --json
 check "the log names recusal" pyjson "any(e['actor'] == 'rec' and e['action'] == 'denied' and 'recused' in e['details']['reason'] for e in d)" "$OUT"
 expect_rc 4 as rec review findings "$CASE"
-expect_rc 0 as peer review run "$CASE"
+# a peer of the zone reads the findings, but records them only on a team
+expect_rc 4 as peer review run "$CASE"
+check "the peer is told they are not on the team" grep -q "not on the team" "$ERR"
 expect_rc 0 as peer review findings "$CASE" --json
 
 # a plugin file changed after install: refused (exit 6) and audited
@@ -100,5 +102,6 @@ expect_rc 0 as aud audit log --json
 check "the refused plugin is in the log" pyjson 'any(e["action"]=="plugin.refused" and e["object"]=="procedure" for e in d)' "$OUT"
 check "every run is audited with its plugins" pyjson \
 	'any(e["action"]=="review.run" and set(e["details"]["plugins"])=={"evidence","classification","procedure"} for e in d)' "$OUT"
-expect_rc 0 as aud audit verify
+expect_rc 6 as aud audit verify
+check "audit verify names the changed plugin" grep -q "plugin procedure" "$ERR"
 finish

@@ -99,6 +99,7 @@ PY
 S=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/s.json")
 expect_rc 0 as lead case import "$T/s.json"
 expect_rc 0 as lead case assign "$S" m2 m3
+as lead review run "$S" >/dev/null # the panel deliberates on the checks
 as lead case show "$S" --json >"$T/show.json"
 python3 - "$T/show.json" "$T/op.json" <<'PY'
 import json, sys

@@ -115,7 +115,7 @@ check "the refusal is audited" pyjson 'any(e["action"]=="review.signoff_refused"
 # C: returns, outlines, resubmissions
 expect_rc 1 as lead review run "$C"
 expect_rc 4 as m1 review return "$C" --kind supplement          # leader only
-expect_rc 2 as lead review return "$C" --kind later
+expect_rc 5 as lead review return "$C" --kind later
 expect_rc 5 as lead review return "$C" --kind supplement --item "补充某项" --ref X99
 check "an item tied to nothing in the case is refused" grep -q "X99" "$ERR"
 expect_rc 0 as lead review return "$C" --kind supplement --item "补充调取相关银行流水" --ref F1 --json

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <shenli/ops_admin.h>
+
 #include "fsutil.h"
 #include "store_test.h"
 #include "verify.h"
@@ -44,7 +46,9 @@ int main(int argc, char **argv)
 	if (rc == SL_OK) {
 		sl_verify_share_override(atoll(argv[4]));
 		sl_audit_report r;
-		rc = sl_store_verify(s, argc == 6 ? argv[5] : NULL, &r);
+		/* the command's own operation: the log in shares, then the
+		 * installed packages' bytes */
+		rc = sl_audit_verify(s, argc == 6 ? argv[5] : NULL, &r);
 		sl_store_close(s);
 	}
 	if (rc)

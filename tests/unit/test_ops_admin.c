@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 /* */
@@ -296,19 +297,21 @@ static void test_init(void **st)
 	sl_init_res res;
 	assert_int_equal(sl_store_init(&rq, &res), SL_EINPUT);
 	assert_false(res.created);
-	/* a key that cannot be read: the store is made all the same, and
-	 * says so */
+	/* a key that cannot be read, or one given twice: every key is read
+	 * first, and nothing is made */
 	const char *keys[] = {"/nonexistent/key.pub"};
 	rq.pass = ADMIN_PASS;
 	rq.plen = strlen(ADMIN_PASS);
 	rq.trust = keys;
 	rq.n_trust = 1;
 	assert_int_not_equal(sl_store_init(&rq, &res), SL_OK);
-	assert_true(res.created);
-	assert_int_equal(res.n_trusted, 0);
+	assert_false(res.created);
+	assert_int_equal(access(path, F_OK), -1);
 	sl_init_res_free(&res);
-	/* and it is not made twice */
+	/* made once, it is not made twice */
 	rq.n_trust = 0;
+	assert_int_equal(sl_store_init(&rq, &res), SL_OK);
+	sl_init_res_free(&res);
 	assert_int_not_equal(sl_store_init(&rq, &res), SL_OK);
 	assert_false(res.created);
 	snprintf(path, sizeof path, "%s/other.db", t.dir);

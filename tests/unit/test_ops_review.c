@@ -242,20 +242,23 @@ static void test_resubmit(void **st)
 	(void)st;
 	static const int answered[] = {1, 2};
 	static const sl_open_item open[] = {{3, "没有针对本项的补查材料"}};
-	sl_resubmit_res r = {1, "ZRJ-1", 1, answered, 2,    open, 1,
-	                     1, 0,       1, 2,        NULL, NULL};
+	static const int withdrawn[] = {4};
+	sl_resubmit_res r = {1, "ZRJ-1", 1, answered, 2, open, 1,   withdrawn,
+	                     1, 1,       0, 1,        2, NULL, NULL};
 	expect_json(sl_resubmit_json(&r),
 	            "{\"case_id\":\"ZRJ-1\",\"return_no\":1,\"answered\":[1,2],"
 	            "\"open\":[{\"no\":3,\"why\":\"没有针对本项的补查材料\"}],"
+	            "\"withdrawn\":[4],"
 	            "\"checks\":{\"blockers\":0,\"warnings\":1,\"notes\":2},"
 	            "\"checks_not_run\":null}");
 	r.checks_ran = 0;
 	r.checks_not_run = "no review plugin is installed";
-	r.n_answered = r.n_open = 0;
-	expect_json(sl_resubmit_json(&r),
-	            "{\"case_id\":\"ZRJ-1\",\"return_no\":1,\"answered\":[],"
-	            "\"open\":[],\"checks\":null,\"checks_not_run\":"
-	            "\"no review plugin is installed\"}");
+	r.n_answered = r.n_open = r.n_withdrawn = 0;
+	expect_json(
+	    sl_resubmit_json(&r),
+	    "{\"case_id\":\"ZRJ-1\",\"return_no\":1,\"answered\":[],"
+	    "\"open\":[],\"withdrawn\":[],\"checks\":null,\"checks_not_run\":"
+	    "\"no review plugin is installed\"}");
 }
 
 static void test_gate(void **st)

@@ -402,6 +402,21 @@ static void test_opinion_and_candidates(void **st)
 			if (yes != (opinion[u].may[c] == 'Y'))
 				fail_msg("opinion: %s on %s: %d", who.id,
 				         cases[c].id, yes);
+			/* the checks: a reviewer runs them where they may
+			 * give an opinion (their teams), a leader wherever
+			 * they see the case */
+			int run = sl_policy_case(&who, SL_ACT_REVIEW_RUN, &r) ==
+			          SL_ALLOW;
+			int want = yes;
+			for (size_t v = 0;
+			     who.role == SL_ROLE_LEADER &&
+			     v < sizeof visible / sizeof visible[0];
+			     v++)
+				if (!strcmp(visible[v].user, who.id))
+					want = visible[v].sees[c] == 'Y';
+			if (run != want)
+				fail_msg("review run: %s on %s: %d", who.id,
+				         cases[c].id, run);
 		}
 	}
 	sl_case_ref zrj = {"ZRJ-A", "ZRJ", "Z1", 0};

@@ -322,6 +322,10 @@ typedef struct {
 	size_t n_answered;
 	const sl_open_item *open;
 	size_t n_open;
+	/* items the leader withdrew (review withdraw): settled, answered or
+	 * not; an answer to one stays in the dossier and answers nothing */
+	const int *withdrawn;
+	size_t n_withdrawn;
 	int checks_ran; /* the checks ran on the new dossier: */
 	int blockers, warnings, notes;
 	const char *checks_not_run; /* else why not; NULL if they ran */
@@ -334,7 +338,7 @@ sl_rc sl_review_resubmit(sl_store *s, const sl_resubmit_req *rq,
                          sl_resubmit_res *out);
 void sl_resubmit_res_free(sl_resubmit_res *r);
 /* {"case_id", "return_no", "answered": [no], "open": [{"no", "why"}],
- *  "checks": {"blockers", "warnings", "notes"} or null,
+ *  "withdrawn": [no], "checks": {"blockers", "warnings", "notes"} or null,
  *  "checks_not_run": why or null} */
 json_t *sl_resubmit_json(const sl_resubmit_res *r);
 
