@@ -291,7 +291,7 @@ static sl_rc facts_of(sl_importer *im, const sl_dossier *d, sl_intake_facts *k,
 		 * neither shown nor touched: its id is simply taken. */
 		sl_case_ref other = {d->case_id, old->agency,
 		                     old->zone[0] ? old->zone : NULL, 0};
-		hidden = !sl_policy_case_visible(sl_store_actor(im->s), &other);
+		hidden = !sl_policy_may_reintake(sl_store_actor(im->s), &other);
 		if (hidden)
 			snprintf(dup, 16, "-");
 		else if (!sl_lifecycle_allows(old->state, SL_EV_REINTAKE))
@@ -401,10 +401,18 @@ json_t *sl_import_json(const sl_import_res *r)
 	json_t *why = json_array();
 	for (size_t i = 0; i < r->n_reasons; i++)
 		json_array_append_new(why, json_string(r->reasons[i]));
-	if (r->rc)
-		return json_pack("{s:n, s:s, s:o, s:s}", "case_id", "decision",
-		                 "malformed", "reasons", why, "error",
-		                 r->error ? r->error : "");
+	if (r->rc) {
+		/* refused before anything was written (spec/cli.md: one
+		 * object per dossier, decided or not); why is the reason */
+		const char *e = r->error ? r->error : "";
+		json_array_append_new(why, json_string(e));
+		json_t *j = json_pack("{s:n, s:s, s:o, s:b, s:s}", "case_id",
+		                      "decision", "refused", "reasons", why,
+		                      "malformed", 1, "error", e);
+		if (j && r->line > 0)
+			json_object_set_new(j, "line", json_integer(r->line));
+		return j;
+	}
 	return json_pack("{s:s, s:s, s:o}", "case_id", r->case_id, "decision",
 	                 sl_intake_name(r->decision), "reasons", why);
 }

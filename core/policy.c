@@ -190,6 +190,15 @@ int sl_policy_case_visible(const sl_actor *who, const sl_case_ref *c)
 	return sl_policy_case(who, SL_ACT_CASE_READ, c) == SL_ALLOW;
 }
 
+int sl_policy_may_reintake(const sl_actor *who, const sl_case_ref *c)
+{
+	if (sl_policy_role(who, SL_ACT_CASE_IMPORT))
+		return 0;
+	if (sl_policy_case_visible(who, c))
+		return 1;
+	return (!c->zone || !*c->zone) && !recused(who, c);
+}
+
 void sl_policy_explain(sl_verdict v, const sl_actor *who, sl_action a,
                        const sl_case_ref *c, char *buf, size_t n)
 {

@@ -109,6 +109,11 @@ int sl_policy_in_scope(const sl_case_scope *scope, const sl_case_ref *c);
 int sl_policy_allows(const sl_actor *who, sl_action a);
 int sl_policy_recused(const sl_actor *who, const sl_case_ref *c);
 int sl_policy_case_visible(const sl_actor *who, const sl_case_ref *c);
+/* May leader who take in again (a re-intake) the case c, which is
+ * deferred or refused? Those they may see; and one refused in no zone at
+ * all (its agency unknown, or in no zone, when it came): no zone's leader
+ * sees it, and its id would be taken for good. */
+int sl_policy_may_reintake(const sl_actor *who, const sl_case_ref *c);
 
 /* The refusal in words ("not permitted: ..."), for the user and the
  * audited entry. c may be NULL for a verdict on the role alone. */

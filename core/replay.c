@@ -759,7 +759,7 @@ static sl_rc h_intake(ctx *x)
 			return bad(x, _("replaces a case that is '%s'"),
 			           sl_state_name(old->state));
 		sl_case_ref c = case_ref(old->id, old->agency, old->zone, 0);
-		if (!sl_policy_case_visible(&x->who, &c))
+		if (!sl_policy_may_reintake(&x->who, &c))
 			return bad(x, "%s", _("replaces another zone's case"));
 	} else if (reintake) {
 		return bad(x, "%s", _("a re-intake of no case"));

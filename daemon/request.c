@@ -104,6 +104,12 @@ int sl_request_check(const json_t *req, const char *session_user, int *writer,
 		sl_argmap((int)n, av, kinds, &info);
 	if (!rc && info.refused)
 		rc = fail(msg, cap, SL_EUSAGE, "%s", _(info.refused));
+	/* help, the sample docket and the demo (its temporary store) are the
+	 * client's to run; one that reaches the service was made by hand */
+	if (!rc && info.local)
+		rc = fail(msg, cap, SL_EUSAGE,
+		          _("'%s' runs in the client, not in the service"),
+		          av[0]);
 	/* the words the command reads as files must all have come as bytes:
 	 * no path of the client's is ever opened here */
 	const json_t *files = json_object_get(req, "files");

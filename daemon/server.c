@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/crypto.h"
@@ -744,9 +745,32 @@ static void watch_writers(struct pollfd *pf, nfds_t *n, int *slot, pid_t *pid)
 		}
 }
 
-/* A writer whose client went before it answered is stopped. The client
- * reads the whole answer before it closes, so a writer that answered has
- * ended, and reap() (called first) has freed its slot. */
+/* Does writer pid end within ms? It answers, then closes the store and
+ * wipes its keys, then exits: a client that read the whole answer may
+ * close a moment before the writer has ended. WNOWAIT leaves it for
+ * reap(). */
+static int ends_within(pid_t pid, int ms)
+{
+	for (int waited = 0;; waited += 5) {
+		siginfo_t si;
+		memset(&si, 0, sizeof si);
+		if (waitid(P_PID, (id_t)pid, &si,
+		           WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid)
+			return 1;
+		if (waited >= ms)
+			return 0;
+		struct timespec ts = {0, 5 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* A writer whose client went before it answered is stopped. One that
+ * answered ends by itself at once (reap() frees its slot); only one still
+ * running a quarter second later is a command its client gave up on
+ * (Ctrl-C). Without the wait, a client's ordinary close after its answer
+ * was logged as giving up, and the writer killed while it wiped its
+ * keys. */
 static void writers_gone(const struct pollfd *pf, nfds_t from, nfds_t n,
                          const int *slot, const pid_t *pid)
 {
@@ -754,6 +778,11 @@ static void writers_gone(const struct pollfd *pf, nfds_t from, nfds_t n,
 		writer_slot *w = &writers[slot[i]];
 		if (!pf[i].revents || w->pid != pid[i] || w->fd < 0)
 			continue;
+		if (ends_within(w->pid, 250)) {
+			close(w->fd); /* not watched again; reap() takes it */
+			w->fd = -1;
+			continue;
+		}
 		kill(w->pid, SIGKILL);
 		fprintf(stderr,
 		        "shenlid: stopped: its client gave up uid=%u pid=%d "

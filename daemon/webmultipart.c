@@ -36,8 +36,10 @@ static int parts_of(const char *body, size_t len, const char *b,
 		p += bl;
 		if (end - p >= 2 && !memcmp(p, "--", 2))
 			return n; /* the closing delimiter */
-		if (end - p < 2 || memcmp(p, "\r\n", 2) || n == max)
+		if (end - p < 2 || memcmp(p, "\r\n", 2))
 			return -1;
+		if (n == max)
+			return SL_WEB_PARTS_TOO_MANY;
 		p += 2;
 		const char *hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
 		const char *next =

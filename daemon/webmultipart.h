@@ -19,8 +19,10 @@ typedef struct {
 	size_t len;
 } sl_webpart;
 
-/* The parts of r's body, at most max, into out: their number, or -1 if
- * the body is not multipart/form-data or is malformed. */
+/* The parts of r's body, at most max, into out: their number, -1 if the
+ * body is not multipart/form-data or is malformed, SL_WEB_PARTS_TOO_MANY
+ * if it has more than max parts. */
+#define SL_WEB_PARTS_TOO_MANY (-2)
 int sl_web_parts(struct MHD_Connection *c, const sl_webreq *r, sl_webpart *out,
                  int max);
 /* The part is the form field name. */

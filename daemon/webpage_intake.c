@@ -69,7 +69,12 @@ static void result_row(sl_html *h, const json_t *r)
 {
 	const char *id = json_string_value(json_object_get(r, "case_id"));
 	const char *d = json_string_value(json_object_get(r, "decision"));
-	const char *err = json_string_value(json_object_get(r, "error"));
+	/* a malformed file is refused with its error as the reason */
+	if (json_is_true(json_object_get(r, "malformed")))
+		d = "malformed";
+	const char *err = json_array_size(json_object_get(r, "reasons"))
+	                      ? NULL
+	                      : json_string_value(json_object_get(r, "error"));
 	sl_html_put(h, "<tr><td>");
 	if (id && d && !strcmp(d, "accepted")) {
 		sl_html_put(h, "<a href=\"/case/");
@@ -162,6 +167,14 @@ enum MHD_Result sl_web_intake(struct MHD_Connection *c, sl_websess *s,
 {
 	sl_webpart ps[FILES_MAX + 2];
 	int n = sl_web_parts(c, r, ps, FILES_MAX + 2);
+	if (n == SL_WEB_PARTS_TOO_MANY) { /* said, not a bare refusal */
+		char why[160];
+		snprintf(
+		    why, sizeof why,
+		    "一次最多上传 %d 个案卷文件；请分批上传，未作任何更改。",
+		    FILES_MAX);
+		return sl_web_message(c, 413, s, "未能受理", why);
+	}
 	if (n < 0 || !sl_web_parts_csrf(s, ps, n))
 		return sl_web_refused(c, s); /* no token read: nothing done */
 	json_t *files = json_object();

@@ -57,6 +57,8 @@ static int report(const sl_import_res *r, void *ud)
 		c->malformed++;
 		fprintf(stderr, _("shenli: malformed, refused: %s\n"),
 		        cli_txt(r->error));
+		if (c->arr) /* one object per dossier, this one refused */
+			cli_json_array_add(c->arr, sl_import_json(r));
 		return 0;
 	}
 	c->accepted += r->decision == SL_INTAKE_ACCEPTED;
@@ -647,6 +649,112 @@ static void show_proposal(const sl_caseview *v)
 	}
 }
 
+/* Fields of the dossier that shenli.case/1 does not define: kept as
+ * transferred and shown (spec/case-format.md), by their path and value. */
+static const char *const KNOWN_TOP[] = {
+    "format", "case_id",  "agency",   "transferred_on", "subject",
+    "facts",  "evidence", "proposal", "documents",      "supplement"};
+static const char *const KNOWN_SUBJECT[] = {
+    "name",     "person_id", "party_member",   "public_official",
+    "position", "rank",      "prior_sanctions"};
+static const char *const KNOWN_PRIOR[] = {"system", "level", "decided_on"};
+static const char *const KNOWN_FACT[] = {"id",       "summary", "violation",
+                                         "from",     "to",      "amount_yuan",
+                                         "evidence", "use",     "in_kind"};
+static const char *const KNOWN_EVIDENCE[] = {"id",          "kind",   "title",
+                                             "obtained_on", "source", "tags"};
+static const char *const KNOWN_PROPOSAL[] = {
+    "disciplines", "eight_point_rules", "party_sanction", "gov_sanction",
+    "form",        "circumstances"};
+static const char *const KNOWN_DOCUMENT[] = {"kind", "date"};
+static const char *const KNOWN_SUPPLEMENT[] = {"item", "evidence", "note"};
+
+#define EXTRA_MAX 64 /* fields shown; the rest counted */
+
+static int is_known(const char *key, const char *const *known, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(key, known[i]))
+			return 1;
+	return 0;
+}
+
+/* The unknown keys of object o (at path), printed; *shown counts them. */
+static void extra_of(const json_t *o, const char *path,
+                     const char *const *known, size_t n, int *shown)
+{
+	const char *key;
+	json_t *val;
+	json_object_foreach((json_t *)o, key, val)
+	{
+		if (is_known(key, known, n))
+			continue;
+		if ((*shown)++ == 0)
+			printf("\n其他字段（移送时附带，原样保存）\n");
+		if (*shown > EXTRA_MAX)
+			continue;
+		char *text = json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
+		char cut[240];
+		snprintf(cut, sizeof cut, "%s", text ? text : "?");
+		free(text);
+		printf("  %s%s%s  %s\n", cli_txt(path), *path ? "." : "",
+		       cli_txt(key), cli_txt(cut));
+	}
+}
+
+static void extra_list(const json_t *d, const char *name,
+                       const char *const *known, size_t n, int *shown)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(d, name), i, e)
+	{
+		char path[64];
+		snprintf(path, sizeof path, "%s[%zu]", name, i);
+		if (json_is_object(e))
+			extra_of(e, path, known, n, shown);
+	}
+}
+
+static void show_extra(const json_t *d)
+{
+	int shown = 0;
+	if (!json_is_object(d))
+		return;
+	extra_of(d, "", KNOWN_TOP, CLI_COUNT(KNOWN_TOP), &shown);
+	const json_t *subj = json_object_get(d, "subject");
+	if (json_is_object(subj)) {
+		extra_of(subj, "subject", KNOWN_SUBJECT,
+		         CLI_COUNT(KNOWN_SUBJECT), &shown);
+		size_t i;
+		json_t *e;
+		json_array_foreach(json_object_get(subj, "prior_sanctions"), i,
+		                   e)
+		{
+			char path[64];
+			snprintf(path, sizeof path,
+			         "subject.prior_sanctions[%zu]", i);
+			if (json_is_object(e))
+				extra_of(e, path, KNOWN_PRIOR,
+				         CLI_COUNT(KNOWN_PRIOR), &shown);
+		}
+	}
+	extra_list(d, "facts", KNOWN_FACT, CLI_COUNT(KNOWN_FACT), &shown);
+	extra_list(d, "evidence", KNOWN_EVIDENCE, CLI_COUNT(KNOWN_EVIDENCE),
+	           &shown);
+	const json_t *prop = json_object_get(d, "proposal");
+	if (json_is_object(prop))
+		extra_of(prop, "proposal", KNOWN_PROPOSAL,
+		         CLI_COUNT(KNOWN_PROPOSAL), &shown);
+	extra_list(d, "documents", KNOWN_DOCUMENT, CLI_COUNT(KNOWN_DOCUMENT),
+	           &shown);
+	extra_list(d, "supplement", KNOWN_SUPPLEMENT,
+	           CLI_COUNT(KNOWN_SUPPLEMENT), &shown);
+	if (shown > EXTRA_MAX)
+		printf("  ……另有 %d 个字段（case show --json 列出全部）\n",
+		       shown - EXTRA_MAX);
+}
+
 static int case_show(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
@@ -669,6 +777,9 @@ static int case_show(int argc, char **argv, sl_cli *g)
 		show_facts(v);
 		show_papers(v);
 		show_proposal(v);
+		json_t *j = sl_case_show_json(v);
+		show_extra(json_object_get(j, "dossier"));
+		json_decref(j);
 	}
 	sl_caseview_free(v);
 	return SL_OK;

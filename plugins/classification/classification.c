@@ -29,13 +29,22 @@
  *       the form is none of those forms gives for the sanction (开除党籍
  *       and 开除 go with the third form and with the fourth, so that pair
  *       is never flagged)
+ *   form_adjustment            disposal        note
+ *       no sanction, and a form that may be an organizational adjustment
+ *       (rules: "adjustment", forms 2 and 3): the measure is to be checked
  *   sanction_too_light         disposal        blocker / warning
  *   sanction_too_heavy         disposal        blocker / warning
  *       the proposal is below / above the range the case warrants
  *       (畸轻畸重), named in the message: a blocker from far_levels
  *       levels away, else a warning; inside the range, nothing
+ *   crime_unsupported          disposal        note
+ *       a crime form (or circumstance) proposed, and no fact reaches
+ *       crime_level: the range is lifted as claimed, but it is said
  *   prior_sanctions_not_cited  disposal        warning
  *       prior sanctions, and no "prior" circumstance in the proposal
+ *   prior_not_a_sanction       disposal        note
+ *       a prior "sanction" whose level is on neither ladder (诫勉, a
+ *       组织处理 measure): shown, not counted as one
  *   several_prior_sanctions    disposal        note
  *       the subject carries several_sanctions or more (seed 003)
  *   unknown_circumstance       disposal        note
@@ -109,6 +118,8 @@ struct form {
 	const char *party[PL_MAX_LIST], *gov[PL_MAX_LIST];
 	size_t n_party, n_gov;
 	int no_sanction, crime;
+	int adjustment; /* the form may be an organizational adjustment, with
+	                   no sanction (forms 2 and 3) */
 };
 
 struct agree {
@@ -158,6 +169,28 @@ static const struct rung *rung_find(const struct rung *r, size_t n,
 		if (pl_eq(r[i].name, name))
 			return &r[i];
 	return NULL;
+}
+
+/* A prior sanction counts (从重) only if it is one: a level on its system's
+ * ladder. 诫勉 or a 组织处理 measure recorded among them is kept and shown
+ * (prior_not_a_sanction), not counted. */
+static int prior_counts(const struct state *s, const shenli_prior_sanction *ps)
+{
+	if (!ps->level)
+		return 0;
+	if (pl_eq(ps->system, "party"))
+		return rung_find(s->party, s->n_party, ps->level) != NULL;
+	if (pl_eq(ps->system, "gov"))
+		return rung_find(s->gov, s->n_gov, ps->level) != NULL;
+	return 0;
+}
+
+static size_t priors_counted(const struct state *s, const shenli_subject *sub)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sub->n_prior; i++)
+		n += prior_counts(s, &sub->prior[i]);
+	return n;
 }
 
 static int load_ladder(const struct state *s, json_t *a, struct rung *r,
@@ -357,6 +390,7 @@ static int load_forms(struct state *s)
 		    !names_on(s->party, s->n_party, f->party, f->n_party) ||
 		    !names_on(s->gov, s->n_gov, f->gov, f->n_gov) ||
 		    pl_bool(o, "no_sanction", &f->no_sanction) ||
+		    pl_bool(o, "adjustment", &f->adjustment) ||
 		    pl_bool(o, "crime", &f->crime))
 			return -1;
 	}
@@ -700,6 +734,22 @@ static void form_check(struct ctx *x, const struct rung *pr,
 	 * prosecutors; whether the facts reach a crime is proportion's
 	 * question, not the form's. */
 	const char *name = pr ? pr->name : gr ? gr->name : NULL;
+	pl_refs none = {.n = 0};
+	pl_buf m;
+	if (!name && p->form >= 1 && p->form <= N_FORMS &&
+	    s->form[p->form - 1].adjustment) {
+		/* no sanction, and a form that is also an organizational
+		 * adjustment (组织调整): right if there is one, which the
+		 * dossier does not say */
+		pl_buf_init(&m, x->msg, sizeof x->msg);
+		pl_puts(&m, "处理意见定为");
+		put_form(&m, s, p->form);
+		pl_puts(&m, "而未拟给予处分，应为组织调整或职务调整；"
+		            "请核实所作的组织处理措施");
+		pl_emit(x->e, x->emit, "disposal", SHENLI_NOTE,
+		        "form_adjustment", x->msg, &none, NULL);
+		return;
+	}
 	unsigned want = 0;
 	for (int i = 0; i < N_FORMS; i++) {
 		const struct form *f = &s->form[i];
@@ -712,8 +762,6 @@ static void form_check(struct ctx *x, const struct rung *pr,
 	if (!want ||
 	    (p->form >= 1 && p->form <= N_FORMS && (want & (1u << p->form))))
 		return;
-	pl_refs none = {.n = 0};
-	pl_buf m;
 	pl_buf_init(&m, x->msg, sizeof x->msg);
 	pl_puts(&m, "处理意见定为");
 	put_form(&m, s, p->form);
@@ -803,7 +851,7 @@ static void proportion(struct ctx *x, const struct rung *pr,
 		n_lo += a->lo >= 1;
 		n_hi += a->hi >= 1;
 	}
-	int priors = c->subject.n_prior > 0;
+	int priors = priors_counted(s, &c->subject) > 0;
 	int lo = aggravate(s, max_lo, n_lo, priors);
 	int hi = aggravate(s, max_hi, n_hi, priors);
 	/* the circumstances: the strongest of each direction, once */
@@ -837,8 +885,22 @@ static void proportion(struct ctx *x, const struct rung *pr,
 		lo = lo > lower ? lo - lower : 0;
 	else
 		lower = 0;
-	if (crime && hi < s->crime)
+	if (crime && hi < s->crime) {
+		/* the claim stands (the agency knows more about crimes than
+		 * a vocabulary: a note, not an alarm), but it is not silent:
+		 * disproportion either way is a finding (DOMAIN.md) */
+		pl_refs none = {.n = 0};
+		pl_buf w;
+		pl_buf_init(&w, x->msg, sizeof x->msg);
+		pl_puts(&w, "处理意见认定涉嫌犯罪（第四种形态），但按事实和"
+		            "情节应");
+		put_range(&w, s, lo, hi);
+		pl_puts(&w, "，卷宗中没有达到涉嫌犯罪程度的事实；"
+		            "请核实移送审查起诉的依据");
+		pl_emit(x->e, x->emit, "disposal", SHENLI_NOTE,
+		        "crime_unsupported", x->msg, &none, NULL);
 		hi = s->crime;
+	}
 
 	const struct rung *r = pr ? pr : gr;
 	int plo = r ? r->lo : 0, phi = r ? r->hi : 0;
@@ -911,31 +973,49 @@ static void priors(struct ctx *x)
 	const shenli_subject *sub = &c->subject;
 	pl_refs none = {.n = 0};
 	pl_buf m;
-	if (!sub->n_prior)
+	for (size_t i = 0; i < sub->n_prior; i++) {
+		if (prior_counts(s, &sub->prior[i]))
+			continue;
+		pl_buf_init(&m, x->msg, sizeof x->msg);
+		pl_printf(&m, "%s曾受的", subject_name(c));
+		put_prior(&m, &sub->prior[i]);
+		pl_puts(&m, "不在党纪处分或政务处分的档次中，未作为从重情节"
+		            "计算；请核实其性质");
+		pl_emit(x->e, x->emit, "disposal", SHENLI_NOTE,
+		        "prior_not_a_sanction", x->msg, &none, NULL);
+	}
+	size_t counted = priors_counted(s, sub);
+	if (!counted)
 		return;
+	const shenli_prior_sanction *first = NULL;
+	for (size_t i = 0; !first && i < sub->n_prior; i++)
+		if (prior_counts(s, &sub->prior[i]))
+			first = &sub->prior[i];
 	int has_prior_circ = 0;
 	for (size_t k = 0; k < s->n_circ; k++)
 		has_prior_circ |= s->circ[k].prior;
 	if (has_prior_circ && !cites(s, &c->proposal, is_prior, NULL)) {
 		pl_buf_init(&m, x->msg, sizeof x->msg);
 		pl_printf(&m, "%s曾受处分（", subject_name(c));
-		put_prior(&m, &sub->prior[0]);
-		if (sub->n_prior > 1)
-			pl_printf(&m, "等%zu个", sub->n_prior);
+		put_prior(&m, first);
+		if (counted > 1)
+			pl_printf(&m, "等%zu个", counted);
 		pl_puts(&m, "），处理意见未将其列为从重情节");
 		pl_emit(x->e, x->emit, "disposal", SHENLI_WARNING,
 		        "prior_sanctions_not_cited", x->msg, &none, NULL);
 	}
-	if (sub->n_prior >= (size_t)s->several) {
+	if (counted >= (size_t)s->several) {
 		pl_buf_init(&m, x->msg, sizeof x->msg);
-		pl_printf(&m, "%s身背%zu个处分：", subject_name(c),
-		          sub->n_prior);
-		for (size_t i = 0; i < sub->n_prior && i < MAX_PRIOR_SHOWN;
+		pl_printf(&m, "%s身背%zu个处分：", subject_name(c), counted);
+		size_t shown = 0;
+		for (size_t i = 0; i < sub->n_prior && shown < MAX_PRIOR_SHOWN;
 		     i++) {
-			pl_puts(&m, i ? "、" : "");
+			if (!prior_counts(s, &sub->prior[i]))
+				continue;
+			pl_puts(&m, shown++ ? "、" : "");
 			put_prior(&m, &sub->prior[i]);
 		}
-		if (sub->n_prior > MAX_PRIOR_SHOWN)
+		if (counted > MAX_PRIOR_SHOWN)
 			pl_puts(&m, "等");
 		pl_puts(&m, "，量纪时应予关注");
 		pl_emit(x->e, x->emit, "disposal", SHENLI_NOTE,

@@ -70,6 +70,22 @@ expect_rc 1 as boss case import --jsonl "$T/mixed.jsonl"
 check "the good lines of a mixed stream were decided" grep -q "3 dossiers\|4 dossiers: 3" "$OUT"
 check "a partly written batch says what was and was not written" \
 	grep -q "1 malformed dossiers were refused.*the other 3 were imported" "$ERR"
+# --json: one object per dossier (spec/cli.md), the malformed one refused
+# with its error as the reason and its line
+{ "$SHENLI" sample docket --cases 2 --seed 5 --start 40; echo '{"format":"shenli.case/1"'; } > "$T/mixed2.jsonl"
+expect_rc 1 as boss case import --jsonl "$T/mixed2.jsonl" --json
+check "import --json lists the malformed line too" pyjson \
+	'len(d)==3 and d[2]["decision"]=="refused" and d[2]["malformed"] and d[2]["line"]==3 and d[2]["case_id"] is None and d[2]["reasons"]' "$OUT"
+# a dossier refused for an agency nobody registered is in no zone, where no
+# zone's leader sees it: its id is not taken for good
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["case_id"]="XYZ-2024-001"; d["agency"]="XYZ"; print(json.dumps(d, ensure_ascii=False))' "$EXAMPLE" >"$T/xyz.json"
+expect_rc 1 as lead case import "$T/xyz.json" --json
+check "an unknown agency: refused" pyjson 'd[0]["decision"]=="refused"' "$OUT"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["agency"]="ZRJ"; print(json.dumps(d, ensure_ascii=False))' "$T/xyz.json" >"$T/xyz-fixed.json"
+expect_rc 0 as lead case import "$T/xyz-fixed.json" --json
+check "the corrected dossier is taken in by a zone's leader" pyjson \
+	'd[0]["case_id"]=="XYZ-2024-001" and d[0]["decision"]=="accepted"' "$OUT"
+expect_rc 0 as aud audit verify
 
 # ---- a generated docket: every decision reported, exit 1 ----
 "$SHENLI" sample docket --cases 120 --seed 11 > "$T/d.jsonl"
@@ -90,13 +106,18 @@ check "outside the leader's zone: refused" pyjson \
 # case in; it is refused naming why, and another leader may take it in
 pwfile lzr "passphrase of lzr" >/dev/null
 adduser lzr leader --agency ZRJ --zone Z1
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["case_id"]="ZRJ-2024-777"; print(json.dumps(d, ensure_ascii=False))' "$EXAMPLE" > "$T/own.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["case_id"]="ZRJ-2024-777"; d["x_note"]="附卷说明"; d["facts"][0]["x_place"]="\u001b[2J某地"; print(json.dumps(d, ensure_ascii=False))' "$EXAMPLE" > "$T/own.json"
 check "the example is transferred by ZRJ" grep -q '"agency": *"ZRJ"' "$T/own.json"
 expect_rc 1 as lzr case import "$T/own.json" --json
 check "own agency's case: refused for recusal" pyjson \
 	'len(d)==1 and d[0]["decision"]=="refused" and any("recused" in r for r in d[0]["reasons"])' "$OUT"
 expect_rc 0 as lead case import "$T/own.json" --json
 check "another leader takes it in" pyjson 'd[0]["decision"]=="accepted"' "$OUT"
+# fields the format does not define are kept and shown (case-format.md)
+expect_rc 0 as lead case show ZRJ-2024-777
+check "human show lists the unknown fields by path" bash -c \
+	"grep -q '^  x_note  \"附卷说明\"' '$OUT' && grep -q '^  facts\[0\].x_place' '$OUT'"
+check "and no control character of theirs reaches the terminal" bash -c "! grep -q \$'\\x1b' '$OUT'"
 # only leaders import
 expect_rc 4 as m3 case import "$EXAMPLE"
 expect_rc 4 as root case import "$EXAMPLE"

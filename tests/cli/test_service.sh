@@ -301,6 +301,7 @@ cases = {
  "bad-base64": msg({"op": "run", "token": tok, "argv": ["case", "import", "x.json"], "files": {"x.json": "!!!!"}}),
  "bad-env": msg({"op": "run", "token": tok, "argv": ["case", "list"], "env": {"TZ": "../../../etc/shadow"}}),
  "forged-token": msg({"op": "run", "token": "ab" * 32, "argv": ["case", "list"]}),
+ "demo": msg({"op": "run", "token": tok, "argv": ["demo"]}),
 }
 if which == "forged-os":  # a write that says it comes from another account
     d = open(sys.argv[4], "rb").read()
@@ -318,6 +319,11 @@ for c in bad-length not-json not-object no-op argv-not-strings file-not-sent fil
 done
 check "a file word not sent is refused, and named" grep -q "bytes of '/etc/passwd' were not sent" \
 	<(python3 "$T/raw.py" "$SOCK" "$(tokfile boss)" file-not-sent)
+# the demo makes a temporary store of its own: the client's to run, never
+# the service's (a request for it is made by hand)
+python3 "$T/raw.py" "$SOCK" "$(tokfile boss)" demo >"$OUT" 2>"$ERR"
+check "a request to run the demo in the service is refused" \
+	pyjson "d['rc'] == 2 and 'client' in d['error']" "$OUT" || _show "$OUT"
 # nothing in a request sets the OS account the log records: a write whose
 # request names another uid, name and environment is recorded as the
 # connection's account, which the kernel gave

@@ -1495,13 +1495,21 @@ static void test_form_mismatch(void **st)
 	contains(r->msg, "第三种形态");
 	contains(r->msg, "第二种形态");
 	assert_int_equal(e->n, 1);
-	/* no sanction: the first form */
-	tc_sanction(&t, NULL, NULL, 2);
+	/* no sanction: the first form, or an organizational adjustment of
+	 * the second or third (a note to check the measure), never the
+	 * fourth */
+	tc_sanction(&t, NULL, NULL, 4);
 	t.f[0].violation = "office_space_over_standard";
 	t.f[0].has_amount = 0;
 	e = run(P_CL, &t.c);
 	r = expect(e, "form_mismatch", SHENLI_BLOCKER, "disposal", NULL);
 	contains(r->msg, "第一种形态");
+	t.c.proposal.form = 2;
+	e = run(P_CL, &t.c);
+	r = expect(e, "form_adjustment", SHENLI_NOTE, "disposal", NULL);
+	contains(r->msg, "组织调整");
+	expect_none(e, "form_mismatch");
+	assert_int_equal(e->n, 1);
 	t.c.proposal.form = 1;
 	assert_int_equal(run(P_CL, &t.c)->n, 0);
 	/* the fourth form with what is not expulsion */
@@ -1512,7 +1520,8 @@ static void test_form_mismatch(void **st)
 	r = expect(e, "form_mismatch", SHENLI_BLOCKER, "disposal", NULL);
 	contains(r->msg, "第四种形态");
 	contains(r->msg, "第三种形态");
-	assert_int_equal(e->n, 1);
+	expect(e, "crime_unsupported", SHENLI_NOTE, "disposal", NULL);
+	assert_int_equal(e->n, 2);
 	tc_sanction(&t, "警告", "警告", 4);
 	r = expect(run(P_CL, &t.c), "form_mismatch", SHENLI_BLOCKER, "disposal",
 	           NULL);
@@ -1684,7 +1693,19 @@ static void test_crime(void **st)
 	tc t;
 	tc_base(&t);
 	tc_sanction(&t, "开除党籍", "开除", 4);
-	assert_int_equal(run(P_CL, &t.c)->n, 0);
+	/* no fact near a crime: the claim stands, and the panel is told */
+	shenli_emitter *e0 = run(P_CL, &t.c);
+	const struct rec *n0 =
+	    expect(e0, "crime_unsupported", SHENLI_NOTE, "disposal", NULL);
+	contains(n0->msg, "第四种形态");
+	assert_int_equal(e0->n, 1);
+	/* a crime's amount: nothing to say */
+	t.f[0].violation = "embezzle_benefit_funds";
+	t.f[0].amount_yuan = 450000;
+	tc_discs(&t, "mass", NULL);
+	t.c.proposal.eight_point_rules = 0;
+	expect_none(run(P_CL, &t.c), "crime_unsupported");
+	tc_base(&t);
 	/* the same expulsion in the third form claims no crime: far too
 	 * heavy for a 5000-yuan gift */
 	tc_sanction(&t, "开除党籍", "开除", 3);
@@ -1699,7 +1720,10 @@ static void test_crime(void **st)
 	free(rules);
 	assert_non_null(state);
 	tc_circs(&t, "suspected_crime", NULL);
-	assert_int_equal(run_state(P_CL, state, &t.c)->n, 0);
+	e = run_state(P_CL, state, &t.c);
+	expect_none(e, "sanction_too_heavy");
+	expect(e, "crime_unsupported", SHENLI_NOTE, "disposal", NULL);
+	assert_int_equal(e->n, 1);
 	P[P_CL].close(state);
 }
 
@@ -1870,6 +1894,30 @@ static void test_prior_sanctions_not_cited(void **st)
 	assert_int_equal(e->n, 1);
 	tc_circs(&t, "after_warning", NULL);
 	assert_int_equal(run(P_CL, &t.c)->n, 0);
+}
+
+/* 诫勉 is not a sanction: recorded among the prior ones it is shown, not
+ * counted (no 从重, no "not cited", not one of several). */
+static void test_prior_not_a_sanction(void **st)
+{
+	(void)st;
+	tc t;
+	tc_base(&t);
+	tc_prior(&t, "party", "诫勉", "2021-03-02");
+	shenli_emitter *e = run(P_CL, &t.c);
+	const struct rec *r =
+	    expect(e, "prior_not_a_sanction", SHENLI_NOTE, "disposal", NULL);
+	contains(r->msg, "诫勉");
+	expect_none(e, "prior_sanctions_not_cited");
+	expect_none(e, "sanction_too_light");
+	assert_int_equal(e->n, 1);
+	/* with a real one beside it, only the real one counts */
+	tc_prior(&t, "party", "警告", "2022-04-01");
+	e = run(P_CL, &t.c);
+	r = expect(e, "prior_sanctions_not_cited", SHENLI_WARNING, "disposal",
+	           NULL);
+	contains(r->msg, "党纪警告（2022-04-01）");
+	expect_none(e, "several_prior_sanctions");
 }
 
 static void test_several_prior_sanctions(void **st)
@@ -2346,6 +2394,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_aggravation),
 	    cmocka_unit_test(test_unknown_circumstance),
 	    cmocka_unit_test(test_prior_sanctions_not_cited),
+	    cmocka_unit_test(test_prior_not_a_sanction),
 	    cmocka_unit_test(test_several_prior_sanctions),
 	    cmocka_unit_test(test_missing_document),
 	    cmocka_unit_test(test_date_order),

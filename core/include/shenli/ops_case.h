@@ -47,7 +47,9 @@ typedef struct {
 	size_t n_reasons;
 	const char *error; /* rc != SL_OK */
 } sl_import_res;
-/* {"case_id", "decision", "reasons"} */
+/* {"case_id", "decision", "reasons"}; a malformed dossier: case_id null,
+ * decision "refused", reasons [its error], "malformed": true, "error",
+ * and "line" in a stream */
 json_t *sl_import_json(const sl_import_res *r);
 
 /* Decide one dossier (buf, len: its JSON; name: for messages). Any rc but
