@@ -590,7 +590,8 @@ static sl_rc review_run_once(sl_store *s, const char *case_id,
 		}
 		/* In row order, consecutive cases share pages: each page is
 		 * read and decrypted once, not once per case (4x faster). */
-		qsort(todo_v.v, todo_v.n, sizeof *todo_v.v, by_ref);
+		if (todo_v.n > 1) /* none: no list at all (NULL) */
+			qsort(todo_v.v, todo_v.n, sizeof *todo_v.v, by_ref);
 	}
 	/* loaded before the write transaction, so that a refused plugin is
 	 * audited (plugin.refused) in a transaction of its own */
