@@ -68,6 +68,9 @@ struct sl_store {
 	char *os_only;   /* {"os":{...}}: the details of an entry with none */
 
 	int unenrolled; /* the user has not chosen their own passphrase */
+	/* the hash of the key slot this process unwrapped: a passphrase
+	 * change commits only while it is still the user's (users.c) */
+	uint8_t slot_hash[SL_SHA256_LEN];
 	int unverified; /* opened for audit verify only: the log failed */
 	char open_failure[512]; /* why */
 };

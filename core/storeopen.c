@@ -156,6 +156,7 @@ static sl_rc first_entries(sl_store *s, const char *admin, const char *img,
 	if ((rc = sl_sign_pub(s->signkey, pub)) ||
 	    (rc = sl_sha256(img, imglen, slot_hash)))
 		return rc;
+	memcpy(s->slot_hash, slot_hash, sizeof slot_hash);
 	sl_hex(pub, sizeof pub, hpub);
 	sl_hex(s->store_id, sizeof s->store_id, hid);
 	sl_hex(slot_hash, sizeof slot_hash, hslot);
@@ -533,6 +534,7 @@ static sl_rc slot_is_current(sl_store *s, const char *user, const slot_img *cur,
 		                  "store recorded (an old or foreign slot "
 		                  "file?)"),
 		                user);
+	memcpy(s->slot_hash, using_new ? nxt->hash : cur->hash, 32);
 	if ((rc = set_identity(s, user, s->actor.role)) ||
 	    (rc = sl_sign_pub(s->signkey, pub)))
 		return rc;

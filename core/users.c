@@ -405,10 +405,17 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 		goto unnew;
 	sqlite3_stmt *st;
 	if (sl_db_prepare(s,
+	                  /* only while the slot this process unwrapped
+	                   * is still the user's, and the user active (and
+	                   * pending, to enrol): another passwd or a
+	                   * disable may have committed since the unlock */
 	                  enrol ? "UPDATE users SET slot_sha256 = ?1,"
-	                          " pubkey = ?3 WHERE id = ?2"
+	                          " pubkey = ?3 WHERE id = ?2 AND"
+	                          " slot_sha256 = ?4 AND disabled = 0 AND"
+	                          " pubkey IS NULL"
 	                        : "UPDATE users SET slot_sha256 = ?1"
-	                          " WHERE id = ?2",
+	                          " WHERE id = ?2 AND slot_sha256 = ?4 AND"
+	                          " disabled = 0",
 	                  &st)) {
 		rc = sl_db_err(s, _("changing passphrase"));
 		goto rollback;
@@ -426,10 +433,20 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 	sqlite3_bind_text(st, 2, s->actor.id, -1, SQLITE_STATIC);
 	if (enrol)
 		sqlite3_bind_blob(st, 3, pub, sizeof pub, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, s->slot_hash, sizeof s->slot_hash,
+	                  SQLITE_STATIC);
 	int step = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE) {
 		rc = sl_db_err(s, _("changing passphrase"));
+		goto rollback;
+	}
+	if (sqlite3_changes(s->db) != 1) {
+		rc = sl_error(SL_EAUTH,
+		              _("'%s': your key slot was replaced, or your "
+		                "account disabled, by another command while "
+		                "this one ran; nothing was changed"),
+		              s->actor.id);
 		goto rollback;
 	}
 	if (enrol) {
@@ -443,6 +460,7 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 	}
 	if (rc || (rc = sl_tx_commit(s)))
 		goto rollback;
+	memcpy(s->slot_hash, h, sizeof h); /* the slot is this one now */
 	if (enrol) {
 		/* from now on this process is the enrolled user */
 		memcpy(s->sec->sign_seed, nsec->sign_seed, SL_ED25519_SEED_LEN);

@@ -183,4 +183,30 @@ check "the log names who did each user change" \
 check "log seqs are 1..N" pyjson "[e['seq'] for e in d] == list(range(1, len(d) + 1))" "$OUT"
 expect_rc 0 as admin1 audit verify
 
+# --- a passphrase change commits only on the slot it unlocked ----------------
+pwfile eve 'Eve-first-passph-10' >/dev/null
+expect_rc 0 as admin1 user add eve --role member --zone Z1 --new-passphrase-file "$T/pw/eve"
+# Two enrolments at once (the admin's passphrase known to two): one takes,
+# the other is turned away, and the log verifies (both used to commit, and
+# every command after failed on the second user.enrol).
+E1=$(pwfile eve.a 'Eve-own-passphrase-A1') E2=$(pwfile eve.b 'Eve-own-passphrase-B2')
+sl --user eve --passphrase-file "$T/pw/eve" user passwd --new-passphrase-file "$E1" >/dev/null 2>&1 &
+P1=$!
+sl --user eve --passphrase-file "$T/pw/eve" user passwd --new-passphrase-file "$E2" >/dev/null 2>&1 &
+P2=$!
+wait $P1; R1=$?; wait $P2; R2=$?
+check "one of two enrolments at once takes ($R1, $R2)" test "$(( (R1 == 0) + (R2 == 0) ))" = 1
+check "the other is an authentication failure" bash -c "[ $R1 = 3 ] || [ $R2 = 3 ]"
+expect_rc 0 as admin1 audit verify
+# A disable and the user's passwd at once: whichever commits first, the log
+# verifies and a disabled user changes nothing.
+sl --user alice --passphrase-file "$T/pw/alice" user passwd --new-passphrase-file "$E1" >/dev/null 2>&1 &
+P1=$!
+as admin1 user disable alice >/dev/null 2>&1 &
+P2=$!
+wait $P1; wait $P2
+expect_rc 0 as admin1 audit verify
+expect_rc 3 sl --user alice --passphrase-file "$E1" audit head
+expect_rc 3 as alice audit head
+
 finish
