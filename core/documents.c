@@ -7,8 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases.h"
+#include "guard.h"
+#include "lifecycle.h"
 #include "opiniondoc.h"
+#include "opinions.h"
+#include "policy.h"
 #include "report.h"
+#include "respool.h"
 #include "returnletter.h"
 
 static const char *media_type(const char *format)
@@ -16,6 +22,42 @@ static const char *media_type(const char *format)
 	return !strcmp(format, "pdf")    ? "application/pdf"
 	       : !strcmp(format, "html") ? "text/html; charset=utf-8"
 	                                 : "text/markdown; charset=utf-8";
+}
+
+/* The report shows each reviewer's opinion: not to a reviewer who has not
+ * recorded their own while another's is there to read, before the panel
+ * has deliberated, as review opinions refuses them (policy.c: no one's
+ * view anchors another's). */
+static sl_rc report_readable(sl_store *s, const char *case_id)
+{
+	int64_t ref;
+	sl_state state;
+	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
+	if (rc || state == SL_ST_DELIBERATED || state == SL_ST_SIGNED_OFF)
+		return rc;
+	const sl_actor *me = sl_store_actor(s);
+	struct sl_pool *p = sl_pool_new();
+	sl_opinion *v;
+	size_t n;
+	if (!p)
+		return sl_error(SL_ESYS, _("out of memory"));
+	if ((rc = sl_opinions_load(s, ref, case_id, 1, p, &v, &n))) {
+		sl_pool_free(p);
+		return rc;
+	}
+	int mine = 0, others = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].panel) {
+			int own = !strcmp(v[i].author, me->id);
+			mine |= own;
+			others |= !own;
+		}
+	sl_pool_free(p);
+	sl_verdict verdict = sl_policy_team_opinions(me, mine);
+	if (!others || verdict == SL_ALLOW)
+		return SL_OK;
+	sl_case_ref c = {.case_id = case_id};
+	return sl_guard_refuse(s, verdict, me, SL_ACT_CASE_READ, &c);
 }
 
 sl_rc sl_review_document(sl_store *s, const sl_document_req *rq,
@@ -34,8 +76,10 @@ sl_rc sl_review_document(sl_store *s, const sl_document_req *rq,
 		                         &out->len);
 		break;
 	default:
-		rc = sl_report(s, rq->case_id, rq->format, NULL, &out->data,
-		               &out->len);
+		rc = report_readable(s, rq->case_id);
+		if (!rc)
+			rc = sl_report(s, rq->case_id, rq->format, NULL,
+			               &out->data, &out->len);
 	}
 	if (rc) {
 		free(out->data);

@@ -169,6 +169,59 @@ sl_rc sl_file_write_atomic(const char *path, const void *data, size_t len,
 	return rc;
 }
 
+sl_rc sl_file_write_out(const char *path, const void *data, size_t len,
+                        mode_t mode)
+{
+	struct stat st;
+	int exists = stat(path, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode))
+		return sl_error(SL_ESYS, _("%s: is a directory"), path);
+	if (exists && !S_ISREG(st.st_mode)) {
+		int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return sl_error(SL_ESYS, _("%s: cannot open: %s"), path,
+			                strerror(errno));
+		sl_rc rc = SL_OK;
+		for (size_t done = 0; done < len && !rc;) {
+			ssize_t w =
+			    write(fd, (const char *)data + done, len - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				rc = sl_error(SL_ESYS,
+				              _("%s: write failed: %s"), path,
+				              strerror(w < 0 ? errno : ENOSPC));
+			else
+				done += (size_t)w;
+		}
+		if (close(fd) != 0 && !rc)
+			rc = sl_error(SL_ESYS, _("%s: close failed: %s"), path,
+			              strerror(errno));
+		return rc;
+	}
+	char tmp[PATH_MAX];
+	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp)
+		return sl_error(SL_EINPUT, _("path too long"));
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return sl_error(SL_ESYS, _("%s: cannot create: %s"), path,
+		                strerror(errno));
+	sl_rc rc = SL_OK;
+	if (fchmod(fd, mode) != 0)
+		rc = sl_error(SL_ESYS, _("%s: chmod failed: %s"), tmp,
+		              strerror(errno));
+	if (!rc)
+		rc = write_all_sync(fd, tmp, data, len);
+	if (close(fd) != 0 && !rc)
+		rc = sl_error(SL_ESYS, _("%s: close failed: %s"), tmp,
+		              strerror(errno));
+	if (!rc)
+		rc = sl_file_commit_rename(tmp, path);
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
 sl_rc sl_file_shred(const char *path)
 {
 	/* The name goes first, atomically: a kill at any later instant

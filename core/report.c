@@ -87,9 +87,14 @@ static void sec_opening(sl_doc *d, const sl_casedoc *src)
 	} else {
 		sl_doc_put(d, "尚未受理，");
 	}
-	sl_doc_put(d, "审理组由");
-	put_team(d, src);
-	sl_doc_put(d, "组成。现将审理情况报告如下：");
+	if (json_array_size(json_object_get(src->view, "team"))) {
+		sl_doc_put(d, "审理组由");
+		put_team(d, src);
+		sl_doc_put(d, "组成。");
+	} else { /* not "审理组由尚未组成组成" */
+		sl_doc_put(d, "审理组尚未组成。");
+	}
+	sl_doc_put(d, "现将审理情况报告如下：");
 }
 
 static void sec_subject(sl_doc *d, const sl_casedoc *src)

@@ -165,11 +165,20 @@ static void emit(shenli_emitter *e, const shenli_finding *f)
 		}
 		return;
 	}
+	/* A message or suggestion may quote the dossier, whose text may hold
+	 * what is not shown as itself (a bidi override in a name): marked
+	 * U+FFFD here, not a malformed finding. Codes and refs are the
+	 * plugin's own words: they must be clean as they come. */
+	char *msg_c = f && f->message && *f->message
+	                  ? sl_text_clean(f->message, "\uFFFD")
+	                  : NULL;
+	char *out_c = f && f->outline_item && *f->outline_item
+	                  ? sl_text_clean(f->outline_item, "\uFFFD")
+	                  : NULL;
 	int ok = f && is_standard(f->standard) &&
 	         f->severity >= SHENLI_BLOCKER && f->severity <= SHENLI_NOTE &&
-	         text_ok(f->code, 64) && text_ok(f->message, 4096) &&
-	         f->n_refs <= 64 &&
-	         (!f->outline_item || text_ok(f->outline_item, 4096));
+	         text_ok(f->code, 64) && text_ok(msg_c, 4096) &&
+	         f->n_refs <= 64 && (!f->outline_item || text_ok(out_c, 4096));
 	json_t *refs = json_array();
 	for (size_t i = 0; ok && i < f->n_refs; i++) {
 		ok = text_ok(f->refs[i], 64);
@@ -178,6 +187,8 @@ static void emit(shenli_emitter *e, const shenli_finding *f)
 	}
 	if (!ok) {
 		json_decref(refs);
+		free(msg_c);
+		free(out_c);
 		char msg[160];
 		snprintf(msg, sizeof msg,
 		         "检查插件 %s 报告了格式错误的审查意见", e->check);
@@ -185,8 +196,9 @@ static void emit(shenli_emitter *e, const shenli_finding *f)
 		     json_array(), NULL);
 		return;
 	}
-	push(e, f->standard, (int)f->severity, f->code, f->message, refs,
-	     f->outline_item);
+	push(e, f->standard, (int)f->severity, f->code, msg_c, refs, out_c);
+	free(msg_c);
+	free(out_c);
 }
 
 static void emitter_clear(shenli_emitter *e)

@@ -663,7 +663,7 @@ static int deliver(const json_t *reply, int n, char **rest,
 			               "for '%s', which this command "
 			               "did not ask for"),
 			             path));
-		sl_rc r = sl_file_write_atomic(path, doc, len, 0600);
+		sl_rc r = sl_file_write_out(path, doc, len, 0600);
 		free(doc);
 		if (r)
 			return cli_fail(r);

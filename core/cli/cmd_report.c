@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -38,10 +39,14 @@ int cli_write_document(const char *out, const char *data, size_t len)
 		return SL_OK;
 	}
 	sl_rc rc = cli_out_hook ? cli_out_hook(out, data, len)
-	                        : sl_file_write_atomic(out, data, len, 0600);
+	                        : sl_file_write_out(out, data, len, 0600);
 	if (rc)
 		return cli_fail(rc);
-	printf("%s\n", out);
+	/* where it went; not when it went into a pipe or /dev/stdout, where
+	 * the path would follow the document */
+	struct stat st;
+	if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
+		printf("%s\n", out);
 	return SL_OK;
 }
 

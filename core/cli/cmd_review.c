@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include <shenli/ops.h>
@@ -715,6 +716,10 @@ static int review_outline(int argc, char **argv, sl_cli *g)
 		return cli_usage(
 		    _("review outline: --out FILE goes with --format, "
 		      "--format not with --json"));
+	/* a PDF is binary: never onto a terminal (as report) */
+	if (!out && format && !strcmp(format, "pdf") && isatty(STDOUT_FILENO))
+		return cli_usage(
+		    _("review outline: a PDF goes to --out FILE or a pipe"));
 	rq.case_id = argv[optind];
 	int rc;
 	sl_store *s = cli_store(g, &rc);

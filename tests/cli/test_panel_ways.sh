@@ -11,6 +11,10 @@
 #     withdrew with a reason no longer stops sign-off;
 #   - a role refused (assigning an auditor) and a case's state refused
 #     (withdrawing from a case never returned) exit 4, bad option values 5;
+#   - a reviewer reads the report (the team's opinions in it) only after
+#     giving their own, as review opinions has it;
+#   - a finding that quotes a name with a bidi override is marked, not
+#     refused as malformed (a blocker nobody could clear);
 #   - audit verify finds an installed plugin changed on disk;
 #   - init with a key that is not one leaves no store behind.
 . "$(dirname "$0")/lib.sh"
@@ -77,6 +81,10 @@ H1=$(as lead audit head)
 expect_rc 4 as lead review opinion "$C" --panel "${OP[@]}" --reason "经集体审议，同意。"
 check "no deliberation before the team's opinions" grep -q "0 of the team" "$ERR"
 expect_rc 0 as m2 review opinion "$C" "${OP[@]}" --reason "事实清楚。"
+# the report shows m2's opinion: not to m3 before m3 has given their own
+expect_rc 4 as m3 report "$C"
+check "the report waits for the reader's own opinion" grep -q "review opinion" "$ERR"
+expect_rc 0 as lead report "$C"
 expect_rc 4 as lead review opinion "$C" --panel "${OP[@]}" --reason "经集体审议，同意。"
 check "nor on one opinion of a team of two" grep -q "1 of the team" "$ERR"
 expect_rc 0 as m3 review opinion "$C" "${OP[@]}" --reason "事实清楚。"
@@ -121,6 +129,21 @@ check "sign-off is refused for the open blocker and its item" pyjson \
 expect_rc 0 as lead review withdraw "$C" 1 --reason "经核实已无法补查，现有证据足以认定"
 expect_rc 0 as lead review signoff "$C"
 expect_rc 0 as aud audit verify
+
+# ---- a finding may quote a name that is not shown as itself -----------------
+python3 - "$EXAMPLE" "$T/bidi.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = "ZRJ-2024-203"; d["subject"]["name"] = "李\u202e某"
+d["subject"]["prior_sanctions"] = [{"system": "party", "level": "警告", "decided_on": "2021-03-02"}]
+d["proposal"]["circumstances"] = []
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_rc 0 as lead case import "$T/bidi.json"
+as lead review run ZRJ-2024-203 >/dev/null
+expect_rc 0 as lead review findings ZRJ-2024-203 --json
+check "a bidi override in the name is marked, not a malformed finding" pyjson \
+	"not any(f['code'] == 'malformed_finding' for f in d) and any(f['code'] == 'prior_sanctions_not_cited' and '\ufffd' in f['message'] and '\u202e' not in f['message'] for f in d)" "$OUT"
 
 # ---- a plugin changed on disk is tampering -----------------------------------
 SO=$(ls "$STORE.pkg"/evidence@*/*.so)

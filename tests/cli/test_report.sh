@@ -171,6 +171,18 @@ expect_rc 0 as m1 report "$C"
 cp "$OUT" "$T/r.md"
 expect_rc 0 as m1 report "$C" --format html --out "$T/r.html"
 check "report --out prints the path" grep -qx "$T/r.html" "$OUT"
+# the file is replaced through a temporary of its own: a file of the user's
+# named like one (r.html.tmp) is not touched; a pipe is written into
+printf 'my own notes\n' >"$T/r.html.tmp"
+expect_rc 0 as m1 report "$C" --format html --out "$T/r.html"
+check "--out leaves the user's r.html.tmp alone" grep -qx "my own notes" "$T/r.html.tmp"
+check "and leaves no temporary of its own" bash -c "! ls '$T'/r.html.?????? 2>/dev/null | grep -q ."
+mkfifo "$T/fifo"
+cat "$T/fifo" >"$T/fifo.out" &
+expect_rc 0 as m1 report "$C" --format md --out "$T/fifo"
+wait
+check "--out into a pipe writes the document through it" grep -q "审理报告" "$T/fifo.out"
+check "and the pipe is still a pipe" test -p "$T/fifo"
 check "the report file is private (0600)" test "$(stat -c %a "$T/r.html")" = 600
 check "reading the report wrote nothing to the log" test "$(as lead audit head)" = "$HEAD"
 SECTIONS="一、被审查调查人基本情况 二、审查调查概况 三、审理查明的事实 四、定性处理 五、移送单位意见 六、审理组意见 七、审查发现及处理情况 八、退回补查情况"

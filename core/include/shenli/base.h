@@ -166,6 +166,12 @@ sl_rc sl_fd_read(int fd, const char *name, size_t max, char **out, size_t *len);
 /* Atomically replace path with data, created with mode. */
 sl_rc sl_file_write_atomic(const char *path, const void *data, size_t len,
                            mode_t mode);
+/* A document to the user's --out PATH: an existing FIFO or device (a
+ * pipe, /dev/stdout) is written into as it is; otherwise the file is
+ * replaced atomically through a temporary file of a name no one else has
+ * (mkstemp beside it: never PATH.tmp, which may be the user's). */
+sl_rc sl_file_write_out(const char *path, const void *data, size_t len,
+                        mode_t mode);
 /* Overwrite n bytes at p; never optimised away. */
 void sl_wipe(void *p, size_t n);
 /* n bytes from the system's random generator (OpenSSL's). */
