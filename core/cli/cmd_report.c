@@ -43,9 +43,10 @@ int cli_write_document(const char *out, const char *data, size_t len)
 	if (rc)
 		return cli_fail(rc);
 	/* where it went; not when it went into a pipe or /dev/stdout, where
-	 * the path would follow the document */
+	 * the path would follow the document (in the service the client
+	 * writes it: there is nothing here yet, and the path is said) */
 	struct stat st;
-	if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
+	if (stat(out, &st) != 0 || S_ISREG(st.st_mode))
 		printf("%s\n", out);
 	return SL_OK;
 }
