@@ -103,24 +103,39 @@ static sl_rc fsync_dir_of(const char *path)
 	return SL_OK;
 }
 
-static sl_rc write_all_sync(int fd, const char *path, const void *data,
-                            size_t len)
+static sl_rc write_all(int fd, const char *path, const void *data, size_t len)
 {
 	const char *p = data;
 	while (len) {
 		ssize_t w = write(fd, p, len);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0)
+		if (w <= 0) /* 0: nothing taken, as a full device */
 			return sl_error(SL_ESYS, _("%s: write failed: %s"),
-			                path, strerror(errno));
+			                path, strerror(w < 0 ? errno : ENOSPC));
 		p += w;
 		len -= (size_t)w;
 	}
-	if (fsync(fd) != 0)
-		return sl_error(SL_ESYS, _("%s: fsync failed: %s"), path,
-		                strerror(errno));
 	return SL_OK;
+}
+
+/* A file just created on fd: mode, data, fsync, close (fd is closed). */
+static sl_rc fill_new(int fd, const char *path, const void *data, size_t len,
+                      mode_t mode)
+{
+	sl_rc rc = SL_OK;
+	if (fchmod(fd, mode) != 0)
+		rc = sl_error(SL_ESYS, _("%s: chmod failed: %s"), path,
+		              strerror(errno));
+	if (!rc)
+		rc = write_all(fd, path, data, len);
+	if (!rc && fsync(fd) != 0)
+		rc = sl_error(SL_ESYS, _("%s: fsync failed: %s"), path,
+		              strerror(errno));
+	if (close(fd) != 0 && !rc)
+		rc = sl_error(SL_ESYS, _("%s: close failed: %s"), path,
+		              strerror(errno));
+	return rc;
 }
 
 sl_rc sl_file_write_new(const char *newpath, const void *data, size_t len,
@@ -132,15 +147,7 @@ sl_rc sl_file_write_new(const char *newpath, const void *data, size_t len,
 	if (fd < 0)
 		return sl_error(SL_ESYS, _("%s: cannot create: %s"), newpath,
 		                strerror(errno));
-	sl_rc rc = SL_OK;
-	if (fchmod(fd, mode) != 0)
-		rc = sl_error(SL_ESYS, _("%s: chmod failed: %s"), newpath,
-		              strerror(errno));
-	if (!rc)
-		rc = write_all_sync(fd, newpath, data, len);
-	if (close(fd) != 0 && !rc)
-		rc = sl_error(SL_ESYS, _("%s: close failed: %s"), newpath,
-		              strerror(errno));
+	sl_rc rc = fill_new(fd, newpath, data, len, mode);
 	if (rc)
 		unlink(newpath);
 	return rc;
@@ -181,19 +188,7 @@ sl_rc sl_file_write_out(const char *path, const void *data, size_t len,
 		if (fd < 0)
 			return sl_error(SL_ESYS, _("%s: cannot open: %s"), path,
 			                strerror(errno));
-		sl_rc rc = SL_OK;
-		for (size_t done = 0; done < len && !rc;) {
-			ssize_t w =
-			    write(fd, (const char *)data + done, len - done);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				rc = sl_error(SL_ESYS,
-				              _("%s: write failed: %s"), path,
-				              strerror(w < 0 ? errno : ENOSPC));
-			else
-				done += (size_t)w;
-		}
+		sl_rc rc = write_all(fd, path, data, len);
 		if (close(fd) != 0 && !rc)
 			rc = sl_error(SL_ESYS, _("%s: close failed: %s"), path,
 			              strerror(errno));
@@ -206,15 +201,7 @@ sl_rc sl_file_write_out(const char *path, const void *data, size_t len,
 	if (fd < 0)
 		return sl_error(SL_ESYS, _("%s: cannot create: %s"), path,
 		                strerror(errno));
-	sl_rc rc = SL_OK;
-	if (fchmod(fd, mode) != 0)
-		rc = sl_error(SL_ESYS, _("%s: chmod failed: %s"), tmp,
-		              strerror(errno));
-	if (!rc)
-		rc = write_all_sync(fd, tmp, data, len);
-	if (close(fd) != 0 && !rc)
-		rc = sl_error(SL_ESYS, _("%s: close failed: %s"), tmp,
-		              strerror(errno));
+	sl_rc rc = fill_new(fd, tmp, data, len, mode);
 	if (!rc)
 		rc = sl_file_commit_rename(tmp, path);
 	if (rc)
