@@ -248,8 +248,47 @@ sl_rc sl_sign(sl_signkey *k, const void *msg, size_t n,
 	return rc;
 }
 
+/*
+ * The y coordinates (little-endian, sign bit of x cleared) of the eight
+ * points of small order: the identity, the point of order 2, the two of
+ * order 4 (y = 0) and the four of order 8. Under such a key a constant
+ * signature (R of small order, S = 0) verifies for many messages, so one
+ * forged signature would install any package; RFC 8032 verifiers do not
+ * refuse them, so the key is refused before it is used (as libsodium does).
+ */
+static const uint8_t small_order_y[5][32] = {
+    {0},
+    {1},
+    {0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4,
+     0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6,
+     0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
+    {0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b,
+     0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39,
+     0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
+    {0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+};
+
+int sl_pub_is_weak(const uint8_t pub[SL_ED25519_PUB_LEN])
+{
+	uint8_t y[SL_ED25519_PUB_LEN];
+	memcpy(y, pub, sizeof y);
+	y[31] &= 0x7f;
+	/* y >= p = 2^255 - 19 is not a canonical encoding (it names the
+	 * same point as y - p: 0 or 1, both small, or no point at all) */
+	int over = y[31] == 0x7f && y[0] >= 0xed;
+	for (int i = 1; i < 31 && over; i++)
+		over = y[i] == 0xff;
+	for (size_t i = 0; i < 5 && !over; i++)
+		over = memcmp(y, small_order_y[i], sizeof y) == 0;
+	return over;
+}
+
 sl_signkey *sl_verifier_new(const uint8_t pub[SL_ED25519_PUB_LEN])
 {
+	if (sl_pub_is_weak(pub))
+		return NULL; /* no signature verifies under it */
 	sl_crypto_init();
 	return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
 	                                   SL_ED25519_PUB_LEN);

@@ -64,7 +64,11 @@ void sl_sign_free(sl_signkey *k);
 sl_rc sl_sign_pub(sl_signkey *k, uint8_t pub[SL_ED25519_PUB_LEN]);
 sl_rc sl_sign(sl_signkey *k, const void *msg, size_t n,
               uint8_t sig[SL_ED25519_SIG_LEN]);
-/* A verifier bound to one public key; reuse it for many signatures. */
+/* 1 if pub is not a canonical encoding or is a point of small order: a
+ * key under which forged signatures verify. Such keys are never trusted. */
+int sl_pub_is_weak(const uint8_t pub[SL_ED25519_PUB_LEN]);
+/* A verifier bound to one public key; reuse it for many signatures. NULL
+ * for a weak key (sl_pub_is_weak) or when out of memory. */
 sl_signkey *sl_verifier_new(const uint8_t pub[SL_ED25519_PUB_LEN]);
 /* SL_OK if valid, SL_EINTEGRITY if not. Safe to call from several
  * threads with the same key. */

@@ -342,6 +342,13 @@ static sl_rc pub_from_pkey(EVP_PKEY *pk, uint8_t raw[32], const char *what)
 	    n != SL_ED25519_PUB_LEN)
 		return sl_error(SL_EINPUT, _("%s: cannot read the Ed25519 key"),
 		                what);
+	if (sl_pub_is_weak(raw))
+		return sl_error(
+		    SL_EINPUT,
+		    _("%s: a weak Ed25519 key (a point of small "
+		      "order or a non-canonical encoding): signatures "
+		      "under it can be forged"),
+		    what);
 	return SL_OK;
 }
 

@@ -468,6 +468,10 @@ static sl_rc h_user_enrol(ctx *x)
 	if (strcmp(x->e->object, x->e->actor) || !hex32(x, "pubkey", pub) ||
 	    !hex32(x, "slot", slot) || !sh || sl_unhex(sh, sig, 64))
 		return bad(x, "%s", _("malformed enrolment"));
+	if (sl_pub_is_weak(pub))
+		return bad(x, "%s",
+		           _("enrols a weak signing key, under which anyone "
+		             "could forge the user's signatures"));
 	if (x->r->tx_first != x->e->seq)
 		return bad(x, "%s",
 		           _("an enrolment must be a transaction of its own"));

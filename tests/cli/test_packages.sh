@@ -57,6 +57,27 @@ mkpkg "$P" hello 2 "$ABI" old
 expect_rc 0 as root keys revoke "$OLD"
 expect_rc 6 as root plugin install "$P"                       # revoked key
 expect_rc 4 as root keys trust "$K/old.pub"                    # never again
+# weak keys: the identity point (under it the constant signature R = the
+# identity, S = 0 verifies for every manifest), a point of order 8, and a
+# non-canonical y (= p): refused, naming why, and nothing written
+weakpem() { # weakpem HEX32 FILE
+	{ echo "-----BEGIN PUBLIC KEY-----"
+	  printf "$(printf '302a300506032b6570032100%s' "$1" | sed 's/../\\x&/g')" | base64 -w0
+	  echo
+	  echo "-----END PUBLIC KEY-----"; } > "$2"
+}
+weakpem "01$(printf '0%.0s' $(seq 62))" "$K/weak1.pub"
+weakpem 26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85 "$K/weak8.pub"
+weakpem "ed$(printf 'f%.0s' $(seq 60))7f" "$K/weakp.pub"
+HEAD0=$(as root audit head)
+for w in weak1 weak8 weakp; do
+	expect_rc 5 as root keys trust "$K/$w.pub"
+	check "the $w key is refused as weak" grep -q "weak Ed25519 key" "$ERR"
+done
+check "nothing was written for the weak keys" [ "$(as root audit head)" = "$HEAD0" ]
+expect_rc 5 sl --passphrase-file "$T/pw/root" --store "$T/weak.db" init --admin root --trust "$K/weak1.pub"
+check "init refuses a weak trust anchor and leaves no store" [ ! -e "$T/weak.db" ]
+
 mkpkg "$P" hello 2 "$ABI" admin
 printf '\001' | dd of="$P/hello.so" bs=1 seek=100 conv=notrunc 2>/dev/null
 expect_rc 6 as root plugin install "$P"                       # tampered payload

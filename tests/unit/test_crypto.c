@@ -127,6 +127,48 @@ static void test_ed25519_rfc8032(void **st)
 	sl_sign_free(k);
 }
 
+/* Keys of small order or non-canonical encoding are refused (crypto.h). */
+static void test_ed25519_weak_keys(void **st)
+{
+	(void)st;
+	static const char *weak[] = {
+	    /* identity, order 2, order 4 (y = 0), the two y of order 8 */
+	    "0100000000000000000000000000000000000000000000000000000000000000",
+	    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+	    "0000000000000000000000000000000000000000000000000000000000000080",
+	    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+	    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+	    /* y = p and y = p + 1: non-canonical 0 and 1; y = 2^255 - 1 */
+	    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+	    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+	    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+	};
+	uint8_t pub[32];
+	for (size_t i = 0; i < sizeof weak / sizeof *weak; i++) {
+		assert_int_equal(sl_unhex(weak[i], pub, 32), SL_OK);
+		assert_true(sl_pub_is_weak(pub));
+		assert_null(sl_verifier_new(pub));
+	}
+	/* RFC 8032's key, and y = p - 2 (canonical, not small) */
+	assert_int_equal(
+	    sl_unhex(
+	        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f7"
+	        "07511a",
+	        pub, 32),
+	    SL_OK);
+	assert_false(sl_pub_is_weak(pub));
+	sl_signkey *v = sl_verifier_new(pub);
+	assert_non_null(v);
+	sl_sign_free(v);
+	assert_int_equal(
+	    sl_unhex(
+	        "ebffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+	        "ffff7f",
+	        pub, 32),
+	    SL_OK);
+	assert_false(sl_pub_is_weak(pub));
+}
+
 static void test_hex(void **st)
 {
 	(void)st;
@@ -158,6 +200,7 @@ int main(void)
 	    cmocka_unit_test(test_aead_roundtrip_and_tamper),
 	    cmocka_unit_test(test_ed25519_sign_verify),
 	    cmocka_unit_test(test_ed25519_rfc8032),
+	    cmocka_unit_test(test_ed25519_weak_keys),
 	    cmocka_unit_test(test_hex),
 	    cmocka_unit_test(test_secure_heap),
 	};
