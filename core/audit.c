@@ -289,7 +289,8 @@ sl_rc sl_audit_parse_anchor(const char *str, int64_t *seq,
 		goto bad;
 	errno = 0;
 	long long v = strtoll(str, &end, 10);
-	if (errno || end != colon || v < 1 || str[0] == '-' || str[0] == '+')
+	/* digits only: strtoll would also take blanks and a sign before them */
+	if (errno || end != colon || v < 1 || str[0] < '0' || str[0] > '9')
 		goto bad;
 	if (sl_unhex(colon + 1, hash, SL_SHA256_LEN) != SL_OK)
 		goto bad;

@@ -57,6 +57,13 @@ static sl_rc read_line(int fd, const char *name, cli_pass *out)
 	if (out->len && out->buf[out->len - 1] == '\r')
 		out->buf[--out->len] = 0;
 	out->buf[out->len] = 0;
+	/* CAP leaves room for a '\r'; without one, a byte too many is read */
+	if (out->len > SL_PASS_MAX) {
+		cli_pass_free(out);
+		return sl_error(SL_EINPUT,
+		                _("%s: passphrase longer than %d bytes"), name,
+		                SL_PASS_MAX);
+	}
 	return SL_OK;
 }
 
@@ -145,6 +152,10 @@ static sl_rc read_tty_line(int fd, const sigset_t *wait_mask, cli_pass *out)
 	if (out->len && out->buf[out->len - 1] == '\r')
 		out->len--;
 	out->buf[out->len] = 0;
+	if (out->len > SL_PASS_MAX)
+		return sl_error(SL_EINPUT,
+		                _("terminal: passphrase longer than %d bytes"),
+		                SL_PASS_MAX);
 	return SL_OK;
 }
 

@@ -113,6 +113,18 @@ expect_rc 0 env SHENLI_USER=admin1 "$SHENLI" --store "$STORE" --passphrase-file 
 # --passphrase-fd works too.
 expect_rc 0 sl --user admin1 --passphrase-fd 3 audit head 3<"$ADMIN_PW"
 expect_rc 3 sl --user admin1 --passphrase-fd 3 audit head 3<"$WRONG_PW"
+# Over the limit (1024 bytes) is invalid input whatever the length, by file
+# or by descriptor; a '\r' before the newline is not counted.
+for n in 1025 1026 4000; do
+	pwfile long "$(head -c "$n" /dev/zero | tr '\0' a)" >/dev/null
+	expect_rc 5 sl --user admin1 --passphrase-file "$T/pw/long" audit head
+	check "a $n-byte passphrase: said to be too long" grep -q "longer than 1024" "$ERR"
+	expect_rc 5 sl --user admin1 --passphrase-fd 3 audit head 3<"$T/pw/long"
+done
+pwfile long "$(head -c 1024 /dev/zero | tr '\0' a)" >/dev/null
+expect_rc 3 sl --user admin1 --passphrase-file "$T/pw/long" audit head
+printf '%s\r\n' "$(head -c 1024 /dev/zero | tr '\0' a)" >"$T/pw/long"
+expect_rc 3 sl --user admin1 --passphrase-file "$T/pw/long" audit head
 
 # --- init refuses an existing store ---------------------------------------------------
 snapshot() { (cd "$T" && sha256sum store.db store.db.keys/* && ls -la store.db.keys | sed 1d | awk '{print $1, $NF}'); }

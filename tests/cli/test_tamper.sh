@@ -149,7 +149,7 @@ expect_rc 6 as admin1 audit verify --anchor "$((SEQ + 1)):$H"
 
 # Malformed anchors: invalid input, before any unlock.
 for a in '' garbage "$SEQ" "$SEQ:" ":$H" "$SEQ:${H:1}" "$SEQ:${H}0" "$SEQ:${H:0:63}g" \
-	"-1:$H" "x$SEQ:$H" "$SEQ:$H:1" "$SEQ;$H" "0:$H"; do
+	"-1:$H" "x$SEQ:$H" "$SEQ:$H:1" "$SEQ;$H" "0:$H" " $SEQ:$H" "+$SEQ:$H"; do
 	expect_rc 5 as admin1 audit verify --anchor "$a" || echo "       ^ anchor '$a'"
 done
 expect_rc 2 as admin1 audit verify --anchor
