@@ -1,5 +1,6 @@
 /* clock.c - deadlines in local days on the working-day calendar. See
  * clock.h. */
+#define _GNU_SOURCE /* timegm */
 #include "clock.h"
 
 #include <stdio.h>
@@ -107,6 +108,22 @@ int64_t sl_clock_resume(const sl_rules *r, int64_t deadline_ms, int64_t away_ms)
 	add_days(day, (int)(away_ms / SL_DAY_MS), day);
 	roll(r, day);
 	return sl_clock_end_of(day);
+}
+
+int sl_clock_days_apart(int64_t from_ms, int64_t to_ms)
+{
+	char a[11], b[11];
+	struct tm ta, tb;
+	sl_day_of(from_ms, a);
+	sl_day_of(to_ms, b);
+	if (!parse_day(a, &ta) || !parse_day(b, &tb))
+		return 0;
+	/* noon UTC of each date: whole days apart, whatever the zone's DST */
+	ta.tm_year -= 1900, tb.tm_year -= 1900;
+	ta.tm_mon -= 1, tb.tm_mon -= 1;
+	ta.tm_hour = tb.tm_hour = 12;
+	int64_t d = ((int64_t)timegm(&tb) - (int64_t)timegm(&ta)) / 86400;
+	return d > 0 && d < 100000 ? (int)d : 0;
 }
 
 int64_t sl_clock_working_days(const sl_rules *r, const char *day, int n)

@@ -28,6 +28,10 @@ int64_t sl_clock_limit(const sl_rules *r, int64_t from_ms, int days);
  * number of calendar days, then to a working day. */
 int64_t sl_clock_resume(const sl_rules *r, int64_t deadline_ms,
                         int64_t away_ms);
+/* Calendar days from the local day of from_ms to that of to_ms (0 if the
+ * same day or earlier): a case returned on the 8th and resubmitted on the
+ * 10th was away 2 days, whatever the hours. */
+int sl_clock_days_apart(int64_t from_ms, int64_t to_ms);
 /* The end of the n-th working day after the day `day` ("YYYY-MM-DD"). */
 int64_t sl_clock_working_days(const sl_rules *r, const char *day, int n);
 /* Working days from today (the day of now_ms) to the deadline's day: 0 on

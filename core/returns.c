@@ -1134,7 +1134,11 @@ static sl_rc take_in(sl_store *s, const sl_resubmit_req *rq, resubmission *rs,
 	sl_rules *rules = NULL;
 	if ((rc = sl_rules_load(s, &rules)))
 		return rc;
-	int64_t deadline = sl_clock_resume(rules, rs->deadline_was, away);
+	/* the calendar days the agency had it, not whole 24-hour spans: the
+	 * days of supplementary investigation do not count (DOMAIN.md) */
+	int64_t deadline = sl_clock_resume(
+	    rules, rs->deadline_was,
+	    (int64_t)sl_clock_days_apart(rs->paused, now) * SL_DAY_MS);
 	sl_rules_free(rules);
 	sl_case_change chg = {.deadline_ms = deadline, .paused_ms = -1};
 	sl_state next;

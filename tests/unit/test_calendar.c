@@ -433,6 +433,14 @@ static void test_review_clock(void **st)
 	                              10 * 24 * 3600 * 1000LL);
 	sl_clock_day(res, day);
 	assert_string_equal(day, "2026-10-08");
+	/* the days a case was away are calendar days: 08 09:00 to 10 08:59
+	 * is two, not one whole 24 hours; the same day is none */
+	int64_t h = 3600 * 1000LL;
+	int64_t ret = sl_clock_end_of("2026-12-07") + 1 + 9 * h;
+	assert_int_equal(sl_clock_days_apart(ret, ret + 2 * 24 * h - 60000), 2);
+	assert_int_equal(sl_clock_days_apart(ret, ret + 14 * 24 * h - 700), 14);
+	assert_int_equal(sl_clock_days_apart(ret, ret + 14 * h), 0);
+	assert_int_equal(sl_clock_days_apart(ret, ret - 24 * h), 0);
 	/* days left: on the last day 0, after it negative, in working days */
 	int64_t noon = sl_clock_end_of("2026-10-08") - 12 * 3600 * 1000LL;
 	assert_int_equal(sl_clock_days_left(r, noon, lim), 0);
