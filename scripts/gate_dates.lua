@@ -11,7 +11,8 @@
 --     - a fact date, a prior sanction or a document dated after the
 --       transfer
 --     - evidence obtained after today, or after the transfer unless a
---       supplement entry cites it (gathered on a return)
+--       supplement entry of any resubmission cites it (gathered on a
+--       return)
 --     - acceptance before the transfer
 --     - a return before acceptance, a resubmission before its return
 --     - an opinion recorded before acceptance, the panel opinion before
@@ -136,12 +137,25 @@ function check(case)
     end
   end
 
-  -- evidence gathered on a return is cited by a supplement entry
+  -- evidence gathered on a return is cited by a supplement entry: of
+  -- this resubmission, or of an earlier one (the answers of every return
+  -- are kept with its outline items, while the dossier carries only the
+  -- latest resubmission's entries)
   local supplemented = {}
+  local function gathered(ids)
+    for _, id in ipairs(list(ids)) do
+      if type(id) == "string" then supplemented[id] = true end
+    end
+  end
   for _, s in ipairs(list(case.supplement)) do
-    if type(s) == "table" then
-      for _, id in ipairs(list(s.evidence)) do
-        if type(id) == "string" then supplemented[id] = true end
+    if type(s) == "table" then gathered(s.evidence) end
+  end
+  for _, r in ipairs(list(case.returns)) do
+    if type(r) == "table" then
+      for _, it in ipairs(list(r.items)) do
+        if type(it) == "table" and type(it.answer) == "table" then
+          gathered(it.answer.evidence)
+        end
       end
     end
   end

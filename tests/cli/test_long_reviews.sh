@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Long and unusual paths through a review, each a dead end or a wrong
+# figure found by driving the workflow from outside:
+#   - a case returned twice and answered twice signs off: the evidence
+#     gathered on the first return is not dated "after the transfer"
+#     because the second resubmission's supplement no longer cites it;
+. "$(dirname "$0")/lib.sh"
+SHARES_CHECK=1
+PK=${SHENLI_PACKAGES:-}
+[ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] ||
+	{ fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
+. "$(dirname "$0")/cases_setup.sh"
+as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
+as root rules install "$PK/rules" >/dev/null
+for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
+for p in gate_findings gate_outline gate_opinions gate_panel gate_dates; do
+	as root script install "$PK/$p" >/dev/null
+done
+EX=$(dirname "$0")/../../doc/examples
+OP=(--discipline 廉洁纪律 --eight-point --party-sanction 严重警告 --gov-sanction 记过
+	--form 2 --circumstance 主动交代)
+
+# ---- two returns, each answered; the second answer cites only its own item --
+C=ZRJ-2024-013
+expect_rc 0 as lead case import "$EX/$C.json"
+expect_rc 0 as lead case assign "$C" m2 m3
+expect_rc 1 as lead review run "$C"
+expect_rc 0 as lead review return "$C" --kind supplement --item 补充车主证言 --ref F1
+expect_rc 0 as lead case resubmit "$C" "$EX/$C-answered.json"
+expect_rc 0 as lead review return "$C" --kind supplement --no-findings \
+	--item 补充分局财务负责人证言 --ref F1
+python3 - "$EX/$C-answered.json" "$T/resub2.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["evidence"].append({"id": "E7", "kind": "witness_testimony", "title": "分局财务负责人证言",
+                      "obtained_on": "2024-07-01", "source": "张某"})
+d["facts"][0]["evidence"].append("E7")
+d["supplement"] = [{"item": "1", "evidence": ["E7"], "note": "补充财务负责人证言"}]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_rc 0 as lead case resubmit "$C" "$T/resub2.json"
+for m in m2 m3; do expect_rc 0 as "$m" review opinion "$C" "${OP[@]}" --reason 同意; done
+expect_rc 0 as lead review opinion "$C" --panel "${OP[@]}" --reason 经集体审议同意
+expect_rc 0 as lead script run gate_dates "$C" --json
+check "the first return's evidence is not dated after the transfer" \
+	pyjson 'd["passed"] and not d["findings"]' "$OUT"
+expect_rc 0 as lead review signoff "$C"
+
+expect_rc 0 as aud audit verify
+finish
