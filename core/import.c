@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <shenli/ops_case.h>
@@ -19,6 +20,7 @@
 #include "db.h"
 #include "guard.h"
 #include "intake.h"
+#include "msgc.h"
 #include "store.h"
 #include "transition.h"
 
@@ -62,7 +64,7 @@ struct sl_importer {
 	sl_hasher *sha;
 	json_t *reasons; /* of the last dossier, until the next */
 	const char **reason_v;
-	char error[600];
+	char error[600], error_c[600]; /* as said, and untranslated */
 };
 
 sl_rc sl_import_begin(sl_store *s, sl_importer **out)
@@ -353,6 +355,37 @@ static sl_rc import_parsed(sl_importer *im, const sl_rows *pp, const char *buf,
 	return result(im, dec, reasons, out);
 }
 
+struct reparse {
+	const char *buf;
+	size_t len;
+	const char *name;
+	const sl_dossier_limits *lim;
+};
+
+static sl_rc reparse(void *arg)
+{
+	struct reparse *rp = arg;
+	sl_dossier *d = NULL;
+	sl_rc rc = sl_dossier_parse(rp->buf, rp->len, rp->name, rp->lim, &d);
+	sl_dossier_free(d);
+	return rc;
+}
+
+struct reread {
+	const char *path;
+	size_t max;
+};
+
+static sl_rc reread(void *arg)
+{
+	struct reread *rr = arg;
+	char *buf = NULL;
+	size_t len;
+	sl_rc rc = sl_file_read(rr->path, rr->max, &buf, &len);
+	free(buf);
+	return rc;
+}
+
 sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
                     const char *name, sl_import_res *out)
 {
@@ -368,6 +401,13 @@ sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
 		snprintf(im->error, sizeof im->error, "%s", sl_errmsg());
 		out->rc = rc;
 		out->error = im->error;
+		/* the parse again, untranslated; where it passes, the error
+		 * came after it and is taken as it was said */
+		struct reparse rp = {buf, len, name, &im->lim};
+		out->error_c =
+		    sl_msgc_run(reparse, &rp, im->error_c, sizeof im->error_c)
+		        ? im->error_c
+		        : im->error;
 	}
 	return rc;
 }
@@ -391,7 +431,16 @@ sl_rc sl_import_file(sl_importer *im, const char *path, sl_import_res *out)
 	} else if (rc == SL_EINPUT) {
 		snprintf(im->error, sizeof im->error, "%s", sl_errmsg());
 		out->rc = rc;
-		out->error = im->error;
+		out->error = out->error_c = im->error;
+		/* read again, untranslated, unless reading is not
+		 * repeatable: a pipe or a device would be read (or waited
+		 * on) a second time */
+		struct stat st;
+		struct reread rr = {path, im->lim.max_bytes};
+		if ((stat(path, &st) != 0 || S_ISREG(st.st_mode) ||
+		     S_ISDIR(st.st_mode)) &&
+		    sl_msgc_run(reread, &rr, im->error_c, sizeof im->error_c))
+			out->error_c = im->error_c;
 	}
 	return rc;
 }
@@ -404,7 +453,9 @@ json_t *sl_import_json(const sl_import_res *r)
 	if (r->rc) {
 		/* refused before anything was written (spec/cli.md: one
 		 * object per dossier, decided or not); why is the reason */
-		const char *e = r->error ? r->error : "";
+		const char *e = r->error_c ? r->error_c
+		                : r->error ? r->error
+		                           : "";
 		json_array_append_new(why, json_string(e));
 		json_t *j = json_pack("{s:n, s:s, s:o, s:b, s:s}", "case_id",
 		                      "decision", "refused", "reasons", why,
@@ -452,7 +503,7 @@ typedef struct {
 	long line;
 	sl_rows p; /* p.d NULL: malformed, see rc/msg */
 	sl_rc rc;
-	char msg[600];
+	char msg[600], msg_c[600]; /* as said, and untranslated */
 } qitem;
 
 typedef struct {
@@ -552,26 +603,39 @@ static void *parse_lines(void *arg)
 		}
 		it.line = line;
 		if (too_long) {
+			static const char too_big[] =
+			    N_("%s line %ld: larger than the limit of %zu "
+			       "bytes");
 			it.rc = SL_EINPUT;
-			snprintf(it.msg, sizeof it.msg,
-			         _("%s line %ld: larger than the limit of %zu "
-			           "bytes"),
-			         st->name, line, st->lim->max_bytes);
+			snprintf(it.msg, sizeof it.msg, _(too_big), st->name,
+			         line, st->lim->max_bytes);
+			snprintf(it.msg_c, sizeof it.msg_c, too_big, st->name,
+			         line, st->lim->max_bytes);
 		} else if (it.len == 0) {
 			free(it.buf);
 			continue; /* blank lines between dossiers */
 		} else {
+			static const char at_line[] = N_("%s line %ld");
 			char nm[300];
 			sl_dossier *d = NULL;
-			snprintf(nm, sizeof nm, "%s line %ld", st->name, line);
+			snprintf(nm, sizeof nm, _(at_line), st->name, line);
 			it.rc =
 			    sl_dossier_parse(it.buf, it.len, nm, st->lim, &d);
 			if (!it.rc)
 				it.rc = sl_rows_prepare(&it.p, d, it.buf,
 				                        it.len, st->sha);
-			if (it.rc)
+			if (it.rc) {
 				snprintf(it.msg, sizeof it.msg, "%s",
 				         sl_errmsg());
+				snprintf(nm, sizeof nm, at_line, st->name,
+				         line);
+				struct reparse rp = {it.buf, it.len, nm,
+				                     st->lim};
+				if (!sl_msgc_run(reparse, &rp, it.msg_c,
+				                 sizeof it.msg_c))
+					snprintf(it.msg_c, sizeof it.msg_c,
+					         "%s", it.msg);
+			}
 		}
 		it.weight = it.len + sl_dossier_held(it.p.d);
 		pthread_mutex_lock(&st->mu);
@@ -693,6 +757,7 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 		if (it.rc) {
 			sl_error(it.rc, "%s", it.msg);
 			res.error = it.msg;
+			res.error_c = it.msg_c;
 		} else {
 			rc = import_parsed(im, &it.p, it.buf, it.len, &res);
 			res.rc = rc;

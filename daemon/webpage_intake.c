@@ -89,6 +89,12 @@ static void result_row(sl_html *h, const json_t *r)
 	                                          : "</td><td>");
 	sl_html_text(h, decision(d));
 	sl_html_put(h, "</td><td><ul>");
+	if (d && !strcmp(d, "malformed")) {
+		/* --json says why untranslated (spec/cli.md); the page says
+		 * it in Chinese below, as the service's messages have it */
+		sl_html_put(h, "<li>原因见下方说明</li></ul></td></tr>");
+		return;
+	}
 	size_t i;
 	const json_t *why;
 	json_array_foreach(json_object_get(r, "reasons"), i, why)

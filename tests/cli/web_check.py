@@ -298,6 +298,13 @@ def intake_checks(lead, m2):
     ok("|不予受理|" in dec.get(ids[2], "") and "不属本审理组" in dec.get(ids[2], ""),
        "the other zone's case: 不予受理, why in Chinese")
     ok(req("GET", "/case/" + ids[0], lead).status == 200, "the accepted case opens")
+    # a malformed upload: said in Chinese on the page, though --json,
+    # which the page reads, says it untranslated
+    body, ctype = multipart({"csrf": token}, [("bad.json", b'{"format": "shenli.case/1"}')])
+    r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
+    ok(r.status == 200 and "案卷无法读取" in r.body and "缺失" in r.body
+       and "missing" not in r.body,
+       "a malformed upload: 案卷无法读取, why in Chinese (%d)" % r.status)
     # over the dossier limit: refused on its headers, before it is read
     s = socket.create_connection(("127.0.0.1", PORT), timeout=60)
     s.sendall(("POST /intake HTTP/1.1\r\nHost: %s\r\nCookie: shenli_sid=%s\r\n"

@@ -45,7 +45,8 @@ typedef struct {
 	sl_intake_decision decision;
 	const char *const *reasons; /* in Chinese, with the code in English */
 	size_t n_reasons;
-	const char *error; /* rc != SL_OK */
+	const char *error;   /* rc != SL_OK, in the user's language */
+	const char *error_c; /* the same untranslated, for --json */
 } sl_import_res;
 /* {"case_id", "decision", "reasons"}; a malformed dossier: case_id null,
  * decision "refused", reasons [its error], "malformed": true, "error",
