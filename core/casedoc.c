@@ -500,6 +500,11 @@ void sl_casedoc_refs(const sl_casedoc *src, sl_doc *d, const json_t *refs)
 			sl_doc_put(d, "问题");
 			continue;
 		}
+		if (v && !strncmp(v, "doc:", 4)) { /* a document's kind */
+			sl_doc_put(d, "材料：");
+			sl_doc_put(d, sl_casedoc_doc_kind(src, v + 4));
+			continue;
+		}
 		if (v && json_object_get(src->facts, v))
 			sl_doc_put(d, "事实");
 		else if (v && json_object_get(src->evidence, v))

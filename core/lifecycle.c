@@ -43,6 +43,43 @@ static const struct {
     {SL_ST_DELIBERATED, SL_EV_SIGNOFF, SL_ST_SIGNED_OFF},
 };
 
+/* The states and events as a person reads them: the state as the case
+ * list shows it (the same msgids), the event as what was not done. */
+static const char *const state_said[SL_ST__COUNT] = {
+    NC_("case state", "received"),    NC_("case state", "accepted"),
+    NC_("case state", "deferred"),    NC_("case state", "refused"),
+    NC_("case state", "in_review"),   NC_("case state", "returned"),
+    NC_("case state", "deliberated"), NC_("case state", "signed_off"),
+};
+
+static const char *const event_said[SL_EV__COUNT] = {
+    NC_("case event", "accept it"),
+    NC_("case event", "defer it"),
+    NC_("case event", "refuse it"),
+    NC_("case event", "take it in again"),
+    NC_("case event", "assign its team"),
+    NC_("case event", "extend its limit"),
+    NC_("case event", "return it"),
+    NC_("case event", "take its resubmission"),
+    NC_("case event", "record the panel's opinion on it"),
+    NC_("case event", "sign it off"),
+};
+
+const char *sl_state_said(sl_state s)
+{
+	if (s >= SL_ST__COUNT)
+		return "?";
+	return sl_said(state_said[s], state_names[s]);
+}
+
+const char *sl_event_said(sl_event e)
+{
+	if (e >= SL_EV__COUNT)
+		return "?";
+	const char *id = event_said[e];
+	return sl_said(id, strchr(id, '\004') + 1);
+}
+
 const char *sl_state_name(sl_state s)
 {
 	return s < SL_ST__COUNT ? state_names[s] : "?";
@@ -77,9 +114,9 @@ sl_rc sl_lifecycle_next(const char *case_id, sl_state from, sl_event ev,
 			*to = table[i].to;
 			return SL_OK;
 		}
-	return sl_error(SL_EPERM, _("case %s is '%s': cannot %s it"),
-	                case_id ? case_id : "?", sl_state_name(from),
-	                sl_event_name(ev));
+	return sl_error(SL_EPERM, _("case %s is '%s': cannot %s"),
+	                case_id ? case_id : "?", sl_state_said(from),
+	                sl_event_said(ev));
 }
 
 int sl_state_clock_runs(sl_state s)

@@ -1,13 +1,21 @@
-/* msgc.c - an error message untranslated. See msgc.h. */
+/* msgc.c - the language of messages: an error untranslated (msgc.h) and a
+ * code as a person reads it (sl_said, base.h). */
 #define _GNU_SOURCE /* uselocale and friends */
 #include "msgc.h"
 
+#include <libintl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+
+const char *sl_said(const char *ctx_id, const char *code)
+{
+	const char *t = gettext(ctx_id);
+	return t == ctx_id ? code : t;
+}
 
 sl_rc sl_msgc_run(sl_msgc_fn fn, void *arg, char *out, size_t n)
 {

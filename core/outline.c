@@ -156,8 +156,8 @@ sl_rc sl_review_outline(sl_store *s, const char *case_id, int return_no,
 	if (return_no <= 0) {
 		if ((rc = sl_outline_latest(s, ref, &return_no)))
 			return rc;
-		if (return_no == 0)
-			return sl_error(SL_EINPUT,
+		if (return_no == 0) /* its state, not the request */
+			return sl_error(SL_EPERM,
 			                _("case %s has not been returned"),
 			                case_id);
 	}

@@ -54,6 +54,60 @@ static const char *const verdict_names[SL_DENY__COUNT] = {
     [SL_DENY_OWN_FIRST] = "own opinion first",
 };
 
+/* What each action is, as a person reads it (messages only). */
+static const char *const action_said[SL_ACT__COUNT] = {
+    [SL_ACT_USER_ADD] = NC_("action", "add users"),
+    [SL_ACT_USER_LIST] = NC_("action", "list users"),
+    [SL_ACT_USER_DISABLE] = NC_("action", "disable users"),
+    [SL_ACT_USER_PASSWD] = NC_("action", "change a passphrase"),
+    [SL_ACT_AUDIT_VERIFY] = NC_("action", "verify the audit log"),
+    [SL_ACT_AUDIT_LOG] = NC_("action", "read the audit log"),
+    [SL_ACT_AUDIT_HEAD] = NC_("action", "read the audit head"),
+    [SL_ACT_ORG_ADD] = NC_("action", "add zones and agencies"),
+    [SL_ACT_ORG_LIST] = NC_("action", "list zones and agencies"),
+    [SL_ACT_CASE_IMPORT] = NC_("action", "import cases"),
+    [SL_ACT_CASE_READ] = NC_("action", "read cases"),
+    [SL_ACT_CASE_ASSIGN] = NC_("action", "assign review teams"),
+    [SL_ACT_CASE_EXTEND] = NC_("action", "extend review limits"),
+    [SL_ACT_KEYS_MANAGE] = NC_("action", "manage trusted keys"),
+    [SL_ACT_KEYS_LIST] = NC_("action", "list trusted keys"),
+    [SL_ACT_PKG_INSTALL] = NC_("action", "install or remove packages"),
+    [SL_ACT_PKG_LIST] = NC_("action", "list packages"),
+    [SL_ACT_REVIEW_RUN] = NC_("action", "run the checks"),
+    [SL_ACT_REVIEW_OPINION] = NC_("action", "record review opinions"),
+    [SL_ACT_REVIEW_PANEL] = NC_("action", "record the panel's opinion"),
+    [SL_ACT_REVIEW_RETURN] =
+        NC_("action", "return cases or withdraw outline items"),
+    [SL_ACT_CASE_RESUBMIT] = NC_("action", "take resubmissions"),
+    [SL_ACT_REVIEW_SIGNOFF] = NC_("action", "sign cases off"),
+    [SL_ACT_SCRIPT_RUN] = NC_("action", "run scripts"),
+};
+
+const char *sl_action_said(sl_action a)
+{
+	if (a >= SL_ACT__COUNT || !action_said[a])
+		return sl_action_name(a);
+	return sl_said(action_said[a], strchr(action_said[a], '\004') + 1);
+}
+
+const char *sl_role_said(sl_role r)
+{
+	static const struct {
+		sl_role r;
+		const char *id;
+	} said[] = {
+	    {SL_ROLE_ADMIN, NC_("role", "admin")},
+	    {SL_ROLE_LEADER, NC_("role", "leader")},
+	    {SL_ROLE_MEMBER, NC_("role", "member")},
+	    {SL_ROLE_SPECIALIST, NC_("role", "specialist")},
+	    {SL_ROLE_AUDITOR, NC_("role", "auditor")},
+	};
+	for (size_t i = 0; i < sizeof said / sizeof *said; i++)
+		if (said[i].r == r)
+			return sl_said(said[i].id, sl_role_name(r));
+	return sl_role_name(r);
+}
+
 const char *sl_action_name(sl_action a)
 {
 	return a < SL_ACT__COUNT ? table[a].name : "?";
@@ -207,7 +261,7 @@ void sl_policy_explain(sl_verdict v, const sl_actor *who, sl_action a,
 	case SL_ALLOW: snprintf(buf, n, "%s", ""); break;
 	case SL_DENY_ROLE:
 		snprintf(buf, n, _("not permitted: role '%s' may not %s"),
-		         sl_role_name(who->role), sl_action_name(a));
+		         sl_role_said(who->role), sl_action_said(a));
 		break;
 	case SL_DENY_RECUSED:
 		if (a == SL_ACT_CASE_ASSIGN)

@@ -390,8 +390,8 @@ static sl_rc role_allows(const ctx *x, sl_action a)
 {
 	if (sl_policy_allows(&x->who, a))
 		return SL_OK;
-	return bad(x, _("the role '%s' may not %s"), sl_role_name(x->who.role),
-	           sl_action_name(a));
+	return bad(x, _("the role '%s' may not %s"), sl_role_said(x->who.role),
+	           sl_action_said(a));
 }
 
 /* ---- registry entries ---------------------------------------------------- */
@@ -705,8 +705,8 @@ static sl_rc step(ctx *x, m_case *c, sl_event ev)
 {
 	sl_state to;
 	if (sl_lifecycle_next(x->e->object, c->state, ev, &to))
-		return bad(x, _("the case was '%s': cannot %s it"),
-		           sl_state_name(c->state), sl_event_name(ev));
+		return bad(x, _("the case was '%s': cannot %s"),
+		           sl_state_said(c->state), sl_event_said(ev));
 	c->state = to;
 	return SL_OK;
 }

@@ -36,9 +36,14 @@ static void outline_annex(sl_doc *d, const sl_casedoc *src, const json_t *ret)
 	snprintf(title, sizeof title, "%s案补查提纲", name ? name : "");
 	sl_doc_annex(d, title);
 	sl_doc_para(d);
-	sl_doc_put(d, "请对下列事项逐项补充审查调查。重新移送时，请在卷宗的"
-	              "补查答复部分逐项注明所答事项的序号和新取得的证据；"
-	              "未作答的事项仍视为待补查。");
+	/* the kind of the return: 补充审查调查 or 重新审查调查 (DOMAIN.md) */
+	const char *kind = str(ret, "kind");
+	sl_doc_putf(d,
+	            "请对下列事项逐项%s。重新移送时，请在卷宗的"
+	            "补查答复部分逐项注明所答事项的序号和新取得的证据；"
+	            "未作答的事项仍视为待补查。",
+	            kind && !strcmp(kind, "reinvestigate") ? "重新审查调查"
+	                                                   : "补充审查调查");
 	static const char *const H[] = {"序号", "补查事项", "涉及", "状态"};
 	static const double W[] = {0.6, 3.4, 1.2, 1.6};
 	sl_doc_table(d, 4, H, W);
@@ -122,7 +127,7 @@ sl_rc sl_outline_document(sl_store *s, const char *case_id, int return_no,
 	if (n == 0 || return_no < 0 || (size_t)return_no > n) {
 		sl_casedoc_free(&src);
 		return n == 0
-		           ? sl_error(SL_EINPUT,
+		           ? sl_error(SL_EPERM, /* its state */
 		                      _("case %s has not been returned"),
 		                      case_id)
 		           : sl_error(SL_EINPUT, _("case %s has no return %d"),

@@ -41,15 +41,16 @@ static int docket(int argc, char **argv)
 		switch (c) {
 		case 'n':
 			if (!num(optarg, 10000000, &n))
-				return cli_usage(_("--cases: 0 to 10000000"));
+				return cli_bad_value(
+				    _("--cases: 0 to 10000000"));
 			break;
 		case 's':
 			if (!num(optarg, UINT64_MAX, &seed))
-				return cli_usage(_("--seed: a number"));
+				return cli_bad_value(_("--seed: a number"));
 			break;
 		case 'i':
 			if (!num(optarg, UINT64_MAX / 2, &start))
-				return cli_usage(_("--start: a number"));
+				return cli_bad_value(_("--start: a number"));
 			break;
 		case 'f':
 			for (int k = 0; k < SL_FAULT__COUNT; k++)
@@ -66,7 +67,7 @@ static int docket(int argc, char **argv)
 					        sl_sample_fault_name(
 					            (sl_sample_fault)k));
 				fputc('\n', stderr);
-				return SL_EUSAGE;
+				return SL_EINPUT; /* a bad value: exit 5 */
 			}
 			break;
 		case 'h': return cli_help();

@@ -12,10 +12,6 @@
 
 #include <shenli/base.h>
 
-/* A message with a context, marked for xgettext (keyword NC_:1c,2) and
- * looked up as gettext does with pgettext: "CONTEXT\004MSGID". */
-#define NC_(ctx, s) ctx "\004" s
-
 typedef struct sl_cli {
 	char *store; /* resolved store path */
 	const char *user;
@@ -51,7 +47,10 @@ void cli_pass_free(cli_pass *p);
 sl_rc cli_read_passphrase(const sl_cli *g, const char *prompt, cli_pass *out);
 /* A new passphrase: from file (checked like --passphrase-file) or asked
  * twice on the terminal. */
-sl_rc cli_read_new_passphrase(const char *file, const char *who, cli_pass *out);
+/* A new passphrase for who: from file, else asked twice on the terminal;
+ * without one, the error names opt, the option that gives it. */
+sl_rc cli_read_new_passphrase(const char *file, const char *opt,
+                              const char *who, cli_pass *out);
 /* Read passphrase, unlock the store as --user. */
 sl_rc cli_unlock(const sl_cli *g, sl_store **out);
 /* The same with sl_store_open() flags (SL_OPEN_ENROL, SL_OPEN_UNVERIFIED). */

@@ -187,7 +187,10 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		switch (c) {
 		case 's':
 		case 'U':
-			if (!seq_arg(optarg, 0, c == 's' ? &since : &ctx.until))
+			/* entries count from 1: --until 0 would read as no
+			 * bound at all (ctx.until 0), not as "none" */
+			if (!seq_arg(optarg, c == 's' ? 0 : 1,
+			             c == 's' ? &since : &ctx.until))
 				return cli_bad_value(
 				    _("--%s needs a sequence number"),
 				    c == 's' ? "since" : "until");

@@ -473,14 +473,10 @@ static int case_stats(int argc, char **argv, sl_cli *g)
 static const char *state_zh(sl_state st)
 {
 	static const char *const m[SL_ST__COUNT] = {
-	    [SL_ST_RECEIVED] = "已接收",
-	    [SL_ST_ACCEPTED] = "已受理",
-	    [SL_ST_DEFERRED] = "暂缓受理",
-	    [SL_ST_REFUSED] = "不予受理",
-	    [SL_ST_IN_REVIEW] = "审理中",
-	    [SL_ST_RETURNED] = "已退回补充调查",
-	    [SL_ST_DELIBERATED] = "已集体审议",
-	    [SL_ST_SIGNED_OFF] = "已签发",
+	    [SL_ST_RECEIVED] = "已接收",        [SL_ST_ACCEPTED] = "已受理",
+	    [SL_ST_DEFERRED] = "暂缓受理",      [SL_ST_REFUSED] = "不予受理",
+	    [SL_ST_IN_REVIEW] = "审理中",       [SL_ST_RETURNED] = "已退回",
+	    [SL_ST_DELIBERATED] = "已集体审议", [SL_ST_SIGNED_OFF] = "已签发",
 	};
 	return st < SL_ST__COUNT ? m[st] : "?";
 }

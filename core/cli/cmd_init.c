@@ -40,7 +40,8 @@ static int init(int argc, char **argv, sl_cli *g)
 	cli_pass p = {0};
 	sl_rc rc = g->pass_file || g->pass_fd >= 0
 	               ? cli_read_passphrase(g, "", &p)
-	               : cli_read_new_passphrase(NULL, rq.admin, &p);
+	               : cli_read_new_passphrase(NULL, "--passphrase-file",
+	                                         rq.admin, &p);
 	sl_init_res res = {0};
 	if (!rc) {
 		rq.pass = p.buf;

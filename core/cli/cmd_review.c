@@ -758,7 +758,7 @@ void cli_print_gate(const sl_gate_res *r, int all)
 		       sc->passed ? _("passed") : _("did not pass"));
 		for (size_t k = 0; k < sc->n_findings; k++) {
 			const sl_finding *f = &sc->findings[k];
-			printf("  [%s] %s %s\n", cli_txt(f->severity),
+			printf("  [%s] %s %s\n", cli_txt(zh_of(f->severity)),
 			       cli_txt(f->code), cli_txt(f->message));
 		}
 		if (sc->printed && *sc->printed)

@@ -51,7 +51,8 @@ static int user_add(int argc, char **argv, sl_cli *g)
 		return rc;
 	cli_pass p = {0};
 	sl_user_info u;
-	sl_rc r = cli_read_new_passphrase(newfile, rq.id, &p);
+	sl_rc r = cli_read_new_passphrase(newfile, "--new-passphrase-file",
+	                                  rq.id, &p);
 	if (!r) {
 		rq.pass = p.buf;
 		rq.plen = p.len;
@@ -154,7 +155,8 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 		return rc;
 	cli_pass p = {0};
 	sl_passwd_res res;
-	sl_rc r = cli_read_new_passphrase(newfile, g->user, &p);
+	sl_rc r = cli_read_new_passphrase(newfile, "--new-passphrase-file",
+	                                  g->user, &p);
 	if (!r)
 		r = sl_user_set_passphrase(s, p.buf, p.len, &res);
 	cli_pass_free(&p);

@@ -140,6 +140,10 @@ static int help(int argc, char **argv, sl_cli *g)
 		char *args[] = {argv[1], "--help", NULL};
 		return commands[i].fn(2, args, g);
 	}
+	if (cli_client_session_cmd(argv[1])) { /* login, logout, status, open */
+		char *args[] = {argv[1], "--help", NULL};
+		return cli_client_session(2, args, g);
+	}
 	return unknown_command(argv[1]);
 }
 

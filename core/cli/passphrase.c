@@ -260,7 +260,8 @@ sl_rc cli_read_passphrase(const sl_cli *g, const char *prompt, cli_pass *out)
  * whole command, and three is what sudo and ssh allow. */
 #define TRIES 3
 
-sl_rc cli_read_new_passphrase(const char *file, const char *who, cli_pass *out)
+sl_rc cli_read_new_passphrase(const char *file, const char *opt,
+                              const char *who, cli_pass *out)
 {
 	sl_rc rc;
 	if (file) {
@@ -271,6 +272,14 @@ sl_rc cli_read_new_passphrase(const char *file, const char *who, cli_pass *out)
 			cli_pass_free(out);
 		return rc;
 	}
+	/* the option that would have given it, not the acting user's */
+	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (tty < 0)
+		return sl_error(SL_EUSAGE,
+		                _("no terminal to ask for the new passphrase "
+		                  "of %s: use %s"),
+		                cli_txt(who), opt);
+	close(tty);
 	char why[512] = "";
 	for (int attempt = 1;; attempt++) {
 		char prompt[768];

@@ -118,7 +118,7 @@ detected "minted admin: their first command" as evil keys trust "$SHENLI_BUILD_P
 detected "minted admin: the leader's review run" as lead review run "$A"
 detected "minted admin: audit verify" as aud audit verify
 check "audit verify names the entry and who signed it" \
-	grep -q "audit entry $SEQ (user.add by 'm3'): the role 'member' may not user.add" "$ERR"
+	grep -q "audit entry $SEQ (user.add by 'm3'): the role 'member' may not add users" "$ERR"
 
 # ---- 2. a member plants code ----------------------------------------------
 # a packages row and a .so in STORE.pkg

@@ -7,6 +7,14 @@
 #   - a dossier of many evidence items and facts is checked, not ended by
 #     the checks' sandbox (glibc's qsort of more than 1 KiB asked for a
 #     system call the filter refused);
+#   - what a Chinese panel member reads when refused names the state, the
+#     role and the action in Chinese, not by their codes; the gate's
+#     severities too; a reinvestigation's outline asks for 重新审查调查,
+#     and a document ref reads as the document's name;
+#   - exit codes: a case never returned has no outline (its state: 4); a
+#     bad value of sample docket and --until 0 are invalid input (5);
+#   - help for login, logout, status and open; the option that gives a
+#     new passphrase is the one named when there is no terminal.
 . "$(dirname "$0")/lib.sh"
 SHARES_CHECK=1
 PK=${SHENLI_PACKAGES:-}
@@ -48,6 +56,61 @@ expect_rc 0 as lead script run gate_dates "$C" --json
 check "the first return's evidence is not dated after the transfer" \
 	pyjson 'd["passed"] and not d["findings"]' "$OUT"
 expect_rc 0 as lead review signoff "$C"
+
+# ---- what a Chinese panel member reads ------------------------------------
+zh() (
+	unset LC_ALL LANGUAGE
+	export LANG=zh_CN.UTF-8
+	"$@"
+)
+z1_dossier none "$T/zh.json" || { fail "no sample dossier of zone Z1"; finish; }
+ZC=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/zh.json")
+expect_rc 0 as lead case import "$T/zh.json"
+expect_rc 4 zh as lead review outline "$ZC"
+check "no outline before a return: its state (4), in Chinese" grep -q "未被退回" "$ERR"
+expect_rc 0 as lead case assign "$ZC" m2 m3
+expect_rc 4 zh as lead case resubmit "$ZC" "$T/zh.json"
+check "a state refusal names the state and the step in Chinese" \
+	grep -q "处于“审理中”状态，不能登记重新移送" "$ERR"
+check "... and no code" bash -c "! grep -q 'in_review\|resubmit' '$ERR'"
+expect_rc 4 zh as m2 review signoff "$ZC"
+check "a role refusal names the role and the action in Chinese" \
+	grep -q "角色“组员”不能签署审结" "$ERR"
+expect_rc 4 as m2 review signoff "$ZC"
+check "... and in English, in words" grep -q "role 'member' may not sign cases off" "$ERR"
+expect_rc 1 zh as lead script run gate_findings "$ZC"
+check "the gate's findings: the severity in Chinese" grep -q "^  \[阻断\] " "$OUT"
+check "... not its code" bash -c "! grep -q '\[blocker\]' '$OUT'"
+expect_rc 0 as lead review return "$ZC" --kind reinvestigate --no-findings \
+	--item 补充身份材料 --ref doc:identity
+expect_rc 0 zh as lead case show "$ZC"
+check "a returned case: 已退回, whatever the kind" grep -q "已退回" "$OUT"
+check "... not 补充调查 for a reinvestigation" bash -c "! grep -q '已退回补充调查' '$OUT'"
+expect_rc 0 as lead review outline "$ZC" --format md
+check "a reinvestigation's outline asks for 重新审查调查" grep -q "逐项重新审查调查" "$OUT"
+check "a document ref reads as the document's name" grep -q "材料：身份" "$OUT"
+check "... not its code" bash -c "! grep -q 'doc:identity' '$OUT'"
+
+# ---- exit codes and help ----------------------------------------------------
+for a in "--cases abc" "--seed x" "--start -1" "--fault nosuch"; do
+	# shellcheck disable=SC2086
+	expect_rc 5 "$SHENLI" sample docket $a
+done
+expect_rc 5 as aud audit log --until 0
+expect_rc 0 as aud audit log --until 1 --json
+check "--until 1: the first entry alone" pyjson 'len(d) == 1 and d[0]["seq"] == 1' "$OUT"
+for cmd in login logout status open; do
+	expect_rc 0 "$SHENLI" help "$cmd"
+	check "help $cmd: its usage" grep -q "shenli.*$cmd" "$OUT"
+done
+expect_rc 0 zh "$SHENLI" help login
+check "login's help in Chinese from its first word" grep -q "^用法：shenli login" "$OUT"
+if command -v setsid >/dev/null; then
+	expect_rc 2 setsid -w "$SHENLI" --store "$STORE" --user root --passphrase-file "$T/pw/root" \
+		user add newbie --role member --zone Z1
+	check "no terminal: the option for the new passphrase is named" \
+		grep -q "new passphrase of newbie: use --new-passphrase-file" "$ERR"
+fi
 
 # ---- a large dossier: the plugins sort it inside their sandbox -------------
 z1_dossier none "$T/big.json" || { fail "no sample dossier of zone Z1"; finish; }

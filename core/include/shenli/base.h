@@ -17,6 +17,12 @@
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+/* A message with a context, marked for xgettext (keyword NC_:1c,2) and
+ * looked up as gettext does with pgettext: "CONTEXT\004MSGID". */
+#define NC_(ctx, s) ctx "\004" s
+/* A code as a person reads it: the translation of ctx_id (NC_(CONTEXT,
+ * code)), or the code itself where there is none (the C locale). */
+const char *sl_said(const char *ctx_id, const char *code);
 
 typedef enum {
 	SL_OK = 0,         /* done */
