@@ -478,6 +478,10 @@ static sl_rc load_error(const struct ctx *c, const char *buf, size_t len,
 #define F_REQ 1      /* the field must be present */
 #define F_NONEMPTY 2 /* "" is refused */
 #define F_NULL 4     /* null is allowed, read as NULL */
+/* an id or a reference to one: it must read as itself (text.h). A zero-
+ * width space pasted into "F1" makes an id no one can type or see, and
+ * every finding that names it unprintable. */
+#define F_SHOWN 8
 
 static sl_rc check_str(const struct ctx *c, const char *at, const json_t *v,
                        unsigned fl, size_t max, const char **out)
@@ -496,6 +500,11 @@ static sl_rc check_str(const struct ctx *c, const char *at, const json_t *v,
 	 * because everything downstream treats these as C strings */
 	if (strlen(s) != n)
 		return bad(c, at, _("NUL character (\\u0000) in a string"));
+	if ((fl & F_SHOWN) && !sl_text_safe(s, n))
+		return bad(c, at,
+		           _("an id with a character that is not shown as "
+		             "itself (a control, invisible or direction "
+		             "character)"));
 	*out = s;
 	return SL_OK;
 }
@@ -645,9 +654,9 @@ static sl_rc get_strlist(const struct ctx *c, const json_t *o, const char *at,
 	*nout = n;
 	path_key(p, sizeof p, at, key);
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = check_str(c, path_idx(pi, sizeof pi, p, i),
-		               json_array_get(a, i), F_NONEMPTY,
-		               SL_DOSSIER_SHORT_MAX, &v[i]);
+		rc = check_str(
+		    c, path_idx(pi, sizeof pi, p, i), json_array_get(a, i),
+		    F_NONEMPTY | (fl & F_SHOWN), SL_DOSSIER_SHORT_MAX, &v[i]);
 	return rc;
 }
 
@@ -807,7 +816,7 @@ static sl_rc parse_amount(const struct ctx *c, const json_t *o, const char *at,
 static sl_rc parse_fact(const struct ctx *c, const json_t *o, const char *at,
                         sl_fact *f)
 {
-	sl_rc rc = get_str(c, o, at, "id", F_REQ | F_NONEMPTY,
+	sl_rc rc = get_str(c, o, at, "id", F_REQ | F_NONEMPTY | F_SHOWN,
 	                   SL_DOSSIER_ID_MAX, &f->id);
 	if (!rc)
 		rc = get_str(c, o, at, "summary", F_REQ | F_NONEMPTY,
@@ -837,7 +846,7 @@ static sl_rc parse_fact(const struct ctx *c, const json_t *o, const char *at,
 	/* references only: one that names no evidence is content, judged
 	 * by the evidence check, not malformation */
 	if (!rc)
-		rc = get_strlist(c, o, at, "evidence", 0, &f->evidence,
+		rc = get_strlist(c, o, at, "evidence", F_SHOWN, &f->evidence,
 		                 &f->n_evidence);
 	return rc;
 }
@@ -894,7 +903,8 @@ static sl_rc parse_evidence(const struct ctx *c, const json_t *root)
 		char at[AT_LEN];
 		rc = list_obj(c, a, "evidence", i, at, &o);
 		if (!rc)
-			rc = get_str(c, o, at, "id", F_REQ | F_NONEMPTY,
+			rc = get_str(c, o, at, "id",
+			             F_REQ | F_NONEMPTY | F_SHOWN,
 			             SL_DOSSIER_ID_MAX, &e->id);
 		if (!rc)
 			rc = get_enum(c, o, at, "kind", evidence_kinds,
@@ -1035,8 +1045,8 @@ static sl_rc parse_supplement(const struct ctx *c, const json_t *root)
 			           "\"2\", ...)"),
 			         show(v, s->item));
 		if (!rc)
-			rc = get_strlist(c, o, at, "evidence", 0, &s->evidence,
-			                 &s->n_evidence);
+			rc = get_strlist(c, o, at, "evidence", F_SHOWN,
+			                 &s->evidence, &s->n_evidence);
 		if (!rc)
 			rc = get_str(c, o, at, "note", 0, c->lim.max_string,
 			             &s->note);

@@ -42,6 +42,64 @@ sl_rc sl_agency_zone(sl_store *s, const char *code, int *found,
 	              found, zone, SL_CODE_MAX + 1);
 }
 
+/*
+ * An agency added in no zone (its cases are refused) is placed in one by
+ * adding it again, with its name as it is, and the zone: once. An agency
+ * never moves from one zone to another here; that would move its cases
+ * under review to another panel.
+ */
+static sl_rc place(sl_store *s, const char *code, const char *name,
+                   const char *zone)
+{
+	int found = 0;
+	char was[SL_NAME_MAX + 1];
+	sl_rc rc = exists(s, "SELECT name FROM agencies WHERE code = ?", code,
+	                  &found, was, sizeof was);
+	if (rc)
+		return rc;
+	if (strcmp(was, name))
+		return sl_error(
+		    SL_EINPUT,
+		    _("agency '%s' already exists, by another name; "
+		      "to place it in a zone, give its name as it "
+		      "is"),
+		    code);
+	if ((rc = sl_zone_exists(s, zone, &found)) || !found)
+		return rc ? rc
+		          : sl_error(SL_EINPUT,
+		                     _("no zone '%s' (add it first)"), zone);
+	if ((rc = sl_tx_begin_unchanged(s)))
+		return rc;
+	sqlite3_stmt *st;
+	if (sl_db_prepare(s,
+	                  "UPDATE agencies SET zone = ?1 WHERE code = ?2 AND"
+	                  " zone IS NULL",
+	                  &st)) {
+		rc = sl_db_err(s, _("placing an agency in a zone"));
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE || sl_db_changes(s) != 1) {
+		rc = step != SQLITE_DONE
+		         ? sl_db_err(s, _("placing an agency in a zone"))
+		         : sl_error(SL_EINPUT, _("agency '%s' already exists"),
+		                    code);
+		goto fail;
+	}
+	json_t *d = json_pack("{s:s}", "zone", zone);
+	rc = sl_audit(s, "agency.place", code, d);
+	json_decref(d);
+	if (rc || (rc = sl_tx_commit(s)))
+		goto fail;
+	return SL_OK;
+fail:
+	sl_tx_rollback(s);
+	return rc;
+}
+
 static sl_rc add_once(sl_store *s, const char *what, const char *code,
                       const char *name, const char *zone)
 {
@@ -69,6 +127,8 @@ static sl_rc add_once(sl_store *s, const char *what, const char *code,
 	          : sl_zone_exists(s, code, &found);
 	if (!rc && zone) {
 		int zf = 0;
+		if (found && !*z && *zone)
+			return place(s, code, name, zone);
 		if (found)
 			return sl_error(SL_EINPUT,
 			                _("agency '%s' already exists"), code);

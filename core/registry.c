@@ -292,6 +292,16 @@ sl_rc sl_registry_add_agency(sl_registry *g, const char *code, const char *name,
 	return add_org(&g->agencies, code, name, zone);
 }
 
+sl_rc sl_registry_place_agency(sl_registry *g, const char *code,
+                               const char *zone)
+{
+	sl_reg_org *o = find(&g->agencies, code, NULL);
+	if (!o)
+		return sl_error(SL_EINTEGRITY, _("no agency '%s'"), code);
+	snprintf(o->zone, sizeof o->zone, "%s", zone);
+	return SL_OK;
+}
+
 void sl_registry_set_rules(sl_registry *g, int64_t version,
                            const uint8_t sha[SL_SHA256_LEN])
 {

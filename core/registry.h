@@ -104,6 +104,9 @@ sl_reg_pkg *sl_registry_pkg_mut(sl_registry *g, const char *name);
 sl_rc sl_registry_add_zone(sl_registry *g, const char *code, const char *name);
 sl_rc sl_registry_add_agency(sl_registry *g, const char *code, const char *name,
                              const char *zone);
+/* An agency added in no zone placed in one (org.c, "agency.place"). */
+sl_rc sl_registry_place_agency(sl_registry *g, const char *code,
+                               const char *zone);
 void sl_registry_set_rules(sl_registry *g, int64_t version,
                            const uint8_t sha[SL_SHA256_LEN]);
 

@@ -537,6 +537,25 @@ static sl_rc h_org_add(ctx *x)
 	           : sl_registry_add_zone(x->r->g, x->e->object, name);
 }
 
+/* An agency added in no zone, placed in one: once, in a zone there is. */
+static sl_rc h_agency_place(ctx *x)
+{
+	sl_rc rc = role_allows(x, SL_ACT_ORG_ADD);
+	if (rc)
+		return rc;
+	const char *zone = str(x, "zone");
+	const sl_reg_org *a = sl_registry_agency(x->r->g, x->e->object);
+	if (!zone || !*zone)
+		return bad(x, "%s", _("malformed placement of an agency"));
+	if (!a)
+		return bad(x, "%s", _("places an agency never added"));
+	if (*a->zone)
+		return bad(x, "%s", _("places an agency already in a zone"));
+	if (!sl_registry_zone(x->r->g, zone))
+		return bad(x, _("zone '%s' was never added"), zone);
+	return sl_registry_place_agency(x->r->g, x->e->object, zone);
+}
+
 static sl_rc h_keys_trust(ctx *x)
 {
 	sl_rc rc = role_allows(x, SL_ACT_KEYS_MANAGE);
@@ -1178,6 +1197,7 @@ static const struct {
     {"user.disable", h_user_disable, 0},
     {"zone.add", h_org_add, 0},
     {"agency.add", h_org_add, 0},
+    {"agency.place", h_agency_place, 0},
     {"keys.trust", h_keys_trust, 0},
     {"keys.revoke", h_keys_revoke, 0},
     {"plugin.install", h_pkg_install, 0},

@@ -117,6 +117,41 @@ int sl_text_safe(const char *str, size_t n)
 	return 1;
 }
 
+/* Outside JSON's strings there is only ASCII, so a character above it is
+ * inside one, where an escape means the same. */
+char *sl_text_json_escape(const char *json, size_t *n)
+{
+	const unsigned char *s = (const unsigned char *)json;
+	size_t len = *n, first = len;
+	for (size_t i = 0; i < len && first == len;) {
+		size_t l = s[i] < 0x80 ? 1 : seq_len(s + i, len - i);
+		if (s[i] == 0x7F || (l > 1 && klass(cp_of(s + i, l))))
+			first = i;
+		i += l ? l : 1;
+	}
+	if (first == len)
+		return NULL;
+	/* an escape is 6 bytes for at least 1 (DEL) */
+	char *out = malloc(6 * len + 1);
+	if (!out)
+		return NULL;
+	memcpy(out, json, first);
+	size_t o = first;
+	for (size_t i = first; i < len;) {
+		size_t l = s[i] < 0x80 ? 1 : seq_len(s + i, len - i);
+		uint32_t c = l > 1 ? cp_of(s + i, l) : s[i];
+		if (c == 0x7F || (l > 1 && klass(c)))
+			o += (size_t)snprintf(out + o, 7, "\\u%04x",
+			                      (unsigned)c);
+		else
+			memcpy(out + o, s + i, l ? l : 1), o += l ? l : 1;
+		i += l ? l : 1;
+	}
+	out[o] = 0;
+	*n = o;
+	return out;
+}
+
 char *sl_text_clean(const char *str, const char *unsafe_as)
 {
 	const unsigned char *s = (const unsigned char *)str;

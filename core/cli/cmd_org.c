@@ -160,7 +160,8 @@ static const cli_sub agency_subs[] = {
      N_("Adds the agency CODE with its name (admins only). Agencies\n"
         "(派驻纪检监察组) transfer cases to their zone's panel. An agency\n"
         "without --zone is recorded, and its cases are refused until it is\n"
-        "placed in a zone.\n"),
+        "placed in a zone: by adding it again, with its name as it is and\n"
+        "--zone, once (an agency never moves from one zone to another).\n"),
      CLI_UNLOCK},
     {"list", agency_list, "shenli agency list [--json]",
      N_("list the agencies and their zones"),

@@ -658,8 +658,15 @@ void cli_progress_start(cli_bar *b, const char *what, size_t total,
 
 void cli_print_json(json_t *j)
 {
-	json_dumpf(j, stdout, JSON_INDENT(2));
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	if (!text)
+		return;
+	size_t n = strlen(text);
+	char *safe = sl_text_json_escape(text, &n);
+	fwrite(safe ? safe : text, 1, n, stdout);
 	putchar('\n');
+	free(safe);
+	free(text);
 }
 
 void cli_json_array_next(cli_json_array *a)
@@ -682,6 +689,13 @@ void cli_json_array_add(cli_json_array *a, json_t *elem)
 			n = 0;
 	}
 	json_decref(elem);
+	/* nothing in a string drives the terminal --json is printed on */
+	char *safe = sl_text_json_escape(buf, &n);
+	if (safe) {
+		if (buf != stack)
+			free(buf);
+		buf = safe;
+	}
 	cli_json_array_next(a);
 	/* indented into a buffer of its own and written once: a row is a
 	 * dozen lines, and a write per line cost more than the dump */

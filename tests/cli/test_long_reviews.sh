@@ -14,7 +14,9 @@
 #   - exit codes: a case never returned has no outline (its state: 4); a
 #     bad value of sample docket and --until 0 are invalid input (5);
 #   - help for login, logout, status and open; the option that gives a
-#     new passphrase is the one named when there is no terminal.
+#     new passphrase is the one named when there is no terminal;
+#   - an agency added in no zone is placed in one by adding it again with
+#     the zone (its cases were refused for good), once, and the log agrees.
 . "$(dirname "$0")/lib.sh"
 SHARES_CHECK=1
 PK=${SHENLI_PACKAGES:-}
@@ -90,6 +92,72 @@ expect_rc 0 as lead review outline "$ZC" --format md
 check "a reinvestigation's outline asks for 重新审查调查" grep -q "逐项重新审查调查" "$OUT"
 check "a document ref reads as the document's name" grep -q "材料：身份" "$OUT"
 check "... not its code" bash -c "! grep -q 'doc:identity' '$OUT'"
+
+# ---- ids read as themselves ----------------------------------------------------
+# a zero-width space pasted into a fact's id, a direction override in a
+# citation: malformed (5), the field named; else every finding naming the
+# id was unprintable, and the checks' blockers unreadable
+python3 - "$T/zh.json" "$T/zw" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = "ZW-1"
+d["facts"][0]["id"] = "F1\u200b"
+json.dump(d, open(sys.argv[2] + "1.json", "w"))
+d["case_id"] = "ZW-2"
+d["facts"][0]["id"] = "F1"
+d["facts"][0]["evidence"] = ["E1\u202e"]
+json.dump(d, open(sys.argv[2] + "2.json", "w"))
+PY
+HEAD0=$(as lead audit head)
+expect_rc 5 as lead case import "$T/zw1.json" "$T/zw2.json"
+check "an invisible character in an id: the field named" grep -q "facts\[0\].id: an id with a character" "$ERR"
+check "... and in a citation" grep -q "facts\[0\].evidence\[0\]: an id with a character" "$ERR"
+check "... and nothing written" [ "$(as lead audit head)" = "$HEAD0" ]
+
+# --json escapes what would drive a terminal (DEL, C1, direction and line
+# separators) as jansson escapes C0: the same JSON, no raw control byte
+python3 - "$T/zh.json" "$T/evj.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = "EVJ-1"
+d["subject"]["name"] = "李\u202e某\u009b[31m\u007f\u2028x"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect_rc 0 as lead case import "$T/evj.json"
+for cmd in "case show EVJ-1 --json" "case list --json"; do
+	# shellcheck disable=SC2086
+	expect_rc 0 as lead $cmd
+	check "$cmd: no raw DEL, C1 or direction character" python3 -c '
+import sys
+b = open(sys.argv[1], "rb").read()
+bad = [c for c in ("\u202e", "\u009b", "\u007f", "\u2028") if c.encode() in b]
+sys.exit(1 if bad else 0)' "$OUT"
+done
+check "... and the name reads back as it was given" \
+	pyjson 'any(r["subject_name"] == "李\u202e某\u009b[31m\u007f\u2028x" for r in d)' "$OUT"
+
+# ---- an agency added in no zone, placed in one -------------------------------
+expect_rc 0 as root agency add ZNEW --name 驻市新设局纪检监察组
+python3 - "$T/zh.json" "$T/znew.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = "ZNEW-1"
+d["agency"] = "ZNEW"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_rc 1 as lead case import "$T/znew.json"
+check "its case is refused: the agency is in no zone" grep -q "refused" "$OUT"
+expect_rc 5 as root agency add ZNEW --name 别的名字 --zone Z1
+check "placing it under another name is refused" grep -q "by another name" "$ERR"
+expect_rc 5 as root agency add ZNEW --name 驻市新设局纪检监察组 --zone Z9
+expect_rc 0 as root agency add ZNEW --name 驻市新设局纪检监察组 --zone Z1
+expect_rc 0 as root agency list
+check "it is in zone Z1 now" grep -q "ZNEW.*Z1" "$OUT"
+expect_rc 5 as root agency add ZNEW --name 驻市新设局纪检监察组 --zone Z2
+check "... once: it does not move" grep -q "already exists" "$ERR"
+expect_rc 0 as lead case import "$T/znew.json"
+check "its case is taken in again and accepted" grep -q "accepted" "$OUT"
+expect_rc 0 as aud audit verify
 
 # ---- exit codes and help ----------------------------------------------------
 for a in "--cases abc" "--seed x" "--start -1" "--fault nosuch"; do

@@ -240,7 +240,7 @@ def assign_checks(lead, m2, a, b):
     m2page = req("GET", "/case/" + a, m2).body
     ok("组成审理组" not in m2page, "a member is offered no 组成审理组 form")
     r = req("POST", "/case/%s/assign" % a, m2, "csrf=%s&reviewer=m2&reviewer=m3" % csrf_of(m2page))
-    ok(r.status == 403 and "无权操作" in r.body and "case.assign" in r.body,
+    ok(r.status == 403 and "无权操作" in r.body and "分配审理组" in r.body,
        "a member's assignment is refused by the service, in Chinese (%d)" % r.status)
     _, _, m9 = sign_in("m9")
     t9 = csrf_of(req("GET", "/", m9).body)
@@ -463,7 +463,7 @@ def review_checks(lead, m2, a, b):
     big = json.dumps({"pad": "x" * (200 << 10)}).encode()
     body, ctype = multipart({"csrf": csrf_of(req("GET", "/", lead).body)}, [("big.json", big)])
     r = req("POST", "/case/%s/resubmit" % a, lead, body, headers={"Content-Type": ctype})
-    ok(r.status in (400, 403) and "未作任何更改" in r.body and "resubmit" in r.body,
+    ok(r.status in (400, 403) and "未作任何更改" in r.body and "登记重新移送" in r.body,
        "the leader's 200 KiB resubmission is read and refused by the service, not by size (%d)" % r.status)
     body, ctype = multipart({"csrf": csrf_of(req("GET", "/", m2).body)}, [("big.json", big)])
     r = req("POST", "/case/%s/resubmit" % a, m2, body, headers={"Content-Type": ctype})

@@ -152,6 +152,12 @@ int sl_text_safe(const char *s, size_t n);
  * characters unsafe_as ("" drops them, "\uFFFD" marks them), bytes that
  * are not UTF-8 U+FFFD. NULL if out of memory. */
 char *sl_text_clean(const char *s, const char *unsafe_as);
+/* JSON text (as jansson writes it: C0 controls already escaped) with every
+ * other character not shown as itself (DEL, C1, bidi, invisible) written
+ * as a \uXXXX escape: the same JSON, and nothing in it drives a terminal.
+ * NULL when there is none (the common case: nothing allocated), else a
+ * malloc'ed copy of *n bytes, *n updated. */
+char *sl_text_json_escape(const char *json, size_t *n);
 /* Write s to f, cleaned, unsafe characters marked U+FFFD. */
 void sl_text_put(FILE *f, const char *s);
 /* Copy in to out (cap bytes with the NUL) for a log or a message: invalid
