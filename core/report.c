@@ -49,10 +49,18 @@ static void put_team(sl_doc *d, const sl_casedoc *src)
 		{
 			if (i)
 				sl_doc_put(d, "、");
-			put_person(d, src, str(m, "id"), str(m, "role"));
-			sl_doc_put(d, "（");
-			sl_doc_put(d, sl_casedoc_role(str(m, "role")));
-			sl_doc_put(d, "）");
+			/* one without a recorded name is named by the role
+			 * alone: "组员", not "组员（组员）" */
+			char b[256];
+			const char *role = sl_casedoc_role(str(m, "role"));
+			sl_casedoc_person(src, str(m, "id"), str(m, "role"), b,
+			                  sizeof b);
+			sl_doc_put(d, b);
+			if (strcmp(b, role)) {
+				sl_doc_put(d, "（");
+				sl_doc_put(d, role);
+				sl_doc_put(d, "）");
+			}
 		}
 		return;
 	}

@@ -157,6 +157,14 @@ expect_rc 5 as root agency add ZNEW --name 驻市新设局纪检监察组 --zone
 check "... once: it does not move" grep -q "already exists" "$ERR"
 expect_rc 0 as lead case import "$T/znew.json"
 check "its case is taken in again and accepted" grep -q "accepted" "$OUT"
+# the report names a reviewer without a recorded name by the role alone
+pwfile m4 "passphrase of m4" >/dev/null
+expect_rc 0 as root user add m4 --role member --zone Z1 --name 周某 --new-passphrase-file "$T/pw/m4"
+enrol m4
+expect_rc 0 as lead case assign ZNEW-1 m4 m3
+expect_rc 0 as lead report ZNEW-1 --format md
+check "a named reviewer with the role, one without: the role alone" grep -q "审理组由组员、周某（组员）组成" "$OUT"
+check "... never the role twice" bash -c "! grep -q '组员（组员）' '$OUT'"
 expect_rc 0 as aud audit verify
 
 # ---- exit codes and help ----------------------------------------------------
