@@ -215,6 +215,7 @@ void cli_print_json(json_t *j);
  * half-way leaves the document unterminated. */
 typedef struct {
 	size_t n;
+	FILE *out; /* NULL: stdout */
 } cli_json_array;
 void cli_json_array_add(cli_json_array *a, json_t *elem);
 void cli_json_array_next(cli_json_array *a);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +26,77 @@ static int parse_count(const char *s, long lo, long hi, long *out)
 
 /* ---- import ------------------------------------------------------------ */
 
+/*
+ * What is said of each dossier waits in pend until its batch is committed
+ * (sl_import_committed): an import that fails part-way must not have
+ * printed "accepted" for a dossier it then rolled back, nor leave --json
+ * unterminated. A mark per dossier: where its text ends in pend, and how
+ * many dossiers had been decided with it (a malformed one is written
+ * nowhere and goes out with the one before it).
+ */
+struct pend_mark {
+	size_t end;
+	long decided;
+};
+
 struct import_ctx {
 	cli_json_array *arr; /* --json: streamed */
 	long accepted, deferred, refused, malformed;
 	cli_bar bar;
+	const sl_importer *im;
+	FILE *pend; /* NULL: out of memory, said as it comes */
+	char *pbuf;
+	size_t plen, sent; /* pend's bytes; of them, on stdout */
+	struct pend_mark *marks;
+	size_t n_marks, cap_marks, json_sent; /* elements on stdout */
 };
+
+/* Out to stdout: what the first `committed` dossiers decided hold. */
+static void pend_flush(struct import_ctx *c, long committed)
+{
+	if (!c->pend)
+		return;
+	fflush(c->pend);
+	size_t k = 0;
+	while (k < c->n_marks && c->marks[k].decided <= committed)
+		k++;
+	if (!k)
+		return;
+	size_t end = c->marks[k - 1].end;
+	fwrite(c->pbuf + c->sent, 1, end - c->sent, stdout);
+	c->sent = end;
+	c->json_sent += k;
+	memmove(c->marks, c->marks + k, (c->n_marks - k) * sizeof *c->marks);
+	c->n_marks -= k;
+}
+
+static void pend_mark(struct import_ctx *c)
+{
+	if (!c->pend)
+		return;
+	if (c->n_marks == c->cap_marks) {
+		size_t nc = c->cap_marks ? 2 * c->cap_marks : 256;
+		struct pend_mark *m = realloc(c->marks, nc * sizeof *m);
+		if (!m) { /* said as it comes, from here on */
+			pend_flush(c, LONG_MAX);
+			fclose(c->pend);
+			c->pend = NULL;
+			return;
+		}
+		c->marks = m;
+		c->cap_marks = nc;
+	}
+	fflush(c->pend);
+	c->marks[c->n_marks++] =
+	    (struct pend_mark){c->plen, c->accepted + c->deferred + c->refused};
+	pend_flush(c, (long)sl_import_committed(c->im));
+	/* all of it sent: start the buffer again rather than let it grow */
+	if (!c->n_marks && c->sent == c->plen) {
+		rewind(c->pend);
+		c->sent = 0;
+		fflush(c->pend);
+	}
+}
 
 /* Lines in a file, for the progress bar's total (0 if unknown). */
 static size_t count_lines(const char *path)
@@ -52,13 +119,17 @@ static size_t count_lines(const char *path)
 static int report(const sl_import_res *r, void *ud)
 {
 	struct import_ctx *c = ud;
+	FILE *out = c->pend ? c->pend : stdout;
 	cli_progress(&c->bar, (size_t)r->line, 0);
+	if (c->arr)
+		c->arr->out = c->pend;
 	if (r->rc) {
 		c->malformed++;
 		fprintf(stderr, _("shenli: malformed, refused: %s\n"),
 		        cli_txt(r->error));
 		if (c->arr) /* one object per dossier, this one refused */
 			cli_json_array_add(c->arr, sl_import_json(r));
+		pend_mark(c);
 		return 0;
 	}
 	c->accepted += r->decision == SL_INTAKE_ACCEPTED;
@@ -66,14 +137,16 @@ static int report(const sl_import_res *r, void *ud)
 	c->refused += r->decision == SL_INTAKE_REFUSED;
 	if (c->arr) {
 		cli_json_array_add(c->arr, sl_import_json(r));
+		pend_mark(c);
 		return 0;
 	}
 	const char *cid = cli_txt(r->case_id);
 	size_t w = cli_width(cid);
-	printf("%s%*s %s\n", cid, w < 24 ? (int)(24 - w) : 0, "",
-	       cli_decision_label(sl_intake_name(r->decision)));
+	fprintf(out, "%s%*s %s\n", cid, w < 24 ? (int)(24 - w) : 0, "",
+	        cli_decision_label(sl_intake_name(r->decision)));
 	for (size_t i = 0; i < r->n_reasons; i++)
-		printf("    - %s\n", cli_txt(r->reasons[i]));
+		fprintf(out, "    - %s\n", cli_txt(r->reasons[i]));
+	pend_mark(c);
 	return 0;
 }
 
@@ -165,6 +238,8 @@ static int case_import(int argc, char **argv, sl_cli *g)
 	if (s && (rc = sl_import_begin(s, &im)))
 		rc = cli_fail(rc);
 	else if (s) {
+		ctx.im = im;
+		ctx.pend = open_memstream(&ctx.pbuf, &ctx.plen);
 		rc = import_all(im, &ctx, jsonl, in, json, argc - optind,
 		                argv + optind);
 		/* what earlier batches committed stays whatever happens now */
@@ -173,6 +248,17 @@ static int case_import(int argc, char **argv, sl_cli *g)
 			sl_import_abort(im);
 		else
 			rc = sl_import_finish(im);
+		/* all of it said, or only what the committed batches hold */
+		pend_flush(&ctx, rc ? (long)kept : LONG_MAX);
+		if (ctx.pend)
+			fclose(ctx.pend);
+		free(ctx.pbuf);
+		free(ctx.marks);
+		arr.out = NULL;
+		if (rc && json) { /* one document still, of what stays */
+			arr.n = ctx.json_sent;
+			cli_json_array_end(&arr);
+		}
 		if (rc) {
 			rc = cli_fail(rc); /* the cause, then what it means */
 			if (kept)

@@ -671,7 +671,7 @@ void cli_print_json(json_t *j)
 
 void cli_json_array_next(cli_json_array *a)
 {
-	fputs(a->n++ ? ",\n  " : "[\n  ", stdout);
+	fputs(a->n++ ? ",\n  " : "[\n  ", a->out ? a->out : stdout);
 }
 
 void cli_json_array_add(cli_json_array *a, json_t *elem)
@@ -699,11 +699,12 @@ void cli_json_array_add(cli_json_array *a, json_t *elem)
 	cli_json_array_next(a);
 	/* indented into a buffer of its own and written once: a row is a
 	 * dozen lines, and a write per line cost more than the dump */
+	FILE *f = a->out ? a->out : stdout;
 	char out[8192];
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (o + 3 > sizeof out) {
-			fwrite(out, 1, o, stdout);
+			fwrite(out, 1, o, f);
 			o = 0;
 		}
 		out[o++] = buf[i];
@@ -712,12 +713,12 @@ void cli_json_array_add(cli_json_array *a, json_t *elem)
 			out[o++] = ' ';
 		}
 	}
-	fwrite(out, 1, o, stdout);
+	fwrite(out, 1, o, f);
 	if (buf != stack)
 		free(buf);
 }
 
 void cli_json_array_end(cli_json_array *a)
 {
-	fputs(a->n ? "\n]\n" : "[]\n", stdout);
+	fputs(a->n ? "\n]\n" : "[]\n", a->out ? a->out : stdout);
 }

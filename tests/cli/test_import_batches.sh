@@ -42,6 +42,15 @@ check "an import whose later batch cannot be written exits 7 ($RC)" test "$RC" =
 K=$(sed -n 's/.*the first \([0-9]*\) dossiers decided were committed.*/\1/p' "$ERR")
 check "it says how many dossiers its earlier batches committed (${K:-none})" \
 	test -n "$K" -a "${K:-0}" -gt 0 -a "${K:-0}" -lt 10000
+check "what it printed is exactly the first $K dossiers: none it rolled back" \
+	python3 - "$OUT" "$T/big.ids" "${K:-0}" <<'PY'
+import sys
+said = [l.split()[0] for l in open(sys.argv[1]) if l.strip() and not l.startswith(" ")]
+ids = open(sys.argv[2]).read().split()
+k = int(sys.argv[3])
+if said != ids[:k]: print("       said %d, first %s" % (len(said), said[:2]))
+sys.exit(0 if said == ids[:k] else 1)
+PY
 expect_rc 0 as aud audit verify
 expect_rc 0 as boss case list --json
 check "exactly the first $K dossiers of the stream are there" python3 - "$OUT" "$T/big.ids" "${K:-0}" <<'PY'
@@ -61,6 +70,23 @@ ids = open(sys.argv[2]).read().split()
 k = int(sys.argv[3])
 sys.exit(0 if all(n[i] == 1 for i in ids[:k]) and not any(n[i] for i in ids[k:]) else 1)
 PY
+# the same with --json, again (the first K now duplicates, refused): one
+# JSON document still, of exactly the dossiers whose batches committed
+SZ=$(du -k "$STORE" | cut -f1)
+(ulimit -f $((SZ + 16384)) && trap '' XFSZ && exec "$SHENLI" --store "$STORE" --user boss \
+	--passphrase-file "$T/pw/boss" case import --jsonl "$T/big.jsonl" --json </dev/null) \
+	>"$T/j.out" 2>"$T/j.err"
+RC=$?
+K2=$(sed -n 's/.*the first \([0-9]*\) dossiers decided were committed.*/\1/p' "$T/j.err")
+check "--json: it fails the same way ($RC, ${K2:-none} committed)" test "$RC" = 7 -a -n "$K2"
+check "--json: one document, of exactly the first $K2 dossiers" \
+	python3 - "$T/j.out" "$T/big.ids" "${K2:-0}" <<'PY'
+import json, sys
+said = [o["case_id"] for o in json.load(open(sys.argv[1]))]
+ids = open(sys.argv[2]).read().split()
+sys.exit(0 if said == ids[:int(sys.argv[3])] else 1)
+PY
+expect_rc 0 as aud audit verify
 
 # --- other writers beside a long import ------------------------------------------
 # a case of zone Z1 in review, for lead's return
