@@ -324,7 +324,8 @@ static sl_rc extend_once(sl_store *s, const char *case_id, int days,
 		return rc;
 	int max = sl_rules_max_extension_days(rules);
 	int64_t deadline =
-	    days > 0 ? sl_clock_resume(rules, c.deadline_ms, days * SL_DAY_MS)
+	    days > 0 ? sl_clock_move(rules, c.accepted_ms, c.limit_days,
+	                             c.deadline_ms, days)
 	             : c.deadline_ms;
 	sl_rules_free(rules);
 	if (days < 1 || c.extended_days + days > max)
@@ -335,7 +336,8 @@ static sl_rc extend_once(sl_store *s, const char *case_id, int days,
 		    days, c.extended_days, max);
 	if ((rc = sl_tx_begin_unchanged(s)))
 		return rc;
-	sl_case_change chg = {.deadline_ms = deadline, .extend_days = days};
+	sl_case_change chg = {
+	    .deadline_ms = deadline, .extend_days = days, .limit_days = days};
 	if ((rc = sl_case_transition(s, c.ref, case_id, c.state, SL_EV_EXTEND,
 	                             &chg, NULL)))
 		goto fail;

@@ -20,8 +20,8 @@ static const char *const rows_sql[Q__COUNT] = {
                " person_id, party_member, public_official, position, rank,"
                " transferred_on, disciplines, eight_point, party_sanction,"
                " gov_sanction, form, circumstances, received_ms, accepted_ms,"
-               " deadline_ms, intake_reasons) VALUES(?,?,?,?,?,?,?,?,?,?,?,"
-               "?,?,?,?,?,?,?,?,?,?)",
+               " deadline_ms, intake_reasons, limit_days) VALUES(?,?,?,?,?,?,"
+               "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [Q_PRIOR] = "INSERT INTO prior_sanctions(case_ref, n, system, level,"
                 " decided_on) VALUES(?,?,?,?,?)",
     [Q_FACT] = "INSERT INTO facts(case_ref, id, n, summary, violation,"
@@ -338,6 +338,7 @@ sl_rc sl_rows_insert(sl_rows_writer *w, const sl_rows *pp, const char *buf,
 	if (hc->accepted_ms) {
 		sqlite3_bind_int64(st, 19, hc->accepted_ms);
 		sqlite3_bind_int64(st, 20, hc->deadline_ms);
+		sqlite3_bind_int(st, 22, hc->limit_days);
 	}
 	sqlite3_bind_text(st, 21, hc->reasons_json, -1, SQLITE_STATIC);
 	if (!step_done(st))

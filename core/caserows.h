@@ -57,6 +57,7 @@ typedef struct {
 	const char *zone;
 	sl_state state;
 	int64_t received_ms, accepted_ms, deadline_ms; /* accepted_ms 0: none */
+	int limit_days; /* the review limit's days from acceptance */
 	const char *reasons_json;
 } sl_rows_case;
 /* Insert the case and its rows, in the open transaction. */

@@ -18,7 +18,8 @@ static sl_rc load_case(sl_store *s, const char *case_id, sl_case_rec *c)
 	        s,
 	        "SELECT id, agency, zone, state, deadline_ms, paused_ms,"
 	        " extended_days, returns, EXISTS(SELECT 1 FROM assignments a"
-	        " WHERE a.case_ref = cases.id AND a.user_id = ?)"
+	        " WHERE a.case_ref = cases.id AND a.user_id = ?),"
+	        " accepted_ms, coalesce(limit_days, -1)"
 	        " FROM cases WHERE case_id = ?",
 	        &st))
 		return sl_db_err(s, _("reading cases"));
@@ -42,6 +43,8 @@ static sl_rc load_case(sl_store *s, const char *case_id, sl_case_rec *c)
 		c->extended_days = sqlite3_column_int(st, 6);
 		c->returns = sqlite3_column_int(st, 7);
 		c->assigned = sqlite3_column_int(st, 8);
+		c->accepted_ms = sqlite3_column_int64(st, 9);
+		c->limit_days = sqlite3_column_int(st, 10);
 		if (sn < 0)
 			rc = sl_error(SL_EINTEGRITY,
 			              _("case %s has an unknown state"),

@@ -28,9 +28,11 @@ typedef struct {
 	char agency[SL_CODE_MAX + 1];
 	char zone[SL_CODE_MAX + 1];
 	sl_state state;
-	int64_t deadline_ms, paused_ms;
+	int64_t deadline_ms, paused_ms, accepted_ms;
 	int extended_days, returns;
-	int assigned; /* the acting user is on the team */
+	int limit_days; /* the review limit's days from acceptance; -1: not
+	                   kept (accepted before schema 9) */
+	int assigned;   /* the acting user is on the team */
 } sl_case_rec;
 
 /* Look case_id up for action a, policy asked and a refusal audited. */

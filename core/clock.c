@@ -110,6 +110,17 @@ int64_t sl_clock_resume(const sl_rules *r, int64_t deadline_ms, int64_t away_ms)
 	return sl_clock_end_of(day);
 }
 
+int64_t sl_clock_move(const sl_rules *r, int64_t accepted_ms, int limit_days,
+                      int64_t deadline_ms, int days)
+{
+	int64_t to =
+	    limit_days >= 0 && accepted_ms > 0
+	        ? sl_clock_limit(r, accepted_ms, limit_days + days)
+	        : sl_clock_resume(r, deadline_ms, (int64_t)days * SL_DAY_MS);
+	/* a limit never moves back (a calendar changed since) */
+	return to > deadline_ms ? to : deadline_ms;
+}
+
 int sl_clock_days_apart(int64_t from_ms, int64_t to_ms)
 {
 	char a[11], b[11];

@@ -28,6 +28,14 @@ int64_t sl_clock_limit(const sl_rules *r, int64_t from_ms, int days);
  * number of calendar days, then to a working day. */
 int64_t sl_clock_resume(const sl_rules *r, int64_t deadline_ms,
                         int64_t away_ms);
+/* The limit of a case accepted at accepted_ms, whose limit counted
+ * limit_days, moved on by days more: worked out from acceptance and
+ * rolled on to a working day once, so that a limit already rolled over a
+ * weekend is not rolled again from there. limit_days < 0 (a case accepted
+ * before the count was kept): deadline_ms moved on as sl_clock_resume
+ * does. Never earlier than deadline_ms. */
+int64_t sl_clock_move(const sl_rules *r, int64_t accepted_ms, int limit_days,
+                      int64_t deadline_ms, int days);
 /* Calendar days from the local day of from_ms to that of to_ms (0 if the
  * same day or earlier): a case returned on the 8th and resubmitted on the
  * 10th was away 2 days, whatever the hours. */

@@ -209,7 +209,7 @@ static sl_rc store(sl_importer *im, const sl_rows *pp, const char *buf,
 	sl_rc rc;
 	if (old->found && (rc = sl_rows_forget(im->s, old->ref, 1)))
 		return rc;
-	sl_rows_case hc = {zone, SL_ST__COUNT, im->now, 0, 0, NULL};
+	sl_rows_case hc = {zone, SL_ST__COUNT, im->now, 0, 0, 0, NULL};
 	if ((rc = sl_case_intake_state(
 	         pp->d->case_id, old->found ? old->state : SL_ST__COUNT,
 	         dec == SL_INTAKE_ACCEPTED   ? SL_EV_ACCEPT
@@ -220,6 +220,7 @@ static sl_rc store(sl_importer *im, const sl_rows *pp, const char *buf,
 	if (hc.state == SL_ST_ACCEPTED) {
 		hc.accepted_ms = im->now;
 		hc.deadline_ms = im->deadline;
+		hc.limit_days = sl_rules_limit_days(im->rules);
 	}
 	char *why = json_dumps(reasons, JSON_COMPACT);
 	if (!why)

@@ -876,9 +876,11 @@ static sl_rc h_extend(ctx *x)
 		return bad(x, "%s", _("malformed extension"));
 	if (!full(x))
 		return SL_OK;
-	/* the old limit plus the days, moved on to a working day (clock.h);
-	 * a day either way for daylight saving time */
-	if (dl < k.c->deadline + (days - 1) * SL_DAY_MS ||
+	/* the limit counted from acceptance with the days more, moved on to
+	 * a working day once (clock.h: sl_clock_move): never earlier than
+	 * the old limit, which was rolled on by at most 30 days, nor later
+	 * than it plus the days and a roll; a day for daylight saving time */
+	if (dl < k.c->deadline + (days > 32 ? days - 32 : 0) * SL_DAY_MS ||
 	    dl > k.c->deadline + (days + 31) * SL_DAY_MS)
 		return bad(x, "%s",
 		           _("the new limit is not the old one plus the days"));
@@ -1047,9 +1049,11 @@ static sl_rc h_resubmit(ctx *x)
 			           n);
 	}
 	rt->resubmitted_ms = x->e->ts;
-	/* the limit moves on by the days away, to a working day (clock.h) */
-	if (dl < c->deadline + away - 2 * SL_DAY_MS ||
-	    dl > c->deadline + away + 31 * SL_DAY_MS)
+	/* the limit moves on by the days away, to a working day (clock.h),
+	 * worked out from acceptance: as for an extension (h_extend) */
+	if (dl < c->deadline +
+	             (away > 32 * SL_DAY_MS ? away - 32 * SL_DAY_MS : 0) ||
+	    dl > c->deadline + away + 32 * SL_DAY_MS)
 		return bad(x, "%s",
 		           _("the limit does not move on by the time away"));
 	c->deadline = dl;

@@ -963,8 +963,9 @@ typedef struct {
 	int64_t ref;
 	sl_state state;
 	sl_dossier *d;
-	int64_t paused, deadline_was;
-	int r; /* the latest return */
+	int64_t paused, deadline_was, accepted;
+	int limit_days; /* -1: not kept */
+	int r;          /* the latest return */
 	item_rec *items;
 	size_t n_items;
 	char hex[2 * SL_SHA256_LEN + 1]; /* of the file */
@@ -992,10 +993,10 @@ static sl_rc read_resubmission(sl_store *s, const sl_resubmit_req *rq,
 	if ((rc = sl_dossier_parse(rq->buf, rq->len, rq->name, &lim, &rs->d)))
 		return rc;
 	sqlite3_stmt *st;
-	if (sl_db_prepare(
-	        s,
-	        "SELECT agency, paused_ms, deadline_ms FROM cases WHERE id = ?",
-	        &st))
+	if (sl_db_prepare(s,
+	                  "SELECT agency, paused_ms, deadline_ms, accepted_ms,"
+	                  " coalesce(limit_days, -1) FROM cases WHERE id = ?",
+	                  &st))
 		return sl_db_err(s, _("reading a case"));
 	sqlite3_bind_int64(st, 1, rs->ref);
 	int step = sqlite3_step(st);
@@ -1004,6 +1005,8 @@ static sl_rc read_resubmission(sl_store *s, const sl_resubmit_req *rq,
 		snprintf(agency, sizeof agency, "%s", COL(st, 0));
 		rs->paused = sqlite3_column_int64(st, 1);
 		rs->deadline_was = sqlite3_column_int64(st, 2);
+		rs->accepted = sqlite3_column_int64(st, 3);
+		rs->limit_days = sqlite3_column_int(st, 4);
 	}
 	sqlite3_finalize(st);
 	if (step != SQLITE_ROW)
@@ -1136,11 +1139,12 @@ static sl_rc take_in(sl_store *s, const sl_resubmit_req *rq, resubmission *rs,
 		return rc;
 	/* the calendar days the agency had it, not whole 24-hour spans: the
 	 * days of supplementary investigation do not count (DOMAIN.md) */
-	int64_t deadline = sl_clock_resume(
-	    rules, rs->deadline_was,
-	    (int64_t)sl_clock_days_apart(rs->paused, now) * SL_DAY_MS);
+	int away_days = sl_clock_days_apart(rs->paused, now);
+	int64_t deadline = sl_clock_move(rules, rs->accepted, rs->limit_days,
+	                                 rs->deadline_was, away_days);
 	sl_rules_free(rules);
-	sl_case_change chg = {.deadline_ms = deadline, .paused_ms = -1};
+	sl_case_change chg = {
+	    .deadline_ms = deadline, .paused_ms = -1, .limit_days = away_days};
 	sl_state next;
 	if ((rc = sl_case_transition(s, rs->ref, rq->case_id, rs->state,
 	                             SL_EV_RESUBMIT, &chg, &next)))

@@ -269,6 +269,13 @@ const char *const sl_schema_migrations[] = {
      * streams, and its first column must be as wide as its widest id
      * before that id comes (sl_case_list_widths) */
     [8] = "CREATE INDEX cases_id_len ON cases(length(case_id));",
+    /* 9: the days the review limit counts from acceptance (the rules'
+     * limit, extensions, days returned), so that each move of the limit
+     * is worked out from acceptance and rolled on to a working day once:
+     * moved from a limit already rolled over a weekend, the roll-overs
+     * piled up into days the rules never gave. NULL: a case accepted
+     * before this (its limit moves from where it is, as it did). */
+    [9] = "ALTER TABLE cases ADD COLUMN limit_days INTEGER;",
 };
 
 const int sl_schema_version =

@@ -42,7 +42,8 @@ sl_rc sl_case_transition(sl_store *s, int64_t ref, const char *case_id,
 	        " extended_days = extended_days + ?4,"
 	        " returns = returns + ?5,"
 	        " signed_head = coalesce(?6, signed_head),"
-	        " signed_ms = CASE WHEN ?7 > 0 THEN ?7 ELSE signed_ms END"
+	        " signed_ms = CASE WHEN ?7 > 0 THEN ?7 ELSE signed_ms END,"
+	        " limit_days = limit_days + ?10"
 	        " WHERE id = ?8 AND state = ?9",
 	        &st))
 		return sl_db_err(s, _("changing a case's state"));
@@ -56,6 +57,7 @@ sl_rc sl_case_transition(sl_store *s, int64_t ref, const char *case_id,
 	sqlite3_bind_int64(st, 7, chg->signed_ms);
 	sqlite3_bind_int64(st, 8, ref);
 	sqlite3_bind_text(st, 9, sl_state_name(from), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, chg->limit_days > 0 ? chg->limit_days : 0);
 	int step = sqlite3_step(st);
 	int changed = sl_db_changes(s);
 	sqlite3_finalize(st);

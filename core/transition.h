@@ -21,6 +21,7 @@ typedef struct {
 	int64_t deadline_ms; /* > 0: the review limit moves to this */
 	int64_t paused_ms;   /* > 0: the clock stops now; < 0: it runs again */
 	int extend_days;     /* > 0: added to the days of extension */
+	int limit_days;      /* > 0: added to the limit's days, where kept */
 	int count_return;    /* 1: one more return */
 	const char *signed_head; /* the audit head a sign-off recorded */
 	int64_t signed_ms;

@@ -16,7 +16,10 @@
 #   - help for login, logout, status and open; the option that gives a
 #     new passphrase is the one named when there is no terminal;
 #   - an agency added in no zone is placed in one by adding it again with
-#     the zone (its cases were refused for good), once, and the log agrees.
+#     the zone (its cases were refused for good), once, and the log agrees;
+#   - the review limit moved twice ends where one move of both would: it
+#     is worked out from acceptance and rolled on to a working day once
+#     (rolled over a weekend and moved on from there, the days piled up).
 . "$(dirname "$0")/lib.sh"
 SHARES_CHECK=1
 PK=${SHENLI_PACKAGES:-}
@@ -165,6 +168,35 @@ expect_rc 0 as lead case assign ZNEW-1 m4 m3
 expect_rc 0 as lead report ZNEW-1 --format md
 check "a named reviewer with the role, one without: the role alone" grep -q "审理组由组员、周某（组员）组成" "$OUT"
 check "... never the role twice" bash -c "! grep -q '组员（组员）' '$OUT'"
+expect_rc 0 as aud audit verify
+
+# ---- the limit moved twice, as once --------------------------------------------
+# For a = 1..6 the first move ends on each day of a week in turn, a weekend
+# among them: case Aa is extended by a, then by 1; case Ba by a + 1 at once.
+python3 - "$T/zh.json" "$T/lim.jsonl" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+with open(sys.argv[2], "w") as f:
+    for a in range(1, 7):
+        for k in "AB":
+            d["case_id"] = "LIM-%s%d" % (k, a)
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+PY
+expect_rc 0 as lead case import --jsonl "$T/lim.jsonl"
+for a in 1 2 3 4 5 6; do
+	as lead case extend "LIM-A$a" --days "$a" >/dev/null
+	as lead case extend "LIM-A$a" --days 1 >/dev/null
+	as lead case extend "LIM-B$a" --days $((a + 1)) >/dev/null
+done
+expect_rc 0 as lead case list --json
+check "two moves of the limit end where one move of both does" python3 - "$OUT" <<'PY'
+import json, sys
+lim = {r["case_id"]: r["deadline"] for r in json.load(open(sys.argv[1]))
+       if r["case_id"].startswith("LIM-")}
+bad = [a for a in range(1, 7) if lim.get("LIM-A%d" % a) != lim.get("LIM-B%d" % a)]
+if bad or len(lim) != 12: print("       differ at", bad, lim)
+sys.exit(1 if bad or len(lim) != 12 else 0)
+PY
 expect_rc 0 as aud audit verify
 
 # ---- exit codes and help ----------------------------------------------------
