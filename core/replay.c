@@ -1064,6 +1064,37 @@ static sl_rc h_resubmit(ctx *x)
 	return SL_OK;
 }
 
+/* A finding settled at the limit on returns (returns.c, settle_items):
+ * the item it became, added to the latest return, then withdrawn. */
+static sl_rc settled_item(ctx *x, m_case *c, m_return *rt, int64_t item,
+                          json_t *added)
+{
+	const char *t = json_string_value(json_object_get(added, "text"));
+	const char *src = json_string_value(json_object_get(added, "source"));
+	json_t *refs = json_object_get(added, "refs");
+	if (!t || !src || !json_is_array(refs) ||
+	    item != (int64_t)rt->n_items + 1)
+		return bad(x, "%s", _("a malformed settled finding"));
+	if (c->state != SL_ST_IN_REVIEW && c->state != SL_ST_DELIBERATED)
+		return bad(x, "%s",
+		           _("settles a finding of a case neither under "
+		             "review nor deliberated"));
+	m_item *v = realloc(rt->items, (rt->n_items + 2) * sizeof *v);
+	if (!v)
+		return sl_error(SL_ESYS, _("out of memory"));
+	rt->items = v;
+	m_item *m = &rt->items[rt->n_items];
+	memset(m, 0, 2 * sizeof *m);
+	m->no = (int)item;
+	m->text = strdup(t);
+	m->refs = dup_json(refs);
+	m->source = strdup(src);
+	if (!m->text || !m->refs || !m->source)
+		return sl_error(SL_ESYS, _("out of memory"));
+	rt->n_items++;
+	return SL_OK;
+}
+
 static sl_rc h_withdraw(ctx *x)
 {
 	case_at k;
@@ -1084,6 +1115,9 @@ static sl_rc h_withdraw(ctx *x)
 		return bad(x, "%s",
 		           _("withdraws from a return that is not the latest"));
 	m_return *rt = &c->ret[c->n_ret - 1];
+	json_t *added = json_object_get(x->d, "added");
+	if (added && (rc = settled_item(x, c, rt, item, added)))
+		return rc;
 	if (item < 1 || (size_t)item > rt->n_items)
 		return bad(x, "%s", _("withdraws no item"));
 	m_item *m = &rt->items[item - 1];

@@ -670,7 +670,7 @@ static sl_rc withdrawable(sl_store *s, int64_t ref, const char *case_id, int r,
  * open transaction, audited. */
 static sl_rc write_withdrawal(sl_store *s, int64_t ref,
                               const sl_withdraw_req *rq, int r,
-                              const char *origin)
+                              const char *origin, json_t *added)
 {
 	sqlite3_stmt *st;
 	if (sl_db_prepare(s,
@@ -694,8 +694,9 @@ static sl_rc write_withdrawal(sl_store *s, int64_t ref,
 	sqlite3_finalize(st);
 	if (!ok)
 		return sl_db_err(s, _("withdrawing an item"));
-	json_t *d = json_pack("{s:i, s:i, s:s, s:s}", "return_no", r, "item",
-	                      rq->item, "origin", origin, "reason", rq->reason);
+	json_t *d = json_pack("{s:i, s:i, s:s, s:s, s:O?}", "return_no", r,
+	                      "item", rq->item, "origin", origin, "reason",
+	                      rq->reason, "added", added);
 	sl_rc rc;
 	if (!d || (rc = sl_case_claim(s, ref, d))) {
 		json_decref(d);
@@ -736,9 +737,186 @@ static sl_rc withdraw_once(sl_store *s, const sl_withdraw_req *rq, int64_t *ref,
 	if ((rc = withdrawable(s, *ref, rq->case_id, *r, rq->item, origin)) ||
 	    (rc = sl_tx_begin_unchanged(s)))
 		return rc;
-	if ((rc = write_withdrawal(s, *ref, rq, *r, origin)) ||
+	if ((rc = write_withdrawal(s, *ref, rq, *r, origin, NULL)) ||
 	    (rc = sl_tx_commit(s)))
 		sl_tx_rollback(s);
+	return rc;
+}
+
+/* ---- settling a finding at the limit on returns ----------------------- */
+
+/* The case may have findings settled: under review or deliberated, every
+ * return the rules allow used, the checks run on the dossier as it is. */
+static sl_rc settleable(sl_store *s, int64_t ref, const char *case_id,
+                        sl_state state)
+{
+	if (state != SL_ST_IN_REVIEW && state != SL_ST_DELIBERATED)
+		return sl_error(
+		    SL_EPERM,
+		    _("case %s is '%s': only the findings of a case "
+		      "under review or deliberated are settled"),
+		    case_id, sl_state_said(state));
+	sl_rules *rules;
+	sl_rc rc = sl_rules_load(s, &rules);
+	if (rc)
+		return rc;
+	int max = sl_rules_max_returns(rules);
+	sl_rules_free(rules);
+	sqlite3_stmt *st;
+	if (sl_db_prepare(s,
+	                  "SELECT returns, rev = checked_rev FROM cases"
+	                  " WHERE id = ?",
+	                  &st))
+		return sl_db_err(s, _("reading a case"));
+	sqlite3_bind_int64(st, 1, ref);
+	int step = sqlite3_step(st);
+	int count = sqlite3_column_int(st, 0);
+	int current = sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW)
+		return sl_db_err(s, _("reading a case"));
+	if (count < max)
+		return sl_error(
+		    SL_EPERM,
+		    _("case %s has been returned %d of the %d times "
+		      "the rules allow: ask for what is missing with a "
+		      "return (review return --from-finding) rather "
+		      "than settle the finding"),
+		    case_id, count, max);
+	if (!current)
+		return sl_error(
+		    SL_EPERM, _("the checks have not run on this version of "
+		                "the dossier: run 'review run' before settling "
+		                "findings"));
+	return SL_OK;
+}
+
+/* Each item drawn from the finding: added to return r, then withdrawn
+ * with the reason (the log's entry carries what was added). */
+static sl_rc settle_items(sl_store *s, int64_t ref, const sl_withdraw_req *rq,
+                          int r, const item_list *l)
+{
+	sqlite3_stmt *st;
+	int no = 0;
+	if (sl_db_prepare(s,
+	                  "SELECT coalesce(max(no), 0) FROM outline_items"
+	                  " WHERE case_ref = ? AND return_no = ?",
+	                  &st))
+		return sl_db_err(s, _("settling a finding"));
+	sqlite3_bind_int64(st, 1, ref);
+	sqlite3_bind_int(st, 2, r);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		no = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sl_rc rc = SL_OK;
+	for (size_t i = 0; !rc && i < l->n; i++) {
+		const sl_outline_item *it = &l->v[i];
+		json_t *rj = refs_json(it);
+		char *refs = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
+		if (!refs || sl_db_prepare(s,
+		                           "INSERT INTO outline_items(case_ref,"
+		                           " return_no, no, text, refs, source)"
+		                           " VALUES(?,?,?,?,?,?)",
+		                           &st)) {
+			json_decref(rj);
+			free(refs);
+			return refs ? sl_db_err(s, _("settling a finding"))
+			            : sl_error(SL_ESYS, _("out of memory"));
+		}
+		sqlite3_bind_int64(st, 1, ref);
+		sqlite3_bind_int(st, 2, r);
+		sqlite3_bind_int(st, 3, ++no);
+		sqlite3_bind_text(st, 4, it->text, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, refs, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, it->source, -1, SQLITE_STATIC);
+		int ok = step_done(st);
+		sqlite3_finalize(st);
+		free(refs);
+		json_t *added =
+		    json_pack("{s:s, s:o, s:s}", "text", it->text, "refs",
+		              rj ? rj : json_array(), "source", it->source);
+		char origin[32];
+		snprintf(origin, sizeof origin, "%d.%d", r, no);
+		sl_withdraw_req one = *rq;
+		one.item = no;
+		rc = !ok ? sl_db_err(s, _("settling a finding"))
+		     : !added
+		         ? sl_error(SL_ESYS, _("out of memory"))
+		         : write_withdrawal(s, ref, &one, r, origin, added);
+		json_decref(added);
+	}
+	return rc;
+}
+
+/* Open items of return r drawn from the same findings: those are
+ * withdrawn by their numbers, not settled again. */
+static sl_rc not_in_outline(sl_store *s, int64_t ref, int r, const item_list *l)
+{
+	sqlite3_stmt *st;
+	if (sl_db_prepare(s,
+	                  "SELECT no FROM outline_items WHERE case_ref = ?1"
+	                  " AND return_no = ?2 AND source = ?3 AND refs = ?4",
+	                  &st))
+		return sl_db_err(s, _("settling a finding"));
+	sl_rc rc = SL_OK;
+	for (size_t i = 0; !rc && i < l->n; i++) {
+		json_t *rj = refs_json(&l->v[i]);
+		char *refs = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
+		json_decref(rj);
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, ref);
+		sqlite3_bind_int(st, 2, r);
+		sqlite3_bind_text(st, 3, l->v[i].source, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, refs ? refs : "[]", -1,
+		                  SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			rc = sl_error(SL_EINPUT,
+			              _("the finding is item %d of return %d "
+			                "already: withdraw that item"),
+			              sqlite3_column_int(st, 0), r);
+		free(refs);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static sl_rc settle_once(sl_store *s, const sl_withdraw_req *rq, int64_t *ref,
+                         int *r)
+{
+	sl_rc rc = sl_tx_snapshot(s);
+	sl_state state;
+	if (rc || (rc = sl_case_require(s, SL_ACT_REVIEW_RETURN, rq->case_id,
+	                                ref, &state)))
+		return rc;
+	if (!item_text_ok(rq->reason))
+		return sl_error(
+		    SL_EINPUT,
+		    _("the reason for withdrawing an item must be 1 "
+		      "to %d bytes of printable UTF-8"),
+		    SL_OUTLINE_TEXT_MAX);
+	if ((rc = settleable(s, *ref, rq->case_id, state)) ||
+	    (rc = sl_outline_latest(s, *ref, r)))
+		return rc;
+	if (*r == 0) /* rules that allow no return: nothing to add it to */
+		return sl_error(SL_EPERM, _("case %s has not been returned"),
+		                rq->case_id);
+	item_list l = {.p = sl_pool_new()};
+	const char *picks[] = {rq->finding};
+	sl_return_req want = {.case_id = rq->case_id};
+	want.picks = picks;
+	want.n_picks = 1;
+	rc = l.p ? finding_items(s, *ref, &want, &l)
+	         : sl_error(SL_ESYS, _("out of memory"));
+	if (!rc && sl_pool_failed(l.p))
+		rc = sl_error(SL_ESYS, _("out of memory"));
+	if (!rc)
+		rc = not_in_outline(s, *ref, *r, &l);
+	if (!rc && !(rc = sl_tx_begin_unchanged(s))) {
+		if ((rc = settle_items(s, *ref, rq, *r, &l)) ||
+		    (rc = sl_tx_commit(s)))
+			sl_tx_rollback(s);
+	}
+	sl_pool_free(l.p);
 	return rc;
 }
 
@@ -750,7 +928,8 @@ sl_rc sl_review_withdraw(sl_store *s, const sl_withdraw_req *rq,
 	int r = 0, tries = 0;
 	sl_rc rc;
 	do
-		rc = withdraw_once(s, rq, &ref, &r);
+		rc = rq->finding ? settle_once(s, rq, &ref, &r)
+		                 : withdraw_once(s, rq, &ref, &r);
 	while (sl_tx_retry(s, rc, &tries));
 	return rc ? rc : sl_outline_load(s, ref, rq->case_id, r, out);
 }

@@ -624,6 +624,7 @@ static int review_withdraw(int argc, char **argv, sl_cli *g)
 	static const struct option opts[] = {
 	    {"json", no_argument, 0, 'j'},
 	    {"reason", required_argument, 0, 'r'},
+	    {"finding", required_argument, 0, 'f'},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
@@ -635,20 +636,29 @@ static int review_withdraw(int argc, char **argv, sl_cli *g)
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'r': rq.reason = optarg; break;
+		case 'f': rq.finding = optarg; break;
 		case 'h': return cli_help();
 		default: return unexpected("review withdraw", argv);
 		}
 	}
-	if (optind + 2 < argc)
+	int want = rq.finding ? 1 : 2; /* ID, and ITEM unless --finding */
+	if (optind + want < argc)
 		return cli_usage(_("review withdraw: unexpected '%s'"),
-		                 argv[optind + 2]);
+		                 argv[optind + want]);
 	const char *item = optind + 1 < argc ? argv[optind + 1] : NULL;
 	char *end = NULL;
 	long no = item ? strtol(item, &end, 10) : 0;
-	if (!item || *end || no < 1 || no > 100000)
+	if (optind + want > argc)
 		return cli_usage(
 		    _("review withdraw: give the case and the item's "
-		      "number"));
+		      "number, or the case and --finding CODE[@REF]"));
+	if (!rq.finding && (!*item || *end || no < 1 || no > 100000))
+		return cli_bad_value(
+		    _("review withdraw: '%s' is not an item's number"),
+		    cli_txt(item));
+	if (rq.finding && !*rq.finding)
+		return cli_bad_value(
+		    _("review withdraw: --finding takes CODE or CODE@REF"));
 	if (!rq.reason)
 		return cli_usage(_("review withdraw: say why (--reason TEXT)"));
 	rq.case_id = argv[optind];
@@ -661,7 +671,11 @@ static int review_withdraw(int argc, char **argv, sl_cli *g)
 	if ((rc = sl_review_withdraw(s, &rq, &o)))
 		return cli_fail(rc);
 	show_outline(&o, json);
-	if (!json)
+	if (!json && rq.finding)
+		printf(_("finding %s settled: added to the outline and "
+		         "withdrawn, with its reason, signed and audited\n"),
+		       cli_txt(rq.finding));
+	else if (!json)
 		printf(_("item %ld withdrawn, with its reason, signed and "
 		         "audited\n"),
 		       no);
@@ -862,14 +876,22 @@ static const cli_sub subs[] = {
         "rules bound the number of returns.\n"),
      CLI_UNLOCK},
     {"withdraw", review_withdraw,
-     "shenli review withdraw ID ITEM --reason TEXT [--json]",
+     "shenli review withdraw ID ITEM --reason TEXT [--json]\n"
+     "       shenli review withdraw ID --finding CODE[@REF] --reason TEXT "
+     "[--json]",
      N_("withdraw an open item of the latest outline, with a reason (leaders)"),
      N_("Withdraws open item ITEM of the case's latest supplement outline,\n"
         "for leaders, with a written reason: signed and audited, shown in\n"
         "the outline and the report, and settled for sign-off like an\n"
         "answered item, with the blocker finding it was drawn from. So no\n"
         "case stays stuck at the limit on returns with an item nobody can\n"
-        "answer. An answer the agency sends to it answers nothing.\n"),
+        "answer. An answer the agency sends to it answers nothing.\n"
+        "With --finding CODE[@REF] instead of ITEM, once the case has had\n"
+        "every return the rules allow and the checks have run on it as it\n"
+        "is: the findings named (as review return --from-finding names\n"
+        "them) become items of the latest outline, withdrawn with the\n"
+        "reason as they are added, so that a blocker that came with the\n"
+        "last resubmission does not stop sign-off for good.\n"),
      CLI_UNLOCK},
     {"outline", review_outline,
      "shenli review outline ID [--return N] [--json | --format md|html|pdf\n"

@@ -19,7 +19,10 @@
 #     the zone (its cases were refused for good), once, and the log agrees;
 #   - the review limit moved twice ends where one move of both would: it
 #     is worked out from acceptance and rolled on to a working day once
-#     (rolled over a weekend and moved on from there, the days piled up).
+#     (rolled over a weekend and moved on from there, the days piled up);
+#   - a blocker that comes with the last resubmission the rules allow is
+#     settled by the leader with a reason (review withdraw --finding), not
+#     a dead end; before the limit, it is asked for with a return instead.
 . "$(dirname "$0")/lib.sh"
 SHARES_CHECK=1
 PK=${SHENLI_PACKAGES:-}
@@ -61,6 +64,65 @@ expect_rc 0 as lead script run gate_dates "$C" --json
 check "the first return's evidence is not dated after the transfer" \
 	pyjson 'd["passed"] and not d["findings"]' "$OUT"
 expect_rc 0 as lead review signoff "$C"
+
+# ---- a new blocker at the limit on returns -----------------------------------
+S=ZRJ-2024-099
+python3 - "$EX/ZRJ-2024-013.json" "$EX/ZRJ-2024-013-answered.json" "$T/s" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = "ZRJ-2024-099"
+json.dump(d, open(sys.argv[3] + "0.json", "w"), ensure_ascii=False)
+a = json.load(open(sys.argv[2]))
+a["case_id"] = "ZRJ-2024-099"
+json.dump(a, open(sys.argv[3] + "1.json", "w"), ensure_ascii=False)
+# the second answer: new evidence for the second return's one item, and a
+# fact resting on the subject's statement alone
+a["evidence"].append({"id": "E7", "kind": "witness_testimony", "title": "分局财务负责人证言",
+                      "obtained_on": "2024-07-01", "source": "张某"})
+a["facts"][0]["evidence"].append("E7")
+a["supplement"] = [{"item": "1", "evidence": ["E7"], "note": "补充说明"}]
+a["facts"].append({"id": "F2", "summary": "2023年收受下属礼金2万元", "violation": "gifts_and_money",
+                   "from": "2023-01-01", "to": "2023-02-01", "amount_yuan": 20000, "evidence": ["E1"]})
+json.dump(a, open(sys.argv[3] + "2.json", "w"), ensure_ascii=False)
+PY
+expect_rc 0 as lead case import "$T/s0.json"
+expect_rc 0 as lead case assign "$S" m2 m3
+expect_rc 1 as lead review run "$S"
+expect_rc 4 as lead review withdraw "$S" --finding use_unproven --reason 无法查明
+check "before the limit a finding is asked for with a return" grep -q "review return --from-finding" "$ERR"
+expect_rc 0 as lead review return "$S" --kind supplement --item 补充车主证言 --ref F1
+expect_rc 0 as lead case resubmit "$S" "$T/s1.json"
+expect_rc 0 as lead review return "$S" --kind supplement --no-findings --item 补充说明 --ref F1
+expect_rc 1 as lead case resubmit "$S" "$T/s2.json"
+expect_rc 0 as lead review findings "$S" --json
+check "the last resubmission brings a blocker about F2" \
+	pyjson 'any(f["severity"] == "blocker" and "F2" in f["refs"] for f in d)' "$OUT"
+for m in m2 m3; do expect_rc 0 as "$m" review opinion "$S" "${OP[@]}" --reason 同意; done
+expect_rc 0 as lead review opinion "$S" --panel "${OP[@]}" --reason 经集体审议，F2不予认定
+expect_rc 1 as lead review signoff "$S"
+check "sign-off is refused on the new blocker" grep -q "open_blocker" "$OUT"
+expect_rc 0 as lead review findings "$S" --json
+python3 - "$OUT" >"$T/picks" <<'PY'
+import json, sys
+for f in json.load(open(sys.argv[1])):
+    if f["severity"] == "blocker":
+        print(f["code"] + ("@" + f["refs"][0] if f["refs"] else ""))
+PY
+check "there are blockers to settle" test -s "$T/picks"
+HEAD0=$(as lead audit head)
+expect_rc 5 as lead review withdraw "$S" --finding no_such_code --reason 无法查明
+check "a finding that is not there: nothing written" [ "$(as lead audit head)" = "$HEAD0" ]
+expect_rc 4 as m2 review withdraw "$S" --finding "$(head -1 "$T/picks")" --reason 无法查明
+while read -r p; do
+	expect_rc 0 as lead review withdraw "$S" --finding "$p" --reason 经两次退回仍无法查实，集体审议不予认定
+done <"$T/picks"
+expect_rc 0 as lead review outline "$S" --json
+check "each settled finding is an item of the last outline, withdrawn with the reason" \
+	pyjson 'sum(1 for i in d["items"] if i["withdrawn"] and "不予认定" in i["withdrawn"]["reason"]) >= 1' "$OUT"
+expect_rc 5 as lead review withdraw "$S" --finding "$(head -1 "$T/picks")" --reason 再次
+check "a finding settled once is not settled again" grep -q "already" "$ERR"
+expect_rc 0 as lead review signoff "$S"
+expect_rc 0 as aud audit verify
 
 # ---- what a Chinese panel member reads ------------------------------------
 zh() (

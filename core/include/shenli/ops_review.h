@@ -281,11 +281,18 @@ sl_rc sl_review_return(sl_store *s, const sl_return_req *rq,
 
 /* review withdraw (leader): open item `item` of the latest return,
  * withdrawn with a written reason; it counts as settled for sign-off,
- * and the outline and the report show it with the reason. */
+ * and the outline and the report show it with the reason.
+ * With finding ("CODE" or "CODE@REF", as --from-finding takes it) instead
+ * of item, once the case has had every return the rules allow: the
+ * findings it names, which no return can ask about any more, become items
+ * of the latest return's outline, withdrawn with the reason as they are
+ * added. Else a blocker that came with the last resubmission would stop
+ * sign-off for good. */
 typedef struct {
 	const char *case_id;
 	int item;
 	const char *reason;
+	const char *finding; /* NULL: item */
 } sl_withdraw_req;
 
 sl_rc sl_review_withdraw(sl_store *s, const sl_withdraw_req *rq,
