@@ -60,6 +60,24 @@ static json_t *loads_or(const unsigned char *text, json_t *dflt)
 	return dflt;
 }
 
+/* How many times the case has been returned, and whether the checks have
+ * run on its dossier as it stands. */
+static sl_rc returns_so_far(sl_store *s, int64_t ref, int *count, int *current)
+{
+	sqlite3_stmt *st;
+	if (sl_db_prepare(s,
+	                  "SELECT returns, rev = checked_rev FROM cases"
+	                  " WHERE id = ?",
+	                  &st))
+		return sl_db_err(s, _("reading a case"));
+	sqlite3_bind_int64(st, 1, ref);
+	int step = sqlite3_step(st);
+	*count = sqlite3_column_int(st, 0);
+	*current = sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW ? SL_OK : sl_db_err(s, _("reading a case"));
+}
+
 /* ---- returning --------------------------------------------------------------
  */
 
@@ -439,23 +457,12 @@ static sl_rc plan_return(sl_store *s, const sl_return_req *rq, return_plan *pl)
 	if ((rc = sl_rules_load(s, &rules)))
 		return rc;
 	int max = sl_rules_max_returns(rules);
-	sqlite3_stmt *st;
-	if (sl_db_prepare(s,
-	                  "SELECT returns, rev = checked_rev FROM cases"
-	                  " WHERE id = ?",
-	                  &st)) {
+	int count, current, prev = 0;
+	if ((rc = returns_so_far(s, pl->ref, &count, &current))) {
 		sl_rules_free(rules);
-		return sl_db_err(s, _("reading a case"));
+		return rc;
 	}
-	sqlite3_bind_int64(st, 1, pl->ref);
-	int step = sqlite3_step(st);
-	int count = sqlite3_column_int(st, 0);
-	int current = sqlite3_column_int(st, 1);
-	sqlite3_finalize(st);
-	int prev = 0;
-	if (step != SQLITE_ROW)
-		rc = sl_db_err(s, _("reading a case"));
-	else if (count >= max)
+	if (count >= max)
 		rc = sl_error(SL_EPERM,
 		              _("case %s has been returned %d times: the rules "
 		                "allow at most %d returns (withdraw the items "
@@ -694,7 +701,7 @@ static sl_rc write_withdrawal(sl_store *s, int64_t ref,
 	sqlite3_finalize(st);
 	if (!ok)
 		return sl_db_err(s, _("withdrawing an item"));
-	json_t *d = json_pack("{s:i, s:i, s:s, s:s, s:O?}", "return_no", r,
+	json_t *d = json_pack("{s:i, s:i, s:s, s:s, s:O*}", "return_no", r,
 	                      "item", rq->item, "origin", origin, "reason",
 	                      rq->reason, "added", added);
 	sl_rc rc;
@@ -707,15 +714,14 @@ static sl_rc write_withdrawal(sl_store *s, int64_t ref,
 	return rc;
 }
 
-static sl_rc withdraw_once(sl_store *s, const sl_withdraw_req *rq, int64_t *ref,
-                           int *r)
+/* What withdrawing an item and settling a finding both ask first: the
+ * case, the leader's right to it, and a reason one can read. */
+static sl_rc withdraw_begin(sl_store *s, const sl_withdraw_req *rq,
+                            int64_t *ref, sl_state *state)
 {
 	sl_rc rc = sl_tx_snapshot(s);
-	if (rc)
-		return rc;
-	sl_state state;
-	if ((rc = sl_case_require(s, SL_ACT_REVIEW_RETURN, rq->case_id, ref,
-	                          &state)))
+	if (rc || (rc = sl_case_require(s, SL_ACT_REVIEW_RETURN, rq->case_id,
+	                                ref, state)))
 		return rc;
 	if (!item_text_ok(rq->reason))
 		return sl_error(
@@ -723,6 +729,16 @@ static sl_rc withdraw_once(sl_store *s, const sl_withdraw_req *rq, int64_t *ref,
 		    _("the reason for withdrawing an item must be 1 "
 		      "to %d bytes of printable UTF-8"),
 		    SL_OUTLINE_TEXT_MAX);
+	return SL_OK;
+}
+
+static sl_rc withdraw_once(sl_store *s, const sl_withdraw_req *rq, int64_t *ref,
+                           int *r)
+{
+	sl_state state;
+	sl_rc rc = withdraw_begin(s, rq, ref, &state);
+	if (rc)
+		return rc;
 	if (state == SL_ST_SIGNED_OFF)
 		return sl_error(SL_EPERM,
 		                _("case %s is signed off: its outline stays as "
@@ -762,19 +778,9 @@ static sl_rc settleable(sl_store *s, int64_t ref, const char *case_id,
 		return rc;
 	int max = sl_rules_max_returns(rules);
 	sl_rules_free(rules);
-	sqlite3_stmt *st;
-	if (sl_db_prepare(s,
-	                  "SELECT returns, rev = checked_rev FROM cases"
-	                  " WHERE id = ?",
-	                  &st))
-		return sl_db_err(s, _("reading a case"));
-	sqlite3_bind_int64(st, 1, ref);
-	int step = sqlite3_step(st);
-	int count = sqlite3_column_int(st, 0);
-	int current = sqlite3_column_int(st, 1);
-	sqlite3_finalize(st);
-	if (step != SQLITE_ROW)
-		return sl_db_err(s, _("reading a case"));
+	int count, current;
+	if ((rc = returns_so_far(s, ref, &count, &current)))
+		return rc;
 	if (count < max)
 		return sl_error(
 		    SL_EPERM,
@@ -883,17 +889,10 @@ static sl_rc not_in_outline(sl_store *s, int64_t ref, int r, const item_list *l)
 static sl_rc settle_once(sl_store *s, const sl_withdraw_req *rq, int64_t *ref,
                          int *r)
 {
-	sl_rc rc = sl_tx_snapshot(s);
 	sl_state state;
-	if (rc || (rc = sl_case_require(s, SL_ACT_REVIEW_RETURN, rq->case_id,
-	                                ref, &state)))
+	sl_rc rc = withdraw_begin(s, rq, ref, &state);
+	if (rc)
 		return rc;
-	if (!item_text_ok(rq->reason))
-		return sl_error(
-		    SL_EINPUT,
-		    _("the reason for withdrawing an item must be 1 "
-		      "to %d bytes of printable UTF-8"),
-		    SL_OUTLINE_TEXT_MAX);
 	if ((rc = settleable(s, *ref, rq->case_id, state)) ||
 	    (rc = sl_outline_latest(s, *ref, r)))
 		return rc;
