@@ -807,7 +807,8 @@ static sl_rc parse_amount(const struct ctx *c, const json_t *o, const char *at,
 	if (!(x >= 0))
 		return bad(c, p, _("%.15g is negative"), x);
 	if (x > AMOUNT_MAX)
-		return bad(c, p, _("%.15g is more than %.0f"), x, AMOUNT_MAX);
+		/* %.17g: a value just over the bound reads as over it */
+		return bad(c, p, _("%.17g is more than %.0f"), x, AMOUNT_MAX);
 	f->has_amount = 1;
 	f->amount_yuan = x == 0 ? 0 : x; /* no -0 */
 	return SL_OK;

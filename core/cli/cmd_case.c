@@ -775,12 +775,15 @@ static void extra_of(const json_t *o, const char *path,
 			printf("\n其他字段（移送时附带，原样保存）\n");
 		if (*shown > EXTRA_MAX)
 			continue;
+		/* a key, like a value, may be long: both cut on a character,
+		 * marked "..." */
 		char *text = json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
-		char cut[240];
-		snprintf(cut, sizeof cut, "%s", text ? text : "?");
+		char cut[240], k[120];
+		sl_text_sanitize(text ? text : "?", cut, sizeof cut);
+		sl_text_sanitize(key, k, sizeof k);
 		free(text);
 		printf("  %s%s%s  %s\n", cli_txt(path), *path ? "." : "",
-		       cli_txt(key), cli_txt(cut));
+		       cli_txt(k), cli_txt(cut));
 	}
 }
 

@@ -179,6 +179,25 @@ check "an invisible character in an id: the field named" grep -q "facts\[0\].id:
 check "... and in a citation" grep -q "facts\[0\].evidence\[0\]: an id with a character" "$ERR"
 check "... and nothing written" [ "$(as lead audit head)" = "$HEAD0" ]
 
+# an amount just over the bound reads as over it; a long unknown key is
+# shown cut, as its value is
+python3 - "$T/zh.json" "$T/amt.json" "$T/key.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = "AMT-1"
+d["facts"][0]["amount_yuan"] = 1000000000000.0001
+json.dump(d, open(sys.argv[2], "w"))
+d = json.load(open(sys.argv[1]))
+d["case_id"] = "KEY-1"
+d["k" * 5000] = "v"
+json.dump(d, open(sys.argv[3], "w"))
+PY
+expect_rc 5 as lead case import "$T/amt.json"
+check "the amount over the bound is said as given" grep -q "1000000000000.0001 is more than 1000000000000" "$ERR"
+expect_rc 0 as lead case import "$T/key.json"
+expect_rc 0 as lead case show KEY-1
+check "a 5000-byte unknown key is shown cut" bash -c "! grep -q 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk' '$OUT' && grep -q 'kkk\.\.\.' '$OUT'"
+
 # --json escapes what would drive a terminal (DEL, C1, direction and line
 # separators) as jansson escapes C0: the same JSON, no raw control byte
 python3 - "$T/zh.json" "$T/evj.json" <<'PY'
