@@ -65,6 +65,8 @@ struct sl_importer {
 	json_t *reasons; /* of the last dossier, until the next */
 	const char **reason_v;
 	char error[600], error_c[600]; /* as said, and untranslated */
+	void (*on_commit)(void *ud);
+	void *on_commit_ud;
 };
 
 sl_rc sl_import_begin(sl_store *s, sl_importer **out)
@@ -151,6 +153,12 @@ size_t sl_import_committed(const sl_importer *im)
 	return im->committed;
 }
 
+void sl_import_on_commit(sl_importer *im, void (*fn)(void *ud), void *ud)
+{
+	im->on_commit = fn;
+	im->on_commit_ud = ud;
+}
+
 /* The open batch committed; then, if more is to come (more), whoever
  * waits to write goes first. */
 static sl_rc batch_end(sl_importer *im, int more)
@@ -163,6 +171,8 @@ static sl_rc batch_end(sl_importer *im, int more)
 		return rc;
 	im->committed += im->batch_n;
 	im->batch_n = 0;
+	if (im->on_commit)
+		im->on_commit(im->on_commit_ud);
 	if (more)
 		sl_tx_yield(im->s);
 	return SL_OK;

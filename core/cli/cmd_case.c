@@ -70,6 +70,15 @@ static void pend_flush(struct import_ctx *c, long committed)
 	c->n_marks -= k;
 }
 
+/* A batch committed (between dossiers, or while the input is slow to
+ * come): what it holds goes out now, not with the next dossier. */
+static void pend_committed(void *ud)
+{
+	struct import_ctx *c = ud;
+	pend_flush(c, (long)sl_import_committed(c->im));
+	fflush(stdout);
+}
+
 static void pend_mark(struct import_ctx *c)
 {
 	if (!c->pend)
@@ -240,6 +249,7 @@ static int case_import(int argc, char **argv, sl_cli *g)
 	else if (s) {
 		ctx.im = im;
 		ctx.pend = open_memstream(&ctx.pbuf, &ctx.plen);
+		sl_import_on_commit(im, pend_committed, &ctx);
 		rc = import_all(im, &ctx, jsonl, in, json, argc - optind,
 		                argv + optind);
 		/* what earlier batches committed stays whatever happens now */

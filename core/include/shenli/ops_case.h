@@ -75,6 +75,9 @@ void sl_import_abort(sl_importer *im);
 /* How many decided dossiers the batches committed so far hold: after a
  * failure, before finish or abort, the first that many decided stay. */
 size_t sl_import_committed(const sl_importer *im);
+/* fn(ud), in the importing thread, after each batch commits: also one
+ * committed while the input is slow to come, between two dossiers. */
+void sl_import_on_commit(sl_importer *im, void (*fn)(void *ud), void *ud);
 /* A batch's time in ms (default 250); 0: the whole import in one
  * transaction, as before batches (for the benchmark's baseline). */
 void sl_import_set_batch(sl_importer *im, int64_t ms);
