@@ -68,6 +68,13 @@ static void pend_flush(struct import_ctx *c, long committed)
 	c->json_sent += k;
 	memmove(c->marks, c->marks + k, (c->n_marks - k) * sizeof *c->marks);
 	c->n_marks -= k;
+	/* all of it sent: the buffer starts again, so that it holds one
+	 * batch's text at most, not the whole import's */
+	if (!c->n_marks && c->sent == c->plen) {
+		rewind(c->pend);
+		c->sent = 0;
+		fflush(c->pend);
+	}
 }
 
 /* A batch committed (between dossiers, or while the input is slow to
@@ -99,12 +106,6 @@ static void pend_mark(struct import_ctx *c)
 	c->marks[c->n_marks++] =
 	    (struct pend_mark){c->plen, c->accepted + c->deferred + c->refused};
 	pend_flush(c, (long)sl_import_committed(c->im));
-	/* all of it sent: start the buffer again rather than let it grow */
-	if (!c->n_marks && c->sent == c->plen) {
-		rewind(c->pend);
-		c->sent = 0;
-		fflush(c->pend);
-	}
 }
 
 /* Lines in a file, for the progress bar's total (0 if unknown). */
