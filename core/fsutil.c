@@ -119,9 +119,8 @@ static sl_rc write_all(int fd, const char *path, const void *data, size_t len)
 	return SL_OK;
 }
 
-/* A file just created on fd: mode, data, fsync, close (fd is closed). */
-static sl_rc fill_new(int fd, const char *path, const void *data, size_t len,
-                      mode_t mode)
+sl_rc sl_file_fill(int fd, const char *path, const void *data, size_t len,
+                   mode_t mode)
 {
 	sl_rc rc = SL_OK;
 	if (fchmod(fd, mode) != 0)
@@ -147,7 +146,7 @@ sl_rc sl_file_write_new(const char *newpath, const void *data, size_t len,
 	if (fd < 0)
 		return sl_error(SL_ESYS, _("%s: cannot create: %s"), newpath,
 		                strerror(errno));
-	sl_rc rc = fill_new(fd, newpath, data, len, mode);
+	sl_rc rc = sl_file_fill(fd, newpath, data, len, mode);
 	if (rc)
 		unlink(newpath);
 	return rc;
@@ -201,7 +200,7 @@ sl_rc sl_file_write_out(const char *path, const void *data, size_t len,
 	if (fd < 0)
 		return sl_error(SL_ESYS, _("%s: cannot create: %s"), path,
 		                strerror(errno));
-	sl_rc rc = fill_new(fd, tmp, data, len, mode);
+	sl_rc rc = sl_file_fill(fd, tmp, data, len, mode);
 	if (!rc)
 		rc = sl_file_commit_rename(tmp, path);
 	if (rc)

@@ -14,6 +14,11 @@
 
 #include "err.h"
 
+/* A file just created on fd (path names it in messages): exactly mode
+ * (umask may only have narrowed it), data, fsync, close; fd is closed
+ * whatever happens. The caller removes the file on failure. */
+sl_rc sl_file_fill(int fd, const char *path, const void *data, size_t len,
+                   mode_t mode);
 /* Write data to newpath (created or truncated), durably; see also
  * sl_file_commit_rename. */
 sl_rc sl_file_write_new(const char *newpath, const void *data, size_t len,

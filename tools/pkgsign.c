@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "fsutil.h"
 #include "package.h"
 
 static int usage(FILE *f, int rc)
@@ -70,30 +71,7 @@ static sl_rc write_new(const char *path, const void *data, size_t len,
 		                e == EEXIST ? _("; refusing to overwrite")
 		                            : "");
 	}
-	/* umask may only have narrowed mode; make it exactly mode. */
-	sl_rc rc = SL_OK;
-	const char *p = data;
-	if (fchmod(fd, mode) != 0)
-		rc = sl_error(SL_ESYS, _("%s: chmod failed: %s"), path,
-		              strerror(errno));
-	while (!rc && len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			rc = sl_error(SL_ESYS, _("%s: write failed: %s"), path,
-			              strerror(errno));
-			break;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (!rc && fsync(fd) != 0)
-		rc = sl_error(SL_ESYS, _("%s: fsync failed: %s"), path,
-		              strerror(errno));
-	if (close(fd) != 0 && !rc)
-		rc = sl_error(SL_ESYS, _("%s: close failed: %s"), path,
-		              strerror(errno));
+	sl_rc rc = sl_file_fill(fd, path, data, len, mode);
 	if (rc)
 		unlink(path);
 	return rc;
