@@ -42,11 +42,50 @@ sl_rc sl_agency_zone(sl_store *s, const char *code, int *found,
 	              found, zone, SL_CODE_MAX + 1);
 }
 
+/* One row of zones or agencies written (sql, its parameters: NULL binds
+ * NULL) and its entry, in one transaction, on the state the checks read:
+ * the row must change, or nothing is written. */
+static sl_rc write_org(sl_store *s, const char *sql, const char *const p[3],
+                       const char *what, const char *code, const char *action,
+                       json_t *d)
+{
+	sl_rc rc = sl_tx_begin_unchanged(s);
+	if (rc) {
+		json_decref(d);
+		return rc;
+	}
+	sqlite3_stmt *st;
+	if (sl_db_prepare(s, sql, &st)) {
+		rc = sl_db_err(s, what);
+		goto fail;
+	}
+	for (int i = 0; i < 3; i++)
+		if (p[i])
+			sqlite3_bind_text(st, i + 1, p[i], -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE || sl_db_changes(s) != 1) {
+		rc = step != SQLITE_DONE
+		         ? sl_db_err(s, what)
+		         : sl_error(SL_EINPUT, _("%s '%s' already exists"),
+		                    what, code);
+		goto fail;
+	}
+	if ((rc = sl_audit(s, action, code, d)) || (rc = sl_tx_commit(s)))
+		goto fail;
+	json_decref(d);
+	return SL_OK;
+fail:
+	json_decref(d);
+	sl_tx_rollback(s);
+	return rc;
+}
+
 /*
  * An agency added in no zone (its cases are refused) is placed in one by
- * adding it again, with its name as it is, and the zone: once. An agency
- * never moves from one zone to another here; that would move its cases
- * under review to another panel.
+ * adding it again, with its name as it is, and the zone (add_once has
+ * checked it is there): once. An agency never moves from one zone to
+ * another here; that would move its cases under review to another panel.
  */
 static sl_rc place(sl_store *s, const char *code, const char *name,
                    const char *zone)
@@ -64,40 +103,12 @@ static sl_rc place(sl_store *s, const char *code, const char *name,
 		      "to place it in a zone, give its name as it "
 		      "is"),
 		    code);
-	if ((rc = sl_zone_exists(s, zone, &found)) || !found)
-		return rc ? rc
-		          : sl_error(SL_EINPUT,
-		                     _("no zone '%s' (add it first)"), zone);
-	if ((rc = sl_tx_begin_unchanged(s)))
-		return rc;
-	sqlite3_stmt *st;
-	if (sl_db_prepare(s,
-	                  "UPDATE agencies SET zone = ?1 WHERE code = ?2 AND"
-	                  " zone IS NULL",
-	                  &st)) {
-		rc = sl_db_err(s, _("placing an agency in a zone"));
-		goto fail;
-	}
-	sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE || sl_db_changes(s) != 1) {
-		rc = step != SQLITE_DONE
-		         ? sl_db_err(s, _("placing an agency in a zone"))
-		         : sl_error(SL_EINPUT, _("agency '%s' already exists"),
-		                    code);
-		goto fail;
-	}
-	json_t *d = json_pack("{s:s}", "zone", zone);
-	rc = sl_audit(s, "agency.place", code, d);
-	json_decref(d);
-	if (rc || (rc = sl_tx_commit(s)))
-		goto fail;
-	return SL_OK;
-fail:
-	sl_tx_rollback(s);
-	return rc;
+	const char *p[3] = {zone, code, NULL};
+	return write_org(s,
+	                 "UPDATE agencies SET zone = ?1 WHERE code = ?2 AND"
+	                 " zone IS NULL",
+	                 p, "agency", code, "agency.place",
+	                 json_pack("{s:s}", "zone", zone));
 }
 
 static sl_rc add_once(sl_store *s, const char *what, const char *code,
@@ -127,9 +138,7 @@ static sl_rc add_once(sl_store *s, const char *what, const char *code,
 	          : sl_zone_exists(s, code, &found);
 	if (!rc && zone) {
 		int zf = 0;
-		if (found && !*z && *zone)
-			return place(s, code, name, zone);
-		if (found)
+		if (found && (*z || !*zone))
 			return sl_error(SL_EINPUT,
 			                _("agency '%s' already exists"), code);
 		if (*zone && (rc = sl_zone_exists(s, zone, &zf)) == SL_OK &&
@@ -139,41 +148,20 @@ static sl_rc add_once(sl_store *s, const char *what, const char *code,
 	}
 	if (rc)
 		return rc;
+	if (found && zone) /* in no zone, and given one that is there */
+		return place(s, code, name, zone);
 	if (found)
 		return sl_error(SL_EINPUT, _("%s '%s' already exists"), what,
 		                code);
-
-	if ((rc = sl_tx_begin_unchanged(s)))
-		return rc;
-	sqlite3_stmt *st;
-	const char *sql = zone ? "INSERT INTO agencies(code, name, zone) "
-	                         "VALUES(?, ?, ?)"
-	                       : "INSERT INTO zones(code, name) VALUES(?, ?)";
-	if (sl_db_prepare(s, sql, &st)) {
-		rc = sl_db_err(s, what);
-		goto fail;
-	}
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	if (zone && *zone)
-		sqlite3_bind_text(st, 3, zone, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		rc = sl_db_err(s, what);
-		goto fail;
-	}
-	json_t *d = zone ? json_pack("{s:s, s:s?}", "name", name, "zone",
-	                             *zone ? zone : NULL)
-	                 : json_pack("{s:s}", "name", name);
-	rc = sl_audit(s, zone ? "agency.add" : "zone.add", code, d);
-	json_decref(d);
-	if (rc || (rc = sl_tx_commit(s)))
-		goto fail;
-	return SL_OK;
-fail:
-	sl_tx_rollback(s);
-	return rc;
+	const char *p[3] = {code, name, zone && *zone ? zone : NULL};
+	return write_org(
+	    s,
+	    zone ? "INSERT INTO agencies(code, name, zone) VALUES(?, ?, ?)"
+	         : "INSERT INTO zones(code, name) VALUES(?, ?)",
+	    p, what, code, zone ? "agency.add" : "zone.add",
+	    zone ? json_pack("{s:s, s:s?}", "name", name, "zone",
+	                     *zone ? zone : NULL)
+	         : json_pack("{s:s}", "name", name));
 }
 
 static sl_rc add(sl_store *s, const char *what, const char *code,
