@@ -479,6 +479,30 @@ static sl_rc plan_return(sl_store *s, const sl_return_req *rq, return_plan *pl)
 }
 
 /* The return and its items, in the open transaction. */
+static const char insert_item_sql[] =
+    "INSERT INTO outline_items(case_ref, return_no, no, text, refs, source,"
+    " carried_from) VALUES(?,?,?,?,?,?,?)";
+
+/* Item it as number no of return r (st: insert_item_sql). 1 if done. */
+static int insert_item(sqlite3_stmt *st, int64_t ref, int r, int no,
+                       const sl_outline_item *it)
+{
+	json_t *rj = refs_json(it);
+	char *refs = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
+	json_decref(rj);
+	sqlite3_bind_int64(st, 1, ref);
+	sqlite3_bind_int(st, 2, r);
+	sqlite3_bind_int(st, 3, no);
+	sqlite3_bind_text(st, 4, it->text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, refs ? refs : "[]", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, it->source, -1, SQLITE_STATIC);
+	if (it->carried_from)
+		sqlite3_bind_text(st, 7, it->carried_from, -1, SQLITE_STATIC);
+	int ok = step_done(st);
+	free(refs);
+	return ok;
+}
+
 static sl_rc insert_return(sl_store *s, const sl_return_req *rq,
                            const return_plan *pl, int64_t now)
 {
@@ -495,31 +519,11 @@ static sl_rc insert_return(sl_store *s, const sl_return_req *rq,
 	sqlite3_bind_int64(st, 5, now);
 	int ok = step_done(st);
 	sqlite3_finalize(st);
-	if (!ok ||
-	    sl_db_prepare(s,
-	                  "INSERT INTO outline_items(case_ref, return_no, no,"
-	                  " text, refs, source, carried_from)"
-	                  " VALUES(?,?,?,?,?,?,?)",
-	                  &st))
+	if (!ok || sl_db_prepare(s, insert_item_sql, &st))
 		return sl_db_err(s, _("recording the return"));
-	for (size_t i = 0; ok && i < pl->items.n; i++) {
-		const sl_outline_item *it = &pl->items.v[i];
-		json_t *rj = refs_json(it);
-		char *refs = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
-		json_decref(rj);
-		sqlite3_bind_int64(st, 1, pl->ref);
-		sqlite3_bind_int(st, 2, pl->no);
-		sqlite3_bind_int(st, 3, it->no);
-		sqlite3_bind_text(st, 4, it->text, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, refs ? refs : "[]", -1,
-		                  SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 6, it->source, -1, SQLITE_STATIC);
-		if (it->carried_from)
-			sqlite3_bind_text(st, 7, it->carried_from, -1,
-			                  SQLITE_STATIC);
-		ok = step_done(st);
-		free(refs);
-	}
+	for (size_t i = 0; ok && i < pl->items.n; i++)
+		ok = insert_item(st, pl->ref, pl->no, pl->items.v[i].no,
+		                 &pl->items.v[i]);
 	sqlite3_finalize(st);
 	return ok ? SL_OK : sl_db_err(s, _("recording the return"));
 }
@@ -814,33 +818,15 @@ static sl_rc settle_items(sl_store *s, int64_t ref, const sl_withdraw_req *rq,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		no = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	if (sl_db_prepare(s, insert_item_sql, &st))
+		return sl_db_err(s, _("settling a finding"));
 	sl_rc rc = SL_OK;
 	for (size_t i = 0; !rc && i < l->n; i++) {
 		const sl_outline_item *it = &l->v[i];
-		json_t *rj = refs_json(it);
-		char *refs = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
-		if (!refs || sl_db_prepare(s,
-		                           "INSERT INTO outline_items(case_ref,"
-		                           " return_no, no, text, refs, source)"
-		                           " VALUES(?,?,?,?,?,?)",
-		                           &st)) {
-			json_decref(rj);
-			free(refs);
-			return refs ? sl_db_err(s, _("settling a finding"))
-			            : sl_error(SL_ESYS, _("out of memory"));
-		}
-		sqlite3_bind_int64(st, 1, ref);
-		sqlite3_bind_int(st, 2, r);
-		sqlite3_bind_int(st, 3, ++no);
-		sqlite3_bind_text(st, 4, it->text, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, refs, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, it->source, -1, SQLITE_STATIC);
-		int ok = step_done(st);
-		sqlite3_finalize(st);
-		free(refs);
+		int ok = insert_item(st, ref, r, ++no, it);
 		json_t *added =
 		    json_pack("{s:s, s:o, s:s}", "text", it->text, "refs",
-		              rj ? rj : json_array(), "source", it->source);
+		              refs_json(it), "source", it->source);
 		char origin[32];
 		snprintf(origin, sizeof origin, "%d.%d", r, no);
 		sl_withdraw_req one = *rq;
@@ -851,6 +837,7 @@ static sl_rc settle_items(sl_store *s, int64_t ref, const sl_withdraw_req *rq,
 		         : write_withdrawal(s, ref, &one, r, origin, added);
 		json_decref(added);
 	}
+	sqlite3_finalize(st);
 	return rc;
 }
 
