@@ -117,17 +117,29 @@ int sl_text_safe(const char *str, size_t n)
 	return 1;
 }
 
-/* Outside JSON's strings there is only ASCII, so a character above it is
- * inside one, where an escape means the same. */
+/* The character at s (n bytes left) in JSON as jansson writes it: its
+ * length (1 for a byte that is not UTF-8), and *c, the code point to
+ * escape, or 0 if it stands as itself. C0 is jansson's to escape; outside
+ * JSON's strings there is only ASCII, so a character above it is inside
+ * one, where an escape means the same. */
+static size_t json_char(const unsigned char *s, size_t n, uint32_t *c)
+{
+	size_t l = s[0] < 0x80 ? 1 : seq_len(s, n);
+	uint32_t cp = l > 1 ? cp_of(s, l) : s[0];
+	*c = cp == 0x7F || (l > 1 && klass(cp)) ? cp : 0;
+	return l ? l : 1;
+}
+
 char *sl_text_json_escape(const char *json, size_t *n)
 {
 	const unsigned char *s = (const unsigned char *)json;
-	size_t len = *n, first = len;
-	for (size_t i = 0; i < len && first == len;) {
-		size_t l = s[i] < 0x80 ? 1 : seq_len(s + i, len - i);
-		if (s[i] == 0x7F || (l > 1 && klass(cp_of(s + i, l))))
-			first = i;
-		i += l ? l : 1;
+	size_t len = *n, first = 0;
+	uint32_t c = 0;
+	while (first < len) {
+		size_t l = json_char(s + first, len - first, &c);
+		if (c)
+			break;
+		first += l;
 	}
 	if (first == len)
 		return NULL;
@@ -138,14 +150,13 @@ char *sl_text_json_escape(const char *json, size_t *n)
 	memcpy(out, json, first);
 	size_t o = first;
 	for (size_t i = first; i < len;) {
-		size_t l = s[i] < 0x80 ? 1 : seq_len(s + i, len - i);
-		uint32_t c = l > 1 ? cp_of(s + i, l) : s[i];
-		if (c == 0x7F || (l > 1 && klass(c)))
+		size_t l = json_char(s + i, len - i, &c);
+		if (c)
 			o += (size_t)snprintf(out + o, 7, "\\u%04x",
 			                      (unsigned)c);
 		else
-			memcpy(out + o, s + i, l ? l : 1), o += l ? l : 1;
-		i += l ? l : 1;
+			memcpy(out + o, s + i, l), o += l;
+		i += l;
 	}
 	out[o] = 0;
 	*n = o;
