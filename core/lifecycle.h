@@ -37,8 +37,8 @@ typedef enum {
 } sl_event;
 
 const char *sl_event_name(sl_event e);
-/* The same as a person reads them, in their language (messages only). */
-const char *sl_state_said(sl_state s);
+/* The event as a person reads it, in their language (messages only); the
+ * state's is sl_state_said (base.h). */
 const char *sl_event_said(sl_event e);
 
 /* The state after event, or SL_EPERM ("case X is 'refused': cannot

@@ -74,9 +74,9 @@ typedef enum {
 } sl_verdict;
 
 const char *sl_action_name(sl_action a);
-/* The action and a role as a person reads them (messages only). */
+/* The action as a person reads it (messages only); a role's is
+ * sl_role_said (base.h). */
 const char *sl_action_said(sl_action a);
-const char *sl_role_said(sl_role r);
 /* "role", "recused", ...: what the audited refusal records. */
 const char *sl_verdict_name(sl_verdict v);
 

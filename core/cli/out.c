@@ -536,10 +536,14 @@ static struct {
 	const char *id, *label;
 } seen[64];
 static size_t nseen;
+/* the core's words for states and roles, by state and by role's bit */
+static const char *state_said[SL_ST__COUNT], *role_said[5];
 
 void cli_labels_forget(void)
 {
 	nseen = 0;
+	memset(state_said, 0, sizeof state_said);
+	memset(role_said, 0, sizeof role_said);
 	memset(times, 0, sizeof times); /* the time zone, too, may change */
 }
 
@@ -567,38 +571,36 @@ const char *cli_label(const char *code, const char *const *codes,
 	return code;
 }
 
-static const char *const state_codes[] = {
-    "received",  "accepted", "deferred",    "refused",
-    "in_review", "returned", "deliberated", "signed_off",
-};
-
+/* The core's words for a state or role (sl_state_said, sl_role_said), kept
+ * once looked up: a listing of a million rows asks a million times. */
 const char *cli_state_label(const char *state)
 {
-	static const char *const ids[] = {
-	    NC_("case state", "received"),    NC_("case state", "accepted"),
-	    NC_("case state", "deferred"),    NC_("case state", "refused"),
-	    NC_("case state", "in_review"),   NC_("case state", "returned"),
-	    NC_("case state", "deliberated"), NC_("case state", "signed_off"),
-	};
-	return cli_label(state, state_codes, ids, CLI_COUNT(state_codes));
+	int s = sl_state_parse(state);
+	if (s < 0)
+		return state ? state : "-";
+	if (!state_said[s])
+		state_said[s] = sl_state_said((sl_state)s);
+	return state_said[s];
 }
 
 const char *cli_state_code(size_t i)
 {
-	return i < CLI_COUNT(state_codes) ? state_codes[i] : NULL;
+	return i < SL_ST__COUNT ? sl_state_name((sl_state)i) : NULL;
 }
 
 const char *cli_role_label(const char *role)
 {
-	static const char *const codes[] = {
-	    "admin", "leader", "member", "specialist", "auditor",
-	};
-	static const char *const ids[] = {
-	    NC_("role", "admin"),   NC_("role", "leader"),
-	    NC_("role", "member"),  NC_("role", "specialist"),
-	    NC_("role", "auditor"),
-	};
-	return cli_label(role, codes, ids, CLI_COUNT(codes));
+	sl_role r = sl_role_parse(role);
+	if (!r)
+		return role ? role : "-";
+	size_t i = 0; /* roles are bits: its bit's number */
+	while (i < CLI_COUNT(role_said) && (1u << i) != (unsigned)r)
+		i++;
+	if (i == CLI_COUNT(role_said))
+		return sl_role_said(r);
+	if (!role_said[i])
+		role_said[i] = sl_role_said(r);
+	return role_said[i];
 }
 
 const char *cli_decision_label(const char *decision)

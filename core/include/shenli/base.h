@@ -66,6 +66,9 @@ typedef struct {
 /* "admin" -> SL_ROLE_ADMIN; 0 if unknown. And back. */
 sl_role sl_role_parse(const char *name);
 const char *sl_role_name(sl_role r);
+/* The role as a person reads it, in their language (messages and tables;
+ * never --json): "组员" for member. The name itself if it has no words. */
+const char *sl_role_said(sl_role r);
 /* User ids: [a-z0-9][a-z0-9._-]{0,31}. They name key slot files. */
 int sl_user_id_valid(const char *id);
 
@@ -87,6 +90,8 @@ typedef enum {
 const char *sl_state_name(sl_state s);
 /* -1 if unknown */
 int sl_state_parse(const char *name);
+/* The state as a person reads it, in their language: "审理中". */
+const char *sl_state_said(sl_state s);
 
 /* ---- a store, opened as a user --------------------------------------------
  */
