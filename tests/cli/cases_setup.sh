@@ -39,3 +39,16 @@ z1_dossier() {
 	done
 	return 1
 }
+# install_checks [gates]: the build's key trusted, the rules and the three
+# checks installed (PK: the packages, checked by the suite); with "gates",
+# the five sign-off gate scripts too.
+install_checks() {
+	local p
+	as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
+	as root rules install "$PK/rules" >/dev/null
+	for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
+	[ "${1:-}" = gates ] || return 0
+	for p in gate_findings gate_outline gate_opinions gate_panel gate_dates; do
+		as root script install "$PK/$p" >/dev/null
+	done
+}

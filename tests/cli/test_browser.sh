@@ -34,12 +34,7 @@ missing=
 [ -z "$missing" ] || { fail "not installed:$missing (sh tools/deps.sh test installs them)"; finish; }
 
 . "$(dirname "$0")/cases_setup.sh"
-as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
-as root rules install "$PK/rules" >/dev/null
-for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
-for p in gate_findings gate_outline gate_opinions gate_panel gate_dates; do
-	as root script install "$PK/$p" >/dev/null
-done
+install_checks gates
 
 # The case: a sample dossier of zone Z1 whose first fact rests on the
 # subject's statement alone, transferred by ZRJ (m1's home agency).

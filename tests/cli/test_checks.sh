@@ -8,9 +8,7 @@
 PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/evidence" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] || { fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
 . "$(dirname "$0")/cases_setup.sh"
-as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
-as root rules install "$PK/rules" >/dev/null
-for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
+install_checks
 
 # mk ID OUT PYTHON: the spec's example as case ID of ZCJ (zone Z1, no
 # reviewer's home but m2's), edited by PYTHON (d is the dossier)

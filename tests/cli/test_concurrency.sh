@@ -14,9 +14,7 @@ PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/evidence" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] || { fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
 [ -r /proc/locks ] || { fail "/proc/locks is needed to stop a writer inside its transaction"; finish; }
 . "$(dirname "$0")/cases_setup.sh"
-as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
-as root rules install "$PK/rules" >/dev/null
-for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
+install_checks
 
 N=0
 batch() { # batch NAME COUNT -> $T/NAME.jsonl, $T/NAME.ids: new dossiers

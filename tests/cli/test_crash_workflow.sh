@@ -24,12 +24,7 @@ PK=${SHENLI_PACKAGES:-}
 [ -r /proc/locks ] || { fail "/proc/locks is needed to place the kills"; finish; }
 T_START=$SECONDS
 . "$(dirname "$0")/cases_setup.sh"
-as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
-as root rules install "$PK/rules" >/dev/null
-for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
-for s in gate_findings gate_outline gate_opinions gate_panel gate_dates; do
-	as root script install "$PK/$s" >/dev/null
-done
+install_checks gates
 
 SEED=${SHENLI_CRASH_SEED:-$(($(date +%s%N) % 32768))}
 RANDOM=$SEED

@@ -29,12 +29,7 @@ PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] ||
 	{ fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
 . "$(dirname "$0")/cases_setup.sh"
-as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
-as root rules install "$PK/rules" >/dev/null
-for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
-for p in gate_findings gate_outline gate_opinions gate_panel gate_dates; do
-	as root script install "$PK/$p" >/dev/null
-done
+install_checks gates
 EX=$(dirname "$0")/../../doc/examples
 OP=(--discipline 廉洁纪律 --eight-point --party-sanction 严重警告 --gov-sanction 记过
 	--form 2 --circumstance 主动交代)

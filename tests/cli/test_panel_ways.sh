@@ -23,12 +23,7 @@ PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] ||
 	{ fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
 . "$(dirname "$0")/cases_setup.sh"
-as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
-as root rules install "$PK/rules" >/dev/null
-for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
-for p in gate_findings gate_outline gate_opinions gate_panel gate_dates; do
-	as root script install "$PK/$p" >/dev/null
-done
+install_checks gates
 
 # init: every key is read before the store is made
 expect_rc 5 sl --passphrase-file "$T/pw/root" --store "$T/other.db" init --admin root \

@@ -16,10 +16,7 @@ SHARES_CHECK=1 # audit verify in shares too (lib.sh)
 PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] || { fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
 . "$(dirname "$0")/cases_setup.sh"
-as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
-as root rules install "$PK/rules" >/dev/null
-for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
-for s in gate_findings gate_outline gate_opinions gate_panel gate_dates; do as root script install "$PK/$s" >/dev/null; done
+install_checks gates
 
 # a zone-Z1 dossier with a planted blocker (a fact resting on a confession),
 # from an agency no reviewer calls home; then made hostile: markup in a fact

@@ -28,9 +28,7 @@ SHENLID=${SHENLID:-$(dirname "$SHENLI")/shenlid}
 PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/evidence" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] || { fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
 . "$(dirname "$0")/cases_setup.sh"
-as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
-as root rules install "$PK/rules" >/dev/null
-for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
+install_checks
 as root script install "$PK/gate_findings" >/dev/null
 
 mkdir -m 700 "$T/run" "$T/xdg"
