@@ -28,6 +28,39 @@ static void put_date(sl_doc *d, const char *iso)
 	sl_doc_put(d, b);
 }
 
+/* Where item no of return r was carried next: the item of a later return
+ * whose origin is this one's ("R.N", the first return that listed it). An
+ * answer or a withdrawal marks every copy, so the letter of an earlier
+ * return, printed again, says where the item went before what became of
+ * it. */
+static const json_t *carried_on(const json_t *returns, int r, int no,
+                                const char *cf, int *later_r)
+{
+	char origin[32];
+	if (cf)
+		snprintf(origin, sizeof origin, "%s", cf);
+	else
+		snprintf(origin, sizeof origin, "%d.%d", r, no);
+	size_t i, k;
+	json_t *ret, *it;
+	json_array_foreach(returns, i, ret)
+	{
+		int rn =
+		    (int)json_integer_value(json_object_get(ret, "return_no"));
+		if (rn <= r)
+			continue;
+		json_array_foreach(json_object_get(ret, "items"), k, it)
+		{
+			const char *c = str(it, "carried_from");
+			if (c && !strcmp(c, origin)) {
+				*later_r = rn;
+				return it;
+			}
+		}
+	}
+	return NULL;
+}
+
 static void outline_annex(sl_doc *d, const sl_casedoc *src, const json_t *ret)
 {
 	const json_t *v = src->view;
@@ -66,6 +99,16 @@ static void outline_annex(sl_doc *d, const sl_casedoc *src, const json_t *ret)
 		sl_doc_cell(d);
 		sl_casedoc_refs(src, d, json_object_get(it, "refs"));
 		sl_doc_cell(d);
+		int later_r = 0;
+		const json_t *on = carried_on(
+		    json_object_get(v, "returns"),
+		    (int)json_integer_value(json_object_get(ret, "return_no")),
+		    (int)json_integer_value(json_object_get(it, "no")), cf,
+		    &later_r);
+		if (on)
+			sl_doc_putf(d, "续列至第%d次退回第%lld项；", later_r,
+			            (long long)json_integer_value(
+			                json_object_get(on, "no")));
 		const json_t *ans = json_object_get(it, "answer");
 		if (json_is_true(json_object_get(it, "answered"))) {
 			sl_doc_put(d, "已补查（");

@@ -11,12 +11,7 @@ PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/gate_findings" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] ||
 	{ fail "SHENLI_PACKAGES / SHENLI_BUILD_PUB not set"; finish; }
 . "$(dirname "$0")/cases_setup.sh"
-as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key" >/dev/null
-as root rules install "$PK/rules" >/dev/null
-for p in evidence classification procedure; do as root plugin install "$PK/$p" >/dev/null; done
-for p in gate_findings gate_outline gate_opinions gate_panel gate_dates; do
-	as root script install "$PK/$p" >/dev/null
-done
+install_checks gates
 
 # a case taken in first, whose rows come before C's
 "$SHENLI" sample docket --cases 1 --seed 5 --start 960 >"$T/d0.json"
@@ -155,6 +150,13 @@ check "the withdrawal is in the outline, with its reason" pyjson \
 expect_rc 0 as lead review outline "$C" --return 1 --json
 check "and in the first return's original of the item" pyjson \
 	"d['items'][1]['withdrawn'] is not None" "$OUT"
+# the first return's letter, printed again, says where its item went
+# before what became of it (the withdrawal was made in the second return)
+expect_rc 0 as lead review outline "$C" --return 1 --format md
+check "the first letter: item 2 carried to the second return, then withdrawn" \
+	grep -q "续列至第2次退回第1项；审理组已撤回" "$OUT"
+check "the first letter: item 1, answered there, is carried nowhere" \
+	bash -c "grep '^| 1 ' '$OUT' | grep -q 已补查 && ! grep '^| 1 ' '$OUT' | grep -q 续列"
 # another case's entry just before the sign-off, which records it as the
 # log's head: audit verify in shares (lib.sh) replays that case apart from
 # C, and must still know the entry before C's sign-off
