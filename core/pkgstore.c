@@ -224,6 +224,39 @@ static long long floor_of(sl_store *s, const char *name)
 	return p ? p->floor : 0;
 }
 
+/* The floor as committed, read inside the install's own transaction. The
+ * registry is this command's view from its unlock: another install of a
+ * higher version may have committed since (two admins, two terminals), and
+ * an install checked only against the registry would then write a
+ * rollback into the log, which every later unlock refuses. The higher of
+ * the two holds (the table alone could only have been lowered behind the
+ * log's back; the log's floor is the registry's). */
+static sl_rc floor_in_tx(sl_store *s, const char *name, long long *floor)
+{
+	sqlite3_stmt *st;
+	if (sl_db_prepare(s,
+	                  "SELECT max_version FROM package_floor WHERE"
+	                  " name = ?",
+	                  &st))
+		return sl_db_err(s, _("installing"));
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_int64(st, 0) > *floor)
+		*floor = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE
+	           ? SL_OK
+	           : sl_db_err(s, _("installing"));
+}
+
+static sl_rc rollback_refused(const sl_manifest *m, long long floor)
+{
+	return sl_error(SL_EINTEGRITY,
+	                _("%s version %lld is older than version %lld, "
+	                  "installed before: a rollback is refused"),
+	                m->name, m->version, floor);
+}
+
 static const char *act_name(sl_pkg_kind kind, const char *verb)
 {
 	static char buf[32];
@@ -352,10 +385,25 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 		                _("%s: a %s of that name is installed"),
 		                pi.m.name, sl_pkg_kind_name(other->m.kind));
 	if (pi.m.version < floor)
+		return rollback_refused(&pi.m, floor);
+	/* The version in force, again: the same bytes are installed again
+	 * over their own file, which stays; other bytes under the same number
+	 * would replace the file in force before the log says so (and a
+	 * failure would leave neither), and a version only ever rises. */
+	int same = other && other->installed && other->m.kind == kind &&
+	           other->m.version == pi.m.version;
+	if (same && memcmp(other->m.sha256, pi.m.sha256, SL_SHA256_LEN))
 		return sl_error(SL_EINTEGRITY,
-		                _("%s version %lld is older than version %lld, "
-		                  "installed before: a rollback is refused"),
-		                pi.m.name, pi.m.version, floor);
+		                _("%s version %lld is installed, with other "
+		                  "bytes: a changed package needs a higher "
+		                  "version"),
+		                pi.m.name, pi.m.version);
+	if (kind == SL_PKG_SCRIPT &&
+	    (pi.m.size < 0 || pi.m.size > SL_SCRIPT_MAX))
+		return sl_error(SL_EINPUT,
+		                _("script %s: larger than %d KiB, the most a "
+		                  "script may be"),
+		                pi.m.name, SL_SCRIPT_MAX / 1024);
 
 	char top[PATH_MAX], vdir[PATH_MAX], dst[PATH_MAX], src[PATH_MAX];
 	if (snprintf(src, sizeof src, "%s/%s", dir, pi.m.file) >=
@@ -373,9 +421,29 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 	         pi.m.name, pi.m.version);
 	if ((rc = sl_dir_ensure(vdir, 0700)))
 		return rc;
-	unlink(dst); /* an earlier, unfinished install of the same version */
-	if ((rc = copy_verified(src, dst, &pi.m)))
-		return rc;
+	if (same) {
+		/* the same bytes again: copied beside the file in force, then
+		 * put in its place at once (which mends a file lost or
+		 * damaged since); at no instant is there no file, or another's
+		 * bytes, under the name the log gives */
+		char tmp[PATH_MAX];
+		if (snprintf(tmp, sizeof tmp, "%s.new", dst) >= (int)sizeof tmp)
+			return sl_error(SL_EINPUT, _("path too long"));
+		unlink(tmp);
+		if ((rc = copy_verified(src, tmp, &pi.m)))
+			return rc;
+		if (rename(tmp, dst) != 0) {
+			rc = sl_error(SL_ESYS, _("%s: %s"), dst,
+			              strerror(errno));
+			unlink(tmp);
+			return rc;
+		}
+	} else {
+		unlink(dst); /* an unfinished install of this version: not in
+		                force, nothing names it */
+		if ((rc = copy_verified(src, dst, &pi.m)))
+			return rc;
+	}
 
 	/* A rules package replaces the rules in force, in the same
 	 * transaction; its document is read back from the verified copy. */
@@ -386,6 +454,12 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 		goto unfile;
 	if ((rc = sl_tx_begin(s)))
 		goto unfile;
+	if ((rc = floor_in_tx(s, pi.m.name, &floor)))
+		goto rollback;
+	if (pi.m.version < floor) {
+		rc = rollback_refused(&pi.m, floor);
+		goto rollback;
+	}
 	if ((rc = record(s, &pi, floor)))
 		goto rollback;
 	/* the package first, then the rules it carries in force: replay
@@ -402,8 +476,10 @@ rollback:
 	sl_tx_rollback(s);
 unfile:
 	free(rules);
-	unlink(dst);
-	rmdir(vdir);
+	if (!same) { /* the file in force is never the one removed */
+		unlink(dst);
+		rmdir(vdir);
+	}
 	return rc;
 }
 

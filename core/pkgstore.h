@@ -7,9 +7,12 @@
  * SHA-256 the manifest says; its abi is the one this host speaks; and its
  * version is not below the highest version of that name ever installed
  * (the floor is kept after removal, so a removed package cannot come back
- * older). The payload is then copied into STORE.pkg/NAME/ (0700, owned by
- * the store's user) and its hash recorded; loading checks it again
- * (plugin_host.h).
+ * older; it is read again inside the install's transaction, so that of two
+ * installs at once the older cannot commit after the newer). The version
+ * in force comes again only with the same bytes (which mend its file); a
+ * script is at most SL_SCRIPT_MAX bytes. The payload is then copied into
+ * STORE.pkg/NAME/ (0700, owned by the store's user) and its hash recorded;
+ * loading checks it again (plugin_host.h).
  */
 #ifndef SHENLI_PKGSTORE_H
 #define SHENLI_PKGSTORE_H
@@ -18,6 +21,10 @@
 
 #include "package.h"
 #include "store.h"
+
+/* The most a script may be, in bytes: install refuses more (exit 5), and
+ * the host will not load more. */
+#define SL_SCRIPT_MAX (1024 * 1024)
 
 /* The public key in the PEM file at pem_path, and its id (SL_EINPUT,
  * naming the file, if it holds none). */

@@ -48,8 +48,7 @@ sl_rc sl_pkg_check(sl_store *s, const sl_pkg_info *pi);
 /* Read an installed script's source the same verified way (a sealed copy
  * whose bytes are hashed and compared with the hash recorded at install;
  * SL_EINTEGRITY, audited as script.refused, if it was changed). *src is
- * NUL-terminated; free() it. */
-#define SL_SCRIPT_MAX (1024 * 1024)
+ * NUL-terminated; free() it. At most SL_SCRIPT_MAX bytes (pkgstore.h). */
 sl_rc sl_script_load(sl_store *s, const sl_pkg_info *pi, char **src,
                      size_t *len);
 /* The same for an installed document template (at most doctemplate.h's

@@ -113,4 +113,83 @@ check "install, revoke and remove are audited" pyjson \
 	'{"plugin.install","keys.trust","keys.revoke","plugin.remove"} <= {e["action"] for e in d}' "$OUT"
 expect_rc 6 as root audit verify
 check "audit verify finds the changed file too" grep -q "hello.*changed" "$ERR"
+# ---- the same version again -------------------------------------------------
+# the same bytes mend the file in force, never leaving the name empty
+expect_rc 0 as root plugin install "$P"
+expect_rc 0 as root plugin verify
+check "the same package again puts back the file changed behind the log" grep -q "hello: intact" "$OUT"
+expect_rc 0 as root audit verify
+# other bytes under the version in force: refused, and the file in force
+# stays (it was removed first, and a failed install then left none)
+printf 'not the same bytes' >"$T/other.so"
+N0=$(as root audit log --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+mkpkg "$P" hello 3 "$ABI" admin "$T/other.so"
+expect_rc 6 as root plugin install "$P"
+check "other bytes under the same version are refused, naming why" grep -q "higher version" "$ERR"
+expect_rc 0 as root plugin verify
+check "... and the plugin in force is untouched" grep -q "hello: intact" "$OUT"
+N1=$(as root audit log --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+check "... and nothing was logged" test "$N0" = "$N1"
+expect_rc 0 as root audit verify
+
+# mkscript DIR NAME VERSION: a script package of DIR/NAME.lua, signed
+mkscript() {
+	local d=$1 size sha
+	size=$(stat -c %s "$d/$2.lua")
+	sha=$(sha256sum "$d/$2.lua" | cut -d' ' -f1)
+	printf 'name=%s\nkind=script\nversion=%s\nabi=1\nfile=%s.lua\nsize=%s\nsha256=%s\n' \
+		"$2" "$3" "$2" "$size" "$sha" >"$d/manifest"
+	openssl pkeyutl -sign -rawin -inkey "$K/admin.key" -in "$d/manifest" -out "$d/manifest.sig"
+}
+# a script the host would never load is refused at install, not at sign-off
+mkdir -p "$T/big"
+{ echo 'function check(c) end'; head -c 1100000 /dev/zero | tr '\0' '-'; echo; } >"$T/big/big.lua"
+mkscript "$T/big" big 1
+expect_rc 5 as root script install "$T/big"
+check "a script over 1 MiB is refused as too large" grep -q "1024 KiB" "$ERR"
+expect_rc 0 as root script list --json
+check "... and not installed" pyjson 'not any(p["name"] == "big" for p in d)' "$OUT"
+
+# two installs at once: v3 has passed its floor check and waits for the
+# store while v5 installs; v3 must then be refused as the rollback it has
+# become (it was committed, and every later unlock refused the log)
+if [ -r /proc/locks ]; then
+	for v in 3 5; do
+		mkdir -p "$T/g$v"
+		printf 'function check(c) end -- v%s\n' "$v" >"$T/g$v/g.lua"
+		mkscript "$T/g$v" g "$v"
+	done
+	INO=$(stat -c %i "$STORE.lock")
+	python3 - "$STORE.lock" "$T/held" <<'PY' &
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)   # the writers' turn (turnstile.c)
+open(sys.argv[2], "w").close()
+time.sleep(120)
+PY
+	HOLD=$!
+	for _ in $(seq 1000); do [ -e "$T/held" ] && break; sleep 0.01; done
+	"$SHENLI" --store "$STORE" --user root --passphrase-file "$T/pw/root" \
+		script install "$T/g3" >"$T/g3.out" 2>"$T/g3.err" </dev/null &
+	G3=$!
+	# v3 waits for its turn: it holds "want" (byte 0, shared) meanwhile
+	WANT="OFDLCK +ADVISORY +READ .*:$INO 0 0\$"
+	for _ in $(seq 3000); do
+		grep -Eq "$WANT" /proc/locks && break
+		sleep 0.01
+	done
+	check "v3 waits for the store" grep -Eq "$WANT" /proc/locks
+	kill -STOP "$G3"
+	kill "$HOLD"; wait "$HOLD" 2>/dev/null
+	expect_rc 0 as root script install "$T/g5"
+	kill -CONT "$G3"
+	wait "$G3"; G3RC=$?
+	check "v3, overtaken by v5, is refused as a rollback (exit 6)" test "$G3RC" = 6
+	check "... saying so" grep -qi "rollback" "$T/g3.err"
+	expect_rc 0 as root script list --json
+	check "v5 is in force" pyjson 'any(p["name"] == "g" and p["version"] == 5 for p in d)' "$OUT"
+	expect_rc 0 as root audit verify
+else
+	echo "skip: two installs at once (no /proc/locks)"
+fi
 finish
