@@ -191,6 +191,20 @@ static int verify_one(const sl_pkg_info *p, void *ud)
 	if (!rc)
 		rc = sl_plugins_start(c->s, &pl, 1, c->rules, c->rules_len,
 		                      &run);
+	/* started, but it would check nothing: every case it should check
+	 * would carry a blocker naming it */
+	if (!rc && !sl_plugrun_usable(run, 0)) {
+		const char *why = sl_plugrun_why(run, 0);
+		rc = *why
+		         ? sl_error(SL_EINPUT,
+		                    _("plugin %s: loads, but cannot check a "
+		                      "case (%s)"),
+		                    p->m.name, why)
+		         : sl_error(SL_EINPUT,
+		                    _("plugin %s: loads, but refuses the rules "
+		                      "in force, so it cannot check a case"),
+		                    p->m.name);
+	}
 	c->n++;
 	if (rc && !c->rc)
 		c->rc = rc;

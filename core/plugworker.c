@@ -40,6 +40,7 @@ enum {
 	L_UNUSABLE = 1, /* open() refused the rules */
 	L_ABI = 2,      /* not our ABI */
 	L_NOT_OURS = 3, /* not loadable, or not the plugin named */
+	L_NOINIT = 4,   /* our ABI, but its init gave no dispatch table */
 };
 
 #define KIB ((size_t)1024)
@@ -150,10 +151,19 @@ static int load(size_t i, const char *name, const char *rules, size_t rules_len,
 	shenli_init_fn init;
 	*(void **)&init = dlsym(p->dl, SHENLI_PLUGIN_INIT);
 	const shenli_dispatch *tab = NULL;
-	if (!abi || *abi != SHENLI_PLUGIN_ABI || !init ||
-	    !(tab = init(SHENLI_PLUGIN_ABI))) {
+	if (!abi || *abi != SHENLI_PLUGIN_ABI) {
 		snprintf(detail, cap, "%d", abi ? *abi : -1);
 		return L_ABI;
+	}
+	/* It speaks our ABI and was signed as it is, but will not start: a
+	 * plugin that cannot check, like one whose open() refuses the rules
+	 * (a blocker on every case it should have checked), not a refusal
+	 * that stops the review of every case by every other plugin. */
+	if (!init || !(tab = init(SHENLI_PLUGIN_ABI))) {
+		snprintf(detail, cap, "%s",
+		         init ? "其初始化函数未返回分派表"
+		              : "缺少初始化函数 " SHENLI_PLUGIN_INIT);
+		return L_NOINIT;
 	}
 	shenli_name_fn name_fn = NULL;
 	shenli_open_fn open_fn = NULL;
@@ -547,14 +557,16 @@ static int recv_frame(sl_plugrun *r, int64_t deadline, uint8_t *type,
 	}
 }
 
-/* How the worker ended after a frame did not come (rc), for a finding. */
+/* How the worker ended after a frame did not come (rc), for a finding:
+ * while it started (loading the plugins) its limit is START_MS, while it
+ * checked a case SL_PLUG_CHECK_MS. */
 static void ended(sl_plugrun *r, int rc, sl_plug_outcome *o)
 {
 	if (rc == PW_TIMEOUT) {
 		stop(r, 1);
 		o->status = SL_PLUG_TIMEOUT;
 		snprintf(o->how, sizeof o->how, "超过 %d 毫秒",
-		         SL_PLUG_CHECK_MS);
+		         r->spawning ? START_MS : SL_PLUG_CHECK_MS);
 	} else if (rc == PW_DEAD) {
 		o->status = SL_PLUG_CRASHED;
 		sl_child_how(stop(r, 0), o->how, sizeof o->how);
@@ -635,7 +647,7 @@ static sl_rc spawn_once(sl_plugrun *r, size_t *refused)
 			uint8_t st = sl_rbuf_u8(&body);
 			const char *detail = sl_rbuf_str(&body, 256);
 			if (type != F_LOADED || body.bad || at != i ||
-			    st > L_NOT_OURS || !detail) {
+			    st > L_NOINIT || !detail) {
 				k = PW_BAD;
 				break;
 			}
@@ -658,6 +670,11 @@ static sl_rc spawn_once(sl_plugrun *r, size_t *refused)
 				    r->p[i].name, detail);
 			}
 			r->p[i].usable = st == L_OK;
+			if (st == L_NOINIT) {
+				char how[300];
+				snprintf(how, sizeof how, "加载时，%s", detail);
+				mark_dead(&r->p[i], SL_PLUG_FAILED, how);
+			}
 		}
 		if (k == PW_OK) {
 			k = recv_frame(r, deadline, &type, &body);
@@ -739,7 +756,12 @@ sl_rc sl_plugrun_start(const char *worker_exe, const sl_plug_code *code,
 
 int sl_plugrun_usable(const sl_plugrun *r, size_t i)
 {
-	return i < r->n && r->p[i].usable;
+	return i < r->n && r->p[i].usable && !r->p[i].dead;
+}
+
+const char *sl_plugrun_why(const sl_plugrun *r, size_t i)
+{
+	return i < r->n && r->p[i].dead ? r->p[i].dead_out.how : "";
 }
 
 /* The findings of one RESULT frame to the sink. */

@@ -70,13 +70,16 @@ typedef struct sl_plugrun sl_plugrun;
  * their open()). A plugin the worker finds is not a plugin of ours (no
  * ABI or another, no check, another name, not loadable) refuses the whole
  * start: SL_EINPUT or SL_EINTEGRITY naming it, *refused its index. A
- * plugin that crashes or hangs while loading is a crash of that plugin
- * on every case, not a refusal. */
+ * plugin that crashes or hangs while loading, or speaks our ABI but whose
+ * init gives no dispatch table, is a failure of that plugin on every case,
+ * not a refusal. */
 sl_rc sl_plugrun_start(const char *worker_exe, const sl_plug_code *code,
                        size_t n, const char *rules, size_t rules_len,
                        sl_plugrun **out, size_t *refused);
-/* Whether plugin i's open() accepted the rules. */
+/* Whether plugin i loaded and its open() accepted the rules; if not, why
+ * (a reader's words, "" if its open() refused the rules). */
 int sl_plugrun_usable(const sl_plugrun *r, size_t i);
+const char *sl_plugrun_why(const sl_plugrun *r, size_t i);
 /* Check one case with every plugin; results to sink. An error only if
  * the worker cannot be started again or our side of the pipes fails. */
 sl_rc sl_plugrun_check(sl_plugrun *r, const shenli_case *c,

@@ -374,8 +374,13 @@ static void sink_done(void *ud, size_t i, const sl_plug_outcome *o)
 	switch (o->status) {
 	case SL_PLUG_RAN: return;
 	case SL_PLUG_FAILED:
-		snprintf(msg, sizeof msg, "检查插件 %s 未能完成对本案的检查",
-		         name);
+		if (o->how[0])
+			snprintf(msg, sizeof msg,
+			         "检查插件 %s 未能完成对本案的检查（%s）", name,
+			         o->how);
+		else
+			snprintf(msg, sizeof msg,
+			         "检查插件 %s 未能完成对本案的检查", name);
 		break;
 	case SL_PLUG_UNUSABLE:
 		snprintf(msg, sizeof msg,
@@ -391,10 +396,12 @@ static void sink_done(void *ud, size_t i, const sl_plug_outcome *o)
 		break;
 	case SL_PLUG_TIMEOUT:
 		code = "plugin_timeout";
+		/* how: "超过 N 毫秒", or "加载时，超过 N 毫秒" if it never
+		 * finished loading (plugworker.c) */
 		snprintf(msg, sizeof msg,
-		         "检查插件 %s 检查本案%s仍未完成，已被终止，"
-		         "本案未经其检查",
-		         name, o->how);
+		         "检查插件 %s %s%s仍未完成，已被终止，本案未经其检查",
+		         name, strncmp(o->how, "加载时", 9) ? "检查本案" : "",
+		         o->how);
 		break;
 	case SL_PLUG_GAVE_UP:
 		code = "plugin_crashed";

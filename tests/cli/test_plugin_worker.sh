@@ -11,6 +11,8 @@
 # - one whose constructor writes a file, inside dlopen: killed while
 #   loading by the loading filter, the file never made, and a blocker on
 #   every case;
+# - one whose init gives no dispatch table, and one that never finishes
+#   loading: a blocker naming each on every case, the run goes on;
 # - a plugin that crashes on three cases of a run is not run on the rest,
 #   and they say so.
 # In a sanitizer build the worker has no filter (confine.h): the file and
@@ -29,7 +31,8 @@ mkpkg() { # mkpkg NAME: the test plugin NAME, signed and installed
 FILTERED=1
 [ -n "${SHENLI_SANITIZED:-}" ] && FILTERED=
 rm -f /tmp/shenli-hostile-ctor
-for p in hello hostile_open hostile_socket hostile_crash hostile_hang hostile_ctor; do mkpkg "$p"; done
+for p in hello hostile_open hostile_socket hostile_crash hostile_hang hostile_ctor \
+	hostile_noinit hostile_loadhang; do mkpkg "$p"; done
 
 z1_dossier none "$T/c.json" || { fail "no sample dossier of zone Z1"; finish; }
 C=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/c.json")
@@ -53,6 +56,13 @@ CRASH_SIG=SIGSEGV
 [ -n "$FILTERED" ] || CRASH_SIG=异常终止（
 check "a crashing plugin: a blocker naming it and the signal" blocker hostile_crash plugin_crashed "$CRASH_SIG"
 check "a hanging plugin: a blocker naming it" blocker hostile_hang plugin_timeout
+check "a plugin of our ABI whose init gives nothing: a blocker naming it, not a run refused" \
+	blocker hostile_noinit check_failed 初始化函数未返回分派表
+check "a plugin that never finishes loading: the blocker names the start's limit" \
+	blocker hostile_loadhang plugin_timeout "加载时，超过 10000 毫秒"
+expect_rc 5 as root plugin verify hostile_noinit
+check "plugin verify says it cannot check a case, and why" \
+	bash -c "grep -q 'cannot check a case' '$ERR' && grep -q 初始化函数 '$ERR'"
 if [ -n "$FILTERED" ]; then
 	check "nothing a plugin read or opened reached a finding" pyjson \
 		'not any(f["code"] == "escaped" for f in d) and not any("root:" in f["message"] for f in d)' "$T/findings.json"
@@ -70,7 +80,9 @@ expect_rc 0 as lead case show "$C"
 expect_rc 0 as aud audit verify
 
 # ---- a plugin that keeps crashing is given up on for the run -----------------
-for p in hostile_open hostile_socket hostile_hang hostile_ctor; do expect_rc 0 as root plugin remove "$p"; done
+for p in hostile_open hostile_socket hostile_hang hostile_ctor hostile_noinit hostile_loadhang; do
+	expect_rc 0 as root plugin remove "$p"
+done
 n=0
 for i in $(seq 400 900); do
 	"$SHENLI" sample docket --cases 1 --seed 7 --start "$i" --fault none >"$T/d.json"
