@@ -40,6 +40,8 @@ static const cmd_files table[] = {
     {"rules", "install", {0}, {0}, {0}, 1, 0, 0, 1},
     {"rules", "show", {0}, {0}, {0}, 0, 0, 1, 0},
     {"script", "install", {0}, {0}, {0}, 1, 0, 0, 1},
+    {"template", "install", {0}, {0}, {0}, 1, 0, 0, 1},
+    {"template", "list", {0}, {0}, {0}, 0, 0, 1, 0},
     {"keys", "list", {0}, {0}, {0}, 0, 0, 1, 0},
     {"user", "add", {"new-passphrase-file"}, {0}, {0}, 0, 0, 0, 0},
     {"user", "passwd", {"new-passphrase-file"}, {0}, {0}, 0, 0, 0, 0},

@@ -43,6 +43,10 @@ typedef struct {
 } cli_pass;
 
 void cli_pass_free(cli_pass *p);
+/* The bytes of a passphrase file (at most max), for the service to read
+ * as the command would: refused as a passphrase file is if it is not a
+ * private regular file (chmod 600). */
+sl_rc cli_pass_file_read(const char *path, size_t max, char **buf, size_t *len);
 /* The acting user's passphrase, from --passphrase-file/-fd or the tty. */
 sl_rc cli_read_passphrase(const sl_cli *g, const char *prompt, cli_pass *out);
 /* A new passphrase: from file (checked like --passphrase-file) or asked

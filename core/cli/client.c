@@ -588,7 +588,14 @@ static sl_rc add_inputs(json_t *req, int n, char **rest,
 			const char *path = sl_arg_path(rest[i], kinds[i]);
 			if (sl_wire_has(files, path))
 				continue;
-			if ((rc = sl_file_read(path, SL_WIRE_MAX, &buf, &len)))
+			/* the only files user add and passwd read are new
+			 * passphrases: private, as in embedded mode (the
+			 * service sees only their bytes) */
+			int secret = n > 0 && !strcmp(rest[0], "user");
+			if ((rc = secret ? cli_pass_file_read(path, SL_WIRE_MAX,
+			                                      &buf, &len)
+			                 : sl_file_read(path, SL_WIRE_MAX, &buf,
+			                                &len)))
 				return rc;
 			char *b = sl_b64_encode(buf, len);
 			sl_wipe(buf, len);
@@ -596,6 +603,8 @@ static sl_rc add_inputs(json_t *req, int n, char **rest,
 			if (!b ||
 			    json_object_set_new(files, path, json_string(b)))
 				rc = sl_error(SL_ESYS, _("out of memory"));
+			if (b)
+				sl_wipe(b, strlen(b));
 			free(b);
 		} else if (kinds[i] == SL_ARG_STDIN &&
 		           !sl_wire_has(req, "stdin")) {

@@ -67,7 +67,8 @@ static sl_rc read_line(int fd, const char *name, cli_pass *out)
 	return SL_OK;
 }
 
-static sl_rc read_file(const char *path, cli_pass *out)
+/* A passphrase file, opened: a private regular file, or refused. */
+static sl_rc open_private(const char *path, int *fd_out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
@@ -85,7 +86,30 @@ static sl_rc read_file(const char *path, cli_pass *out)
 		      "file must be private (chmod 600)"),
 		    path);
 	}
-	sl_rc rc = read_line(fd, path, out);
+	*fd_out = fd;
+	return SL_OK;
+}
+
+static sl_rc read_file(const char *path, cli_pass *out)
+{
+	int fd;
+	sl_rc rc = open_private(path, &fd);
+	if (rc)
+		return rc;
+	rc = read_line(fd, path, out);
+	close(fd);
+	return rc;
+}
+
+sl_rc cli_pass_file_read(const char *path, size_t max, char **buf, size_t *len)
+{
+	int fd;
+	sl_rc rc = open_private(path, &fd);
+	if (rc)
+		return rc;
+	/* its bytes as they are: what is in them (one line, its length) is
+	 * for the reader of the bytes to judge, as in embedded mode */
+	rc = sl_fd_read(fd, path, max, buf, len);
 	close(fd);
 	return rc;
 }

@@ -242,6 +242,20 @@ if [ -f "$HD/testplugin_hostile_crash.so" ]; then
 	check "the service keeps serving" kill -0 "$DPID"
 	expect_rc 0 svc root plugin remove hostile_crash
 	expect_rc 1 svc boss review run "$ID"
+	# a template package travels as its files, as every package does:
+	# named relative to the client's directory, which the service's is not
+	mkdir -p "$T/tp/tpl"
+	printf '{"format": "shenli.template/1", "name": "default", "version": 1, "documents": {"report": {"secrecy": "机密"}}}' \
+		>"$T/tp/tpl/default.json"
+	printf 'name=default\nkind=template\nversion=1\nabi=1\nfile=default.json\nsize=%s\nsha256=%s\n' \
+		"$(stat -c %s "$T/tp/tpl/default.json")" "$(sha256sum "$T/tp/tpl/default.json" | cut -d' ' -f1)" \
+		>"$T/tp/tpl/manifest"
+	openssl pkeyutl -sign -rawin -inkey "$K/admin.key" -in "$T/tp/tpl/manifest" -out "$T/tp/tpl/manifest.sig"
+	(cd "$T/tp" && svc root template install tpl) >"$OUT" 2>"$ERR"
+	check "template install through the service sends the package's files (exit $?)" \
+		grep -q "default" "$OUT"
+	expect_rc 0 svc root template list --json
+	check "... and the template is installed" pyjson 'any(t["name"] == "default" for t in d)' "$OUT"
 else
 	fail "SHENLI_TEST_PLUGIN_DIR not set"
 fi
@@ -267,6 +281,14 @@ check "case import --jsonl - reads the client's stdin (exit $?)" grep -q "2 doss
 # --user must be the session's
 expect_rc 3 svc boss --user m1 case list
 check "--user of another than the session's user is refused" grep -q "this session is boss's" "$ERR"
+# a new passphrase from a file others can read: refused, as in embedded mode
+printf 'readable by all\n' >"$T/pub.pw"
+chmod 644 "$T/pub.pw"
+expect_rc 5 svc root user add pubpw --role auditor --new-passphrase-file "$T/pub.pw"
+check "a world-readable new passphrase file is refused through the service" grep -q "chmod 600" "$ERR"
+expect_rc 5 svc boss user passwd --new-passphrase-file "$T/pub.pw"
+check "... for user passwd too" grep -q "chmod 600" "$ERR"
+expect_rc 5 as root user add pubpw --role auditor --new-passphrase-file "$T/pub.pw"
 
 # --- what the service never does: open a path the client names --------------
 cat >"$T/raw.py" <<'PY'
