@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "casedoc.h"
 #include "policy.h"
 #include "text.h"
 
@@ -58,9 +59,9 @@ sl_intake_decision sl_intake_decide(const sl_actor *who, const sl_rules *r,
 		       d->case_id);
 	else if (dup_state)
 		reason(reasons, &n,
-		       "案件编号 %s 已在审理系统中，状态为 %s (duplicate "
+		       "案件编号 %s 已在审理系统中，状态为“%s” (duplicate "
 		       "case_id)",
-		       d->case_id, dup_state);
+		       d->case_id, sl_casedoc_state(dup_state));
 	if (!agency_found)
 		reason(reasons, &n,
 		       "移送单位 %s 未在本系统登记 (unknown agency)",

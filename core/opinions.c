@@ -445,7 +445,7 @@ static sl_rc opinion_once(sl_store *s, const char *case_id, const char *buf,
 		return sl_error(SL_EPERM,
 		                _("case %s is '%s': reviewers record their "
 		                  "opinions while it is in review"),
-		                case_id, sl_state_name(state));
+		                case_id, sl_state_said(state));
 	} /* on the team: policy's (SL_ACT_REVIEW_OPINION) */
 	json_t *o;
 	if ((rc = parse(s, ref, case_id, buf, len, panel, &o)))

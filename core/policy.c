@@ -290,8 +290,9 @@ void sl_policy_explain(sl_verdict v, const sl_actor *who, sl_action a,
 		break;
 	case SL_DENY_NOT_REVIEWER:
 		snprintf(buf, n,
-		         _("'%s' is a %s: only members and specialists review"),
-		         who->id, sl_role_name(who->role));
+		         _("'%s' has the role %s: only members and "
+		           "specialists review"),
+		         who->id, sl_role_said(who->role));
 		break;
 	case SL_DENY_ZONE_MEMBER:
 		snprintf(

@@ -588,7 +588,7 @@ static sl_rc review_run_once(sl_store *s, const char *case_id,
 			    SL_EPERM,
 			    _("case %s is '%s': checks run on cases "
 			      "under review"),
-			    case_id, sl_state_name(state));
+			    case_id, sl_state_said(state));
 		sl_case_row r = {.ref = ref,
 		                 .case_id = case_id,
 		                 .state = sl_state_name(state)};

@@ -67,7 +67,7 @@ sl_rc sl_case_transition(sl_store *s, int64_t ref, const char *case_id,
 		return sl_error(SL_ESYS,
 		                _("case %s is no longer '%s': it changed while "
 		                  "this command read it; try again"),
-		                case_id ? case_id : "?", sl_state_name(from));
+		                case_id ? case_id : "?", sl_state_said(from));
 	if (to)
 		*to = next;
 	return SL_OK;

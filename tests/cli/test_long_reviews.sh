@@ -131,6 +131,11 @@ expect_rc 0 as lead case import "$T/zh.json"
 expect_rc 4 zh as lead review outline "$ZC"
 check "no outline before a return: its state (4), in Chinese" grep -q "未被退回" "$ERR"
 expect_rc 0 as lead case assign "$ZC" m2 m3
+expect_rc 4 zh as lead case assign "$ZC" aud m2
+check "an auditor named to a team: the role in Chinese" grep -q "审计员" "$ERR"
+check "... not its code" bash -c "! grep -q 'auditor' '$ERR'"
+expect_rc 4 as lead case assign "$ZC" aud m2
+check "... and in English, in words" grep -q "'aud' has the role auditor" "$ERR"
 expect_rc 4 zh as lead case resubmit "$ZC" "$T/zh.json"
 check "a state refusal names the state and the step in Chinese" \
 	grep -q "处于“审理中”状态，不能登记重新移送" "$ERR"
@@ -148,6 +153,14 @@ expect_rc 0 as lead review return "$ZC" --kind reinvestigate --no-findings \
 expect_rc 0 zh as lead case show "$ZC"
 check "a returned case: 已退回, whatever the kind" grep -q "已退回" "$OUT"
 check "... not 补充调查 for a reinvestigation" bash -c "! grep -q '已退回补充调查' '$OUT'"
+expect_rc 4 zh as m2 review opinion "$ZC" "${OP[@]}" --reason 同意
+check "an opinion on a returned case: its state in Chinese" grep -q "处于“已退回”状态" "$ERR"
+check "... not its code" bash -c "! grep -q 'returned' '$ERR'"
+expect_rc 4 zh as m2 review run "$ZC"
+check "checks on a returned case: its state in Chinese" grep -q "处于“已退回”状态" "$ERR"
+expect_rc 1 as lead case import "$T/zh.json" --json
+check "a duplicate dossier: the case's state in Chinese in its reason" pyjson \
+	"'状态为“退回补查中”' in d[0]['reasons'][0] and 'returned' not in d[0]['reasons'][0]" "$OUT"
 expect_rc 0 as lead review outline "$ZC" --format md
 check "a reinvestigation's outline asks for 重新审查调查" grep -q "逐项重新审查调查" "$OUT"
 check "a document ref reads as the document's name" grep -q "材料：身份" "$OUT"
