@@ -767,6 +767,14 @@ static sl_rc h_intake(ctx *x)
 		             "zone or of an unknown agency"));
 	if (ag && !str_is(ag->zone[0] ? ag->zone : NULL, k.zone))
 		return bad(x, "%s", _("states another zone than its agency's"));
+	/* 回避 at intake, as intake.c decides it: the agency's own leader
+	 * may only refuse its case, never take it in */
+	if (!refused &&
+	    sl_policy_recused(
+	        &x->who, &(sl_case_ref){x->e->object, k.agency, k.zone, 0}))
+		return bad(x, "%s",
+		           _("accepted or deferred a case of the leader's own "
+		             "agency, from which the leader is recused"));
 	if (!full(x))
 		return SL_OK;
 	m_case *old = k.c;

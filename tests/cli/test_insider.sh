@@ -96,7 +96,7 @@ copy_store() { # copy_store SRC DST: the file, its keys, its packages
 copy_store "$STORE" "$BASE"
 fresh() { copy_store "$BASE" "$STORE"; }
 ins() { "$INS" "$1" "$STORE" "$2" "$T/pw/$2" "${@:3}"; } # ins CMD USER ARGS...
-sql() { ins sql "$1" "$2" || fail "insider sql as $1 failed: $2"; } # sql USER SQL
+sql() { ins sql "$1" "$2" 2>"$T/sql.err" || fail "insider sql as $1 failed: $2: $(cat "$T/sql.err")"; } # sql USER SQL
 # detected ARGS: the command must exit 6 and name the problem
 detected() {
 	local what=$1
@@ -192,6 +192,43 @@ SEQ=$(ins forge m3 review.opinion ZRJ-2099-404 \
 detected "opinion on a case never taken in: audit verify" as aud audit verify
 check "verify names the entry and says the case was never taken in" \
 	grep -q "audit entry $SEQ (review.opinion by 'm3'): names a case never taken in" "$ERR"
+
+# a leader of the transferring agency who takes its case in with a shenli of
+# their own: the product refuses the case at intake (回避). The insider
+# writes the rows an honest intake would (made by the zone's other leader
+# in a copy of the store, which has the same data key) and an intake entry
+# of their own with the same details: audit verify names the entry.
+fresh
+pwfile lrj "passphrase of lrj" >/dev/null
+adduser lrj leader --zone Z1 --agency ZRJ
+python3 - "$EXAMPLE" "$T/r405.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["case_id"] = "ZRJ-2099-405"; d["agency"] = "ZRJ"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+copy_store "$STORE" "$T/scratch.db"
+"$SHENLI" --store "$T/scratch.db" --user lrj --passphrase-file "$T/pw/lrj" \
+	case import "$T/r405.json" --json >"$T/lrj.json" 2>/dev/null
+check "the product refuses it to the recused leader" pyjson \
+	"d[0]['decision'] == 'refused' and 'recused' in d[0]['reasons'][0]" "$T/lrj.json"
+copy_store "$STORE" "$T/scratch.db"
+"$SHENLI" --store "$T/scratch.db" --user lead --passphrase-file "$T/pw/lead" \
+	case import "$T/r405.json" >/dev/null 2>&1 || fail "the honest intake in the copy"
+DET=$("$SHENLI" --store "$T/scratch.db" --user aud --passphrase-file "$T/pw/aud" audit log --json |
+	python3 -c 'import json,sys; e=[e for e in json.load(sys.stdin) if e["action"]=="case.intake"][-1]["details"]; e.pop("os",None); print(json.dumps(e))')
+SEQ=$(ins forge lrj case.intake ZRJ-2099-405 "$DET")
+DKEY=$(ins key lrj) # the data key, which every slot unwraps
+REF="(SELECT id FROM s.cases WHERE case_id = 'ZRJ-2099-405')"
+for t in cases dossiers facts evidence documents prior_sanctions; do
+	w="case_ref = $REF"
+	[ "$t" = cases ] && w="case_id = 'ZRJ-2099-405'"
+	sql lrj "PRAGMA cipher_default_page_size = 4096; ATTACH '$T/scratch.db' AS s KEY \"x'$DKEY'\"; INSERT INTO main.$t SELECT * FROM s.$t WHERE $w"
+done
+sql lrj "UPDATE cases SET received_ms = (SELECT ts FROM audit WHERE seq = $SEQ),
+	accepted_ms = (SELECT ts FROM audit WHERE seq = $SEQ) WHERE case_id = 'ZRJ-2099-405'"
+detected "a recused leader's forged acceptance: audit verify" as aud audit verify
+check "verify names the entry and the recusal" \
+	grep -q "audit entry $SEQ (case.intake by 'lrj'): accepted or deferred a case of the leader's own agency" "$ERR"
 
 # ---- 4. revoking a key stops its code -------------------------------------
 fresh
