@@ -9,7 +9,9 @@
 --       returns returned_on/resubmitted_on, opinions recorded_on)
 --     - a fact's from after its to
 --     - a fact date, a prior sanction or a document dated after the
---       transfer
+--       transfer, except identity documents (rules.intake.
+--       identity_documents; DOMAIN.md: 履历表、任免文件 may carry any
+--       date: a 任免文件 issued after the transfer is still the subject's)
 --     - evidence obtained after today, or after the transfer unless a
 --       supplement entry of any resubmission cites it (gathered on a
 --       return)
@@ -21,8 +23,20 @@
 -- Dates are compared only when both are valid (an invalid one is reported
 -- once, as such). Absent optional dates are skipped. Never errors on a
 -- well-formed view.
+--
+-- Messages are read by panel members: each date is named in Chinese
+-- (移送日期, 取得日期 …) and a document by its name in rules.documents,
+-- never by the view's field names or codes.
 
 local DAYS = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+-- the documents' names when the rules in force give none (DOMAIN.md)
+local DOCUMENTS = {
+  identity = "身份材料", filing_approval = "立案审批表",
+  investigation_report = "审查调查报告", fact_material = "违纪事实材料",
+  subject_written_response = "被审查调查人对事实材料的书面意见",
+  response_explanation = "对其申辩的说明", transfer_form = "移送审理函",
+}
 
 local function list(t)
   if type(t) == "table" then return t end
@@ -92,22 +106,52 @@ local function label(kind, id)
   return kind
 end
 
+-- a string-keyed table of the rules, or an empty one
+local function section(t, key)
+  if type(t) == "table" and type(t[key]) == "table" then return t[key] end
+  return {}
+end
+
+-- a document's name for the panel: the rules' name, the built-in one, or
+-- (a kind nobody knows) the kind as the dossier wrote it, quoted
+local function document_name(kind)
+  local zh = section(rules, "documents")[kind]
+  if type(zh) == "string" and zh ~= "" and #zh <= 200 then return zh end
+  if DOCUMENTS[kind] then return DOCUMENTS[kind] end
+  if type(kind) == "string" and #kind <= 64 then
+    return "材料“" .. shown(kind) .. "”"
+  end
+  return "材料"
+end
+
+-- the document kinds that may carry any date: the rules' identity
+-- documents, else the one the case format names
+local function identity_kinds()
+  local out, any = {}, false
+  for _, k in ipairs(list(section(rules, "intake").identity_documents)) do
+    if type(k) == "string" then out[k], any = true, true end
+  end
+  if not any then out.identity = true end
+  return out
+end
+
 function check(case)
   local transferred, accepted = case.transferred_on, case.accepted_on
   local today = case.today
-  local T = "移送日期transferred_on"
-  local A = "受理日期accepted_on"
+  local T = "移送日期"
+  local A = "受理日期"
+  local D = "今天（本次检查的日期）"
   check_valid(T, transferred, NONE)
   check_valid(A, accepted, NONE)
-  check_valid("本次运行日期today", today, NONE)
+  check_valid(D, today, NONE)
   not_after(T, transferred, A, accepted, NONE)
 
   for _, f in ipairs(list(case.facts)) do
     if type(f) == "table" then
       local who, refs = label("事实", f.id), refs_of(f.id)
       local from, to = f.from, f.to
-      local from_what = who .. "的起始日期from"
-      local to_what = who .. "的截止日期to"
+      local from_what = who .. "的起始日期"
+      local to_what = who .. "的截止日期"
       check_valid(from_what, from, refs)
       check_valid(to_what, to, refs)
       not_after(from_what, from, to_what, to, refs)
@@ -120,7 +164,7 @@ function check(case)
   if type(subject) == "table" then
     for i, p in ipairs(list(subject.prior_sanctions)) do
       if type(p) == "table" then
-        local what = string.format("第%d项曾受处分的决定日期decided_on", i)
+        local what = string.format("第%d项曾受处分的决定日期", i)
         local on = p.decided_on
         check_valid(what, on, NONE)
         not_after(what, on, T, transferred, NONE)
@@ -128,12 +172,15 @@ function check(case)
     end
   end
 
+  local any_date = identity_kinds()
   for _, d in ipairs(list(case.documents)) do
     if type(d) == "table" then
-      local what = label("材料", d.kind) .. "的日期date"
+      local what = document_name(d.kind) .. "的日期"
       local refs, date = refs_of(d.kind), d.date
       check_valid(what, date, refs)
-      not_after(what, date, T, transferred, refs)
+      if not any_date[d.kind] then
+        not_after(what, date, T, transferred, refs)
+      end
     end
   end
 
@@ -162,10 +209,10 @@ function check(case)
   for _, e in ipairs(list(case.evidence)) do
     if type(e) == "table" then
       local id, on = e.id, e.obtained_on
-      local what = label("证据", id) .. "的取得日期obtained_on"
+      local what = label("证据", id) .. "的取得日期"
       local refs = refs_of(id)
       check_valid(what, on, refs)
-      not_after(what, on, "本次运行日期today", today, refs)
+      not_after(what, on, D, today, refs)
       if not (type(id) == "string" and supplemented[id]) then
         not_after(what, on, T, transferred, refs)
       end
@@ -176,8 +223,8 @@ function check(case)
     if type(r) == "table" then
       local n = type(r.return_no) == "number" and math.tointeger(r.return_no)
         or i
-      local ret = string.format("第%d次退回日期returned_on", n)
-      local res = string.format("第%d次退回的重新移送日期resubmitted_on", n)
+      local ret = string.format("第%d次退回日期", n)
+      local res = string.format("第%d次退回后的重新移送日期", n)
       check_valid(ret, r.returned_on, NONE)
       check_valid(res, r.resubmitted_on, NONE)
       not_after(A, accepted, ret, r.returned_on, NONE)
@@ -192,10 +239,10 @@ function check(case)
         and op.author or "?"
       local what
       if op.panel == true then
-        what = "集体审议意见（记录人" .. who .. "）的记录日期recorded_on"
+        what = "集体审议意见（记录人" .. who .. "）的记录日期"
         panel = {op = op, what = what}
       else
-        what = who .. "的个人审理意见的记录日期recorded_on"
+        what = who .. "的个人审理意见的记录日期"
         individual[#individual + 1] = {op = op, what = what}
       end
       check_valid(what, op.recorded_on, NONE)

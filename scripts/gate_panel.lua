@@ -15,9 +15,25 @@
 --   eight_point_mismatch       classification  blocker
 --       eight_point_rules true while no fact's violation is "yes" or
 --       "depends" in rules.violations, or false while one is "yes"
---   discipline_missing         classification  warning
+--   discipline_missing         classification  blocker
 --       a fact's violation belongs to a discipline the opinion omits (one
---       finding per discipline, refs the facts)
+--       finding per discipline, refs the facts): the same misclassification
+--       in the agency's proposal is the classification plugin's blocker
+--       (discipline_missed), and a signed report must not carry it
+--   sanction_too_light         disposal        blocker
+--   sanction_too_heavy         disposal        blocker
+--       the opinion's sanction is far_levels or more below / above the
+--       range the facts warrant (畸轻畸重, DOMAIN.md); a nearer miss is
+--       the panel's own judgement after deliberation, not held up here
+--
+-- The range is the classification plugin's (plugins/classification/
+-- classification.c, "proportion"), worked out again here from the same
+-- rules for the panel's opinion: the plugin judges the agency's proposal
+-- only (its view of the case has no opinions), and the circumstances and
+-- form of the two may differ. The two must agree: a change to one is a
+-- change to the other (tests/cli/test_review_rules.sh runs both on the
+-- same cases). Any section of the rules missing or malformed: no
+-- judgement of proportion (the plugin cannot open on such rules either).
 --
 -- Without a panel opinion there is nothing to check (gate_opinions says
 -- it is missing). Never errors on a well-formed view.
@@ -161,10 +177,204 @@ local function check_facts(case, panel)
       yes_refs)
   end
   for _, d in ipairs(order) do
-    report("classification", "warning", "discipline_missing",
+    report("classification", "blocker", "discipline_missing",
       string.format("有违纪行为属于违反%s纪律，集体审议意见未认定该纪律",
         DISCIPLINES[d] or d), missing[d])
   end
+end
+
+-- ---- proportion (畸轻畸重) ------------------------------------------------
+
+local function int(v, lo, hi)
+  local n = type(v) == "number" and math.tointeger(v)
+  if n and n >= lo and n <= hi then return n end
+  return nil
+end
+
+-- {lo, hi} from a [lo, hi] pair of levels up to crime, else nil
+local function pair(t, crime)
+  if type(t) ~= "table" then return nil end
+  local lo, hi = int(t[1], 0, crime), int(t[2], 0, crime)
+  if lo and hi and lo <= hi then return lo, hi end
+  return nil
+end
+
+-- the rung named name on ladder (a list of {name, level, max_level})
+local function rung(ladder, name)
+  for _, r in ipairs(list(ladder)) do
+    if type(r) == "table" and r.name == name then
+      local lo = int(r.level, 0, 100)
+      if lo then return lo, int(r.max_level, lo, 100) or lo end
+    end
+  end
+  return nil
+end
+
+-- The range of levels the case warrants for an opinion citing circs and
+-- claiming a crime (a crime form, or a crime circumstance of old rules):
+-- lo, hi, crime_reached; nil when it cannot be told.
+local function warranted(case, circs, crime_claimed)
+  local L, B, P = R.sanction_ladders, R.sanction_bands, R.sanction_policy
+  if type(L) ~= "table" or type(B) ~= "table" or type(P) ~= "table" then
+    return nil
+  end
+  local top, crime = int(L.top_level, 1, 100), int(L.crime_level, 1, 100)
+  if not top or not crime or crime < top then return nil end
+  local merge = int(P.merge_raise, 0, 3) or 0
+  local prior_raise = int(P.prior_raise, 0, 3) or 0
+  local aggravate = int(P.aggravate_levels, 0, 3) or 1
+  local mitigate = int(P.mitigate_levels, 0, 3) or 1
+
+  -- each violation's facts: their amounts added up, and whether any has
+  -- none; a fact of a violation the rules do not know leaves the range
+  -- unknown (the plugin's unknown_violation blocks the case)
+  local acc, order = {}, {}
+  local facts = list(case.facts)
+  if #facts == 0 then return nil end
+  for _, f in ipairs(facts) do
+    local v = violation_of(f)
+    if not v then return nil end
+    local a = acc[f.violation]
+    if not a then
+      a = {sum = 0, money = false, plain = false}
+      acc[f.violation] = a
+      order[#order + 1] = f.violation
+    end
+    if type(f.amount_yuan) == "number" then
+      a.money, a.sum = true, a.sum + f.amount_yuan
+    else
+      a.plain = true
+    end
+  end
+  local max_lo, max_hi, n_lo, n_hi = 0, 0, 0, 0
+  for _, code in ipairs(order) do
+    local a, b = acc[code], B[code]
+    local lo, hi
+    if type(b) ~= "table" then
+      lo, hi = 0, top -- not judged for proportion
+    else
+      local blo, bhi = pair(b.levels, crime)
+      if not blo then return nil end
+      local bands = list(b.amount_bands)
+      lo, hi = -1, -1
+      if a.money and #bands > 0 then
+        lo, hi = blo, bhi
+        for _, x in ipairs(bands) do
+          if type(x) ~= "table" or type(x.from) ~= "number" then
+            return nil
+          end
+          if a.sum < x.from then break end
+          local xlo, xhi = pair(x.levels, crime)
+          if not xlo then
+            xlo = int(x.level, 0, crime) -- rules before version 2
+            xhi = xlo
+          end
+          if not xlo then return nil end
+          lo, hi = xlo, xhi
+        end
+      end
+      if a.plain or (a.money and #bands == 0) then
+        lo, hi = math.max(lo, blo), math.max(hi, bhi)
+      end
+    end
+    max_lo, max_hi = math.max(max_lo, lo), math.max(max_hi, hi)
+    if lo >= 1 then n_lo = n_lo + 1 end
+    if hi >= 1 then n_hi = n_hi + 1 end
+  end
+
+  -- prior sanctions count when they are on their system's ladder
+  local priors = false
+  local subject = type(case.subject) == "table" and case.subject or {}
+  for _, ps in ipairs(list(subject.prior_sanctions)) do
+    if type(ps) == "table" and (ps.system == "party" or ps.system == "gov")
+        and rung(L[ps.system], ps.level) then
+      priors = true
+    end
+  end
+  local function raised(level, count)
+    if level >= crime then return level end
+    if count >= 2 then level = level + merge end
+    if priors and level >= 1 then level = level + prior_raise end
+    return math.min(level, top)
+  end
+  local lo, hi = raised(max_lo, n_lo), raised(max_hi, n_hi)
+
+  -- the circumstances: the strongest of each direction, once
+  local lower, raise = 0, 0
+  local C = type(R.circumstances) == "table" and R.circumstances or {}
+  for _, code in ipairs(list(circs)) do
+    local c = type(code) == "string" and C[code]
+    if type(c) == "table" then
+      local l = int(c.lower, 0, 3) or 0
+      local r = 0
+      if c.effect == "mitigating" then l = mitigate end
+      if c.effect == "aggravating" then r = aggravate end
+      if c.prior == true and priors then r = 0 end
+      if c.crime == true then crime_claimed = true end
+      lower, raise = math.max(lower, l), math.max(raise, r)
+    end
+  end
+  if hi < crime and raise > 0 then
+    if lo + raise <= hi then lo = lo + raise else lo = math.max(hi, lo) end
+    hi = math.min(hi + raise, top)
+    lo = math.min(lo, hi)
+  end
+  if lo < crime then lo = math.max(lo - lower, 0) end
+  -- a crime claimed lifts nothing: the facts reach one or they do not
+  return lo, hi, crime_claimed and hi >= crime
+end
+
+local function level_name(i)
+  local names = list(type(R.sanction_ladders) == "table"
+    and R.sanction_ladders.level_names)
+  local n = names[i + 1]
+  if type(n) == "string" then return n end
+  return tostring(i)
+end
+
+local function check_proportion(case, panel, party, gov)
+  local far = type(R.sanction_policy) == "table"
+    and int(R.sanction_policy.far_levels, 1, 100)
+  local L = R.sanction_ladders
+  if not far or type(L) ~= "table" then return end
+  -- the opinion's level: the party sanction's, else the government's;
+  -- an unknown sanction is form_sanction_mismatch's matter
+  local plo, phi = 0, 0
+  if party then
+    plo, phi = rung(L.party, party)
+  elseif gov then
+    plo, phi = rung(L.gov, gov)
+  end
+  if not plo then return end
+  local crime_form = false
+  for _, f in ipairs(list(R.forms)) do
+    if type(f) == "table" and f.form == panel.form and f.crime == true then
+      crime_form = true
+    end
+  end
+  local lo, hi, crime = warranted(case, panel.circumstances, crime_form)
+  if not lo then return end
+  if crime and (party or gov) and phi >= int(L.top_level, 1, 100) then
+    -- expulsion with transfer for prosecution: the crime level itself
+    local c = int(L.crime_level, 1, 100)
+    plo, phi = c, c
+  end
+  local light = phi < lo
+  local dist = light and lo - phi or plo - hi
+  if dist < far then return end
+  local given = (party and ("党纪" .. party) or "")
+    .. (party and gov and "、" or "") .. (gov and ("政务" .. gov) or "")
+  local range = lo == hi and string.format("为“%s”", level_name(lo))
+    or string.format("在“%s”至“%s”之间", level_name(lo), level_name(hi))
+  local refs = {}
+  for _, f in ipairs(list(case.facts)) do
+    if type(f) == "table" then add_ref(refs, f.id) end
+  end
+  report("disposal", "blocker",
+    light and "sanction_too_light" or "sanction_too_heavy",
+    string.format("集体审议意见拟给予的处分（%s）%s：按事实和情节应%s",
+      given, light and "明显偏轻（畸轻）" or "明显偏重（畸重）", range),
+    refs)
 end
 
 function check(case)
@@ -179,4 +389,5 @@ function check(case)
   check_form(panel, party, gov)
   check_sanctions(case, party, gov)
   check_facts(case, panel)
+  check_proportion(case, panel, party, gov)
 end

@@ -39,7 +39,9 @@
  *       levels away, else a warning; inside the range, nothing
  *   crime_unsupported          disposal        note
  *       a crime form (or circumstance) proposed, and no fact reaches
- *       crime_level: the range is lifted as claimed, but it is said
+ *       crime_level: said, and the range is not lifted (the sanction is
+ *       judged at its own level, so an expulsion for a small sum stays
+ *       畸重 whatever form it is given)
  *   prior_sanctions_not_cited  disposal        warning
  *       prior sanctions, and no "prior" circumstance in the proposal
  *   prior_not_a_sanction       disposal        note
@@ -77,12 +79,12 @@
  *   a mitigating circumstance lowers the bottom by mitigate_levels (减轻,
  *   however many grounds), never below a crime;
  *   a crime form (form 4: suspected of a crime, transferred for
- *   prosecution) lifts the top to crime_level: the agency knows more about
- *   crimes than a vocabulary does.
+ *   prosecution) lifts nothing: a case whose facts reach crime_level has
+ *   it already, and one whose facts do not gets crime_unsupported.
  * The proposal's level: the party sanction's (else the government's) level
  * range on the ladder, the top rung reading as crime_level in a crime
- * form. The two ranges are compared; the distance decides blocker or
- * warning.
+ * form whose facts reach a crime. The two ranges are compared; the distance
+ * decides blocker or warning.
  */
 #include "../common.h"
 
@@ -885,10 +887,14 @@ static void proportion(struct ctx *x, const struct rung *pr,
 		lo = lo > lower ? lo - lower : 0;
 	else
 		lower = 0;
-	if (crime && hi < s->crime) {
-		/* the claim stands (the agency knows more about crimes than
-		 * a vocabulary: a note, not an alarm), but it is not silent:
-		 * disproportion either way is a finding (DOMAIN.md) */
+	/* A crime claimed (form 4) where no fact reaches crime_level is
+	 * said in a note, and it lifts nothing: were the top lifted to a
+	 * crime, a claim alone would turn an expulsion for a small sum from
+	 * 畸重 into a pass. The sanction is then judged as what it is (开除党籍
+	 * at its own level, as in the third form); whether the case belongs
+	 * with the prosecutors is the note's question. */
+	int unsupported = crime && hi < s->crime;
+	if (unsupported) {
 		pl_refs none = {.n = 0};
 		pl_buf w;
 		pl_buf_init(&w, x->msg, sizeof x->msg);
@@ -899,7 +905,7 @@ static void proportion(struct ctx *x, const struct rung *pr,
 		            "请核实移送审查起诉的依据");
 		pl_emit(x->e, x->emit, "disposal", SHENLI_NOTE,
 		        "crime_unsupported", x->msg, &none, NULL);
-		hi = s->crime;
+		crime = 0;
 	}
 
 	const struct rung *r = pr ? pr : gr;

@@ -15,7 +15,8 @@
  *       receipt, accounts or contract, or an untagged documentary item)
  *   no_valuation          evidence     blocker
  *       an amount in kind (the fact's in_kind) without a valuation
- *       (价格认定: evidence_rules.in_kind.valuation)
+ *       (价格认定: evidence_rules.in_kind.valuation) other than the
+ *       subject's own statement
  *   no_goods_record       evidence     blocker
  *       an amount in kind without the goods' own record (the goods, a
  *       list or invoice, chats: evidence_rules.in_kind.record)
@@ -23,7 +24,8 @@
  *       a fact of a violation whose nature depends on the use of the money
  *       (use_matters) states a use, in its use field or in its summary, and
  *       lacks evidence of the use, of the counterparty or of where the
- *       money finally went (evidence_rules.use_claims)
+ *       money finally went (evidence_rules.use_claims), the subject's own
+ *       statements not counting whatever their tags
  *   evidence_requirement  evidence     as the rule says (default note)
  *       a per-violation requirement (evidence_requirements) is not met
  *   no_identity           formalities  blocker
@@ -53,6 +55,7 @@
 #define MAX_NEEDS 16    /* requirements of one violation */
 #define MAX_USE_NEEDS 8 /* what a stated use needs proved */
 #define MAX_MARKERS 16
+#define MAX_NOT_MARKERS 32
 #define USE_QUOTE 150 /* bytes of a use quoted from a summary */
 /* Up to this many evidence items a case is searched linearly (no
  * allocation); above it a sorted index is built for the case. */
@@ -97,6 +100,10 @@ struct state {
 	int has_use; /* use_claims given */
 	const char *markers[MAX_MARKERS];
 	size_t n_markers;
+	/* words holding a marker that state no use ("费用来源"): a marker
+	 * inside one of them is not one */
+	const char *not_markers[MAX_NOT_MARKERS];
+	size_t n_not_markers;
 	struct use_need use[MAX_USE_NEEDS];
 	size_t n_use;
 	shenli_severity use_sev;
@@ -236,6 +243,8 @@ static int load_use(struct state *s, json_t *er)
 	if (!json_is_object(o) ||
 	    pl_codes(json_object_get(o, "markers"), 0, s->markers, MAX_MARKERS,
 	             &s->n_markers) ||
+	    pl_codes(json_object_get(o, "not_markers"), 1, s->not_markers,
+	             MAX_NOT_MARKERS, &s->n_not_markers) ||
 	    !json_is_array(needs) || !json_array_size(needs) ||
 	    json_array_size(needs) > MAX_USE_NEEDS || !sev ||
 	    pl_severity(sev, &s->use_sev) ||
@@ -373,6 +382,28 @@ static int is_goods(const struct match *m, const shenli_evidence *ev)
 	       !has_tag(ev, m->exclude, m->n_exclude);
 }
 
+/* Whether the mlen bytes at p of text lie inside one of the not_markers
+ * (the "用来" of "费用来源"). Only the few bytes before p can start such a
+ * word, so only they are tried: a summary of many markers costs no more
+ * than its length times the words' (a match starts on a character
+ * boundary: a UTF-8 lead byte never equals a continuation byte). */
+static int not_a_marker(const struct state *s, const char *text, const char *p,
+                        size_t mlen)
+{
+	for (size_t i = 0; i < s->n_not_markers; i++) {
+		const char *w = s->not_markers[i];
+		size_t wl = strlen(w);
+		if (wl < mlen)
+			continue;
+		size_t back = wl - mlen;
+		const char *q = (size_t)(p - text) > back ? p - back : text;
+		for (; q <= p; q++)
+			if (!strncmp(q, w, wl))
+				return 1;
+	}
+	return 0;
+}
+
 /* The use a fact states: its use field, else what follows the first
  * marker in its summary up to the end of the clause (agencies write "…,
  * 用于租用私家车"). NULL when it states none. *len: bytes to quote. */
@@ -386,10 +417,13 @@ static const char *stated_use(const struct state *s, const shenli_fact *f,
 	const char *best = NULL;
 	size_t mlen = 0;
 	for (size_t i = 0; f->summary && i < s->n_markers; i++) {
+		size_t ml = strlen(s->markers[i]);
 		const char *p = strstr(f->summary, s->markers[i]);
+		while (p && not_a_marker(s, f->summary, p, ml))
+			p = strstr(p + 1, s->markers[i]);
 		if (p && (!best || p < best)) {
 			best = p;
-			mlen = strlen(s->markers[i]);
+			mlen = ml;
 		}
 	}
 	if (!best)
@@ -638,16 +672,22 @@ static void check_fact(struct ctx *x, const struct index *ix,
 			continue;
 		}
 		found++;
-		if (pl_in(s->self, s->n_self, ev->kind))
+		int own = pl_in(s->self, s->n_self, ev->kind);
+		if (own)
 			pl_ref(&self, ev->id);
 		else
 			corroborated = 1;
 		flow |= is_money(s, ev);
 		if (s->has_kind) {
-			value |= is_value(&s->value, ev);
+			value |= !own && is_value(&s->value, ev);
 			goods |= is_goods(&s->goods, ev);
 		}
-		for (size_t k = 0; k < s->n_use; k++)
+		/* A tag says what an item is about, not that it proves it: the
+		 * subject's own account of the use, the payee, where the money
+		 * went or what the goods were worth is the claim to be proved
+		 * (a confession alone cannot establish a fact), so it meets
+		 * none of these needs however it is tagged. */
+		for (size_t k = 0; k < s->n_use && !own; k++)
 			if (has_tag(ev, s->use[k].tags, s->use[k].n_tags))
 				use_met |= 1u << k;
 		for (size_t k = 0; k < n_needs; k++)

@@ -423,7 +423,7 @@ typedef struct {
 	shenli_fact f[8];
 	const char *fref[8][8];
 	shenli_evidence e[16];
-	const char *etag[16][2];
+	const char *etag[16][3];
 	shenli_document d[12];
 	const char *disc[8];
 	const char *circ[8];
@@ -1166,6 +1166,98 @@ static void test_use_unproven(void **st)
 	expect_none(run(P_EV, &t.c), "use_unproven");
 }
 
+/* The subject's own statement proves nothing it says, however it is
+ * tagged (仅有被审查调查人陈述不能定案): not the use, the payee or where
+ * the money went, nor what goods were worth. */
+static void test_own_statement_tags(void **st)
+{
+	(void)st;
+	tc t;
+	tc_bare(&t);
+	shenli_evidence *e1 = tc_ev(&t, "E1", "subject_statement", "use_record",
+	                            "分局负责人谈话笔录");
+	t.etag[0][e1->n_tags++] = "identity";
+	t.etag[0][e1->n_tags++] = "destination";
+	tc_ev(&t, "E2", "documentary", "bank_record", "分局向私家车主转账记录");
+	shenli_fact *f =
+	    tc_fact(&t, "F1", "small_coffers", 86000, "E1", "E2", NULL);
+	f->summary = "2019年至2022年违规设立小金库，用于租用私家车";
+	shenli_emitter *e = run(P_EV, &t.c);
+	const struct rec *r =
+	    expect(e, "use_unproven", SHENLI_BLOCKER, "facts", "F1", NULL);
+	contains(r->msg, "资金实际用途的证明");
+	contains(r->msg, "收款人（交易对方）身份及其与当事人关系的证据");
+	contains(r->msg, "资金最终去向的证明");
+	/* the same tags on items of other kinds prove the use */
+	tc_ev(&t, "E3", "documentary", "use_record", "租用车辆派车单");
+	tc_ev(&t, "E4", "witness_testimony", "identity", "车主王某证言");
+	tc_ev(&t, "E5", "documentary", "destination", "车主收款账户流水");
+	tc_cite(&t, f, "E3");
+	tc_cite(&t, f, "E4");
+	tc_cite(&t, f, "E5");
+	expect_no_alarm(run_all(&t.c));
+
+	/* goods valued only by the subject's own statement */
+	tc_bare(&t);
+	tc_ev(&t, "E1", "subject_statement", "valuation", "李某谈话笔录");
+	tc_ev(&t, "E2", "physical", NULL, "收缴的高档烟酒");
+	tc_ev(&t, "E3", "witness_testimony", NULL, "送礼人王某证人证言");
+	f = tc_fact(&t, "F1", "gifts_and_money", 38300, "E1", "E2", "E3", NULL);
+	f->in_kind = 1;
+	tc_sanction(&t, "严重警告", "记过", 2);
+	e = run(P_EV, &t.c);
+	expect(e, "no_valuation", SHENLI_BLOCKER, "evidence", "F1", NULL);
+	assert_int_equal(e->n, 1);
+	/* a valuation by anyone else does */
+	tc_ev(&t, "E4", "documentary", "valuation", "价格认定结论书");
+	tc_cite(&t, f, "E4");
+	expect_no_alarm(run_all(&t.c));
+}
+
+/* A stated use is recognised in the common wordings (用来, 用以, 用在 …),
+ * and not where those characters belong to other words (费用来源). */
+static void test_use_markers(void **st)
+{
+	(void)st;
+	static const char *const stated[] = {
+	    "违规设立小金库，全部用来租用私家车",
+	    "违规设立小金库，用以租用私家车",
+	    "违规设立小金库，主要用在租用私家车",
+	    "违规设立小金库，资金用途为租用私家车",
+	    "违规设立小金库，花在租用私家车上",
+	    "小金库费用来源于虚列会议费，用来租用私家车",
+	};
+	static const char *const not_stated[] = {
+	    "违规设立小金库，费用来源于虚列会议费",
+	    "违规设立小金库，费用来自虚列会议费",
+	    "违规设立小金库，费用以现金形式保管",
+	    "采用以虚列会议费的方式违规设立小金库",
+	    "违规设立小金库，费用在单位账外保管",
+	    "违规挪用以上资金设立小金库",
+	};
+	tc t;
+	tc_bare(&t);
+	tc_ev(&t, "E1", "subject_statement", NULL, "分局负责人谈话笔录");
+	tc_ev(&t, "E2", "documentary", "bank_record", "分局向私家车主转账记录");
+	shenli_fact *f =
+	    tc_fact(&t, "F1", "small_coffers", 86000, "E1", "E2", NULL);
+	for (size_t i = 0; i < NELEM(stated); i++) {
+		f->summary = stated[i];
+		const struct rec *r =
+		    expect(run(P_EV, &t.c), "use_unproven", SHENLI_BLOCKER,
+		           "facts", "F1", NULL);
+		contains(r->msg, "“租用私家车");
+	}
+	for (size_t i = 0; i < NELEM(not_stated); i++) {
+		f->summary = not_stated[i];
+		shenli_emitter *e = run(P_EV, &t.c);
+		if (count_code(e, "use_unproven")) {
+			dump(e);
+			fail_msg("a use read into \"%s\"", not_stated[i]);
+		}
+	}
+}
+
 static void test_evidence_requirement(void **st)
 {
 	(void)st;
@@ -1686,19 +1778,44 @@ static void test_mitigation(void **st)
 	assert_null(strstr(r->msg, "减轻"));
 }
 
-/* A suspected crime cited by the agency widens the range upwards. */
+/* A suspected crime claimed by the agency is judged by the facts: where
+ * they reach a crime, expulsion with transfer is in range; where they do
+ * not, the panel is told, and the claim lifts nothing (an expulsion for a
+ * small sum is 畸重 in the fourth form as in the third). */
 static void test_crime(void **st)
 {
 	(void)st;
 	tc t;
 	tc_base(&t);
 	tc_sanction(&t, "开除党籍", "开除", 4);
-	/* no fact near a crime: the claim stands, and the panel is told */
+	/* no fact near a crime: the panel is told, and the sanction is far
+	 * too heavy for a 5000-yuan gift */
 	shenli_emitter *e0 = run(P_CL, &t.c);
 	const struct rec *n0 =
 	    expect(e0, "crime_unsupported", SHENLI_NOTE, "disposal", NULL);
 	contains(n0->msg, "第四种形态");
+	const struct rec *h0 = expect(e0, "sanction_too_heavy", SHENLI_BLOCKER,
+	                              "disposal", "F1", NULL);
+	contains(h0->msg, "畸重");
+	contains(h0->msg, "在“警告”至“严重警告／记过、记大过”之间");
+	assert_null(strstr(h0->msg, "涉嫌犯罪")); /* not a basis: unproven */
+	assert_int_equal(e0->n, 2);
+	/* 3.14万元 of allowances (the tester's case): the same */
+	t.f[0].violation = "unauthorized_allowances";
+	t.f[0].amount_yuan = 31400;
+	e0 = run(P_CL, &t.c);
+	expect(e0, "sanction_too_heavy", SHENLI_BLOCKER, "disposal", "F1",
+	       NULL);
+	expect(e0, "crime_unsupported", SHENLI_NOTE, "disposal", NULL);
+	/* facts that warrant expulsion but no crime: the sanction stands,
+	 * the claim of a crime is a note */
+	t.f[0].violation = "gifts_and_money";
+	t.f[0].amount_yuan = 150000; /* 4..5 */
+	e0 = run(P_CL, &t.c);
+	expect(e0, "crime_unsupported", SHENLI_NOTE, "disposal", NULL);
 	assert_int_equal(e0->n, 1);
+	tc_base(&t);
+	tc_sanction(&t, "开除党籍", "开除", 4);
 	/* a crime's amount: nothing to say */
 	t.f[0].violation = "embezzle_benefit_funds";
 	t.f[0].amount_yuan = 450000;
@@ -1721,21 +1838,27 @@ static void test_crime(void **st)
 	assert_non_null(state);
 	tc_circs(&t, "suspected_crime", NULL);
 	e = run_state(P_CL, state, &t.c);
-	expect_none(e, "sanction_too_heavy");
+	expect(e, "sanction_too_heavy", SHENLI_BLOCKER, "disposal", "F1", NULL);
 	expect(e, "crime_unsupported", SHENLI_NOTE, "disposal", NULL);
-	assert_int_equal(e->n, 1);
+	assert_int_equal(e->n, 2);
 	P[P_CL].close(state);
 }
 
 /* Form 4 (suspected of a crime, transferred for prosecution) goes with
- * 开除党籍 and 开除: that pair is never flagged, whatever the amount, for
- * a member, an official or both. */
+ * 开除党籍 and 开除: that pair is never a form_mismatch, whatever the
+ * amount, for a member, an official or both. Its proportion is judged by
+ * the facts: in range from where they warrant expulsion, 偏重 one level
+ * below, 畸重 further down. */
 static void test_form4_expulsion(void **st)
 {
 	(void)st;
 	static const double amounts[] = {3000, 30000, 150000, 250000, 450000};
 	static const char *const viol[] = {"gifts_and_money",
 	                                   "embezzle_benefit_funds"};
+	/* -1: in range; else the severity of sanction_too_heavy */
+	static const int heavy[2][5] = {
+	    {SHENLI_BLOCKER, SHENLI_BLOCKER, -1, -1, -1},
+	    {SHENLI_BLOCKER, SHENLI_BLOCKER, SHENLI_WARNING, -1, -1}};
 	tc t;
 	for (size_t v = 0; v < NELEM(viol); v++)
 		for (size_t i = 0; i < NELEM(amounts); i++) {
@@ -1746,15 +1869,22 @@ static void test_form4_expulsion(void **st)
 				tc_discs(&t, "mass", NULL);
 				t.c.proposal.eight_point_rules = 0;
 			}
-			tc_sanction(&t, "开除党籍", "开除", 4);
-			expect_no_alarm(run_all(&t.c));
-			t.c.subject.public_official = 0;
-			tc_sanction(&t, "开除党籍", NULL, 4);
-			expect_no_alarm(run(P_CL, &t.c));
-			t.c.subject.public_official = 1;
-			t.c.subject.party_member = 0;
-			tc_sanction(&t, NULL, "开除", 4);
-			expect_no_alarm(run(P_CL, &t.c));
+			const char *const party[] = {"开除党籍", "开除党籍",
+			                             NULL};
+			const char *const gov[] = {"开除", NULL, "开除"};
+			for (int k = 0; k < 3; k++) {
+				t.c.subject.party_member = party[k] != NULL;
+				t.c.subject.public_official = gov[k] != NULL;
+				tc_sanction(&t, party[k], gov[k], 4);
+				shenli_emitter *e = run_all(&t.c);
+				expect_none(e, "form_mismatch");
+				if (heavy[v][i] < 0)
+					expect_no_alarm(e);
+				else
+					expect(e, "sanction_too_heavy",
+					       (shenli_severity)heavy[v][i],
+					       "disposal", "F1", NULL);
+			}
 		}
 	/* the third form with a crime-level amount: no form finding, but the
 	 * panel hears the case may belong with the prosecutors */
@@ -2368,6 +2498,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_money_records),
 	    cmocka_unit_test(test_in_kind),
 	    cmocka_unit_test(test_use_unproven),
+	    cmocka_unit_test(test_own_statement_tags),
+	    cmocka_unit_test(test_use_markers),
 	    cmocka_unit_test(test_evidence_requirement),
 	    cmocka_unit_test(test_no_identity),
 	    cmocka_unit_test(test_large_file),

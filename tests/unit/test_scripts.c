@@ -273,8 +273,9 @@ static void test_sparse_view_does_not_error(void **st)
 	    "gate_opinions", v,
 	    "blocker:opinion_not_assigned,blocker:opinion_not_assigned");
 	/* small_coffers is "depends": the flag may stand; its discipline is
-	 * not among the (absent) disciplines */
-	expect_once("gate_panel", v, "warning:discipline_missing");
+	 * not among the (absent) disciplines, which blocks as it does in the
+	 * proposal (discipline_missed) */
+	expect_once("gate_panel", v, "blocker:discipline_missing");
 	expect_once("gate_dates", v, "");
 	json_decref(v);
 
@@ -503,11 +504,34 @@ static void test_panel_gate(void **st)
 	json_t *out = expect("gate_panel", v, "blocker:form_sanction_mismatch");
 	assert_string_equal(str_at(out, "0/standard"), "classification");
 	json_decref(out);
-	/* form 2 without any sanction */
+	/* form 2 without any sanction: and no sanction for what warrants
+	 * 严重警告 to 撤销党内职务 (8.6万元 and a prior sanction) is 畸轻 */
 	set(v, P, "form", json_integer(2));
 	set(v, P, "party_sanction", json_null());
 	set(v, P, "gov_sanction", json_null());
-	expect_once("gate_panel", v, "blocker:form_sanction_mismatch");
+	out =
+	    expect("gate_panel", v,
+	           "blocker:form_sanction_mismatch,blocker:sanction_too_light");
+	assert_non_null(strstr(str_at(out, "1/message"), "畸轻"));
+	assert_string_equal(str_at(out, "1/refs/0"), "F1");
+	json_decref(out);
+	json_decref(v);
+
+	/* expulsion for the same: 畸重; the crime form lifts nothing */
+	v = clean_view();
+	set(v, P, "party_sanction", json_string("开除党籍"));
+	set(v, P, "gov_sanction", json_string("开除"));
+	set(v, P, "form", json_integer(4));
+	out = expect("gate_panel", v, "blocker:sanction_too_heavy");
+	assert_non_null(strstr(str_at(out, "0/message"), "畸重"));
+	json_decref(out);
+	/* with 8.6万元 grown to a crime's amount of benefit funds, expulsion
+	 * and transfer is in range */
+	set(v, "facts/0", "violation", json_string("embezzle_benefit_funds"));
+	set(v, "facts/0", "amount_yuan", json_integer(450000));
+	set(v, P, "disciplines", json_pack("[s]", "mass"));
+	set(v, P, "eight_point_rules", json_false());
+	expect_once("gate_panel", v, "");
 	json_decref(v);
 
 	/* a heavy party sanction alone, in form 2 */
@@ -545,6 +569,8 @@ static void test_panel_gate(void **st)
 	/* an eight-point violation ("yes") that the panel does not call one */
 	v = clean_view();
 	set(v, "facts/0", "violation", json_string("public_funds_banquet"));
+	/* 5000 yuan: 8.6万元 of banquets would make 严重警告 畸轻 */
+	set(v, "facts/0", "amount_yuan", json_integer(5000));
 	set(v, P, "eight_point_rules", json_false());
 	out = expect("gate_panel", v, "blocker:eight_point_mismatch");
 	assert_string_equal(str_at(out, "0/refs/0"), "F1");
@@ -552,11 +578,11 @@ static void test_panel_gate(void **st)
 	json_decref(v);
 
 	/* the flag without any eight-point violation; dereliction is a work
-	 * discipline matter the panel left out (a warning only) */
+	 * discipline matter the panel left out */
 	v = clean_view();
 	set(v, "facts/0", "violation", json_string("dereliction"));
 	out = expect("gate_panel", v,
-	             "blocker:eight_point_mismatch,warning:discipline_missing");
+	             "blocker:eight_point_mismatch,blocker:discipline_missing");
 	assert_string_equal(str_at(out, "1/refs/0"), "F1");
 	assert_non_null(strstr(str_at(out, "1/message"), "工作纪律"));
 	json_decref(out);
@@ -581,7 +607,8 @@ static void test_dates_gate(void **st)
 	json_t *out = expect("gate_dates", v, "blocker:date_inconsistent");
 	const char *msg = str_at(out, "0/message");
 	assert_string_equal(str_at(out, "0/standard"), "procedure");
-	assert_non_null(strstr(msg, "from"));
+	assert_non_null(strstr(msg, "起始日期"));
+	assert_null(strstr(msg, "from"));
 	assert_non_null(strstr(msg, "2023-01-01"));
 	assert_non_null(strstr(msg, "2022-12-31"));
 	assert_string_equal(str_at(out, "0/refs/0"), "F1");
@@ -593,7 +620,8 @@ static void test_dates_gate(void **st)
 	json_object_del(v, "supplement");
 	out = expect("gate_dates", v, "blocker:date_inconsistent");
 	msg = str_at(out, "0/message");
-	assert_non_null(strstr(msg, "obtained_on"));
+	assert_non_null(strstr(msg, "证据E7的取得日期"));
+	assert_null(strstr(msg, "obtained_on"));
 	assert_non_null(strstr(msg, "2024-06-10"));
 	assert_non_null(strstr(msg, "2024-05-06"));
 	assert_string_equal(str_at(out, "0/refs/0"), "E7");
@@ -641,6 +669,16 @@ static void test_dates_gate(void **st)
 	expect_once("gate_dates", v,
 	            "blocker:date_inconsistent,blocker:date_inconsistent");
 	json_decref(v);
+	/* but an identity document (任免文件) may carry any date */
+	v = clean_view();
+	set(v, "documents/0", "date", json_string("2024-12-01"));
+	expect_once("gate_dates", v, "");
+	set(v, "documents/1", "date", json_string("2024-05-07"));
+	out = expect("gate_dates", v, "blocker:date_inconsistent");
+	assert_non_null(strstr(str_at(out, "0/message"), "立案审批表"));
+	assert_null(strstr(str_at(out, "0/message"), "filing_approval"));
+	json_decref(out);
+	json_decref(v);
 
 	/* the panel deliberated before zhao's opinion was recorded */
 	v = clean_view();
@@ -659,7 +697,8 @@ static void test_dates_gate(void **st)
 	set(v, "returns/0", "resubmitted_on", json_string("2024-06-15"));
 	set(v, "", "accepted_on", json_string("2024-05-01"));
 	out = expect("gate_dates", v, "blocker:date_inconsistent");
-	assert_non_null(strstr(str_at(out, "0/message"), "accepted_on"));
+	assert_non_null(strstr(str_at(out, "0/message"), "受理日期"));
+	assert_null(strstr(str_at(out, "0/message"), "accepted_on"));
 	json_decref(out);
 	/* an opinion recorded before acceptance, a return before it */
 	set(v, "", "accepted_on", json_string("2024-06-21"));
