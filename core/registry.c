@@ -359,9 +359,14 @@ static sl_rc merge(sqlite3 *db, const char *sql, const char *table,
 		while (i < x->n && want && !want(at(x, i)))
 			i++;
 		const char *key = col_text(st, 0);
-		if (i >= x->n || strcmp(key, (const char *)at(x, i)) != 0) {
-			/* in the table but not (here) in the log */
-			rc = differs(table, key);
+		int c = i < x->n ? strcmp(key, (const char *)at(x, i)) : -1;
+		if (c) {
+			/* both in key order: a row before the log's next one is
+			 * in the table only; after it, the log's is missing
+			 * from the table (deleted): name the row that is not
+			 * where it should be */
+			rc = differs(table,
+			             c < 0 ? key : (const char *)at(x, i));
 			break;
 		}
 		if (!ok(st, at(x, i)))

@@ -230,6 +230,16 @@ detected "a recused leader's forged acceptance: audit verify" as aud audit verif
 check "verify names the entry and the recusal" \
 	grep -q "audit entry $SEQ (case.intake by 'lrj'): accepted or deferred a case of the leader's own agency" "$ERR"
 
+# a registry row deleted: the row named is the one that went, not the next
+fresh
+sql m3 "PRAGMA foreign_keys = OFF; DELETE FROM users WHERE id = 'm2'"
+detected "a user's row deleted: audit verify" as aud audit verify
+check "verify names the deleted row" grep -q "users table differs from the audit log at 'm2'" "$ERR"
+fresh
+sql m3 "DELETE FROM agencies WHERE code = 'ZCJ'"
+detected "an agency's row deleted: audit verify" as aud audit verify
+check "verify names the deleted agency" grep -q "agencies table differs from the audit log at 'ZCJ'" "$ERR"
+
 # ---- 4. revoking a key stops its code -------------------------------------
 fresh
 expect_rc 0 as root keys revoke "$BUILD_KEY"
