@@ -111,10 +111,42 @@ void sl_webcall_logout(const char *tok)
 	json_decref(reply);
 }
 
+/* What err points to when there is no message (or no memory for one),
+ * so that a page may always read err[0]; never freed. */
+static char no_err[1];
+
+char *sl_webcall_clip(const char *s, size_t n, size_t max)
+{
+	static const char more[] = "\xE2\x80\xA6"; /* … */
+	size_t k = n;
+	if (n > max) {
+		k = max > sizeof more - 1 ? max - (sizeof more - 1) : 0;
+		/* back to a lead byte: never half a character */
+		while (k && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+	}
+	char *out = malloc(k + sizeof more);
+	if (!out)
+		return NULL;
+	memcpy(out, s, k);
+	if (n > max)
+		memcpy(out + k, more, sizeof more);
+	else
+		out[k] = 0;
+	return out;
+}
+
+static void set_err(sl_webcall_res *res, const char *s, size_t n)
+{
+	char *e = s && n ? sl_webcall_clip(s, n, SL_WEBCALL_ERR_MAX) : NULL;
+	res->err = e ? e : no_err;
+}
+
 int sl_webcall_exec(const char *tok, const char *const *argv,
                     const json_t *files, int zh, sl_webcall_res *res)
 {
 	memset(res, 0, sizeof *res);
+	res->err = no_err;
 	json_t *av = json_array(), *reply = NULL;
 	for (size_t i = 0; av && argv[i]; i++)
 		json_array_append_new(av, json_string(argv[i]));
@@ -141,8 +173,8 @@ int sl_webcall_exec(const char *tok, const char *const *argv,
 		rc = r == SL_EAUTH      ? SL_WEBCALL_NOSESSION
 		     : r >= 1 && r <= 7 ? (int)r
 		                        : SL_ESYS;
-		snprintf(res->err, sizeof res->err, "%s",
-		         sl_wire_text(reply, "error"));
+		const char *e = sl_wire_text(reply, "error");
+		set_err(res, e, strlen(e));
 	} else if (!sl_wire_is_int(reply, "rc") ||
 	           sl_wire_bytes(reply, "stdout", &res->out, &res->len) != 0) {
 		rc = SL_ESYS;
@@ -151,10 +183,7 @@ int sl_webcall_exec(const char *tok, const char *const *argv,
 		if (rc < 0 || rc > 7)
 			rc = SL_ESYS;
 		if (sl_wire_bytes(reply, "stderr", &b, &n) == 0)
-			snprintf(
-			    res->err, sizeof res->err, "%.*s",
-			    (int)(n < sizeof res->err ? n : sizeof res->err),
-			    (const char *)b);
+			set_err(res, (const char *)b, strnlen((char *)b, n));
 		free(b);
 	}
 	json_decref(reply);
@@ -164,7 +193,10 @@ int sl_webcall_exec(const char *tok, const char *const *argv,
 void sl_webcall_res_free(sl_webcall_res *res)
 {
 	free(res->out);
+	if (res->err != no_err)
+		free(res->err);
 	memset(res, 0, sizeof *res);
+	res->err = no_err;
 }
 
 int sl_webcall_run(const char *tok, const char *const *argv, json_t **out)

@@ -39,15 +39,21 @@ void sl_webcall_logout(const char *tok);
  * could not be asked or answered nonsense. */
 int sl_webcall_run(const char *tok, const char *const *argv, json_t **out);
 
+/* The most of a run's standard error a page shows: an intake of 50
+ * malformed dossiers says why for each (a few hundred bytes apiece), so a
+ * fixed line-sized buffer would drop the later ones. */
+#define SL_WEBCALL_ERR_MAX (64u << 10)
+
 /* A run's whole answer: its exit code, standard output as it came (also
  * when the code is not 0: an intake that deferred a dossier prints its
- * decision and exits 1) and the start of its standard error (the
- * service's message, shown to the user as it is). */
+ * decision and exits 1) and its standard error (the service's message,
+ * shown to the user whole: cut, if ever, only past SL_WEBCALL_ERR_MAX, on
+ * a character's boundary and marked "…"). */
 typedef struct {
 	int rc;
 	unsigned char *out; /* NUL-terminated beyond len */
 	size_t len;
-	char err[1024];
+	char *err; /* never NULL ("" at least); NUL-terminated */
 } sl_webcall_res;
 /* Run argv as sl_webcall_run does; files: the bytes of the words that
  * name files ({WORD: BASE64}, proto.h), or NULL; zh: the messages in
@@ -55,5 +61,11 @@ typedef struct {
 int sl_webcall_exec(const char *tok, const char *const *argv,
                     const json_t *files, int zh, sl_webcall_res *res);
 void sl_webcall_res_free(sl_webcall_res *res);
+
+/* The first n bytes of s as text of at most max bytes (malloc'ed; NULL
+ * if out of memory): whole if it fits, else cut on a UTF-8 character's
+ * boundary and ended with "…", so that a page never shows half a
+ * character (a browser's U+FFFD) or a cut it does not mark. */
+char *sl_webcall_clip(const char *s, size_t n, size_t max);
 
 #endif

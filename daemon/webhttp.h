@@ -47,9 +47,18 @@ enum MHD_Result sl_web_refused(struct MHD_Connection *c, const sl_websess *s);
 /* The i-th value of name in an x-www-form-urlencoded body, decoded
  * (malloc'ed; NULL if there is none, it is malformed, or out of memory). */
 char *sl_web_form(const sl_webreq *r, const char *name, size_t i, size_t *n);
-/* A service's message (a run's stderr) as a person reads it: the
- * trailing newlines and the program's name ("shenli: ") off, in place. */
-const char *sl_web_plain(char *msg);
+/* A service's message (a run's stderr) as the pages say it: the
+ * program's name ("shenli: ") off each line, the trailing newlines off,
+ * and the command line's words (its options, "review run") put as the
+ * pages' buttons and fields name them; the core's messages are the
+ * command's and stay so. malloc'ed; NULL if out of memory. */
+char *sl_web_said(const char *msg);
+/* The same, cleaned and escaped into h (empty: dflt). */
+void sl_html_said(sl_html *h, const char *msg, const char *dflt);
+/* A page that says one thing: a service's message (empty: dflt). */
+enum MHD_Result sl_web_said_message(struct MHD_Connection *c, unsigned status,
+                                    const sl_websess *s, const char *title,
+                                    const char *msg, const char *dflt);
 /* A case id as a path may carry it: never an option ("-..."). */
 int sl_web_id_ok(const char *id);
 

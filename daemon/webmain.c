@@ -501,6 +501,13 @@ enum MHD_Result sl_web_failed(struct MHD_Connection *c, sl_websess *s, int rc)
 
 static enum MHD_Result queue(struct MHD_Connection *c, sl_websess *s)
 {
+	/* an admin reads no case: asking for the queue would only be
+	 * refused (and audited as a refusal the admin never meant) */
+	if (!strcmp(s->role, "admin")) {
+		sl_html h = {0};
+		sl_page_admin_home(&h, s);
+		return send_page(c, 200, &h, NULL);
+	}
 	const char *after =
 	    MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
 	if (after && !sl_web_id_ok(after))
@@ -553,7 +560,12 @@ static enum MHD_Result case_page(struct MHD_Connection *c, sl_websess *s,
 {
 	const char *show_av[] = {"case", "show", id, "--json", NULL};
 	const char *find_av[] = {"review", "findings", id, "--json", NULL};
-	json_t *show = NULL, *fnd = NULL, *outl = NULL;
+	/* the agency's and zone's names, as `case show` prints them: the
+	 * registry any role may list (no refusal, nothing audited) */
+	static const char *const ag_av[] = {"agency", "list", "--json", NULL};
+	static const char *const zo_av[] = {"zone", "list", "--json", NULL};
+	json_t *show = NULL, *fnd = NULL, *outl = NULL, *ags = NULL,
+	       *zos = NULL;
 	int rc = sl_webcall_run(s->token, show_av, &show);
 	if (!rc)
 		rc = sl_webcall_run(s->token, find_av, &fnd);
@@ -569,25 +581,126 @@ static enum MHD_Result case_page(struct MHD_Connection *c, sl_websess *s,
 	} else {
 		sl_html h = {0};
 		json_t *users = sl_lead_team_users(s, show);
-		sl_page_case(&h, s, show, fnd, outl, users);
+		/* without them (a service that cannot list them now) the
+		 * page names both by code, as before */
+		if (sl_webcall_run(s->token, ag_av, &ags) != 0) {
+			json_decref(ags);
+			ags = NULL;
+		}
+		if (sl_webcall_run(s->token, zo_av, &zos) != 0) {
+			json_decref(zos);
+			zos = NULL;
+		}
+		sl_page_case(&h, s, show, fnd, outl, users, ags, zos);
 		json_decref(users);
 		res = send_page(c, 200, &h, NULL);
 	}
 	json_decref(show);
 	json_decref(fnd);
 	json_decref(outl);
+	json_decref(ags);
+	json_decref(zos);
 	return res;
 }
 
-const char *sl_web_plain(char *msg)
+/* The command line's words in the core's Chinese messages (po/zh_CN.po)
+ * and what the pages call the same thing: the longer phrase first, so
+ * that a whole phrase is put before its option alone is. The messages
+ * stay the command's (the core's catalog is not the web's to change). */
+static const char *const CLI_WORDS[][2] = {
+    {"请先运行“review run”", "请先在案件页面点击“运行审查”"},
+    {"（无人能够答复的事项可以撤回：review withdraw）",
+     "（无人能够答复的事项，可在案件页面的“撤回补查事项”中写明理由后撤回）"},
+    {"退回（review return --from-finding）", "“退回补查”"},
+    {"（--item TEXT --ref IDS）", "（在“组长补充的补查事项”中填写）"},
+    {"（--ref F1,E2、--ref doc:identity、--ref subject）",
+     "（在“涉及”一栏填写，如 F1,E2、doc:identity 或 subject）"},
+    {"请至少给出一个 --discipline", "请至少选择一项“违反纪律”"},
+    {"请说明理由（--reason TEXT）", "请填写理由"},
+    {"请以文件（--file）或逐项选项给出", "请填写意见表"},
+    {"（review opinion）", ""},
+    {"（--panel）", "（集体审议）"},
+    {"review withdraw：", "撤回补查事项："},
+    {"review return：", "退回补查："},
+    {"review opinion：", "审理意见："},
+    {"--from-finding ", "审查发现 "},
+};
+
+/* The program's name at the start of a line ("shenli: ", or with the
+ * Chinese catalog's full-width colon): its length, 0 if none. */
+static size_t prog_name(const char *p)
 {
-	size_t n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = 0;
-	/* the Chinese catalog's colon is the full-width one */
-	return !strncmp(msg, "shenli: ", 8)             ? msg + 8
-	       : !strncmp(msg, "shenli\xEF\xBC\x9A", 9) ? msg + 9
-	                                                : msg;
+	return !strncmp(p, "shenli: ", 8)             ? 8
+	       : !strncmp(p, "shenli\xEF\xBC\x9A", 9) ? 9
+	                                              : 0;
+}
+
+char *sl_web_said(const char *msg)
+{
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+	if (!f)
+		return NULL;
+	size_t end = strlen(msg);
+	while (end && (msg[end - 1] == '\n' || msg[end - 1] == ' '))
+		end--;
+	for (size_t i = 0; i < end;) {
+		if (i == 0 || msg[i - 1] == '\n')
+			i += prog_name(msg + i);
+		size_t k = 0, w = sizeof CLI_WORDS / sizeof *CLI_WORDS, len = 0;
+		for (; k < w; k++) {
+			len = strlen(CLI_WORDS[k][0]);
+			if (len <= end - i &&
+			    !memcmp(msg + i, CLI_WORDS[k][0], len))
+				break;
+		}
+		if (k < w) {
+			fputs(CLI_WORDS[k][1], f);
+			i += len;
+		} else {
+			fputc(msg[i++], f);
+		}
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+void sl_html_said(sl_html *h, const char *msg, const char *dflt)
+{
+	char *m = msg && *msg ? sl_web_said(msg) : NULL;
+	if (msg && *msg && !m) {
+		h->oom = 1;
+		return;
+	}
+	if (!m || !*m) {
+		sl_html_text(h, dflt);
+		free(m);
+		return;
+	}
+	/* a line each (an intake's malformed files, a sign-off's scripts):
+	 * the cleaner would make a newline a mere space */
+	for (char *line = m, *nl; line; line = nl) {
+		if ((nl = strchr(line, '\n')))
+			*nl++ = 0;
+		sl_html_text(h, line);
+		if (nl)
+			sl_html_put(h, "<br>");
+	}
+	free(m);
+}
+
+enum MHD_Result sl_web_said_message(struct MHD_Connection *c, unsigned status,
+                                    const sl_websess *s, const char *title,
+                                    const char *msg, const char *dflt)
+{
+	char *m = msg && *msg ? sl_web_said(msg) : NULL;
+	enum MHD_Result ok = message(c, status, s, title, m && *m ? m : dflt);
+	free(m);
+	return ok;
 }
 
 int sl_web_id_ok(const char *id)

@@ -223,6 +223,41 @@ static void label(sl_html *h, const char *const tab[][2], const char *k)
 	}
 }
 
+/* What an outline item or a finding cites, as the page's tables name it:
+ * a document (doc:KIND, or the kind alone) by its name, the subject and a
+ * review standard in Chinese; a fact's or evidence's id (F1, E2) as it is.
+ */
+static void ref_label(sl_html *h, const char *r)
+{
+	const char *k = r && !strncmp(r, "doc:", 4) ? r + 4 : r;
+	const char *zh = pick(DOCUMENTS, k);
+	if (!zh && sl_same(r, "subject"))
+		zh = "被审查调查人";
+	if (!zh && r && strcmp(sl_casedoc_standard(r), "—"))
+		zh = sl_casedoc_standard(r);
+	text(h, zh ? zh : r ? r : "—");
+}
+
+void sl_html_ref(sl_html *h, const char *r)
+{
+	ref_label(h, r);
+}
+
+/* The name of code in a listing [{"code", "name"}] (`agency list
+ * --json`, `zone list --json`), as `case show` names them; the code
+ * itself where none is registered. */
+static const char *org_name(const json_t *list, const char *code)
+{
+	size_t i;
+	const json_t *o;
+	json_array_foreach(list, i, o)
+	{
+		if (sl_same(sl_jstr(o, "code"), code) && sl_jstr(o, "name"))
+			return sl_jstr(o, "name");
+	}
+	return code;
+}
+
 /* ---- the frame ---------------------------------------------------------- */
 
 static void head(sl_html *h, const sl_websess *s, const char *title)
@@ -378,6 +413,23 @@ void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases,
 		put(h, "\">下一页</a>");
 	}
 	put(h, "</p>");
+	foot(h);
+}
+
+/* ---- an admin's home ------------------------------------------------------
+ */
+
+void sl_page_admin_home(sl_html *h, const sl_websess *s)
+{
+	head(h, s, "系统管理");
+	put(h, "<p id=\"admin-home\">系统管理员负责审理系统本身：用户及其角色、"
+	       "片区和派驻机关、可信签名密钥，以及审查插件、一致性脚本和审理"
+	       "规则等签名软件包的安装。这些管理操作在审理服务所在的主机上"
+	       "办理，不在工作台中进行。</p>"
+	       "<p>系统管理员不阅办案件：案件的受理、审理和签发由审理组组长"
+	       "和审理组成员办理。</p>"
+	       "<p>在工作台中，系统管理员可以查看<a href=\"/audit\">审计</a>"
+	       "页面：核验审计日志并查阅每一项操作的记录。</p>");
 	foot(h);
 }
 
@@ -656,8 +708,9 @@ static void outline_item(sl_html *h, const json_t *it)
 	const json_t *r;
 	json_array_foreach(json_object_get(it, "refs"), i, r)
 	{
-		text(h, json_string_value(r));
-		put(h, " ");
+		if (i)
+			put(h, "、");
+		ref_label(h, json_string_value(r));
 	}
 	put(h, "</td><td>");
 	if (json_is_object(a)) {
@@ -733,16 +786,32 @@ static void local_day(sl_html *h, const char *utc)
 		text(h, utc ? utc : "—");
 }
 
-static void overview(sl_html *h, const json_t *v)
+static void overview(sl_html *h, const json_t *v, const json_t *agencies,
+                     const json_t *zones)
 {
 	put(h, "<table><tr><th>案件编号</th><td>");
 	jtext(h, v, "case_id");
-	put(h, "</td></tr><tr><th>移送机关</th><td>");
-	jtext(h, v, "agency");
-	put(h, "</td></tr><tr><th>片区</th><td>");
-	jtext(h, v, "zone");
+	put(h, "</td></tr><tr><th>移送机关</th><td id=\"agency\">");
+	text(h, org_name(agencies, sl_jstr(v, "agency")));
+	put(h, "</td></tr><tr><th>片区</th><td id=\"zone\">");
+	text(h, sl_jstr(v, "zone") ? org_name(zones, sl_jstr(v, "zone")) : "—");
 	put(h, "</td></tr><tr><th>状态</th><td>");
 	text(h, sl_casedoc_state(sl_jstr(v, "state")));
+	/* why a case was deferred (or refused): what the agency must send,
+	 * as `case show` prints it under 受理意见 */
+	const json_t *why = json_object_get(v, "intake_reasons");
+	if (json_array_size(why)) {
+		put(h, "</td></tr><tr><th>受理意见</th><td "
+		       "id=\"intake-reasons\">");
+		size_t i;
+		const json_t *r;
+		json_array_foreach(why, i, r)
+		{
+			if (i)
+				put(h, "<br>");
+			text(h, json_string_value(r));
+		}
+	}
 	put(h, "</td></tr><tr><th>审理期限</th><td>");
 	local_day(h, sl_jstr(v, "deadline"));
 	put(h, "</td></tr><tr><th>剩余工作日</th><td>");
@@ -762,9 +831,28 @@ static void overview(sl_html *h, const json_t *v)
 	put(h, "</td></tr></table>\n");
 }
 
+/* What the page says when no finding is left to show: whether the
+ * checks ran at all is known from the state alone where the state says
+ * it (never run before a team; run on the dossier as it stands before a
+ * deliberation, gate_findings, and so before a sign-off); in review or
+ * returned, `case show --json` does not say, and the page says what the
+ * command line says then. */
+static const char *no_findings(const json_t *show)
+{
+	const char *st = sl_jstr(show, "state");
+	if (sl_same(st, "received") || sl_same(st, "accepted") ||
+	    sl_same(st, "deferred") || sl_same(st, "refused"))
+		return "<p id=\"no-findings\">尚未运行检查。</p>";
+	if (sl_same(st, "deliberated") || sl_same(st, "signed_off"))
+		return "<p id=\"no-findings\">检查未发现问题。</p>";
+	return "<p id=\"no-findings\">尚无审查意见（尚未运行检查，或检查未"
+	       "发现问题）。</p>";
+}
+
 void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
                   const json_t *findings, const json_t *outlines,
-                  const json_t *team_users)
+                  const json_t *team_users, const json_t *agencies,
+                  const json_t *zones)
 {
 	const json_t *d = json_object_get(show, "dossier");
 	size_t n = json_array_size(findings);
@@ -779,7 +867,7 @@ void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
 	snprintf(title, sizeof title, "案件阅卷 %s %s", id ? id : "",
 	         who ? who : "");
 	head(h, s, title);
-	overview(h, show);
+	overview(h, show, agencies, zones);
 	sl_page_case_actions(h, s, show, outlines);
 	if (team_users)
 		sl_page_team_form(h, s, show, team_users);
@@ -793,8 +881,7 @@ void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
 		if (!fs.shown[i] && ++other)
 			finding(h, json_array_get(findings, i));
 	if (!other)
-		put(h,
-		    n ? "<p>无。</p>" : "<p>尚无审查意见（未运行检查）。</p>");
+		put(h, n ? "<p>无。</p>" : no_findings(show));
 	free(fs.shown);
 	foot(h);
 }

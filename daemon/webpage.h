@@ -36,10 +36,12 @@ void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases,
 /* 案件阅卷: `case show --json`, `review findings --json`, and the
  * outlines of the case's returns in order (`review outline --json`);
  * team_users (NULL: none) the users of the 组成审理组 form
- * (webpage_lead.h). */
+ * (webpage_lead.h); agencies and zones (`agency list --json`, `zone list
+ * --json`; NULL: none) name the case's agency and zone. */
 void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
                   const json_t *findings, const json_t *outlines,
-                  const json_t *team_users);
+                  const json_t *team_users, const json_t *agencies,
+                  const json_t *zones);
 /* A page that says one thing (not found, refused, an error); s NULL
  * when nobody is signed in. */
 void sl_page_message(sl_html *h, const sl_websess *s, const char *title,
@@ -63,5 +65,11 @@ void sl_html_text(sl_html *h, const char *s);
 const char *sl_jstr(const json_t *o, const char *k);
 int sl_same(const char *a, const char *b);
 void sl_html_url(sl_html *h, const char *s);
+/* What an outline item cites (F1, E2, doc:KIND, subject), named as the
+ * case page names it. */
+void sl_html_ref(sl_html *h, const char *ref);
+/* The page of a signed-in admin's "/": what the role does, and the pages
+ * it may open (an admin reads no case: the queue is not theirs). */
+void sl_page_admin_home(sl_html *h, const sl_websess *s);
 
 #endif

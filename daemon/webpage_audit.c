@@ -64,8 +64,7 @@ static void verify(sl_html *h, sl_websess *s)
 	} else {
 		sl_html_put(h, "<span class=\"flag\">未通过</span></td></tr>"
 		               "<tr><th>原因</th><td>");
-		sl_html_text(h, res.err[0] ? sl_web_plain(res.err)
-		                           : "审理服务未能完成校验。");
+		sl_html_said(h, res.err, "审理服务未能完成校验。");
 	}
 	sl_html_put(h, "</td></tr></table>\n");
 	sl_webcall_res_free(&res);
@@ -187,9 +186,8 @@ enum MHD_Result sl_web_audit(struct MHD_Connection *c, sl_websess *s)
 	    rc ? NULL : json_loadb((const char *)res.out, res.len, 0, &e);
 	enum MHD_Result ok;
 	if (rc == SL_EPERM) {
-		ok = sl_web_message(c, 403, s, "无权查看",
-		                    res.err[0] ? sl_web_plain(res.err)
-		                               : "您的角色不能查看审计日志。");
+		ok = sl_web_said_message(c, 403, s, "无权查看", res.err,
+		                         "您的角色不能查看审计日志。");
 	} else if (rc || !json_is_array(log)) {
 		ok = sl_web_failed(c, s, rc ? rc : SL_ESYS);
 	} else {

@@ -127,8 +127,9 @@ static enum MHD_Result decided(struct MHD_Connection *c, sl_websess *s,
 	json_array_foreach(rows, i, r) result_row(&h, r);
 	sl_html_put(&h, "</table>");
 	if (res->rc && res->err[0]) {
-		sl_html_put(&h, "<p class=\"error\">");
-		sl_html_text(&h, res->err); /* the malformed dossiers' */
+		/* the malformed dossiers': a line each, as the page says it */
+		sl_html_put(&h, "<p class=\"error\" id=\"intake-errors\">");
+		sl_html_said(&h, res->err, "");
 		sl_html_put(&h, "</p>");
 	}
 	sl_html_put(&h, "<h2>继续受理</h2>");
@@ -199,10 +200,8 @@ enum MHD_Result sl_web_intake(struct MHD_Connection *c, sl_websess *s,
 		if (rc == SL_OK || rc == SL_FAIL || rc == SL_EINPUT)
 			ok = decided(c, s, &res);
 		else if (rc == SL_EPERM)
-			ok = sl_web_message(c, 403, s, "无权操作",
-			                    res.err[0]
-			                        ? sl_web_plain(res.err)
-			                        : "审理服务拒绝了此操作。");
+			ok = sl_web_said_message(c, 403, s, "无权操作", res.err,
+			                         "审理服务拒绝了此操作。");
 		else
 			ok = sl_web_failed(c, s, rc);
 		sl_webcall_res_free(&res);

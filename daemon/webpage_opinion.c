@@ -282,8 +282,20 @@ enum MHD_Result sl_web_opinion_page(struct MHD_Connection *c, sl_websess *s,
 	sl_html h = {0};
 	sl_html_case_head(&h, s, "审理意见", id);
 	const char *st = sl_jstr(show, "state");
-	if (sl_same(st, "in_review"))
+	/* the form only for one who may record it: the leader and the
+	 * team (an auditor reads the opinions, never writes one) */
+	int team = !strcmp(s->role, "leader");
+	size_t i;
+	const json_t *a;
+	json_array_foreach(json_object_get(show, "assignees"), i, a)
+	{
+		team |= sl_same(json_string_value(a), s->user);
+	}
+	if (sl_same(st, "in_review") && team)
 		opinion_form(&h, s, id, show, vocab);
+	else if (sl_same(st, "in_review"))
+		sl_html_put(&h, "<p>审理意见由审理组成员和组长记录；"
+		                "此处可查看已记录的意见。</p>");
 	else if (sl_same(st, "deliberated"))
 		sl_html_put(&h, "<p>审理组已集体审议，本案待签发。</p>");
 	else if (sl_same(st, "signed_off"))
@@ -346,10 +358,20 @@ static void arg(posted *p, const char *opt, const char *v)
 	}
 }
 
-/* The argv of `review opinion` for what was posted; -1 if malformed. */
+/* What a form left out that the page can name before anything is sent:
+ * said in the form's own words, not as the command's options are. */
+enum { OP_OK, OP_BAD, OP_NO_DISC, OP_NO_FORM, OP_NO_REASON };
+
+static int blank(const char *v)
+{
+	return !v || strspn(v, " \t\r\n") == strlen(v);
+}
+
+/* The argv of `review opinion` for what was posted: OP_OK, OP_BAD if
+ * malformed, else the field left empty. */
 static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 {
-	int bad = 0;
+	int bad = 0, n_disc = 0, form = 0, reason = 0;
 	const char *v;
 	p->av[p->ac++] = "review";
 	p->av[p->ac++] = "opinion";
@@ -360,11 +382,14 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 				bad = 1; /* more than the six there are */
 			else
 				arg(p, "--discipline", v);
+			n_disc++;
 		}
 	if ((v = value(p, r, "eight_point", 0, &bad)) && *v)
 		arg(p, "--eight-point", NULL);
-	if ((v = value(p, r, "form", 0, &bad)))
+	if ((v = value(p, r, "form", 0, &bad)) && *v) {
 		arg(p, "--form", v);
+		form = 1;
+	}
 	if ((v = value(p, r, "party_sanction", 0, &bad)) && *v)
 		arg(p, "--party-sanction", v);
 	if ((v = value(p, r, "gov_sanction", 0, &bad)) && *v)
@@ -372,8 +397,10 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 	for (size_t i = 0; i < CIRC_MAX && !bad; i++)
 		if ((v = value(p, r, "circumstance", i, &bad)))
 			arg(p, "--circumstance", v);
-	if ((v = value(p, r, "reason", 0, &bad)))
+	if ((v = value(p, r, "reason", 0, &bad))) {
 		arg(p, "--reason", v);
+		reason = !blank(v);
+	}
 	int panel = (v = value(p, r, "panel", 0, &bad)) && sl_same(v, "1");
 	if (panel)
 		arg(p, "--panel", NULL);
@@ -387,7 +414,8 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 		    asprintf(&d, "%s: %s", m, t) < 0 ||
 		    p->n == sizeof p->v / sizeof *p->v) {
 			free(d);
-			return -1; /* half a dissent: say so, record nothing */
+			return OP_BAD; /* half a dissent: say so, record
+			                  nothing */
 		}
 		arg(p, "--dissent", p->v[p->n++] = d);
 	}
@@ -395,7 +423,11 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 		arg(p, "--property", v);
 	p->av[p->ac++] = "--json";
 	p->av[p->ac] = NULL;
-	return bad ? -1 : 0;
+	return bad       ? OP_BAD
+	       : !n_disc ? OP_NO_DISC
+	       : !form   ? OP_NO_FORM
+	       : !reason ? OP_NO_REASON
+	                 : OP_OK;
 }
 
 enum MHD_Result sl_web_opinion(struct MHD_Connection *c, sl_websess *s,
@@ -406,11 +438,18 @@ enum MHD_Result sl_web_opinion(struct MHD_Connection *c, sl_websess *s,
 		return res;
 	posted p;
 	memset(&p, 0, sizeof p);
-	if (opinion_argv(&p, r, id) != 0) {
+	int why = opinion_argv(&p, r, id);
+	if (why != OP_OK) {
 		posted_free(&p);
-		return sl_web_message(c, 400, s, "未能记录意见",
-		                      "提交的意见无效（不同意见须选定成员并写明"
-		                      "内容），未作任何更改。");
+		return sl_web_message(
+		    c, 400, s, "未能记录意见",
+		    why == OP_NO_DISC
+		        ? "请至少选择一项“违反纪律”，未作任何更改。"
+		    : why == OP_NO_FORM ? "请选择“处理方式”，未作任何更改。"
+		    : why == OP_NO_REASON
+		        ? "请填写“理由”，未作任何更改。"
+		        : "提交的意见无效（不同意见须选定成员并写明内容），"
+		          "未作任何更改。");
 	}
 	sl_webcall_res out;
 	int rc = sl_webcall_exec(s->token, p.av, NULL, 1, &out);

@@ -45,12 +45,12 @@ int sl_web_case_visible(struct MHD_Connection *c, sl_websess *s, const char *id,
 enum MHD_Result sl_web_case_refusal(struct MHD_Connection *c,
                                     const sl_websess *s, int rc,
                                     const char *title, const char *id,
-                                    char *msg)
+                                    const char *msg)
 {
 	sl_html h = {0};
 	sl_html_head(&h, s, title);
 	sl_html_put(&h, "<p class=\"error\">");
-	sl_html_text(&h, *msg ? sl_web_plain(msg) : "审理服务拒绝了此操作。");
+	sl_html_said(&h, msg, "审理服务拒绝了此操作。");
 	sl_html_put(&h, "</p><p>未作任何更改。</p><p><a href=\"/case/");
 	sl_html_url(&h, id);
 	sl_html_put(&h, "\">返回案件</a></p>");
@@ -560,8 +560,9 @@ static enum MHD_Result preview(struct MHD_Connection *c, sl_websess *s,
 		sl_html_put(&h, "<br><small>涉及：");
 		json_array_foreach(json_object_get(it, "refs"), j, r)
 		{
-			sl_html_text(&h, json_string_value(r));
-			sl_html_put(&h, " ");
+			if (j)
+				sl_html_put(&h, "、");
+			sl_html_ref(&h, json_string_value(r));
 		}
 		sl_html_put(&h, "；来源：");
 		sl_html_text(&h,
@@ -641,6 +642,11 @@ enum MHD_Result sl_web_withdraw(struct MHD_Connection *c, sl_websess *s,
 	    strspn(item, "0123456789") != in) {
 		res = sl_web_message(c, 400, s, "未能撤回",
 		                     "提交的内容无效，未作任何更改。");
+	} else if (strspn(reason, " \t\r\n") == rn) {
+		/* said here in the form's words: the command would ask for
+		 * its --reason */
+		res = sl_web_message(c, 400, s, "未能撤回",
+		                     "请填写“撤回理由”，未作任何更改。");
 	} else {
 		const char *av[] = {"review",   "withdraw", id,       item,
 		                    "--reason", reason,     "--json", NULL};

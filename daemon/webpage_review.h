@@ -70,6 +70,6 @@ enum MHD_Result sl_web_case_pdf(struct MHD_Connection *c, sl_websess *s,
 enum MHD_Result sl_web_case_refusal(struct MHD_Connection *c,
                                     const sl_websess *s, int rc,
                                     const char *title, const char *id,
-                                    char *msg);
+                                    const char *msg);
 
 #endif

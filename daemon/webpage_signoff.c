@@ -101,8 +101,7 @@ static int gates(sl_html *h, sl_websess *s, const char *id)
 		if (g)
 			gate_findings(h, json_object_get(g, "findings"));
 		else
-			sl_html_text(h, res.err[0] ? sl_web_plain(res.err)
-			                           : "未能运行");
+			sl_html_said(h, res.err, "未能运行");
 		sl_html_put(h, "</td></tr>");
 		json_decref(g);
 		sl_webcall_res_free(&res);
@@ -177,13 +176,21 @@ enum MHD_Result sl_web_signoff(struct MHD_Connection *c, sl_websess *s,
 		res = sl_web_redirect(c, to);
 	} else if (rc == SL_FAIL || rc == SL_EPERM || rc == SL_EINPUT ||
 	           rc == SL_EUSAGE) {
-		/* refused: the scripts' findings are what it printed */
-		char msg[sizeof out.err + 704];
-		snprintf(msg, sizeof msg, "%s%s%.*s", out.err,
-		         out.err[0] && out.len ? "\n" : "",
-		         (int)(out.len < 600 ? out.len : 600),
-		         out.out ? (const char *)out.out : "");
-		res = sl_web_case_refusal(c, s, rc, "未能签发", id, msg);
+		/* refused: the scripts' findings are what it printed, shown
+		 * whole (a cut, if ever, on a character's boundary) */
+		char *findings = sl_webcall_clip(
+		    out.out ? (const char *)out.out : "",
+		    out.out ? strnlen((const char *)out.out, out.len) : 0,
+		    SL_WEBCALL_ERR_MAX);
+		char *msg = NULL;
+		if (!findings ||
+		    asprintf(&msg, "%s%s%s", out.err,
+		             out.err[0] && *findings ? "\n" : "", findings) < 0)
+			msg = NULL;
+		res = msg ? sl_web_case_refusal(c, s, rc, "未能签发", id, msg)
+		          : sl_web_failed(c, s, SL_ESYS);
+		free(findings);
+		free(msg);
 	} else {
 		res = sl_web_failed(c, s, rc);
 	}

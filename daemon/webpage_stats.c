@@ -387,9 +387,8 @@ enum MHD_Result sl_web_stats(struct MHD_Connection *c, sl_websess *s)
 	enum MHD_Result ok;
 	stats st = {0};
 	if (rc == SL_EPERM) {
-		ok = sl_web_message(c, 403, s, "无权查看",
-		                    res.err[0] ? sl_web_plain(res.err)
-		                               : "您的角色不能查看案件。");
+		ok = sl_web_said_message(c, 403, s, "无权查看", res.err,
+		                         "您的角色不能查看案件。");
 	} else if (rc || !json_is_object(j)) {
 		ok = sl_web_failed(c, s, rc ? rc : SL_ESYS);
 	} else if (!s->sees_all) {

@@ -112,6 +112,43 @@ expect_rc 0 as m2 review opinion "$S" --file "$T/op.json"
 expect_rc 0 as m3 review opinion "$S" --file "$T/op.json"
 expect_rc 0 as lead review opinion "$S" --file "$T/op.json" --panel
 expect_rc 0 as lead review signoff "$S"
+# E: a copy of A, returned with an item of the leader's about a document
+# (the reader names it as the documents table does). F: another copy,
+# deliberated with a panel opinion the gates refuse at length (gate_panel
+# and, installed now that S is signed off, gate_findings on A's blocker):
+# the sign-off's refusal, well over 600 bytes, is shown whole.
+python3 - "$T/a.json" "$T/e.json" "$T/f.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+stem = d["case_id"].rsplit("-", 1)[0]
+d["case_id"] = stem + "-9403"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+# F: A's fact three times over, each resting on the confession alone (a
+# blocker each, which gate_findings names one by one)
+d["case_id"] = stem + "-9404"
+f1 = d["facts"][0]
+d["facts"] += [dict(f1, id="F%d" % i) for i in (2, 3)]
+json.dump(d, open(sys.argv[3], "w"), ensure_ascii=False)
+PY
+E=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/e.json")
+F=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/f.json")
+expect_rc 0 as lead case import "$T/e.json" "$T/f.json"
+for c in "$E" "$F"; do
+	expect_rc 0 as lead case assign "$c" m2 m3
+	expect_rc 1 as lead review run "$c"
+done
+expect_rc 0 as lead review return "$E" --kind supplement --no-findings --item 补充任免文件 --ref doc:identity
+as root script install "$PK/gate_findings" >/dev/null
+for u in m2 m3; do
+	expect_rc 0 as "$u" review opinion "$F" --discipline 廉洁纪律 --eight-point --form 2 --reason 事实清楚。
+done
+expect_rc 0 as lead review opinion "$F" --panel --discipline 政治纪律 --discipline 组织纪律 \
+	--discipline 群众纪律 --form 3 --party-sanction 开除党籍 --gov-sanction 开除 --reason 经集体审议。
+as lead review signoff "$F" >"$T/signoff-f.out" 2>"$ERR"
+check "F's sign-off is refused by its gates, at length" sh -c "[ \$(wc -c <'$T/signoff-f.out') -gt 700 ]"
+# what the reader names the agency and the zone by
+as lead agency list --json >"$T/agencies.json"
+as lead zone list --json >"$T/zones.json"
 
 # Uploads for 受理: a new case of zone Z1 (accepted), one without its
 # documents but the identity (deferred), one of zone Z2 (refused).
@@ -198,7 +235,8 @@ for args in "case list --json" "case show $A --json"; do
 	echo "  timing: shenli $args in a session: mean $((($(date +%s%N) - t0) / 10000000)) ms"
 done
 
-UPLOADS=$T/up python3 "$T/web_check.py" "$PORT" "$T/pw" "$A" "$B" ${WEB_PAGE_OUT:-} >"$T/web.out" 2>&1
+UPLOADS=$T/up AGENCIES=$T/agencies.json ZONES=$T/zones.json CASE_E=$E CASE_F=$F SIGNOFF_F=$T/signoff-f.out \
+	python3 "$T/web_check.py" "$PORT" "$T/pw" "$A" "$B" ${WEB_PAGE_OUT:-} >"$T/web.out" 2>&1
 report "$T/web.out"
 check "the web checks ran to their end" grep -q "^PASS all checks ran" "$T/web.out"
 # 统计's bound on zones: 22 more zones, each with a case (refused: not the

@@ -475,6 +475,84 @@ def review_checks(lead, m2, a, b):
     ok(r.status == 200 and r.header("Content-Type") == "application/pdf", "the report opens as a PDF")
 
 
+def said_checks(lead, m2, a, b):
+    """The defects an external tester found (findings 2 to 7): refusals
+    shown whole and in the pages' words, the reader's names, the truth
+    about the checks, why a case was deferred, an admin's home and an
+    auditor's opinion page."""
+    up = os.environ.get("UPLOADS", "")
+    deferred = json.loads(open(os.path.join(up, "deferred.json"), "rb").read())["case_id"]
+    e_id, f_id = os.environ["CASE_E"], os.environ["CASE_F"]
+    token = csrf_of(req("GET", "/", lead).body)
+    # 2: twenty malformed files: every file's reason, no "shenli：", no cut
+    body, ctype = multipart({"csrf": token},
+                            [("bad%d.json" % i, b'{"format": "shenli.case/1"}') for i in range(20)])
+    r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
+    errs = r.body.split('id="intake-errors">', 1)[-1].split("</p>", 1)[0]
+    ok(r.status == 200 and all("dossier-%d.json" % i in errs for i in range(1, 21)),
+       "20 malformed files: the reason of each, the 20th's too (%d bytes)" % len(errs.encode()))
+    ok("\ufffd" not in errs and "shenli" not in errs and errs.count("<br>") >= 19,
+       "their reasons: a line each, no program name, no broken character")
+    # 2: the sign-off's refusal: every line the command printed, none cut
+    # (the scripts' findings, in Chinese whatever the command's language)
+    want = [ln.strip() for ln in open(os.environ["SIGNOFF_F"]).read().splitlines() if ln.strip().startswith("[")]
+    r = req("POST", "/case/%s/signoff" % f_id, lead, {"csrf": token})
+    shown = html.unescape(r.body.split('<p class="error">', 1)[-1].split("</p>", 1)[0])
+    missing = [ln for ln in want if ln not in shown]
+    ok(r.status == 400 and want and not missing and "\ufffd" not in shown,
+       "a sign-off refused at length (%d bytes): every finding shown whole (missing %s)"
+       % (sum(len(x.encode()) for x in want), [m[:30] for m in missing[:2]]))
+    # 3: the agency and the zone by name; an outline's refs as the page names them
+    names = {x["code"]: x["name"] for x in json.load(open(os.environ["AGENCIES"]))}
+    zones = {x["code"]: x["name"] for x in json.load(open(os.environ["ZONES"]))}
+    body = req("GET", "/case/" + e_id, lead).body
+    ag = body.split('<td id="agency">', 1)[-1].split("</td>", 1)[0]
+    zo = body.split('<td id="zone">', 1)[-1].split("</td>", 1)[0]
+    ok(ag in names.values() and ag not in names and zo == zones.get("Z1"),
+       "the reader names the agency and the zone as case show does (%s, %s)" % (ag, zo))
+    ret = body.split("第1次退回", 1)[-1].split("</table>", 1)[0]
+    ok("补充任免文件" in ret and "身份材料" in ret and "doc:identity" not in ret,
+       "an outline item about a document: 涉及 names the document")
+    # 4: the pages' words, not the command line's
+    page = req("GET", "/case/%s/opinion" % a, m2)
+    t = csrf_of(page.body)
+    for desc, form, want_zh in (
+            ("no discipline", {"form": "2", "reason": "x"}, "违反纪律"),
+            ("no reason", {"discipline": "integrity", "form": "2", "reason": " "}, "理由")):
+        r = req("POST", "/case/%s/opinion" % b, lead, dict(form, csrf=token))
+        ok(r.status == 400 and want_zh in r.body and "--" not in r.body,
+           "an opinion with %s: said in the form's words (%d)" % (desc, r.status))
+    r = req("POST", "/case/%s/opinion" % b, lead, {"csrf": token, "discipline": "integrity", "form": "2",
+                                                  "reason": "经集体审议。", "panel": "1"})
+    ok(r.status == 403 and "运行审查" in r.body and "review run" not in r.body,
+       "a deliberation before the checks: 请先…“运行审查”, the button's name (%d)" % r.status)
+    r = req("POST", "/case/%s/return" % b, lead, {"csrf": token, "kind": "supplement", "action": "preview"})
+    ok(r.status in (400, 403) and "补查提纲将为空" in r.body and "--item" not in r.body
+       and "组长补充的补查事项" in r.body, "an empty outline: said in the form's words (%d)" % r.status)
+    eform = req("GET", "/case/" + e_id, lead).body
+    r = req("POST", "/case/%s/withdraw" % e_id, lead, {"csrf": token, "item": "1", "reason": "  "})
+    ok(r.status == 400 and "撤回理由" in r.body and "--reason" not in r.body and "withdraw-form" in eform,
+       "a withdrawal without a reason: said in the form's words (%d)" % r.status)
+    # 5: the truth about the checks
+    say = lambda case: req("GET", "/case/" + case, lead).body.split('id="no-findings">', 1)[-1].split("</p>", 1)[0]
+    ok(say(deferred) == "尚未运行检查。", "a deferred case: 尚未运行检查 (%s)" % say(deferred))
+    ok("尚未运行检查，或检查未发现问题" in say(b), "a case in review: what the command line says (%s)" % say(b))
+    # 6: why a case was deferred
+    body = req("GET", "/case/" + deferred, lead).body
+    why = body.split('<td id="intake-reasons">', 1)[-1].split("</td>", 1)[0]
+    ok("暂缓受理" in body and 'id="intake-reasons"' in body and "缺少" in why,
+       "a deferred case's reader says why it was deferred (%s)" % why[:60])
+    # 7: an admin's home; an auditor's opinion page has no form
+    _, _, root = sign_in("root")
+    r = req("GET", "/", root)
+    ok(r.status == 200 and 'id="admin-home"' in r.body and 'href="/audit"' in r.body and "无权" not in r.body,
+       "an admin's home: what an admin does, and the audit page (%d)" % r.status)
+    _, _, aud = sign_in("aud")
+    r = req("GET", "/case/%s/opinion" % a, aud)
+    ok(r.status == 200 and 'id="opinion-form"' not in r.body and "提交意见" not in r.body,
+       "an auditor is shown no opinion form (%d)" % r.status)
+
+
 def limit_checks():
     codes = [sign_in("m3", "wrong")[0].status for _ in range(4)]
     ok(codes[:3] == [403, 403, 403], "a wrong passphrase is refused (%s)" % codes)
@@ -617,6 +695,7 @@ def main():
         intake_checks(lead, m2)
         audit_checks(lead, m2, a)
         review_checks(lead, m2, a, b)
+        said_checks(lead, m2, a, b)
         token = post_checks(lead)
         css = req("GET", "/style.css")
         ok(css.status == 200 and "text/css" in (css.header("Content-Type") or ""), "the style sheet is served")
