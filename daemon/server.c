@@ -61,6 +61,7 @@ typedef struct {
 	uint8_t data_key[SL_KEY_LEN];
 	uint8_t sign_seed[SL_ED25519_SEED_LEN];
 	uint8_t slot_hash[SL_SHA256_LEN];
+	char role[16];
 } login_answer;
 
 static conn conns[CONNS_MAX];
@@ -351,7 +352,7 @@ static void do_login(conn *c, const json_t *req)
 		a.rc = sec ? sl_session_unwrap(
 		                 conf->store, json_string_value(u),
 		                 json_string_value(p), json_string_length(p),
-		                 c->uid, sec, a.slot_hash)
+		                 c->uid, sec, a.slot_hash, a.role)
 		           : SL_ESYS;
 		snprintf(a.msg, sizeof a.msg, "%s", sl_errmsg());
 		if (!a.rc) {
@@ -377,15 +378,18 @@ static void do_login(conn *c, const json_t *req)
 }
 
 /* A new session's answer: its token (wiped here, as every copy of it),
- * its user and the idle timeout. */
+ * its user, their role (for a front end to show the right pages without
+ * asking for what the policy would refuse, and audit) and the idle
+ * timeout. */
 static void reply_session(conn *c, const sl_session *s,
                           uint8_t token[SL_TOKEN_LEN])
 {
 	char hex[SL_TOKEN_HEX + 1];
 	sl_hex(token, SL_TOKEN_LEN, hex);
 	sl_wipe(token, SL_TOKEN_LEN);
-	json_t *j = json_pack("{s:s, s:s, s:I}", "token", hex, "user", s->user,
-	                      "idle_timeout", (json_int_t)conf->idle_s);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:I}", "token", hex, "user",
+	                      s->user, "role", s->role, "idle_timeout",
+	                      (json_int_t)conf->idle_s);
 	sl_wipe(hex, sizeof hex);
 	if (j)
 		sl_wire_send(c->fd, j);
@@ -421,6 +425,10 @@ static void login_done(conn *c)
 			rc = sl_session_start(c->login_user, c->uid, c->web,
 			                      sec, a.slot_hash, token, &s);
 			sl_secrets_free(sec);
+			if (!rc) {
+				a.role[sizeof a.role - 1] = 0;
+				snprintf(s->role, sizeof s->role, "%s", a.role);
+			}
 		}
 		if (rc)
 			snprintf(a.msg, sizeof a.msg, "%s", sl_errmsg());
@@ -530,12 +538,15 @@ static void do_redeem(conn *c, const json_t *req)
 	 * the user's web session, never it, so its keys stay valid */
 	sl_session *s = NULL;
 	uint8_t token[SL_TOKEN_LEN];
+	char role[sizeof from->role];
+	memcpy(role, from->role, sizeof role);
 	sl_rc rc = sl_session_start(from->user, c->uid, 1, from->sec,
 	                            from->slot_hash, token, &s);
 	if (rc) {
 		reply_error(c, rc, sl_errmsg());
 		return;
 	}
+	memcpy(s->role, role, sizeof role);
 	log_line(c, "login by ticket (shenli open)", s->user);
 	reply_session(c, s, token);
 }

@@ -84,8 +84,9 @@ static sl_rc unwrap(const char *path, const char *user, const char *pass,
 
 sl_rc sl_session_unwrap(const char *path, const char *user, const char *pass,
                         size_t plen, uid_t peer, sl_secrets *sec,
-                        uint8_t slot_hash[SL_SHA256_LEN])
+                        uint8_t slot_hash[SL_SHA256_LEN], char role[16])
 {
+	role[0] = 0;
 	sl_rc rc = unwrap(path, user, pass, plen, sec, slot_hash);
 	/* the slot opened: now what an open would check (the user enabled,
 	 * the slot the log's, the signing key the user's), so that a login
@@ -93,8 +94,11 @@ sl_rc sl_session_unwrap(const char *path, const char *user, const char *pass,
 	sl_store *st = NULL;
 	if (!rc && !(rc = sl_store_open_unwrapped(
 	                 path, user, sec, slot_hash, peer,
-	                 SL_OPEN_ENROL | SL_OPEN_UNVERIFIED, &st)))
+	                 SL_OPEN_ENROL | SL_OPEN_UNVERIFIED, &st))) {
+		snprintf(role, 16, "%s",
+		         sl_role_name(sl_store_actor(st)->role));
 		sl_store_close(st);
+	}
 	return rc;
 }
 

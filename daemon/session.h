@@ -29,6 +29,9 @@ typedef struct {
 	uid_t uid;
 	int web; /* opened through the web front, usable only from it */
 	char user[SL_ID_MAX + 1];
+	/* the user's role when the session began: what a front end shows
+	 * (every request is judged by the policy anew all the same) */
+	char role[16];
 	sl_secrets *sec;
 	uint8_t slot_hash[SL_SHA256_LEN]; /* the slot file that was opened */
 	int64_t last_ms;                  /* last request, monotonic */
@@ -44,7 +47,7 @@ typedef struct {
  * migration). */
 sl_rc sl_session_unwrap(const char *path, const char *user, const char *pass,
                         size_t plen, uid_t peer, sl_secrets *sec,
-                        uint8_t slot_hash[SL_SHA256_LEN]);
+                        uint8_t slot_hash[SL_SHA256_LEN], char role[16]);
 /* Start a session for uid with what sl_session_unwrap gave (copied); a
  * session of the same uid, user and web (server.h) before it ends. token: the
  * new session's token, for the client (wipe it after sending). */

@@ -48,10 +48,18 @@ static int exchange(const json_t *req, json_t **reply)
 	return rc ? SL_ESYS : 0;
 }
 
-int sl_webcall_login(const char *user, const char *pass, size_t plen,
-                     char tok[SL_TOKEN_HEX + 1], long *retry, char *msg,
-                     size_t cap)
+/* The role a session's answer names, if it is a role ("" if not). */
+static void role_said(const json_t *reply, char role[16])
 {
+	const char *r = reply ? sl_wire_text(reply, "role") : NULL;
+	snprintf(role, 16, "%s", r && sl_role_parse(r) ? r : "");
+}
+
+int sl_webcall_login(const char *user, const char *pass, size_t plen,
+                     char tok[SL_TOKEN_HEX + 1], char role[16], long *retry,
+                     char *msg, size_t cap)
+{
+	role[0] = 0;
 	*retry = 0;
 	json_t *req = json_pack("{s:s, s:s, s:s%}", "op", "login", "user", user,
 	                        "passphrase", pass, plen);
@@ -73,14 +81,16 @@ int sl_webcall_login(const char *user, const char *pass, size_t plen,
 		rc = SL_ESYS;
 	} else if (!rc) {
 		memcpy(tok, t, SL_TOKEN_HEX + 1);
+		role_said(reply, role);
 	}
 	json_decref(reply);
 	return rc;
 }
 
 int sl_webcall_redeem(const char *ticket, char tok[SL_TOKEN_HEX + 1],
-                      char user[SL_ID_MAX + 1])
+                      char user[SL_ID_MAX + 1], char role[16])
 {
+	role[0] = 0;
 	json_t *req = json_pack("{s:s, s:s}", "op", "redeem", "ticket", ticket);
 	json_t *reply = NULL;
 	int rc = req ? exchange(req, &reply) : SL_ESYS;
@@ -96,6 +106,7 @@ int sl_webcall_redeem(const char *ticket, char tok[SL_TOKEN_HEX + 1],
 	} else if (!rc) {
 		memcpy(tok, t, SL_TOKEN_HEX + 1);
 		snprintf(user, SL_ID_MAX + 1, "%s", u);
+		role_said(reply, role);
 	}
 	json_decref(reply);
 	return rc;

@@ -19,18 +19,20 @@
 /* The socket to talk to; once, before any call. */
 void sl_webcall_init(const char *socket);
 
-/* Log user in with pass (the caller wipes it): 0 with the token in tok,
- * else the exit code (SL_EAUTH: refused) with the service's message in
- * msg; *retry > 0: the service throttled the login for that many
- * seconds, the passphrase untried. */
+/* Log user in with pass (the caller wipes it): 0 with the token in tok
+ * and the user's role in role (as the service's session has it: the pages
+ * shown need it, and asking for it by a command a role may not run would
+ * be audited as that user's refusal), else the exit code (SL_EAUTH:
+ * refused) with the service's message in msg; *retry > 0: the service
+ * throttled the login for that many seconds, the passphrase untried. */
 int sl_webcall_login(const char *user, const char *pass, size_t plen,
-                     char tok[SL_TOKEN_HEX + 1], long *retry, char *msg,
-                     size_t cap);
+                     char tok[SL_TOKEN_HEX + 1], char role[16], long *retry,
+                     char *msg, size_t cap);
 /* Redeem a one-time ticket (shenli open): 0 with a new session's token in
- * tok and its user in user, else the exit code (SL_EAUTH: an unknown,
- * used or expired ticket). */
+ * tok, its user in user and their role in role, else the exit code
+ * (SL_EAUTH: an unknown, used or expired ticket). */
 int sl_webcall_redeem(const char *ticket, char tok[SL_TOKEN_HEX + 1],
-                      char user[SL_ID_MAX + 1]);
+                      char user[SL_ID_MAX + 1], char role[16]);
 /* End the session of tok (best effort). */
 void sl_webcall_logout(const char *tok);
 /* Run argv (NULL-terminated) in the session of tok: 0 with the command's

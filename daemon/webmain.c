@@ -328,27 +328,6 @@ static enum MHD_Result get_login(struct MHD_Connection *c, sl_websess *s,
  * list them gets ""): leaders and auditors see every case they may read,
  * the others their own; the pages offer a leader's and an auditor's
  * forms by it, and the service refuses what the role may not do. */
-static void role_of(const char *tok, const char *user, char *role, size_t cap)
-{
-	static const char *const av[] = {"user", "list", "--json", NULL};
-	json_t *users = NULL;
-	snprintf(role, cap, "%s", "");
-	if (sl_webcall_run(tok, av, &users) == 0) {
-		size_t i;
-		json_t *u;
-		json_array_foreach(users, i, u)
-		{
-			const char *id =
-			    json_string_value(json_object_get(u, "id"));
-			const char *r =
-			    json_string_value(json_object_get(u, "role"));
-			if (id && r && !strcmp(id, user))
-				snprintf(role, cap, "%s", r);
-		}
-	}
-	json_decref(users);
-}
-
 static enum MHD_Result post_login(struct MHD_Connection *c, request *r,
                                   sl_websess *s)
 {
@@ -375,16 +354,14 @@ static enum MHD_Result post_login(struct MHD_Connection *c, request *r,
 	} else {
 		char tok[SL_TOKEN_HEX + 1], msg[256], role[16];
 		long retry = 0;
-		int rc = sl_webcall_login(user, pass, pl, tok, &retry, msg,
-		                          sizeof msg);
+		int rc = sl_webcall_login(user, pass, pl, tok, role, &retry,
+		                          msg, sizeof msg);
 		OPENSSL_cleanse(pass, pl); /* before anything else is done */
 		/* EINPUT: a passphrase the service will not take (too long) */
 		int refused = !retry && (rc == SL_EAUTH || rc == SL_EINPUT);
 		if (!retry)
 			sl_websess_signin_done(user, !refused);
 		sl_websess n;
-		if (!rc)
-			role_of(tok, user, role, sizeof role);
 		if (retry) {
 			/* the service's limit of the web front's account: all
 			 * browsers' failures together (SECURITY.md) */
@@ -433,7 +410,7 @@ static enum MHD_Result get_open(struct MHD_Connection *c, sl_websess *s,
 	char tok[SL_TOKEN_HEX + 1], user[SL_ID_MAX + 1], role[16];
 	int rc = site && strcmp(site, "none") && strcmp(site, "same-origin")
 	             ? SL_EPERM
-	             : sl_webcall_redeem(t ? t : "", tok, user);
+	             : sl_webcall_redeem(t ? t : "", tok, user, role);
 	if (rc == SL_EAUTH || rc == SL_EPERM || rc == SL_EINPUT) {
 		logf_("sign-in by ticket refused", NULL);
 		return message(c, 403, NULL, "链接无效",
@@ -443,7 +420,6 @@ static enum MHD_Result get_open(struct MHD_Connection *c, sl_websess *s,
 	if (rc)
 		return message(c, 503, NULL, "服务暂不可用", "请稍后再试。");
 	sl_websess n;
-	role_of(tok, user, role, sizeof role);
 	enum MHD_Result res;
 	char old[SL_TOKEN_HEX + 1];
 	if (have && sl_websess_end(s->id, old)) /* signed in as another */

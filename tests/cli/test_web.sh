@@ -280,6 +280,14 @@ report "$T/web.out"
 kill "$DPID"
 wait "$DPID" 2>/dev/null
 
+# signing in asks for nothing the user's role may not have: no refusal is
+# logged in the name of the members, specialists and admins who signed in
+expect_rc 0 as aud audit log --json
+check "the web's sign-ins wrote no refusal of user list (the role comes with the session)" pyjson \
+	"not any(e['action'] == 'denied' and e['details'].get('wanted') == 'user.list' for e in d)" "$OUT"
+check "... though members did sign in and work there" pyjson \
+	"any(e['actor'] in ('m2', 'm3') and e['action'] == 'review.opinion' for e in d)" "$OUT"
+
 # ---- behind a TLS reverse proxy (--http-origin) --------------------------------
 expect_rc 2 "$SHENLID" --store "$STORE" --socket "$SOCK" --http-origin https://panel.example
 expect_rc 2 "$SHENLID" --store "$STORE" --socket "$SOCK" --http 1 --http-origin http://panel.example
