@@ -52,7 +52,8 @@ static int text_ok(const json_t *v, size_t max)
 {
 	const char *s = json_string_value(v);
 	size_t n = s ? json_string_length(v) : 0;
-	return s && n >= 1 && n <= max && strlen(s) == n && sl_utf8_valid(s, n);
+	return s && n >= 1 && n <= max && strlen(s) == n &&
+	       sl_utf8_valid(s, n) && !sl_text_blank(s, n);
 }
 
 /* Is name a sanction of that system ("party" or "gov") on the ladder? */
@@ -168,7 +169,8 @@ static sl_rc check_scalars(const json_t *o)
 		return bad("form", _("must be an integer from 1 to 4"));
 	if (!text_ok(json_object_get(o, "reasoning"), REASONING_MAX))
 		return bad("reasoning",
-		           _("must be UTF-8 text of 1 to 16384 bytes"));
+		           _("must be UTF-8 text of 1 to 16384 bytes, not "
+		             "blank"));
 	json_t *circ = json_object_get(o, "circumstances"), *v;
 	size_t i;
 	if (!circ)

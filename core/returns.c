@@ -134,7 +134,8 @@ static int ref_ok(sl_store *s, int64_t ref, const sl_rules *rules,
 static int item_text_ok(const char *t)
 {
 	size_t n = t ? strnlen(t, SL_OUTLINE_TEXT_MAX + 1) : 0;
-	return n >= 1 && n <= SL_OUTLINE_TEXT_MAX && sl_text_printable(t, n);
+	return n >= 1 && n <= SL_OUTLINE_TEXT_MAX && sl_text_printable(t, n) &&
+	       !sl_text_blank(t, n);
 }
 
 /* Is text already an item? (the same suggestion from two findings) */
@@ -195,7 +196,7 @@ static sl_rc extra_item(sl_store *s, int64_t ref, const sl_rules *rules,
 	if (!item_text_ok(x->text))
 		return sl_error(SL_EINPUT,
 		                _("outline item %zu: the text must be 1 to %d "
-		                  "bytes of printable UTF-8"),
+		                  "bytes of printable UTF-8, not blank"),
 		                k + 1, SL_OUTLINE_TEXT_MAX);
 	sl_outline_item *it = item_add(l);
 	if (!it)
@@ -731,7 +732,7 @@ static sl_rc withdraw_begin(sl_store *s, const sl_withdraw_req *rq,
 		return sl_error(
 		    SL_EINPUT,
 		    _("the reason for withdrawing an item must be 1 "
-		      "to %d bytes of printable UTF-8"),
+		      "to %d bytes of printable UTF-8, not blank"),
 		    SL_OUTLINE_TEXT_MAX);
 	return SL_OK;
 }

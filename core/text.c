@@ -55,6 +55,20 @@ int sl_text_printable(const char *s, size_t n)
 	return sl_utf8_valid(s, n);
 }
 
+int sl_text_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
+			continue;
+		if (n - i >= 3 && !memcmp(s + i, "\xE3\x80\x80", 3)) {
+			i += 2;
+			continue;
+		}
+		return 0;
+	}
+	return 1;
+}
+
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
 static size_t seq_len(const unsigned char *s, size_t n)
 {

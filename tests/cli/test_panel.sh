@@ -110,6 +110,8 @@ expect_rc 5 as m2 review opinion "$C" --discipline "$DISC" --party-sanction 罚�
 check "a sanction not on the ladder lists the ladder" grep -q "严重警告" "$ERR"
 expect_rc 5 as m2 review opinion "$C" --discipline "$DISC" --form 7 --reason x
 check "a form out of range lists the four" grep -q "1 (批评教育)" "$ERR"
+expect_rc 5 as m2 review opinion "$C" --discipline "$DISC" --form "$FORM" --reason "  "
+check "an opinion whose reasoning is blank is refused" grep -q "reasoning" "$ERR"
 expect_rc 5 as m2 review opinion "$C" --discipline "$DISC" --form "$FORM" --circumstance 态度很好 --reason x
 check "an unknown circumstance lists the vocabulary" grep -q "voluntary_confession 主动交代" "$ERR"
 expect_rc 2 as m2 review opinion "$C" --discipline "$DISC" --form "$FORM" --reason x --file "$T/op.json"
@@ -139,6 +141,9 @@ check "sign-off is refused for the open item" grep -q "outline_item_open\|补查
 # ---- withdrawing it ---------------------------------------------------------
 expect_rc 4 as m2 review withdraw "$C" 1 --reason "x"   # the leader's
 expect_rc 2 as lead review withdraw "$C" 1              # a reason is required
+expect_rc 5 as lead review withdraw "$C" 1 --reason "   "  # ... one that says something
+check "a blank reason is refused as blank" grep -q "not blank" "$ERR"
+expect_rc 5 as lead review withdraw "$C" 1 --reason "　　"  # ideographic spaces
 expect_rc 5 as lead review withdraw "$C" 9 --reason "无此项"
 REASON="车主已于二〇二三年死亡，身份及关系无从补查；其余证据已能证明事实"
 expect_rc 0 as lead review withdraw "$C" 1 --reason "$REASON"

@@ -143,6 +143,10 @@ const sl_actor *sl_store_actor(const sl_store *s);
 int sl_utf8_valid(const char *s, size_t n);
 /* Well-formed UTF-8 with no control characters (C0, DEL). */
 int sl_text_printable(const char *s, size_t n);
+/* Nothing one can read: only spaces, tabs, line ends and ideographic
+ * spaces (U+3000), or nothing at all. A reason or an item so written says
+ * nothing, and a form's blank field must not pass for one. */
+int sl_text_blank(const char *s, size_t n);
 
 /* The one place that says what text from a dossier, a plugin, a log or a
  * user may show as itself (text.c: klass). A line break or tab becomes a
