@@ -132,12 +132,16 @@ static sl_rc pick(sl_store *s, const sl_case_rec *c, size_t n, team_t *t)
 	}
 	sqlite3_finalize(st);
 	if (picked < n) {
-		char msg[384];
-		snprintf(msg, sizeof msg,
-		         _("not permitted: only %zu eligible reviewers in zone "
-		           "'%s' for case %s (asked for %zu)"),
-		         picked, c->zone, c->case_id, n);
-		return sl_guard_deny(s, SL_ACT_CASE_ASSIGN, c->case_id, msg);
+		static const char *const fmt =
+		    N_("not permitted: only %zu eligible reviewers in zone "
+		       "'%s' for case %s (asked for %zu)");
+		char msg[384], logged[384];
+		snprintf(msg, sizeof msg, _(fmt), picked, c->zone, c->case_id,
+		         n);
+		snprintf(logged, sizeof logged, fmt, picked, c->zone,
+		         c->case_id, n);
+		return sl_guard_deny(s, SL_ACT_CASE_ASSIGN, c->case_id, msg,
+		                     logged);
 	}
 	return SL_OK;
 }
@@ -160,12 +164,14 @@ static sl_rc choose(sl_store *s, const sl_case_rec *c, const sl_assign_req *rq,
 	if (rq->auto_n && (rc = pick(s, c, rq->auto_n, t)))
 		return rc;
 	if ((int)t->n < min_team) {
-		char msg[384];
-		snprintf(msg, sizeof msg,
-		         _("not permitted: a review team needs at least %d "
-		           "reviewers (审理组不少于%d人); %zu named"),
-		         min_team, min_team, t->n);
-		return sl_guard_deny(s, SL_ACT_CASE_ASSIGN, c->case_id, msg);
+		static const char *const fmt =
+		    N_("not permitted: a review team needs at least %d "
+		       "reviewers (审理组不少于%d人); %zu named");
+		char msg[384], logged[384];
+		snprintf(msg, sizeof msg, _(fmt), min_team, min_team, t->n);
+		snprintf(logged, sizeof logged, fmt, min_team, min_team, t->n);
+		return sl_guard_deny(s, SL_ACT_CASE_ASSIGN, c->case_id, msg,
+		                     logged);
 	}
 	return SL_OK;
 }

@@ -102,7 +102,7 @@ sl_rc sl_case_open(sl_store *s, sl_action a, const char *case_id,
 		return SL_OK;
 	/* the true reason, for those who may read the log */
 	snprintf(msg, sizeof msg, "%s: %s", case_id, why);
-	sl_guard_deny(s, a, case_id, msg);
+	sl_guard_deny(s, a, case_id, msg, NULL);
 	return sl_error(SL_EPERM,
 	                _("no case %s that you may see (it does not exist, or "
 	                  "it is not yours to see)"),

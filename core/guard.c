@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "audit.h"
+#include "msgc.h"
 #include "text.h"
 
 /* A refusal: one "denied" entry in a transaction of its own (the refused
@@ -35,11 +36,11 @@ static sl_rc audit_denied(sl_store *s, const char *wanted, const char *object,
 }
 
 sl_rc sl_guard_deny(sl_store *s, sl_action a, const char *object,
-                    const char *msg)
+                    const char *msg, const char *logged)
 {
 	char keep[512];
 	snprintf(keep, sizeof keep, "%s", msg);
-	if (audit_denied(s, sl_action_name(a), object, keep))
+	if (audit_denied(s, sl_action_name(a), object, logged ? logged : keep))
 		/* could not even record the refusal: say so, still refuse */
 		return sl_error(
 		    SL_EPERM,
@@ -48,12 +49,39 @@ sl_rc sl_guard_deny(sl_store *s, sl_action a, const char *object,
 	return sl_error(SL_EPERM, "%s", keep);
 }
 
+/* The policy's reason, untranslated (run under sl_msgc_run). */
+struct explain {
+	sl_verdict v;
+	const sl_actor *who;
+	sl_action a;
+	const sl_case_ref *c;
+};
+
+static sl_rc explain_c(void *arg)
+{
+	const struct explain *x = arg;
+	char m[384];
+	sl_policy_explain(x->v, x->who, x->a, x->c, m, sizeof m);
+	return sl_error(SL_EPERM, "%s", m);
+}
+
+/* A policy refusal: the user reads it in their language, the log keeps it
+ * in the untranslated words (api.md's denied entries), the same from the
+ * command line, the service and the workbench. */
+static sl_rc refuse(sl_store *s, sl_verdict v, const sl_actor *who, sl_action a,
+                    const sl_case_ref *c, const char *object)
+{
+	struct explain x = {v, who, a, c};
+	char msg[384], logged[384];
+	sl_policy_explain(v, who, a, c, msg, sizeof msg);
+	sl_msgc_run(explain_c, &x, logged, sizeof logged);
+	return sl_guard_deny(s, a, object, msg, logged[0] ? logged : NULL);
+}
+
 sl_rc sl_guard_refuse(sl_store *s, sl_verdict v, const sl_actor *who,
                       sl_action a, const sl_case_ref *c)
 {
-	char msg[384];
-	sl_policy_explain(v, who, a, c, msg, sizeof msg);
-	return sl_guard_deny(s, a, c && c->case_id ? c->case_id : "", msg);
+	return refuse(s, v, who, a, c, c && c->case_id ? c->case_id : "");
 }
 
 sl_rc sl_guard(sl_store *s, sl_action a, const char *object)
@@ -62,7 +90,5 @@ sl_rc sl_guard(sl_store *s, sl_action a, const char *object)
 	sl_verdict v = sl_policy_role(who, a);
 	if (v == SL_ALLOW)
 		return SL_OK;
-	char msg[256];
-	sl_policy_explain(v, who, a, NULL, msg, sizeof msg);
-	return sl_guard_deny(s, a, object, msg);
+	return refuse(s, v, who, a, NULL, object);
 }

@@ -19,8 +19,10 @@ sl_rc sl_guard(sl_store *s, sl_action a, const char *object);
 sl_rc sl_guard_refuse(sl_store *s, sl_verdict v, const sl_actor *who,
                       sl_action a, const sl_case_ref *c);
 /* Refuse for a reason policy does not phrase (a team too small for the
- * rules): audited, SL_EPERM with msg. */
+ * rules): audited with logged (the untranslated reason: the signed log
+ * says the same whatever the language of the user who was refused; NULL:
+ * msg), SL_EPERM with msg. */
 sl_rc sl_guard_deny(sl_store *s, sl_action a, const char *object,
-                    const char *msg);
+                    const char *msg, const char *logged);
 
 #endif

@@ -143,6 +143,13 @@ check "... and no code" bash -c "! grep -q 'in_review\|resubmit' '$ERR'"
 expect_rc 4 zh as m2 review signoff "$ZC"
 check "a role refusal names the role and the action in Chinese" \
 	grep -q "角色“组员”不能签署审结" "$ERR"
+expect_rc 0 as aud audit log --action denied --json
+check "... and the signed log keeps its reason untranslated, whatever the user's language" pyjson \
+	"d[-1]['actor'] == 'm2' and 'may not sign cases off' in d[-1]['details']['reason']" "$OUT"
+expect_rc 4 zh as lead case assign "$ZC" m2
+expect_rc 0 as aud audit log --action denied --json
+check "... a reason policy does not phrase too (a team of one)" pyjson \
+	"d[-1]['actor'] == 'lead' and 'needs at least' in d[-1]['details']['reason']" "$OUT"
 expect_rc 4 as m2 review signoff "$ZC"
 check "... and in English, in words" grep -q "role 'member' may not sign cases off" "$ERR"
 expect_rc 1 zh as lead script run gate_findings "$ZC"
