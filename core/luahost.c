@@ -109,8 +109,8 @@ const char *sl_script_finding_problem(const json_t *f, const char *check,
                                       size_t *bytes)
 {
 	if (!json_is_object(f) || json_object_size(f) != 7)
-		return "a finding has exactly the fields standard, severity, "
-		       "code, message, refs, outline_item";
+		return "审查意见只能有且必须有 standard、severity、code、"
+		       "message、refs、outline_item 这些字段";
 	const json_t *c = json_object_get(f, "check");
 	const json_t *st = json_object_get(f, "standard");
 	const json_t *sv = json_object_get(f, "severity");
@@ -119,32 +119,32 @@ const char *sl_script_finding_problem(const json_t *f, const char *check,
 	const json_t *refs = json_object_get(f, "refs");
 	const json_t *out = json_object_get(f, "outline_item");
 	if (!c || !st || !sv || !code || !msg || !refs || !out)
-		return "a finding has exactly the fields standard, severity, "
-		       "code, message, refs, outline_item";
+		return "审查意见只能有且必须有 standard、severity、code、"
+		       "message、refs、outline_item 这些字段";
 	if (!json_is_string(c) || strcmp(json_string_value(c), check) != 0)
-		return "'check' is not the script's name";
+		return "'check' 不是本脚本的名称";
 	if (!json_is_string(st) || !one_of(json_string_value(st), STANDARDS, 6))
-		return "'standard' must be one of facts, evidence, "
-		       "classification, disposal, formalities, procedure";
+		return "'standard' 只能是 facts、evidence、classification、"
+		       "disposal、formalities、procedure 之一";
 	if (!json_is_string(sv) ||
 	    !one_of(json_string_value(sv), SEVERITIES, 3))
-		return "'severity' must be one of blocker, warning, note";
+		return "'severity' 只能是 blocker、warning、note 之一";
 	if (!str_ok(code, CODE_MAX, 1))
-		return "'code' must be 1 to 64 bytes of printable UTF-8";
+		return "'code' 须为 1 至 64 字节的可打印 UTF-8 文本";
 	if (!str_ok(msg, TEXT_MAX, 0))
-		return "'message' must be 1 to 4096 bytes of UTF-8";
+		return "'message' 须为 1 至 4096 字节的 UTF-8 文本";
 	if (!json_is_null(out) && !str_ok(out, TEXT_MAX, 0))
-		return "'outline_item' must be absent or 1 to 4096 bytes of "
-		       "UTF-8";
+		return "'outline_item' 须省略，或为 1 至 4096 字节的 "
+		       "UTF-8 文本";
 	if (!json_is_array(refs) || json_array_size(refs) > REFS_MAX)
-		return "'refs' must be a list of at most 64 strings";
+		return "'refs' 须为至多 64 个字符串的列表";
 	size_t n = json_string_length(code) + json_string_length(msg) +
 	           (json_is_null(out) ? 0 : json_string_length(out));
 	for (size_t i = 0; i < json_array_size(refs); i++) {
 		const json_t *r = json_array_get(refs, i);
 		if (!str_ok(r, CODE_MAX, 1))
-			return "each of 'refs' must be 1 to 64 bytes of "
-			       "printable UTF-8";
+			return "'refs' 的每一项须为 1 至 64 字节的"
+			       "可打印 UTF-8 文本";
 		n += json_string_length(r);
 	}
 	*bytes = n;
@@ -931,16 +931,16 @@ static int sb_finding(lua_State *L)
 	 * any C resource is held */
 	lua_settop(L, 1);
 	if (lua_type(L, 1) != LUA_TTABLE)
-		return bad_finding(L, c, "takes one table: finding{...}");
+		return bad_finding(L, c, "只接受一个表参数：finding{...}");
 	lua_pushnil(L);
 	while (lua_next(L, 1)) {
 		lua_pop(L, 1);
 		if (lua_type(L, -1) != LUA_TSTRING ||
 		    !one_of(lua_tostring(L, -1), FIELDS, 6))
 			return bad_finding(L, c,
-			                   "unknown field (allowed: standard, "
-			                   "severity, code, message, refs, "
-			                   "outline_item)");
+			                   "有未知字段（只允许 standard、"
+			                   "severity、code、message、refs、"
+			                   "outline_item）");
 	}
 	for (int i = 0; i < 6; i++)
 		lua_getfield(L, 1, FIELDS[i]); /* at F_STD .. F_OUT */
@@ -949,34 +949,34 @@ static int sb_finding(lua_State *L)
 		nrefs = luaL_len(L, F_REFS);
 		if (nrefs < 0 || nrefs > REFS_MAX)
 			return bad_finding(L, c,
-			                   "'refs' must be a list of at "
-			                   "most 64 strings");
+			                   "'refs' 须为至多 64 个"
+			                   "字符串的列表");
 		luaL_checkstack(L, (int)nrefs + 4, "finding");
 		for (lua_Integer i = 1; i <= nrefs; i++)
 			lua_geti(L, F_REFS, i);
 	} else if (!lua_isnil(L, F_REFS)) {
-		return bad_finding(L, c, "'refs' must be a list of strings");
+		return bad_finding(L, c, "'refs' 须为字符串列表");
 	}
 	/* 2. types and encodings, still holding nothing */
 	for (int i = F_STD; i <= F_MSG; i++)
 		if (lua_type(L, i) != LUA_TSTRING)
 			return bad_finding(L, c,
-			                   "standard, severity, code and "
-			                   "message must be strings");
+			                   "standard、severity、code 和 "
+			                   "message 都须为字符串");
 	if (!lua_isnil(L, F_OUT) && lua_type(L, F_OUT) != LUA_TSTRING)
-		return bad_finding(L, c, "'outline_item' must be a string");
+		return bad_finding(L, c, "'outline_item' 须为字符串");
 	for (int i = F_REF0; i < F_REF0 + nrefs; i++)
 		if (lua_type(L, i) != LUA_TSTRING)
 			return bad_finding(L, c,
-			                   "'refs' must be a list of "
-			                   "strings");
+			                   "'refs' 须为字符串"
+			                   "列表");
 	for (int i = F_STD; i < F_REF0 + nrefs; i++)
 		if (i != F_REFS && !lua_isnil(L, i) && !lua_text_ok(L, i))
 			return bad_finding(L, c,
-			                   "a text is not valid UTF-8 "
-			                   "or contains NUL");
+			                   "有文本不是有效的 UTF-8，"
+			                   "或含有 NUL 字符");
 	if (json_array_size(c->found) >= FINDINGS_MAX)
-		return bad_finding(L, c, "more than 1000 findings in one run");
+		return bad_finding(L, c, "一次运行报告的审查意见超过 1000 条");
 	/* 3. build (no Lua call can raise from here to the append) */
 	json_t *refs = json_array();
 	for (int i = F_REF0; refs && i < F_REF0 + nrefs; i++)
@@ -997,7 +997,7 @@ static int sb_finding(lua_State *L)
 	size_t bytes = 0;
 	const char *why = sl_script_finding_problem(f, c->script->name, &bytes);
 	if (!why && bytes > FINDINGS_BYTES - c->found_bytes)
-		why = "the findings of one run exceed 1 MiB of text";
+		why = "一次运行报告的审查意见文字超过 1 MiB";
 	if (why) {
 		json_decref(f);
 		return bad_finding(L, c, why);

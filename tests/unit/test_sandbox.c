@@ -335,7 +335,7 @@ static void test_walk_exact(void **state)
 	    "prior_sanctions",
 	    "refs", "E1", "E2", "outline_item", "核实2019年", "check",
 	    "gate_walk", "standard", "procedure", "severity", "warning", "code",
-	    "rules", "message", "规则 default 第 2 版", "refs", "outline_item");
+	    "rules", "message", "规则 default 第 3 版", "refs", "outline_item");
 	assert_non_null(want);
 	if (!json_equal(found, want)) {
 		char *d = json_dumps(found, JSON_INDENT(1));
@@ -438,7 +438,7 @@ static void test_bad_findings(void **state)
 	static const struct {
 		const char *call, *needle;
 	} bad[] = {
-	    {"finding('x')", "one table"},
+	    {"finding('x')", "一个表"},
 	    {"finding{standard='law', severity='note', code='c', message='m'}",
 	     "'standard'"},
 	    {"finding{standard='facts', severity='fatal', code='c', "
@@ -462,17 +462,17 @@ static void test_bad_findings(void **state)
 	     "message='a\\0b'}",
 	     "NUL"},
 	    {"finding{standard='facts', severity='note', code='c', message=1}",
-	     "must be strings"},
+	     "都须为字符串"},
 	    {"finding{standard='facts', severity='note', code='c', "
 	     "message='m', refs={1}}",
-	     "list of strings"},
+	     "字符串列表"},
 	    {"finding{standard='facts', severity='note', code='c', "
 	     "message='m', refs='E1'}",
-	     "list of strings"},
+	     "字符串列表"},
 	    {"local r = {} for i = 1, 65 do r[i] = 'E' .. i end "
 	     "finding{standard='facts', severity='note', code='c', "
 	     "message='m', refs=r}",
-	     "at most 64"},
+	     "至多 64"},
 	    {"finding{standard='facts', severity='note', code='c', "
 	     "message='m', refs={('r'):rep(65)}}",
 	     "'refs'"},
@@ -483,10 +483,10 @@ static void test_bad_findings(void **state)
 	     "message='m', outline_item=''}",
 	     "'outline_item'"},
 	    {"finding{standard='facts', sevrity='note', code='c', message='m'}",
-	     "unknown field"},
+	     "未知字段"},
 	    {"for i = 1, 1001 do finding{standard='facts', severity='note', "
 	     "code='c', message='m'} end",
-	     "more than 1000"},
+	     "超过 1000"},
 	    {"for i = 1, 300 do finding{standard='facts', severity='note', "
 	     "code='c', message=('m'):rep(4000)} end",
 	     "1 MiB"},
