@@ -44,6 +44,19 @@ const char *sl_pkg_kind_name(sl_pkg_kind k)
 	return "?";
 }
 
+const char *sl_pkg_kind_said(sl_pkg_kind k)
+{
+	static const char *const said[] = {
+	    NC_("package kind", "plugin"),
+	    NC_("package kind", "script"),
+	    NC_("package kind", "rules"),
+	    NC_("package kind", "template"),
+	};
+	if ((unsigned)k < sizeof said / sizeof said[0])
+		return sl_said(said[k], sl_pkg_kind_name(k));
+	return "?";
+}
+
 static int kind_from(const char *s, size_t n, sl_pkg_kind *k)
 {
 	for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++) {

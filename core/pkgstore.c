@@ -369,13 +369,13 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 		return rc;
 	if (pi.m.kind != kind)
 		return sl_error(SL_EINPUT, _("%s is a %s package, not a %s"),
-		                dir, sl_pkg_kind_name(pi.m.kind),
-		                sl_pkg_kind_name(kind));
+		                dir, sl_pkg_kind_said(pi.m.kind),
+		                sl_pkg_kind_said(kind));
 	if (pi.m.abi != sl_pkg_host_abi(kind))
 		return sl_error(
 		    SL_EINPUT,
 		    _("%s: abi %d, but this shenli speaks %s abi %d"),
-		    pi.m.name, pi.m.abi, sl_pkg_kind_name(kind),
+		    pi.m.name, pi.m.abi, sl_pkg_kind_said(kind),
 		    sl_pkg_host_abi(kind));
 	long long floor = floor_of(s, pi.m.name);
 	const sl_reg_pkg *other =
@@ -383,7 +383,7 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 	if (other && other->installed && other->m.kind != kind)
 		return sl_error(SL_EINPUT,
 		                _("%s: a %s of that name is installed"),
-		                pi.m.name, sl_pkg_kind_name(other->m.kind));
+		                pi.m.name, sl_pkg_kind_said(other->m.kind));
 	if (pi.m.version < floor)
 		return rollback_refused(&pi.m, floor);
 	/* The version in force, again: the same bytes are installed again
@@ -490,7 +490,7 @@ static sl_rc get(sl_store *s, const char *name, sl_pkg_kind kind,
 	const sl_reg_pkg *p = sl_registry_pkg(sl_store_registry(s), name);
 	if (!p || !p->installed || p->m.kind != kind)
 		return sl_error(SL_EINPUT, _("no %s '%s' is installed"),
-		                sl_pkg_kind_name(kind), name);
+		                sl_pkg_kind_said(kind), name);
 	memset(out, 0, sizeof *out);
 	out->m = p->m;
 	snprintf(out->signer, sizeof out->signer, "%s", p->signer);

@@ -47,7 +47,7 @@ static sl_rc refuse(sl_store *s, const char *name, sl_rc rc)
 /* Copy the file's bytes into a sealed memfd, hashing them on the way. */
 static sl_rc sealed_copy(const char *path, const sl_manifest *m, int *memfd)
 {
-	const char *kind = sl_pkg_kind_name(m->kind);
+	const char *kind = sl_pkg_kind_said(m->kind);
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return sl_error(SL_EINTEGRITY, _("%s %s: %s: %s"), kind,
@@ -108,7 +108,7 @@ static sl_rc authorised(sl_store *s, const sl_pkg_info *pi, sl_pkg_kind kind)
 		return sl_error(SL_EINTEGRITY,
 		                _("%s %s: the audit log did not verify, so no "
 		                  "code runs"),
-		                sl_pkg_kind_name(kind), pi->m.name);
+		                sl_pkg_kind_said(kind), pi->m.name);
 	sl_rc rc = sl_registry_pkg_runnable(sl_store_registry(s), pi->m.name,
 	                                    kind, &rp);
 	if (rc)
@@ -119,7 +119,7 @@ static sl_rc authorised(sl_store *s, const sl_pkg_info *pi, sl_pkg_kind kind)
 		return sl_error(SL_EINTEGRITY,
 		                _("%s %s: not the version and hash an admin "
 		                  "installed, as the audit log records it"),
-		                sl_pkg_kind_name(kind), pi->m.name);
+		                sl_pkg_kind_said(kind), pi->m.name);
 	return SL_OK;
 }
 
@@ -196,7 +196,7 @@ static sl_rc data_load(sl_store *s, const sl_pkg_info *pi, sl_pkg_kind kind,
 		return refuse_as(s, action, pi->m.name, rc);
 	if (pi->m.size < 0 || (size_t)pi->m.size > max)
 		return sl_error(SL_EINTEGRITY, _("%s %s: larger than %zu KiB"),
-		                what, pi->m.name, max / 1024);
+		                sl_pkg_kind_said(kind), pi->m.name, max / 1024);
 	int mfd = -1;
 	if ((rc = sealed_copy(path, &pi->m, &mfd)))
 		return refuse_as(s, action, pi->m.name, rc);
@@ -206,8 +206,8 @@ static sl_rc data_load(sl_store *s, const sl_pkg_info *pi, sl_pkg_kind kind,
 	close(mfd);
 	if (!buf || got != (ssize_t)n) {
 		free(buf);
-		return sl_error(SL_ESYS, _("%s %s: cannot read its copy"), what,
-		                pi->m.name);
+		return sl_error(SL_ESYS, _("%s %s: cannot read its copy"),
+		                sl_pkg_kind_said(kind), pi->m.name);
 	}
 	buf[n] = 0;
 	*src = buf;

@@ -193,18 +193,18 @@ sl_rc sl_registry_pkg_runnable(const sl_registry *g, const char *name,
 		return sl_error(SL_EINTEGRITY,
 		                _("%s %s: no install of it by an admin is in "
 		                  "the audit log"),
-		                sl_pkg_kind_name(kind), name);
+		                sl_pkg_kind_said(kind), name);
 	const sl_reg_key *k = find(&g->keys, p->signer, NULL);
 	if (!k)
 		return sl_error(
 		    SL_EINTEGRITY,
 		    _("%s %s: its signing key %s was never trusted"),
-		    sl_pkg_kind_name(kind), name, p->signer);
+		    sl_pkg_kind_said(kind), name, p->signer);
 	if (k->revoked)
 		return sl_error(SL_EINTEGRITY,
 		                _("%s %s: its signing key %s has been revoked, "
 		                  "so it no longer runs"),
-		                sl_pkg_kind_name(kind), name, p->signer);
+		                sl_pkg_kind_said(kind), name, p->signer);
 	if (out)
 		*out = p;
 	return SL_OK;

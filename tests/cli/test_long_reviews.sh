@@ -136,6 +136,8 @@ check "an auditor named to a team: the role in Chinese" grep -q "审计员" "$ER
 check "... not its code" bash -c "! grep -q 'auditor' '$ERR'"
 expect_rc 4 as lead case assign "$ZC" aud m2
 check "... and in English, in words" grep -q "'aud' has the role auditor" "$ERR"
+expect_rc 5 zh as root script remove nonexist
+check "a package's kind in a Chinese sentence is a word, not its code" grep -q "没有安装脚本“nonexist”" "$ERR"
 expect_rc 4 zh as lead case resubmit "$ZC" "$T/zh.json"
 check "a state refusal names the state and the step in Chinese" \
 	grep -q "处于“审理中”状态，不能登记重新移送" "$ERR"

@@ -179,6 +179,8 @@ typedef enum {
 } sl_pkg_kind;
 /* "plugin", "script", "rules", "template" */
 const char *sl_pkg_kind_name(sl_pkg_kind k);
+/* The same as a person reads it, in their language (messages only): 插件 */
+const char *sl_pkg_kind_said(sl_pkg_kind k);
 
 #define SL_PKG_NAME_MAX 64
 #define SL_PKG_FILE_MAX 128
