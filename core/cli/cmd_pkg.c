@@ -10,15 +10,7 @@
 /* "plugin", "script", "rules", "template" in the user's language */
 static const char *kind_label(sl_pkg_kind kind)
 {
-	static const char *const codes[] = {"plugin", "script", "rules",
-	                                    "template"};
-	static const char *const ids[] = {
-	    NC_("package kind", "plugin"),
-	    NC_("package kind", "script"),
-	    NC_("package kind", "rules"),
-	    NC_("package kind", "template"),
-	};
-	return cli_label(sl_pkg_kind_name(kind), codes, ids, CLI_COUNT(codes));
+	return sl_pkg_kind_said(kind);
 }
 
 static int pkg_install(sl_cli *g, sl_pkg_kind kind, const char *dir)
