@@ -352,6 +352,47 @@ static sl_rc template_ok(const char *src, const sl_manifest *m)
 	                m->name, why);
 }
 
+/* The payload of dir into STORE.pkg/NAME@VERSION/ (vdir, ours and
+ * private) as dst, hashed as it is copied. same: the version in force
+ * again, with its own bytes: copied beside the file in force, then put in
+ * its place at once (which mends a file lost or damaged since); at no
+ * instant is there no file, or another's bytes, under the name the log
+ * gives. */
+static sl_rc place(sl_store *s, const char *dir, const sl_manifest *m, int same,
+                   char vdir[PATH_MAX], char dst[PATH_MAX])
+{
+	char top[PATH_MAX], src[PATH_MAX];
+	sl_rc rc;
+	if (snprintf(src, sizeof src, "%s/%s", dir, m->file) >= (int)sizeof src)
+		return sl_error(SL_EINPUT, _("path too long"));
+	if (m->kind == SL_PKG_TEMPLATE && (rc = template_ok(src, m)))
+		return rc;
+	snprintf(top, sizeof top, "%s.pkg", sl_store_path(s));
+	if ((rc = sl_dir_ensure(top, 0700)) ||
+	    (rc = sl_pkg_path(s, m, dst, PATH_MAX)))
+		return rc;
+	snprintf(vdir, PATH_MAX, "%s.pkg/%s@%lld", sl_store_path(s), m->name,
+	         m->version);
+	if ((rc = sl_dir_ensure(vdir, 0700)))
+		return rc;
+	if (!same) {
+		unlink(dst); /* an unfinished install of this version: not in
+		                force, nothing names it */
+		return copy_verified(src, dst, m);
+	}
+	char tmp[PATH_MAX];
+	if (snprintf(tmp, sizeof tmp, "%s.new", dst) >= (int)sizeof tmp)
+		return sl_error(SL_EINPUT, _("path too long"));
+	unlink(tmp);
+	if ((rc = copy_verified(src, tmp, m)))
+		return rc;
+	if (rename(tmp, dst) != 0) {
+		rc = sl_error(SL_ESYS, _("%s: %s"), dst, strerror(errno));
+		unlink(tmp);
+	}
+	return rc;
+}
+
 sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
                      sl_pkg_info *out)
 {
@@ -405,45 +446,9 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 		                  "script may be"),
 		                pi.m.name, SL_SCRIPT_MAX / 1024);
 
-	char top[PATH_MAX], vdir[PATH_MAX], dst[PATH_MAX], src[PATH_MAX];
-	if (snprintf(src, sizeof src, "%s/%s", dir, pi.m.file) >=
-	    (int)sizeof src)
-		return sl_error(SL_EINPUT, _("path too long"));
-	if (kind == SL_PKG_TEMPLATE && (rc = template_ok(src, &pi.m)))
+	char vdir[PATH_MAX], dst[PATH_MAX];
+	if ((rc = place(s, dir, &pi.m, same, vdir, dst)))
 		return rc;
-	/* STORE.pkg/ and STORE.pkg/NAME@VERSION/, ours and private */
-	snprintf(top, sizeof top, "%s.pkg", sl_store_path(s));
-	if ((rc = sl_dir_ensure(top, 0700)))
-		return rc;
-	if ((rc = sl_pkg_path(s, &pi.m, dst, sizeof dst)))
-		return rc;
-	snprintf(vdir, sizeof vdir, "%s.pkg/%s@%lld", sl_store_path(s),
-	         pi.m.name, pi.m.version);
-	if ((rc = sl_dir_ensure(vdir, 0700)))
-		return rc;
-	if (same) {
-		/* the same bytes again: copied beside the file in force, then
-		 * put in its place at once (which mends a file lost or
-		 * damaged since); at no instant is there no file, or another's
-		 * bytes, under the name the log gives */
-		char tmp[PATH_MAX];
-		if (snprintf(tmp, sizeof tmp, "%s.new", dst) >= (int)sizeof tmp)
-			return sl_error(SL_EINPUT, _("path too long"));
-		unlink(tmp);
-		if ((rc = copy_verified(src, tmp, &pi.m)))
-			return rc;
-		if (rename(tmp, dst) != 0) {
-			rc = sl_error(SL_ESYS, _("%s: %s"), dst,
-			              strerror(errno));
-			unlink(tmp);
-			return rc;
-		}
-	} else {
-		unlink(dst); /* an unfinished install of this version: not in
-		                force, nothing names it */
-		if ((rc = copy_verified(src, dst, &pi.m)))
-			return rc;
-	}
 
 	/* A rules package replaces the rules in force, in the same
 	 * transaction; its document is read back from the verified copy. */
