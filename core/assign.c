@@ -21,6 +21,15 @@
 #include "transition.h"
 #include "users.h"
 
+/* Refusals policy does not phrase: literals, both for gettext and for the
+ * format checks, logged untranslated (guard.h) and said translated. */
+#define FEW_ELIGIBLE                                                           \
+	N_("not permitted: only %zu eligible reviewers in zone '%s' for "      \
+	   "case %s (asked for %zu)")
+#define TEAM_TOO_SMALL                                                         \
+	N_("not permitted: a review team needs at least %d reviewers "         \
+	   "(审理组不少于%d人); %zu named")
+
 #define MAX_TEAM 32
 
 typedef struct {
@@ -132,13 +141,10 @@ static sl_rc pick(sl_store *s, const sl_case_rec *c, size_t n, team_t *t)
 	}
 	sqlite3_finalize(st);
 	if (picked < n) {
-		static const char *const fmt =
-		    N_("not permitted: only %zu eligible reviewers in zone "
-		       "'%s' for case %s (asked for %zu)");
 		char msg[384], logged[384];
-		snprintf(msg, sizeof msg, _(fmt), picked, c->zone, c->case_id,
-		         n);
-		snprintf(logged, sizeof logged, fmt, picked, c->zone,
+		snprintf(msg, sizeof msg, _(FEW_ELIGIBLE), picked, c->zone,
+		         c->case_id, n);
+		snprintf(logged, sizeof logged, FEW_ELIGIBLE, picked, c->zone,
 		         c->case_id, n);
 		return sl_guard_deny(s, SL_ACT_CASE_ASSIGN, c->case_id, msg,
 		                     logged);
@@ -164,12 +170,11 @@ static sl_rc choose(sl_store *s, const sl_case_rec *c, const sl_assign_req *rq,
 	if (rq->auto_n && (rc = pick(s, c, rq->auto_n, t)))
 		return rc;
 	if ((int)t->n < min_team) {
-		static const char *const fmt =
-		    N_("not permitted: a review team needs at least %d "
-		       "reviewers (审理组不少于%d人); %zu named");
 		char msg[384], logged[384];
-		snprintf(msg, sizeof msg, _(fmt), min_team, min_team, t->n);
-		snprintf(logged, sizeof logged, fmt, min_team, min_team, t->n);
+		snprintf(msg, sizeof msg, _(TEAM_TOO_SMALL), min_team, min_team,
+		         t->n);
+		snprintf(logged, sizeof logged, TEAM_TOO_SMALL, min_team,
+		         min_team, t->n);
 		return sl_guard_deny(s, SL_ACT_CASE_ASSIGN, c->case_id, msg,
 		                     logged);
 	}
