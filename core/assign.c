@@ -339,6 +339,9 @@ static sl_rc extend_once(sl_store *s, const char *case_id, int days,
 	                             c.deadline_ms, days)
 	             : c.deadline_ms;
 	sl_rules_free(rules);
+	if (days > 0 &&
+	    !sl_clock_move_plausible(c.deadline_ms, deadline, days * SL_DAY_MS))
+		return sl_case_limit_misled(case_id);
 	if (days < 1 || c.extended_days + days > max)
 		return sl_error(
 		    SL_EINPUT,

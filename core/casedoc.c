@@ -52,9 +52,9 @@ static const char *const STATES[][2] = {{"received", "已接收"},
                                         {"deferred", "暂缓受理"},
                                         {"refused", "不予受理"},
                                         {"in_review", "审理中"},
-                                        {"returned", "退回补查中"},
+                                        {"returned", "已退回"},
                                         {"deliberated", "已集体审议"},
-                                        {"signed_off", "已审结签署"},
+                                        {"signed_off", "已签发"},
                                         {NULL, NULL}};
 static const char *const SEVERITIES[][2] = {
     {"blocker", "阻断"}, {"warning", "警示"}, {"note", "提示"}, {NULL, NULL}};

@@ -142,3 +142,12 @@ sl_rc sl_case_claim(sl_store *s, int64_t ref, json_t *details)
 	sqlite3_finalize(st);
 	return rc;
 }
+
+sl_rc sl_case_limit_misled(const char *case_id)
+{
+	return sl_error(SL_EINTEGRITY,
+	                _("the review limit of case %s does not agree with "
+	                  "its deadline: the store was changed outside "
+	                  "shenli (run audit verify)"),
+	                case_id);
+}

@@ -49,4 +49,10 @@ sl_case_ref sl_case_ref_of(const sl_case_rec *c);
  * act on it (replay.h). */
 sl_rc sl_case_claim(sl_store *s, int64_t ref, json_t *details);
 
+/* SL_EINTEGRITY: the limit worked out from case_id's row is not one the
+ * log could hold (clock.h: sl_clock_move_plausible), so the row was
+ * changed outside shenli. The command writes nothing, so that no honest
+ * entry carries the change; audit verify finds the row. */
+sl_rc sl_case_limit_misled(const char *case_id);
+
 #endif

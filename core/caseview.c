@@ -699,6 +699,11 @@ sl_rc sl_case_show(sl_store *s, const char *case_id, sl_caseview **out)
 		return rc;
 	}
 	sh->v = *cv;
+	if ((rc =
+	         sl_opinions_readable(s, ref, case_id, &sh->v.opinions_open))) {
+		sl_caseview_free(&sh->v);
+		return rc;
+	}
 	*out = &sh->v;
 	return SL_OK;
 }
@@ -710,6 +715,38 @@ void sl_caseview_free(sl_caseview *v)
 	shown *sh = (shown *)v;
 	sl_casereader_free(sh->r);
 	free(sh);
+}
+
+/* o[code] = name, where both are known (a code met twice is named once). */
+static void name_of(json_t *o, const char *code, const char *name)
+{
+	if (o && code && name)
+		json_object_set_new(o, code, json_string(name));
+}
+
+/* Each code the case uses, mapped to its Chinese name (v->labels), so
+ * that a page shows names without a vocabulary of its own. */
+static json_t *labels_json(const sl_caseview *v)
+{
+	const shenli_case *c = v->c;
+	const sl_case_labels *l = &v->labels;
+	json_t *vi = json_object(), *ev = json_object(), *doc = json_object();
+	json_t *dis = json_object(), *cir = json_object();
+	for (size_t i = 0; l->violation && i < c->n_facts; i++)
+		name_of(vi, c->facts[i].violation, l->violation[i]);
+	for (size_t i = 0; l->evidence && i < c->n_evidence; i++)
+		name_of(ev, c->evidence[i].kind, l->evidence[i]);
+	for (size_t i = 0; l->document && i < c->n_documents; i++)
+		name_of(doc, c->documents[i].kind, l->document[i]);
+	for (size_t i = 0; l->discipline && i < c->proposal.n_disciplines; i++)
+		name_of(dis, c->proposal.disciplines[i], l->discipline[i]);
+	for (size_t i = 0; l->circumstance && i < c->proposal.n_circumstances;
+	     i++)
+		name_of(cir, c->proposal.circumstances[i], l->circumstance[i]);
+	return json_pack("{s:s?, s:s?, s:o*, s:o*, s:o*, s:o*, s:o*, s:s?}",
+	                 "agency", l->agency, "zone", l->zone, "violations", vi,
+	                 "evidence", ev, "documents", doc, "disciplines", dis,
+	                 "circumstances", cir, "form", l->form);
 }
 
 json_t *sl_case_show_json(const sl_caseview *v)
@@ -736,10 +773,14 @@ json_t *sl_case_show_json(const sl_caseview *v)
 	    dossier ? dossier : json_null(), "dossier_sha256",
 	    v->dossier_sha256, "dossier_rev", v->rev, "signed_head",
 	    v->signed_head);
-	if (o)
+	if (o) {
 		json_object_set_new(o, "days_left",
 		                    v->has_days_left
 		                        ? json_integer(v->days_left)
 		                        : json_null());
+		json_object_set_new(o, "opinions_open",
+		                    json_boolean(v->opinions_open));
+		json_object_set_new(o, "labels", labels_json(v));
+	}
 	return o;
 }

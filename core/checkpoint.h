@@ -15,7 +15,9 @@
  * delete it: the user's next unlock then checks more of the log, never
  * less of it, and finds the same answer. (What an older checkpoint could
  * hide is a rewrite of the log by its own last writer between the two
- * heads; anchors and audit verify catch that; see SECURITY.md.)
+ * heads; and the whole store put back, every checkpoint with it, hides
+ * every transaction since its copy. Only an anchor noted outside the
+ * store catches those: audit verify --anchor; see SECURITY.md.)
  */
 #ifndef SHENLI_CHECKPOINT_H
 #define SHENLI_CHECKPOINT_H

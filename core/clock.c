@@ -121,6 +121,13 @@ int64_t sl_clock_move(const sl_rules *r, int64_t accepted_ms, int limit_days,
 	return to > deadline_ms ? to : deadline_ms;
 }
 
+int sl_clock_move_plausible(int64_t old, int64_t moved, int64_t by_ms)
+{
+	const int64_t roll = 32 * SL_DAY_MS;
+	return moved >= old + (by_ms > roll ? by_ms - roll : 0) &&
+	       moved <= old + by_ms + roll;
+}
+
 int sl_clock_days_apart(int64_t from_ms, int64_t to_ms)
 {
 	char a[11], b[11];

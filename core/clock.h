@@ -36,6 +36,14 @@ int64_t sl_clock_resume(const sl_rules *r, int64_t deadline_ms,
  * does. Never earlier than deadline_ms. */
 int64_t sl_clock_move(const sl_rules *r, int64_t accepted_ms, int limit_days,
                       int64_t deadline_ms, int days);
+/* Whether a limit moved from old to moved by a span of by_ms (the days an
+ * extension adds, or the time a returned case was away) lies where
+ * sl_clock_move can put it: not before old and the span less the 32 days
+ * a calendar may have rolled the old limit on, nor after old, the span
+ * and 32 days more. The replay holds the log to this; a command that
+ * would write a limit outside it was misled by a store changed outside
+ * shenli. */
+int sl_clock_move_plausible(int64_t old, int64_t moved, int64_t by_ms);
 /* Calendar days from the local day of from_ms to that of to_ms (0 if the
  * same day or earlier): a case returned on the 8th and resubmitted on the
  * 10th was away 2 days, whatever the hours. */

@@ -709,6 +709,23 @@ static sl_rc index_ids(const struct ctx *c, const char *list,
 	return SL_OK;
 }
 
+/* A ref (a finding's, an outline item's) names a fact or an evidence item
+ * by its id alone: one id naming both would make it name either. */
+static sl_rc ids_distinct(const struct ctx *c)
+{
+	const sl_dossier *d = c->d;
+	for (size_t i = 0; i < d->n_evidence; i++)
+		if (sl_dossier_find_fact(d, d->evidence[i].id)) {
+			char at[AT_LEN], v[SHOW_LEN];
+			snprintf(at, sizeof at, "evidence[%zu].id", i);
+			return bad(c, at,
+			           _("'%s' is a fact's id too: ids are unique "
+			             "in the case"),
+			           show(v, d->evidence[i].id));
+		}
+	return SL_OK;
+}
+
 /*** the sections of a dossier ***/
 
 static sl_rc parse_head(const struct ctx *c, const json_t *root)
@@ -1138,6 +1155,8 @@ sl_rc sl_dossier_parse(const char *buf, size_t len, const char *name,
 		rc = parse_facts(&c, root);
 	if (!rc)
 		rc = parse_evidence(&c, root);
+	if (!rc)
+		rc = ids_distinct(&c);
 	if (!rc)
 		rc = parse_proposal(&c, root);
 	if (!rc)

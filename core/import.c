@@ -254,9 +254,15 @@ static sl_rc audit_intake(sl_importer *im, const sl_rows *pp, const char *zone,
 	    (json_int_t)sl_rules_version(im->rules));
 	if (!det)
 		return sl_error(SL_ESYS, _("out of memory"));
-	if (dec == SL_INTAKE_ACCEPTED)
+	if (dec == SL_INTAKE_ACCEPTED) {
 		json_object_set_new(det, "deadline_ms",
 		                    json_integer(im->deadline));
+		/* the limit's days, which later limits are counted from: the
+		 * replay derives cases.limit_days from these */
+		json_object_set_new(
+		    det, "limit_days",
+		    json_integer(sl_rules_limit_days(im->rules)));
+	}
 	sl_rc rc = sl_audit(im->s, "case.intake", d->case_id, det);
 	json_decref(det);
 	return rc;

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "guard.h"
 #include "lifecycle.h"
+#include "registry.h"
 #include "rules.h"
 #include "store.h"
 
@@ -628,6 +629,18 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
 		      "refused, in_review, returned, deliberated, "
 		      "signed_off"),
 		    f->state);
+	/* a mistyped code lists nothing: say so rather than show an empty
+	 * list as if there were no such cases */
+	const sl_registry *g = sl_store_registry(s);
+	if (f->zone && !sl_registry_zone(g, f->zone))
+		return sl_error(SL_EINPUT, _("no zone '%s' (zone list)"),
+		                f->zone);
+	if (f->agency && !sl_registry_agency(g, f->agency))
+		return sl_error(SL_EINPUT, _("no agency '%s' (agency list)"),
+		                f->agency);
+	if (f->assignee && strcmp(f->assignee, "me") &&
+	    !sl_registry_user(g, f->assignee))
+		return sl_error(SL_EINPUT, _("no user '%s'"), f->assignee);
 	const sl_actor *who = sl_store_actor(s);
 	sl_case_filter fm = *f;
 	if (f->assignee && !strcmp(f->assignee, "me"))

@@ -396,21 +396,27 @@ static sl_rc panel_ready(sl_store *s, int64_t ref, const char *case_id)
 	int min_team = sl_rules_min_team(r);
 	sl_rules_free(r);
 	sqlite3_stmt *st;
-	if (sl_db_prepare(s,
-	                  "SELECT checked_rev = rev, (SELECT count(DISTINCT"
-	                  " o.author) FROM opinions o JOIN assignments a ON"
-	                  " a.case_ref = o.case_ref AND a.user_id = o.author"
-	                  " WHERE o.case_ref = c.id AND o.panel = 0)"
-	                  " FROM cases c WHERE c.id = ?",
+	if (sl_db_prepare(s, "SELECT checked_rev = rev FROM cases WHERE id = ?",
 	                  &st))
 		return sl_db_err(s, _("reading a case"));
 	sqlite3_bind_int64(st, 1, ref);
 	int step = sqlite3_step(st);
 	int checked = step == SQLITE_ROW && sqlite3_column_int(st, 0);
-	int opinions = step == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
 	sqlite3_finalize(st);
 	if (step != SQLITE_ROW)
 		return sl_db_err(s, _("reading a case"));
+	/* the opinions in force: one a re-assignment withdrew does not
+	 * count, though its author is on the team again */
+	sl_opinions_res in = {NULL, 0, sl_pool_new()};
+	rc = in.mem_
+	         ? sl_opinions_load(s, ref, case_id, 0, in.mem_, &in.v, &in.n)
+	         : sl_error(SL_ESYS, _("out of memory"));
+	int opinions = 0;
+	for (size_t i = 0; !rc && i < in.n; i++)
+		opinions += !in.v[i].panel;
+	sl_opinions_res_free(&in);
+	if (rc)
+		return rc;
 	if (!checked)
 		return sl_error(SL_EPERM,
 		                _("case %s: the checks have not run on the "
@@ -522,14 +528,35 @@ typedef struct {
 	int64_t seq;
 	char author[SL_ID_MAX + 1];
 	int panel;
+	int taken_off; /* a later re-assignment left its author off the team */
 	uint8_t sha[SL_SHA256_LEN], sig[SL_ED25519_SIG_LEN];
 } logged;
+
+/* A re-assignment (a case.assign entry's details d) withdraws the opinion
+ * of every reviewer it leaves off the team, for good: one put back on
+ * the team later records a new opinion, on the case as it then stands. */
+static void reassigned(logged *v, size_t n, const json_t *d)
+{
+	const json_t *team = json_object_get(d, "team");
+	for (size_t i = 0; i < n; i++) {
+		int on = v[i].panel;
+		size_t j;
+		const json_t *m;
+		json_array_foreach(team, j, m)
+		{
+			on |= json_is_string(m) &&
+			      !strcmp(json_string_value(m), v[i].author);
+		}
+		v[i].taken_off |= !on;
+	}
+}
 
 /*
  * The opinions the log recorded for a case, oldest first. The log, not the
  * opinions table, says which opinion is whose and which is the latest: a
  * row put back or re-ordered in the table by someone holding the data key
  * changes nothing here, and a row that differs from its entry is refused.
+ * The case's re-assignments are read with them (reassigned()).
  */
 static sl_rc logged_opinions(sl_store *s, const char *case_id, logged **out,
                              size_t *n)
@@ -540,7 +567,7 @@ static sl_rc logged_opinions(sl_store *s, const char *case_id, logged **out,
 	if (sl_db_prepare(s,
 	                  "SELECT seq, actor, action, details FROM audit"
 	                  " WHERE object = ? AND action IN"
-	                  " ('review.opinion', 'review.panel')"
+	                  " ('review.opinion', 'review.panel', 'case.assign')"
 	                  " ORDER BY seq",
 	                  &st))
 		return sl_db_err(s, _("reading the audit log"));
@@ -549,27 +576,34 @@ static sl_rc logged_opinions(sl_store *s, const char *case_id, logged **out,
 	sl_rc rc = SL_OK;
 	int step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *action = (const char *)sqlite3_column_text(st, 2);
+		json_error_t jerr;
+		json_t *d = json_loads((const char *)sqlite3_column_text(st, 3),
+		                       0, &jerr);
+		if (action && !strcmp(action, "case.assign")) {
+			reassigned(*out, *n, d);
+			json_decref(d);
+			continue;
+		}
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 8;
 			logged *nv = realloc(*out, cap * sizeof *nv);
 			if (!nv) {
+				json_decref(d);
 				rc = sl_error(SL_ESYS, _("out of memory"));
 				break;
 			}
 			*out = nv;
 		}
 		logged *l = &(*out)[*n];
-		json_error_t jerr;
-		json_t *d = json_loads((const char *)sqlite3_column_text(st, 3),
-		                       0, &jerr);
+		memset(l, 0, sizeof *l);
 		const char *sh =
 		    json_string_value(json_object_get(d, "sha256"));
 		const char *sg = json_string_value(json_object_get(d, "sig"));
 		l->seq = sqlite3_column_int64(st, 0);
 		snprintf(l->author, sizeof l->author, "%s",
 		         sqlite3_column_text(st, 1));
-		l->panel = !strcmp((const char *)sqlite3_column_text(st, 2),
-		                   "review.panel");
+		l->panel = action && !strcmp(action, "review.panel");
 		if (!sh || !sg || sl_unhex(sh, l->sha, sizeof l->sha) ||
 		    sl_unhex(sg, l->sig, sizeof l->sig))
 			rc = sl_error(SL_EINTEGRITY,
@@ -757,7 +791,8 @@ sl_rc sl_opinions_load(sl_store *s, int64_t ref, const char *case_id,
 	for (size_t i = 0; !rc && i < nv; i++) {
 		/* a reviewer taken off the team: their opinion stays in the
 		 * history, withdrawn by the re-assignment */
-		int gone = !v[i].panel && !on_team(s, ref, v[i].author);
+		int gone = !v[i].panel &&
+		           (v[i].taken_off || !on_team(s, ref, v[i].author));
 		int force = latest(v, nv, i) && !gone;
 		if (!history && !force)
 			continue;
@@ -795,6 +830,32 @@ sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
 	return rc;
 }
 
+/* Whether me has an opinion of their own in force among v (the panel's
+ * collective one is nobody's own). */
+static int own_recorded(const sl_actor *me, const sl_opinion *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].author, me->id) && !v[i].panel)
+			return 1;
+	return 0;
+}
+
+sl_rc sl_opinions_readable(sl_store *s, int64_t ref, const char *case_id,
+                           int *open)
+{
+	*open = 0;
+	sl_opinions_res r = {NULL, 0, sl_pool_new()};
+	sl_rc rc =
+	    r.mem_ ? sl_opinions_load(s, ref, case_id, 0, r.mem_, &r.v, &r.n)
+	           : sl_error(SL_ESYS, _("out of memory"));
+	const sl_actor *me = sl_store_actor(s);
+	if (!rc)
+		*open = sl_policy_team_opinions(
+		            me, own_recorded(me, r.v, r.n)) == SL_ALLOW;
+	sl_opinions_res_free(&r);
+	return rc;
+}
+
 sl_rc sl_review_opinions(sl_store *s, const char *case_id, sl_opinions_res *out)
 {
 	memset(out, 0, sizeof *out);
@@ -811,10 +872,8 @@ sl_rc sl_review_opinions(sl_store *s, const char *case_id, sl_opinions_res *out)
 		return rc;
 	}
 	const sl_actor *me = sl_store_actor(s);
-	int mine = 0;
-	for (size_t i = 0; i < out->n; i++)
-		mine |= !strcmp(out->v[i].author, me->id) && !out->v[i].panel;
-	sl_verdict v = sl_policy_team_opinions(me, mine);
+	sl_verdict v =
+	    sl_policy_team_opinions(me, own_recorded(me, out->v, out->n));
 	if (v) {
 		sl_opinions_res_free(out);
 		sl_case_ref c = {.case_id = case_id};

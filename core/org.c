@@ -45,6 +45,15 @@ sl_rc sl_agency_zone(sl_store *s, const char *code, int *found,
 /* One row of zones or agencies written (sql, its parameters: NULL binds
  * NULL) and its entry, in one transaction, on the state the checks read:
  * the row must change, or nothing is written. */
+/* "zone" or "agency" (what) as the reader says it, for the messages that
+ * name either. */
+static const char *org_said(const char *what)
+{
+	return !strcmp(what, "zone")
+	           ? sl_said(NC_("organisation", "zone"), what)
+	           : sl_said(NC_("organisation", "agency"), what);
+}
+
 static sl_rc write_org(sl_store *s, const char *sql, const char *const p[3],
                        const char *what, const char *code, const char *action,
                        json_t *d)
@@ -68,7 +77,7 @@ static sl_rc write_org(sl_store *s, const char *sql, const char *const p[3],
 		rc = step != SQLITE_DONE
 		         ? sl_db_err(s, what)
 		         : sl_error(SL_EINPUT, _("%s '%s' already exists"),
-		                    what, code);
+		                    org_said(what), code);
 		goto fail;
 	}
 	if ((rc = sl_audit(s, action, code, d)) || (rc = sl_tx_commit(s)))
@@ -125,13 +134,13 @@ static sl_rc add_once(sl_store *s, const char *what, const char *code,
 		    SL_EINPUT,
 		    _("invalid %s code '%s': 1-32 of A-Z, a-z, 0-9, '_', "
 		      "'-'"),
-		    what, code);
+		    org_said(what), code);
 	if (!sl_name_valid(name))
 		return sl_error(
 		    SL_EINPUT,
 		    _("invalid %s name: 1-%d bytes of UTF-8 text without "
 		      "control characters"),
-		    what, SL_NAME_MAX);
+		    org_said(what), SL_NAME_MAX);
 	int found = 0;
 	char z[SL_CODE_MAX + 1];
 	rc = zone ? sl_agency_zone(s, code, &found, z)
@@ -151,8 +160,8 @@ static sl_rc add_once(sl_store *s, const char *what, const char *code,
 	if (found && zone) /* in no zone, and given one that is there */
 		return place(s, code, name, zone);
 	if (found)
-		return sl_error(SL_EINPUT, _("%s '%s' already exists"), what,
-		                code);
+		return sl_error(SL_EINPUT, _("%s '%s' already exists"),
+		                org_said(what), code);
 	const char *p[3] = {code, name, zone && *zone ? zone : NULL};
 	return write_org(
 	    s,

@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "canon.h"
+#include "clock.h"
 #include "jsonmem.h"
 #include "lifecycle.h"
 #include "names.h"
 #include "osacct.h"
 #include "policy.h"
+#include "rules.h"
 #include "text.h"
 
 /* ---- the replayed cases (full mode) ------------------------------------ */
@@ -46,6 +48,7 @@ typedef struct {
 	const char *agency, *zone; /* interned; zone NULL if none */
 	sl_state state;
 	int rev, checked_rev, returns, extended;
+	int limit; /* the review limit's days: LIMIT_NONE or LIMIT_UNKNOWN */
 	int64_t received, accepted, deadline, paused, signed_ms; /* 0: NULL */
 	const char *signed_head;                                 /* interned */
 	const char *reasons;                                     /* interned */
@@ -60,6 +63,11 @@ typedef struct {
 	size_t n_op;
 	int64_t ref; /* rowid, found when comparing */
 } m_case;
+
+/* m_case.limit of a case never accepted (cases.limit_days is NULL), and of
+ * one whose limit a log written before the limit was logged cannot tell. */
+#define LIMIT_NONE (-1)
+#define LIMIT_UNKNOWN (-2)
 
 /* Strings that repeat across cases (agencies, zones, user ids, kinds,
  * accepted cases' "[]") are kept once. */
@@ -86,6 +94,11 @@ struct sl_replay {
 	interns share;
 	int64_t first_row, last_row;
 	int64_t case_entries; /* entries of a replayed case applied */
+	/* the rules in force at the end, borrowed (sl_replay_set_rules), and
+	 * their digest: an entry made under the same document is held to its
+	 * limits */
+	const sl_rules *rules;
+	uint8_t rules_sha[SL_SHA256_LEN];
 	interns in;
 	sl_hasher *h;
 	/* the details of the entry being applied: parsed into this arena,
@@ -271,6 +284,14 @@ void sl_replay_free(sl_replay *r)
 	sl_hasher_free(r->h);
 	sl_arena_free(&r->details);
 	free(r);
+}
+
+void sl_replay_set_rules(sl_replay *r, const sl_rules *rules,
+                         const uint8_t sha[SL_SHA256_LEN])
+{
+	r->rules = rules;
+	if (rules)
+		memcpy(r->rules_sha, sha, SL_SHA256_LEN);
 }
 
 sl_registry *sl_replay_registry(sl_replay *r)
@@ -735,6 +756,20 @@ static int full(const ctx *x)
 	return x->r->mode == SL_REPLAY_FULL;
 }
 
+/* The rules an entry was made under, where they are known: the document
+ * in force now, if the log had put that same document in force when the
+ * entry was made. The log keeps only the digests of earlier documents, so
+ * an entry made under another one is held to no limits of the rules. */
+static const sl_rules *rules_then(const ctx *x)
+{
+	int64_t v;
+	uint8_t sha[SL_SHA256_LEN];
+	if (!x->r->rules || !sl_registry_rules(x->r->g, &v, sha) ||
+	    memcmp(sha, x->r->rules_sha, SL_SHA256_LEN))
+		return NULL;
+	return x->r->rules;
+}
+
 static sl_rc h_intake(ctx *x)
 {
 	sl_rc rc = role_allows(x, SL_ACT_CASE_IMPORT);
@@ -815,6 +850,16 @@ static sl_rc h_intake(ctx *x)
 			           _("accepted without a review limit"));
 		c->accepted = x->e->ts;
 		c->deadline = dl;
+		int64_t days;
+		c->limit = LIMIT_UNKNOWN;
+		if (has_int(x, "limit_days", &days)) {
+			if (days < 1 || days > 3650)
+				return bad(x, "%s",
+				           _("a review limit out of range"));
+			c->limit = (int)days;
+		}
+	} else {
+		c->limit = LIMIT_NONE;
 	}
 	return step(x, c,
 	            accepted   ? SL_EV_ACCEPT
@@ -861,6 +906,10 @@ static sl_rc h_assign(ctx *x)
 			if (!strcmp(v[j], v[i]))
 				rc = bad(x, _("names '%s' twice"), id);
 	}
+	const sl_rules *rl = rc || !full(x) ? NULL : rules_then(x);
+	if (rl && (int64_t)n < sl_rules_min_team(rl))
+		rc = bad(x, _("a team of %zu, fewer than the %d the rules ask"),
+		         n, sl_rules_min_team(rl));
 	if (rc || !full(x)) {
 		free(v);
 		return rc;
@@ -884,16 +933,22 @@ static sl_rc h_extend(ctx *x)
 		return bad(x, "%s", _("malformed extension"));
 	if (!full(x))
 		return SL_OK;
+	const sl_rules *rl = rules_then(x);
+	if (rl && k.c->extended + days > sl_rules_max_extension_days(rl))
+		return bad(x,
+		           _("extends by %lld days after %d: more than the %d "
+		             "the rules allow"),
+		           (long long)days, k.c->extended,
+		           sl_rules_max_extension_days(rl));
 	/* the limit counted from acceptance with the days more, moved on to
-	 * a working day once (clock.h: sl_clock_move): never earlier than
-	 * the old limit, which was rolled on by at most 30 days, nor later
-	 * than it plus the days and a roll; a day for daylight saving time */
-	if (dl < k.c->deadline + (days > 32 ? days - 32 : 0) * SL_DAY_MS ||
-	    dl > k.c->deadline + (days + 31) * SL_DAY_MS)
+	 * a working day once (clock.h: sl_clock_move) */
+	if (!sl_clock_move_plausible(k.c->deadline, dl, days * SL_DAY_MS))
 		return bad(x, "%s",
 		           _("the new limit is not the old one plus the days"));
 	k.c->deadline = dl;
 	k.c->extended += (int)days;
+	if (k.c->limit >= 0)
+		k.c->limit += (int)days;
 	return step(x, k.c, SL_EV_EXTEND);
 }
 
@@ -946,6 +1001,10 @@ static sl_rc h_return(ctx *x)
 	m_case *c = k.c;
 	if (no != c->returns + 1)
 		return bad(x, "%s", _("returns out of order"));
+	const sl_rules *rl = rules_then(x);
+	if (rl && no > sl_rules_max_returns(rl))
+		return bad(x, _("return %lld: the rules allow at most %d"),
+		           (long long)no, sl_rules_max_returns(rl));
 	if ((rc = step(x, c, SL_EV_RETURN)))
 		return rc;
 	m_return *nr = realloc(c->ret, (c->n_ret + 1) * sizeof *nr);
@@ -986,6 +1045,27 @@ static sl_rc h_return(ctx *x)
 	}
 	c->returns++;
 	c->paused = x->e->ts;
+	return SL_OK;
+}
+
+/* A resubmission adds the calendar days the case was away to the review
+ * limit's days (returns.c): a day's count, from instants at most a day
+ * and a daylight-saving hour away from the time away on either side. */
+static sl_rc limit_moves(ctx *x, m_case *c, int64_t away)
+{
+	int64_t days;
+	if (c->limit < 0)
+		return SL_OK;
+	if (!has_int(x, "away_days", &days)) {
+		c->limit = LIMIT_UNKNOWN; /* a log from before the field */
+		return SL_OK;
+	}
+	int64_t slack = SL_DAY_MS + 2 * 3600 * 1000LL;
+	if (days < 0 || days > 36500 || days * SL_DAY_MS > away + slack ||
+	    days * SL_DAY_MS < away - slack)
+		return bad(x, "%s",
+		           _("the days away are not the time returned"));
+	c->limit += (int)days;
 	return SL_OK;
 }
 
@@ -1059,11 +1139,11 @@ static sl_rc h_resubmit(ctx *x)
 	rt->resubmitted_ms = x->e->ts;
 	/* the limit moves on by the days away, to a working day (clock.h),
 	 * worked out from acceptance: as for an extension (h_extend) */
-	if (dl < c->deadline +
-	             (away > 32 * SL_DAY_MS ? away - 32 * SL_DAY_MS : 0) ||
-	    dl > c->deadline + away + 32 * SL_DAY_MS)
+	if (!sl_clock_move_plausible(c->deadline, dl, away))
 		return bad(x, "%s",
 		           _("the limit does not move on by the time away"));
+	if ((rc = limit_moves(x, c, away)))
+		return rc;
 	c->deadline = dl;
 	c->paused = 0;
 	c->rev++;
@@ -1439,14 +1519,14 @@ static sl_rc prep_span(sqlite3 *db, const char *sql, const by_ref *b,
 static sl_rc cmp_cases(sl_replay *r, sqlite3 *db, by_ref *b)
 {
 	sqlite3_stmt *st;
-	sl_rc rc =
-	    prep_span(db,
-	              "SELECT id, case_id, agency, zone, state, rev,"
-	              " checked_rev, returns, received_ms, accepted_ms,"
-	              " deadline_ms, paused_ms, extended_days,"
-	              " signed_head, signed_ms, intake_reasons FROM cases"
-	              " WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
-	              b, &st);
+	sl_rc rc = prep_span(db,
+	                     "SELECT id, case_id, agency, zone, state, rev,"
+	                     " checked_rev, returns, received_ms, accepted_ms,"
+	                     " deadline_ms, paused_ms, extended_days,"
+	                     " signed_head, signed_ms, intake_reasons,"
+	                     " coalesce(limit_days, -1) FROM cases"
+	                     " WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+	                     b, &st);
 	if (rc)
 		return rc;
 	b->v = calloc(r->n + 1, sizeof *b->v);
@@ -1490,6 +1570,9 @@ static sl_rc cmp_cases(sl_replay *r, sqlite3 *db, by_ref *b)
 			rc = tdiff("cases", id, _("the sign-off's head"));
 		else if (!str_is(col_str(st, 15), c->reasons))
 			rc = tdiff("cases", id, _("intake reasons"));
+		else if (c->limit != LIMIT_UNKNOWN &&
+		         sqlite3_column_int(st, 16) != c->limit)
+			rc = tdiff("cases", id, _("the review limit's days"));
 	}
 	if (!rc && s != SQLITE_DONE)
 		rc = sl_sqlite_err(db, s, _("reading cases"));

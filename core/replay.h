@@ -89,6 +89,14 @@ sl_rc sl_replay_compare(sl_replay *r, sqlite3 *db);
  * the table holds twice. Always SL_EINTEGRITY (or a read error). */
 sl_rc sl_replay_unshared(sqlite3 *db, int64_t *bad_seq);
 
+/* Full mode: the rules document in force now (borrowed, to outlive the
+ * replay) and the SHA-256 of its bytes. Entries made while the log had
+ * this same document in force are held to its limits: the extensions'
+ * days, the team's size, the number of returns. Set before the first
+ * entry; without it no entry is held to them. */
+struct sl_rules;
+void sl_replay_set_rules(sl_replay *r, const struct sl_rules *rules,
+                         const uint8_t sha[SL_SHA256_LEN]);
 sl_registry *sl_replay_registry(sl_replay *r);
 /* Give the registry away (the replay keeps none). */
 sl_registry *sl_replay_take_registry(sl_replay *r);

@@ -7,6 +7,7 @@
 
 #include "casedoc.h"
 #include "doc.h"
+#include "returnletter.h"
 #include "zhtext.h"
 
 #define str sl_casedoc_str
@@ -201,6 +202,53 @@ static void sec_investigation(sl_doc *d, const sl_casedoc *src)
 	}
 }
 
+static const char *const EV_H[] = {"证据编号", "种类", "名称", "取得日期",
+                                   "来源"};
+static const double EV_W[] = {1, 1.4, 2.6, 1.3, 1.3};
+
+/* A row of an evidence table; ev NULL: the dossier has no item id. */
+static void evidence_row(sl_doc *d, const sl_casedoc *src, const char *id,
+                         const json_t *ev)
+{
+	char buf[64];
+	sl_casedoc_date(str(ev, "obtained_on"), buf, sizeof buf);
+	const char *row[] = {id,
+	                     ev ? sl_casedoc_evidence_kind(src, str(ev, "kind"))
+	                        : "卷中无此证据",
+	                     str(ev, "title"), ev ? buf : NULL,
+	                     str(ev, "source")};
+	sl_doc_rowv(d, row);
+}
+
+/* The evidence no fact cites, in the order of the dossier: the count of
+ * section 二 covers every item, so every item is listed somewhere. */
+static void uncited_evidence(sl_doc *d, const sl_casedoc *src)
+{
+	json_t *cited = json_object(), *f, *e;
+	size_t i, k, shown = 0;
+	json_array_foreach(json_object_get(src->view, "facts"), i, f)
+	{
+		json_array_foreach(json_object_get(f, "evidence"), k, e)
+		{
+			if (json_is_string(e))
+				json_object_set(cited, json_string_value(e),
+				                json_true());
+		}
+	}
+	json_array_foreach(json_object_get(src->view, "evidence"), i, e)
+	{
+		const char *id = str(e, "id");
+		if (id && json_object_get(cited, id))
+			continue;
+		if (!shown++) {
+			sl_doc_h2(d, "未被违纪事实引用的证据材料");
+			sl_doc_table(d, 5, EV_H, EV_W);
+		}
+		evidence_row(d, src, id, e);
+	}
+	json_decref(cited);
+}
+
 static void sec_facts(sl_doc *d, const sl_casedoc *src)
 {
 	const json_t *v = src->view;
@@ -239,26 +287,16 @@ static void sec_facts(sl_doc *d, const sl_casedoc *src)
 			sl_doc_put(d, "所称资金用途：");
 			sl_doc_put(d, str(f, "use"));
 		}
-		static const char *const H[] = {"证据编号", "种类", "名称",
-		                                "取得日期", "来源"};
-		static const double W[] = {1, 1.4, 2.6, 1.3, 1.3};
-		sl_doc_table(d, 5, H, W);
+		sl_doc_table(d, 5, EV_H, EV_W);
 		json_array_foreach(json_object_get(f, "evidence"), k, e)
 		{
 			const char *id = json_string_value(e);
-			const json_t *ev =
-			    id ? json_object_get(src->evidence, id) : NULL;
-			sl_casedoc_date(str(ev, "obtained_on"), buf,
-			                sizeof buf);
-			const char *row[] = {
-			    id,
-			    ev ? sl_casedoc_evidence_kind(src, str(ev, "kind"))
-			       : "卷中无此证据",
-			    str(ev, "title"), ev ? buf : NULL,
-			    str(ev, "source")};
-			sl_doc_rowv(d, row);
+			evidence_row(d, src, id,
+			             id ? json_object_get(src->evidence, id)
+			                : NULL);
 		}
 	}
+	uncited_evidence(d, src);
 }
 
 /* Each violation once, in the order of its first fact, with the facts
@@ -446,9 +484,11 @@ static void sec_opinions(sl_doc *d, const sl_casedoc *src)
 	}
 }
 
-/* Where each carried item was answered: "r.no" of its first return ->
- * the later item that answered it. Built once for the whole report. */
-static json_t *answered_later(const json_t *returns)
+/* The last copy of each carried item: "r.no" of the return that first
+ * listed it -> {r, no} of the latest return that lists it, where it was
+ * answered or withdrawn (an answer or a withdrawal marks every copy).
+ * Built once for the whole report. */
+static json_t *last_copies(const json_t *returns)
 {
 	json_t *m = json_object(), *ret, *it;
 	size_t i, k;
@@ -457,7 +497,7 @@ static json_t *answered_later(const json_t *returns)
 		json_array_foreach(json_object_get(ret, "items"), k, it)
 		{
 			const char *cf = str(it, "carried_from");
-			if (cf && json_is_true(json_object_get(it, "answered")))
+			if (cf)
 				json_object_set_new(
 				    m, cf,
 				    json_pack(
@@ -472,33 +512,145 @@ static json_t *answered_later(const json_t *returns)
 	return m;
 }
 
-static void put_resolution(sl_doc *d, const json_t *later, int r, int no,
+static void put_resolution(sl_doc *d, const json_t *last, int r, int no,
                            const json_t *item)
 {
 	char from[32];
 	snprintf(from, sizeof from, "%d.%d", r, no);
-	const json_t *at = json_object_get(later, from);
+	const json_t *at = json_object_get(last, from);
 	int ar = at ? (int)json_integer_value(json_object_get(at, "r")) : r;
 	int ano = at ? (int)json_integer_value(json_object_get(at, "no")) : no;
 	const json_t *w = json_object_get(item, "withdrawn");
-	if (json_is_true(json_object_get(item, "answered")) || at)
+	if (json_is_true(json_object_get(item, "answered")))
 		sl_doc_putf(d, "已通过第%d次退回第%d项补查解决", ar, ano);
 	else if (json_is_object(w))
-		sl_doc_putf(d, "审理组已撤回该项（理由：%s）",
+		sl_doc_putf(d, "已随第%d次退回第%d项撤回（理由：%s）", ar, ano,
 		            str(w, "reason") ? str(w, "reason") : "");
 	else
-		sl_doc_putf(d, "仍未解决（第%d次退回第%d项尚未补查）", r, no);
+		sl_doc_putf(d, "仍未解决（第%d次退回第%d项尚未补查）", ar, ano);
 }
 
-static void sec_findings(sl_doc *d, const sl_casedoc *src)
+static int by_bytes(const void *a, const void *b)
 {
-	const json_t *v = src->view, *returns = json_object_get(v, "returns");
-	sl_doc_h1(d, "审查发现及处理情况");
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "CHECK/CODE|ref,ref" (refs sorted): a finding as the outline item drawn
+ * from it names it, the key scripts/gate_findings.lua matches them by. */
+static void finding_key(const char *source, const json_t *refs, char *out,
+                        size_t cap)
+{
+	const char *r[64];
+	size_t n = 0, i, at;
+	json_t *x;
+	json_array_foreach(refs, i, x)
+	{
+		if (json_is_string(x) && n < 64)
+			r[n++] = json_string_value(x);
+	}
+	qsort(r, n, sizeof *r, by_bytes);
+	at = (size_t)snprintf(out, cap, "%s|", source);
+	for (i = 0; i < n && at < cap; i++)
+		at += (size_t)snprintf(out + at, cap - at, "%s%s", i ? "," : "",
+		                       r[i]);
+}
+
+/* The findings the outline settled, as gate_findings.lua decides it: a
+ * finding is settled when a copy of the item drawn from it was withdrawn
+ * with a reason; one whose item was answered but which the checks still
+ * find is not. key -> {r, no, reason} of the copy withdrawn, under
+ * "withdrawn", or of the copy answered, under "answered". */
+static json_t *settled_findings(const json_t *returns)
+{
+	json_t *items = json_object(), *ret, *it;
+	json_t *m = json_pack("{s:{}, s:{}}", "withdrawn", "answered");
+	size_t i, k;
+	char key[1024], rn[32];
+	json_array_foreach(returns, i, ret)
+	{
+		json_int_t r =
+		    json_integer_value(json_object_get(ret, "return_no"));
+		json_array_foreach(json_object_get(ret, "items"), k, it)
+		{
+			json_int_t no =
+			    json_integer_value(json_object_get(it, "no"));
+			snprintf(rn, sizeof rn, "%lld.%lld", (long long)r,
+			         (long long)no);
+			json_object_set(items, rn, it);
+			const json_t *origin = it,
+			             *w = json_object_get(it, "withdrawn");
+			const char *src = str(it, "source");
+			if (src && !strcmp(src, "carried"))
+				origin = json_object_get(
+				    items, str(it, "carried_from")
+				               ? str(it, "carried_from")
+				               : "");
+			if (!origin || !str(origin, "source"))
+				continue;
+			finding_key(str(origin, "source"),
+			            json_object_get(origin, "refs"), key,
+			            sizeof key);
+			const char *how = NULL;
+			if (json_is_object(w) && str(w, "reason") &&
+			    *str(w, "reason"))
+				how = "withdrawn";
+			else if (json_is_true(json_object_get(it, "answered")))
+				how = "answered";
+			if (how)
+				json_object_set_new(
+				    json_object_get(m, how), key,
+				    json_pack("{s:I, s:I, s:s?}", "r", r, "no",
+				              no, "reason", str(w, "reason")));
+		}
+	}
+	json_decref(items);
+	return m;
+}
+
+/* What became of a finding of the last check run: settled by a withdrawn
+ * item, answered but still found, or open. */
+static void put_finding_state(sl_doc *d, const json_t *settled, const json_t *f)
+{
+	const char *sev = str(f, "severity");
+	int blocker = sev && !strcmp(sev, "blocker");
+	char src[256], key[1024];
+	snprintf(src, sizeof src, "%s/%s",
+	         str(f, "check") ? str(f, "check") : "?",
+	         str(f, "code") ? str(f, "code") : "?");
+	const json_t *refs = json_object_get(f, "refs");
+	json_t *std = json_pack("[s?]", str(f, "standard"));
+	finding_key(src, json_array_size(refs) ? refs : std, key, sizeof key);
+	json_decref(std);
+	const json_t *w =
+	    json_object_get(json_object_get(settled, "withdrawn"), key);
+	const json_t *a =
+	    json_object_get(json_object_get(settled, "answered"), key);
+	if (w) {
+		sl_doc_putf(
+		    d, "已随第%lld次退回第%lld项撤回（理由：%s）",
+		    (long long)json_integer_value(json_object_get(w, "r")),
+		    (long long)json_integer_value(json_object_get(w, "no")),
+		    str(w, "reason") ? str(w, "reason") : "");
+		return;
+	}
+	if (a)
+		sl_doc_putf(
+		    d, "第%lld次退回第%lld项已补查，但检查仍发现该问题；",
+		    (long long)json_integer_value(json_object_get(a, "r")),
+		    (long long)json_integer_value(json_object_get(a, "no")));
+	sl_doc_put(d,
+	           blocker ? "仍未解决（阻断签署）" : "现存，提请审理组注意");
+}
+
+/* The findings that went into an outline: an item whose source is
+ * "check/code" came from a check's finding (a carried copy is "carried",
+ * so each is listed once, at the return that first listed it). */
+static void outlined_findings(sl_doc *d, const sl_casedoc *src)
+{
+	const json_t *returns = json_object_get(src->view, "returns");
 	size_t i, k, shown = 0;
-	json_t *ret, *it, *f;
-	json_t *later = answered_later(returns);
-	/* the findings that went into an outline: an item whose source is
-	 * "check/code" came from a check's finding */
+	json_t *ret, *it;
+	json_t *last = last_copies(returns);
 	static const char *const H[] = {"补查事项", "涉及", "处理情况"};
 	static const double W[] = {3, 1.2, 2};
 	json_array_foreach(returns, i, ret)
@@ -516,17 +668,26 @@ static void sec_findings(sl_doc *d, const sl_casedoc *src)
 			sl_doc_cell(d);
 			sl_doc_put(d, str(it, "text"));
 			sl_doc_cell(d);
-			sl_casedoc_refs(src, d, json_object_get(it, "refs"));
+			sl_outline_refs(src, d, json_object_get(it, "refs"));
 			sl_doc_cell(d);
 			put_resolution(
-			    d, later,
+			    d, last,
 			    (int)json_integer_value(
 			        json_object_get(ret, "return_no")),
 			    (int)json_integer_value(json_object_get(it, "no")),
 			    it);
 		}
 	}
-	json_decref(later);
+	json_decref(last);
+}
+
+static void sec_findings(sl_doc *d, const sl_casedoc *src)
+{
+	const json_t *v = src->view;
+	size_t i;
+	json_t *f;
+	sl_doc_h1(d, "审查发现及处理情况");
+	outlined_findings(d, src);
 	/* the findings of the last check run, on the dossier as it is now */
 	json_t *cur = json_object_get(v, "findings");
 	sl_doc_h2(d, "最近一次检查的审查发现");
@@ -544,23 +705,22 @@ static void sec_findings(sl_doc *d, const sl_casedoc *src)
 	                                 "处理情况"};
 	static const double W2[] = {0.8, 0.8, 3.2, 1.2, 1.6};
 	sl_doc_table(d, 5, H2, W2);
+	json_t *settled = settled_findings(json_object_get(v, "returns"));
 	json_array_foreach(cur, i, f)
 	{
-		const char *sev = str(f, "severity");
 		sl_doc_row(d);
 		sl_doc_cell(d);
-		sl_doc_put(d, sl_casedoc_severity(sev));
+		sl_doc_put(d, sl_casedoc_severity(str(f, "severity")));
 		sl_doc_cell(d);
 		sl_doc_put(d, sl_casedoc_standard(str(f, "standard")));
 		sl_doc_cell(d);
 		sl_doc_put(d, str(f, "message"));
 		sl_doc_cell(d);
-		sl_casedoc_refs(src, d, json_object_get(f, "refs"));
+		sl_outline_refs(src, d, json_object_get(f, "refs"));
 		sl_doc_cell(d);
-		sl_doc_put(d, sev && !strcmp(sev, "blocker")
-		                  ? "仍未解决（阻断签署）"
-		                  : "现存，提请审理组注意");
+		put_finding_state(d, settled, f);
 	}
+	json_decref(settled);
 }
 
 static void sec_returns(sl_doc *d, const sl_casedoc *src)
@@ -595,6 +755,7 @@ static void sec_returns(sl_doc *d, const sl_casedoc *src)
 		                                "状态"};
 		static const double W[] = {0.6, 3.2, 1.2, 2};
 		sl_doc_table(d, 4, H, W);
+		/* as the return's letter shows its items (returnletter.h) */
 		json_array_foreach(json_object_get(ret, "items"), k, it)
 		{
 			sl_doc_row(d);
@@ -603,38 +764,11 @@ static void sec_returns(sl_doc *d, const sl_casedoc *src)
 			            (long long)json_integer_value(
 			                json_object_get(it, "no")));
 			sl_doc_cell(d);
-			sl_doc_put(d, str(it, "text"));
+			sl_outline_item_text(d, it);
 			sl_doc_cell(d);
-			sl_casedoc_refs(src, d, json_object_get(it, "refs"));
+			sl_outline_refs(src, d, json_object_get(it, "refs"));
 			sl_doc_cell(d);
-			const json_t *ans = json_object_get(it, "answer");
-			if (json_is_true(json_object_get(it, "answered"))) {
-				sl_doc_put(d, "已补查（");
-				put_date(d, str(ans, "answered_on"));
-				size_t e;
-				json_t *ev;
-				json_array_foreach(
-				    json_object_get(ans, "evidence"), e, ev)
-				{
-					sl_doc_put(d, e ? "、" : "，新证据");
-					sl_doc_put(d, json_string_value(ev));
-				}
-				sl_doc_put(d, "）");
-			} else if (json_is_object(
-			               json_object_get(it, "withdrawn"))) {
-				/* settled by the leader, with a reason */
-				sl_doc_put(d, "已撤回（");
-				put_date(d,
-				         str(json_object_get(it, "withdrawn"),
-				             "withdrawn_on"));
-				sl_doc_put(d, "，理由：");
-				sl_doc_put(d,
-				           str(json_object_get(it, "withdrawn"),
-				               "reason"));
-				sl_doc_put(d, "）");
-			} else {
-				sl_doc_put(d, "待补查");
-			}
+			sl_outline_item_state(src, d, ret, it);
 		}
 	}
 }

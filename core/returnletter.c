@@ -61,6 +61,88 @@ static const json_t *carried_on(const json_t *returns, int r, int no,
 	return NULL;
 }
 
+void sl_outline_refs(const sl_casedoc *src, sl_doc *d, const json_t *refs)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(refs, i, r)
+	{
+		if (!json_is_string(r) ||
+		    strcmp(json_string_value(r), "subject"))
+			continue;
+		/* one at a time, so that "subject" reads as the others do */
+		json_array_foreach(refs, i, r)
+		{
+			if (i)
+				sl_doc_put(d, "、");
+			if (json_is_string(r) &&
+			    !strcmp(json_string_value(r), "subject")) {
+				sl_doc_put(d, "被审查调查人");
+				continue;
+			}
+			json_t *one = json_pack("[O]", r);
+			sl_casedoc_refs(src, d, one);
+			json_decref(one);
+		}
+		return;
+	}
+	sl_casedoc_refs(src, d, refs);
+}
+
+void sl_outline_item_text(sl_doc *d, const json_t *it)
+{
+	sl_doc_put(d, str(it, "text"));
+	const char *cf = str(it, "carried_from");
+	int cr, cn;
+	if (cf && sscanf(cf, "%d.%d", &cr, &cn) == 2)
+		sl_doc_putf(d, "（续列第%d次退回第%d项，前次未补查）", cr, cn);
+}
+
+void sl_outline_item_state(const sl_casedoc *src, sl_doc *d, const json_t *ret,
+                           const json_t *it)
+{
+	int later_r = 0;
+	const json_t *on = carried_on(
+	    json_object_get(src->view, "returns"),
+	    (int)json_integer_value(json_object_get(ret, "return_no")),
+	    (int)json_integer_value(json_object_get(it, "no")),
+	    str(it, "carried_from"), &later_r);
+	if (on)
+		sl_doc_putf(
+		    d, "续列至第%d次退回第%lld项；", later_r,
+		    (long long)json_integer_value(json_object_get(on, "no")));
+	const json_t *ans = json_object_get(it, "answer");
+	const json_t *w = json_object_get(it, "withdrawn");
+	if (json_is_true(json_object_get(it, "answered"))) {
+		sl_doc_put(d, "已补查（");
+		put_date(d, str(ans, "answered_on"));
+		size_t e;
+		json_t *ev;
+		json_array_foreach(json_object_get(ans, "evidence"), e, ev)
+		{
+			sl_doc_put(d, e ? "、" : "，新证据");
+			sl_doc_put(d, json_string_value(ev));
+		}
+		if (str(ans, "note")) {
+			sl_doc_put(d, "，");
+			sl_doc_put(d, str(ans, "note"));
+		}
+		sl_doc_put(d, "）");
+	} else if (json_is_object(w)) {
+		/* settled by the leader, with a reason */
+		sl_doc_put(d, "审理组已撤回（");
+		if (str(w, "withdrawn_on")) {
+			put_date(d, str(w, "withdrawn_on"));
+			sl_doc_put(d, "，");
+		}
+		sl_doc_put(d, "理由：");
+		sl_doc_put(d, str(w, "reason"));
+		sl_doc_put(d, "）");
+	} else {
+		sl_doc_put(d, "待补查");
+	}
+}
+
 static void outline_annex(sl_doc *d, const sl_casedoc *src, const json_t *ret)
 {
 	const json_t *v = src->view;
@@ -90,50 +172,11 @@ static void outline_annex(sl_doc *d, const sl_casedoc *src, const json_t *ret)
 		    d, "%lld",
 		    (long long)json_integer_value(json_object_get(it, "no")));
 		sl_doc_cell(d);
-		sl_doc_put(d, str(it, "text"));
-		const char *cf = str(it, "carried_from");
-		int cr, cn;
-		if (cf && sscanf(cf, "%d.%d", &cr, &cn) == 2)
-			sl_doc_putf(d, "（续列第%d次退回第%d项，前次未补查）",
-			            cr, cn);
+		sl_outline_item_text(d, it);
 		sl_doc_cell(d);
-		sl_casedoc_refs(src, d, json_object_get(it, "refs"));
+		sl_outline_refs(src, d, json_object_get(it, "refs"));
 		sl_doc_cell(d);
-		int later_r = 0;
-		const json_t *on = carried_on(
-		    json_object_get(v, "returns"),
-		    (int)json_integer_value(json_object_get(ret, "return_no")),
-		    (int)json_integer_value(json_object_get(it, "no")), cf,
-		    &later_r);
-		if (on)
-			sl_doc_putf(d, "续列至第%d次退回第%lld项；", later_r,
-			            (long long)json_integer_value(
-			                json_object_get(on, "no")));
-		const json_t *ans = json_object_get(it, "answer");
-		if (json_is_true(json_object_get(it, "answered"))) {
-			sl_doc_put(d, "已补查（");
-			put_date(d, str(ans, "answered_on"));
-			size_t e;
-			json_t *ev;
-			json_array_foreach(json_object_get(ans, "evidence"), e,
-			                   ev)
-			{
-				sl_doc_put(d, e ? "、" : "，新证据");
-				sl_doc_put(d, json_string_value(ev));
-			}
-			if (str(ans, "note")) {
-				sl_doc_put(d, "，");
-				sl_doc_put(d, str(ans, "note"));
-			}
-			sl_doc_put(d, "）");
-		} else if (json_is_object(json_object_get(it, "withdrawn"))) {
-			sl_doc_put(d, "审理组已撤回（理由：");
-			sl_doc_put(
-			    d, str(json_object_get(it, "withdrawn"), "reason"));
-			sl_doc_put(d, "）");
-		} else {
-			sl_doc_put(d, "待补查");
-		}
+		sl_outline_item_state(src, d, ret, it);
 	}
 	/* the facts the items point at, so the agency need not look them up */
 	sl_doc_h1(d, "所涉事实");
@@ -149,6 +192,55 @@ static void outline_annex(sl_doc *d, const sl_casedoc *src, const json_t *ret)
 		sl_doc_put(d, "）：");
 		sl_doc_put(d, str(f, "summary"));
 	}
+}
+
+/* How many items the agency must answer: those the panel withdrew (at
+ * this return or, carried, at a later one) are no longer asked for. */
+static void put_count(sl_doc *d, const json_t *ret, const char *kzh)
+{
+	size_t k, open = 0, withdrawn = 0;
+	json_t *it;
+	json_array_foreach(json_object_get(ret, "items"), k, it)
+	{
+		if (json_is_object(json_object_get(it, "withdrawn")))
+			withdrawn++;
+		else
+			open++;
+	}
+	sl_doc_para(d);
+	if (!open && withdrawn) {
+		sl_doc_putf(d,
+		            "所附补查提纲所列%zu项均已由审理组撤回，无需%s。",
+		            withdrawn, kzh);
+		return;
+	}
+	sl_doc_putf(d, "请按照所附补查提纲，逐项%s，共%zu项", kzh, open);
+	if (withdrawn)
+		sl_doc_putf(d, "（另有%zu项已由审理组撤回，无需%s）", withdrawn,
+		            kzh);
+	sl_doc_put(d, "。");
+}
+
+/* What becomes of an item left unanswered: carried into the next return,
+ * unless this is the last return the rules allow (a further one is
+ * refused), when no return is left to carry it into and the panel decides
+ * on the file as it is (it may withdraw what cannot be answered). */
+static void put_requirements(sl_doc *d, const sl_casedoc *src,
+                             const json_t *ret)
+{
+	int max = src->rules ? sl_rules_max_returns(src->rules) : 0;
+	json_int_t no = json_integer_value(json_object_get(ret, "return_no"));
+	sl_doc_para(d);
+	sl_doc_put(d, "重新移送时，请对补查提纲所列事项逐项作出答复，注明所答"
+	              "事项的序号和新取得的证据；");
+	if (max > 0 && no >= max)
+		sl_doc_putf(d,
+		            "本次为本案最后一次退回（至多退回%d次），"
+		            "未作答的事项不再退回续列，仍视为待补查，"
+		            "由审理组依据现有材料集体审议决定。",
+		            max);
+	else
+		sl_doc_put(d, "未作答的事项仍视为待补查，将在再次退回时续列。");
 }
 
 sl_rc sl_outline_document(sl_store *s, const char *case_id, int return_no,
@@ -192,8 +284,6 @@ sl_rc sl_outline_document(sl_store *s, const char *case_id, int return_no,
 	         kzh);
 	sl_casedoc_frame(&src, d, SL_DOCKIND_LETTER, title,
 	                 str(ret, "returned_on"), sl_casedoc_agency(&src));
-	size_t nitems = json_array_size(json_object_get(ret, "items"));
-
 	sl_doc_para(d);
 	sl_doc_put(d, "你单位于");
 	put_date(d, str(v, "transferred_on"));
@@ -220,8 +310,7 @@ sl_rc sl_outline_document(sl_store *s, const char *case_id, int return_no,
 	    kzh,
 	    (long long)json_integer_value(json_object_get(ret, "return_no")));
 	sl_doc_h1(d, "补查事项");
-	sl_doc_para(d);
-	sl_doc_putf(d, "请按照所附补查提纲，逐项%s，共%zu项。", kzh, nitems);
+	put_count(d, ret, kzh);
 	sl_doc_h1(d, "补查时限");
 	sl_doc_para(d);
 	if (!sl_return_deadline(src.tpl, kind, str(ret, "returned_on"),
@@ -239,10 +328,7 @@ sl_rc sl_outline_document(sl_store *s, const char *case_id, int return_no,
 	                  ? "重新审查调查的时间不计入审理期限。"
 	                  : "补充审查调查的时间不计入审理期限。");
 	sl_doc_h1(d, "有关要求");
-	sl_doc_para(d);
-	sl_doc_put(d, "重新移送时，请对补查提纲所列事项逐项作出答复，注明所答"
-	              "事项的序号和新取得的证据；未作答的事项仍视为待补查，"
-	              "将在再次退回时续列。");
+	put_requirements(d, &src, ret);
 	if (str(ret, "resubmitted_on")) {
 		sl_doc_para(d);
 		sl_doc_put(d, "（你单位已于");

@@ -15,6 +15,10 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
+#include "casedoc.h"
+#include "doc.h"
 #include "doctemplate.h"
 #include "store.h"
 
@@ -30,5 +34,20 @@ sl_rc sl_outline_document(sl_store *s, const char *case_id, int return_no,
  * returned_on is not a date. */
 int sl_return_deadline(const sl_doctemplate *tpl, const char *kind,
                        const char *returned_on, char out[11]);
+
+/* What an outline item names, as text: sl_casedoc_refs, and the subject
+ * (an item may be about the subject alone) as 被审查调查人. The report
+ * uses it too, for items and findings alike. */
+void sl_outline_refs(const sl_casedoc *src, sl_doc *d, const json_t *refs);
+
+/* Item it of an outline as the letter and the report show it: its text
+ * with the return it was carried from ("（续列第1次退回第1项，前次未补
+ * 查）"), and its state: where it was carried next, then what became of it
+ * (answered, withdrawn by the panel, or open). One wording for both, so
+ * that the report tells what the letter tells. ret is its return in the
+ * case view of src. */
+void sl_outline_item_text(sl_doc *d, const json_t *it);
+void sl_outline_item_state(const sl_casedoc *src, sl_doc *d, const json_t *ret,
+                           const json_t *it);
 
 #endif

@@ -18,6 +18,7 @@
 #include "respool.h"
 #include "review.h"
 #include "rules.h"
+#include "signoff.h"
 #include "text.h"
 #include "transition.h"
 
@@ -283,10 +284,11 @@ static sl_rc finding_item(sqlite3_stmt *st, const char *text, json_t *refs,
 	return SL_OK;
 }
 
-/* The checks' part of a new outline: every suggestion, or the findings
- * picked (a picked finding without a suggestion gives its message). */
-static sl_rc finding_items(sl_store *s, int64_t ref, const sl_return_req *req,
-                           item_list *l)
+/* The stored findings' items: every suggestion, or the findings picked
+ * (a picked finding without a suggestion gives its message); hit[k]: pick
+ * k named one. */
+static sl_rc stored_items(sl_store *s, int64_t ref, const sl_return_req *req,
+                          item_list *l, char *hit)
 {
 	sqlite3_stmt *st;
 	if (sl_db_prepare(s,
@@ -296,8 +298,7 @@ static sl_rc finding_items(sl_store *s, int64_t ref, const sl_return_req *req,
 	                  &st))
 		return sl_db_err(s, _("building the outline"));
 	sqlite3_bind_int64(st, 1, ref);
-	char *hit = calloc(req->n_picks + 1, 1);
-	sl_rc rc = hit ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
+	sl_rc rc = SL_OK;
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		const char *code = COL(st, 1), *text = COL(st, 4);
 		json_t *refs =
@@ -313,6 +314,17 @@ static sl_rc finding_items(sl_store *s, int64_t ref, const sl_return_req *req,
 		json_decref(refs);
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The checks' part of a new outline (stored_items); a pick that names no
+ * finding is refused. */
+static sl_rc finding_items(sl_store *s, int64_t ref, const sl_return_req *req,
+                           item_list *l)
+{
+	char *hit = calloc(req->n_picks + 1, 1);
+	sl_rc rc = hit ? stored_items(s, ref, req, l, hit)
+	               : sl_error(SL_ESYS, _("out of memory"));
 	for (size_t k = 0; !rc && k < req->n_picks; k++)
 		if (!hit[k])
 			rc = no_such_pick(s, ref, req->picks[k]);
@@ -842,14 +854,21 @@ static sl_rc settle_items(sl_store *s, int64_t ref, const sl_withdraw_req *rq,
 	return rc;
 }
 
-/* Open items of return r drawn from the same findings: those are
- * withdrawn by their numbers, not settled again. */
+/* Items of return r drawn from the same findings, or carried from an
+ * item that was: an open one is withdrawn by its number, not settled
+ * again, and a withdrawn one has settled the finding already. */
 static sl_rc not_in_outline(sl_store *s, int64_t ref, int r, const item_list *l)
 {
 	sqlite3_stmt *st;
 	if (sl_db_prepare(s,
-	                  "SELECT no FROM outline_items WHERE case_ref = ?1"
-	                  " AND return_no = ?2 AND source = ?3 AND refs = ?4",
+	                  "SELECT i.no, i.withdrawn_ms IS NOT NULL"
+	                  " FROM outline_items i WHERE i.case_ref = ?1"
+	                  " AND i.return_no = ?2 AND i.refs = ?4"
+	                  " AND (i.source = ?3 OR (i.source = 'carried' AND"
+	                  " EXISTS(SELECT 1 FROM outline_items o WHERE"
+	                  " o.case_ref = ?1 AND o.source = ?3 AND"
+	                  " o.return_no || '.' || o.no = i.carried_from)))"
+	                  " ORDER BY i.no",
 	                  &st))
 		return sl_db_err(s, _("settling a finding"));
 	sl_rc rc = SL_OK;
@@ -863,7 +882,13 @@ static sl_rc not_in_outline(sl_store *s, int64_t ref, int r, const item_list *l)
 		sqlite3_bind_text(st, 3, l->v[i].source, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, refs ? refs : "[]", -1,
 		                  SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW)
+		int row = sqlite3_step(st) == SQLITE_ROW;
+		if (row && sqlite3_column_int(st, 1))
+			rc = sl_error(SL_EINPUT,
+			              _("the finding is item %d of return %d, "
+			                "withdrawn already: it is settled"),
+			              sqlite3_column_int(st, 0), r);
+		else if (row)
 			rc = sl_error(SL_EINPUT,
 			              _("the finding is item %d of return %d "
 			                "already: withdraw that item"),
@@ -871,6 +896,82 @@ static sl_rc not_in_outline(sl_store *s, int64_t ref, int r, const item_list *l)
 		free(refs);
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* msg as an item's text: a script's message may be longer than an item
+ * may be (the host bounds it at 4096 bytes), so it is cut at a
+ * character. */
+static const char *item_text_of(sl_pool *p, const char *msg)
+{
+	size_t n = strnlen(msg, SL_OUTLINE_TEXT_MAX + 1);
+	if (n > SL_OUTLINE_TEXT_MAX) {
+		n = SL_OUTLINE_TEXT_MAX;
+		while (n > 0 && ((unsigned char)msg[n] & 0xC0) == 0x80)
+			n--;
+	}
+	char *t = sl_pool_alloc(p, n + 1);
+	if (t) {
+		memcpy(t, msg, n);
+		t[n] = '\0';
+	}
+	return t;
+}
+
+/* A sign-off script's blocker as an item, as finding_item makes a check's:
+ * its message, its refs or else its standard, its source "SCRIPT/CODE". */
+static sl_rc script_item(const char *script, const sl_finding *f, item_list *l)
+{
+	const char *text = item_text_of(l->p, f->message);
+	if (!text || !item_text_ok(text) || has_text(l, text))
+		return SL_OK; /* as finding_items: no item, or one already */
+	sl_outline_item *it = item_add(l);
+	const char **v = sl_pool_alloc(l->p, (f->n_refs + 1) * sizeof *v);
+	if (!it || !v)
+		return sl_error(SL_ESYS, _("out of memory"));
+	for (size_t i = 0; i < f->n_refs; i++)
+		v[it->n_refs++] = sl_pool_strdup(l->p, f->refs[i]);
+	if (f->n_refs == 0)
+		v[it->n_refs++] = sl_pool_strdup(l->p, f->standard);
+	it->refs = v;
+	char src[160];
+	snprintf(src, sizeof src, "%s/%s", script, f->code);
+	it->text = text;
+	it->source = sl_pool_strdup(l->p, src);
+	return SL_OK;
+}
+
+/* The blockers sign-off's scripts report on the case (run as sign-off
+ * runs them, sl_gate_dry) that pick names, as items: at the limit on
+ * returns a gate's blocker is settled as a check's is (the scripts honour
+ * the withdrawn item: gate_dates.lua), else nothing would let the case
+ * end. *hit: pick named one. */
+static sl_rc gate_items(sl_store *s, int64_t ref, const char *case_id,
+                        const char *pick, item_list *l, char *hit)
+{
+	sl_gate_res g;
+	sl_rc rc = sl_gate_dry(s, ref, case_id, &g);
+	for (size_t i = 0; !rc && i < g.n_scripts; i++) {
+		const sl_gate_script *sc = &g.scripts[i];
+		for (size_t k = 0; !rc && k < sc->n_findings; k++) {
+			const sl_finding *f = &sc->findings[k];
+			if (!f->severity || strcmp(f->severity, "blocker") ||
+			    !f->code || !f->message || !f->standard)
+				continue;
+			json_t *refs = json_array();
+			for (size_t j = 0; refs && j < f->n_refs; j++)
+				json_array_append_new(refs,
+				                      json_string(f->refs[j]));
+			if (!refs)
+				rc = sl_error(SL_ESYS, _("out of memory"));
+			else if (picks_finding(pick, f->code, refs)) {
+				*hit = 1;
+				rc = script_item(sc->script, f, l);
+			}
+			json_decref(refs);
+		}
+	}
+	sl_gate_res_free(&g);
 	return rc;
 }
 
@@ -892,8 +993,14 @@ static sl_rc settle_once(sl_store *s, const sl_withdraw_req *rq, int64_t *ref,
 	sl_return_req want = {.case_id = rq->case_id};
 	want.picks = picks;
 	want.n_picks = 1;
-	rc = l.p ? finding_items(s, *ref, &want, &l)
+	char hit = 0;
+	rc = l.p ? stored_items(s, *ref, &want, &l, &hit)
 	         : sl_error(SL_ESYS, _("out of memory"));
+	/* a check's finding first; a gate script's only if none is it */
+	if (!rc && !hit)
+		rc = gate_items(s, *ref, rq->case_id, rq->finding, &l, &hit);
+	if (!rc && !hit)
+		rc = no_such_pick(s, *ref, rq->finding);
 	if (!rc && sl_pool_failed(l.p))
 		rc = sl_error(SL_ESYS, _("out of memory"));
 	if (!rc)
@@ -1309,17 +1416,19 @@ static sl_rc take_in(sl_store *s, const sl_resubmit_req *rq, resubmission *rs,
 	int64_t deadline = sl_clock_move(rules, rs->accepted, rs->limit_days,
 	                                 rs->deadline_was, away_days);
 	sl_rules_free(rules);
+	if (!sl_clock_move_plausible(rs->deadline_was, deadline, away))
+		return sl_case_limit_misled(rq->case_id);
 	sl_case_change chg = {
 	    .deadline_ms = deadline, .paused_ms = -1, .limit_days = away_days};
 	sl_state next;
 	if ((rc = sl_case_transition(s, rs->ref, rq->case_id, rs->state,
 	                             SL_EV_RESUBMIT, &chg, &next)))
 		return rc;
-	json_t *det =
-	    json_pack("{s:i, s:s, s:s, s:O, s:o, s:I, s:I}", "return_no", rs->r,
-	              "sha256", rs->hex, "content", content, "answered",
-	              answers, "open", open_logged(out), "away_ms",
-	              (json_int_t)away, "deadline_ms", (json_int_t)deadline);
+	json_t *det = json_pack(
+	    "{s:i, s:s, s:s, s:O, s:o, s:I, s:i, s:I}", "return_no", rs->r,
+	    "sha256", rs->hex, "content", content, "answered", answers, "open",
+	    open_logged(out), "away_ms", (json_int_t)away, "away_days",
+	    away_days, "deadline_ms", (json_int_t)deadline);
 	if (!det || (rc = sl_case_claim(s, rs->ref, det))) {
 		json_decref(det);
 		return det ? rc : sl_error(SL_ESYS, _("out of memory"));

@@ -226,6 +226,23 @@ sl_rc sl_script_run(sl_store *s, const sl_script_run_req *rq, sl_gate_res *out)
 	return SL_OK;
 }
 
+sl_rc sl_gate_dry(sl_store *s, int64_t ref, const char *case_id,
+                  sl_gate_res *out)
+{
+	scripts sc = {0};
+	json_t *view = NULL;
+	sl_rc rc = gate_begin(case_id, out);
+	/* no script, no gate finding: a worker would be started for nothing */
+	if (!rc && !(rc = scripts_load(s, NULL, &sc)) && sc.n > 0 &&
+	    !(rc = sl_caseview_script_json(s, ref, case_id, &view)))
+		rc = run_gate(s, &sc, view, NULL, out);
+	json_decref(view);
+	scripts_free(&sc);
+	if (rc)
+		sl_gate_res_free(out);
+	return rc;
+}
+
 /* ---- sign-off ------------------------------------------------------------ */
 
 static sl_rc current_state(sl_store *s, int64_t ref, sl_state *state)

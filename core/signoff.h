@@ -34,4 +34,12 @@
 /* The operations (review signoff, script run) and the typed gate result
  * are <shenli/ops_review.h>'s. */
 
+/* Every installed script run on case ref (case_id) as sign-off runs them:
+ * the same view, rules and limits, writing nothing. For a leader who
+ * settles a blocker of the gate at the limit on returns (returns.c): the
+ * pick is looked for among what sign-off would refuse on. No script
+ * installed: *out has none. On error *out is freed. */
+sl_rc sl_gate_dry(sl_store *s, int64_t ref, const char *case_id,
+                  sl_gate_res *out);
+
 #endif

@@ -121,6 +121,22 @@ static sl_rc install_builtin_rules(sl_store *s)
 	return sl_rules_install(s, rules, len);
 }
 
+/* dir and every missing directory above it, each 0700, as the XDG base
+ * directory specification asks for $XDG_DATA_HOME. */
+static sl_rc mkdirs(const char *dir, int depth)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0)
+		return S_ISDIR(st.st_mode)
+		           ? SL_OK
+		           : sl_error(SL_EINPUT, _("%s: not a directory"), dir);
+	char up[PATH_MAX];
+	snprintf(up, sizeof up, "%s", dir);
+	sl_rc rc = depth < 32 ? mkdirs(dirname(up), depth + 1)
+	                      : sl_error(SL_EINPUT, _("store path too long"));
+	return rc ? rc : sl_dir_ensure(dir, 0700);
+}
+
 static sl_rc mkparent(const char *path)
 {
 	char tmp[PATH_MAX];
@@ -133,8 +149,15 @@ static sl_rc mkparent(const char *path)
 		return S_ISDIR(st.st_mode)
 		           ? SL_OK
 		           : sl_error(SL_EINPUT, _("%s: not a directory"), dir);
-	/* One level for the default ~/.local/share/shenli; deeper must exist.
-	 */
+	/* The default store's directories are made as they are needed (a
+	 * new account may have no ~/.local/share); a path the user gave
+	 * must exist but for its last level, so that a mistyped one makes
+	 * no directories. */
+	char *def = sl_store_default_path();
+	int is_default = def && !strcmp(def, path);
+	free(def);
+	if (is_default)
+		return mkdirs(dir, 0);
 	char tmp2[PATH_MAX];
 	strcpy(tmp2, dir);
 	char *up = dirname(tmp2);
@@ -616,6 +639,21 @@ static sl_rc slot_files_load(const char *path, const char *user, slot_files *f)
 		    SL_EINPUT,
 		    _("%s: no store here (create one with 'shenli init')"),
 		    path);
+	/* not a store at all: say so, not that the passphrase is wrong */
+	struct stat st;
+	char keys[PATH_MAX];
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return sl_error(SL_EINPUT,
+		                _("%s: a directory, not a store (--store names "
+		                  "the store's file)"),
+		                path);
+	if (snprintf(keys, sizeof keys, "%s.keys", path) >= (int)sizeof keys)
+		return sl_error(SL_EINPUT, _("store path too long"));
+	if (stat(keys, &st) != 0 || !S_ISDIR(st.st_mode))
+		return sl_error(SL_EINPUT,
+		                _("%s: not a shenli store (it has no key "
+		                  "slots beside it, in %s)"),
+		                path, keys);
 	sl_rc rc = sl_store_check_modes(path);
 	if (rc)
 		return rc;

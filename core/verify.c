@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "replay.h"
+#include "rules.h"
 #include "store.h"
 #include "store_priv.h"
 #include "vfs.h"
@@ -536,6 +537,28 @@ out:
 	return rc;
 }
 
+/* The rules document in the store and its digest, for the replay to hold
+ * entries to; NULL if there is none or it does not parse (the registry's
+ * comparison then says what is wrong with the table). */
+static sl_rules *rules_in_force(sqlite3 *db, uint8_t sha[SL_SHA256_LEN])
+{
+	sqlite3_stmt *st;
+	sl_rules *r = NULL;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT body FROM rules WHERE name = 'default'",
+	                       -1, &st, 0))
+		return NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *b = (const char *)sqlite3_column_blob(st, 0);
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		sl_sha256(b ? b : "", n, sha);
+		if (sl_rules_parse(b ? b : "", n, &r))
+			r = NULL;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 sl_rc sl_verify_full(sqlite3 *db, const char *path,
                      const uint8_t data_key[SL_KEY_LEN],
                      const uint8_t store_id[16], const char *anchor,
@@ -568,6 +591,10 @@ sl_rc sl_verify_full(sqlite3 *db, const char *path,
 		rc = sl_sqlite_err(db, sqlite3_errcode(db), _("reading cases"));
 	if (!rc)
 		h.s = sqlite3_step(h.st);
+	sl_rules *rules = NULL;
+	uint8_t rules_sha[SL_SHA256_LEN];
+	if (!rc)
+		rules = rules_in_force(db, rules_sha);
 	for (int first = 1; !rc; first = 0) {
 		if ((rc = share_next(db, &h, first)))
 			break;
@@ -577,6 +604,7 @@ sl_rc sl_verify_full(sqlite3 *db, const char *path,
 			rc = sl_error(SL_ESYS, _("out of memory"));
 			break;
 		}
+		sl_replay_set_rules(w.rp, rules, rules_sha);
 		if ((rc = sl_replay_set_share(w.rp, (const char *const *)h.ids,
 		                              h.n, h.first, h.last)))
 			break;
@@ -610,6 +638,7 @@ sl_rc sl_verify_full(sqlite3 *db, const char *path,
 	share_clear(&h);
 	free(h.ids);
 	snapshot_end(db, own);
+	sl_rules_free(rules);
 	free(w.shared);
 	if (threaded)
 		pthread_join(scanner, NULL);

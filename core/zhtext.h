@@ -3,9 +3,10 @@
  * (公文) write them.
  *
  * GB/T 9704-2012 and GB/T 15835 want Arabic numerals in running text
- * ("2024年3月5日", "8.6万元"); Party documents traditionally write the
- * 成文日期 in Chinese numerals ("二〇二六年十二月四日"), which is what the
- * documents here use unless a template says otherwise. Headings count in
+ * ("2024年3月5日", "8.6万元"), and GB/T 9704-2012 7.3.5.1 in the 成文日期
+ * too ("2026年12月4日", no leading zeros), which is what the documents
+ * here use; a template may ask for the Chinese numerals of the 1999
+ * edition and of Party tradition ("二〇二六年十二月四日"). Headings count in
  * Chinese numerals ("一、", "（一）").
  */
 #ifndef SHENLI_ZHTEXT_H

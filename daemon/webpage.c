@@ -175,9 +175,9 @@ void sl_html_url(sl_html *h, const char *s)
 }
 
 /* ---- vocabulary ---------------------------------------------------------
- * The dossier format's own enumerations (dossier.c): evidence kinds are
- * the Supervision Law's categories, documents the transfer's (DOMAIN.md).
- * Violation codes belong to the rules package and are shown as codes. */
+ * The names of a case's own codes come with it (case show's "labels");
+ * these are for what a case may lack: the transfer's documents, which an
+ * outline item may ask for (DOMAIN.md), and the two sanction systems. */
 
 static const char *pick(const char *const tab[][2], const char *k)
 {
@@ -187,17 +187,6 @@ static const char *pick(const char *const tab[][2], const char *k)
 	return NULL;
 }
 
-static const char *const EVIDENCE[][2] = {
-    {"physical", "物证"},
-    {"documentary", "书证"},
-    {"witness_testimony", "证人证言"},
-    {"victim_statement", "被害人陈述"},
-    {"subject_statement", "被审查调查人陈述和辩解"},
-    {"expert_opinion", "鉴定意见"},
-    {"inspection_record", "勘验检查笔录"},
-    {"audiovisual", "视听资料"},
-    {"electronic_data", "电子数据"},
-    {NULL, NULL}};
 static const char *const DOCUMENTS[][2] = {
     {"identity", "身份材料"},
     {"filing_approval", "立案审批表"},
@@ -543,7 +532,23 @@ static const json_t *evidence_of(const json_t *d, const char *id)
 	return NULL;
 }
 
-static void evidence_row(sl_html *h, const json_t *e, const char *id)
+/* A code of the case by the name case show gave it (its "labels"), else
+ * as the code it is. */
+static void named(sl_html *h, const json_t *lab, const char *group,
+                  const char *k)
+{
+	const char *zh = sl_jstr(json_object_get(lab, group), k ? k : "");
+	if (zh) {
+		text(h, zh);
+	} else {
+		put(h, "<code>");
+		text(h, k ? k : "—");
+		put(h, "</code>");
+	}
+}
+
+static void evidence_row(sl_html *h, const json_t *lab, const json_t *e,
+                         const char *id)
 {
 	put(h, "<tr><td>");
 	text(h, id);
@@ -554,7 +559,7 @@ static void evidence_row(sl_html *h, const json_t *e, const char *id)
 		return;
 	}
 	put(h, "<td>");
-	label(h, EVIDENCE, sl_jstr(e, "kind"));
+	named(h, lab, "evidence", sl_jstr(e, "kind"));
 	put(h, "</td><td>");
 	jtext(h, e, "title");
 	put(h, "</td><td>");
@@ -570,15 +575,16 @@ static void evidence_head(sl_html *h)
 	       "<th>取得日期</th><th>来源</th></tr>\n");
 }
 
-static void fact(sl_html *h, const json_t *d, const json_t *f, findings_t *fs)
+static void fact(sl_html *h, const json_t *lab, const json_t *d,
+                 const json_t *f, findings_t *fs)
 {
 	put(h, "<div class=\"fact\"><h3>");
 	jtext(h, f, "id");
 	put(h, " ");
 	jtext(h, f, "summary");
-	put(h, "</h3><p>违纪行为：<code>");
-	jtext(h, f, "violation");
-	put(h, "</code>；时间：");
+	put(h, "</h3><p>违纪行为：");
+	named(h, lab, "violations", sl_jstr(f, "violation"));
+	put(h, "；时间：");
 	jtext(h, f, "from");
 	put(h, " 至 ");
 	jtext(h, f, "to");
@@ -592,7 +598,7 @@ static void fact(sl_html *h, const json_t *d, const json_t *f, findings_t *fs)
 	json_array_foreach(json_object_get(f, "evidence"), i, ev)
 	{
 		const char *id = json_string_value(ev);
-		evidence_row(h, evidence_of(d, id), id ? id : "—");
+		evidence_row(h, lab, evidence_of(d, id), id ? id : "—");
 	}
 	put(h, "</table>");
 	/* the findings on the fact or on evidence it cites, each once */
@@ -625,12 +631,14 @@ static int cited(const json_t *d, const char *id)
 	return 0;
 }
 
-static void facts(sl_html *h, const json_t *d, findings_t *fs)
+static void facts(sl_html *h, const json_t *lab, const json_t *d,
+                  findings_t *fs)
 {
 	put(h, "<h2>违纪事实及所依据的证据</h2>\n");
 	size_t i;
 	const json_t *f, *e;
-	json_array_foreach(json_object_get(d, "facts"), i, f) fact(h, d, f, fs);
+	json_array_foreach(json_object_get(d, "facts"), i, f)
+	    fact(h, lab, d, f, fs);
 	int any = 0;
 	json_array_foreach(json_object_get(d, "evidence"), i, e)
 	{
@@ -641,7 +649,7 @@ static void facts(sl_html *h, const json_t *d, findings_t *fs)
 			put(h, "<h3>未被事实引用的证据</h3>");
 			evidence_head(h);
 		}
-		evidence_row(h, e, id ? id : "—");
+		evidence_row(h, lab, e, id ? id : "—");
 	}
 	if (any)
 		put(h, "</table>");
@@ -872,7 +880,7 @@ void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
 	if (team_users)
 		sl_page_team_form(h, s, show, team_users);
 	subject(h, d);
-	facts(h, d, &fs);
+	facts(h, json_object_get(show, "labels"), d, &fs);
 	documents(h, d, &fs);
 	returns(h, outlines);
 	put(h, "<h2>其他审查意见</h2>");

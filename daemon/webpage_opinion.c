@@ -272,8 +272,13 @@ enum MHD_Result sl_web_opinion_page(struct MHD_Connection *c, sl_websess *s,
 		return res;
 	static const char *const vav[] = {"rules", "show", "--json", NULL};
 	const char *oav[] = {"review", "opinions", id, "--json", NULL};
+	/* the team's opinions only once the case says this user may read
+	 * them: asking before would log a refusal at every view */
+	int open = json_is_true(json_object_get(show, "opinions_open"));
 	int rc = sl_webcall_run(s->token, vav, &vocab);
-	int orc = rc ? rc : sl_webcall_run(s->token, oav, &ops);
+	int orc = rc     ? rc
+	          : open ? sl_webcall_run(s->token, oav, &ops)
+	                 : SL_EPERM;
 	if (rc || (orc && orc != SL_EPERM)) {
 		json_decref(show);
 		json_decref(vocab);

@@ -175,8 +175,8 @@ static void figures(sl_html *h, stats *st)
 	figure_end(h, "您可查看的全部案件（含未受理的）。");
 	figure(h, "已受理案件");
 	sl_html_fmt(h, "%ld", a->accepted);
-	figure_end(h, "经受理进入审理程序的案件：已受理、审理中、退回补查中、"
-	              "已集体审议、已审结签署。");
+	figure_end(h, "经受理进入审理程序的案件：已受理、审理中、已退回、"
+	              "已集体审议、已签发。");
 	figure(h, "超期案件");
 	sl_html_fmt(h, "%ld", a->overdue);
 	figure_end(h, "审理期限已过而尚未审结的案件（退回补查期间审理期限暂停"
@@ -189,7 +189,7 @@ static void figures(sl_html *h, stats *st)
 	figure(h, "签发用时中位数（自然日）");
 	median(h, st->timed, st->cal);
 	sl_html_fmt(h, "（%ld 件）", st->timed);
-	figure_end(h, "已审结签署的案件自受理之日至签署之日的自然日数的中位数"
+	figure_end(h, "已签发的案件自受理之日至签发之日的自然日数的中位数"
 	              "（单位：天；含退回补查期间）。");
 	figure(h, "签发用时中位数（工作日）");
 	median(h, st->timed, st->work);

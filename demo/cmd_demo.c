@@ -42,9 +42,81 @@ typedef struct {
 	int step;
 } demo;
 
-static void say(demo *d, const char *zh, const char *en)
+/* Bold only on a terminal: in a file or a pipe the escapes are noise. */
+static const char *bold_on(void)
 {
-	printf("\n\033[1m%d. %s\033[0m\n   %s\n", ++d->step, zh, en);
+	return isatty(STDOUT_FILENO) ? "\033[1m" : "";
+}
+
+static const char *bold_off(void)
+{
+	return isatty(STDOUT_FILENO) ? "\033[0m" : "";
+}
+
+/* ---- stopping on a signal -------------------------------------------------
+ * SIGINT, SIGTERM, SIGHUP and SIGPIPE (its reader gone: 'demo | head')
+ * stop the demo, whatever it was started with (a shell ignores SIGINT in
+ * what it starts in the background): the temporary directory holds the
+ * store and plaintext passphrases, and must not outlive an interrupted
+ * demo. The handler only notes the signal and ends the command running
+ * now; the demo then starts no other, removes its directory and exits
+ * 128 + the signal. --serve's wait takes them with sigwaitinfo instead:
+ * there Ctrl-C is the way to end, not an interruption. */
+static const int stop_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+static volatile sig_atomic_t demo_stop;  /* the signal; 0: none yet */
+static volatile sig_atomic_t demo_child; /* the command running now */
+
+static void on_stop(int sig)
+{
+	int e = errno;
+	demo_stop = sig;
+	if (demo_child > 0)
+		kill((pid_t)demo_child, SIGTERM);
+	errno = e;
+}
+
+/* No SA_RESTART: a read of the answer to --offer's question ends. */
+static void stop_on_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof stop_sigs / sizeof *stop_sigs; i++)
+		sigaction(stop_sigs[i], &sa, NULL);
+}
+
+/* Held while a command starts (so that a signal meanwhile finds
+ * demo_child set) and while the directory is removed (so that a second
+ * Ctrl-C does not end the rm half way). */
+static void stop_hold(sigset_t *old)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof stop_sigs / sizeof *stop_sigs; i++)
+		sigaddset(&set, stop_sigs[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* In a child before its exec: the signals as the demo found them, but
+ * never ignored (the demo ends its commands with them too). */
+static void stop_child(const sigset_t *old)
+{
+	for (size_t i = 0; i < sizeof stop_sigs / sizeof *stop_sigs; i++)
+		signal(stop_sigs[i], SIG_DFL);
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+/* The exit code of a demo stopped by a signal. */
+static int stopped(void)
+{
+	return 128 + demo_stop;
+}
+
+static void say(demo *d, const char *title, const char *text)
+{
+	if (demo_stop)
+		return;
+	printf("\n%s%d. %s%s\n   %s\n", bold_on(), ++d->step, title, bold_off(),
+	       text);
 	fflush(stdout);
 }
 
@@ -65,6 +137,8 @@ static int run(demo *d, const char *user, char **out, const char *const *args)
 		argv[n++] = useropt;
 		argv[n++] = pwopt;
 	}
+	if (demo_stop)
+		return stopped();
 	if (!out) {
 		printf("   $ shenli%s%s", user ? " --user " : "",
 		       user ? user : "");
@@ -79,14 +153,24 @@ static int run(demo *d, const char *user, char **out, const char *const *args)
 	int p[2] = {-1, -1};
 	if (out && pipe2(p, O_CLOEXEC) != 0)
 		return SL_ESYS;
-	pid_t pid = fork();
-	if (pid < 0)
-		return SL_ESYS;
+	sigset_t old;
+	stop_hold(&old);
+	pid_t pid = demo_stop ? -1 : fork();
 	if (pid == 0) {
+		stop_child(&old);
 		if (out)
 			dup2(p[1], 1);
 		execv("/proc/self/exe", (char *const *)argv);
 		_exit(127);
+	}
+	demo_child = pid > 0 ? pid : 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0) {
+		if (out) {
+			close(p[0]);
+			close(p[1]);
+		}
+		return demo_stop ? stopped() : SL_ESYS;
 	}
 	if (out) {
 		close(p[1]);
@@ -113,12 +197,21 @@ static int run(demo *d, const char *user, char **out, const char *const *args)
 			buf[len] = 0;
 		*out = buf;
 	}
-	int st;
+	/* ended, but not yet reaped while demo_child names it: the handler
+	 * must never signal a process id that may be another's by then */
+	siginfo_t si;
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 &&
+	       errno == EINTR)
+		;
+	demo_child = 0;
+	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+	if (demo_stop)
+		return stopped();
 	int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 	if (!out && rc)
-		printf("   (exit %d)\n", rc);
+		printf(_("   (exit %d)\n"), rc);
 	return rc;
 }
 
@@ -319,6 +412,8 @@ static void cleanup(const demo *d, int keep_report)
 	if (!keep_report)
 		argv[n++] = d->dir;
 	argv[n] = NULL;
+	sigset_t old;
+	stop_hold(&old); /* rm keeps them held: it runs to its end */
 	pid_t pid = fork();
 	if (pid == 0) {
 		execv("/bin/rm", (char *const *)argv);
@@ -328,6 +423,7 @@ static void cleanup(const demo *d, int keep_report)
 	if (pid > 0)
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static const char *const demo_users[][5] = {
@@ -384,10 +480,11 @@ static sl_rc demo_passphrases(demo *d, char admin_pw[80])
 /* The store, its packages, the zones and agencies, and the panel. */
 static sl_rc demo_setup(demo *d, char admin_pw[80])
 {
-	say(d, "建立加密库、管理员与审理组",
-	    "An encrypted store with its first admin, who trusts the key that "
-	    "signed the built-in packages and installs them; then the zones, "
-	    "agencies and the panel of zone Z1 from the sample docket.");
+	say(d, _("An encrypted store, its admin and the review panel"),
+	    _("An encrypted store with its first admin, who trusts the key "
+	      "that signed the built-in packages and installs them; then the "
+	      "zones, agencies and the panel of zone Z1 from the sample "
+	      "docket."));
 	char trust[PATH_MAX + 16], pkg[PATH_MAX + 64];
 	snprintf(trust, sizeof trust, "%s", d->pub);
 	if (RUN(d, "admin", "init", "--admin", "admin", "--trust", trust)) {
@@ -421,17 +518,17 @@ static sl_rc demo_setup(demo *d, char admin_pw[80])
 	sl_store *s;
 	sl_rc rc =
 	    sl_store_unlock(d->store, "admin", admin_pw, strlen(admin_pw), &s);
-	for (size_t i = 0; !rc && i < nz; i++)
+	for (size_t i = 0; !rc && !demo_stop && i < nz; i++)
 		rc = sl_zone_add(s, z[i].code, z[i].name);
-	for (size_t i = 0; !rc && i < na; i++)
+	for (size_t i = 0; !rc && !demo_stop && i < na; i++)
 		rc = sl_agency_add(s, a[i].code, a[i].name, a[i].zone);
 	if (!rc)
 		sl_store_close(s);
 	sl_wipe(admin_pw, 80);
-	if (rc)
+	if (rc || demo_stop)
 		return rc;
-	printf("   (%zu zones and %zu agencies added as 'zone add' and 'agency "
-	       "add' do)\n",
+	printf(_("   (%zu zones and %zu agencies added as 'zone add' and "
+	         "'agency add' do)\n"),
 	       nz, na);
 	RUN(d, "admin", "zone", "list");
 	char pwf[PATH_MAX + 32];
@@ -454,11 +551,11 @@ static sl_rc demo_setup(demo *d, char admin_pw[80])
 		args[n] = NULL;
 		run(d, "admin", NULL, args);
 	}
-	say(d, "首次登录：各人自设口令",
-	    "A passphrase an admin chose opens nothing but its owner's first "
-	    "'user passwd': each panel member chooses their own (here the "
-	    "same text, from their file), which makes their own signing key, "
-	    "so that no admin ever holds a key that signs as them.");
+	say(d, _("First sign-in: each chooses their own passphrase"),
+	    _("A passphrase an admin chose opens nothing but its owner's "
+	      "first 'user passwd': each panel member chooses their own (here "
+	      "the same text, from their file), which makes their own signing "
+	      "key, so that no admin ever holds a key that signs as them."));
 	for (size_t i = 0; i < 5; i++) {
 		snprintf(pwf, sizeof pwf, "%s/%s.pw", d->dir, demo_users[i][0]);
 		RUN(d, demo_users[i][0], "user", "passwd",
@@ -470,9 +567,10 @@ static sl_rc demo_setup(demo *d, char admin_pw[80])
 /* Intake of the sample docket with the three cases followed. */
 static sl_rc demo_intake(demo *d, demo_cases *c)
 {
-	say(d, "受理：导入移送的案件",
-	    "Intake: 24 transferred dossiers of the sample docket. Each is "
-	    "accepted, deferred with what is missing, or refused with why.");
+	say(d, _("Intake: the transferred cases are imported"),
+	    _("Intake: 24 transferred dossiers of the sample docket. Each is "
+	      "accepted, deferred with what is missing, or refused with "
+	      "why."));
 	uint64_t idx = 1000;
 	c->ret_doc = pick(&idx, SL_FAULT_CONFESSION_ONLY, NULL, c->ret_id,
 	                  sizeof c->ret_id);
@@ -517,33 +615,34 @@ static sl_rc demo_intake(demo *d, demo_cases *c)
 /* Team, checks, a return with its outline and the agency's answer. */
 static void demo_review(demo *d, const demo_cases *c)
 {
-	say(d, "分配审理人员与回避",
-	    "Assignment: li's home agency is ZRJ, so li may not review a case "
-	    "ZRJ transferred (回避): refused and audited. Then a team of two.");
+	say(d, _("Assigning the reviewers, and recusal"),
+	    _("Assignment: li's home agency is ZRJ, so li must be recused "
+	      "from a case ZRJ transferred: the assignment is refused and "
+	      "audited. Then a team of two."));
 	RUN(d, "wang", "case", "assign", c->zrj_id, "li", "zhang");
 	RUN(d, "wang", "case", "assign", c->zrj_id, "zhang", "chen");
 	RUN(d, "wang", "case", "assign", c->ret_id, "zhang", "chen");
 	RUN(d, "wang", "case", "assign", c->ok_id, "li", "zhang");
 
-	say(d, "运行审查检查",
-	    "The signed check plugins examine each case under review against "
-	    "the standard: facts, evidence, classification, disposal, "
-	    "procedure. A blocker keeps a case from sign-off.");
+	say(d, _("Running the review checks"),
+	    _("The signed check plugins examine each case under review "
+	      "against the standard: facts, evidence, classification, "
+	      "disposal, procedure. A blocker keeps a case from sign-off."));
 	RUN(d, "wang", "review", "run", "--all");
 	RUN(d, "zhang", "review", "findings", c->ret_id);
 
-	say(d, "退回补充审查调查，出具补查提纲",
-	    "The leader returns the weak case with a supplement outline "
-	    "(补查提纲) built from the checks' suggestions plus an item of "
-	    "their own; its review clock stops.");
+	say(d, _("Returned for supplementary investigation, with an outline"),
+	    _("The leader returns the weak case with a supplement outline "
+	      "built from the checks' suggestions plus an item of their own; "
+	      "its review clock stops."));
 	RUN(d, "wang", "review", "return", c->ret_id, "--kind", "supplement",
 	    "--item", "补充调取涉案资金的银行流水，查明资金去向", "--ref",
 	    "F1");
 
-	say(d, "移送单位补充后重新移送",
-	    "The agency answers every outline item with new evidence and "
-	    "transfers the case again; the clock resumes and the checks run "
-	    "again on the new file.");
+	say(d, _("The agency supplements the file and transfers it again"),
+	    _("The agency answers every outline item with new evidence and "
+	      "transfers the case again; the clock resumes and the checks "
+	      "run again on the new file."));
 	char *outline = NULL;
 	CAPTURE(d, "wang", &outline, "review", "outline", c->ret_id, "--json");
 	json_t *re = outline ? resubmission(c->ret_doc, outline) : NULL;
@@ -560,10 +659,10 @@ static void demo_review(demo *d, const demo_cases *c)
 /* Opinions, sign-off, the report and the auditor's check. */
 static void demo_decide(demo *d, const demo_cases *c, int keep)
 {
-	say(d, "审理人员发表意见，审理组集体审议",
-	    "Each reviewer records an opinion signed with their own key; the "
-	    "leader records the panel's opinion from the collective "
-	    "deliberation, with a dissent.");
+	say(d, _("The reviewers' opinions, and the panel's deliberation"),
+	    _("Each reviewer records an opinion signed with their own key; "
+	      "the leader records the panel's opinion from the collective "
+	      "deliberation, with a dissent."));
 	char op_path[PATH_MAX + 32], panel_path[PATH_MAX + 32];
 	snprintf(op_path, sizeof op_path, "%s/opinion.json", d->dir);
 	snprintf(panel_path, sizeof panel_path, "%s/panel.json", d->dir);
@@ -588,21 +687,22 @@ static void demo_decide(demo *d, const demo_cases *c, int keep)
 	json_decref(op);
 	json_decref(panel);
 
-	say(d, "一致性脚本把关，签发",
-	    "Sign-off runs every installed consistency script in a sandbox "
-	    "(no open blocker, outline answered, two opinions and no recused "
-	    "reviewer, a self-consistent panel opinion, consistent dates).");
+	say(d, _("The consistency scripts as the gate, then sign-off"),
+	    _("Sign-off runs every installed consistency script in a sandbox "
+	      "(no open blocker, outline answered, two opinions and no "
+	      "recused reviewer, a self-consistent panel opinion, consistent "
+	      "dates)."));
 	RUN(d, "wang", "review", "signoff", c->ok_id);
 
-	say(d, "审理报告与审计日志核验",
-	    "The review report (审理报告), and the auditor's check of the "
-	    "signed, hash-chained log against its head.");
+	say(d, _("The review report, and the audit log verified"),
+	    _("The review report, and the auditor's check of the signed, "
+	      "hash-chained log against its head."));
 	char rep[PATH_MAX + 32];
 	snprintf(rep, sizeof rep, "%s/report.html", d->dir);
 	if (!RUN(d, "wang", "report", c->ok_id, "--format", "html", "--out",
 	         rep))
-		printf("   审理报告 / the report: %s%s\n", rep,
-		       keep ? "" : " (removed with the demo; use --keep)");
+		printf(_("   the report: %s%s\n"), rep,
+		       keep ? "" : _(" (removed with the demo; use --keep)"));
 	char *head = NULL;
 	CAPTURE(d, "zhao", &head, "audit", "head");
 	if (head) {
@@ -670,15 +770,20 @@ static int wait_up(pid_t pid, int port)
 
 static void serve_says(const demo *d, int port)
 {
-	printf("\n\033[1m%s\033[0m\n", "审理工作台 / the workbench");
+	printf("\n%s%s%s\n", bold_on(), _("the workbench"), bold_off());
 	printf(_("   Open http://127.0.0.1:%d/ in a browser on this machine "
 	         "and sign in as\n   one of the demo's users; each one's "
 	         "passphrase is the first line of\n   %s/ID.pw (random "
 	         "test data, removed when the demo ends):\n"),
 	       port, d->dir);
-	for (size_t i = 0; i < 5; i++)
-		printf("     %-6s %-8s %s\n", demo_users[i][0],
-		       demo_users[i][1], demo_users[i][4]);
+	for (size_t i = 0; i < 5; i++) {
+		/* the role in the reader's words, padded by display width */
+		const char *role =
+		    sl_role_said(sl_role_parse(demo_users[i][1]));
+		size_t w = cli_width(role);
+		printf("     %-6s %s%*s %s\n", demo_users[i][0], role,
+		       (int)(w < 8 ? 8 - w : 0), "", demo_users[i][4]);
+	}
 	printf(_("   Or, signed in without typing: SHENLI_SOCKET=%s/"
 	         "shenlid.sock shenli --user wang\n   --passphrase-file %s/"
 	         "wang.pw login, then shenli open.\n"),
@@ -755,7 +860,7 @@ static int demo_offer(void)
 		                   "--serve)."));
 		return 0;
 	}
-	printf("\n打开工作台？ Serve the workbench? [y/N] ");
+	printf("\n%s", _("Serve the workbench? [y/N] "));
 	fflush(stdout);
 	char a[16] = "";
 	return fgets(a, sizeof a, stdin) && (a[0] == 'y' || a[0] == 'Y');
@@ -769,7 +874,7 @@ static int demo_run(demo *d, int keep, int serve)
 	if (!rc)
 		rc = demo_setup(d, admin_pw);
 	sl_wipe(admin_pw, sizeof admin_pw);
-	if (rc)
+	if (rc || demo_stop)
 		return rc;
 	demo_cases c = {0};
 	if (!(rc = demo_intake(d, &c))) {
@@ -777,11 +882,13 @@ static int demo_run(demo *d, int keep, int serve)
 		demo_decide(d, &c, keep);
 	}
 	demo_cases_free(&c);
-	if (rc)
+	if (rc || demo_stop)
 		return rc;
 	if (serve == 2)
 		serve = demo_offer();
-	if (serve && (rc = demo_serve(d)))
+	if (serve && !demo_stop && (rc = demo_serve(d)))
+		return rc;
+	if (demo_stop)
 		return rc;
 	printf("\n%s\n",
 	       keep ? _("demo finished; the temporary store is "
@@ -830,6 +937,7 @@ static int demo_main(int argc, char **argv, sl_cli *g)
 		      "/usr/share/shenli); "
 		      "give "
 		      "--packages DIR and --trust KEY.pub")));
+	stop_on_signals();
 	const char *tmp = getenv("TMPDIR");
 	if (!tmp || !*tmp || strlen(tmp) > 900)
 		tmp = "/tmp";
@@ -840,7 +948,15 @@ static int demo_main(int argc, char **argv, sl_cli *g)
 	snprintf(d.store, sizeof d.store, "%s/store.db", d.dir);
 	printf(_("shenli demo: a guided review workflow in %s\n"), d.dir);
 	int rc = demo_run(&d, keep, serve);
-	cleanup(&d, keep);
+	char rep[PATH_MAX + 32];
+	snprintf(rep, sizeof rep, "%s/report.html", d.dir);
+	/* --keep keeps the directory only for a report in it */
+	cleanup(&d, keep && exists(rep));
+	if (demo_stop) {
+		fprintf(stderr, "\n%s\n",
+		        _("demo stopped; the temporary store is removed."));
+		return stopped();
+	}
 	return rc ? cli_fail((sl_rc)rc) : SL_OK;
 }
 

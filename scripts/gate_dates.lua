@@ -24,6 +24,18 @@
 -- once, as such). Absent optional dates are skipped. Never errors on a
 -- well-formed view.
 --
+-- A date problem the leader settled is not reported: one whose outline
+-- item (an item drawn from it, source "gate_dates/date_inconsistent" with
+-- its refs, or a copy of that item carried into a later return) was
+-- withdrawn with a written reason (review withdraw --finding
+-- date_inconsistent[@REF], as gate_findings.lua treats the checks'
+-- blockers). Without this a case at its limit on returns could never be
+-- signed off: the agency answered the last return, a date is still
+-- wrong, and no return is left to ask again. As with the checks, the item
+-- names the problem by its refs (or, having none, its standard): a
+-- settled problem of evidence E5 settles every date problem of E5, and
+-- one settled without refs every date problem without refs.
+--
 -- Messages are read by panel members: each date is named in Chinese
 -- (移送日期, 取得日期 …) and a document by its name in rules.documents,
 -- never by the view's field names or codes.
@@ -77,9 +89,63 @@ local function refs_of(id)
   return NONE
 end
 
+local SOURCE = "gate_dates/date_inconsistent" -- an item drawn from one
+local STANDARD = "procedure" -- of every date problem
+
+-- v as an integer if it is a whole number, else fallback
+local function whole(v, fallback)
+  if type(v) == "number" then
+    local n = math.tointeger(v)
+    if n then return n end
+  end
+  return fallback
+end
+
+-- "ref,ref": the refs of a problem as the outline item drawn from it
+-- names them (returns.c: its refs, or its standard if it has none)
+local function key(refs)
+  local r = {}
+  for _, x in ipairs(list(refs)) do
+    if type(x) == "string" then r[#r + 1] = x end
+  end
+  table.sort(r)
+  return table.concat(r, ",")
+end
+
+-- the keys of the date problems whose outline items were withdrawn with
+-- a reason (gate_findings.lua, settled)
+local done = {}
+local function settled(case)
+  local items = {}
+  done = {}
+  for ri, ret in ipairs(list(case.returns)) do
+    if type(ret) == "table" then
+      local n = whole(ret.return_no, ri)
+      for ii, item in ipairs(list(ret.items)) do
+        if type(item) == "table" then
+          items[n .. "." .. whole(item.no, ii)] = item
+        end
+      end
+    end
+  end
+  for _, item in pairs(items) do
+    local w = item.withdrawn
+    if type(w) == "table" and type(w.reason) == "string" and #w.reason > 0 then
+      local origin = item
+      if item.source == "carried" then origin = items[item.carried_from] end
+      if type(origin) == "table" and origin.source == SOURCE then
+        done[key(origin.refs)] = true
+      end
+    end
+  end
+end
+
 local function inconsistent(message, refs)
+  local named = refs
+  if #named == 0 then named = {STANDARD} end
+  if done[key(named)] then return end
   finding{
-    standard = "procedure", severity = "blocker", code = "date_inconsistent",
+    standard = STANDARD, severity = "blocker", code = "date_inconsistent",
     message = message, refs = refs,
   }
 end
@@ -136,6 +202,7 @@ local function identity_kinds()
 end
 
 function check(case)
+  settled(case)
   local transferred, accepted = case.transferred_on, case.accepted_on
   local today = case.today
   local T = "移送日期"

@@ -159,6 +159,14 @@ static sl_rc send_while_receiving(int fd, const json_t *req, int stream,
 	return rc;
 }
 
+/* Whether req is a command, which may have changed the store, rather
+ * than a session request (login, logout, status, open). */
+static int sent_once(const json_t *req)
+{
+	const char *op = sl_wire_text(req, "op");
+	return !op || !strcmp(op, "run");
+}
+
 /* One request, one reply; a refusal ({"error"}) becomes its exit code
  * with the message recorded. stream >= 0: what the request's "stream"
  * names follows it, read from that descriptor (proto.h). */
@@ -175,6 +183,17 @@ static sl_rc exchange_stream(const json_t *req, int stream, const char *name,
 		         ? send_while_receiving(fd, req, stream, name, reply)
 		         : recv_reply(fd, req, reply);
 	close(fd);
+	if (rc == SL_ESYS && sent_once(req)) {
+		/* the service may have done it all, part of it or none: the
+		 * connection broke after the request left */
+		char why[512];
+		snprintf(why, sizeof why, "%s", sl_errmsg());
+		return sl_error(SL_ESYS,
+		                _("%s: the command was sent, and whether it "
+		                  "took effect is unknown: look ('audit log', "
+		                  "'case list') before running it again"),
+		                why);
+	}
 	if (rc)
 		return rc;
 	const char *err = sl_wire_text(*reply, "error");

@@ -1,4 +1,5 @@
 /* cmd_audit.c - shenli audit verify|log|head. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -149,8 +150,10 @@ static int log_all(void *ud)
 static int seq_arg(const char *v, long long lo, long long *out)
 {
 	char *end;
+	errno = 0;
 	*out = strtoll(v, &end, 10);
-	return *v && !*end && *out >= lo;
+	/* digits only: strtoll would take " 5", "+5" and clamp an overflow */
+	return *v >= '0' && *v <= '9' && !*end && !errno && *out >= lo;
 }
 
 /* The last entry's number is the widest, asked for when the log is long

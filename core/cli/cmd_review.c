@@ -435,7 +435,23 @@ static int review_opinion(int argc, char **argv, sl_cli *g)
 /* The team's opinions side by side (each a column would not fit a
  * terminal's width in Chinese: one block each, the same fields in the
  * same order, so that they read across). */
-static void print_opinion(const sl_opinion *o)
+/* A circumstance's name in the rules' vocabulary (sl_opinion_vocab), or
+ * its code where the rules do not name it. */
+static const char *circumstance_zh(const json_t *vocab, const char *code)
+{
+	size_t i;
+	const json_t *c;
+	json_array_foreach(json_object_get(vocab, "circumstances"), i, c)
+	{
+		const char *k = json_string_value(json_object_get(c, "code"));
+		const char *zh = json_string_value(json_object_get(c, "zh"));
+		if (k && zh && !strcmp(k, code))
+			return zh;
+	}
+	return code;
+}
+
+static void print_opinion(const sl_opinion *o, const json_t *vocab)
 {
 	printf("%s%s  %s\n", o->panel ? "审理组意见 " : "",
 	       cli_txt(o->author_name ? o->author_name : o->author),
@@ -448,7 +464,17 @@ static void print_opinion(const sl_opinion *o)
 	printf("  党纪处分：%s    政务处分：%s    形态：第%d种\n",
 	       cli_txt(o->party_sanction ? o->party_sanction : "无"),
 	       cli_txt(o->gov_sanction ? o->gov_sanction : "无"), o->form);
+	if (o->n_circumstances) {
+		printf("  情节：");
+		for (size_t i = 0; i < o->n_circumstances; i++)
+			printf("%s%s", i ? "、" : "",
+			       cli_txt(circumstance_zh(vocab,
+			                               o->circumstances[i])));
+		printf("\n");
+	}
 	printf("  理由：%s\n", cli_txt(o->reasoning));
+	if (o->property)
+		printf("  涉案财物处置：%s\n", cli_txt(o->property));
 	for (size_t i = 0; i < o->n_dissent; i++)
 		printf("  不同意见（%s）：%s\n", cli_txt(o->dissent[i].member),
 		       cli_txt(o->dissent[i].text));
@@ -472,11 +498,17 @@ static int review_opinions(int argc, char **argv, sl_cli *g)
 		cli_print_json(j);
 		json_decref(j);
 	} else {
+		json_t *vocab = NULL;
+		if (sl_opinion_vocab(s, &vocab))
+			vocab = NULL; /* the codes, then, not the names */
 		for (size_t i = 0; i < res.n; i++) {
 			if (i)
 				printf("\n");
-			print_opinion(&res.v[i]);
+			print_opinion(&res.v[i], vocab);
 		}
+		if (!res.n)
+			printf("%s\n", _("no opinions recorded yet"));
+		json_decref(vocab);
 	}
 	sl_opinions_res_free(&res);
 	return SL_OK;
@@ -581,9 +613,9 @@ static int return_args(int argc, char **argv, sl_return_req *rq,
 		return cli_usage(_("review return: give the case and --kind "
 		                   "supplement|reinvestigate"));
 	if (strcmp(rq->kind, "supplement") && strcmp(rq->kind, "reinvestigate"))
-		return cli_bad_value(
-		    _("review return: give the case and --kind "
-		      "supplement|reinvestigate"));
+		return cli_bad_value(_("review return: unknown --kind '%s': "
+		                       "supplement or reinvestigate"),
+		                     rq->kind);
 	if (rq->no_findings && rq->n_picks)
 		return cli_usage(_("review return: --no-findings or "
 		                   "--from-finding, not both"));

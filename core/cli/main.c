@@ -98,6 +98,20 @@ static void usage(FILE *f)
  * its group, "shenli import", or else a command spelt nearly so). */
 static int unknown_command(const char *word)
 {
+	if (*word == '-') { /* an option before any command: a global one */
+		static const char *const opts[] = {
+		    "--store",         "--user",    "--passphrase-file",
+		    "--passphrase-fd", "--version", "--help"};
+		char near[512] = "";
+		fprintf(stderr, _("shenli: unknown option '%s'\n"),
+		        cli_txt(word));
+		cli_suggest(word, opts, sizeof opts / sizeof *opts, near,
+		            sizeof near);
+		if (*near)
+			fprintf(stderr, _("shenli: did you mean %s?\n"), near);
+		fprintf(stderr, _("try '%s'\n"), "shenli --help");
+		return SL_EUSAGE;
+	}
 	fprintf(stderr, _("shenli: unknown command '%s'\n"), cli_txt(word));
 	char near[512] = "";
 	for (size_t i = 0; i < NCMD; i++) {

@@ -964,12 +964,28 @@ static void proportion(struct ctx *x, const struct rung *pr,
 	        &refs, x->out);
 }
 
+/* A date as 公文 write it in running text, "2021年3月2日" (GB/T 15835):
+ * the message is shown to the reader as it is. Anything but an ISO date
+ * is shown as given. */
+static void put_date(pl_buf *b, const char *iso)
+{
+	int y, m, d, n = 0;
+	if (sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
+	    !iso[n] && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+		pl_printf(b, "%d年%d月%d日", y, m, d);
+	else
+		pl_puts(b, iso);
+}
+
 static void put_prior(pl_buf *b, const shenli_prior_sanction *ps)
 {
 	pl_printf(b, "%s%s", pl_eq(ps->system, "party") ? "党纪" : "政务",
 	          ps->level ? ps->level : "处分");
-	if (ps->decided_on)
-		pl_printf(b, "（%s）", ps->decided_on);
+	if (ps->decided_on) {
+		pl_puts(b, "（");
+		put_date(b, ps->decided_on);
+		pl_puts(b, "）");
+	}
 }
 
 static void priors(struct ctx *x)

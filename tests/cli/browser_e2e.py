@@ -362,8 +362,8 @@ class Flow:
         click_and_load(confirm)
         must(path() == "/case/" + self.case, "confirmed: back to the case page (%s)" % path())
         shot("returned")
-        must("退回补查中" in main_text() and "查明资金最终去向" in main_text(),
-             "the page: 退回补查中, the outline shown")
+        must("已退回" in main_text() and "查明资金最终去向" in main_text(),
+             "the page: 已退回, the outline shown")
         s = show(self.case)
         must(s["state"] == "returned", "the service: returned (%s)" % s["state"])
         o = cli_json("review", "outline", self.case)

@@ -208,6 +208,20 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["case_id"]="LONG-
 expect_rc 1 as lead case import "$T/long.json" --json
 check "a file citing missing evidence is deferred, whatever the reason's length" pyjson 'd[0]["decision"]=="deferred" and any("E" in r or "证" in r for r in d[0]["reasons"])' "$OUT"
 
+# ---- a mistyped filter is named, not an empty list ----
+expect_rc 5 as boss case list --zone NOPE --json
+check "an unknown zone is named" grep -q "NOPE" "$ERR"
+expect_rc 5 as boss case list --agency NOPE
+expect_rc 5 as boss case list --assignee nobody
+expect_rc 0 as m1 case list --assignee me --json
+
+# ---- one id names one thing: a fact and an evidence item may not share it ----
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["case_id"]="IDS-1"; d["evidence"][1]["id"]="F1"; d["facts"][0]["evidence"]=["E1","F1"]; d.pop("supplement",None); json.dump(d, open(sys.argv[2],"w"), ensure_ascii=False)' "$EXAMPLE" "$T/ids1.json"
+H0=$(as aud audit head)
+expect_rc 5 as lead case import "$T/ids1.json"
+check "an evidence id that is a fact's id too is named" grep -q "evidence\[1\].id" "$ERR"
+check "... and nothing was written" test "$(as aud audit head)" = "$H0"
+
 # ---- and the log still verifies ----
 expect_rc 0 as aud audit verify
 finish

@@ -30,7 +30,7 @@ expect_rc 0 cli open
 URL=$(head -1 "$OUT")
 curl -s -o /dev/null -c "$T/jar" "$URL"
 curl -s -b "$T/jar" "http://127.0.0.1:$PORT/" >"$T/queue.html"
-check "the leader's queue shows the demo's cases" grep -q "已审结签署" "$T/queue.html"
+check "the leader's queue shows the demo's cases" grep -q "已签发" "$T/queue.html"
 SVC=$(pgrep -P "$DEMO" -x shenlid | head -1)
 check "the service is the demo's child" test -n "$SVC"
 kill -INT "$DEMO"

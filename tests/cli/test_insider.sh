@@ -440,4 +440,36 @@ SEQ=$(ins forge m3 denied X '{"os":{"uid":"0"},"reason":"x","role":"member","wan
 detected "a malformed OS account, signed by its writer: audit verify" as aud audit verify
 check "... says so" grep -q "audit entry $SEQ .*OS account it records is malformed" "$ERR" || _show "$ERR"
 
+# ---- 12. the review limit's days, and the rules' limits ---------------------
+# The review limit is counted from acceptance in days (cases.limit_days),
+# which the log now carries: a member who lengthens it in the table is
+# found, and a leader's honest extension computed from it is refused
+# rather than signed (its entry would carry the change into the log).
+fresh
+sql m3 "UPDATE cases SET limit_days = limit_days + 28 WHERE case_id = '$A'"
+detected "a member lengthens a case's review limit in the table: audit verify" as aud audit verify
+check "... names the case and the limit's days" grep -q "cases table differs from the audit log at case '$A' (the review limit's days" "$ERR"
+fresh
+sql m3 "UPDATE cases SET limit_days = limit_days + 40 WHERE case_id = '$A'"
+H0=$(as root audit head)
+expect_rc 6 as lead case extend "$A" --days 1
+check "the leader's extension is refused: the store was changed outside shenli" grep -q "changed outside shenli" "$ERR"
+check "... and nothing was written" test "$(as root audit head)" = "$H0"
+# A leader's own signed entries are held to the rules in force when they
+# were made (the rules: extensions of at most 30 days, teams of at least
+# 2, at most 2 returns), as the commands hold them.
+as lead case show "$A" --json >"$T/a.json"
+AG=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["agency"])' "$T/a.json")
+NDL=$(python3 -c 'import json,sys,datetime; d=json.load(open(sys.argv[1]))["deadline"]; print(int(datetime.datetime.fromisoformat(d.replace("Z","+00:00")).timestamp()*1000) + 999 + 40*86400000)' "$T/a.json")
+fresh
+SEQ=$(ins forge lead case.extend "$A" "{\"agency\":\"$AG\",\"days\":40,\"deadline_ms\":$NDL,\"zone\":\"Z1\"}")
+sql lead "UPDATE cases SET deadline_ms = $NDL, extended_days = extended_days + 40, limit_days = limit_days + 40 WHERE case_id = '$A'"
+detected "a leader's own extension past the rules' days: audit verify" as aud audit verify
+check "... names the entry and the rules' limit" grep -q "audit entry $SEQ (case.extend by 'lead'): extends by 40 days after 0: more than the 30 the rules allow" "$ERR" || _show "$ERR"
+fresh
+SEQ=$(ins forge lead case.assign "$A" "{\"agency\":\"$AG\",\"auto\":0,\"from\":\"in_review\",\"previous\":[\"m2\",\"m3\"],\"team\":[\"m2\"],\"to\":\"in_review\",\"zone\":\"Z1\"}")
+sql lead "DELETE FROM assignments WHERE user_id = 'm3' AND case_ref = (SELECT id FROM cases WHERE case_id = '$A')"
+detected "a leader's own team of one: audit verify" as aud audit verify
+check "... names the entry and the rules' minimum" grep -q "audit entry $SEQ (case.assign by 'lead'): a team of 1, fewer than the 2 the rules ask" "$ERR" || _show "$ERR"
+
 finish

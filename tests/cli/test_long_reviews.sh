@@ -22,7 +22,9 @@
 #     (rolled over a weekend and moved on from there, the days piled up);
 #   - a blocker that comes with the last resubmission the rules allow is
 #     settled by the leader with a reason (review withdraw --finding), not
-#     a dead end; before the limit, it is asked for with a return instead.
+#     a dead end; before the limit, it is asked for with a return instead;
+#     so is one that a sign-off gate script reports (gate_dates: a date
+#     problem, picked by code@ref, or by code alone when it has no refs).
 . "$(dirname "$0")/lib.sh"
 SHARES_CHECK=1
 PK=${SHENLI_PACKAGES:-}
@@ -119,6 +121,68 @@ check "a finding settled once is not settled again" grep -q "already" "$ERR"
 expect_rc 0 as lead review signoff "$S"
 expect_rc 0 as aud audit verify
 
+# ---- a sign-off gate script's blocker at the limit on returns ---------------
+# gate_dates' findings are not stored by review run: the leader settles one
+# by its code (and ref) all the same, or the case could never end.
+G=ZRJ-2024-098
+python3 - "$EX/ZRJ-2024-013.json" "$EX/ZRJ-2024-013-answered.json" "$T/g" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = "ZRJ-2024-098"
+json.dump(d, open(sys.argv[3] + "0.json", "w"), ensure_ascii=False)
+a = json.load(open(sys.argv[2]))
+a["case_id"] = "ZRJ-2024-098"
+json.dump(a, open(sys.argv[3] + "1.json", "w"), ensure_ascii=False)
+# the second answer: E7 answers the second return's item; E8, gathered after
+# the transfer, is cited by no supplement entry; and the prior sanction is
+# dated after the transfer (a date problem without refs)
+a["evidence"] += [{"id": "E7", "kind": "witness_testimony", "title": "分局财务负责人证言",
+                   "obtained_on": "2024-07-01", "source": "张某"},
+                  {"id": "E8", "kind": "witness_testimony", "title": "驾驶员证言",
+                   "obtained_on": "2024-08-01", "source": "王某"}]
+a["facts"][0]["evidence"] += ["E7", "E8"]
+a["supplement"] = [{"item": "1", "evidence": ["E7"], "note": "补充说明"}]
+a["subject"]["prior_sanctions"][0]["decided_on"] = "2024-05-20"
+json.dump(a, open(sys.argv[3] + "2.json", "w"), ensure_ascii=False)
+PY
+expect_rc 0 as lead case import "$T/g0.json"
+expect_rc 0 as lead case assign "$G" m2 m3
+expect_rc 1 as lead review run "$G"
+expect_rc 0 as lead review return "$G" --kind supplement --item 补充车主证言 --ref F1
+expect_rc 0 as lead case resubmit "$G" "$T/g1.json"
+expect_rc 0 as lead review return "$G" --kind supplement --no-findings --item 补充说明 --ref F1
+expect_rc 0 as lead case resubmit "$G" "$T/g2.json"
+expect_rc 0 as lead review run "$G"
+for m in m2 m3; do expect_rc 0 as "$m" review opinion "$G" "${OP[@]}" --reason 同意; done
+expect_rc 0 as lead review opinion "$G" --panel "${OP[@]}" --reason 经集体审议同意
+expect_rc 1 as lead review signoff "$G"
+check "sign-off is refused on gate_dates' blocker about E8" \
+	grep -q "date_inconsistent.*证据E8" "$OUT"
+expect_rc 4 as lead review return "$G" --kind supplement --no-findings --item 更正日期 --ref E8
+HEAD0=$(as lead audit head)
+expect_rc 5 as lead review withdraw "$G" --finding date_inconsistent@E1 --reason 无法更正
+check "a pick neither stored nor the gate's: nothing written" [ "$(as lead audit head)" = "$HEAD0" ]
+expect_rc 4 as m2 review withdraw "$G" --finding date_inconsistent@E8 --reason 无法更正
+check "a member settles no gate finding: the role is why" grep -q "member" "$ERR"
+expect_rc 0 as lead review withdraw "$G" --finding date_inconsistent@E8 \
+	--reason 该证据系第二次退回后补充取得，移送单位漏列补查说明
+expect_rc 0 as lead review outline "$G" --json
+check "the gate's finding is an item of the last outline, withdrawn with the reason" \
+	pyjson 'any(i["source"] == "gate_dates/date_inconsistent" and i["refs"] == ["E8"]
+		and "漏列" in i["withdrawn"]["reason"] for i in d["items"])' "$OUT"
+expect_rc 5 as lead review withdraw "$G" --finding date_inconsistent@E8 --reason 再次
+expect_rc 1 as lead script run gate_dates "$G" --json
+check "settled, E8's date is no longer a problem; the prior sanction's still is" \
+	pyjson 'd["findings"] and all(f["refs"] == [] for f in d["findings"])' "$OUT"
+# a date problem without refs is picked by its code alone
+expect_rc 0 as lead review withdraw "$G" --finding date_inconsistent --reason 处分决定日期系笔误
+expect_rc 0 as lead review outline "$G" --json
+check "a problem without refs: its item names its standard" \
+	pyjson 'any(i["source"] == "gate_dates/date_inconsistent" and i["refs"] == ["procedure"]
+		and i["withdrawn"] for i in d["items"])' "$OUT"
+expect_rc 0 as lead review signoff "$G"
+expect_rc 0 as aud audit verify
+
 # ---- what a Chinese panel member reads ------------------------------------
 zh() (
 	unset LC_ALL LANGUAGE
@@ -169,7 +233,7 @@ expect_rc 4 zh as m2 review run "$ZC"
 check "checks on a returned case: its state in Chinese" grep -q "处于“已退回”状态" "$ERR"
 expect_rc 1 as lead case import "$T/zh.json" --json
 check "a duplicate dossier: the case's state in Chinese in its reason" pyjson \
-	"'状态为“退回补查中”' in d[0]['reasons'][0] and 'returned' not in d[0]['reasons'][0]" "$OUT"
+	"'状态为“已退回”' in d[0]['reasons'][0] and 'returned' not in d[0]['reasons'][0]" "$OUT"
 expect_rc 0 as lead review outline "$ZC" --format md
 check "a reinvestigation's outline asks for 重新审查调查" grep -q "逐项重新审查调查" "$OUT"
 check "a document ref reads as the document's name" grep -q "材料：身份" "$OUT"

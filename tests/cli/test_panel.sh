@@ -116,11 +116,19 @@ expect_rc 5 as m2 review opinion "$C" --discipline "$DISC" --form "$FORM" --circ
 check "an unknown circumstance lists the vocabulary" grep -q "voluntary_confession 主动交代" "$ERR"
 expect_rc 2 as m2 review opinion "$C" --discipline "$DISC" --form "$FORM" --reason x --file "$T/op.json"
 # the team's opinions are shown only to a reviewer who has recorded their own
+expect_rc 0 as m2 case show "$C" --json
+check "case show says m2 may not read the team's opinions yet" pyjson "d['opinions_open'] is False" "$OUT"
+check "case show names the case's codes in Chinese" \
+	pyjson "all(d['labels']['violations'].get(f['violation']) not in (None, f['violation']) for f in d['dossier']['facts']) and d['labels']['evidence'].get('subject_statement') == '被审查调查人陈述和辩解'" "$OUT"
+expect_rc 0 as lead case show "$C" --json
+check "the leader may read them" pyjson "d['opinions_open'] is True" "$OUT"
 expect_rc 4 as m2 review opinions "$C"
 check "no anchoring: record yours first" grep -q "review opinion" "$ERR"
 DZH=$(python3 -c 'import sys; print({"political":"政治纪律","organizational":"组织纪律","integrity":"廉洁纪律","mass":"群众纪律","work":"工作纪律","life":"生活纪律"}[sys.argv[1]])' "$DISC")
 expect_rc 0 as m2 review opinion "$C" --discipline "$DZH" "${EP[@]}" --party-sanction "$PSAN" \
 	--gov-sanction "$GSAN" --form "$FORM" --circumstance 主动交代 --reason "事实清楚，证据确实充分。"
+expect_rc 0 as m2 case show "$C" --json
+check "case show says m2 may read them now" pyjson "d['opinions_open'] is True" "$OUT"
 expect_rc 0 as m2 review opinions "$C" --json
 check "m2 now sees the team's opinions: their own, with the Chinese names taken as codes" \
 	pyjson "len(d) == 1 and d[0]['disciplines'] == ['$DISC'] and d[0]['circumstances'] == ['voluntary_confession']" "$OUT"
@@ -132,6 +140,14 @@ check "side by side, by name" bash -c "grep -c '违反纪律' '$OUT' | grep -qx 
 expect_rc 0 as lead case assign "$C" m2 m1
 expect_rc 0 as lead review opinions "$C" --json
 check "m3's opinion is no longer in force" pyjson "sorted(o['author'] for o in d) == ['m2']" "$OUT"
+# ... and stays withdrawn when m3 is put back: m3 records a new one
+expect_rc 0 as lead case assign "$C" m2 m3
+expect_rc 0 as lead review opinions "$C" --json
+check "m3 put back on the team: the withdrawn opinion is not in force again" \
+	pyjson "sorted(o['author'] for o in d) == ['m2']" "$OUT"
+expect_rc 4 as m3 review opinions "$C"
+check "... and m3 reads the team's opinions only after recording a new one" grep -q "review opinion" "$ERR"
+expect_rc 0 as lead case assign "$C" m2 m1
 expect_rc 0 as m1 review opinion "$C" --file "$T/op.json"
 opinion "$T/panel.json"
 expect_rc 0 as lead review opinion "$C" --file "$T/panel.json" --panel

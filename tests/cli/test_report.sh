@@ -9,8 +9,11 @@
 # (markup, Markdown, a right-to-left override, control characters, a very
 # long line) escaped or dropped, no external reference in the HTML. Each
 # PDF embeds every font, and pdftotext finds its title, headings, "— 2 —"
-# on page 2 and the Chinese date; pdftoppm renders its pages (kept in
-# $SHENLI_KEEP_RENDER if set, for a person to look at).
+# on page 2 and the date in Arabic numerals; pdftoppm renders its pages
+# (kept in $SHENLI_KEEP_RENDER if set, for a person to look at). Then a
+# second case returned as often as the rules allow, with an item carried,
+# withdrawn and settling a blocker, an item on the subject and evidence no
+# fact cites: the letters and the report tell the same story.
 . "$(dirname "$0")/lib.sh"
 SHARES_CHECK=1 # audit verify in shares too (lib.sh)
 PK=${SHENLI_PACKAGES:-}
@@ -237,14 +240,9 @@ done
 check "html: the evidence title's markup is escaped" grep -qF '&lt;img src=x onerror=alert(1)&gt;' "$T/r.html"
 
 # the three documents as PDF, rendered in-process (cairo + pango)
-zhdate() { python3 - "$1" <<'PY'
-import sys
-y, m, d = sys.argv[1].split("-"); D = "〇一二三四五六七八九"
-def n(x):
-    x = int(x); return D[x] if x < 10 else ("" if x // 10 == 1 else D[x // 10]) + "十" + (D[x % 10] if x % 10 else "")
-print("".join(D[int(c)] for c in y) + "年" + n(m) + "月" + n(d) + "日")
-PY
-}
+# the 成文日期 in Arabic numerals without leading zeros (GB/T 9704-2012
+# 7.3.5.1), as the built-in template writes it
+ardate() { python3 -c 'import sys; y, m, d = map(int, sys.argv[1].split("-")); print("%d年%d月%d日" % (y, m, d))' "$1"; }
 TODAY=$(date -u +%F)
 as lead case show "$C" --json > "$T/show.json"
 RETURNED=$(as m1 review outline "$C" --return 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["returned_on"])')
@@ -260,7 +258,7 @@ pdfdoc() { # pdfdoc NAME DATE TITLE HEADING... (the PDF is $T/NAME.pdf)
 		"pdffonts '$pdf' | awk 'NR > 2 { n++; if (\$(NF-4) != \"yes\") bad++ } END { exit !(n > 0 && !bad) }'"
 	pdftotext "$pdf" "$T/$name.txt" 2>/dev/null
 	pdftotext -f 2 -l 2 "$pdf" "$T/$name.p2.txt" 2>/dev/null
-	check "$name.pdf: title, headings and the Chinese date" python3 - "$T/$name.txt" "$(zhdate "$date")" "$@" <<'PY'
+	check "$name.pdf: title, headings and the date" python3 - "$T/$name.txt" "$(ardate "$date")" "$@" <<'PY'
 import sys
 t = "".join(open(sys.argv[1]).read().split())
 missing = [s for s in sys.argv[2:] if "".join(s.split()) not in t]
@@ -268,6 +266,8 @@ print("missing:", missing) if missing else None
 sys.exit(1 if missing else 0)
 PY
 	check "$name.pdf: \"— 2 —\" on page 2" grep -qF -- "— 2 —" "$T/$name.p2.txt"
+	check "$name.pdf: no date in Chinese numerals (二〇二六年…)" bash -c \
+		"! grep -q '[〇一二]〇[〇一二三四五六七八九]\{2\}年' '$T/$name.txt'"
 	check "$name.pdf: no user id, no markup" bash -c \
 		"! grep -qwE 'm1|m3|lead|<script' '$T/$name.txt'"
 	rm -f "$KEEP/$name"-*.png
@@ -285,5 +285,97 @@ pdfdoc opinion "$(python3 -c 'import sys,re; y,m,d=re.findall(r"\d+", sys.argv[1
 	审理意见 一、基本事实 二、定性和处理意见 三、理由和依据 四、涉案财物处置 五、不同意见 建议从轻处理
 expect_rc 0 as m1 report "$C" --format pdf      # to a pipe or file (never a terminal)
 check "report --format pdf on stdout is the PDF" bash -c "head -c 5 '$OUT' | grep -q '%PDF-'"
+
+# ---- a case returned as often as the rules allow --------------------------
+# The example dossier from C's agency: its fact claims a use no evidence
+# shows (a blocker), and E3 is evidence no fact cites. Return 1 draws the
+# check's item, one on F1 and one on the subject; nothing is answered, so
+# return 2 (the last the rules allow) carries all three; the leader
+# withdraws the check's item there, the agency answers the other two, and
+# the case is signed off: the blocker is settled by the withdrawal.
+AG=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["agency"])' "$D")
+C2=$AG-2099-902
+python3 - "$EXAMPLE" "$T/d2.json" "$AG" "$C2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d.update(agency=sys.argv[3], case_id=sys.argv[4]); del d["supplement"]
+d["facts"][0]["use"] = "租用私家车"
+d["evidence"].append({"id": "E3", "kind": "electronic_data", "title": "未被事实引用的聊天记录",
+                      "obtained_on": "2024-03-21"})
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_rc 0 as lead case import "$T/d2.json"
+expect_rc 0 as lead case assign "$C2" m1 m3
+as lead review run "$C2" >/dev/null
+expect_rc 0 as lead review return "$C2" --kind supplement --item "补充车主证言" --ref F1 \
+	--item "核实其任职经历" --ref subject --json
+check "return 1: the check's item, then F1's, then the subject's" pyjson \
+	'[i["refs"] for i in d["items"]] == [["F1"], ["F1"], ["subject"]]' "$OUT"
+for fmt in md html; do
+	expect_rc 0 as m1 review outline "$C2" --format $fmt
+	check "letter ($fmt): an item on the subject names 被审查调查人, not \"subject\"" bash -c \
+		"grep -q '被审查调查人' '$OUT' && ! grep -qw subject '$OUT'"
+	check "letter ($fmt) of return 1 (of 2): unanswered items carried into the next" \
+		grep -q "将在再次退回时续列" "$OUT"
+done
+expect_rc 1 as lead case resubmit "$C2" "$T/d2.json"   # the blocker stands
+expect_rc 0 as lead review return "$C2" --kind supplement
+expect_rc 0 as lead review withdraw "$C2" 1 --reason "车主下落不明，无法查证"
+expect_rc 0 as m1 review outline "$C2" --return 2 --format md
+cp "$OUT" "$T/letter2.md"
+check "letter of the last return: no further return promised" bash -c \
+	"! grep -q '再次退回时续列' '$T/letter2.md' && grep -q '最后一次退回' '$T/letter2.md'"
+check "letter 2 counts the 2 items still asked for, and the 1 withdrawn" \
+	grep -q "共2项（另有1项已由审理组撤回" "$T/letter2.md"
+check "letter 2: the withdrawn item keeps its carry note" bash -c \
+	"grep '^| 1 ' '$T/letter2.md' | grep -q '（续列第1次退回第1项' && grep '^| 1 ' '$T/letter2.md' | grep -q 审理组已撤回"
+check "letter 2 (md): the subject's item names 被审查调查人" bash -c \
+	"grep '^| 3 ' '$T/letter2.md' | grep -q '| 被审查调查人 |'"
+expect_rc 0 as m1 review outline "$C2" --return 2 --format pdf --out "$T/letter2.pdf"
+pdftotext "$T/letter2.pdf" "$T/letter2.txt" 2>/dev/null
+check "letter 2 (pdf): 被审查调查人, no raw \"subject\"" bash -c \
+	"grep -q 被审查调查人 '$T/letter2.txt' && ! grep -qw subject '$T/letter2.txt'"
+as lead case show "$C2" --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["dossier"]
+d["evidence"].append({"id": "E9", "kind": "witness_testimony", "title": "车主证言",
+                      "obtained_on": "2024-06-01", "source": "车主"})
+d["facts"][0]["evidence"].append("E9")
+d["supplement"] = [{"item": "2", "evidence": ["E9"], "note": "已补充"},
+                   {"item": "3", "evidence": ["E9"], "note": "已核实"}]
+json.dump(d, open(sys.argv[1], "w"), ensure_ascii=False)' "$T/r2.json"
+expect_rc 1 as lead case resubmit "$C2" "$T/r2.json"   # still found, now settled
+as lead case show "$C2" --json > "$T/show.json"
+opinion "$T/op2.json"
+expect_rc 0 as m1 review opinion "$C2" --file "$T/op2.json"
+expect_rc 0 as m3 review opinion "$C2" --file "$T/op2.json"
+expect_rc 0 as lead review opinion "$C2" --file "$T/op2.json" --panel
+expect_rc 0 as lead review signoff "$C2"
+expect_rc 0 as m1 report "$C2"
+cp "$OUT" "$T/r2.md"
+check "report: the blocker settled by the withdrawal is not shown as blocking" bash -c \
+	"! grep -q '阻断签署' '$T/r2.md' && grep '^| 阻断 ' '$T/r2.md' | grep -q '已随第2次退回第1项撤回（理由：车主下落不明'"
+check "report, return 1: the carried items say where they went, as the letter does" bash -c \
+	"grep -q '| 续列至第2次退回第1项；审理组已撤回' '$T/r2.md' && grep -q '| 续列至第2次退回第2项；已补查' '$T/r2.md'"
+check "report, return 2: the carried items say where they came from" \
+	grep -q "补充车主证言（续列第1次退回第2项" "$T/r2.md"
+check "report: every evidence item the body counts is listed, the uncited one once" python3 - "$T/r2.md" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+rows = re.findall(r"^\| (E\d+) \|", t, re.M)
+n = int(re.search(r"证据材料(\d+)份", t).group(1))
+ok = set(rows) == {"E1", "E2", "E3", "E9"} and len(set(rows)) == n and rows.count("E3") == 1
+ok &= "未被违纪事实引用的证据材料" in t
+sys.exit(0 if ok else print(rows, n, file=sys.stderr) or 1)
+PY
+for fmt in md html; do
+	expect_rc 0 as m1 report "$C2" --format $fmt
+	check "report ($fmt): the subject's item names 被审查调查人, not \"subject\"" bash -c \
+		"grep -q '核实其任职经历' '$OUT' && grep -q '被审查调查人' '$OUT' && ! grep -qw subject '$OUT'"
+done
+expect_rc 0 as m1 report "$C2" --format pdf --out "$T/r2.pdf"
+pdftotext "$T/r2.pdf" "$T/r2.txt" 2>/dev/null
+check "report (pdf): no raw \"subject\", the uncited evidence listed" bash -c \
+	"! grep -qw subject '$T/r2.txt' && grep -q 未被事实引用的聊天记录 '$T/r2.txt'"
 expect_rc 0 as aud audit verify
 finish

@@ -187,6 +187,24 @@ expect_rc 2 as admin1 user add --role member
 expect_rc 5 as admin1 user add badrole --role overlord --new-passphrase-file "$WRONG_PW"
 expect_rc 5 as admin1 user add 'Bad/Id' --role member --new-passphrase-file "$WRONG_PW"
 check "no slot file escapes the key dir" test -z "$(find "$T" -name '*.slot' ! -path "$STORE.keys/*")"
+expect_rc 5 as admin1 audit log --since +5
+expect_rc 5 as admin1 audit log --since 99999999999999999999
 expect_rc 0 as admin1 audit verify
+
+# --store naming what is not a store is said so (5), not taken for a
+# wrong passphrase (3)
+: >"$T/empty.db"
+chmod 600 "$T/empty.db"
+expect_rc 5 "$SHENLI" --store "$T/empty.db" --user admin1 --passphrase-file "$ADMIN_PW" zone list
+check "an empty file is no store, and is named" grep -q "empty.db: not a shenli store" "$ERR"
+expect_rc 5 "$SHENLI" --store "$T" --user admin1 --passphrase-file "$ADMIN_PW" zone list
+check "a directory is no store" grep -q "a directory, not a store" "$ERR"
+# the default store's directories are made as the XDG base directory
+# specification asks: a new account may have no ~/.local/share
+mkdir -m 700 "$T/newhome"
+expect_rc 0 env -u XDG_DATA_HOME HOME="$T/newhome" "$SHENLI" --passphrase-file "$ADMIN_PW" init --admin admin1
+check "the default store is made in ~/.local/share/shenli, mode 700" \
+	test "$(stat -c %a "$T/newhome/.local/share/shenli" 2>/dev/null)" = 700
+check "... and ~/.local/share is 700 too" test "$(stat -c %a "$T/newhome/.local/share" 2>/dev/null)" = 700
 
 finish

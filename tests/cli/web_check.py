@@ -440,10 +440,16 @@ def review_checks(lead, m2, a, b):
                                                  "item_text": "x", "item_refs": "F99"})
     ok(r.status == 400 and "F99" in r.body and "未作任何更改" in r.body,
        "an item citing what the case has not is refused with the service's reason (%d)" % r.status)
+    _, _, aud = sign_in("aud")
+    denied = lambda: len(ROW.findall(req("GET", "/audit?actor=m2&action=denied", aud).body))
+    before = denied()
     page = req("GET", "/case/%s/opinion" % a, m2)
     ok(page.status == 200 and 'id="opinion-form"' in page.body and 'value="警告"' in page.body
        and 'name="panel"' not in page.body, "the member's opinion form offers the rules' sanctions, no panel part")
     ok('id="opinions"' not in page.body, "before one's own opinion the team's are not shown")
+    ok(denied() == before, "... and looking at the page logs no refusal of the member (%d, %d)" % (before, denied()))
+    ok("违纪行为：<code>" not in req("GET", "/case/" + a, m2).body,
+       "the case page names a fact's violation in Chinese, not by its code")
     t = csrf_of(page.body)
     r = req("POST", "/case/%s/opinion" % a, m2, {"csrf": t, "discipline": "treason", "form": "2", "reason": "x"})
     ok(r.status == 400 and "treason" in r.body, "a discipline the rules do not have is refused (%d)" % r.status)
@@ -582,8 +588,8 @@ def timing(lead, a):
 
 
 STATE_ZH = {"received": "已接收", "accepted": "已受理", "deferred": "暂缓受理", "refused": "不予受理",
-            "in_review": "审理中", "returned": "退回补查中", "deliberated": "已集体审议",
-            "signed_off": "已审结签署"}
+            "in_review": "审理中", "returned": "已退回", "deliberated": "已集体审议",
+            "signed_off": "已签发"}
 
 
 def by_state_table(body):

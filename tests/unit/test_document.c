@@ -219,14 +219,15 @@ static void test_template(void **st)
 	char panel[256];
 	sl_doctemplate_panel(t, "Z1", "第一片区", panel, sizeof panel);
 	assert_string_equal(panel, "第一片区划片审理小组");
-	assert_true(sl_doctemplate_chinese_dates(t));
+	/* GB/T 9704-2012 7.3.5.1: the 成文日期 in Arabic numerals */
+	assert_false(sl_doctemplate_chinese_dates(t));
 	sl_doctemplate_free(t);
 
 	/* a station's template over it: what it leaves out stays */
 	assert_int_equal(
 	    parse("{\"format\": \"shenli.template/1\", \"name\": \"厦门\","
 	          "\"authority\": \"厦门市纪委监委\", \"panels\": {\"Z2\": "
-	          "\"第二片区审理组\"}, \"date_style\": \"arabic\","
+	          "\"第二片区审理组\"}, \"date_style\": \"chinese\","
 	          "\"fonts\": {\"kai\": [\"楷体_GB2312\", \"AR PL UKai CN\"]},"
 	          "\"documents\": {\"report\": {\"secrecy\": \"绝密\", "
 	          "\"secrecy_period\": \"10年\", \"urgency\": \"特急\", "
@@ -249,7 +250,7 @@ static void test_template(void **st)
 	assert_string_equal(panel, "厦门市纪委监委第一片区划片审理小组");
 	sl_doctemplate_panel(t, "Z2", "第二片区", panel, sizeof panel);
 	assert_string_equal(panel, "第二片区审理组");
-	assert_false(sl_doctemplate_chinese_dates(t));
+	assert_true(sl_doctemplate_chinese_dates(t));
 	assert_string_equal(sl_doctemplate_fonts(t, SL_FONT_KAI),
 	                    "楷体_GB2312,AR PL UKai CN");
 	sl_doctemplate_free(t);

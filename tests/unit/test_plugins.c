@@ -2020,7 +2020,7 @@ static void test_prior_sanctions_not_cited(void **st)
 	shenli_emitter *e = run(P_CL, &t.c);
 	const struct rec *r = expect(e, "prior_sanctions_not_cited",
 	                             SHENLI_WARNING, "disposal", NULL);
-	contains(r->msg, "党纪警告（2021-03-02）");
+	contains(r->msg, "党纪警告（2021年3月2日）");
 	assert_int_equal(e->n, 1);
 	tc_circs(&t, "after_warning", NULL);
 	assert_int_equal(run(P_CL, &t.c)->n, 0);
@@ -2046,7 +2046,7 @@ static void test_prior_not_a_sanction(void **st)
 	e = run(P_CL, &t.c);
 	r = expect(e, "prior_sanctions_not_cited", SHENLI_WARNING, "disposal",
 	           NULL);
-	contains(r->msg, "党纪警告（2022-04-01）");
+	contains(r->msg, "党纪警告（2022年4月1日）");
 	expect_none(e, "several_prior_sanctions");
 }
 
@@ -2064,7 +2064,7 @@ static void test_several_prior_sanctions(void **st)
 	const struct rec *r =
 	    expect(e, "several_prior_sanctions", SHENLI_NOTE, "disposal", NULL);
 	contains(r->msg, "身背2个处分");
-	contains(r->msg, "政务记过（2021-05-06）");
+	contains(r->msg, "政务记过（2021年5月6日）");
 	assert_int_equal(e->n, 1);
 }
 

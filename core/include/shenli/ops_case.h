@@ -224,6 +224,9 @@ typedef struct {
 	const sl_supplement_entry *supplement;
 	size_t n_supplement;
 	sl_case_labels labels;
+	/* sl_case_show: the acting user may read the team's opinions now (a
+	 * reviewer only once their own is recorded) */
+	int opinions_open;
 } sl_caseview;
 
 sl_rc sl_case_show(sl_store *s, const char *case_id, sl_caseview **out);
@@ -232,7 +235,8 @@ void sl_caseview_free(sl_caseview *v);
  * "subject_name", "assignees", "team", "returns", "received_at",
  * "accepted_at", "deadline", "intake_reasons", "clock_paused", "overdue",
  * "extended_days", "dossier", "dossier_sha256", "dossier_rev",
- * "signed_head", "days_left"} (doc/api.md has an example) */
+ * "signed_head", "days_left", "opinions_open", "labels"} (doc/api.md has
+ * an example; labels maps each code of the case to its Chinese name) */
 json_t *sl_case_show_json(const sl_caseview *v);
 
 /* ---- the team (审理组) ---------------------------------------------------
