@@ -42,9 +42,6 @@ sl_rc sl_agency_zone(sl_store *s, const char *code, int *found,
 	              found, zone, SL_CODE_MAX + 1);
 }
 
-/* One row of zones or agencies written (sql, its parameters: NULL binds
- * NULL) and its entry, in one transaction, on the state the checks read:
- * the row must change, or nothing is written. */
 /* "zone" or "agency" (what) as the reader says it, for the messages that
  * name either. */
 static const char *org_said(const char *what)
@@ -53,6 +50,10 @@ static const char *org_said(const char *what)
 	           ? sl_said(NC_("organisation", "zone"), what)
 	           : sl_said(NC_("organisation", "agency"), what);
 }
+
+/* One row of zones or agencies written (sql, its parameters: NULL binds
+ * NULL) and its entry, in one transaction, on the state the checks read:
+ * the row must change, or nothing is written. */
 
 static sl_rc write_org(sl_store *s, const char *sql, const char *const p[3],
                        const char *what, const char *code, const char *action,

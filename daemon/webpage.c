@@ -199,17 +199,22 @@ static const char *const DOCUMENTS[][2] = {
 static const char *const SYSTEMS[][2] = {
     {"party", "党纪处分"}, {"gov", "政务处分"}, {NULL, NULL}};
 
-/* A code shown in Chinese where known, else as the code it is. */
-static void label(sl_html *h, const char *const tab[][2], const char *k)
+/* Code k by its Chinese name zh, or as the code it is where it has none. */
+static void code_as(sl_html *h, const char *zh, const char *k)
 {
-	const char *zh = pick(tab, k);
 	if (zh) {
-		put(h, zh);
+		text(h, zh);
 	} else {
 		put(h, "<code>");
 		text(h, k ? k : "—");
 		put(h, "</code>");
 	}
+}
+
+/* A code shown in Chinese where the table knows it. */
+static void label(sl_html *h, const char *const tab[][2], const char *k)
+{
+	code_as(h, pick(tab, k), k);
 }
 
 /* What an outline item or a finding cites, as the page's tables name it:
@@ -537,14 +542,7 @@ static const json_t *evidence_of(const json_t *d, const char *id)
 static void named(sl_html *h, const json_t *lab, const char *group,
                   const char *k)
 {
-	const char *zh = sl_jstr(json_object_get(lab, group), k ? k : "");
-	if (zh) {
-		text(h, zh);
-	} else {
-		put(h, "<code>");
-		text(h, k ? k : "—");
-		put(h, "</code>");
-	}
+	code_as(h, sl_jstr(json_object_get(lab, group), k ? k : ""), k);
 }
 
 static void evidence_row(sl_html *h, const json_t *lab, const json_t *e,

@@ -161,7 +161,7 @@ static sl_rc send_while_receiving(int fd, const json_t *req, int stream,
 
 /* Whether req is a command, which may have changed the store, rather
  * than a session request (login, logout, status, open). */
-static int sent_once(const json_t *req)
+static int is_command(const json_t *req)
 {
 	const char *op = sl_wire_text(req, "op");
 	return !op || !strcmp(op, "run");
@@ -183,7 +183,7 @@ static sl_rc exchange_stream(const json_t *req, int stream, const char *name,
 		         ? send_while_receiving(fd, req, stream, name, reply)
 		         : recv_reply(fd, req, reply);
 	close(fd);
-	if (rc == SL_ESYS && sent_once(req)) {
+	if (rc == SL_ESYS && is_command(req)) {
 		/* the service may have done it all, part of it or none: the
 		 * connection broke after the request left */
 		char why[512];
