@@ -207,6 +207,10 @@ static int run(demo *d, const char *user, char **out, const char *const *args)
 	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+	/* a command that died of the reader gone ('demo | head') wrote to the
+	 * demo's own stdout: the demo's reader is gone too */
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE)
+		demo_stop = SIGPIPE;
 	if (demo_stop)
 		return stopped();
 	int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128;

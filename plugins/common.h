@@ -95,6 +95,19 @@ static inline long pl_date(const char *s)
 	return y * 10000 + m * 100 + d;
 }
 
+/* A date as 公文 write it in running text, "2021年3月2日" (GB/T 15835), in
+ * buf: messages are shown to the reader as they are. Anything but an ISO
+ * date is given back as it is (NULL as ""). */
+static inline const char *pl_zh_date(char buf[24], const char *iso)
+{
+	long v = pl_date(iso);
+	if (v < 0)
+		return iso ? iso : "";
+	snprintf(buf, 24, "%ld年%ld月%ld日", v / 10000, v / 100 % 100,
+	         v % 100);
+	return buf;
+}
+
 /* ---- a bounded text buffer that never splits a UTF-8 character ---------- */
 
 typedef struct {

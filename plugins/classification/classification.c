@@ -964,17 +964,10 @@ static void proportion(struct ctx *x, const struct rung *pr,
 	        &refs, x->out);
 }
 
-/* A date as 公文 write it in running text, "2021年3月2日" (GB/T 15835):
- * the message is shown to the reader as it is. Anything but an ISO date
- * is shown as given. */
 static void put_date(pl_buf *b, const char *iso)
 {
-	int y, m, d, n = 0;
-	if (sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
-	    !iso[n] && m >= 1 && m <= 12 && d >= 1 && d <= 31)
-		pl_printf(b, "%d年%d月%d日", y, m, d);
-	else
-		pl_puts(b, iso);
+	char d[24];
+	pl_puts(b, pl_zh_date(d, iso));
 }
 
 static void put_prior(pl_buf *b, const shenli_prior_sanction *ps)

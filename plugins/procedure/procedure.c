@@ -162,8 +162,10 @@ static void order(struct ctx *x, const char *code, size_t later, size_t earlier)
 	pl_ref(&r, b);
 	pl_buf m, o;
 	pl_buf_init(&m, x->msg, sizeof x->msg);
+	char d1[24], d2[24];
 	pl_printf(&m, "%s（%s）早于其所依据的%s（%s）", doc_zh(x, a),
-	          x->text[later], doc_zh(x, b), x->text[earlier]);
+	          pl_zh_date(d1, x->text[later]), doc_zh(x, b),
+	          pl_zh_date(d2, x->text[earlier]));
 	pl_buf_init(&o, x->out, sizeof x->out);
 	if (later == s->transfer && earlier == s->after)
 		pl_printf(&o,
@@ -258,14 +260,16 @@ static void times(struct ctx *x)
 	const struct state *s = x->s;
 	const shenli_case *c = x->c;
 	pl_buf m, o;
+	char d1[24], d2[24];
 	long on = pl_date(c->transferred_on), form = x->date[s->transfer];
 	if (on >= 0 && form >= 0 && on != form) {
 		pl_refs r = {.n = 0};
 		pl_ref(&r, s->chain[s->transfer]);
 		pl_buf_init(&m, x->msg, sizeof x->msg);
 		pl_printf(&m, "移送日期（%s）与%s的日期（%s）不一致",
-		          c->transferred_on, doc_zh(x, s->chain[s->transfer]),
-		          x->text[s->transfer]);
+		          pl_zh_date(d1, c->transferred_on),
+		          doc_zh(x, s->chain[s->transfer]),
+		          pl_zh_date(d2, x->text[s->transfer]));
 		pl_emit(x->e, x->emit, "procedure", SHENLI_WARNING,
 		        "transfer_date_mismatch", x->msg, &r, NULL);
 	}
@@ -296,7 +300,8 @@ static void times(struct ctx *x)
 			    "但其取得日期%s晚于答复移送日期%s",
 			    pl_id(ev->id), ev->title ? ev->title : "",
 			    ret ? ret->return_no : 0, pl_id(item->no),
-			    ev->obtained_on, item->answered_on);
+			    pl_zh_date(d1, ev->obtained_on),
+			    pl_zh_date(d2, item->answered_on));
 			pl_buf_init(&o, x->out, sizeof x->out);
 			pl_printf(&o, "核实补充证据%s的取得时间和来源",
 			          pl_id(ev->id));
@@ -307,7 +312,8 @@ static void times(struct ctx *x)
 		pl_buf_init(&m, x->msg, sizeof x->msg);
 		pl_printf(&m, "证据%s（%s）的取得日期%s晚于移送日期%s",
 		          ev->id ? ev->id : "?", ev->title ? ev->title : "",
-		          ev->obtained_on, ttext);
+		          pl_zh_date(d1, ev->obtained_on),
+		          pl_zh_date(d2, ttext));
 		if (c->n_returns)
 			pl_puts(&m, "，且不是对补查提纲的答复所补充的证据");
 		pl_buf_init(&o, x->out, sizeof x->out);
@@ -322,13 +328,15 @@ static void times(struct ctx *x)
 		const shenli_fact *f = &c->facts[i];
 		long from = pl_date(f->from), to = pl_date(f->to);
 		const char *id = f->id ? f->id : "?";
+		char d3[24];
 		pl_refs r = {.n = 0};
 		pl_ref(&r, f->id);
 		if (from > t || to > t) {
 			pl_buf_init(&m, x->msg, sizeof x->msg);
 			pl_printf(
 			    &m, "事实%s的发生时间（%s至%s）晚于移送日期%s", id,
-			    f->from ? f->from : "", f->to ? f->to : "", ttext);
+			    pl_zh_date(d1, f->from), pl_zh_date(d2, f->to),
+			    pl_zh_date(d3, ttext));
 			pl_buf_init(&o, x->out, sizeof x->out);
 			pl_printf(&o, "核实事实%s的起止时间及是否已经审查调查",
 			          id);
@@ -338,7 +346,8 @@ static void times(struct ctx *x)
 		if (from >= 0 && to >= 0 && from > to) {
 			pl_buf_init(&m, x->msg, sizeof x->msg);
 			pl_printf(&m, "事实%s的起始时间%s晚于结束时间%s", id,
-			          f->from, f->to);
+			          pl_zh_date(d1, f->from),
+			          pl_zh_date(d2, f->to));
 			pl_buf_init(&o, x->out, sizeof x->out);
 			pl_printf(&o, "核实并更正事实%s的起止时间", id);
 			pl_emit(x->e, x->emit, "facts", SHENLI_WARNING,

@@ -112,6 +112,15 @@ stopped() {
 }
 stopped TERM 2
 stopped HUP 1
+# its reader gone ('demo | head'): whether the demo or the command it runs
+# meets the broken pipe first, the demo stops as on a signal (SIGPIPE)
+mkdir -m 700 "$T/sigPIPE"
+TMPDIR=$T/sigPIPE timeout -k 5 300 "$SHENLI" demo </dev/null 2>"$T/sigPIPE.err" | head -1 >/dev/null
+rc=${PIPESTATUS[0]}
+check "reader gone: exit 141 (got $rc)" test "$rc" -eq 141
+check "reader gone: it says so, not that a step failed" bash -c \
+	"grep -q 'demo stopped; the temporary store is removed' '$T/sigPIPE.err' && ! grep -q 'could not' '$T/sigPIPE.err'"
+check "reader gone: no shenli-demo.* is left" bash -c "[ -z \"\$(find '$T/sigPIPE' -name 'shenli-demo.*')\" ]"
 # Ctrl-C on a terminal: SIGINT to the whole process group (the demo and
 # the command it runs); the demo stops too, not only the command. On a
 # terminal the step titles are bold.

@@ -2110,8 +2110,9 @@ static void test_date_order(void **st)
 	const struct rec *r =
 	    expect(e, "date_order", SHENLI_BLOCKER, "procedure",
 	           "investigation_report", "filing_approval", NULL);
-	contains(r->msg, "审查调查报告（2024-02-10）早于其所依据的立案审批表"
-	                 "（2024-02-20）");
+	/* dates as 公文 write them, not as the dossier does */
+	contains(r->msg, "审查调查报告（2024年2月10日）早于其所依据的立案审批表"
+	                 "（2024年2月20日）");
 	assert_int_equal(e->n, 1);
 	/* over a missing link: the response before the report */
 	tc_base(&t);
@@ -2174,8 +2175,8 @@ static void test_transfer_date_mismatch(void **st)
 	const struct rec *r =
 	    expect(e, "transfer_date_mismatch", SHENLI_WARNING, "procedure",
 	           "transfer_form", NULL);
-	contains(r->msg, "2024-05-08");
-	contains(r->msg, "2024-05-06");
+	contains(r->msg, "2024年5月8日");
+	contains(r->msg, "2024年5月6日");
 	assert_int_equal(e->n, 1);
 	tc_base(&t);
 	expect_none(run(P_PR, &t.c), "transfer_date_mismatch");
@@ -2219,8 +2220,8 @@ static void test_evidence_after_answer(void **st)
 	const struct rec *r = expect(e, "evidence_after_answer", SHENLI_WARNING,
 	                             "procedure", "E4", NULL);
 	contains(r->msg, "第1次退回补查提纲第1项");
-	contains(r->msg, "2024-06-20");
-	contains(r->msg, "2024-06-15");
+	contains(r->msg, "2024年6月20日");
+	contains(r->msg, "2024年6月15日");
 	expect_none(e, "evidence_after_transfer");
 	assert_int_equal(e->n, 1);
 	/* cited again in answer to a second return: the later answer is
