@@ -170,7 +170,9 @@ int sl_clock_days_left(const sl_rules *r, int64_t now_ms, int64_t deadline_ms)
 	if (c && sl_calendar_working_days_between(c, today, last, &n) == SL_OK)
 		return n;
 	sl_errclear();
-	/* outside the calendar: count Monday to Friday */
+	/* partly or wholly outside the calendar: day by day, each day the
+	 * calendar covers as it says (its holidays, its 调休), the others
+	 * Monday to Friday */
 	int sign = strcmp(today, last) <= 0 ? 1 : -1;
 	char d[11];
 	snprintf(d, sizeof d, "%s", sign > 0 ? today : last);
@@ -178,7 +180,12 @@ int sl_clock_days_left(const sl_rules *r, int64_t now_ms, int64_t deadline_ms)
 	n = 0;
 	for (int i = 0; i < 4000 && strcmp(d, to) < 0; i++) {
 		add_days(d, 1, d);
-		n += weekday(d);
+		int w;
+		if (!c || sl_calendar_is_working_day(c, d, &w) != SL_OK) {
+			sl_errclear();
+			w = weekday(d);
+		}
+		n += w;
 	}
 	return sign * n;
 }

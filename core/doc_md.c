@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-/* Text: inline markup characters escaped everywhere; at the start of a
- * line also what would begin a list, a heading underline or a numbered
- * item ("-", "+", "=", "1." / "1)"), and leading blanks (four would make
- * code) are left out. */
+/* Text: inline markup characters escaped everywhere (and the ':' of
+ * "scheme://" and the '.' of "www.", which GFM's autolinks would make
+ * links of); at the start of a line also what would begin a list, a
+ * heading underline or a numbered item ("-", "+", "=", "1." / "1)"), and
+ * leading blanks (four would make code) are left out. */
 static void text(sl_buf *b, const char *s, size_t n, int line_start)
 {
 	size_t i = 0;
@@ -28,7 +30,12 @@ static void text(sl_buf *b, const char *s, size_t n, int line_start)
 	}
 	size_t run = i;
 	for (; i < n; i++) {
-		if (!strchr("\\`*_[]<>|#~!&", s[i]) || !s[i])
+		/* and what GitHub-flavoured renderers make links of, though no
+		 * markup asks them to: "scheme://" and "www." */
+		int autolink = (s[i] == ':' && i + 1 < n && s[i + 1] == '/') ||
+		               (s[i] == '.' && i >= 3 &&
+		                !strncasecmp(s + i - 3, "www", 3));
+		if (!autolink && (!strchr("\\`*_[]<>|#~!&", s[i]) || !s[i]))
 			continue;
 		sl_buf_add(b, s + run, i - run);
 		char two[2] = {'\\', s[i]};

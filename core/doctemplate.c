@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonwhy.h"
 #include "text.h"
 
 extern const unsigned char sl_template_default_json[];
@@ -361,8 +362,8 @@ static sl_rc load(sl_doctemplate *t, const char *buf, size_t len)
 	json_error_t e;
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e);
 	if (!root) {
-		char shown[120];
-		sl_text_sanitize(e.text, shown, sizeof shown);
+		char shown[sizeof e.text + 64];
+		sl_json_why(&e, shown, sizeof shown);
 		return sl_error(SL_EINPUT, _("template: line %d: %s"), e.line,
 		                shown);
 	}

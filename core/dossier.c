@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jsonmem.h"
+#include "jsonwhy.h"
 #include "text.h"
 
 #define DEFAULT_MAX_BYTES ((size_t)16 << 20)
@@ -469,8 +470,9 @@ static sl_rc load_error(const struct ctx *c, const char *buf, size_t len,
 		           _("invalid \\u escape: lone or mismatched UTF-16 "
 		             "surrogate (line %d, column %d)"),
 		           line, col);
-	return bad(c, at, _("not valid JSON: %s (line %d, column %d)"), text,
-	           line, col);
+	char why[JSON_ERROR_TEXT_LENGTH + 64];
+	return bad(c, at, _("not valid JSON: %s (line %d, column %d)"),
+	           sl_json_why(e, why, sizeof why), line, col);
 }
 
 /*** typed getters: each names the field it complains about ***/

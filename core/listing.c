@@ -200,9 +200,9 @@ typedef struct {
 	const sl_case_filter *f;
 	const char *not_agency; /* recusal: the acting user's home agency */
 	int64_t now;
-	sl_rules *rules;          /* the calendar of days left */
-	int64_t left_day;         /* deadlines fall on few days: the last */
-	int left;                 /* one's days left */
+	sl_rules *rules; /* the calendar of days left */
+	int64_t left_of; /* limits fall on few days: the last limit seen */
+	int left;        /* one's days left */
 	sqlite3_stmt *next[3][2]; /* seeks to the next zone, state, agency */
 	long emitted;             /* rows handed out, against f->limit */
 	lgroup *g;                /* a heap on the current case_id */
@@ -448,17 +448,19 @@ static int emit(lister *l, sqlite3_stmt *st, const char *zone,
 	int runs = sn >= 0 && sl_state_clock_runs((sl_state)sn);
 	r.overdue = runs && r.deadline_ms && r.deadline_ms < l->now;
 	if (runs && r.deadline_ms) {
-		int64_t day = r.deadline_ms / SL_DAY_MS;
-		if (day != l->left_day) {
-			l->left_day = day;
+		/* the same limit, not the same UTC day: limits worked out
+		 * under two time zones may share a UTC day, not a local one */
+		if (r.deadline_ms != l->left_of) {
+			l->left_of = r.deadline_ms;
 			l->left =
 			    sl_clock_days_left(l->rules, l->now, r.deadline_ms);
 		}
 		r.has_days_left = 1;
 		r.days_left = l->left;
 	}
+	/* due_within is N + 1 for --due-within N (0: none) */
 	if (l->f->due_within > 0 &&
-	    (!r.has_days_left || r.days_left > l->f->due_within))
+	    (!r.has_days_left || r.days_left > l->f->due_within - 1))
 		return 0;
 	if (l->f->signoff_times && sn == SL_ST_SIGNED_OFF &&
 	    (*rc = signoff_of(l, &r)))
@@ -646,7 +648,7 @@ sl_rc sl_case_list(sl_store *s, const sl_case_filter *f,
 	if (f->assignee && !strcmp(f->assignee, "me"))
 		fm.assignee = who->id; /* one's own cases */
 	f = &fm;
-	lister l = {.s = s, .f = f, .now = sl_now_ms(), .left_day = -1};
+	lister l = {.s = s, .f = f, .now = sl_now_ms(), .left_of = -1};
 	l.team.s = s;
 	/* what the acting user may see, as policy scopes it */
 	sl_case_scope sc;

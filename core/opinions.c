@@ -12,6 +12,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "guard.h"
+#include "jsonwhy.h"
 #include "lifecycle.h"
 #include "package.h"
 #include "registry.h"
@@ -253,10 +254,12 @@ static sl_rc parse(sl_store *s, int64_t ref, const char *case_id,
 		                SL_OPINION_MAX / 1024);
 	json_error_t jerr;
 	json_t *o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!o)
+	if (!o) {
+		char why[sizeof jerr.text + 64];
 		return sl_error(SL_EINPUT,
 		                _("opinion: not valid JSON (line %d: %s)"),
-		                jerr.line, jerr.text);
+		                jerr.line, sl_json_why(&jerr, why, sizeof why));
+	}
 	sl_rules *r = NULL;
 	sl_rc rc = SL_OK;
 	const char *cid = json_string_value(json_object_get(o, "case_id"));

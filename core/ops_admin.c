@@ -122,8 +122,8 @@ json_t *sl_user_json(const sl_user_info *u)
 
 json_t *sl_passwd_json(const sl_passwd_res *r)
 {
-	return json_pack("{s:s, s:b}", "user", r->user, "enrolled",
-	                 r->enrolled);
+	return json_pack("{s:s, s:b, s:b}", "user", r->user, "enrolled",
+	                 r->enrolled, "admin_chosen", r->admin_chosen);
 }
 
 json_t *sl_user_disable_json(const char *id, const sl_user_disable_res *r)
@@ -308,16 +308,71 @@ json_t *sl_audit_verify_json(const sl_audit_report *r, const char *anchor)
 	                 anchor);
 }
 
+/* Whether an entry's details are the content of a case: the intake's
+ * reasons, an outline's items, a withdrawal's reason, a check's counts. */
+static int of_a_case(const char *action)
+{
+	return !strncmp(action, "case.", 5) || !strncmp(action, "review.", 7) ||
+	       !strncmp(action, "report.", 7) || !strcmp(action, "script.run");
+}
+
+/* The log as one who may not read cases (an admin: users, keys and
+ * packages, no case access) may read it: every entry, its chain and its
+ * actor, but a case's entries with their details withheld, all but the
+ * OS account. */
+struct withholding {
+	int (*cb)(const sl_audit_entry *e, void *ud);
+	void *ud;
+};
+
+static int withhold(const sl_audit_entry *e, void *ud)
+{
+	const struct withholding *w = ud;
+	if (!of_a_case(e->action))
+		return w->cb(e, w->ud);
+	json_error_t err;
+	json_t *d = json_loads(e->details, 0, &err);
+	json_t *os = json_object_get(d, "os");
+	json_t *kept = json_pack("{s:s, s:O?}", "withheld", "case", "os", os);
+	char *text =
+	    kept ? json_dumps(kept, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(kept);
+	json_decref(d);
+	sl_audit_entry x = *e;
+	x.details = text ? text : "{\"withheld\":\"case\"}";
+	int r = w->cb(&x, w->ud);
+	free(text);
+	return r;
+}
+
 sl_rc sl_audit_log(sl_store *s, int64_t since,
                    int (*cb)(const sl_audit_entry *e, void *ud), void *ud)
 {
 	sl_rc rc = sl_guard(s, SL_ACT_AUDIT_LOG, "audit");
-	return rc ? rc : sl_audit_each(s, since, cb, ud);
+	if (rc)
+		return rc;
+	if (sl_policy_role(sl_store_actor(s), SL_ACT_CASE_READ) == SL_ALLOW)
+		return sl_audit_each(s, since, cb, ud);
+	struct withholding w = {cb, ud};
+	return sl_audit_each(s, since, withhold, &w);
 }
 
 int sl_audit_entry_os(const sl_audit_entry *e, sl_os_account *out)
 {
 	return sl_osacct_from_text(e->details, out);
+}
+
+int sl_audit_entry_withheld(const sl_audit_entry *e)
+{
+	/* no entry shenli writes has "withheld": only withhold() puts it */
+	if (!strstr(e->details, "\"withheld\""))
+		return 0;
+	json_error_t err;
+	json_t *d = json_loads(e->details, 0, &err);
+	const char *w = json_string_value(json_object_get(d, "withheld"));
+	int r = w && !strcmp(w, "case") && json_object_size(d) <= 2;
+	json_decref(d);
+	return r;
 }
 
 /* The entry's "os" as its own field: null if it records none (or a

@@ -10,6 +10,7 @@
 #include "cases.h"
 #include "db.h"
 #include "respool.h"
+#include "rules.h"
 
 /* ---- typed outlines --------------------------------------------------------
  */
@@ -189,4 +190,17 @@ sl_rc sl_returns_of(sl_store *s, int64_t ref, const char *case_id, json_t **out)
 	}
 	*out = list;
 	return SL_OK;
+}
+
+sl_rc sl_review_doc_names(sl_store *s, json_t **out)
+{
+	sl_rules *r = NULL;
+	sl_rc rc = sl_rules_load(s, &r);
+	if (rc)
+		return rc;
+	json_t *names =
+	    r ? json_object_get(sl_rules_json(r), "documents") : NULL;
+	*out = json_is_object(names) ? json_deep_copy(names) : json_object();
+	sl_rules_free(r);
+	return *out ? SL_OK : sl_error(SL_ESYS, _("out of memory"));
 }

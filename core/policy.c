@@ -7,8 +7,8 @@
 #define REVIEWERS (SL_ROLE_MEMBER | SL_ROLE_SPECIALIST)
 #define ALL (SL_ROLE_ADMIN | SL_ROLE_LEADER | REVIEWERS | SL_ROLE_AUDITOR)
 
-/* DOMAIN.md "Roles"; everyone may check the log's integrity and note its
- * head. */
+/* DOMAIN.md "Roles"; everyone may check the log's integrity, note its
+ * head and change their own passphrase. */
 static const struct {
 	const char *name;
 	unsigned roles;
@@ -17,7 +17,9 @@ static const struct {
     [SL_ACT_USER_LIST] = {"user.list",
                           SL_ROLE_ADMIN | SL_ROLE_LEADER | SL_ROLE_AUDITOR},
     [SL_ACT_USER_DISABLE] = {"user.disable", SL_ROLE_ADMIN},
-    [SL_ACT_USER_PASSWD] = {"user.passwd", ALL & ~SL_ROLE_AUDITOR},
+    /* an auditor changes nothing in the cases, but a passphrase of
+     * theirs that leaked must be replaceable like anyone's */
+    [SL_ACT_USER_PASSWD] = {"user.passwd", ALL},
     [SL_ACT_AUDIT_VERIFY] = {"audit.verify", ALL},
     [SL_ACT_AUDIT_LOG] = {"audit.log", SL_ROLE_ADMIN | SL_ROLE_AUDITOR},
     [SL_ACT_AUDIT_HEAD] = {"audit.head", ALL},

@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "crypto.h"
 #include "db.h"
+#include "jsonwhy.h"
 #include "text.h"
 
 /* Generated at build time from plugins/rules/rules.json. */
@@ -148,8 +149,11 @@ sl_rc sl_rules_parse(const char *buf, size_t len, sl_rules **out)
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root || !json_is_object(root)) {
 		/* jansson's message quotes the input: keep it printable */
-		char why[sizeof jerr.text];
-		sl_text_sanitize(root ? "" : jerr.text, why, sizeof why);
+		char why[sizeof jerr.text + 64];
+		if (root)
+			why[0] = '\0';
+		else
+			sl_json_why(&jerr, why, sizeof why);
 		json_decref(root);
 		return sl_error(SL_EINPUT,
 		                _("rules: not a JSON object (line %d: %s)"),

@@ -52,7 +52,13 @@ const uint8_t *sl_store_id(const sl_store *s);
  * gives the same times. A writer that needs the time before it begins
  * (to sign it, say) asks here first. */
 int64_t sl_tx_clock(sl_store *s);
+/* Begin also checks, inside the transaction, that the acting user is
+ * still there and enabled (SL_EAUTH, nothing begun, if not): a disable
+ * committed after the unlock stops the user's next write. */
 sl_rc sl_tx_begin(sl_store *s);
+/* That check alone, for a transaction begun another way (a schema
+ * migration at unlock): SL_EAUTH if the acting user is gone or disabled. */
+sl_rc sl_tx_actor_active(sl_store *s);
 sl_rc sl_tx_commit(sl_store *s);
 void sl_tx_rollback(sl_store *s);
 int sl_tx_active(const sl_store *s);

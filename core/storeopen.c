@@ -494,10 +494,16 @@ static sl_rc identity(sl_store *s, const char *user, int *enrolled,
 /* Schema migrations of a verified store, audited by whoever unlocks. */
 static sl_rc migrate_on_open(sl_store *s, int ver)
 {
-	sl_rc rc;
-	if ((rc = sl_tx_begin_raw(s)) || (rc = migrate(s, ver)) ||
-	    (rc = sl_audit_tx_begin(s)))
+	sl_rc rc = sl_tx_begin_raw(s);
+	if (rc)
 		return rc;
+	/* the unlock's identity check came before this wait for the turn:
+	 * a disable may have committed meanwhile (sl_tx_begin's check) */
+	if ((rc = migrate(s, ver)) || (rc = sl_tx_actor_active(s)) ||
+	    (rc = sl_audit_tx_begin(s))) {
+		sl_tx_rollback(s);
+		return rc;
+	}
 	json_t *d =
 	    json_pack("{s:i, s:i}", "from", ver, "to", sl_schema_version);
 	rc = sl_audit(s, "store.migrate", "store", d);

@@ -45,14 +45,12 @@ int sl_utf8_valid(const char *str, size_t n)
 	return 1;
 }
 
+/* A name or a line a person typed, to be stored: what would not be shown
+ * as itself is refused, not kept and made safe only on the way out (two
+ * reviewers "张三" and "张\u200b三" would print alike in a signed report). */
 int sl_text_printable(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7F)
-			return 0;
-	}
-	return sl_utf8_valid(s, n);
+	return sl_text_safe(s, n);
 }
 
 int sl_text_blank(const char *s, size_t n)

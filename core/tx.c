@@ -53,13 +53,40 @@ sl_rc sl_tx_begin_raw(sl_store *s)
 	return SL_OK;
 }
 
+/* Unlock found the acting user enabled, but an admin may have disabled
+ * them since (while an import waited for its input, or two admins each
+ * disabling the other). Replay refuses every entry a disabled user
+ * wrote, so one such commit would fail every later unlock of everyone:
+ * the user's row is read again under the turn and the write lock, where
+ * no disable can come between it and the commit. One primary-key
+ * lookup a transaction (an import's batch), not one a row. */
+sl_rc sl_tx_actor_active(sl_store *s)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT disabled FROM users WHERE id = ?",
+	                       -1, &st, 0) != SQLITE_OK)
+		return sl_db_err(s, _("reading users"));
+	sqlite3_bind_text(st, 1, s->actor.id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sl_rc rc = SL_OK;
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = sl_db_err(s, _("reading users"));
+	else if (step != SQLITE_ROW || sqlite3_column_int(st, 0) != 0)
+		rc = sl_error(SL_EAUTH,
+		              _("authentication failed: '%s' was disabled by "
+		                "another command while this one ran; nothing "
+		                "was changed"),
+		              s->actor.id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 sl_rc sl_tx_begin(sl_store *s)
 {
 	sl_rc rc = sl_tx_begin_raw(s);
 	if (rc)
 		return rc;
-	rc = sl_audit_tx_begin(s);
-	if (rc)
+	if ((rc = sl_tx_actor_active(s)) || (rc = sl_audit_tx_begin(s)))
 		sl_tx_rollback(s);
 	s->tx_base = s->head_seq;
 	return rc;

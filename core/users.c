@@ -279,6 +279,29 @@ void sl_user_disable_res_free(sl_user_disable_res *r)
 	r->n_open_cases = 0;
 }
 
+/* Every file that may hold the user's wrapped data key: the slot, the
+ * one a passphrase change writes beside it (SLOT.new, left by a crash
+ * between its commit and its rename, under the passphrase the user has
+ * now), and user add's temporary (SLOT.tmp); each shred also wipes its
+ * own leftover (NAME.shred). The row says disabled, which unlock
+ * enforces; removing the slots also takes away the data key. SLOT.new
+ * goes before SLOT: a passwd that committed before this disable renames
+ * SLOT.new to SLOT after its commit, and that rename either finds
+ * SLOT.new gone or lands before SLOT is shredded. A crash before this
+ * leaves slots that no longer open anything. */
+static void shred_slots(const char *slot)
+{
+	static const char *const suffix[] = {".new", ".tmp", ""};
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		char path[PATH_MAX + 8];
+		snprintf(path, sizeof path, "%s%s", slot, suffix[i]);
+		if (sl_file_shred(path) != SL_OK)
+			fprintf(stderr,
+			        _("warning: %s could not be removed: %s\n"),
+			        path, sl_errmsg());
+	}
+}
+
 sl_rc sl_user_disable(sl_store *s, const char *id, sl_user_disable_res *out)
 {
 	if (out)
@@ -317,12 +340,7 @@ sl_rc sl_user_disable(sl_store *s, const char *id, sl_user_disable_res *out)
 	if ((rc = sl_audit(s, "user.disable", id, NULL)) ||
 	    (rc = sl_tx_commit(s)))
 		goto fail;
-	/* The row says disabled, which unlock enforces; removing the slot also
-	 * takes away the wrapped data key. A crash before this line leaves a
-	 * slot that no longer opens anything. */
-	if (sl_file_shred(slot) != SL_OK)
-		fprintf(stderr, _("warning: %s could not be removed: %s\n"),
-		        slot, sl_errmsg());
+	shred_slots(slot);
 	if (out)
 		teams_of(s, id, out);
 	return SL_OK;
@@ -368,6 +386,88 @@ static sl_rc enrol_entry(sl_store *s, sl_secrets *nsec, const uint8_t h[32])
 	return SL_OK;
 }
 
+/* The users row moved to the new slot h (and, enrolling, to the user's
+ * own public key), in the open transaction. */
+static sl_rc passwd_row(sl_store *s, int enrol, const sl_secrets *nsec,
+                        const uint8_t h[32])
+{
+	sqlite3_stmt *st;
+	if (sl_db_prepare(s,
+	                  /* only while the slot this process unwrapped
+	                   * is still the user's, and the user active (and
+	                   * pending, to enrol): another passwd or a
+	                   * disable may have committed since the unlock */
+	                  enrol ? "UPDATE users SET slot_sha256 = ?1,"
+	                          " pubkey = ?3 WHERE id = ?2 AND"
+	                          " slot_sha256 = ?4 AND disabled = 0 AND"
+	                          " pubkey IS NULL"
+	                        : "UPDATE users SET slot_sha256 = ?1"
+	                          " WHERE id = ?2 AND slot_sha256 = ?4 AND"
+	                          " disabled = 0",
+	                  &st))
+		return sl_db_err(s, _("changing passphrase"));
+	uint8_t pub[32];
+	sl_signkey *nk = enrol ? sl_sign_from_seed(nsec->sign_seed) : NULL;
+	if (enrol && (!nk || sl_sign_pub(nk, pub) != SL_OK)) {
+		sl_sign_free(nk);
+		sqlite3_finalize(st);
+		return sl_error(SL_ESYS, _("cannot create signing key"));
+	}
+	sl_sign_free(nk);
+	sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->actor.id, -1, SQLITE_STATIC);
+	if (enrol)
+		sqlite3_bind_blob(st, 3, pub, sizeof pub, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, s->slot_hash, sizeof s->slot_hash,
+	                  SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return sl_db_err(s, _("changing passphrase"));
+	if (sqlite3_changes(s->db) != 1)
+		return sl_error(SL_EAUTH,
+		                _("'%s': your key slot was replaced, or your "
+		                  "account disabled, by another command while "
+		                  "this one ran; nothing was changed"),
+		                s->actor.id);
+	return SL_OK;
+}
+
+/* The row and the entry (user.enrol or user.passwd) committed. */
+static sl_rc passwd_commit(sl_store *s, int enrol, sl_secrets *nsec,
+                           const uint8_t h[32])
+{
+	sl_rc rc = passwd_row(s, enrol, nsec, h);
+	if (!rc && enrol) {
+		rc = enrol_entry(s, nsec, h);
+	} else if (!rc) {
+		char hslot[65];
+		sl_hex(h, 32, hslot);
+		json_t *d = json_pack("{s:s}", "slot", hslot);
+		rc = sl_audit(s, "user.passwd", s->actor.id, d);
+		json_decref(d);
+	}
+	return rc ? rc : sl_tx_commit(s);
+}
+
+/* The new slot sealed under newpass into *img: the data key, and the
+ * user's signing seed (a fresh one, enrolling). */
+static sl_rc passwd_seal(sl_store *s, int enrol, const char *newpass,
+                         size_t plen, sl_secrets *nsec, char **img,
+                         size_t *imglen, uint8_t h[32])
+{
+	sl_rc rc = SL_OK;
+	memcpy(nsec->data_key, s->sec->data_key, SL_KEY_LEN);
+	if (enrol)
+		rc = sl_random_key(nsec->sign_seed, SL_ED25519_SEED_LEN);
+	else
+		memcpy(nsec->sign_seed, s->sec->sign_seed, SL_ED25519_SEED_LEN);
+	if (rc || (rc = sl_keyslot_seal(s->actor.id, newpass, plen, nsec, NULL,
+	                                img, imglen)))
+		return rc;
+	return sl_sha256(*img, *imglen, h);
+}
+
 sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 {
 	int enrol = s->unenrolled;
@@ -386,15 +486,7 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 	sl_secrets *nsec = sl_secrets_new();
 	if (!nsec)
 		return sl_error(SL_ESYS, _("out of memory"));
-	memcpy(nsec->data_key, s->sec->data_key, SL_KEY_LEN);
-	if (enrol)
-		rc = sl_random_key(nsec->sign_seed, SL_ED25519_SEED_LEN);
-	else
-		memcpy(nsec->sign_seed, s->sec->sign_seed, SL_ED25519_SEED_LEN);
-	if (rc ||
-	    (rc = sl_keyslot_seal(s->actor.id, newpass, plen, nsec, NULL, &img,
-	                          &imglen)) ||
-	    (rc = sl_sha256(img, imglen, h)))
+	if ((rc = passwd_seal(s, enrol, newpass, plen, nsec, &img, &imglen, h)))
 		goto out;
 	/* New slot beside the old one; the commit records its hash; then the
 	 * rename. A crash after the commit is finished at the next unlock
@@ -403,62 +495,7 @@ sl_rc sl_user_passwd(sl_store *s, const char *newpass, size_t plen)
 		goto out;
 	if ((rc = sl_tx_begin(s)))
 		goto unnew;
-	sqlite3_stmt *st;
-	if (sl_db_prepare(s,
-	                  /* only while the slot this process unwrapped
-	                   * is still the user's, and the user active (and
-	                   * pending, to enrol): another passwd or a
-	                   * disable may have committed since the unlock */
-	                  enrol ? "UPDATE users SET slot_sha256 = ?1,"
-	                          " pubkey = ?3 WHERE id = ?2 AND"
-	                          " slot_sha256 = ?4 AND disabled = 0 AND"
-	                          " pubkey IS NULL"
-	                        : "UPDATE users SET slot_sha256 = ?1"
-	                          " WHERE id = ?2 AND slot_sha256 = ?4 AND"
-	                          " disabled = 0",
-	                  &st)) {
-		rc = sl_db_err(s, _("changing passphrase"));
-		goto rollback;
-	}
-	uint8_t pub[32];
-	sl_signkey *nk = enrol ? sl_sign_from_seed(nsec->sign_seed) : NULL;
-	if (enrol && (!nk || sl_sign_pub(nk, pub) != SL_OK)) {
-		sl_sign_free(nk);
-		sqlite3_finalize(st);
-		rc = sl_error(SL_ESYS, _("cannot create signing key"));
-		goto rollback;
-	}
-	sl_sign_free(nk);
-	sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, s->actor.id, -1, SQLITE_STATIC);
-	if (enrol)
-		sqlite3_bind_blob(st, 3, pub, sizeof pub, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, s->slot_hash, sizeof s->slot_hash,
-	                  SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (step != SQLITE_DONE) {
-		rc = sl_db_err(s, _("changing passphrase"));
-		goto rollback;
-	}
-	if (sqlite3_changes(s->db) != 1) {
-		rc = sl_error(SL_EAUTH,
-		              _("'%s': your key slot was replaced, or your "
-		                "account disabled, by another command while "
-		                "this one ran; nothing was changed"),
-		              s->actor.id);
-		goto rollback;
-	}
-	if (enrol) {
-		rc = enrol_entry(s, nsec, h);
-	} else {
-		char hslot[65];
-		sl_hex(h, sizeof h, hslot);
-		json_t *d = json_pack("{s:s}", "slot", hslot);
-		rc = sl_audit(s, "user.passwd", s->actor.id, d);
-		json_decref(d);
-	}
-	if (rc || (rc = sl_tx_commit(s)))
+	if ((rc = passwd_commit(s, enrol, nsec, h)))
 		goto rollback;
 	memcpy(s->slot_hash, h, sizeof h); /* the slot is this one now */
 	if (enrol) {
@@ -488,15 +525,63 @@ out:
 	return rc;
 }
 
+/* Whether pass opens the slot this process unwrapped (at SLOT, or at
+ * SLOT.new if a change a crash cut short is not yet renamed): then it is
+ * the passphrase the user has now; at enrolment, the one an admin chose.
+ * One scrypt more, once per change. */
+static int same_passphrase(sl_store *s, const char *pass, size_t plen)
+{
+	char slot[PATH_MAX], newp[PATH_MAX + 8];
+	if (sl_store_slot_path(s->path, s->actor.id, slot, sizeof slot)) {
+		sl_errclear();
+		return 0;
+	}
+	snprintf(newp, sizeof newp, "%s.new", slot);
+	const char *paths[] = {slot, newp};
+	int same = 0;
+	for (size_t i = 0; i < 2 && !same; i++) {
+		char *img = NULL;
+		size_t len = 0;
+		uint8_t h[32];
+		if (sl_file_read(paths[i], SL_SLOT_MAX_BYTES, &img, &len) !=
+		        SL_OK ||
+		    sl_sha256(img, len, h) != SL_OK ||
+		    sl_memeq_ct(h, s->slot_hash, sizeof h) != 0) {
+			free(img);
+			continue;
+		}
+		sl_secrets *tmp = sl_secrets_new();
+		same = tmp && sl_keyslot_open(s->actor.id, pass, plen, img, len,
+		                              tmp) == SL_OK;
+		sl_secrets_free(tmp);
+		free(img);
+	}
+	/* a slot not found or not opened says nothing about the passphrase:
+	 * the commit's own check on the slot hash still stands */
+	sl_errclear();
+	return same;
+}
+
 sl_rc sl_user_set_passphrase(sl_store *s, const char *pass, size_t plen,
                              sl_passwd_res *out)
 {
 	int enrol = s->unenrolled;
+	/* the same passphrase again: later, a change that changes nothing
+	 * (refused); enrolling, the admin's choice kept, which the admin
+	 * knows - allowed, as a script's set-up may, but said */
+	int same = same_passphrase(s, pass, plen);
+	if (same && !enrol)
+		return sl_error(
+		    SL_EINPUT,
+		    _("the new passphrase is the same as the current "
+		      "one: choose a different one; nothing was "
+		      "changed"));
 	sl_rc rc = sl_user_passwd(s, pass, plen);
 	if (out) {
 		memset(out, 0, sizeof *out);
 		snprintf(out->user, sizeof out->user, "%s", s->actor.id);
 		out->enrolled = !rc && enrol;
+		out->admin_chosen = !rc && enrol && same;
 	}
 	return rc;
 }

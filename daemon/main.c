@@ -176,6 +176,14 @@ int main(int argc, char **argv)
 	if (!store || !sock || !*store || !*sock || *end || idle_s < 1 ||
 	    idle_s > 7 * 24 * 3600)
 		return usage(stderr, SL_EUSAGE);
+	/* the paths are said in the service's log: never bytes that would
+	 * reach its reader's terminal as escapes */
+	if (!sl_text_printable(store, strlen(store)) ||
+	    !sl_text_printable(sock, strlen(sock))) {
+		fprintf(stderr, "shenlid: --store and --socket must be "
+		                "printable UTF-8 paths\n");
+		return SL_EUSAGE;
+	}
 	long port = http ? strtol(http, &end, 10) : 0;
 	if (http && (*end || port < 1 || port > 65535))
 		return usage(stderr, SL_EUSAGE);

@@ -1,8 +1,11 @@
 /* namemap.c - the names of files put back in output. See namemap.h. */
 #include "namemap.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <shenli/base.h>
 
 /* Is p[0..n) a proper prefix of some from (a name cut short)? */
 static int cut_name(const sl_namemap *m, size_t nm, const char *p, size_t n)
@@ -64,4 +67,26 @@ long sl_namemap_put(const sl_namemap *m, size_t nm, const char *t, size_t n,
 	*out = b;
 	*olen = o;
 	return (long)(n - i);
+}
+
+char *sl_namemap_as(const char *name, int json)
+{
+	if (!json)
+		return sl_text_clean(name, "\xEF\xBF\xBD");
+	/* as the CLI's own JSON has it (jansson, not ASCII-only), without
+	 * the quotes: the stand-in stood between them */
+	json_t *s = json_string(name);
+	if (!s) { /* not UTF-8 (names come as JSON text, so never) */
+		char *c = sl_text_clean(name, "\xEF\xBF\xBD");
+		s = c ? json_string(c) : NULL;
+		free(c);
+	}
+	char *q = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
+	json_decref(s);
+	if (!q)
+		return NULL;
+	size_t n = strlen(q);
+	memmove(q, q + 1, n - 2);
+	q[n - 2] = 0;
+	return q;
 }

@@ -14,24 +14,6 @@
 #define ARG_LEN_MAX 65536
 #define FILES_MAX SL_REQUEST_FILES_MAX
 
-const char *const sl_request_env[] = {"LC_ALL",   "LC_MESSAGES", "LANG",
-                                      "LANGUAGE", "TZ",          NULL};
-
-/* A locale or time zone name: letters, digits and "._-@+:,/", no "..",
- * not a path of its own ("/..."): the worker reads nothing it names but
- * the system's catalogs and zone files. */
-static int env_value_ok(const char *v)
-{
-	if (!*v || strlen(v) > 127 || v[0] == '/' || v[0] == ':' ||
-	    strstr(v, ".."))
-		return 0;
-	for (const char *p = v; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || strchr("._-@+:,/", *p)))
-			return 0;
-	return 1;
-}
-
 /* A refusal: msg set, rc returned. */
 __attribute__((format(printf, 4, 5))) static int
 fail(char *msg, size_t cap, int rc, const char *fmt, ...)
@@ -168,13 +150,16 @@ int sl_request_check(const json_t *req, const char *session_user, int *writer,
 	if (!rc && env && !json_is_object(env))
 		rc = fail(msg, cap, SL_EINPUT, "%s",
 		          _("malformed request: env must be an object"));
-	for (size_t i = 0; !rc && env && sl_request_env[i]; i++) {
-		const json_t *v = json_object_get(env, sl_request_env[i]);
-		if (v &&
-		    (!json_is_string(v) || !env_value_ok(json_string_value(v))))
+	/* the client sends only what sl_arg_env_ok takes (a value it may
+	 * not pass is left out: the service's own applies), so this is a
+	 * request made by hand */
+	for (size_t i = 0; !rc && env && sl_arg_env[i]; i++) {
+		const json_t *v = json_object_get(env, sl_arg_env[i]);
+		if (v && (!json_is_string(v) ||
+		          !sl_arg_env_ok(sl_arg_env[i], json_string_value(v))))
 			rc = fail(msg, cap, SL_EINPUT,
 			          _("malformed request: a bad value of %s"),
-			          sl_request_env[i]);
+			          sl_arg_env[i]);
 	}
 	const json_t *user = json_object_get(req, "user");
 	if (!rc && user &&

@@ -2,9 +2,9 @@
  * request.h - what a run request must be before shenlid starts a worker
  * for it: argv a bounded list of text, every word the command reads as a
  * file sent as base64 bytes (argmap.h), stdin base64, env only the
- * locale's and time zone's names and none naming a path, and the user, if
- * named, the session's. Kept apart from the worker so that it can be
- * fuzzed alone (tests/fuzz/fuzz_wire.c).
+ * locale's and time zone's names and none naming a path of its own
+ * (sl_arg_env_ok), and the user, if named, the session's. Kept apart from
+ * the worker so that it can be fuzzed alone (tests/fuzz/fuzz_wire.c).
  */
 #ifndef SHENLID_REQUEST_H
 #define SHENLID_REQUEST_H
@@ -13,9 +13,6 @@
 #include <stddef.h>
 
 #define SL_REQUEST_FILES_MAX 256
-
-/* The environment a client may pass to its command, NULL-terminated. */
-extern const char *const sl_request_env[];
 
 /* 0, or the exit code with why in msg; *writer: the command may write
  * the store (run one at a time). user is the session's. */

@@ -25,10 +25,20 @@
 #include "proto.h"
 #include "request.h"
 
-/* memfds stand in for files at /proc/self/fd/N with N of three digits, so
- * that no stand-in's name is a prefix of another's when output is mapped
- * back to the names the client used */
+/* memfds stand in for files, at descriptors of three digits: every
+ * stand-in's path is as long as another's, so that none is a prefix of
+ * another when output is mapped back to the names the client used */
 #define FD_FIRST 100
+/* A stand-in's path holds a secret: output is mapped back by it, and a
+ * dossier's text may be anything, "/proc/self/fd/100" included, which
+ * must come out as it is. The path goes through HOPS of HOP_FDS
+ * descriptors of /proc/self/fd itself, each a way back into the same
+ * directory ("/proc/self/fd/H1/H2/.../H8/N"): which ones, drawn for each
+ * stand-in, are 64 random bits, in 49 bytes (a dossier's messages quote
+ * a file's name in up to 76). */
+#define HOPS 8
+#define HOP_FDS 256 /* one random byte picks a hop */
+_Static_assert(HOP_FDS == 256, "a hop is picked by a byte");
 
 /* ---- in the worker ---------------------------------------------------- */
 
@@ -39,8 +49,9 @@ typedef struct {
 } stand_in;
 
 static const sl_session *session;
-static uid_t peer_uid; /* the client's, from the server's SO_PEERCRED */
-static json_t *outs;   /* --out documents, by the client's name */
+static int hop_fd[HOP_FDS]; /* 0: not opened yet */
+static uid_t peer_uid;      /* the client's, from the server's SO_PEERCRED */
+static json_t *outs;        /* --out documents, by the client's name */
 
 static sl_rc open_session(const sl_cli *g, unsigned flags, sl_store **out)
 {
@@ -85,13 +96,13 @@ static int memfile(const char *name, const void *data, size_t len)
 
 static void apply_env(const json_t *env)
 {
-	for (size_t i = 0; sl_request_env[i]; i++) {
+	for (size_t i = 0; sl_arg_env[i]; i++) {
 		const char *v =
-		    json_string_value(json_object_get(env, sl_request_env[i]));
+		    json_string_value(json_object_get(env, sl_arg_env[i]));
 		if (v)
-			setenv(sl_request_env[i], v, 1);
+			setenv(sl_arg_env[i], v, 1);
 		else
-			unsetenv(sl_request_env[i]);
+			unsetenv(sl_arg_env[i]);
 	}
 	cli_init_locale();
 	tzset();
@@ -160,9 +171,40 @@ static void remove_private_dir(const stand_in *s)
 	rmdir(s->path);
 }
 
+/* The hops (above), opened once; 0 if they cannot be. */
+static int open_hops(void)
+{
+	if (hop_fd[HOP_FDS - 1] > 0)
+		return 1;
+	int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int ok = dir >= 0;
+	for (int k = 0; ok && k < HOP_FDS; k++) {
+		hop_fd[k] = fcntl(dir, F_DUPFD_CLOEXEC, FD_FIRST);
+		ok = hop_fd[k] >= FD_FIRST && hop_fd[k] <= 999;
+	}
+	if (dir >= 0)
+		close(dir);
+	return ok;
+}
+
+/* The stand-in's path of descriptor fd, into buf; 0 if it cannot be
+ * made. */
+static int standin_path(char *buf, size_t cap, int fd)
+{
+	uint8_t r[HOPS];
+	if (!open_hops() || sl_random(r, sizeof r) != SL_OK)
+		return 0;
+	size_t o = (size_t)snprintf(buf, cap, "/proc/self/fd");
+	for (int k = 0; k < HOPS && o < cap; k++)
+		o += (size_t)snprintf(buf + o, cap - o, "/%d", hop_fd[r[k]]);
+	return o < cap &&
+	       snprintf(buf + o, cap - o, "/%d", fd) < (int)(cap - o);
+}
+
 /* The command line with every file word pointing at its stand-in. */
 static char **substitute(const json_t *req, const char *store_path, int sw,
-                         int stream_fd, stand_in *st, size_t *nst, int *argc)
+                         int stream_fd, stand_in *st, size_t *nst, int *argc,
+                         int *json)
 {
 	const json_t *argv = json_object_get(req, "argv");
 	const json_t *files = json_object_get(req, "files");
@@ -176,6 +218,7 @@ static char **substitute(const json_t *req, const char *store_path, int sw,
 	for (size_t i = 0; i < n; i++)
 		av[i] = (char *)json_string_value(json_array_get(argv, i));
 	sl_argmap((int)n, av, kinds, &info);
+	*json = info.json;
 	*nst = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (kinds[i] == SL_ARG_DIR) {
@@ -206,8 +249,9 @@ static char **substitute(const json_t *req, const char *store_path, int sw,
 		if (fd < 0 || fd > 999)
 			return NULL;
 		stand_in *s = &st[*nst];
-		char fdpath[32];
-		snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+		char fdpath[64];
+		if (!standin_path(fdpath, sizeof fdpath, fd))
+			return NULL;
 		size_t pre =
 		    kinds[i] == SL_ARG_FILE_EQ ? (size_t)(name - av[i]) : 0;
 		char *w = malloc(pre + sizeof fdpath);
@@ -224,28 +268,44 @@ static char **substitute(const json_t *req, const char *store_path, int sw,
 	return av;
 }
 
-/* The stand-ins as from -> to pairs (namemap.h); NULL if out of memory. */
-static sl_namemap *name_pairs(const stand_in *st, size_t nst)
+static void pairs_free(sl_namemap *m, size_t n)
+{
+	for (size_t k = 0; m && k < n; k++)
+		free((char *)m[k].to);
+	free(m);
+}
+
+/* The stand-ins as from -> to pairs (namemap.h), the client's names as
+ * they go into JSON (json) or text; NULL if out of memory. */
+static sl_namemap *name_pairs(const stand_in *st, size_t nst, int json)
 {
 	sl_namemap *m = calloc(nst + 1, sizeof *m);
-	for (size_t k = 0; m && k < nst; k++)
-		m[k] = (sl_namemap){st[k].path, st[k].name};
+	for (size_t k = 0; m && k < nst; k++) {
+		char *to = sl_namemap_as(st[k].name, json);
+		if (!to) {
+			pairs_free(m, k);
+			return NULL;
+		}
+		m[k] = (sl_namemap){st[k].path, to};
+	}
 	return m;
 }
 
 /* The whole of a memfd, with every stand-in's name put back as the name
- * the client used (in messages: "a.json: ..."). */
-static char *slurp(int fd, const stand_in *st, size_t nst, size_t *len)
+ * the client used (in messages: "a.json: ..."); json: the output is one
+ * JSON document (namemap.h). */
+static char *slurp(int fd, const stand_in *st, size_t nst, int json,
+                   size_t *len)
 {
 	char *buf = NULL, *named = NULL;
 	size_t n;
-	sl_namemap *m = name_pairs(st, nst);
+	sl_namemap *m = name_pairs(st, nst, json);
 	if (m && lseek(fd, 0, SEEK_SET) == 0 &&
 	    sl_fd_read(fd, "output", SL_WIRE_MAX / 2, &buf, &n) == SL_OK &&
 	    sl_namemap_put(m, nst, buf, n, 1, &named, len) < 0)
 		named = NULL;
 	free(buf);
-	free(m);
+	pairs_free(m, nst);
 	return named;
 }
 
@@ -332,7 +392,8 @@ static size_t send_named(int conn, const sl_namemap *m, size_t nm,
  * back.
  * A listing of any length then goes through without being held whole.
  * Returns the pipe's write end (the command's stdout), or -1. */
-static int start_pump(int conn, const stand_in *st, size_t nst, pid_t *pump)
+static int start_pump(int conn, const stand_in *st, size_t nst, int json,
+                      pid_t *pump)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) != 0)
@@ -341,7 +402,7 @@ static int start_pump(int conn, const stand_in *st, size_t nst, pid_t *pump)
 	if (pid == 0) {
 		close(p[1]);
 		signal(SIGPIPE, SIG_IGN);
-		sl_namemap *nm = name_pairs(st, nst);
+		sl_namemap *nm = name_pairs(st, nst, json);
 		size_t cap = SL_STREAM_CHUNK, have = 0;
 		char *buf = nm ? malloc(cap) : NULL;
 		int gone = 0, eof = 0;
@@ -417,17 +478,17 @@ void sl_runner_main(int fd, const json_t *req, const sl_session *s, uid_t peer,
 	int err_fd = memfd_create("stderr", MFD_CLOEXEC);
 	stand_in *st = calloc(SL_REQUEST_FILES_MAX + 8, sizeof *st);
 	size_t nst = 0;
-	int argc = 0;
-	char **av =
-	    st && (sw < 0 || stream_fd >= 0)
-	        ? substitute(req, store_path, sw, stream_fd, st, &nst, &argc)
-	        : NULL;
+	int argc = 0, json = 0;
+	char **av = st && (sw < 0 || stream_fd >= 0)
+	                ? substitute(req, store_path, sw, stream_fd, st, &nst,
+	                             &argc, &json)
+	                : NULL;
 	outs = json_object();
 	pid_t pump = -1;
 	if (av && json_is_true(json_object_get(req, "stream_out")) &&
 	    out_fd >= 0) {
 		close(out_fd);
-		out_fd = start_pump(fd, st, nst, &pump);
+		out_fd = start_pump(fd, st, nst, json, &pump);
 	}
 	if (in_fd >= 0 && !stdin_streams)
 		lseek(in_fd, 0, SEEK_SET);
@@ -467,8 +528,8 @@ void sl_runner_main(int fd, const json_t *req, const sl_session *s, uid_t peer,
 			remove_private_dir(&st[k]);
 
 	size_t olen = 0, elen = 0;
-	char *o = pump > 0 ? strdup("") : slurp(out_fd, st, nst, &olen);
-	char *e = slurp(err_fd, st, nst, &elen);
+	char *o = pump > 0 ? strdup("") : slurp(out_fd, st, nst, json, &olen);
+	char *e = slurp(err_fd, st, nst, 0, &elen);
 	json_t *r = o && e ? json_pack("{s:i, s:o, s:o, s:O}", "rc", rc,
 	                               "stdout", b64_string(o, olen), "stderr",
 	                               b64_string(e, elen), "out", outs)

@@ -130,8 +130,11 @@ static void reply_error(conn *c, int rc, const char *msg)
 
 static void log_line(const conn *c, const char *what, const char *user)
 {
+	/* the user id is the client's word: its log line holds no escape */
+	char u[SL_ID_MAX * 3 + 4];
+	sl_text_sanitize(user ? user : "-", u, sizeof u);
 	fprintf(stderr, "shenlid: %s uid=%u pid=%d user=%s\n", what,
-	        (unsigned)c->uid, (int)c->pid, user ? user : "-");
+	        (unsigned)c->uid, (int)c->pid, u);
 }
 
 /* ---- listening ---------------------------------------------------------- */

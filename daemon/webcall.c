@@ -153,14 +153,25 @@ static void set_err(sl_webcall_res *res, const char *s, size_t n)
 	res->err = e ? e : no_err;
 }
 
+#define ERR_NOT_UTF8 "输入的内容不是有效的 UTF-8 文本，未执行任何操作。"
+
 int sl_webcall_exec(const char *tok, const char *const *argv,
                     const json_t *files, int zh, sl_webcall_res *res)
 {
 	memset(res, 0, sizeof *res);
 	res->err = no_err;
 	json_t *av = json_array(), *reply = NULL;
-	for (size_t i = 0; av && argv[i]; i++)
-		json_array_append_new(av, json_string(argv[i]));
+	for (size_t i = 0; av && argv[i]; i++) {
+		/* a word jansson cannot hold (not UTF-8) must not vanish:
+		 * the words after it would move into its place */
+		json_t *w = json_string(argv[i]);
+		if (!w) {
+			json_decref(av);
+			set_err(res, ERR_NOT_UTF8, strlen(ERR_NOT_UTF8));
+			return res->rc = SL_EINPUT;
+		}
+		json_array_append_new(av, w);
+	}
 	json_t *req =
 	    json_pack("{s:s, s:s, s:o}", "op", "run", "token", tok, "argv", av);
 	/* the service's messages in Chinese, as a panel member's shell with

@@ -267,6 +267,13 @@ char *sl_web_form(const request *r, const char *name, size_t i, size_t *n)
 					return NULL;
 				}
 			}
+			if (out && !sl_utf8_valid(out, (size_t)(o - out))) {
+				/* as a malformed escape: no field, never bytes
+				 * the service would have to refuse half way */
+				OPENSSL_cleanse(out, (size_t)(o - out));
+				free(out);
+				return NULL;
+			}
 			if (out) {
 				*o = 0;
 				*n = (size_t)(o - out);
@@ -467,6 +474,10 @@ enum MHD_Result sl_web_failed(struct MHD_Connection *c, sl_websess *s, int rc)
 	}
 	if (rc == SL_EPERM)
 		return message(c, 403, s, "无权查看", "您的角色不能查看案件。");
+	if (rc == SL_EINPUT) /* what was asked, not the service */
+		return message(c, 400, s, "请求无效",
+		               "请求中的内容有误（例如不是有效的 UTF-8 "
+		               "文本），未执行任何操作。");
 	return message(c, 503, s, "服务暂不可用", "请稍后再试。");
 }
 

@@ -400,7 +400,8 @@ static void cleanup(const demo *d, int keep_report)
 	    "store.db.pkg", "store.db.lock",    "docket.jsonl", "opinion.json",
 	    "panel.json",   "resubmitted.json", "admin.pw",     "wang.pw",
 	    "li.pw",        "zhang.pw",         "chen.pw",      "zhao.pw",
-	    "shenlid.sock", "shenlid.log",      "report.html"};
+	    "wang.own.pw",  "li.own.pw",        "zhang.own.pw", "chen.own.pw",
+	    "zhao.own.pw",  "shenlid.sock",     "shenlid.log",  "report.html"};
 	const char *argv[32];
 	char paths[sizeof files / sizeof files[0]][PATH_MAX + 32];
 	size_t n = 0;
@@ -450,6 +451,21 @@ static void demo_cases_free(demo_cases *c)
 	free(c->ret_doc);
 	free(c->ok_doc);
 	free(c->zrj_doc);
+}
+
+/* A random passphrase in the file name of the temporary directory. */
+static int own_passphrase(demo *d, const char *name)
+{
+	uint8_t rnd[18];
+	char hex[40], line[80];
+	int bad = sl_random(rnd, sizeof rnd) != SL_OK;
+	sl_hex(rnd, sizeof rnd, hex);
+	snprintf(line, sizeof line, "%s\n", hex);
+	bad = bad || put(d, name, line) != 0;
+	sl_wipe(rnd, sizeof rnd);
+	sl_wipe(line, sizeof line);
+	sl_wipe(hex, sizeof hex);
+	return bad;
 }
 
 /* A random passphrase for the admin and each panel member, in files of
@@ -558,12 +574,24 @@ static sl_rc demo_setup(demo *d, char admin_pw[80])
 	say(d, _("First sign-in: each chooses their own passphrase"),
 	    _("A passphrase an admin chose opens nothing but its owner's "
 	      "first 'user passwd': each panel member chooses their own (here "
-	      "the same text, from their file), which makes their own signing "
-	      "key, so that no admin ever holds a key that signs as them."));
-	for (size_t i = 0; i < 5; i++) {
+	      "another random one, from a file), which makes their own "
+	      "signing key, so that no admin ever holds a key that signs as "
+	      "them."));
+	/* the own one beside the first; once set, it is the one the demo
+	 * gives as the user's from then on (ID.pw) */
+	char own[PATH_MAX + 32], name[40];
+	for (size_t i = 0; i < 5 && !demo_stop; i++) {
+		snprintf(name, sizeof name, "%s.own.pw", demo_users[i][0]);
+		snprintf(own, sizeof own, "%s/%s", d->dir, name);
 		snprintf(pwf, sizeof pwf, "%s/%s.pw", d->dir, demo_users[i][0]);
-		RUN(d, demo_users[i][0], "user", "passwd",
-		    "--new-passphrase-file", pwf);
+		if (own_passphrase(d, name))
+			return sl_error(SL_ESYS,
+			                _("demo: cannot write its files"));
+		if (RUN(d, demo_users[i][0], "user", "passwd",
+		        "--new-passphrase-file", own) == 0 &&
+		    rename(own, pwf) != 0)
+			return sl_error(SL_ESYS,
+			                _("demo: cannot write its files"));
 	}
 	return SL_OK;
 }

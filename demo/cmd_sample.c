@@ -61,7 +61,7 @@ static int docket(int argc, char **argv)
 				fprintf(
 				    stderr,
 				    _("shenli: unknown fault '%s'; one of:"),
-				    optarg);
+				    cli_txt(optarg));
 				for (int k = 0; k < SL_FAULT__COUNT; k++)
 					fprintf(stderr, " %s",
 					        sl_sample_fault_name(

@@ -98,13 +98,14 @@ static inline long pl_date(const char *s)
 /* A date as 公文 write it in running text, "2021年3月2日" (GB/T 15835), in
  * buf: messages are shown to the reader as they are. Anything but an ISO
  * date is given back as it is (NULL as ""). */
-static inline const char *pl_zh_date(char buf[24], const char *iso)
+#define PL_ZH_DATE_LEN 48 /* three ints and 年月日, with room to spare */
+static inline const char *pl_zh_date(char buf[PL_ZH_DATE_LEN], const char *iso)
 {
 	long v = pl_date(iso);
 	if (v < 0)
 		return iso ? iso : "";
-	snprintf(buf, 24, "%ld年%ld月%ld日", v / 10000, v / 100 % 100,
-	         v % 100);
+	snprintf(buf, PL_ZH_DATE_LEN, "%d年%d月%d日", (int)(v / 10000),
+	         (int)(v / 100 % 100), (int)(v % 100));
 	return buf;
 }
 

@@ -240,6 +240,19 @@ int cli_client_wanted(int n, char **rest)
 
 /* ---- login, logout, status ---------------------------------------------- */
 
+/* As embedded mode has it (cli_run): output that could not be written (a
+ * full disk, a closed file) fails a command that would have succeeded,
+ * never in silence. */
+static int output_written(int rc)
+{
+	fflush(stdout);
+	if (ferror(stdout) && rc == SL_OK) {
+		fprintf(stderr, _("shenli: writing output failed\n"));
+		rc = SL_ESYS;
+	}
+	return rc;
+}
+
 static int save_token(const char *tok)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
@@ -259,18 +272,11 @@ static int save_token(const char *tok)
 	return rc ? cli_fail(rc) : SL_OK;
 }
 
-static int login(sl_cli *g)
+/* A session of g->user with the passphrase cli_read_passphrase gives for
+ * g, its token kept: 0, or the exit code (said why). *idle: how long an
+ * idle session lives. */
+static int open_session(const sl_cli *g, const char *prompt, long long *idle)
 {
-	char dir[PATH_MAX];
-	if (!token_path(dir, sizeof dir, 1))
-		return save_token(""); /* says why */
-	if (!g->user)
-		return cli_fail(sl_error(
-		    SL_EUSAGE,
-		    _("who is acting? give --user ID or set SHENLI_USER")));
-	char prompt[256];
-	snprintf(prompt, sizeof prompt, _("%sPassphrase for %s: "), "",
-	         cli_txt(g->user));
 	cli_pass p = {0};
 	sl_rc rc = cli_read_passphrase(g, prompt, &p);
 	if (rc)
@@ -285,16 +291,33 @@ static int login(sl_cli *g)
 	if (rc)
 		return cli_fail(rc);
 	const char *tok = sl_wire_text(reply, "token");
-	long long idle = sl_wire_int(reply, "idle_timeout");
+	*idle = sl_wire_int(reply, "idle_timeout");
 	int r = tok && strlen(tok) == SL_TOKEN_HEX
 	            ? save_token(tok)
 	            : cli_fail(sl_error(SL_ESYS, _("the service sent no "
 	                                           "session token")));
+	json_decref(reply);
+	return r;
+}
+
+static int login(sl_cli *g)
+{
+	char dir[PATH_MAX];
+	if (!token_path(dir, sizeof dir, 1))
+		return save_token(""); /* says why */
+	if (!g->user)
+		return cli_fail(sl_error(
+		    SL_EUSAGE,
+		    _("who is acting? give --user ID or set SHENLI_USER")));
+	char prompt[256];
+	snprintf(prompt, sizeof prompt, _("%sPassphrase for %s: "), "",
+	         cli_txt(g->user));
+	long long idle = 0;
+	int r = open_session(g, prompt, &idle);
 	if (!r)
 		printf(_("logged in as %s; the session ends after %lld s "
 		         "idle (shenli logout ends it now)\n"),
 		       cli_txt(g->user), (long long)idle);
-	json_decref(reply);
 	return r;
 }
 
@@ -519,12 +542,12 @@ int cli_client_session(int n, char **rest, sl_cli *g)
 		return SL_EUSAGE;
 	}
 	if (!strcmp(rest[0], "login"))
-		return login(g);
+		return output_written(login(g));
 	if (!strcmp(rest[0], "logout"))
-		return logout();
+		return output_written(logout());
 	if (!strcmp(rest[0], "open"))
-		return open_workbench(json);
-	return status(json);
+		return output_written(open_workbench(json));
+	return output_written(status(json));
 }
 
 /* ---- a command through the service -------------------------------------- */
@@ -576,6 +599,33 @@ static sl_rc read_dir(const char *path, json_t **out)
 	else
 		*out = o;
 	return rc;
+}
+
+/* The language and time zone the output is in, as far as the service may
+ * take them (argmap.h): one it may not (a file of one's own) is left out,
+ * and the service's applies, as the machine's would; a time zone left out
+ * is said, the times would be another zone's. TZ=:/etc/localtime is the
+ * machine's zone, the service's too. -1 if out of memory. */
+static int add_env(json_t *e)
+{
+	for (size_t i = 0; sl_arg_env[i]; i++) {
+		const char *name = sl_arg_env[i], *v = getenv(name);
+		if (!v || !*v)
+			continue;
+		if (sl_arg_env_ok(name, v)) {
+			if (json_object_set_new(e, name, json_string(v)))
+				return -1;
+		} else if (!strcmp(name, "TZ") &&
+		           strcmp(v + (*v == ':'), "/etc/localtime")) {
+			fprintf(stderr,
+			        _("shenli: TZ=%s is no time zone the service "
+			          "reads (a zone's name, a POSIX rule, or a "
+			          "file under /usr/share/zoneinfo): times are "
+			          "in the service's time zone\n"),
+			        cli_txt(v));
+		}
+	}
+	return 0;
 }
 
 /* The files the command line names, read here (the service opens no path
@@ -640,18 +690,8 @@ static sl_rc add_inputs(json_t *req, int n, char **rest,
 		if (rc)
 			return rc;
 	}
-	/* the language and time zone the output is in */
-	static const char *const env[] = {"LC_ALL", "LC_MESSAGES", "LANG",
-	                                  "LANGUAGE", "TZ"};
 	json_t *e = json_object();
-	for (size_t i = 0; e && i < CLI_COUNT(env); i++) {
-		const char *v = getenv(env[i]);
-		/* TZ=":/etc/localtime" and the like name a file: the
-		 * service's own time zone is the machine's anyway */
-		if (v && *v && strlen(v) < 128 && *v != ':')
-			json_object_set_new(e, env[i], json_string(v));
-	}
-	if (!e || json_object_set_new(req, "env", e))
+	if (!e || json_object_set_new(req, "env", e) || add_env(e))
 		return sl_error(SL_ESYS, _("out of memory"));
 	return SL_OK;
 }
@@ -695,6 +735,7 @@ static int deliver(const json_t *reply, int n, char **rest,
 		free(doc);
 		if (r)
 			return cli_fail(r);
+		cli_said_written(path); /* only now that it is there */
 	}
 	static const char *const streams[] = {"stdout", "stderr"};
 	for (size_t i = 0; i < 2; i++) {
@@ -706,6 +747,49 @@ static int deliver(const json_t *reply, int n, char **rest,
 		free(b);
 	}
 	return (int)rc;
+}
+
+/* The user of this account's session, as the service says (NULL: none). */
+static char *session_user(void)
+{
+	char tok[SL_TOKEN_HEX + 1];
+	if (!read_token(tok, 1))
+		return NULL;
+	json_t *req = json_pack("{s:s, s:s}", "op", "status", "token", tok);
+	sl_wipe(tok, sizeof tok);
+	json_t *reply = NULL;
+	const char *u = NULL;
+	if (req && exchange(req, &reply) == SL_OK)
+		u = sl_wire_text(reply, "user");
+	char *user = u ? strdup(u) : NULL;
+	json_decref(req);
+	json_decref(reply);
+	return user;
+}
+
+/* user passwd has replaced the key slot this session was opened with, and
+ * the service holds a session to the slot it opened: from now on it
+ * refuses this one, so that whoever knew only the old passphrase is shut
+ * out (doc/shenlid.8). The user gave the new passphrase in a file: a
+ * login with it opens the session the new passphrase grants, and the user
+ * goes on as in embedded mode; failing that, the user is told. */
+static void passwd_relogin(int n, char **rest, const sl_arg_kind *kinds,
+                           const sl_cli *g)
+{
+	const char *file = NULL;
+	for (int i = 0; i < n; i++) /* getopt keeps the last */
+		if (kinds[i] == SL_ARG_FILE || kinds[i] == SL_ARG_FILE_EQ)
+			file = sl_arg_path(rest[i], kinds[i]);
+	char *user = !file ? NULL : g->user ? strdup(g->user) : session_user();
+	sl_cli again = {.user = user, .pass_file = file, .pass_fd = -1};
+	long long idle = 0;
+	fflush(stdout);
+	if (!user || open_session(&again, "", &idle) != SL_OK)
+		fprintf(stderr, "%s\n",
+		        _("shenli: the session opened with the old passphrase "
+		          "has ended: log in again with the new one (shenli "
+		          "login)"));
+	free(user);
 }
 
 int cli_client_run(int n, char **rest, sl_cli *g)
@@ -764,7 +848,9 @@ int cli_client_run(int n, char **rest, sl_cli *g)
 	json_decref(req);
 	int r = rc ? cli_fail(rc) : deliver(reply, n, rest, kinds);
 	json_decref(reply);
+	if (r == SL_OK && n >= 2 && !strcmp(rest[0], "user") &&
+	    !strcmp(rest[1], "passwd"))
+		passwd_relogin(n, rest, kinds, g);
 	free(kinds);
-	fflush(stdout);
-	return r;
+	return output_written(r);
 }

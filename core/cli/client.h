@@ -26,5 +26,9 @@ int cli_client_session(int n, char **rest, sl_cli *g);
 int cli_client_wanted(int n, char **rest);
 /* Run rest through the service; the exit code. */
 int cli_client_run(int n, char **rest, sl_cli *g);
+/* A document for --out was written to out: say where, as embedded mode
+ * does (cmd_report.c); the client says it once it has written the
+ * document the service sent. */
+void cli_said_written(const char *out);
 
 #endif

@@ -68,7 +68,7 @@ struct log_ctx {
 	int done; /* past --until or the --limit-th: stop reading */
 	/* the words of every row, translated once (once()), not once a row:
 	 * gettext on each of a million rows was 5% of the listing */
-	const char *fmt_user, *fmt_uid, *yes;
+	const char *fmt_user, *fmt_uid, *yes, *withheld;
 };
 
 /* msgid translated, the first time into *slot; format_arg lets the
@@ -127,7 +127,10 @@ static int print_entry(const sl_audit_entry *e, void *ud)
 	cli_table_add(c->t, e->action);
 	cli_table_add(c->t, e->object);
 	cli_table_add(c->t, e->is_signed ? once(&c->yes, N_("yes")) : "");
-	cli_table_add(c->t, e->details);
+	cli_table_add(c->t, sl_audit_entry_withheld(e)
+	                        ? once(&c->withheld,
+	                               N_("(a case's: not shown to admins)"))
+	                        : e->details);
 	return c->done;
 }
 

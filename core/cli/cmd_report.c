@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "client.h"
 #include <shenli/ops.h>
 
 static const char USAGE[] = N_(
@@ -32,22 +33,32 @@ static const char USAGE[] = N_(
  * file is private: a report holds the case. Shared with review outline. */
 sl_rc (*cli_out_hook)(const char *path, const char *data, size_t len);
 
+void cli_said_written(const char *out)
+{
+	/* not when it went into a pipe or /dev/stdout, where the path would
+	 * follow the document */
+	struct stat st;
+	if (stat(out, &st) != 0 || S_ISREG(st.st_mode))
+		printf("%s\n", cli_txt(out));
+}
+
 int cli_write_document(const char *out, const char *data, size_t len)
 {
 	if (!out) {
 		fwrite(data, 1, len, stdout);
 		return SL_OK;
 	}
-	sl_rc rc = cli_out_hook ? cli_out_hook(out, data, len)
-	                        : sl_file_write_out(out, data, len, 0600);
+	/* in the service the client writes the document, and says where
+	 * once it has (cli_said_written): here there is nothing yet, and
+	 * a file that cannot be made must not be named as made */
+	if (cli_out_hook) {
+		sl_rc rc = cli_out_hook(out, data, len);
+		return rc ? cli_fail(rc) : SL_OK;
+	}
+	sl_rc rc = sl_file_write_out(out, data, len, 0600);
 	if (rc)
 		return cli_fail(rc);
-	/* where it went; not when it went into a pipe or /dev/stdout, where
-	 * the path would follow the document (in the service the client
-	 * writes it: there is nothing here yet, and the path is said) */
-	struct stat st;
-	if (stat(out, &st) != 0 || S_ISREG(st.st_mode))
-		printf("%s\n", out);
+	cli_said_written(out);
 	return SL_OK;
 }
 

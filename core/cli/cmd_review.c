@@ -529,8 +529,37 @@ static const char *source_text(const char *src)
 	return buf;
 }
 
+/* An outline item's refs as the return letter names them: a document
+ * kind by its name in the rules, a standard as its 问题, ids as they are. */
+static const char *item_refs_text(const sl_outline_item *it, const json_t *docs)
+{
+	static const char *const std[][2] = {
+	    {"facts", "事实问题"},          {"evidence", "证据问题"},
+	    {"classification", "定性问题"}, {"disposal", "处理问题"},
+	    {"formalities", "手续问题"},    {"procedure", "程序问题"}};
+	static char buf[1024];
+	buf[0] = 0;
+	for (size_t i = 0; i < it->n_refs; i++) {
+		const char *r = it->refs[i] ? it->refs[i] : "", *zh = r;
+		const char *pre = "";
+		for (size_t k = 0; k < sizeof std / sizeof *std; k++)
+			if (!strcmp(r, std[k][0]))
+				zh = std[k][1];
+		if (!strncmp(r, "doc:", 4)) {
+			const char *n =
+			    json_string_value(json_object_get(docs, r + 4));
+			pre = "材料：";
+			zh = n ? n : "其他文书";
+		}
+		size_t used = strlen(buf);
+		snprintf(buf + used, sizeof buf - used, "%s%s%s", i ? "、" : "",
+		         pre, zh);
+	}
+	return buf;
+}
+
 /* A return's supplement outline, in Chinese like the document it is. */
-static void print_outline(const sl_outline_res *o)
+static void print_outline(const sl_outline_res *o, const json_t *docs)
 {
 	printf("%s 第%d次退回（%s）补查提纲  退回日期：%s\n",
 	       cli_txt(o->case_id), o->return_no,
@@ -544,7 +573,7 @@ static void print_outline(const sl_outline_res *o)
 		       : it->withdrawn ? "  [已撤回]"
 		                       : "");
 		printf("     涉及：%s    来源：%s\n",
-		       cli_txt(refs_text(it->refs, it->n_refs)),
+		       cli_txt(item_refs_text(it, docs)),
 		       cli_txt(source_text(it->source)));
 		if (it->withdrawn)
 			printf("     撤回理由：%s\n",
@@ -554,14 +583,20 @@ static void print_outline(const sl_outline_res *o)
 
 /* The outline a command ended with: --json, or in words (then the
  * caller says what became of it). */
-static void show_outline(sl_outline_res *o, int json)
+static void show_outline(sl_store *s, sl_outline_res *o, int json)
 {
 	if (json) {
 		json_t *j = sl_outline_json(o);
 		cli_print_json(j);
 		json_decref(j);
 	} else {
-		print_outline(o);
+		json_t *docs = NULL;
+		if (sl_review_doc_names(s, &docs)) {
+			sl_errclear(); /* the kinds' codes, then */
+			docs = NULL;
+		}
+		print_outline(o, docs);
+		json_decref(docs);
 	}
 }
 
@@ -640,7 +675,7 @@ static int review_return(int argc, char **argv, sl_cli *g)
 	free(picks);
 	if (rc || !s)
 		return rc < 0 ? SL_OK : rc;
-	show_outline(&o, json);
+	show_outline(s, &o, json);
 	if (!json && o.dry_run)
 		printf(_("(a dry run: this outline was not sent, nothing "
 		         "was written)\n"));
@@ -702,7 +737,7 @@ static int review_withdraw(int argc, char **argv, sl_cli *g)
 	sl_outline_res o;
 	if ((rc = sl_review_withdraw(s, &rq, &o)))
 		return cli_fail(rc);
-	show_outline(&o, json);
+	show_outline(s, &o, json);
 	if (!json && rq.finding)
 		printf(_("finding %s settled: added to the outline and "
 		         "withdrawn, with its reason, signed and audited\n"),
@@ -782,7 +817,7 @@ static int review_outline(int argc, char **argv, sl_cli *g)
 	sl_outline_res o;
 	if ((rc = sl_review_outline(s, rq.case_id, rq.return_no, &o)))
 		return cli_fail(rc);
-	show_outline(&o, json);
+	show_outline(s, &o, json);
 	sl_outline_res_free(&o);
 	return SL_OK;
 }
@@ -909,7 +944,7 @@ static const cli_sub subs[] = {
      CLI_UNLOCK},
     {"withdraw", review_withdraw,
      "shenli review withdraw ID ITEM --reason TEXT [--json]\n"
-     "       shenli review withdraw ID --finding CODE[@REF] --reason TEXT "
+     "shenli review withdraw ID --finding CODE[@REF] --reason TEXT "
      "[--json]",
      N_("withdraw an open item of the latest outline, with a reason (leaders)"),
      N_("Withdraws open item ITEM of the case's latest supplement outline,\n"

@@ -162,7 +162,14 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 	cli_pass_free(&p);
 	if (r)
 		return cli_fail(r);
-	if (res.enrolled)
+	if (res.admin_chosen)
+		printf(
+		    _("passphrase set for '%s': your own signing key is made "
+		      "and recorded; but the passphrase is still the one "
+		      "the admin chose, which the admin knows: choose your "
+		      "own with 'shenli user passwd'\n"),
+		    cli_txt(res.user));
+	else if (res.enrolled)
 		printf(
 		    _("passphrase set for '%s': your own signing key is made "
 		      "and recorded; the first passphrase no longer works\n"),
@@ -232,7 +239,7 @@ static const cli_sub subs[] = {
      CLI_UNLOCK},
     {"passwd", user_passwd, "shenli user passwd [--new-passphrase-file F]",
      N_("change your own passphrase (a new user's first command)"),
-     N_("Changes the acting user's own passphrase (everyone but auditors).\n"
+     N_("Changes the acting user's own passphrase (every role).\n"
         "The new one is read from the first line of F or asked twice on the\n"
         "terminal; the old one no longer opens the store. A new user's first\n"
         "command: it replaces the passphrase an admin chose and makes the\n"

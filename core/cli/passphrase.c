@@ -67,16 +67,25 @@ static sl_rc read_line(int fd, const char *name, cli_pass *out)
 	return SL_OK;
 }
 
-/* A passphrase file, opened: a private regular file, or refused. */
+/* A passphrase file, opened: a private regular file, or refused. Opened
+ * without blocking: the open of a FIFO would wait for a writer (for ever,
+ * if none comes) before the check below could refuse it. Blocking again
+ * once it is known to be a regular file. */
 static sl_rc open_private(const char *path, int *fd_out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return sl_error(SL_EINPUT, _("%s: %s"), path, strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return sl_error(SL_EINPUT, _("%s: not a regular file"), path);
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		int e = errno;
+		close(fd);
+		return sl_error(SL_EINPUT, _("%s: %s"), path, strerror(e));
 	}
 	if (st.st_mode & 077) {
 		close(fd);

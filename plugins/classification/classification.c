@@ -966,7 +966,7 @@ static void proportion(struct ctx *x, const struct rung *pr,
 
 static void put_date(pl_buf *b, const char *iso)
 {
-	char d[24];
+	char d[PL_ZH_DATE_LEN];
 	pl_puts(b, pl_zh_date(d, iso));
 }
 

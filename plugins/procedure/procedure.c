@@ -162,7 +162,7 @@ static void order(struct ctx *x, const char *code, size_t later, size_t earlier)
 	pl_ref(&r, b);
 	pl_buf m, o;
 	pl_buf_init(&m, x->msg, sizeof x->msg);
-	char d1[24], d2[24];
+	char d1[PL_ZH_DATE_LEN], d2[PL_ZH_DATE_LEN];
 	pl_printf(&m, "%s（%s）早于其所依据的%s（%s）", doc_zh(x, a),
 	          pl_zh_date(d1, x->text[later]), doc_zh(x, b),
 	          pl_zh_date(d2, x->text[earlier]));
@@ -260,7 +260,7 @@ static void times(struct ctx *x)
 	const struct state *s = x->s;
 	const shenli_case *c = x->c;
 	pl_buf m, o;
-	char d1[24], d2[24];
+	char d1[PL_ZH_DATE_LEN], d2[PL_ZH_DATE_LEN];
 	long on = pl_date(c->transferred_on), form = x->date[s->transfer];
 	if (on >= 0 && form >= 0 && on != form) {
 		pl_refs r = {.n = 0};
@@ -328,15 +328,15 @@ static void times(struct ctx *x)
 		const shenli_fact *f = &c->facts[i];
 		long from = pl_date(f->from), to = pl_date(f->to);
 		const char *id = f->id ? f->id : "?";
-		char d3[24];
+		char d3[PL_ZH_DATE_LEN];
 		pl_refs r = {.n = 0};
 		pl_ref(&r, f->id);
 		if (from > t || to > t) {
 			pl_buf_init(&m, x->msg, sizeof x->msg);
-			pl_printf(
-			    &m, "事实%s的发生时间（%s至%s）晚于移送日期%s", id,
-			    pl_zh_date(d1, f->from), pl_zh_date(d2, f->to),
-			    pl_zh_date(d3, ttext));
+			pl_printf(&m,
+			          "事实%s的发生时间（%s至%s）晚于移送日期%s",
+			          id, pl_zh_date(d1, f->from),
+			          pl_zh_date(d2, f->to), pl_zh_date(d3, ttext));
 			pl_buf_init(&o, x->out, sizeof x->out);
 			pl_printf(&o, "核实事实%s的起止时间及是否已经审查调查",
 			          id);

@@ -8,6 +8,18 @@ SHARES_CHECK=1 # audit verify in shares too (lib.sh)
 head_now() { as aud audit head; }
 ncases() { as aud case list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 
+# ---- names a person types: nothing kept that would not show as itself ----
+# C1 controls, bidi overrides and zero-width characters would make two
+# names print alike in a signed report, or text read in another order
+pwfile zw 'zw passphrase' >/dev/null
+for bad in $'第一\xc2\x9b片区' $'第一片区\u202e' $'张\u200b三' $'张三\ufeff'; do
+	expect_rc 5 as root zone add ZX --name "$bad"
+	expect_rc 5 as root user add zw --role member --zone Z1 --name "$bad" --new-passphrase-file "$T/pw/zw"
+done
+expect_rc 0 as root zone list --json
+check "no zone of those names was added" pyjson 'not any(z["code"] == "ZX" for z in d)' "$OUT"
+expect_rc 5 as root user disable zw # no such user
+
 # ---- a complete dossier is accepted, Chinese intact ----
 expect_rc 0 as lead case import "$EXAMPLE"
 check "example accepted" grep -q "ZRJ-2024-013 *accepted" "$OUT"
@@ -175,6 +187,15 @@ expect_rc 5 as lead case extend ZRJ-2024-013 --days x
 expect_rc 0 as boss case list --overdue --json
 check "nothing overdue yet" pyjson 'd==[]' "$OUT"
 expect_rc 5 as boss case list --state nonsense
+# --due-within N: the cases with at most N working days left, no more
+as boss case list --json >"$T/due.json"
+LEFT=$(python3 -c 'import json,sys; print(min(r["days_left"] for r in json.load(open(sys.argv[1])) if r.get("days_left") is not None))' "$T/due.json")
+expect_rc 0 as boss case list --due-within "$LEFT" --json
+check "--due-within $LEFT keeps the case with $LEFT working days left" pyjson \
+	"d and all(r['days_left'] <= $LEFT for r in d)" "$OUT"
+expect_rc 0 as boss case list --due-within $((LEFT - 1)) --json
+check "--due-within $((LEFT - 1)) keeps none with $LEFT left" pyjson \
+	"all(r['days_left'] <= $LEFT - 1 for r in d)" "$OUT"
 # pages: --limit and --after partition the listing, in order, whatever
 # the page size
 as boss case list --json >"$T/all.json"

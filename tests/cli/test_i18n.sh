@@ -86,6 +86,15 @@ check "a usage error in Chinese" \
 	bash -c "grep -q '^用法：shenli case list' '$ERR' && grep -q '请运行“shenli help case list”查看帮助' '$ERR'"
 expect_rc 2 zh sl case imprt
 check "did you mean, in Chinese" grep -q '您是不是要用“import”？' "$ERR"
+# why jansson refused a file, in Chinese, the input it quotes printable
+printf '{"case_id": "X",\n "a": [1,,2]}' >"$T/syntax.json"
+printf '{"case_id": \033[2J}' >"$T/token.json"
+expect_rc 5 zh as lead case import "$T/syntax.json"
+check "a JSON syntax error in Chinese" grep -q '不是有效的 JSON：意外的记号（在“,”附近）（第 2 行' "$ERR"
+check "not in jansson's English" bash -c "! grep -q 'unexpected token' '$ERR'"
+expect_rc 5 zh as lead case import "$T/token.json"
+check "an invalid token in Chinese" grep -q '无效的记号' "$ERR"
+check "its quoted escape never reaches the terminal" bash -c "! grep -q \$'\\e' '$ERR'"
 
 # ---- the same exit codes, and --json byte for byte -----------------------------
 same() { # same DESC CMD...: C and zh give the same exit code and stdout

@@ -238,6 +238,9 @@ expect_rc 0 as lead review outline "$ZC" --format md
 check "a reinvestigation's outline asks for 重新审查调查" grep -q "逐项重新审查调查" "$OUT"
 check "a document ref reads as the document's name" grep -q "材料：身份" "$OUT"
 check "... not its code" bash -c "! grep -q 'doc:identity' '$OUT'"
+expect_rc 0 as lead review outline "$ZC"
+check "on the terminal too: the document's name" grep -q "涉及：材料：身份材料" "$OUT"
+check "... not its code" bash -c "! grep -q 'doc:identity' '$OUT'"
 
 # ---- ids read as themselves ----------------------------------------------------
 # a zero-width space pasted into a fact's id, a direction override in a

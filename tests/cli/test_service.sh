@@ -76,6 +76,11 @@ check "status before login: running, no session" grep -q "session: none" "$OUT"
 expect_rc 3 svc boss --user boss --passphrase-file "$T/pw/m1" login
 check "a wrong passphrase: the usual message" grep -q "authentication failed" "$ERR"
 check "no token after a refused login" test ! -e "$(tokfile boss)"
+# the user id is the client's word: it reaches the service's log, never
+# as escapes for whoever reads that log on a terminal
+expect_rc nonzero svc boss --user $'x\e]0;owned\a\e[2J\xc2\x9b' --passphrase-file "$T/pw/m1" login
+check "a user id's escapes never reach the service's log" bash -c \
+	"grep -q 'login refused' '$T/shenlid.log' && ! grep -q \$'\\e' '$T/shenlid.log' && ! grep -q \$'\\xc2\\x9b' '$T/shenlid.log'"
 env -u XDG_RUNTIME_DIR SHENLI_SOCKET="$SOCK" "$SHENLI" --user boss --passphrase-file "$T/pw/boss" login >"$OUT" 2>"$ERR" </dev/null
 check "login without XDG_RUNTIME_DIR is refused, saying why (exit $?)" grep -q "XDG_RUNTIME_DIR is not set" "$ERR"
 expect_rc 0 login boss
@@ -289,6 +294,111 @@ check "a world-readable new passphrase file is refused through the service" grep
 expect_rc 5 svc boss user passwd --new-passphrase-file "$T/pub.pw"
 check "... for user passwd too" grep -q "chmod 600" "$ERR"
 expect_rc 5 as root user add pubpw --role auditor --new-passphrase-file "$T/pub.pw"
+
+# --- what once differed from embedded mode ------------------------------------
+# same_copy DESC ARGS...: svc boss ARGS, and the same embedded in the copy of
+# the store (a file imported into both is new to both): the same exit code,
+# stdout and stderr, byte for byte
+same_copy() {
+	local d=$1 erc
+	shift
+	svc boss "$@" >"$T/s.out" 2>"$T/s.err"
+	src=$?
+	copy_as boss "$@" >"$T/e.out" 2>"$T/e.err"
+	erc=$?
+	check "$d: exit $src, embedded $erc" test "$src" = "$erc"
+	check "$d: same stdout" cmp -s "$T/s.out" "$T/e.out" || diff "$T/s.out" "$T/e.out" | head -5
+	check "$d: same stderr" cmp -s "$T/s.err" "$T/e.err" || diff "$T/s.err" "$T/e.err" | head -5
+}
+# an option named whole is that option, as getopt_long has it, never an
+# abbreviation of a longer one: "--json" before the file is import's --json,
+# not --jsonl (which would read the next word as a stream of dossiers)
+"$SHENLI" sample docket --cases 2 --seed 4 --start 741000 >"$T/first.jsonl"
+sed -n 1p "$T/first.jsonl" >"$T/first.json"
+sed -n 2p "$T/first.jsonl" >"$T/second.json"
+same_copy "case import --json FILE" case import --json "$T/first.json"
+check "... read it as a dossier (exit $src: 0 or 1)" pyjson "len(d) == 1 and d[0]['case_id'] and not d[0].get('malformed')" "$T/s.out"
+same_copy "case import FILE --json" case import "$T/second.json" --json
+# a name with '"' and '\' comes back escaped in --json, as embedded has it
+Q=$T/'q"b\c.json'
+printf '{"format":' >"$Q"
+same_copy 'a malformed q"b\c.json --json' case import "$Q" --json
+check "... its --json is JSON naming the file" pyjson "d[0]['error'].startswith('$T/q\"b\\\\c.json: ')" "$T/s.out"
+# ... and no control character of a name reaches the terminal: escaped in
+# JSON, replaced in text
+ESCN=$T/$'esc\033[31m.json'
+printf '{"format":' >"$ESCN"
+svc boss case import "$ESCN" --json >"$T/s.out" 2>"$T/s.err"
+check "a name with ESC: exit $? (5), --json is JSON holding the name" pyjson \
+	"d[0]['error'].startswith('$T/esc\\x1b[31m.json: ')" "$T/s.out"
+check "... and its message on stderr names it without the ESC" python3 -c '
+import sys
+e = open(sys.argv[1], "rb").read()
+sys.exit(0 if b"\x1b" not in e and b"[31m.json: " in e else 1)' "$T/s.err"
+# text of the dossier's own that looks like the service's old stand-ins
+# for files (/proc/self/fd/NNN) comes out as it is, not as a file's name
+python3 - "$EXAMPLE" "$T/fdtext.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = d["case_id"][:-3] + "901"
+d["facts"][0]["violation"] = "/proc/self/fd/100 /proc/self/fd/101"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+same_copy "a dossier quoting /proc/self/fd/100 --json" case import "$T/fdtext.json" --json
+check "... the dossier's text is there unchanged" grep -qF "/proc/self/fd/100 /proc/self/fd/101" "$T/s.out"
+# the time zones glibc takes: a zone file's path, a POSIX rule with <...>;
+# the audit log's times are in it
+for tz in /usr/share/zoneinfo/Asia/Shanghai ':Asia/Shanghai' '<+08>-8' 'CST-8'; do
+	TZ=$tz svc root audit log --limit 3 >"$T/s.out" 2>"$T/s.err"
+	src=$?
+	TZ=$tz as root audit log --limit 3 >"$T/e.out" 2>"$T/e.err"
+	check "TZ=$tz: audit log through the service (exit $src) as embedded mode's" \
+		eval '[ "$src" = 0 ] && cmp -s "$T/s.out" "$T/e.out" && cmp -s "$T/s.err" "$T/e.err"'
+done
+TZ=UTC as root audit log --limit 3 >"$T/utc.out"
+check "... which is not the same in UTC" eval '! cmp -s "$T/utc.out" "$T/s.out"'
+# one the service may not read (a file of the user's own) is left out, said,
+# and the command runs in the service's zone
+cp /usr/share/zoneinfo/Asia/Shanghai "$T/myzone"
+TZ=$T/myzone expect_rc 0 svc root audit log --limit 3
+check "TZ naming a file of one's own: said, not a failure" grep -q "TZ=$T/myzone is no time zone the service reads" "$ERR"
+TZ=:/etc/localtime expect_rc 0 svc root audit log --limit 3
+check "TZ=:/etc/localtime (the machine's) goes without a word" test ! -s "$ERR"
+# output that cannot be written: exit 7, said, as embedded mode
+svc boss case list --json >/dev/full 2>"$T/s.err"
+src=$?
+as boss case list --json >/dev/full 2>"$T/e.err"
+check "stdout on a full disk: exit $src, embedded $?" test "$src" = 7
+check "... saying so, as embedded mode" cmp -s "$T/s.err" "$T/e.err"
+check "... which is: writing output failed" grep -q "writing output failed" "$T/s.err"
+# a --out file that cannot be made is not named as made
+same "report --out into a directory that is not there" report "$ID" --out "$T/nodir/r.md"
+check "... exit 7" test "$src" = 7
+check "... and no path on stdout" test ! -s "$T/s.out"
+# user passwd through the service: the session goes on under the new
+# passphrase (the client logs in again with it; whoever knew only the old
+# one is shut out), from the enrolment on
+pwfile pwu "passphrase of pwu" >/dev/null
+expect_rc 0 as root user add pwu --role auditor --new-passphrase-file "$T/pw/pwu"
+expect_rc 0 login pwu
+cp "$(tokfile pwu)" "$T/pwu.token"
+pwfile pwu2 "pwu's own passphrase" >/dev/null
+expect_rc 0 svc pwu user passwd --new-passphrase-file "$T/pw/pwu2"
+check "enrolling through the service: what embedded mode says" grep -q "passphrase set for 'pwu'" "$OUT"
+check "... and nothing more" test ! -s "$ERR"
+expect_rc 0 svc pwu audit head
+check "the session goes on after its own user's passwd" grep -q ":" "$OUT"
+check "... under a new token" eval '! cmp -s "$(tokfile pwu)" "$T/pwu.token"'
+cp "$(tokfile pwu)" "$T/pwu.token"
+pwfile pwu3 "pwu's next passphrase" >/dev/null
+expect_rc 0 svc pwu user passwd --new-passphrase-file="$T/pw/pwu3"
+check "a passphrase changed through the service" grep -q "passphrase changed for 'pwu'" "$OUT"
+expect_rc 0 svc pwu audit verify
+install -m 600 "$T/pwu.token" "$(tokfile pwu)"
+expect_rc 3 svc pwu audit head
+check "the session of the old passphrase is over" grep -q "not logged in" "$ERR"
+expect_rc 3 svc pwu --user pwu --passphrase-file "$T/pw/pwu2" login
+expect_rc 0 svc pwu --user pwu --passphrase-file "$T/pw/pwu3" login
 
 # --- what the service never does: open a path the client names --------------
 cat >"$T/raw.py" <<'PY'

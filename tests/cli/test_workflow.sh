@@ -119,6 +119,16 @@ check "an item tied to nothing in the case is refused" grep -q "X99" "$ERR"
 expect_rc 0 as lead review return "$C" --kind supplement --item "补充调取相关银行流水" --ref F1 --json
 check "the outline has the checks' items and the leader's, numbered, tied" pyjson \
 	'd["return_no"]==1 and len(d["items"])>=2 and [i["no"] for i in d["items"]]==list(range(1, len(d["items"])+1)) and all(i["refs"] and not i["answered"] for i in d["items"]) and d["items"][0]["source"]=="evidence/confession_only" and d["items"][-1]["source"]=="leader"' "$OUT"
+# the log keeps the outline's items; an admin (no case access) reads the
+# entry, not what the case says; the auditor reads it all
+expect_rc 0 as root audit log --action review.return --json
+check "to an admin, a case's entry is there with its details withheld" pyjson \
+	'd and all(e["details"].get("withheld") == "case" and "items" not in e["details"] and e["os"] for e in d)' "$OUT"
+check "... not one word of the outline" bash -c "! grep -q '银行流水' '$OUT'"
+expect_rc 0 as root audit log --action review.return
+check "... and in words, says it is withheld" bash -c "grep -q 'not shown to admins' '$OUT' && ! grep -q '银行流水' '$OUT'"
+expect_rc 0 as aud audit log --action review.return --json
+check "the auditor reads the outline's items in the log" grep -q '银行流水' "$OUT"
 expect_rc 0 as lead case show "$C" --json
 check "returned: the clock is paused" pyjson 'd["state"]=="returned" and d["clock_paused"] and d["returns"]==1' "$OUT"
 DL0=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["deadline"])' "$OUT")

@@ -419,10 +419,16 @@ def review_checks(lead, m2, a, b):
     token = csrf_of(form.body)
     hostile = "<script>alert(1)</script>补查 javascript:alert(2) \u202egnp.exe"
     r = req("POST", "/case/%s/return" % a, lead, {"csrf": token, "kind": "supplement", "action": "preview",
-                                                 "item_text": hostile, "item_refs": "F1"})
+                                                 "item_text": hostile.replace("\u202e", ""), "item_refs": "F1"})
     ok(r.status == 200 and 'id="outline-preview"' in r.body and "&lt;script&gt;alert(1)" in r.body
-       and "<script>alert" not in r.body and "\u202e" not in r.body and 'id="confirm-form"' in r.body,
+       and "<script>alert" not in r.body and 'id="confirm-form"' in r.body,
        "the preview numbers the outline, escapes the leader's text and offers to confirm")
+    # an item that would read in another order than it is written is
+    # refused, not stored and shown cleaned in a signed letter
+    r = req("POST", "/case/%s/return" % a, lead, {"csrf": token, "kind": "supplement", "action": "preview",
+                                                 "item_text": hostile, "item_refs": "F1"})
+    ok(r.status == 400 and "\u202e" not in r.body and 'id="confirm-form"' not in r.body,
+       "an item with a bidirectional override is refused (%d)" % r.status)
     ok(req("GET", "/case/" + a, lead).body.count("次退回：") == returns, "a preview returns nothing")
     # a suggestion edited: the leader's wording, on the finding's refs
     fields = dict(re.findall(r'name="(key_0|orig_0|refs_0)" value="([^"]*)"', form.body))
@@ -457,6 +463,15 @@ def review_checks(lead, m2, a, b):
                                                 "panel": "1"})
     ok(r.status in (400, 403) and 'id="opinions"' not in req("GET", "/case/%s/opinion" % a, m2).body,
        "a member's forged panel opinion is refused and records nothing (%d)" % r.status)
+    # a reason that is not UTF-8 is no reason: never dropped with the next
+    # word moving into its place (it once recorded "--json" as the reasoning)
+    r = req("POST", "/case/%s/opinion" % a, m2,
+            "csrf=%s&discipline=integrity&form=2&party_sanction=%%E8%%AD%%A6%%E5%%91%%8A&reason=%%E7%%90%%86%%FF"
+            % urllib.parse.quote(t))
+    ok(r.status == 400 and 'id="opinions"' not in req("GET", "/case/%s/opinion" % a, m2).body,
+       "a reason that is not UTF-8 is refused and records nothing (%d)" % r.status)
+    r = req("GET", "/audit?object=%FF", lead)
+    ok(r.status in (400, 403), "an audit filter that is not UTF-8 is refused, no service failure (%d)" % r.status)
     r = req("POST", "/case/%s/opinion" % a, m2, {"csrf": t, "discipline": "integrity", "form": "2",
                                                 "party_sanction": "警告", "reason": hostile})
     ok(r.status == 303, "the member records an opinion through the form (%d)" % r.status)

@@ -69,7 +69,8 @@ static void test_dates_numbers_amounts(void **st)
 static const char HOSTILE[] =
     "<script>alert(1)</script>\n# 标题\n- 条目\r\n1. 列表 | 表格 "
     "**粗** [链接](javascript:x) \xe2\x80\xae反转\xe2\x81\xa6隔离"
-    "\xe2\x81\xa9\x07\x1b[31m\xc2\x85\xe2\x80\xa8\xef\xbb\xbf\xff尾";
+    "\xe2\x81\xa9\x07\x1b[31m\xc2\x85\xe2\x80\xa8\xef\xbb\xbf\xff尾 "
+    "https://evil.example/x 或 WWW.evil.example";
 
 static sl_doc *hostile_doc(void)
 {
@@ -159,6 +160,12 @@ static void test_markdown_escapes(void **st)
 	assert_non_null(strstr(md, "\\*\\*粗\\*\\*"));
 	assert_non_null(strstr(md, "\\[链接\\]"));
 	assert_null(strstr(md, " | 表格")); /* "|" escaped: no new cell */
+	/* no address a GitHub-flavoured renderer would make a link of */
+	assert_non_null(strstr(md, "https\\://evil.example/x"));
+	assert_non_null(strstr(md, "WWW\\.evil.example"));
+	for (const char *p = strstr(md, "://"); p; p = strstr(p + 1, "://"))
+		assert_true(p > md && p[-1] == '\\');
+	assert_null(strstr(md, "WWW.e"));
 	free(md);
 	sl_doc_free(d);
 }

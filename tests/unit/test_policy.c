@@ -30,7 +30,8 @@ static void test_table(void **st)
 	    {SL_ROLE_LEADER, SL_ACT_AUDIT_LOG, 0},
 	    {SL_ROLE_MEMBER, SL_ACT_AUDIT_LOG, 0},
 	    {SL_ROLE_SPECIALIST, SL_ACT_AUDIT_VERIFY, 1},
-	    {SL_ROLE_AUDITOR, SL_ACT_USER_PASSWD, 0}, /* changes nothing */
+	    {SL_ROLE_AUDITOR, SL_ACT_USER_PASSWD,
+	     1}, /* a leaked one is rotated */
 	    {SL_ROLE_MEMBER, SL_ACT_USER_PASSWD, 1},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

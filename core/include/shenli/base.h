@@ -141,7 +141,9 @@ const sl_actor *sl_store_actor(const sl_store *s);
 
 /* Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 int sl_utf8_valid(const char *s, size_t n);
-/* Well-formed UTF-8 with no control characters (C0, DEL). */
+/* Well-formed UTF-8 on one line, every character shown as itself: no
+ * control character (C0, DEL, C1), bidirectional control or invisible
+ * format character (as sl_text_safe). */
 int sl_text_printable(const char *s, size_t n);
 /* Nothing one can read: only spaces, tabs, line ends and ideographic
  * spaces (U+3000), or nothing at all. A reason or an item so written says

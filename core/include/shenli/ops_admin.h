@@ -104,10 +104,13 @@ sl_rc sl_user_create(sl_store *s, const sl_user_req *rq, sl_user_info *out);
 typedef struct {
 	char user[SL_ID_MAX + 1];
 	int enrolled; /* this was the user's enrolment */
+	/* enrolled with the passphrase the admin chose, which the admin still
+	 * knows (a later change to the same one is refused, SL_EINPUT) */
+	int admin_chosen;
 } sl_passwd_res;
 sl_rc sl_user_set_passphrase(sl_store *s, const char *pass, size_t plen,
                              sl_passwd_res *out);
-/* {"user", "enrolled"} */
+/* {"user", "enrolled", "admin_chosen"} */
 json_t *sl_passwd_json(const sl_passwd_res *r);
 
 /* user disable (admins): the key slot destroyed; the open cases whose
@@ -256,7 +259,9 @@ json_t *sl_audit_verify_json(const sl_audit_report *r, const char *anchor);
 sl_rc sl_audit_anchor(sl_store *s, sl_anchor *out);
 
 /* audit log (admins and auditors): the entries after since, in order, one
- * at a time; valid during the callback. */
+ * at a time; valid during the callback. To an admin (no case access) the
+ * entries of cases (case.*, review.*, report.*, script.run) come with
+ * their details withheld: {"withheld": "case", "os": ...}. */
 typedef struct {
 	int64_t seq, ts; /* ts: unix ms */
 	const char *actor, *action, *object;
@@ -280,6 +285,8 @@ typedef struct {
  * entry of a store written before the log recorded it); -1 if what it
  * records is malformed (audit verify refuses such an entry). */
 int sl_audit_entry_os(const sl_audit_entry *e, sl_os_account *out);
+/* Whether sl_audit_log withheld e's details (a case's, to an admin). */
+int sl_audit_entry_withheld(const sl_audit_entry *e);
 /* {"seq", "time", "ts_ms", "actor", "os", "action", "object", "details",
  *  "hash", "signed"}: time "YYYY-MM-DD HH:MM:SSZ" (UTC), os {"uid",
  * "user"} (user null if the account had no name; os null if the entry

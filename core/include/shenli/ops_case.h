@@ -89,7 +89,7 @@ typedef struct {
 	const char *state, *zone, *agency; /* NULL: any */
 	const char *assignee;              /* NULL: any; "me": the user */
 	int overdue;                       /* only those past their limit */
-	int due_within;                    /* > 0: the limit within N days */
+	int due_within; /* N + 1: the limit within N working days; 0: any */
 	/* a page: only the cases whose id sorts after `after` (NULL: from
 	 * the first), at most limit of them (0: all). Each group of the
 	 * index seeks to it, so a page costs the same wherever it is. */

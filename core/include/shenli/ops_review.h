@@ -238,6 +238,10 @@ typedef struct {
 } sl_outline_res;
 
 void sl_outline_res_free(sl_outline_res *r);
+/* The Chinese names of the document kinds a "doc:KIND" ref names, as the
+ * rules in force have them: {KIND: NAME} (empty where no rules are
+ * installed). Any user who may unlock may read it. */
+sl_rc sl_review_doc_names(sl_store *s, json_t **out);
 /* {"case_id", "return_no", "kind", "returned_by", "returned_on",
  *  "resubmitted_on", "items": [{"no", "text", "refs", "answered",
  *  "source", "carried_from", "answer", "withdrawn"}]}; a dry run:
