@@ -453,14 +453,17 @@ static void demo_cases_free(demo_cases *c)
 	free(c->zrj_doc);
 }
 
-/* A random passphrase in the file name of the temporary directory. */
-static int own_passphrase(demo *d, const char *name)
+/* A random passphrase in the file name of the temporary directory; also
+ * in out (80 bytes) if out is not NULL. Nonzero if it cannot be made. */
+static int random_passphrase(demo *d, const char *name, char *out)
 {
 	uint8_t rnd[18];
 	char hex[40], line[80];
 	int bad = sl_random(rnd, sizeof rnd) != SL_OK;
 	sl_hex(rnd, sizeof rnd, hex);
 	snprintf(line, sizeof line, "%s\n", hex);
+	if (out)
+		snprintf(out, 80, "%s", hex);
 	bad = bad || put(d, name, line) != 0;
 	sl_wipe(rnd, sizeof rnd);
 	sl_wipe(line, sizeof line);
@@ -474,22 +477,12 @@ static int own_passphrase(demo *d, const char *name)
 static sl_rc demo_passphrases(demo *d, char admin_pw[80])
 {
 	const char *all[] = {"admin", "wang", "li", "zhang", "chen", "zhao"};
-	uint8_t rnd[18];
-	char hex[40], line[80];
 	int bad = 0;
 	for (size_t i = 0; i < 6 && !bad; i++) {
-		bad = sl_random(rnd, sizeof rnd) != SL_OK;
-		sl_hex(rnd, sizeof rnd, hex);
-		snprintf(line, sizeof line, "%s\n", hex);
-		if (i == 0)
-			snprintf(admin_pw, 80, "%s", hex);
 		char name[32];
 		snprintf(name, sizeof name, "%s.pw", all[i]);
-		bad = bad || put(d, name, line) != 0;
+		bad = random_passphrase(d, name, i == 0 ? admin_pw : NULL);
 	}
-	sl_wipe(rnd, sizeof rnd);
-	sl_wipe(line, sizeof line);
-	sl_wipe(hex, sizeof hex);
 	if (bad) {
 		sl_wipe(admin_pw, 80);
 		return sl_error(SL_ESYS, _("demo: cannot write its files"));
@@ -584,7 +577,7 @@ static sl_rc demo_setup(demo *d, char admin_pw[80])
 		snprintf(name, sizeof name, "%s.own.pw", demo_users[i][0]);
 		snprintf(own, sizeof own, "%s/%s", d->dir, name);
 		snprintf(pwf, sizeof pwf, "%s/%s.pw", d->dir, demo_users[i][0]);
-		if (own_passphrase(d, name))
+		if (random_passphrase(d, name, NULL))
 			return sl_error(SL_ESYS,
 			                _("demo: cannot write its files"));
 		if (RUN(d, demo_users[i][0], "user", "passwd",
