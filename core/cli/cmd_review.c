@@ -201,19 +201,28 @@ static int review_run(int argc, char **argv, sl_cli *g)
 /* The six standards of the 24 characters (DOMAIN.md) and the severities,
  * in Chinese: findings, like the case and its outline, are a Chinese view
  * in every locale (their messages come in Chinese from the checks). */
+static const char *const standards_zh[][2] = {
+    {"facts", "事实"},    {"evidence", "证据"},    {"classification", "定性"},
+    {"disposal", "处理"}, {"formalities", "手续"}, {"procedure", "程序"},
+};
+
+/* A standard's name; the code itself if it is none. */
+static const char *standard_zh(const char *code)
+{
+	for (size_t i = 0; code && i < CLI_COUNT(standards_zh); i++)
+		if (!strcmp(code, standards_zh[i][0]))
+			return standards_zh[i][1];
+	return code;
+}
+
 static const char *zh_of(const char *code)
 {
-	static const char *const m[][2] = {
-	    {"facts", "事实"},          {"evidence", "证据"},
-	    {"classification", "定性"}, {"disposal", "处理"},
-	    {"formalities", "手续"},    {"procedure", "程序"},
-	    {"blocker", "阻断"},        {"warning", "警示"},
-	    {"note", "提示"},
-	};
-	for (size_t i = 0; code && i < CLI_COUNT(m); i++)
-		if (!strcmp(code, m[i][0]))
-			return m[i][1];
-	return code;
+	static const char *const sev[][2] = {
+	    {"blocker", "阻断"}, {"warning", "警示"}, {"note", "提示"}};
+	for (size_t i = 0; code && i < CLI_COUNT(sev); i++)
+		if (!strcmp(code, sev[i][0]))
+			return sev[i][1];
+	return standard_zh(code);
 }
 
 /* "F1、E2" */
@@ -533,18 +542,12 @@ static const char *source_text(const char *src)
  * kind by its name in the rules, a standard as its 问题, ids as they are. */
 static const char *item_refs_text(const sl_outline_item *it, const json_t *docs)
 {
-	static const char *const std[][2] = {
-	    {"facts", "事实问题"},          {"evidence", "证据问题"},
-	    {"classification", "定性问题"}, {"disposal", "处理问题"},
-	    {"formalities", "手续问题"},    {"procedure", "程序问题"}};
 	static char buf[1024];
 	buf[0] = 0;
 	for (size_t i = 0; i < it->n_refs; i++) {
-		const char *r = it->refs[i] ? it->refs[i] : "", *zh = r;
-		const char *pre = "";
-		for (size_t k = 0; k < sizeof std / sizeof *std; k++)
-			if (!strcmp(r, std[k][0]))
-				zh = std[k][1];
+		const char *r = it->refs[i] ? it->refs[i] : "",
+		           *zh = standard_zh(r);
+		const char *pre = "", *post = zh != r ? "问题" : "";
 		if (!strncmp(r, "doc:", 4)) {
 			const char *n =
 			    json_string_value(json_object_get(docs, r + 4));
@@ -552,8 +555,8 @@ static const char *item_refs_text(const sl_outline_item *it, const json_t *docs)
 			zh = n ? n : "其他文书";
 		}
 		size_t used = strlen(buf);
-		snprintf(buf + used, sizeof buf - used, "%s%s%s", i ? "、" : "",
-		         pre, zh);
+		snprintf(buf + used, sizeof buf - used, "%s%s%s%s",
+		         i ? "、" : "", pre, zh, post);
 	}
 	return buf;
 }
