@@ -475,7 +475,11 @@ void sl_casedoc_classification(const sl_casedoc *src, sl_doc *d,
 			    c ? str(json_object_get(names, c), "zh") : NULL;
 			if (i)
 				sl_doc_put(d, "、");
-			sl_doc_put(d, zh ? zh : "其他情节");
+			/* an unknown code is dossier text: shown as given
+			 * (spec/case-format.md), cleaned as all text is on
+			 * its way into the document and escaped by each
+			 * renderer */
+			sl_doc_put(d, zh ? zh : c);
 		}
 		sl_doc_put(d, "。");
 	}

@@ -62,7 +62,9 @@ sl_rc sl_fd_read(int fd, const char *name, size_t max, char **out, size_t *len)
 
 sl_rc sl_file_read(const char *path, size_t max, char **out, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO is refused below, not waited on for a writer
+	 * that may never come (a regular file reads as ever) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
 		return sl_error(e == ENOENT ? SL_EINPUT : SL_ESYS, _("%s: %s"),
@@ -208,19 +210,9 @@ sl_rc sl_file_write_out(const char *path, const void *data, size_t len,
 	return rc;
 }
 
-sl_rc sl_file_shred(const char *path)
+/* gone overwritten with zeros (best effort), fsynced, unlinked. */
+static sl_rc wipe_unlink(const char *gone)
 {
-	/* The name goes first, atomically: a kill at any later instant
-	 * leaves no half-wiped file under it (a zeroed key slot read as a
-	 * malformed one, not as a missing one). What is left under NAME.shred
-	 * by such a kill is wiped by the next shred of NAME. */
-	char gone[PATH_MAX];
-	if (snprintf(gone, sizeof gone, "%s.shred", path) >= (int)sizeof gone)
-		return sl_error(SL_EINPUT, _("%s: path too long"), path);
-	if (rename(path, gone) != 0 && errno != ENOENT)
-		return sl_error(SL_ESYS, _("%s: cannot remove: %s"), path,
-		                strerror(errno));
-	sl_rc rc = fsync_dir_of(path);
 	int fd = open(gone, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd >= 0) {
 		struct stat st;
@@ -243,8 +235,34 @@ sl_rc sl_file_shred(const char *path)
 	if (unlink(gone) != 0 && errno != ENOENT)
 		return sl_error(SL_ESYS, _("%s: cannot remove: %s"), gone,
 		                strerror(errno));
-	sl_rc rc2 = fsync_dir_of(path);
+	return fsync_dir_of(gone);
+}
+
+sl_rc sl_file_shred(const char *path)
+{
+	/* The name goes first, atomically: a kill at any later instant
+	 * leaves no half-wiped file under it (a zeroed key slot read as a
+	 * malformed one, not as a missing one). What is left under NAME.shred
+	 * by such a kill is wiped by the next shred of NAME, or by
+	 * sl_file_shred_leftover. */
+	char gone[PATH_MAX];
+	if (snprintf(gone, sizeof gone, "%s.shred", path) >= (int)sizeof gone)
+		return sl_error(SL_EINPUT, _("%s: path too long"), path);
+	if (rename(path, gone) != 0 && errno != ENOENT)
+		return sl_error(SL_ESYS, _("%s: cannot remove: %s"), path,
+		                strerror(errno));
+	sl_rc rc = fsync_dir_of(path);
+	sl_rc rc2 = wipe_unlink(gone);
 	return rc ? rc : rc2;
+}
+
+sl_rc sl_file_shred_leftover(const char *gone)
+{
+	size_t n = strlen(gone);
+	if (n < 6 || strcmp(gone + n - 6, ".shred"))
+		return sl_error(SL_EINPUT, _("%s: not a file left to shred"),
+		                gone);
+	return wipe_unlink(gone);
 }
 
 sl_rc sl_dir_ensure(const char *path, mode_t mode)

@@ -28,6 +28,9 @@ sl_rc sl_file_commit_rename(const char *from, const char *to);
 /* Rename to PATH.shred (so that PATH is gone at once), overwrite with
  * zeros, fsync, unlink. Best effort on the overwrite. */
 sl_rc sl_file_shred(const char *path);
+/* What a shred killed half-way left (a name ending ".shred"): wiped as
+ * sl_file_shred wipes, and unlinked. */
+sl_rc sl_file_shred_leftover(const char *gone);
 /* mkdir -p for one level, mode; OK if it exists as a directory we own. */
 sl_rc sl_dir_ensure(const char *path, mode_t mode);
 int sl_file_exists(const char *path);

@@ -585,6 +585,16 @@ static int read_line(FILE *f, char **buf, size_t *cap, size_t max, size_t *len,
 	return 1;
 }
 
+/* Nothing but JSON's whitespace (space, tab, CR), or nothing: a blank
+ * line between dossiers, as a CRLF file's empty line ("\r") is. */
+static int blank_line(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
 static void qitem_free(qitem *it)
 {
 	sl_rows_free(&it->p);
@@ -628,7 +638,7 @@ static void *parse_lines(void *arg)
 			         line, st->lim->max_bytes);
 			snprintf(it.msg_c, sizeof it.msg_c, too_big, st->name,
 			         line, st->lim->max_bytes);
-		} else if (it.len == 0) {
+		} else if (blank_line(it.buf, it.len)) {
 			free(it.buf);
 			continue; /* blank lines between dossiers */
 		} else {

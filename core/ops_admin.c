@@ -161,10 +161,13 @@ json_t *sl_pkg_json(const sl_pkg_info *p)
 {
 	char hex[65];
 	sl_hex(p->m.sha256, sizeof p->m.sha256, hex);
-	return json_pack(
+	json_t *j = json_pack(
 	    "{s:s, s:I, s:i, s:s, s:I, s:s, s:s}", "name", p->m.name, "version",
 	    (json_int_t)p->m.version, "abi", p->m.abi, "file", p->m.file,
 	    "size", (json_int_t)p->m.size, "sha256", hex, "signer", p->signer);
+	if (j && p->m.kind == SL_PKG_RULES)
+		json_object_set_new(j, "in_force", json_boolean(p->in_force));
+	return j;
 }
 
 struct verify_ctx {

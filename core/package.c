@@ -852,7 +852,7 @@ out:
 }
 
 sl_rc sl_package_copy_verified(int in_fd, int out_fd, const sl_manifest *m,
-                               const char *what)
+                               const char *what, const char *to)
 {
 	sl_hasher *h = sl_hasher_new();
 	if (!h)
@@ -884,7 +884,7 @@ sl_rc sl_package_copy_verified(int in_fd, int out_fd, const sl_manifest *m,
 			if (w < 0) {
 				rc =
 				    sl_error(SL_ESYS, _("%s: write failed: %s"),
-				             what, strerror(errno));
+				             to, strerror(errno));
 				break;
 			}
 			o += w;

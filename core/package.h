@@ -96,11 +96,12 @@ sl_rc sl_package_sign(const char *dir, const char *name, sl_pkg_kind kind,
 
 /* Copy the payload from in_fd to out_fd, hashing exactly the bytes copied;
  * SL_EINTEGRITY unless they are m->size bytes with m->sha256 (what names
- * the payload in messages). Installing and loading both copy this way, so
- * that what is kept or run is what was checked, whatever happens to the
- * source file meanwhile. */
+ * the payload in messages, to the copy where it could not be written: a
+ * full disk is the store's, not the package's). Installing and loading
+ * both copy this way, so that what is kept or run is what was checked,
+ * whatever happens to the source file meanwhile. */
 sl_rc sl_package_copy_verified(int in_fd, int out_fd, const sl_manifest *m,
-                               const char *what);
+                               const char *what, const char *to);
 /* The inverse of sl_pkg_kind_name; SL_EINPUT for anything else. */
 sl_rc sl_pkg_kind_parse(const char *s, sl_pkg_kind *k);
 

@@ -208,7 +208,7 @@ static sl_rc copy_verified(const char *src, const char *dst,
 		close(in);
 		return sl_error(SL_ESYS, _("%s: %s"), dst, strerror(e));
 	}
-	sl_rc rc = sl_package_copy_verified(in, out, m, src);
+	sl_rc rc = sl_package_copy_verified(in, out, m, src, dst);
 	if (!rc && fsync(out) != 0)
 		rc = sl_error(SL_ESYS, _("%s: fsync failed"), dst);
 	close(in);
@@ -447,8 +447,14 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 		                pi.m.name, SL_SCRIPT_MAX / 1024);
 
 	char vdir[PATH_MAX], dst[PATH_MAX];
-	if ((rc = place(s, dir, &pi.m, same, vdir, dst)))
+	vdir[0] = 0;
+	if ((rc = place(s, dir, &pi.m, same, vdir, dst))) {
+		/* the version's directory, if this made it and nothing is
+		 * in it (rmdir removes only an empty one) */
+		if (!same && vdir[0])
+			rmdir(vdir);
 		return rc;
+	}
 
 	/* A rules package replaces the rules in force, in the same
 	 * transaction; its document is read back from the verified copy. */
@@ -555,12 +561,19 @@ sl_rc sl_pkg_list(sl_store *s, sl_pkg_kind kind,
 	if (rc)
 		return rc;
 	const sl_registry *g = sl_store_registry(s);
+	/* the rules in force are the document of the last rules package
+	 * installed (rules.set): the package whose payload hashes to it */
+	int64_t rv;
+	uint8_t rsha[SL_SHA256_LEN];
+	int have_rules = sl_registry_rules(g, &rv, rsha);
 	for (size_t i = 0; i < sl_registry_n_pkgs(g); i++) {
 		const sl_reg_pkg *p = sl_registry_pkg_at(g, i);
 		if (!p->installed || p->m.kind != kind)
 			continue;
 		sl_pkg_info pi = {0};
 		pi.m = p->m;
+		pi.in_force = kind == SL_PKG_RULES && have_rules &&
+		              !memcmp(rsha, p->m.sha256, SL_SHA256_LEN);
 		snprintf(pi.signer, sizeof pi.signer, "%s", p->signer);
 		if (cb(&pi, ud))
 			break;

@@ -75,7 +75,7 @@ static sl_rc sealed_copy(const char *path, const sl_manifest *m, int *memfd)
 		return sl_error(SL_ESYS, _("memfd_create: %s"),
 		                strerror(errno));
 	}
-	sl_rc rc = sl_package_copy_verified(fd, mfd, m, m->name);
+	sl_rc rc = sl_package_copy_verified(fd, mfd, m, m->name, m->name);
 	close(fd);
 	if (rc == SL_EINTEGRITY)
 		rc = sl_error(SL_EINTEGRITY,

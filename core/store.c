@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -112,6 +113,29 @@ sl_rc sl_store_slot_path(const char *store_path, const char *user, char *buf,
 	return SL_OK;
 }
 
+/* Why SQLite could not open the store's files, when its own errno says
+ * little (a WAL store opens PATH-wal and PATH-shm beside it, and on a
+ * read-only file system or directory that fails as ENOENT): the file
+ * system read-only, or the directory not writable, else e as it was. */
+static int cantopen_why(sqlite3 *db, int e)
+{
+	const char *f = sqlite3_db_filename(db, "main");
+	char dir[PATH_MAX];
+	if (!f || !*f || snprintf(dir, sizeof dir, "%s", f) >= (int)sizeof dir)
+		return e;
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = 0;
+	else
+		snprintf(dir, sizeof dir, ".");
+	struct statvfs v;
+	if (statvfs(dir, &v) == 0 && (v.f_flag & ST_RDONLY))
+		return EROFS;
+	if (access(dir, W_OK) != 0 && (errno == EACCES || errno == EROFS))
+		return errno;
+	return e;
+}
+
 sl_rc sl_sqlite_err(sqlite3 *db, int rc, const char *what)
 {
 	const char *m = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -143,6 +167,8 @@ sl_rc sl_sqlite_err(sqlite3 *db, int rc, const char *what)
 		/* the system's reason, if SQLite kept one: a full disk often
 		 * shows as an I/O error when the WAL or its index is made */
 		int e = db ? sqlite3_system_errno(db) : 0;
+		if ((rc & 0xff) == SQLITE_CANTOPEN && db)
+			e = cantopen_why(db, e);
 		if (e == ENOSPC || e == EDQUOT)
 			return sl_error(
 			    SL_ESYS,
@@ -154,6 +180,19 @@ sl_rc sl_sqlite_err(sqlite3 *db, int rc, const char *what)
 			    _("%s: the store is on a read-only file "
 			      "system; nothing was changed"),
 			    what);
+		if (e == EACCES || e == EPERM)
+			return sl_error(
+			    SL_ESYS,
+			    _("%s: the store's directory or files may "
+			      "not be written by this account (%s); "
+			      "nothing was changed"),
+			    what, strerror(e));
+		if ((rc & 0xff) == SQLITE_CANTOPEN)
+			return sl_error(
+			    SL_ESYS,
+			    _("%s: the store's files cannot be opened "
+			      "(%s)"),
+			    what, strerror(e ? e : EIO));
 		if (e)
 			return sl_error(SL_ESYS, _("%s: I/O error: %s (%s)"),
 			                what, m, strerror(e));

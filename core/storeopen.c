@@ -7,6 +7,7 @@
 #define SQLITE_HAS_CODEC 1
 #include "store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -366,8 +367,10 @@ static int slot_load(const char *path, slot_img *si)
  * them could have replaced a slot, a package or the store: refused. A
  * world-readable store or slot gives nothing away without a passphrase
  * (everything in them is encrypted) but says that someone was careless:
- * a warning. sl_dir_ensure already refuses a key directory owned by
- * another user.
+ * a warning. A key directory owned by another user is refused: its owner
+ * could put any slot in it (sl_dir_ensure refuses it at init and at
+ * package install; this, at every open). Root is let through: whoever
+ * owns the directory, root could have written it anyway.
  */
 static sl_rc sl_store_check_modes(const char *path)
 {
@@ -379,6 +382,11 @@ static sl_rc sl_store_check_modes(const char *path)
 		struct stat st;
 		if (lstat(files[i], &st) != 0)
 			continue;
+		if (i == 1 && st.st_uid != geteuid() && geteuid() != 0)
+			return sl_error(SL_EINTEGRITY,
+			                _("%s: owned by another user; refusing "
+			                  "to use it"),
+			                files[i]);
 		if (st.st_mode & (S_IWGRP | S_IWOTH))
 			return sl_error(SL_EINTEGRITY,
 			                _("%s is writable by group or others: "
@@ -497,6 +505,20 @@ static sl_rc migrate_on_open(sl_store *s, int ver)
 	sl_rc rc = sl_tx_begin_raw(s);
 	if (rc)
 		return rc;
+	/* the version was read before this wait for the turn: another user's
+	 * first open since the upgrade may have migrated meanwhile (it then
+	 * holds nothing more to do), and the migration goes from where the
+	 * store is now */
+	int now = ver;
+	if ((rc = get_user_version(s, &now))) {
+		sl_tx_rollback(s);
+		return rc;
+	}
+	if (now >= sl_schema_version) {
+		sl_tx_rollback(s);
+		return SL_OK;
+	}
+	ver = now;
 	/* the unlock's identity check came before this wait for the turn:
 	 * a disable may have committed meanwhile (sl_tx_begin's check) */
 	if ((rc = migrate(s, ver)) || (rc = sl_tx_actor_active(s)) ||
@@ -575,6 +597,49 @@ static sl_rc slot_is_current(sl_store *s, const char *user, const slot_img *cur,
 	return SL_OK;
 }
 
+/*
+ * What may still hold the data key after it should not: a shred killed
+ * half-way (NAME.shred, whose next shred may never come: a disabled
+ * user's slots are not shredded twice), and the slots of a user disabled
+ * by a command killed between its commit and its shreds. Swept at each
+ * open, best effort: disabled is for good, so nothing swept can be wanted.
+ */
+static void sweep_key_leftovers(sl_store *s, const char *path)
+{
+	char keys[PATH_MAX], f[PATH_MAX + 300];
+	if (snprintf(keys, sizeof keys, "%s.keys", path) >= (int)sizeof keys)
+		return;
+	DIR *d = opendir(keys);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n > 6 && !strcmp(e->d_name + n - 6, ".shred") &&
+		    snprintf(f, sizeof f, "%s/%s", keys, e->d_name) <
+		        (int)sizeof f)
+			sl_file_shred_leftover(f);
+	}
+	if (d)
+		closedir(d);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM users WHERE disabled = 1",
+	                       -1, &st, 0))
+		return;
+	static const char *const suffix[] = {".new", ".tmp", ""};
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char slot[PATH_MAX];
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (!id || sl_store_slot_path(path, id, slot, sizeof slot))
+			continue;
+		for (size_t i = 0; i < 3; i++)
+			if (snprintf(f, sizeof f, "%s%s", slot, suffix[i]) <
+			        (int)sizeof f &&
+			    sl_file_exists(f))
+				sl_file_shred(f);
+	}
+	sqlite3_finalize(st);
+	sl_errclear();
+}
+
 /* What every open checks once the slot is unwrapped into s->sec (by the
  * passphrase now, or by a session's login): the store keyed and known,
  * the log verified from the user's checkpoint, the slot the log's, the
@@ -612,10 +677,18 @@ static sl_rc opened(sl_store *s, const char *path, const char *user,
 		    user);
 	if (ver < sl_schema_version && !s->unverified && !s->unenrolled &&
 	    (rc = migrate_on_open(s, ver)))
-		return rc;
+		/* said why a command that only reads had to write (a store
+		 * on read-only media, say) */
+		return sl_error(rc,
+		                _("this shenli upgrades the store from schema "
+		                  "version %d to %d at its first open, which "
+		                  "writes it, and that failed: %s"),
+		                ver, sl_schema_version, sl_errmsg());
 	/* a checkpoint for next time, if this one moved the head */
-	if (!s->unenrolled && !s->unverified)
+	if (!s->unenrolled && !s->unverified) {
 		checkpoint_forward(s);
+		sweep_key_leftovers(s, path);
+	}
 	return SL_OK;
 }
 

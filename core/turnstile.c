@@ -15,6 +15,7 @@
 
 #define WANT 0 /* the lock bytes, see turnstile.h */
 #define TURN 1
+#define SERVICE 2
 
 struct sl_turnstile {
 	int fd;
@@ -164,4 +165,15 @@ void sl_turn_yield(sl_turnstile *t)
 		lock_until(t->fd, F_WRLCK, WANT,
 		           sl_mono_ms() + SL_TURN_WAIT_MS);
 	lock_now(t->fd, F_UNLCK, WANT);
+}
+
+int sl_turn_service_alone(sl_turnstile *t)
+{
+	if (lock_now(t->fd, F_WRLCK, SERVICE) == 0) {
+		/* converted in place: never a moment unheld */
+		lock_now(t->fd, F_RDLCK, SERVICE);
+		return 1;
+	}
+	lock_until(t->fd, F_RDLCK, SERVICE, sl_mono_ms() + SL_TURN_WAIT_MS);
+	return 0;
 }

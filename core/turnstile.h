@@ -11,6 +11,8 @@
  *
  *     want (byte 0)  held shared by each writer waiting for its turn
  *     turn (byte 1)  held exclusive by the writer whose transaction is open
+ *     service (byte 2)  held shared by each shenlid serving the store,
+ *                    for as long as it runs
  *
  * A writer announces itself on want, waits for turn, then lets want go. A
  * long writer, between two of its transactions, gives the turn back and,
@@ -47,5 +49,9 @@ int sl_turn_held(const sl_turnstile *t);
  * others wait for it, return when they have all had it (or after
  * SL_TURN_WAIT_MS, if one of them is stuck); at once otherwise. */
 void sl_turn_yield(sl_turnstile *t);
+/* The service's hold on the store, until t is closed: 1 if no other
+ * service held it at that moment (what one left behind is then its to
+ * clear), 0 if another serves the store too. */
+int sl_turn_service_alone(sl_turnstile *t);
 
 #endif

@@ -136,6 +136,13 @@ int sl_tx_retry(sl_store *s, sl_rc rc, int *tries)
 	return again;
 }
 
+static int committed_any;
+
+int sl_tx_committed_any(void)
+{
+	return committed_any;
+}
+
 sl_rc sl_tx_commit(sl_store *s)
 {
 	if (!s->in_tx)
@@ -153,6 +160,7 @@ sl_rc sl_tx_commit(sl_store *s)
 		return rc;
 	}
 	s->in_tx = 0;
+	committed_any = 1;
 	turn_give(s); /* before the replay below: others may go on */
 	/* our own commit does not make the snapshot stale */
 	if (s->snap_set && s->tx_base == s->snap_seq)

@@ -644,12 +644,15 @@ sl_rc sl_verify_full(sqlite3 *db, const char *path,
 		pthread_join(scanner, NULL);
 	/* A damaged file explains everything else: report it first. */
 	if (ps.rc) {
+		/* said damaged only when it is: a file the system could not
+		 * read (too many open files, EIO) is a system error */
 		w.bad_seq = 0;
-		rc =
-		    sl_error(ps.rc,
-		             _("the store file is damaged or has been tampered "
-		               "with: %s"),
-		             ps.msg);
+		rc = ps.rc == SL_EINTEGRITY
+		         ? sl_error(ps.rc,
+		                    _("the store file is damaged or has been "
+		                      "tampered with: %s"),
+		                    ps.msg)
+		         : sl_error(ps.rc, "%s", ps.msg);
 	}
 	r->entries = w.entries;
 	r->signatures = w.signatures;

@@ -1,8 +1,8 @@
 /* zhtext.c - Chinese numbers, dates and amounts. See zhtext.h. */
 #include "zhtext.h"
 
-#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const DIGIT[] = {"〇", "一", "二", "三", "四",
@@ -136,13 +136,73 @@ int sl_zh_date_add(const char *iso, int days, char out[11])
 	return 0;
 }
 
-void sl_zh_amount(double yuan, char *out, size_t cap)
+int sl_num_shortest(double v, char *out, size_t cap)
 {
-	if (!(yuan >= 0) || yuan > 1e15) { /* the dossier bounds it anyway */
-		snprintf(out, cap, "人民币%.2f元", yuan);
-		return;
+	int n = 0;
+	for (int prec = 15; prec <= 17; prec++) {
+		n = snprintf(out, cap, "%.*g", prec, v);
+		char *end;
+		if (n < 0 || (size_t)n >= cap)
+			break;
+		if (strtod(out, &end) == v && !*end)
+			break;
 	}
-	long long fen = llround(yuan * 100);
+	if (n < 0 || (size_t)n >= cap) {
+		out[0] = 0;
+		return 0;
+	}
+	for (char *p = out; *p; p++) /* a locale's decimal comma */
+		if (*p == ',')
+			*p = '.';
+	return n;
+}
+
+/* yuan in fen, rounded half up from its shortest decimal. */
+static long long fen_of(double yuan)
+{
+	char s[40], dig[24];
+	int nd = 0, point = -1;
+	sl_num_shortest(yuan, s, sizeof s);
+	const char *p = s;
+	for (; *p && *p != 'e' && *p != 'E'; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (nd < (int)sizeof dig)
+				dig[nd++] = *p;
+		} else if (*p != '-' && *p != '+') {
+			point = nd; /* the decimal point */
+		}
+	}
+	if (point < 0)
+		point = nd;
+	if (*p)
+		point += atoi(p + 1);
+	/* the value is 0.dig x 10^point: its first point + 2 digits are whole
+	 * fen, the next one rounds */
+	int keep = point + 2;
+	long long fen = 0;
+	for (int i = 0; i < keep; i++)
+		fen = fen * 10 + (i < nd ? dig[i] - '0' : 0);
+	if (keep >= 0 && keep < nd && dig[keep] >= '5')
+		fen++;
+	return fen;
+}
+
+/* "12,345" */
+static void grouped(long long whole, char *out, size_t cap)
+{
+	char raw[32], g[48];
+	int n = snprintf(raw, sizeof raw, "%lld", whole), o = 0;
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			g[o++] = ',';
+		g[o++] = raw[i];
+	}
+	g[o] = 0;
+	snprintf(out, cap, "%s", g);
+}
+
+static void yuan_doc(long long fen, char *out, size_t cap)
+{
 	long long whole = fen / 100, cents = fen % 100;
 	if (cents) {
 		snprintf(out, cap, "人民币%lld.%02lld元", whole, cents);
@@ -158,4 +218,29 @@ void sl_zh_amount(double yuan, char *out, size_t cap)
 	} else {
 		snprintf(out, cap, "人民币%lld元", whole);
 	}
+}
+
+void sl_zh_yuan(double yuan, sl_yuan_style how, char *out, size_t cap)
+{
+	const int doc = how == SL_YUAN_DOC;
+	if (!(yuan >= 0) || yuan > 1e15) { /* the dossier bounds it anyway */
+		snprintf(out, cap, doc ? "人民币%.2f元" : "%.2f 元", yuan);
+		return;
+	}
+	long long fen = fen_of(yuan);
+	if (fen == 0 && yuan > 0) {
+		snprintf(out, cap, "%s",
+		         doc ? "人民币不足0.01元" : "不足 0.01 元");
+	} else if (doc) {
+		yuan_doc(fen, out, cap);
+	} else {
+		char whole[48];
+		grouped(fen / 100, whole, sizeof whole);
+		snprintf(out, cap, "%s.%02lld 元", whole, fen % 100);
+	}
+}
+
+void sl_zh_amount(double yuan, char *out, size_t cap)
+{
+	sl_zh_yuan(yuan, SL_YUAN_DOC, out, cap);
 }

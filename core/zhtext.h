@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include <shenli/ops.h>
+
 /* n (0-9999) in Chinese numerals as counted: 1 一, 10 十, 12 十二, 21 二十一,
  * 105 一百零五. out needs 40 bytes. Out of range: Arabic digits. */
 void sl_zh_number(int n, char *out, size_t cap);
@@ -27,9 +29,8 @@ int sl_zh_date(const char *iso, int chinese, char *out, size_t cap);
  * valid date or the result leaves years 1-9999. */
 int sl_zh_date_add(const char *iso, int days, char out[11]);
 
-/* An amount of money: "人民币8.6万元" from 10,000 yuan up when it is a whole
- * number of yuan (exact: at most four decimals of 万), else "人民币3500元" or
- * "人民币1234.50元". out needs 64 bytes. */
+/* sl_num_shortest, sl_zh_yuan and its styles: <shenli/ops.h> */
+/* sl_zh_yuan(yuan, SL_YUAN_DOC, ...) */
 void sl_zh_amount(double yuan, char *out, size_t cap);
 
 #endif

@@ -21,6 +21,7 @@
 #include "../core/cli/cli.h"
 #include "../core/crypto.h"
 #include "../core/sandbox.h"
+#include "../core/turnstile.h"
 #include "proto.h"
 #include "server.h"
 
@@ -227,21 +228,39 @@ int main(int argc, char **argv)
 		}
 		sock = sock_abs;
 	}
-	clean_incoming(path);
+	/* Another service on this store may be installing a package now:
+	 * what workers left is cleared only by a service that is alone.
+	 * The hold lasts until this process ends. */
+	sl_turnstile *hold = NULL;
+	if (sl_turnstile_open(path, &hold)) {
+		fprintf(stderr, "shenlid: %s\n", sl_errmsg());
+		free(path);
+		free(sock_abs);
+		return SL_ESYS;
+	}
+	if (sl_turn_service_alone(hold))
+		clean_incoming(path);
+	else
+		fprintf(stderr, "shenlid: another shenlid serves this store "
+		                "too: its unfinished package installs are "
+		                "left alone\n");
 	/* nothing a client names is ever opened, relative or not */
 	if (chdir("/") != 0) {
+		sl_turnstile_close(hold);
 		free(path);
 		free(sock_abs);
 		return SL_ESYS;
 	}
 	char *web = NULL;
 	if (port && !(web = web_program())) {
+		sl_turnstile_close(hold);
 		free(path);
 		free(sock_abs);
 		return SL_ESYS;
 	}
 	sl_server_conf c = {path, sock, idle_s, (int)port, web, origin};
 	int rc = sl_server_run(&c);
+	sl_turnstile_close(hold);
 	free(path);
 	free(sock_abs);
 	free(web);

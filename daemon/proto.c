@@ -6,6 +6,7 @@
 #include <malloc.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,24 @@ sl_rc sl_wire_send_stream(int sock, int fd, const char *name)
 		return sl_error(SL_ESYS, _("out of memory"));
 	sl_rc rc = SL_OK;
 	for (;;) {
+		/* input that is slow to come (a pipe, a terminal) is waited
+		 * for only while the service is there to take it: gone (it
+		 * answered, or stopped), the sending ends */
+		struct pollfd p[2] = {{fd, POLLIN, 0}, {sock, POLLRDHUP, 0}};
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = sl_error(SL_ESYS, _("%s: %s"), name,
+			              strerror(errno));
+			break;
+		}
+		if (!p[0].revents && p[1].revents) {
+			rc = sl_error(SL_ESYS,
+			              _("%s: the service closed the connection "
+			                "before the input ended"),
+			              name);
+			break;
+		}
 		ssize_t r = read(fd, buf + 4, SL_STREAM_CHUNK);
 		if (r < 0 && errno == EINTR)
 			continue;

@@ -58,6 +58,23 @@ static int dir_ok(const json_t *d)
 	return 1;
 }
 
+int sl_request_missing(const json_t *req, const char *name)
+{
+	const json_t *argv = json_object_get(req, "argv");
+	const char *a0 = json_string_value(json_array_get(argv, 0)),
+	           *a1 = json_string_value(json_array_get(argv, 1));
+	if (!a0 || !a1 || strcmp(a0, "case") || strcmp(a1, "import"))
+		return 0;
+	const json_t *m = json_object_get(req, "missing"), *v;
+	size_t i;
+	json_array_foreach(m, i, v)
+	{
+		if (json_is_string(v) && !strcmp(json_string_value(v), name))
+			return 1;
+	}
+	return 0;
+}
+
 int sl_request_check(const json_t *req, const char *session_user, int *writer,
                      char *msg, size_t cap)
 {
@@ -112,6 +129,12 @@ int sl_request_check(const json_t *req, const char *session_user, int *writer,
 			         _("malformed request: a stream of a word that "
 			           "is not read as one"));
 	}
+	const json_t *missing = json_object_get(req, "missing");
+	if (!rc && missing &&
+	    (!json_is_array(missing) || json_array_size(missing) > FILES_MAX))
+		rc = fail(msg, cap, SL_EINPUT, "%s",
+		          _("malformed request: missing must be a list of at "
+		            "most 256 names"));
 	const json_t *dirs = json_object_get(req, "dirs");
 	size_t nfiles = 0;
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -136,6 +159,9 @@ int sl_request_check(const json_t *req, const char *session_user, int *writer,
 		}
 		const json_t *f =
 		    json_object_get(files, sl_arg_path(av[i], kinds[i]));
+		if (kinds[i] == SL_ARG_FILE &&
+		    sl_request_missing(req, sl_arg_path(av[i], kinds[i])))
+			continue;
 		if (!json_is_string(f) || !b64_shape(f))
 			rc = fail(msg, cap, SL_EINPUT,
 			          _("malformed request: the bytes of '%s' were "

@@ -19,4 +19,9 @@
 int sl_request_check(const json_t *req, const char *user, int *writer,
                      char *msg, size_t cap);
 
+/* Whether the client found no file of that name to send: a dossier of
+ * case import's (its "missing" list), which the command then refuses in
+ * its place as embedded mode does; never any other command's file. */
+int sl_request_missing(const json_t *req, const char *name);
+
 #endif

@@ -197,8 +197,10 @@ static int standin_path(char *buf, size_t cap, int fd)
 	size_t o = (size_t)snprintf(buf, cap, "/proc/self/fd");
 	for (int k = 0; k < HOPS && o < cap; k++)
 		o += (size_t)snprintf(buf + o, cap - o, "/%d", hop_fd[r[k]]);
-	return o < cap &&
-	       snprintf(buf + o, cap - o, "/%d", fd) < (int)(cap - o);
+	/* fd -1: "nil", as long as a descriptor and never one */
+	return o < cap && (fd < 0 ? snprintf(buf + o, cap - o, "/nil")
+	                          : snprintf(buf + o, cap - o, "/%d", fd)) <
+	                      (int)(cap - o);
 }
 
 /* The command line with every file word pointing at its stand-in. */
@@ -235,6 +237,18 @@ static char **substitute(const json_t *req, const char *store_path, int sw,
 			continue;
 		const char *name = sl_arg_path(av[i], kinds[i]);
 		int fd;
+		if (kinds[i] == SL_ARG_FILE && sl_request_missing(req, name)) {
+			/* a path that names nothing: the command says the
+			 * file is missing, under the client's name */
+			stand_in *s = &st[*nst];
+			char p[64];
+			if (!standin_path(p, sizeof p, -1) ||
+			    !(s->path = strdup(p)) || !(av[i] = strdup(p)))
+				return NULL;
+			s->name = name;
+			(*nst)++;
+			continue;
+		}
 		if ((int)i == sw) { /* the stream's pipe */
 			fd = fcntl(stream_fd, F_DUPFD_CLOEXEC, FD_FIRST);
 		} else {

@@ -26,6 +26,10 @@
 #include "session.h"
 
 #define CONNS_MAX 128
+/* connections of one account whose request has not yet come whole (the
+ * web front's apart): one account holding every slot idle would shut the
+ * others out. Runs waiting for their turn are not counted: they came. */
+#define CONNS_PER_UID 16
 #define WORKERS_MAX 32
 /* Writers run side by side and take turns in the core (turnstile.h: a
  * long import lets them in between its batches). They are capped below
@@ -79,6 +83,7 @@ typedef struct {
 static writer_slot writers[WRITERS_MAX];
 static int nwriters;
 static int nworkers;
+static pid_t worker_pid[WORKERS_MAX]; /* 0: a free slot */
 static const sl_server_conf *conf;
 static int stop_fd = -1;   /* SIGTERM, SIGINT, SIGHUP */
 static int listen_fd = -1; /* the socket */
@@ -117,6 +122,17 @@ static void conn_close(conn *c)
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
 	c->login_fd = -1;
+}
+
+/* A worker started (nworkers < WORKERS_MAX: checked before the fork). */
+static void worker_add(pid_t pid)
+{
+	for (int i = 0; i < WORKERS_MAX; i++)
+		if (!worker_pid[i]) {
+			worker_pid[i] = pid;
+			nworkers++;
+			return;
+		}
 }
 
 static void reply_error(conn *c, int rc, const char *msg)
@@ -183,6 +199,20 @@ static int listen_on(const char *path)
 	return fd;
 }
 
+/* A connection turned away before its request is read: told why, in the
+ * reply the client reads after sending. */
+static void turn_away(int fd, const struct ucred *cr, const char *log,
+                      const char *msg)
+{
+	conn who = {.uid = cr->uid, .pid = cr->pid};
+	log_line(&who, log, NULL);
+	json_t *r = json_pack("{s:s, s:i}", "error", msg, "rc", SL_ESYS);
+	if (r)
+		sl_wire_send(fd, r);
+	json_decref(r);
+	close(fd);
+}
+
 static void accept_one(int lfd)
 {
 	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -190,12 +220,29 @@ static void accept_one(int lfd)
 		return;
 	struct ucred cr;
 	socklen_t l = sizeof cr;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) != 0) {
+		close(fd);
+		return;
+	}
 	conn *c = NULL;
-	for (size_t i = 0; i < CONNS_MAX && !c; i++)
-		if (conns[i].fd < 0)
+	int web = web_pid > 0 && cr.pid == web_pid && cr.uid == getuid();
+	int mine = 0;
+	for (size_t i = 0; i < CONNS_MAX; i++) {
+		if (conns[i].fd < 0 && !c)
 			c = &conns[i];
-	if (!c || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &l) != 0) {
-		close(fd); /* full: the client retries or reports it */
+		mine += conns[i].fd >= 0 && !conns[i].web && !conns[i].queued &&
+		        conns[i].login_fd < 0 && conns[i].uid == cr.uid;
+	}
+	if (!c) {
+		turn_away(fd, &cr, "refused: every connection slot is taken",
+		          _("the service is busy: try again"));
+		return;
+	}
+	if (!web && mine >= CONNS_PER_UID) {
+		turn_away(fd, &cr,
+		          "refused: too many connections of one account",
+		          _("the service is busy: too many of your "
+		            "connections are open and silent; try again"));
 		return;
 	}
 	memset(c, 0, sizeof *c);
@@ -203,7 +250,7 @@ static void accept_one(int lfd)
 	c->login_fd = -1;
 	c->uid = cr.uid;
 	c->pid = cr.pid;
-	c->web = web_pid > 0 && cr.pid == web_pid && cr.uid == getuid();
+	c->web = web;
 	c->deadline = sl_mono_ms() + REQUEST_MS;
 }
 
@@ -373,7 +420,7 @@ static void do_login(conn *c, const json_t *req)
 		reply_error(c, SL_ESYS, _("the service cannot start a worker"));
 		return;
 	}
-	nworkers++;
+	worker_add(pid);
 	c->login_fd = pfd[0];
 	snprintf(c->login_user, sizeof c->login_user, "%s",
 	         json_string_value(u));
@@ -664,7 +711,7 @@ static void spawn(conn *c, sl_session *s, int writer)
 		close_all_but(c);
 		sl_runner_main(c->fd, c->queued, s, c->uid, conf->store);
 	}
-	nworkers++;
+	worker_add(pid);
 	for (int i = 0; writer && i < WRITERS_MAX; i++)
 		if (!writers[i].pid) {
 			writers[i] =
@@ -729,7 +776,11 @@ static void reap(void)
 			sl_session_end_web();
 			continue;
 		}
-		nworkers--;
+		for (int i = 0; i < WORKERS_MAX; i++)
+			if (worker_pid[i] == pid) {
+				worker_pid[i] = 0;
+				nworkers--;
+			}
 		for (int i = 0; i < WRITERS_MAX; i++)
 			if (writers[i].pid == pid) {
 				if (writers[i].fd >= 0)
@@ -845,6 +896,36 @@ static int start_web(const sl_server_conf *c)
 	return 0;
 }
 
+/* At the service's end: each worker told to stop (SIGTERM), then, if any
+ * is still there after STOP_MS, killed; all of them waited for. */
+#define STOP_MS 5000
+static void stop_workers(void)
+{
+	int n = 0;
+	for (int i = 0; i < WORKERS_MAX; i++)
+		if (worker_pid[i] && kill(worker_pid[i], SIGTERM) == 0)
+			n++;
+	if (n)
+		fprintf(stderr, "shenlid: stopping %d running command%s\n", n,
+		        n == 1 ? "" : "s");
+	int64_t end = sl_mono_ms() + STOP_MS;
+	for (int i = 0; i < WORKERS_MAX; i++) {
+		if (!worker_pid[i])
+			continue;
+		int64_t left = end - sl_mono_ms();
+		if (!ends_within(worker_pid[i], left > 0 ? (int)left : 0)) {
+			kill(worker_pid[i], SIGKILL);
+			fprintf(stderr,
+			        "shenlid: worker %d killed: it did not "
+			        "stop within %d s\n",
+			        (int)worker_pid[i], STOP_MS / 1000);
+		}
+		waitpid(worker_pid[i], NULL, 0);
+		worker_pid[i] = 0;
+		nworkers--;
+	}
+}
+
 /* ---- the loop ----------------------------------------------------------- */
 
 int sl_server_run(const sl_server_conf *c)
@@ -944,11 +1025,15 @@ int sl_server_run(const sl_server_conf *c)
 		if (pf[0].revents)
 			accept_one(lfd);
 	}
+	/* nothing more comes in; what runs is stopped, as its client's
+	 * Ctrl-C would stop it: what it committed stays, an open
+	 * transaction does not. Nothing of the service outlives it. */
+	close(lfd);
+	unlink(c->socket);
+	stop_workers();
 	fprintf(stderr, "shenlid: stopping; sessions wiped\n");
 	if (web_pid > 0 && kill(web_pid, SIGTERM) == 0)
 		waitpid(web_pid, NULL, 0);
 	sl_session_wipe_others(NULL);
-	unlink(c->socket);
-	close(lfd);
 	return SL_OK;
 }

@@ -126,6 +126,14 @@ void sl_webcall_logout(const char *tok)
  * so that a page may always read err[0]; never freed. */
 static char no_err[1];
 
+/* This thread's last run that exited SL_EAUTH: the service's message. */
+static _Thread_local char shutout_why[1024];
+
+const char *sl_webcall_shutout_why(void)
+{
+	return shutout_why;
+}
+
 char *sl_webcall_clip(const char *s, size_t n, size_t max)
 {
 	static const char more[] = "\xE2\x80\xA6"; /* … */
@@ -153,6 +161,15 @@ static void set_err(sl_webcall_res *res, const char *s, size_t n)
 	res->err = e ? e : no_err;
 }
 
+/* s into buf (of cap bytes), cut on a character's boundary if it must
+ * be. */
+static void clip_into(char *buf, size_t cap, const char *s)
+{
+	char *c = sl_webcall_clip(s, strlen(s), cap - 1);
+	snprintf(buf, cap, "%s", c ? c : "");
+	free(c);
+}
+
 #define ERR_NOT_UTF8 "输入的内容不是有效的 UTF-8 文本，未执行任何操作。"
 
 int sl_webcall_exec(const char *tok, const char *const *argv,
@@ -160,6 +177,7 @@ int sl_webcall_exec(const char *tok, const char *const *argv,
 {
 	memset(res, 0, sizeof *res);
 	res->err = no_err;
+	shutout_why[0] = 0;
 	json_t *av = json_array(), *reply = NULL;
 	for (size_t i = 0; av && argv[i]; i++) {
 		/* a word jansson cannot hold (not UTF-8) must not vanish:
@@ -207,6 +225,8 @@ int sl_webcall_exec(const char *tok, const char *const *argv,
 		if (sl_wire_bytes(reply, "stderr", &b, &n) == 0)
 			set_err(res, (const char *)b, strnlen((char *)b, n));
 		free(b);
+		if (rc == SL_EAUTH) /* cut on a character, as a page shows it */
+			clip_into(shutout_why, sizeof shutout_why, res->err);
 	}
 	json_decref(reply);
 	return res->rc = rc;
@@ -225,7 +245,9 @@ int sl_webcall_run(const char *tok, const char *const *argv, json_t **out)
 {
 	*out = NULL;
 	sl_webcall_res res;
-	int rc = sl_webcall_exec(tok, argv, NULL, 0, &res);
+	/* in Chinese: --json is the same in every language, and a refusal
+	 * of the user (SL_EAUTH) is said on the sign-in page */
+	int rc = sl_webcall_exec(tok, argv, NULL, 1, &res);
 	json_error_t e;
 	if (!rc && !(*out = json_loadb((const char *)res.out, res.len, 0, &e)))
 		rc = SL_ESYS;

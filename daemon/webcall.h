@@ -40,6 +40,13 @@ void sl_webcall_logout(const char *tok);
  * command's exit code, SL_WEBCALL_NOSESSION, or SL_ESYS if the service
  * could not be asked or answered nonsense. */
 int sl_webcall_run(const char *tok, const char *const *argv, json_t **out);
+/* A command that ran and exited SL_EAUTH (3) is one the service shut the
+ * session's user out of (disabled, their key slot replaced by a new
+ * passphrase, or an admin-chosen passphrase not yet replaced by their
+ * own): the service's message of this thread's last run, if it exited
+ * so, in Chinese; "" if it did not. Each connection is served by a thread
+ * of its own, so that this is the run its page just made. */
+const char *sl_webcall_shutout_why(void);
 
 /* The most of a run's standard error a page shows: an intake of 50
  * malformed dossiers says why for each (a few hundred bytes apiece), so a

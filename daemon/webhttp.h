@@ -30,6 +30,12 @@ enum MHD_Result sl_web_page(struct MHD_Connection *c, unsigned status,
 enum MHD_Result sl_web_message(struct MHD_Connection *c, unsigned status,
                                const sl_websess *s, const char *title,
                                const char *text);
+/* A text over the service's bound, refused before anything is sent: 400,
+ * naming the form's box and its bound (SL_WEB_*_BYTES) in the form's
+ * words. */
+enum MHD_Result sl_web_too_long(struct MHD_Connection *c, const sl_websess *s,
+                                const char *title, const char *box,
+                                size_t bytes);
 enum MHD_Result sl_web_redirect(struct MHD_Connection *c, const char *to);
 /* A document the service made (a PDF), with the same headers as a page;
  * name: the file name a browser saves it as (made by the caller from a

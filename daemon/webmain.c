@@ -168,6 +168,17 @@ enum MHD_Result sl_web_message(struct MHD_Connection *c, unsigned status,
 	return message(c, status, s, title, text);
 }
 
+enum MHD_Result sl_web_too_long(struct MHD_Connection *c, const sl_websess *s,
+                                const char *title, const char *box,
+                                size_t bytes)
+{
+	char m[256];
+	snprintf(m, sizeof m,
+	         "“%s”过长：最多 %zu 字节（约 %zu 个汉字），未作任何更改。",
+	         box, bytes, bytes / 3);
+	return message(c, 400, s, title, m);
+}
+
 enum MHD_Result sl_web_redirect(struct MHD_Connection *c, const char *to)
 {
 	return redirect(c, to, NULL);
@@ -328,7 +339,10 @@ static enum MHD_Result get_login(struct MHD_Connection *c, sl_websess *s,
 	int fresh = !have;
 	if (fresh && sl_websess_anon(s) != 0)
 		return message(c, 503, NULL, "服务暂不可用", "请稍后再试。");
-	return login_form(c, 200, s, fresh, NULL);
+	/* why the browser's last session ended, once (session_over) */
+	char note[SL_WEBSESS_NOTE_MAX];
+	sl_websess_take_note(s->id, note, sizeof note);
+	return login_form(c, 200, s, fresh, note[0] ? note : NULL);
 }
 
 /* The user's role, from the service's list of users (a role that may not
@@ -465,13 +479,46 @@ static enum MHD_Result post_logout(struct MHD_Connection *c, request *r,
 
 /* ---- pages -------------------------------------------------------------- */
 
+/* The browser's session is over: the service no longer has its session,
+ * or shut its user out (why: the service's message). It ends here too,
+ * and the browser, under a new anonymous id, is sent to the sign-in page,
+ * which says why once. */
+static enum MHD_Result session_over(struct MHD_Connection *c, sl_websess *s,
+                                    const char *why)
+{
+	char tok[SL_TOKEN_HEX + 1];
+	if (sl_websess_end(s->id, tok) && why)
+		sl_webcall_logout(tok); /* a shut-out user's: of no use now */
+	OPENSSL_cleanse(tok, sizeof tok);
+	logf_(why ? "session ended: user shut out by the service"
+	          : "session ended by the service",
+	      s->user);
+	char *said = why && *why ? sl_web_said(why) : NULL;
+	char *note = NULL; /* cut, if ever, on a character by the table */
+	if (asprintf(&note, "%s%s",
+	             why ? "您的登录已结束。" : "您的登录已失效，请重新登录。",
+	             why ? (said && *said ? said : "请重新登录。") : "") < 0)
+		note = NULL;
+	free(said);
+	sl_websess n;
+	memset(&n, 0, sizeof n);
+	enum MHD_Result res = sl_websess_anon_note(note ? note : "", &n) == 0
+	                          ? redirect(c, "/login", n.id)
+	                          : redirect(c, "/login", "");
+	free(note);
+	sl_websess_wipe(&n);
+	return res;
+}
+
 /* A run's outcome other than success, as a page. */
 enum MHD_Result sl_web_failed(struct MHD_Connection *c, sl_websess *s, int rc)
 {
-	if (rc == SL_WEBCALL_NOSESSION) {
-		sl_websess_lost(s->id);
-		return redirect(c, "/login", "");
-	}
+	if (rc == SL_WEBCALL_NOSESSION)
+		return session_over(c, s, NULL);
+	/* a command that ran and exited 3: the service refused the user
+	 * (disabled, a new passphrase, or an admin's not yet replaced) */
+	if (rc == SL_EAUTH)
+		return session_over(c, s, sl_webcall_shutout_why());
 	if (rc == SL_EPERM)
 		return message(c, 403, s, "无权查看", "您的角色不能查看案件。");
 	if (rc == SL_EINPUT) /* what was asked, not the service */
@@ -866,8 +913,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (!host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		                                         "Host")))
-			return send_(c, 421, "text/plain; charset=utf-8",
-			             "misdirected request\n", 20, NULL, NULL);
+			return message(c, 421, NULL, "地址不符",
+			               "请求的主机名不是本工作台的地址，"
+			               "未执行任何操作。请通过本工作台的地址"
+			               "访问。");
 		if (!post && strcmp(method, "GET") && strcmp(method, "HEAD"))
 			return message(c, 405, NULL, "不支持的请求",
 			               "不支持此请求方法。");

@@ -587,8 +587,11 @@ static void fact(sl_html *h, const json_t *lab, const json_t *d,
 	put(h, " 至 ");
 	jtext(h, f, "to");
 	const json_t *amt = json_object_get(f, "amount_yuan");
-	if (json_is_number(amt))
-		fmt(h, "；金额：人民币%.2f元", json_number_value(amt));
+	if (json_is_number(amt)) { /* rounded as every document rounds it */
+		char y[64];
+		sl_zh_yuan(json_number_value(amt), SL_YUAN_DOC, y, sizeof y);
+		fmt(h, "；金额：%s", y);
+	}
 	put(h, "</p>");
 	evidence_head(h);
 	size_t i;

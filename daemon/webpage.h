@@ -72,4 +72,17 @@ void sl_html_ref(sl_html *h, const char *ref);
  * it may open (an admin reads no case: the queue is not theirs). */
 void sl_page_admin_home(sl_html *h, const sl_websess *s);
 
+/* The service's bounds of a form's texts, in bytes of UTF-8 (opinions.c:
+ * the reasoning, a dissent, the property; returns.c: an outline item, a
+ * withdrawal's reason), and what a textarea's maxlength allows of one: a
+ * browser counts UTF-16 units, each at most 3 bytes of UTF-8 (a Chinese
+ * character 1 unit, 3 bytes; one beyond the BMP 2 units, 4 bytes; a line
+ * end 1 unit, sent as CRLF), so a text within bytes / 3 units is always
+ * within the bytes. A page checks the bytes too (a form is not bound by
+ * its maxlength) before it sends anything. */
+#define SL_WEB_REASON_BYTES 16384
+#define SL_WEB_TEXT_BYTES 4096
+#define SL_WEB_ITEM_BYTES 2000
+#define SL_WEB_CHARS(bytes) ((bytes) / 3)
+
 #endif

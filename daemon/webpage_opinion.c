@@ -17,8 +17,6 @@
 #define CIRC_MAX 32
 #define DISSENT_ROWS 2
 #define DISSENT_MAX 16
-/* A dissent is "MEMBER: TEXT" on the command line. */
-#define DISSENT_TEXT_MAX 4096
 
 /* The Chinese name of code in a vocabulary list [{code, zh}]. */
 static const char *zh_of(const json_t *list, const char *key, const char *code)
@@ -94,13 +92,17 @@ static void panel_part(sl_html *h, const json_t *show)
 			                                   : sl_jstr(m, "id"));
 			sl_html_put(h, "</option>");
 		}
-		sl_html_put(h, "</select> <textarea name=\"dissent_text\" "
-		               "rows=\"2\" cols=\"50\" maxlength=\"4000\">"
-		               "</textarea></p>");
+		sl_html_fmt(h,
+		            "</select> <textarea name=\"dissent_text\" "
+		            "rows=\"2\" cols=\"50\" maxlength=\"%d\">"
+		            "</textarea></p>",
+		            SL_WEB_CHARS(SL_WEB_TEXT_BYTES));
 	}
-	sl_html_put(h, "<p><label>涉案财物处置意见<br><textarea "
-	               "name=\"property\" rows=\"2\" cols=\"70\" "
-	               "maxlength=\"4000\"></textarea></label></p></fieldset>");
+	sl_html_fmt(h,
+	            "<p><label>涉案财物处置意见<br><textarea "
+	            "name=\"property\" rows=\"2\" cols=\"70\" "
+	            "maxlength=\"%d\"></textarea></label></p></fieldset>",
+	            SL_WEB_CHARS(SL_WEB_TEXT_BYTES));
 }
 
 static void opinion_form(sl_html *h, const sl_websess *s, const char *id,
@@ -142,9 +144,11 @@ static void opinion_form(sl_html *h, const sl_websess *s, const char *id,
 	sl_html_put(h, "<p>情节：");
 	checkboxes(h, "circumstance", json_object_get(vocab, "circumstances"),
 	           "code");
-	sl_html_put(h, "</p><p><label>理由<br><textarea name=\"reason\" "
-	               "rows=\"6\" cols=\"80\" required maxlength=\"16000\">"
-	               "</textarea></label></p>");
+	sl_html_fmt(h,
+	            "</p><p><label>理由<br><textarea name=\"reason\" "
+	            "rows=\"6\" cols=\"80\" required maxlength=\"%d\">"
+	            "</textarea></label></p>",
+	            SL_WEB_CHARS(SL_WEB_REASON_BYTES));
 	if (leader)
 		panel_part(h, show);
 	sl_html_put(h, "<p><button type=\"submit\">提交意见</button></p>"
@@ -365,7 +369,17 @@ static void arg(posted *p, const char *opt, const char *v)
 
 /* What a form left out that the page can name before anything is sent:
  * said in the form's own words, not as the command's options are. */
-enum { OP_OK, OP_BAD, OP_NO_DISC, OP_NO_FORM, OP_NO_REASON };
+enum {
+	OP_OK,
+	OP_BAD,
+	OP_NO_DISC,
+	OP_NO_FORM,
+	OP_NO_REASON,
+	/* a text over the service's bound (SL_WEB_*_BYTES) */
+	OP_LONG_REASON,
+	OP_LONG_DISSENT,
+	OP_LONG_PROPERTY
+};
 
 static int blank(const char *v)
 {
@@ -376,7 +390,7 @@ static int blank(const char *v)
  * malformed, else the field left empty. */
 static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 {
-	int bad = 0, n_disc = 0, form = 0, reason = 0;
+	int bad = 0, n_disc = 0, form = 0, reason = 0, too_long = OP_OK;
 	const char *v;
 	p->av[p->ac++] = "review";
 	p->av[p->ac++] = "opinion";
@@ -405,6 +419,8 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 	if ((v = value(p, r, "reason", 0, &bad))) {
 		arg(p, "--reason", v);
 		reason = !blank(v);
+		if (strlen(v) > SL_WEB_REASON_BYTES)
+			too_long = OP_LONG_REASON;
 	}
 	int panel = (v = value(p, r, "panel", 0, &bad)) && sl_same(v, "1");
 	if (panel)
@@ -415,8 +431,9 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 		if (!m || !t || (!*m && !*t))
 			continue;
 		char *d = NULL;
-		if (!*m || !*t || strlen(t) > DISSENT_TEXT_MAX ||
-		    asprintf(&d, "%s: %s", m, t) < 0 ||
+		if (*m && *t && strlen(t) > SL_WEB_TEXT_BYTES && !too_long)
+			too_long = OP_LONG_DISSENT;
+		if (!*m || !*t || asprintf(&d, "%s: %s", m, t) < 0 ||
 		    p->n == sizeof p->v / sizeof *p->v) {
 			free(d);
 			return OP_BAD; /* half a dissent: say so, record
@@ -424,15 +441,18 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 		}
 		arg(p, "--dissent", p->v[p->n++] = d);
 	}
-	if (panel && (v = value(p, r, "property", 0, &bad)) && *v)
+	if (panel && (v = value(p, r, "property", 0, &bad)) && *v) {
 		arg(p, "--property", v);
+		if (strlen(v) > SL_WEB_TEXT_BYTES && !too_long)
+			too_long = OP_LONG_PROPERTY;
+	}
 	p->av[p->ac++] = "--json";
 	p->av[p->ac] = NULL;
 	return bad       ? OP_BAD
 	       : !n_disc ? OP_NO_DISC
 	       : !form   ? OP_NO_FORM
 	       : !reason ? OP_NO_REASON
-	                 : OP_OK;
+	                 : too_long;
 }
 
 enum MHD_Result sl_web_opinion(struct MHD_Connection *c, sl_websess *s,
@@ -444,6 +464,16 @@ enum MHD_Result sl_web_opinion(struct MHD_Connection *c, sl_websess *s,
 	posted p;
 	memset(&p, 0, sizeof p);
 	int why = opinion_argv(&p, r, id);
+	if (why >= OP_LONG_REASON) {
+		posted_free(&p);
+		return sl_web_too_long(
+		    c, s, "未能记录意见",
+		    why == OP_LONG_REASON    ? "理由"
+		    : why == OP_LONG_DISSENT ? "不同意见"
+		                             : "涉案财物处置意见",
+		    why == OP_LONG_REASON ? SL_WEB_REASON_BYTES
+		                          : SL_WEB_TEXT_BYTES);
+	}
 	if (why != OP_OK) {
 		posted_free(&p);
 		return sl_web_message(

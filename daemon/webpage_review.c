@@ -141,10 +141,12 @@ static void withdraw_forms(sl_html *h, const sl_websess *s, const char *id,
 		            "value=\"%lld\"><p>第%lld项：",
 		            s->csrf, no, no);
 		sl_html_text(h, sl_jstr(it, "text"));
-		sl_html_put(h, "</p><p><label>撤回理由 <input type=\"text\" "
-		               "name=\"reason\" required maxlength=\"2000\" "
-		               "size=\"60\"></label> <button type=\"submit\">"
-		               "撤回此项</button></p></form>");
+		sl_html_fmt(h,
+		            "</p><p><label>撤回理由 <input type=\"text\" "
+		            "name=\"reason\" required maxlength=\"%d\" "
+		            "size=\"60\"></label> <button type=\"submit\">"
+		            "撤回此项</button></p></form>",
+		            SL_WEB_CHARS(SL_WEB_ITEM_BYTES));
 	}
 }
 
@@ -227,17 +229,58 @@ static void finding_key(const json_t *f, char *out, size_t cap)
 	         ref ? ref : "");
 }
 
-/* A finding's refs as --ref takes them: "F1,E2". */
-static void refs_joined(const json_t *f, char *out, size_t cap)
+/* Is r a fact or an evidence item of the case (show: case show --json)? */
+static int case_item(const json_t *show, const char *r)
+{
+	static const char *const lists[] = {"facts", "evidence"};
+	const json_t *d = json_object_get(show, "dossier"), *x;
+	size_t i;
+	for (size_t k = 0; k < 2; k++)
+		json_array_foreach(json_object_get(d, lists[k]), i, x)
+		{
+			if (sl_same(sl_jstr(x, "id"), r))
+				return 1;
+		}
+	return 0;
+}
+
+/* A finding's ref as the leader's --ref takes it: a fact or evidence id,
+ * a standard, "subject" and "doc:KIND" as they are; any other names a
+ * document by its kind alone ("investigation_report", as the checks cite
+ * one), which an item of the leader's names "doc:KIND". */
+static const char *ref_prefix(const json_t *show, const char *r)
+{
+	static const char *const same[] = {
+	    "subject",  "facts",       "evidence", "classification",
+	    "disposal", "formalities", "procedure"};
+	if (!strncmp(r, "doc:", 4) || case_item(show, r))
+		return "";
+	for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+		if (!strcmp(r, same[i]))
+			return "";
+	return "doc:";
+}
+
+/* A finding's refs as --ref takes them ("F1,E2", "doc:filing_approval"),
+ * or its standard where it cites nothing: what the outline ties the
+ * finding's item to (returns.c), so that the leader's wording of it is
+ * tied to the same. */
+static void refs_joined(const json_t *show, const json_t *f, char *out,
+                        size_t cap)
 {
 	size_t i, o = 0;
-	const json_t *r;
+	const json_t *r, *refs = json_object_get(f, "refs");
 	out[0] = 0;
-	json_array_foreach(json_object_get(f, "refs"), i, r)
+	if (!json_array_size(refs) && sl_jstr(f, "standard")) {
+		snprintf(out, cap, "%s", sl_jstr(f, "standard"));
+		return;
+	}
+	json_array_foreach(refs, i, r)
 	{
 		const char *v = json_string_value(r);
-		int k =
-		    v ? snprintf(out + o, cap - o, "%s%s", o ? "," : "", v) : 0;
+		int k = v ? snprintf(out + o, cap - o, "%s%s%s", o ? "," : "",
+		                     ref_prefix(show, v), v)
+		          : 0;
 		if (k < 0 || (size_t)k >= cap - o) {
 			out[o] = 0; /* what fits; the service checks them */
 			break;
@@ -246,54 +289,66 @@ static void refs_joined(const json_t *f, char *out, size_t cap)
 	}
 }
 
-/* The checks' suggestions, each picked by default and its text editable:
- * row n carries the finding's key, its text as suggested and its refs, so
- * that an edited one becomes the leader's item on the same refs. */
-static void finding_rows(sl_html *h, const json_t *findings)
+/* Finding f as row n: picked or not, its key, its refs and its text as
+ * the outline would take it, the text editable. */
+static void finding_row(sl_html *h, const json_t *show, const json_t *f,
+                        size_t n)
+{
+	const char *sug = sl_jstr(f, "outline_item");
+	/* without a suggestion --from-finding takes the message */
+	const char *text = sug ? sug : sl_jstr(f, "message");
+	char key[200], refs[400];
+	finding_key(f, key, sizeof key);
+	refs_joined(show, f, refs, sizeof refs);
+	sl_html_fmt(h,
+	            "<tr><td><input type=\"checkbox\" name=\"finding\"%s "
+	            "value=\"",
+	            sug ? " checked" : "");
+	sl_html_text(h, key);
+	sl_html_fmt(h, "\"><input type=\"hidden\" name=\"key_%zu\" value=\"",
+	            n);
+	sl_html_text(h, key);
+	sl_html_fmt(h, "\"><input type=\"hidden\" name=\"refs_%zu\" value=\"",
+	            n);
+	sl_html_text(h, refs);
+	sl_html_fmt(h, "\"><input type=\"hidden\" name=\"orig_%zu\" value=\"",
+	            n);
+	sl_html_text(h, text);
+	sl_html_put(h, "\"></td><td>");
+	sl_html_text(h, sl_jstr(f, "message"));
+	sl_html_fmt(h,
+	            "</td><td><textarea name=\"edit_%zu\" rows=\"2\" "
+	            "cols=\"50\" maxlength=\"%d\">",
+	            n, SL_WEB_CHARS(SL_WEB_ITEM_BYTES));
+	sl_html_text(h, text);
+	sl_html_put(h, "</textarea></td></tr>");
+}
+
+/* The checks' findings, each one --from-finding takes: those with a
+ * suggestion picked by default (as the command takes them), the others
+ * (a blocker such as party_gov_mismatch) offered with their message as
+ * the item's text, as the command takes them when picked; each text
+ * editable. Row n carries the finding's key, its text as the outline
+ * would take it and its refs, so that an edited one becomes the leader's
+ * item on the same refs. */
+static void finding_rows(sl_html *h, const json_t *show, const json_t *findings)
 {
 	size_t i, n = 0;
 	const json_t *f;
 	json_array_foreach(findings, i, f)
 	{
-		if (!sl_jstr(f, "outline_item") || !sl_jstr(f, "code") ||
-		    n == PICK_MAX)
+		if (!sl_jstr(f, "code") || n == PICK_MAX ||
+		    (!sl_jstr(f, "outline_item") && !sl_jstr(f, "message")))
 			continue;
-		char key[200], refs[400];
-		finding_key(f, key, sizeof key);
-		refs_joined(f, refs, sizeof refs);
 		if (!n)
 			sl_html_put(
 			    h, "<h2>审查发现的建议补查事项</h2><p>可勾选采用，"
 			       "并可修改其文字（修改后作为组长的补查事项，"
-			       "涉及范围不变）。</p><table><tr><th>选用</th>"
-			       "<th>审查发现</th><th>建议补查事项</th></tr>");
-		sl_html_put(h, "<tr><td><input type=\"checkbox\" "
-		               "name=\"finding\" checked value=\"");
-		sl_html_text(h, key);
-		sl_html_fmt(h,
-		            "\"><input type=\"hidden\" name=\"key_%zu\" "
-		            "value=\"",
-		            n);
-		sl_html_text(h, key);
-		sl_html_fmt(h,
-		            "\"><input type=\"hidden\" name=\"refs_%zu\" "
-		            "value=\"",
-		            n);
-		sl_html_text(h, refs);
-		sl_html_fmt(h,
-		            "\"><input type=\"hidden\" name=\"orig_%zu\" "
-		            "value=\"",
-		            n);
-		sl_html_text(h, sl_jstr(f, "outline_item"));
-		sl_html_put(h, "\"></td><td>");
-		sl_html_text(h, sl_jstr(f, "message"));
-		sl_html_fmt(h,
-		            "</td><td><textarea name=\"edit_%zu\" rows=\"2\" "
-		            "cols=\"50\" maxlength=\"2000\">",
-		            n);
-		sl_html_text(h, sl_jstr(f, "outline_item"));
-		sl_html_put(h, "</textarea></td></tr>");
-		n++;
+			       "涉及范围不变）。未提出建议的审查发现默认不选，"
+			       "选用时以其内容作为补查事项。</p><table><tr>"
+			       "<th>选用</th><th>审查发现</th><th>建议补查事项"
+			       "</th></tr>");
+		finding_row(h, show, f, n++);
 	}
 	if (n)
 		sl_html_put(h, "</table>");
@@ -308,11 +363,12 @@ static void item_rows(sl_html *h)
 	               "doc:identity；被审查调查人写 subject）。</p><table>"
 	               "<tr><th>补查事项</th><th>涉及</th></tr>");
 	for (int i = 0; i < ITEM_ROWS; i++)
-		sl_html_put(h,
+		sl_html_fmt(h,
 		            "<tr><td><textarea name=\"item_text\" rows=\"2\" "
-		            "cols=\"60\" maxlength=\"2000\"></textarea></td>"
+		            "cols=\"60\" maxlength=\"%d\"></textarea></td>"
 		            "<td><input type=\"text\" name=\"item_refs\" "
-		            "size=\"16\" maxlength=\"200\"></td></tr>");
+		            "size=\"16\" maxlength=\"200\"></td></tr>",
+		            SL_WEB_CHARS(SL_WEB_ITEM_BYTES));
 	sl_html_put(h, "</table>");
 }
 
@@ -351,7 +407,7 @@ enum MHD_Result sl_web_return_form(struct MHD_Connection *c, sl_websess *s,
 	            "value=\"%s\">",
 	            s->csrf);
 	kind_select(&h, "supplement");
-	finding_rows(&h, fnd);
+	finding_rows(&h, show, fnd);
 	item_rows(&h);
 	sl_html_put(&h, "<p><button type=\"submit\" name=\"action\" "
 	                "value=\"preview\">预览补查提纲</button></p></form>");
@@ -609,6 +665,12 @@ enum MHD_Result sl_web_return(struct MHD_Connection *c, sl_websess *s,
 		return sl_web_message(c, 400, s, "未能退回",
 		                      "提交的补查提纲无效，未作任何更改。");
 	}
+	for (size_t i = 0; i < p.n_item; i++)
+		if (strlen(p.text[i]) > SL_WEB_ITEM_BYTES) {
+			composed_free(&p);
+			return sl_web_too_long(c, s, "未能退回", "补查事项",
+			                       SL_WEB_ITEM_BYTES);
+		}
 	const char *av[8 + 2 * PICK_MAX + 4 * ITEM_MAX];
 	return_argv(id, &p, dry, av);
 	sl_webcall_res out;
@@ -647,6 +709,9 @@ enum MHD_Result sl_web_withdraw(struct MHD_Connection *c, sl_websess *s,
 		 * its --reason */
 		res = sl_web_message(c, 400, s, "未能撤回",
 		                     "请填写“撤回理由”，未作任何更改。");
+	} else if (rn > SL_WEB_ITEM_BYTES) {
+		res = sl_web_too_long(c, s, "未能撤回", "撤回理由",
+		                      SL_WEB_ITEM_BYTES);
 	} else {
 		const char *av[] = {"review",   "withdraw", id,       item,
 		                    "--reason", reason,     "--json", NULL};

@@ -20,6 +20,7 @@ typedef struct {
 	int used;
 	sl_websess s;
 	int64_t last_ms;
+	char note[SL_WEBSESS_NOTE_MAX]; /* an anonymous session's, said once */
 } entry;
 
 /* signed-in sessions first, then anonymous ones: a flood of sign-in forms
@@ -122,15 +123,39 @@ static int start(entry *e, sl_websess *out)
 	return 0;
 }
 
-int sl_websess_anon(sl_websess *out)
+int sl_websess_anon_note(const char *note, sl_websess *out)
 {
 	pthread_mutex_lock(&lock);
 	find(NULL); /* the expired ones go first */
 	entry *e = slot(SIGNED_MAX, SIGNED_MAX + ANON_MAX, 1);
 	drop(e);
 	int rc = start(e, out);
+	if (!rc) {
+		size_t n = strlen(note);
+		if (n >= sizeof e->note) /* back to a lead byte */
+			for (n = sizeof e->note - 1;
+			     n && ((unsigned char)note[n] & 0xC0) == 0x80; n--)
+				;
+		memcpy(e->note, note, n);
+		e->note[n] = 0;
+	}
 	pthread_mutex_unlock(&lock);
 	return rc;
+}
+
+int sl_websess_anon(sl_websess *out)
+{
+	return sl_websess_anon_note("", out);
+}
+
+void sl_websess_take_note(const char *id, char *buf, size_t cap)
+{
+	pthread_mutex_lock(&lock);
+	entry *e = find(id);
+	snprintf(buf, cap, "%s", e && !e->s.signed_in ? e->note : "");
+	if (e)
+		e->note[0] = 0;
+	pthread_mutex_unlock(&lock);
 }
 
 int sl_websess_sign_in(const char *old, const char *user, const char *role,
@@ -171,15 +196,6 @@ int sl_websess_end(const char *id, char token[SL_TOKEN_HEX + 1])
 		drop(e);
 	pthread_mutex_unlock(&lock);
 	return had;
-}
-
-void sl_websess_lost(const char *id)
-{
-	pthread_mutex_lock(&lock);
-	entry *e = find(id);
-	if (e)
-		drop(e);
-	pthread_mutex_unlock(&lock);
 }
 
 int sl_websess_csrf_ok(const sl_websess *s, const char *given)

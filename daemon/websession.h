@@ -45,6 +45,13 @@ void sl_websess_init(long idle_s);
 int sl_websess_get(const char *id, sl_websess *out);
 /* A new anonymous session: 0 and a copy, -1 if out of randomness. */
 int sl_websess_anon(sl_websess *out);
+/* The same, whose sign-in page says note (why the browser's signed-in
+ * session ended; cut at SL_WEBSESS_NOTE_MAX bytes on a character) once. */
+#define SL_WEBSESS_NOTE_MAX 1024
+int sl_websess_anon_note(const char *note, sl_websess *out);
+/* The note of the session of id into buf ("" if none), taken: a page
+ * says it once. */
+void sl_websess_take_note(const char *id, char *buf, size_t cap);
 /* End old (if any) and start a signed-in session: 0 and a copy; -1 if
  * the table is full or out of randomness. */
 int sl_websess_sign_in(const char *old, const char *user, const char *role,
@@ -52,8 +59,6 @@ int sl_websess_sign_in(const char *old, const char *user, const char *role,
 /* End the session of id; 1 with its shenlid token in token if it was
  * signed in. */
 int sl_websess_end(const char *id, char token[SL_TOKEN_HEX + 1]);
-/* End the session whose shenlid token the service no longer knows. */
-void sl_websess_lost(const char *id);
 /* The form's token is the session's (constant time). */
 int sl_websess_csrf_ok(const sl_websess *s, const char *given);
 void sl_websess_wipe(sl_websess *s);

@@ -178,10 +178,24 @@ static sl_rc exchange_stream(const json_t *req, int stream, const char *name,
 	if (fd < 0)
 		return SL_ESYS;
 	sl_rc rc = sl_wire_send(fd, req);
-	if (!rc)
+	if (!rc) {
 		rc = stream >= 0
 		         ? send_while_receiving(fd, req, stream, name, reply)
 		         : recv_reply(fd, req, reply);
+	} else {
+		/* turned away before the request was read (the service
+		 * busy): its reason came first, and nothing was done */
+		char sent[512];
+		snprintf(sent, sizeof sent, "%s", sl_errmsg());
+		if (sl_wire_recv(fd, reply) == SL_OK &&
+		    sl_wire_text(*reply, "error")) {
+			rc = SL_OK;
+		} else {
+			json_decref(*reply);
+			*reply = NULL;
+			sl_error(rc, "%s", sent);
+		}
+	}
 	close(fd);
 	if (rc == SL_ESYS && is_command(req)) {
 		/* the service may have done it all, part of it or none: the
@@ -633,10 +647,12 @@ static int add_env(json_t *e)
 static sl_rc add_inputs(json_t *req, int n, char **rest,
                         const sl_arg_kind *kinds, int stream_word)
 {
-	json_t *files = json_object(), *dirs = json_object();
+	json_t *files = json_object(), *dirs = json_object(), *missing = NULL;
 	if (!files || json_object_set_new(req, "files", files) || !dirs ||
 	    json_object_set_new(req, "dirs", dirs))
 		return sl_error(SL_ESYS, _("out of memory"));
+	int import =
+	    n >= 2 && !strcmp(rest[0], "case") && !strcmp(rest[1], "import");
 	for (int i = 0; i < n; i++) {
 		json_t *d = NULL;
 		if (kinds[i] != SL_ARG_DIR || sl_wire_has(dirs, rest[i]))
@@ -657,6 +673,22 @@ static sl_rc add_inputs(json_t *req, int n, char **rest,
 			const char *path = sl_arg_path(rest[i], kinds[i]);
 			if (sl_wire_has(files, path))
 				continue;
+			if (import && kinds[i] == SL_ARG_FILE &&
+			    access(path, F_OK) != 0 && errno == ENOENT) {
+				/* one dossier of several, refused in its
+				 * place as embedded mode refuses it (the
+				 * others imported), not the whole command */
+				if (!missing && (!(missing = json_array()) ||
+				                 json_object_set_new(
+				                     req, "missing", missing)))
+					return sl_error(SL_ESYS,
+					                _("out of memory"));
+				if (json_array_append_new(missing,
+				                          json_string(path)))
+					return sl_error(SL_ESYS,
+					                _("out of memory"));
+				continue;
+			}
 			/* the only files user add and passwd read are new
 			 * passphrases: private, as in embedded mode (the
 			 * service sees only their bytes) */

@@ -590,21 +590,6 @@ static const char *when(int64_t ms)
 	return out;
 }
 
-/* 86000 -> "86,000.00" */
-static void fmt_yuan(double v, char out[48])
-{
-	char raw[40];
-	snprintf(raw, sizeof raw, "%.2f", v);
-	char *dot = strchr(raw, '.');
-	size_t int_len = dot ? (size_t)(dot - raw) : strlen(raw), o = 0;
-	for (size_t i = 0; i < int_len; i++) {
-		if (i && (int_len - i) % 3 == 0 && raw[i - 1] != '-')
-			out[o++] = ',';
-		out[o++] = raw[i];
-	}
-	snprintf(out + o, 48 - o, "%s", dot ? dot : "");
-}
-
 /* "、"-joined, sanitised */
 static void joined(const char *const *v, size_t n, const char *none)
 {
@@ -676,10 +661,13 @@ static void show_facts(const sl_caseview *v)
 			       cli_txt(f->to));
 		printf("\n      %s\n", cli_txt(f->summary));
 		if (f->has_amount) {
-			char y[48];
-			fmt_yuan(f->amount_yuan, y);
-			printf("      金额  %s 元\n", y);
+			char y[64];
+			sl_zh_yuan(f->amount_yuan, SL_YUAN_TABLE, y, sizeof y);
+			printf("      金额  %s%s\n", y,
+			       f->in_kind ? "（财物折价）" : "");
 		}
+		if (f->use)
+			printf("      所称资金用途  %s\n", cli_txt(f->use));
 		printf("      证据 ");
 		for (size_t k = 0; k < f->n_evidence; k++)
 			printf(" %s", cli_txt(f->evidence[k]));
@@ -687,10 +675,48 @@ static void show_facts(const sl_caseview *v)
 	}
 }
 
+/* The tags of shenli.case/1 (spec/case-format.md), by their Chinese; a
+ * tag not among them stands for itself. */
+static const char *tag_zh(const char *tag)
+{
+	static const char *const T[][2] = {
+	    {"bank_record", "银行流水/转账记录"},
+	    {"voucher", "记账凭证/支付凭证"},
+	    {"invoice", "发票"},
+	    {"receipt", "收据/收条"},
+	    {"accounts", "账簿"},
+	    {"contract", "合同"},
+	    {"valuation", "价格认定/评估"},
+	    {"use_record", "资金用途的证明"},
+	    {"destination", "资金最终去向的证明"},
+	    {"identity", "身份材料"},
+	};
+	for (size_t i = 0; i < CLI_COUNT(T); i++)
+		if (!strcmp(tag, T[i][0]))
+			return T[i][1];
+	return tag;
+}
+
+/* An evidence item's tags, "、"-joined (heap; the table cleans them);
+ * NULL if it has none. */
+static char *tags_zh(const char *const *tags, size_t n)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = n ? open_memstream(&s, &len) : NULL;
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? "、" : "", tag_zh(tags[i]));
+	fclose(f);
+	return s;
+}
+
 static void show_papers(const sl_caseview *v)
 {
 	printf("\n证据\n");
-	cli_table *t = cli_table_new(4, "  编号", "种类", "名称", "取得日期");
+	cli_table *t = cli_table_new(6, "  编号", "种类", "名称", "取得日期",
+	                             "来源", "标签");
 	for (size_t i = 0; i < v->c->n_evidence; i++) {
 		const shenli_evidence *e = &v->c->evidence[i];
 		char id[80];
@@ -699,6 +725,10 @@ static void show_papers(const sl_caseview *v)
 		cli_table_add(t, v->labels.evidence[i]);
 		cli_table_add(t, e->title);
 		cli_table_add(t, e->obtained_on);
+		cli_table_add(t, e->source);
+		char *tags = tags_zh(e->tags, e->n_tags);
+		cli_table_add(t, tags);
+		free(tags);
 	}
 	cli_table_print(t, stdout);
 	cli_table_free(t);
@@ -788,7 +818,8 @@ static void extra_of(const json_t *o, const char *path,
 			continue;
 		/* a key, like a value, may be long: both cut on a character,
 		 * marked "..." */
-		char *text = json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *text =
+		    sl_json_dumps_short(val, JSON_COMPACT | JSON_ENCODE_ANY);
 		char cut[240], k[120];
 		sl_text_sanitize(text ? text : "?", cut, sizeof cut);
 		sl_text_sanitize(key, k, sizeof k);
@@ -851,6 +882,23 @@ static void show_extra(const json_t *d)
 		       shown - EXTRA_MAX);
 }
 
+/* As cli_print_json, with the dossier's reals as it wrote them (86000.1,
+ * not 86000.100000000006): jsonout.h. */
+static void print_json_short(const json_t *j)
+{
+	char *text = sl_json_dumps_short(j, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	if (!text) {
+		cli_print_json((json_t *)j);
+		return;
+	}
+	size_t n = strlen(text);
+	char *safe = sl_text_json_escape(text, &n);
+	fwrite(safe ? safe : text, 1, n, stdout);
+	putchar('\n');
+	free(safe);
+	free(text);
+}
+
 static int case_show(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
@@ -865,8 +913,8 @@ static int case_show(int argc, char **argv, sl_cli *g)
 		return cli_fail(rc);
 	if (json) {
 		json_t *j = sl_case_show_json(v);
-		cli_print_json(j);
-		json_decref(j); /* cli_print_json only prints */
+		print_json_short(j);
+		json_decref(j);
 	} else {
 		show_head(v);
 		show_subject(&v->c->subject);

@@ -65,6 +65,8 @@ static int print_pkg(const sl_pkg_info *p, void *ud)
 	cli_table_add(c->t, p->m.file);
 	cli_table_add(c->t, hex);
 	cli_table_add(c->t, p->signer);
+	if (p->m.kind == SL_PKG_RULES)
+		cli_table_add(c->t, p->in_force ? _("in force") : "");
 	return 0;
 }
 
@@ -76,7 +78,11 @@ static int pkg_list(sl_cli *g, sl_pkg_kind kind, int json)
 		return rc;
 	cli_json_array arr = {0};
 	struct list_ctx ctx = {json ? &arr : NULL, NULL};
-	if (!json)
+	if (!json && kind == SL_PKG_RULES) /* which of them is in force */
+		ctx.t = cli_table_new(7, _("NAME"), _("VERSION"), _("ABI"),
+		                      _("FILE"), _("SHA-256"), _("SIGNED BY"),
+		                      _("IN FORCE"));
+	else if (!json)
 		ctx.t = cli_table_new(6, _("NAME"), _("VERSION"), _("ABI"),
 		                      _("FILE"), _("SHA-256"), _("SIGNED BY"));
 	sl_rc r = sl_pkg_list(s, kind, print_pkg, &ctx);
@@ -299,9 +305,10 @@ static const cli_sub rules_subs[] = {
         "force, and their version never goes down.\n"),
      CLI_UNLOCK},
     {"list", rules, "shenli rules list [--json]",
-     N_("show the rules package in force"),
-     N_("Shows the installed rules package with its version, hash and the\n"
-        "key that signed it. --json gives one JSON document.\n"),
+     N_("show the rules packages, and which is in force"),
+     N_("Shows the installed rules packages with their version, hash and the\n"
+        "key that signed each, and marks the one in force (the last\n"
+        "installed). --json gives one JSON document, \"in_force\" on each.\n"),
      CLI_UNLOCK},
     {"show", rules_show, "shenli rules show [--json]",
      N_("the values an opinion may take under the rules"),

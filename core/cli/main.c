@@ -328,9 +328,19 @@ int cli_run(int n, char **rest, sl_cli *g)
 			rc = unknown_command(rest[0]);
 	}
 	fflush(stdout);
-	if (ferror(stdout) && rc == SL_OK) {
-		fprintf(stderr, _("shenli: writing output failed\n"));
-		rc = SL_ESYS;
+	if (ferror(stdout)) {
+		/* said whatever the command's own outcome (an import's
+		 * decisions lost with exit 1 too), and whether the change it
+		 * made stands: exit 7 alone would say nothing was changed */
+		if (sl_tx_committed_any())
+			fprintf(stderr,
+			        _("shenli: writing output failed; the change "
+			          "itself was made (see 'shenli audit log'): "
+			          "do not run the command again\n"));
+		else
+			fprintf(stderr, _("shenli: writing output failed\n"));
+		if (rc == SL_OK)
+			rc = SL_ESYS;
 	}
 	return rc;
 }

@@ -9,6 +9,26 @@ PK=${SHENLI_PACKAGES:-}
 . "$(dirname "$0")/cases_setup.sh"
 expect_rc 0 as root keys trust "$SHENLI_BUILD_PUB" --comment "the build's key"
 expect_rc 0 as root rules install "$PK/rules"
+. "$(dirname "$0")/pkgsign.sh"
+expect_rc 0 as root keys trust "$K/admin.pub"
+# ---- two rules packages: rules list says which is in force -----------------
+mkdir -p "$T/myrules"
+sed 's/"limit_days": 30/"limit_days": 29/' "$PK/rules/rules.json" >"$T/myrules/rules.json"
+printf 'name=myrules\nkind=rules\nversion=1\nabi=1\nfile=rules.json\nsize=%s\nsha256=%s\n' \
+	"$(stat -c %s "$T/myrules/rules.json")" "$(sha256sum "$T/myrules/rules.json" | cut -d' ' -f1)" >"$T/myrules/manifest"
+openssl pkeyutl -sign -rawin -inkey "$K/admin.key" -in "$T/myrules/manifest" -out "$T/myrules/manifest.sig"
+expect_rc 0 as root rules install "$T/myrules"
+expect_rc 0 as root rules list --json
+check "rules list: the last installed is in force, the other not" \
+	pyjson "{r['name']: r['in_force'] for r in d} == {'myrules': True, 'rules': False}" "$OUT"
+expect_rc 0 as root rules list
+check "... and the table marks it" grep -q "^myrules .*in force" "$OUT"
+expect_rc 0 as root rules install "$PK/rules" # the same version again: in force again
+expect_rc 0 as root rules list --json
+check "rules list: installed again, the first is in force once more" \
+	pyjson "{r['name']: r['in_force'] for r in d} == {'myrules': False, 'rules': True}" "$OUT"
+expect_rc 0 as root plugin list --json
+check "other kinds say nothing of being in force" pyjson "all('in_force' not in p for p in d)" "$OUT"
 for p in evidence classification procedure; do
 	expect_rc 0 as root plugin install "$PK/$p"
 done
@@ -95,7 +115,7 @@ check "the peer is told they are not on the team" grep -q "not on the team" "$ER
 expect_rc 0 as peer review findings "$CASE" --json
 
 # a plugin file changed after install: refused (exit 6) and audited
-SO=$(ls "$STORE".pkg/procedure@1/procedure.so)
+SO=$(ls "$STORE".pkg/procedure@*/procedure.so)
 chmod u+w "$SO"; printf '\001' | dd of="$SO" bs=1 seek=4096 conv=notrunc 2>/dev/null; chmod u-w "$SO"
 expect_rc 6 as boss review run --all
 expect_rc 0 as aud audit log --json

@@ -89,6 +89,7 @@ check "token file mode 600" test "$(stat -c %a "$(tokfile boss)")" = 600
 check "token directory mode 700" test "$(stat -c %a "$T/xdg/boss/shenli")" = 700
 check "the token is 64 hex digits" grep -Eqx '[0-9a-f]{64}' "$(tokfile boss)"
 not_in_log() { ! grep -qF -- "$1" "$T/shenlid.log"; }
+not_in_log_of() { ! grep -qF -- "$2" "$1"; }
 check "the passphrase is not in the service's log" not_in_log "passphrase of boss"
 check "the token is not in the service's log" not_in_log "$(cat "$(tokfile boss)")"
 expect_rc 0 svc boss status --json
@@ -215,6 +216,18 @@ rows = json.load(open(sys.argv[1]))
 ids = [json.loads(l)["case_id"] for l in open(sys.argv[2])]
 sys.exit(0 if [r["case_id"] for r in rows] == ids else 1)
 PY
+# a missing dossier among several is refused in its place, the others
+# imported, as in embedded mode (the client sends what it has)
+"$SHENLI" sample docket --cases 4 --seed 4 --start 771000 >"$T/four.jsonl"
+for k in 1 2 3 4; do sed -n "${k}p" "$T/four.jsonl" >"$T/four$k.json"; done
+svc boss case import "$T/four1.json" "$T/nope.json" "$T/four2.json" >"$T/s.out" 2>"$T/s.err"
+src=$?
+as boss case import "$T/four3.json" "$T/nope.json" "$T/four4.json" >"$T/e.out" 2>"$T/e.err"
+erc=$?
+check "import with a missing file: exit $src through the service, embedded $erc" test "$src" = "$erc" || _show "$T/s.err"
+check "... the service names the missing file as embedded mode does" \
+	sh -c "grep -q '$T/nope.json: No such file or directory' '$T/s.err' && grep -q '$T/nope.json: No such file or directory' '$T/e.err'"
+check "... and imported the others" sh -c "grep -c ' accepted\| deferred\| refused' '$T/s.out' | grep -qx 2 || grep -q '3 dossiers' '$T/s.out'"
 same "case list --json of 5000 more" case list --json
 check "... which is more than one chunk ($(stat -c %s "$T/s.out") bytes)" test "$(stat -c %s "$T/s.out")" -gt 1100000
 same "case list of 5000 more" case list
@@ -490,6 +503,32 @@ PY
 check "the service still runs after them" kill -0 "$DPID"
 expect_rc 0 svc boss case show "$ID"
 
+# --- silent connections of one account shut no one else out -----------------
+# 16 connections that never send a request are held; the account's next
+# is told the service is busy (exit 7, not a silent close), another
+# account's is served, and once the 16 go the account is served again.
+python3 - "$SOCK" "$T/silent.ready" "$T/silent.done" <<'PY' &
+import os, socket, sys, time
+sock, ready, done = sys.argv[1:4]
+held = []
+for _ in range(16):
+    s = socket.socket(socket.AF_UNIX); s.connect(sock); held.append(s)
+time.sleep(0.2)
+open(ready, "w").close()
+for _ in range(1000):
+    if os.path.exists(done): break
+    time.sleep(0.01)
+PY
+SILENT=$!
+for _ in $(seq 300); do [ -e "$T/silent.ready" ] && break; sleep 0.01; done
+expect_rc 7 svc boss case list --json
+check "the 17th silent-or-not connection of one account: told busy" grep -q "too many of your connections are open and silent" "$ERR"
+check "... and the service logs it" grep -q "refused: too many connections of one account uid=$(id -u)" "$T/shenlid.log"
+touch "$T/silent.done"
+wait "$SILENT"
+expect_rc 0 svc boss case list --json
+check "once they have gone, the account is served again" pyjson 'isinstance(d, list)' "$OUT"
+
 # --- tokens: forged, another account's; logout; idle timeout -----------------
 login m1 >/dev/null || fail "login m1"
 cp "$(tokfile m1)" "$T/m1.token"
@@ -550,6 +589,7 @@ fi
 SOCK2=$T/run/idle.sock
 start_service "$SOCK2" "$T/idle.log" --idle-timeout 2 || finish
 IDLE_PID=$DPID
+check "a second service on the store says so, and leaves the first's installs alone" grep -q "another shenlid serves this store too" "$T/idle.log"
 SVC_SOCK=$SOCK2 svc m2 --user m2 --passphrase-file "$T/pw/m2" login >/dev/null || fail "login m2 (idle)"
 SVC_SOCK=$SOCK2 expect_rc 0 svc m2 case list --json
 sleep 3
@@ -731,8 +771,25 @@ expect_rc 3 svc boss case list
 check "sessions died with the service" grep -q "not logged in" "$ERR"
 expect_rc 0 login boss
 expect_rc 0 svc boss audit verify
+check "a service alone on its store says nothing of another" not_in_log_of "$T/shenlid2.log" "another shenlid"
+# a command still running when the service is told to stop is stopped
+# with it, as its client's Ctrl-C would stop it: nothing of the service
+# outlives it. Here an import waits on a stream that never ends.
+mkfifo "$T/never"
+exec 8<>"$T/never" # the stream open, and silent
+(SHENLI_SOCKET=$SOCK XDG_RUNTIME_DIR=$T/xdg/boss "$SHENLI" case import --jsonl - <"$T/never" >"$T/never.out" 2>&1; echo $? >"$T/never.rc") &
+for _ in $(seq 300); do [ -n "$(pgrep -P "$DPID")" ] && break; sleep 0.01; done
+KIDS=$(pgrep -P "$DPID")
+check "the import's worker runs" test -n "$KIDS"
 stop_service "$DPID"
 check "a stopped service removes its socket" test ! -e "$SOCK"
+alive=0
+for k in $KIDS; do kill -0 "$k" 2>/dev/null && alive=$((alive + 1)); done
+check "no worker outlives the service it ran in" test "$alive" = 0
+check "the service logs the command it stopped" grep -q "stopping 1 running command" "$T/shenlid2.log"
+for _ in $(seq 300); do [ -e "$T/never.rc" ] && break; sleep 0.01; done
+exec 8>&-
+check "the client of the stopped command is told it failed" test "$(cat "$T/never.rc" 2>/dev/null)" = 7
 
 # --- as root: the service under its own account -------------------------------
 if [ "$(id -u)" != 0 ]; then

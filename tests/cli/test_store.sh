@@ -207,4 +207,70 @@ check "the default store is made in ~/.local/share/shenli, mode 700" \
 	test "$(stat -c %a "$T/newhome/.local/share/shenli" 2>/dev/null)" = 700
 check "... and ~/.local/share is 700 too" test "$(stat -c %a "$T/newhome/.local/share" 2>/dev/null)" = 700
 
+# --- what may still hold the data key after it should not ----------------
+# a shred killed half-way (NAME.shred) and the slot of a user disabled by a
+# command killed before its shreds: both gone at the next open
+pwfile gone.u 'Gone-user-passphrase-1' >/dev/null
+expect_rc 0 as admin1 user add gone.u --role member --new-passphrase-file "$T/pw/gone.u"
+enrol gone.u
+cp "$STORE.keys/gone.u.slot" "$T/gone.slot.copy"
+cp "$STORE.keys/gone.u.slot" "$STORE.keys/gone.u.slot.new.shred"
+expect_rc 0 as admin1 user disable gone.u
+cp "$T/gone.slot.copy" "$STORE.keys/gone.u.slot" # as if the shreds never ran
+expect_rc 0 as admin1 zone list
+check "a leftover NAME.shred is wiped at the next open" test ! -e "$STORE.keys/gone.u.slot.new.shred"
+check "a disabled user's slot left behind is shredded at the next open" test ! -e "$STORE.keys/gone.u.slot"
+check "... and no file under the key directory holds its bytes" python3 - "$T/gone.slot.copy" "$STORE.keys" <<'PY'
+import os, sys
+b = open(sys.argv[1], "rb").read()
+for root, _, files in os.walk(sys.argv[2]):
+    for f in files:
+        if open(os.path.join(root, f), "rb").read() == b:
+            sys.exit(1)
+PY
+expect_rc 3 as gone.u zone list
+expect_rc 0 as admin1 audit verify
+
+# a FIFO given as a key to trust is refused at once, not waited on
+mkfifo "$T/key.fifo"
+expect_rc 5 timeout 10 "$SHENLI" --store "$STORE" --user admin1 --passphrase-file "$ADMIN_PW" keys trust "$T/key.fifo"
+check "a FIFO as a key: not a regular file" grep -q "not a regular file" "$ERR"
+expect_rc 5 timeout 10 "$SHENLI" --store "$T/fifo-init.db" --passphrase-file "$ADMIN_PW" init --admin admin1 --trust "$T/key.fifo"
+check "... at init too, and no store is made" test ! -e "$T/fifo-init.db"
+
+# a key directory owned by another user is refused at every open (root
+# gives the store to nobody, then the key directory away from it)
+if [ "$(id -u)" = 0 ]; then
+	mkdir -m 711 "$T/nob"
+	cp -a "$STORE" "$STORE.keys" "$T/nob/"
+	for f in "$STORE"-wal "$STORE"-shm; do [ -e "$f" ] && cp -a "$f" "$T/nob/"; done
+	install -m 600 "$ADMIN_PW" "$T/nob/pw"
+	chown -R nobody "$T/nob"
+	chmod 711 "$T"
+	NOB_SHENLI=$SHENLI # nobody must reach the binary (a build under /root may be private)
+	if ! setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$SHENLI" 2>/dev/null; then
+		mkdir -m 755 "$T/nobin" && install -m 755 "$SHENLI" "$T/nobin/shenli"
+		NOB_SHENLI=$T/nobin/shenli
+	fi
+	chown root "$T/nob/store.db.keys"
+	chmod 711 "$T/nob/store.db.keys"
+	expect_rc 6 setpriv --reuid=nobody --regid=nogroup --clear-groups "$NOB_SHENLI" --store "$T/nob/store.db" --user admin1 --passphrase-file "$T/nob/pw" zone list
+	check "a key directory of another user's: refused, named" grep -q "store.db.keys: owned by another user" "$ERR"
+	chown nobody "$T/nob/store.db.keys"
+	chmod 700 "$T/nob/store.db.keys"
+	expect_rc 0 setpriv --reuid=nobody --regid=nogroup --clear-groups "$NOB_SHENLI" --store "$T/nob/store.db" --user admin1 --passphrase-file "$T/nob/pw" zone list
+	chmod 700 "$T"
+else
+	echo "skip: a key directory owned by another user (needs root)"
+fi
+
+# output that cannot be written: exit 7, and whether the change was made
+# is said (a script must not run a committed change again)
+expect_rc 7 sh -c '"$0" --store "$1" --user admin1 --passphrase-file "$2" zone add ZNFULL01 --name 满盘 >/dev/full' "$SHENLI" "$STORE" "$ADMIN_PW"
+check "output lost after a commit: the change is said to be made" grep -q "the change itself was made" "$ERR"
+expect_rc 0 as admin1 zone list --json
+check "... and it was" pyjson "any(z['code'] == 'ZNFULL01' for z in d)" "$OUT"
+expect_rc 7 sh -c '"$0" --store "$1" --user admin1 --passphrase-file "$2" zone list >/dev/full' "$SHENLI" "$STORE" "$ADMIN_PW"
+check "output lost of a command that changed nothing: said plainly" sh -c "grep -q 'writing output failed' '$ERR' && ! grep -q 'change itself' '$ERR'"
+
 finish

@@ -4,6 +4,11 @@
     python3 web_check.py PORT PWDIR idle            the idle timeout (2 s)
     python3 web_check.py PORT PWDIR signin USER     prints the session id
     python3 web_check.py PORT PWDIR get SID PATH    prints the status
+    python3 web_check.py PORT PWDIR shutout 1|2 [SID6 SID7]
+                                    users the service shut out (exit 3)
+    python3 web_check.py PORT PWDIR fixes G H G_FIND.json H_FIND.json E
+                                    退回补查's refs and findings, the
+                                    forms' bounds, the 421 page
     python3 web_check.py PORT PWDIR stats LEAD.json AUD.json LEADSTATS.json AUDSTATS.json
                                     统计 against those `case list --json`
                                     and `case stats --json`
@@ -688,6 +693,148 @@ def stats_checks(lead_list, aud_list, lead_stats, aud_stats):
        "an admin's 统计: the service's refusal of case list (%d)" % r.status)
 
 
+def shutout_checks(step, sids):
+    """A browser whose user the service shut out (a command that exits 3):
+    m5, whose admin-chosen passphrase is not yet replaced; m6 after a new
+    passphrase, m7 once disabled. The session ends here too and the
+    browser is sent to the sign-in page, which says why, once; never 503.
+    step 1 signs them in (prints m6's and m7's ids), step 2 follows the
+    change made between."""
+    def bounced(sid, who, why):
+        r = req("GET", "/", sid)
+        new = r.cookie()
+        ok(r.status == 303 and r.header("Location") == "/login" and new and new != sid,
+           "%s: 303 to the sign-in page under a new id, not 503 (%d)" % (who, r.status))
+        f = req("GET", "/login", new)
+        note = f.body.split('<p class="error">', 1)[-1].split("</p>", 1)[0]
+        ok(f.status == 200 and "您的登录已结束。" in note and why(note) and "shenli：" not in note
+           and "shenli: " not in note and csrf_of(f.body),
+           "%s: the sign-in page says why, the service's reason (%s)" % (who, html.unescape(note)[:80]))
+        ok('class="error"' not in req("GET", "/login", new).body, "%s: ... once" % who)
+        ok(req("GET", "/", sid).status == 303 and req("GET", "/case/x", sid).status == 303,
+           "%s: the old id is no session any more" % who)
+    if step == "1":
+        r, _, m5 = sign_in("m5")
+        ok(r.status == 303 and m5, "m5 (passphrase still the admin's) signs in")
+        bounced(m5, "m5, not yet enrolled", lambda n: "user passwd" in n)
+        sids = [sign_in(u)[2] for u in ("m6", "m7")]
+        ok(all(sids) and all(req("GET", "/", x).status == 200 for x in sids), "m6 and m7 sign in and work")
+        print("SIDS %s %s" % tuple(sids))
+        return
+    m6, m7 = sids
+    bounced(m6, "m6, after a new passphrase", lambda n: len(n) > len("您的登录已结束。") + 6)
+    bounced(m7, "m7, once disabled", lambda n: len(n) > len("您的登录已结束。") + 6)
+    r = sign_in("m7")[0]
+    ok(r.status == 403 and not r.cookie(), "the disabled m7 cannot sign in again (%d)" % r.status)
+
+
+def finding_fields(body):
+    """The return form's finding rows: [{finding, checked, key, refs, orig}]."""
+    rows = []
+    for row in body.split('<input type="checkbox" name="finding"')[1:]:
+        f = {"checked": row.startswith(" checked")}
+        for k in ("key", "refs", "orig"):
+            m = re.search(r'name="%s_\d+" value="([^"]*)"' % k, row)
+            f[k] = html.unescape(m.group(1)) if m else None
+        f["n"] = re.search(r'name="key_(\d+)"', row).group(1)
+        rows.append(f)
+    return rows
+
+
+def return_fix_checks(g, h, g_find, h_find):
+    """退回补查: a finding that cites documents (date_order) edited keeps
+    its refs as doc:KIND; a finding without a suggestion (a blocker such
+    as party_gov_mismatch) is offered as --from-finding takes it."""
+    _, _, lead = sign_in("lead")
+    form = req("GET", "/case/%s/return" % g, lead)
+    token = csrf_of(form.body)
+    rows = [x for x in finding_fields(form.body) if x["key"].startswith("date_order")]
+    want = [x for x in json.load(open(g_find)) if x["code"] == "date_order"]
+    ok(rows and want and rows[0]["refs"] == ",".join("doc:" + x for x in want[0]["refs"]),
+       "a finding citing documents: its refs are sent as doc:KIND (%s)" % (rows[0]["refs"] if rows else None))
+    if rows:
+        x = rows[0]
+        n = x["n"]
+        r = req("POST", "/case/%s/return" % g, lead,
+                {"csrf": token, "kind": "supplement", "action": "preview", "finding": x["key"],
+                 "key_" + n: x["key"], "orig_" + n: x["orig"], "refs_" + n: x["refs"],
+                 "edit_" + n: x["orig"] + "（并说明理由）"})
+        prev = r.body.split('id="outline-preview"', 1)[-1].split("</ol>", 1)[0]
+        sent = re.findall(r'name="item_refs" value="([^"]*)"', r.body)
+        ok(r.status == 200 and "（并说明理由）" in prev and "组长" in prev and sent == [x["refs"]],
+           "the date_order suggestion edited: previewed as the leader's item on the same documents (%d)" % r.status)
+    form = req("GET", "/case/%s/return" % h, lead)
+    rows = finding_fields(form.body)
+    keys = {x["key"].split("@")[0] for x in rows}
+    every = {x["code"] for x in json.load(open(h_find))}
+    ok(every and every <= keys, "every finding is offered, as --from-finding takes any (%s of %s)"
+       % (sorted(keys), sorted(every)))
+    pg = [x for x in rows if x["key"].startswith("party_gov_mismatch")]
+    msg = [x["message"] for x in json.load(open(h_find)) if x["code"] == "party_gov_mismatch"]
+    ok(pg and not pg[0]["checked"] and msg and pg[0]["orig"] == msg[0],
+       "party_gov_mismatch (no suggestion): offered unpicked, its message as the item's text")
+    if pg:
+        x = pg[0]
+        n = x["n"]
+        base = {"csrf": token, "kind": "supplement", "action": "preview", "finding": x["key"],
+                "key_" + n: x["key"], "orig_" + n: x["orig"], "refs_" + n: x["refs"]}
+        r = req("POST", "/case/%s/return" % h, lead, dict(base, **{"edit_" + n: x["orig"]}))
+        prev = r.body.split('id="outline-preview"', 1)[-1].split("</ol>", 1)[0]
+        ok(r.status == 200 and msg[0] in prev and "party_gov_mismatch" in prev,
+           "picked, it is previewed as the command's --from-finding gives it (%d)" % r.status)
+        r = req("POST", "/case/%s/return" % h, lead, dict(base, **{"edit_" + n: "核实党纪处分与政务处分是否相当"}))
+        prev = r.body.split('id="outline-preview"', 1)[-1].split("</ol>", 1)[0]
+        ok(r.status == 200 and "核实党纪处分与政务处分是否相当" in prev and "组长" in prev,
+           "edited, it is the leader's item on the finding's standard (%d)" % r.status)
+
+
+def limit_fix_checks(h, e):
+    """The forms' bounds are the service's (bytes of UTF-8), and a text over
+    one is refused naming its box, in the form's words."""
+    _, _, lead = sign_in("lead")
+    _, _, m2 = sign_in("m2")
+    _, _, m3 = sign_in("m3")
+    ml = lambda body, name: re.findall(r'name="%s"[^>]*maxlength="(\d+)"' % name, body)
+    page = req("GET", "/case/%s/opinion" % h, lead).body
+    ok(ml(page, "reason") == ["5461"] and set(ml(page, "dissent_text")) == {"1365"}
+       and ml(page, "property") == ["1365"], "审理意见: maxlength 16384 / 3 and 4096 / 3 characters")
+    form = req("GET", "/case/%s/return" % h, lead).body
+    ok(set(ml(form, r"edit_\d+") + ml(form, "item_text")) == {"666"}, "退回补查: maxlength 2000 / 3 characters")
+    ok(set(ml(req("GET", "/case/" + e, lead).body, "reason")) == {"666"}, "撤回理由: maxlength 2000 / 3 characters")
+    t2 = csrf_of(req("GET", "/", m2).body)
+    op = {"discipline": "integrity", "form": "2", "party_sanction": "警告"}
+    r = req("POST", "/case/%s/opinion" % h, m2, dict(op, csrf=t2, reason="审" * 5462))
+    ok(r.status == 400 and "“理由”过长" in r.body and "16384" in r.body and "reasoning" not in r.body,
+       "a reason of 5462 Chinese characters: refused naming 理由 and its bound (%d)" % r.status)
+    r = req("POST", "/case/%s/opinion" % h, m2, dict(op, csrf=t2, reason="审" * 5461))
+    ok(r.status == 303, "one of 5461, what the form lets through, is recorded (%d)" % r.status)
+    r = req("POST", "/case/%s/opinion" % h, m3, dict(op, csrf=csrf_of(req("GET", "/", m3).body), reason="事实清楚"))
+    ok(r.status == 303, "m3's opinion too (%d)" % r.status)
+    t = csrf_of(req("GET", "/", lead).body)
+    panel = dict(op, csrf=t, reason="经集体审议", panel="1")
+    r = req("POST", "/case/%s/opinion" % h, lead, dict(panel, dissent_member="m2", dissent_text="异" * 1366))
+    ok(r.status == 400 and "“不同意见”过长" in r.body and "4096" in r.body and "须选定成员" not in r.body,
+       "a dissent of 1366 characters, its member chosen: refused as too long, not as half a dissent (%d)" % r.status)
+    r = req("POST", "/case/%s/opinion" % h, lead, dict(panel, property="财" * 1366))
+    ok(r.status == 400 and "“涉案财物处置意见”过长" in r.body and "property" not in r.body,
+       "a property opinion of 1366 characters: refused naming its box (%d)" % r.status)
+    r = req("POST", "/case/%s/return" % h, lead, {"csrf": t, "kind": "supplement", "action": "preview",
+                                                 "item_text": "补" * 667, "item_refs": "F1"})
+    ok(r.status == 400 and "“补查事项”过长" in r.body and "2000" in r.body, "an item of 667 characters (%d)" % r.status)
+    r = req("POST", "/case/%s/withdraw" % e, lead, {"csrf": t, "item": "1", "reason": "撤" * 667})
+    ok(r.status == 400 and "“撤回理由”过长" in r.body, "a withdrawal's reason of 667 characters (%d)" % r.status)
+    r = req("POST", "/case/%s/opinion" % h, lead,
+            dict(panel, dissent_member="m2", dissent_text="异" * 1365, property="财" * 1365))
+    ok(r.status == 303, "the panel's opinion with a dissent and a property opinion of 1365 each (%d)" % r.status)
+
+
+def host_fix_checks():
+    r = req("GET", "/", host="evil.example:%d" % PORT)
+    ok(r.status == 421 and "text/html" in (r.header("Content-Type") or "") and "地址不符" in r.body
+       and "misdirected" not in r.body and r.header("Content-Security-Policy") == CSP,
+       "a foreign Host: 421, a Chinese page with the other pages' headers")
+
+
 def main():
     if sys.argv[3] == "stats":
         stats_checks(*sys.argv[4:8])
@@ -701,6 +848,16 @@ def main():
         return
     if sys.argv[3] == "proxy":
         proxy(sys.argv[4])
+        return
+    if sys.argv[3] == "shutout":
+        shutout_checks(sys.argv[4], sys.argv[5:])
+        ok(failed == 0, "all shutout checks ran")
+        return
+    if sys.argv[3] == "fixes":
+        return_fix_checks(*sys.argv[4:8])
+        limit_fix_checks(sys.argv[5], sys.argv[8])
+        host_fix_checks()
+        ok(failed == 0, "all fix checks ran")
         return
     if sys.argv[3] == "idle":
         idle()

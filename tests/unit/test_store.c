@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -12,6 +13,7 @@
 #include "audit.h"
 #include "fsutil.h"
 #include "org.h"
+#include "turnstile.h"
 #include "users.h"
 #include "verify.h"
 
@@ -438,6 +440,114 @@ static int commit_midway(unsigned type, void *ctx, void *p, void *x)
 	return 0;
 }
 
+/* Two users' first opens after an upgrade, at once: each reads the old
+ * schema version, then waits for the writers' turn (held here); the one
+ * that gets it second finds the store migrated and goes on, where it
+ * used to migrate again ("duplicate column name: limit_days"). */
+static void test_concurrent_first_opens_migrate_once(void **st)
+{
+	(void)st;
+	tstore t;
+	sl_store_close(tstore_new(&t));
+	/* the store as schema 7 left it: without migrations 8 and 9 (the
+	 * cases table made again without limit_days: this SQLite has no
+	 * DROP COLUMN) */
+	sqlite3 *db = tstore_raw(&t);
+	sqlite3_stmt *q;
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+	                       "SELECT group_concat(sql, ';') FROM "
+	                       "sqlite_master WHERE name IN "
+	                       "('cases', 'cases_list')",
+	                       -1, &q, 0),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	char *ddl = strdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	char *col = strstr(ddl, ", limit_days INTEGER");
+	assert_non_null(col);
+	memmove(col, col + 20, strlen(col + 20) + 1);
+	assert_int_equal(sqlite3_exec(db,
+	                              "DROP INDEX cases_id_len;"
+	                              "DROP INDEX cases_list; DROP TABLE cases",
+	                              0, 0, 0),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, ddl, 0, 0, 0), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 7", 0, 0, 0),
+	                 SQLITE_OK);
+	free(ddl);
+	sqlite3_close(db);
+	sl_turnstile *turn;
+	assert_int_equal(sl_turnstile_open(t.path, &turn), SL_OK);
+	assert_int_equal(sl_turn_take(turn), SL_OK);
+	pid_t kid[2];
+	for (int k = 0; k < 2; k++) {
+		fflush(NULL);
+		kid[k] = fork();
+		assert_true(kid[k] >= 0);
+		if (kid[k] == 0) {
+			sl_store *s = NULL;
+			sl_rc rc = sl_store_unlock(t.path, "root", ADMIN_PASS,
+			                           strlen(ADMIN_PASS), &s);
+			if (rc)
+				fprintf(stderr, "open %d: %s\n", k,
+				        sl_errmsg());
+			sl_store_close(s);
+			_exit(rc);
+		}
+	}
+	usleep(400 * 1000); /* both have read version 7 and wait */
+	sl_turn_give(turn);
+	for (int k = 0; k < 2; k++) {
+		int status;
+		assert_int_equal(waitpid(kid[k], &status, 0), kid[k]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), SL_OK);
+	}
+	sl_turnstile_close(turn);
+	db = tstore_raw(&t);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT count(*) FROM audit WHERE "
+	                                    "action = 'store.migrate'",
+	                                    -1, &q, 0),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 1);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	sl_store *s;
+	assert_int_equal(
+	    sl_store_unlock(t.path, "root", ADMIN_PASS, strlen(ADMIN_PASS), &s),
+	    SL_OK);
+	sl_audit_report r;
+	assert_int_equal(sl_store_verify(s, NULL, &r), SL_OK);
+	sl_store_close(s);
+	tstore_cleanup(&t);
+}
+
+/* A message that takes the last one as its argument (guard.c, users.c)
+ * gets it whole, once; one cut short at the buffer's end is never cut
+ * inside a UTF-8 character. */
+static void test_error_message_of_error(void **st)
+{
+	(void)st;
+	sl_error(SL_EPERM, "%s", "not permitted");
+	sl_error(SL_EPERM, "refused (and not audited: %s)", sl_errmsg());
+	assert_string_equal(sl_errmsg(),
+	                    "refused (and not audited: not permitted)");
+	char big[3000];
+	memset(big, 0, sizeof big);
+	for (size_t i = 0; i + 3 < sizeof big; i += 3)
+		memcpy(big + i, "\xe5\xae\xa1", 3); /* 审 */
+	for (int shift = 0; shift < 3; shift++) {
+		sl_error(SL_EINPUT, "%.*s%s", shift, "ab", big);
+		const char *m = sl_errmsg();
+		size_t n = strlen(m);
+		assert_true(n > 1000);
+		assert_true((size_t)shift + (n - (size_t)shift) / 3 * 3 == n);
+	}
+}
+
 static void test_open_reads_one_snapshot(void **st)
 {
 	(void)st;
@@ -470,6 +580,8 @@ int main(void)
 	    cmocka_unit_test(test_newer_schema_refused),
 	    cmocka_unit_test(test_snapshot_detects_other_writers),
 	    cmocka_unit_test(test_open_reads_one_snapshot),
+	    cmocka_unit_test(test_error_message_of_error),
+	    cmocka_unit_test(test_concurrent_first_opens_migrate_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,4 +42,37 @@ const char *sl_casedoc_severity(const char *code);
 const char *sl_casedoc_role(const char *code);
 const char *sl_casedoc_return_kind(const char *code);
 
+/* ---- numbers as a person reads them (zhtext.c, jsonout.c) ---------------- */
+
+/* The shortest decimal that reads back as v: printf's %.15g, else %.16g,
+ * else %.17g, with '.' for the decimal point in every locale. A number a
+ * dossier wrote with at most 15 digits comes back as written ("86000.1",
+ * "12345.675"), not as the binary double's expansion (%.17g:
+ * "86000.100000000006"). out needs 32 bytes; returns its length. */
+int sl_num_shortest(double v, char *out, size_t cap);
+
+/* How sl_zh_yuan writes an amount. */
+typedef enum {
+	SL_YUAN_DOC, /* a document (公文): "人民币8.6万元", "人民币1234.50元" */
+	SL_YUAN_TABLE /* a screen: "86,000.00 元" */
+} sl_yuan_style;
+
+/* An amount of money, the one way every screen and document rounds it:
+ * to the fen (分), half up, from the decimal the dossier wrote
+ * (sl_num_shortest: 12345.675 is 12345.68, though the double is a little
+ * under), never from the binary value. A non-zero amount under half a fen
+ * is never shown as zero: "人民币不足0.01元" / "不足 0.01 元".
+ *   SL_YUAN_DOC: "人民币8.6万元" from 10,000 yuan up when it is a whole
+ *   number of yuan (exact: at most four decimals of 万), else "人民币3500元"
+ *   or "人民币1234.50元".
+ *   SL_YUAN_TABLE: "86,000.00 元", always two decimals, thousands grouped.
+ * out needs 64 bytes. */
+void sl_zh_yuan(double yuan, sl_yuan_style how, char *out, size_t cap);
+/* json_dumps(j, flags) for a person or a program to read, with every real
+ * written as the shortest decimal that reads back as the same double
+ * (sl_num_shortest): 86000.1 where jansson writes
+ * 86000.100000000006. Output only: what is hashed or signed is dumped as
+ * it always was, never with this. NULL if out of memory. */
+char *sl_json_dumps_short(const json_t *j, size_t flags);
+
 #endif

@@ -206,6 +206,8 @@ typedef struct {
 typedef struct {
 	sl_manifest m;
 	char signer[17]; /* the id of the key that signed it */
+	int in_force;    /* rules: its document is the one in force (the
+	                    last installed); other kinds: 0 */
 } sl_pkg_info;
 
 /* Install the package directory dir (payload, manifest, manifest.sig) of
@@ -217,7 +219,8 @@ sl_rc sl_pkg_install(sl_store *s, const char *dir, sl_pkg_kind kind,
 sl_rc sl_pkg_remove(sl_store *s, const char *name, sl_pkg_kind kind);
 sl_rc sl_pkg_list(sl_store *s, sl_pkg_kind kind,
                   int (*cb)(const sl_pkg_info *p, void *ud), void *ud);
-/* {"name", "version", "abi", "file", "size", "sha256", "signer"} */
+/* {"name", "version", "abi", "file", "size", "sha256", "signer"}, and for
+ * rules "in_force" */
 json_t *sl_pkg_json(const sl_pkg_info *p);
 
 /* plugin verify: load the installed plugins (or only the one named, if
