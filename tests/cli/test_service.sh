@@ -777,6 +777,9 @@ check "a service alone on its store says nothing of another" not_in_log_of "$T/s
 # outlives it. Here an import waits on a stream that never ends.
 mkfifo "$T/never"
 exec 8<>"$T/never" # the stream open, and silent
+# the workers of the commands before it gone first (a sanitized one's exit
+# checks for leaks, and takes its time): the child found next is the import's
+for _ in $(seq 3000); do [ -z "$(pgrep -P "$DPID")" ] && break; sleep 0.01; done
 (SHENLI_SOCKET=$SOCK XDG_RUNTIME_DIR=$T/xdg/boss "$SHENLI" case import --jsonl - <"$T/never" >"$T/never.out" 2>&1; echo $? >"$T/never.rc") &
 # (a sanitized build starts slowly: up to 30 s)
 for _ in $(seq 3000); do [ -n "$(pgrep -P "$DPID")" ] && break; sleep 0.01; done
