@@ -256,7 +256,7 @@ if [ "$(id -u)" = 0 ]; then
 	# ... and what is preloaded into it (make valgrind's scrypt shim, in a
 	# private directory: without it the slots' scrypt would not match)
 	NOB_PRELOAD=
-	for so in ${LD_PRELOAD:-}; do
+	for so in ${LD_PRELOAD//:/ }; do
 		install -m 755 "$so" "$T/nobin/${so##*/}"
 		NOB_PRELOAD="$NOB_PRELOAD $T/nobin/${so##*/}"
 	done
