@@ -256,7 +256,8 @@ if [ "$(id -u)" = 0 ]; then
 	# ... and what is preloaded into it (make valgrind's scrypt shim, in a
 	# private directory: without it the slots' scrypt would not match)
 	NOB_PRELOAD=
-	for so in ${LD_PRELOAD//:/ }; do
+	pre=${LD_PRELOAD:-}
+	for so in ${pre//:/ }; do
 		install -m 755 "$so" "$T/nobin/${so##*/}"
 		NOB_PRELOAD="$NOB_PRELOAD $T/nobin/${so##*/}"
 	done
