@@ -210,6 +210,10 @@ void cli_progress(cli_bar *b, size_t done, int finish);
 
 /* One JSON document on stdout (the --json contract). */
 void cli_print_json(json_t *j);
+/* JSON text already dumped (malloc'ed; taken and freed; NULL prints
+ * nothing), printed as cli_print_json prints its dump: escaped for a
+ * terminal, one newline after it. */
+void cli_print_json_text(char *text);
 /* A JSON array printed element by element, as cli_print_json prints the
  * whole array, byte for byte: a listing of any length in flat memory.
  * add takes elem's reference (NULL, a json_pack that failed, is left out

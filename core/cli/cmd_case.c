@@ -887,16 +887,10 @@ static void show_extra(const json_t *d)
 static void print_json_short(const json_t *j)
 {
 	char *text = sl_json_dumps_short(j, JSON_INDENT(2) | JSON_ENCODE_ANY);
-	if (!text) {
+	if (!text)
 		cli_print_json((json_t *)j);
-		return;
-	}
-	size_t n = strlen(text);
-	char *safe = sl_text_json_escape(text, &n);
-	fwrite(safe ? safe : text, 1, n, stdout);
-	putchar('\n');
-	free(safe);
-	free(text);
+	else
+		cli_print_json_text(text);
 }
 
 static int case_show(int argc, char **argv, sl_cli *g)

@@ -660,7 +660,11 @@ void cli_progress_start(cli_bar *b, const char *what, size_t total,
 
 void cli_print_json(json_t *j)
 {
-	char *text = json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	cli_print_json_text(json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY));
+}
+
+void cli_print_json_text(char *text)
+{
 	if (!text)
 		return;
 	size_t n = strlen(text);
