@@ -882,17 +882,6 @@ static void show_extra(const json_t *d)
 		       shown - EXTRA_MAX);
 }
 
-/* As cli_print_json, with the dossier's reals as it wrote them (86000.1,
- * not 86000.100000000006): jsonout.h. */
-static void print_json_short(const json_t *j)
-{
-	char *text = sl_json_dumps_short(j, JSON_INDENT(2) | JSON_ENCODE_ANY);
-	if (!text)
-		cli_print_json((json_t *)j);
-	else
-		cli_print_json_text(text);
-}
-
 static int case_show(int argc, char **argv, sl_cli *g)
 {
 	const char *id;
@@ -907,7 +896,7 @@ static int case_show(int argc, char **argv, sl_cli *g)
 		return cli_fail(rc);
 	if (json) {
 		json_t *j = sl_case_show_json(v);
-		print_json_short(j);
+		cli_print_json(j);
 		json_decref(j);
 	} else {
 		show_head(v);

@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <jansson.h>
 #include <langinfo.h>
+#include <shenli/ops.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -660,7 +661,10 @@ void cli_progress_start(cli_bar *b, const char *what, size_t total,
 
 void cli_print_json(json_t *j)
 {
-	cli_print_json_text(json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY));
+	/* the shortest text that reads back as the same number: an amount
+	 * of 1.1 is not printed as 1.1000000000000001 */
+	cli_print_json_text(
+	    sl_json_dumps_short(j, JSON_INDENT(2) | JSON_ENCODE_ANY));
 }
 
 void cli_print_json_text(char *text)
