@@ -255,8 +255,9 @@ sl_rc sl_audit(sl_store *s, const char *action, const char *object,
 		s->tx_cases_only = 0;
 	p->seq = s->head_seq + 1;
 	p->ts = s->tx_ms;
-	sl_audit_entry e = {p->seq,    p->ts,      s->actor.id, p->action,
-	                    p->object, p->details, NULL,        0};
+	sl_audit_entry e = {p->seq,    p->ts,     s->actor.id,
+	                    p->action, p->object, p->details,
+	                    NULL,      0,         NULL};
 	sl_audit_hash(s->sha, s->store_id, s->head_hash, &e, p->hash);
 	p->has = 1;
 	s->head_seq = p->seq;
@@ -324,6 +325,7 @@ sl_audit_entry sl_audit_row_entry(sqlite3_stmt *st)
 	        ? sqlite3_column_blob(st, 6)
 	        : NULL,
 	    0,
+	    NULL,
 	};
 }
 
@@ -334,7 +336,7 @@ sl_rc sl_audit_each(sl_store *s, int64_t since,
 	if (sqlite3_prepare_v2(
 	        s->db,
 	        "SELECT seq, ts, actor, action, object, details, "
-	        "hash, sig IS NOT NULL FROM audit WHERE seq > ? "
+	        "hash, sig FROM audit WHERE seq > ? "
 	        "ORDER BY seq",
 	        -1, &st, 0))
 		return sl_db_err(s, _("reading the audit log"));
@@ -342,7 +344,9 @@ sl_rc sl_audit_each(sl_store *s, int64_t since,
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		sl_audit_entry e = sl_audit_row_entry(st);
-		e.is_signed = sqlite3_column_int(st, 7);
+		e.is_signed = sqlite3_column_type(st, 7) != SQLITE_NULL;
+		if (sqlite3_column_bytes(st, 7) == SL_ED25519_SIG_LEN)
+			e.sig = sqlite3_column_blob(st, 7);
 		if (!e.actor || !e.action || !e.object || !e.details)
 			continue;
 		if (cb(&e, ud))

@@ -392,7 +392,7 @@ static json_t *os_field(const json_t *details)
 
 json_t *sl_audit_entry_json(const sl_audit_entry *e)
 {
-	char ts[32], hex[65];
+	char ts[32], hex[65], sig[2 * SL_ED25519_SIG_LEN + 1];
 	time_t t = (time_t)(e->ts / 1000);
 	struct tm tm;
 	gmtime_r(&t, &tm);
@@ -402,9 +402,14 @@ json_t *sl_audit_entry_json(const sl_audit_entry *e)
 	if (!d)
 		d = json_string(e->details);
 	sl_hex(e->hash, 32, hex);
-	return json_pack("{s:I, s:s, s:I, s:s, s:o, s:s, s:s, s:o, s:s, s:b}",
-	                 "seq", (json_int_t)e->seq, "time", ts, "ts_ms",
-	                 (json_int_t)e->ts, "actor", e->actor, "os",
-	                 os_field(d), "action", e->action, "object", e->object,
-	                 "details", d, "hash", hex, "signed", e->is_signed);
+	if (e->sig)
+		sl_hex(e->sig, SL_ED25519_SIG_LEN, sig);
+	/* the signature in hex, so that the log can be checked outside shenli
+	 * from doc/log.md alone (null: not the last entry of a transaction) */
+	return json_pack(
+	    "{s:I, s:s, s:I, s:s, s:o, s:s, s:s, s:o, s:s, s:b, s:s?}", "seq",
+	    (json_int_t)e->seq, "time", ts, "ts_ms", (json_int_t)e->ts, "actor",
+	    e->actor, "os", os_field(d), "action", e->action, "object",
+	    e->object, "details", d, "hash", hex, "signed", e->is_signed, "sig",
+	    e->sig ? sig : NULL);
 }

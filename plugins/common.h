@@ -174,14 +174,74 @@ static inline void pl_puts(pl_buf *b, const char *s)
 	pl_printf(b, "%s", s ? s : "");
 }
 
-/* An amount the way dossiers write it: "3600元", "8.6万元", "12.5元". */
+/* ---- amounts of money ---------------------------------------------------- */
+
+/* Past this many fen (1e16 yuan, 10,000 times the dossier's bound on one
+ * amount) an amount or a sum is taken as this: a band's "from" that high
+ * is out of reach, and a sum of many amounts cannot overflow. */
+#define PL_FEN_MAX 1000000000000000000LL
+
+/* yuan in whole fen (分), rounded half up from the shortest decimal that
+ * reads back as the same double, as core/zhtext.c rounds every amount a
+ * person reads: 12345.675 is 1234568 fen though the double is a little
+ * under. Amounts are added and compared with band boundaries in fen, never
+ * as doubles: 51610.03 + 52660.02 + 15729.95 is 119999.99999999999 as
+ * doubles and 12000000 fen exactly. Negative (and NaN) is -1. */
+static inline long long pl_fen(double yuan)
+{
+	if (!(yuan >= 0))
+		return -1;
+	if (yuan >= 1e16)
+		return PL_FEN_MAX;
+	char s[40], dig[24];
+	int nd = 0, point = -1, n = 0;
+	for (int prec = 15; prec <= 17; prec++) {
+		char *end;
+		n = snprintf(s, sizeof s, "%.*g", prec, yuan);
+		if (n < 0 || (size_t)n >= sizeof s)
+			return -1; /* cannot happen for a finite double */
+		if (strtod(s, &end) == yuan && !*end)
+			break;
+	}
+	const char *p = s;
+	for (; *p && *p != 'e' && *p != 'E'; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (nd < (int)sizeof dig)
+				dig[nd++] = *p;
+		} else if (*p != '+') {
+			point = nd; /* the decimal point (or a locale's comma) */
+		}
+	}
+	if (point < 0)
+		point = nd;
+	if (*p)
+		point += atoi(p + 1);
+	/* the value is 0.dig x 10^point: its first point + 2 digits are whole
+	 * fen (at most 18 below 1e16 yuan), the next one rounds */
+	int keep = point + 2;
+	long long fen = 0;
+	for (int i = 0; i < keep; i++)
+		fen = fen * 10 + (i < nd ? dig[i] - '0' : 0);
+	if (keep >= 0 && keep < nd && dig[keep] >= '5')
+		fen++;
+	return fen;
+}
+
+/* a + b fen, saturating at PL_FEN_MAX (both are 0..PL_FEN_MAX). */
+static inline long long pl_fen_add(long long a, long long b)
+{
+	return a > PL_FEN_MAX - b ? PL_FEN_MAX : a + b;
+}
+
+/* An amount the way dossiers write it: "3600元", "8.6万元", "12.5元",
+ * rounded to the fen as pl_fen rounds it. */
 static inline void pl_amount(pl_buf *b, double yuan)
 {
 	if (!(yuan >= 0) || yuan > 1e15) {
 		pl_printf(b, "%g元", yuan);
 		return;
 	}
-	long long fen = (long long)(yuan * 100 + 0.5);
+	long long fen = pl_fen(yuan);
 	if (fen % 100) {
 		pl_printf(b, "%lld.%02lld元", fen / 100, fen % 100);
 		return;

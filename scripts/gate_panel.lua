@@ -6,6 +6,13 @@
 --       the form (四种形态) and the sanctions disagree (rules.forms): a
 --       form without sanction (no_sanction) that gives one, a form whose
 --       party/gov lists lack a sanction given, a sanctioning form with none
+--       that cannot be an organizational adjustment either
+--   form_adjustment            disposal        note
+--       no sanction in a form that may be an organizational adjustment
+--       (rules.forms "adjustment": 组织调整 in the second form, 重大职务调整
+--       in the third, DOMAIN.md): right if the measure was taken, which
+--       the view does not say; the classification plugin's note on the
+--       proposal, said of the panel's opinion
 --   party_gov_mismatch         disposal        blocker
 --       both sanctions given, and rules.party_gov_agreement does not list
 --       the government sanction for the party one
@@ -101,7 +108,14 @@ local function check_form(panel, party, gov)
     return
   end
   if not party and not gov then
-    mismatch(string.format("集体审议意见定为%s，却未给予任何处分", zh))
+    if entry.adjustment == true then
+      report("disposal", "note", "form_adjustment", string.format(
+        "集体审议意见定为%s而未给予处分，应为组织调整或职务调整；"
+        .. "请核实所作的组织处理措施", zh))
+    else
+      mismatch(string.format("集体审议意见定为%s，却未给予任何处分", zh))
+    end
+    return
   end
   if party and not contains(entry.party, party) then
     mismatch(string.format("党纪处分%s不属于%s", party, zh))
@@ -191,6 +205,42 @@ local function int(v, lo, hi)
   return nil
 end
 
+-- Past this many fen (1e16 yuan) an amount or a sum is taken as this, as
+-- the plugin takes it (plugins/common.h, PL_FEN_MAX): no integer overflows.
+local FEN_MAX = 1000000000000000000
+
+-- An amount in whole fen (分), an integer: rounded half up from the shortest
+-- decimal that reads back as the same number, as the plugin (pl_fen) and
+-- every document round it. Amounts are added and compared with a band's
+-- "from" in fen, never as floats: 51610.03 + 52660.02 + 15729.95 is
+-- 119999.99999999999 as floats, and 12000000 fen exactly. nil if negative.
+local function fen(x)
+  if type(x) ~= "number" or not (x >= 0) then return nil end
+  if x >= 1e16 then return FEN_MAX end
+  if math.type(x) == "integer" then return x * 100 end
+  local s
+  for prec = 15, 17 do
+    s = string.format("%." .. prec .. "g", x)
+    if tonumber(s) == x then break end
+  end
+  local mant, exp = s:match("^([^eE]*)[eE]?(.*)$")
+  local dig, point = {}, nil
+  for c in mant:gmatch(".") do
+    if c:match("%d") then
+      dig[#dig + 1] = tonumber(c) -- an integer digit
+    else
+      point = #dig -- the decimal point (or a locale's comma)
+    end
+  end
+  -- the value is 0.dig x 10^point: its first point + 2 digits are whole
+  -- fen, the next one rounds
+  local keep = (point or #dig) + (math.tointeger(tonumber(exp)) or 0) + 2
+  local f = 0
+  for i = 1, keep do f = f * 10 + (dig[i] or 0) end
+  if keep >= 0 and keep < #dig and dig[keep + 1] >= 5 then f = f + 1 end
+  return f
+end
+
 -- {lo, hi} from a [lo, hi] pair of levels up to crime, else nil
 local function pair(t, crime)
   if type(t) ~= "table" then return nil end
@@ -225,9 +275,10 @@ local function warranted(case, circs, crime_claimed)
   local aggravate = int(P.aggravate_levels, 0, 3) or 1
   local mitigate = int(P.mitigate_levels, 0, 3) or 1
 
-  -- each violation's facts: their amounts added up, and whether any has
-  -- none; a fact of a violation the rules do not know leaves the range
-  -- unknown (the plugin's unknown_violation blocks the case)
+  -- each violation's facts: their amounts added up (in fen, exactly), and
+  -- whether any has none; a fact of a violation the rules do not know
+  -- leaves the range unknown (the plugin's unknown_violation blocks the
+  -- case)
   local acc, order = {}, {}
   local facts = list(case.facts)
   if #facts == 0 then return nil end
@@ -236,12 +287,13 @@ local function warranted(case, circs, crime_claimed)
     if not v then return nil end
     local a = acc[f.violation]
     if not a then
-      a = {sum = 0, money = false, plain = false}
+      a = {fen = 0, money = false, plain = false}
       acc[f.violation] = a
       order[#order + 1] = f.violation
     end
     if type(f.amount_yuan) == "number" then
-      a.money, a.sum = true, a.sum + f.amount_yuan
+      a.money = true
+      a.fen = math.min(a.fen + (fen(f.amount_yuan) or 0), FEN_MAX)
     else
       a.plain = true
     end
@@ -260,10 +312,9 @@ local function warranted(case, circs, crime_claimed)
       if a.money and #bands > 0 then
         lo, hi = blo, bhi
         for _, x in ipairs(bands) do
-          if type(x) ~= "table" or type(x.from) ~= "number" then
-            return nil
-          end
-          if a.sum < x.from then break end
+          local from = type(x) == "table" and fen(x.from)
+          if not from then return nil end
+          if a.fen < from then break end
           local xlo, xhi = pair(x.levels, crime)
           if not xlo then
             xlo = int(x.level, 0, crime) -- rules before version 2

@@ -60,6 +60,9 @@ if [ "${1:-}" = test ]; then
 	[ -x /usr/bin/chromium ] || need="$need chromium"
 	[ -x /usr/bin/chromedriver ] || need="$need chromium-driver"
 	/usr/bin/python3 -c 'import selenium' 2>/dev/null || need="$need python3-selenium"
+	# The audit log checked without shenli (tests/cli/logcheck.py):
+	# Ed25519 from Debian's python3-cryptography.
+	/usr/bin/python3 -c 'import cryptography' 2>/dev/null || need="$need python3-cryptography"
 fi
 
 # 'make bench': bench_cli reads peak RSS from /usr/bin/time -v.

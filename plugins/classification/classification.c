@@ -62,8 +62,9 @@
  * The range a case warrants, on the one scale of sanction_ladders (the
  * 条例 gives ranges: 情节较轻的，给予警告或者严重警告处分, ...):
  *   each violation: the range of its amount band (amounts of its facts
- *   added up: a dossier merges repeats of one violation; the value of
- *   goods counts as money) or, for facts without an amount, its "levels"
+ *   added up, each rounded to the fen and added exactly so that a sum
+ *   equal to a band's "from" reaches it: a dossier merges repeats of one
+ *   violation; the value of goods counts as money) or, for facts without an amount, its "levels"
  *   range;
  *   the case: the heaviest violation, raised by merge_raise when two or more
  *   violations each deserve a sanction (合并处理), then by prior_raise when
@@ -105,7 +106,7 @@ struct rung {
 
 struct vband {
 	int has, lo, hi;
-	double from[MAX_BANDS];
+	long long from[MAX_BANDS]; /* in fen (pl_fen): compared with sums */
 	int blo[MAX_BANDS], bhi[MAX_BANDS];
 	size_t n;
 };
@@ -281,15 +282,17 @@ static int load_band(const struct state *s, json_t *o, struct vband *b)
 		return 0;
 	if (!json_is_array(bands) || json_array_size(bands) > MAX_BANDS)
 		return -1;
+	double prev = 0;
 	for (size_t i = 0; i < json_array_size(bands); i++) {
 		json_t *x = json_array_get(bands, i);
 		json_t *from = json_object_get(x, "from");
 		if (!json_is_object(x) || !json_is_number(from) ||
 		    !(json_number_value(from) >= 0) ||
-		    (i && json_number_value(from) <= b->from[i - 1]) ||
+		    (i && json_number_value(from) <= prev) ||
 		    load_range(s, x, &b->blo[i], &b->bhi[i]))
 			return -1;
-		b->from[i] = json_number_value(from);
+		prev = json_number_value(from);
+		b->from[i] = pl_fen(prev);
 		b->n++;
 	}
 	return 0;
@@ -436,7 +439,7 @@ static void *cl_open(const char *rules, size_t len)
 /* ---- the check ---------------------------------------------------------- */
 
 struct acc {
-	double sum;
+	long long fen; /* the amounts added up, in fen (pl_fen) */
 	int money, plain, lo, hi;
 };
 
@@ -783,11 +786,11 @@ static void form_check(struct ctx *x, const struct rung *pr,
 
 /* The range of the band sum falls in; below the first band, the
  * violation's plain range. */
-static void band_range(const struct vband *b, double sum, int *lo, int *hi)
+static void band_range(const struct vband *b, long long fen, int *lo, int *hi)
 {
 	*lo = b->lo;
 	*hi = b->hi;
-	for (size_t i = 0; i < b->n && sum >= b->from[i]; i++) {
+	for (size_t i = 0; i < b->n && fen >= b->from[i]; i++) {
 		*lo = b->blo[i];
 		*hi = b->bhi[i];
 	}
@@ -842,7 +845,7 @@ static void proportion(struct ctx *x, const struct rung *pr,
 		} else {
 			a->lo = a->hi = -1;
 			if (a->money && b->n)
-				band_range(b, a->sum, &a->lo, &a->hi);
+				band_range(b, a->fen, &a->lo, &a->hi);
 			if (a->plain || (a->money && !b->n)) {
 				a->lo = a->lo > b->lo ? a->lo : b->lo;
 				a->hi = a->hi > b->hi ? a->hi : b->hi;
@@ -1111,8 +1114,12 @@ static int cl_check(void *st, const shenli_case *c, shenli_emitter *e,
 			continue;
 		struct acc *a = &acc[vi[i]];
 		if (c->facts[i].has_amount) {
+			/* in whole fen: amounts that add up to a band's
+			 * boundary reach it (as doubles, 51610.03 +
+			 * 52660.02 + 15729.95 falls short of 120000) */
+			long long fen = pl_fen(c->facts[i].amount_yuan);
 			a->money = 1;
-			a->sum += c->facts[i].amount_yuan;
+			a->fen = pl_fen_add(a->fen, fen > 0 ? fen : 0);
 		} else {
 			a->plain = 1;
 		}

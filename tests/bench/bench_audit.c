@@ -544,7 +544,8 @@ static void sha_baseline(sqlite3 *db, sl_hasher *h, sha_result *r)
 			                    (const char *)arena + x->object,
 			                    (const char *)arena + x->details,
 			                    NULL,
-			                    0};
+			                    0,
+			                    NULL};
 			sl_audit_hash(h, store_id, prev, &e, out);
 			if (memcmp(out, arena + x->hash, SL_SHA256_LEN) != 0)
 				r->mismatches++;
@@ -694,7 +695,8 @@ static void measure_once(int64_t iters, components *c)
 	make_object(obj, sizeof obj, 123456);
 	make_details_str(det, sizeof det, 123456);
 	sl_hasher *hs = sl_hasher_new();
-	sl_audit_entry e = {1, 1700000000000, ADMIN, ACTION, obj, det, NULL, 0};
+	sl_audit_entry e = {1,   1700000000000, ADMIN, ACTION, obj,
+	                    det, NULL,          0,     NULL};
 	t0 = now_s();
 	for (int64_t i = 0; i < iters; i++) {
 		e.seq = i + 1;

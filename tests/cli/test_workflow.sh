@@ -232,4 +232,31 @@ check "the bad script fails sign-off, the others ran" pyjson \
 	'not d["signed_off"] and len(d["scripts"])==6 and any(s["script"]=="nocheck" and not s["passed"] for s in d["scripts"]) and any(s["script"]=="gate_outline" and s["passed"] for s in d["scripts"])' "$OUT"
 as root script remove nocheck >/dev/null
 expect_rc 0 as aud audit verify
+
+# The log checked by a verifier written from doc/log.md alone (logcheck.py,
+# which imports nothing of shenli's): the chain, every signature, every
+# enrolment and the opinions of case A, under the keys the log gave.
+LC=$(dirname "$0")/logcheck.py
+as aud audit log --json >"$T/log.json"
+as aud audit head >"$T/head"
+as lead review opinions "$A" --json >"$T/opsA.json"
+expect_rc 0 /usr/bin/python3 "$LC" "$T/log.json" "$T/head" "$A=$T/opsA.json"
+check "the outside verifier checked opinions and signatures" \
+	grep -Eq '[1-9][0-9]* signatures, [1-9][0-9]* enrolments, [1-9][0-9]* opinions' "$OUT"
+# and it can fail: a signature, a detail, an opinion changed by one byte
+python3 - "$T/log.json" "$T/bad_sig.json" "$T/bad_det.json" <<'EOF'
+import json, sys
+log = json.load(open(sys.argv[1]))
+e = next(e for e in log if e["sig"])
+e["sig"] = ("0" if e["sig"][0] != "0" else "1") + e["sig"][1:]
+json.dump(log, open(sys.argv[2], "w"), ensure_ascii=False)
+log = json.load(open(sys.argv[1]))
+e = next(e for e in log if e["action"] == "zone.add")
+e["details"]["name"] += "x"
+json.dump(log, open(sys.argv[3], "w"), ensure_ascii=False)
+EOF
+expect_rc 1 /usr/bin/python3 "$LC" "$T/bad_sig.json" "$T/head" "$A=$T/opsA.json"
+check "a changed signature is found" grep -q "FAULT entry .*: signature" "$OUT"
+expect_rc 1 /usr/bin/python3 "$LC" "$T/bad_det.json" "$T/head" "$A=$T/opsA.json"
+check "a changed detail is found" grep -q "FAULT entry .*: hash" "$OUT"
 finish

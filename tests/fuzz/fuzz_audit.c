@@ -226,7 +226,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		seq++;
 		sl_audit_entry e = {
 		    seq,     1700000000000 + seq,        x->f[0], x->f[1],
-		    x->f[2], x->len[3] ? x->f[3] : "{}", NULL,    0};
+		    x->f[2], x->len[3] ? x->f[3] : "{}", NULL,    0,
+		    NULL};
 		/* Only root is in the users table: any other actor, and any
 		 * entry that changes users, must leave the log failing. */
 		if (strcmp(e.actor, ADMIN) || !strcmp(e.action, "user.add") ||

@@ -167,7 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			may_verify = 0;
 		seq++;
 		sl_audit_entry en = {
-		    seq, 1700000000000 + seq, f[0], f[1], f[2], f[3], NULL, 0};
+		    seq, 1700000000000 + seq, f[0], f[1], f[2], f[3], NULL, 0,
+		    NULL};
 		sl_audit_hash(hasher, id, prev, &en, h);
 		size_t mn = sl_audit_sig_msg(id, seq, h, msg);
 		SETUP(sl_sign(k, msg, mn, sig) == SL_OK);

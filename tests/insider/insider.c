@@ -111,7 +111,8 @@ static int cmd_forge(sqlite3 *db, const sl_secrets *sec, const char *user,
 	ts = sqlite3_column_int64(st, 1) + 1;
 	memcpy(prev, sqlite3_column_blob(st, 2), 32);
 	sqlite3_finalize(st);
-	sl_audit_entry e = {seq, ts, user, action, object, details, NULL, 0};
+	sl_audit_entry e = {seq,     ts,   user, action, object,
+	                    details, NULL, 0,    NULL};
 	sl_hasher *hs = sl_hasher_new();
 	sl_audit_hash(hs, sid, prev, &e, h);
 	sl_hasher_free(hs);

@@ -258,7 +258,8 @@ static void test_rehashed_forgery_caught_by_signature(void **st)
 		                    (const char *)sqlite3_column_text(q, 3),
 		                    (const char *)sqlite3_column_text(q, 4),
 		                    NULL,
-		                    0};
+		                    0,
+		                    NULL};
 		sl_audit_hash(hs, id, prev, &e, h);
 		sqlite3_finalize(q);
 		sqlite3_prepare_v2(db, "UPDATE audit SET hash=? WHERE seq=?",
@@ -591,7 +592,8 @@ static void test_hash_known_answers(void **st)
 	memset(prev, 0xab, sizeof prev);
 	sl_hasher *hs = sl_hasher_new();
 	sl_audit_entry e = {7,       1700000000123LL,    "alice", "case.intake",
-	                    "ZRJ-1", "{\"n\":\"审理\"}", NULL,    0};
+	                    "ZRJ-1", "{\"n\":\"审理\"}", NULL,    0,
+	                    NULL};
 	sl_audit_hash(hs, sid, prev, &e, h);
 	sl_hex(h, 32, hex);
 	assert_string_equal(

@@ -109,22 +109,29 @@ static void test_keys_and_packages_json(void **st)
 static void test_audit_json(void **st)
 {
 	(void)st;
-	uint8_t h[32];
+	uint8_t h[32], sig[64];
 	memset(h, 0xab, sizeof h);
+	memset(sig, 0xcd, sizeof sig);
 	const char *hex = "abababababababababababababababab"
 	                  "abababababababababababababababab";
 	char want[1024];
 	/* 2026-12-04 21:41:46.123 UTC, whatever the local zone */
 	sl_audit_entry e = {7,    1796420506123LL,           "root", "zone.add",
-	                    "Z1", "{\"name\":\"第一片区\"}", h,      1};
+	                    "Z1", "{\"name\":\"第一片区\"}", h,      1,
+	                    sig};
+	char sighex[129];
+	memset(sighex, 'c', 128);
+	for (int i = 1; i < 128; i += 2)
+		sighex[i] = 'd';
+	sighex[128] = 0;
 	/* an entry of a store from before the log recorded OS accounts */
 	snprintf(want, sizeof want,
 	         "{\"seq\":7,\"time\":\"2026-12-04 21:41:46Z\",\"ts_ms\":"
 	         "1796420506123,\"actor\":\"root\",\"os\":null,"
 	         "\"action\":\"zone.add\","
 	         "\"object\":\"Z1\",\"details\":{\"name\":\"第一片区\"},"
-	         "\"hash\":\"%s\",\"signed\":true}",
-	         hex);
+	         "\"hash\":\"%s\",\"signed\":true,\"sig\":\"%s\"}",
+	         hex, sighex);
 	shape(sl_audit_entry_json(&e), want);
 	sl_os_account os;
 	assert_int_equal(sl_audit_entry_os(&e, &os), 0);
@@ -137,15 +144,20 @@ static void test_audit_json(void **st)
 	         "\"user\":\"alice\"},\"action\":\"zone.add\","
 	         "\"object\":\"Z1\",\"details\":{\"name\":\"第一片区\","
 	         "\"os\":{\"uid\":1001,\"user\":\"alice\"}},"
-	         "\"hash\":\"%s\",\"signed\":true}",
-	         hex);
+	         "\"hash\":\"%s\",\"signed\":true,\"sig\":\"%s\"}",
+	         hex, sighex);
 	shape(sl_audit_entry_json(&e), want);
 	assert_int_equal(sl_audit_entry_os(&e, &os), 1);
 	assert_int_equal(os.uid, 1001);
 	assert_string_equal(os.user, "alice");
 	/* a uid with no name: user null */
 	e.details = "{\"os\":{\"uid\":4242}}";
+	/* an entry inside a transaction carries no signature of its own */
+	e.is_signed = 0;
+	e.sig = NULL;
 	json_t *j = sl_audit_entry_json(&e);
+	assert_false(json_is_true(json_object_get(j, "signed")));
+	assert_true(json_is_null(json_object_get(j, "sig")));
 	assert_int_equal(json_integer_value(
 	                     json_object_get(json_object_get(j, "os"), "uid")),
 	                 4242);
@@ -183,7 +195,7 @@ static void test_audit_json(void **st)
 	         "1796420506123,\"actor\":\"root\",\"os\":null,"
 	         "\"action\":\"zone.add\","
 	         "\"object\":\"Z1\",\"details\":\"not json\",\"hash\":\"%s\","
-	         "\"signed\":false}",
+	         "\"signed\":false,\"sig\":null}",
 	         hex);
 	shape(sl_audit_entry_json(&e), want);
 	assert_int_equal(sl_audit_entry_os(&e, &os), 0);

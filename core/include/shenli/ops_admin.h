@@ -271,6 +271,9 @@ typedef struct {
 	const char *details; /* JSON text */
 	const uint8_t *hash; /* 32 bytes */
 	int is_signed;       /* closes a signed transaction */
+	/* its Ed25519 signature (doc/log.md), 64 bytes, if it is signed and
+	 * the reader handed it out; else NULL */
+	const uint8_t *sig;
 } sl_audit_entry;
 sl_rc sl_audit_log(sl_store *s, int64_t since,
                    int (*cb)(const sl_audit_entry *e, void *ud), void *ud);
