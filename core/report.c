@@ -106,6 +106,28 @@ static void sec_opening(sl_doc *d, const sl_casedoc *src)
 	sl_doc_put(d, "现将审理情况报告如下：");
 }
 
+
+/* Whether level is a sanction on the rules' ladder of its system ("party"
+ * or "gov"): 诫勉 or a 组织处理 measure recorded among the prior sanctions
+ * is not one (the classification check's prior_not_a_sanction). */
+static int on_ladder(const json_t *rules, const char *sys, const char *level)
+{
+	const json_t *ladder = json_object_get(
+	    json_object_get(rules, "sanction_ladders"),
+	    sys && !strcmp(sys, "gov") ? "gov" : "party");
+	size_t i;
+	const json_t *r;
+	if (!level || (sys && strcmp(sys, "gov") && strcmp(sys, "party")))
+		return 0;
+	json_array_foreach(ladder, i, r)
+	{
+		const char *name = json_string_value(json_object_get(r, "name"));
+		if (name && !strcmp(name, level))
+			return 1;
+	}
+	return 0;
+}
+
 static void sec_subject(sl_doc *d, const sl_casedoc *src)
 {
 	const json_t *subj = json_object_get(src->view, "subject");
@@ -129,10 +151,10 @@ static void sec_subject(sl_doc *d, const sl_casedoc *src)
 	                  ? "，系公职人员。"
 	                  : "，非公职人员。");
 	json_t *prior = json_object_get(subj, "prior_sanctions");
+	const json_t *rules = sl_rules_json(src->rules);
 	json_t *several = json_object_get(
-	    json_object_get(sl_rules_json(src->rules), "sanction_policy"),
-	    "several_sanctions");
-	size_t n = json_array_size(prior), i;
+	    json_object_get(rules, "sanction_policy"), "several_sanctions");
+	size_t n = json_array_size(prior), i, counted = 0;
 	json_t *p;
 	sl_doc_para(d);
 	sl_doc_put(d, "既往处分：");
@@ -140,7 +162,9 @@ static void sec_subject(sl_doc *d, const sl_casedoc *src)
 		sl_doc_put(d, "无");
 	json_array_foreach(prior, i, p)
 	{
-		const char *sys = str(p, "system");
+		const char *sys = str(p, "system"), *level = str(p, "level");
+		int is_sanction = on_ladder(rules, sys, level);
+		counted += is_sanction;
 		if (i)
 			sl_doc_put(d, "；");
 		if (str(p, "decided_on")) {
@@ -149,16 +173,23 @@ static void sec_subject(sl_doc *d, const sl_casedoc *src)
 		} else {
 			sl_doc_put(d, "（日期不详）受");
 		}
+		if (!is_sanction) {
+			/* 诫勉 or a 组织处理 measure: shown as what it is, not
+			 * called a 处分 nor counted as one, as the check does */
+			sl_doc_put(d, level);
+			sl_doc_put(d, "（不属党纪处分或政务处分）");
+			continue;
+		}
 		sl_doc_put(d, sys && !strcmp(sys, "gov") ? "政务" : "党纪");
-		sl_doc_put(d, str(p, "level"));
+		sl_doc_put(d, level);
 		sl_doc_put(d, "处分");
 	}
 	sl_doc_put(d, "。");
 	/* seed 003: a subject carrying several sanctions must be visible */
-	if (json_is_integer(several) && n > 0 &&
-	    (json_int_t)n >= json_integer_value(several)) {
+	if (json_is_integer(several) && counted > 0 &&
+	    (json_int_t)counted >= json_integer_value(several)) {
 		char num[40];
-		sl_zh_number((int)n, num, sizeof num);
+		sl_zh_number((int)counted, num, sizeof num);
 		sl_doc_em(d, "受过多次处分");
 		sl_doc_putf(d, "（共%s次）。", num);
 	}

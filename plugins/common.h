@@ -284,6 +284,37 @@ static inline void pl_ref(pl_refs *r, const char *id)
 	r->v[r->n++] = id;
 }
 
+/* The longest ref the host keeps (core/review.c: a longer one makes the
+ * finding malformed). */
+#define PL_MAX_REF 64
+
+/* The refs that name documents of kinds[0..n): "doc:KIND", as everything
+ * else names a document (the outline's --ref doc:KIND, core/returns.c;
+ * the report, the outline and the return letter then say 材料：<its name
+ * in the rules>, where a bare kind would show as a code; a finding's
+ * return --from-finding CODE@doc:KIND picks it). A kind too long for a ref
+ * gets NULL, which pl_ref leaves out: the message names the document. One
+ * allocation, built when the rules are read (refs point into it while the
+ * findings are emitted); free() it. NULL if out of memory. */
+static inline const char **pl_doc_refs(const char *const *kinds, size_t n)
+{
+	size_t bytes = (n + 1) * sizeof(char *);
+	for (size_t i = 0; i < n; i++)
+		bytes += sizeof "doc:" + strlen(kinds[i]);
+	char **v = malloc(bytes);
+	if (!v)
+		return NULL;
+	char *p = (char *)(v + n + 1);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = sizeof "doc:" + strlen(kinds[i]); /* with NUL */
+		snprintf(p, len, "doc:%s", kinds[i]);
+		v[i] = len - 1 <= PL_MAX_REF ? p : NULL;
+		p += len;
+	}
+	v[n] = NULL;
+	return (const char **)v;
+}
+
 static inline void pl_emit(shenli_emitter *e, shenli_emit_fn emit,
                            const char *standard, shenli_severity sev,
                            const char *code, const char *msg,

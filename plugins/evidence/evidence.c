@@ -56,6 +56,7 @@
 #define MAX_USE_NEEDS 8 /* what a stated use needs proved */
 #define MAX_MARKERS 16
 #define MAX_NOT_MARKERS 32
+#define MAX_SPLIT_WORDS 32
 #define USE_QUOTE 150 /* bytes of a use quoted from a summary */
 /* Up to this many evidence items a case is searched linearly (no
  * allocation); above it a sorted index is built for the case. */
@@ -93,6 +94,8 @@ struct state {
 	const char *self[PL_MAX_LIST], *flow_kinds[PL_MAX_LIST],
 	    *flow_tags[PL_MAX_LIST], *identity[PL_MAX_LIST];
 	size_t n_self, n_flow_kinds, n_flow_tags, n_identity;
+	/* the refs naming the identity documents, "doc:KIND" (pl_doc_refs) */
+	const char **identity_ref;
 	int flow_untagged;   /* an untagged item of flow_kinds counts */
 	const char *flow_zh; /* optional name of money-flow evidence */
 	int has_kind;        /* in_kind rules given: goods are judged apart */
@@ -104,6 +107,10 @@ struct state {
 	 * inside one of them is not one */
 	const char *not_markers[MAX_NOT_MARKERS];
 	size_t n_not_markers;
+	/* words that end inside a not_marker, which is then not there: 经费
+	 * in 经费用以 is 经费 + 用以 (a use), not 经 + 费用以 */
+	const char *split_words[MAX_SPLIT_WORDS];
+	size_t n_split_words;
 	struct use_need use[MAX_USE_NEEDS];
 	size_t n_use;
 	shenli_severity use_sev;
@@ -122,6 +129,7 @@ static void ev_close(void *p)
 	if (!s)
 		return;
 	pl_vocab_free(&s->vocab);
+	free(s->identity_ref);
 	free(s->first);
 	free(s->count);
 	free(s->needs);
@@ -245,6 +253,8 @@ static int load_use(struct state *s, json_t *er)
 	             &s->n_markers) ||
 	    pl_codes(json_object_get(o, "not_markers"), 1, s->not_markers,
 	             MAX_NOT_MARKERS, &s->n_not_markers) ||
+	    pl_codes(json_object_get(o, "split_words"), 1, s->split_words,
+	             MAX_SPLIT_WORDS, &s->n_split_words) ||
 	    !json_is_array(needs) || !json_array_size(needs) ||
 	    json_array_size(needs) > MAX_USE_NEEDS || !sev ||
 	    pl_severity(sev, &s->use_sev) ||
@@ -290,7 +300,8 @@ static void *ev_open(const char *rules, size_t len)
 	    pl_names_load(s->root, "evidence_kinds", &s->kinds) ||
 	    pl_names_load(s->root, "documents", &s->docs) || load_needs(s) ||
 	    pl_bool(mf, "untagged", &s->flow_untagged) || load_in_kind(s, er) ||
-	    load_use(s, er))
+	    load_use(s, er) ||
+	    !(s->identity_ref = pl_doc_refs(s->identity, s->n_identity)))
 		goto fail;
 	json_t *zh = json_object_get(mf, "zh");
 	if (zh && !(s->flow_zh = pl_str(zh, PL_MAX_TEXT)))
@@ -382,11 +393,28 @@ static int is_goods(const struct match *m, const shenli_evidence *ev)
 	       !has_tag(ev, m->exclude, m->n_exclude);
 }
 
+/* Whether a split word of text starts before q and ends after it: the
+ * not_marker at q is then not a word of the text (the 费用以 of 经费用以,
+ * where 经费 ends inside it). */
+static int split_at(const struct state *s, const char *text, const char *q)
+{
+	for (size_t i = 0; i < s->n_split_words; i++) {
+		const char *w = s->split_words[i];
+		size_t wl = strlen(w);
+		const char *r = (size_t)(q - text) >= wl ? q - wl + 1 : text;
+		for (; r < q; r++)
+			if (!strncmp(r, w, wl))
+				return 1;
+	}
+	return 0;
+}
+
 /* Whether the mlen bytes at p of text lie inside one of the not_markers
- * (the "用来" of "费用来源"). Only the few bytes before p can start such a
- * word, so only they are tried: a summary of many markers costs no more
- * than its length times the words' (a match starts on a character
- * boundary: a UTF-8 lead byte never equals a continuation byte). */
+ * (the "用来" of "费用来源") that no split word cuts (经费用以 states a
+ * use: 经费 + 用以). Only the few bytes before p can start such a word, so
+ * only they are tried: a summary of many markers costs no more than its
+ * length times the words' (a match starts on a character boundary: a
+ * UTF-8 lead byte never equals a continuation byte). */
 static int not_a_marker(const struct state *s, const char *text, const char *p,
                         size_t mlen)
 {
@@ -398,7 +426,7 @@ static int not_a_marker(const struct state *s, const char *text, const char *p,
 		size_t back = wl - mlen;
 		const char *q = (size_t)(p - text) > back ? p - back : text;
 		for (; q <= p; q++)
-			if (!strncmp(q, w, wl))
+			if (!strncmp(q, w, wl) && !split_at(s, text, q))
 				return 1;
 	}
 	return 0;
@@ -636,7 +664,7 @@ static void no_identity(struct ctx *x)
 	pl_buf m, o;
 	pl_refs r = {.n = 0};
 	for (size_t i = 0; i < s->n_identity; i++)
-		pl_ref(&r, s->identity[i]);
+		pl_ref(&r, s->identity_ref[i]);
 	pl_buf_init(&m, x->msg, sizeof x->msg);
 	pl_printf(&m, "卷宗缺少%s的", subject_name(x->c));
 	for (size_t i = 0; i < s->n_identity; i++)

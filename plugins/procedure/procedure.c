@@ -46,6 +46,10 @@
  *     wrong date or a fact outside this file.
  * Dates that do not parse are skipped, never guessed (the dossier parser
  * has already refused invalid ones).
+ *
+ * A finding about a document refers to it as "doc:KIND" (pl_doc_refs), as
+ * an outline item does: the report and the outline name it by its name in
+ * the rules.
  */
 #include "../common.h"
 
@@ -56,6 +60,8 @@ struct state {
 	const char *required[PL_MAX_LIST], *chain[MAX_CHAIN];
 	size_t n_required, n_chain;
 	size_t transfer, after; /* indexes into chain */
+	/* the refs naming those documents, "doc:KIND" (pl_doc_refs) */
+	const char **required_ref, **chain_ref;
 	pl_names docs;
 };
 
@@ -69,6 +75,8 @@ static void pr_close(void *p)
 	struct state *s = p;
 	if (!s)
 		return;
+	free(s->required_ref);
+	free(s->chain_ref);
 	json_decref(s->root);
 	free(s);
 }
@@ -94,7 +102,9 @@ static void *pr_open(const char *rules, size_t len)
 	             PL_MAX_LIST, &s->n_required) ||
 	    pl_codes(json_object_get(pc, "chain"), 0, s->chain, MAX_CHAIN,
 	             &s->n_chain) ||
-	    s->n_chain < 2 || pl_names_load(s->root, "documents", &s->docs))
+	    s->n_chain < 2 || pl_names_load(s->root, "documents", &s->docs) ||
+	    !(s->required_ref = pl_doc_refs(s->required, s->n_required)) ||
+	    !(s->chain_ref = pl_doc_refs(s->chain, s->n_chain)))
 		goto fail;
 	long t = chain_index(
 	    s, json_string_value(json_object_get(pc, "transfer_document")));
@@ -141,7 +151,7 @@ static void missing(struct ctx *x)
 		if (found)
 			continue;
 		pl_refs r = {.n = 0};
-		pl_ref(&r, s->required[k]);
+		pl_ref(&r, s->required_ref[k]);
 		pl_buf m, o;
 		pl_buf_init(&m, x->msg, sizeof x->msg);
 		pl_printf(&m, "移送材料缺少%s", doc_zh(x, s->required[k]));
@@ -158,8 +168,8 @@ static void order(struct ctx *x, const char *code, size_t later, size_t earlier)
 	const struct state *s = x->s;
 	const char *a = s->chain[later], *b = s->chain[earlier];
 	pl_refs r = {.n = 0};
-	pl_ref(&r, a);
-	pl_ref(&r, b);
+	pl_ref(&r, s->chain_ref[later]);
+	pl_ref(&r, s->chain_ref[earlier]);
 	pl_buf m, o;
 	pl_buf_init(&m, x->msg, sizeof x->msg);
 	char d1[PL_ZH_DATE_LEN], d2[PL_ZH_DATE_LEN];
@@ -264,7 +274,7 @@ static void times(struct ctx *x)
 	long on = pl_date(c->transferred_on), form = x->date[s->transfer];
 	if (on >= 0 && form >= 0 && on != form) {
 		pl_refs r = {.n = 0};
-		pl_ref(&r, s->chain[s->transfer]);
+		pl_ref(&r, s->chain_ref[s->transfer]);
 		pl_buf_init(&m, x->msg, sizeof x->msg);
 		pl_printf(&m, "移送日期（%s）与%s的日期（%s）不一致",
 		          pl_zh_date(d1, c->transferred_on),

@@ -149,6 +149,18 @@ if command -v pdftotext >/dev/null; then
 		'pdftotext "$1" - | grep -qF "<b>new_code</b>|*x*"' _ "$T/circ.pdf"
 fi
 
+# ---- prior sanctions: 诫勉 is shown, not called nor counted a 处分 ----
+# (the classification check's prior_not_a_sanction; several_sanctions: 2)
+mk PRI-1 31400 'd["subject"]["prior_sanctions"] = [{"system": "party", "level": "警告", "decided_on": "2020-01-01"}, {"system": "party", "level": "诫勉", "decided_on": "2022-01-01"}]'
+mk PRI-2 31400 'd["subject"]["prior_sanctions"] = [{"system": "party", "level": "警告", "decided_on": "2020-01-01"}, {"system": "gov", "level": "记过", "decided_on": "2022-01-01"}]'
+for id in PRI-1 PRI-2; do expect_rc 0 as lead case import "$T/$id.json"; done
+expect_rc 0 as lead report PRI-1 --format md
+check "report: 诫勉 is not called a 处分" grep -qF "2022年1月1日受诫勉（不属党纪处分或政务处分）" "$OUT"
+check "report: a 处分 is still one" grep -qF "2020年1月1日受党纪警告处分" "$OUT"
+check "report: one sanction and a 诫勉 are not several" sh -c '! grep -q 多次处分 "$1"' - "$OUT"
+expect_rc 0 as lead report PRI-2 --format md
+check "report: two sanctions are several" grep -q "受过多次处分.*（共二次）" "$OUT"
+
 # ---- and the log still verifies ----
 expect_rc 0 as aud audit verify
 finish
