@@ -3,6 +3,7 @@
 
 #include <cairo-pdf.h>
 #include <fontconfig/fontconfig.h>
+#include <limits.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,12 +64,31 @@ typedef struct {
 	PangoContext *ctx;
 	face f[R_N];
 	double y;
+	double top; /* where this page's text begins: Y0, or under a
+	               repeated table header */
 	int page;
 	/* the current table's header, repeated on each page */
 	cbox *hdr;
 	int nhdr;
+	/* a table's header was just drawn: the row under it is split rather
+	 * than moved, so that the header never ends a page */
+	int after_hdr;
+	/* The body's units (a line of a heading or paragraph, a piece of a
+	 * table row), counted as they are drawn, so that the 落款 can take
+	 * the body's last lines with it (closing()). */
+	int counting;
+	int keep;      /* the units drawn now must stay with the next */
+	long nunits;   /* units drawn so far */
+	long brk;      /* a new page before this unit (-1: none) */
+	long want;     /* the break the 落款 asks for (-1: none) */
+	unsigned char *unit;
+	size_t ucap;
 	int oom;
 } pdf;
+
+/* what is known of a unit */
+#define U_KEEP 1 /* a heading's or a table header's: stays with the next */
+#define U_TOP 2  /* the first on its page */
 
 static const sl_doc_field FONT_FIELD[R_N] = {
     SL_DOC_FONT_XBS, SL_DOC_FONT_FANGSONG, SL_DOC_FONT_HEI, SL_DOC_FONT_KAI,
@@ -269,6 +289,7 @@ static void new_page(pdf *p)
 	cairo_show_page(p->cr);
 	p->page++;
 	p->y = Y0;
+	p->top = Y0;
 }
 
 /* ---- rows of cells ------------------------------------------------------ */
@@ -297,20 +318,127 @@ static void repeat_header(pdf *p)
 	if (!p->hdr)
 		return;
 	cbox *h = p->hdr;
-	p->hdr = NULL; /* drawing the header must not repeat it */
+	int counting = p->counting, keep = p->keep;
+	p->hdr = NULL;    /* drawing the header must not repeat it */
+	p->counting = 0;  /* nor count as the body's: it is no line of it */
 	for (int i = 0; i < p->nhdr; i++)
 		h[i].at = 0;
 	flow(p, h, p->nhdr, 1, 0);
 	p->hdr = h;
+	p->counting = counting;
+	p->keep = keep;
+	p->top = p->y;
+	p->after_hdr = 1;
+}
+
+/* A unit of the body was drawn at y: note whether it must stay with the
+ * next and whether it begins its page. */
+static void unit(pdf *p, double y)
+{
+	if (!p->counting)
+		return;
+	if ((size_t)p->nunits == p->ucap) {
+		size_t cap = p->ucap ? 2 * p->ucap : 256;
+		unsigned char *u = realloc(p->unit, cap);
+		if (!u) {
+			p->oom = 1;
+			return;
+		}
+		p->unit = u;
+		p->ucap = cap;
+	}
+	p->unit[p->nunits++] = (unsigned char)((p->keep ? U_KEEP : 0) |
+	                                       (y <= p->top + 0.01 ? U_TOP : 0));
+}
+
+/* The break the 落款 asked for is due before the next unit: 1 if a new
+ * page is to begin (it is spent either way). */
+static int forced(pdf *p)
+{
+	if (!p->counting || p->brk < 0 || p->nunits != p->brk)
+		return 0;
+	p->brk = -1;
+	return p->y > p->top + 0.01;
+}
+
+/* How many lines of a paragraph or heading may be drawn before the break
+ * the 落款 asked for; LONG_MAX if none is due. */
+static long lines_before_break(const pdf *p)
+{
+	return p->counting && p->brk > p->nunits ? p->brk - p->nunits
+	                                         : LONG_MAX;
+}
+
+/* The rest of every cell, here, need high. */
+static void draw_whole(pdf *p, cbox *c, int n, int table, int red,
+                       double need)
+{
+	double pad = table ? PAD : 0;
+	for (int i = 0; i < n; i++) {
+		double top = p->y + pad;
+		for (int k = c[i].at; k < c[i].n; k++) {
+			if (!table)
+				unit(p, top);
+			draw_line(p, &c[i], &c[i].ln[k], top, red);
+			top += c[i].ln[k].pitch;
+		}
+		c[i].at = c[i].n;
+	}
+	if (table) {
+		unit(p, p->y);
+		borders(p, c, n, p->y, need);
+	}
+	p->y += need;
+	p->after_hdr = 0;
+}
+
+/* Of each cell as many lines as fit in avail (and at most cap of a
+ * paragraph's); 0 if none did. */
+static int draw_part(pdf *p, cbox *c, int n, int table, int red, double avail,
+                     long cap)
+{
+	double pad = table ? PAD : 0, used = 0;
+	int any = 0;
+	for (int i = 0; i < n; i++) {
+		double top = p->y + pad, h = 0;
+		int k = c[i].at;
+		while (k < c[i].n && k - c[i].at < cap &&
+		       h + c[i].ln[k].pitch + 2 * pad <= avail + 0.01) {
+			if (!table)
+				unit(p, top + h);
+			draw_line(p, &c[i], &c[i].ln[k], top + h, red);
+			h += c[i].ln[k].pitch;
+			k++;
+		}
+		any |= k > c[i].at;
+		c[i].at = k;
+		if (h + 2 * pad > used)
+			used = h + 2 * pad;
+	}
+	if (any && table) {
+		unit(p, p->y);
+		borders(p, c, n, p->y, used);
+	}
+	if (any) {
+		p->y += used;
+		p->after_hdr = 0;
+	}
+	return any;
 }
 
 /* Draw a row of cells from the current y: whole if it fits; else, for a
- * table row that would fit on a page of its own, on the next page; else
- * as many lines as fit here and the rest on the next pages. */
+ * table row that would fit on a page of its own and is not the first
+ * under its header, on the next page; else as many lines as fit here and
+ * the rest on the next pages. A break the 落款 asked for comes first. */
 static void flow(pdf *p, cbox *c, int n, int table, int red)
 {
 	double pad = table ? PAD : 0;
 	for (;;) {
+		if (forced(p)) {
+			new_page(p);
+			repeat_header(p);
+			continue;
+		}
 		double need = 0;
 		for (int i = 0; i < n; i++) {
 			double h = rest_of(&c[i]) + 2 * pad;
@@ -318,49 +446,18 @@ static void flow(pdf *p, cbox *c, int n, int table, int red)
 				need = h;
 		}
 		double avail = BOTTOM - p->y;
-		if (need <= avail + 0.01) {
-			for (int i = 0; i < n; i++) {
-				double top = p->y + pad;
-				for (int k = c[i].at; k < c[i].n; k++) {
-					draw_line(p, &c[i], &c[i].ln[k], top,
-					          red);
-					top += c[i].ln[k].pitch;
-				}
-				c[i].at = c[i].n;
-			}
-			if (table)
-				borders(p, c, n, p->y, need);
-			p->y += need;
+		long cap = table ? LONG_MAX : lines_before_break(p);
+		if (need <= avail + 0.01 && cap >= c[0].n - c[0].at) {
+			draw_whole(p, c, n, table, red, need);
 			return;
 		}
-		int at_top =
-		    p->y <= Y0 + 0.01 ||
-		    (p->hdr && p->y <= Y0 + P * 3); /* under a header */
-		if (table && need <= H - P * 3 && !at_top) {
+		int fresh = p->y <= p->top + 0.01;
+		if (table && need <= H - P * 3 && !fresh && !p->after_hdr) {
 			new_page(p);
 			repeat_header(p);
 			continue;
 		}
-		/* split: each cell as many of its lines as fit */
-		int any = 0;
-		double used = 0;
-		for (int i = 0; i < n; i++) {
-			double top = p->y + pad, h = 0;
-			int k = c[i].at;
-			while (k < c[i].n &&
-			       h + c[i].ln[k].pitch + 2 * pad <= avail + 0.01) {
-				draw_line(p, &c[i], &c[i].ln[k], top + h, red);
-				h += c[i].ln[k].pitch;
-				k++;
-			}
-			any |= k > c[i].at;
-			c[i].at = k;
-			if (h + 2 * pad > used)
-				used = h + 2 * pad;
-		}
-		if (any && table)
-			borders(p, c, n, p->y, used);
-		if (!any && at_top) {
+		if (!draw_part(p, c, n, table, red, avail, cap) && fresh) {
 			/* a line taller than a page: drop it rather than loop
 			 */
 			for (int i = 0; i < n; i++)
@@ -420,8 +517,14 @@ static void cell_block(pdf *p, size_t ci, const style *st, double x, double w)
 
 /* ---- tables ------------------------------------------------------------- */
 
+static const style S_TBODY = {R_FANGSONG, TABLE, TP, 0, PANGO_ALIGN_LEFT,
+                              0,          0,     0};
+static const style S_THEAD = {R_HEI, TABLE, TP, 0, PANGO_ALIGN_CENTER,
+                              0,     0,     0};
+
 static void end_table(pdf *p)
 {
+	p->after_hdr = 0;
 	if (!p->hdr)
 		return;
 	for (int i = 0; i < p->nhdr; i++)
@@ -462,36 +565,55 @@ static int row_boxes(pdf *p, const sl_dblock *b, const style *st, cbox **out)
 	return (int)t->ncols;
 }
 
-static void table_row(pdf *p, const sl_dblock *b)
+static void free_row(cbox *c, int n)
 {
-	static const style body = {R_FANGSONG,       TABLE, TP, 0,
-	                           PANGO_ALIGN_LEFT, 0,     0,  0};
-	static const style head = {R_HEI, TABLE, TP, 0, PANGO_ALIGN_CENTER,
-	                           0,     0,     0};
+	for (int i = 0; i < n; i++)
+		cbox_free(&c[i]);
+	free(c);
+}
+
+/* The height of a table row, borders and padding included; *first that
+ * of its first line (of its tallest first line) alone. */
+static double row_height(pdf *p, const sl_dblock *b, double *first)
+{
+	cbox *c;
+	int n = row_boxes(p, b, b->header ? &S_THEAD : &S_TBODY, &c);
+	double h = 0, f = 0;
+	for (int i = 0; i < n; i++) {
+		if (rest_of(&c[i]) > h)
+			h = rest_of(&c[i]);
+		if (c[i].n && c[i].ln[0].pitch > f)
+			f = c[i].ln[0].pitch;
+	}
+	if (n > 0)
+		free_row(c, n);
+	*first = f + 2 * PAD;
+	return h + 2 * PAD;
+}
+
+static void table_row(pdf *p, const sl_dblock *b, double keep)
+{
 	cbox *c;
 	int n;
 	if (b->header) {
 		end_table(p);
-		if ((n = row_boxes(p, b, &head, &c)) < 0)
+		if ((n = row_boxes(p, b, &S_THEAD, &c)) < 0)
 			return;
-		/* the header and a line of the first row stay together */
-		double need = 0;
-		for (int i = 0; i < n; i++)
-			if (rest_of(&c[i]) > need)
-				need = rest_of(&c[i]);
-		if (BOTTOM - p->y < need + 2 * PAD + TP * 2 + 2 * PAD)
+		/* the header and what must stay with it (keep_need) */
+		if (p->y > p->top + 0.01 && BOTTOM - p->y < keep - 0.01)
 			new_page(p);
+		p->keep = 1;
 		flow(p, c, n, 1, 0);
+		p->keep = 0;
 		p->hdr = c;
 		p->nhdr = n;
+		p->after_hdr = 1;
 		return;
 	}
-	if ((n = row_boxes(p, b, &body, &c)) < 0)
+	if ((n = row_boxes(p, b, &S_TBODY, &c)) < 0)
 		return;
 	flow(p, c, n, 1, 0);
-	for (int i = 0; i < n; i++)
-		cbox_free(&c[i]);
-	free(c);
+	free_row(c, n);
 }
 
 /* ---- the frame ---------------------------------------------------------- */
@@ -578,27 +700,93 @@ static void head(pdf *p)
 	}
 }
 
-static void body_block(pdf *p, const sl_dblock *b)
+/* The style of a heading or a paragraph. */
+static style block_style(const sl_dblock *b)
 {
 	style st = S_BODY;
 	st.letter = letter_body();
+	if (b->kind == SL_BLK_PARA)
+		return st;
+	st.role = b->kind == SL_BLK_H1   ? R_HEI
+	          : b->kind == SL_BLK_H2 ? R_KAI
+	                                 : R_FANGSONG;
+	st.justify = 0;
+	return st;
+}
+
+/* The height of cell ci in st across the 版心; *first that of its first
+ * line alone. */
+static double cell_height(pdf *p, size_t ci, const style *st, double *first)
+{
+	cbox c = {0};
+	double h = 0;
+	*first = 0;
+	c.lay = cell_layout(p, ci, st, W);
+	if (!lines_of(p, &c, st)) {
+		h = rest_of(&c);
+		if (c.n)
+			*first = c.ln[0].pitch;
+	}
+	cbox_free(&c);
+	return h;
+}
+
+/* How much room block i (a heading or a table's header) needs at the foot
+ * of a page: itself, the headings that follow it, and the first line of
+ * the paragraph after them, or a table's header with its first row (its
+ * first line only if the row is a third of a page or taller). A table of
+ * a header alone keeps it with what follows the table. */
+static double keep_need(pdf *p, size_t i)
+{
+	size_t n = sl_doc_nblocks(p->d);
+	double h = 0, first;
+	for (; i < n; i++) {
+		const sl_dblock *b = sl_doc_block_at(p->d, i);
+		style st = block_style(b);
+		switch (b->kind) {
+		case SL_BLK_H1:
+		case SL_BLK_H2:
+		case SL_BLK_H3: h += cell_height(p, b->first, &st, &first); break;
+		case SL_BLK_PARA:
+			cell_height(p, b->first, &st, &first);
+			return h + first;
+		case SL_BLK_ROW: {
+			double rh = row_height(p, b, &first);
+			if (!b->header)
+				return h + (rh <= H / 3 ? rh : first);
+			h += rh;
+			const sl_dblock *nx =
+			    i + 1 < n ? sl_doc_block_at(p->d, i + 1) : NULL;
+			if (!nx || nx->kind != SL_BLK_ROW || nx->header)
+				h += P * 0.3; /* end_table()'s space */
+			break;
+		}
+		case SL_BLK_ANNEX: return h;
+		}
+	}
+	return h;
+}
+
+static void body_block(pdf *p, size_t i)
+{
+	const sl_dblock *b = sl_doc_block_at(p->d, i);
+	style st = block_style(b);
 	if (b->kind != SL_BLK_ROW)
 		end_table(p);
 	switch (b->kind) {
 	case SL_BLK_H1:
 	case SL_BLK_H2:
 	case SL_BLK_H3:
-		st.role = b->kind == SL_BLK_H1   ? R_HEI
-		          : b->kind == SL_BLK_H2 ? R_KAI
-		                                 : R_FANGSONG;
-		st.justify = 0;
-		/* a heading stays with a line of what follows */
-		if (BOTTOM - p->y < 2 * P)
+		/* a heading stays with what must follow it (keep_need); a
+		 * heading taller than a page goes where it is */
+		if (p->y > p->top + 0.01 && BOTTOM - p->y < keep_need(p, i) - 0.01)
 			new_page(p);
+		p->keep = 1;
 		cell_block(p, b->first, &st, X0, W);
+		p->keep = 0;
 		break;
 	case SL_BLK_PARA: cell_block(p, b->first, &st, X0, W); break;
-	case SL_BLK_ROW: table_row(p, b); break;
+	case SL_BLK_ROW: table_row(p, b, b->header ? keep_need(p, i) : 0); break;
 	case SL_BLK_ANNEX: {
 		/* 另面编排: "附件N" on the first line, the title on the third
 		 */
@@ -621,6 +809,48 @@ static void body_block(pdf *p, const sl_dblock *b)
 	}
 }
 
+/* The line of annex k of na in the 附件说明, in st, ready to flow: a name
+ * too long for its line goes on under its own first character (GB/T 9704
+ * 7.3.4), not under "附件：". */
+static int annex_line(pdf *p, size_t k, size_t na, const style *st, cbox *c)
+{
+	char *t = sl_doc_annex_title(p->d, (int)k);
+	char *pre = na == 1 ? g_strdup("附件：")
+	                    : g_strdup_printf("%s%zu．", k == 1 ? "附件：" : "", k);
+	char *line = g_strconcat(pre, t ? t : "", NULL);
+	/* later names line up with the first after "附件：" */
+	c->x = X0 + 2 * CH + (k > 1 ? 3 * CH : 0);
+	c->w = X0 + W - c->x;
+	c->lay = layout(p, line, strlen(line), NULL, 0, 0, st, c->w);
+	/* the name's first character, where the first line puts it: the
+	 * lines after it hang from there (pango: a negative indent) */
+	PangoRectangle at;
+	pango_layout_index_to_pos(c->lay, (int)strlen(pre), &at);
+	if (at.x > 0 && at.x < (int)(c->w / 2 * PANGO_SCALE))
+		pango_layout_set_indent(c->lay, -at.x);
+	g_free(line);
+	g_free(pre);
+	free(t);
+	return lines_of(p, c, st);
+}
+
+/* The 落款 (署名 and 成文日期) must not stand alone on a page (GB/T 9704
+ * 7.3.5): if what is left of this page cannot hold the 附件说明 and the
+ * 落款 (tail high), ask for the body to break two units earlier (and
+ * before any heading or table header those would leave at the foot of
+ * the page), so that its last lines go to the new page with them. */
+static void keep_tail(pdf *p, double tail)
+{
+	if (p->y + tail <= BOTTOM + 0.01 || p->nunits < 2 || tail > H - 2 * P)
+		return;
+	long b = p->nunits - 2;
+	while (b > 0 && (p->unit[b - 1] & U_KEEP))
+		b--;
+	/* nothing of the body before it, or it begins its page already */
+	if (b > 0 && !(p->unit[b] & U_TOP))
+		p->want = b;
+}
+
 /* 附件说明, 发文机关署名 and 成文日期 (GB/T 9704 7.3.4, 7.3.5.2), 附注. */
 static void closing(pdf *p)
 {
@@ -630,25 +860,29 @@ static void closing(pdf *p)
 	st.indent = 0;
 	st.justify = 0;
 	size_t na = sl_doc_nannexes(d);
-	if (na) {
-		p->y += P;
-		for (size_t k = 1; k <= na; k++) {
-			char *t = sl_doc_annex_title(d, (int)k);
-			char *line =
-			    na == 1 ? g_strdup_printf("附件：%s", t ? t : "")
-			            : g_strdup_printf("%s%zu．%s",
-			                              k == 1 ? "附件：" : "", k,
-			                              t ? t : "");
-			/* later names line up with the first after "附件：" */
-			double x = X0 + 2 * CH + (k > 1 ? 3 * CH : 0);
-			text_block(p, line, strlen(line), NULL, 0, 0, &st, x,
-			           X0 + W - x);
-			g_free(line);
-			free(t);
-		}
-	}
 	const char *signer = sl_doc_get(d, SL_DOC_SIGNER);
 	const char *date = sl_doc_get(d, SL_DOC_DATE);
+	cbox *an = na ? calloc(na, sizeof *an) : NULL;
+	if (na && !an) {
+		p->oom = 1;
+		return;
+	}
+	double tail = 0;
+	for (size_t k = 1; k <= na; k++)
+		if (!annex_line(p, k, na, &st, &an[k - 1]))
+			tail += rest_of(&an[k - 1]);
+	tail += (na ? P : 0) + (*signer || *date ? P : 0) + (*signer ? P : 0) +
+	        (*date ? P : 0);
+	keep_tail(p, tail);
+	p->counting = 0;
+	if (na)
+		p->y += P;
+	for (size_t k = 0; k < na; k++) {
+		if (an[k].ln)
+			flow(p, &an[k], 1, 0, 0);
+		cbox_free(&an[k]);
+	}
+	free(an);
 	if (*signer || *date) {
 		p->y += P;
 		if (BOTTOM - p->y < 2 * P)

@@ -208,8 +208,9 @@ static inline long long pl_fen(double yuan)
 		if (*p >= '0' && *p <= '9') {
 			if (nd < (int)sizeof dig)
 				dig[nd++] = *p;
-		} else if (*p != '+') {
-			point = nd; /* the decimal point (or a locale's comma) */
+		} else {
+			/* the decimal point (or a locale's comma) */
+			point = nd;
 		}
 	}
 	if (point < 0)

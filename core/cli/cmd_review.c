@@ -534,6 +534,20 @@ static const char *source_text(const char *src)
 		return "组长";
 	if (!strcmp(src, "carried"))
 		return "上次退回未补查项";
+	/* "CHECK/CODE": the check in words where it is one of the built-in
+	 * three; the code stays, as --from-finding takes it */
+	static const char *const checks[][2] = {
+	    {"evidence", "证据检查"},
+	    {"classification", "定性量纪检查"},
+	    {"procedure", "程序检查"}};
+	const char *slash = strchr(src, '/');
+	for (size_t i = 0; slash && i < sizeof checks / sizeof *checks; i++)
+		if ((size_t)(slash - src) == strlen(checks[i][0]) &&
+		    !strncmp(src, checks[i][0], (size_t)(slash - src))) {
+			snprintf(buf, sizeof buf, "审查发现（%s：%s）",
+			         checks[i][1], slash + 1);
+			return buf;
+		}
 	snprintf(buf, sizeof buf, "审查发现 %s", src);
 	return buf;
 }
@@ -548,7 +562,9 @@ static const char *item_refs_text(const sl_outline_item *it, const json_t *docs)
 		const char *r = it->refs[i] ? it->refs[i] : "",
 		           *zh = standard_zh(r);
 		const char *pre = "", *post = zh != r ? "问题" : "";
-		if (!strncmp(r, "doc:", 4)) {
+		if (!strcmp(r, "subject")) {
+			zh = "被审查调查人"; /* as the return letter says */
+		} else if (!strncmp(r, "doc:", 4)) {
 			const char *n =
 			    json_string_value(json_object_get(docs, r + 4));
 			pre = "材料：";

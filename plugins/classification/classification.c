@@ -64,8 +64,8 @@
  *   each violation: the range of its amount band (amounts of its facts
  *   added up, each rounded to the fen and added exactly so that a sum
  *   equal to a band's "from" reaches it: a dossier merges repeats of one
- *   violation; the value of goods counts as money) or, for facts without an amount, its "levels"
- *   range;
+ *   violation; the value of goods counts as money) or, for facts without
+ *   an amount, its "levels" range;
  *   the case: the heaviest violation, raised by merge_raise when two or more
  *   violations each deserve a sanction (合并处理), then by prior_raise when
  *   the subject has prior sanctions (any: the view does not say whether a

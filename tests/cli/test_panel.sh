@@ -42,7 +42,10 @@ expect_rc 0 as lead review return "$C" --kind supplement --dry-run --json \
 check "the dry run numbers the items and names each one's source" pyjson \
 	"[i['no'] for i in d['items']] == [1, 2, 3] and d['items'][0]['source'].endswith('/$CODE') and d['items'][1]['source'] == 'leader' and d['items'][1]['refs'] == ['doc:identity'] and d['dry_run']" "$OUT"
 expect_rc 0 as lead review return "$C" --kind supplement --dry-run --from-finding "$CODE"
-check "the dry run is shown in Chinese with its sources" grep -q "来源：审查发现" "$OUT"
+check "the dry run is shown in Chinese with its sources" grep -q "来源：审查发现（[^（）a-z]*检查：$CODE）" "$OUT"
+expect_rc 0 as lead review return "$C" --kind supplement --dry-run --no-findings \
+	--item "核实被审查调查人的身份" --ref subject
+check "the subject as a ref is named in Chinese, not 'subject'" grep -q "涉及：被审查调查人 " "$OUT"
 check "a dry run writes nothing" test "$(as lead audit head)" = "$H0"
 expect_rc 0 as lead case show "$C" --json
 check "a dry run leaves the case in review" pyjson "d['state'] == 'in_review'" "$OUT"
