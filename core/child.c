@@ -291,6 +291,19 @@ void sl_child_how(int status, char *out, size_t cap)
 	}
 }
 
+void sl_child_how_said(int status, char *out, size_t cap)
+{
+	if (status != -1 && WIFSIGNALED(status)) {
+		const char *abbr = sigabbrev_np(WTERMSIG(status));
+		snprintf(out, cap, _("killed by signal %d (SIG%s)"),
+		         WTERMSIG(status), abbr ? abbr : "?");
+	} else if (status != -1 && WIFEXITED(status)) {
+		snprintf(out, cap, _("exit status %d"), WEXITSTATUS(status));
+	} else {
+		snprintf(out, cap, "%s", _("status unknown"));
+	}
+}
+
 void sl_child_sigpipe_block(sl_child_sigpipe *g)
 {
 	sigset_t pipe_set, pending;

@@ -58,6 +58,9 @@ int sl_child_wait(int fd, short events, int64_t deadline, short *got);
 
 /* How a child ended, for the panel (Chinese: a finding's words). */
 void sl_child_how(int status, char *out, size_t cap);
+/* The same in the user's language, for an error message (sl_child_how's
+ * Chinese is for findings, which are Chinese in every locale). */
+void sl_child_how_said(int status, char *out, size_t cap);
 
 /* The monotonic clock in ns, and the milliseconds left to a deadline on
  * it (0 once passed) for poll(). */

@@ -288,3 +288,9 @@ int sl_file_exists(const char *path)
 	struct stat st;
 	return lstat(path, &st) == 0;
 }
+
+int sl_errno_is_resource(int e)
+{
+	return e == EMFILE || e == ENFILE || e == ENOMEM || e == EIO ||
+	       e == EINTR || e == EAGAIN || e == ENOBUFS;
+}

@@ -34,5 +34,8 @@ sl_rc sl_file_shred_leftover(const char *gone);
 /* mkdir -p for one level, mode; OK if it exists as a directory we own. */
 sl_rc sl_dir_ensure(const char *path, mode_t mode);
 int sl_file_exists(const char *path);
+/* 1 if errno value e says the machine ran short (descriptors, memory, a
+ * limit, an I/O error) rather than anything about the file itself. */
+int sl_errno_is_resource(int e);
 
 #endif

@@ -1,6 +1,7 @@
 /* plugin_host.c - verified loading of review plugins. See plugin_host.h. */
 #define _GNU_SOURCE
 #include "plugin_host.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,8 +51,11 @@ static sl_rc sealed_copy(const char *path, const sl_manifest *m, int *memfd)
 	const char *kind = sl_pkg_kind_said(m->kind);
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return sl_error(SL_EINTEGRITY, _("%s %s: %s: %s"), kind,
-		                m->name, path, strerror(errno));
+		/* the machine short of descriptors or memory is no sign of a
+		 * changed file: a system error, and no refusal in the log */
+		return sl_error(
+		    sl_errno_is_resource(errno) ? SL_ESYS : SL_EINTEGRITY,
+		    _("%s %s: %s: %s"), kind, m->name, path, strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    st.st_uid != geteuid() || (st.st_mode & 022)) {

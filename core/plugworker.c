@@ -684,12 +684,20 @@ static sl_rc spawn_once(sl_plugrun *r, size_t *refused)
 				return SL_OK;
 			/* loaded, then could not confine itself: nothing
 			 * runs unconfined */
-			sl_plug_outcome o;
-			ended(r, k, &o);
+			char how[128];
+			if (k == PW_DEAD)
+				sl_child_how_said(stop(r, 0), how, sizeof how);
+			else
+				snprintf(how, sizeof how, "%s",
+				         k == PW_TIMEOUT
+				             ? _("it did not answer")
+				             : _("it answered nonsense"));
+			if (k != PW_DEAD)
+				stop(r, 1);
 			return sl_error(SL_ESYS,
 			                _("the plugin worker could not confine "
 			                  "itself (%s)"),
-			                o.how);
+			                how);
 		}
 		if (k == PW_SYS) {
 			stop(r, 1);

@@ -231,6 +231,24 @@ static sl_rc key_db(sqlite3 *db, const uint8_t key[SL_KEY_LEN])
 	return SL_OK;
 }
 
+sl_rc sl_store_path_fits(const char *path)
+{
+	sqlite3_vfs *v = sqlite3_vfs_find(NULL);
+	size_t max = (size_t)(v ? v->mxPathname : 512), len = strlen(path);
+	char cwd[PATH_MAX];
+	if (path[0] != '/' && getcwd(cwd, sizeof cwd))
+		len += strlen(cwd) + 1;
+	/* the reason first: a path that long would fill the message */
+	if (len + sizeof "-journal" - 1 > max)
+		return sl_error(
+		    SL_EINPUT,
+		    _("the store's path is %zu bytes long, and the "
+		      "store can be opened only at a path of at most "
+		      "%zu bytes: choose a shorter one"),
+		    len, max - (sizeof "-journal" - 1));
+	return SL_OK;
+}
+
 sl_rc sl_store_open_db(const char *path, const uint8_t key[SL_KEY_LEN],
                        int create, sqlite3 **out)
 {

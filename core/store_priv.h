@@ -85,6 +85,10 @@ sl_rc sl_store_open_raw(const char *path, const uint8_t key[SL_KEY_LEN],
 sl_store *sl_store_alloc(const char *path);
 sl_rc sl_store_open_db(const char *path, const uint8_t key[SL_KEY_LEN],
                        int create, sqlite3 **out);
+/* SL_EINPUT if SQLite could not open a store at path: its full name, with
+ * the "-journal" it adds, longer than the file layer takes (mxPathname).
+ * Said before anything is made, as no later error would say why. */
+sl_rc sl_store_path_fits(const char *path);
 
 /* tx.c, for storeopen.c: BEGIN IMMEDIATE without the log's side, for
  * the migration that makes the log's tables. */

@@ -248,6 +248,9 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 		    _("invalid user id '%s': use 1-32 of a-z, 0-9, '.', "
 		      "'_', '-', starting with a letter or digit"),
 		    admin);
+	sl_rc rc = sl_store_path_fits(path);
+	if (rc)
+		return rc;
 	if (sl_file_exists(path))
 		return sl_error(
 		    SL_EPERM,
@@ -257,8 +260,7 @@ sl_rc sl_store_create(const char *path, const char *admin, const char *pass,
 	if (snprintf(keydir, sizeof keydir, "%s.keys", path) >=
 	    (int)sizeof keydir)
 		return sl_error(SL_EINPUT, _("store path too long"));
-	sl_rc rc = mkparent(path);
-	if (rc)
+	if ((rc = mkparent(path)))
 		return rc;
 	if ((rc = sl_store_slot_path(path, admin, slot, sizeof slot)))
 		return rc;
@@ -767,7 +769,10 @@ sl_rc sl_store_open(const char *path, const char *user, const char *pass,
 {
 	sl_crypto_init();
 	slot_files f;
-	sl_rc rc = slot_files_load(path, user, &f);
+	sl_rc rc = sl_store_path_fits(path);
+	if (rc)
+		return rc;
+	rc = slot_files_load(path, user, &f);
 	if (rc == SL_EAUTH) {
 		/* the same time for an unknown user as for a wrong passphrase
 		 */

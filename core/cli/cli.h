@@ -26,6 +26,8 @@ typedef struct sl_cli {
 
 /* The whole command line (main): embedded, or the client of shenlid. */
 int cli_main(int argc, char **argv);
+/* 1 if shenli was started with its standard input closed (main.c) */
+int cli_stdin_closed(void);
 /* Run one command (rest[0] is its name) with the global options already
  * in g: what main does after taking them out, and what shenlid's worker
  * does for a client's command line. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <shenli/ops.h>
@@ -109,18 +110,24 @@ static void pend_mark(struct import_ctx *c)
 }
 
 /* Lines in a file, for the progress bar's total (0 if unknown). */
-static size_t count_lines(const char *path)
+static size_t count_lines(FILE *in)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "re") : NULL;
-	if (!f)
+	/* only a regular file can be read twice: a pipe, a FIFO or a
+	 * terminal read here would be drained before the import reads it.
+	 * pread leaves the stream's offset where it is. */
+	struct stat st;
+	int fd = fileno(in);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode))
 		return 0;
 	char buf[1 << 16];
-	size_t n = 0, got;
-	while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+	size_t n = 0;
+	ssize_t got;
+	for (off_t off = 0; (got = pread(fd, buf, sizeof buf, off)) > 0;
+	     off += got)
 		for (const char *p = buf;
-		     (p = memchr(p, '\n', got - (size_t)(p - buf))); p++)
+		     (p = memchr(p, '\n', (size_t)got - (size_t)(p - buf)));
+		     p++)
 			n++;
-	fclose(f);
 	return n;
 }
 
@@ -168,7 +175,7 @@ static sl_rc import_all(sl_importer *im, struct import_ctx *ctx,
 		/* counted only for a bar on a terminal: a stream (a pipe,
 		 * shenlid's) cannot be read twice */
 		cli_progress_start(&ctx->bar, _("importing"),
-		                   isatty(2) ? count_lines(jsonl) : 0, json);
+		                   isatty(2) ? count_lines(in) : 0, json);
 		sl_rc rc = sl_import_stream(
 		    im, in, strcmp(jsonl, "-") ? jsonl : "stdin", report, ctx);
 		cli_progress(&ctx->bar,
@@ -236,6 +243,12 @@ static int case_import(int argc, char **argv, sl_cli *g)
 		return cli_usage(_("case import: give FILE.json... or "
 		                   "--jsonl FILE"));
 	FILE *in = NULL;
+	if (jsonl && !strcmp(jsonl, "-") && cli_stdin_closed()) {
+		/* not an empty docket: there was none to read */
+		sl_error(SL_EINPUT, "%s",
+		         _("case import --jsonl -: standard input is closed"));
+		return cli_fail(SL_EINPUT);
+	}
 	if (jsonl && !(in = strcmp(jsonl, "-") ? fopen(jsonl, "re") : stdin)) {
 		sl_error(SL_EINPUT, "%s: %s", jsonl, strerror(errno));
 		return cli_fail(SL_EINPUT);

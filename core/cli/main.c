@@ -3,9 +3,12 @@
  * Each group lives in its own cmd_*.c (git's builtin/ pattern).
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,6 +233,11 @@ void cli_init_locale(void)
 		}
 	}
 	bindtextdomain("shenli", found);
+	/* UTF-8 whatever the locale's charset: shenli writes UTF-8 throughout
+	 * (its data is UTF-8), and messages converted to, say, GB18030 would
+	 * not be UTF-8 to the code that makes text safe for the terminal,
+	 * which would print them as replacement characters */
+	bind_textdomain_codeset("shenli", "UTF-8");
 	textdomain("shenli");
 }
 
@@ -345,6 +353,36 @@ int cli_run(int n, char **rest, sl_cli *g)
 	return rc;
 }
 
+static int stdin_closed;
+
+int cli_stdin_closed(void)
+{
+	return stdin_closed;
+}
+
+/* Descriptors 0-2 closed by whoever started us: filled before anything is
+ * opened, so that no store, key or report file is taken for one. What is
+ * printed to a closed stdout fails as on a full disk ("writing output
+ * failed", exit 7) rather than vanishing into /dev/null with exit 0; a
+ * closed stdin reads as empty, and reading a docket from it is refused
+ * (cli_stdin_closed). */
+static void cli_fill_std_fds(void)
+{
+	static const char *const with[3] = {"/dev/null", "/dev/full",
+	                                    "/dev/null"};
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (fd == 0)
+			stdin_closed = 1;
+		int got = open(with[fd], fd ? O_WRONLY : O_RDONLY);
+		if (got < 0)
+			got = open("/dev/null", O_RDWR);
+		if (got > 2)
+			_exit(SL_ESYS); /* a lower one was free: impossible */
+	}
+}
+
 int cli_main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], SL_SANDBOX_WORKER_ARG) == 0)
@@ -352,6 +390,11 @@ int cli_main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], SL_PLUGIN_WORKER_ARG) == 0)
 		return sl_plugin_worker_main();
 
+	cli_fill_std_fds();
+	/* past a file size limit (ulimit -f) a write fails with EFBIG and is
+	 * said, and its temporary file removed, instead of the process being
+	 * killed half-way by the signal */
+	signal(SIGXFSZ, SIG_IGN);
 	cli_init_locale();
 	umask(077); /* everything shenli creates is private */
 	sl_crypto_init();

@@ -65,7 +65,7 @@ zh() (
 mkdir -m 700 "$T/zh"
 zh env TMPDIR="$T/zh" timeout -k 5 300 "$SHENLI" demo </dev/null 2>"$T/zh.err" | cat >"$T/zh.out"
 check "zh_CN, through a pipe: exit 0" test "${PIPESTATUS[0]}" -eq 0
-for step in "1. 建立加密库、管理员与审理组" "2. 首次登录：各人自设口令" "3. 受理：导入移送的案件" "4. 分配审理人员与回避" \
+for step in "1. 建立加密库、管理员与审理小组" "2. 首次登录：各人自设口令" "3. 受理：导入移送的案件" "4. 分配审理人员与回避" \
 	"5. 运行审查检查" "6. 退回补充审查调查，出具补查提纲" "7. 移送单位补充后重新移送" \
 	"8. 审理人员发表意见，审理组集体审议" "9. 一致性脚本把关，签发" "10. 审理报告与审计日志核验"; do
 	check "zh_CN step: $step" grep -qxF "$step" "$T/zh.out"

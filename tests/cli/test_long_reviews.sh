@@ -208,7 +208,7 @@ check "a state refusal names the state and the step in Chinese" \
 check "... and no code" bash -c "! grep -q 'in_review\|resubmit' '$ERR'"
 expect_rc 4 zh as m2 review signoff "$ZC"
 check "a role refusal names the role and the action in Chinese" \
-	grep -q "角色“组员”不能签署审结" "$ERR"
+	grep -q "角色“组员”不能签发" "$ERR"
 expect_rc 0 as aud audit log --action denied --json
 check "... and the signed log keeps its reason untranslated, whatever the user's language" pyjson \
 	"d[-1]['actor'] == 'm2' and 'may not sign cases off' in d[-1]['details']['reason']" "$OUT"
