@@ -552,6 +552,16 @@ sl_rc sl_casereader_load(sl_casereader *r, int64_t ref, unsigned parts,
 		r->v.days_left = sl_clock_days_left(rules_of(r), sl_now_ms(),
 		                                    r->v.deadline_ms);
 	}
+	/* for people (case show), not for a check run over every case */
+	int intake_days =
+	    (parts & SL_CV_LABELS) ? sl_rules_intake_days(rules_of(r)) : 0;
+	if (intake_days > 0 && r->v.transferred_on) {
+		int64_t due = sl_clock_working_days(
+		    rules_of(r), r->v.transferred_on, intake_days);
+		r->v.intake_due_ms = due > 0 ? due : 0;
+		r->v.intake_late =
+		    due > 0 && r->v.received_ms > r->v.intake_due_ms;
+	}
 	if (parts & (SL_CV_TABLES | SL_CV_LABELS))
 		load_tables(r);
 	if (parts & SL_CV_TEAM)
@@ -780,6 +790,13 @@ json_t *sl_case_show_json(const sl_caseview *v)
 		                        : json_null());
 		json_object_set_new(o, "opinions_open",
 		                    json_boolean(v->opinions_open));
+		/* the intake's limit, if the rules set one: null if not */
+		json_object_set_new(o, "intake_due",
+		                    v->intake_due_ms
+		                        ? sl_json_utc(v->intake_due_ms)
+		                        : json_null());
+		json_object_set_new(o, "intake_late",
+		                    json_boolean(v->intake_late));
 		json_object_set_new(o, "labels", labels_json(v));
 	}
 	return o;

@@ -25,6 +25,7 @@ struct sl_rules {
 	const char *identity[MAX_LIST];
 	size_t n_identity;
 	int limit_days, max_ext_days, max_returns, min_team;
+	int intake_days; /* 0: the rules set no intake limit */
 	sl_violation *viol;
 	size_t n_viol;
 	sl_circumstance circ[MAX_CIRCS];
@@ -197,6 +198,14 @@ sl_rc sl_rules_parse(const char *buf, size_t len, sl_rules **out)
 	                    &r->max_returns)) ||
 	    (rc = int_field(rv, "review", "min_team", 2, 100, &r->min_team)))
 		goto fail;
+	/* the intake's own limit (DOMAIN.md: within 3 working days of the
+	 * transfer, configurable). Read leniently: rules installed before it
+	 * was read must go on loading whatever they said there; a value that
+	 * is not 1-365 sets no limit. */
+	json_t *wd = json_object_get(in, "working_days");
+	if (json_is_integer(wd) && json_integer_value(wd) >= 1 &&
+	    json_integer_value(wd) <= 365)
+		r->intake_days = (int)json_integer_value(wd);
 	size_t nv = json_object_size(vo);
 	if (nv == 0 || nv > 4096) {
 		rc = sl_error(SL_EINPUT,
@@ -347,6 +356,10 @@ const char *sl_rules_identity_doc(const sl_rules *r, size_t i)
 int sl_rules_limit_days(const sl_rules *r)
 {
 	return r->limit_days;
+}
+int sl_rules_intake_days(const sl_rules *r)
+{
+	return r->intake_days;
 }
 int sl_rules_max_extension_days(const sl_rules *r)
 {

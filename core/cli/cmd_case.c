@@ -618,8 +618,11 @@ static void show_head(const sl_caseview *v)
 	printf("移送单位  %s", cli_txt(v->labels.agency));
 	if (v->labels.zone)
 		printf("（%s）", cli_txt(v->labels.zone));
-	printf("\n移送日期  %s    接收时间 %s\n", cli_txt(v->transferred_on),
+	printf("\n移送日期  %s    接收时间 %s", cli_txt(v->transferred_on),
 	       when(v->received_ms));
+	if (v->intake_late)
+		printf("（已超出受理时限 %s）", when(v->intake_due_ms));
+	printf("\n");
 	printf("状态      %s%s", state_zh(v->state),
 	       v->clock_paused ? "（计时暂停）" : "");
 	if (v->accepted_ms)

@@ -161,6 +161,19 @@ check "report: one sanction and a 诫勉 are not several" sh -c '! grep -q 多�
 expect_rc 0 as lead report PRI-2 --format md
 check "report: two sanctions are several" grep -q "受过多次处分.*（共二次）" "$OUT"
 
+# ---- the intake's limit: the rules' intake.working_days after the transfer ----
+mk LATE-1 31400
+mk NOW-1 31400 'import datetime; t = datetime.date.today().isoformat(); d["transferred_on"] = t; [x.update(date=t) for x in d["documents"] if x["kind"] == "transfer_form"]'
+for id in LATE-1 NOW-1; do expect_rc 0 as lead case import "$T/$id.json"; done
+expect_rc 0 as lead case show LATE-1 --json
+check "a case received long after its transfer is late for intake" \
+	pyjson 'd["intake_late"] is True and d["intake_due"] > d["dossier"]["transferred_on"] and d["intake_due"] < d["received_at"]' "$OUT"
+expect_rc 0 as lead case show LATE-1
+check "... and case show says so" grep -q "已超出受理时限" "$OUT"
+expect_rc 0 as lead case show NOW-1 --json
+check "a case received the day it was transferred is not" \
+	pyjson 'd["intake_late"] is False and d["intake_due"] >= d["received_at"]' "$OUT"
+
 # ---- and the log still verifies ----
 expect_rc 0 as aud audit verify
 finish

@@ -205,6 +205,10 @@ typedef struct {
 	int64_t received_ms, accepted_ms, deadline_ms; /* 0: none */
 	int clock_paused, overdue, extended_days, returns;
 	int has_days_left, days_left; /* as in sl_case_row */
+	/* the intake's limit (the rules' intake.working_days after the
+	 * transfer; 0: none set) and whether the case was received after it */
+	int64_t intake_due_ms;
+	int intake_late;
 	int rev;     /* the dossier's version (a resubmission replaces it) */
 	int checked; /* the findings are those of this version */
 	const char *signed_head; /* the audit head a sign-off recorded */
