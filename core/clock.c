@@ -101,6 +101,31 @@ int64_t sl_clock_limit(const sl_rules *r, int64_t from_ms, int days)
 	return sl_clock_end_of(day);
 }
 
+int sl_clock_limit_days(const sl_rules *r, int64_t from_ms)
+{
+	int months = sl_rules_limit_months(r);
+	char day[11];
+	struct tm tm;
+	sl_day_of(from_ms, day);
+	if (months <= 0 || !parse_day(day, &tm))
+		return sl_rules_limit_days(r);
+	/* the day of the same number in the month months on, or that
+	 * month's last day if it has none (accepted on 31 January: the end
+	 * of February) */
+	int y = tm.tm_year, m = tm.tm_mon - 1 + months, d = tm.tm_mday;
+	y += m / 12;
+	m = m % 12 + 1;
+	int last =
+	    (int)(sl_days_from_civil(m == 12 ? y + 1 : y,
+	                             (unsigned)(m == 12 ? 1 : m + 1), 1) -
+	          sl_days_from_civil(y, (unsigned)m, 1));
+	if (d > last)
+		d = last;
+	return (int)(sl_days_from_civil(y, (unsigned)m, (unsigned)d) -
+	             sl_days_from_civil(tm.tm_year, (unsigned)tm.tm_mon,
+	                                (unsigned)tm.tm_mday));
+}
+
 int64_t sl_clock_resume(const sl_rules *r, int64_t deadline_ms, int64_t away_ms)
 {
 	char day[11];

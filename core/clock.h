@@ -24,6 +24,11 @@ int64_t sl_clock_end_of(const char *day);
 /* The end of the limit of days calendar days from the day of from_ms,
  * moved on to a working day. */
 int64_t sl_clock_limit(const sl_rules *r, int64_t from_ms, int days);
+/* The review limit's calendar days for a case accepted at from_ms: the
+ * rules' review.limit_months as months (DOMAIN.md: 1 month from
+ * acceptance; to the day of the same number, or the month's last day),
+ * else their review.limit_days. */
+int sl_clock_limit_days(const sl_rules *r, int64_t from_ms);
 /* A limit moved on by away_ms (time a case spent returned): by the same
  * number of calendar days, then to a working day. */
 int64_t sl_clock_resume(const sl_rules *r, int64_t deadline_ms,

@@ -230,7 +230,7 @@ static sl_rc store(sl_importer *im, const sl_rows *pp, const char *buf,
 	if (hc.state == SL_ST_ACCEPTED) {
 		hc.accepted_ms = im->now;
 		hc.deadline_ms = im->deadline;
-		hc.limit_days = sl_rules_limit_days(im->rules);
+		hc.limit_days = sl_clock_limit_days(im->rules, im->now);
 	}
 	char *why = json_dumps(reasons, JSON_COMPACT);
 	if (!why)
@@ -261,7 +261,7 @@ static sl_rc audit_intake(sl_importer *im, const sl_rows *pp, const char *zone,
 		 * replay derives cases.limit_days from these */
 		json_object_set_new(
 		    det, "limit_days",
-		    json_integer(sl_rules_limit_days(im->rules)));
+		    json_integer(sl_clock_limit_days(im->rules, im->now)));
 	}
 	sl_rc rc = sl_audit(im->s, "case.intake", d->case_id, det);
 	json_decref(det);
@@ -333,8 +333,8 @@ static sl_rc import_parsed(sl_importer *im, const sl_rows *pp, const char *buf,
 	 * /etc/localtime (4% of an import's time) */
 	int64_t now = sl_tx_clock(im->s);
 	if (now != im->now || !im->deadline)
-		im->deadline = sl_clock_limit(im->rules, now,
-		                              sl_rules_limit_days(im->rules));
+		im->deadline = sl_clock_limit(
+		    im->rules, now, sl_clock_limit_days(im->rules, now));
 	im->now = now;
 	char zone[SL_CODE_MAX + 1], dup[16];
 	sl_intake_facts k;

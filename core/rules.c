@@ -25,7 +25,8 @@ struct sl_rules {
 	const char *identity[MAX_LIST];
 	size_t n_identity;
 	int limit_days, max_ext_days, max_returns, min_team;
-	int intake_days; /* 0: the rules set no intake limit */
+	int intake_days;  /* 0: the rules set no intake limit */
+	int limit_months; /* 0: the limit is limit_days */
 	sl_violation *viol;
 	size_t n_viol;
 	sl_circumstance circ[MAX_CIRCS];
@@ -202,6 +203,13 @@ sl_rc sl_rules_parse(const char *buf, size_t len, sl_rules **out)
 	 * transfer, configurable). Read leniently: rules installed before it
 	 * was read must go on loading whatever they said there; a value that
 	 * is not 1-365 sets no limit. */
+	/* review.limit_months (optional): the limit in months, as DOMAIN.md
+	 * gives it; limit_days stays for rules that give days, and for
+	 * readers of rules that do not know months */
+	if (json_object_get(rv, "limit_months") &&
+	    (rc = int_field(rv, "review", "limit_months", 1, 120,
+	                    &r->limit_months)))
+		goto fail;
 	json_t *wd = json_object_get(in, "working_days");
 	if (json_is_integer(wd) && json_integer_value(wd) >= 1 &&
 	    json_integer_value(wd) <= 365)
@@ -356,6 +364,10 @@ const char *sl_rules_identity_doc(const sl_rules *r, size_t i)
 int sl_rules_limit_days(const sl_rules *r)
 {
 	return r->limit_days;
+}
+int sl_rules_limit_months(const sl_rules *r)
+{
+	return r->limit_months;
 }
 int sl_rules_intake_days(const sl_rules *r)
 {

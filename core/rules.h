@@ -58,6 +58,8 @@ const char *sl_rules_required_doc(const sl_rules *r, size_t i);
 size_t sl_rules_n_identity_docs(const sl_rules *r);
 const char *sl_rules_identity_doc(const sl_rules *r, size_t i);
 int sl_rules_limit_days(const sl_rules *r);
+/* review.limit_months: the review limit in months (0: in limit_days) */
+int sl_rules_limit_months(const sl_rules *r);
 /* intake.working_days: the working days after the transfer within which a
  * case is to be taken in (受理); 0 if the rules set none */
 int sl_rules_intake_days(const sl_rules *r);

@@ -398,6 +398,64 @@ static void test_rules_document(void **st)
 	json_decref(root);
 }
 
+/* The built-in rules with review.limit_months set to months (0: removed,
+ * so that limit_days counts) and intake.working_days to intake (-1:
+ * removed). */
+static sl_rules *rules_with(int months, int intake)
+{
+	size_t len;
+	const char *doc = sl_rules_builtin(&len);
+	json_t *root = json_loadb(doc, len, 0, NULL);
+	assert_non_null(root);
+	json_t *rv = json_object_get(root, "review");
+	if (months)
+		json_object_set_new(rv, "limit_months", json_integer(months));
+	else
+		json_object_del(rv, "limit_months");
+	json_object_set_new(rv, "limit_days", json_integer(30));
+	json_t *in = json_object_get(root, "intake");
+	if (intake < 0)
+		json_object_del(in, "working_days");
+	else
+		json_object_set_new(in, "working_days", json_integer(intake));
+	char *text = json_dumps(root, 0);
+	sl_rules *r = NULL;
+	assert_int_equal(sl_rules_parse(text, strlen(text), &r), SL_OK);
+	free(text);
+	json_decref(root);
+	return r;
+}
+
+/* DOMAIN.md: the review limit is 1 month from acceptance: to the day of
+ * the same number a month on (a 31-day month gives 31 days), or that
+ * month's last day; rules in days count days. The intake's limit is
+ * read, and rules without one set none. */
+static void test_limit_in_months(void **st)
+{
+	(void)st;
+	sl_rules *m1 = rules_with(1, 3), *d30 = rules_with(0, -1),
+	         *m12 = rules_with(12, 0);
+	static const struct {
+		const char *from;
+		int days;
+	} one[] = {{"2027-03-01", 31}, {"2027-04-01", 30}, {"2027-01-31", 28},
+	           {"2028-01-31", 29}, {"2027-12-15", 31}, {"2027-02-28", 28}};
+	for (size_t i = 0; i < sizeof one / sizeof *one; i++) {
+		int64_t at = sl_clock_end_of(one[i].from) - 3600 * 1000LL;
+		assert_int_equal(sl_clock_limit_days(m1, at), one[i].days);
+		assert_int_equal(sl_clock_limit_days(d30, at), 30);
+	}
+	assert_int_equal(
+	    sl_clock_limit_days(m12, sl_clock_end_of("2027-03-01") - 1000),
+	    366);
+	assert_int_equal(sl_rules_intake_days(m1), 3);
+	assert_int_equal(sl_rules_intake_days(d30), 0);
+	assert_int_equal(sl_rules_intake_days(m12), 0); /* 0 is no limit */
+	sl_rules_free(m1);
+	sl_rules_free(d30);
+	sl_rules_free(m12);
+}
+
 /* The review clock (clock.h) on the built-in calendar: a limit that ends
  * on a holiday runs to the end of the next working day; the intake limit
  * counts working days; days left count working days too. */
@@ -464,6 +522,7 @@ int main(void)
 	    cmocka_unit_test(test_section_validation),
 	    cmocka_unit_test(test_rules_document),
 	    cmocka_unit_test(test_review_clock),
+	    cmocka_unit_test(test_limit_in_months),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
