@@ -91,7 +91,10 @@ static void families(sl_buf *b, const char *list, const char *generic)
 /* GB/T 9704: A4; 天头 37 mm, 订口 28 mm, 版心 156 x 225 mm, so the right
  * margin is 26 mm and the bottom 35 mm; 22 lines of 28 characters: 16 pt
  * characters, 10.227 mm a line, letters drawn 0.2 pt closer. Headings
- * stay with what follows; table rows are not split. */
+ * stay with what follows; table rows are not split. Every element
+ * inherits overflow-wrap: anywhere from the root: a name, an id or a URL
+ * with no break in it wraps inside the 版心 rather than widen the page,
+ * which a browser's print would then shrink whole (and cut). */
 static const char CSS[] =
     "@page { size: A4; margin: 37mm 26mm 35mm 28mm; }\n"
     "@page :right { @bottom-right { content: \"— \" counter(page) \" —\"; "
@@ -102,10 +105,10 @@ static const char CSS[] =
     "padding-top: 7mm; } }\n"
     "html { font-family: var(--fangsong); font-size: 16pt; "
     "line-height: 10.227mm; letter-spacing: -0.2pt; color: #000; "
-    "background: #fff; }\n"
+    "background: #fff; overflow-wrap: anywhere; }\n"
     "body { margin: 0 auto; width: 156mm; }\n"
     "p { margin: 0; text-indent: 2em; text-align: justify; orphans: 2; "
-    "widows: 2; overflow-wrap: anywhere; }\n"
+    "widows: 2; }\n"
     ".head p, p.to, p.annexes, p.cc, p.print, .sign p, p.annex-no "
     "{ text-indent: 0; }\n"
     ".head .secret, .head .urgent, p.annex-no, h2 { font-family: "
@@ -123,8 +126,7 @@ static const char CSS[] =
     "}\n"
     "p.to { margin-top: 10.227mm; }\n"
     "h2, h3, h4 { font-size: 16pt; font-weight: normal; margin: 0; "
-    "text-indent: 2em; line-height: 10.227mm; overflow-wrap: anywhere; "
-    "}\n"
+    "text-indent: 2em; line-height: 10.227mm; }\n"
     "h3 { font-family: var(--kai); }\n"
     "h4 { font-family: var(--fangsong); }\n"
     "h2, h3, h4 { break-after: avoid; page-break-after: avoid; "
@@ -134,7 +136,7 @@ static const char CSS[] =
     "font-size: 12pt; line-height: 1.5; letter-spacing: 0; }\n"
     "thead { display: table-header-group; }\n"
     "th, td { border: 0.5pt solid #000; padding: 1mm 1.5mm; "
-    "text-align: left; vertical-align: top; overflow-wrap: anywhere; }\n"
+    "text-align: left; vertical-align: top; }\n"
     "th { font-family: var(--hei); font-weight: normal; }\n"
     "tr, th, td { break-inside: avoid; page-break-inside: avoid; }\n"
     "p.annexes { margin-top: 10.227mm; padding-left: 2em; }\n"

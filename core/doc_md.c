@@ -8,9 +8,10 @@
 
 /* Text: inline markup characters escaped everywhere (and the ':' of
  * "scheme://" and the '.' of "www.", which GFM's autolinks would make
- * links of); at the start of a line also what would begin a list, a
- * heading underline or a numbered item ("-", "+", "=", "1." / "1)"), and
- * leading blanks (four would make code) are left out. */
+ * links of, and an empty comment before '@': see below); at the start of
+ * a line also what would begin a list, a heading underline or a numbered
+ * item ("-", "+", "=", "1." / "1)"), and leading blanks (four would make
+ * code) are left out. */
 static void text(sl_buf *b, const char *s, size_t n, int line_start)
 {
 	size_t i = 0;
@@ -28,8 +29,23 @@ static void text(sl_buf *b, const char *s, size_t n, int line_start)
 			sl_buf_add(b, "\\", 1);
 		}
 	}
-	size_t run = i;
+	size_t run = i, first = i;
 	for (; i < n; i++) {
+		/* GFM's autolinks make a link of an e-mail address (and of
+		 * "mailto:" or "xmpp:" before one) from its '@', escaped or
+		 * not: they look at the text run whole, after the escapes. An
+		 * empty HTML comment before the '@' ends the run, and a
+		 * renderer shows nothing of it. Not at the start of a line,
+		 * where it would open an HTML block, and where nothing before
+		 * the '@' could make an address anyway. */
+		if (s[i] == '@') {
+			if (line_start && i == first)
+				continue;
+			sl_buf_add(b, s + run, i - run);
+			sl_buf_str(b, "<!-- -->@");
+			run = i + 1;
+			continue;
+		}
 		/* and what GitHub-flavoured renderers make links of, though no
 		 * markup asks them to: "scheme://" and "www." */
 		int autolink = (s[i] == ':' && i + 1 < n && s[i + 1] == '/') ||

@@ -77,10 +77,10 @@ typedef struct {
 	 * table row), counted as they are drawn, so that the 落款 can take
 	 * the body's last lines with it (closing()). */
 	int counting;
-	int keep;      /* the units drawn now must stay with the next */
-	long nunits;   /* units drawn so far */
-	long brk;      /* a new page before this unit (-1: none) */
-	long want;     /* the break the 落款 asks for (-1: none) */
+	int keep;    /* the units drawn now must stay with the next */
+	long nunits; /* units drawn so far */
+	long brk;    /* a new page before this unit (-1: none) */
+	long want;   /* the break the 落款 asks for (-1: none) */
 	unsigned char *unit;
 	size_t ucap;
 	int oom;
@@ -319,8 +319,8 @@ static void repeat_header(pdf *p)
 		return;
 	cbox *h = p->hdr;
 	int counting = p->counting, keep = p->keep;
-	p->hdr = NULL;    /* drawing the header must not repeat it */
-	p->counting = 0;  /* nor count as the body's: it is no line of it */
+	p->hdr = NULL;   /* drawing the header must not repeat it */
+	p->counting = 0; /* nor count as the body's: it is no line of it */
 	for (int i = 0; i < p->nhdr; i++)
 		h[i].at = 0;
 	flow(p, h, p->nhdr, 1, 0);
@@ -347,8 +347,9 @@ static void unit(pdf *p, double y)
 		p->unit = u;
 		p->ucap = cap;
 	}
-	p->unit[p->nunits++] = (unsigned char)((p->keep ? U_KEEP : 0) |
-	                                       (y <= p->top + 0.01 ? U_TOP : 0));
+	p->unit[p->nunits++] =
+	    (unsigned char)((p->keep ? U_KEEP : 0) |
+	                    (y <= p->top + 0.01 ? U_TOP : 0));
 }
 
 /* The break the 落款 asked for is due before the next unit: 1 if a new
@@ -370,8 +371,7 @@ static long lines_before_break(const pdf *p)
 }
 
 /* The rest of every cell, here, need high. */
-static void draw_whole(pdf *p, cbox *c, int n, int table, int red,
-                       double need)
+static void draw_whole(pdf *p, cbox *c, int n, int table, int red, double need)
 {
 	double pad = table ? PAD : 0;
 	for (int i = 0; i < n; i++) {
@@ -517,10 +517,9 @@ static void cell_block(pdf *p, size_t ci, const style *st, double x, double w)
 
 /* ---- tables ------------------------------------------------------------- */
 
-static const style S_TBODY = {R_FANGSONG, TABLE, TP, 0, PANGO_ALIGN_LEFT,
-                              0,          0,     0};
-static const style S_THEAD = {R_HEI, TABLE, TP, 0, PANGO_ALIGN_CENTER,
-                              0,     0,     0};
+static const style S_TBODY = {R_FANGSONG,       TABLE, TP, 0,
+                              PANGO_ALIGN_LEFT, 0,     0,  0};
+static const style S_THEAD = {R_HEI, TABLE, TP, 0, PANGO_ALIGN_CENTER, 0, 0, 0};
 
 static void end_table(pdf *p)
 {
@@ -746,7 +745,9 @@ static double keep_need(pdf *p, size_t i)
 		switch (b->kind) {
 		case SL_BLK_H1:
 		case SL_BLK_H2:
-		case SL_BLK_H3: h += cell_height(p, b->first, &st, &first); break;
+		case SL_BLK_H3:
+			h += cell_height(p, b->first, &st, &first);
+			break;
 		case SL_BLK_PARA:
 			cell_height(p, b->first, &st, &first);
 			return h + first;
@@ -779,14 +780,17 @@ static void body_block(pdf *p, size_t i)
 	case SL_BLK_H3:
 		/* a heading stays with what must follow it (keep_need); a
 		 * heading taller than a page goes where it is */
-		if (p->y > p->top + 0.01 && BOTTOM - p->y < keep_need(p, i) - 0.01)
+		if (p->y > p->top + 0.01 &&
+		    BOTTOM - p->y < keep_need(p, i) - 0.01)
 			new_page(p);
 		p->keep = 1;
 		cell_block(p, b->first, &st, X0, W);
 		p->keep = 0;
 		break;
 	case SL_BLK_PARA: cell_block(p, b->first, &st, X0, W); break;
-	case SL_BLK_ROW: table_row(p, b, b->header ? keep_need(p, i) : 0); break;
+	case SL_BLK_ROW:
+		table_row(p, b, b->header ? keep_need(p, i) : 0);
+		break;
 	case SL_BLK_ANNEX: {
 		/* 另面编排: "附件N" on the first line, the title on the third
 		 */
@@ -815,8 +819,9 @@ static void body_block(pdf *p, size_t i)
 static int annex_line(pdf *p, size_t k, size_t na, const style *st, cbox *c)
 {
 	char *t = sl_doc_annex_title(p->d, (int)k);
-	char *pre = na == 1 ? g_strdup("附件：")
-	                    : g_strdup_printf("%s%zu．", k == 1 ? "附件：" : "", k);
+	char *pre = na == 1
+	                ? g_strdup("附件：")
+	                : g_strdup_printf("%s%zu．", k == 1 ? "附件：" : "", k);
 	char *line = g_strconcat(pre, t ? t : "", NULL);
 	/* later names line up with the first after "附件：" */
 	c->x = X0 + 2 * CH + (k > 1 ? 3 * CH : 0);
@@ -836,19 +841,24 @@ static int annex_line(pdf *p, size_t k, size_t na, const style *st, cbox *c)
 
 /* The 落款 (署名 and 成文日期) must not stand alone on a page (GB/T 9704
  * 7.3.5): if what is left of this page cannot hold the 附件说明 and the
- * 落款 (tail high), ask for the body to break two units earlier (and
- * before any heading or table header those would leave at the foot of
- * the page), so that its last lines go to the new page with them. */
+ * 落款 (tail high), ask for the body to break before its last two units
+ * (and before any heading or table header those would leave at the foot
+ * of the page), so that its last lines go to the new page with them; or
+ * before its last unit alone when the one before it begins its page (a
+ * piece of a tall table row): the break would change nothing there. */
 static void keep_tail(pdf *p, double tail)
 {
-	if (p->y + tail <= BOTTOM + 0.01 || p->nunits < 2 || tail > H - 2 * P)
+	if (p->y + tail <= BOTTOM + 0.01 || tail > H - 2 * P)
 		return;
-	long b = p->nunits - 2;
-	while (b > 0 && (p->unit[b - 1] & U_KEEP))
-		b--;
-	/* nothing of the body before it, or it begins its page already */
-	if (b > 0 && !(p->unit[b] & U_TOP))
-		p->want = b;
+	for (long last = 2; last >= 1; last--) {
+		long b = p->nunits - last;
+		while (b > 0 && (p->unit[b - 1] & U_KEEP))
+			b--;
+		if (b > 0 && !(p->unit[b] & U_TOP)) {
+			p->want = b;
+			return;
+		}
+	}
 }
 
 /* 附件说明, 发文机关署名 and 成文日期 (GB/T 9704 7.3.4, 7.3.5.2), 附注. */
@@ -885,7 +895,8 @@ static void closing(pdf *p)
 	free(an);
 	if (*signer || *date) {
 		p->y += P;
-		if (BOTTOM - p->y < 2 * P)
+		/* the two together (keep_tail() made room for them) */
+		if (BOTTOM - p->y < (*signer ? P : 0) + (*date ? P : 0) - 0.01)
 			new_page(p);
 		double s = text_width(p, signer, &st);
 		double dw = text_width(p, date, &st);
@@ -1004,15 +1015,12 @@ static cairo_status_t sink(void *closure, const unsigned char *data,
 	return b->oom ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
 }
 
-sl_rc sl_doc_pdf(const sl_doc *d, char **out, size_t *len)
+/* The document into b, with a new page before body unit brk (-1: none);
+ * *want is the break the 落款 asks for (-1: none, or brk was given). */
+static sl_rc render(const sl_doc *d, long brk, long *want, sl_buf *b)
 {
-	*out = NULL;
-	*len = 0;
-	if (sl_doc_failed(d))
-		return sl_error(SL_ESYS, _("out of memory"));
-	sl_buf b = {0};
 	cairo_surface_t *sf =
-	    cairo_pdf_surface_create_for_stream(sink, &b, PAGE_W, PAGE_H);
+	    cairo_pdf_surface_create_for_stream(sink, b, PAGE_W, PAGE_H);
 	if (cairo_surface_status(sf)) {
 		cairo_surface_destroy(sf);
 		return sl_error(SL_ESYS, _("cannot make a PDF surface"));
@@ -1036,16 +1044,20 @@ sl_rc sl_doc_pdf(const sl_doc *d, char **out, size_t *len)
 	pango_context_set_base_dir(p.ctx, PANGO_DIRECTION_LTR);
 	resolve_fonts(&p);
 	p.page = 1;
-	p.y = Y0;
+	p.y = p.top = Y0;
+	p.brk = brk;
+	p.want = -1;
 
 	head(&p);
 	size_t n = sl_doc_nblocks(d), i;
+	p.counting = 1;
 	for (i = 0; i < n && sl_doc_block_at(d, i)->kind != SL_BLK_ANNEX; i++)
-		body_block(&p, sl_doc_block_at(d, i));
+		body_block(&p, i);
 	end_table(&p);
 	closing(&p);
+	p.counting = 0;
 	for (; i < n; i++)
-		body_block(&p, sl_doc_block_at(d, i));
+		body_block(&p, i);
 	end_table(&p);
 	imprint(&p);
 	page_number(&p);
@@ -1057,11 +1069,34 @@ sl_rc sl_doc_pdf(const sl_doc *d, char **out, size_t *len)
 	cairo_surface_destroy(sf);
 	g_object_unref(p.ctx);
 	g_object_unref(p.fm);
-	if (p.oom || cs) {
-		free(b.p);
+	free(p.unit);
+	*want = brk < 0 ? p.want : -1;
+	if (p.oom || cs)
 		return sl_error(SL_ESYS, _("rendering the PDF failed: %s"),
 		                p.oom ? "out of memory"
 		                      : cairo_status_to_string(cs));
+	return SL_OK;
+}
+
+sl_rc sl_doc_pdf(const sl_doc *d, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	if (sl_doc_failed(d))
+		return sl_error(SL_ESYS, _("out of memory"));
+	sl_buf b = {0};
+	long want;
+	sl_rc rc = render(d, -1, &want, &b);
+	/* the 落款 would stand alone: once more, with the body broken where
+	 * the first pass says (all before it is laid out the same) */
+	if (rc == SL_OK && want >= 0) {
+		free(b.p);
+		memset(&b, 0, sizeof b);
+		rc = render(d, want, &want, &b);
+	}
+	if (rc != SL_OK) {
+		free(b.p);
+		return rc;
 	}
 	return sl_buf_finish(&b, out, len);
 }

@@ -86,6 +86,26 @@ static sl_rc int_field(json_t *o, const char *path, const char *key, int lo,
 	return SL_OK;
 }
 
+/* The limits rules may leave out: review.limit_months, the review limit in
+ * months as DOMAIN.md gives it (limit_days stays, for rules in days and
+ * readers that do not know months); intake.working_days, the intake's own
+ * limit (DOMAIN.md: within 3 working days of the transfer), read
+ * leniently: rules installed before it was read must go on loading
+ * whatever they said there, and a value that is not 1-365 sets none. */
+static sl_rc optional_limits(sl_rules *r, json_t *in, json_t *rv)
+{
+	sl_rc rc;
+	if (json_object_get(rv, "limit_months") &&
+	    (rc = int_field(rv, "review", "limit_months", 1, 120,
+	                    &r->limit_months)))
+		return rc;
+	json_t *wd = json_object_get(in, "working_days");
+	if (json_is_integer(wd) && json_integer_value(wd) >= 1 &&
+	    json_integer_value(wd) <= 365)
+		r->intake_days = (int)json_integer_value(wd);
+	return SL_OK;
+}
+
 /* circumstances (optional): {code: {zh, effect mitigating|aggravating,
  * prior?}}. The vocabulary of case-format.md; a dossier citing a code
  * that is not here is not wrong (it is kept and shown). Documents before
@@ -199,21 +219,8 @@ sl_rc sl_rules_parse(const char *buf, size_t len, sl_rules **out)
 	                    &r->max_returns)) ||
 	    (rc = int_field(rv, "review", "min_team", 2, 100, &r->min_team)))
 		goto fail;
-	/* the intake's own limit (DOMAIN.md: within 3 working days of the
-	 * transfer, configurable). Read leniently: rules installed before it
-	 * was read must go on loading whatever they said there; a value that
-	 * is not 1-365 sets no limit. */
-	/* review.limit_months (optional): the limit in months, as DOMAIN.md
-	 * gives it; limit_days stays for rules that give days, and for
-	 * readers of rules that do not know months */
-	if (json_object_get(rv, "limit_months") &&
-	    (rc = int_field(rv, "review", "limit_months", 1, 120,
-	                    &r->limit_months)))
+	if ((rc = optional_limits(r, in, rv)))
 		goto fail;
-	json_t *wd = json_object_get(in, "working_days");
-	if (json_is_integer(wd) && json_integer_value(wd) >= 1 &&
-	    json_integer_value(wd) <= 365)
-		r->intake_days = (int)json_integer_value(wd);
 	size_t nv = json_object_size(vo);
 	if (nv == 0 || nv > 4096) {
 		rc = sl_error(SL_EINPUT,

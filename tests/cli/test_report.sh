@@ -377,5 +377,168 @@ expect_rc 0 as m1 report "$C2" --format pdf --out "$T/r2.pdf"
 pdftotext "$T/r2.pdf" "$T/r2.txt" 2>/dev/null
 check "report (pdf): no raw \"subject\", the uncited evidence listed" bash -c \
 	"! grep -qw subject '$T/r2.txt' && grep -q 未被事实引用的聊天记录 '$T/r2.txt'"
+
+# ---- page breaks, unbroken text, annex names, autolinks ------------------
+# PDF page breaks (GB/T 9704 7.3.5): no page ends with a heading (or a run
+# of headings) or with a table's header, and the 落款 (署名 and 成文日期)
+# never stands without at least two lines of the body on its page. The
+# headings, table headers and the 署名 are read from the Markdown of the
+# same document. The sample cases of zone Z1 (docket seed 11, among them
+# ZGA-2025-006, whose 落款 stood alone on page 5, and ZSF-2025-000, whose
+# page 3 ended with （一）审理组成员个人意见) and the documents above.
+cat >"$T/pagecheck.py" <<'PY'
+import re, subprocess, sys
+pdf, md = sys.argv[1], sys.argv[2]
+def norm(s): return re.sub(r"\s+", "", s.replace("<!-- -->", "").replace("\\", ""))
+DATE = r"\s*(\d{4}|[〇一二三四五六七八九]{4})年.*日\s*"
+heads, theads, signer = set(), set(), None
+ml = open(md, encoding="utf-8").read().split("\n")
+for i, l in enumerate(ml):
+    m = re.match(r"#{2,4} (.*)", l)
+    if m: heads.add(norm(m.group(1)))
+    if i + 1 < len(ml) and re.fullmatch(r"\|(---\|)+", ml[i + 1]): theads.add(norm(l.replace("|", "")))
+    if l.endswith("\\") and i + 1 < len(ml) and re.fullmatch(DATE, ml[i + 1]): signer = norm(l[:-1])
+info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+bad, seen = [], False
+for pg in range(1, int(re.search(r"Pages:\s+(\d+)", info).group(1)) + 1):
+    t = subprocess.run(["pdftotext", "-layout", "-f", str(pg), "-l", str(pg), pdf, "-"],
+                       capture_output=True, text=True).stdout
+    ls = [l for l in t.split("\n") if l.strip() and not re.fullmatch(r"\s*— \d+ —\s*", l)]
+    for k, l in enumerate(ls):  # the 版记 at the foot of the last page
+        if l.strip().startswith("抄送：") or re.search(r"印发\s*$", l):
+            ls = ls[:k]
+            break
+    for k in (1, 2, 3):
+        end = norm("".join(ls[-k:]))
+        if ls and end in heads: bad.append("page %d ends with the heading %s" % (pg, end))
+        if ls and end in theads: bad.append("page %d ends with a table header %s" % (pg, end))
+    for k, l in enumerate(ls):
+        if norm(l) == signer and k + 1 < len(ls) and re.fullmatch(DATE, ls[k + 1]):
+            seen = True
+            body = [b for b in ls[:k] if not b.strip().startswith(("附件：", "2．", "3．"))]
+            if len(body) < 2: bad.append("page %d: the 落款 with %d lines of the body" % (pg, len(body)))
+if signer and not seen: bad.append("no 落款 found")
+print("%s: %s" % (pdf, "; ".join(bad))) if bad else None
+sys.exit(1 if bad else 0)
+PY
+pages_ok() { # pages_ok NAME PDF MD
+	check "$1: no heading or table header ends a page, the 落款 has the body's last lines" \
+		python3 "$T/pagecheck.py" "$2" "$3"
+}
+"$SHENLI" sample docket --cases 40 --seed 11 | python3 -c '
+import json, sys
+z1 = sys.argv[1].split()
+for l in sys.stdin:
+    if json.loads(l)["agency"] in z1: sys.stdout.write(l)' "$Z1" >"$T/z1.jsonl"
+as lead case import --jsonl "$T/z1.jsonl" >"$OUT" # some are deferred: exit 1
+check "the Z1 sample cases include ZGA-2025-006 and ZSF-2025-000, accepted" bash -c \
+	"grep -qE '^ZGA-2025-006 +accepted' '$OUT' && grep -qE '^ZSF-2025-000 +accepted' '$OUT'"
+for id in $(python3 -c 'import json,sys; [print(json.loads(l)["case_id"]) for l in open(sys.argv[1])]' "$T/z1.jsonl"); do
+	as lead report "$id" --format md --out "$T/p-$id.md" >/dev/null
+	as lead report "$id" --format pdf --out "$T/p-$id.pdf" >/dev/null
+	pages_ok "report $id" "$T/p-$id.pdf" "$T/p-$id.md"
+done
+as m1 review outline "$C" --return 1 --format md >"$T/letter.md"
+as m1 report "$C" --opinion >"$T/opinion.md"
+pages_ok "report of $C" "$T/report.pdf" "$T/r.md"
+pages_ok "letter of $C" "$T/letter.pdf" "$T/letter.md"
+pages_ok "opinion of $C" "$T/opinion.pdf" "$T/opinion.md"
+pages_ok "report of $C2" "$T/r2.pdf" "$T/r2.md"
+
+# A subject's name of a long Chinese name and one long Latin word, and
+# addresses in the evidence: C3, returned once.
+C3=$AG-2099-903
+LATIN=ABDUREHIMABDULLAHMUHAMMADTURSUNJANABDUKERIMOV
+python3 - "$EXAMPLE" "$T/d3.json" "$AG" "$C3" "阿卜杜热合曼·买买提明·艾力·吐尔逊·阿不都克里木$LATIN" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d.update(agency=sys.argv[3], case_id=sys.argv[4]); del d["supplement"]
+d["subject"]["name"] = sys.argv[5]
+d["evidence"][1]["source"] = "举报邮件 zhang@example.com，即时通信 xmpp:li@example.org，mailto:wang@example.cn"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_rc 0 as lead case import "$T/d3.json"
+expect_rc 0 as lead case assign "$C3" m1 m3
+expect_rc 0 as lead review return "$C3" --kind supplement --item "补充车主证言" --ref F1
+
+# the 附件说明 of the letter: a name too long for its line goes on under
+# its own first character, after "附件：1．" (GB/T 9704 7.3.4), not under
+# "附件"; a character is 156 mm / 28
+expect_rc 0 as m1 review outline "$C3" --format pdf --out "$T/letter3.pdf"
+pdftotext -bbox-layout "$T/letter3.pdf" "$T/letter3.bbox.html" 2>/dev/null
+check "letter (pdf): a long annex name goes on under its first character" python3 - "$T/letter3.bbox.html" <<'PY'
+import re, sys, xml.etree.ElementTree as ET
+t = re.sub(r'xmlns="[^"]+"', "", open(sys.argv[1], encoding="utf-8").read())
+CH = 156 / 28 * 72 / 25.4
+lines = [(float(l.get("xMin")), "".join(w.text or "" for w in l.iter("word")))
+         for l in ET.fromstring(t).iter("line")]
+first = [i for i, (x, s) in enumerate(lines) if s.startswith("附件：1．")]
+ok = len(first) == 1
+if ok:
+    x0, rest = lines[first[0]][0], []
+    for x, s in lines[first[0] + 1:]:
+        if s.startswith("2．"):
+            break
+        rest.append((x, s))
+    # "附件：1．" is four characters and a half-width digit
+    ok = rest != [] and all(x0 + 4 * CH < x < x0 + 5 * CH for x, s in rest)
+    print(x0, rest, file=sys.stderr) if not ok else None
+sys.exit(0 if ok else 1)
+PY
+as m1 review outline "$C3" --format md >"$T/letter3.md"
+pages_ok "letter of $C3" "$T/letter3.pdf" "$T/letter3.md"
+
+# HTML: no text without a break may widen the page (a browser's print
+# would shrink it all and cut the name): every element inherits
+# overflow-wrap: anywhere from the root, and none sets another; printed
+# by chromium when there is one, every word stays inside the 版心
+expect_rc 0 as m1 report "$C3" --format html --out "$T/r3.html"
+check "html: overflow-wrap: anywhere from the root, never another" python3 - "$T/r3.html" <<'PY'
+import re, sys
+css = re.search(r"(?s)<style>(.*)</style>", open(sys.argv[1], encoding="utf-8").read()).group(1)
+root = re.search(r"(?m)^html \{([^}]*)\}", css)
+vals = set(re.findall(r"overflow-wrap:\s*([a-z-]+)", css))
+sys.exit(0 if root and "overflow-wrap: anywhere" in root.group(1) and vals == {"anywhere"} else 1)
+PY
+BROWSER=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+if [ -n "$BROWSER" ]; then
+	timeout -k 5 90 "$BROWSER" --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+		--user-data-dir="$T/browser" --print-to-pdf="$T/r3.browser.pdf" "file://$T/r3.html" >/dev/null 2>&1
+fi
+if [ -s "$T/r3.browser.pdf" ]; then
+	pdftotext -bbox "$T/r3.browser.pdf" "$T/r3.browser.bbox.html" 2>/dev/null
+	check "html printed: every word inside the 版心 (28 to 184 mm), the name whole" python3 - "$T/r3.browser.bbox.html" "$LATIN" <<'PY'
+import re, sys
+t = open(sys.argv[1], encoding="utf-8").read()
+MM = 72 / 25.4
+ws = [(float(a), float(b), w) for a, b, w in
+      re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)</word>', t)]
+out = [w for w in ws if w[0] < 28 * MM - 2 or w[1] > 184 * MM + 2]
+ok = ws and not out and sys.argv[2] in "".join(w[2] for w in ws)
+print(out[:3], file=sys.stderr) if not ok else None
+sys.exit(0 if ok else 1)
+PY
+else
+	echo "skip html printed by a browser: no chromium"
+fi
+
+# Markdown: an e-mail address, xmpp: and mailto: become no link under GFM's
+# autolinks (cmark-gfm), and read as they are written
+expect_rc 0 as m1 report "$C3" --format md --out "$T/r3.md"
+if command -v cmark-gfm >/dev/null; then
+	for f in r3.md letter3.md r.md; do
+		cmark-gfm -e table -e autolink "$T/$f" >"$T/$f.html"
+		check "$f under cmark-gfm: no link" bash -c "! grep -q '<a ' '$T/$f.html'"
+	done
+	check "r3.md under cmark-gfm reads the addresses as written" python3 - "$T/r3.md.html" <<'PY'
+import html, re, sys
+t = html.unescape(re.sub(r"<[^>]*>", "", open(sys.argv[1], encoding="utf-8").read()))
+want = "举报邮件 zhang@example.com，即时通信 xmpp:li@example.org，mailto:wang@example.cn"
+sys.exit(0 if want in t else 1)
+PY
+else
+	echo "skip Markdown under cmark-gfm: no cmark-gfm"
+fi
+
 expect_rc 0 as aud audit verify
 finish
