@@ -1,4 +1,5 @@
 /* doc_pdf.c - a document as PDF with cairo and pango. See doc_pdf.h. */
+#define _GNU_SOURCE /* memmem */
 #include "doc_pdf.h"
 
 #include <cairo-pdf.h>
@@ -1094,6 +1095,14 @@ sl_rc sl_doc_pdf(const sl_doc *d, char **out, size_t *len)
 		memset(&b, 0, sizeof b);
 		rc = render(d, want, &want, &b);
 	}
+	/* A document always has text, so its PDF embeds fonts. Short of
+	 * memory, fontconfig and pango can fail quietly and cairo then writes
+	 * pages whose text has no font, reporting success: such a file is
+	 * refused here, not handed out as the document. */
+	if (rc == SL_OK && (!b.p || !memmem(b.p, b.n, "/FontFile", 9)))
+		rc = sl_error(SL_ESYS,
+		              _("rendering the PDF failed: no font could be "
+		                "embedded (out of memory?)"));
 	if (rc != SL_OK) {
 		free(b.p);
 		return rc;

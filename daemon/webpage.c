@@ -377,7 +377,7 @@ void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases,
 		return;
 	}
 	put(h, "<table><thead><tr><th>案件编号</th><th>被审查调查人</th>"
-	       "<th>移送机关</th><th>状态</th><th>审理期限</th>"
+	       "<th>移送单位</th><th>状态</th><th>审理期限</th>"
 	       "<th>剩余工作日</th><th>退回次数</th></tr></thead><tbody>");
 	for (size_t i = 0; i < shown; i++) {
 		const json_t *c = json_array_get(cases, i);
@@ -416,13 +416,13 @@ void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases,
 void sl_page_admin_home(sl_html *h, const sl_websess *s)
 {
 	head(h, s, "系统管理");
-	put(h, "<p id=\"admin-home\">系统管理员负责审理系统本身：用户及其角色、"
-	       "片区和派驻机关、可信签名密钥，以及审查插件、一致性脚本和审理"
-	       "规则等签名软件包的安装。这些管理操作在审理服务所在的主机上"
+	put(h, "<p id=\"admin-home\">管理员负责审理系统本身：用户及其角色、"
+	       "片区和派驻纪检监察组、受信任的签名密钥，以及审查插件、一致性"
+	       "脚本和规则包等签名包的安装。这些管理操作在服务所在的主机上"
 	       "办理，不在工作台中进行。</p>"
-	       "<p>系统管理员不阅办案件：案件的受理、审理和签发由审理组组长"
-	       "和审理组成员办理。</p>"
-	       "<p>在工作台中，系统管理员可以查看<a href=\"/audit\">审计</a>"
+	       "<p>管理员不阅办案件：案件的受理、审理和签发由审理小组的组长"
+	       "和组员办理。</p>"
+	       "<p>在工作台中，管理员可以查看<a href=\"/audit\">审计</a>"
 	       "页面：核验审计日志并查阅每一项操作的记录。</p>");
 	foot(h);
 }
@@ -672,7 +672,7 @@ static void documents(sl_html *h, const json_t *d, findings_t *fs)
 {
 	const json_t *docs = json_object_get(d, "documents");
 	size_t n = json_array_size(docs);
-	put(h, "<h2>案卷文书（按日期）</h2>");
+	put(h, "<h2>卷宗文书（按日期）</h2>");
 	if (!n) {
 		put(h, "<p>无。</p>");
 		return;
@@ -800,7 +800,7 @@ static void overview(sl_html *h, const json_t *v, const json_t *agencies,
 {
 	put(h, "<table><tr><th>案件编号</th><td>");
 	jtext(h, v, "case_id");
-	put(h, "</td></tr><tr><th>移送机关</th><td id=\"agency\">");
+	put(h, "</td></tr><tr><th>移送单位</th><td id=\"agency\">");
 	text(h, org_name(agencies, sl_jstr(v, "agency")));
 	put(h, "</td></tr><tr><th>片区</th><td id=\"zone\">");
 	text(h, sl_jstr(v, "zone") ? org_name(zones, sl_jstr(v, "zone")) : "—");
@@ -854,7 +854,7 @@ static const char *no_findings(const json_t *show)
 		return "<p id=\"no-findings\">尚未运行检查。</p>";
 	if (sl_same(st, "deliberated") || sl_same(st, "signed_off"))
 		return "<p id=\"no-findings\">检查未发现问题。</p>";
-	return "<p id=\"no-findings\">尚无审查意见（尚未运行检查，或检查未"
+	return "<p id=\"no-findings\">尚无审查发现（尚未运行检查，或检查未"
 	       "发现问题）。</p>";
 }
 
@@ -884,7 +884,7 @@ void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
 	facts(h, json_object_get(show, "labels"), d, &fs);
 	documents(h, d, &fs);
 	returns(h, outlines);
-	put(h, "<h2>其他审查意见</h2>");
+	put(h, "<h2>其他审查发现</h2>");
 	int other = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!fs.shown[i] && ++other)

@@ -39,7 +39,7 @@ static void verify(sl_html *h, sl_websess *s)
 	static const char *const av[] = {"audit", "verify", NULL};
 	sl_webcall_res res;
 	int rc = sl_webcall_exec(s->token, av, NULL, 1, &res);
-	sl_html_put(h, "<h2>审计日志校验</h2><table><tr><th>结果</th><td>");
+	sl_html_put(h, "<h2>审计日志核验</h2><table><tr><th>结果</th><td>");
 	/* the head as the command prints it in every language: SEQ:HEX64 */
 	const char *out = res.out ? (const char *)res.out : "";
 	const char *colon = out;
@@ -64,7 +64,7 @@ static void verify(sl_html *h, sl_websess *s)
 	} else {
 		sl_html_put(h, "<span class=\"flag\">未通过</span></td></tr>"
 		               "<tr><th>原因</th><td>");
-		sl_html_said(h, res.err, "审理服务未能完成校验。");
+		sl_html_said(h, res.err, "服务未能完成核验。");
 	}
 	sl_html_put(h, "</td></tr></table>\n");
 	sl_webcall_res_free(&res);

@@ -30,7 +30,7 @@ static void form(sl_html *h, const sl_websess *s)
 	sl_html_put(h, s->csrf); /* hex digits this process made */
 	sl_html_fmt(
 	    h,
-	    "\"><p>选择移送审理的案卷（shenli.case/1 JSON 文件，可多选，"
+	    "\"><p>选择移送审理的卷宗（shenli.case/1 JSON 文件，可多选，"
 	    "合计不超过 %zu MiB）：</p><p><input type=\"file\" "
 	    "name=\"dossier\" multiple required accept=\".json,"
 	    "application/json\"></p><p><button type=\"submit\">提交受理"
@@ -42,7 +42,7 @@ enum MHD_Result sl_web_intake_form(struct MHD_Connection *c, sl_websess *s)
 {
 	if (strcmp(s->role, "leader"))
 		return sl_web_message(c, 403, s, "无权操作",
-		                      "只有审理组组长可以受理案件。");
+		                      "只有组长可以受理案件。");
 	sl_html h = {0};
 	sl_html_head(&h, s, "受理");
 	form(&h, s);
@@ -58,7 +58,7 @@ static const char *decision(const char *d)
 	static const char *const tab[][2] = {{"accepted", "受理"},
 	                                     {"deferred", "暂缓受理"},
 	                                     {"refused", "不予受理"},
-	                                     {"malformed", "案卷无法读取"}};
+	                                     {"malformed", "卷宗格式错误"}};
 	for (size_t i = 0; d && i < sizeof tab / sizeof *tab; i++)
 		if (!strcmp(d, tab[i][0]))
 			return tab[i][1];
@@ -178,7 +178,7 @@ enum MHD_Result sl_web_intake(struct MHD_Connection *c, sl_websess *s,
 		char why[160];
 		snprintf(
 		    why, sizeof why,
-		    "一次最多上传 %d 个案卷文件；请分批上传，未作任何更改。",
+		    "一次最多上传 %d 个卷宗文件；请分批上传，未作任何更改。",
 		    FILES_MAX);
 		return sl_web_message(c, 413, s, "未能受理", why);
 	}
@@ -193,7 +193,7 @@ enum MHD_Result sl_web_intake(struct MHD_Connection *c, sl_websess *s,
 		ok = sl_web_failed(c, s, SL_ESYS);
 	} else if (!k) {
 		ok = sl_web_message(c, 400, s, "未能受理",
-		                    "未选择案卷文件，未作任何更改。");
+		                    "未选择卷宗文件，未作任何更改。");
 	} else {
 		sl_webcall_res res;
 		int rc = sl_webcall_exec(s->token, av, files, 1, &res);
@@ -201,7 +201,7 @@ enum MHD_Result sl_web_intake(struct MHD_Connection *c, sl_websess *s,
 			ok = decided(c, s, &res);
 		else if (rc == SL_EPERM)
 			ok = sl_web_said_message(c, 403, s, "无权操作", res.err,
-			                         "审理服务拒绝了此操作。");
+			                         "服务拒绝了此操作。");
 		else
 			ok = sl_web_failed(c, s, rc);
 		sl_webcall_res_free(&res);

@@ -76,7 +76,7 @@ static void panel_part(sl_html *h, const json_t *show)
 {
 	sl_html_put(h, "<fieldset><legend>集体审议</legend><p><label>"
 	               "<input type=\"checkbox\" name=\"panel\" value=\"1\" "
-	               "checked> 记录为审理组集体审议意见（案件转入已审议）"
+	               "checked> 记录为审理组集体审议意见（案件转入已集体审议）"
 	               "</label></p><p>不同意见（如实记录，可留空）：</p>");
 	for (int r = 0; r < DISSENT_ROWS; r++) {
 		sl_html_put(h, "<p><select name=\"dissent_member\">"
@@ -109,8 +109,8 @@ static void opinion_form(sl_html *h, const sl_websess *s, const char *id,
                          const json_t *show, const json_t *vocab)
 {
 	int leader = !strcmp(s->role, "leader");
-	sl_html_put(h,
-	            leader ? "<h2>审理组集体意见</h2>" : "<h2>本人意见</h2>");
+	sl_html_put(h, leader ? "<h2>审理组集体审议意见</h2>"
+	                      : "<h2>本人意见</h2>");
 	sl_html_put(h, "<form method=\"post\" id=\"opinion-form\" "
 	               "action=\"/case/");
 	sl_html_url(h, id);
@@ -122,7 +122,7 @@ static void opinion_form(sl_html *h, const sl_websess *s, const char *id,
 	           "code");
 	sl_html_put(h, "</p><p><label><input type=\"checkbox\" "
 	               "name=\"eight_point\" value=\"1\"> 违反中央八项规定精神"
-	               "</label></p><p>处理方式：");
+	               "</label></p><p>四种形态：");
 	size_t i;
 	const json_t *f;
 	json_array_foreach(json_object_get(vocab, "forms"), i, f)
@@ -228,7 +228,7 @@ static void opinions_table(sl_html *h, const json_t *ops, const json_t *vocab)
 	{
 		sl_html_put(h, "<th>");
 		if (json_is_true(json_object_get(o, "panel"))) {
-			sl_html_put(h, "审理组集体意见（");
+			sl_html_put(h, "审理组集体审议意见（");
 			sl_html_text(h, sl_jstr(o, "author"));
 			sl_html_put(h, "）");
 		} else {
@@ -245,7 +245,7 @@ static void opinions_table(sl_html *h, const json_t *ops, const json_t *vocab)
 	    sl_html_put(h, json_is_true(json_object_get(o, "eight_point_rules"))
 	                       ? "<td>是</td>"
 	                       : "<td>否</td>");
-	sl_html_put(h, "</tr><tr><th>处理方式</th>");
+	sl_html_put(h, "</tr><tr><th>四种形态</th>");
 	json_array_foreach(ops, i, o)
 	{
 		long long f = json_integer_value(json_object_get(o, "form"));
@@ -480,7 +480,7 @@ enum MHD_Result sl_web_opinion(struct MHD_Connection *c, sl_websess *s,
 		    c, 400, s, "未能记录意见",
 		    why == OP_NO_DISC
 		        ? "请至少选择一项“违反纪律”，未作任何更改。"
-		    : why == OP_NO_FORM ? "请选择“处理方式”，未作任何更改。"
+		    : why == OP_NO_FORM ? "请选择“四种形态”，未作任何更改。"
 		    : why == OP_NO_REASON
 		        ? "请填写“理由”，未作任何更改。"
 		        : "提交的意见无效（不同意见须选定成员并写明内容），"

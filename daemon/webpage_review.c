@@ -50,7 +50,7 @@ enum MHD_Result sl_web_case_refusal(struct MHD_Connection *c,
 	sl_html h = {0};
 	sl_html_head(&h, s, title);
 	sl_html_put(&h, "<p class=\"error\">");
-	sl_html_said(&h, msg, "审理服务拒绝了此操作。");
+	sl_html_said(&h, msg, "服务拒绝了此操作。");
 	sl_html_put(&h, "</p><p>未作任何更改。</p><p><a href=\"/case/");
 	sl_html_url(&h, id);
 	sl_html_put(&h, "\">返回案件</a></p>");
@@ -130,7 +130,7 @@ static void withdraw_forms(sl_html *h, const sl_websess *s, const char *id,
 		long long no = json_integer_value(json_object_get(it, "no"));
 		if (!any++)
 			sl_html_put(h,
-			            "<h3>撤回补查事项</h3><p>移送机关确实"
+			            "<h3>撤回补查事项</h3><p>移送单位确实"
 			            "无法补查的事项，可写明理由后撤回。</p>");
 		sl_html_put(h, "<form method=\"post\" class=\"withdraw-form\" "
 		               "action=\"/case/");
@@ -159,7 +159,7 @@ static void resubmit_form(sl_html *h, const sl_websess *s, const char *id)
 	sl_html_fmt(
 	    h,
 	    "/resubmit\"><input type=\"hidden\" name=\"csrf\" "
-	    "value=\"%s\"><p>移送机关补充调查后重新移送的案卷（完整案卷，"
+	    "value=\"%s\"><p>移送单位补查后重新移送的卷宗（完整卷宗，"
 	    "含对补查提纲各项的答复）：</p><p><input type=\"file\" "
 	    "name=\"dossier\" required accept=\".json,application/json\">"
 	    " <button type=\"submit\">上传补充材料</button></p></form>",
@@ -210,12 +210,13 @@ void sl_page_case_actions(sl_html *h, const sl_websess *s, const json_t *show,
 static void kind_select(sl_html *h, const char *kind)
 {
 	int re = sl_same(kind, "reinvestigate");
-	sl_html_fmt(h,
-	            "<p><label>退回方式 <select name=\"kind\"><option "
-	            "value=\"supplement\"%s>退回补充调查</option><option "
-	            "value=\"reinvestigate\"%s>退回重新调查</option></select>"
-	            "</label></p>",
-	            re ? "" : " selected", re ? " selected" : "");
+	sl_html_fmt(
+	    h,
+	    "<p><label>退回方式 <select name=\"kind\"><option "
+	    "value=\"supplement\"%s>退回补充审查调查</option><option "
+	    "value=\"reinvestigate\"%s>退回重新审查调查</option></select>"
+	    "</label></p>",
+	    re ? "" : " selected", re ? " selected" : "");
 }
 
 /* A finding as --from-finding names it: CODE, or CODE@REF when it cites
@@ -353,7 +354,7 @@ static void finding_rows(sl_html *h, const json_t *show, const json_t *findings)
 	if (n)
 		sl_html_put(h, "</table>");
 	else
-		sl_html_put(h, "<p>审查未提出补查建议。</p>");
+		sl_html_put(h, "<p>检查未提出补查建议。</p>");
 }
 
 static void item_rows(sl_html *h)
@@ -382,7 +383,7 @@ enum MHD_Result sl_web_return_form(struct MHD_Connection *c, sl_websess *s,
 	if (!is_leader(s)) {
 		json_decref(show);
 		return sl_web_message(c, 403, s, "无权操作",
-		                      "只有审理组组长可以退回补查。");
+		                      "只有组长可以退回补查。");
 	}
 	const char *av[] = {"review", "findings", id, "--json", NULL};
 	int rc = sl_webcall_run(s->token, av, &fnd);
@@ -601,12 +602,12 @@ static enum MHD_Result preview(struct MHD_Connection *c, sl_websess *s,
 	sl_html_head(&h, s, title);
 	sl_html_fmt(
 	    &h,
-	    "<p>第%lld次退回：%s。以下为将送交移送机关的补查提纲，"
+	    "<p>第%lld次退回：%s。以下为将送交移送单位的补查提纲，"
 	    "确认后退回，审理期限暂停计算。</p>"
 	    "<ol id=\"outline-preview\">",
 	    (long long)json_integer_value(json_object_get(o, "return_no")),
-	    sl_same(p->kind, "reinvestigate") ? "退回重新调查"
-	                                      : "退回补充调查");
+	    sl_same(p->kind, "reinvestigate") ? "退回重新审查调查"
+	                                      : "退回补充审查调查");
 	size_t i, j;
 	const json_t *it, *r;
 	json_array_foreach(json_object_get(o, "items"), i, it)
@@ -754,7 +755,7 @@ enum MHD_Result sl_web_resubmit(struct MHD_Connection *c, sl_websess *s,
 			file = &ps[i];
 	if (!file)
 		return sl_web_message(c, 400, s, "未能接收补充材料",
-		                      "未选择案卷文件，未作任何更改。");
+		                      "未选择卷宗文件，未作任何更改。");
 	char *b64 = sl_b64_encode(file->data, file->len);
 	json_t *files = b64 ? json_pack("{s:s}", "dossier.json", b64) : NULL;
 	free(b64);

@@ -21,9 +21,9 @@
 static const char *gate_zh(const char *name)
 {
 	static const char *const tab[][2] = {
-	    {"gate_dates", "案卷日期前后一致"},
-	    {"gate_findings", "审查已覆盖最新案卷，阻断性发现均已解决"},
-	    {"gate_opinions", "审理组成员意见和集体审议齐备，无应回避者"},
+	    {"gate_dates", "卷宗日期前后一致"},
+	    {"gate_findings", "检查已覆盖最新卷宗，阻断性问题均已解决"},
+	    {"gate_opinions", "审理组成员意见和集体审议齐备，无应回避人员"},
 	    {"gate_outline", "补查提纲各项已答复或撤回"},
 	    {"gate_panel", "集体审议意见与认定事实、处分规定一致"},
 	};
@@ -62,12 +62,12 @@ static int gates(sl_html *h, sl_websess *s, const char *id)
 	if (sl_webcall_run(s->token, lav, &scripts) != 0 ||
 	    !json_is_array(scripts)) {
 		json_decref(scripts);
-		sl_html_put(h, "<p class=\"error\">无法读取已安装的校验脚本。"
+		sl_html_put(h, "<p class=\"error\">无法读取已安装的一致性脚本。"
 		               "</p>");
 		return 1;
 	}
-	sl_html_put(h, "<h2>签发前校验</h2><table id=\"gates\"><tr>"
-	               "<th>校验脚本</th><th>结果</th><th>说明</th></tr>");
+	sl_html_put(h, "<h2>签发前一致性检查</h2><table id=\"gates\"><tr>"
+	               "<th>一致性脚本</th><th>结果</th><th>说明</th></tr>");
 	int failed = 0;
 	size_t i;
 	const json_t *sc;
@@ -136,15 +136,16 @@ enum MHD_Result sl_web_signoff_page(struct MHD_Connection *c, sl_websess *s,
 		sl_html_put(&h, "<p class=\"state\">状态：已签发</p>");
 		documents(&h, id);
 	} else if (strcmp(s->role, "leader")) {
-		sl_html_put(&h, "<p>签发由审理组组长办理。</p>");
+		sl_html_put(&h, "<p>签发由组长办理。</p>");
 	} else {
 		int failed = gates(&h, s, id);
 		if (!sl_same(st, "deliberated"))
 			sl_html_put(&h, "<p>案件须经审理组集体审议（记录集体"
-			                "意见）后方可签发。</p>");
+			                "审议意见）后方可签发。</p>");
 		else if (failed)
-			sl_html_put(&h, "<p class=\"error\">有校验未通过，"
-			                "不能签发。</p>");
+			sl_html_put(&h,
+			            "<p class=\"error\">有一致性脚本未通过，"
+			            "不能签发。</p>");
 		else {
 			sl_html_put(&h, "<form method=\"post\" "
 			                "id=\"signoff-form\" action=\"/case/");

@@ -179,7 +179,7 @@ static void figures(sl_html *h, stats *st)
 	              "已集体审议、已签发。");
 	figure(h, "超期案件");
 	sl_html_fmt(h, "%ld", a->overdue);
-	figure_end(h, "审理期限已过而尚未审结的案件（退回补查期间审理期限暂停"
+	figure_end(h, "审理期限已过而尚未签发的案件（退回补查期间审理期限暂停"
 	              "计算，不计超期）。");
 	figure(h, "退回率");
 	rate(h, a->returned, a->accepted);

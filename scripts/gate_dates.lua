@@ -102,11 +102,13 @@ local function whole(v, fallback)
 end
 
 -- "ref,ref": the refs of a problem as the outline item drawn from it
--- names them (returns.c: its refs, or its standard if it has none)
+-- names them (returns.c: its refs, or its standard if it has none). A
+-- document is "doc:KIND", as everywhere; gate_dates before 5 named it by
+-- its bare kind, and an item drawn from such a problem still settles it.
 local function key(refs)
   local r = {}
   for _, x in ipairs(list(refs)) do
-    if type(x) == "string" then r[#r + 1] = x end
+    if type(x) == "string" then r[#r + 1] = x:gsub("^doc:", "", 1) end
   end
   table.sort(r)
   return table.concat(r, ",")
@@ -243,7 +245,8 @@ function check(case)
   for _, d in ipairs(list(case.documents)) do
     if type(d) == "table" then
       local what = document_name(d.kind) .. "的日期"
-      local refs, date = refs_of(d.kind), d.date
+      local refs, date = NONE, d.date
+      if type(d.kind) == "string" then refs = refs_of("doc:" .. d.kind) end
       check_valid(what, date, refs)
       if not any_date[d.kind] then
         not_after(what, date, T, transferred, refs)

@@ -22,14 +22,16 @@
  *       list or invoice, chats: evidence_rules.in_kind.record)
  *   use_unproven          facts        as the rules say (blocker)
  *       a fact of a violation whose nature depends on the use of the money
- *       (use_matters) states a use, in its use field or in its summary, and
+ *       (use_matters) states a use, in its use field or in its summary
+ *       (a marker not inside a not_marker that no split word cuts), and
  *       lacks evidence of the use, of the counterparty or of where the
  *       money finally went (evidence_rules.use_claims), the subject's own
  *       statements not counting whatever their tags
  *   evidence_requirement  evidence     as the rule says (default note)
  *       a per-violation requirement (evidence_requirements) is not met
  *   no_identity           formalities  blocker
- *       none of the identity documents (履历表、任免文件) is in the file
+ *       none of the identity documents (履历表、任免文件) is in the file;
+ *       its refs name them as documents are named, doc:KIND
  *
  * The evidence rules are what review exists to catch and what intake
  * cannot judge: a case with any of them cannot be signed off, so they

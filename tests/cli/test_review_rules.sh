@@ -14,7 +14,14 @@
 #     not make an expulsion for 3.14万元 proportionate;
 #   - the subject's own statement proves no use, payee, destination or
 #     value, however it is tagged;
-#   - a use stated as 用来 … is a stated use; 费用来源 is not one.
+#   - a use stated as 用来 … is a stated use; 费用来源 is not one;
+#   - amounts that add up exactly to a band's boundary reach it, in the
+#     check and in gate_panel (added in fen: as doubles 51610.03 +
+#     52660.02 + 15729.95 falls short of 120000);
+#   - a second-form organizational adjustment without a sanction signs off
+#     (a note), while a first form with a sanction or a fourth without one
+#     is still held up;
+#   - 经费用以 / 经费用在 state a use (经费 + 用以), 费用以现金 … still none.
 . "$(dirname "$0")/lib.sh"
 PK=${SHENLI_PACKAGES:-}
 [ -d "$PK/gate_panel" ] && [ -f "${SHENLI_BUILD_PUB:-}" ] ||
@@ -182,4 +189,82 @@ check "全部用来租用私家车 is a stated use" pyjson \
 as lead review run ZRJ-2024-213 >/dev/null 2>&1
 expect_rc 0 as lead review findings ZRJ-2024-213 --json
 check "费用来源 is no stated use" pyjson 'not any(f["code"] == "use_unproven" for f in d)' "$OUT"
+
+# ---- 经费用以 states a use; 费用以 (费用 + 以) states none ------------------------
+mk ZRJ-2024-214 "$COFFERS"'
+d["facts"][0]["summary"] = "2023年违规设立小金库3.14万元，经费用以支付私家车租金"'
+mk ZRJ-2024-215 "$COFFERS"'
+d["facts"][0]["summary"] = "2023年违规设立小金库3.14万元，专项经费用在租用私家车"'
+mk ZRJ-2024-216 "$COFFERS"'
+d["facts"][0]["summary"] = "违规设立小金库，费用以现金形式保管，办公费用以现金报销"'
+for c in 214 215 216; do
+	expect_rc 0 as lead case import "$T/ZRJ-2024-$c.json"
+	expect_rc 0 as lead case assign "ZRJ-2024-$c" m2 m3
+done
+expect_rc 1 as lead review run ZRJ-2024-214
+expect_rc 0 as lead review findings ZRJ-2024-214 --json
+check "经费用以支付私家车租金 is a stated use" pyjson \
+	'any(f["code"] == "use_unproven" and f["severity"] == "blocker" and "“支付私家车租金”" in f["message"] for f in d)' "$OUT"
+expect_rc 1 as lead review run ZRJ-2024-215
+expect_rc 0 as lead review findings ZRJ-2024-215 --json
+check "专项经费用在租用私家车 is a stated use" pyjson \
+	'any(f["code"] == "use_unproven" and "“租用私家车”" in f["message"] for f in d)' "$OUT"
+as lead review run ZRJ-2024-216 >/dev/null 2>&1
+expect_rc 0 as lead review findings ZRJ-2024-216 --json
+check "费用以现金形式保管, 办公费用以现金报销: no stated use" pyjson \
+	'not any(f["code"] == "use_unproven" for f in d)' "$OUT"
+
+# ---- amounts adding up exactly to a band's boundary -------------------------
+# 12万元 of gifts in three facts warrants 留党察看 to 开除党籍 as one fact of
+# 12万元 does: 严重警告 is two levels below, 畸轻 in the proposal and in the
+# panel's opinion alike
+GIFTS='d["facts"] = [dict(d["facts"][0], id="F%d" % (i + 1), violation="gifts_and_money",
+  summary="收受管理服务对象所送礼金", amount_yuan=a) for i, a in enumerate([51610.03, 52660.02, 15729.95])]
+d["proposal"].update(party_sanction="严重警告", gov_sanction="记过")'
+mk ZRJ-2024-217 "$GIFTS"
+RUN_RC=1 to_panel ZRJ-2024-217 --discipline 廉洁纪律 --eight-point --party-sanction 严重警告 \
+	--gov-sanction 记过 --form 2
+expect_rc 0 as lead review findings ZRJ-2024-217 --json
+check "gifts of 51610.03 + 52660.02 + 15729.95 (12万元): 严重警告 is 畸轻, a blocker" pyjson \
+	'any(f["code"] == "sanction_too_light" and f["severity"] == "blocker" and "留党察看" in f["message"] for f in d)' "$OUT"
+gate gate_panel ZRJ-2024-217
+check "the panel's 严重警告 for the same 12万元 is 畸轻 in gate_panel" pyjson \
+	'any(f["code"] == "sanction_too_light" and f["severity"] == "blocker" and "留党察看" in f["message"] for f in d["findings"])' "$OUT"
+expect_rc 1 as lead review signoff ZRJ-2024-217
+# 10万元 of allowances in three facts reaches the 10万 band: 警告 is one level
+# below it (a warning), a first-form opinion without sanction two (畸轻)
+ALLOW='d["facts"] = [dict(d["facts"][0], id="F%d" % (i + 1), amount_yuan=a)
+  for i, a in enumerate([42299.46, 47159.81, 10540.73])]'
+mk ZRJ-2024-218 "$ALLOW"
+to_panel ZRJ-2024-218 --discipline 廉洁纪律 --eight-point --form 1
+expect_rc 0 as lead review findings ZRJ-2024-218 --json
+check "allowances of 42299.46 + 47159.81 + 10540.73 (10万元): 警告 is light" pyjson \
+	'any(f["code"] == "sanction_too_light" and f["severity"] == "warning" and "严重警告" in f["message"] for f in d)' "$OUT"
+gate gate_panel ZRJ-2024-218
+check "no sanction for the same 10万元 is 畸轻 in gate_panel" pyjson \
+	'[f["code"] + ":" + f["severity"] for f in d["findings"]] == ["sanction_too_light:blocker"]' "$OUT"
+
+# ---- an organizational adjustment in the second form ------------------------
+ADJ='d["facts"][0].update(violation="false_personal_report", summary="不如实报告个人有关事项，漏报房产一套")
+del d["facts"][0]["amount_yuan"]
+d["proposal"].update(disciplines=["organizational"], eight_point_rules=False, party_sanction=None,
+  gov_sanction=None, form=2)'
+mk ZRJ-2024-219 "$ADJ"
+to_panel ZRJ-2024-219 --discipline 组织纪律 --form 2
+gate gate_panel ZRJ-2024-219
+check "no sanction in the second form is an adjustment to verify (a note), not a mismatch" pyjson \
+	'd["passed"] and [f["code"] + ":" + f["severity"] for f in d["findings"]] == ["form_adjustment:note"] and "组织调整" in d["findings"][0]["message"]' "$OUT"
+expect_rc 0 as lead review signoff ZRJ-2024-219
+# still a mismatch: the first form with a sanction, the fourth without one
+mk ZRJ-2024-220 "$ADJ"
+to_panel ZRJ-2024-220 --discipline 组织纪律 --party-sanction 警告 --gov-sanction 警告 --form 1
+gate gate_panel ZRJ-2024-220
+check "the first form with a sanction is still form_sanction_mismatch" pyjson \
+	'any(f["code"] == "form_sanction_mismatch" and f["severity"] == "blocker" for f in d["findings"])' "$OUT"
+mk ZRJ-2024-221 "$ADJ"
+to_panel ZRJ-2024-221 --discipline 组织纪律 --form 4
+gate gate_panel ZRJ-2024-221
+check "the fourth form without a sanction is still form_sanction_mismatch" pyjson \
+	'any(f["code"] == "form_sanction_mismatch" and f["severity"] == "blocker" and "未给予任何处分" in f["message"] for f in d["findings"])' "$OUT"
+expect_rc 1 as lead review signoff ZRJ-2024-221
 finish

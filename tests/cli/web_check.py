@@ -184,11 +184,11 @@ def case_checks(lead, a):
     ok("党纪处分" in body and "政务处分" in body, "the prior sanctions by system, in Chinese")
     ok("违纪事实及所依据的证据" in body and "银行转账记录" in body, "the facts beside the evidence they cite")
     ok('class="finding' in body and "阻断" in body, "the findings shown, severity in Chinese")
-    ok("finding" in body.split('<div class="fact">', 1)[-1].split("<h2>案卷文书", 1)[0],
+    ok("finding" in body.split('<div class="fact">', 1)[-1].split("<h2>卷宗文书", 1)[0],
        "a finding is shown with the fact it names")
     ok("退回补查及答复" in body and "第1次退回" in body and "已补充银行流水" in body,
        "the return, its outline and the agency's answer")
-    dates = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td>", body.split("案卷文书", 1)[-1].split("退回补查", 1)[0])
+    dates = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td>", body.split("卷宗文书", 1)[-1].split("退回补查", 1)[0])
     ok(len(dates) >= 3 and dates == sorted(dates), "the documents in date order (%d)" % len(dates))
     ok("<script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body, "<script> in a fact is escaped")
     ok("<img" not in body and "&lt;img src=x onerror=alert(3)&gt;" in body, "markup in an evidence title is escaped")
@@ -307,9 +307,9 @@ def intake_checks(lead, m2):
     # which the page reads, says it untranslated
     body, ctype = multipart({"csrf": token}, [("bad.json", b'{"format": "shenli.case/1"}')])
     r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
-    ok(r.status == 200 and "案卷无法读取" in r.body and "缺失" in r.body
+    ok(r.status == 200 and "卷宗格式错误" in r.body and "缺失" in r.body
        and "missing" not in r.body,
-       "a malformed upload: 案卷无法读取, why in Chinese (%d)" % r.status)
+       "a malformed upload: 卷宗格式错误, why in Chinese (%d)" % r.status)
     # over the dossier limit: refused on its headers, before it is read
     s = socket.create_connection(("127.0.0.1", PORT), timeout=60)
     s.sendall(("POST /intake HTTP/1.1\r\nHost: %s\r\nCookie: shenli_sid=%s\r\n"
@@ -750,7 +750,7 @@ def return_fix_checks(g, h, g_find, h_find):
     token = csrf_of(form.body)
     rows = [x for x in finding_fields(form.body) if x["key"].startswith("date_order")]
     want = [x for x in json.load(open(g_find)) if x["code"] == "date_order"]
-    ok(rows and want and rows[0]["refs"] == ",".join("doc:" + x for x in want[0]["refs"]),
+    ok(rows and want and rows[0]["refs"] == ",".join(x if x.startswith("doc:") else "doc:" + x for x in want[0]["refs"]),
        "a finding citing documents: its refs are sent as doc:KIND (%s)" % (rows[0]["refs"] if rows else None))
     if rows:
         x = rows[0]

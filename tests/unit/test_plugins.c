@@ -1226,6 +1226,8 @@ static void test_use_markers(void **st)
 	    "违规设立小金库，资金用途为租用私家车",
 	    "违规设立小金库，花在租用私家车上",
 	    "小金库费用来源于虚列会议费，用来租用私家车",
+	    "违规设立小金库，经费用以租用私家车",
+	    "违规设立小金库，专项经费用在租用私家车",
 	};
 	static const char *const not_stated[] = {
 	    "违规设立小金库，费用来源于虚列会议费",
@@ -1234,6 +1236,7 @@ static void test_use_markers(void **st)
 	    "采用以虚列会议费的方式违规设立小金库",
 	    "违规设立小金库，费用在单位账外保管",
 	    "违规挪用以上资金设立小金库",
+	    "违规设立小金库，办公费用以现金形式保管",
 	};
 	tc t;
 	tc_bare(&t);
@@ -1303,7 +1306,7 @@ static void test_no_identity(void **st)
 	tc_nodoc(&t, "identity");
 	shenli_emitter *e = run(P_EV, &t.c);
 	const struct rec *r = expect(e, "no_identity", SHENLI_BLOCKER,
-	                             "formalities", "identity", NULL);
+	                             "formalities", "doc:identity", NULL);
 	contains(r->msg, "李某");
 	contains(r->msg, "履历表");
 	contains(r->outline, "任免文件");
@@ -2082,9 +2085,11 @@ static void test_missing_document(void **st)
 		tc_base(&t);
 		tc_nodoc(&t, kinds[i]);
 		shenli_emitter *e = run(P_PR, &t.c);
+		char ref[64]; /* a document is named as doc:KIND */
+		snprintf(ref, sizeof ref, "doc:%s", kinds[i]);
 		const struct rec *r =
 		    expect(e, "missing_document", SHENLI_BLOCKER, "formalities",
-		           kinds[i], NULL);
+		           ref, NULL);
 		assert_true(r->has_outline);
 		/* one missing link hides no inversion, adds no other */
 		assert_int_equal(e->n, 1);
@@ -2094,7 +2099,7 @@ static void test_missing_document(void **st)
 	tc_nodoc(&t, "subject_written_response");
 	const struct rec *r =
 	    expect(run(P_PR, &t.c), "missing_document", SHENLI_BLOCKER,
-	           "formalities", "subject_written_response", NULL);
+	           "formalities", "doc:subject_written_response", NULL);
 	contains(r->msg, "被审查调查人对事实材料的书面意见");
 	tc_base(&t);
 	expect_none(run(P_PR, &t.c), "missing_document");
@@ -2109,7 +2114,7 @@ static void test_date_order(void **st)
 	shenli_emitter *e = run(P_PR, &t.c);
 	const struct rec *r =
 	    expect(e, "date_order", SHENLI_BLOCKER, "procedure",
-	           "investigation_report", "filing_approval", NULL);
+	           "doc:investigation_report", "doc:filing_approval", NULL);
 	/* dates as 公文 write them, not as the dossier does */
 	contains(r->msg, "审查调查报告（2024年2月10日）早于其所依据的立案审批表"
 	                 "（2024年2月20日）");
@@ -2120,12 +2125,14 @@ static void test_date_order(void **st)
 	tc_doc(&t, "subject_written_response", "2024-04-27");
 	e = run(P_PR, &t.c);
 	expect(e, "date_order", SHENLI_BLOCKER, "procedure",
-	       "subject_written_response", "investigation_report", NULL);
+	       "doc:subject_written_response", "doc:investigation_report",
+	       NULL);
 	/* the explanation before the response */
 	tc_base(&t);
 	tc_doc(&t, "response_explanation", "2024-04-29");
 	expect(run(P_PR, &t.c), "date_order", SHENLI_BLOCKER, "procedure",
-	       "response_explanation", "subject_written_response", NULL);
+	       "doc:response_explanation", "doc:subject_written_response",
+	       NULL);
 	/* negative: the same day is in order, identity may carry any date */
 	tc_base(&t);
 	tc_doc(&t, "fact_material", "2024-04-28");
@@ -2143,7 +2150,7 @@ static void test_transfer_before_response(void **st)
 	shenli_emitter *e = run(P_PR, &t.c);
 	const struct rec *r =
 	    expect(e, "transfer_before_response", SHENLI_BLOCKER, "procedure",
-	           "transfer_form", "subject_written_response", NULL);
+	           "doc:transfer_form", "doc:subject_written_response", NULL);
 	contains(r->outline, "书面意见");
 	/* not also out of chain order (after the explanation) */
 	expect_none(e, "date_order");
@@ -2153,14 +2160,14 @@ static void test_transfer_before_response(void **st)
 	t.c.transferred_on = "2024-05-01";
 	e = run(P_PR, &t.c);
 	expect_none(e, "transfer_before_response");
-	expect(e, "date_order", SHENLI_BLOCKER, "procedure", "transfer_form",
-	       "response_explanation", NULL);
+	expect(e, "date_order", SHENLI_BLOCKER, "procedure",
+	       "doc:transfer_form", "doc:response_explanation", NULL);
 	/* without the form, transferred_on is the transfer date */
 	tc_base(&t);
 	tc_nodoc(&t, "transfer_form");
 	t.c.transferred_on = "2024-04-29";
 	expect(run(P_PR, &t.c), "missing_document", SHENLI_BLOCKER,
-	       "formalities", "transfer_form", NULL);
+	       "formalities", "doc:transfer_form", NULL);
 	tc_base(&t);
 	expect_none(run(P_PR, &t.c), "transfer_before_response");
 }
@@ -2174,7 +2181,7 @@ static void test_transfer_date_mismatch(void **st)
 	shenli_emitter *e = run(P_PR, &t.c);
 	const struct rec *r =
 	    expect(e, "transfer_date_mismatch", SHENLI_WARNING, "procedure",
-	           "transfer_form", NULL);
+	           "doc:transfer_form", NULL);
 	contains(r->msg, "2024年5月8日");
 	contains(r->msg, "2024年5月6日");
 	assert_int_equal(e->n, 1);
