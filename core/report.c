@@ -106,22 +106,22 @@ static void sec_opening(sl_doc *d, const sl_casedoc *src)
 	sl_doc_put(d, "现将审理情况报告如下：");
 }
 
-
 /* Whether level is a sanction on the rules' ladder of its system ("party"
  * or "gov"): 诫勉 or a 组织处理 measure recorded among the prior sanctions
  * is not one (the classification check's prior_not_a_sanction). */
 static int on_ladder(const json_t *rules, const char *sys, const char *level)
 {
-	const json_t *ladder = json_object_get(
-	    json_object_get(rules, "sanction_ladders"),
-	    sys && !strcmp(sys, "gov") ? "gov" : "party");
+	const json_t *ladder =
+	    json_object_get(json_object_get(rules, "sanction_ladders"),
+	                    sys && !strcmp(sys, "gov") ? "gov" : "party");
 	size_t i;
 	const json_t *r;
 	if (!level || (sys && strcmp(sys, "gov") && strcmp(sys, "party")))
 		return 0;
 	json_array_foreach(ladder, i, r)
 	{
-		const char *name = json_string_value(json_object_get(r, "name"));
+		const char *name =
+		    json_string_value(json_object_get(r, "name"));
 		if (name && !strcmp(name, level))
 			return 1;
 	}
@@ -175,7 +175,8 @@ static void sec_subject(sl_doc *d, const sl_casedoc *src)
 		}
 		if (!is_sanction) {
 			/* 诫勉 or a 组织处理 measure: shown as what it is, not
-			 * called a 处分 nor counted as one, as the check does */
+			 * called a 处分 nor counted as one, as the check does
+			 */
 			sl_doc_put(d, level);
 			sl_doc_put(d, "（不属党纪处分或政务处分）");
 			continue;
