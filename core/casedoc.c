@@ -382,18 +382,17 @@ void sl_casedoc_annex_verify(const sl_casedoc *src, sl_doc *d, int panel_only)
 {
 	sl_doc_annex(d, "审计核验信息");
 	sl_doc_para(d);
-	sl_doc_put(d, "本文件由审理工作站依据案件数据生成。下列审计日志头可"
+	sl_doc_put(d, "本文件由审理工作站依据案件数据生成。下列审计链头可"
 	              "作为核验锚点：在审理工作站核验审计日志时输入，可确认"
 	              "日志自此以后未被回退或篡改；签名密钥指纹可与审理工作站"
 	              "登记的用户密钥核对。");
 	static const char *const H[] = {"项目", "内容"};
 	static const double W[] = {1, 3};
 	sl_doc_table(d, 2, H, W);
-	const char *r1[] = {"生成时审计日志头", src->head};
+	const char *r1[] = {"生成时审计链头", src->head};
 	sl_doc_rowv(d, r1);
-	const char *r2[] = {"签署时审计日志头", src->signed_head
-	                                            ? src->signed_head
-	                                            : "尚未审结签署"};
+	const char *r2[] = {"签发时审计链头",
+	                    src->signed_head ? src->signed_head : "尚未签发"};
 	sl_doc_rowv(d, r2);
 	static const char *const H2[] = {"签名人", "所签", "签名密钥指纹"};
 	static const double W2[] = {1, 1, 3};

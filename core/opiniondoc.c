@@ -79,7 +79,7 @@ sl_rc sl_opinion_document(sl_store *s, const char *case_id, const char *format,
 	                 str(panel, "recorded_on"), NULL);
 	const char *state = str(v, "state");
 	if (!state || strcmp(state, "signed_off"))
-		sl_doc_set(d, SL_DOC_SUBTITLE, "（本案尚未审结签署）");
+		sl_doc_set(d, SL_DOC_SUBTITLE, "（本案尚未签发）");
 
 	sl_doc_para(d);
 	sl_doc_put(d, sl_casedoc_agency(&src));

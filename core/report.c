@@ -671,7 +671,7 @@ static void put_finding_state(sl_doc *d, const json_t *settled, const json_t *f)
 		    (long long)json_integer_value(json_object_get(a, "r")),
 		    (long long)json_integer_value(json_object_get(a, "no")));
 	sl_doc_put(d,
-	           blocker ? "仍未解决（阻断签署）" : "现存，提请审理组注意");
+	           blocker ? "仍未解决（阻断签发）" : "现存，提请审理组注意");
 }
 
 /* The findings that went into an outline: an item whose source is
@@ -831,7 +831,7 @@ sl_rc sl_report(sl_store *s, const char *case_id, const char *format,
 	const char *state = str(src.view, "state");
 	if (!state || strcmp(state, "signed_off"))
 		sl_doc_set(d, SL_DOC_SUBTITLE,
-		           "（草稿：本案尚未审结签署，内容可能变化）");
+		           "（草稿：本案尚未签发，内容可能变化）");
 	sec_opening(d, &src);
 	sec_subject(d, &src);
 	sec_investigation(d, &src);

@@ -396,7 +396,7 @@ static enum MHD_Result post_login(struct MHD_Connection *c, request *r,
 			res = login_form(c, 403, s, 0, "用户名或口令错误。");
 		} else if (rc) {
 			res = message(c, 503, NULL, "服务暂不可用",
-			              "审理服务暂时无法登录，请稍后再试。");
+			              "服务暂时无法登录，请稍后再试。");
 		} else if (sl_websess_sign_in(s->id, user, role, tok, &n) !=
 		           0) {
 			sl_webcall_logout(tok);

@@ -631,7 +631,7 @@ static void show_head(const sl_caseview *v)
 	if (v->extended_days > 0)
 		printf("（已延长%d天）", v->extended_days);
 	if (v->overdue)
-		printf("  已逾期");
+		printf("  已超期");
 	else if (v->has_days_left)
 		printf("  剩余%d个工作日", v->days_left);
 	printf("    退回次数 %d\n", v->returns);

@@ -354,7 +354,7 @@ expect_rc 0 as lead review signoff "$C2"
 expect_rc 0 as m1 report "$C2"
 cp "$OUT" "$T/r2.md"
 check "report: the blocker settled by the withdrawal is not shown as blocking" bash -c \
-	"! grep -q '阻断签署' '$T/r2.md' && grep '^| 阻断 ' '$T/r2.md' | grep -q '已随第2次退回第1项撤回（理由：车主下落不明'"
+	"! grep -q '阻断签发' '$T/r2.md' && grep '^| 阻断 ' '$T/r2.md' | grep -q '已随第2次退回第1项撤回（理由：车主下落不明'"
 check "report, return 1: the carried items say where they went, as the letter does" bash -c \
 	"grep -q '| 续列至第2次退回第1项；审理组已撤回' '$T/r2.md' && grep -q '| 续列至第2次退回第2项；已补查' '$T/r2.md'"
 check "report, return 2: the carried items say where they came from" \
