@@ -218,6 +218,18 @@ static sl_rc extra_item(sl_store *s, int64_t ref, const sl_rules *rules,
 }
 
 /* Does pick "CODE" or "CODE@REF" name this finding? */
+/* One ref as a pick names it: the same text, or a document named with
+ * and without "doc:" (checks before evidence 3, procedure 3 and gate_dates
+ * 5 wrote the bare kind; findings stored then keep it until rerun). */
+static int same_ref(const char *stored, const char *picked)
+{
+	if (!strcmp(stored, picked))
+		return 1;
+	if (!strncmp(stored, "doc:", 4))
+		return !strcmp(stored + 4, picked);
+	return !strncmp(picked, "doc:", 4) && !strcmp(stored, picked + 4);
+}
+
 static int picks_finding(const char *pick, const char *code, json_t *refs)
 {
 	const char *at = strchr(pick, '@');
@@ -230,8 +242,8 @@ static int picks_finding(const char *pick, const char *code, json_t *refs)
 	json_t *r;
 	json_array_foreach(refs, i, r)
 	{
-		if (!strcmp(json_string_value(r) ? json_string_value(r) : "",
-		            at + 1))
+		if (same_ref(json_string_value(r) ? json_string_value(r) : "",
+		             at + 1))
 			return 1;
 	}
 	return 0;

@@ -104,6 +104,10 @@ expect_rc 0 as lead review return ZCJ-2024-104 --kind supplement --dry-run --jso
 	--from-finding date_order@doc:investigation_report
 check "--from-finding date_order@doc:investigation_report picks it" pyjson \
 	'[i["refs"] for i in d["items"]] == [["doc:investigation_report", "doc:filing_approval"]]' "$OUT"
+expect_rc 0 as lead review return ZCJ-2024-104 --kind supplement --dry-run --json \
+	--from-finding date_order@investigation_report
+check "... and so does its bare kind, as findings of older checks hold it" pyjson \
+	'[i["refs"] for i in d["items"]] == [["doc:investigation_report", "doc:filing_approval"]]' "$OUT"
 expect_rc 0 as lead review return ZCJ-2024-104 --kind supplement --from-finding date_order
 expect_rc 0 as lead review outline ZCJ-2024-104 --json
 check "--from-finding date_order carries it into the outline" pyjson \
