@@ -139,7 +139,11 @@ static const char CSS[] =
     "text-align: left; vertical-align: top; }\n"
     "th { font-family: var(--hei); font-weight: normal; }\n"
     "tr, th, td { break-inside: avoid; page-break-inside: avoid; }\n"
-    "p.annexes { margin-top: 10.227mm; padding-left: 2em; }\n"
+    "p.annexes { margin-top: 10.227mm; padding-left: 2em; display: flex; "
+    "}\n"
+    "p.annexes > span:last-child, .annex-item > span:last-child { flex: 1; "
+    "min-width: 0; }\n"
+    ".annex-item { display: flex; }\n"
     ".sign { margin-top: 10.227mm; text-align: right; "
     "break-inside: avoid; page-break-inside: avoid; }\n"
     ".sign p { text-align: right; padding-right: 2em; }\n"
@@ -277,20 +281,26 @@ sl_rc sl_doc_html(const sl_doc *d, char **out, size_t *len)
 		sl_buf_str(&b, "</tbody></table>\n");
 	in_table = 0;
 	size_t na = sl_doc_nannexes(d);
+	/* 附件说明: "附件：" beside a column of names, each name (after its
+	 * number) a box of its own, so that a long one wraps under its own
+	 * first character (GB/T 9704 7.3.4), as the PDF sets it */
 	if (na)
-		sl_buf_str(&b, "<p class=\"annexes\">附件：");
+		sl_buf_str(&b,
+		           "<p class=\"annexes\"><span>附件：</span><span>");
 	for (size_t k = 1; k <= na; k++) {
 		char *t = sl_doc_annex_title(d, (int)k);
 		char no[48];
-		snprintf(no, sizeof no, "%s%zu．", k > 1 ? "<br>　　　" : "",
-		         k);
+		snprintf(no, sizeof no, "<span>%zu．</span>", k);
+		sl_buf_str(&b, "<span class=\"annex-item\">");
 		if (na > 1)
 			sl_buf_str(&b, no);
+		sl_buf_str(&b, "<span>");
 		esc_str(&b, t ? t : "");
+		sl_buf_str(&b, "</span></span>");
 		free(t);
 	}
 	if (na)
-		sl_buf_str(&b, "</p>\n");
+		sl_buf_str(&b, "</span></p>\n");
 	sl_buf_str(&b, "<div class=\"sign\">\n");
 	field(&b, d, SL_DOC_SIGNER, "<p class=\"signer\">", "", "</p>\n");
 	field(&b, d, SL_DOC_DATE, "<p class=\"date\">", "", "</p>\n");

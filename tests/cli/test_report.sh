@@ -464,9 +464,10 @@ expect_rc 0 as lead review return "$C3" --kind supplement --item "补充车主�
 # the 附件说明 of the letter: a name too long for its line goes on under
 # its own first character, after "附件：1．" (GB/T 9704 7.3.4), not under
 # "附件"; a character is 156 mm / 28
-expect_rc 0 as m1 review outline "$C3" --format pdf --out "$T/letter3.pdf"
-pdftotext -bbox-layout "$T/letter3.pdf" "$T/letter3.bbox.html" 2>/dev/null
-check "letter (pdf): a long annex name goes on under its first character" python3 - "$T/letter3.bbox.html" <<'PY'
+# annex_aligned DESC PDF: that check on a PDF's words
+annex_aligned() {
+	pdftotext -bbox-layout "$2" "$2.bbox.html" 2>/dev/null
+	check "$1: a long annex name goes on under its first character" python3 - "$2.bbox.html" <<'PY'
 import re, sys, xml.etree.ElementTree as ET
 t = re.sub(r'xmlns="[^"]+"', "", open(sys.argv[1], encoding="utf-8").read())
 CH = 156 / 28 * 72 / 25.4
@@ -485,6 +486,9 @@ if ok:
     print(x0, rest, file=sys.stderr) if not ok else None
 sys.exit(0 if ok else 1)
 PY
+}
+expect_rc 0 as m1 review outline "$C3" --format pdf --out "$T/letter3.pdf"
+annex_aligned "letter (pdf)" "$T/letter3.pdf"
 as m1 review outline "$C3" --format md >"$T/letter3.md"
 pages_ok "letter of $C3" "$T/letter3.pdf" "$T/letter3.md"
 
@@ -518,6 +522,12 @@ ok = ws and not out and sys.argv[2] in "".join(w[2] for w in ws)
 print(out[:3], file=sys.stderr) if not ok else None
 sys.exit(0 if ok else 1)
 PY
+	# and the letter's 附件说明 as the PDF sets it
+	expect_rc 0 as m1 review outline "$C3" --format html --out "$T/letter3.html"
+	timeout -k 5 90 "$BROWSER" --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+		--user-data-dir="$T/browser" --print-to-pdf="$T/letter3.browser.pdf" \
+		"file://$T/letter3.html" >/dev/null 2>&1
+	annex_aligned "letter (html printed)" "$T/letter3.browser.pdf"
 else
 	echo "skip html printed by a browser: no chromium"
 fi
