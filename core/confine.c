@@ -39,15 +39,22 @@ size_t sl_confine_vm_size(void)
 	return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
 }
 
-/* Soft and hard limit v, or the hard limit the process already has if
- * that is lower: a user's own ulimit is tighter still, and asking for more
- * than it (EPERM) would leave a worker that cannot confine itself. */
-static int set_limit(int res, rlim_t v)
+/* v, or the hard limit of res the process already has if that is lower:
+ * a user's own ulimit is tighter still, and asking for more than it
+ * (EPERM) would leave a worker that cannot confine itself. */
+static rlim_t within_hard(int res, rlim_t v)
 {
 	struct rlimit now;
 	if (getrlimit(res, &now) == 0 && now.rlim_max != RLIM_INFINITY &&
 	    now.rlim_max < v)
-		v = now.rlim_max;
+		return now.rlim_max;
+	return v;
+}
+
+/* Soft and hard limit v, within the hard limit already set. */
+static int set_limit(int res, rlim_t v)
+{
+	v = within_hard(res, v);
 	struct rlimit r = {v, v};
 	return setrlimit(res, &r);
 }
@@ -65,10 +72,9 @@ int sl_confine_limits(const sl_confine_spec *spec)
 	if (spec->cpu_s) {
 		/* the soft limit's SIGXCPU says why; the hard one a second
 		 * later ends a worker that ignores it */
-		struct rlimit r = {spec->cpu_s, spec->cpu_s + 1}, now;
-		if (getrlimit(RLIMIT_CPU, &now) == 0 &&
-		    now.rlim_max != RLIM_INFINITY && now.rlim_max < r.rlim_max)
-			r.rlim_max = r.rlim_cur = now.rlim_max;
+		rlim_t hard = within_hard(RLIMIT_CPU, spec->cpu_s + 1);
+		struct rlimit r = {hard > spec->cpu_s ? spec->cpu_s : hard,
+		                   hard};
 		if (setrlimit(RLIMIT_CPU, &r) != 0)
 			return -1;
 	}

@@ -217,7 +217,6 @@ static sl_rc extra_item(sl_store *s, int64_t ref, const sl_rules *rules,
 	return SL_OK;
 }
 
-/* Does pick "CODE" or "CODE@REF" name this finding? */
 /* One ref as a pick names it: the same text, or a document named with
  * and without "doc:" (checks before evidence 3, procedure 3 and gate_dates
  * 5 wrote the bare kind; findings stored then keep it until rerun). */
@@ -230,6 +229,7 @@ static int same_ref(const char *stored, const char *picked)
 	return !strncmp(picked, "doc:", 4) && !strcmp(stored, picked + 4);
 }
 
+/* Does pick "CODE" or "CODE@REF" name this finding? */
 static int picks_finding(const char *pick, const char *code, json_t *refs)
 {
 	const char *at = strchr(pick, '@');
