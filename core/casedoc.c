@@ -472,8 +472,9 @@ void sl_casedoc_classification(const sl_casedoc *src, sl_doc *d,
 			const char *c = json_string_value(f);
 			const char *zh =
 			    c ? str(json_object_get(names, c), "zh") : NULL;
+			/* a name may hold 、 of its own (主动退赃、退还) */
 			if (i)
-				sl_doc_put(d, "、");
+				sl_doc_put(d, "；");
 			/* an unknown code is dossier text: shown as given
 			 * (spec/case-format.md), cleaned as all text is on
 			 * its way into the document and escaped by each

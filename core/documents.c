@@ -47,7 +47,10 @@ static sl_rc report_readable(sl_store *s, const char *case_id)
 	}
 	int mine = 0, others = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!v[i].panel) {
+		/* one given before a resubmission is not in the report, and
+		 * its author gives theirs again before reading the others' */
+		if (!v[i].panel && !(v[i].withdrawn &&
+		                     !strcmp(v[i].withdrawn, "resubmitted"))) {
 			int own = !strcmp(v[i].author, me->id);
 			mine |= own;
 			others |= !own;

@@ -60,6 +60,19 @@ sl_rc sl_fd_read(int fd, const char *name, size_t max, char **out, size_t *len)
 	return SL_OK;
 }
 
+/* What a path the user named failing to open says: a path that does not
+ * lead to a file they may use (none there, a file where a directory must
+ * be, too long, a loop, a directory where a file must be, no permission)
+ * is their input, wrong; the system failing (out of descriptors, memory,
+ * disk, a read-only medium) is not. */
+static sl_rc path_errc(int e)
+{
+	return e == ENOENT || e == ENOTDIR || e == ENAMETOOLONG || e == ELOOP ||
+	               e == EISDIR || e == EACCES || e == EPERM || e == ENXIO
+	           ? SL_EINPUT
+	           : SL_ESYS;
+}
+
 sl_rc sl_file_read(const char *path, size_t max, char **out, size_t *len)
 {
 	/* O_NONBLOCK: a FIFO is refused below, not waited on for a writer
@@ -67,8 +80,7 @@ sl_rc sl_file_read(const char *path, size_t max, char **out, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
-		return sl_error(e == ENOENT ? SL_EINPUT : SL_ESYS, _("%s: %s"),
-		                path, strerror(e));
+		return sl_error(path_errc(e), _("%s: %s"), path, strerror(e));
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -183,11 +195,12 @@ sl_rc sl_file_write_out(const char *path, const void *data, size_t len,
 	struct stat st;
 	int exists = stat(path, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode))
-		return sl_error(SL_ESYS, _("%s: is a directory"), path);
+		return sl_error(SL_EINPUT, _("%s: is a directory"), path);
 	if (exists && !S_ISREG(st.st_mode)) {
 		int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0)
-			return sl_error(SL_ESYS, _("%s: cannot open: %s"), path,
+			return sl_error(path_errc(errno),
+			                _("%s: cannot open: %s"), path,
 			                strerror(errno));
 		sl_rc rc = write_all(fd, path, data, len);
 		if (close(fd) != 0 && !rc)
@@ -200,8 +213,8 @@ sl_rc sl_file_write_out(const char *path, const void *data, size_t len,
 		return sl_error(SL_EINPUT, _("path too long"));
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
-		return sl_error(SL_ESYS, _("%s: cannot create: %s"), path,
-		                strerror(errno));
+		return sl_error(path_errc(errno), _("%s: cannot create: %s"),
+		                path, strerror(errno));
 	sl_rc rc = sl_file_fill(fd, tmp, data, len, mode);
 	if (!rc)
 		rc = sl_file_commit_rename(tmp, path);

@@ -328,6 +328,16 @@ static sl_rc import_parsed(sl_importer *im, const sl_rows *pp, const char *buf,
 {
 	const sl_dossier *d = pp->d;
 	snprintf(im->case_id, sizeof im->case_id, "%s", d->case_id);
+	sl_rc rc;
+	/* the case id looked up in the transaction that takes the case in:
+	 * looked up before it, another import of the same id between the
+	 * two would make this one's insert fail as a database error */
+	if (!im->in_tx) {
+		if ((rc = sl_tx_begin(im->s)))
+			return rc;
+		im->in_tx = 1;
+		im->batch_t0 = sl_mono_ms();
+	}
 	/* local days, to the end of a working day (clock.h); worked out once
 	 * a transaction, whose clock is one time: each mktime() in it stats
 	 * /etc/localtime (4% of an import's time) */
@@ -339,20 +349,11 @@ static sl_rc import_parsed(sl_importer *im, const sl_rows *pp, const char *buf,
 	char zone[SL_CODE_MAX + 1], dup[16];
 	sl_intake_facts k;
 	sl_rows_found old;
-	sl_rc rc = facts_of(im, d, &k, zone, dup, &old);
-	if (rc)
+	if ((rc = facts_of(im, d, &k, zone, dup, &old)))
 		return rc;
 	json_t *reasons = json_array();
 	sl_intake_decision dec =
 	    sl_intake_decide(sl_store_actor(im->s), im->rules, d, &k, reasons);
-	if (!im->in_tx) {
-		if ((rc = sl_tx_begin(im->s))) {
-			json_decref(reasons);
-			return rc;
-		}
-		im->in_tx = 1;
-		im->batch_t0 = sl_mono_ms();
-	}
 	/* A duplicate of a live case is refused and only audited: the case
 	 * already in the store is not touched. */
 	if (!*dup && (rc = store(im, pp, buf, len, zone, dec, &old, reasons))) {
@@ -545,10 +546,15 @@ typedef struct {
 
 /* Read one line of at most max bytes into *buf. 1: a line; 0: end; -1: a
  * read error. *too_long: the line was longer and has been skipped. */
+/* How far past its limit a line is read on to its newline, in limits: a
+ * line that goes on further (a device that never ends, /dev/zero) ends
+ * the input there, refused, rather than be read for ever. */
+#define SKIP_LIMITS 64
+
 static int read_line(FILE *f, char **buf, size_t *cap, size_t max, size_t *len,
                      int *too_long)
 {
-	size_t n = 0;
+	size_t n = 0, skipped = 0;
 	*too_long = 0;
 	for (;;) {
 		int ch = getc_unlocked(f);
@@ -561,8 +567,13 @@ static int read_line(FILE *f, char **buf, size_t *cap, size_t max, size_t *len,
 		}
 		if (ch == '\n')
 			break;
-		if (*too_long)
+		if (*too_long) {
+			if (++skipped / SKIP_LIMITS > max) {
+				*too_long = 2; /* endless: the input ends */
+				break;
+			}
 			continue;
+		}
 		if (n + 1 >= *cap) {
 			size_t nc = *cap ? *cap * 2 : 8192;
 			if (nc > max + 2)
@@ -633,11 +644,22 @@ static void *parse_lines(void *arg)
 			static const char too_big[] =
 			    N_("%s line %ld: larger than the limit of %zu "
 			       "bytes");
+			static const char endless[] =
+			    N_("%s line %ld: larger than the limit of %zu "
+			       "bytes, and no end to it; the rest of the input "
+			       "was not read");
 			it.rc = SL_EINPUT;
-			snprintf(it.msg, sizeof it.msg, _(too_big), st->name,
-			         line, st->lim->max_bytes);
-			snprintf(it.msg_c, sizeof it.msg_c, too_big, st->name,
-			         line, st->lim->max_bytes);
+			if (too_long == 2) {
+				snprintf(it.msg, sizeof it.msg, _(endless),
+				         st->name, line, st->lim->max_bytes);
+				snprintf(it.msg_c, sizeof it.msg_c, endless,
+				         st->name, line, st->lim->max_bytes);
+			} else {
+				snprintf(it.msg, sizeof it.msg, _(too_big),
+				         st->name, line, st->lim->max_bytes);
+				snprintf(it.msg_c, sizeof it.msg_c, too_big,
+				         st->name, line, st->lim->max_bytes);
+			}
 		} else if (blank_line(it.buf, it.len)) {
 			free(it.buf);
 			continue; /* blank lines between dossiers */
@@ -689,6 +711,12 @@ static void *parse_lines(void *arg)
 		st->q[(st->head + st->n) % QCAP] = it;
 		st->n++;
 		st->bytes += it.weight;
+		if (too_long == 2) { /* endless: nothing after it is read */
+			st->eof = 1;
+			pthread_cond_signal(&st->take_cv);
+			pthread_mutex_unlock(&st->mu);
+			return NULL;
+		}
 		if (st->take_waits && st->n >= WAKE)
 			pthread_cond_signal(&st->take_cv);
 		pthread_mutex_unlock(&st->mu);

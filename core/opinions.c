@@ -532,6 +532,7 @@ typedef struct {
 	char author[SL_ID_MAX + 1];
 	int panel;
 	int taken_off; /* a later re-assignment left its author off the team */
+	int stale;     /* recorded on a dossier a resubmission has replaced */
 	uint8_t sha[SL_SHA256_LEN], sig[SL_ED25519_SIG_LEN];
 } logged;
 
@@ -554,12 +555,22 @@ static void reassigned(logged *v, size_t n, const json_t *d)
 	}
 }
 
+/* A resubmission replaces the dossier the opinions so far were given on
+ * (DOMAIN.md, lifecycle 4 and 5): the team reviews the new one and gives
+ * its opinions again, and the panel deliberates on those. */
+static void resubmitted(logged *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		v[i].stale = 1;
+}
+
 /*
  * The opinions the log recorded for a case, oldest first. The log, not the
  * opinions table, says which opinion is whose and which is the latest: a
  * row put back or re-ordered in the table by someone holding the data key
  * changes nothing here, and a row that differs from its entry is refused.
- * The case's re-assignments are read with them (reassigned()).
+ * The case's re-assignments and resubmissions are read with them
+ * (reassigned(), resubmitted()).
  */
 static sl_rc logged_opinions(sl_store *s, const char *case_id, logged **out,
                              size_t *n)
@@ -570,7 +581,8 @@ static sl_rc logged_opinions(sl_store *s, const char *case_id, logged **out,
 	if (sl_db_prepare(s,
 	                  "SELECT seq, actor, action, details FROM audit"
 	                  " WHERE object = ? AND action IN"
-	                  " ('review.opinion', 'review.panel', 'case.assign')"
+	                  " ('review.opinion', 'review.panel', 'case.assign',"
+	                  " 'case.resubmit')"
 	                  " ORDER BY seq",
 	                  &st))
 		return sl_db_err(s, _("reading the audit log"));
@@ -585,6 +597,11 @@ static sl_rc logged_opinions(sl_store *s, const char *case_id, logged **out,
 		                       0, &jerr);
 		if (action && !strcmp(action, "case.assign")) {
 			reassigned(*out, *n, d);
+			json_decref(d);
+			continue;
+		}
+		if (action && !strcmp(action, "case.resubmit")) {
+			resubmitted(*out, *n);
 			json_decref(d);
 			continue;
 		}
@@ -796,14 +813,16 @@ sl_rc sl_opinions_load(sl_store *s, int64_t ref, const char *case_id,
 		 * history, withdrawn by the re-assignment */
 		int gone = !v[i].panel &&
 		           (v[i].taken_off || !on_team(s, ref, v[i].author));
-		int force = latest(v, nv, i) && !gone;
+		int last = latest(v, nv, i);
+		int force = last && !gone && !v[i].stale;
 		if (!history && !force)
 			continue;
 		sl_opinion *o = &list[*n];
 		if (!(rc = load_opinion(s, st, ref, case_id, &v[i], p, o))) {
 			if (history && !force)
-				o->withdrawn =
-				    gone ? "reassigned" : "superseded";
+				o->withdrawn = gone    ? "reassigned"
+				               : !last ? "superseded"
+				                       : "resubmitted";
 			(*n)++;
 		}
 	}

@@ -59,8 +59,9 @@ sl_rc sl_opinion_record(sl_store *s, const char *case_id, const char *buf,
 /* The opinions of case ref with every signature verified (SL_EINTEGRITY
  * naming the opinion if one does not verify), oldest first, in p. history:
  * every opinion ever recorded, each one not in force marked withdrawn
- * "superseded" (by its author's later one) or "reassigned" (its author is
- * no longer on the team); else only those in force: the latest of each
+ * "superseded" (by its author's later one), "reassigned" (its author is
+ * no longer on the team) or "resubmitted" (given on a dossier a
+ * resubmission has since replaced); else only those in force: the latest of each
  * author still on the team, and the panel's latest. Policy is the
  * caller's. */
 struct sl_pool;

@@ -331,10 +331,37 @@ static void sec_facts(sl_doc *d, const sl_casedoc *src)
 	uncited_evidence(d, src);
 }
 
+/* Whether a violation the rules leave to the use of the money (eight_point
+ * < 0) broke the eight-point rules in this case: the classification's
+ * basis (the panel's opinion, else the proposal) says so for the whole
+ * case. Said no: no violation did. Said yes with no violation that always
+ * does: this one did. Otherwise the table cannot tell which one did. */
+static const char *depends_said(const sl_casedoc *src, const json_t *basis,
+                                const json_t *order)
+{
+	const json_t *ep = json_object_get(basis, "eight_point_rules");
+	if (json_is_false(ep))
+		return "否";
+	if (!json_is_true(ep))
+		return "视资金用途认定";
+	size_t i;
+	json_t *c;
+	json_array_foreach(order, i, c)
+	{
+		const sl_violation *vi =
+		    sl_rules_violation(src->rules, json_string_value(c));
+		if (vi && vi->eight_point > 0)
+			return "视资金用途认定";
+	}
+	return "是";
+}
+
 /* Each violation once, in the order of its first fact, with the facts
  * that make it up: one pass over the facts (a map from the violation to
- * its facts), not a rescan per fact. */
-static void violations_table(sl_doc *d, const sl_casedoc *src)
+ * its facts), not a rescan per fact. basis: the opinion the section
+ * classifies by. */
+static void violations_table(sl_doc *d, const sl_casedoc *src,
+                             const json_t *basis)
 {
 	json_t *facts = json_object_get(src->view, "facts"), *f;
 	json_t *by = json_object(), *order = json_array();
@@ -375,10 +402,11 @@ static void violations_table(sl_doc *d, const sl_casedoc *src)
 		sl_doc_cell(d);
 		sl_doc_put(d, vi ? sl_casedoc_discipline(vi->discipline) : "—");
 		sl_doc_cell(d);
-		sl_doc_put(d, !vi                    ? "—"
-		              : vi->eight_point > 0  ? "是"
-		              : vi->eight_point == 0 ? "否"
-		                                     : "视资金用途认定");
+		sl_doc_put(d, !vi                   ? "—"
+		              : vi->eight_point > 0 ? "是"
+		              : vi->eight_point == 0
+		                  ? "否"
+		                  : depends_said(src, basis, order));
 	}
 	json_decref(by);
 	json_decref(order);
@@ -397,9 +425,10 @@ static void sec_classification(sl_doc *d, const sl_casedoc *src)
 	} else {
 		sl_doc_put(d, "尚未集体审议，暂列移送单位建议。");
 	}
-	violations_table(d, src);
-	sl_casedoc_classification(
-	    src, d, panel ? panel : json_object_get(src->view, "proposal"));
+	const json_t *basis =
+	    panel ? panel : json_object_get(src->view, "proposal");
+	violations_table(d, src, basis);
+	sl_casedoc_classification(src, d, basis);
 	sl_doc_para(d);
 	sl_doc_put(d, "涉案财物处置：");
 	sl_doc_put(d, panel && str(panel, "property")

@@ -97,8 +97,12 @@ static uint32_t cp_of(const unsigned char *s, size_t len)
  * that overwrites the line), the bidirectional controls and isolates
  * (U+061C, U+200E/F, U+202A-E, U+2066-9) that make text display in
  * another order than it is, the invisible ones that make two names look
- * alike (U+180E, U+200B-D, U+2060-5), the deprecated format characters
- * (U+206A-F), a BOM, and the interlinear annotations (U+FFF9-B).
+ * alike (U+180E, U+200B-D, U+2060-5, the soft hyphen U+00AD, the
+ * combining grapheme joiner U+034F, the Hangul fillers U+115F-60, U+3164
+ * and U+FFA0, the Khmer inherent vowels U+17B4-5, the tag characters
+ * U+E0000-7F, the shorthand and musical format controls U+1BCA0-3 and
+ * U+1D173-A), the deprecated format characters (U+206A-F), a BOM, and the
+ * interlinear annotations (U+FFF9-B).
  */
 static int klass(uint32_t c)
 {
@@ -109,6 +113,11 @@ static int klass(uint32_t c)
 	    c == 0x180E || (c >= 0x200B && c <= 0x200F) ||
 	    (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) ||
 	    c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB))
+		return 2;
+	if (c == 0xAD || c == 0x34F || c == 0x115F || c == 0x1160 ||
+	    c == 0x17B4 || c == 0x17B5 || c == 0x3164 || c == 0xFFA0 ||
+	    (c >= 0xE0000 && c <= 0xE007F) || (c >= 0x1BCA0 && c <= 0x1BCA3) ||
+	    (c >= 0x1D173 && c <= 0x1D17A))
 		return 2;
 	return 0;
 }

@@ -50,6 +50,9 @@
  * JSON), so this bounds a command's input, and its output where stdout is
  * not streamed (the web front's pages). */
 #define SL_WIRE_MAX (64u << 20)
+/* The longest word of a command line the service runs (bytes): the
+ * client refuses a longer one as a usage error before it is sent. */
+#define SL_WIRE_ARG_MAX 65536
 /* A session token: 32 random bytes, sent as 64 hex digits. */
 #define SL_TOKEN_LEN 32
 #define SL_TOKEN_HEX (2 * SL_TOKEN_LEN)

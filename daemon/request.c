@@ -11,7 +11,7 @@
 #include "proto.h"
 
 #define ARGV_MAX 4096
-#define ARG_LEN_MAX 65536
+#define ARG_LEN_MAX SL_WIRE_ARG_MAX
 #define FILES_MAX SL_REQUEST_FILES_MAX
 
 /* A refusal: msg set, rc returned. */

@@ -946,9 +946,7 @@ static int demo_main(int argc, char **argv, sl_cli *g)
 		case 'p': d.pk = optarg; break;
 		case 't': d.pub = optarg; break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("demo: unexpected '%s'"),
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind < argc)

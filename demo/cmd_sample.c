@@ -71,9 +71,7 @@ static int docket(int argc, char **argv)
 			}
 			break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("sample: bad option '%s'"),
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind != argc)

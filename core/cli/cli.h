@@ -125,6 +125,19 @@ int cli_usage_error(const char *use, const char *fmt, ...)
 int cli_bad_value(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_bad_value_of(const char *use, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The word getopt_long (optstring "" or "+") refused: the option it
+ * returned '?' for, a single-dash word ("-json") included. */
+const char *cli_opt_word(int argc, char **argv);
+/* The usage error for that '?', the same in every command: "WHAT: option
+ * '--out' needs a value" for an option of opts missing its value, else
+ * "WHAT: bad option 'WORD'". use as for cli_usage_error (NULL: the
+ * running subcommand's); what NULL: the running (sub)command's name. */
+struct option;
+int cli_bad_option(const char *use, const char *what, int argc, char **argv,
+                   const struct option *opts);
+/* 1 if argv (argv[0] the command) asks for help, --help or -h, before
+ * any "--": answered before any parsing. */
+int cli_asks_help(int argc, char **argv);
 /* "shenli [--store PATH] ... COMMAND [ARGS]" */
 extern const char cli_top_synopsis[];
 /* For main: the command about to run (its name, its group or NULL). */

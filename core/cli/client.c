@@ -286,12 +286,22 @@ static int save_token(const char *tok)
 	return rc ? cli_fail(rc) : SL_OK;
 }
 
+/* As embedded mode says it (storeopen.c): which of the three is kept from
+ * whoever is guessing. */
+#define AUTH_FAILED                                                            \
+	N_("authentication failed: unknown or disabled user, or "              \
+	   "wrong passphrase")
+
 /* A session of g->user with the passphrase cli_read_passphrase gives for
  * g, its token kept: 0, or the exit code (said why). *idle: how long an
  * idle session lives. */
 static int open_session(const sl_cli *g, const char *prompt, long long *idle)
 {
 	cli_pass p = {0};
+	/* an id that is not text names no user (json_pack would fail on it
+	 * as if out of memory) */
+	if (!sl_utf8_valid(g->user, strlen(g->user)))
+		return cli_fail(sl_error(SL_EAUTH, "%s", _(AUTH_FAILED)));
 	sl_rc rc = cli_read_passphrase(g, prompt, &p);
 	if (rc)
 		return cli_fail(rc);
@@ -512,38 +522,41 @@ static int open_workbench(int json)
 	return SL_OK;
 }
 
+/* open's help, and login's, logout's and status's: "usage:" lines, a
+ * blank line, the rest (cli_usage_error prints the first part) */
+static const char *session_help(const char *cmd)
+{
+	if (!strcmp(cmd, "open"))
+		return _("usage: shenli open [--json]\n\n"
+		         "open prints a one-time URL of the web "
+		         "workbench that signs a browser in as\n"
+		         "the user logged in with 'shenli login': "
+		         "good once, within 60 s, on this\n"
+		         "machine only (127.0.0.1). On a terminal in "
+		         "a graphical session it is also\n"
+		         "opened with xdg-open. --json prints "
+		         "{\"url\": ...}.\n\n"
+		         "exit codes: 3 not logged in, 7 the service "
+		         "is not running or serves no\n"
+		         "workbench (shenlid --http).");
+	return _("usage: shenli login | logout | status "
+	         "[--json]\n\n"
+	         "login asks for the passphrase once and "
+	         "opens a session with the service\n"
+	         "(shenlid); commands without --store then "
+	         "go through it. logout ends the\n"
+	         "session; status says whether the service "
+	         "runs, who is logged in and the\n"
+	         "audit head.");
+}
+
 int cli_client_session(int n, char **rest, sl_cli *g)
 {
 	sl_wire_wiping_alloc();
 	int json = 0;
 	for (int i = 1; i < n; i++) {
-		if (!strcmp(rest[i], "--help") && !strcmp(rest[0], "open")) {
-			printf("%s\n",
-			       _("usage: shenli open [--json]\n\n"
-			         "open prints a one-time URL of the web "
-			         "workbench that signs a browser in as\n"
-			         "the user logged in with 'shenli login': "
-			         "good once, within 60 s, on this\n"
-			         "machine only (127.0.0.1). On a terminal in "
-			         "a graphical session it is also\n"
-			         "opened with xdg-open. --json prints "
-			         "{\"url\": ...}.\n\n"
-			         "exit codes: 3 not logged in, 7 the service "
-			         "is not running or serves no\n"
-			         "workbench (shenlid --http)."));
-			return SL_OK;
-		}
 		if (!strcmp(rest[i], "--help")) {
-			printf("%s\n",
-			       _("usage: shenli login | logout | status "
-			         "[--json]\n\n"
-			         "login asks for the passphrase once and "
-			         "opens a session with the service\n"
-			         "(shenlid); commands without --store then "
-			         "go through it. logout ends the\n"
-			         "session; status says whether the service "
-			         "runs, who is logged in and the\n"
-			         "audit head."));
+			printf("%s\n", session_help(rest[0]));
 			return SL_OK;
 		}
 		if ((!strcmp(rest[0], "status") || !strcmp(rest[0], "open")) &&
@@ -551,9 +564,12 @@ int cli_client_session(int n, char **rest, sl_cli *g)
 			json = 1;
 			continue;
 		}
-		fprintf(stderr, _("shenli: %s: unexpected '%s'\n"), rest[0],
-		        cli_txt(rest[i]));
-		return SL_EUSAGE;
+		/* as every other command says it: the usage, then the
+		 * help command that says more */
+		cli_enter(rest[0], NULL);
+		return cli_usage_error(session_help(rest[0]),
+		                       _("%s: unexpected '%s'"), rest[0],
+		                       cli_txt(rest[i]));
 	}
 	if (!strcmp(rest[0], "login"))
 		return output_written(login(g));
@@ -844,12 +860,24 @@ int cli_client_run(int n, char **rest, sl_cli *g)
 		sl_argmap(n, rest, kinds, &info);
 	if (!rc && info.refused)
 		rc = sl_error(SL_EUSAGE, "%s", _(info.refused));
-	for (int i = 0; !rc && i < n; i++)
-		if (json_array_append_new(argv, json_string(rest[i])))
-			rc = sl_error(SL_EINPUT, _("'%s' is not UTF-8 text"),
+	/* a word the service cannot take is this command line's fault, as
+	 * embedded mode says it is: a usage error */
+	for (int i = 0; !rc && i < n; i++) {
+		size_t wl = strlen(rest[i]);
+		if (wl > SL_WIRE_ARG_MAX)
+			rc = sl_error(SL_EUSAGE,
+			              _("an argument of %zu bytes is longer "
+			                "than the %d the service takes"),
+			              wl, SL_WIRE_ARG_MAX);
+		else if (json_array_append_new(argv, json_string(rest[i])))
+			rc = sl_error(SL_EUSAGE, _("'%s' is not UTF-8 text"),
 			              cli_txt(rest[i]));
-	if (!rc && g->user)
-		json_object_set_new(req, "user", json_string(g->user));
+	}
+	/* an id that is not text names no user: refused as embedded mode
+	 * refuses it, never dropped (the session's user would act) */
+	if (!rc && g->user &&
+	    json_object_set_new(req, "user", json_string(g->user)))
+		rc = sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
 	/* --jsonl FILE|- streams: an import of any size, never held whole */
 	int sw = rc ? -1 : info.stream_word, in = -1;
 	const char *sname = NULL;

@@ -25,9 +25,7 @@ static int audit_verify(int argc, char **argv, sl_cli *g)
 		switch (c) {
 		case 'a': anchor = optarg; break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("audit verify: bad option '%s'"),
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind != argc)
@@ -212,9 +210,7 @@ static int audit_log(int argc, char **argv, sl_cli *g)
 		case 'o': ctx.object = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("audit log: bad option '%s'"),
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind != argc)
@@ -253,7 +249,7 @@ static int audit_head(int argc, char **argv, sl_cli *g)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'h')
 			return cli_help();
-		return cli_usage(_("audit head takes no arguments"));
+		return cli_bad_option(NULL, NULL, argc, argv, opts);
 	}
 	if (optind != argc)
 		return cli_usage(_("audit head takes no arguments"));

@@ -234,9 +234,7 @@ static int case_import(int argc, char **argv, sl_cli *g)
 		case 'l': jsonl = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("case import: bad option '%s'"),
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (jsonl ? optind != argc : optind >= argc)
@@ -425,9 +423,7 @@ static int list_opts(int argc, char **argv, sl_case_filter *f, int *json)
 			break;
 		case 'j': *json = 1; break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("case list: bad option '%s'"),
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind != argc)
@@ -952,9 +948,7 @@ static int case_assign(int argc, char **argv, sl_cli *g)
 			break;
 		case 'j': json = 1; break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("case assign: bad option '%s'"),
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind >= argc)
@@ -1011,9 +1005,7 @@ static int case_extend(int argc, char **argv, sl_cli *g)
 			break;
 		case 'j': json = 1; break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("case extend: bad option '%s'"),
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind != argc - 1 || !days)

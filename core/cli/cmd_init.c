@@ -28,9 +28,7 @@ static int init(int argc, char **argv, sl_cli *g)
 			trust[rq.n_trust++] = optarg;
 			break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("init: bad option '%s'"),
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind < argc)

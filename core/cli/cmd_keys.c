@@ -36,9 +36,7 @@ static int keys_args(int argc, char **argv, const struct option *opts,
 		case 'j': *json = 1; break;
 		case 'c': *comment = optarg; break;
 		case 'h': cli_help(); return -1;
-		default:
-			return cli_usage(_("keys %s: unexpected '%s'"), sub,
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (arg && argc - optind > 1)

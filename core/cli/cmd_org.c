@@ -29,9 +29,7 @@ static int org_add(int argc, char **argv, sl_cli *g, int agency)
 			zone = optarg;
 			break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("%s add: bad option '%s'"), what,
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind != argc - 1)
@@ -93,9 +91,7 @@ static int org_list(int argc, char **argv, sl_cli *g, int agency)
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("%s list: unexpected '%s'"), what,
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind != argc)

@@ -171,8 +171,8 @@ static int pkg(int argc, char **argv, sl_cli *g, sl_pkg_kind kind)
 		case 'j': json = 1; break;
 		case 'h': return cli_help();
 		default:
-			return cli_usage(_("%s %s: unexpected '%s'"), what, sub,
-			                 argv[optind - 1]);
+			return cli_bad_option(NULL, NULL, argc, argv,
+			                      list ? list_opts : opts);
 		}
 	}
 	if (argc - optind > 1)

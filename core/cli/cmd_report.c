@@ -86,9 +86,8 @@ int cmd_report(int argc, char **argv, sl_cli *g)
 		case 'O': rq.kind = SL_DOCUMENT_OPINION; break;
 		case 'h': fputs(_(USAGE), stdout); return SL_OK;
 		default:
-			return cli_usage_error(_(USAGE),
-			                       _("report: unexpected '%s'"),
-			                       argv[optind - 1]);
+			return cli_bad_option(_(USAGE), "report", argc, argv,
+			                      opts);
 		}
 	}
 	if (optind + 1 < argc)

@@ -12,17 +12,6 @@
 #include "cli.h"
 #include <shenli/ops.h>
 
-/* ---- options --------------------------------------------------------------
- * getopt_long, one style for every subcommand: an option it does not know
- * (or one missing its value) and a word too many are the same usage error
- * as ever, "SUB: unexpected 'WORD'". */
-
-/* The word getopt_long stopped at. */
-static int unexpected(const char *what, char **argv)
-{
-	return cli_usage(_("%s: unexpected '%s'"), what, argv[optind - 1]);
-}
-
 /* ---- run ----------------------------------------------------------------- */
 
 /* --json: each case checked with its counts, streamed as one array. A row
@@ -149,7 +138,7 @@ static int review_run(int argc, char **argv, sl_cli *g)
 		case 'a': all = 1; break;
 		case 'j': json = 1; break;
 		case 'h': return cli_help();
-		default: return unexpected("review run", argv);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind + 1 < argc)
@@ -389,7 +378,7 @@ static int review_opinion(int argc, char **argv, sl_cli *g)
 		case 'D': dis[f.n_dissent++] = optarg; break;
 		case 'o': f.property = optarg; break;
 		case 'h': rc = -1; break; /* the dispatcher answers it */
-		default: rc = unexpected("review opinion", argv);
+		default: rc = cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (!rc && optind + 1 < argc)
@@ -653,7 +642,7 @@ static int return_args(int argc, char **argv, sl_return_req *rq,
 			items[n - 1].refs = optarg;
 			break;
 		case 'h': cli_help(); return -1;
-		default: return unexpected("review return", argv);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind + 1 < argc)
@@ -724,7 +713,7 @@ static int review_withdraw(int argc, char **argv, sl_cli *g)
 		case 'r': rq.reason = optarg; break;
 		case 'f': rq.finding = optarg; break;
 		case 'h': return cli_help();
-		default: return unexpected("review withdraw", argv);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	int want = rq.finding ? 1 : 2; /* ID, and ITEM unless --finding */
@@ -799,7 +788,7 @@ static int review_outline(int argc, char **argv, sl_cli *g)
 			rq.return_no = (int)no;
 			break;
 		case 'h': return cli_help();
-		default: return unexpected("review outline", argv);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind + 1 < argc)

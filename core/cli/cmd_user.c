@@ -30,9 +30,7 @@ static int user_add(int argc, char **argv, sl_cli *g)
 		case 'z': rq.zone = optarg; break;
 		case 'n': newfile = optarg; break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("user add: bad option '%s'"),
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind != argc - 1)
@@ -103,9 +101,7 @@ static int user_list(int argc, char **argv, sl_cli *g)
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("user list: unexpected '%s'"),
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind != argc)
@@ -142,9 +138,7 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 		switch (c) {
 		case 'n': newfile = optarg; break;
 		case 'h': return cli_help();
-		default:
-			return cli_usage(_("user passwd: bad option '%s'"),
-			                 argv[optind - 1]);
+		default: return cli_bad_option(NULL, NULL, argc, argv, opts);
 		}
 	}
 	if (optind != argc)
@@ -191,7 +185,7 @@ static int user_disable(int argc, char **argv, sl_cli *g)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'h')
 			return cli_help();
-		return cli_usage(_("user disable: give exactly one ID"));
+		return cli_bad_option(NULL, NULL, argc, argv, opts);
 	}
 	if (optind != argc - 1)
 		return cli_usage(_("user disable: give exactly one ID"));

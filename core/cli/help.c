@@ -8,6 +8,7 @@
  * Synopses are what one types and stay untranslated; everything said
  * about them is translated.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -176,6 +177,75 @@ int cli_bad_value_of(const char *use, const char *fmt, ...)
 	return rc;
 }
 
+/* ---- an option getopt_long refused --------------------------------------- */
+
+const char *cli_opt_word(int argc, char **argv)
+{
+	/* No optstring has short options, so a single-dash word fails at its
+	 * first letter (optopt). getopt_long has then moved past a word of
+	 * two characters ("-x") but not past a longer one ("-json"), whose
+	 * next letter it would read next; past a long option, always (and
+	 * its optopt is 0 when it does not know it). */
+	const char *at = optind < argc ? argv[optind] : NULL;
+	const char *prev = optind > 0 ? argv[optind - 1] : "";
+	int mid = at && optopt && at[0] == '-' && at[1] == optopt && at[2];
+	/* "-j -json": "-j" failed, and getopt_long stands on "-json" */
+	if (mid && prev[0] == '-' && prev[1] == optopt && !prev[2])
+		mid = 0;
+	return mid ? at : prev;
+}
+
+/* The option of opts that word names as getopt_long reads it ("--name"
+ * with no "=VALUE": the whole name, or the start of one name only). */
+static const struct option *long_opt(const char *word,
+                                     const struct option *opts)
+{
+	if (!opts || strncmp(word, "--", 2) || !word[2] || strchr(word, '='))
+		return NULL;
+	const char *name = word + 2;
+	size_t len = strlen(name), n = 0;
+	const struct option *found = NULL;
+	for (const struct option *o = opts; o->name; o++) {
+		if (!strcmp(o->name, name))
+			return o;
+		if (!strncmp(o->name, name, len) && n++ == 0)
+			found = o;
+	}
+	return n == 1 ? found : NULL;
+}
+
+int cli_bad_option(const char *use, const char *what, int argc, char **argv,
+                   const struct option *opts)
+{
+	const char *word = cli_opt_word(argc, argv);
+	const struct option *o = long_opt(word, opts);
+	/* named as the usage hint names it: "case list", "init", "report" */
+	char name[160] = "shenli";
+	if (what)
+		snprintf(name, sizeof name, "%s", what);
+	else if (cur_grp && cur_sub && *cur_sub->name)
+		snprintf(name, sizeof name, "%s %s", cur_grp->name,
+		         cur_sub->name);
+	else if (cur_grp || cur_cmd)
+		snprintf(name, sizeof name, "%s",
+		         cur_grp ? cur_grp->name : cur_cmd);
+	/* an option it knows, at the end of the line without its value:
+	 * getopt_long refuses it as it refuses an unknown one */
+	if (o && o->has_arg == required_argument)
+		return cli_usage_error(use, _("%s: option '%s' needs a value"),
+		                       name, word);
+	return cli_usage_error(use, _("%s: bad option '%s'"), name, word);
+}
+
+int cli_asks_help(int argc, char **argv)
+{
+	/* before "--", after which every word is an argument */
+	for (int k = 1; k < argc && strcmp(argv[k], "--"); k++)
+		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h"))
+			return 1;
+	return 0;
+}
+
 /* ---- did you mean ------------------------------------------------------- */
 
 /* Optimal string alignment distance: insertions, deletions, substitutions
@@ -331,9 +401,8 @@ int cli_dispatch(const cli_group *grp, int argc, char **argv, sl_cli *g)
 	cur_sub = NULL;
 	if (grp->n == 1 && !*grp->subs[0].name) {
 		cur_sub = &grp->subs[0];
-		for (int k = 1; k < argc && strcmp(argv[k], "--"); k++)
-			if (!strcmp(argv[k], "--help"))
-				return cli_help();
+		if (cli_asks_help(argc, argv))
+			return cli_help();
 		return run(cur_sub, argc, argv, g);
 	}
 	if (argc < 2)
@@ -347,10 +416,9 @@ int cli_dispatch(const cli_group *grp, int argc, char **argv, sl_cli *g)
 		if (strcmp(sub, grp->subs[i].name))
 			continue;
 		cur_sub = &grp->subs[i];
-		/* --help anywhere (before "--") answers before any parsing */
-		for (int k = 2; k < argc && strcmp(argv[k], "--"); k++)
-			if (!strcmp(argv[k], "--help"))
-				return cli_help();
+		/* --help or -h anywhere answers before any parsing */
+		if (cli_asks_help(argc - 1, argv + 1))
+			return cli_help();
 		return run(cur_sub, argc - 1, argv + 1, g);
 	}
 	return unknown_sub(grp, sub);

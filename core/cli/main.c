@@ -140,6 +140,23 @@ static int unknown_command(const char *word)
 	return SL_EUSAGE;
 }
 
+/* help's own usage text, as a command keeping its own has one (report):
+ * usage lines, a blank line, the rest. */
+static const char help_usage[] =
+    N_("usage: shenli help [COMMAND [SUBCOMMAND]]\n"
+       "\n"
+       "help describes a command, or one of its subcommands, as 'shenli "
+       "COMMAND\n[SUBCOMMAND] --help' does; without a command it lists the "
+       "commands.\n");
+
+/* A word after all that help takes: the usage error of help itself. */
+static int help_extra(const char *word)
+{
+	cli_enter("help", NULL);
+	return cli_usage_error(_(help_usage), _("%s: unexpected '%s'"), "help",
+	                       word);
+}
+
 /* shenli help [COMMAND [SUBCOMMAND]] */
 static int help(int argc, char **argv, sl_cli *g)
 {
@@ -147,17 +164,32 @@ static int help(int argc, char **argv, sl_cli *g)
 		usage(stdout);
 		return SL_OK;
 	}
+	/* help about help: "help help", "help --help" */
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		if (argc > 2)
+			return help_extra(argv[2]);
+		fputs(_(help_usage), stdout);
+		return SL_OK;
+	}
 	for (size_t i = 0; i < NCMD; i++) {
 		if (strcmp(argv[1], commands[i].name))
 			continue;
-		cli_enter(commands[i].name, commands[i].grp);
-		if (commands[i].grp)
-			return cli_help_group(commands[i].grp,
-			                      argc > 2 ? argv[2] : NULL);
+		const cli_group *grp = commands[i].grp;
+		/* a group without subcommands (init) takes none either */
+		int words =
+		    grp && !(grp->n == 1 && !*grp->subs[0].name) ? 3 : 2;
+		if (argc > words)
+			return help_extra(argv[words]);
+		cli_enter(commands[i].name, grp);
+		if (grp)
+			return cli_help_group(grp, argc > 2 ? argv[2] : NULL);
 		char *args[] = {argv[1], "--help", NULL};
 		return commands[i].fn(2, args, g);
 	}
 	if (cli_client_session_cmd(argv[1])) { /* login, logout, status, open */
+		if (argc > 2)
+			return help_extra(argv[2]);
 		char *args[] = {argv[1], "--help", NULL};
 		return cli_client_session(2, args, g);
 	}
@@ -262,9 +294,7 @@ int cli_json_args(int argc, char **argv, const char *usage, const char *what,
 			else
 				cli_help();
 			return -1; /* done: exit 0 */
-		default:
-			return cli_usage_error(usage, _("%s: unexpected '%s'"),
-			                       what, argv[optind - 1]);
+		default: return cli_bad_option(usage, what, argc, argv, opts);
 		}
 	}
 	return 0;
@@ -319,19 +349,30 @@ int cli_run(int n, char **rest, sl_cli *g)
 	} else if (!strcmp(rest[0], "help")) {
 		rc = help(n, rest, g);
 	} else if (!strcmp(rest[0], "--version")) {
-		printf("shenli %s\n", SHENLI_VERSION);
-		rc = SL_OK;
+		if (n > 1) {
+			rc = cli_usage(_("%s: unexpected '%s'"), "--version",
+			               rest[1]);
+		} else {
+			printf("shenli %s\n", SHENLI_VERSION);
+			rc = SL_OK;
+		}
 	} else {
 		rc = -1;
-		for (size_t i = 0; i < NCMD; i++)
-			if (!strcmp(rest[0], commands[i].name)) {
-				cli_enter(commands[i].name, commands[i].grp);
-				rc = commands[i].grp
-				         ? cli_dispatch(commands[i].grp, n,
-				                        rest, g)
-				         : commands[i].fn(n, rest, g);
-				break;
-			}
+		for (size_t i = 0; i < NCMD; i++) {
+			if (strcmp(rest[0], commands[i].name))
+				continue;
+			cli_enter(commands[i].name, commands[i].grp);
+			/* a command with its own parser (report) takes -h as
+			 * the dispatcher does for a group: --help */
+			char *help_args[] = {rest[0], "--help", NULL};
+			if (commands[i].grp)
+				rc = cli_dispatch(commands[i].grp, n, rest, g);
+			else if (cli_asks_help(n, rest))
+				rc = commands[i].fn(2, help_args, g);
+			else
+				rc = commands[i].fn(n, rest, g);
+			break;
+		}
 		if (rc == -1)
 			rc = unknown_command(rest[0]);
 	}
@@ -462,7 +503,11 @@ int cli_main(int argc, char **argv)
 	 * command does when no store is named and this account has a
 	 * session (client.h). A named store is embedded mode, as always. */
 	if (n > 0 && cli_client_session_cmd(rest[0])) {
-		int rc = cli_client_session(n, rest, &g);
+		/* -h as --help, as for every other command */
+		char *help_args[] = {rest[0], "--help", NULL};
+		int rc = cli_asks_help(n, rest)
+		             ? cli_client_session(2, help_args, &g)
+		             : cli_client_session(n, rest, &g);
 		free(rest);
 		return rc;
 	}

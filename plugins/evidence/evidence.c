@@ -12,7 +12,9 @@
  *   no_money_flow         evidence     blocker
  *       an amount of money without documentary evidence of the money
  *       (evidence_rules.money_flow: a bank record, voucher, invoice,
- *       receipt, accounts or contract, or an untagged documentary item)
+ *       receipt, accounts or contract, or an untagged documentary item;
+ *       an item of tagged_kinds, electronic data, only when tagged as one
+ *       of these: a WeChat transfer record is, a bare chat log is not)
  *   no_valuation          evidence     blocker
  *       an amount in kind (the fact's in_kind) without a valuation
  *       (价格认定: evidence_rules.in_kind.valuation) other than the
@@ -26,7 +28,12 @@
  *       (a marker not inside a not_marker that no split word cuts), and
  *       lacks evidence of the use, of the counterparty or of where the
  *       money finally went (evidence_rules.use_claims), the subject's own
- *       statements not counting whatever their tags
+ *       statements not counting whatever their tags; a use that is the
+ *       subject's own spending (one of own_use_words in it: 个人日常开支)
+ *       meets of itself the needs marked met_by_own_use (the counterparty:
+ *       there is none to identify). Its outline item asks only for what
+ *       is missing, in each need's own outline (the use_claims outline
+ *       where a need has none)
  *   evidence_requirement  evidence     as the rule says (default note)
  *       a per-violation requirement (evidence_requirements) is not met
  *   no_identity           formalities  blocker
@@ -59,6 +66,7 @@
 #define MAX_MARKERS 16
 #define MAX_NOT_MARKERS 32
 #define MAX_SPLIT_WORDS 32
+#define MAX_OWN_USE_WORDS 32
 #define USE_QUOTE 150 /* bytes of a use quoted from a summary */
 /* Up to this many evidence items a case is searched linearly (no
  * allocation); above it a sorted index is built for the case. */
@@ -85,6 +93,8 @@ struct use_need {
 	const char *tags[PL_MAX_LIST];
 	size_t n_tags;
 	const char *zh;
+	const char *outline; /* NULL: the use_claims outline */
+	int own_use; /* met by a use that is the subject's own spending */
 };
 
 struct state {
@@ -96,6 +106,10 @@ struct state {
 	const char *self[PL_MAX_LIST], *flow_kinds[PL_MAX_LIST],
 	    *flow_tags[PL_MAX_LIST], *identity[PL_MAX_LIST];
 	size_t n_self, n_flow_kinds, n_flow_tags, n_identity;
+	/* kinds that record money only when they say so (one of flow_tags):
+	 * electronic data holds transfer records and chats alike */
+	const char *flow_tagged[PL_MAX_LIST];
+	size_t n_flow_tagged;
 	/* the refs naming the identity documents, "doc:KIND" (pl_doc_refs) */
 	const char **identity_ref;
 	int flow_untagged;   /* an untagged item of flow_kinds counts */
@@ -113,6 +127,10 @@ struct state {
 	 * in 经费用以 is 经费 + 用以 (a use), not 经 + 费用以 */
 	const char *split_words[MAX_SPLIT_WORDS];
 	size_t n_split_words;
+	/* words that make a use the subject's own spending (个人日常开支):
+	 * no counterparty took the money */
+	const char *own_words[MAX_OWN_USE_WORDS];
+	size_t n_own_words;
 	struct use_need use[MAX_USE_NEEDS];
 	size_t n_use;
 	shenli_severity use_sev;
@@ -241,7 +259,8 @@ static int load_in_kind(struct state *s, json_t *er)
 }
 
 /* evidence_rules.use_claims (optional): markers, needs, severity,
- * outline. */
+ * outline. own_use_words and each need's outline and met_by_own_use came
+ * later (rules 5), so they are optional; older plugins ignore them. */
 static int load_use(struct state *s, json_t *er)
 {
 	json_t *o = json_object_get(er, "use_claims");
@@ -257,6 +276,8 @@ static int load_use(struct state *s, json_t *er)
 	             MAX_NOT_MARKERS, &s->n_not_markers) ||
 	    pl_codes(json_object_get(o, "split_words"), 1, s->split_words,
 	             MAX_SPLIT_WORDS, &s->n_split_words) ||
+	    pl_codes(json_object_get(o, "own_use_words"), 1, s->own_words,
+	             MAX_OWN_USE_WORDS, &s->n_own_words) ||
 	    !json_is_array(needs) || !json_array_size(needs) ||
 	    json_array_size(needs) > MAX_USE_NEEDS || !sev ||
 	    pl_severity(sev, &s->use_sev) ||
@@ -266,11 +287,14 @@ static int load_use(struct state *s, json_t *er)
 	for (size_t i = 0; i < json_array_size(needs); i++) {
 		json_t *n = json_array_get(needs, i);
 		struct use_need *u = &s->use[s->n_use++];
+		json_t *out = json_object_get(n, "outline");
 		if (!json_is_object(n) ||
 		    pl_codes(json_object_get(n, "tags"), 0, u->tags,
 		             PL_MAX_LIST, &u->n_tags) ||
 		    !u->n_tags ||
-		    !(u->zh = pl_str(json_object_get(n, "zh"), PL_MAX_TEXT)))
+		    !(u->zh = pl_str(json_object_get(n, "zh"), PL_MAX_TEXT)) ||
+		    (out && !(u->outline = pl_str(out, PL_MAX_TEXT))) ||
+		    pl_bool(n, "met_by_own_use", &u->own_use))
 			return -1;
 	}
 	return 0;
@@ -297,6 +321,8 @@ static void *ev_open(const char *rules, size_t len)
 	    pl_codes(json_object_get(mf, "tags"), 0, s->flow_tags, PL_MAX_LIST,
 	             &s->n_flow_tags) ||
 	    !s->n_flow_tags ||
+	    pl_codes(json_object_get(mf, "tagged_kinds"), 1, s->flow_tagged,
+	             PL_MAX_LIST, &s->n_flow_tagged) ||
 	    pl_codes(json_object_get(in, "identity_documents"), 0, s->identity,
 	             PL_MAX_LIST, &s->n_identity) ||
 	    pl_names_load(s->root, "evidence_kinds", &s->kinds) ||
@@ -372,12 +398,15 @@ static int meets(const struct need *n, const shenli_evidence *ev)
 /* Documentary evidence of the money: an item of the money kinds that
  * says it records money (one of the tags) or says nothing (untagged: a
  * ledger or a payment list is as much the money's record as a bank
- * statement). */
+ * statement); or an item of the tagged kinds that says it records money
+ * (a WeChat transfer record is electronic data, and so is a chat log that
+ * records no money at all, so there the tag is what decides). */
 static int is_money(const struct state *s, const shenli_evidence *ev)
 {
-	return pl_in(s->flow_kinds, s->n_flow_kinds, ev->kind) &&
-	       (has_tag(ev, s->flow_tags, s->n_flow_tags) ||
-	        (s->flow_untagged && !ev->n_tags));
+	int tagged = has_tag(ev, s->flow_tags, s->n_flow_tags);
+	if (pl_in(s->flow_kinds, s->n_flow_kinds, ev->kind))
+		return tagged || (s->flow_untagged && !ev->n_tags);
+	return tagged && pl_in(s->flow_tagged, s->n_flow_tagged, ev->kind);
 }
 
 /* A valuation: of its kinds, or tagged as one, whatever its kind. */
@@ -468,6 +497,21 @@ static const char *stated_use(const struct state *s, const shenli_fact *f,
 	}
 	*len = n;
 	return n ? u : NULL;
+}
+
+/* Whether the use (len bytes, not terminated: a clause of a summary) is
+ * the subject's own spending: it holds one of own_use_words. Only words
+ * that say so unambiguously belong there (个人日常开支, not 个人 or 自己:
+ * 用于给自己的儿子购房 has a counterparty). */
+static int own_use(const struct state *s, const char *use, size_t len)
+{
+	for (size_t i = 0; i < s->n_own_words; i++) {
+		size_t wl = strlen(s->own_words[i]);
+		for (size_t j = 0; j + wl <= len; j++)
+			if (!memcmp(use + j, s->own_words[i], wl))
+				return 1;
+	}
+	return 0;
 }
 
 /* "F3（违规公款吃喝）" */
@@ -639,8 +683,23 @@ static void use_unproven(struct ctx *x, const shenli_fact *f, const char *use,
 		if (!(met & (1u << k)))
 			pl_printf(&m, "%s%s", j++ ? "、" : "", s->use[k].zh);
 	pl_puts(&m, "；资金用途及去向事实不清、证据不足");
+	/* what is missing, each need in its own words; the common outline
+	 * (once) for needs without (rules before 5) */
 	pl_buf_init(&o, x->out, sizeof x->out);
-	pl_printf(&o, "针对事实%s：%s", pl_id(f->id), s->use_outline);
+	pl_printf(&o, "针对事实%s：", pl_id(f->id));
+	int any = 0, common = 0;
+	for (size_t k = 0; k < s->n_use; k++) {
+		if (met & (1u << k))
+			continue;
+		const char *t = s->use[k].outline;
+		if (!t) {
+			if (common)
+				continue;
+			common = 1;
+			t = s->use_outline;
+		}
+		pl_printf(&o, "%s%s", any++ ? "；" : "", t);
+	}
 	pl_emit(x->e, x->emit, "facts", s->use_sev, "use_unproven", x->msg, &r,
 	        x->out);
 }
@@ -743,6 +802,10 @@ static void check_fact(struct ctx *x, const struct index *ix,
 	const char *use = v >= 0 && s->vocab.v[v].use_matters && s->has_use
 	                      ? stated_use(s, f, &use_len)
 	                      : NULL;
+	if (use && own_use(s, use, use_len))
+		for (size_t k = 0; k < s->n_use; k++)
+			if (s->use[k].own_use)
+				use_met |= 1u << k;
 	if (use && use_met != (1u << s->n_use) - 1)
 		use_unproven(x, f, use, use_len, use_met);
 	for (size_t k = 0; k < n_needs; k++)

@@ -12,7 +12,9 @@ ncases() { as aud case list --json | python3 -c 'import json,sys; print(len(json
 # C1 controls, bidi overrides and zero-width characters would make two
 # names print alike in a signed report, or text read in another order
 pwfile zw 'zw passphrase' >/dev/null
-for bad in $'第一\xc2\x9b片区' $'第一片区\u202e' $'张\u200b三' $'张三\ufeff'; do
+# (so too a soft hyphen, a tag character, a Hangul filler: invisible)
+for bad in $'第一\xc2\x9b片区' $'第一片区\u202e' $'张\u200b三' $'张三\ufeff' \
+	$'李\u00ad某' $'李\U000E0041某' $'李\u3164某'; do
 	expect_rc 5 as root zone add ZX --name "$bad"
 	expect_rc 5 as root user add zw --role member --zone Z1 --name "$bad" --new-passphrase-file "$T/pw/zw"
 done

@@ -175,6 +175,26 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 done
 echo "# $ROUNDS rounds: $OPS commands in pairs, $OPS_BUSY of them busy"
+
+# --- one dossier imported by several at once --------------------------------
+# the case id is looked up in the transaction that takes the case in: one
+# import accepts it, the others refuse it as a duplicate (exit 1), none
+# fails on the database's own constraint
+"$SHENLI" sample docket --cases 1 --seed 9 --fault none --start 300000 >"$T/same.jsonl"
+for i in 1 2 3 4 5 6; do bg same$i boss case import --jsonl "$T/same.jsonl" --json; done
+wait
+took=0
+for i in 1 2 3 4 5 6; do
+	case $(rc_of same$i) in
+	0) took=$((took + 1)) ;;
+	1) pyjson "d[0]['decision'] == 'refused' and 'duplicate' in d[0]['reasons'][0]" "$T/same$i.out" ||
+		fail "import same$i: exit 1 but not refused" ;;
+	7) busy_msg same$i || { fail "import same$i: exit 7, not busy"; _show "$T/same$i.err"; } ;;
+	*) fail "import same$i: exit $(rc_of same$i)"; _show "$T/same$i.err" ;;
+	esac
+done
+check "one of six imports of one dossier took it in ($took)" test "$took" = 1
+check "... and none met a constraint" bash -c "! grep -l 'UNIQUE\|constraint' '$T'/same*.err"
 expect_rc 0 as aud audit verify
 check "every case reported imported is there, none of a failed import" ids_check
 expect_rc 0 as aud audit log --json

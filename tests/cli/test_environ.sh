@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What surrounds the process: a docket from a pipe while stderr is a
-# terminal (the progress bar must not drain it), standard descriptors
+# terminal (the progress bar must not drain it), a docket that never ends
+# (/dev/zero), standard descriptors
 # closed by whoever started shenli, a file size limit, too few descriptors
 # to load a plugin, an address-space limit below the plugin worker's own,
 # a store path longer than SQLite opens, and a locale whose character set
@@ -45,6 +46,17 @@ fi
 expect_rc 0 as boss case list --json
 check "they are in the store" pyjson "len(d) == $N" "$OUT"
 C=$(python3 -c 'import json,sys; print([c["case_id"] for c in json.load(open(sys.argv[1])) if c["state"] == "accepted"][0])' "$OUT")
+
+# ---- a docket that never ends (a device) ----
+# a line past its limit is read on to its newline, but not for ever: the
+# input ends there, refused, and so does the import
+H0=$(entries)
+timeout 300 "$SHENLI" --store "$STORE" --user boss --passphrase-file "$T/pw/boss" \
+	case import --jsonl /dev/zero >"$OUT" 2>"$ERR" </dev/null
+RC=$?
+check "a docket of /dev/zero ends, refused: exit 5 (got $RC)" test "$RC" = 5
+check "... saying the rest was not read" grep -q "the rest of the input was not read" "$ERR"
+check "... and nothing was written" test "$(entries)" = "$H0"
 
 # ---- standard descriptors closed ----
 raw boss case list >&- 2>"$ERR"

@@ -138,10 +138,10 @@ expect_rc 0 as lead case show CIRC-1
 check "case show: the unknown code as given" grep -qF "主动交代、<b>new_code</b>|*x*" "$OUT"
 expect_rc 0 as lead report CIRC-1 --format md
 check "md: the known code in Chinese, the unknown one escaped" grep -qF \
-	'情节：主动交代、\<b\>new\_code\</b\>\|\*x\*。' "$OUT"
+	'情节：主动交代；\<b\>new\_code\</b\>\|\*x\*。' "$OUT"
 check "md: never 其他情节" sh -c '! grep -q "其他情节" "$1"' _ "$OUT"
 expect_rc 0 as lead report CIRC-1 --format html
-check "html: the unknown code escaped" grep -qF '情节：主动交代、&lt;b&gt;new_code&lt;/b&gt;|*x*。' "$OUT"
+check "html: the unknown code escaped" grep -qF '情节：主动交代；&lt;b&gt;new_code&lt;/b&gt;|*x*。' "$OUT"
 check "html: no markup from it" sh -c '! grep -q "<b>new_code" "$1"' _ "$OUT"
 if command -v pdftotext >/dev/null; then
 	expect_rc 0 as lead report CIRC-1 --format pdf --out "$T/circ.pdf"

@@ -57,7 +57,7 @@ check "case show: Chinese labels" grep -q '被审查调查人  李某' "$OUT"
 check "case show: the agency by name, with its zone's name" \
 	grep -q "移送单位  驻市人社局纪检监察组（$("$SHENLI" sample zones | awk -F'\t' '$1=="Z1"{print $2}')）" "$OUT"
 check "case show: the state in Chinese" grep -q '^状态      已受理' "$OUT"
-check "case show: the violation by its name in the rules" grep -q 'F1  违规设立"小金库"' "$OUT"
+check "case show: the violation by its name in the rules" grep -q 'F1  违规设立“小金库”' "$OUT"
 check "case show: kinds of evidence and documents by name" \
 	bash -c "grep -q '被审查调查人陈述和辩解' '$OUT' && grep -q '移送审理函' '$OUT'"
 check "case show: no raw codes of kinds" bash -c "! grep -q 'subject_statement\\|small_coffers\\|transfer_form' '$OUT'"

@@ -4,7 +4,8 @@
 #   - a reviewer records findings on their own team's cases only;
 #   - the panel deliberates on the checks and the team's opinions, not
 #     before them (a deliberated case could never be signed off);
-#   - the deliberation may return the case;
+#   - the deliberation may return the case, and the team gives its
+#     opinions again on the dossier resubmitted;
 #   - an answer to an item the leader withdrew answers nothing, and the log
 #     agrees (audit verify failed on it);
 #   - at the limit on returns, a blocker whose outline item the leader
@@ -117,6 +118,16 @@ check "the withdrawn item is not marked answered" pyjson \
 
 # ---- at the limit on returns, the leader settles the blocker ----------------
 expect_rc 4 as lead review return "$C" --kind supplement --no-findings --item x --ref "$REF"
+# the opinions so far were given on the dossier the resubmission replaced
+expect_rc 4 as lead review opinion "$C" --panel "${OP[@]}" --reason "经集体审议，同意。"
+check "no deliberation on the team's opinions from before the resubmission" grep -q "0 of the team" "$ERR"
+expect_rc 0 as lead review opinions "$C" --json
+check "none of them is in force" pyjson "d == []" "$OUT"
+expect_rc 0 as m3 review opinion "$C" "${OP[@]}" --reason "补查后，事实清楚。"
+expect_rc 4 as m2 report "$C"
+check "m2's opinion from before does not open m3's new one to m2" grep -q "review opinion" "$ERR"
+expect_rc 0 as m2 review opinion "$C" "${OP[@]}" --reason "补查后，事实清楚。"
+expect_rc 0 as m2 report "$C"
 expect_rc 0 as lead review opinion "$C" --panel "${OP[@]}" --reason "经集体审议，同意。"
 expect_rc 1 as lead review signoff "$C" --json
 check "sign-off is refused for the open blocker and its item" pyjson \

@@ -97,6 +97,18 @@ check "status --json: running, boss, the audit head" pyjson \
 	"d['service'] == 'running' and d['user'] == 'boss' and ':' in d['audit_head']" "$OUT"
 expect_rc 0 as boss audit head
 HEAD=$(cat "$OUT")
+# an id that is not UTF-8 names no user: refused as embedded mode refuses
+# it, never dropped so that the session's user acts instead
+expect_rc 3 svc boss --user $'root\377' audit verify
+check "... saying authentication failed" grep -q "authentication failed" "$ERR"
+expect_rc 3 svc boss --user $'x\377' --passphrase-file "$T/pw/boss" login
+check "... at login too, not 'out of memory'" grep -q "authentication failed" "$ERR"
+# a word the service cannot take is a usage error, as it is embedded
+expect_rc 2 svc boss $'revew\377'
+expect_rc 2 svc boss case list "--$(head -c 70000 /dev/zero | tr '\0' x)"
+check "... naming the limit, not the protocol" bash -c "grep -q 65536 '$ERR' && ! grep -q argv '$ERR'"
+expect_rc 0 as boss audit head
+check "nothing of them was written" test "$(cat "$OUT")" = "$HEAD"
 expect_rc 0 svc boss status
 check "status prints the audit head embedded mode prints" grep -qxF "audit head: $HEAD" "$OUT"
 
@@ -386,7 +398,7 @@ check "... saying so, as embedded mode" cmp -s "$T/s.err" "$T/e.err"
 check "... which is: writing output failed" grep -q "writing output failed" "$T/s.err"
 # a --out file that cannot be made is not named as made
 same "report --out into a directory that is not there" report "$ID" --out "$T/nodir/r.md"
-check "... exit 7" test "$src" = 7
+check "... exit 5: the path given is wrong" test "$src" = 5
 check "... and no path on stdout" test ! -s "$T/s.out"
 # user passwd through the service: the session goes on under the new
 # passphrase (the client logs in again with it; whoever knew only the old

@@ -752,6 +752,13 @@ static void test_open_rejects_malformed_rules(void **st)
 	    {"evidence_rules.use_claims.severity", "\"fatal\"", CL | PR},
 	    {"evidence_rules.use_claims.outline", NULL, CL | PR},
 	    {"evidence_rules.use_claims.markers", "[\"\"]", CL | PR},
+	    {"evidence_rules.money_flow.tagged_kinds", "[\"\"]", CL | PR},
+	    {"evidence_rules.money_flow.tagged_kinds", "\"electronic_data\"",
+	     CL | PR},
+	    {"evidence_rules.use_claims.own_use_words", "[1]", CL | PR},
+	    {"evidence_rules.use_claims.needs.0.outline", "\"\"", CL | PR},
+	    {"evidence_rules.use_claims.needs.1.met_by_own_use", "\"yes\"",
+	     CL | PR},
 	    {"violations.small_coffers.use_matters", "\"yes\"", PR},
 	    {"evidence_requirements.bribery", "[]", CL | PR},
 	    {"evidence_requirements.gifts_and_money.0.severity", "\"fatal\"",
@@ -804,6 +811,11 @@ static void test_open_rejects_malformed_rules(void **st)
 	    {"evidence_requirements", NULL, ALL},
 	    {"evidence_rules.in_kind", NULL, ALL},
 	    {"evidence_rules.use_claims", NULL, ALL},
+	    /* rules before version 5: none of these */
+	    {"evidence_rules.money_flow.tagged_kinds", NULL, ALL},
+	    {"evidence_rules.use_claims.own_use_words", NULL, ALL},
+	    {"evidence_rules.use_claims.needs.0.outline", NULL, ALL},
+	    {"evidence_rules.use_claims.needs.1.met_by_own_use", NULL, ALL},
 	    {"sanction_policy.aggravate_levels", NULL, ALL},
 	    /* rules before version 2: one level per band, "lower" and
 	     * "crime" circumstances */
@@ -930,10 +942,10 @@ static void test_no_money_flow(void **st)
 	(void)st;
 	tc t;
 	tc_base(&t);
-	/* what is not documentary evidence of the money: an electronic
-	 * record tagged bank_record (not documentary), a documentary item
+	/* what is not documentary evidence of the money: an untagged
+	 * electronic record (a chat log records no money), a documentary item
 	 * that records something else (the giver's identity) */
-	tc_ev(&t, "E4", "electronic_data", "bank_record", "微信转账记录");
+	tc_ev(&t, "E4", "electronic_data", NULL, "微信聊天记录");
 	tc_ev(&t, "E5", "documentary", "identity", "送礼人身份信息");
 	t.fref[0][1] = "E4";
 	tc_cite(&t, &t.f[0], "E5");
@@ -1000,6 +1012,60 @@ static void test_money_records(void **st)
 	t.f[0].n_evidence = 2;
 	char *rules =
 	    rules_with("evidence_rules.money_flow.untagged", json_false());
+	void *state = P[P_EV].open(rules, strlen(rules));
+	free(rules);
+	assert_non_null(state);
+	expect(run_state(P_EV, state, &t.c), "no_money_flow", SHENLI_BLOCKER,
+	       "evidence", "F1", NULL);
+	P[P_EV].close(state);
+}
+
+/* A transfer record filed as 电子数据 (a WeChat transfer) records the money
+ * when it says so (case-format.md: bank_record 银行流水/转账记录); an
+ * untagged one, or one that records something else, is a chat log as far
+ * as the money goes. */
+static void test_electronic_money_records(void **st)
+{
+	(void)st;
+	static const char *const tags[] = {"bank_record", "voucher",
+	                                   "invoice",     "receipt",
+	                                   "accounts",    "contract"};
+	tc t;
+	for (size_t i = 0; i < NELEM(tags); i++) {
+		tc_base(&t);
+		tc_ev(&t, "E4", "electronic_data", tags[i], "微信转账记录");
+		t.fref[0][1] = "E4";
+		t.f[0].n_evidence = 2; /* the statement and E4, nothing else */
+		shenli_emitter *e = run_all(&t.c);
+		expect_none(e, "no_money_flow");
+		expect_none(e, "confession_only");
+		expect_no_alarm(e);
+	}
+	/* untagged, or tagged as something else: no record of the money */
+	static const char *const not_money[] = {NULL, "identity", "use_record"};
+	for (size_t i = 0; i < NELEM(not_money); i++) {
+		tc_base(&t);
+		tc_ev(&t, "E4", "electronic_data", not_money[i],
+		      "微信聊天记录");
+		t.fref[0][1] = "E4";
+		t.f[0].n_evidence = 2;
+		expect(run(P_EV, &t.c), "no_money_flow", SHENLI_BLOCKER,
+		       "evidence", "F1", NULL);
+	}
+	/* only the tagged kinds: tagged testimony records no money */
+	tc_base(&t);
+	tc_ev(&t, "E4", "witness_testimony", "bank_record", "出纳证言");
+	t.fref[0][1] = "E4";
+	t.f[0].n_evidence = 2;
+	expect(run(P_EV, &t.c), "no_money_flow", SHENLI_BLOCKER, "evidence",
+	       "F1", NULL);
+	/* rules before version 5 (no tagged_kinds): documentary only */
+	tc_base(&t);
+	tc_ev(&t, "E4", "electronic_data", "bank_record", "微信转账记录");
+	t.fref[0][1] = "E4";
+	t.f[0].n_evidence = 2;
+	char *rules =
+	    rules_with("evidence_rules.money_flow.tagged_kinds", NULL);
 	void *state = P[P_EV].open(rules, strlen(rules));
 	free(rules);
 	assert_non_null(state);
@@ -1096,15 +1162,17 @@ static void test_use_unproven(void **st)
 	shenli_emitter *e = run(P_EV, &t.c);
 	const struct rec *r =
 	    expect(e, "use_unproven", SHENLI_BLOCKER, "facts", "F1", NULL);
+	contains(r->msg, "事实F1（违规设立“小金库”）"); /* not ASCII quotes */
 	contains(r->msg, "称资金用于“租用私家车”");
 	contains(r->msg, "资金实际用途的证明");
 	contains(r->msg, "收款人（交易对方）身份及其与当事人关系的证据");
 	contains(r->msg, "资金最终去向的证明");
 	contains(r->msg, "事实不清、证据不足");
 	contains(r->outline, "针对事实F1");
-	contains(r->outline, "是否确属公务使用");
+	contains(r->outline, "实际用途是否属实");
 	contains(r->outline, "特殊关系");
 	contains(r->outline, "最终去向");
+	assert_null(strstr(r->outline, "车辆")); /* the use is the dossier's */
 	assert_int_equal(e->n, 1);
 	/* the use in the use field, the summary silent */
 	f->summary = "2019年至2022年违规设立小金库";
@@ -1259,6 +1327,186 @@ static void test_use_markers(void **st)
 			fail_msg("a use read into \"%s\"", not_stated[i]);
 		}
 	}
+}
+
+/* Money the subject spent on themself (个人日常开支) went to no
+ * counterparty: nobody is to be identified, but the spending and where
+ * the money went still need proof other than the subject's word. */
+static void test_use_own_spending(void **st)
+{
+	(void)st;
+	tc t;
+	tc_bare(&t);
+	tc_ev(&t, "E1", "subject_statement", NULL, "张某谈话笔录");
+	shenli_evidence *e2 = tc_ev(&t, "E2", "documentary", "bank_record",
+	                            "张某个人银行账户流水");
+	t.etag[1][e2->n_tags++] = "use_record";
+	t.etag[1][e2->n_tags++] = "destination";
+	tc_ev(&t, "E3", "documentary", NULL, "救助金发放花名册");
+	tc_ev(&t, "E4", "victim_statement", NULL, "应享受救助群众王某陈述");
+	shenli_fact *f = tc_fact(&t, "F1", "embezzle_benefit_funds", 20000,
+	                         "E1", "E2", "E3", "E4", NULL);
+	f->summary = "2023年张某截留临时救助金2万元，用于个人日常开支";
+	shenli_emitter *e = run(P_EV, &t.c);
+	expect_none(e, "use_unproven");
+	expect_no_alarm(e);
+	/* each of the words, in the summary or the use field */
+	static const char *const own[] = {
+	    "个人日常开支", "个人日常消费", "个人消费",     "个人开支",
+	    "个人花销",     "个人挥霍",     "个人生活开支", "日常生活开支",
+	    "家庭日常开支", "家庭生活开支", "据为己有"};
+	char summary[256];
+	for (size_t i = 0; i < NELEM(own); i++) {
+		snprintf(summary, sizeof summary, "截留救助金2万元，用于%s",
+		         own[i]);
+		f->summary = summary;
+		e = run(P_EV, &t.c);
+		if (count_code(e, "use_unproven")) {
+			dump(e);
+			fail_msg("a counterparty asked of \"%s\"", own[i]);
+		}
+	}
+	f->summary = "2023年张某截留临时救助金2万元";
+	f->use = "个人消费";
+	expect_none(run(P_EV, &t.c), "use_unproven");
+	/* the spending and the destination are still to be proved: without
+	 * the destination, that alone is asked, not the counterparty */
+	t.e[1].n_tags = 2; /* bank_record, use_record */
+	const struct rec *r = expect(run(P_EV, &t.c), "use_unproven",
+	                             SHENLI_BLOCKER, "facts", "F1", NULL);
+	contains(r->msg, "资金最终去向的证明");
+	assert_null(strstr(r->msg, "收款人"));
+	assert_null(strstr(r->msg, "资金实际用途的证明"));
+	/* and not by the subject's own account, however it is tagged */
+	t.e[1].n_tags = 1;
+	t.etag[0][t.e[0].n_tags++] = "use_record";
+	t.etag[0][t.e[0].n_tags++] = "destination";
+	r = expect(run(P_EV, &t.c), "use_unproven", SHENLI_BLOCKER, "facts",
+	           "F1", NULL);
+	contains(r->msg, "资金实际用途的证明");
+	contains(r->msg, "资金最终去向的证明");
+	assert_null(strstr(r->msg, "收款人"));
+	t.e[0].n_tags = 0;
+	t.e[1].n_tags = 3;
+	/* 自己 or 本人 alone is no own spending: the son is a counterparty */
+	f->use = NULL;
+	static const char *const other[] = {
+	    "截留救助金2万元，用于给自己的儿子购房",
+	    "截留救助金2万元，用于本人亲属经营的公司周转",
+	    "截留救助金2万元，用于个人向他人出借",
+	};
+	for (size_t i = 0; i < NELEM(other); i++) {
+		f->summary = other[i];
+		r = expect(run(P_EV, &t.c), "use_unproven", SHENLI_BLOCKER,
+		           "facts", "F1", NULL);
+		contains(r->msg,
+		         "收款人（交易对方）身份及其与当事人关系的证据");
+		assert_null(strstr(r->msg, "资金实际用途的证明"));
+	}
+	/* rules before version 5 (no own_use_words) ask for the payee */
+	f->summary = "2023年张某截留临时救助金2万元，用于个人日常开支";
+	char *rules =
+	    rules_with("evidence_rules.use_claims.own_use_words", NULL);
+	void *state = P[P_EV].open(rules, strlen(rules));
+	free(rules);
+	assert_non_null(state);
+	r = expect(run_state(P_EV, state, &t.c), "use_unproven", SHENLI_BLOCKER,
+	           "facts", "F1", NULL);
+	contains(r->msg, "收款人");
+	P[P_EV].close(state);
+	/* a need not marked met_by_own_use is asked of own spending too */
+	rules = rules_with("evidence_rules.use_claims.needs.1.met_by_own_use",
+	                   NULL);
+	state = P[P_EV].open(rules, strlen(rules));
+	free(rules);
+	assert_non_null(state);
+	expect(run_state(P_EV, state, &t.c), "use_unproven", SHENLI_BLOCKER,
+	       "facts", "F1", NULL);
+	P[P_EV].close(state);
+}
+
+/* The outline item asks for what is missing, in the words of each missing
+ * need, and of no use but the dossier's (no hired car for a 救助金 case). */
+static void test_use_outline(void **st)
+{
+	(void)st;
+	size_t len;
+	const char *text = rules_json(&len);
+	json_t *root = json_loadb(text, len, 0, NULL);
+	assert_non_null(root);
+	json_t *uc = json_object_get(json_object_get(root, "evidence_rules"),
+	                             "use_claims");
+	json_t *needs = json_object_get(uc, "needs");
+	const char *use_out = json_string_value(
+	    json_object_get(json_array_get(needs, 0), "outline"));
+	const char *payee_out = json_string_value(
+	    json_object_get(json_array_get(needs, 1), "outline"));
+	const char *dest_out = json_string_value(
+	    json_object_get(json_array_get(needs, 2), "outline"));
+	const char *common = json_string_value(json_object_get(uc, "outline"));
+	assert_non_null(use_out);
+	assert_non_null(payee_out);
+	assert_non_null(dest_out);
+	assert_non_null(common);
+	assert_null(strstr(common, "车"));
+
+	tc t;
+	tc_bare(&t);
+	tc_ev(&t, "E1", "subject_statement", NULL, "谈话笔录");
+	tc_ev(&t, "E2", "documentary", "bank_record", "救助金专户银行流水");
+	shenli_fact *f = tc_fact(&t, "F1", "embezzle_benefit_funds", 20000,
+	                         "E1", "E2", NULL);
+	f->summary = "截留临时救助金2万元，用于偿还单位借款";
+	char want[4096];
+	/* all three missing: the three, in order */
+	const struct rec *r = expect(run(P_EV, &t.c), "use_unproven",
+	                             SHENLI_BLOCKER, "facts", "F1", NULL);
+	snprintf(want, sizeof want, "针对事实F1：%s；%s；%s", use_out,
+	         payee_out, dest_out);
+	assert_string_equal(r->outline, want);
+	assert_null(strstr(r->outline, "车"));
+	/* the use and the payee proved: the destination alone */
+	tc_ev(&t, "E3", "documentary", "use_record", "还款凭证");
+	tc_ev(&t, "E4", "documentary", "contract", "借款合同");
+	tc_cite(&t, f, "E3");
+	tc_cite(&t, f, "E4");
+	r = expect(run(P_EV, &t.c), "use_unproven", SHENLI_BLOCKER, "facts",
+	           "F1", NULL);
+	snprintf(want, sizeof want, "针对事实F1：%s", dest_out);
+	assert_string_equal(r->outline, want);
+	/* rules before version 5 (no outline of a need's own): the common
+	 * one, once for all the needs without */
+	f->n_evidence = 3; /* E1, E2, E3: the payee and destination missing */
+	json_t *old = json_deep_copy(root); /* root holds the texts above */
+	assert_non_null(old);
+	json_t *old_needs = json_object_get(
+	    json_object_get(json_object_get(old, "evidence_rules"),
+	                    "use_claims"),
+	    "needs");
+	json_object_del(json_array_get(old_needs, 1), "outline");
+	json_object_del(json_array_get(old_needs, 2), "outline");
+	char *rules = json_dumps(old, JSON_COMPACT);
+	json_decref(old);
+	assert_non_null(rules);
+	void *state = P[P_EV].open(rules, strlen(rules));
+	free(rules);
+	assert_non_null(state);
+	r = expect(run_state(P_EV, state, &t.c), "use_unproven", SHENLI_BLOCKER,
+	           "facts", "F1", NULL);
+	snprintf(want, sizeof want, "针对事实F1：%s", common);
+	assert_string_equal(r->outline, want);
+	P[P_EV].close(state);
+	/* one with its own outline, one without */
+	rules = rules_with("evidence_rules.use_claims.needs.1.outline", NULL);
+	state = P[P_EV].open(rules, strlen(rules));
+	free(rules);
+	assert_non_null(state);
+	r = expect(run_state(P_EV, state, &t.c), "use_unproven", SHENLI_BLOCKER,
+	           "facts", "F1", NULL);
+	snprintf(want, sizeof want, "针对事实F1：%s；%s", common, dest_out);
+	assert_string_equal(r->outline, want);
+	P[P_EV].close(state);
+	json_decref(root);
 }
 
 static void test_evidence_requirement(void **st)
@@ -2504,10 +2752,13 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_confession_only),
 	    cmocka_unit_test(test_no_money_flow),
 	    cmocka_unit_test(test_money_records),
+	    cmocka_unit_test(test_electronic_money_records),
 	    cmocka_unit_test(test_in_kind),
 	    cmocka_unit_test(test_use_unproven),
 	    cmocka_unit_test(test_own_statement_tags),
 	    cmocka_unit_test(test_use_markers),
+	    cmocka_unit_test(test_use_own_spending),
+	    cmocka_unit_test(test_use_outline),
 	    cmocka_unit_test(test_evidence_requirement),
 	    cmocka_unit_test(test_no_identity),
 	    cmocka_unit_test(test_large_file),

@@ -119,7 +119,8 @@ typedef struct {
 	const sl_dissent *dissent;
 	size_t n_dissent;
 	const char *property; /* the disposal of property; NULL */
-	/* of the history only: "superseded", "reassigned"; NULL in force */
+	/* of the history only: "superseded", "reassigned", "resubmitted";
+	 * NULL in force */
 	const char *withdrawn;
 } sl_opinion;
 
