@@ -335,7 +335,7 @@ static void test_walk_exact(void **state)
 	    "prior_sanctions",
 	    "refs", "E1", "E2", "outline_item", "核实2019年", "check",
 	    "gate_walk", "standard", "procedure", "severity", "warning", "code",
-	    "rules", "message", "规则 default 第 4 版", "refs", "outline_item");
+	    "rules", "message", "规则 default 第 5 版", "refs", "outline_item");
 	assert_non_null(want);
 	if (!json_equal(found, want)) {
 		char *d = json_dumps(found, JSON_INDENT(1));
