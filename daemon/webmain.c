@@ -208,8 +208,11 @@ enum MHD_Result sl_web_not_found(struct MHD_Connection *c, const sl_websess *s)
 
 enum MHD_Result sl_web_refused(struct MHD_Connection *c, const sl_websess *s)
 {
+	/* most often a page opened before the last sign-in: its forms
+	 * carry the token of a session that has ended */
 	return message(c, 403, s && s->signed_in ? s : NULL, "请求无效",
-	               "请求未通过校验，未执行任何操作。");
+	               "请求未通过校验，未执行任何操作。如在重新登录前打开"
+	               "了此页面，请刷新页面后再提交。");
 }
 
 /* ---- checks ------------------------------------------------------------- */
@@ -459,15 +462,27 @@ static enum MHD_Result get_open(struct MHD_Connection *c, sl_websess *s,
 	return res;
 }
 
+/* A form sent by a browser no longer signed in: its session idled out
+ * or ended (a forged cookie is no session either, and is told the same:
+ * nothing it could use). Said as what happened, not as a bad request. */
+static enum MHD_Result signed_out(struct MHD_Connection *c)
+{
+	return message(c, 403, NULL, "登录已超时",
+	               "登录已超时或已结束，请重新登录。本次提交未执行任何"
+	               "操作，重新登录后请再次提交。");
+}
+
 static enum MHD_Result post_logout(struct MHD_Connection *c, request *r,
                                    sl_websess *s)
 {
 	size_t cl = 0;
+	if (!s->signed_in) /* over already: signed out is what was asked */
+		return signed_out(c);
 	char *csrf = form_get(r, "csrf", &cl);
-	int ok = s->signed_in && sl_websess_csrf_ok(s, csrf);
+	int ok = sl_websess_csrf_ok(s, csrf);
 	wipe_free(csrf, cl);
 	if (!ok)
-		return message(c, 403, s->signed_in ? s : NULL, "请求无效",
+		return message(c, 403, s, "请求无效",
 		               "请求未通过校验，未执行任何操作。");
 	char tok[SL_TOKEN_HEX + 1];
 	if (sl_websess_end(s->id, tok))
@@ -565,9 +580,18 @@ static enum MHD_Result queue(struct MHD_Connection *c, sl_websess *s)
 		json_decref(cases);
 		return sl_web_failed(c, s, rc ? rc : SL_ESYS);
 	}
+	/* the agencies by name, as the case page names them (the registry
+	 * any role may list); without it, by code */
+	static const char *const ag_av[] = {"agency", "list", "--json", NULL};
+	json_t *ags = NULL;
+	if (sl_webcall_run(s->token, ag_av, &ags) != 0) {
+		json_decref(ags);
+		ags = NULL;
+	}
 	sl_html h = {0};
-	sl_page_queue(&h, s, cases, QUEUE_PAGE, after != NULL);
+	sl_page_queue(&h, s, cases, ags, QUEUE_PAGE, after != NULL);
 	json_decref(cases);
+	json_decref(ags);
 	return send_page(c, 200, &h, NULL);
 }
 
@@ -649,6 +673,8 @@ static const char *const CLI_WORDS[][2] = {
     {"（--item TEXT --ref IDS）", "（在“组长补充的补查事项”中填写）"},
     {"（--ref F1,E2、--ref doc:identity、--ref subject）",
      "（在“涉及”一栏填写，如 F1,E2、doc:identity 或 subject）"},
+    {"、“subject”或“doc:KIND”",
+     "、被审查调查人（subject）或卷宗材料（doc:材料代码，如 doc:identity）"},
     {"请至少给出一个 --discipline", "请至少选择一项“违反纪律”"},
     {"请说明理由（--reason TEXT）", "请填写理由"},
     {"请以文件（--file）或逐项选项给出", "请填写意见表"},
@@ -842,7 +868,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url,
 		res = get_open(c, &s, have);
 	else if (post)
 		res = have && s.signed_in ? post_page(c, url, r, &s)
-		                          : sl_web_refused(c, NULL);
+		                          : signed_out(c);
 	else if (!have || !s.signed_in)
 		res = strcmp(url, "/") && strncmp(url, "/case/", 6) &&
 		              strcmp(url, "/intake") && strcmp(url, "/audit") &&

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <shenli/base.h>
+
 /* The boundary of a Content-Type, into b ("--" before it); -1 if none. */
 static int boundary_of(const char *type, char *b, size_t cap)
 {
@@ -22,6 +24,16 @@ static int boundary_of(const char *type, char *b, size_t cap)
 		return -1;
 	snprintf(b, cap, "--%.*s", (int)n, p);
 	return 0;
+}
+
+/* The filename of a part's headers (from after its name, q, to their
+ * end), if it has one: as the browser sent it, up to its '"'. */
+static void file_name(const char *q, const char *hend, sl_webpart *part)
+{
+	const char *f = memmem(q, (size_t)(hend - q), "filename=\"", 10);
+	const char *e = f ? memchr(f + 10, '"', (size_t)(hend - f - 10)) : NULL;
+	part->file = e ? f + 10 : NULL;
+	part->file_len = e ? (size_t)(e - f - 10) : 0;
 }
 
 /* The parts of body, at most max; their number, or -1 if malformed. */
@@ -55,6 +67,7 @@ static int parts_of(const char *body, size_t len, const char *b,
 			return -1;
 		out[n].name = nm;
 		out[n].name_len = (size_t)(q - nm);
+		file_name(q, hend, &out[n]);
 		out[n].data = hend + 4;
 		out[n].len = (size_t)(next - 2 - out[n].data); /* its CRLF */
 		n++;
@@ -94,4 +107,23 @@ int sl_web_parts_csrf(const sl_websess *s, const sl_webpart *ps, int n)
 			       sl_websess_csrf_ok(s, tok);
 		}
 	return 0;
+}
+
+void sl_web_part_file(const sl_webpart *p, char *out, size_t cap)
+{
+	const char *f = p->file ? p->file : "";
+	size_t n = p->file_len;
+	/* a path some browsers send whole: its last part is the name */
+	for (size_t i = n; i > 0; i--)
+		if (f[i - 1] == '/' || f[i - 1] == '\\') {
+			f += i;
+			n -= i;
+			break;
+		}
+	/* "./" before a name the command would take for an option */
+	size_t pre = n && *f == '-' && cap > 3 ? 2 : 0;
+	memcpy(out, "./", pre);
+	sl_text_sanitize_n(f, n, out + pre, cap - pre);
+	if (!out[pre])
+		snprintf(out, cap, "%s", "（未命名文件）");
 }

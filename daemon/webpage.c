@@ -44,7 +44,26 @@ const char sl_page_css[] =
     ".choice{margin-right:1em;white-space:nowrap}\n"
     "fieldset{border:1px solid #ccc;background:#fff;margin:1em 0}\n"
     ".dissent{margin:.2em 0}\n"
-    "#outline-preview li{margin:.5em 0}\n";
+    "#outline-preview li{margin:.5em 0}\n"
+    /* a finding's check and code: for whoever reports it, after the
+     * Chinese that the panel reads */
+    "small.code{color:#777;font-size:80%}\n"
+    /* a phone or a narrow window (the page is laid out for its width,
+     * the viewport meta): boxes within it, a wide table scrolled in its
+     * own box rather than the page sideways */
+    "textarea,input,select{max-width:100%;box-sizing:border-box}\n"
+    "fieldset{min-width:0}\n" /* its default (min-content) would not */
+    /* a text box in a table takes its cell's width, not its columns' */
+    "td textarea{width:100%;min-width:8em}\n"
+    "header{flex-wrap:wrap}\nmain{overflow-wrap:break-word}\n"
+    "@media (max-width:48em){main{padding:.6em}"
+    "table{display:block;overflow-x:auto;background:none}td{background:#fff}"
+    "}\nnav.actions{flex-wrap:wrap}nav.actions a{white-space:nowrap}\n"
+    /* paper: the case as read, without what one clicks */
+    "@media print{header,form,form.inline,button,nav.actions,a.action,.pages,"
+    ".noprint"
+    "{display:none}body{background:#fff}main{max-width:none;padding:0}"
+    "a{color:inherit;text-decoration:none}}\n";
 
 /* ---- the buffer --------------------------------------------------------- */
 
@@ -169,6 +188,28 @@ void sl_html_text(sl_html *h, const char *s)
 	text(h, s);
 }
 
+void sl_html_lines(sl_html *h, const char *s)
+{
+	const char *p = s ? s : "";
+	for (;;) {
+		size_t n = strcspn(p, "\r\n");
+		char *line = strndup(p, n);
+		if (!line) {
+			h->oom = 1;
+			return;
+		}
+		text(h, line);
+		free(line);
+		p += n;
+		if (!*p)
+			return;
+		if (*p == '\r' && p[1] == '\n')
+			p++;
+		p++;
+		put(h, "\n");
+	}
+}
+
 void sl_html_url(sl_html *h, const char *s)
 {
 	url_part(h, s);
@@ -237,6 +278,37 @@ void sl_html_ref(sl_html *h, const char *r)
 	ref_label(h, r);
 }
 
+/* The length of reason r without the English tag the core ends it with
+ * for scripts and logs (" (unknown agency)"): a trailing " (...)" of
+ * printable ASCII alone, after some text of its own. */
+static size_t untagged(const char *r)
+{
+	size_t n = strlen(r);
+	if (n < 4 || r[n - 1] != ')')
+		return n;
+	const char *open = NULL;
+	for (const char *p = r; *p; p++)
+		if (p[0] == ' ' && p[1] == '(')
+			open = p;
+	if (!open || open == r)
+		return n;
+	for (const char *p = open + 2; p < r + n - 1; p++)
+		if (*p < 0x20 || *p > 0x7e || *p == '(')
+			return n;
+	return (size_t)(open - r);
+}
+
+void sl_html_reason(sl_html *h, const char *r)
+{
+	char *c = r ? strndup(r, untagged(r)) : NULL;
+	if (r && !c) {
+		h->oom = 1;
+		return;
+	}
+	text(h, c ? c : "—");
+	free(c);
+}
+
 /* The name of code in a listing [{"code", "name"}] (`agency list
  * --json`, `zone list --json`), as `case show` names them; the code
  * itself where none is registered. */
@@ -252,12 +324,18 @@ static const char *org_name(const json_t *list, const char *code)
 	return code;
 }
 
+const char *sl_org_name(const json_t *list, const char *code)
+{
+	return org_name(list, code);
+}
+
 /* ---- the frame ---------------------------------------------------------- */
 
 static void head(sl_html *h, const sl_websess *s, const char *title)
 {
 	put(h, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head>"
-	       "<meta charset=\"utf-8\"><title>");
+	       "<meta charset=\"utf-8\"><meta name=\"viewport\" "
+	       "content=\"width=device-width, initial-scale=1\"><title>");
 	text(h, title);
 	put(h, " - 审理工作台</title>"
 	       "<link rel=\"stylesheet\" href=\"/style.css\"></head><body>"
@@ -365,7 +443,7 @@ static void case_link(sl_html *h, const char *id)
 }
 
 void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases,
-                   size_t page, int paged)
+                   const json_t *agencies, size_t page, int paged)
 {
 	head(h, s, "我的待办");
 	put(h, s->sees_all ? "<p>您可查看的全部案件" : "<p>分配给您审理的案件");
@@ -386,7 +464,9 @@ void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases,
 		put(h, "</td><td>");
 		jtext(h, c, "subject_name");
 		put(h, "</td><td>");
-		jtext(h, c, "agency");
+		text(h, sl_jstr(c, "agency")
+		            ? org_name(agencies, sl_jstr(c, "agency"))
+		            : "—");
 		put(h, "</td><td>");
 		text(h, sl_casedoc_state(sl_jstr(c, "state")));
 		put(h, "</td><td>");
@@ -459,17 +539,18 @@ static void finding(sl_html *h, const json_t *f)
 	text(h, sl_casedoc_severity(sev));
 	put(h, "</strong>（");
 	text(h, sl_casedoc_standard(sl_jstr(f, "standard")));
-	put(h, "，<code>");
-	jtext(h, f, "check");
-	put(h, "/");
-	jtext(h, f, "code");
-	put(h, "</code>）");
+	put(h, "）");
 	jtext(h, f, "message");
 	if (sl_jstr(f, "outline_item")) {
 		put(h, "<br>建议补查：");
 		jtext(h, f, "outline_item");
 	}
-	put(h, "</div>\n");
+	/* the code names the check for whoever maintains it: last, small */
+	put(h, " <small class=\"code\">");
+	jtext(h, f, "check");
+	put(h, "/");
+	jtext(h, f, "code");
+	put(h, "</small></div>\n");
 }
 
 /* The findings that name a or b (NULL: none), each shown once here. */
@@ -818,7 +899,7 @@ static void overview(sl_html *h, const json_t *v, const json_t *agencies,
 		{
 			if (i)
 				put(h, "<br>");
-			text(h, json_string_value(r));
+			sl_html_reason(h, json_string_value(r));
 		}
 	}
 	put(h, "</td></tr><tr><th>审理期限</th><td>");
@@ -879,7 +960,7 @@ void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
 	overview(h, show, agencies, zones);
 	sl_page_case_actions(h, s, show, outlines);
 	if (team_users)
-		sl_page_team_form(h, s, show, team_users);
+		sl_page_team_form(h, s, show, team_users, agencies, zones);
 	subject(h, d);
 	facts(h, json_object_get(show, "labels"), d, &fs);
 	documents(h, d, &fs);

@@ -30,9 +30,10 @@ extern const char sl_page_css[];
 /* The sign-in form; msg (NULL: none) says why the last one failed. */
 void sl_page_login(sl_html *h, const char *csrf, const char *msg);
 /* 我的待办: cases is a page of `case list --json` (page of them shown;
- * one more says there is a next page); paged: not the first page. */
+ * one more says there is a next page); paged: not the first page;
+ * agencies (`agency list --json`; NULL: none) name the cases' agencies. */
 void sl_page_queue(sl_html *h, const sl_websess *s, const json_t *cases,
-                   size_t page, int paged);
+                   const json_t *agencies, size_t page, int paged);
 /* 案件阅卷: `case show --json`, `review findings --json`, and the
  * outlines of the case's returns in order (`review outline --json`);
  * team_users (NULL: none) the users of the 组成审理组 form
@@ -60,6 +61,9 @@ void sl_html_put(sl_html *h, const char *s);
 __attribute__((format(printf, 2, 3))) void sl_html_fmt(sl_html *h,
                                                        const char *f, ...);
 void sl_html_text(sl_html *h, const char *s);
+/* The same, its line ends kept (a textarea's text given back to it: the
+ * cleaner would make each a space). */
+void sl_html_lines(sl_html *h, const char *s);
 /* The string at key k of a service's JSON object (NULL if none), and
  * whether two strings, either possibly NULL, are the same. */
 const char *sl_jstr(const json_t *o, const char *k);
@@ -68,6 +72,13 @@ void sl_html_url(sl_html *h, const char *s);
 /* What an outline item cites (F1, E2, doc:KIND, subject), named as the
  * case page names it. */
 void sl_html_ref(sl_html *h, const char *ref);
+/* An intake's reason (case import, case show's intake_reasons) as the
+ * pages say it: in Chinese, without the English tag the core adds for
+ * scripts (" (unknown agency)"). */
+void sl_html_reason(sl_html *h, const char *reason);
+/* The name of an agency's or a zone's code in a listing (`agency list
+ * --json`, `zone list --json`; NULL: none); the code where it has none. */
+const char *sl_org_name(const json_t *list, const char *code);
 /* The page of a signed-in admin's "/": what the role does, and the pages
  * it may open (an admin reads no case: the queue is not theirs). */
 void sl_page_admin_home(sl_html *h, const sl_websess *s);

@@ -30,8 +30,9 @@ static void form(sl_html *h, const sl_websess *s)
 	sl_html_put(h, s->csrf); /* hex digits this process made */
 	sl_html_fmt(
 	    h,
-	    "\"><p>选择移送审理的卷宗（shenli.case/1 JSON 文件，可多选，"
-	    "合计不超过 %zu MiB）：</p><p><input type=\"file\" "
+	    "\"><p><label for=\"dossier-files\">选择移送审理的卷宗（案件"
+	    "卷宗文件（JSON），可多选，合计不超过 %zu MiB）：</label></p>"
+	    "<p><input type=\"file\" id=\"dossier-files\" "
 	    "name=\"dossier\" multiple required accept=\".json,"
 	    "application/json\"></p><p><button type=\"submit\">提交受理"
 	    "</button></p></form>\n",
@@ -100,7 +101,7 @@ static void result_row(sl_html *h, const json_t *r)
 	json_array_foreach(json_object_get(r, "reasons"), i, why)
 	{
 		sl_html_put(h, "<li>");
-		sl_html_text(h, json_string_value(why));
+		sl_html_reason(h, json_string_value(why));
 		sl_html_put(h, "</li>");
 	}
 	if (err) {
@@ -142,10 +143,28 @@ static enum MHD_Result decided(struct MHD_Connection *c, sl_websess *s,
 /* ---- the upload -----------------------------------------------------------
  */
 
-/* The dossiers of the parts, as the files of `case import` (named by
- * their place, not by the browser's file names) and its argv. */
+/* The most of a file's name the pages and messages say. */
+#define FILE_NAME_MAX 96
+
+/* The name part i goes by (names: those taken by the k before it): the
+ * user's own, so that a message about it says which file; one the same
+ * as an earlier file's, marked with its place. */
+static void file_word(const sl_webpart *pi, char (*names)[FILE_NAME_MAX + 40],
+                      int k)
+{
+	sl_web_part_file(pi, names[k], FILE_NAME_MAX);
+	for (int j = 0; j < k; j++)
+		if (!strcmp(names[j], names[k])) {
+			size_t n = strlen(names[k]);
+			snprintf(names[k] + n, 40, "（第%d个文件）", k + 1);
+			return;
+		}
+}
+
+/* The dossiers of the parts, as the files of `case import` (named as the
+ * user's files are, file_word) and its argv. */
 static int import_args(const sl_webpart *ps, int n, json_t *files,
-                       const char **av, char (*names)[32])
+                       const char **av, char (*names)[FILE_NAME_MAX + 40])
 {
 	int k = 0;
 	av[0] = "case";
@@ -153,7 +172,7 @@ static int import_args(const sl_webpart *ps, int n, json_t *files,
 	for (int i = 0; i < n; i++) {
 		if (!sl_web_part_named(&ps[i], "dossier") || !ps[i].len)
 			continue;
-		snprintf(names[k], sizeof names[k], "dossier-%d.json", k + 1);
+		file_word(&ps[i], names, k);
 		char *b64 = sl_b64_encode(ps[i].data, ps[i].len);
 		if (!b64 ||
 		    json_object_set_new(files, names[k], json_string(b64))) {
@@ -186,7 +205,7 @@ enum MHD_Result sl_web_intake(struct MHD_Connection *c, sl_websess *s,
 		return sl_web_refused(c, s); /* no token read: nothing done */
 	json_t *files = json_object();
 	const char *av[FILES_MAX + 6];
-	char names[FILES_MAX + 2][32]; /* "dossier-N.json" for any int N */
+	char names[FILES_MAX + 2][FILE_NAME_MAX + 40];
 	int k = files ? import_args(ps, n, files, av, names) : -1;
 	enum MHD_Result ok;
 	if (k < 0) {

@@ -3,8 +3,12 @@
  * from the browser (a multipart/form-data form: no script) go, as their
  * bytes, through the same `case import FILE...` the shenli command sends,
  * and each dossier's decision (受理 / 暂缓受理 / 不予受理) is shown with the
- * core's reasons. The upload is bounded by the dossier limit (plus the
- * form's own few lines): a larger one is refused before it is read.
+ * core's reasons (in Chinese: the English tags they end with for scripts
+ * left off). Each file goes by the name the user uploaded it under
+ * (cleaned, bounded; webmultipart.h), so that the service's message about
+ * one of several says which. The upload is bounded by the dossier limit
+ * (plus the form's own few lines): a larger one is refused before it is
+ * read.
  */
 #ifndef SHENLID_WEBPAGE_INTAKE_H
 #define SHENLID_WEBPAGE_INTAKE_H

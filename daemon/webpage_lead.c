@@ -34,20 +34,22 @@ json_t *sl_lead_team_users(const sl_websess *s, const json_t *show)
 /* Why the core would refuse u for the case (policy.c, the reviewers of
  * case.assign), or NULL if it would not: the same facts, for the form
  * only; the service decides when the form is posted. */
-static const char *why_not(const json_t *u, const json_t *show, char *buf,
-                           size_t cap)
+static const char *why_not(const json_t *u, const json_t *show,
+                           const json_t *agencies, const json_t *zones,
+                           char *buf, size_t cap)
 {
 	const char *agency = sl_jstr(u, "agency"), *zone = sl_jstr(u, "zone");
 	if (json_is_true(json_object_get(u, "disabled")))
 		return "已停用";
 	if (sl_same(agency, sl_jstr(show, "agency"))) {
-		snprintf(buf, cap, "回避：本案由其所在单位 %s 移送", agency);
+		snprintf(buf, cap, "回避：本案由其所在单位%s移送",
+		         sl_org_name(agencies, agency));
 		return buf;
 	}
 	if (sl_same(sl_jstr(u, "role"), "member") &&
 	    !sl_same(zone, sl_jstr(show, "zone"))) {
 		snprintf(buf, cap, "非本片区组员（所属片区：%s）",
-		         zone ? zone : "无");
+		         zone ? sl_org_name(zones, zone) : "无");
 		return buf;
 	}
 	return NULL;
@@ -65,11 +67,25 @@ static int on_team(const json_t *show, const char *id)
 	return 0;
 }
 
-static void candidate(sl_html *h, const json_t *u, const json_t *show)
+/* A zone or an agency by name, as the case page names it; its code after
+ * it, small (the command line's word for it, as a leader assigns). */
+static void org(sl_html *h, const json_t *list, const char *code)
 {
-	char buf[160];
+	const char *name = code ? sl_org_name(list, code) : "—";
+	sl_html_text(h, name);
+	if (code && strcmp(name, code)) {
+		sl_html_put(h, " <small class=\"code\">");
+		sl_html_text(h, code);
+		sl_html_put(h, "</small>");
+	}
+}
+
+static void candidate(sl_html *h, const json_t *u, const json_t *show,
+                      const json_t *agencies, const json_t *zones)
+{
+	char buf[320];
 	const char *id = sl_jstr(u, "id");
-	const char *why = why_not(u, show, buf, sizeof buf);
+	const char *why = why_not(u, show, agencies, zones, buf, sizeof buf);
 	sl_html_put(h, "<tr><td><input type=\"checkbox\" name=\"reviewer\" "
 	               "value=\"");
 	sl_html_text(h, id);
@@ -78,7 +94,12 @@ static void candidate(sl_html *h, const json_t *u, const json_t *show)
 		sl_html_put(h, " disabled");
 	else if (on_team(show, id))
 		sl_html_put(h, " checked");
-	sl_html_put(h, "></td><td>");
+	/* named for a screen reader as the row shows the user */
+	sl_html_put(h, " aria-label=\"选入审理组：");
+	sl_html_text(h, sl_jstr(u, "name") ? sl_jstr(u, "name") : id);
+	sl_html_put(h, "（");
+	sl_html_text(h, id);
+	sl_html_put(h, "）\"></td><td>");
 	sl_html_text(h, id);
 	sl_html_put(h, "</td><td>");
 	sl_html_text(h, sl_jstr(u, "name") ? sl_jstr(u, "name") : "—");
@@ -86,19 +107,20 @@ static void candidate(sl_html *h, const json_t *u, const json_t *show)
 	sl_html_put(h, sl_same(sl_jstr(u, "role"), "specialist") ? "机动组员"
 	                                                         : "组员");
 	sl_html_put(h, "</td><td>");
-	sl_html_text(h, sl_jstr(u, "zone") ? sl_jstr(u, "zone") : "—");
+	org(h, zones, sl_jstr(u, "zone"));
 	sl_html_put(h, "</td><td>");
-	sl_html_text(h, sl_jstr(u, "agency") ? sl_jstr(u, "agency") : "—");
+	org(h, agencies, sl_jstr(u, "agency"));
 	sl_html_put(h, why ? "</td><td class=\"error\">不可选：" : "</td><td>");
 	sl_html_text(h, why ? why : "可选");
 	sl_html_put(h, "</td></tr>");
 }
 
 void sl_page_team_form(sl_html *h, const sl_websess *s, const json_t *show,
-                       const json_t *users)
+                       const json_t *users, const json_t *agencies,
+                       const json_t *zones)
 {
-	sl_html_put(h,
-	            "<h2>组成审理组</h2><form method=\"post\" action=\"/case/");
+	sl_html_put(h, "<h2 class=\"noprint\">组成审理组</h2><form "
+	               "method=\"post\" action=\"/case/");
 	sl_html_url(h,
 	            sl_jstr(show, "case_id") ? sl_jstr(show, "case_id") : "");
 	sl_html_put(h, "/assign\"><input type=\"hidden\" name=\"csrf\" "
@@ -114,7 +136,7 @@ void sl_page_team_form(sl_html *h, const sl_websess *s, const json_t *show,
 	{
 		const char *role = sl_jstr(u, "role");
 		if (sl_same(role, "member") || sl_same(role, "specialist"))
-			candidate(h, u, show);
+			candidate(h, u, show, agencies, zones);
 	}
 	sl_html_put(h, "</table><p><button type=\"submit\">确定审理组"
 	               "</button></p></form>\n");

@@ -23,7 +23,8 @@
 json_t *sl_lead_team_users(const sl_websess *s, const json_t *show);
 /* The 组成审理组 form of the case shown, for users (as above). */
 void sl_page_team_form(sl_html *h, const sl_websess *s, const json_t *show,
-                       const json_t *users);
+                       const json_t *users, const json_t *agencies,
+                       const json_t *zones);
 /* POST /case/ID/assign. */
 enum MHD_Result sl_web_assign(struct MHD_Connection *c, sl_websess *s,
                               const char *id, const sl_webreq *r);

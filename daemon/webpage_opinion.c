@@ -31,10 +31,26 @@ static const char *zh_of(const json_t *list, const char *key, const char *code)
 	return code;
 }
 
-/* ---- the form ------------------------------------------------------------ */
+/* ---- the form ------------------------------------------------------------
+ * Filled with pre (NULL: empty): an opinion as `review opinions --json`
+ * gives one (the user's own in force), or what was just posted and
+ * refused, so that nothing typed is lost. */
+
+/* Does the array a hold the string v? */
+static int holds(const json_t *a, const char *v)
+{
+	size_t i;
+	const json_t *e;
+	json_array_foreach(a, i, e)
+	{
+		if (sl_same(json_string_value(e), v))
+			return 1;
+	}
+	return 0;
+}
 
 static void checkboxes(sl_html *h, const char *name, const json_t *list,
-                       const char *key)
+                       const char *key, const json_t *chosen)
 {
 	size_t i;
 	const json_t *e;
@@ -45,14 +61,17 @@ static void checkboxes(sl_html *h, const char *name, const json_t *list,
 		            "name=\"%s\" value=\"",
 		            name);
 		sl_html_text(h, sl_jstr(e, key));
-		sl_html_put(h, "\"> ");
+		sl_html_put(h, holds(chosen, sl_jstr(e, key)) ||
+		                       holds(chosen, sl_jstr(e, "zh"))
+		                   ? "\" checked> "
+		                   : "\"> ");
 		sl_html_text(h, sl_jstr(e, "zh"));
 		sl_html_put(h, "</label> ");
 	}
 }
 
 static void sanction_select(sl_html *h, const char *name, const char *label,
-                            const json_t *names)
+                            const json_t *names, const char *chosen)
 {
 	sl_html_fmt(h,
 	            "<p><label>%s <select name=\"%s\"><option value=\"\">"
@@ -64,49 +83,95 @@ static void sanction_select(sl_html *h, const char *name, const char *label,
 	{
 		sl_html_put(h, "<option value=\"");
 		sl_html_text(h, json_string_value(e));
-		sl_html_put(h, "\">");
+		sl_html_put(h, sl_same(json_string_value(e), chosen)
+		                   ? "\" selected>"
+		                   : "\">");
 		sl_html_text(h, json_string_value(e));
 		sl_html_put(h, "</option>");
 	}
 	sl_html_put(h, "</select></label></p>");
 }
 
-/* The panel's part (a leader's): dissent of members, property. */
-static void panel_part(sl_html *h, const json_t *show)
+/* Dissent row r (from 1): a member of the team and what they said. */
+static void dissent_input(sl_html *h, const json_t *show, int r,
+                          const json_t *d)
 {
-	sl_html_put(h, "<fieldset><legend>集体审议</legend><p><label>"
-	               "<input type=\"checkbox\" name=\"panel\" value=\"1\" "
-	               "checked> 记录为审理组集体审议意见（案件转入已集体审议）"
-	               "</label></p><p>不同意见（如实记录，可留空）：</p>");
-	for (int r = 0; r < DISSENT_ROWS; r++) {
-		sl_html_put(h, "<p><select name=\"dissent_member\">"
-		               "<option value=\"\">（无）</option>");
-		size_t i;
-		const json_t *m;
-		json_array_foreach(json_object_get(show, "team"), i, m)
-		{
-			sl_html_put(h, "<option value=\"");
-			sl_html_text(h, sl_jstr(m, "id"));
-			sl_html_put(h, "\">");
-			sl_html_text(h, sl_jstr(m, "name") ? sl_jstr(m, "name")
-			                                   : sl_jstr(m, "id"));
-			sl_html_put(h, "</option>");
-		}
-		sl_html_fmt(h,
-		            "</select> <textarea name=\"dissent_text\" "
-		            "rows=\"2\" cols=\"50\" maxlength=\"%d\">"
-		            "</textarea></p>",
-		            SL_WEB_CHARS(SL_WEB_TEXT_BYTES));
+	sl_html_fmt(h,
+	            "<p><select name=\"dissent_member\" aria-label=\"不同意见"
+	            "%d：成员\"><option value=\"\">（无）</option>",
+	            r);
+	size_t i;
+	const json_t *m;
+	json_array_foreach(json_object_get(show, "team"), i, m)
+	{
+		sl_html_put(h, "<option value=\"");
+		sl_html_text(h, sl_jstr(m, "id"));
+		sl_html_put(h, sl_same(sl_jstr(m, "id"), sl_jstr(d, "member"))
+		                   ? "\" selected>"
+		                   : "\">");
+		sl_html_text(h, sl_jstr(m, "name") ? sl_jstr(m, "name")
+		                                   : sl_jstr(m, "id"));
+		sl_html_put(h, "</option>");
 	}
+	sl_html_fmt(h,
+	            "</select> <textarea name=\"dissent_text\" rows=\"2\" "
+	            "cols=\"50\" maxlength=\"%d\" aria-label=\"不同意见%d："
+	            "内容\">",
+	            SL_WEB_CHARS(SL_WEB_TEXT_BYTES), r);
+	sl_html_lines(h, sl_jstr(d, "text"));
+	sl_html_put(h, "</textarea></p>");
+}
+
+/* The panel's part (a leader's): dissent of members, property. */
+static void panel_part(sl_html *h, const json_t *show, const json_t *pre)
+{
+	const json_t *ds = json_object_get(pre, "dissent");
+	size_t rows = json_array_size(ds) < DISSENT_ROWS ? DISSENT_ROWS
+	              : json_array_size(ds) < DISSENT_MAX
+	                  ? json_array_size(ds) + 1
+	                  : DISSENT_MAX;
+	sl_html_fmt(h,
+	            "<fieldset><legend>集体审议</legend><p><label>"
+	            "<input type=\"checkbox\" name=\"panel\" value=\"1\"%s> "
+	            "记录为审理组集体审议意见（案件转入已集体审议）</label>"
+	            "</p><p>不同意见（如实记录，可留空）：</p>",
+	            pre && !json_is_true(json_object_get(pre, "panel"))
+	                ? ""
+	                : " checked");
+	for (size_t r = 0; r < rows; r++)
+		dissent_input(h, show, (int)r + 1, json_array_get(ds, r));
 	sl_html_fmt(h,
 	            "<p><label>涉案财物处置意见<br><textarea "
 	            "name=\"property\" rows=\"2\" cols=\"70\" "
-	            "maxlength=\"%d\"></textarea></label></p></fieldset>",
+	            "maxlength=\"%d\">",
 	            SL_WEB_CHARS(SL_WEB_TEXT_BYTES));
+	sl_html_lines(h, sl_jstr(pre, "property"));
+	sl_html_put(h, "</textarea></label></p></fieldset>");
+}
+
+static void form_radios(sl_html *h, const json_t *vocab, const json_t *pre)
+{
+	long long chosen = json_integer_value(json_object_get(pre, "form"));
+	size_t i;
+	const json_t *f;
+	sl_html_put(h, "<p>四种形态：");
+	json_array_foreach(json_object_get(vocab, "forms"), i, f)
+	{
+		long long v = json_integer_value(json_object_get(f, "form"));
+		sl_html_fmt(h,
+		            "<label class=\"choice\"><input type=\"radio\" "
+		            "name=\"form\" value=\"%lld\"%s%s> ",
+		            v, i ? "" : " required",
+		            v == chosen ? " checked" : "");
+		sl_html_text(h, sl_jstr(f, "zh"));
+		sl_html_put(h, "</label> ");
+	}
+	sl_html_put(h, "</p>");
 }
 
 static void opinion_form(sl_html *h, const sl_websess *s, const char *id,
-                         const json_t *show, const json_t *vocab)
+                         const json_t *show, const json_t *vocab,
+                         const json_t *pre)
 {
 	int leader = !strcmp(s->role, "leader");
 	sl_html_put(h, leader ? "<h2>审理组集体审议意见</h2>"
@@ -119,38 +184,32 @@ static void opinion_form(sl_html *h, const sl_websess *s, const char *id,
 	            "value=\"%s\"><p>违反纪律（可多选）：",
 	            s->csrf);
 	checkboxes(h, "discipline", json_object_get(vocab, "disciplines"),
-	           "code");
-	sl_html_put(h, "</p><p><label><input type=\"checkbox\" "
-	               "name=\"eight_point\" value=\"1\"> 违反中央八项规定精神"
-	               "</label></p><p>四种形态：");
-	size_t i;
-	const json_t *f;
-	json_array_foreach(json_object_get(vocab, "forms"), i, f)
-	{
-		sl_html_fmt(
-		    h,
-		    "<label class=\"choice\"><input type=\"radio\" "
-		    "name=\"form\" value=\"%lld\"%s> ",
-		    (long long)json_integer_value(json_object_get(f, "form")),
-		    i ? "" : " required");
-		sl_html_text(h, sl_jstr(f, "zh"));
-		sl_html_put(h, "</label> ");
-	}
-	sl_html_put(h, "</p>");
+	           "code", json_object_get(pre, "disciplines"));
+	sl_html_fmt(h,
+	            "</p><p><label><input type=\"checkbox\" "
+	            "name=\"eight_point\" value=\"1\"%s> 违反中央八项规定精神"
+	            "</label></p>",
+	            json_is_true(json_object_get(pre, "eight_point_rules"))
+	                ? " checked"
+	                : "");
+	form_radios(h, vocab, pre);
 	sanction_select(h, "party_sanction", "党纪处分",
-	                json_object_get(vocab, "party_sanctions"));
+	                json_object_get(vocab, "party_sanctions"),
+	                sl_jstr(pre, "party_sanction"));
 	sanction_select(h, "gov_sanction", "政务处分",
-	                json_object_get(vocab, "gov_sanctions"));
+	                json_object_get(vocab, "gov_sanctions"),
+	                sl_jstr(pre, "gov_sanction"));
 	sl_html_put(h, "<p>情节：");
 	checkboxes(h, "circumstance", json_object_get(vocab, "circumstances"),
-	           "code");
+	           "code", json_object_get(pre, "circumstances"));
 	sl_html_fmt(h,
 	            "</p><p><label>理由<br><textarea name=\"reason\" "
-	            "rows=\"6\" cols=\"80\" required maxlength=\"%d\">"
-	            "</textarea></label></p>",
+	            "rows=\"6\" cols=\"80\" required maxlength=\"%d\">",
 	            SL_WEB_CHARS(SL_WEB_REASON_BYTES));
+	sl_html_lines(h, sl_jstr(pre, "reasoning"));
+	sl_html_put(h, "</textarea></label></p>");
 	if (leader)
-		panel_part(h, show);
+		panel_part(h, show, pre);
 	sl_html_put(h, "<p><button type=\"submit\">提交意见</button></p>"
 	               "</form>\n");
 }
@@ -267,8 +326,62 @@ static void opinions_table(sl_html *h, const json_t *ops, const json_t *vocab)
 	sl_html_put(h, "</table>\n");
 }
 
-enum MHD_Result sl_web_opinion_page(struct MHD_Connection *c, sl_websess *s,
-                                    const char *id)
+/* The user's own opinion in force, to start the form from: a leader's
+ * the panel's latest, a member's their own. */
+static const json_t *own_opinion(const sl_websess *s, const json_t *ops)
+{
+	int leader = !strcmp(s->role, "leader");
+	const json_t *mine = NULL, *o;
+	size_t i;
+	json_array_foreach(ops, i, o)
+	{
+		int panel = json_is_true(json_object_get(o, "panel"));
+		if (leader ? panel
+		           : !panel && sl_same(sl_jstr(o, "author"), s->user))
+			mine = o;
+	}
+	return mine;
+}
+
+/* Whether the user may record an opinion now, and what the page says:
+ * the team while the case is in review; the leader also once it is
+ * deliberated, to correct the panel's opinion (a new one supersedes the
+ * earlier: api.md, review opinion) that a sign-off's gates refused. */
+static int may_record(sl_html *h, const sl_websess *s, const json_t *show)
+{
+	const char *st = sl_jstr(show, "state");
+	int leader = !strcmp(s->role, "leader"), team = leader;
+	size_t i;
+	const json_t *a;
+	json_array_foreach(json_object_get(show, "assignees"), i, a)
+	{
+		team |= sl_same(json_string_value(a), s->user);
+	}
+	if (sl_same(st, "in_review") && team)
+		return 1;
+	if (sl_same(st, "deliberated") && leader) {
+		sl_html_put(h, "<p id=\"deliberated-note\">审理组已集体审议，"
+		               "本案待签发。如需更正集体审议意见（例如签发前"
+		               "一致性检查未通过），可在下方修改后重新提交；"
+		               "新记录的意见取代此前的集体审议意见。</p>");
+		return 1;
+	}
+	sl_html_put(h, sl_same(st, "in_review")
+	                   ? "<p>审理意见由审理组成员和组长记录；此处可查看"
+	                     "已记录的意见。</p>"
+	               : sl_same(st, "deliberated")
+	                   ? "<p>审理组已集体审议，本案待签发。</p>"
+	               : sl_same(st, "signed_off")
+	                   ? "<p>本案已签发。</p>"
+	                   : "<p>本案当前不在审理中，不能记录意见。</p>");
+	return 0;
+}
+
+/* The page: err (NULL: none) says why what was posted (pre) was not
+ * recorded, above the form filled with it. */
+static enum MHD_Result opinion_page(struct MHD_Connection *c, sl_websess *s,
+                                    const char *id, const json_t *pre,
+                                    const char *err, unsigned status)
 {
 	json_t *show, *vocab = NULL, *ops = NULL;
 	enum MHD_Result res;
@@ -290,27 +403,15 @@ enum MHD_Result sl_web_opinion_page(struct MHD_Connection *c, sl_websess *s,
 	}
 	sl_html h = {0};
 	sl_html_case_head(&h, s, "审理意见", id);
-	const char *st = sl_jstr(show, "state");
-	/* the form only for one who may record it: the leader and the
-	 * team (an auditor reads the opinions, never writes one) */
-	int team = !strcmp(s->role, "leader");
-	size_t i;
-	const json_t *a;
-	json_array_foreach(json_object_get(show, "assignees"), i, a)
-	{
-		team |= sl_same(json_string_value(a), s->user);
+	if (err) {
+		sl_html_put(&h, "<p class=\"error\" id=\"opinion-error\">");
+		sl_html_said(&h, err, "服务拒绝了此操作。");
+		sl_html_put(&h, "</p><p>未作任何更改；下方保留了您填写的"
+		                "内容。</p>");
 	}
-	if (sl_same(st, "in_review") && team)
-		opinion_form(&h, s, id, show, vocab);
-	else if (sl_same(st, "in_review"))
-		sl_html_put(&h, "<p>审理意见由审理组成员和组长记录；"
-		                "此处可查看已记录的意见。</p>");
-	else if (sl_same(st, "deliberated"))
-		sl_html_put(&h, "<p>审理组已集体审议，本案待签发。</p>");
-	else if (sl_same(st, "signed_off"))
-		sl_html_put(&h, "<p>本案已签发。</p>");
-	else
-		sl_html_put(&h, "<p>本案当前不在审理中，不能记录意见。</p>");
+	if (may_record(&h, s, show))
+		opinion_form(&h, s, id, show, vocab,
+		             pre ? pre : own_opinion(s, ops));
 	if (orc == SL_EPERM)
 		sl_html_put(&h, "<p>记录本人意见后，可查看审理组其他成员的"
 		                "意见。</p>");
@@ -322,7 +423,13 @@ enum MHD_Result sl_web_opinion_page(struct MHD_Connection *c, sl_websess *s,
 	json_decref(show);
 	json_decref(vocab);
 	json_decref(ops);
-	return sl_web_page(c, 200, &h);
+	return sl_web_page(c, status, &h);
+}
+
+enum MHD_Result sl_web_opinion_page(struct MHD_Connection *c, sl_websess *s,
+                                    const char *id)
+{
+	return opinion_page(c, s, id, NULL, NULL, 200);
 }
 
 /* ---- the post ------------------------------------------------------------ */
@@ -455,6 +562,95 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 	                 : too_long;
 }
 
+/* Every value of name in r, as strings appended to a (those not text,
+ * a NUL or not UTF-8, left out: the form is for reading again). */
+static void posted_list(json_t *a, const sl_webreq *r, const char *name,
+                        size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		size_t n = 0;
+		char *v = sl_web_form(r, name, i, &n);
+		if (!v)
+			return;
+		json_array_append_new(a, json_string(v));
+		free(v);
+	}
+}
+
+static void posted_str(json_t *o, const sl_webreq *r, const char *name,
+                       const char *key)
+{
+	size_t n = 0;
+	char *v = sl_web_form(r, name, 0, &n);
+	if (v && *v)
+		json_object_set_new(o, key, json_string(v));
+	free(v);
+}
+
+/* What was posted, as an opinion of `review opinions --json` (the form
+ * is filled again from it); NULL if out of memory. */
+static json_t *posted_opinion(const sl_webreq *r)
+{
+	json_t *o = json_object(), *ms = json_array(), *ts = json_array(),
+	       *ds = json_array();
+	if (o && ms && ts && ds) {
+		json_object_set_new(o, "disciplines", json_array());
+		json_object_set_new(o, "circumstances", json_array());
+		posted_list(json_object_get(o, "disciplines"), r, "discipline",
+		            DISC_MAX + 1);
+		posted_list(json_object_get(o, "circumstances"), r,
+		            "circumstance", CIRC_MAX);
+		posted_list(ms, r, "dissent_member", DISSENT_MAX);
+		posted_list(ts, r, "dissent_text", DISSENT_MAX);
+		for (size_t i = 0; i < json_array_size(ms); i++) {
+			const json_t *m = json_array_get(ms, i),
+			             *t = json_array_get(ts, i);
+			if (json_string_length(m) || json_string_length(t))
+				json_array_append_new(
+				    ds, json_pack("{s:O, s:O?}", "member", m,
+				                  "text", t));
+		}
+		json_object_set(o, "dissent", ds);
+		posted_str(o, r, "party_sanction", "party_sanction");
+		posted_str(o, r, "gov_sanction", "gov_sanction");
+		posted_str(o, r, "reason", "reasoning");
+		posted_str(o, r, "property", "property");
+		posted_str(o, r, "form", "form_text");
+		posted_str(o, r, "eight_point", "eight_point");
+		posted_str(o, r, "panel", "panel_text");
+		const char *f = sl_jstr(o, "form_text");
+		json_object_set_new(o, "form", json_integer(f ? atoi(f) : 0));
+		json_object_set_new(o, "eight_point_rules",
+		                    json_boolean(sl_jstr(o, "eight_point")));
+		json_object_set_new(o, "panel",
+		                    json_boolean(sl_jstr(o, "panel_text")));
+	}
+	json_decref(ms);
+	json_decref(ts);
+	json_decref(ds);
+	return o;
+}
+
+/* What the page says of a form it did not send (OP_*). */
+static const char *left_out(int why, char *buf, size_t cap)
+{
+	if (why >= OP_LONG_REASON) {
+		size_t b = why == OP_LONG_REASON ? SL_WEB_REASON_BYTES
+		                                 : SL_WEB_TEXT_BYTES;
+		snprintf(buf, cap, "“%s”过长：最多 %zu 字节（约 %zu 个汉字）。",
+		         why == OP_LONG_REASON    ? "理由"
+		         : why == OP_LONG_DISSENT ? "不同意见"
+		                                  : "涉案财物处置意见",
+		         b, b / 3);
+		return buf;
+	}
+	return why == OP_NO_DISC ? "请至少选择一项“违反纪律”。"
+	       : why == OP_NO_FORM   ? "请选择“四种形态”。"
+	       : why == OP_NO_REASON ? "请填写“理由”。"
+	                             : "提交的意见无效（不同意见须选定成员"
+	                               "并写明内容）。";
+}
+
 enum MHD_Result sl_web_opinion(struct MHD_Connection *c, sl_websess *s,
                                const char *id, const sl_webreq *r)
 {
@@ -464,31 +660,28 @@ enum MHD_Result sl_web_opinion(struct MHD_Connection *c, sl_websess *s,
 	posted p;
 	memset(&p, 0, sizeof p);
 	int why = opinion_argv(&p, r, id);
-	if (why >= OP_LONG_REASON) {
-		posted_free(&p);
-		return sl_web_too_long(
-		    c, s, "未能记录意见",
-		    why == OP_LONG_REASON    ? "理由"
-		    : why == OP_LONG_DISSENT ? "不同意见"
-		                             : "涉案财物处置意见",
-		    why == OP_LONG_REASON ? SL_WEB_REASON_BYTES
-		                          : SL_WEB_TEXT_BYTES);
-	}
-	if (why != OP_OK) {
-		posted_free(&p);
-		return sl_web_message(
-		    c, 400, s, "未能记录意见",
-		    why == OP_NO_DISC
-		        ? "请至少选择一项“违反纪律”，未作任何更改。"
-		    : why == OP_NO_FORM ? "请选择“四种形态”，未作任何更改。"
-		    : why == OP_NO_REASON
-		        ? "请填写“理由”，未作任何更改。"
-		        : "提交的意见无效（不同意见须选定成员并写明内容），"
-		          "未作任何更改。");
-	}
 	sl_webcall_res out;
-	int rc = sl_webcall_exec(s->token, p.av, NULL, 1, &out);
+	memset(&out, 0, sizeof out);
+	if (why == OP_OK)
+		sl_webcall_exec(s->token, p.av, NULL, 1, &out);
 	posted_free(&p);
-	(void)rc; /* out.rc says it */
-	return sl_web_case_after(c, s, id, "/opinion", &out, 0, "未能记录意见");
+	int refused = out.rc == SL_EPERM || out.rc == SL_EINPUT ||
+	              out.rc == SL_EUSAGE || out.rc == SL_FAIL;
+	if (why == OP_OK && !refused) {
+		/* recorded (to the page that shows it), or a failure */
+		return sl_web_case_after(c, s, id, "/opinion", &out, 0,
+		                         "未能记录意见");
+	}
+	/* not recorded: the form again, as it was filled, and why */
+	char buf[160];
+	json_t *pre = posted_opinion(r);
+	res = pre ? opinion_page(c, s, id, pre,
+	                         why == OP_OK ? out.err
+	                                      : left_out(why, buf, sizeof buf),
+	                         out.rc == SL_EPERM ? 403 : 400)
+	          : sl_web_failed(c, s, SL_ESYS);
+	json_decref(pre);
+	if (why == OP_OK)
+		sl_webcall_res_free(&out);
+	return res;
 }

@@ -6,6 +6,13 @@
  * leader records the panel's opinion of the collective deliberation with
  * each member's dissent and the disposal of property.
  *
+ * The form starts from the user's own opinion in force (a leader's: the
+ * panel's). Once the case is deliberated the leader is still offered it:
+ * a panel opinion the sign-off's gates refuse is corrected by recording
+ * a new one, which supersedes the earlier (api.md, review opinion). A
+ * form the page or the service refuses comes back filled with what was
+ * posted (escaped), with the reason above it: nothing typed is lost.
+ *
  * After one has recorded one's own, the team's opinions in force are
  * shown side by side (`review opinions --json`); before, the service
  * refuses them (no one anchors on another's view) and the page says so.

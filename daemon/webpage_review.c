@@ -130,8 +130,9 @@ static void withdraw_forms(sl_html *h, const sl_websess *s, const char *id,
 		long long no = json_integer_value(json_object_get(it, "no"));
 		if (!any++)
 			sl_html_put(h,
-			            "<h3>撤回补查事项</h3><p>移送单位确实"
-			            "无法补查的事项，可写明理由后撤回。</p>");
+			            "<h3 class=\"noprint\">撤回补查事项</h3><p "
+			            "class=\"noprint\">移送单位确实无法补查的"
+			            "事项，可写明理由后撤回。</p>");
 		sl_html_put(h, "<form method=\"post\" class=\"withdraw-form\" "
 		               "action=\"/case/");
 		sl_html_url(h, id);
@@ -152,15 +153,17 @@ static void withdraw_forms(sl_html *h, const sl_websess *s, const char *id,
 
 static void resubmit_form(sl_html *h, const sl_websess *s, const char *id)
 {
-	sl_html_put(h, "<h3>补充材料</h3><form method=\"post\" "
+	sl_html_put(h, "<h3 class=\"noprint\">补充材料</h3><form "
+	               "method=\"post\" "
 	               "id=\"resubmit-form\" enctype=\"multipart/form-data\" "
 	               "action=\"/case/");
 	sl_html_url(h, id);
 	sl_html_fmt(
 	    h,
 	    "/resubmit\"><input type=\"hidden\" name=\"csrf\" "
-	    "value=\"%s\"><p>移送单位补查后重新移送的卷宗（完整卷宗，"
-	    "含对补查提纲各项的答复）：</p><p><input type=\"file\" "
+	    "value=\"%s\"><p><label for=\"resubmit-file\">移送单位补查后"
+	    "重新移送的卷宗（完整卷宗，含对补查提纲各项的答复）：</label>"
+	    "</p><p><input type=\"file\" id=\"resubmit-file\" "
 	    "name=\"dossier\" required accept=\".json,application/json\">"
 	    " <button type=\"submit\">上传补充材料</button></p></form>",
 	    s->csrf);
@@ -196,6 +199,12 @@ void sl_page_case_actions(sl_html *h, const sl_websess *s, const json_t *show,
 		action_link(h, id, "signoff", "签发");
 	if (json_array_size(outlines))
 		action_link(h, id, "outline.pdf", "退回补充调查函（PDF）");
+	/* the documents are whoever may read the case's (api.md): this
+	 * page's viewer may */
+	if (sl_same(st, "signed_off")) {
+		action_link(h, id, "report.pdf", "审理报告（PDF）");
+		action_link(h, id, "opinion.pdf", "审理意见（PDF）");
+	}
 	sl_html_put(h, "</nav>\n");
 	if (leader && sl_same(st, "returned")) {
 		resubmit_form(h, s, id);
@@ -290,10 +299,28 @@ static void refs_joined(const json_t *show, const json_t *f, char *out,
 	}
 }
 
+/* Whether value v is among the posted values of name. */
+static int posted_has(const sl_webreq *r, const char *name, const char *v)
+{
+	int yes = 0;
+	char *x;
+	size_t n;
+	for (size_t i = 0; !yes && (x = sl_web_form(r, name, i, &n)); i++) {
+		yes = sl_same(x, v);
+		free(x);
+	}
+	return yes;
+}
+
+/* The value of field "name_n" (malloc'ed; NULL if absent or holding a
+ * NUL). */
+static char *field_n(const sl_webreq *r, const char *name, size_t n);
+
 /* Finding f as row n: picked or not, its key, its refs and its text as
- * the outline would take it, the text editable. */
+ * the outline would take it, the text editable; as the leader left them
+ * in pre (a form posted before; NULL: as the checks suggest). */
 static void finding_row(sl_html *h, const json_t *show, const json_t *f,
-                        size_t n)
+                        size_t n, const sl_webreq *pre)
 {
 	const char *sug = sl_jstr(f, "outline_item");
 	/* without a suggestion --from-finding takes the message */
@@ -301,10 +328,13 @@ static void finding_row(sl_html *h, const json_t *show, const json_t *f,
 	char key[200], refs[400];
 	finding_key(f, key, sizeof key);
 	refs_joined(show, f, refs, sizeof refs);
+	int on = pre ? posted_has(pre, "finding", key) : sug != NULL;
+	char *was = pre ? field_n(pre, "key", n) : NULL;
+	char *edit = sl_same(was, key) ? field_n(pre, "edit", n) : NULL;
 	sl_html_fmt(h,
 	            "<tr><td><input type=\"checkbox\" name=\"finding\"%s "
-	            "value=\"",
-	            sug ? " checked" : "");
+	            "aria-label=\"选用审查发现%zu\" value=\"",
+	            on ? " checked" : "", n + 1);
 	sl_html_text(h, key);
 	sl_html_fmt(h, "\"><input type=\"hidden\" name=\"key_%zu\" value=\"",
 	            n);
@@ -319,10 +349,16 @@ static void finding_row(sl_html *h, const json_t *show, const json_t *f,
 	sl_html_text(h, sl_jstr(f, "message"));
 	sl_html_fmt(h,
 	            "</td><td><textarea name=\"edit_%zu\" rows=\"2\" "
-	            "cols=\"50\" maxlength=\"%d\">",
-	            n, SL_WEB_CHARS(SL_WEB_ITEM_BYTES));
-	sl_html_text(h, text);
+	            "cols=\"50\" maxlength=\"%d\" aria-label=\"审查发现%zu"
+	            "的补查事项文字\">",
+	            n, SL_WEB_CHARS(SL_WEB_ITEM_BYTES), n + 1);
+	if (edit)
+		sl_html_lines(h, edit);
+	else
+		sl_html_text(h, text);
 	sl_html_put(h, "</textarea></td></tr>");
+	free(was);
+	free(edit);
 }
 
 /* The checks' findings, each one --from-finding takes: those with a
@@ -332,7 +368,8 @@ static void finding_row(sl_html *h, const json_t *show, const json_t *f,
  * editable. Row n carries the finding's key, its text as the outline
  * would take it and its refs, so that an edited one becomes the leader's
  * item on the same refs. */
-static void finding_rows(sl_html *h, const json_t *show, const json_t *findings)
+static void finding_rows(sl_html *h, const json_t *show, const json_t *findings,
+                         const sl_webreq *pre)
 {
 	size_t i, n = 0;
 	const json_t *f;
@@ -349,7 +386,7 @@ static void finding_rows(sl_html *h, const json_t *show, const json_t *findings)
 			       "选用时以其内容作为补查事项。</p><table><tr>"
 			       "<th>选用</th><th>审查发现</th><th>建议补查事项"
 			       "</th></tr>");
-		finding_row(h, show, f, n++);
+		finding_row(h, show, f, n++, pre);
 	}
 	if (n)
 		sl_html_put(h, "</table>");
@@ -357,24 +394,94 @@ static void finding_rows(sl_html *h, const json_t *show, const json_t *findings)
 		sl_html_put(h, "<p>检查未提出补查建议。</p>");
 }
 
-static void item_rows(sl_html *h)
+/* The leader's own item rows: those posted in pre (NULL: none) and blank
+ * ones after them. */
+static void item_rows(sl_html *h, const sl_webreq *pre)
 {
 	sl_html_put(h, "<h2>组长补充的补查事项</h2><p>每项写明需补查的内容，"
 	               "并注明涉及的事实、证据编号（如 F1,E2；材料写 "
 	               "doc:identity；被审查调查人写 subject）。</p><table>"
 	               "<tr><th>补查事项</th><th>涉及</th></tr>");
-	for (int i = 0; i < ITEM_ROWS; i++)
+	size_t given = 0, n;
+	char *t;
+	while (pre && given < ITEM_MAX &&
+	       (t = sl_web_form(pre, "item_text", given, &n))) {
+		free(t);
+		given++;
+	}
+	size_t rows = given + ITEM_ROWS > ITEM_MAX ? ITEM_MAX
+	              : given < ITEM_ROWS          ? ITEM_ROWS
+	                                           : given + 1;
+	for (size_t i = 0; i < rows; i++) {
+		char *text = pre ? sl_web_form(pre, "item_text", i, &n) : NULL;
+		char *refs = pre ? sl_web_form(pre, "item_refs", i, &n) : NULL;
 		sl_html_fmt(h,
 		            "<tr><td><textarea name=\"item_text\" rows=\"2\" "
-		            "cols=\"60\" maxlength=\"%d\"></textarea></td>"
-		            "<td><input type=\"text\" name=\"item_refs\" "
-		            "size=\"16\" maxlength=\"200\"></td></tr>",
-		            SL_WEB_CHARS(SL_WEB_ITEM_BYTES));
+		            "cols=\"60\" maxlength=\"%d\" aria-label=\"组长补充"
+		            "的补查事项%zu\">",
+		            SL_WEB_CHARS(SL_WEB_ITEM_BYTES), i + 1);
+		sl_html_lines(h, text);
+		sl_html_fmt(h,
+		            "</textarea></td><td><input type=\"text\" "
+		            "name=\"item_refs\" size=\"16\" maxlength=\"200\" "
+		            "aria-label=\"组长补充的补查事项%zu涉及\" value=\"",
+		            i + 1);
+		sl_html_text(h, refs);
+		sl_html_put(h, "\"></td></tr>");
+		free(text);
+		free(refs);
+	}
 	sl_html_put(h, "</table>");
 }
 
-enum MHD_Result sl_web_return_form(struct MHD_Connection *c, sl_websess *s,
-                                   const char *id)
+static void return_form(sl_html *h, const sl_websess *s, const char *id,
+                        const json_t *show, const json_t *fnd,
+                        const sl_webreq *pre)
+{
+	size_t n;
+	char *kind = pre ? sl_web_form(pre, "kind", 0, &n) : NULL;
+	sl_html_put(h, "<form method=\"post\" id=\"return-form\" "
+	               "action=\"/case/");
+	sl_html_url(h, id);
+	sl_html_fmt(h,
+	            "/return\"><input type=\"hidden\" name=\"csrf\" "
+	            "value=\"%s\">",
+	            s->csrf);
+	kind_select(h, kind ? kind : "supplement");
+	free(kind);
+	finding_rows(h, show, fnd, pre);
+	item_rows(h, pre);
+	sl_html_put(h, "<p><button type=\"submit\" name=\"action\" "
+	               "value=\"preview\">预览补查提纲</button></p></form>");
+}
+
+/* Whether the rules allow the case another return: the service's dry
+ * run of an empty one says so before anything else (a refusal it does
+ * not audit); if not, the page says its refusal and offers no form. */
+static int return_allowed(sl_html *h, sl_websess *s, const char *id)
+{
+	const char *av[] = {"review",    "return",     id,
+	                    "--kind",    "supplement", "--no-findings",
+	                    "--dry-run", "--json",     NULL};
+	sl_webcall_res out;
+	int rc = sl_webcall_exec(s->token, av, NULL, 1, &out);
+	if (rc == SL_EPERM) {
+		sl_html_put(h, "<p class=\"error\" id=\"return-limit\">");
+		sl_html_said(h, out.err, "本案不能再退回。");
+		sl_html_put(h, "</p><p><a href=\"/case/");
+		sl_html_url(h, id);
+		sl_html_put(h, "\">返回案件</a></p>");
+	}
+	sl_webcall_res_free(&out);
+	return rc != SL_EPERM;
+}
+
+/* The composing form: filled with pre (a form posted before: 重新编辑,
+ * or one refused) or as the checks suggest (NULL); err (NULL: none) says
+ * why the last one was not taken. */
+static enum MHD_Result return_page(struct MHD_Connection *c, sl_websess *s,
+                                   const char *id, const sl_webreq *pre,
+                                   const char *err, unsigned status)
 {
 	json_t *show, *fnd = NULL;
 	enum MHD_Result res;
@@ -395,27 +502,29 @@ enum MHD_Result sl_web_return_form(struct MHD_Connection *c, sl_websess *s,
 	char title[120];
 	snprintf(title, sizeof title, "退回补查 %s", id);
 	sl_html_head(&h, s, title);
+	if (err) {
+		sl_html_put(&h, "<p class=\"error\" id=\"return-error\">");
+		sl_html_said(&h, err, "服务拒绝了此操作。");
+		sl_html_put(&h, "</p><p>未作任何更改；下方保留了您填写的"
+		                "内容。</p>");
+	}
 	sl_html_fmt(
 	    &h,
 	    "<p>本案已退回 %lld 次。上次退回尚未补查的事项自动"
 	    "列入本次补查提纲。</p>",
 	    (long long)json_integer_value(json_object_get(show, "returns")));
-	sl_html_put(&h, "<form method=\"post\" id=\"return-form\" "
-	                "action=\"/case/");
-	sl_html_url(&h, id);
-	sl_html_fmt(&h,
-	            "/return\"><input type=\"hidden\" name=\"csrf\" "
-	            "value=\"%s\">",
-	            s->csrf);
-	kind_select(&h, "supplement");
-	finding_rows(&h, show, fnd);
-	item_rows(&h);
-	sl_html_put(&h, "<p><button type=\"submit\" name=\"action\" "
-	                "value=\"preview\">预览补查提纲</button></p></form>");
+	if (return_allowed(&h, s, id))
+		return_form(&h, s, id, show, fnd, pre);
 	sl_html_foot(&h);
 	json_decref(show);
 	json_decref(fnd);
-	return sl_web_page(c, 200, &h);
+	return sl_web_page(c, status, &h);
+}
+
+enum MHD_Result sl_web_return_form(struct MHD_Connection *c, sl_websess *s,
+                                   const char *id)
+{
+	return return_page(c, s, id, NULL, NULL, 200);
 }
 
 /* What a return form posted, each value malloc'ed (freed by
@@ -590,14 +699,66 @@ static const char *source_zh(const char *src, char *buf, size_t cap)
 	return buf;
 }
 
-/* The dry run's outline, numbered, and the form that confirms it with the
- * same values. */
+/* Every field of the composing form as r posted it, hidden: what
+ * 重新编辑 brings back to the form (a suggestion's edit as the leader
+ * typed it, not as the outline took it). */
+static void posted_again(sl_html *h, const sl_webreq *r)
+{
+	static const char *const names[] = {"kind", "finding", "item_text",
+	                                    "item_refs"};
+	static const char *const rows[] = {"key", "refs", "orig", "edit"};
+	size_t n;
+	char *v, f[32];
+	for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+		for (size_t i = 0; (v = sl_web_form(r, names[k], i, &n)); i++) {
+			hidden(h, names[k], v);
+			free(v);
+		}
+	for (size_t i = 0; i < PICK_MAX; i++)
+		for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+			snprintf(f, sizeof f, "%s_%zu", rows[k], i);
+			if (!(v = sl_web_form(r, f, 0, &n))) {
+				if (!k)
+					return; /* no row i: none after */
+				continue;
+			}
+			hidden(h, f, v);
+			free(v);
+		}
+}
+
+static void preview_items(sl_html *h, const json_t *o)
+{
+	char buf[200];
+	size_t i, j;
+	const json_t *it, *r;
+	json_array_foreach(json_object_get(o, "items"), i, it)
+	{
+		sl_html_put(h, "<li>");
+		sl_html_text(h, sl_jstr(it, "text"));
+		sl_html_put(h, "<br><small>涉及：");
+		json_array_foreach(json_object_get(it, "refs"), j, r)
+		{
+			if (j)
+				sl_html_put(h, "、");
+			sl_html_ref(h, json_string_value(r));
+		}
+		sl_html_put(h, "；来源：");
+		sl_html_text(h,
+		             source_zh(sl_jstr(it, "source"), buf, sizeof buf));
+		sl_html_put(h, "</small></li>");
+	}
+}
+
+/* The dry run's outline, numbered, the form that confirms it with the
+ * same values, and the one that takes what was posted (r) back to the
+ * composing form. */
 static enum MHD_Result preview(struct MHD_Connection *c, sl_websess *s,
                                const char *id, const composed *p,
-                               const json_t *o)
+                               const json_t *o, const sl_webreq *r)
 {
 	sl_html h = {0};
-	char title[120], buf[200];
+	char title[120];
 	snprintf(title, sizeof title, "补查提纲预览 %s", id);
 	sl_html_head(&h, s, title);
 	sl_html_fmt(
@@ -608,44 +769,145 @@ static enum MHD_Result preview(struct MHD_Connection *c, sl_websess *s,
 	    (long long)json_integer_value(json_object_get(o, "return_no")),
 	    sl_same(p->kind, "reinvestigate") ? "退回重新审查调查"
 	                                      : "退回补充审查调查");
-	size_t i, j;
-	const json_t *it, *r;
-	json_array_foreach(json_object_get(o, "items"), i, it)
-	{
-		sl_html_put(&h, "<li>");
-		sl_html_text(&h, sl_jstr(it, "text"));
-		sl_html_put(&h, "<br><small>涉及：");
-		json_array_foreach(json_object_get(it, "refs"), j, r)
-		{
-			if (j)
-				sl_html_put(&h, "、");
-			sl_html_ref(&h, json_string_value(r));
-		}
-		sl_html_put(&h, "；来源：");
-		sl_html_text(&h,
-		             source_zh(sl_jstr(it, "source"), buf, sizeof buf));
-		sl_html_put(&h, "</small></li>");
-	}
+	preview_items(&h, o);
 	sl_html_put(&h, "</ol><form method=\"post\" id=\"confirm-form\" "
-	                "action=\"/case/");
+	                "class=\"inline\" action=\"/case/");
 	sl_html_url(&h, id);
 	sl_html_fmt(&h,
 	            "/return\"><input type=\"hidden\" name=\"csrf\" "
 	            "value=\"%s\">",
 	            s->csrf);
 	hidden(&h, "kind", p->kind);
-	for (i = 0; i < p->n_finding; i++)
+	for (size_t i = 0; i < p->n_finding; i++)
 		hidden(&h, "finding", p->finding[i]);
-	for (i = 0; i < p->n_item; i++) {
+	for (size_t i = 0; i < p->n_item; i++) {
 		hidden(&h, "item_text", p->text[i]);
 		hidden(&h, "item_refs", p->refs[i]);
 	}
-	sl_html_put(&h, "<p><button type=\"submit\" name=\"action\" "
-	                "value=\"confirm\">确认退回</button> <a href=\"/case/");
+	sl_html_put(&h, "<button type=\"submit\" name=\"action\" "
+	                "value=\"confirm\">确认退回</button></form> "
+	                "<form method=\"post\" id=\"reedit-form\" "
+	                "class=\"inline\" action=\"/case/");
 	sl_html_url(&h, id);
-	sl_html_put(&h, "/return\">重新编辑</a></p></form>");
+	sl_html_fmt(&h,
+	            "/return\"><input type=\"hidden\" name=\"csrf\" "
+	            "value=\"%s\">",
+	            s->csrf);
+	posted_again(&h, r);
+	sl_html_put(&h, "<button type=\"submit\" name=\"action\" "
+	                "value=\"edit\">重新编辑</button></form>");
 	sl_html_foot(&h);
 	return sl_web_page(c, 200, &h);
+}
+
+/* The number of items the outline of p has before the leader's own (the
+ * carried ones, the findings picked), by the service's dry run of them
+ * with one item of the leader's; -1 if it cannot say. */
+static long items_before(sl_websess *s, const char *id, const composed *p)
+{
+	composed q = *p;
+	char text[] = "x", ref[] = "subject";
+	char *t[1] = {text}, *rf[1] = {ref};
+	q.n_item = 1;
+	memcpy(q.text, t, sizeof t);
+	memcpy(q.refs, rf, sizeof rf);
+	const char *av[8 + 2 * PICK_MAX + 4 * ITEM_MAX];
+	return_argv(id, &q, 1, av);
+	json_t *o = NULL;
+	long n = sl_webcall_run(s->token, av, &o) == SL_OK
+	             ? (long)json_array_size(json_object_get(o, "items")) - 1
+	             : -1;
+	json_decref(o);
+	return n;
+}
+
+/* The service's message with its "补查提纲第 N 项" (N counts the leader's
+ * own items alone) numbered as the outline and its preview number them;
+ * malloc'ed (NULL: out of memory). */
+static char *renumbered(const char *msg, long before)
+{
+	static const char mark[] = "补查提纲第 ";
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		return NULL;
+	for (const char *p = msg; *p;) {
+		const char *m = strstr(p, mark);
+		char *end = NULL;
+		long k = m ? strtol(m + sizeof mark - 1, &end, 10) : 0;
+		if (!m || k < 1 || strncmp(end, " 项", 4)) {
+			fputs(p, f);
+			break;
+		}
+		fwrite(p, 1, (size_t)(m - p), f);
+		if (before >= 0)
+			fprintf(f, "补查提纲第 %ld 项", before + k);
+		else
+			fprintf(f, "组长补充的第 %ld 项补查事项", k);
+		p = end + 4;
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* The service refused the outline: the form again, as posted, with its
+ * message; an item named by number as the preview numbers it. */
+static enum MHD_Result return_refused(struct MHD_Connection *c, sl_websess *s,
+                                      const char *id, const composed *p,
+                                      const sl_webreq *r,
+                                      const sl_webcall_res *out)
+{
+	long before =
+	    strstr(out->err, "补查提纲第 ") ? items_before(s, id, p) : 0;
+	char *msg = renumbered(out->err, before);
+	enum MHD_Result res =
+	    msg ? return_page(c, s, id, r, msg, out->rc == SL_EPERM ? 403 : 400)
+	        : sl_web_failed(c, s, SL_ESYS);
+	free(msg);
+	return res;
+}
+
+/* The outline p: previewed (dry), or returned. */
+static enum MHD_Result return_sent(struct MHD_Connection *c, sl_websess *s,
+                                   const char *id, const composed *p,
+                                   const sl_webreq *r, int dry)
+{
+	const char *av[8 + 2 * PICK_MAX + 4 * ITEM_MAX];
+	return_argv(id, p, dry, av);
+	sl_webcall_res out;
+	int rc = sl_webcall_exec(s->token, av, NULL, 1, &out);
+	enum MHD_Result res;
+	if (dry && rc == SL_OK) {
+		json_error_t e;
+		json_t *o = json_loadb((const char *)out.out, out.len, 0, &e);
+		res = o ? preview(c, s, id, p, o, r)
+		        : sl_web_failed(c, s, SL_ESYS);
+		json_decref(o);
+	} else if (rc == SL_EPERM || rc == SL_EINPUT || rc == SL_EUSAGE ||
+	           rc == SL_FAIL) {
+		res = return_refused(c, s, id, p, r, &out);
+	} else {
+		char to[128];
+		snprintf(to, sizeof to, "/case/%s", id);
+		res = rc == SL_OK ? sl_web_redirect(c, to)
+		                  : sl_web_failed(c, s, rc);
+	}
+	sl_webcall_res_free(&out);
+	return res;
+}
+
+/* The leader's items are within the service's bound (refused here in
+ * the form's words before anything is sent). */
+static int items_within(const composed *p)
+{
+	for (size_t i = 0; i < p->n_item; i++)
+		if (strlen(p->text[i]) > SL_WEB_ITEM_BYTES)
+			return 0;
+	return 1;
 }
 
 enum MHD_Result sl_web_return(struct MHD_Connection *c, sl_websess *s,
@@ -657,35 +919,28 @@ enum MHD_Result sl_web_return(struct MHD_Connection *c, sl_websess *s,
 	size_t an = 0;
 	char *action = sl_web_form(r, "action", 0, &an);
 	int dry = sl_same(action, "preview"),
-	    confirm = sl_same(action, "confirm");
+	    confirm = sl_same(action, "confirm"),
+	    edit = sl_same(action, "edit");
 	free(action);
-	composed p;
-	if ((!dry && !confirm) || composed_read(r, &p) != 0) {
-		if (dry || confirm)
-			composed_free(&p);
+	if (edit) /* 重新编辑: the form as it was posted */
+		return return_page(c, s, id, r, NULL, 200);
+	if (!dry && !confirm)
 		return sl_web_message(c, 400, s, "未能退回",
 		                      "提交的补查提纲无效，未作任何更改。");
-	}
-	for (size_t i = 0; i < p.n_item; i++)
-		if (strlen(p.text[i]) > SL_WEB_ITEM_BYTES) {
-			composed_free(&p);
-			return sl_web_too_long(c, s, "未能退回", "补查事项",
-			                       SL_WEB_ITEM_BYTES);
-		}
-	const char *av[8 + 2 * PICK_MAX + 4 * ITEM_MAX];
-	return_argv(id, &p, dry, av);
-	sl_webcall_res out;
-	int rc = sl_webcall_exec(s->token, av, NULL, 1, &out);
-	if (dry && rc == SL_OK) {
-		json_error_t e;
-		json_t *o = json_loadb((const char *)out.out, out.len, 0, &e);
-		res =
-		    o ? preview(c, s, id, &p, o) : sl_web_failed(c, s, SL_ESYS);
-		json_decref(o);
-		sl_webcall_res_free(&out);
-	} else {
-		res = sl_web_case_after(c, s, id, NULL, &out, 0, "未能退回");
-	}
+	composed p;
+	char why[160];
+	snprintf(why, sizeof why,
+	         "“补查事项”过长：最多 %d 字节（约 %d 个汉字）。",
+	         SL_WEB_ITEM_BYTES, SL_WEB_CHARS(SL_WEB_ITEM_BYTES));
+	if (composed_read(r, &p) != 0)
+		res = return_page(c, s, id, r,
+		                  "提交的补查提纲无效（修改了建议补查事项的文字"
+		                  "却清空了它时，请改为不勾选该项）。",
+		                  400);
+	else if (!items_within(&p))
+		res = return_page(c, s, id, r, why, 400);
+	else
+		res = return_sent(c, s, id, &p, r, dry);
 	composed_free(&p);
 	return res;
 }
@@ -756,13 +1011,15 @@ enum MHD_Result sl_web_resubmit(struct MHD_Connection *c, sl_websess *s,
 	if (!file)
 		return sl_web_message(c, 400, s, "未能接收补充材料",
 		                      "未选择卷宗文件，未作任何更改。");
+	/* the user's file name: the service's messages say it */
+	char name[100];
+	sl_web_part_file(file, name, sizeof name);
 	char *b64 = sl_b64_encode(file->data, file->len);
-	json_t *files = b64 ? json_pack("{s:s}", "dossier.json", b64) : NULL;
+	json_t *files = b64 ? json_pack("{s:s}", name, b64) : NULL;
 	free(b64);
 	if (!files)
 		return sl_web_failed(c, s, SL_ESYS);
-	const char *av[] = {"case",         "resubmit", id,
-	                    "dossier.json", "--json",   NULL};
+	const char *av[] = {"case", "resubmit", id, name, "--json", NULL};
 	sl_webcall_res out;
 	sl_webcall_exec(s->token, av, files, 1, &out);
 	json_decref(files);

@@ -11,7 +11,11 @@
  * resubmit`), each value one word of it, and the service's answer, or its
  * refusal in Chinese, is shown as it gives it. The preview is the
  * service's own `review return --dry-run`: what is confirmed is exactly
- * what was previewed, sent again with the same values.
+ * what was previewed, sent again with the same values. 重新编辑 posts the
+ * form's values as they were typed back to it, and a refused outline
+ * comes back filled the same way, an item the service names by number
+ * numbered as the preview numbers it. A case the rules allow no further
+ * return is told so (the service's refusal of a dry run) before any form.
  */
 #ifndef SHENLID_WEBPAGE_REVIEW_H
 #define SHENLID_WEBPAGE_REVIEW_H

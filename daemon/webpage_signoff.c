@@ -89,7 +89,7 @@ static int gates(sl_html *h, sl_websess *s, const char *id)
 		sl_html_put(h, "<tr><td>");
 		if (gate_zh(name)) {
 			sl_html_put(h, gate_zh(name));
-			sl_html_put(h, "<br><small>");
+			sl_html_put(h, "<br><small class=\"code\">");
 			sl_html_text(h, name);
 			sl_html_put(h, "</small>");
 		} else {
@@ -122,6 +122,29 @@ static void documents(sl_html *h, const char *id)
 	sl_html_put(h, "/opinion.pdf\">审理意见（PDF，A4）</a></p>");
 }
 
+/* A case not yet deliberated: the way to its panel opinion. */
+static void to_deliberate(sl_html *h, const char *id)
+{
+	sl_html_put(h, "<p>案件须经审理组集体审议（<a href=\"/case/");
+	sl_html_url(h, id);
+	sl_html_put(h, "/opinion\">记录集体审议意见</a>）后方可签发。</p>");
+}
+
+/* Gates failed on a deliberated case: what the leader may do about it.
+ * The panel's opinion (gate_panel, gate_opinions) is corrected by
+ * recording it again; a finding (gate_findings), by a return. */
+static void cannot_sign(sl_html *h, const char *id)
+{
+	sl_html_put(h, "<p class=\"error\">有一致性脚本未通过，不能签发。"
+	               "</p><p>如系集体审议意见有误，可<a "
+	               "id=\"correct-opinion\" href=\"/case/");
+	sl_html_url(h, id);
+	sl_html_put(h, "/opinion\">更正集体审议意见</a>（重新记录，取代此前的"
+	               "意见）；如需移送单位补充材料，可<a href=\"/case/");
+	sl_html_url(h, id);
+	sl_html_put(h, "/return\">退回补查</a>。</p>");
+}
+
 enum MHD_Result sl_web_signoff_page(struct MHD_Connection *c, sl_websess *s,
                                     const char *id)
 {
@@ -140,12 +163,9 @@ enum MHD_Result sl_web_signoff_page(struct MHD_Connection *c, sl_websess *s,
 	} else {
 		int failed = gates(&h, s, id);
 		if (!sl_same(st, "deliberated"))
-			sl_html_put(&h, "<p>案件须经审理组集体审议（记录集体"
-			                "审议意见）后方可签发。</p>");
+			to_deliberate(&h, id);
 		else if (failed)
-			sl_html_put(&h,
-			            "<p class=\"error\">有一致性脚本未通过，"
-			            "不能签发。</p>");
+			cannot_sign(&h, id);
 		else {
 			sl_html_put(&h, "<form method=\"post\" "
 			                "id=\"signoff-form\" action=\"/case/");

@@ -3,7 +3,9 @@
  * consistency script's result on the case (`script run NAME ID --json`:
  * 通过 / 未通过 with its findings), then the sign-off itself (`review
  * signoff`, which runs them again and refuses if one fails: the page's
- * results are for reading, the service's are the authority). Once signed
+ * results are for reading, the service's are the authority); when they
+ * fail on a deliberated case, the way to correct the panel's opinion
+ * (webpage_opinion.h) or to return the case. Once signed
  * off, the review report (审理报告) and the panel's review opinion
  * (审理意见) open as PDFs on A4, ready to print (`report --format pdf`).
  */

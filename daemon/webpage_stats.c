@@ -97,7 +97,7 @@ static int by_total(const void *a, const void *b)
 /* The figures of case stats --json; the zones by size, the smallest beyond
  * the bound folded into one 其他 row. Returns 0, or -1 out of memory or
  * not the shape. */
-static int tally(stats *st, const json_t *j)
+static int tally(stats *st, const json_t *j, const json_t *names)
 {
 	const json_t *zones = json_object_get(j, "zones"), *z;
 	if (!json_is_object(j) || !json_is_array(zones))
@@ -114,7 +114,8 @@ static int tally(stats *st, const json_t *j)
 		zrow *r = &st->z[st->nz++];
 		const char *code =
 		    json_string_value(json_object_get(z, "zone"));
-		r->zone = code ? code : "";
+		/* by name, as the case page names it (a person reads it) */
+		r->zone = code ? sl_org_name(names, code) : "";
 		counts(r, z);
 	}
 	if (st->nz)
@@ -241,8 +242,8 @@ static void state_chart(sl_html *h, const zrow *a)
 	sl_html_put(h, "</table>\n");
 }
 
-/* A zone as its row shows it: at most 12 characters of its code in a
- * chart's label (the label column is narrow), the whole code elsewhere. */
+/* A zone as its row shows it: at most 12 characters of its name in a
+ * chart's label (the label column is narrow), the whole name elsewhere. */
 static void zone_name(sl_html *h, const zrow *r, int short_)
 {
 	if (r->other) {
@@ -386,6 +387,15 @@ enum MHD_Result sl_web_stats(struct MHD_Connection *c, sl_websess *s)
 	    rc ? NULL : json_loadb((const char *)res.out, res.len, 0, &e);
 	enum MHD_Result ok;
 	stats st = {0};
+	/* the zones' names: a registry any role may list; without it, by
+	 * code */
+	static const char *const zav[] = {"zone", "list", "--json", NULL};
+	json_t *zones = NULL;
+	if ((rc || !s->sees_all ||
+	     sl_webcall_run(s->token, zav, &zones) != 0)) {
+		json_decref(zones);
+		zones = NULL;
+	}
 	if (rc == SL_EPERM) {
 		ok = sl_web_said_message(c, 403, s, "无权查看", res.err,
 		                         "您的角色不能查看案件。");
@@ -396,7 +406,7 @@ enum MHD_Result sl_web_stats(struct MHD_Connection *c, sl_websess *s)
 		 * are recused from): no figures that read as the whole */
 		ok = sl_web_message(c, 403, s, "无权查看",
 		                    "统计页面供组长和审计员查看。");
-	} else if (tally(&st, j) != 0) {
+	} else if (tally(&st, j, zones) != 0) {
 		ok = sl_web_message(c, 503, s, "服务暂不可用", "请稍后再试。");
 	} else {
 		sl_html h = {0};
@@ -404,6 +414,7 @@ enum MHD_Result sl_web_stats(struct MHD_Connection *c, sl_websess *s)
 		ok = sl_web_page(c, 200, &h);
 	}
 	stats_free(&st);
+	json_decref(zones);
 	json_decref(j);
 	sl_webcall_res_free(&res);
 	return ok;

@@ -46,6 +46,16 @@
 #   - the forms' maxlength are the service's bounds in bytes / 3, and a
 #     longer text is refused naming its box and bound; a foreign Host
 #     gets a Chinese 421 page;
+#   - (a third round, headless Chromium) a deliberated case's leader is
+#     offered the panel opinion's form, filled with the one in force, and
+#     the failing sign-off page links to it; a form sent after the sign-in
+#     ended says so; 退回补查 names a refused item by the preview's number,
+#     without doc:KIND; errors name the file as uploaded; intake reasons,
+#     the queue's agencies, 统计's zones and findings' codes read in
+#     Chinese first; a member gets a signed-off case's documents; the
+#     viewport meta, narrow-screen and print styles; every control has an
+#     accessible name; a case out of returns says so before any form; a
+#     refused form and 重新编辑 come back holding what was typed;
 #   - the web front holds no store descriptor, and libmicrohttpd is not in
 #     the service's process.
 . "$(dirname "$0")/lib.sh"
@@ -180,6 +190,32 @@ check "G's date_order cites documents by kind" pyjson \
 	"any(f['code'] == 'date_order' and f['refs'] and 'F' not in f['refs'][0] for f in d)" "$T/G-findings.json"
 check "H's party_gov_mismatch suggests no item" pyjson \
 	"any(f['code'] == 'party_gov_mismatch' and not f['outline_item'] for f in d)" "$T/H-findings.json"
+# X: a copy of the example returned as often as the rules allow (twice),
+# each return answered: in review, no return left
+python3 - "$EXAMPLE" "$T/x.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = d["case_id"].rsplit("-", 1)[0] + "-9407"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+X=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/x.json")
+expect_rc 0 as lead case import "$T/x.json"
+expect_rc 0 as lead case assign "$X" m2 m3
+for n in 1 2; do
+	expect_rc 0 as lead review return "$X" --kind supplement --no-findings --item "补充任免文件$n" --ref subject
+	as lead case show "$X" --json >"$T/show.json"
+	python3 - "$T/show.json" "$T/x$n.json" "$n" <<'PY'
+import json, sys
+d, n = json.load(open(sys.argv[1]))["dossier"], sys.argv[3]
+d["evidence"].append({"id": "E9%s" % n, "kind": "documentary", "title": "任免文件%s" % n,
+                      "obtained_on": d["transferred_on"], "tags": []})
+d["supplement"] = [{"item": "1", "evidence": ["E9%s" % n], "note": "已补充"}]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+	as lead case resubmit "$X" "$T/x$n.json" >/dev/null 2>"$ERR"
+done
+expect_rc 0 as lead case show "$X" --json
+check "X returned twice and in review again" pyjson "d['returns'] == 2 and d['state'] == 'in_review'" "$OUT"
 # what the reader names the agency and the zone by
 as lead agency list --json >"$T/agencies.json"
 as lead zone list --json >"$T/zones.json"
@@ -293,7 +329,8 @@ lcli case list --json >"$T/list-lead.json" || fail "case list --json as lead"
 cli case list --json >"$T/list-aud.json" || fail "case list --json as aud"
 lcli case stats --json >"$T/stats-lead.json" || fail "case stats --json as lead"
 cli case stats --json >"$T/stats-aud.json" || fail "case stats --json as aud"
-python3 "$T/web_check.py" "$PORT" "$T/pw" stats "$T/list-lead.json" "$T/list-aud.json" \
+lcli zone list --json >"$T/zones-all.json" || fail "zone list --json"
+ZONES_ALL=$T/zones-all.json python3 "$T/web_check.py" "$PORT" "$T/pw" stats "$T/list-lead.json" "$T/list-aud.json" \
 	"$T/stats-lead.json" "$T/stats-aud.json" >"$T/web.out" 2>&1
 report "$T/web.out"
 check "the 统计 checks ran to their end" grep -q "^PASS all stats checks ran" "$T/web.out"
@@ -344,6 +381,21 @@ python3 "$T/web_check.py" "$PORT" "$T/pw" shutout 2 $SIDS >"$T/web.out" 2>&1
 report "$T/web.out"
 check "the shut-out checks ran to their end" grep -q "^PASS all shutout checks ran" "$T/web.out"
 check "no passphrase in that service's log" sh -c "! grep -q 'passphrase of' '$T/fix.log'"
+kill "$DPID"
+wait "$DPID" 2>/dev/null
+
+# ---- the defects of a black-box tester's third round ----------------------
+# (headless Chromium): correcting a deliberated case's panel opinion, a
+# form sent after the sign-in ended, 退回补查's numbers, the user's file
+# names, Chinese for codes and English tags, members' documents, narrow
+# screens, labels, print, the returns' limit, forms that keep their text.
+# Last: it records a new panel opinion on F.
+PORT=$(free_port)
+start_web "$T/r3.log" "$PORT" || finish
+UPLOADS=$T/up AGENCIES=$T/agencies.json CASE_E=$E CASE_F=$F CASE_G=$G CASE_S=$S CASE_X=$X \
+	python3 "$T/web_check.py" "$PORT" "$T/pw" round3 >"$T/web.out" 2>&1
+report "$T/web.out"
+check "the round 3 checks ran to their end" grep -q "^PASS all round 3 checks ran" "$T/web.out"
 kill "$DPID"
 wait "$DPID" 2>/dev/null
 

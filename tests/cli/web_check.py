@@ -220,11 +220,13 @@ def assign_checks(lead, m2, a, b):
     """组成审理组: B (agency ZRJ, accepted, no team) and A (on m2 and m3)."""
     r = req("GET", "/case/" + b, lead)
     body = r.body
-    ok(r.status == 200 and "<h2>组成审理组</h2>" in body and 'action="/case/%s/assign"' % b in body,
+    ok(r.status == 200 and ">组成审理组</h2>" in body and 'action="/case/%s/assign"' % b in body,
        "the leader sees the 组成审理组 form on an accepted case")
     row = lambda u: body.split('value="%s"' % u, 1)[-1].split("</tr>", 1)[0]
-    ok(row("m1").startswith(" disabled") and "回避" in row("m1") and "ZRJ" in row("m1"),
-       "m1 (home agency ZRJ, which transferred B) is shown disabled: 回避")
+    zrj = {x["code"]: x["name"] for x in json.load(open(os.environ["AGENCIES"]))}["ZRJ"]
+    ok(row("m1").startswith(" disabled") and "回避" in row("m1") and zrj in row("m1")
+       and '<td>ZRJ<' not in row("m1"),
+       "m1 (home agency ZRJ, which transferred B) is shown disabled: 回避, the agency by its name")
     ok(row("m9").startswith(" disabled") and "非本片区" in row("m9"),
        "m9 (a member of zone Z2) is shown disabled: another zone")
     ok(not row("m2").startswith(" disabled") and not row("m3").startswith(" disabled")
@@ -515,8 +517,9 @@ def said_checks(lead, m2, a, b):
                             [("bad%d.json" % i, b'{"format": "shenli.case/1"}') for i in range(20)])
     r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
     errs = r.body.split('id="intake-errors">', 1)[-1].split("</p>", 1)[0]
-    ok(r.status == 200 and all("dossier-%d.json" % i in errs for i in range(1, 21)),
-       "20 malformed files: the reason of each, the 20th's too (%d bytes)" % len(errs.encode()))
+    ok(r.status == 200 and all("bad%d.json" % i in errs for i in range(20)) and "dossier-" not in errs,
+       "20 malformed files: the reason of each, named as the user's file, the 20th's too (%d bytes)"
+       % len(errs.encode()))
     ok("\ufffd" not in errs and "shenli" not in errs and errs.count("<br>") >= 19,
        "their reasons: a line each, no program name, no broken character")
     # 2: the sign-off's refusal: every line the command printed, none cut
@@ -660,13 +663,15 @@ def stats_checks(lead_list, aud_list, lead_stats, aud_stats):
        and "<th>签发用时中位数（工作日）</th><td>%s</td>" % med(st["median_working_days"]) in body,
        "签发用时中位数: case stats --json's, over the %d signed-off cases listed (%s, %s)"
        % (signed, st["median_days"], st["median_working_days"]))
-    zones = {}
+    zname = {z["code"]: z["name"] for z in json.load(open(os.environ["ZONES_ALL"]))}
+    zones = {}  # by name, as the page names them
     for c in cases:
-        zones[c["zone"] or ""] = zones.get(c["zone"] or "", 0) + 1
+        k = zname.get(c["zone"], c["zone"]) if c["zone"] else "（未划片区）"
+        zones[k] = zones.get(k, 0) + 1
     zt = body.split('<table class="by-zone">', 1)[-1].split("</table>", 1)[0]
     rows = dict((z, int(n)) for z, n in re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td>", zt))
     ok(rows == zones and "<h2>按片区</h2>" in body and body.count("<svg") >= 2,
-       "按片区: each zone's count, and its stacked bar (%s)" % rows)
+       "按片区: each zone's count, by the zone's name, and its stacked bar (%s)" % rows)
     _, _, m2 = sign_in("m2")
     r = req("GET", "/stats", m2)
     ok(r.status == 403 and "无权查看" in r.body and "<svg" not in r.body, "a member's 统计 is refused (%d)" % r.status)
@@ -816,7 +821,7 @@ def limit_fix_checks(h, e):
     ok(r.status == 400 and "“不同意见”过长" in r.body and "4096" in r.body and "须选定成员" not in r.body,
        "a dissent of 1366 characters, its member chosen: refused as too long, not as half a dissent (%d)" % r.status)
     r = req("POST", "/case/%s/opinion" % h, lead, dict(panel, property="财" * 1366))
-    ok(r.status == 400 and "“涉案财物处置意见”过长" in r.body and "property" not in r.body,
+    ok(r.status == 400 and "“涉案财物处置意见”过长" in r.body and "--property" not in r.body,
        "a property opinion of 1366 characters: refused naming its box (%d)" % r.status)
     r = req("POST", "/case/%s/return" % h, lead, {"csrf": t, "kind": "supplement", "action": "preview",
                                                  "item_text": "补" * 667, "item_refs": "F1"})
@@ -833,6 +838,146 @@ def host_fix_checks():
     ok(r.status == 421 and "text/html" in (r.header("Content-Type") or "") and "地址不符" in r.body
        and "misdirected" not in r.body and r.header("Content-Security-Policy") == CSP,
        "a foreign Host: 421, a Chinese page with the other pages' headers")
+
+
+def labelled(body, tag, name):
+    """The controls <tag name=NAME...> of body without a name a screen
+    reader can say: no aria-label and no <label for> naming their id."""
+    fors = set(re.findall(r'<label for="([^"]+)"', body))
+    bad = []
+    for attrs in re.findall(r'<%s ([^>]*name="%s"[^>]*)>' % (tag, name), body):
+        idm = re.search(r'\bid="([^"]+)"', attrs)
+        if 'aria-label="' not in attrs and not (idm and idm.group(1) in fors):
+            bad.append(attrs[:60])
+    return bad
+
+
+def round3_checks():
+    """A third round from outside (headless Chromium): the leader corrects
+    the panel's opinion of a deliberated case, a form sent after the
+    sign-in ended, 退回补查's item numbers and refs, the user's file names,
+    Chinese where codes and English were, members' documents, narrow
+    screens, labels, print, the returns' limit said up front, and forms
+    that keep what was typed."""
+    f, g, e, s_, x = (os.environ[k] for k in ("CASE_F", "CASE_G", "CASE_E", "CASE_S", "CASE_X"))
+    agencies = {a["code"]: a["name"] for a in json.load(open(os.environ["AGENCIES"]))}
+    _, _, lead = sign_in("lead")
+    _, _, m2 = sign_in("m2")
+    t = csrf_of(req("GET", "/", lead).body)
+    # 1: F is deliberated, its panel opinion refused by the gates
+    r = req("GET", "/case/%s/signoff" % f, lead)
+    ok(r.status == 200 and 'id="correct-opinion"' in r.body and 'href="/case/%s/opinion"' % f in r.body,
+       "1: the sign-off page, its gates failing, links to the panel opinion's form")
+    r = req("GET", "/case/%s/opinion" % f, lead)
+    ticked = re.findall(r'name="discipline" value="([^"]+)" checked', r.body)
+    ok(r.status == 200 and 'id="opinion-form"' in r.body and 'name="panel"' in r.body
+       and len(ticked) == 3 and "经集体审议。</textarea>" in r.body
+       and re.search(r'name="form" value="3"[^>]* checked', r.body) is not None,
+       "1: a deliberated case's leader gets the panel opinion form, filled with the opinion in force (%d, %s)"
+       % (r.status, ticked))
+    ok('id="opinion-form"' not in req("GET", "/case/%s/opinion" % f, m2).body,
+       "1: ... a member of the team does not")
+    form = {"csrf": t, "discipline": ["integrity"], "eight_point": "1", "form": "2", "party_sanction": "警告",
+            "reason": "经集体审议，予以更正。\r\n第二行", "panel": "1"}
+    r = req("POST", "/case/%s/opinion" % f, lead, urllib.parse.urlencode(form, doseq=True))
+    ok(r.status == 303, "1: the corrected panel opinion is recorded (%d)" % r.status)
+    r = req("GET", "/case/%s/opinion" % f, lead)
+    ok("经集体审议，予以更正。\n第二行</textarea>" in r.body and 'name="eight_point" value="1" checked' in r.body,
+       "1: the form now holds the corrected opinion, its lines kept")
+    # 2: a form sent once the sign-in has ended
+    _, _, gone = sign_in("m3")  # (another sign-in of lead would end lead's)
+    tg = csrf_of(req("GET", "/", gone).body)
+    req("POST", "/logout", gone, {"csrf": tg})
+    r = req("POST", "/case/%s/opinion" % g, gone, {"csrf": tg, "discipline": "integrity", "form": "2",
+                                                 "reason": "x"})
+    ok(r.status == 403 and "登录已超时" in r.body and "未执行任何操作" in r.body and "请求无效" not in r.body
+       and 'href="/login"' in r.body, "2: a form sent after the sign-in ended: says so, and that nothing was done")
+    # 3 and 11: 退回补查 numbers the leader's item as the preview does
+    page = req("GET", "/case/%s/return" % g, lead).body
+    picks = re.findall(r'name="finding" checked[^>]*value="([^"]+)"', page)
+    picks = [html.unescape(v) for v in picks]
+    base = {"csrf": t, "kind": "supplement", "action": "preview", "finding": picks}
+    r = req("POST", "/case/%s/return" % g, lead,
+            urllib.parse.urlencode(dict(base, item_text="补充某某材料", item_refs="subject"), doseq=True))
+    n = r.body.split('id="outline-preview"', 1)[-1].split("</ol>", 1)[0].count("<li>")
+    ok(r.status == 200 and n >= 2, "3: G's preview with its %d suggestions and an item of the leader's (%d items)"
+       % (len(picks), n))
+    r = req("POST", "/case/%s/return" % g, lead,
+            urllib.parse.urlencode(dict(base, item_text="核实<b>某</b>情况", item_refs="F9"), doseq=True))
+    said = r.body.split('id="return-error">', 1)[-1].split("</p>", 1)[0]
+    ok(r.status == 400 and "补查提纲第 %d 项" % n in said and "doc:KIND" not in said,
+       "3: an item citing F9 is refused naming it item %d, as the preview numbers it; no doc:KIND (%s)"
+       % (n, said))
+    ok('id="return-form"' in r.body and "核实&lt;b&gt;某&lt;/b&gt;情况</textarea>" in r.body
+       and 'value="F9"' in r.body and "<b>某" not in r.body,
+       "11: the refused form comes back holding what was typed, escaped")
+    r = req("POST", "/case/%s/return" % g, lead,
+            urllib.parse.urlencode(dict(base, item_text="补充某某材料", item_refs="subject"), doseq=True))
+    m = re.search(r'<form method="post" id="reedit-form".*?</form>', r.body, re.S)
+    fields = re.findall(r'name="([^"]+)" value="([^"]*)"', m.group(0) if m else "")
+    r = req("POST", "/case/%s/return" % g, lead,
+            urllib.parse.urlencode([(k, html.unescape(v)) for k, v in fields] + [("action", "edit")]))
+    ok(m is not None and r.status == 200 and 'id="return-form"' in r.body
+       and "补充某某材料</textarea>" in r.body and 'value="subject"' in r.body,
+       "11: 重新编辑 on the preview brings back the form as it was filled")
+    # 11: the opinion form, refused, keeps what was typed
+    r = req("POST", "/case/%s/opinion" % g, m2, {"csrf": csrf_of(req("GET", "/", m2).body),
+                                               "discipline": "integrity", "reason": "理由<i>一</i>"})
+    ok(r.status == 400 and "请选择“四种形态”" in r.body and "理由&lt;i&gt;一&lt;/i&gt;</textarea>" in r.body
+       and 'value="integrity" checked' in r.body, "11: an opinion without its form comes back filled")
+    # 4: the resubmission's error names the user's file
+    body, ctype = multipart({"csrf": t}, [("补充材料（第二批）.json", b"not json")])
+    r = req("POST", "/case/%s/resubmit" % e, lead, body, headers={"Content-Type": ctype})
+    ok(r.status == 400 and "补充材料（第二批）.json" in r.body and "dossier.json" not in r.body,
+       "4: a resubmission's error names the file uploaded (%d)" % r.status)
+    body, ctype = multipart({"csrf": t}, [("-x\x01y.json", b"not json")])
+    r = req("POST", "/case/%s/resubmit" % e, lead, body, headers={"Content-Type": ctype})
+    ok(r.status == 400 and "./-x?y.json" in r.body, "4: ... cleaned, and never an option")
+    # 5: Chinese where codes and English were
+    up = os.environ["UPLOADS"]
+    body, ctype = multipart({"csrf": t}, [("refused.json", open(os.path.join(up, "refused.json"), "rb").read())])
+    r = req("POST", "/intake", lead, body, headers={"Content-Type": ctype})
+    ok(r.status == 200 and "不予受理" in r.body and "outside this panel" not in r.body
+       and not re.search(r" \([ -~]+\)</li>", r.body), "5: an intake's reasons without their English tags")
+    r = req("GET", "/intake", lead)
+    ok("案件卷宗文件（JSON）" in r.body and "shenli.case/1" not in r.body, "5: 受理 names the file in Chinese")
+    q = req("GET", "/", lead).body
+    ok(agencies["ZRJ"] in q and ">ZRJ<" not in q, "5: the queue names the agency, not its code")
+    r = req("GET", "/case/%s/signoff" % f, lead)
+    gates = r.body.split('id="gates"', 1)[-1].split("</table>", 1)[0]
+    ok("<td>gate_" not in gates and "集体审议意见与认定事实" in gates,
+       "5: the gates by what they check, in Chinese (%s)" % re.sub("<[^>]+>", " ", gates)[:200])
+    c = req("GET", "/case/" + g, lead).body
+    ok('<small class="code">' in c and "，<code>" not in c, "5: a finding's code comes last, small")
+    # 6: a member's page links the signed-off case's documents
+    c = req("GET", "/case/" + s_, m2).body
+    ok('href="/case/%s/report.pdf"' % s_ in c and 'href="/case/%s/opinion.pdf"' % s_ in c,
+       "6: a member of a signed-off case's team is given its 审理报告 and 审理意见")
+    ok(req("GET", "/case/%s/report.pdf" % s_, m2).status == 200, "6: ... which opens")
+    # 7, 9: the viewport, narrow screens and paper
+    css = req("GET", "/style.css").body
+    ok('<meta name="viewport" content="width=device-width, initial-scale=1">' in q, "7: the viewport meta")
+    ok("max-width:100%" in css.split("textarea,input,select", 1)[-1][:40] and "overflow-x:auto" in css,
+       "7: boxes within the page's width; a wide table scrolls in its own box")
+    pr = css.split("@media print{", 1)[-1].split("}", 1)[0]
+    ok("header" in pr and "form" in pr and "button" in pr and "nav.actions" in pr and "display:none" in css,
+       "9: a print style sheet without the header, forms, buttons and actions")
+    # 8: every control named
+    ret = req("GET", "/case/%s/return" % g, lead).body
+    op = req("GET", "/case/%s/opinion" % f, lead).body
+    bad = (labelled(ret, "input", "finding") + labelled(ret, "textarea", r"edit_\d+")
+           + labelled(ret, "textarea", "item_text") + labelled(ret, "input", "item_refs")
+           + labelled(op, "select", "dissent_member") + labelled(op, "textarea", "dissent_text")
+           + labelled(req("GET", "/intake", lead).body, "input", "dossier"))
+    accepted = json.load(open(os.path.join(up, "ok.json")))["case_id"]  # taken in by 受理, no team yet
+    team = req("GET", "/case/" + accepted, lead).body
+    bad += labelled(team, "input", "reviewer")
+    ok(not bad and 'name="reviewer"' in team, "8: every control has a name a screen reader says (%s)" % bad[:2])
+    # 10: the returns allowed are used
+    r = req("GET", "/case/%s/return" % x, lead)
+    ok(r.status == 200 and 'id="return-limit"' in r.body and 'id="return-form"' not in r.body
+       and "撤回" in r.body, "10: a case returned as often as the rules allow: said up front, no form")
+    ok(failed == 0, "all round 3 checks ran")
 
 
 def main():
@@ -858,6 +1003,9 @@ def main():
         limit_fix_checks(sys.argv[5], sys.argv[8])
         host_fix_checks()
         ok(failed == 0, "all fix checks ran")
+        return
+    if sys.argv[3] == "round3":
+        round3_checks()
         return
     if sys.argv[3] == "idle":
         idle()
