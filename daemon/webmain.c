@@ -66,6 +66,27 @@ static void logf_(const char *what, const char *user)
 
 /* ---- responses ---------------------------------------------------------- */
 
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind,
+                                    const char *key, const char *value)
+{
+	(void)kind;
+	(void)value;
+	int *n = cls;
+	n[0] += !strcasecmp(key, "Host");
+	n[1] += !strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return MHD_YES;
+}
+
+/* One Host and at most one Content-Length (RFC 9112 3.2, 6.3): with two,
+ * the host checked (the first) need not be the one a proxy routed by,
+ * nor the length read the one another reader of the stream reads. */
+static int headers_single(struct MHD_Connection *c)
+{
+	int n[2] = {0, 0};
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, n);
+	return n[0] == 1 && n[1] <= 1;
+}
+
 /* host is the public origin's, as the proxy passes it on. */
 static int public_host_ok(const char *host)
 {
@@ -114,6 +135,8 @@ static enum MHD_Result send_(struct MHD_Connection *c, unsigned status,
 	}
 	if (location)
 		MHD_add_response_header(r, "Location", location);
+	if (status == 405) /* RFC 9110 15.5.6: it names the methods */
+		MHD_add_response_header(r, "Allow", "GET, HEAD, POST");
 	enum MHD_Result ok = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ok;
@@ -695,6 +718,20 @@ static size_t prog_name(const char *p)
 	                                              : 0;
 }
 
+/* A line of a command's usage, or the hint to its help (cli_usage): the
+ * command line's, which the pages do not speak; the error it follows
+ * says what was wrong. */
+static int usage_line(const char *p)
+{
+	static const char *const starts[] = {
+	    "用法：", "usage: ", "请运行“shenli help", "try 'shenli help"};
+	for (size_t k = 0; k < sizeof starts / sizeof *starts; k++)
+		if (!strncmp(p, starts[k], strlen(starts[k])))
+			return 1;
+	size_t sp = strspn(p, " ");
+	return sp && !strncmp(p + sp, "shenli ", 7);
+}
+
 char *sl_web_said(const char *msg)
 {
 	char *out = NULL;
@@ -706,8 +743,14 @@ char *sl_web_said(const char *msg)
 	while (end && (msg[end - 1] == '\n' || msg[end - 1] == ' '))
 		end--;
 	for (size_t i = 0; i < end;) {
-		if (i == 0 || msg[i - 1] == '\n')
+		if (i == 0 || msg[i - 1] == '\n') {
 			i += prog_name(msg + i);
+			if (usage_line(msg + i)) {
+				const char *nl = memchr(msg + i, '\n', end - i);
+				i = nl ? (size_t)(nl - msg) + 1 : end;
+				continue;
+			}
+		}
 		size_t k = 0, w = sizeof CLI_WORDS / sizeof *CLI_WORDS, len = 0;
 		for (; k < w; k++) {
 			len = strlen(CLI_WORDS[k][0]);
@@ -937,6 +980,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c,
 		             : BODY_MAX;
 		const char *len = MHD_lookup_connection_value(
 		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (!headers_single(c))
+			return message(c, 400, NULL, "请求无效",
+			               "请求的 Host 或 Content-Length 重复，"
+			               "未执行任何操作。");
 		if (!host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		                                         "Host")))
 			return message(c, 421, NULL, "地址不符",
@@ -1030,8 +1077,18 @@ int main(int argc, char **argv)
 	const char *idle = arg(argc, argv, "--idle-timeout");
 	port = p ? atoi(p) : 0;
 	long idle_s = idle ? atol(idle) : 0;
-	/* checked by shenlid (main.c): https://HOST[:PORT] */
+	/* checked by shenlid (main.c): https://HOST[:PORT]. A browser says
+	 * the default port of https in neither Host nor Origin (RFC 6454
+	 * 6.1): :443 is dropped, so that the origin is the one it sends. */
+	static char origin[300];
 	public_origin = arg(argc, argv, "--origin");
+	size_t olen = public_origin ? strlen(public_origin) : 0;
+	if (olen > 4 && olen < sizeof origin &&
+	    !strcmp(public_origin + olen - 4, ":443")) {
+		memcpy(origin, public_origin, olen - 4);
+		origin[olen - 4] = 0;
+		public_origin = origin;
+	}
 	public_host = public_origin && !strncmp(public_origin, "https://", 8)
 	                  ? public_origin + 8
 	                  : NULL;

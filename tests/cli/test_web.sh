@@ -420,4 +420,38 @@ report "$T/web.out"
 check "the proxy checks ran to their end" grep -q "^PASS all checks ran" "$T/web.out"
 kill "$DPID"
 wait "$DPID" 2>/dev/null
+# https's own port, which browsers say in neither Host nor Origin
+PORT=$(free_port)
+start_web "$T/proxy443.log" "$PORT" --http-origin https://panel.example:443 || finish
+check "an origin of :443 answers as the browser names it (Host without the port)" python3 - "$PORT" <<'PY'
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+c.request("GET", "/login", headers={"Host": "panel.example"})
+sys.exit(0 if c.getresponse().status == 200 else 1)
+PY
+# requests a proxy and this listener could read two ways are refused
+check "two Host lines, two Content-Lengths: 400; a 405 names the methods" python3 - "$PORT" <<'PY'
+import socket, sys
+def status(req):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+    s.sendall(req)
+    head = b""
+    while b"\r\n\r\n" not in head:
+        b = s.recv(4096)
+        if not b:
+            break
+        head += b
+    s.close()
+    lines = head.split(b"\r\n")
+    return lines[0].split()[1], [l for l in lines if l.lower().startswith(b"allow:")]
+h = ("Host: 127.0.0.1:%s\r\n" % sys.argv[1]).encode()
+two_hosts, _ = status(b"GET /login HTTP/1.1\r\n" + h + b"Host: evil.example\r\nConnection: close\r\n\r\n")
+two_lens, _ = status(b"POST /login HTTP/1.1\r\n" + h + b"Content-Length: 5\r\nContent-Length: 40\r\nConnection: close\r\n\r\nabcde")
+opt, allow = status(b"OPTIONS /login HTTP/1.1\r\n" + h + b"Connection: close\r\n\r\n")
+ok = two_hosts == b"400" and two_lens == b"400" and opt == b"405" and allow
+print("   ", two_hosts, two_lens, opt, allow)
+sys.exit(0 if ok else 1)
+PY
+kill "$DPID"
+wait "$DPID" 2>/dev/null
 finish

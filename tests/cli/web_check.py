@@ -562,6 +562,11 @@ def said_checks(lead, m2, a, b):
     r = req("POST", "/case/%s/withdraw" % e_id, lead, {"csrf": token, "item": "1", "reason": "  "})
     ok(r.status == 400 and "撤回理由" in r.body and "--reason" not in r.body and "withdraw-form" in eform,
        "a withdrawal without a reason: said in the form's words (%d)" % r.status)
+    for item in ("0", "99999999999999999999999"):
+        r = req("POST", "/case/%s/withdraw" % e_id, lead, {"csrf": token, "item": item, "reason": "x"})
+        ok(r.status == 400 and "用法" not in r.body and "shenli review withdraw" not in r.body
+           and "shenli help" not in r.body,
+           "a withdrawal of item %s: no command line's usage on the page (%d)" % (item[:6], r.status))
     # 5: the truth about the checks
     say = lambda case: req("GET", "/case/" + case, lead).body.split('id="no-findings">', 1)[-1].split("</p>", 1)[0]
     ok(say(deferred) == "尚未运行检查。", "a deferred case: 尚未运行检查 (%s)" % say(deferred))
