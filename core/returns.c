@@ -148,8 +148,8 @@ static int has_text(const item_list *l, const char *text)
 	return 0;
 }
 
-/* The ids of the leader's item k ("F1,E2"), each checked against the
- * case, into it->refs. */
+/* The ids of the leader's item, item k of the outline ("F1,E2"), each
+ * checked against the case, into it->refs. */
 static sl_rc extra_refs(sl_store *s, int64_t ref, const sl_rules *rules,
                         size_t k, const char *list, sl_pool *p,
                         sl_outline_item *it)
@@ -190,7 +190,8 @@ static sl_rc extra_refs(sl_store *s, int64_t ref, const sl_rules *rules,
 	return SL_OK;
 }
 
-/* The leader's item k: text and its refs, checked against the case. */
+/* The leader's item, item k of the outline (from 0): text and its refs,
+ * checked against the case. */
 static sl_rc extra_item(sl_store *s, int64_t ref, const sl_rules *rules,
                         size_t k, const sl_outline_extra *x, item_list *l)
 {
@@ -402,8 +403,10 @@ static sl_rc build_items(sl_store *s, int64_t ref, int prev, int current,
 	if (current && !req->no_findings &&
 	    (rc = finding_items(s, ref, req, l)))
 		return rc;
+	/* a leader's item is named by its number in the outline, after
+	 * the carried and the picked ones, as the preview numbers it */
 	for (size_t k = 0; !rc && k < req->n_extra; k++)
-		rc = extra_item(s, ref, rules, k, &req->extra[k], l);
+		rc = extra_item(s, ref, rules, l->n, &req->extra[k], l);
 	if (rc)
 		return rc;
 	if (l->n == 0)

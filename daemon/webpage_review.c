@@ -800,75 +800,14 @@ static enum MHD_Result preview(struct MHD_Connection *c, sl_websess *s,
 	return sl_web_page(c, 200, &h);
 }
 
-/* The number of items the outline of p has before the leader's own (the
- * carried ones, the findings picked), by the service's dry run of them
- * with one item of the leader's; -1 if it cannot say. */
-static long items_before(sl_websess *s, const char *id, const composed *p)
-{
-	composed q = *p;
-	char text[] = "x", ref[] = "subject";
-	char *t[1] = {text}, *rf[1] = {ref};
-	q.n_item = 1;
-	memcpy(q.text, t, sizeof t);
-	memcpy(q.refs, rf, sizeof rf);
-	const char *av[8 + 2 * PICK_MAX + 4 * ITEM_MAX];
-	return_argv(id, &q, 1, av);
-	json_t *o = NULL;
-	long n = sl_webcall_run(s->token, av, &o) == SL_OK
-	             ? (long)json_array_size(json_object_get(o, "items")) - 1
-	             : -1;
-	json_decref(o);
-	return n;
-}
-
-/* The service's message with its "补查提纲第 N 项" (N counts the leader's
- * own items alone) numbered as the outline and its preview number them;
- * malloc'ed (NULL: out of memory). */
-static char *renumbered(const char *msg, long before)
-{
-	static const char mark[] = "补查提纲第 ";
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	if (!f)
-		return NULL;
-	for (const char *p = msg; *p;) {
-		const char *m = strstr(p, mark);
-		char *end = NULL;
-		long k = m ? strtol(m + sizeof mark - 1, &end, 10) : 0;
-		if (!m || k < 1 || strncmp(end, " 项", 4)) {
-			fputs(p, f);
-			break;
-		}
-		fwrite(p, 1, (size_t)(m - p), f);
-		if (before >= 0)
-			fprintf(f, "补查提纲第 %ld 项", before + k);
-		else
-			fprintf(f, "组长补充的第 %ld 项补查事项", k);
-		p = end + 4;
-	}
-	if (fclose(f) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 /* The service refused the outline: the form again, as posted, with its
  * message; an item named by number as the preview numbers it. */
 static enum MHD_Result return_refused(struct MHD_Connection *c, sl_websess *s,
-                                      const char *id, const composed *p,
-                                      const sl_webreq *r,
+                                      const char *id, const sl_webreq *r,
                                       const sl_webcall_res *out)
 {
-	long before =
-	    strstr(out->err, "补查提纲第 ") ? items_before(s, id, p) : 0;
-	char *msg = renumbered(out->err, before);
-	enum MHD_Result res =
-	    msg ? return_page(c, s, id, r, msg, out->rc == SL_EPERM ? 403 : 400)
-	        : sl_web_failed(c, s, SL_ESYS);
-	free(msg);
-	return res;
+	return return_page(c, s, id, r, out->err,
+	                   out->rc == SL_EPERM ? 403 : 400);
 }
 
 /* The outline p: previewed (dry), or returned. */
@@ -889,7 +828,7 @@ static enum MHD_Result return_sent(struct MHD_Connection *c, sl_websess *s,
 		json_decref(o);
 	} else if (rc == SL_EPERM || rc == SL_EINPUT || rc == SL_EUSAGE ||
 	           rc == SL_FAIL) {
-		res = return_refused(c, s, id, p, r, &out);
+		res = return_refused(c, s, id, r, &out);
 	} else {
 		char to[128];
 		snprintf(to, sizeof to, "/case/%s", id);

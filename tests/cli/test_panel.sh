@@ -52,6 +52,10 @@ check "a dry run leaves the case in review" pyjson "d['state'] == 'in_review'" "
 expect_rc 5 as lead review return "$C" --kind supplement --dry-run --from-finding no_such_code
 check "a pick of no finding lists the findings there are" grep -q "$CODE" "$ERR"
 expect_rc 5 as lead review return "$C" --kind supplement --dry-run --no-findings --item "x" --ref F999
+expect_rc 5 as lead review return "$C" --kind supplement --dry-run --from-finding "$CODE@$REF" \
+	--item "补充任免文件" --ref doc:identity --item "x" --ref F999
+check "a bad item is named by its number in the outline (3), as the dry run numbers it" \
+	grep -q "outline item 3: 'F999'" "$ERR"
 expect_rc 5 as lead review return "$C" --kind supplement --dry-run --no-findings --item "x" --ref doc:nonsense
 expect_rc 5 as lead review return "$C" --kind supplement --dry-run --no-findings
 check "an empty outline is refused, saying how to fill it" grep -q -- "--item" "$ERR"
