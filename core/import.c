@@ -544,12 +544,14 @@ typedef struct {
 	sl_rc read_rc;
 } stream;
 
-/* Read one line of at most max bytes into *buf. 1: a line; 0: end; -1: a
- * read error. *too_long: the line was longer and has been skipped. */
 /* How far past its limit a line is read on to its newline, in limits: a
  * line that goes on further (a device that never ends, /dev/zero) ends
  * the input there, refused, rather than be read for ever. */
 #define SKIP_LIMITS 64
+
+/* Read one line of at most max bytes into *buf. 1: a line; 0: end; -1: a
+ * read error. *too_long: 1, the line was longer and has been skipped; 2,
+ * it went on past SKIP_LIMITS limits, and nothing more is to be read. */
 
 static int read_line(FILE *f, char **buf, size_t *cap, size_t max, size_t *len,
                      int *too_long)
