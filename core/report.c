@@ -334,8 +334,9 @@ static void sec_facts(sl_doc *d, const sl_casedoc *src)
 /* Whether a violation the rules leave to the use of the money (eight_point
  * < 0) broke the eight-point rules in this case: the classification's
  * basis (the panel's opinion, else the proposal) says so for the whole
- * case. Said no: no violation did. Said yes with no violation that always
- * does: this one did. Otherwise the table cannot tell which one did. */
+ * case. Said no: no violation did. Said yes, and this is the one
+ * violation of the case that may have (none other always does, none
+ * other depends too): this one did. Otherwise the table cannot tell. */
 static const char *depends_said(const sl_casedoc *src, const json_t *basis,
                                 const json_t *order)
 {
@@ -344,13 +345,13 @@ static const char *depends_said(const sl_casedoc *src, const json_t *basis,
 		return "否";
 	if (!json_is_true(ep))
 		return "视资金用途认定";
-	size_t i;
+	size_t i, n = 0;
 	json_t *c;
 	json_array_foreach(order, i, c)
 	{
 		const sl_violation *vi =
 		    sl_rules_violation(src->rules, json_string_value(c));
-		if (vi && vi->eight_point > 0)
+		if (vi && vi->eight_point != 0 && ++n > 1)
 			return "视资金用途认定";
 	}
 	return "是";
