@@ -61,8 +61,9 @@ sl_rc sl_opinion_record(sl_store *s, const char *case_id, const char *buf,
  * every opinion ever recorded, each one not in force marked withdrawn
  * "superseded" (by its author's later one), "reassigned" (its author is
  * no longer on the team) or "resubmitted" (given on a dossier a
- * resubmission has since replaced); else only those in force: the latest of each
- * author still on the team, and the panel's latest. Policy is the
+ * resubmission has since replaced); else only those in force: the
+ * latest of each author still on the team given since the last
+ * resubmission, and the panel's latest since then. Policy is the
  * caller's. */
 struct sl_pool;
 sl_rc sl_opinions_load(sl_store *s, int64_t ref, const char *case_id,
