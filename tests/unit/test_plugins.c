@@ -696,6 +696,16 @@ static char *rules_with(const char *path, json_t *value)
 	return s;
 }
 
+/* Plugin pl opened on the built-in rules with one edit (rules_with). */
+static void *open_with(int pl, const char *path, json_t *value)
+{
+	char *rules = rules_with(path, value);
+	void *state = P[pl].open(rules, strlen(rules));
+	free(rules);
+	assert_non_null(state);
+	return state;
+}
+
 /* Open each plugin on text; want is the mask of plugins that must open. */
 static void opens(const char *text, size_t len, unsigned want, const char *what)
 {
@@ -959,10 +969,7 @@ static void test_no_money_flow(void **st)
 	contains(r->outline, "资金的来源、流向");
 	assert_int_equal(e->n, 1);
 	/* rules without a name for such evidence: kind and tags */
-	char *rules = rules_with("evidence_rules.money_flow.zh", NULL);
-	void *state = P[P_EV].open(rules, strlen(rules));
-	free(rules);
-	assert_non_null(state);
+	void *state = open_with(P_EV, "evidence_rules.money_flow.zh", NULL);
 	r = expect(run_state(P_EV, state, &t.c), "no_money_flow",
 	           SHENLI_BLOCKER, "evidence", "F1", NULL);
 	P[P_EV].close(state);
@@ -1010,11 +1017,8 @@ static void test_money_records(void **st)
 	tc_ev(&t, "E4", "documentary", NULL, "财务账簿");
 	t.fref[0][1] = "E4";
 	t.f[0].n_evidence = 2;
-	char *rules =
-	    rules_with("evidence_rules.money_flow.untagged", json_false());
-	void *state = P[P_EV].open(rules, strlen(rules));
-	free(rules);
-	assert_non_null(state);
+	void *state =
+	    open_with(P_EV, "evidence_rules.money_flow.untagged", json_false());
 	expect(run_state(P_EV, state, &t.c), "no_money_flow", SHENLI_BLOCKER,
 	       "evidence", "F1", NULL);
 	P[P_EV].close(state);
@@ -1064,11 +1068,8 @@ static void test_electronic_money_records(void **st)
 	tc_ev(&t, "E4", "electronic_data", "bank_record", "微信转账记录");
 	t.fref[0][1] = "E4";
 	t.f[0].n_evidence = 2;
-	char *rules =
-	    rules_with("evidence_rules.money_flow.tagged_kinds", NULL);
-	void *state = P[P_EV].open(rules, strlen(rules));
-	free(rules);
-	assert_non_null(state);
+	void *state =
+	    open_with(P_EV, "evidence_rules.money_flow.tagged_kinds", NULL);
 	expect(run_state(P_EV, state, &t.c), "no_money_flow", SHENLI_BLOCKER,
 	       "evidence", "F1", NULL);
 	P[P_EV].close(state);
@@ -1135,10 +1136,7 @@ static void test_in_kind(void **st)
 	tc_ev(&t, "E2", "expert_opinion", NULL, "价格认定结论书");
 	f = tc_fact(&t, "F1", "gifts_and_money", 5000, "E1", "E2", NULL);
 	f->in_kind = 1;
-	char *rules = rules_with("evidence_rules.in_kind", NULL);
-	void *state = P[P_EV].open(rules, strlen(rules));
-	free(rules);
-	assert_non_null(state);
+	void *state = open_with(P_EV, "evidence_rules.in_kind", NULL);
 	e = run_state(P_EV, state, &t.c);
 	expect(e, "no_money_flow", SHENLI_BLOCKER, "evidence", "F1", NULL);
 	expect_none(e, "no_valuation");
@@ -1208,11 +1206,8 @@ static void test_use_unproven(void **st)
 	           "F1", NULL);
 	contains(r->msg, "“单位福利”");
 	/* the rules decide the severity */
-	char *rules = rules_with("evidence_rules.use_claims.severity",
-	                         json_string("note"));
-	void *state = P[P_EV].open(rules, strlen(rules));
-	free(rules);
-	assert_non_null(state);
+	void *state = open_with(P_EV, "evidence_rules.use_claims.severity",
+	                        json_string("note"));
 	expect(run_state(P_EV, state, &t.c), "use_unproven", SHENLI_NOTE,
 	       "facts", "F1", NULL);
 	P[P_EV].close(state);
@@ -1405,21 +1400,15 @@ static void test_use_own_spending(void **st)
 	}
 	/* rules before version 5 (no own_use_words) ask for the payee */
 	f->summary = "2023年张某截留临时救助金2万元，用于个人日常开支";
-	char *rules =
-	    rules_with("evidence_rules.use_claims.own_use_words", NULL);
-	void *state = P[P_EV].open(rules, strlen(rules));
-	free(rules);
-	assert_non_null(state);
+	void *state =
+	    open_with(P_EV, "evidence_rules.use_claims.own_use_words", NULL);
 	r = expect(run_state(P_EV, state, &t.c), "use_unproven", SHENLI_BLOCKER,
 	           "facts", "F1", NULL);
 	contains(r->msg, "收款人");
 	P[P_EV].close(state);
 	/* a need not marked met_by_own_use is asked of own spending too */
-	rules = rules_with("evidence_rules.use_claims.needs.1.met_by_own_use",
-	                   NULL);
-	state = P[P_EV].open(rules, strlen(rules));
-	free(rules);
-	assert_non_null(state);
+	state = open_with(
+	    P_EV, "evidence_rules.use_claims.needs.1.met_by_own_use", NULL);
 	expect(run_state(P_EV, state, &t.c), "use_unproven", SHENLI_BLOCKER,
 	       "facts", "F1", NULL);
 	P[P_EV].close(state);
@@ -1497,10 +1486,8 @@ static void test_use_outline(void **st)
 	assert_string_equal(r->outline, want);
 	P[P_EV].close(state);
 	/* one with its own outline, one without */
-	rules = rules_with("evidence_rules.use_claims.needs.1.outline", NULL);
-	state = P[P_EV].open(rules, strlen(rules));
-	free(rules);
-	assert_non_null(state);
+	state =
+	    open_with(P_EV, "evidence_rules.use_claims.needs.1.outline", NULL);
 	r = expect(run_state(P_EV, state, &t.c), "use_unproven", SHENLI_BLOCKER,
 	           "facts", "F1", NULL);
 	snprintf(want, sizeof want, "针对事实F1：%s；%s", common, dest_out);
@@ -1529,12 +1516,9 @@ static void test_evidence_requirement(void **st)
 	tc_cite(&t, &t.f[0], "E2");
 	expect_none(run(P_EV, &t.c), "evidence_requirement");
 	/* "when": "amount": a rule for amounts is not asked without one */
-	char *rules =
-	    rules_with("evidence_requirements.official_car_misuse.0.when",
-	               json_string("amount"));
-	void *state = P[P_EV].open(rules, strlen(rules));
-	free(rules);
-	assert_non_null(state);
+	void *state =
+	    open_with(P_EV, "evidence_requirements.official_car_misuse.0.when",
+	              json_string("amount"));
 	t.f[0].n_evidence = 1;
 	expect(run_state(P_EV, state, &t.c), "evidence_requirement",
 	       SHENLI_NOTE, "evidence", "F1", NULL);
@@ -2081,12 +2065,9 @@ static void test_crime(void **st)
 	expect(e, "sanction_too_heavy", SHENLI_BLOCKER, "disposal", "F1", NULL);
 	expect_none(e, "form_mismatch");
 	/* rules before version 2 said so with a crime circumstance */
-	char *rules =
-	    rules_with("circumstances.suspected_crime",
-	               json_pack("{s:s, s:b}", "zh", "涉嫌犯罪", "crime", 1));
-	void *state = P[P_CL].open(rules, strlen(rules));
-	free(rules);
-	assert_non_null(state);
+	void *state =
+	    open_with(P_CL, "circumstances.suspected_crime",
+	              json_pack("{s:s, s:b}", "zh", "涉嫌犯罪", "crime", 1));
 	tc_circs(&t, "suspected_crime", NULL);
 	e = run_state(P_CL, state, &t.c);
 	expect(e, "sanction_too_heavy", SHENLI_BLOCKER, "disposal", "F1", NULL);
