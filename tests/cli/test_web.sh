@@ -105,16 +105,21 @@ expect_rc 0 as lead case show "$A" --json
 check "case A resubmitted once" pyjson "d['returns'] == 1 and d['dossier_rev'] == 2" "$OUT"
 expect_rc 0 as lead review findings "$A" --json
 check "the resubmitted case has findings to show" pyjson "len(d) > 0" "$OUT"
+# renumber SRC DST NO: the dossier SRC written to DST with the last part of
+# its case id NO; prints the new id
+renumber() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = d["case_id"].rsplit("-", 1)[0] + "-" + sys.argv[3]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+print(d["case_id"])
+PY
+}
 # S: a copy of the example, on m2 and m3, signed off (统计's days to
 # sign-off), its gate one script that checks the panel's opinion
 as root script install "$PK/gate_panel" >/dev/null
-python3 - "$EXAMPLE" "$T/s.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["case_id"] = d["case_id"].rsplit("-", 1)[0] + "-9401"
-json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
-PY
-S=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/s.json")
+S=$(renumber "$EXAMPLE" "$T/s.json" 9401)
 expect_rc 0 as lead case import "$T/s.json"
 expect_rc 0 as lead case assign "$S" m2 m3
 as lead review run "$S" >/dev/null # the panel deliberates on the checks
@@ -172,13 +177,7 @@ check "F's sign-off is refused by its gates, at length" sh -c "[ \$(wc -c <'$T/s
 for x in G:date_order:9405 H:party_gov_mismatch:9406; do
 	IFS=: read -r v fault no <<<"$x"
 	z1_dossier "$fault" "$T/$v.json" || { fail "no sample dossier with $fault"; finish; }
-	python3 - "$T/$v.json" "$no" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["case_id"] = d["case_id"].rsplit("-", 1)[0] + "-" + sys.argv[2]
-json.dump(d, open(sys.argv[1], "w"), ensure_ascii=False)
-PY
-	c=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/$v.json")
+	c=$(renumber "$T/$v.json" "$T/$v.json" "$no")
 	eval "$v=\$c"
 	expect_rc 0 as lead case import "$T/$v.json"
 	expect_rc 0 as lead case assign "$c" m2 m3
@@ -192,13 +191,7 @@ check "H's party_gov_mismatch suggests no item" pyjson \
 	"any(f['code'] == 'party_gov_mismatch' and not f['outline_item'] for f in d)" "$T/H-findings.json"
 # X: a copy of the example returned as often as the rules allow (twice),
 # each return answered: in review, no return left
-python3 - "$EXAMPLE" "$T/x.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["case_id"] = d["case_id"].rsplit("-", 1)[0] + "-9407"
-json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
-PY
-X=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/x.json")
+X=$(renumber "$EXAMPLE" "$T/x.json" 9407)
 expect_rc 0 as lead case import "$T/x.json"
 expect_rc 0 as lead case assign "$X" m2 m3
 for n in 1 2; do
