@@ -34,6 +34,11 @@
 	N_("authentication failed: unknown or disabled user, or "              \
 	   "wrong passphrase")
 
+sl_rc sl_auth_failed(void)
+{
+	return sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+}
+
 /* Move the user's checkpoint on to the head, checking what this command
  * (and anyone else meanwhile) wrote, so that the next unlock starts here.
  * Best effort: if it fails, the next unlock checks from the old one. */
@@ -458,7 +463,7 @@ static sl_rc identity(sl_store *s, const char *user, int *enrolled,
 	if (s->reg) {
 		const sl_reg_user *u = sl_registry_user(s->reg, user);
 		if (!u || u->disabled)
-			return sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+			return sl_auth_failed();
 		s->actor.role = u->role;
 		snprintf(s->actor.agency, sizeof s->actor.agency, "%s",
 		         u->agency);
@@ -483,7 +488,7 @@ static sl_rc identity(sl_store *s, const char *user, int *enrolled,
 	} else if (step != SQLITE_ROW || sqlite3_column_int(st, 4) ||
 	           sqlite3_column_bytes(st, 2) != 32 ||
 	           sqlite3_column_bytes(st, 3) != 32) {
-		rc = sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+		rc = sl_auth_failed();
 	} else {
 		const char *t;
 		s->actor.role =
@@ -580,7 +585,7 @@ static sl_rc slot_is_current(sl_store *s, const char *user, const slot_img *cur,
 	if (using_new != new_is_current)
 		/* a passphrase that was replaced, or one that never took
 		 * effect */
-		return sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+		return sl_auth_failed();
 	if (!using_new && !cur_is_current)
 		return sl_error(SL_EINTEGRITY,
 		                _("the key slot of '%s' is not the one this "
@@ -778,7 +783,7 @@ sl_rc sl_store_open(const char *path, const char *user, const char *pass,
 		 */
 		dummy_kdf(pass, plen);
 		slot_files_free(&f);
-		return sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+		return sl_auth_failed();
 	}
 	if (rc)
 		return rc;
@@ -799,7 +804,7 @@ sl_rc sl_store_open(const char *path, const char *user, const char *pass,
 		                     s->sec);
 	if (rc) {
 		if (rc == SL_EAUTH)
-			sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+			sl_auth_failed();
 		slot_files_free(&f);
 		sl_store_close(s);
 		return rc;
@@ -864,8 +869,7 @@ sl_rc sl_store_open_unwrapped(const char *path, const char *user,
 	sl_rc rc = slot_files_load(path, user, &f);
 	if (rc) {
 		slot_files_free(&f);
-		return rc == SL_EAUTH ? sl_error(SL_EAUTH, "%s", _(AUTH_FAILED))
-		                      : rc;
+		return rc == SL_EAUTH ? sl_auth_failed() : rc;
 	}
 	int using_new =
 	    f.nxt.img && !sl_memeq_ct(f.nxt.hash, slot_hash, SL_SHA256_LEN);

@@ -76,9 +76,7 @@ static sl_rc unwrap(const char *path, const char *user, const char *pass,
 		sl_wipe(k, sizeof k);
 	}
 	if (rc == SL_EAUTH || rc == SL_EINPUT)
-		return sl_error(SL_EAUTH, "%s",
-		                _("authentication failed: unknown or disabled "
-		                  "user, or wrong passphrase"));
+		return sl_auth_failed();
 	return rc;
 }
 

@@ -286,12 +286,6 @@ static int save_token(const char *tok)
 	return rc ? cli_fail(rc) : SL_OK;
 }
 
-/* As embedded mode says it (storeopen.c): which of the three is kept from
- * whoever is guessing. */
-#define AUTH_FAILED                                                            \
-	N_("authentication failed: unknown or disabled user, or "              \
-	   "wrong passphrase")
-
 /* A session of g->user with the passphrase cli_read_passphrase gives for
  * g, its token kept: 0, or the exit code (said why). *idle: how long an
  * idle session lives. */
@@ -301,7 +295,7 @@ static int open_session(const sl_cli *g, const char *prompt, long long *idle)
 	/* an id that is not text names no user (json_pack would fail on it
 	 * as if out of memory) */
 	if (!sl_utf8_valid(g->user, strlen(g->user)))
-		return cli_fail(sl_error(SL_EAUTH, "%s", _(AUTH_FAILED)));
+		return cli_fail(sl_auth_failed());
 	sl_rc rc = cli_read_passphrase(g, prompt, &p);
 	if (rc)
 		return cli_fail(rc);
@@ -877,7 +871,7 @@ int cli_client_run(int n, char **rest, sl_cli *g)
 	 * refuses it, never dropped (the session's user would act) */
 	if (!rc && g->user &&
 	    json_object_set_new(req, "user", json_string(g->user)))
-		rc = sl_error(SL_EAUTH, "%s", _(AUTH_FAILED));
+		rc = sl_auth_failed();
 	/* --jsonl FILE|- streams: an import of any size, never held whole */
 	int sw = rc ? -1 : info.stream_word, in = -1;
 	const char *sname = NULL;

@@ -128,6 +128,9 @@ sl_rc sl_store_unlock(const char *path, const char *user, const char *pass,
                       size_t plen, sl_store **out); /* flags 0 */
 /* Close; the user's checkpoint moves on to the head (best effort). */
 void sl_store_close(sl_store *s);
+/* SL_EAUTH with the one message every refused unlock or login gives: it
+ * does not say which of user, state or passphrase was wrong. */
+sl_rc sl_auth_failed(void);
 /* Whether this process has committed a change to any store: a command
  * whose output is then lost says that its change was made all the same. */
 int sl_tx_committed_any(void);
