@@ -216,7 +216,13 @@ expect_rc 0 sl --user pwu --passphrase-file "$CUR" audit head
 if [ "$CUR" != "$P0" ]; then
 	expect_rc 3 sl --user pwu --passphrase-file "$P0" audit head
 fi
-expect_rc 0 sl --user pwu --passphrase-file "$CUR" user passwd --new-passphrase-file "$P0"
+if [ "$CUR" != "$P0" ]; then
+	expect_rc 0 sl --user pwu --passphrase-file "$CUR" user passwd --new-passphrase-file "$P0"
+else
+	# every passwd was killed before it took effect: going back to the
+	# same passphrase is no change, refused with nothing written
+	expect_rc 5 sl --user pwu --passphrase-file "$CUR" user passwd --new-passphrase-file "$P0"
+fi
 expect_rc 0 sl --user pwu --passphrase-file "$P0" audit head
 
 check_log() {
