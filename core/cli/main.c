@@ -105,6 +105,22 @@ static int unknown_command(const char *word)
 		static const char *const opts[] = {
 		    "--store",         "--user",    "--passphrase-file",
 		    "--passphrase-fd", "--version", "--help"};
+		/* one of them exactly: only the service's runs get here
+		 * with it (embedded, the line's own parser took it), and
+		 * there the session, not the client, names the store, the
+		 * user and the passphrase */
+		size_t wl = strcspn(word, "=");
+		for (size_t k = 0; k < 4; k++)
+			if (strlen(opts[k]) == wl &&
+			    !strncmp(word, opts[k], wl)) {
+				fprintf(
+				    stderr,
+				    _("shenli: '%s' is not taken through the "
+				      "service: the session already names "
+				      "the store and who is acting\n"),
+				    opts[k]);
+				return SL_EUSAGE;
+			}
 		char near[512] = "";
 		fprintf(stderr, _("shenli: unknown option '%s'\n"),
 		        cli_txt(word));

@@ -457,6 +457,7 @@ cases = {
  "bad-env": msg({"op": "run", "token": tok, "argv": ["case", "list"], "env": {"TZ": "../../../etc/shadow"}}),
  "forged-token": msg({"op": "run", "token": "ab" * 32, "argv": ["case", "list"]}),
  "demo": msg({"op": "run", "token": tok, "argv": ["demo"]}),
+ "global-opt": msg({"op": "run", "token": tok, "argv": ["--store", "/x", "case", "list"]}),
 }
 if which == "forged-os":  # a write that says it comes from another account
     d = open(sys.argv[4], "rb").read()
@@ -479,6 +480,11 @@ check "a file word not sent is refused, and named" grep -q "bytes of '/etc/passw
 python3 "$T/raw.py" "$SOCK" "$(tokfile boss)" demo >"$OUT" 2>"$ERR"
 check "a request to run the demo in the service is refused" \
 	pyjson "d['rc'] == 2 and 'client' in d['error']" "$OUT" || _show "$OUT"
+# a global option sent by hand: the session names the store and the user, and
+# the refusal says so rather than suggesting the option it refused
+python3 "$T/raw.py" "$SOCK" "$(tokfile boss)" global-opt >"$OUT" 2>"$ERR"
+check "a global option in a request is refused as not taken through the service" pyjson \
+	"d['rc'] == 2 and 'not taken through the service' in __import__('base64').b64decode(d['stderr']).decode() and 'did you mean' not in __import__('base64').b64decode(d['stderr']).decode()" "$OUT" || _show "$OUT"
 # nothing in a request sets the OS account the log records: a write whose
 # request names another uid, name and environment is recorded as the
 # connection's account, which the kernel gave
