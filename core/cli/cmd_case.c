@@ -687,28 +687,6 @@ static void show_facts(const sl_caseview *v)
 	}
 }
 
-/* The tags of shenli.case/1 (spec/case-format.md), by their Chinese; a
- * tag not among them stands for itself. */
-static const char *tag_zh(const char *tag)
-{
-	static const char *const T[][2] = {
-	    {"bank_record", "银行流水/转账记录"},
-	    {"voucher", "记账凭证/支付凭证"},
-	    {"invoice", "发票"},
-	    {"receipt", "收据/收条"},
-	    {"accounts", "账簿"},
-	    {"contract", "合同"},
-	    {"valuation", "价格认定/评估"},
-	    {"use_record", "资金用途的证明"},
-	    {"destination", "资金最终去向的证明"},
-	    {"identity", "身份材料"},
-	};
-	for (size_t i = 0; i < CLI_COUNT(T); i++)
-		if (!strcmp(tag, T[i][0]))
-			return T[i][1];
-	return tag;
-}
-
 /* An evidence item's tags, "、"-joined (heap; the table cleans them);
  * NULL if it has none. */
 static char *tags_zh(const char *const *tags, size_t n)
@@ -719,7 +697,7 @@ static char *tags_zh(const char *const *tags, size_t n)
 	if (!f)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s%s", i ? "、" : "", tag_zh(tags[i]));
+		fprintf(f, "%s%s", i ? "、" : "", sl_dossier_tag_zh(tags[i]));
 	fclose(f);
 	return s;
 }
@@ -786,109 +764,31 @@ static void show_proposal(const sl_caseview *v)
 
 /* Fields of the dossier that shenli.case/1 does not define: kept as
  * transferred and shown (spec/case-format.md), by their path and value. */
-static const char *const KNOWN_TOP[] = {
-    "format", "case_id",  "agency",   "transferred_on", "subject",
-    "facts",  "evidence", "proposal", "documents",      "supplement"};
-static const char *const KNOWN_SUBJECT[] = {
-    "name",     "person_id", "party_member",   "public_official",
-    "position", "rank",      "prior_sanctions"};
-static const char *const KNOWN_PRIOR[] = {"system", "level", "decided_on"};
-static const char *const KNOWN_FACT[] = {"id",       "summary", "violation",
-                                         "from",     "to",      "amount_yuan",
-                                         "evidence", "use",     "in_kind"};
-static const char *const KNOWN_EVIDENCE[] = {"id",          "kind",   "title",
-                                             "obtained_on", "source", "tags"};
-static const char *const KNOWN_PROPOSAL[] = {
-    "disciplines", "eight_point_rules", "party_sanction", "gov_sanction",
-    "form",        "circumstances"};
-static const char *const KNOWN_DOCUMENT[] = {"kind", "date"};
-static const char *const KNOWN_SUPPLEMENT[] = {"item", "evidence", "note"};
-
 #define EXTRA_MAX 64 /* fields shown; the rest counted */
 
-static int is_known(const char *key, const char *const *known, size_t n)
+static void extra_line(void *ud, const char *path, const char *key,
+                       const json_t *val)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(key, known[i]))
-			return 1;
-	return 0;
-}
-
-/* The unknown keys of object o (at path), printed; *shown counts them. */
-static void extra_of(const json_t *o, const char *path,
-                     const char *const *known, size_t n, int *shown)
-{
-	const char *key;
-	json_t *val;
-	json_object_foreach((json_t *)o, key, val)
-	{
-		if (is_known(key, known, n))
-			continue;
-		if ((*shown)++ == 0)
-			printf("\n其他字段（移送时附带，原样保存）\n");
-		if (*shown > EXTRA_MAX)
-			continue;
-		/* a key, like a value, may be long: both cut on a character,
-		 * marked "..." */
-		char *text =
-		    sl_json_dumps_short(val, JSON_COMPACT | JSON_ENCODE_ANY);
-		char cut[240], k[120];
-		sl_text_sanitize(text ? text : "?", cut, sizeof cut);
-		sl_text_sanitize(key, k, sizeof k);
-		free(text);
-		printf("  %s%s%s  %s\n", cli_txt(path), *path ? "." : "",
-		       cli_txt(k), cli_txt(cut));
-	}
-}
-
-static void extra_list(const json_t *d, const char *name,
-                       const char *const *known, size_t n, int *shown)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(d, name), i, e)
-	{
-		char path[64];
-		snprintf(path, sizeof path, "%s[%zu]", name, i);
-		if (json_is_object(e))
-			extra_of(e, path, known, n, shown);
-	}
+	int *shown = ud;
+	if ((*shown)++ == 0)
+		printf("\n其他字段（移送时附带，原样保存）\n");
+	if (*shown > EXTRA_MAX)
+		return;
+	/* a key, like a value, may be long: both cut on a character,
+	 * marked "..." */
+	char *text = sl_json_dumps_short(val, JSON_COMPACT | JSON_ENCODE_ANY);
+	char cut[240], k[120];
+	sl_text_sanitize(text ? text : "?", cut, sizeof cut);
+	sl_text_sanitize(key, k, sizeof k);
+	free(text);
+	printf("  %s%s%s  %s\n", cli_txt(path), *path ? "." : "", cli_txt(k),
+	       cli_txt(cut));
 }
 
 static void show_extra(const json_t *d)
 {
 	int shown = 0;
-	if (!json_is_object(d))
-		return;
-	extra_of(d, "", KNOWN_TOP, CLI_COUNT(KNOWN_TOP), &shown);
-	const json_t *subj = json_object_get(d, "subject");
-	if (json_is_object(subj)) {
-		extra_of(subj, "subject", KNOWN_SUBJECT,
-		         CLI_COUNT(KNOWN_SUBJECT), &shown);
-		size_t i;
-		json_t *e;
-		json_array_foreach(json_object_get(subj, "prior_sanctions"), i,
-		                   e)
-		{
-			char path[64];
-			snprintf(path, sizeof path,
-			         "subject.prior_sanctions[%zu]", i);
-			if (json_is_object(e))
-				extra_of(e, path, KNOWN_PRIOR,
-				         CLI_COUNT(KNOWN_PRIOR), &shown);
-		}
-	}
-	extra_list(d, "facts", KNOWN_FACT, CLI_COUNT(KNOWN_FACT), &shown);
-	extra_list(d, "evidence", KNOWN_EVIDENCE, CLI_COUNT(KNOWN_EVIDENCE),
-	           &shown);
-	const json_t *prop = json_object_get(d, "proposal");
-	if (json_is_object(prop))
-		extra_of(prop, "proposal", KNOWN_PROPOSAL,
-		         CLI_COUNT(KNOWN_PROPOSAL), &shown);
-	extra_list(d, "documents", KNOWN_DOCUMENT, CLI_COUNT(KNOWN_DOCUMENT),
-	           &shown);
-	extra_list(d, "supplement", KNOWN_SUPPLEMENT,
-	           CLI_COUNT(KNOWN_SUPPLEMENT), &shown);
+	sl_dossier_extra(d, extra_line, &shown);
 	if (shown > EXTRA_MAX)
 		printf("  ……另有 %d 个字段（case show --json 列出全部）\n",
 		       shown - EXTRA_MAX);

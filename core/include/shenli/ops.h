@@ -75,4 +75,27 @@ void sl_zh_yuan(double yuan, sl_yuan_style how, char *out, size_t cap);
  * it always was, never with this. NULL if out of memory. */
 char *sl_json_dumps_short(const json_t *j, size_t flags);
 
+/* ---- a dossier as its readers see it (dossier_show.c) -------------------- */
+
+/* What every reader of a dossier is shown as shenli.case/1
+ * (spec/case-format.md) defines it: the Chinese of the evidence tags, and
+ * the fields the format does not define, which are "kept (stored and
+ * shown)": `case show` and the workbench's case page show the same. */
+
+/* A tag the format names, in Chinese ("bank_record": 银行流水/转账记录);
+ * any other tag stands for itself. */
+const char *sl_dossier_tag_zh(const char *tag);
+
+/* One field the format does not define: path is where its object sits
+ * ("" the dossier itself, "facts[2]", "subject.prior_sanctions[0]"), key
+ * its name as sent, val its value. */
+typedef void (*sl_dossier_extra_fn)(void *ud, const char *path, const char *key,
+                                    const json_t *val);
+
+/* Calls fn for each unknown field of dossier d, in the dossier's order
+ * (fn may be NULL to count them); returns how many there are. The walk
+ * is as deep as the format (objects in lists in the dossier), never as
+ * deep as the input. */
+size_t sl_dossier_extra(const json_t *d, sl_dossier_extra_fn fn, void *ud);
+
 #endif
