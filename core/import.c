@@ -394,6 +394,22 @@ struct reread {
 	size_t max;
 };
 
+/* The case id of a malformed dossier where it can still be read (a JSON
+ * object whose "case_id" is a valid case id), so that a script matching
+ * the results to its dossiers by case id (spec/cli.md: one object per
+ * dossier) finds this one too; "" where it cannot. jansson bounds its own
+ * depth; this runs only for a dossier already refused. */
+static const char *readable_case_id(const char *buf, size_t len, char *out,
+                                    size_t cap)
+{
+	json_error_t e;
+	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e);
+	const char *id = json_string_value(json_object_get(j, "case_id"));
+	snprintf(out, cap, "%s", id && sl_case_id_valid(id) ? id : "");
+	json_decref(j);
+	return *out ? out : NULL;
+}
+
 static sl_rc reread(void *arg)
 {
 	struct reread *rr = arg;
@@ -419,6 +435,8 @@ sl_rc sl_import_one(sl_importer *im, const char *buf, size_t len,
 		snprintf(im->error, sizeof im->error, "%s", sl_errmsg());
 		out->rc = rc;
 		out->error = im->error;
+		out->case_id =
+		    readable_case_id(buf, len, im->case_id, sizeof im->case_id);
 		/* the parse again, untranslated; where it passes, the error
 		 * came after it and is taken as it was said */
 		struct reparse rp = {buf, len, name, &im->lim};
@@ -475,9 +493,10 @@ json_t *sl_import_json(const sl_import_res *r)
 		                : r->error ? r->error
 		                           : "";
 		json_array_append_new(why, json_string(e));
-		json_t *j = json_pack("{s:n, s:s, s:o, s:b, s:s}", "case_id",
-		                      "decision", "refused", "reasons", why,
-		                      "malformed", 1, "error", e);
+		json_t *j =
+		    json_pack("{s:s?, s:s, s:o, s:b, s:s}", "case_id",
+		              r->case_id, "decision", "refused", "reasons", why,
+		              "malformed", 1, "error", e);
 		if (j && r->line > 0)
 			json_object_set_new(j, "line", json_integer(r->line));
 		return j;
@@ -521,7 +540,8 @@ typedef struct {
 	long line;
 	sl_rows p; /* p.d NULL: malformed, see rc/msg */
 	sl_rc rc;
-	char msg[600], msg_c[600]; /* as said, and untranslated */
+	char msg[600], msg_c[600];        /* as said, and untranslated */
+	char case_id[SL_CASE_ID_MAX + 1]; /* malformed: readable_case_id */
 } qitem;
 
 typedef struct {
@@ -678,6 +698,8 @@ static void *parse_lines(void *arg)
 			if (it.rc) {
 				snprintf(it.msg, sizeof it.msg, "%s",
 				         sl_errmsg());
+				readable_case_id(it.buf, it.len, it.case_id,
+				                 sizeof it.case_id);
 				snprintf(nm, sizeof nm, at_line, st->name,
 				         line);
 				struct reparse rp = {it.buf, it.len, nm,
@@ -815,6 +837,7 @@ sl_rc sl_import_stream(sl_importer *im, FILE *in, const char *name,
 			sl_error(it.rc, "%s", it.msg);
 			res.error = it.msg;
 			res.error_c = it.msg_c;
+			res.case_id = *it.case_id ? it.case_id : NULL;
 		} else {
 			rc = import_parsed(im, &it.p, it.buf, it.len, &res);
 			res.rc = rc;

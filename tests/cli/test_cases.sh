@@ -90,6 +90,24 @@ check "a partly written batch says what was and was not written" \
 expect_rc 1 as boss case import --jsonl "$T/mixed2.jsonl" --json
 check "import --json lists the malformed line too" pyjson \
 	'len(d)==3 and d[2]["decision"]=="refused" and d[2]["malformed"] and d[2]["line"]==3 and d[2]["case_id"] is None and d[2]["reasons"]' "$OUT"
+# a malformed dossier whose case id can still be read is named by it, in a
+# stream and as a file, so that a script matches every result to its
+# dossier; an id that is itself bad is not repeated
+python3 - "$EXAMPLE" "$T/badfmt.jsonl" "$T/badfmt.json" "$T/badid.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"], d["format"] = "BADFMT-2024-001", "shenli.case/2"
+open(sys.argv[2], "w").write(json.dumps(d, ensure_ascii=False) + "\n")
+json.dump(d, open(sys.argv[3], "w"), ensure_ascii=False)
+d["case_id"] = "bad id/1"
+json.dump(d, open(sys.argv[4], "w"), ensure_ascii=False)
+PY
+expect_rc 5 as boss case import --jsonl "$T/badfmt.jsonl" --json
+check "a malformed line with a readable case id is named by it" pyjson \
+	'len(d)==1 and d[0]["malformed"] and d[0]["case_id"]=="BADFMT-2024-001"' "$OUT"
+expect_rc 5 as boss case import "$T/badfmt.json" "$T/badid.json" --json
+check "... a malformed file too, and a bad case id is not repeated (null)" pyjson \
+	'[x["case_id"] for x in d]==["BADFMT-2024-001", None] and all(x["malformed"] for x in d)' "$OUT"
 # a dossier refused for an agency nobody registered is in no zone, where no
 # zone's leader sees it: its id is not taken for good
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["case_id"]="XYZ-2024-001"; d["agency"]="XYZ"; print(json.dumps(d, ensure_ascii=False))' "$EXAMPLE" >"$T/xyz.json"

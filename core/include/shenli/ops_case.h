@@ -41,15 +41,16 @@ sl_rc sl_import_begin(sl_store *s, sl_importer **out);
 typedef struct {
 	long line; /* of a --jsonl stream; 0 for a file */
 	sl_rc rc;
-	const char *case_id; /* NULL if malformed */
+	/* malformed: the dossier's if it can still be read, else NULL */
+	const char *case_id;
 	sl_intake_decision decision;
 	const char *const *reasons; /* in Chinese, with the code in English */
 	size_t n_reasons;
 	const char *error;   /* rc != SL_OK, in the user's language */
 	const char *error_c; /* the same untranslated, for --json */
 } sl_import_res;
-/* {"case_id", "decision", "reasons"}; a malformed dossier: case_id null,
- * decision "refused", reasons [its error], "malformed": true, "error",
+/* {"case_id", "decision", "reasons"}; a malformed dossier: case_id as read or
+ * null, decision "refused", reasons [its error], "malformed": true, "error",
  * and "line" in a stream */
 json_t *sl_import_json(const sl_import_res *r);
 
