@@ -194,15 +194,25 @@ static void outline_annex(sl_doc *d, const sl_casedoc *src, const json_t *ret)
 	}
 }
 
-/* How many items the agency must answer: those the panel withdrew (at
- * this return or, carried, at a later one) are no longer asked for. */
-static void put_count(sl_doc *d, const json_t *ret, const char *kzh)
+/* How many items the agency must answer: those the panel withdrew while
+ * this return was the one open are no longer asked for. An item carried
+ * on to a later return was still asked for when the agency resubmitted
+ * (only open items are carried), so a withdrawal there, which settles
+ * this copy too, does not rewrite what this letter asked. */
+static void put_count(sl_doc *d, const sl_casedoc *src, const json_t *ret,
+                      const char *kzh)
 {
 	size_t k, open = 0, withdrawn = 0;
 	json_t *it;
+	int r = (int)json_integer_value(json_object_get(ret, "return_no"));
 	json_array_foreach(json_object_get(ret, "items"), k, it)
 	{
-		if (json_is_object(json_object_get(it, "withdrawn")))
+		int later_r = 0;
+		const json_t *on = carried_on(
+		    json_object_get(src->view, "returns"), r,
+		    (int)json_integer_value(json_object_get(it, "no")),
+		    str(it, "carried_from"), &later_r);
+		if (json_is_object(json_object_get(it, "withdrawn")) && !on)
 			withdrawn++;
 		else
 			open++;
@@ -310,7 +320,7 @@ sl_rc sl_outline_document(sl_store *s, const char *case_id, int return_no,
 	    kzh,
 	    (long long)json_integer_value(json_object_get(ret, "return_no")));
 	sl_doc_h1(d, "补查事项");
-	put_count(d, ret, kzh);
+	put_count(d, &src, ret, kzh);
 	sl_doc_h1(d, "补查时限");
 	sl_doc_para(d);
 	if (!sl_return_deadline(src.tpl, kind, str(ret, "returned_on"),

@@ -327,6 +327,12 @@ check "letter of the last return: no further return promised" bash -c \
 	"! grep -q '再次退回时续列' '$T/letter2.md' && grep -q '最后一次退回' '$T/letter2.md'"
 check "letter 2 counts the 2 items still asked for, and the 1 withdrawn" \
 	grep -q "共2项（另有1项已由审理组撤回" "$T/letter2.md"
+# a letter sent keeps what it asked: return 1's items were all still asked
+# for when the agency resubmitted; the withdrawal at return 2 settles its
+# copy there (its state says so) but does not unask return 1's letter
+expect_rc 0 as m1 review outline "$C2" --return 1 --format md
+check "letter 1, printed again after a withdrawal at return 2, still asks for its 3 items" bash -c \
+	"grep -q '逐项补充审查调查，共3项。' '$OUT' && ! grep -q '由审理组撤回，无需' '$OUT'"
 check "letter 2: the withdrawn item keeps its carry note" bash -c \
 	"grep '^| 1 ' '$T/letter2.md' | grep -q '（续列第1次退回第1项' && grep '^| 1 ' '$T/letter2.md' | grep -q 审理组已撤回"
 check "letter 2 (md): the subject's item names 被审查调查人" bash -c \
