@@ -162,6 +162,12 @@ static sl_rc extra_refs(sl_store *s, int64_t ref, const sl_rules *rules,
 	if (!v)
 		return sl_error(SL_ESYS, _("out of memory"));
 	it->refs = v;
+	/* an id of the case may hold a comma itself (shenli.case/1 does not
+	 * forbid one): the whole list naming a fact or evidence is that one */
+	if (strchr(q, ',') && strlen(q) < 72 && ref_ok(s, ref, rules, q)) {
+		v[it->n_refs++] = sl_pool_strdup(p, q);
+		return SL_OK;
+	}
 	while (*q) {
 		const char *e = strchr(q, ',');
 		size_t n = e ? (size_t)(e - q) : strlen(q);
@@ -184,6 +190,16 @@ static sl_rc extra_refs(sl_store *s, int64_t ref, const sl_rules *rules,
 			      "'doc:KIND'"),
 			    k + 1, safe);
 		}
+		for (size_t i = 0; i < it->n_refs; i++)
+			if (!strcmp(v[i],
+			            id)) { /* the letter would list it twice */
+				char safe[80];
+				sl_text_sanitize(id, safe, sizeof safe);
+				return sl_error(
+				    SL_EINPUT,
+				    _("outline item %zu: '%s' is named twice"),
+				    k + 1, safe);
+			}
 		v[it->n_refs++] = sl_pool_strdup(p, id);
 		q += n + (e ? 1 : 0);
 	}

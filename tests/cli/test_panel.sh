@@ -57,9 +57,25 @@ expect_rc 5 as lead review return "$C" --kind supplement --dry-run --from-findin
 check "a bad item is named by its number in the outline (3), as the dry run numbers it" \
 	grep -q "outline item 3: 'F999'" "$ERR"
 expect_rc 5 as lead review return "$C" --kind supplement --dry-run --no-findings --item "x" --ref doc:nonsense
+expect_rc 5 as lead review return "$C" --kind supplement --dry-run --no-findings --item "x" --ref "$REF,doc:identity,$REF"
+check "a ref named twice for one item is refused (the letter would list it twice)" \
+	grep -q "outline item 1: '$REF' is named twice" "$ERR"
 expect_rc 5 as lead review return "$C" --kind supplement --dry-run --no-findings
 check "an empty outline is refused, saying how to fill it" grep -q -- "--item" "$ERR"
 check "none of that wrote anything" test "$(as lead audit head)" = "$H0"
+# an id with a comma in it (shenli.case/1 allows one) is named whole
+python3 - "$T/c.json" "$T/comma.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = d["case_id"] + "-C"
+d["facts"][0]["id"] = "F,1"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+CC=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/comma.json")
+as lead case import "$T/comma.json" >/dev/null
+expect_rc 0 as lead case assign "$CC" m2 m3
+expect_rc 0 as lead review return "$CC" --kind supplement --dry-run --no-findings --item "核实" --ref "F,1" --json
+check "a fact id holding a comma is one ref" pyjson "d['items'][0]['refs'] == ['F,1']" "$OUT"
 
 # ---- the first return: the finding, and an item nobody will answer ---------
 expect_rc 0 as lead review return "$C" --kind supplement --from-finding "$CODE@$REF" \
