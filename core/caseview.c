@@ -709,8 +709,11 @@ sl_rc sl_case_show(sl_store *s, const char *case_id, sl_caseview **out)
 		return rc;
 	}
 	sh->v = *cv;
-	if ((rc =
-	         sl_opinions_readable(s, ref, case_id, &sh->v.opinions_open))) {
+	int on_team = 0;
+	for (size_t i = 0; i < sh->v.n_team; i++)
+		on_team |= !strcmp(sh->v.team[i].id, sl_store_actor(s)->id);
+	if ((rc = sl_opinions_readable(s, ref, case_id, on_team,
+	                               &sh->v.opinions_open))) {
 		sl_caseview_free(&sh->v);
 		return rc;
 	}

@@ -30,11 +30,11 @@ static const char *media_type(const char *format)
  * view anchors another's). */
 static sl_rc report_readable(sl_store *s, const char *case_id)
 {
-	int64_t ref;
-	sl_state state;
-	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
-	if (rc || state == SL_ST_DELIBERATED || state == SL_ST_SIGNED_OFF)
+	sl_case_rec c;
+	sl_rc rc = sl_case_open(s, SL_ACT_CASE_READ, case_id, &c);
+	if (rc || c.state == SL_ST_DELIBERATED || c.state == SL_ST_SIGNED_OFF)
 		return rc;
+	int64_t ref = c.ref;
 	const sl_actor *me = sl_store_actor(s);
 	struct sl_pool *p = sl_pool_new();
 	sl_opinion *v;
@@ -56,11 +56,11 @@ static sl_rc report_readable(sl_store *s, const char *case_id)
 			others |= !own;
 		}
 	sl_pool_free(p);
-	sl_verdict verdict = sl_policy_team_opinions(me, mine);
+	sl_verdict verdict = sl_policy_team_opinions(me, c.assigned, mine);
 	if (!others || verdict == SL_ALLOW)
 		return SL_OK;
-	sl_case_ref c = {.case_id = case_id};
-	return sl_guard_refuse(s, verdict, me, SL_ACT_CASE_READ, &c);
+	sl_case_ref r = {.case_id = case_id};
+	return sl_guard_refuse(s, verdict, me, SL_ACT_CASE_READ, &r);
 }
 
 sl_rc sl_review_document(sl_store *s, const sl_document_req *rq,

@@ -863,7 +863,7 @@ static int own_recorded(const sl_actor *me, const sl_opinion *v, size_t n)
 }
 
 sl_rc sl_opinions_readable(sl_store *s, int64_t ref, const char *case_id,
-                           int *open)
+                           int on_team, int *open)
 {
 	*open = 0;
 	sl_opinions_res r = {NULL, 0, sl_pool_new()};
@@ -872,8 +872,9 @@ sl_rc sl_opinions_readable(sl_store *s, int64_t ref, const char *case_id,
 	           : sl_error(SL_ESYS, _("out of memory"));
 	const sl_actor *me = sl_store_actor(s);
 	if (!rc)
-		*open = sl_policy_team_opinions(
-		            me, own_recorded(me, r.v, r.n)) == SL_ALLOW;
+		*open = sl_policy_team_opinions(me, on_team,
+		                                own_recorded(me, r.v, r.n)) ==
+		        SL_ALLOW;
 	sl_opinions_res_free(&r);
 	return rc;
 }
@@ -881,25 +882,24 @@ sl_rc sl_opinions_readable(sl_store *s, int64_t ref, const char *case_id,
 sl_rc sl_review_opinions(sl_store *s, const char *case_id, sl_opinions_res *out)
 {
 	memset(out, 0, sizeof *out);
-	int64_t ref;
-	sl_state state;
-	sl_rc rc = sl_case_require(s, SL_ACT_CASE_READ, case_id, &ref, &state);
+	sl_case_rec c;
+	sl_rc rc = sl_case_open(s, SL_ACT_CASE_READ, case_id, &c);
 	if (rc)
 		return rc;
 	if (!(out->mem_ = sl_pool_new()))
 		return sl_error(SL_ESYS, _("out of memory"));
-	if ((rc = sl_opinions_load(s, ref, case_id, 0, out->mem_, &out->v,
+	if ((rc = sl_opinions_load(s, c.ref, case_id, 0, out->mem_, &out->v,
 	                           &out->n))) {
 		sl_opinions_res_free(out);
 		return rc;
 	}
 	const sl_actor *me = sl_store_actor(s);
-	sl_verdict v =
-	    sl_policy_team_opinions(me, own_recorded(me, out->v, out->n));
+	sl_verdict v = sl_policy_team_opinions(
+	    me, c.assigned, own_recorded(me, out->v, out->n));
 	if (v) {
 		sl_opinions_res_free(out);
-		sl_case_ref c = {.case_id = case_id};
-		return sl_guard_refuse(s, v, me, SL_ACT_CASE_READ, &c);
+		sl_case_ref r = {.case_id = case_id};
+		return sl_guard_refuse(s, v, me, SL_ACT_CASE_READ, &r);
 	}
 	return SL_OK;
 }

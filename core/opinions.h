@@ -72,10 +72,11 @@ sl_rc sl_opinions_load(sl_store *s, int64_t ref, const char *case_id,
 /* The same as a JSON list (sl_opinion_json each), for the case view. */
 sl_rc sl_opinions_of(sl_store *s, int64_t ref, const char *case_id, int history,
                      json_t **out);
-/* Whether the acting user may read the team's opinions of case ref now
- * (sl_policy_team_opinions: a reviewer only once their own is recorded),
- * in *open; nothing is audited, for a page that asks before it reads. */
+/* Whether the acting user (on_team: on its team) may read the team's
+ * opinions of case ref now (sl_policy_team_opinions: a reviewer only on
+ * the team, once their own is recorded), in *open; nothing is audited,
+ * for a page that asks before it reads. */
 sl_rc sl_opinions_readable(sl_store *s, int64_t ref, const char *case_id,
-                           int *open);
+                           int on_team, int *open);
 
 #endif

@@ -187,10 +187,15 @@ sl_verdict sl_policy_candidate(const sl_actor *cand, const sl_case_ref *c)
 	return SL_ALLOW;
 }
 
-sl_verdict sl_policy_team_opinions(const sl_actor *who, int own_recorded)
+sl_verdict sl_policy_team_opinions(const sl_actor *who, int on_team,
+                                   int own_recorded)
 {
 	if (sl_policy_role(who, SL_ACT_CASE_READ))
 		return SL_DENY_ROLE;
+	/* a reviewer of the zone off the team has no opinion to record
+	 * first: told so, not to record one (refused as not on the team) */
+	if ((who->role & REVIEWERS) && !on_team)
+		return SL_DENY_NOT_TEAM;
 	if ((who->role & REVIEWERS) && !own_recorded)
 		return SL_DENY_OWN_FIRST;
 	return SL_ALLOW;

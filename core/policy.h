@@ -91,10 +91,12 @@ sl_verdict sl_policy_case(const sl_actor *who, sl_action a,
  * specialists review; never from the transferring agency; a member only
  * in their own zone (a specialist is the cross-zone help). */
 sl_verdict sl_policy_candidate(const sl_actor *cand, const sl_case_ref *c);
-/* May who read the opinions of c's team, having (own_recorded) or not yet
- * recorded their own? Reviewers see the others' only after their own, so
- * that nobody's view anchors another's; leaders and auditors always. */
-sl_verdict sl_policy_team_opinions(const sl_actor *who, int own_recorded);
+/* May who read the opinions of c's team, being on it (on_team) or not,
+ * having (own_recorded) or not yet recorded their own? Reviewers see the
+ * others' only after their own, so that nobody's view anchors another's,
+ * and only on a team they are on; leaders and auditors always. */
+sl_verdict sl_policy_team_opinions(const sl_actor *who, int on_team,
+                                   int own_recorded);
 
 /* Which cases who may read, as a listing applies it: the cases of zone
  * (if set), not of agency not_agency (if set), with assignee on the team

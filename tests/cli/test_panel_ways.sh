@@ -80,6 +80,14 @@ expect_rc 0 as m2 review opinion "$C" "${OP[@]}" --reason "事实清楚。"
 # the report shows m2's opinion: not to m3 before m3 has given their own
 expect_rc 4 as m3 report "$C"
 check "the report waits for the reader's own opinion" grep -q "review opinion" "$ERR"
+# m1, of the zone but not on the team, is told that, not to record an
+# opinion first (which they may not)
+expect_rc 4 as m1 report "$C"
+check "the report to a zone member off the team: not on the team" bash -c \
+	"grep -q 'not on the team' '$ERR' && ! grep -q 'review opinion' '$ERR'"
+expect_rc 4 as m1 review opinions "$C"
+check "review opinions to a zone member off the team: not on the team" bash -c \
+	"grep -q 'not on the team' '$ERR' && ! grep -q 'review opinion' '$ERR'"
 expect_rc 0 as lead report "$C"
 expect_rc 4 as lead review opinion "$C" --panel "${OP[@]}" --reason "经集体审议，同意。"
 check "nor on one opinion of a team of two" grep -q "1 of the team" "$ERR"

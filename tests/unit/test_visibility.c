@@ -442,11 +442,15 @@ static void test_team_opinions(void **st)
 	(void)st;
 	sl_actor m1 = actor_of("m1"), lz1 = actor_of("lz1"),
 	         aud = actor_of("aud"), root = actor_of("root");
-	assert_int_equal(sl_policy_team_opinions(&m1, 0), SL_DENY_OWN_FIRST);
-	assert_int_equal(sl_policy_team_opinions(&m1, 1), SL_ALLOW);
-	assert_int_equal(sl_policy_team_opinions(&lz1, 0), SL_ALLOW);
-	assert_int_equal(sl_policy_team_opinions(&aud, 0), SL_ALLOW);
-	assert_int_equal(sl_policy_team_opinions(&root, 1), SL_DENY_ROLE);
+	assert_int_equal(sl_policy_team_opinions(&m1, 1, 0), SL_DENY_OWN_FIRST);
+	assert_int_equal(sl_policy_team_opinions(&m1, 1, 1), SL_ALLOW);
+	/* a reviewer of the zone off the team: not on it, whatever they
+	 * recorded before they were left off */
+	assert_int_equal(sl_policy_team_opinions(&m1, 0, 0), SL_DENY_NOT_TEAM);
+	assert_int_equal(sl_policy_team_opinions(&m1, 0, 1), SL_DENY_NOT_TEAM);
+	assert_int_equal(sl_policy_team_opinions(&lz1, 0, 0), SL_ALLOW);
+	assert_int_equal(sl_policy_team_opinions(&aud, 0, 0), SL_ALLOW);
+	assert_int_equal(sl_policy_team_opinions(&root, 1, 1), SL_DENY_ROLE);
 }
 
 int main(void)
