@@ -53,6 +53,10 @@ enum MHD_Result sl_web_refused(struct MHD_Connection *c, const sl_websess *s);
 /* The i-th value of name in an x-www-form-urlencoded body, decoded
  * (malloc'ed; NULL if there is none, it is malformed, or out of memory). */
 char *sl_web_form(const sl_webreq *r, const char *name, size_t i, size_t *n);
+/* Whether the body has an i-th field of name at all, whatever its value:
+ * what tells a value sl_web_form could not decode (not UTF-8, a broken
+ * escape) from one not sent, so that a page can name the field. */
+int sl_web_form_sent(const sl_webreq *r, const char *name, size_t i);
 /* A service's message (a run's stderr) as the pages say it: the
  * program's name ("shenli: ") off each line, the trailing newlines off,
  * and the command line's words (its options, "review run") put as the

@@ -322,6 +322,21 @@ char *sl_web_form(const request *r, const char *name, size_t i, size_t *n)
 	return NULL;
 }
 
+int sl_web_form_sent(const request *r, const char *name, size_t i)
+{
+	size_t nl = strlen(name);
+	const char *p = r->body, *end = r->body + r->len;
+	while (p && p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *f_end = amp ? amp : end;
+		if ((size_t)(f_end - p) > nl && !strncmp(p, name, nl) &&
+		    p[nl] == '=' && i-- == 0)
+			return 1;
+		p = amp ? amp + 1 : NULL;
+	}
+	return 0;
+}
+
 int sl_web_csrf_ok(const sl_websess *s, const request *r)
 {
 	size_t n = 0;
@@ -690,6 +705,7 @@ static enum MHD_Result case_page(struct MHD_Connection *c, sl_websess *s,
  * stay the command's (the core's catalog is not the web's to change). */
 static const char *const CLI_WORDS[][2] = {
     {"请先运行“review run”", "请先在案件页面点击“运行审查”"},
+    {"--form 须为形态序号 1-4，", "请在“四种形态”中选择一项，"},
     {"（无人能够答复的事项可以撤回：review withdraw）",
      "（无人能够答复的事项，可在案件页面的“撤回补查事项”中写明理由后撤回）"},
     {"退回（review return --from-finding）", "“退回补查”"},
@@ -742,10 +758,15 @@ char *sl_web_said(const char *msg)
 	size_t end = strlen(msg);
 	while (end && (msg[end - 1] == '\n' || msg[end - 1] == ' '))
 		end--;
+	/* a usage's synopsis goes on over indented lines ("   [--panel
+	 * ...]"): dropped with the line they continue */
+	int in_usage = 0;
 	for (size_t i = 0; i < end;) {
 		if (i == 0 || msg[i - 1] == '\n') {
 			i += prog_name(msg + i);
-			if (usage_line(msg + i)) {
+			in_usage =
+			    usage_line(msg + i) || (in_usage && msg[i] == ' ');
+			if (in_usage) {
 				const char *nl = memchr(msg + i, '\n', end - i);
 				i = nl ? (size_t)(nl - msg) + 1 : end;
 				continue;

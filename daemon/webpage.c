@@ -606,6 +606,51 @@ static void subject(sl_html *h, const json_t *d)
 	put(h, "</td></tr></table>\n");
 }
 
+/* The codes of list k of the proposal, each by the name case show gave it
+ * (labels group g), "、"-joined; none if the list is empty. */
+static void named_list(sl_html *h, const json_t *lab, const json_t *p,
+                       const char *k, const char *g, const char *none)
+{
+	size_t i;
+	const json_t *c;
+	const json_t *list = json_object_get(p, k);
+	json_array_foreach(list, i, c)
+	{
+		if (i)
+			put(h, "、");
+		code_as(h,
+		        sl_jstr(json_object_get(lab, g), json_string_value(c)),
+		        json_string_value(c));
+	}
+	if (!json_array_size(list))
+		put(h, none);
+}
+
+/* 移送单位意见: what the agency proposed, which the findings and every
+ * opinion weigh (as case show prints it). */
+void sl_html_proposal(sl_html *h, const json_t *show)
+{
+	const json_t *lab = json_object_get(show, "labels");
+	const json_t *p =
+	    json_object_get(json_object_get(show, "dossier"), "proposal");
+	put(h, "<h2>移送单位意见</h2><table id=\"proposal\">"
+	       "<tr><th>违纪类别</th><td>");
+	named_list(h, lab, p, "disciplines", "disciplines", "—");
+	put(h, "</td></tr><tr><th>违反中央八项规定精神</th><td>");
+	put(h, json_is_true(json_object_get(p, "eight_point_rules")) ? "是"
+	                                                             : "否");
+	put(h, "</td></tr><tr><th>党纪处分</th><td>");
+	text(h, sl_jstr(p, "party_sanction") ? sl_jstr(p, "party_sanction")
+	                                     : "无");
+	put(h, "</td></tr><tr><th>政务处分</th><td>");
+	text(h, sl_jstr(p, "gov_sanction") ? sl_jstr(p, "gov_sanction") : "无");
+	put(h, "</td></tr><tr><th>四种形态</th><td>");
+	text(h, sl_jstr(lab, "form") ? sl_jstr(lab, "form") : "—");
+	put(h, "</td></tr><tr><th>情节</th><td>");
+	named_list(h, lab, p, "circumstances", "circumstances", "无");
+	put(h, "</td></tr></table>\n");
+}
+
 static const json_t *evidence_of(const json_t *d, const char *id)
 {
 	size_t i;
@@ -633,7 +678,7 @@ static void evidence_row(sl_html *h, const json_t *lab, const json_t *e,
 	text(h, id);
 	put(h, "</td>");
 	if (!e) {
-		put(h, "<td colspan=\"4\" class=\"flag\">卷宗中无此证据</td>"
+		put(h, "<td colspan=\"5\" class=\"flag\">卷宗中无此证据</td>"
 		       "</tr>\n");
 		return;
 	}
@@ -645,13 +690,22 @@ static void evidence_row(sl_html *h, const json_t *lab, const json_t *e,
 	jtext(h, e, "obtained_on");
 	put(h, "</td><td>");
 	jtext(h, e, "source");
+	put(h, "</td><td>");
+	size_t i;
+	const json_t *t;
+	json_array_foreach(json_object_get(e, "tags"), i, t)
+	{
+		if (i)
+			put(h, "、");
+		text(h, sl_dossier_tag_zh(json_string_value(t)));
+	}
 	put(h, "</td></tr>\n");
 }
 
 static void evidence_head(sl_html *h)
 {
 	put(h, "<table><tr><th>证据</th><th>种类</th><th>名称</th>"
-	       "<th>取得日期</th><th>来源</th></tr>\n");
+	       "<th>取得日期</th><th>来源</th><th>标签</th></tr>\n");
 }
 
 static void fact(sl_html *h, const json_t *lab, const json_t *d,
@@ -671,7 +725,13 @@ static void fact(sl_html *h, const json_t *lab, const json_t *d,
 	if (json_is_number(amt)) { /* rounded as every document rounds it */
 		char y[64];
 		sl_zh_yuan(json_number_value(amt), SL_YUAN_DOC, y, sizeof y);
-		fmt(h, "；金额：%s", y);
+		fmt(h, "；金额：%s%s", y,
+		    json_is_true(json_object_get(f, "in_kind")) ? "（财物折价）"
+		                                                : "");
+	}
+	if (sl_jstr(f, "use")) { /* what the money is said to have paid for */
+		put(h, "；所称资金用途：");
+		jtext(h, f, "use");
 	}
 	put(h, "</p>");
 	evidence_head(h);
@@ -784,6 +844,51 @@ static void documents(sl_html *h, const json_t *d, findings_t *fs)
 	free(v);
 }
 
+#define EXTRA_MAX 64 /* fields shown; the rest counted */
+
+typedef struct {
+	sl_html *h;
+	size_t n;
+} extra_t;
+
+static void extra_row(void *ud, const char *path, const char *key,
+                      const json_t *val)
+{
+	extra_t *x = ud;
+	if (x->n++ >= EXTRA_MAX)
+		return;
+	/* a key, like a value, may be long: both cut on a character, marked
+	 * "...", as case show cuts them */
+	char *j = sl_json_dumps_short(val, JSON_COMPACT | JSON_ENCODE_ANY);
+	char cut[240], k[120];
+	sl_text_sanitize(j ? j : "?", cut, sizeof cut);
+	sl_text_sanitize(key, k, sizeof k);
+	free(j);
+	put(x->h, "<tr><td>");
+	text(x->h, path);
+	put(x->h, *path ? "." : "");
+	text(x->h, k);
+	put(x->h, "</td><td>");
+	text(x->h, cut);
+	put(x->h, "</td></tr>\n");
+}
+
+/* Fields the format does not define: kept as transferred and shown
+ * (spec/case-format.md), as case show shows them. */
+static void extra_fields(sl_html *h, const json_t *d)
+{
+	size_t all = sl_dossier_extra(d, NULL, NULL);
+	if (!all)
+		return;
+	put(h, "<h2>其他字段（移送时附带，原样保存）</h2><table id=\"extra\">"
+	       "<tr><th>字段</th><th>内容</th></tr>\n");
+	extra_t x = {h, 0};
+	sl_dossier_extra(d, extra_row, &x);
+	put(h, "</table>");
+	if (all > EXTRA_MAX)
+		fmt(h, "<p>……另有 %zu 个字段。</p>", all - EXTRA_MAX);
+}
+
 static void outline_item(sl_html *h, const json_t *it)
 {
 	const json_t *a = json_object_get(it, "answer");
@@ -883,6 +988,8 @@ static void overview(sl_html *h, const json_t *v, const json_t *agencies,
 	jtext(h, v, "case_id");
 	put(h, "</td></tr><tr><th>移送单位</th><td id=\"agency\">");
 	text(h, org_name(agencies, sl_jstr(v, "agency")));
+	put(h, "</td></tr><tr><th>移送日期</th><td>");
+	jtext(h, json_object_get(v, "dossier"), "transferred_on");
 	put(h, "</td></tr><tr><th>片区</th><td id=\"zone\">");
 	text(h, sl_jstr(v, "zone") ? org_name(zones, sl_jstr(v, "zone")) : "—");
 	put(h, "</td></tr><tr><th>状态</th><td>");
@@ -962,8 +1069,10 @@ void sl_page_case(sl_html *h, const sl_websess *s, const json_t *show,
 	if (team_users)
 		sl_page_team_form(h, s, show, team_users, agencies, zones);
 	subject(h, d);
+	sl_html_proposal(h, show);
 	facts(h, json_object_get(show, "labels"), d, &fs);
 	documents(h, d, &fs);
+	extra_fields(h, d);
 	returns(h, outlines);
 	put(h, "<h2>其他审查发现</h2>");
 	int other = 0;

@@ -76,6 +76,10 @@ void sl_html_ref(sl_html *h, const char *ref);
  * pages say it: in Chinese, without the English tag the core adds for
  * scripts (" (unknown agency)"). */
 void sl_html_reason(sl_html *h, const char *reason);
+/* 移送单位意见: the agency's proposal in the dossier of show (`case show
+ * --json`), its codes by the names show's labels give them; for the case
+ * page, and the opinion page, where an opinion weighs it. */
+void sl_html_proposal(sl_html *h, const json_t *show);
 /* The name of an agency's or a zone's code in a listing (`agency list
  * --json`, `zone list --json`; NULL: none); the code where it has none. */
 const char *sl_org_name(const json_t *list, const char *code);

@@ -409,6 +409,9 @@ static enum MHD_Result opinion_page(struct MHD_Connection *c, sl_websess *s,
 		sl_html_put(&h, "</p><p>未作任何更改；下方保留了您填写的"
 		                "内容。</p>");
 	}
+	/* what the agency proposed: an opinion agrees with it or departs
+	 * from it, and the case's findings speak of it */
+	sl_html_proposal(&h, show);
 	if (may_record(&h, s, show))
 		opinion_form(&h, s, id, show, vocab,
 		             pre ? pre : own_opinion(s, ops));
@@ -434,12 +437,48 @@ enum MHD_Result sl_web_opinion_page(struct MHD_Connection *c, sl_websess *s,
 
 /* ---- the post ------------------------------------------------------------ */
 
-/* Every value a form may post, each malloc'ed; the argv built from them. */
+/* The form's fields as the form labels them, and the same fields as the
+ * service names them in its refusals (the opinion file's keys and the
+ * command's options: "审理意见：party-sanction：…"): a page says what
+ * the form shows, never a code or an option. */
+static const char *const LABELS[][2] = {
+    {"discipline", "违反纪律"},
+    {"disciplines", "违反纪律"},
+    {"eight_point", "违反中央八项规定精神"},
+    {"eight_point_rules", "违反中央八项规定精神"},
+    {"form", "四种形态"},
+    {"party_sanction", "党纪处分"},
+    {"party-sanction", "党纪处分"},
+    {"gov_sanction", "政务处分"},
+    {"gov-sanction", "政务处分"},
+    {"circumstance", "情节"},
+    {"circumstances", "情节"},
+    {"reason", "理由"},
+    {"reasoning", "理由"},
+    {"dissent_member", "不同意见"},
+    {"dissent_text", "不同意见"},
+    {"dissent", "不同意见"},
+    {"property", "涉案财物处置意见"},
+    {"panel", "集体审议"},
+};
+
+/* The label of the field named by the n bytes at name; NULL if none. */
+static const char *label_of(const char *name, size_t n)
+{
+	for (size_t k = 0; k < sizeof LABELS / sizeof *LABELS; k++)
+		if (strlen(LABELS[k][0]) == n && !memcmp(LABELS[k][0], name, n))
+			return LABELS[k][1];
+	return NULL;
+}
+
+/* Every value a form may post, each malloc'ed; the argv built from them;
+ * the label of a field sent that is not text (NULL: none). */
 typedef struct {
 	char *v[DISC_MAX + CIRC_MAX + 2 * DISSENT_MAX + 8];
 	size_t n;
 	const char *av[2 * (DISC_MAX + CIRC_MAX + DISSENT_MAX) + 24];
 	size_t ac;
+	const char *not_text;
 } posted;
 
 static void posted_free(posted *p)
@@ -449,15 +488,24 @@ static void posted_free(posted *p)
 }
 
 /* The i-th value of name, kept in p; NULL if none, "" if empty; *bad if
- * it holds a NUL or there are too many. */
+ * it is not text (not UTF-8, a NUL: p->not_text names the field) or
+ * there are too many. */
 static const char *value(posted *p, const sl_webreq *r, const char *name,
                          size_t i, int *bad)
 {
 	size_t n = 0;
 	char *v = sl_web_form(r, name, i, &n);
-	if (!v)
+	if (!v || strlen(v) != n) {
+		/* sent, but nothing the form could have sent: say which */
+		if (v || sl_web_form_sent(r, name, i)) {
+			*bad = 1;
+			if (!p->not_text)
+				p->not_text = label_of(name, strlen(name));
+		}
+		free(v);
 		return NULL;
-	if (strlen(v) != n || p->n == sizeof p->v / sizeof *p->v) {
+	}
+	if (p->n == sizeof p->v / sizeof *p->v) {
 		free(v);
 		*bad = 1;
 		return NULL;
@@ -482,6 +530,10 @@ enum {
 	OP_NO_DISC,
 	OP_NO_FORM,
 	OP_NO_REASON,
+	/* a field sent that is not text (posted.not_text names it) */
+	OP_NOT_TEXT,
+	/* a form of handling the form does not offer (it offers 1-4) */
+	OP_BAD_FORM,
 	/* a text over the service's bound (SL_WEB_*_BYTES) */
 	OP_LONG_REASON,
 	OP_LONG_DISSENT,
@@ -497,7 +549,8 @@ static int blank(const char *v)
  * malformed, else the field left empty. */
 static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 {
-	int bad = 0, n_disc = 0, form = 0, reason = 0, too_long = OP_OK;
+	int bad = 0, n_disc = 0, form = 0, bad_form = 0, reason = 0,
+	    too_long = OP_OK;
 	const char *v;
 	p->av[p->ac++] = "review";
 	p->av[p->ac++] = "opinion";
@@ -513,6 +566,9 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 	if ((v = value(p, r, "eight_point", 0, &bad)) && *v)
 		arg(p, "--eight-point", NULL);
 	if ((v = value(p, r, "form", 0, &bad)) && *v) {
+		/* checked here: the command would refuse any other word
+		 * with its usage, in its options' words */
+		bad_form = !(v[0] >= '1' && v[0] <= '4' && !v[1]);
 		arg(p, "--form", v);
 		form = 1;
 	}
@@ -535,12 +591,14 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 	for (size_t i = 0; panel && i < DISSENT_MAX && !bad; i++) {
 		const char *m = value(p, r, "dissent_member", i, &bad);
 		const char *t = value(p, r, "dissent_text", i, &bad);
-		if (!m || !t || (!*m && !*t))
+		if (!m || !t || (!*m && blank(t)))
 			continue;
 		char *d = NULL;
 		if (*m && *t && strlen(t) > SL_WEB_TEXT_BYTES && !too_long)
 			too_long = OP_LONG_DISSENT;
-		if (!*m || !*t || asprintf(&d, "%s: %s", m, t) < 0 ||
+		/* a member is one the select offers: an id, never "a: b" */
+		if (!sl_web_id_ok(m) || blank(t) ||
+		    asprintf(&d, "%s: %s", m, t) < 0 ||
 		    p->n == sizeof p->v / sizeof *p->v) {
 			free(d);
 			return OP_BAD; /* half a dissent: say so, record
@@ -548,18 +606,20 @@ static int opinion_argv(posted *p, const sl_webreq *r, const char *id)
 		}
 		arg(p, "--dissent", p->v[p->n++] = d);
 	}
-	if (panel && (v = value(p, r, "property", 0, &bad)) && *v) {
+	if (panel && (v = value(p, r, "property", 0, &bad)) && !blank(v)) {
 		arg(p, "--property", v);
 		if (strlen(v) > SL_WEB_TEXT_BYTES && !too_long)
 			too_long = OP_LONG_PROPERTY;
 	}
 	p->av[p->ac++] = "--json";
 	p->av[p->ac] = NULL;
-	return bad       ? OP_BAD
-	       : !n_disc ? OP_NO_DISC
-	       : !form   ? OP_NO_FORM
-	       : !reason ? OP_NO_REASON
-	                 : too_long;
+	return bad && p->not_text ? OP_NOT_TEXT
+	       : bad              ? OP_BAD
+	       : bad_form         ? OP_BAD_FORM
+	       : !n_disc          ? OP_NO_DISC
+	       : !form            ? OP_NO_FORM
+	       : !reason          ? OP_NO_REASON
+	                          : too_long;
 }
 
 /* Every value of name in r, as strings appended to a (those not text,
@@ -631,9 +691,19 @@ static json_t *posted_opinion(const sl_webreq *r)
 	return o;
 }
 
-/* What the page says of a form it did not send (OP_*). */
-static const char *left_out(int why, char *buf, size_t cap)
+/* What the page says of a form it did not send (OP_*; label: the field
+ * not text, for OP_NOT_TEXT). */
+static const char *left_out(int why, const char *label, char *buf, size_t cap)
 {
+	if (why == OP_NOT_TEXT) {
+		snprintf(buf, cap,
+		         "“%s”的内容不是有效的文本（须为 UTF-8 编码，且不含"
+		         "空字符）。",
+		         label);
+		return buf;
+	}
+	if (why == OP_BAD_FORM)
+		return "请在“四种形态”中选择表单列出的一项。";
 	if (why >= OP_LONG_REASON) {
 		size_t b = why == OP_LONG_REASON ? SL_WEB_REASON_BYTES
 		                                 : SL_WEB_TEXT_BYTES;
@@ -649,6 +719,44 @@ static const char *left_out(int why, char *buf, size_t cap)
 	       : why == OP_NO_REASON ? "请填写“理由”。"
 	                             : "提交的意见无效（不同意见须选定成员"
 	                               "并写明内容）。";
+}
+
+/* The service's refusal in the form's words (malloc'ed; NULL if out of
+ * memory): "审理意见：CODE：" becomes the field's label, and the list of
+ * what is allowed, in codes ("integrity 廉洁纪律, …"), the form's own
+ * choices, which the page offers again below it. */
+static char *in_form_words(const char *err)
+{
+	static const char head[] = "审理意见：", sep[] = "：",
+	                  allowed[] = "；可用的有：";
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+	if (!f)
+		return NULL;
+	for (const char *p = err; *p;) {
+		const char *code =
+		    !strncmp(p, head, strlen(head)) ? p + strlen(head) : NULL;
+		const char *end = code ? strstr(code, sep) : NULL;
+		const char *nl = code ? strchr(code, '\n') : NULL;
+		const char *label = end && (!nl || end < nl)
+		                        ? label_of(code, (size_t)(end - code))
+		                        : NULL;
+		if (label) {
+			fprintf(f, "“%s”：", label);
+			p = end + strlen(sep);
+		} else if (!strncmp(p, allowed, strlen(allowed))) {
+			fputs("，请在表单列出的选项中选择。", f);
+			p += strcspn(p, "\n");
+		} else {
+			fputc(*p++, f);
+		}
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 enum MHD_Result sl_web_opinion(struct MHD_Connection *c, sl_websess *s,
@@ -673,13 +781,17 @@ enum MHD_Result sl_web_opinion(struct MHD_Connection *c, sl_websess *s,
 		                         "未能记录意见");
 	}
 	/* not recorded: the form again, as it was filled, and why */
-	char buf[160];
+	char buf[200];
 	json_t *pre = posted_opinion(r);
-	res = pre ? opinion_page(c, s, id, pre,
-	                         why == OP_OK ? out.err
-	                                      : left_out(why, buf, sizeof buf),
+	char *said = why == OP_OK ? in_form_words(out.err) : NULL;
+	res = pre && (why != OP_OK || said)
+	          ? opinion_page(c, s, id, pre,
+	                         why == OP_OK ? said
+	                                      : left_out(why, p.not_text, buf,
+	                                                 sizeof buf),
 	                         out.rc == SL_EPERM ? 403 : 400)
 	          : sl_web_failed(c, s, SL_ESYS);
+	free(said);
 	json_decref(pre);
 	if (why == OP_OK)
 		sl_webcall_res_free(&out);

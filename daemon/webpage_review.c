@@ -535,6 +535,7 @@ typedef struct {
 	size_t n_finding;
 	char *text[ITEM_MAX], *refs[ITEM_MAX];
 	size_t n_item;
+	char why[256]; /* why it was not taken, in the form's words */
 } composed;
 
 static void composed_free(composed *p)
@@ -584,10 +585,30 @@ static int edited_read(const sl_webreq *r, composed *p)
 		char *edit = k < p->n_finding ? field_n(r, "edit", n) : NULL;
 		char *orig = edit ? field_n(r, "orig", n) : NULL;
 		char *refs = orig ? field_n(r, "refs", n) : NULL;
+		char f[32];
+		snprintf(f, sizeof f, "edit_%zu", n);
+		if (k < p->n_finding && !edit && sl_web_form_sent(r, f, 0)) {
+			/* typed, but not text: never the suggestion's own
+			 * words in its place */
+			snprintf(
+			    p->why, sizeof p->why,
+			    "审查发现%zu的补查事项文字不是有效的文本（须为 "
+			    "UTF-8 编码，且不含空字符）。",
+			    n + 1);
+			rc = -1;
+		}
 		/* a browser sends a textarea's line ends as CRLF */
 		if (edit && orig && strcmp(edit, orig) &&
 		    strspn(edit, " \r\n\t") < strlen(edit)) {
-			if (p->n_item == ITEM_MAX || !refs) {
+			if (!refs) {
+				snprintf(p->why, sizeof p->why,
+				         "审查发现%zu的涉及范围无效。", n + 1);
+				rc = -1;
+			} else if (p->n_item == ITEM_MAX) {
+				snprintf(p->why, sizeof p->why,
+				         "“组长补充的补查事项”（含修改过文字"
+				         "的建议）最多 %d 项。",
+				         ITEM_MAX);
 				rc = -1;
 			} else {
 				p->text[p->n_item] = edit;
@@ -600,6 +621,10 @@ static int edited_read(const sl_webreq *r, composed *p)
 				            sizeof *p->finding);
 			}
 		} else if (edit && orig && strcmp(edit, orig)) {
+			snprintf(p->why, sizeof p->why,
+			         "审查发现%zu的补查事项文字被清空：不采用该"
+			         "项时，请改为不勾选。",
+			         n + 1);
 			rc = -1; /* emptied: untick it instead */
 		}
 		free(key);
@@ -610,48 +635,76 @@ static int edited_read(const sl_webreq *r, composed *p)
 	return rc;
 }
 
+/* Row i (from 0) of the leader's own items, read into p: 1 if there is
+ * one, 0 past the last, -1 with p->why if it is not one the form sends. */
+static int item_read(const sl_webreq *r, composed *p, size_t i)
+{
+	size_t tn = 0, rn = 0;
+	char *t = sl_web_form(r, "item_text", i, &tn);
+	char *f = sl_web_form(r, "item_refs", i, &rn);
+	/* a value sent but not text is not a row left out */
+	int t_sent = t || sl_web_form_sent(r, "item_text", i),
+	    f_sent = f || sl_web_form_sent(r, "item_refs", i);
+	int rc = 1;
+	if (!t_sent && !f_sent) {
+		rc = 0;
+	} else if (!word_ok(t, tn) || !word_ok(f, rn)) {
+		snprintf(p->why, sizeof p->why,
+		         "“组长补充的补查事项”第 %zu 行的%s不是有效的文本"
+		         "（须为 UTF-8 编码，且不含空字符）。",
+		         i + 1, word_ok(t, tn) ? "“涉及”" : "补查事项");
+		rc = -1;
+	} else if ((tn || rn) && p->n_item == ITEM_MAX) {
+		snprintf(p->why, sizeof p->why,
+		         "“组长补充的补查事项”最多 %d 项。", ITEM_MAX);
+		rc = -1;
+	} else if (tn || rn) { /* else a row left blank */
+		p->text[p->n_item] = t;
+		p->refs[p->n_item++] = f;
+		return 1;
+	}
+	free(t);
+	free(f);
+	return rc;
+}
+
+/* What a return form posted, into p: 0, or -1 with p->why saying which
+ * field is not one the form sends, in the form's words. */
 static int composed_read(const sl_webreq *r, composed *p)
 {
 	size_t n;
 	memset(p, 0, sizeof *p);
 	p->kind = sl_web_form(r, "kind", 0, &n);
 	if (!word_ok(p->kind, n) || (!sl_same(p->kind, "supplement") &&
-	                             !sl_same(p->kind, "reinvestigate")))
+	                             !sl_same(p->kind, "reinvestigate"))) {
+		snprintf(p->why, sizeof p->why,
+		         "“退回方式”须为“退回补充审查调查”或“退回重新审查"
+		         "调查”。");
 		return -1;
+	}
 	char *v;
-	while ((v = sl_web_form(r, "finding", p->n_finding, &n))) {
+	for (size_t i = 0;; i++) {
+		v = sl_web_form(r, "finding", i, &n);
+		if (!v && !sl_web_form_sent(r, "finding", i))
+			break;
 		if (p->n_finding == PICK_MAX || !word_ok(v, n) || !n) {
 			free(v);
+			snprintf(p->why, sizeof p->why,
+			         p->n_finding == PICK_MAX
+			             ? "“审查发现的建议补查事项”选用的项目"
+			               "过多。"
+			             : "“审查发现的建议补查事项”中选用的"
+			               "一项不是本页列出的审查发现。");
 			return -1;
 		}
 		p->finding[p->n_finding++] = v;
 	}
 	if (edited_read(r, p) != 0)
 		return -1;
-	for (size_t i = 0;; i++) {
-		size_t tn = 0, rn = 0;
-		char *t = sl_web_form(r, "item_text", i, &tn);
-		char *f = sl_web_form(r, "item_refs", i, &rn);
-		if (!t && !f)
-			return 0;
-		if (!word_ok(t, tn) || !word_ok(f, rn)) {
-			free(t);
-			free(f);
-			return -1;
-		}
-		if (!tn && !rn) { /* a row left blank */
-			free(t);
-			free(f);
-			continue;
-		}
-		if (p->n_item == ITEM_MAX) {
-			free(t);
-			free(f);
-			return -1;
-		}
-		p->text[p->n_item] = t;
-		p->refs[p->n_item++] = f;
-	}
+	int rc;
+	for (size_t i = 0; (rc = item_read(r, p, i)) == 1; i++)
+		;
+	return rc;
 }
 
 /* The argv of `review return` for what was posted. */
@@ -872,10 +925,7 @@ enum MHD_Result sl_web_return(struct MHD_Connection *c, sl_websess *s,
 	         "“补查事项”过长：最多 %d 字节（约 %d 个汉字）。",
 	         SL_WEB_ITEM_BYTES, SL_WEB_CHARS(SL_WEB_ITEM_BYTES));
 	if (composed_read(r, &p) != 0)
-		res = return_page(c, s, id, r,
-		                  "提交的补查提纲无效（修改了建议补查事项的文字"
-		                  "却清空了它时，请改为不勾选该项）。",
-		                  400);
+		res = return_page(c, s, id, r, p.why, 400);
 	else if (!items_within(&p))
 		res = return_page(c, s, id, r, why, 400);
 	else
@@ -895,10 +945,23 @@ enum MHD_Result sl_web_withdraw(struct MHD_Connection *c, sl_websess *s,
 	size_t in = 0, rn = 0;
 	char *item = sl_web_form(r, "item", 0, &in);
 	char *reason = sl_web_form(r, "reason", 0, &rn);
-	if (!word_ok(item, in) || !word_ok(reason, rn) || !in ||
-	    strspn(item, "0123456789") != in) {
+	/* each said by what the page shows: the item as its 第N项, the
+	 * box as 撤回理由 */
+	if (!word_ok(item, in) || !in || strspn(item, "0123456789") != in) {
+		res = sl_web_message(
+		    c, 400, s, "未能撤回",
+		    item || sl_web_form_sent(r, "item", 0)
+		        ? "要撤回的补查事项无效：须为补查提纲中的项号"
+		          "（第几项，正整数），未作任何更改。"
+		        : "未指明要撤回哪一项补查事项（第几项），未作任何"
+		          "更改。");
+	} else if (!reason && !sl_web_form_sent(r, "reason", 0)) {
 		res = sl_web_message(c, 400, s, "未能撤回",
-		                     "提交的内容无效，未作任何更改。");
+		                     "请填写“撤回理由”，未作任何更改。");
+	} else if (!word_ok(reason, rn)) {
+		res = sl_web_message(c, 400, s, "未能撤回",
+		                     "“撤回理由”不是有效的文本（须为 UTF-8 "
+		                     "编码，且不含空字符），未作任何更改。");
 	} else if (strspn(reason, " \t\r\n") == rn) {
 		/* said here in the form's words: the command would ask for
 		 * its --reason */
@@ -929,6 +992,121 @@ enum MHD_Result sl_web_run(struct MHD_Connection *c, sl_websess *s,
 	sl_webcall_res out;
 	sl_webcall_exec(s->token, av, NULL, 1, &out);
 	return sl_web_case_after(c, s, id, NULL, &out, 1, "未能运行审查");
+}
+
+/* The item numbers of list (a JSON array of integers) as "第1、2项". */
+static void item_nos(sl_html *h, const json_t *list)
+{
+	size_t i;
+	const json_t *no;
+	sl_html_put(h, "第");
+	json_array_foreach(list, i, no)
+	{
+		sl_html_fmt(h, "%s%lld", i ? "、" : "",
+		            (long long)json_integer_value(no));
+	}
+	sl_html_put(h, "项");
+}
+
+/* The text of item no in outline o (`review outline --json`); NULL. */
+static const char *item_text(const json_t *o, long long no)
+{
+	size_t i;
+	const json_t *it;
+	json_array_foreach(json_object_get(o, "items"), i, it)
+	{
+		if (json_integer_value(json_object_get(it, "no")) == no)
+			return sl_jstr(it, "text");
+	}
+	return NULL;
+}
+
+/* The checks the resubmission ran on the new dossier, as res (`case
+ * resubmit --json`) has them. */
+static void resubmit_checks(sl_html *h, const json_t *res)
+{
+	const json_t *ck = json_object_get(res, "checks");
+	sl_html_put(h, "<p id=\"resubmit-checks\">");
+	if (json_is_object(ck)) {
+		long long b =
+		    json_integer_value(json_object_get(ck, "blockers"));
+		sl_html_fmt(
+		    h,
+		    "已对新卷宗重新运行审查：阻断性问题 %lld 个，警示 %lld "
+		    "个，提示 %lld 个。%s",
+		    b,
+		    (long long)json_integer_value(
+		        json_object_get(ck, "warnings")),
+		    (long long)json_integer_value(json_object_get(ck, "notes")),
+		    b ? "详见案件页面的审查发现。" : "");
+	} else {
+		sl_html_put(h, "未能对新卷宗运行审查：");
+		sl_html_text(h, sl_jstr(res, "checks_not_run")
+		                    ? sl_jstr(res, "checks_not_run")
+		                    : "原因不明");
+		sl_html_put(h, "。");
+	}
+	sl_html_put(h, "</p>");
+}
+
+/* A resubmission taken in with items still open or blockers found (the
+ * command exits 1 and says so): the page says so too, each open item with
+ * why, where a redirect to the case would say nothing. res: the
+ * command's `--json`. */
+static enum MHD_Result resubmitted(struct MHD_Connection *c, sl_websess *s,
+                                   const char *id, const json_t *res)
+{
+	long long no = json_integer_value(json_object_get(res, "return_no"));
+	char n[24];
+	snprintf(n, sizeof n, "%lld", no);
+	const char *av[] = {"review", "outline", id,  "--return",
+	                    n,        "--json",  NULL};
+	json_t *outl = NULL; /* without it, the items by number alone */
+	if (sl_webcall_run(s->token, av, &outl) != 0) {
+		json_decref(outl);
+		outl = NULL;
+	}
+	const json_t *open = json_object_get(res, "open"), *it;
+	sl_html h = {0};
+	sl_html_case_head(&h, s, "补充材料", id);
+	sl_html_fmt(&h,
+	            "<p id=\"resubmit-taken\">补充材料已接收：移送单位重新"
+	            "移送的卷宗已登记为本案卷宗（第%lld次退回的答复）。</p>",
+	            no);
+	if (json_array_size(json_object_get(res, "answered"))) {
+		sl_html_put(&h, "<p>已答复的补查事项：");
+		item_nos(&h, json_object_get(res, "answered"));
+		sl_html_put(&h, "。</p>");
+	}
+	if (json_array_size(json_object_get(res, "withdrawn"))) {
+		sl_html_put(&h, "<p>已撤回、无需答复的补查事项：");
+		item_nos(&h, json_object_get(res, "withdrawn"));
+		sl_html_put(&h, "。</p>");
+	}
+	size_t i;
+	if (json_array_size(open))
+		sl_html_put(&h, "<h2>仍未答复的补查事项</h2><p>以下事项的答复"
+		                "未被认可，仍待移送单位补查：</p><ul "
+		                "id=\"open-items\">");
+	json_array_foreach(open, i, it)
+	{
+		long long k = json_integer_value(json_object_get(it, "no"));
+		sl_html_fmt(&h, "<li>第%lld项", k);
+		if (item_text(outl, k)) {
+			sl_html_put(&h, "（");
+			sl_html_text(&h, item_text(outl, k));
+			sl_html_put(&h, "）");
+		}
+		sl_html_put(&h, "：");
+		sl_html_text(&h, sl_jstr(it, "why"));
+		sl_html_put(&h, "</li>");
+	}
+	if (json_array_size(open))
+		sl_html_put(&h, "</ul>");
+	resubmit_checks(&h, res);
+	sl_html_foot(&h);
+	json_decref(outl);
+	return sl_web_page(c, 200, &h);
 }
 
 enum MHD_Result sl_web_resubmit(struct MHD_Connection *c, sl_websess *s,
@@ -962,9 +1140,20 @@ enum MHD_Result sl_web_resubmit(struct MHD_Connection *c, sl_websess *s,
 	sl_webcall_res out;
 	sl_webcall_exec(s->token, av, files, 1, &out);
 	json_decref(files);
-	/* 1: taken in, with items still open or blockers found: the case
-	 * page shows which */
-	return sl_web_case_after(c, s, id, NULL, &out, 1, "未能接收补充材料");
+	/* 1 with the command's JSON: taken in, with items still open or
+	 * blockers found, which the page says; 1 without it: refused */
+	json_t *taken = NULL;
+	if (out.rc == SL_FAIL && out.len)
+		taken = json_loadb((const char *)out.out, out.len, 0, NULL);
+	if (!json_is_object(taken) || !sl_same(sl_jstr(taken, "case_id"), id)) {
+		json_decref(taken);
+		return sl_web_case_after(c, s, id, NULL, &out, 0,
+		                         "未能接收补充材料");
+	}
+	sl_webcall_res_free(&out);
+	res = resubmitted(c, s, id, taken);
+	json_decref(taken);
+	return res;
 }
 
 enum MHD_Result sl_web_case_pdf(struct MHD_Connection *c, sl_websess *s,

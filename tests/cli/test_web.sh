@@ -56,6 +56,10 @@
 #     viewport meta, narrow-screen and print styles; every control has an
 #     accessible name; a case out of returns says so before any form; a
 #     refused form and 重新编辑 come back holding what was typed;
+#   - (a fourth round) an opinion's refusal names the field by the form's
+#     label, never an option, a code or the command's usage; a
+#     resubmission that leaves items open says it was taken, which stay
+#     open and why; 退回补查 and 撤回 name the field a request got wrong;
 #   - the web front holds no store descriptor, and libmicrohttpd is not in
 #     the service's process.
 . "$(dirname "$0")/lib.sh"
@@ -79,6 +83,11 @@ d["subject"]["prior_sanctions"] = [
     {"system": "gov", "level": "记过", "decided_on": "2021-06-01"}]
 d["facts"][0]["summary"] = "<script>alert(1)</script>违规发放 javascript:alert(2) \u202egnp.exe"
 d["evidence"][0]["title"] = "<img src=x onerror=alert(3)>笔录"
+# what the case page shows of the dossier besides: the use a fact claims,
+# a tag, a field the format does not define (kept and shown)
+d["facts"][0]["use"] = "<b>用于</b>招待"
+d["evidence"][0]["tags"] = ["bank_record", "<i>x</i>"]
+d["x_note"] = {"<u>备注</u>": 1}
 json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 A=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_id"])' "$T/a.json")
@@ -389,6 +398,19 @@ UPLOADS=$T/up AGENCIES=$T/agencies.json CASE_E=$E CASE_F=$F CASE_G=$G CASE_S=$S 
 	python3 "$T/web_check.py" "$PORT" "$T/pw" round3 >"$T/web.out" 2>&1
 report "$T/web.out"
 check "the round 3 checks ran to their end" grep -q "^PASS all round 3 checks ran" "$T/web.out"
+kill "$DPID"
+wait "$DPID" 2>/dev/null
+
+# ---- the defects of a black-box tester's fourth round -----------------------
+# an opinion's refusals in the form's labels (no option, code or usage); a
+# resubmission leaving an item open says which and why; 退回补查's and
+# 撤回's hand-made fields named. Last: E is resubmitted (item 1 open).
+PORT=$(free_port)
+start_web "$T/r4.log" "$PORT" || finish
+CASE_E=$E CASE_F=$F CASE_G=$G E_JSON=$T/e.json \
+	python3 "$T/web_check.py" "$PORT" "$T/pw" round4 >"$T/web.out" 2>&1
+report "$T/web.out"
+check "the round 4 checks ran to their end" grep -q "^PASS all round 4 checks ran" "$T/web.out"
 kill "$DPID"
 wait "$DPID" 2>/dev/null
 

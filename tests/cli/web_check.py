@@ -9,6 +9,8 @@
     python3 web_check.py PORT PWDIR fixes G H G_FIND.json H_FIND.json E
                                     退回补查's refs and findings, the
                                     forms' bounds, the 421 page
+    python3 web_check.py PORT PWDIR round3|round4   the rounds of outside
+                                    testers (cases in the environment)
     python3 web_check.py PORT PWDIR stats LEAD.json AUD.json LEADSTATS.json AUDSTATS.json
                                     统计 against those `case list --json`
                                     and `case stats --json`
@@ -194,6 +196,16 @@ def case_checks(lead, a):
     ok("<img" not in body and "&lt;img src=x onerror=alert(3)&gt;" in body, "markup in an evidence title is escaped")
     ok('href="javascript' not in body and "javascript:alert(2)" in body, "a javascript: URL is text, never a link")
     ok("\u202e" not in body and "\ufffdgnp.exe" in body, "the bidi override U+202E is marked (U+FFFD)")
+    prop = body.split('<table id="proposal">', 1)[-1].split("</table>", 1)[0]
+    ok("<h2>移送单位意见</h2>" in body and "四种形态" in prop and "违纪类别" in prop and "<code>" not in prop,
+       "the agency's proposal (移送单位意见), its codes in Chinese")
+    ok(re.search(r"<th>移送日期</th><td>\d{4}-\d\d-\d\d</td>", body), "the transfer date (移送日期)")
+    ok("所称资金用途：&lt;b&gt;用于&lt;/b&gt;招待" in body, "a fact's claimed use, escaped")
+    ok("<th>标签</th>" in body and "银行流水/转账记录、&lt;i&gt;x&lt;/i&gt;" in body,
+       "evidence tags in Chinese (an unknown one as sent, escaped)")
+    extra = body.split('<table id="extra">', 1)[-1].split("</table>", 1)[0]
+    ok("其他字段" in body and "x_note" in extra and "&lt;u&gt;备注&lt;/u&gt;" in extra and "<u>" not in extra,
+       "a field the format does not define is shown (其他字段), escaped")
 
 
 def not_found_checks(a, b):
@@ -460,6 +472,8 @@ def review_checks(lead, m2, a, b):
     ok(page.status == 200 and 'id="opinion-form"' in page.body and 'value="警告"' in page.body
        and 'name="panel"' not in page.body, "the member's opinion form offers the rules' sanctions, no panel part")
     ok('id="opinions"' not in page.body, "before one's own opinion the team's are not shown")
+    ok('<table id="proposal">' in page.body and "四种形态" in page.body.split('<table id="proposal">', 1)[-1],
+       "the opinion page shows the agency's proposal (移送单位意见) the opinion weighs")
     ok(denied() == before, "... and looking at the page logs no refusal of the member (%d, %d)" % (before, denied()))
     ok("违纪行为：<code>" not in req("GET", "/case/" + a, m2).body,
        "the case page names a fact's violation in Chinese, not by its code")
@@ -985,6 +999,62 @@ def round3_checks():
     ok(failed == 0, "all round 3 checks ran")
 
 
+def round4_checks():
+    """A fourth round from outside: an opinion refused names the field as
+    the form labels it, never an option, a code or the command's usage;
+    a resubmission that leaves items open says which and why; 退回补查
+    and 撤回 name the field a hand-made request got wrong."""
+    e, f, g = (os.environ[k] for k in ("CASE_E", "CASE_F", "CASE_G"))
+    _, _, lead = sign_in("lead")
+    _, _, m2 = sign_in("m2")
+    t, tm = csrf_of(req("GET", "/", lead).body), csrf_of(req("GET", "/", m2).body)
+    said = lambda r, k: html.unescape(r.body.split('id="%s">' % k, 1)[-1].split("</p>", 1)[0])
+    words = ("--", "用法", "usage", "form：", "sanction", "discipline", "circumstance", "dissent", "可用的有")
+    # D2: each refusal of the opinion form names its field by its label
+    base = {"csrf": tm, "discipline": "integrity", "form": "2", "reason": "理由"}
+    for field, value, label in (("form", "x", "四种形态"), ("form", "9", "四种形态"),
+                                ("discipline", "treason", "违反纪律"), ("party_sanction", "bogus", "党纪处分"),
+                                ("gov_sanction", "bogus", "政务处分"), ("circumstance", "bogus", "情节")):
+        r = req("POST", "/case/%s/opinion" % g, m2, dict(base, **{field: value}))
+        err = said(r, "opinion-error")
+        ok(r.status == 400 and "“%s”" % label in err and not any(w in err for w in words),
+           "D2: an opinion with %s=%s names “%s”, no option or code (%d: %s)" % (field, value, label, r.status, err))
+    r = req("POST", "/case/%s/opinion" % g, m2, "csrf=%s&discipline=integrity&form=2&reason=x&party_sanction=%%FF" % tm)
+    ok(r.status == 400 and "“党纪处分”" in said(r, "opinion-error"),
+       "D2: a sanction not UTF-8 names “党纪处分” (%s)" % said(r, "opinion-error"))
+    ok('id="opinions"' not in req("GET", "/case/%s/opinion" % g, m2).body, "D2: ... and none was recorded")
+    r = req("POST", "/case/%s/opinion" % f, lead, dict(base, csrf=t, panel="1", dissent_member="m9",
+                                                      dissent_text="不同意"))
+    err = said(r, "opinion-error")
+    ok(r.status == 400 and "“不同意见”" in err and not any(w in err for w in words),
+       "D2: a dissent of one not on the team names “不同意见” (%d: %s)" % (r.status, err))
+    # D4: 撤回 and 退回补查 name the field and the problem, write nothing
+    before = req("GET", "/case/" + e, lead).body
+    for body, want in (("item=1&reason=%FF%FE", "撤回理由"), ("item=1", "撤回理由"),
+                       ("item=abc&reason=x", "项号"), ("item=-1&reason=x", "项号"), ("reason=x", "哪一项")):
+        r = req("POST", "/case/%s/withdraw" % e, lead, body + "&csrf=" + t)
+        ok(r.status == 400 and want in r.body and "提交的内容无效" not in r.body,
+           "D4: a withdrawal of %s names %s (%d)" % (body, want, r.status))
+    for body, want in (("kind=bogus&item_text=x&item_refs=subject", "“退回方式”"),
+                       ("kind=supplement&item_text=%FF&item_refs=subject", "第 1 行的补查事项"),
+                       ("kind=supplement&item_text=x&item_refs=%FF", "第 1 行的“涉及”")):
+        r = req("POST", "/case/%s/return" % g, lead, body + "&action=preview&csrf=" + t)
+        ok(r.status == 400 and want in said(r, "return-error") and 'id="outline-preview"' not in r.body,
+           "D4: a return with %s names %s (%d: %s)" % (body, want, r.status, said(r, "return-error")))
+    ok(req("GET", "/case/" + e, lead).body == before, "D4: ... and nothing was written")
+    # D3: a resubmission that answers item 1 with evidence not in the file
+    d = json.load(open(os.environ["E_JSON"]))
+    d["supplement"] = [{"item": "1", "evidence": ["E77"], "note": "已补充"}]
+    body, ctype = multipart({"csrf": t}, [("补充.json", json.dumps(d, ensure_ascii=False).encode())])
+    r = req("POST", "/case/%s/resubmit" % e, lead, body, headers={"Content-Type": ctype})
+    items = r.body.split('id="open-items">', 1)[-1].split("</ul>", 1)[0]
+    ok(r.status == 200 and 'id="resubmit-taken"' in r.body and "第1项" in items and "E77" in items
+       and "补充任免文件" in items, "D3: a resubmission leaving item 1 open says it was taken, which item and why "
+       "(%d: %s)" % (r.status, re.sub("<[^>]+>", " ", items)[:120]))
+    ok('id="resubmit-checks"' in r.body, "D3: ... and what the checks on the new dossier found")
+    ok(failed == 0, "all round 4 checks ran")
+
+
 def main():
     if sys.argv[3] == "stats":
         stats_checks(*sys.argv[4:8])
@@ -1011,6 +1081,9 @@ def main():
         return
     if sys.argv[3] == "round3":
         round3_checks()
+        return
+    if sys.argv[3] == "round4":
+        round4_checks()
         return
     if sys.argv[3] == "idle":
         idle()
