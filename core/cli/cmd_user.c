@@ -199,8 +199,11 @@ static int user_disable(int argc, char **argv, sl_cli *g)
 		return cli_fail(r);
 	printf(_("disabled '%s'\n"), cli_txt(id));
 	if (res.n_open_cases) {
+		/* case assign takes a case in review only: a returned one
+		 * once resubmitted, a deliberated one needs no one else */
 		printf(_("'%s' sits on the review team of %zu open cases; a "
-		         "leader re-assigns them (case assign):\n"),
+		         "leader re-assigns those in review (case assign), a "
+		         "returned one once it is resubmitted:\n"),
 		       cli_txt(id), res.n_open_cases);
 		for (size_t i = 0; i < res.n_open_cases; i++)
 			printf("  %s\n", cli_txt(res.open_cases[i]));
