@@ -336,6 +336,53 @@ const char *sl_store_path(const sl_store *s)
 	return s->path;
 }
 
+sl_rc sl_store_out_ok(const sl_store *s, const char *path)
+{
+	/* both as the kernel resolves them: "x.db.keys/../x.db", a link to
+	 * the store's directory, a relative path are the same files */
+	char store[PATH_MAX], dir[PATH_MAX], d[PATH_MAX];
+	char full[2 * PATH_MAX];
+	if (!realpath(s->path, store))
+		return SL_OK; /* open, so there: nothing to compare */
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t n = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
+	if (n >= sizeof d)
+		return SL_OK; /* the write says what is wrong with it */
+	memcpy(d, slash ? path : ".", n);
+	d[n] = 0;
+	if (!realpath(d, dir))
+		return SL_OK; /* no such directory: the write fails */
+	snprintf(full, sizeof full, "%s/%s", strcmp(dir, "/") ? dir : "", base);
+	/* the store's files are itself and what its name with a suffix
+	 * names (store.c, storeopen.c, turnstile.c, pkgstore.c) */
+	static const char *const own[] = {"", "-wal", "-shm", "-journal",
+	                                  ".lock"};
+	static const char *const own_dirs[] = {".keys", ".pkg"};
+	size_t k = strlen(store);
+	if (strncmp(full, store, k))
+		return SL_OK;
+	const char *sfx = full + k;
+	int hit = 0;
+	for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+		hit |= !strcmp(sfx, own[i]);
+	for (size_t i = 0; i < sizeof own_dirs / sizeof *own_dirs; i++) {
+		size_t m = strlen(own_dirs[i]);
+		hit |=
+		    !strncmp(sfx, own_dirs[i], m) && (!sfx[m] || sfx[m] == '/');
+	}
+	if (!hit)
+		return SL_OK;
+	char safe[256];
+	sl_text_sanitize(path, safe, sizeof safe);
+	return sl_error(SL_EINPUT,
+	                _("%s: that is one of the store's own files (the "
+	                  "store, its journal, its key slots, its packages): "
+	                  "a document written there would destroy them; "
+	                  "choose another file; nothing was written"),
+	                safe);
+}
+
 const uint8_t *sl_store_id(const sl_store *s)
 {
 	return s->store_id;

@@ -112,6 +112,10 @@ int cmd_report(int argc, char **argv, sl_cli *g)
 	if (rc)
 		return cli_fail(rc);
 	sl_document_res doc;
+	if (out && !cli_out_hook && (rc = sl_store_out_ok(s, out))) {
+		sl_store_close(s);
+		return cli_fail(rc);
+	}
 	rc = sl_review_document(s, &rq, &doc);
 	sl_store_close(s);
 	if (rc)

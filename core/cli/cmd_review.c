@@ -816,6 +816,8 @@ static int review_outline(int argc, char **argv, sl_cli *g)
 		return rc;
 	if (format) { /* the outline as a document for the agency */
 		sl_document_res doc;
+		if (out && !cli_out_hook && (rc = sl_store_out_ok(s, out)))
+			return cli_fail(rc);
 		if ((rc = sl_review_document(s, &rq, &doc)))
 			return cli_fail(rc);
 		rc = cli_write_document(out, doc.data, doc.len);

@@ -184,6 +184,23 @@ wait
 check "--out into a pipe writes the document through it" grep -q "审理报告" "$T/fifo.out"
 check "and the pipe is still a pipe" test -p "$T/fifo"
 check "the report file is private (0600)" test "$(stat -c %a "$T/r.html")" = 600
+# --out never lands on the store's own files: the store, its key slots, its
+# packages, however the path is spelt; each refused, nothing written
+SUM0=$(cat "$STORE" "$STORE.keys/m1.slot" | sha256sum)
+mkdir -p "$T/sub"
+ln -s "$T" "$T/sub/up"
+for bad in "$STORE" "$STORE-wal" "$STORE.keys/m1.slot" "$STORE.keys/../store.db" "$T/sub/up/store.db" \
+	"$STORE.pkg/x.json" "$STORE.lock"; do
+	expect_rc 5 as m1 report "$C" --out "$bad"
+	check "report --out $bad is refused as the store's own file" grep -q "store's own files" "$ERR"
+done
+cd "$T" || exit 1
+expect_rc 5 as m1 review outline "$C" --format md --out store.db
+cd - >/dev/null || exit 1
+check "outline --out the store by a relative path is refused" grep -q "store's own files" "$ERR"
+check "the store and the key slot are as they were" test "$(cat "$STORE" "$STORE.keys/m1.slot" | sha256sum)" = "$SUM0"
+expect_rc 0 as m1 report "$C" --format md --out "$T/store.db.md.copy"
+check "a file merely beside the store, of another name, is written" grep -q 审理报告 "$T/store.db.md.copy"
 check "reading the report wrote nothing to the log" test "$(as lead audit head)" = "$HEAD"
 SECTIONS="一、被审查调查人基本情况 二、审查调查概况 三、审理查明的事实 四、定性处理 五、移送单位意见 六、审理组意见 七、审查发现及处理情况 八、退回补查情况"
 for f in r.md r.html; do

@@ -201,6 +201,13 @@ sl_rc sl_file_write_atomic(const char *path, const void *data, size_t len,
  * (mkstemp beside it: never PATH.tmp, which may be the user's). */
 sl_rc sl_file_write_out(const char *path, const void *data, size_t len,
                         mode_t mode);
+/* SL_EINPUT if a document written to path (--out) would land on one of
+ * the open store's own files: the database itself, its journal, WAL and
+ * shared memory (PATH-journal, -wal, -shm), its lock (PATH.lock), its
+ * key slots (PATH.keys/) or its packages (PATH.pkg/), however path is
+ * spelt. One mistyped --out must not destroy the store or lock a user
+ * out for good. */
+sl_rc sl_store_out_ok(const sl_store *s, const char *path);
 /* Overwrite n bytes at p; never optimised away. */
 void sl_wipe(void *p, size_t n);
 /* n bytes from the system's random generator (OpenSSL's). */
