@@ -574,24 +574,6 @@ static json_t *last_copies(const json_t *returns)
 	return m;
 }
 
-static void put_resolution(sl_doc *d, const json_t *last, int r, int no,
-                           const json_t *item)
-{
-	char from[32];
-	snprintf(from, sizeof from, "%d.%d", r, no);
-	const json_t *at = json_object_get(last, from);
-	int ar = at ? (int)json_integer_value(json_object_get(at, "r")) : r;
-	int ano = at ? (int)json_integer_value(json_object_get(at, "no")) : no;
-	const json_t *w = json_object_get(item, "withdrawn");
-	if (json_is_true(json_object_get(item, "answered")))
-		sl_doc_putf(d, "已通过第%d次退回第%d项补查解决", ar, ano);
-	else if (json_is_object(w))
-		sl_doc_putf(d, "已随第%d次退回第%d项撤回（理由：%s）", ar, ano,
-		            str(w, "reason") ? str(w, "reason") : "");
-	else
-		sl_doc_putf(d, "仍未解决（第%d次退回第%d项尚未补查）", ar, ano);
-}
-
 static int by_bytes(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -669,20 +651,84 @@ static json_t *settled_findings(const json_t *returns)
 	return m;
 }
 
+/* The key of a finding of a check run, as finding_key makes it (a finding
+ * on no fact or evidence is keyed by its standard). */
+static void key_of_finding(const json_t *f, char *key, size_t cap)
+{
+	char src[256];
+	snprintf(src, sizeof src, "%s/%s",
+	         str(f, "check") ? str(f, "check") : "?",
+	         str(f, "code") ? str(f, "code") : "?");
+	const json_t *refs = json_object_get(f, "refs");
+	json_t *std = json_pack("[s?]", str(f, "standard"));
+	finding_key(src, json_array_size(refs) ? refs : std, key, cap);
+	json_decref(std);
+}
+
+/* Whether the last check run still finds the finding of key. */
+static int still_found(const json_t *cur, const char *key)
+{
+	size_t i;
+	json_t *f;
+	char k[1024];
+	json_array_foreach(cur, i, f)
+	{
+		key_of_finding(f, k, sizeof k);
+		if (!strcmp(k, key))
+			return 1;
+	}
+	return 0;
+}
+
+/* What became of the finding item (item no of return r) was drawn from:
+ * an answer settles it only if the checks no longer find it (an answer
+ * that does not is said as such); a withdrawal, of this item or of the
+ * item a later return drew from the same finding, settles it. */
+static void put_resolution(sl_doc *d, const json_t *last, int r, int no,
+                           const json_t *item, const json_t *cur,
+                           const json_t *settled)
+{
+	char from[32], key[1024];
+	snprintf(from, sizeof from, "%d.%d", r, no);
+	const json_t *at = json_object_get(last, from);
+	int ar = at ? (int)json_integer_value(json_object_get(at, "r")) : r;
+	int ano = at ? (int)json_integer_value(json_object_get(at, "no")) : no;
+	const json_t *w = json_object_get(item, "withdrawn");
+	finding_key(str(item, "source"), json_object_get(item, "refs"), key,
+	            sizeof key);
+	const json_t *later =
+	    json_object_get(json_object_get(settled, "withdrawn"), key);
+	int answered = json_is_true(json_object_get(item, "answered"));
+	if (answered && !still_found(cur, key)) {
+		sl_doc_putf(d, "已通过第%d次退回第%d项补查解决", ar, ano);
+		return;
+	}
+	if (answered)
+		sl_doc_putf(d, "第%d次退回第%d项已补查，但检查仍发现该问题；",
+		            ar, ano);
+	if (!answered && json_is_object(w))
+		sl_doc_putf(d, "已随第%d次退回第%d项撤回（理由：%s）", ar, ano,
+		            str(w, "reason") ? str(w, "reason") : "");
+	else if (later)
+		sl_doc_putf(
+		    d, "已随第%lld次退回第%lld项撤回（理由：%s）",
+		    (long long)json_integer_value(json_object_get(later, "r")),
+		    (long long)json_integer_value(json_object_get(later, "no")),
+		    str(later, "reason") ? str(later, "reason") : "");
+	else if (answered)
+		sl_doc_put(d, "仍未解决");
+	else
+		sl_doc_putf(d, "仍未解决（第%d次退回第%d项尚未补查）", ar, ano);
+}
+
 /* What became of a finding of the last check run: settled by a withdrawn
  * item, answered but still found, or open. */
 static void put_finding_state(sl_doc *d, const json_t *settled, const json_t *f)
 {
 	const char *sev = str(f, "severity");
 	int blocker = sev && !strcmp(sev, "blocker");
-	char src[256], key[1024];
-	snprintf(src, sizeof src, "%s/%s",
-	         str(f, "check") ? str(f, "check") : "?",
-	         str(f, "code") ? str(f, "code") : "?");
-	const json_t *refs = json_object_get(f, "refs");
-	json_t *std = json_pack("[s?]", str(f, "standard"));
-	finding_key(src, json_array_size(refs) ? refs : std, key, sizeof key);
-	json_decref(std);
+	char key[1024];
+	key_of_finding(f, key, sizeof key);
 	const json_t *w =
 	    json_object_get(json_object_get(settled, "withdrawn"), key);
 	const json_t *a =
@@ -713,6 +759,8 @@ static void outlined_findings(sl_doc *d, const sl_casedoc *src)
 	size_t i, k, shown = 0;
 	json_t *ret, *it;
 	json_t *last = last_copies(returns);
+	json_t *settled = settled_findings(returns);
+	const json_t *cur = json_object_get(src->view, "findings");
 	static const char *const H[] = {"补查事项", "涉及", "处理情况"};
 	static const double W[] = {3, 1.2, 2};
 	json_array_foreach(returns, i, ret)
@@ -737,9 +785,10 @@ static void outlined_findings(sl_doc *d, const sl_casedoc *src)
 			    (int)json_integer_value(
 			        json_object_get(ret, "return_no")),
 			    (int)json_integer_value(json_object_get(it, "no")),
-			    it);
+			    it, cur, settled);
 		}
 	}
+	json_decref(settled);
 	json_decref(last);
 }
 

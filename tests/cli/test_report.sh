@@ -594,5 +594,37 @@ PY
 done
 check "circumstances apart by ；" grep -q "情节：主动交代；主动退赃、退还。" "$OUT"
 
+# An item answered without settling the finding it was drawn from: the
+# report says it was answered but is still found, never that the answer
+# settled it, in its table of outlined findings as in the last run's
+python3 - "$EXAMPLE" "$T/c3.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["case_id"] = "RES-2024-001"; d.pop("supplement", None)
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_rc 0 as lead case import "$T/c3.json"
+expect_rc 0 as lead case assign RES-2024-001 m2 m3
+expect_rc 1 as lead review run RES-2024-001
+expect_rc 0 as lead review return RES-2024-001 --kind supplement --json
+N3=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$OUT")
+# every item answered with a witness's testimony of something else
+as lead case show RES-2024-001 --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["dossier"]
+d["evidence"].append({"id": "E77", "kind": "witness_testimony", "title": "出纳张某证言",
+                      "obtained_on": "2024-06-12", "source": "张某"})
+d["facts"][0]["evidence"].append("E77")
+d["supplement"] = [{"item": str(i), "evidence": ["E77"], "note": "补充出纳证言"}
+                   for i in range(1, int(sys.argv[2]) + 1)]
+json.dump(d, open(sys.argv[1], "w"), ensure_ascii=False)' "$T/c3r.json" "$N3"
+as lead case resubmit RES-2024-001 "$T/c3r.json" >/dev/null 2>&1
+expect_rc 0 as lead review findings RES-2024-001 --json
+STILL=$(python3 -c 'import json,sys; print(sum(f["severity"] == "blocker" for f in json.load(open(sys.argv[1]))))' "$OUT")
+check "the answer left a blocker the checks still find" test "$STILL" -ge 1
+expect_rc 0 as lead report RES-2024-001 --format md
+check "report: an answered item whose finding is still found is not called settled" bash -c \
+	"grep -q '第1次退回第1项已补查，但检查仍发现该问题；仍未解决' '$OUT' && ! grep -q '已通过第1次退回第1项补查解决' '$OUT'"
+
 expect_rc 0 as aud audit verify
 finish
