@@ -403,8 +403,17 @@ static void violations_table(sl_doc *d, const sl_casedoc *src,
 		sl_doc_cell(d);
 		sl_doc_put(d, vi ? sl_casedoc_discipline(vi->discipline) : "—");
 		sl_doc_cell(d);
-		sl_doc_put(d, !vi                   ? "—"
-		              : vi->eight_point > 0 ? "是"
+		/* a violation the rules always count as eight-point, in a
+		 * case whose basis says none was (seed 002's office space
+		 * classified as integrity alone): the table says what the
+		 * rules hold and that the basis did not, never just 是
+		 * under a line that says 否 */
+		int unsaid =
+		    json_is_false(json_object_get(basis, "eight_point_rules"));
+		sl_doc_put(d, !vi ? "—"
+		              : vi->eight_point > 0
+		                  ? (unsaid ? "是（按规则应认定；依据未予认定）"
+		                            : "是")
 		              : vi->eight_point == 0
 		                  ? "否"
 		                  : depends_said(src, basis, order));

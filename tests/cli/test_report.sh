@@ -584,6 +584,11 @@ d = json.load(open(sys.argv[1]))
 d["case_id"] = "EP-" + sys.argv[3]; d.pop("supplement", None)
 d["proposal"]["eight_point_rules"] = sys.argv[3] == "True"
 d["proposal"]["circumstances"] = ["voluntary_confession", "refund"]
+# said no: a second fact whose violation the rules always count as
+# eight-point (said yes, it would leave the depends row undecided)
+if sys.argv[3] == "False":
+    d["facts"].append(dict(d["facts"][0], id="F2", summary="超标准使用办公用房",
+                           violation="office_space_over_standard"))
 json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 	expect_rc 0 as lead case import "$T/ep-$ep.json"
@@ -591,6 +596,8 @@ PY
 	want=$([ "$ep" = True ] && echo 是 || echo 否)
 	check "eight-point rules said $ep: the depends row says $want" \
 		grep -q "小金库.*| F1 | 廉洁纪律 | $want |" "$OUT"
+	[ "$ep" = False ] && check "eight-point rules said no: the always-eight-point row says the rules hold it, the basis did not" \
+		grep -q "超标准配备使用办公用房 | F2 | 廉洁纪律 | 是（按规则应认定；依据未予认定） |" "$OUT"
 done
 check "circumstances apart by ；" grep -q "情节：主动交代；主动退赃、退还。" "$OUT"
 
