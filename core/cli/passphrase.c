@@ -173,6 +173,13 @@ static sl_rc read_tty_line(int fd, const sigset_t *wait_mask, cli_pass *out)
 			    SL_EINPUT,
 			    _("terminal: cannot read passphrase: %s"),
 			    strerror(errno));
+		/* end of input before anything was typed (Ctrl-D): no
+		 * passphrase, and no try of one, which costs an unlock and
+		 * would be said as a wrong one */
+		if (n == 0 && out->len == 0)
+			return sl_error(SL_EAUTH,
+			                _("no passphrase was given (end of "
+			                  "input); nothing was done"));
 		if (n == 0 || c == '\n')
 			break;
 		if (out->len + 1 >= CAP)
@@ -371,6 +378,18 @@ sl_rc cli_unlock_as(const sl_cli *g, unsigned flags, sl_store **out)
 		sl_rc rc = cli_read_passphrase(g, prompt, &p);
 		if (rc)
 			return rc;
+		/* nothing typed (or an empty first line in the file): no
+		 * passphrase is empty, so no unlock is tried, and none is
+		 * said to be wrong */
+		if (!p.len) {
+			cli_pass_free(&p);
+			rc = sl_error(SL_EAUTH, _("no passphrase was given"));
+			if (!tty || attempt == TRIES)
+				return rc;
+			snprintf(why, sizeof why, _("%s; try again.\n"),
+			         cli_txt(sl_errmsg()));
+			continue;
+		}
 		rc = sl_store_open(g->store, g->user, p.buf, p.len, flags, out);
 		cli_pass_free(&p);
 		if (rc != SL_EAUTH || !tty || attempt == TRIES)

@@ -129,6 +129,13 @@ elif scenario == "three-wrong":
         if i:
             say("prompt_again", int(until(prompt)))
         os.write(master, word)
+elif scenario == "ctrl-d":
+    os.write(master, b"\x04")
+elif scenario == "empty-then-right":
+    os.write(master, b"\n")
+    say("try_again", int(until(b"no passphrase was given; try again.")))
+    say("prompt_again", int(until(prompt)))
+    os.write(master, b"passphrase of root\n")
 elif scenario == "new-mismatch":
     os.write(master, b"a new passphrase 1\n")
     until(b"Repeat passphrase for carol: ")
@@ -182,6 +189,17 @@ play three-wrong --user root audit head
 check "three wrong passphrases: asked three times" bash -c "grep -c '^prompt_again=1$' '$T/play' | grep -qx 2"
 check "then authentication fails (exit 3)" got rc=3
 check "echo is on afterwards" got echo_after=1
+
+# Ctrl-D or an empty line gives no passphrase: nothing is tried (no unlock
+# spent, nothing said to be wrong); Ctrl-D ends it, an empty line asks again
+play ctrl-d --user root audit head
+check "Ctrl-D at the prompt: authentication not done (exit 3) at once" got rc=3
+check "Ctrl-D: echo is on afterwards" got echo_after=1
+play empty-then-right --user root audit head
+check "an empty line: told no passphrase was given, asked again" got try_again=1
+check "and the next, right one unlocks" got rc=0
+expect_rc 3 sl --user root --passphrase-fd 0 audit head
+check "an empty passphrase on a descriptor: said as none given" grep -q "no passphrase was given" "$ERR"
 
 PROMPT='New passphrase for carol: ' play new-mismatch --user root --passphrase-file "$T/pw/root" \
 	user add carol --role member
