@@ -2,6 +2,7 @@
  * the Chinese of its tags, the fields it does not define. The interface is
  * in <shenli/ops.h>, the front ends' one header. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <shenli/ops.h>
@@ -89,6 +90,16 @@ static void extra_list(walk *w, const json_t *list, const char *name,
 		snprintf(path, sizeof path, "%s[%zu]", name, i);
 		extra_of(w, e, path, known, n);
 	}
+}
+
+void sl_dossier_extra_text(const char *key, const json_t *val,
+                           char k[SL_EXTRA_KEY_MAX], char v[SL_EXTRA_VALUE_MAX])
+{
+	/* a key, like a value, may be long */
+	char *text = sl_json_dumps_short(val, JSON_COMPACT | JSON_ENCODE_ANY);
+	sl_text_sanitize(text ? text : "?", v, SL_EXTRA_VALUE_MAX);
+	sl_text_sanitize(key, k, SL_EXTRA_KEY_MAX);
+	free(text);
 }
 
 size_t sl_dossier_extra(const json_t *d, sl_dossier_extra_fn fn, void *ud)

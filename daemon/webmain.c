@@ -276,65 +276,64 @@ static int hexval(int ch)
 	                                : -1;
 }
 
-char *sl_web_form(const request *r, const char *name, size_t i, size_t *n)
+/* The i-th field of name in the body: its value's first byte, and in
+ * *f_end the byte after it; NULL if there is none. */
+static const char *field_at(const request *r, const char *name, size_t i,
+                            const char **f_end)
 {
 	size_t nl = strlen(name);
 	const char *p = r->body, *end = r->body + r->len;
 	while (p && p < end) {
 		const char *amp = memchr(p, '&', (size_t)(end - p));
-		const char *f_end = amp ? amp : end;
-		if ((size_t)(f_end - p) > nl && !strncmp(p, name, nl) &&
-		    p[nl] == '=' && i-- == 0) {
-			const char *v = p + nl + 1;
-			char *out = malloc((size_t)(f_end - v) + 1), *o = out;
-			for (; out && v < f_end; v++) {
-				int hi, lo;
-				if (*v == '+') {
-					*o++ = ' ';
-				} else if (*v != '%') {
-					*o++ = *v;
-				} else if (f_end - v > 2 &&
-				           (hi = hexval(v[1])) >= 0 &&
-				           (lo = hexval(v[2])) >= 0) {
-					*o++ = (char)(hi << 4 | lo);
-					v += 2;
-				} else {
-					OPENSSL_cleanse(out, (size_t)(o - out));
-					free(out);
-					return NULL;
-				}
-			}
-			if (out && !sl_utf8_valid(out, (size_t)(o - out))) {
-				/* as a malformed escape: no field, never bytes
-				 * the service would have to refuse half way */
-				OPENSSL_cleanse(out, (size_t)(o - out));
-				free(out);
-				return NULL;
-			}
-			if (out) {
-				*o = 0;
-				*n = (size_t)(o - out);
-			}
-			return out;
-		}
+		*f_end = amp ? amp : end;
+		if ((size_t)(*f_end - p) > nl && !strncmp(p, name, nl) &&
+		    p[nl] == '=' && i-- == 0)
+			return p + nl + 1;
 		p = amp ? amp + 1 : NULL;
 	}
 	return NULL;
 }
 
+char *sl_web_form(const request *r, const char *name, size_t i, size_t *n)
+{
+	const char *f_end, *v = field_at(r, name, i, &f_end);
+	if (!v)
+		return NULL;
+	char *out = malloc((size_t)(f_end - v) + 1), *o = out;
+	for (; out && v < f_end; v++) {
+		int hi, lo;
+		if (*v == '+') {
+			*o++ = ' ';
+		} else if (*v != '%') {
+			*o++ = *v;
+		} else if (f_end - v > 2 && (hi = hexval(v[1])) >= 0 &&
+		           (lo = hexval(v[2])) >= 0) {
+			*o++ = (char)(hi << 4 | lo);
+			v += 2;
+		} else {
+			OPENSSL_cleanse(out, (size_t)(o - out));
+			free(out);
+			return NULL;
+		}
+	}
+	if (out && !sl_utf8_valid(out, (size_t)(o - out))) {
+		/* as a malformed escape: no field, never bytes the service
+		 * would have to refuse half way */
+		OPENSSL_cleanse(out, (size_t)(o - out));
+		free(out);
+		return NULL;
+	}
+	if (out) {
+		*o = 0;
+		*n = (size_t)(o - out);
+	}
+	return out;
+}
+
 int sl_web_form_sent(const request *r, const char *name, size_t i)
 {
-	size_t nl = strlen(name);
-	const char *p = r->body, *end = r->body + r->len;
-	while (p && p < end) {
-		const char *amp = memchr(p, '&', (size_t)(end - p));
-		const char *f_end = amp ? amp : end;
-		if ((size_t)(f_end - p) > nl && !strncmp(p, name, nl) &&
-		    p[nl] == '=' && i-- == 0)
-			return 1;
-		p = amp ? amp + 1 : NULL;
-	}
-	return 0;
+	const char *f_end;
+	return field_at(r, name, i, &f_end) != NULL;
 }
 
 int sl_web_csrf_ok(const sl_websess *s, const request *r)

@@ -857,13 +857,8 @@ static void extra_row(void *ud, const char *path, const char *key,
 	extra_t *x = ud;
 	if (x->n++ >= EXTRA_MAX)
 		return;
-	/* a key, like a value, may be long: both cut on a character, marked
-	 * "...", as case show cuts them */
-	char *j = sl_json_dumps_short(val, JSON_COMPACT | JSON_ENCODE_ANY);
-	char cut[240], k[120];
-	sl_text_sanitize(j ? j : "?", cut, sizeof cut);
-	sl_text_sanitize(key, k, sizeof k);
-	free(j);
+	char k[SL_EXTRA_KEY_MAX], cut[SL_EXTRA_VALUE_MAX];
+	sl_dossier_extra_text(key, val, k, cut);
 	put(x->h, "<tr><td>");
 	text(x->h, path);
 	put(x->h, *path ? "." : "");

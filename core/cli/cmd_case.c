@@ -774,13 +774,8 @@ static void extra_line(void *ud, const char *path, const char *key,
 		printf("\n其他字段（移送时附带，原样保存）\n");
 	if (*shown > EXTRA_MAX)
 		return;
-	/* a key, like a value, may be long: both cut on a character,
-	 * marked "..." */
-	char *text = sl_json_dumps_short(val, JSON_COMPACT | JSON_ENCODE_ANY);
-	char cut[240], k[120];
-	sl_text_sanitize(text ? text : "?", cut, sizeof cut);
-	sl_text_sanitize(key, k, sizeof k);
-	free(text);
+	char k[SL_EXTRA_KEY_MAX], cut[SL_EXTRA_VALUE_MAX];
+	sl_dossier_extra_text(key, val, k, cut);
 	printf("  %s%s%s  %s\n", cli_txt(path), *path ? "." : "", cli_txt(k),
 	       cli_txt(cut));
 }

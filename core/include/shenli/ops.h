@@ -97,5 +97,13 @@ typedef void (*sl_dossier_extra_fn)(void *ud, const char *path, const char *key,
  * is as deep as the format (objects in lists in the dossier), never as
  * deep as the input. */
 size_t sl_dossier_extra(const json_t *d, sl_dossier_extra_fn fn, void *ud);
+/* Such a field as every reader is shown it: its key into k and its value,
+ * as compact JSON, into v, each cut on a character (marked "...") and
+ * made printable (sl_text_sanitize). */
+#define SL_EXTRA_KEY_MAX 120
+#define SL_EXTRA_VALUE_MAX 240
+void sl_dossier_extra_text(const char *key, const json_t *val,
+                           char k[SL_EXTRA_KEY_MAX],
+                           char v[SL_EXTRA_VALUE_MAX]);
 
 #endif
