@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -86,9 +87,21 @@ static sl_rc sealed_copy(const char *path, const sl_manifest *m, int *memfd)
 		              _("%s %s: the installed file does not match the "
 		                "hash recorded at install: it was changed"),
 		              kind, m->name);
-	if (!rc && fcntl(mfd, F_ADD_SEALS,
-	                 F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
-	                     F_SEAL_SEAL) != 0)
+	/* F_SEAL_WRITE waits a while for the kernel's own transient holds
+	 * on the pages (compaction, khugepaged) and then says EBUSY: under
+	 * memory pressure, another short wait, not a failure (seen under
+	 * ASan with transparent huge pages always on) */
+	int sealed = -1;
+	for (int tries = 0; !rc && sealed != 0 && tries < 20; tries++) {
+		sealed = fcntl(mfd, F_ADD_SEALS,
+		               F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
+		                   F_SEAL_SEAL);
+		if (sealed != 0 && errno != EBUSY)
+			break;
+		if (sealed != 0)
+			nanosleep(&(struct timespec){0, 50 * 1000000L}, NULL);
+	}
+	if (!rc && sealed != 0)
 		rc = sl_error(SL_ESYS, _("sealing the plugin copy: %s"),
 		              strerror(errno));
 	if (rc) {
