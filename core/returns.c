@@ -190,9 +190,9 @@ static sl_rc extra_refs(sl_store *s, int64_t ref, const sl_rules *rules,
 			      "'doc:KIND'"),
 			    k + 1, safe);
 		}
+		/* named twice, the letter would list it twice */
 		for (size_t i = 0; i < it->n_refs; i++)
-			if (!strcmp(v[i],
-			            id)) { /* the letter would list it twice */
+			if (!strcmp(v[i], id)) {
 				char safe[80];
 				sl_text_sanitize(id, safe, sizeof safe);
 				return sl_error(
