@@ -49,6 +49,9 @@ ERR=$T/.stderr
 : >"$ERR"
 PASSED=0
 FAILED=0
+# The failures again at the end: CI shows only the head and tail of a long
+# test's output, and a failure in its middle would otherwise go unseen.
+_FAILS=
 _FINISHED=
 TEST_NAME=${0##*/}
 
@@ -57,6 +60,7 @@ _cleanup() {
 	rm -rf "$T"
 	if [ -z "$_FINISHED" ]; then
 		echo "$TEST_NAME: aborted (exit $rc) before finishing" >&2
+		[ -n "$_FAILS" ] && printf 'failed:\n%s' "$_FAILS"
 		echo "$PASSED passed, $((FAILED + 1)) failed"
 		exit 1
 	fi
@@ -71,6 +75,8 @@ pass() {
 fail() {
 	FAILED=$((FAILED + 1))
 	echo "FAIL $*"
+	_FAILS="$_FAILS  FAIL $*
+"
 }
 
 # pwfile NAME PASS: a private passphrase file; prints its path.
@@ -243,6 +249,7 @@ sys.exit(0 if eval(sys.argv[1]) else 1)' "$1" "$2"
 finish() {
 	[ -n "${SHENLI_VALGRIND:-}" ] && _vg_check
 	_FINISHED=1
+	[ -n "$_FAILS" ] && printf 'failed:\n%s' "$_FAILS"
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 	exit $?

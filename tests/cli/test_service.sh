@@ -620,8 +620,10 @@ for k in 1 2 3; do
 	SVC_SOCK=$SOCK2 svc m3 --user m3 --passphrase-file "$T/pw/m9" login >/dev/null 2>&1
 done
 SVC_SOCK=$SOCK2 expect_rc 3 svc m3 --user m3 --passphrase-file "$T/pw/m3" login
+# (the wait runs from the 3rd failure: a client slow to start, as under
+# ASan on a loaded machine, is told the 1 s left of it)
 check "the 4th login in a row after 3 failures waits, even with the right passphrase" \
-	grep -q "too many failed logins from this account: try again in 2 s" "$ERR"
+	grep -Eq "too many failed logins from this account: try again in [12] s" "$ERR"
 sleep 2.2
 SVC_SOCK=$SOCK2 expect_rc 0 svc m3 --user m3 --passphrase-file "$T/pw/m3" login
 check "the service logs the throttled attempt" grep -q "login throttled uid=$(id -u)" "$T/idle.log"
@@ -711,7 +713,7 @@ for k in $(seq 15); do
 done
 SHENLI_SOCKET=$SOCK XDG_RUNTIME_DIR=$T/xdg/boss "$SHENLI" case import --jsonl "$T/q16.jsonl" >/dev/null 2>&1 </dev/null &
 Q16=$!
-for _ in $(seq 500); do [ "$(pgrep -P "$DPID" | wc -l)" -ge 16 ] && break; sleep 0.01; done
+for _ in $(seq 3000); do [ "$(pgrep -P "$DPID" | wc -l)" -ge 16 ] && break; sleep 0.01; done
 check "16 writers run at once, waiting for their turn" test "$(pgrep -P "$DPID" | wc -l)" -ge 16
 expect_rc 0 svc boss case list --json
 check "a reader is not kept waiting by them" pyjson 'isinstance(d, list)' "$OUT"
