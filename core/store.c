@@ -138,15 +138,23 @@ static int cantopen_why(sqlite3 *db, int e)
 
 sl_rc sl_sqlite_err(sqlite3 *db, int rc, const char *what)
 {
+	/* SQLite's own words are English and say no more than the code
+	 * does: a panel reads the code's meaning in its language, and only
+	 * a code we do not name carries SQLite's text. */
 	const char *m = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
 	switch (rc & 0xff) {
 	case SQLITE_NOTADB:
+		return sl_error(SL_EINTEGRITY,
+		                _("%s: the store is damaged or has been "
+		                  "tampered with (its file is not a store "
+		                  "this key opens)"),
+		                what);
 	case SQLITE_CORRUPT:
-		return sl_error(
-		    SL_EINTEGRITY,
-		    _("%s: the store is damaged or has been tampered "
-		      "with (%s)"),
-		    what, m);
+		return sl_error(SL_EINTEGRITY,
+		                _("%s: the store is damaged or has been "
+		                  "tampered with (its pages do not read back "
+		                  "as they were written)"),
+		                what);
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		return sl_error(
@@ -194,9 +202,9 @@ sl_rc sl_sqlite_err(sqlite3 *db, int rc, const char *what)
 			      "(%s)"),
 			    what, strerror(e ? e : EIO));
 		if (e)
-			return sl_error(SL_ESYS, _("%s: I/O error: %s (%s)"),
-			                what, m, strerror(e));
-		return sl_error(SL_ESYS, _("%s: I/O error: %s"), what, m);
+			return sl_error(SL_ESYS, _("%s: I/O error (%s)"), what,
+			                strerror(e));
+		return sl_error(SL_ESYS, _("%s: I/O error"), what);
 	}
 	default: return sl_error(SL_ESYS, _("%s: database error: %s"), what, m);
 	}

@@ -361,7 +361,8 @@ static void *scan_pages(void *arg)
 		 * one depends on the page); any failure to read our own file
 		 * here is an integrity failure. */
 		ps->rc = SL_EINTEGRITY;
-		snprintf(ps->msg, sizeof ps->msg, "%s", sqlite3_errmsg(db));
+		snprintf(ps->msg, sizeof ps->msg, "%s",
+		         _("its pages do not read back as they were written"));
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);

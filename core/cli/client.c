@@ -297,6 +297,20 @@ static int open_session(const sl_cli *g, const char *prompt, long long *idle)
 	if (!sl_utf8_valid(g->user, strlen(g->user)))
 		return cli_fail(sl_auth_failed());
 	sl_rc rc = cli_read_passphrase(g, prompt, &p);
+	/* nothing typed: no passphrase is empty, so none goes to the
+	 * service, where it would cost an unlock and count as a failed
+	 * login; on a terminal it is asked again, as in embedded mode */
+	int tty = !g->pass_file && g->pass_fd < 0;
+	for (int again = 0; !rc && !p.len && tty && again < 2; again++) {
+		cli_pass_free(&p);
+		fprintf(stderr, "%s\n",
+		        _("shenli: no passphrase was given; try again."));
+		rc = cli_read_passphrase(g, prompt, &p);
+	}
+	if (!rc && !p.len) {
+		cli_pass_free(&p);
+		rc = sl_error(SL_EAUTH, _("no passphrase was given"));
+	}
 	if (rc)
 		return cli_fail(rc);
 	json_t *req = json_pack("{s:s, s:s, s:s%}", "op", "login", "user",

@@ -201,6 +201,26 @@ check "and the next, right one unlocks" got rc=0
 expect_rc 3 sl --user root --passphrase-fd 0 audit head
 check "an empty passphrase on a descriptor: said as none given" grep -q "no passphrase was given" "$ERR"
 
+# the same through the service: 'shenli login' sends no empty passphrase
+# (it would cost the service an unlock and count as a failed login)
+SHENLID=$(dirname "$SHENLI")/shenlid
+mkdir -m 700 "$T/run" "$T/xdg"
+"$SHENLID" --store "$STORE" --socket "$T/run/s.sock" 2>"$T/shenlid.log" &
+DPID=$!
+for _ in $(seq 200); do [ -S "$T/run/s.sock" ] && break; sleep 0.05; done
+export SHENLI_SOCKET=$T/run/s.sock XDG_RUNTIME_DIR=$T/xdg
+timeout -k 5 200 python3 "$T/onpty.py" empty-then-right "$SHENLI" --user root login >"$T/play" 2>&1
+check "login through the service: an empty line is asked again" got try_again=1
+check "... and the next, right one logs in" got rc=0
+check "... the service saw one login, and no failed one" \
+	test "$(grep -c "login uid=" "$T/shenlid.log")" = 1 -a "$(grep -c "refused" "$T/shenlid.log")" = 0
+expect_rc 3 "$SHENLI" --user root --passphrase-fd 0 login
+check "an empty passphrase on a descriptor: none given, none sent" \
+	eval 'grep -q "no passphrase was given" "$ERR" && [ "$(grep -c "login" "$T/shenlid.log")" = 1 ]'
+kill "$DPID"
+wait "$DPID" 2>/dev/null
+unset SHENLI_SOCKET XDG_RUNTIME_DIR
+
 PROMPT='New passphrase for carol: ' play new-mismatch --user root --passphrase-file "$T/pw/root" \
 	user add carol --role member
 check "a new passphrase that does not match is asked again" got try_again=1
