@@ -533,6 +533,10 @@ typedef struct {
 	int panel;
 	int taken_off; /* a later re-assignment left its author off the team */
 	int stale;     /* recorded on a dossier a resubmission has replaced */
+	/* what withdrew it first ("superseded", "reassigned", "resubmitted";
+	 * NULL while in force): an opinion a resubmission withdrew is not
+	 * said withdrawn by a re-assignment that came after */
+	const char *why;
 	uint8_t sha[SL_SHA256_LEN], sig[SL_ED25519_SIG_LEN];
 } logged;
 
@@ -552,6 +556,8 @@ static void reassigned(logged *v, size_t n, const json_t *d)
 			      !strcmp(json_string_value(m), v[i].author);
 		}
 		v[i].taken_off |= !on;
+		if (!on && !v[i].why)
+			v[i].why = "reassigned";
 	}
 }
 
@@ -560,8 +566,11 @@ static void reassigned(logged *v, size_t n, const json_t *d)
  * its opinions again, and the panel deliberates on those. */
 static void resubmitted(logged *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		v[i].stale = 1;
+		if (!v[i].why)
+			v[i].why = "resubmitted";
+	}
 }
 
 /*
@@ -624,6 +633,12 @@ static sl_rc logged_opinions(sl_store *s, const char *case_id, logged **out,
 		snprintf(l->author, sizeof l->author, "%s",
 		         sqlite3_column_text(st, 1));
 		l->panel = action && !strcmp(action, "review.panel");
+		/* a later opinion of the same author (or the panel's) takes the
+		 * place of the earlier ones still in force */
+		for (size_t j = 0; j < *n; j++)
+			if (!(*out)[j].why && (*out)[j].panel == l->panel &&
+			    (l->panel || !strcmp((*out)[j].author, l->author)))
+				(*out)[j].why = "superseded";
 		if (!sh || !sg || sl_unhex(sh, l->sha, sizeof l->sha) ||
 		    sl_unhex(sg, l->sig, sizeof l->sig))
 			rc = sl_error(SL_EINTEGRITY,
@@ -820,9 +835,10 @@ sl_rc sl_opinions_load(sl_store *s, int64_t ref, const char *case_id,
 		sl_opinion *o = &list[*n];
 		if (!(rc = load_opinion(s, st, ref, case_id, &v[i], p, o))) {
 			if (history && !force)
-				o->withdrawn = gone    ? "reassigned"
-				               : !last ? "superseded"
-				                       : "resubmitted";
+				o->withdrawn = v[i].why ? v[i].why
+				               : gone   ? "reassigned"
+				               : !last  ? "superseded"
+				                        : "resubmitted";
 			(*n)++;
 		}
 	}

@@ -122,8 +122,8 @@ json_t *sl_user_json(const sl_user_info *u)
 
 json_t *sl_passwd_json(const sl_passwd_res *r)
 {
-	return json_pack("{s:s, s:b, s:b}", "user", r->user, "enrolled",
-	                 r->enrolled, "admin_chosen", r->admin_chosen);
+	return json_pack("{s:s, s:b}", "user", r->user, "enrolled",
+	                 r->enrolled);
 }
 
 json_t *sl_user_disable_json(const char *id, const sl_user_disable_res *r)

@@ -199,8 +199,8 @@ static void outline_annex(sl_doc *d, const sl_casedoc *src, const json_t *ret)
  * on to a later return was still asked for when the agency resubmitted
  * (only open items are carried), so a withdrawal there, which settles
  * this copy too, does not rewrite what this letter asked. */
-static void put_count(sl_doc *d, const sl_casedoc *src, const json_t *ret,
-                      const char *kzh)
+static size_t put_count(sl_doc *d, const sl_casedoc *src, const json_t *ret,
+                        const char *kzh)
 {
 	size_t k, open = 0, withdrawn = 0;
 	json_t *it;
@@ -222,13 +222,14 @@ static void put_count(sl_doc *d, const sl_casedoc *src, const json_t *ret,
 		sl_doc_putf(d,
 		            "所附补查提纲所列%zu项均已由审理组撤回，无需%s。",
 		            withdrawn, kzh);
-		return;
+		return 0;
 	}
 	sl_doc_putf(d, "请按照所附补查提纲，逐项%s，共%zu项", kzh, open);
 	if (withdrawn)
 		sl_doc_putf(d, "（另有%zu项已由审理组撤回，无需%s）", withdrawn,
 		            kzh);
 	sl_doc_put(d, "。");
+	return open;
 }
 
 /* What becomes of an item left unanswered: carried into the next return,
@@ -320,25 +321,39 @@ sl_rc sl_outline_document(sl_store *s, const char *case_id, int return_no,
 	    kzh,
 	    (long long)json_integer_value(json_object_get(ret, "return_no")));
 	sl_doc_h1(d, "补查事项");
-	put_count(d, &src, ret, kzh);
+	/* every item withdrawn: nothing is asked, but the case comes back
+	 * only when the agency sends the file again */
+	size_t open = put_count(d, &src, ret, kzh);
 	sl_doc_h1(d, "补查时限");
 	sl_doc_para(d);
-	if (!sl_return_deadline(src.tpl, kind, str(ret, "returned_on"),
-	                        deadline)) {
+	int dated = !sl_return_deadline(src.tpl, kind, str(ret, "returned_on"),
+	                                deadline);
+	if (dated) {
 		sl_doc_put(d, "请于");
 		sl_zh_date(deadline, 0, buf, sizeof buf);
 		sl_doc_em(d, buf);
-		sl_doc_put(d, "前完成");
+		sl_doc_put(d, "前");
 	} else {
-		sl_doc_put(d, "请尽快完成");
+		sl_doc_put(d, "请尽快");
 	}
-	sl_doc_put(d, kzh);
-	sl_doc_put(d, "，并将补充的证据材料连同全部案卷重新移送我组。");
+	if (open) {
+		sl_doc_put(d, "完成");
+		sl_doc_put(d, kzh);
+		sl_doc_put(d, "，并将补充的证据材料连同全部案卷重新移送我组。");
+	} else {
+		sl_doc_put(d, "将全部案卷重新移送我组。");
+	}
 	sl_doc_put(d, kind && !strcmp(kind, "reinvestigate")
 	                  ? "重新审查调查的时间不计入审理期限。"
 	                  : "补充审查调查的时间不计入审理期限。");
 	sl_doc_h1(d, "有关要求");
-	put_requirements(d, &src, ret);
+	if (open) {
+		put_requirements(d, &src, ret);
+	} else {
+		sl_doc_para(d);
+		sl_doc_put(d, "补查提纲所列事项均已撤回，重新移送时无需逐项"
+		              "答复。");
+	}
 	if (str(ret, "resubmitted_on")) {
 		sl_doc_para(d);
 		sl_doc_put(d, "（你单位已于");

@@ -358,8 +358,12 @@ static sl_rc gate_and_sign(sl_store *s, int64_t ref, const char *case_id,
 	json_t *view = NULL;
 	char vhex[2 * SL_SHA256_LEN + 1];
 	sl_rc rc;
+	/* the gates read the tables: a row written there outside shenli
+	 * (a member holding the data key) must not pass them, so the case
+	 * is checked against the log first, in this transaction */
 	if ((rc = current_state(s, ref, &state)) ||
 	    (rc = sl_lifecycle_next(case_id, state, SL_EV_SIGNOFF, &next)) ||
+	    (rc = sl_store_verify_case(s, ref, case_id)) ||
 	    (rc = sl_caseview_script_json(s, ref, case_id, &view)) ||
 	    (rc = run_gate(s, sc, view, NULL, r)) ||
 	    (rc = view_hash(view, vhex))) {

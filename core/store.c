@@ -257,6 +257,13 @@ sl_rc sl_store_path_fits(const char *path)
 	return SL_OK;
 }
 
+static int count_rows(void *ud, int n, char **v, char **names)
+{
+	(void)names;
+	*(int *)ud = n == 1 && v[0] ? atoi(v[0]) : -1;
+	return 0;
+}
+
 sl_rc sl_store_open_db(const char *path, const uint8_t key[SL_KEY_LEN],
                        int create, sqlite3 **out)
 {
@@ -286,10 +293,23 @@ sl_rc sl_store_open_db(const char *path, const uint8_t key[SL_KEY_LEN],
 	const char *setup =
 	    create ? "PRAGMA auto_vacuum = FULL; PRAGMA journal_mode = WAL;"
 	             "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-	           : "SELECT count(*) FROM sqlite_master;"
-	             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	           : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 	             "PRAGMA foreign_keys = ON;";
-	rc = sqlite3_exec(db, setup, 0, 0, 0);
+	/* An existing store has its schema. A file emptied (or never one of
+	 * ours) has none, and switching it to WAL would write a first page
+	 * into it: refused before anything is written. */
+	int tables = -1;
+	rc = create ? SQLITE_OK
+	            : sqlite3_exec(db, "SELECT count(*) FROM sqlite_master",
+	                           count_rows, &tables, 0);
+	if (rc == SQLITE_OK && !create && tables == 0) {
+		sqlite3_close(db);
+		return sl_error(SL_EINTEGRITY,
+		                _("the store file is empty: damaged or "
+		                  "tampered with (nothing was written to it)"));
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, setup, 0, 0, 0);
 	if (rc != SQLITE_OK) {
 		r = sl_sqlite_err(db, sqlite3_extended_errcode(db),
 		                  _("opening the store"));

@@ -107,6 +107,10 @@ struct sl_audit_report;
 sl_rc sl_store_verify(sl_store *s, const char *anchor,
                       struct sl_audit_report *r);
 
+/* One case's rows against the log (verify.h, sl_verify_case), inside the
+ * caller's transaction: SL_EINTEGRITY if any was written outside shenli. */
+sl_rc sl_store_verify_case(sl_store *s, int64_t ref, const char *case_id);
+
 /* Open as user with the secrets a passphrase unwrapped earlier from the
  * slot whose file image hashes to slot_hash (shenlid: one scrypt per
  * session, not per command). Every check sl_store_open makes after its

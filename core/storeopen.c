@@ -852,6 +852,19 @@ sl_rc sl_store_verify(sl_store *s, const char *anchor, sl_audit_report *r)
 	return SL_OK;
 }
 
+sl_rc sl_store_verify_case(sl_store *s, int64_t ref, const char *case_id)
+{
+	sl_rc rc = sl_verify_case(s->db, s->store_id, ref, case_id);
+	if (rc != SL_EINTEGRITY)
+		return rc;
+	char why[512];
+	snprintf(why, sizeof why, "%s", sl_errmsg());
+	return sl_error(SL_EINTEGRITY,
+	                _("%s; nothing was done ('audit verify' checks the "
+	                  "whole store)"),
+	                why);
+}
+
 /* ---- opening with secrets unwrapped before (shenlid's sessions) ----------
  * The same checks as sl_store_open after its slot unwrap (slot_files_load
  * and open_finish are theirs too), so that a session opens exactly what

@@ -255,3 +255,20 @@ void sl_text_sanitize_n(const char *in, size_t n, char *out, size_t cap)
 	}
 	out[o] = 0;
 }
+
+size_t sl_text_untagged(const char *r)
+{
+	size_t n = strlen(r);
+	if (n < 4 || r[n - 1] != ')')
+		return n;
+	const char *open = NULL;
+	for (const char *p = r; *p; p++)
+		if (p[0] == ' ' && p[1] == '(')
+			open = p;
+	if (!open || open == r)
+		return n;
+	for (const char *p = open + 2; p < r + n - 1; p++)
+		if (*p < 0x20 || *p > 0x7e || *p == '(')
+			return n;
+	return (size_t)(open - r);
+}

@@ -566,22 +566,23 @@ sl_rc sl_user_set_passphrase(sl_store *s, const char *pass, size_t plen,
                              sl_passwd_res *out)
 {
 	int enrol = s->unenrolled;
-	/* the same passphrase again: later, a change that changes nothing
-	 * (refused); enrolling, the admin's choice kept, which the admin
-	 * knows - allowed, as a script's set-up may, but said */
-	int same = same_passphrase(s, pass, plen);
-	if (same && !enrol)
+	/* the same passphrase again: later, a change that changes nothing;
+	 * enrolling, the admin's choice kept, which the admin knows and could
+	 * act with as the user: both refused, nothing written */
+	if (same_passphrase(s, pass, plen))
 		return sl_error(
-		    SL_EINPUT,
-		    _("the new passphrase is the same as the current "
-		      "one: choose a different one; nothing was "
-		      "changed"));
+		    SL_EINPUT, "%s",
+		    enrol ? _("the new passphrase is the one the admin chose "
+		              "at 'user add', which the admin knows: choose "
+		              "your own; nothing was changed")
+		          : _("the new passphrase is the same as the current "
+		              "one: choose a different one; nothing was "
+		              "changed"));
 	sl_rc rc = sl_user_passwd(s, pass, plen);
 	if (out) {
 		memset(out, 0, sizeof *out);
 		snprintf(out->user, sizeof out->user, "%s", s->actor.id);
 		out->enrolled = !rc && enrol;
-		out->admin_chosen = !rc && enrol && same;
 	}
 	return rc;
 }

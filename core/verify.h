@@ -50,6 +50,17 @@ sl_rc sl_verify_full(sqlite3 *db, const char *path,
                      const uint8_t store_id[16], const char *anchor,
                      sl_audit_report *r, sl_verified *head);
 
+/* One case against the log, as audit verify checks it, before an act that
+ * trusts what its tables hold (a sign-off's gates read them): the whole
+ * chain from the first entry, the authority of every entry of the case
+ * and of the registry, and every row of the case (ref, case_id) against
+ * the replay. Signatures are not checked again (the open walk checked
+ * those made since the user's checkpoint; the chain ties the older ones
+ * to it). A row written outside shenli is SL_EINTEGRITY naming it. Runs
+ * in the caller's transaction, as the gates do. */
+sl_rc sl_verify_case(sqlite3 *db, const uint8_t store_id[16], int64_t ref,
+                     const char *case_id);
+
 /* For the tests: replay shares of this many cases (0: the default), so
  * that a small store is checked in several shares as a large one is. */
 void sl_verify_share_override(int64_t cases);

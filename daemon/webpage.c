@@ -278,29 +278,9 @@ void sl_html_ref(sl_html *h, const char *r)
 	ref_label(h, r);
 }
 
-/* The length of reason r without the English tag the core ends it with
- * for scripts and logs (" (unknown agency)"): a trailing " (...)" of
- * printable ASCII alone, after some text of its own. */
-static size_t untagged(const char *r)
-{
-	size_t n = strlen(r);
-	if (n < 4 || r[n - 1] != ')')
-		return n;
-	const char *open = NULL;
-	for (const char *p = r; *p; p++)
-		if (p[0] == ' ' && p[1] == '(')
-			open = p;
-	if (!open || open == r)
-		return n;
-	for (const char *p = open + 2; p < r + n - 1; p++)
-		if (*p < 0x20 || *p > 0x7e || *p == '(')
-			return n;
-	return (size_t)(open - r);
-}
-
 void sl_html_reason(sl_html *h, const char *r)
 {
-	char *c = r ? strndup(r, untagged(r)) : NULL;
+	char *c = r ? strndup(r, sl_text_untagged(r)) : NULL;
 	if (r && !c) {
 		h->oom = 1;
 		return;

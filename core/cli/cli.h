@@ -159,6 +159,11 @@ int cli_suggest(const char *word, const char *const *cand, size_t n, char *out,
 /* A sanitised copy of s (NULL: "-"), valid until 16 more calls. Tabs and
  * line breaks become spaces, everything else unsafe U+FFFD. */
 const char *cli_txt(const char *s);
+/* An intake reason as cli_txt gives it, for a reader of our messages in
+ * Chinese without the English tag kept for scripts and logs
+ * (sl_text_untagged); as stored for a reader of the untranslated ones,
+ * to whom the tag is what says it. */
+const char *cli_reason(const char *r);
 /* Display columns of UTF-8 text (CJK: 2 a character), as the terminal
  * shows it. */
 size_t cli_width(const char *s);

@@ -162,7 +162,7 @@ static int report(const sl_import_res *r, void *ud)
 	fprintf(out, "%s%*s %s\n", cid, w < 24 ? (int)(24 - w) : 0, "",
 	        cli_decision_label(sl_intake_name(r->decision)));
 	for (size_t i = 0; i < r->n_reasons; i++)
-		fprintf(out, "    - %s\n", cli_txt(r->reasons[i]));
+		fprintf(out, "    - %s\n", cli_reason(r->reasons[i]));
 	pend_mark(c);
 	return 0;
 }
@@ -638,7 +638,7 @@ static void show_head(const sl_caseview *v)
 		    cli_txt(v->team[i].name ? v->team[i].name : v->team[i].id));
 	printf("%s\n", v->n_team ? "" : "（未分配）");
 	for (size_t i = 0; i < v->n_intake_reasons; i++)
-		printf("受理意见  %s\n", cli_txt(v->intake_reasons[i]));
+		printf("受理意见  %s\n", cli_reason(v->intake_reasons[i]));
 }
 
 static void show_subject(const shenli_subject *s)

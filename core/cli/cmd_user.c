@@ -156,14 +156,7 @@ static int user_passwd(int argc, char **argv, sl_cli *g)
 	cli_pass_free(&p);
 	if (r)
 		return cli_fail(r);
-	if (res.admin_chosen)
-		printf(
-		    _("passphrase set for '%s': your own signing key is made "
-		      "and recorded; but the passphrase is still the one "
-		      "the admin chose, which the admin knows: choose your "
-		      "own with 'shenli user passwd'\n"),
-		    cli_txt(res.user));
-	else if (res.enrolled)
+	if (res.enrolled)
 		printf(
 		    _("passphrase set for '%s': your own signing key is made "
 		      "and recorded; the first passphrase no longer works\n"),

@@ -88,6 +88,20 @@ const char *cli_txt(const char *s)
 	return ring[k] = clean_copy(s);
 }
 
+const char *cli_reason(const char *r)
+{
+	/* our one catalog is Chinese: a label it translates says it is in
+	 * use (LANGUAGE, LC_ALL, LC_MESSAGES, as gettext weighs them) */
+	if (!r || !strcmp(cli_decision_label("accepted"), "accepted"))
+		return cli_txt(r);
+	char *c = strndup(r, sl_text_untagged(r));
+	if (!c)
+		return cli_txt(r);
+	const char *t = cli_txt(c);
+	free(c);
+	return t;
+}
+
 /* East Asian Wide and Fullwidth, for when the C library cannot say (a
  * locale that is not UTF-8). */
 static int wide(uint32_t c)

@@ -128,9 +128,12 @@ void bp_base_store(const char *S, const char *dir)
 	    "$A user add boss --role leader --new-passphrase-file %s/boss "
 	    ">/dev/null",
 	    S, dir, dir, S, S, dir);
-	bp_sh("%s --store %s/store.db --user boss --passphrase-file %s/boss "
-	      "user passwd --new-passphrase-file %s/boss >/dev/null",
-	      S, dir, dir, dir);
+	/* enrolment: a passphrase of boss's own (the admin's is refused) */
+	bp_sh("umask 077 && printf '%%s own\\n' \"$(head -n 1 %s/boss)\" "
+	      ">%s/boss.own && %s --store %s/store.db --user boss "
+	      "--passphrase-file %s/boss user passwd --new-passphrase-file "
+	      "%s/boss.own >/dev/null && mv -f %s/boss.own %s/boss",
+	      dir, dir, S, dir, dir, dir, dir, dir);
 }
 
 /* Whether something listens at a (of len). */

@@ -185,12 +185,16 @@ as() {
 	sl --user "$u" --passphrase-file "$T/pw/$u" "$@"
 }
 
-# enrol USER: a user an admin added chooses their own passphrase (the
-# same as the one in $T/pw/USER) before anything else, which makes their
-# signing key; until then their first passphrase opens nothing else.
+# enrol USER: a user an admin added chooses their own passphrase before
+# anything else, which makes their signing key; until then their first
+# passphrase opens nothing else. Their own is the first with " own" after
+# it (the one the admin chose is refused), and $T/pw/USER then holds it.
 enrol() {
-	as "$1" user passwd --new-passphrase-file "$T/pw/$1" >/dev/null ||
-		{ fail "enrol $1"; return 1; }
+	local own=$T/pw/$1.own
+	(umask 077 && printf '%s own\n' "$(head -n 1 "$T/pw/$1")" >"$own")
+	as "$1" user passwd --new-passphrase-file "$own" >/dev/null ||
+		{ fail "enrol $1"; rm -f "$own"; return 1; }
+	mv -f "$own" "$T/pw/$1"
 }
 
 _show() { # indent a captured stream for a failure message

@@ -18,12 +18,13 @@ ms() { echo $(($(date +%s%N) / 1000000)); }
 
 pwfile admin1 'Admin-passphrase-01' >/dev/null
 P0=$(pwfile pwu.0 'Passwd-user-phrase-0')
+PF=$(pwfile pwu.first 'Passwd-user-first-0')
 expect_rc 0 sl --passphrase-file "$T/pw/admin1" init --admin admin1
 # How long each kind of command takes here (mostly scrypt), to aim the kills.
 t0=$(ms)
-expect_rc 0 as admin1 user add pwu --role member --new-passphrase-file "$P0"
+expect_rc 0 as admin1 user add pwu --role member --new-passphrase-file "$PF"
 t1=$(ms)
-expect_rc 0 sl --user pwu --passphrase-file "$P0" user passwd --new-passphrase-file "$P0"
+expect_rc 0 sl --user pwu --passphrase-file "$PF" user passwd --new-passphrase-file "$P0"
 t2=$(ms)
 expect_rc 0 as admin1 user add tmp0 --role member --new-passphrase-file "$P0"
 t3=$(ms)

@@ -52,6 +52,13 @@ check "help case assign: Chinese" grep -q '为案件指定审理组' "$OUT"
 expect_rc 0 zh as lead case import "$EXAMPLE"
 check "import: the decision in Chinese" grep -q '^ZRJ-2024-013 *受理$' "$OUT"
 check "import: the summary in Chinese" grep -q '共 1 份卷宗：受理 1 份' "$OUT"
+# the reasons of a decision: Chinese alone, without the English tag kept
+# for scripts and logs; the C locale keeps the tag
+expect_rc 1 zh as lead case import "$EXAMPLE"
+check "import: a refusal's reason in Chinese, without its English tag" \
+	eval 'grep -q "^    - 案件编号 ZRJ-2024-013 已在审理系统中" "$OUT" && ! grep -q "(duplicate case_id)" "$OUT"'
+expect_rc 1 as lead case import "$EXAMPLE"
+check "... the C locale keeps the tag" grep -q "(duplicate case_id)" "$OUT"
 expect_rc 0 zh as lead case show ZRJ-2024-013
 check "case show: Chinese labels" grep -q '被审查调查人  李某' "$OUT"
 check "case show: the agency by name, with its zone's name" \

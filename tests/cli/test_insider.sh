@@ -472,4 +472,28 @@ sql lead "DELETE FROM assignments WHERE user_id = 'm3' AND case_ref = (SELECT id
 detected "a leader's own team of one: audit verify" as aud audit verify
 check "... names the entry and the rules' minimum" grep -q "audit entry $SEQ (case.assign by 'lead'): a team of 1, fewer than the 2 the rules ask" "$ERR" || _show "$ERR"
 
+# ---- 13. a blocker taken out of the findings for the sign-off ----------------
+# The gates read the tables. A member who is not on the team deletes B's
+# blocker, the panel works as usual and the leader signs off in good
+# faith, then the row is put back: audit verify would pass again. So the
+# sign-off checks the case against the log before its gates run.
+fresh
+blockers() { as lead review findings "$B" --json >"$OUT" && python3 -c 'import json,sys; print(sum(f["severity"] == "blocker" for f in json.load(open(sys.argv[1]))))' "$OUT"; }
+check "B has a blocker to take out" test "$(blockers)" -ge 1
+sql m1 "CREATE TABLE held AS SELECT * FROM findings WHERE severity = 'blocker';
+        DELETE FROM findings WHERE severity = 'blocker'"
+check "... and the member took it out of the table" test "$(blockers)" = 0
+opinion "$B" "$T/ob.json" "事实清楚，同意。"
+as m2 review opinion "$B" --file "$T/ob.json" >/dev/null || fail "m2's opinion on B"
+as m3 review opinion "$B" --file "$T/ob.json" >/dev/null || fail "m3's opinion on B"
+as lead review opinion "$B" --file "$T/ob.json" --panel >/dev/null || fail "the panel's opinion on B"
+H0=$(as root audit head)
+detected "a blocker deleted from the findings: the leader's sign-off" as lead review signoff "$B"
+check "... names the findings of the case" grep -q "findings table differs from the audit log at case '$B'" "$ERR" || _show "$ERR"
+check "... and nothing was written" test "$(as root audit head)" = "$H0"
+sql m1 "INSERT INTO findings SELECT * FROM held; DROP TABLE held"
+expect_rc 0 as aud audit verify
+expect_rc 0 as lead case show "$B" --json
+check "the row put back, the case is still not signed off" pyjson 'd["state"] != "signed_off"' "$OUT"
+
 finish

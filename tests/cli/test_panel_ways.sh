@@ -144,6 +144,43 @@ expect_rc 0 as lead review withdraw "$C" 1 --reason "经核实已无法补查，
 expect_rc 0 as lead review signoff "$C"
 expect_rc 0 as aud audit verify
 
+# ---- an outline withdrawn whole; opinions a resubmission withdrew ----------
+# Every item withdrawn: the letter asks for the file back, not for answers.
+# An opinion the resubmission withdrew is not said in the report to have
+# been withdrawn by the change of team that came after it.
+python3 - "$EXAMPLE" "$T/w.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["case_id"] = "ZRJ-2024-205"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+C=ZRJ-2024-205
+expect_rc 0 as lead case import "$T/w.json"
+expect_rc 0 as lead case assign "$C" m2 m3
+as lead review run "$C" >/dev/null
+expect_rc 0 as m2 review opinion "$C" "${OP[@]}" --reason "第一轮意见。"
+expect_rc 0 as m3 review opinion "$C" "${OP[@]}" --reason "第一轮意见。"
+expect_rc 0 as lead review return "$C" --kind supplement --no-findings --item "补充证人证言" --ref F1
+expect_rc 0 as lead review outline "$C" --format md
+check "the letter asks for answers item by item" grep -q "逐项作出答复" "$OUT"
+expect_rc 0 as lead review withdraw "$C" 1 --reason "已无必要"
+expect_rc 0 as lead review outline "$C" --format md
+check "every item withdrawn: the letter asks for the file back, and no answers" \
+	eval 'grep -q "将全部案卷重新移送我组" "$OUT" && grep -q "无需逐项答复" "$OUT" && ! grep -q "逐项作出答复" "$OUT"'
+resubmit 0 >/dev/null
+expect_rc 0 as lead case show "$C" --json
+check "resubmitted with every item withdrawn: back in review" pyjson "d['state'] == 'in_review'" "$OUT"
+# m3 off the team after the resubmission, sp on it; then sp off, m3 back
+expect_rc 0 as lead case assign "$C" m2 sp
+as lead review run "$C" >/dev/null
+expect_rc 0 as m2 review opinion "$C" "${OP[@]}" --reason "第二轮意见。"
+expect_rc 0 as sp review opinion "$C" "${OP[@]}" --reason "第二轮意见。"
+expect_rc 0 as lead case assign "$C" m2 m3
+expect_rc 0 as m3 review opinion "$C" "${OP[@]}" --reason "第二轮意见。"
+expect_rc 0 as lead review opinion "$C" --panel "${OP[@]}" --reason "经集体审议，同意。"
+expect_rc 0 as lead report "$C"
+check "the report: sp's opinion alone is said withdrawn by the change of team (m3's first, by the resubmission, is not)" \
+	test "$(grep -c '因审理组调整已撤回' "$OUT")" = 1
+
 # ---- a finding may quote a name that is not shown as itself -----------------
 python3 - "$EXAMPLE" "$T/bidi.json" <<'PY'
 import json, sys

@@ -30,6 +30,17 @@ verify_copy() { sl --store "$C" --user admin1 --passphrase-file "$T/pw/admin1" a
 fresh_copy
 expect_rc 0 verify_copy
 
+# a store file emptied: refused, and left as it was found (SQLite would
+# otherwise write a first page into it on the way to the refusal)
+fresh_copy
+: >"$C"
+rm -f "$C-wal" "$C-shm"
+expect_rc 6 verify_copy
+check "an emptied store file is said to be empty" grep -q "store file is empty" "$ERR"
+check "... and nothing is written to it" test "$(stat -c %s "$C")" = 0 -a ! -e "$C-wal"
+expect_rc 6 sl --store "$C" --user u1 --passphrase-file "$T/pw/u1" case list
+check "... by any command" test "$(stat -c %s "$C")" = 0
+
 fresh_copy
 head -c 4096 /dev/zero >>"$C"
 expect_rc 6 verify_copy || echo "       ^ a page of zero bytes appended to the store file"

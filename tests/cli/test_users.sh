@@ -337,15 +337,27 @@ check "admin1 is enabled, adm2 disabled" \
 
 
 # --- the same passphrase again ------------------------------------------------
-# Enrolling with the admin's choice is allowed (a set-up script may), but
-# said: the admin still knows it. Later, a "change" to the same one would
-# change nothing while saying it did: refused.
+# Enrolling with the admin's choice would keep a passphrase the admin
+# knows, with which the admin could act as the user (cli.md: after the
+# first 'user passwd' the admin's choice no longer works): refused. Later,
+# a "change" to the same one would change nothing while saying it did:
+# refused too. Neither writes anything.
 pwfile same1 'Same-first-passph-16' >/dev/null
 pwfile same1own 'Same-own-passph-1616' >/dev/null
 expect_rc 0 as admin1 user add same1 --role member --zone Z1 --new-passphrase-file "$T/pw/same1"
-expect_rc 0 as same1 user passwd --new-passphrase-file "$T/pw/same1"
-check "enrolling with the admin's passphrase says the admin knows it" grep -q 'the one the admin chose' "$OUT"
-check "... and not that the first one no longer works" bash -c "! grep -q 'no longer works' '$OUT'"
+expect_rc 0 as admin1 audit head
+SEQ3=$(cut -d: -f1 "$OUT")
+expect_rc 5 as same1 user passwd --new-passphrase-file "$T/pw/same1"
+check "enrolling with the admin's passphrase is refused, saying the admin knows it" grep -q 'the one the admin chose' "$ERR"
+expect_rc 0 as admin1 audit log --json --since "$SEQ3"
+check "the refused enrolment wrote nothing" pyjson "d == []" "$OUT"
+check "... and left no SLOT.new" test ! -e "$STORE.keys/same1.slot.new"
+expect_rc 0 as admin1 user list --json
+check "... and same1 is still to enrol" pyjson "[u['enrolled'] for u in d if u['id'] == 'same1'] == [False]" "$OUT"
+cp "$T/pw/same1own" "$T/pw/same1.next"
+expect_rc 0 as same1 user passwd --new-passphrase-file "$T/pw/same1.next"
+check "enrolled with a passphrase of their own" grep -q 'no longer works' "$OUT"
+cp "$T/pw/same1own" "$T/pw/same1"
 expect_rc 0 as admin1 audit head
 SEQ3=$(cut -d: -f1 "$OUT")
 expect_rc 5 as same1 user passwd --new-passphrase-file "$T/pw/same1"
@@ -353,9 +365,6 @@ check "a change to the same passphrase is refused as such" grep -q 'same as the 
 expect_rc 0 as admin1 audit log --json --since "$SEQ3"
 check "the refused change wrote nothing" pyjson "d == []" "$OUT"
 check "no SLOT.new is left" test ! -e "$STORE.keys/same1.slot.new"
-cp "$T/pw/same1own" "$T/pw/same1.next"
-expect_rc 0 as same1 user passwd --new-passphrase-file "$T/pw/same1.next"
-cp "$T/pw/same1own" "$T/pw/same1"
 expect_rc 0 as same1 audit head
 expect_rc 0 as admin1 audit verify
 

@@ -183,6 +183,11 @@ void sl_text_put(FILE *f, const char *s);
 void sl_text_sanitize(const char *in, char *out, size_t cap);
 /* The same for n bytes that may hold a NUL (a value from a file). */
 void sl_text_sanitize_n(const char *in, size_t n, char *out, size_t cap);
+/* The length of an intake reason r without the English tag the core ends
+ * it with for scripts and logs (" (unknown agency)"): a trailing " (...)"
+ * of printable ASCII alone, after some text of its own. A person reading
+ * Chinese is shown the first strlen-or-less bytes only. */
+size_t sl_text_untagged(const char *r);
 
 /* ---- files and memory ------------------------------------------------------
  */

@@ -100,17 +100,17 @@ sl_rc sl_user_create(sl_store *s, const sl_user_req *rq, sl_user_info *out);
 /* user passwd: the acting user's own passphrase. For a user an admin
  * added and who has not chosen their own (a session opened with
  * SL_OPEN_ENROL), this is enrolment: their own signing key is made and
- * recorded, and the first passphrase no longer opens anything. */
+ * recorded, and the first passphrase no longer opens anything. The same
+ * passphrase again is refused (SL_EINPUT, nothing written): at
+ * enrolment the one the admin chose, which the admin knows; later one
+ * that would change nothing. */
 typedef struct {
 	char user[SL_ID_MAX + 1];
 	int enrolled; /* this was the user's enrolment */
-	/* enrolled with the passphrase the admin chose, which the admin still
-	 * knows (a later change to the same one is refused, SL_EINPUT) */
-	int admin_chosen;
 } sl_passwd_res;
 sl_rc sl_user_set_passphrase(sl_store *s, const char *pass, size_t plen,
                              sl_passwd_res *out);
-/* {"user", "enrolled", "admin_chosen"} */
+/* {"user", "enrolled"} */
 json_t *sl_passwd_json(const sl_passwd_res *r);
 
 /* user disable (admins): the key slot destroyed; the open cases whose
